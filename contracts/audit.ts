@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { Id, IsoDate, PageQuery } from './common.ts';
+
+export const AuditQuery = z.strictObject({
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  actorId: Id.optional(),
+  patientId: Id.optional(),
+  action: z.string().max(40).optional(),
+  entity: z.string().max(40).optional(),
+  outcome: z.enum(['success', 'failure', 'denied']).optional(),
+  ...PageQuery,
+});
+
+export const AuditEvent = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorId: Id.nullable(),
+  actorName: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  patientId: Id.nullable(),
+  outcome: z.string(),
+  purpose: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+  sealed: z.boolean(),
+});

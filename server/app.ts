@@ -1,0 +1,143 @@
+// The HTTP application: security headers, the API under /api/v1 with its OpenAPI
+// document, the one problem+json error handler, and the web console as static files.
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
+import { eq } from 'drizzle-orm';
+import { isRole, type Role } from '../core/access/roles.ts';
+import type { Db } from './platform/db/database.ts';
+import { installAuth } from './platform/http/auth.ts';
+import { installProblemHandlers } from './platform/http/problems.ts';
+import { roleAssignments } from './modules/identity/identity.tables.ts';
+import { resolveSession } from './modules/identity/sessions.ts';
+import { identityRoutes } from './modules/identity/identity.routes.ts';
+import { programsRoutes } from './modules/programs/programs.routes.ts';
+import { patientsRoutes } from './modules/patients/patients.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+
+export type AppOptions = {
+  db: Db;
+  clock?: () => Date;
+  production?: boolean;
+  logLevel?: string;
+  /** Sign-in attempts per IP per minute (tests raise it). */
+  signInRateLimit?: number;
+  webRoot?: string | null;
+};
+
+const defaultWebRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const production = opts.production ?? false;
+  const clock = opts.clock ?? (() => new Date());
+  const app = Fastify({
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 256 * 1024,
+    logger: {
+      level: opts.logLevel ?? 'info',
+      // Log the path only: a query string could carry something about a patient.
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Waypoint API',
+        version: '1',
+        description:
+          'Psychosocial treatment for opioid use disorder. Authenticate with the session cookie from POST /api/v1/auth/sign-in. ' +
+          'Programme-scoped endpoints take the Waypoint-Program header. Errors are application/problem+json. ' +
+          'Create endpoints accept an Idempotency-Key header.',
+        license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'wp_session' } },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  installAuth(app, {
+    db: opts.db,
+    clock,
+    secureCookies: production,
+    resolveSession: async (token, now) => {
+      const s = await resolveSession(opts.db, token, now);
+      return 'ended' in s ? s : { ...s, sessionId: s.sessionId };
+    },
+    rolesByProgram: async (userId) => {
+      const rows = await opts.db.select({ programId: roleAssignments.programId, role: roleAssignments.role })
+        .from(roleAssignments).where(eq(roleAssignments.userId, userId));
+      const map = new Map<string, Role[]>();
+      for (const r of rows) if (isRole(r.role)) map.set(r.programId, [...(map.get(r.programId) ?? []), r.role]);
+      return map;
+    },
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  app.get('/api/health', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  const signInRateLimit = { max: opts.signInRateLimit ?? 10, timeWindow: '1 minute' };
+  await app.register(async (api) => {
+    identityRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
+    programsRoutes(api, { db: opts.db });
+    patientsRoutes(api, { db: opts.db });
+    auditRoutes(api, { db: opts.db });
+  }, { prefix: '/api/v1' });
+
+  const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;
+  if (webRoot && existsSync(webRoot)) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // The console is a single-page app: unknown non-API paths get index.html.
+    app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,6 @@
+// Every table, for drizzle and drizzle-kit. Tables live with their module.
+export * from '../modules/programs/programs.tables.ts';
+export * from '../modules/identity/identity.tables.ts';
+export * from '../modules/patients/patients.tables.ts';
+export * from '../modules/audit/audit.tables.ts';
+export * from '../platform/http/idempotency.tables.ts';

@@ -1,0 +1,101 @@
+// The demo: an obviously fictional organisation with two programmes, one account per
+// role, and patients whose names say they are made up. Loaded on the first start of an
+// empty embedded database (WAYPOINT_DEMO=auto) or by `waypoint demo seed`.
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../../core/access/roles.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { auditContext, systemCtx } from '../../platform/http/context.ts';
+import { careTeam, episodes, medications, patients } from '../patients/patients.tables.ts';
+import { organizations } from '../programs/programs.tables.ts';
+import { createOrganization, createProgram, createUserWithRoles } from '../programs/bootstrap.ts';
+
+export const DEMO_PASSWORD = 'harbor-demo-passphrase';
+
+export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
+  { email: 'admin@harbor.example', name: 'Avery Admin (demo)', role: 'administrator' },
+  { email: 'prescriber@harbor.example', name: 'Dr. Pat Prescriber (demo)', role: 'prescriber' },
+  { email: 'counsellor@harbor.example', name: 'Casey Counsellor (demo)', role: 'counsellor' },
+  { email: 'cm@harbor.example', name: 'Morgan Coordinator (demo)', role: 'cm-coordinator' },
+  { email: 'peer@harbor.example', name: 'Riley Peer (demo)', role: 'peer-specialist' },
+  { email: 'collector@harbor.example', name: 'Sam Collector (demo)', role: 'specimen-collector' },
+  { email: 'frontdesk@harbor.example', name: 'Jordan Frontdesk (demo)', role: 'front-desk' },
+  { email: 'auditor@harbor.example', name: 'Quinn Auditor (demo)', role: 'auditor' },
+];
+
+const GIVEN = ['Alder', 'Birch', 'Cedar', 'Dove', 'Ember', 'Fern', 'Grove', 'Heron', 'Iris', 'Juniper', 'Kestrel', 'Linden', 'Maple', 'Nova', 'Oak', 'Piper', 'Quill', 'Robin', 'Sage', 'Teal', 'Umber', 'Vale', 'Wren', 'Yarrow'];
+const FAMILY = ['Example', 'Sample', 'Demo', 'Placeholder', 'Fictitious', 'Testwell'];
+
+/** A tiny deterministic generator so every demo looks the same. */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+export async function hasAnyOrganization(db: Db): Promise<boolean> {
+  const rows = await db.select({ n: sql<number>`1` }).from(organizations).limit(1);
+  return rows.length > 0;
+}
+
+export type DemoSummary = { orgId: string; programIds: string[]; accounts: Array<{ email: string; role: Role }>; password: string; patients: number };
+
+export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSummary> {
+  return db.transaction(async (tx) => {
+    const orgId = await createOrganization(tx, { name: 'Harbor Demo Health (fictional)', now });
+    const main = await createProgram(tx, { orgId, name: 'Harbor Street Clinic (demo)', timeZone: 'America/New_York', now });
+    const second = await createProgram(tx, { orgId, name: 'Riverside Outreach (demo)', timeZone: 'America/Chicago', now });
+    const staffIds = new Map<Role, string>();
+    for (const s of DEMO_STAFF) {
+      const roles = [{ programId: main, role: s.role }];
+      if (s.role === 'administrator') roles.push({ programId: second, role: 'administrator' });
+      staffIds.set(s.role, await createUserWithRoles(tx, { orgId, email: s.email, displayName: s.name, password: DEMO_PASSWORD, roles, now, checkPassword: false }));
+    }
+    const n1 = await seedPatients(tx, { programId: main, orgId, count: 48, prefix: 'HSC', seed: 7, now, staff: staffIds });
+    const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
+    return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
+  });
+}
+
+async function seedPatients(
+  tx: Tx,
+  o: { programId: string; orgId: string; count: number; prefix: string; seed: number; now: Date; staff: Map<Role, string> },
+): Promise<number> {
+  const rnd = lcg(o.seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const day = (offsetDays: number) => new Date(o.now.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+  const rows = [];
+  for (let i = 1; i <= o.count; i++) {
+    const given = GIVEN[(i * 7) % GIVEN.length]!;
+    const family = FAMILY[i % FAMILY.length]!;
+    const year = 1960 + Math.floor(rnd() * 42);
+    const month = 1 + Math.floor(rnd() * 12);
+    const dayOfMonth = 1 + Math.floor(rnd() * 28);
+    rows.push({
+      programId: o.programId, id: randomUUID(), mrn: `${o.prefix}-${String(i).padStart(4, '0')}`,
+      legalGivenName: given, legalFamilyName: family, preferredName: rnd() < 0.2 ? `${given.slice(0, 3)}` : null,
+      pronouns: pick(['she/her', 'he/him', 'they/them', null]),
+      birthDate: `${year}-${String(month).padStart(2, '0')}-${String(dayOfMonth).padStart(2, '0')}`,
+      preferredLanguage: rnd() < 0.25 ? 'es' : 'en', phone: `555-01${String(i % 100).padStart(2, '0')}`, email: null,
+      address: null, contactConsent: rnd() < 0.7,
+      emergencyContactName: rnd() < 0.5 ? `${pick(GIVEN)} ${family} (demo)` : null, emergencyContactPhone: null, emergencyContactRelationship: null,
+      version: 1, createdAt: o.now, updatedAt: o.now,
+    });
+  }
+  await tx.insert(patients).values(rows);
+  const prescriber = o.staff.get('prescriber');
+  const counsellor = o.staff.get('counsellor');
+  for (const p of rows) {
+    const admitted = day(-Math.floor(rnd() * 300) - 14);
+    const level = pick(['otp', 'otp', 'office-based', 'intensive-outpatient'] as const);
+    await tx.insert(episodes).values({ programId: o.programId, id: randomUUID(), patientId: p.id, levelOfCare: level, admittedOn: admitted, createdAt: o.now });
+    const med = level === 'otp' ? 'methadone' : pick(['buprenorphine', 'buprenorphine', 'naltrexone', 'none'] as const);
+    await tx.insert(medications).values({
+      programId: o.programId, id: randomUUID(), patientId: p.id, medication: med, dose: med === 'methadone' ? `${60 + Math.floor(rnd() * 8) * 10} mg daily` : med === 'buprenorphine' ? '16 mg daily' : null,
+      startedOn: admitted, prescriberId: prescriber ?? null, prescriberName: prescriber ? 'Dr. Pat Prescriber (demo)' : null, createdAt: o.now,
+    });
+    if (counsellor) await tx.insert(careTeam).values({ programId: o.programId, patientId: p.id, userId: counsellor, role: 'primary-counsellor', since: admitted, createdAt: o.now });
+  }
+  await writeAudit(tx, auditContext(systemCtx({ orgId: o.orgId, programId: o.programId, now: o.now })), { action: 'create', entity: 'demo-data', detail: { patients: rows.length } });
+  return rows.length;
+}

@@ -1,0 +1,47 @@
+// Who is signed in, their organisation, and the programmes they work in with the
+// roles and permissions they hold in each (the console builds its menus from this).
+import { asc, eq } from 'drizzle-orm';
+import { isRole, permissionsOf } from '../../../core/access/roles.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Ctx } from '../../platform/http/context.ts';
+import { organizations, programs } from '../programs/programs.tables.ts';
+import { roleAssignments, users } from './identity.tables.ts';
+
+export async function membershipsOf(db: Db | Tx, userId: string) {
+  const rows = await db
+    .select({ id: programs.id, name: programs.name, timeZone: programs.timeZone, role: roleAssignments.role })
+    .from(roleAssignments)
+    .innerJoin(programs, eq(programs.id, roleAssignments.programId))
+    .where(eq(roleAssignments.userId, userId))
+    .orderBy(asc(programs.name));
+  const map = new Map<string, { id: string; name: string; timeZone: string; roles: string[] }>();
+  for (const r of rows) {
+    const e = map.get(r.id) ?? { id: r.id, name: r.name, timeZone: r.timeZone, roles: [] };
+    e.roles.push(r.role);
+    map.set(r.id, e);
+  }
+  return [...map.values()].map((p) => {
+    const roles = p.roles.filter(isRole).sort();
+    return { ...p, roles, permissions: [...permissionsOf(roles)].sort() };
+  });
+}
+
+export async function getMe(deps: { tx: Tx; ctx: Ctx }) {
+  const { tx, ctx } = deps;
+  const p = ctx.principal!;
+  const [row] = await tx
+    .select({ user: users, org: organizations })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(users.id, p.userId));
+  if (!row) throw new Error('session without user');
+  return {
+    user: {
+      id: row.user.id, email: row.user.email, displayName: row.user.displayName,
+      mfaEnabled: row.user.mfaEnabled, mustChangePassword: row.user.mustChangePassword,
+    },
+    stage: p.stage,
+    organization: { id: row.org.id, name: row.org.name, idleTimeoutMinutes: row.org.idleTimeoutMinutes, mfaRequired: row.org.mfaRequired },
+    programs: p.stage === 'active' ? await membershipsOf(tx, p.userId) : [],
+  };
+}

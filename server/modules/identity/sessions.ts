@@ -1,0 +1,106 @@
+// Auth sessions (sign-ins) live in the database: the browser holds a random token,
+// the server keeps only its SHA-256. A session ends after the organisation's idle
+// time-out, after its absolute lifetime, at sign-out, or by "sign out everywhere".
+import { and, eq, isNull } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { newToken, sha256 } from '../../platform/security.ts';
+import { organizations } from '../programs/programs.tables.ts';
+import { authSessions, users } from './identity.tables.ts';
+
+export type SessionStage = 'active' | 'mfa_pending' | 'mfa_setup';
+export const SESSION_COOKIE = 'wp_session';
+/** How stale last_seen_at may get before a request refreshes it (saves a write per request). */
+const TOUCH_AFTER_MS = 30_000;
+
+export async function createSession(
+  tx: Tx,
+  input: { userId: string; stage: SessionStage; lifetimeHours: number; ip: string | null; userAgent: string | null; now: Date },
+): Promise<{ token: string; sessionId: string }> {
+  const token = newToken();
+  const sessionId = randomUUID();
+  await tx.insert(authSessions).values({
+    id: sessionId,
+    tokenHash: sha256(token),
+    userId: input.userId,
+    stage: input.stage,
+    createdAt: input.now,
+    lastSeenAt: input.now,
+    expiresAt: new Date(input.now.getTime() + input.lifetimeHours * 3600_000),
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 400) ?? null,
+  });
+  return { token, sessionId };
+}
+
+export type ResolvedSession = {
+  sessionId: string;
+  stage: SessionStage;
+  userId: string;
+  orgId: string;
+  displayName: string;
+  mustChangePassword: boolean;
+};
+
+export type SessionEnd = { ended: 'idle' | 'expired' | 'revoked' | 'unknown' };
+
+export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | SessionEnd> {
+  const [row] = await db
+    .select({
+      id: authSessions.id,
+      stage: authSessions.stage,
+      lastSeenAt: authSessions.lastSeenAt,
+      expiresAt: authSessions.expiresAt,
+      revokedAt: authSessions.revokedAt,
+      userId: users.id,
+      orgId: users.orgId,
+      displayName: users.displayName,
+      active: users.active,
+      mustChangePassword: users.mustChangePassword,
+      idleMinutes: organizations.idleTimeoutMinutes,
+    })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(authSessions.tokenHash, sha256(token)));
+  if (!row) return { ended: 'unknown' };
+  if (row.revokedAt || !row.active) return { ended: 'revoked' };
+  if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };
+  if (now.getTime() - row.lastSeenAt.getTime() > row.idleMinutes * 60_000) {
+    await db.update(authSessions).set({ revokedAt: now }).where(eq(authSessions.id, row.id));
+    return { ended: 'idle' };
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+    await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, row.id));
+  }
+  return {
+    sessionId: row.id,
+    stage: row.stage as SessionStage,
+    userId: row.userId,
+    orgId: row.orgId,
+    displayName: row.displayName,
+    mustChangePassword: row.mustChangePassword,
+  };
+}
+
+export async function setSessionStage(tx: Tx, sessionId: string, stage: SessionStage) {
+  await tx.update(authSessions).set({ stage }).where(eq(authSessions.id, sessionId));
+}
+
+export async function revokeSession(tx: Tx, sessionId: string, now: Date) {
+  await tx.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+}
+
+/** Ends every session of a user (sign out everywhere, password change, reset). */
+export async function revokeAllSessions(tx: Tx, userId: string, now: Date, exceptSessionId?: string): Promise<number> {
+  const rows = await tx
+    .update(authSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
+    .returning({ id: authSessions.id });
+  if (exceptSessionId && rows.some((r) => r.id === exceptSessionId)) {
+    await tx.update(authSessions).set({ revokedAt: null }).where(eq(authSessions.id, exceptSessionId));
+    return rows.length - 1;
+  }
+  return rows.length;
+}

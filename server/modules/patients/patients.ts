@@ -1,0 +1,191 @@
+// Patient records: register (after a duplicate check), search, view, update. Every
+// read and change writes an audit event in the same transaction. Audit details carry
+// ids, counts and field names only, never the values.
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../../platform/db/database.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
+import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import { patients } from './patients.tables.ts';
+
+type Deps = { tx: Tx; ctx: Ctx };
+type Row = typeof patients.$inferSelect;
+
+export type PatientDto = Omit<Row, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+export type PatientSummaryDto = Pick<Row, 'id' | 'mrn' | 'legalGivenName' | 'legalFamilyName' | 'preferredName' | 'birthDate'>;
+
+const toDto = (r: Row): PatientDto => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+const summary = {
+  id: patients.id, mrn: patients.mrn, legalGivenName: patients.legalGivenName,
+  legalFamilyName: patients.legalFamilyName, preferredName: patients.preferredName, birthDate: patients.birthDate,
+};
+
+export type PatientFields = {
+  mrn: string;
+  legalGivenName: string;
+  legalFamilyName: string;
+  preferredName?: string | null | undefined;
+  pronouns?: string | null | undefined;
+  birthDate: string;
+  preferredLanguage: string;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  address?: string | null | undefined;
+  contactConsent: boolean;
+  emergencyContactName?: string | null | undefined;
+  emergencyContactPhone?: string | null | undefined;
+  emergencyContactRelationship?: string | null | undefined;
+};
+
+const lower = (col: unknown) => sql`lower(${col})`;
+
+/** Records that may be the same person: same MRN, same name, or same birth date and a shared name. */
+export async function findPossibleDuplicates(
+  deps: Deps,
+  input: { legalGivenName: string; legalFamilyName: string; birthDate: string; mrn?: string | undefined },
+  opts: { audit: boolean } = { audit: true },
+): Promise<PatientSummaryDto[]> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const given = input.legalGivenName.trim().toLowerCase();
+  const family = input.legalFamilyName.trim().toLowerCase();
+  const conditions: SQL[] = [
+    and(eq(lower(patients.legalFamilyName), family), eq(lower(patients.legalGivenName), given))!,
+    and(eq(patients.birthDate, input.birthDate), or(eq(lower(patients.legalFamilyName), family), eq(lower(patients.legalGivenName), given)))!,
+  ];
+  if (input.mrn) conditions.push(eq(patients.mrn, input.mrn.trim()));
+  const rows = await tx
+    .select(summary)
+    .from(patients)
+    .where(and(eq(patients.programId, programId), or(...conditions)))
+    .orderBy(asc(patients.legalFamilyName), asc(patients.legalGivenName))
+    .limit(10);
+  if (opts.audit) await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'patient', purpose: 'duplicate-check', detail: { count: rows.length } });
+  return rows;
+}
+
+export async function registerPatient(deps: Deps, input: PatientFields & { confirmNotDuplicate: boolean }): Promise<PatientDto> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const mrn = input.mrn.trim();
+  const [taken] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(patients.mrn, mrn)));
+  if (taken) throw conflict('mrn_taken', 'Another patient in this programme has this MRN.', 'body.mrn');
+  if (!input.confirmNotDuplicate) {
+    const candidates = await findPossibleDuplicates(deps, input, { audit: false });
+    if (candidates.length > 0) {
+      throw new AppError({
+        code: 'possible_duplicate', status: 409,
+        message: `${candidates.length} existing record(s) may be this person. Check them, then confirm this is a new patient.`,
+        problems: [{ field: 'body.confirmNotDuplicate', message: 'confirm after checking the possible duplicates' }],
+      });
+    }
+  }
+  const { confirmNotDuplicate: _, ...fields } = input;
+  const [row] = await tx
+    .insert(patients)
+    .values({ ...nullify(fields), mrn, programId, id: randomUUID(), version: 1, createdAt: ctx.now, updatedAt: ctx.now })
+    .returning();
+  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'patient', entityId: row!.id, patientId: row!.id });
+  return toDto(row!);
+}
+
+export async function getPatient(deps: Deps, id: string): Promise<PatientDto> {
+  const { tx, ctx } = deps;
+  const [row] = await tx.select().from(patients).where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
+  if (!row) throw notFound('Patient');
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'patient', entityId: id, patientId: id });
+  return toDto(row);
+}
+
+/** Throws 404 unless the patient exists in the caller's programme. */
+export async function assertPatient(tx: Tx, ctx: Ctx, id: string): Promise<void> {
+  const [row] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
+  if (!row) throw notFound('Patient');
+}
+
+export async function updatePatient(deps: Deps, id: string, input: Partial<PatientFields> & { version: number }): Promise<PatientDto> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const { version, ...changes } = input;
+  const fields = Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined);
+  if (changes.mrn) {
+    const [taken] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(patients.mrn, changes.mrn.trim())));
+    if (taken && taken.id !== id) throw conflict('mrn_taken', 'Another patient in this programme has this MRN.', 'body.mrn');
+  }
+  const [row] = await tx
+    .update(patients)
+    .set({ ...nullify(changes), version: sql`${patients.version} + 1`, updatedAt: ctx.now })
+    .where(and(eq(patients.programId, programId), eq(patients.id, id), eq(patients.version, version)))
+    .returning();
+  if (!row) {
+    await assertPatient(tx, ctx, id);
+    throw conflict('stale_version', 'Someone else changed this record since you opened it. Reload it and make your change again.', 'body.version');
+  }
+  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'patient', entityId: id, patientId: id, detail: { fields } });
+  return toDto(row);
+}
+
+export type SearchInput = { q?: string | undefined; birthDate?: string | undefined; mrn?: string | undefined; limit: number; cursor?: string | undefined };
+
+/** Name (prefix of family, given or preferred name, every word), birth date, MRN; keyset-paginated. */
+export async function searchPatients(deps: Deps, input: SearchInput): Promise<{ items: PatientSummaryDto[]; nextCursor: string | null }> {
+  const { tx, ctx } = deps;
+  const conds: SQL[] = [eq(patients.programId, programOf(ctx))];
+  const words = (input.q ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean).slice(0, 4);
+  for (const w of words) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(w)) {
+      conds.push(eq(patients.birthDate, w));
+      continue;
+    }
+    const prefix = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(or(
+      sql`lower(${patients.legalFamilyName}) like ${prefix}`,
+      sql`lower(${patients.legalGivenName}) like ${prefix}`,
+      sql`lower(${patients.preferredName}) like ${prefix}`,
+      sql`lower(${patients.mrn}) = ${w}`,
+    )!);
+  }
+  if (input.birthDate) conds.push(eq(patients.birthDate, input.birthDate));
+  if (input.mrn) conds.push(eq(patients.mrn, input.mrn));
+  const after = decodeCursor(input.cursor);
+  if (after) {
+    conds.push(sql`(lower(${patients.legalFamilyName}), lower(${patients.legalGivenName}), ${patients.id}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)`);
+  }
+  const rows = await tx
+    .select(summary)
+    .from(patients)
+    .where(and(...conds))
+    .orderBy(sql`lower(${patients.legalFamilyName})`, sql`lower(${patients.legalGivenName})`, asc(patients.id))
+    .limit(input.limit + 1);
+  const more = rows.length > input.limit;
+  const items = more ? rows.slice(0, input.limit) : rows;
+  const last = items[items.length - 1];
+  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'patient', detail: { count: items.length } });
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor([last.legalFamilyName.toLowerCase(), last.legalGivenName.toLowerCase(), last.id]) : null,
+  };
+}
+
+const encodeCursor = (v: [string, string, string]) => Buffer.from(JSON.stringify(v)).toString('base64url');
+function decodeCursor(c: string | undefined): [string, string, string] | null {
+  if (!c) return null;
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string') && /^[0-9a-f-]{36}$/i.test(v[2] as string)) {
+      return v as [string, string, string];
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new AppError({ code: 'invalid_input', status: 400, message: 'The page cursor is not valid. Start the search again.', problems: [{ field: 'body.cursor', message: 'is not valid' }] });
+}
+
+/** Empty optional strings are stored as null. */
+function nullify<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = typeof v === 'string' && v.trim() === '' ? null : v;
+  return out as T;
+}
+

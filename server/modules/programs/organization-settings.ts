@@ -1,0 +1,22 @@
+// Organisation policy: idle time-out, absolute session lifetime, and whether every
+// account must use two-step sign-in.
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/database.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { auditContext, type Ctx } from '../../platform/http/context.ts';
+import { organizations } from './programs.tables.ts';
+
+export type OrganizationSettingsDto = { idleTimeoutMinutes: number; sessionLifetimeHours: number; mfaRequired: boolean };
+
+export async function getOrganizationSettings(deps: { tx: Tx; ctx: Ctx }): Promise<OrganizationSettingsDto> {
+  const [org] = await deps.tx.select().from(organizations).where(eq(organizations.id, deps.ctx.orgId!));
+  if (!org) throw new Error('no organisation');
+  return { idleTimeoutMinutes: org.idleTimeoutMinutes, sessionLifetimeHours: org.sessionLifetimeHours, mfaRequired: org.mfaRequired };
+}
+
+export async function updateOrganizationSettings(deps: { tx: Tx; ctx: Ctx }, input: OrganizationSettingsDto): Promise<OrganizationSettingsDto> {
+  const { tx, ctx } = deps;
+  await tx.update(organizations).set(input).where(eq(organizations.id, ctx.orgId!));
+  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'organization', entityId: ctx.orgId, detail: { ...input } });
+  return getOrganizationSettings(deps);
+}

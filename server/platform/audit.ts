@@ -1,0 +1,197 @@
+// Audit events: written by use cases in their own transaction (no shared lock, so
+// requests of one programme never queue behind each other), sealed into a per-chain
+// SHA-256 hash chain afterwards in batches, and verified link by link.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { auditChainHeads, auditEvents, auditSeals } from '../modules/audit/audit.tables.ts';
+import type { Db, Tx } from './db/database.ts';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export type AuditRecord = {
+  action: string; // read | search | create | update | sign-in | export | …
+  entity: string; // patient | medication | session | user | audit | …
+  entityId?: string | null;
+  patientId?: string | null;
+  outcome?: AuditOutcome;
+  purpose?: string | null;
+  /** Identifiers and counts only: never names, dates of birth or free text about a patient. */
+  detail?: Record<string, unknown> | null;
+};
+
+export type AuditContext = {
+  orgId: string | null;
+  programId: string | null;
+  actorId: string | null;
+  actorRole: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  now: Date;
+};
+
+export const GENESIS = '0'.repeat(64);
+/** The chain of events that belong to no organisation (a sign-in with an unknown email). */
+export const INSTALLATION_CHAIN = '00000000-0000-0000-0000-000000000000';
+
+export async function writeAudit(tx: Tx, ctx: AuditContext, rec: AuditRecord): Promise<void> {
+  const chainId = ctx.programId ?? ctx.orgId ?? INSTALLATION_CHAIN;
+  await tx.insert(auditEvents).values({
+    chainId,
+    orgId: ctx.orgId,
+    programId: ctx.programId,
+    at: ctx.now.toISOString(),
+    actorId: ctx.actorId,
+    actorRole: ctx.actorRole,
+    action: rec.action,
+    entity: rec.entity,
+    entityId: rec.entityId ?? null,
+    patientId: rec.patientId ?? null,
+    outcome: rec.outcome ?? 'success',
+    purpose: rec.purpose ?? 'treatment',
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    requestId: ctx.requestId,
+    detail: rec.detail ?? null,
+  });
+}
+
+type EventRow = typeof auditEvents.$inferSelect;
+
+/** The canonical bytes of an event: every column, in a fixed order. */
+export function eventHash(prevHash: string, e: EventRow): string {
+  const canonical = JSON.stringify([
+    e.id, e.chainId, e.orgId, e.programId, new Date(e.at).toISOString(), e.actorId, e.actorRole, e.action,
+    e.entity, e.entityId, e.patientId, e.outcome, e.purpose, e.ip, e.userAgent, e.requestId, canonicalJson(e.detail),
+  ]);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}
+
+/**
+ * Seals up to `batch` unsealed events of one chain. The chain head row is locked FOR
+ * UPDATE, so concurrent sealers (several servers) extend a chain one at a time; the
+ * writers of events are never blocked. Returns how many were sealed.
+ */
+export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.insert(auditChainHeads).values({ chainId, seq: 0, hash: GENESIS }).onConflictDoNothing();
+    const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.chainId, chainId)).for('update');
+    if (!head) return 0;
+    const pending = await tx
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.chainId, chainId),
+          sql`not exists (select 1 from ${auditSeals} s where s.event_id = ${auditEvents.id})`,
+        ),
+      )
+      .orderBy(asc(auditEvents.id))
+      .limit(batch);
+    if (pending.length === 0) return 0;
+    let seq = head.seq;
+    let prev = head.hash;
+    const seals = pending.map((e) => {
+      seq += 1;
+      const hash = eventHash(prev, e);
+      const row = { chainId, seq, eventId: e.id, prevHash: prev, hash, sealedAt: now };
+      prev = hash;
+      return row;
+    });
+    await tx.insert(auditSeals).values(seals);
+    await tx.update(auditChainHeads).set({ seq, hash: prev }).where(eq(auditChainHeads.chainId, chainId));
+    return pending.length;
+  });
+}
+
+/** Seals every chain that has unsealed events. */
+export async function sealAll(db: Db, now: Date): Promise<number> {
+  const chains = await db.execute<{ chain_id: string }>(
+    sql`select distinct e.chain_id from ${auditEvents} e where not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`,
+  );
+  let total = 0;
+  for (const { chain_id } of rowsOf(chains)) {
+    for (;;) {
+      const n = await sealChain(db, chain_id, now);
+      total += n;
+      if (n === 0) break;
+    }
+  }
+  return total;
+}
+
+export type ChainReport = {
+  chainId: string;
+  sealed: number;
+  unsealed: number;
+  ok: boolean;
+  /** The first broken link: its sequence number and what is wrong. */
+  firstBreak?: { seq: number; eventId: number | null; problem: string };
+};
+
+/** Walks every chain from its genesis, recomputing each hash from the event rows. */
+export async function verifyChains(db: Db): Promise<ChainReport[]> {
+  const chains = rowsOf(
+    await db.execute<{ chain_id: string }>(
+      sql`select chain_id from ${auditSeals} union select chain_id from ${auditEvents} order by 1`,
+    ),
+  );
+  const reports: ChainReport[] = [];
+  for (const { chain_id: chainId } of chains) {
+    const report: ChainReport = { chainId, sealed: 0, unsealed: 0, ok: true };
+    let prev = GENESIS;
+    let expectSeq = 1;
+    let lastSeq = 0;
+    const pageSize = 5000;
+    outer: for (;;) {
+      const rows = await db
+        .select({ seal: auditSeals, event: auditEvents })
+        .from(auditSeals)
+        .leftJoin(auditEvents, eq(auditEvents.id, auditSeals.eventId))
+        .where(and(eq(auditSeals.chainId, chainId), sql`${auditSeals.seq} > ${lastSeq}`))
+        .orderBy(asc(auditSeals.seq))
+        .limit(pageSize);
+      for (const { seal, event } of rows) {
+        const fail = (problem: string) => {
+          report.ok = false;
+          report.firstBreak = { seq: seal.seq, eventId: seal.eventId, problem };
+        };
+        if (seal.seq !== expectSeq) {
+          report.ok = false;
+          report.firstBreak = { seq: expectSeq, eventId: null, problem: 'seal missing (sequence gap)' };
+          break outer;
+        }
+        if (seal.prevHash !== prev) { fail('seal does not follow the previous one'); break outer; }
+        if (!event) { fail('event removed'); break outer; }
+        if (event.chainId !== chainId) { fail('event moved to another chain'); break outer; }
+        if (eventHash(prev, event) !== seal.hash) { fail('event altered'); break outer; }
+        prev = seal.hash;
+        expectSeq += 1;
+        lastSeq = seal.seq;
+        report.sealed += 1;
+      }
+      if (rows.length < pageSize) break;
+    }
+    const [unsealed] = rowsOf(
+      await db.execute<{ n: string | number }>(
+        sql`select count(*) as n from ${auditEvents} e where e.chain_id = ${chainId} and not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`,
+      ),
+    );
+    report.unsealed = Number(unsealed?.n ?? 0);
+    reports.push(report);
+  }
+  return reports;
+}
+
+/** drizzle's execute returns rows directly on one driver and { rows } on the other. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

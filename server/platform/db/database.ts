@@ -1,0 +1,107 @@
+// The database: PostgreSQL through `pg` when DATABASE_URL is set (production), or the
+// embedded PGlite in the data directory (trying Waypoint on one machine). One typed
+// drizzle handle serves both.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import * as schema from '../../db/schema.ts';
+import { acquireDataDirLock, type DataDirLock } from './lock.ts';
+import { runMigrations } from './migrate.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; use cases receive it and never touch the outer Db inside it. */
+export type Tx = Db;
+
+export type Database = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Rows of a raw query (tests, benchmarks, the operator CLI). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+};
+
+export type OpenOptions = {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** An in-memory PGlite loaded from a dump (tests). */
+  pgliteDump?: Blob | File | undefined;
+  migrate?: boolean;
+  poolSize?: number;
+};
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 20) : await openPglite(opts);
+  if (opts.migrate !== false) {
+    try {
+      await runMigrations(database);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
+  return database;
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  // timestamptz and date come back as strings; the app parses what it needs.
+  pg.types.setTypeParser(1184, (v: string) => new Date(v)); // timestamptz → Date, drizzle default
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {
+    /* an idle client lost its connection; the pool replaces it */
+  });
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async query<T>(text: string, params: unknown[] = []) {
+      const r = await pool.query(text, params);
+      return r.rows as T[];
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let lock: DataDirLock | undefined;
+  let client: InstanceType<typeof PGlite>;
+  if (opts.pgliteDump) {
+    client = new PGlite({ loadDataDir: opts.pgliteDump });
+  } else if (opts.dataDir === 'memory://') {
+    client = new PGlite();
+  } else {
+    const dir = resolve(opts.dataDir ?? './data');
+    mkdirSync(dir, { recursive: true });
+    lock = acquireDataDirLock(dir);
+    try {
+      client = new PGlite(join(dir, 'pglite'));
+      await client.waitReady;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    async query<T>(text: string, params: unknown[] = []) {
+      const r = await client.query(text, params);
+      return r.rows as T[];
+    },
+    async close() {
+      await client.close();
+      lock?.release();
+    },
+  };
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,35 @@
+// The one error type. `code` is stable (clients branch on it), `status` is the HTTP
+// status, `publicMessage` is safe to show anyone, `field` names the offending input
+// (a JSON path like "body.birthDate"). `internal` stays in the server log and never
+// contains patient data.
+export type Problem = { field: string; message: string };
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly publicMessage: string;
+  readonly problems: Problem[];
+
+  constructor(opts: { code: string; status: number; message: string; internal?: string; problems?: Problem[] }) {
+    super(opts.internal ?? opts.message);
+    this.code = opts.code;
+    this.status = opts.status;
+    this.publicMessage = opts.message;
+    this.problems = opts.problems ?? [];
+  }
+}
+
+export const notFound = (entity: string) =>
+  new AppError({ code: 'not_found', status: 404, message: `${entity} not found.` });
+
+export const forbidden = (message = 'You do not have permission to do this.') =>
+  new AppError({ code: 'forbidden', status: 403, message });
+
+export const unauthenticated = (message = 'Sign in to continue.') =>
+  new AppError({ code: 'unauthenticated', status: 401, message });
+
+export const conflict = (code: string, message: string, field?: string) =>
+  new AppError({ code, status: 409, message, problems: field ? [{ field, message }] : [] });
+
+export const invalid = (field: string, message: string, code = 'invalid_input') =>
+  new AppError({ code, status: 400, message, problems: [{ field, message }] });

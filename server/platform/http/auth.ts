@@ -1,0 +1,122 @@
+// The request context and access control for every route. A route declares in its
+// config who may call it:
+//   auth: 'public'   — no session (sign-in, health, OpenAPI)
+//   auth: 'partial'  — a session that still owes MFA or a password change (MFA, me)
+//   (default)        — an active session
+//   permission       — an `action:entity` the caller must hold in the programme named
+//                      by the Waypoint-Program header (or their only programme)
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { permissionsOf, type Permission, type Role } from '../../../core/access/roles.ts';
+import type { Db } from '../db/database.ts';
+import { writeAudit } from '../audit.ts';
+import { AppError, forbidden, unauthenticated } from '../errors.ts';
+import { auditContext, type Ctx, type Principal } from './context.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: 'public' | 'partial' | 'session';
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    ctx: Ctx;
+  }
+}
+
+export const PROGRAM_HEADER = 'waypoint-program';
+export const SESSION_COOKIE = 'wp_session';
+
+export type AuthDeps = {
+  db: Db;
+  clock: () => Date;
+  resolveSession: (token: string, now: Date) => Promise<Omit<Principal, never> | { ended: string }>;
+  rolesByProgram: (userId: string) => Promise<Map<string, Role[]>>;
+  secureCookies: boolean;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function installAuth(app: FastifyInstance, deps: AuthDeps) {
+  app.decorateRequest('ctx', null as unknown as Ctx);
+
+  app.addHook('onRequest', async (req, reply) => {
+    const now = deps.clock();
+    req.ctx = {
+      principal: null,
+      orgId: null,
+      program: null,
+      meta: { requestId: req.id, ip: req.ip ?? null, userAgent: (req.headers['user-agent'] ?? '').slice(0, 400) || null },
+      now,
+    };
+    const config = req.routeOptions.config ?? {};
+    if (!req.routeOptions.url || config.auth === 'public') return;
+
+    const token = req.cookies?.[SESSION_COOKIE];
+    if (!token) throw unauthenticated();
+    const resolved = await deps.resolveSession(token, now);
+    if ('ended' in resolved) {
+      clearSessionCookie(reply, deps.secureCookies);
+      const message = resolved.ended === 'idle' ? 'You were signed out after a period of inactivity. Sign in again.' : 'Your session has ended. Sign in again.';
+      throw new AppError({ code: 'session_ended', status: 401, message });
+    }
+    req.ctx.principal = resolved;
+    req.ctx.orgId = resolved.orgId;
+
+    if (config.auth !== 'partial') {
+      if (resolved.stage === 'mfa_pending') throw new AppError({ code: 'mfa_required', status: 403, message: 'Enter the code from your authenticator app first.' });
+      if (resolved.stage === 'mfa_setup') throw new AppError({ code: 'mfa_setup_required', status: 403, message: 'Your organisation requires two-step sign-in. Set it up to continue.' });
+      if (resolved.mustChangePassword) throw new AppError({ code: 'password_change_required', status: 403, message: 'Choose a new password to continue.' });
+    }
+
+    if (config.permission) {
+      const memberships = await deps.rolesByProgram(resolved.userId);
+      const header = req.headers[PROGRAM_HEADER];
+      let programId: string | undefined;
+      if (typeof header === 'string' && header !== '') {
+        if (!UUID.test(header)) throw new AppError({ code: 'invalid_input', status: 400, message: 'The Waypoint-Program header must be a programme id.', problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'must be a UUID' }] });
+        programId = header;
+      } else if (memberships.size === 1) {
+        programId = [...memberships.keys()][0];
+      } else {
+        throw new AppError({ code: 'program_required', status: 400, message: 'Choose a programme (Waypoint-Program header).', problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'is required' }] });
+      }
+      const roles = programId ? memberships.get(programId) : undefined;
+      if (!programId || !roles) throw forbidden('You have no role in this programme.');
+      const permissions = permissionsOf(roles);
+      req.ctx.program = { programId, roles, permissions };
+      if (!permissions.has(config.permission)) {
+        await deps.db.transaction((tx) =>
+          writeAudit(tx, auditContext(req.ctx), {
+            action: 'access-denied', entity: config.permission!.split(':')[1] ?? 'unknown', outcome: 'denied',
+            detail: { permission: config.permission, route: req.routeOptions.url },
+          }),
+        );
+        throw forbidden();
+      }
+    }
+  });
+
+  // Same-origin check for every state-changing request that a browser sends.
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const origin = req.headers.origin;
+    if (!origin) return; // not a browser (API client, CLI, test)
+    const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      throw new AppError({ code: 'bad_origin', status: 403, message: 'This request came from another site and was refused.' });
+    }
+    if (originHost !== host) throw new AppError({ code: 'bad_origin', status: 403, message: 'This request came from another site and was refused.' });
+  });
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeHours: number) {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: maxAgeHours * 3600 });
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+export type RouteRequest = FastifyRequest;

@@ -1,0 +1,61 @@
+// What a use case knows about the request it serves. Built by the auth hook; routes
+// pass it on; use cases read it (never the Fastify request).
+import type { Permission, Role } from '../../../core/access/roles.ts';
+import type { AuditContext } from '../audit.ts';
+
+export type Principal = {
+  userId: string;
+  orgId: string;
+  displayName: string;
+  sessionId: string;
+  stage: 'active' | 'mfa_pending' | 'mfa_setup';
+  mustChangePassword: boolean;
+};
+
+export type ProgramScope = {
+  programId: string;
+  roles: Role[];
+  permissions: Set<Permission>;
+};
+
+export type RequestMeta = { requestId: string; ip: string | null; userAgent: string | null };
+
+export type Ctx = {
+  principal: Principal | null;
+  /** The organisation acted in: the principal's, or the one a system task names. */
+  orgId: string | null;
+  program: ProgramScope | null;
+  meta: RequestMeta;
+  now: Date;
+};
+
+/** A context for work that has no HTTP request (CLI, jobs, demo seed). */
+export function systemCtx(opts: { orgId: string; programId?: string; now?: Date; requestId?: string }): Ctx {
+  return {
+    principal: null,
+    orgId: opts.orgId,
+    program: opts.programId ? { programId: opts.programId, roles: [], permissions: new Set() } : null,
+    meta: { requestId: opts.requestId ?? 'system', ip: null, userAgent: 'waypoint-cli' },
+    now: opts.now ?? new Date(),
+  };
+}
+
+export function auditContext(ctx: Ctx, override: Partial<AuditContext> = {}): AuditContext {
+  return {
+    orgId: ctx.orgId,
+    programId: ctx.program?.programId ?? null,
+    actorId: ctx.principal?.userId ?? null,
+    actorRole: ctx.program ? ctx.program.roles.join(',') : null,
+    ip: ctx.meta.ip,
+    userAgent: ctx.meta.userAgent,
+    requestId: ctx.meta.requestId,
+    now: ctx.now,
+    ...override,
+  };
+}
+
+/** The programme this request acts in; every clinical query filters by it. */
+export function programOf(ctx: Ctx): string {
+  if (!ctx.program) throw new Error('no programme in context');
+  return ctx.program.programId;
+}

@@ -1,0 +1,84 @@
+// One error handler: every failure leaves as application/problem+json with a stable
+// code, a user-safe message and, for bad input, the fields at fault. No stack traces,
+// SQL or patient data ever reach a client or the log.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from '@fastify/type-provider-zod';
+import { AppError, type Problem } from '../errors.ts';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
+  409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type', 422: 'Unprocessable content',
+  423: 'Locked', 429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
+};
+
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, status: number, code: string, detail: string, problems?: Problem[]) {
+  return reply
+    .code(status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send({
+      type: `https://waypoint.health/problems/${code}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      code,
+      detail,
+      requestId: req.id,
+      ...(problems && problems.length > 0 ? { problems } : {}),
+    });
+}
+
+type PgError = { code?: string; constraint?: string };
+
+export function installProblemHandlers(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ code: err.code }, err.message);
+      return sendProblem(reply, req, err.status, err.code, err.publicMessage, err.problems);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as { validationContext?: string }).validationContext ?? 'body';
+      const problems = err.validation.flatMap((v) => {
+        const path = (v.instancePath || '').split('/').filter(Boolean);
+        const keys = (v.params as { keys?: string[] } | undefined)?.keys;
+        if (v.keyword === 'unrecognized_keys' && keys?.length) {
+          return keys.map((k) => ({ field: [where, ...path, k].join('.'), message: 'is not a known field' }));
+        }
+        return [{ field: [where, ...path].join('.'), message: v.message ?? 'is invalid' }];
+      });
+      return sendProblem(reply, req, 400, 'invalid_input', `The request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ code: 'response_serialization' }, 'response did not match its schema');
+      return sendProblem(reply, req, 500, 'internal_error', 'Something went wrong on our side. Nothing was saved if the request failed.');
+    }
+    const fe = err as FastifyError & PgError;
+    switch (fe.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendProblem(reply, req, 400, 'malformed_json', 'The request body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, req, 413, 'body_too_large', 'The request body is too large.', [{ field: 'body', message: 'is too large' }]);
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, req, 415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json.', [{ field: 'content-type', message: 'must be application/json' }]);
+      case 'FST_ERR_VALIDATION':
+        return sendProblem(reply, req, 400, 'invalid_input', 'The request is not valid.');
+      case '23505':
+        return sendProblem(reply, req, 409, 'conflict', 'This conflicts with a record that already exists.');
+      case '23503':
+        return sendProblem(reply, req, 409, 'reference_missing', 'This refers to a record that does not exist.');
+      case '40001':
+      case '40P01':
+        return sendProblem(reply, req, 503, 'retry', 'The server was busy with a conflicting change. Please try again.');
+    }
+    if (fe.statusCode === 429) return sendProblem(reply, req, 429, 'rate_limited', 'Too many attempts. Wait a minute and try again.');
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, req, fe.statusCode, 'bad_request', 'The request could not be processed.');
+    }
+    // Log the code and name only: driver messages can carry values from the row.
+    req.log.error({ err: { name: err.name, code: fe.code, constraint: fe.constraint } }, 'unhandled error');
+    return sendProblem(reply, req, 500, 'internal_error', 'Something went wrong on our side. Nothing was saved if the request failed.');
+  });
+
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, 'route_not_found', 'There is no such endpoint.'));
+}

@@ -1,0 +1,53 @@
+// Start-up: configuration, database (migrated under a lock), the demo on a fresh
+// embedded database, the HTTP server, and the audit sealer.
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { openDatabase, type Database } from './platform/db/database.ts';
+import { sealAll } from './platform/audit.ts';
+import { AppError } from './platform/errors.ts';
+import { buildApp } from './app.ts';
+import { hasAnyOrganization, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
+
+export async function serve(config: Config = loadConfig()): Promise<{ close(): Promise<void>; url: string }> {
+  const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let demo: DemoSummary | undefined;
+  const shouldSeed = config.demo === 'on' || (config.demo === 'auto' && database.kind === 'pglite');
+  if (shouldSeed && !(await hasAnyOrganization(database.db))) demo = await seedDemo(database.db);
+
+  const app = await buildApp({ db: database.db, production: config.production, logLevel: config.logLevel });
+  const sealer = setInterval(() => {
+    sealAll(database.db, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));
+  }, config.auditSealSeconds * 1000);
+  sealer.unref();
+
+  const url = await app.listen({ port: config.port, host: config.host });
+  const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (for trying Waypoint; production uses DATABASE_URL)` : 'PostgreSQL';
+  console.log(`\nWaypoint is running at http://localhost:${config.port}  —  ${where}`);
+  if (demo) {
+    console.log('\nDemo data loaded (all people and records are fictional). Sign in with any of:');
+    for (const a of demo.accounts) console.log(`  ${a.role.padEnd(19)} ${a.email}`);
+    console.log(`  password for every demo account: ${demo.password}\n`);
+  }
+
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    clearInterval(sealer);
+    await app.close();
+    await sealAll(database.db, new Date()).catch(() => undefined);
+    await database.close();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void close().then(() => process.exit(0));
+    });
+  }
+  return { close, url };
+}
+
+export function reportStartFailure(err: unknown): never {
+  if (err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof AppError) console.error(err.publicMessage);
+  else console.error(`Waypoint could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
