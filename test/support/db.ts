@@ -1,0 +1,55 @@
+// A fresh, migrated database for one test file (see test/global-setup.ts).
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type Database } from '../../server/platform/db/database.ts';
+
+export const PG_TEMPLATE = 'waypoint_test_template';
+export const PGLITE_TEMPLATE_FILE = fileURLToPath(new URL('../../node_modules/.cache/waypoint/pglite-template.tar', import.meta.url));
+
+export const onPostgres = () => !!process.env.TEST_DATABASE_URL;
+
+export function adminUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = '/postgres';
+  return u.toString();
+}
+
+function databaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const dump = new Blob([readFileSync(PGLITE_TEMPLATE_FILE)]);
+    return openDatabase({ pgliteDump: dump, migrate: false });
+  }
+  const name = `wp_test_${randomBytes(6).toString('hex')}`;
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: adminUrl(url) });
+  await admin.connect();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`);
+      break;
+    } catch (err) {
+      // Another file is copying the template at this moment.
+      if (attempt > 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  await admin.end();
+  const database = await openDatabase({ databaseUrl: databaseUrl(url, name), migrate: false, poolSize: opts.poolSize ?? 10 });
+  const close = database.close;
+  database.close = async () => {
+    await close();
+    const a = new pg.Client({ connectionString: adminUrl(url) });
+    await a.connect();
+    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await a.end();
+  };
+  return database;
+}
