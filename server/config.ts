@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z.string().min(1).default('localhost'),
   WAYPOINT_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()

@@ -5,13 +5,14 @@ import { openDatabase, type Database } from './platform/db/database.ts';
 import { sealAll } from './platform/audit.ts';
 import { AppError } from './platform/errors.ts';
 import { buildApp } from './app.ts';
-import { hasAnyOrganization, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
+import { DEMO_PASSWORD, DEMO_STAFF, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
 
 export async function serve(config: Config = loadConfig()): Promise<{ close(): Promise<void>; url: string }> {
   const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let demo: DemoSummary | undefined;
   const shouldSeed = config.demo === 'on' || (config.demo === 'auto' && database.kind === 'pglite');
-  if (shouldSeed && !(await hasAnyOrganization(database.db))) demo = await seedDemo(database.db);
+  let seeded: DemoSummary | undefined;
+  if (shouldSeed && !(await hasAnyOrganization(database.db))) seeded = await seedDemo(database.db);
+  const showDemo = !!seeded || (shouldSeed && (await isDemoDatabase(database.db)));
 
   const app = await buildApp({ db: database.db, production: config.production, logLevel: config.logLevel });
   const sealer = setInterval(() => {
@@ -22,10 +23,10 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   const url = await app.listen({ port: config.port, host: config.host });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (for trying Waypoint; production uses DATABASE_URL)` : 'PostgreSQL';
   console.log(`\nWaypoint is running at http://localhost:${config.port}  —  ${where}`);
-  if (demo) {
-    console.log('\nDemo data loaded (all people and records are fictional). Sign in with any of:');
-    for (const a of demo.accounts) console.log(`  ${a.role.padEnd(19)} ${a.email}`);
-    console.log(`  password for every demo account: ${demo.password}\n`);
+  if (showDemo) {
+    console.log(`\nDemo data ${seeded ? 'loaded' : 'present'} (all people and records are fictional). Sign in at http://localhost:${config.port} with any of:`);
+    for (const a of DEMO_STAFF) console.log(`  ${a.role.padEnd(19)} ${a.email}`);
+    console.log(`  password for every demo account: ${DEMO_PASSWORD}\n`);
   }
 
   let closing = false;

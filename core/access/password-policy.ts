@@ -32,10 +32,18 @@ export function checkPassword(
   return { ok: true };
 }
 
+/** A run like "abcdefghijkl", "987654321098" or "1234567890123" (digits wrap as on a keyboard row). */
 function isSequential(s: string): boolean {
   if (s.length < 2) return false;
-  const step = s.charCodeAt(1) - s.charCodeAt(0);
-  if (Math.abs(step) !== 1) return false;
-  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) - s.charCodeAt(i - 1) !== step) return false;
-  return true;
+  const next = (a: number, b: number, step: number) => {
+    if (b - a === step) return true;
+    const isDigit = (c: number) => c >= 48 && c <= 57;
+    return isDigit(a) && isDigit(b) && ((step === 1 && a === 57 && b === 48) || (step === -1 && a === 48 && b === 57));
+  };
+  for (const step of [1, -1]) {
+    let ok = true;
+    for (let i = 1; i < s.length && ok; i++) ok = next(s.charCodeAt(i - 1), s.charCodeAt(i), step);
+    if (ok) return true;
+  }
+  return false;
 }

@@ -117,7 +117,7 @@ export async function sealAll(db: Db, now: Date): Promise<number> {
     sql`select distinct e.chain_id from ${auditEvents} e where not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`,
   );
   let total = 0;
-  for (const { chain_id } of rowsOf(chains)) {
+  for (const { chain_id } of rowsOf<{ chain_id: string }>(chains)) {
     for (;;) {
       const n = await sealChain(db, chain_id, now);
       total += n;
@@ -138,7 +138,7 @@ export type ChainReport = {
 
 /** Walks every chain from its genesis, recomputing each hash from the event rows. */
 export async function verifyChains(db: Db): Promise<ChainReport[]> {
-  const chains = rowsOf(
+  const chains = rowsOf<{ chain_id: string }>(
     await db.execute<{ chain_id: string }>(
       sql`select chain_id from ${auditSeals} union select chain_id from ${auditEvents} order by 1`,
     ),
@@ -179,7 +179,7 @@ export async function verifyChains(db: Db): Promise<ChainReport[]> {
       }
       if (rows.length < pageSize) break;
     }
-    const [unsealed] = rowsOf(
+    const [unsealed] = rowsOf<{ n: string | number }>(
       await db.execute<{ n: string | number }>(
         sql`select count(*) as n from ${auditEvents} e where e.chain_id = ${chainId} and not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`,
       ),

@@ -1,12 +1,13 @@
 // The demo: an obviously fictional organisation with two programmes, one account per
 // role, and patients whose names say they are made up. Loaded on the first start of an
 // empty embedded database (WAYPOINT_DEMO=auto) or by `waypoint demo seed`.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../core/access/roles.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
+import { users } from '../identity/identity.tables.ts';
 import { careTeam, episodes, medications, patients } from '../patients/patients.tables.ts';
 import { organizations } from '../programs/programs.tables.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../programs/bootstrap.ts';
@@ -35,6 +36,12 @@ function lcg(seed: number) {
 
 export async function hasAnyOrganization(db: Db): Promise<boolean> {
   const rows = await db.select({ n: sql<number>`1` }).from(organizations).limit(1);
+  return rows.length > 0;
+}
+
+/** Whether this database holds the demo organisation (so start-up can print its sign-ins). */
+export async function isDemoDatabase(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_STAFF[0]!.email)).limit(1);
   return rows.length > 0;
 }
 
