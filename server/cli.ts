@@ -6,7 +6,7 @@ const program = new Command('waypoint')
   .description('Waypoint: psychosocial treatment for opioid use disorder')
   .showHelpAfterError();
 
-type Registrar = (program: Command) => void;
+type Registrar = (program: Command) => void | Promise<void>;
 const groups: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./cli/platform.ts'),
   () => import('./cli/cm.ts'),
@@ -16,7 +16,7 @@ const groups: Array<() => Promise<{ register: Registrar }>> = [
 
 for (const load of groups) {
   const mod = await load();
-  mod.register(program);
+  await mod.register(program);
 }
 
 await program.parseAsync(process.argv);

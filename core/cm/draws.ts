@@ -1,0 +1,125 @@
+// Auditable prize draws (CM-SPEC §3): HMAC-SHA256 commit–reveal with exact
+// 64-bit rejection sampling. node:crypto is used for hashing only (deterministic).
+import { createHash, createHmac } from 'node:crypto';
+
+export interface Slip {
+  tier: string;
+  label?: string | undefined;
+  count: number;
+  valueCents: number;
+}
+
+export interface Bowl {
+  slips: Slip[];
+}
+
+export interface DrawResult {
+  /** Draw number within the enrolment (1, 2, …). */
+  n: number;
+  /** 0-based slip number in the bowl as listed, each entry repeated `count` times. */
+  slipIndex: number;
+  /** Index of the bowl entry (`slips[entry]`). */
+  entry: number;
+  tier: string;
+  valueCents: number;
+}
+
+const TWO_64 = 1n << 64n;
+
+/** Seed bytes from hex (even length, hex digits only). Throws on anything else. */
+export function seedFromHex(hex: string): Buffer {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('seed must be an even number of hex digits');
+  return Buffer.from(hex, 'hex');
+}
+
+/** The 32 zero bytes replay uses when no seed is given. */
+export const ZERO_SEED: Buffer = Buffer.alloc(32);
+
+function asBytes(seed: Uint8Array | string): Uint8Array {
+  return typeof seed === 'string' ? seedFromHex(seed) : seed;
+}
+
+/** The commitment published before the first draw: sha256(seed), lowercase hex. */
+export function commitment(seed: Uint8Array | string): string {
+  return createHash('sha256').update(asBytes(seed)).digest('hex');
+}
+
+/** Σ count of a bowl. */
+export function slipTotal(bowl: Bowl): number {
+  let t = 0;
+  for (const s of bowl.slips) t += s.count;
+  return t;
+}
+
+/** Expected value of one draw in cents: Σ count·value / Σ count (not rounded). */
+export function expectedValueCents(bowl: Bowl): number {
+  let t = 0;
+  let v = 0;
+  for (const s of bowl.slips) {
+    t += s.count;
+    v += s.count * s.valueCents;
+  }
+  return t === 0 ? 0 : v / t;
+}
+
+/** The HMAC message of draw n: UTF-8(enrolmentId + ":" + n), n decimal without sign or leading zeros. */
+export function drawMessage(enrolmentId: string, n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`draw number must be a positive integer, got ${n}`);
+  return `${enrolmentId}:${n}`;
+}
+
+/**
+ * The 0-based slip number of draw n for a bowl of T slips: the first of the four
+ * big-endian 64-bit words of h below floor(2^64 / T) × T, mod T. Throws when all
+ * four are rejected (probability < (T/2^64)^4).
+ */
+export function slipIndex(seed: Uint8Array | string, enrolmentId: string, n: number, total: number): number {
+  if (!Number.isSafeInteger(total) || total < 1) throw new Error(`bowl must hold at least one slip, got ${total}`);
+  const h = createHmac('sha256', asBytes(seed)).update(drawMessage(enrolmentId, n), 'utf8').digest();
+  const T = BigInt(total);
+  const limit = (TWO_64 / T) * T;
+  for (let i = 0; i < 4; i++) {
+    const u = h.readBigUInt64BE(i * 8);
+    if (u < limit) return Number(u % T);
+  }
+  throw new Error(`draw ${n} of enrolment ${enrolmentId}: all four 64-bit words rejected`);
+}
+
+/** Prepared bowl: cumulative counts for O(log k) slip → entry lookup. */
+export interface PreparedBowl {
+  bowl: Bowl;
+  total: number;
+  /** cumulative[i] = Σ count of entries 0..i */
+  cumulative: number[];
+}
+
+export function prepareBowl(bowl: Bowl): PreparedBowl {
+  const cumulative: number[] = [];
+  let t = 0;
+  for (const s of bowl.slips) {
+    t += s.count;
+    cumulative.push(t);
+  }
+  return { bowl, total: t, cumulative };
+}
+
+/** Bowl entry holding 0-based slip number `slip`. */
+export function entryOfSlip(p: PreparedBowl, slip: number): number {
+  let lo = 0;
+  let hi = p.cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (slip < p.cumulative[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Draw number n of an enrolment from the bowl (§3). */
+export function drawSlip(seed: Uint8Array | string, enrolmentId: string, n: number, bowl: Bowl | PreparedBowl): DrawResult {
+  const p = 'cumulative' in bowl ? bowl : prepareBowl(bowl);
+  const slip = slipIndex(seed, enrolmentId, n, p.total);
+  const entry = entryOfSlip(p, slip);
+  const s = p.bowl.slips[entry]!;
+  return { n, slipIndex: slip, entry, tier: s.tier, valueCents: s.valueCents };
+}
