@@ -1,72 +1,12 @@
 // `waypoint cm …` — contingency management from the command line:
 //   cm replay        replay an enrolment's events under a protocol (CM-SPEC §7)
 //   cm verify-draws  re-derive draws from a revealed seed and check its commitment
+//   cm presets, cm forecast (server/cli/cm-presets.ts)
 // `register` only defines commands; the engine is imported inside the actions.
 // Bad input → exit 2 with every problem on stderr; never a stack trace.
-import type { Command, CommanderError } from 'commander';
-
-const USAGE_EXIT = 2;
-
-class InputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-  }
-}
-
-function isModuleNotFound(e: unknown, spec: string): boolean {
-  const err = e as { code?: string; message?: string } | null;
-  return err?.code === 'ERR_MODULE_NOT_FOUND' && typeof err.message === 'string' && err.message.includes(spec);
-}
-
-async function readJson(file: string, what: string): Promise<unknown> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'error';
-    throw new InputError([`${what} ${file}: cannot read (${code})`]);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new InputError([`${what} ${file}: not valid JSON (${(e as Error).message})`]);
-  }
-}
-
-interface ProtocolOpts {
-  protocol?: string;
-  preset?: string;
-}
-
-/** Loads and validates the protocol from --protocol FILE or --preset NAME. */
-async function loadProtocol(opts: ProtocolOpts, required: boolean): Promise<import('../../core/cm/protocol.ts').Protocol | undefined> {
-  if (opts.protocol !== undefined && opts.preset !== undefined) throw new InputError(['give either --protocol FILE or --preset NAME, not both']);
-  const { parseProtocol } = await import('../../core/cm/protocol.ts');
-  if (opts.protocol !== undefined) {
-    const json = await readJson(opts.protocol, 'protocol');
-    const parsed = parseProtocol(json);
-    if (!parsed.ok) throw new InputError(parsed.problems.map((p) => `protocol ${opts.protocol}: ${p.path || '(document)'}: ${p.message}`));
-    return parsed.protocol;
-  }
-  if (opts.preset !== undefined) {
-    let presets: { getPreset(name: string): unknown; presetNames(): string[] };
-    try {
-      // computed specifier: core/cm/presets.ts is written separately and may not exist yet
-      presets = (await import(new URL('../../core/cm/presets.ts', import.meta.url).href)) as typeof presets;
-    } catch (e) {
-      if (isModuleNotFound(e, 'presets')) throw new InputError(['presets are not available in this build']);
-      throw e;
-    }
-    const found = presets.getPreset(opts.preset);
-    if (found === undefined) throw new InputError([`unknown preset "${opts.preset}" (known: ${presets.presetNames().join(', ')})`]);
-    const parsed = parseProtocol(found);
-    if (!parsed.ok) throw new InputError(parsed.problems.map((p) => `preset ${opts.preset}: ${p.path || '(document)'}: ${p.message}`));
-    return parsed.protocol;
-  }
-  if (required) throw new InputError(['a protocol is required: --protocol FILE or --preset NAME']);
-  return undefined;
-}
+import type { Command } from 'commander';
+import { registerPresetCommands } from './cm-presets.ts';
+import { commandGroup, guarded, InputError, loadProtocol, readJson, writeJson, type ProtocolOpts } from './io.ts';
 
 async function parseSeed(hex: string | undefined): Promise<Uint8Array> {
   const { seedFromHex, ZERO_SEED } = await import('../../core/cm/draws.ts');
@@ -78,41 +18,8 @@ async function parseSeed(hex: string | undefined): Promise<Uint8Array> {
   }
 }
 
-/** Runs an action; input errors → every problem on stderr and exit code 2; anything else → one line, exit 70. */
-function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (e instanceof InputError) {
-        process.stderr.write(e.problems.map((p) => `error: ${p}\n`).join(''));
-        process.exitCode = USAGE_EXIT;
-      } else {
-        process.stderr.write(`error: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-        process.exitCode = 70;
-      }
-    }
-  };
-}
-
-function writeJson(value: unknown): Promise<void> {
-  return new Promise((resolve) => {
-    process.stdout.write(JSON.stringify(value, null, 2) + '\n', () => resolve());
-  });
-}
-
-export async function register(program: Command): Promise<void> {
-  const cm = program
-    .command('cm')
-    .description('Contingency management: replay an enrolment, verify prize draws')
-    .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
-    })
-    .exitOverride((err: CommanderError) => {
-      // help and version exit 0; every usage error exits 2 (no stack trace)
-      process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT);
-    });
+export function register(program: Command): void {
+  const cm = commandGroup(program, 'cm', 'Contingency management: replay an enrolment, verify prize draws, presets and budget forecast');
 
   cm.command('replay')
     .description('Replay events under a protocol and print rows, totals and ledger as JSON (CM-SPEC §7)')
@@ -209,13 +116,7 @@ export async function register(program: Command): Promise<void> {
       }),
     );
 
-  try {
-    // computed specifier: the presets/forecast commands live in a module written separately
-    const mod = (await import(new URL('./cm-presets.ts', import.meta.url).href)) as { registerPresetCommands?: (cm: Command) => void };
-    mod.registerPresetCommands?.(cm);
-  } catch (e) {
-    if (!isModuleNotFound(e, 'cm-presets')) throw e;
-  }
+  registerPresetCommands(cm);
 }
 
 /** The bowl of CM-SPEC §3, used by verify-draws when no protocol is given. */
