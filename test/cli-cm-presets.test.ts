@@ -87,3 +87,23 @@ describe('waypoint cm presets / forecast', () => {
     }
   });
 });
+
+describe('opioid-abstinence caution on the command line', () => {
+  it('warns on stderr, and leaves stdout exact, when a protocol rewards opioid abstinence alone', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'wp-caution-'));
+    const protocol = {
+      id: 'op', version: 1, name: 'opioid only', citation: 'test', weeks: 12,
+      tracks: [{ id: 'opioid', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250 } }] }],
+    };
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(protocol));
+    writeFileSync(join(dir, 'e.json'), JSON.stringify({ enrolment: { id: 'e', start: '2026-01-05' }, events: [] }));
+    const r = spawnSync(process.execPath, ['bin/waypoint.mjs', 'cm', 'replay', '--protocol', join(dir, 'p.json'), '--events', join(dir, 'e.json')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^caution: opioid-abstinence-cm-overdose-risk: /);
+    expect(JSON.parse(r.stdout)).toEqual({ opportunities: [], totals: { earnedCents: 0, draws: 0, prizeCents: 0 }, ledger: [] });
+  });
+});

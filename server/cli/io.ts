@@ -69,6 +69,9 @@ export async function loadProtocol(opts: ProtocolOpts, required: boolean): Promi
   if (opts.protocol !== undefined) {
     const parsed = parseProtocol(await readJson(opts.protocol, 'protocol'));
     if (!parsed.ok) throw new InputError(parsed.problems.map((p) => `protocol ${opts.protocol}: ${p.path || '(document)'}: ${p.message}`));
+    // Cautions go to stderr so that stdout stays exactly the command's output.
+    const { protocolCautions } = await import('../../core/cm/cautions.ts');
+    for (const c of protocolCautions(parsed.protocol)) process.stderr.write(`caution: ${c.code}: ${c.message}\n`);
     return parsed.protocol;
   }
   if (opts.preset !== undefined) {
