@@ -132,11 +132,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;
   if (webRoot && existsSync(webRoot)) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
-    // The console is a single-page app: unknown non-API paths get index.html.
-    app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, (req, reply) => {
-      if (req.url.startsWith('/api/')) return reply.callNotFound();
-      return reply.type('text/html').sendFile('index.html');
+    // The console's files are public (the sign-in page must load without a session).
+    await app.register(async (web) => {
+      web.addHook('onRoute', (r) => {
+        r.config = { ...(r.config ?? {}), auth: 'public' };
+      });
+      await web.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+      // The console is a single-page app: unknown non-API paths get index.html.
+      web.get('/*', { schema: { hide: true } }, (req, reply) => {
+        if (req.url.startsWith('/api/')) return reply.callNotFound();
+        return reply.type('text/html').sendFile('index.html');
+      });
     });
   }
   return app;

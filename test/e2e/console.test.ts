@@ -1,0 +1,147 @@
+// End-to-end: the staff console in Debian's Chromium against the real server (in-process,
+// in-memory PGlite with the demo data). Builds web/dist first when it is out of date.
+//   1. the demo administrator finds a patient, edits the preferred name, sees the change,
+//      and finds the read and update events for that patient in the audit browser;
+//   2. the front desk sees demographics but no medication section.
+// Screenshots go to .tmp/ for a human (or agent) to look at.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../../server/platform/db/database.ts';
+import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
+import { buildApp } from '../../server/app.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const shots = `${root}.tmp`;
+const haveChromium = existsSync(CHROMIUM);
+const run = haveChromium || !!process.env.CI;
+if (!run) {
+  console.warn(`console e2e skipped: ${CHROMIUM} not found (install Debian's chromium package; in CI this test always runs).`);
+}
+
+describe.skipIf(!run)('staff console (Chromium)', () => {
+  let database: Database;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base = '';
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
+    mkdirSync(shots, { recursive: true });
+    database = await openDatabase({ dataDir: 'memory://' });
+    await seedDemo(database.db);
+    app = await buildApp({ db: database.db, logLevel: 'warn', signInRateLimit: 1000 });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+  });
+
+  it('the server serves the console (index.html and its assets) to a signed-out browser', async () => {
+    const asset = readdirSync(`${root}web/dist/assets`).find((f) => f.endsWith('.js'))!;
+    const paths = ['/', '/sign-in', '/patients/00000000-0000-4000-8000-000000000000', `/assets/${asset}`];
+    const statuses = await Promise.all(paths.map(async (url) => `${url} ${(await app.inject({ url })).statusCode}`));
+    expect(statuses).toEqual(paths.map((p) => `${p} 200`));
+    expect((await app.inject({ url: '/api/v1/nope' })).statusCode).toBe(404);
+  });
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/patients`);
+  }
+
+  async function openFirstMatch(page: Page, query: string) {
+    const search = page.getByRole('textbox', { name: 'Find a patient' });
+    await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await search.fill(query);
+    await search.press('Enter');
+    const firstRow = page.locator('tr[data-openable]').first();
+    await firstRow.waitFor();
+    // Keyboard only: down arrow into the results, Enter opens.
+    await search.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+    // No names or birth dates in the address.
+    expect(page.url()).not.toMatch(/heron|sample/i);
+  }
+
+  it('administrator: search, open, edit, see the change, find it in the audit trail', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const consoleMessages: string[] = [];
+    page.on('console', (m) => consoleMessages.push(m.text()));
+    try {
+      await signIn(page, 'admin@harbor.example');
+      await expect.poll(() => page.getByRole('link', { name: 'Audit trail' }).count()).toBe(1);
+
+      await openFirstMatch(page, 'Heron Sample');
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Sample, Heron');
+      const patientId = page.url().split('/').pop()!;
+      await page.getByTestId('medications').waitFor();
+
+      const demographics = page.getByTestId('demographics');
+      await demographics.getByRole('button', { name: 'Edit' }).click();
+      await demographics.getByLabel('Preferred name').fill('Hero E2E');
+      await demographics.getByRole('button', { name: 'Save' }).click();
+      await demographics.getByText('Hero E2E', { exact: true }).waitFor();
+      await page.getByText('Goes by Hero E2E').waitFor();
+      await page.getByText('Changes saved.').waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${shots}/console-patient.png`, fullPage: true });
+
+      await page.getByRole('button', { name: 'Audit trail for this patient' }).click();
+      await page.waitForURL(`${base}/audit`);
+      expect(await page.getByLabel('Patient id').inputValue()).toBe(patientId);
+      const table = page.getByTestId('audit-table');
+      await table.waitFor();
+      await table.locator('tr[data-action="update"][data-entity="patient"]').first().waitFor();
+      expect(await table.locator('tr[data-action="read"][data-entity="patient"]').count()).toBeGreaterThan(0);
+      expect(await table.locator('tr[data-action="update"][data-entity="patient"]').first().textContent()).toContain('Avery Admin');
+      await page.screenshot({ path: `${shots}/console-audit.png`, fullPage: true });
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.split('\r\n')[0]).toMatch(/^id,at,actorId/);
+      expect(csv).toContain(patientId);
+      expect(csv).toContain(',update,patient,');
+
+      // Nothing about the patient went to the browser console.
+      expect(consoleMessages.join('\n')).not.toMatch(/Heron|Sample|Hero E2E/);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('front desk: demographics yes, medication for OUD no', async () => {
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'frontdesk@harbor.example');
+      await openFirstMatch(page, 'Heron Sample');
+      await page.getByTestId('demographics').waitFor();
+      expect(await page.getByTestId('demographics').getByRole('button', { name: 'Edit' }).count()).toBe(1);
+      expect(await page.getByTestId('medications').count()).toBe(0);
+      expect(await page.getByTestId('episodes').count()).toBe(0);
+      expect(await page.getByText('Medication for OUD').count()).toBe(0);
+      // Navigation offers no audit trail, staff or settings (the menu is behind the burger at tablet width).
+      expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
+      await page.screenshot({ path: `${shots}/console-frontdesk-tablet.png`, fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,146 @@
+// The frame around every signed-in screen: header (programme, account menu),
+// navigation built from the user's permissions in the programme, and the main region.
+import { type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
+import { AppShell, Burger, Button, Group, Menu, NavLink, Select, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import type { Permission } from '../../../core/access/roles.ts';
+import { api } from '../api.ts';
+import { setLanguage } from '../i18n/index.ts';
+import { useSession } from '../session.tsx';
+import { IdleWatcher } from './IdleWatcher.tsx';
+import { useErrorText } from './common.tsx';
+
+export type NavItem = { to: string; labelKey: string; permission: Permission };
+
+export const NAV_ITEMS: NavItem[] = [
+  { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
+  { to: '/staff', labelKey: 'nav.staff', permission: 'read:staff' },
+  { to: '/settings', labelKey: 'nav.settings', permission: 'manage:organization' },
+  { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
+];
+
+/** Where a user lands: the first screen their permissions open. */
+export function useLandingPath(): string {
+  const { can } = useSession();
+  return NAV_ITEMS.find((n) => can(n.permission))?.to ?? '/account';
+}
+
+export function Shell() {
+  const { t, i18n } = useTranslation();
+  const { me, program, can, switchProgram } = useSession();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const errorText = useErrorText();
+  const location = useLocation();
+
+  const signOut = async (everywhere: boolean) => {
+    try {
+      await (everywhere ? api.signOutEverywhere() : api.signOut());
+    } catch (err) {
+      notifications.show({ color: 'red', message: errorText(err) });
+      return;
+    }
+    queryClient.clear();
+    navigate('/sign-in', { replace: true, state: { message: everywhere ? 'signedOutEverywhere' : 'signedOut' } });
+  };
+
+  const items = NAV_ITEMS.filter((n) => can(n.permission));
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a className="skip-link" href="#main">
+        {t('shell.skipToContent')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.toggleNavigation')} aria-expanded={opened} />
+            <Text component={Link} to="/" fw={700} fz="lg" c="inherit" td="none" aria-label={t('shell.home')}>
+              {t('app.name')}
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {me.programs.length > 1 ? (
+              <Select
+                aria-label={t('shell.program')}
+                data={me.programs.map((p) => ({ value: p.id, label: p.name }))}
+                value={program?.id ?? null}
+                allowDeselect={false}
+                onChange={(v) => {
+                  if (v && v !== program?.id) {
+                    switchProgram(v);
+                    navigate('/', { replace: false });
+                  }
+                }}
+                w={{ base: 170, sm: 260 }}
+                comboboxProps={{ withinPortal: true }}
+              />
+            ) : program ? (
+              <Text size="sm" visibleFrom="xs">
+                {program.name}
+              </Text>
+            ) : null}
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button variant="default" aria-label={t('shell.accountMenuFor', { name: me.user.displayName })}>
+                  <Text size="sm" truncate maw={{ base: 90, sm: 200 }}>
+                    {me.user.displayName}
+                  </Text>
+                  <span aria-hidden="true">&nbsp;▾</span>
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{me.user.email}</Menu.Label>
+                <Menu.Item component={Link} to="/account/password">
+                  {t('shell.changePassword')}
+                </Menu.Item>
+                <Menu.Item component={Link} to="/account/two-step">
+                  {me.user.mfaEnabled ? t('shell.twoStepOn') : t('shell.setUpTwoStep')}
+                </Menu.Item>
+                <Menu.Item onClick={() => setLanguage(i18n.language === 'es' ? 'en' : 'es')} lang={i18n.language === 'es' ? 'en' : 'es'}>
+                  {i18n.language === 'es' ? 'English' : 'Español'}
+                </Menu.Item>
+                <Menu.Divider />
+                <Menu.Item onClick={() => void signOut(false)}>{t('shell.signOut')}</Menu.Item>
+                <Menu.Item onClick={() => void signOut(true)}>{t('shell.signOutEverywhere')}</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label={t('shell.mainNavigation')}>
+        <Stack gap={2}>
+          {items.map((n) => (
+            <NavLink
+              key={n.to}
+              component={RouterNavLink}
+              to={n.to}
+              label={t(n.labelKey)}
+              active={location.pathname === n.to || location.pathname.startsWith(`${n.to}/`)}
+              onClick={close}
+            />
+          ))}
+        </Stack>
+        {program ? (
+          <Text size="xs" c="dimmed" mt="auto" p="xs">
+            {t('shell.yourRoles', { roles: program.roles.map((r) => t(`roles.${r}`)).join(', ') })}
+          </Text>
+        ) : null}
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        {program || location.pathname.startsWith('/account') ? <Outlet /> : <NoProgram />}
+      </AppShell.Main>
+      <IdleWatcher idleTimeoutMinutes={me.organization.idleTimeoutMinutes} />
+    </AppShell>
+  );
+}
+
+function NoProgram(): ReactNode {
+  const { t } = useTranslation();
+  return <Text>{t('shell.noProgram')}</Text>;
+}

@@ -1,0 +1,117 @@
+// Small pieces used on many screens.
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert, Badge, Button, Code, CopyButton, Group, List, Stack, Text, Title } from '@mantine/core';
+import { ROLE_PERMISSIONS, ROLES, type Permission } from '../../../core/access/roles.ts';
+import { isApiError } from '../api.ts';
+
+/** The message for a failed request: the server's explanation, or a plain fallback. */
+export function useErrorText() {
+  const { t } = useTranslation();
+  return (error: unknown): string => {
+    if (isApiError(error)) {
+      if (error.code === 'network') return t('errors.network');
+      if (error.status === 403 && !error.detail) return t('errors.forbidden');
+      return error.detail || t('errors.generic');
+    }
+    return t('errors.generic');
+  };
+}
+
+/** A failed request, announced to screen readers, with what to do next. */
+export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
+  const { t } = useTranslation();
+  const text = useErrorText();
+  if (!error) return null;
+  return (
+    <Alert color="red" variant="light" title={title ?? t('errors.title')} role="alert" icon={<span aria-hidden="true">!</span>}>
+      {text(error)}
+    </Alert>
+  );
+}
+
+/** The message the server gave for one field of a form ("body.birthDate" → "birthDate"). */
+export function fieldError(error: unknown, field: string): string | undefined {
+  return isApiError(error) ? error.fieldMessage(field) : undefined;
+}
+
+/** Heading level 1 of a screen; also names the browser tab. */
+export function PageTitle({ children, title }: { children: ReactNode; title: string }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · ${t('app.name')}`;
+  }, [title, t]);
+  return (
+    <Title order={1} ref={ref} size="h2">
+      {children}
+    </Title>
+  );
+}
+
+/** "Who can see this": the roles that hold a permission, named on sensitive sections. */
+export function WhoCanSee({ permission }: { permission: Permission }) {
+  const { t } = useTranslation();
+  const roles = ROLES.filter((r) => ROLE_PERMISSIONS[r].includes(permission)).map((r) => t(`roles.${r}`));
+  return (
+    <Text size="sm" c="dimmed">
+      <LockIcon />
+      {t('privacy.whoCanSee', { roles: roles.join(', ') })}
+    </Text>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg aria-hidden="true" focusable="false" width="12" height="12" viewBox="0 0 16 16" style={{ marginRight: 6, verticalAlign: '-1px' }}>
+      <path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1zm2 0h4V5a2 2 0 1 0-4 0v2z" />
+    </svg>
+  );
+}
+
+/** A secret shown once (temporary password, recovery codes, MFA key), with a copy button. */
+export function OneTimeSecret({ label, values, warning }: { label: string; values: string[]; warning: string }) {
+  const { t } = useTranslation();
+  const all = values.join('\n');
+  return (
+    <Stack gap="xs">
+      <Alert color="yellow" variant="light" icon={<span aria-hidden="true">!</span>} title={t('secret.onceTitle')}>
+        {warning}
+      </Alert>
+      <Text fw={600} id="one-time-secret-label">
+        {label}
+      </Text>
+      {values.length === 1 ? (
+        <Code block aria-labelledby="one-time-secret-label" fz="lg" data-testid="one-time-secret">
+          {values[0]}
+        </Code>
+      ) : (
+        <List aria-labelledby="one-time-secret-label" data-testid="one-time-secret" style={{ fontFamily: 'monospace' }}>
+          {values.map((v) => (
+            <List.Item key={v}>{v}</List.Item>
+          ))}
+        </List>
+      )}
+      <Group>
+        <CopyButton value={all}>
+          {({ copied, copy }) => (
+            <Button variant="default" onClick={copy}>
+              {copied ? t('secret.copied') : t('secret.copy')}
+            </Button>
+          )}
+        </CopyButton>
+      </Group>
+    </Stack>
+  );
+}
+
+/** A state shown with a word and a symbol, never by colour alone. */
+export function StatusBadge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'neutral'; children: ReactNode }) {
+  const symbol = { ok: '✓', warn: '!', bad: '✕', neutral: '•' }[tone];
+  const color = { ok: 'teal', warn: 'yellow', bad: 'red', neutral: 'gray' }[tone];
+  return (
+    <Badge color={color} variant="light" leftSection={<span aria-hidden="true">{symbol}</span>} style={{ textTransform: 'none' }}>
+      {children}
+    </Badge>
+  );
+}

@@ -1,0 +1,29 @@
+// Dates and times for display. Dates from the API are calendar dates (YYYY-MM-DD),
+// shown as such in the user's language; instants are shown in the programme's time zone.
+export function formatDate(isoDate: string | null | undefined, lang: string): string {
+  if (!isoDate) return '';
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return isoDate;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+export function formatDateTime(iso: string, lang: string, timeZone?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
+  }
+}
+
+/** Today as YYYY-MM-DD in a time zone (the programme's day boundaries). */
+export function todayIn(timeZone?: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

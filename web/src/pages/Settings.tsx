@@ -1,0 +1,95 @@
+// Organisation settings: automatic sign-out after inactivity, the longest a sign-in
+// lasts, and whether two-step sign-in is required for everyone.
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Checkbox, Group, NumberInput, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { api, type OrganizationSettingsT } from '../api.ts';
+import { useSession } from '../session.tsx';
+import { ErrorAlert, PageTitle, fieldError } from '../components/common.tsx';
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const queryClient = useQueryClient();
+  const settings = useQuery({ queryKey: ['organization-settings'], queryFn: api.organizationSettings });
+  const [values, setValues] = useState<OrganizationSettingsT | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (settings.data && !values) setValues(settings.data);
+  }, [settings.data, values]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!values) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await api.saveOrganizationSettings(values);
+      queryClient.setQueryData(['organization-settings'], saved);
+      setValues(saved);
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+      notifications.show({ color: 'teal', message: t('settings.saved') });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack maw={640}>
+      <PageTitle title={t('settings.title')}>{t('settings.title')}</PageTitle>
+      <Text c="dimmed" size="sm">{t('settings.intro', { organization: me.organization.name })}</Text>
+      <ErrorAlert error={settings.error} />
+      {values ? (
+        <Card withBorder padding="lg">
+          <form onSubmit={submit} noValidate>
+            <Stack>
+              <ErrorAlert error={error} />
+              <NumberInput
+                label={t('settings.idleTimeout')}
+                description={t('settings.idleTimeoutHint')}
+                value={values.idleTimeoutMinutes}
+                onChange={(v) => setValues({ ...values, idleTimeoutMinutes: typeof v === 'number' ? v : Number(v) || 0 })}
+                min={2}
+                max={240}
+                allowDecimal={false}
+                required
+                error={fieldError(error, 'idleTimeoutMinutes')}
+                w={{ base: '100%', xs: 260 }}
+              />
+              <NumberInput
+                label={t('settings.sessionLifetime')}
+                description={t('settings.sessionLifetimeHint')}
+                value={values.sessionLifetimeHours}
+                onChange={(v) => setValues({ ...values, sessionLifetimeHours: typeof v === 'number' ? v : Number(v) || 0 })}
+                min={1}
+                max={24}
+                allowDecimal={false}
+                required
+                error={fieldError(error, 'sessionLifetimeHours')}
+                w={{ base: '100%', xs: 260 }}
+              />
+              <Checkbox
+                label={t('settings.mfaRequired')}
+                description={t('settings.mfaRequiredHint')}
+                checked={values.mfaRequired}
+                onChange={(e) => setValues({ ...values, mfaRequired: e.currentTarget.checked })}
+                error={fieldError(error, 'mfaRequired')}
+              />
+              <Group>
+                <Button type="submit" loading={busy}>{t('common.save')}</Button>
+              </Group>
+            </Stack>
+          </form>
+        </Card>
+      ) : settings.isPending ? (
+        <Text c="dimmed">{t('common.loading')}</Text>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,259 @@
+// Staff and roles in this programme: the list for everyone who may read it; creating
+// accounts, changing roles, deactivating and password / two-step resets for administrators.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { ROLES } from '../../../core/access/roles.ts';
+import { api, type StaffT } from '../api.ts';
+import { useSession } from '../session.tsx';
+import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, fieldError } from '../components/common.tsx';
+import { useStaffList } from './patient/useStaffList.ts';
+
+export function StaffPage() {
+  const { t } = useTranslation();
+  const { can, me, program } = useSession();
+  const staff = useStaffList();
+  const manage = can('manage:staff');
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<StaffT | null>(null);
+  const [resetting, setResetting] = useState<StaffT | null>(null);
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <PageTitle title={t('staff.title')}>{t('staff.title')}</PageTitle>
+        {manage ? <Button onClick={() => setCreating(true)}>{t('staff.create')}</Button> : null}
+      </Group>
+      <Text c="dimmed" size="sm">
+        {t('staff.intro', { program: program?.name ?? '' })}
+      </Text>
+      <ErrorAlert error={staff.error} />
+      {staff.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
+      {staff.data ? (
+        <Table.ScrollContainer minWidth={720}>
+          <Table striped verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('staff.name')}</Table.Th>
+                <Table.Th scope="col">{t('staff.email')}</Table.Th>
+                <Table.Th scope="col">{t('staff.roles')}</Table.Th>
+                <Table.Th scope="col">{t('staff.status')}</Table.Th>
+                {manage ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {staff.data.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>
+                    {s.displayName}
+                    {s.id === me.user.id ? <Text span c="dimmed" size="sm">{` ${t('staff.you')}`}</Text> : null}
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{s.email}</Table.Td>
+                  <Table.Td>{s.roles.map((r) => t(`roles.${r}`)).join(', ')}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {s.active ? <StatusBadge tone="ok">{t('staff.active')}</StatusBadge> : <StatusBadge tone="bad">{t('staff.inactive')}</StatusBadge>}
+                      {s.locked ? <StatusBadge tone="warn">{t('staff.locked')}</StatusBadge> : null}
+                      {s.mfaEnabled ? <StatusBadge tone="ok">{t('staff.twoStepOn')}</StatusBadge> : <StatusBadge tone="neutral">{t('staff.twoStepOff')}</StatusBadge>}
+                    </Group>
+                  </Table.Td>
+                  {manage ? (
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={t('staff.editLabel', { name: s.displayName })}>
+                          {t('staff.edit')}
+                        </Button>
+                        <Button size="xs" variant="default" onClick={() => setResetting(s)} aria-label={t('staff.resetLabel', { name: s.displayName })}>
+                          {t('staff.reset')}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      {creating ? <CreateStaff onClose={() => setCreating(false)} /> : null}
+      {editing ? <EditStaff member={editing} onClose={() => setEditing(null)} /> : null}
+      {resetting ? <ResetStaff member={resetting} onClose={() => setResetting(null)} /> : null}
+    </Stack>
+  );
+}
+
+function RolePicker({ value, onChange, error }: { value: string[]; onChange: (v: string[]) => void; error?: string }) {
+  const { t } = useTranslation();
+  return (
+    <Checkbox.Group label={t('staff.roles')} description={t('staff.rolesHint')} value={value} onChange={onChange} error={error} required>
+      <SimpleGrid cols={{ base: 1, xs: 2 }} mt="xs" spacing="xs">
+        {ROLES.map((r) => (
+          <Checkbox key={r} value={r} label={t(`roles.${r}`)} />
+        ))}
+      </SimpleGrid>
+    </Checkbox.Group>
+  );
+}
+
+function useRefreshStaff() {
+  const queryClient = useQueryClient();
+  const { program } = useSession();
+  return () => queryClient.invalidateQueries({ queryKey: ['staff', program?.id] });
+}
+
+function CreateStaff({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshStaff();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [roles, setRoles] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ name: string; password: string } | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.createStaff({ email: email.trim(), displayName: name.trim(), roles: roles as StaffT['roles'] });
+      setCreated({ name: res.staff.displayName, password: res.temporaryPassword });
+      void refresh();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened onClose={onClose} title={created ? t('staff.createdTitle', { name: created.name }) : t('staff.create')} size="lg" closeOnClickOutside={!created}>
+      {created ? (
+        <Stack>
+          <OneTimeSecret label={t('staff.temporaryPassword')} values={[created.password]} warning={t('staff.temporaryPasswordWarning')} />
+          <Group justify="flex-end">
+            <Button onClick={onClose}>{t('common.done')}</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <ErrorAlert error={error} />
+            <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus
+              error={fieldError(error, 'displayName')} />
+            <TextInput label={t('staff.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required
+              error={fieldError(error, 'email')} autoComplete="off" />
+            <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+              <Button type="submit" loading={busy}>{t('staff.createSubmit')}</Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshStaff();
+  const [name, setName] = useState(member.displayName);
+  const [roles, setRoles] = useState<string[]>(member.roles);
+  const [active, setActive] = useState(member.active);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body: { displayName?: string; roles?: StaffT['roles']; active?: boolean } = {};
+    if (name.trim() !== member.displayName) body.displayName = name.trim();
+    if ([...roles].sort().join() !== [...member.roles].sort().join()) body.roles = roles as StaffT['roles'];
+    if (active !== member.active) body.active = active;
+    if (Object.keys(body).length === 0) return onClose();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.updateStaff(member.id, body);
+      await refresh();
+      notifications.show({ color: 'teal', message: t('staff.saved') });
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened onClose={onClose} title={t('staff.editTitle', { name: member.displayName })} size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <ErrorAlert error={error} />
+          <Text size="sm" c="dimmed">{member.email}</Text>
+          <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus
+            error={fieldError(error, 'displayName')} />
+          <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
+          <Checkbox label={t('staff.activeLabel')} description={t('staff.activeHint')} checked={active}
+            onChange={(e) => setActive(e.currentTarget.checked)} error={fieldError(error, 'active')} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" loading={busy}>{t('common.save')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ResetStaff({ member, onClose }: { member: StaffT; onClose: () => void }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshStaff();
+  const [resetMfa, setResetMfa] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [password, setPassword] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.resetStaffPassword(member.id, resetMfa);
+      setPassword(res.temporaryPassword);
+      void refresh();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened onClose={onClose} title={t('staff.resetTitle', { name: member.displayName })} size="lg" closeOnClickOutside={!password}>
+      {password ? (
+        <Stack>
+          <OneTimeSecret label={t('staff.temporaryPassword')} values={[password]} warning={t('staff.temporaryPasswordWarning')} />
+          <Group justify="flex-end">
+            <Button onClick={onClose}>{t('common.done')}</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <ErrorAlert error={error} />
+            <Text>{t('staff.resetIntro')}</Text>
+            <Checkbox label={t('staff.resetMfa')} description={t('staff.resetMfaHint')} checked={resetMfa}
+              onChange={(e) => setResetMfa(e.currentTarget.checked)} disabled={!member.mfaEnabled} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose} data-autofocus>{t('common.cancel')}</Button>
+              <Button type="submit" color="red" loading={busy}>{t('staff.resetSubmit')}</Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
