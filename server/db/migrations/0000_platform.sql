@@ -188,6 +188,7 @@ CREATE INDEX "users_org_idx" ON "users" USING btree ("org_id");--> statement-bre
 CREATE INDEX "episodes_patient_idx" ON "episodes" USING btree ("program_id","patient_id");--> statement-breakpoint
 CREATE INDEX "medications_patient_idx" ON "medications" USING btree ("program_id","patient_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "patients_mrn_key" ON "patients" USING btree ("program_id","mrn");--> statement-breakpoint
+CREATE INDEX "patients_mrn_lower_idx" ON "patients" USING btree ("program_id",lower("mrn"));--> statement-breakpoint
 CREATE INDEX "patients_family_idx" ON "patients" USING btree ("program_id",lower("legal_family_name") text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "patients_given_idx" ON "patients" USING btree ("program_id",lower("legal_given_name") text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "patients_preferred_idx" ON "patients" USING btree ("program_id",lower("preferred_name") text_pattern_ops);--> statement-breakpoint

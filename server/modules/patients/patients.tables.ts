@@ -31,6 +31,7 @@ export const patients = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     uniqueIndex('patients_mrn_key').on(t.programId, t.mrn),
+    index('patients_mrn_lower_idx').on(t.programId, sql`lower(${t.mrn})`),
     index('patients_family_idx').on(t.programId, sql`lower(${t.legalFamilyName}) text_pattern_ops`),
     index('patients_given_idx').on(t.programId, sql`lower(${t.legalGivenName}) text_pattern_ops`),
     index('patients_preferred_idx').on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`),
