@@ -27,5 +27,7 @@ export const AuditEvent = z.object({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   requestId: z.string().nullable(),
+  /** Identifiers, counts and field names only; never values about a patient. */
+  detail: z.record(z.string(), z.unknown()).nullable(),
   sealed: z.boolean(),
 });

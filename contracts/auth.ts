@@ -40,6 +40,8 @@ export const ProgramMembership = z.object({
 export const MeResponse = z.object({
   user: z.object({ id: Id, email: z.string(), displayName: z.string(), mfaEnabled: z.boolean(), mustChangePassword: z.boolean() }),
   stage: SessionStage,
+  /** When this session ends: after `idleTimeoutMinutes` without a request, and at `expiresAt` at the latest. */
+  session: z.object({ expiresAt: z.string(), lastSeenAt: z.string() }),
   organization: z.object({ id: Id, name: z.string(), idleTimeoutMinutes: z.number().int(), mfaRequired: z.boolean() }),
   programs: z.array(ProgramMembership),
 });

@@ -29,7 +29,7 @@ const columns = {
   id: auditEvents.id, at: auditEvents.at, actorId: auditEvents.actorId, actorName: users.displayName, actorRole: auditEvents.actorRole,
   action: auditEvents.action, entity: auditEvents.entity, entityId: auditEvents.entityId, patientId: auditEvents.patientId,
   outcome: auditEvents.outcome, purpose: auditEvents.purpose, ip: auditEvents.ip, userAgent: auditEvents.userAgent,
-  requestId: auditEvents.requestId, sealed: sql<boolean>`(${auditSeals.eventId} is not null)`,
+  requestId: auditEvents.requestId, detail: auditEvents.detail, sealed: sql<boolean>`(${auditSeals.eventId} is not null)`,
 };
 
 export async function browseAudit(deps: { tx: Tx; ctx: Ctx }, input: AuditFilter & { limit: number; cursor?: string | undefined }) {
@@ -45,12 +45,14 @@ export async function browseAudit(deps: { tx: Tx; ctx: Ctx }, input: AuditFilter
     .leftJoin(auditSeals, eq(auditSeals.eventId, auditEvents.id))
     .where(and(...c)).orderBy(desc(auditEvents.id)).limit(input.limit + 1);
   const more = rows.length > input.limit;
-  const items = (more ? rows.slice(0, input.limit) : rows).map((r) => ({ ...r, at: new Date(r.at).toISOString(), sealed: !!r.sealed }));
+  const items = (more ? rows.slice(0, input.limit) : rows).map((r) => ({
+    ...r, at: new Date(r.at).toISOString(), detail: (r.detail as Record<string, unknown> | null) ?? null, sealed: !!r.sealed,
+  }));
   await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'audit', detail: { count: items.length } });
   return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
 }
 
-const CSV_COLUMNS = ['id', 'at', 'actorId', 'actorName', 'actorRole', 'action', 'entity', 'entityId', 'patientId', 'outcome', 'purpose', 'ip', 'userAgent', 'requestId', 'sealed'] as const;
+const CSV_COLUMNS = ['id', 'at', 'actorId', 'actorName', 'actorRole', 'action', 'entity', 'entityId', 'patientId', 'outcome', 'purpose', 'ip', 'userAgent', 'requestId', 'detail', 'sealed'] as const;
 export const AUDIT_EXPORT_LIMIT = 100_000;
 
 export async function exportAuditCsv(deps: { tx: Tx; ctx: Ctx }, input: AuditFilter): Promise<string> {
@@ -62,7 +64,7 @@ export async function exportAuditCsv(deps: { tx: Tx; ctx: Ctx }, input: AuditFil
   await writeAudit(tx, auditContext(ctx), { action: 'export', entity: 'audit', detail: { count: rows.length, ...input } });
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
-    const rec: Record<string, unknown> = { ...r, at: new Date(r.at).toISOString(), sealed: !!r.sealed };
+    const rec: Record<string, unknown> = { ...r, at: new Date(r.at).toISOString(), detail: r.detail ? JSON.stringify(r.detail) : null, sealed: !!r.sealed };
     lines.push(CSV_COLUMNS.map((k) => csvCell(rec[k])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -5,7 +5,7 @@ import { isRole, permissionsOf } from '../../../core/access/roles.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import type { Ctx } from '../../platform/http/context.ts';
 import { organizations, programs } from '../programs/programs.tables.ts';
-import { roleAssignments, users } from './identity.tables.ts';
+import { authSessions, roleAssignments, users } from './identity.tables.ts';
 
 export async function membershipsOf(db: Db | Tx, userId: string) {
   const rows = await db
@@ -35,12 +35,14 @@ export async function getMe(deps: { tx: Tx; ctx: Ctx }) {
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.id, p.userId));
   if (!row) throw new Error('session without user');
+  const [session] = await tx.select({ expiresAt: authSessions.expiresAt, lastSeenAt: authSessions.lastSeenAt }).from(authSessions).where(eq(authSessions.id, p.sessionId));
   return {
     user: {
       id: row.user.id, email: row.user.email, displayName: row.user.displayName,
       mfaEnabled: row.user.mfaEnabled, mustChangePassword: row.user.mustChangePassword,
     },
     stage: p.stage,
+    session: { expiresAt: session!.expiresAt.toISOString(), lastSeenAt: session!.lastSeenAt.toISOString() },
     organization: { id: row.org.id, name: row.org.name, idleTimeoutMinutes: row.org.idleTimeoutMinutes, mfaRequired: row.org.mfaRequired },
     programs: p.stage === 'active' ? await membershipsOf(tx, p.userId) : [],
   };
