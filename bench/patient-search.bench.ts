@@ -2,26 +2,17 @@
 // PostgreSQL, through the real use case (transaction + audit row), against a baseline
 // in the same run: a primary-key lookup of one patient through the same pool.
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../server/platform/db/database.ts';
+import { withScratchDatabase } from './scratch-db.ts';
 import { searchPatients } from '../server/modules/patients/patients.ts';
 import { systemCtx } from '../server/platform/http/context.ts';
 import { createOrganization, createProgram } from '../server/modules/programs/bootstrap.ts';
 
-const SERVER = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NAME = 'wp_bench_search';
 const PATIENTS = 100_000;
 const ROUNDS = 40;
 
-const at = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
-
-export default async function bench() {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: at(SERVER, 'postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${NAME}`);
-  const d = await openDatabase({ databaseUrl: at(SERVER, NAME), poolSize: 4 });
-  try {
+export default function bench() {
+  return withScratchDatabase(NAME, 4, async (d) => {
     const now = new Date();
     const { orgId, programId, other } = await d.db.transaction(async (tx) => {
       const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
@@ -67,9 +58,5 @@ export default async function bench() {
       });
       console.log(`search ${JSON.stringify(q).padEnd(28)} ${String(count).padStart(3)} results  ${ms.toFixed(2).padStart(7)} ms  ${(ms / base).toFixed(1)}× baseline`);
     }
-  } finally {
-    await d.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 
 export const Id = z.uuid({ message: 'must be a UUID' });
-export const IsoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
+export const IsoDate = z.iso
+  .date({ message: 'must be a date as YYYY-MM-DD' })
+  .refine((d) => d >= '0001-01-01', { message: 'must be a date from year 0001 on' });
 export const IsoDateTime = z.string();
 
 export const IdParams = z.strictObject({ id: Id });

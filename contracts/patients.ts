@@ -31,7 +31,7 @@ export const PatientCreate = z.strictObject({
 
 export const PatientUpdate = z.strictObject({
   /** The version the editor started from; a stale version is a 409. */
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(2_147_483_647),
   mrn: patientFields.mrn.optional(),
   legalGivenName: name.optional(),
   legalFamilyName: name.optional(),

@@ -1,7 +1,7 @@
 // Audit events: written by use cases in their own transaction (no shared lock, so
 // requests of one programme never queue behind each other), sealed into a per-chain
 // SHA-256 hash chain afterwards in batches, and verified link by link.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { auditChainHeads, auditEvents, auditSeals } from '../modules/audit/audit.tables.ts';
 import type { Db, Tx } from './db/database.ts';
@@ -34,10 +34,9 @@ export const GENESIS = '0'.repeat(64);
 /** The chain of events that belong to no organisation (a sign-in with an unknown email). */
 export const INSTALLATION_CHAIN = '00000000-0000-0000-0000-000000000000';
 
-export async function writeAudit(tx: Tx, ctx: AuditContext, rec: AuditRecord): Promise<void> {
-  const chainId = ctx.programId ?? ctx.orgId ?? INSTALLATION_CHAIN;
-  await tx.insert(auditEvents).values({
-    chainId,
+function auditRow(ctx: AuditContext, rec: AuditRecord) {
+  return {
+    chainId: ctx.programId ?? ctx.orgId ?? INSTALLATION_CHAIN,
     orgId: ctx.orgId,
     programId: ctx.programId,
     at: ctx.now.toISOString(),
@@ -53,7 +52,52 @@ export async function writeAudit(tx: Tx, ctx: AuditContext, rec: AuditRecord): P
     userAgent: ctx.userAgent,
     requestId: ctx.requestId,
     detail: rec.detail ?? null,
-  });
+  };
+}
+
+export async function writeAudit(tx: Tx, ctx: AuditContext, rec: AuditRecord): Promise<void> {
+  await tx.insert(auditEvents).values(auditRow(ctx, rec));
+}
+
+const AUDIT_FIELDS = [
+  'chainId', 'orgId', 'programId', 'at', 'actorId', 'actorRole', 'action', 'entity',
+  'entityId', 'patientId', 'outcome', 'purpose', 'ip', 'userAgent', 'requestId', 'detail',
+] as const;
+type AuditValues = Record<(typeof AUDIT_FIELDS)[number], unknown>;
+
+function auditCte(tx: Tx, r: AuditValues, onlyIf?: SQL) {
+  const insert = sql`insert into ${auditEvents} (chain_id, org_id, program_id, at, actor_id, actor_role, action, entity, entity_id, patient_id, outcome, purpose, ip, user_agent, request_id, detail)
+    select ${r.chainId}::uuid, ${r.orgId}::uuid, ${r.programId}::uuid, ${r.at}::timestamptz, ${r.actorId}::uuid, ${r.actorRole}::text, ${r.action}::text, ${r.entity}::text, ${r.entityId}::text, ${r.patientId}::uuid, ${r.outcome}::text, ${r.purpose}::text, ${r.ip}::text, ${r.userAgent}::text, ${r.requestId}::text, ${r.detail}::jsonb
+    ${onlyIf ? sql`where exists (${onlyIf})` : sql``}
+    returning 1 as audited`;
+  return tx.$with('audit', { audited: sql<number>`audited` }).as(insert);
+}
+
+function auditValues(ctx: AuditContext, rec: AuditRecord, detailSql?: SQL): AuditValues {
+  const r = auditRow(ctx, rec);
+  return { ...r, detail: detailSql ?? (r.detail === null ? null : JSON.stringify(r.detail)) };
+}
+
+/**
+ * The audit insert as a common table expression, for a use case that is one statement:
+ * `tx.with(auditedBy(tx, ctx, rec, onlyIf)).select()…` reads (or writes) and audits in
+ * one round trip, atomically. With `onlyIf`, the event is written only when that
+ * subquery finds a row (a read of a record that exists); `detail` may be an SQL
+ * expression over the statement's other CTEs (e.g. how many rows a search returned).
+ */
+export function auditedBy(tx: Tx, ctx: AuditContext, rec: AuditRecord, opts: { onlyIf?: SQL; detail?: SQL } = {}) {
+  return auditCte(tx, auditValues(ctx, rec, opts.detail), opts.onlyIf);
+}
+
+/** The same CTE with placeholders, for a prepared statement; bind with `auditBindings`. */
+export function auditedByPlaceholders(tx: Tx, opts: { onlyIf?: SQL; detail?: SQL } = {}) {
+  const values = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, sql.placeholder(`audit_${f}`)])) as AuditValues;
+  return auditCte(tx, opts.detail ? { ...values, detail: opts.detail } : values, opts.onlyIf);
+}
+
+export function auditBindings(ctx: AuditContext, rec: AuditRecord): Record<string, unknown> {
+  const v = auditValues(ctx, rec);
+  return Object.fromEntries(AUDIT_FIELDS.map((f) => [`audit_${f}`, v[f]]));
 }
 
 type EventRow = typeof auditEvents.$inferSelect;

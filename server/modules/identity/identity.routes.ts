@@ -5,7 +5,7 @@ import {
   MeResponse, MfaConfirmRequest, MfaConfirmResponse, MfaSetupResponse, MfaVerifyRequest, PasswordChangeRequest,
   SignInRequest, SignInResponse,
 } from '../../../contracts/auth.ts';
-import { IdParams, Ok } from '../../../contracts/common.ts';
+import { IdParams, Ok, PageQuery, pageOf } from '../../../contracts/common.ts';
 import { PasswordReset, Staff, StaffCreate, StaffCreated, StaffUpdate } from '../../../contracts/staff.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { clearSessionCookie, setSessionCookie } from '../../platform/http/auth.ts';
@@ -96,8 +96,8 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
   const staffTags = ['staff'];
   r.get('/staff', {
     config: { permission: 'read:staff' },
-    schema: { tags: staffTags, summary: 'Staff of the programme with their roles', response: { 200: z.object({ items: z.array(Staff) }) } },
-  }, async (req) => ({ items: await runInTx(db, req, (d) => listStaff(d)) }));
+    schema: { tags: staffTags, summary: 'Staff of the programme with their roles (paginated, by name)', querystring: z.strictObject(PageQuery), response: { 200: pageOf(Staff) } },
+  }, async (req) => runInTx(db, req, (d) => listStaff(d, req.query)));
 
   r.post('/staff', {
     config: { permission: 'manage:staff' },

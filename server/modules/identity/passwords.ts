@@ -33,7 +33,3 @@ export async function changePassword(deps: { tx: Tx; ctx: Ctx }, input: { curren
 export function temporaryPassword(): string {
   return `wp-${newToken(12)}`;
 }
-
-export async function setInitialPassword(tx: Tx, userId: string, password: string) {
-  await tx.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId));
-}

@@ -1,12 +1,13 @@
 // Auth sessions (sign-ins) live in the database: the browser holds a random token,
 // the server keeps only its SHA-256. A session ends after the organisation's idle
 // time-out, after its absolute lifetime, at sign-out, or by "sign out everywhere".
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { isRole, type Role } from '../../../core/access/roles.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { newToken, sha256 } from '../../platform/security.ts';
 import { organizations } from '../programs/programs.tables.ts';
-import { authSessions, users } from './identity.tables.ts';
+import { authSessions, roleAssignments, users } from './identity.tables.ts';
 
 export type SessionStage = 'active' | 'mfa_pending' | 'mfa_setup';
 export const SESSION_COOKIE = 'wp_session';
@@ -40,12 +41,16 @@ export type ResolvedSession = {
   orgId: string;
   displayName: string;
   mustChangePassword: boolean;
+  /** The user's roles by programme, read in the same query as the session. */
+  memberships: Map<string, Role[]>;
 };
 
 export type SessionEnd = { ended: 'idle' | 'expired' | 'revoked' | 'unknown' };
 
-export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | SessionEnd> {
-  const [row] = await db
+/** The session lookup runs on every request: built once per database, prepared by name. */
+const resolveQueries = new WeakMap<Db, ReturnType<typeof buildResolveQuery>>();
+function buildResolveQuery(db: Db) {
+  return db
     .select({
       id: authSessions.id,
       stage: authSessions.stage,
@@ -58,11 +63,19 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
       active: users.active,
       mustChangePassword: users.mustChangePassword,
       idleMinutes: organizations.idleTimeoutMinutes,
+      roles: sql<Array<{ p: string; r: string }> | null>`(select json_agg(json_build_object('p', ra.program_id, 'r', ra.role)) from ${roleAssignments} ra where ra.user_id = ${users.id})`,
     })
     .from(authSessions)
     .innerJoin(users, eq(users.id, authSessions.userId))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(authSessions.tokenHash, sha256(token)));
+    .where(eq(authSessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('waypoint_resolve_session');
+}
+
+export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | SessionEnd> {
+  let query = resolveQueries.get(db);
+  if (!query) resolveQueries.set(db, (query = buildResolveQuery(db)));
+  const [row] = await query.execute({ tokenHash: sha256(token) });
   if (!row) return { ended: 'unknown' };
   if (row.revokedAt || !row.active) return { ended: 'revoked' };
   if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };
@@ -73,7 +86,10 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, row.id));
   }
+  const memberships = new Map<string, Role[]>();
+  for (const { p, r } of row.roles ?? []) if (isRole(r)) memberships.set(p, [...(memberships.get(p) ?? []), r]);
   return {
+    memberships,
     sessionId: row.id,
     stage: row.stage as SessionStage,
     userId: row.userId,

@@ -1,7 +1,7 @@
 // Sign-in with email and password, then (when enrolled) a TOTP code or a recovery
 // code. Five failures in a row lock the account for 15 minutes. Every sign-in,
 // failure and lock-out is audited, including those that fail.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, type Ctx } from '../../platform/http/context.ts';
@@ -10,7 +10,6 @@ import { checkTotp, dummyPasswordHash, normaliseRecoveryCode, sha256, verifyPass
 import { organizations } from '../programs/programs.tables.ts';
 import { recoveryCodes, users } from './identity.tables.ts';
 import { createSession, setSessionStage, type SessionStage } from './sessions.ts';
-import { and, isNull } from 'drizzle-orm';
 
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -116,12 +115,4 @@ export async function verifySecondFactor(
   await setSessionStage(tx, p.sessionId, 'active');
   await writeAudit(tx, a, { action: 'mfa-verify', entity: 'session', entityId: p.sessionId, outcome: 'success', detail: { method } });
   return { ok: true };
-}
-
-export async function countUnusedRecoveryCodes(tx: Tx, userId: string): Promise<number> {
-  const [r] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
-  return r?.n ?? 0;
 }

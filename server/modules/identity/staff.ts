@@ -2,13 +2,13 @@
 // their roles in this programme, password resets and unlocks. Administrators cannot
 // lock themselves out (no removing their own administrator role or deactivating
 // themselves).
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { isRole, type Role } from '../../../core/access/roles.ts';
+import { isStaffRole, type StaffRole } from '../../../core/access/roles.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { hashPassword } from '../../platform/security.ts';
 import { roleAssignments, users } from './identity.tables.ts';
 import { temporaryPassword } from './passwords.ts';
@@ -21,7 +21,7 @@ export type StaffDto = {
   active: boolean;
   mfaEnabled: boolean;
   locked: boolean;
-  roles: Role[];
+  roles: StaffRole[];
 };
 
 function toDto(u: typeof users.$inferSelect, roles: string[], now: Date): StaffDto {
@@ -32,27 +32,30 @@ function toDto(u: typeof users.$inferSelect, roles: string[], now: Date): StaffD
     active: u.active,
     mfaEnabled: u.mfaEnabled,
     locked: !!u.lockedUntil && u.lockedUntil.getTime() > now.getTime(),
-    roles: roles.filter(isRole).sort(),
+    roles: roles.filter(isStaffRole).sort(),
   };
 }
 
-export async function listStaff(deps: { tx: Tx; ctx: Ctx }): Promise<StaffDto[]> {
+/** Staff with a role in the programme, by name, keyset-paginated (cursor = last id on the page). */
+export async function listStaff(deps: { tx: Tx; ctx: Ctx }, page: { limit: number; cursor?: string | undefined }): Promise<{ items: StaffDto[]; nextCursor: string | null }> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const rows = await tx
-    .select({ user: users, role: roleAssignments.role })
-    .from(roleAssignments)
-    .innerJoin(users, eq(users.id, roleAssignments.userId))
-    .where(eq(roleAssignments.programId, programId))
-    .orderBy(asc(users.displayName));
-  const byUser = new Map<string, { user: typeof users.$inferSelect; roles: string[] }>();
-  for (const r of rows) {
-    const e = byUser.get(r.user.id) ?? { user: r.user, roles: [] };
-    e.roles.push(r.role);
-    byUser.set(r.user.id, e);
+  const inProgram = sql`exists (select 1 from ${roleAssignments} ra where ra.user_id = ${users.id} and ra.program_id = ${programId})`;
+  let after: SQL | undefined;
+  if (page.cursor) {
+    if (!/^[0-9a-f-]{36}$/i.test(page.cursor)) throw invalid('query.cursor', 'The page cursor is not valid.');
+    after = sql`(${users.displayName}, ${users.id}) > (select u.display_name, u.id from ${users} u where u.id = ${page.cursor})`;
   }
-  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'staff', detail: { count: byUser.size } });
-  return [...byUser.values()].map((e) => toDto(e.user, e.roles, ctx.now));
+  const rows = await tx.select().from(users).where(and(inProgram, after)).orderBy(asc(users.displayName), asc(users.id)).limit(page.limit + 1);
+  const more = rows.length > page.limit;
+  const people = more ? rows.slice(0, page.limit) : rows;
+  const roles = people.length === 0 ? [] : await tx.select().from(roleAssignments)
+    .where(and(eq(roleAssignments.programId, programId), inArray(roleAssignments.userId, people.map((u) => u.id))));
+  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'staff', detail: { count: people.length } });
+  return {
+    items: people.map((u) => toDto(u, roles.filter((r) => r.userId === u.id).map((r) => r.role), ctx.now)),
+    nextCursor: more ? people[people.length - 1]!.id : null,
+  };
 }
 
 async function loadInProgram(tx: Tx, programId: string, userId: string) {
@@ -68,7 +71,7 @@ async function loadInProgram(tx: Tx, programId: string, userId: string) {
 
 export async function createStaff(
   deps: { tx: Tx; ctx: Ctx },
-  input: { email: string; displayName: string; roles: Role[] },
+  input: { email: string; displayName: string; roles: StaffRole[] },
 ): Promise<{ staff: StaffDto; temporaryPassword: string }> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
@@ -91,7 +94,7 @@ export async function createStaff(
 export async function updateStaff(
   deps: { tx: Tx; ctx: Ctx },
   userId: string,
-  input: { displayName?: string | undefined; roles?: Role[] | undefined; active?: boolean | undefined },
+  input: { displayName?: string | undefined; roles?: StaffRole[] | undefined; active?: boolean | undefined },
 ): Promise<StaffDto> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
@@ -142,9 +145,4 @@ export async function resetStaffPassword(
   await revokeAllSessions(tx, userId, ctx.now);
   await writeAudit(tx, auditContext(ctx), { action: 'password-reset', entity: 'user', entityId: userId, detail: { resetMfa: opts.resetMfa } });
   return { temporaryPassword: password };
-}
-
-export async function rolesIn(tx: Tx, userId: string, programIds: string[]) {
-  if (programIds.length === 0) return [];
-  return tx.select().from(roleAssignments).where(and(eq(roleAssignments.userId, userId), inArray(roleAssignments.programId, programIds)));
 }

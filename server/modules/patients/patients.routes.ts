@@ -7,7 +7,7 @@ import {
   Medication, MedicationCreate, MedicationEnd, Patient, PatientCreate, PatientSearchQuery, PatientSummary, PatientUpdate,
 } from '../../../contracts/patients.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
+import { runIdempotent, runInTx, runStatement } from '../../platform/http/tx.ts';
 import { findPossibleDuplicates, getPatient, registerPatient, searchPatients, updatePatient } from './patients.ts';
 import {
   addToCareTeam, admit, discharge, endMedication, listCareTeam, listEpisodes, listMedications, recordMedication, removeFromCareTeam,
@@ -32,12 +32,12 @@ export function patientsRoutes(app: FastifyInstance, deps: { db: Db }) {
   r.post('/patients', {
     config: { permission: 'create:patient' },
     schema: { tags, summary: 'Register a patient (409 possible_duplicate until confirmNotDuplicate)', body: PatientCreate, response: { 200: Patient } },
-  }, async (req) => (await runIdempotent(db, req, (d) => registerPatient(d, req.body))).body);
+  }, async (req) => (await runIdempotent(db, req, (d) => registerPatient(d, req.body), { singleStatement: true })).body);
 
   r.get('/patients/:id', {
     config: { permission: 'read:patient' },
     schema: { tags, summary: 'A patient’s demographics and contact details', params: IdParams, response: { 200: Patient } },
-  }, async (req) => runInTx(db, req, (d) => getPatient(d, req.params.id)));
+  }, async (req) => runStatement(db, req, (d) => getPatient(d, req.params.id)));
 
   r.patch('/patients/:id', {
     config: { permission: 'update:patient' },

@@ -30,8 +30,8 @@ export const patients = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
-    uniqueIndex('patients_mrn_key').on(t.programId, t.mrn),
-    index('patients_mrn_lower_idx').on(t.programId, sql`lower(${t.mrn})`),
+    // One index serves uniqueness and search: an MRN is the same MRN in any letter case.
+    uniqueIndex('patients_mrn_key').on(t.programId, sql`lower(${t.mrn})`),
     index('patients_family_idx').on(t.programId, sql`lower(${t.legalFamilyName}) text_pattern_ops`),
     index('patients_given_idx').on(t.programId, sql`lower(${t.legalGivenName}) text_pattern_ops`),
     index('patients_preferred_idx').on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`),

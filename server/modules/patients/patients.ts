@@ -4,7 +4,7 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/database.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { auditBindings, auditedByPlaceholders, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { patients } from './patients.tables.ts';
@@ -54,7 +54,7 @@ export async function findPossibleDuplicates(
     and(eq(lower(patients.legalFamilyName), family), eq(lower(patients.legalGivenName), given))!,
     and(eq(patients.birthDate, input.birthDate), or(eq(lower(patients.legalFamilyName), family), eq(lower(patients.legalGivenName), given)))!,
   ];
-  if (input.mrn) conditions.push(eq(patients.mrn, input.mrn.trim()));
+  if (input.mrn) conditions.push(eq(lower(patients.mrn), input.mrn.trim().toLowerCase()));
   const rows = await tx
     .select(summary)
     .from(patients)
@@ -65,12 +65,13 @@ export async function findPossibleDuplicates(
   return rows;
 }
 
+/**
+ * Registers a patient and audits it in one statement. An MRN already in use is refused
+ * by the unique index (mapped to 409 mrn_taken), so no check-then-insert race exists.
+ */
 export async function registerPatient(deps: Deps, input: PatientFields & { confirmNotDuplicate: boolean }): Promise<PatientDto> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const mrn = input.mrn.trim();
-  const [taken] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(patients.mrn, mrn)));
-  if (taken) throw conflict('mrn_taken', 'Another patient in this programme has this MRN.', 'body.mrn');
   if (!input.confirmNotDuplicate) {
     const candidates = await findPossibleDuplicates(deps, input, { audit: false });
     if (candidates.length > 0) {
@@ -81,20 +82,52 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
       });
     }
   }
-  const { confirmNotDuplicate: _, ...fields } = input;
-  const [row] = await tx
-    .insert(patients)
-    .values({ ...nullify(fields), mrn, programId, id: randomUUID(), version: 1, createdAt: ctx.now, updatedAt: ctx.now })
-    .returning();
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'patient', entityId: row!.id, patientId: row!.id });
+  const id = randomUUID();
+  let query = registerQueries.get(tx);
+  if (!query) registerQueries.set(tx, (query = buildRegister(tx)));
+  const values = nullify({ ...input, mrn: input.mrn.trim() }) as Record<string, unknown>;
+  const [row] = await query.execute({
+    ...Object.fromEntries(FIELD_NAMES.map((f) => [f, values[f] ?? null])),
+    programId, id, now: ctx.now,
+    ...auditBindings(auditContext(ctx), { action: 'create', entity: 'patient', entityId: id, patientId: id }),
+  });
   return toDto(row!);
+}
+
+/** Every field a registration may set; the prepared insert binds each one (null when not given). */
+const FIELD_NAMES = [
+  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'preferredLanguage', 'phone', 'email',
+  'address', 'contactConsent', 'emergencyContactName', 'emergencyContactPhone', 'emergencyContactRelationship',
+] as const satisfies ReadonlyArray<keyof PatientFields>;
+
+const registerQueries = new WeakMap<Tx, ReturnType<typeof buildRegister>>();
+function buildRegister(tx: Tx) {
+  const bound = Object.fromEntries(FIELD_NAMES.map((f) => [f, sql.placeholder(f)])) as unknown as typeof patients.$inferInsert;
+  return tx
+    .with(auditedByPlaceholders(tx))
+    .insert(patients)
+    .values({ ...bound, programId: sql.placeholder('programId'), id: sql.placeholder('id'), version: 1, createdAt: sql.placeholder('now'), updatedAt: sql.placeholder('now') })
+    .returning()
+    .prepare('waypoint_register_patient');
+}
+
+/** Reading a patient is one prepared statement: the read and its audit event (written only if the record exists). */
+const getPatientQueries = new WeakMap<Tx, ReturnType<typeof buildGetPatient>>();
+function buildGetPatient(tx: Tx) {
+  const where = and(eq(patients.programId, sql.placeholder('programId')), eq(patients.id, sql.placeholder('id')));
+  const exists = tx.select({ one: sql`1` }).from(patients).where(where).getSQL();
+  return tx.with(auditedByPlaceholders(tx, { onlyIf: exists })).select().from(patients).where(where).prepare('waypoint_get_patient');
 }
 
 export async function getPatient(deps: Deps, id: string): Promise<PatientDto> {
   const { tx, ctx } = deps;
-  const [row] = await tx.select().from(patients).where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
+  let query = getPatientQueries.get(tx);
+  if (!query) getPatientQueries.set(tx, (query = buildGetPatient(tx)));
+  const [row] = await query.execute({
+    programId: programOf(ctx), id,
+    ...auditBindings(auditContext(ctx), { action: 'read', entity: 'patient', entityId: id, patientId: id }),
+  });
   if (!row) throw notFound('Patient');
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'patient', entityId: id, patientId: id });
   return toDto(row);
 }
 
@@ -110,7 +143,7 @@ export async function updatePatient(deps: Deps, id: string, input: Partial<Patie
   const { version, ...changes } = input;
   const fields = Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined);
   if (changes.mrn) {
-    const [taken] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(patients.mrn, changes.mrn.trim())));
+    const [taken] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(lower(patients.mrn), changes.mrn.trim().toLowerCase())));
     if (taken && taken.id !== id) throw conflict('mrn_taken', 'Another patient in this programme has this MRN.', 'body.mrn');
   }
   const [row] = await tx
@@ -147,7 +180,7 @@ export async function searchPatients(deps: Deps, input: SearchInput): Promise<{ 
     )!);
   }
   if (input.birthDate) conds.push(eq(patients.birthDate, input.birthDate));
-  if (input.mrn) conds.push(eq(patients.mrn, input.mrn));
+  if (input.mrn) conds.push(eq(lower(patients.mrn), input.mrn.toLowerCase()));
   const after = decodeCursor(input.cursor);
   if (after) {
     conds.push(sql`(lower(${patients.legalFamilyName}), lower(${patients.legalGivenName}), ${patients.id}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)`);

@@ -7,17 +7,25 @@ import { AppError } from '../errors.ts';
 
 export type DataDirLock = { release(): void };
 
+/** Directories this process holds: a second open in the same process is refused too. */
+const held = new Set<string>();
+
 export function acquireDataDirLock(dir: string): DataDirLock {
   const file = join(dir, 'waypoint.lock');
+  if (held.has(file)) {
+    throw new AppError({ code: 'data_dir_locked', status: 409, message: `The data directory ${dir} is already open in this process.` });
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(file);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(file);
         try {
           if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
         } catch {

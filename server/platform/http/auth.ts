@@ -28,8 +28,10 @@ export const SESSION_COOKIE = 'wp_session';
 export type AuthDeps = {
   db: Db;
   clock: () => Date;
-  resolveSession: (token: string, now: Date) => Promise<Omit<Principal, never> | { ended: string }>;
-  rolesByProgram: (userId: string) => Promise<Map<string, Role[]>>;
+  /** The session's principal and the user's roles by programme (one query), or why it ended. */
+  resolveSession: (token: string, now: Date) => Promise<(Principal & { memberships: Map<string, Role[]> }) | { ended: string }>;
+  /** `Authorization: Bearer <token>`: a service account bound to one programme, acting with the 'integration' role. */
+  resolveToken?: (token: string, now: Date) => Promise<{ principal: Principal; programId: string } | null>;
   secureCookies: boolean;
 };
 
@@ -37,6 +39,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function installAuth(app: FastifyInstance, deps: AuthDeps) {
   app.decorateRequest('ctx', null as unknown as Ctx);
+
+  /** A refusal is audited (in its own transaction: there is no other) and answered 403. */
+  const deny = async (req: FastifyRequest, permission: Permission): Promise<never> => {
+    await deps.db.transaction((tx) =>
+      writeAudit(tx, auditContext(req.ctx), {
+        action: 'access-denied', entity: permission.split(':')[1] ?? 'unknown', outcome: 'denied',
+        detail: { permission, route: req.routeOptions.url },
+      }),
+    );
+    throw forbidden();
+  };
 
   app.addHook('onRequest', async (req, reply) => {
     const now = deps.clock();
@@ -50,6 +63,21 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
     const config = req.routeOptions.config ?? {};
     if (!req.routeOptions.url || config.auth === 'public') return;
 
+    const authorization = req.headers.authorization;
+    if (deps.resolveToken && typeof authorization === 'string' && /^bearer /i.test(authorization)) {
+      const bound = await deps.resolveToken(authorization.slice(7).trim(), now);
+      if (!bound) throw unauthenticated('The API token is not valid or was revoked.');
+      req.ctx.principal = bound.principal;
+      req.ctx.orgId = bound.principal.orgId;
+      const header = req.headers[PROGRAM_HEADER];
+      if (!config.permission || (typeof header === 'string' && header !== '' && header !== bound.programId)) throw forbidden('This API token acts only in its own programme.');
+      const roles: Role[] = ['integration'];
+      const permissions = permissionsOf(roles);
+      req.ctx.program = { programId: bound.programId, roles, permissions };
+      if (!permissions.has(config.permission)) await deny(req, config.permission);
+      return;
+    }
+
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthenticated();
     const resolved = await deps.resolveSession(token, now);
@@ -58,7 +86,8 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       const message = resolved.ended === 'idle' ? 'You were signed out after a period of inactivity. Sign in again.' : 'Your session has ended. Sign in again.';
       throw new AppError({ code: 'session_ended', status: 401, message });
     }
-    req.ctx.principal = resolved;
+    const { memberships, ...principal } = resolved;
+    req.ctx.principal = principal;
     req.ctx.orgId = resolved.orgId;
 
     if (config.auth !== 'partial') {
@@ -68,7 +97,6 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
     }
 
     if (config.permission) {
-      const memberships = await deps.rolesByProgram(resolved.userId);
       const header = req.headers[PROGRAM_HEADER];
       let programId: string | undefined;
       if (typeof header === 'string' && header !== '') {
@@ -83,15 +111,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       if (!programId || !roles) throw forbidden('You have no role in this programme.');
       const permissions = permissionsOf(roles);
       req.ctx.program = { programId, roles, permissions };
-      if (!permissions.has(config.permission)) {
-        await deps.db.transaction((tx) =>
-          writeAudit(tx, auditContext(req.ctx), {
-            action: 'access-denied', entity: config.permission!.split(':')[1] ?? 'unknown', outcome: 'denied',
-            detail: { permission: config.permission, route: req.routeOptions.url },
-          }),
-        );
-        throw forbidden();
-      }
+      if (!permissions.has(config.permission)) await deny(req, config.permission);
     }
   });
 
@@ -118,5 +138,3 @@ export function setSessionCookie(reply: FastifyReply, token: string, secure: boo
 export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
-
-export type RouteRequest = FastifyRequest;

@@ -29,6 +29,23 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, status: nu
 
 type PgError = { code?: string; constraint?: string };
 
+/**
+ * What a unique constraint means to the person who hit it. Checks in use cases give
+ * the same answers first; these cover the race where two requests pass the check.
+ */
+const UNIQUE_CONSTRAINTS: Record<string, { code: string; field: string; message: string }> = {
+  patients_mrn_key: { code: 'mrn_taken', field: 'body.mrn', message: 'Another patient in this programme has this MRN.' },
+  users_email_key: { code: 'email_taken', field: 'body.email', message: 'An account with this email already exists.' },
+};
+
+/** drizzle wraps driver errors; the PostgreSQL error (SQLSTATE in `code`) is the cause. */
+function pgErrorOf(err: unknown): PgError | undefined {
+  for (let e = err as (PgError & { cause?: unknown }) | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e;
+  }
+  return undefined;
+}
+
 export function installProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
@@ -51,7 +68,19 @@ export function installProblemHandlers(app: FastifyInstance) {
       req.log.error({ code: 'response_serialization' }, 'response did not match its schema');
       return sendProblem(reply, req, 500, 'internal_error', 'Something went wrong on our side. Nothing was saved if the request failed.');
     }
-    const fe = err as FastifyError & PgError;
+    const fe = err as FastifyError;
+    const pgErr = pgErrorOf(err);
+    if (pgErr?.code === '23505') {
+      const known = pgErr.constraint ? UNIQUE_CONSTRAINTS[pgErr.constraint] : undefined;
+      if (known) return sendProblem(reply, req, 409, known.code, known.message, [{ field: known.field, message: known.message }]);
+      return sendProblem(reply, req, 409, 'conflict', 'This conflicts with a record that already exists.');
+    }
+    if (pgErr?.code === '23503') return sendProblem(reply, req, 409, 'reference_missing', 'This refers to a record that does not exist.');
+    if (pgErr?.code === '40001' || pgErr?.code === '40P01') {
+      return sendProblem(reply, req, 503, 'retry', 'The server was busy with a conflicting change. Please try again.');
+    }
+    // Class 22 (data exception): a value the database cannot store, e.g. out of range.
+    if (pgErr?.code?.startsWith('22')) return sendProblem(reply, req, 400, 'invalid_input', 'A value in the request is out of range or cannot be stored.');
     switch (fe.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -63,20 +92,13 @@ export function installProblemHandlers(app: FastifyInstance) {
         return sendProblem(reply, req, 415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json.', [{ field: 'content-type', message: 'must be application/json' }]);
       case 'FST_ERR_VALIDATION':
         return sendProblem(reply, req, 400, 'invalid_input', 'The request is not valid.');
-      case '23505':
-        return sendProblem(reply, req, 409, 'conflict', 'This conflicts with a record that already exists.');
-      case '23503':
-        return sendProblem(reply, req, 409, 'reference_missing', 'This refers to a record that does not exist.');
-      case '40001':
-      case '40P01':
-        return sendProblem(reply, req, 503, 'retry', 'The server was busy with a conflicting change. Please try again.');
     }
     if (fe.statusCode === 429) return sendProblem(reply, req, 429, 'rate_limited', 'Too many attempts. Wait a minute and try again.');
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return sendProblem(reply, req, fe.statusCode, 'bad_request', 'The request could not be processed.');
     }
     // Log the code and name only: driver messages can carry values from the row.
-    req.log.error({ err: { name: err.name, code: fe.code, constraint: fe.constraint } }, 'unhandled error');
+    req.log.error({ err: { name: err.name, code: pgErr?.code ?? fe.code, constraint: pgErr?.constraint } }, 'unhandled error');
     return sendProblem(reply, req, 500, 'internal_error', 'Something went wrong on our side. Nothing was saved if the request failed.');
   });
 

@@ -15,6 +15,14 @@ export function runInTx<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseDeps) 
   return db.transaction((tx) => fn({ tx, ctx: req.ctx }));
 }
 
+/**
+ * For a use case that is one SQL statement (its audit row in a CTE of the same
+ * statement): atomic on its own, so it runs without BEGIN/COMMIT round trips.
+ */
+export function runStatement<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseDeps) => Promise<T>): Promise<T> {
+  return fn({ tx: db, ctx: req.ctx });
+}
+
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
@@ -25,9 +33,10 @@ export async function runIdempotent<T>(
   db: Db,
   req: FastifyRequest,
   fn: (deps: UseCaseDeps) => Promise<T>,
+  opts: { singleStatement?: boolean } = {},
 ): Promise<{ body: T; replayed: boolean }> {
   const raw = req.headers['idempotency-key'];
-  if (raw === undefined) return { body: await runInTx(db, req, fn), replayed: false };
+  if (raw === undefined) return { body: await (opts.singleStatement ? runStatement : runInTx)(db, req, fn), replayed: false };
   if (typeof raw !== 'string' || !KEY.test(raw)) {
     throw new AppError({ code: 'invalid_input', status: 400, message: 'Idempotency-Key must be 1–200 visible ASCII characters.', problems: [{ field: 'header.idempotency-key', message: 'must be 1–200 visible ASCII characters' }] });
   }

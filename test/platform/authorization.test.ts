@@ -1,0 +1,330 @@
+// Tenancy and roles. Walks every route the app registers under /api and /fhir/R4 (so a
+// new route is covered the day it is added) × every role (and the 'integration' role of
+// an API token) × programme A's and programme B's records:
+//   - a role without the route's permission gets 403 and an 'access-denied' audit row;
+//   - a role with it never gets programme B's records (404 for B's ids, in the path or in
+//     the body, and no B data in any response);
+//   - naming programme B (where the caller has no role) in Waypoint-Program is a 403.
+// Routes without a permission must be listed below as public or partial, so a new
+// unprotected route fails this test; a route whose path parameter or request body has no
+// fixture fails with a message naming it. Fixtures: test/support/fixtures.ts.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../core/access/roles.ts';
+import { routesOf, type RegisteredRoute } from '../../server/app.ts';
+import { specimen } from '../cm/support.ts';
+import { makeFixtures, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } from '../support/fixtures.ts';
+import { makeWorld, type Client, type World } from '../support/world.ts';
+
+/** Every route that has no `permission`, and why. A route missing here and from the permission walk fails. */
+const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session'> = {
+  'GET /api/health': 'public',
+  'GET /api/openapi.json': 'public',
+  'POST /api/v1/auth/sign-in': 'public',
+  'POST /api/v1/auth/mfa/verify': 'partial',
+  'POST /api/v1/auth/mfa/setup': 'partial',
+  'POST /api/v1/auth/mfa/confirm': 'partial',
+  'POST /api/v1/auth/password': 'partial',
+  'POST /api/v1/auth/sign-out': 'partial',
+  'POST /api/v1/auth/sign-out-everywhere': 'partial',
+  'GET /api/v1/me': 'partial',
+  // anyone may check a draw commitment (revealed seeds re-derive every draw); no patient data
+  'GET /api/v1/public/draw-verification/:commitment': 'public',
+  // the patient tablet: its single-use bearer token is the credential (test/assessments/assessments.test.ts)
+  'GET /api/v1/tablet/session': 'public',
+  'POST /api/v1/tablet/answers': 'public',
+  // the FHIR CapabilityStatement: what the server supports, no data
+  'GET /fhir/R4/metadata': 'public',
+};
+
+/**
+ * Path parameters whose values are not programme records (the instrument registry is the
+ * same in every programme), so programme B's value is the same as A's and is not a 404.
+ */
+const SHARED_PARAMS = new Set([':instrumentId', 'Questionnaire/:id']);
+
+type WalkRole = Role;
+const WALK_ROLES: readonly WalkRole[] = [...ROLES, 'integration'];
+
+let w: World;
+let A: Fixtures;
+let B: Fixtures;
+const clients = new Map<WalkRole, Client>();
+
+/** The record id for `:name` after segment `before`, or undefined when there is no fixture. */
+function paramValue(name: string, before: string | undefined, f: Fixtures): string | undefined {
+  if (name === 'patientId') return f.patient;
+  if (name === 'role') return 'primary-counsellor';
+  if (name === 'userId' && before === 'care-team') return f.careTeamUser;
+  if (name === 'instrumentId') return 'phq-9';
+  if (name === 'version' && before === 'versions') return '1';
+  if (name === 'commitment') return f.commitment;
+  if (name !== 'id') return undefined;
+  const byCollection: Record<string, string> = {
+    patients: f.patient, medications: f.medication, episodes: f.episode, staff: f.staff,
+    protocols: f.protocol, enrolments: f.enrolment, specimens: f.specimen, catalogue: f.item, redemptions: f.redemption,
+    'privilege-recommendations': f.privilegeRecommendation, 'integration-tokens': f.token,
+    assessments: f.assessment, 'patient-sessions': f.patientSession, 'care-plans': f.carePlan, 'safety-alerts': f.safetyAlert,
+    // FHIR R4 resources
+    Patient: f.patient, Questionnaire: 'phq-9', QuestionnaireResponse: f.assessment, Observation: f.observation, CarePlan: f.carePlan, Goal: f.goal,
+  };
+  return before === undefined ? undefined : byCollection[before];
+}
+
+/** The URL with programme `f`'s records; a parameter without a fixture fails loudly, naming the route. */
+function fillUrl(url: string, f: Fixtures, route = url): string {
+  const parts = url.split('/');
+  return parts.map((seg, i) => {
+    if (!seg.startsWith(':')) return seg;
+    const value = paramValue(seg.slice(1), parts[i - 1], f);
+    if (value === undefined) throw new Error(`The authorisation test has no fixture for ${seg} in ${route}: add one to paramValue (a record in programme A and one in programme B, made in test/support/fixtures.ts).`);
+    return value;
+  }).join('/');
+}
+
+/** Whether programme B's URL names at least one programme record (so it must be a 404 to programme A). */
+function namesRecords(url: string): boolean {
+  const parts = url.split('/');
+  return parts.some((seg, i) => seg.startsWith(':') && !SHARED_PARAMS.has(seg) && !SHARED_PARAMS.has(`${parts[i - 1]}/${seg}`) && seg !== ':role' && seg !== ':version');
+}
+
+let seq = 0;
+/** A valid request body for each mutating route, with programme `f`'s records, so a permitted caller reaches the handler. */
+function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
+  const key = `${route.method} ${route.url}`;
+  seq += 1;
+  const bodies: Record<string, () => unknown> = {
+    'POST /api/v1/patients/search': () => ({ limit: 200 }),
+    'POST /api/v1/patients/duplicates': () => ({ legalGivenName: 'Alder', legalFamilyName: 'Sample', birthDate: '1975-09-09' }),
+    'POST /api/v1/patients': () => ({ mrn: `AZ-${seq}`, legalGivenName: 'Authz', legalFamilyName: `Walker${seq}`, birthDate: '1991-01-01', confirmNotDuplicate: true }),
+    'PATCH /api/v1/patients/:id': () => ({ version: 1, pronouns: 'they/them' }),
+    'POST /api/v1/patients/:patientId/medications': () => ({ medication: 'buprenorphine', startedOn: '2026-01-01' }),
+    'POST /api/v1/patients/:patientId/medications/:id/end': () => ({ endedOn: '2026-02-01' }),
+    'POST /api/v1/patients/:patientId/episodes': () => ({ levelOfCare: 'otp', admittedOn: '2026-02-15' }),
+    'POST /api/v1/patients/:patientId/episodes/:id/discharge': () => ({ dischargedOn: '2026-02-10', dischargeReason: 'completed' }),
+    'POST /api/v1/patients/:patientId/care-team': () => ({ userId: w.users.prescriber, role: 'prescriber' }),
+    'POST /api/v1/staff': () => ({ email: `authz-${seq}-${randomUUID().slice(0, 6)}@test.example`, displayName: `Authz Staff ${seq}`, roles: ['peer-specialist'] }),
+    'PATCH /api/v1/staff/:id': () => ({ displayName: `Renamed ${seq}` }),
+    'POST /api/v1/staff/:id/password-reset': () => ({}),
+    'PUT /api/v1/organization/settings': () => ({ idleTimeoutMinutes: 15, sessionLifetimeHours: 12, mfaRequired: false }),
+    // contingency management
+    'POST /api/v1/cm/protocols/preview': () => ({ document: walkProtocol() }),
+    'POST /api/v1/cm/protocols': () => ({ document: walkProtocol() }),
+    'POST /api/v1/cm/funding-sources': () => ({ id: `walk-${seq}`, name: `Walk fund ${seq}`, capsPreset: 'samhsa-2025' }),
+    'PUT /api/v1/cm/settings': () => ({ approvalThresholdCents: 50 }),
+    'POST /api/v1/cm/enrolments': () => ({ patientId: f.patient, protocolId: f.protocol, startDate: '2026-03-02', calendar: WALK_CALENDAR, fundingSourceId: f.fundingSource }),
+    'POST /api/v1/cm/enrolments/:id/status': () => ({ status: 'completed', reason: 'authorisation walk' }),
+    'POST /api/v1/specimens': () => specimen(f.patient, '2026-03-13T14:00:00Z'),
+    'POST /api/v1/specimens/:id/corrections': () => ({ results: [{ analyte: 'cocaine', result: 'negative' }], reason: 'authorisation walk' }),
+    'POST /api/v1/specimens/:id/adjudications': () => ({ decision: 'carry-over', reason: 'authorisation walk' }),
+    'POST /api/v1/cm/check-ins': () => ({ patientId: f.patient, kind: 'attendance', at: '2026-03-03T15:00:00Z', done: true }),
+    'POST /api/v1/cm/privilege-recommendations/:id/decision': () => ({ decision: 'declined', reason: 'authorisation walk' }),
+    'POST /api/v1/cm/enrolments/:id/draws/reveal': () => ({ count: 1 }),
+    'POST /api/v1/cm/seeds/rotate': () => ({}),
+    'POST /api/v1/cm/catalogue': () => ({ name: `Walk item ${seq}`, kind: 'item', valueCents: 100, stock: 1 }),
+    'POST /api/v1/cm/catalogue/:id/stock': () => ({ delta: 1, reason: 'received' }),
+    'POST /api/v1/cm/patients/:patientId/redemptions': () => ({ itemId: f.item, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }),
+    // declining needs no second person (approving is refused to whoever requested it: a 403 by design)
+    'POST /api/v1/cm/redemptions/:id/decision': () => ({ approve: false, reason: 'authorisation walk' }),
+    'POST /api/v1/integration-tokens': () => ({ name: `Walk lab ${seq}` }),
+    'POST /api/v1/integration-tokens/:id/revoke': () => ({}),
+    // assessments, stage, safety alerts, patient-tablet sessions
+    'POST /api/v1/patients/:patientId/assessments': () => ({ instrument: 'gad-7', answers: { 1: 1, 2: 1, 3: 0, 4: 2, 5: 1, 6: 0, 7: 1 } }),
+    'POST /api/v1/patients/:patientId/patient-sessions': () => ({ instrument: 'gad-7' }),
+    'POST /api/v1/patients/:patientId/patient-sessions/:id/cancel': () => ({}),
+    'POST /api/v1/patients/:patientId/stage': () => ({ stage: 'contemplation', informedBy: ['interview'], reason: 'authorisation walk' }),
+    'POST /api/v1/safety-alerts/:id/acknowledge': () => ({ note: 'authorisation walk' }),
+    // care plans and recommendations
+    'POST /api/v1/patients/:patientId/recommendations': () => ({}),
+    'POST /api/v1/patients/:patientId/care-plans': () => walkPlan(f.planStaff),
+    // keeps the fixture goal, so FHIR Goal/:id (walked later) still finds it in the current version
+    'PUT /api/v1/patients/:patientId/care-plans/:id': () => ({ ...walkPlan(f.planStaff, undefined, f.goal), version: 1 }),
+    'POST /api/v1/patients/:patientId/care-plans/:id/agreements': () => ({ version: 1, method: 'verbal' }),
+  };
+  const make = bodies[key];
+  if (make) return make();
+  if (route.method === 'GET' || route.method === 'DELETE') return undefined;
+  throw new Error(`The authorisation test has no request body for ${key}: add a valid one to bodyFor (with programme A's and programme B's records from test/support/fixtures.ts).`);
+}
+
+const walkedRoutes = () => routesOf(w.app).filter((r) => (r.url.startsWith('/api/') || r.url.startsWith('/fhir/R4/')) && r.method !== 'HEAD');
+const permissionRoutes = () => walkedRoutes().filter((r) => r.config?.permission);
+const has = (role: WalkRole, p: Permission) => ROLE_PERMISSIONS[role].includes(p);
+
+beforeAll(async () => {
+  w = await makeWorld();
+  ({ A, B } = await makeFixtures(w));
+  for (const role of ROLES) clients.set(role, await w.client(role));
+  // the 'integration' role: a programme-A API token, sent as a bearer token with no session
+  const bearer = { authorization: `Bearer ${A.walkerToken.secret}`, 'waypoint-program': w.programA };
+  const request: Client['request'] = (opts) => w.app.inject({ ...opts, headers: { ...bearer, ...(opts.headers ?? {}) } });
+  clients.set('integration', {
+    userId: A.walkerToken.userId, programId: w.programA, request,
+    get: (url) => request({ method: 'GET', url }),
+    post: (url, payload) => request({ method: 'POST', url, payload: payload as object }),
+    patch: (url, payload) => request({ method: 'PATCH', url, payload: payload as object }),
+    put: (url, payload) => request({ method: 'PUT', url, payload: payload as object }),
+    del: (url) => request({ method: 'DELETE', url }),
+  });
+}, 120_000);
+afterAll(async () => { await w?.close(); });
+
+const call = (c: Client, route: RegisteredRoute, f: Fixtures, headers: Record<string, string> = {}) => {
+  const payload = bodyFor(route, f);
+  return c.request({ method: route.method as 'GET', url: fillUrl(route.url, f, `${route.method} ${route.url}`), headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+};
+/** Programme B's request names one of B's records (in the path, or in the body: e.g. enrolling B's patient). */
+const namesB = (route: RegisteredRoute) => namesRecords(route.url) || B.sentinels.some((s) => (JSON.stringify(bodyFor(route, B)) ?? '').includes(s));
+
+describe('route table', () => {
+  it('every route has fixtures: a value for each path parameter and a valid body, for programme A and programme B', () => {
+    const missing: string[] = [];
+    for (const r of walkedRoutes()) {
+      for (const f of [A, B]) {
+        try {
+          fillUrl(r.url, f, `${r.method} ${r.url}`);
+          if (r.config?.permission) bodyFor(r, f);
+        } catch (err) {
+          missing.push((err as Error).message);
+        }
+      }
+    }
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('every API and FHIR route either names a permission or is listed as public/partial', () => {
+    const routes = walkedRoutes();
+    expect(routes.some((r) => r.url.startsWith('/fhir/R4/'))).toBe(true);
+    expect(routes.length).toBeGreaterThan(15);
+    const unlisted = routes.filter((r) => !r.config?.permission && !WITHOUT_PERMISSION[`${r.method} ${r.url}`]).map((r) => `${r.method} ${r.url}`);
+    expect(unlisted, 'routes without a permission that are not listed as public/partial').toEqual([]);
+    for (const r of routes) {
+      const listed = WITHOUT_PERMISSION[`${r.method} ${r.url}`];
+      if (listed === 'public') expect(r.config?.auth).toBe('public');
+      if (listed === 'partial') expect(r.config?.auth).toBe('partial');
+      if (listed && r.config?.permission) throw new Error(`${r.method} ${r.url} has a permission but is listed as ${listed}`);
+    }
+  });
+
+  it('partial and session routes refuse a caller without a session', async () => {
+    for (const r of walkedRoutes().filter((x) => x.config?.auth !== 'public')) {
+      const res = await w.app.inject({ method: r.method as 'GET', url: fillUrl(r.url, A), ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload: {} }) });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+    }
+  });
+});
+
+describe('every permission route × every role', () => {
+  it('denies roles without the permission (403 + audit), never leaks programme B, and refuses a foreign programme header', async () => {
+    const routes = permissionRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    const failures: string[] = [];
+    const denied: Array<{ role: WalkRole; route: string }> = [];
+    const reachedA = new Set<string>();
+    for (const route of routes) {
+      const key = `${route.method} ${route.url}`;
+      const permission = route.config!.permission!;
+      const expect404 = namesB(route);
+      for (const role of WALK_ROLES) {
+        const c = clients.get(role)!;
+        const allowed = has(role, permission);
+        // 1. programme A's records (the caller's own programme)
+        const ra = await call(c, route, A);
+        if (ra.statusCode >= 500) failures.push(`${role} ${key} (A ids): ${ra.statusCode}`);
+        if (!allowed && ra.statusCode !== 403) failures.push(`${role} ${key} (A ids): expected 403, got ${ra.statusCode}`);
+        if (allowed && (ra.statusCode === 401 || ra.statusCode === 403)) failures.push(`${role} ${key} (A ids): permitted but got ${ra.statusCode} ${ra.body.slice(0, 120)}`);
+        if (allowed && (ra.statusCode < 300 || ra.statusCode === 409)) reachedA.add(key); // 409: the use case ran and found a conflict
+        if (!allowed) denied.push({ role, route: route.url });
+        for (const s of B.sentinels) if (ra.body.includes(s)) failures.push(`${role} ${key} (A ids): response contains programme B data ${s}`);
+        // 2. programme B's records, acting in programme A
+        const rb = await call(c, route, B);
+        if (rb.statusCode >= 500) failures.push(`${role} ${key} (B ids): ${rb.statusCode}`);
+        if (!allowed && rb.statusCode !== 403) failures.push(`${role} ${key} (B ids): expected 403, got ${rb.statusCode}`);
+        if (allowed && expect404 && rb.statusCode !== 404) failures.push(`${role} ${key} (B ids): expected 404, got ${rb.statusCode} ${rb.body.slice(0, 160)}`);
+        if (rb.statusCode < 300) for (const s of B.sentinels) if (rb.body.includes(s)) failures.push(`${role} ${key} (B ids): response contains programme B data ${s}`);
+        // 3. naming programme B, where the caller has no role
+        const rh = await call(c, route, B, { 'waypoint-program': w.programB });
+        if (rh.statusCode !== 403) failures.push(`${role} ${key} (header B): expected 403, got ${rh.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // each route's fixtures are good enough for a permitted role to reach the use case
+    expect(routes.map((r) => `${r.method} ${r.url}`).filter((k) => !reachedA.has(k))).toEqual([]);
+    // every denial left an audit row naming the route and the actor
+    const rows = await w.database.query<{ actor_id: string; route: string; program_id: string; outcome: string }>(
+      "select actor_id, detail->>'route' as route, program_id, outcome from audit_events where action = 'access-denied'",
+    );
+    const seen = new Set(rows.map((r) => `${r.actor_id} ${r.route} ${r.program_id} ${r.outcome}`));
+    const missing = denied.filter((d) => !seen.has(`${clients.get(d.role)!.userId} ${d.route} ${w.programA} denied`));
+    expect(missing).toEqual([]);
+  });
+
+  it('B-scoped data stays in B: programme B’s administrator does not see programme A either', async () => {
+    const adminB = await w.client('adminB');
+    const search = await adminB.post('/api/v1/patients/search', { limit: 200 });
+    expect(search.statusCode).toBe(200);
+    expect(search.body).not.toContain(w.patientA);
+    expect((await adminB.get(`/api/v1/patients/${w.patientA}`)).statusCode).toBe(404);
+    expect((await adminB.get(`/api/v1/patients/${w.patientA}/medications`)).statusCode).toBe(404);
+    const staff = await adminB.get('/api/v1/staff');
+    expect(staff.body).not.toContain(w.users.counsellor);
+    const audit = await adminB.get('/api/v1/audit-events?limit=200');
+    expect(audit.statusCode).toBe(200);
+    expect(audit.body).not.toContain(w.patientA);
+    expect(audit.body).not.toContain(w.users.counsellor);
+  });
+
+  it('a 404 for another programme’s record looks exactly like a 404 for no record', async () => {
+    const c = clients.get('administrator')!;
+    const other = await c.get(`/api/v1/patients/${w.patientB}`);
+    const none = await c.get(`/api/v1/patients/${randomUUID()}`);
+    expect(other.statusCode).toBe(404);
+    const strip = (b: string) => ({ ...(JSON.parse(b) as Record<string, unknown>), requestId: undefined });
+    expect(strip(other.body)).toEqual(strip(none.body));
+  });
+});
+
+describe('minimum necessary', () => {
+  const expectStatus = async (role: Role, method: 'GET' | 'POST' | 'PATCH', url: string, payload: unknown, status: number) => {
+    const r = await clients.get(role)!.request({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+    expect(r.statusCode, `${role} ${method} ${url}: ${r.body.slice(0, 200)}`).toBe(status);
+  };
+
+  it('front desk cannot read medications or episodes', async () => {
+    await expectStatus('front-desk', 'GET', `/api/v1/patients/${w.patientA}/medications`, undefined, 403);
+    await expectStatus('front-desk', 'GET', `/api/v1/patients/${w.patientA}/episodes`, undefined, 403);
+    await expectStatus('front-desk', 'GET', `/api/v1/patients/${w.patientA}`, undefined, 200);
+  });
+
+  it('auditor cannot read patients, but can read the audit trail', async () => {
+    await expectStatus('auditor', 'GET', `/api/v1/patients/${w.patientA}`, undefined, 403);
+    await expectStatus('auditor', 'POST', '/api/v1/patients/search', {}, 403);
+    await expectStatus('auditor', 'GET', `/api/v1/patients/${w.patientA}/medications`, undefined, 403);
+    await expectStatus('auditor', 'GET', '/api/v1/audit-events', undefined, 200);
+  });
+
+  it('specimen collector cannot update patients or see episodes', async () => {
+    await expectStatus('specimen-collector', 'PATCH', `/api/v1/patients/${w.patientA}`, { version: 1, pronouns: 'she/her' }, 403);
+    await expectStatus('specimen-collector', 'GET', `/api/v1/patients/${w.patientA}/episodes`, undefined, 403);
+    await expectStatus('specimen-collector', 'GET', `/api/v1/patients/${w.patientA}/medications`, undefined, 200);
+  });
+
+  it('only administrators manage staff, the organisation, and export nothing but audit', async () => {
+    for (const role of ROLES) {
+      const expected = role === 'administrator' ? 200 : 403;
+      await expectStatus(role, 'GET', '/api/v1/organization/settings', undefined, expected);
+    }
+    await expectStatus('counsellor', 'GET', '/api/v1/audit-events', undefined, 403);
+    await expectStatus('peer-specialist', 'GET', `/api/v1/patients/${w.patientA}/medications`, undefined, 403);
+    await expectStatus('cm-coordinator', 'PATCH', `/api/v1/patients/${w.patientA}`, { version: 1 }, 403);
+  });
+
+  it('the role table itself: no role but administrator holds manage:*, and auditor holds no patient permission', () => {
+    for (const role of ROLES) {
+      const perms = ROLE_PERMISSIONS[role];
+      if (role !== 'administrator') expect(perms.filter((p) => p.startsWith('manage:'))).toEqual([]);
+    }
+    expect(ROLE_PERMISSIONS.auditor.filter((p) => /patient|medication|episode|care-team/.test(p))).toEqual([]);
+    expect(ROLE_PERMISSIONS['front-desk'].filter((p) => /medication|episode/.test(p))).toEqual([]);
+  });
+});
