@@ -3,24 +3,27 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
-import { eq } from 'drizzle-orm';
-import { isRole, type Role } from '../core/access/roles.ts';
 import type { Db } from './platform/db/database.ts';
 import { installAuth } from './platform/http/auth.ts';
-import { installProblemHandlers } from './platform/http/problems.ts';
-import { roleAssignments } from './modules/identity/identity.tables.ts';
+import { installProblemHandlers, sendProblem } from './platform/http/problems.ts';
+import { installInputGuard } from './platform/http/input-guard.ts';
 import { resolveSession } from './modules/identity/sessions.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { programsRoutes } from './modules/programs/programs.routes.ts';
 import { patientsRoutes } from './modules/patients/patients.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { cmRoutes } from './modules/cm/cm.routes.ts';
+import { assessmentsRoutes } from './modules/assessments/assessments.routes.ts';
+import { planningRoutes } from './modules/planning/planning.routes.ts';
+import { fhirRoutes } from './modules/fhir/fhir.routes.ts';
+import { resolveToken } from './modules/cm/tokens.ts';
 
 export type AppOptions = {
   db: Db;
@@ -32,6 +35,11 @@ export type AppOptions = {
   webRoot?: string | null;
 };
 
+/** Every route as registered: the authorisation test walks this table, so new routes are covered. */
+export type RegisteredRoute = { method: string; url: string; config: FastifyContextConfig | undefined };
+const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+export const routesOf = (app: FastifyInstance): readonly RegisteredRoute[] => routeTables.get(app) ?? [];
+
 const defaultWebRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -41,6 +49,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
+    // Errors the router raises before any route runs (bad URL encoding, over-long parameters).
+    frameworkErrors: (err, req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      void sendProblem(reply, req, status >= 400 && status < 500 ? status : 400, 'bad_request', 'The address of this request is not valid.', [{ field: 'url', message: 'is not valid' }]);
+    },
     logger: {
       level: opts.logLevel ?? 'info',
       // Log the path only: a query string could carry something about a patient.
@@ -50,9 +63,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
+  const routeTable: RegisteredRoute[] = [];
+  routeTables.set(app, routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routeTable.push({ method, url: r.url, config: r.config as FastifyContextConfig | undefined });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  installInputGuard(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -102,20 +121,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     db: opts.db,
     clock,
     secureCookies: production,
-    resolveSession: async (token, now) => {
-      const s = await resolveSession(opts.db, token, now);
-      return 'ended' in s ? s : { ...s, sessionId: s.sessionId };
-    },
-    rolesByProgram: async (userId) => {
-      const rows = await opts.db.select({ programId: roleAssignments.programId, role: roleAssignments.role })
-        .from(roleAssignments).where(eq(roleAssignments.userId, userId));
-      const map = new Map<string, Role[]>();
-      for (const r of rows) if (isRole(r.role)) map.set(r.programId, [...(map.get(r.programId) ?? []), r.role]);
-      return map;
-    },
+    resolveSession: (token, now) => resolveSession(opts.db, token, now),
+    resolveToken: (token, now) => resolveToken(opts.db, token, now),
   });
 
   app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
@@ -128,7 +139,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     programsRoutes(api, { db: opts.db });
     patientsRoutes(api, { db: opts.db });
     auditRoutes(api, { db: opts.db });
+    cmRoutes(api, { db: opts.db });
+    assessmentsRoutes(api, { db: opts.db });
+    planningRoutes(api, { db: opts.db });
   }, { prefix: '/api/v1' });
+  await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;
   if (webRoot && existsSync(webRoot)) {

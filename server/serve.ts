@@ -3,6 +3,8 @@
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { sealAll } from './platform/audit.ts';
+import { startJobs } from './platform/jobs.ts';
+import { cmJobs } from './modules/cm/jobs.ts';
 import { AppError } from './platform/errors.ts';
 import { buildApp } from './app.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
@@ -19,6 +21,12 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     sealAll(database.db, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));
   }, config.auditSealSeconds * 1000);
   sealer.unref();
+  const jobs = await startJobs({
+    databaseUrl: config.databaseUrl,
+    pglite: database.kind === 'pglite' ? (database.db as unknown as { $client: Parameters<typeof startJobs>[0]['pglite'] }).$client : undefined,
+    jobs: cmJobs(database.db),
+    log: (msg, err) => app.log.error({ err: { name: (err as Error | undefined)?.name } }, msg),
+  });
 
   const url = await app.listen({ port: config.port, host: config.host });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (for trying Waypoint; production uses DATABASE_URL)` : 'PostgreSQL';
@@ -34,6 +42,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     if (closing) return;
     closing = true;
     clearInterval(sealer);
+    await jobs.stop().catch(() => undefined);
     await app.close();
     await sealAll(database.db, new Date()).catch(() => undefined);
     await database.close();

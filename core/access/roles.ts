@@ -10,7 +10,10 @@ export const ROLES = [
   'front-desk',
   'auditor',
 ] as const;
-export type Role = (typeof ROLES)[number];
+/** Roles held by service accounts (API tokens), never by people: not in ROLES, so staff screens cannot assign them. */
+export const SERVICE_ROLES = ['integration'] as const;
+export type StaffRole = (typeof ROLES)[number];
+export type Role = (typeof ROLES)[number] | (typeof SERVICE_ROLES)[number];
 
 export const PERMISSIONS = [
   'read:patient', // demographics, contact details, schedule
@@ -27,6 +30,29 @@ export const PERMISSIONS = [
   'manage:organization', // session and MFA policy
   'read:audit',
   'export:audit',
+  // assessments, stage of change, care plans (server/modules/assessments, planning)
+  'read:assessment', // instrument administrations: answers, scores, bands, alerts
+  'write:assessment', // administer an instrument (staff-entered or a patient-tablet session)
+  'read:stage', // stage-of-change history and trajectory
+  'write:stage', // record a clinician's stage judgement or override
+  'read:care-plan', // care plans, versions, recommendations, plan-review work list
+  'write:care-plan', // create and revise plans, record the patient's agreement
+  'read:safety-alert', // urgent safety alerts (e.g. PHQ-9 item 9) for the care team
+  'write:safety-alert', // acknowledge a safety alert
+  // contingency management (server/modules/cm)
+  'read:cm', // enrolments, CM calendar, ledger, balances, draws, catalogue, programme CM summary
+  'write:cm-protocol', // protocol library (new versions; never edits)
+  'enrol:cm', // enrol, complete, withdraw
+  'write:specimen', // record specimens and corrections
+  'adjudicate:specimen', // carry-over vs new use
+  'write:cm-event', // attendance and dose check-ins
+  'draw:cm', // reveal prize draws on the draw screen
+  'redeem:cm', // redeem vouchers / fulfil prizes
+  'approve:redemption', // approve a redemption over the programme threshold
+  'approve:privilege', // approve or decline a take-home recommendation
+  'write:catalogue', // catalogue items, stock, funding sources and caps
+  'manage:cm-settings', // approval threshold, budget, seed rotation
+  'manage:integration', // API tokens for laboratories and EHRs
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -38,16 +64,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:patient', 'create:patient', 'update:patient',
     'read:medication', 'write:medication', 'read:episode', 'write:episode',
     'read:care-team', 'write:care-team', 'read:staff',
+    'read:cm', 'write:cm-event', 'approve:privilege',
+    'read:assessment', 'write:assessment', 'read:stage', 'write:stage', 'read:care-plan', 'write:care-plan', 'read:safety-alert', 'write:safety-alert',
   ],
   counsellor: [
     'read:patient', 'update:patient', 'read:medication', 'read:episode', 'write:episode',
-    'read:care-team', 'write:care-team', 'read:staff',
+    'read:care-team', 'write:care-team', 'read:staff', 'read:cm',
+    'read:assessment', 'write:assessment', 'read:stage', 'write:stage', 'read:care-plan', 'write:care-plan', 'read:safety-alert', 'write:safety-alert',
   ],
-  'cm-coordinator': ['read:patient', 'read:medication', 'read:episode', 'read:care-team', 'read:staff'],
-  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff'],
-  'specimen-collector': ['read:patient', 'read:medication'],
+  'cm-coordinator': [
+    'read:patient', 'read:medication', 'read:episode', 'read:care-team', 'read:staff',
+    'read:cm', 'write:cm-protocol', 'enrol:cm', 'write:specimen', 'adjudicate:specimen', 'write:cm-event', 'draw:cm',
+    'redeem:cm', 'approve:redemption', 'write:catalogue',
+    'read:stage', 'read:care-plan', 'read:safety-alert',
+  ],
+  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert'],
+  'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
   'front-desk': ['read:patient', 'create:patient', 'update:patient'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
+  // A laboratory or EHR through a programme-scoped API token: specimens, corrections, ledger.
+  integration: ['write:specimen', 'read:cm'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
@@ -57,3 +93,4 @@ export function permissionsOf(roles: readonly Role[]): Set<Permission> {
 }
 
 export const isRole = (x: string): x is Role => (ROLES as readonly string[]).includes(x);
+export const isStaffRole = (x: string): x is StaffRole => (ROLES as readonly string[]).includes(x);

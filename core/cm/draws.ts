@@ -68,6 +68,9 @@ export function drawMessage(enrolmentId: string, n: number): string {
   return `${enrolmentId}:${n}`;
 }
 
+/** Slip numbers already computed, by bowl size, draw message and seed. */
+const slipMemo = new Map<string, number>();
+
 /**
  * The 0-based slip number of draw n for a bowl of T slips: the first of the four
  * big-endian 64-bit words of h below floor(2^64 / T) × T, mod T. Throws when all
@@ -75,12 +78,23 @@ export function drawMessage(enrolmentId: string, n: number): string {
  */
 export function slipIndex(seed: Uint8Array | string, enrolmentId: string, n: number, total: number): number {
   if (!Number.isSafeInteger(total) || total < 1) throw new Error(`bowl must hold at least one slip, got ${total}`);
-  const h = createHmac('sha256', asBytes(seed)).update(drawMessage(enrolmentId, n), 'utf8').digest();
+  const bytes = asBytes(seed);
+  const message = drawMessage(enrolmentId, n);
+  // a pure function of its arguments: replays of one enrolment redo the same draws, so the answers are kept (bounded)
+  const key = `${total}|${message}|${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
+  const hit = slipMemo.get(key);
+  if (hit !== undefined) return hit;
+  const h = createHmac('sha256', bytes).update(message, 'utf8').digest();
   const T = BigInt(total);
   const limit = (TWO_64 / T) * T;
   for (let i = 0; i < 4; i++) {
     const u = h.readBigUInt64BE(i * 8);
-    if (u < limit) return Number(u % T);
+    if (u < limit) {
+      const slip = Number(u % T);
+      if (slipMemo.size >= 100_000) slipMemo.clear();
+      slipMemo.set(key, slip);
+      return slip;
+    }
   }
   throw new Error(`draw ${n} of enrolment ${enrolmentId}: all four 64-bit words rejected`);
 }

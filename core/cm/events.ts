@@ -218,6 +218,9 @@ function boolField(r: Obj, name: string, required: boolean, pos: number, id: str
 }
 
 /** Validates an events document, orders it and applies corrections and adjudications (final state, §7). */
+/** Time zones already accepted (building a formatter to check one is costly; the zone data do not change while running). */
+const knownZones = new Set<string>();
+
 export function parseEvents(json: unknown): ParseEventsResult {
   const problems: EventProblem[] = [];
   if (!isObj(json)) return { ok: false, problems: [{ path: '', event: null, message: 'the events file must be a JSON object with "enrolment" and "events"' }] };
@@ -259,9 +262,11 @@ export function parseEvents(json: unknown): ParseEventsResult {
     }
     if (e.timeZone !== undefined && e.timeZone !== null) {
       let tzOk = typeof e.timeZone === 'string';
-      if (tzOk) {
+      if (tzOk && !knownZones.has(e.timeZone as string)) {
         try {
           new Intl.DateTimeFormat('en-US', { timeZone: e.timeZone as string });
+          if (knownZones.size >= 1024) knownZones.clear();
+          knownZones.add(e.timeZone as string);
         } catch {
           tzOk = false;
         }
@@ -386,6 +391,25 @@ export function parseEvents(json: unknown): ParseEventsResult {
   sortEvents(events);
   finalize(events);
   return { ok: true, doc: { enrolment, events, startDay } };
+}
+
+/**
+ * What parseEvents would return for `{ enrolment, events: [...first, ...more] }` when
+ * `doc` is its result for `{ enrolment, events: first }` (`offset` = first.length),
+ * validating only the new events. Null when that cannot be decided from them alone
+ * (a new event is invalid, refers to another, or reuses an id): parse the whole list then.
+ */
+export function extendEvents(doc: EventsDoc, offset: number, json: { enrolment: unknown; events: unknown[] }): EventsDoc | null {
+  const r = parseEvents(json);
+  if (!r.ok || r.doc.startDay !== doc.startDay || doc.events.length !== offset) return null;
+  const ids = new Set<string>();
+  for (const e of doc.events) ids.add(e.id);
+  for (const e of r.doc.events) if (e.kind === 'correction' || e.kind === 'adjudication' || ids.has(e.id)) return null;
+  const events: CmEvent[] = doc.events.map((e) => ({ ...e, finalResults: e.results, finalValid: e.valid !== false, adjudication: null }));
+  for (const e of r.doc.events) events.push({ ...e, pos: e.pos + offset });
+  sortEvents(events);
+  finalize(events);
+  return { enrolment: doc.enrolment, events, startDay: doc.startDay };
 }
 
 function pathOrder(p: string): number {

@@ -211,24 +211,47 @@ function monthKeyer(timeZone: string | undefined): (e: CmEvent) => string {
       return lastMonth;
     };
   }
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', era: 'short' });
+  let zone = zoneMonths.get(timeZone);
+  if (!zone) {
+    if (zoneMonths.size >= 64) zoneMonths.clear();
+    zone = { fmt: new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', era: 'short' }), months: new Map() };
+    zoneMonths.set(timeZone, zone);
+  }
+  const { fmt, months } = zone;
   return (e) => {
     const q = Math.floor(e.t / 900_000);
     if (q !== lastKey) {
-      let y = 0;
-      let m = 0;
-      let bc = false;
-      for (const part of fmt.formatToParts(e.t)) {
-        if (part.type === 'year') y = Number(part.value);
-        else if (part.type === 'month') m = Number(part.value);
-        else if (part.type === 'era') bc = part.value.startsWith('B');
+      let month = months.get(q);
+      if (month === undefined) {
+        month = monthAt(fmt, e.t);
+        // cached for other runs only when the whole quarter-hour is in one month (so the answer cannot depend on which instant came first)
+        const start = q * 900_000;
+        if (monthAt(fmt, start) === month && monthAt(fmt, start + 899_999) === month) {
+          if (months.size >= 65_536) months.clear();
+          months.set(q, month);
+        }
       }
       lastKey = q;
-      lastMonth = `${pad(bc ? 1 - y : y, 4)}-${pad(m, 2)}`;
+      lastMonth = month;
     }
     return lastMonth;
   };
 }
+
+function monthAt(fmt: Intl.DateTimeFormat, t: number): string {
+  let y = 0;
+  let m = 0;
+  let bc = false;
+  for (const part of fmt.formatToParts(t)) {
+    if (part.type === 'year') y = Number(part.value);
+    else if (part.type === 'month') m = Number(part.value);
+    else if (part.type === 'era') bc = part.value.startsWith('B');
+  }
+  return `${pad(bc ? 1 - y : y, 4)}-${pad(m, 2)}`;
+}
+
+/** Per time zone: its formatter (costly to build) and the month of each quarter-hour already seen that lies wholly in one month. */
+const zoneMonths = new Map<string, { fmt: Intl.DateTimeFormat; months: Map<number, string> }>();
 
 // ---------- replay ----------
 

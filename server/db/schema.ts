@@ -4,3 +4,6 @@ export * from '../modules/identity/identity.tables.ts';
 export * from '../modules/patients/patients.tables.ts';
 export * from '../modules/audit/audit.tables.ts';
 export * from '../platform/http/idempotency.tables.ts';
+export * from '../modules/cm/cm.tables.ts';
+export * from '../modules/assessments/assessments.tables.ts';
+export * from '../modules/planning/planning.tables.ts';

@@ -11,6 +11,7 @@ import { users } from '../identity/identity.tables.ts';
 import { careTeam, episodes, medications, patients } from '../patients/patients.tables.ts';
 import { organizations } from '../programs/programs.tables.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../programs/bootstrap.ts';
+import { seedClinicalDemo } from './seed-clinical.ts';
 
 export const DEMO_PASSWORD = 'harbor-demo-passphrase';
 
@@ -59,6 +60,9 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
       staffIds.set(s.role, await createUserWithRoles(tx, { orgId, email: s.email, displayName: s.name, password: DEMO_PASSWORD, roles, now, checkPassword: false }));
     }
     const n1 = await seedPatients(tx, { programId: main, orgId, count: 48, prefix: 'HSC', seed: 7, now, staff: staffIds });
+    // Contingency management and assessments (fictional), through the module use cases.
+    const named = new Map([...staffIds].map(([role, id]) => [role, { id, name: DEMO_STAFF.find((s) => s.role === role)!.name }]));
+    await seedClinicalDemo(tx, { orgId, programId: main, now, staff: named });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

@@ -1,0 +1,350 @@
+// Contingency management API shapes (staff console, draw screen, laboratories and
+// EHRs). Money is integer cents; times are RFC 3339 with offset; dates YYYY-MM-DD in
+// the programme's time zone.
+import { z } from 'zod';
+import { Id, IsoDate, PageQuery } from './common.ts';
+
+/** Every CM collection pages like the rest of the API: limit (default 50, max 200), cursor → nextCursor. */
+export const CmPageQuery = z.strictObject({ ...PageQuery });
+
+const Cents = z.number().int().min(0);
+const Text = (max: number) => z.string().trim().min(1, 'is required').max(max);
+const DateTime = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time with offset, e.g. 2026-03-02T09:30:00-05:00' });
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
+const Weekday = z.number().int().min(0).max(6);
+const Json = z.unknown();
+
+// ---------- protocols ----------
+export const ProtocolCreate = z.strictObject({
+  /** A protocol document (CM-SPEC §1). Omit to adopt a preset. */
+  document: Json.optional(),
+  /** A preset name (GET /cm/presets) to adopt into the programme's library. */
+  preset: z.string().max(80).optional(),
+});
+export const ProtocolPreviewRequest = z.strictObject({ document: Json, schedule: z.record(z.string(), z.number().min(0).max(14)).optional() });
+export const TrackPreview = z.object({
+  id: z.string(),
+  payout: z.string(),
+  /** Value (cents or draws) of the 1st, 2nd, … consecutive success (first 24). */
+  bySuccess: z.array(z.object({ s: z.number().int(), amount: z.number().int(), bonus: z.number().int(), privilege: z.string().nullable() })),
+});
+export const ProtocolPreview = z.object({
+  tracks: z.array(TrackPreview),
+  drawEvCents: z.number().nullable(),
+  maxCents: z.number(),
+  allSuccessExpectedCents: z.number(),
+  maxDraws: z.number(),
+  weeks: z.number(),
+  cautions: z.array(z.object({ code: z.string(), message: z.string() }).loose()),
+});
+export const Protocol = z.object({
+  id: Id,
+  key: z.string(),
+  version: z.string(),
+  name: z.string(),
+  preset: z.string().nullable(),
+  document: Json,
+  inUse: z.boolean(),
+  createdAt: z.string(),
+});
+export const PresetSummary = z.object({
+  name: z.string(), title: z.string(), citation: z.string(), targets: z.array(z.string()), weeks: z.number(),
+  maxCents: z.number(), allSuccessExpectedCents: z.number(), maxDraws: z.number(), drawEvCents: z.number().nullable(),
+});
+
+// ---------- funding sources, caps, settings ----------
+export const CapsShape = z.strictObject({
+  noCash: z.boolean().nullable().optional(),
+  perItemCents: Cents.nullable().optional(),
+  totalCents: Cents.nullable().optional(),
+  perMonthCents: Cents.nullable().optional(),
+  perYearCents: Cents.nullable().optional(),
+});
+export const FundingSourceCreate = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and hyphens'),
+  name: Text(120),
+  capsPreset: z.enum(['samhsa-2025', 'medicaid-style', 'oig-nominal', 'none']).optional(),
+  caps: CapsShape.optional(),
+  budgetCents: Cents.nullable().optional(),
+});
+export const FundingSource = z.object({
+  id: z.string(), name: z.string(), capsPreset: z.string().nullable(), caps: z.record(z.string(), z.unknown()), budgetCents: z.number().nullable(),
+});
+export const CmSettings = z.object({ approvalThresholdCents: Cents, budgetCents: Cents.nullable(), seedRotationDays: z.number().int() });
+export const CmSettingsUpdate = z.strictObject({
+  approvalThresholdCents: Cents.optional(),
+  budgetCents: Cents.nullable().optional(),
+  seedRotationDays: z.number().int().min(1).max(3650).optional(),
+});
+
+// ---------- enrolments ----------
+export const Calendar = z.strictObject({
+  /** Testing days, 0 = Sunday … 6 = Saturday, in the programme's time zone. */
+  specimen: z.array(Weekday).max(7).default([]),
+  attendance: z.array(Weekday).max(7).default([]),
+  dose: z.array(Weekday).max(7).default([]),
+  /** The window of each opportunity day (local time); it closes at windowEnd. */
+  windowStart: HHMM.default('07:00'),
+  windowEnd: HHMM.default('19:00'),
+});
+export const EnrolmentCreate = z.strictObject({
+  patientId: Id,
+  protocolId: Id,
+  startDate: IsoDate,
+  calendar: Calendar,
+  fundingSourceId: z.string().max(40).nullable().optional(),
+});
+export const EnrolmentStatusChange = z.strictObject({
+  status: z.enum(['completed', 'withdrawn']),
+  reason: Text(500),
+});
+export const Enrolment = z.object({
+  id: Id,
+  patientId: Id,
+  protocolId: Id,
+  protocolName: z.string(),
+  protocolVersion: z.string(),
+  startDate: z.string(),
+  endDate: z.string(),
+  calendar: Json,
+  fundingSourceId: z.string().nullable(),
+  caps: Json,
+  status: z.string(),
+  statusReason: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+// ---------- specimens ----------
+export const AnalyteResultIn = z.strictObject({
+  /** An analyte name (opiates, fentanyl, buprenorphine, methadone, oxycodone, cocaine, amphetamine, benzodiazepines, cannabis, xylazine) … */
+  analyte: z.string().max(40).optional(),
+  /** … or its LOINC code. */
+  loinc: z.string().max(20).optional(),
+  result: z.enum(['positive', 'negative', 'inconclusive']),
+  valueNgMl: z.number().min(0).optional(),
+  cutoffNgMl: z.number().min(0).optional(),
+});
+export const Validity = z.strictObject({
+  creatinineMgDl: z.number().min(0).optional(),
+  specificGravity: z.number().min(0.9).max(1.2).optional(),
+  ph: z.number().min(0).max(14).optional(),
+  nitriteUgMl: z.number().min(0).optional(),
+  oxidants: z.boolean().optional(),
+  adulterantDetected: z.boolean().optional(),
+});
+export const Cup = z.strictObject({
+  brand: Text(80),
+  lot: Text(40),
+  expiry: IsoDate,
+  cutoffs: z.record(z.string(), z.number().min(0)).optional(),
+});
+export const SpecimenCreate = z.strictObject({
+  patientId: Id,
+  collectedAt: DateTime,
+  /** Who collected it (default: the caller). */
+  collectorId: Id.optional(),
+  observed: z.boolean().default(false),
+  observerId: Id.nullable().optional(),
+  temperatureC: z.number().min(0).max(50).nullable().optional(),
+  validity: Validity.optional(),
+  /** Staff judgement that the specimen is not valid (e.g. tampering seen), with the reason. */
+  invalidReason: z.string().trim().max(300).optional(),
+  cup: Cup.optional(),
+  method: z.enum(['presumptive', 'confirmatory']).default('presumptive'),
+  results: z.array(AnalyteResultIn).min(1, 'give at least one result').max(20),
+  /** The laboratory accession or cup barcode: a specimen is recorded once per programme. */
+  externalId: z.string().trim().min(1).max(100).optional(),
+});
+export const CorrectionCreate = z.strictObject({
+  results: z.array(AnalyteResultIn).max(20).default([]),
+  valid: z.boolean().optional(),
+  method: z.enum(['presumptive', 'confirmatory']).default('confirmatory'),
+  laboratory: z.string().trim().max(120).optional(),
+  reason: Text(500),
+  externalId: z.string().trim().min(1).max(100).optional(),
+});
+export const AdjudicationCreate = z.strictObject({
+  decision: z.enum(['carry-over', 'new-use']),
+  reason: Text(500),
+});
+
+export const LedgerEntry = z.object({
+  id: Id,
+  kind: z.string(),
+  cents: z.number().int(),
+  track: z.string().nullable(),
+  eventId: Id.nullable(),
+  n: z.number().int().nullable(),
+  tier: z.string().nullable(),
+  capped: z.string().nullable(),
+  reason: z.string().nullable(),
+  enrolmentId: Id,
+  createdAt: z.string(),
+  /** Balance after this entry (patient, all enrolments). */
+  balanceCents: z.number().int().optional(),
+});
+export const TrackOutcome = z.object({
+  track: z.string(),
+  outcome: z.string(),
+  s: z.number().int(),
+  level: z.number().int().nullable(),
+  privilege: z.string().nullable(),
+});
+export const NextOpportunity = z.object({
+  kind: z.string(),
+  date: z.string(),
+  tracks: z.array(z.object({ track: z.string(), payout: z.string(), cents: z.number().int(), draws: z.number().int(), privilege: z.string().nullable() })),
+}).nullable();
+export const Award = z.object({
+  eventId: Id,
+  enrolmentId: Id,
+  outcomes: z.array(TrackOutcome),
+  entries: z.array(LedgerEntry),
+  earnedCents: z.number().int(),
+  newDraws: z.number().int(),
+  balanceCents: z.number().int(),
+  next: z.array(NextOpportunity),
+  pendingAdjudication: z.boolean(),
+});
+export const Specimen = z.object({
+  id: Id,
+  patientId: Id,
+  enrolmentId: Id,
+  kind: z.string(),
+  at: z.string(),
+  valid: z.boolean().nullable(),
+  invalidReasons: z.array(z.string()),
+  results: z.array(z.object({ analyte: z.string(), loinc: z.string().nullable(), result: z.string(), prescribed: z.boolean() }).loose()),
+  detail: Json,
+  externalId: z.string().nullable(),
+  source: z.string(),
+  recordedBy: z.string().nullable(),
+  recordedAt: z.string(),
+});
+export const SpecimenRecorded = z.object({ specimen: Specimen, award: Award, duplicate: z.boolean() });
+
+// ---------- check-ins ----------
+export const CheckInCreate = z.strictObject({
+  patientId: Id,
+  kind: z.enum(['attendance', 'dose']),
+  at: DateTime.optional(),
+  /** attendance: attended; dose: taken. */
+  done: z.boolean(),
+  doseType: z.enum(['observed', 'take-home']).optional(),
+});
+export const CheckInRecorded = z.object({ eventId: Id, award: Award, duplicate: z.boolean() });
+export const DayQuery = z.strictObject({ date: IsoDate.optional(), ...PageQuery });
+export const QueueItem = z.object({
+  patientId: Id,
+  enrolmentId: Id,
+  displayName: z.string(),
+  mrn: z.string(),
+  kinds: z.array(z.string()),
+  recorded: z.array(z.object({ kind: z.string(), eventId: Id, eventKind: z.string() })),
+  streaks: z.array(z.object({ track: z.string(), s: z.number().int() })),
+  next: z.array(NextOpportunity),
+  balanceCents: z.number().int(),
+  undrawn: z.number().int(),
+});
+
+// ---------- privileges ----------
+export const PrivilegeRecommendation = z.object({
+  id: Id, enrolmentId: Id, patientId: Id, track: z.string(), level: z.string(), levelIndex: z.number().int(), eventId: Id, createdAt: z.string(),
+  decision: z.object({ decision: z.string(), reason: z.string(), decidedBy: Id, decidedAt: z.string() }).nullable(),
+});
+export const PrivilegeRecommendationQuery = z.strictObject({ pending: z.enum(['true', 'false']).optional(), ...PageQuery });
+export const PrivilegeDecisionCreate = z.strictObject({ decision: z.enum(['approved', 'declined']), reason: Text(500) });
+
+// ---------- draws ----------
+export const Draw = z.object({
+  n: z.number().int(), tier: z.string().nullable(), label: z.string().nullable(), valueCents: z.number().int(), capped: z.string().nullable(),
+  eventId: Id.nullable(), track: z.string().nullable(), revealed: z.boolean(), commitment: z.string().nullable(), seedRevealed: z.boolean(),
+});
+export const DrawList = z.object({ items: z.array(Draw), commitment: z.string(), undrawn: z.number().int() });
+export const RevealRequest = z.strictObject({ count: z.number().int().min(1).max(50).default(1) });
+export const SeedInfo = z.object({ id: Id, commitment: z.string(), activeFrom: z.string(), retiredAt: z.string().nullable(), seedHex: z.string().nullable() });
+export const PublicVerification = z.object({
+  commitment: z.string(),
+  revealed: z.boolean(),
+  seedHex: z.string().nullable(),
+  activeFrom: z.string(),
+  retiredAt: z.string().nullable(),
+  algorithm: z.string(),
+  draws: z.array(z.object({ enrolmentId: z.string(), n: z.number().int(), tier: z.string().nullable(), bowl: Json, verified: z.boolean().nullable() })),
+});
+
+// ---------- ledger, caps ----------
+export const Ledger = z.object({ patientId: Id, balanceCents: z.number().int(), items: z.array(LedgerEntry) });
+export const CapStatus = z.object({
+  fundingSourceId: z.string().nullable(), year: z.string(), paidCents: z.number().int(), perYearCents: z.number().int().nullable(),
+  remainingCents: z.number().int().nullable(), reached: z.boolean(), noCash: z.boolean(),
+});
+
+// ---------- catalogue, redemption ----------
+export const CatalogueItemCreate = z.strictObject({
+  name: Text(120),
+  kind: z.enum(['item', 'gift-card']),
+  valueCents: z.number().int().min(1),
+  cashEquivalent: z.boolean().default(false),
+  prizeTier: z.string().max(40).nullable().optional(),
+  stock: z.number().int().min(0).default(0),
+  reorderLevel: z.number().int().min(0).default(0),
+});
+export const CatalogueItem = z.object({
+  id: Id, name: z.string(), kind: z.string(), valueCents: z.number().int(), cashEquivalent: z.boolean(), prizeTier: z.string().nullable(),
+  stock: z.number().int(), reorderLevel: z.number().int(), active: z.boolean(),
+});
+export const StockMovementCreate = z.strictObject({
+  delta: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+  reason: z.enum(['received', 'count-correction', 'damaged']),
+});
+export const RedemptionCreate = z.strictObject({
+  itemId: Id,
+  quantity: z.number().int().min(1).max(50).default(1),
+  /** Fulfil this prize (a prize ledger entry) instead of spending voucher balance. */
+  prizeEntryId: Id.optional(),
+  acknowledgement: z.strictObject({ acknowledged: z.literal(true, 'the patient must acknowledge the redemption'), method: z.enum(['signature', 'initials', 'verbal']) }),
+});
+export const RedemptionDecision = z.strictObject({ approve: z.boolean(), reason: z.string().trim().max(500).optional() });
+export const Redemption = z.object({
+  id: Id, patientId: Id, itemId: Id, itemName: z.string(), quantity: z.number().int(), cents: z.number().int(), kind: z.string(),
+  status: z.enum(['pending-approval', 'completed', 'declined']), requestedBy: Id, requestedAt: z.string(), balanceCents: z.number().int(),
+});
+
+// ---------- summaries ----------
+export const CalendarCell = z.object({
+  date: z.string(),
+  kind: z.string(),
+  eventId: Id.nullable(),
+  /** scheduled (future), open (today, not yet recorded), or the worst outcome across tracks: success, failure, excused, pending, missed. */
+  status: z.string(),
+  cents: z.number().int(),
+  draws: z.number().int(),
+});
+export const PatientCmSummary = z.object({
+  patientId: Id,
+  enrolment: Enrolment.nullable(),
+  calendar: z.array(CalendarCell),
+  streaks: z.array(z.object({ track: z.string(), s: z.number().int(), lastOutcome: z.string().nullable(), currentCents: z.number().int(), currentDraws: z.number().int(), privilege: z.string().nullable() })),
+  next: z.array(NextOpportunity),
+  balanceCents: z.number().int(),
+  earnedCents: z.number().int(),
+  draws: z.array(Draw),
+  pendingAdjudications: z.array(Id),
+  caps: z.array(CapStatus),
+});
+export const ProgrammeCmSummary = z.object({
+  enrolled: z.object({ active: z.number().int(), completed: z.number().int(), withdrawn: z.number().int() }),
+  negativeByWeek: z.array(z.object({ weekStart: z.string(), specimens: z.number().int(), negative: z.number().int(), percentNegative: z.number().nullable() })),
+  spend: z.object({ yearToDateCents: z.number().int(), budgetCents: z.number().int().nullable(), byFundingSource: z.array(z.object({ fundingSourceId: z.string().nullable(), cents: z.number().int(), budgetCents: z.number().int().nullable() })) }),
+  capsReached: z.number().int(),
+  redemptions: z.object({ last30Days: z.number().int(), cents: z.number().int(), pendingApproval: z.number().int() }),
+  reorder: z.array(CatalogueItem),
+  pendingAdjudications: z.number().int(),
+  pendingPrivilegeDecisions: z.number().int(),
+});
+
+// ---------- integration tokens ----------
+export const TokenCreate = z.strictObject({ name: Text(120) });
+export const Token = z.object({ id: Id, name: z.string(), userId: Id, createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
+export const TokenCreated = Token.extend({ token: z.string() });

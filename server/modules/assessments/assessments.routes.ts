@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from '@fastify/type-provider-zod';
+import { z } from 'zod';
+import { IdParams, PatientChildParams, PatientParams, pageOf } from '../../../contracts/common.ts';
+import {
+  Assessment, AssessmentCreate, AssessmentListQuery, InstrumentListQuery, InstrumentParams, InstrumentSummary, PatientSessionCreate, PatientSessionParams,
+  PatientSessionStarted, PatientSessionStatus, SafetyAlert, SafetyAlertAcknowledge, SafetyAlertQuery, StageRecord, StageTrajectory,
+  TabletSession, TabletSubmit, TabletSubmitted,
+} from '../../../contracts/assessments.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
+import { administer, getAssessment, listAssessments, listInstruments } from './assessments.ts';
+import {
+  auditRefusal, bearerToken, cancelPatientSession, getPatientSession, PatientSessionRefused, startPatientSession, tabletSession, tabletSubmit,
+} from './patient-sessions.ts';
+import { questionnaireOf } from './questionnaires.ts';
+import { acknowledgeSafetyAlert, listSafetyAlerts } from './safety-alerts.ts';
+import { getStageTrajectory, recordStage } from './stage.ts';
+
+export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps;
+  const tags = ['assessments'];
+
+  r.get('/instruments', {
+    config: { permission: 'read:assessment' },
+    schema: { tags, summary: 'Instruments that can be administered', querystring: InstrumentListQuery, response: { 200: pageOf(InstrumentSummary) } },
+  }, async (req) => listInstruments(req.query));
+
+  r.get('/instruments/:instrumentId/questionnaire', {
+    config: { permission: 'read:assessment' },
+    schema: { tags, summary: 'The instrument’s FHIR R4 Questionnaire (to render the form)', params: InstrumentParams, response: { 200: z.record(z.string(), z.unknown()) } },
+  }, async (req) => questionnaireOf(req.params.instrumentId));
+
+  r.post('/patients/:patientId/assessments', {
+    config: { permission: 'write:assessment' },
+    schema: {
+      tags, summary: 'Administer an instrument (staff-entered): scores, band, alerts; 400 names each bad answer (body.answers.<item>)',
+      params: PatientParams, body: AssessmentCreate, response: { 200: Assessment },
+    },
+  }, async (req) => (await runIdempotent(db, req, (d) => administer(d, req.params.patientId, req.body))).body);
+
+  r.get('/patients/:patientId/assessments', {
+    config: { permission: 'read:assessment' },
+    schema: { tags, summary: 'Administrations, newest first (filter by instrument for a score chart)', params: PatientParams, querystring: AssessmentListQuery, response: { 200: pageOf(Assessment) } },
+  }, async (req) => runInTx(db, req, (d) => listAssessments(d, req.params.patientId, req.query)));
+
+  r.get('/patients/:patientId/assessments/:id', {
+    config: { permission: 'read:assessment' },
+    schema: { tags, summary: 'One administration', params: PatientChildParams, response: { 200: Assessment } },
+  }, async (req) => runInTx(db, req, (d) => getAssessment(d, req.params.patientId, req.params.id)));
+
+  // --- patient-tablet sessions --------------------------------------------------------
+  r.post('/patients/:patientId/patient-sessions', {
+    config: { permission: 'write:assessment' },
+    schema: {
+      tags, summary: 'Start a patient-tablet session: a single-use token (30 min) for one instrument', params: PatientParams,
+      body: PatientSessionCreate, response: { 200: PatientSessionStarted },
+    },
+  }, async (req) => runInTx(db, req, (d) => startPatientSession(d, req.params.patientId, req.body)));
+
+  r.get('/patients/:patientId/patient-sessions/:id', {
+    config: { permission: 'read:assessment' },
+    schema: { tags, summary: 'Status of a patient-tablet session (open, submitted, expired, cancelled)', params: PatientSessionParams, response: { 200: PatientSessionStatus } },
+  }, async (req) => runInTx(db, req, (d) => getPatientSession(d, req.params.patientId, req.params.id)));
+
+  r.post('/patients/:patientId/patient-sessions/:id/cancel', {
+    config: { permission: 'write:assessment' },
+    schema: { tags, summary: 'Close an open patient-tablet session', params: PatientSessionParams, response: { 200: PatientSessionStatus } },
+  }, async (req) => runInTx(db, req, (d) => cancelPatientSession(d, req.params.patientId, req.params.id)));
+
+  // The tablet: no staff session; the bearer token is the only credential and allows these two calls only.
+  const tabletConfig = { auth: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } };
+  const refusedAudited = async <T>(req: Parameters<typeof runInTx>[1], fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof PatientSessionRefused) await runInTx(db, req, (d) => auditRefusal(d, err));
+      throw err;
+    }
+  };
+  r.get('/tablet/session', {
+    config: tabletConfig,
+    schema: { tags: ['patient tablet'], summary: 'The form for this tablet session (Authorization: Bearer <token>)', security: [], response: { 200: TabletSession } },
+  }, async (req) => refusedAudited(req, () => runInTx(db, req, (d) => tabletSession(d, bearerToken(req.headers.authorization)))));
+
+  r.post('/tablet/answers', {
+    config: tabletConfig,
+    schema: { tags: ['patient tablet'], summary: 'Submit the answers, once (Authorization: Bearer <token>)', security: [], body: TabletSubmit, response: { 200: TabletSubmitted } },
+  }, async (req) => refusedAudited(req, () => runInTx(db, req, (d) => tabletSubmit(d, bearerToken(req.headers.authorization), req.body))));
+
+  // --- stage of change ------------------------------------------------------------------
+  r.get('/patients/:patientId/stage', {
+    config: { permission: 'read:stage' },
+    schema: { tags, summary: 'Stage-of-change history as a trajectory (current, points, described changes)', params: PatientParams, response: { 200: StageTrajectory } },
+  }, async (req) => runInTx(db, req, (d) => getStageTrajectory(d, req.params.patientId)));
+
+  r.post('/patients/:patientId/stage', {
+    config: { permission: 'write:stage' },
+    schema: {
+      tags, summary: 'Record a clinician’s stage judgement (a reason is required when it overrides the URICA stage)', params: PatientParams,
+      body: StageRecord, response: { 200: StageTrajectory },
+    },
+  }, async (req) => runInTx(db, req, (d) => recordStage(d, req.params.patientId, req.body)));
+
+  // --- safety alerts --------------------------------------------------------------------
+  r.get('/safety-alerts', {
+    config: { permission: 'read:safety-alert' },
+    schema: { tags, summary: 'Safety alerts for the care team (default: open, for your patients)', querystring: SafetyAlertQuery, response: { 200: pageOf(SafetyAlert) } },
+  }, async (req) => runInTx(db, req, (d) => listSafetyAlerts(d, req.query)));
+
+  r.post('/safety-alerts/:id/acknowledge', {
+    config: { permission: 'write:safety-alert' },
+    schema: { tags, summary: 'Acknowledge a safety alert (409 if already acknowledged)', params: IdParams, body: SafetyAlertAcknowledge, response: { 200: SafetyAlert } },
+  }, async (req) => runInTx(db, req, (d) => acknowledgeSafetyAlert(d, req.params.id, req.body)));
+}

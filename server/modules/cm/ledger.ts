@@ -1,0 +1,190 @@
+// The patient's ledger (read), draws (the draw screen reveals; never re-rolls),
+// seeds (commitment, rotation with reveal, public verification) and caps year-to-date.
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { commitment, drawSlip, seedFromHex, type Bowl } from '../../../core/cm/draws.ts';
+import type { Caps } from '../../../core/cm/caps.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { rowsOf, writeAudit } from '../../platform/audit.ts';
+import { auditContext, programOf, systemCtx, type Ctx } from '../../platform/http/context.ts';
+import { notFound } from '../../platform/errors.ts';
+import { assertPatient } from '../patients/patients.ts';
+import { programs } from '../programs/programs.tables.ts';
+import { cmDrawReveals, cmEnrolments, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
+import { activeSeed, enrolmentById, loadProtocol, patientBalance, programTimeZone, type LedgerRow } from './settle.ts';
+import { entryDto } from './specimens.ts';
+import { localDate } from './time.ts';
+import { decodeCursor, pageOf, type Page } from './page.ts';
+
+type Deps = { tx: Tx; ctx: Ctx };
+
+const CREDIT = new Set(['earn', 'bonus', 'prize', 'adjustment']);
+
+export async function patientLedger(deps: Deps, patientId: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  await assertPatient(tx, ctx, patientId);
+  const rows = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId))).orderBy(asc(cmLedgerEntries.seq));
+  const voided = new Set(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => `${r.enrolmentId}/${r.voidsKey}`));
+  let balance = 0;
+  const items = rows.map((r) => {
+    if (r.kind !== 'void' && !voided.has(`${r.enrolmentId}/${r.entryKey}`)) {
+      if (CREDIT.has(r.kind)) balance += r.cents;
+      else if (r.kind === 'debit' || r.kind === 'redemption') balance -= r.cents;
+    }
+    return { ...entryDto(r), balanceCents: balance };
+  });
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-ledger', patientId, detail: { entries: rows.length } });
+  return { patientId, balanceCents: balance, items };
+}
+
+// ---------- draws ----------
+
+async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
+  const enr = await enrolmentById(tx, programId, enrolmentId);
+  const protocol = await loadProtocol(tx, programId, enr.protocolId);
+  const prizes = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), eq(cmLedgerEntries.kind, 'prize'))).orderBy(asc(cmLedgerEntries.n));
+  const taken = new Set((await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), inArray(cmLedgerEntries.kind, ['forgiven', 'debit']))))
+    .filter((e) => e.n !== null).map((e) => e.n));
+  const reveals = new Set((await tx.select({ n: cmDrawReveals.n }).from(cmDrawReveals).where(and(eq(cmDrawReveals.programId, programId), eq(cmDrawReveals.enrolmentId, enrolmentId)))).map((r) => r.n));
+  const seedIds = [...new Set(prizes.map((p) => p.seedId).filter((x): x is string => !!x))];
+  const seeds = seedIds.length ? await tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, programId), inArray(cmSeeds.id, seedIds))) : [];
+  const seedById = new Map(seeds.map((s) => [s.id, s]));
+  const label = (tier: string | null) => protocol.bowl?.slips.find((s) => s.tier === tier)?.label ?? tier;
+  const items = prizes.filter((p) => !taken.has(p.n)).map((p) => {
+    const s = p.seedId ? seedById.get(p.seedId) : undefined;
+    const revealed = reveals.has(p.n!);
+    return {
+      n: p.n!, tier: p.tier, label: label(p.tier) ?? null, valueCents: p.cents, capped: p.capped, eventId: p.eventId, track: p.track,
+      revealed, commitment: s?.commitment ?? null, seedRevealed: !!s?.revealedAt,
+    };
+  });
+  return { enr, items };
+}
+
+/** The draw history of an enrolment (the draw screen hides tiers of draws not yet revealed). */
+export async function listDraws(deps: Deps, enrolmentId: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const { enr, items } = await drawsOf(tx, programId, enrolmentId);
+  const seed = await activeSeed(tx, programId, ctx.now);
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-draws', entityId: enrolmentId, patientId: enr.patientId, detail: { count: items.length } });
+  return {
+    items: items.map((d) => (d.revealed ? d : { ...d, tier: null, label: null, valueCents: 0 })),
+    commitment: seed.commitment,
+    undrawn: items.filter((d) => !d.revealed).length,
+  };
+}
+
+/** Reveals the next draws in number order and records that they were shown. A draw is decided when it is owed; revealing can never change or repeat it. */
+export async function revealDraws(deps: Deps, enrolmentId: string, count: number) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const { enr, items } = await drawsOf(tx, programId, enrolmentId);
+  const next = items.filter((d) => !d.revealed).slice(0, count);
+  const shown = [];
+  for (const d of next) {
+    const [ok] = await tx.insert(cmDrawReveals).values({ programId, enrolmentId, n: d.n, revealedBy: ctx.principal?.userId ?? null, revealedAt: ctx.now }).onConflictDoNothing().returning();
+    if (ok) shown.push({ ...d, revealed: true });
+  }
+  const seed = await activeSeed(tx, programId, ctx.now);
+  await writeAudit(tx, auditContext(ctx), { action: 'draw', entity: 'cm-draws', entityId: enrolmentId, patientId: enr.patientId, detail: { draws: shown.map((d) => d.n), cents: shown.reduce((a, d) => a + d.valueCents, 0) } });
+  return { items: shown, commitment: seed.commitment, undrawn: items.filter((d) => !d.revealed).length - shown.length };
+}
+
+// ---------- seeds ----------
+
+const seedDto = (s: typeof cmSeeds.$inferSelect) => ({
+  id: s.id, commitment: s.commitment, activeFrom: s.activeFrom.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null, seedHex: s.revealedAt ? s.seedHex : null,
+});
+
+/** Oldest first (keyset on activeFrom, id). */
+export async function listSeeds(deps: Deps, page: Page) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  await activeSeed(tx, programId, ctx.now);
+  const after = decodeCursor(page.cursor, ['time', 'uuid']);
+  const rows = await tx.select().from(cmSeeds)
+    .where(and(eq(cmSeeds.programId, programId), after ? sql`(${cmSeeds.activeFrom}, ${cmSeeds.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined))
+    .orderBy(asc(cmSeeds.activeFrom), asc(cmSeeds.id)).limit(page.limit + 1);
+  return pageOf(rows, page.limit, (s) => [s.activeFrom.toISOString(), s.id], seedDto);
+}
+
+/** Retires the active seed, reveals it (anyone can now re-derive its draws) and commits to a new one. */
+export async function rotateSeed(tx: Tx, ctx: Ctx): Promise<ReturnType<typeof seedDto>> {
+  const programId = programOf(ctx);
+  const [cur] = await tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, programId), isNull(cmSeeds.retiredAt))).for('update');
+  if (cur) await tx.update(cmSeeds).set({ retiredAt: ctx.now, revealedAt: ctx.now }).where(and(eq(cmSeeds.programId, programId), eq(cmSeeds.id, cur.id)));
+  const hex = randomBytes(32).toString('hex');
+  const [row] = await tx.insert(cmSeeds).values({ programId, id: randomUUID(), seedHex: hex, commitment: commitment(hex), activeFrom: ctx.now }).returning();
+  await writeAudit(tx, auditContext(ctx), { action: 'rotate', entity: 'cm-seed', entityId: row!.id, detail: { revealed: cur?.id ?? null, commitment: row!.commitment } });
+  return seedDto(row!);
+}
+
+/** Scheduled rotation: every programme whose active seed is older than its rotation period. */
+export async function rotateDueSeeds(db: Db, now: Date): Promise<number> {
+  const due = rowsOf<{ program_id: string; org_id: string }>(await db.execute(sql`
+    select s.program_id, p.org_id from ${cmSeeds} s join ${programs} p on p.id = s.program_id
+    left join ${cmSettings} c on c.program_id = s.program_id
+    where s.retired_at is null and s.active_from <= ${now.toISOString()}::timestamptz - make_interval(days => coalesce(c.seed_rotation_days, 90))`));
+  for (const d of due) {
+    await db.transaction((tx) => rotateSeed(tx, { ...systemCtx({ orgId: d.org_id, programId: d.program_id, now, requestId: 'job:seed-rotation' }) }));
+  }
+  return due.length;
+}
+
+/** Public: a commitment, and once revealed its seed and every draw made with it, each re-derived here too. */
+export async function verifyCommitment(db: Db, hash: string) {
+  return db.transaction(async (tx) => {
+    const [s] = await tx.select().from(cmSeeds).where(eq(cmSeeds.commitment, hash.toLowerCase()));
+    if (!s) throw notFound('Commitment');
+    const draws: Array<{ enrolmentId: string; n: number; tier: string | null; bowl: unknown; verified: boolean | null }> = [];
+    if (s.revealedAt) {
+      const prizes = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, s.programId), eq(cmLedgerEntries.seedId, s.id), eq(cmLedgerEntries.kind, 'prize'))).orderBy(asc(cmLedgerEntries.enrolmentId), asc(cmLedgerEntries.n));
+      const bowls = new Map<string, Bowl | undefined>();
+      for (const p of prizes) {
+        if (!bowls.has(p.enrolmentId)) {
+          const [e] = await tx.select({ protocolId: cmEnrolments.protocolId }).from(cmEnrolments).where(and(eq(cmEnrolments.programId, s.programId), eq(cmEnrolments.id, p.enrolmentId)));
+          bowls.set(p.enrolmentId, e ? (await loadProtocol(tx, s.programId, e.protocolId)).bowl : undefined);
+        }
+        const bowl = bowls.get(p.enrolmentId);
+        const verified = bowl ? drawSlip(seedFromHex(s.seedHex), p.enrolmentId, p.n!, bowl).tier === p.tier : null;
+        draws.push({ enrolmentId: p.enrolmentId, n: p.n!, tier: p.tier, bowl: bowl ?? null, verified });
+      }
+    }
+    return {
+      commitment: s.commitment, revealed: !!s.revealedAt, seedHex: s.revealedAt ? s.seedHex : null,
+      activeFrom: s.activeFrom.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null,
+      algorithm: 'CM-SPEC §3: h = HMAC-SHA256(key = seed bytes, message = UTF-8(enrolmentId + ":" + n)); first of four 64-bit big-endian words u < floor(2^64/T)·T; slip = u mod T in bowl order; sha256(seed) = commitment',
+      draws,
+    };
+  });
+}
+
+// ---------- caps ----------
+
+export async function capsStatus(tx: Tx, programId: string, patientId: string, now: Date) {
+  const tz = await programTimeZone(tx, programId);
+  const year = localDate(now, tz).slice(0, 4);
+  const enrs = await tx.select().from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId)));
+  const bySource = new Map<string | null, Caps | null>();
+  for (const e of enrs) if (!bySource.has(e.fundingSourceId) || e.status === 'active') bySource.set(e.fundingSourceId, (e.caps as Caps | null) ?? null);
+  const paid = rowsOf<{ fs: string | null; paid: string | number }>(await tx.execute(sql`
+    select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as paid
+    from ${cmLedgerEntries} where program_id = ${programId} and patient_id = ${patientId} and month like ${year + '-%'}
+    group by funding_source_id`));
+  return [...bySource.entries()].map(([fs, caps]) => {
+    const p = Number(paid.find((r) => r.fs === fs)?.paid ?? 0);
+    const cap = caps?.perYearCents ?? null;
+    return { fundingSourceId: fs, year, paidCents: p, perYearCents: cap, remainingCents: cap === null ? null : Math.max(cap - p, 0), reached: cap !== null && p >= cap, noCash: !!caps?.noCash };
+  });
+}
+
+export async function patientCaps(deps: Deps, patientId: string) {
+  const { tx, ctx } = deps;
+  await assertPatient(tx, ctx, patientId);
+  const out = await capsStatus(tx, programOf(ctx), patientId, ctx.now);
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-caps', patientId });
+  return out;
+}
+

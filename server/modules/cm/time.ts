@@ -1,0 +1,75 @@
+// Calendar arithmetic in a programme's IANA time zone (no dependencies).
+const fmtCache = new Map<string, Intl.DateTimeFormat>();
+function fmt(tz: string): Intl.DateTimeFormat {
+  let f = fmtCache.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    fmtCache.set(tz, f);
+  }
+  return f;
+}
+
+function parts(t: number, tz: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+  const o: Record<string, number> = {};
+  for (const p of fmt(tz).formatToParts(t)) if (p.type !== 'literal') o[p.type] = Number(p.value);
+  return { y: o.year!, m: o.month!, d: o.day!, h: o.hour!, mi: o.minute!, s: o.second! };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The local calendar date "YYYY-MM-DD" of an instant in a time zone. */
+export function localDate(at: Date, tz: string): string {
+  const p = parts(at.getTime(), tz);
+  return `${p.y}-${pad(p.m)}-${pad(p.d)}`;
+}
+
+/** The instant of a local date and "HH:MM" in a time zone (the earlier one in a DST overlap). */
+export function zonedInstant(date: string, hhmm: string, tz: string): Date {
+  const key = `${tz}|${date}|${hhmm}`;
+  let t = instantCache.get(key);
+  if (t === undefined) {
+    t = zonedInstantMs(date, hhmm, tz);
+    if (instantCache.size >= 10_000) instantCache.clear();
+    instantCache.set(key, t);
+  }
+  return new Date(t);
+}
+
+/** zonedInstant is a pure function of its arguments (each calendar day's window is asked for on every recording). */
+const instantCache = new Map<string, number>();
+
+function zonedInstantMs(date: string, hhmm: string, tz: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi] = hhmm.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, h, mi);
+  let guess = wall;
+  for (let i = 0; i < 3; i++) {
+    const p = parts(guess, tz);
+    const seen = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
+    const diff = wall - seen;
+    if (diff === 0) break;
+    guess += diff;
+  }
+  return guess;
+}
+
+/** Day of the week of a date, 0 = Sunday. */
+export function weekday(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+export function addDays(date: string, n: number): string {
+  const t = Date.parse(`${date}T00:00:00Z`) + n * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** Dates from..to inclusive (YYYY-MM-DD strings compare in calendar order). */
+export function* datesBetween(from: string, to: string): Generator<string> {
+  for (let d = from; d <= to; d = addDays(d, 1)) yield d;
+}
+
+/** Monday of the ISO week containing the date. */
+export function weekStart(date: string): string {
+  const wd = weekday(date);
+  return addDays(date, wd === 0 ? -6 : 1 - wd);
+}

@@ -1,0 +1,79 @@
+// Programme-scoped API tokens for laboratories and EHRs. A token belongs to a service
+// account (users.kind = 'service', no password, never a person) and one programme; it
+// acts with the 'integration' role only. Shown once; only its SHA-256 is stored.
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { auditContext, programOf, type Ctx, type Principal } from '../../platform/http/context.ts';
+import { conflict, notFound } from '../../platform/errors.ts';
+import { newToken, sha256 } from '../../platform/security.ts';
+import { users } from '../identity/identity.tables.ts';
+import { integrationTokens } from './cm.tables.ts';
+import { decodeCursor, pageOf, type Page } from './page.ts';
+
+type Deps = { tx: Tx; ctx: Ctx };
+type Row = typeof integrationTokens.$inferSelect;
+export const TOKEN_PREFIX = 'wpt_';
+
+const dto = (r: Row) => ({
+  id: r.id, name: r.name, userId: r.userId, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null, lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+});
+
+export async function createToken(deps: Deps, input: { name: string }) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const userId = randomUUID();
+  await tx.insert(users).values({
+    id: userId, orgId: ctx.orgId!, email: `service-${userId}@service.invalid`, displayName: `API: ${input.name}`, passwordHash: null,
+    kind: 'service', createdAt: ctx.now, updatedAt: ctx.now,
+  });
+  const token = TOKEN_PREFIX + newToken(32);
+  const [row] = await tx.insert(integrationTokens).values({
+    programId, id: randomUUID(), userId, name: input.name, tokenHash: sha256(token), createdBy: ctx.principal!.userId, createdAt: ctx.now,
+  }).returning();
+  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'integration-token', entityId: row!.id, detail: { serviceUserId: userId } });
+  return { ...dto(row!), token };
+}
+
+/** Oldest first (keyset on createdAt, id). */
+export async function listTokens(deps: Deps, page: Page) {
+  const after = decodeCursor(page.cursor, ['time', 'uuid']);
+  const rows = await deps.tx.select().from(integrationTokens)
+    .where(and(
+      eq(integrationTokens.programId, programOf(deps.ctx)),
+      after ? sql`(${integrationTokens.createdAt}, ${integrationTokens.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+    ))
+    .orderBy(asc(integrationTokens.createdAt), asc(integrationTokens.id)).limit(page.limit + 1);
+  return pageOf(rows, page.limit, (r) => [r.createdAt.toISOString(), r.id], dto);
+}
+
+export async function revokeToken(deps: Deps, id: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const [row] = await tx.select().from(integrationTokens).where(and(eq(integrationTokens.programId, programId), eq(integrationTokens.id, id)));
+  if (!row) throw notFound('Token');
+  if (row.revokedAt) throw conflict('already_revoked', 'This token is already revoked.', 'params.id');
+  const [upd] = await tx.update(integrationTokens).set({ revokedAt: ctx.now }).where(and(eq(integrationTokens.programId, programId), eq(integrationTokens.id, id))).returning();
+  await tx.update(users).set({ active: false, updatedAt: ctx.now }).where(eq(users.id, row.userId));
+  await writeAudit(tx, auditContext(ctx), { action: 'revoke', entity: 'integration-token', entityId: id });
+  return dto(upd!);
+}
+
+/** Bearer token → the service principal and its programme, or null (unknown, revoked, or account deactivated). */
+export async function resolveToken(db: Db, token: string, now: Date): Promise<{ principal: Principal; programId: string } | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await db.select({ t: integrationTokens, orgId: users.orgId, name: users.displayName, active: users.active })
+    .from(integrationTokens).innerJoin(users, eq(users.id, integrationTokens.userId))
+    .where(eq(integrationTokens.tokenHash, sha256(token)));
+  if (!row || row.t.revokedAt || !row.active) return null;
+  const minuteAgo = new Date(now.getTime() - 60_000);
+  if (!row.t.lastUsedAt || row.t.lastUsedAt < minuteAgo) {
+    await db.update(integrationTokens).set({ lastUsedAt: now })
+      .where(and(eq(integrationTokens.programId, row.t.programId), eq(integrationTokens.id, row.t.id), or(isNull(integrationTokens.lastUsedAt), lt(integrationTokens.lastUsedAt, minuteAgo))));
+  }
+  return {
+    principal: { userId: row.t.userId, orgId: row.orgId, displayName: row.name, sessionId: `token:${row.t.id}`, stage: 'active', mustChangePassword: false },
+    programId: row.t.programId,
+  };
+}

@@ -1,0 +1,160 @@
+// The demo's contingency management and assessment data, made through the module use
+// cases (so the ledger, draws, stages and audit rows are the real thing). Everything is
+// fictional: the programme, the patients, the protocol called "Harbor demo", the catalogue.
+import { eq } from 'drizzle-orm';
+import { permissionsOf, type Role } from '../../../core/access/roles.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import type { Ctx } from '../../platform/http/context.ts';
+import { patients } from '../patients/patients.tables.ts';
+import { createProtocol } from '../cm/protocols.ts';
+import { createFundingSource, enrol } from '../cm/enrolments.ts';
+import { createItem } from '../cm/redemption.ts';
+import { recordSpecimen } from '../cm/specimens.ts';
+import { localDate, zonedInstant, addDays, weekday } from '../cm/time.ts';
+import { administer } from '../assessments/assessments.ts';
+import { recordStage } from '../assessments/stage.ts';
+import { createCarePlan } from '../planning/care-plans.ts';
+
+const TZ = 'America/New_York';
+
+/** A voucher track and a prize-draw track, both for stimulant-negative urine (fictional, for the demo). */
+export const DEMO_PROTOCOL = {
+  id: 'harbor-demo',
+  version: 1,
+  name: 'Harbor demo: vouchers and prize draws for stimulant-negative tests (fictional)',
+  citation: 'Fictional demo protocol modelled on Higgins 1994 (vouchers) and NIDA CTN-0007 (prize bowl).',
+  description: 'Demo only. Three tests a week for 12 weeks; a stimulant-negative test earns an escalating voucher and prize draws.',
+  weeks: 12,
+  bowl: {
+    slips: [
+      { tier: 'none', label: 'Good job!', count: 250, valueCents: 0 },
+      { tier: 'small', label: 'Small prize ($1)', count: 209, valueCents: 100 },
+      { tier: 'large', label: 'Large prize ($20)', count: 40, valueCents: 2000 },
+      { tier: 'jumbo', label: 'Jumbo prize ($100)', count: 1, valueCents: 10000 },
+    ],
+  },
+  tracks: [
+    {
+      id: 'stimulant-vouchers', name: 'Stimulant-negative urine (vouchers)', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents',
+      phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 300, step: 50, stepEvery: 1, max: 1000, bonusEvery: 3, bonus: 500, resetTo: 'start', recoverAfter: 3 } }],
+      missed: 'failure', invalid: 'failure',
+    },
+    {
+      id: 'stimulant-draws', name: 'Stimulant-negative urine (prize draws)', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'draws',
+      phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1, step: 1, stepEvery: 2, max: 6, bonusEvery: null, bonus: null, resetTo: 'start', recoverAfter: null } }],
+      missed: 'failure', invalid: 'failure',
+    },
+  ],
+};
+
+function ctxFor(o: { orgId: string; programId: string; userId: string; name: string; role: Role; now: Date }): Ctx {
+  return {
+    principal: { userId: o.userId, orgId: o.orgId, displayName: o.name, sessionId: 'demo-seed', stage: 'active', mustChangePassword: false },
+    orgId: o.orgId,
+    program: { programId: o.programId, roles: [o.role], permissions: permissionsOf([o.role]) },
+    meta: { requestId: 'demo-seed', ip: null, userAgent: 'waypoint-demo-seed' },
+    now: o.now,
+  };
+}
+
+const NEG = ['opiates', 'fentanyl', 'cocaine', 'amphetamine', 'benzodiazepines'];
+
+export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }> }) {
+  const cm = o.staff.get('cm-coordinator')!;
+  const collector = o.staff.get('specimen-collector') ?? cm;
+  const counsellor = o.staff.get('counsellor')!;
+  const at = (now: Date, who = cm, role: Role = 'cm-coordinator') => ({ tx, ctx: ctxFor({ orgId: o.orgId, programId: o.programId, userId: who.id, name: who.name, role, now }) });
+  const today = localDate(o.now, TZ);
+  const start = addDays(today, -25);
+  const startAt = zonedInstant(start, '08:00', TZ);
+
+  // Set-up: a preset and the demo protocol, a funding source with caps, a small catalogue.
+  await createProtocol(at(startAt), { preset: 'ctn-0007' });
+  const protocol = await createProtocol(at(startAt), { document: DEMO_PROTOCOL });
+  await createFundingSource(at(startAt), { id: 'samhsa-demo', name: 'SAMHSA grant (demo)', capsPreset: 'samhsa-2025', budgetCents: 2_000_000 });
+  const items: Array<[string, 'item' | 'gift-card', number, boolean, string | null, number, number]> = [
+    ['Bus pass, 1 day (demo)', 'item', 300, false, null, 20, 5],
+    ['Grocery gift card $10 (demo)', 'gift-card', 1000, false, null, 12, 4],
+    ['Prepaid debit card $20 (demo)', 'gift-card', 2000, true, null, 3, 5],
+    ['Snack pack (demo)', 'item', 100, false, 'small', 40, 10],
+    ['Headphones (demo)', 'item', 2000, false, 'large', 4, 5],
+    ['Tablet voucher $100 (demo)', 'gift-card', 10000, false, 'jumbo', 1, 1],
+  ];
+  for (const [name, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel] of items) {
+    await createItem(at(startAt), { name, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel });
+  }
+
+  // Four enrolled patients with three weeks of history (Mon, Wed, Fri).
+  const rows = await tx.select({ id: patients.id, mrn: patients.mrn }).from(patients).where(eq(patients.programId, o.programId));
+  const byMrn = new Map(rows.map((r) => [r.mrn, r.id]));
+  const plan: Array<{ mrn: string; positives: string[]; skip: string[] }> = [
+    { mrn: 'HSC-0002', positives: [], skip: [] },
+    { mrn: 'HSC-0003', positives: [addDays(start, 9)], skip: [] },
+    { mrn: 'HSC-0004', positives: [addDays(start, 2)], skip: [addDays(start, 14)] },
+    { mrn: 'HSC-0005', positives: [], skip: [addDays(start, 7)] },
+  ];
+  const days = [1, 3, 5];
+  for (const p of plan) {
+    const patientId = byMrn.get(p.mrn);
+    if (!patientId) continue;
+    await enrol(at(startAt), {
+      patientId, protocolId: protocol.id, startDate: start, fundingSourceId: 'samhsa-demo',
+      calendar: { specimen: days, attendance: [], dose: [], windowStart: '07:00', windowEnd: '19:00' },
+    });
+    for (let d = start; d < today; d = addDays(d, 1)) {
+      if (!days.includes(weekday(d)) || p.skip.includes(d)) continue;
+      const collected = zonedInstant(d, '10:15', TZ);
+      const positive = p.positives.includes(d);
+      await recordSpecimen(at(new Date(collected.getTime() + 120_000), collector, 'specimen-collector'), {
+        patientId, collectedAt: collected.toISOString(), observed: false, temperatureC: 34, method: 'presumptive',
+        cup: { brand: 'DemoCup 12-panel', lot: 'DEMO-2026-01', expiry: addDays(today, 300) },
+        results: NEG.map((a) => ({ analyte: a, result: positive && a === 'cocaine' ? 'positive' as const : 'negative' as const })),
+      });
+    }
+  }
+
+  // Assessments: URICA for two patients (stage history), a PHQ-9 with item 9 > 0 (a safety alert), a care plan due for review.
+  const urica = (pc: number, c: number, a: number, m: number) => {
+    const answers: Record<string, number> = {};
+    const set = (items: number[], v: number) => items.forEach((i) => (answers[String(i)] = v));
+    set([1, 5, 11, 13, 23, 26, 29], pc);
+    set([2, 8, 12, 15, 19, 21, 24], c);
+    set([3, 7, 10, 14, 17, 25, 30], a);
+    set([6, 16, 18, 22, 27, 28, 32], m);
+    set([4, 9, 20, 31], 3);
+    return answers;
+  };
+  const counsel = (now: Date) => at(now, counsellor, 'counsellor');
+  const p2 = byMrn.get('HSC-0002');
+  const p3 = byMrn.get('HSC-0003');
+  if (p2) {
+    await administer(counsel(zonedInstant(addDays(today, -60), '11:00', TZ)), p2, { instrument: 'urica', answers: urica(3, 4, 2, 2) });
+    await administer(counsel(zonedInstant(addDays(today, -30), '11:00', TZ)), p2, { instrument: 'urica', answers: urica(2, 4, 5, 2) });
+    await administer(counsel(zonedInstant(addDays(today, -2), '11:00', TZ)), p2, { instrument: 'urica', answers: urica(2, 3, 4, 5) });
+    const due = addDays(today, 5);
+    await createCarePlan(counsel(zonedInstant(addDays(today, -30), '12:00', TZ)), p2, {
+      title: 'Treatment plan (demo)', status: 'active', reviewDate: due,
+      problems: [{ id: '00000000-0000-4000-8000-00000000d001', text: 'Stimulant use alongside methadone treatment (demo)' }],
+      goals: [{
+        id: '00000000-0000-4000-8000-00000000d002', problemIds: ['00000000-0000-4000-8000-00000000d001'], description: 'Stimulant-negative tests most weeks (demo)',
+        measure: 'Stimulant-negative urine tests in a row', targetValue: 6, targetComparator: '>=', targetUnit: 'tests', dueDate: addDays(today, 60), status: 'active', responsibleStaffIds: [counsellor.id],
+      }],
+      interventions: [
+        { source: 'recommendation', code: 'contingency-management', text: 'Contingency management (prize draws and vouchers)', goalIds: [], responsibleStaffIds: [cm.id], frequency: 'three tests a week', status: 'in-progress' },
+        { source: 'recommendation', code: 'cbt', text: 'Cognitive-behavioural therapy', goalIds: [], responsibleStaffIds: [counsellor.id], frequency: 'weekly', status: 'planned' },
+      ],
+    });
+  }
+  if (p3) {
+    await administer(counsel(zonedInstant(addDays(today, -20), '11:00', TZ)), p3, { instrument: 'urica', answers: urica(2, 3, 5, 3) });
+    await recordStage(counsel(zonedInstant(addDays(today, -3), '11:00', TZ)), p3, {
+      stage: 'contemplation', informedBy: ['interview'], reason: 'After a return to use, the person describes weighing change again (demo).',
+    });
+  }
+  const p6 = byMrn.get('HSC-0006');
+  if (p6) {
+    await administer(counsel(zonedInstant(addDays(today, -1), '15:00', TZ)), p6, {
+      instrument: 'phq-9', answers: { 1: 2, 2: 2, 3: 1, 4: 2, 5: 1, 6: 1, 7: 1, 8: 0, 9: 1 },
+    });
+  }
+}

@@ -1,0 +1,71 @@
+// Shared fixtures for the CM integration tests: a clinic protocol with every payout,
+// and helpers to enrol a fresh patient and post specimens.
+import type { Client, World } from '../support/world.ts';
+import { newPatient } from '../support/http.ts';
+
+export const BOWL = {
+  slips: [
+    { tier: 'none', label: 'Good job!', count: 250, valueCents: 0 },
+    { tier: 'small', label: '$1', count: 209, valueCents: 100 },
+    { tier: 'large', label: '$20', count: 40, valueCents: 2000 },
+    { tier: 'jumbo', label: '$100', count: 1, valueCents: 10000 },
+  ],
+};
+
+let seq = 0;
+export function clinicProtocol(extra: Record<string, unknown> = {}) {
+  seq++;
+  return {
+    id: `clinic-${seq}`,
+    version: 1,
+    name: 'Test clinic protocol (fictional)',
+    citation: 'test',
+    weeks: 12,
+    bowl: BOWL,
+    tracks: [
+      { id: 'stim', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }] },
+      { id: 'opioid-draws', target: { kind: 'negative', analytes: ['fentanyl'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1, step: 1, max: 3 } }] },
+      { id: 'attend', target: { kind: 'attendance' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 100 } }] },
+      { id: 'take-home', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'privilege', levels: ['daily dosing', '1 take-home', '2 take-homes'], phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 2 } }] },
+    ],
+    ...extra,
+  };
+}
+
+export const NEG = [
+  { analyte: 'cocaine', result: 'negative' },
+  { analyte: 'amphetamine', result: 'negative' },
+  { analyte: 'fentanyl', result: 'negative' },
+  { analyte: 'opiates', result: 'negative' },
+];
+
+export function specimen(patientId: string, collectedAt: string, results: unknown[] = NEG, extra: Record<string, unknown> = {}) {
+  return { patientId, collectedAt, observed: true, temperatureC: 34, results, ...extra };
+}
+
+let pseq = 0;
+/** A fresh patient in programme A, enrolled on a new protocol (Mon/Wed/Fri specimens, Mon–Fri attendance) starting 2026-03-02. */
+export async function enrolled(w: World, c: Client, opts: { protocol?: Record<string, unknown>; fundingSourceId?: string; startDate?: string; calendar?: Record<string, unknown> } = {}) {
+  const admin = await w.client('administrator');
+  const p = await admin.post('/api/v1/patients', newPatient(`cm${Date.now() % 100000}${++pseq}`));
+  if (p.statusCode !== 200) throw new Error(`patient: ${p.body}`);
+  const patientId = (p.json() as { id: string }).id;
+  const proto = await c.post('/api/v1/cm/protocols', { document: opts.protocol ?? clinicProtocol() });
+  if (proto.statusCode !== 200) throw new Error(`protocol: ${proto.body}`);
+  const protocolId = (proto.json() as { id: string }).id;
+  const e = await c.post('/api/v1/cm/enrolments', {
+    patientId, protocolId, startDate: opts.startDate ?? '2026-03-02',
+    calendar: opts.calendar ?? { specimen: [1, 3, 5], attendance: [1, 2, 3, 4, 5], windowStart: '08:00', windowEnd: '17:00' },
+    ...(opts.fundingSourceId ? { fundingSourceId: opts.fundingSourceId } : {}),
+  });
+  if (e.statusCode !== 200) throw new Error(`enrol: ${e.body}`);
+  return { patientId, protocolId, enrolmentId: (e.json() as { id: string }).id };
+}
+
+export type Award = {
+  eventId: string; enrolmentId: string; earnedCents: number; newDraws: number; balanceCents: number; pendingAdjudication: boolean;
+  outcomes: Array<{ track: string; outcome: string; s: number; privilege: string | null }>;
+  entries: Array<{ id: string; kind: string; cents: number; track: string | null; n: number | null; tier: string | null; capped: string | null }>;
+  next: Array<{ kind: string; date: string; tracks: Array<{ track: string; cents: number; draws: number; privilege: string | null }> } | null>;
+};
+export type Recorded = { specimen: { id: string; valid: boolean; invalidReasons: string[] }; award: Award; duplicate: boolean };
