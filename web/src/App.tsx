@@ -18,6 +18,12 @@ import { SettingsPage } from './pages/Settings.tsx';
 import { AuditPage } from './pages/Audit.tsx';
 import { ChangePasswordPage, TwoStepPage, AccountPage } from './pages/Account.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
+import { TestDayPage } from './pages/cm/TestDay.tsx';
+import { CheckInPage } from './pages/cm/CheckIn.tsx';
+import { DrawScreenPage } from './pages/cm/DrawScreen.tsx';
+import { AdjudicationsPage } from './pages/cm/Adjudications.tsx';
+import { CmProgrammePage } from './pages/cm/Programme.tsx';
+import { KioskPage } from './pages/Kiosk.tsx';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -52,6 +58,8 @@ export function App() {
           <SessionEndedHandler />
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
+            {/* The patient tablet: its own token, no staff session, no navigation. */}
+            <Route path="/tablet" element={<KioskPage />} />
             <Route path="/*" element={<RequireSession />} />
           </Routes>
         </BrowserRouter>
@@ -115,6 +123,11 @@ function ConsoleRoutes() {
         <Route path="patients" element={<Guard permission="read:patient"><PatientSearchPage /></Guard>} />
         <Route path="patients/new" element={<Guard permission="create:patient"><RegisterPatientPage /></Guard>} />
         <Route path="patients/:id" element={<Guard permission="read:patient"><PatientPage /></Guard>} />
+        <Route path="cm" element={<Guard permission="read:cm"><CmProgrammePage /></Guard>} />
+        <Route path="cm/test-day" element={<Guard permission="write:specimen"><TestDayPage /></Guard>} />
+        <Route path="cm/check-in" element={<Guard permission="write:cm-event"><CheckInPage /></Guard>} />
+        <Route path="cm/adjudications" element={<Guard permission="read:cm"><AdjudicationsPage /></Guard>} />
+        <Route path="cm/draw/:enrolmentId" element={<Guard permission="read:cm"><DrawScreenPage /></Guard>} />
         <Route path="staff" element={<Guard permission="read:staff"><StaffPage /></Guard>} />
         <Route path="settings" element={<Guard permission="manage:organization"><SettingsPage /></Guard>} />
         <Route path="audit" element={<Guard permission="read:audit"><AuditPage /></Guard>} />

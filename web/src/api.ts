@@ -10,6 +10,9 @@ import type {
   MedicationCreate, EpisodeCreate, EpisodeDischarge, CareTeamAdd,
 } from '../../contracts/patients.ts';
 import type { OrganizationSettings, PasswordReset, Staff, StaffCreate, StaffCreated, StaffUpdate } from '../../contracts/staff.ts';
+import type * as Cm from '../../contracts/cm.ts';
+import type * as As from '../../contracts/assessments.ts';
+import type * as Pl from '../../contracts/planning.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -34,6 +37,64 @@ export type OrganizationSettingsT = z.infer<typeof OrganizationSettings>;
 export type AuditEventT = z.infer<typeof AuditEvent>;
 export type DuplicateCandidatesT = z.infer<typeof DuplicateCandidates>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
+
+// Contingency management
+export type QueueItemT = z.infer<typeof Cm.QueueItem>;
+export type SpecimenCreateT = z.input<typeof Cm.SpecimenCreate>;
+export type SpecimenRecordedT = z.infer<typeof Cm.SpecimenRecorded>;
+export type CheckInCreateT = z.input<typeof Cm.CheckInCreate>;
+export type CheckInRecordedT = z.infer<typeof Cm.CheckInRecorded>;
+export type SpecimenT = z.infer<typeof Cm.Specimen>;
+export type AwardT = z.infer<typeof Cm.Award>;
+export type NextOpportunityT = NonNullable<z.infer<typeof Cm.NextOpportunity>>;
+export type CorrectionCreateT = z.input<typeof Cm.CorrectionCreate>;
+export type AdjudicationCreateT = z.input<typeof Cm.AdjudicationCreate>;
+export type DrawT = z.infer<typeof Cm.Draw>;
+export type DrawListT = z.infer<typeof Cm.DrawList>;
+export type EnrolmentT = z.infer<typeof Cm.Enrolment>;
+export type EnrolmentCreateT = z.input<typeof Cm.EnrolmentCreate>;
+export type LedgerT = z.infer<typeof Cm.Ledger>;
+export type LedgerEntryT = z.infer<typeof Cm.LedgerEntry>;
+export type CapStatusT = z.infer<typeof Cm.CapStatus>;
+export type CatalogueItemT = z.infer<typeof Cm.CatalogueItem>;
+export type CatalogueItemCreateT = z.input<typeof Cm.CatalogueItemCreate>;
+export type RedemptionT = z.infer<typeof Cm.Redemption>;
+export type RedemptionCreateT = z.input<typeof Cm.RedemptionCreate>;
+export type PatientCmSummaryT = z.infer<typeof Cm.PatientCmSummary>;
+export type CalendarCellT = z.infer<typeof Cm.CalendarCell>;
+export type ProgrammeCmSummaryT = z.infer<typeof Cm.ProgrammeCmSummary>;
+export type ProtocolT = z.infer<typeof Cm.Protocol> & { preview?: ProtocolPreviewT | null };
+export type ProtocolPreviewT = z.infer<typeof Cm.ProtocolPreview>;
+export type PresetSummaryT = z.infer<typeof Cm.PresetSummary>;
+export type FundingSourceT = z.infer<typeof Cm.FundingSource>;
+export type FundingSourceCreateT = z.input<typeof Cm.FundingSourceCreate>;
+export type CmSettingsT = z.infer<typeof Cm.CmSettings>;
+export type PrivilegeRecommendationT = z.infer<typeof Cm.PrivilegeRecommendation>;
+export type SeedInfoT = z.infer<typeof Cm.SeedInfo>;
+export type TokenT = z.infer<typeof Cm.Token>;
+export type TokenCreatedT = z.infer<typeof Cm.TokenCreated>;
+// Assessments and planning
+export type InstrumentSummaryT = z.infer<typeof As.InstrumentSummary>;
+export type InstrumentId = InstrumentSummaryT['id'];
+export type AssessmentT = z.infer<typeof As.Assessment>;
+export type AssessmentCreateT = z.input<typeof As.AssessmentCreate>;
+export type PatientSessionStartedT = z.infer<typeof As.PatientSessionStarted>;
+export type PatientSessionStatusT = z.infer<typeof As.PatientSessionStatus>;
+export type TabletSessionT = z.infer<typeof As.TabletSession>;
+export type TabletSubmittedT = z.infer<typeof As.TabletSubmitted>;
+export type StageRecordT = z.input<typeof As.StageRecord>;
+export type StageTrajectoryT = z.infer<typeof As.StageTrajectory>;
+export type StagePointT = z.infer<typeof As.StagePoint>;
+export type SafetyAlertT = z.infer<typeof As.SafetyAlert>;
+export type RecommendationsT = z.infer<typeof Pl.Recommendations>;
+export type RecommendationT = RecommendationsT['recommendations'][number];
+export type CarePlanT = z.infer<typeof Pl.CarePlan>;
+export type CarePlanCreateT = z.input<typeof Pl.CarePlanCreate>;
+export type CarePlanReviseT = z.input<typeof Pl.CarePlanRevise>;
+export type CarePlanSummaryT = z.infer<typeof Pl.CarePlanSummary>;
+export type CarePlanVersionSummaryT = z.infer<typeof Pl.CarePlanVersionSummary>;
+export type AgreementCreateT = z.input<typeof Pl.AgreementCreate>;
+export type PlanReviewListT = z.infer<typeof Pl.PlanReviewList>;
 
 export type FieldProblem = { field: string; message: string };
 
@@ -101,12 +162,23 @@ export function onRequest(l: (at: number) => void): () => void {
 }
 export const lastRequestTime = () => lastRequestAt;
 
-type Options = { method?: string; body?: unknown; query?: Record<string, string | number | undefined | null>; signal?: AbortSignal };
+type Options = {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+  signal?: AbortSignal;
+  /** Makes a create safe to retry: the server answers a repeated key with the first answer. */
+  idempotencyKey?: string;
+  /** A credential other than the staff session (the patient tablet's token); no programme header then. */
+  bearer?: string;
+};
 
 async function send(path: string, opts: Options = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (currentProgramId) headers['waypoint-program'] = currentProgramId;
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  else if (currentProgramId) headers['waypoint-program'] = currentProgramId;
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   let url = `/api/v1${path}`;
   if (opts.query) {
     const qs = new URLSearchParams();
@@ -155,6 +227,37 @@ async function json<T>(path: string, opts: Options = {}): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** One page of a list: `{ items, nextCursor }`, or `{ items }` from a list that is not paged (nextCursor null). */
+async function page<T>(path: string, query: Options['query'] = {}, cursor?: string | null): Promise<Page<T>> {
+  const body = await json<{ items: T[]; nextCursor?: string | null }>(path, { query: { ...query, cursor: cursor ?? undefined } });
+  return { items: body.items, nextCursor: body.nextCursor ?? null };
+}
+
+/**
+ * Every item of a short list (protocols, catalogue, today's queue …), following `nextCursor`
+ * when the list is paged. The first request sends no paging parameters, so it works whether
+ * or not the endpoint pages; at most 50 pages, as a guard.
+ */
+async function all<T>(path: string, query: Options['query'] = {}): Promise<{ items: T[] }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const p: Page<T> = await page<T>(path, query, cursor);
+    items.push(...p.items);
+    cursor = p.nextCursor;
+    if (!cursor) break;
+  }
+  return { items };
+}
+
+/** A fresh key for one form: a second click or a retry of the same save is answered, not repeated. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
+  return `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+const enc = encodeURIComponent;
+
 export const api = {
   // Sign-in and the account
   signIn: (body: { email: string; password: string }) => json<SignInResult>('/auth/sign-in', { body }),
@@ -192,12 +295,112 @@ export const api = {
     ),
 
   // Staff and organisation
-  staff: () => json<{ items: StaffT[] }>('/staff'),
+  /** Every staff member of the programme (follows the pages; staff lists are short). */
+  staff: async () => {
+    const items: StaffT[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: StaffT[]; nextCursor: string | null } = await json(`/staff?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { items };
+  },
   createStaff: (body: StaffCreateT) => json<StaffCreatedT>('/staff', { body }),
   updateStaff: (id: string, body: StaffUpdateT) => json<StaffT>(`/staff/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   resetStaffPassword: (id: string, resetMfa: boolean) => json<PasswordResetT>(`/staff/${encodeURIComponent(id)}/password-reset`, { body: { resetMfa } }),
   organizationSettings: () => json<OrganizationSettingsT>('/organization/settings'),
   saveOrganizationSettings: (body: OrganizationSettingsT) => json<OrganizationSettingsT>('/organization/settings', { method: 'PUT', body }),
+
+  // Contingency management: test day, draws, the patient's CM page
+  cmQueue: (date?: string) => all<QueueItemT>('/cm/queue', { date }),
+  recordSpecimen: (body: SpecimenCreateT, idempotencyKey: string) => json<SpecimenRecordedT>('/specimens', { body, idempotencyKey }),
+  /** One page of the day's check-in list (attendance and doses; default today in the programme's time zone). */
+  cmCheckIns: (opts: { date?: string; limit?: number; cursor?: string | null } = {}) =>
+    page<QueueItemT>('/cm/check-ins', { date: opts.date, limit: opts.limit }, opts.cursor),
+  checkIn: (body: CheckInCreateT, idempotencyKey: string) => json<CheckInRecordedT>('/cm/check-ins', { body, idempotencyKey }),
+  correctSpecimen: (id: string, body: CorrectionCreateT, idempotencyKey: string) =>
+    json<SpecimenRecordedT>(`/specimens/${enc(id)}/corrections`, { body, idempotencyKey }),
+  adjudications: () => all<SpecimenT>('/cm/adjudications'),
+  adjudicate: (id: string, body: AdjudicationCreateT, idempotencyKey: string) =>
+    json<AwardT>(`/specimens/${enc(id)}/adjudications`, { body, idempotencyKey }),
+  draws: (enrolmentId: string) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws`),
+  revealDraws: (enrolmentId: string, count: number) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws/reveal`, { body: { count } }),
+  enrolment: (id: string) => json<EnrolmentT>(`/cm/enrolments/${enc(id)}`),
+  patientEnrolments: (patientId: string) => all<EnrolmentT>(`/cm/patients/${enc(patientId)}/enrolments`),
+  enrol: (body: EnrolmentCreateT, idempotencyKey: string) => json<EnrolmentT>('/cm/enrolments', { body, idempotencyKey }),
+  changeEnrolmentStatus: (id: string, body: { status: 'completed' | 'withdrawn'; reason: string }) =>
+    json<EnrolmentT>(`/cm/enrolments/${enc(id)}/status`, { body }),
+  cmPatientSummary: (patientId: string) => json<PatientCmSummaryT>(`/cm/patients/${enc(patientId)}/summary`),
+  ledger: (patientId: string) => json<LedgerT>(`/patients/${enc(patientId)}/ledger`),
+  patientCaps: (patientId: string) => all<CapStatusT>(`/cm/patients/${enc(patientId)}/caps`),
+  redemptions: (patientId: string) => all<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`),
+  redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) =>
+    json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
+  decideRedemption: (id: string, body: { approve: boolean; reason?: string }) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
+  privilegeRecommendations: (pending: boolean) => all<PrivilegeRecommendationT>('/cm/privilege-recommendations', { pending: pending ? 'true' : undefined }),
+  decidePrivilege: (id: string, body: { decision: 'approved' | 'declined'; reason: string }) =>
+    json<PrivilegeRecommendationT>(`/cm/privilege-recommendations/${enc(id)}/decision`, { body }),
+
+  // Contingency management: the programme
+  cmSummary: () => json<ProgrammeCmSummaryT>('/cm/summary'),
+  presets: () => all<PresetSummaryT>('/cm/presets'),
+  protocols: () => all<ProtocolT>('/cm/protocols'),
+  protocol: (id: string) => json<ProtocolT>(`/cm/protocols/${enc(id)}`),
+  previewProtocol: (document: unknown, signal?: AbortSignal) => json<ProtocolPreviewT>('/cm/protocols/preview', { body: { document }, signal }),
+  createProtocol: (body: { document?: unknown; preset?: string }, idempotencyKey: string) => json<ProtocolT>('/cm/protocols', { body, idempotencyKey }),
+  fundingSources: () => all<FundingSourceT>('/cm/funding-sources'),
+  createFundingSource: (body: FundingSourceCreateT, idempotencyKey: string) => json<FundingSourceT>('/cm/funding-sources', { body, idempotencyKey }),
+  cmSettings: () => json<CmSettingsT>('/cm/settings'),
+  saveCmSettings: (body: Partial<CmSettingsT>) => json<CmSettingsT>('/cm/settings', { method: 'PUT', body }),
+  catalogue: () => all<CatalogueItemT>('/cm/catalogue'),
+  createCatalogueItem: (body: CatalogueItemCreateT, idempotencyKey: string) => json<CatalogueItemT>('/cm/catalogue', { body, idempotencyKey }),
+  moveStock: (id: string, body: { delta: number; reason: 'received' | 'count-correction' | 'damaged' }, idempotencyKey: string) =>
+    json<CatalogueItemT>(`/cm/catalogue/${enc(id)}/stock`, { body, idempotencyKey }),
+  seeds: () => all<SeedInfoT>('/cm/seeds'),
+  rotateSeed: () => json<SeedInfoT>('/cm/seeds/rotate', { method: 'POST' }),
+  tokens: () => all<TokenT>('/integration-tokens'),
+  createToken: (name: string) => json<TokenCreatedT>('/integration-tokens', { body: { name } }),
+  revokeToken: (id: string) => json<TokenT>(`/integration-tokens/${enc(id)}/revoke`, { method: 'POST' }),
+
+  // Assessments, stage of change, safety alerts
+  instruments: () => all<InstrumentSummaryT>('/instruments'),
+  questionnaire: (id: InstrumentId) => json<Record<string, unknown>>(`/instruments/${enc(id)}/questionnaire`),
+  administer: (patientId: string, body: AssessmentCreateT, idempotencyKey: string) =>
+    json<AssessmentT>(`/patients/${enc(patientId)}/assessments`, { body, idempotencyKey }),
+  assessments: (patientId: string, cursor?: string | null, instrument?: InstrumentId) =>
+    page<AssessmentT>(`/patients/${enc(patientId)}/assessments`, { limit: 10, instrument }, cursor),
+  startPatientSession: (patientId: string, body: { instrument: InstrumentId; targetBehavior?: string }) =>
+    json<PatientSessionStartedT>(`/patients/${enc(patientId)}/patient-sessions`, { body }),
+  patientSession: (patientId: string, id: string) => json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}`),
+  cancelPatientSession: (patientId: string, id: string) =>
+    json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}/cancel`, { method: 'POST' }),
+  tabletSession: (token: string) => json<TabletSessionT>('/tablet/session', { bearer: token }),
+  tabletSubmit: (token: string, body: { answers: Record<string, number | null>; targetBehavior?: string }) =>
+    json<TabletSubmittedT>('/tablet/answers', { body, bearer: token }),
+  stage: (patientId: string) => json<StageTrajectoryT>(`/patients/${enc(patientId)}/stage`),
+  recordStage: (patientId: string, body: StageRecordT) => json<StageTrajectoryT>(`/patients/${enc(patientId)}/stage`, { body }),
+  safetyAlerts: (q: { status?: 'open' | 'acknowledged' | 'all'; scope?: 'care-team' | 'all'; patientId?: string }, cursor?: string | null) =>
+    page<SafetyAlertT>('/safety-alerts', { ...q, limit: 50 }, cursor),
+  acknowledgeAlert: (id: string, note?: string) => json<SafetyAlertT>(`/safety-alerts/${enc(id)}/acknowledge`, { body: note ? { note } : {} }),
+
+  // Recommendations and care plans
+  recommendations: (patientId: string, context?: Record<string, unknown>) =>
+    json<RecommendationsT>(`/patients/${enc(patientId)}/recommendations`, { body: context ? { context } : {} }),
+  carePlans: (patientId: string) => all<CarePlanSummaryT>(`/patients/${enc(patientId)}/care-plans`),
+  carePlan: (patientId: string, id: string) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}`),
+  createCarePlan: (patientId: string, body: CarePlanCreateT, idempotencyKey: string) =>
+    json<CarePlanT>(`/patients/${enc(patientId)}/care-plans`, { body, idempotencyKey }),
+  reviseCarePlan: (patientId: string, id: string, body: CarePlanReviseT) =>
+    json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}`, { method: 'PUT', body }),
+  planVersions: (patientId: string, id: string) => all<CarePlanVersionSummaryT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/versions`),
+  recordAgreement: (patientId: string, id: string, body: AgreementCreateT) =>
+    json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/agreements`, { body }),
+  /** The printable plan as HTML (fetched with the programme header; shown by the caller from a blob). */
+  printCarePlan: async (patientId: string, id: string): Promise<Blob> =>
+    (await send(`/patients/${enc(patientId)}/care-plans/${enc(id)}/print`)).blob(),
+  planReviews: (cursor?: string | null) =>
+    json<PlanReviewListT>('/work-list/plan-reviews', { query: { limit: 50, cursor: cursor ?? undefined } }),
 
   // Audit
   auditEvents: (filters: AuditFilters, cursor?: string) =>

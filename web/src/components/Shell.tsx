@@ -18,6 +18,10 @@ export type NavItem = { to: string; labelKey: string; permission: Permission };
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
+  { to: '/cm/test-day', labelKey: 'nav.testDay', permission: 'write:specimen' },
+  { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
+  { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },
+  { to: '/cm', labelKey: 'nav.cm', permission: 'read:cm' },
   { to: '/staff', labelKey: 'nav.staff', permission: 'read:staff' },
   { to: '/settings', labelKey: 'nav.settings', permission: 'manage:organization' },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
@@ -120,8 +124,9 @@ export function Shell() {
               key={n.to}
               component={RouterNavLink}
               to={n.to}
+              end={n.to === '/cm'}
               label={t(n.labelKey)}
-              active={location.pathname === n.to || location.pathname.startsWith(`${n.to}/`)}
+              active={location.pathname === n.to || (n.to !== '/cm' && location.pathname.startsWith(`${n.to}/`))}
               onClick={close}
             />
           ))}

@@ -3,9 +3,9 @@
 // can see it. The URL carries the patient's id only.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Grid, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Grid, Group, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, type PatientT } from '../api.ts';
 import { useSession } from '../session.tsx';
@@ -17,6 +17,8 @@ import { MedicationSection } from './patient/Medications.tsx';
 import { EpisodesSection } from './patient/Episodes.tsx';
 import { CareTeamSection } from './patient/CareTeam.tsx';
 import { NotFoundPage } from './NotFound.tsx';
+import { CmTab } from './patient/Cm.tsx';
+import { AssessTab } from './planning/AssessTab.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -25,7 +27,12 @@ export function PatientPage() {
   const { t } = useTranslation();
   const { can, program } = useSession();
   const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
   const valid = UUID_RE.test(id);
+  const showCm = can('read:cm');
+  const showAssess = can('read:assessment') || can('read:stage') || can('read:care-plan');
+  const wanted = params.get('tab');
+  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) ? wanted : 'record';
   const patient = useQuery({ queryKey: patientKey(program?.id, id), queryFn: () => api.getPatient(id), enabled: valid });
 
   if (!valid || (isApiError(patient.error) && patient.error.status === 404)) return <NotFoundPage />;
@@ -61,18 +68,29 @@ export function PatientPage() {
           </Button>
         </Group>
       </Group>
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Demographics patient={p} />
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 7 }}>
-          <Stack>
-            {can('read:medication') ? <MedicationSection patientId={p.id} /> : null}
-            {can('read:episode') ? <EpisodesSection patientId={p.id} /> : null}
-            {can('read:care-team') ? <CareTeamSection patientId={p.id} /> : null}
-          </Stack>
-        </Grid.Col>
-      </Grid>
+      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'record' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="record">{t('patient.tabs.record')}</Tabs.Tab>
+          {showAssess ? <Tabs.Tab value="assess">{t('patient.tabs.assess')}</Tabs.Tab> : null}
+          {showCm ? <Tabs.Tab value="cm">{t('patient.tabs.cm')}</Tabs.Tab> : null}
+        </Tabs.List>
+        <Tabs.Panel value="record" pt="md">
+          <Grid gap="md">
+            <Grid.Col span={{ base: 12, lg: 5 }}>
+              <Demographics patient={p} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 7 }}>
+              <Stack>
+                {can('read:medication') ? <MedicationSection patientId={p.id} /> : null}
+                {can('read:episode') ? <EpisodesSection patientId={p.id} /> : null}
+                {can('read:care-team') ? <CareTeamSection patientId={p.id} /> : null}
+              </Stack>
+            </Grid.Col>
+          </Grid>
+        </Tabs.Panel>
+        {showAssess ? <Tabs.Panel value="assess" pt="md"><AssessTab patientId={p.id} /></Tabs.Panel> : null}
+        {showCm ? <Tabs.Panel value="cm" pt="md"><CmTab patientId={p.id} /></Tabs.Panel> : null}
+      </Tabs>
     </Stack>
   );
 }

@@ -10,6 +10,7 @@ import { api, type PatientSummaryT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDate } from '../format.ts';
 import { ErrorAlert, PageTitle } from '../components/common.tsx';
+import { WorkList } from './WorkList.tsx';
 
 const PAGE = 25;
 /** The last search, kept in memory so "back" from a patient shows the same results. */
@@ -154,6 +155,7 @@ export function PatientSearchPage() {
           ) : null}
         </>
       ) : null}
+      <WorkList />
     </Stack>
   );
 }

@@ -1,0 +1,129 @@
+// End-to-end, contingency management in Chromium: the demo CM coordinator enrols a demo
+// patient, records a negative cup on the test-day screen, sees the award at once, runs
+// the draw on the draw screen (which cannot re-roll), redeems an item, and the ledger and
+// the stock are right in the console and through the API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiGet, canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+
+if (!canRun) console.warn('cm e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
+
+describe.skipIf(!canRun)('contingency management (Chromium)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await start();
+  }, 120_000);
+  afterAll(async () => stop(h ?? {}));
+
+  it('enrol → negative cup → award → draw → redeem → ledger and stock', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page: Page = await context.newPage();
+    const consoleMessages: string[] = [];
+    page.on('console', (m) => consoleMessages.push(m.text()));
+    try {
+      await signIn(page, h.base, 'cm@harbor.example');
+      await expect.poll(() => page.getByRole('link', { name: 'Test day' }).count()).toBe(1);
+      await openFirstMatch(page, 'Umber Demo');
+      const patientId = page.url().split('/').pop()!;
+
+      // Enrol on the demo protocol, every day of the week, a window covering the whole day.
+      await page.getByRole('tab', { name: 'Contingency management' }).click();
+      const enrolments = page.getByTestId('cm-enrolments');
+      await enrolments.getByRole('button', { name: 'Enrol', exact: true }).click();
+      const protocol = enrolments.getByLabel('Protocol version');
+      await expect.poll(() => protocol.locator('option').count()).toBeGreaterThan(1);
+      const demoValue = await protocol.locator('option', { hasText: 'Harbor demo' }).getAttribute('value');
+      await protocol.selectOption(demoValue!);
+      await enrolments.getByLabel('Funding source').selectOption('samhsa-demo');
+      await enrolments.getByLabel('Window opens').fill('00:00');
+      await enrolments.getByLabel('Window closes').fill('23:59');
+      const specimenDays = enrolments.getByRole('group', { name: 'Urine test days' });
+      for (const cb of await specimenDays.getByRole('checkbox').all()) {
+        if (!(await cb.isChecked())) await specimenDays.locator(`label[for="${await cb.getAttribute('id')}"]`).click();
+      }
+      await expect.poll(() => specimenDays.locator('input:checked').count()).toBe(7);
+      await enrolments.getByRole('button', { name: 'Enrol in contingency management' }).click();
+      await page.getByTestId('cm-overview').waitFor();
+      await page.screenshot({ path: `${shots}/cm-enrolled.png`, fullPage: true });
+
+      // Test day: the patient's cup opens; all negative by keyboard; save.
+      await page.getByRole('button', { name: 'Record a cup' }).click();
+      await page.waitForURL(`${h.base}/cm/test-day`);
+      const cup = page.getByTestId('cup');
+      await cup.waitFor();
+      await cup.getByLabel('Temperature (°C)').fill('34');
+      await cup.getByRole('heading', { level: 2 }).click();
+      await page.keyboard.press('n'); // N: every analyte negative
+      await expect.poll(() => cup.locator('[data-analyte="cocaine"] input[value="negative"]').isChecked()).toBe(true);
+      await page.screenshot({ path: `${shots}/cm-cup.png`, fullPage: true });
+      const save = cup.getByRole('button', { name: 'Save and show the award' });
+      await save.dblclick(); // a double click cannot pay twice
+      const award = page.getByTestId('award');
+      await award.waitFor();
+      expect(await page.getByTestId('earned').textContent()).toContain('$3.00');
+      expect(await page.getByTestId('earned').textContent()).toContain('1 draw');
+      expect(await page.getByTestId('next-value').textContent()).toMatch(/\$3\.50/);
+      await page.screenshot({ path: `${shots}/cm-award.png`, fullPage: true });
+      const ledgerAfterCup = await apiGet<{ balanceCents: number; items: Array<{ kind: string; cents: number }> }>(page, `/patients/${patientId}/ledger`);
+      expect(ledgerAfterCup.items.filter((e) => e.kind === 'earn')).toHaveLength(1);
+      expect(ledgerAfterCup.items.filter((e) => e.kind === 'prize')).toHaveLength(1);
+
+      // The draw screen: shows the commitment, draws once, the button disappears; a reload shows the result.
+      await award.getByRole('button', { name: /Go to the draw/ }).click();
+      await page.waitForURL(/\/cm\/draw\/[0-9a-f-]{36}$/);
+      expect((await page.getByTestId('commitment').textContent())!).toMatch(/^[0-9a-f]{64}$/);
+      await page.getByRole('button', { name: 'Draw', exact: true }).click();
+      await page.getByTestId('draw-result').getByText('Draw 1').waitFor();
+      await expect.poll(() => page.getByRole('button', { name: 'Draw', exact: true }).count()).toBe(0);
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: `${shots}/cm-draw.png`, fullPage: true });
+      await page.reload();
+      await page.getByTestId('draw-history').waitFor();
+      expect(await page.getByRole('button', { name: 'Draw', exact: true }).count()).toBe(0);
+      expect(await page.getByTestId('undrawn').textContent()).toContain('All draws shown');
+      const draws = await apiGet<{ items: Array<{ n: number; revealed: boolean; valueCents: number }> }>(page, `/cm/enrolments/${page.url().split('/').pop()}/draws`);
+      expect(draws.items).toHaveLength(1);
+      expect(draws.items[0]!.revealed).toBe(true);
+      const prizeCents = draws.items[0]!.valueCents;
+
+      // Redeem a $3 bus pass from the voucher balance, with the patient's acknowledgement.
+      await page.getByRole('link', { name: 'Back to the patient' }).click();
+      await page.getByTestId('cm-redeem').waitFor();
+      const redeem = page.getByTestId('cm-redeem');
+      const itemSelect = redeem.getByLabel('Item', { exact: true });
+      const busValue = await itemSelect.locator('option', { hasText: 'Bus pass' }).getAttribute('value');
+      await itemSelect.selectOption(busValue!);
+      await redeem.getByLabel('The patient acknowledges receiving this item').check();
+      await redeem.getByRole('button', { name: 'Redeem', exact: true }).click();
+      await redeem.getByTestId('redemptions').getByText('Completed').waitFor();
+
+      // The ledger in the console and through the API; the stock in the catalogue and through the API.
+      const ledgerTable = page.getByTestId('ledger-table');
+      await ledgerTable.locator('tr[data-kind="redemption"]').waitFor();
+      expect(await ledgerTable.locator('tr[data-kind="earn"]').count()).toBe(1);
+      expect(await ledgerTable.locator('tr[data-kind="prize"]').count()).toBe(1);
+      const ledger = await apiGet<{ balanceCents: number; items: Array<{ kind: string; cents: number }> }>(page, `/patients/${patientId}/ledger`);
+      expect(ledger.items.map((e) => e.kind).sort()).toEqual(['earn', 'prize', 'redemption']);
+      expect(ledger.items.find((e) => e.kind === 'redemption')!.cents).toBe(300);
+      expect(ledger.balanceCents).toBe(300 + prizeCents - 300);
+      await expect.poll(async () => page.getByTestId('cm-balance').textContent()).toBe(`$${(ledger.balanceCents / 100).toFixed(2)}`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${shots}/cm-patient.png`, fullPage: true });
+
+      const catalogue = await apiGet<{ items: Array<{ name: string; stock: number }> }>(page, '/cm/catalogue');
+      expect(catalogue.items.find((i) => i.name.startsWith('Bus pass'))!.stock).toBe(19);
+      await page.getByRole('link', { name: 'Contingency management' }).click();
+      await page.getByRole('tab', { name: 'Catalogue and stock' }).click();
+      expect(await page.locator('tr[data-item^="Bus pass"] [data-testid="stock"]').textContent()).toMatch(/^19/);
+      await page.screenshot({ path: `${shots}/cm-catalogue.png`, fullPage: true });
+      await page.getByRole('tab', { name: 'Overview' }).click();
+      await page.getByTestId('negative-chart').waitFor();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: `${shots}/cm-programme.png`, fullPage: true });
+
+      expect(consoleMessages.join('\n')).not.toMatch(/Umber|Demo,/);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});

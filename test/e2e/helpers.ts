@@ -1,0 +1,65 @@
+// Shared set-up for the console's end-to-end tests: the real server in-process on an
+// in-memory PGlite with the demo data, Debian's Chromium, screenshots into .tmp/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../../server/platform/db/database.ts';
+import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
+import { buildApp } from '../../server/app.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const shots = `${root}.tmp`;
+export const canRun = existsSync(CHROMIUM) || !!process.env.CI;
+
+export type Harness = { database: Database; app: FastifyInstance; browser: Browser; base: string };
+
+export async function start(): Promise<Harness> {
+  execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
+  mkdirSync(shots, { recursive: true });
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await seedDemo(database.db);
+  const app = await buildApp({ db: database.db, logLevel: 'warn', signInRateLimit: 1000 });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return { database, app, browser, base };
+}
+
+export async function stop(h: Partial<Harness>) {
+  await h.browser?.close();
+  await h.app?.close();
+  await h.database?.close();
+}
+
+export async function signIn(page: Page, base: string, email: string) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/patients`);
+}
+
+export async function openFirstMatch(page: Page, query: string) {
+  const search = page.getByRole('textbox', { name: 'Find a patient' });
+  await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+  await search.fill(query);
+  await search.press('Enter');
+  await page.locator('tr[data-openable]').first().waitFor();
+  await search.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+}
+
+/** Calls the API from the page, with its session and programme (what the console itself would see). */
+export async function apiGet<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => {
+    const res = await fetch(`/api/v1${p}`, { headers: { 'waypoint-program': localStorage.getItem('waypoint.programId') ?? '' } });
+    return res.json();
+  }, path) as Promise<T>;
+}

@@ -1,0 +1,105 @@
+// End-to-end, assessment and planning in Chromium: the demo counsellor administers URICA
+// (staff-entered, from the FHIR Questionnaire), sees the stage, accepts a recommendation
+// into a care plan and saves it as version 1. Then the locked patient-tablet mode: a
+// PHQ-9 on "the tablet", and the thank-you screen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiGet, canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+
+if (!canRun) console.warn('planning e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
+
+const PC = [1, 5, 11, 13, 23, 26, 29];
+const C = [2, 8, 12, 15, 19, 21, 24];
+const A = [3, 7, 10, 14, 17, 25, 30];
+const M = [6, 16, 18, 22, 27, 28, 32];
+
+describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await start();
+  }, 120_000);
+  afterAll(async () => stop(h ?? {}));
+
+  it('administer URICA → stage shown → recommendation into a care plan → version 1', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page: Page = await context.newPage();
+    const consoleMessages: string[] = [];
+    page.on('console', (m) => consoleMessages.push(m.text()));
+    try {
+      await signIn(page, h.base, 'counsellor@harbor.example');
+      await openFirstMatch(page, 'Heron Sample');
+      const patientId = page.url().split('/').pop()!;
+      await page.getByRole('tab', { name: 'Assessment and plan' }).click();
+
+      const administer = page.getByTestId('administer');
+      await administer.getByLabel('Instrument').selectOption('urica');
+      await administer.getByRole('button', { name: 'Start', exact: true }).click();
+      const form = page.getByTestId('instrument-form');
+      await form.waitFor();
+      const answer = async (items: number[], v: number) => {
+        for (const i of items) await form.locator(`[data-linkid="${i}"] input[value="${v}"]`).check();
+      };
+      await answer(PC, 1);
+      await answer(C, 3);
+      await answer(A, 5);
+      await answer(M, 2);
+      await answer([4, 9, 20, 31], 3);
+      await form.getByRole('button', { name: 'Save and score' }).click();
+      const result = page.getByTestId('assessment-result');
+      await result.waitFor();
+      expect(await result.getByTestId('stage-badge').textContent()).toContain('Action');
+      await expect.poll(() => page.getByTestId('stage').getByTestId('stage-badge').textContent()).toContain('Action');
+      await page.screenshot({ path: `${shots}/planning-urica.png`, fullPage: true });
+
+      const recs = page.getByTestId('recommendations');
+      await recs.getByRole('button', { name: 'Get recommendations' }).click();
+      const first = recs.locator('[data-intervention]').first();
+      await first.waitFor();
+      const code = (await first.getAttribute('data-intervention'))!;
+      await first.getByRole('button', { name: /^Add .* to the care plan$/ }).click();
+      const editor = page.getByTestId('plan-editor');
+      await editor.waitFor();
+      await editor.getByRole('textbox', { name: 'Problem 1' }).fill('Wants to stop using stimulants (e2e)');
+      await editor.getByRole('button', { name: 'Add a goal' }).click();
+      await editor.getByRole('textbox', { name: 'Goal', exact: true }).fill('Stimulant-negative tests');
+      await editor.getByRole('textbox', { name: 'Measure' }).fill('Negative urine tests in a row');
+      await editor.getByRole('textbox', { name: 'Value' }).fill('6');
+      await page.screenshot({ path: `${shots}/planning-editor.png`, fullPage: true });
+      await editor.getByRole('button', { name: 'Save plan (version 1)' }).click();
+      const view = page.getByTestId('plan-view');
+      await view.waitFor();
+      expect(await view.getByTestId('plan-version').textContent()).toBe('Version 1');
+      expect(await view.locator(`[data-testid="plan-interventions"] tr[data-code="${code}"]`).count()).toBe(1);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${shots}/planning-plan.png`, fullPage: true });
+
+      const plans = await apiGet<{ items: Array<{ id: string; version: number }> }>(page, `/patients/${patientId}/care-plans`);
+      expect(plans.items).toHaveLength(1);
+      expect(plans.items[0]!.version).toBe(1);
+      const plan = await apiGet<{ interventions: Array<{ code: string | null; source: string }>; goals: unknown[] }>(page, `/patients/${patientId}/care-plans/${plans.items[0]!.id}`);
+      expect(plan.interventions).toEqual([expect.objectContaining({ code, source: 'recommendation' })]);
+      expect(plan.goals).toHaveLength(1);
+
+      // The locked patient mode: only the questions, then "hand the tablet back".
+      await page.getByTestId('administer').getByLabel('Instrument').selectOption('phq-9');
+      await page.getByTestId('administer').getByText('Patient on a tablet').click();
+      await page.getByRole('button', { name: 'Hand the tablet to the patient' }).click();
+      await page.waitForURL(`${h.base}/tablet`);
+      const kiosk = page.getByTestId('kiosk');
+      await kiosk.waitFor();
+      expect(await page.getByRole('navigation').count()).toBe(0);
+      expect(await page.content()).not.toContain('Heron');
+      for (let i = 1; i <= 9; i++) await kiosk.locator(`[data-linkid="${i}"] input[value="${i === 9 ? 0 : 1}"]`).check();
+      await page.screenshot({ path: `${shots}/planning-tablet.png` });
+      await kiosk.getByRole('button', { name: "I'm done" }).click();
+      await page.getByTestId('kiosk-done').getByText('Please hand the tablet back.').waitFor();
+      await page.screenshot({ path: `${shots}/planning-tablet-done.png` });
+      const phq = await apiGet<{ items: Array<{ instrument: string; mode: string; scores: Record<string, number | null> }> }>(page, `/patients/${patientId}/assessments?instrument=phq-9`);
+      expect(phq.items[0]).toMatchObject({ mode: 'patient-tablet', scores: { total: 8 } });
+
+      expect(consoleMessages.join('\n')).not.toMatch(/Heron|Sample/);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});

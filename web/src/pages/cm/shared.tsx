@@ -1,0 +1,76 @@
+// Pieces the CM screens share: money and draw values, outcome badges, calendar cell
+// meanings (colour + symbol + words, never colour alone), the next opportunity.
+import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { Text } from '@mantine/core';
+import { ANALYTES, ANALYTE_INFO, type Analyte } from '../../../../core/cm/analytes.ts';
+import { api, type NextOpportunityT } from '../../api.ts';
+import { useSession } from '../../session.tsx';
+import { formatCents, formatDate } from '../../format.ts';
+import { StatusBadge } from '../../components/common.tsx';
+
+export { ANALYTES, ANALYTE_INFO, type Analyte };
+
+/** Calendar cell statuses from GET /cm/patients/{id}/summary. */
+export const CELL: Record<string, { symbol: string; bg: string; fg: string; tone: 'ok' | 'warn' | 'bad' | 'neutral' }> = {
+  success: { symbol: '✓', bg: '#d3f9d8', fg: '#1b4d24', tone: 'ok' },
+  negative: { symbol: '−', bg: '#e6fcf5', fg: '#0b4d3c', tone: 'ok' },
+  positive: { symbol: '+', bg: '#ffe3e3', fg: '#7d1a1a', tone: 'bad' },
+  failure: { symbol: '✕', bg: '#ffe3e3', fg: '#7d1a1a', tone: 'bad' },
+  invalid: { symbol: '!', bg: '#fff3bf', fg: '#5c4300', tone: 'warn' },
+  pending: { symbol: '?', bg: '#fff3bf', fg: '#5c4300', tone: 'warn' },
+  missed: { symbol: '○', bg: '#f1f3f5', fg: '#343a40', tone: 'bad' },
+  unrecorded: { symbol: '…', bg: '#f1f3f5', fg: '#343a40', tone: 'neutral' },
+  excused: { symbol: '~', bg: '#e7f5ff', fg: '#123d63', tone: 'neutral' },
+  open: { symbol: '◎', bg: '#e7f5ff', fg: '#123d63', tone: 'neutral' },
+  scheduled: { symbol: '·', bg: '#ffffff', fg: '#495057', tone: 'neutral' },
+};
+export const cellMeta = (status: string) => CELL[status] ?? CELL.scheduled!;
+
+/** The outcome of one track for one opportunity, as a badge. */
+export function OutcomeBadge({ outcome }: { outcome: string }) {
+  const { t } = useTranslation();
+  return <StatusBadge tone={cellMeta(outcome).tone}>{t(`cm.status.${outcome}`, { defaultValue: outcome })}</StatusBadge>;
+}
+
+/** "$3.00" or "3 draws" or a privilege level. */
+export function useValueText() {
+  const { t, i18n } = useTranslation();
+  return (o: { payout: string; cents: number; draws: number; privilege: string | null }) => {
+    if (o.payout === 'draws') return t('cm.draws', { count: o.draws });
+    if (o.payout === 'privilege') return o.privilege ?? t('common.notRecorded');
+    return formatCents(o.cents, i18n.language);
+  };
+}
+
+/** What the next opportunity is worth, per track. */
+export function NextValue({ next, size = 'md' }: { next: Array<NextOpportunityT | null>; size?: string }) {
+  const { t, i18n } = useTranslation();
+  const value = useValueText();
+  const list = next.filter((n): n is NextOpportunityT => !!n);
+  if (list.length === 0) return <Text size={size}>{t('cm.noNext')}</Text>;
+  return (
+    <>
+      {list.map((n) => (
+        <Text key={`${n.kind}-${n.date}`} size={size}>
+          {t('cm.nextLine', {
+            date: formatDate(n.date, i18n.language),
+            kind: t(`cm.kinds.${n.kind}`, { defaultValue: n.kind }),
+            value: n.tracks.map((tr) => value(tr)).join(' + '),
+          })}
+        </Text>
+      ))}
+    </>
+  );
+}
+
+/** A track id as words ("stimulant-abstinence" → "stimulant abstinence"). */
+export const trackName = (id: string | null | undefined) => (id ?? '').replace(/-/g, ' ');
+
+/** A patient's name for CM lists that carry only the id (cached per patient). */
+export function PatientName({ patientId }: { patientId: string }) {
+  const { program } = useSession();
+  const q = useQuery({ queryKey: ['patients', program?.id, 'record', patientId], queryFn: () => api.getPatient(patientId), staleTime: 60_000 });
+  if (!q.data) return <span>…</span>;
+  return <span>{`${q.data.preferredName ?? q.data.legalGivenName} ${q.data.legalFamilyName} · ${q.data.mrn}`}</span>;
+}

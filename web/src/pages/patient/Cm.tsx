@@ -1,0 +1,788 @@
+// The patient's contingency management: the classic CM calendar (colour + symbol + words,
+// with a table equivalent), streaks, current and next value, balance, caps, the ledger,
+// draws, enrolments, redemption, privilege recommendations and laboratory corrections.
+import { Fragment, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert, Badge, Button, Card, Checkbox, Chip, Group, Modal, NativeSelect, NumberInput, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import {
+  api, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerEntryT, type PatientCmSummaryT, type PrivilegeRecommendationT, type RedemptionT,
+} from '../../api.ts';
+import { useSession } from '../../session.tsx';
+import { formatCents, formatDate, formatDateTime, todayIn } from '../../format.ts';
+import { ErrorAlert, StatusBadge, fieldError } from '../../components/common.tsx';
+import { Section } from '../../components/Section.tsx';
+import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
+
+const cmKey = (programId: string | undefined, patientId: string, what: string) => ['cm', programId, 'patient', patientId, what];
+
+export function CmTab({ patientId }: { patientId: string }) {
+  const { t } = useTranslation();
+  const { can, program } = useSession();
+  const summary = useQuery({ queryKey: cmKey(program?.id, patientId, 'summary'), queryFn: () => api.cmPatientSummary(patientId) });
+  const s = summary.data;
+  return (
+    <Stack data-testid="cm-tab">
+      <ErrorAlert error={summary.error} />
+      {summary.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
+      {s ? (
+        <>
+          {s.enrolment ? <CmOverview summary={s} /> : null}
+          {s.enrolment ? <CalendarSection summary={s} /> : null}
+          <EnrolmentsSection patientId={patientId} />
+          {s.enrolment || s.balanceCents > 0 ? <LedgerSection patientId={patientId} summary={s} /> : null}
+          {s.enrolment && can('redeem:cm') ? <RedemptionSection patientId={patientId} balanceCents={s.balanceCents} noCash={s.caps.some((c) => c.noCash)} /> : null}
+          {s.enrolment ? <PrivilegeSection patientId={patientId} /> : null}
+        </>
+      ) : null}
+    </Stack>
+  );
+}
+
+function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
+  const { t, i18n } = useTranslation();
+  const { can } = useSession();
+  const navigate = useNavigate();
+  const undrawn = s.draws.filter((d) => !d.revealed).length;
+  const enr = s.enrolment!;
+  return (
+    <Section
+      title={t('cmPatient.title')}
+      permission="read:cm"
+      testId="cm-overview"
+      actions={
+        <Group gap="xs">
+          {can('write:specimen') && enr.status === 'active' ? (
+            <Button size="xs" onClick={() => navigate('/cm/test-day', { state: { patientId: s.patientId } })}>{t('cmPatient.recordCup')}</Button>
+          ) : null}
+          {can('draw:cm') && undrawn > 0 ? (
+            <Button size="xs" color="grape" component={Link} to={`/cm/draw/${enr.id}`}>{t('cmPatient.drawScreen', { count: undrawn })}</Button>
+          ) : null}
+        </Group>
+      }
+    >
+      <Text size="sm">
+        {t('cmPatient.onProtocol', { name: enr.protocolName, version: enr.protocolVersion, from: formatDate(enr.startDate, i18n.language), to: formatDate(enr.endDate, i18n.language) })}
+      </Text>
+      {s.pendingAdjudications.length > 0 ? (
+        <Alert color="yellow" variant="light" icon={<span aria-hidden="true">?</span>}>
+          {t('cmPatient.pendingAdjudication', { count: s.pendingAdjudications.length })}{' '}
+          <Link to="/cm/adjudications">{t('nav.adjudications')}</Link>
+        </Alert>
+      ) : null}
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <Card withBorder padding="sm">
+          <Text size="sm" c="dimmed">{t('cm.balance')}</Text>
+          <Text fz={28} fw={700} data-testid="cm-balance">{formatCents(s.balanceCents, i18n.language)}</Text>
+          <Text size="xs" c="dimmed">{t('cmPatient.earnedTotal', { amount: formatCents(s.earnedCents, i18n.language) })}</Text>
+        </Card>
+        <Card withBorder padding="sm">
+          <Text size="sm" c="dimmed">{t('cmPatient.streak')}</Text>
+          {s.streaks.map((st) => (
+            <Text key={st.track} size="sm">
+              <Text span fw={700} fz={22}>{st.s}</Text> {t('cmPatient.inARow', { track: trackName(st.track) })}
+              {st.currentCents > 0 ? ` · ${t('cmPatient.current', { value: formatCents(st.currentCents, i18n.language) })}` : ''}
+              {st.currentDraws > 0 ? ` · ${t('cmPatient.currentDraws', { count: st.currentDraws })}` : ''}
+              {st.privilege ? ` · ${st.privilege}` : ''}
+            </Text>
+          ))}
+        </Card>
+        <Card withBorder padding="sm">
+          <Text size="sm" c="dimmed">{t('cmPatient.next')}</Text>
+          <NextValue next={s.next} size="sm" />
+        </Card>
+      </SimpleGrid>
+      {s.caps.map((c) => <CapLine key={`${c.fundingSourceId}-${c.year}`} cap={c} />)}
+    </Section>
+  );
+}
+
+function CapLine({ cap }: { cap: CapStatusT }) {
+  const { t, i18n } = useTranslation();
+  const pct = cap.perYearCents ? Math.min(100, Math.round((cap.paidCents / cap.perYearCents) * 100)) : 0;
+  const text = cap.perYearCents
+    ? t('cmPatient.capLine', { source: cap.fundingSourceId ?? t('cmPatient.noFunding'), year: cap.year, paid: formatCents(cap.paidCents, i18n.language), cap: formatCents(cap.perYearCents, i18n.language) })
+    : t('cmPatient.capNone', { source: cap.fundingSourceId ?? t('cmPatient.noFunding'), year: cap.year, paid: formatCents(cap.paidCents, i18n.language) });
+  return (
+    <Stack gap={2}>
+      <Group justify="space-between">
+        <Text size="sm">{text}</Text>
+        <Group gap={4}>
+          {cap.reached ? <StatusBadge tone="warn">{t('cmPatient.capReached')}</StatusBadge> : null}
+          {cap.noCash ? <StatusBadge tone="neutral">{t('cmPatient.noCash')}</StatusBadge> : null}
+        </Group>
+      </Group>
+      {cap.perYearCents ? <Progress value={pct} color={cap.reached ? 'orange' : 'teal'} aria-label={text} /> : null}
+    </Stack>
+  );
+}
+
+// ---------- the calendar ----------
+
+type Cell = PatientCmSummaryT['calendar'][number];
+
+function weekStartOf(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - d.getUTCDay());
+  return d.toISOString().slice(0, 10);
+}
+function addDays(date: string, n: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+function useCellText() {
+  const { t, i18n } = useTranslation();
+  return (c: Cell) => {
+    const parts = [t(`cm.status.${c.status}`, { defaultValue: c.status })];
+    if (c.cents !== 0) parts.push(formatCents(c.cents, i18n.language));
+    if (c.draws > 0) parts.push(t('cm.draws', { count: c.draws }));
+    return parts.join(', ');
+  };
+}
+
+function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const [view, setView] = useState<'calendar' | 'table'>('calendar');
+  const [correcting, setCorrecting] = useState<Cell | null>(null);
+  const cellText = useCellText();
+  const today = todayIn(program?.timeZone);
+  const byDate = useMemo(() => {
+    const m = new Map<string, Cell[]>();
+    for (const c of s.calendar) m.set(c.date, [...(m.get(c.date) ?? []), c]);
+    return m;
+  }, [s.calendar]);
+  const weeks = useMemo(() => {
+    if (!s.enrolment || s.calendar.length === 0) return [];
+    const out: string[] = [];
+    const last = s.calendar[s.calendar.length - 1]!.date;
+    for (let w = weekStartOf(s.enrolment.startDate); w <= last; w = addDays(w, 7)) out.push(w);
+    return out;
+  }, [s]);
+  const dayNames = useMemo(
+    () => Array.from({ length: 7 }, (_, i) => new Intl.DateTimeFormat(i18n.language, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 7 + i)))),
+    [i18n.language],
+  );
+  const longDate = (d: string) => new Intl.DateTimeFormat(i18n.language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
+  const used = [...new Set(s.calendar.map((c) => c.status))];
+
+  return (
+    <Section
+      title={t('cmPatient.calendar')}
+      permission="read:cm"
+      testId="cm-calendar"
+      actions={
+        <SegmentedControl
+          size="xs"
+          aria-label={t('cmPatient.calendarView')}
+          value={view}
+          onChange={(v) => setView(v as 'calendar' | 'table')}
+          data={[{ value: 'calendar', label: t('cmPatient.asCalendar') }, { value: 'table', label: t('cmPatient.asTable') }]}
+        />
+      }
+    >
+      {view === 'calendar' ? (
+        <>
+          <div className="cm-calendar" role="group" aria-label={t('cmPatient.calendar')}>
+            <div />
+            {dayNames.map((d) => <div key={d} className="cm-head" aria-hidden="true">{d}</div>)}
+            {weeks.map((w, wi) => (
+              <Fragment key={w}>
+                <div className="cm-week" aria-hidden="true">{t('cmPatient.week', { n: wi + 1 })}</div>
+                {Array.from({ length: 7 }, (_, i) => {
+                  const d = addDays(w, i);
+                  const cells = byDate.get(d) ?? [];
+                  if (cells.length === 0) return <div key={d} className="cm-cell cm-empty" aria-hidden="true" />;
+                  return (
+                    <div key={d} style={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+                      {cells.map((c) => {
+                        const m = cellMeta(c.status);
+                        const label = `${longDate(d)}, ${t(`cm.kinds.${c.kind}`, { defaultValue: c.kind })}: ${cellText(c)}`;
+                        return (
+                          <div key={c.kind} role="img" aria-label={label} title={label} data-status={c.status}
+                            className={`cm-cell${d === today ? ' cm-today' : ''}`} style={{ background: m.bg, color: m.fg }}>
+                            <span className="cm-symbol" aria-hidden="true">{m.symbol}</span>
+                            {c.cents > 0 ? <span aria-hidden="true">{formatCents(c.cents, i18n.language).replace(/\.00$/, '')}</span> : null}
+                            {c.draws > 0 ? <span aria-hidden="true">{c.draws}×</span> : null}
+                          </div>
+                        );
+                      })}
+                    </div>
+                  );
+                })}
+              </Fragment>
+            ))}
+          </div>
+          <Group gap="xs" aria-label={t('cmPatient.legend')} role="list">
+            {used.map((st) => {
+              const m = cellMeta(st);
+              return (
+                <Group key={st} gap={4} role="listitem">
+                  <span className="cm-cell" style={{ background: m.bg, color: m.fg, minHeight: 22, width: 22, display: 'inline-flex' }} aria-hidden="true">{m.symbol}</span>
+                  <Text size="xs">{t(`cm.status.${st}`, { defaultValue: st })}</Text>
+                </Group>
+              );
+            })}
+            <Text size="xs" c="dimmed">{t('cmPatient.drawsLegend')}</Text>
+          </Group>
+        </>
+      ) : (
+        <Table.ScrollContainer minWidth={480}>
+          <Table data-testid="cm-calendar-table" verticalSpacing={4}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('cmPatient.date')}</Table.Th>
+                <Table.Th scope="col">{t('cmPatient.kind')}</Table.Th>
+                <Table.Th scope="col">{t('cmPatient.outcome')}</Table.Th>
+                <Table.Th scope="col">{t('cmPatient.paid')}</Table.Th>
+                {can('write:specimen') ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {s.calendar.filter((c) => c.date <= today).map((c) => (
+                <Table.Tr key={`${c.date}-${c.kind}`}>
+                  <Table.Td>{formatDate(c.date, i18n.language)}</Table.Td>
+                  <Table.Td>{t(`cm.kinds.${c.kind}`, { defaultValue: c.kind })}</Table.Td>
+                  <Table.Td><span aria-hidden="true">{cellMeta(c.status).symbol} </span>{t(`cm.status.${c.status}`, { defaultValue: c.status })}</Table.Td>
+                  <Table.Td>{[c.cents ? formatCents(c.cents, i18n.language) : '', c.draws ? t('cm.draws', { count: c.draws }) : ''].filter(Boolean).join(' + ')}</Table.Td>
+                  {can('write:specimen') ? (
+                    <Table.Td>
+                      {c.kind === 'specimen' && c.eventId && c.status !== 'missed' ? (
+                        <Button size="xs" variant="default" onClick={() => setCorrecting(c)}
+                          aria-label={t('correction.buttonLabel', { date: formatDate(c.date, i18n.language) })}>
+                          {t('correction.button')}
+                        </Button>
+                      ) : null}
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {correcting ? <CorrectionModal patientId={s.patientId} cell={correcting} onClose={() => setCorrecting(null)} /> : null}
+    </Section>
+  );
+}
+
+type CorrResult = 'unchanged' | 'negative' | 'positive';
+
+function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell: CalendarCellT; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const [key] = useState(newIdempotencyKey);
+  const [results, setResults] = useState<Record<Analyte, CorrResult>>(() => Object.fromEntries(ANALYTES.map((a) => [a, 'unchanged'])) as Record<Analyte, CorrResult>);
+  const [validity, setValidity] = useState<'unchanged' | 'valid' | 'invalid'>('unchanged');
+  const [laboratory, setLaboratory] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.correctSpecimen(cell.eventId!, {
+        results: ANALYTES.filter((a) => results[a] !== 'unchanged').map((a) => ({ analyte: a, loinc: ANALYTE_INFO[a].loinc, result: results[a] as 'negative' | 'positive' })),
+        valid: validity === 'unchanged' ? undefined : validity === 'valid',
+        method: 'confirmatory',
+        laboratory: laboratory.trim() || undefined,
+        reason,
+      }, key);
+      const delta = res.award.earnedCents;
+      notifications.show({ color: 'teal', message: t('correction.saved', { amount: formatCents(delta, i18n.language) }) });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} size="lg" title={t('correction.title', { date: formatDate(cell.date, i18n.language) })}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm">{t('correction.intro')}</Text>
+          <ErrorAlert error={error} />
+          <Table verticalSpacing={2}>
+            <Table.Tbody>
+              {ANALYTES.map((a) => (
+                <Table.Tr key={a}>
+                  <Table.Td><Text size="sm" id={`corr-${a}`}>{t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}</Text></Table.Td>
+                  <Table.Td>
+                    <SegmentedControl size="xs" aria-labelledby={`corr-${a}`} value={results[a]} onChange={(v) => setResults({ ...results, [a]: v as CorrResult })}
+                      data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'negative', label: `− ${t('testDay.negative')}` }, { value: 'positive', label: `+ ${t('testDay.positive')}` }]} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <NativeSelect label={t('correction.validity')} value={validity} onChange={(e) => setValidity(e.currentTarget.value as typeof validity)}
+            data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'valid', label: t('correction.valid') }, { value: 'invalid', label: t('correction.invalid') }]} />
+          <TextInput label={t('correction.laboratory')} value={laboratory} onChange={(e) => setLaboratory(e.currentTarget.value)} error={fieldError(error, 'laboratory')} />
+          <TextInput label={t('correction.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" loading={busy}>{t('correction.save')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+// ---------- ledger and draws ----------
+
+function LedgerSection({ patientId, summary }: { patientId: string; summary: PatientCmSummaryT }) {
+  const { t, i18n } = useTranslation();
+  const { program } = useSession();
+  const ledger = useQuery({ queryKey: cmKey(program?.id, patientId, 'ledger'), queryFn: () => api.ledger(patientId) });
+  const [all, setAll] = useState(false);
+  const items = [...(ledger.data?.items ?? [])].reverse();
+  const shown = all ? items : items.slice(0, 15);
+  const revealed = summary.draws.filter((d) => d.revealed);
+  const sign = (e: LedgerEntryT) => (['debit', 'redemption', 'forgiven', 'void'].includes(e.kind) ? '−' : '+');
+  return (
+    <Section title={t('ledger.title')} permission="read:cm" testId="cm-ledger">
+      <ErrorAlert error={ledger.error} />
+      {ledger.data ? (
+        <>
+          <Text size="sm">{t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}</Text>
+          {items.length === 0 ? <Text c="dimmed">{t('ledger.none')}</Text> : (
+            <Table.ScrollContainer minWidth={560}>
+              <Table verticalSpacing={4} data-testid="ledger-table">
+                <Table.Caption>{t('ledger.caption')}</Table.Caption>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">{t('ledger.when')}</Table.Th>
+                    <Table.Th scope="col">{t('ledger.kind')}</Table.Th>
+                    <Table.Th scope="col">{t('ledger.detail')}</Table.Th>
+                    <Table.Th scope="col" ta="right">{t('ledger.amount')}</Table.Th>
+                    <Table.Th scope="col" ta="right">{t('ledger.balance')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {shown.map((e) => (
+                    <Table.Tr key={e.id} data-kind={e.kind}>
+                      <Table.Td>{formatDateTime(e.createdAt, i18n.language, program?.timeZone)}</Table.Td>
+                      <Table.Td>{t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind })}</Table.Td>
+                      <Table.Td>
+                        {[trackName(e.track), e.n !== null ? t('draw.number', { n: e.n }) : '', e.tier && e.kind === 'prize' ? e.tier : '', e.reason ?? '', e.capped ? t('ledger.capped', { cap: e.capped }) : '']
+                          .filter(Boolean).join(' · ')}
+                      </Table.Td>
+                      <Table.Td ta="right">{sign(e)}{formatCents(e.cents, i18n.language)}</Table.Td>
+                      <Table.Td ta="right">{e.balanceCents !== undefined ? formatCents(e.balanceCents, i18n.language) : ''}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+          {items.length > shown.length ? (
+            <Button size="xs" variant="subtle" onClick={() => setAll(true)}>{t('ledger.showAll', { count: items.length })}</Button>
+          ) : null}
+        </>
+      ) : null}
+      {revealed.length > 0 ? (
+        <>
+          <Title order={3} size="h5">{t('draw.history')}</Title>
+          <Group gap={6}>
+            {revealed.map((d) => (
+              <Badge key={d.n} variant="light" color={d.valueCents > 0 ? 'teal' : 'gray'} style={{ textTransform: 'none' }}>
+                {`#${d.n} ${d.label ?? d.tier ?? ''}`}
+              </Badge>
+            ))}
+          </Group>
+        </>
+      ) : null}
+    </Section>
+  );
+}
+
+// ---------- enrolments ----------
+
+function EnrolmentsSection({ patientId }: { patientId: string }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const enrolments = useQuery({ queryKey: cmKey(program?.id, patientId, 'enrolments'), queryFn: () => api.patientEnrolments(patientId) });
+  const [enrolling, setEnrolling] = useState(false);
+  const [changing, setChanging] = useState<EnrolmentT | null>(null);
+  const items = enrolments.data?.items ?? [];
+  const active = items.find((e) => e.status === 'active');
+  return (
+    <Section
+      title={t('enrolment.title')}
+      permission="read:cm"
+      testId="cm-enrolments"
+      actions={can('enrol:cm') && !active && !enrolling ? <Button size="xs" onClick={() => setEnrolling(true)}>{t('enrolment.enrol')}</Button> : null}
+    >
+      <ErrorAlert error={enrolments.error} />
+      {enrolling ? <EnrolForm patientId={patientId} onClose={() => setEnrolling(false)} /> : null}
+      {enrolments.data && items.length === 0 && !enrolling ? <Text c="dimmed">{t('enrolment.none')}</Text> : null}
+      {items.length > 0 ? (
+        <Table.ScrollContainer minWidth={680}>
+        <Table verticalSpacing={4}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('enrolment.protocol')}</Table.Th>
+              <Table.Th scope="col">{t('enrolment.dates')}</Table.Th>
+              <Table.Th scope="col">{t('enrolment.funding')}</Table.Th>
+              <Table.Th scope="col">{t('enrolment.status')}</Table.Th>
+              {can('enrol:cm') ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>{e.protocolName} <Text span size="xs" c="dimmed">v{e.protocolVersion}</Text></Table.Td>
+                <Table.Td>{t('common.dateRange', { from: formatDate(e.startDate, i18n.language), to: formatDate(e.endDate, i18n.language) })}</Table.Td>
+                <Table.Td>{e.fundingSourceId ?? t('common.notRecorded')}</Table.Td>
+                <Table.Td miw={110}>
+                  <StatusBadge tone={e.status === 'active' ? 'ok' : 'neutral'}>{t(`enrolment.statuses.${e.status}`, { defaultValue: e.status })}</StatusBadge>
+                  {e.statusReason ? <Text size="xs">{e.statusReason}</Text> : null}
+                </Table.Td>
+                {can('enrol:cm') ? (
+                  <Table.Td>
+                    {e.status === 'active' ? <Button size="xs" variant="default" onClick={() => setChanging(e)}>{t('enrolment.changeStatus')}</Button> : null}
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      {changing ? <StatusModal patientId={patientId} enrolment={changing} onClose={() => setChanging(null)} /> : null}
+    </Section>
+  );
+}
+
+const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+
+function EnrolForm({ patientId, onClose }: { patientId: string; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const protocols = useQuery({ queryKey: ['cm', program?.id, 'protocols'], queryFn: api.protocols });
+  const funding = useQuery({ queryKey: ['cm', program?.id, 'funding'], queryFn: api.fundingSources });
+  const [key] = useState(newIdempotencyKey);
+  const [protocolId, setProtocolId] = useState('');
+  const [startDate, setStartDate] = useState(todayIn(program?.timeZone));
+  const [specimen, setSpecimen] = useState<string[]>(['1', '4']);
+  const [attendance, setAttendance] = useState<string[]>([]);
+  const [dose, setDose] = useState<string[]>([]);
+  const [windowStart, setWindowStart] = useState('07:00');
+  const [windowEnd, setWindowEnd] = useState('19:00');
+  const [fundingSourceId, setFundingSourceId] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const dayNames = WEEKDAYS.map((i) => new Intl.DateTimeFormat(i18n.language, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 7 + i))));
+  const protocolList = protocols.data?.items ?? [];
+  const chosen = protocolId || protocolList[0]?.id || '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.enrol({
+        patientId, protocolId: chosen, startDate,
+        calendar: { specimen: specimen.map(Number), attendance: attendance.map(Number), dose: dose.map(Number), windowStart, windowEnd },
+        fundingSourceId: fundingSourceId || null,
+      }, key);
+      notifications.show({ color: 'teal', message: t('enrolment.enrolled') });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const days = (label: string, value: string[], set: (v: string[]) => void, field: string) => (
+    <Stack gap={4}>
+      <Text size="sm" fw={500} id={`days-${field}`}>{label}</Text>
+      <Chip.Group multiple value={value} onChange={set}>
+        <Group gap={4} role="group" aria-labelledby={`days-${field}`}>
+          {WEEKDAYS.map((d) => <Chip key={d} value={String(d)} size="sm">{dayNames[d]}</Chip>)}
+        </Group>
+      </Chip.Group>
+      {fieldError(error, `calendar.${field}`) ? <Text size="xs" c="red">{fieldError(error, `calendar.${field}`)}</Text> : null}
+    </Stack>
+  );
+  return (
+    <form onSubmit={submit} noValidate aria-label={t('enrolment.enrol')}>
+      <Stack gap="sm">
+        <ErrorAlert error={error} />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <NativeSelect label={t('enrolment.protocol')} value={chosen} onChange={(e) => setProtocolId(e.currentTarget.value)}
+            data={protocolList.map((p) => ({ value: p.id, label: `${p.name} (v${p.version})` }))} error={fieldError(error, 'protocolId')} />
+          <NativeSelect label={t('enrolment.funding')} value={fundingSourceId} onChange={(e) => setFundingSourceId(e.currentTarget.value)}
+            data={[{ value: '', label: t('enrolment.noFunding') }, ...(funding.data?.items ?? []).map((f) => ({ value: f.id, label: f.name }))]} error={fieldError(error, 'fundingSourceId')} />
+          <TextInput type="date" label={t('enrolment.startDate')} value={startDate} onChange={(e) => setStartDate(e.currentTarget.value)} error={fieldError(error, 'startDate')} />
+          <Group grow>
+            <TextInput type="time" label={t('enrolment.windowStart')} value={windowStart} onChange={(e) => setWindowStart(e.currentTarget.value)} error={fieldError(error, 'calendar.windowStart')} />
+            <TextInput type="time" label={t('enrolment.windowEnd')} value={windowEnd} onChange={(e) => setWindowEnd(e.currentTarget.value)} error={fieldError(error, 'calendar.windowEnd')} />
+          </Group>
+        </SimpleGrid>
+        <Text size="xs" c="dimmed">{t('enrolment.tzHint', { tz: program?.timeZone ?? '' })}</Text>
+        {days(t('enrolment.specimenDays'), specimen, setSpecimen, 'specimen')}
+        {days(t('enrolment.attendanceDays'), attendance, setAttendance, 'attendance')}
+        {days(t('enrolment.doseDays'), dose, setDose, 'dose')}
+        <Group>
+          <Button type="submit" loading={busy} disabled={!chosen}>{t('enrolment.enrolSubmit')}</Button>
+          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function StatusModal({ patientId, enrolment, onClose }: { patientId: string; enrolment: EnrolmentT; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<'completed' | 'withdrawn'>('completed');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.changeEnrolmentStatus(enrolment.id, { status, reason });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('enrolment.changeStatus')}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <ErrorAlert error={error} />
+          <NativeSelect label={t('enrolment.status')} value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
+            data={[{ value: 'completed', label: t('enrolment.statuses.completed') }, { value: 'withdrawn', label: t('enrolment.statuses.withdrawn') }]} />
+          <TextInput label={t('enrolment.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" loading={busy}>{t('common.save')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+// ---------- redemption ----------
+
+function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: string; balanceCents: number; noCash: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const queryClient = useQueryClient();
+  const catalogue = useQuery({ queryKey: ['cm', program?.id, 'catalogue'], queryFn: api.catalogue });
+  const settings = useQuery({ queryKey: ['cm', program?.id, 'settings'], queryFn: api.cmSettings });
+  const redemptions = useQuery({ queryKey: cmKey(program?.id, patientId, 'redemptions'), queryFn: () => api.redemptions(patientId) });
+  const ledger = useQuery({ queryKey: cmKey(program?.id, patientId, 'ledger'), queryFn: () => api.ledger(patientId) });
+  const [mode, setMode] = useState<'voucher' | 'prize'>('voucher');
+  const [prizeEntryId, setPrizeEntryId] = useState('');
+  const [itemId, setItemId] = useState('');
+  const [quantity, setQuantity] = useState<string | number>(1);
+  const [method, setMethod] = useState<'signature' | 'initials' | 'verbal'>('initials');
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const prizes = (ledger.data?.items ?? []).filter((e) => e.kind === 'prize' && e.cents > 0);
+  const prize = prizes.find((p) => p.id === prizeEntryId) ?? prizes[0];
+  const items = (catalogue.data?.items ?? []).filter((i) => i.active && (mode === 'voucher' ? true : i.prizeTier === prize?.tier));
+  const item = items.find((i) => i.id === itemId) ?? items[0];
+  const cost = mode === 'prize' ? prize?.cents ?? 0 : (item?.valueCents ?? 0) * Number(quantity || 1);
+  const threshold = settings.data?.approvalThresholdCents;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!item) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.redeem(patientId, {
+        itemId: item.id, quantity: mode === 'prize' ? 1 : Number(quantity || 1),
+        prizeEntryId: mode === 'prize' ? prize?.id : undefined,
+        acknowledgement: { acknowledged: acknowledged as true, method },
+      }, key);
+      notifications.show({ color: 'teal', message: r.status === 'completed' ? t('redeem.done', { item: r.itemName }) : t('redeem.waiting') });
+      setKey(newIdempotencyKey());
+      setAcknowledged(false);
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Section title={t('redeem.title')} permission="read:cm" testId="cm-redeem">
+      <Text size="sm">{t('redeem.balance', { amount: formatCents(balanceCents, i18n.language) })}{noCash ? ` · ${t('cmPatient.noCash')}` : ''}</Text>
+      {threshold !== undefined ? <Text size="xs" c="dimmed">{t('redeem.thresholdHint', { amount: formatCents(threshold, i18n.language) })}</Text> : null}
+      <form onSubmit={submit} noValidate aria-label={t('redeem.title')}>
+        <Stack gap="sm">
+          <ErrorAlert error={error} />
+          <SegmentedControl value={mode} onChange={(v) => setMode(v as 'voucher' | 'prize')} aria-label={t('redeem.mode')}
+            data={[{ value: 'voucher', label: t('redeem.voucher') }, { value: 'prize', label: t('redeem.prize') }]} disabled={prizes.length === 0} />
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            {mode === 'prize' ? (
+              <NativeSelect label={t('redeem.whichPrize')} value={prize?.id ?? ''} onChange={(e) => setPrizeEntryId(e.currentTarget.value)}
+                data={prizes.map((p) => ({ value: p.id, label: `#${p.n} ${p.tier} (${formatCents(p.cents, i18n.language)})` }))} error={fieldError(error, 'prizeEntryId')} />
+            ) : null}
+            <NativeSelect label={t('redeem.item')} value={item?.id ?? ''} onChange={(e) => setItemId(e.currentTarget.value)}
+              data={items.map((i) => ({
+                value: i.id,
+                label: `${i.name} · ${formatCents(i.valueCents, i18n.language)} · ${t('redeem.inStock', { count: i.stock })}${i.cashEquivalent ? ` · ${t('redeem.cashEquivalent')}` : ''}`,
+                disabled: i.stock === 0 || (noCash && i.cashEquivalent),
+              }))}
+              error={fieldError(error, 'itemId')} />
+            {mode === 'voucher' ? (
+              <NumberInput label={t('redeem.quantity')} value={quantity} onChange={setQuantity} min={1} max={50} error={fieldError(error, 'quantity')} />
+            ) : null}
+          </SimpleGrid>
+          <Text size="sm" fw={600}>{t('redeem.cost', { amount: formatCents(cost, i18n.language) })}</Text>
+          {threshold !== undefined && cost > threshold ? (
+            <Alert color="blue" variant="light">{t('redeem.needsApproval')}</Alert>
+          ) : null}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <NativeSelect label={t('redeem.ackMethod')} value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)}
+              data={(['initials', 'signature', 'verbal'] as const).map((m) => ({ value: m, label: t(`redeem.methods.${m}`) }))} />
+            <Checkbox mt="lg" label={t('redeem.ack')} checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)}
+              error={fieldError(error, 'acknowledgement.acknowledged')} />
+          </SimpleGrid>
+          <Group>
+            <Button type="submit" loading={busy} disabled={!acknowledged || !item}>{t('redeem.submit')}</Button>
+          </Group>
+        </Stack>
+      </form>
+      <RedemptionList items={redemptions.data?.items ?? []} canApprove={can('approve:redemption')} />
+    </Section>
+  );
+}
+
+function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprove: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { program, me } = useSession();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const decide = async (r: RedemptionT, approve: boolean) => {
+    setError(null);
+    try {
+      await api.decideRedemption(r.id, { approve });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (items.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      <Title order={3} size="h5">{t('redeem.history')}</Title>
+      <ErrorAlert error={error} />
+      <Table verticalSpacing={4} data-testid="redemptions">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('ledger.when')}</Table.Th>
+            <Table.Th scope="col">{t('redeem.item')}</Table.Th>
+            <Table.Th scope="col">{t('ledger.amount')}</Table.Th>
+            <Table.Th scope="col">{t('enrolment.status')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {[...items].reverse().map((r) => (
+            <Table.Tr key={r.id}>
+              <Table.Td>{formatDateTime(r.requestedAt, i18n.language, program?.timeZone)}</Table.Td>
+              <Table.Td>{r.quantity} × {r.itemName}</Table.Td>
+              <Table.Td>{formatCents(r.cents, i18n.language)}</Table.Td>
+              <Table.Td>
+                <StatusBadge tone={r.status === 'completed' ? 'ok' : r.status === 'declined' ? 'bad' : 'warn'}>{t(`redeem.statuses.${r.status}`)}</StatusBadge>
+                {r.status === 'pending-approval' ? (
+                  <Stack gap={4} mt={4}>
+                    <Text size="xs">{t('redeem.separation')}</Text>
+                    {canApprove && r.requestedBy !== me.user.id ? (
+                      <Group gap={4}>
+                        <Button size="xs" onClick={() => void decide(r, true)}>{t('redeem.approve')}</Button>
+                        <Button size="xs" variant="default" onClick={() => void decide(r, false)}>{t('redeem.decline')}</Button>
+                      </Group>
+                    ) : r.requestedBy === me.user.id ? <Text size="xs" c="dimmed">{t('redeem.youRequested')}</Text> : null}
+                  </Stack>
+                ) : null}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+// ---------- privilege recommendations ----------
+
+function PrivilegeSection({ patientId }: { patientId: string }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const recs = useQuery({ queryKey: ['cm', program?.id, 'privileges'], queryFn: () => api.privilegeRecommendations(false) });
+  const mine = (recs.data?.items ?? []).filter((r) => r.patientId === patientId);
+  if (mine.length === 0) return null;
+  return (
+    <Section title={t('privilege.title')} permission="read:cm" testId="cm-privileges">
+      <Text size="sm" c="dimmed">{t('privilege.intro')}</Text>
+      {mine.map((r) => (
+        <Card key={r.id} withBorder padding="sm">
+          <Text fw={600}>{t('privilege.line', { track: trackName(r.track), level: r.level, date: formatDate(r.createdAt.slice(0, 10), i18n.language) })}</Text>
+          {r.decision ? (
+            <Text size="sm">
+              {t(`privilege.${r.decision.decision}`, { defaultValue: r.decision.decision })} · {r.decision.reason}
+            </Text>
+          ) : can('approve:privilege') ? <PrivilegeDecision rec={r} /> : <Text size="sm">{t('privilege.awaiting')}</Text>}
+        </Card>
+      ))}
+    </Section>
+  );
+}
+
+function PrivilegeDecision({ rec }: { rec: PrivilegeRecommendationT }) {
+  const { t } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const decide = async (decision: 'approved' | 'declined') => {
+    setError(null);
+    try {
+      await api.decidePrivilege(rec.id, { decision, reason });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'privileges'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Stack gap={4}>
+      <ErrorAlert error={error} />
+      <TextInput label={t('privilege.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required error={fieldError(error, 'reason')} />
+      <Group gap="xs">
+        <Button size="xs" onClick={() => void decide('approved')}>{t('privilege.approve')}</Button>
+        <Button size="xs" variant="default" onClick={() => void decide('declined')}>{t('privilege.decline')}</Button>
+      </Group>
+    </Stack>
+  );
+}
