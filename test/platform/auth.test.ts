@@ -80,3 +80,22 @@ describe('sign-in', () => {
     expect(reused.statusCode).toBe(401);
   });
 });
+
+describe('session cache (ADR 011)', () => {
+  it('a session revoked by another server is refused once the cache entry expires; a sign-out here at once', async () => {
+    const c = await w.client('prescriber');
+    expect((await c.get('/api/v1/me')).statusCode).toBe(200);
+    // Another server revokes every session of this user: only the database changes here.
+    await w.database.query('update auth_sessions set revoked_at = now() where user_id = $1', [w.users.prescriber]);
+    expect((await c.get('/api/v1/me')).statusCode).toBe(200); // still within the cache's moment
+    w.clock.advance(2_001);
+    const after = await c.get('/api/v1/me');
+    expect(after.statusCode).toBe(401);
+    expect(after.json().code).toBe('session_ended');
+
+    const d = await w.client('prescriber');
+    expect((await d.get('/api/v1/me')).statusCode).toBe(200);
+    expect((await d.post('/api/v1/auth/sign-out')).statusCode).toBe(200);
+    expect((await d.get('/api/v1/me')).statusCode).toBe(401); // no waiting on this server
+  });
+});

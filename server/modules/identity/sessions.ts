@@ -47,7 +47,24 @@ export type ResolvedSession = {
 
 export type SessionEnd = { ended: 'idle' | 'expired' | 'revoked' | 'unknown' };
 
-/** The session lookup runs on every request: built once per database, prepared by name. */
+/**
+ * Resolved sessions are kept for a moment (SESSION_CACHE_MS of the request clock), so a
+ * burst of requests costs one lookup. Everything that changes a session, a user's roles or
+ * the organisation's policy forgets the affected entries on this server at once; another
+ * server may honour a just-revoked session for at most this long (ADR 011).
+ */
+export const SESSION_CACHE_MS = 2_000;
+const cache = new Map<string, { session: ResolvedSession; until: number }>();
+
+/** Forget cached sessions: all of them, or one user's, or one session. */
+export function forgetSessions(which: { userId?: string; sessionId?: string } = {}): void {
+  if (!which.userId && !which.sessionId) return cache.clear();
+  for (const [key, entry] of cache) {
+    if (entry.session.userId === which.userId || entry.session.sessionId === which.sessionId) cache.delete(key);
+  }
+}
+
+/** The session lookup runs on every cache miss: built once per database, prepared by name. */
 const resolveQueries = new WeakMap<Db, ReturnType<typeof buildResolveQuery>>();
 function buildResolveQuery(db: Db) {
   return db
@@ -73,9 +90,13 @@ function buildResolveQuery(db: Db) {
 }
 
 export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | SessionEnd> {
+  const tokenHash = sha256(token);
+  const hit = cache.get(tokenHash);
+  if (hit && hit.until > now.getTime()) return hit.session;
+  if (hit) cache.delete(tokenHash);
   let query = resolveQueries.get(db);
   if (!query) resolveQueries.set(db, (query = buildResolveQuery(db)));
-  const [row] = await query.execute({ tokenHash: sha256(token) });
+  const [row] = await query.execute({ tokenHash });
   if (!row) return { ended: 'unknown' };
   if (row.revokedAt || !row.active) return { ended: 'revoked' };
   if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };
@@ -88,7 +109,7 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   }
   const memberships = new Map<string, Role[]>();
   for (const { p, r } of row.roles ?? []) if (isRole(r)) memberships.set(p, [...(memberships.get(p) ?? []), r]);
-  return {
+  const session: ResolvedSession = {
     memberships,
     sessionId: row.id,
     stage: row.stage as SessionStage,
@@ -97,18 +118,24 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     displayName: row.displayName,
     mustChangePassword: row.mustChangePassword,
   };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(tokenHash, { session, until: now.getTime() + SESSION_CACHE_MS });
+  return session;
 }
 
 export async function setSessionStage(tx: Tx, sessionId: string, stage: SessionStage) {
   await tx.update(authSessions).set({ stage }).where(eq(authSessions.id, sessionId));
+  forgetSessions({ sessionId });
 }
 
 export async function revokeSession(tx: Tx, sessionId: string, now: Date) {
   await tx.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+  forgetSessions({ sessionId });
 }
 
 /** Ends every session of a user (sign out everywhere, password change, reset). */
 export async function revokeAllSessions(tx: Tx, userId: string, now: Date, exceptSessionId?: string): Promise<number> {
+  forgetSessions({ userId });
   const rows = await tx
     .update(authSessions)
     .set({ revokedAt: now })

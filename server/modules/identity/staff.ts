@@ -12,7 +12,7 @@ import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts'
 import { hashPassword } from '../../platform/security.ts';
 import { roleAssignments, users } from './identity.tables.ts';
 import { temporaryPassword } from './passwords.ts';
-import { revokeAllSessions } from './sessions.ts';
+import { forgetSessions, revokeAllSessions } from './sessions.ts';
 
 export type StaffDto = {
   id: string;
@@ -124,6 +124,7 @@ export async function updateStaff(
     await tx.insert(roleAssignments).values(roles.map((role) => ({ userId, programId, role, createdAt: ctx.now })));
     changes.roles = roles;
   }
+  forgetSessions({ userId }); // roles, name or state changed: the next request reads them afresh
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'user', entityId: userId, detail: changes });
   const after = await loadInProgram(tx, programId, userId);
   return toDto(after.user, after.roles, ctx.now);

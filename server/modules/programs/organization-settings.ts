@@ -5,6 +5,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, type Ctx } from '../../platform/http/context.ts';
 import { organizations } from './programs.tables.ts';
+import { forgetSessions } from '../identity/sessions.ts';
 
 export type OrganizationSettingsDto = { idleTimeoutMinutes: number; sessionLifetimeHours: number; mfaRequired: boolean };
 
@@ -17,6 +18,7 @@ export async function getOrganizationSettings(deps: { tx: Tx; ctx: Ctx }): Promi
 export async function updateOrganizationSettings(deps: { tx: Tx; ctx: Ctx }, input: OrganizationSettingsDto): Promise<OrganizationSettingsDto> {
   const { tx, ctx } = deps;
   await tx.update(organizations).set(input).where(eq(organizations.id, ctx.orgId!));
+  forgetSessions(); // the idle time-out and MFA policy apply to every session from now on
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'organization', entityId: ctx.orgId, detail: { ...input } });
   return getOrganizationSettings(deps);
 }
