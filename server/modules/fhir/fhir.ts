@@ -4,7 +4,7 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { INSTRUMENT_IDS } from '../../../core/instruments/index.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import { preparedOnce, type Tx } from '../../platform/db/database.ts';
 import { auditBindings, auditedBy, auditedByPlaceholders, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -231,19 +231,13 @@ export async function readObservation(deps: Deps, id: string): Promise<Resource>
 const countDetail = (found: unknown, max: SQL) =>
   sql`jsonb_build_object('count', (select least(count(*), ${max}) from ${found}), 'via', 'fhir')`;
 
-const observationQueries = new WeakMap<Tx, ReturnType<typeof buildPatientObservations>>();
-function buildPatientObservations(tx: Tx) {
+const patientObservations = preparedOnce((tx) => {
   const found = tx.$with('found').as(obsFrom(tx)
     .where(and(eq(scoreObservations.programId, sql.placeholder('programId')), eq(scoreObservations.patientId, sql.placeholder('patientId'))))
     .orderBy(desc(scoreObservations.effectiveAt), desc(scoreObservations.id)).limit(sql.placeholder('limit')));
   const audited = auditedByPlaceholders(tx, { detail: countDetail(found, sql`${sql.placeholder('limit')}::int - 1`) });
   return tx.with(found, audited).select().from(found).orderBy(desc(found.effectiveAt), desc(found.id)).prepare('waypoint_fhir_patient_observations');
-}
-function preparedPatientObservations(tx: Tx) {
-  let q = observationQueries.get(tx);
-  if (!q) observationQueries.set(tx, (q = buildPatientObservations(tx)));
-  return q;
-}
+});
 
 export async function searchObservations(deps: Deps, q: Query): Promise<SearchResult> {
   const { tx, ctx } = deps;
@@ -265,7 +259,7 @@ export async function searchObservations(deps: Deps, q: Query): Promise<SearchRe
   const commonShape = conds.length === 2 && patientId && patientId !== NONE && !after;
   const audit = { action: 'search', entity: 'observation', ...(patientId && patientId !== NONE ? { patientId } : {}) } as const;
   const rows = commonShape
-    ? await preparedPatientObservations(tx).execute({ programId: programOf(ctx), patientId, limit: count + 1, ...auditBindings(auditContext(ctx), audit) })
+    ? await patientObservations(tx).execute({ programId: programOf(ctx), patientId, limit: count + 1, ...auditBindings(auditContext(ctx), audit) })
     : await (() => {
         const found = tx.$with('found').as(obsFrom(tx).where(and(...conds)).orderBy(desc(scoreObservations.effectiveAt), desc(scoreObservations.id)).limit(count + 1));
         const audited = auditedBy(tx, auditContext(ctx), audit, { detail: countDetail(found, sql`${count}`) });

@@ -4,7 +4,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { isRole, type Role } from '../../../core/access/roles.ts';
 import { randomUUID } from 'node:crypto';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import { preparedOnce, type Db, type Tx } from '../../platform/db/database.ts';
 import { newToken, sha256 } from '../../platform/security.ts';
 import { organizations } from '../programs/programs.tables.ts';
 import { authSessions, roleAssignments, users } from './identity.tables.ts';
@@ -65,9 +65,8 @@ export function forgetSessions(which: { userId?: string; sessionId?: string } = 
 }
 
 /** The session lookup runs on every cache miss: built once per database, prepared by name. */
-const resolveQueries = new WeakMap<Db, ReturnType<typeof buildResolveQuery>>();
-function buildResolveQuery(db: Db) {
-  return db
+const resolveQuery = preparedOnce((db) =>
+  db
     .select({
       id: authSessions.id,
       stage: authSessions.stage,
@@ -86,17 +85,15 @@ function buildResolveQuery(db: Db) {
     .innerJoin(users, eq(users.id, authSessions.userId))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(authSessions.tokenHash, sql.placeholder('tokenHash')))
-    .prepare('waypoint_resolve_session');
-}
+    .prepare('waypoint_resolve_session'),
+);
 
 export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | SessionEnd> {
   const tokenHash = sha256(token);
   const hit = cache.get(tokenHash);
   if (hit && hit.until > now.getTime()) return hit.session;
   if (hit) cache.delete(tokenHash);
-  let query = resolveQueries.get(db);
-  if (!query) resolveQueries.set(db, (query = buildResolveQuery(db)));
-  const [row] = await query.execute({ tokenHash });
+  const [row] = await resolveQuery(db).execute({ tokenHash });
   if (!row) return { ended: 'unknown' };
   if (row.revokedAt || !row.active) return { ended: 'revoked' };
   if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };

@@ -3,7 +3,7 @@
 // ids, counts and field names only, never the values.
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../../platform/db/database.ts';
+import { preparedOnce, type Tx } from '../../platform/db/database.ts';
 import { auditBindings, auditedByPlaceholders, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
@@ -83,10 +83,8 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
     }
   }
   const id = randomUUID();
-  let query = registerQueries.get(tx);
-  if (!query) registerQueries.set(tx, (query = buildRegister(tx)));
   const values = nullify({ ...input, mrn: input.mrn.trim() }) as Record<string, unknown>;
-  const [row] = await query.execute({
+  const [row] = await registerQuery(tx).execute({
     ...Object.fromEntries(FIELD_NAMES.map((f) => [f, values[f] ?? null])),
     programId, id, now: ctx.now,
     ...auditBindings(auditContext(ctx), { action: 'create', entity: 'patient', entityId: id, patientId: id }),
@@ -100,8 +98,7 @@ const FIELD_NAMES = [
   'address', 'contactConsent', 'emergencyContactName', 'emergencyContactPhone', 'emergencyContactRelationship',
 ] as const satisfies ReadonlyArray<keyof PatientFields>;
 
-const registerQueries = new WeakMap<Tx, ReturnType<typeof buildRegister>>();
-function buildRegister(tx: Tx) {
+const registerQuery = preparedOnce((tx) => {
   const bound = Object.fromEntries(FIELD_NAMES.map((f) => [f, sql.placeholder(f)])) as unknown as typeof patients.$inferInsert;
   return tx
     .with(auditedByPlaceholders(tx))
@@ -109,21 +106,18 @@ function buildRegister(tx: Tx) {
     .values({ ...bound, programId: sql.placeholder('programId'), id: sql.placeholder('id'), version: 1, createdAt: sql.placeholder('now'), updatedAt: sql.placeholder('now') })
     .returning()
     .prepare('waypoint_register_patient');
-}
+});
 
 /** Reading a patient is one prepared statement: the read and its audit event (written only if the record exists). */
-const getPatientQueries = new WeakMap<Tx, ReturnType<typeof buildGetPatient>>();
-function buildGetPatient(tx: Tx) {
+const getPatientQuery = preparedOnce((tx) => {
   const where = and(eq(patients.programId, sql.placeholder('programId')), eq(patients.id, sql.placeholder('id')));
   const exists = tx.select({ one: sql`1` }).from(patients).where(where).getSQL();
   return tx.with(auditedByPlaceholders(tx, { onlyIf: exists })).select().from(patients).where(where).prepare('waypoint_get_patient');
-}
+});
 
 export async function getPatient(deps: Deps, id: string): Promise<PatientDto> {
   const { tx, ctx } = deps;
-  let query = getPatientQueries.get(tx);
-  if (!query) getPatientQueries.set(tx, (query = buildGetPatient(tx)));
-  const [row] = await query.execute({
+  const [row] = await getPatientQuery(tx).execute({
     programId: programOf(ctx), id,
     ...auditBindings(auditContext(ctx), { action: 'read', entity: 'patient', entityId: id, patientId: id }),
   });

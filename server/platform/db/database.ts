@@ -102,6 +102,20 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   };
 }
 
+/**
+ * A statement built once per database handle and reused (drizzle `.prepare(name)` with
+ * placeholders): the hot paths skip rebuilding their SQL, and PostgreSQL reuses the plan
+ * per connection (ADR 010).
+ */
+export function preparedOnce<T>(build: (db: Db) => T): (db: Db) => T {
+  const built = new WeakMap<Db, T>();
+  return (db) => {
+    let statement = built.get(db);
+    if (!statement) built.set(db, (statement = build(db)));
+    return statement;
+  };
+}
+
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
 }
