@@ -75,6 +75,9 @@ export default function platformBench(): Promise<void> {
       return { programId, ids };
     });
     await database.query('CREATE TABLE bench_scratch (id bigserial primary key, at timestamptz not null, payload text not null)');
+    // A clinic's tables carry planner statistics (autovacuum keeps them); a just-loaded
+    // scratch database has none until ANALYZE, and plans by guesswork until then.
+    await database.query('ANALYZE');
 
     // (a) baseline: bare Fastify, one INSERT per request, same pool
     const bare = Fastify({ logger: false });

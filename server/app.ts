@@ -1,10 +1,9 @@
-// The HTTP application: security headers, the API under /api/v1 with its OpenAPI
+// The HTTP application: security headers (server/platform/http/headers.ts), the API under /api/v1 with its OpenAPI
 // document, the one problem+json error handler, and the web console as static files.
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyContextConfig, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -14,6 +13,7 @@ import type { Db } from './platform/db/database.ts';
 import { installAuth } from './platform/http/auth.ts';
 import { installProblemHandlers, sendProblem } from './platform/http/problems.ts';
 import { installInputGuard } from './platform/http/input-guard.ts';
+import { installResponseHeaders } from './platform/http/headers.ts';
 import { resolveSession } from './modules/identity/sessions.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { programsRoutes } from './modules/programs/programs.routes.ts';
@@ -73,27 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installProblemHandlers(app);
   installInputGuard(app);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+  installResponseHeaders(app, { production });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
@@ -123,11 +103,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     secureCookies: production,
     resolveSession: (token, now) => resolveSession(opts.db, token, now),
     resolveToken: (token, now) => resolveToken(opts.db, token, now),
-  });
-
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
   app.get('/api/health', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
