@@ -68,8 +68,23 @@ export function drawMessage(enrolmentId: string, n: number): string {
   return `${enrolmentId}:${n}`;
 }
 
-/** Slip numbers already computed, by bowl size, draw message and seed. */
-const slipMemo = new Map<string, number>();
+/** Slip numbers already computed: by seed (the same bytes object, or its text), then bowl size and draw message. */
+const slipMemo = new WeakMap<object, Map<string, number>>();
+const slipMemoByText = new Map<string, Map<string, number>>();
+
+function memoOf(seed: Uint8Array | string): Map<string, number> {
+  let memo = typeof seed === 'string' ? slipMemoByText.get(seed) : slipMemo.get(seed);
+  if (!memo) {
+    memo = new Map();
+    if (typeof seed !== 'string') slipMemo.set(seed, memo);
+    else {
+      if (slipMemoByText.size >= 64) slipMemoByText.clear();
+      slipMemoByText.set(seed, memo);
+    }
+  }
+  if (memo.size >= 100_000) memo.clear();
+  return memo;
+}
 
 /**
  * The 0-based slip number of draw n for a bowl of T slips: the first of the four
@@ -78,21 +93,22 @@ const slipMemo = new Map<string, number>();
  */
 export function slipIndex(seed: Uint8Array | string, enrolmentId: string, n: number, total: number): number {
   if (!Number.isSafeInteger(total) || total < 1) throw new Error(`bowl must hold at least one slip, got ${total}`);
-  const bytes = asBytes(seed);
   const message = drawMessage(enrolmentId, n);
-  // a pure function of its arguments: replays of one enrolment redo the same draws, so the answers are kept (bounded)
-  const key = `${total}|${message}|${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
-  const hit = slipMemo.get(key);
+  // a pure function of its arguments: replays of one enrolment redo the same draws, so the
+  // answers are kept (bounded; a caller that reuses its seed's bytes object hits the memo
+  // without rehashing them)
+  const memo = memoOf(seed);
+  const key = `${total}|${message}`;
+  const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const h = createHmac('sha256', bytes).update(message, 'utf8').digest();
+  const h = createHmac('sha256', asBytes(seed)).update(message, 'utf8').digest();
   const T = BigInt(total);
   const limit = (TWO_64 / T) * T;
   for (let i = 0; i < 4; i++) {
     const u = h.readBigUInt64BE(i * 8);
     if (u < limit) {
       const slip = Number(u % T);
-      if (slipMemo.size >= 100_000) slipMemo.clear();
-      slipMemo.set(key, slip);
+      memo.set(key, slip);
       return slip;
     }
   }

@@ -156,6 +156,17 @@ export async function activeSeed(tx: Tx, programId: string, now: Date): Promise<
   return seed!;
 }
 
+/** A seed's bytes, one object per seed, so the engine's draw memo recognises it across requests. */
+const seedBytesCache = new Map<string, Uint8Array>();
+function seedBytesOf(hex: string): Uint8Array {
+  let bytes = seedBytesCache.get(hex);
+  if (!bytes) {
+    if (seedBytesCache.size >= 256) seedBytesCache.clear();
+    seedBytesCache.set(hex, (bytes = seedFromHex(hex)));
+  }
+  return bytes;
+}
+
 // ---------- events ----------
 
 export async function appendEvent(tx: Tx, enr: EnrolmentRow, values: Omit<typeof cmEvents.$inferInsert, 'programId' | 'enrolmentId' | 'patientId' | 'position'>): Promise<EventRow> {
@@ -189,15 +200,61 @@ const HISTORY = `select
     (select coalesce(json_agg(l order by l.seq), '[]'::json) from cm_ledger_entries l where l.program_id = $1 and l.enrolment_id = $2) as ledger,
     (select row_to_json(s) from cm_seeds s where s.program_id = $1 and s.retired_at is null) as seed`;
 
-/** The enrolment's history in one round trip (caller holds the enrolment lock). */
+/**
+ * What was written since a cached read: events from a position on, ledger entries after
+ * a sequence number (every writer of an enrolment's events and entries holds its lock, so
+ * positions and sequence numbers grow in commit order), with two checks that the cached
+ * part is still this enrolment's history in this database: the total number of entries,
+ * and the last cached event at its position.
+ */
+const HISTORY_SINCE = `select
+    (select coalesce(json_agg(e order by e.position), '[]'::json) from cm_events e where e.program_id = $1 and e.enrolment_id = $2 and e.position >= $3) as events,
+    (select coalesce(json_agg(l order by l.seq), '[]'::json) from cm_ledger_entries l where l.program_id = $1 and l.patient_id = $4 and l.seq > $5 and l.enrolment_id = $2) as ledger,
+    (select count(*) from cm_ledger_entries l where l.program_id = $1 and l.enrolment_id = $2)::int as ledger_total,
+    ($6::uuid is null or exists (select 1 from cm_events e where e.program_id = $1 and e.id = $6::uuid and e.enrolment_id = $2 and e.position = $3 - 1)) as same_events,
+    (select row_to_json(s) from cm_seeds s where s.program_id = $1 and s.retired_at is null) as seed`;
+
+type CachedHistory = { events: readonly EventRow[]; ledger: readonly LedgerRow[] };
+/**
+ * Each enrolment's history as last read under its lock on this server (committed rows
+ * only: it is filled right after the lock, before the transaction writes). Events and
+ * entries are append-only, so the next recording reads only what came after (ADR 012).
+ */
+const historyCache = new Map<string, CachedHistory>();
+const HISTORY_CACHE_SIZE = 2048;
+
+const byReplayOrder = (a: EventRow, b: EventRow) => a.at.getTime() - b.at.getTime() || a.position - b.position;
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v);
+const frozen = <T extends object>(rows: Record<string, unknown>[], map: (r: Record<string, unknown>) => T): T[] => rows.map((r) => Object.freeze(map(r)));
+
+/** The enrolment's history in one round trip (caller holds the enrolment lock and has written nothing yet). */
 export async function historyOf(tx: Tx, enr: EnrolmentRow): Promise<EnrolmentHistory> {
-  const [r] = await run(tx, 'waypoint_cm_history', HISTORY, [enr.programId, enr.id]);
-  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v);
-  return {
-    events: (json(r!.events) as Record<string, unknown>[]).map(toEventRow),
-    ledger: (json(r!.ledger) as Record<string, unknown>[]).map(toLedgerRow),
-    seed: r!.seed == null ? null : toSeedRow(json(r!.seed) as Record<string, unknown>),
-  };
+  const key = `${enr.programId}/${enr.id}`;
+  const cached = historyCache.get(key);
+  let history: EnrolmentHistory | undefined;
+  if (cached) {
+    const lastEvent = cached.events.reduce<EventRow | null>((m, e) => (m === null || e.position > m.position ? e : m), null);
+    const lastSeq = cached.ledger.at(-1)?.seq ?? 0;
+    const [r] = await run(tx, 'waypoint_cm_history_since', HISTORY_SINCE, [enr.programId, enr.id, cached.events.length, enr.patientId, lastSeq, lastEvent?.id ?? null]);
+    const events = frozen(json(r!.events) as Record<string, unknown>[], toEventRow);
+    const ledger = frozen(json(r!.ledger) as Record<string, unknown>[], toLedgerRow);
+    const whole = { events: [...cached.events, ...events].sort(byReplayOrder), ledger: [...cached.ledger, ...ledger] };
+    if (r!.same_events === true && whole.events.length === enr.eventCount && whole.ledger.length === Number(r!.ledger_total)) {
+      history = { ...whole, seed: r!.seed == null ? null : toSeedRow(json(r!.seed) as Record<string, unknown>) };
+    }
+  }
+  if (!history) {
+    const [r] = await run(tx, 'waypoint_cm_history', HISTORY, [enr.programId, enr.id]);
+    history = {
+      events: frozen(json(r!.events) as Record<string, unknown>[], toEventRow),
+      ledger: frozen(json(r!.ledger) as Record<string, unknown>[], toLedgerRow),
+      seed: r!.seed == null ? null : toSeedRow(json(r!.seed) as Record<string, unknown>),
+    };
+  }
+  historyCache.delete(key);
+  if (historyCache.size >= HISTORY_CACHE_SIZE) historyCache.delete(historyCache.keys().next().value!);
+  historyCache.set(key, { events: history.events, ledger: history.ledger });
+  return { events: [...history.events], ledger: [...history.ledger], seed: history.seed };
 }
 
 // ---------- ledger ----------
@@ -305,7 +362,7 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
   const list = events.map(engineJson);
   const doc = parseDoc(enr, tz, list);
   const seed = protocol.bowl ? (h?.seed ?? await activeSeed(tx, enr.programId, now)) : null;
-  const seedBytes = seed ? seedFromHex(seed.seedHex) : ZERO_SEED;
+  const seedBytes = seed ? seedBytesOf(seed.seedHex) : ZERO_SEED;
   const detail = replayRows(protocol, doc, seedBytes);
   const posted = h ? h.ledger : await ledgerOfEnrolment(tx, enr);
   const external = await externalUsage(tx, enr);
@@ -341,7 +398,6 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
     const text = `${ctes}, ev as (insert into cm_events (${EVENT_COLUMNS}) values (${ph}) returning *)
       select (select row_to_json(ev) from ev) as event, (select coalesce(json_agg(l order by l.seq), '[]'::json) from l) as ledger`;
     const [r] = await run(tx, `${name}_event`, text, params);
-    const json = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) as unknown : x);
     inserted = (json(r!.ledger) as Record<string, unknown>[]).map(toLedgerRow);
     const written = toEventRow(json(r!.event) as Record<string, unknown>);
     // the response shows the event as stored (jsonb), as if read back

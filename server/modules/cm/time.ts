@@ -17,10 +17,32 @@ function parts(t: number, tz: string): { y: number; m: number; d: number; h: num
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+function dateAt(t: number, tz: string): string {
+  const p = parts(t, tz);
+  return `${p.y}-${pad(p.m)}-${pad(p.d)}`;
+}
+
+/** Per time zone, the local date of each quarter-hour already seen that lies wholly in one local day. */
+const quarterDates = new Map<string, Map<number, string>>();
+
 /** The local calendar date "YYYY-MM-DD" of an instant in a time zone. */
 export function localDate(at: Date, tz: string): string {
-  const p = parts(at.getTime(), tz);
-  return `${p.y}-${pad(p.m)}-${pad(p.d)}`;
+  const t = at.getTime();
+  const q = Math.floor(t / 900_000);
+  let dates = quarterDates.get(tz);
+  if (!dates) {
+    if (quarterDates.size >= 64) quarterDates.clear();
+    quarterDates.set(tz, (dates = new Map()));
+  }
+  const hit = dates.get(q);
+  if (hit !== undefined) return hit;
+  const date = dateAt(t, tz);
+  // kept only when the quarter-hour starts and ends on that date (offsets change at most once in it)
+  if (dateAt(q * 900_000, tz) === date && dateAt(q * 900_000 + 899_999, tz) === date) {
+    if (dates.size >= 65_536) dates.clear();
+    dates.set(q, date);
+  }
+  return date;
 }
 
 /** The instant of a local date and "HH:MM" in a time zone (the earlier one in a DST overlap). */
