@@ -182,6 +182,14 @@ export const LedgerEntry = z.object({
   createdAt: z.string(),
   /** Balance after this entry (patient, all enrolments). */
   balanceCents: z.number().int().optional(),
+  /** Ledger reads: true when a later `void` entry cancelled this one (it no longer counts in the balance). */
+  voided: z.boolean().optional(),
+  /** Ledger reads: the `void` entry that cancelled this one. */
+  voidedByEntryId: Id.nullable().optional(),
+  /** Ledger reads, on a `void` entry: the entry it cancels (`reason` says why; `cents` is the amount it takes out of, or for a voided debit puts back into, the balance). */
+  voidsEntryId: Id.nullable().optional(),
+  /** Ledger reads, on a `void` entry: the kind of the entry it cancels. */
+  voidsKind: z.string().nullable().optional(),
 });
 export const TrackOutcome = z.object({
   track: z.string(),
@@ -200,11 +208,21 @@ export const Award = z.object({
   enrolmentId: Id,
   outcomes: z.array(TrackOutcome),
   entries: z.array(LedgerEntry),
+  /** Everything this award posted, in cents: vouchers and the value of its prizes (decided when earned, shown on the draw screen). Use voucherCents and prizeDrawsEarned to tell a patient what they earned. */
   earnedCents: z.number().int(),
   newDraws: z.number().int(),
+  /** The patient's balance, including the value of prizes not yet revealed on the draw screen. Tell the patient balanceRevealedCents. */
   balanceCents: z.number().int(),
   next: z.array(NextOpportunity),
   pendingAdjudication: z.boolean(),
+  /** Voucher money this award posted (earn + bonus + adjustment − forgiven − debit on cents tracks; prizes and draw take-backs excluded). */
+  voucherCents: z.number().int(),
+  /** Prize draws this award posted (make-up draws included): their prizes are shown on the draw screen, never here. */
+  prizeDrawsEarned: z.number().int(),
+  /** Value of this award's prizes already revealed on the draw screen (0 when just recorded). */
+  prizeCentsRevealed: z.number().int(),
+  /** The balance without the value of prizes not yet revealed: what the patient may be told now. */
+  balanceRevealedCents: z.number().int(),
 });
 export const Specimen = z.object({
   id: Id,
@@ -222,6 +240,60 @@ export const Specimen = z.object({
   recordedAt: z.string(),
 });
 export const SpecimenRecorded = z.object({ specimen: Specimen, award: Award, duplicate: z.boolean() });
+
+/** An adjudication-queue item: the specimen and whose it is (reading names is audited). */
+export const AdjudicationQueueItem = Specimen.extend({ displayName: z.string(), mrn: z.string() });
+
+export const AnalyteResult = z.object({
+  analyte: z.string(),
+  loinc: z.string().nullable(),
+  /** As read: positive, negative or inconclusive. */
+  result: z.string(),
+  /** A prescribed medication (methadone, buprenorphine) on the collection date: a positive for it is not use. */
+  prescribed: z.boolean(),
+  valueNgMl: z.number().nullable(),
+  cutoffNgMl: z.number().nullable(),
+});
+export const CorrectionRecord = z.object({
+  id: Id,
+  at: z.string(),
+  method: z.string().nullable(),
+  laboratory: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The validity it sets, or null when it leaves validity as it was. */
+  valid: z.boolean().nullable(),
+  /** The analytes it replaces (the others stand). */
+  results: z.array(AnalyteResult),
+  externalId: z.string().nullable(),
+  source: z.string(),
+  recordedBy: Id.nullable(),
+  recordedAt: z.string(),
+});
+export const AdjudicationRecord = z.object({ id: Id, decision: z.string(), reason: z.string().nullable(), recordedBy: Id.nullable(), recordedAt: z.string() });
+/** One specimen as recorded (results, validity checks, cup), its corrections (oldest first) and adjudications, and the result now in effect. */
+export const SpecimenDetail = Specimen.extend({
+  method: z.string().nullable(),
+  observed: z.boolean().nullable(),
+  observerId: Id.nullable(),
+  collectorId: Id.nullable(),
+  temperatureC: z.number().nullable(),
+  validity: z.object({
+    creatinineMgDl: z.number().optional(), specificGravity: z.number().optional(), ph: z.number().optional(), nitriteUgMl: z.number().optional(),
+    oxidants: z.boolean().optional(), adulterantDetected: z.boolean().optional(),
+  }).nullable(),
+  cup: z.object({ brand: z.string(), lot: z.string(), expiry: z.string(), cutoffs: z.record(z.string(), z.number()).optional() }).nullable(),
+  /** The results as recorded on the cup (never changed). */
+  recordedResults: z.array(AnalyteResult),
+  corrections: z.array(CorrectionRecord),
+  adjudications: z.array(AdjudicationRecord),
+  /** The result in effect: corrections merged analyte by analyte in order (the latest wins); validity replaced when a correction sets it. */
+  effective: z.object({
+    valid: z.boolean(),
+    results: z.array(AnalyteResult.extend({ correctedBy: Id.nullable() })),
+  }),
+  /** Waiting for a carry-over decision now. */
+  pendingAdjudication: z.boolean(),
+});
 
 // ---------- check-ins ----------
 export const CheckInCreate = z.strictObject({
@@ -243,7 +315,10 @@ export const QueueItem = z.object({
   recorded: z.array(z.object({ kind: z.string(), eventId: Id, eventKind: z.string() })),
   streaks: z.array(z.object({ track: z.string(), s: z.number().int() })),
   next: z.array(NextOpportunity),
+  /** The balance, including prizes not yet revealed on the draw screen. */
   balanceCents: z.number().int(),
+  /** The balance without the value of prizes not yet revealed: what the test-day and check-in screens show. */
+  balanceRevealedCents: z.number().int(),
   undrawn: z.number().int(),
 });
 
@@ -275,6 +350,17 @@ export const PublicVerification = z.object({
 
 // ---------- ledger, caps ----------
 export const Ledger = z.object({ patientId: Id, balanceCents: z.number().int(), items: z.array(LedgerEntry) });
+export const LedgerVoidCreate = z.strictObject({
+  /** Why the entry is void (kept on the void entry itself, never in the audit trail). */
+  reason: Text(500),
+});
+export const LedgerVoided = z.object({
+  /** The new `void` entry. */
+  entry: LedgerEntry,
+  /** The entry it cancels, now marked voided. */
+  voided: LedgerEntry,
+  balanceCents: z.number().int(),
+});
 export const CapStatus = z.object({
   fundingSourceId: z.string().nullable(), year: z.string(), paidCents: z.number().int(), perYearCents: z.number().int().nullable(),
   remainingCents: z.number().int().nullable(), reached: z.boolean(), noCash: z.boolean(),
@@ -306,6 +392,23 @@ export const RedemptionCreate = z.strictObject({
   acknowledgement: z.strictObject({ acknowledged: z.literal(true, 'the patient must acknowledge the redemption'), method: z.enum(['signature', 'initials', 'verbal']) }),
 });
 export const RedemptionDecision = z.strictObject({ approve: z.boolean(), reason: z.string().trim().max(500).optional() });
+export const RedemptionListQuery = z.strictObject({
+  /** pending: waiting for a second person's approval (over the threshold). Without it, every redemption. */
+  status: z.enum(['pending', 'completed', 'declined']).optional(),
+  ...PageQuery,
+});
+/** A redemption in the programme-wide list (oldest first), with whose it is (reading names is audited). */
+export const RedemptionListItem = z.object({
+  id: Id, patientId: Id, displayName: z.string(), mrn: z.string(),
+  itemId: Id, itemName: z.string(), quantity: z.number().int(), cents: z.number().int(), kind: z.string(),
+  status: z.enum(['pending-approval', 'completed', 'declined']),
+  requestedBy: Id, requestedByName: z.string(), requestedAt: z.string(),
+  decidedBy: Id.nullable(), decidedAt: z.string().nullable(),
+  /** The patient's balance now (does it still cover the redemption?). */
+  balanceCents: z.number().int(),
+  /** Why the caller may not approve it (separation of duties), or null. */
+  separationOfDuties: z.enum(['you-requested', 'you-recorded-results']).nullable(),
+});
 export const Redemption = z.object({
   id: Id, patientId: Id, itemId: Id, itemName: z.string(), quantity: z.number().int(), cents: z.number().int(), kind: z.string(),
   status: z.enum(['pending-approval', 'completed', 'declined']), requestedBy: Id, requestedAt: z.string(), balanceCents: z.number().int(),

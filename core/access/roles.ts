@@ -49,6 +49,7 @@ export const PERMISSIONS = [
   'draw:cm', // reveal prize draws on the draw screen
   'redeem:cm', // redeem vouchers / fulfil prizes
   'approve:redemption', // approve a redemption over the programme threshold
+  'void:ledger', // void a CM ledger entry posted in error, with a reason (a new entry; never a redemption)
   'approve:privilege', // approve or decline a take-home recommendation
   'write:catalogue', // catalogue items, stock, funding sources and caps
   'manage:cm-settings', // approval threshold, budget, seed rotation
@@ -75,7 +76,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'cm-coordinator': [
     'read:patient', 'read:medication', 'read:episode', 'read:care-team', 'read:staff',
     'read:cm', 'write:cm-protocol', 'enrol:cm', 'write:specimen', 'adjudicate:specimen', 'write:cm-event', 'draw:cm',
-    'redeem:cm', 'approve:redemption', 'write:catalogue',
+    'redeem:cm', 'approve:redemption', 'void:ledger', 'write:catalogue',
     'read:stage', 'read:care-plan', 'read:safety-alert',
   ],
   'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert'],

@@ -68,4 +68,42 @@ describe('deriveLedger (§5)', () => {
     expect(add.map((e) => [e.kind, e.cents, e.capped])).toEqual([['forgiven', 300, null], ['adjustment', 0, 'perYear']]);
     expect(deriveLedger([...posted, ...add], detail(q, after))).toEqual([]);
   });
+
+  describe('voids: a voided entry stays settled, moves no money, and is never posted again', () => {
+    const voidOf = (e: LedgerEntry): LedgerEntry => ({ id: `void/${e.id}`, kind: 'void', event: e.event, track: e.track, month: e.month, cents: e.cents, n: e.n, tier: e.tier, capped: null, voids: e.id });
+    it('a voided earn leaves the balance and is not re-posted by the next derivation', () => {
+      const posted = deriveLedger([], detail(p, base));
+      const withVoid = [...posted, voidOf(posted[0]!)];
+      expect(balanceCents(withVoid)).toBe(100);
+      expect(deriveLedger(withVoid, detail(p, base))).toEqual([]);
+      // a later success still pays by the rules (the run is not changed by a void)
+      const more = [...base, { id: 'r4', at: day(6), kind: 'specimen', results: NEG }];
+      expect(deriveLedger(withVoid, detail(p, more)).map((e) => [e.id, e.cents])).toEqual([['r4/t/earn', 200]]);
+    });
+    it('more owed after a correction on a voided opportunity → only the difference', () => {
+      const posted = deriveLedger([], detail(p, base));
+      const withVoid = [...posted, voidOf(posted[1]!)]; // r3's 100
+      const after = [...base, { id: 'c1', at: day(9), kind: 'correction', supersedes: 'r2', results: NEG }];
+      const add = deriveLedger(withVoid, detail(p, after));
+      expect(add.map((e) => [e.id, e.cents])).toEqual([['r2/t/adjustment/1', 200], ['r3/t/adjustment/1', 200]]);
+      expect(balanceCents([...withVoid, ...add])).toBe(100 + 200 + 200);
+    });
+    it('with clawback, less owed on a voided opportunity debits nothing for the voided money (it is forgiven)', () => {
+      const posted = deriveLedger([], detail(p2, base));
+      const withVoid = [...posted, voidOf(posted[0]!)]; // r1's 100
+      const after = [...base, { id: 'c1', at: day(9), kind: 'correction', supersedes: 'r1', results: POS }];
+      const add = deriveLedger(withVoid, detail(p2, after));
+      expect(add.map((e) => [e.id, e.kind, e.cents])).toEqual([['r1/t/forgiven/1', 'forgiven', 100]]);
+      expect(balanceCents([...withVoid, ...add])).toBe(100);
+      expect(deriveLedger([...withVoid, ...add], detail(p2, after))).toEqual([]);
+    });
+    it('a voided prize keeps its draw number: no make-up draw; taking the draw back takes nothing', () => {
+      const q = protocol([{ id: 'd', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 9, escalation: { start: 1, step: 1 } }] }], { bowl: BOWL, clawback: true });
+      const posted = deriveLedger([], detail(q, base));
+      const withVoid = [...posted, voidOf(posted[0]!)];
+      expect(deriveLedger(withVoid, detail(q, base))).toEqual([]);
+      const after = [...base, { id: 'c1', at: day(9), kind: 'correction', supersedes: 'r1', results: POS }];
+      expect(deriveLedger(withVoid, detail(q, after)).map((e) => [e.id, e.kind, e.cents])).toEqual([['r1/d/forgiven/n1', 'forgiven', 0]]);
+    });
+  });
 });

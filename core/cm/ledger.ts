@@ -39,9 +39,15 @@ export interface ExternalUsage {
 
 const CREDIT: ReadonlySet<EntryKind> = new Set(['earn', 'bonus', 'prize', 'adjustment']);
 
-function activeEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
+/** Ids of the entries a void cancels. */
+function voidedKeys(entries: readonly LedgerEntry[]): Set<string> {
   const voided = new Set<string>();
   for (const e of entries) if (e.kind === 'void' && e.voids !== undefined) voided.add(e.voids);
+  return voided;
+}
+
+function activeEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  const voided = voidedKeys(entries);
   return entries.filter((e) => e.kind !== 'void' && !voided.has(e.id));
 }
 
@@ -211,6 +217,9 @@ export interface DeriveOptions {
  *   forgiven (or debited); more owed → make-up draws numbered after every number used;
  * - caps apply to every credit, counting money already paid (forgiven money stays paid).
  * Reductions are posted before credits, so clawed-back money frees cap room.
+ * - a voided entry (kind `void`, `voids` = its id) stays settled for its opportunity, so
+ *   it is never posted again; it moves no money (balance, caps), and a later reduction
+ *   of that opportunity debits only money the patient really holds (the rest is forgiven).
  * derive([], replay) equals the replay's `ledger`.
  */
 export function deriveLedger(posted: readonly LedgerEntry[], detail: ReplayDetail, options: DeriveOptions = {}): LedgerEntry[] {
@@ -223,7 +232,10 @@ export function deriveLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
   const caps = new CapState(detail.protocol.caps, options.external);
   const perItem = detail.protocol.caps?.perItemCents ?? Infinity;
   const clawback = detail.protocol.clawback === true;
-  const active = activeEntries(posted);
+  // A voided entry (staff cancelled it, with a reason) stays settled for its opportunity,
+  // so it is never posted again; it just moves no money: not in the balance, not paid
+  // towards caps, and a later take-back takes nothing back for it (voidedKeys).
+  const voided = voidedKeys(posted);
   let balance = balanceCents(posted);
   let maxN = 0;
   for (const e of posted) if (e.kind === 'prize' && e.n !== null && e.n > maxN) maxN = e.n;
@@ -246,16 +258,21 @@ export function deriveLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     o.count.set(e.kind, (o.count.get(e.kind) ?? 0) + 1);
     if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') o.lastZeroCapped = e.cents === 0 && e.capped !== null;
   }
-  for (const e of active) {
-    if (CREDIT.has(e.kind)) caps.add(e.month, e.cents);
-    else if (e.kind === 'debit') caps.add(e.month, -e.cents);
+  for (const e of posted) {
+    if (e.kind === 'void') continue;
+    const isVoided = voided.has(e.id);
+    if (!isVoided) {
+      if (CREDIT.has(e.kind)) caps.add(e.month, e.cents);
+      else if (e.kind === 'debit') caps.add(e.month, -e.cents);
+    }
     if (e.event === null || e.track === null) continue;
     const o = oppOf(e.event, e.track, e.month);
-    if (e.kind === 'prize' && e.n !== null) o.prizes.set(e.n, e.cents);
+    // a voided prize keeps its draw (no make-up draw) but pays nothing, so taking it back takes nothing
+    if (e.kind === 'prize' && e.n !== null) o.prizes.set(e.n, isVoided ? 0 : e.cents);
     else if ((e.kind === 'forgiven' || e.kind === 'debit') && e.n !== null) o.prizes.delete(e.n);
-    else if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') { o.owed += e.cents; o.paid += e.cents; }
+    else if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') { o.owed += e.cents; if (!isVoided) o.paid += e.cents; }
     else if (e.kind === 'forgiven') o.owed -= e.cents;
-    else if (e.kind === 'debit') { o.owed -= e.cents; o.paid -= e.cents; }
+    else if (e.kind === 'debit') { o.owed -= e.cents; if (!isVoided) o.paid -= e.cents; }
   }
 
   const out: LedgerEntry[] = [];
@@ -264,10 +281,11 @@ export function deriveLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     o.count.set(kind, k);
     return `${o.event}/${o.track}/${kind}/${k}`;
   };
-  const takeBack = (o: OppPosted, amount: number, n: number | null): void => {
+  /** `paidRoom`: money of this opportunity (or draw) the patient really holds above what is now owed; a debit never takes more. */
+  const takeBack = (o: OppPosted, amount: number, n: number | null, paidRoom: number): void => {
     let rest = amount;
     if (clawback && rest > 0) {
-      const d = Math.min(rest, Math.max(balance, 0));
+      const d = Math.min(rest, Math.max(balance, 0), Math.max(paidRoom, 0));
       if (d > 0) {
         out.push(entry('debit', n === null ? nextId(o, 'debit') : `${o.event}/${o.track}/debit/n${n}`, o.event, o.track, o.month, d, n, null, null));
         balance -= d;
@@ -300,11 +318,11 @@ export function deriveLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     const w = wanted.get(key(o.event, o.track));
     const cents = w?.cents ?? 0;
     const draws = w?.draws ?? 0;
-    if (o.owed > cents) takeBack(o, o.owed - cents, null);
+    if (o.owed > cents) takeBack(o, o.owed - cents, null, o.paid - cents);
     if (o.prizes.size > draws) {
       const ns = [...o.prizes.keys()].sort((a, b) => b - a).slice(0, o.prizes.size - draws).sort((a, b) => a - b);
       for (const n of ns) {
-        takeBack(o, o.prizes.get(n)!, n);
+        takeBack(o, o.prizes.get(n)!, n, o.prizes.get(n)!);
         o.prizes.delete(n);
       }
     }

@@ -32,6 +32,11 @@ export function clinicProtocol(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** The same protocol without its privilege track (its recordings take the optimistic path, ADR 014). */
+export function withoutPrivilege(p: ReturnType<typeof clinicProtocol>) {
+  return { ...p, tracks: p.tracks.filter((t) => t.payout !== 'privilege') };
+}
+
 export const NEG = [
   { analyte: 'cocaine', result: 'negative' },
   { analyte: 'amphetamine', result: 'negative' },
@@ -64,6 +69,7 @@ export async function enrolled(w: World, c: Client, opts: { protocol?: Record<st
 
 export type Award = {
   eventId: string; enrolmentId: string; earnedCents: number; newDraws: number; balanceCents: number; pendingAdjudication: boolean;
+  voucherCents: number; prizeDrawsEarned: number; prizeCentsRevealed: number; balanceRevealedCents: number;
   outcomes: Array<{ track: string; outcome: string; s: number; privilege: string | null }>;
   entries: Array<{ id: string; kind: string; cents: number; track: string | null; n: number | null; tier: string | null; capped: string | null }>;
   next: Array<{ kind: string; date: string; tracks: Array<{ track: string; cents: number; draws: number; privilege: string | null }> } | null>;

@@ -15,7 +15,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
   }, 120_000);
   afterAll(async () => stop(h ?? {}));
 
-  it('enrol → negative cup → award → draw → redeem → ledger and stock', async () => {
+  it('enrol → negative cup → award → draw → redeem → ledger and stock → correction form → void', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page: Page = await context.newPage();
     const consoleMessages: string[] = [];
@@ -62,6 +62,9 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await award.waitFor();
       expect(await page.getByTestId('earned').textContent()).toContain('$3.00');
       expect(await page.getByTestId('earned').textContent()).toContain('1 draw');
+      // the prize is not told before the draw screen: vouchers apart, balance without it
+      expect(await page.getByTestId('earned-vouchers').textContent()).toContain('$3.00');
+      expect(await page.getByTestId('balance').textContent()).toBe('$3.00');
       expect(await page.getByTestId('next-value').textContent()).toMatch(/\$3\.50/);
       await page.screenshot({ path: `${shots}/cm-award.png`, fullPage: true });
       const ledgerAfterCup = await apiGet<{ balanceCents: number; items: Array<{ kind: string; cents: number }> }>(page, `/patients/${patientId}/ledger`);
@@ -109,6 +112,33 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await expect.poll(async () => page.getByTestId('cm-balance').textContent()).toBe(`$${(ledger.balanceCents / 100).toFixed(2)}`);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${shots}/cm-patient.png`, fullPage: true });
+
+      // The correction form starts from the cup as recorded (GET /specimens/{id}).
+      const calendar = page.getByTestId('cm-calendar');
+      await calendar.getByText('Table', { exact: true }).click();
+      await calendar.getByRole('button', { name: /^Correct the test of/ }).first().click();
+      const original = page.getByTestId('correction-original');
+      await original.waitFor();
+      expect(await original.textContent()).toContain('34 °C');
+      await expect.poll(() => page.locator('[data-testid="correction-table"] tr[data-analyte="cocaine"] [data-testid="recorded"]').textContent()).toBe('Negative');
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+      // Void the prize entry with a reason: a new void entry, the prize marked, the balance without it.
+      const prizeRow = ledgerTable.locator('tr[data-kind="prize"]');
+      await prizeRow.getByRole('button', { name: /^Void entry/ }).click();
+      const voidDialog = page.getByRole('dialog');
+      await voidDialog.getByLabel(/Why is this entry void/).fill('Drawn for the wrong visit (e2e)');
+      await voidDialog.getByRole('button', { name: 'Void the entry' }).click();
+      await ledgerTable.locator('tr[data-kind="void"]').waitFor();
+      expect(await ledgerTable.locator('tr[data-kind="void"]').textContent()).toContain('Drawn for the wrong visit (e2e)');
+      expect(await ledgerTable.locator('tr[data-kind="prize"]').getAttribute('data-voided')).toBe('true');
+      const afterVoid = await apiGet<{ balanceCents: number; items: Array<{ kind: string; reason: string | null; voided?: boolean }> }>(page, `/patients/${patientId}/ledger`);
+      expect(afterVoid.balanceCents).toBe(0);
+      expect(afterVoid.items.find((e) => e.kind === 'prize')!.voided).toBe(true);
+      await expect.poll(async () => page.getByTestId('cm-balance').textContent()).toBe('$0.00');
+      // a redemption cannot be voided: no action on its row
+      expect(await ledgerTable.locator('tr[data-kind="redemption"]').getByRole('button', { name: /^Void entry/ }).count()).toBe(0);
+      await page.screenshot({ path: `${shots}/cm-ledger-void.png`, fullPage: true });
 
       const catalogue = await apiGet<{ items: Array<{ name: string; stock: number }> }>(page, '/cm/catalogue');
       expect(catalogue.items.find((i) => i.name.startsWith('Bus pass'))!.stock).toBe(19);

@@ -62,7 +62,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name !== 'id') return undefined;
   const byCollection: Record<string, string> = {
     patients: f.patient, medications: f.medication, episodes: f.episode, staff: f.staff,
-    protocols: f.protocol, enrolments: f.enrolment, specimens: f.specimen, catalogue: f.item, redemptions: f.redemption,
+    protocols: f.protocol, enrolments: f.enrolment, specimens: f.specimen, catalogue: f.item, redemptions: f.redemption, 'ledger-entries': f.ledgerEntry,
     'privilege-recommendations': f.privilegeRecommendation, 'integration-tokens': f.token,
     assessments: f.assessment, 'patient-sessions': f.patientSession, 'care-plans': f.carePlan, 'safety-alerts': f.safetyAlert,
     // FHIR R4 resources
@@ -126,6 +126,8 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/cm/patients/:patientId/redemptions': () => ({ itemId: f.item, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }),
     // declining needs no second person (approving is refused to whoever requested it: a 403 by design)
     'POST /api/v1/cm/redemptions/:id/decision': () => ({ approve: false, reason: 'authorisation walk' }),
+    // the first permitted role voids the entry (200), the next finds it already void (409): both reach the use case
+    'POST /api/v1/cm/ledger-entries/:id/void': () => ({ reason: 'authorisation walk' }),
     'POST /api/v1/integration-tokens': () => ({ name: `Walk lab ${seq}` }),
     'POST /api/v1/integration-tokens/:id/revoke': () => ({}),
     // assessments, stage, safety alerts, patient-tablet sessions
@@ -326,5 +328,7 @@ describe('minimum necessary', () => {
     }
     expect(ROLE_PERMISSIONS.auditor.filter((p) => /patient|medication|episode|care-team/.test(p))).toEqual([]);
     expect(ROLE_PERMISSIONS['front-desk'].filter((p) => /medication|episode/.test(p))).toEqual([]);
+    // voiding a ledger entry moves money: administrators and CM coordinators only (never a token)
+    expect([...ROLES, 'integration' as const].filter((r) => ROLE_PERMISSIONS[r].includes('void:ledger'))).toEqual(['administrator', 'cm-coordinator']);
   });
 });

@@ -20,6 +20,8 @@ export type Fixtures = {
   /** A specimen (for corrections) and one waiting for a carry-over decision (for adjudications). */
   specimen: string; pendingSpecimen: string;
   item: string; redemption: string; privilegeRecommendation: string;
+  /** A ledger entry (the first specimen's voucher earn) that may be voided. */
+  ledgerEntry: string;
   /** An integration token to revoke, and another (with its secret) to act as the 'integration' role. */
   token: string; walkerToken: { id: string; secret: string; userId: string };
   commitment: string;
@@ -73,7 +75,9 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
   await ok('funding source', c.post('/api/v1/cm/funding-sources', { id: fundingSource, name: `${B ? 'Bravoleak' : 'Authz'} fund`, capsPreset: 'none' }));
   const enrolment = await ok<{ id: string }>('enrolment', c.post('/api/v1/cm/enrolments', { patientId, protocolId: protocol.id, startDate: '2026-03-02', calendar: WALK_CALENDAR, fundingSourceId: fundingSource }));
   // three negatives: cents, draws, a bonus and a privilege recommendation; then two positives in a row: a possible carry-over
-  const s1 = await ok<{ specimen: { id: string } }>('specimen', c.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z')));
+  const s1 = await ok<{ specimen: { id: string }; award: { entries: Array<{ id: string; kind: string }> } }>('specimen', c.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z')));
+  const ledgerEntry = s1.award.entries.find((e) => e.kind === 'earn')?.id;
+  if (!ledgerEntry) throw new Error('fixture: the first negative should earn a voucher');
   await ok('specimen 2', c.post('/api/v1/specimens', specimen(patientId, '2026-03-04T14:00:00Z')));
   await ok('specimen 3', c.post('/api/v1/specimens', specimen(patientId, '2026-03-06T14:00:00Z')));
   const pos = NEG.map((x) => (x.analyte === 'cocaine' ? { ...x, result: 'positive' } : x));
@@ -102,7 +106,7 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
 
   return {
     protocol: protocol.id, enrolment: enrolment.id, fundingSource, specimen: s1.specimen.id, pendingSpecimen: s5.specimen.id,
-    item: item.id, redemption: redemption.id, privilegeRecommendation: rec.id,
+    item: item.id, redemption: redemption.id, privilegeRecommendation: rec.id, ledgerEntry,
     token: token.id, walkerToken: { id: walker.id, secret: walker.token, userId: walker.userId }, commitment: seeds.items[0]!.commitment,
     assessment: assessment.id, safetyAlert: assessment.safetyAlertIds[0]!, patientSession: session.id, carePlan: plan.id, goal: plan.goals[0]!.id, observation,
   };

@@ -45,6 +45,8 @@ export type SpecimenRecordedT = z.infer<typeof Cm.SpecimenRecorded>;
 export type CheckInCreateT = z.input<typeof Cm.CheckInCreate>;
 export type CheckInRecordedT = z.infer<typeof Cm.CheckInRecorded>;
 export type SpecimenT = z.infer<typeof Cm.Specimen>;
+export type SpecimenDetailT = z.infer<typeof Cm.SpecimenDetail>;
+export type AdjudicationQueueItemT = z.infer<typeof Cm.AdjudicationQueueItem>;
 export type AwardT = z.infer<typeof Cm.Award>;
 export type NextOpportunityT = NonNullable<z.infer<typeof Cm.NextOpportunity>>;
 export type CorrectionCreateT = z.input<typeof Cm.CorrectionCreate>;
@@ -59,6 +61,8 @@ export type CapStatusT = z.infer<typeof Cm.CapStatus>;
 export type CatalogueItemT = z.infer<typeof Cm.CatalogueItem>;
 export type CatalogueItemCreateT = z.input<typeof Cm.CatalogueItemCreate>;
 export type RedemptionT = z.infer<typeof Cm.Redemption>;
+export type RedemptionListItemT = z.infer<typeof Cm.RedemptionListItem>;
+export type LedgerVoidedT = z.infer<typeof Cm.LedgerVoided>;
 export type RedemptionCreateT = z.input<typeof Cm.RedemptionCreate>;
 export type PatientCmSummaryT = z.infer<typeof Cm.PatientCmSummary>;
 export type CalendarCellT = z.infer<typeof Cm.CalendarCell>;
@@ -321,7 +325,9 @@ export const api = {
   checkIn: (body: CheckInCreateT, idempotencyKey: string) => json<CheckInRecordedT>('/cm/check-ins', { body, idempotencyKey }),
   correctSpecimen: (id: string, body: CorrectionCreateT, idempotencyKey: string) =>
     json<SpecimenRecordedT>(`/specimens/${enc(id)}/corrections`, { body, idempotencyKey }),
-  adjudications: () => all<SpecimenT>('/cm/adjudications'),
+  adjudications: () => all<AdjudicationQueueItemT>('/cm/adjudications'),
+  /** One specimen as recorded, its corrections and the result in effect (what a correction starts from). */
+  specimen: (id: string) => json<SpecimenDetailT>(`/specimens/${enc(id)}`),
   adjudicate: (id: string, body: AdjudicationCreateT, idempotencyKey: string) =>
     json<AwardT>(`/specimens/${enc(id)}/adjudications`, { body, idempotencyKey }),
   draws: (enrolmentId: string) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws`),
@@ -333,11 +339,16 @@ export const api = {
     json<EnrolmentT>(`/cm/enrolments/${enc(id)}/status`, { body }),
   cmPatientSummary: (patientId: string) => json<PatientCmSummaryT>(`/cm/patients/${enc(patientId)}/summary`),
   ledger: (patientId: string) => json<LedgerT>(`/patients/${enc(patientId)}/ledger`),
+  voidLedgerEntry: (id: string, reason: string, idempotencyKey: string) =>
+    json<LedgerVoidedT>(`/cm/ledger-entries/${enc(id)}/void`, { body: { reason }, idempotencyKey }),
   patientCaps: (patientId: string) => all<CapStatusT>(`/cm/patients/${enc(patientId)}/caps`),
   redemptions: (patientId: string) => all<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`),
   redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) =>
     json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
   decideRedemption: (id: string, body: { approve: boolean; reason?: string }) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
+  /** One page of the programme's redemptions (status 'pending': waiting for approval), oldest first. */
+  programmeRedemptions: (status: 'pending' | 'completed' | 'declined' | undefined, cursor?: string | null) =>
+    page<RedemptionListItemT>('/cm/redemptions', { status, limit: 50 }, cursor),
   privilegeRecommendations: (pending: boolean) => all<PrivilegeRecommendationT>('/cm/privilege-recommendations', { pending: pending ? 'true' : undefined }),
   decidePrivilege: (id: string, body: { decision: 'approved' | 'declined'; reason: string }) =>
     json<PrivilegeRecommendationT>(`/cm/privilege-recommendations/${enc(id)}/decision`, { body }),

@@ -1,23 +1,27 @@
 // Contingency-management routes. Stable integration paths (API token or session):
-// POST /specimens, POST /specimens/{id}/corrections, GET /patients/{patientId}/ledger.
+// POST /specimens, POST /specimens/{id}/corrections, GET /patients/{patientId}/ledger
+// (and GET /specimens/{id} to read one back).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { IdParams, PatientParams, pageOf } from '../../../contracts/common.ts';
 import {
-  AdjudicationCreate, Award, CapStatus, CmPageQuery, CatalogueItem, CatalogueItemCreate, CheckInCreate, CheckInRecorded, CmSettings, CmSettingsUpdate, CorrectionCreate,
-  DayQuery, DrawList, Enrolment, EnrolmentCreate, EnrolmentStatusChange, FundingSource, FundingSourceCreate, Ledger, PatientCmSummary, PresetSummary,
+  AdjudicationCreate, AdjudicationQueueItem, Award, CapStatus, CmPageQuery, CatalogueItem, CatalogueItemCreate, CheckInCreate, CheckInRecorded, CmSettings, CmSettingsUpdate, CorrectionCreate,
+  DayQuery, DrawList, Enrolment, EnrolmentCreate, EnrolmentStatusChange, FundingSource, FundingSourceCreate, Ledger, LedgerVoidCreate, LedgerVoided, PatientCmSummary, PresetSummary,
   PrivilegeDecisionCreate, PrivilegeRecommendation, PrivilegeRecommendationQuery, ProgrammeCmSummary, Protocol, ProtocolCreate, ProtocolPreview, ProtocolPreviewRequest, PublicVerification,
-  QueueItem, Redemption, RedemptionCreate, RedemptionDecision, RevealRequest, SeedInfo, Specimen, SpecimenCreate, SpecimenRecorded, StockMovementCreate,
+  QueueItem, Redemption, RedemptionCreate, RedemptionDecision, RedemptionListItem, RedemptionListQuery, RevealRequest, SeedInfo, SpecimenCreate, SpecimenDetail, SpecimenRecorded, StockMovementCreate,
   Token, TokenCreate, TokenCreated,
 } from '../../../contracts/cm.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
 import { changeEnrolmentStatus, createFundingSource, enrol, getEnrolment, listEnrolments, listFundingSources, readSettings, updateSettings } from './enrolments.ts';
 import { createProtocol, getProtocol, listPresets, listProtocols, previewProtocol } from './protocols.ts';
-import { adjudicateSpecimen, adjudicationQueue, checkIn, correctSpecimen, recordSpecimen } from './specimens.ts';
+import { adjudicateSpecimen, checkIn, correctSpecimen, recordSpecimen } from './specimens.ts';
+import { adjudicationQueue, getSpecimen } from './specimen-reads.ts';
+import { splitAward, withSplitAward } from './award-view.ts';
 import { listDraws, listSeeds, patientCaps, patientLedger, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
-import { createItem, decideRedemption, listItems, listRedemptions, moveStock, redeem } from './redemption.ts';
+import { voidLedgerEntry } from './ledger-void.ts';
+import { createItem, decideRedemption, listItems, listProgrammeRedemptions, listRedemptions, moveStock, redeem } from './redemption.ts';
 import { dayList, decidePrivilege, listPrivilegeRecommendations, patientSummary, programmeSummary } from './summaries.ts';
 import { createToken, listTokens, revokeToken } from './tokens.ts';
 
@@ -64,12 +68,14 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
 
   // ---- specimens (stable integration paths) ----
   r.post('/specimens', { config: { permission: 'write:specimen' }, schema: { tags: integration, summary: 'Record a specimen; returns it and the awards it caused (409 not_enrolled; 400 unknown_analyte). Honours Idempotency-Key.', body: SpecimenCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, (d) => recordSpecimen(d, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff'))).body);
+    async (req) => (await runIdempotent(db, req, async (d) => withSplitAward(d, await recordSpecimen(d, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff')))).body);
+  r.get('/specimens/:id', { config: { permission: 'read:cm' }, schema: { tags: integration, summary: 'One specimen as recorded (results, validity checks, cup), its corrections (oldest first) and adjudications, and the result now in effect', params: IdParams, response: { 200: SpecimenDetail } } },
+    async (req) => runInTx(db, req, (d) => getSpecimen(d, req.params.id)));
   r.post('/specimens/:id/corrections', { config: { permission: 'write:specimen' }, schema: { tags: integration, summary: 'Correct a specimen (e.g. laboratory confirmation); a new event, never an edit. Honours Idempotency-Key.', params: IdParams, body: CorrectionCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, (d) => correctSpecimen(d, req.params.id, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff'))).body);
+    async (req) => (await runIdempotent(db, req, async (d) => withSplitAward(d, await correctSpecimen(d, req.params.id, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff')))).body);
   r.post('/specimens/:id/adjudications', { config: { permission: 'adjudicate:specimen' }, schema: { tags, summary: 'Decide a possible carry-over: carry-over (excused) or new-use (failure)', params: IdParams, body: AdjudicationCreate, response: { 200: Award } } },
-    async (req) => (await runIdempotent(db, req, (d) => adjudicateSpecimen(d, req.params.id, req.body))).body);
-  r.get('/cm/adjudications', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Specimens waiting for a carry-over decision (oldest first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(Specimen) } } },
+    async (req) => (await runIdempotent(db, req, async (d) => splitAward(d, await adjudicateSpecimen(d, req.params.id, req.body)))).body);
+  r.get('/cm/adjudications', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Specimens waiting for a carry-over decision, with the patient’s name and MRN (oldest first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(AdjudicationQueueItem) } } },
     async (req) => runInTx(db, req, (d) => adjudicationQueue(d, req.query)));
   r.get('/cm/queue', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Test-day queue: patients expected for a specimen on a date (default today; by name; paginated)', querystring: DayQuery, response: { 200: pageOf(QueueItem) } } },
     async (req) => runInTx(db, req, (d) => dayList(d, req.query.date, ['specimen'], req.query)));
@@ -78,7 +84,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   r.get('/cm/check-ins', { config: { permission: 'read:cm' }, schema: { tags, summary: 'The day’s check-in list (attendance and doses; by name; paginated)', querystring: DayQuery, response: { 200: pageOf(QueueItem) } } },
     async (req) => runInTx(db, req, (d) => dayList(d, req.query.date, ['attendance', 'dose'], req.query)));
   r.post('/cm/check-ins', { config: { permission: 'write:cm-event' }, schema: { tags, summary: 'Record attendance or a dose (observed or take-home); award at once', body: CheckInCreate, response: { 200: CheckInRecorded } } },
-    async (req) => (await runIdempotent(db, req, (d) => checkIn(d, req.body))).body);
+    async (req) => (await runIdempotent(db, req, async (d) => withSplitAward(d, await checkIn(d, req.body)))).body);
 
   // ---- privileges ----
   r.get('/cm/privilege-recommendations', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Privilege-track recommendations (pending=true for undecided; oldest first; paginated)', querystring: PrivilegeRecommendationQuery, response: { 200: pageOf(PrivilegeRecommendation) } } },
@@ -101,6 +107,8 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   // ---- ledger and caps (ledger is a stable integration path) ----
   r.get('/patients/:patientId/ledger', { config: { permission: 'read:cm' }, schema: { tags: integration, summary: 'The patient’s CM ledger with running balance', params: PatientParams, response: { 200: Ledger } } },
     async (req) => runInTx(db, req, (d) => patientLedger(d, req.params.patientId)));
+  r.post('/cm/ledger-entries/:id/void', { config: { permission: 'void:ledger' }, schema: { tags, summary: 'Void a ledger entry posted in error, with a reason: a new void entry, never an edit (409: a void, already void, a redemption, a fulfilled prize, or a balance that would go below zero). Honours Idempotency-Key.', params: IdParams, body: LedgerVoidCreate, response: { 200: LedgerVoided } } },
+    async (req) => (await runIdempotent(db, req, (d) => voidLedgerEntry(d, req.params.id, req.body))).body);
   r.get('/cm/patients/:patientId/caps', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Year-to-date paid against each funding source’s cap', params: PatientParams, response: { 200: items(CapStatus) } } },
     async (req) => ({ items: await runInTx(db, req, (d) => patientCaps(d, req.params.patientId)) }));
 
@@ -115,6 +123,8 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => (await runIdempotent(db, req, (d) => redeem(d, req.params.patientId, req.body))).body);
   r.get('/cm/patients/:patientId/redemptions', { config: { permission: 'read:cm' }, schema: { tags, summary: 'A patient’s redemptions', params: PatientParams, response: { 200: items(Redemption) } } },
     async (req) => ({ items: await runInTx(db, req, (d) => listRedemptions(d, req.params.patientId)) }));
+  r.get('/cm/redemptions', { config: { permission: 'read:cm' }, schema: { tags, summary: 'The programme’s redemptions with patient name and MRN (status=pending: waiting for approval over the threshold; oldest first; paginated)', querystring: RedemptionListQuery, response: { 200: pageOf(RedemptionListItem) } } },
+    async (req) => runInTx(db, req, (d) => listProgrammeRedemptions(d, req.query)));
   r.post('/cm/redemptions/:id/decision', { config: { permission: 'approve:redemption' }, schema: { tags, summary: 'Approve or decline a redemption over the threshold (not by whoever recorded the patient’s results)', params: IdParams, body: RedemptionDecision, response: { 200: Redemption } } },
     async (req) => runInTx(db, req, (d) => decideRedemption(d, req.params.id, req.body)));
 

@@ -20,19 +20,47 @@ type Deps = { tx: Tx; ctx: Ctx };
 
 const CREDIT = new Set(['earn', 'bonus', 'prize', 'adjustment']);
 
+/** What an entry does to the balance: + credits, − debits and redemptions, 0 otherwise (forgiven, void). */
+export function balanceEffect(r: { kind: string; cents: number }): number {
+  if (CREDIT.has(r.kind)) return r.cents;
+  if (r.kind === 'debit' || r.kind === 'redemption') return -r.cents;
+  return 0;
+}
+
+/** A ledger row as the ledger read shows it: voided entries marked, void entries naming what they cancel. */
+export function ledgerEntryDto(r: LedgerRow, links: { voidedBy?: LedgerRow | undefined; voids?: LedgerRow | undefined } = {}) {
+  return {
+    ...entryDto(r),
+    voided: !!links.voidedBy,
+    voidedByEntryId: links.voidedBy?.id ?? null,
+    voidsEntryId: links.voids?.id ?? null,
+    voidsKind: links.voids?.kind ?? null,
+  };
+}
+
+/**
+ * Every entry in posting order with the running balance. A void is a reversing entry:
+ * the voided entry counted until it was voided, and the void takes its amount out of the
+ * balance (or puts a voided debit back) from then on, so no earlier line changes and the
+ * final balance excludes every voided entry.
+ */
 export async function patientLedger(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
   const rows = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId))).orderBy(asc(cmLedgerEntries.seq));
-  const voided = new Set(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => `${r.enrolmentId}/${r.voidsKey}`));
+  const key = (enrolmentId: string, entryKey: string) => `${enrolmentId}/${entryKey}`;
+  const byKey = new Map(rows.map((r) => [key(r.enrolmentId, r.entryKey), r]));
+  const voidOf = new Map(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => [key(r.enrolmentId, r.voidsKey!), r]));
   let balance = 0;
   const items = rows.map((r) => {
-    if (r.kind !== 'void' && !voided.has(`${r.enrolmentId}/${r.entryKey}`)) {
-      if (CREDIT.has(r.kind)) balance += r.cents;
-      else if (r.kind === 'debit' || r.kind === 'redemption') balance -= r.cents;
+    if (r.kind === 'void') {
+      const target = r.voidsKey ? byKey.get(key(r.enrolmentId, r.voidsKey)) : undefined;
+      if (target) balance -= balanceEffect(target);
+      return { ...ledgerEntryDto(r, { voids: target }), balanceCents: balance };
     }
-    return { ...entryDto(r), balanceCents: balance };
+    balance += balanceEffect(r);
+    return { ...ledgerEntryDto(r, { voidedBy: voidOf.get(key(r.enrolmentId, r.entryKey)) }), balanceCents: balance };
   });
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-ledger', patientId, detail: { entries: rows.length } });
   return { patientId, balanceCents: balance, items };
@@ -44,8 +72,13 @@ async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
   const enr = await enrolmentById(tx, programId, enrolmentId);
   const protocol = await loadProtocol(tx, programId, enr.protocolId);
   const prizes = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), eq(cmLedgerEntries.kind, 'prize'))).orderBy(asc(cmLedgerEntries.n));
-  const taken = new Set((await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), inArray(cmLedgerEntries.kind, ['forgiven', 'debit']))))
-    .filter((e) => e.n !== null).map((e) => e.n));
+  // draws taken back (forgiven or debited by a correction), and prizes voided by staff, are not shown
+  const takenRows = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), inArray(cmLedgerEntries.kind, ['forgiven', 'debit', 'void'])));
+  const voidedKeys = new Set(takenRows.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
+  const taken = new Set([
+    ...takenRows.filter((e) => e.kind !== 'void' && e.n !== null).map((e) => e.n),
+    ...prizes.filter((p) => voidedKeys.has(p.entryKey)).map((p) => p.n),
+  ]);
   const reveals = new Set((await tx.select({ n: cmDrawReveals.n }).from(cmDrawReveals).where(and(eq(cmDrawReveals.programId, programId), eq(cmDrawReveals.enrolmentId, enrolmentId)))).map((r) => r.n));
   const seedIds = [...new Set(prizes.map((p) => p.seedId).filter((x): x is string => !!x))];
   const seeds = seedIds.length ? await tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, programId), inArray(cmSeeds.id, seedIds))) : [];
@@ -171,7 +204,8 @@ export async function capsStatus(tx: Tx, programId: string, patientId: string, n
   for (const e of enrs) if (!bySource.has(e.fundingSourceId) || e.status === 'active') bySource.set(e.fundingSourceId, (e.caps as Caps | null) ?? null);
   const paid = rowsOf<{ fs: string | null; paid: string | number }>(await tx.execute(sql`
     select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as paid
-    from ${cmLedgerEntries} where program_id = ${programId} and patient_id = ${patientId} and month like ${year + '-%'}
+    from ${cmLedgerEntries} l where program_id = ${programId} and patient_id = ${patientId} and month like ${year + '-%'}
+      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
     group by funding_source_id`));
   return [...bySource.entries()].map(([fs, caps]) => {
     const p = Number(paid.find((r) => r.fs === fs)?.paid ?? 0);

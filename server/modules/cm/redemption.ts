@@ -2,7 +2,7 @@
 // spending voucher balance or fulfilling a prize, with the patient's acknowledgement,
 // stock movements, and separation of duties over the programme's threshold (whoever
 // recorded a result for the patient cannot approve their redemption).
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Caps } from '../../../core/cm/caps.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -10,6 +10,8 @@ import { rowsOf, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
+import { patients } from '../patients/patients.tables.ts';
+import { users } from '../identity/identity.tables.ts';
 import { cmCatalogueItems, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
 import { getSettings } from './enrolments.ts';
 import { lockPatientEnrolments, patientBalance, type EnrolmentRow } from './settle.ts';
@@ -136,6 +138,9 @@ export async function redeem(deps: Deps, patientId: string, input: { itemId: str
     kind = 'prize';
     const [prize] = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.id, input.prizeEntryId), eq(cmLedgerEntries.patientId, patientId), eq(cmLedgerEntries.kind, 'prize')));
     if (!prize) throw notFound('Prize');
+    const [voided] = await tx.select({ id: cmLedgerEntries.id }).from(cmLedgerEntries)
+      .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, prize.enrolmentId), eq(cmLedgerEntries.kind, 'void'), eq(cmLedgerEntries.voidsKey, prize.entryKey)));
+    if (voided) throw conflict('prize_voided', 'This prize was voided, so it cannot be fulfilled.', 'body.prizeEntryId');
     if (item.prizeTier !== prize.tier) throw conflict('wrong_tier', `This item fulfils the "${item.prizeTier ?? 'none'}" tier, not "${prize.tier}".`, 'body.itemId');
     if (input.quantity !== 1) throw new AppError({ code: 'invalid_input', status: 400, message: 'A prize is fulfilled with one item.', problems: [{ field: 'body.quantity', message: 'must be 1 for a prize' }] });
     const [done] = await tx.select({ id: cmRedemptions.id }).from(cmRedemptions).where(and(eq(cmRedemptions.programId, programId), eq(cmRedemptions.prizeEntryId, prize.id)));
@@ -188,4 +193,65 @@ export async function listRedemptions(deps: Deps, patientId: string) {
     .where(and(eq(cmRedemptions.programId, programId), eq(cmRedemptions.patientId, patientId))).orderBy(asc(cmRedemptions.requestedAt));
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption', patientId, detail: { count: rows.length } });
   return Promise.all(rows.map((x) => redemptionDto(tx, x.r, x.o === 'completed' ? 'completed' : x.o === 'declined' ? 'declined' : 'pending-approval')));
+}
+
+/**
+ * The programme's redemptions, oldest first (keyset on requestedAt, id), with whose they
+ * are: `pending` = waiting for a second person's approval. Each item says whether the
+ * caller may approve it (separation of duties), so the approvals list can explain why not.
+ */
+export async function listProgrammeRedemptions(deps: Deps, query: Page & { status?: 'pending' | 'completed' | 'declined' | undefined }) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const userId = ctx.principal?.userId ?? null;
+  const after = decodeCursor(query.cursor, ['time', 'uuid']);
+  const status = query.status === 'pending' ? isNull(cmRedemptionOutcomes.redemptionId)
+    : query.status ? eq(cmRedemptionOutcomes.outcome, query.status) : undefined;
+  const rows = await tx.select({
+    r: cmRedemptions, outcome: cmRedemptionOutcomes.outcome, decidedBy: cmRedemptionOutcomes.decidedBy, decidedAt: cmRedemptionOutcomes.decidedAt,
+    itemName: cmCatalogueItems.name, requestedByName: users.displayName,
+    given: patients.legalGivenName, preferred: patients.preferredName, family: patients.legalFamilyName, mrn: patients.mrn,
+  }).from(cmRedemptions)
+    .leftJoin(cmRedemptionOutcomes, and(eq(cmRedemptionOutcomes.programId, cmRedemptions.programId), eq(cmRedemptionOutcomes.redemptionId, cmRedemptions.id)))
+    .innerJoin(patients, and(eq(patients.programId, cmRedemptions.programId), eq(patients.id, cmRedemptions.patientId)))
+    .innerJoin(cmCatalogueItems, and(eq(cmCatalogueItems.programId, cmRedemptions.programId), eq(cmCatalogueItems.id, cmRedemptions.itemId)))
+    .innerJoin(users, eq(users.id, cmRedemptions.requestedBy))
+    .where(and(
+      eq(cmRedemptions.programId, programId), status,
+      after ? sql`(${cmRedemptions.requestedAt}, ${cmRedemptions.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+    ))
+    .orderBy(asc(cmRedemptions.requestedAt), asc(cmRedemptions.id)).limit(query.limit + 1);
+  const page = pageOf(rows, query.limit, (x) => [x.r.requestedAt.toISOString(), x.r.id]);
+  const patientIds = [...new Set(page.items.map((x) => x.r.patientId))];
+  const balances = new Map<string, number>();
+  const recordedFor = new Set<string>();
+  if (patientIds.length > 0) {
+    const b = rowsOf<{ patient_id: string; b: string | number | null }>(await tx.execute(sql`
+      select patient_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
+      from ${cmLedgerEntries} l where program_id = ${programId} and patient_id in (${sql.join(patientIds.map((p) => sql`${p}::uuid`), sql`, `)}) and kind <> 'void'
+        and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+      group by patient_id`));
+    for (const r of b) balances.set(r.patient_id, Number(r.b ?? 0));
+    if (userId) {
+      const mine = await tx.selectDistinct({ patientId: cmEvents.patientId }).from(cmEvents)
+        .where(and(eq(cmEvents.programId, programId), inArray(cmEvents.patientId, patientIds), eq(cmEvents.recordedBy, userId), inArray(cmEvents.kind, ['specimen', 'correction', 'adjudication'])));
+      for (const m of mine) recordedFor.add(m.patientId);
+    }
+  }
+  const items = page.items.map((x) => {
+    const st = x.outcome === 'completed' ? 'completed' as const : x.outcome === 'declined' ? 'declined' as const : 'pending-approval' as const;
+    return {
+      id: x.r.id, patientId: x.r.patientId, displayName: `${x.preferred ?? x.given} ${x.family}`, mrn: x.mrn,
+      itemId: x.r.itemId, itemName: x.itemName, quantity: x.r.quantity, cents: x.r.cents, kind: x.r.kind, status: st,
+      requestedBy: x.r.requestedBy, requestedByName: x.requestedByName, requestedAt: x.r.requestedAt.toISOString(),
+      decidedBy: x.decidedBy ?? null, decidedAt: x.decidedAt?.toISOString() ?? null,
+      balanceCents: balances.get(x.r.patientId) ?? 0,
+      separationOfDuties: st !== 'pending-approval' ? null
+        : x.r.requestedBy === userId ? 'you-requested' as const
+        : recordedFor.has(x.r.patientId) ? 'you-recorded-results' as const : null,
+    };
+  });
+  // names and MRNs were read: one audit row for the list (ids and counts only)
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption-list', detail: { status: query.status ?? 'all', count: items.length } });
+  return { items, nextCursor: page.nextCursor };
 }

@@ -271,20 +271,6 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
   return award;
 }
 
-/** Specimens waiting for a carry-over decision, across the programme. */
-/** Oldest first (keyset on at, id). */
-export async function adjudicationQueue(deps: Deps, page: Page) {
-  const { tx, ctx } = deps;
-  const programId = programOf(ctx);
-  const enrs = await tx.select({ id: cmEnrolments.id, patientId: cmEnrolments.patientId, state: cmEnrolments.state }).from(cmEnrolments).where(eq(cmEnrolments.programId, programId));
-  const ids = enrs.flatMap((e) => ((e.state as EnrolmentState | null)?.pending ?? []));
-  const after = decodeCursor(page.cursor, ['time', 'uuid']);
-  const rows = ids.length ? await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), inArray(cmEvents.id, ids),
-    after ? sql`(${cmEvents.at}, ${cmEvents.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined)).orderBy(asc(cmEvents.at), asc(cmEvents.id)).limit(page.limit + 1) : [];
-  const out = pageOf(rows, page.limit, (r) => [r.at.toISOString(), r.id], specimenDto);
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-adjudication-queue', detail: { count: out.items.length } });
-  return out;
-}
 
 // ---------- check-ins ----------
 

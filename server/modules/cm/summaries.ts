@@ -47,16 +47,21 @@ export async function dayList(deps: Deps, date: string | undefined, kinds: reado
   for (const r of expected) {
     const cal = r.e.calendar as CalendarDoc;
     const state = (r.e.state as EnrolmentState | null) ?? emptyState;
-    const undrawn = rowsOf<{ n: string | number }>(await tx.execute(sql`
-      select count(*) as n from ${cmLedgerEntries} l where l.program_id = ${programId} and l.enrolment_id = ${r.e.id} and l.kind = 'prize'
-      and not exists (select 1 from ${cmDrawReveals} d where d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n)`));
+    // draws not yet shown: how many in this enrolment, and the value of every unshown prize of the patient (kept out of the balance the screen shows)
+    const undrawn = rowsOf<{ n: string | number; cents: string | number | null }>(await tx.execute(sql`
+      select count(*) filter (where l.enrolment_id = ${r.e.id}) as n, coalesce(sum(l.cents), 0) as cents
+      from ${cmLedgerEntries} l where l.program_id = ${programId} and l.patient_id = ${r.e.patientId} and l.kind = 'prize'
+      and not exists (select 1 from ${cmDrawReveals} d where d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n)
+      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`));
+    const balanceCents = await patientBalance(tx, programId, r.e.patientId);
     out.push({
       patientId: r.e.patientId, enrolmentId: r.e.id, displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn,
       kinds: kinds.filter((k) => (cal[k as 'specimen'] ?? []).includes(wd)),
       recorded: events.filter((e) => e.enrolmentId === r.e.id && kinds.includes(e.slotKind ?? '')).map((e) => ({ kind: e.slotKind!, eventId: e.id, eventKind: e.kind })),
       streaks: state.tracks.map((t) => ({ track: t.track, s: t.s })),
       next: state.next.filter((n) => kinds.includes(n.kind)),
-      balanceCents: await patientBalance(tx, programId, r.e.patientId),
+      balanceCents,
+      balanceRevealedCents: balanceCents - Number(undrawn[0]?.cents ?? 0),
       undrawn: Number(undrawn[0]?.n ?? 0),
     });
   }
@@ -81,7 +86,15 @@ export async function patientSummary(deps: Deps, patientId: string) {
   const state = (enr.state as EnrolmentState | null) ?? emptyState;
   const cal = enr.calendar as CalendarDoc;
   const events = await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), eq(cmEvents.enrolmentId, enr.id)));
-  const entries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enr.id)));
+  const allEntries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enr.id)));
+  // voided entries (and the voids themselves) paid nothing
+  const voidedKeys = new Set(allEntries.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
+  const entries = allEntries.filter((e) => e.kind !== 'void' && !voidedKeys.has(e.entryKey));
+  let earnedCents = 0;
+  for (const e of entries) {
+    if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment' || e.kind === 'prize') earnedCents += e.cents;
+    else if (e.kind === 'forgiven' || e.kind === 'debit') earnedCents -= e.cents;
+  }
   // outcome per event comes from the ledger and the state; a specimen's outcome is read from its entries and the pending list
   const bySlot = new Map(events.filter((e) => e.slotDate).map((e) => [`${e.slotKind}/${e.slotDate}`, e]));
   const today = localDate(ctx.now, tz);
@@ -115,7 +128,7 @@ export async function patientSummary(deps: Deps, patientId: string) {
   return {
     patientId, enrolment: await enrolmentDto(tx, enr), calendar,
     streaks: state.tracks.map((t) => ({ track: t.track, s: t.s, lastOutcome: t.lastOutcome, currentCents: t.currentCents, currentDraws: t.currentDraws ?? 0, privilege: t.privilege })),
-    next: state.next, balanceCents: balance, earnedCents: state.earnedCents,
+    next: state.next, balanceCents: balance, earnedCents,
     draws: draws.items, pendingAdjudications: state.pending, caps,
   };
 }
@@ -141,14 +154,15 @@ export async function programmeSummary(deps: Deps) {
   }
   const negativeByWeek = [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b))
     .map(([weekStart, c]) => ({ weekStart, ...c, percentNegative: c.specimens ? Math.round((1000 * c.negative) / c.specimens) / 10 : null }));
+  const notVoided = sql`not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`;
   const spend = rowsOf<{ fs: string | null; cents: string | number }>(await tx.execute(sql`
     select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as cents
-    from ${cmLedgerEntries} where program_id = ${programId} and month like ${year + '-%'} group by funding_source_id`));
+    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${notVoided} group by funding_source_id`));
   const sources = await tx.select().from(cmFundingSources).where(eq(cmFundingSources.programId, programId));
   const settings = await getSettings(tx, programId, ctx.now);
   const perPatient = rowsOf<{ patient_id: string; fs: string | null; cents: string | number }>(await tx.execute(sql`
     select patient_id, funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as cents
-    from ${cmLedgerEntries} where program_id = ${programId} and month like ${year + '-%'} group by patient_id, funding_source_id`));
+    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${notVoided} group by patient_id, funding_source_id`));
   let capsReached = 0;
   for (const p of perPatient) {
     const cap = (sources.find((s) => s.id === p.fs)?.caps as { perYearCents?: number | null } | undefined)?.perYearCents;

@@ -6,11 +6,10 @@ import { Link } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, newIdempotencyKey, type SpecimenT } from '../../api.ts';
+import { api, newIdempotencyKey, type AdjudicationQueueItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
 import { ErrorAlert, PageTitle, WhoCanSee, fieldError } from '../../components/common.tsx';
-import { PatientName } from './shared.tsx';
 
 export function AdjudicationsPage() {
   const { t } = useTranslation();
@@ -29,7 +28,7 @@ export function AdjudicationsPage() {
   );
 }
 
-function AdjudicationCard({ specimen }: { specimen: SpecimenT }) {
+function AdjudicationCard({ specimen }: { specimen: AdjudicationQueueItemT }) {
   const { t, i18n } = useTranslation();
   const { program, can } = useSession();
   const queryClient = useQueryClient();
@@ -55,10 +54,13 @@ function AdjudicationCard({ specimen }: { specimen: SpecimenT }) {
   };
   const positives = specimen.results.filter((r) => r.result === 'positive');
   return (
-    <Card withBorder component="section" aria-label={t('adjudications.cardLabel')}>
+    <Card withBorder component="section" aria-label={t('adjudications.cardLabelFor', { name: specimen.displayName })}>
       <Stack gap="xs">
         <Group justify="space-between">
-          <Title order={2} size="h5"><PatientName patientId={specimen.patientId} /></Title>
+          <div>
+            <Title order={2} size="h5" data-testid="adjudication-patient">{specimen.displayName}</Title>
+            <Text size="xs" c="dimmed">{t('adjudications.mrn', { mrn: specimen.mrn })}</Text>
+          </div>
           <Button size="xs" variant="subtle" component={Link} to={`/patients/${specimen.patientId}?tab=cm`}>{t('testDay.openPatient')}</Button>
         </Group>
         <Text size="sm">{t('adjudications.collected', { when: formatDateTime(specimen.at, i18n.language, program?.timeZone) })}</Text>

@@ -110,10 +110,10 @@ export function CheckInPage() {
   };
 
   function earnedText(r: CheckInRecordedT) {
-    const cents = r.award.entries.filter((e) => e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment').reduce((s, e) => s + e.cents, 0);
+    // vouchers and the number of draws only: a prize is shown on the draw screen
     const parts: string[] = [];
-    if (cents > 0) parts.push(formatCents(cents, i18n.language));
-    if (r.award.newDraws > 0) parts.push(t('cm.draws', { count: r.award.newDraws }));
+    if (r.award.voucherCents > 0) parts.push(formatCents(r.award.voucherCents, i18n.language));
+    if (r.award.prizeDrawsEarned > 0) parts.push(t('cm.draws', { count: r.award.prizeDrawsEarned }));
     return parts.length ? t('checkIn.earned', { value: parts.join(' + ') }) : t('checkIn.nothingEarned');
   }
 
@@ -175,9 +175,7 @@ export function CheckInPage() {
                 {items.map((q, i) => {
                   const complete = expected(q).every((k) => isDone(q, k));
                   const latest = KINDS.map((k) => saved[cellId(q.enrolmentId, k)]).filter((s): s is Saved => !!s).at(-1);
-                  const balance = latest
-                    ? latest.recorded.award.balanceCents - latest.recorded.award.entries.filter((e) => e.kind === 'prize').reduce((s, e) => s + e.cents, 0)
-                    : q.balanceCents;
+                  const balance = latest ? latest.recorded.award.balanceRevealedCents : q.balanceRevealedCents;
                   return (
                     <Table.Tr
                       key={q.enrolmentId}

@@ -4,12 +4,12 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert, Button, Card, Checkbox, Code, Group, List, NativeSelect, NumberInput, Progress, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT } from '../../api.ts';
+import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime } from '../../format.ts';
 import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, WhoCanSee, fieldError } from '../../components/common.tsx';
@@ -19,9 +19,11 @@ const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ d
 
 export function CmProgrammePage() {
   const { t } = useTranslation();
-  const { can } = useSession();
+  const { can, program } = useSession();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'overview';
+  const summary = useQuery({ queryKey: ['cm', program?.id, 'summary'], queryFn: api.cmSummary });
+  const waiting = summary.data?.redemptions.pendingApproval ?? 0;
   return (
     <Stack>
       <PageTitle title={t('cmProgramme.title')}>{t('cmProgramme.title')}</PageTitle>
@@ -29,12 +31,14 @@ export function CmProgrammePage() {
       <Tabs value={tab} onChange={(v) => setParams(v && v !== 'overview' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">{t('cmProgramme.tabs.overview')}</Tabs.Tab>
+          <Tabs.Tab value="approvals">{waiting > 0 ? t('cmProgramme.tabs.approvalsCount', { count: waiting }) : t('cmProgramme.tabs.approvals')}</Tabs.Tab>
           <Tabs.Tab value="protocols">{t('cmProgramme.tabs.protocols')}</Tabs.Tab>
           <Tabs.Tab value="catalogue">{t('cmProgramme.tabs.catalogue')}</Tabs.Tab>
           <Tabs.Tab value="funding">{t('cmProgramme.tabs.funding')}</Tabs.Tab>
           {can('manage:cm-settings') || can('manage:integration') ? <Tabs.Tab value="admin">{t('cmProgramme.tabs.admin')}</Tabs.Tab> : null}
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md"><Overview /></Tabs.Panel>
+        <Tabs.Panel value="approvals" pt="md"><Approvals /></Tabs.Panel>
         <Tabs.Panel value="protocols" pt="md"><Protocols /></Tabs.Panel>
         <Tabs.Panel value="catalogue" pt="md"><Catalogue /></Tabs.Panel>
         <Tabs.Panel value="funding" pt="md"><Funding /></Tabs.Panel>
@@ -141,6 +145,123 @@ function Overview() {
         </Stack>
       </Card>
     </Stack>
+  );
+}
+
+// ---------- approvals: redemptions over the threshold ----------
+
+function Approvals() {
+  const { t } = useTranslation();
+  const { can, program } = useSession();
+  const list = useInfiniteQuery({
+    queryKey: ['cm', program?.id, 'redemptions', 'pending'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => api.programmeRedemptions('pending', pageParam),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Stack data-testid="approvals">
+      <Title order={2} size="h4">{t('approvals.title')}</Title>
+      <Text size="sm" c="dimmed">{t('approvals.intro')}</Text>
+      <WhoCanSee permission="approve:redemption" />
+      <ErrorAlert error={list.error} />
+      {list.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
+      {list.data && items.length === 0 ? <Text>{t('approvals.none')}</Text> : null}
+      {items.length > 0 ? (
+        <Table.ScrollContainer minWidth={720}>
+          <Table data-testid="approvals-table" verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('approvals.requested')}</Table.Th>
+                <Table.Th scope="col">{t('approvals.patient')}</Table.Th>
+                <Table.Th scope="col">{t('approvals.item')}</Table.Th>
+                <Table.Th scope="col">{t('approvals.value')}</Table.Th>
+                <Table.Th scope="col">{t('approvals.balance')}</Table.Th>
+                <Table.Th scope="col">{can('approve:redemption') ? t('approvals.decision') : t('enrolment.status')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((r) => <ApprovalRow key={r.id} item={r} />)}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      {list.hasNextPage ? (
+        <Group><Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>{t('common.showMore')}</Button></Group>
+      ) : null}
+    </Stack>
+  );
+}
+
+function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const queryClient = useQueryClient();
+  const [declining, setDeclining] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const decide = async (approve: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.decideRedemption(r.id, approve ? { approve } : { approve, reason: reason.trim() || undefined });
+      notifications.show({ color: 'teal', message: approve ? t('approvals.approved', { item: res.itemName }) : t('approvals.declined', { item: res.itemName }) });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const code = isApiError(error) ? error.code : null;
+  const errorTitle = code === 'separation_of_duties' ? t('approvals.separationTitle')
+    : code === 'already_decided' ? t('approvals.alreadyDecidedTitle')
+    : code === 'insufficient_balance' || code === 'out_of_stock' ? t('approvals.cannotCompleteTitle') : undefined;
+  const blocked = r.separationOfDuties;
+  return (
+    <Table.Tr data-redemption={r.id}>
+      <Table.Td>
+        <Text size="sm">{formatDateTime(r.requestedAt, i18n.language, program?.timeZone)}</Text>
+        <Text size="xs" c="dimmed">{t('approvals.by', { name: r.requestedByName })}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" fw={600}>{r.displayName}</Text>
+        <Text size="xs" c="dimmed">{r.mrn}</Text>
+      </Table.Td>
+      <Table.Td>{r.quantity} × {r.itemName}{r.kind === 'prize' ? <Text span size="xs" c="dimmed"> · {t('redeem.prize')}</Text> : null}</Table.Td>
+      <Table.Td>{formatCents(r.cents, i18n.language)}</Table.Td>
+      <Table.Td>
+        {formatCents(r.balanceCents, i18n.language)}
+        {r.balanceCents < r.cents ? <> <StatusBadge tone="bad">{t('approvals.notCovered')}</StatusBadge></> : null}
+      </Table.Td>
+      <Table.Td>
+        <Stack gap={4}>
+          <ErrorAlert error={error} title={errorTitle} />
+          {!can('approve:redemption') ? <StatusBadge tone="warn">{t('redeem.statuses.pending-approval')}</StatusBadge>
+            : blocked ? (
+              <Text size="xs" data-testid="separation">{t(`approvals.blocked.${blocked}`)}</Text>
+            ) : null}
+          {can('approve:redemption') ? (
+            declining ? (
+              <Group gap={4} align="flex-end">
+                <TextInput size="xs" label={t('approvals.declineReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} error={fieldError(error, 'reason')} />
+                <Button size="xs" color="red" loading={busy} onClick={() => void decide(false)}>{t('approvals.confirmDecline')}</Button>
+                <Button size="xs" variant="subtle" onClick={() => setDeclining(false)}>{t('common.cancel')}</Button>
+              </Group>
+            ) : (
+              <Group gap={4}>
+                <Button size="xs" loading={busy} disabled={!!blocked} onClick={() => void decide(true)}
+                  aria-label={t('approvals.approveLabel', { item: r.itemName, name: r.displayName })}>{t('redeem.approve')}</Button>
+                <Button size="xs" variant="default" onClick={() => setDeclining(true)}
+                  aria-label={t('approvals.declineLabel', { item: r.itemName, name: r.displayName })}>{t('redeem.decline')}</Button>
+              </Group>
+            )
+          ) : null}
+        </Stack>
+      </Table.Td>
+    </Table.Tr>
   );
 }
 

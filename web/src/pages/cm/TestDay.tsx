@@ -124,7 +124,7 @@ export function TestDayPage() {
                             <NextValue next={q.next} size="sm" />
                           </Table.Td>
                         ) : null}
-                        {!current ? <Table.Td>{formatCents(q.balanceCents, i18n.language)}</Table.Td> : null}
+                        {!current ? <Table.Td>{formatCents(q.balanceRevealedCents, i18n.language)}</Table.Td> : null}
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -270,7 +270,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
               {t('testDay.cupFor', { name: item.displayName })}
             </Title>
             <Text size="sm" c="dimmed">
-              {item.mrn} · {t('cm.balance')}: {formatCents(item.balanceCents, i18n.language)}
+              {item.mrn} · {t('cm.balance')}: {formatCents(item.balanceRevealedCents, i18n.language)}
               {item.streaks.length ? ` · ${item.streaks.map((s) => t('cm.streakOf', { track: trackName(s.track), count: s.s })).join(' · ')}` : ''}
             </Text>
           </div>
@@ -418,18 +418,14 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
   const navigate = useNavigate();
   const a = recorded.award;
   // Prize values are decided when earned, but the patient sees them on the draw screen:
-  // here, only vouchers and the number of draws (and the balance without today's prizes).
-  const prizeCents = a.entries.filter((e) => e.kind === 'prize').reduce((sum, e) => sum + e.cents, 0);
-  const voucherCents = a.entries
-    .filter((e) => e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment')
-    .reduce((sum, e) => sum + e.cents, 0);
-  const balance = a.balanceCents - prizeCents;
+  // here, only voucher money and the number of draws, and the balance without prizes not yet shown.
   const earned = useMemo(() => {
     const parts: string[] = [];
-    if (voucherCents > 0) parts.push(formatCents(voucherCents, i18n.language));
-    if (a.newDraws > 0) parts.push(t('cm.draws', { count: a.newDraws }));
+    if (a.voucherCents > 0) parts.push(formatCents(a.voucherCents, i18n.language));
+    if (a.prizeDrawsEarned > 0) parts.push(t('cm.draws', { count: a.prizeDrawsEarned }));
     return parts;
-  }, [a, voucherCents, i18n.language, t]);
+  }, [a, i18n.language, t]);
+  const hiddenPrizes = a.balanceRevealedCents !== a.balanceCents;
   return (
     <div ref={refEl} tabIndex={-1} role="status" aria-live="polite" data-testid="award">
       <Stack gap="md">
@@ -446,6 +442,15 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
           <Text fz={48} fw={800} lh={1.1} data-testid="earned">
             {earned.length ? earned.join(' + ') : formatCents(0, i18n.language)}
           </Text>
+          {earned.length ? (
+            <Group gap="lg" mt={4}>
+              <Text size="sm" data-testid="earned-vouchers">{t('testDay.vouchers', { amount: formatCents(a.voucherCents, i18n.language) })}</Text>
+              <Text size="sm" data-testid="earned-draws">
+                {a.prizeDrawsEarned > 0 ? t('testDay.drawsToShow', { count: a.prizeDrawsEarned }) : t('testDay.noDraws')}
+              </Text>
+              {a.prizeCentsRevealed > 0 ? <Text size="sm">{t('testDay.prizesShown', { amount: formatCents(a.prizeCentsRevealed, i18n.language) })}</Text> : null}
+            </Group>
+          ) : null}
           <Group gap="xs" mt="xs">
             {a.outcomes.map((o) => (
               <Group key={o.track} gap={4}>
@@ -464,8 +469,8 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
             </div>
           </Card>
           <Card withBorder padding="md">
-            <Text size="sm" c="dimmed">{a.newDraws > 0 ? t('testDay.balanceBeforeDraws') : t('cm.balance')}</Text>
-            <Text fz={32} fw={700} data-testid="balance">{formatCents(balance, i18n.language)}</Text>
+            <Text size="sm" c="dimmed">{hiddenPrizes ? t('testDay.balanceBeforeDraws') : t('cm.balance')}</Text>
+            <Text fz={32} fw={700} data-testid="balance">{formatCents(a.balanceRevealedCents, i18n.language)}</Text>
           </Card>
         </SimpleGrid>
         {recorded.specimen.valid === false ? (
@@ -474,12 +479,12 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
           </Alert>
         ) : null}
         <Group>
-          {a.newDraws > 0 && can('draw:cm') ? (
+          {a.prizeDrawsEarned > 0 && can('draw:cm') ? (
             <Button size="lg" color="grape" onClick={() => navigate(`/cm/draw/${enrolmentId}`)} autoFocus>
-              {t('testDay.goDraw', { count: a.newDraws })}
+              {t('testDay.goDraw', { count: a.prizeDrawsEarned })}
             </Button>
           ) : null}
-          <Button size="lg" variant={a.newDraws > 0 ? 'default' : 'filled'} onClick={onNext}>
+          <Button size="lg" variant={a.prizeDrawsEarned > 0 ? 'default' : 'filled'} onClick={onNext}>
             {t('testDay.nextPatient')}
           </Button>
         </Group>

@@ -1,11 +1,9 @@
 // Pieces the CM screens share: money and draw values, outcome badges, calendar cell
 // meanings (colour + symbol + words, never colour alone), the next opportunity.
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
 import { Text } from '@mantine/core';
 import { ANALYTES, ANALYTE_INFO, type Analyte } from '../../../../core/cm/analytes.ts';
-import { api, type NextOpportunityT } from '../../api.ts';
-import { useSession } from '../../session.tsx';
+import type { NextOpportunityT } from '../../api.ts';
 import { formatCents, formatDate } from '../../format.ts';
 import { StatusBadge } from '../../components/common.tsx';
 
@@ -66,11 +64,3 @@ export function NextValue({ next, size = 'md' }: { next: Array<NextOpportunityT 
 
 /** A track id as words ("stimulant-abstinence" → "stimulant abstinence"). */
 export const trackName = (id: string | null | undefined) => (id ?? '').replace(/-/g, ' ');
-
-/** A patient's name for CM lists that carry only the id (cached per patient). */
-export function PatientName({ patientId }: { patientId: string }) {
-  const { program } = useSession();
-  const q = useQuery({ queryKey: ['patients', program?.id, 'record', patientId], queryFn: () => api.getPatient(patientId), staleTime: 60_000 });
-  if (!q.data) return <span>…</span>;
-  return <span>{`${q.data.preferredName ?? q.data.legalGivenName} ${q.data.legalFamilyName} · ${q.data.mrn}`}</span>;
-}

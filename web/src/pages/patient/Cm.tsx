@@ -6,11 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert, Badge, Button, Card, Checkbox, Chip, Group, Modal, NativeSelect, NumberInput, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title,
+  Alert, Badge, Button, Card, Checkbox, Chip, Group, Modal, NativeSelect, NumberInput, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
-  api, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerEntryT, type PatientCmSummaryT, type PrivilegeRecommendationT, type RedemptionT,
+  api, isApiError, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerEntryT, type PatientCmSummaryT, type PrivilegeRecommendationT, type RedemptionT,
 } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime, todayIn } from '../../format.ts';
@@ -278,6 +278,8 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
   const { t, i18n } = useTranslation();
   const { program } = useSession();
   const queryClient = useQueryClient();
+  // what is being corrected: the cup as recorded, earlier corrections, the result in effect now
+  const spec = useQuery({ queryKey: cmKey(program?.id, patientId, `specimen-${cell.eventId}`), queryFn: () => api.specimen(cell.eventId!) });
   const [key] = useState(newIdempotencyKey);
   const [results, setResults] = useState<Record<Analyte, CorrResult>>(() => Object.fromEntries(ANALYTES.map((a) => [a, 'unchanged'])) as Record<Analyte, CorrResult>);
   const [validity, setValidity] = useState<'unchanged' | 'valid' | 'invalid'>('unchanged');
@@ -285,6 +287,12 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const s = spec.data;
+  const recorded = new Map((s?.recordedResults ?? []).map((r) => [r.analyte, r]));
+  const effective = new Map((s?.effective.results ?? []).map((r) => [r.analyte, r]));
+  const resultWord = (r: { result: string; prescribed: boolean } | undefined) =>
+    r ? `${t(`testDay.${r.result}`, { defaultValue: r.result })}${r.prescribed && r.result === 'positive' ? ` (${t('cm.status.prescribed')})` : ''}` : t('correction.notTested');
+  const validWord = (v: boolean | null | undefined) => (v === false ? t('correction.invalid') : t('correction.valid'));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -297,8 +305,11 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
         laboratory: laboratory.trim() || undefined,
         reason,
       }, key);
-      const delta = res.award.earnedCents;
-      notifications.show({ color: 'teal', message: t('correction.saved', { amount: formatCents(delta, i18n.language) }) });
+      const v = res.award.voucherCents;
+      const message = v > 0 ? t('correction.savedMore', { amount: formatCents(v, i18n.language) })
+        : v < 0 ? t('correction.savedLess', { amount: formatCents(-v, i18n.language) })
+        : t('correction.savedSame');
+      notifications.show({ color: 'teal', message: res.award.prizeDrawsEarned > 0 ? `${message} ${t('correction.makeUpDraws', { count: res.award.prizeDrawsEarned })}` : message });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
     } catch (err) {
@@ -308,25 +319,91 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
     }
   };
   return (
-    <Modal opened onClose={onClose} size="lg" title={t('correction.title', { date: formatDate(cell.date, i18n.language) })}>
+    <Modal opened onClose={onClose} size="xl" title={t('correction.title', { date: formatDate(cell.date, i18n.language) })}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('correction.intro')}</Text>
+          <ErrorAlert error={spec.error} />
+          {spec.isPending ? <Text c="dimmed" size="sm">{t('common.loading')}</Text> : null}
+          {s ? (
+            <Card withBorder padding="xs" data-testid="correction-original">
+              <Text size="sm" fw={600}>{t('correction.asRecorded')}</Text>
+              <Text size="sm">
+                {[
+                  t('correction.collected', { when: formatDateTime(s.at, i18n.language, program?.timeZone) }),
+                  s.method ? t(`testDay.${s.method}`, { defaultValue: s.method }) : '',
+                  s.temperatureC !== null ? t('correction.temperature', { value: s.temperatureC }) : '',
+                  s.observed ? t('testDay.observed') : '',
+                  s.cup ? t('correction.cup', { brand: s.cup.brand, lot: s.cup.lot, expiry: formatDate(s.cup.expiry, i18n.language) }) : '',
+                ].filter(Boolean).join(' · ')}
+              </Text>
+              <Text size="sm">
+                {t('correction.validityLine', { recorded: validWord(s.valid), now: validWord(s.effective.valid) })}
+                {s.invalidReasons.length ? ` (${s.invalidReasons.join('; ')})` : ''}
+              </Text>
+              {s.validity && Object.keys(s.validity).length ? (
+                <Text size="xs" c="dimmed">
+                  {[
+                    s.validity.creatinineMgDl !== undefined ? `${t('testDay.creatinine')} ${s.validity.creatinineMgDl}` : '',
+                    s.validity.specificGravity !== undefined ? `${t('testDay.specificGravity')} ${s.validity.specificGravity}` : '',
+                    s.validity.ph !== undefined ? `${t('testDay.ph')} ${s.validity.ph}` : '',
+                    s.validity.nitriteUgMl !== undefined ? `${t('testDay.nitrite')} ${s.validity.nitriteUgMl}` : '',
+                    s.validity.oxidants ? t('testDay.oxidants') : '',
+                    s.validity.adulterantDetected ? t('testDay.adulterant') : '',
+                  ].filter(Boolean).join(' · ')}
+                </Text>
+              ) : null}
+            </Card>
+          ) : null}
           <ErrorAlert error={error} />
-          <Table verticalSpacing={2}>
+          <Table verticalSpacing={2} data-testid="correction-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('correction.substance')}</Table.Th>
+                <Table.Th scope="col">{t('correction.recorded')}</Table.Th>
+                <Table.Th scope="col">{t('correction.now')}</Table.Th>
+                <Table.Th scope="col">{t('correction.change')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
-              {ANALYTES.map((a) => (
-                <Table.Tr key={a}>
-                  <Table.Td><Text size="sm" id={`corr-${a}`}>{t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}</Text></Table.Td>
-                  <Table.Td>
-                    <SegmentedControl size="xs" aria-labelledby={`corr-${a}`} value={results[a]} onChange={(v) => setResults({ ...results, [a]: v as CorrResult })}
-                      data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'negative', label: `− ${t('testDay.negative')}` }, { value: 'positive', label: `+ ${t('testDay.positive')}` }]} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
+              {ANALYTES.map((a) => {
+                const eff = effective.get(a);
+                return (
+                  <Table.Tr key={a} data-analyte={a}>
+                    <Table.Td><Text size="sm" id={`corr-${a}`}>{t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}</Text></Table.Td>
+                    <Table.Td><Text size="sm" data-testid="recorded">{s ? resultWord(recorded.get(a)) : '…'}</Text></Table.Td>
+                    <Table.Td>
+                      <Text size="sm" data-testid="effective" fw={eff?.correctedBy ? 600 : undefined}>
+                        {s ? resultWord(eff) : '…'}{eff?.correctedBy ? ` (${t('correction.corrected')})` : ''}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <SegmentedControl size="xs" aria-labelledby={`corr-${a}`} value={results[a]} onChange={(v) => setResults({ ...results, [a]: v as CorrResult })}
+                        data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'negative', label: `− ${t('testDay.negative')}` }, { value: 'positive', label: `+ ${t('testDay.positive')}` }]} />
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
             </Table.Tbody>
           </Table>
+          {s && s.corrections.length > 0 ? (
+            <Stack gap={2} data-testid="correction-history">
+              <Text size="sm" fw={600}>{t('correction.history', { count: s.corrections.length })}</Text>
+              {s.corrections.map((c) => (
+                <Text size="xs" key={c.id}>
+                  {[
+                    formatDateTime(c.recordedAt, i18n.language, program?.timeZone),
+                    c.results.map((r) => `${t(`analytes.${r.analyte}`, { defaultValue: r.analyte })}: ${resultWord(r)}`).join(', '),
+                    c.valid !== null ? `${t('correction.validity')}: ${validWord(c.valid)}` : '',
+                    c.laboratory ?? '',
+                    c.reason ?? '',
+                  ].filter(Boolean).join(' · ')}
+                </Text>
+              ))}
+            </Stack>
+          ) : null}
           <NativeSelect label={t('correction.validity')} value={validity} onChange={(e) => setValidity(e.currentTarget.value as typeof validity)}
+            description={s ? t('correction.validityNow', { now: validWord(s.effective.valid) }) : undefined}
             data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'valid', label: t('correction.valid') }, { value: 'invalid', label: t('correction.invalid') }]} />
           <TextInput label={t('correction.laboratory')} value={laboratory} onChange={(e) => setLaboratory(e.currentTarget.value)} error={fieldError(error, 'laboratory')} />
           <TextInput label={t('correction.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
@@ -342,21 +419,43 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
 
 // ---------- ledger and draws ----------
 
+/** Kinds a person with void:ledger may void (the server refuses a redemption, a forgiven entry and a void, and says why). */
+const VOIDABLE = new Set(['earn', 'bonus', 'prize', 'adjustment', 'debit']);
+
 function LedgerSection({ patientId, summary }: { patientId: string; summary: PatientCmSummaryT }) {
   const { t, i18n } = useTranslation();
-  const { program } = useSession();
+  const { can, program } = useSession();
   const ledger = useQuery({ queryKey: cmKey(program?.id, patientId, 'ledger'), queryFn: () => api.ledger(patientId) });
   const [all, setAll] = useState(false);
+  const [voiding, setVoiding] = useState<LedgerEntryT | null>(null);
   const items = [...(ledger.data?.items ?? [])].reverse();
   const shown = all ? items : items.slice(0, 15);
   const revealed = summary.draws.filter((d) => d.revealed);
-  const sign = (e: LedgerEntryT) => (['debit', 'redemption', 'forgiven', 'void'].includes(e.kind) ? '−' : '+');
+  const canVoid = can('void:ledger');
+  const byId = useMemo(() => new Map((ledger.data?.items ?? []).map((e) => [e.id, e])), [ledger.data]);
+  // a void takes the voided amount out (or puts a voided debit back)
+  const sign = (e: LedgerEntryT) => {
+    const kind = e.kind === 'void' ? e.voidsKind ?? '' : e.kind;
+    const minus = ['debit', 'redemption', 'forgiven'].includes(kind);
+    return (e.kind === 'void' ? !minus : minus) ? '−' : '+';
+  };
+  const detail = (e: LedgerEntryT) => {
+    if (e.kind === 'void') {
+      const target = e.voidsEntryId ? byId.get(e.voidsEntryId) : undefined;
+      return [
+        t('ledger.voids', { kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }), when: target ? formatDateTime(target.createdAt, i18n.language, program?.timeZone) : '' }),
+        e.reason ? t('ledger.voidReason', { reason: e.reason }) : '',
+      ].filter(Boolean).join(' · ');
+    }
+    return [trackName(e.track), e.n !== null ? t('draw.number', { n: e.n }) : '', e.tier && e.kind === 'prize' ? e.tier : '', e.reason ?? '', e.capped ? t('ledger.capped', { cap: e.capped }) : '']
+      .filter(Boolean).join(' · ');
+  };
   return (
     <Section title={t('ledger.title')} permission="read:cm" testId="cm-ledger">
       <ErrorAlert error={ledger.error} />
       {ledger.data ? (
         <>
-          <Text size="sm">{t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}</Text>
+          <Text size="sm" data-testid="ledger-balance">{t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}</Text>
           {items.length === 0 ? <Text c="dimmed">{t('ledger.none')}</Text> : (
             <Table.ScrollContainer minWidth={560}>
               <Table verticalSpacing={4} data-testid="ledger-table">
@@ -368,19 +467,30 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
                     <Table.Th scope="col">{t('ledger.detail')}</Table.Th>
                     <Table.Th scope="col" ta="right">{t('ledger.amount')}</Table.Th>
                     <Table.Th scope="col" ta="right">{t('ledger.balance')}</Table.Th>
+                    {canVoid ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {shown.map((e) => (
-                    <Table.Tr key={e.id} data-kind={e.kind}>
+                    <Table.Tr key={e.id} data-kind={e.kind} data-voided={e.voided ? 'true' : undefined} data-entry={e.id}>
                       <Table.Td>{formatDateTime(e.createdAt, i18n.language, program?.timeZone)}</Table.Td>
-                      <Table.Td>{t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind })}</Table.Td>
                       <Table.Td>
-                        {[trackName(e.track), e.n !== null ? t('draw.number', { n: e.n }) : '', e.tier && e.kind === 'prize' ? e.tier : '', e.reason ?? '', e.capped ? t('ledger.capped', { cap: e.capped }) : '']
-                          .filter(Boolean).join(' · ')}
+                        {t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind })}
+                        {e.voided ? <> <StatusBadge tone="warn">{t('ledger.voided')}</StatusBadge></> : null}
                       </Table.Td>
-                      <Table.Td ta="right">{sign(e)}{formatCents(e.cents, i18n.language)}</Table.Td>
+                      <Table.Td>{detail(e)}</Table.Td>
+                      <Table.Td ta="right" td={e.voided ? 'line-through' : undefined}>{sign(e)}{formatCents(e.cents, i18n.language)}</Table.Td>
                       <Table.Td ta="right">{e.balanceCents !== undefined ? formatCents(e.balanceCents, i18n.language) : ''}</Table.Td>
+                      {canVoid ? (
+                        <Table.Td>
+                          {VOIDABLE.has(e.kind) && !e.voided ? (
+                            <Button size="xs" variant="subtle" color="red" onClick={() => setVoiding(e)}
+                              aria-label={t('ledger.voidLabel', { kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }), amount: formatCents(e.cents, i18n.language), when: formatDateTime(e.createdAt, i18n.language, program?.timeZone) })}>
+                              {t('ledger.void')}
+                            </Button>
+                          ) : null}
+                        </Table.Td>
+                      ) : null}
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -404,7 +514,54 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
           </Group>
         </>
       ) : null}
+      {voiding ? <VoidModal patientId={patientId} entry={voiding} onClose={() => setVoiding(null)} /> : null}
     </Section>
+  );
+}
+
+/** Void one ledger entry, with a reason: a new entry that takes it out of the balance; the entry itself is never changed. */
+function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: LedgerEntryT; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const [key] = useState(newIdempotencyKey);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const kind = t(`ledger.kinds.${entry.kind}`, { defaultValue: entry.kind });
+  const amount = formatCents(entry.cents, i18n.language);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.voidLedgerEntry(entry.id, reason, key);
+      notifications.show({ color: 'teal', message: t('ledger.voidDone', { kind, amount, balance: formatCents(res.balanceCents, i18n.language) }) });
+      // the ledger, the balance, the calendar and the draws all change
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('ledger.voidTitle', { kind, amount })}>
+      <form onSubmit={submit} noValidate aria-label={t('ledger.voidTitle', { kind, amount })}>
+        <Stack gap="sm">
+          <Text size="sm">{entry.kind === 'debit' ? t('ledger.voidIntroDebit', { amount }) : t('ledger.voidIntro', { amount })}</Text>
+          <Text size="sm" c="dimmed">{t('ledger.voidNever')}</Text>
+          <ErrorAlert error={error} title={isApiError(error) && error.status === 409 ? t('ledger.voidRefused') : undefined} />
+          <Textarea label={t('ledger.voidReasonLabel')} description={t('ledger.voidReasonHint')} required autosize minRows={2} maxLength={500}
+            value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" color="red" loading={busy} disabled={!reason.trim()}>{t('ledger.voidSubmit')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
 
@@ -605,7 +762,7 @@ function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: str
   const [key, setKey] = useState(newIdempotencyKey);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const prizes = (ledger.data?.items ?? []).filter((e) => e.kind === 'prize' && e.cents > 0);
+  const prizes = (ledger.data?.items ?? []).filter((e) => e.kind === 'prize' && e.cents > 0 && !e.voided);
   const prize = prizes.find((p) => p.id === prizeEntryId) ?? prizes[0];
   const items = (catalogue.data?.items ?? []).filter((i) => i.active && (mode === 'voucher' ? true : i.prizeTier === prize?.tier));
   const item = items.find((i) => i.id === itemId) ?? items[0];
