@@ -1,11 +1,12 @@
 // Recording reads an enrolment's history through a per-server cache that fetches only
 // what was written since (ADR 012). Whatever wrote in between — a redemption, a
 // correction, another server, a row this server never saw — the award and balance
-// must equal what a full read gives.
+// must equal what a full read gives, whether the recording runs under the enrolment locks
+// or optimistically (ADR 014).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { makeWorld, type Client, type World } from '../support/world.ts';
-import { enrolled, specimen, type Recorded } from './support.ts';
+import { clinicProtocol, enrolled, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -24,9 +25,12 @@ const record = async (patientId: string, date: string) => {
   return r.json() as Recorded;
 };
 
-describe('history cache', () => {
+describe.each([
+  ['under the enrolment locks', () => clinicProtocol()],
+  ['optimistically', () => withoutPrivilege(clinicProtocol())],
+])('history cache, recording %s', (_, protocol) => {
   it('sees a redemption and a correction written between two recordings', async () => {
-    const { patientId } = await enrolled(w, coord);
+    const { patientId } = await enrolled(w, coord, { protocol: protocol() });
     await record(patientId, '2026-03-02');
     await record(patientId, '2026-03-04');
     const item = (await coord.post('/api/v1/cm/catalogue', { name: 'Snack voucher (test)', kind: 'item', valueCents: 300, stock: 5 })).json() as { id: string };
@@ -45,7 +49,7 @@ describe('history cache', () => {
   });
 
   it('sees an entry another server wrote, even one numbered before what it already read', async () => {
-    const { patientId, enrolmentId } = await enrolled(w, coord);
+    const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: protocol() });
     await record(patientId, '2026-03-02');
     const programId = w.programA;
     const insert = (seq: number | null, cents: number) => w.database.query(

@@ -8,7 +8,7 @@ import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
 import { closeMissedOpportunities } from '../../server/modules/cm/missed.ts';
-import { clinicProtocol, enrolled, NEG, specimen, type Recorded } from './support.ts';
+import { clinicProtocol, enrolled, NEG, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -206,9 +206,14 @@ describe('summaries', () => {
   });
 });
 
-describe.skipIf(!onPostgres())('concurrency on PostgreSQL', () => {
+// With a privilege track a recording runs under the enrolment locks; without one it first
+// tries the optimistic single statement (ADR 014). Both must give the same guarantees.
+describe.skipIf(!onPostgres()).each([
+  ['locked', () => clinicProtocol()],
+  ['optimistic', () => withoutPrivilege(clinicProtocol())],
+])('concurrency on PostgreSQL (%s recording)', (_, protocol) => {
   it('50 concurrent identical posts → one specimen and one award', async () => {
-    const { patientId } = await enrolled(w, coord);
+    const { patientId } = await enrolled(w, coord, { protocol: protocol() });
     const body = specimen(patientId, '2026-03-02T14:00:00Z');
     const res = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? collector : coord).post('/api/v1/specimens', body)));
     expect(res.map((r) => r.statusCode).filter((s) => s !== 200)).toEqual([]);
@@ -219,14 +224,14 @@ describe.skipIf(!onPostgres())('concurrency on PostgreSQL', () => {
     expect(await n("select count(*) as n from cm_ledger_entries where patient_id = $1 and kind = 'earn'", [patientId])).toBe(1);
     expect(await n("select count(*) as n from cm_ledger_entries where patient_id = $1 and kind = 'prize'", [patientId])).toBe(1);
     // and with one Idempotency-Key from 50 retries
-    const other = await enrolled(w, coord);
+    const other = await enrolled(w, coord, { protocol: protocol() });
     const res2 = await Promise.all(Array.from({ length: 50 }, () => collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-02T14:00:00Z'), { 'idempotency-key': `same-${other.patientId}` })));
     expect(new Set(res2.map((r) => r.body)).size).toBe(1);
     expect(await n("select count(*) as n from cm_ledger_entries where patient_id = $1 and kind = 'earn'", [other.patientId])).toBe(1);
   });
 
   it('concurrent results for one enrolment serialise: the ledger equals a replay of the whole history', async () => {
-    const { patientId, enrolmentId } = await enrolled(w, coord);
+    const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: protocol() });
     const days = ['2026-03-02', '2026-03-04', '2026-03-06', '2026-03-09', '2026-03-11', '2026-03-13'];
     const res = await Promise.all(days.map((d) => collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`))));
     expect(res.map((r) => r.statusCode)).toEqual(days.map(() => 200));
@@ -236,5 +241,29 @@ describe.skipIf(!onPostgres())('concurrency on PostgreSQL', () => {
     const ns = (await q<{ n: number }>("select n from cm_ledger_entries where enrolment_id = $1 and kind = 'prize' order by n", [enrolmentId])).map((r) => Number(r.n));
     expect(ns).toEqual(ns.map((_, i) => i + 1));
     expect(await n('select max(position) + 1 as n from cm_events where enrolment_id = $1', [enrolmentId])).toBe(6);
+  });
+
+  it('recordings racing redemptions and a correction: every guard holds, the balance never goes below zero', async () => {
+    const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: protocol() });
+    for (const d of ['2026-03-02', '2026-03-04']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
+    const first = (await q<{ id: string }>("select id from cm_events where enrolment_id = $1 and kind = 'specimen' order by at limit 1", [enrolmentId]))[0]!;
+    const item = (await coord.post('/api/v1/cm/catalogue', { name: 'Transit card (test)', kind: 'item', valueCents: 200, stock: 50 })).json() as { id: string };
+    const ack = { acknowledged: true, method: 'signature' };
+    const days = ['2026-03-06', '2026-03-09', '2026-03-11', '2026-03-13', '2026-03-16'];
+    const res = await Promise.all([
+      ...days.map((d) => collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`))),
+      ...Array.from({ length: 4 }, () => coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item.id, quantity: 1, acknowledgement: ack })),
+      coord.post(`/api/v1/specimens/${first.id}/corrections`, { method: 'confirmatory', results: [{ analyte: 'cocaine', result: 'positive' }], reason: 'laboratory confirmation' }),
+    ]);
+    expect(res.map((r) => r.statusCode).filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    expect(res.slice(0, days.length).map((r) => r.statusCode)).toEqual(days.map(() => 200));
+    const ledger = (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as { balanceCents: number };
+    expect(ledger.balanceCents).toBeGreaterThanOrEqual(0);
+    expect(await n('select max(position) + 1 as n from cm_events where enrolment_id = $1', [enrolmentId])).toBe(2 + days.length + 1);
+    // what is posted equals a replay of the whole history: recording once more posts nothing for the past
+    const again = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-18T14:00:00Z'));
+    expect(again.statusCode, again.body).toBe(200);
+    expect((again.json() as Recorded).award.entries.every((e) => e.kind !== 'adjustment' && e.kind !== 'forgiven')).toBe(true);
+    expect((again.json() as Recorded).award.balanceCents).toBe(((await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as { balanceCents: number }).balanceCents);
   });
 });

@@ -68,7 +68,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
 
   // ---- specimens (stable integration paths) ----
   r.post('/specimens', { config: { permission: 'write:specimen' }, schema: { tags: integration, summary: 'Record a specimen; returns it and the awards it caused (409 not_enrolled; 400 unknown_analyte). Honours Idempotency-Key.', body: SpecimenCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, async (d) => withSplitAward(d, await recordSpecimen(d, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff')))).body);
+    async (req) => (await runIdempotent(db, req, (d) => recordSpecimen(d, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff'), { singleStatement: true })).body);
   r.get('/specimens/:id', { config: { permission: 'read:cm' }, schema: { tags: integration, summary: 'One specimen as recorded (results, validity checks, cup), its corrections (oldest first) and adjudications, and the result now in effect', params: IdParams, response: { 200: SpecimenDetail } } },
     async (req) => runInTx(db, req, (d) => getSpecimen(d, req.params.id)));
   r.post('/specimens/:id/corrections', { config: { permission: 'write:specimen' }, schema: { tags: integration, summary: 'Correct a specimen (e.g. laboratory confirmation); a new event, never an edit. Honours Idempotency-Key.', params: IdParams, body: CorrectionCreate, response: { 200: SpecimenRecorded } } },

@@ -73,6 +73,12 @@ export const cmEnrolments = pgTable(
     createdAt: ts('created_at').notNull(),
     /** Number of events recorded (position of the next one); bumped under the row lock. */
     eventCount: integer('event_count').notNull().default(0),
+    /**
+     * Bumped by every writer of the patient's CM history (events, ledger entries), under the
+     * row lock or as the guard of a recording's single statement (ADR 014): a recording that
+     * read version v writes only if it is still v.
+     */
+    historyVersion: integer('history_version').notNull().default(0),
     /** Missed-opportunity job: every slot up to and including this local date is closed. */
     closedThrough: date('closed_through', { mode: 'string' }),
     /** Cache of the last replay (rewritten under the row lock after every recording): pending specimens, streaks, next values. */

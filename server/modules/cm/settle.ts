@@ -134,8 +134,18 @@ export async function programTimeZone(tx: Tx, programId: string): Promise<string
 
 /** Locks every enrolment of the patient (in id order, so two writers never deadlock) and returns them. */
 export async function lockPatientEnrolments(tx: Tx, programId: string, patientId: string): Promise<EnrolmentRow[]> {
-  const rows = await run(tx, 'waypoint_cm_lock_enrolments', 'select * from cm_enrolments where program_id = $1 and patient_id = $2 order by id for update', [programId, patientId]);
-  return rows.map(toEnrolmentRow);
+  // locked in id order, and each one's history version bumped, so a recording that read
+  // before this writer committed finds its guard failed (ADR 014)
+  const rows = await run(tx, 'waypoint_cm_lock_enrolments', `with l as (select program_id, id from cm_enrolments where program_id = $1 and patient_id = $2 order by id for update)
+    update cm_enrolments e set history_version = e.history_version + 1 from l where e.program_id = l.program_id and e.id = l.id returning e.*`, [programId, patientId]);
+  return rows.map(toEnrolmentRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A recording's guard failed: another writer changed the enrolment's history after it was read. */
+export class StaleHistory extends Error {
+  constructor() {
+    super('the enrolment history changed since it was read');
+  }
 }
 
 export type SeedRow = typeof cmSeeds.$inferSelect;
@@ -194,67 +204,88 @@ function parseDoc(enr: EnrolmentRow, tz: string, list: unknown[]) {
 
 /** What a replay reads: the enrolment's events (replay order), its ledger (posting order), and the programme's active seed. */
 export type EnrolmentHistory = { events: EventRow[]; ledger: LedgerRow[]; seed: SeedRow | null };
-
-const HISTORY = `select
-    (select coalesce(json_agg(e order by e.at, e.position), '[]'::json) from cm_events e where e.program_id = $1 and e.enrolment_id = $2) as events,
-    (select coalesce(json_agg(l order by l.seq), '[]'::json) from cm_ledger_entries l where l.program_id = $1 and l.enrolment_id = $2) as ledger,
-    (select row_to_json(s) from cm_seeds s where s.program_id = $1 and s.retired_at is null) as seed`;
+export type MedicationRow = { medication: string; startedOn: string; endedOn: string | null };
+/** Everything a recording reads, from one snapshot: the patient's enrolments, the active one's history, the seed, the medication history. */
+export type RecordingRead = {
+  enrolments: EnrolmentRow[]; active: EnrolmentRow | null; history: EnrolmentHistory | null; medications: MedicationRow[];
+  /** Draw numbers of the active enrolment already shown on the draw screen. */
+  revealed: ReadonlySet<number>;
+};
 
 /**
- * What was written since a cached read: events from a position on, ledger entries after
- * a sequence number (every writer of an enrolment's events and entries holds its lock, so
- * positions and sequence numbers grow in commit order), with two checks that the cached
- * part is still this enrolment's history in this database: the total number of entries,
- * and the last cached event at its position.
+ * One statement. The active enrolment's events and entries come whole, or — when this
+ * server has them cached ($3 is that enrolment) — only those after the cached position
+ * and sequence number, with two checks that the cached part is still this enrolment's
+ * history in this database: the total number of entries, and the last cached event at
+ * its position (ADR 012).
  */
-const HISTORY_SINCE = `select
-    (select coalesce(json_agg(e order by e.position), '[]'::json) from cm_events e where e.program_id = $1 and e.enrolment_id = $2 and e.position >= $3) as events,
-    (select coalesce(json_agg(l order by l.seq), '[]'::json) from cm_ledger_entries l where l.program_id = $1 and l.patient_id = $4 and l.seq > $5 and l.enrolment_id = $2) as ledger,
-    (select count(*) from cm_ledger_entries l where l.program_id = $1 and l.enrolment_id = $2)::int as ledger_total,
-    ($6::uuid is null or exists (select 1 from cm_events e where e.program_id = $1 and e.id = $6::uuid and e.enrolment_id = $2 and e.position = $3 - 1)) as same_events,
-    (select row_to_json(s) from cm_seeds s where s.program_id = $1 and s.retired_at is null) as seed`;
+const READ_FOR_RECORDING = `with act as (select id from cm_enrolments where program_id = $1 and patient_id = $2 and status = 'active'),
+  since as (select case when (select id from act) = $3::uuid then $4::int else 0 end as pos, case when (select id from act) = $3::uuid then $5::bigint else 0 end as seq)
+select
+  (select coalesce(json_agg(x order by x.id), '[]'::json) from cm_enrolments x where x.program_id = $1 and x.patient_id = $2) as enrolments,
+  (select coalesce(json_agg(e order by e.position), '[]'::json) from cm_events e where e.program_id = $1 and e.enrolment_id = (select id from act) and e.position >= (select pos from since)) as events,
+  (select coalesce(json_agg(l order by l.seq), '[]'::json) from cm_ledger_entries l where l.program_id = $1 and l.patient_id = $2 and l.enrolment_id = (select id from act) and l.seq > (select seq from since)) as ledger,
+  (select count(*) from cm_ledger_entries l where l.program_id = $1 and l.enrolment_id = (select id from act))::int as ledger_total,
+  ($6::uuid is null or exists (select 1 from cm_events e where e.program_id = $1 and e.id = $6::uuid and e.enrolment_id = (select id from act) and e.position = $4 - 1)) as same_events,
+  (select row_to_json(s) from cm_seeds s where s.program_id = $1 and s.retired_at is null) as seed,
+  (select coalesce(json_agg(json_build_object('medication', m.medication, 'startedOn', m.started_on, 'endedOn', m.ended_on)), '[]'::json) from medications m where m.program_id = $1 and m.patient_id = $2) as medications,
+  (select coalesce(json_agg(d.n), '[]'::json) from cm_draw_reveals d where d.program_id = $1 and d.enrolment_id = (select id from act)) as revealed`;
 
-type CachedHistory = { events: readonly EventRow[]; ledger: readonly LedgerRow[] };
+type CachedHistory = { enrolmentId: string; events: readonly EventRow[]; ledger: readonly LedgerRow[] };
 /**
- * Each enrolment's history as last read under its lock on this server (committed rows
- * only: it is filled right after the lock, before the transaction writes). Events and
- * entries are append-only, so the next recording reads only what came after (ADR 012).
+ * Per patient, the active enrolment's history as this server last read it (committed rows
+ * only: read before the recording writes). Events and entries are append-only, so the
+ * next recording reads only what came after (ADR 012). Least recently used first out.
  */
 const historyCache = new Map<string, CachedHistory>();
 const HISTORY_CACHE_SIZE = 2048;
 
 const byReplayOrder = (a: EventRow, b: EventRow) => a.at.getTime() - b.at.getTime() || a.position - b.position;
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v);
-const frozen = <T extends object>(rows: Record<string, unknown>[], map: (r: Record<string, unknown>) => T): T[] => rows.map((r) => Object.freeze(map(r)));
+const frozen = <T extends object>(rows: unknown, map: (r: Record<string, unknown>) => T): T[] => (json(rows) as Record<string, unknown>[]).map((r) => Object.freeze(map(r)));
 
-/** The enrolment's history in one round trip (caller holds the enrolment lock and has written nothing yet). */
-export async function historyOf(tx: Tx, enr: EnrolmentRow): Promise<EnrolmentHistory> {
-  const key = `${enr.programId}/${enr.id}`;
+/** What a recording reads, in one round trip (two when the cached history no longer matches). */
+export async function readForRecording(tx: Tx, programId: string, patientId: string): Promise<RecordingRead> {
+  const key = `${programId}/${patientId}`;
   const cached = historyCache.get(key);
-  let history: EnrolmentHistory | undefined;
-  if (cached) {
-    const lastEvent = cached.events.reduce<EventRow | null>((m, e) => (m === null || e.position > m.position ? e : m), null);
-    const lastSeq = cached.ledger.at(-1)?.seq ?? 0;
-    const [r] = await run(tx, 'waypoint_cm_history_since', HISTORY_SINCE, [enr.programId, enr.id, cached.events.length, enr.patientId, lastSeq, lastEvent?.id ?? null]);
-    const events = frozen(json(r!.events) as Record<string, unknown>[], toEventRow);
-    const ledger = frozen(json(r!.ledger) as Record<string, unknown>[], toLedgerRow);
-    const whole = { events: [...cached.events, ...events].sort(byReplayOrder), ledger: [...cached.ledger, ...ledger] };
-    if (r!.same_events === true && whole.events.length === enr.eventCount && whole.ledger.length === Number(r!.ledger_total)) {
-      history = { ...whole, seed: r!.seed == null ? null : toSeedRow(json(r!.seed) as Record<string, unknown>) };
+  const read = async (c: CachedHistory | undefined) => {
+    const lastEvent = c?.events.reduce<EventRow | null>((m, e) => (m === null || e.position > m.position ? e : m), null) ?? null;
+    const [r] = await run(tx, 'waypoint_cm_read_for_recording', READ_FOR_RECORDING, [programId, patientId, c?.enrolmentId ?? null, c?.events.length ?? 0, c?.ledger.at(-1)?.seq ?? 0, lastEvent?.id ?? null]);
+    const enrolments = (json(r!.enrolments) as Record<string, unknown>[]).map(toEnrolmentRow);
+    const active = enrolments.find((e) => e.status === 'active') ?? null;
+    const medications = json(r!.medications) as MedicationRow[];
+    const revealed = new Set(json(r!.revealed) as number[]);
+    if (!active) return { enrolments, active, history: null, medications, revealed };
+    const seed = r!.seed == null ? null : toSeedRow(json(r!.seed) as Record<string, unknown>);
+    let events = frozen(r!.events, toEventRow);
+    let ledger = frozen(r!.ledger, toLedgerRow);
+    if (c && c.enrolmentId === active.id) {
+      events = [...c.events, ...events];
+      ledger = [...c.ledger, ...ledger];
+      if (r!.same_events !== true || events.length !== active.eventCount || ledger.length !== Number(r!.ledger_total)) return null; // not what was cached: read it whole
     }
-  }
-  if (!history) {
-    const [r] = await run(tx, 'waypoint_cm_history', HISTORY, [enr.programId, enr.id]);
-    history = {
-      events: frozen(json(r!.events) as Record<string, unknown>[], toEventRow),
-      ledger: frozen(json(r!.ledger) as Record<string, unknown>[], toLedgerRow),
-      seed: r!.seed == null ? null : toSeedRow(json(r!.seed) as Record<string, unknown>),
-    };
-  }
+    return { enrolments, active, history: { events: events.sort(byReplayOrder), ledger, seed }, medications, revealed };
+  };
+  const result = (await read(cached)) ?? (await read(undefined))!;
   historyCache.delete(key);
-  if (historyCache.size >= HISTORY_CACHE_SIZE) historyCache.delete(historyCache.keys().next().value!);
-  historyCache.set(key, { events: history.events, ledger: history.ledger });
-  return { events: [...history.events], ledger: [...history.ledger], seed: history.seed };
+  if (result.active && result.history) {
+    if (historyCache.size >= HISTORY_CACHE_SIZE) historyCache.delete(historyCache.keys().next().value!);
+    historyCache.set(key, { enrolmentId: result.active.id, events: result.history.events, ledger: result.history.ledger });
+    result.history = { ...result.history, events: [...result.history.events], ledger: [...result.history.ledger] };
+  }
+  return result;
+}
+
+/** Analytes the patient is prescribed at a date, from their medication for OUD history. */
+export function prescribedFrom(rows: readonly MedicationRow[], date: string): Set<string> {
+  const out = new Set<string>();
+  for (const r of rows) {
+    if (r.startedOn > date || (r.endedOn !== null && r.endedOn < date)) continue;
+    const m = r.medication.toLowerCase();
+    if (m.includes('buprenorphine')) out.add('buprenorphine');
+    if (m.includes('methadone')) out.add('methadone');
+  }
+  return out;
 }
 
 // ---------- ledger ----------
@@ -274,9 +305,10 @@ async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage |
   if (!enr.fundingSourceId) return undefined;
   const rows = rowsOf<{ month: string; paid: string | number }>(await tx.execute(sql`
     select month, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as paid
-    from ${cmLedgerEntries}
+    from ${cmLedgerEntries} l
     where program_id = ${enr.programId} and patient_id = ${enr.patientId} and funding_source_id = ${enr.fundingSourceId}
-      and enrolment_id <> ${enr.id} and month is not null
+      and enrolment_id <> ${enr.id} and month is not null and kind <> 'void'
+      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
     group by month`));
   if (rows.length === 0) return undefined;
   const perMonth: Record<string, number> = {};
@@ -302,6 +334,14 @@ export function balanceOfRows(rows: readonly LedgerRow[]): number {
   return b;
 }
 
+/** Prize money in ledger rows whose draw has not been shown yet (voided prizes excluded). */
+export function unrevealedPrizeCentsOfRows(rows: readonly LedgerRow[], revealed: ReadonlySet<number>): number {
+  const voided = new Set(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => r.voidsKey));
+  let cents = 0;
+  for (const r of rows) if (r.kind === 'prize' && r.cents > 0 && r.n !== null && !revealed.has(r.n) && !voided.has(r.entryKey)) cents += r.cents;
+  return cents;
+}
+
 /** Balance of the patient across enrolments: credits − debits − redemptions (voided entries excluded). */
 export async function patientBalance(tx: Tx, programId: string, patientId: string): Promise<number> {
   const [r] = rowsOf<{ b: string | number | null }>(await tx.execute(sql`
@@ -318,7 +358,7 @@ export type SettleDeps = { tx: Tx; now: Date; actorId: string | null; tz: string
 
 /** For a caller that has already read the enrolment's events under the lock, and whose audit row can go with the ledger write. */
 export type SettleOptions = {
-  /** The enrolment's history as read under the lock (by historyOf) before the recording. */
+  /** The enrolment's history as read (by readForRecording) before the recording. */
   history?: EnrolmentHistory;
   /** The event being recorded, not yet written: it is replayed with the history and inserted with the entries. */
   append?: typeof cmEvents.$inferInsert & { position: number };
@@ -328,11 +368,14 @@ export type SettleOptions = {
 
 const LEDGER_INSERT_COLUMNS = 'program_id, id, enrolment_id, patient_id, entry_key, kind, event_id, track, month, cents, n, tier, capped, voids_key, seed_id, funding_source_id, created_by, created_at';
 const LEDGER_RECORDSET = `program_id uuid, id uuid, enrolment_id uuid, patient_id uuid, entry_key text, kind text, event_id uuid, track text, month text, cents integer, n integer, tier text, capped text, voids_key text, seed_id uuid, funding_source_id text, created_by uuid, created_at timestamptz`;
-const SETTLE_WRITE = `with l as (insert into cm_ledger_entries (${LEDGER_INSERT_COLUMNS})
-    select ${LEDGER_INSERT_COLUMNS} from jsonb_to_recordset($1::jsonb) as x(${LEDGER_RECORDSET}) returning *),
-  u as (update cm_enrolments set state = $2::jsonb, event_count = $3 where program_id = $4 and id = $5 returning 1)`;
+// u: the guard — the enrolment still at the history version the caller read (ADR 014); every insert happens only with it
+const SETTLE_WRITE = `with u as (update cm_enrolments set state = $2::jsonb, event_count = $3, history_version = history_version + 1
+      where program_id = $4 and id = $5 and history_version = $6 returning 1),
+  l as (insert into cm_ledger_entries (${LEDGER_INSERT_COLUMNS})
+    select ${LEDGER_INSERT_COLUMNS} from jsonb_to_recordset($1::jsonb) as x(${LEDGER_RECORDSET}) where exists (select 1 from u) returning *)`;
 const AUDIT_INSERT = `a as (insert into audit_events (chain_id, org_id, program_id, at, actor_id, actor_role, action, entity, entity_id, patient_id, outcome, purpose, ip, user_agent, request_id, detail)
-    values ($6::uuid, $7::uuid, $8::uuid, $9::timestamptz, $10::uuid, $11::text, $12::text, $13::text, $14::text, $15::uuid, $16::text, $17::text, $18::text, $19::text, $20::text, $21::jsonb) returning 1)`;
+    select $7::uuid, $8::uuid, $9::uuid, $10::timestamptz, $11::uuid, $12::text, $13::text, $14::text, $15::text, $16::uuid, $17::text, $18::text, $19::text, $20::text, $21::text, $22::jsonb
+    where exists (select 1 from u) returning 1)`;
 const EVENT_COLUMNS = 'program_id, id, enrolment_id, patient_id, kind, at, position, slot_kind, slot_date, ref_id, engine, detail, external_id, source, recorded_by, recorded_at';
 const EVENT_TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'timestamptz', 'integer', 'text', 'date', 'uuid', 'jsonb', 'jsonb', 'text', 'text', 'uuid', 'timestamptz'];
 const AUDIT_KEYS = ['chainId', 'orgId', 'programId', 'at', 'actorId', 'actorRole', 'action', 'entity', 'entityId', 'patientId', 'outcome', 'purpose', 'ip', 'userAgent', 'requestId', 'detail'] as const;
@@ -377,7 +420,7 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
     created_by: deps.actorId, created_at: now.toISOString(),
   }));
   // one statement: the entries, the enrolment's state cache and event count, and (if given) the audit event
-  const params: unknown[] = [JSON.stringify(rows), JSON.stringify(state), enr.eventCount, enr.programId, enr.id];
+  const params: unknown[] = [JSON.stringify(rows), JSON.stringify(state), enr.eventCount, enr.programId, enr.id, enr.historyVersion];
   let ctes = SETTLE_WRITE;
   let name = 'waypoint_cm_settle_write';
   if (opts.audit) {
@@ -395,17 +438,21 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
     const n = params.length - 16;
     const ph = Array.from({ length: 16 }, (_, i) => `$${n + i + 1}::${EVENT_TYPES[i]}`).join(', ');
     // the event first, so the ledger's reference to it holds when the statement's constraints are checked
-    const text = `${ctes}, ev as (insert into cm_events (${EVENT_COLUMNS}) values (${ph}) returning *)
-      select (select row_to_json(ev) from ev) as event, (select coalesce(json_agg(l order by l.seq), '[]'::json) from l) as ledger`;
+    const text = `${ctes}, ev as (insert into cm_events (${EVENT_COLUMNS}) select ${ph} where exists (select 1 from u) returning *)
+      select exists (select 1 from u) as ok, (select row_to_json(ev) from ev) as event, (select coalesce(json_agg(l order by l.seq), '[]'::json) from l) as ledger`;
     const [r] = await run(tx, `${name}_event`, text, params);
+    if (r!.ok !== true) throw new StaleHistory();
     inserted = (json(r!.ledger) as Record<string, unknown>[]).map(toLedgerRow);
     const written = toEventRow(json(r!.event) as Record<string, unknown>);
     // the response shows the event as stored (jsonb), as if read back
     const at = events.findIndex((e) => e.id === written.id);
     if (at >= 0) events[at] = written;
   } else {
-    inserted = (await run(tx, name, `${ctes} select * from l`, params)).map(toLedgerRow);
+    const [r] = await run(tx, name, `${ctes} select exists (select 1 from u) as ok, (select coalesce(json_agg(l order by l.seq), '[]'::json) from l) as ledger`, params);
+    if (r!.ok !== true) throw new StaleHistory();
+    inserted = (json(r!.ledger) as Record<string, unknown>[]).map(toLedgerRow);
   }
+  enr.historyVersion += 1;
   enr.state = state;
   return { detail, inserted, state, events, ledger: [...posted, ...inserted] };
 }
@@ -431,7 +478,7 @@ async function recommendPrivileges(tx: Tx, enr: EnrolmentRow, protocol: Protocol
   }
 }
 
-function computeState(protocol: Protocol, detail: ReplayDetail, ledger: ReadonlyArray<{ kind: string; cents: number }>, next: NextOpp[]): EnrolmentState {
+function computeState(protocol: Protocol, detail: ReplayDetail, ledger: ReadonlyArray<{ kind: string; cents: number; entryKey?: string; voidsKey?: string | null }>, next: NextOpp[]): EnrolmentState {
   const tracks: TrackState[] = protocol.tracks.map((t) => ({ track: t.id, payout: t.payout, s: 0, lastOutcome: null, currentCents: 0, currentDraws: 0, privilege: t.payout === 'privilege' ? (t.levels?.[0] ?? null) : null }));
   const byId = new Map(tracks.map((t) => [t.track, t]));
   const pending = new Set<string>();
@@ -447,7 +494,9 @@ function computeState(protocol: Protocol, detail: ReplayDetail, ledger: Readonly
     if (r.out.outcome === 'pending') pending.add(r.out.event);
   }
   let earned = 0;
+  const voided = new Set(ledger.filter((e) => e.kind === 'void' && e.voidsKey).map((e) => e.voidsKey));
   for (const e of ledger) {
+    if (e.entryKey !== undefined && voided.has(e.entryKey)) continue;
     if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment' || e.kind === 'prize') earned += e.cents;
     else if (e.kind === 'debit' || e.kind === 'forgiven') earned -= e.cents;
   }

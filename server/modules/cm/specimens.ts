@@ -1,7 +1,7 @@
 // Recording a specimen (and its award, in the same transaction), corrections
 // (laboratory confirmation supersedes the cup; never an edit in place), carry-over
 // adjudication, and the day's attendance / dose check-ins.
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -10,13 +10,13 @@ import { auditContext, programOf, type Ctx } from '../../platform/http/context.t
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { medications } from '../patients/patients.tables.ts';
-import { cmEnrolments, cmEvents, cmLedgerEntries } from './cm.tables.ts';
+import { cmEvents, cmLedgerEntries } from './cm.tables.ts';
 import {
-  adherenceAnalytes, appendEvent, balanceOfRows, canonical, effectiveProtocol, historyOf, loadProtocol, lockPatientEnrolments, notEnrolled, patientBalance, programTimeZone, settle,
+  adherenceAnalytes, appendEvent, balanceOfRows, canonical, effectiveProtocol, loadProtocol, lockPatientEnrolments, notEnrolled, patientBalance, prescribedFrom, programTimeZone, readForRecording, settle, StaleHistory, unrevealedPrizeCentsOfRows,
   type EnrolmentRow, type EnrolmentState, type EventRow, type LedgerRow, type SettleResult,
 } from './settle.ts';
 import { localDate } from './time.ts';
-import { decodeCursor, pageOf, type Page } from './page.ts';
+import { splitAward, voucherAndDraws } from './award-view.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -84,14 +84,7 @@ export function validityOf(input: SpecimenIn): string[] {
 async function prescribedAt(tx: Tx, programId: string, patientId: string, date: string): Promise<Set<string>> {
   const rows = await tx.select({ medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn })
     .from(medications).where(and(eq(medications.programId, programId), eq(medications.patientId, patientId)));
-  const out = new Set<string>();
-  for (const r of rows) {
-    if (r.startedOn > date || (r.endedOn !== null && r.endedOn < date)) continue;
-    const m = r.medication.toLowerCase();
-    if (m.includes('buprenorphine')) out.add('buprenorphine');
-    if (m.includes('methadone')) out.add('methadone');
-  }
-  return out;
+  return prescribedFrom(rows, date);
 }
 
 // ---------- the award shown at once ----------
@@ -145,19 +138,40 @@ async function existingResponse(tx: Tx, enr: EnrolmentRow, ev: EventRow) {
 const sameSpecimen = (a: EventRow, engine: Record<string, unknown>, at: Date) =>
   a.at.getTime() === at.getTime() && canonical(a.engine) === canonical(engine);
 
+/**
+ * Records a specimen and its award. First optimistically (ADR 014): one read, the replay,
+ * and one guarded statement that writes the event, the entries, the enrolment's state and
+ * the audit row only if no other writer changed the patient's CM history since the read —
+ * no transaction held open across the replay. If another writer got there first (or the
+ * protocol needs writes the statement does not carry), it runs again under the patient's
+ * enrolment locks in a transaction.
+ */
 export async function recordSpecimen(deps: Deps, input: SpecimenIn, source: 'staff' | 'integration' = 'staff') {
+  const results = resolveResults(input.results, 'body.results');
+  try {
+    const fast = await recordOnce(deps, input, results, source, false);
+    if (fast) return fast;
+  } catch (err) {
+    if (!(err instanceof StaleHistory)) throw err;
+  }
+  return deps.tx.transaction(async (tx) => (await recordOnce({ tx, ctx: deps.ctx }, input, results, source, true))!);
+}
+
+async function recordOnce(deps: Deps, input: SpecimenIn, results: ReturnType<typeof resolveResults>, source: 'staff' | 'integration', locked: boolean) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const results = resolveResults(input.results, 'body.results');
   const at = new Date(input.collectedAt);
-  const enrolments = await lockPatientEnrolments(tx, programId, input.patientId);
+  if (locked) await lockPatientEnrolments(tx, programId, input.patientId);
+  const read = await readForRecording(tx, programId, input.patientId);
+  const { enrolments, active: enr, history } = read;
   if (enrolments.length === 0) await assertPatient(tx, ctx, input.patientId); // 404 for no such patient here
-  const enr = enrolments.find((e) => e.status === 'active');
-  if (!enr) throw notEnrolled();
+  if (!enr || !history) throw notEnrolled();
   const tz = await programTimeZone(tx, programId);
   const slotDate = localDate(at, tz);
   const protocol = effectiveProtocol(await loadProtocol(tx, programId, enr.protocolId), enr);
-  const prescribed = results.some((r) => r.result === 'positive') ? await prescribedAt(tx, programId, input.patientId, slotDate) : new Set<string>();
+  // privilege recommendations and a programme's first seed are written outside the guarded statement: only under the lock
+  if (!locked && (protocol.tracks.some((t) => t.payout === 'privilege') || (protocol.bowl && !history.seed))) return null;
+  const prescribed = prescribedFrom(read.medications, slotDate);
   const adh = adherenceAnalytes(protocol);
   const invalidReasons = validityOf(input);
   const valid = invalidReasons.length === 0;
@@ -166,21 +180,19 @@ export async function recordSpecimen(deps: Deps, input: SpecimenIn, source: 'sta
   const engine = { results: engineResults, valid };
 
   // the same specimen again (retry without a key, or a second screen): one specimen, one award
-  // (the enrolment's history, read once under the lock, also feeds the replay)
-  const history = await historyOf(tx, enr);
-  const prior = history.events;
   let dups: EventRow[];
   if (input.externalId) {
     const dupWhere = [and(eq(cmEvents.enrolmentId, enr.id), eq(cmEvents.slotKind, 'specimen'), eq(cmEvents.slotDate, slotDate))!];
     dupWhere.push(and(eq(cmEvents.externalId, input.externalId), eq(cmEvents.kind, 'specimen'))!);
     dups = await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), or(...dupWhere)));
   } else {
-    dups = prior.filter((e) => e.slotKind === 'specimen' && e.slotDate === slotDate); // at most one (cm_events_slot_key)
+    dups = history.events.filter((e) => e.slotKind === 'specimen' && e.slotDate === slotDate); // at most one (cm_events_slot_key)
   }
   for (const d of dups) {
     if (d.kind === 'specimen' && (sameSpecimen(d, engine, at) || (input.externalId !== undefined && d.externalId === input.externalId))) {
       if (!sameSpecimen(d, engine, at)) throw conflict('specimen_exists', 'A different specimen with this externalId is already recorded. Post a correction to change it.', 'body.externalId');
-      return existingResponse(tx, enrolments.find((e) => e.id === d.enrolmentId) ?? enr, d);
+      const existing = await existingResponse(tx, enrolments.find((e) => e.id === d.enrolmentId) ?? enr, d);
+      return { ...existing, award: await splitAward(deps, existing.award) };
     }
     if (d.kind === 'missed') throw conflict('opportunity_closed', `The opportunity on ${slotDate} was already closed as missed (its window ended with nothing recorded).`, 'body.collectedAt');
     throw conflict('specimen_exists', `A specimen is already recorded for this patient on ${slotDate}. To change its results, post a correction to it.`, 'body.collectedAt');
@@ -212,8 +224,14 @@ export async function recordSpecimen(deps: Deps, input: SpecimenIn, source: 'sta
   };
   const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, { history, append, audit });
   const ev = s.events.find((e) => e.id === evId)!;
-  const award = await awardOf(tx, enr, ev.id, s.inserted, s.detail.rows, s.state, enrolments.length === 1 ? balanceOfRows(s.ledger) : undefined);
-  return { specimen: specimenDto(ev), award, duplicate: false };
+  if (enrolments.length > 1) {
+    const award = await awardOf(tx, enr, ev.id, s.inserted, s.detail.rows, s.state);
+    return { specimen: specimenDto(ev), award: await splitAward(deps, award), duplicate: false };
+  }
+  // one enrolment: balance and vouchers-apart from the ledger in hand (this award's prizes are not revealed yet)
+  const award = await awardOf(tx, enr, ev.id, s.inserted, s.detail.rows, s.state, balanceOfRows(s.ledger));
+  const split = { ...voucherAndDraws(award.entries), prizeCentsRevealed: 0, balanceRevealedCents: award.balanceCents - unrevealedPrizeCentsOfRows(s.ledger, read.revealed) };
+  return { specimen: specimenDto(ev), award: { ...award, ...split }, duplicate: false };
 }
 
 async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {
@@ -271,6 +289,7 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
   return award;
 }
 
+// adjudicationQueue (the carry-over queue, with patient names) is in specimen-reads.ts.
 
 // ---------- check-ins ----------
 

@@ -1,0 +1,1 @@
+ALTER TABLE "cm_enrolments" ADD COLUMN "history_version" integer DEFAULT 0 NOT NULL;
