@@ -95,9 +95,15 @@ export function auditedByPlaceholders(tx: Tx, opts: { onlyIf?: SQL; detail?: SQL
   return auditCte(tx, opts.detail ? { ...values, detail: opts.detail } : values, opts.onlyIf);
 }
 
+/** The values of `auditedByPlaceholders`, by placeholder name (spelled out: it runs on every audited request). */
 export function auditBindings(ctx: AuditContext, rec: AuditRecord): Record<string, unknown> {
-  const v = auditValues(ctx, rec);
-  return Object.fromEntries(AUDIT_FIELDS.map((f) => [`audit_${f}`, v[f]]));
+  const r = auditRow(ctx, rec);
+  return {
+    audit_chainId: r.chainId, audit_orgId: r.orgId, audit_programId: r.programId, audit_at: r.at, audit_actorId: r.actorId,
+    audit_actorRole: r.actorRole, audit_action: r.action, audit_entity: r.entity, audit_entityId: r.entityId, audit_patientId: r.patientId,
+    audit_outcome: r.outcome, audit_purpose: r.purpose, audit_ip: r.ip, audit_userAgent: r.userAgent, audit_requestId: r.requestId,
+    audit_detail: r.detail === null ? null : JSON.stringify(r.detail),
+  } satisfies Record<`audit_${(typeof AUDIT_FIELDS)[number]}`, unknown>;
 }
 
 type EventRow = typeof auditEvents.$inferSelect;

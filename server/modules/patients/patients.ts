@@ -83,12 +83,12 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
     }
   }
   const id = randomUUID();
-  const values = nullify({ ...input, mrn: input.mrn.trim() }) as Record<string, unknown>;
-  const [row] = await registerQuery(tx).execute({
-    ...Object.fromEntries(FIELD_NAMES.map((f) => [f, values[f] ?? null])),
-    programId, id, now: ctx.now,
-    ...auditBindings(auditContext(ctx), { action: 'create', entity: 'patient', entityId: id, patientId: id }),
-  });
+  const bindings = auditBindings(auditContext(ctx), { action: 'create', entity: 'patient', entityId: id, patientId: id });
+  for (const f of FIELD_NAMES) bindings[f] = blankToNull(f === 'mrn' ? input.mrn.trim() : input[f]);
+  bindings.programId = programId;
+  bindings.id = id;
+  bindings.now = ctx.now;
+  const [row] = await registerQuery(tx).execute(bindings);
   return toDto(row!);
 }
 
@@ -210,9 +210,11 @@ function decodeCursor(c: string | undefined): [string, string, string] | null {
 }
 
 /** Empty optional strings are stored as null. */
+const blankToNull = (v: unknown) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? null : v);
+
 function nullify<T extends Record<string, unknown>>(o: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = typeof v === 'string' && v.trim() === '' ? null : v;
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = blankToNull(v);
   return out as T;
 }
 
