@@ -16,7 +16,7 @@ const CONCURRENCY = 32;
 const POOL = 20;
 const MAX_REQUESTS = 4000;
 const MAX_MS = 10_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 type Result = { name: string; n: number; errors: number; rps: number; p50: number; p99: number };
 
@@ -105,14 +105,19 @@ export default function platformBench(): Promise<void> {
         body: JSON.stringify({ mrn: `C-${i}-${randomBytes(3).toString('hex')}`, legalGivenName: `New${i}`, legalFamilyName: `Bench${i}`, birthDate: '1990-01-01', confirmNotDuplicate: true }),
       })],
     ];
-    // Three interleaved rounds (a, b, c, a, b, c, …): a burst of load from elsewhere on a
-    // shared machine then hits every scenario alike; ratios are taken per round, and the
-    // median round is reported.
+    // Interleaved rounds: a burst of load from elsewhere on a shared machine then hits
+    // every scenario alike; the order rotates each round (a b c, b c a, c a b, …) so no
+    // scenario always runs first or right after the writes of another. Ratios are taken
+    // per round, and the median round is reported.
     for (const [, base, make] of scenarios) await warm(base, make);
     const rounds: Result[][] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const results: Result[] = [];
-      for (const [label, base, make] of scenarios) results.push(await drive(label, base, make));
+      for (let k = 0; k < scenarios.length; k++) {
+        const i = (round + k) % scenarios.length;
+        const [label, base, make] = scenarios[i]!;
+        results[i] = await drive(label, base, make);
+      }
       rounds.push(results);
     }
     await app.close();
