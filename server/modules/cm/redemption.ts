@@ -14,7 +14,7 @@ import { patients } from '../patients/patients.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { cmCatalogueItems, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
 import { getSettings } from './enrolments.ts';
-import { lockPatientEnrolments, patientBalance, type EnrolmentRow } from './settle.ts';
+import { lockPatientEnrolments, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -223,20 +223,12 @@ export async function listProgrammeRedemptions(deps: Deps, query: Page & { statu
     .orderBy(asc(cmRedemptions.requestedAt), asc(cmRedemptions.id)).limit(query.limit + 1);
   const page = pageOf(rows, query.limit, (x) => [x.r.requestedAt.toISOString(), x.r.id]);
   const patientIds = [...new Set(page.items.map((x) => x.r.patientId))];
-  const balances = new Map<string, number>();
+  const balances = await patientBalances(tx, programId, patientIds);
   const recordedFor = new Set<string>();
-  if (patientIds.length > 0) {
-    const b = rowsOf<{ patient_id: string; b: string | number | null }>(await tx.execute(sql`
-      select patient_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
-      from ${cmLedgerEntries} l where program_id = ${programId} and patient_id in (${sql.join(patientIds.map((p) => sql`${p}::uuid`), sql`, `)}) and kind <> 'void'
-        and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
-      group by patient_id`));
-    for (const r of b) balances.set(r.patient_id, Number(r.b ?? 0));
-    if (userId) {
-      const mine = await tx.selectDistinct({ patientId: cmEvents.patientId }).from(cmEvents)
-        .where(and(eq(cmEvents.programId, programId), inArray(cmEvents.patientId, patientIds), eq(cmEvents.recordedBy, userId), inArray(cmEvents.kind, ['specimen', 'correction', 'adjudication'])));
-      for (const m of mine) recordedFor.add(m.patientId);
-    }
+  if (patientIds.length > 0 && userId) {
+    const mine = await tx.selectDistinct({ patientId: cmEvents.patientId }).from(cmEvents)
+      .where(and(eq(cmEvents.programId, programId), inArray(cmEvents.patientId, patientIds), eq(cmEvents.recordedBy, userId), inArray(cmEvents.kind, ['specimen', 'correction', 'adjudication'])));
+    for (const m of mine) recordedFor.add(m.patientId);
   }
   const items = page.items.map((x) => {
     const st = x.outcome === 'completed' ? 'completed' as const : x.outcome === 'declined' ? 'declined' as const : 'pending-approval' as const;

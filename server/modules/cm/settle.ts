@@ -344,12 +344,21 @@ export function unrevealedPrizeCentsOfRows(rows: readonly LedgerRow[], revealed:
 
 /** Balance of the patient across enrolments: credits − debits − redemptions (voided entries excluded). */
 export async function patientBalance(tx: Tx, programId: string, patientId: string): Promise<number> {
-  const [r] = rowsOf<{ b: string | number | null }>(await tx.execute(sql`
-    select sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
+  return (await patientBalances(tx, programId, [patientId])).get(patientId) ?? 0;
+}
+
+/** The same for several patients at once (one query): patient id → balance (0 when they have no entries). */
+export async function patientBalances(tx: Tx, programId: string, patientIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(patientIds.map((id) => [id, 0]));
+  if (patientIds.length === 0) return out;
+  const rows = rowsOf<{ patient_id: string; b: string | number | null }>(await tx.execute(sql`
+    select patient_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
     from ${cmLedgerEntries} l
-    where program_id = ${programId} and patient_id = ${patientId} and kind <> 'void'
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`));
-  return Number(r?.b ?? 0);
+    where program_id = ${programId} and patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and kind <> 'void'
+      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+    group by patient_id`));
+  for (const r of rows) out.set(r.patient_id, Number(r.b ?? 0));
+  return out;
 }
 
 // ---------- settle ----------

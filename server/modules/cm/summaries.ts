@@ -15,7 +15,7 @@ import {
 import { enrolmentDto, getSettings } from './enrolments.ts';
 import { capsStatus, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
-import { loadProtocol, patientBalance, programTimeZone, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
+import { loadProtocol, patientBalance, patientBalances, programTimeZone, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
 import { addDays, datesBetween, localDate, weekStart, weekday } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
@@ -43,28 +43,31 @@ export async function dayList(deps: Deps, date: string | undefined, kinds: reado
   const ids = expected.map((r) => r.e.id);
   const events = ids.length ? await tx.select({ id: cmEvents.id, enrolmentId: cmEvents.enrolmentId, kind: cmEvents.kind, slotKind: cmEvents.slotKind })
     .from(cmEvents).where(and(eq(cmEvents.programId, programId), inArray(cmEvents.enrolmentId, ids), eq(cmEvents.slotDate, day))) : [];
-  const out = [];
-  for (const r of expected) {
+  const patientIds = [...new Set(expected.map((r) => r.e.patientId))];
+  const balances = await patientBalances(tx, programId, patientIds);
+  // draws not yet shown, per enrolment, and their value (kept out of the balance the screen shows)
+  const unshown = patientIds.length ? rowsOf<{ patient_id: string; enrolment_id: string; n: string | number; cents: string | number | null }>(await tx.execute(sql`
+    select l.patient_id, l.enrolment_id, count(*) as n, coalesce(sum(l.cents), 0) as cents
+    from ${cmLedgerEntries} l where l.program_id = ${programId} and l.patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and l.kind = 'prize'
+    and not exists (select 1 from ${cmDrawReveals} d where d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n)
+    and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+    group by l.patient_id, l.enrolment_id`)) : [];
+  const out = expected.map((r) => {
     const cal = r.e.calendar as CalendarDoc;
     const state = (r.e.state as EnrolmentState | null) ?? emptyState;
-    // draws not yet shown: how many in this enrolment, and the value of every unshown prize of the patient (kept out of the balance the screen shows)
-    const undrawn = rowsOf<{ n: string | number; cents: string | number | null }>(await tx.execute(sql`
-      select count(*) filter (where l.enrolment_id = ${r.e.id}) as n, coalesce(sum(l.cents), 0) as cents
-      from ${cmLedgerEntries} l where l.program_id = ${programId} and l.patient_id = ${r.e.patientId} and l.kind = 'prize'
-      and not exists (select 1 from ${cmDrawReveals} d where d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n)
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`));
-    const balanceCents = await patientBalance(tx, programId, r.e.patientId);
-    out.push({
+    const mine = unshown.filter((u) => u.patient_id === r.e.patientId);
+    const balanceCents = balances.get(r.e.patientId) ?? 0;
+    return {
       patientId: r.e.patientId, enrolmentId: r.e.id, displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn,
       kinds: kinds.filter((k) => (cal[k as 'specimen'] ?? []).includes(wd)),
       recorded: events.filter((e) => e.enrolmentId === r.e.id && kinds.includes(e.slotKind ?? '')).map((e) => ({ kind: e.slotKind!, eventId: e.id, eventKind: e.kind })),
       streaks: state.tracks.map((t) => ({ track: t.track, s: t.s })),
       next: state.next.filter((n) => kinds.includes(n.kind)),
       balanceCents,
-      balanceRevealedCents: balanceCents - Number(undrawn[0]?.cents ?? 0),
-      undrawn: Number(undrawn[0]?.n ?? 0),
-    });
-  }
+      balanceRevealedCents: balanceCents - mine.reduce((sum, u) => sum + Number(u.cents ?? 0), 0),
+      undrawn: Number(mine.find((u) => u.enrolment_id === r.e.id)?.n ?? 0),
+    };
+  });
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-day-list', detail: { date: day, kinds: [...kinds], count: out.length } });
   return { items: out, nextCursor };
 }
