@@ -87,9 +87,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   integration: ['write:specimen', 'read:cm'],
 };
 
-export function permissionsOf(roles: readonly Role[]): Set<Permission> {
-  const out = new Set<Permission>();
-  for (const r of roles) for (const p of ROLE_PERMISSIONS[r]) out.add(p);
+const permissionSets = new Map<string, ReadonlySet<Permission>>();
+
+/** The permissions of a set of roles (the same set object for the same roles: every request asks). */
+export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
+  const key = roles.join(',');
+  let out = permissionSets.get(key);
+  if (!out) {
+    const set = new Set<Permission>();
+    for (const r of roles) for (const p of ROLE_PERMISSIONS[r]) set.add(p);
+    permissionSets.set(key, (out = set));
+  }
   return out;
 }
 

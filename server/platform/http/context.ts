@@ -15,7 +15,7 @@ export type Principal = {
 export type ProgramScope = {
   programId: string;
   roles: Role[];
-  permissions: Set<Permission>;
+  permissions: ReadonlySet<Permission>;
 };
 
 export type RequestMeta = { requestId: string; ip: string | null; userAgent: string | null };
