@@ -1,5 +1,5 @@
 // Small pieces used on many screens.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, Badge, Button, Code, CopyButton, Group, List, Stack, Text, Title } from '@mantine/core';
 import { ROLE_PERMISSIONS, ROLES, type Permission } from '../../../core/access/roles.ts';
@@ -28,6 +28,29 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
       {text(error)}
     </Alert>
   );
+}
+
+/**
+ * A form's request: `busy` while it runs, its failure kept in `error` for ErrorAlert and
+ * fieldError. `run` answers whether the action succeeded.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (action: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
 }
 
 /** The message the server gave for one field of a form ("body.birthDate" → "birthDate"). */

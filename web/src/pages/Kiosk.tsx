@@ -11,6 +11,7 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { QuestionnaireForm, answerable, enabled, itemsOf, type Answers } from './planning/QuestionnaireForm.tsx';
+import { useAction } from '../components/common.tsx';
 
 export const TABLET_TOKEN_KEY = 'waypoint.tablet';
 
@@ -29,8 +30,7 @@ export function KioskPage() {
   const [stored] = useState(readStored);
   const [answers, setAnswers] = useState<Answers>({});
   const [target, setTarget] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState(false);
   const form = useQuery({
     queryKey: ['tablet', stored?.sessionId],
@@ -50,21 +50,15 @@ export function KioskPage() {
     return () => window.removeEventListener('popstate', trap);
   }, [t]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!stored || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.tabletSubmit(stored.token, { answers, targetBehavior: form.data?.targetBehavior ? undefined : target.trim() || undefined });
       sessionStorage.removeItem(TABLET_TOKEN_KEY);
       setDone(true);
       window.scrollTo(0, 0);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const backToConsole = () => {

@@ -10,7 +10,7 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError, type PatientT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDate, UUID_RE } from '../format.ts';
-import { ErrorAlert, PageTitle } from '../components/common.tsx';
+import { ErrorAlert, PageTitle, useAction } from '../components/common.tsx';
 import { Section } from '../components/Section.tsx';
 import { PatientFields, toBody, valuesOf, type PatientFormValues } from '../components/PatientFields.tsx';
 import { MedicationSection } from './patient/Medications.tsx';
@@ -102,8 +102,7 @@ function Demographics({ patient }: { patient: PatientT }) {
   const [editing, setEditing] = useState(false);
   const [values, setValues] = useState<PatientFormValues>(() => valuesOf(patient));
   const [base, setBase] = useState<PatientT>(patient);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [reloading, setReloading] = useState(false);
 
   const startEdit = () => {
@@ -113,7 +112,7 @@ function Demographics({ patient }: { patient: PatientT }) {
     setEditing(true);
   };
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
     const now = toBody(values) as Record<string, unknown>;
     const before = toBody(valuesOf(base)) as Record<string, unknown>;
@@ -123,19 +122,13 @@ function Demographics({ patient }: { patient: PatientT }) {
       setEditing(false);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const saved = await api.updatePatient(patient.id, { version: base.version, ...changes });
       queryClient.setQueryData(patientKey(program?.id, patient.id), saved);
       void queryClient.invalidateQueries({ queryKey: ['patients', program?.id, 'search'] });
       setEditing(false);
       notifications.show({ color: 'teal', message: t('patient.saved') });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   /** After a conflict: load the latest record as the new base, keeping what the user typed. */

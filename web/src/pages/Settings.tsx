@@ -7,7 +7,7 @@ import { Button, Card, Checkbox, Group, NumberInput, Stack, Text } from '@mantin
 import { notifications } from '@mantine/notifications';
 import { api, type OrganizationSettingsT } from '../api.ts';
 import { useSession } from '../session.tsx';
-import { ErrorAlert, PageTitle, fieldError } from '../components/common.tsx';
+import { ErrorAlert, PageTitle, fieldError, useAction } from '../components/common.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -15,29 +15,22 @@ export function SettingsPage() {
   const queryClient = useQueryClient();
   const settings = useQuery({ queryKey: ['organization-settings'], queryFn: api.organizationSettings });
   const [values, setValues] = useState<OrganizationSettingsT | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     if (settings.data && !values) setValues(settings.data);
   }, [settings.data, values]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!values) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const saved = await api.saveOrganizationSettings(values);
       queryClient.setQueryData(['organization-settings'], saved);
       setValues(saved);
       void queryClient.invalidateQueries({ queryKey: ['me'] });
       notifications.show({ color: 'teal', message: t('settings.saved') });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -8,7 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { ROLES } from '../../../core/access/roles.ts';
 import { api, type StaffT } from '../api.ts';
 import { useSession } from '../session.tsx';
-import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, fieldError } from '../components/common.tsx';
+import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, fieldError, useAction } from '../components/common.tsx';
 import { useStaffList } from './patient/useStaffList.ts';
 
 export function StaffPage() {
@@ -109,23 +109,16 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState<{ name: string; password: string } | null>(null);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.createStaff({ email: email.trim(), displayName: name.trim(), roles: roles as StaffT['roles'] });
       setCreated({ name: res.staff.displayName, password: res.temporaryPassword });
       void refresh();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -163,28 +156,21 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
   const [name, setName] = useState(member.displayName);
   const [roles, setRoles] = useState<string[]>(member.roles);
   const [active, setActive] = useState(member.active);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const body: { displayName?: string; roles?: StaffT['roles']; active?: boolean } = {};
     if (name.trim() !== member.displayName) body.displayName = name.trim();
     if ([...roles].sort().join() !== [...member.roles].sort().join()) body.roles = roles as StaffT['roles'];
     if (active !== member.active) body.active = active;
     if (Object.keys(body).length === 0) return onClose();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.updateStaff(member.id, body);
       await refresh();
       notifications.show({ color: 'teal', message: t('staff.saved') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -212,23 +198,16 @@ function ResetStaff({ member, onClose }: { member: StaffT; onClose: () => void }
   const { t } = useTranslation();
   const refresh = useRefreshStaff();
   const [resetMfa, setResetMfa] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [password, setPassword] = useState<string | null>(null);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.resetStaffPassword(member.id, resetMfa);
       setPassword(res.temporaryPassword);
       void refresh();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { api, newIdempotencyKey, type AdjudicationQueueItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
-import { ErrorAlert, PageTitle, WhoCanSee, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, PageTitle, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
 
 export function AdjudicationsPage() {
   const { t } = useTranslation();
@@ -35,22 +35,15 @@ function AdjudicationCard({ specimen }: { specimen: AdjudicationQueueItemT }) {
   const [decision, setDecision] = useState<'carry-over' | 'new-use' | ''>('');
   const [reason, setReason] = useState('');
   const [key] = useState(newIdempotencyKey);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!decision) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.adjudicate(specimen.id, { decision, reason }, key);
       notifications.show({ color: 'teal', message: t('adjudications.saved') });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const positives = specimen.results.filter((r) => r.result === 'positive');
   return (

@@ -10,7 +10,7 @@ import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Titl
 import { api, type DrawT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, UUID_RE } from '../../format.ts';
-import { ErrorAlert, PageTitle } from '../../components/common.tsx';
+import { ErrorAlert, PageTitle, useAction } from '../../components/common.tsx';
 import { NotFoundPage } from '../NotFound.tsx';
 import { isApiError } from '../../api.ts';
 
@@ -30,16 +30,13 @@ export function DrawScreenPage() {
     enabled: !!patientId,
   });
   const [shown, setShown] = useState<DrawT[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   if (!valid || (isApiError(draws.error) && draws.error.status === 404)) return <NotFoundPage />;
 
-  const reveal = async () => {
+  const reveal = () => {
     if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.revealDraws(enrolmentId, 1);
       setShown((prev) => [...res.items, ...prev]);
       // The recorded history, so a reload shows the same.
@@ -47,11 +44,7 @@ export function DrawScreenPage() {
         old ? { ...old, undrawn: res.undrawn, items: old.items.map((d) => res.items.find((r) => r.n === d.n) ?? d) } : old,
       );
       void queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient'] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const data = draws.data;

@@ -12,7 +12,7 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime } from '../../format.ts';
-import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, WhoCanSee, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
 import { trackName } from './shared.tsx';
 
 const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.NegativeByWeekChart })));
@@ -200,20 +200,13 @@ function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
   const queryClient = useQueryClient();
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const decide = async (approve: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction();
+  const decide = (approve: boolean) => {
+    void run(async () => {
       const res = await api.decideRedemption(r.id, approve ? { approve } : { approve, reason: reason.trim() || undefined });
       notifications.show({ color: 'teal', message: approve ? t('approvals.approved', { item: res.itemName }) : t('approvals.declined', { item: res.itemName }) });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const code = isApiError(error) ? error.code : null;
   const errorTitle = code === 'separation_of_duties' ? t('approvals.separationTitle')
@@ -354,8 +347,7 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
   const [preview, setPreview] = useState<ProtocolPreviewT | null>(null);
   const [previewError, setPreviewError] = useState<unknown>(null);
   const [key] = useState(newIdempotencyKey);
-  const [saveError, setSaveError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: saveError, run } = useAction();
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -377,20 +369,14 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
     (next.tracks[ti]!.phases[0]!.escalation as Record<string, unknown>)[field] = value;
     update(next);
   };
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setSaveError(null);
-    try {
+    void run(async () => {
       await api.createProtocol({ document: doc }, key);
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'protocols'] });
       notifications.show({ color: 'teal', message: t('protocols.saved') });
       onClose();
-    } catch (err) {
-      setSaveError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const problems = isApiError(previewError) ? previewError.problems : [];
   const money = (payout: string, v: number) => (payout === 'draws' ? t('cm.draws', { count: v }) : formatCents(v, i18n.language));

@@ -13,7 +13,7 @@ import {
 import { api, newIdempotencyKey, type QueueItemT, type SpecimenCreateT, type SpecimenRecordedT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, localInputToRfc3339, toLocalInput, todayIn, formatDate } from '../../format.ts';
-import { ErrorAlert, PageTitle, WhoCanSee, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, PageTitle, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
 import { ANALYTES, ANALYTE_INFO, NextValue, OutcomeBadge, trackName, type Analyte } from './shared.tsx';
 
@@ -170,8 +170,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
   const [cup, setCup] = useState<CupDefaults>(readCup);
   const [method, setMethod] = useState<'presumptive' | 'confirmatory'>('presumptive');
   const [results, setResults] = useState<Record<Analyte, Result>>(() => Object.fromEntries(ANALYTES.map((a) => [a, 'untested'])) as Record<Analyte, Result>);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState<SpecimenRecordedT | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -217,7 +216,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
 
   const num = (v: string | number) => (v === '' || v === null ? undefined : Number(v));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (busy || saved) return;
     const at = localInputToRfc3339(collectedAt);
@@ -239,9 +238,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
       method,
       results: chosen.map((a) => ({ analyte: a, loinc: ANALYTE_INFO[a].loinc, result: results[a] as 'negative' | 'positive' | 'inconclusive' })),
     };
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.recordSpecimen(body, key);
       try {
         localStorage.setItem(CUP_KEY, JSON.stringify(cup));
@@ -250,11 +247,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
       }
       setSaved(res);
       void queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const observers = (staff.data ?? []).filter((s) => s.active);

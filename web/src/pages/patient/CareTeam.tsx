@@ -8,7 +8,7 @@ import { CARE_TEAM_ROLES } from '../../../../contracts/patients.ts';
 import { api, type CareTeamMemberT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from './useStaffList.ts';
 
@@ -83,22 +83,15 @@ function AddMember({ patientId, queryKey, onClose }: { patientId: string; queryK
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<string>(CARE_TEAM_ROLES[0]);
   const [since, setSince] = useState(todayIn(program?.timeZone));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.addToCareTeam(patientId, { userId, role: role as CareTeamMemberT['role'], ...(since ? { since } : {}) });
       queryClient.setQueryData(queryKey, res);
       notifications.show({ color: 'teal', message: t('careTeam.added') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} noValidate aria-label={t('careTeam.add')}>
@@ -125,21 +118,14 @@ function AddMember({ patientId, queryKey, onClose }: { patientId: string; queryK
 function RemoveMember({ patientId, member, queryKey, onClose }: { patientId: string; member: CareTeamMemberT; queryKey: unknown[]; onClose: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction();
+  const remove = () => {
+    void run(async () => {
       const res = await api.removeFromCareTeam(patientId, member.userId, member.role);
       queryClient.setQueryData(queryKey, res);
       notifications.show({ color: 'teal', message: t('careTeam.removed') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} title={t('careTeam.removeTitle')}>

@@ -14,7 +14,7 @@ import {
 } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
 
@@ -285,19 +285,16 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
   const [validity, setValidity] = useState<'unchanged' | 'valid' | 'invalid'>('unchanged');
   const [laboratory, setLaboratory] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const s = spec.data;
   const recorded = new Map((s?.recordedResults ?? []).map((r) => [r.analyte, r]));
   const effective = new Map((s?.effective.results ?? []).map((r) => [r.analyte, r]));
   const resultWord = (r: { result: string; prescribed: boolean } | undefined) =>
     r ? `${t(`testDay.${r.result}`, { defaultValue: r.result })}${r.prescribed && r.result === 'positive' ? ` (${t('cm.status.prescribed')})` : ''}` : t('correction.notTested');
   const validWord = (v: boolean | null | undefined) => (v === false ? t('correction.invalid') : t('correction.valid'));
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.correctSpecimen(cell.eventId!, {
         results: ANALYTES.filter((a) => results[a] !== 'unchanged').map((a) => ({ analyte: a, loinc: ANALYTE_INFO[a].loinc, result: results[a] as 'negative' | 'positive' })),
         valid: validity === 'unchanged' ? undefined : validity === 'valid',
@@ -312,11 +309,7 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
       notifications.show({ color: 'teal', message: res.award.prizeDrawsEarned > 0 ? `${message} ${t('correction.makeUpDraws', { count: res.award.prizeDrawsEarned })}` : message });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} size="xl" title={t('correction.title', { date: formatDate(cell.date, i18n.language) })}>
@@ -526,25 +519,18 @@ function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: Le
   const queryClient = useQueryClient();
   const [key] = useState(newIdempotencyKey);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const kind = t(`ledger.kinds.${entry.kind}`, { defaultValue: entry.kind });
   const amount = formatCents(entry.cents, i18n.language);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.voidLedgerEntry(entry.id, reason, key);
       notifications.show({ color: 'teal', message: t('ledger.voidDone', { kind, amount, balance: formatCents(res.balanceCents, i18n.language) }) });
       // the ledger, the balance, the calendar and the draws all change
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} title={t('ledger.voidTitle', { kind, amount })}>
@@ -640,16 +626,13 @@ function EnrolForm({ patientId, onClose }: { patientId: string; onClose: () => v
   const [windowStart, setWindowStart] = useState('07:00');
   const [windowEnd, setWindowEnd] = useState('19:00');
   const [fundingSourceId, setFundingSourceId] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const dayNames = WEEKDAYS.map((i) => new Intl.DateTimeFormat(i18n.language, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 7 + i))));
   const protocolList = protocols.data?.items ?? [];
   const chosen = protocolId || protocolList[0]?.id || '';
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.enrol({
         patientId, protocolId: chosen, startDate,
         calendar: { specimen: specimen.map(Number), attendance: attendance.map(Number), dose: dose.map(Number), windowStart, windowEnd },
@@ -658,11 +641,7 @@ function EnrolForm({ patientId, onClose }: { patientId: string; onClose: () => v
       notifications.show({ color: 'teal', message: t('enrolment.enrolled') });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const days = (label: string, value: string[], set: (v: string[]) => void, field: string) => (
     <Stack gap={4}>
@@ -709,21 +688,14 @@ function StatusModal({ patientId, enrolment, onClose }: { patientId: string; enr
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<'completed' | 'withdrawn'>('completed');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.changeEnrolmentStatus(enrolment.id, { status, reason });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} title={t('enrolment.changeStatus')}>
@@ -760,8 +732,7 @@ function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: str
   const [method, setMethod] = useState<'signature' | 'initials' | 'verbal'>('initials');
   const [acknowledged, setAcknowledged] = useState(false);
   const [key, setKey] = useState(newIdempotencyKey);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const prizes = (ledger.data?.items ?? []).filter((e) => e.kind === 'prize' && e.cents > 0 && !e.voided);
   const prize = prizes.find((p) => p.id === prizeEntryId) ?? prizes[0];
   const items = (catalogue.data?.items ?? []).filter((i) => i.active && (mode === 'voucher' ? true : i.prizeTier === prize?.tier));
@@ -769,12 +740,10 @@ function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: str
   const cost = mode === 'prize' ? prize?.cents ?? 0 : (item?.valueCents ?? 0) * Number(quantity || 1);
   const threshold = settings.data?.approvalThresholdCents;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!item) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const r = await api.redeem(patientId, {
         itemId: item.id, quantity: mode === 'prize' ? 1 : Number(quantity || 1),
         prizeEntryId: mode === 'prize' ? prize?.id : undefined,
@@ -784,11 +753,7 @@ function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: str
       setKey(newIdempotencyKey());
       setAcknowledged(false);
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -8,7 +8,7 @@ import { LEVELS_OF_CARE } from '../../../../contracts/patients.ts';
 import { api, type EpisodeT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 
 export function EpisodesSection({ patientId }: { patientId: string }) {
@@ -93,22 +93,15 @@ function Admit({ patientId, queryKey, onClose }: { patientId: string; queryKey: 
   const queryClient = useQueryClient();
   const [level, setLevel] = useState<string>(LEVELS_OF_CARE[0]);
   const [admittedOn, setAdmittedOn] = useState(todayIn(program?.timeZone));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.admit(patientId, { levelOfCare: level as EpisodeT['levelOfCare'], admittedOn });
       await queryClient.invalidateQueries({ queryKey });
       notifications.show({ color: 'teal', message: t('episodes.admitted') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} noValidate aria-label={t('episodes.admit')}>
@@ -135,22 +128,15 @@ function Discharge({ patientId, episode, queryKey, onClose }: { patientId: strin
   const queryClient = useQueryClient();
   const [dischargedOn, setDischargedOn] = useState(todayIn(program?.timeZone));
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.discharge(patientId, episode.id, { dischargedOn, dischargeReason: reason.trim() });
       await queryClient.invalidateQueries({ queryKey });
       notifications.show({ color: 'teal', message: t('episodes.discharged') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} title={t('episodes.dischargeTitle', { level: t(`episodes.levels.${episode.levelOfCare}`) })}>

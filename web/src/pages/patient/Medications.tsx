@@ -8,7 +8,7 @@ import { MEDICATIONS } from '../../../../contracts/patients.ts';
 import { api, type MedicationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from './useStaffList.ts';
 
@@ -103,16 +103,13 @@ function AddMedication({ patientId, onClose, queryKey }: { patientId: string; on
   const [startedOn, setStartedOn] = useState(todayIn(program?.timeZone));
   const [prescriber, setPrescriber] = useState<string>('');
   const [otherName, setOtherName] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const hasList = staff.isSuccess;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const chosen = prescribers.find((p) => p.id === prescriber);
-    try {
+    void run(async () => {
       await api.addMedication(patientId, {
         medication: medication as MedicationT['medication'],
         dose: dose.trim() || null,
@@ -123,11 +120,7 @@ function AddMedication({ patientId, onClose, queryKey }: { patientId: string; on
       await queryClient.invalidateQueries({ queryKey });
       notifications.show({ color: 'teal', message: t('medications.added') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -180,22 +173,15 @@ function EndMedication({ patientId, medication, onClose, queryKey }: { patientId
   const { program } = useSession();
   const queryClient = useQueryClient();
   const [endedOn, setEndedOn] = useState(todayIn(program?.timeZone));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.endMedication(patientId, medication.id, endedOn);
       await queryClient.invalidateQueries({ queryKey });
       notifications.show({ color: 'teal', message: t('medications.endedSaved') });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} title={t('medications.endTitle', { medication: t(`medications.kinds.${medication.medication}`) })}>

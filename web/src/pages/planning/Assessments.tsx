@@ -12,7 +12,7 @@ import { STAGES } from '../../../../core/planning/types.ts';
 import { api, isApiError, newIdempotencyKey, type AssessmentT, type InstrumentId, type SafetyAlertT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { QuestionnaireForm, type Answers } from './QuestionnaireForm.tsx';
 import { TABLET_TOKEN_KEY } from '../Kiosk.tsx';
@@ -168,14 +168,11 @@ function RecordStage({ patientId, uricaStage, onClose }: { patientId: string; ur
   const [informedBy, setInformedBy] = useState<string[]>(['interview']);
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const override = uricaStage !== null && stage !== uricaStage;
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.recordStage(patientId, {
         stage: stage as (typeof STAGES)[number],
         informedBy: informedBy as Array<'urica' | 'socrates-8d' | 'readiness-ruler' | 'interview'>,
@@ -184,11 +181,7 @@ function RecordStage({ patientId, uricaStage, onClose }: { patientId: string; ur
       });
       await queryClient.invalidateQueries({ queryKey: ['assess', program?.id, patientId] });
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} noValidate aria-label={t('stage.record')}>
@@ -276,23 +269,16 @@ function StaffForm({ patientId, instrument, onDone, onCancel }: { patientId: str
   const [answers, setAnswers] = useState<Answers>({});
   const [target, setTarget] = useState('');
   const [key] = useState(newIdempotencyKey);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   useEffect(() => setAnswers({}), [instrument]);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const a = await api.administer(patientId, { instrument, answers, targetBehavior: target.trim() || undefined }, key);
       await queryClient.invalidateQueries({ queryKey: ['assess', program?.id] });
       notifications.show({ color: 'teal', message: t('assess.saved') });
       onDone(a);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (!q.data) return q.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : <ErrorAlert error={q.error} />;
   return (
