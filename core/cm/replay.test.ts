@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawSlip, ZERO_SEED } from './draws.ts';
+import { drawSlip } from './draws.ts';
 import { parseEvents } from './events.ts';
 import { BOWL, cents, day, protocol, run, spec } from './testkit.ts';
 

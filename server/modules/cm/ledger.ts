@@ -1,6 +1,6 @@
 // The patient's ledger (read), draws (the draw screen reveals; never re-rolls),
 // seeds (commitment, rotation with reveal, public verification) and caps year-to-date.
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { commitment, drawSlip, seedFromHex, type Bowl } from '../../../core/cm/draws.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
@@ -11,7 +11,7 @@ import { notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
-import { activeSeed, enrolmentById, loadProtocol, patientBalance, programTimeZone, type LedgerRow } from './settle.ts';
+import { activeSeed, enrolmentById, loadProtocol, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
 import { localDate } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';

@@ -16,7 +16,7 @@ import { enrolmentDto, getSettings } from './enrolments.ts';
 import { capsStatus, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
 import { loadProtocol, patientBalance, patientBalances, programTimeZone, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
-import { addDays, datesBetween, localDate, weekStart, weekday } from './time.ts';
+import { datesBetween, localDate, weekStart, weekday } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
