@@ -9,6 +9,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { programOf, type Ctx } from '../../platform/http/context.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries } from './cm.tables.ts';
+import { NOT_VOIDED } from './settle.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 type AwardBase = { enrolmentId: string; balanceCents: number; entries: ReadonlyArray<{ id: string; kind: string; cents: number; n: number | null }> };
@@ -39,7 +40,7 @@ export async function splitAward<A extends AwardBase>(deps: Deps, award: A): Pro
     left join ${cmDrawReveals} d on d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n
     where l.program_id = ${programId} and l.kind = 'prize' and l.cents > 0
       and l.patient_id = (select e.patient_id from ${cmEnrolments} e where e.program_id = ${programId} and e.id = ${award.enrolmentId})
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`));
+      and ${NOT_VOIDED}`));
   return {
     ...award,
     ...voucherAndDraws(award.entries),

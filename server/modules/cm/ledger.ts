@@ -11,7 +11,7 @@ import { notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
-import { activeSeed, enrolmentById, loadProtocol, programTimeZone, type LedgerRow } from './settle.ts';
+import { activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
 import { localDate } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
@@ -205,7 +205,7 @@ export async function capsStatus(tx: Tx, programId: string, patientId: string, n
   const paid = rowsOf<{ fs: string | null; paid: string | number }>(await tx.execute(sql`
     select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as paid
     from ${cmLedgerEntries} l where program_id = ${programId} and patient_id = ${patientId} and month like ${year + '-%'}
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+      and ${NOT_VOIDED}
     group by funding_source_id`));
   return [...bySource.entries()].map(([fs, caps]) => {
     const p = Number(paid.find((r) => r.fs === fs)?.paid ?? 0);

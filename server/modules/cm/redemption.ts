@@ -14,7 +14,7 @@ import { patients } from '../patients/patients.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { cmCatalogueItems, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
 import { getSettings } from './enrolments.ts';
-import { lockPatientEnrolments, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
+import { lockPatientEnrolments, NOT_VOIDED, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -83,7 +83,7 @@ async function enrolmentBalances(tx: Tx, programId: string, patientId: string): 
   const rows = rowsOf<{ enrolment_id: string; b: string | number }>(await tx.execute(sql`
     select enrolment_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
     from ${cmLedgerEntries} l where program_id = ${programId} and patient_id = ${patientId} and kind <> 'void'
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+      and ${NOT_VOIDED}
     group by enrolment_id`));
   return new Map(rows.map((r) => [r.enrolment_id, Number(r.b)]));
 }

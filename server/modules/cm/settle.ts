@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { extendEvents, parseEvents, type Enrolment as EngineEnrolment, type EventsDoc } from '../../../core/cm/events.ts';
 import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { replay, replayRows, type DetailRow, type ReplayDetail } from '../../../core/cm/replay.ts';
-import { deriveLedger, type ExternalUsage, type LedgerEntry } from '../../../core/cm/ledger.ts';
+import { balanceCents, deriveLedger, owedCents, type ExternalUsage, type LedgerEntry } from '../../../core/cm/ledger.ts';
 import { commitment, seedFromHex, ZERO_SEED } from '../../../core/cm/draws.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -290,7 +290,8 @@ export function prescribedFrom(rows: readonly MedicationRow[], date: string): Se
 
 // ---------- ledger ----------
 
-const toEngine = (r: LedgerRow): LedgerEntry => ({
+/** A ledger row in the engine's vocabulary (core/cm/ledger.ts rules apply to it). */
+export const toEngine = (r: LedgerRow): LedgerEntry => ({
   id: r.entryKey, kind: r.kind as LedgerEntry['kind'], event: r.eventId, track: r.track, month: r.month, cents: r.cents, n: r.n, tier: r.tier,
   capped: r.capped as LedgerEntry['capped'], ...(r.voidsKey ? { voids: r.voidsKey } : {}),
 });
@@ -308,7 +309,7 @@ async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage |
     from ${cmLedgerEntries} l
     where program_id = ${enr.programId} and patient_id = ${enr.patientId} and funding_source_id = ${enr.fundingSourceId}
       and enrolment_id <> ${enr.id} and month is not null and kind <> 'void'
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+      and ${NOT_VOIDED}
     group by month`));
   if (rows.length === 0) return undefined;
   const perMonth: Record<string, number> = {};
@@ -322,17 +323,11 @@ async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage |
   return { perMonth, perYear };
 }
 
-/** Balance from ledger rows in memory (same rule as patientBalance). */
-export function balanceOfRows(rows: readonly LedgerRow[]): number {
-  const voided = new Set(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => r.voidsKey));
-  let b = 0;
-  for (const r of rows) {
-    if (r.kind === 'void' || voided.has(r.entryKey)) continue;
-    if (r.kind === 'earn' || r.kind === 'bonus' || r.kind === 'prize' || r.kind === 'adjustment') b += r.cents;
-    else if (r.kind === 'debit' || r.kind === 'redemption') b -= r.cents;
-  }
-  return b;
-}
+/** Balance from ledger rows in memory (the engine's rule; patientBalance is the same in SQL). */
+export const balanceOfRows = (rows: readonly LedgerRow[]): number => balanceCents(rows.map(toEngine));
+
+/** An entry of alias `l` of cm_ledger_entries that no void cancels (the SQL form of the engine's rule). */
+export const NOT_VOIDED = sql`not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`;
 
 /** Prize money in ledger rows whose draw has not been shown yet (voided prizes excluded). */
 export function unrevealedPrizeCentsOfRows(rows: readonly LedgerRow[], revealed: ReadonlySet<number>): number {
@@ -355,7 +350,7 @@ export async function patientBalances(tx: Tx, programId: string, patientIds: rea
     select patient_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
     from ${cmLedgerEntries} l
     where program_id = ${programId} and patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and kind <> 'void'
-      and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+      and ${NOT_VOIDED}
     group by patient_id`));
   for (const r of rows) out.set(r.patient_id, Number(r.b ?? 0));
   return out;
@@ -421,7 +416,7 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
   const fresh = deriveLedger(posted.map(toEngine), detail, external ? { external } : {});
   await recommendPrivileges(tx, enr, protocol, detail.rows, now);
   // the state counts what is posted now: the fresh entries' kinds and amounts are the rows about to be inserted
-  const state = computeState(protocol, detail, [...posted, ...fresh], nextOpportunities(protocol, enr, tz, events, list, doc, seedBytes, external, now));
+  const state = computeState(protocol, detail, [...posted.map(toEngine), ...fresh], nextOpportunities(protocol, enr, tz, events, list, doc, seedBytes, external, now));
   const rows = fresh.map((e) => ({
     program_id: enr.programId, id: randomUUID(), enrolment_id: enr.id, patient_id: enr.patientId, entry_key: e.id, kind: e.kind,
     event_id: e.event, track: e.track, month: e.month, cents: e.cents, n: e.n, tier: e.tier, capped: e.capped,
@@ -487,7 +482,7 @@ async function recommendPrivileges(tx: Tx, enr: EnrolmentRow, protocol: Protocol
   }
 }
 
-function computeState(protocol: Protocol, detail: ReplayDetail, ledger: ReadonlyArray<{ kind: string; cents: number; entryKey?: string; voidsKey?: string | null }>, next: NextOpp[]): EnrolmentState {
+function computeState(protocol: Protocol, detail: ReplayDetail, ledger: readonly LedgerEntry[], next: NextOpp[]): EnrolmentState {
   const tracks: TrackState[] = protocol.tracks.map((t) => ({ track: t.id, payout: t.payout, s: 0, lastOutcome: null, currentCents: 0, currentDraws: 0, privilege: t.payout === 'privilege' ? (t.levels?.[0] ?? null) : null }));
   const byId = new Map(tracks.map((t) => [t.track, t]));
   const pending = new Set<string>();
@@ -502,14 +497,7 @@ function computeState(protocol: Protocol, detail: ReplayDetail, ledger: Readonly
     if (r.out.privilege !== null) st.privilege = r.out.privilege;
     if (r.out.outcome === 'pending') pending.add(r.out.event);
   }
-  let earned = 0;
-  const voided = new Set(ledger.filter((e) => e.kind === 'void' && e.voidsKey).map((e) => e.voidsKey));
-  for (const e of ledger) {
-    if (e.entryKey !== undefined && voided.has(e.entryKey)) continue;
-    if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment' || e.kind === 'prize') earned += e.cents;
-    else if (e.kind === 'debit' || e.kind === 'forgiven') earned -= e.cents;
-  }
-  return { tracks, pending: [...pending], next, earnedCents: earned, settledAt: new Date().toISOString() };
+  return { tracks, pending: [...pending], next, earnedCents: owedCents(ledger), settledAt: new Date().toISOString() };
 }
 
 /** The calendar's next open slot of each kind the protocol reads, and what a success there would pay (caps applied, draws counted, never their prizes). */

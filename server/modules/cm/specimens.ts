@@ -12,10 +12,11 @@ import { assertPatient } from '../patients/patients.ts';
 import { medications } from '../patients/patients.tables.ts';
 import { cmEvents, cmLedgerEntries } from './cm.tables.ts';
 import {
-  adherenceAnalytes, appendEvent, balanceOfRows, canonical, effectiveProtocol, loadProtocol, lockPatientEnrolments, notEnrolled, patientBalance, prescribedFrom, programTimeZone, readForRecording, settle, StaleHistory, unrevealedPrizeCentsOfRows,
+  adherenceAnalytes, appendEvent, balanceOfRows, canonical, effectiveProtocol, loadProtocol, lockPatientEnrolments, notEnrolled, patientBalance, prescribedFrom, programTimeZone, readForRecording, settle, StaleHistory, toEngine, unrevealedPrizeCentsOfRows,
   type EnrolmentRow, type EnrolmentState, type EventRow, type LedgerRow, type SettleResult,
 } from './settle.ts';
 import { localDate } from './time.ts';
+import { owedCents, type LedgerEntry } from '../../../core/cm/ledger.ts';
 import { splitAward, voucherAndDraws } from './award-view.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -98,19 +99,13 @@ export function entryDto(r: LedgerRow) {
 
 export type AwardDto = Awaited<ReturnType<typeof awardOf>>;
 
-function earnedOf(entries: readonly { kind: string; cents: number }[]) {
-  let earned = 0;
-  let draws = 0;
-  for (const e of entries) {
-    if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment' || e.kind === 'prize') earned += e.cents;
-    else if (e.kind === 'forgiven' || e.kind === 'debit') earned -= e.cents;
-    if (e.kind === 'prize') draws += 1;
-  }
-  return { earned, draws };
+/** What an award's entries come to (the engine's "owed" rule) and how many draws they hold. */
+function earnedOf(entries: readonly LedgerEntry[]) {
+  return { earned: owedCents(entries), draws: entries.filter((e) => e.kind === 'prize').length };
 }
 
 async function awardOf(tx: Tx, enr: EnrolmentRow, eventId: string, entries: LedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState, balance?: number) {
-  const { earned, draws } = earnedOf(entries);
+  const { earned, draws } = earnedOf(entries.map(toEngine));
   const outcomes = (rows ?? []).filter((r) => r.out.event === eventId).map((r) => ({ track: r.out.track, outcome: r.out.outcome, s: r.out.s, level: r.out.level, privilege: r.out.privilege }));
   return {
     eventId, enrolmentId: enr.id, outcomes, entries: entries.map(entryDto), earnedCents: earned, newDraws: draws,
@@ -212,7 +207,7 @@ async function recordOnce(deps: Deps, input: SpecimenIn, results: ReturnType<typ
   };
   const evId = append.id;
   // one audit row for the specimen and the award it caused (ids, counts and amounts only), written with the entries
-  const audit = (fresh: readonly { kind: string; cents: number }[], state: EnrolmentState) => {
+  const audit = (fresh: readonly LedgerEntry[], state: EnrolmentState) => {
     const { earned, draws } = earnedOf(fresh);
     return {
       ctx: auditContext(ctx),

@@ -1,6 +1,7 @@
 // What the screens read: today's test-day queue and check-in list, the patient's CM
 // page (calendar of opportunities, streaks, current and next value, balance, draws),
 // the programme's CM page, and privilege recommendations with their decisions.
+import { owedCents } from '../../../core/cm/ledger.ts';
 import { and, asc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf, writeAudit } from '../../platform/audit.ts';
@@ -15,7 +16,7 @@ import {
 import { enrolmentDto, getSettings } from './enrolments.ts';
 import { capsStatus, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
-import { loadProtocol, patientBalance, patientBalances, programTimeZone, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
+import { loadProtocol, NOT_VOIDED, patientBalance, patientBalances, programTimeZone, toEngine, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
 import { datesBetween, localDate, weekStart, weekday } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
@@ -50,7 +51,7 @@ export async function dayList(deps: Deps, date: string | undefined, kinds: reado
     select l.patient_id, l.enrolment_id, count(*) as n, coalesce(sum(l.cents), 0) as cents
     from ${cmLedgerEntries} l where l.program_id = ${programId} and l.patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and l.kind = 'prize'
     and not exists (select 1 from ${cmDrawReveals} d where d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n)
-    and not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)
+    and ${NOT_VOIDED}
     group by l.patient_id, l.enrolment_id`)) : [];
   const out = expected.map((r) => {
     const cal = r.e.calendar as CalendarDoc;
@@ -93,11 +94,7 @@ export async function patientSummary(deps: Deps, patientId: string) {
   // voided entries (and the voids themselves) paid nothing
   const voidedKeys = new Set(allEntries.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
   const entries = allEntries.filter((e) => e.kind !== 'void' && !voidedKeys.has(e.entryKey));
-  let earnedCents = 0;
-  for (const e of entries) {
-    if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment' || e.kind === 'prize') earnedCents += e.cents;
-    else if (e.kind === 'forgiven' || e.kind === 'debit') earnedCents -= e.cents;
-  }
+  const earnedCents = owedCents(allEntries.map(toEngine));
   // outcome per event comes from the ledger and the state; a specimen's outcome is read from its entries and the pending list
   const bySlot = new Map(events.filter((e) => e.slotDate).map((e) => [`${e.slotKind}/${e.slotDate}`, e]));
   const today = localDate(ctx.now, tz);
@@ -157,15 +154,14 @@ export async function programmeSummary(deps: Deps) {
   }
   const negativeByWeek = [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b))
     .map(([weekStart, c]) => ({ weekStart, ...c, percentNegative: c.specimens ? Math.round((1000 * c.negative) / c.specimens) / 10 : null }));
-  const notVoided = sql`not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`;
   const spend = rowsOf<{ fs: string | null; cents: string | number }>(await tx.execute(sql`
     select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as cents
-    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${notVoided} group by funding_source_id`));
+    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by funding_source_id`));
   const sources = await tx.select().from(cmFundingSources).where(eq(cmFundingSources.programId, programId));
   const settings = await getSettings(tx, programId, ctx.now);
   const perPatient = rowsOf<{ patient_id: string; fs: string | null; cents: string | number }>(await tx.execute(sql`
     select patient_id, funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as cents
-    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${notVoided} group by patient_id, funding_source_id`));
+    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by patient_id, funding_source_id`));
   let capsReached = 0;
   for (const p of perPatient) {
     const cap = (sources.find((s) => s.id === p.fs)?.caps as { perYearCents?: number | null } | undefined)?.perYearCents;
