@@ -290,11 +290,21 @@ export function prescribedFrom(rows: readonly MedicationRow[], date: string): Se
 
 // ---------- ledger ----------
 
+/** Ledger rows in the engine's vocabulary, kept per row object (cached history rows are frozen and reused across recordings). */
+const engineForm = new WeakMap<LedgerRow, LedgerEntry>();
+
 /** A ledger row in the engine's vocabulary (core/cm/ledger.ts rules apply to it). */
-export const toEngine = (r: LedgerRow): LedgerEntry => ({
-  id: r.entryKey, kind: r.kind as LedgerEntry['kind'], event: r.eventId, track: r.track, month: r.month, cents: r.cents, n: r.n, tier: r.tier,
-  capped: r.capped as LedgerEntry['capped'], ...(r.voidsKey ? { voids: r.voidsKey } : {}),
-});
+export function toEngine(r: LedgerRow): LedgerEntry {
+  let e = engineForm.get(r);
+  if (!e) {
+    e = {
+      id: r.entryKey, kind: r.kind as LedgerEntry['kind'], event: r.eventId, track: r.track, month: r.month, cents: r.cents, n: r.n, tier: r.tier,
+      capped: r.capped as LedgerEntry['capped'], ...(r.voidsKey ? { voids: r.voidsKey } : {}),
+    };
+    engineForm.set(r, Object.freeze(e));
+  }
+  return e;
+}
 
 export async function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[]> {
   const rows = await run(tx, 'waypoint_cm_ledger_of', 'select * from cm_ledger_entries where program_id = $1 and enrolment_id = $2 order by seq', [enr.programId, enr.id]);
@@ -413,10 +423,11 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
   const detail = replayRows(protocol, doc, seedBytes);
   const posted = h ? h.ledger : await ledgerOfEnrolment(tx, enr);
   const external = await externalUsage(tx, enr);
-  const fresh = deriveLedger(posted.map(toEngine), detail, external ? { external } : {});
+  const postedEntries = posted.map(toEngine);
+  const fresh = deriveLedger(postedEntries, detail, external ? { external } : {});
   await recommendPrivileges(tx, enr, protocol, detail.rows, now);
   // the state counts what is posted now: the fresh entries' kinds and amounts are the rows about to be inserted
-  const state = computeState(protocol, detail, [...posted.map(toEngine), ...fresh], nextOpportunities(protocol, enr, tz, events, list, doc, seedBytes, external, now));
+  const state = computeState(protocol, detail, [...postedEntries, ...fresh], nextOpportunities(protocol, enr, tz, events, list, doc, seedBytes, external, now));
   const rows = fresh.map((e) => ({
     program_id: enr.programId, id: randomUUID(), enrolment_id: enr.id, patient_id: enr.patientId, entry_key: e.id, kind: e.kind,
     event_id: e.event, track: e.track, month: e.month, cents: e.cents, n: e.n, tier: e.tier, capped: e.capped,
