@@ -53,6 +53,41 @@ describe('registration', () => {
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0])).not.toContain('Somewhere');
   });
+
+  it('answers with the record exactly as stored (the same as reading it back)', async () => {
+    const r = await desk.post('/api/v1/patients', newPatient('echo1', {
+      mrn: '  ECHO-1 ', preferredName: 'Ash', pronouns: 'they/them', preferredLanguage: 'es', phone: ' ', email: 'ash@example.test',
+      contactConsent: true, emergencyContactName: 'Rowan Example', emergencyContactPhone: '555-0100', emergencyContactRelationship: 'sibling',
+    }));
+    expect(r.statusCode).toBe(200);
+    const created = r.json() as { id: string; mrn: string; phone: string | null };
+    expect(created).toMatchObject({ mrn: 'ECHO-1', phone: null, version: 1 });
+    const read = await desk.get(`/api/v1/patients/${created.id}`);
+    expect(read.json()).toEqual(created);
+  });
+});
+
+describe('programme integrity', () => {
+  const q = (sql: string, params: unknown[] = []) => w.database.query(sql, params);
+
+  it('the database refuses a patient in a programme that does not exist', async () => {
+    const err = await q(
+      "insert into patients (program_id, id, mrn, legal_given_name, legal_family_name, birth_date, created_at, updated_at) values ($1, $2, 'NOPROG-1', 'Given', 'Family', '1990-01-01', now(), now())",
+      [randomUUID(), randomUUID()],
+    ).then(() => null, (e: { code?: string }) => e);
+    expect(err?.code).toBe('23503');
+    const moved = await q('update patients set program_id = $1 where program_id = $2 and id = $3', [randomUUID(), w.programA, w.patientA]).then(() => null, (e: { code?: string }) => e);
+    expect(moved?.code).toBe('23503');
+  });
+
+  it('a programme is never deleted and its id never changes; its other fields may', async () => {
+    for (const sql of ['delete from programs where id = $1', 'update programs set id = gen_random_uuid() where id = $1']) {
+      await expect(q(sql, [w.programB]), sql).rejects.toThrow(/never deleted/);
+    }
+    await expect(q('truncate programs cascade')).rejects.toThrow(/never deleted/);
+    await q('update programs set name = name where id = $1', [w.programB]);
+    expect(await q('select id from programs where id = $1', [w.programB])).toHaveLength(1);
+  });
 });
 
 describe('search', () => {

@@ -2,13 +2,15 @@
 // its keys include it, so a state-wide deployment can distribute by programme.
 import { sql } from 'drizzle-orm';
 import { boolean, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { programs } from '../programs/programs.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
 export const patients = pgTable(
   'patients',
   {
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    // No foreign key to programs: it would take a share lock on the programme's row for
+    // every registration. A trigger checks the programme exists, and programmes are
+    // never deleted (ADR 015).
+    programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
     mrn: text('mrn').notNull(),
     legalGivenName: text('legal_given_name').notNull(),
