@@ -84,12 +84,17 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
   }
   const id = randomUUID();
   const bindings = auditBindings(auditContext(ctx), { action: 'create', entity: 'patient', entityId: id, patientId: id });
-  for (const f of FIELD_NAMES) bindings[f] = blankToNull(f === 'mrn' ? input.mrn.trim() : input[f]);
+  const row = { programId, id } as Row;
+  for (const f of FIELD_NAMES) (row as Record<string, unknown>)[f] = bindings[f] = blankToNull(f === 'mrn' ? input.mrn.trim() : input[f]);
   bindings.programId = programId;
   bindings.id = id;
   bindings.now = ctx.now;
-  const [row] = await registerQuery(tx).execute(bindings);
-  return toDto(row!);
+  await registerQuery(tx).execute(bindings);
+  // Every column was bound explicitly (no database default or trigger changes a value),
+  // so the stored record is the row bound here: the insert returns nothing to decode.
+  row.version = 1;
+  row.createdAt = row.updatedAt = ctx.now;
+  return toDto(row);
 }
 
 /** Every field a registration may set; the prepared insert binds each one (null when not given). */
@@ -104,7 +109,6 @@ const registerQuery = preparedOnce((tx) => {
     .with(auditedByPlaceholders(tx))
     .insert(patients)
     .values({ ...bound, programId: sql.placeholder('programId'), id: sql.placeholder('id'), version: 1, createdAt: sql.placeholder('now'), updatedAt: sql.placeholder('now') })
-    .returning()
     .prepare('waypoint_register_patient');
 });
 
