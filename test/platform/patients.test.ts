@@ -124,6 +124,12 @@ describe('search', () => {
     expect(await searchAll({ q: 'SEARCHW' }, 100)).toHaveLength(11);
   });
 
+  it('finds by preferred name prefix', async () => {
+    const r = await desk.post('/api/v1/patients', newPatient('pref1', { preferredName: 'Wrenna' }));
+    expect(r.statusCode).toBe(200);
+    expect(await searchAll({ q: 'wren' }, 10)).toEqual([(r.json() as { id: string }).id]);
+  });
+
   it('needs every word to match', async () => {
     expect(await searchAll({ q: 'quin searchby' }, 100)).toHaveLength(names.filter(([, g, f]) => g.startsWith('Quin') && f === 'Searchby').length);
     expect(await searchAll({ q: 'rowan searchwell' }, 100)).toHaveLength(names.filter(([, g, f]) => g === 'Rowan' && f === 'Searchwell').length);

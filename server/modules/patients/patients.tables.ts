@@ -36,7 +36,8 @@ export const patients = pgTable(
     uniqueIndex('patients_mrn_key').on(t.programId, sql`lower(${t.mrn})`),
     index('patients_family_idx').on(t.programId, sql`lower(${t.legalFamilyName}) text_pattern_ops`),
     index('patients_given_idx').on(t.programId, sql`lower(${t.legalGivenName}) text_pattern_ops`),
-    index('patients_preferred_idx').on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`),
+    // Only records that have a preferred name: a prefix search on it implies one.
+    index('patients_preferred_idx').on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`).where(sql`${t.preferredName} is not null`),
     index('patients_birth_idx').on(t.programId, t.birthDate),
   ],
 );

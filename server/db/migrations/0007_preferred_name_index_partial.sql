@@ -1,0 +1,2 @@
+DROP INDEX "patients_preferred_idx";--> statement-breakpoint
+CREATE INDEX "patients_preferred_idx" ON "patients" USING btree ("program_id",lower("preferred_name") text_pattern_ops) WHERE "patients"."preferred_name" is not null;
