@@ -1,9 +1,9 @@
 // Audit events: written by use cases in their own transaction (no shared lock, so
 // requests of one programme never queue behind each other), sealed into a per-chain
 // SHA-256 hash chain afterwards in batches, and verified link by link.
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import { auditChainHeads, auditEvents, auditSeals } from '../modules/audit/audit.tables.ts';
+import { auditChainHeads, auditEvents, auditSealHorizon, auditSeals } from '../modules/audit/audit.tables.ts';
 import type { Db, Tx } from './db/database.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -125,11 +125,12 @@ function canonicalJson(v: unknown): string {
 }
 
 /**
- * Seals up to `batch` unsealed events of one chain. The chain head row is locked FOR
- * UPDATE, so concurrent sealers (several servers) extend a chain one at a time; the
- * writers of events are never blocked. Returns how many were sealed.
+ * Seals up to `batch` unsealed events of one chain with an id above `after` (0: all).
+ * The chain head row is locked FOR UPDATE, so concurrent sealers (several servers)
+ * extend a chain one at a time; the writers of events are never blocked. Returns how
+ * many were sealed.
  */
-export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000): Promise<number> {
+export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000, after = 0): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.insert(auditChainHeads).values({ chainId, seq: 0, hash: GENESIS }).onConflictDoNothing();
     const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.chainId, chainId)).for('update');
@@ -137,12 +138,7 @@ export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000
     const pending = await tx
       .select()
       .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.chainId, chainId),
-          sql`not exists (select 1 from ${auditSeals} s where s.event_id = ${auditEvents.id})`,
-        ),
-      )
+      .where(and(eq(auditEvents.chainId, chainId), gt(auditEvents.id, after), unsealed))
       .orderBy(asc(auditEvents.id))
       .limit(batch);
     if (pending.length === 0) return 0;
@@ -161,19 +157,43 @@ export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000
   });
 }
 
-/** Seals every chain that has unsealed events. */
+const unsealed = sql`not exists (select 1 from ${auditSeals} s where s.event_id = ${auditEvents.id})`;
+const bigintOf = (rows: unknown, col: string) => Number((rowsOf<Record<string, string | number | null>>(rows)[0] ?? {})[col] ?? 0);
+
+/**
+ * Seals every chain that has unsealed events, reading only events above the seal
+ * horizon (ADR 016), so a pass costs what was written since the last one, not the
+ * size of the trail. The horizon moves to the last event id handed out before the
+ * previous pass once every transaction that could still commit such an event has ended.
+ */
 export async function sealAll(db: Db, now: Date): Promise<number> {
-  const chains = await db.execute<{ chain_id: string }>(
-    sql`select distinct e.chain_id from ${auditEvents} e where not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`,
+  const [horizon] = await db.select().from(auditSealHorizon);
+  const after = horizon?.sealedThrough ?? 0;
+  const oldestRunning = bigintOf(await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as x`), 'x');
+  const settled = !!horizon && oldestRunning >= horizon.candidateXmax;
+  const chains = rowsOf<{ chain_id: string }>(
+    await db.execute<{ chain_id: string }>(sql`select distinct chain_id from ${auditEvents} where ${auditEvents.id} > ${after} and ${unsealed}`),
   );
   let total = 0;
-  for (const { chain_id } of rowsOf<{ chain_id: string }>(chains)) {
+  for (const { chain_id } of chains) {
     for (;;) {
-      const n = await sealChain(db, chain_id, now);
+      const n = await sealChain(db, chain_id, now, 1000, after);
       total += n;
       if (n === 0) break;
     }
   }
+  // The next candidate: first the last id handed out, then (a later statement) the next
+  // transaction id: every event with an id up to the candidate belongs to an older transaction.
+  const candidateId = bigintOf(await db.execute(sql`select coalesce(pg_sequence_last_value('audit_events_id_seq'::regclass), 0) as id`), 'id');
+  const candidateXmax = bigintOf(await db.execute(sql`select pg_snapshot_xmax(pg_current_snapshot())::text::bigint as x`), 'x');
+  await db
+    .update(auditSealHorizon)
+    .set({
+      ...(settled ? { sealedThrough: sql`greatest(${auditSealHorizon.sealedThrough}, ${horizon.candidateId})` } : {}),
+      candidateId,
+      candidateXmax,
+    })
+    .where(eq(auditSealHorizon.id, 1));
   return total;
 }
 

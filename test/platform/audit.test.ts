@@ -148,14 +148,32 @@ describe('hash chain', () => {
   });
 });
 
+describe('seal horizon', () => {
+  it('an audit event gets its transaction id before its own id (what the horizon relies on)', async () => {
+    const [d] = await q<{ expr: string }>("select pg_get_expr(adbin, adrelid) as expr from pg_attrdef where adrelid = 'audit_events'::regclass and adnum = (select attnum from pg_attribute where attrelid = 'audit_events'::regclass and attname = 'id')");
+    expect(d!.expr.replace(/\s+/g, ' ').trim()).toBe("CASE WHEN (pg_current_xact_id() IS NOT NULL) THEN nextval('audit_events_id_seq'::regclass) ELSE NULL::bigint END");
+  });
+
+  it('moves past sealed events, so a pass reads only newer ones', async () => {
+    await admin.get(`/api/v1/patients/${w.patientA}`);
+    for (let pass = 0; pass < 3; pass++) await sealAll(w.database.db, w.clock.now);
+    const [h] = await q<{ through: string; newest: string }>('select sealed_through as through, (select max(id) from audit_events) as newest from audit_seal_horizon');
+    expect(Number(h!.through)).toBe(Number(h!.newest));
+  });
+});
+
+/** A second pool on the test database: another server. */
+async function secondServer() {
+  const [{ db: name }] = (await q<{ db: string }>('select current_database() as db')) as [{ db: string }];
+  const u = new URL(process.env.TEST_DATABASE_URL!);
+  u.pathname = `/${name}`;
+  return openDatabase({ databaseUrl: u.toString(), migrate: false, poolSize: 8 });
+}
+
 describe.skipIf(!onPostgres())('concurrent sealers (PostgreSQL)', () => {
   it('never produce duplicate seqs or forks', async () => {
-    // a second pool on the same database: several servers sealing at once
-    const url = process.env.TEST_DATABASE_URL!;
-    const [{ db: name }] = (await q<{ db: string }>('select current_database() as db')) as [{ db: string }];
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const other = await openDatabase({ databaseUrl: u.toString(), migrate: false, poolSize: 8 });
+    // several servers sealing at once
+    const other = await secondServer();
     try {
       const c = await w.client('front-desk');
       for (let round = 0; round < 5; round++) {
@@ -179,6 +197,42 @@ describe.skipIf(!onPostgres())('concurrent sealers (PostgreSQL)', () => {
       const [gap] = await q<{ n: string }>('select count(*) - max(seq) as n from audit_seals where chain_id = $1', [w.programA]);
       expect(Number(gap!.n)).toBe(0);
     } finally {
+      await other.close();
+    }
+  });
+
+  it('an event whose transaction stays open across sealing passes is sealed once it commits', async () => {
+    const other = await secondServer();
+    const held = await (other.db as unknown as { $client: import('pg').Pool }).$client.connect();
+    const horizon = async () => Number((await q<{ n: string }>('select sealed_through as n from audit_seal_horizon'))[0]!.n);
+    const isSealed = async (id: number) => (await q('select 1 from audit_seals where event_id = $1', [id])).length === 1;
+    try {
+      // a slow request: its event's id is handed out now, its transaction commits later
+      await held.query('begin');
+      const late = Number((await held.query<{ id: string }>(
+        "insert into audit_events (chain_id, org_id, program_id, at, action, entity, outcome) values ($1, $2, $1, $3, 'read', 'patient', 'success') returning id",
+        [w.programA, w.orgId, w.clock.now],
+      )).rows[0]!.id);
+      // meanwhile newer events commit and are sealed, pass after pass
+      const c = await w.client('front-desk');
+      for (let pass = 0; pass < 3; pass++) {
+        await c.get(`/api/v1/patients/${w.patientA}`);
+        await sealAll(w.database.db, new Date());
+      }
+      const [newest] = await q<{ id: string }>('select max(id) as id from audit_events');
+      expect(await isSealed(Number(newest!.id))).toBe(true);
+      expect(await horizon()).toBeLessThan(late); // the horizon waits for the open transaction
+      await held.query('commit');
+      await sealAll(w.database.db, new Date());
+      expect(await isSealed(late)).toBe(true);
+      // with nothing left open, the horizon moves past every event sealed so far
+      await sealAll(w.database.db, new Date());
+      await sealAll(w.database.db, new Date());
+      expect(await horizon()).toBeGreaterThanOrEqual(Number(newest!.id));
+      const a = (await verifyChains(w.database.db)).find((r) => r.chainId === w.programA)!;
+      expect(a.unsealed).toBe(0);
+    } finally {
+      held.release();
       await other.close();
     }
   });

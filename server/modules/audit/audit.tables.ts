@@ -3,7 +3,8 @@
 // without any shared lock; a sealer later appends seals that chain the events of one
 // chain (a programme, or an organisation for sign-ins) with SHA-256, so altering or
 // removing a row breaks a link that `waypoint audit verify` reports.
-import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const auditEvents = pgTable(
   'audit_events',
@@ -53,3 +54,18 @@ export const auditChainHeads = pgTable('audit_chain_heads', {
   seq: bigint('seq', { mode: 'number' }).notNull(),
   hash: text('hash').notNull(),
 });
+
+// How far back the sealer must look (ADR 016): every event with an id up to
+// `sealed_through` is sealed or was never committed, so a sealing pass reads only newer
+// ids. `candidate_id` (the last event id handed out when it was read) becomes the next
+// `sealed_through` once every transaction older than `candidate_xmax` has ended. One row.
+export const auditSealHorizon = pgTable(
+  'audit_seal_horizon',
+  {
+    id: smallint('id').primaryKey().default(1),
+    sealedThrough: bigint('sealed_through', { mode: 'number' }).notNull().default(0),
+    candidateId: bigint('candidate_id', { mode: 'number' }).notNull().default(0),
+    candidateXmax: bigint('candidate_xmax', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('audit_seal_horizon_one_row', sql`${t.id} = 1`)],
+);
