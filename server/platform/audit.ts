@@ -168,6 +168,7 @@ const bigintOf = (rows: unknown, col: string) => Number((rowsOf<Record<string, s
  */
 export async function sealAll(db: Db, now: Date): Promise<number> {
   const [horizon] = await db.select().from(auditSealHorizon);
+  if (!horizon) await db.insert(auditSealHorizon).values({ id: 1 }).onConflictDoNothing();
   const after = horizon?.sealedThrough ?? 0;
   const oldestRunning = bigintOf(await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as x`), 'x');
   const settled = !!horizon && oldestRunning >= horizon.candidateXmax;
