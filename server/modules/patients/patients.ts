@@ -90,8 +90,9 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
   bindings.id = id;
   bindings.now = ctx.now;
   await registerQuery(tx).execute(bindings);
-  // Every column was bound explicitly (no database default or trigger changes a value),
-  // so the stored record is the row bound here: the insert returns nothing to decode.
+  // Every column is bound explicitly, so no default applies, and the trigger on patients
+  // only checks the programme: the stored record is the row bound here, and the insert
+  // returns nothing to decode.
   row.version = 1;
   row.createdAt = row.updatedAt = ctx.now;
   return toDto(row);
