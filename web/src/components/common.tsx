@@ -1,7 +1,7 @@
 // Small pieces used on many screens.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Badge, Button, Code, CopyButton, Group, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, CopyButton, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { ROLE_PERMISSIONS, ROLES, type Permission } from '../../../core/access/roles.ts';
 import { isApiError } from '../api.ts';
 
@@ -136,5 +136,21 @@ export function StatusBadge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 
     <Badge color={color} variant="light" leftSection={<span aria-hidden="true">{symbol}</span>} style={{ textTransform: 'none' }}>
       {children}
     </Badge>
+  );
+}
+
+/**
+ * A table's header row: one column header per label, and with `actions` a last column
+ * for row buttons, named for screen readers only.
+ */
+export function TableHead({ labels, actions = false }: { labels: ReactNode[]; actions?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {labels.map((label, i) => <Table.Th scope="col" key={i}>{label}</Table.Th>)}
+        {actions ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
+      </Table.Tr>
+    </Table.Thead>
   );
 }

@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { api, type AuditEventT, type AuditFilters } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDateTime, todayIn } from '../format.ts';
-import { ErrorAlert, PageTitle, StatusBadge, WhoCanSee, fieldError, useErrorText } from '../components/common.tsx';
+import { ErrorAlert, fieldError, PageTitle, StatusBadge, TableHead, useErrorText, WhoCanSee } from '../components/common.tsx';
 import { useStaffList } from './patient/useStaffList.ts';
 
 const ACTIONS = [
@@ -131,17 +131,7 @@ export function AuditPage() {
         <Table.ScrollContainer minWidth={900}>
           <Table striped verticalSpacing="xs" data-testid="audit-table">
             <VisuallyHidden component="caption">{t('audit.caption', { timeZone: program?.timeZone ?? '' })}</VisuallyHidden>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('audit.when')}</Table.Th>
-                <Table.Th scope="col">{t('audit.who')}</Table.Th>
-                <Table.Th scope="col">{t('audit.action')}</Table.Th>
-                <Table.Th scope="col">{t('audit.entity')}</Table.Th>
-                <Table.Th scope="col">{t('audit.patient')}</Table.Th>
-                <Table.Th scope="col">{t('audit.outcome')}</Table.Th>
-                <Table.Th scope="col">{t('audit.sealed')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('audit.when'), t('audit.who'), t('audit.action'), t('audit.entity'), t('audit.patient'), t('audit.outcome'), t('audit.sealed')]} />
             <Table.Tbody>
               {items.map((ev) => (
                 <Table.Tr key={ev.id} data-action={ev.action} data-entity={ev.entity}>

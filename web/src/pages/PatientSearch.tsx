@@ -9,7 +9,7 @@ import { Anchor, Button, Group, Stack, Table, Text, TextInput, VisuallyHidden } 
 import { api, type PatientSummaryT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDate } from '../format.ts';
-import { ErrorAlert, PageTitle } from '../components/common.tsx';
+import { ErrorAlert, PageTitle, TableHead } from '../components/common.tsx';
 import { WorkList } from './WorkList.tsx';
 
 const PAGE = 25;
@@ -113,14 +113,7 @@ export function PatientSearchPage() {
           <Table.ScrollContainer minWidth={560}>
             <Table highlightOnHover striped verticalSpacing="xs">
               <VisuallyHidden component="caption">{t('patients.resultsCaption')}</VisuallyHidden>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('patients.name')}</Table.Th>
-                  <Table.Th scope="col">{t('patients.preferredName')}</Table.Th>
-                  <Table.Th scope="col">{t('patients.birthDate')}</Table.Th>
-                  <Table.Th scope="col">{t('patients.mrn')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead labels={[t('patients.name'), t('patients.preferredName'), t('patients.birthDate'), t('patients.mrn')]} />
               <Table.Tbody ref={tableRef}>
                 {items.map((p, i) => (
                   <Table.Tr

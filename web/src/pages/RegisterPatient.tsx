@@ -8,7 +8,7 @@ import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text } from '@man
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, type PatientSummaryT } from '../api.ts';
 import { formatDate } from '../format.ts';
-import { ErrorAlert, PageTitle } from '../components/common.tsx';
+import { ErrorAlert, PageTitle, TableHead } from '../components/common.tsx';
 import { PatientFields, emptyPatient, toBody, type PatientFormValues } from '../components/PatientFields.tsx';
 
 const identityKey = (v: PatientFormValues) =>
@@ -80,13 +80,7 @@ export function RegisterPatientPage() {
                 <Text size="sm">{t('register.duplicatesIntro')}</Text>
                 <Table.ScrollContainer minWidth={480}>
                   <Table withTableBorder>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th scope="col">{t('patients.name')}</Table.Th>
-                        <Table.Th scope="col">{t('patients.birthDate')}</Table.Th>
-                        <Table.Th scope="col">{t('patients.mrn')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
+                    <TableHead labels={[t('patients.name'), t('patients.birthDate'), t('patients.mrn')]} />
                     <Table.Tbody>
                       {candidates.map((c) => (
                         <Table.Tr key={c.id}>

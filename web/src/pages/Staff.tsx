@@ -8,7 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { ROLES } from '../../../core/access/roles.ts';
 import { api, type StaffT } from '../api.ts';
 import { useSession } from '../session.tsx';
-import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, fieldError, useAction } from '../components/common.tsx';
+import { ErrorAlert, fieldError, OneTimeSecret, PageTitle, StatusBadge, TableHead, useAction } from '../components/common.tsx';
 import { useStaffList } from './patient/useStaffList.ts';
 
 export function StaffPage() {
@@ -34,15 +34,7 @@ export function StaffPage() {
       {staff.data ? (
         <Table.ScrollContainer minWidth={720}>
           <Table striped verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('staff.name')}</Table.Th>
-                <Table.Th scope="col">{t('staff.email')}</Table.Th>
-                <Table.Th scope="col">{t('staff.roles')}</Table.Th>
-                <Table.Th scope="col">{t('staff.status')}</Table.Th>
-                {manage ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('staff.name'), t('staff.email'), t('staff.roles'), t('staff.status')]} actions={manage} />
             <Table.Tbody>
               {staff.data.map((s) => (
                 <Table.Tr key={s.id}>

@@ -7,7 +7,7 @@ import { Anchor, Button, Card, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDate } from '../format.ts';
-import { ErrorAlert, StatusBadge, WhoCanSee } from '../components/common.tsx';
+import { ErrorAlert, StatusBadge, TableHead, WhoCanSee } from '../components/common.tsx';
 import { SafetyAlerts } from './planning/Assessments.tsx';
 
 export function WorkList() {
@@ -40,14 +40,7 @@ function PlanReviews() {
         {q.data && items.length === 0 ? <Text size="sm" c="dimmed">{t('workList.noReviews')}</Text> : null}
         {items.length > 0 ? (
           <Table verticalSpacing={4}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('patients.name')}</Table.Th>
-                <Table.Th scope="col">{t('plan.title')}</Table.Th>
-                <Table.Th scope="col">{t('plan.reviewDate')}</Table.Th>
-                <Table.Th scope="col">{t('workList.why')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('patients.name'), t('plan.title'), t('plan.reviewDate'), t('workList.why')]} />
             <Table.Tbody>
               {items.map((r) => (
                 <Table.Tr key={r.planId}>

@@ -12,7 +12,7 @@ import { Badge, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden }
 import { api, newIdempotencyKey, type CheckInRecordedT, type QueueItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, PageTitle, WhoCanSee, useErrorText } from '../../components/common.tsx';
+import { ErrorAlert, PageTitle, TableHead, useErrorText, WhoCanSee } from '../../components/common.tsx';
 import { NextValue, OutcomeBadge, trackName, useValueText } from './shared.tsx';
 
 const PAGE_SIZE = 25;
@@ -163,14 +163,7 @@ export function CheckInPage() {
           {list.data && items.length === 0 ? <Text>{t('checkIn.empty')}</Text> : null}
           {items.length > 0 ? (
             <Table verticalSpacing="sm" data-testid="check-ins">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('checkIn.patient')}</Table.Th>
-                  <Table.Th scope="col">{t('checkIn.attendance')}</Table.Th>
-                  <Table.Th scope="col">{t('checkIn.dose')}</Table.Th>
-                  <Table.Th scope="col">{t('cm.balance')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead labels={[t('checkIn.patient'), t('checkIn.attendance'), t('checkIn.dose'), t('cm.balance')]} />
               <Table.Tbody ref={bodyRef}>
                 {items.map((q, i) => {
                   const complete = expected(q).every((k) => isDone(q, k));

@@ -10,7 +10,7 @@ import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Titl
 import { api, type DrawT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, UUID_RE } from '../../format.ts';
-import { ErrorAlert, PageTitle, useAction } from '../../components/common.tsx';
+import { ErrorAlert, PageTitle, TableHead, useAction } from '../../components/common.tsx';
 import { NotFoundPage } from '../NotFound.tsx';
 import { isApiError } from '../../api.ts';
 
@@ -107,13 +107,7 @@ export function DrawScreenPage() {
                 <Title order={2} size="h4">{t('draw.history')}</Title>
                 {revealed.length === 0 ? <Text c="dimmed">{t('draw.noHistory')}</Text> : (
                   <Table data-testid="draw-history">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th scope="col">{t('draw.n')}</Table.Th>
-                        <Table.Th scope="col">{t('draw.prize')}</Table.Th>
-                        <Table.Th scope="col">{t('draw.value')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
+                    <TableHead labels={[t('draw.n'), t('draw.prize'), t('draw.value')]} />
                     <Table.Tbody>
                       {revealed.map((d) => (
                         <Table.Tr key={d.n}>

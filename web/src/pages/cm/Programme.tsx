@@ -12,7 +12,7 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime } from '../../format.ts';
-import { ErrorAlert, OneTimeSecret, PageTitle, StatusBadge, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, OneTimeSecret, PageTitle, StatusBadge, TableHead, useAction, WhoCanSee } from '../../components/common.tsx';
 import { trackName } from './shared.tsx';
 
 const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.NegativeByWeekChart })));
@@ -89,14 +89,7 @@ function Overview() {
           ) : null}
           {asTable ? (
             <Table data-testid="negative-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('cmProgramme.weekOf')}</Table.Th>
-                  <Table.Th scope="col">{t('cmProgramme.specimens')}</Table.Th>
-                  <Table.Th scope="col">{t('cmProgramme.negative')}</Table.Th>
-                  <Table.Th scope="col">{label}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead labels={[t('cmProgramme.weekOf'), t('cmProgramme.specimens'), t('cmProgramme.negative'), label]} />
               <Table.Tbody>
                 {s.negativeByWeek.map((w, i) => (
                   <Table.Tr key={w.weekStart}>
@@ -171,16 +164,7 @@ function Approvals() {
       {items.length > 0 ? (
         <Table.ScrollContainer minWidth={720}>
           <Table data-testid="approvals-table" verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('approvals.requested')}</Table.Th>
-                <Table.Th scope="col">{t('approvals.patient')}</Table.Th>
-                <Table.Th scope="col">{t('approvals.item')}</Table.Th>
-                <Table.Th scope="col">{t('approvals.value')}</Table.Th>
-                <Table.Th scope="col">{t('approvals.balance')}</Table.Th>
-                <Table.Th scope="col">{can('approve:redemption') ? t('approvals.decision') : t('enrolment.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('approvals.requested'), t('approvals.patient'), t('approvals.item'), t('approvals.value'), t('approvals.balance'), can('approve:redemption') ? t('approvals.decision') : t('enrolment.status')]} />
             <Table.Tbody>
               {items.map((r) => <ApprovalRow key={r.id} item={r} />)}
             </Table.Tbody>
@@ -284,16 +268,7 @@ function Protocols() {
       <ErrorAlert error={protocols.error ?? error} />
       <Table.ScrollContainer minWidth={600}>
         <Table data-testid="protocols">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('protocols.name')}</Table.Th>
-              <Table.Th scope="col">{t('protocols.version')}</Table.Th>
-              <Table.Th scope="col">{t('protocols.preset')}</Table.Th>
-              <Table.Th scope="col">{t('protocols.inUse')}</Table.Th>
-              <Table.Th scope="col">{t('protocols.created')}</Table.Th>
-              {can('write:cm-protocol') ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('protocols.name'), t('protocols.version'), t('protocols.preset'), t('protocols.inUse'), t('protocols.created')]} actions={can('write:cm-protocol')} />
           <Table.Tbody>
             {(protocols.data?.items ?? []).map((p) => (
               <Table.Tr key={p.id}>
@@ -519,15 +494,7 @@ function Catalogue() {
       <ErrorAlert error={q.error ?? error} />
       <Table.ScrollContainer minWidth={640}>
         <Table data-testid="catalogue">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('catalogue.name')}</Table.Th>
-              <Table.Th scope="col">{t('catalogue.value')}</Table.Th>
-              <Table.Th scope="col">{t('catalogue.tier')}</Table.Th>
-              <Table.Th scope="col">{t('catalogue.stock')}</Table.Th>
-              {can('write:catalogue') ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('catalogue.name'), t('catalogue.value'), t('catalogue.tier'), t('catalogue.stock')]} actions={can('write:catalogue')} />
           <Table.Tbody>
             {(q.data?.items ?? []).map((i) => (
               <Table.Tr key={i.id} data-item={i.name}>
@@ -614,13 +581,7 @@ function Funding() {
     <Stack>
       <ErrorAlert error={q.error} />
       <Table data-testid="funding">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('funding.name')}</Table.Th>
-            <Table.Th scope="col">{t('funding.caps')}</Table.Th>
-            <Table.Th scope="col">{t('funding.budget')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead labels={[t('funding.name'), t('funding.caps'), t('funding.budget')]} />
         <Table.Tbody>
           {(q.data?.items ?? []).map((f) => (
             <Table.Tr key={f.id}>
@@ -738,13 +699,7 @@ function Seeds() {
         <ErrorAlert error={q.error ?? error} />
         <Table.ScrollContainer minWidth={600}>
           <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('seeds.commitment')}</Table.Th>
-                <Table.Th scope="col">{t('seeds.from')}</Table.Th>
-                <Table.Th scope="col">{t('seeds.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('seeds.commitment'), t('seeds.from'), t('seeds.status')]} />
             <Table.Tbody>
               {(q.data?.items ?? []).map((s) => (
                 <Table.Tr key={s.id}>
@@ -803,14 +758,7 @@ function Tokens() {
         <ErrorAlert error={q.error ?? error} />
         {created ? <OneTimeSecret label={t('tokens.token')} values={[created]} warning={t('tokens.once')} /> : null}
         <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('tokens.name')}</Table.Th>
-              <Table.Th scope="col">{t('tokens.created')}</Table.Th>
-              <Table.Th scope="col">{t('tokens.lastUsed')}</Table.Th>
-              <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('tokens.name'), t('tokens.created'), t('tokens.lastUsed')]} actions />
           <Table.Tbody>
             {items.map((k) => (
               <Table.Tr key={k.id}>

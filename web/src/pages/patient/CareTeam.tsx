@@ -8,7 +8,7 @@ import { CARE_TEAM_ROLES } from '../../../../contracts/patients.ts';
 import { api, type CareTeamMemberT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError, useAction } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from './useStaffList.ts';
 
@@ -41,14 +41,7 @@ export function CareTeamSection({ patientId }: { patientId: string }) {
       {team.data && team.data.items.length > 0 ? (
         <Table.ScrollContainer minWidth={420}>
           <Table verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('careTeam.member')}</Table.Th>
-                <Table.Th scope="col">{t('careTeam.role')}</Table.Th>
-                <Table.Th scope="col">{t('careTeam.since')}</Table.Th>
-                {canWrite ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('careTeam.member'), t('careTeam.role'), t('careTeam.since')]} actions={canWrite} />
             <Table.Tbody>
               {team.data.items.map((m) => (
                 <Table.Tr key={`${m.userId}-${m.role}`}>

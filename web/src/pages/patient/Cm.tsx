@@ -14,7 +14,7 @@ import {
 } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
 
@@ -235,15 +235,7 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
       ) : (
         <Table.ScrollContainer minWidth={480}>
           <Table data-testid="cm-calendar-table" verticalSpacing={4}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('cmPatient.date')}</Table.Th>
-                <Table.Th scope="col">{t('cmPatient.kind')}</Table.Th>
-                <Table.Th scope="col">{t('cmPatient.outcome')}</Table.Th>
-                <Table.Th scope="col">{t('cmPatient.paid')}</Table.Th>
-                {can('write:specimen') ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('cmPatient.date'), t('cmPatient.kind'), t('cmPatient.outcome'), t('cmPatient.paid')]} actions={can('write:specimen')} />
             <Table.Tbody>
               {s.calendar.filter((c) => c.date <= today).map((c) => (
                 <Table.Tr key={`${c.date}-${c.kind}`}>
@@ -350,14 +342,7 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
           ) : null}
           <ErrorAlert error={error} />
           <Table verticalSpacing={2} data-testid="correction-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('correction.substance')}</Table.Th>
-                <Table.Th scope="col">{t('correction.recorded')}</Table.Th>
-                <Table.Th scope="col">{t('correction.now')}</Table.Th>
-                <Table.Th scope="col">{t('correction.change')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('correction.substance'), t('correction.recorded'), t('correction.now'), t('correction.change')]} />
             <Table.Tbody>
               {ANALYTES.map((a) => {
                 const eff = effective.get(a);
@@ -574,15 +559,7 @@ function EnrolmentsSection({ patientId }: { patientId: string }) {
       {items.length > 0 ? (
         <Table.ScrollContainer minWidth={680}>
         <Table verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('enrolment.protocol')}</Table.Th>
-              <Table.Th scope="col">{t('enrolment.dates')}</Table.Th>
-              <Table.Th scope="col">{t('enrolment.funding')}</Table.Th>
-              <Table.Th scope="col">{t('enrolment.status')}</Table.Th>
-              {can('enrol:cm') ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('enrolment.protocol'), t('enrolment.dates'), t('enrolment.funding'), t('enrolment.status')]} actions={can('enrol:cm')} />
           <Table.Tbody>
             {items.map((e) => (
               <Table.Tr key={e.id}>
@@ -821,14 +798,7 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
       <Title order={3} size="h5">{t('redeem.history')}</Title>
       <ErrorAlert error={error} />
       <Table verticalSpacing={4} data-testid="redemptions">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('ledger.when')}</Table.Th>
-            <Table.Th scope="col">{t('redeem.item')}</Table.Th>
-            <Table.Th scope="col">{t('ledger.amount')}</Table.Th>
-            <Table.Th scope="col">{t('enrolment.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead labels={[t('ledger.when'), t('redeem.item'), t('ledger.amount'), t('enrolment.status')]} />
         <Table.Tbody>
           {[...items].reverse().map((r) => (
             <Table.Tr key={r.id}>

@@ -8,7 +8,7 @@ import { LEVELS_OF_CARE } from '../../../../contracts/patients.ts';
 import { api, type EpisodeT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 
 export function EpisodesSection({ patientId }: { patientId: string }) {
@@ -39,14 +39,7 @@ export function EpisodesSection({ patientId }: { patientId: string }) {
       {episodes.data && episodes.data.items.length > 0 ? (
         <Table.ScrollContainer minWidth={520}>
           <Table verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('episodes.levelOfCare')}</Table.Th>
-                <Table.Th scope="col">{t('episodes.dates')}</Table.Th>
-                <Table.Th scope="col">{t('episodes.dischargeReason')}</Table.Th>
-                {canWrite ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('episodes.levelOfCare'), t('episodes.dates'), t('episodes.dischargeReason')]} actions={canWrite} />
             <Table.Tbody>
               {episodes.data.items.map((ep) => (
                 <Table.Tr key={ep.id}>

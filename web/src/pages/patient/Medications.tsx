@@ -8,7 +8,7 @@ import { MEDICATIONS } from '../../../../contracts/patients.ts';
 import { api, type MedicationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from './useStaffList.ts';
 
@@ -42,15 +42,7 @@ export function MedicationSection({ patientId }: { patientId: string }) {
       {meds.data && meds.data.items.length > 0 ? (
         <Table.ScrollContainer minWidth={520}>
           <Table verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('medications.medication')}</Table.Th>
-                <Table.Th scope="col">{t('medications.dose')}</Table.Th>
-                <Table.Th scope="col">{t('medications.dates')}</Table.Th>
-                <Table.Th scope="col">{t('medications.prescriber')}</Table.Th>
-                {canWrite ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('medications.medication'), t('medications.dose'), t('medications.dates'), t('medications.prescriber')]} actions={canWrite} />
             <Table.Tbody>
               {meds.data.items.map((m) => (
                 <Table.Tr key={m.id}>

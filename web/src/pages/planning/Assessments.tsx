@@ -12,7 +12,7 @@ import { STAGES } from '../../../../core/planning/types.ts';
 import { api, isApiError, newIdempotencyKey, type AssessmentT, type InstrumentId, type SafetyAlertT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError, useAction } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { QuestionnaireForm, type Answers } from './QuestionnaireForm.tsx';
 import { TABLET_TOKEN_KEY } from '../Kiosk.tsx';
@@ -135,14 +135,7 @@ export function StageSection({ patientId }: { patientId: string }) {
       ) : null}
       {(asTable || points.length === 1) && points.length > 0 ? (
         <Table data-testid="stage-table" verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('stage.when')}</Table.Th>
-              <Table.Th scope="col">{t('stage.stage')}</Table.Th>
-              <Table.Th scope="col">{t('stage.source')}</Table.Th>
-              <Table.Th scope="col">{t('stage.reason')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('stage.when'), t('stage.stage'), t('stage.source'), t('stage.reason')]} />
           <Table.Tbody>
             {[...points].reverse().map((p) => (
               <Table.Tr key={p.id}>
@@ -351,14 +344,7 @@ export function AssessmentHistory({ patientId }: { patientId: string }) {
   return (
     <Section title={t('assess.history')} permission="read:assessment" testId="assessment-history">
       <Table verticalSpacing={4}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('stage.when')}</Table.Th>
-            <Table.Th scope="col">{t('assess.instrument')}</Table.Th>
-            <Table.Th scope="col">{t('assess.summary')}</Table.Th>
-            <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead labels={[t('stage.when'), t('assess.instrument'), t('assess.summary')]} actions />
         <Table.Tbody>
           {items.map((a) => (
             <Table.Tr key={a.id}>

@@ -12,7 +12,7 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type CarePlanT, type RecommendationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, formatDateTime, todayIn } from '../../format.ts';
-import { ErrorAlert, StatusBadge, fieldError } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, StatusBadge, TableHead } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
 
@@ -170,15 +170,7 @@ function PlanView({ plan }: { plan: CarePlanT }) {
       <div>
         <Text fw={600} size="sm">{t('plan.goals')}</Text>
         <Table verticalSpacing={2} fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('plan.goal')}</Table.Th>
-              <Table.Th scope="col">{t('plan.measure')}</Table.Th>
-              <Table.Th scope="col">{t('plan.target')}</Table.Th>
-              <Table.Th scope="col">{t('plan.due')}</Table.Th>
-              <Table.Th scope="col">{t('plan.responsible')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('plan.goal'), t('plan.measure'), t('plan.target'), t('plan.due'), t('plan.responsible')]} />
           <Table.Tbody>
             {plan.goals.map((g) => (
               <Table.Tr key={g.id}>
@@ -195,13 +187,7 @@ function PlanView({ plan }: { plan: CarePlanT }) {
       <div>
         <Text fw={600} size="sm">{t('plan.interventions')}</Text>
         <Table verticalSpacing={2} fz="sm" data-testid="plan-interventions">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('plan.intervention')}</Table.Th>
-              <Table.Th scope="col">{t('plan.frequency')}</Table.Th>
-              <Table.Th scope="col">{t('plan.responsible')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t('plan.intervention'), t('plan.frequency'), t('plan.responsible')]} />
           <Table.Tbody>
             {plan.interventions.map((v) => (
               <Table.Tr key={v.id} data-code={v.code ?? ''}>
