@@ -1,7 +1,7 @@
 // Protocol library: presets and the programme's own protocols, one row per version,
 // never edited (a change is a new version). The designer's preview shows the value of
 // each consecutive success, the expected value of a draw, maximum and expected cost.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { getPreset, presetSchedule, presetSummaries } from '../../../core/cm/presets.ts';
@@ -99,10 +99,12 @@ export async function listProtocols(deps: Deps, page: Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const after = decodeCursor(page.cursor, ['text', 'time', 'uuid']);
-  const rows = await tx.select({
-    row: cmProtocols,
-    inUse: sql<boolean>`exists (select 1 from ${cmEnrolments} e where e.program_id = ${cmProtocols.programId} and e.protocol_id = ${cmProtocols.id})`,
-  }).from(cmProtocols)
+  // Built with drizzle's own subquery so both sides are qualified by their table: inside a
+  // raw sql fragment of a single-table select drizzle renders a column unqualified, and
+  // "program_id" in the subquery would name the enrolment's own column.
+  const inUse = exists(tx.select({ one: sql`1` }).from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, cmProtocols.programId), eq(cmEnrolments.protocolId, cmProtocols.id))));
+  const rows = await tx.select({ row: cmProtocols, inUse: sql<boolean>`${inUse}` }).from(cmProtocols)
     .where(and(
       eq(cmProtocols.programId, programId),
       after ? sql`(${cmProtocols.key} > ${after[0]} or (${cmProtocols.key} = ${after[0]} and (${cmProtocols.createdAt} < ${after[1]}::timestamptz
