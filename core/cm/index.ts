@@ -7,6 +7,7 @@ export * from './protocol.ts';
 export * from './events.ts';
 export * from './replay.ts';
 export * from './ledger.ts';
+export * from './settlement.ts';
 export * from './cautions.ts';
 export * from './cost.ts';
 export * from './forecast.ts';

@@ -1,9 +1,9 @@
 // The incentive ledger (CM-SPEC §5–§6). Entries are integer cents, never edited;
-// the kind gives the sign. Given what is already posted for an enrolment and a
-// fresh replay, deriveLedger returns exactly the entries to post now.
+// the kind gives the effect (ENTRY_EFFECT: the one home of that rule, from which the
+// server's SQL sums are generated). settlement.ts decides what to post after each
+// recording; allocate() is the ledger of a from-scratch replay (§7).
 import type { CapName, Caps } from './caps.ts';
-import { drawSlip } from './draws.ts';
-import type { DetailRow, ReplayDetail } from './replay.ts';
+import type { ReplayDetail } from './replay.ts';
 
 export type EntryKind = 'earn' | 'bonus' | 'prize' | 'adjustment' | 'forgiven' | 'debit' | 'redemption' | 'void';
 
@@ -27,6 +27,8 @@ export interface LedgerEntry {
   capped: CapName | null;
   /** void entries: the id of the entry they cancel. */
   voids?: string;
+  /** forgiven memos on a draws track: the change in draws kept although no longer owed (signed); else null. */
+  draws?: number | null;
 }
 
 /** Money paid to the same patient by other enrolments of the same funding source, for the per-month/year caps. */
@@ -37,10 +39,33 @@ export interface ExternalUsage {
   perMonth?: Record<string, number>;
 }
 
-const CREDIT: ReadonlySet<EntryKind> = new Set(['earn', 'bonus', 'prize', 'adjustment']);
+/**
+ * What each kind of entry does, the one home of this rule (SQL sums are generated from it):
+ * - `balance`: +1 adds its cents to what the patient holds, −1 takes them away, 0 moves no money;
+ * - `paid`: its effect on the money paid to the patient by the programme (caps count this):
+ *   redemptions spend a balance but do not undo a payment;
+ * - forgiven is a memo (what the patient keeps although it is no longer owed, in the track's
+ *   unit, signed: a rise again shrinks it); a void cancels the entry it names.
+ */
+export const ENTRY_EFFECT: Readonly<Record<EntryKind, { balance: -1 | 0 | 1; paid: -1 | 0 | 1 }>> = {
+  earn: { balance: 1, paid: 1 },
+  bonus: { balance: 1, paid: 1 },
+  prize: { balance: 1, paid: 1 },
+  adjustment: { balance: 1, paid: 1 },
+  debit: { balance: -1, paid: -1 },
+  redemption: { balance: -1, paid: 0 },
+  forgiven: { balance: 0, paid: 0 },
+  void: { balance: 0, paid: 0 },
+};
+
+/** The kinds whose `effect` is +1 and −1 (for building sums over stored entries). */
+export function kindsWith(effect: 'balance' | 'paid', sign: 1 | -1): EntryKind[] {
+  return (Object.keys(ENTRY_EFFECT) as EntryKind[]).filter((k) => ENTRY_EFFECT[k][effect] === sign);
+}
+
 
 /** Ids of the entries a void cancels. */
-function voidedKeys(entries: readonly LedgerEntry[]): Set<string> {
+export function voidedKeys(entries: readonly LedgerEntry[]): Set<string> {
   const voided = new Set<string>();
   for (const e of entries) if (e.kind === 'void' && e.voids !== undefined) voided.add(e.voids);
   return voided;
@@ -54,37 +79,21 @@ function activeEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
 /** What the patient holds: credits − debits − redemptions (voided entries excluded). */
 export function balanceCents(entries: readonly LedgerEntry[]): number {
   let b = 0;
-  for (const e of activeEntries(entries)) {
-    if (CREDIT.has(e.kind)) b += e.cents;
-    else if (e.kind === 'debit' || e.kind === 'redemption') b -= e.cents;
-  }
+  for (const e of activeEntries(entries)) b += ENTRY_EFFECT[e.kind].balance * e.cents;
   return b;
 }
 
-/** What the rules say is owed: credits − forgiven − debits (voided entries excluded). */
-export function owedCents(entries: readonly LedgerEntry[]): number {
-  let b = 0;
-  for (const e of activeEntries(entries)) {
-    if (CREDIT.has(e.kind)) b += e.cents;
-    else if (e.kind === 'debit' || e.kind === 'forgiven') b -= e.cents;
-  }
-  return b;
-}
-
-/** Money paid towards caps: credits − debits (forgiven money stays paid). */
+/** Money the programme has paid the patient: credits − debits (voided entries excluded; forgiven money stays paid). */
 export function paidCents(entries: readonly LedgerEntry[]): number {
   let b = 0;
-  for (const e of activeEntries(entries)) {
-    if (CREDIT.has(e.kind)) b += e.cents;
-    else if (e.kind === 'debit') b -= e.cents;
-  }
+  for (const e of activeEntries(entries)) b += ENTRY_EFFECT[e.kind].paid * e.cents;
   return b;
 }
 
 // ---------- caps ----------
 
 /** Running usage of the caps (money paid). */
-class CapState {
+export class CapState {
   total = 0;
   readonly month = new Map<string, number>();
   readonly year = new Map<string, number>();
@@ -139,7 +148,7 @@ class CapState {
   }
 }
 
-function entry(kind: EntryKind, id: string, event: string | null, track: string | null, month: string | null, cents: number, n: number | null, tier: string | null, capped: CapName | null): LedgerEntry {
+export function entry(kind: EntryKind, id: string, event: string | null, track: string | null, month: string | null, cents: number, n: number | null, tier: string | null, capped: CapName | null): LedgerEntry {
   return { id, kind, event, track, month, cents, n, tier, capped };
 }
 
@@ -185,201 +194,7 @@ export function allocate(detail: ReplayDetail, external?: ExternalUsage): { entr
   return { entries, prizeCents };
 }
 
-interface OppPosted {
-  event: string;
-  track: string;
-  month: string | null;
-  /** cents-track money: credits − debits − forgiven (prize entries and prize take-backs excluded) */
-  owed: number;
-  /** cents-track money paid: credits − debits */
-  paid: number;
-  /** draws that stand, by n → paid prize cents */
-  prizes: Map<number, number>;
-  /** number of posted entries per kind (for the k in ids) */
-  count: Map<string, number>;
-  any: boolean;
-  /** the latest cents entry of this opportunity paid 0 because a cap cut it */
-  lastZeroCapped: boolean;
-}
-
-export interface DeriveOptions {
-  /** Money paid by other enrolments of the same funding source (per-year/month caps). */
-  external?: ExternalUsage;
-}
-
-/**
- * The entries to post now, given the entries already posted for this enrolment
- * and a fresh replay of its whole history (§5):
- * - more owed on an opportunity → `adjustment` credit (or earn/bonus the first time);
- * - less owed → `forgiven` (with the protocol's `clawback: true`, a `debit`, never
- *   taking the balance below zero; the rest is forgiven);
- * - draws already drawn stand with their numbers; fewer draws owed → their prizes are
- *   forgiven (or debited); more owed → make-up draws numbered after every number used;
- * - caps apply to every credit, counting money already paid (forgiven money stays paid).
- * Reductions are posted before credits, so clawed-back money frees cap room.
- * - a voided entry (kind `void`, `voids` = its id) stays settled for its opportunity, so
- *   it is never posted again; it moves no money (balance, caps), and a later reduction
- *   of that opportunity debits only money the patient really holds (the rest is forgiven).
- * derive([], replay) equals the replay's `ledger`.
- */
-export function deriveLedger(posted: readonly LedgerEntry[], detail: ReplayDetail, options: DeriveOptions = {}): LedgerEntry[] {
-  // target: what a from-scratch posting of the final replay pays (caps as if known from the start)
-  const targetDetail = cloneRows(detail);
-  const target = allocate(targetDetail, options.external);
-  if (posted.length === 0) return target.entries;
-  const rows = targetDetail.rows;
-
-  const caps = new CapState(detail.protocol.caps, options.external);
-  const perItem = detail.protocol.caps?.perItemCents ?? Infinity;
-  const clawback = detail.protocol.clawback === true;
-  // A voided entry (staff cancelled it, with a reason) stays settled for its opportunity,
-  // so it is never posted again; it just moves no money: not in the balance, not paid
-  // towards caps, and a later take-back takes nothing back for it (voidedKeys).
-  const voided = voidedKeys(posted);
-  let balance = balanceCents(posted);
-  let maxN = 0;
-  for (const e of posted) if (e.kind === 'prize' && e.n !== null && e.n > maxN) maxN = e.n;
-
-  const opps = new Map<string, OppPosted>();
-  const key = (event: string, track: string) => `${event}\u0000${track}`;
-  const oppOf = (event: string, track: string, month: string | null): OppPosted => {
-    const k = key(event, track);
-    let o = opps.get(k);
-    if (!o) {
-      o = { event, track, month, owed: 0, paid: 0, prizes: new Map(), count: new Map(), any: false, lastZeroCapped: false };
-      opps.set(k, o);
-    }
-    return o;
-  };
-  for (const e of posted) {
-    if (e.event === null || e.track === null) continue;
-    const o = oppOf(e.event, e.track, e.month);
-    o.any = true;
-    o.count.set(e.kind, (o.count.get(e.kind) ?? 0) + 1);
-    if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') o.lastZeroCapped = e.cents === 0 && e.capped !== null;
-  }
-  for (const e of posted) {
-    if (e.kind === 'void') continue;
-    const isVoided = voided.has(e.id);
-    if (!isVoided) {
-      if (CREDIT.has(e.kind)) caps.add(e.month, e.cents);
-      else if (e.kind === 'debit') caps.add(e.month, -e.cents);
-    }
-    if (e.event === null || e.track === null) continue;
-    const o = oppOf(e.event, e.track, e.month);
-    // a voided prize keeps its draw (no make-up draw) but pays nothing, so taking it back takes nothing
-    if (e.kind === 'prize' && e.n !== null) o.prizes.set(e.n, isVoided ? 0 : e.cents);
-    else if ((e.kind === 'forgiven' || e.kind === 'debit') && e.n !== null) o.prizes.delete(e.n);
-    else if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') { o.owed += e.cents; if (!isVoided) o.paid += e.cents; }
-    else if (e.kind === 'forgiven') o.owed -= e.cents;
-    else if (e.kind === 'debit') { o.owed -= e.cents; if (!isVoided) o.paid -= e.cents; }
-  }
-
-  const out: LedgerEntry[] = [];
-  const nextId = (o: OppPosted, kind: EntryKind): string => {
-    const k = (o.count.get(kind) ?? 0) + 1;
-    o.count.set(kind, k);
-    return `${o.event}/${o.track}/${kind}/${k}`;
-  };
-  /** `paidRoom`: money of this opportunity (or draw) the patient really holds above what is now owed; a debit never takes more. */
-  const takeBack = (o: OppPosted, amount: number, n: number | null, paidRoom: number): void => {
-    let rest = amount;
-    if (clawback && rest > 0) {
-      const d = Math.min(rest, Math.max(balance, 0), Math.max(paidRoom, 0));
-      if (d > 0) {
-        out.push(entry('debit', n === null ? nextId(o, 'debit') : `${o.event}/${o.track}/debit/n${n}`, o.event, o.track, o.month, d, n, null, null));
-        balance -= d;
-        caps.add(o.month, -d);
-        if (n === null) { o.owed -= d; o.paid -= d; }
-        rest -= d;
-        if (rest === 0) return;
-      }
-    }
-    if (rest > 0 || n !== null) {
-      out.push(entry('forgiven', n === null ? nextId(o, 'forgiven') : `${o.event}/${o.track}/forgiven/n${n}`, o.event, o.track, o.month, rest, n, null, null));
-      if (n === null) o.owed -= rest;
-    }
-  };
-
-  // what each opportunity is now owed (cents) / how many draws
-  const wanted = new Map<string, { row: DetailRow | null; cents: number; draws: number; earn: number; bonus: number }>();
-  for (const row of rows) {
-    const o = row.out;
-    wanted.set(key(o.event, o.track), { row, cents: o.amountCents + o.bonusCents, draws: o.draws, earn: o.amountCents, bonus: o.bonusCents });
-  }
-  // 1. reductions, in row order, then opportunities no longer in the replay
-  const order: OppPosted[] = [];
-  for (const row of rows) order.push(oppOf(row.out.event, row.out.track, row.month));
-  for (const o of opps.values()) if (!wanted.has(key(o.event, o.track))) order.push(o);
-  const seen = new Set<OppPosted>();
-  for (const o of order) {
-    if (seen.has(o)) continue;
-    seen.add(o);
-    const w = wanted.get(key(o.event, o.track));
-    const cents = w?.cents ?? 0;
-    const draws = w?.draws ?? 0;
-    if (o.owed > cents) takeBack(o, o.owed - cents, null, o.paid - cents);
-    if (o.prizes.size > draws) {
-      const ns = [...o.prizes.keys()].sort((a, b) => b - a).slice(0, o.prizes.size - draws).sort((a, b) => a - b);
-      for (const n of ns) {
-        takeBack(o, o.prizes.get(n)!, n, o.prizes.get(n)!);
-        o.prizes.delete(n);
-      }
-    }
-  }
-  // 2. credits, in row order. Rows up to the last one with posted entries were settled
-  //    before: a change there is an `adjustment`; later rows post `earn`/`bonus` afresh.
-  //    A credit cut to nothing by a cap is posted once with 0 cents, naming the cap.
-  let settledThrough = -1;
-  for (let i = 0; i < rows.length; i++) {
-    const o = opps.get(key(rows[i]!.out.event, rows[i]!.out.track));
-    if (o !== undefined && o.any) settledThrough = i;
-  }
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const r = row.out;
-    const o = oppOf(r.event, r.track, row.month);
-    const w = wanted.get(key(r.event, r.track))!;
-    if (row.payout === 'cents') {
-      if (i > settledThrough && !o.any) {
-        // first posting for this opportunity: earn and bonus as in the target, cut by what is really paid
-        const base = `${r.event}/${r.track}/`;
-        if (row.earn > 0) {
-          const c = caps.cut(w.earn, row.month, perItem);
-          caps.add(row.month, c.cents);
-          out.push(entry('earn', base + 'earn', r.event, r.track, row.month, c.cents, null, null, c.cap ?? (w.earn < row.earn ? r.capped : null)));
-          o.owed += c.cents; o.paid += c.cents;
-        }
-        if (row.bonus > 0) {
-          const c = caps.cut(w.bonus, row.month, perItem - o.paid);
-          caps.add(row.month, c.cents);
-          out.push(entry('bonus', base + 'bonus', r.event, r.track, row.month, c.cents, null, null, c.cap ?? (w.bonus < row.bonus ? r.capped : null)));
-          o.owed += c.cents; o.paid += c.cents;
-        }
-      } else if (o.owed < w.cents) {
-        const c = caps.cut(w.cents - o.owed, row.month, perItem - o.paid);
-        // a credit cut to nothing is posted once (naming the cap), not again on every re-derivation
-        if (c.cents > 0 || (c.cap !== null && !o.lastZeroCapped)) {
-          caps.add(row.month, c.cents);
-          out.push(entry('adjustment', nextId(o, 'adjustment'), r.event, r.track, row.month, c.cents, null, null, c.cap));
-          o.owed += c.cents; o.paid += c.cents;
-        }
-      }
-    } else if (row.payout === 'draws' && o.prizes.size < w.draws) {
-      for (let k = o.prizes.size; k < w.draws; k++) {
-        const n = ++maxN;
-        const d = drawSlip(detail.seed, detail.enrolment.id, n, detail.bowl!);
-        const cap = caps.wouldPass(d.valueCents, row.month);
-        const paid = cap === null ? d.valueCents : 0;
-        caps.add(row.month, paid);
-        out.push(entry('prize', `${r.event}/${r.track}/prize/${n}`, r.event, r.track, row.month, paid, n, d.tier, cap));
-        o.prizes.set(n, paid);
-      }
-    }
-  }
-  return out;
-}
-
-function cloneRows(detail: ReplayDetail): ReplayDetail & { rows: DetailRow[] } {
+/** The rows with their uncapped amounts restored (allocate() writes the capped ones back into them). */
+export function cloneRows(detail: ReplayDetail): ReplayDetail {
   return { ...detail, rows: detail.rows.map((r) => ({ ...r, out: { ...r.out, amountCents: r.earn, bonusCents: r.bonus, capped: null } })) };
 }

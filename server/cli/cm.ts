@@ -1,5 +1,6 @@
 // `waypoint cm …` — contingency management from the command line:
 //   cm replay        replay an enrolment's events under a protocol (CM-SPEC §7)
+//   cm settle        settle a sequence of recordings as the clinic's ledger would (CM-SPEC §8)
 //   cm verify-draws  re-derive draws from a revealed seed and check its commitment
 //   cm presets, cm forecast (server/cli/cm-presets.ts)
 // `register` only defines commands; the engine is imported inside the actions.
@@ -57,6 +58,35 @@ export function register(program: Command): void {
         if (problems.length > 0 || protocol === undefined || doc === undefined || seed === undefined) throw new InputError(problems);
         const { replay } = await import('../../core/cm/replay.ts');
         await writeJson(replay(protocol, doc, { seed }));
+      }),
+    );
+
+  cm.command('settle')
+    .description('Settle recordings in the order the clinic posted them and print each settlement and the balance as JSON (CM-SPEC §8)')
+    .option('--protocol <file>', 'protocol JSON file')
+    .option('--preset <name>', 'a named protocol preset instead of a file')
+    .requiredOption('--postings <file>', 'postings JSON file: { "enrolment": …, "postings": [[event, …], …] }')
+    .option('--seed <hex>', 'draw key as hex bytes (default: 32 zero bytes)')
+    .action(
+      guarded(async (opts: ProtocolOpts & { postings: string; seed?: string }) => {
+        const problems: string[] = [];
+        const collect = async <T>(p: Promise<T>): Promise<T | undefined> => {
+          try {
+            return await p;
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            problems.push(...e.problems);
+            return undefined;
+          }
+        };
+        const protocol = await collect(loadProtocol(opts, true));
+        const seed = await collect(parseSeed(opts.seed));
+        const postings = await collect(readJson(opts.postings, 'postings'));
+        if (problems.length > 0 || protocol === undefined || seed === undefined || postings === undefined) throw new InputError(problems);
+        const { settlePostings } = await import('../../core/cm/settlement.ts');
+        const r = settlePostings(protocol, postings, seed);
+        if (!r.ok) throw new InputError(r.problems.map((p) => `postings ${opts.postings}: ${p}`));
+        await writeJson(r.output);
       }),
     );
 

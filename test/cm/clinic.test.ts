@@ -160,9 +160,16 @@ describe('corrections and adjudication never edit in place', () => {
     // the database itself refuses edits
     await expect(w.database.query("update cm_ledger_entries set cents = 0 where patient_id = $1", [patientId])).rejects.toThrow();
     await expect(w.database.query('delete from cm_events where id = $1', [rec.specimen.id])).rejects.toThrow();
-    // correcting it back pays an adjustment
+    // correcting it back pays nothing again: the patient kept the 250, so the memo of what was kept shrinks (CM-SPEC §5.1)
     const back = await coord.post(`/api/v1/specimens/${rec.specimen.id}/corrections`, { results: [{ analyte: 'cocaine', result: 'negative' }], reason: 'lab error' });
-    expect((back.json() as Recorded).award.entries.map((e) => `${e.kind}:${e.cents}`)).toEqual(['adjustment:250']);
+    expect((back.json() as Recorded).award.entries.map((e) => `${e.kind}:${e.cents}`)).toEqual(['forgiven:-250']);
+    // and back and forth again: the cup is paid once, however often the result alternates
+    for (const result of ['positive', 'negative', 'positive', 'negative']) {
+      const again = await coord.post(`/api/v1/specimens/${rec.specimen.id}/corrections`, { results: [{ analyte: 'cocaine', result }], reason: 'lab error' });
+      expect((again.json() as Recorded).award.entries.every((e) => e.kind === 'forgiven')).toBe(true);
+    }
+    const ledger = (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as { balanceCents: number };
+    expect(ledger.balanceCents).toBe(rec.award.balanceCents);
     const unknown = await coord.post('/api/v1/specimens/00000000-0000-4000-8000-000000000000/corrections', { results: [{ analyte: 'cocaine', result: 'negative' }], reason: 'x' });
     expectProblem(unknown, 404);
   });

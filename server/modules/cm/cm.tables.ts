@@ -166,6 +166,8 @@ export const cmLedgerEntries = pgTable(
     track: text('track'),
     month: text('month'),
     cents: integer('cents').notNull(),
+    /** forgiven memos on a draws track: the change in draws kept although no longer owed (signed). */
+    draws: integer('draws'),
     n: integer('n'),
     tier: text('tier'),
     capped: text('capped'),

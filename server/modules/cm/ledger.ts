@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { commitment, drawSlip, seedFromHex, type Bowl } from '../../../core/cm/draws.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
+import { ENTRY_EFFECT, type EntryKind } from '../../../core/cm/ledger.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { rowsOf, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, systemCtx, type Ctx } from '../../platform/http/context.ts';
@@ -11,20 +12,16 @@ import { notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
-import { activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
+import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
 import { localDate } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
-const CREDIT = new Set(['earn', 'bonus', 'prize', 'adjustment']);
-
-/** What an entry does to the balance: + credits, − debits and redemptions, 0 otherwise (forgiven, void). */
+/** What an entry does to the balance (the engine's rule): + credits, − debits and redemptions, 0 otherwise (forgiven, void). */
 export function balanceEffect(r: { kind: string; cents: number }): number {
-  if (CREDIT.has(r.kind)) return r.cents;
-  if (r.kind === 'debit' || r.kind === 'redemption') return -r.cents;
-  return 0;
+  return (ENTRY_EFFECT[r.kind as EntryKind]?.balance ?? 0) * r.cents;
 }
 
 /** A ledger row as the ledger read shows it: voided entries marked, void entries naming what they cancel. */
@@ -203,7 +200,7 @@ export async function capsStatus(tx: Tx, programId: string, patientId: string, n
   const bySource = new Map<string | null, Caps | null>();
   for (const e of enrs) if (!bySource.has(e.fundingSourceId) || e.status === 'active') bySource.set(e.fundingSourceId, (e.caps as Caps | null) ?? null);
   const paid = rowsOf<{ fs: string | null; paid: string | number }>(await tx.execute(sql`
-    select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as paid
+    select funding_source_id as fs, sum(${entryEffectSql('paid')}) as paid
     from ${cmLedgerEntries} l where program_id = ${programId} and patient_id = ${patientId} and month like ${year + '-%'}
       and ${NOT_VOIDED}
     group by funding_source_id`));

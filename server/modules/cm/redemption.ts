@@ -14,7 +14,7 @@ import { patients } from '../patients/patients.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { cmCatalogueItems, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
 import { getSettings } from './enrolments.ts';
-import { lockPatientEnrolments, NOT_VOIDED, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
+import { entryEffectSql, lockPatientEnrolments, NOT_VOIDED, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -81,7 +81,7 @@ async function redemptionDto(tx: Tx, r: RedemptionRow, status: 'pending-approval
 /** Per-enrolment balances (redemptions are posted against enrolments, oldest first). */
 async function enrolmentBalances(tx: Tx, programId: string, patientId: string): Promise<Map<string, number>> {
   const rows = rowsOf<{ enrolment_id: string; b: string | number }>(await tx.execute(sql`
-    select enrolment_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
+    select enrolment_id, sum(${entryEffectSql('balance')}) as b
     from ${cmLedgerEntries} l where program_id = ${programId} and patient_id = ${patientId} and kind <> 'void'
       and ${NOT_VOIDED}
     group by enrolment_id`));

@@ -7,7 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { extendEvents, parseEvents, type Enrolment as EngineEnrolment, type EventsDoc } from '../../../core/cm/events.ts';
 import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { replay, replayRows, type DetailRow, type ReplayDetail } from '../../../core/cm/replay.ts';
-import { balanceCents, deriveLedger, owedCents, type ExternalUsage, type LedgerEntry } from '../../../core/cm/ledger.ts';
+import { balanceCents, kindsWith, paidCents, type ExternalUsage, type LedgerEntry } from '../../../core/cm/ledger.ts';
+import { settleLedger, type TrackSettlement } from '../../../core/cm/settlement.ts';
 import { commitment, seedFromHex, ZERO_SEED } from '../../../core/cm/draws.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -26,7 +27,7 @@ export const SLOT_KINDS: readonly SlotKind[] = ['specimen', 'attendance', 'dose'
 export type CalendarDoc = { specimen: number[]; attendance: number[]; dose: number[]; windowStart: string; windowEnd: string };
 
 /** A track's run now: the value of its latest success, in cents (cents tracks) or draws (draws tracks). */
-export type TrackState = { track: string; payout: string; s: number; lastOutcome: string | null; currentCents: number; currentDraws: number; privilege: string | null };
+export type TrackState = { track: string; payout: string; s: number; lastOutcome: string | null; currentCents: number; currentDraws: number; privilege: string | null; settlement: TrackSettlement | null };
 export type NextOpp = { kind: SlotKind; date: string; tracks: Array<{ track: string; payout: string; cents: number; draws: number; privilege: string | null }> };
 export type EnrolmentState = { tracks: TrackState[]; pending: string[]; next: NextOpp[]; earnedCents: number; settledAt: string };
 
@@ -299,7 +300,7 @@ export function toEngine(r: LedgerRow): LedgerEntry {
   if (!e) {
     e = {
       id: r.entryKey, kind: r.kind as LedgerEntry['kind'], event: r.eventId, track: r.track, month: r.month, cents: r.cents, n: r.n, tier: r.tier,
-      capped: r.capped as LedgerEntry['capped'], ...(r.voidsKey ? { voids: r.voidsKey } : {}),
+      capped: r.capped as LedgerEntry['capped'], draws: r.draws, ...(r.voidsKey ? { voids: r.voidsKey } : {}),
     };
     engineForm.set(r, Object.freeze(e));
   }
@@ -315,7 +316,7 @@ export async function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<Ledg
 async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage | undefined> {
   if (!enr.fundingSourceId) return undefined;
   const rows = rowsOf<{ month: string; paid: string | number }>(await tx.execute(sql`
-    select month, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as paid
+    select month, sum(${entryEffectSql('paid')}) as paid
     from ${cmLedgerEntries} l
     where program_id = ${enr.programId} and patient_id = ${enr.patientId} and funding_source_id = ${enr.fundingSourceId}
       and enrolment_id <> ${enr.id} and month is not null and kind <> 'void'
@@ -335,6 +336,16 @@ async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage |
 
 /** Balance from ledger rows in memory (the engine's rule; patientBalance is the same in SQL). */
 export const balanceOfRows = (rows: readonly LedgerRow[]): number => balanceCents(rows.map(toEngine));
+
+const sqlKinds = (kinds: readonly string[]) => sql.join(kinds.map((k) => sql`${k}`), sql`, `);
+
+/**
+ * What an entry of alias `l` does to the balance or to the money paid, in cents, as SQL: generated
+ * from the engine's rule (core/cm/ledger.ts ENTRY_EFFECT), never written out by hand.
+ */
+export function entryEffectSql(effect: 'balance' | 'paid') {
+  return sql`case when l.kind in (${sqlKinds(kindsWith(effect, 1))}) then l.cents when l.kind in (${sqlKinds(kindsWith(effect, -1))}) then -l.cents else 0 end`;
+}
 
 /** An entry of alias `l` of cm_ledger_entries that no void cancels (the SQL form of the engine's rule). */
 export const NOT_VOIDED = sql`not exists (select 1 from ${cmLedgerEntries} v where v.program_id = l.program_id and v.enrolment_id = l.enrolment_id and v.kind = 'void' and v.voids_key = l.entry_key)`;
@@ -357,7 +368,7 @@ export async function patientBalances(tx: Tx, programId: string, patientIds: rea
   const out = new Map<string, number>(patientIds.map((id) => [id, 0]));
   if (patientIds.length === 0) return out;
   const rows = rowsOf<{ patient_id: string; b: string | number | null }>(await tx.execute(sql`
-    select patient_id, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind in ('debit','redemption') then -cents else 0 end) as b
+    select patient_id, sum(${entryEffectSql('balance')}) as b
     from ${cmLedgerEntries} l
     where program_id = ${programId} and patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and kind <> 'void'
       and ${NOT_VOIDED}
@@ -380,8 +391,8 @@ export type SettleOptions = {
   audit?: (fresh: readonly LedgerEntry[], state: EnrolmentState) => { ctx: AuditContext; rec: AuditRecord };
 };
 
-const LEDGER_INSERT_COLUMNS = 'program_id, id, enrolment_id, patient_id, entry_key, kind, event_id, track, month, cents, n, tier, capped, voids_key, seed_id, funding_source_id, created_by, created_at';
-const LEDGER_RECORDSET = `program_id uuid, id uuid, enrolment_id uuid, patient_id uuid, entry_key text, kind text, event_id uuid, track text, month text, cents integer, n integer, tier text, capped text, voids_key text, seed_id uuid, funding_source_id text, created_by uuid, created_at timestamptz`;
+const LEDGER_INSERT_COLUMNS = 'program_id, id, enrolment_id, patient_id, entry_key, kind, event_id, track, month, cents, draws, n, tier, capped, voids_key, seed_id, funding_source_id, created_by, created_at';
+const LEDGER_RECORDSET = `program_id uuid, id uuid, enrolment_id uuid, patient_id uuid, entry_key text, kind text, event_id uuid, track text, month text, cents integer, draws integer, n integer, tier text, capped text, voids_key text, seed_id uuid, funding_source_id text, created_by uuid, created_at timestamptz`;
 // u: the guard — the enrolment still at the history version the caller read (ADR 014); every insert happens only with it
 const SETTLE_WRITE = `with u as (update cm_enrolments set state = $2::jsonb, event_count = $3, history_version = history_version + 1
       where program_id = $4 and id = $5 and history_version = $6 returning 1),
@@ -424,13 +435,13 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, opts: SettleOp
   const posted = h ? h.ledger : await ledgerOfEnrolment(tx, enr);
   const external = await externalUsage(tx, enr);
   const postedEntries = posted.map(toEngine);
-  const fresh = deriveLedger(postedEntries, detail, external ? { external } : {});
+  const { entries: fresh, tracks: settlement } = settleLedger(postedEntries, detail, external ? { external } : {});
   await recommendPrivileges(tx, enr, protocol, detail.rows, now);
   // the state counts what is posted now: the fresh entries' kinds and amounts are the rows about to be inserted
-  const state = computeState(protocol, detail, [...postedEntries, ...fresh], nextOpportunities(protocol, enr, tz, events, list, doc, seedBytes, external, now));
+  const state = computeState(protocol, detail, [...postedEntries, ...fresh], settlement, nextOpportunities(protocol, enr, tz, events, list, doc, seedBytes, external, now));
   const rows = fresh.map((e) => ({
     program_id: enr.programId, id: randomUUID(), enrolment_id: enr.id, patient_id: enr.patientId, entry_key: e.id, kind: e.kind,
-    event_id: e.event, track: e.track, month: e.month, cents: e.cents, n: e.n, tier: e.tier, capped: e.capped,
+    event_id: e.event, track: e.track, month: e.month, cents: e.cents, draws: e.draws ?? null, n: e.n, tier: e.tier, capped: e.capped,
     voids_key: e.voids ?? null, seed_id: e.kind === 'prize' ? seed?.id ?? null : null, funding_source_id: enr.fundingSourceId,
     created_by: deps.actorId, created_at: now.toISOString(),
   }));
@@ -493,8 +504,10 @@ async function recommendPrivileges(tx: Tx, enr: EnrolmentRow, protocol: Protocol
   }
 }
 
-function computeState(protocol: Protocol, detail: ReplayDetail, ledger: readonly LedgerEntry[], next: NextOpp[]): EnrolmentState {
-  const tracks: TrackState[] = protocol.tracks.map((t) => ({ track: t.id, payout: t.payout, s: 0, lastOutcome: null, currentCents: 0, currentDraws: 0, privilege: t.payout === 'privilege' ? (t.levels?.[0] ?? null) : null }));
+function computeState(protocol: Protocol, detail: ReplayDetail, ledger: readonly LedgerEntry[], settlement: Record<string, TrackSettlement>, next: NextOpp[]): EnrolmentState {
+  const tracks: TrackState[] = protocol.tracks.map((t) => ({
+    track: t.id, payout: t.payout, s: 0, lastOutcome: null, currentCents: 0, currentDraws: 0, privilege: t.payout === 'privilege' ? (t.levels?.[0] ?? null) : null, settlement: settlement[t.id] ?? null,
+  }));
   const byId = new Map(tracks.map((t) => [t.track, t]));
   const pending = new Set<string>();
   for (const r of detail.rows) {
@@ -508,7 +521,7 @@ function computeState(protocol: Protocol, detail: ReplayDetail, ledger: readonly
     if (r.out.privilege !== null) st.privilege = r.out.privilege;
     if (r.out.outcome === 'pending') pending.add(r.out.event);
   }
-  return { tracks, pending: [...pending], next, earnedCents: owedCents(ledger), settledAt: new Date().toISOString() };
+  return { tracks, pending: [...pending], next, earnedCents: paidCents(ledger), settledAt: new Date().toISOString() };
 }
 
 /** The calendar's next open slot of each kind the protocol reads, and what a success there would pay (caps applied, draws counted, never their prizes). */

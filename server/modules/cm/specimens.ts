@@ -16,7 +16,7 @@ import {
   type EnrolmentRow, type EnrolmentState, type EventRow, type LedgerRow, type SettleResult,
 } from './settle.ts';
 import { localDate } from './time.ts';
-import { owedCents, type LedgerEntry } from '../../../core/cm/ledger.ts';
+import { paidCents, type LedgerEntry } from '../../../core/cm/ledger.ts';
 import { splitAward, voucherAndDraws } from './award-view.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -99,9 +99,9 @@ export function entryDto(r: LedgerRow) {
 
 export type AwardDto = Awaited<ReturnType<typeof awardOf>>;
 
-/** What an award's entries come to (the engine's "owed" rule) and how many draws they hold. */
+/** What an award's entries pay (the engine's rule) and how many draws they hold. */
 function earnedOf(entries: readonly LedgerEntry[]) {
-  return { earned: owedCents(entries), draws: entries.filter((e) => e.kind === 'prize').length };
+  return { earned: paidCents(entries), draws: entries.filter((e) => e.kind === 'prize').length };
 }
 
 async function awardOf(tx: Tx, enr: EnrolmentRow, eventId: string, entries: LedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState, balance?: number) {

@@ -1,7 +1,7 @@
 // What the screens read: today's test-day queue and check-in list, the patient's CM
 // page (calendar of opportunities, streaks, current and next value, balance, draws),
 // the programme's CM page, and privilege recommendations with their decisions.
-import { owedCents } from '../../../core/cm/ledger.ts';
+import { paidCents } from '../../../core/cm/ledger.ts';
 import { and, asc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf, writeAudit } from '../../platform/audit.ts';
@@ -16,7 +16,7 @@ import {
 import { enrolmentDto, getSettings } from './enrolments.ts';
 import { capsStatus, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
-import { loadProtocol, NOT_VOIDED, patientBalance, patientBalances, programTimeZone, toEngine, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
+import { entryEffectSql, loadProtocol, NOT_VOIDED, patientBalance, patientBalances, programTimeZone, toEngine, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
 import { datesBetween, localDate, weekStart, weekday } from './time.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
@@ -94,7 +94,7 @@ export async function patientSummary(deps: Deps, patientId: string) {
   // voided entries (and the voids themselves) paid nothing
   const voidedKeys = new Set(allEntries.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
   const entries = allEntries.filter((e) => e.kind !== 'void' && !voidedKeys.has(e.entryKey));
-  const earnedCents = owedCents(allEntries.map(toEngine));
+  const earnedCents = paidCents(allEntries.map(toEngine));
   // outcome per event comes from the ledger and the state; a specimen's outcome is read from its entries and the pending list
   const bySlot = new Map(events.filter((e) => e.slotDate).map((e) => [`${e.slotKind}/${e.slotDate}`, e]));
   const today = localDate(ctx.now, tz);
@@ -155,12 +155,12 @@ export async function programmeSummary(deps: Deps) {
   const negativeByWeek = [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b))
     .map(([weekStart, c]) => ({ weekStart, ...c, percentNegative: c.specimens ? Math.round((1000 * c.negative) / c.specimens) / 10 : null }));
   const spend = rowsOf<{ fs: string | null; cents: string | number }>(await tx.execute(sql`
-    select funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as cents
+    select funding_source_id as fs, sum(${entryEffectSql('paid')}) as cents
     from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by funding_source_id`));
   const sources = await tx.select().from(cmFundingSources).where(eq(cmFundingSources.programId, programId));
   const settings = await getSettings(tx, programId, ctx.now);
   const perPatient = rowsOf<{ patient_id: string; fs: string | null; cents: string | number }>(await tx.execute(sql`
-    select patient_id, funding_source_id as fs, sum(case when kind in ('earn','bonus','prize','adjustment') then cents when kind = 'debit' then -cents else 0 end) as cents
+    select patient_id, funding_source_id as fs, sum(${entryEffectSql('paid')}) as cents
     from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by patient_id, funding_source_id`));
   let capsReached = 0;
   for (const p of perPatient) {

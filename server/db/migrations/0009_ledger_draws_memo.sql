@@ -1,0 +1,1 @@
+ALTER TABLE "cm_ledger_entries" ADD COLUMN "draws" integer;
