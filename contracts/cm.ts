@@ -141,6 +141,12 @@ export const Cup = z.strictObject({
 export const SpecimenCreate = z.strictObject({
   patientId: Id,
   collectedAt: DateTime,
+  /** What was tested: urine (cup or laboratory), oral fluid (swab), or breath (alcohol). */
+  matrix: z.enum(['urine', 'oral-fluid', 'breath']).default('urine'),
+  /** The laboratory that reported it (confirmatory results). */
+  laboratory: z.string().trim().max(120).optional(),
+  /** The chain-of-custody form's id, when one was used. */
+  chainOfCustodyId: z.string().trim().min(1).max(60).optional(),
   /** Who collected it (default: the caller). */
   collectorId: Id.optional(),
   observed: z.boolean().default(false),
@@ -171,7 +177,10 @@ export const AdjudicationCreate = z.strictObject({
 export const LedgerEntry = z.object({
   id: Id,
   kind: z.string(),
+  /** Integer cents; on a `forgiven` memo the change in what the patient keeps although it is no longer owed (negative when it is owed again). */
   cents: z.number().int(),
+  /** On a `forgiven` memo of a draws track: the change in draws kept (signed); else null. */
+  draws: z.number().int().nullable().optional(),
   track: z.string().nullable(),
   eventId: Id.nullable(),
   n: z.number().int().nullable(),
@@ -227,7 +236,8 @@ export const Award = z.object({
 export const Specimen = z.object({
   id: Id,
   patientId: Id,
-  enrolmentId: Id,
+  /** The CM enrolment that read this screen (null: the patient is not in CM, or the protocol does not read it). */
+  enrolmentId: Id.nullable(),
   kind: z.string(),
   at: z.string(),
   valid: z.boolean().nullable(),
@@ -239,7 +249,8 @@ export const Specimen = z.object({
   recordedBy: z.string().nullable(),
   recordedAt: z.string(),
 });
-export const SpecimenRecorded = z.object({ specimen: Specimen, award: Award, duplicate: z.boolean() });
+/** A recorded screen, and the CM award it caused (null when the patient is not enrolled in CM or the protocol does not read this screen). */
+export const SpecimenRecorded = z.object({ specimen: Specimen, award: Award.nullable(), duplicate: z.boolean() });
 
 /** An adjudication-queue item: the specimen and whose it is (reading names is audited). */
 export const AdjudicationQueueItem = Specimen.extend({ displayName: z.string(), mrn: z.string() });
@@ -272,6 +283,9 @@ export const CorrectionRecord = z.object({
 export const AdjudicationRecord = z.object({ id: Id, decision: z.string(), reason: z.string().nullable(), recordedBy: Id.nullable(), recordedAt: z.string() });
 /** One specimen as recorded (results, validity checks, cup), its corrections (oldest first) and adjudications, and the result now in effect. */
 export const SpecimenDetail = Specimen.extend({
+  matrix: z.string(),
+  laboratory: z.string().nullable(),
+  chainOfCustodyId: z.string().nullable(),
   method: z.string().nullable(),
   observed: z.boolean().nullable(),
   observerId: Id.nullable(),
@@ -293,6 +307,23 @@ export const SpecimenDetail = Specimen.extend({
   }),
   /** Waiting for a carry-over decision now. */
   pendingAdjudication: z.boolean(),
+});
+
+/** Every screen of a patient, newest first, each with the result in effect (after corrections). */
+export const PatientScreens = z.object({
+  patientId: Id,
+  items: z.array(z.object({
+    id: Id,
+    collectedAt: z.string(),
+    collectedOn: z.string(),
+    matrix: z.string(),
+    method: z.string(),
+    observed: z.boolean(),
+    valid: z.boolean(),
+    /** A correction changed it. */
+    corrected: z.boolean(),
+    results: z.array(AnalyteResult.extend({ correctedBy: Id.nullable() })),
+  })),
 });
 
 // ---------- check-ins ----------

@@ -12,6 +12,7 @@ export const ANALYTES = [
   'benzodiazepines',
   'cannabis',
   'xylazine',
+  'alcohol',
 ] as const;
 
 export type Analyte = (typeof ANALYTES)[number];
@@ -34,6 +35,8 @@ export const ANALYTE_INFO: Readonly<Record<Analyte, { display: string; loinc?: s
   benzodiazepines: { display: 'Benzodiazepines', loinc: '14316-4' },
   cannabis: { display: 'Cannabinoids (THC)', loinc: '18282-4' },
   xylazine: { display: 'Xylazine' },
+  /** Ethanol: breath alcohol (or urine ethanol). Its LOINC depends on the matrix, so none is implied. No carry-over window: a positive means recent use. */
+  alcohol: { display: 'Alcohol (ethanol)' },
 };
 
 /** Default carry-over windows in days (CM-SPEC §4); analytes not listed have no window. */

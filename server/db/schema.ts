@@ -7,3 +7,4 @@ export * from '../platform/http/idempotency.tables.ts';
 export * from '../modules/cm/cm.tables.ts';
 export * from '../modules/assessments/assessments.tables.ts';
 export * from '../modules/planning/planning.tables.ts';
+export * from '../modules/screens/screens.tables.ts';

@@ -66,9 +66,10 @@ describe('recording a specimen pays at once, in one transaction', () => {
     expect(next.date).toBe('2026-03-04');
     expect(next.tracks.find((t) => t.track === 'stim')!.cents).toBe(375);
     expect(next.tracks.find((t) => t.track === 'opioid-draws')!.draws).toBe(2);
-    expect(await count("select count(*) as n from audit_events where entity = 'cm-specimen' and entity_id = $1", [body.specimen.id])).toBe(1);
-    const audit = await w.database.query<{ detail: { entries: number; cents: number } }>("select detail from audit_events where entity = 'cm-specimen' and entity_id = $1", [body.specimen.id]);
-    expect(audit[0]!.detail).toMatchObject({ entries: body.award.entries.length, cents: body.award.earnedCents });
+    // one audit row for the screen and the award it caused (ids, counts and amounts only)
+    expect(await count("select count(*) as n from audit_events where entity = 'screen' and entity_id = $1", [body.specimen.id])).toBe(1);
+    const audit = await w.database.query<{ detail: { cm: { entries: number; cents: number } } }>("select detail from audit_events where entity = 'screen' and entity_id = $1", [body.specimen.id]);
+    expect(audit[0]!.detail.cm).toMatchObject({ entries: body.award.entries.length, cents: body.award.earnedCents });
     // second test of the week: escalates
     const r2 = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-04T14:00:00Z'));
     expect((r2.json() as Recorded).award.entries.find((e) => e.kind === 'earn')!.cents).toBe(375);
@@ -91,12 +92,15 @@ describe('recording a specimen pays at once, in one transaction', () => {
     expectProblem(d, 409, 'specimen_exists');
   });
 
-  it('a patient not enrolled → 409 not_enrolled; unknown analyte → 400; another programme’s patient → 404', async () => {
+  it('a patient not in CM gets the screen recorded with no award; unknown analyte → 400; another programme’s patient → 404', async () => {
     const admin = await w.client('administrator');
     const p = await admin.post('/api/v1/patients', newPatient(`notenrolled${Date.now() % 10000}`));
-    const r = await collector.post('/api/v1/specimens', specimen((p.json() as { id: string }).id, '2026-03-02T14:00:00Z'));
-    const prob = expectProblem(r, 409, 'not_enrolled');
-    expect(prob.detail).toMatch(/not enrolled/);
+    const other = (p.json() as { id: string }).id;
+    const r = await collector.post('/api/v1/specimens', specimen(other, '2026-03-02T14:00:00Z'));
+    expect(r.statusCode, r.body).toBe(200);
+    expect((r.json() as { award: unknown; specimen: { enrolmentId: string | null } })).toMatchObject({ award: null, specimen: { enrolmentId: null } });
+    expect(await count('select count(*) as n from screens where patient_id = $1', [other])).toBe(1);
+    expect(await count('select count(*) as n from cm_events where patient_id = $1', [other])).toBe(0);
     const { patientId } = await enrolled(w, coord);
     const u = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z', [{ analyte: 'unobtainium', result: 'negative' }, { loinc: '0000-0', result: 'negative' }]));
     expectProblem(u, 400, 'unknown_analyte', 'body.results[0].analyte');
@@ -107,7 +111,7 @@ describe('recording a specimen pays at once, in one transaction', () => {
   it('a crash at the last statement (the audit row) leaves no specimen, no ledger entry, no event position used', async () => {
     const { patientId, enrolmentId } = await enrolled(w, coord);
     await w.database.query(`create function cm_test_crash() returns trigger language plpgsql as $$ begin
-      if new.entity = 'cm-specimen' then raise exception 'simulated crash'; end if; return new; end $$`);
+      if new.entity = 'screen' then raise exception 'simulated crash'; end if; return new; end $$`);
     await w.database.query('create trigger cm_test_crash before insert on audit_events for each row execute function cm_test_crash()');
     try {
       const r = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z'));
@@ -226,7 +230,9 @@ describe('check-ins and privileges', () => {
     expectProblem(await coord.post('/api/v1/cm/enrolments', { patientId, protocolId, startDate: '2026-03-02', calendar: { specimen: [1], attendance: [1] } }), 409, 'already_enrolled');
     const s = await coord.post(`/api/v1/cm/enrolments/${enrolmentId}/status`, { status: 'withdrawn', reason: 'moved away' });
     expect(s.statusCode, s.body).toBe(200);
-    expectProblem(await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z')), 409, 'not_enrolled');
+    // leaving CM never changes screens: a screen after withdrawal is recorded and earns nothing
+    const after = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z'));
+    expect((after.json() as { award: unknown }).award).toBeNull();
   });
 });
 

@@ -71,7 +71,7 @@ describe('GET /specimens/{id}', () => {
     expect(eff).toEqual({ cocaine: `negative/${c2Id}`, fentanyl: `positive/${c2Id}`, amphetamine: 'negative/cup', opiates: 'negative/cup' });
     expect(s.effective.valid).toBe(true);
     expect(s.pendingAdjudication).toBe(false);
-    expect(await n("select count(*) as n from audit_events where action = 'read' and entity = 'cm-specimen' and entity_id = $1 and patient_id = $2", [id, patientId])).toBe(1);
+    expect(await n("select count(*) as n from audit_events where action = 'read' and entity = 'screen' and entity_id = $1 and patient_id = $2", [id, patientId])).toBe(1);
     // a correction is not a specimen; nobody else's specimen; a bad id names the parameter
     expectProblem(await coord.get(`/api/v1/specimens/${c1Id}`), 404, 'not_found');
     expectProblem(await coord.get('/api/v1/specimens/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
@@ -211,9 +211,10 @@ describe('the award keeps vouchers apart from prizes not yet revealed', () => {
     const ci = await collector.post('/api/v1/cm/check-ins', { patientId, kind: 'attendance', at: '2026-03-03T15:00:00Z', done: true });
     expect(ci.statusCode, ci.body).toBe(200);
     expect((ci.json() as { award: Award }).award).toMatchObject({ voucherCents: 100, prizeDrawsEarned: 0, prizeCentsRevealed: 0, balanceRevealedCents: 350 + prize.cents });
-    // a correction that takes the voucher back: negative voucher cents, prizes untouched
+    // a correction that lowers what is owed: no money moves (the patient keeps it, a forgiven memo), prizes untouched
     const cor = (await coord.post(`/api/v1/specimens/${rec.specimen.id}/corrections`, { results: [{ analyte: 'cocaine', result: 'positive' }], reason: 'lab confirmation (test)' })).json() as Recorded;
-    expect(cor.award.voucherCents).toBe(-250);
+    expect(cor.award.voucherCents).toBe(0);
+    expect(cor.award.entries.map((e) => `${e.kind}:${e.cents}`)).toEqual(['forgiven:250']);
     expect(cor.award.prizeDrawsEarned).toBe(0);
   });
 });

@@ -21,7 +21,7 @@ export function voucherAndDraws(entries: AwardBase['entries']): { voucherCents: 
   let prizeDrawsEarned = 0;
   for (const e of entries) {
     if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') voucherCents += e.cents;
-    else if ((e.kind === 'forgiven' || e.kind === 'debit') && e.n === null) voucherCents -= e.cents; // a draw taken back is not voucher money
+    else if (e.kind === 'debit' && e.n === null) voucherCents -= e.cents; // a draw taken back is not voucher money; forgiven is a memo, not money
     else if (e.kind === 'prize') prizeDrawsEarned += 1;
   }
   return { voucherCents, prizeDrawsEarned };

@@ -1,23 +1,22 @@
-// Contingency-management routes. Stable integration paths (API token or session):
-// POST /specimens, POST /specimens/{id}/corrections, GET /patients/{patientId}/ledger
-// (and GET /specimens/{id} to read one back).
+// Contingency-management routes. Stable integration path (API token or session):
+// GET /patients/{patientId}/ledger. Specimens are recorded through the screens routes.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { IdParams, PatientParams, pageOf } from '../../../contracts/common.ts';
 import {
-  AdjudicationCreate, AdjudicationQueueItem, Award, CapStatus, CmPageQuery, CatalogueItem, CatalogueItemCreate, CheckInCreate, CheckInRecorded, CmSettings, CmSettingsUpdate, CorrectionCreate,
+  AdjudicationCreate, AdjudicationQueueItem, Award, CapStatus, CmPageQuery, CatalogueItem, CatalogueItemCreate, CheckInCreate, CheckInRecorded, CmSettings, CmSettingsUpdate,
   DayQuery, DrawList, Enrolment, EnrolmentCreate, EnrolmentStatusChange, FundingSource, FundingSourceCreate, Ledger, LedgerVoidCreate, LedgerVoided, PatientCmSummary, PresetSummary,
   PrivilegeDecisionCreate, PrivilegeRecommendation, PrivilegeRecommendationQuery, ProgrammeCmSummary, Protocol, ProtocolCreate, ProtocolPreview, ProtocolPreviewRequest, PublicVerification,
-  QueueItem, Redemption, RedemptionCreate, RedemptionDecision, RedemptionListItem, RedemptionListQuery, RevealRequest, SeedInfo, SpecimenCreate, SpecimenDetail, SpecimenRecorded, StockMovementCreate,
+  QueueItem, Redemption, RedemptionCreate, RedemptionDecision, RedemptionListItem, RedemptionListQuery, RevealRequest, SeedInfo, StockMovementCreate,
   Token, TokenCreate, TokenCreated,
 } from '../../../contracts/cm.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
 import { changeEnrolmentStatus, createFundingSource, enrol, getEnrolment, listEnrolments, listFundingSources, readSettings, updateSettings } from './enrolments.ts';
 import { createProtocol, getProtocol, listPresets, listProtocols, previewProtocol } from './protocols.ts';
-import { adjudicateSpecimen, checkIn, correctSpecimen, recordSpecimen } from './specimens.ts';
-import { adjudicationQueue, getSpecimen } from './specimen-reads.ts';
+import { adjudicateSpecimen, checkIn } from './specimens.ts';
+import { adjudicationQueue } from './specimen-reads.ts';
 import { splitAward, withSplitAward } from './award-view.ts';
 import { listDraws, listSeeds, patientCaps, patientLedger, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
 import { voidLedgerEntry } from './ledger-void.ts';
@@ -66,13 +65,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   r.post('/cm/enrolments/:id/status', { config: { permission: 'enrol:cm' }, schema: { tags, summary: 'Complete or withdraw an enrolment, with a reason', params: IdParams, body: EnrolmentStatusChange, response: { 200: Enrolment } } },
     async (req) => runInTx(db, req, (d) => changeEnrolmentStatus(d, req.params.id, req.body)));
 
-  // ---- specimens (stable integration paths) ----
-  r.post('/specimens', { config: { permission: 'write:specimen' }, schema: { tags: integration, summary: 'Record a specimen; returns it and the awards it caused (409 not_enrolled; 400 unknown_analyte). Honours Idempotency-Key.', body: SpecimenCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, (d) => recordSpecimen(d, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff'), { singleStatement: true })).body);
-  r.get('/specimens/:id', { config: { permission: 'read:cm' }, schema: { tags: integration, summary: 'One specimen as recorded (results, validity checks, cup), its corrections (oldest first) and adjudications, and the result now in effect', params: IdParams, response: { 200: SpecimenDetail } } },
-    async (req) => runInTx(db, req, (d) => getSpecimen(d, req.params.id)));
-  r.post('/specimens/:id/corrections', { config: { permission: 'write:specimen' }, schema: { tags: integration, summary: 'Correct a specimen (e.g. laboratory confirmation); a new event, never an edit. Honours Idempotency-Key.', params: IdParams, body: CorrectionCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, async (d) => withSplitAward(d, await correctSpecimen(d, req.params.id, req.body, req.ctx.program?.roles.includes('integration') ? 'integration' : 'staff')))).body);
+  // ---- CM's side of screens (recording and correcting them: server/modules/screens) ----
   r.post('/specimens/:id/adjudications', { config: { permission: 'adjudicate:specimen' }, schema: { tags, summary: 'Decide a possible carry-over: carry-over (excused) or new-use (failure)', params: IdParams, body: AdjudicationCreate, response: { 200: Award } } },
     async (req) => (await runIdempotent(db, req, async (d) => splitAward(d, await adjudicateSpecimen(d, req.params.id, req.body)))).body);
   r.get('/cm/adjudications', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Specimens waiting for a carry-over decision, with the patient’s name and MRN (oldest first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(AdjudicationQueueItem) } } },

@@ -11,8 +11,9 @@ import { auditContext, programOf, type Ctx } from '../../platform/http/context.t
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { cmEnrolments, cmFundingSources, cmProtocols, cmSettings } from './cm.tables.ts';
-import { loadProtocol, lockPatientEnrolments, programTimeZone, settle, slotKindsOf, type CalendarDoc, type EnrolmentRow } from './settle.ts';
-import { addDays } from './time.ts';
+import { loadProtocol, lockPatientEnrolments, programTimeZone, settle, type CalendarDoc, type EnrolmentRow } from './settle.ts';
+import { slotKindsOf } from '../../../core/cm/clinic.ts';
+import { addDays } from '../../../core/cm/calendar.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };

@@ -14,7 +14,7 @@ import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
 import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
-import { localDate } from './time.ts';
+import { localDate } from '../../../core/cm/calendar.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };

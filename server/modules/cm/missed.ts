@@ -9,8 +9,9 @@ import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmEnrolments, cmEvents } from './cm.tables.ts';
-import { appendEvent, loadProtocol, lockPatientEnrolments, settle, slotKindsOf, type CalendarDoc } from './settle.ts';
-import { addDays, datesBetween, localDate, weekday, zonedInstant } from './time.ts';
+import { appendEvent, loadProtocol, lockPatientEnrolments, settle, type CalendarDoc } from './settle.ts';
+import { slotKindsOf } from '../../../core/cm/clinic.ts';
+import { addDays, datesBetween, localDate, weekday, zonedInstant } from '../../../core/cm/calendar.ts';
 
 export type MissedReport = { enrolments: number; missed: number };
 

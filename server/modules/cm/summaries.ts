@@ -16,8 +16,9 @@ import {
 import { enrolmentDto, getSettings } from './enrolments.ts';
 import { capsStatus, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
-import { entryEffectSql, loadProtocol, NOT_VOIDED, patientBalance, patientBalances, programTimeZone, toEngine, slotKindsOf, type CalendarDoc, type EnrolmentState } from './settle.ts';
-import { datesBetween, localDate, weekStart, weekday } from './time.ts';
+import { entryEffectSql, loadProtocol, NOT_VOIDED, patientBalance, patientBalances, programTimeZone, toEngine, type CalendarDoc, type EnrolmentState } from './settle.ts';
+import { slotKindsOf } from '../../../core/cm/clinic.ts';
+import { datesBetween, localDate, weekStart, weekday } from '../../../core/cm/calendar.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };

@@ -9,8 +9,8 @@ import { patients } from '../patients/patients.tables.ts';
 import { createProtocol } from '../cm/protocols.ts';
 import { createFundingSource, enrol } from '../cm/enrolments.ts';
 import { createItem } from '../cm/redemption.ts';
-import { recordSpecimen } from '../cm/specimens.ts';
-import { localDate, zonedInstant, addDays, weekday } from '../cm/time.ts';
+import { recordScreen } from '../screens/screens.ts';
+import { localDate, zonedInstant, addDays, weekday } from '../../../core/cm/calendar.ts';
 import { administer } from '../assessments/assessments.ts';
 import { recordStage } from '../assessments/stage.ts';
 import { createCarePlan } from '../planning/care-plans.ts';
@@ -105,7 +105,7 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
       if (!days.includes(weekday(d)) || p.skip.includes(d)) continue;
       const collected = zonedInstant(d, '10:15', TZ);
       const positive = p.positives.includes(d);
-      await recordSpecimen(at(new Date(collected.getTime() + 120_000), collector, 'specimen-collector'), {
+      await recordScreen(at(new Date(collected.getTime() + 120_000), collector, 'specimen-collector'), {
         patientId, collectedAt: collected.toISOString(), observed: false, temperatureC: 34, method: 'presumptive',
         cup: { brand: 'DemoCup 12-panel', lot: 'DEMO-2026-01', expiry: addDays(today, 300) },
         results: NEG.map((a) => ({ analyte: a, result: positive && a === 'cocaine' ? 'positive' as const : 'negative' as const })),

@@ -276,8 +276,10 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
             </Button>
           </Group>
         </Group>
-        {saved ? (
-          <AwardPanel recorded={saved} refEl={awardRef} enrolmentId={saved.award.enrolmentId} onNext={onClose} />
+        {saved?.award ? (
+          <AwardPanel recorded={{ ...saved, award: saved.award }} refEl={awardRef} enrolmentId={saved.award.enrolmentId} onNext={onClose} />
+        ) : saved ? (
+          <Alert color="blue" variant="light" ref={awardRef} tabIndex={-1}>{t('testDay.savedNoAward')}</Alert>
         ) : (
           <form ref={formRef} onSubmit={submit} noValidate aria-label={t('testDay.cupForm')}>
             <Stack gap="sm">
@@ -405,7 +407,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
 }
 
 /** The award, large, the moment the cup is saved. */
-function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: SpecimenRecordedT; refEl: React.RefObject<HTMLDivElement | null>; enrolmentId: string; onNext: () => void }) {
+function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: SpecimenRecordedT & { award: NonNullable<SpecimenRecordedT['award']> }; refEl: React.RefObject<HTMLDivElement | null>; enrolmentId: string; onNext: () => void }) {
   const { t, i18n } = useTranslation();
   const { can } = useSession();
   const navigate = useNavigate();

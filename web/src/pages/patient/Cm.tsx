@@ -294,11 +294,11 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
         laboratory: laboratory.trim() || undefined,
         reason,
       }, key);
-      const v = res.award.voucherCents;
+      const v = res.award?.voucherCents ?? 0;
       const message = v > 0 ? t('correction.savedMore', { amount: formatCents(v, i18n.language) })
         : v < 0 ? t('correction.savedLess', { amount: formatCents(-v, i18n.language) })
         : t('correction.savedSame');
-      notifications.show({ color: 'teal', message: res.award.prizeDrawsEarned > 0 ? `${message} ${t('correction.makeUpDraws', { count: res.award.prizeDrawsEarned })}` : message });
+      notifications.show({ color: 'teal', message: (res.award?.prizeDrawsEarned ?? 0) > 0 ? `${message} ${t("correction.makeUpDraws", { count: res.award!.prizeDrawsEarned })}` : message });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
     });

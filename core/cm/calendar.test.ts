@@ -3,7 +3,7 @@
 // half- and quarter-hour offsets.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { localDate, zonedInstant } from '../../server/modules/cm/time.ts';
+import { localDate, zonedInstant } from './calendar.ts';
 
 const ZONES = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'UTC'];
 const fresh = (t: number, tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);

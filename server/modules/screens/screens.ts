@@ -1,0 +1,261 @@
+// Drug and alcohol screens: recording one (every patient, in CM or not), correcting it (a
+// laboratory confirmation supersedes a cup; never an edit in place), and reading them. CM
+// reacts to a screen of a patient it enrols (server/modules/cm/specimens.ts) in the same
+// transaction; the API keeps its stable integration paths (/specimens, ADR 018).
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
+import { localDate } from '../../../core/cm/calendar.ts';
+import { prescribedOn } from '../../../core/cm/clinic.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
+import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import { assertPatient } from '../patients/patients.ts';
+import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, type AwardDto } from '../cm/specimens.ts';
+import { medicationsOf, programTimeZone, canonical } from '../cm/settle.ts';
+import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
+
+type Deps = { tx: Tx; ctx: Ctx };
+export type ScreenRow = typeof screens.$inferSelect;
+export type CorrectionRow = typeof screenCorrections.$inferSelect;
+
+export type AnalyteResultIn = { analyte?: string | undefined; loinc?: string | undefined; result: 'positive' | 'negative' | 'inconclusive'; valueNgMl?: number | undefined; cutoffNgMl?: number | undefined };
+export type ValidityIn = { creatinineMgDl?: number | undefined; specificGravity?: number | undefined; ph?: number | undefined; nitriteUgMl?: number | undefined; oxidants?: boolean | undefined; adulterantDetected?: boolean | undefined };
+export type ScreenIn = {
+  patientId: string; collectedAt: string; matrix?: 'urine' | 'oral-fluid' | 'breath' | undefined; collectorId?: string | undefined; observed: boolean; observerId?: string | null | undefined;
+  temperatureC?: number | null | undefined; validity?: ValidityIn | undefined; invalidReason?: string | undefined;
+  cup?: { brand: string; lot: string; expiry: string; cutoffs?: Record<string, number> | undefined } | undefined;
+  chainOfCustodyId?: string | undefined; laboratory?: string | undefined;
+  method: 'presumptive' | 'confirmatory'; results: AnalyteResultIn[]; externalId?: string | undefined;
+};
+export type CorrectionIn = { results: AnalyteResultIn[]; valid?: boolean | undefined; method: string; laboratory?: string | undefined; reason: string; externalId?: string | undefined };
+type Source = 'staff' | 'integration';
+
+const BY_LOINC = new Map<string, string>(ANALYTES.flatMap((a) => (ANALYTE_INFO[a].loinc ? [[ANALYTE_INFO[a].loinc!, a] as [string, string]] : [])));
+
+/** Resolves analyte names / LOINC codes; unknown analyte → 400 naming every bad entry. */
+export function resolveResults(results: AnalyteResultIn[], field: string) {
+  const problems: Array<{ field: string; message: string }> = [];
+  const out: Array<Omit<AnalyteResultIn, 'analyte' | 'loinc'> & { analyte: string; loinc: string | null }> = [];
+  const seen = new Set<string>();
+  results.forEach((r, i) => {
+    let a = r.analyte?.trim().toLowerCase();
+    if (a === 'methamphetamine' || a === 'amphetamines') a = 'amphetamine';
+    if (a === 'eddp') a = 'methadone';
+    if (a === 'ethanol' || a === 'etoh') a = 'alcohol';
+    if (a === undefined && r.loinc !== undefined) a = BY_LOINC.get(r.loinc);
+    if (a === undefined || !isAnalyte(a)) {
+      const what = r.analyte ?? r.loinc ?? '(none)';
+      problems.push({ field: `${field}[${i}].${r.analyte !== undefined ? 'analyte' : 'loinc'}`, message: `unknown analyte "${what}" (known: ${ANALYTES.join(', ')}, or their LOINC codes)` });
+      return;
+    }
+    if (r.loinc !== undefined && ANALYTE_INFO[a].loinc !== undefined && BY_LOINC.get(r.loinc) !== undefined && BY_LOINC.get(r.loinc) !== a) {
+      problems.push({ field: `${field}[${i}].loinc`, message: `LOINC ${r.loinc} is not ${a}` });
+      return;
+    }
+    if (seen.has(a)) {
+      problems.push({ field: `${field}[${i}].analyte`, message: `${a} is listed twice` });
+      return;
+    }
+    seen.add(a);
+    out.push({ ...r, analyte: a, loinc: r.loinc ?? ANALYTE_INFO[a].loinc ?? null });
+  });
+  if (problems.length > 0) {
+    throw new AppError({ code: 'unknown_analyte', status: 400, message: `The results are not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems });
+  }
+  return out;
+}
+
+/** Validity checks (SAMHSA/HHS-style cut-offs for point-of-care urine strips; temperature within 4 minutes of voiding). */
+export function validityOf(input: ScreenIn): string[] {
+  const reasons: string[] = [];
+  const t = input.temperatureC;
+  if (t != null && (t < 32 || t > 38)) reasons.push('temperature outside 32–38 °C');
+  const v = input.validity ?? {};
+  if (v.creatinineMgDl !== undefined && v.creatinineMgDl < 20) reasons.push('creatinine below 20 mg/dL (dilute or substituted)');
+  if (v.specificGravity !== undefined && (v.specificGravity < 1.002 || v.specificGravity >= 1.035)) reasons.push('specific gravity out of range');
+  if (v.ph !== undefined && (v.ph < 4.5 || v.ph >= 9)) reasons.push('pH out of range (4.5–9)');
+  if (v.nitriteUgMl !== undefined && v.nitriteUgMl >= 500) reasons.push('nitrite ≥ 500 µg/mL (adulterant)');
+  if (v.oxidants) reasons.push('oxidants detected (adulterant)');
+  if (v.adulterantDetected) reasons.push('adulterant detected');
+  if (input.cup && input.cup.expiry < input.collectedAt.slice(0, 10)) reasons.push('cup expired');
+  if (input.invalidReason) reasons.push(input.invalidReason);
+  return reasons;
+}
+
+const stored = (results: ReturnType<typeof resolveResults>, prescribed: ReadonlySet<string>, cutoffs?: Record<string, number>): StoredResult[] =>
+  results.map((r) => ({ analyte: r.analyte, loinc: r.loinc, result: r.result, valueNgMl: r.valueNgMl ?? null, cutoffNgMl: r.cutoffNgMl ?? cutoffs?.[r.analyte] ?? null, prescribed: prescribed.has(r.analyte) }));
+
+/** A screen as the specimen API has always shown it (CM's enrolment id when CM read it). */
+export function specimenDto(s: ScreenRow, enrolmentId: string | null = null) {
+  return {
+    id: s.id, patientId: s.patientId, enrolmentId, kind: 'specimen', at: s.collectedAt.toISOString(),
+    valid: s.valid, invalidReasons: s.invalidReasons, results: s.results,
+    detail: {
+      matrix: s.matrix, method: s.method, laboratory: s.laboratory, observed: s.observed, observerId: s.observerId, collectorId: s.collectorId,
+      temperatureC: s.temperatureC, validity: s.validity, cup: s.cup, chainOfCustodyId: s.chainOfCustodyId,
+    },
+    externalId: s.externalId, source: s.source, recordedBy: s.recordedBy, recordedAt: s.recordedAt.toISOString(),
+  };
+}
+
+/** A correction in the specimen API's shape (kind "correction"). */
+function correctionAsSpecimen(c: CorrectionRow, enrolmentId: string | null) {
+  return {
+    id: c.id, patientId: c.patientId, enrolmentId, kind: 'correction', at: c.recordedAt.toISOString(), valid: c.valid, invalidReasons: [], results: c.results,
+    detail: { supersedes: c.screenId, method: c.method, laboratory: c.laboratory, reason: c.reason, valid: c.valid },
+    externalId: c.externalId, source: c.source, recordedBy: c.recordedBy, recordedAt: c.recordedAt.toISOString(),
+  };
+}
+
+/** The same screen posted again (a retry without a key, or a second device): the first one back, with its award. */
+async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, results: StoredResult[]): Promise<ScreenRow | null> {
+  const candidates = await tx.select().from(screens).where(and(
+    eq(screens.programId, programId),
+    input.externalId ? eq(screens.externalId, input.externalId) : and(eq(screens.patientId, input.patientId), eq(screens.collectedAt, at)),
+  ));
+  for (const c of candidates) {
+    if (c.patientId === input.patientId && c.collectedAt.getTime() === at.getTime() && canonical(c.results.map(({ prescribed: _, ...r }) => r)) === canonical(results.map(({ prescribed: _, ...r }) => r))) return c;
+    if (input.externalId) throw conflict('specimen_exists', 'A different specimen with this externalId is already recorded. Post a correction to change it.', 'body.externalId');
+  }
+  return null;
+}
+
+/**
+ * Records a screen for any patient of the programme; when the patient is enrolled in CM and
+ * the screen reports what the protocol reads, CM settles its award in the same transaction
+ * (award null otherwise). One audit row for the screen and its award.
+ */
+export async function recordScreen(deps: Deps, input: ScreenIn, source: Source = 'staff'): Promise<{ specimen: ReturnType<typeof specimenDto>; award: AwardDto | null; duplicate: boolean }> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const results = resolveResults(input.results, 'body.results');
+  await assertPatient(tx, ctx, input.patientId);
+  const at = new Date(input.collectedAt);
+  const tz = await programTimeZone(tx, programId);
+  const collectedOn = localDate(at, tz);
+  const prescribed = prescribedOn(await medicationsOf(tx, programId, input.patientId), collectedOn);
+  const rows = stored(results, prescribed, input.cup?.cutoffs);
+  const prior = await sameScreen(tx, programId, input, at, rows);
+  if (prior) {
+    const cm = await cmOfScreen(tx, programId, prior.id);
+    return { specimen: specimenDto(prior, cm?.enrolmentId ?? null), award: cm ? await awardOfScreen(deps, cm, prior.id, prior.recordedAt) : null, duplicate: true };
+  }
+  const invalidReasons = validityOf(input);
+  const [screen] = await tx.insert(screens).values({
+    programId, id: randomUUID(), patientId: input.patientId, collectedAt: at, collectedOn, matrix: input.matrix ?? 'urine', method: input.method,
+    laboratory: input.laboratory ?? null, observed: input.observed, observerId: input.observerId ?? null, collectorId: input.collectorId ?? ctx.principal?.userId ?? null,
+    temperatureC: input.temperatureC ?? null, validity: input.validity ?? null, cup: input.cup ?? null, chainOfCustodyId: input.chainOfCustodyId ?? null,
+    valid: invalidReasons.length === 0, invalidReasons, results: rows, externalId: input.externalId ?? null, source,
+    recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+  }).returning();
+  const award = await awardForScreen(deps, screen!, tz);
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'create', entity: 'screen', entityId: screen!.id, patientId: screen!.patientId,
+    detail: { source, valid: screen!.valid, analytes: rows.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
+  });
+  return { specimen: specimenDto(screen!, award?.enrolmentId ?? null), award, duplicate: false };
+}
+
+/** Corrects a screen: a new row (the analytes it lists replace the screen's), and CM settles again if it read the screen. */
+export async function correctScreen(deps: Deps, id: string, input: CorrectionIn, source: Source = 'staff') {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const results = resolveResults(input.results, 'body.results');
+  if (results.length === 0 && input.valid === undefined) {
+    throw new AppError({ code: 'invalid_input', status: 400, message: 'A correction changes results or validity: give at least one.', problems: [{ field: 'body.results', message: 'give results or valid' }] });
+  }
+  const [screen] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.id, id)));
+  if (!screen) throw notFound('Specimen');
+  if (input.externalId) {
+    const [prior] = await tx.select().from(screenCorrections).where(and(eq(screenCorrections.programId, programId), eq(screenCorrections.screenId, id), eq(screenCorrections.externalId, input.externalId)));
+    if (prior) {
+      const cm = await cmOfScreen(tx, programId, id);
+      return { specimen: correctionAsSpecimen(prior, cm?.enrolmentId ?? null), award: cm ? await awardOfScreen(deps, cm, id, prior.recordedAt) : null, duplicate: true };
+    }
+  }
+  const prescribed = prescribedOn(await medicationsOf(tx, programId, screen.patientId), screen.collectedOn);
+  const [correction] = await tx.insert(screenCorrections).values({
+    programId, id: randomUUID(), screenId: id, patientId: screen.patientId, results: stored(results, prescribed), valid: input.valid ?? null,
+    method: input.method, laboratory: input.laboratory ?? null, reason: input.reason, externalId: input.externalId ?? null, source,
+    recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+  }).returning();
+  const award = await awardForCorrection(deps, screen, correction!);
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'correct', entity: 'screen', entityId: id, patientId: screen.patientId,
+    detail: { correctionId: correction!.id, source, analytes: results.length, cm: award ? { entries: award.entries.length, cents: award.earnedCents } : null },
+  });
+  return { specimen: correctionAsSpecimen(correction!, award?.enrolmentId ?? null), award, duplicate: false };
+}
+
+// ---------- reads ----------
+
+/** A screen's result in effect: corrections merged analyte by analyte in order (the latest wins); validity replaced when a correction sets it. */
+export function inEffect(screen: ScreenRow, corrections: readonly CorrectionRow[]) {
+  const results = new Map(screen.results.map((r) => [r.analyte, { ...r, correctedBy: null as string | null }]));
+  let valid = screen.valid;
+  for (const c of corrections) {
+    for (const r of c.results) results.set(r.analyte, { ...r, correctedBy: c.id });
+    if (c.valid !== null) valid = c.valid;
+  }
+  return { valid, results: [...results.values()] };
+}
+
+function correctionDto(c: CorrectionRow) {
+  return {
+    id: c.id, at: c.recordedAt.toISOString(), method: c.method, laboratory: c.laboratory, reason: c.reason, valid: c.valid, results: c.results,
+    externalId: c.externalId, source: c.source, recordedBy: c.recordedBy, recordedAt: c.recordedAt.toISOString(),
+  };
+}
+
+/** Corrections of these screens, oldest first. */
+export async function correctionsOf(tx: Tx, programId: string, screenIds: readonly string[]): Promise<Map<string, CorrectionRow[]>> {
+  const out = new Map<string, CorrectionRow[]>(screenIds.map((id) => [id, []]));
+  if (screenIds.length === 0) return out;
+  const rows = await tx.select().from(screenCorrections)
+    .where(and(eq(screenCorrections.programId, programId), inArray(screenCorrections.screenId, [...screenIds])))
+    .orderBy(asc(screenCorrections.recordedAt), asc(screenCorrections.id));
+  for (const r of rows) out.get(r.screenId)!.push(r);
+  return out;
+}
+
+/** One screen as recorded, its corrections (oldest first), CM's adjudications of it, and the result in effect. */
+export async function getScreen(deps: Deps, id: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const [screen] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.id, id)));
+  if (!screen) throw notFound('Specimen');
+  const corrections = (await correctionsOf(tx, programId, [id])).get(id)!;
+  const cm = await cmOfScreen(tx, programId, id);
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'screen', entityId: id, patientId: screen.patientId, detail: { corrections: corrections.length, adjudications: cm?.adjudications.length ?? 0 } });
+  return {
+    ...specimenDto(screen, cm?.enrolmentId ?? null),
+    matrix: screen.matrix, method: screen.method, laboratory: screen.laboratory, observed: screen.observed, observerId: screen.observerId, collectorId: screen.collectorId,
+    temperatureC: screen.temperatureC, validity: screen.validity as Record<string, number | boolean> | null, cup: screen.cup as { brand: string; lot: string; expiry: string } | null,
+    chainOfCustodyId: screen.chainOfCustodyId,
+    recordedResults: screen.results, corrections: corrections.map(correctionDto), adjudications: cm?.adjudications ?? [],
+    effective: inEffect(screen, corrections),
+    pendingAdjudication: cm?.pending ?? false,
+  };
+}
+
+/** Every screen of a patient over time, newest first, with the result in effect (for the results grid). */
+export async function patientScreens(deps: Deps, patientId: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  await assertPatient(tx, ctx, patientId);
+  const rows = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.patientId, patientId))).orderBy(asc(screens.collectedAt));
+  const corrections = await correctionsOf(tx, programId, rows.map((r) => r.id));
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'screen', patientId, detail: { count: rows.length } });
+  return {
+    patientId,
+    items: rows.reverse().map((s) => {
+      const effect = inEffect(s, corrections.get(s.id)!);
+      return {
+        id: s.id, collectedAt: s.collectedAt.toISOString(), collectedOn: s.collectedOn, matrix: s.matrix, method: s.method, observed: s.observed,
+        valid: effect.valid, corrected: corrections.get(s.id)!.length > 0, results: effect.results,
+      };
+    }),
+  };
+}
