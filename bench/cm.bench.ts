@@ -5,9 +5,14 @@
 //       loop that only reads the same events. Goal: ≥ 1,000,000 events/s.
 //   (b) forecast of 100,000 patients × 24 weeks, against a loop of the same
 //       length that only calls the PRNG. Goal: < 2 s.
+//   (c) settlement (CM-SPEC §5.1) of a 24-week enrolment recorded as 200 shuffled
+//       postings (cups, corrections, adjudications), per posting, against replaying
+//       the same history alone after each posting.
 import { parseEvents, type EventsDoc } from '../core/cm/events.ts';
 import { parseProtocol, type Protocol } from '../core/cm/protocol.ts';
-import { replay } from '../core/cm/replay.ts';
+import { replay, replayRows } from '../core/cm/replay.ts';
+import { settleLedger } from '../core/cm/settlement.ts';
+import type { LedgerEntry } from '../core/cm/ledger.ts';
 import { forecast, Sfc32 } from '../core/cm/forecast.ts';
 import { getPreset, presetSchedule } from '../core/cm/presets.ts';
 
@@ -192,7 +197,58 @@ function benchForecast(): void {
   }
 }
 
+/** 200 postings of one 24-week enrolment in a shuffled order (a correction or adjudication after its specimen). */
+function shuffledPostings(rng: Sfc32): { enrolment: unknown; postings: unknown[] } {
+  const raw = enrolmentEvents(7, rng) as { enrolment: unknown; events: Array<Record<string, unknown>> };
+  const specimens = raw.events.filter((e) => e.kind === 'specimen' || (e.kind === 'missed' && e.of === 'specimen'));
+  const cups = specimens.filter((e) => e.kind === 'specimen');
+  const later: Array<Record<string, unknown>> = [];
+  // alternating laboratory corrections of some cups, and adjudications
+  for (let i = 0; later.length < 200 - specimens.length; i++) {
+    const cup = cups[(i * 7) % cups.length]!;
+    later.push({ id: `x${i}`, at: new Date(Date.parse(String(cup.at)) + (i + 1) * 60_000).toISOString(), kind: 'correction', supersedes: cup.id, results: { cocaine: i % 2 === 0 ? 'positive' : 'negative' } });
+  }
+  const first = [...specimens];
+  for (let i = first.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [first[i], first[j]] = [first[j]!, first[i]!];
+  }
+  return { enrolment: raw.enrolment, postings: [...first, ...later] };
+}
+
+function benchSettle(): void {
+  const rng = new Sfc32('bench-settle');
+  const { enrolment, postings } = shuffledPostings(rng);
+  const protocol = mustProtocol({ ...(CLINIC as Record<string, unknown>), bowl: getPreset('ctn-0007')!.bowl, tracks: [(CLINIC as { tracks: unknown[] }).tracks[0], { id: 'draws', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 1, step: 1, max: 4 } }] }] });
+  const docs: EventsDoc[] = [];
+  for (let i = 1; i <= postings.length; i++) {
+    const r = parseEvents({ enrolment, events: postings.slice(0, i) });
+    if (!r.ok) throw new Error(`bench postings invalid: ${JSON.stringify(r.problems.slice(0, 3))}`);
+    docs.push(r.doc);
+  }
+  const replayOnly = (): number => {
+    let rows = 0;
+    for (const d of docs) rows += replayRows(protocol, d).rows.length;
+    return rows;
+  };
+  const settleAll = (): number => {
+    const ledger: LedgerEntry[] = [];
+    for (const d of docs) ledger.push(...settleLedger(ledger, replayRows(protocol, d)).entries);
+    return ledger.length;
+  };
+  replayOnly();
+  settleAll();
+  const base = bestOf(5, replayOnly);
+  const s = bestOf(5, settleAll);
+  const n = postings.length;
+  console.log(`settlement: one 24-week enrolment, ${n} postings in shuffled order (cups, missed, alternating corrections), cents + draws tracks, caps on; ${fmt(s.value)} ledger entries`);
+  console.log(`  replay alone after each posting:   ${((base.ms * 1000) / n).toFixed(0)} µs per posting`);
+  console.log(`  replay + settle after each posting: ${((s.ms * 1000) / n).toFixed(0)} µs per posting`);
+  console.log(`  ratio settle / replay alone: ${(s.ms / base.ms).toFixed(2)}×`);
+}
+
 export default async function (): Promise<void> {
   benchReplay();
+  benchSettle();
   benchForecast();
 }
