@@ -23,7 +23,7 @@ import { CheckInPage } from './pages/cm/CheckIn.tsx';
 import { DrawScreenPage } from './pages/cm/DrawScreen.tsx';
 import { AdjudicationsPage } from './pages/cm/Adjudications.tsx';
 import { CmProgrammePage } from './pages/cm/Programme.tsx';
-import { KioskPage } from './pages/Kiosk.tsx';
+import { TabletPage } from './pages/Tablet.tsx';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -59,7 +59,7 @@ export function App() {
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
             {/* The patient tablet: its own token, no staff session, no navigation. */}
-            <Route path="/tablet" element={<KioskPage />} />
+            <Route path="/tablet" element={<TabletPage />} />
             <Route path="/*" element={<RequireSession />} />
           </Routes>
         </BrowserRouter>

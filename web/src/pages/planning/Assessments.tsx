@@ -15,7 +15,7 @@ import { formatDate, formatDateTime } from '../../format.ts';
 import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { QuestionnaireForm, type Answers } from './QuestionnaireForm.tsx';
-import { TABLET_TOKEN_KEY } from '../Kiosk.tsx';
+import { TABLET_TOKEN_KEY } from '../Tablet.tsx';
 
 const StageChart = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.StageTrajectoryChart })));
 

@@ -123,7 +123,7 @@ export function QuestionnaireForm({
       >
         <Group gap={large ? 'sm' : 'md'} mt={6} wrap="wrap">
           {options.map((o) => (
-            <Radio key={o.value} value={String(o.value)} label={o.label} className={large ? 'kiosk-option' : undefined}
+            <Radio key={o.value} value={String(o.value)} label={o.label} className={large ? 'tablet-option' : undefined}
               styles={large ? { root: { minHeight: 48, padding: '8px 12px', border: '1px solid #ced4da', borderRadius: 8 }, label: { fontSize: '1.1rem' } } : undefined} />
           ))}
         </Group>

@@ -24,7 +24,7 @@ function readStored(): Stored | null {
   }
 }
 
-export function KioskPage() {
+export function TabletPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [stored] = useState(readStored);
@@ -41,7 +41,7 @@ export function KioskPage() {
   });
 
   useEffect(() => {
-    document.title = t('kiosk.title');
+    document.title = t('tablet.title');
     notifications.clean(); // nothing from the staff console stays on the patient's screen
     // No way back into the console with the browser's back button while the patient holds the tablet.
     const trap = () => window.history.pushState(null, '', window.location.href);
@@ -76,12 +76,12 @@ export function KioskPage() {
 
   if (done) {
     return (
-      <main className="kiosk" data-testid="kiosk-done">
+      <main className="tablet" data-testid="tablet-done">
         <Center mih="70vh">
           <Stack align="center" gap="xl" ta="center">
-            <Title order={1} fz={40}>{t('kiosk.thanks')}</Title>
-            <Text fz={28}>{t('kiosk.handBack')}</Text>
-            <Button variant="subtle" size="sm" onClick={backToConsole} mt={80}>{t('kiosk.staffReturn')}</Button>
+            <Title order={1} fz={40}>{t('tablet.thanks')}</Title>
+            <Text fz={28}>{t('tablet.handBack')}</Text>
+            <Button variant="subtle" size="sm" onClick={backToConsole} mt={80}>{t('tablet.staffReturn')}</Button>
           </Stack>
         </Center>
       </main>
@@ -91,11 +91,11 @@ export function KioskPage() {
   const expired = isApiError(form.error) && form.error.status === 401;
   if (!stored || expired) {
     return (
-      <main className="kiosk">
+      <main className="tablet">
         <Stack align="center" gap="lg" ta="center" mt={80}>
-          <Title order={1}>{t('kiosk.notReady')}</Title>
-          <Text fz="lg">{t('kiosk.notReadyBody')}</Text>
-          <Button variant="subtle" onClick={backToConsole}>{t('kiosk.staffReturn')}</Button>
+          <Title order={1}>{t('tablet.notReady')}</Title>
+          <Text fz="lg">{t('tablet.notReadyBody')}</Text>
+          <Button variant="subtle" onClick={backToConsole}>{t('tablet.staffReturn')}</Button>
         </Stack>
       </main>
     );
@@ -107,21 +107,21 @@ export function KioskPage() {
   const answered = shown.filter((i) => answers[i.linkId] !== undefined && answers[i.linkId] !== null).length;
 
   return (
-    <main className="kiosk" data-testid="kiosk">
+    <main className="tablet" data-testid="tablet">
       {langSwitch}
       {form.isPending ? <Text fz="lg">{t('common.loading')}</Text> : null}
       {form.data ? (
         <form onSubmit={submit} noValidate>
           <Stack gap="xl">
             <Title order={1} fz={32}>{form.data.title}</Title>
-            {form.data.targetBehavior ? <Text fz="lg">{t('kiosk.about', { target: form.data.targetBehavior })}</Text> : null}
-            <Text fz="md" c="dimmed">{t('kiosk.intro')}</Text>
+            {form.data.targetBehavior ? <Text fz="lg">{t('tablet.about', { target: form.data.targetBehavior })}</Text> : null}
+            <Text fz="md" c="dimmed">{t('tablet.intro')}</Text>
             <QuestionnaireForm questionnaire={q!} answers={answers} onChange={setAnswers} large
               targetBehavior={target} onTargetBehavior={form.data.targetBehavior ? undefined : setTarget}
               error={isApiError(error) ? error : null} />
-            {error ? <Alert color="red" role="alert" fz="lg">{t('kiosk.error')}</Alert> : null}
-            <Text fz="lg" aria-live="polite">{t('kiosk.progress', { answered, total: shown.length })}</Text>
-            <Button type="submit" size="xl" h={72} fz={26} loading={busy}>{t('kiosk.submit')}</Button>
+            {error ? <Alert color="red" role="alert" fz="lg">{t('tablet.error')}</Alert> : null}
+            <Text fz="lg" aria-live="polite">{t('tablet.progress', { answered, total: shown.length })}</Text>
+            <Button type="submit" size="xl" h={72} fz={26} loading={busy}>{t('tablet.submit')}</Button>
           </Stack>
         </form>
       ) : null}
