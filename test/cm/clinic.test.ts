@@ -1,20 +1,21 @@
 // CM in the clinic, end to end through the HTTP API (PGlite by default, PostgreSQL
 // with TEST_DATABASE_URL): protocols, enrolment, specimens with their awards in the
 // same transaction, duplicates, corrections, adjudication, check-ins, privileges.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem, newPatient } from '../support/http.ts';
-import { clinicProtocol, enrolled, NEG, specimen, type Award, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, NEG, specimen, type Award, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
 let collector: Client;
 beforeAll(async () => {
-  w = await makeWorld();
+  w = await makeWorld({ now: AFTER_RECORDINGS });
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
 });
 afterAll(async () => { await w?.close(); });
+beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
 
 const count = async (sql: string, params: unknown[] = []) => Number((await w.database.query<{ n: string | number }>(sql, params))[0]?.n ?? 0);
 
@@ -49,6 +50,7 @@ describe('protocol library', () => {
 
 describe('recording a specimen pays at once, in one transaction', () => {
   it('records, awards, returns the next opportunity’s value, and audits in the same transaction', async () => {
+    w.clock.now = new Date('2026-03-02T15:00:00Z'); // the first test day: the next opportunity is Wednesday's
     const { patientId, enrolmentId } = await enrolled(w, coord);
     const r = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z'));
     expect(r.statusCode, r.body).toBe(200);
@@ -71,6 +73,7 @@ describe('recording a specimen pays at once, in one transaction', () => {
     const audit = await w.database.query<{ detail: { cm: { entries: number; cents: number } } }>("select detail from audit_events where entity = 'screen' and entity_id = $1", [body.specimen.id]);
     expect(audit[0]!.detail.cm).toMatchObject({ entries: body.award.entries.length, cents: body.award.earnedCents });
     // second test of the week: escalates
+    w.clock.now = new Date('2026-03-04T15:00:00Z');
     const r2 = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-04T14:00:00Z'));
     expect((r2.json() as Recorded).award.entries.find((e) => e.kind === 'earn')!.cents).toBe(375);
   });

@@ -3,20 +3,21 @@
 // correction, another server, a row this server never saw — the award and balance
 // must equal what a full read gives, whether the recording runs under the enrolment locks
 // or optimistically (ADR 014).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { makeWorld, type Client, type World } from '../support/world.ts';
-import { clinicProtocol, enrolled, specimen, withoutPrivilege, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
 let collector: Client;
 beforeAll(async () => {
-  w = await makeWorld();
+  w = await makeWorld({ now: AFTER_RECORDINGS });
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
 });
 afterAll(async () => { await w?.close(); });
+beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
 
 const ledgerBalance = async (patientId: string) => ((await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as { balanceCents: number }).balanceCents;
 const record = async (patientId: string, date: string) => {

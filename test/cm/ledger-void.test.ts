@@ -4,18 +4,18 @@
 // balance that would go below zero, and another programme's entry. The ledger read marks
 // the voided entry, shows the void with its reason, and the balance leaves it out; the
 // engine never posts a voided entry again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
-import { clinicProtocol, enrolled, NEG, specimen, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, NEG, specimen, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
 let collector: Client;
 let admin: Client;
 beforeAll(async () => {
-  w = await makeWorld();
+  w = await makeWorld({ now: AFTER_RECORDINGS });
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
@@ -23,6 +23,7 @@ beforeAll(async () => {
   expect((await admin.put('/api/v1/cm/settings', { approvalThresholdCents: 1_000_000 })).statusCode).toBe(200);
 });
 afterAll(async () => { await w?.close(); });
+beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
 
 type Entry = {
   id: string; kind: string; cents: number; eventId: string | null; n: number | null; tier: string | null; reason: string | null; balanceCents: number;

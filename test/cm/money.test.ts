@@ -3,24 +3,25 @@
 // concurrency guarantees (one specimen and one award under 50 concurrent posts;
 // concurrent results for one enrolment serialise; the job run concurrently closes
 // each opportunity once).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
 import { closeMissedOpportunities } from '../../server/modules/cm/missed.ts';
-import { clinicProtocol, enrolled, NEG, specimen, withoutPrivilege, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, NEG, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
 let collector: Client;
 let admin: Client;
 beforeAll(async () => {
-  w = await makeWorld({ poolSize: 24 });
+  w = await makeWorld({ poolSize: 24, now: AFTER_RECORDINGS });
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
 afterAll(async () => { await w?.close(); });
+beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const n = async (sql: string, params: unknown[] = []) => Number((await q<{ n: string | number }>(sql, params))[0]?.n ?? 0);
@@ -190,6 +191,7 @@ describe('redemption', () => {
 
 describe('summaries', () => {
   it('patient CM page: calendar, streak, current and next value, balance, draws; queue shows today’s patients', async () => {
+    w.clock.now = new Date('2026-03-02T15:00:00Z'); // today is the first test day
     const { patientId } = await enrolled(w, coord);
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z'));
     const s = await coord.get(`/api/v1/cm/patients/${patientId}/summary`);

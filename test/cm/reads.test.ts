@@ -3,22 +3,23 @@
 // (GET /cm/redemptions?status=pending), the carry-over queue with whose specimen it is,
 // and an award that keeps vouchers apart from prizes not yet revealed. Reads of patient
 // data are audited in the same transaction.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
-import { enrolled, NEG, specimen, type Award, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, enrolled, NEG, specimen, type Award, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
 let collector: Client;
 let admin: Client;
 beforeAll(async () => {
-  w = await makeWorld();
+  w = await makeWorld({ now: AFTER_RECORDINGS });
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
 afterAll(async () => { await w?.close(); });
+beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const n = async (sql: string, params: unknown[] = []) => Number((await q<{ n: string | number }>(sql, params))[0]?.n ?? 0);

@@ -12,6 +12,15 @@ export const BOWL = {
   ],
 };
 
+/**
+ * The day the CM tests run on (a Friday afternoon in New York), after every specimen and
+ * check-in they record: a recorded time later than the server's clock is refused
+ * (core/cm/time-rules.ts). A test about "today" sets the clock back to its day; a file
+ * puts it back here before each test. Going back never ends a session (its idle time
+ * counts from a later last request).
+ */
+export const AFTER_RECORDINGS = '2026-03-20T20:00:00Z';
+
 let seq = 0;
 export function clinicProtocol(extra: Record<string, unknown> = {}) {
   seq++;

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../core/access/roles.ts';
 import { routesOf, type RegisteredRoute } from '../../server/app.ts';
-import { specimen } from '../cm/support.ts';
+import { AFTER_RECORDINGS, specimen } from '../cm/support.ts';
 import { makeFixtures, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } from '../support/fixtures.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 
@@ -154,7 +154,7 @@ const permissionRoutes = () => walkedRoutes().filter((r) => r.config?.permission
 const has = (role: WalkRole, p: Permission) => ROLE_PERMISSIONS[role].includes(p);
 
 beforeAll(async () => {
-  w = await makeWorld();
+  w = await makeWorld({ now: AFTER_RECORDINGS }); // after every specimen and check-in the walk records
   ({ A, B } = await makeFixtures(w));
   for (const role of ROLES) clients.set(role, await w.client(role));
   // the 'integration' role: a programme-A API token, sent as a bearer token with no session

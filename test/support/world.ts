@@ -41,9 +41,10 @@ export type World = {
   close(): Promise<void>;
 };
 
-export async function makeWorld(opts: { poolSize?: number } = {}): Promise<World> {
+/** `now`: the server's clock at the start (default 2026-03-02T15:00:00Z, a Monday afternoon in New York). */
+export async function makeWorld(opts: { poolSize?: number; now?: string } = {}): Promise<World> {
   const database = await testDatabase(opts);
-  const clock = { now: new Date('2026-03-02T15:00:00Z'), advance(ms: number) { this.now = new Date(this.now.getTime() + ms); } };
+  const clock = { now: new Date(opts.now ?? '2026-03-02T15:00:00Z'), advance(ms: number) { this.now = new Date(this.now.getTime() + ms); } };
   const tag = randomUUID().slice(0, 8);
   const emailOf = (role: Role | 'adminB') => `${role}-${tag}@test.example`;
   const setup = await database.db.transaction(async (tx) => {

@@ -15,6 +15,7 @@ import { conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import type { CorrectionRow, ScreenRow } from '../screens/screens.ts';
 import { cmEnrolments, cmEvents, cmLedgerEntries } from './cm.tables.ts';
+import { refuseFutureTime } from './recorded-at.ts';
 import {
   appendEvent, canonical, enrolmentProtocol, lockPatientEnrolments, medicationsOf, notEnrolled, patientBalance, programTimeZone, settle, toEngine,
   type EnrolmentRow, type EnrolmentState, type LedgerRow, type SettleResult,
@@ -140,6 +141,7 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
 // ---------- check-ins ----------
 
 export async function checkIn(deps: Deps, input: { patientId: string; kind: 'attendance' | 'dose'; at?: string | undefined; done: boolean; doseType?: 'observed' | 'take-home' | undefined }) {
+  refuseFutureTime(deps.ctx, input.at, 'body.at');
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, input.patientId);

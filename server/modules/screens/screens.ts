@@ -14,6 +14,7 @@ import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, type AwardDto } from '../cm/specimens.ts';
 import { medicationsOf, programTimeZone, canonical } from '../cm/settle.ts';
+import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -128,6 +129,7 @@ async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, 
  * (award null otherwise). One audit row for the screen and its award.
  */
 export async function recordScreen(deps: Deps, input: ScreenIn, source: Source = 'staff'): Promise<{ specimen: ReturnType<typeof specimenDto>; award: AwardDto | null; duplicate: boolean }> {
+  refuseFutureTime(deps.ctx, input.collectedAt, 'body.collectedAt');
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const results = resolveResults(input.results, 'body.results');
