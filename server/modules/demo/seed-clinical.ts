@@ -1,15 +1,16 @@
 // The demo's contingency management and assessment data, made through the module use
 // cases (so the ledger, draws, stages and audit rows are the real thing). Everything is
 // fictional: the programme, the patients, the protocol called "Harbor demo", the catalogue.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { permissionsOf, type Role } from '../../../core/access/roles.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { Ctx } from '../../platform/http/context.ts';
-import { patients } from '../patients/patients.tables.ts';
+import { medications, patients } from '../patients/patients.tables.ts';
+import { screens } from '../screens/screens.tables.ts';
 import { createProtocol } from '../cm/protocols.ts';
 import { createFundingSource, enrol } from '../cm/enrolments.ts';
 import { createItem } from '../cm/redemption.ts';
-import { recordScreen } from '../screens/screens.ts';
+import { correctScreen, recordScreen } from '../screens/screens.ts';
 import { localDate, zonedInstant, addDays, weekday } from '../../../core/cm/calendar.ts';
 import { administer } from '../assessments/assessments.ts';
 import { recordStage } from '../assessments/stage.ts';
@@ -109,6 +110,44 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
         patientId, collectedAt: collected.toISOString(), observed: false, temperatureC: 34, method: 'presumptive',
         cup: { brand: 'DemoCup 12-panel', lot: 'DEMO-2026-01', expiry: addDays(today, 300) },
         results: NEG.map((a) => ({ analyte: a, result: positive && a === 'cocaine' ? 'positive' as const : 'negative' as const })),
+      });
+    }
+  }
+
+  // A laboratory confirmation overturns one of HSC-0005's negative cups: CM does not take the
+  // money back (the patient keeps it, and the ledger says so in a forgiven memo).
+  const p5 = byMrn.get('HSC-0005');
+  if (p5) {
+    const cupDay = zonedInstant(addDays(start, 2), '10:15', TZ);
+    const [cup] = await tx.select({ id: screens.id }).from(screens).where(and(eq(screens.programId, o.programId), eq(screens.patientId, p5), eq(screens.collectedAt, cupDay)));
+    if (cup) {
+      await correctScreen(at(zonedInstant(addDays(start, 5), '09:30', TZ)), cup.id, {
+        results: [{ analyte: 'cocaine', result: 'positive' }], method: 'confirmatory', laboratory: 'Harbor Reference Lab (demo)', reason: 'LC-MS/MS confirmation (demo)',
+      });
+    }
+  }
+
+  // Screens of patients who are not in CM: an opioid treatment programme tests everyone.
+  // Monthly urine cups (a positive for the prescribed medication is adherence, not use),
+  // one positive, one invalid (cold), and a breath-alcohol test.
+  for (const [i, mrn] of ['HSC-0001', 'HSC-0006', 'HSC-0007', 'HSC-0008'].entries()) {
+    const patientId = byMrn.get(mrn);
+    if (!patientId) continue;
+    const [med] = await tx.select({ medication: medications.medication }).from(medications).where(and(eq(medications.programId, o.programId), eq(medications.patientId, patientId)));
+    const prescribed = med?.medication === 'methadone' || med?.medication === 'buprenorphine' ? med.medication : null;
+    for (let m = 3; m >= 0; m--) {
+      const collected = zonedInstant(addDays(today, -m * 28 - i - 1), '09:40', TZ);
+      const positive = i === 2 && m === 1;
+      await recordScreen(at(new Date(collected.getTime() + 60_000), collector, 'specimen-collector'), {
+        patientId, collectedAt: collected.toISOString(), observed: m === 0, temperatureC: i === 3 && m === 2 ? 30 : 34, method: 'presumptive',
+        cup: { brand: 'DemoCup 12-panel', lot: 'DEMO-2026-01', expiry: addDays(today, 300) },
+        results: [...NEG, 'methadone', 'buprenorphine'].map((a) => ({ analyte: a, result: (positive && a === 'fentanyl') || a === prescribed ? 'positive' as const : 'negative' as const })),
+      });
+    }
+    if (i === 0) {
+      const breath = zonedInstant(addDays(today, -3), '09:45', TZ);
+      await recordScreen(at(new Date(breath.getTime() + 60_000), collector, 'specimen-collector'), {
+        patientId, collectedAt: breath.toISOString(), matrix: 'breath', observed: true, method: 'presumptive', results: [{ analyte: 'alcohol', result: 'negative' }],
       });
     }
   }
