@@ -55,10 +55,12 @@ export default function bench() {
         })));
         return { programId, email, patientIds };
       });
-      // the server's clock during the run: after every day a client records (about 16 days at
-      // 4000 requests over 256 patients; a specimen collected later than the clock is refused)
-      const recordingNow = new Date(Date.UTC(2026, 2, 2 + 60, 20));
-      const app = await buildApp({ db: d.db, logLevel: 'silent', webRoot: null, clock: () => recordingNow, signInRateLimit: 1000 });
+      // The server's clock follows the recordings: a specimen is recorded a few minutes after it
+      // was collected (a collection time later than the clock is refused, core/cm/time-rules.ts).
+      // The one session then spans days of the bench's time: its idle and lifetime limits are lifted.
+      await d.query('update organizations set idle_timeout_minutes = $1, session_lifetime_hours = $2 where name = $3', [10_000_000, 100_000, 'Bench Org (fictional)']);
+      let clock = now;
+      const app = await buildApp({ db: d.db, logLevel: 'silent', webRoot: null, clock: () => clock, signInRateLimit: 1000 });
       app.post('/bench/bare', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
         const id = randomUUID();
         await d.query('insert into bench_bare (program_id, id, at) values ($1, $2, now())', [programId, id]);
@@ -108,8 +110,10 @@ export default function bench() {
         const k = sent[c]!++;
         const patientId = patientIds[c + CLIENTS * (k % per)]!;
         const neg = (k * 7 + c) % 5 !== 0;
+        const collectedAt = day(Math.floor(k / per));
+        if (Date.parse(collectedAt) + 5 * 60_000 > clock.getTime()) clock = new Date(Date.parse(collectedAt) + 5 * 60_000);
         await post('/api/v1/specimens', {
-          patientId, collectedAt: day(Math.floor(k / per)), observed: true, temperatureC: 34, method: 'presumptive',
+          patientId, collectedAt, observed: true, temperatureC: 34, method: 'presumptive',
           results: [
             { analyte: 'cocaine', result: neg ? 'negative' : 'positive' }, { analyte: 'amphetamine', result: 'negative' },
             { analyte: 'fentanyl', result: 'negative' }, { analyte: 'opiates', result: 'negative' },
