@@ -166,16 +166,31 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     }
   }
 
-  // 2. credits: each track's shortfall (owed − paid, after netting), to the opportunities
-  //    that rose, in row order; draws take the enrolment's next numbers in that order
+  // 2. credits: each track's shortfall (owed − paid, after netting) goes first to the
+  //    opportunities never posted (their earn and bonus, or their draws), then to earlier
+  //    ones that rose (adjustments, make-up draws), each in row order; the entries are then
+  //    posted in row order, so draws take the enrolment's next numbers in that order
   const shortfall = new Map<Track, number>();
   for (const t of tracks.values()) shortfall.set(t, Math.max(0, owedTrack(t) - sum(t.opps, (o) => o.settled)));
+  const creditOf = new Map<Opp, number>();
+  for (const fresh of [true, false]) {
+    for (const r of rows) {
+      const t = tracks.get(r.out.track);
+      if (!t) continue;
+      const o = oppOf(r.out.event, r.out.track, r.month);
+      if ((o.count.size === 0) !== fresh) continue;
+      const rise = Math.min(owedOpp(o) - o.settled, shortfall.get(t)!);
+      if (rise <= 0) continue;
+      creditOf.set(o, rise);
+      shortfall.set(t, shortfall.get(t)! - rise);
+    }
+  }
   for (const r of rows) {
     const t = tracks.get(r.out.track);
     if (!t) continue;
     const o = oppOf(r.out.event, r.out.track, r.month);
     const fresh = o.count.size === 0;
-    const rise = Math.min(owedOpp(o) - o.settled, shortfall.get(t)!);
+    const rise = creditOf.get(o) ?? 0;
     if (rise <= 0) {
       // a success that a cap cut to nothing is posted once with 0 cents, naming the cap
       if (fresh && t.payout === 'cents' && r.earn > 0 && owedOpp(o) === 0 && r.out.capped !== null) {
@@ -184,7 +199,6 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
       }
       continue;
     }
-    shortfall.set(t, shortfall.get(t)! - rise);
     if (t.payout === 'draws') {
       for (let k = 0; k < rise; k++) {
         const n = ++lastN;

@@ -12,6 +12,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
+import { patients } from '../patients/patients.tables.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, type AwardDto } from '../cm/specimens.ts';
 import { medicationsOf, programTimeZone, canonical } from '../cm/settle.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
@@ -124,6 +125,17 @@ async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, 
 }
 
 /**
+ * The patient's row, locked FOR NO KEY UPDATE for the screen being recorded: recordings for
+ * one patient take turns, so the same screen posted twice at once is found by the second
+ * (the screens foreign key's KEY SHARE lock does not conflict with it). 404 when the
+ * patient is not in the programme.
+ */
+async function lockPatient(tx: Tx, programId: string, patientId: string): Promise<void> {
+  const [row] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(patients.id, patientId))).for('no key update');
+  if (!row) throw notFound('Patient');
+}
+
+/**
  * Records a screen for any patient of the programme; when the patient is enrolled in CM and
  * the screen reports what the protocol reads, CM settles its award in the same transaction
  * (award null otherwise). One audit row for the screen and its award.
@@ -133,7 +145,7 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const results = resolveResults(input.results, 'body.results');
-  await assertPatient(tx, ctx, input.patientId);
+  await lockPatient(tx, programId, input.patientId);
   const at = new Date(input.collectedAt);
   const tz = await programTimeZone(tx, programId);
   const collectedOn = localDate(at, tz);

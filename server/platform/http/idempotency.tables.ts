@@ -1,6 +1,6 @@
 // Responses to create requests that carried an Idempotency-Key, so a retry gets the
 // first answer instead of a second record.
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, json, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -11,7 +11,8 @@ export const idempotencyKeys = pgTable(
     route: text('route').notNull(),
     requestHash: text('request_hash').notNull(),
     status: integer('status').notNull(),
-    response: jsonb('response'),
+    // json, not jsonb: a retry gets the first response byte for byte (jsonb reorders keys)
+    response: json('response'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
