@@ -11,7 +11,8 @@ import { buildApp } from '../server/app.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
 
-const NAME = 'wp_bench_cm_clinic';
+// A name of its own per run: two runs at once (other engineers' included) never drop each other's database.
+const NAME = `wp_bench_cm_clinic_${randomUUID().slice(0, 8)}`;
 const CLIENTS = 32;
 const PATIENTS = 256;
 // Every scenario runs the same time in each round; the order alternates (bare first, then

@@ -119,6 +119,26 @@ export function eventsOf(tx: Tx, enr: EnrolmentRow): Promise<EventRow[]> {
   return tx.select().from(cmEvents).where(and(eq(cmEvents.programId, enr.programId), eq(cmEvents.enrolmentId, enr.id))).orderBy(asc(cmEvents.at), asc(cmEvents.position));
 }
 
+/**
+ * What a recording reads once it holds the patient's enrolment locks: the enrolment's
+ * events (replay order) and the patient's ledger (every enrolment's, posting order). The
+ * locks keep both as read until commit (every writer of events or entries takes them), so
+ * the slot check, the replay, the settlement and the balance all work from this one read.
+ */
+export type History = { events: EventRow[]; ledger: LedgerRow[] };
+
+export async function readHistory(tx: Tx, enr: EnrolmentRow): Promise<History> {
+  const events = await eventsOf(tx, enr);
+  const ledger = await tx.select().from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, enr.programId), eq(cmLedgerEntries.patientId, enr.patientId))).orderBy(asc(cmLedgerEntries.seq));
+  return { events, ledger };
+}
+
+const byReplayOrder = (a: EventRow, b: EventRow) => a.at.getTime() - b.at.getTime() || a.position - b.position;
+
+/** The history with an event just appended (in replay order), and the entries a settlement posted. */
+export const withEvent = (h: History, ev: EventRow): History => ({ events: [...h.events, ev].sort(byReplayOrder), ledger: h.ledger });
+
 /** The enrolment's ledger in posting order. */
 export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[]> {
   return tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, enr.programId), eq(cmLedgerEntries.enrolmentId, enr.id))).orderBy(asc(cmLedgerEntries.seq));
@@ -134,6 +154,19 @@ export function toEngine(r: LedgerRow): LedgerEntry {
 
 /** Balance from ledger rows in memory (the engine's rule; patientBalance is the same in SQL). */
 export const balanceOfRows = (rows: readonly LedgerRow[]): number => balanceCents(rows.map(toEngine));
+
+/** The patient's balance from all their ledger rows in memory: the engine's rule per enrolment (entry keys, and so voids, are an enrolment's), summed. */
+export function patientBalanceOfRows(rows: readonly LedgerRow[]): number {
+  const byEnrolment = new Map<string, LedgerRow[]>();
+  for (const r of rows) {
+    const list = byEnrolment.get(r.enrolmentId);
+    if (list) list.push(r);
+    else byEnrolment.set(r.enrolmentId, [r]);
+  }
+  let total = 0;
+  for (const list of byEnrolment.values()) total += balanceOfRows(list);
+  return total;
+}
 
 const sqlKinds = (kinds: readonly string[]) => sql.join(kinds.map((k) => sql`${k}`), sql`, `);
 
@@ -207,12 +240,14 @@ const engineEnrolment = (enr: EnrolmentRow, tz: string): EngineEnrolment => ({ i
 /**
  * Replays the enrolment and posts what is owed and not yet posted (CM-SPEC §5.1), records a
  * privilege recommendation when a level changes, and stores the enrolment's state and event
- * count. The caller holds the enrolment lock and has appended its event.
+ * count. The caller holds the enrolment lock and has appended its event; a caller that read
+ * the history under the lock (readHistory, withEvent for its event) passes it instead of
+ * having it read again.
  */
-export async function settle(deps: SettleDeps, enr: EnrolmentRow): Promise<SettleResult> {
+export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: History): Promise<SettleResult> {
   const { tx, now, tz } = deps;
   const protocol = await enrolmentProtocol(tx, enr);
-  const events = await eventsOf(tx, enr);
+  const events = history ? history.events : await eventsOf(tx, enr);
   const enrolment = engineEnrolment(enr, tz);
   const list = events.map(engineEvent);
   const parsed = parseEvents({ enrolment, events: list });
@@ -220,7 +255,7 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow): Promise<Settl
   const seed = protocol.bowl ? await activeSeed(tx, enr.programId, now) : null;
   const seedBytes = seed ? seedFromHex(seed.seedHex) : ZERO_SEED;
   const detail = replayRows(protocol, parsed.doc, seedBytes);
-  const posted = await ledgerOfEnrolment(tx, enr);
+  const posted = history ? history.ledger.filter((r) => r.enrolmentId === enr.id) : await ledgerOfEnrolment(tx, enr);
   const postedEntries = posted.map(toEngine);
   const external = await externalUsage(tx, enr);
   const settlement = settleLedger(postedEntries, detail, external ? { external } : {});

@@ -6,7 +6,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { localDate } from '../../../core/cm/calendar.ts';
-import { engineResults, prescribedOn, screenIsOpportunity } from '../../../core/cm/clinic.ts';
+import { engineResults, screenIsOpportunity } from '../../../core/cm/clinic.ts';
 import { paidCents } from '../../../core/cm/ledger.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -17,8 +17,8 @@ import type { CorrectionRow, ScreenRow } from '../screens/screens.ts';
 import { cmEnrolments, cmEvents, cmLedgerEntries } from './cm.tables.ts';
 import { refuseFutureTime } from './recorded-at.ts';
 import {
-  appendEvent, canonical, enrolmentProtocol, lockPatientEnrolments, medicationsOf, notEnrolled, patientBalance, programTimeZone, settle, toEngine,
-  type EnrolmentRow, type EnrolmentState, type LedgerRow, type SettleResult,
+  appendEvent, canonical, enrolmentProtocol, lockPatientEnrolments, notEnrolled, patientBalance, patientBalanceOfRows, programTimeZone,
+  readHistory, settle, toEngine, withEvent, type EnrolmentRow, type EnrolmentState, type EventRow, type History, type LedgerRow, type SettleResult,
 } from './settle.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -35,13 +35,30 @@ export type AwardDto = Awaited<ReturnType<typeof awardOf>>;
 const emptyState: EnrolmentState = { tracks: [], pending: [], next: [], earnedCents: 0, settledAt: '' };
 
 /** What a recording's entries did (money paid, draws posted), the outcomes on each track, and the patient's balance after. */
-async function awardOf(tx: Tx, enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState) {
+function awardOf(enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState, balanceCents: number) {
   const outcomes = (rows ?? []).filter((r) => r.out.event === eventId).map((r) => ({ track: r.out.track, outcome: r.out.outcome, s: r.out.s, level: r.out.level, privilege: r.out.privilege }));
   return {
     eventId, enrolmentId: enr.id, outcomes, entries: entries.map(entryDto),
     earnedCents: paidCents(entries.map(toEngine)), newDraws: entries.filter((e) => e.kind === 'prize').length,
-    balanceCents: await patientBalance(tx, enr.programId, enr.patientId), next: state.next, pendingAdjudication: state.pending.includes(eventId),
+    balanceCents, next: state.next, pendingAdjudication: state.pending.includes(eventId),
   };
+}
+
+/** The award of entries posted earlier (a retry, a duplicate check-in): the balance is read. */
+async function awardAsPosted(tx: Tx, enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[]) {
+  return awardOf(enr, eventId, entries, null, (enr.state as EnrolmentState | null) ?? emptyState, await patientBalance(tx, enr.programId, enr.patientId));
+}
+
+/**
+ * Settles the enrolment after `ev` was appended under the lock, from the history read under
+ * it, and answers the award of `awardFor` (the event, or the screen a correction corrects).
+ * The balance after is the engine's, over the patient's ledger as read plus what was posted.
+ */
+async function settleAndAward(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, awardFor = ev.id) {
+  const { tx, ctx } = deps;
+  const read = withEvent(history, ev);
+  const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, read);
+  return awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows([...read.ledger, ...s.inserted]));
 }
 
 /** The CM side of a screen, if CM read it: its enrolment, its adjudications and whether it waits for one. */
@@ -65,15 +82,16 @@ export async function awardOfScreen(deps: Deps, cm: NonNullable<Awaited<ReturnTy
   const entries = await tx.select().from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, cm.enrolment.programId), eq(cmLedgerEntries.enrolmentId, cm.enrolmentId), eq(cmLedgerEntries.createdAt, recordedAt)))
     .orderBy(asc(cmLedgerEntries.seq));
-  return awardOf(tx, cm.enrolment, screenId, entries, null, (cm.enrolment.state as EnrolmentState | null) ?? emptyState);
+  return awardAsPosted(tx, cm.enrolment, screenId, entries);
 }
 
 /**
  * A screen of a patient with an active enrolment, that reports at least one analyte the
  * protocol reads, is a specimen opportunity (one per calendar day): recorded and settled now.
- * Null when CM does not read it.
+ * Null when CM does not read it. `tz` and `prescribed` are what recordScreen already read
+ * (the programme's time zone; the medications prescribed on the collection date).
  */
-export async function awardForScreen(deps: Deps, screen: ScreenRow, tz: string): Promise<AwardDto | null> {
+export async function awardForScreen(deps: Deps, screen: ScreenRow, known: { tz: string; prescribed: ReadonlySet<string> }): Promise<AwardDto | null> {
   const { tx, ctx } = deps;
   const enrolments = await lockPatientEnrolments(tx, screen.programId, screen.patientId);
   const enr = enrolments.find((e) => e.status === 'active');
@@ -81,37 +99,34 @@ export async function awardForScreen(deps: Deps, screen: ScreenRow, tz: string):
   const protocol = await enrolmentProtocol(tx, enr);
   if (!screenIsOpportunity(protocol, screen.results.map((r) => r.analyte))) return null;
   const slotDate = screen.collectedOn;
-  const [taken] = await tx.select({ kind: cmEvents.kind }).from(cmEvents)
-    .where(and(eq(cmEvents.programId, enr.programId), eq(cmEvents.enrolmentId, enr.id), eq(cmEvents.slotKind, 'specimen'), eq(cmEvents.slotDate, slotDate)));
+  const history = await readHistory(tx, enr);
+  const taken = history.events.find((e) => e.slotKind === 'specimen' && e.slotDate === slotDate);
   if (taken?.kind === 'missed') throw conflict('opportunity_closed', `The opportunity on ${slotDate} was already closed as missed (its window ended with nothing recorded).`, 'body.collectedAt');
   if (taken) throw conflict('specimen_exists', `A specimen is already recorded for this patient on ${slotDate}. To change its results, post a correction to it.`, 'body.collectedAt');
-  const prescribed = prescribedOn(await medicationsOf(tx, enr.programId, enr.patientId), slotDate);
-  await appendEvent(tx, enr, {
+  const ev = await appendEvent(tx, enr, {
     id: screen.id, kind: 'specimen', at: screen.collectedAt, slotKind: 'specimen', slotDate, refId: screen.id,
-    engine: { results: engineResults(screen.results, prescribed, protocol), valid: screen.valid },
+    engine: { results: engineResults(screen.results, known.prescribed, protocol), valid: screen.valid },
     externalId: screen.externalId, source: screen.source, recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   });
-  const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr);
-  return awardOf(tx, enr, screen.id, s.inserted, s.detail.rows, s.state);
+  return settleAndAward(deps, enr, history, ev, known.tz);
 }
 
-/** A correction of a screen CM read: a correction event, settled now. Null when CM never read the screen. */
-export async function awardForCorrection(deps: Deps, screen: ScreenRow, correction: CorrectionRow): Promise<AwardDto | null> {
-  const { tx, ctx } = deps;
+/** A correction of a screen CM read: a correction event, settled now. Null when CM never read the screen. `prescribed`: the medications prescribed on the collection date (correctScreen read them). */
+export async function awardForCorrection(deps: Deps, screen: ScreenRow, correction: CorrectionRow, prescribed: ReadonlySet<string>): Promise<AwardDto | null> {
+  const { tx } = deps;
   const [spec] = await tx.select({ enrolmentId: cmEvents.enrolmentId }).from(cmEvents).where(and(eq(cmEvents.programId, screen.programId), eq(cmEvents.id, screen.id), eq(cmEvents.kind, 'specimen')));
   if (!spec) return null;
   const enrolments = await lockPatientEnrolments(tx, screen.programId, screen.patientId);
   const enr = enrolments.find((e) => e.id === spec.enrolmentId)!;
   const protocol = await enrolmentProtocol(tx, enr);
-  const prescribed = prescribedOn(await medicationsOf(tx, enr.programId, enr.patientId), screen.collectedOn);
   const engine: Record<string, unknown> = { supersedes: screen.id, results: engineResults(correction.results, prescribed, protocol) };
   if (correction.valid !== null) engine.valid = correction.valid;
-  await appendEvent(tx, enr, {
+  const history = await readHistory(tx, enr);
+  const ev = await appendEvent(tx, enr, {
     id: correction.id, kind: 'correction', at: correction.recordedAt, refId: screen.id, engine,
     externalId: correction.externalId, source: correction.source, recordedBy: correction.recordedBy, recordedAt: correction.recordedAt,
   });
-  const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz: await programTimeZone(tx, enr.programId) }, enr);
-  return awardOf(tx, enr, screen.id, s.inserted, s.detail.rows, s.state);
+  return settleAndAward(deps, enr, history, ev, await programTimeZone(tx, enr.programId), screen.id);
 }
 
 async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {
@@ -126,13 +141,13 @@ async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {
 export async function adjudicateSpecimen(deps: Deps, id: string, input: { decision: 'carry-over' | 'new-use'; reason: string }) {
   const { tx, ctx } = deps;
   const { enr, tz } = await specimenForChange(tx, ctx, id);
+  const history = await readHistory(tx, enr);
   const ev = await appendEvent(tx, enr, {
     id: randomUUID(), kind: 'adjudication', at: ctx.now, refId: id, engine: { of: id, decision: input.decision },
     detail: { reason: input.reason }, source: 'staff', recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   });
-  const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr);
-  const award = await awardOf(tx, enr, id, s.inserted, s.detail.rows, s.state);
-  await writeAudit(tx, auditContext(ctx), { action: 'adjudicate', entity: 'cm-specimen', entityId: id, patientId: enr.patientId, detail: { adjudicationId: ev.id, decision: input.decision, entries: s.inserted.length, cents: award.earnedCents } });
+  const award = await settleAndAward(deps, enr, history, ev, tz, id);
+  await writeAudit(tx, auditContext(ctx), { action: 'adjudicate', entity: 'cm-specimen', entityId: id, patientId: enr.patientId, detail: { adjudicationId: ev.id, decision: input.decision, entries: award.entries.length, cents: award.earnedCents } });
   return award;
 }
 
@@ -152,11 +167,12 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
   const tz = await programTimeZone(tx, programId);
   const slotDate = localDate(at, tz);
   const engine = input.kind === 'dose' ? { taken: input.done } : { attended: input.done };
-  const [dup] = await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), eq(cmEvents.enrolmentId, enr.id), eq(cmEvents.slotKind, input.kind), eq(cmEvents.slotDate, slotDate)));
+  const history = await readHistory(tx, enr);
+  const dup = history.events.find((e) => e.slotKind === input.kind && e.slotDate === slotDate);
   if (dup) {
     if (dup.kind === input.kind && canonical(dup.engine) === canonical(engine)) {
       const entries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.eventId, dup.id)));
-      return { eventId: dup.id, award: await awardOf(tx, enr, dup.id, entries, null, (enr.state as EnrolmentState | null) ?? emptyState), duplicate: true };
+      return { eventId: dup.id, award: await awardAsPosted(tx, enr, dup.id, entries), duplicate: true };
     }
     throw conflict(dup.kind === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${slotDate} is already closed (${dup.kind}).`, 'body.at');
   }
@@ -164,8 +180,7 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
     id: randomUUID(), kind: input.kind, at, slotKind: input.kind, slotDate, engine, detail: { doseType: input.doseType ?? null },
     source: 'staff', recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   });
-  const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr);
-  const award = await awardOf(tx, enr, ev.id, s.inserted, s.detail.rows, s.state);
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: `cm-${input.kind}`, entityId: ev.id, patientId: enr.patientId, detail: { enrolmentId: enr.id, done: input.done, entries: s.inserted.length, cents: award.earnedCents } });
+  const award = await settleAndAward(deps, enr, history, ev, tz);
+  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: `cm-${input.kind}`, entityId: ev.id, patientId: enr.patientId, detail: { enrolmentId: enr.id, done: input.done, entries: award.entries.length, cents: award.earnedCents } });
   return { eventId: ev.id, award, duplicate: false };
 }

@@ -164,7 +164,7 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
     valid: invalidReasons.length === 0, invalidReasons, results: rows, externalId: input.externalId ?? null, source,
     recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   }).returning();
-  const award = await awardForScreen(deps, screen!, tz);
+  const award = await awardForScreen(deps, screen!, { tz, prescribed });
   await writeAudit(tx, auditContext(ctx), {
     action: 'create', entity: 'screen', entityId: screen!.id, patientId: screen!.patientId,
     detail: { source, valid: screen!.valid, analytes: rows.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
@@ -195,7 +195,7 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
     method: input.method, laboratory: input.laboratory ?? null, reason: input.reason, externalId: input.externalId ?? null, source,
     recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   }).returning();
-  const award = await awardForCorrection(deps, screen, correction!);
+  const award = await awardForCorrection(deps, screen, correction!, prescribed);
   await writeAudit(tx, auditContext(ctx), {
     action: 'correct', entity: 'screen', entityId: id, patientId: screen.patientId,
     detail: { correctionId: correction!.id, source, analytes: results.length, cm: award ? { entries: award.entries.length, cents: award.earnedCents } : null },
