@@ -23,6 +23,7 @@ import { cmRoutes } from './modules/cm/cm.routes.ts';
 import { assessmentsRoutes } from './modules/assessments/assessments.routes.ts';
 import { planningRoutes } from './modules/planning/planning.routes.ts';
 import { fhirRoutes } from './modules/fhir/fhir.routes.ts';
+import { labRoutes } from './modules/screens/lab.routes.ts';
 import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
 
@@ -119,6 +120,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     assessmentsRoutes(api, { db: opts.db });
     planningRoutes(api, { db: opts.db });
     screensRoutes(api, { db: opts.db });
+    labRoutes(api, { db: opts.db });
   }, { prefix: '/api/v1' });
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db });
 
