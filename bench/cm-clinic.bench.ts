@@ -5,7 +5,9 @@
 // median of interleaved rounds (the machines are shared: a burst of load from elsewhere
 // then hits both scenarios alike, as in platform.bench.ts).
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { withScratchDatabase } from './scratch-db.ts';
 import { buildApp } from '../server/app.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
@@ -33,10 +35,25 @@ const PROTOCOL = {
   ],
 };
 
-function stats(lat: number[], ms: number) {
+/** CPU time (ms) a process has used, from /proc: PostgreSQL's backends when the server runs on this machine; null when it cannot be read. */
+function procCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+type Cpu = { nodeMs: number; pgMs: number | null };
+
+function stats(lat: number[], ms: number, cpu: Cpu) {
   const s = [...lat].sort((a, b) => a - b);
   const p = (x: number) => s[Math.min(s.length - 1, Math.floor(x * s.length))] ?? 0;
-  return { n: s.length, rps: (s.length * 1000) / ms, p50: p(0.5), p99: p(0.99) };
+  // CPU per request (this process: server and load generator; PostgreSQL's backends), which a
+  // shared machine's load disturbs far less than throughput: what a change to the path costs.
+  return { n: s.length, rps: (s.length * 1000) / ms, p50: p(0.5), p99: p(0.99), nodeMs: cpu.nodeMs / s.length, pgMs: cpu.pgMs === null ? null : cpu.pgMs / s.length };
 }
 
 export default function bench() {
@@ -62,7 +79,8 @@ export default function bench() {
       await d.query('update organizations set idle_timeout_minutes = $1, session_lifetime_hours = $2 where name = $3', [10_000_000, 100_000, 'Bench Org (fictional)']);
       let clock = now;
       const app = await buildApp({ db: d.db, logLevel: 'silent', webRoot: null, clock: () => clock, signInRateLimit: 1000 });
-      app.post('/bench/bare', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
+      // takes the same empty JSON object as before routes without a body schema refused one
+      app.post('/bench/bare', { config: { auth: 'public' }, schema: { hide: true, body: z.object({}) } }, async () => {
         const id = randomUUID();
         await d.query('insert into bench_bare (program_id, id, at) values ($1, $2, now())', [programId, id]);
         return { id };
@@ -86,8 +104,21 @@ export default function bench() {
         })));
       }
 
+      const backends = async () => (await d.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()')).map((r) => r.pid);
+      const pgCpu = (pids: number[]) => {
+        let ms = 0;
+        for (const pid of pids) {
+          const v = procCpuMs(pid);
+          if (v === null) return null;
+          ms += v;
+        }
+        return ms;
+      };
       const run = async (ms: number, one: (client: number) => Promise<void>) => {
         const lat: number[] = [];
+        const pids = await backends();
+        const pg0 = pgCpu(pids);
+        const node0 = process.cpuUsage();
         const t0 = performance.now();
         await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
           while (performance.now() - t0 <= ms) {
@@ -96,7 +127,10 @@ export default function bench() {
             lat.push(performance.now() - s);
           }
         }));
-        return stats(lat, performance.now() - t0);
+        const elapsed = performance.now() - t0;
+        const node = process.cpuUsage(node0);
+        const pg1 = pgCpu(pids);
+        return stats(lat, elapsed, { nodeMs: (node.user + node.system) / 1000, pgMs: pg0 === null || pg1 === null ? null : pg1 - pg0 });
       };
       // Statistics as autovacuum would keep them in a running clinic (a just-loaded scratch
       // database has none, and its planner guesses).
@@ -133,7 +167,7 @@ export default function bench() {
           rounds.push({ rec: r, bare: await bare() });
         }
       }
-      const fmt = (s: ReturnType<typeof stats>) => `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms`;
+      const fmt = (s: ReturnType<typeof stats>) => `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms  CPU/request: node ${s.nodeMs.toFixed(2)} ms, postgres ${s.pgMs === null ? 'n/a' : `${s.pgMs.toFixed(2)} ms`}`;
       const events = Number((await d.query<{ n: string }>('select count(*) as n from cm_events'))[0]!.n);
       const entries = Number((await d.query<{ n: string }>('select count(*) as n from cm_ledger_entries'))[0]!.n);
       console.log(`PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients, ${PATIENTS} enrolled patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`);
@@ -143,7 +177,13 @@ export default function bench() {
       });
       const ratios = rounds.map((r) => r.rec.rps / r.bare.rps).sort((x, y) => x - y);
       const median = ratios[Math.floor(ratios.length / 2)]!;
+      const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+      const cpu = (pick: (r: (typeof rounds)[number]) => ReturnType<typeof stats>) => {
+        const pg = rounds.map((r) => pick(r).pgMs);
+        return `node ${mid(rounds.map((r) => pick(r).nodeMs)).toFixed(2)} ms, postgres ${pg.includes(null) ? 'n/a' : `${mid(pg as number[]).toFixed(2)} ms`}`;
+      };
       console.log(`(${events} events, ${entries} ledger entries recorded in all)`);
+      console.log(`medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s (CPU/request ${cpu((r) => r.bare)}), record ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s (CPU/request ${cpu((r) => r.rec)})`);
       console.log(`record/bare: median ${median.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}) ${median >= GOAL ? `— meets the ≥ ${GOAL.toFixed(2)} goal` : `— BELOW the ${GOAL.toFixed(2)} goal`}`);
     } finally {
       await close();
