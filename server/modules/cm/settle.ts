@@ -57,17 +57,24 @@ export const enrolmentProtocol = (tx: Tx, enr: EnrolmentRow): Promise<Protocol> 
 
 // ---------- programme, locks, seed ----------
 
+// The statements every recording runs are named (drizzle's `.prepare(name)` with placeholders):
+// PostgreSQL parses and plans each once per connection instead of on every call. A prepared
+// query belongs to the transaction it was made in, so drizzle still builds it per call (ADR 018).
+const p = sql.placeholder;
+
 /** The programme's IANA time zone. */
 export async function programTimeZone(tx: Tx, programId: string): Promise<string> {
-  const [p] = await tx.select({ tz: programs.timeZone }).from(programs).where(eq(programs.id, programId));
-  return p?.tz ?? 'UTC';
+  const [row] = await tx.select({ tz: programs.timeZone }).from(programs).where(eq(programs.id, p('programId')))
+    .prepare('waypoint_program_time_zone').execute({ programId });
+  return row?.tz ?? 'UTC';
 }
 
 /** Locks every enrolment of the patient (in id order, so two writers never deadlock) and returns them. */
 export async function lockPatientEnrolments(tx: Tx, programId: string, patientId: string): Promise<EnrolmentRow[]> {
   return tx.select().from(cmEnrolments)
-    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId)))
-    .orderBy(asc(cmEnrolments.id)).for('update');
+    .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.patientId, p('patientId'))))
+    .orderBy(asc(cmEnrolments.id)).for('update')
+    .prepare('waypoint_cm_lock_enrolments').execute({ programId, patientId });
 }
 
 /**
@@ -76,7 +83,8 @@ export async function lockPatientEnrolments(tx: Tx, programId: string, patientId
  * committed before it, so nobody could choose or foresee it (ADR 006).
  */
 export async function activeSeed(tx: Tx, programId: string, now: Date): Promise<SeedRow> {
-  const find = () => tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, programId), isNull(cmSeeds.retiredAt)));
+  const find = () => tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, p('programId')), isNull(cmSeeds.retiredAt)))
+    .prepare('waypoint_cm_active_seed').execute({ programId });
   let [seed] = await find();
   if (!seed) {
     const hex = randomBytes(32).toString('hex');
@@ -102,7 +110,8 @@ export const notEnrolled = () => new AppError({
 /** The patient's medications for OUD (for prescribed-medication reconciliation). */
 export function medicationsOf(tx: Tx, programId: string, patientId: string) {
   return tx.select({ medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn })
-    .from(medications).where(and(eq(medications.programId, programId), eq(medications.patientId, patientId)));
+    .from(medications).where(and(eq(medications.programId, p('programId')), eq(medications.patientId, p('patientId'))))
+    .prepare('waypoint_medications_of').execute({ programId, patientId });
 }
 
 // ---------- events and ledger ----------
@@ -116,7 +125,9 @@ export async function appendEvent(tx: Tx, enr: EnrolmentRow, values: Omit<typeof
 
 /** The enrolment's events in replay order (time, then the order they were recorded). */
 export function eventsOf(tx: Tx, enr: EnrolmentRow): Promise<EventRow[]> {
-  return tx.select().from(cmEvents).where(and(eq(cmEvents.programId, enr.programId), eq(cmEvents.enrolmentId, enr.id))).orderBy(asc(cmEvents.at), asc(cmEvents.position));
+  return tx.select().from(cmEvents).where(and(eq(cmEvents.programId, p('programId')), eq(cmEvents.enrolmentId, p('enrolmentId'))))
+    .orderBy(asc(cmEvents.at), asc(cmEvents.position))
+    .prepare('waypoint_cm_events_of').execute({ programId: enr.programId, enrolmentId: enr.id });
 }
 
 /**
@@ -130,7 +141,8 @@ export type History = { events: EventRow[]; ledger: LedgerRow[] };
 export async function readHistory(tx: Tx, enr: EnrolmentRow): Promise<History> {
   const events = await eventsOf(tx, enr);
   const ledger = await tx.select().from(cmLedgerEntries)
-    .where(and(eq(cmLedgerEntries.programId, enr.programId), eq(cmLedgerEntries.patientId, enr.patientId))).orderBy(asc(cmLedgerEntries.seq));
+    .where(and(eq(cmLedgerEntries.programId, p('programId')), eq(cmLedgerEntries.patientId, p('patientId')))).orderBy(asc(cmLedgerEntries.seq))
+    .prepare('waypoint_cm_ledger_of_patient').execute({ programId: enr.programId, patientId: enr.patientId });
   return { events, ledger };
 }
 
@@ -271,7 +283,8 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: Hist
   const taken = new Set(events.filter((e) => e.slotDate).map((e) => `${e.slotKind}/${e.slotDate}`));
   const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, { enrolment, events: list, doc: parsed.doc }, seedBytes, external, now);
   const state = enrolmentState(protocol, detail, [...postedEntries, ...settlement.entries], settlement.tracks, next, now);
-  await tx.update(cmEnrolments).set({ state, eventCount: enr.eventCount }).where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id)));
+  await tx.update(cmEnrolments).set({ state: p('state'), eventCount: sql`${p('eventCount')}` }).where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.id, p('id'))))
+    .prepare('waypoint_cm_enrolment_state').execute({ state, eventCount: enr.eventCount, programId: enr.programId, id: enr.id });
   enr.state = state;
   return { detail, inserted, state, events, ledger: [...posted, ...inserted] };
 }

@@ -2,7 +2,7 @@
 // laboratory confirmation supersedes a cup; never an edit in place), and reading them. CM
 // reacts to a screen of a patient it enrols (server/modules/cm/specimens.ts) in the same
 // transaction; the API keeps its stable integration paths (/specimens, ADR 018).
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
@@ -113,10 +113,12 @@ function correctionAsSpecimen(c: CorrectionRow, enrolmentId: string | null) {
 
 /** The same screen posted again (a retry without a key, or a second device): the first one back, with its award. */
 async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, results: StoredResult[]): Promise<ScreenRow | null> {
-  const candidates = await tx.select().from(screens).where(and(
-    eq(screens.programId, programId),
-    input.externalId ? eq(screens.externalId, input.externalId) : and(eq(screens.patientId, input.patientId), eq(screens.collectedAt, at)),
-  ));
+  const ph = sql.placeholder;
+  const candidates = input.externalId
+    ? await tx.select().from(screens).where(and(eq(screens.programId, ph('programId')), eq(screens.externalId, ph('externalId'))))
+      .prepare('waypoint_screen_by_external_id').execute({ programId, externalId: input.externalId })
+    : await tx.select().from(screens).where(and(eq(screens.programId, ph('programId')), eq(screens.patientId, ph('patientId')), eq(screens.collectedAt, ph('at'))))
+      .prepare('waypoint_screen_at').execute({ programId, patientId: input.patientId, at });
   for (const c of candidates) {
     if (c.patientId === input.patientId && c.collectedAt.getTime() === at.getTime() && canonical(c.results.map(({ prescribed: _, ...r }) => r)) === canonical(results.map(({ prescribed: _, ...r }) => r))) return c;
     if (input.externalId) throw conflict('specimen_exists', 'A different specimen with this externalId is already recorded. Post a correction to change it.', 'body.externalId');
@@ -131,7 +133,8 @@ async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, 
  * patient is not in the programme.
  */
 async function lockPatient(tx: Tx, programId: string, patientId: string): Promise<void> {
-  const [row] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(patients.id, patientId))).for('no key update');
+  const [row] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, sql.placeholder('programId')), eq(patients.id, sql.placeholder('patientId')))).for('no key update')
+    .prepare('waypoint_lock_patient').execute({ programId, patientId });
   if (!row) throw notFound('Patient');
 }
 
