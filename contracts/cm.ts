@@ -199,6 +199,10 @@ export const LedgerEntry = z.object({
   voidsEntryId: Id.nullable().optional(),
   /** Ledger reads, on a `void` entry: the kind of the entry it cancels. */
   voidsKind: z.string().nullable().optional(),
+  /** Ledger reads: the local date of the opportunity the entry is for (null for a redemption, or an entry of no opportunity). */
+  opportunityDate: z.string().nullable().optional(),
+  /** Ledger reads: that opportunity's calendar kind (specimen, attendance, dose). */
+  opportunityKind: z.string().nullable().optional(),
 });
 export const TrackOutcome = z.object({
   track: z.string(),
@@ -380,7 +384,21 @@ export const PublicVerification = z.object({
 });
 
 // ---------- ledger, caps ----------
-export const Ledger = z.object({ patientId: Id, balanceCents: z.number().int(), items: z.array(LedgerEntry) });
+/**
+ * What a ledger adds up to (voided entries left out): paidCents − spentCents = balanceCents.
+ * keptCents (and keptDraws) is the part of what was paid that the patient keeps although a
+ * result changed and it is no longer owed (forgiven memos); it is inside paidCents, never extra.
+ */
+export const LedgerTotals = z.object({
+  /** Money paid to the patient: earn, bonus, prize and adjustment credits less debits. */
+  paidCents: z.number().int(),
+  /** Money spent on redemptions. */
+  spentCents: z.number().int(),
+  balanceCents: z.number().int(),
+  keptCents: z.number().int(),
+  keptDraws: z.number().int(),
+});
+export const Ledger = z.object({ patientId: Id, balanceCents: z.number().int(), totals: LedgerTotals.optional(), items: z.array(LedgerEntry) });
 export const LedgerVoidCreate = z.strictObject({
   /** Why the entry is void (kept on the void entry itself, never in the audit trail). */
   reason: Text(500),
@@ -450,10 +468,34 @@ export const CalendarCell = z.object({
   date: z.string(),
   kind: z.string(),
   eventId: Id.nullable(),
-  /** scheduled (future), open (today, not yet recorded), or the worst outcome across tracks: success, failure, excused, pending, missed. */
+  /**
+   * scheduled (future), open (today, not yet recorded), unrecorded (past, not yet closed), or
+   * the outcome in effect (a replay of the enrolment, after corrections and adjudications),
+   * the worst across tracks: pending, missed, invalid (a specimen not valid), positive (a
+   * specimen that fails with a positive result), failure, excused, success.
+   */
   status: z.string(),
+  /** Money paid for this opportunity on cents tracks (earn, bonus, adjustments less debits; voided entries left out). */
   cents: z.number().int(),
+  /** Draws standing for this opportunity. */
   draws: z.number().int(),
+  /** Of `cents`, what the patient keeps although a result changed and it is no longer owed (forgiven memos). */
+  keptCents: z.number().int(),
+  /** Of `draws`, the draws kept although no longer owed. */
+  keptDraws: z.number().int(),
+  /** The outcome in effect on each track that read this opportunity. */
+  outcomes: z.array(z.object({ track: z.string(), outcome: z.string() })),
+});
+/** A track's settlement (CM-SPEC §5.1) in its unit (cents on a cents track, draws on a draws track): paid = owed + forgiven once paid reaches owed. */
+export const TrackSettlementView = z.object({
+  track: z.string(),
+  payout: z.string(),
+  /** What the results in effect give now. */
+  owed: z.number().int(),
+  /** What the ledger has moved for the track. */
+  paid: z.number().int(),
+  /** Kept although no longer owed (a memo; moves no money). */
+  forgiven: z.number().int(),
 });
 export const PatientCmSummary = z.object({
   patientId: Id,
@@ -462,7 +504,12 @@ export const PatientCmSummary = z.object({
   streaks: z.array(z.object({ track: z.string(), s: z.number().int(), lastOutcome: z.string().nullable(), currentCents: z.number().int(), currentDraws: z.number().int(), privilege: z.string().nullable() })),
   next: z.array(NextOpportunity),
   balanceCents: z.number().int(),
+  /** Money paid on this enrolment (credits − debits, prizes included; the same as money paid, never "owed"). */
   earnedCents: z.number().int(),
+  /** The enrolment's tracks as settled: owed, paid and kept, in each track's unit. */
+  tracks: z.array(TrackSettlementView),
+  /** The patient's ledger, all enrolments: paid − spent = balance; kept is part of paid. */
+  money: LedgerTotals,
   draws: z.array(Draw),
   pendingAdjudications: z.array(Id),
   caps: z.array(CapStatus),

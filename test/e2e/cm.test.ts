@@ -156,4 +156,99 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await context.close();
     }
   }, 180_000);
+
+  it('results in effect: a prescriber reads the Screens tab (grid and text table); a cup the laboratory turns positive shows as positive, paid and kept apart, and the ledger explains it', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page: Page = await context.newPage();
+    try {
+      // a prescriber (not a CM role) reads screens: a patient not in CM, with monthly cups, one not valid
+      await signIn(page, h.base, 'prescriber@harbor.example');
+      await openFirstMatch(page, 'HSC-0008');
+      const notInCm = page.url().split('/').pop()!;
+      await page.getByRole('tab', { name: 'Screens' }).click();
+      const grid = page.getByTestId('screens-grid');
+      await grid.waitFor();
+      const api = await apiGet<{ items: Array<{ id: string; valid: boolean; results: Array<{ analyte: string; result: string; prescribed: boolean }> }> }>(page, `/patients/${notInCm}/screens`);
+      expect(api.items.length).toBeGreaterThanOrEqual(4);
+      // one column per screen, one row per substance; the cold cup is marked not valid
+      expect(await grid.locator('thead th[data-screen]').count()).toBe(api.items.length);
+      expect(await grid.locator('thead th[data-valid="false"]').count()).toBe(api.items.filter((x) => !x.valid).length);
+      expect(await grid.locator('thead th[data-valid="false"]').first().textContent()).toContain('Not valid');
+      // every cell has its meaning in words (not colour alone)
+      const fentanyl = grid.locator('tr[data-analyte="fentanyl"] td').first();
+      expect(await fentanyl.locator('.sr-only').textContent()).toMatch(/^(Negative|Positive|Unclear|Positive, prescribed medication)/);
+      const rx = api.items.flatMap((x) => x.results).some((r) => r.result === 'positive' && r.prescribed);
+      if (rx) expect(await grid.locator('td[data-mark="prescribed"]').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: `${shots}/screens-grid.png`, fullPage: true });
+      // the same data as a text table
+      const screensSection = page.getByTestId('screens');
+      await screensSection.getByText('Table', { exact: true }).click();
+      const table = page.getByTestId('screens-table');
+      await table.waitFor();
+      expect(await table.locator('tbody tr').count()).toBe(api.items.length);
+      expect(await table.textContent()).toContain('Not valid: does not count');
+      await page.screenshot({ path: `${shots}/screens-table.png`, fullPage: true });
+
+      // a CM patient with paid negative cups: the coordinator enters a laboratory result that turns one positive
+      await context.clearCookies();
+      await signIn(page, h.base, 'cm@harbor.example');
+      await openFirstMatch(page, 'HSC-0002');
+      const patientId = page.url().split('/').pop()!;
+      await page.getByRole('tab', { name: 'Contingency management' }).click();
+      const cal = page.getByTestId('cm-calendar');
+      await cal.getByText('Table', { exact: true }).click();
+      await cal.getByRole('button', { name: /^Correct the test of/ }).first().click();
+      const dialog = page.getByRole('dialog');
+      await expect.poll(() => page.locator('[data-testid="correction-table"] tr[data-analyte="cocaine"] [data-testid="effective"]').textContent()).toBe('Negative');
+      await dialog.locator('tr[data-analyte="cocaine"]').getByText('+ Positive').click();
+      await dialog.getByLabel('Laboratory').fill('Harbor Reference Lab (e2e)');
+      await dialog.getByLabel(/^Reason/).fill('LC-MS/MS confirmation (e2e)');
+      await dialog.getByRole('button', { name: 'Save correction' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      await page.getByRole('tab', { name: 'Screens' }).click();
+      const corrected = page.locator('[data-testid="screens-grid"] tr[data-analyte="cocaine"] td[data-corrected="true"]');
+      await corrected.waitFor();
+      expect(await corrected.getAttribute('data-mark')).toBe('positive');
+      expect(await corrected.locator('.sr-only').textContent()).toBe('Positive, corrected by the lab');
+      await page.screenshot({ path: `${shots}/screens-corrected.png`, fullPage: true });
+
+      await page.getByRole('tab', { name: 'Contingency management' }).click();
+      const summary = await apiGet<{ calendar: Array<{ date: string; status: string; cents: number; keptCents: number; eventId: string | null }>; money: { paidCents: number; spentCents: number; balanceCents: number; keptCents: number } }>(page, `/cm/patients/${patientId}/summary`);
+      const cell = summary.calendar.find((c) => c.keptCents > 0)!;
+      expect(cell).toMatchObject({ status: 'positive' });
+      expect(summary.calendar.every((c) => c.cents >= 0)).toBe(true);
+      expect(summary.money.paidCents - summary.money.spentCents).toBe(summary.money.balanceCents);
+      const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
+      // the overview adds up: paid − spent = balance, and says what is kept
+      const money = page.getByTestId('cm-money');
+      await money.waitFor();
+      expect(await money.textContent()).toContain(`Paid to you ${dollars(summary.money.paidCents)} − spent ${dollars(summary.money.spentCents)} = balance ${dollars(summary.money.balanceCents)}`);
+      expect(await page.getByTestId('cm-money-kept').textContent()).toContain(`This includes ${dollars(summary.money.keptCents)} you keep`);
+      // the calendar reads the result in effect: positive, with its paid and kept money apart (never a negative payment)
+      const calendar = page.getByTestId('cm-calendar');
+      const label = await calendar.locator(`[data-status="positive"]`).first().getAttribute('aria-label');
+      expect(label).toContain('Positive');
+      expect(label).toContain(`you keep ${dollars(cell.keptCents)}`);
+      await page.getByTestId('cm-overview').screenshot({ path: `${shots}/cm-overview-money.png` });
+      await calendar.screenshot({ path: `${shots}/cm-calendar-in-effect.png` });
+      await calendar.getByText('Table', { exact: true }).click();
+      const calRows = page.getByTestId('cm-calendar-table').locator('tbody tr');
+      await calRows.first().waitFor();
+      expect(await page.getByTestId('cm-calendar-table').textContent()).not.toMatch(/-\$|−\$/);
+      // the ledger explains the memo in plain words: kept, not paid; the balance does not move
+      const ledgerTable = page.getByTestId('ledger-table');
+      const memo = ledgerTable.locator(`tr[data-kind="forgiven"][data-opportunity="${cell.date}"]`).filter({ hasText: 'You keep this $' }).first();
+      await memo.waitFor();
+      expect(await memo.getByTestId('explain').textContent()).toContain(`You keep this ${dollars(cell.keptCents)}: a test result changed after you were paid.`);
+      expect(await memo.getByTestId('kept').textContent()).toBe(dollars(cell.keptCents));
+      expect(await memo.getByTestId('paid').textContent()).toBe('');
+      expect(await page.getByTestId('ledger-totals').textContent()).toContain(`= balance ${dollars(summary.money.balanceCents)}`);
+      await calendar.screenshot({ path: `${shots}/cm-calendar-table-in-effect.png` });
+      await page.setViewportSize({ width: 1366, height: 4000 }); // the whole ledger in view: no sticky header over its column heads
+      await page.getByTestId('cm-ledger').screenshot({ path: `${shots}/cm-ledger-explained.png` });
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });

@@ -77,6 +77,11 @@ export type PrivilegeRecommendationT = z.infer<typeof Cm.PrivilegeRecommendation
 export type SeedInfoT = z.infer<typeof Cm.SeedInfo>;
 export type TokenT = z.infer<typeof Cm.Token>;
 export type TokenCreatedT = z.infer<typeof Cm.TokenCreated>;
+export type LedgerTotalsT = z.infer<typeof Cm.LedgerTotals>;
+export type TrackSettlementT = z.infer<typeof Cm.TrackSettlementView>;
+// Screens (every patient's, in CM or not)
+export type PatientScreensT = z.infer<typeof Cm.PatientScreens>;
+export type ScreenT = PatientScreensT['items'][number];
 // Assessments and planning
 export type InstrumentSummaryT = z.infer<typeof As.InstrumentSummary>;
 export type InstrumentId = InstrumentSummaryT['id'];
@@ -339,6 +344,8 @@ export const api = {
     json<EnrolmentT>(`/cm/enrolments/${enc(id)}/status`, { body }),
   cmPatientSummary: (patientId: string) => json<PatientCmSummaryT>(`/cm/patients/${enc(patientId)}/summary`),
   ledger: (patientId: string) => json<LedgerT>(`/patients/${enc(patientId)}/ledger`),
+  /** Every screen of the patient, newest first, with the results in effect (after corrections). */
+  patientScreens: (patientId: string) => json<PatientScreensT>(`/patients/${enc(patientId)}/screens`),
   voidLedgerEntry: (id: string, reason: string, idempotencyKey: string) =>
     json<LedgerVoidedT>(`/cm/ledger-entries/${enc(id)}/void`, { body: { reason }, idempotencyKey }),
   patientCaps: (patientId: string) => all<CapStatusT>(`/cm/patients/${enc(patientId)}/caps`),

@@ -11,7 +11,7 @@ import { auditContext, programOf, systemCtx, type Ctx } from '../../platform/htt
 import { notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programs } from '../programs/programs.tables.ts';
-import { cmDrawReveals, cmEnrolments, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
+import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
 import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
@@ -36,6 +36,43 @@ export function ledgerEntryDto(r: LedgerRow, links: { voidedBy?: LedgerRow | und
 }
 
 /**
+ * What a patient's ledger adds up to, from the engine's rule (ENTRY_EFFECT), voided entries
+ * left out: money paid (credits − debits), spent (redemptions: paid − balance), the
+ * balance (paid − spent), and what the patient keeps although it is no longer owed
+ * (forgiven memos: cents on cents tracks, draws on draws tracks; part of paid, never extra).
+ */
+export function ledgerTotals(rows: readonly LedgerRow[]) {
+  const voided = new Set(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => `${r.enrolmentId}/${r.voidsKey}`));
+  let paidCents = 0;
+  let balanceCents = 0;
+  let keptCents = 0;
+  let keptDraws = 0;
+  for (const r of rows) {
+    if (r.kind === 'void' || voided.has(`${r.enrolmentId}/${r.entryKey}`)) continue;
+    const effect = ENTRY_EFFECT[r.kind as EntryKind];
+    if (!effect) continue;
+    paidCents += effect.paid * r.cents;
+    balanceCents += effect.balance * r.cents;
+    if (r.kind === 'forgiven') {
+      if (r.draws != null) keptDraws += r.draws;
+      else keptCents += r.cents;
+    }
+  }
+  return { paidCents, spentCents: paidCents - balanceCents, balanceCents, keptCents, keptDraws };
+}
+
+/** The opportunity (calendar kind and local date) of each event that ledger rows name. */
+async function opportunitiesOf(tx: Tx, programId: string, rows: readonly LedgerRow[]) {
+  const ids = [...new Set(rows.map((r) => r.eventId).filter((id): id is string => id !== null))];
+  const out = new Map<string, { date: string | null; kind: string | null }>();
+  if (ids.length === 0) return out;
+  const events = await tx.select({ id: cmEvents.id, slotDate: cmEvents.slotDate, slotKind: cmEvents.slotKind }).from(cmEvents)
+    .where(and(eq(cmEvents.programId, programId), inArray(cmEvents.id, ids)));
+  for (const e of events) out.set(e.id, { date: e.slotDate, kind: e.slotKind });
+  return out;
+}
+
+/**
  * Every entry in posting order with the running balance. A void is a reversing entry:
  * the voided entry counted until it was voided, and the void takes its amount out of the
  * balance (or puts a voided debit back) from then on, so no earlier line changes and the
@@ -49,18 +86,23 @@ export async function patientLedger(deps: Deps, patientId: string) {
   const key = (enrolmentId: string, entryKey: string) => `${enrolmentId}/${entryKey}`;
   const byKey = new Map(rows.map((r) => [key(r.enrolmentId, r.entryKey), r]));
   const voidOf = new Map(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => [key(r.enrolmentId, r.voidsKey!), r]));
+  const opportunities = await opportunitiesOf(tx, programId, rows);
+  const opportunity = (r: LedgerRow) => {
+    const o = r.eventId ? opportunities.get(r.eventId) : undefined;
+    return { opportunityDate: o?.date ?? null, opportunityKind: o?.kind ?? null };
+  };
   let balance = 0;
   const items = rows.map((r) => {
     if (r.kind === 'void') {
       const target = r.voidsKey ? byKey.get(key(r.enrolmentId, r.voidsKey)) : undefined;
       if (target) balance -= balanceEffect(target);
-      return { ...ledgerEntryDto(r, { voids: target }), balanceCents: balance };
+      return { ...ledgerEntryDto(r, { voids: target }), ...opportunity(r), balanceCents: balance };
     }
     balance += balanceEffect(r);
-    return { ...ledgerEntryDto(r, { voidedBy: voidOf.get(key(r.enrolmentId, r.entryKey)) }), balanceCents: balance };
+    return { ...ledgerEntryDto(r, { voidedBy: voidOf.get(key(r.enrolmentId, r.entryKey)) }), ...opportunity(r), balanceCents: balance };
   });
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-ledger', patientId, detail: { entries: rows.length } });
-  return { patientId, balanceCents: balance, items };
+  return { patientId, balanceCents: balance, totals: ledgerTotals(rows), items };
 }
 
 // ---------- draws ----------

@@ -14,9 +14,20 @@ import {
   cmRedemptionOutcomes, cmRedemptions,
 } from './cm.tables.ts';
 import { enrolmentDto, getSettings } from './enrolments.ts';
-import { capsStatus, listDraws } from './ledger.ts';
+import { capsStatus, ledgerTotals, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
-import { entryEffectSql, loadProtocol, NOT_VOIDED, patientBalance, patientBalances, programTimeZone, toEngine, type CalendarDoc, type EnrolmentState } from './settle.ts';
+import {
+  enrolmentProtocol, entryEffectSql, eventsOf, NOT_VOIDED, patientBalances, programTimeZone, toEngine,
+  type CalendarDoc, type EnrolmentRow, type EnrolmentState, type EventRow, type LedgerRow,
+} from './settle.ts';
+import { ENTRY_EFFECT, type EntryKind } from '../../../core/cm/ledger.ts';
+import { parseEvents } from '../../../core/cm/events.ts';
+import { replayRows } from '../../../core/cm/replay.ts';
+import { ZERO_SEED } from '../../../core/cm/draws.ts';
+import type { Protocol } from '../../../core/cm/protocol.ts';
+import { AppError } from '../../platform/errors.ts';
+import { screenCorrections, screens } from '../screens/screens.tables.ts';
+import { inEffect, type CorrectionRow } from '../screens/screens.ts';
 import { slotKindsOf } from '../../../core/cm/clinic.ts';
 import { datesBetween, localDate, weekStart, weekday } from '../../../core/cm/calendar.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
@@ -74,6 +85,67 @@ export async function dayList(deps: Deps, date: string | undefined, kinds: reado
   return { items: out, nextCursor };
 }
 
+/** An event in the engine's vocabulary, as settle() replays it. */
+const engineEvent = (e: EventRow) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, ...(e.engine as Record<string, unknown>) });
+
+/**
+ * The enrolment replayed as it stands now (every correction and adjudication applied): the
+ * outcome of each opportunity on each track, and each specimen's results in effect. The
+ * same replay settle() runs; a read needs no seed (outcomes and draw counts do not depend
+ * on it) and posts nothing.
+ */
+function replayInEffect(enr: EnrolmentRow, protocol: Protocol, events: readonly EventRow[], tz: string) {
+  const parsed = parseEvents({ enrolment: { id: enr.id, start: enr.startDate, timeZone: tz }, events: events.map(engineEvent) });
+  if (!parsed.ok) throw new AppError({ code: 'internal_error', status: 500, message: 'The enrolment cannot be replayed.', internal: JSON.stringify(parsed.problems) });
+  const detail = replayRows(protocol, parsed.doc, ZERO_SEED);
+  const outcomes = new Map<string, Array<{ track: string; outcome: string }>>();
+  for (const r of detail.rows) {
+    const list = outcomes.get(r.out.event) ?? [];
+    list.push({ track: r.out.track, outcome: r.out.outcome });
+    outcomes.set(r.out.event, list);
+  }
+  const specimens = new Map(parsed.doc.events.filter((e) => e.kind === 'specimen').map((e) => [e.id, { valid: e.finalValid, results: e.finalResults ?? {} }]));
+  return { outcomes, specimens };
+}
+
+/**
+ * A calendar cell's status from the outcomes in effect: the worst across tracks (pending,
+ * then failure, excused, success), named for what happened to a specimen (invalid, or
+ * positive when a result in effect is positive; a prescribed medication never is).
+ */
+function cellStatus(ev: EventRow, outcomes: ReadonlyArray<{ outcome: string }>, specimen: { valid: boolean; results: Record<string, string> } | undefined): string {
+  if (ev.kind === 'missed') return 'missed';
+  const has = (o: string) => outcomes.some((x) => x.outcome === o);
+  const positive = specimen !== undefined && Object.values(specimen.results).includes('positive');
+  if (has('pending')) return 'pending';
+  if (specimen && !specimen.valid) return 'invalid';
+  if (has('failure')) return positive ? 'positive' : 'failure';
+  if (has('excused')) return 'excused';
+  if (has('success')) return 'success';
+  // no track read it (outside the protocol's weeks)
+  if (specimen) return positive ? 'positive' : 'negative';
+  const flag = ev.engine as { attended?: boolean; taken?: boolean };
+  return flag.attended === false || flag.taken === false ? 'failure' : 'success';
+}
+
+/** Per opportunity (event), what the ledger holds: money paid on cents tracks, draws standing, and what is kept although no longer owed. */
+function moneyByEvent(entries: readonly LedgerRow[]) {
+  const voided = new Set(entries.filter((e) => e.kind === 'void' && e.voidsKey).map((e) => e.voidsKey));
+  const out = new Map<string, { cents: number; draws: number; keptCents: number; keptDraws: number }>();
+  for (const e of entries) {
+    if (e.kind === 'void' || e.eventId === null || voided.has(e.entryKey)) continue;
+    const m = out.get(e.eventId) ?? { cents: 0, draws: 0, keptCents: 0, keptDraws: 0 };
+    if (e.kind === 'prize') m.draws += 1;
+    else if (e.kind === 'debit' && e.n !== null) m.draws -= 1; // a draw taken back (clawback)
+    else if (e.kind === 'forgiven') {
+      if (e.draws != null) m.keptDraws += e.draws;
+      else m.keptCents += e.cents;
+    } else m.cents += (ENTRY_EFFECT[e.kind as EntryKind]?.paid ?? 0) * e.cents;
+    out.set(e.eventId, m);
+  }
+  return out;
+}
+
 export async function patientSummary(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
@@ -81,22 +153,22 @@ export async function patientSummary(deps: Deps, patientId: string) {
   const tz = await programTimeZone(tx, programId);
   const enrs = await tx.select().from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId))).orderBy(asc(cmEnrolments.createdAt));
   const enr = enrs.find((e) => e.status === 'active') ?? enrs.at(-1);
-  const balance = await patientBalance(tx, programId, patientId);
+  const patientEntries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId))).orderBy(asc(cmLedgerEntries.seq));
+  const money = ledgerTotals(patientEntries);
+  const balance = money.balanceCents;
   const caps = await capsStatus(tx, programId, patientId, ctx.now);
   if (!enr) {
     await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-summary', patientId });
-    return { patientId, enrolment: null, calendar: [], streaks: [], next: [], balanceCents: balance, earnedCents: 0, draws: [], pendingAdjudications: [], caps };
+    return { patientId, enrolment: null, calendar: [], streaks: [], next: [], balanceCents: balance, earnedCents: 0, tracks: [], money, draws: [], pendingAdjudications: [], caps };
   }
-  const protocol = await loadProtocol(tx, programId, enr.protocolId);
+  const protocol = await enrolmentProtocol(tx, enr);
   const state = (enr.state as EnrolmentState | null) ?? emptyState;
   const cal = enr.calendar as CalendarDoc;
-  const events = await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), eq(cmEvents.enrolmentId, enr.id)));
-  const allEntries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enr.id)));
-  // voided entries (and the voids themselves) paid nothing
-  const voidedKeys = new Set(allEntries.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
-  const entries = allEntries.filter((e) => e.kind !== 'void' && !voidedKeys.has(e.entryKey));
-  const earnedCents = paidCents(allEntries.map(toEngine));
-  // outcome per event comes from the ledger and the state; a specimen's outcome is read from its entries and the pending list
+  const events = await eventsOf(tx, enr);
+  const entries = patientEntries.filter((e) => e.enrolmentId === enr.id);
+  const earnedCents = paidCents(entries.map(toEngine));
+  const replayed = replayInEffect(enr, protocol, events, tz);
+  const paid = moneyByEvent(entries);
   const bySlot = new Map(events.filter((e) => e.slotDate).map((e) => [`${e.slotKind}/${e.slotDate}`, e]));
   const today = localDate(ctx.now, tz);
   const calendar = [];
@@ -105,23 +177,13 @@ export async function patientSummary(deps: Deps, patientId: string) {
     for (const kind of slotKindsOf(protocol)) {
       const ev = bySlot.get(`${kind}/${d}`);
       if (!(cal[kind] ?? []).includes(weekday(d)) && !ev) continue;
-      let status = d > today ? 'scheduled' : d === today ? 'open' : 'unrecorded';
-      let cents = 0;
-      let draws = 0;
-      if (ev) {
-        for (const e of entries) if (e.eventId === ev.id) {
-          if (e.kind === 'prize') draws++;
-          else if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') cents += e.cents;
-          else if (e.kind === 'forgiven' || e.kind === 'debit') cents -= e.cents;
-        }
-        const engine = ev.engine as { valid?: boolean; results?: Record<string, string>; attended?: boolean; taken?: boolean };
-        if (ev.kind === 'missed') status = 'missed';
-        else if (state.pending.includes(ev.id)) status = 'pending';
-        else if (cents > 0 || draws > 0) status = 'success';
-        else if (ev.kind === 'specimen') status = engine.valid === false ? 'invalid' : Object.values(engine.results ?? {}).includes('positive') ? 'positive' : 'negative';
-        else status = engine.attended === false || engine.taken === false ? 'failure' : 'success';
+      if (!ev) {
+        calendar.push({ date: d, kind, eventId: null, status: d > today ? 'scheduled' : d === today ? 'open' : 'unrecorded', cents: 0, draws: 0, keptCents: 0, keptDraws: 0, outcomes: [] });
+        continue;
       }
-      calendar.push({ date: d, kind, eventId: ev?.id ?? null, status, cents, draws });
+      const outcomes = replayed.outcomes.get(ev.id) ?? [];
+      const m = paid.get(ev.id) ?? { cents: 0, draws: 0, keptCents: 0, keptDraws: 0 };
+      calendar.push({ date: d, kind, eventId: ev.id, status: cellStatus(ev, outcomes, replayed.specimens.get(ev.id)), ...m, outcomes });
     }
   }
   const draws = await listDraws(deps, enr.id);
@@ -130,9 +192,30 @@ export async function patientSummary(deps: Deps, patientId: string) {
     patientId, enrolment: await enrolmentDto(tx, enr), calendar,
     streaks: state.tracks.map((t) => ({ track: t.track, s: t.s, lastOutcome: t.lastOutcome, currentCents: t.currentCents, currentDraws: t.currentDraws ?? 0, privilege: t.privilege })),
     next: state.next, balanceCents: balance, earnedCents,
+    tracks: state.tracks.filter((t) => t.settlement).map((t) => ({ track: t.track, payout: t.payout, ...t.settlement! })),
+    money,
     draws: draws.items, pendingAdjudications: state.pending, caps,
   };
 }
+
+/**
+ * Every screen of the programme's patients (in CM or not) collected since `since`, with its
+ * result in effect (screens.ts inEffect: corrections merged analyte by analyte).
+ */
+async function screensInEffectSince(tx: Tx, programId: string, since: Date) {
+  const recent = and(eq(screens.programId, programId), gte(screens.collectedAt, since));
+  const rows = await tx.select().from(screens).where(recent);
+  const corrections = await tx.select().from(screenCorrections)
+    .where(and(eq(screenCorrections.programId, programId), inArray(screenCorrections.screenId, tx.select({ id: screens.id }).from(screens).where(recent))))
+    .orderBy(asc(screenCorrections.recordedAt), asc(screenCorrections.id));
+  const byScreen = new Map<string, CorrectionRow[]>();
+  for (const c of corrections) byScreen.set(c.screenId, [...(byScreen.get(c.screenId) ?? []), c]);
+  return rows.map((s) => ({ collectedOn: s.collectedOn, ...inEffect(s, byScreen.get(s.id) ?? []) }));
+}
+
+/** A screen counts as negative when it is valid and no result in effect is positive (a prescribed medication's positive is adherence, not use). */
+export const screenIsNegative = (s: { valid: boolean; results: ReadonlyArray<{ result: string; prescribed: boolean }> }) =>
+  s.valid && !s.results.some((r) => r.result === 'positive' && !r.prescribed);
 
 export async function programmeSummary(deps: Deps) {
   const { tx, ctx } = deps;
@@ -143,14 +226,13 @@ export async function programmeSummary(deps: Deps) {
   const counts = rowsOf<{ status: string; n: string | number }>(await tx.execute(sql`select status, count(*) as n from ${cmEnrolments} where program_id = ${programId} group by status`));
   const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
   const since = new Date(ctx.now.getTime() - 12 * 7 * 86_400_000);
-  const specs = await tx.select({ at: cmEvents.at, engine: cmEvents.engine }).from(cmEvents).where(and(eq(cmEvents.programId, programId), eq(cmEvents.kind, 'specimen'), gte(cmEvents.at, since)));
+  // every patient's screens, in CM or not, as they stand after corrections
   const weeks = new Map<string, { specimens: number; negative: number }>();
-  for (const s of specs) {
-    const w = weekStart(localDate(s.at, tz));
-    const e = s.engine as { valid?: boolean; results?: Record<string, string> };
+  for (const s of await screensInEffectSince(tx, programId, since)) {
+    const w = weekStart(s.collectedOn);
     const cell = weeks.get(w) ?? { specimens: 0, negative: 0 };
     cell.specimens++;
-    if (e.valid !== false && !Object.values(e.results ?? {}).includes('positive')) cell.negative++;
+    if (screenIsNegative(s)) cell.negative++;
     weeks.set(w, cell);
   }
   const negativeByWeek = [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b))

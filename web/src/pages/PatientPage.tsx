@@ -1,5 +1,5 @@
 // One patient: demographics (view and edit), medication for OUD, episodes of care and
-// the care team. Each section appears only when the user's roles allow it, and says who
+// the care team; tabs for assessment and plan, screens over time, and CM. Each section appears only when the user's roles allow it, and says who
 // can see it. The URL carries the patient's id only.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,7 @@ import { EpisodesSection } from './patient/Episodes.tsx';
 import { CareTeamSection } from './patient/CareTeam.tsx';
 import { NotFoundPage } from './NotFound.tsx';
 import { CmTab } from './patient/Cm.tsx';
+import { ScreensTab } from './patient/Screens.tsx';
 import { AssessTab } from './planning/AssessTab.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
@@ -30,9 +31,11 @@ export function PatientPage() {
   const [params, setParams] = useSearchParams();
   const valid = UUID_RE.test(id);
   const showCm = can('read:cm');
+  // screens (every patient's, in CM or not) are read with read:cm (GET /patients/{id}/screens)
+  const showScreens = can('read:cm');
   const showAssess = can('read:assessment') || can('read:stage') || can('read:care-plan');
   const wanted = params.get('tab');
-  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) ? wanted : 'record';
+  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) || (wanted === 'screens' && showScreens) ? wanted : 'record';
   const patient = useQuery({ queryKey: patientKey(program?.id, id), queryFn: () => api.getPatient(id), enabled: valid });
 
   if (!valid || (isApiError(patient.error) && patient.error.status === 404)) return <NotFoundPage />;
@@ -72,6 +75,7 @@ export function PatientPage() {
         <Tabs.List>
           <Tabs.Tab value="record">{t('patient.tabs.record')}</Tabs.Tab>
           {showAssess ? <Tabs.Tab value="assess">{t('patient.tabs.assess')}</Tabs.Tab> : null}
+          {showScreens ? <Tabs.Tab value="screens">{t('patient.tabs.screens')}</Tabs.Tab> : null}
           {showCm ? <Tabs.Tab value="cm">{t('patient.tabs.cm')}</Tabs.Tab> : null}
         </Tabs.List>
         <Tabs.Panel value="record" pt="md">
@@ -89,6 +93,7 @@ export function PatientPage() {
           </Grid>
         </Tabs.Panel>
         {showAssess ? <Tabs.Panel value="assess" pt="md"><AssessTab patientId={p.id} /></Tabs.Panel> : null}
+        {showScreens ? <Tabs.Panel value="screens" pt="md"><ScreensTab patientId={p.id} /></Tabs.Panel> : null}
         {showCm ? <Tabs.Panel value="cm" pt="md"><CmTab patientId={p.id} /></Tabs.Panel> : null}
       </Tabs>
     </Stack>

@@ -15,6 +15,7 @@ import { useSession } from '../../session.tsx';
 import { formatCents, localInputToRfc3339, toLocalInput, todayIn, formatDate } from '../../format.ts';
 import { ErrorAlert, PageTitle, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
+import { screensKey } from '../../queries/screens.ts';
 import { ANALYTES, ANALYTE_INFO, NextValue, OutcomeBadge, trackName, type Analyte } from './shared.tsx';
 
 type Result = 'untested' | 'negative' | 'positive' | 'inconclusive';
@@ -247,6 +248,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
       }
       setSaved(res);
       void queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+      void queryClient.invalidateQueries({ queryKey: screensKey(program?.id) });
     });
   };
 

@@ -1,6 +1,9 @@
 // The patient's contingency management: the classic CM calendar (colour + symbol + words,
 // with a table equivalent), streaks, current and next value, balance, caps, the ledger,
 // draws, enrolments, redemption, privilege recommendations and laboratory corrections.
+// Outcomes are the results in effect (after corrections and adjudications); money is what
+// the ledger paid, with what the patient keeps although no longer owed shown apart (never
+// as a negative payment), in words a patient understands.
 import { Fragment, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
@@ -10,8 +13,10 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
-  api, isApiError, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerEntryT, type PatientCmSummaryT, type PrivilegeRecommendationT, type RedemptionT,
+  api, isApiError, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerEntryT, type LedgerTotalsT, type PatientCmSummaryT, type PrivilegeRecommendationT,
+  type RedemptionT, type TrackSettlementT,
 } from '../../api.ts';
+import { screensKey } from '../../queries/screens.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime, todayIn } from '../../format.ts';
 import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
@@ -78,7 +83,7 @@ function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
         <Card withBorder padding="sm">
           <Text size="sm" c="dimmed">{t('cm.balance')}</Text>
           <Text fz={28} fw={700} data-testid="cm-balance">{formatCents(s.balanceCents, i18n.language)}</Text>
-          <Text size="xs" c="dimmed">{t('cmPatient.earnedTotal', { amount: formatCents(s.earnedCents, i18n.language) })}</Text>
+          <MoneySum money={s.money} testId="cm-money" />
         </Card>
         <Card withBorder padding="sm">
           <Text size="sm" c="dimmed">{t('cmPatient.streak')}</Text>
@@ -96,8 +101,52 @@ function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
           <NextValue next={s.next} size="sm" />
         </Card>
       </SimpleGrid>
+      <TrackFigures tracks={s.tracks} />
       {s.caps.map((c) => <CapLine key={`${c.fundingSourceId}-${c.year}`} cap={c} />)}
     </Section>
+  );
+}
+
+/** Paid − spent = balance, and what of the paid money the patient keeps although a result changed: figures that add up. */
+function MoneySum({ money, testId }: { money: LedgerTotalsT; testId: string }) {
+  const { t, i18n } = useTranslation();
+  const f = (c: number) => formatCents(c, i18n.language);
+  return (
+    <Stack gap={2} data-testid={testId}>
+      <Text size="sm">{t('money.addsUp', { paid: f(money.paidCents), spent: f(money.spentCents), balance: f(money.balanceCents) })}</Text>
+      {money.keptCents > 0 || money.keptDraws > 0 ? (
+        <Text size="xs" c="dimmed" data-testid={`${testId}-kept`}>
+          {money.keptCents > 0 ? t('money.keptPart', { amount: f(money.keptCents) }) : ''}
+          {money.keptCents > 0 && money.keptDraws > 0 ? ' ' : ''}
+          {money.keptDraws > 0 ? t('money.keptDraws', { count: money.keptDraws }) : ''}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** Each cents or draws track as settled: owed for the results in effect, paid, and kept although no longer owed. */
+function TrackFigures({ tracks }: { tracks: TrackSettlementT[] }) {
+  const { t, i18n } = useTranslation();
+  if (tracks.length === 0) return null;
+  const value = (tr: TrackSettlementT, v: number) => (tr.payout === 'draws' ? t('cm.draws', { count: v }) : formatCents(v, i18n.language));
+  return (
+    <Table.ScrollContainer minWidth={420}>
+      <Table verticalSpacing={2} data-testid="cm-tracks">
+        <Table.Caption>{t('money.tracksCaption')}</Table.Caption>
+        <TableHead labels={[t('money.track'), t('money.owed'), t('money.paid'), t('money.kept')]} />
+        <Table.Tbody>
+          {tracks.map((tr) => (
+            <Table.Tr key={tr.track} data-track={tr.track}>
+              <Table.Td>{trackName(tr.track)}</Table.Td>
+              <Table.Td>{value(tr, tr.owed)}</Table.Td>
+              <Table.Td>{value(tr, tr.paid)}</Table.Td>
+              <Table.Td data-testid="kept">{tr.forgiven > 0 ? value(tr, tr.forgiven) : '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 
@@ -136,12 +185,29 @@ function addDays(date: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function useCellText() {
+/** "$2.50 + 1 draw": what the ledger paid for an opportunity (never negative). */
+function usePaidText() {
   const { t, i18n } = useTranslation();
+  return (c: { cents: number; draws: number }) =>
+    [c.cents > 0 ? formatCents(c.cents, i18n.language) : '', c.draws > 0 ? t('cm.draws', { count: c.draws }) : ''].filter(Boolean).join(' + ');
+}
+/** What of it the patient keeps although a result changed and it is no longer owed. */
+function useKeptText() {
+  const { t, i18n } = useTranslation();
+  return (c: { keptCents: number; keptDraws: number }) =>
+    [c.keptCents > 0 ? formatCents(c.keptCents, i18n.language) : '', c.keptDraws > 0 ? t('cm.draws', { count: c.keptDraws }) : ''].filter(Boolean).join(' + ');
+}
+
+function useCellText() {
+  const { t } = useTranslation();
+  const paidText = usePaidText();
+  const keptText = useKeptText();
   return (c: Cell) => {
     const parts = [t(`cm.status.${c.status}`, { defaultValue: c.status })];
-    if (c.cents !== 0) parts.push(formatCents(c.cents, i18n.language));
-    if (c.draws > 0) parts.push(t('cm.draws', { count: c.draws }));
+    const paid = paidText(c);
+    if (paid) parts.push(t('cmPatient.paidValue', { value: paid }));
+    const kept = keptText(c);
+    if (kept) parts.push(t('cmPatient.keptValue', { value: kept }));
     return parts.join(', ');
   };
 }
@@ -152,6 +218,8 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
   const [view, setView] = useState<'calendar' | 'table'>('calendar');
   const [correcting, setCorrecting] = useState<Cell | null>(null);
   const cellText = useCellText();
+  const paidText = usePaidText();
+  const keptText = useKeptText();
   const today = todayIn(program?.timeZone);
   const byDate = useMemo(() => {
     const m = new Map<string, Cell[]>();
@@ -210,6 +278,7 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
                             <span className="cm-symbol" aria-hidden="true">{m.symbol}</span>
                             {c.cents > 0 ? <span aria-hidden="true">{formatCents(c.cents, i18n.language).replace(/\.00$/, '')}</span> : null}
                             {c.draws > 0 ? <span aria-hidden="true">{c.draws}×</span> : null}
+                            {c.keptCents > 0 || c.keptDraws > 0 ? <span aria-hidden="true" className="cm-kept">{t('cmPatient.keptMark')}</span> : null}
                           </div>
                         );
                       })}
@@ -230,19 +299,21 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
               );
             })}
             <Text size="xs" c="dimmed">{t('cmPatient.drawsLegend')}</Text>
+            {s.calendar.some((c) => c.keptCents > 0 || c.keptDraws > 0) ? <Text size="xs" c="dimmed">{t('cmPatient.keptLegend')}</Text> : null}
           </Group>
         </>
       ) : (
         <Table.ScrollContainer minWidth={480}>
           <Table data-testid="cm-calendar-table" verticalSpacing={4}>
-            <TableHead labels={[t('cmPatient.date'), t('cmPatient.kind'), t('cmPatient.outcome'), t('cmPatient.paid')]} actions={can('write:specimen')} />
+            <TableHead labels={[t('cmPatient.date'), t('cmPatient.kind'), t('cmPatient.outcome'), t('cmPatient.paid'), t('cmPatient.kept')]} actions={can('write:specimen')} />
             <Table.Tbody>
               {s.calendar.filter((c) => c.date <= today).map((c) => (
                 <Table.Tr key={`${c.date}-${c.kind}`}>
                   <Table.Td>{formatDate(c.date, i18n.language)}</Table.Td>
                   <Table.Td>{t(`cm.kinds.${c.kind}`, { defaultValue: c.kind })}</Table.Td>
                   <Table.Td><span aria-hidden="true">{cellMeta(c.status).symbol} </span>{t(`cm.status.${c.status}`, { defaultValue: c.status })}</Table.Td>
-                  <Table.Td>{[c.cents ? formatCents(c.cents, i18n.language) : '', c.draws ? t('cm.draws', { count: c.draws }) : ''].filter(Boolean).join(' + ')}</Table.Td>
+                  <Table.Td data-testid="paid">{paidText(c)}</Table.Td>
+                  <Table.Td data-testid="kept">{keptText(c) ? t('cmPatient.keptCell', { value: keptText(c) }) : ''}</Table.Td>
                   {can('write:specimen') ? (
                     <Table.Td>
                       {c.kind === 'specimen' && c.eventId && c.status !== 'missed' ? (
@@ -299,6 +370,7 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
         : v < 0 ? t('correction.savedLess', { amount: formatCents(-v, i18n.language) })
         : t('correction.savedSame');
       notifications.show({ color: 'teal', message: (res.award?.prizeDrawsEarned ?? 0) > 0 ? `${message} ${t("correction.makeUpDraws", { count: res.award!.prizeDrawsEarned })}` : message });
+      void queryClient.invalidateQueries({ queryKey: screensKey(program?.id) });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
     });
@@ -400,6 +472,66 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
 /** Kinds a person with void:ledger may void (the server refuses a redemption, a forgiven entry and a void, and says why). */
 const VOIDABLE = new Set(['earn', 'bonus', 'prize', 'adjustment', 'debit']);
 
+/** One ledger entry as the patient hears it: what happened, in plain words, and which column its amount goes in. */
+type LedgerLine = { text: string; paid: string; out: string; kept: string };
+
+function useLedgerLine(byId: Map<string, LedgerEntryT>) {
+  const { t, i18n } = useTranslation();
+  const money = (c: number) => formatCents(c, i18n.language);
+  const visit = (e: LedgerEntryT) =>
+    e.opportunityDate ? t(`ledger.visit.${e.opportunityKind ?? 'other'}`, { date: formatDate(e.opportunityDate, i18n.language), defaultValue: t('ledger.visit.other', { date: formatDate(e.opportunityDate, i18n.language) }) }) : '';
+  const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  return (e: LedgerEntryT): LedgerLine => {
+    const line: LedgerLine = { text: '', paid: '', out: '', kept: '' };
+    switch (e.kind) {
+      case 'earn':
+      case 'bonus':
+      case 'adjustment':
+        line.paid = money(e.cents);
+        line.text = join(t(`ledger.explain.${e.kind}`), visit(e));
+        if (e.cents === 0 && e.capped) line.text = join(line.text, t('ledger.explain.capped'));
+        break;
+      case 'prize':
+        line.paid = money(e.cents);
+        line.text = join(t('ledger.explain.prize', { n: e.n ?? '' }), visit(e));
+        break;
+      case 'forgiven': {
+        const draws = e.draws ?? null;
+        if (draws !== null) {
+          line.kept = draws < 0 ? `−${t('cm.draws', { count: -draws })}` : t('cm.draws', { count: draws });
+          line.text = join(draws < 0 ? t('ledger.explain.owedAgainDraws', { count: -draws }) : t('ledger.explain.keptDraws', { count: draws }), visit(e));
+        } else {
+          line.kept = e.cents < 0 ? `−${money(-e.cents)}` : money(e.cents);
+          line.text = join(e.cents < 0 ? t('ledger.explain.owedAgain', { amount: money(-e.cents) }) : t('ledger.explain.kept', { amount: money(e.cents) }), visit(e));
+        }
+        break;
+      }
+      case 'debit':
+        line.out = money(e.cents);
+        line.text = join(e.n !== null ? t('ledger.explain.debitDraw', { n: e.n }) : t('ledger.explain.debit'), visit(e));
+        break;
+      case 'redemption':
+        line.out = money(e.cents);
+        line.text = t('ledger.explain.redemption');
+        break;
+      case 'void': {
+        const target = e.voidsEntryId ? byId.get(e.voidsEntryId) : undefined;
+        // a void takes the voided amount out again, or gives a voided debit back
+        if (e.voidsKind === 'debit') line.paid = money(e.cents);
+        else line.out = money(e.cents);
+        line.text = join(
+          t('ledger.explain.void'),
+          t('ledger.voids', { kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }), when: target ? formatDate(target.createdAt.slice(0, 10), i18n.language) : '' }),
+        );
+        break;
+      }
+      default:
+        line.text = t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind });
+    }
+    return line;
+  };
+}
+
 function LedgerSection({ patientId, summary }: { patientId: string; summary: PatientCmSummaryT }) {
   const { t, i18n } = useTranslation();
   const { can, program } = useSession();
@@ -411,20 +543,10 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
   const revealed = summary.draws.filter((d) => d.revealed);
   const canVoid = can('void:ledger');
   const byId = useMemo(() => new Map((ledger.data?.items ?? []).map((e) => [e.id, e])), [ledger.data]);
-  // a void takes the voided amount out (or puts a voided debit back)
-  const sign = (e: LedgerEntryT) => {
-    const kind = e.kind === 'void' ? e.voidsKind ?? '' : e.kind;
-    const minus = ['debit', 'redemption', 'forgiven'].includes(kind);
-    return (e.kind === 'void' ? !minus : minus) ? '−' : '+';
-  };
-  const detail = (e: LedgerEntryT) => {
-    if (e.kind === 'void') {
-      const target = e.voidsEntryId ? byId.get(e.voidsEntryId) : undefined;
-      return [
-        t('ledger.voids', { kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }), when: target ? formatDateTime(target.createdAt, i18n.language, program?.timeZone) : '' }),
-        e.reason ? t('ledger.voidReason', { reason: e.reason }) : '',
-      ].filter(Boolean).join(' · ');
-    }
+  const lineOf = useLedgerLine(byId);
+  // for staff: the track, draw number, cap and reason behind an entry
+  const staffDetail = (e: LedgerEntryT) => {
+    if (e.kind === 'void') return e.reason ? t('ledger.voidReason', { reason: e.reason }) : '';
     return [trackName(e.track), e.n !== null ? t('draw.number', { n: e.n }) : '', e.tier && e.kind === 'prize' ? e.tier : '', e.reason ?? '', e.capped ? t('ledger.capped', { cap: e.capped }) : '']
       .filter(Boolean).join(' · ');
   };
@@ -434,43 +556,54 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
       {ledger.data ? (
         <>
           <Text size="sm" data-testid="ledger-balance">{t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}</Text>
+          {ledger.data.totals ? <MoneySum money={ledger.data.totals} testId="ledger-totals" /> : null}
           {items.length === 0 ? <Text c="dimmed">{t('ledger.none')}</Text> : (
-            <Table.ScrollContainer minWidth={560}>
+            <Table.ScrollContainer minWidth={760}>
               <Table verticalSpacing={4} data-testid="ledger-table">
                 <Table.Caption>{t('ledger.caption')}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">{t('ledger.when')}</Table.Th>
-                    <Table.Th scope="col">{t('ledger.kind')}</Table.Th>
-                    <Table.Th scope="col">{t('ledger.detail')}</Table.Th>
-                    <Table.Th scope="col" ta="right">{t('ledger.amount')}</Table.Th>
+                    <Table.Th scope="col">{t('ledger.what')}</Table.Th>
+                    <Table.Th scope="col" ta="right">{t('ledger.paidCol')}</Table.Th>
+                    <Table.Th scope="col" ta="right">{t('ledger.outCol')}</Table.Th>
+                    <Table.Th scope="col" ta="right">{t('ledger.keptCol')}</Table.Th>
                     <Table.Th scope="col" ta="right">{t('ledger.balance')}</Table.Th>
                     {canVoid ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {shown.map((e) => (
-                    <Table.Tr key={e.id} data-kind={e.kind} data-voided={e.voided ? 'true' : undefined} data-entry={e.id}>
-                      <Table.Td>{formatDateTime(e.createdAt, i18n.language, program?.timeZone)}</Table.Td>
-                      <Table.Td>
-                        {t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind })}
-                        {e.voided ? <> <StatusBadge tone="warn">{t('ledger.voided')}</StatusBadge></> : null}
-                      </Table.Td>
-                      <Table.Td>{detail(e)}</Table.Td>
-                      <Table.Td ta="right" td={e.voided ? 'line-through' : undefined}>{sign(e)}{formatCents(e.cents, i18n.language)}</Table.Td>
-                      <Table.Td ta="right">{e.balanceCents !== undefined ? formatCents(e.balanceCents, i18n.language) : ''}</Table.Td>
-                      {canVoid ? (
+                  {shown.map((e) => {
+                    const line = lineOf(e);
+                    const detail = staffDetail(e);
+                    const struck = e.voided ? 'line-through' : undefined;
+                    return (
+                      <Table.Tr key={e.id} data-kind={e.kind} data-voided={e.voided ? 'true' : undefined} data-entry={e.id} data-opportunity={e.opportunityDate ?? undefined}>
+                        <Table.Td>{formatDateTime(e.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                         <Table.Td>
-                          {VOIDABLE.has(e.kind) && !e.voided ? (
-                            <Button size="xs" variant="subtle" color="red" onClick={() => setVoiding(e)}
-                              aria-label={t('ledger.voidLabel', { kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }), amount: formatCents(e.cents, i18n.language), when: formatDateTime(e.createdAt, i18n.language, program?.timeZone) })}>
-                              {t('ledger.void')}
-                            </Button>
-                          ) : null}
+                          <Text size="sm" data-testid="explain">
+                            {line.text}
+                            {e.voided ? <> <StatusBadge tone="warn">{t('ledger.voided')}</StatusBadge></> : null}
+                          </Text>
+                          {detail ? <Text size="xs" c="dimmed">{detail}</Text> : null}
                         </Table.Td>
-                      ) : null}
-                    </Table.Tr>
-                  ))}
+                        <Table.Td ta="right" td={struck} data-testid="paid">{line.paid}</Table.Td>
+                        <Table.Td ta="right" td={struck} data-testid="out">{line.out}</Table.Td>
+                        <Table.Td ta="right" data-testid="kept">{line.kept}</Table.Td>
+                        <Table.Td ta="right">{e.balanceCents !== undefined ? formatCents(e.balanceCents, i18n.language) : ''}</Table.Td>
+                        {canVoid ? (
+                          <Table.Td>
+                            {VOIDABLE.has(e.kind) && !e.voided ? (
+                              <Button size="xs" variant="subtle" color="red" onClick={() => setVoiding(e)}
+                                aria-label={t('ledger.voidLabel', { kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }), amount: formatCents(e.cents, i18n.language), when: formatDateTime(e.createdAt, i18n.language, program?.timeZone) })}>
+                                {t('ledger.void')}
+                              </Button>
+                            ) : null}
+                          </Table.Td>
+                        ) : null}
+                      </Table.Tr>
+                    );
+                  })}
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
