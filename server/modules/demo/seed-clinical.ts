@@ -1,7 +1,7 @@
 // The demo's contingency management and assessment data, made through the module use
 // cases (so the ledger, draws, stages and audit rows are the real thing). Everything is
 // fictional: the programme, the patients, the protocol called "Harbor demo", the catalogue.
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { permissionsOf, type Role } from '../../../core/access/roles.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { Ctx } from '../../platform/http/context.ts';
@@ -118,10 +118,11 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   // money back (the patient keeps it, and the ledger says so in a forgiven memo).
   const p5 = byMrn.get('HSC-0005');
   if (p5) {
-    const cupDay = zonedInstant(addDays(start, 2), '10:15', TZ);
-    const [cup] = await tx.select({ id: screens.id }).from(screens).where(and(eq(screens.programId, o.programId), eq(screens.patientId, p5), eq(screens.collectedAt, cupDay)));
+    // its second cup, whatever weekday the demo was seeded on
+    const [cup] = await tx.select({ id: screens.id, collectedOn: screens.collectedOn }).from(screens)
+      .where(and(eq(screens.programId, o.programId), eq(screens.patientId, p5))).orderBy(asc(screens.collectedAt)).offset(1).limit(1);
     if (cup) {
-      await correctScreen(at(zonedInstant(addDays(start, 5), '09:30', TZ)), cup.id, {
+      await correctScreen(at(zonedInstant(addDays(cup.collectedOn, 3), '09:30', TZ)), cup.id, {
         results: [{ analyte: 'cocaine', result: 'positive' }], method: 'confirmatory', laboratory: 'Harbor Reference Lab (demo)', reason: 'LC-MS/MS confirmation (demo)',
       });
     }
