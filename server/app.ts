@@ -14,6 +14,7 @@ import { installAuth } from './platform/http/auth.ts';
 import { installProblemHandlers, sendProblem } from './platform/http/problems.ts';
 import { installInputGuard } from './platform/http/input-guard.ts';
 import { installResponseHeaders } from './platform/http/headers.ts';
+import { installOriginCheck } from './platform/http/origin.ts';
 import { resolveSession } from './modules/identity/sessions.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { programsRoutes } from './modules/programs/programs.routes.ts';
@@ -22,7 +23,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { cmRoutes } from './modules/cm/cm.routes.ts';
 import { assessmentsRoutes } from './modules/assessments/assessments.routes.ts';
 import { planningRoutes } from './modules/planning/planning.routes.ts';
-import { fhirRoutes } from './modules/fhir/fhir.routes.ts';
+import { fhirRoutes, sendFhirNotFound } from './modules/fhir/fhir.routes.ts';
 import { labRoutes } from './modules/screens/lab.routes.ts';
 import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
@@ -35,6 +36,10 @@ export type AppOptions = {
   /** Sign-in attempts per IP per minute (tests raise it). */
   signInRateLimit?: number;
   webRoot?: string | null;
+  /** WAYPOINT_PUBLIC_URL's origin: the base of public links and the one Origin a browser may post from. */
+  publicUrl?: string | undefined;
+  /** WAYPOINT_TRUST_PROXY: the proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy). */
+  trustProxy?: string[] | undefined;
 };
 
 /** Every route as registered: the authorisation test walks this table, so new routes are covered. */
@@ -51,6 +56,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
+    // Forwarded headers only from the proxies named; from anyone else they are ignored.
+    ...(opts.trustProxy && opts.trustProxy.length > 0 ? { trustProxy: opts.trustProxy } : {}),
     // Errors the router raises before any route runs (bad URL encoding, over-long parameters).
     frameworkErrors: (err, req, reply) => {
       const status = (err as { statusCode?: number }).statusCode ?? 400;
@@ -106,6 +113,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     resolveSession: (token, now) => resolveSession(opts.db, token, now),
     resolveToken: (token, now) => resolveToken(opts.db, token, now),
   });
+  installOriginCheck(app, { publicUrl: opts.publicUrl });
 
   app.get('/api/health', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
@@ -122,7 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     screensRoutes(api, { db: opts.db });
     labRoutes(api, { db: opts.db });
   }, { prefix: '/api/v1' });
-  await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db });
+  await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;
   if (webRoot && existsSync(webRoot)) {
@@ -132,9 +140,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         r.config = { ...(r.config ?? {}), auth: 'public' };
       });
       await web.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
-      // The console is a single-page app: unknown non-API paths get index.html.
+      // The console is a single-page app: unknown paths get index.html, except under /api
+      // (problem+json 404) and /fhir (an OperationOutcome), which never answer with the page.
       web.get('/*', { schema: { hide: true } }, (req, reply) => {
-        if (req.url.startsWith('/api/')) return reply.callNotFound();
+        const path = `/${(req.params as Record<string, string | undefined>)['*'] ?? ''}`; // decoded
+        if (/^\/fhir(\/|$)/.test(path)) return sendFhirNotFound(req, reply);
+        if (/^\/api(\/|$)/.test(path)) return reply.callNotFound();
         return reply.type('text/html').sendFile('index.html');
       });
     });

@@ -1,6 +1,20 @@
 // Configuration from the environment, validated once at start. A bad value stops
 // start-up with a message naming the variable; nothing else reads process.env.
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** The proxies whose X-Forwarded-* headers are believed, as Fastify's trustProxy takes them. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (/^\d{1,3}$/.test(bits)) return Number(bits) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(bits) === 4; // a netmask, 10.0.0.0/255.0.0.0
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -13,7 +27,17 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   WAYPOINT_DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   WAYPOINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WAYPOINT_PUBLIC_ORIGIN: z.string().url().optional(),
+  WAYPOINT_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\/[^/?#]+\/?$/i.test(v), 'must be http(s)://host[:port] with no path, query or fragment')
+    .transform((v) => new URL(v).origin)
+    .optional(),
+  WAYPOINT_TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+    .refine((list) => list.length > 0 && list.every(isProxyEntry), 'must be a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal)')
+    .optional(),
   WAYPOINT_AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
 });
 
@@ -26,7 +50,10 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   demo: 'auto' | 'on' | 'off';
   logLevel: string;
-  publicOrigin: string | undefined;
+  /** scheme://host[:port] the public reaches Waypoint at (WAYPOINT_PUBLIC_URL), for links and the Origin check. */
+  publicUrl: string | undefined;
+  /** Proxies whose X-Forwarded-Proto/Host/For are trusted (WAYPOINT_TRUST_PROXY); none when undefined. */
+  trustProxy: string[] | undefined;
   auditSealSeconds: number;
 };
 
@@ -49,7 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: c.NODE_ENV,
     demo: c.WAYPOINT_DEMO,
     logLevel: c.WAYPOINT_LOG_LEVEL,
-    publicOrigin: c.WAYPOINT_PUBLIC_ORIGIN,
+    publicUrl: c.WAYPOINT_PUBLIC_URL,
+    trustProxy: c.WAYPOINT_TRUST_PROXY,
     auditSealSeconds: c.WAYPOINT_AUDIT_SEAL_SECONDS,
   };
 }

@@ -16,7 +16,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   if (shouldSeed && !(await hasAnyOrganization(database.db))) seeded = await seedDemo(database.db);
   const showDemo = !!seeded || (shouldSeed && (await isDemoDatabase(database.db)));
 
-  const app = await buildApp({ db: database.db, production: config.production, logLevel: config.logLevel });
+  const app = await buildApp({ db: database.db, production: config.production, logLevel: config.logLevel, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   const sealer = setInterval(() => {
     sealAll(database.db, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));
   }, config.auditSealSeconds * 1000);

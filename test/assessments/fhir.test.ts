@@ -9,7 +9,7 @@ import { makeWorld, type Client, type World } from '../support/world.ts';
 
 const validator = new fhirPackage.Fhir();
 type Res = { resourceType: string; id?: string; meta?: { security?: Array<{ system: string; code: string }> }; [k: string]: unknown };
-type Bundle = Res & { link: Array<{ relation: string; url: string }>; entry?: Array<{ fullUrl: string; resource: Res }> };
+type Bundle = Res & { total?: number; link: Array<{ relation: string; url: string }>; entry?: Array<{ fullUrl: string; resource: Res }> };
 
 let validated = 0;
 /** Valid R4 (no errors, no unknown properties) and labelled for 42 CFR Part 2. */
@@ -197,6 +197,65 @@ describe('FHIR R4 facade', () => {
     expectValidFhir((await peer.get(`/fhir/R4/Goal/${measurable.id}`)).json());
   });
 
+  it('refuses unsupported search parameters under Prefer: handling=strict, and leaves them out of self otherwise', async () => {
+    const url = `/fhir/R4/Observation?patient=${w.patientA}&foo=bar&_sort=-date&code:text=phq&_count=3`;
+    const lenient = expectBundle(await counsellor.get(url));
+    expect(lenient.entry).toHaveLength(3);
+    const self = new URL(lenient.link.find((l) => l.relation === 'self')!.url);
+    expect([...self.searchParams.keys()].sort()).toEqual(['_count', 'patient']);
+    for (const prefer of ['handling=strict', 'return=representation, handling=strict', 'handling = strict; respond-async']) {
+      const r = await counsellor.request({ method: 'GET', url, headers: { prefer } });
+      expect(r.statusCode, `${prefer}: ${r.body.slice(0, 200)}`).toBe(400);
+      expect(String(r.headers['content-type'])).toMatch(/^application\/fhir\+json/);
+      const o = r.json() as Res & { issue: Array<{ code: string; diagnostics: string; expression?: string[] }> };
+      expectValidFhir(o, false);
+      expect(o.issue[0]!.code).toBe('invalid');
+      for (const name of ['foo', '_sort', 'code:text']) {
+        expect(o.issue[0]!.diagnostics).toContain(name);
+        expect(o.issue[0]!.expression).toContain(`query.${name}`);
+      }
+    }
+    // only supported parameters: strict is fine (subject:Patient is subject with its type modifier)
+    const strict = await counsellor.request({ method: 'GET', url: `/fhir/R4/Observation?subject:Patient=${w.patientA}&_count=2&_total=accurate`, headers: { prefer: 'handling=strict' } });
+    expect(expectBundle(strict).entry).toHaveLength(2);
+    expectBundle(await counsellor.request({ method: 'GET', url: '/fhir/R4/Questionnaire?url=http://waypoint.health/fhir/Questionnaire/bam', headers: { prefer: 'handling=strict' } }));
+    expect((await counsellor.request({ method: 'GET', url: '/fhir/R4/Questionnaire?status=active', headers: { prefer: 'handling=strict' } })).statusCode).toBe(400);
+  });
+
+  it('gives Bundle.total with _total=accurate, and a count-only search with _count=0', async () => {
+    const all = expectBundle(await counsellor.get(`/fhir/R4/Observation?patient=${w.patientA}&_count=100`)).entry!.length;
+    expect(all).toBeGreaterThan(4);
+    expect(expectBundle(await counsellor.get(`/fhir/R4/Observation?patient=${w.patientA}&_count=100`)).total).toBeUndefined();
+    const paged = expectBundle(await counsellor.get(`/fhir/R4/Observation?patient=${w.patientA}&_count=2&_total=accurate`));
+    expect(paged.entry).toHaveLength(2);
+    expect(paged.total).toBe(all);
+    // the total counts every match, on every page
+    const next = paged.link.find((l) => l.relation === 'next')!;
+    expect(new URL(next.url).searchParams.get('_total')).toBe('accurate');
+    expect(expectBundle(await counsellor.get(pathOf(next.url))).total).toBe(all);
+    expect(expectBundle(await counsellor.get(`/fhir/R4/Observation?patient=${w.patientA}&_total=none`)).total).toBeUndefined();
+
+    const countOnly = expectBundle(await counsellor.get(`/fhir/R4/Observation?patient=${w.patientA}&_count=0`));
+    expect(countOnly.total).toBe(all);
+    expect(countOnly.entry ?? []).toEqual([]);
+    expect(countOnly.link.map((l) => l.relation)).toEqual(['self']);
+    const counts: Record<string, number> = { QuestionnaireResponse: 7, CarePlan: 1, Goal: 2 };
+    for (const [type, n] of Object.entries(counts)) {
+      expect(expectBundle(await counsellor.get(`/fhir/R4/${type}?patient=${w.patientA}&_count=0`)).total, type).toBe(n);
+      const one = expectBundle(await counsellor.get(`/fhir/R4/${type}?patient=${w.patientA}&_count=1&_total=accurate`));
+      expect([one.total, one.entry!.length], type).toEqual([n, 1]);
+    }
+    expect(expectBundle(await counsellor.get('/fhir/R4/Questionnaire?_count=0')).total).toBe(7);
+    expect(expectBundle(await counsellor.get('/fhir/R4/Observation?code=44261-6&_total=accurate')).total).toBe(1);
+    // another programme's records are not counted
+    expect(expectBundle(await adminB.get(`/fhir/R4/Observation?patient=${w.patientA}&_count=0`)).total).toBe(0);
+    // a count-only search is audited like any search
+    const audit = await w.database.query<{ detail: { count: number; total: number } }>(
+      "select detail from audit_events where action = 'search' and entity = 'observation' and patient_id = $1 and program_id = $2 order by id desc limit 1", [w.patientA, w.programA],
+    );
+    expect(audit[0]?.detail).toMatchObject({ count: 0, total: all });
+  });
+
   it('answers errors as OperationOutcome, keeps programmes apart and enforces permissions', async () => {
     const outcome = (r: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, status: number) => {
       expect(r.statusCode).toBe(status);
@@ -209,7 +268,8 @@ describe('FHIR R4 facade', () => {
     outcome(await counsellor.get(`/fhir/R4/Observation/${randomUUID()}`), 404);
     outcome(await counsellor.get('/fhir/R4/Observation/not-a-uuid'), 404);
     outcome(await counsellor.get('/fhir/R4/Observation?date=yesterday'), 400);
-    outcome(await counsellor.get('/fhir/R4/Observation?_count=0'), 400);
+    outcome(await counsellor.get('/fhir/R4/Observation?_count=-1'), 400);
+    outcome(await counsellor.get('/fhir/R4/Observation?_total=exact'), 400);
     outcome(await counsellor.get('/fhir/R4/Observation?_cursor=zzz'), 400);
     outcome(await counsellor.get('/fhir/R4/Encounter'), 404);
     outcome(await w.app.inject({ method: 'GET', url: '/fhir/R4/Observation' }), 401);

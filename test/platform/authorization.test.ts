@@ -120,7 +120,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/cm/check-ins': () => ({ patientId: f.patient, kind: 'attendance', at: '2026-03-03T15:00:00Z', done: true }),
     'POST /api/v1/cm/privilege-recommendations/:id/decision': () => ({ decision: 'declined', reason: 'authorisation walk' }),
     'POST /api/v1/cm/enrolments/:id/draws/reveal': () => ({ count: 1 }),
-    'POST /api/v1/cm/seeds/rotate': () => ({}),
+    'POST /api/v1/cm/seeds/rotate': () => undefined, // takes no body
     'POST /api/v1/cm/catalogue': () => ({ name: `Walk item ${seq}`, kind: 'item', valueCents: 100, stock: 1 }),
     'POST /api/v1/cm/catalogue/:id/stock': () => ({ delta: 1, reason: 'received' }),
     'POST /api/v1/cm/patients/:patientId/redemptions': () => ({ itemId: f.item, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }),
@@ -129,11 +129,11 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     // the first permitted role voids the entry (200), the next finds it already void (409): both reach the use case
     'POST /api/v1/cm/ledger-entries/:id/void': () => ({ reason: 'authorisation walk' }),
     'POST /api/v1/integration-tokens': () => ({ name: `Walk lab ${seq}` }),
-    'POST /api/v1/integration-tokens/:id/revoke': () => ({}),
+    'POST /api/v1/integration-tokens/:id/revoke': () => undefined, // takes no body
     // assessments, stage, safety alerts, patient-tablet sessions
     'POST /api/v1/patients/:patientId/assessments': () => ({ instrument: 'gad-7', answers: { 1: 1, 2: 1, 3: 0, 4: 2, 5: 1, 6: 0, 7: 1 } }),
     'POST /api/v1/patients/:patientId/patient-sessions': () => ({ instrument: 'gad-7' }),
-    'POST /api/v1/patients/:patientId/patient-sessions/:id/cancel': () => ({}),
+    'POST /api/v1/patients/:patientId/patient-sessions/:id/cancel': () => undefined, // takes no body
     'POST /api/v1/patients/:patientId/stage': () => ({ stage: 'contemplation', informedBy: ['interview'], reason: 'authorisation walk' }),
     'POST /api/v1/safety-alerts/:id/acknowledge': () => ({ note: 'authorisation walk' }),
     // care plans and recommendations

@@ -15,7 +15,7 @@ afterAll(async () => { await w?.close(); });
 
 const asCookie = (cookie: string) => ({
   get: (url: string) => w.app.inject({ method: 'GET', url, headers: { cookie, 'waypoint-program': w.programA } }),
-  post: (url: string, payload: object = {}) => w.app.inject({ method: 'POST', url, payload, headers: { cookie, 'waypoint-program': w.programA } }),
+  post: (url: string, payload?: object) => w.app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload }), headers: { cookie, 'waypoint-program': w.programA } }),
 });
 
 async function createStaff(email: string, displayName: string, roles: string[]) {

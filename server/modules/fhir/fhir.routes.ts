@@ -1,15 +1,18 @@
 // FHIR R4 under /fhir/R4: read and search for Questionnaire, QuestionnaireResponse,
 // Observation, CarePlan and Goal, and Patient read. Same session, programme header and
 // permissions as the API; responses are application/fhir+json; errors are
-// OperationOutcome. A separate plugin so its error and not-found handlers are its own.
+// OperationOutcome. A separate plugin so its error and not-found handlers are its own;
+// every other path under /fhir (another type, Patient search, a write) is answered by
+// sendFhirNotFound, which app.ts also uses so the console's page never answers there.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Permission } from '../../../core/access/roles.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { runInTx, runStatement, type UseCaseDeps } from '../../platform/http/tx.ts';
+import { publicBase } from '../../platform/http/origin.ts';
 import {
-  readCarePlan, readGoal, readObservation, readPatient, readQuestionnaire, readQuestionnaireResponse, searchCarePlans, searchGoals, searchObservations,
-  searchQuestionnaireResponses, searchQuestionnaires, type Query, type SearchResult,
+  acceptedParams, COMMON_PARAMS, readCarePlan, readGoal, readObservation, readPatient, readQuestionnaire, readQuestionnaireResponse, SEARCH_PARAMS,
+  searchCarePlans, searchGoals, searchObservations, searchQuestionnaireResponses, searchQuestionnaires, wantsTotal, type Query, type SearchResult,
 } from './fhir.ts';
 import { SECURITY_LABELS, type Resource } from './resources.ts';
 
@@ -35,12 +38,34 @@ function sendOutcome(reply: FastifyReply, req: FastifyRequest, status: number, c
   return reply.code(status).header('content-type', FHIR_JSON).header('cache-control', 'no-store').send(operationOutcome(status, code, message, req.id, fields));
 }
 
-const baseUrl = (req: FastifyRequest) => `${req.protocol}://${req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost'}/fhir/R4`;
+/** The types served here: every one is read; those in SEARCH_PARAMS are also searched. */
+const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal'];
 
-function bundle(req: FastifyRequest, type: string, result: SearchResult): Resource {
-  const base = baseUrl(req);
+/**
+ * What a path under /fhir that no route serves gets: 405 for an interaction a served type
+ * does not support (Patient search, any write), else 404; always an OperationOutcome.
+ */
+export function sendFhirNotFound(req: FastifyRequest, reply: FastifyReply) {
+  const m = /^\/fhir\/R4\/([A-Za-z]+)(?:\/([^/]+))?\/?$/.exec(req.url.split('?')[0]!);
+  const type = m?.[1];
+  if (type && TYPES.includes(type)) {
+    const interaction = req.method === 'GET' || req.method === 'HEAD' ? (m[2] ? null : 'search') : req.method === 'DELETE' ? 'delete' : m[2] ? 'update' : 'create';
+    if (interaction && (interaction !== 'search' || !SEARCH_PARAMS[type])) {
+      void reply.header('allow', m[2] || SEARCH_PARAMS[type] ? 'GET, HEAD' : '');
+      return sendOutcome(reply, req, 405, 'interaction_not_supported', `The ${interaction} interaction is not supported for ${type} (see /fhir/R4/metadata).`);
+    }
+  }
+  return sendOutcome(reply, req, 404, 'route_not_found', 'This FHIR interaction is not supported here (see /fhir/R4/metadata).');
+}
+
+/** `Prefer: handling=strict` (RFC 7240, FHIR search): refuse what would otherwise be ignored. */
+const strictHandling = (req: FastifyRequest) =>
+  String(req.headers.prefer ?? '').toLowerCase().split(/[,;]/).some((p) => p.replace(/\s+/g, '') === 'handling=strict');
+
+function bundle(req: FastifyRequest, type: string, query: Query, result: SearchResult, publicUrl: string | undefined): Resource {
+  const base = `${publicBase(req, publicUrl)}/fhir/R4`;
   const params = new URLSearchParams();
-  for (const [k, vs] of Object.entries(result.used)) for (const v of vs) params.append(k, v);
+  for (const [k, v] of Object.entries(query)) for (const one of [v ?? []].flat()) params.append(k, one);
   const self = `${base}/${type}${params.size > 0 ? `?${params}` : ''}`;
   const link: Array<{ relation: string; url: string }> = [{ relation: 'self', url: self }];
   if (result.next) {
@@ -53,13 +78,14 @@ function bundle(req: FastifyRequest, type: string, result: SearchResult): Resour
     id: req.id,
     meta: { lastUpdated: req.ctx.now.toISOString(), security: SECURITY_LABELS.map((l) => ({ ...l })) },
     type: 'searchset',
+    ...(result.total === undefined ? {} : { total: result.total }),
     link,
     entry: result.resources.map((r) => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'match' } })),
   };
 }
 
-export async function fhirRoutes(app: FastifyInstance, opts: { db: Db }) {
-  const { db } = opts;
+export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl?: string | undefined }) {
+  const { db, publicUrl } = opts;
 
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) return sendOutcome(reply, req, err.status, err.code, err.publicMessage, err.problems.map((p) => p.field));
@@ -69,7 +95,7 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db }) {
     req.log.error({ err: { name: err.name, code: (fe as { code?: string }).code } }, 'unhandled FHIR error');
     return sendOutcome(reply, req, 500, 'internal_error', 'Something went wrong on our side.');
   });
-  app.setNotFoundHandler((req, reply) => sendOutcome(reply, req, 404, 'route_not_found', 'This FHIR interaction is not supported here.'));
+  app.setNotFoundHandler(sendFhirNotFound);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'no-store');
     return payload;
@@ -79,13 +105,36 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db }) {
   const config = (permission: Permission) => ({ permission });
   const hide = { hide: true };
 
-  // `oneStatement`: the search is a single statement with its audit event, so it runs without BEGIN/COMMIT.
+  /**
+   * Parameters a search does not support are refused under `Prefer: handling=strict` (400
+   * naming them) and otherwise ignored: left out of the search and of its `self` link.
+   */
+  const supportedQuery = (req: FastifyRequest, name: string): Query => {
+    const accepted = acceptedParams(name);
+    const query = req.query as Query;
+    const unknown = Object.keys(query).filter((k) => !accepted.has(k));
+    if (unknown.length > 0 && strictHandling(req)) {
+      const names = unknown.map((k) => k.slice(0, 60));
+      throw new AppError({
+        code: 'unsupported_search_parameter', status: 400,
+        message: `${name} search does not support the parameter${names.length > 1 ? 's' : ''} ${names.join(', ')} (see /fhir/R4/metadata).`,
+        problems: names.map((k) => ({ field: `query.${k}`, message: 'is not a supported search parameter' })),
+      });
+    }
+    return Object.fromEntries(Object.entries(query).filter(([k]) => accepted.has(k)));
+  };
+
+  // `oneStatement`: the search is a single statement with its audit event, so it runs without BEGIN/COMMIT
+  // (unless it also counts a total, a second statement).
   const type = (name: string, permission: Permission, read: (d: UseCaseDeps, id: string) => Promise<Resource>, search?: (d: UseCaseDeps, q: Query) => Promise<SearchResult>, oneStatement = false) => {
     app.get<{ Params: { id: string } }>(`/${name}/:id`, { config: config(permission), schema: hide }, async (req, reply) =>
       send(reply, await runInTx(db, req, (d) => read(d, req.params.id))));
     if (search) {
-      app.get(`/${name}`, { config: config(permission), schema: hide }, async (req, reply) =>
-        send(reply, bundle(req, name, await (oneStatement ? runStatement : runInTx)(db, req, (d) => search(d, req.query as Query)))));
+      app.get(`/${name}`, { config: config(permission), schema: hide }, async (req, reply) => {
+        const query = supportedQuery(req, name);
+        const run = oneStatement && !wantsTotal(query) ? runStatement : runInTx;
+        return send(reply, bundle(req, name, query, await run(db, req, (d) => search(d, query)), publicUrl));
+      });
     }
   };
 
@@ -96,37 +145,32 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db }) {
   type('CarePlan', 'read:care-plan', readCarePlan, searchCarePlans);
   type('Goal', 'read:care-plan', readGoal, searchGoals);
 
-  app.get('/metadata', { config: { auth: 'public' }, schema: hide }, async (req, reply) => send(reply, capabilityStatement(req)));
+  app.get('/metadata', { config: { auth: 'public' }, schema: hide }, async (req, reply) => send(reply, capabilityStatement(req, publicUrl)));
 }
 
-function capabilityStatement(req: FastifyRequest): Resource {
+function capabilityStatement(req: FastifyRequest, publicUrl: string | undefined): Resource {
   const search = (names: Array<[string, string]>) => names.map(([name, type]) => ({ name, type }));
-  const common: Array<[string, string]> = [['_id', 'token'], ['_count', 'number']];
-  const resource = (type: string, params: Array<[string, string]>, searchable = true, profile?: string) => ({
-    type,
-    ...(profile ? { supportedProfile: [profile] } : {}),
-    interaction: searchable ? [{ code: 'read' }, { code: 'search-type' }] : [{ code: 'read' }],
-    ...(searchable ? { searchParam: search([...common, ...params]) } : {}),
-  });
+  const resource = (type: string, profile?: string) => {
+    const params = SEARCH_PARAMS[type];
+    return {
+      type,
+      ...(profile ? { supportedProfile: [profile] } : {}),
+      interaction: params ? [{ code: 'read' }, { code: 'search-type' }] : [{ code: 'read' }],
+      ...(params ? { searchParam: search([...COMMON_PARAMS, ...params]) } : {}),
+    };
+  };
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
     date: '2026-03-01',
     kind: 'instance',
-    implementation: { description: 'Waypoint FHIR R4 facade (read and search)', url: baseUrl(req) },
+    implementation: { description: 'Waypoint FHIR R4 facade (read and search)', url: `${publicBase(req, publicUrl)}/fhir/R4` },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
     rest: [{
       mode: 'server',
       security: { description: 'Session cookie from POST /api/v1/auth/sign-in and the Waypoint-Program header. Every resource carries the 42 CFR Part 2 security labels.' },
-      resource: [
-        resource('Patient', [], false),
-        resource('Questionnaire', [['url', 'uri']]),
-        resource('QuestionnaireResponse', [['patient', 'reference'], ['subject', 'reference'], ['questionnaire', 'reference'], ['authored', 'date']]),
-        resource('Observation', [['patient', 'reference'], ['subject', 'reference'], ['code', 'token'], ['date', 'date'], ['category', 'token']], true, 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment'),
-        resource('CarePlan', [['patient', 'reference'], ['subject', 'reference'], ['status', 'token']]),
-        resource('Goal', [['patient', 'reference'], ['subject', 'reference']]),
-      ],
+      resource: TYPES.map((type) => resource(type, type === 'Observation' ? 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment' : undefined)),
     }],
   };
 }

@@ -20,7 +20,30 @@ import {
 
 type Deps = { tx: Tx; ctx: Ctx };
 export type Query = Record<string, string | string[] | undefined>;
-export type SearchResult = { resources: Resource[]; next: string | null; used: Record<string, string[]> };
+/** A page of matches, the cursor of the next page, and the number of all matches when asked for (`_total`, `_count=0`). */
+export type SearchResult = { resources: Resource[]; next: string | null; total?: number };
+
+/**
+ * The search parameters each searchable type understands (besides COMMON_PARAMS), with
+ * their FHIR types: what the CapabilityStatement lists, what `self` links keep, and what
+ * `Prefer: handling=strict` accepts.
+ */
+const SUBJECT: Array<[string, string]> = [['patient', 'reference'], ['subject', 'reference']];
+export const SEARCH_PARAMS: Record<string, Array<[string, string]>> = {
+  Questionnaire: [['url', 'uri']],
+  QuestionnaireResponse: [...SUBJECT, ['questionnaire', 'reference'], ['authored', 'date']],
+  Observation: [...SUBJECT, ['code', 'token'], ['date', 'date'], ['category', 'token']],
+  CarePlan: [...SUBJECT, ['status', 'token']],
+  Goal: SUBJECT,
+};
+/** `_id` and `_count` are search parameters of every type; `_total` and `_cursor` (the next-page token) are result parameters. */
+export const COMMON_PARAMS: Array<[string, string]> = [['_id', 'token'], ['_count', 'number']];
+const RESULT_PARAMS = ['_total', '_cursor'];
+/** The query parameter names a search of `type` accepts (`subject:Patient` is `subject` with its type modifier). */
+export function acceptedParams(type: string): Set<string> {
+  const names = [...COMMON_PARAMS, ...(SEARCH_PARAMS[type] ?? [])].map(([n]) => n);
+  return new Set([...names, ...RESULT_PARAMS, ...(names.includes('subject') ? ['subject:Patient'] : [])]);
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NONE = '00000000-0000-0000-0000-000000000000';
@@ -33,15 +56,35 @@ const values = (q: Query, name: string): string[] => {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 };
 
-/** _count: 1–100, default 20. */
+/** _count: 0–100, default 20; 0 is a count-only search (Bundle.total and no entries). */
 function countOf(q: Query): number {
   const [raw, ...rest] = values(q, '_count');
   if (rest.length > 0) throw badParam('_count', 'give it once');
   if (raw === undefined) return 20;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw badParam('_count', 'must be a positive integer');
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0) throw badParam('_count', 'must be a whole number from 0');
   return Math.min(n, 100);
 }
+
+/** Whether the search answers Bundle.total: `_total=accurate` (or `estimate`, answered exactly), or a count-only `_count=0`. */
+export function wantsTotal(q: Query): boolean {
+  const [total] = values(q, '_total');
+  const [count] = values(q, '_count');
+  return total === 'accurate' || total === 'estimate' || (count !== undefined && count.trim() !== '' && Number(count) === 0);
+}
+function checkTotal(q: Query) {
+  const all = values(q, '_total');
+  if (all.length > 1) throw badParam('_total', 'give it once');
+  if (all[0] !== undefined && !['none', 'estimate', 'accurate'].includes(all[0])) throw badParam('_total', 'must be none, estimate or accurate');
+}
+
+/** The number of rows matching `where` (the search's filters without its cursor), when the search answers a total. */
+async function totalOf(q: Query, rows: () => Promise<Array<{ n: number }>>): Promise<number | undefined> {
+  checkTotal(q);
+  if (!wantsTotal(q)) return undefined;
+  return Number((await rows())[0]?.n ?? 0);
+}
+const countAll = sql<number>`count(*)::int`;
 
 type Cursor = { at?: string; id: string };
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -120,10 +163,10 @@ function codeConds(q: Query): SQL[] {
   return out;
 }
 
-const used = (q: Query, names: string[]) => Object.fromEntries(names.filter((n) => values(q, n).length > 0).map((n) => [n, values(q, n)]));
-
-async function auditSearch(deps: Deps, entity: string, patientId: string | null, count: number) {
-  await writeAudit(deps.tx, auditContext(deps.ctx), { action: 'search', entity, ...(patientId && patientId !== NONE ? { patientId } : {}), detail: { count, via: 'fhir' } });
+async function auditSearch(deps: Deps, entity: string, patientId: string | null, count: number, total?: number) {
+  await writeAudit(deps.tx, auditContext(deps.ctx), {
+    action: 'search', entity, ...(patientId && patientId !== NONE ? { patientId } : {}), detail: { count, ...(total === undefined ? {} : { total }), via: 'fhir' },
+  });
 }
 async function auditRead(deps: Deps, entity: string, id: string, patientId: string | null) {
   await writeAudit(deps.tx, auditContext(deps.ctx), { action: 'read', entity, entityId: id, ...(patientId ? { patientId } : {}), detail: { via: 'fhir' } });
@@ -155,12 +198,13 @@ export async function searchQuestionnaires(_deps: Deps, q: Query): Promise<Searc
   const afterId = rawCursor ? Buffer.from(rawCursor, 'base64url').toString('utf8') : null;
   if (afterId !== null && !(INSTRUMENT_IDS as readonly string[]).includes(afterId)) throw badParam('_cursor', 'is not valid; start the search again');
   let list = allQuestionnaires().filter((x) => (ids.length === 0 || ids.includes(x.id)) && (urls.length === 0 || urls.includes(x.url) || urls.includes(`${x.url}|${x.version}`)));
+  const total = await totalOf(q, async () => [{ n: list.length }]);
   if (afterId) list = list.slice(list.findIndex((x) => x.id === afterId) + 1);
   const page = list.slice(0, count);
   return {
     resources: page.map(questionnaireResource),
-    next: list.length > count ? Buffer.from(page[page.length - 1]!.id).toString('base64url') : null,
-    used: used(q, ['_id', 'url', '_count']),
+    next: count > 0 && list.length > count ? Buffer.from(page[page.length - 1]!.id).toString('base64url') : null,
+    ...(total === undefined ? {} : { total }),
   };
 }
 
@@ -195,17 +239,18 @@ export async function searchQuestionnaireResponses(deps: Deps, q: Query): Promis
   }
   conds.push(...dateConds(q, assessments.administeredAt, 'authored'));
   const count = countOf(q);
+  const total = await totalOf(q, () => tx.select({ n: countAll }).from(assessments).where(and(...conds)));
   const after = cursorOf(q);
   if (after?.at) conds.push(or(lt(assessments.administeredAt, new Date(after.at)), and(eq(assessments.administeredAt, new Date(after.at)), lt(assessments.id, after.id)))!);
-  const rows = await tx.select(qrSelect).from(assessments).leftJoin(users, eq(users.id, assessments.administeredBy))
+  const rows = count === 0 ? [] : await tx.select(qrSelect).from(assessments).leftJoin(users, eq(users.id, assessments.administeredBy))
     .where(and(...conds)).orderBy(desc(assessments.administeredAt), desc(assessments.id)).limit(count + 1);
   const page = rows.slice(0, count);
   const last = page[page.length - 1];
-  await auditSearch(deps, 'assessment', patientId, page.length);
+  await auditSearch(deps, 'assessment', patientId, page.length, total);
   return {
     resources: page.map(questionnaireResponseResource),
     next: rows.length > count && last ? encode({ at: last.administeredAt.toISOString(), id: last.id }) : null,
-    used: used(q, ['_id', 'patient', 'subject', 'questionnaire', 'authored', '_count']),
+    ...(total === undefined ? {} : { total }),
   };
 }
 
@@ -252,6 +297,13 @@ export async function searchObservations(deps: Deps, q: Query): Promise<SearchRe
     if (!c.split(',').some((t) => t === 'survey' || t.endsWith('|survey'))) conds.push(eq(scoreObservations.id, NONE));
   }
   const count = countOf(q);
+  // A total is a second statement: the route runs such a search in a transaction (wantsTotal).
+  const total = await totalOf(q, () => tx.select({ n: countAll }).from(scoreObservations)
+    .innerJoin(assessments, and(eq(assessments.programId, scoreObservations.programId), eq(assessments.id, scoreObservations.assessmentId))).where(and(...conds)));
+  if (count === 0) {
+    await auditSearch(deps, 'observation', patientId, 0, total);
+    return { resources: [], next: null, ...(total === undefined ? {} : { total }) };
+  }
   const after = cursorOf(q);
   if (after?.at) conds.push(or(lt(scoreObservations.effectiveAt, new Date(after.at)), and(eq(scoreObservations.effectiveAt, new Date(after.at)), lt(scoreObservations.id, after.id)))!);
   // One statement: the page, and its audit event counting what the page returned. The
@@ -270,7 +322,7 @@ export async function searchObservations(deps: Deps, q: Query): Promise<SearchRe
   return {
     resources: page.map(observationResource),
     next: rows.length > count && last ? encode({ at: last.effectiveAt.toISOString(), id: last.id }) : null,
-    used: used(q, ['_id', 'patient', 'subject', 'code', 'date', 'category', '_count']),
+    ...(total === undefined ? {} : { total }),
   };
 }
 
@@ -318,15 +370,16 @@ export async function searchCarePlans(deps: Deps, q: Query): Promise<SearchResul
   const statuses = values(q, 'status').flatMap((v) => v.split(','));
   if (statuses.length > 0) conds.push(inArray(carePlans.status, statuses));
   const count = countOf(q);
+  const total = await totalOf(q, () => tx.select({ n: countAll }).from(carePlans).where(and(...conds)));
   const after = cursorOf(q);
   if (after) conds.push(lt(carePlans.id, after.id));
-  const rows = await tx.select().from(carePlans).where(and(...conds)).orderBy(desc(carePlans.id)).limit(count + 1);
+  const rows = count === 0 ? [] : await tx.select().from(carePlans).where(and(...conds)).orderBy(desc(carePlans.id)).limit(count + 1);
   const page = rows.slice(0, count);
-  await auditSearch(deps, 'care-plan', patientId, page.length);
+  await auditSearch(deps, 'care-plan', patientId, page.length, total);
   return {
     resources: await planResources(tx, programId, page),
     next: rows.length > count ? encode({ id: page[page.length - 1]!.id }) : null,
-    used: used(q, ['_id', 'patient', 'subject', 'status', '_count']),
+    ...(total === undefined ? {} : { total }),
   };
 }
 
@@ -361,14 +414,15 @@ export async function searchGoals(deps: Deps, q: Query): Promise<SearchResult> {
   const ids = idsOf(q);
   if (ids) conds.push(inArray(carePlanGoals.id, ids));
   const count = countOf(q);
+  const total = await totalOf(q, () => tx.select({ n: countAll }).from(carePlanGoals).where(and(...conds)));
   const after = cursorOf(q);
   if (after) conds.push(lt(carePlanGoals.id, after.id));
-  const rows = await tx.select().from(carePlanGoals).where(and(...conds)).orderBy(desc(carePlanGoals.id)).limit(count + 1);
+  const rows = count === 0 ? [] : await tx.select().from(carePlanGoals).where(and(...conds)).orderBy(desc(carePlanGoals.id)).limit(count + 1);
   const page = rows.slice(0, count);
-  await auditSearch(deps, 'care-plan-goal', patientId, page.length);
+  await auditSearch(deps, 'care-plan-goal', patientId, page.length, total);
   return {
     resources: await goalResources(tx, programId, page),
     next: rows.length > count ? encode({ id: page[page.length - 1]!.id }) : null,
-    used: used(q, ['_id', 'patient', 'subject', '_count']),
+    ...(total === undefined ? {} : { total }),
   };
 }

@@ -114,21 +114,6 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       if (!permissions.has(config.permission)) await deny(req, config.permission);
     }
   });
-
-  // Same-origin check for every state-changing request that a browser sends.
-  app.addHook('onRequest', async (req) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-    const origin = req.headers.origin;
-    if (!origin) return; // not a browser (API client, CLI, test)
-    const host = req.headers['x-forwarded-host'] ?? req.headers.host;
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      throw new AppError({ code: 'bad_origin', status: 403, message: 'This request came from another site and was refused.' });
-    }
-    if (originHost !== host) throw new AppError({ code: 'bad_origin', status: 403, message: 'This request came from another site and was refused.' });
-  });
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeHours: number) {
