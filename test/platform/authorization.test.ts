@@ -275,7 +275,7 @@ describe('every permission route × every role', () => {
     const seen = new Set(rows.map((r) => `${r.actor_id} ${r.route} ${r.program_id} ${r.outcome}`));
     const missing = denied.filter((d) => !seen.has(`${clients.get(d.role)!.userId} ${d.route} ${w.programA} denied`));
     expect(missing).toEqual([]);
-  });
+  }, 180_000); // walks every route × role × programme: slow on a loaded 2-core machine
 
   it('B-scoped data stays in B: programme B’s administrator does not see programme A either', async () => {
     const adminB = await w.client('adminB');

@@ -178,5 +178,5 @@ describe('CLI', () => {
     } finally {
       await s.drop();
     }
-  }, 90_000);
+  }, 180_000);
 });
