@@ -105,3 +105,33 @@ describe('waypoint cm verify-draws', () => {
     expect(usage.code).toBe(2);
   });
 });
+
+describe('waypoint cm settle', () => {
+  const cup = (id: string, at: string, cocaine: string) => ({ id, at, kind: 'specimen', results: { cocaine } });
+  const fix = (id: string, at: string, cocaine: string) => ({ id, at, kind: 'correction', supersedes: 'r1', results: { cocaine } });
+
+  it('settles each posting in turn: a cup corrected back and forth is paid once, and the balance says so', async () => {
+    const postings = {
+      enrolment: { id: 'e1', start: '2026-01-05' },
+      postings: [[cup('r1', '2026-01-05T09:00:00Z', 'negative')], [fix('c1', '2026-01-06T09:00:00Z', 'positive')], [fix('c2', '2026-01-06T10:00:00Z', 'negative')], [fix('c3', '2026-01-06T11:00:00Z', 'positive')], [fix('c4', '2026-01-06T12:00:00Z', 'negative')]],
+    };
+    const r = await cli('settle', '--protocol', file('sp.json', protocol), '--postings', file('sq.json', postings));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { settlements: Array<{ posting: number; tracks: Record<string, { owed: number; paid: number; forgiven: number }>; entries: Array<{ kind: string; cents: number }> }>; balanceCents: number };
+    expect(out.settlements.map((s) => s.tracks.stim)).toEqual([
+      { owed: 250, paid: 250, forgiven: 0 }, { owed: 0, paid: 250, forgiven: 250 }, { owed: 250, paid: 250, forgiven: 0 }, { owed: 0, paid: 250, forgiven: 250 }, { owed: 250, paid: 250, forgiven: 0 },
+    ]);
+    expect(out.settlements[0]!.entries).toEqual([{ kind: 'earn', track: 'stim', event: 'r1', cents: 250 }]);
+    expect(out.settlements.slice(1).every((s) => s.entries.every((e) => e.kind === 'forgiven'))).toBe(true);
+    expect(out.balanceCents).toBe(250);
+  });
+
+  it('bad input: exit 2, every problem named by its posting, no stack trace', async () => {
+    const r = await cli('settle', '--protocol', file('sp2.json', protocol), '--postings', file('sq2.json', { enrolment: { id: 'e1', start: '2026-01-05' }, postings: [[fix('c1', '2026-01-06T09:00:00Z', 'positive')]] }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/postings\[0\]\[0\]/);
+    noStack(r.stderr);
+  });
+});

@@ -7,7 +7,7 @@
 // Bad input → exit 2 with every problem on stderr; never a stack trace.
 import type { Command } from 'commander';
 import { registerPresetCommands } from './cm-presets.ts';
-import { commandGroup, guarded, InputError, loadProtocol, readJson, writeJson, type ProtocolOpts } from './io.ts';
+import { commandGroup, guarded, InputError, loadProtocol, problemCollector, readJson, writeJson, type ProtocolOpts } from './io.ts';
 
 async function parseSeed(hex: string | undefined): Promise<Uint8Array> {
   const { seedFromHex, ZERO_SEED } = await import('../../core/cm/draws.ts');
@@ -30,18 +30,7 @@ export function register(program: Command): void {
     .option('--seed <hex>', 'draw key as hex bytes (default: 32 zero bytes)')
     .action(
       guarded(async (opts: ProtocolOpts & { events: string; seed?: string }) => {
-        const problems: string[] = [];
-        const collect = async <T>(p: Promise<T>): Promise<T | undefined> => {
-          try {
-            return await p;
-          } catch (e) {
-            if (e instanceof InputError) {
-              problems.push(...e.problems);
-              return undefined;
-            }
-            throw e;
-          }
-        };
+        const { problems, read: collect } = problemCollector();
         const protocol = await collect(loadProtocol(opts, true));
         const seed = await collect(parseSeed(opts.seed));
         const eventsJson = await collect(readJson(opts.events, 'events'));
@@ -69,16 +58,7 @@ export function register(program: Command): void {
     .option('--seed <hex>', 'draw key as hex bytes (default: 32 zero bytes)')
     .action(
       guarded(async (opts: ProtocolOpts & { postings: string; seed?: string }) => {
-        const problems: string[] = [];
-        const collect = async <T>(p: Promise<T>): Promise<T | undefined> => {
-          try {
-            return await p;
-          } catch (e) {
-            if (!(e instanceof InputError)) throw e;
-            problems.push(...e.problems);
-            return undefined;
-          }
-        };
+        const { problems, read: collect } = problemCollector();
         const protocol = await collect(loadProtocol(opts, true));
         const seed = await collect(parseSeed(opts.seed));
         const postings = await collect(readJson(opts.postings, 'postings'));

@@ -12,6 +12,24 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * Gathers input problems from several reads so that all are reported at once: `read`
+ * awaits a read and returns undefined (its problems kept) when it was bad input.
+ */
+export function problemCollector() {
+  const problems: string[] = [];
+  const read = async <T>(p: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await p;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  return { problems, read };
+}
+
 /** A top-level command group whose usage errors exit 2 and whose help exits 0. */
 export function commandGroup(program: Command, name: string, description: string): Command {
   return program
