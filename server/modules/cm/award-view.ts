@@ -3,7 +3,8 @@
 // screen. So the award's `earnedCents` and `balanceCents` include prize values the patient
 // has not seen; these fields keep vouchers and draws apart: the voucher money, the number
 // of draws, the value of this award's prizes already revealed, and the balance without
-// prizes not yet revealed. Runs in the recording's transaction, after it.
+// prizes not yet revealed. A fresh recording knows the patient's prizes from the ledger it
+// read under the lock (withPrizes); an award read back (a retry) asks the database (splitAward).
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
@@ -27,7 +28,15 @@ export function voucherAndDraws(entries: AwardBase['entries']): { voucherCents: 
   return { voucherCents, prizeDrawsEarned };
 }
 
-/** The award with vouchers and prizes apart (one query: the patient's prizes not yet revealed, and which of this award's are). */
+/** What is known about the patient's prizes when an award is made: the money of those not yet revealed, and of this award's that are. */
+export type PrizesSeen = { unrevealedCents: number; revealedHereCents: number };
+
+/** The award with vouchers and prizes apart. */
+export function withPrizes<A extends AwardBase>(award: A, prizes: PrizesSeen): A & AwardSplit {
+  return { ...award, ...voucherAndDraws(award.entries), prizeCentsRevealed: prizes.revealedHereCents, balanceRevealedCents: award.balanceCents - prizes.unrevealedCents };
+}
+
+/** The award with vouchers and prizes apart, the prizes read (one query: the patient's prizes not yet revealed, and which of this award's are). */
 export async function splitAward<A extends AwardBase>(deps: Deps, award: A): Promise<A & AwardSplit> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
@@ -41,15 +50,5 @@ export async function splitAward<A extends AwardBase>(deps: Deps, award: A): Pro
     where l.program_id = ${programId} and l.kind = 'prize' and l.cents > 0
       and l.patient_id = (select e.patient_id from ${cmEnrolments} e where e.program_id = ${programId} and e.id = ${award.enrolmentId})
       and ${NOT_VOIDED}`));
-  return {
-    ...award,
-    ...voucherAndDraws(award.entries),
-    prizeCentsRevealed: Number(r?.revealed_here ?? 0),
-    balanceRevealedCents: award.balanceCents - Number(r?.unrevealed ?? 0),
-  };
-}
-
-/** For a response that carries an award (a specimen, a correction, a check-in). */
-export async function withSplitAward<R extends { award: AwardBase }>(deps: Deps, res: R): Promise<R & { award: R['award'] & AwardSplit }> {
-  return { ...res, award: await splitAward(deps, res.award) };
+  return withPrizes(award, { unrevealedCents: Number(r?.unrevealed ?? 0), revealedHereCents: Number(r?.revealed_here ?? 0) });
 }

@@ -17,7 +17,6 @@ import { changeEnrolmentStatus, createFundingSource, enrol, getEnrolment, listEn
 import { createProtocol, getProtocol, listPresets, listProtocols, previewProtocol } from './protocols.ts';
 import { adjudicateSpecimen, checkIn } from './specimens.ts';
 import { adjudicationQueue } from './specimen-reads.ts';
-import { splitAward, withSplitAward } from './award-view.ts';
 import { listDraws, listSeeds, patientCaps, patientLedger, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
 import { voidLedgerEntry } from './ledger-void.ts';
 import { createItem, decideRedemption, listItems, listProgrammeRedemptions, listRedemptions, moveStock, redeem } from './redemption.ts';
@@ -67,7 +66,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
 
   // ---- CM's side of screens (recording and correcting them: server/modules/screens) ----
   r.post('/specimens/:id/adjudications', { config: { permission: 'adjudicate:specimen' }, schema: { tags, summary: 'Decide a possible carry-over: carry-over (excused) or new-use (failure)', params: IdParams, body: AdjudicationCreate, response: { 200: Award } } },
-    async (req) => (await runIdempotent(db, req, async (d) => splitAward(d, await adjudicateSpecimen(d, req.params.id, req.body)))).body);
+    async (req) => (await runIdempotent(db, req, (d) => adjudicateSpecimen(d, req.params.id, req.body))).body);
   r.get('/cm/adjudications', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Specimens waiting for a carry-over decision, with the patient’s name and MRN (oldest first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(AdjudicationQueueItem) } } },
     async (req) => runInTx(db, req, (d) => adjudicationQueue(d, req.query)));
   r.get('/cm/queue', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Test-day queue: patients expected for a specimen on a date (default today; by name; paginated)', querystring: DayQuery, response: { 200: pageOf(QueueItem) } } },
@@ -77,7 +76,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   r.get('/cm/check-ins', { config: { permission: 'read:cm' }, schema: { tags, summary: 'The day’s check-in list (attendance and doses; by name; paginated)', querystring: DayQuery, response: { 200: pageOf(QueueItem) } } },
     async (req) => runInTx(db, req, (d) => dayList(d, req.query.date, ['attendance', 'dose'], req.query)));
   r.post('/cm/check-ins', { config: { permission: 'write:cm-event' }, schema: { tags, summary: 'Record attendance or a dose (observed or take-home); award at once', body: CheckInCreate, response: { 200: CheckInRecorded } } },
-    async (req) => (await runIdempotent(db, req, async (d) => withSplitAward(d, await checkIn(d, req.body)))).body);
+    async (req) => (await runIdempotent(db, req, (d) => checkIn(d, req.body))).body);
 
   // ---- privileges ----
   r.get('/cm/privilege-recommendations', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Privilege-track recommendations (pending=true for undecided; oldest first; paginated)', querystring: PrivilegeRecommendationQuery, response: { 200: pageOf(PrivilegeRecommendation) } } },

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { enrolmentState, nextOpportunities, privilegeRecommendations, type CalendarDoc, type EnrolmentState } from '../../../core/cm/clinic.ts';
 import { commitment, seedFromHex, ZERO_SEED } from '../../../core/cm/draws.ts';
 import { parseEvents, type Enrolment as EngineEnrolment } from '../../../core/cm/events.ts';
-import { balanceCents, kindsWith, type EntryKind, type ExternalUsage, type LedgerEntry } from '../../../core/cm/ledger.ts';
+import { balanceCents, kindsWith, voidedKeys, type EntryKind, type ExternalUsage, type LedgerEntry } from '../../../core/cm/ledger.ts';
 import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { replayRows, type ReplayDetail } from '../../../core/cm/replay.ts';
 import { settleLedger } from '../../../core/cm/settlement.ts';
@@ -16,9 +16,9 @@ import type { Caps } from '../../../core/cm/caps.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { medications } from '../patients/patients.tables.ts';
+import { medications, patients } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
-import { cmEnrolments, cmEvents, cmLedgerEntries, cmPrivilegeRecommendations, cmProtocols, cmSeeds } from './cm.tables.ts';
+import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmPrivilegeRecommendations, cmProtocols, cmSeeds } from './cm.tables.ts';
 
 export type EnrolmentRow = typeof cmEnrolments.$inferSelect;
 export type EventRow = typeof cmEvents.$inferSelect;
@@ -107,6 +107,34 @@ export const notEnrolled = () => new AppError({
   problems: [{ field: 'body.patientId', message: 'has no active CM enrolment' }],
 });
 
+export type MedicationRow = { medication: string; startedOn: string; endedOn: string | null };
+/** What recording a screen starts from: the patient's row locked, the programme's time zone and active draw seed, the patient's medications. */
+export type PatientForRecording = { tz: string; seed: SeedRow | null; medications: MedicationRow[] };
+
+/**
+ * Locks the patient's row FOR NO KEY UPDATE for a screen being recorded (recordings for one
+ * patient take turns, so the same screen posted twice at once is found by the second; the
+ * screens foreign key's KEY SHARE lock does not conflict with it), and reads in the same
+ * statement what does not depend on the lock: the programme's time zone and active draw
+ * seed, and the patient's medications (one row per medication). Null when the patient is
+ * not in the programme.
+ */
+export async function lockPatientForRecording(tx: Tx, programId: string, patientId: string): Promise<PatientForRecording | null> {
+  const rows = await tx.select({
+    tz: programs.timeZone, seed: cmSeeds,
+    medication: { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn },
+  }).from(patients)
+    .innerJoin(programs, eq(programs.id, patients.programId))
+    .leftJoin(cmSeeds, and(eq(cmSeeds.programId, patients.programId), isNull(cmSeeds.retiredAt)))
+    .leftJoin(medications, and(eq(medications.programId, patients.programId), eq(medications.patientId, patients.id)))
+    .where(and(eq(patients.programId, p('programId')), eq(patients.id, p('patientId'))))
+    .for('no key update', { of: patients })
+    .prepare('waypoint_lock_patient_for_recording').execute({ programId, patientId });
+  const [first] = rows;
+  if (!first) return null;
+  return { tz: first.tz, seed: first.seed, medications: rows.flatMap((r) => (r.medication ? [r.medication] : [])) };
+}
+
 /** The patient's medications for OUD (for prescribed-medication reconciliation). */
 export function medicationsOf(tx: Tx, programId: string, patientId: string) {
   return tx.select({ medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn })
@@ -132,24 +160,32 @@ export function eventsOf(tx: Tx, enr: EnrolmentRow): Promise<EventRow[]> {
 
 /**
  * What a recording reads once it holds the patient's enrolment locks: the enrolment's
- * events (replay order) and the patient's ledger (every enrolment's, posting order). The
- * locks keep both as read until commit (every writer of events or entries takes them), so
- * the slot check, the replay, the settlement and the balance all work from this one read.
+ * events (replay order), the patient's ledger (every enrolment's, posting order) with the
+ * prizes whose draw the patient has seen, and — when the caller already read it — the
+ * programme's active draw seed. The locks keep events and entries as read until commit
+ * (every writer of either takes them), so the slot check, the replay, the settlement, the
+ * balance and what the award may show all work from this one read.
  */
-export type History = { events: EventRow[]; ledger: LedgerRow[] };
+export type History = { events: EventRow[]; ledger: LedgerRow[]; revealedPrizes: ReadonlySet<string>; seed?: SeedRow | null };
 
-export async function readHistory(tx: Tx, enr: EnrolmentRow): Promise<History> {
+export async function readHistory(tx: Tx, enr: EnrolmentRow, seed?: SeedRow | null): Promise<History> {
   const events = await eventsOf(tx, enr);
-  const ledger = await tx.select().from(cmLedgerEntries)
+  const rows = await tx.select({ entry: cmLedgerEntries, revealedAt: cmDrawReveals.revealedAt }).from(cmLedgerEntries)
+    .leftJoin(cmDrawReveals, and(
+      eq(cmLedgerEntries.kind, 'prize'), eq(cmDrawReveals.programId, cmLedgerEntries.programId), eq(cmDrawReveals.enrolmentId, cmLedgerEntries.enrolmentId), eq(cmDrawReveals.n, cmLedgerEntries.n),
+    ))
     .where(and(eq(cmLedgerEntries.programId, p('programId')), eq(cmLedgerEntries.patientId, p('patientId')))).orderBy(asc(cmLedgerEntries.seq))
     .prepare('waypoint_cm_ledger_of_patient').execute({ programId: enr.programId, patientId: enr.patientId });
-  return { events, ledger };
+  return {
+    events, ledger: rows.map((r) => r.entry), revealedPrizes: new Set(rows.filter((r) => r.revealedAt !== null).map((r) => r.entry.id)),
+    ...(seed !== undefined ? { seed } : {}),
+  };
 }
 
 const byReplayOrder = (a: EventRow, b: EventRow) => a.at.getTime() - b.at.getTime() || a.position - b.position;
 
-/** The history with an event just appended (in replay order), and the entries a settlement posted. */
-export const withEvent = (h: History, ev: EventRow): History => ({ events: [...h.events, ev].sort(byReplayOrder), ledger: h.ledger });
+/** The history with an event just appended (in replay order). */
+export const withEvent = (h: History, ev: EventRow): History => ({ ...h, events: [...h.events, ev].sort(byReplayOrder) });
 
 /** The enrolment's ledger in posting order. */
 export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[]> {
@@ -167,17 +203,32 @@ export function toEngine(r: LedgerRow): LedgerEntry {
 /** Balance from ledger rows in memory (the engine's rule; patientBalance is the same in SQL). */
 export const balanceOfRows = (rows: readonly LedgerRow[]): number => balanceCents(rows.map(toEngine));
 
-/** The patient's balance from all their ledger rows in memory: the engine's rule per enrolment (entry keys, and so voids, are an enrolment's), summed. */
-export function patientBalanceOfRows(rows: readonly LedgerRow[]): number {
-  const byEnrolment = new Map<string, LedgerRow[]>();
+/** A patient's ledger rows per enrolment: entry keys, and so voids, are an enrolment's. */
+function perEnrolment(rows: readonly LedgerRow[]): LedgerRow[][] {
+  const by = new Map<string, LedgerRow[]>();
   for (const r of rows) {
-    const list = byEnrolment.get(r.enrolmentId);
+    const list = by.get(r.enrolmentId);
     if (list) list.push(r);
-    else byEnrolment.set(r.enrolmentId, [r]);
+    else by.set(r.enrolmentId, [r]);
   }
+  return [...by.values()];
+}
+
+/** The patient's balance from all their ledger rows in memory: the engine's rule per enrolment, summed. */
+export function patientBalanceOfRows(rows: readonly LedgerRow[]): number {
   let total = 0;
-  for (const list of byEnrolment.values()) total += balanceOfRows(list);
+  for (const list of perEnrolment(rows)) total += balanceOfRows(list);
   return total;
+}
+
+/** Prize money of the patient (all their ledger rows) whose draw has not been shown yet, voided prizes excluded (the engine's rule). */
+export function unrevealedPrizeCentsOfPatient(rows: readonly LedgerRow[], revealedPrizes: ReadonlySet<string>): number {
+  let cents = 0;
+  for (const list of perEnrolment(rows)) {
+    const voided = voidedKeys(list.map(toEngine));
+    for (const r of list) if (r.kind === 'prize' && r.cents > 0 && !revealedPrizes.has(r.id) && !voided.has(r.entryKey)) cents += r.cents;
+  }
+  return cents;
 }
 
 const sqlKinds = (kinds: readonly string[]) => sql.join(kinds.map((k) => sql`${k}`), sql`, `);
@@ -264,7 +315,7 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: Hist
   const list = events.map(engineEvent);
   const parsed = parseEvents({ enrolment, events: list });
   if (!parsed.ok) throw new AppError({ code: 'invalid_input', status: 400, message: `The event cannot be replayed: ${parsed.problems.map((p) => p.message).join('; ')}`, internal: JSON.stringify(parsed.problems) });
-  const seed = protocol.bowl ? await activeSeed(tx, enr.programId, now) : null;
+  const seed = protocol.bowl ? (history?.seed ?? await activeSeed(tx, enr.programId, now)) : null;
   const seedBytes = seed ? seedFromHex(seed.seedHex) : ZERO_SEED;
   const detail = replayRows(protocol, parsed.doc, seedBytes);
   const posted = history ? history.ledger.filter((r) => r.enrolmentId === enr.id) : await ledgerOfEnrolment(tx, enr);

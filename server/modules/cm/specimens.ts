@@ -18,8 +18,10 @@ import { cmEnrolments, cmEvents, cmLedgerEntries } from './cm.tables.ts';
 import { refuseFutureTime } from './recorded-at.ts';
 import {
   appendEvent, canonical, enrolmentProtocol, lockPatientEnrolments, notEnrolled, patientBalance, patientBalanceOfRows, programTimeZone,
-  readHistory, settle, toEngine, withEvent, type EnrolmentRow, type EnrolmentState, type EventRow, type History, type LedgerRow, type SettleResult,
+  readHistory, settle, toEngine, unrevealedPrizeCentsOfPatient, withEvent, type EnrolmentRow, type EnrolmentState, type EventRow, type History, type LedgerRow,
+  type SeedRow, type SettleResult,
 } from './settle.ts';
+import { splitAward, withPrizes, type AwardSplit } from './award-view.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -30,7 +32,8 @@ export function entryDto(r: LedgerRow) {
   };
 }
 
-export type AwardDto = Awaited<ReturnType<typeof awardOf>>;
+/** An award: what a recording posted, with vouchers and prizes apart (award-view.ts). */
+export type AwardDto = ReturnType<typeof awardOf> & AwardSplit;
 
 const emptyState: EnrolmentState = { tracks: [], pending: [], next: [], earnedCents: 0, settledAt: '' };
 
@@ -44,9 +47,9 @@ function awardOf(enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow
   };
 }
 
-/** The award of entries posted earlier (a retry, a duplicate check-in): the balance is read. */
-async function awardAsPosted(tx: Tx, enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[]) {
-  return awardOf(enr, eventId, entries, null, (enr.state as EnrolmentState | null) ?? emptyState, await patientBalance(tx, enr.programId, enr.patientId));
+/** The award of entries posted earlier (a retry, a duplicate check-in): the balance and the prizes the patient has seen are read. */
+async function awardAsPosted(deps: Deps, enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[]): Promise<AwardDto> {
+  return splitAward(deps, awardOf(enr, eventId, entries, null, (enr.state as EnrolmentState | null) ?? emptyState, await patientBalance(deps.tx, enr.programId, enr.patientId)));
 }
 
 /**
@@ -58,7 +61,9 @@ async function settleAndAward(deps: Deps, enr: EnrolmentRow, history: History, e
   const { tx, ctx } = deps;
   const read = withEvent(history, ev);
   const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, read);
-  return awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows([...read.ledger, ...s.inserted]));
+  const ledger = [...read.ledger, ...s.inserted];
+  // the prizes this recording posted are not drawn on the draw screen yet
+  return withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), { unrevealedCents: unrevealedPrizeCentsOfPatient(ledger, read.revealedPrizes), revealedHereCents: 0 });
 }
 
 /** The CM side of a screen, if CM read it: its enrolment, its adjudications and whether it waits for one. */
@@ -82,16 +87,16 @@ export async function awardOfScreen(deps: Deps, cm: NonNullable<Awaited<ReturnTy
   const entries = await tx.select().from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, cm.enrolment.programId), eq(cmLedgerEntries.enrolmentId, cm.enrolmentId), eq(cmLedgerEntries.createdAt, recordedAt)))
     .orderBy(asc(cmLedgerEntries.seq));
-  return awardAsPosted(tx, cm.enrolment, screenId, entries);
+  return awardAsPosted(deps, cm.enrolment, screenId, entries);
 }
 
 /**
  * A screen of a patient with an active enrolment, that reports at least one analyte the
  * protocol reads, is a specimen opportunity (one per calendar day): recorded and settled now.
- * Null when CM does not read it. `tz` and `prescribed` are what recordScreen already read
- * (the programme's time zone; the medications prescribed on the collection date).
+ * Null when CM does not read it. `known` is what recordScreen already read: the programme's
+ * time zone and active draw seed, the medications prescribed on the collection date.
  */
-export async function awardForScreen(deps: Deps, screen: ScreenRow, known: { tz: string; prescribed: ReadonlySet<string> }): Promise<AwardDto | null> {
+export async function awardForScreen(deps: Deps, screen: ScreenRow, known: { tz: string; prescribed: ReadonlySet<string>; seed: SeedRow | null }): Promise<AwardDto | null> {
   const { tx, ctx } = deps;
   const enrolments = await lockPatientEnrolments(tx, screen.programId, screen.patientId);
   const enr = enrolments.find((e) => e.status === 'active');
@@ -99,7 +104,7 @@ export async function awardForScreen(deps: Deps, screen: ScreenRow, known: { tz:
   const protocol = await enrolmentProtocol(tx, enr);
   if (!screenIsOpportunity(protocol, screen.results.map((r) => r.analyte))) return null;
   const slotDate = screen.collectedOn;
-  const history = await readHistory(tx, enr);
+  const history = await readHistory(tx, enr, known.seed);
   const taken = history.events.find((e) => e.slotKind === 'specimen' && e.slotDate === slotDate);
   if (taken?.kind === 'missed') throw conflict('opportunity_closed', `The opportunity on ${slotDate} was already closed as missed (its window ended with nothing recorded).`, 'body.collectedAt');
   if (taken) throw conflict('specimen_exists', `A specimen is already recorded for this patient on ${slotDate}. To change its results, post a correction to it.`, 'body.collectedAt');
@@ -172,7 +177,7 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
   if (dup) {
     if (dup.kind === input.kind && canonical(dup.engine) === canonical(engine)) {
       const entries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.eventId, dup.id)));
-      return { eventId: dup.id, award: await awardAsPosted(tx, enr, dup.id, entries), duplicate: true };
+      return { eventId: dup.id, award: await awardAsPosted(deps, enr, dup.id, entries), duplicate: true };
     }
     throw conflict(dup.kind === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${slotDate} is already closed (${dup.kind}).`, 'body.at');
   }

@@ -6,14 +6,8 @@ import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import { IdParams, PatientParams } from '../../../contracts/common.ts';
 import { CorrectionCreate, PatientScreens, SpecimenCreate, SpecimenDetail, SpecimenRecorded } from '../../../contracts/cm.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { runIdempotent, runInTx, type UseCaseDeps } from '../../platform/http/tx.ts';
-import { splitAward } from '../cm/award-view.ts';
+import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
 import { correctScreen, getScreen, patientScreens, recordScreen } from './screens.ts';
-
-/** The award with vouchers and prizes apart, when CM read the screen. */
-async function withAward<R extends { award: Parameters<typeof splitAward>[1] | null }>(d: UseCaseDeps, res: R) {
-  return { ...res, award: res.award === null ? null : await splitAward(d, res.award) };
-}
 
 export function screensRoutes(app: FastifyInstance, deps: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -22,11 +16,11 @@ export function screensRoutes(app: FastifyInstance, deps: { db: Db }) {
   const source = (roles: readonly string[] | undefined) => (roles?.includes('integration') ? 'integration' : 'staff');
 
   r.post('/specimens', { config: { permission: 'write:specimen' }, schema: { tags, summary: 'Record a drug or alcohol screen for any patient; returns it and, for a patient in CM, the award it caused (award null otherwise; 400 unknown_analyte). Honours Idempotency-Key.', body: SpecimenCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, async (d) => withAward(d, await recordScreen(d, req.body, source(req.ctx.program?.roles))))).body);
+    async (req) => (await runIdempotent(db, req, (d) => recordScreen(d, req.body, source(req.ctx.program?.roles)))).body);
   r.get('/specimens/:id', { config: { permission: 'read:cm' }, schema: { tags, summary: 'One screen as recorded (results, validity checks, cup), its corrections (oldest first) and CM adjudications, and the result now in effect', params: IdParams, response: { 200: SpecimenDetail } } },
     async (req) => runInTx(db, req, (d) => getScreen(d, req.params.id)));
   r.post('/specimens/:id/corrections', { config: { permission: 'write:specimen' }, schema: { tags, summary: 'Correct a screen (e.g. laboratory confirmation); a new record, never an edit. Honours Idempotency-Key.', params: IdParams, body: CorrectionCreate, response: { 200: SpecimenRecorded } } },
-    async (req) => (await runIdempotent(db, req, async (d) => withAward(d, await correctScreen(d, req.params.id, req.body, source(req.ctx.program?.roles))))).body);
+    async (req) => (await runIdempotent(db, req, (d) => correctScreen(d, req.params.id, req.body, source(req.ctx.program?.roles)))).body);
   r.get('/patients/:patientId/screens', { config: { permission: 'read:cm' }, schema: { tags: ['screens'], summary: 'A patient’s screens over time, newest first, with the results in effect', params: PatientParams, response: { 200: PatientScreens } } },
     async (req) => runInTx(db, req, (d) => patientScreens(d, req.params.patientId)));
 }

@@ -12,9 +12,8 @@ import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
-import { patients } from '../patients/patients.tables.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, type AwardDto } from '../cm/specimens.ts';
-import { medicationsOf, programTimeZone, canonical } from '../cm/settle.ts';
+import { canonical, lockPatientForRecording, medicationsOf } from '../cm/settle.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
 
@@ -127,18 +126,6 @@ async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, 
 }
 
 /**
- * The patient's row, locked FOR NO KEY UPDATE for the screen being recorded: recordings for
- * one patient take turns, so the same screen posted twice at once is found by the second
- * (the screens foreign key's KEY SHARE lock does not conflict with it). 404 when the
- * patient is not in the programme.
- */
-async function lockPatient(tx: Tx, programId: string, patientId: string): Promise<void> {
-  const [row] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, sql.placeholder('programId')), eq(patients.id, sql.placeholder('patientId')))).for('no key update')
-    .prepare('waypoint_lock_patient').execute({ programId, patientId });
-  if (!row) throw notFound('Patient');
-}
-
-/**
  * Records a screen for any patient of the programme; when the patient is enrolled in CM and
  * the screen reports what the protocol reads, CM settles its award in the same transaction
  * (award null otherwise). One audit row for the screen and its award.
@@ -148,11 +135,12 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const results = resolveResults(input.results, 'body.results');
-  await lockPatient(tx, programId, input.patientId);
+  const patient = await lockPatientForRecording(tx, programId, input.patientId);
+  if (!patient) throw notFound('Patient');
+  const { tz, seed } = patient;
   const at = new Date(input.collectedAt);
-  const tz = await programTimeZone(tx, programId);
   const collectedOn = localDate(at, tz);
-  const prescribed = prescribedOn(await medicationsOf(tx, programId, input.patientId), collectedOn);
+  const prescribed = prescribedOn(patient.medications, collectedOn);
   const rows = stored(results, prescribed, input.cup?.cutoffs);
   const prior = await sameScreen(tx, programId, input, at, rows);
   if (prior) {
@@ -167,7 +155,7 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
     valid: invalidReasons.length === 0, invalidReasons, results: rows, externalId: input.externalId ?? null, source,
     recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   }).returning();
-  const award = await awardForScreen(deps, screen!, { tz, prescribed });
+  const award = await awardForScreen(deps, screen!, { tz, prescribed, seed });
   await writeAudit(tx, auditContext(ctx), {
     action: 'create', entity: 'screen', entityId: screen!.id, patientId: screen!.patientId,
     detail: { source, valid: screen!.valid, analytes: rows.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
