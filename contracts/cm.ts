@@ -388,6 +388,7 @@ export const PublicVerification = z.object({
  * What a ledger adds up to (voided entries left out): paidCents − spentCents = balanceCents.
  * keptCents (and keptDraws) is the part of what was paid that the patient keeps although a
  * result changed and it is no longer owed (forgiven memos); it is inside paidCents, never extra.
+ * In a ledger read, prizes of draws not shown yet are left out (see LedgerItem.hidden).
  */
 export const LedgerTotals = z.object({
   /** Money paid to the patient: earn, bonus, prize and adjustment credits less debits. */
@@ -398,7 +399,25 @@ export const LedgerTotals = z.object({
   keptCents: z.number().int(),
   keptDraws: z.number().int(),
 });
-export const Ledger = z.object({ patientId: Id, balanceCents: z.number().int(), totals: LedgerTotals.optional(), items: z.array(LedgerEntry) });
+/**
+ * A ledger read's line. A prize whose draw the patient has not been shown yet is `hidden`:
+ * its tier, cents and cap are null and it is left out of the running balance and the totals,
+ * until the draw screen shows it (a prize is a surprise for the patient, and for staff too).
+ */
+export const LedgerItem = LedgerEntry.extend({
+  cents: z.number().int().nullable(),
+  /** A prize whose draw has not been shown to the patient: tier, cents and cap withheld. */
+  hidden: z.boolean(),
+});
+export const Ledger = z.object({
+  patientId: Id,
+  /** The balance without the prizes of draws not shown yet (see unshownDraws). */
+  balanceCents: z.number().int(),
+  /** Draws earned but not yet shown on the draw screen: their prizes are hidden and left out of the balance and the totals. */
+  unshownDraws: z.number().int(),
+  totals: LedgerTotals.optional(),
+  items: z.array(LedgerItem),
+});
 export const LedgerVoidCreate = z.strictObject({
   /** Why the entry is void (kept on the void entry itself, never in the audit trail). */
   reason: Text(500),

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { makeWorld, type Client, type World } from '../support/world.ts';
-import { AFTER_RECORDINGS, clinicProtocol, enrolled, specimen, withoutPrivilege, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, ledgerBalanceWithUnshown, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => { await w?.close(); });
 beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
 
-const ledgerBalance = async (patientId: string) => ((await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as { balanceCents: number }).balanceCents;
+const ledgerBalance = (patientId: string) => ledgerBalanceWithUnshown(w, coord, patientId);
 const record = async (patientId: string, date: string) => {
   const r = await collector.post('/api/v1/specimens', specimen(patientId, `${date}T14:00:00Z`));
   expect(r.statusCode, r.body).toBe(200);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
-import { AFTER_RECORDINGS, clinicProtocol, enrolled, NEG, specimen, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, NEG, showDraws, specimen, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -34,7 +34,11 @@ type Voided = { entry: Entry; voided: Entry; balanceCents: number };
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const n = async (sql: string, params: unknown[] = []) => Number((await q<{ n: string | number }>(sql, params))[0]?.n ?? 0);
-const ledger = async (patientId: string) => (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as Ledger;
+/** The ledger read after the draw screen showed every draw (a prize not shown yet is left out of the read's balance). */
+const ledger = async (patientId: string) => {
+  await showDraws(w, coord, patientId);
+  return (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as Ledger;
+};
 const voidIt = (c: Client, id: string, reason: unknown = 'posted in error (test)', headers?: Record<string, string>) =>
   c.post(`/api/v1/cm/ledger-entries/${id}/void`, { reason }, headers);
 const POS_COCAINE = NEG.map((x) => (x.analyte === 'cocaine' ? { ...x, result: 'positive' } : x));
@@ -148,6 +152,7 @@ describe('voiding a ledger entry', () => {
     expect(await n("select count(*) as n from cm_ledger_entries where enrolment_id = $1 and kind = 'prize' and event_id = $2", [enrolmentId, rec.specimen.id])).toBe(1);
     // a prize the patient already has (a 'none' slip is fulfilled with a 'none' item too): refused
     const prize2 = rec2.award.entries.find((e) => e.kind === 'prize')!;
+    await showDraws(w, coord, patientId); // a prize is fulfilled once its draw is shown
     const item2 = (await coord.post('/api/v1/cm/catalogue', { name: `Prize item 2 ${prize2.tier} (fictional)`, kind: 'item', valueCents: 100, prizeTier: prize2.tier, stock: 5 })).json() as { id: string };
     const red = await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item2.id, prizeEntryId: prize2.id, acknowledgement: { acknowledged: true, method: 'verbal' } });
     expect(red.json()).toMatchObject({ status: 'completed' });

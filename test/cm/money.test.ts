@@ -8,7 +8,7 @@ import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
 import { closeMissedOpportunities } from '../../server/modules/cm/missed.ts';
-import { AFTER_RECORDINGS, clinicProtocol, enrolled, NEG, specimen, withoutPrivilege, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, ledgerBalanceWithUnshown, NEG, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -146,7 +146,7 @@ describe('redemption', () => {
   it('spends balance (never below zero), moves stock, needs a second person over the threshold, and honours no-cash', async () => {
     const { patientId } = await enrolled(w, coord);
     for (const d of ['2026-03-02', '2026-03-04', '2026-03-06']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
-    const balance = async () => ((await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as { balanceCents: number }).balanceCents;
+    const balance = () => ledgerBalanceWithUnshown(w, coord, patientId);
     const start = await balance();
     expect(start).toBeGreaterThanOrEqual(2125);
     const item = (await coord.post('/api/v1/cm/catalogue', { name: 'Bus pass (test)', kind: 'item', valueCents: 500, stock: 3, reorderLevel: 2 })).json() as { id: string };

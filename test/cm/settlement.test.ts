@@ -21,7 +21,7 @@ import { seedFromHex } from '../../core/cm/draws.ts';
 import { cmEnrolments, cmEvents, cmLedgerEntries, cmProtocols, cmSeeds } from '../../server/modules/cm/cm.tables.ts';
 import { patientBalances, toEngine, type EnrolmentState } from '../../server/modules/cm/settle.ts';
 import { programs } from '../../server/modules/programs/programs.tables.ts';
-import { BOWL, enrolled, specimen, type Recorded } from './support.ts';
+import { BOWL, enrolled, ledgerBalanceWithUnshown, specimen, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -98,11 +98,8 @@ const ledgerRows = (patientId: string) =>
 
 const enrolmentRow = async (enrolmentId: string) => (await db().select().from(cmEnrolments).where(eq(cmEnrolments.id, enrolmentId)))[0]!;
 
-const apiBalance = async (patientId: string) => {
-  const r = await coord.get(`/api/v1/patients/${patientId}/ledger`);
-  expect(r.statusCode, r.body).toBe(200);
-  return (r.json() as { balanceCents: number }).balanceCents;
-};
+/** The ledger read's balance, with the prizes of draws not shown yet (which it leaves out) added back. */
+const apiBalance = (patientId: string) => ledgerBalanceWithUnshown(w, coord, patientId);
 
 /**
  * Per track, in the track's unit, straight from the entries (CM-SPEC §5.1): paid = earn, bonus

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weekStart } from '../../core/cm/calendar.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { newPatient } from '../support/http.ts';
-import { AFTER_RECORDINGS, enrolled, NEG, specimen, type Recorded } from './support.ts';
+import { AFTER_RECORDINGS, enrolled, NEG, specimen, type Recorded, showDraws } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -36,7 +36,11 @@ const summary = async (patientId: string) => {
   expect(r.statusCode, r.body).toBe(200);
   return r.json() as Summary;
 };
-const ledger = async (patientId: string) => (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as Ledger;
+/** The ledger read after the draw screen showed every draw (a prize not shown yet is left out of the read's balance and totals). */
+const ledger = async (patientId: string) => {
+  await showDraws(w, coord, patientId);
+  return (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as Ledger;
+};
 const cell = (s: Summary, date: string) => s.calendar.find((c) => c.date === date && c.kind === 'specimen')!;
 const correct = async (id: string, results: unknown[], reason = 'laboratory confirmation (test)') => {
   const r = await coord.post(`/api/v1/specimens/${id}/corrections`, { results, reason });

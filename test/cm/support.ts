@@ -84,3 +84,29 @@ export type Award = {
   next: Array<{ kind: string; date: string; tracks: Array<{ track: string; cents: number; draws: number; privilege: string | null }> } | null>;
 };
 export type Recorded = { specimen: { id: string; valid: boolean; invalidReasons: string[] }; award: Award; duplicate: boolean };
+
+/**
+ * The draw screen shows every draw still waiting for the patient (all enrolments): the
+ * ledger read then shows each prize and counts it in its balance.
+ */
+export async function showDraws(w: World, c: Client, patientId: string): Promise<void> {
+  const enrolments = await w.database.query<{ enrolment_id: string }>("select distinct enrolment_id from cm_ledger_entries where patient_id = $1 and kind = 'prize'", [patientId]);
+  for (const e of enrolments) {
+    const r = await c.post(`/api/v1/cm/enrolments/${e.enrolment_id}/draws/reveal`, { count: 50 });
+    if (r.statusCode !== 200) throw new Error(`show draws: ${r.body}`);
+  }
+}
+
+/**
+ * The patient's whole balance from the ledger read: the read leaves out the prizes of draws
+ * not shown yet (and withholds their cents), so their cents are added back from the database.
+ */
+export async function ledgerBalanceWithUnshown(w: World, c: Client, patientId: string): Promise<number> {
+  const r = await c.get(`/api/v1/patients/${patientId}/ledger`);
+  if (r.statusCode !== 200) throw new Error(`ledger: ${r.statusCode} ${r.body}`);
+  const l = r.json() as { balanceCents: number; items: Array<{ id: string; hidden: boolean }> };
+  const hidden = l.items.filter((e) => e.hidden).map((e) => e.id);
+  if (hidden.length === 0) return l.balanceCents;
+  const rows = await w.database.query<{ cents: number }>('select cents from cm_ledger_entries where id = any($1::uuid[])', [hidden]);
+  return l.balanceCents + rows.reduce((a, x) => a + Number(x.cents), 0);
+}

@@ -67,9 +67,12 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(await page.getByTestId('balance').textContent()).toBe('$3.00');
       expect(await page.getByTestId('next-value').textContent()).toMatch(/\$3\.50/);
       await page.screenshot({ path: `${shots}/cm-award.png`, fullPage: true });
-      const ledgerAfterCup = await apiGet<{ balanceCents: number; items: Array<{ kind: string; cents: number }> }>(page, `/patients/${patientId}/ledger`);
+      const ledgerAfterCup = await apiGet<{ balanceCents: number; unshownDraws: number; items: Array<{ kind: string; cents: number | null; tier: string | null; hidden: boolean }> }>(page, `/patients/${patientId}/ledger`);
       expect(ledgerAfterCup.items.filter((e) => e.kind === 'earn')).toHaveLength(1);
       expect(ledgerAfterCup.items.filter((e) => e.kind === 'prize')).toHaveLength(1);
+      // nor does the ledger: the prize is hidden and out of the balance until the draw is shown
+      expect(ledgerAfterCup.items.find((e) => e.kind === 'prize')).toMatchObject({ hidden: true, cents: null, tier: null });
+      expect(ledgerAfterCup).toMatchObject({ balanceCents: 300, unshownDraws: 1 });
 
       // The draw screen: shows the commitment, draws once, the button disappears; a reload shows the result.
       await award.getByRole('button', { name: /Go to the draw/ }).click();
@@ -220,11 +223,14 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(summary.calendar.every((c) => c.cents >= 0)).toBe(true);
       expect(summary.money.paidCents - summary.money.spentCents).toBe(summary.money.balanceCents);
       const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
-      // the overview adds up: paid − spent = balance, and says what is kept
+      // the overview adds up: paid − spent = balance, and says what is kept — as the ledger tells it
+      // (the prizes of draws not shown yet left out)
+      const shownMoney = (await apiGet<{ totals: { paidCents: number; spentCents: number; balanceCents: number; keptCents: number } }>(page, `/patients/${patientId}/ledger`)).totals;
+      expect(shownMoney.paidCents - shownMoney.spentCents).toBe(shownMoney.balanceCents);
       const money = page.getByTestId('cm-money');
       await money.waitFor();
-      expect(await money.textContent()).toContain(`Paid to you ${dollars(summary.money.paidCents)} − spent ${dollars(summary.money.spentCents)} = balance ${dollars(summary.money.balanceCents)}`);
-      expect(await page.getByTestId('cm-money-kept').textContent()).toContain(`This includes ${dollars(summary.money.keptCents)} you keep`);
+      expect(await money.textContent()).toContain(`Paid to you ${dollars(shownMoney.paidCents)} − spent ${dollars(shownMoney.spentCents)} = balance ${dollars(shownMoney.balanceCents)}`);
+      expect(await page.getByTestId('cm-money-kept').textContent()).toContain(`This includes ${dollars(shownMoney.keptCents)} you keep`);
       // the calendar reads the result in effect: positive, with its paid and kept money apart (never a negative payment)
       const calendar = page.getByTestId('cm-calendar');
       const label = await calendar.locator(`[data-status="positive"]`).first().getAttribute('aria-label');
@@ -243,7 +249,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(await memo.getByTestId('explain').textContent()).toContain(`You keep this ${dollars(cell.keptCents)}: a test result changed after you were paid.`);
       expect(await memo.getByTestId('kept').textContent()).toBe(dollars(cell.keptCents));
       expect(await memo.getByTestId('paid').textContent()).toBe('');
-      expect(await page.getByTestId('ledger-totals').textContent()).toContain(`= balance ${dollars(summary.money.balanceCents)}`);
+      expect(await page.getByTestId('ledger-totals').textContent()).toContain(`= balance ${dollars(shownMoney.balanceCents)}`);
       await calendar.screenshot({ path: `${shots}/cm-calendar-table-in-effect.png` });
       await page.setViewportSize({ width: 1366, height: 4000 }); // the whole ledger in view: no sticky header over its column heads
       await page.getByTestId('cm-ledger').screenshot({ path: `${shots}/cm-ledger-explained.png` });

@@ -57,6 +57,8 @@ export type EnrolmentT = z.infer<typeof Cm.Enrolment>;
 export type EnrolmentCreateT = z.input<typeof Cm.EnrolmentCreate>;
 export type LedgerT = z.infer<typeof Cm.Ledger>;
 export type LedgerEntryT = z.infer<typeof Cm.LedgerEntry>;
+/** A ledger read's line: a prize of a draw not shown yet is `hidden` (cents, tier and cap null). */
+export type LedgerItemT = z.infer<typeof Cm.LedgerItem>;
 export type CapStatusT = z.infer<typeof Cm.CapStatus>;
 export type CatalogueItemT = z.infer<typeof Cm.CatalogueItem>;
 export type CatalogueItemCreateT = z.input<typeof Cm.CatalogueItemCreate>;

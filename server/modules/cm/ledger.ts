@@ -73,10 +73,32 @@ async function opportunitiesOf(tx: Tx, programId: string, rows: readonly LedgerR
 }
 
 /**
+ * The draws of the patient's enrolments still waiting to be shown on the draw screen
+ * ("enrolmentId/n"): the draw screen's own notion (drawsOf: a prize not taken back or
+ * voided, with no reveal recorded).
+ */
+async function drawsWaitingToBeShown(tx: Tx, programId: string, rows: readonly LedgerRow[]): Promise<Set<string>> {
+  const enrolments = [...new Set(rows.filter((r) => r.kind === 'prize').map((r) => r.enrolmentId))];
+  const waiting = new Set<string>();
+  for (const enrolmentId of enrolments) {
+    for (const d of (await drawsOf(tx, programId, enrolmentId)).items) if (!d.revealed) waiting.add(`${enrolmentId}/${d.n}`);
+  }
+  return waiting;
+}
+
+/** A prize whose draw the patient has not been shown: its tier, value and cap are withheld from every ledger reader. */
+const withheld = <T extends { cents: number; tier: string | null; capped: string | null }>(dto: T) => ({ ...dto, cents: null, tier: null, capped: null, hidden: true });
+
+/**
  * Every entry in posting order with the running balance. A void is a reversing entry:
  * the voided entry counted until it was voided, and the void takes its amount out of the
  * balance (or puts a voided debit back) from then on, so no earlier line changes and the
  * final balance excludes every voided entry.
+ *
+ * A prize stays a surprise until the patient's draw is shown: until then its line is
+ * `hidden` (tier, cents and cap withheld), it is left out of the running balance and of
+ * `balanceCents`, and `unshownDraws` counts such draws. Once the draw screen shows it, the
+ * line shows its value and the balance includes it from its place in the ledger.
  */
 export async function patientLedger(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
@@ -91,18 +113,22 @@ export async function patientLedger(deps: Deps, patientId: string) {
     const o = r.eventId ? opportunities.get(r.eventId) : undefined;
     return { opportunityDate: o?.date ?? null, opportunityKind: o?.kind ?? null };
   };
+  const waiting = await drawsWaitingToBeShown(tx, programId, rows);
+  const hidden = (r: LedgerRow) => r.kind === 'prize' && waiting.has(`${r.enrolmentId}/${r.n}`);
   let balance = 0;
   const items = rows.map((r) => {
     if (r.kind === 'void') {
       const target = r.voidsKey ? byKey.get(key(r.enrolmentId, r.voidsKey)) : undefined;
-      if (target) balance -= balanceEffect(target);
-      return { ...ledgerEntryDto(r, { voids: target }), ...opportunity(r), balanceCents: balance };
+      if (target && !hidden(target)) balance -= balanceEffect(target);
+      return { ...ledgerEntryDto(r, { voids: target }), ...opportunity(r), balanceCents: balance, hidden: false };
     }
+    if (hidden(r)) return withheld({ ...ledgerEntryDto(r, { voidedBy: voidOf.get(key(r.enrolmentId, r.entryKey)) }), ...opportunity(r), balanceCents: balance });
     balance += balanceEffect(r);
-    return { ...ledgerEntryDto(r, { voidedBy: voidOf.get(key(r.enrolmentId, r.entryKey)) }), ...opportunity(r), balanceCents: balance };
+    return { ...ledgerEntryDto(r, { voidedBy: voidOf.get(key(r.enrolmentId, r.entryKey)) }), ...opportunity(r), balanceCents: balance, hidden: false };
   });
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-ledger', patientId, detail: { entries: rows.length } });
-  return { patientId, balanceCents: balance, totals: ledgerTotals(rows), items };
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-ledger', patientId, detail: { entries: rows.length, unshownDraws: waiting.size } });
+  // the totals leave the prizes of draws not shown yet out too, so paid − spent = balance as shown
+  return { patientId, balanceCents: balance, unshownDraws: waiting.size, totals: ledgerTotals(rows.filter((r) => !hidden(r))), items };
 }
 
 // ---------- draws ----------

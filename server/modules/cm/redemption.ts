@@ -12,7 +12,7 @@ import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { users } from '../identity/identity.tables.ts';
-import { cmCatalogueItems, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
+import { cmCatalogueItems, cmDrawReveals, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
 import { getSettings } from './enrolments.ts';
 import { entryEffectSql, lockPatientEnrolments, NOT_VOIDED, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
@@ -141,6 +141,10 @@ export async function redeem(deps: Deps, patientId: string, input: { itemId: str
     const [voided] = await tx.select({ id: cmLedgerEntries.id }).from(cmLedgerEntries)
       .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, prize.enrolmentId), eq(cmLedgerEntries.kind, 'void'), eq(cmLedgerEntries.voidsKey, prize.entryKey)));
     if (voided) throw conflict('prize_voided', 'This prize was voided, so it cannot be fulfilled.', 'body.prizeEntryId');
+    // a prize is a surprise until the patient sees the draw: no fulfilling (nor naming its tier) before that
+    const [shown] = await tx.select({ n: cmDrawReveals.n }).from(cmDrawReveals)
+      .where(and(eq(cmDrawReveals.programId, programId), eq(cmDrawReveals.enrolmentId, prize.enrolmentId), eq(cmDrawReveals.n, prize.n!)));
+    if (!shown) throw conflict('draw_not_shown', 'This draw has not been shown to the patient yet: show it on the draw screen first, then fulfil its prize.', 'body.prizeEntryId');
     if (item.prizeTier !== prize.tier) throw conflict('wrong_tier', `This item fulfils the "${item.prizeTier ?? 'none'}" tier, not "${prize.tier}".`, 'body.itemId');
     if (input.quantity !== 1) throw new AppError({ code: 'invalid_input', status: 400, message: 'A prize is fulfilled with one item.', problems: [{ field: 'body.quantity', message: 'must be 1 for a prize' }] });
     const [done] = await tx.select({ id: cmRedemptions.id }).from(cmRedemptions).where(and(eq(cmRedemptions.programId, programId), eq(cmRedemptions.prizeEntryId, prize.id)));

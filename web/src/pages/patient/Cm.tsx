@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
-  api, isApiError, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerEntryT, type LedgerTotalsT, type PatientCmSummaryT, type PrivilegeRecommendationT,
+  api, isApiError, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerItemT, type LedgerTotalsT, type PatientCmSummaryT, type PrivilegeRecommendationT,
   type RedemptionT, type TrackSettlementT,
 } from '../../api.ts';
 import { screensKey } from '../../queries/screens.ts';
@@ -40,7 +40,7 @@ export function CmTab({ patientId }: { patientId: string }) {
           {s.enrolment ? <CalendarSection summary={s} /> : null}
           <EnrolmentsSection patientId={patientId} />
           {s.enrolment || s.balanceCents > 0 ? <LedgerSection patientId={patientId} summary={s} /> : null}
-          {s.enrolment && can('redeem:cm') ? <RedemptionSection patientId={patientId} balanceCents={s.balanceCents} noCash={s.caps.some((c) => c.noCash)} /> : null}
+          {s.enrolment && can('redeem:cm') ? <RedemptionSection patientId={patientId} noCash={s.caps.some((c) => c.noCash)} /> : null}
           {s.enrolment ? <PrivilegeSection patientId={patientId} /> : null}
         </>
       ) : null}
@@ -50,8 +50,10 @@ export function CmTab({ patientId }: { patientId: string }) {
 
 function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
   const { t, i18n } = useTranslation();
-  const { can } = useSession();
+  const { can, program } = useSession();
   const navigate = useNavigate();
+  // the balance and money as the ledger read tells them: a prize stays out until its draw is shown
+  const ledger = useQuery({ queryKey: cmKey(program?.id, s.patientId, 'ledger'), queryFn: () => api.ledger(s.patientId) });
   const undrawn = s.draws.filter((d) => !d.revealed).length;
   const enr = s.enrolment!;
   return (
@@ -82,8 +84,9 @@ function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <Card withBorder padding="sm">
           <Text size="sm" c="dimmed">{t('cm.balance')}</Text>
-          <Text fz={28} fw={700} data-testid="cm-balance">{formatCents(s.balanceCents, i18n.language)}</Text>
-          <MoneySum money={s.money} testId="cm-money" />
+          <Text fz={28} fw={700} data-testid="cm-balance">{ledger.data ? formatCents(ledger.data.balanceCents, i18n.language) : '…'}</Text>
+          {ledger.data?.totals ? <MoneySum money={ledger.data.totals} testId="cm-money" /> : null}
+          {ledger.data && ledger.data.unshownDraws > 0 ? <Text size="xs" c="dimmed" data-testid="cm-unshown">{t('ledger.unshown', { count: ledger.data.unshownDraws })}</Text> : null}
         </Card>
         <Card withBorder padding="sm">
           <Text size="sm" c="dimmed">{t('cmPatient.streak')}</Text>
@@ -475,14 +478,20 @@ const VOIDABLE = new Set(['earn', 'bonus', 'prize', 'adjustment', 'debit']);
 /** One ledger entry as the patient hears it: what happened, in plain words, and which column its amount goes in. */
 type LedgerLine = { text: string; paid: string; out: string; kept: string };
 
-function useLedgerLine(byId: Map<string, LedgerEntryT>) {
+function useLedgerLine(byId: Map<string, LedgerItemT>) {
   const { t, i18n } = useTranslation();
   const money = (c: number) => formatCents(c, i18n.language);
-  const visit = (e: LedgerEntryT) =>
+  const visit = (e: LedgerItemT) =>
     e.opportunityDate ? t(`ledger.visit.${e.opportunityKind ?? 'other'}`, { date: formatDate(e.opportunityDate, i18n.language), defaultValue: t('ledger.visit.other', { date: formatDate(e.opportunityDate, i18n.language) }) }) : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
-  return (e: LedgerEntryT): LedgerLine => {
+  return (e: LedgerItemT): LedgerLine => {
     const line: LedgerLine = { text: '', paid: '', out: '', kept: '' };
+    if (e.cents === null) {
+      // a prize whose draw is not shown yet: no amount until the patient sees it
+      line.paid = t('ledger.hiddenAmount');
+      line.text = join(t('ledger.explain.prizeHidden', { n: e.n ?? '' }), visit(e));
+      return line;
+    }
     switch (e.kind) {
       case 'earn':
       case 'bonus':
@@ -537,7 +546,7 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
   const { can, program } = useSession();
   const ledger = useQuery({ queryKey: cmKey(program?.id, patientId, 'ledger'), queryFn: () => api.ledger(patientId) });
   const [all, setAll] = useState(false);
-  const [voiding, setVoiding] = useState<LedgerEntryT | null>(null);
+  const [voiding, setVoiding] = useState<LedgerItemT | null>(null);
   const items = [...(ledger.data?.items ?? [])].reverse();
   const shown = all ? items : items.slice(0, 15);
   const revealed = summary.draws.filter((d) => d.revealed);
@@ -545,7 +554,7 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
   const byId = useMemo(() => new Map((ledger.data?.items ?? []).map((e) => [e.id, e])), [ledger.data]);
   const lineOf = useLedgerLine(byId);
   // for staff: the track, draw number, cap and reason behind an entry
-  const staffDetail = (e: LedgerEntryT) => {
+  const staffDetail = (e: LedgerItemT) => {
     if (e.kind === 'void') return e.reason ? t('ledger.voidReason', { reason: e.reason }) : '';
     return [trackName(e.track), e.n !== null ? t('draw.number', { n: e.n }) : '', e.tier && e.kind === 'prize' ? e.tier : '', e.reason ?? '', e.capped ? t('ledger.capped', { cap: e.capped }) : '']
       .filter(Boolean).join(' · ');
@@ -557,6 +566,12 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
         <>
           <Text size="sm" data-testid="ledger-balance">{t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}</Text>
           {ledger.data.totals ? <MoneySum money={ledger.data.totals} testId="ledger-totals" /> : null}
+          {ledger.data.unshownDraws > 0 ? (
+            <Text size="sm" c="dimmed" data-testid="ledger-unshown">
+              {t('ledger.unshown', { count: ledger.data.unshownDraws })}
+              {summary.enrolment && can('draw:cm') ? <>{' '}<Link to={`/cm/draw/${summary.enrolment.id}`}>{t('ledger.openDrawScreen')}</Link></> : null}
+            </Text>
+          ) : null}
           {items.length === 0 ? <Text c="dimmed">{t('ledger.none')}</Text> : (
             <Table.ScrollContainer minWidth={760}>
               <Table verticalSpacing={4} data-testid="ledger-table">
@@ -578,7 +593,7 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
                     const detail = staffDetail(e);
                     const struck = e.voided ? 'line-through' : undefined;
                     return (
-                      <Table.Tr key={e.id} data-kind={e.kind} data-voided={e.voided ? 'true' : undefined} data-entry={e.id} data-opportunity={e.opportunityDate ?? undefined}>
+                      <Table.Tr key={e.id} data-kind={e.kind} data-voided={e.voided ? 'true' : undefined} data-hidden={e.hidden ? 'true' : undefined} data-entry={e.id} data-opportunity={e.opportunityDate ?? undefined}>
                         <Table.Td>{formatDateTime(e.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                         <Table.Td>
                           <Text size="sm" data-testid="explain">
@@ -587,7 +602,7 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
                           </Text>
                           {detail ? <Text size="xs" c="dimmed">{detail}</Text> : null}
                         </Table.Td>
-                        <Table.Td ta="right" td={struck} data-testid="paid">{line.paid}</Table.Td>
+                        <Table.Td ta="right" td={struck} data-testid="paid">{e.hidden ? <Text span size="sm" c="dimmed" fs="italic">{line.paid}</Text> : line.paid}</Table.Td>
                         <Table.Td ta="right" td={struck} data-testid="out">{line.out}</Table.Td>
                         <Table.Td ta="right" data-testid="kept">{line.kept}</Table.Td>
                         <Table.Td ta="right">{e.balanceCents !== undefined ? formatCents(e.balanceCents, i18n.language) : ''}</Table.Td>
@@ -595,7 +610,7 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
                           <Table.Td>
                             {VOIDABLE.has(e.kind) && !e.voided ? (
                               <Button size="xs" variant="subtle" color="red" onClick={() => setVoiding(e)}
-                                aria-label={t('ledger.voidLabel', { kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }), amount: formatCents(e.cents, i18n.language), when: formatDateTime(e.createdAt, i18n.language, program?.timeZone) })}>
+                                aria-label={t('ledger.voidLabel', { kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }), amount: e.cents === null ? t('ledger.hiddenAmount') : formatCents(e.cents, i18n.language), when: formatDateTime(e.createdAt, i18n.language, program?.timeZone) })}>
                                 {t('ledger.void')}
                               </Button>
                             ) : null}
@@ -631,7 +646,7 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
 }
 
 /** Void one ledger entry, with a reason: a new entry that takes it out of the balance; the entry itself is never changed. */
-function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: LedgerEntryT; onClose: () => void }) {
+function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: LedgerItemT; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const { program } = useSession();
   const queryClient = useQueryClient();
@@ -639,12 +654,13 @@ function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: Le
   const [reason, setReason] = useState('');
   const { busy, error, run } = useAction();
   const kind = t(`ledger.kinds.${entry.kind}`, { defaultValue: entry.kind });
-  const amount = formatCents(entry.cents, i18n.language);
+  const amount = entry.cents === null ? t('ledger.hiddenAmount') : formatCents(entry.cents, i18n.language);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const res = await api.voidLedgerEntry(entry.id, reason, key);
-      notifications.show({ color: 'teal', message: t('ledger.voidDone', { kind, amount, balance: formatCents(res.balanceCents, i18n.language) }) });
+      await api.voidLedgerEntry(entry.id, reason, key);
+      // the balance after is the ledger's (re-read below): the answer's balance counts prizes not shown yet
+      notifications.show({ color: 'teal', message: t('ledger.voidDone', { kind, amount }) });
       // the ledger, the balance, the calendar and the draws all change
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
@@ -654,7 +670,7 @@ function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: Le
     <Modal opened onClose={onClose} title={t('ledger.voidTitle', { kind, amount })}>
       <form onSubmit={submit} noValidate aria-label={t('ledger.voidTitle', { kind, amount })}>
         <Stack gap="sm">
-          <Text size="sm">{entry.kind === 'debit' ? t('ledger.voidIntroDebit', { amount }) : t('ledger.voidIntro', { amount })}</Text>
+          <Text size="sm">{entry.hidden ? t('ledger.voidIntroHidden') : entry.kind === 'debit' ? t('ledger.voidIntroDebit', { amount }) : t('ledger.voidIntro', { amount })}</Text>
           <Text size="sm" c="dimmed">{t('ledger.voidNever')}</Text>
           <ErrorAlert error={error} title={isApiError(error) && error.status === 409 ? t('ledger.voidRefused') : undefined} />
           <Textarea label={t('ledger.voidReasonLabel')} description={t('ledger.voidReasonHint')} required autosize minRows={2} maxLength={500}
@@ -827,7 +843,7 @@ function StatusModal({ patientId, enrolment, onClose }: { patientId: string; enr
 
 // ---------- redemption ----------
 
-function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: string; balanceCents: number; noCash: boolean }) {
+function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: boolean }) {
   const { t, i18n } = useTranslation();
   const { can, program } = useSession();
   const queryClient = useQueryClient();
@@ -843,7 +859,7 @@ function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: str
   const [acknowledged, setAcknowledged] = useState(false);
   const [key, setKey] = useState(newIdempotencyKey);
   const { busy, error, run } = useAction();
-  const prizes = (ledger.data?.items ?? []).filter((e) => e.kind === 'prize' && e.cents > 0 && !e.voided);
+  const prizes = (ledger.data?.items ?? []).filter((e) => e.kind === 'prize' && !e.hidden && (e.cents ?? 0) > 0 && !e.voided);
   const prize = prizes.find((p) => p.id === prizeEntryId) ?? prizes[0];
   const items = (catalogue.data?.items ?? []).filter((i) => i.active && (mode === 'voucher' ? true : i.prizeTier === prize?.tier));
   const item = items.find((i) => i.id === itemId) ?? items[0];
@@ -868,7 +884,7 @@ function RedemptionSection({ patientId, balanceCents, noCash }: { patientId: str
 
   return (
     <Section title={t('redeem.title')} permission="read:cm" testId="cm-redeem">
-      <Text size="sm">{t('redeem.balance', { amount: formatCents(balanceCents, i18n.language) })}{noCash ? ` · ${t('cmPatient.noCash')}` : ''}</Text>
+      <Text size="sm">{t('redeem.balance', { amount: ledger.data ? formatCents(ledger.data.balanceCents, i18n.language) : '…' })}{noCash ? ` · ${t('cmPatient.noCash')}` : ''}</Text>
       {threshold !== undefined ? <Text size="xs" c="dimmed">{t('redeem.thresholdHint', { amount: formatCents(threshold, i18n.language) })}</Text> : null}
       <form onSubmit={submit} noValidate aria-label={t('redeem.title')}>
         <Stack gap="sm">
