@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './platform/db/database.ts';
 import { sealAll } from './platform/audit.ts';
 import { startJobs } from './platform/jobs.ts';
 import { cmJobs } from './modules/cm/jobs.ts';
+import { identityJobs } from './modules/identity/jobs.ts';
 import { AppError } from './platform/errors.ts';
 import { buildApp } from './app.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
@@ -24,7 +25,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   const jobs = await startJobs({
     databaseUrl: config.databaseUrl,
     pglite: database.kind === 'pglite' ? (database.db as unknown as { $client: Parameters<typeof startJobs>[0]['pglite'] }).$client : undefined,
-    jobs: cmJobs(database.db),
+    jobs: [...cmJobs(database.db), ...identityJobs(database.db)],
     log: (msg, err) => app.log.error({ err: { name: (err as Error | undefined)?.name } }, msg),
   });
 

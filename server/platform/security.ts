@@ -36,15 +36,21 @@ export function newTotpSecret(): string {
 export function totpUri(secret: string, account: string): string {
   return totp(secret, account).toString();
 }
-export function checkTotp(secret: string, code: string, now: Date): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totp(secret, 'x').validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+export const TOTP_PERIOD_SECONDS = 30;
+/**
+ * The time-step (Unix time / 30 s) whose code this is, within one step of clock drift
+ * either way, or null when it matches none. The caller accepts each step once per account.
+ */
+export function totpStep(secret: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totp(secret, 'x').validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / (TOTP_PERIOD_SECONDS * 1000)) + delta;
 }
 export function currentTotp(secret: string, now: Date): string {
   return totp(secret, 'x').generate({ timestamp: now.getTime() });
 }
 function totp(secret: string, label: string) {
-  return new OTPAuth.TOTP({ issuer: 'Waypoint', label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+  return new OTPAuth.TOTP({ issuer: 'Waypoint', label, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_SECONDS, secret: OTPAuth.Secret.fromBase32(secret) });
 }
 
 /** Ten one-time recovery codes, shown once; only their hashes are kept. */

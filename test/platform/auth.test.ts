@@ -62,6 +62,7 @@ describe('sign-in', () => {
     const codes = (ok.json() as { recoveryCodes: string[] }).recoveryCodes;
     expect(codes).toHaveLength(10);
 
+    w.clock.advance(30_000); // the enrolment code's time-step is spent (each is accepted once)
     const s = await w.signIn(w.emailOf('cm-coordinator'));
     expect(s.body).toMatchObject({ stage: 'mfa_pending' });
     const blocked = await w.app.inject({ method: 'POST', url: '/api/v1/patients/search', headers: { cookie: s.cookie }, payload: { limit: 5 } });

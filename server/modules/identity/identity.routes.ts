@@ -10,6 +10,7 @@ import { PasswordReset, Staff, StaffCreate, StaffCreated, StaffUpdate } from '..
 import type { Db } from '../../platform/db/database.ts';
 import { clearSessionCookie, setSessionCookie } from '../../platform/http/auth.ts';
 import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
+import { dummyPasswordHash } from '../../platform/security.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext } from '../../platform/http/context.ts';
 import { getMe } from './me.ts';
@@ -25,6 +26,9 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps;
   const tags = ['auth'];
+  // An unknown email's attempt verifies against this hash: make it now, so the first such
+  // attempt costs what every other does.
+  dummyPasswordHash().catch(() => undefined);
 
   r.post('/auth/sign-in', {
     config: { auth: 'public', rateLimit: deps.signInRateLimit },
@@ -38,7 +42,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
   });
 
   r.post('/auth/mfa/verify', {
-    config: { auth: 'partial', rateLimit: deps.signInRateLimit },
+    config: { auth: 'partial', whileMfaPending: true, rateLimit: deps.signInRateLimit },
     schema: { tags, summary: 'Give the second factor (TOTP code or recovery code)', body: MfaVerifyRequest, response: { 200: Ok } },
   }, async (req) => {
     const result = await runInTx(db, req, (d) => verifySecondFactor(d, req.body));
@@ -65,7 +69,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
   });
 
   r.post('/auth/sign-out', {
-    config: { auth: 'partial' },
+    config: { auth: 'partial', whileMfaPending: true },
     schema: { tags, summary: 'Sign out of this session', response: { 200: Ok } },
   }, async (req, reply) => {
     await runInTx(db, req, async ({ tx, ctx }) => {
@@ -89,7 +93,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
   });
 
   r.get('/me', {
-    config: { auth: 'partial' },
+    config: { auth: 'partial', whileMfaPending: true },
     schema: { tags, summary: 'The signed-in user, organisation and programmes', response: { 200: MeResponse } },
   }, async (req) => runInTx(db, req, (d) => getMe(d)));
 

@@ -1,7 +1,7 @@
 // Identity tables are global (Citus reference tables): staff accounts, their roles
 // per programme, auth sessions and MFA recovery codes. An auth session is a sign-in,
 // never a clinical visit (those are encounters).
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, programs } from '../programs/programs.tables.ts';
 
 export const users = pgTable(
@@ -15,7 +15,11 @@ export const users = pgTable(
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     mfaSecret: text('mfa_secret'),
     mfaEnabled: boolean('mfa_enabled').notNull().default(false),
+    /** The TOTP time-step (Unix time / 30 s) of the last code accepted: each is accepted once. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    // The lock-out state (core/access/lockout.ts), read and written under the row's lock.
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lastFailedSignInAt: timestamp('last_failed_sign_in_at', { withTimezone: true }),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     active: boolean('active').notNull().default(true),
     kind: text('kind').notNull().default('person'),
@@ -63,4 +67,21 @@ export const recoveryCodes = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * The lock-out state of an email that is no usable account (unknown, inactive or a
+ * service account), kept exactly as an account's is so that the answers to sign-in
+ * attempts do not tell which emails are accounts. Keyed by the SHA-256 of the
+ * normalised email; rows without a failure for FAILURE_MEMORY_HOURS are deleted.
+ */
+export const signInThrottle = pgTable(
+  'sign_in_throttle',
+  {
+    emailSha256: text('email_sha256').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  (t) => [index('sign_in_throttle_last_failure_idx').on(t.lastFailureAt)],
 );

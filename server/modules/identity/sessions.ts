@@ -1,7 +1,7 @@
 // Auth sessions (sign-ins) live in the database: the browser holds a random token,
 // the server keeps only its SHA-256. A session ends after the organisation's idle
 // time-out, after its absolute lifetime, at sign-out, or by "sign out everywhere".
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { isRole, type Role } from '../../../core/access/roles.ts';
 import { randomUUID } from 'node:crypto';
 import { preparedOnce, type Db, type Tx } from '../../platform/db/database.ts';
@@ -11,8 +11,23 @@ import { authSessions, roleAssignments, users } from './identity.tables.ts';
 
 export type SessionStage = 'active' | 'mfa_pending' | 'mfa_setup';
 export const SESSION_COOKIE = 'wp_session';
-/** How stale last_seen_at may get before a request refreshes it (saves a write per request). */
-const TOUCH_AFTER_MS = 30_000;
+
+/**
+ * The idle time-out is counted in whole seconds: a session ends when more than the
+ * organisation's idle minutes × 60 seconds have passed between the second of its last
+ * request and the second of this one. last_seen_at is written by the first request in
+ * each new second (at most one write per session per second, however many requests a
+ * screen sends at once, and also when the session is read from the cache), so it always
+ * holds the second of the last request and a session never ends early.
+ */
+const second = (d: Date) => Math.floor(d.getTime() / 1000);
+export function idleEnded(lastSeenAt: Date, now: Date, idleMinutes: number): boolean {
+  return second(now) - second(lastSeenAt) > idleMinutes * 60;
+}
+/** Records this request's second as the session's last activity (never moves it back). */
+async function touch(db: Db, sessionId: string, now: Date): Promise<void> {
+  await db.update(authSessions).set({ lastSeenAt: now }).where(and(eq(authSessions.id, sessionId), lt(authSessions.lastSeenAt, now)));
+}
 
 export async function createSession(
   tx: Tx,
@@ -54,7 +69,7 @@ export type SessionEnd = { ended: 'idle' | 'expired' | 'revoked' | 'unknown' };
  * server may honour a just-revoked session for at most this long (ADR 011).
  */
 export const SESSION_CACHE_MS = 2_000;
-const cache = new Map<string, { session: ResolvedSession; until: number }>();
+const cache = new Map<string, { session: ResolvedSession; until: number; seenSecond: number }>();
 
 /** Forget cached sessions: all of them, or one user's, or one session. */
 export function forgetSessions(which: { userId?: string; sessionId?: string } = {}): void {
@@ -91,19 +106,24 @@ const resolveQuery = preparedOnce((db) =>
 export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | SessionEnd> {
   const tokenHash = sha256(token);
   const hit = cache.get(tokenHash);
-  if (hit && hit.until > now.getTime()) return hit.session;
+  if (hit && hit.until > now.getTime()) {
+    // A request answered from the cache is activity too (the cache lasts seconds, the idle time-out minutes).
+    if (second(now) > hit.seenSecond) {
+      hit.seenSecond = second(now);
+      await touch(db, hit.session.sessionId, now);
+    }
+    return hit.session;
+  }
   if (hit) cache.delete(tokenHash);
   const [row] = await resolveQuery(db).execute({ tokenHash });
   if (!row) return { ended: 'unknown' };
   if (row.revokedAt || !row.active) return { ended: 'revoked' };
   if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };
-  if (now.getTime() - row.lastSeenAt.getTime() > row.idleMinutes * 60_000) {
+  if (idleEnded(row.lastSeenAt, now, row.idleMinutes)) {
     await db.update(authSessions).set({ revokedAt: now }).where(eq(authSessions.id, row.id));
     return { ended: 'idle' };
   }
-  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
-    await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, row.id));
-  }
+  if (second(now) > second(row.lastSeenAt)) await touch(db, row.id, now);
   const memberships = new Map<string, Role[]>();
   for (const { p, r } of row.roles ?? []) if (isRole(r)) memberships.set(p, [...(memberships.get(p) ?? []), r]);
   const session: ResolvedSession = {
@@ -116,7 +136,7 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     mustChangePassword: row.mustChangePassword,
   };
   if (cache.size > 10_000) cache.clear();
-  cache.set(tokenHash, { session, until: now.getTime() + SESSION_CACHE_MS });
+  cache.set(tokenHash, { session, until: now.getTime() + SESSION_CACHE_MS, seenSecond: Math.max(second(now), second(row.lastSeenAt)) });
   return session;
 }
 

@@ -140,7 +140,7 @@ export async function resetStaffPassword(
   await loadInProgram(tx, programOf(ctx), userId);
   const password = temporaryPassword();
   await tx.update(users).set({
-    passwordHash: await hashPassword(password), mustChangePassword: true, failedSignIns: 0, lockedUntil: null, updatedAt: ctx.now,
+    passwordHash: await hashPassword(password), mustChangePassword: true, failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null, updatedAt: ctx.now,
     ...(opts.resetMfa ? { mfaEnabled: false, mfaSecret: null } : {}),
   }).where(eq(users.id, userId));
   await revokeAllSessions(tx, userId, ctx.now);

@@ -1,8 +1,14 @@
 // The request context and access control for every route. A route declares in its
 // config who may call it:
 //   auth: 'public'   — no session (sign-in, health, OpenAPI)
-//   auth: 'partial'  — a session that still owes MFA or a password change (MFA, me)
+//   auth: 'partial'  — a session that still owes MFA enrolment or a password change
+//                      (MFA set-up, password change, sign-out, me)
 //   (default)        — an active session
+//   whileMfaPending  — the only routes a session that still owes its second factor may
+//                      call: giving the code, abandoning the sign-in, reading /me (which
+//                      step it is on). Every other route, whatever its `auth`, answers
+//                      403 mfa_required: the password alone must not change the
+//                      password, end the owner's sessions or read anything.
 //   permission       — an `action:entity` the caller must hold in the programme named
 //                      by the Waypoint-Program header (or their only programme)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +21,8 @@ import { auditContext, type Ctx, type Principal } from './context.ts';
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: 'public' | 'partial' | 'session';
+    /** Callable by a session whose second factor is still owed (see above). */
+    whileMfaPending?: boolean;
     permission?: Permission;
   }
   interface FastifyRequest {
@@ -90,8 +98,10 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
     req.ctx.principal = principal;
     req.ctx.orgId = resolved.orgId;
 
+    if (resolved.stage === 'mfa_pending' && config.whileMfaPending !== true) {
+      throw new AppError({ code: 'mfa_required', status: 403, message: 'Enter the code from your authenticator app first.' });
+    }
     if (config.auth !== 'partial') {
-      if (resolved.stage === 'mfa_pending') throw new AppError({ code: 'mfa_required', status: 403, message: 'Enter the code from your authenticator app first.' });
       if (resolved.stage === 'mfa_setup') throw new AppError({ code: 'mfa_setup_required', status: 403, message: 'Your organisation requires two-step sign-in. Set it up to continue.' });
       if (resolved.mustChangePassword) throw new AppError({ code: 'password_change_required', status: 403, message: 'Choose a new password to continue.' });
     }
