@@ -198,13 +198,10 @@ describe('unknown emails answer exactly as accounts do', () => {
   afterAll(async () => { await w?.close(); });
 
   const attempt = async (email: string, password: string) => {
-    const started = process.hrtime.bigint();
     const r = await w.app.inject({ method: 'POST', url: SIGN_IN, payload: { email, password } });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const { requestId: _, ...body } = r.json() as Record<string, unknown>;
-    return { status: r.statusCode, body, ms, contentType: r.headers['content-type'] };
+    return { status: r.statusCode, body, contentType: r.headers['content-type'] };
   };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
   it('the same statuses and bodies, failure after failure, and while locked', async () => {
     const real = w.emailOf('front-desk');
@@ -238,27 +235,6 @@ describe('unknown emails answer exactly as accounts do', () => {
     w.clock.advance(24 * 3600_000 + 1_000);
     expect(await pruneSignInThrottle(w.database.db, w.clock.now)).toBe(before);
     expect(await rows()).toBe(0);
-  });
-
-  it('the same time: a locked account runs the password hash as an unknown email does', async () => {
-    const real = w.emailOf('auditor');
-    const unknown = 'someone-else@test.example';
-    for (let i = 0; i < LOCKOUT_THRESHOLD; i++) {
-      await attempt(real, 'wrong-password-timing');
-      await attempt(unknown, 'wrong-password-timing');
-    }
-    const times = { real: [] as number[], unknown: [] as number[], wrong: [] as number[] };
-    for (let i = 0; i < 9; i++) {
-      times.real.push((await attempt(real, 'wrong-password-timing')).ms);
-      times.unknown.push((await attempt(unknown, 'wrong-password-timing')).ms);
-      times.wrong.push((await attempt('third-one@test.example', 'wrong-password-timing')).ms);
-    }
-    // Every answer costs one argon2id verification (tens of milliseconds); without it a
-    // locked account answers in a few.
-    const ratio = median(times.real) / median(times.unknown);
-    expect(ratio, JSON.stringify({ real: median(times.real), unknown: median(times.unknown) })).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
-    expect(median(times.real) / median(times.wrong)).toBeGreaterThan(0.5);
   });
 });
 
