@@ -373,6 +373,10 @@ export const Draw = z.object({
 export const DrawList = z.object({ items: z.array(Draw), commitment: z.string(), undrawn: z.number().int() });
 export const RevealRequest = z.strictObject({ count: z.number().int().min(1).max(50).default(1) });
 export const SeedInfo = z.object({ id: Id, commitment: z.string(), activeFrom: z.string(), retiredAt: z.string().nullable(), seedHex: z.string().nullable() });
+/** Public: a programme's draw seeds, newest first: each commitment, and the seed once it is revealed (retired). */
+export const PublicSeedList = z.object({
+  items: z.array(z.object({ commitment: z.string(), activeFrom: z.string(), retiredAt: z.string().nullable(), revealed: z.boolean(), seedHex: z.string().nullable() })),
+});
 export const PublicVerification = z.object({
   commitment: z.string(),
   revealed: z.boolean(),

@@ -1,17 +1,10 @@
 // Auditable prize draws (CM-SPEC §3): HMAC-SHA256 commit–reveal with exact
 // 64-bit rejection sampling. node:crypto is used for hashing only (deterministic).
 import { createHash, createHmac } from 'node:crypto';
+import { drawMessage, entryOfSlip, prepareBowl, slipOfDigest, type Bowl, type PreparedBowl } from './draw-slip.ts';
 
-export interface Slip {
-  tier: string;
-  label?: string | undefined;
-  count: number;
-  valueCents: number;
-}
-
-export interface Bowl {
-  slips: Slip[];
-}
+// The pure half (digest → slip → bowl entry) is in draw-slip.ts, shared with the browser.
+export { drawMessage, entryOfSlip, prepareBowl, slipOfDigest, slipTotal, type Bowl, type PreparedBowl, type Slip } from './draw-slip.ts';
 
 export interface DrawResult {
   /** Draw number within the enrolment (1, 2, …). */
@@ -23,8 +16,6 @@ export interface DrawResult {
   tier: string;
   valueCents: number;
 }
-
-const TWO_64 = 1n << 64n;
 
 /** Seed bytes from hex (even length, hex digits only). Throws on anything else. */
 export function seedFromHex(hex: string): Buffer {
@@ -44,13 +35,6 @@ export function commitment(seed: Uint8Array | string): string {
   return createHash('sha256').update(asBytes(seed)).digest('hex');
 }
 
-/** Σ count of a bowl. */
-export function slipTotal(bowl: Bowl): number {
-  let t = 0;
-  for (const s of bowl.slips) t += s.count;
-  return t;
-}
-
 /** Expected value of one draw in cents: Σ count·value / Σ count (not rounded). */
 export function expectedValueCents(bowl: Bowl): number {
   let t = 0;
@@ -60,12 +44,6 @@ export function expectedValueCents(bowl: Bowl): number {
     v += s.count * s.valueCents;
   }
   return t === 0 ? 0 : v / t;
-}
-
-/** The HMAC message of draw n: UTF-8(enrolmentId + ":" + n), n decimal without sign or leading zeros. */
-export function drawMessage(enrolmentId: string, n: number): string {
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`draw number must be a positive integer, got ${n}`);
-  return `${enrolmentId}:${n}`;
 }
 
 /** Slip numbers already computed: by seed (the same bytes object, or its text), then bowl size and draw message. */
@@ -101,48 +79,12 @@ export function slipIndex(seed: Uint8Array | string, enrolmentId: string, n: num
   const key = `${total}|${message}`;
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const h = createHmac('sha256', asBytes(seed)).update(message, 'utf8').digest();
-  const T = BigInt(total);
-  const limit = (TWO_64 / T) * T;
-  for (let i = 0; i < 4; i++) {
-    const u = h.readBigUInt64BE(i * 8);
-    if (u < limit) {
-      const slip = Number(u % T);
-      memo.set(key, slip);
-      return slip;
-    }
+  const slip = slipOfDigest(createHmac('sha256', asBytes(seed)).update(message, 'utf8').digest(), total);
+  if (slip !== null) {
+    memo.set(key, slip);
+    return slip;
   }
   throw new Error(`draw ${n} of enrolment ${enrolmentId}: all four 64-bit words rejected`);
-}
-
-/** Prepared bowl: cumulative counts for O(log k) slip → entry lookup. */
-export interface PreparedBowl {
-  bowl: Bowl;
-  total: number;
-  /** cumulative[i] = Σ count of entries 0..i */
-  cumulative: number[];
-}
-
-export function prepareBowl(bowl: Bowl): PreparedBowl {
-  const cumulative: number[] = [];
-  let t = 0;
-  for (const s of bowl.slips) {
-    t += s.count;
-    cumulative.push(t);
-  }
-  return { bowl, total: t, cumulative };
-}
-
-/** Bowl entry holding 0-based slip number `slip`. */
-export function entryOfSlip(p: PreparedBowl, slip: number): number {
-  let lo = 0;
-  let hi = p.cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (slip < p.cumulative[mid]!) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Draw number n of an enrolment from the bowl (§3). */

@@ -78,9 +78,14 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await award.getByRole('button', { name: /Go to the draw/ }).click();
       await page.waitForURL(/\/cm\/draw\/[0-9a-f-]{36}$/);
       expect((await page.getByTestId('commitment').textContent())!).toMatch(/^[0-9a-f]{64}$/);
-      await page.getByRole('button', { name: 'Draw', exact: true }).click();
+      // keyboard first: the screen opens with the Draw button focused, Enter draws
+      const drawButton = page.getByRole('button', { name: 'Draw', exact: true });
+      await expect.poll(() => drawButton.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.press('Enter');
       await page.getByTestId('draw-result').getByText('Draw 1').waitFor();
       await expect.poll(() => page.getByRole('button', { name: 'Draw', exact: true }).count()).toBe(0);
+      // the last draw shown: the focus moves to "Next patient"
+      await expect.poll(() => page.getByTestId('next-patient').evaluate((el) => el === document.activeElement)).toBe(true);
       await page.waitForTimeout(1000);
       await page.screenshot({ path: `${shots}/cm-draw.png`, fullPage: true });
       await page.reload();
@@ -91,6 +96,12 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(draws.items).toHaveLength(1);
       expect(draws.items[0]!.revealed).toBe(true);
       const prizeCents = draws.items[0]!.valueCents;
+      // "Next patient" goes back to the test-day queue
+      const drawUrl = page.url();
+      await page.getByRole('button', { name: 'Next patient' }).click();
+      await page.waitForURL(`${h.base}/cm/test-day`);
+      await page.goto(drawUrl);
+      await page.getByTestId('draw-history').waitFor();
 
       // Redeem a $3 bus pass from the voucher balance, with the patient's acknowledgement.
       await page.getByRole('link', { name: 'Back to the patient' }).click();

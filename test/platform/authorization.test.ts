@@ -30,6 +30,7 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session'> = {
   'GET /api/v1/me': 'partial',
   // anyone may check a draw commitment (revealed seeds re-derive every draw); no patient data
   'GET /api/v1/public/draw-verification/:commitment': 'public',
+  'GET /api/v1/public/draw-verification/:commitment/seeds': 'public',
   // the patient tablet: its single-use bearer token is the credential (test/assessments/assessments.test.ts)
   'GET /api/v1/tablet/session': 'public',
   'POST /api/v1/tablet/answers': 'public',

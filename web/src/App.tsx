@@ -24,6 +24,7 @@ import { DrawScreenPage } from './pages/cm/DrawScreen.tsx';
 import { AdjudicationsPage } from './pages/cm/Adjudications.tsx';
 import { CmProgrammePage } from './pages/cm/Programme.tsx';
 import { TabletPage } from './pages/Tablet.tsx';
+import { DrawVerificationPage } from './pages/DrawVerification.tsx';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -60,6 +61,8 @@ export function App() {
             <Route path="/sign-in" element={<SignInPage />} />
             {/* The patient tablet: its own token, no staff session, no navigation. */}
             <Route path="/tablet" element={<TabletPage />} />
+            {/* A draw commitment's public page: anyone may check the draws, without signing in. */}
+            <Route path="/verify/:commitment" element={<DrawVerificationPage />} />
             <Route path="/*" element={<RequireSession />} />
           </Routes>
         </BrowserRouter>

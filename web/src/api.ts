@@ -53,6 +53,8 @@ export type CorrectionCreateT = z.input<typeof Cm.CorrectionCreate>;
 export type AdjudicationCreateT = z.input<typeof Cm.AdjudicationCreate>;
 export type DrawT = z.infer<typeof Cm.Draw>;
 export type DrawListT = z.infer<typeof Cm.DrawList>;
+export type PublicVerificationT = z.infer<typeof Cm.PublicVerification>;
+export type PublicSeedListT = z.infer<typeof Cm.PublicSeedList>;
 export type EnrolmentT = z.infer<typeof Cm.Enrolment>;
 export type EnrolmentCreateT = z.input<typeof Cm.EnrolmentCreate>;
 export type LedgerT = z.infer<typeof Cm.Ledger>;
@@ -339,6 +341,9 @@ export const api = {
     json<AwardT>(`/specimens/${enc(id)}/adjudications`, { body, idempotencyKey }),
   draws: (enrolmentId: string) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws`),
   revealDraws: (enrolmentId: string, count: number) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws/reveal`, { body: { count } }),
+  /** Public (no sign-in): a commitment, its seed once revealed, and its draws; and the programme's seeds. */
+  publicVerification: (commitment: string) => json<PublicVerificationT>(`/public/draw-verification/${enc(commitment)}`),
+  publicSeeds: (commitment: string) => json<PublicSeedListT>(`/public/draw-verification/${enc(commitment)}/seeds`),
   enrolment: (id: string) => json<EnrolmentT>(`/cm/enrolments/${enc(id)}`),
   patientEnrolments: (patientId: string) => all<EnrolmentT>(`/cm/patients/${enc(patientId)}/enrolments`),
   enrol: (body: EnrolmentCreateT, idempotencyKey: string) => json<EnrolmentT>('/cm/enrolments', { body, idempotencyKey }),

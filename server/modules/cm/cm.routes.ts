@@ -7,7 +7,7 @@ import { IdParams, PatientParams, pageOf } from '../../../contracts/common.ts';
 import {
   AdjudicationCreate, AdjudicationQueueItem, Award, CapStatus, CmPageQuery, CatalogueItem, CatalogueItemCreate, CheckInCreate, CheckInRecorded, CmSettings, CmSettingsUpdate,
   DayQuery, DrawList, Enrolment, EnrolmentCreate, EnrolmentStatusChange, FundingSource, FundingSourceCreate, Ledger, LedgerVoidCreate, LedgerVoided, PatientCmSummary, PresetSummary,
-  PrivilegeDecisionCreate, PrivilegeRecommendation, PrivilegeRecommendationQuery, ProgrammeCmSummary, Protocol, ProtocolCreate, ProtocolPreview, ProtocolPreviewRequest, PublicVerification,
+  PrivilegeDecisionCreate, PrivilegeRecommendation, PrivilegeRecommendationQuery, ProgrammeCmSummary, Protocol, ProtocolCreate, ProtocolPreview, ProtocolPreviewRequest, PublicSeedList, PublicVerification,
   QueueItem, Redemption, RedemptionCreate, RedemptionDecision, RedemptionListItem, RedemptionListQuery, RevealRequest, SeedInfo, StockMovementCreate,
   Token, TokenCreate, TokenCreated,
 } from '../../../contracts/cm.ts';
@@ -17,7 +17,7 @@ import { changeEnrolmentStatus, createFundingSource, enrol, getEnrolment, listEn
 import { createProtocol, getProtocol, listPresets, listProtocols, previewProtocol } from './protocols.ts';
 import { adjudicateSpecimen, checkIn } from './specimens.ts';
 import { adjudicationQueue } from './specimen-reads.ts';
-import { listDraws, listSeeds, patientCaps, patientLedger, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
+import { listDraws, listSeeds, patientCaps, patientLedger, publicSeedsOf, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
 import { voidLedgerEntry } from './ledger-void.ts';
 import { createItem, decideRedemption, listItems, listProgrammeRedemptions, listRedemptions, moveStock, redeem } from './redemption.ts';
 import { dayList, decidePrivilege, listPrivilegeRecommendations, patientSummary, programmeSummary } from './summaries.ts';
@@ -93,8 +93,11 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => runInTx(db, req, (d) => listSeeds(d, req.query)));
   r.post('/cm/seeds/rotate', { config: { permission: 'manage:cm-settings' }, schema: { tags, summary: 'Reveal the active seed and commit to a new one (administrators)', response: { 200: SeedInfo } } },
     async (req) => runInTx(db, req, (d) => rotateSeed(d.tx, d.ctx)));
-  r.get('/public/draw-verification/:commitment', { config: { auth: 'public' }, schema: { tags, summary: 'Public: a commitment, its seed once revealed, and every draw made with it', params: z.strictObject({ commitment: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest') }), security: [], response: { 200: PublicVerification } } },
+  const CommitmentParams = z.strictObject({ commitment: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest') });
+  r.get('/public/draw-verification/:commitment', { config: { auth: 'public' }, schema: { tags, summary: 'Public: a commitment, its seed once revealed, and every draw made with it', params: CommitmentParams, security: [], response: { 200: PublicVerification } } },
     async (req) => verifyCommitment(db, req.params.commitment));
+  r.get('/public/draw-verification/:commitment/seeds', { config: { auth: 'public' }, schema: { tags, summary: 'Public: every seed of the programme that made this commitment, newest first (the most recent 200): its commitment and, once revealed, the seed; no patient data', params: CommitmentParams, security: [], response: { 200: PublicSeedList } } },
+    async (req) => publicSeedsOf(db, req.params.commitment));
 
   // ---- ledger and caps (ledger is a stable integration path) ----
   r.get('/patients/:patientId/ledger', { config: { permission: 'read:cm' }, schema: { tags: integration, summary: 'The patient’s CM ledger with running balance', params: PatientParams, response: { 200: Ledger } } },

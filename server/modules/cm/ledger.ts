@@ -1,6 +1,6 @@
 // The patient's ledger (read), draws (the draw screen reveals; never re-rolls),
 // seeds (commitment, rotation with reveal, public verification) and caps year-to-date.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { commitment, drawSlip, seedFromHex, type Bowl } from '../../../core/cm/draws.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
@@ -255,6 +255,21 @@ export async function verifyCommitment(db: Db, hash: string) {
       activeFrom: s.activeFrom.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null,
       algorithm: 'CM-SPEC §3: h = HMAC-SHA256(key = seed bytes, message = UTF-8(enrolmentId + ":" + n)); first of four 64-bit big-endian words u < floor(2^64/T)·T; slip = u mod T in bowl order; sha256(seed) = commitment',
       draws,
+    };
+  });
+}
+
+/** Public: every seed of the programme that made commitment `hash`, newest first (the most recent 200); a seed only once revealed. */
+export async function publicSeedsOf(db: Db, hash: string) {
+  return db.transaction(async (tx) => {
+    const [s] = await tx.select({ programId: cmSeeds.programId }).from(cmSeeds).where(eq(cmSeeds.commitment, hash.toLowerCase()));
+    if (!s) throw notFound('Commitment');
+    const rows = await tx.select().from(cmSeeds).where(eq(cmSeeds.programId, s.programId)).orderBy(desc(cmSeeds.activeFrom), desc(cmSeeds.id)).limit(200);
+    return {
+      items: rows.map((r) => ({
+        commitment: r.commitment, activeFrom: r.activeFrom.toISOString(), retiredAt: r.retiredAt?.toISOString() ?? null,
+        revealed: !!r.revealedAt, seedHex: r.revealedAt ? r.seedHex : null,
+      })),
     };
   });
 }

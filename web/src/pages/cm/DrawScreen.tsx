@@ -2,9 +2,9 @@
 // were earned (from the seed the programme committed to); this screen only shows them,
 // one at a time, and records that they were shown. Nothing here can re-roll: once every
 // draw is shown the button is gone, and a reload shows the recorded results.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { api, type DrawT } from '../../api.ts';
@@ -31,6 +31,18 @@ export function DrawScreenPage() {
   });
   const [shown, setShown] = useState<DrawT[]>([]);
   const { busy, error, run } = useAction();
+  const navigate = useNavigate();
+  const drawRef = useRef<HTMLButtonElement>(null);
+  const nextRef = useRef<HTMLButtonElement>(null);
+  // Keyboard first: after each draw the focus goes back to the Draw button (it is disabled
+  // while the draw is recorded, which drops the focus), or to "Next patient" after the last.
+  const [refocus, setRefocus] = useState(false);
+  const undrawn = draws.data?.undrawn;
+  useEffect(() => {
+    if (!refocus || busy || undrawn === undefined) return;
+    setRefocus(false);
+    (undrawn > 0 ? drawRef.current : nextRef.current)?.focus();
+  }, [refocus, busy, undrawn]);
 
   if (!valid || (isApiError(draws.error) && draws.error.status === 404)) return <NotFoundPage />;
 
@@ -44,8 +56,11 @@ export function DrawScreenPage() {
         old ? { ...old, undrawn: res.undrawn, items: old.items.map((d) => res.items.find((r) => r.n === d.n) ?? d) } : old,
       );
       void queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient'] });
+      setRefocus(true);
     });
   };
+  // back to the test-day queue for the next patient in line
+  const nextPatient = can('write:specimen') ? () => navigate('/cm/test-day') : null;
 
   const data = draws.data;
   const latest = shown[0] ?? null;
@@ -85,8 +100,14 @@ export function DrawScreenPage() {
                 )}
               </div>
               {data.undrawn > 0 && can('draw:cm') ? (
-                <Button size="xl" color="grape" onClick={() => void reveal()} loading={busy} data-autofocus autoFocus h={80} px={48} fz={28}>
+                <Button ref={drawRef} size="xl" color="grape" onClick={() => void reveal()} loading={busy} data-autofocus autoFocus h={80} px={48} fz={28}>
                   {t('draw.drawOne')}
+                </Button>
+              ) : null}
+              {nextPatient ? (
+                <Button ref={nextRef} variant={data.undrawn > 0 && can('draw:cm') ? 'subtle' : 'filled'} size={data.undrawn > 0 && can('draw:cm') ? 'md' : 'xl'}
+                  onClick={nextPatient} autoFocus={data.undrawn === 0 || !can('draw:cm')} data-testid="next-patient">
+                  {t('draw.nextPatient')}
                 </Button>
               ) : null}
             </Stack>
@@ -97,7 +118,8 @@ export function DrawScreenPage() {
                 <Title order={2} size="h4">{t('draw.commitmentTitle')}</Title>
                 <Text size="sm">{t('draw.commitmentHelp')}</Text>
                 <Code block fz="md" data-testid="commitment" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }}>{data.commitment}</Code>
-                <Anchor href={`/api/v1/public/draw-verification/${data.commitment}`} target="_blank" rel="noreferrer">
+                <Text size="sm">{t('draw.reference', { ref: enrolmentId })}</Text>
+                <Anchor component={Link} to={`/verify/${data.commitment}?enrolment=${enrolmentId}`} target="_blank" rel="noreferrer">
                   {t('draw.verifyLink')}
                 </Anchor>
               </Stack>

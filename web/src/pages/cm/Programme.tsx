@@ -707,7 +707,7 @@ function Seeds() {
                   <Table.Td>{formatDateTime(s.activeFrom, i18n.language, program?.timeZone)}</Table.Td>
                   <Table.Td>
                     {s.retiredAt ? <StatusBadge tone="neutral">{t('seeds.revealed')}</StatusBadge> : <StatusBadge tone="ok">{t('seeds.active')}</StatusBadge>}{' '}
-                    <a href={`/api/v1/public/draw-verification/${s.commitment}`} target="_blank" rel="noreferrer">{t('draw.verifyLink')}</a>
+                    <a href={`/verify/${s.commitment}`} target="_blank" rel="noreferrer">{t('draw.verifyLink')}</a>
                   </Table.Td>
                 </Table.Tr>
               ))}
