@@ -3,7 +3,7 @@
 // with the programme's draw seed, settles every track against what the ledger already
 // moved, and inserts the entries — all in the caller's transaction. The rules are core's;
 // this file reads and writes (ADR 018: the straightforward locked path).
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql, type WithSubquery } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { enrolmentState, nextOpportunities, privilegeRecommendations, type CalendarDoc, type EnrolmentState } from '../../../core/cm/clinic.ts';
 import { commitment, seedFromHex, ZERO_SEED } from '../../../core/cm/draws.ts';
@@ -27,7 +27,18 @@ export type SeedRow = typeof cmSeeds.$inferSelect;
 export type { CalendarDoc, EnrolmentState, NextOpp, SlotKind, TrackState } from '../../../core/cm/clinic.ts';
 export { SLOT_KINDS } from '../../../core/cm/clinic.ts';
 
-export type SettleResult = { detail: ReplayDetail; inserted: LedgerRow[]; state: EnrolmentState; events: EventRow[]; ledger: LedgerRow[] };
+/** A ledger entry as a settlement writes it (its sequence number is the database's). */
+export type NewLedgerRow = Omit<LedgerRow, 'seq'>;
+/** What replay, settlement and an award read of an event and of a ledger entry (a recording's one-statement read carries just these). */
+export type HistoryEvent = Pick<EventRow, 'id' | 'kind' | 'at' | 'position' | 'slotKind' | 'slotDate' | 'engine'>;
+export type HistoryEntry = Pick<LedgerRow, 'id' | 'enrolmentId' | 'entryKey' | 'kind' | 'eventId' | 'track' | 'month' | 'cents' | 'draws' | 'n' | 'tier' | 'capped' | 'voidsKey'>;
+export type SettleResult = { detail: ReplayDetail; inserted: NewLedgerRow[]; state: EnrolmentState };
+/**
+ * A settlement decided in memory, and the writes that make it so (data-modifying CTEs for
+ * writeTogether); `enrolmentWrite` (one of them) updates the enrolment's state and returns
+ * its row, or none when it was guarded by a history version that moved on.
+ */
+export type Settlement = SettleResult & { writes: WithSubquery[]; enrolmentWrite: WithSubquery };
 
 // ---------- protocols ----------
 
@@ -69,12 +80,21 @@ export async function programTimeZone(tx: Tx, programId: string): Promise<string
   return row?.tz ?? 'UTC';
 }
 
-/** Locks every enrolment of the patient (in id order, so two writers never deadlock) and returns them. */
+/**
+ * Locks every enrolment of the patient (in id order, so two writers never deadlock), bumps
+ * each one's history version, and returns them. Every writer of a patient's events or ledger
+ * entries comes through here, so a recording that read the history without a lock finds its
+ * guard failed if any of them wrote since (ADR 018).
+ */
 export async function lockPatientEnrolments(tx: Tx, programId: string, patientId: string): Promise<EnrolmentRow[]> {
-  return tx.select().from(cmEnrolments)
+  const locked = tx.$with('locked').as(tx.select({ id: cmEnrolments.id }).from(cmEnrolments)
     .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.patientId, p('patientId'))))
-    .orderBy(asc(cmEnrolments.id)).for('update')
+    .orderBy(asc(cmEnrolments.id)).for('update'));
+  const rows = await tx.with(locked).update(cmEnrolments).set({ historyVersion: sql`${cmEnrolments.historyVersion} + 1` }).from(locked)
+    .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.id, locked.id))).returning()
     .prepare('waypoint_cm_lock_enrolments').execute({ programId, patientId });
+  // (RETURNING of an UPDATE … FROM also names the FROM list's row: not part of the enrolment)
+  return rows.map(({ locked: _, ...enrolment }) => enrolment).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -144,8 +164,21 @@ export function medicationsOf(tx: Tx, programId: string, patientId: string) {
 
 // ---------- events and ledger ----------
 
-/** Appends an event to the enrolment (its position is the enrolment's event count; the caller holds the lock and settles before commit). */
-export async function appendEvent(tx: Tx, enr: EnrolmentRow, values: Omit<typeof cmEvents.$inferInsert, 'programId' | 'enrolmentId' | 'patientId' | 'position'>): Promise<EventRow> {
+export type EventValues = Omit<typeof cmEvents.$inferInsert, 'programId' | 'enrolmentId' | 'patientId' | 'position'>;
+
+/** An event for the enrolment as it will be stored (its position is the enrolment's event count), written by the settlement it is passed to (decideSettlement). */
+export function newEvent(enr: EnrolmentRow, v: EventValues): EventRow {
+  const row: EventRow = {
+    programId: enr.programId, id: v.id, enrolmentId: enr.id, patientId: enr.patientId, kind: v.kind, at: v.at, position: enr.eventCount,
+    slotKind: v.slotKind ?? null, slotDate: v.slotDate ?? null, refId: v.refId ?? null, engine: v.engine, detail: v.detail ?? null,
+    externalId: v.externalId ?? null, source: v.source, recordedBy: v.recordedBy ?? null, recordedAt: v.recordedAt,
+  };
+  enr.eventCount += 1;
+  return row;
+}
+
+/** Appends an event to the enrolment now (its position is the enrolment's event count; the caller holds the lock and settles before commit). */
+export async function appendEvent(tx: Tx, enr: EnrolmentRow, values: EventValues): Promise<EventRow> {
   const [row] = await tx.insert(cmEvents).values({ ...values, programId: enr.programId, enrolmentId: enr.id, patientId: enr.patientId, position: enr.eventCount }).returning();
   enr.eventCount += 1;
   return row!;
@@ -166,7 +199,7 @@ export function eventsOf(tx: Tx, enr: EnrolmentRow): Promise<EventRow[]> {
  * (every writer of either takes them), so the slot check, the replay, the settlement, the
  * balance and what the award may show all work from this one read.
  */
-export type History = { events: EventRow[]; ledger: LedgerRow[]; revealedPrizes: ReadonlySet<string>; seed?: SeedRow | null };
+export type History = { events: HistoryEvent[]; ledger: HistoryEntry[]; revealedPrizes: ReadonlySet<string>; seed?: SeedRow | null };
 
 export async function readHistory(tx: Tx, enr: EnrolmentRow, seed?: SeedRow | null): Promise<History> {
   const events = await eventsOf(tx, enr);
@@ -182,10 +215,8 @@ export async function readHistory(tx: Tx, enr: EnrolmentRow, seed?: SeedRow | nu
   };
 }
 
-const byReplayOrder = (a: EventRow, b: EventRow) => a.at.getTime() - b.at.getTime() || a.position - b.position;
-
-/** The history with an event just appended (in replay order). */
-export const withEvent = (h: History, ev: EventRow): History => ({ ...h, events: [...h.events, ev].sort(byReplayOrder) });
+/** Replay order: time, then the order they were recorded. */
+const byReplayOrder = (a: HistoryEvent, b: HistoryEvent) => a.at.getTime() - b.at.getTime() || a.position - b.position;
 
 /** The enrolment's ledger in posting order. */
 export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[]> {
@@ -193,7 +224,7 @@ export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[
 }
 
 /** A ledger row in the engine's vocabulary (core/cm/ledger.ts rules apply to it). */
-export function toEngine(r: LedgerRow): LedgerEntry {
+export function toEngine(r: HistoryEntry): LedgerEntry {
   return {
     id: r.entryKey, kind: r.kind as EntryKind, event: r.eventId, track: r.track, month: r.month, cents: r.cents, n: r.n, tier: r.tier,
     capped: r.capped as LedgerEntry['capped'], draws: r.draws, ...(r.voidsKey ? { voids: r.voidsKey } : {}),
@@ -201,11 +232,11 @@ export function toEngine(r: LedgerRow): LedgerEntry {
 }
 
 /** Balance from ledger rows in memory (the engine's rule; patientBalance is the same in SQL). */
-export const balanceOfRows = (rows: readonly LedgerRow[]): number => balanceCents(rows.map(toEngine));
+export const balanceOfRows = (rows: readonly HistoryEntry[]): number => balanceCents(rows.map(toEngine));
 
 /** A patient's ledger rows per enrolment: entry keys, and so voids, are an enrolment's. */
-function perEnrolment(rows: readonly LedgerRow[]): LedgerRow[][] {
-  const by = new Map<string, LedgerRow[]>();
+function perEnrolment<R extends HistoryEntry>(rows: readonly R[]): R[][] {
+  const by = new Map<string, R[]>();
   for (const r of rows) {
     const list = by.get(r.enrolmentId);
     if (list) list.push(r);
@@ -215,14 +246,14 @@ function perEnrolment(rows: readonly LedgerRow[]): LedgerRow[][] {
 }
 
 /** The patient's balance from all their ledger rows in memory: the engine's rule per enrolment, summed. */
-export function patientBalanceOfRows(rows: readonly LedgerRow[]): number {
+export function patientBalanceOfRows(rows: readonly HistoryEntry[]): number {
   let total = 0;
   for (const list of perEnrolment(rows)) total += balanceOfRows(list);
   return total;
 }
 
 /** Prize money of the patient (all their ledger rows) whose draw has not been shown yet, voided prizes excluded (the engine's rule). */
-export function unrevealedPrizeCentsOfPatient(rows: readonly LedgerRow[], revealedPrizes: ReadonlySet<string>): number {
+export function unrevealedPrizeCentsOfPatient(rows: readonly HistoryEntry[], revealedPrizes: ReadonlySet<string>): number {
   let cents = 0;
   for (const list of perEnrolment(rows)) {
     const voided = voidedKeys(list.map(toEngine));
@@ -297,20 +328,25 @@ async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage |
 
 export type SettleDeps = { tx: Tx; now: Date; actorId: string | null; tz: string };
 
-const engineEvent = (e: EventRow) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, ...(e.engine as Record<string, unknown>) });
+const engineEvent = (e: HistoryEvent) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, ...(e.engine as Record<string, unknown>) });
 const engineEnrolment = (enr: EnrolmentRow, tz: string): EngineEnrolment => ({ id: enr.id, start: enr.startDate, timeZone: tz });
 
 /**
- * Replays the enrolment and posts what is owed and not yet posted (CM-SPEC §5.1), records a
- * privilege recommendation when a level changes, and stores the enrolment's state and event
- * count. The caller holds the enrolment lock and has appended its event; a caller that read
- * the history under the lock (readHistory, withEvent for its event) passes it instead of
- * having it read again.
+ * Replays the enrolment and decides what is owed and not yet posted (CM-SPEC §5.1), the
+ * privilege recommendations a level change calls for, and the enrolment's new state and
+ * event count — in memory — and returns the writes that make it so, for the caller to run
+ * in one statement with its own (writeTogether). The caller holds the enrolment lock. A
+ * caller that read the history under the lock (readHistory) passes it, with the event it
+ * appends (newEvent), instead of having it read again; the event is written with the rest.
+ * A caller that read the history without a lock passes the history version it read
+ * (`guard`): the enrolment's state is then written only if no other writer came since, and
+ * the caller checks that it was (ADR 018).
  */
-export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: History): Promise<SettleResult> {
+export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow, guard?: { historyVersion: number }): Promise<Settlement> {
   const { tx, now, tz } = deps;
   const protocol = await enrolmentProtocol(tx, enr);
-  const events = history ? history.events : await eventsOf(tx, enr);
+  const read = history ? history.events : await eventsOf(tx, enr);
+  const events = append ? [...read, append].sort(byReplayOrder) : read;
   const enrolment = engineEnrolment(enr, tz);
   const list = events.map(engineEvent);
   const parsed = parseEvents({ enrolment, events: list });
@@ -322,37 +358,61 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: Hist
   const postedEntries = posted.map(toEngine);
   const external = await externalUsage(tx, enr);
   const settlement = settleLedger(postedEntries, detail, external ? { external } : {});
-
-  const inserted = settlement.entries.length === 0 ? [] : await tx.insert(cmLedgerEntries).values(settlement.entries.map((e) => ({
+  const inserted: NewLedgerRow[] = settlement.entries.map((e) => ({
     programId: enr.programId, id: randomUUID(), enrolmentId: enr.id, patientId: enr.patientId, entryKey: e.id, kind: e.kind,
     eventId: e.event, track: e.track, month: e.month, cents: e.cents, draws: e.draws ?? null, n: e.n, tier: e.tier, capped: e.capped,
     voidsKey: e.voids ?? null, seedId: e.kind === 'prize' ? seed?.id ?? null : null, fundingSourceId: enr.fundingSourceId,
-    createdBy: deps.actorId, createdAt: now,
-  }))).returning();
-  await recordPrivilegeRecommendations(tx, enr, protocol, detail, now);
+    redemptionId: null, reason: null, createdBy: deps.actorId, createdAt: now,
+  }));
+  const recommendations = await privilegeRecommendationsOwed(tx, enr, protocol, detail, now);
 
   const taken = new Set(events.filter((e) => e.slotDate).map((e) => `${e.slotKind}/${e.slotDate}`));
   const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, { enrolment, events: list, doc: parsed.doc }, seedBytes, external, now);
   const state = enrolmentState(protocol, detail, [...postedEntries, ...settlement.entries], settlement.tracks, next, now);
-  await tx.update(cmEnrolments).set({ state: p('state'), eventCount: sql`${p('eventCount')}` }).where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.id, p('id'))))
-    .prepare('waypoint_cm_enrolment_state').execute({ state, eventCount: enr.eventCount, programId: enr.programId, id: enr.id });
   enr.state = state;
-  return { detail, inserted, state, events, ledger: [...posted, ...inserted] };
+
+  const writes: WithSubquery[] = [];
+  if (append) writes.push(tx.$with('event').as(tx.insert(cmEvents).values(append)));
+  if (inserted.length > 0) writes.push(tx.$with('entries').as(tx.insert(cmLedgerEntries).values(inserted)));
+  recommendations.forEach((r, i) => writes.push(tx.$with(`recommendation_${i}`).as(tx.insert(cmPrivilegeRecommendations).values(r).onConflictDoNothing())));
+  const enrolmentWrite = tx.$with('enrolment_state').as(tx.update(cmEnrolments)
+    .set({ state, eventCount: enr.eventCount, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+    .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id), guard ? eq(cmEnrolments.historyVersion, guard.historyVersion) : undefined))
+    .returning({ id: cmEnrolments.id }));
+  writes.push(enrolmentWrite);
+  return { detail, inserted, state, writes, enrolmentWrite };
 }
 
-async function recordPrivilegeRecommendations(tx: Tx, enr: EnrolmentRow, protocol: Protocol, detail: ReplayDetail, now: Date): Promise<void> {
-  if (!protocol.tracks.some((t) => t.payout === 'privilege')) return;
+/**
+ * Runs writes in one statement: each is a data-modifying CTE, which PostgreSQL runs whatever
+ * the statement selects, all or none. The statement selects the rows `counted` returns (by
+ * default the last write; it must have a RETURNING clause, as a settlement's enrolment state
+ * and an audit row do) and answers how many there were.
+ */
+export async function writeTogether(tx: Tx, writes: readonly WithSubquery[], counted = writes[writes.length - 1]): Promise<number> {
+  if (!counted) return 0;
+  return (await tx.with(...writes).select({ written: sql<number>`1` }).from(counted)).length;
+}
+
+/** Decides the settlement (decideSettlement) and writes it, for a caller with nothing to write alongside. */
+export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow): Promise<SettleResult> {
+  const { writes, ...result } = await decideSettlement(deps, enr, history, append);
+  await writeTogether(deps.tx, writes);
+  return result;
+}
+
+/** The privilege-track recommendations a level change calls for (the rule is core's), as rows to insert. */
+async function privilegeRecommendationsOwed(tx: Tx, enr: EnrolmentRow, protocol: Protocol, detail: ReplayDetail, now: Date): Promise<Array<typeof cmPrivilegeRecommendations.$inferInsert>> {
+  if (!protocol.tracks.some((t) => t.payout === 'privilege')) return [];
   const recs = await tx.select({ track: cmPrivilegeRecommendations.track, level: cmPrivilegeRecommendations.level }).from(cmPrivilegeRecommendations)
     .where(and(eq(cmPrivilegeRecommendations.programId, enr.programId), eq(cmPrivilegeRecommendations.enrolmentId, enr.id)))
     .orderBy(desc(cmPrivilegeRecommendations.createdAt));
   const latest = new Map<string, string>();
   for (const r of recs) if (!latest.has(r.track)) latest.set(r.track, r.level);
-  for (const rec of privilegeRecommendations(protocol, detail.rows, latest)) {
-    await tx.insert(cmPrivilegeRecommendations).values({
-      programId: enr.programId, id: randomUUID(), enrolmentId: enr.id, patientId: enr.patientId, track: rec.track,
-      eventId: rec.eventId, level: rec.level, levelIndex: rec.levelIndex, createdAt: now,
-    }).onConflictDoNothing();
-  }
+  return privilegeRecommendations(protocol, detail.rows, latest).map((rec) => ({
+    programId: enr.programId, id: randomUUID(), enrolmentId: enr.id, patientId: enr.patientId, track: rec.track,
+    eventId: rec.eventId, level: rec.level, levelIndex: rec.levelIndex, createdAt: now,
+  }));
 }
 
 /** JSON with object keys sorted (jsonb does not keep key order). */

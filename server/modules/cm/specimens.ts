@@ -3,29 +3,33 @@
 // (same id) and is settled at once; a correction of it becomes a correction event. Also
 // carry-over adjudication and the day's attendance / dose check-ins. Every recording holds
 // the patient's enrolment rows locked and settles in the caller's transaction.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQLWrapper, type WithSubquery } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { engineResults, screenIsOpportunity } from '../../../core/cm/clinic.ts';
 import { paidCents } from '../../../core/cm/ledger.ts';
-import type { Tx } from '../../platform/db/database.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import type { Protocol } from '../../../core/cm/protocol.ts';
+import { preparedOnce, type Db, type Tx } from '../../platform/db/database.ts';
+import { auditedBy } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import type { CorrectionRow, ScreenRow } from '../screens/screens.ts';
-import { cmEnrolments, cmEvents, cmLedgerEntries } from './cm.tables.ts';
+import { medications, patients } from '../patients/patients.tables.ts';
+import { programs } from '../programs/programs.tables.ts';
+import { screens } from '../screens/screens.tables.ts';
+import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmSeeds } from './cm.tables.ts';
 import { refuseFutureTime } from './recorded-at.ts';
 import {
-  appendEvent, canonical, enrolmentProtocol, lockPatientEnrolments, notEnrolled, patientBalance, patientBalanceOfRows, programTimeZone,
-  readHistory, settle, toEngine, unrevealedPrizeCentsOfPatient, withEvent, type EnrolmentRow, type EnrolmentState, type EventRow, type History, type LedgerRow,
-  type SeedRow, type SettleResult,
+  canonical, decideSettlement, enrolmentProtocol, lockPatientEnrolments, newEvent, notEnrolled, patientBalance, patientBalanceOfRows, programTimeZone,
+  readHistory, toEngine, unrevealedPrizeCentsOfPatient, writeTogether, type EnrolmentRow, type EnrolmentState, type EventRow, type History,
+  type HistoryEntry, type HistoryEvent, type MedicationRow, type NewLedgerRow, type SeedRow, type SettleResult,
 } from './settle.ts';
 import { splitAward, withPrizes, type AwardSplit } from './award-view.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
-export function entryDto(r: LedgerRow) {
+export function entryDto(r: NewLedgerRow) {
   return {
     id: r.id, kind: r.kind, cents: r.cents, draws: r.draws, track: r.track, eventId: r.eventId, n: r.n, tier: r.tier, capped: r.capped, reason: r.reason,
     enrolmentId: r.enrolmentId, createdAt: r.createdAt.toISOString(),
@@ -38,7 +42,7 @@ export type AwardDto = ReturnType<typeof awardOf> & AwardSplit;
 const emptyState: EnrolmentState = { tracks: [], pending: [], next: [], earnedCents: 0, settledAt: '' };
 
 /** What a recording's entries did (money paid, draws posted), the outcomes on each track, and the patient's balance after. */
-function awardOf(enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState, balanceCents: number) {
+function awardOf(enr: EnrolmentRow, eventId: string, entries: readonly NewLedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState, balanceCents: number) {
   const outcomes = (rows ?? []).filter((r) => r.out.event === eventId).map((r) => ({ track: r.out.track, outcome: r.out.outcome, s: r.out.s, level: r.out.level, privilege: r.out.privilege }));
   return {
     eventId, enrolmentId: enr.id, outcomes, entries: entries.map(entryDto),
@@ -48,22 +52,25 @@ function awardOf(enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow
 }
 
 /** The award of entries posted earlier (a retry, a duplicate check-in): the balance and the prizes the patient has seen are read. */
-async function awardAsPosted(deps: Deps, enr: EnrolmentRow, eventId: string, entries: readonly LedgerRow[]): Promise<AwardDto> {
+async function awardAsPosted(deps: Deps, enr: EnrolmentRow, eventId: string, entries: readonly NewLedgerRow[]): Promise<AwardDto> {
   return splitAward(deps, awardOf(enr, eventId, entries, null, (enr.state as EnrolmentState | null) ?? emptyState, await patientBalance(deps.tx, enr.programId, enr.patientId)));
 }
 
+/** An award decided under the enrolment lock, and the writes that post it (the event, the entries, the enrolment's state), for the caller to run in one statement with its own (writeTogether). */
+export type PendingAward = { award: AwardDto; writes: WithSubquery[]; enrolmentWrite: WithSubquery };
+
 /**
- * Settles the enrolment after `ev` was appended under the lock, from the history read under
- * it, and answers the award of `awardFor` (the event, or the screen a correction corrects).
- * The balance after is the engine's, over the patient's ledger as read plus what was posted.
+ * Settles the enrolment with the event `ev` (newEvent) from the history read under the lock,
+ * and answers the award of `awardFor` (the event, or the screen a correction corrects). The
+ * balance after is the engine's, over the patient's ledger as read plus what is posted now.
  */
-async function settleAndAward(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, awardFor = ev.id) {
+async function decideAward(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, awardFor = ev.id, guard?: { historyVersion: number }): Promise<PendingAward> {
   const { tx, ctx } = deps;
-  const read = withEvent(history, ev);
-  const s = await settle({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, read);
-  const ledger = [...read.ledger, ...s.inserted];
-  // the prizes this recording posted are not drawn on the draw screen yet
-  return withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), { unrevealedCents: unrevealedPrizeCentsOfPatient(ledger, read.revealedPrizes), revealedHereCents: 0 });
+  const s = await decideSettlement({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, history, ev, guard);
+  const ledger = [...history.ledger, ...s.inserted];
+  // the prizes posted now are not drawn on the draw screen yet
+  const prizes = { unrevealedCents: unrevealedPrizeCentsOfPatient(ledger, history.revealedPrizes), revealedHereCents: 0 };
+  return { award: withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), prizes), writes: s.writes, enrolmentWrite: s.enrolmentWrite };
 }
 
 /** The CM side of a screen, if CM read it: its enrolment, its adjudications and whether it waits for one. */
@@ -90,34 +97,52 @@ export async function awardOfScreen(deps: Deps, cm: NonNullable<Awaited<ReturnTy
   return awardAsPosted(deps, cm.enrolment, screenId, entries);
 }
 
+/** What recording a screen has read before CM decides: the programme's time zone and draw seed, the medications prescribed that day, the patient's active enrolment. */
+export type KnownForScreen = {
+  tz: string; prescribed: ReadonlySet<string>; seed: SeedRow | null; enrolment: EnrolmentRow | null;
+  /** Read without a lock (readForRecording): the settlement is then guarded by the enrolment's history version as read (ADR 018). */
+  unlocked?: History;
+};
+
 /**
  * A screen of a patient with an active enrolment, that reports at least one analyte the
- * protocol reads, is a specimen opportunity (one per calendar day): recorded and settled now.
- * Null when CM does not read it. `known` is what recordScreen already read: the programme's
- * time zone and active draw seed, the medications prescribed on the collection date.
+ * protocol reads, is a specimen opportunity (one per calendar day): its specimen event,
+ * settled now, for the caller to write with the screen (PendingAward). Null when CM does not
+ * read it — and, from a read without a lock, when the settlement would read more than that
+ * read holds (a funding source's other enrolments, privilege recommendations, a programme's
+ * first draw seed): the caller then records under the locks.
  */
-export async function awardForScreen(deps: Deps, screen: ScreenRow, known: { tz: string; prescribed: ReadonlySet<string>; seed: SeedRow | null }): Promise<AwardDto | null> {
+export async function awardForScreen(deps: Deps, screen: ScreenRow, known: KnownForScreen): Promise<PendingAward | null> {
   const { tx, ctx } = deps;
-  const enrolments = await lockPatientEnrolments(tx, screen.programId, screen.patientId);
-  const enr = enrolments.find((e) => e.status === 'active');
-  if (!enr) return null;
+  const enr = known.enrolment;
+  if (!enr || enr.status !== 'active') return null;
   const protocol = await enrolmentProtocol(tx, enr);
   if (!screenIsOpportunity(protocol, screen.results.map((r) => r.analyte))) return null;
+  if (known.unlocked && !settlesFromRead(protocol, enr, known.seed)) return null;
   const slotDate = screen.collectedOn;
-  const history = await readHistory(tx, enr, known.seed);
+  const history = known.unlocked ?? await readHistory(tx, enr, known.seed);
   const taken = history.events.find((e) => e.slotKind === 'specimen' && e.slotDate === slotDate);
   if (taken?.kind === 'missed') throw conflict('opportunity_closed', `The opportunity on ${slotDate} was already closed as missed (its window ended with nothing recorded).`, 'body.collectedAt');
   if (taken) throw conflict('specimen_exists', `A specimen is already recorded for this patient on ${slotDate}. To change its results, post a correction to it.`, 'body.collectedAt');
-  const ev = await appendEvent(tx, enr, {
+  const ev = newEvent(enr, {
     id: screen.id, kind: 'specimen', at: screen.collectedAt, slotKind: 'specimen', slotDate, refId: screen.id,
     engine: { results: engineResults(screen.results, known.prescribed, protocol), valid: screen.valid },
     externalId: screen.externalId, source: screen.source, recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   });
-  return settleAndAward(deps, enr, history, ev, known.tz);
+  return decideAward(deps, enr, { ...history, seed: known.seed }, ev, known.tz, ev.id, known.unlocked ? { historyVersion: enr.historyVersion } : undefined);
 }
 
-/** A correction of a screen CM read: a correction event, settled now. Null when CM never read the screen. `prescribed`: the medications prescribed on the collection date (correctScreen read them). */
-export async function awardForCorrection(deps: Deps, screen: ScreenRow, correction: CorrectionRow, prescribed: ReadonlySet<string>): Promise<AwardDto | null> {
+/** Whether an enrolment's settlement needs nothing but its history, the patient's ledger and the draw seed (so it can be decided from a read without locks). */
+function settlesFromRead(protocol: Protocol, enr: EnrolmentRow, seed: SeedRow | null): boolean {
+  return enr.fundingSourceId === null && !protocol.tracks.some((t) => t.payout === 'privilege') && (!protocol.bowl || seed !== null);
+}
+
+/**
+ * A correction of a screen CM read: a correction event, settled now, for the caller to write
+ * with the correction (PendingAward). Null when CM never read the screen. `prescribed`: the
+ * medications prescribed on the collection date (correctScreen read them).
+ */
+export async function awardForCorrection(deps: Deps, screen: ScreenRow, correction: CorrectionRow, prescribed: ReadonlySet<string>): Promise<PendingAward | null> {
   const { tx } = deps;
   const [spec] = await tx.select({ enrolmentId: cmEvents.enrolmentId }).from(cmEvents).where(and(eq(cmEvents.programId, screen.programId), eq(cmEvents.id, screen.id), eq(cmEvents.kind, 'specimen')));
   if (!spec) return null;
@@ -127,11 +152,71 @@ export async function awardForCorrection(deps: Deps, screen: ScreenRow, correcti
   const engine: Record<string, unknown> = { supersedes: screen.id, results: engineResults(correction.results, prescribed, protocol) };
   if (correction.valid !== null) engine.valid = correction.valid;
   const history = await readHistory(tx, enr);
-  const ev = await appendEvent(tx, enr, {
+  const ev = newEvent(enr, {
     id: correction.id, kind: 'correction', at: correction.recordedAt, refId: screen.id, engine,
     externalId: correction.externalId, source: correction.source, recordedBy: correction.recordedBy, recordedAt: correction.recordedAt,
   });
-  return settleAndAward(deps, enr, history, ev, await programTimeZone(tx, enr.programId), screen.id);
+  return decideAward(deps, enr, history, ev, await programTimeZone(tx, enr.programId), screen.id);
+}
+
+// ---------- what recording a screen reads without locks (ADR 018) ----------
+
+/** Columns as a JSON object keyed like a drizzle selection (rows of several tables in one statement's read). */
+const jsonObject = (fields: Record<string, SQLWrapper>) => sql`json_build_object(${sql.join(Object.entries(fields).map(([key, value]) => sql`${key}::text, ${value}`), sql`, `)})`;
+const jsonArray = (fields: Record<string, SQLWrapper>, order?: SQLWrapper) =>
+  sql`coalesce(json_agg(${jsonObject(fields)}${order ? sql` order by ${order}` : sql``}), '[]'::json)`;
+const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+const EVENT_FIELDS = {
+  id: cmEvents.id, kind: cmEvents.kind, at: cmEvents.at, position: cmEvents.position, slotKind: cmEvents.slotKind, slotDate: cmEvents.slotDate, engine: cmEvents.engine,
+} satisfies Record<keyof HistoryEvent, SQLWrapper>;
+const LEDGER_FIELDS = {
+  id: cmLedgerEntries.id, enrolmentId: cmLedgerEntries.enrolmentId, entryKey: cmLedgerEntries.entryKey, kind: cmLedgerEntries.kind, eventId: cmLedgerEntries.eventId,
+  track: cmLedgerEntries.track, month: cmLedgerEntries.month, cents: cmLedgerEntries.cents, draws: cmLedgerEntries.draws, n: cmLedgerEntries.n, tier: cmLedgerEntries.tier,
+  capped: cmLedgerEntries.capped, voidsKey: cmLedgerEntries.voidsKey,
+} satisfies Record<keyof HistoryEntry, SQLWrapper>;
+const MEDICATION_FIELDS = { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn } satisfies Record<keyof MedicationRow, SQLWrapper>;
+
+/**
+ * One statement, so one snapshot and no lock: the patient's programme time zone and active
+ * draw seed, medications, active enrolment with its events, the patient's ledger (with which
+ * prizes' draws were shown), and whether this screen is already recorded. Prepared once per
+ * database handle: it runs outside a transaction (ADR 010).
+ */
+const recordingRead = preparedOnce((db: Db) => {
+  const ph = sql.placeholder;
+  return db.select({
+    tz: programs.timeZone,
+    seed: cmSeeds,
+    enrolment: cmEnrolments,
+    medications: sql`(select ${jsonArray(MEDICATION_FIELDS)} from ${medications}
+      where ${medications.programId} = ${patients.programId} and ${medications.patientId} = ${patients.id})`.mapWith(parsed<MedicationRow[]>),
+    events: sql`(select ${jsonArray(EVENT_FIELDS, sql`${cmEvents.at}, ${cmEvents.position}`)} from ${cmEvents}
+      where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id})`
+      .mapWith((v) => parsed<Array<Omit<HistoryEvent, 'at'> & { at: string }>>(v).map((e) => ({ ...e, at: new Date(e.at) }))),
+    ledger: sql`(select ${jsonArray({ ...LEDGER_FIELDS, revealed: sql`${cmDrawReveals.n} is not null` }, cmLedgerEntries.seq)} from ${cmLedgerEntries}
+      left join ${cmDrawReveals} on ${cmLedgerEntries.kind} = 'prize' and ${cmDrawReveals.programId} = ${cmLedgerEntries.programId}
+        and ${cmDrawReveals.enrolmentId} = ${cmLedgerEntries.enrolmentId} and ${cmDrawReveals.n} = ${cmLedgerEntries.n}
+      where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id})`.mapWith(parsed<Array<HistoryEntry & { revealed: boolean }>>),
+    recorded: sql<boolean>`exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId} and case
+      when ${ph('externalId')}::text is null then ${screens.patientId} = ${patients.id} and ${screens.collectedAt} = ${ph('collectedAt')}::timestamptz
+      else ${screens.externalId} = ${ph('externalId')}::text end)`,
+  }).from(patients)
+    .innerJoin(programs, eq(programs.id, patients.programId))
+    .leftJoin(cmEnrolments, and(eq(cmEnrolments.programId, patients.programId), eq(cmEnrolments.patientId, patients.id), eq(cmEnrolments.status, 'active')))
+    .leftJoin(cmSeeds, and(eq(cmSeeds.programId, patients.programId), isNull(cmSeeds.retiredAt)))
+    .where(and(eq(patients.programId, ph('programId')), eq(patients.id, ph('patientId'))))
+    .prepare('waypoint_cm_recording_read');
+});
+
+/** What recording a screen reads in one statement without locks (null: no such patient in the programme). */
+export async function readForRecording(db: Db, programId: string, screen: { patientId: string; externalId: string | null; collectedAt: Date }) {
+  const [r] = await recordingRead(db).execute({ programId, patientId: screen.patientId, externalId: screen.externalId, collectedAt: screen.collectedAt.toISOString() });
+  if (!r) return null;
+  const history: History = {
+    events: r.events, ledger: r.ledger.map(({ revealed: _, ...entry }) => entry), revealedPrizes: new Set(r.ledger.filter((e) => e.revealed).map((e) => e.id)),
+  };
+  return { tz: r.tz, seed: r.seed, medications: r.medications, enrolment: r.enrolment, history, recorded: r.recorded };
 }
 
 async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {
@@ -147,12 +232,15 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
   const { tx, ctx } = deps;
   const { enr, tz } = await specimenForChange(tx, ctx, id);
   const history = await readHistory(tx, enr);
-  const ev = await appendEvent(tx, enr, {
+  const ev = newEvent(enr, {
     id: randomUUID(), kind: 'adjudication', at: ctx.now, refId: id, engine: { of: id, decision: input.decision },
     detail: { reason: input.reason }, source: 'staff', recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   });
-  const award = await settleAndAward(deps, enr, history, ev, tz, id);
-  await writeAudit(tx, auditContext(ctx), { action: 'adjudicate', entity: 'cm-specimen', entityId: id, patientId: enr.patientId, detail: { adjudicationId: ev.id, decision: input.decision, entries: award.entries.length, cents: award.earnedCents } });
+  const { award, writes } = await decideAward(deps, enr, history, ev, tz, id);
+  await writeTogether(tx, [
+    ...writes,
+    auditedBy(tx, auditContext(ctx), { action: 'adjudicate', entity: 'cm-specimen', entityId: id, patientId: enr.patientId, detail: { adjudicationId: ev.id, decision: input.decision, entries: award.entries.length, cents: award.earnedCents } }),
+  ]);
   return award;
 }
 
@@ -181,11 +269,14 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
     }
     throw conflict(dup.kind === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${slotDate} is already closed (${dup.kind}).`, 'body.at');
   }
-  const ev = await appendEvent(tx, enr, {
+  const ev = newEvent(enr, {
     id: randomUUID(), kind: input.kind, at, slotKind: input.kind, slotDate, engine, detail: { doseType: input.doseType ?? null },
     source: 'staff', recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
   });
-  const award = await settleAndAward(deps, enr, history, ev, tz);
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: `cm-${input.kind}`, entityId: ev.id, patientId: enr.patientId, detail: { enrolmentId: enr.id, done: input.done, entries: award.entries.length, cents: award.earnedCents } });
+  const { award, writes } = await decideAward(deps, enr, history, ev, tz);
+  await writeTogether(tx, [
+    ...writes,
+    auditedBy(tx, auditContext(ctx), { action: 'create', entity: `cm-${input.kind}`, entityId: ev.id, patientId: enr.patientId, detail: { enrolmentId: enr.id, done: input.done, entries: award.entries.length, cents: award.earnedCents } }),
+  ]);
   return { eventId: ev.id, award, duplicate: false };
 }

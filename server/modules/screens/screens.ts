@@ -2,18 +2,18 @@
 // laboratory confirmation supersedes a cup; never an edit in place), and reading them. CM
 // reacts to a screen of a patient it enrols (server/modules/cm/specimens.ts) in the same
 // transaction; the API keeps its stable integration paths (/specimens, ADR 018).
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { prescribedOn } from '../../../core/cm/clinic.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { auditedBy, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
-import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, type AwardDto } from '../cm/specimens.ts';
-import { canonical, lockPatientForRecording, medicationsOf } from '../cm/settle.ts';
+import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, type AwardDto, type PendingAward } from '../cm/specimens.ts';
+import { canonical, lockPatientEnrolments, lockPatientForRecording, medicationsOf, writeTogether } from '../cm/settle.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
 
@@ -125,18 +125,57 @@ async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, 
   return null;
 }
 
+type Recorded = { specimen: ReturnType<typeof specimenDto>; award: AwardDto | null; duplicate: boolean };
+type Resolved = ReturnType<typeof resolveResults>;
+
 /**
  * Records a screen for any patient of the programme; when the patient is enrolled in CM and
- * the screen reports what the protocol reads, CM settles its award in the same transaction
- * (award null otherwise). One audit row for the screen and its award.
+ * the screen reports what the protocol reads, CM settles its award with it (award null
+ * otherwise). One audit row for the screen and its award, written in the same statement.
+ *
+ * Called outside a transaction (`outsideTransaction`: the route, when no Idempotency-Key
+ * asks for one), it first records from one read without locks, keeping the write only if
+ * no other writer touched the patient's CM history since (ADR 018); when that read cannot
+ * settle the screen, or another writer came first, it records under the locks in a
+ * transaction of its own. Inside the caller's transaction it records under the locks.
  */
-export async function recordScreen(deps: Deps, input: ScreenIn, source: Source = 'staff'): Promise<{ specimen: ReturnType<typeof specimenDto>; award: AwardDto | null; duplicate: boolean }> {
+export async function recordScreen(deps: Deps, input: ScreenIn, source: Source = 'staff', opts: { outsideTransaction?: boolean } = {}): Promise<Recorded> {
   refuseFutureTime(deps.ctx, input.collectedAt, 'body.collectedAt');
+  const results = resolveResults(input.results, 'body.results');
+  if (!opts.outsideTransaction) return recordUnderLocks(deps, input, results, source);
+  return (await recordUnlocked(deps, input, results, source)) ?? deps.tx.transaction((tx) => recordUnderLocks({ tx, ctx: deps.ctx }, input, results, source));
+}
+
+/** The screen row as it will be stored. */
+function newScreen(ctx: Ctx, input: ScreenIn, source: Source, at: Date, collectedOn: string, results: StoredResult[]): ScreenRow {
+  const invalidReasons = validityOf(input);
+  return {
+    programId: programOf(ctx), id: randomUUID(), patientId: input.patientId, collectedAt: at, collectedOn, matrix: input.matrix ?? 'urine', method: input.method,
+    laboratory: input.laboratory ?? null, observed: input.observed, observerId: input.observerId ?? null, collectorId: input.collectorId ?? ctx.principal?.userId ?? null,
+    temperatureC: input.temperatureC ?? null, validity: input.validity ?? null, cup: input.cup ?? null, chainOfCustodyId: input.chainOfCustodyId ?? null,
+    valid: invalidReasons.length === 0, invalidReasons, results, externalId: input.externalId ?? null, source,
+    recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+  };
+}
+
+/** One statement: the screen, what CM posts for it, and the audit row for both. Answers whether CM's enrolment write took place (always, under the locks). */
+async function writeScreen(tx: Tx, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): Promise<boolean> {
+  const award = cm?.award ?? null;
+  const audit = auditedBy(tx, auditContext(ctx), {
+    action: 'create', entity: 'screen', entityId: screen.id, patientId: screen.patientId,
+    detail: { source: screen.source, valid: screen.valid, analytes: screen.results.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
+  });
+  return (await writeTogether(tx, [tx.$with('screen').as(tx.insert(screens).values(screen)), ...(cm?.writes ?? []), audit], cm?.enrolmentWrite ?? audit)) > 0;
+}
+
+async function recordUnderLocks(deps: Deps, input: ScreenIn, results: Resolved, source: Source): Promise<Recorded> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const results = resolveResults(input.results, 'body.results');
   const patient = await lockPatientForRecording(tx, programId, input.patientId);
   if (!patient) throw notFound('Patient');
+  // the enrolments too, before looking for the same screen: a recording made without locks
+  // either committed before (and is found) or fails its guard on the history version
+  const enrolment = (await lockPatientEnrolments(tx, programId, input.patientId)).find((e) => e.status === 'active') ?? null;
   const { tz, seed } = patient;
   const at = new Date(input.collectedAt);
   const collectedOn = localDate(at, tz);
@@ -147,20 +186,48 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
     const cm = await cmOfScreen(tx, programId, prior.id);
     return { specimen: specimenDto(prior, cm?.enrolmentId ?? null), award: cm ? await awardOfScreen(deps, cm, prior.id, prior.recordedAt) : null, duplicate: true };
   }
-  const invalidReasons = validityOf(input);
-  const [screen] = await tx.insert(screens).values({
-    programId, id: randomUUID(), patientId: input.patientId, collectedAt: at, collectedOn, matrix: input.matrix ?? 'urine', method: input.method,
-    laboratory: input.laboratory ?? null, observed: input.observed, observerId: input.observerId ?? null, collectorId: input.collectorId ?? ctx.principal?.userId ?? null,
-    temperatureC: input.temperatureC ?? null, validity: input.validity ?? null, cup: input.cup ?? null, chainOfCustodyId: input.chainOfCustodyId ?? null,
-    valid: invalidReasons.length === 0, invalidReasons, results: rows, externalId: input.externalId ?? null, source,
-    recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
-  }).returning();
-  const award = await awardForScreen(deps, screen!, { tz, prescribed, seed });
-  await writeAudit(tx, auditContext(ctx), {
-    action: 'create', entity: 'screen', entityId: screen!.id, patientId: screen!.patientId,
-    detail: { source, valid: screen!.valid, analytes: rows.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
-  });
-  return { specimen: specimenDto(screen!, award?.enrolmentId ?? null), award, duplicate: false };
+  const screen = newScreen(ctx, input, source, at, collectedOn, rows);
+  const cm = await awardForScreen(deps, screen, { tz, prescribed, seed, enrolment });
+  await writeScreen(tx, ctx, screen, cm);
+  return { specimen: specimenDto(screen, cm?.award.enrolmentId ?? null), award: cm?.award ?? null, duplicate: false };
+}
+
+/**
+ * From one read without locks (readForRecording), the screen and its award written in a
+ * transaction that keeps them only if the enrolment's history version is still the one
+ * read. Null when the locked path must answer: an unknown patient (404), the same screen
+ * posted again (the first one's answer), a patient CM does not read it for (no history
+ * version to guard the write with), a settlement that needs more than the read, or another
+ * writer that came first.
+ */
+async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, source: Source): Promise<Recorded | null> {
+  const { tx: db, ctx } = deps;
+  const at = new Date(input.collectedAt);
+  const read = await readForRecording(db, programOf(ctx), { patientId: input.patientId, externalId: input.externalId ?? null, collectedAt: at });
+  if (!read || read.recorded || !read.enrolment) return null;
+  const collectedOn = localDate(at, read.tz);
+  const prescribed = prescribedOn(read.medications, collectedOn);
+  const screen = newScreen(ctx, input, source, at, collectedOn, stored(results, prescribed, input.cup?.cutoffs));
+  const cm = await awardForScreen(deps, screen, { tz: read.tz, prescribed, seed: read.seed, enrolment: read.enrolment, unlocked: read.history });
+  if (!cm) return null;
+  try {
+    await db.transaction(async (tx) => {
+      if (!(await writeScreen(tx, ctx, screen, cm))) tx.rollback();
+    });
+  } catch (err) {
+    // another writer came first: its history version moved on, or it took the slot or an entry key
+    if (err instanceof TransactionRollbackError || sqlState(err) === '23505') return null;
+    throw err;
+  }
+  return { specimen: specimenDto(screen, cm.award.enrolmentId), award: cm.award, duplicate: false };
+}
+
+/** The SQLSTATE of a failed statement (drizzle wraps the driver's error). */
+function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
 }
 
 /** Corrects a screen: a new row (the analytes it lists replace the screen's), and CM settles again if it read the screen. */
@@ -181,17 +248,23 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
     }
   }
   const prescribed = prescribedOn(await medicationsOf(tx, programId, screen.patientId), screen.collectedOn);
-  const [correction] = await tx.insert(screenCorrections).values({
+  const correction: CorrectionRow = {
     programId, id: randomUUID(), screenId: id, patientId: screen.patientId, results: stored(results, prescribed), valid: input.valid ?? null,
     method: input.method, laboratory: input.laboratory ?? null, reason: input.reason, externalId: input.externalId ?? null, source,
     recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
-  }).returning();
-  const award = await awardForCorrection(deps, screen, correction!, prescribed);
-  await writeAudit(tx, auditContext(ctx), {
-    action: 'correct', entity: 'screen', entityId: id, patientId: screen.patientId,
-    detail: { correctionId: correction!.id, source, analytes: results.length, cm: award ? { entries: award.entries.length, cents: award.earnedCents } : null },
-  });
-  return { specimen: correctionAsSpecimen(correction!, award?.enrolmentId ?? null), award, duplicate: false };
+  };
+  const cm = await awardForCorrection(deps, screen, correction, prescribed);
+  const award = cm?.award ?? null;
+  // one statement: the correction, what CM posts for it, and the audit row for both
+  await writeTogether(tx, [
+    tx.$with('correction').as(tx.insert(screenCorrections).values(correction)),
+    ...(cm?.writes ?? []),
+    auditedBy(tx, auditContext(ctx), {
+      action: 'correct', entity: 'screen', entityId: id, patientId: screen.patientId,
+      detail: { correctionId: correction.id, source, analytes: results.length, cm: award ? { entries: award.entries.length, cents: award.earnedCents } : null },
+    }),
+  ]);
+  return { specimen: correctionAsSpecimen(correction, award?.enrolmentId ?? null), award, duplicate: false };
 }
 
 // ---------- reads ----------
