@@ -43,6 +43,24 @@ export const patientContextSchema = z.strictObject({
   cmAvailable: opt(z.boolean()),
 });
 
+/** What a programme's records show about contingency management (the server counts them). */
+export interface ProgrammeCmRecord {
+  /** Protocols in the programme's CM library (any version). */
+  protocols: number;
+  /** Patients enrolled in CM now. */
+  activeEnrolments: number;
+}
+
+/**
+ * Whether the programme can offer CM, for the planning context: yes when it has a CM
+ * protocol or a patient enrolled now (it runs CM); otherwise not recorded (undefined), never
+ * "no" — a programme that has not set CM up in Waypoint may still offer it, and a clinician
+ * can say so (a supplied cmAvailable wins).
+ */
+export function cmAvailabilityOf(record: ProgrammeCmRecord): true | undefined {
+  return record.protocols > 0 || record.activeEnrolments > 0 ? true : undefined;
+}
+
 const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
   path.length === 0 ? '(context)' : path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 

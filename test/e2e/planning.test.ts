@@ -55,6 +55,10 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       await recs.getByRole('button', { name: 'Get recommendations' }).click();
       const first = recs.locator('[data-intervention]').first();
       await first.waitFor();
+      // the demo programme runs CM: the panel takes that from the programme, never "not recorded"
+      expect(await recs.textContent()).toContain('cmAvailable (programme)');
+      expect(await recs.textContent()).not.toMatch(/not recorded|Ask us if we offer it/);
+      await page.screenshot({ path: `${shots}/planning-recommendations.png`, fullPage: true });
       const code = (await first.getAttribute('data-intervention'))!;
       await first.getByRole('button', { name: /^Add .* to the care plan$/ }).click();
       const editor = page.getByTestId('plan-editor');

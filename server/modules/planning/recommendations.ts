@@ -1,9 +1,10 @@
 // Recommendations for a patient: a planning context assembled from the record (latest
-// stage, current medication for OUD, latest PHQ-9 and GAD-7), overridden field by field
+// stage, current medication for OUD, latest PHQ-9 and GAD-7, whether the programme runs
+// contingency management), overridden field by field
 // by what the clinician supplies, then core/planning's recommend(). The result says where
 // each context field came from.
 import { and, desc, eq } from 'drizzle-orm';
-import { parseContext, recommend, type PatientContext } from '../../../core/planning/index.ts';
+import { cmAvailabilityOf, parseContext, recommend, type PatientContext } from '../../../core/planning/index.ts';
 import type { Moud, Stage } from '../../../core/planning/types.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -11,6 +12,7 @@ import { auditContext, programOf, type Ctx } from '../../platform/http/context.t
 import { assertPatient } from '../patients/patients.ts';
 import { medications } from '../patients/patients.tables.ts';
 import { assessments, stageAssessments } from '../assessments/assessments.tables.ts';
+import { cmEnrolments, cmProtocols } from '../cm/cm.tables.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -50,6 +52,15 @@ export async function assembleContext(tx: Tx, ctx: Ctx, patientId: string): Prom
         sources.phq9Item9 = `assessment:${a.id}`;
       }
     }
+  }
+  // the programme runs CM when it has a CM protocol or a patient enrolled now (core's rule)
+  const [protocol] = await tx.select({ id: cmProtocols.id }).from(cmProtocols).where(eq(cmProtocols.programId, programId)).limit(1);
+  const [enrolment] = await tx.select({ id: cmEnrolments.id }).from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.status, 'active'))).limit(1);
+  const cmAvailable = cmAvailabilityOf({ protocols: protocol ? 1 : 0, activeEnrolments: enrolment ? 1 : 0 });
+  if (cmAvailable !== undefined) {
+    context.cmAvailable = cmAvailable;
+    sources.cmAvailable = protocol ? 'programme:cm-protocols' : 'programme:cm-enrolments';
   }
   return { context, sources };
 }
