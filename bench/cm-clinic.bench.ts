@@ -21,7 +21,7 @@ const PATIENTS = 256;
 // record first, …) so neither always runs right after the other's writes.
 const ROUND_MS = 3_000;
 const WARM_MS = 1_000;
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5); // BENCH_ROUNDS=2 for a quick look while profiling
 const GOAL = 0.3;
 const PASSWORD = 'bench-password-not-real-123';
 

@@ -1,4 +1,4 @@
-// Calendar arithmetic in a programme's IANA time zone (pure: Intl only, no I/O). Formatters and local dates are memoised (ADR 012 measured the recording path).
+// Calendar arithmetic in a programme's IANA time zone (pure: Intl only, no I/O). Formatters and local dates are memoised (measured on the recording path).
 const fmtCache = new Map<string, Intl.DateTimeFormat>();
 function fmt(tz: string): Intl.DateTimeFormat {
   let f = fmtCache.get(tz);

@@ -209,7 +209,7 @@ describe('summaries', () => {
 });
 
 // With a privilege track a recording runs under the enrolment locks; without one it first
-// tries the optimistic single statement (ADR 014). Both must give the same guarantees.
+// tries the optimistic single statement (ADR 018). Both must give the same guarantees.
 describe.skipIf(!onPostgres()).each([
   ['locked', () => clinicProtocol()],
   ['optimistic', () => withoutPrivilege(clinicProtocol())],

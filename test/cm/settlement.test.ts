@@ -50,7 +50,7 @@ let pseq = 0;
 /**
  * A cents track (escalation with step and a bonus every 3rd success, so order matters) and a
  * draws track (1, 2, 3 … 3 draws, 2 more every 4th success); optionally a privilege track,
- * which makes every recording run under the enrolment locks (ADR 014).
+ * which makes every recording run under the enrolment locks (ADR 018).
  */
 function settlementProtocol(opts: { privilege?: boolean; clawback?: boolean } = {}) {
   const phase = (escalation: Record<string, unknown>) => [{ fromWeek: 1, toWeek: 12, escalation }];

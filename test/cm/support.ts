@@ -41,7 +41,7 @@ export function clinicProtocol(extra: Record<string, unknown> = {}) {
   };
 }
 
-/** The same protocol without its privilege track (its recordings take the optimistic path, ADR 014). */
+/** The same protocol without its privilege track (its recordings take the optimistic path, ADR 018). */
 export function withoutPrivilege(p: ReturnType<typeof clinicProtocol>) {
   return { ...p, tracks: p.tracks.filter((t) => t.payout !== 'privilege') };
 }

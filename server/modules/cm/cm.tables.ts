@@ -75,7 +75,7 @@ export const cmEnrolments = pgTable(
     eventCount: integer('event_count').notNull().default(0),
     /**
      * Bumped by every writer of the patient's CM history (events, ledger entries), under the
-     * row lock or as the guard of a recording's single statement (ADR 014): a recording that
+     * row lock or as the guard of a recording's single statement (ADR 018): a recording that
      * read version v writes only if it is still v.
      */
     historyVersion: integer('history_version').notNull().default(0),

@@ -13,7 +13,7 @@ import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { replayRows, type ReplayDetail } from '../../../core/cm/replay.ts';
 import { settleLedger } from '../../../core/cm/settlement.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { medications, patients } from '../patients/patients.tables.ts';
@@ -392,6 +392,30 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
 export async function writeTogether(tx: Tx, writes: readonly WithSubquery[], counted = writes[writes.length - 1]): Promise<number> {
   if (!counted) return 0;
   return (await tx.with(...writes).select({ written: sql<number>`1` }).from(counted)).length;
+}
+
+/**
+ * The same for a settlement decided from a read without locks (`guard`): one statement, with
+ * no transaction around it, that writes only if the guarded enrolment state was written.
+ * Otherwise cm_require_current_history (migration 0013) raises a serialization failure and
+ * PostgreSQL undoes the whole statement. Answers false then (another writer came first).
+ */
+export async function writeIfHistoryCurrent(db: Db, writes: readonly WithSubquery[], enrolmentWrite: WithSubquery): Promise<boolean> {
+  try {
+    await db.with(...writes).select({ written: sql<number>`cm_require_current_history(count(*))` }).from(enrolmentWrite);
+    return true;
+  } catch (err) {
+    if (sqlState(err) === '40001') return false;
+    throw err;
+  }
+}
+
+/** The SQLSTATE of a failed statement (drizzle wraps the driver's error). */
+export function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
 }
 
 /** Decides the settlement (decideSettlement) and writes it, for a caller with nothing to write alongside. */

@@ -2,18 +2,18 @@
 // laboratory confirmation supersedes a cup; never an edit in place), and reading them. CM
 // reacts to a screen of a patient it enrols (server/modules/cm/specimens.ts) in the same
 // transaction; the API keeps its stable integration paths (/specimens, ADR 018).
-import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type WithSubquery } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { prescribedOn } from '../../../core/cm/clinic.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { auditedBy, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, type AwardDto, type PendingAward } from '../cm/specimens.ts';
-import { canonical, lockPatientEnrolments, lockPatientForRecording, medicationsOf, writeTogether } from '../cm/settle.ts';
+import { canonical, lockPatientEnrolments, lockPatientForRecording, medicationsOf, sqlState, writeIfHistoryCurrent, writeTogether } from '../cm/settle.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
 
@@ -158,14 +158,14 @@ function newScreen(ctx: Ctx, input: ScreenIn, source: Source, at: Date, collecte
   };
 }
 
-/** One statement: the screen, what CM posts for it, and the audit row for both. Answers whether CM's enrolment write took place (always, under the locks). */
-async function writeScreen(tx: Tx, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): Promise<boolean> {
+/** The writes of one recording, for one statement: the screen, what CM posts for it, and the audit row for both. */
+function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): WithSubquery[] {
   const award = cm?.award ?? null;
-  const audit = auditedBy(tx, auditContext(ctx), {
+  const audit = auditedBy(db, auditContext(ctx), {
     action: 'create', entity: 'screen', entityId: screen.id, patientId: screen.patientId,
     detail: { source: screen.source, valid: screen.valid, analytes: screen.results.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
   });
-  return (await writeTogether(tx, [tx.$with('screen').as(tx.insert(screens).values(screen)), ...(cm?.writes ?? []), audit], cm?.enrolmentWrite ?? audit)) > 0;
+  return [db.$with('screen').as(db.insert(screens).values(screen)), ...(cm?.writes ?? []), audit];
 }
 
 async function recordUnderLocks(deps: Deps, input: ScreenIn, results: Resolved, source: Source): Promise<Recorded> {
@@ -188,14 +188,14 @@ async function recordUnderLocks(deps: Deps, input: ScreenIn, results: Resolved, 
   }
   const screen = newScreen(ctx, input, source, at, collectedOn, rows);
   const cm = await awardForScreen(deps, screen, { tz, prescribed, seed, enrolment });
-  await writeScreen(tx, ctx, screen, cm);
+  await writeTogether(tx, screenWrites(tx, ctx, screen, cm));
   return { specimen: specimenDto(screen, cm?.award.enrolmentId ?? null), award: cm?.award ?? null, duplicate: false };
 }
 
 /**
- * From one read without locks (readForRecording), the screen and its award written in a
- * transaction that keeps them only if the enrolment's history version is still the one
- * read. Null when the locked path must answer: an unknown patient (404), the same screen
+ * From one read without locks (readForRecording), the screen and its award written in one
+ * statement, with no transaction around it, that keeps them only if the enrolment's history
+ * version is still the one read (writeIfHistoryCurrent). Null when the locked path must answer: an unknown patient (404), the same screen
  * posted again (the first one's answer), a patient CM does not read it for (no history
  * version to guard the write with), a settlement that needs more than the read, or another
  * writer that came first.
@@ -210,24 +210,14 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   const screen = newScreen(ctx, input, source, at, collectedOn, stored(results, prescribed, input.cup?.cutoffs));
   const cm = await awardForScreen(deps, screen, { tz: read.tz, prescribed, seed: read.seed, enrolment: read.enrolment, unlocked: read.history });
   if (!cm) return null;
+  // another writer came first: its history version moved on, or it took the slot or an entry key
   try {
-    await db.transaction(async (tx) => {
-      if (!(await writeScreen(tx, ctx, screen, cm))) tx.rollback();
-    });
+    if (!(await writeIfHistoryCurrent(db, screenWrites(db, ctx, screen, cm), cm.enrolmentWrite))) return null;
   } catch (err) {
-    // another writer came first: its history version moved on, or it took the slot or an entry key
-    if (err instanceof TransactionRollbackError || sqlState(err) === '23505') return null;
+    if (sqlState(err) === '23505') return null;
     throw err;
   }
   return { specimen: specimenDto(screen, cm.award.enrolmentId), award: cm.award, duplicate: false };
-}
-
-/** The SQLSTATE of a failed statement (drizzle wraps the driver's error). */
-function sqlState(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }
 
 /** Corrects a screen: a new row (the analytes it lists replace the screen's), and CM settles again if it read the screen. */

@@ -1,11 +1,14 @@
-// Recording reads an enrolment's history through a per-server cache that fetches only
-// what was written since (ADR 012). Whatever wrote in between — a redemption, a
-// correction, another server, a row this server never saw — the award and balance
-// must equal what a full read gives, whether the recording runs under the enrolment locks
-// or optimistically (ADR 014).
+// A recording without an Idempotency-Key reads the patient's CM history in one statement
+// without locks and writes in one statement kept only if the enrolment's history version is
+// still the one read (ADR 018); with a privilege track it records under the enrolment locks.
+// Whatever wrote in between — a redemption, a correction, another server — the award and
+// balance must equal what a full read gives, either way.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { cmEnrolments, cmLedgerEntries } from '../../server/modules/cm/cm.tables.ts';
+import { writeIfHistoryCurrent } from '../../server/modules/cm/settle.ts';
 import { AFTER_RECORDINGS, clinicProtocol, enrolled, ledgerBalanceWithUnshown, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
@@ -29,7 +32,7 @@ const record = async (patientId: string, date: string) => {
 describe.each([
   ['under the enrolment locks', () => clinicProtocol()],
   ['optimistically', () => withoutPrivilege(clinicProtocol())],
-])('history cache, recording %s', (_, protocol) => {
+])('recording %s', (_, protocol) => {
   it('sees a redemption and a correction written between two recordings', async () => {
     const { patientId } = await enrolled(w, coord, { protocol: protocol() });
     await record(patientId, '2026-03-02');
@@ -64,5 +67,32 @@ describe.each([
     await insert(1, 300); // numbered before it: only the count shows it
     const third = await record(patientId, '2026-03-06');
     expect(third.award.balanceCents).toBe(await ledgerBalance(patientId));
+  });
+});
+
+describe('the write guarded by the history version', () => {
+  it('writes all of its statement when the version is the one read, and none of it otherwise', async () => {
+    const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    const { db } = w.database;
+    const programId = w.programA;
+    const version = async () => (await db.select({ v: cmEnrolments.historyVersion }).from(cmEnrolments).where(eq(cmEnrolments.id, enrolmentId)))[0]!.v;
+    const entries = async () => (await db.select({ id: cmLedgerEntries.id }).from(cmLedgerEntries).where(eq(cmLedgerEntries.enrolmentId, enrolmentId))).length;
+    const write = (read: number) => {
+      const entry = db.$with('entry').as(db.insert(cmLedgerEntries).values({
+        programId, id: randomUUID(), enrolmentId, patientId, entryKey: `test/${randomUUID()}`, kind: 'adjustment', cents: 100, reason: 'guard test', createdAt: new Date(),
+      }));
+      const state = db.$with('enrolment_state').as(db.update(cmEnrolments).set({ historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+        .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, enrolmentId), eq(cmEnrolments.historyVersion, read))).returning({ id: cmEnrolments.id }));
+      return writeIfHistoryCurrent(db, [entry, state], state);
+    };
+    const read = await version();
+    const before = await entries();
+    expect(await write(read)).toBe(true);
+    expect(await entries()).toBe(before + 1);
+    expect(await version()).toBe(read + 1);
+    // another writer came first: the version read is stale, and the entry is undone with the statement
+    expect(await write(read)).toBe(false);
+    expect(await entries()).toBe(before + 1);
+    expect(await version()).toBe(read + 1);
   });
 });
