@@ -4,8 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../../server/platform/db/database.ts';
 
-export const PG_TEMPLATE = 'waypoint_test_template';
-export const PGLITE_TEMPLATE_FILE = fileURLToPath(new URL('../../node_modules/.cache/waypoint/pglite-template.tar', import.meta.url));
+/**
+ * Each test run has its own template and databases, named after the process that runs its
+ * global setup (test/global-setup.ts sets WAYPOINT_TEST_RUN), so two runs on one machine —
+ * or one PostgreSQL server — never drop or overwrite each other's.
+ */
+export const testRun = (): string => {
+  const run = process.env.WAYPOINT_TEST_RUN;
+  if (!run) throw new Error('WAYPOINT_TEST_RUN is not set: run the tests through vitest (test/global-setup.ts).');
+  return run;
+};
+export const pgTemplate = (run = testRun()) => `wp_tpl_${run}`;
+export const pgliteTemplateFile = (run = testRun()) => fileURLToPath(new URL(`../../node_modules/.cache/waypoint/pglite-template-${run}.tar`, import.meta.url));
 
 export const onPostgres = () => !!process.env.TEST_DATABASE_URL;
 
@@ -24,16 +34,16 @@ function databaseUrl(url: string, name: string): string {
 export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const dump = new Blob([readFileSync(PGLITE_TEMPLATE_FILE)]);
+    const dump = new Blob([readFileSync(pgliteTemplateFile())]);
     return openDatabase({ pgliteDump: dump, migrate: false });
   }
-  const name = `wp_test_${randomBytes(6).toString('hex')}`;
+  const name = `wp_test_${testRun()}_${randomBytes(6).toString('hex')}`;
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: adminUrl(url) });
   await admin.connect();
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate()}`);
       break;
     } catch (err) {
       // Another file is copying the template at this moment.
