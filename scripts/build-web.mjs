@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Builds the staff console (web/) into web/dist with Vite.
+// Builds the staff console (web/) into web/dist with Vite, then writes a brotli (.br) and a
+// gzip (.gz) copy of every text file beside it, which the server sends to browsers that
+// accept them (@fastify/static preCompressed; server/app.ts).
 //   node scripts/build-web.mjs             always build
 //   node scripts/build-web.mjs --if-stale  build only when a source is newer than web/dist/index.html
 // Sources: everything under web/src, web/index.html, web/vite.config.ts, and the shared
 // code the console imports (contracts/, core/access/).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +29,21 @@ function newest(path) {
   return max;
 }
 
+const TEXT = /\.(?:html|js|css|json|svg|txt)$/;
+
+/** Writes name.br and name.gz beside every text file below dir (maximum compression: it runs once per build). */
+export function precompress(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) precompress(path);
+    else if (TEXT.test(entry.name)) {
+      const body = readFileSync(path);
+      writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+      writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+    }
+  }
+}
+
 export function isStale() {
   if (!existsSync(output)) return true;
   const built = statSync(output).mtimeMs;
@@ -40,6 +58,7 @@ export async function buildWeb({ ifStale = false, quiet = false } = {}) {
   }
   const { build } = await import('vite');
   await build({ configFile, root: web, logLevel: quiet ? 'warn' : 'info', mode: 'production' });
+  precompress(join(web, 'dist'));
   return { built: true };
 }
 

@@ -139,7 +139,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       web.addHook('onRoute', (r) => {
         r.config = { ...(r.config ?? {}), auth: 'public' };
       });
-      await web.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+      // Brotli or gzip copies written at build time (scripts/build-web.mjs) when the browser
+      // accepts them. Files under /assets/ have content hashes in their names, so they never
+      // change: cached for a year, immutable. index.html names the current ones: no-cache.
+      await web.register(fastifyStatic, {
+        root: webRoot, prefix: '/', wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false,
+        setHeaders: (reply, path) => {
+          reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
       // The console is a single-page app: unknown paths get index.html, except under /api
       // (problem+json 404) and /fhir (an OperationOutcome), which never answer with the page.
       web.get('/*', { schema: { hide: true } }, (req, reply) => {

@@ -54,6 +54,18 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
     const statuses = await Promise.all(paths.map(async (url) => `${url} ${(await app.inject({ url })).statusCode}`));
     expect(statuses).toEqual(paths.map((p) => `${p} 200`));
     expect((await app.inject({ url: '/api/v1/nope' })).statusCode).toBe(404);
+    // compressed at build time, sent as the browser accepts; hashed assets cached for good, the page never
+    const br = await app.inject({ url: `/assets/${asset}`, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.rawPayload.length).toBeLessThan(readFileSync(`${root}web/dist/assets/${asset}`).length);
+    const gz = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers['cache-control']).toBe('no-cache');
+    const page = await app.inject({ url: '/patients/00000000-0000-4000-8000-000000000000', headers: { 'accept-encoding': 'identity' } });
+    expect(page.headers['content-encoding']).toBeUndefined();
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.body).toContain('<div id="root">');
   });
 
   async function signIn(page: Page, email: string) {

@@ -1,12 +1,12 @@
 // The frame around every signed-in screen: header (programme, account menu),
 // navigation built from the user's permissions in the programme, and the main region.
-import { type ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { AppShell, Burger, Button, Group, Menu, NavLink, Select, Stack, Text } from '@mantine/core';
+import { AppShell, Burger, Button, Center, Group, Loader, Menu, NavLink, Select, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { Notifications, notifications } from '@mantine/notifications';
 import type { Permission } from '../../../core/access/roles.ts';
 import { api } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
@@ -138,9 +138,16 @@ export function Shell() {
         ) : null}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
-        {program || location.pathname.startsWith('/account') ? <Outlet /> : <NoProgram />}
+        {program || location.pathname.startsWith('/account') ? (
+          // a page's code loads on first visit (App.tsx); the frame stays while it does
+          <Suspense fallback={<Center p="xl"><Loader aria-label={t('common.loading')} /></Center>}>
+            <Outlet />
+          </Suspense>
+        ) : <NoProgram />}
       </AppShell.Main>
       <IdleWatcher idleTimeoutMinutes={me.organization.idleTimeoutMinutes} />
+      {/* toasts belong to the console (the sign-in page and the tablet show none) */}
+      <Notifications position="bottom-right" limit={3} />
     </AppShell>
   );
 }

@@ -1,0 +1,73 @@
+// The signed-in console: the session gate, the frame (Shell) and every page behind it. It
+// loads after sign-in (App.tsx), and each of its pages loads on first visit.
+import { type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import type { Permission } from '../../core/access/roles.ts';
+import { SessionProvider, authStep, useMe, useSession } from './session.tsx';
+import { Shell, useLandingPath } from './components/Shell.tsx';
+import { NotFoundPage } from './pages/NotFound.tsx';
+import { FullPageLoader, page } from './lazy.tsx';
+
+const PatientSearchPage = page(() => import('./pages/PatientSearch.tsx'), 'PatientSearchPage');
+const RegisterPatientPage = page(() => import('./pages/RegisterPatient.tsx'), 'RegisterPatientPage');
+const PatientPage = page(() => import('./pages/PatientPage.tsx'), 'PatientPage');
+const StaffPage = page(() => import('./pages/Staff.tsx'), 'StaffPage');
+const SettingsPage = page(() => import('./pages/Settings.tsx'), 'SettingsPage');
+const AuditPage = page(() => import('./pages/Audit.tsx'), 'AuditPage');
+const TestDayPage = page(() => import('./pages/cm/TestDay.tsx'), 'TestDayPage');
+const CheckInPage = page(() => import('./pages/cm/CheckIn.tsx'), 'CheckInPage');
+const DrawScreenPage = page(() => import('./pages/cm/DrawScreen.tsx'), 'DrawScreenPage');
+const AdjudicationsPage = page(() => import('./pages/cm/Adjudications.tsx'), 'AdjudicationsPage');
+const CmProgrammePage = page(() => import('./pages/cm/Programme.tsx'), 'CmProgrammePage');
+const ChangePasswordPage = page(() => import('./pages/Account.tsx'), 'ChangePasswordPage');
+const TwoStepPage = page(() => import('./pages/Account.tsx'), 'TwoStepPage');
+const AccountPage = page(() => import('./pages/Account.tsx'), 'AccountPage');
+
+export function Console() {
+  const me = useMe();
+  const location = useLocation();
+  const step = authStep(me.data, me.isPending, me.error);
+  if (step === 'loading') return <FullPageLoader />;
+  if (step !== 'active' || !me.data) {
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  }
+  return (
+    <SessionProvider me={me.data}>
+      <ConsoleRoutes />
+    </SessionProvider>
+  );
+}
+
+function Guard({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { can } = useSession();
+  return can(permission) ? <>{children}</> : <NotFoundPage forbidden />;
+}
+
+function Landing() {
+  return <Navigate to={useLandingPath()} replace />;
+}
+
+function ConsoleRoutes() {
+  return (
+    <Routes>
+      <Route element={<Shell />}>
+        <Route index element={<Landing />} />
+        <Route path="patients" element={<Guard permission="read:patient"><PatientSearchPage /></Guard>} />
+        <Route path="patients/new" element={<Guard permission="create:patient"><RegisterPatientPage /></Guard>} />
+        <Route path="patients/:id" element={<Guard permission="read:patient"><PatientPage /></Guard>} />
+        <Route path="cm" element={<Guard permission="read:cm"><CmProgrammePage /></Guard>} />
+        <Route path="cm/test-day" element={<Guard permission="write:specimen"><TestDayPage /></Guard>} />
+        <Route path="cm/check-in" element={<Guard permission="write:cm-event"><CheckInPage /></Guard>} />
+        <Route path="cm/adjudications" element={<Guard permission="read:cm"><AdjudicationsPage /></Guard>} />
+        <Route path="cm/draw/:enrolmentId" element={<Guard permission="read:cm"><DrawScreenPage /></Guard>} />
+        <Route path="staff" element={<Guard permission="read:staff"><StaffPage /></Guard>} />
+        <Route path="settings" element={<Guard permission="manage:organization"><SettingsPage /></Guard>} />
+        <Route path="audit" element={<Guard permission="read:audit"><AuditPage /></Guard>} />
+        <Route path="account" element={<AccountPage />} />
+        <Route path="account/password" element={<ChangePasswordPage />} />
+        <Route path="account/two-step" element={<TwoStepPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

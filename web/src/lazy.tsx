@@ -1,0 +1,18 @@
+// Pages load when first opened (route-level code splitting): the sign-in page carries only
+// what it needs, and each console page is a chunk of its own (docs/benchmarks.md, the
+// `web` benchmark). `page` makes a lazy component of a module's named export.
+import { lazy, type ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Center, Loader } from '@mantine/core';
+
+export const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+
+/** What shows while a page's code loads. */
+export function FullPageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center h="100vh">
+      <Loader aria-label={t('common.loading')} />
+    </Center>
+  );
+}
