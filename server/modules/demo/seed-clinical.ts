@@ -9,7 +9,9 @@ import { medications, patients } from '../patients/patients.tables.ts';
 import { screens } from '../screens/screens.tables.ts';
 import { createProtocol } from '../cm/protocols.ts';
 import { createFundingSource, enrol } from '../cm/enrolments.ts';
-import { createItem } from '../cm/redemption.ts';
+import { createItem, redeem } from '../cm/redemption.ts';
+import { revealDraws } from '../cm/ledger.ts';
+import { cmCatalogueItems } from '../cm/cm.tables.ts';
 import { correctScreen, recordScreen } from '../screens/screens.ts';
 import { localDate, zonedInstant, addDays, weekday } from '../../../core/cm/calendar.ts';
 import { administer } from '../assessments/assessments.ts';
@@ -58,6 +60,20 @@ function ctxFor(o: { orgId: string; programId: string; userId: string; name: str
   };
 }
 
+/** How many days of CM history the demo has before today. */
+const DEMO_HISTORY_DAYS = 25;
+
+/**
+ * The demo's test days: every other day from today's weekday (three a week, today one of
+ * them), and the test days of the history before today, oldest first.
+ */
+export function demoSchedule(today: string): { days: number[]; testDays: string[] } {
+  const days = [0, 2, 4].map((k) => (weekday(today) + k) % 7).sort((a, b) => a - b);
+  const testDays: string[] = [];
+  for (let d = addDays(today, -DEMO_HISTORY_DAYS); d < today; d = addDays(d, 1)) if (days.includes(weekday(d))) testDays.push(d);
+  return { days, testDays };
+}
+
 const NEG = ['opiates', 'fentanyl', 'cocaine', 'amphetamine', 'benzodiazepines'];
 
 export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }> }) {
@@ -66,7 +82,7 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   const counsellor = o.staff.get('counsellor')!;
   const at = (now: Date, who = cm, role: Role = 'cm-coordinator') => ({ tx, ctx: ctxFor({ orgId: o.orgId, programId: o.programId, userId: who.id, name: who.name, role, now }) });
   const today = localDate(o.now, TZ);
-  const start = addDays(today, -25);
+  const start = addDays(today, -DEMO_HISTORY_DAYS);
   const startAt = zonedInstant(start, '08:00', TZ);
 
   // Set-up: a preset and the demo protocol, a funding source with caps, a small catalogue.
@@ -85,25 +101,31 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
     await createItem(at(startAt), { name, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel });
   }
 
-  // Four enrolled patients with three weeks of history (Mon, Wed, Fri).
+  // Four enrolled patients with three weeks of history, tested every other day from today's
+  // weekday (three test days a week, today one of them) so the demo shows a test-day queue,
+  // a positive and a missed test whatever day it is seeded on. Events are placed on the
+  // nth test day, never on a fixed date that may not be one.
   const rows = await tx.select({ id: patients.id, mrn: patients.mrn }).from(patients).where(eq(patients.programId, o.programId));
   const byMrn = new Map(rows.map((r) => [r.mrn, r.id]));
+  const { days, testDays } = demoSchedule(today);
+  const nth = (i: number) => testDays[i]!;
   const plan: Array<{ mrn: string; positives: string[]; skip: string[] }> = [
     { mrn: 'HSC-0002', positives: [], skip: [] },
-    { mrn: 'HSC-0003', positives: [addDays(start, 9)], skip: [] },
-    { mrn: 'HSC-0004', positives: [addDays(start, 2)], skip: [addDays(start, 14)] },
-    { mrn: 'HSC-0005', positives: [], skip: [addDays(start, 7)] },
+    { mrn: 'HSC-0003', positives: [nth(4)], skip: [] },
+    { mrn: 'HSC-0004', positives: [nth(1)], skip: [nth(6)] },
+    { mrn: 'HSC-0005', positives: [], skip: [nth(3)] },
   ];
-  const days = [1, 3, 5];
+  const enrolments = new Map<string, string>();
   for (const p of plan) {
     const patientId = byMrn.get(p.mrn);
     if (!patientId) continue;
-    await enrol(at(startAt), {
+    const enrolment = await enrol(at(startAt), {
       patientId, protocolId: protocol.id, startDate: start, fundingSourceId: 'samhsa-demo',
       calendar: { specimen: days, attendance: [], dose: [], windowStart: '07:00', windowEnd: '19:00' },
     });
-    for (let d = start; d < today; d = addDays(d, 1)) {
-      if (!days.includes(weekday(d)) || p.skip.includes(d)) continue;
+    enrolments.set(p.mrn, enrolment.id);
+    for (const d of testDays) {
+      if (p.skip.includes(d)) continue;
       const collected = zonedInstant(d, '10:15', TZ);
       const positive = p.positives.includes(d);
       await recordScreen(at(new Date(collected.getTime() + 120_000), collector, 'specimen-collector'), {
@@ -112,6 +134,18 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
         results: NEG.map((a) => ({ analyte: a, result: positive && a === 'cocaine' ? 'positive' as const : 'negative' as const })),
       });
     }
+  }
+
+  // HSC-0002's draws were shown on the draw screen after their last test, and they spent
+  // part of their balance on a bus pass.
+  const p2Enrolment = enrolments.get('HSC-0002');
+  const p2Id = byMrn.get('HSC-0002');
+  if (p2Enrolment && p2Id) {
+    const after = new Date(zonedInstant(testDays[testDays.length - 1]!, '10:15', TZ).getTime() + 300_000);
+    await revealDraws(at(after), p2Enrolment, 50);
+    const [pass] = await tx.select({ id: cmCatalogueItems.id }).from(cmCatalogueItems)
+      .where(and(eq(cmCatalogueItems.programId, o.programId), eq(cmCatalogueItems.name, 'Bus pass, 1 day (demo)')));
+    await redeem(at(new Date(after.getTime() + 60_000)), p2Id, { itemId: pass!.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'signature' } });
   }
 
   // A laboratory confirmation overturns one of HSC-0005's negative cups: CM does not take the

@@ -1,0 +1,65 @@
+// `npm start` seeds the demo on whatever day it is: the demo must show today's test-day
+// queue, a positive, a missed test, a laboratory correction, a shown draw and a redemption
+// on every weekday (it did not: its calendar was Monday, Wednesday and Friday, and positives
+// and missed tests fell on fixed dates that were not always test days). The schedule is
+// checked for every weekday; the whole seed on a Sunday (seeding takes seconds).
+import { afterEach, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { testDatabase } from '../support/db.ts';
+import type { Database } from '../../server/platform/db/database.ts';
+import { seedDemo } from '../../server/modules/demo/seed.ts';
+import { demoSchedule } from '../../server/modules/demo/seed-clinical.ts';
+import { weekday } from '../../core/cm/calendar.ts';
+import { buildApp } from '../../server/app.ts';
+import { cmDrawReveals, cmEvents, cmRedemptions } from '../../server/modules/cm/cm.tables.ts';
+import { screenCorrections, screens } from '../../server/modules/screens/screens.tables.ts';
+
+let database: Database | undefined;
+afterEach(async () => {
+  await database?.close();
+  database = undefined;
+});
+
+// One week from a Monday: 10:00 in the demo programme's New York.
+const DAYS = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08'];
+
+describe('the demo, seeded on any day of the week', () => {
+  it.each(DAYS)('on %s, today is a test day and the history has the test days the demo uses', (day) => {
+    const { days, testDays } = demoSchedule(day);
+    expect(days).toContain(weekday(day));
+    expect(days).toHaveLength(3);
+    expect(testDays.length).toBeGreaterThanOrEqual(7); // the demo places events up to the 7th
+    expect(testDays.every((d) => d < day && days.includes(weekday(d)))).toBe(true);
+  });
+
+  it.each(['2026-03-08'])('shows every CM feature when seeded on %s', async (day) => {
+    const now = new Date(`${day}T15:00:00Z`);
+    database = await testDatabase();
+    const { db } = database;
+    const demo = await seedDemo(db, now);
+    const count = async (q: Promise<Array<{ n: number }>>) => Number((await q)[0]!.n);
+    const n = sql<number>`count(*)`;
+
+    // today's queue, as the collector sees it
+    const app = await buildApp({ db, logLevel: 'silent', webRoot: null, clock: () => now, signInRateLimit: 1000 });
+    try {
+      const collector = demo.accounts.find((a) => a.role === 'specimen-collector')!;
+      const signIn = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: collector.email, password: demo.password } });
+      expect(signIn.statusCode, signIn.body).toBe(200);
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      const queue = await app.inject({ url: '/api/v1/cm/queue', headers: { cookie, 'waypoint-program': demo.programIds[0]! } });
+      expect(queue.statusCode, queue.body).toBe(200);
+      expect((queue.json() as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await app.close();
+    }
+
+    const positives = await count(db.select({ n }).from(screens).innerJoin(cmEvents, eq(cmEvents.id, screens.id))
+      .where(sql`exists (select 1 from jsonb_array_elements(${screens.results}) r where r->>'analyte' = 'cocaine' and r->>'result' = 'positive')`));
+    expect(positives).toBeGreaterThanOrEqual(2);
+    expect(await count(db.select({ n }).from(cmEvents).where(eq(cmEvents.kind, 'missed')))).toBeGreaterThanOrEqual(2);
+    expect(await count(db.select({ n }).from(screenCorrections))).toBeGreaterThanOrEqual(1);
+    expect(await count(db.select({ n }).from(cmDrawReveals))).toBeGreaterThanOrEqual(1);
+    expect(await count(db.select({ n }).from(cmRedemptions))).toBeGreaterThanOrEqual(1);
+  });
+});
