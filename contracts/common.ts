@@ -19,17 +19,24 @@ export const PageQuery = {
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const ProblemDetails = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    requestId: z.string().optional(),
-    problems: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem' });
+/**
+ * Every error the API answers, as application/problem+json (RFC 9457), the `Problem` schema
+ * of the OpenAPI document. Clients branch on `code`, show `detail`, and point at `problems`.
+ */
+export const ProblemDetails = z.object({
+  type: z.string().describe('A URI naming the kind of problem: https://waypoint.health/problems/<code>.'),
+  title: z.string().describe('The HTTP status in words, e.g. "Bad request".'),
+  status: z.number().int().min(400).max(599).describe('The HTTP status code.'),
+  code: z.string().describe('Stable machine-readable code to branch on, e.g. invalid_input, not_found, stale_version (docs/api.md lists them).'),
+  detail: z.string().describe('What went wrong, safe to show to the person using the client.'),
+  requestId: z.string().describe('The request id, to quote when reporting a problem (the server log carries the same id).'),
+  problems: z
+    .array(z.object({
+      field: z.string().describe('Where the input is at fault: body.<path>, query.<name>, params.<name>, header.<name>, content-type, url.'),
+      message: z.string().describe('What is wrong with it.'),
+    }))
+    .optional()
+    .describe('For bad input: each field at fault.'),
+});
 
 export const Ok = z.object({ ok: z.literal(true) });

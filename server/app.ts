@@ -8,13 +8,14 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
+import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
 import type { Db } from './platform/db/database.ts';
 import { installAuth } from './platform/http/auth.ts';
 import { installProblemHandlers, sendProblem } from './platform/http/problems.ts';
 import { installInputGuard } from './platform/http/input-guard.ts';
 import { installResponseHeaders } from './platform/http/headers.ts';
 import { installOriginCheck } from './platform/http/origin.ts';
+import { openApiOptions } from './platform/http/openapi.ts';
 import { resolveSession } from './modules/identity/sessions.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { programsRoutes } from './modules/programs/programs.routes.ts';
@@ -85,26 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installResponseHeaders(app, { production });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Waypoint API',
-        version: '1',
-        description:
-          'Psychosocial treatment for opioid use disorder. Authenticate with the session cookie from POST /api/v1/auth/sign-in. ' +
-          'Programme-scoped endpoints take the Waypoint-Program header. Errors are application/problem+json. ' +
-          'Create endpoints accept an Idempotency-Key header.',
-        license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
-      },
-      servers: [{ url: '/' }],
-      components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'wp_session' } },
-      },
-      security: [{ session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions());
 
   installAuth(app, {
     db: opts.db,

@@ -33,7 +33,7 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db }) {
   }, async (req) => questionnaireOf(req.params.instrumentId));
 
   r.post('/patients/:patientId/assessments', {
-    config: { permission: 'write:assessment' },
+    config: { permission: 'write:assessment', idempotent: true },
     schema: {
       tags, summary: 'Administer an instrument (staff-entered): scores, band, alerts; 400 names each bad answer (body.answers.<item>)',
       params: PatientParams, body: AssessmentCreate, response: { 200: Assessment },
@@ -81,12 +81,12 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db }) {
   };
   r.get('/tablet/session', {
     config: tabletConfig,
-    schema: { tags: ['patient tablet'], summary: 'The form for this tablet session (Authorization: Bearer <token>)', security: [], response: { 200: TabletSession } },
+    schema: { tags: ['patient tablet'], summary: 'The form for this tablet session (Authorization: Bearer <token>)', security: [{ tabletToken: [] }], errors: [401, 409], response: { 200: TabletSession } },
   }, async (req) => refusedAudited(req, () => runInTx(db, req, (d) => tabletSession(d, bearerToken(req.headers.authorization)))));
 
   r.post('/tablet/answers', {
     config: tabletConfig,
-    schema: { tags: ['patient tablet'], summary: 'Submit the answers, once (Authorization: Bearer <token>)', security: [], body: TabletSubmit, response: { 200: TabletSubmitted } },
+    schema: { tags: ['patient tablet'], summary: 'Submit the answers, once (Authorization: Bearer <token>)', security: [{ tabletToken: [] }], errors: [401, 409], body: TabletSubmit, response: { 200: TabletSubmitted } },
   }, async (req) => refusedAudited(req, () => runInTx(db, req, (d) => tabletSubmit(d, bearerToken(req.headers.authorization), req.body))));
 
   // --- stage of change ------------------------------------------------------------------

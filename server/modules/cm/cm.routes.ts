@@ -39,7 +39,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => previewProtocol(req.body.document, req.body.schedule));
   r.get('/cm/protocols', { config: { permission: 'read:cm' }, schema: { tags, summary: 'The programme’s protocol library (every version; by key, newest version first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(Protocol) } } },
     async (req) => runInTx(db, req, (d) => listProtocols(d, req.query)));
-  r.post('/cm/protocols', { config: { permission: 'write:cm-protocol' }, schema: { tags, summary: 'Add a protocol version (a document, or a preset); 400 invalid_protocol with every problem’s path', body: ProtocolCreate, response: { 200: ProtocolWithPreview } } },
+  r.post('/cm/protocols', { config: { permission: 'write:cm-protocol', idempotent: true }, schema: { tags, summary: 'Add a protocol version (a document, or a preset); 400 invalid_protocol with every problem’s path', body: ProtocolCreate, response: { 200: ProtocolWithPreview } } },
     async (req) => (await runIdempotent(db, req, (d) => createProtocol(d, req.body))).body);
   r.get('/cm/protocols/:id', { config: { permission: 'read:cm' }, schema: { tags, summary: 'A protocol version with its preview', params: IdParams, response: { 200: ProtocolWithPreview } } },
     async (req) => runInTx(db, req, (d) => getProtocol(d, req.params.id)));
@@ -47,7 +47,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   // ---- funding sources, caps, settings ----
   r.get('/cm/funding-sources', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Funding sources and their caps (by id; paginated)', querystring: CmPageQuery, response: { 200: pageOf(FundingSource) } } },
     async (req) => runInTx(db, req, (d) => listFundingSources(d, req.query)));
-  r.post('/cm/funding-sources', { config: { permission: 'write:catalogue' }, schema: { tags, summary: 'Add a funding source with a caps preset (samhsa-2025, medicaid-style, oig-nominal, none) or explicit caps', body: FundingSourceCreate, response: { 200: FundingSource } } },
+  r.post('/cm/funding-sources', { config: { permission: 'write:catalogue', idempotent: true }, schema: { tags, summary: 'Add a funding source with a caps preset (samhsa-2025, medicaid-style, oig-nominal, none) or explicit caps', body: FundingSourceCreate, response: { 200: FundingSource } } },
     async (req) => (await runIdempotent(db, req, (d) => createFundingSource(d, req.body))).body);
   r.get('/cm/settings', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Approval threshold, budget, seed rotation period', response: { 200: CmSettings } } },
     async (req) => runInTx(db, req, (d) => readSettings(d)));
@@ -55,7 +55,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => runInTx(db, req, (d) => updateSettings(d, req.body)));
 
   // ---- enrolments ----
-  r.post('/cm/enrolments', { config: { permission: 'enrol:cm' }, schema: { tags, summary: 'Enrol a patient (protocol version, start, calendar, funding source)', body: EnrolmentCreate, response: { 200: Enrolment } } },
+  r.post('/cm/enrolments', { config: { permission: 'enrol:cm', idempotent: true }, schema: { tags, summary: 'Enrol a patient (protocol version, start, calendar, funding source)', body: EnrolmentCreate, response: { 200: Enrolment } } },
     async (req) => (await runIdempotent(db, req, (d) => enrol(d, req.body))).body);
   r.get('/cm/patients/:patientId/enrolments', { config: { permission: 'read:cm' }, schema: { tags, summary: 'A patient’s enrolments', params: PatientParams, response: { 200: items(Enrolment) } } },
     async (req) => ({ items: await runInTx(db, req, (d) => listEnrolments(d, req.params.patientId)) }));
@@ -65,7 +65,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => runInTx(db, req, (d) => changeEnrolmentStatus(d, req.params.id, req.body)));
 
   // ---- CM's side of screens (recording and correcting them: server/modules/screens) ----
-  r.post('/specimens/:id/adjudications', { config: { permission: 'adjudicate:specimen' }, schema: { tags, summary: 'Decide a possible carry-over: carry-over (excused) or new-use (failure)', params: IdParams, body: AdjudicationCreate, response: { 200: Award } } },
+  r.post('/specimens/:id/adjudications', { config: { permission: 'adjudicate:specimen', idempotent: true }, schema: { tags, summary: 'Decide a possible carry-over: carry-over (excused) or new-use (failure)', params: IdParams, body: AdjudicationCreate, response: { 200: Award } } },
     async (req) => (await runIdempotent(db, req, (d) => adjudicateSpecimen(d, req.params.id, req.body))).body);
   r.get('/cm/adjudications', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Specimens waiting for a carry-over decision, with the patient’s name and MRN (oldest first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(AdjudicationQueueItem) } } },
     async (req) => runInTx(db, req, (d) => adjudicationQueue(d, req.query)));
@@ -75,7 +75,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   // ---- check-ins ----
   r.get('/cm/check-ins', { config: { permission: 'read:cm' }, schema: { tags, summary: 'The day’s check-in list (attendance and doses; by name; paginated)', querystring: DayQuery, response: { 200: pageOf(QueueItem) } } },
     async (req) => runInTx(db, req, (d) => dayList(d, req.query.date, ['attendance', 'dose'], req.query)));
-  r.post('/cm/check-ins', { config: { permission: 'write:cm-event' }, schema: { tags, summary: 'Record attendance or a dose (observed or take-home); award at once', body: CheckInCreate, response: { 200: CheckInRecorded } } },
+  r.post('/cm/check-ins', { config: { permission: 'write:cm-event', idempotent: true }, schema: { tags, summary: 'Record attendance or a dose (observed or take-home); award at once', body: CheckInCreate, response: { 200: CheckInRecorded } } },
     async (req) => (await runIdempotent(db, req, (d) => checkIn(d, req.body))).body);
 
   // ---- privileges ----
@@ -102,7 +102,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   // ---- ledger and caps (ledger is a stable integration path) ----
   r.get('/patients/:patientId/ledger', { config: { permission: 'read:cm' }, schema: { tags: integration, summary: 'The patient’s CM ledger with running balance', params: PatientParams, response: { 200: Ledger } } },
     async (req) => runInTx(db, req, (d) => patientLedger(d, req.params.patientId)));
-  r.post('/cm/ledger-entries/:id/void', { config: { permission: 'void:ledger' }, schema: { tags, summary: 'Void a ledger entry posted in error, with a reason: a new void entry, never an edit (409: a void, already void, a redemption, a fulfilled prize, or a balance that would go below zero). Honours Idempotency-Key.', params: IdParams, body: LedgerVoidCreate, response: { 200: LedgerVoided } } },
+  r.post('/cm/ledger-entries/:id/void', { config: { permission: 'void:ledger', idempotent: true }, schema: { tags, summary: 'Void a ledger entry posted in error, with a reason: a new void entry, never an edit (409: a void, already void, a redemption, a fulfilled prize, or a balance that would go below zero). Honours Idempotency-Key.', params: IdParams, body: LedgerVoidCreate, response: { 200: LedgerVoided } } },
     async (req) => (await runIdempotent(db, req, (d) => voidLedgerEntry(d, req.params.id, req.body))).body);
   r.get('/cm/patients/:patientId/caps', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Year-to-date paid against each funding source’s cap', params: PatientParams, response: { 200: items(CapStatus) } } },
     async (req) => ({ items: await runInTx(db, req, (d) => patientCaps(d, req.params.patientId)) }));
@@ -110,11 +110,11 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   // ---- catalogue and redemption ----
   r.get('/cm/catalogue', { config: { permission: 'read:cm' }, schema: { tags, summary: 'Catalogue items and gift cards with stock (by name; paginated)', querystring: CmPageQuery, response: { 200: pageOf(CatalogueItem) } } },
     async (req) => runInTx(db, req, (d) => listItems(d, req.query)));
-  r.post('/cm/catalogue', { config: { permission: 'write:catalogue' }, schema: { tags, summary: 'Add a catalogue item', body: CatalogueItemCreate, response: { 200: CatalogueItem } } },
+  r.post('/cm/catalogue', { config: { permission: 'write:catalogue', idempotent: true }, schema: { tags, summary: 'Add a catalogue item', body: CatalogueItemCreate, response: { 200: CatalogueItem } } },
     async (req) => (await runIdempotent(db, req, (d) => createItem(d, req.body))).body);
-  r.post('/cm/catalogue/:id/stock', { config: { permission: 'write:catalogue' }, schema: { tags, summary: 'A stock movement (received, count correction, damaged)', params: IdParams, body: StockMovementCreate, response: { 200: CatalogueItem } } },
+  r.post('/cm/catalogue/:id/stock', { config: { permission: 'write:catalogue', idempotent: true }, schema: { tags, summary: 'A stock movement (received, count correction, damaged)', params: IdParams, body: StockMovementCreate, response: { 200: CatalogueItem } } },
     async (req) => (await runIdempotent(db, req, (d) => moveStock(d, req.params.id, req.body))).body);
-  r.post('/cm/patients/:patientId/redemptions', { config: { permission: 'redeem:cm' }, schema: { tags, summary: 'Redeem voucher balance or fulfil a prize (patient acknowledges); over the threshold it waits for approval', params: PatientParams, body: RedemptionCreate, response: { 200: Redemption } } },
+  r.post('/cm/patients/:patientId/redemptions', { config: { permission: 'redeem:cm', idempotent: true }, schema: { tags, summary: 'Redeem voucher balance or fulfil a prize (patient acknowledges); over the threshold it waits for approval', params: PatientParams, body: RedemptionCreate, response: { 200: Redemption } } },
     async (req) => (await runIdempotent(db, req, (d) => redeem(d, req.params.patientId, req.body))).body);
   r.get('/cm/patients/:patientId/redemptions', { config: { permission: 'read:cm' }, schema: { tags, summary: 'A patient’s redemptions', params: PatientParams, response: { 200: items(Redemption) } } },
     async (req) => ({ items: await runInTx(db, req, (d) => listRedemptions(d, req.params.patientId)) }));

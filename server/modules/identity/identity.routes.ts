@@ -32,7 +32,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
 
   r.post('/auth/sign-in', {
     config: { auth: 'public', rateLimit: deps.signInRateLimit },
-    schema: { tags, summary: 'Sign in with email and password', body: SignInRequest, response: { 200: SignInResponse } },
+    schema: { tags, summary: 'Sign in with email and password', errors: [401, 423], body: SignInRequest, response: { 200: SignInResponse } },
   }, async (req, reply) => {
     // Failures are audited, so the transaction commits before the error is sent.
     const result = await runInTx(db, req, (d) => signIn(d, req.body));
@@ -43,7 +43,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
 
   r.post('/auth/mfa/verify', {
     config: { auth: 'partial', whileMfaPending: true, rateLimit: deps.signInRateLimit },
-    schema: { tags, summary: 'Give the second factor (TOTP code or recovery code)', body: MfaVerifyRequest, response: { 200: Ok } },
+    schema: { tags, summary: 'Give the second factor (TOTP code or recovery code)', errors: [423], body: MfaVerifyRequest, response: { 200: Ok } },
   }, async (req) => {
     const result = await runInTx(db, req, (d) => verifySecondFactor(d, req.body));
     if (!result.ok) throw result.error;
@@ -62,7 +62,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
 
   r.post('/auth/password', {
     config: { auth: 'partial' },
-    schema: { tags, summary: 'Change your password (ends your other sessions)', body: PasswordChangeRequest, response: { 200: Ok } },
+    schema: { tags, operationId: 'changePassword', summary: 'Change your password (ends your other sessions)', body: PasswordChangeRequest, response: { 200: Ok } },
   }, async (req) => {
     await runInTx(db, req, (d) => changePassword(d, req.body));
     return { ok: true as const };
@@ -104,7 +104,7 @@ export function identityRoutes(app: FastifyInstance, deps: RouteDeps) {
   }, async (req) => runInTx(db, req, (d) => listStaff(d, req.query)));
 
   r.post('/staff', {
-    config: { permission: 'manage:staff' },
+    config: { permission: 'manage:staff', idempotent: true },
     schema: { tags: staffTags, summary: 'Create a staff account with roles in this programme', body: StaffCreate, response: { 200: StaffCreated } },
   }, async (req) => (await runIdempotent(db, req, (d) => createStaff(d, req.body))).body);
 

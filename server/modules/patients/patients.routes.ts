@@ -26,11 +26,11 @@ export function patientsRoutes(app: FastifyInstance, deps: { db: Db }) {
 
   r.post('/patients/duplicates', {
     config: { permission: 'create:patient' },
-    schema: { tags, summary: 'Possible duplicates of a patient about to be registered', body: DuplicateCheck, response: { 200: DuplicateCandidates } },
+    schema: { tags, operationId: 'findPossibleDuplicatePatients', summary: 'Possible duplicates of a patient about to be registered', body: DuplicateCheck, response: { 200: DuplicateCandidates } },
   }, async (req) => ({ candidates: await runInTx(db, req, (d) => findPossibleDuplicates(d, req.body)) }));
 
   r.post('/patients', {
-    config: { permission: 'create:patient' },
+    config: { permission: 'create:patient', idempotent: true },
     schema: { tags, summary: 'Register a patient (409 possible_duplicate until confirmNotDuplicate)', body: PatientCreate, response: { 200: Patient } },
   }, async (req) => (await runIdempotent(db, req, (d) => registerPatient(d, req.body), { singleStatement: true })).body);
 
@@ -50,7 +50,7 @@ export function patientsRoutes(app: FastifyInstance, deps: { db: Db }) {
   }, async (req) => ({ items: await runInTx(db, req, (d) => listMedications(d, req.params.patientId)) }));
 
   r.post('/patients/:patientId/medications', {
-    config: { permission: 'write:medication' },
+    config: { permission: 'write:medication', idempotent: true },
     schema: { tags, summary: 'Record a medication for OUD', params: PatientParams, body: MedicationCreate, response: { 200: Medication } },
   }, async (req) => (await runIdempotent(db, req, (d) => recordMedication(d, req.params.patientId, req.body))).body);
 
@@ -65,7 +65,7 @@ export function patientsRoutes(app: FastifyInstance, deps: { db: Db }) {
   }, async (req) => ({ items: await runInTx(db, req, (d) => listEpisodes(d, req.params.patientId)) }));
 
   r.post('/patients/:patientId/episodes', {
-    config: { permission: 'write:episode' },
+    config: { permission: 'write:episode', idempotent: true },
     schema: { tags, summary: 'Admit: open an episode of care', params: PatientParams, body: EpisodeCreate, response: { 200: Episode } },
   }, async (req) => (await runIdempotent(db, req, (d) => admit(d, req.params.patientId, req.body))).body);
 

@@ -33,7 +33,7 @@ export function planningRoutes(app: FastifyInstance, deps: { db: Db }) {
   }, async (req) => ({ items: await runInTx(db, req, (d) => listCarePlans(d, req.params.patientId)) }));
 
   r.post('/patients/:patientId/care-plans', {
-    config: { permission: 'write:care-plan' },
+    config: { permission: 'write:care-plan', idempotent: true },
     schema: { tags, summary: 'Create a care plan (version 1)', params: PatientParams, body: CarePlanCreate, response: { 200: CarePlan } },
   }, async (req) => (await runIdempotent(db, req, (d) => createCarePlan(d, req.params.patientId, req.body))).body);
 

@@ -23,7 +23,15 @@ export function runStatement<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseD
   return fn({ tx: db, ctx: req.ctx });
 }
 
-const KEY = /^[\x21-\x7e]{1,200}$/;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route honours Idempotency-Key (runs its use case through runIdempotent); the OpenAPI document says so. */
+    idempotent?: boolean;
+  }
+}
+
+/** What an Idempotency-Key may be: 1–200 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Runs a create with the request's Idempotency-Key (if any), in one transaction with
@@ -35,9 +43,13 @@ export async function runIdempotent<T>(
   fn: (deps: UseCaseDeps) => Promise<T>,
   opts: { singleStatement?: boolean } = {},
 ): Promise<{ body: T; replayed: boolean }> {
+  // the document tells clients which routes honour the key: a route that does must say so
+  if (req.routeOptions.config.idempotent !== true) {
+    throw new AppError({ code: 'internal_error', status: 500, message: 'Something went wrong on our side. Nothing was saved.', internal: `${req.method} ${req.routeOptions.url} runs runIdempotent without config.idempotent` });
+  }
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return { body: await (opts.singleStatement ? runStatement : runInTx)(db, req, fn), replayed: false };
-  if (typeof raw !== 'string' || !KEY.test(raw)) {
+  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
     throw new AppError({ code: 'invalid_input', status: 400, message: 'Idempotency-Key must be 1–200 visible ASCII characters.', problems: [{ field: 'header.idempotency-key', message: 'must be 1–200 visible ASCII characters' }] });
   }
   const ctx = req.ctx;
