@@ -2,7 +2,9 @@
 // in-memory PGlite with the demo data). Builds web/dist first when it is out of date.
 //   1. the demo administrator finds a patient, edits the preferred name, sees the change,
 //      and finds the read and update events for that patient in the audit browser;
-//   2. the front desk sees demographics but no medication section.
+//      it also records gender identity and "prefer not to say" for sex (ADR 023);
+//   2. the demo has a mix of sex and gender values;
+//   3. the front desk sees demographics but no medication section.
 // Screenshots go to .tmp/ for a human (or agent) to look at.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -96,8 +98,15 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       const demographics = page.getByTestId('demographics');
       await demographics.getByRole('button', { name: 'Edit' }).click();
       await demographics.getByLabel('Preferred name').fill('Hero E2E');
+      // Sex and gender (ADR 023): "not recorded" is a choice, and so is "prefer not to say".
+      await demographics.getByLabel('Gender identity').selectOption({ label: 'Non-binary' });
+      await demographics.getByLabel('Sex', { exact: true }).selectOption({ label: 'Prefer not to say (asked, declined)' });
       await demographics.getByRole('button', { name: 'Save' }).click();
       await demographics.getByText('Hero E2E', { exact: true }).waitFor();
+      await demographics.getByText('Non-binary', { exact: true }).waitFor();
+      await demographics.getByText('Prefer not to say (asked, declined)', { exact: true }).waitFor();
+      expect(await database.query<{ sex: string; gender_identity: string }>('select sex, gender_identity from patients where id = $1', [patientId]))
+        .toEqual([{ sex: 'asked-declined', gender_identity: 'non-binary' }]);
       await page.getByText('Goes by Hero E2E').waitFor();
       await page.getByText('Changes saved.').waitFor();
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -125,6 +134,14 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('the demo patients have a mix of administrative sex, sex and gender identity, including not recorded', async () => {
+    const rows = await database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>(
+      'select distinct administrative_sex, sex, gender_identity from patients');
+    expect(new Set(rows.map((r) => r.administrative_sex))).toEqual(new Set(['female', 'male', 'other', 'unknown']));
+    expect(rows.some((r) => r.sex === null) && rows.some((r) => r.sex === 'asked-declined')).toBe(true);
+    expect(rows.some((r) => r.gender_identity === null) && rows.some((r) => r.gender_identity === 'non-binary') && rows.some((r) => r.gender_identity === 'asked-declined')).toBe(true);
+  });
 
   it('front desk: demographics yes, medication for OUD no', async () => {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
