@@ -6,6 +6,26 @@ const optionalText = (max: number) => z.string().trim().max(max).nullable().opti
 
 export const LANGUAGES = ['en', 'es'] as const;
 
+/**
+ * Sex and gender (ADR 023, US Core 6.1.0). Three separate facts, never derived from one another:
+ * - administrative sex: FHIR Patient.gender (administrative-gender); US Core requires it, so a
+ *   registration without it records `unknown`, never a guess;
+ * - sex: the USCDI v3 "Sex" element (US Core Sex extension); `asked-declined` when the person was
+ *   asked and chose not to say;
+ * - gender identity: the US Core Gender Identity extension; `other` when none of the listed
+ *   identities fits, `asked-declined` when the person chose not to say.
+ * Sex and gender identity are optional: null means not recorded.
+ */
+export const ADMINISTRATIVE_SEXES = ['female', 'male', 'other', 'unknown'] as const;
+export const SEXES = ['female', 'male', 'unknown', 'asked-declined'] as const;
+export const GENDER_IDENTITIES = ['female', 'male', 'non-binary', 'other', 'asked-declined', 'unknown'] as const;
+export type AdministrativeSex = (typeof ADMINISTRATIVE_SEXES)[number];
+export type Sex = (typeof SEXES)[number];
+export type GenderIdentity = (typeof GENDER_IDENTITIES)[number];
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { message: `must be one of ${values.join(', ')}` });
+
 const patientFields = {
   mrn: z.string().trim().min(1, 'is required').max(40).regex(/^[A-Za-z0-9-]+$/, 'may contain letters, digits and hyphens'),
   legalGivenName: name,
@@ -13,6 +33,9 @@ const patientFields = {
   preferredName: optionalText(100),
   pronouns: optionalText(40),
   birthDate: IsoDate,
+  administrativeSex: oneOf(ADMINISTRATIVE_SEXES).default('unknown'),
+  sex: oneOf(SEXES).nullable().optional(),
+  genderIdentity: oneOf(GENDER_IDENTITIES).nullable().optional(),
   preferredLanguage: z.enum(LANGUAGES).default('en'),
   phone: z.string().trim().max(40).regex(/^[0-9+()\-. ]*$/, 'must be a phone number').nullable().optional(),
   email: z.email({ message: 'must be an email address' }).max(254).nullable().optional(),
@@ -38,6 +61,9 @@ export const PatientUpdate = z.strictObject({
   preferredName: patientFields.preferredName,
   pronouns: patientFields.pronouns,
   birthDate: IsoDate.optional(),
+  administrativeSex: oneOf(ADMINISTRATIVE_SEXES).optional(),
+  sex: patientFields.sex,
+  genderIdentity: patientFields.genderIdentity,
   preferredLanguage: z.enum(LANGUAGES).optional(),
   phone: patientFields.phone,
   email: patientFields.email,
@@ -57,6 +83,9 @@ export const Patient = z.object({
   preferredName: z.string().nullable(),
   pronouns: z.string().nullable(),
   birthDate: z.string(),
+  administrativeSex: z.enum(ADMINISTRATIVE_SEXES),
+  sex: z.enum(SEXES).nullable(),
+  genderIdentity: z.enum(GENDER_IDENTITIES).nullable(),
   preferredLanguage: z.string(),
   phone: z.string().nullable(),
   email: z.string().nullable(),

@@ -93,6 +93,30 @@ describe('FHIR R4 facade', () => {
     const p = r.json();
     expectValidFhir(p);
     expect(p).toMatchObject({ id: w.patientA, birthDate: '1980-04-01', identifier: [{ value: 'A-0001' }], name: [{ family: 'Example', given: ['Alder'] }] });
+    // US Core requires gender: a patient registered without one is `unknown`, and carries no sex or gender identity extension.
+    expect(p.gender).toBe('unknown');
+    expect(p.extension).toBeUndefined();
+  });
+
+  it('Patient.gender is the administrative sex; sex and gender identity are US Core 6.1.0 extensions when recorded (ADR 023)', async () => {
+    const cases = [
+      { body: { administrativeSex: 'female', sex: 'female', genderIdentity: 'female' }, gender: 'female', sexCode: '248152002', identity: { system: 'http://snomed.info/sct', code: '446141000124107' } },
+      { body: { administrativeSex: 'male', sex: 'male', genderIdentity: 'non-binary' }, gender: 'male', sexCode: '248153007', identity: { system: 'http://snomed.info/sct', code: '33791000087105' } },
+      { body: { administrativeSex: 'other', sex: 'asked-declined', genderIdentity: 'asked-declined' }, gender: 'other', sexCode: '184115007', identity: { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'asked-declined' } },
+      { body: { administrativeSex: 'unknown', genderIdentity: 'other' }, gender: 'unknown', sexCode: null, identity: { system: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor', code: 'OTH' } },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const created = await frontDesk.post('/api/v1/patients', { mrn: `SG-${i}`, legalGivenName: 'Sorrel', legalFamilyName: `Fhirtest${'abcd'[i]}`, birthDate: '1991-02-03', confirmNotDuplicate: true, ...c.body });
+      expect(created.statusCode, created.body).toBe(200);
+      const p = (await counsellor.get(`/fhir/R4/Patient/${created.json().id}`)).json() as Res & { gender: string; extension?: Array<{ url: string; valueCode?: string; valueCodeableConcept?: { coding: Array<{ system: string; code: string }>; text: string } }> };
+      expectValidFhir(p);
+      expect(p.gender).toBe(c.gender);
+      const sex = p.extension?.find((e) => e.url === 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex');
+      expect(sex?.valueCode ?? null).toBe(c.sexCode);
+      const identity = p.extension?.find((e) => e.url === 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-genderIdentity');
+      expect(identity?.valueCodeableConcept?.coding).toEqual([expect.objectContaining(c.identity)]);
+      expect(identity?.valueCodeableConcept?.text).toBeTruthy();
+    }
   });
 
   it('searches and reads Questionnaires', async () => {

@@ -2,7 +2,10 @@
 // in-memory PGlite with the demo data). Builds web/dist first when it is out of date.
 //   1. the demo administrator finds a patient, edits the preferred name, sees the change,
 //      and finds the read and update events for that patient in the audit browser;
-//   2. the front desk sees demographics but no medication section.
+//      it also records gender identity and "prefer not to say" for sex (ADR 023);
+//   2. the demo has a mix of sex and gender values;
+//   3. the front desk sees demographics but no medication section, and registers a patient
+//      (administrative sex Unknown by default, gender identity declined).
 // Screenshots go to .tmp/ for a human (or agent) to look at.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -108,8 +111,15 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       const demographics = page.getByTestId('demographics');
       await demographics.getByRole('button', { name: 'Edit' }).click();
       await demographics.getByLabel('Preferred name').fill('Hero E2E');
+      // Sex and gender (ADR 023): "not recorded" is a choice, and so is "prefer not to say".
+      await demographics.getByLabel('Gender identity').selectOption({ label: 'Non-binary' });
+      await demographics.getByLabel('Sex', { exact: true }).selectOption({ label: 'Prefer not to say' });
       await demographics.getByRole('button', { name: 'Save' }).click();
       await demographics.getByText('Hero E2E', { exact: true }).waitFor();
+      await demographics.getByText('Non-binary', { exact: true }).waitFor();
+      await demographics.getByText('Prefer not to say', { exact: true }).waitFor();
+      expect(await database.query<{ sex: string; gender_identity: string }>('select sex, gender_identity from patients where id = $1', [patientId]))
+        .toEqual([{ sex: 'asked-declined', gender_identity: 'non-binary' }]);
       await page.getByText('Goes by Hero E2E').waitFor();
       await page.getByText('Changes saved.').waitFor();
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -138,6 +148,14 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
     }
   }, 120_000);
 
+  it('the demo patients have a mix of administrative sex, sex and gender identity, including not recorded', async () => {
+    const rows = await database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>(
+      'select distinct administrative_sex, sex, gender_identity from patients');
+    expect(new Set(rows.map((r) => r.administrative_sex))).toEqual(new Set(['female', 'male', 'other', 'unknown']));
+    expect(rows.some((r) => r.sex === null) && rows.some((r) => r.sex === 'asked-declined')).toBe(true);
+    expect(rows.some((r) => r.gender_identity === null) && rows.some((r) => r.gender_identity === 'non-binary') && rows.some((r) => r.gender_identity === 'asked-declined')).toBe(true);
+  });
+
   it('front desk: demographics yes, medication for OUD no', async () => {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
@@ -152,6 +170,23 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       // Navigation offers no audit trail, staff or settings (the menu is behind the burger at tablet width).
       expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
       await page.screenshot({ path: `${shots}/console-frontdesk-tablet.png`, fullPage: true });
+
+      // Registration (ADR 023): administrative sex starts at Unknown, never a guess; the person may decline a gender identity.
+      await page.goto(`${base}/patients/new`);
+      await page.getByLabel('Legal given name').fill('Tamsin');
+      await page.getByLabel('Legal family name').fill('Registertest');
+      await page.getByLabel('Birth date').fill('1990-05-06');
+      await page.getByLabel('MRN (medical record number)').fill('E2E-REG-1');
+      expect(await page.getByLabel('Administrative sex').inputValue()).toBe('unknown');
+      expect(await page.getByLabel('Sex', { exact: true }).inputValue()).toBe('');
+      await page.getByLabel('Gender identity').selectOption({ label: 'Prefer not to say' });
+      await page.screenshot({ path: `${shots}/console-register-tablet.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Check and register' }).click();
+      await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+      const registered = page.getByTestId('demographics');
+      await registered.getByText('Prefer not to say', { exact: true }).waitFor();
+      expect(await database.query('select administrative_sex, sex, gender_identity from patients where mrn = $1', ['E2E-REG-1']))
+        .toEqual([{ administrative_sex: 'unknown', sex: null, gender_identity: 'asked-declined' }]);
     } finally {
       await context.close();
     }

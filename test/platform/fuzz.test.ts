@@ -34,7 +34,8 @@ const jsonish: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Field names the routes know, so random objects often get past "unknown field". */
 const FIELDS = [
-  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'preferredLanguage', 'phone', 'email', 'address',
+  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'administrativeSex', 'sex', 'genderIdentity',
+  'preferredLanguage', 'phone', 'email', 'address',
   'contactConsent', 'emergencyContactName', 'emergencyContactPhone', 'emergencyContactRelationship', 'confirmNotDuplicate', 'version',
   'q', 'limit', 'cursor', 'medication', 'dose', 'startedOn', 'endedOn', 'prescriberId', 'prescriberName', 'levelOfCare', 'admittedOn',
   'dischargedOn', 'dischargeReason', 'userId', 'role', 'since', 'displayName', 'roles', 'active', 'resetMfa', 'idleTimeoutMinutes',

@@ -202,6 +202,61 @@ describe('view and update', () => {
   });
 });
 
+describe('sex and gender (ADR 023)', () => {
+  type P = { id: string; version: number; administrativeSex: string; sex: string | null; genderIdentity: string | null };
+
+  it('records unknown administrative sex when none is given, never a guess; sex and gender identity stay not recorded', async () => {
+    const r = await desk.post('/api/v1/patients', newPatient('sg0'));
+    expect(r.statusCode, r.body).toBe(200);
+    const p = r.json() as P;
+    expect(p).toMatchObject({ administrativeSex: 'unknown', sex: null, genderIdentity: null });
+    const [row] = await w.database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>(
+      'select administrative_sex, sex, gender_identity from patients where program_id = $1 and id = $2', [w.programA, p.id]);
+    expect(row).toEqual({ administrative_sex: 'unknown', sex: null, gender_identity: null });
+  });
+
+  it('registers, reads back and updates administrative sex, sex and gender identity; the audit names the fields only', async () => {
+    const r = await desk.post('/api/v1/patients', newPatient('sg1', { administrativeSex: 'female', sex: 'female', genderIdentity: 'non-binary' }));
+    expect(r.statusCode, r.body).toBe(200);
+    const created = r.json() as P;
+    expect(created).toMatchObject({ administrativeSex: 'female', sex: 'female', genderIdentity: 'non-binary' });
+    expect((await desk.get(`/api/v1/patients/${created.id}`)).json()).toEqual(created);
+
+    const u = await desk.patch(`/api/v1/patients/${created.id}`, { version: created.version, genderIdentity: 'asked-declined', sex: null });
+    expect(u.statusCode, u.body).toBe(200);
+    expect(u.json()).toMatchObject({ administrativeSex: 'female', sex: null, genderIdentity: 'asked-declined', version: created.version + 1 });
+    expect((await desk.get(`/api/v1/patients/${created.id}`)).json()).toMatchObject({ sex: null, genderIdentity: 'asked-declined' });
+    const [audit] = await w.database.query<{ detail: unknown }>(
+      "select detail from audit_events where action = 'update' and entity = 'patient' and entity_id = $1", [created.id]);
+    expect(audit!.detail).toEqual({ fields: ['sex', 'genderIdentity'] });
+    expect(JSON.stringify(audit)).not.toContain('declined');
+  });
+
+  it('refuses values outside the code lists with 400 naming the field, writing nothing', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ administrativeSex: 'F' }, 'body.administrativeSex'],
+      [{ administrativeSex: null }, 'body.administrativeSex'],
+      [{ sex: 'intersex' }, 'body.sex'],
+      [{ genderIdentity: 'woman' }, 'body.genderIdentity'],
+      [{ genderIdentity: 3 }, 'body.genderIdentity'],
+    ];
+    for (const [extra, field] of cases) {
+      const body = expectProblem(await desk.post('/api/v1/patients', newPatient('sgbad', extra)), 400, 'invalid_input', field);
+      expect(body.problems!.find((x) => x.field === field)!.message).toMatch(/must be one of/);
+    }
+    expect(await patientRows('T-sgbad')).toHaveLength(0);
+    const p = (await desk.post('/api/v1/patients', newPatient('sg2'))).json() as P;
+    expectProblem(await desk.patch(`/api/v1/patients/${p.id}`, { version: p.version, administrativeSex: 'unknown', genderIdentity: 'nb' }), 400, 'invalid_input', 'body.genderIdentity');
+    expectProblem(await desk.patch(`/api/v1/patients/${p.id}`, { version: p.version, administrativeSex: null }), 400, 'invalid_input', 'body.administrativeSex');
+    expect((await desk.get(`/api/v1/patients/${p.id}`)).json()).toMatchObject({ version: p.version, administrativeSex: 'unknown', genderIdentity: null });
+  });
+
+  it('the database refuses a code outside the lists too', async () => {
+    const err = await w.database.query("update patients set administrative_sex = 'M' where program_id = $1 and id = $2", [w.programA, w.patientA]).then(() => null, (e: { code?: string }) => e);
+    expect(err?.code).toBe('23514');
+  });
+});
+
 describe('medications, episodes, care team', () => {
   let pid: string;
   beforeAll(async () => {

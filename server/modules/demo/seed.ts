@@ -30,6 +30,19 @@ export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
 const GIVEN = ['Alder', 'Birch', 'Cedar', 'Dove', 'Ember', 'Fern', 'Grove', 'Heron', 'Iris', 'Juniper', 'Kestrel', 'Linden', 'Maple', 'Nova', 'Oak', 'Piper', 'Quill', 'Robin', 'Sage', 'Teal', 'Umber', 'Vale', 'Wren', 'Yarrow'];
 const FAMILY = ['Example', 'Sample', 'Demo', 'Placeholder', 'Fictitious', 'Testwell'];
 
+/** Sex, gender identity and pronouns recorded together (ADR 023): a mix, including not recorded and declined. */
+const SEX_AND_GENDER: ReadonlyArray<Pick<typeof patients.$inferInsert, 'administrativeSex' | 'sex' | 'genderIdentity' | 'pronouns'>> = [
+  { administrativeSex: 'female', sex: 'female', genderIdentity: 'female', pronouns: 'she/her' },
+  { administrativeSex: 'male', sex: 'male', genderIdentity: 'male', pronouns: 'he/him' },
+  { administrativeSex: 'female', sex: 'female', genderIdentity: 'female', pronouns: null },
+  { administrativeSex: 'male', sex: 'male', genderIdentity: null, pronouns: null },
+  { administrativeSex: 'male', sex: 'female', genderIdentity: 'male', pronouns: 'he/him' },
+  { administrativeSex: 'other', sex: 'male', genderIdentity: 'non-binary', pronouns: 'they/them' },
+  { administrativeSex: 'female', sex: 'asked-declined', genderIdentity: 'female', pronouns: 'she/her' },
+  { administrativeSex: 'unknown', sex: null, genderIdentity: 'asked-declined', pronouns: null },
+  { administrativeSex: 'unknown', sex: null, genderIdentity: null, pronouns: null },
+];
+
 /** A tiny deterministic generator so every demo looks the same. */
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -89,7 +102,7 @@ async function seedPatients(
     rows.push({
       programId: o.programId, id: randomUUID(), mrn: `${o.prefix}-${String(i).padStart(4, '0')}`,
       legalGivenName: given, legalFamilyName: family, preferredName: rnd() < 0.2 ? `${given.slice(0, 3)}` : null,
-      pronouns: pick(['she/her', 'he/him', 'they/them', null]),
+      ...pick(SEX_AND_GENDER),
       birthDate: `${year}-${String(month).padStart(2, '0')}-${String(dayOfMonth).padStart(2, '0')}`,
       preferredLanguage: rnd() < 0.25 ? 'es' : 'en', phone: `555-01${String(i % 100).padStart(2, '0')}`, email: null,
       address: null, contactConsent: rnd() < 0.7,

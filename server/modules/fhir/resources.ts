@@ -1,5 +1,6 @@
 // Waypoint records as FHIR R4 resources. Every resource carries the 42 CFR Part 2
 // security labels (restricted confidentiality, ETH sensitivity, 42CFRPart2 policy).
+import type { AdministrativeSex, GenderIdentity, Sex } from '../../../contracts/patients.ts';
 import type { Band, InstrumentId } from '../../../core/instruments/index.ts';
 import { answerCoding, questionnaireOf, type Questionnaire, type QuestionnaireItem } from '../assessments/questionnaires.ts';
 import type { GoalC, PlanContent } from '../planning/care-plans.ts';
@@ -20,11 +21,51 @@ const meta = (extra: Record<string, unknown> = {}) => ({ ...extra, security: SEC
 const patientRef = (id: string) => ({ reference: `Patient/${id}` });
 
 // --- Patient -----------------------------------------------------------------------
-export function patientResource(p: { programId: string; id: string; mrn: string; legalGivenName: string; legalFamilyName: string; preferredName: string | null; birthDate: string }): Resource {
+// Sex and gender follow US Core 6.1.0 (ADR 023): Patient.gender is the administrative sex
+// (required, `unknown` when not recorded); the US Core Sex extension carries USCDI v3 "Sex"
+// (a code from VSAC 2.16.840.1.113762.1.4.1099.53, required binding); the US Core Gender
+// Identity extension carries gender identity (CodeableConcept, extensible binding to VSAC
+// 2.16.840.1.113762.1.4.1021.32). Neither extension is sent when nothing was recorded.
+export const US_CORE_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex';
+export const US_CORE_GENDER_IDENTITY = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-genderIdentity';
+const SNOMED = 'http://snomed.info/sct';
+const DATA_ABSENT = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
+const NULL_FLAVOR = 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor';
+
+/** SNOMED CT codes of the US Core Sex extension. The value set has no "declined": it is sent as "Patient sex unknown". */
+export const SEX_CODE: Record<Sex, string> = {
+  female: '248152002', // Female (finding)
+  male: '248153007', // Male (finding)
+  unknown: '184115007', // Patient sex unknown (finding)
+  'asked-declined': '184115007',
+};
+
+export const GENDER_IDENTITY_CONCEPT: Record<GenderIdentity, { coding: Array<{ system: string; code: string; display: string }>; text: string }> = {
+  female: { coding: [{ system: SNOMED, code: '446141000124107', display: 'Identifies as female gender (finding)' }], text: 'Female gender identity' },
+  male: { coding: [{ system: SNOMED, code: '446151000124109', display: 'Identifies as male gender (finding)' }], text: 'Male gender identity' },
+  'non-binary': { coding: [{ system: SNOMED, code: '33791000087105', display: 'Identifies as nonbinary gender (finding)' }], text: 'Non-binary gender identity' },
+  other: { coding: [{ system: NULL_FLAVOR, code: 'OTH', display: 'other' }], text: 'Another gender identity' },
+  'asked-declined': { coding: [{ system: DATA_ABSENT, code: 'asked-declined', display: 'Asked But Declined' }], text: 'Asked but declined' },
+  unknown: { coding: [{ system: DATA_ABSENT, code: 'unknown', display: 'Unknown' }], text: 'Unknown' },
+};
+
+export type PatientForFhir = {
+  programId: string; id: string; mrn: string; legalGivenName: string; legalFamilyName: string; preferredName: string | null; birthDate: string;
+  administrativeSex: AdministrativeSex; sex: Sex | null; genderIdentity: GenderIdentity | null;
+};
+
+export function patientResource(p: PatientForFhir): Resource {
   const name: Array<Record<string, unknown>> = [{ use: 'official', family: p.legalFamilyName, given: [p.legalGivenName] }];
   if (p.preferredName) name.push({ use: 'usual', family: p.legalFamilyName, given: [p.preferredName] });
+  const extension: Array<Record<string, unknown>> = [];
+  if (p.sex) extension.push({ url: US_CORE_SEX, valueCode: SEX_CODE[p.sex] });
+  if (p.genderIdentity) {
+    const concept = GENDER_IDENTITY_CONCEPT[p.genderIdentity];
+    extension.push({ url: US_CORE_GENDER_IDENTITY, valueCodeableConcept: { coding: concept.coding.map((c) => ({ ...c })), text: concept.text } });
+  }
   return {
     resourceType: 'Patient', id: p.id, meta: meta({ profile: [US_CORE_PATIENT] }),
+    ...(extension.length > 0 ? { extension } : {}),
     identifier: [{
       use: 'usual',
       type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }], text: 'MRN' },
@@ -32,6 +73,7 @@ export function patientResource(p: { programId: string; id: string; mrn: string;
       value: p.mrn,
     }],
     name,
+    gender: p.administrativeSex,
     birthDate: p.birthDate,
   };
 }

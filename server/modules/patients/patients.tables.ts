@@ -1,8 +1,12 @@
 // Patients and what a programme keeps about them. Every table carries program_id and
 // its keys include it, so a state-wide deployment can distribute by programme.
 import { sql } from 'drizzle-orm';
-import { boolean, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ADMINISTRATIVE_SEXES, GENDER_IDENTITIES, SEXES } from '../../../contracts/patients.ts';
 import { users } from '../identity/identity.tables.ts';
+
+/** `col in ('a', 'b', …)` from the one list of codes in contracts/patients.ts. */
+const oneOf = (col: unknown, values: readonly string[]) => sql`${col} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
 
 export const patients = pgTable(
   'patients',
@@ -18,6 +22,11 @@ export const patients = pgTable(
     preferredName: text('preferred_name'),
     pronouns: text('pronouns'),
     birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    // Sex and gender (ADR 023): administrative sex is always recorded (unknown when not
+    // given); sex and gender identity are null until recorded.
+    administrativeSex: text('administrative_sex').$type<(typeof ADMINISTRATIVE_SEXES)[number]>().notNull().default('unknown'),
+    sex: text('sex').$type<(typeof SEXES)[number]>(),
+    genderIdentity: text('gender_identity').$type<(typeof GENDER_IDENTITIES)[number]>(),
     preferredLanguage: text('preferred_language').notNull().default('en'),
     phone: text('phone'),
     email: text('email'),
@@ -39,6 +48,9 @@ export const patients = pgTable(
     // Only records that have a preferred name: a prefix search on it implies one.
     index('patients_preferred_idx').on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`).where(sql`${t.preferredName} is not null`),
     index('patients_birth_idx').on(t.programId, t.birthDate),
+    check('patients_administrative_sex_check', oneOf(t.administrativeSex, ADMINISTRATIVE_SEXES)),
+    check('patients_sex_check', oneOf(t.sex, SEXES)),
+    check('patients_gender_identity_check', oneOf(t.genderIdentity, GENDER_IDENTITIES)),
   ],
 );
 

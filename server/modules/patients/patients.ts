@@ -7,6 +7,7 @@ import { preparedOnce, type Tx } from '../../platform/db/database.ts';
 import { auditBindings, auditedByPlaceholders, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import type { AdministrativeSex, GenderIdentity, Sex } from '../../../contracts/patients.ts';
 import { patients } from './patients.tables.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -28,6 +29,9 @@ export type PatientFields = {
   preferredName?: string | null | undefined;
   pronouns?: string | null | undefined;
   birthDate: string;
+  administrativeSex: AdministrativeSex;
+  sex?: Sex | null | undefined;
+  genderIdentity?: GenderIdentity | null | undefined;
   preferredLanguage: string;
   phone?: string | null | undefined;
   email?: string | null | undefined;
@@ -100,7 +104,8 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
 
 /** Every field a registration may set; the prepared insert binds each one (null when not given). */
 const FIELD_NAMES = [
-  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'preferredLanguage', 'phone', 'email',
+  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'administrativeSex', 'sex', 'genderIdentity',
+  'preferredLanguage', 'phone', 'email',
   'address', 'contactConsent', 'emergencyContactName', 'emergencyContactPhone', 'emergencyContactRelationship',
 ] as const satisfies ReadonlyArray<keyof PatientFields>;
 

@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { Checkbox, Fieldset, NativeSelect, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
 import type { PatientT } from '../api.ts';
+import { ADMINISTRATIVE_SEXES, GENDER_IDENTITIES, SEXES, type AdministrativeSex, type GenderIdentity, type Sex } from '../../../contracts/patients.ts';
 import { fieldError } from './common.tsx';
 
 export type PatientFormValues = {
@@ -11,6 +12,10 @@ export type PatientFormValues = {
   preferredName: string;
   pronouns: string;
   birthDate: string;
+  administrativeSex: AdministrativeSex;
+  /** '' is "not recorded". */
+  sex: Sex | '';
+  genderIdentity: GenderIdentity | '';
   preferredLanguage: 'en' | 'es';
   phone: string;
   email: string;
@@ -23,7 +28,7 @@ export type PatientFormValues = {
 
 export const emptyPatient: PatientFormValues = {
   mrn: '', legalGivenName: '', legalFamilyName: '', preferredName: '', pronouns: '', birthDate: '',
-  preferredLanguage: 'en', phone: '', email: '', address: '', contactConsent: false,
+  administrativeSex: 'unknown', sex: '', genderIdentity: '', preferredLanguage: 'en', phone: '', email: '', address: '', contactConsent: false,
   emergencyContactName: '', emergencyContactPhone: '', emergencyContactRelationship: '',
 };
 
@@ -31,6 +36,7 @@ export function valuesOf(p: PatientT): PatientFormValues {
   return {
     mrn: p.mrn, legalGivenName: p.legalGivenName, legalFamilyName: p.legalFamilyName,
     preferredName: p.preferredName ?? '', pronouns: p.pronouns ?? '', birthDate: p.birthDate,
+    administrativeSex: p.administrativeSex, sex: p.sex ?? '', genderIdentity: p.genderIdentity ?? '',
     preferredLanguage: p.preferredLanguage === 'es' ? 'es' : 'en', phone: p.phone ?? '', email: p.email ?? '',
     address: p.address ?? '', contactConsent: p.contactConsent,
     emergencyContactName: p.emergencyContactName ?? '', emergencyContactPhone: p.emergencyContactPhone ?? '',
@@ -44,7 +50,10 @@ const OPTIONAL = ['preferredName', 'pronouns', 'phone', 'email', 'address', 'eme
 export function toBody(v: PatientFormValues) {
   const out: Record<string, unknown> = { ...v, mrn: v.mrn.trim(), legalGivenName: v.legalGivenName.trim(), legalFamilyName: v.legalFamilyName.trim() };
   for (const k of OPTIONAL) out[k] = v[k].trim() === '' ? null : v[k].trim();
-  return out as Omit<PatientFormValues, (typeof OPTIONAL)[number]> & { [K in (typeof OPTIONAL)[number]]: string | null };
+  out.sex = v.sex === '' ? null : v.sex;
+  out.genderIdentity = v.genderIdentity === '' ? null : v.genderIdentity;
+  return out as Omit<PatientFormValues, (typeof OPTIONAL)[number] | 'sex' | 'genderIdentity'>
+    & { [K in (typeof OPTIONAL)[number]]: string | null } & { sex: Sex | null; genderIdentity: GenderIdentity | null };
 }
 
 export function PatientFields({
@@ -60,7 +69,7 @@ export function PatientFields({
 }) {
   const { t } = useTranslation();
   const set = <K extends keyof PatientFormValues>(k: K, v: PatientFormValues[K]) => onChange({ ...values, [k]: v });
-  const text = (k: Exclude<keyof PatientFormValues, 'contactConsent' | 'preferredLanguage'>, extra: Record<string, unknown> = {}) => ({
+  const text = (k: Exclude<keyof PatientFormValues, 'contactConsent' | 'preferredLanguage' | 'administrativeSex' | 'sex' | 'genderIdentity'>, extra: Record<string, unknown> = {}) => ({
     label: t(`patient.fields.${k}`),
     value: values[k],
     onChange: (e: { currentTarget: { value: string } }) => set(k, e.currentTarget.value),
@@ -88,6 +97,38 @@ export function PatientFields({
               { value: 'es', label: t('languages.es') },
             ]}
             error={fieldError(error, 'preferredLanguage')}
+          />
+        </SimpleGrid>
+      </Fieldset>
+      <Fieldset legend={t('patient.sections.sexAndGender')}>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <NativeSelect
+            label={t('patient.fields.administrativeSex')}
+            description={t('patient.hints.administrativeSex')}
+            required
+            name="administrativeSex"
+            value={values.administrativeSex}
+            onChange={(e) => set('administrativeSex', ADMINISTRATIVE_SEXES.find((x) => x === e.currentTarget.value) ?? 'unknown')}
+            data={ADMINISTRATIVE_SEXES.map((x) => ({ value: x, label: t(`patient.options.administrativeSex.${x}`) }))}
+            error={fieldError(error, 'administrativeSex')}
+          />
+          <NativeSelect
+            label={t('patient.fields.sex')}
+            description={t('patient.hints.sex')}
+            name="sex"
+            value={values.sex}
+            onChange={(e) => set('sex', SEXES.find((x) => x === e.currentTarget.value) ?? '')}
+            data={[{ value: '', label: t('common.notRecorded') }, ...SEXES.map((x) => ({ value: x, label: t(`patient.options.sex.${x}`) }))]}
+            error={fieldError(error, 'sex')}
+          />
+          <NativeSelect
+            label={t('patient.fields.genderIdentity')}
+            description={t('patient.hints.genderIdentity')}
+            name="genderIdentity"
+            value={values.genderIdentity}
+            onChange={(e) => set('genderIdentity', GENDER_IDENTITIES.find((x) => x === e.currentTarget.value) ?? '')}
+            data={[{ value: '', label: t('common.notRecorded') }, ...GENDER_IDENTITIES.map((x) => ({ value: x, label: t(`patient.options.genderIdentity.${x}`) }))]}
+            error={fieldError(error, 'genderIdentity')}
           />
         </SimpleGrid>
       </Fieldset>
