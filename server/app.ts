@@ -99,7 +99,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       servers: [{ url: '/' }],
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'wp_session' } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'wp_session' },
+          // operations open to tokens list the scope they need (core/access/scopes.ts, ADR 021)
+          apiToken: { type: 'http', scheme: 'bearer', description: 'A programme-scoped integration token (wpt_…) made by an administrator with its scopes: screens:write, ledger:read. An operation without apiToken in its security answers a token 403 insufficient_scope.' },
+        },
       },
       security: [{ session: [] }],
     },
