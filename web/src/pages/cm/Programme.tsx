@@ -727,6 +727,8 @@ function Tokens() {
   const q = useQuery({ queryKey: ['cm', program?.id, 'tokens'], queryFn: api.tokens });
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<TokenScope[]>([]);
+  // scope names contain ':', i18next's namespace separator
+  const scopeText = (s: TokenScope) => t(`tokens.scope.${s}`, { nsSeparator: false });
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const items = useMemo(() => q.data?.items ?? [], [q.data]);
@@ -767,7 +769,7 @@ function Tokens() {
               <Table.Tr key={k.id}>
                 <Table.Td>{k.name}</Table.Td>
                 <Table.Td>
-                  <Group gap={4}>{k.scopes.map((s) => <Code key={s} title={t(`tokens.scope.${s}`)}>{s}</Code>)}</Group>
+                  <Group gap={4}>{k.scopes.map((s) => <Code key={s} title={scopeText(s)}>{s}</Code>)}</Group>
                 </Table.Td>
                 <Table.Td>{formatDateTime(k.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                 <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt, i18n.language, program?.timeZone) : t('tokens.never')}</Table.Td>
@@ -785,7 +787,7 @@ function Tokens() {
             <TextInput label={t('tokens.name')} description={t('tokens.nameHint')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, 'name')} />
             <Checkbox.Group label={t('tokens.scopes')} description={t('tokens.scopesHint')} value={scopes} onChange={(v) => setScopes(TOKEN_SCOPES.filter((s) => v.includes(s)))} error={fieldError(error, 'scopes')}>
               <Stack gap={6} mt={6}>
-                {TOKEN_SCOPES.map((s) => <Checkbox key={s} value={s} label={<><Code>{s}</Code> {t(`tokens.scope.${s}`)}</>} />)}
+                {TOKEN_SCOPES.map((s) => <Checkbox key={s} value={s} label={<><Code>{s}</Code> {scopeText(s)}</>} />)}
               </Stack>
             </Checkbox.Group>
             <Button type="submit">{t('tokens.create')}</Button>
