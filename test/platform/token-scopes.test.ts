@@ -148,6 +148,7 @@ describe('choosing scopes', () => {
     expect(tokenScope('/api/v1/specimens', 'post')).toEqual(['screens:write']);
     expect(tokenScope('/api/v1/specimens/{id}', 'get')).toEqual(['screens:write']);
     expect(tokenScope('/api/v1/specimens/{id}/corrections', 'post')).toEqual(['screens:write']);
+    expect(tokenScope('/api/v1/lab/hl7v2', 'post')).toEqual(['screens:write']);
     expect(tokenScope('/api/v1/patients/{patientId}/ledger', 'get')).toEqual(['ledger:read']);
     expect(tokenScope('/api/v1/cm/queue', 'get')).toBeUndefined();
     expect(tokenScope('/api/v1/cm/check-ins', 'get')).toBeUndefined();
