@@ -11,6 +11,9 @@
 //                      password, end the owner's sessions or read anything.
 //   permission       — an `action:entity` the caller must hold in the programme named
 //                      by the Waypoint-Program header (or their only programme)
+// An API token (`Authorization: Bearer wpt_…`) reaches only the operations its scopes
+// open (core/access/scopes.ts TOKEN_OPERATIONS, ADR 021): anything else is 403
+// insufficient_scope, naming the missing scope where one would allow it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOf, type Permission, type Role } from '../../../core/access/roles.ts';
 import { permissionsOfScopes, tokenMay, TOKEN_OPERATIONS, type TokenScope } from '../../../core/access/scopes.ts';
