@@ -3,6 +3,7 @@
 // the programme's time zone.
 import { z } from 'zod';
 import { Id, IsoDate, PageQuery } from './common.ts';
+import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../core/access/scopes.ts';
 
 /** Every CM collection pages like the rest of the API: limit (default 50, max 200), cursor → nextCursor. */
 export const CmPageQuery = z.strictObject({ ...PageQuery });
@@ -549,6 +550,11 @@ export const ProgrammeCmSummary = z.object({
 });
 
 // ---------- integration tokens ----------
-export const TokenCreate = z.strictObject({ name: Text(120) });
-export const Token = z.object({ id: Id, name: z.string(), userId: Id, createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
+export const TokenScope = z.enum(TOKEN_SCOPES).describe(TOKEN_SCOPES.map((s) => `${s}: ${SCOPE_DESCRIPTIONS[s]}`).join('; '));
+export const TokenCreate = z.strictObject({
+  name: Text(120),
+  /** Least privilege: the administrator names every scope the token gets (ADR 021). */
+  scopes: z.array(TokenScope).min(1, 'choose at least one scope').refine((xs) => new Set(xs).size === xs.length, 'must not repeat a scope'),
+});
+export const Token = z.object({ id: Id, name: z.string(), userId: Id, scopes: z.array(TokenScope), createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
 export const TokenCreated = Token.extend({ token: z.string() });

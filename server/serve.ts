@@ -26,7 +26,8 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     databaseUrl: config.databaseUrl,
     pglite: database.kind === 'pglite' ? (database.db as unknown as { $client: Parameters<typeof startJobs>[0]['pglite'] }).$client : undefined,
     jobs: [...cmJobs(database.db), ...identityJobs(database.db)],
-    log: (msg, err) => app.log.error({ err: { name: (err as Error | undefined)?.name } }, msg),
+    // a stable code, the job id, the error's class and SQLSTATE: never a message or stack (server/platform/jobs.ts)
+    log: (event) => app.log.error(event, event.code),
   });
 
   const url = await app.listen({ port: config.port, host: config.host });

@@ -83,8 +83,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
   'front-desk': ['read:patient', 'create:patient', 'update:patient'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
-  // A laboratory or EHR through a programme-scoped API token: specimens, corrections, ledger.
-  integration: ['write:specimen', 'read:cm'],
+  // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
+  // scopes chosen at its creation (core/access/scopes.ts), never from this role.
+  integration: [],
 };
 
 const permissionSets = new Map<string, ReadonlySet<Permission>>();

@@ -3,11 +3,69 @@
 // adapted to PGlite (ADR 007). Each job's function is idempotent and also callable
 // directly (tests, CLI). If pg-boss cannot start, an in-process timer runs the same
 // functions so a small embedded clinic still closes missed opportunities.
+//
+// A failing job keeps no message and no stack: an error's message can carry patient data
+// or SQL parameters (a driver error quotes the value it refused; drizzle's quotes the
+// statement and its parameters), and pg-boss would store it in pgboss.job.output for any
+// operator to read. What is stored and logged is a JobFailure: a stable code, the queue,
+// the job id, and for operators the error's class and SQLSTATE (never its message).
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 
 export type JobFn = (now: Date) => Promise<unknown>;
 export type JobSpec = { name: string; cron: string; everySeconds: number; run: JobFn };
-export type JobRunner = { kind: 'pg-boss' | 'timer'; stop(): Promise<void> };
+export type JobRunner = {
+  kind: 'pg-boss' | 'timer';
+  /** Queue one run of a job now (it runs like a scheduled one); its job id. */
+  send(name: string): Promise<string>;
+  stop(): Promise<void>;
+};
+
+/** What a failed job leaves behind, in pgboss.job.output and in the log. */
+export type JobFailure = {
+  code: 'job_failed';
+  queue: string;
+  jobId: string;
+  /** The error's class (e.g. DrizzleQueryError), never its message. */
+  errorClass: string;
+  /** The PostgreSQL SQLSTATE when the database refused (e.g. 22P02), never the statement or its parameters. */
+  sqlState?: string;
+};
+/** A queue-level event without a job (pg-boss errors, start-up). */
+export type JobEvent = JobFailure | { code: 'job_queue_error' | 'job_queue_unavailable'; errorClass: string; sqlState?: string };
+
+const CLASS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** The error's class and SQLSTATE (its own or its cause's), checked to be names and codes, not free text. */
+export function errorKind(err: unknown): { errorClass: string; sqlState?: string } {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { constructor?: { name?: unknown }; name?: unknown; code?: unknown; cause?: { code?: unknown } };
+  const ctor = typeof e.constructor?.name === 'string' && e.constructor.name !== 'Object' ? e.constructor.name : undefined;
+  const candidate = ctor ?? (typeof e.name === 'string' ? e.name : typeof err);
+  const errorClass = CLASS_NAME.test(candidate) ? candidate : 'Error';
+  const code = [e.code, e.cause?.code].find((c): c is string => typeof c === 'string' && SQLSTATE.test(c));
+  return code ? { errorClass, sqlState: code } : { errorClass };
+}
+
+export function jobFailure(err: unknown, queue: string, jobId: string): JobFailure {
+  return { code: 'job_failed', queue, jobId, ...errorKind(err) };
+}
+
+/**
+ * Runs a job; on failure logs and throws a JobFailure instead of the error. pg-boss stores
+ * what the handler throws (serialised) as the job's output: this plain object, never an
+ * Error's message and stack.
+ */
+export async function runJob(job: JobSpec, jobId: string, log: (e: JobEvent) => void): Promise<void> {
+  try {
+    await job.run(new Date());
+  } catch (err) {
+    const failure = jobFailure(err, job.name, jobId);
+    log(failure);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the plain object is what pg-boss stores
+    throw failure;
+  }
+}
 
 type PgliteLike = {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -32,34 +90,57 @@ export async function startJobs(opts: {
   databaseUrl?: string | undefined;
   pglite?: PgliteLike | undefined;
   jobs: JobSpec[];
-  log: (msg: string, err?: unknown) => void;
+  log: (e: JobEvent) => void;
+  /** How often a worker looks for work (pg-boss's default is 2 s). */
+  pollingIntervalSeconds?: number;
 }): Promise<JobRunner> {
+  const byName = new Map(opts.jobs.map((j) => [j.name, j]));
+  const jobNamed = (name: string) => {
+    const job = byName.get(name);
+    if (!job) throw new Error(`No job named ${name}.`);
+    return job;
+  };
   try {
     const boss = new PgBoss(opts.databaseUrl
       ? { connectionString: opts.databaseUrl, max: 2, schema: 'pgboss' }
       : { db: pgliteAdapter(opts.pglite!) as PgBoss.Db, schema: 'pgboss' });
-    boss.on('error', (err: Error) => opts.log('job queue error', err));
+    boss.on('error', (err: Error) => opts.log({ code: 'job_queue_error', ...errorKind(err) }));
     await boss.start();
     for (const job of opts.jobs) {
       await boss.createQueue(job.name);
       await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
-      await boss.work(job.name, async () => {
-        await job.run(new Date());
+      await boss.work(job.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async ([j]) => {
+        await runJob(job, j?.id ?? 'unknown', opts.log);
       });
     }
-    return { kind: 'pg-boss', stop: () => boss.stop({ graceful: true, wait: true }) };
+    return {
+      kind: 'pg-boss',
+      send: async (name) => {
+        const id = await boss.send(jobNamed(name).name, {});
+        if (!id) throw new Error(`The job ${name} was not queued.`);
+        return id;
+      },
+      stop: () => boss.stop({ graceful: true, wait: true }),
+    };
   } catch (err) {
-    opts.log('pg-boss could not start; running jobs on an in-process timer', err);
+    opts.log({ code: 'job_queue_unavailable', ...errorKind(err) });
+    const running = new Set<string>();
+    const runOnTimer = (job: JobSpec) => {
+      const jobId = randomUUID();
+      if (running.has(job.name)) return jobId;
+      running.add(job.name);
+      runJob(job, jobId, opts.log).catch(() => undefined).finally(() => running.delete(job.name));
+      return jobId;
+    };
     const timers = opts.jobs.map((job) => {
-      let running = false;
-      const t = setInterval(() => {
-        if (running) return;
-        running = true;
-        job.run(new Date()).catch((e: unknown) => opts.log(`job ${job.name} failed`, e)).finally(() => { running = false; });
-      }, job.everySeconds * 1000);
+      const t = setInterval(() => runOnTimer(job), job.everySeconds * 1000);
       t.unref();
       return t;
     });
-    return { kind: 'timer', stop: async () => { for (const t of timers) clearInterval(t); } };
+    return {
+      kind: 'timer',
+      send: async (name) => runOnTimer(jobNamed(name)),
+      stop: async () => { for (const t of timers) clearInterval(t); },
+    };
   }
 }

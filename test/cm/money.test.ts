@@ -114,8 +114,8 @@ describe('caps', () => {
 describe('API tokens for laboratories and EHRs', () => {
   it('an administrator creates a programme-scoped token; it records specimens, reads the ledger, nothing else; revoked → 401', async () => {
     const { patientId } = await enrolled(w, coord);
-    expectProblem(await coord.post('/api/v1/integration-tokens', { name: 'lab' }), 403);
-    const t = await admin.post('/api/v1/integration-tokens', { name: 'Test lab (fictional)' });
+    expectProblem(await coord.post('/api/v1/integration-tokens', { name: 'lab', scopes: ['ledger:read'] }), 403);
+    const t = await admin.post('/api/v1/integration-tokens', { name: 'Test lab (fictional)', scopes: ['screens:write', 'ledger:read'] });
     expect(t.statusCode, t.body).toBe(200);
     const { token, id } = t.json() as { token: string; id: string };
     expect((await q<{ token_hash: string }>('select token_hash from integration_tokens where id = $1', [id]))[0]!.token_hash).not.toBe(token);

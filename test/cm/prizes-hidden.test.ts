@@ -84,7 +84,7 @@ describe('GET /patients/{id}/ledger: prizes of draws not shown yet', () => {
     expect(one.items.filter((e) => e.hidden).map((e) => e.n)).toEqual([2, 3]);
     expect(one.balanceCents).toBe(250 + 375 + p1.cents);
     // an integration token (a laboratory) reads the same withheld lines
-    const tok = await admin.post('/api/v1/integration-tokens', { name: 'Lab (fictional)' });
+    const tok = await admin.post('/api/v1/integration-tokens', { name: 'Lab (fictional)', scopes: ['ledger:read'] });
     expect(tok.statusCode, tok.body).toBe(200);
     const lab = await w.app.inject({ method: 'GET', url: `/api/v1/patients/${patientId}/ledger`, headers: { authorization: `Bearer ${(tok.json() as { token: string }).token}`, 'waypoint-program': w.programA } });
     expect(lab.statusCode, lab.body).toBe(200);

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../core/access/roles.ts';
+import { tokenMay, TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { routesOf, type RegisteredRoute } from '../../server/app.ts';
 import { AFTER_RECORDINGS, specimen } from '../cm/support.ts';
 import { makeFixtures, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } from '../support/fixtures.ts';
@@ -129,7 +130,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/cm/redemptions/:id/decision': () => ({ approve: false, reason: 'authorisation walk' }),
     // the first permitted role voids the entry (200), the next finds it already void (409): both reach the use case
     'POST /api/v1/cm/ledger-entries/:id/void': () => ({ reason: 'authorisation walk' }),
-    'POST /api/v1/integration-tokens': () => ({ name: `Walk lab ${seq}` }),
+    'POST /api/v1/integration-tokens': () => ({ name: `Walk lab ${seq}`, scopes: ['screens:write'] }),
     'POST /api/v1/integration-tokens/:id/revoke': () => undefined, // takes no body
     // assessments, stage, safety alerts, patient-tablet sessions
     'POST /api/v1/patients/:patientId/assessments': () => ({ instrument: 'gad-7', answers: { 1: 1, 2: 1, 3: 0, 4: 2, 5: 1, 6: 0, 7: 1 } }),
@@ -154,13 +155,15 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
 
 const walkedRoutes = () => routesOf(w.app).filter((r) => (r.url.startsWith('/api/') || r.url.startsWith('/fhir/R4/')) && r.method !== 'HEAD');
 const permissionRoutes = () => walkedRoutes().filter((r) => r.config?.permission);
-const has = (role: WalkRole, p: Permission) => ROLE_PERMISSIONS[role].includes(p);
+/** Whether `role` may call the route: by the role's permissions, or for the walker token (every scope) by its scopes. */
+const has = (role: WalkRole, p: Permission, route: string) =>
+  role === 'integration' ? tokenMay(TOKEN_SCOPES, route).allowed : ROLE_PERMISSIONS[role].includes(p);
 
 beforeAll(async () => {
   w = await makeWorld({ now: AFTER_RECORDINGS }); // after every specimen and check-in the walk records
   ({ A, B } = await makeFixtures(w));
   for (const role of ROLES) clients.set(role, await w.client(role));
-  // the 'integration' role: a programme-A API token, sent as a bearer token with no session
+  // the 'integration' role: a programme-A API token with every scope, sent as a bearer token with no session
   const bearer = { authorization: `Bearer ${A.walkerToken.secret}`, 'waypoint-program': w.programA };
   const request: Client['request'] = (opts) => w.app.inject({ ...opts, headers: { ...bearer, ...(opts.headers ?? {}) } });
   clients.set('integration', {
@@ -246,7 +249,7 @@ describe('every permission route × every role', () => {
       const expect404 = namesB(route);
       for (const role of WALK_ROLES) {
         const c = clients.get(role)!;
-        const allowed = has(role, permission);
+        const allowed = has(role, permission, key);
         // 1. programme A's records (the caller's own programme)
         const ra = await call(c, route, A);
         if (ra.statusCode >= 500) failures.push(`${role} ${key} (A ids): ${ra.statusCode}`);

@@ -119,7 +119,7 @@ describe('every operation, as a generated client sees it', () => {
     expect(idempotent).toEqual(expect.arrayContaining(['createPatient', 'createSpecimen', 'createSpecimenCorrection', 'voidCmLedgerEntry', 'createCmCheckIn']));
   });
 
-  it('says who may call it: session cookie, integration token (programme routes), the tablet token, or anyone', () => {
+  it('says who may call it: session cookie, integration token (with the scope it needs), the tablet token, or anyone', () => {
     expect(doc.security).toBeUndefined();
     expect(doc.components.securitySchemes).toMatchObject({
       session: { type: 'apiKey', in: 'cookie', name: 'wp_session' },
@@ -130,7 +130,9 @@ describe('every operation, as a generated client sees it', () => {
     expect(security('signIn')).toEqual([]);
     expect(security('getPublicDrawVerification')).toEqual([]);
     expect(security('getMe')).toEqual([{ session: [] }]);
-    expect(security('createSpecimen')).toEqual([{ session: [] }, { apiToken: [] }]);
+    expect(security('createSpecimen')).toEqual([{ session: [] }, { apiToken: ['screens:write'] }]);
+    // a programme route not open to tokens does not offer the bearer scheme (ADR 021)
+    expect(operations.find((o) => o.method === 'get' && o.path === '/api/v1/cm/queue')!.op.security).toEqual([{ session: [] }]);
     expect(security('getTabletSession')).toEqual([{ tabletToken: [] }]);
     expect(operations.filter((o) => o.op.security === undefined).map((o) => o.path)).toEqual([]);
   });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
   const admin = await w.client('administrator');
-  const t = await admin.post('/api/v1/integration-tokens', { name: 'Test laboratory (fictional)' });
+  const t = await admin.post('/api/v1/integration-tokens', { name: 'Test laboratory (fictional)', scopes: ['screens:write'] });
   expect(t.statusCode, t.body).toBe(200);
   ({ token, id: tokenId } = t.json() as { token: string; id: string });
 });
@@ -337,7 +337,7 @@ describe('content types and who may post', () => {
     expect((await screensOf(patientId))[0]).toMatchObject({ source: 'integration', external_id: 'ACC-AUTH^ACMELAB' });
     // a revoked token is refused
     const admin = await w.client('administrator');
-    const t = await admin.post('/api/v1/integration-tokens', { name: 'Short-lived lab (fictional)' });
+    const t = await admin.post('/api/v1/integration-tokens', { name: 'Short-lived lab (fictional)', scopes: ['screens:write'] });
     const { token: revoked, id } = t.json() as { token: string; id: string };
     expect((await admin.post(`/api/v1/integration-tokens/${id}/revoke`)).statusCode).toBe(200);
     expectProblem(await post(msg, { authorization: `Bearer ${revoked}` }), 401, 'unauthenticated');

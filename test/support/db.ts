@@ -31,7 +31,8 @@ function databaseUrl(url: string, name: string): string {
   return u.toString();
 }
 
-export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Database> {
+/** `url`: the connection string of the test's own PostgreSQL database (unset on PGlite). */
+export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Database & { url?: string }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const dump = new Blob([readFileSync(pgliteTemplateFile())]);
@@ -52,7 +53,8 @@ export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Da
     }
   }
   await admin.end();
-  const database = await openDatabase({ databaseUrl: databaseUrl(url, name), migrate: false, poolSize: opts.poolSize ?? 10 });
+  const ownUrl = databaseUrl(url, name);
+  const database: Database & { url?: string } = Object.assign(await openDatabase({ databaseUrl: ownUrl, migrate: false, poolSize: opts.poolSize ?? 10 }), { url: ownUrl });
   const close = database.close;
   database.close = async () => {
     await close();

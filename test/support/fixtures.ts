@@ -4,6 +4,7 @@
 // world's administrator; B: adminB), so the walk starts from real, consistent state. The
 // few rows the API cannot make directly (a care-team link to a given user, a second
 // programme-B patient with unmistakable details, staff) are inserted.
+import { TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { careTeam, episodes, medications, patients } from '../../server/modules/patients/patients.tables.ts';
@@ -92,8 +93,8 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
   await ok('settings', c.put('/api/v1/cm/settings', { approvalThresholdCents: 50 }));
   const redemption = await ok<{ id: string; status: string }>('redemption', c.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }));
   if (redemption.status !== 'pending-approval') throw new Error(`fixture: redemption is ${redemption.status}`);
-  const token = await ok<{ id: string }>('token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} lab` }));
-  const walker = await ok<{ id: string; token: string; userId: string }>('walker token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} walker` }));
+  const token = await ok<{ id: string }>('token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} lab`, scopes: ['screens:write'] }));
+  const walker = await ok<{ id: string; token: string; userId: string }>('walker token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} walker`, scopes: [...TOKEN_SCOPES] }));
   const seeds = await ok<{ items: Array<{ commitment: string }> }>('seeds', c.get('/api/v1/cm/seeds'));
 
   const assessment = await ok<{ id: string; safetyAlertIds: string[] }>('assessment', c.post(`/api/v1/patients/${patientId}/assessments`, { instrument: 'phq-9', answers: PHQ9_ITEM9, administeredAt: '2026-03-01T15:00:00Z' }));

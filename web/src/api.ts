@@ -385,7 +385,7 @@ export const api = {
   seeds: () => all<SeedInfoT>('/cm/seeds'),
   rotateSeed: () => json<SeedInfoT>('/cm/seeds/rotate', { method: 'POST' }),
   tokens: () => all<TokenT>('/integration-tokens'),
-  createToken: (name: string) => json<TokenCreatedT>('/integration-tokens', { body: { name } }),
+  createToken: (body: z.infer<typeof Cm.TokenCreate>) => json<TokenCreatedT>('/integration-tokens', { body }),
   revokeToken: (id: string) => json<TokenT>(`/integration-tokens/${enc(id)}/revoke`, { method: 'POST' }),
 
   // Assessments, stage of change, safety alerts

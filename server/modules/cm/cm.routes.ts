@@ -132,7 +132,7 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
   // ---- integration tokens ----
   r.get('/integration-tokens', { config: { permission: 'manage:integration' }, schema: { tags: ['integration'], summary: 'API tokens of the programme (never the token itself; oldest first; paginated)', querystring: CmPageQuery, response: { 200: pageOf(Token) } } },
     async (req) => runInTx(db, req, (d) => listTokens(d, req.query)));
-  r.post('/integration-tokens', { config: { permission: 'manage:integration' }, schema: { tags: ['integration'], summary: 'Create a service account and its token (shown once)', body: TokenCreate, response: { 200: TokenCreated } } },
+  r.post('/integration-tokens', { config: { permission: 'manage:integration' }, schema: { tags: ['integration'], summary: 'Create a service account and its token (shown once) with the scopes it may use', description: 'A token reaches only the operations of its scopes: screens:write — POST /specimens, POST /specimens/{id}/corrections, POST /lab/hl7v2 and GET /specimens/{id} for screens it recorded or corrected; ledger:read — GET /patients/{patientId}/ledger. Any other operation answers 403 insufficient_scope.', body: TokenCreate, response: { 200: TokenCreated } } },
     async (req) => runInTx(db, req, (d) => createToken(d, req.body)));
   r.post('/integration-tokens/:id/revoke', { config: { permission: 'manage:integration' }, schema: { tags: ['integration'], summary: 'Revoke a token', params: IdParams, response: { 200: Token } } },
     async (req) => runInTx(db, req, (d) => revokeToken(d, req.params.id)));

@@ -316,6 +316,8 @@ export const integrationTokens = pgTable(
     id: uuid('id').notNull(),
     userId: uuid('user_id').notNull().references(() => users.id),
     name: text('name').notNull(),
+    /** The scopes chosen at creation (core/access/scopes.ts TOKEN_SCOPES); a token reaches only their operations. */
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     tokenHash: text('token_hash').notNull(),
     createdBy: uuid('created_by').notNull().references(() => users.id),
     createdAt: ts('created_at').notNull(),

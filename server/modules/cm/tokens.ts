@@ -1,8 +1,10 @@
 // Programme-scoped API tokens for laboratories and EHRs. A token belongs to a service
 // account (users.kind = 'service', no password, never a person) and one programme; it
-// acts with the 'integration' role only. Shown once; only its SHA-256 is stored.
+// acts with the 'integration' role and only within the scopes chosen at its creation
+// (core/access/scopes.ts, ADR 021). Shown once; only its SHA-256 is stored.
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
+import { isTokenScope, normaliseScopes, type TokenScope } from '../../../core/access/scopes.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx, type Principal } from '../../platform/http/context.ts';
@@ -16,11 +18,14 @@ type Deps = { tx: Tx; ctx: Ctx };
 type Row = typeof integrationTokens.$inferSelect;
 export const TOKEN_PREFIX = 'wpt_';
 
+/** The stored scopes (a value outside TOKEN_SCOPES, which no code path writes, grants nothing). */
+const scopesOf = (r: Row): TokenScope[] => normaliseScopes(r.scopes.filter(isTokenScope));
+
 const dto = (r: Row) => ({
-  id: r.id, name: r.name, userId: r.userId, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null, lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+  id: r.id, name: r.name, userId: r.userId, scopes: scopesOf(r), createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null, lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
 });
 
-export async function createToken(deps: Deps, input: { name: string }) {
+export async function createToken(deps: Deps, input: { name: string; scopes: readonly TokenScope[] }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const userId = randomUUID();
@@ -30,9 +35,9 @@ export async function createToken(deps: Deps, input: { name: string }) {
   });
   const token = TOKEN_PREFIX + newToken(32);
   const [row] = await tx.insert(integrationTokens).values({
-    programId, id: randomUUID(), userId, name: input.name, tokenHash: sha256(token), createdBy: ctx.principal!.userId, createdAt: ctx.now,
+    programId, id: randomUUID(), userId, name: input.name, scopes: normaliseScopes(input.scopes), tokenHash: sha256(token), createdBy: ctx.principal!.userId, createdAt: ctx.now,
   }).returning();
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'integration-token', entityId: row!.id, detail: { serviceUserId: userId } });
+  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'integration-token', entityId: row!.id, detail: { serviceUserId: userId, scopes: row!.scopes } });
   return { ...dto(row!), token };
 }
 
@@ -60,8 +65,8 @@ export async function revokeToken(deps: Deps, id: string) {
   return dto(upd!);
 }
 
-/** Bearer token → the service principal and its programme, or null (unknown, revoked, or account deactivated). */
-export async function resolveToken(db: Db, token: string, now: Date): Promise<{ principal: Principal; programId: string } | null> {
+/** Bearer token → the service principal, its programme and scopes, or null (unknown, revoked, or account deactivated). */
+export async function resolveToken(db: Db, token: string, now: Date): Promise<{ principal: Principal; programId: string; scopes: TokenScope[] } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const [row] = await db.select({ t: integrationTokens, orgId: users.orgId, name: users.displayName, active: users.active })
     .from(integrationTokens).innerJoin(users, eq(users.id, integrationTokens.userId))
@@ -75,5 +80,6 @@ export async function resolveToken(db: Db, token: string, now: Date): Promise<{ 
   return {
     principal: { userId: row.t.userId, orgId: row.orgId, displayName: row.name, sessionId: `token:${row.t.id}`, stage: 'active', mustChangePassword: false },
     programId: row.t.programId,
+    scopes: scopesOf(row.t),
   };
 }

@@ -288,13 +288,18 @@ export async function correctionsOf(tx: Tx, programId: string, screenIds: readon
   return out;
 }
 
-/** One screen as recorded, its corrections (oldest first), CM's adjudications of it, and the result in effect. */
+/** One screen as recorded, its corrections (oldest first), CM's adjudications of it, and the result in effect (to a token, only a screen it recorded or corrected). */
 export async function getScreen(deps: Deps, id: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const [screen] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.id, id)));
   if (!screen) throw notFound('Specimen');
   const corrections = (await correctionsOf(tx, programId, [id])).get(id)!;
+  // an API token reads back only what it wrote: a screen it recorded or corrected (ADR 021)
+  if (ctx.program?.scopes) {
+    const self = ctx.principal?.userId;
+    if (screen.recordedBy !== self && !corrections.some((c) => c.recordedBy === self)) throw notFound('Specimen');
+  }
   const cm = await cmOfScreen(tx, programId, id);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'screen', entityId: id, patientId: screen.patientId, detail: { corrections: corrections.length, adjudications: cm?.adjudications.length ?? 0 } });
   return {

@@ -11,8 +11,12 @@
 //                      password, end the owner's sessions or read anything.
 //   permission       — an `action:entity` the caller must hold in the programme named
 //                      by the Waypoint-Program header (or their only programme)
+// An API token (`Authorization: Bearer wpt_…`) reaches only the operations its scopes
+// open (core/access/scopes.ts TOKEN_OPERATIONS, ADR 021): anything else is 403
+// insufficient_scope, naming the missing scope where one would allow it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOf, type Permission, type Role } from '../../../core/access/roles.ts';
+import { permissionsOfScopes, tokenMay, TOKEN_OPERATIONS, type TokenScope } from '../../../core/access/scopes.ts';
 import type { Db } from '../db/database.ts';
 import { writeAudit } from '../audit.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
@@ -38,8 +42,8 @@ export type AuthDeps = {
   clock: () => Date;
   /** The session's principal and the user's roles by programme (one query), or why it ended. */
   resolveSession: (token: string, now: Date) => Promise<(Principal & { memberships: Map<string, Role[]> }) | { ended: string }>;
-  /** `Authorization: Bearer <token>`: a service account bound to one programme, acting with the 'integration' role. */
-  resolveToken?: (token: string, now: Date) => Promise<{ principal: Principal; programId: string } | null>;
+  /** `Authorization: Bearer <token>`: a service account bound to one programme, acting with the 'integration' role and its token's scopes. */
+  resolveToken?: (token: string, now: Date) => Promise<{ principal: Principal; programId: string; scopes: TokenScope[] } | null>;
   secureCookies: boolean;
 };
 
@@ -49,15 +53,28 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
   app.decorateRequest('ctx', null as unknown as Ctx);
 
   /** A refusal is audited (in its own transaction: there is no other) and answered 403. */
-  const deny = async (req: FastifyRequest, permission: Permission): Promise<never> => {
+  const deny = async (req: FastifyRequest, permission: Permission, refusal: { error: AppError; scope?: TokenScope } = { error: forbidden() }): Promise<never> => {
     await deps.db.transaction((tx) =>
       writeAudit(tx, auditContext(req.ctx), {
         action: 'access-denied', entity: permission.split(':')[1] ?? 'unknown', outcome: 'denied',
-        detail: { permission, route: req.routeOptions.url },
+        detail: { permission, route: req.routeOptions.url, ...(refusal.scope ? { scope: refusal.scope } : {}) },
       }),
     );
-    throw forbidden();
+    throw refusal.error;
   };
+
+  // The token operations (core/access/scopes.ts) must exist with the permission they name:
+  // a renamed route or a changed permission fails at start-up, not silently for a laboratory.
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      const op = TOKEN_OPERATIONS[`${method} ${r.url}`];
+      if (!op) continue;
+      const permission = (r.config as { permission?: Permission } | undefined)?.permission;
+      if (permission !== op.permission) throw new Error(`Token operation ${method} ${r.url} needs permission ${op.permission}; the route requires ${permission ?? 'none'}.`);
+      // OpenAPI: the operation accepts the session cookie or a token with this scope
+      if (r.schema && !(r.schema as { hide?: boolean }).hide) (r.schema as { security?: unknown }).security = [{ session: [] }, { apiToken: [op.scope] }];
+    }
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     const now = deps.clock();
@@ -80,10 +97,19 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       const header = req.headers[PROGRAM_HEADER];
       if (!config.permission || (typeof header === 'string' && header !== '' && header !== bound.programId)) throw forbidden('This API token acts only in its own programme.');
       const roles: Role[] = ['integration'];
-      const permissions = permissionsOf(roles);
-      req.ctx.program = { programId: bound.programId, roles, permissions };
-      if (!permissions.has(config.permission)) await deny(req, config.permission);
-      return;
+      req.ctx.program = { programId: bound.programId, roles, permissions: permissionsOfScopes(bound.scopes), scopes: bound.scopes };
+      const decision = tokenMay(bound.scopes, `${req.method} ${req.routeOptions.url}`);
+      if (decision.allowed) return;
+      if (decision.reason === 'missing-scope') {
+        await deny(req, config.permission, {
+          scope: decision.scope,
+          error: new AppError({
+            code: 'insufficient_scope', status: 403, message: `This API token does not have the scope ${decision.scope}.`,
+            problems: [{ field: 'token.scopes', message: `must include ${decision.scope}` }],
+          }),
+        });
+      }
+      await deny(req, config.permission, { error: new AppError({ code: 'insufficient_scope', status: 403, message: 'No API token scope allows this operation; it is for signed-in staff.' }) });
     }
 
     const token = req.cookies?.[SESSION_COOKIE];

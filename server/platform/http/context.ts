@@ -1,6 +1,7 @@
 // What a use case knows about the request it serves. Built by the auth hook; routes
 // pass it on; use cases read it (never the Fastify request).
 import type { Permission, Role } from '../../../core/access/roles.ts';
+import type { TokenScope } from '../../../core/access/scopes.ts';
 import type { AuditContext } from '../audit.ts';
 
 export type Principal = {
@@ -16,6 +17,8 @@ export type ProgramScope = {
   programId: string;
   roles: Role[];
   permissions: ReadonlySet<Permission>;
+  /** Set when the caller is an API token: the scopes chosen at its creation (core/access/scopes.ts). */
+  scopes?: readonly TokenScope[];
 };
 
 export type RequestMeta = { requestId: string; ip: string | null; userAgent: string | null };

@@ -6,7 +6,8 @@
 //   - the Waypoint-Program header (routes that act in a programme: config.permission) and
 //     the Idempotency-Key header (routes that honour it: config.idempotent);
 //   - who may call it: the session cookie, an integration token (Authorization: Bearer, only
-//     on programme routes), the tablet's token, or no one in particular (security: []);
+//     on the operations open to tokens, with the scope they need: auth.ts and
+//     core/access/scopes.ts), the tablet's token, or no one in particular (security: []);
 //   - an operationId derived from the method and path (schema.operationId overrides it).
 // Nothing here is written by hand per route; a route that can answer a status the rules
 // below cannot see names it in schema.errors.
@@ -44,7 +45,7 @@ export const SECURITY_SCHEMES = {
   session: { type: 'apiKey', in: 'cookie', name: 'wp_session', description: 'The session cookie set by POST /api/v1/auth/sign-in.' },
   apiToken: {
     type: 'http', scheme: 'bearer', bearerFormat: 'wpt_…',
-    description: 'An integration token (created by an administrator at POST /api/v1/integration-tokens), bound to one programme; accepted only by programme-scoped operations.',
+    description: 'An integration token (created by an administrator at POST /api/v1/integration-tokens), bound to one programme, with the scopes chosen at creation (screens:write, ledger:read). Only operations that list apiToken in their security accept it, and only with the scope they name; any other answers 403 insufficient_scope (ADR 021).',
   },
   tabletToken: { type: 'http', scheme: 'bearer', description: 'The single-use token of a patient-tablet session; accepted only by the /tablet operations.' },
 } as const;
@@ -170,7 +171,8 @@ export function completeDocument(doc: Document): Document {
 
       // who may call: an explicit route choice wins (the tablet's token); else from the route's auth
       if (!op.security || op.security.length === 0) {
-        op.security = facts.auth === 'public' ? [] : facts.programme ? [{ session: [] }, { apiToken: [] }] : [{ session: [] }];
+        // (operations open to integration tokens say so themselves, with their scope: auth.ts, ADR 021)
+        op.security = facts.auth === 'public' ? [] : [{ session: [] }];
       }
 
       const responses: Record<string, unknown> = { ...(op.responses ?? {}) };

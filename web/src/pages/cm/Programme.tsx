@@ -14,6 +14,7 @@ import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatDateTime } from '../../format.ts';
 import { ErrorAlert, fieldError, OneTimeSecret, PageTitle, StatusBadge, TableHead, useAction, WhoCanSee } from '../../components/common.tsx';
 import { trackName } from './shared.tsx';
+import { TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
 
 const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.NegativeByWeekChart })));
 
@@ -725,6 +726,9 @@ function Tokens() {
   const queryClient = useQueryClient();
   const q = useQuery({ queryKey: ['cm', program?.id, 'tokens'], queryFn: api.tokens });
   const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<TokenScope[]>([]);
+  // scope names contain ':', i18next's namespace separator
+  const scopeText = (s: TokenScope) => t(`tokens.scope.${s}`, { nsSeparator: false });
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const items = useMemo(() => q.data?.items ?? [], [q.data]);
@@ -732,9 +736,10 @@ function Tokens() {
     e.preventDefault();
     setError(null);
     try {
-      const r = await api.createToken(name);
+      const r = await api.createToken({ name, scopes });
       setCreated(r.token);
       setName('');
+      setScopes([]);
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'tokens'] });
     } catch (err) {
       setError(err);
@@ -758,11 +763,14 @@ function Tokens() {
         <ErrorAlert error={q.error ?? error} />
         {created ? <OneTimeSecret label={t('tokens.token')} values={[created]} warning={t('tokens.once')} /> : null}
         <Table>
-          <TableHead labels={[t('tokens.name'), t('tokens.created'), t('tokens.lastUsed')]} actions />
+          <TableHead labels={[t('tokens.name'), t('tokens.scopes'), t('tokens.created'), t('tokens.lastUsed')]} actions />
           <Table.Tbody>
             {items.map((k) => (
               <Table.Tr key={k.id}>
                 <Table.Td>{k.name}</Table.Td>
+                <Table.Td>
+                  <Group gap={4}>{k.scopes.map((s) => <Code key={s} title={scopeText(s)}>{s}</Code>)}</Group>
+                </Table.Td>
                 <Table.Td>{formatDateTime(k.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                 <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt, i18n.language, program?.timeZone) : t('tokens.never')}</Table.Td>
                 <Table.Td>
@@ -775,10 +783,15 @@ function Tokens() {
           </Table.Tbody>
         </Table>
         <form onSubmit={create} noValidate>
-          <Group align="flex-end">
+          <Stack gap="sm" align="flex-start">
             <TextInput label={t('tokens.name')} description={t('tokens.nameHint')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, 'name')} />
+            <Checkbox.Group label={t('tokens.scopes')} description={t('tokens.scopesHint')} value={scopes} onChange={(v) => setScopes(TOKEN_SCOPES.filter((s) => v.includes(s)))} error={fieldError(error, 'scopes')}>
+              <Stack gap={6} mt={6}>
+                {TOKEN_SCOPES.map((s) => <Checkbox key={s} value={s} label={<><Code>{s}</Code> {scopeText(s)}</>} />)}
+              </Stack>
+            </Checkbox.Group>
             <Button type="submit">{t('tokens.create')}</Button>
-          </Group>
+          </Stack>
         </form>
       </Stack>
     </Card>
