@@ -5,7 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { Center, Loader, MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import type { Permission } from '../../core/access/roles.ts';
+import type { AnyPermission } from '../../core/access/roles.ts';
 import { isApiError, setSessionEndedListener } from './api.ts';
 import { SessionProvider, authStep, useMe, useSession } from './session.tsx';
 import { Shell, useLandingPath } from './components/Shell.tsx';
@@ -109,7 +109,7 @@ function RequireSession() {
   );
 }
 
-function Guard({ permission, children }: { permission: Permission; children: ReactNode }) {
+function Guard({ permission, children }: { permission: AnyPermission; children: ReactNode }) {
   const { can } = useSession();
   return can(permission) ? <>{children}</> : <NotFoundPage forbidden />;
 }
