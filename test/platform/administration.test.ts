@@ -118,6 +118,8 @@ describe('the organisation administrator', () => {
     const put = await orgAdmin.put('/api/v1/organization/settings', policy);
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toEqual(policy);
+    const [change] = await w.database.query<{ program_id: string | null; actor_role: string }>("select program_id, actor_role from audit_events where action = 'update' and entity = 'organization' order by id desc limit 1");
+    expect(change).toEqual({ program_id: null, actor_role: 'organization-administrator' });
     await orgAdmin.put('/api/v1/organization/settings', { ...policy, idleTimeoutMinutes: 15 });
   });
 
