@@ -42,6 +42,11 @@ export const MeResponse = z.object({
   stage: SessionStage,
   /** When this session ends: after `idleTimeoutMinutes` without a request, and at `expiresAt` at the latest. */
   session: z.object({ expiresAt: z.string(), lastSeenAt: z.string() }),
-  organization: z.object({ id: Id, name: z.string(), idleTimeoutMinutes: z.number().int(), mfaRequired: z.boolean() }),
+  organization: z.object({
+    id: Id, name: z.string(), idleTimeoutMinutes: z.number().int(), mfaRequired: z.boolean(),
+    /** The user's roles in the organisation (`organization-administrator`) and what they allow (`manage:organization`), beside those per programme. */
+    roles: z.array(z.string()),
+    permissions: z.array(z.string()),
+  }),
   programs: z.array(ProgramMembership),
 });

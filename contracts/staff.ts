@@ -12,12 +12,18 @@ export const Staff = z.object({
   mfaEnabled: z.boolean(),
   locked: z.boolean(),
   roles: z.array(RoleName),
+  /** Holds the organisation-administrator role (organisation-wide: organisation settings, any account of the organisation). */
+  organizationAdministrator: z.boolean(),
+  /** Whether the caller may edit, deactivate or reset this account: every role of the account lies in a programme the caller administers, or the caller is an organisation administrator. */
+  manageable: z.boolean(),
 });
 
 export const StaffCreate = z.strictObject({
   email: z.email({ message: 'must be an email address' }).max(254),
   displayName: z.string().trim().min(1).max(200),
   roles: z.array(RoleName).min(1, 'give at least one role').max(ROLES.length),
+  /** Make the account an organisation administrator too (only an organisation administrator may). */
+  organizationAdministrator: z.boolean().optional(),
 });
 export const StaffCreated = z.object({ staff: Staff, temporaryPassword: z.string() });
 
@@ -25,6 +31,8 @@ export const StaffUpdate = z.strictObject({
   displayName: z.string().trim().min(1).max(200).optional(),
   roles: z.array(RoleName).max(ROLES.length).optional(),
   active: z.boolean().optional(),
+  /** Grant or take away the organisation-administrator role (only an organisation administrator may; not your own). */
+  organizationAdministrator: z.boolean().optional(),
 });
 
 export const PasswordReset = z.object({ temporaryPassword: z.string() });

@@ -26,8 +26,7 @@ export const PERMISSIONS = [
   'read:care-team',
   'write:care-team',
   'read:staff', // the programme's staff directory (names and roles)
-  'manage:staff', // accounts, roles, password resets
-  'manage:organization', // session and MFA policy
+  'manage:staff', // accounts, roles, password resets (of accounts wholly within the programmes one administers)
   'read:audit',
   'export:audit',
   // assessments, stage of change, care plans (server/modules/assessments, planning)
@@ -87,6 +86,48 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.
   integration: [],
 };
+
+/**
+ * Roles held in the organisation rather than in a programme. The organisation
+ * administrator sets organisation-wide policy (idle time-out, session lifetime, required
+ * two-step sign-in), grants this role, and may act on any account of the organisation.
+ * A programme administrator holds none of this (ADR 020).
+ */
+export const ORGANIZATION_ROLES = ['organization-administrator'] as const;
+export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+export const ORGANIZATION_PERMISSIONS = ['manage:organization'] as const;
+/** `manage:organization`: session and two-step sign-in policy, and who is an organisation administrator. */
+export type OrganizationPermission = (typeof ORGANIZATION_PERMISSIONS)[number];
+/** What a route may require: a permission in the programme named, or one in the organisation. */
+export type AnyPermission = Permission | OrganizationPermission;
+
+export const ORGANIZATION_ROLE_PERMISSIONS: Record<OrganizationRole, readonly OrganizationPermission[]> = {
+  'organization-administrator': ['manage:organization'],
+};
+
+export const isOrganizationRole = (x: string): x is OrganizationRole => (ORGANIZATION_ROLES as readonly string[]).includes(x);
+export const isOrganizationPermission = (x: string): x is OrganizationPermission => (ORGANIZATION_PERMISSIONS as readonly string[]).includes(x);
+
+export function organizationPermissionsOf(roles: readonly OrganizationRole[]): Set<OrganizationPermission> {
+  return new Set(roles.flatMap((r) => ORGANIZATION_ROLE_PERMISSIONS[r]));
+}
+
+/** An account as account-wide administration sees it: its roles in programmes and in the organisation. */
+export type AccountRoles = { programRoles: ReadonlyArray<{ programId: string; role: string }>; organizationRoles: readonly string[] };
+
+/**
+ * Whether `actor` may act on `target`'s account — reset its password or two-step
+ * sign-in, deactivate or reactivate it, rename it, change its roles. An account reaches
+ * every programme it works in, so an organisation administrator may, and a programme
+ * administrator only when every role of the account lies in a programme they administer
+ * and the account holds no organisation role.
+ */
+export function mayActOnAccount(actor: AccountRoles, target: AccountRoles): boolean {
+  if (actor.organizationRoles.includes('organization-administrator')) return true;
+  if (target.organizationRoles.length > 0) return false;
+  const administers = new Set(actor.programRoles.filter((r) => r.role === 'administrator').map((r) => r.programId));
+  return target.programRoles.every((r) => administers.has(r.programId));
+}
 
 const permissionSets = new Map<string, ReadonlySet<Permission>>();
 

@@ -2,6 +2,8 @@
 // status, `publicMessage` is safe to show anyone, `field` names the offending input
 // (a JSON path like "body.birthDate"). `internal` stays in the server log and never
 // contains patient data.
+import type { AuditRecord } from './audit.ts';
+
 export type Problem = { field: string; message: string };
 
 export class AppError extends Error {
@@ -9,13 +11,19 @@ export class AppError extends Error {
   readonly status: number;
   readonly publicMessage: string;
   readonly problems: Problem[];
+  /**
+   * A refusal to record: the request's transaction rolls back with the error, so the auth
+   * hook writes this row in a transaction of its own once the error is answered.
+   */
+  readonly audit: AuditRecord | undefined;
 
-  constructor(opts: { code: string; status: number; message: string; internal?: string; problems?: Problem[] }) {
+  constructor(opts: { code: string; status: number; message: string; internal?: string; problems?: Problem[]; audit?: AuditRecord }) {
     super(opts.internal ?? opts.message);
     this.code = opts.code;
     this.status = opts.status;
     this.publicMessage = opts.message;
     this.problems = opts.problems ?? [];
+    this.audit = opts.audit;
   }
 }
 

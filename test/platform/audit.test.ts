@@ -12,10 +12,12 @@ import { makeWorld, type Client, type World } from '../support/world.ts';
 let w: World;
 let admin: Client;
 let auditor: Client;
+let orgAdmin: Client;
 beforeAll(async () => {
   w = await makeWorld();
   admin = await w.client('administrator');
   auditor = await w.client('auditor', {});
+  orgAdmin = await w.client('orgAdmin');
 });
 afterAll(async () => { await w?.close(); });
 
@@ -44,7 +46,7 @@ describe('every read and change is audited, in the same transaction', () => {
       ['episodes', () => admin.get(`/api/v1/patients/${w.patientA}/episodes`), 'read', 'episode'],
       ['care team', () => admin.get(`/api/v1/patients/${w.patientA}/care-team`), 'read', 'care-team'],
       ['staff list', () => admin.get('/api/v1/staff'), 'search', 'staff'],
-      ['settings', () => admin.put('/api/v1/organization/settings', { idleTimeoutMinutes: 15, sessionLifetimeHours: 12, mfaRequired: false }), 'update', 'organization'],
+      ['settings', () => orgAdmin.put('/api/v1/organization/settings', { idleTimeoutMinutes: 15, sessionLifetimeHours: 12, mfaRequired: false }), 'update', 'organization'],
       ['audit browse', () => auditor.get('/api/v1/audit-events'), 'search', 'audit'],
     ];
     for (const [name, run, action, entity] of cases) {

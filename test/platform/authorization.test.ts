@@ -10,7 +10,7 @@
 // fixture fails with a message naming it. Fixtures: test/support/fixtures.ts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../core/access/roles.ts';
+import { isOrganizationPermission, ROLE_PERMISSIONS, ROLES, type AnyPermission, type Role } from '../../core/access/roles.ts';
 import { tokenMay, TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { routesOf, type RegisteredRoute } from '../../server/app.ts';
 import { AFTER_RECORDINGS, specimen } from '../cm/support.ts';
@@ -155,9 +155,13 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
 
 const walkedRoutes = () => routesOf(w.app).filter((r) => (r.url.startsWith('/api/') || r.url.startsWith('/fhir/R4/')) && r.method !== 'HEAD');
 const permissionRoutes = () => walkedRoutes().filter((r) => r.config?.permission);
-/** Whether `role` may call the route: by the role's permissions, or for the walker token (every scope) by its scopes. */
-const has = (role: WalkRole, p: Permission, route: string) =>
-  role === 'integration' ? tokenMay(TOKEN_SCOPES, route).allowed : ROLE_PERMISSIONS[role].includes(p);
+/**
+ * Whether `role` may call the route: by the role's permissions, or for the walker token (every
+ * scope) by its scopes. Programme roles never hold an organisation permission (ADR 020): those
+ * routes are walked as 403 for every role here.
+ */
+const has = (role: WalkRole, p: AnyPermission, route: string) =>
+  role === 'integration' ? tokenMay(TOKEN_SCOPES, route).allowed : (ROLE_PERMISSIONS[role] as readonly string[]).includes(p);
 
 beforeAll(async () => {
   w = await makeWorld({ now: AFTER_RECORDINGS }); // after every specimen and check-in the walk records
@@ -241,7 +245,7 @@ describe('every permission route × every role', () => {
     const routes = permissionRoutes();
     expect(routes.length).toBeGreaterThanOrEqual(15);
     const failures: string[] = [];
-    const denied: Array<{ role: WalkRole; route: string }> = [];
+    const denied: Array<{ role: WalkRole; route: string; programId: string | null }> = [];
     const reachedA = new Set<string>();
     for (const route of routes) {
       const key = `${route.method} ${route.url}`;
@@ -256,7 +260,8 @@ describe('every permission route × every role', () => {
         if (!allowed && ra.statusCode !== 403) failures.push(`${role} ${key} (A ids): expected 403, got ${ra.statusCode}`);
         if (allowed && (ra.statusCode === 401 || ra.statusCode === 403)) failures.push(`${role} ${key} (A ids): permitted but got ${ra.statusCode} ${ra.body.slice(0, 120)}`);
         if (allowed && (ra.statusCode < 300 || ra.statusCode === 409)) reachedA.add(key); // 409: the use case ran and found a conflict
-        if (!allowed) denied.push({ role, route: route.url });
+        // a refusal of an organisation permission is in the organisation's trail, not a programme's
+        if (!allowed) denied.push({ role, route: route.url, programId: isOrganizationPermission(permission) ? null : w.programA });
         for (const s of B.sentinels) if (ra.body.includes(s)) failures.push(`${role} ${key} (A ids): response contains programme B data ${s}`);
         // 2. programme B's records, acting in programme A
         const rb = await call(c, route, B);
@@ -271,13 +276,14 @@ describe('every permission route × every role', () => {
     }
     expect(failures).toEqual([]);
     // each route's fixtures are good enough for a permitted role to reach the use case
-    expect(routes.map((r) => `${r.method} ${r.url}`).filter((k) => !reachedA.has(k))).toEqual([]);
+    // (organisation routes are reached by the organisation administrator, who holds no programme role: 'minimum necessary' below)
+    expect(routes.filter((r) => !isOrganizationPermission(r.config!.permission!)).map((r) => `${r.method} ${r.url}`).filter((k) => !reachedA.has(k))).toEqual([]);
     // every denial left an audit row naming the route and the actor
     const rows = await w.database.query<{ actor_id: string; route: string; program_id: string; outcome: string }>(
       "select actor_id, detail->>'route' as route, program_id, outcome from audit_events where action = 'access-denied'",
     );
     const seen = new Set(rows.map((r) => `${r.actor_id} ${r.route} ${r.program_id} ${r.outcome}`));
-    const missing = denied.filter((d) => !seen.has(`${clients.get(d.role)!.userId} ${d.route} ${w.programA} denied`));
+    const missing = denied.filter((d) => !seen.has(`${clients.get(d.role)!.userId} ${d.route} ${d.programId} denied`));
     expect(missing).toEqual([]);
   }, 180_000); // walks every route × role × programme: slow on a loaded 2-core machine
 
@@ -331,20 +337,21 @@ describe('minimum necessary', () => {
     await expectStatus('specimen-collector', 'GET', `/api/v1/patients/${w.patientA}/medications`, undefined, 200);
   });
 
-  it('only administrators manage staff, the organisation, and export nothing but audit', async () => {
-    for (const role of ROLES) {
-      const expected = role === 'administrator' ? 200 : 403;
-      await expectStatus(role, 'GET', '/api/v1/organization/settings', undefined, expected);
-    }
+  it('only organisation administrators manage the organisation; only administrators manage staff; export nothing but audit', async () => {
+    for (const role of ROLES) await expectStatus(role, 'GET', '/api/v1/organization/settings', undefined, 403);
+    const orgAdmin = await w.client('orgAdmin');
+    expect((await orgAdmin.get('/api/v1/organization/settings')).statusCode).toBe(200);
+    expect((await orgAdmin.put('/api/v1/organization/settings', { idleTimeoutMinutes: 15, sessionLifetimeHours: 12, mfaRequired: false })).statusCode).toBe(200);
     await expectStatus('counsellor', 'GET', '/api/v1/audit-events', undefined, 403);
     await expectStatus('peer-specialist', 'GET', `/api/v1/patients/${w.patientA}/medications`, undefined, 403);
     await expectStatus('cm-coordinator', 'PATCH', `/api/v1/patients/${w.patientA}`, { version: 1 }, 403);
   });
 
-  it('the role table itself: no role but administrator holds manage:*, and auditor holds no patient permission', () => {
-    for (const role of ROLES) {
+  it('the role table itself: no role but administrator holds manage:*, none holds an organisation permission, and auditor holds no patient permission', () => {
+    for (const role of [...ROLES, 'integration' as const]) {
       const perms = ROLE_PERMISSIONS[role];
       if (role !== 'administrator') expect(perms.filter((p) => p.startsWith('manage:'))).toEqual([]);
+      expect(perms.filter((p) => isOrganizationPermission(p))).toEqual([]);
     }
     expect(ROLE_PERMISSIONS.auditor.filter((p) => /patient|medication|episode|care-team/.test(p))).toEqual([]);
     expect(ROLE_PERMISSIONS['front-desk'].filter((p) => /medication|episode/.test(p))).toEqual([]);

@@ -10,9 +10,11 @@ import { expectProblem } from '../support/http.ts';
 
 let w: World;
 let admin: Client;
+let orgAdmin: Client;
 beforeAll(async () => {
   w = await makeWorld();
   admin = await w.client('administrator');
+  orgAdmin = await w.client('orgAdmin');
 });
 afterAll(async () => { await w?.close(); });
 
@@ -100,7 +102,7 @@ const ENDS_SESSION = new Set(['/api/v1/auth/sign-out', '/api/v1/auth/sign-out-ev
 const mutatingRoutes = () => routesOf(w.app).filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && r.url.startsWith('/api/'));
 
 async function send(route: RegisteredRoute, payload: unknown, params: string[], raw: boolean) {
-  const c = ENDS_SESSION.has(route.url) ? await w.client('front-desk') : admin;
+  const c = ENDS_SESSION.has(route.url) ? await w.client('front-desk') : route.url === '/api/v1/organization/settings' ? orgAdmin : admin;
   const url = fill(route.url, params);
   return c.request({
     method: route.method as 'POST',

@@ -129,6 +129,7 @@ describe('sign-out', () => {
 
 describe('organisation settings', () => {
   it('changes the idle time-out and requires MFA of new sign-ins', async () => {
+    const admin = await w.client('orgAdmin'); // organisation policy is the organisation administrator's (ADR 020)
     const settings = await admin.get('/api/v1/organization/settings');
     expect(settings.json()).toEqual({ idleTimeoutMinutes: 15, sessionLifetimeHours: 12, mfaRequired: false });
     expectProblem(await admin.put('/api/v1/organization/settings', { idleTimeoutMinutes: 1, sessionLifetimeHours: 12, mfaRequired: false }), 400, 'invalid_input', 'body.idleTimeoutMinutes');
@@ -139,7 +140,7 @@ describe('organisation settings', () => {
     w.clock.advance(6 * 60_000);
     expectProblem(await c.get('/api/v1/me'), 401, 'session_ended');
 
-    const admin2 = await w.client('administrator');
+    const admin2 = await w.client('orgAdmin');
     expect((await admin2.put('/api/v1/organization/settings', { idleTimeoutMinutes: 15, sessionLifetimeHours: 12, mfaRequired: true })).statusCode).toBe(200);
     const s = await w.signIn(w.emailOf('front-desk'));
     expect(s.body).toMatchObject({ stage: 'mfa_setup' });

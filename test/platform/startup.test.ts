@@ -152,8 +152,11 @@ describe('CLI', () => {
         const r = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'boss@clinic.example', password: 'a-sturdy-admin-passphrase' } });
         expect(r.statusCode).toBe(200);
         const cookie = `wp_session=${r.cookies.find((c) => c.name === 'wp_session')!.value}`;
-        const me = (await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).json() as { programs: Array<{ name: string; roles: string[] }> };
+        const me = (await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).json() as { programs: Array<{ name: string; roles: string[] }>; organization: { roles: string[] } };
         expect(me.programs).toEqual([expect.objectContaining({ name: 'First Clinic', roles: ['administrator'] })]);
+        // the first administrator is also the organisation administrator: the organisation's policy is theirs (ADR 020)
+        expect(me.organization.roles).toEqual(['organization-administrator']);
+        expect((await app.inject({ method: 'GET', url: '/api/v1/organization/settings', headers: { cookie } })).statusCode).toBe(200);
         await app.close();
       } finally {
         await database.close();

@@ -1,5 +1,6 @@
 // A small world for integration tests: one organisation with programmes A and B, one
-// account per role in A, an administrator in B, and fictional patients in both.
+// account per role in A, an administrator in B, an organisation administrator with no
+// programme role, and fictional patients in both.
 // `client(role)` signs in through the API and returns an inject helper that sends the
 // session cookie and the programme header.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -32,10 +33,12 @@ export type World = {
   programB: string;
   users: Record<Role, string>;
   adminB: string;
+  /** Organisation administrator only (no role in any programme). */
+  orgAdmin: string;
   patientA: string;
   patientB: string;
-  emailOf(role: Role | 'adminB'): string;
-  client(role: Role | 'adminB', opts?: { programId?: string }): Promise<Client>;
+  emailOf(role: Role | 'adminB' | 'orgAdmin'): string;
+  client(role: Role | 'adminB' | 'orgAdmin', opts?: { programId?: string }): Promise<Client>;
   signIn(email: string, password?: string): Promise<{ cookie: string; body: unknown; status: number }>;
   clock: { now: Date; advance(ms: number): void };
   close(): Promise<void>;
@@ -46,7 +49,7 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
   const database = await testDatabase(opts);
   const clock = { now: new Date(opts.now ?? '2026-03-02T15:00:00Z'), advance(ms: number) { this.now = new Date(this.now.getTime() + ms); } };
   const tag = randomUUID().slice(0, 8);
-  const emailOf = (role: Role | 'adminB') => `${role}-${tag}@test.example`;
+  const emailOf = (role: Role | 'adminB' | 'orgAdmin') => `${role}-${tag}@test.example`;
   const setup = await database.db.transaction(async (tx) => {
     const now = clock.now;
     const orgId = await createOrganization(tx, { name: 'Test Org (fictional)', now });
@@ -57,6 +60,7 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
       users[role] = await createUserWithRoles(tx, { orgId, email: emailOf(role), displayName: `Test ${role}`, password: PASSWORD, roles: [{ programId: programA, role }], now, checkPassword: false });
     }
     const adminB = await createUserWithRoles(tx, { orgId, email: emailOf('adminB'), displayName: 'Test admin B', password: PASSWORD, roles: [{ programId: programB, role: 'administrator' }], now, checkPassword: false });
+    const orgAdmin = await createUserWithRoles(tx, { orgId, email: emailOf('orgAdmin'), displayName: 'Test organisation admin', password: PASSWORD, roles: [], organizationRoles: ['organization-administrator'], now, checkPassword: false });
     const patientA = randomUUID();
     const patientB = randomUUID();
     const base = { legalGivenName: 'Alder', preferredLanguage: 'en', contactConsent: false, version: 1, createdAt: now, updatedAt: now };
@@ -64,7 +68,7 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
       { ...base, programId: programA, id: patientA, mrn: 'A-0001', legalFamilyName: 'Example', birthDate: '1980-04-01' },
       { ...base, programId: programB, id: patientB, mrn: 'B-0001', legalFamilyName: 'Sample', birthDate: '1975-09-09' },
     ]);
-    return { orgId, programA, programB, users, adminB, patientA, patientB };
+    return { orgId, programA, programB, users, adminB, orgAdmin, patientA, patientB };
   });
   const app = await buildApp({ db: database.db, logLevel: 'silent', clock: () => clock.now, signInRateLimit: 100_000, webRoot: null });
   await app.ready();
@@ -75,14 +79,14 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
     return { cookie: set ? `wp_session=${set.value}` : '', body: r.json() as unknown, status: r.statusCode };
   };
 
-  const client = async (role: Role | 'adminB', o: { programId?: string } = {}): Promise<Client> => {
+  const client = async (role: Role | 'adminB' | 'orgAdmin', o: { programId?: string } = {}): Promise<Client> => {
     const { cookie, status } = await signIn(emailOf(role));
     if (status !== 200) throw new Error(`sign-in as ${role} failed: ${status}`);
     const programId = o.programId ?? (role === 'adminB' ? setup.programB : setup.programA);
     const headers = { cookie, 'waypoint-program': programId };
     const request = (opts: InjectOptions) => app.inject({ ...opts, headers: { ...headers, ...(opts.headers ?? {}) } });
     return {
-      userId: role === 'adminB' ? setup.adminB : setup.users[role],
+      userId: role === 'adminB' ? setup.adminB : role === 'orgAdmin' ? setup.orgAdmin : setup.users[role],
       programId,
       request,
       get: (url) => request({ method: 'GET', url }),

@@ -2,7 +2,7 @@
 // loads after sign-in (App.tsx), and each of its pages loads on first visit.
 import { type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import type { Permission } from '../../core/access/roles.ts';
+import type { AnyPermission } from '../../core/access/roles.ts';
 import { SessionProvider, authStep, useMe, useSession } from './session.tsx';
 import { Shell, useLandingPath } from './components/Shell.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
@@ -38,7 +38,7 @@ export function Console() {
   );
 }
 
-function Guard({ permission, children }: { permission: Permission; children: ReactNode }) {
+function Guard({ permission, children }: { permission: AnyPermission; children: ReactNode }) {
   const { can } = useSession();
   return can(permission) ? <>{children}</> : <NotFoundPage forbidden />;
 }

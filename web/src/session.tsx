@@ -2,7 +2,7 @@
 // Menus, sections and buttons ask `can(permission)`; the server enforces the same rules.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Permission } from '../../core/access/roles.ts';
+import type { AnyPermission } from '../../core/access/roles.ts';
 import { api, getProgramId, isApiError, setProgramId, type Me, type Program } from './api.ts';
 
 export const ME_KEY = ['me'] as const;
@@ -35,7 +35,7 @@ export function authStep(me: Me | undefined, isPending: boolean, error: unknown)
 type Session = {
   me: Me;
   program: Program | null;
-  can: (p: Permission) => boolean;
+  can: (p: AnyPermission) => boolean;
   switchProgram: (id: string) => void;
 };
 
@@ -59,7 +59,8 @@ export function SessionProvider({ me, children }: { me: Me; children: ReactNode 
   );
 
   const value = useMemo<Session>(() => {
-    const permissions = new Set(program?.permissions ?? []);
+    // What the user may do in the programme chosen, and in the organisation (organisation settings).
+    const permissions = new Set([...(program?.permissions ?? []), ...me.organization.permissions]);
     return { me, program, can: (p) => permissions.has(p), switchProgram };
   }, [me, program, switchProgram]);
 

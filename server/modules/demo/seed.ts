@@ -70,8 +70,13 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     const staffIds = new Map<Role, string>();
     for (const s of DEMO_STAFF) {
       const roles = [{ programId: main, role: s.role }];
-      if (s.role === 'administrator') roles.push({ programId: second, role: 'administrator' });
-      staffIds.set(s.role, await createUserWithRoles(tx, { orgId, email: s.email, displayName: s.name, password: DEMO_PASSWORD, roles, now, checkPassword: false }));
+      // The demo administrator administers both programmes and the organisation (its policy: ADR 020).
+      const admin = s.role === 'administrator';
+      if (admin) roles.push({ programId: second, role: 'administrator' });
+      staffIds.set(s.role, await createUserWithRoles(tx, {
+        orgId, email: s.email, displayName: s.name, password: DEMO_PASSWORD, roles, now, checkPassword: false,
+        ...(admin ? { organizationRoles: ['organization-administrator' as const] } : {}),
+      }));
     }
     const n1 = await seedPatients(tx, { programId: main, orgId, count: 48, prefix: 'HSC', seed: 7, now, staff: staffIds });
     // Contingency management and assessments (fictional), through the module use cases.

@@ -40,6 +40,21 @@ export const roleAssignments = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.programId, t.role] }), index('role_assignments_program_idx').on(t.programId)],
 );
 
+/**
+ * Roles held in the whole organisation, not in one programme (core/access/roles.ts
+ * ORGANIZATION_ROLES): the organisation administrator (ADR 020).
+ */
+export const organizationRoleAssignments = pgTable(
+  'organization_role_assignments',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    role: text('role').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.orgId, t.role] }), index('organization_role_assignments_org_idx').on(t.orgId)],
+);
+
 export const authSessions = pgTable(
   'auth_sessions',
   {

@@ -1,11 +1,12 @@
 // Who is signed in, their organisation, and the programmes they work in with the
-// roles and permissions they hold in each (the console builds its menus from this).
-import { asc, eq } from 'drizzle-orm';
-import { isRole, permissionsOf } from '../../../core/access/roles.ts';
+// roles and permissions they hold in each, and their roles in the organisation (the
+// console builds its menus from this).
+import { and, asc, eq } from 'drizzle-orm';
+import { isOrganizationRole, isRole, organizationPermissionsOf, permissionsOf } from '../../../core/access/roles.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import type { Ctx } from '../../platform/http/context.ts';
 import { organizations, programs } from '../programs/programs.tables.ts';
-import { authSessions, roleAssignments, users } from './identity.tables.ts';
+import { authSessions, organizationRoleAssignments, roleAssignments, users } from './identity.tables.ts';
 
 export async function membershipsOf(db: Db | Tx, userId: string) {
   const rows = await db
@@ -35,6 +36,9 @@ export async function getMe(deps: { tx: Tx; ctx: Ctx }) {
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.id, p.userId));
   if (!row) throw new Error('session without user');
+  const orgRoles = p.stage !== 'active' ? [] : (await tx.select({ role: organizationRoleAssignments.role }).from(organizationRoleAssignments)
+    .where(and(eq(organizationRoleAssignments.userId, p.userId), eq(organizationRoleAssignments.orgId, row.user.orgId))))
+    .map((r) => r.role).filter(isOrganizationRole).sort();
   const [session] = await tx.select({ expiresAt: authSessions.expiresAt, lastSeenAt: authSessions.lastSeenAt }).from(authSessions).where(eq(authSessions.id, p.sessionId));
   return {
     user: {
@@ -43,7 +47,10 @@ export async function getMe(deps: { tx: Tx; ctx: Ctx }) {
     },
     stage: p.stage,
     session: { expiresAt: session!.expiresAt.toISOString(), lastSeenAt: session!.lastSeenAt.toISOString() },
-    organization: { id: row.org.id, name: row.org.name, idleTimeoutMinutes: row.org.idleTimeoutMinutes, mfaRequired: row.org.mfaRequired },
+    organization: {
+      id: row.org.id, name: row.org.name, idleTimeoutMinutes: row.org.idleTimeoutMinutes, mfaRequired: row.org.mfaRequired,
+      roles: orgRoles, permissions: [...organizationPermissionsOf(orgRoles)].sort(),
+    },
     programs: p.stage === 'active' ? await membershipsOf(tx, p.userId) : [],
   };
 }

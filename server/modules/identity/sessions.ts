@@ -2,12 +2,12 @@
 // the server keeps only its SHA-256. A session ends after the organisation's idle
 // time-out, after its absolute lifetime, at sign-out, or by "sign out everywhere".
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
-import { isRole, type Role } from '../../../core/access/roles.ts';
+import { isOrganizationRole, isRole, type OrganizationRole, type Role } from '../../../core/access/roles.ts';
 import { randomUUID } from 'node:crypto';
 import { preparedOnce, type Db, type Tx } from '../../platform/db/database.ts';
 import { newToken, sha256 } from '../../platform/security.ts';
 import { organizations } from '../programs/programs.tables.ts';
-import { authSessions, roleAssignments, users } from './identity.tables.ts';
+import { authSessions, organizationRoleAssignments, roleAssignments, users } from './identity.tables.ts';
 
 export type SessionStage = 'active' | 'mfa_pending' | 'mfa_setup';
 export const SESSION_COOKIE = 'wp_session';
@@ -58,6 +58,8 @@ export type ResolvedSession = {
   mustChangePassword: boolean;
   /** The user's roles by programme, read in the same query as the session. */
   memberships: Map<string, Role[]>;
+  /** The user's roles in the organisation (organisation administrator), read in the same query. */
+  organizationRoles: OrganizationRole[];
 };
 
 export type SessionEnd = { ended: 'idle' | 'expired' | 'revoked' | 'unknown' };
@@ -95,6 +97,7 @@ const resolveQuery = preparedOnce((db) =>
       mustChangePassword: users.mustChangePassword,
       idleMinutes: organizations.idleTimeoutMinutes,
       roles: sql<Array<{ p: string; r: string }> | null>`(select json_agg(json_build_object('p', ra.program_id, 'r', ra.role)) from ${roleAssignments} ra where ra.user_id = ${users.id})`,
+      organizationRoles: sql<string[] | null>`(select json_agg(oa.role) from ${organizationRoleAssignments} oa where oa.user_id = ${users.id} and oa.org_id = ${users.orgId})`,
     })
     .from(authSessions)
     .innerJoin(users, eq(users.id, authSessions.userId))
@@ -128,6 +131,7 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   for (const { p, r } of row.roles ?? []) if (isRole(r)) memberships.set(p, [...(memberships.get(p) ?? []), r]);
   const session: ResolvedSession = {
     memberships,
+    organizationRoles: (row.organizationRoles ?? []).filter(isOrganizationRole),
     sessionId: row.id,
     stage: row.stage as SessionStage,
     userId: row.userId,

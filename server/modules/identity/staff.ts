@@ -1,16 +1,19 @@
 // Staff administration within a programme: accounts (global to the organisation) and
 // their roles in this programme, password resets and unlocks. Administrators cannot
 // lock themselves out (no removing their own administrator role or deactivating
-// themselves).
+// themselves). Acting on an existing account needs more than `manage:staff` here: the
+// account's every role must lie in a programme the caller administers, unless the
+// caller is an organisation administrator (core/access/roles.ts mayActOnAccount, ADR 020).
+// Only an organisation administrator grants or takes away that role.
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { isStaffRole, type StaffRole } from '../../../core/access/roles.ts';
+import { isStaffRole, mayActOnAccount, type AccountRoles, type StaffRole } from '../../../core/access/roles.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { hashPassword } from '../../platform/security.ts';
-import { roleAssignments, users } from './identity.tables.ts';
+import { organizationRoleAssignments, roleAssignments, users } from './identity.tables.ts';
 import { temporaryPassword } from './passwords.ts';
 import { forgetSessions, revokeAllSessions } from './sessions.ts';
 
@@ -22,9 +25,15 @@ export type StaffDto = {
   mfaEnabled: boolean;
   locked: boolean;
   roles: StaffRole[];
+  /** Holds the organisation-administrator role (organisation-wide, not in this programme). */
+  organizationAdministrator: boolean;
+  /** Whether the caller may act on this account (edit, deactivate, reset): see mayActOnAccount. */
+  manageable: boolean;
 };
 
-function toDto(u: typeof users.$inferSelect, roles: string[], now: Date): StaffDto {
+const ORG_ADMIN = 'organization-administrator';
+
+function toDto(u: typeof users.$inferSelect, roles: string[], account: AccountRoles, actor: AccountRoles, now: Date): StaffDto {
   return {
     id: u.id,
     email: u.email,
@@ -33,7 +42,62 @@ function toDto(u: typeof users.$inferSelect, roles: string[], now: Date): StaffD
     mfaEnabled: u.mfaEnabled,
     locked: !!u.lockedUntil && u.lockedUntil.getTime() > now.getTime(),
     roles: roles.filter(isStaffRole).sort(),
+    organizationAdministrator: account.organizationRoles.includes(ORG_ADMIN),
+    manageable: mayActOnAccount(actor, account),
   };
+}
+
+/** Every role of these accounts, in every programme and in the organisation. */
+async function accountRolesOf(tx: Tx, orgId: string, userIds: string[]): Promise<Map<string, AccountRoles>> {
+  const out = new Map<string, { programRoles: Array<{ programId: string; role: string }>; organizationRoles: string[] }>(
+    userIds.map((id) => [id, { programRoles: [], organizationRoles: [] }]),
+  );
+  if (userIds.length === 0) return out;
+  const programRows = await tx.select({ userId: roleAssignments.userId, programId: roleAssignments.programId, role: roleAssignments.role })
+    .from(roleAssignments).where(inArray(roleAssignments.userId, userIds));
+  const orgRows = await tx.select({ userId: organizationRoleAssignments.userId, role: organizationRoleAssignments.role })
+    .from(organizationRoleAssignments).where(and(eq(organizationRoleAssignments.orgId, orgId), inArray(organizationRoleAssignments.userId, userIds)));
+  for (const r of programRows) out.get(r.userId)!.programRoles.push({ programId: r.programId, role: r.role });
+  for (const r of orgRows) out.get(r.userId)!.organizationRoles.push(r.role);
+  return out;
+}
+
+const actorOf = (ctx: Ctx) => ctx.principal?.userId ?? '';
+
+/** The caller and the account acted on, with all their roles; refuses (audited, 403) an account outside the caller's reach. */
+async function requireActOnAccount(tx: Tx, ctx: Ctx, userId: string, action: string) {
+  const roles = await accountRolesOf(tx, ctx.orgId!, [actorOf(ctx), userId]);
+  const actor = roles.get(actorOf(ctx))!;
+  const target = roles.get(userId)!;
+  if (!mayActOnAccount(actor, target)) {
+    throw new AppError({
+      code: 'account_outside_your_programmes', status: 403,
+      message: 'This account also works in programmes you do not administer (or is an organisation administrator). Ask an organisation administrator.',
+      audit: { action: 'access-denied', entity: 'user', entityId: userId, outcome: 'denied', detail: { attempted: action, reason: 'account-outside-your-programmes' } },
+    });
+  }
+  return { actor, target };
+}
+
+/** Granting or taking away the organisation-administrator role is for organisation administrators only (audited, 403). */
+function requireOrganizationAdministrator(actor: AccountRoles, userId: string | null, field: string) {
+  if (actor.organizationRoles.includes(ORG_ADMIN)) return;
+  throw new AppError({
+    code: 'organization_administrator_required', status: 403,
+    message: 'Only an organisation administrator can grant or remove the organisation-administrator role.',
+    problems: [{ field, message: 'only an organisation administrator can change this' }],
+    audit: { action: 'access-denied', entity: 'user', entityId: userId, outcome: 'denied', detail: { attempted: 'organization-role', reason: 'organization-administrator-required' } },
+  });
+}
+
+async function setOrganizationAdministrator(tx: Tx, ctx: Ctx, userId: string, on: boolean) {
+  if (on) {
+    await tx.insert(organizationRoleAssignments).values({ userId, orgId: ctx.orgId!, role: ORG_ADMIN, createdAt: ctx.now }).onConflictDoNothing();
+  } else {
+    await tx.delete(organizationRoleAssignments).where(and(
+      eq(organizationRoleAssignments.userId, userId), eq(organizationRoleAssignments.orgId, ctx.orgId!), eq(organizationRoleAssignments.role, ORG_ADMIN),
+    ));
+  }
 }
 
 /** Staff with a role in the programme, by name, keyset-paginated (cursor = last id on the page). */
@@ -49,13 +113,21 @@ export async function listStaff(deps: { tx: Tx; ctx: Ctx }, page: { limit: numbe
   const rows = await tx.select().from(users).where(and(inProgram, after)).orderBy(asc(users.displayName), asc(users.id)).limit(page.limit + 1);
   const more = rows.length > page.limit;
   const people = more ? rows.slice(0, page.limit) : rows;
-  const roles = people.length === 0 ? [] : await tx.select().from(roleAssignments)
-    .where(and(eq(roleAssignments.programId, programId), inArray(roleAssignments.userId, people.map((u) => u.id))));
+  const accounts = await accountRolesOf(tx, ctx.orgId!, [...new Set([actorOf(ctx), ...people.map((u) => u.id)])]);
+  const actor = accounts.get(actorOf(ctx))!;
+  const inThisProgram = (id: string) => accounts.get(id)!.programRoles.filter((r) => r.programId === programId).map((r) => r.role);
   await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'staff', detail: { count: people.length } });
   return {
-    items: people.map((u) => toDto(u, roles.filter((r) => r.userId === u.id).map((r) => r.role), ctx.now)),
+    items: people.map((u) => toDto(u, inThisProgram(u.id), accounts.get(u.id)!, actor, ctx.now)),
     nextCursor: more ? people[people.length - 1]!.id : null,
   };
+}
+
+/** The account as this programme's staff list shows it (refuses one with no role here: 404). */
+async function staffDto(tx: Tx, ctx: Ctx, userId: string): Promise<StaffDto> {
+  const { user, roles } = await loadInProgram(tx, programOf(ctx), userId);
+  const accounts = await accountRolesOf(tx, ctx.orgId!, [actorOf(ctx), userId]);
+  return toDto(user, roles, accounts.get(userId)!, accounts.get(actorOf(ctx))!, ctx.now);
 }
 
 async function loadInProgram(tx: Tx, programId: string, userId: string) {
@@ -71,10 +143,14 @@ async function loadInProgram(tx: Tx, programId: string, userId: string) {
 
 export async function createStaff(
   deps: { tx: Tx; ctx: Ctx },
-  input: { email: string; displayName: string; roles: StaffRole[] },
+  input: { email: string; displayName: string; roles: StaffRole[]; organizationAdministrator?: boolean | undefined },
 ): Promise<{ staff: StaffDto; temporaryPassword: string }> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
+  if (input.organizationAdministrator) {
+    const actor = (await accountRolesOf(tx, ctx.orgId!, [actorOf(ctx)])).get(actorOf(ctx))!;
+    requireOrganizationAdministrator(actor, null, 'body.organizationAdministrator');
+  }
   const email = input.email.trim().toLowerCase();
   const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (existing) throw conflict('email_taken', 'An account with this email already exists.', 'body.email');
@@ -86,20 +162,30 @@ export async function createStaff(
   });
   const roles = [...new Set(input.roles)];
   await tx.insert(roleAssignments).values(roles.map((role) => ({ userId: id, programId, role, createdAt: ctx.now })));
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'user', entityId: id, detail: { roles } });
-  const { user } = await loadInProgram(tx, programId, id);
-  return { staff: toDto(user, roles, ctx.now), temporaryPassword: password };
+  if (input.organizationAdministrator) await setOrganizationAdministrator(tx, ctx, id, true);
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'create', entity: 'user', entityId: id, detail: { roles, ...(input.organizationAdministrator ? { organizationAdministrator: true } : {}) },
+  });
+  return { staff: await staffDto(tx, ctx, id), temporaryPassword: password };
 }
 
 export async function updateStaff(
   deps: { tx: Tx; ctx: Ctx },
   userId: string,
-  input: { displayName?: string | undefined; roles?: StaffRole[] | undefined; active?: boolean | undefined },
+  input: { displayName?: string | undefined; roles?: StaffRole[] | undefined; active?: boolean | undefined; organizationAdministrator?: boolean | undefined },
 ): Promise<StaffDto> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const current = await loadInProgram(tx, programId, userId);
+  const { actor, target } = await requireActOnAccount(tx, ctx, userId, 'update');
   const self = userId === ctx.principal?.userId;
+  const wasOrgAdmin = target.organizationRoles.includes(ORG_ADMIN);
+  if (input.organizationAdministrator !== undefined && input.organizationAdministrator !== wasOrgAdmin) {
+    requireOrganizationAdministrator(actor, userId, 'body.organizationAdministrator');
+    if (self && !input.organizationAdministrator) {
+      throw conflict('cannot_remove_own_organization_admin', 'You cannot remove your own organisation-administrator role. Ask another organisation administrator.', 'body.organizationAdministrator');
+    }
+  }
   if (self && input.active === false) throw conflict('cannot_deactivate_self', 'You cannot deactivate your own account.', 'body.active');
   if (self && input.roles && !input.roles.includes('administrator') && current.roles.includes('administrator')) {
     throw conflict('cannot_remove_own_admin', 'You cannot remove your own administrator role. Ask another administrator.', 'body.roles');
@@ -124,10 +210,13 @@ export async function updateStaff(
     await tx.insert(roleAssignments).values(roles.map((role) => ({ userId, programId, role, createdAt: ctx.now })));
     changes.roles = roles;
   }
+  if (input.organizationAdministrator !== undefined && input.organizationAdministrator !== wasOrgAdmin) {
+    await setOrganizationAdministrator(tx, ctx, userId, input.organizationAdministrator);
+    changes.organizationAdministrator = input.organizationAdministrator;
+  }
   forgetSessions({ userId }); // roles, name or state changed: the next request reads them afresh
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'user', entityId: userId, detail: changes });
-  const after = await loadInProgram(tx, programId, userId);
-  return toDto(after.user, after.roles, ctx.now);
+  return staffDto(tx, ctx, userId);
 }
 
 /** Administrator reset: a temporary password, MFA optionally cleared, lock lifted, sessions ended. */
@@ -138,6 +227,7 @@ export async function resetStaffPassword(
 ): Promise<{ temporaryPassword: string }> {
   const { tx, ctx } = deps;
   await loadInProgram(tx, programOf(ctx), userId);
+  await requireActOnAccount(tx, ctx, userId, opts.resetMfa ? 'password-and-mfa-reset' : 'password-reset');
   const password = temporaryPassword();
   await tx.update(users).set({
     passwordHash: await hashPassword(password), mustChangePassword: true, failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null, updatedAt: ctx.now,

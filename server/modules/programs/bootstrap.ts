@@ -2,13 +2,13 @@
 // `waypoint admin create` on a fresh installation and by the demo seed.
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../core/access/roles.ts';
+import type { OrganizationRole, Role } from '../../../core/access/roles.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashPassword } from '../../platform/security.ts';
-import { roleAssignments, users } from '../identity/identity.tables.ts';
+import { organizationRoleAssignments, roleAssignments, users } from '../identity/identity.tables.ts';
 import { assertAcceptablePassword } from '../identity/passwords.ts';
 import { organizations, programs } from './programs.tables.ts';
 
@@ -28,7 +28,11 @@ export async function createProgram(tx: Tx, input: { orgId: string; name: string
 
 export async function createUserWithRoles(
   tx: Tx,
-  input: { orgId: string; email: string; displayName: string; password: string; roles: Array<{ programId: string; role: Role }>; now: Date; checkPassword?: boolean },
+  input: {
+    orgId: string; email: string; displayName: string; password: string; roles: Array<{ programId: string; role: Role }>; now: Date; checkPassword?: boolean;
+    /** Roles in the whole organisation (the organisation administrator, ADR 020). */
+    organizationRoles?: OrganizationRole[];
+  },
 ) {
   const email = input.email.trim().toLowerCase();
   const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
@@ -43,10 +47,19 @@ export async function createUserWithRoles(
   for (const r of input.roles) {
     await writeAudit(tx, auditContext(systemCtx({ orgId: input.orgId, programId: r.programId, now: input.now })), { action: 'create', entity: 'user', entityId: id, detail: { roles: [r.role], via: 'cli' } });
   }
+  const organizationRoles = [...new Set(input.organizationRoles ?? [])];
+  if (organizationRoles.length) {
+    await tx.insert(organizationRoleAssignments).values(organizationRoles.map((role) => ({ userId: id, orgId: input.orgId, role, createdAt: input.now })));
+    await writeAudit(tx, auditContext(systemCtx({ orgId: input.orgId, now: input.now })), { action: 'create', entity: 'user', entityId: id, detail: { organizationRoles, via: 'cli' } });
+  }
   return id;
 }
 
-/** The first administrator: creates the organisation and programme too when there are none. */
+/**
+ * An administrator of the organisation's first programme who is also organisation
+ * administrator (organisation policy, every account: ADR 020); creates the organisation
+ * and programme too when there are none.
+ */
 export async function createFirstAdministrator(
   db: Db,
   input: { email: string; displayName: string; password: string; organizationName: string; programName: string; timeZone: string; now: Date },
@@ -58,6 +71,7 @@ export async function createFirstAdministrator(
     const programId = program?.id ?? (await createProgram(tx, { orgId, name: input.programName, timeZone: input.timeZone, now: input.now }));
     const userId = await createUserWithRoles(tx, {
       orgId, email: input.email, displayName: input.displayName, password: input.password, roles: [{ programId, role: 'administrator' }], now: input.now,
+      organizationRoles: ['organization-administrator'],
     });
     return { orgId, programId, userId };
   });

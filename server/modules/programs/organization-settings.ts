@@ -1,5 +1,6 @@
 // Organisation policy: idle time-out, absolute session lifetime, and whether every
-// account must use two-step sign-in.
+// account must use two-step sign-in. The organisation administrator's (ADR 020): the
+// change is recorded in the organisation's audit trail, not a programme's.
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -19,6 +20,6 @@ export async function updateOrganizationSettings(deps: { tx: Tx; ctx: Ctx }, inp
   const { tx, ctx } = deps;
   await tx.update(organizations).set(input).where(eq(organizations.id, ctx.orgId!));
   forgetSessions(); // the idle time-out and MFA policy apply to every session from now on
-  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'organization', entityId: ctx.orgId, detail: { ...input } });
+  await writeAudit(tx, auditContext(ctx, { actorRole: 'organization-administrator' }), { action: 'update', entity: 'organization', entityId: ctx.orgId, detail: { ...input } });
   return getOrganizationSettings(deps);
 }

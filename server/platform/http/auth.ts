@@ -10,15 +10,25 @@
 //                      403 mfa_required: the password alone must not change the
 //                      password, end the owner's sessions or read anything.
 //   permission       — an `action:entity` the caller must hold in the programme named
-//                      by the Waypoint-Program header (or their only programme)
+//                      by the Waypoint-Program header (or their only programme); or,
+//                      for an organisation permission (`manage:organization`), in the
+//                      organisation, whatever programme is named (ADR 020)
+// Every refusal writes an audit row. A missing permission in the programme acted in goes to
+// that programme's trail. A refusal that names another programme — a programme the caller
+// has no role in, an API token sent with another programme's header, a record not found in
+// the programme acted in (another programme's id answers 404 exactly like an unknown one) —
+// goes to the organisation's trail, so no programme's trail shows another programme's ids
+// (ADR 020).
 // An API token (`Authorization: Bearer wpt_…`) reaches only the operations its scopes
 // open (core/access/scopes.ts TOKEN_OPERATIONS, ADR 021): anything else is 403
 // insufficient_scope, naming the missing scope where one would allow it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { permissionsOf, type Permission, type Role } from '../../../core/access/roles.ts';
 import { permissionsOfScopes, tokenMay, TOKEN_OPERATIONS, type TokenScope } from '../../../core/access/scopes.ts';
+import {
+  isOrganizationPermission, organizationPermissionsOf, permissionsOf, type AnyPermission, type OrganizationRole, type Permission, type Role,
+} from '../../../core/access/roles.ts';
 import type { Db } from '../db/database.ts';
-import { writeAudit } from '../audit.ts';
+import { writeAudit, type AuditRecord } from '../audit.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
 import { auditContext, type Ctx, type Principal } from './context.ts';
 
@@ -27,7 +37,7 @@ declare module 'fastify' {
     auth?: 'public' | 'partial' | 'session';
     /** Callable by a session whose second factor is still owed (see above). */
     whileMfaPending?: boolean;
-    permission?: Permission;
+    permission?: AnyPermission;
   }
   interface FastifyRequest {
     ctx: Ctx;
@@ -41,7 +51,7 @@ export type AuthDeps = {
   db: Db;
   clock: () => Date;
   /** The session's principal and the user's roles by programme (one query), or why it ended. */
-  resolveSession: (token: string, now: Date) => Promise<(Principal & { memberships: Map<string, Role[]> }) | { ended: string }>;
+  resolveSession: (token: string, now: Date) => Promise<(Principal & { memberships: Map<string, Role[]>; organizationRoles: OrganizationRole[] }) | { ended: string }>;
   /** `Authorization: Bearer <token>`: a service account bound to one programme, acting with the 'integration' role and its token's scopes. */
   resolveToken?: (token: string, now: Date) => Promise<{ principal: Principal; programId: string; scopes: TokenScope[] } | null>;
   secureCookies: boolean;
@@ -53,15 +63,36 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
   app.decorateRequest('ctx', null as unknown as Ctx);
 
   /** A refusal is audited (in its own transaction: there is no other) and answered 403. */
-  const deny = async (req: FastifyRequest, permission: Permission, refusal: { error: AppError; scope?: TokenScope } = { error: forbidden() }): Promise<never> => {
-    await deps.db.transaction((tx) =>
-      writeAudit(tx, auditContext(req.ctx), {
-        action: 'access-denied', entity: permission.split(':')[1] ?? 'unknown', outcome: 'denied',
-        detail: { permission, route: req.routeOptions.url, ...(refusal.scope ? { scope: refusal.scope } : {}) },
-      }),
-    );
-    throw refusal.error;
+  const deny = async (req: FastifyRequest, permission: AnyPermission, opts: { message?: string; detail?: Record<string, unknown>; error?: AppError } = {}): Promise<never> => {
+    await audit(req, {
+      action: 'access-denied', entity: permission.split(':')[1] ?? 'unknown', outcome: 'denied',
+      detail: { permission, route: req.routeOptions.url, ...opts.detail },
+    });
+    throw opts.error ?? forbidden(opts.message);
   };
+  /** Writes an audit row in its own transaction: in the trail of the programme in context (if any), or the organisation's. */
+  const audit = (req: FastifyRequest, record: AuditRecord, trail: 'context' | 'organization' = 'context') =>
+    deps.db.transaction((tx) => writeAudit(tx, auditContext(req.ctx, trail === 'organization' ? { programId: null } : {}), record));
+
+  /** A refusal for another programme than the caller's (or a token's own): no programme is in context yet, so it goes to the organisation's trail. */
+  const denyForeignProgram = async (req: FastifyRequest, permission: AnyPermission, requested: string, message: string, reason: string): Promise<never> => {
+    return deny(req, permission, { message, detail: { reason, requestedProgram: requested } });
+  };
+
+  // A refusal raised inside a use case (its transaction rolled back) is recorded now. A record
+  // not found in the programme acted in — another programme's, or none at all: the answer is
+  // the same 404 — is recorded in the organisation's trail with the path's ids (never a body).
+  app.addHook('onError', async (req, _reply, err) => {
+    if (err instanceof AppError && err.audit) return void (await audit(req, err.audit));
+    const status = (err as { status?: number }).status;
+    if (status !== 404 || !req.ctx?.program || !req.ctx.principal || !req.routeOptions.config?.permission) return;
+    const params = (req.params ?? {}) as Record<string, string>;
+    const ids = Object.fromEntries(Object.entries(params).filter(([, v]) => UUID.test(v)));
+    await audit(req, {
+      action: 'not-found', entity: 'record', entityId: Object.values(ids).at(-1) ?? null, outcome: 'denied',
+      detail: { route: req.routeOptions.url, programId: req.ctx.program.programId, params: ids },
+    }, 'organization');
+  });
 
   // The token operations (core/access/scopes.ts) must exist with the permission they name:
   // a renamed route or a changed permission fails at start-up, not silently for a laboratory.
@@ -95,14 +126,17 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       req.ctx.principal = bound.principal;
       req.ctx.orgId = bound.principal.orgId;
       const header = req.headers[PROGRAM_HEADER];
-      if (!config.permission || (typeof header === 'string' && header !== '' && header !== bound.programId)) throw forbidden('This API token acts only in its own programme.');
+      if (!config.permission) throw forbidden('This API token acts only in its own programme.');
+      if (typeof header === 'string' && header !== '' && header !== bound.programId) {
+        await denyForeignProgram(req, config.permission, header, 'This API token acts only in its own programme.', 'token-of-another-programme');
+      }
       const roles: Role[] = ['integration'];
       req.ctx.program = { programId: bound.programId, roles, permissions: permissionsOfScopes(bound.scopes), scopes: bound.scopes };
       const decision = tokenMay(bound.scopes, `${req.method} ${req.routeOptions.url}`);
       if (decision.allowed) return;
       if (decision.reason === 'missing-scope') {
         await deny(req, config.permission, {
-          scope: decision.scope,
+          detail: { scope: decision.scope },
           error: new AppError({
             code: 'insufficient_scope', status: 403, message: `This API token does not have the scope ${decision.scope}.`,
             problems: [{ field: 'token.scopes', message: `must include ${decision.scope}` }],
@@ -120,7 +154,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       const message = resolved.ended === 'idle' ? 'You were signed out after a period of inactivity. Sign in again.' : 'Your session has ended. Sign in again.';
       throw new AppError({ code: 'session_ended', status: 401, message });
     }
-    const { memberships, ...principal } = resolved;
+    const { memberships, organizationRoles, ...principal } = resolved;
     req.ctx.principal = principal;
     req.ctx.orgId = resolved.orgId;
 
@@ -132,7 +166,10 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       if (resolved.mustChangePassword) throw new AppError({ code: 'password_change_required', status: 403, message: 'Choose a new password to continue.' });
     }
 
-    if (config.permission) {
+    if (config.permission && isOrganizationPermission(config.permission)) {
+      // Held in the organisation, not in a programme: the Waypoint-Program header plays no part.
+      if (!organizationPermissionsOf(organizationRoles).has(config.permission)) await deny(req, config.permission);
+    } else if (config.permission) {
       const header = req.headers[PROGRAM_HEADER];
       let programId: string | undefined;
       if (typeof header === 'string' && header !== '') {
@@ -144,7 +181,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
         throw new AppError({ code: 'program_required', status: 400, message: 'Choose a programme (Waypoint-Program header).', problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'is required' }] });
       }
       const roles = programId ? memberships.get(programId) : undefined;
-      if (!programId || !roles) throw forbidden('You have no role in this programme.');
+      if (!programId || !roles) return denyForeignProgram(req, config.permission, programId ?? '', 'You have no role in this programme.', 'no-role-in-programme');
       const permissions = permissionsOf(roles);
       req.ctx.program = { programId, roles, permissions };
       if (!permissions.has(config.permission)) await deny(req, config.permission);

@@ -7,14 +7,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { AppShell, Burger, Button, Center, Group, Loader, Menu, NavLink, Select, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Notifications, notifications } from '@mantine/notifications';
-import type { Permission } from '../../../core/access/roles.ts';
+import type { AnyPermission } from '../../../core/access/roles.ts';
 import { api } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { useSession } from '../session.tsx';
 import { IdleWatcher } from './IdleWatcher.tsx';
 import { useErrorText } from './common.tsx';
 
-export type NavItem = { to: string; labelKey: string; permission: Permission };
+export type NavItem = { to: string; labelKey: string; permission: AnyPermission };
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
@@ -131,15 +131,16 @@ export function Shell() {
             />
           ))}
         </Stack>
-        {program ? (
+        {program || me.organization.roles.length > 0 ? (
           <Text size="xs" c="dimmed" mt="auto" p="xs">
-            {t('shell.yourRoles', { roles: program.roles.map((r) => t(`roles.${r}`)).join(', ') })}
+            {t('shell.yourRoles', { roles: [...(program?.roles ?? []), ...me.organization.roles].map((r) => t(`roles.${r}`)).join(', ') })}
           </Text>
         ) : null}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
-        {program || location.pathname.startsWith('/account') ? (
-          // a page's code loads on first visit (App.tsx); the frame stays while it does
+        {/* Organisation settings need no programme: an organisation administrator may hold none. */}
+        {program || location.pathname.startsWith('/account') || (location.pathname === '/settings' && can('manage:organization')) ? (
+          // a page's code loads on first visit (Console.tsx); the frame stays while it does
           <Suspense fallback={<Center p="xl"><Loader aria-label={t('common.loading')} /></Center>}>
             <Outlet />
           </Suspense>
@@ -154,5 +155,6 @@ export function Shell() {
 
 function NoProgram(): ReactNode {
   const { t } = useTranslation();
-  return <Text>{t('shell.noProgram')}</Text>;
+  const { can } = useSession();
+  return <Text>{t(can('manage:organization') ? 'shell.orgAdminOnly' : 'shell.noProgram')}</Text>;
 }

@@ -1,9 +1,11 @@
 // Staff and roles in this programme: the list for everyone who may read it; creating
-// accounts, changing roles, deactivating and password / two-step resets for administrators.
+// accounts, changing roles, deactivating and password / two-step resets for administrators
+// (of accounts wholly within the programmes they administer; an organisation administrator
+// manages every account and alone gives or takes away the organisation-administrator role).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ROLES } from '../../../core/access/roles.ts';
 import { api, type StaffT } from '../api.ts';
@@ -49,9 +51,16 @@ export function StaffPage() {
                       {s.active ? <StatusBadge tone="ok">{t('staff.active')}</StatusBadge> : <StatusBadge tone="bad">{t('staff.inactive')}</StatusBadge>}
                       {s.locked ? <StatusBadge tone="warn">{t('staff.locked')}</StatusBadge> : null}
                       {s.mfaEnabled ? <StatusBadge tone="ok">{t('staff.twoStepOn')}</StatusBadge> : <StatusBadge tone="neutral">{t('staff.twoStepOff')}</StatusBadge>}
+                      {s.organizationAdministrator ? <StatusBadge tone="neutral">{t('staff.orgAdmin')}</StatusBadge> : null}
                     </Group>
                   </Table.Td>
-                  {manage ? (
+                  {manage && !s.manageable ? (
+                    <Table.Td>
+                      <Tooltip label={t('staff.notManageableHint')} multiline w={280}>
+                        <Text size="sm" c="dimmed" tabIndex={0}>{t('staff.notManageable')}</Text>
+                      </Tooltip>
+                    </Table.Td>
+                  ) : manage ? (
                     <Table.Td>
                       <Group gap={4} wrap="nowrap">
                         <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={t('staff.editLabel', { name: s.displayName })}>
@@ -89,6 +98,17 @@ function RolePicker({ value, onChange, error }: { value: string[]; onChange: (v:
   );
 }
 
+/** Only an organisation administrator sees (and may change) whether an account is one too. */
+function OrgAdminCheckbox({ checked, onChange, error, disabled }: { checked: boolean; onChange: (v: boolean) => void; error?: string; disabled?: boolean }) {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  if (!can('manage:organization')) return null;
+  return (
+    <Checkbox label={t('staff.orgAdminLabel')} description={t('staff.orgAdminHint')} checked={checked} disabled={disabled}
+      onChange={(e) => onChange(e.currentTarget.checked)} error={error} />
+  );
+}
+
 function useRefreshStaff() {
   const queryClient = useQueryClient();
   const { program } = useSession();
@@ -101,13 +121,16 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
+  const [orgAdmin, setOrgAdmin] = useState(false);
   const { busy, error, run } = useAction();
   const [created, setCreated] = useState<{ name: string; password: string } | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const res = await api.createStaff({ email: email.trim(), displayName: name.trim(), roles: roles as StaffT['roles'] });
+      const res = await api.createStaff({
+        email: email.trim(), displayName: name.trim(), roles: roles as StaffT['roles'], ...(orgAdmin ? { organizationAdministrator: true } : {}),
+      });
       setCreated({ name: res.staff.displayName, password: res.temporaryPassword });
       void refresh();
     });
@@ -131,6 +154,7 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
             <TextInput label={t('staff.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required
               error={fieldError(error, 'email')} autoComplete="off" />
             <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
+            <OrgAdminCheckbox checked={orgAdmin} onChange={setOrgAdmin} error={fieldError(error, 'organizationAdministrator')} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
               <Button type="submit" loading={busy}>{t('staff.createSubmit')}</Button>
@@ -148,14 +172,17 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
   const [name, setName] = useState(member.displayName);
   const [roles, setRoles] = useState<string[]>(member.roles);
   const [active, setActive] = useState(member.active);
+  const [orgAdmin, setOrgAdmin] = useState(member.organizationAdministrator);
+  const { me } = useSession();
   const { busy, error, run } = useAction();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const body: { displayName?: string; roles?: StaffT['roles']; active?: boolean } = {};
+    const body: { displayName?: string; roles?: StaffT['roles']; active?: boolean; organizationAdministrator?: boolean } = {};
     if (name.trim() !== member.displayName) body.displayName = name.trim();
     if ([...roles].sort().join() !== [...member.roles].sort().join()) body.roles = roles as StaffT['roles'];
     if (active !== member.active) body.active = active;
+    if (orgAdmin !== member.organizationAdministrator) body.organizationAdministrator = orgAdmin;
     if (Object.keys(body).length === 0) return onClose();
     void run(async () => {
       await api.updateStaff(member.id, body);
@@ -176,6 +203,9 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
           <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
           <Checkbox label={t('staff.activeLabel')} description={t('staff.activeHint')} checked={active}
             onChange={(e) => setActive(e.currentTarget.checked)} error={fieldError(error, 'active')} />
+          {/* Your own organisation-administrator role is not yours to take away (ask another). */}
+          <OrgAdminCheckbox checked={orgAdmin} onChange={setOrgAdmin} error={fieldError(error, 'organizationAdministrator')}
+            disabled={member.id === me.user.id && member.organizationAdministrator} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="submit" loading={busy}>{t('common.save')}</Button>
