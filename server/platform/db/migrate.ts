@@ -26,3 +26,38 @@ export async function runMigrations(database: Database): Promise<void> {
     await migrate(database.db as never, { migrationsFolder });
   }
 }
+
+/** The user a postgres:// URL signs in as. */
+export function roleOfUrl(url: string, variable: string): string {
+  const role = decodeURIComponent(new URL(url).username);
+  if (!role) throw new Error(`${variable} names no user: with a separate migration role, both URLs must name their role.`);
+  return role;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * What the app role may do when another role owns the schema (ADR 025): read and write
+ * the tables, use the sequences, but neither change nor remove audit events and seals
+ * (no UPDATE, DELETE or TRUNCATE) and own nothing, so it cannot switch their append-only
+ * triggers off. Default privileges give it the same on tables later migrations create.
+ * pg-boss keeps its own tables in the `pgboss` schema, which the app role may create in.
+ * Run as the owner after every migration; granting again changes nothing.
+ */
+export async function grantAppRole(owner: Database, appRole: string): Promise<void> {
+  const [me] = await owner.query<{ role: string }>('select current_user as role');
+  if (me?.role === appRole) return; // one role: nothing to grant
+  const app = ident(appRole);
+  for (const statement of [
+    `GRANT USAGE ON SCHEMA public TO ${app}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`,
+    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events, audit_seals FROM ${app}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
+    'CREATE SCHEMA IF NOT EXISTS pgboss',
+    `GRANT USAGE, CREATE ON SCHEMA pgboss TO ${app}`,
+  ]) {
+    await owner.query(statement);
+  }
+}
