@@ -102,6 +102,8 @@ export function register(program: Command): void {
     });
 
   const audit = program.command('audit').description('The audit trail: signed seals, checkpoints and verification (ADR 024)');
+  // Exit 0: intact; 1: tampering found; 2: usage (an unknown option or a missing argument too).
+  audit.exitOverride((err) => process.exit(err.exitCode === 1 ? 2 : err.exitCode));
 
   audit
     .command('key')
