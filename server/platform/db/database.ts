@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from '../../db/schema.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
-import { grantAppRole, roleOfUrl, runMigrations } from './migrate.ts';
+import { roleOfUrl, runMigrations } from './migrate.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -55,8 +55,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function migrateAsOwner(migrationUrl: string, appUrl: string): Promise<void> {
   const owner = await openPostgres(migrationUrl, 1);
   try {
-    await runMigrations(owner);
-    await grantAppRole(owner, roleOfUrl(appUrl, 'DATABASE_URL'));
+    await runMigrations(owner, { grantTo: roleOfUrl(appUrl, 'DATABASE_URL') });
   } finally {
     await owner.close();
   }

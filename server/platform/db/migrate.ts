@@ -7,7 +7,12 @@ import type { Database } from './database.ts';
 const migrationsFolder = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const MIGRATION_LOCK = 727_274_001; // arbitrary, constant: "waypoint migrations"
 
-export async function runMigrations(database: Database): Promise<void> {
+/**
+ * Applies pending migrations; with `grantTo` (the app role, when another role migrates:
+ * ADR 025), then grants it what it needs — under the same lock, since concurrent GRANTs
+ * on one object fail.
+ */
+export async function runMigrations(database: Database, opts: { grantTo?: string } = {}): Promise<void> {
   if (database.kind === 'postgres') {
     // The lock is per connection: hold one connection for lock, migrate and unlock.
     const pool = (database.db as unknown as { $client: import('pg').Pool }).$client;
@@ -17,6 +22,7 @@ export async function runMigrations(database: Database): Promise<void> {
       const { drizzle } = await import('drizzle-orm/node-postgres');
       const { migrate } = await import('drizzle-orm/node-postgres/migrator');
       await migrate(drizzle(client), { migrationsFolder });
+      if (opts.grantTo) await grantAppRole((text) => client.query(text).then((r) => r.rows), opts.grantTo);
     } finally {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       client.release();
@@ -41,12 +47,13 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * the tables, use the sequences, but neither change nor remove audit events and seals
  * (no UPDATE, DELETE or TRUNCATE) and own nothing, so it cannot switch their append-only
  * triggers off. Default privileges give it the same on tables later migrations create.
- * pg-boss keeps its own tables in the `pgboss` schema, which the app role may create in.
+ * pg-boss creates and owns its own schema (`pgboss`: job queue, no patient data), so the
+ * app role may create schemas in the database; it still owns nothing in `public`.
  * Run as the owner after every migration; granting again changes nothing.
  */
-export async function grantAppRole(owner: Database, appRole: string): Promise<void> {
-  const [me] = await owner.query<{ role: string }>('select current_user as role');
-  if (me?.role === appRole) return; // one role: nothing to grant
+async function grantAppRole(query: (text: string) => Promise<unknown[]>, appRole: string): Promise<void> {
+  const [me] = (await query('select current_user as role, current_database() as db')) as Array<{ role: string; db: string }>;
+  if (!me || me.role === appRole) return; // one role: nothing to grant
   const app = ident(appRole);
   for (const statement of [
     `GRANT USAGE ON SCHEMA public TO ${app}`,
@@ -55,9 +62,8 @@ export async function grantAppRole(owner: Database, appRole: string): Promise<vo
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
-    'CREATE SCHEMA IF NOT EXISTS pgboss',
-    `GRANT USAGE, CREATE ON SCHEMA pgboss TO ${app}`,
+    `GRANT CREATE ON DATABASE ${ident(me.db)} TO ${app}`,
   ]) {
-    await owner.query(statement);
+    await query(statement);
   }
 }
