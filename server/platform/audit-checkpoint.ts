@@ -9,7 +9,7 @@ import { AppError } from './errors.ts';
 export const CHECKPOINT_FORMAT = 'waypoint-audit-checkpoint/1';
 
 const mark = z.object({
-  chainId: z.string().uuid(),
+  chainId: z.string().regex(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/, 'must be a chain id (a UUID)'), // the installation's chain is all zeros
   seq: z.number().int().min(1),
   eventId: z.number().int().min(1),
   hash: z.string().regex(/^[0-9a-f]{64}$/),

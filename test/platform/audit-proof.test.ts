@@ -2,7 +2,7 @@
 // signed checkpoint an auditor keeps, and verification against both. An attacker here has
 // every right on the audit tables (triggers off), but not the signing key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventHash, sealAll, sealMessage, verifyChains, type ChainReport } from '../../server/platform/audit.ts';
+import { INSTALLATION_CHAIN, eventHash, sealAll, sealMessage, verifyChains, type ChainReport } from '../../server/platform/audit.ts';
 import { makeCheckpoint, readCheckpoint } from '../../server/platform/audit-checkpoint.ts';
 import { newAuditSigner, signBytes } from '../../server/platform/audit-key.ts';
 import { makeWorld, type World } from '../support/world.ts';
@@ -17,6 +17,8 @@ beforeAll(async () => {
     await admin.get(`/api/v1/patients/${w.patientA}`);
     await adminB.get(`/api/v1/patients/${w.patientB}`);
   }
+  // a sign-in with an unknown email: the installation's chain (its id is all zeros)
+  await w.database.query("insert into audit_events (chain_id, at, action, entity, outcome) values ($1, now(), 'sign-in', 'session', 'failure')", [INSTALLATION_CHAIN]);
   await sealAll(w.database.db, key, w.clock.now);
 });
 afterAll(async () => { await w?.close(); });
@@ -76,7 +78,9 @@ describe('signed seals', () => {
     const cp = makeCheckpoint(await verifyChains(w.database.db, { verifier: key }), key, w.clock.now);
     const a = cp.chains.find((c) => c.chainId === w.programA)!;
     expect(a.seq).toBe(chain(await verifyChains(w.database.db, { verifier: key }), w.programA).sealed);
-    expect(readCheckpoint(JSON.stringify(cp), key).marks.get(w.programA)).toEqual({ seq: a.seq, eventId: a.eventId, hash: a.hash });
+    const { marks } = readCheckpoint(JSON.stringify(cp), key);
+    expect(marks.get(w.programA)).toEqual({ seq: a.seq, eventId: a.eventId, hash: a.hash });
+    expect(marks.get(INSTALLATION_CHAIN)?.seq).toBe(1);
     const lowered = { ...cp, chains: cp.chains.map((c) => (c.chainId === w.programA ? { ...c, seq: 1 } : c)) };
     expect(() => readCheckpoint(JSON.stringify(lowered), key)).toThrow(/signature does not match/);
     expect(() => readCheckpoint(JSON.stringify(cp), newAuditSigner())).toThrow(/signed with key/);

@@ -176,7 +176,7 @@ describe('CLI', () => {
       expect(again.code).toBe(2);
       const verify = await cli(['audit', 'verify'], s.env);
       expect(verify.code, verify.stderr).toBe(0);
-      expect(verify.stdout).toMatch(/Audit trail verified: \d+ chain\(s\) intact\./);
+      expect(verify.stdout).toMatch(/Audit trail verified: \d+ chain\(s\) intact, every seal signed by sha256:[0-9a-f]{64}\./);
       expect(verify.stdout).toContain('intact');
     } finally {
       await s.drop();
