@@ -6,8 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { sealAll, sealChain } from '../server/platform/audit.ts';
+import { newAuditSigner } from '../server/platform/audit-key.ts';
 import type { Db } from '../server/platform/db/database.ts';
 import { withScratchDatabase } from './scratch-db.ts';
+
+const key = newAuditSigner();
 
 const NEW = 1_000;
 const TRAIL = 200_000;
@@ -34,19 +37,19 @@ export default function bench() {
   return withScratchDatabase(`wp_bench_seal_${randomUUID().slice(0, 8)}`, 4, async ({ db, query }) => {
     const chain = randomUUID();
     const now = () => new Date();
-    await sealAll(db, now()); // the horizon's first candidate
-    await pass(db, chain, () => sealAll(db, now())); // warm-up
-    const empty = await pass(db, chain, () => sealAll(db, now()));
+    await sealAll(db, key, now()); // the horizon's first candidate
+    await pass(db, chain, () => sealAll(db, key, now())); // warm-up
+    const empty = await pass(db, chain, () => sealAll(db, key, now()));
 
     await addEvents(db, chain, TRAIL);
-    while ((await sealAll(db, now())) > 0);
-    await sealAll(db, now()); // the horizon moves past the trail
+    while ((await sealAll(db, key, now())) > 0);
+    await sealAll(db, key, now()); // the horizon moves past the trail
     await query('ANALYZE');
-    const large = await pass(db, chain, () => sealAll(db, now()));
+    const large = await pass(db, chain, () => sealAll(db, key, now()));
     // the same pass reading the whole trail for unsealed events (no horizon)
     const whole = await pass(db, chain, async () => {
       await db.execute(sql`select distinct chain_id from audit_events e where not exists (select 1 from audit_seals s where s.event_id = e.id)`);
-      return sealChain(db, chain, now(), NEW, 0);
+      return sealChain(db, key, chain, now(), NEW, 0);
     });
 
     console.log(`PostgreSQL; a pass seals ${NEW.toLocaleString('en')} new events (median of ${REPS})`);

@@ -24,6 +24,10 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_MIGRATION_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   WAYPOINT_DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   WAYPOINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -39,6 +43,7 @@ const schema = z.object({
     .refine((list) => list.length > 0 && list.every(isProxyEntry), 'must be a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal)')
     .optional(),
   WAYPOINT_AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  WAYPOINT_AUDIT_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -46,6 +51,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** The role that owns the schema and runs migrations (DATABASE_MIGRATION_URL, ADR 025); undefined: DATABASE_URL's role does. */
+  migrationUrl: string | undefined;
   production: boolean;
   env: 'development' | 'production' | 'test';
   demo: 'auto' | 'on' | 'off';
@@ -55,6 +62,8 @@ export type Config = {
   /** Proxies whose X-Forwarded-Proto/Host/For are trusted (WAYPOINT_TRUST_PROXY); none when undefined. */
   trustProxy: string[] | undefined;
   auditSealSeconds: number;
+  /** The Ed25519 PKCS#8 PEM file audit seals are signed with (ADR 024). */
+  auditKeyFile: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -67,11 +76,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.DATABASE_MIGRATION_URL && !c.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_MIGRATION_URL: needs DATABASE_URL (the embedded database has one role)');
+  }
   return {
     port: c.PORT,
     host: c.HOST,
     dataDir: c.WAYPOINT_DATA_DIR,
     databaseUrl: c.DATABASE_URL,
+    migrationUrl: c.DATABASE_MIGRATION_URL,
     production: c.NODE_ENV === 'production',
     env: c.NODE_ENV,
     demo: c.WAYPOINT_DEMO,
@@ -79,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: c.WAYPOINT_PUBLIC_URL,
     trustProxy: c.WAYPOINT_TRUST_PROXY,
     auditSealSeconds: c.WAYPOINT_AUDIT_SEAL_SECONDS,
+    auditKeyFile: c.WAYPOINT_AUDIT_KEY_FILE,
   };
 }

@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { sealAll } from './platform/audit.ts';
+import { resolveAuditSigner } from './platform/audit-key.ts';
 import { startJobs } from './platform/jobs.ts';
 import { cmJobs } from './modules/cm/jobs.ts';
 import { identityJobs } from './modules/identity/jobs.ts';
@@ -11,7 +12,9 @@ import { buildApp } from './app.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
 
 export async function serve(config: Config = loadConfig()): Promise<{ close(): Promise<void>; url: string }> {
-  const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The audit signing key first (ADR 024): with PostgreSQL and no key file, nothing starts.
+  const audit = resolveAuditSigner({ keyFile: config.auditKeyFile, databaseKind: config.databaseUrl ? 'postgres' : 'pglite', dataDir: config.dataDir });
+  const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
   const shouldSeed = config.demo === 'on' || (config.demo === 'auto' && database.kind === 'pglite');
   let seeded: DemoSummary | undefined;
   if (shouldSeed && !(await hasAnyOrganization(database.db))) seeded = await seedDemo(database.db);
@@ -19,7 +22,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
 
   const app = await buildApp({ db: database.db, production: config.production, logLevel: config.logLevel, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   const sealer = setInterval(() => {
-    sealAll(database.db, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));
+    sealAll(database.db, audit.signer, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));
   }, config.auditSealSeconds * 1000);
   sealer.unref();
   const jobs = await startJobs({
@@ -33,6 +36,8 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   const url = await app.listen({ port: config.port, host: config.host });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (for trying Waypoint; production uses DATABASE_URL)` : 'PostgreSQL';
   console.log(`\nWaypoint is running at http://localhost:${config.port}  —  ${where}`);
+  if (audit.created && audit.file) console.log(`Audit signing key created at ${audit.file} (mode 0600). Keep a copy elsewhere; \`waypoint audit key\` prints its public key for auditors.`);
+  console.log(`Audit seals are signed with key ${audit.signer.fingerprint}${audit.file ? ` (${audit.file})` : ' (in memory)'}.`);
   if (showDemo) {
     console.log(`\nDemo data ${seeded ? 'loaded' : 'present'} (all people and records are fictional). Sign in at http://localhost:${config.port} with any of:`);
     for (const a of DEMO_STAFF) console.log(`  ${a.role.padEnd(19)} ${a.email}`);
@@ -46,7 +51,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     clearInterval(sealer);
     await jobs.stop().catch(() => undefined);
     await app.close();
-    await sealAll(database.db, new Date()).catch(() => undefined);
+    await sealAll(database.db, audit.signer, new Date()).catch(() => undefined);
     await database.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

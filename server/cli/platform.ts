@@ -1,11 +1,11 @@
-// Operator commands: serve, migrate, admin create, demo seed, audit verify.
+// Operator commands: serve, migrate, admin create, demo seed, audit key / checkpoint / verify.
 import type { Command } from 'commander';
 
 async function withDatabase<T>(fn: (database: import('../platform/db/database.ts').Database) => Promise<T>): Promise<T> {
   const { loadConfig } = await import('../config.ts');
   const { openDatabase } = await import('../platform/db/database.ts');
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
   try {
     return await fn(database);
   } finally {
@@ -101,31 +101,127 @@ export function register(program: Command): void {
       }
     });
 
-  const audit = program.command('audit').description('The audit trail');
+  const audit = program.command('audit').description('The audit trail: signed seals, checkpoints and verification (ADR 024)');
+  // Exit 0: intact; 1: tampering found; 2: usage (an unknown option or a missing argument too).
+  audit.exitOverride((err) => process.exit(err.exitCode === 1 ? 2 : err.exitCode));
+
   audit
-    .command('verify')
-    .description('Seal pending audit events, then recompute every hash chain and report the first broken link of each')
-    .option('--no-seal', 'verify only what is already sealed')
-    .option('--json', 'print the report as JSON')
-    .action(async (o: { seal: boolean; json?: boolean }) => {
+    .command('key')
+    .description('Print the public key that checks audit seals, and its fingerprint (give it to auditors); --new FILE creates a signing key')
+    .option('--new <file>', 'write a new Ed25519 signing key (PKCS#8 PEM, mode 0600) to this file; an existing file is never overwritten')
+    .action(async (o: { new?: string }) => {
+      try {
+        const { publicKeyPem, writeNewAuditKey } = await import('../platform/audit-key.ts');
+        let signer;
+        if (o.new) {
+          signer = writeNewAuditKey(o.new);
+          console.error(`New audit signing key written to ${o.new} (mode 0600). Set WAYPOINT_AUDIT_KEY_FILE=${o.new}; keep a copy where the database administrators cannot change it.`);
+        } else {
+          const r = await configuredSigner();
+          signer = r.signer;
+          if (r.created) console.error(`New audit signing key created at ${r.file}.`);
+        }
+        process.stdout.write(publicKeyPem(signer.publicKey));
+        console.log(`Fingerprint: ${signer.fingerprint}`);
+      } catch (err) {
+        await fail(err);
+      }
+    });
+
+  audit
+    .command('checkpoint')
+    .description('Seal pending events, verify every chain, and write a signed checkpoint (every chain head, counts, time, key fingerprint) for an auditor to keep')
+    .option('--out <file>', 'write the checkpoint to this file instead of standard output')
+    .action(async (o: { out?: string }) => {
       try {
         const { sealAll, verifyChains } = await import('../platform/audit.ts');
+        const { makeCheckpoint } = await import('../platform/audit-checkpoint.ts');
+        const { signer } = await configuredSigner();
         const reports = await withDatabase(async (d) => {
-          if (o.seal) await sealAll(d.db, new Date());
-          return verifyChains(d.db);
+          await sealAll(d.db, signer, new Date());
+          return verifyChains(d.db, { verifier: signer });
         });
         const broken = reports.filter((r) => !r.ok);
-        if (o.json) console.log(JSON.stringify({ ok: broken.length === 0, chains: reports }, null, 2));
-        else {
-          for (const r of reports) {
-            const state = r.ok ? 'intact' : `BROKEN at #${r.firstBreak!.seq} (event ${r.firstBreak!.eventId ?? '?'}): ${r.firstBreak!.problem}`;
-            console.log(`chain ${r.chainId}: ${r.sealed} sealed, ${r.unsealed} not yet sealed — ${state}`);
+        if (broken.length > 0) {
+          printReports(reports);
+          console.error(`No checkpoint written: ${broken.length} chain(s) are broken.`);
+          process.exitCode = 1;
+          return;
+        }
+        const checkpoint = makeCheckpoint(reports, signer, new Date());
+        const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+        if (o.out) {
+          const { writeFileSync } = await import('node:fs');
+          writeFileSync(o.out, text);
+          console.error(`Checkpoint written to ${o.out}: ${checkpoint.totals.chains} chain(s), ${checkpoint.totals.seals} seal(s), signed with ${checkpoint.keyFingerprint}.`);
+        } else process.stdout.write(text);
+      } catch (err) {
+        await fail(err);
+      }
+    });
+
+  audit
+    .command('verify')
+    .description('Seal pending audit events, then recompute every hash chain, check every seal\'s signature and the chain heads, and report the first problem of each chain. Exit 0: intact; 1: tampering found; 2: usage')
+    .option('--public-key <file>', 'check signatures with this public key (PEM) instead of the configured signing key; nothing is sealed')
+    .option('--checkpoint <file>', 'also prove that nothing this checkpoint saw was removed or altered')
+    .option('--no-seal', 'verify only what is already sealed')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { publicKey?: string; checkpoint?: string; seal: boolean; json?: boolean }) => {
+      try {
+        const { sealAll, verifyChains } = await import('../platform/audit.ts');
+        const { loadAuditVerifier } = await import('../platform/audit-key.ts');
+        const { readCheckpoint } = await import('../platform/audit-checkpoint.ts');
+        // An auditor with only the public key verifies and never seals.
+        const signer = o.publicKey ? undefined : (await configuredSigner()).signer;
+        const verifier = o.publicKey ? loadAuditVerifier(o.publicKey) : signer!;
+        let checkpoint: ReturnType<typeof readCheckpoint> | undefined;
+        if (o.checkpoint) {
+          const { readFileSync } = await import('node:fs');
+          let text: string;
+          try {
+            text = readFileSync(o.checkpoint, 'utf8');
+          } catch (err) {
+            console.error(`The checkpoint file ${o.checkpoint} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+            process.exit(2);
           }
-          console.log(broken.length === 0 ? `Audit trail verified: ${reports.length} chain(s) intact.` : `${broken.length} chain(s) broken.`);
+          checkpoint = readCheckpoint(text, verifier);
+        }
+        const reports = await withDatabase(async (d) => {
+          if (o.seal && signer) await sealAll(d.db, signer, new Date());
+          return verifyChains(d.db, { verifier, checkpoint: checkpoint?.marks });
+        });
+        const broken = reports.filter((r) => !r.ok);
+        if (o.json) {
+          console.log(JSON.stringify({ ok: broken.length === 0, keyFingerprint: verifier.fingerprint, checkpoint: checkpoint ? { createdAt: checkpoint.checkpoint.createdAt, chains: checkpoint.marks.size } : null, chains: reports }, null, 2));
+        } else {
+          printReports(reports);
+          if (checkpoint && broken.length === 0) console.log(`Every seal the checkpoint of ${checkpoint.checkpoint.createdAt} saw (${checkpoint.marks.size} chain(s)) is still there, unchanged.`);
+          console.log(broken.length === 0
+            ? `Audit trail verified: ${reports.length} chain(s) intact, every seal signed by ${verifier.fingerprint}.`
+            : `TAMPERING FOUND: ${broken.length} chain(s) broken.`);
         }
         if (broken.length > 0) process.exitCode = 1;
       } catch (err) {
         await fail(err);
       }
     });
+}
+
+/** The configured signing key (WAYPOINT_AUDIT_KEY_FILE, or the embedded database's own). */
+async function configuredSigner() {
+  const { loadConfig } = await import('../config.ts');
+  const { resolveAuditSigner } = await import('../platform/audit-key.ts');
+  const config = loadConfig();
+  return resolveAuditSigner({ keyFile: config.auditKeyFile, databaseKind: config.databaseUrl ? 'postgres' : 'pglite', dataDir: config.dataDir });
+}
+
+function printReports(reports: import('../platform/audit.ts').ChainReport[]): void {
+  for (const r of reports) {
+    const legacy = r.unsigned > 0 ? ` (${r.unsigned} from before signing, covered by the first signed seal)` : '';
+    const state = r.ok
+      ? 'intact'
+      : `BROKEN at seal #${r.firstBreak!.seq}${r.firstBreak!.eventId !== null ? ` (event ${r.firstBreak!.eventId})` : ''}: ${r.firstBreak!.problem}`;
+    console.log(`chain ${r.chainId}: ${r.sealed} sealed${legacy}, ${r.unsealed} not yet sealed — ${state}`);
+  }
 }

@@ -4,6 +4,7 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { auditChainHeads, auditEvents, auditSealHorizon, auditSeals } from '../modules/audit/audit.tables.ts';
+import { signBytes, verifyBytes, type AuditSigner, type AuditVerifier } from './audit-key.ts';
 import type { Db, Tx } from './db/database.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -117,20 +118,26 @@ export function eventHash(prevHash: string, e: EventRow): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
-function canonicalJson(v: unknown): string {
+/** Canonical JSON: object keys sorted, no spaces (also what a checkpoint's signature covers). */
+export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   const o = v as Record<string, unknown>;
   return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
+/** What a seal's signature covers (ADR 024): its place in the chain, its event and both hashes. */
+export function sealMessage(s: { chainId: string; seq: number; eventId: number; prevHash: string; hash: string }): string {
+  return ['waypoint-audit-seal/1', s.chainId, s.seq, s.eventId, s.prevHash, s.hash].join('\n');
+}
+
 /**
- * Seals up to `batch` unsealed events of one chain with an id above `after` (0: all).
- * The chain head row is locked FOR UPDATE, so concurrent sealers (several servers)
- * extend a chain one at a time; the writers of events are never blocked. Returns how
- * many were sealed.
+ * Seals up to `batch` unsealed events of one chain with an id above `after` (0: all),
+ * signing each seal with `signer`. The chain head row is locked FOR UPDATE, so concurrent
+ * sealers (several servers) extend a chain one at a time; the writers of events are never
+ * blocked. Returns how many were sealed.
  */
-export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000, after = 0): Promise<number> {
+export async function sealChain(db: Db, signer: AuditSigner, chainId: string, now: Date, batch = 1000, after = 0): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.insert(auditChainHeads).values({ chainId, seq: 0, hash: GENESIS }).onConflictDoNothing();
     const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.chainId, chainId)).for('update');
@@ -147,7 +154,8 @@ export async function sealChain(db: Db, chainId: string, now: Date, batch = 1000
     const seals = pending.map((e) => {
       seq += 1;
       const hash = eventHash(prev, e);
-      const row = { chainId, seq, eventId: e.id, prevHash: prev, hash, sealedAt: now };
+      const link = { chainId, seq, eventId: e.id, prevHash: prev, hash };
+      const row = { ...link, sealedAt: now, signature: signBytes(signer, sealMessage(link)), keyFingerprint: signer.fingerprint };
       prev = hash;
       return row;
     });
@@ -166,7 +174,7 @@ const bigintOf = (rows: unknown, col: string) => Number((rowsOf<Record<string, s
  * size of the trail. The horizon moves to the last event id handed out before the
  * previous pass once every transaction that could still commit such an event has ended.
  */
-export async function sealAll(db: Db, now: Date): Promise<number> {
+export async function sealAll(db: Db, signer: AuditSigner, now: Date): Promise<number> {
   const [horizon] = await db.select().from(auditSealHorizon);
   if (!horizon) await db.insert(auditSealHorizon).values({ id: 1 }).onConflictDoNothing();
   const after = horizon?.sealedThrough ?? 0;
@@ -178,7 +186,7 @@ export async function sealAll(db: Db, now: Date): Promise<number> {
   let total = 0;
   for (const { chain_id } of chains) {
     for (;;) {
-      const n = await sealChain(db, chain_id, now, 1000, after);
+      const n = await sealChain(db, signer, chain_id, now, 1000, after);
       total += n;
       if (n === 0) break;
     }
@@ -198,57 +206,121 @@ export async function sealAll(db: Db, now: Date): Promise<number> {
   return total;
 }
 
+/** A point a chain must still pass through: the chain head row, or a seal an auditor's checkpoint saw. */
+export type ChainMark = { seq: number; eventId: number; hash: string };
+
 export type ChainReport = {
   chainId: string;
   sealed: number;
   unsealed: number;
+  /** Seals from before signing began, at the start of the chain; the first signed seal covers them. */
+  unsigned: number;
   ok: boolean;
-  /** The first broken link: its sequence number and what is wrong. */
+  /** The newest verified seal (null: no seal yet). */
+  last: ChainMark | null;
+  /** The first problem: the seal's sequence number, its event and what is wrong, in plain words. */
   firstBreak?: { seq: number; eventId: number | null; problem: string };
 };
 
-/** Walks every chain from its genesis, recomputing each hash from the event rows. */
-export async function verifyChains(db: Db): Promise<ChainReport[]> {
+export type VerifyOptions = {
+  /** The public key every seal must be signed with. */
+  verifier: AuditVerifier;
+  /** The chain heads an auditor's checkpoint saw, by chain id (ADR 024). */
+  checkpoint?: Map<string, ChainMark> | undefined;
+};
+
+/**
+ * Walks every chain from its genesis, recomputing each hash from the event rows and
+ * checking each seal's signature against the public key. Every chain must still reach its
+ * head row and every seal a checkpoint saw, with the same hash: a rewrite, a removal of
+ * the newest events with their seals, or seals recomputed without the key is reported at
+ * the first seal it touches.
+ */
+export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainReport[]> {
+  // The heads first: a sealer running meanwhile only adds seals after them.
+  const heads = new Map((await db.select().from(auditChainHeads)).map((h) => [h.chainId, h]));
   const chains = rowsOf<{ chain_id: string }>(
     await db.execute<{ chain_id: string }>(
-      sql`select chain_id from ${auditSeals} union select chain_id from ${auditEvents} order by 1`,
+      sql`select chain_id from ${auditSeals} union select chain_id from ${auditEvents} union select chain_id from ${auditChainHeads} order by 1`,
     ),
-  );
+  ).map((r) => r.chain_id);
+  for (const chainId of opts.checkpoint?.keys() ?? []) if (!chains.includes(chainId)) chains.push(chainId);
   const reports: ChainReport[] = [];
-  for (const { chain_id: chainId } of chains) {
-    const report: ChainReport = { chainId, sealed: 0, unsealed: 0, ok: true };
+  for (const chainId of chains) {
+    const report: ChainReport = { chainId, sealed: 0, unsealed: 0, unsigned: 0, ok: true, last: null };
+    const fail = (seq: number, eventId: number | null, problem: string) => {
+      report.ok = false;
+      report.firstBreak = { seq, eventId, problem };
+    };
+    // Where the chain must still pass: its head row, and what the checkpoint saw.
+    const marks: Array<ChainMark & { source: 'head' | 'checkpoint' }> = [];
+    const head = heads.get(chainId);
+    if (head && head.seq > 0) marks.push({ seq: head.seq, eventId: 0, hash: head.hash, source: 'head' });
+    const seen = opts.checkpoint?.get(chainId);
+    if (seen) marks.push({ ...seen, source: 'checkpoint' });
+
     let prev = GENESIS;
     let expectSeq = 1;
-    let lastSeq = 0;
+    let signedSince = 0; // the first signed seal; every later one must be signed too
     const pageSize = 5000;
     outer: for (;;) {
       const rows = await db
         .select({ seal: auditSeals, event: auditEvents })
         .from(auditSeals)
         .leftJoin(auditEvents, eq(auditEvents.id, auditSeals.eventId))
-        .where(and(eq(auditSeals.chainId, chainId), sql`${auditSeals.seq} > ${lastSeq}`))
+        .where(and(eq(auditSeals.chainId, chainId), sql`${auditSeals.seq} >= ${expectSeq}`))
         .orderBy(asc(auditSeals.seq))
         .limit(pageSize);
       for (const { seal, event } of rows) {
-        const fail = (problem: string) => {
-          report.ok = false;
-          report.firstBreak = { seq: seal.seq, eventId: seal.eventId, problem };
-        };
-        if (seal.seq !== expectSeq) {
-          report.ok = false;
-          report.firstBreak = { seq: expectSeq, eventId: null, problem: 'seal missing (sequence gap)' };
-          break outer;
+        const broken = (problem: string) => fail(seal.seq, seal.eventId, problem);
+        if (seal.seq !== expectSeq) { fail(expectSeq, null, 'a seal is missing (gap in the sequence)'); break outer; }
+        if (seal.prevHash !== prev) { broken('the seal does not follow the previous one'); break outer; }
+        if (!event) { broken('the event was removed'); break outer; }
+        if (event.chainId !== chainId) { broken('the event was moved to another chain'); break outer; }
+        if (eventHash(prev, event) !== seal.hash) { broken('the event was altered after it was sealed'); break outer; }
+        if (seal.signature === null) {
+          if (signedSince > 0) { broken('the seal is not signed (signatures were removed, or the seal was written without the key)'); break outer; }
+          report.unsigned += 1;
+        } else {
+          if (seal.keyFingerprint !== opts.verifier.fingerprint) {
+            broken(`the seal is signed with another key (${seal.keyFingerprint ?? 'none named'}), not ${opts.verifier.fingerprint}`);
+            break outer;
+          }
+          if (!verifyBytes(opts.verifier, sealMessage(seal), seal.signature)) {
+            broken('the seal\'s signature does not match: the seal was rewritten without the signing key');
+            break outer;
+          }
+          if (signedSince === 0) signedSince = seal.seq;
         }
-        if (seal.prevHash !== prev) { fail('seal does not follow the previous one'); break outer; }
-        if (!event) { fail('event removed'); break outer; }
-        if (event.chainId !== chainId) { fail('event moved to another chain'); break outer; }
-        if (eventHash(prev, event) !== seal.hash) { fail('event altered'); break outer; }
+        for (const m of marks) {
+          if (m.seq !== seal.seq) continue;
+          if (m.hash !== seal.hash || (m.source === 'checkpoint' && m.eventId !== seal.eventId)) {
+            broken(m.source === 'checkpoint'
+              ? 'the seal differs from the one the checkpoint saw: the trail was rewritten'
+              : 'the seal differs from the chain head: the trail was rewritten');
+            break outer;
+          }
+        }
         prev = seal.hash;
-        expectSeq += 1;
-        lastSeq = seal.seq;
+        report.last = { seq: seal.seq, eventId: seal.eventId, hash: seal.hash };
         report.sealed += 1;
+        expectSeq += 1;
       }
       if (rows.length < pageSize) break;
+    }
+    const ends = report.last?.seq ?? 0;
+    if (report.ok) {
+      for (const m of marks) {
+        if (m.seq <= ends) continue;
+        fail(ends + 1, null, m.source === 'checkpoint'
+          ? `the chain ends at ${ends} but the checkpoint saw ${m.seq}: the newest events were removed`
+          : `the chain ends at ${ends} but its head row says ${m.seq}: the newest events were removed`);
+        break;
+      }
+    }
+    // Unsigned seals before the first signed one are covered by its hash; a chain with none signed is not.
+    if (report.ok && report.sealed > 0 && report.unsigned === report.sealed) {
+      fail(ends, report.last?.eventId ?? null, 'no seal of this chain is signed (sealed before signing began, or the signatures were removed)');
     }
     const [unsealed] = rowsOf<{ n: string | number }>(
       await db.execute<{ n: string | number }>(

@@ -4,10 +4,15 @@
 // sealers, and browsable / exportable by auditors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAll, sealChain, verifyChains } from '../../server/platform/audit.ts';
+import { newAuditSigner } from '../../server/platform/audit-key.ts';
 import { openDatabase } from '../../server/platform/db/database.ts';
 import { onPostgres } from '../support/db.ts';
 import { count, expectProblem, newPatient } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+
+/** The installation's audit signing key (ADR 024). */
+const key = newAuditSigner();
+const verify = (db = w.database.db) => verifyChains(db, { verifier: key });
 
 let w: World;
 let admin: Client;
@@ -98,7 +103,7 @@ describe('every read and change is audited, in the same transaction', () => {
 
 describe('append-only', () => {
   it('the database refuses UPDATE, DELETE and TRUNCATE of audit events and seals', async () => {
-    await sealAll(w.database.db, w.clock.now);
+    await sealAll(w.database.db, key, w.clock.now);
     for (const sql of [
       "UPDATE audit_events SET action = 'nothing' WHERE id = (SELECT min(id) FROM audit_events)",
       'DELETE FROM audit_events WHERE id = (SELECT min(id) FROM audit_events)',
@@ -115,8 +120,8 @@ describe('append-only', () => {
 describe('hash chain', () => {
   it('seals and verifies intact; reports an altered event and a removed one at their seq', async () => {
     await admin.get(`/api/v1/patients/${w.patientA}`);
-    await sealAll(w.database.db, w.clock.now);
-    let reports = await verifyChains(w.database.db);
+    await sealAll(w.database.db, key, w.clock.now);
+    let reports = await verify();
     expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(reports.every((r) => r.ok && r.unsealed === 0)).toBe(true);
     const chainA = reports.find((r) => r.chainId === w.programA)!;
@@ -125,18 +130,18 @@ describe('hash chain', () => {
     // alter the 3rd event of programme A's chain
     const [third] = await q<{ event_id: string }>('select event_id from audit_seals where chain_id = $1 and seq = 3', [w.programA]);
     await asTamperer("UPDATE audit_events SET outcome = 'failure' WHERE id = $1", [third!.event_id]);
-    reports = await verifyChains(w.database.db);
-    expect(reports.find((r) => r.chainId === w.programA)).toMatchObject({ ok: false, firstBreak: { seq: 3, eventId: Number(third!.event_id), problem: 'event altered' } });
+    reports = await verify();
+    expect(reports.find((r) => r.chainId === w.programA)).toMatchObject({ ok: false, firstBreak: { seq: 3, eventId: Number(third!.event_id), problem: 'the event was altered after it was sealed' } });
     expect(reports.filter((r) => r.chainId !== w.programA).every((r) => r.ok)).toBe(true);
     await asTamperer("UPDATE audit_events SET outcome = 'success' WHERE id = $1", [third!.event_id]);
-    expect((await verifyChains(w.database.db)).every((r) => r.ok)).toBe(true);
+    expect((await verify()).every((r) => r.ok)).toBe(true);
 
     // remove the 2nd event of programme B's chain
     const [second] = await q<{ event_id: string }>('select event_id from audit_seals where chain_id = $1 and seq = 2', [w.programB]);
     expect(second).toBeDefined();
     await asTamperer('DELETE FROM audit_events WHERE id = $1', [second!.event_id]);
-    reports = await verifyChains(w.database.db);
-    expect(reports.find((r) => r.chainId === w.programB)).toMatchObject({ ok: false, firstBreak: { seq: 2, problem: 'event removed' } });
+    reports = await verify();
+    expect(reports.find((r) => r.chainId === w.programB)).toMatchObject({ ok: false, firstBreak: { seq: 2, problem: 'the event was removed' } });
     expect(reports.find((r) => r.chainId === w.programA)?.ok).toBe(true);
   });
 
@@ -144,9 +149,9 @@ describe('hash chain', () => {
     const [row] = await q<{ id: string; seq: number }>(
       "select e.id, s.seq from audit_events e join audit_seals s on s.event_id = e.id where e.chain_id = $1 and e.detail ? 'count' order by s.seq desc limit 1", [w.programA]);
     await asTamperer("UPDATE audit_events SET detail = jsonb_set(detail, '{count}', to_jsonb((detail->>'count')::int + 1)) WHERE id = $1", [row!.id]);
-    const r = (await verifyChains(w.database.db)).find((x) => x.chainId === w.programA)!;
+    const r = (await verify()).find((x) => x.chainId === w.programA)!;
     expect(r.ok).toBe(false);
-    expect(r.firstBreak).toMatchObject({ seq: Number(row!.seq), problem: 'event altered' });
+    expect(r.firstBreak).toMatchObject({ seq: Number(row!.seq), problem: 'the event was altered after it was sealed' });
   });
 });
 
@@ -158,7 +163,7 @@ describe('seal horizon', () => {
 
   it('moves past sealed events, so a pass reads only newer ones', async () => {
     await admin.get(`/api/v1/patients/${w.patientA}`);
-    for (let pass = 0; pass < 3; pass++) await sealAll(w.database.db, w.clock.now);
+    for (let pass = 0; pass < 3; pass++) await sealAll(w.database.db, key, w.clock.now);
     const [h] = await q<{ through: string; newest: string }>('select sealed_through as through, (select max(id) from audit_events) as newest from audit_seal_horizon');
     expect(Number(h!.through)).toBe(Number(h!.newest));
   });
@@ -181,19 +186,19 @@ describe.skipIf(!onPostgres())('concurrent sealers (PostgreSQL)', () => {
       for (let round = 0; round < 5; round++) {
         await Promise.all(Array.from({ length: 20 }, () => c.get(`/api/v1/patients/${w.patientA}`)));
         await Promise.all([
-          ...Array.from({ length: 4 }, () => sealChain(w.database.db, w.programA, new Date(), 7)),
-          ...Array.from({ length: 4 }, () => sealChain(other.db, w.programA, new Date(), 7)),
-          sealAll(w.database.db, new Date()), sealAll(other.db, new Date()),
+          ...Array.from({ length: 4 }, () => sealChain(w.database.db, key, w.programA, new Date(), 7)),
+          ...Array.from({ length: 4 }, () => sealChain(other.db, key, w.programA, new Date(), 7)),
+          sealAll(w.database.db, key, new Date()), sealAll(other.db, key, new Date()),
         ]);
       }
-      await sealAll(other.db, new Date());
+      await sealAll(other.db, key, new Date());
       const dup = await q('select chain_id, seq from audit_seals group by 1, 2 having count(*) > 1');
       expect(dup).toEqual([]);
       const forks = await q('select prev_hash from audit_seals where chain_id = $1 group by 1 having count(*) > 1', [w.programA]);
       expect(forks).toEqual([]);
       const doubly = await q('select event_id from audit_seals group by 1 having count(*) > 1');
       expect(doubly).toEqual([]);
-      const a = (await verifyChains(w.database.db)).find((r) => r.chainId === w.programA)!;
+      const a = (await verify()).find((r) => r.chainId === w.programA)!;
       expect(a.unsealed).toBe(0);
       // (the earlier tamper tests broke chain A on purpose; check the new links follow on)
       const [gap] = await q<{ n: string }>('select count(*) - max(seq) as n from audit_seals where chain_id = $1', [w.programA]);
@@ -219,19 +224,19 @@ describe.skipIf(!onPostgres())('concurrent sealers (PostgreSQL)', () => {
       const c = await w.client('front-desk');
       for (let pass = 0; pass < 3; pass++) {
         await c.get(`/api/v1/patients/${w.patientA}`);
-        await sealAll(w.database.db, new Date());
+        await sealAll(w.database.db, key, new Date());
       }
       const [newest] = await q<{ id: string }>('select max(id) as id from audit_events');
       expect(await isSealed(Number(newest!.id))).toBe(true);
       expect(await horizon()).toBeLessThan(late); // the horizon waits for the open transaction
       await held.query('commit');
-      await sealAll(w.database.db, new Date());
+      await sealAll(w.database.db, key, new Date());
       expect(await isSealed(late)).toBe(true);
       // with nothing left open, the horizon moves past every event sealed so far
-      await sealAll(w.database.db, new Date());
-      await sealAll(w.database.db, new Date());
+      await sealAll(w.database.db, key, new Date());
+      await sealAll(w.database.db, key, new Date());
       expect(await horizon()).toBeGreaterThanOrEqual(Number(newest!.id));
-      const a = (await verifyChains(w.database.db)).find((r) => r.chainId === w.programA)!;
+      const a = (await verify()).find((r) => r.chainId === w.programA)!;
       expect(a.unsealed).toBe(0);
     } finally {
       held.release();

@@ -12,6 +12,7 @@ import { buildApp } from '../../server/app.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { acquireDataDirLock } from '../../server/platform/db/lock.ts';
 import { openDatabase, type Database } from '../../server/platform/db/database.ts';
+import { writeNewAuditKey } from '../../server/platform/audit-key.ts';
 import { adminUrl, onPostgres } from '../support/db.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,8 +58,10 @@ async function scratch(): Promise<{ env: Record<string, string>; open(): Promise
   const u = new URL(url);
   u.pathname = `/${name}`;
   const dbUrl = u.toString();
+  const keyFile = join(tmp(), 'audit-signing-key.pem'); // PostgreSQL needs the audit key in a file (ADR 024)
+  writeNewAuditKey(keyFile);
   return {
-    env: { DATABASE_URL: dbUrl, WAYPOINT_DATA_DIR: tmp() },
+    env: { DATABASE_URL: dbUrl, WAYPOINT_DATA_DIR: tmp(), WAYPOINT_AUDIT_KEY_FILE: keyFile },
     open: () => openDatabase({ databaseUrl: dbUrl, poolSize: 2 }),
     drop: async () => {
       const a = new pg.Client({ connectionString: adminUrl(url) });
@@ -128,7 +131,7 @@ describe.skipIf(!onPostgres())('migrations under the advisory lock (PostgreSQL)'
 
 describe('CLI', () => {
   it('--help works on each command', async () => {
-    const runs = await Promise.all([['--help'], ['admin', 'create', '--help'], ['demo', 'seed', '--help'], ['audit', 'verify', '--help'], ['migrate', '--help']].map((a) => cli(a, {})));
+    const runs = await Promise.all([['--help'], ['admin', 'create', '--help'], ['demo', 'seed', '--help'], ['audit', 'verify', '--help'], ['migrate', '--help'], ['audit', 'key', '--help'], ['audit', 'checkpoint', '--help']].map((a) => cli(a, {})));
     for (const r of runs) {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: waypoint/);
@@ -176,7 +179,7 @@ describe('CLI', () => {
       expect(again.code).toBe(2);
       const verify = await cli(['audit', 'verify'], s.env);
       expect(verify.code, verify.stderr).toBe(0);
-      expect(verify.stdout).toMatch(/Audit trail verified: \d+ chain\(s\) intact\./);
+      expect(verify.stdout).toMatch(/Audit trail verified: \d+ chain\(s\) intact, every seal signed by sha256:[0-9a-f]{64}\./);
       expect(verify.stdout).toContain('intact');
     } finally {
       await s.drop();

@@ -43,6 +43,10 @@ export const auditSeals = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+    // Ed25519 signature of the seal (ADR 024) by a key the database does not hold, and the
+    // SHA-256 fingerprint of its public key. Null only on seals written before signing began.
+    signature: text('signature'),
+    keyFingerprint: text('key_fingerprint'),
   },
   (t) => [primaryKey({ columns: [t.chainId, t.seq] }), uniqueIndex('audit_seals_event_key').on(t.eventId)],
 );

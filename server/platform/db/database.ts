@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from '../../db/schema.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
-import { runMigrations } from './migrate.ts';
+import { roleOfUrl, runMigrations } from './migrate.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -24,6 +24,11 @@ export type Database = {
 
 export type OpenOptions = {
   databaseUrl?: string | undefined;
+  /**
+   * The role that owns the schema (ADR 025): when set and different from databaseUrl,
+   * migrations run as it, and databaseUrl's role is granted only what the app needs.
+   */
+  migrationUrl?: string | undefined;
   dataDir?: string | undefined;
   /** An in-memory PGlite loaded from a dump (tests). */
   pgliteDump?: Blob | File | undefined;
@@ -35,13 +40,25 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 20) : await openPglite(opts);
   if (opts.migrate !== false) {
     try {
-      await runMigrations(database);
+      if (opts.databaseUrl && opts.migrationUrl && opts.migrationUrl !== opts.databaseUrl) {
+        await migrateAsOwner(opts.migrationUrl, opts.databaseUrl);
+      } else await runMigrations(database);
     } catch (err) {
       await database.close();
       throw err;
     }
   }
   return database;
+}
+
+/** Migrations as the schema owner, then the app role's grants (ADR 025). */
+async function migrateAsOwner(migrationUrl: string, appUrl: string): Promise<void> {
+  const owner = await openPostgres(migrationUrl, 1);
+  try {
+    await runMigrations(owner, { grantTo: roleOfUrl(appUrl, 'DATABASE_URL') });
+  } finally {
+    await owner.close();
+  }
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
