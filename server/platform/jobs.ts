@@ -62,7 +62,7 @@ export async function runJob(job: JobSpec, jobId: string, log: (e: JobEvent) => 
   } catch (err) {
     const failure = jobFailure(err, job.name, jobId);
     log(failure);
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the plain object is what pg-boss stores
+    // a plain object, not an Error: it is what pg-boss stores
     throw failure;
   }
 }

@@ -4,10 +4,11 @@
 // include it (docs/scaling.md).
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
 
-const patientRef = (t: { programId: any; patientId: any }, name: string) =>
+const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
   foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
 
 /** One administration of an instrument (complete or partial). Never updated. */

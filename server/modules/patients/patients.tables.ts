@@ -2,6 +2,7 @@
 // its keys include it, so a state-wide deployment can distribute by programme.
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ADMINISTRATIVE_SEXES, GENDER_IDENTITIES, SEXES } from '../../../contracts/patients.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -54,7 +55,7 @@ export const patients = pgTable(
   ],
 );
 
-const patientRef = (t: { programId: any; patientId: any }, name: string) =>
+const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
   foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
 
 export const medications = pgTable(

@@ -2,10 +2,11 @@
 // immutable versions (who changed what), a projection of the current goals (FHIR Goal),
 // and the patient's agreement to a version. Every key includes program_id.
 import { date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
 
-const patientRef = (t: { programId: any; patientId: any }, name: string) =>
+const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
   foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
 
 export const carePlans = pgTable(
