@@ -258,6 +258,12 @@ describe('patient-tablet sessions', () => {
     expect(r.cookies.find((c) => c.name === 'wp_session')?.value).toBe('');
     expect((await counsellor.get(`/api/v1/patients/${w.patientA}`)).statusCode).toBe(401);
     expect((await audit('sign-out', 'session')).at(-1)).toMatchObject({ actor_id: w.users.counsellor, detail: { reason: 'tablet-hand-off' } });
+    // also when the link is refused (opened a second time in a signed-in browser)
+    counsellor = await w.client('counsellor');
+    const refused = await counsellor.post('/api/v1/tablet/handoff', { code: s.handoffCode });
+    expectProblem(refused, 409, 'tablet_link_used');
+    expect(refused.cookies.find((c) => c.name === 'wp_session')?.value).toBe('');
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}`)).statusCode).toBe(401);
     counsellor = await w.client('counsellor');
   });
 

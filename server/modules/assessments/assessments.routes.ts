@@ -12,7 +12,7 @@ import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../../plat
 import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
 import { administer, getAssessment, listAssessments, listInstruments } from './assessments.ts';
 import {
-  auditRefusal, bearerToken, cancelPatientSession, exchangeHandoff, getPatientSession, PatientSessionRefused, returnToConsole, startPatientSession,
+  auditRefusal, bearerToken, cancelPatientSession, endStaffSessionForTablet, exchangeHandoff, getPatientSession, PatientSessionRefused, returnToConsole, startPatientSession,
   tabletSession, tabletSubmit,
 } from './patient-sessions.ts';
 import { questionnaireOf } from './questionnaires.ts';
@@ -88,9 +88,12 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db; secureCo
       summary: 'Exchange the link’s single-use hand-off code for the form token (once; a staff session in this browser is signed out)',
     },
   }, async (req, reply) => {
-    const result = await refusedAudited(req, () => runInTx(db, req, (d) => exchangeHandoff(d, req.body.code, req.cookies?.[SESSION_COOKIE] ?? null)));
-    if (result.staffSignedOut) clearSessionCookie(reply, deps.secureCookies);
-    return result;
+    // A staff session in this browser ends first, even if the code is then refused (ADR 027).
+    const staffCookie = req.cookies?.[SESSION_COOKIE];
+    const staffSignedOut = staffCookie ? await runInTx(db, req, (d) => endStaffSessionForTablet(d, staffCookie)) : false;
+    if (staffCookie) clearSessionCookie(reply, deps.secureCookies);
+    const result = await refusedAudited(req, () => runInTx(db, req, (d) => exchangeHandoff(d, req.body.code)));
+    return { ...result, staffSignedOut };
   });
 
   r.post('/tablet/return', {

@@ -130,17 +130,25 @@ async function lookup(tx: Tx, token: string | null): Promise<{ row: Row | null; 
 }
 
 /**
+ * A hand-off link opened in a browser that carries a staff session (the staff member's own
+ * computer) signs that session out first — whether or not the code is then accepted — so
+ * the staff member's cookie is never usable next to the patient's form (ADR 027).
+ */
+export async function endStaffSessionForTablet(deps: { tx: Tx; ctx: Ctx }, staffSessionToken: string): Promise<boolean> {
+  const { tx, ctx } = deps;
+  const ended = await revokeSessionByToken(tx, staffSessionToken, ctx.now);
+  if (!ended) return false;
+  await writeAudit(tx, auditContext(ctx, { actorId: ended.userId, programId: null }), {
+    action: 'sign-out', entity: 'session', entityId: ended.sessionId, detail: { reason: 'tablet-hand-off' },
+  });
+  return true;
+}
+
+/**
  * The tablet exchanges the hand-off code from the link, once, for the form token. The
  * claim is one conditional UPDATE, so two tablets opening the same link get one token.
- * If this browser carries a staff session (the link was opened on the staff member's own
- * computer), that session is signed out: the staff member's cookie never stays usable
- * next to the patient's form (ADR 027).
  */
-export async function exchangeHandoff(
-  deps: { tx: Tx; ctx: Ctx },
-  code: string,
-  staffSessionToken: string | null,
-): Promise<{ token: string; expiresAt: string; staffSignedOut: boolean }> {
+export async function exchangeHandoff(deps: { tx: Tx; ctx: Ctx }, code: string): Promise<{ token: string; expiresAt: string }> {
   const { tx, ctx: base } = deps;
   const m = HANDOFF.exec(code);
   const [row] = m
@@ -158,18 +166,8 @@ export async function exchangeHandoff(
     )).returning();
   if (!claimed) throw new PatientSessionRefused('used', row, 'hand-off');
   const ctx = await tabletCtx(tx, base, row.programId);
-  let staffSignedOut = false;
-  if (staffSessionToken) {
-    const ended = await revokeSessionByToken(tx, staffSessionToken, base.now);
-    if (ended) {
-      staffSignedOut = true;
-      await writeAudit(tx, auditContext(ctx, { actorId: ended.userId, programId: null }), {
-        action: 'sign-out', entity: 'session', entityId: ended.sessionId, detail: { reason: 'tablet-hand-off' },
-      });
-    }
-  }
-  await writeAudit(tx, tabletAudit(ctx), { action: 'hand-off', entity: 'patient-session', entityId: row.id, patientId: row.patientId, detail: { staffSignedOut } });
-  return { token, expiresAt: expiresAt.toISOString(), staffSignedOut };
+  await writeAudit(tx, tabletAudit(ctx), { action: 'hand-off', entity: 'patient-session', entityId: row.id, patientId: row.patientId });
+  return { token, expiresAt: expiresAt.toISOString() };
 }
 
 /**
