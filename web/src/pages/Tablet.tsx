@@ -111,7 +111,8 @@ export function TabletPage() {
     </Group>
   );
 
-  if (done) {
+  // A page reload after sending (the token is kept for "back to the console"): the thank-you screen again.
+  if (done || (isApiError(form.error) && form.error.code === 'patient_session_used')) {
     return (
       <main className="tablet" data-testid="tablet-done">
         <Center mih="70vh">
