@@ -230,7 +230,7 @@ export function AdministerSection({ patientId }: { patientId: string }) {
   return (
     <Section title={t('assess.title')} permission="read:assessment" testId="administer">
       <ErrorAlert error={instruments.error ?? error} />
-      {!open ? (
+      {!open && !handoff ? (
         <Group align="flex-end">
           <NativeSelect label={t('assess.instrument')} value={chosen} onChange={(e) => setInstrument(e.currentTarget.value as InstrumentId)}
             data={list.map((i) => ({ value: i.id, label: i.title }))} />
