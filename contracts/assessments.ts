@@ -76,8 +76,11 @@ export const PatientSessionStarted = z.object({
   id: Id,
   patientId: Id,
   instrument: InstrumentIdSchema,
-  /** Give this to the tablet (once); it is not stored and cannot be shown again. */
-  token: z.string(),
+  /** The single-use hand-off code for the tablet's link / QR code (shown once; only its hash is stored). */
+  handoffCode: z.string(),
+  /** The tablet's link, relative to the console's origin: /tablet#<handoffCode> (the code stays out of server logs). */
+  handoffPath: z.string(),
+  /** The code must be exchanged by then (10 minutes). */
   expiresAt: z.string(),
 });
 export const PatientSessionParams = z.strictObject({ patientId: Id, id: Id });
@@ -85,10 +88,29 @@ export const PatientSessionStatus = z.object({
   id: Id,
   instrument: InstrumentIdSchema,
   status: z.enum(['open', 'submitted', 'expired', 'cancelled']),
+  /** Whether the tablet has exchanged the hand-off code. */
+  handedOff: z.boolean(),
   expiresAt: z.string(),
   assessmentId: Id.nullable(),
 });
 /** What the tablet sees: the form, nothing about the patient. */
+export const TabletHandoff = z.strictObject({
+  code: z.string().min(1).max(200),
+});
+export const TabletHandoffExchanged = z.object({
+  /** The form token: send it as Authorization: Bearer to /tablet/session and /tablet/answers. */
+  token: z.string(),
+  expiresAt: z.string(),
+  /** A staff session in this browser was signed out by the hand-off. */
+  staffSignedOut: z.boolean(),
+});
+export const TabletReturn = z.strictObject({
+  password: z.string().min(1).max(200),
+});
+export const TabletReturned = z.object({
+  stage: z.enum(['active', 'mfa_pending', 'mfa_setup']),
+  mustChangePassword: z.boolean(),
+});
 export const TabletSession = z.object({
   instrument: InstrumentIdSchema,
   title: z.string(),

@@ -107,7 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     patientsRoutes(api, { db: opts.db });
     auditRoutes(api, { db: opts.db });
     cmRoutes(api, { db: opts.db });
-    assessmentsRoutes(api, { db: opts.db });
+    assessmentsRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
     planningRoutes(api, { db: opts.db });
     screensRoutes(api, { db: opts.db });
     labRoutes(api, { db: opts.db });

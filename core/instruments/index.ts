@@ -5,3 +5,4 @@ export { scoreUrica, URICA_SUBSCALES, URICA_UNSCORED, URICA_STAGE_METHODS, URICA
 export { scoreSocrates, socratesDecile, SOCRATES_SCALES, SOCRATES_DECILES, SOCRATES_NORMS_LABEL } from './socrates.ts';
 export { scorePhq9, scoreGad7, scoreReadinessRuler, scoreOpioidCraving, PHQ9_BANDS, GAD7_BANDS, PHQ9_ITEM9_ALERT } from './simple.ts';
 export { scoreBam, BAM_SUBSCALES, BAM_THRESHOLDS } from './bam.ts';
+export { hasAnyAnswer } from './answered.ts';

@@ -3,7 +3,7 @@
 // tenancy and permissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/http.ts';
-import { makeWorld, type Client, type World } from '../support/world.ts';
+import { makeWorld, PASSWORD, type Client, type World } from '../support/world.ts';
 
 let w: World;
 let counsellor: Client;
@@ -188,16 +188,87 @@ describe('tenancy', () => {
 describe('patient-tablet sessions', () => {
   const tablet = (token: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
     w.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload: payload as object } : {}) });
-
-  it('gives a single-use, patient-scoped token that can read one form and submit it once', async () => {
-    const s = await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions`, { instrument: 'phq-9' });
+  /** The tablet opens the link: a browser without the staff session exchanges the hand-off code. */
+  const exchange = (code: string, cookie?: string) =>
+    w.app.inject({ method: 'POST', url: '/api/v1/tablet/handoff', payload: { code }, ...(cookie ? { headers: { cookie } } : {}) });
+  const start = async (body: object) => {
+    const s = await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions`, body);
     expect(s.statusCode).toBe(200);
-    const { token, id, expiresAt } = s.json();
-    expect(token).toMatch(/^wpt\./);
-    expect(Date.parse(expiresAt) - w.clock.now.getTime()).toBe(30 * 60_000);
-    const rows = await w.database.query<{ token_hash: string }>('select token_hash from patient_sessions where id = $1', [id]);
-    expect(rows[0]!.token_hash).not.toContain(token.split('.')[2]);
+    return s.json() as { id: string; handoffCode: string; handoffPath: string; expiresAt: string };
+  };
+  const handOff = async (body: object) => {
+    const s = await start(body);
+    const r = await exchange(s.handoffCode);
+    expect(r.statusCode).toBe(200);
+    return { ...s, token: r.json().token as string };
+  };
 
+  it('hands the tablet a single-use link whose code is exchanged once for a form token', async () => {
+    const s = await start({ instrument: 'phq-9' });
+    expect(s.handoffCode).toMatch(/^wph\./);
+    expect(s.handoffPath).toBe(`/tablet#${s.handoffCode}`);
+    expect(s).not.toHaveProperty('token');
+    expect(Date.parse(s.expiresAt) - w.clock.now.getTime()).toBe(10 * 60_000);
+    const rows = await w.database.query<{ handoff_hash: string; token_hash: string | null }>('select handoff_hash, token_hash from patient_sessions where id = $1', [s.id]);
+    expect(rows[0]!.handoff_hash).not.toContain(s.handoffCode.split('.')[2]);
+    expect(rows[0]!.token_hash).toBeNull();
+    // the hand-off code is no form token
+    expectProblem(await tablet(s.handoffCode, 'GET', '/api/v1/tablet/session'), 401, 'patient_session_invalid');
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}/patient-sessions/${s.id}`)).json()).toMatchObject({ status: 'open', handedOff: false });
+
+    const first = await exchange(s.handoffCode);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ staffSignedOut: false });
+    expect(first.json().token).toMatch(/^wpt\./);
+    expect(Date.parse(first.json().expiresAt) - w.clock.now.getTime()).toBe(30 * 60_000);
+    expect(first.body).not.toContain(w.patientA);
+    // a second use of the link is refused, clearly, and audited
+    const second = expectProblem(await exchange(s.handoffCode), 409, 'tablet_link_used');
+    expect(second.detail).toMatch(/already used/);
+    expect((await audit('patient-session-refused', 'patient-session')).at(-1)).toMatchObject({ detail: { reason: 'used', step: 'hand-off' } });
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}/patient-sessions/${s.id}`)).json()).toMatchObject({ status: 'open', handedOff: true });
+    expect((await audit('hand-off', 'patient-session')).at(-1)).toMatchObject({ actor_id: null, actor_role: 'patient-tablet', patient_id: w.patientA });
+    // two tablets opening one link at once: one token
+    const race = await start({ instrument: 'gad-7' });
+    const both = await Promise.all([exchange(race.handoffCode), exchange(race.handoffCode)]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+  });
+
+  it('refuses an expired, cancelled or forged hand-off code', async () => {
+    const s = await start({ instrument: 'phq-9' });
+    w.clock.advance(10 * 60_000);
+    expectProblem(await exchange(s.handoffCode), 401, 'tablet_link_expired');
+    counsellor = await w.client('counsellor');
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}/patient-sessions/${s.id}`)).json().status).toBe('expired');
+    const c = await start({ instrument: 'gad-7' });
+    await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions/${c.id}/cancel`);
+    expectProblem(await exchange(c.handoffCode), 401, 'tablet_link_cancelled');
+    expectProblem(await exchange(`wph.${w.programA}.${'A'.repeat(43)}`), 401, 'tablet_link_invalid');
+    expectProblem(await exchange('garbage'), 401, 'tablet_link_invalid');
+    expectProblem(await w.app.inject({ method: 'POST', url: '/api/v1/tablet/handoff', payload: {} }), 400, undefined, 'body.code');
+  });
+
+  it('signs out a staff session in the browser that opens the link', async () => {
+    const s = await start({ instrument: 'phq-9' });
+    expect((await counsellor.get('/api/v1/me')).statusCode).toBe(200);
+    // the staff member opened the link in their own signed-in browser
+    const r = await counsellor.post('/api/v1/tablet/handoff', { code: s.handoffCode });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().staffSignedOut).toBe(true);
+    expect(r.cookies.find((c) => c.name === 'wp_session')?.value).toBe('');
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}`)).statusCode).toBe(401);
+    expect((await audit('sign-out', 'session')).at(-1)).toMatchObject({ actor_id: w.users.counsellor, detail: { reason: 'tablet-hand-off' } });
+    // also when the link is refused (opened a second time in a signed-in browser)
+    counsellor = await w.client('counsellor');
+    const refused = await counsellor.post('/api/v1/tablet/handoff', { code: s.handoffCode });
+    expectProblem(refused, 409, 'tablet_link_used');
+    expect(refused.cookies.find((c) => c.name === 'wp_session')?.value).toBe('');
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}`)).statusCode).toBe(401);
+    counsellor = await w.client('counsellor');
+  });
+
+  it('lets the form token read one form and submit it once', async () => {
+    const { token, id } = await handOff({ instrument: 'phq-9' });
     const form = await tablet(token, 'GET', '/api/v1/tablet/session');
     expect(form.statusCode).toBe(200);
     expect(form.json()).toMatchObject({ instrument: 'phq-9', questionnaire: { resourceType: 'Questionnaire' } });
@@ -231,26 +302,53 @@ describe('patient-tablet sessions', () => {
     expect((await audit('patient-session-refused', 'patient-session')).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('expires after 30 minutes, can be cancelled, and refuses a forged or missing token', async () => {
-    const s = (await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions`, { instrument: 'readiness-ruler', targetBehavior: 'stop using fentanyl' })).json();
-    expect((await tablet(s.token, 'GET', '/api/v1/tablet/session')).json()).toMatchObject({ targetBehavior: 'stop using fentanyl' });
-    w.clock.advance(31 * 60_000);
-    // (staff sessions idle out after 15 minutes: sign in again)
+  it('does not save an instrument with no answers', async () => {
+    const { token, id } = await handOff({ instrument: 'gad-7' });
+    const count = async () => (await w.database.query<{ n: number }>('select count(*)::int as n from assessments where patient_id = $1', [w.patientA]))[0]!.n;
+    const before = await count();
+    expectProblem(await tablet(token, 'POST', '/api/v1/tablet/answers', { answers: {} }), 400, 'invalid_input', 'body.answers');
+    expectProblem(await tablet(token, 'POST', '/api/v1/tablet/answers', { answers: { '1': null, '2': null } }), 400, 'invalid_input', 'body.answers');
+    expectProblem(await counsellor.post(`/api/v1/patients/${w.patientA}/assessments`, { instrument: 'gad-7', answers: {} }), 400, 'invalid_input', 'body.answers');
+    expect(await count()).toBe(before);
+    // nothing was claimed: the patient can still answer
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}/patient-sessions/${id}`)).json().status).toBe('open');
+    expect((await tablet(token, 'POST', '/api/v1/tablet/answers', { answers: { '1': 1 } })).statusCode).toBe(200);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('returns to the console only with the password of the staff member who started it', async () => {
+    const { token, id } = await handOff({ instrument: 'phq-9' });
+    const back = (password: string, t: string | null = token) => tablet(t, 'POST', '/api/v1/tablet/return', { password });
+    const wrong = expectProblem(await back('not-the-password'), 401, 'invalid_credentials', 'body.password');
+    expect(wrong.detail).not.toContain('@');
+    expect((await back('not-the-password')).cookies.find((c) => c.name === 'wp_session')).toBeUndefined();
+    // another staff member's password does not open it
+    expectProblem(await back('correct-horse-battery-test-other'), 401, 'invalid_credentials');
+    expectProblem(await back(PASSWORD, 'garbage'), 401, 'patient_session_invalid');
+    expectProblem(await tablet(token, 'POST', '/api/v1/tablet/return', {}), 400, undefined, 'body.password');
+    const failures = await audit('return-to-console', 'patient-session');
+    expect(failures.at(-1)).toMatchObject({ actor_role: 'patient-tablet', patient_id: w.patientA, detail: { startedBy: w.users.counsellor } });
+
+    const ok = await back(PASSWORD);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ stage: 'active' });
+    const cookie = ok.cookies.find((c) => c.name === 'wp_session');
+    expect(cookie?.value).toBeTruthy();
+    const me = await w.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `wp_session=${cookie!.value}` } });
+    expect(me.json()).toMatchObject({ user: { id: w.users.counsellor } });
+    // the form left open is closed
+    expect((await counsellor.get(`/api/v1/patients/${w.patientA}/patient-sessions/${id}`)).json().status).toBe('cancelled');
+    expect((await audit('return-to-console', 'patient-session')).at(-1)).toMatchObject({ detail: { startedBy: w.users.counsellor } });
+  });
+
+  it('locks the account after repeated wrong passwords at the tablet, like sign-in', async () => {
+    const { token } = await handOff({ instrument: 'phq-9' });
+    for (let i = 0; i < 4; i++) expectProblem(await tablet(token, 'POST', '/api/v1/tablet/return', { password: `wrong-${i}` }), 401, 'invalid_credentials');
+    expectProblem(await tablet(token, 'POST', '/api/v1/tablet/return', { password: 'wrong-5' }), 423, 'account_locked');
+    expectProblem(await tablet(token, 'POST', '/api/v1/tablet/return', { password: PASSWORD }), 423, 'account_locked');
+    w.clock.advance(16 * 60_000);
+    expect((await tablet(token, 'POST', '/api/v1/tablet/return', { password: PASSWORD })).statusCode).toBe(200);
     counsellor = await w.client('counsellor');
-    adminB = await w.client('adminB');
-    expectProblem(await tablet(s.token, 'POST', '/api/v1/tablet/answers', { answers: { '1': 5, '2': 5, '3': 5 } }), 401, 'patient_session_expired');
-    expect((await counsellor.get(`/api/v1/patients/${w.patientA}/patient-sessions/${s.id}`)).json().status).toBe('expired');
-
-    const c = (await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions`, { instrument: 'gad-7' })).json();
-    expect((await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions/${c.id}/cancel`)).json().status).toBe('cancelled');
-    expectProblem(await tablet(c.token, 'POST', '/api/v1/tablet/answers', { answers: {} }), 401, 'patient_session_cancelled');
-    expectProblem(await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions/${c.id}/cancel`), 409, 'patient_session_closed');
-
-    const forged = `wpt.${w.programA}.${'A'.repeat(43)}`;
-    expectProblem(await tablet(forged, 'GET', '/api/v1/tablet/session'), 401, 'patient_session_invalid');
-    expectProblem(await tablet(null, 'POST', '/api/v1/tablet/answers', { answers: {} }), 401, 'patient_session_invalid');
-    expectProblem(await tablet('garbage', 'GET', '/api/v1/tablet/session'), 401, 'patient_session_invalid');
-    // another programme cannot see programme A's session
-    expectProblem(await adminB.get(`/api/v1/patients/${w.patientA}/patient-sessions/${c.id}`), 404);
   });
 });
+

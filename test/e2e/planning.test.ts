@@ -1,9 +1,12 @@
 // End-to-end, assessment and planning in Chromium: the demo counsellor administers URICA
 // (staff-entered, from the FHIR Questionnaire), sees the stage, accepts a recommendation
 // into a care plan and saves it as version 1. Then the locked patient-tablet mode: a
-// PHQ-9 on "the tablet", and the thank-you screen.
+// single-use link / QR code opened in a separate browser context (the tablet), a PHQ-9,
+// the thank-you screen, no console at /patients, a refused second use of the link, and
+// back to the console only with the staff member's password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { apiGet, canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('planning e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
@@ -84,22 +87,69 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(plan.interventions).toEqual([expect.objectContaining({ code, source: 'recommendation' })]);
       expect(plan.goals).toHaveLength(1);
 
-      // The locked patient mode: only the questions, then "hand the tablet back".
-      await page.getByTestId('administer').getByLabel('Instrument').selectOption('phq-9');
-      await page.getByTestId('administer').getByText('Patient on a tablet').click();
-      await page.getByRole('button', { name: 'Hand the tablet to the patient' }).click();
-      await page.waitForURL(`${h.base}/tablet`);
-      const tablet = page.getByTestId('tablet');
-      await tablet.waitFor();
-      expect(await page.getByRole('navigation').count()).toBe(0);
-      expect(await page.content()).not.toContain('Heron');
-      for (let i = 1; i <= 9; i++) await tablet.locator(`[data-linkid="${i}"] input[value="${i === 9 ? 0 : 1}"]`).check();
-      await page.screenshot({ path: `${shots}/planning-tablet.png` });
-      await tablet.getByRole('button', { name: "I'm done" }).click();
-      await page.getByTestId('tablet-done').getByText('Please hand the tablet back.').waitFor();
-      await page.screenshot({ path: `${shots}/planning-tablet-done.png` });
-      const phq = await apiGet<{ items: Array<{ instrument: string; mode: string; scores: Record<string, number | null> }> }>(page, `/patients/${patientId}/assessments?instrument=phq-9`);
-      expect(phq.items[0]).toMatchObject({ mode: 'patient-tablet', scores: { total: 8 } });
+      // The locked patient mode, handed over by a single-use link / QR code and opened in a
+      // SEPARATE browser context (the clinic tablet) that has no staff session.
+      const administerSection = page.getByTestId('administer');
+      await administerSection.getByLabel('Instrument').selectOption('phq-9');
+      await administerSection.getByText('Patient on a tablet').click();
+      await page.getByRole('button', { name: 'Make a tablet link' }).click();
+      const handoff = page.getByTestId('tablet-handoff');
+      await handoff.getByTestId('tablet-qr').waitFor();
+      const link = await handoff.getByTestId('tablet-link').inputValue();
+      expect(link).toMatch(new RegExp(`^${h.base}/tablet#wph\\.`));
+      expect(link).not.toContain(patientId);
+      await page.screenshot({ path: `${shots}/planning-tablet-handoff.png` });
+
+      const tabletContext = await h.browser.newContext({ viewport: { width: 1024, height: 768 } });
+      try {
+        const tp = await tabletContext.newPage();
+        await tp.goto(link);
+        const tablet = tp.getByTestId('tablet');
+        await tablet.waitFor();
+        expect(tp.url()).toBe(`${h.base}/tablet`); // the code left the address bar
+        expect(await tp.getByRole('navigation').count()).toBe(0);
+        expect(await tp.content()).not.toContain('Heron');
+        const done = tablet.getByRole('button', { name: "I'm done" });
+        expect(await done.isDisabled()).toBe(true); // no "finish" with no answers
+        for (let i = 1; i <= 9; i++) await tablet.locator(`[data-linkid="${i}"] input[value="${i === 9 ? 0 : 1}"]`).check();
+        await tp.screenshot({ path: `${shots}/planning-tablet.png` });
+        await done.click();
+        await tp.getByTestId('tablet-done').getByText('Please hand the tablet back.').waitFor();
+        await tp.screenshot({ path: `${shots}/planning-tablet-done.png` });
+        await handoff.getByTestId('tablet-handoff-status').getByText('The patient sent the form.', { exact: false }).waitFor();
+        const phq = await apiGet<{ items: Array<{ instrument: string; mode: string; scores: Record<string, number | null> }> }>(page, `/patients/${patientId}/assessments?instrument=phq-9`);
+        expect(phq.items[0]).toMatchObject({ mode: 'patient-tablet', scores: { total: 8 } });
+
+        // typing /patients in the tablet's address bar does not open the console
+        await tp.goto(`${h.base}/patients`);
+        await tp.getByLabel('Email').waitFor();
+        expect(await tp.getByRole('navigation').count()).toBe(0);
+        expect(await tp.content()).not.toContain('Heron');
+        const me = await tp.evaluate(async () => (await fetch('/api/v1/me')).status);
+        expect(me).toBe(401);
+
+        // a second use of the link is refused, clearly
+        const again = await tabletContext.newPage();
+        await again.goto(link);
+        await again.getByTestId('tablet-refused').getByText('This link was already used').waitFor();
+        await again.close();
+
+        // back to the console: only with the password of the staff member who started it
+        await tp.goto(`${h.base}/tablet`);
+        await tp.getByTestId('tablet-done').waitFor();
+        await tp.getByRole('button', { name: 'Staff: back to the console' }).click();
+        const unlock = tp.getByTestId('tablet-unlock');
+        await unlock.getByLabel(/^Staff password/).fill('not-the-password');
+        await unlock.getByRole('button', { name: 'Unlock' }).click();
+        await unlock.getByText('That password is not correct.').waitFor();
+        expect(await tp.getByRole('navigation').count()).toBe(0);
+        await unlock.getByLabel(/^Staff password/).fill(DEMO_PASSWORD);
+        await unlock.getByRole('button', { name: 'Unlock' }).click();
+        await tp.waitForURL(`${h.base}/patients`);
+        await tp.getByRole('navigation').first().waitFor();
+      } finally {
+        await tabletContext.close();
+      }
 
       expect(consoleMessages.join('\n')).not.toMatch(/Heron|Sample/);
     } finally {

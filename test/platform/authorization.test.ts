@@ -35,6 +35,8 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session'> = {
   // the patient tablet: its single-use bearer token is the credential (test/assessments/assessments.test.ts)
   'GET /api/v1/tablet/session': 'public',
   'POST /api/v1/tablet/answers': 'public',
+  'POST /api/v1/tablet/handoff': 'public', // the link's single-use hand-off code is the credential
+  'POST /api/v1/tablet/return': 'public', // the form token names whose password; the password is the credential
   // the FHIR CapabilityStatement: what the server supports, no data
   'GET /fhir/R4/metadata': 'public',
 };

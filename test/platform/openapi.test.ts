@@ -134,6 +134,9 @@ describe('every operation, as a generated client sees it', () => {
     // a programme route not open to tokens does not offer the bearer scheme (ADR 021)
     expect(operations.find((o) => o.method === 'get' && o.path === '/api/v1/cm/queue')!.op.security).toEqual([{ session: [] }]);
     expect(security('getTabletSession')).toEqual([{ tabletToken: [] }]);
+    const at = (method: string, path: string) => operations.find((o) => o.method === method && o.path === path)!.op.security;
+    expect(at('post', '/api/v1/tablet/handoff')).toEqual([]); // the link's code is in the body (ADR 027)
+    expect(at('post', '/api/v1/tablet/return')).toEqual([{ tabletToken: [] }]);
     expect(operations.filter((o) => o.op.security === undefined).map((o) => o.path)).toEqual([]);
   });
 });

@@ -400,6 +400,10 @@ export const api = {
   patientSession: (patientId: string, id: string) => json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}`),
   cancelPatientSession: (patientId: string, id: string) =>
     json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}/cancel`, { method: 'POST' }),
+  /** The tablet opens its link: the single-use hand-off code for the form token (ADR 027). */
+  tabletHandoff: (code: string) => json<z.infer<typeof As.TabletHandoffExchanged>>('/tablet/handoff', { body: { code } }),
+  /** "Staff: back to the console": the password of the staff member who started the form; sets the staff session. */
+  tabletReturn: (token: string, password: string) => json<z.infer<typeof As.TabletReturned>>('/tablet/return', { body: { password }, bearer: token }),
   tabletSession: (token: string) => json<TabletSessionT>('/tablet/session', { bearer: token }),
   tabletSubmit: (token: string, body: { answers: Record<string, number | null>; targetBehavior?: string }) =>
     json<TabletSubmittedT>('/tablet/answers', { body, bearer: token }),

@@ -5,19 +5,21 @@ import { IdParams, PatientChildParams, PatientParams, pageOf } from '../../../co
 import {
   Assessment, AssessmentCreate, AssessmentListQuery, InstrumentListQuery, InstrumentParams, InstrumentSummary, PatientSessionCreate, PatientSessionParams,
   PatientSessionStarted, PatientSessionStatus, SafetyAlert, SafetyAlertAcknowledge, SafetyAlertQuery, StageRecord, StageTrajectory,
-  TabletSession, TabletSubmit, TabletSubmitted,
+  TabletHandoff, TabletHandoffExchanged, TabletReturn, TabletReturned, TabletSession, TabletSubmit, TabletSubmitted,
 } from '../../../contracts/assessments.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../../platform/http/auth.ts';
 import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
 import { administer, getAssessment, listAssessments, listInstruments } from './assessments.ts';
 import {
-  auditRefusal, bearerToken, cancelPatientSession, getPatientSession, PatientSessionRefused, startPatientSession, tabletSession, tabletSubmit,
+  auditRefusal, bearerToken, cancelPatientSession, endStaffSessionForTablet, exchangeHandoff, getPatientSession, PatientSessionRefused, returnToConsole, startPatientSession,
+  tabletSession, tabletSubmit,
 } from './patient-sessions.ts';
 import { questionnaireOf } from './questionnaires.ts';
 import { acknowledgeSafetyAlert, listSafetyAlerts } from './safety-alerts.ts';
 import { getStageTrajectory, recordStage } from './stage.ts';
 
-export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db }) {
+export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string } }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps;
   const tags = ['assessments'];
@@ -54,14 +56,14 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db }) {
   r.post('/patients/:patientId/patient-sessions', {
     config: { permission: 'write:assessment' },
     schema: {
-      tags, summary: 'Start a patient-tablet session: a single-use token (30 min) for one instrument', params: PatientParams,
+      tags, summary: 'Start a patient-tablet session: a single-use hand-off code (10 min) for the tablet’s link / QR code', params: PatientParams,
       body: PatientSessionCreate, response: { 200: PatientSessionStarted },
     },
   }, async (req) => runInTx(db, req, (d) => startPatientSession(d, req.params.patientId, req.body)));
 
   r.get('/patients/:patientId/patient-sessions/:id', {
     config: { permission: 'read:assessment' },
-    schema: { tags, summary: 'Status of a patient-tablet session (open, submitted, expired, cancelled)', params: PatientSessionParams, response: { 200: PatientSessionStatus } },
+    schema: { tags, summary: 'Status of a patient-tablet session (open, submitted, expired, cancelled; handed off or not)', params: PatientSessionParams, response: { 200: PatientSessionStatus } },
   }, async (req) => runInTx(db, req, (d) => getPatientSession(d, req.params.patientId, req.params.id)));
 
   r.post('/patients/:patientId/patient-sessions/:id/cancel', {
@@ -79,6 +81,35 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db }) {
       throw err;
     }
   };
+  r.post('/tablet/handoff', {
+    config: tabletConfig,
+    schema: {
+      tags: ['patient tablet'], security: [], errors: [401, 409], body: TabletHandoff, response: { 200: TabletHandoffExchanged },
+      summary: 'Exchange the link’s single-use hand-off code for the form token (once; a staff session in this browser is signed out)',
+    },
+  }, async (req, reply) => {
+    // A staff session in this browser ends first, even if the code is then refused (ADR 027).
+    const staffCookie = req.cookies?.[SESSION_COOKIE];
+    const staffSignedOut = staffCookie ? await runInTx(db, req, (d) => endStaffSessionForTablet(d, staffCookie)) : false;
+    if (staffCookie) clearSessionCookie(reply, deps.secureCookies);
+    const result = await refusedAudited(req, () => runInTx(db, req, (d) => exchangeHandoff(d, req.body.code)));
+    return { ...result, staffSignedOut };
+  });
+
+  r.post('/tablet/return', {
+    config: { auth: 'public', rateLimit: deps.signInRateLimit },
+    schema: {
+      tags: ['patient tablet'], security: [{ tabletToken: [] }], errors: [401, 409, 423], body: TabletReturn, response: { 200: TabletReturned },
+      summary: 'Staff: return to the console — the password of the staff member who started the session (a sign-in: lock-out, audit, second factor)',
+    },
+  }, async (req, reply) => {
+    // Failures are audited and counted, so the transaction commits before the error is sent.
+    const result = await refusedAudited(req, () => runInTx(db, req, (d) => returnToConsole(d, bearerToken(req.headers.authorization), req.body)));
+    if (!result.ok) throw result.error;
+    setSessionCookie(reply, result.sessionToken, deps.secureCookies, 24);
+    return { stage: result.stage, mustChangePassword: result.mustChangePassword };
+  });
+
   r.get('/tablet/session', {
     config: tabletConfig,
     schema: { tags: ['patient tablet'], summary: 'The form for this tablet session (Authorization: Bearer <token>)', security: [{ tabletToken: [] }], errors: [401, 409], response: { 200: TabletSession } },

@@ -135,8 +135,9 @@ export const safetyAlerts = pgTable(
 );
 
 /**
- * A patient-tablet session: a short-lived, single-use token that lets a tablet submit one
- * instrument for one patient and nothing else. Only the token's SHA-256 is stored.
+ * A patient-tablet session: a single-use hand-off code (link / QR code, 10 min) that the
+ * tablet exchanges once for a short-lived form token, which lets it submit one instrument
+ * for one patient and nothing else (ADR 009, 027). Only SHA-256 hashes are stored.
  */
 export const patientSessions = pgTable(
   'patient_sessions',
@@ -146,7 +147,12 @@ export const patientSessions = pgTable(
     patientId: uuid('patient_id').notNull(),
     instrument: text('instrument').notNull(),
     targetBehavior: text('target_behavior'),
-    tokenHash: text('token_hash').notNull(),
+    /** SHA-256 of the form token; null until the hand-off code is exchanged (ADR 027). */
+    tokenHash: text('token_hash'),
+    /** SHA-256 of the single-use hand-off code in the link / QR code. */
+    handoffHash: text('handoff_hash'),
+    handoffExpiresAt: timestamp('handoff_expires_at', { withTimezone: true }),
+    handedOffAt: timestamp('handed_off_at', { withTimezone: true }),
     startedBy: uuid('started_by').notNull().references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -158,5 +164,6 @@ export const patientSessions = pgTable(
     primaryKey({ columns: [t.programId, t.id] }),
     patientRef(t, 'patient_sessions_patient_fk'),
     uniqueIndex('patient_sessions_token_key').on(t.programId, t.tokenHash),
+    uniqueIndex('patient_sessions_handoff_key').on(t.programId, t.handoffHash),
   ],
 );

@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
-  INSTRUMENTS, InstrumentInputError, scoreInstrument, type Alert, type Band, type InstrumentId, type ScoreResult, type StageResult, type UricaStageMethod,
+  hasAnyAnswer, INSTRUMENTS, InstrumentInputError, scoreInstrument, type Alert, type Band, type InstrumentId, type ScoreResult, type StageResult, type UricaStageMethod,
 } from '../../../core/instruments/index.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -92,6 +92,7 @@ export async function administer(deps: Deps, patientId: string, input: Administe
     at = new Date(input.administeredAt);
     if (at.getTime() > ctx.now.getTime() + 5 * 60_000) throw invalid('body.administeredAt', 'must not be in the future');
   }
+  if (!hasAnyAnswer(input.answers)) throw invalid('body.answers', 'has no answers: answer at least one question (an instrument with no answers is not saved)');
   const result = scoreOr400(input.instrument, input.answers, input.targetBehavior, input.uricaStageMethod);
   const id = randomUUID();
   const q = questionnaireOf(input.instrument);

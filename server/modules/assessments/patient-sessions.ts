@@ -1,15 +1,22 @@
-// Patient-tablet mode. A staff member starts a session for one patient and one instrument;
-// the tablet gets a short-lived (30 min), single-use bearer token that can read that
-// instrument's form and submit one set of answers — nothing else. Only the token's
-// SHA-256 is stored; the token names its programme so the lookup stays on one shard.
+// Patient-tablet mode (ADR 009, ADR 027). A staff member starts a session for one patient
+// and one instrument and gets a single-use hand-off code (10 min) for a link / QR code. The
+// tablet — a browser without the staff session — exchanges it once for a short-lived (30 min)
+// bearer token that can read that instrument's form and submit one set of answers, nothing
+// else. Only SHA-256 hashes are stored; code and token name their programme so the lookup
+// stays on one shard. Returning to the console from the tablet needs the password of the
+// staff member who started the session (the sign-in rule: lock-out, audit).
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { formExpiresAt, handoffExpiresAt, handoffRefusal, HANDOFF_MINUTES } from '../../../core/access/tablet-handoff.ts';
 import { INSTRUMENTS, type InstrumentId } from '../../../core/instruments/index.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { sha256 } from '../../platform/security.ts';
+import { users } from '../identity/identity.tables.ts';
+import { revokeSessionByToken, type SessionStage } from '../identity/sessions.ts';
+import { signIn } from '../identity/sign-in.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { administer } from './assessments.ts';
@@ -19,28 +26,34 @@ import { questionnaireOf, type Questionnaire } from './questionnaires.ts';
 type Deps = { tx: Tx; ctx: Ctx };
 type Row = typeof patientSessions.$inferSelect;
 
-export const PATIENT_SESSION_MINUTES = 30;
-const TOKEN = /^wpt\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+const TOKEN = new RegExp(`^wpt\\.${UUID}\\.([A-Za-z0-9_-]{43})$`);
+const HANDOFF = new RegExp(`^wph\\.${UUID}\\.([A-Za-z0-9_-]{43})$`);
 
 const statusOf = (r: Row, now: Date): 'open' | 'submitted' | 'expired' | 'cancelled' =>
   r.usedAt ? 'submitted' : r.cancelledAt ? 'cancelled' : r.expiresAt <= now ? 'expired' : 'open';
 const statusDto = (r: Row, now: Date) => ({
-  id: r.id, instrument: r.instrument as InstrumentId, status: statusOf(r, now), expiresAt: r.expiresAt.toISOString(), assessmentId: r.assessmentId,
+  id: r.id, instrument: r.instrument as InstrumentId, status: statusOf(r, now), handedOff: r.handedOffAt !== null,
+  expiresAt: r.expiresAt.toISOString(), assessmentId: r.assessmentId,
 });
 
+/**
+ * Starts a tablet session. Returns the hand-off code once (for the link / QR code); the
+ * form token is made only when the tablet exchanges the code (exchangeHandoff).
+ */
 export async function startPatientSession(deps: Deps, patientId: string, input: { instrument: InstrumentId; targetBehavior?: string | undefined }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
-  const token = `wpt.${programId}.${randomBytes(32).toString('base64url')}`;
+  const handoffCode = `wph.${programId}.${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
-  const expiresAt = new Date(ctx.now.getTime() + PATIENT_SESSION_MINUTES * 60_000);
+  const handoffBy = handoffExpiresAt(ctx.now);
   await tx.insert(patientSessions).values({
-    programId, id, patientId, instrument: input.instrument, targetBehavior: input.targetBehavior ?? null, tokenHash: sha256(token),
-    startedBy: ctx.principal!.userId, createdAt: ctx.now, expiresAt,
+    programId, id, patientId, instrument: input.instrument, targetBehavior: input.targetBehavior ?? null, tokenHash: null,
+    handoffHash: sha256(handoffCode), handoffExpiresAt: handoffBy, startedBy: ctx.principal!.userId, createdAt: ctx.now, expiresAt: handoffBy,
   });
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'patient-session', entityId: id, patientId, detail: { instrument: input.instrument } });
-  return { id, patientId, instrument: input.instrument, token, expiresAt: expiresAt.toISOString() };
+  return { id, patientId, instrument: input.instrument, handoffCode, handoffPath: `/tablet#${handoffCode}`, expiresAt: handoffBy.toISOString() };
 }
 
 async function sessionRow(tx: Tx, ctx: Ctx, patientId: string, id: string): Promise<Row> {
@@ -76,14 +89,23 @@ export class PatientSessionRefused extends AppError {
   constructor(
     readonly reason: 'invalid' | 'expired' | 'used' | 'cancelled',
     readonly session: Row | null,
+    readonly step: 'hand-off' | 'form' = 'form',
   ) {
-    const messages = {
-      invalid: 'This tablet link is not valid. Please hand the tablet back to staff.',
-      expired: 'This form has timed out. Please hand the tablet back to staff.',
-      used: 'This form has already been sent. Thank you — please hand the tablet back to staff.',
-      cancelled: 'This form was closed by staff. Please hand the tablet back to staff.',
-    };
-    super({ code: `patient_session_${reason}`, status: reason === 'used' ? 409 : 401, message: messages[reason] });
+    const messages = step === 'hand-off'
+      ? {
+        invalid: 'This tablet link is not valid. Please give the tablet back to staff.',
+        expired: `This tablet link has expired (links work for ${HANDOFF_MINUTES} minutes). Please give the tablet back to staff.`,
+        used: 'This tablet link was already used. A link works only once. Please give the tablet back to staff.',
+        cancelled: 'This form was closed by staff. Please give the tablet back to staff.',
+      }
+      : {
+        invalid: 'This tablet link is not valid. Please hand the tablet back to staff.',
+        expired: 'This form has timed out. Please hand the tablet back to staff.',
+        used: 'This form has already been sent. Thank you — please hand the tablet back to staff.',
+        cancelled: 'This form was closed by staff. Please hand the tablet back to staff.',
+      };
+    const code = step === 'hand-off' ? `tablet_link_${reason}` : `patient_session_${reason}`;
+    super({ code, status: reason === 'used' ? 409 : 401, message: messages[reason] });
   }
 }
 
@@ -105,6 +127,82 @@ async function lookup(tx: Tx, token: string | null): Promise<{ row: Row | null; 
   const programId = m[1]!;
   const [row] = await tx.select().from(patientSessions).where(and(eq(patientSessions.programId, programId), eq(patientSessions.tokenHash, sha256(token))));
   return { row: row ?? null, programId };
+}
+
+/**
+ * A hand-off link opened in a browser that carries a staff session (the staff member's own
+ * computer) signs that session out first — whether or not the code is then accepted — so
+ * the staff member's cookie is never usable next to the patient's form (ADR 027).
+ */
+export async function endStaffSessionForTablet(deps: { tx: Tx; ctx: Ctx }, staffSessionToken: string): Promise<boolean> {
+  const { tx, ctx } = deps;
+  const ended = await revokeSessionByToken(tx, staffSessionToken, ctx.now);
+  if (!ended) return false;
+  await writeAudit(tx, auditContext(ctx, { actorId: ended.userId, programId: null }), {
+    action: 'sign-out', entity: 'session', entityId: ended.sessionId, detail: { reason: 'tablet-hand-off' },
+  });
+  return true;
+}
+
+/**
+ * The tablet exchanges the hand-off code from the link, once, for the form token. The
+ * claim is one conditional UPDATE, so two tablets opening the same link get one token.
+ */
+export async function exchangeHandoff(deps: { tx: Tx; ctx: Ctx }, code: string): Promise<{ token: string; expiresAt: string }> {
+  const { tx, ctx: base } = deps;
+  const m = HANDOFF.exec(code);
+  const [row] = m
+    ? await tx.select().from(patientSessions).where(and(eq(patientSessions.programId, m[1]!), eq(patientSessions.handoffHash, sha256(code))))
+    : [];
+  if (!row || !row.handoffExpiresAt) throw new PatientSessionRefused('invalid', null, 'hand-off');
+  const refusal = handoffRefusal({ handedOffAt: row.handedOffAt, handoffExpiresAt: row.handoffExpiresAt, cancelledAt: row.cancelledAt }, base.now);
+  if (refusal) throw new PatientSessionRefused(refusal, row, 'hand-off');
+  const token = `wpt.${row.programId}.${randomBytes(32).toString('base64url')}`;
+  const expiresAt = formExpiresAt(base.now);
+  const [claimed] = await tx.update(patientSessions).set({ handedOffAt: base.now, tokenHash: sha256(token), expiresAt })
+    .where(and(
+      eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id), isNull(patientSessions.handedOffAt),
+      isNull(patientSessions.cancelledAt), gt(patientSessions.handoffExpiresAt, base.now),
+    )).returning();
+  if (!claimed) throw new PatientSessionRefused('used', row, 'hand-off');
+  const ctx = await tabletCtx(tx, base, row.programId);
+  await writeAudit(tx, tabletAudit(ctx), { action: 'hand-off', entity: 'patient-session', entityId: row.id, patientId: row.patientId });
+  return { token, expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * "Staff: return to console" on the tablet: the password of the staff member who started
+ * the session. It is a sign-in as that person (same lock-out, audit and second factor, see
+ * sign-in.ts); on success an open form is closed and a staff session is returned.
+ */
+export async function returnToConsole(
+  deps: { tx: Tx; ctx: Ctx },
+  token: string | null,
+  input: { password: string },
+): Promise<{ ok: true; sessionToken: string; stage: SessionStage; mustChangePassword: boolean } | { ok: false; error: AppError }> {
+  const { tx } = deps;
+  const { row } = await lookup(tx, token);
+  if (!row) throw new PatientSessionRefused('invalid', null);
+  const [starter] = await tx.select({ email: users.email }).from(users).where(eq(users.id, row.startedBy));
+  if (!starter) throw new PatientSessionRefused('invalid', row);
+  const ctx = await tabletCtx(tx, deps.ctx, row.programId);
+  const result = await signIn({ tx, ctx: deps.ctx }, { email: starter.email, password: input.password });
+  await writeAudit(tx, tabletAudit(ctx), {
+    action: 'return-to-console', entity: 'patient-session', entityId: row.id, patientId: row.patientId,
+    outcome: result.ok ? 'success' : 'failure', detail: { startedBy: row.startedBy },
+  });
+  if (!result.ok) {
+    if (result.error.code !== 'invalid_credentials') return result;
+    return { ok: false, error: new AppError({
+      code: 'invalid_credentials', status: 401, message: 'The password is not correct. Only the staff member who started this form can unlock it.',
+      problems: [{ field: 'body.password', message: 'is not correct' }],
+    }) };
+  }
+  if (statusOf(row, deps.ctx.now) === 'open') {
+    await tx.update(patientSessions).set({ cancelledAt: deps.ctx.now })
+      .where(and(eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id), isNull(patientSessions.usedAt)));
+  }
+  return { ok: true, sessionToken: result.token, stage: result.stage, mustChangePassword: result.mustChangePassword };
 }
 
 function refuseUnlessOpen(row: Row | null, now: Date): asserts row is Row {
@@ -161,11 +259,11 @@ export async function tabletSubmit(
 export async function auditRefusal(deps: { tx: Tx; ctx: Ctx }, err: PatientSessionRefused): Promise<void> {
   const { tx } = deps;
   if (!err.session) {
-    await writeAudit(tx, auditContext(deps.ctx, { actorRole: 'patient-tablet' }), { action: 'patient-session-refused', entity: 'patient-session', outcome: 'denied', detail: { reason: err.reason } });
+    await writeAudit(tx, auditContext(deps.ctx, { actorRole: 'patient-tablet' }), { action: 'patient-session-refused', entity: 'patient-session', outcome: 'denied', detail: { reason: err.reason, step: err.step } });
     return;
   }
   const ctx = await tabletCtx(tx, deps.ctx, err.session.programId);
   await writeAudit(tx, tabletAudit(ctx), {
-    action: 'patient-session-refused', entity: 'patient-session', entityId: err.session.id, patientId: err.session.patientId, outcome: 'denied', detail: { reason: err.reason },
+    action: 'patient-session-refused', entity: 'patient-session', entityId: err.session.id, patientId: err.session.patientId, outcome: 'denied', detail: { reason: err.reason, step: err.step },
   });
 }

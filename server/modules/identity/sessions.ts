@@ -154,6 +154,16 @@ export async function revokeSession(tx: Tx, sessionId: string, now: Date) {
   forgetSessions({ sessionId });
 }
 
+/** Ends the session this cookie token belongs to, if it is still going (the tablet hand-off, ADR 027). */
+export async function revokeSessionByToken(tx: Tx, token: string, now: Date): Promise<{ sessionId: string; userId: string } | null> {
+  const [row] = await tx.update(authSessions).set({ revokedAt: now })
+    .where(and(eq(authSessions.tokenHash, sha256(token)), isNull(authSessions.revokedAt)))
+    .returning({ sessionId: authSessions.id, userId: authSessions.userId });
+  if (!row) return null;
+  forgetSessions({ sessionId: row.sessionId });
+  return row;
+}
+
 /** Ends every session of a user (sign out everywhere, password change, reset). */
 export async function revokeAllSessions(tx: Tx, userId: string, now: Date, exceptSessionId?: string): Promise<number> {
   forgetSessions({ userId });

@@ -1,13 +1,17 @@
-// Locked patient mode on a tablet: only the questions, big touch targets, no navigation.
-// It uses the single-use tablet token (kept in this tab's session storage, never in the
-// address) and nothing else: the tablet API returns no name and no id, so a tablet left on
-// a table shows only a questionnaire. After submitting: "thank you, please hand the tablet back".
-import { useEffect, useState, type FormEvent } from 'react';
+// Locked patient mode on a tablet: only the questions, big touch targets, no navigation,
+// no console code. The staff member's console shows a link / QR code carrying a single-use
+// hand-off code in the address's #fragment (never sent to the server in a request line,
+// so never in its logs); this page exchanges it once for the form token, removes it from
+// the address, and keeps the token in this tab's session storage only (ADR 027). The
+// tablet API returns no name and no id, so a tablet left on a table shows only a
+// questionnaire. Going back to the console needs the password of the staff member who
+// started the form (or a normal staff sign-in).
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Center, Group, Stack, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Center, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { hasAnyAnswer } from '../../../core/instruments/answered.ts';
 import { api, isApiError } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { QuestionnaireForm, answerable, enabled, itemsOf, type Answers } from './planning/QuestionnaireForm.tsx';
@@ -15,27 +19,59 @@ import { useAction } from '../components/common.tsx';
 
 export const TABLET_TOKEN_KEY = 'waypoint.tablet';
 
-type Stored = { token: string; patientId: string; sessionId: string };
-function readStored(): Stored | null {
+function readToken(): string | null {
   try {
-    return JSON.parse(sessionStorage.getItem(TABLET_TOKEN_KEY) ?? 'null') as Stored | null;
+    const v = JSON.parse(sessionStorage.getItem(TABLET_TOKEN_KEY) ?? 'null') as { token?: unknown } | null;
+    return typeof v?.token === 'string' ? v.token : null;
   } catch {
     return null;
   }
 }
 
+/** Leaves the tablet for the console or the sign-in page with a full page load: nothing of the form stays in memory. */
+function leaveTablet(to: string) {
+  sessionStorage.removeItem(TABLET_TOKEN_KEY);
+  window.location.replace(to);
+}
+
+type Phase = { kind: 'opening' } | { kind: 'refused'; code: string } | { kind: 'form'; token: string } | { kind: 'none' };
+
 export function TabletPage() {
   const { t, i18n } = useTranslation();
-  const navigate = useNavigate();
-  const [stored] = useState(readStored);
+  const queryClient = useQueryClient();
+  const [phase, setPhase] = useState<Phase>(() => {
+    if (window.location.hash.length > 1) return { kind: 'opening' };
+    const token = readToken();
+    return token ? { kind: 'form', token } : { kind: 'none' };
+  });
   const [answers, setAnswers] = useState<Answers>({});
   const [target, setTarget] = useState('');
   const { busy, error, run } = useAction();
   const [done, setDone] = useState(false);
+  const [unlocking, setUnlocking] = useState(false);
+  const token = phase.kind === 'form' ? phase.token : null;
+
+  // Opening the link: exchange the hand-off code once, then drop it from the address and history.
+  const exchanged = useRef(false);
+  useEffect(() => {
+    if (phase.kind !== 'opening' || exchanged.current) return;
+    exchanged.current = true;
+    const code = decodeURIComponent(window.location.hash.slice(1));
+    window.history.replaceState(null, '', window.location.pathname);
+    queryClient.clear(); // nothing the console had loaded stays in this page's memory
+    api.tabletHandoff(code).then(
+      (r) => {
+        sessionStorage.setItem(TABLET_TOKEN_KEY, JSON.stringify({ token: r.token }));
+        setPhase({ kind: 'form', token: r.token });
+      },
+      (err: unknown) => setPhase({ kind: 'refused', code: isApiError(err) ? err.code : 'network' }),
+    );
+  }, [phase.kind, queryClient]);
+
   const form = useQuery({
-    queryKey: ['tablet', stored?.sessionId],
-    queryFn: () => api.tabletSession(stored!.token),
-    enabled: !!stored && !done,
+    queryKey: ['tablet', token],
+    queryFn: () => api.tabletSession(token!),
+    enabled: !!token && !done,
     retry: false,
     staleTime: Infinity,
   });
@@ -52,19 +88,20 @@ export function TabletPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!stored || busy) return;
+    if (!token || busy || !hasAnyAnswer(answers)) return;
     void run(async () => {
-      await api.tabletSubmit(stored.token, { answers, targetBehavior: form.data?.targetBehavior ? undefined : target.trim() || undefined });
-      sessionStorage.removeItem(TABLET_TOKEN_KEY);
+      await api.tabletSubmit(token, { answers, targetBehavior: form.data?.targetBehavior ? undefined : target.trim() || undefined });
       setDone(true);
       window.scrollTo(0, 0);
     });
   };
 
-  const backToConsole = () => {
-    sessionStorage.removeItem(TABLET_TOKEN_KEY);
-    navigate(stored ? `/patients/${stored.patientId}?tab=assess` : '/', { replace: true });
-  };
+  // Without a form token there is no one to check the password against: staff sign in as usual.
+  const staffReturn = token
+    ? <Button variant="subtle" size="sm" onClick={() => setUnlocking(true)} mt={80}>{t('tablet.staffReturn')}</Button>
+    : <Button variant="subtle" size="sm" onClick={() => leaveTablet('/sign-in')} mt={80}>{t('tablet.staffReturn')}</Button>;
+
+  if (unlocking && token) return <StaffUnlock token={token} onCancel={() => setUnlocking(false)} />;
 
   const langSwitch = (
     <Group justify="flex-end">
@@ -74,28 +111,37 @@ export function TabletPage() {
     </Group>
   );
 
-  if (done) {
+  // A page reload after sending (the token is kept for "back to the console"): the thank-you screen again.
+  if (done || (isApiError(form.error) && form.error.code === 'patient_session_used')) {
     return (
       <main className="tablet" data-testid="tablet-done">
         <Center mih="70vh">
           <Stack align="center" gap="xl" ta="center">
             <Title order={1} fz={40}>{t('tablet.thanks')}</Title>
             <Text fz={28}>{t('tablet.handBack')}</Text>
-            <Button variant="subtle" size="sm" onClick={backToConsole} mt={80}>{t('tablet.staffReturn')}</Button>
+            {staffReturn}
           </Stack>
         </Center>
       </main>
     );
   }
 
+  if (phase.kind === 'opening') {
+    return <main className="tablet"><Text fz="lg" mt={80} ta="center">{t('tablet.opening')}</Text></main>;
+  }
   const expired = isApiError(form.error) && form.error.status === 401;
-  if (!stored || expired) {
+  if (phase.kind !== 'form' || expired) {
+    const refusal = phase.kind === 'refused' ? phase.code : null;
+    const [title, body] = refusal === 'tablet_link_used' ? ['tablet.linkUsed', 'tablet.linkUsedBody']
+      : refusal === 'tablet_link_expired' ? ['tablet.linkExpired', 'tablet.linkExpiredBody']
+      : ['tablet.notReady', 'tablet.notReadyBody'];
     return (
-      <main className="tablet">
+      <main className="tablet" data-testid="tablet-refused">
+        {langSwitch}
         <Stack align="center" gap="lg" ta="center" mt={80}>
-          <Title order={1}>{t('tablet.notReady')}</Title>
-          <Text fz="lg">{t('tablet.notReadyBody')}</Text>
-          <Button variant="subtle" onClick={backToConsole}>{t('tablet.staffReturn')}</Button>
+          <Title order={1}>{t(title)}</Title>
+          <Text fz="lg">{t(body)}</Text>
+          {staffReturn}
         </Stack>
       </main>
     );
@@ -121,10 +167,49 @@ export function TabletPage() {
               error={isApiError(error) ? error : null} />
             {error ? <Alert color="red" role="alert" fz="lg">{t('tablet.error')}</Alert> : null}
             <Text fz="lg" aria-live="polite">{t('tablet.progress', { answered, total: shown.length })}</Text>
-            <Button type="submit" size="xl" h={72} fz={26} loading={busy}>{t('tablet.submit')}</Button>
+            {answered === 0 ? <Text fz="lg" c="dimmed">{t('tablet.needAnswer')}</Text> : null}
+            <Button type="submit" size="xl" h={72} fz={26} loading={busy} disabled={!hasAnyAnswer(answers)}>{t('tablet.submit')}</Button>
+            <Group justify="center">{staffReturn}</Group>
           </Stack>
         </form>
       ) : null}
+    </main>
+  );
+}
+
+/** "Staff: back to the console": the password of the staff member who started the form, checked by the server. */
+function StaffUnlock({ token, onCancel }: { token: string; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!password || busy) return;
+    void run(async () => {
+      await api.tabletReturn(token, password);
+      leaveTablet('/');
+    });
+  };
+  const locked = isApiError(error) && error.code === 'account_locked';
+  return (
+    <main className="tablet" data-testid="tablet-unlock">
+      <Center mih="60vh">
+        <form onSubmit={submit} noValidate style={{ width: 'min(28rem, 100%)' }}>
+          <Stack gap="md">
+            <Title order={1} fz={28}>{t('tablet.staffPasswordTitle')}</Title>
+            <Text>{t('tablet.staffPasswordHelp')}</Text>
+            <PasswordInput label={t('tablet.staffPassword')} value={password} onChange={(e) => setPassword(e.currentTarget.value)}
+              autoComplete="current-password" data-autofocus required
+              error={error && !locked ? t('tablet.staffWrong') : undefined} />
+            {locked ? <Alert color="red" role="alert">{t('tablet.staffLocked')}</Alert> : null}
+            <Group>
+              <Button type="submit" loading={busy} disabled={!password}>{t('tablet.staffUnlock')}</Button>
+              <Button variant="default" onClick={onCancel}>{t('tablet.staffCancel')}</Button>
+              {locked ? <Button variant="subtle" onClick={() => leaveTablet('/sign-in')}>{t('tablet.staffSignIn')}</Button> : null}
+            </Group>
+          </Stack>
+        </form>
+      </Center>
     </main>
   );
 }

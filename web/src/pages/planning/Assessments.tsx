@@ -9,13 +9,13 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Alert, Badge, Button, Card, Chip, Group, NativeSelect, SegmentedControl, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { STAGES } from '../../../../core/planning/types.ts';
-import { api, isApiError, newIdempotencyKey, type AssessmentT, type InstrumentId, type SafetyAlertT } from '../../api.ts';
+import { api, isApiError, newIdempotencyKey, type AssessmentT, type InstrumentId, type PatientSessionStartedT, type SafetyAlertT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { QuestionnaireForm, type Answers } from './QuestionnaireForm.tsx';
-import { TABLET_TOKEN_KEY } from '../Tablet.tsx';
+import { QrCode } from '../../components/QrCode.tsx';
 
 const StageChart = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.StageTrajectoryChart })));
 
@@ -205,8 +205,6 @@ function RecordStage({ patientId, uricaStage, onClose }: { patientId: string; ur
 
 export function AdministerSection({ patientId }: { patientId: string }) {
   const { t } = useTranslation();
-  const { program } = useSession();
-  const navigate = useNavigate();
   const instruments = useQuery({ queryKey: ['assess', 'instruments'], queryFn: api.instruments, staleTime: Infinity });
   const [instrument, setInstrument] = useState<InstrumentId | ''>('');
   const [mode, setMode] = useState<'staff' | 'tablet'>('staff');
@@ -216,14 +214,14 @@ export function AdministerSection({ patientId }: { patientId: string }) {
   const list = instruments.data?.items ?? [];
   const chosen = (instrument || list[0]?.id || '') as InstrumentId | '';
 
+  const [handoff, setHandoff] = useState<PatientSessionStartedT | null>(null);
   const startTablet = async () => {
     if (!chosen) return;
     setError(null);
     try {
-      const s = await api.startPatientSession(patientId, { instrument: chosen });
-      // The token lives only in this tab's memory and session storage, never in the address.
-      sessionStorage.setItem(TABLET_TOKEN_KEY, JSON.stringify({ token: s.token, patientId, sessionId: s.id, programId: program?.id }));
-      navigate('/tablet', { replace: false });
+      // The tablet gets a single-use link (and its QR code) to open in a browser without this
+      // staff session; this console stays here, signed in (ADR 027).
+      setHandoff(await api.startPatientSession(patientId, { instrument: chosen }));
     } catch (err) {
       setError(err);
     }
@@ -232,7 +230,7 @@ export function AdministerSection({ patientId }: { patientId: string }) {
   return (
     <Section title={t('assess.title')} permission="read:assessment" testId="administer">
       <ErrorAlert error={instruments.error ?? error} />
-      {!open ? (
+      {!open && !handoff ? (
         <Group align="flex-end">
           <NativeSelect label={t('assess.instrument')} value={chosen} onChange={(e) => setInstrument(e.currentTarget.value as InstrumentId)}
             data={list.map((i) => ({ value: i.id, label: i.title }))} />
@@ -245,12 +243,57 @@ export function AdministerSection({ patientId }: { patientId: string }) {
           )}
         </Group>
       ) : null}
-      {mode === 'tablet' && !open ? <Text size="xs" c="dimmed">{t('assess.tabletHint')}</Text> : null}
+      {mode === 'tablet' && !open && !handoff ? <Text size="xs" c="dimmed">{t('assess.tabletHint')}</Text> : null}
+      {handoff ? <TabletHandoff patientId={patientId} started={handoff} onClose={() => setHandoff(null)} /> : null}
       {open && chosen ? (
         <StaffForm patientId={patientId} instrument={chosen} onDone={(a) => { setResult(a); setOpen(false); }} onCancel={() => setOpen(false)} />
       ) : null}
       {result ? <AssessmentResult a={result} /> : null}
     </Section>
+  );
+}
+
+/** The hand-off: the tablet scans the QR code (or opens the link) in a browser without this staff session. */
+function TabletHandoff({ patientId, started, onClose }: { patientId: string; started: PatientSessionStartedT; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const { program } = useSession();
+  const link = `${window.location.origin}${started.handoffPath}`;
+  const status = useQuery({
+    queryKey: ['assess', 'patient-session', patientId, started.id],
+    queryFn: () => api.patientSession(patientId, started.id),
+    refetchInterval: (q) => (q.state.data && q.state.data.status !== 'open' ? false : 5000),
+  });
+  const s = status.data;
+  const { busy, error, run } = useAction();
+  useEffect(() => {
+    if (s?.status === 'submitted') void queryClient.invalidateQueries({ queryKey: ['assess', program?.id, patientId] });
+  }, [s?.status, patientId, program?.id, queryClient]);
+  const state = !s ? 'waiting' : s.status === 'open' ? (s.handedOff ? 'handedOff' : 'waiting') : s.status;
+  return (
+    <Card withBorder data-testid="tablet-handoff">
+      <Stack gap="sm">
+        <Title order={4}>{t('assess.handoffTitle')}</Title>
+        <Text size="sm">{t('assess.handoffHow')}</Text>
+        {state === 'waiting' ? (
+          <>
+            <QrCode value={link} label={t('assess.handoffQr')} />
+            <TextInput label={t('assess.handoffLink')} value={link} readOnly onFocus={(e) => e.currentTarget.select()} data-testid="tablet-link" />
+            <Text size="xs" c="dimmed">{t('assess.handoffExpires', { time: formatDateTime(started.expiresAt, i18n.language) })}</Text>
+          </>
+        ) : null}
+        <Text fw={600} aria-live="polite" data-testid="tablet-handoff-status">{t(`assess.handoffState.${state}`)}</Text>
+        <ErrorAlert error={error} />
+        <Group>
+          {s?.status === 'open' || !s ? (
+            <Button variant="default" loading={busy} onClick={() => void run(async () => {
+              await api.cancelPatientSession(patientId, started.id);
+              onClose();
+            })}>{t('assess.handoffCancel')}</Button>
+          ) : <Button variant="default" onClick={onClose}>{t('common.done')}</Button>}
+        </Group>
+      </Stack>
+    </Card>
   );
 }
 
