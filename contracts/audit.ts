@@ -31,3 +31,22 @@ export const AuditEvent = z.object({
   detail: z.record(z.string(), z.unknown()).nullable(),
   sealed: z.boolean(),
 });
+
+/** An auditor finds a patient by name or MRN to filter the trail by (a POST: names never appear in URLs). */
+export const AuditPatientSearch = z.strictObject({
+  q: z.string().trim().min(2, 'Type at least two characters of a name or MRN.').max(100),
+});
+
+export const AuditPatientMatch = z.object({
+  id: Id,
+  mrn: z.string(),
+  /** The name the patient goes by (preferred, else legal given name) and the legal family name. */
+  displayName: z.string(),
+  birthDate: z.string(),
+});
+
+export const AuditPatientMatches = z.object({
+  items: z.array(AuditPatientMatch),
+  /** More patients matched than are shown: the auditor should type more of the name. */
+  more: z.boolean(),
+});
