@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_ENTITY_GROUPS } from '../core/audit/entities.ts';
 import { Id, IsoDate, PageQuery } from './common.ts';
 
 export const AuditQuery = z.strictObject({
@@ -8,6 +9,8 @@ export const AuditQuery = z.strictObject({
   patientId: Id.optional(),
   action: z.string().max(40).optional(),
   entity: z.string().max(40).optional(),
+  /** Every record kind of one group (core/audit/entities.ts), e.g. all of contingency management. */
+  group: z.enum(AUDIT_ENTITY_GROUPS).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
   ...PageQuery,
 });

@@ -3,7 +3,7 @@
 // the words searched, and only roles holding read:audit may use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS, ROLES } from '../../core/access/roles.ts';
-import { isAuditEntity } from '../../core/audit/entities.ts';
+import { AUDIT_ENTITIES, isAuditEntity, type AuditEntity } from '../../core/audit/entities.ts';
 import { expectProblem } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 
@@ -76,6 +76,18 @@ describe('an auditor finds patients by name or MRN', () => {
         expect(rows[0], role).toMatchObject({ action: 'access-denied', entity: 'audit', actor_id: c.userId });
       }
     }
+  });
+
+  it('filters the trail by a whole group of record kinds, and refuses an unknown group by name', async () => {
+    const res = await auditor.get('/api/v1/audit-events?group=system&limit=200');
+    expect(res.statusCode).toBe(200);
+    const items = (res.json() as { items: Array<{ entity: string }> }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => AUDIT_ENTITIES[i.entity as AuditEntity] === 'system')).toBe(true);
+    const patients = (await auditor.get('/api/v1/audit-events?group=patients&limit=200')).json() as { items: Array<{ entity: string }> };
+    expect(patients.items.some((i) => i.entity === 'patient')).toBe(true);
+    expect(patients.items.every((i) => AUDIT_ENTITIES[i.entity as AuditEntity] === 'patients')).toBe(true);
+    expectProblem(await auditor.get('/api/v1/audit-events?group=everything'), 400, 'invalid_input', 'querystring.group');
   });
 
   it('every audit row these requests wrote names a record kind the console can name', async () => {
