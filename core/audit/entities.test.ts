@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS, ORGANIZATION_PERMISSIONS } from '../access/roles.ts';
-import { AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_ENTITY_GROUPS, auditEntitiesIn, entityOfPermission, isAuditEntity } from './entities.ts';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_PURPOSES, AUDIT_ENTITY_GROUPS, auditEntitiesIn, entityOfPermission, isAuditEntity } from './entities.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const locales = ['en', 'es'].map((l) => [l, JSON.parse(readFileSync(join(root, 'web', 'src', 'i18n', `${l}.json`), 'utf8')) as { audit: Record<string, Record<string, unknown>> }] as const);
@@ -37,12 +37,13 @@ describe('audit record kinds', () => {
     expect(entityOfPermission('manage:organization')).toBe('organization');
   });
 
-  it('every record kind, group, action and outcome has an English and a Spanish name', () => {
+  it('every record kind, group, action, purpose and outcome has an English and a Spanish name', () => {
     for (const [lang, m] of locales) {
       const missing = [
         ...Object.keys(AUDIT_ENTITIES).filter((e) => typeof m.audit.entities?.[e] !== 'string').map((e) => `entities.${e}`),
         ...AUDIT_ENTITY_GROUPS.filter((g) => typeof m.audit.groups?.[g] !== 'string').map((g) => `groups.${g}`),
         ...AUDIT_ACTIONS.filter((a) => typeof m.audit.actions?.[a] !== 'string').map((a) => `actions.${a}`),
+        ...AUDIT_PURPOSES.filter((p) => typeof m.audit.purposes?.[p] !== 'string').map((p) => `purposes.${p}`),
         ...['success', 'failure', 'denied'].filter((o) => typeof m.audit.outcomes?.[o] !== 'string').map((o) => `outcomes.${o}`),
       ];
       expect(missing, `${lang}.json audit.*`).toEqual([]);

@@ -99,3 +99,7 @@ export const AUDIT_ACTIONS = [
   'mfa-setup-start', 'mfa-enable', 'patient-session-refused', 'access-denied', 'not-found',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Why a record was touched (the audit row's purpose); `treatment` unless a use case says otherwise. */
+export const AUDIT_PURPOSES = ['treatment', 'work-list', 'duplicate-check', 'audit'] as const;
+export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];

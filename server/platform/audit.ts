@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { auditChainHeads, auditEvents, auditSealHorizon, auditSeals } from '../modules/audit/audit.tables.ts';
 import { signBytes, verifyBytes, type AuditSigner, type AuditVerifier } from './audit-key.ts';
 import type { Db, Tx } from './db/database.ts';
-import type { AuditAction, AuditEntity } from '../../core/audit/entities.ts';
+import type { AuditAction, AuditEntity, AuditPurpose } from '../../core/audit/entities.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -18,7 +18,7 @@ export type AuditRecord = {
   entityId?: string | null;
   patientId?: string | null;
   outcome?: AuditOutcome;
-  purpose?: string | null;
+  purpose?: AuditPurpose | null;
   /** Identifiers and counts only: never names, dates of birth or free text about a patient. */
   detail?: Record<string, unknown> | null;
 };

@@ -168,7 +168,7 @@ export function AuditPage() {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t(`audit.actions.${ev.action}`, { defaultValue: ev.action })}</Text>
-                    {ev.purpose ? <Text size="xs" c="dimmed">{t('audit.purpose', { purpose: ev.purpose })}</Text> : null}
+                    {ev.purpose ? <Text size="xs" c="dimmed">{t('audit.purpose', { purpose: t(`audit.purposes.${ev.purpose}`, { defaultValue: ev.purpose }) })}</Text> : null}
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t(`audit.entities.${ev.entity}`, { defaultValue: ev.entity })}</Text>
