@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_ENTITY_GROUPS } from '../core/audit/entities.ts';
 import { Id, IsoDate, PageQuery } from './common.ts';
 
 export const AuditQuery = z.strictObject({
@@ -8,6 +9,8 @@ export const AuditQuery = z.strictObject({
   patientId: Id.optional(),
   action: z.string().max(40).optional(),
   entity: z.string().max(40).optional(),
+  /** Every record kind of one group (core/audit/entities.ts), e.g. all of contingency management. */
+  group: z.enum(AUDIT_ENTITY_GROUPS).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
   ...PageQuery,
 });
@@ -30,4 +33,23 @@ export const AuditEvent = z.object({
   /** Identifiers, counts and field names only; never values about a patient. */
   detail: z.record(z.string(), z.unknown()).nullable(),
   sealed: z.boolean(),
+});
+
+/** An auditor finds a patient by name or MRN to filter the trail by (a POST: names never appear in URLs). */
+export const AuditPatientSearch = z.strictObject({
+  q: z.string().trim().min(2, 'Type at least two characters of a name or MRN.').max(100),
+});
+
+export const AuditPatientMatch = z.object({
+  id: Id,
+  mrn: z.string(),
+  /** The name the patient goes by (preferred, else legal given name) and the legal family name. */
+  displayName: z.string(),
+  birthDate: z.string(),
+});
+
+export const AuditPatientMatches = z.object({
+  items: z.array(AuditPatientMatch),
+  /** More patients matched than are shown: the auditor should type more of the name. */
+  more: z.boolean(),
 });

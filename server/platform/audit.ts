@@ -6,16 +6,19 @@ import { createHash } from 'node:crypto';
 import { auditChainHeads, auditEvents, auditSealHorizon, auditSeals } from '../modules/audit/audit.tables.ts';
 import { signBytes, verifyBytes, type AuditSigner, type AuditVerifier } from './audit-key.ts';
 import type { Db, Tx } from './db/database.ts';
+import type { AuditAction, AuditEntity, AuditPurpose } from '../../core/audit/entities.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
 export type AuditRecord = {
-  action: string; // read | search | create | update | sign-in | export | …
-  entity: string; // patient | medication | session | user | audit | …
+  /** What was done: one of core/audit/entities.ts AUDIT_ACTIONS. */
+  action: AuditAction;
+  /** The kind of record it was done to: one of core/audit/entities.ts AUDIT_ENTITIES, each named in the console. */
+  entity: AuditEntity;
   entityId?: string | null;
   patientId?: string | null;
   outcome?: AuditOutcome;
-  purpose?: string | null;
+  purpose?: AuditPurpose | null;
   /** Identifiers and counts only: never names, dates of birth or free text about a patient. */
   detail?: Record<string, unknown> | null;
 };

@@ -37,12 +37,13 @@ export async function stop(h: Partial<Harness>) {
   await h.database?.close();
 }
 
-export async function signIn(page: Page, base: string, email: string) {
+/** Signs in and waits for the screen the account lands on (most roles: the patient search). */
+export async function signIn(page: Page, base: string, email: string, landing = '/patients') {
   await page.goto(`${base}/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel(/^Password/).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/patients`);
+  await page.waitForURL(`${base}${landing}`);
 }
 
 export async function openFirstMatch(page: Page, query: string) {

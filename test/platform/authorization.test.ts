@@ -99,6 +99,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
   seq += 1;
   const bodies: Record<string, () => unknown> = {
     'POST /api/v1/patients/search': () => ({ limit: 200 }),
+    'POST /api/v1/audit-events/patients': () => ({ q: 'alder' }),
     'POST /api/v1/patients/duplicates': () => ({ legalGivenName: 'Alder', legalFamilyName: 'Sample', birthDate: '1975-09-09' }),
     'POST /api/v1/patients': () => ({ mrn: `AZ-${seq}`, legalGivenName: 'Authz', legalFamilyName: `Walker${seq}`, birthDate: '1991-01-01', confirmNotDuplicate: true }),
     'PATCH /api/v1/patients/:id': () => ({ version: 1, pronouns: 'they/them' }),

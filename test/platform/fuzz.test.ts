@@ -48,6 +48,7 @@ const FIELDS = [
 const VALID: Record<string, Record<string, unknown>> = {
   '/api/v1/patients': { mrn: 'FZ-1', legalGivenName: 'Fuzz', legalFamilyName: 'Tester', birthDate: '1990-01-01', confirmNotDuplicate: true },
   '/api/v1/patients/search': { q: 'al', limit: 10 },
+  '/api/v1/audit-events/patients': { q: 'al' },
   '/api/v1/patients/duplicates': { legalGivenName: 'Fuzz', legalFamilyName: 'Tester', birthDate: '1990-01-01' },
   '/api/v1/patients/:id': { version: 1, pronouns: 'they/them' },
   '/api/v1/patients/:patientId/medications': { medication: 'methadone', startedOn: '2025-01-01' },

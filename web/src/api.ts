@@ -4,7 +4,7 @@
 // Nothing here logs request or response bodies: they can hold patient data.
 import type { z } from 'zod';
 import type { MeResponse, MfaConfirmResponse, MfaSetupResponse, SignInResponse } from '../../contracts/auth.ts';
-import type { AuditEvent } from '../../contracts/audit.ts';
+import type { AuditEvent, AuditPatientMatches } from '../../contracts/audit.ts';
 import type {
   CareTeamMember, DuplicateCandidates, Episode, Medication, Patient, PatientCreate, PatientSummary, PatientUpdate,
   MedicationCreate, EpisodeCreate, EpisodeDischarge, CareTeamAdd,
@@ -35,6 +35,7 @@ export type StaffCreatedT = z.infer<typeof StaffCreated>;
 export type PasswordResetT = z.infer<typeof PasswordReset>;
 export type OrganizationSettingsT = z.infer<typeof OrganizationSettings>;
 export type AuditEventT = z.infer<typeof AuditEvent>;
+export type AuditPatientMatchesT = z.infer<typeof AuditPatientMatches>;
 export type DuplicateCandidatesT = z.infer<typeof DuplicateCandidates>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -436,6 +437,8 @@ export const api = {
     json<Page<AuditEventT>>('/audit-events', { query: { ...filters, limit: 50, cursor } }),
   /** The filtered audit trail as a CSV file (fetched with the programme header, saved by the caller). */
   auditCsv: async (filters: AuditFilters): Promise<Blob> => (await send('/audit-events.csv', { query: { ...filters } })).blob(),
+  /** Find a patient by name or MRN to filter the trail by (a POST: the name stays out of URLs; the server audits the search). */
+  findPatientsForAudit: (q: string) => json<AuditPatientMatchesT>('/audit-events/patients', { body: { q } }),
 };
 
 export type AuditFilters = {
@@ -443,6 +446,7 @@ export type AuditFilters = {
   to?: string;
   action?: string;
   entity?: string;
+  group?: string;
   outcome?: string;
   patientId?: string;
   actorId?: string;

@@ -1,6 +1,7 @@
 // The audit browser for auditors and administrators: filter a programme's events, and
 // export them as CSV. Looking at the audit trail is itself audited.
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { auditEntitiesIn, type AuditEntityGroup } from '../../../core/audit/entities.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
@@ -10,7 +11,7 @@ import { auditEvents, auditSeals } from './audit.tables.ts';
 
 export type AuditFilter = {
   from?: string | undefined; to?: string | undefined; actorId?: string | undefined; patientId?: string | undefined;
-  action?: string | undefined; entity?: string | undefined; outcome?: string | undefined;
+  action?: string | undefined; entity?: string | undefined; group?: AuditEntityGroup | undefined; outcome?: string | undefined;
 };
 
 function conditions(ctx: Ctx, f: AuditFilter): SQL[] {
@@ -21,6 +22,7 @@ function conditions(ctx: Ctx, f: AuditFilter): SQL[] {
   if (f.patientId) c.push(eq(auditEvents.patientId, f.patientId));
   if (f.action) c.push(eq(auditEvents.action, f.action));
   if (f.entity) c.push(eq(auditEvents.entity, f.entity));
+  if (f.group) c.push(inArray(auditEvents.entity, auditEntitiesIn(f.group)));
   if (f.outcome) c.push(eq(auditEvents.outcome, f.outcome));
   return c;
 }

@@ -14,6 +14,7 @@ import { assessments, scoreObservations } from '../assessments/assessments.table
 import { allQuestionnaires } from '../assessments/questionnaires.ts';
 import { carePlanAgreements, carePlanGoals, carePlans, carePlanVersions } from '../planning/planning.tables.ts';
 import type { GoalC, PlanContent } from '../planning/care-plans.ts';
+import type { AuditEntity } from '../../../core/audit/entities.ts';
 import {
   carePlanResource, goalResource, observationResource, patientResource, questionnaireResource, questionnaireResponseResource, type Resource,
 } from './resources.ts';
@@ -163,12 +164,12 @@ function codeConds(q: Query): SQL[] {
   return out;
 }
 
-async function auditSearch(deps: Deps, entity: string, patientId: string | null, count: number, total?: number) {
+async function auditSearch(deps: Deps, entity: AuditEntity, patientId: string | null, count: number, total?: number) {
   await writeAudit(deps.tx, auditContext(deps.ctx), {
     action: 'search', entity, ...(patientId && patientId !== NONE ? { patientId } : {}), detail: { count, ...(total === undefined ? {} : { total }), via: 'fhir' },
   });
 }
-async function auditRead(deps: Deps, entity: string, id: string, patientId: string | null) {
+async function auditRead(deps: Deps, entity: AuditEntity, id: string, patientId: string | null) {
   await writeAudit(deps.tx, auditContext(deps.ctx), { action: 'read', entity, entityId: id, ...(patientId ? { patientId } : {}), detail: { via: 'fhir' } });
 }
 

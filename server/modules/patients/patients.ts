@@ -165,24 +165,29 @@ export async function updatePatient(deps: Deps, id: string, input: Partial<Patie
 
 export type SearchInput = { q?: string | undefined; birthDate?: string | undefined; mrn?: string | undefined; limit: number; cursor?: string | undefined };
 
-/** Name (prefix of family, given or preferred name, every word), birth date, MRN; keyset-paginated. */
-export async function searchPatients(deps: Deps, input: SearchInput): Promise<{ items: PatientSummaryDto[]; nextCursor: string | null }> {
-  const { tx, ctx } = deps;
-  const conds: SQL[] = [eq(patients.programId, programOf(ctx))];
-  const words = (input.q ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean).slice(0, 4);
-  for (const w of words) {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(w)) {
-      conds.push(eq(patients.birthDate, w));
-      continue;
-    }
+/** The words of a free-text patient search (at most four), lower-cased. */
+export function searchWords(q: string | undefined): string[] {
+  return (q ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean).slice(0, 4);
+}
+
+/** A patient matches every word: a name's prefix (legal or preferred), the whole MRN, or a birth date (YYYY-MM-DD). */
+export function patientSearchConditions(words: readonly string[]): SQL[] {
+  return words.map((w) => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(w)) return eq(patients.birthDate, w);
     const prefix = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conds.push(or(
+    return or(
       sql`lower(${patients.legalFamilyName}) like ${prefix}`,
       sql`lower(${patients.legalGivenName}) like ${prefix}`,
       sql`lower(${patients.preferredName}) like ${prefix}`,
       sql`lower(${patients.mrn}) = ${w}`,
-    )!);
-  }
+    )!;
+  });
+}
+
+/** Name (prefix of family, given or preferred name, every word), birth date, MRN; keyset-paginated. */
+export async function searchPatients(deps: Deps, input: SearchInput): Promise<{ items: PatientSummaryDto[]; nextCursor: string | null }> {
+  const { tx, ctx } = deps;
+  const conds: SQL[] = [eq(patients.programId, programOf(ctx)), ...patientSearchConditions(searchWords(input.q))];
   if (input.birthDate) conds.push(eq(patients.birthDate, input.birthDate));
   if (input.mrn) conds.push(eq(lower(patients.mrn), input.mrn.toLowerCase()));
   const after = decodeCursor(input.cursor);

@@ -27,6 +27,7 @@ import { permissionsOfScopes, tokenMay, TOKEN_OPERATIONS, type TokenScope } from
 import {
   isOrganizationPermission, organizationPermissionsOf, permissionsOf, type AnyPermission, type OrganizationRole, type Permission, type Role,
 } from '../../../core/access/roles.ts';
+import { entityOfPermission } from '../../../core/audit/entities.ts';
 import type { Db } from '../db/database.ts';
 import { writeAudit, type AuditRecord } from '../audit.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
@@ -65,7 +66,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
   /** A refusal is audited (in its own transaction: there is no other) and answered 403. */
   const deny = async (req: FastifyRequest, permission: AnyPermission, opts: { message?: string; detail?: Record<string, unknown>; error?: AppError } = {}): Promise<never> => {
     await audit(req, {
-      action: 'access-denied', entity: permission.split(':')[1] ?? 'unknown', outcome: 'denied',
+      action: 'access-denied', entity: entityOfPermission(permission), outcome: 'denied',
       detail: { permission, route: req.routeOptions.url, ...opts.detail },
     });
     throw opts.error ?? forbidden(opts.message);

@@ -27,10 +27,19 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
 ];
 
-/** Where a user lands: the first screen their permissions open. */
+/**
+ * Where a user lands: the first screen of their work their permissions open. The staff
+ * directory is a reference nearly every role may read, not anyone's work, so it is the
+ * landing only of those with nothing else (an auditor lands on the audit trail).
+ */
+export function landingPath(can: (p: AnyPermission) => boolean): string {
+  const work = NAV_ITEMS.filter((n) => n.permission !== 'read:staff');
+  return (work.find((n) => can(n.permission)) ?? NAV_ITEMS.find((n) => can(n.permission)))?.to ?? '/account';
+}
+
 export function useLandingPath(): string {
   const { can } = useSession();
-  return NAV_ITEMS.find((n) => can(n.permission))?.to ?? '/account';
+  return landingPath(can);
 }
 
 export function Shell() {

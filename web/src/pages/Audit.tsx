@@ -1,43 +1,60 @@
 // The audit browser: who did what to which record, filtered; page by page; exported as
 // CSV with the same filters. Looking at the trail is itself recorded by the server.
+// Record types and actions come from one catalogue shared with the server
+// (core/audit/entities.ts); a patient is found by name or MRN, never by pasting an id.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router-dom';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Code, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { Button, Card, Code, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, type AuditEventT, type AuditFilters } from '../api.ts';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_GROUPS, auditEntitiesIn } from '../../../core/audit/entities.ts';
+import { api, type AuditEventT, type AuditFilters, type AuditPatientMatchesT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDateTime, todayIn } from '../format.ts';
 import { ErrorAlert, fieldError, PageTitle, StatusBadge, TableHead, useErrorText, WhoCanSee } from '../components/common.tsx';
 import { useStaffList } from './patient/useStaffList.ts';
 
-const ACTIONS = [
-  'read', 'search', 'create', 'update', 'delete', 'export', 'access-denied', 'sign-out', 'sign-out-everywhere',
-  'password-reset', 'mfa-setup-start', 'mfa-enable', 'password-change', 'sign-in', 'mfa-verify', 'lock-out',
-];
-const ENTITIES = ['patient', 'medication', 'episode', 'care-team', 'user', 'staff', 'session', 'audit', 'organization', 'program', 'demo-data'];
 const OUTCOMES = ['success', 'failure', 'denied'] as const;
+/** The record-type select's value for a whole group ("all of contingency management"). */
+const GROUP_PREFIX = 'group:';
 
-type Draft = Required<{ [K in keyof AuditFilters]: string }>;
-const emptyDraft: Draft = { from: '', to: '', action: '', entity: '', outcome: '', patientId: '', actorId: '' };
+/** The form's fields; `kind` is one record type or a whole group (GROUP_PREFIX + group). */
+type Draft = { from: string; to: string; action: string; kind: string; outcome: string; patientId: string; actorId: string };
+const emptyDraft: Draft = { from: '', to: '', action: '', kind: '', outcome: '', patientId: '', actorId: '' };
 
 function applied(d: Draft): AuditFilters {
   const out: AuditFilters = {};
-  for (const [k, v] of Object.entries(d)) if (v.trim() !== '') out[k as keyof AuditFilters] = v.trim();
+  const { kind, ...rest } = d;
+  for (const [k, v] of Object.entries(rest)) if (v.trim() !== '') out[k as keyof typeof rest] = v.trim();
+  if (kind.startsWith(GROUP_PREFIX)) out.group = kind.slice(GROUP_PREFIX.length);
+  else if (kind !== '') out.entity = kind;
   return out;
 }
+
+type ChosenPatient = { id: string; displayName: string; mrn: string } | null;
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
   const { can, program } = useSession();
   const location = useLocation();
-  const initialPatient = (location.state as { patientId?: string } | null)?.patientId ?? '';
+  // From a patient's page: their trail (the name travels in history state, never in the URL).
+  const fromRecord = (location.state as { patient?: ChosenPatient } | null)?.patient ?? null;
+  const initialPatient = fromRecord?.id ?? '';
   const [draft, setDraft] = useState<Draft>({ ...emptyDraft, patientId: initialPatient });
   const [filters, setFilters] = useState<AuditFilters>(applied({ ...emptyDraft, patientId: initialPatient }));
   const [exporting, setExporting] = useState(false);
   const errorText = useErrorText();
   const staff = useStaffList();
+  const [chosen, setChosen] = useState<ChosenPatient>(fromRecord);
+
+  /** Filter the trail by one patient at once (or by none), keeping the other filters as applied. */
+  const filterByPatient = (p: ChosenPatient) => {
+    setChosen(p);
+    setDraft({ ...draft, patientId: p?.id ?? '' });
+    const { patientId: _previous, ...others } = filters;
+    setFilters(p ? { ...others, patientId: p.id } : others);
+  };
 
   const events = useInfiniteQuery({
     queryKey: ['audit', program?.id, filters],
@@ -53,6 +70,7 @@ export function AuditPage() {
   };
   const clear = () => {
     setDraft(emptyDraft);
+    setChosen(null);
     setFilters({});
   };
 
@@ -91,20 +109,28 @@ export function AuditPage() {
         ) : null}
       </Group>
       <WhoCanSee permission="read:audit" />
+      <PatientFinder chosen={chosen} onChoose={filterByPatient} />
       <Card withBorder padding="md">
         <form onSubmit={submit} noValidate aria-label={t('audit.filters')}>
           <Stack gap="sm">
             <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
               <TextInput type="date" label={t('audit.from')} value={draft.from} onChange={set('from')} error={fieldError(error, 'query.from')} />
               <TextInput type="date" label={t('audit.to')} value={draft.to} onChange={set('to')} error={fieldError(error, 'query.to')} />
+              <NativeSelect label={t('audit.entity')} value={draft.kind} onChange={set('kind')}
+                data={[
+                  { value: '', label: t('audit.anyKind') },
+                  ...AUDIT_ENTITY_GROUPS.map((g) => ({
+                    group: t(`audit.groups.${g}`),
+                    items: [
+                      { value: `${GROUP_PREFIX}${g}`, label: t('audit.allOfGroup', { group: t(`audit.groups.${g}`) }) },
+                      ...auditEntitiesIn(g).map((e) => ({ value: e, label: t(`audit.entities.${e}`) })),
+                    ],
+                  })),
+                ]} />
               <NativeSelect label={t('audit.action')} value={draft.action} onChange={set('action')}
-                data={[{ value: '', label: t('audit.any') }, ...ACTIONS.map((a) => ({ value: a, label: t(`audit.actions.${a}`, { defaultValue: a }) }))]} />
-              <NativeSelect label={t('audit.entity')} value={draft.entity} onChange={set('entity')}
-                data={[{ value: '', label: t('audit.any') }, ...ENTITIES.map((a) => ({ value: a, label: t(`audit.entities.${a}`, { defaultValue: a }) }))]} />
+                data={[{ value: '', label: t('audit.any') }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))]} />
               <NativeSelect label={t('audit.outcome')} value={draft.outcome} onChange={set('outcome')}
                 data={[{ value: '', label: t('audit.any') }, ...OUTCOMES.map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))]} />
-              <TextInput label={t('audit.patientId')} description={t('audit.patientIdHint')} value={draft.patientId} onChange={set('patientId')}
-                error={fieldError(error, 'query.patientId')} autoComplete="off" spellCheck={false} />
               {staff.data ? (
                 <NativeSelect label={t('audit.actor')} value={draft.actorId} onChange={set('actorId')}
                   data={[{ value: '', label: t('audit.anyone') }, ...staff.data.map((s) => ({ value: s.id, label: s.displayName }))]} />
@@ -142,13 +168,16 @@ export function AuditPage() {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t(`audit.actions.${ev.action}`, { defaultValue: ev.action })}</Text>
-                    {ev.purpose ? <Text size="xs" c="dimmed">{t('audit.purpose', { purpose: ev.purpose })}</Text> : null}
+                    {ev.purpose ? <Text size="xs" c="dimmed">{t('audit.purpose', { purpose: t(`audit.purposes.${ev.purpose}`, { defaultValue: ev.purpose }) })}</Text> : null}
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t(`audit.entities.${ev.entity}`, { defaultValue: ev.entity })}</Text>
                     {ev.entityId && ev.entityId !== ev.patientId ? <ShortId id={ev.entityId} /> : null}
                   </Table.Td>
-                  <Table.Td>{ev.patientId ? <ShortId id={ev.patientId} /> : null}</Table.Td>
+                  <Table.Td>
+                    {ev.patientId && chosen && ev.patientId === chosen.id ? <Text size="sm">{chosen.displayName}</Text> : null}
+                    {ev.patientId ? <ShortId id={ev.patientId} /> : null}
+                  </Table.Td>
                   <Table.Td>
                     <StatusBadge tone={outcomeTone(ev.outcome)}>{t(`audit.outcomes.${ev.outcome}`, { defaultValue: ev.outcome })}</StatusBadge>
                   </Table.Td>
@@ -167,6 +196,63 @@ export function AuditPage() {
         </Group>
       ) : null}
     </Stack>
+  );
+}
+
+/**
+ * Find a patient by name or MRN and filter the trail by them. Each search is a POST the
+ * server records in the audit trail, so it runs only when the auditor asks (a mutation,
+ * never refetched in the background).
+ */
+function PatientFinder(props: { chosen: ChosenPatient; onChoose: (p: ChosenPatient) => void }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const search = useMutation({ mutationFn: (text: string) => api.findPatientsForAudit(text) });
+  const matches: AuditPatientMatchesT | undefined = search.data;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    search.mutate(q);
+  };
+  return (
+    <Card withBorder padding="md">
+      <Stack gap="sm">
+        <Title order={2} size="h4">{t('audit.findPatient')}</Title>
+        {props.chosen ? (
+          <Group data-testid="audit-patient-chosen">
+            <Text size="sm" fw={600}>{t('audit.patientChosen', { name: props.chosen.displayName, mrn: props.chosen.mrn })}</Text>
+            <Button size="xs" variant="default" onClick={() => props.onChoose(null)}>{t('audit.anyPatient')}</Button>
+          </Group>
+        ) : null}
+        <form onSubmit={submit} noValidate role="search" aria-label={t('audit.findPatient')}>
+          <Group align="flex-end">
+            <TextInput label={t('audit.findPatientLabel')} description={t('audit.findPatientHint')} value={q}
+              onChange={(e) => setQ(e.currentTarget.value)} error={fieldError(search.error, 'body.q')}
+              autoComplete="off" spellCheck={false} style={{ flex: 1, minWidth: 220 }} />
+            <Button type="submit" loading={search.isPending}>{t('audit.find')}</Button>
+          </Group>
+        </form>
+        {search.error && !fieldError(search.error, 'body.q') ? <ErrorAlert error={search.error} /> : null}
+        {matches ? (
+          <div role="status" aria-live="polite">
+            {matches.items.length === 0 ? <Text size="sm" c="dimmed">{t('audit.noMatches')}</Text> : (
+              <Stack gap={4} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('audit.matches')}>
+                {matches.items.map((m) => (
+                  <li key={m.id}>
+                    <Group gap="sm">
+                      <Text size="sm">{t('audit.matchLine', { name: m.displayName, mrn: m.mrn, birthDate: m.birthDate })}</Text>
+                      <Button size="xs" variant="light" onClick={() => props.onChoose({ id: m.id, displayName: m.displayName, mrn: m.mrn })}>
+                        {t('audit.choosePatient', { name: m.displayName, mrn: m.mrn })}
+                      </Button>
+                    </Group>
+                  </li>
+                ))}
+              </Stack>
+            )}
+            {matches.more ? <Text size="sm" c="dimmed">{t('audit.moreMatches')}</Text> : null}
+          </div>
+        ) : null}
+      </Stack>
+    </Card>
   );
 }
 

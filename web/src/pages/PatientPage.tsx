@@ -62,7 +62,7 @@ export function PatientPage() {
         </div>
         <Group gap="xs">
           {can('read:audit') ? (
-            <Button variant="default" onClick={() => navigate('/audit', { state: { patientId: p.id } })}>
+            <Button variant="default" onClick={() => navigate('/audit', { state: { patient: { id: p.id, displayName: `${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`, mrn: p.mrn } } })}>
               {t('patient.auditTrail')}
             </Button>
           ) : null}

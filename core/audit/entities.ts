@@ -1,0 +1,105 @@
+// The kinds of record an audit event can be about, each in the group an auditor looks for it
+// under. One list, shared by the server (the audit writer accepts only these) and the
+// console (a readable name and a filter for each, in web/src/i18n under audit.entities).
+import type { AnyPermission } from '../access/roles.ts';
+
+export const AUDIT_ENTITY_GROUPS = ['patients', 'cm', 'assessments', 'care-plans', 'staff-access', 'system'] as const;
+export type AuditEntityGroup = (typeof AUDIT_ENTITY_GROUPS)[number];
+
+/**
+ * Records use cases write audit rows about. A refusal (`access-denied`) names the record kind
+ * of the permission it lacked (`read:cm` → `cm`), so every permission's record kind is here too.
+ */
+export const AUDIT_ENTITIES = {
+  // patients: demographics, treatment history, drug screens and their FHIR observations
+  patient: 'patients',
+  medication: 'patients',
+  episode: 'patients',
+  'care-team': 'patients',
+  screen: 'patients',
+  observation: 'patients',
+  // contingency management
+  cm: 'cm',
+  'cm-enrolment': 'cm',
+  'cm-protocol': 'cm',
+  'cm-settings': 'cm',
+  'cm-funding-source': 'cm',
+  'cm-caps': 'cm',
+  'cm-specimen': 'cm',
+  'cm-attendance': 'cm',
+  'cm-dose': 'cm',
+  'cm-event': 'cm',
+  'cm-adjudication-queue': 'cm',
+  'cm-ledger': 'cm',
+  'cm-draws': 'cm',
+  'cm-seed': 'cm',
+  'cm-catalogue-item': 'cm',
+  'cm-redemption': 'cm',
+  'cm-redemption-list': 'cm',
+  'cm-privilege': 'cm',
+  'cm-summary': 'cm',
+  'cm-day-list': 'cm',
+  'cm-programme-summary': 'cm',
+  specimen: 'cm',
+  ledger: 'cm',
+  redemption: 'cm',
+  privilege: 'cm',
+  catalogue: 'cm',
+  // assessments
+  assessment: 'assessments',
+  'patient-session': 'assessments',
+  'safety-alert': 'assessments',
+  stage: 'assessments',
+  // care plans
+  'care-plan': 'care-plans',
+  'care-plan-version': 'care-plans',
+  'care-plan-agreement': 'care-plans',
+  'care-plan-goal': 'care-plans',
+  recommendation: 'care-plans',
+  // staff and access: accounts, sign-in, integration tokens, refused look-ups of unknown records
+  user: 'staff-access',
+  staff: 'staff-access',
+  session: 'staff-access',
+  email: 'staff-access',
+  'integration-token': 'staff-access',
+  integration: 'staff-access',
+  record: 'staff-access',
+  // system
+  audit: 'system',
+  organization: 'system',
+  program: 'system',
+  'demo-data': 'system',
+} as const satisfies Record<string, AuditEntityGroup>;
+
+export type AuditEntity = keyof typeof AUDIT_ENTITIES;
+/** The record kind of a permission (`approve:redemption` → `redemption`): what a refusal is about. */
+export type PermissionEntity = AnyPermission extends infer P ? (P extends `${string}:${infer E}` ? E : never) : never;
+
+// Every permission's record kind has a name: a compile error here names the one missing.
+const _permissionEntitiesNamed: Record<PermissionEntity, AuditEntityGroup> = AUDIT_ENTITIES;
+void _permissionEntitiesNamed;
+
+/** The record kind a permission is about, named in audit rows of its refusals. */
+export function entityOfPermission<P extends AnyPermission>(permission: P): PermissionEntity {
+  return permission.slice(permission.indexOf(':') + 1) as PermissionEntity;
+}
+
+export const isAuditEntity = (x: string): x is AuditEntity => Object.hasOwn(AUDIT_ENTITIES, x);
+
+/** The record kinds of a group, in catalogue order. */
+export function auditEntitiesIn(group: AuditEntityGroup): AuditEntity[] {
+  return (Object.keys(AUDIT_ENTITIES) as AuditEntity[]).filter((e) => AUDIT_ENTITIES[e] === group);
+}
+
+/** What an audit row does, for the action filter. */
+export const AUDIT_ACTIONS = [
+  'read', 'search', 'create', 'update', 'delete', 'void', 'correct', 'adjudicate', 'approve', 'decline', 'draw', 'redeem', 'stock', 'rotate',
+  'revoke', 'cancel', 'close-missed', 'submit', 'acknowledge', 'print', 'export',
+  'sign-in', 'mfa-verify', 'sign-out', 'sign-out-everywhere', 'lock-out', 'password-reset', 'password-change',
+  'mfa-setup-start', 'mfa-enable', 'patient-session-refused', 'access-denied', 'not-found',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Why a record was touched (the audit row's purpose); `treatment` unless a use case says otherwise. */
+export const AUDIT_PURPOSES = ['treatment', 'work-list', 'duplicate-check', 'audit'] as const;
+export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];
