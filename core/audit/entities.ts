@@ -96,7 +96,7 @@ export const AUDIT_ACTIONS = [
   'read', 'search', 'create', 'update', 'delete', 'void', 'correct', 'adjudicate', 'approve', 'decline', 'draw', 'redeem', 'stock', 'rotate',
   'revoke', 'cancel', 'close-missed', 'submit', 'acknowledge', 'print', 'export',
   'sign-in', 'mfa-verify', 'sign-out', 'sign-out-everywhere', 'lock-out', 'password-reset', 'password-change',
-  'mfa-setup-start', 'mfa-enable', 'patient-session-refused', 'access-denied', 'not-found',
+  'mfa-setup-start', 'mfa-enable', 'patient-session-refused', 'hand-off', 'return-to-console', 'access-denied', 'not-found',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
