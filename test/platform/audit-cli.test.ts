@@ -3,14 +3,13 @@
 // public key; `audit checkpoint` writes a signed checkpoint; `audit verify` with only the
 // public key and the checkpoint finds the newest events removed; exit codes 0, 1 and 2.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../server/platform/db/database.ts';
-import { adminUrl, onPostgres } from '../support/db.ts';
+import { onPostgres, scratchDatabase } from '../support/db.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'waypoint-audit-cli-'));
@@ -34,29 +33,7 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
 }
 
 /** The embedded database in a temp directory, or a scratch PostgreSQL database with a key file. */
-async function scratch(): Promise<{ env: Record<string, string>; open(): Promise<Database>; drop(): Promise<void> }> {
-  const url = process.env.TEST_DATABASE_URL;
-  const dataDir = mkdtempSync(join(dir, 'data-'));
-  if (!url) return { env: { WAYPOINT_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), drop: async () => undefined };
-  const name = `wp_test_auditcli_${randomBytes(5).toString('hex')}`;
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: adminUrl(url) });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: u.toString(), WAYPOINT_DATA_DIR: dataDir },
-    open: () => openDatabase({ databaseUrl: u.toString(), poolSize: 2 }),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: adminUrl(url) });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
+const scratch = () => scratchDatabase(mkdtempSync(join(dir, 'data-')));
 
 describe('waypoint audit key, checkpoint and verify', () => {
   it('an auditor with the public key and a checkpoint finds the newest events removed with their seals', async () => {

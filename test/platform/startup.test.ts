@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { acquireDataDirLock } from '../../server/platform/db/lock.ts';
-import { openDatabase, type Database } from '../../server/platform/db/database.ts';
+import { openDatabase } from '../../server/platform/db/database.ts';
 import { writeNewAuditKey } from '../../server/platform/audit-key.ts';
-import { adminUrl, onPostgres } from '../support/db.ts';
+import { adminUrl, onPostgres, scratchDatabase } from '../support/db.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -43,33 +43,12 @@ function cli(args: string[], env: Record<string, string>, stdin?: string): Promi
 }
 
 /** A fresh place to keep data: a temp PGlite directory, or a scratch PostgreSQL database. */
-async function scratch(): Promise<{ env: Record<string, string>; open(): Promise<Database>; drop(): Promise<void> }> {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    const dir = tmp();
-    return { env: { WAYPOINT_DATA_DIR: dir }, open: () => openDatabase({ dataDir: dir }), drop: async () => undefined };
-  }
-  const name = `wp_test_cli_${randomBytes(5).toString('hex')}`;
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: adminUrl(url) });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const dbUrl = u.toString();
+async function scratch() {
+  const s = await scratchDatabase(tmp());
+  if (!onPostgres()) return s;
   const keyFile = join(tmp(), 'audit-signing-key.pem'); // PostgreSQL needs the audit key in a file (ADR 024)
   writeNewAuditKey(keyFile);
-  return {
-    env: { DATABASE_URL: dbUrl, WAYPOINT_DATA_DIR: tmp(), WAYPOINT_AUDIT_KEY_FILE: keyFile },
-    open: () => openDatabase({ databaseUrl: dbUrl, poolSize: 2 }),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: adminUrl(url) });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+  return { ...s, env: { ...s.env, WAYPOINT_AUDIT_KEY_FILE: keyFile } };
 }
 
 describe('configuration', () => {

@@ -65,3 +65,30 @@ export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Da
   };
   return database;
 }
+
+/**
+ * An empty database for a test that runs the `waypoint` command (which migrates it): a data
+ * directory for the embedded database, or (TEST_DATABASE_URL) a new PostgreSQL database of
+ * this run. `env` is what the command needs to find it; `open` connects to it in the test.
+ */
+export async function scratchDatabase(dataDir: string): Promise<{ env: Record<string, string>; open(): Promise<Database>; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return { env: { WAYPOINT_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), drop: async () => undefined };
+  const name = `wp_test_${testRun()}_${randomBytes(6).toString('hex')}`;
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: adminUrl(url) });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const dbUrl = databaseUrl(url, name);
+  return {
+    env: { DATABASE_URL: dbUrl, WAYPOINT_DATA_DIR: dataDir },
+    open: () => openDatabase({ databaseUrl: dbUrl, poolSize: 2 }),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: adminUrl(url) });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
