@@ -40,7 +40,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   console.log(`Audit seals are signed with key ${audit.signer.fingerprint}${audit.file ? ` (${audit.file})` : ' (in memory)'}.`);
   if (showDemo) {
     console.log(`\nDemo data ${seeded ? 'loaded' : 'present'} (all people and records are fictional). Sign in at http://localhost:${config.port} with any of:`);
-    for (const a of DEMO_STAFF) console.log(`  ${a.role.padEnd(19)} ${a.email}`);
+    for (const a of DEMO_STAFF) console.log(`  ${a.role.padEnd(19)} ${a.email}${a.role === 'administrator' ? '  (also the organisation administrator: policy, every account)' : ''}`);
     console.log(`  password for every demo account: ${DEMO_PASSWORD}\n`);
   }
 
