@@ -84,7 +84,7 @@ export function DrawVerificationPage() {
   };
 
   const draws = useMemo(() => (v ? (all ? v.draws : v.draws.slice(0, 20)) : []), [v, all]);
-  const when = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language) : '');
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language, v?.timeZone) : '');
 
   return (
     <main className="public-page">
