@@ -1,10 +1,13 @@
 // End-to-end, assessment and planning in Chromium: the demo counsellor administers URICA
 // (staff-entered, from the FHIR Questionnaire), sees the stage, accepts a recommendation
 // into a care plan and saves it as version 1. Then the locked patient-tablet mode: a
-// PHQ-9 on "the tablet", and the thank-you screen.
+// PHQ-9 on "the tablet", and the thank-you screen. The browser runs in Auckland while the
+// programme is elsewhere: every time shown is the programme's. axe finds nothing to fix.
+
+const BROWSER_ZONE = 'Pacific/Auckland';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiGet, canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { apiGet, canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('planning e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -21,7 +24,7 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
   afterAll(async () => stop(h ?? {}));
 
   it('administer URICA → stage shown → recommendation into a care plan → version 1', async () => {
-    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: BROWSER_ZONE });
     const page: Page = await context.newPage();
     const consoleMessages: string[] = [];
     page.on('console', (m) => consoleMessages.push(m.text()));
@@ -30,6 +33,13 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       await openFirstMatch(page, 'Heron Sample');
       const patientId = page.url().split('/').pop()!;
       await page.getByRole('tab', { name: 'Assessment and plan' }).click();
+      const me = await apiGet<{ programs: Array<{ id: string; timeZone: string }> }>(page, '/me');
+      const chosen = await page.evaluate(() => localStorage.getItem('waypoint.programId'));
+      const programZone = (me.programs.find((p) => p.id === chosen) ?? me.programs[0]!).timeZone;
+      expect(programZone).not.toBe(BROWSER_ZONE);
+      // An instant as the console should show it (in the programme's zone) and as the browser's zone would.
+      const shown = (iso: string, timeZone: string) => page.evaluate(([i, z]) =>
+        new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: z }).format(new Date(i!)), [iso, timeZone]);
 
       const administer = page.getByTestId('administer');
       await administer.getByLabel('Instrument').selectOption('urica');
@@ -50,6 +60,11 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await result.getByTestId('stage-badge').textContent()).toContain('Action');
       await expect.poll(() => page.getByTestId('stage').getByTestId('stage-badge').textContent()).toContain('Action');
       await page.screenshot({ path: `${shots}/planning-urica.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'assessment and plan: URICA scored');
+      const urica = await apiGet<{ items: Array<{ administeredAt: string }> }>(page, `/patients/${patientId}/assessments?instrument=urica`);
+      const administeredAt = urica.items[0]!.administeredAt;
+      expect(await result.textContent()).toContain(await shown(administeredAt, programZone));
+      expect(await result.textContent()).not.toContain(await shown(administeredAt, BROWSER_ZONE));
 
       const recs = page.getByTestId('recommendations');
       await recs.getByRole('button', { name: 'Get recommendations' }).click();
@@ -59,8 +74,9 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await recs.textContent()).toContain('cmAvailable (programme)');
       expect(await recs.textContent()).not.toMatch(/not recorded|Ask us if we offer it/);
       await page.screenshot({ path: `${shots}/planning-recommendations.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'recommendations');
       const code = (await first.getAttribute('data-intervention'))!;
-      await first.getByRole('button', { name: /^Add .* to the care plan$/ }).click();
+      await first.getByRole('button', { name: /^Add to plan: / }).click();
       const editor = page.getByTestId('plan-editor');
       await editor.waitFor();
       await editor.getByRole('textbox', { name: 'Problem 1' }).fill('Wants to stop using stimulants (e2e)');
@@ -69,6 +85,7 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       await editor.getByRole('textbox', { name: 'Measure' }).fill('Negative urine tests in a row');
       await editor.getByRole('textbox', { name: 'Value' }).fill('6');
       await page.screenshot({ path: `${shots}/planning-editor.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'care plan editor');
       await editor.getByRole('button', { name: 'Save plan (version 1)' }).click();
       const view = page.getByTestId('plan-view');
       await view.waitFor();
@@ -76,6 +93,7 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await view.locator(`[data-testid="plan-interventions"] tr[data-code="${code}"]`).count()).toBe(1);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${shots}/planning-plan.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'care plan');
 
       const plans = await apiGet<{ items: Array<{ id: string; version: number }> }>(page, `/patients/${patientId}/care-plans`);
       expect(plans.items).toHaveLength(1);
@@ -83,6 +101,10 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       const plan = await apiGet<{ interventions: Array<{ code: string | null; source: string }>; goals: unknown[] }>(page, `/patients/${patientId}/care-plans/${plans.items[0]!.id}`);
       expect(plan.interventions).toEqual([expect.objectContaining({ code, source: 'recommendation' })]);
       expect(plan.goals).toHaveLength(1);
+      // The plan's "changed … at" beside the assessment: both in the programme's time.
+      const saved = await apiGet<{ updatedAt: string }>(page, `/patients/${patientId}/care-plans/${plans.items[0]!.id}`);
+      expect(await view.textContent()).toContain(await shown(saved.updatedAt, programZone));
+      expect(await page.getByTestId('assessment-result').textContent()).toContain(await shown(administeredAt, programZone));
 
       // The locked patient mode: only the questions, then "hand the tablet back".
       await page.getByTestId('administer').getByLabel('Instrument').selectOption('phq-9');
@@ -95,9 +117,11 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await page.content()).not.toContain('Heron');
       for (let i = 1; i <= 9; i++) await tablet.locator(`[data-linkid="${i}"] input[value="${i === 9 ? 0 : 1}"]`).check();
       await page.screenshot({ path: `${shots}/planning-tablet.png` });
+      await expectNoAxeViolations(page, 'the patient tablet');
       await tablet.getByRole('button', { name: "I'm done" }).click();
       await page.getByTestId('tablet-done').getByText('Please hand the tablet back.').waitFor();
       await page.screenshot({ path: `${shots}/planning-tablet-done.png` });
+      await expectNoAxeViolations(page, 'the patient tablet: done');
       const phq = await apiGet<{ items: Array<{ instrument: string; mode: string; scores: Record<string, number | null> }> }>(page, `/patients/${patientId}/assessments?instrument=phq-9`);
       expect(phq.items[0]).toMatchObject({ mode: 'patient-tablet', scores: { total: 8 } });
 
