@@ -35,6 +35,8 @@ const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   light: {
     '--mantine-color-dimmed': t.colors.gray[7]!,
     '--mantine-color-teal-light-color': '#066b4d',
+    // A field's error text and border: red 6 is 3.28:1 on white; red 9 is 5.6:1.
+    '--mantine-color-error': t.colors.red[9]!,
     // Blue text on blue's light hover background (the current menu link under the pointer) is 4.02:1.
     '--mantine-color-blue-light-color': '#0f4c85',
     // White on filled teal (shade 8) is 3.94:1; on teal 9, 5:1.
