@@ -384,6 +384,8 @@ export const PublicVerification = z.object({
   seedHex: z.string().nullable(),
   activeFrom: z.string(),
   retiredAt: z.string().nullable(),
+  /** The programme's IANA time zone, in which the page shows these times. */
+  timeZone: z.string(),
   algorithm: z.string(),
   draws: z.array(z.object({ enrolmentId: z.string(), n: z.number().int(), tier: z.string().nullable(), bowl: Json, verified: z.boolean().nullable() })),
 });

@@ -49,7 +49,7 @@ describe('GET /public/draw-verification/{commitment}/seeds', () => {
     }
     // the commitment's own JSON is as it was: machines read it unchanged
     const one = await anonymous(`/api/v1/public/draw-verification/${first}`);
-    expect(Object.keys(one.json() as object).sort()).toEqual(['activeFrom', 'algorithm', 'commitment', 'draws', 'retiredAt', 'revealed', 'seedHex']);
+    expect(Object.keys(one.json() as object).sort()).toEqual(['activeFrom', 'algorithm', 'commitment', 'draws', 'retiredAt', 'revealed', 'seedHex', 'timeZone']);
     expectProblem(await anonymous(`/api/v1/public/draw-verification/${'0'.repeat(64)}/seeds`), 404, 'not_found');
     expectProblem(await anonymous('/api/v1/public/draw-verification/nope/seeds'), 400, 'invalid_input', 'params.commitment');
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { organizations, programs } from '../../server/modules/programs/programs.tables.ts';
-import { canRun, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
   let h: Harness;
@@ -31,6 +31,7 @@ describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
       await signIn(page, h.base, 'admin@harbor.example');
       await page.getByRole('link', { name: 'Organisation settings' }).click();
       await page.getByLabel('Sign out after inactivity (minutes)').waitFor();
+      await expectNoAxeViolations(page, 'organisation settings');
       await page.getByRole('link', { name: 'Staff and roles' }).click();
       const me = page.getByRole('row', { name: /Avery Admin/ });
       await me.getByText('Organisation administrator').waitFor();
@@ -39,6 +40,7 @@ describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
       await box.waitFor();
       expect(await box.isChecked()).toBe(false);
       await page.screenshot({ path: `${shots}/admin-org-admin-edit.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'staff and roles (organisation administrator)');
     } finally {
       await context.close();
     }
@@ -62,6 +64,7 @@ describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
       await page.goto(`${h.base}/settings`);
       await page.getByText('Not available with your roles').waitFor();
       await page.screenshot({ path: `${shots}/admin-site-admin-staff.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'settings refused');
     } finally {
       await context.close();
     }

@@ -5,7 +5,7 @@
 // the API shows exactly one event and one earn entry per track.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiGet, canRun, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { apiGet, canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('check-in e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -127,6 +127,7 @@ describe.skipIf(!canRun)('check-in (Chromium)', () => {
       await page.mouse.move(0, 0);
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${shots}/cm-checkin.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'check-in');
 
       // Each action its own key; no action sent twice with different keys.
       expect(checkInPosts.length).toBeGreaterThanOrEqual(2);

@@ -4,7 +4,7 @@
 // the stock are right in the console and through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiGet, canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { apiGet, canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('cm e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -45,16 +45,42 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await enrolments.getByRole('button', { name: 'Enrol in contingency management' }).click();
       await page.getByTestId('cm-overview').waitFor();
       await page.screenshot({ path: `${shots}/cm-enrolled.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'patient: contingency management tab');
 
       // Test day: the patient's cup opens; all negative by keyboard; save.
       await page.getByRole('button', { name: 'Record a cup' }).click();
       await page.waitForURL(`${h.base}/cm/test-day`);
       const cup = page.getByTestId('cup');
       await cup.waitFor();
-      await cup.getByLabel('Temperature (°C)').fill('34');
+      await expectNoAxeViolations(page, 'test day: the cup form');
+      const isFocused = (l: ReturnType<Page['getByLabel']>) => l.evaluate((el) => el === document.activeElement);
+      // Enter in a number field moves to the next field; it does not save a half-filled cup.
+      const temperature = cup.getByLabel('Temperature (°C)');
+      await temperature.fill('34');
+      await temperature.press('Enter');
+      await expect.poll(() => isFocused(cup.getByLabel('Creatinine (mg/dL)'))).toBe(true);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => isFocused(cup.getByLabel('Specific gravity'))).toBe(true);
+      expect(await page.getByTestId('award').count()).toBe(0);
       await cup.getByRole('heading', { level: 2 }).click();
       await page.keyboard.press('n'); // N: every analyte negative
       await expect.poll(() => cup.locator('[data-analyte="cocaine"] input[value="negative"]').isChecked()).toBe(true);
+      // Ctrl+Enter saves from a field; a refused save puts the focus on the first field in
+      // error, scrolled into view, with the server's message beside it.
+      const lot = cup.getByLabel('Lot');
+      await cup.getByLabel('Brand').fill('E2E cups');
+      await lot.fill('L'.repeat(41));
+      await cup.getByLabel('Expiry').fill('2099-12-31');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await cup.getByLabel('Brand').press('Control+Enter');
+      await expect.poll(() => lot.getAttribute('aria-invalid')).toBe('true');
+      await expect.poll(() => isFocused(lot)).toBe(true);
+      expect(await lot.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })).toBe(true);
+      const lotMessage = await lot.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+      expect(lotMessage).toMatch(/40/);
+      await expectNoAxeViolations(page, 'test day: the cup form with an error');
+      expect(await page.getByTestId('award').count()).toBe(0);
+      await lot.fill('LOT-E2E-1');
       await page.screenshot({ path: `${shots}/cm-cup.png`, fullPage: true });
       const save = cup.getByRole('button', { name: 'Save and show the award' });
       await save.dblclick(); // a double click cannot pay twice
@@ -67,6 +93,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(await page.getByTestId('balance').textContent()).toBe('$3.00');
       expect(await page.getByTestId('next-value').textContent()).toMatch(/\$3\.50/);
       await page.screenshot({ path: `${shots}/cm-award.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'test day: the award');
       const ledgerAfterCup = await apiGet<{ balanceCents: number; unshownDraws: number; items: Array<{ kind: string; cents: number | null; tier: string | null; hidden: boolean }> }>(page, `/patients/${patientId}/ledger`);
       expect(ledgerAfterCup.items.filter((e) => e.kind === 'earn')).toHaveLength(1);
       expect(ledgerAfterCup.items.filter((e) => e.kind === 'prize')).toHaveLength(1);
@@ -88,6 +115,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await expect.poll(() => page.getByTestId('next-patient').evaluate((el) => el === document.activeElement)).toBe(true);
       await page.waitForTimeout(1000);
       await page.screenshot({ path: `${shots}/cm-draw.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'the draw screen');
       await page.reload();
       await page.getByTestId('draw-history').waitFor();
       expect(await page.getByRole('button', { name: 'Draw', exact: true }).count()).toBe(0);
@@ -100,6 +128,9 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       const drawUrl = page.url();
       await page.getByRole('button', { name: 'Next patient' }).click();
       await page.waitForURL(`${h.base}/cm/test-day`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectNoAxeViolations(page, 'test day: the queue');
       await page.goto(drawUrl);
       await page.getByTestId('draw-history').waitFor();
 
@@ -126,6 +157,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await expect.poll(async () => page.getByTestId('cm-balance').textContent()).toBe(`$${(ledger.balanceCents / 100).toFixed(2)}`);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${shots}/cm-patient.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'patient: contingency management after a redemption');
 
       // The correction form starts from the cup as recorded (GET /specimens/{id}).
       const calendar = page.getByTestId('cm-calendar');
@@ -135,6 +167,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await original.waitFor();
       expect(await original.textContent()).toContain('34 °C');
       await expect.poll(() => page.locator('[data-testid="correction-table"] tr[data-analyte="cocaine"] [data-testid="recorded"]').textContent()).toBe('Negative');
+      await expectNoAxeViolations(page, 'the correction form');
       await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
       // Void the prize entry with a reason: a new void entry, the prize marked, the balance without it.
@@ -165,6 +198,14 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await page.getByTestId('negative-chart').waitFor();
       await page.waitForTimeout(500);
       await page.screenshot({ path: `${shots}/cm-programme.png`, fullPage: true });
+      // Every tab of the programme's CM page.
+      for (const tab of await page.getByRole('tab').all()) {
+        const name = (await tab.textContent()) ?? '';
+        await tab.click();
+        await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+        await page.waitForLoadState('networkidle');
+        await expectNoAxeViolations(page, `CM programme: ${name}`);
+      }
 
       expect(consoleMessages.join('\n')).not.toMatch(/Umber|Demo,/);
     } finally {

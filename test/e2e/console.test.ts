@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../server/platform/db/database.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { buildApp } from '../../server/app.ts';
+import { expectNoAxeViolations } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -102,6 +103,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
     try {
       await signIn(page, 'admin@harbor.example');
       await expect.poll(() => page.getByRole('link', { name: 'Audit trail' }).count()).toBe(1);
+      await expectNoAxeViolations(page, 'patient search');
 
       await openFirstMatch(page, 'Heron Sample');
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Sample, Heron');
@@ -124,6 +126,17 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await page.getByText('Changes saved.').waitFor();
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${shots}/console-patient.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'patient record (after an edit)');
+      // Every tab of the patient page, then back to the record.
+      for (const tab of await page.getByRole('tab').all()) {
+        const name = (await tab.textContent()) ?? '';
+        await tab.click();
+        await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+        await page.getByRole('tabpanel').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await expectNoAxeViolations(page, `patient tab ${name}`);
+      }
+      await page.getByRole('tab').first().click();
 
       await page.getByRole('button', { name: 'Audit trail for this patient' }).click();
       await page.waitForURL(`${base}/audit`);
@@ -134,12 +147,21 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       expect(await table.locator('tr[data-action="read"][data-entity="patient"]').count()).toBeGreaterThan(0);
       expect(await table.locator('tr[data-action="update"][data-entity="patient"]').first().textContent()).toContain('Avery Admin');
       await page.screenshot({ path: `${shots}/console-audit.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'audit trail');
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
       const csv = readFileSync((await download.path())!, 'utf8');
       expect(csv.split('\r\n')[0]).toMatch(/^id,at,actorId/);
       expect(csv).toContain(patientId);
       expect(csv).toContain(',update,patient,');
+
+      // The other pages of the administrator's menu.
+      for (const [path, heading] of [['/account', 'Your account'], ['/staff', null], ['/cm', null], ['/account/password', null]] as const) {
+        await page.goto(`${base}${path}`);
+        await page.getByRole('heading', { level: 1, ...(heading ? { name: heading } : {}) }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await expectNoAxeViolations(page, path);
+      }
 
       // Nothing about the patient went to the browser console.
       expect(consoleMessages.join('\n')).not.toMatch(/Heron|Sample|Hero E2E/);
@@ -181,6 +203,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       expect(await page.getByLabel('Sex', { exact: true }).inputValue()).toBe('');
       await page.getByLabel('Gender identity').selectOption({ label: 'Prefer not to say' });
       await page.screenshot({ path: `${shots}/console-register-tablet.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'register a patient');
       await page.getByRole('button', { name: 'Check and register' }).click();
       await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
       const registered = page.getByTestId('demographics');

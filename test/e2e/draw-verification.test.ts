@@ -6,7 +6,7 @@
 // and links the raw JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { canRun, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
 import { rotateSeed } from '../../server/modules/cm/ledger.ts';
 import { systemCtx } from '../../server/platform/http/context.ts';
 
@@ -39,6 +39,7 @@ describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () =>
       await page.getByRole('button', { name: 'Draw', exact: true }).waitFor();
       await expect.poll(() => focused(page, { name: 'Draw' })).toBe(true);
       await page.screenshot({ path: `${shots}/draw-screen-open.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'the draw screen');
       await page.keyboard.press('Enter');
       await page.getByTestId('draw-result').getByText(/^Draw \d+$/).waitFor();
       // more to draw: the focus is back on Draw, so Enter draws the next one
@@ -74,6 +75,7 @@ describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () =>
       expect(await page.getByTestId('verify-commitment').textContent()).toContain('seed not revealed yet');
       expect(await page.getByTestId('verify-check').count()).toBe(0);
       await page.screenshot({ path: `${shots}/verify-in-use.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'public verification (seed in use)');
 
       // the programme retires and reveals the seed
       await h.database.db.transaction((tx) => rotateSeed(tx, systemCtx({ orgId: seed!.org_id, programId: seed!.program_id, now: new Date() })));
@@ -94,6 +96,7 @@ describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () =>
       await page.getByRole('button', { name: 'Check', exact: true }).click();
       await expect.poll(() => page.getByTestId('verify-result').textContent()).toContain('No draw number 9999');
       await page.screenshot({ path: `${shots}/verify-revealed.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'public verification (seed revealed)');
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${shots}/verify-revealed-top.png` });
       // the raw JSON, for machines, one click away and unchanged
@@ -108,6 +111,7 @@ describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () =>
       await page.getByRole('button', { name: 'Español' }).click();
       await page.getByRole('heading', { name: 'Comprobar los sorteos de premios' }).waitFor();
       await page.screenshot({ path: `${shots}/verify-revealed-es.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'public verification in Spanish');
     } finally {
       await context.close();
     }

@@ -1,7 +1,8 @@
 // Shared set-up for the console's end-to-end tests: the real server in-process on an
 // in-memory PGlite with the demo data, Debian's Chromium, screenshots into .tmp/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -63,4 +64,24 @@ export async function apiGet<T>(page: Page, path: string): Promise<T> {
     const res = await fetch(`/api/v1${p}`, { headers: { 'waypoint-program': localStorage.getItem('waypoint.programId') ?? '' } });
     return res.json();
   }, path) as Promise<T>;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> };
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules) on the page as it is now and fails with every
+ * violation, each with the elements it found, when there is any. No network: the engine
+ * comes from node_modules.
+ */
+export async function expectNoAxeViolations(page: Page, where = page.url()) {
+  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') refuses a script tag.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] });
+    return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+  const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`).join('\n')}${v.nodes.length > 5 ? `\n  … and ${v.nodes.length - 5} more` : ''}`);
+  expect(report, `axe violations on ${where}`).toEqual([]);
 }

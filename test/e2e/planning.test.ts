@@ -3,11 +3,16 @@
 // into a care plan and saves it as version 1. Then the locked patient-tablet mode: a
 // single-use link / QR code opened in a separate browser context (the tablet), a PHQ-9,
 // the thank-you screen, no console at /patients, a refused second use of the link, and
-// back to the console only with the staff member's password.
+// back to the console only with the staff member's password. The staff browser runs in
+// Auckland while the programme is elsewhere: every time shown is the programme's. axe finds
+// nothing to fix.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
-import { apiGet, canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { apiGet, canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+
+const BROWSER_ZONE = 'Pacific/Auckland';
 
 if (!canRun) console.warn('planning e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -24,7 +29,7 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
   afterAll(async () => stop(h ?? {}));
 
   it('administer URICA → stage shown → recommendation into a care plan → version 1', async () => {
-    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await h.browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: BROWSER_ZONE });
     const page: Page = await context.newPage();
     const consoleMessages: string[] = [];
     page.on('console', (m) => consoleMessages.push(m.text()));
@@ -33,6 +38,13 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       await openFirstMatch(page, 'Heron Sample');
       const patientId = page.url().split('/').pop()!;
       await page.getByRole('tab', { name: 'Assessment and plan' }).click();
+      const me = await apiGet<{ programs: Array<{ id: string; timeZone: string }> }>(page, '/me');
+      const chosen = await page.evaluate(() => localStorage.getItem('waypoint.programId'));
+      const programZone = (me.programs.find((p) => p.id === chosen) ?? me.programs[0]!).timeZone;
+      expect(programZone).not.toBe(BROWSER_ZONE);
+      // An instant as the console should show it (in the programme's zone) and as the browser's zone would.
+      const shown = (iso: string, timeZone: string) => page.evaluate(([i, z]) =>
+        new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: z }).format(new Date(i!)), [iso, timeZone]);
 
       const administer = page.getByTestId('administer');
       await administer.getByLabel('Instrument').selectOption('urica');
@@ -53,6 +65,11 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await result.getByTestId('stage-badge').textContent()).toContain('Action');
       await expect.poll(() => page.getByTestId('stage').getByTestId('stage-badge').textContent()).toContain('Action');
       await page.screenshot({ path: `${shots}/planning-urica.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'assessment and plan: URICA scored');
+      const urica = await apiGet<{ items: Array<{ administeredAt: string }> }>(page, `/patients/${patientId}/assessments?instrument=urica`);
+      const administeredAt = urica.items[0]!.administeredAt;
+      expect(await result.textContent()).toContain(await shown(administeredAt, programZone));
+      expect(await result.textContent()).not.toContain(await shown(administeredAt, BROWSER_ZONE));
 
       const recs = page.getByTestId('recommendations');
       await recs.getByRole('button', { name: 'Get recommendations' }).click();
@@ -62,8 +79,9 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await recs.textContent()).toContain('cmAvailable (programme)');
       expect(await recs.textContent()).not.toMatch(/not recorded|Ask us if we offer it/);
       await page.screenshot({ path: `${shots}/planning-recommendations.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'recommendations');
       const code = (await first.getAttribute('data-intervention'))!;
-      await first.getByRole('button', { name: /^Add .* to the care plan$/ }).click();
+      await first.getByRole('button', { name: /^Add to plan: / }).click();
       const editor = page.getByTestId('plan-editor');
       await editor.waitFor();
       await editor.getByRole('textbox', { name: 'Problem 1' }).fill('Wants to stop using stimulants (e2e)');
@@ -72,6 +90,7 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       await editor.getByRole('textbox', { name: 'Measure' }).fill('Negative urine tests in a row');
       await editor.getByRole('textbox', { name: 'Value' }).fill('6');
       await page.screenshot({ path: `${shots}/planning-editor.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'care plan editor');
       await editor.getByRole('button', { name: 'Save plan (version 1)' }).click();
       const view = page.getByTestId('plan-view');
       await view.waitFor();
@@ -79,6 +98,7 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       expect(await view.locator(`[data-testid="plan-interventions"] tr[data-code="${code}"]`).count()).toBe(1);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${shots}/planning-plan.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'care plan');
 
       const plans = await apiGet<{ items: Array<{ id: string; version: number }> }>(page, `/patients/${patientId}/care-plans`);
       expect(plans.items).toHaveLength(1);
@@ -86,6 +106,10 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       const plan = await apiGet<{ interventions: Array<{ code: string | null; source: string }>; goals: unknown[] }>(page, `/patients/${patientId}/care-plans/${plans.items[0]!.id}`);
       expect(plan.interventions).toEqual([expect.objectContaining({ code, source: 'recommendation' })]);
       expect(plan.goals).toHaveLength(1);
+      // The plan's "changed … at" beside the assessment: both in the programme's time.
+      const saved = await apiGet<{ updatedAt: string }>(page, `/patients/${patientId}/care-plans/${plans.items[0]!.id}`);
+      expect(await view.textContent()).toContain(await shown(saved.updatedAt, programZone));
+      expect(await page.getByTestId('assessment-result').textContent()).toContain(await shown(administeredAt, programZone));
 
       // The locked patient mode, handed over by a single-use link / QR code and opened in a
       // SEPARATE browser context (the clinic tablet) that has no staff session.
@@ -113,9 +137,11 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
         expect(await done.isDisabled()).toBe(true); // no "finish" with no answers
         for (let i = 1; i <= 9; i++) await tablet.locator(`[data-linkid="${i}"] input[value="${i === 9 ? 0 : 1}"]`).check();
         await tp.screenshot({ path: `${shots}/planning-tablet.png` });
+        await expectNoAxeViolations(tp, 'the patient tablet');
         await done.click();
         await tp.getByTestId('tablet-done').getByText('Please hand the tablet back.').waitFor();
         await tp.screenshot({ path: `${shots}/planning-tablet-done.png` });
+        await expectNoAxeViolations(tp, 'the patient tablet: done');
         await handoff.getByTestId('tablet-handoff-status').getByText('The patient sent the form.', { exact: false }).waitFor();
         const phq = await apiGet<{ items: Array<{ instrument: string; mode: string; scores: Record<string, number | null> }> }>(page, `/patients/${patientId}/assessments?instrument=phq-9`);
         expect(phq.items[0]).toMatchObject({ mode: 'patient-tablet', scores: { total: 8 } });

@@ -128,8 +128,8 @@ export class ApiError extends Error {
   }
   /** The message for one field, given as its name in the body ("birthDate") or its full path ("body.birthDate"). */
   fieldMessage(field: string): string | undefined {
-    const full = field.includes('.') ? field : `body.${field}`;
-    return this.problems.find((p) => p.field === full || p.field === field)?.message;
+    // A body field may be named with or without "body." ("cup.lot" is "body.cup.lot").
+    return this.problems.find((p) => p.field === field || p.field === `body.${field}`)?.message;
   }
 }
 

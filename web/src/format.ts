@@ -7,14 +7,50 @@ export function formatDate(isoDate: string | null | undefined, lang: string): st
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
-export function formatDateTime(iso: string, lang: string, timeZone?: string): string {
+/**
+ * An instant (RFC 3339) as date and time in the programme's IANA time zone, whatever the
+ * browser's own zone: every time the console shows goes through here, so an assessment and
+ * a care plan recorded at the same moment read the same. Without a programme (an
+ * organisation administrator with none), UTC, never the browser's zone.
+ */
+export function formatDateTime(iso: string, lang: string, timeZone: string | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', timeZone: zoneOrUtc(timeZone) }).format(d);
+}
+
+/** The calendar date on which an instant fell in the programme's time zone, for display. */
+export function formatInstantDate(iso: string, lang: string, timeZone: string | undefined): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: zoneOrUtc(timeZone) }).format(d);
+}
+
+/** A valid IANA zone, or UTC when there is none or it is not one this browser knows. */
+function zoneOrUtc(timeZone: string | undefined): string {
+  if (!timeZone) return 'UTC';
   try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(d);
+    new Intl.DateTimeFormat('en', { timeZone });
+    return timeZone;
   } catch {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
+    return 'UTC';
   }
+}
+
+/** The wall-clock parts of an instant in a time zone. */
+function partsIn(d: Date, timeZone: string) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(d);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
+}
+
+/** Minutes a time zone is ahead of UTC at an instant (-300 for New York in winter). */
+function offsetMinutes(d: Date, timeZone: string): number {
+  const p = partsIn(d, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
 }
 
 /** Today as YYYY-MM-DD in a time zone (the programme's day boundaries). */
@@ -34,19 +70,33 @@ export function formatCents(cents: number | null | undefined, lang: string): str
   return new Intl.NumberFormat(lang, { style: 'currency', currency: 'USD' }).format(cents / 100);
 }
 
-/** A local date-time for <input type="datetime-local"> (minutes), from an instant. */
-export function toLocalInput(d: Date): string {
+/**
+ * An instant as the value of <input type="datetime-local"> (to the minute), on the
+ * programme's wall clock: the field reads programme time whatever the browser's zone.
+ */
+export function toZonedInput(d: Date, timeZone: string | undefined): string {
+  const p = partsIn(d, zoneOrUtc(timeZone));
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-/** A datetime-local value as RFC 3339 with this device's offset ("2026-03-02T09:30:00-05:00"). */
-export function localInputToRfc3339(value: string): string | null {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return null;
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const abs = Math.abs(off);
+/**
+ * A datetime-local value read on the programme's wall clock, as RFC 3339 with the
+ * programme's offset at that moment ("2026-03-02T09:30:00-05:00"); null when it is not a
+ * date-time. A wall time skipped by a daylight-saving change resolves to the later offset.
+ */
+export function zonedInputToRfc3339(value: string, timeZone: string | undefined): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (Number.isNaN(wall)) return null;
+  const zone = zoneOrUtc(timeZone);
+  // The offset at the wall time read as UTC, corrected once for a change of offset in between.
+  let offset = offsetMinutes(new Date(wall), zone);
+  offset = offsetMinutes(new Date(wall - offset * 60_000), zone);
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${toLocalInput(d)}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }

@@ -250,9 +250,11 @@ export async function verifyCommitment(db: Db, hash: string) {
         draws.push({ enrolmentId: p.enrolmentId, n: p.n!, tier: p.tier, bowl: bowl ?? null, verified });
       }
     }
+    const timeZone = await programTimeZone(tx, s.programId);
     return {
       commitment: s.commitment, revealed: !!s.revealedAt, seedHex: s.revealedAt ? s.seedHex : null,
       activeFrom: s.activeFrom.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null,
+      timeZone,
       algorithm: 'CM-SPEC §3: h = HMAC-SHA256(key = seed bytes, message = UTF-8(enrolmentId + ":" + n)); first of four 64-bit big-endian words u < floor(2^64/T)·T; slip = u mod T in bowl order; sha256(seed) = commitment',
       draws,
     };

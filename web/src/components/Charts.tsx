@@ -1,6 +1,7 @@
 // Charts, loaded on demand (React.lazy) so the console's first screen stays small.
 // Every chart here is decorative for screen readers: the screen that shows one also
-// shows the same numbers as a table.
+// shows the same numbers as a table. Being hidden, a chart must hold nothing focusable:
+// recharts' keyboard layer (a tabindex on its svg) is switched off.
 import '@mantine/charts/styles.css';
 import { BarChart, LineChart } from '@mantine/charts';
 
@@ -17,6 +18,7 @@ export function NegativeByWeekChart({ data, label }: { data: WeekPoint[]; label:
         yAxisProps={{ domain: [0, 100] }}
         unit="%"
         withTooltip={false}
+        barChartProps={{ accessibilityLayer: false }}
       />
     </div>
   );
@@ -36,6 +38,7 @@ export function StageTrajectoryChart({ data, stageNames, label }: { data: StageC
         yAxisProps={{ domain: [0, 4], ticks: [0, 1, 2, 3, 4], tickFormatter: (v: number) => stageNames[v] ?? '', width: 130 }}
         withTooltip={false}
         dotProps={{ r: 5 }}
+        lineChartProps={{ accessibilityLayer: false }}
       />
     </div>
   );

@@ -84,7 +84,7 @@ export function DrawVerificationPage() {
   };
 
   const draws = useMemo(() => (v ? (all ? v.draws : v.draws.slice(0, 20)) : []), [v, all]);
-  const when = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language) : '');
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language, v?.timeZone) : '');
 
   return (
     <main className="public-page">
@@ -122,7 +122,7 @@ export function DrawVerificationPage() {
                     <Text size="sm" fw={600}>{t('verify.seedTitle')}</Text>
                     <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }} data-testid="verify-seed">{v.seedHex}</Code>
                     {fingerprint ? (
-                      <Text size="sm" data-testid="verify-fingerprint" c={fingerprint === 'match' ? 'teal.8' : 'red.8'}>
+                      <Text size="sm" data-testid="verify-fingerprint" c={fingerprint === 'match' ? 'teal.9' : 'red.9'}>
                         <span aria-hidden="true">{fingerprint === 'match' ? '✓ ' : '✗ '}</span>{t(fingerprint === 'match' ? 'verify.fingerprintMatch' : 'verify.fingerprintMismatch')}
                       </Text>
                     ) : null}

@@ -9,7 +9,7 @@ import { Alert, Button, Grid, Group, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, type PatientT } from '../api.ts';
 import { useSession } from '../session.tsx';
-import { formatDate, UUID_RE } from '../format.ts';
+import { formatDate, formatInstantDate, UUID_RE } from '../format.ts';
 import { ErrorAlert, PageTitle, useAction } from '../components/common.tsx';
 import { Section } from '../components/Section.tsx';
 import { PatientFields, toBody, valuesOf, type PatientFormValues } from '../components/PatientFields.tsx';
@@ -228,7 +228,7 @@ function Demographics({ patient }: { patient: PatientT }) {
       )}
       {!editing ? (
         <Text size="xs" c="dimmed">
-          {t('patient.updatedAt', { date: formatDate(patient.updatedAt.slice(0, 10), i18n.language), version: patient.version })}
+          {t('patient.updatedAt', { date: formatInstantDate(patient.updatedAt, i18n.language, program?.timeZone), version: patient.version })}
         </Text>
       ) : null}
     </Section>

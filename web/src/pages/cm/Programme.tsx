@@ -11,7 +11,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
-import { formatCents, formatDate, formatDateTime } from '../../format.ts';
+import { formatCents, formatDate, formatInstantDate, formatDateTime } from '../../format.ts';
 import { ErrorAlert, fieldError, OneTimeSecret, PageTitle, StatusBadge, TableHead, useAction, WhoCanSee } from '../../components/common.tsx';
 import { trackName } from './shared.tsx';
 import { TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
@@ -277,7 +277,7 @@ function Protocols() {
                 <Table.Td>{p.version}</Table.Td>
                 <Table.Td>{p.preset ?? ''}</Table.Td>
                 <Table.Td>{p.inUse ? <StatusBadge tone="ok">{t('common.yes')}</StatusBadge> : t('common.no')}</Table.Td>
-                <Table.Td>{formatDate(p.createdAt.slice(0, 10), i18n.language)}</Table.Td>
+                <Table.Td>{formatInstantDate(p.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                 {can('write:cm-protocol') ? (
                   <Table.Td><Button size="xs" variant="default" onClick={() => setDesigning(p)}>{t('protocols.newVersion')}</Button></Table.Td>
                 ) : null}

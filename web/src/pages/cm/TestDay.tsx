@@ -12,8 +12,8 @@ import {
 } from '@mantine/core';
 import { api, newIdempotencyKey, type QueueItemT, type SpecimenCreateT, type SpecimenRecordedT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
-import { formatCents, localInputToRfc3339, toLocalInput, todayIn, formatDate } from '../../format.ts';
-import { ErrorAlert, PageTitle, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
+import { formatCents, zonedInputToRfc3339, toZonedInput, todayIn, formatDate } from '../../format.ts';
+import { ErrorAlert, PageTitle, WhoCanSee, enterMovesToNextField, fieldError, focusFirstError, useAction } from '../../components/common.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
 import { screensKey } from '../../queries/screens.ts';
 import { ANALYTES, ANALYTE_INFO, NextValue, OutcomeBadge, trackName, type Analyte } from './shared.tsx';
@@ -156,7 +156,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
   const queryClient = useQueryClient();
   const staff = useStaffList();
   const [key] = useState(newIdempotencyKey);
-  const [collectedAt, setCollectedAt] = useState(() => toLocalInput(new Date()));
+  const [collectedAt, setCollectedAt] = useState(() => toZonedInput(new Date(), program?.timeZone));
   const [observed, setObserved] = useState(false);
   const [observerId, setObserverId] = useState<string>(me.user.id);
   const [temperature, setTemperature] = useState<string | number>('');
@@ -182,6 +182,10 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
   useEffect(() => {
     if (saved) awardRef.current?.focus();
   }, [saved]);
+  // A refused save: the first field in error takes focus, in view, its message beside it.
+  useEffect(() => {
+    if (error) focusFirstError(formRef.current);
+  }, [error]);
 
   const setResult = (a: Analyte, r: Result) => setResults((prev) => ({ ...prev, [a]: r }));
   const allNegative = () => setResults(Object.fromEntries(ANALYTES.map((a) => [a, 'negative'])) as Record<Analyte, Result>);
@@ -190,6 +194,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
   useEffect(() => {
     if (saved) return undefined;
     const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented) return; // the form's own keys (Enter, Ctrl+Enter) were handled there
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         formRef.current?.requestSubmit();
@@ -220,7 +225,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (busy || saved) return;
-    const at = localInputToRfc3339(collectedAt);
+    const at = zonedInputToRfc3339(collectedAt, program?.timeZone);
     const chosen = ANALYTES.filter((a) => results[a] !== 'untested');
     const validity = {
       creatinineMgDl: num(creatinine), specificGravity: num(sg), ph: num(ph), nitriteUgMl: num(nitrite),
@@ -283,7 +288,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
         ) : saved ? (
           <Alert color="blue" variant="light" ref={awardRef} tabIndex={-1}>{t('testDay.savedNoAward')}</Alert>
         ) : (
-          <form ref={formRef} onSubmit={submit} noValidate aria-label={t('testDay.cupForm')}>
+          <form ref={formRef} onSubmit={submit} onKeyDown={enterMovesToNextField} noValidate aria-label={t('testDay.cupForm')}>
             <Stack gap="sm">
               {already ? (
                 <Alert color="yellow" variant="light" icon={<span aria-hidden="true">!</span>}>
@@ -314,7 +319,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
                       {t('testDay.allNegative')}
                     </Button>
                   </Group>
-                  {resultsError ? <Text c="red" size="sm" role="alert">{resultsError}</Text> : null}
+                  {resultsError ? <Text c="red" size="sm" role="alert" data-field-error>{resultsError}</Text> : null}
                   <Table verticalSpacing={4}>
                     <Table.Tbody>
                       {ANALYTES.map((a, i) => (
@@ -334,7 +339,8 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
                               aria-keyshortcuts={String(i === 9 ? 0 : i + 1)}
                               value={results[a]}
                               onChange={(v) => setResult(a, v as Result)}
-                              color={results[a] === 'positive' ? 'red' : results[a] === 'negative' ? 'teal' : 'gray'}
+                              // shade 9: white text on teal 8 is 3.94:1, on teal 9 5:1
+                              color={results[a] === 'positive' ? 'red.9' : results[a] === 'negative' ? 'teal.9' : 'gray'}
                               data={[
                                 { value: 'untested', label: t('testDay.untested') },
                                 { value: 'negative', label: `− ${t('testDay.negative')}` },

@@ -18,7 +18,7 @@ import {
 } from '../../api.ts';
 import { screensKey } from '../../queries/screens.ts';
 import { useSession } from '../../session.tsx';
-import { formatCents, formatDate, formatDateTime, todayIn } from '../../format.ts';
+import { formatCents, formatDate, formatInstantDate, formatDateTime, todayIn } from '../../format.ts';
 import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
@@ -480,6 +480,7 @@ type LedgerLine = { text: string; paid: string; out: string; kept: string };
 
 function useLedgerLine(byId: Map<string, LedgerItemT>) {
   const { t, i18n } = useTranslation();
+  const { program } = useSession();
   const money = (c: number) => formatCents(c, i18n.language);
   const visit = (e: LedgerItemT) =>
     e.opportunityDate ? t(`ledger.visit.${e.opportunityKind ?? 'other'}`, { date: formatDate(e.opportunityDate, i18n.language), defaultValue: t('ledger.visit.other', { date: formatDate(e.opportunityDate, i18n.language) }) }) : '';
@@ -530,7 +531,7 @@ function useLedgerLine(byId: Map<string, LedgerItemT>) {
         else line.out = money(e.cents);
         line.text = join(
           t('ledger.explain.void'),
-          t('ledger.voids', { kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }), when: target ? formatDate(target.createdAt.slice(0, 10), i18n.language) : '' }),
+          t('ledger.voids', { kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }), when: target ? formatInstantDate(target.createdAt, i18n.language, program?.timeZone) : '' }),
         );
         break;
       }
@@ -989,7 +990,7 @@ function PrivilegeSection({ patientId }: { patientId: string }) {
       <Text size="sm" c="dimmed">{t('privilege.intro')}</Text>
       {mine.map((r) => (
         <Card key={r.id} withBorder padding="sm">
-          <Text fw={600}>{t('privilege.line', { track: trackName(r.track), level: r.level, date: formatDate(r.createdAt.slice(0, 10), i18n.language) })}</Text>
+          <Text fw={600}>{t('privilege.line', { track: trackName(r.track), level: r.level, date: formatInstantDate(r.createdAt, i18n.language, program?.timeZone) })}</Text>
           {r.decision ? (
             <Text size="sm">
               {t(`privilege.${r.decision.decision}`, { defaultValue: r.decision.decision })} · {r.decision.reason}

@@ -11,7 +11,7 @@ import { notifications } from '@mantine/notifications';
 import { STAGES } from '../../../../core/planning/types.ts';
 import { api, isApiError, newIdempotencyKey, type AssessmentT, type InstrumentId, type PatientSessionStartedT, type SafetyAlertT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
-import { formatDate, formatDateTime } from '../../format.ts';
+import { formatInstantDate, formatDateTime } from '../../format.ts';
 import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { QuestionnaireForm, type Answers } from './QuestionnaireForm.tsx';
@@ -100,7 +100,7 @@ export function StageSection({ patientId }: { patientId: string }) {
   const data = q.data;
   const stageNames = STAGES.map((s) => t(`stages.${s}`));
   const points = data?.points ?? [];
-  const chartData = points.map((p) => ({ when: formatDate(p.assessedAt.slice(0, 10), i18n.language), rank: p.rank }));
+  const chartData = points.map((p) => ({ when: formatInstantDate(p.assessedAt, i18n.language, program?.timeZone), rank: p.rank }));
   const backMoves = (data?.changes ?? []).filter((c) => c.direction === 'back');
   return (
     <Section
@@ -115,7 +115,7 @@ export function StageSection({ patientId }: { patientId: string }) {
         <StageBadge stage={data?.current?.stage} />
         {data?.current ? (
           <Text size="xs" c="dimmed">
-            {data.current.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: data.current.assessedByName ?? '' })} · {formatDate(data.current.assessedAt.slice(0, 10), i18n.language)}
+            {data.current.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: data.current.assessedByName ?? '' })} · {formatInstantDate(data.current.assessedAt, i18n.language, program?.timeZone)}
           </Text>
         ) : null}
       </Group>
@@ -125,7 +125,7 @@ export function StageSection({ patientId }: { patientId: string }) {
           <Group justify="flex-end">
             <Button size="xs" variant="subtle" onClick={() => setAsTable(!asTable)}>{asTable ? t('stage.asChart') : t('cmPatient.asTable')}</Button>
           </Group>
-          <Text className="sr-only">{t('stage.chartSummary', { list: points.map((p) => `${formatDate(p.assessedAt.slice(0, 10), i18n.language)}: ${t(`stages.${p.stage}`)}`).join('; ') })}</Text>
+          <Text className="sr-only">{t('stage.chartSummary', { list: points.map((p) => `${formatInstantDate(p.assessedAt, i18n.language, program?.timeZone)}: ${t(`stages.${p.stage}`)}`).join('; ') })}</Text>
           {!asTable ? (
             <Suspense fallback={<Text c="dimmed">{t('common.loading')}</Text>}>
               <StageChart data={chartData} stageNames={stageNames} label={t('stage.title')} />
@@ -139,7 +139,7 @@ export function StageSection({ patientId }: { patientId: string }) {
           <Table.Tbody>
             {[...points].reverse().map((p) => (
               <Table.Tr key={p.id}>
-                <Table.Td>{formatDate(p.assessedAt.slice(0, 10), i18n.language)}</Table.Td>
+                <Table.Td>{formatInstantDate(p.assessedAt, i18n.language, program?.timeZone)}</Table.Td>
                 <Table.Td>{t(`stages.${p.stage}`)}</Table.Td>
                 <Table.Td>{p.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: p.assessedByName ?? '' })}{p.overridesId ? ` · ${t('stage.override')}` : ''}</Table.Td>
                 <Table.Td>{p.reason ?? ''}</Table.Td>
@@ -279,7 +279,7 @@ function TabletHandoff({ patientId, started, onClose }: { patientId: string; sta
           <>
             <QrCode value={link} label={t('assess.handoffQr')} />
             <TextInput label={t('assess.handoffLink')} value={link} readOnly onFocus={(e) => e.currentTarget.select()} data-testid="tablet-link" />
-            <Text size="xs" c="dimmed">{t('assess.handoffExpires', { time: formatDateTime(started.expiresAt, i18n.language) })}</Text>
+            <Text size="xs" c="dimmed">{t('assess.handoffExpires', { time: formatDateTime(started.expiresAt, i18n.language, program?.timeZone) })}</Text>
           </>
         ) : null}
         <Text fw={600} aria-live="polite" data-testid="tablet-handoff-status">{t(`assess.handoffState.${state}`)}</Text>
@@ -336,12 +336,13 @@ function StaffForm({ patientId, instrument, onDone, onCancel }: { patientId: str
 
 export function AssessmentResult({ a }: { a: AssessmentT }) {
   const { t, i18n } = useTranslation();
+  const { program } = useSession();
   return (
     <Card withBorder data-testid="assessment-result" role="status">
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={3} size="h5">{a.title}</Title>
-          <Text size="xs" c="dimmed">{formatDateTime(a.administeredAt, i18n.language)} · {a.mode === 'patient-tablet' ? t('assess.tablet') : t('assess.staffEntered')}{a.administeredByName ? ` · ${a.administeredByName}` : ''}</Text>
+          <Text size="xs" c="dimmed">{formatDateTime(a.administeredAt, i18n.language, program?.timeZone)} · {a.mode === 'patient-tablet' ? t('assess.tablet') : t('assess.staffEntered')}{a.administeredByName ? ` · ${a.administeredByName}` : ''}</Text>
         </Group>
         {a.alerts.filter((x) => x.severity === 'urgent').map((x) => (
           <Alert key={x.code} color="red" variant="filled" role="alert" title={t('alerts.urgentTitle')} icon={<span aria-hidden="true">!</span>}>{x.text}</Alert>
@@ -391,7 +392,7 @@ export function AssessmentHistory({ patientId }: { patientId: string }) {
         <Table.Tbody>
           {items.map((a) => (
             <Table.Tr key={a.id}>
-              <Table.Td>{formatDate(a.administeredAt.slice(0, 10), i18n.language)}</Table.Td>
+              <Table.Td>{formatInstantDate(a.administeredAt, i18n.language, program?.timeZone)}</Table.Td>
               <Table.Td>{a.title}</Table.Td>
               <Table.Td>
                 {a.alerts.some((x) => x.severity === 'urgent') ? <StatusBadge tone="bad">{t('alerts.urgent')}</StatusBadge> : null}{' '}

@@ -11,7 +11,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type CarePlanT, type RecommendationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
-import { formatDate, formatDateTime, todayIn } from '../../format.ts';
+import { formatDate, formatInstantDate, formatDateTime, todayIn } from '../../format.ts';
 import { ErrorAlert, fieldError, StatusBadge, TableHead } from '../../components/common.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
@@ -59,7 +59,8 @@ export function RecommendationsPanel({ patientId, onAccept, accepted }: { patien
                     <Text fw={700}>{i + 1}. {t(`interventions.${r.intervention}`, { defaultValue: r.intervention })}</Text>
                     {can('write:care-plan') ? (
                       <Button size="xs" variant={done ? 'light' : 'filled'} disabled={done} onClick={() => onAccept(r)}
-                        aria-label={t('recs.addLabel', { name: t(`interventions.${r.intervention}`, { defaultValue: r.intervention }) })}>
+                        // The name starts with the visible label (WCAG 2.5.3, label in name), then says which.
+                        aria-label={t(done ? 'recs.addedLabel' : 'recs.addLabel', { name: t(`interventions.${r.intervention}`, { defaultValue: r.intervention }) })}>
                         {done ? t('recs.added') : t('recs.add')}
                       </Button>
                     ) : null}
@@ -155,7 +156,7 @@ function PlanView({ plan }: { plan: CarePlanT }) {
         <Badge variant="light" style={{ textTransform: 'none' }} data-testid="plan-version">{t('plan.versionN', { n: plan.version })}</Badge>
         <StatusBadge tone={plan.status === 'active' ? 'ok' : 'neutral'}>{t(`plan.statuses.${plan.status}`, { defaultValue: plan.status })}</StatusBadge>
         {plan.agreement ? (
-          <StatusBadge tone="ok">{t('plan.agreed', { how: t(`plan.methods.${plan.agreement.method}`), when: formatDate(plan.agreement.agreedAt.slice(0, 10), i18n.language) })}</StatusBadge>
+          <StatusBadge tone="ok">{t('plan.agreed', { how: t(`plan.methods.${plan.agreement.method}`), when: formatInstantDate(plan.agreement.agreedAt, i18n.language, program?.timeZone) })}</StatusBadge>
         ) : (
           <StatusBadge tone="warn">{plan.previousAgreement ? t('plan.agreedEarlier', { n: plan.previousAgreement.version }) : t('plan.notAgreed')}</StatusBadge>
         )}
