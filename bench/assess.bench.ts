@@ -4,7 +4,18 @@ import { scoreInstrument, type InstrumentId } from '../core/instruments/index.ts
 import { parseContext, recommend, type PatientContext } from '../core/planning/index.ts';
 
 const nums = (n: number, v: (i: number) => number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), v(i)]));
-const BAM = { ...nums(6, (i) => i % 5), '7A': 0, '7B': 1, '7C': 0, '7D': 0, '7E': 2, '7F': 0, '7G': 0, ...Object.fromEntries(['8', '9', '10', '11', '12', '13', '15', '16', '17'].map((k, i) => [k, i % 5])), '14': 4 };
+const BAM = {
+  ...nums(6, (i) => i % 5),
+  '7A': 0,
+  '7B': 1,
+  '7C': 0,
+  '7D': 0,
+  '7E': 2,
+  '7F': 0,
+  '7G': 0,
+  ...Object.fromEntries(['8', '9', '10', '11', '12', '13', '15', '16', '17'].map((k, i) => [k, i % 5])),
+  '14': 4,
+};
 const MIX: Array<[InstrumentId, unknown]> = [
   ['urica', { answers: nums(32, (i) => 1 + (i % 5)) }],
   ['socrates-8d', { answers: nums(19, (i) => 1 + ((i * 3) % 5)) }],
@@ -81,6 +92,8 @@ export default async function (): Promise<void> {
   console.log(`  baseline JSON.parse:            p50 ${f(b.p50)} µs  p99 ${f(b.p99)} µs`);
   console.log(`  recommend:                      p50 ${f(r.p50)} µs  p99 ${f(r.p99)} µs`);
   console.log(`  parse + zod validate + recommend: p50 ${f(pr.p50)} µs  p99 ${f(pr.p99)} µs`);
-  console.log(`  ratio recommend / JSON.parse: p50 ${(r.p50 / b.p50).toFixed(1)}x  p99 ${(r.p99 / b.p99).toFixed(1)}x; with validation p50 ${(pr.p50 / b.p50).toFixed(1)}x  p99 ${(pr.p99 / b.p99).toFixed(1)}x`);
+  console.log(
+    `  ratio recommend / JSON.parse: p50 ${(r.p50 / b.p50).toFixed(1)}x  p99 ${(r.p99 / b.p99).toFixed(1)}x; with validation p50 ${(pr.p50 / b.p50).toFixed(1)}x  p99 ${(pr.p99 / b.p99).toFixed(1)}x`,
+  );
   if (sink === -1) console.log(sink);
 }

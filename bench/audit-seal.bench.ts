@@ -54,7 +54,9 @@ export default function bench() {
 
     console.log(`PostgreSQL; a pass seals ${NEW.toLocaleString('en')} new events (median of ${REPS})`);
     console.log(`  empty trail (baseline)              ${empty.toFixed(1).padStart(8)} ms   1.00×`);
-    console.log(`  ${TRAIL.toLocaleString('en')} sealed events            ${large.toFixed(1).padStart(8)} ms   ${(large / empty).toFixed(2)}× ${large / empty <= 2 ? '— meets the ≤ 2× goal' : '— ABOVE the 2× goal'}`);
+    console.log(
+      `  ${TRAIL.toLocaleString('en')} sealed events            ${large.toFixed(1).padStart(8)} ms   ${(large / empty).toFixed(2)}× ${large / empty <= 2 ? '— meets the ≤ 2× goal' : '— ABOVE the 2× goal'}`,
+    );
     console.log(`  same trail, reading all of it       ${whole.toFixed(1).padStart(8)} ms   ${(whole / empty).toFixed(2)}×`);
   });
 }

@@ -26,11 +26,27 @@ const GOAL = 0.3;
 const PASSWORD = 'bench-password-not-real-123';
 
 const PROTOCOL = {
-  id: 'bench-clinic', version: 1, name: 'Bench clinic', citation: 'benchmark', weeks: 24,
-  bowl: { slips: [{ tier: 'none', count: 250, valueCents: 0 }, { tier: 'small', count: 209, valueCents: 100 }, { tier: 'large', count: 40, valueCents: 2000 }, { tier: 'jumbo', count: 1, valueCents: 10000 }] },
+  id: 'bench-clinic',
+  version: 1,
+  name: 'Bench clinic',
+  citation: 'benchmark',
+  weeks: 24,
+  bowl: {
+    slips: [
+      { tier: 'none', count: 250, valueCents: 0 },
+      { tier: 'small', count: 209, valueCents: 100 },
+      { tier: 'large', count: 40, valueCents: 2000 },
+      { tier: 'jumbo', count: 1, valueCents: 10000 },
+    ],
+  },
   caps: { perYearCents: 75_000 },
   tracks: [
-    { id: 'stim', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000, recoverAfter: 5 } }] },
+    {
+      id: 'stim',
+      target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
+      payout: 'cents',
+      phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000, recoverAfter: 5 } }],
+    },
     { id: 'opioid-draws', target: { kind: 'negative', analytes: ['fentanyl', 'opiates'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 1, step: 1, max: 4 } }] },
   ],
 };
@@ -68,9 +84,21 @@ export default function bench() {
         const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
         await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Coordinator', password: PASSWORD, roles: [{ programId, role: 'cm-coordinator' }], now, checkPassword: false });
         const patientIds = Array.from({ length: PATIENTS }, () => randomUUID());
-        await tx.insert(patients).values(patientIds.map((id, i) => ({
-          programId, id, mrn: `B-${i}`, legalGivenName: 'Bench', legalFamilyName: `Example${i}`, birthDate: '1980-01-01', preferredLanguage: 'en', contactConsent: false, version: 1, createdAt: now, updatedAt: now,
-        })));
+        await tx.insert(patients).values(
+          patientIds.map((id, i) => ({
+            programId,
+            id,
+            mrn: `B-${i}`,
+            legalGivenName: 'Bench',
+            legalFamilyName: `Example${i}`,
+            birthDate: '1980-01-01',
+            preferredLanguage: 'en',
+            contactConsent: false,
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
         return { programId, email, patientIds };
       });
       // The server's clock follows the recordings: a specimen is recorded a few minutes after it
@@ -86,7 +114,9 @@ export default function bench() {
         return { id };
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
-      close = async () => { await app.close(); };
+      close = async () => {
+        await app.close();
+      };
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const signIn = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
       const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -99,9 +129,16 @@ export default function bench() {
       };
       const proto = await post('/api/v1/cm/protocols', { document: PROTOCOL });
       for (let i = 0; i < PATIENTS; i += CLIENTS) {
-        await Promise.all(patientIds.slice(i, i + CLIENTS).map((patientId) => post('/api/v1/cm/enrolments', {
-          patientId, protocolId: proto.id, startDate: '2026-03-02', calendar: { specimen: [1, 3, 5], windowStart: '08:00', windowEnd: '17:00' },
-        })));
+        await Promise.all(
+          patientIds.slice(i, i + CLIENTS).map((patientId) =>
+            post('/api/v1/cm/enrolments', {
+              patientId,
+              protocolId: proto.id,
+              startDate: '2026-03-02',
+              calendar: { specimen: [1, 3, 5], windowStart: '08:00', windowEnd: '17:00' },
+            }),
+          ),
+        );
       }
 
       const backends = async () => (await d.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()')).map((r) => r.pid);
@@ -120,13 +157,15 @@ export default function bench() {
         const pg0 = pgCpu(pids);
         const node0 = process.cpuUsage();
         const t0 = performance.now();
-        await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
-          while (performance.now() - t0 <= ms) {
-            const s = performance.now();
-            await one(c);
-            lat.push(performance.now() - s);
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: CLIENTS }, async (_, c) => {
+            while (performance.now() - t0 <= ms) {
+              const s = performance.now();
+              await one(c);
+              lat.push(performance.now() - s);
+            }
+          }),
+        );
         const elapsed = performance.now() - t0;
         const node = process.cpuUsage(node0);
         const pg1 = pgCpu(pids);
@@ -140,22 +179,34 @@ export default function bench() {
       // (the day advances across rounds, so later rounds replay longer histories); ~4 in 5 negative
       const per = PATIENTS / CLIENTS;
       const sent = Array.from({ length: CLIENTS }, () => 0);
-      const bare = () => run(ROUND_MS, async () => { await post('/bench/bare', {}); });
-      const record = (ms = ROUND_MS) => run(ms, async (c) => {
-        const k = sent[c]!++;
-        const patientId = patientIds[c + CLIENTS * (k % per)]!;
-        const neg = (k * 7 + c) % 5 !== 0;
-        const collectedAt = day(Math.floor(k / per));
-        if (Date.parse(collectedAt) + 5 * 60_000 > clock.getTime()) clock = new Date(Date.parse(collectedAt) + 5 * 60_000);
-        await post('/api/v1/specimens', {
-          patientId, collectedAt, observed: true, temperatureC: 34, method: 'presumptive',
-          results: [
-            { analyte: 'cocaine', result: neg ? 'negative' : 'positive' }, { analyte: 'amphetamine', result: 'negative' },
-            { analyte: 'fentanyl', result: 'negative' }, { analyte: 'opiates', result: 'negative' },
-          ],
+      const bare = () =>
+        run(ROUND_MS, async () => {
+          await post('/bench/bare', {});
         });
+      const record = (ms = ROUND_MS) =>
+        run(ms, async (c) => {
+          const k = sent[c]!++;
+          const patientId = patientIds[c + CLIENTS * (k % per)]!;
+          const neg = (k * 7 + c) % 5 !== 0;
+          const collectedAt = day(Math.floor(k / per));
+          if (Date.parse(collectedAt) + 5 * 60_000 > clock.getTime()) clock = new Date(Date.parse(collectedAt) + 5 * 60_000);
+          await post('/api/v1/specimens', {
+            patientId,
+            collectedAt,
+            observed: true,
+            temperatureC: 34,
+            method: 'presumptive',
+            results: [
+              { analyte: 'cocaine', result: neg ? 'negative' : 'positive' },
+              { analyte: 'amphetamine', result: 'negative' },
+              { analyte: 'fentanyl', result: 'negative' },
+              { analyte: 'opiates', result: 'negative' },
+            ],
+          });
+        });
+      await run(WARM_MS, async () => {
+        await post('/bench/bare', {});
       });
-      await run(WARM_MS, async () => { await post('/bench/bare', {}); });
       await record(WARM_MS);
       const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
       for (let round = 0; round < ROUNDS; round++) {
@@ -167,10 +218,13 @@ export default function bench() {
           rounds.push({ rec: r, bare: await bare() });
         }
       }
-      const fmt = (s: ReturnType<typeof stats>) => `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms  CPU/request: node ${s.nodeMs.toFixed(2)} ms, postgres ${s.pgMs === null ? 'n/a' : `${s.pgMs.toFixed(2)} ms`}`;
+      const fmt = (s: ReturnType<typeof stats>) =>
+        `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms  CPU/request: node ${s.nodeMs.toFixed(2)} ms, postgres ${s.pgMs === null ? 'n/a' : `${s.pgMs.toFixed(2)} ms`}`;
       const events = Number((await d.query<{ n: string }>('select count(*) as n from cm_events'))[0]!.n);
       const entries = Number((await d.query<{ n: string }>('select count(*) as n from cm_ledger_entries'))[0]!.n);
-      console.log(`PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients, ${PATIENTS} enrolled patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`);
+      console.log(
+        `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients, ${PATIENTS} enrolled patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
+      );
       rounds.forEach((r, i) => {
         console.log(`round ${i + 1}  bare single-INSERT route    ${fmt(r.bare)}`);
         console.log(`round ${i + 1}  record specimen with award  ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}`);
@@ -183,8 +237,12 @@ export default function bench() {
         return `node ${mid(rounds.map((r) => pick(r).nodeMs)).toFixed(2)} ms, postgres ${pg.includes(null) ? 'n/a' : `${mid(pg as number[]).toFixed(2)} ms`}`;
       };
       console.log(`(${events} events, ${entries} ledger entries recorded in all)`);
-      console.log(`medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s (CPU/request ${cpu((r) => r.bare)}), record ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s (CPU/request ${cpu((r) => r.rec)})`);
-      console.log(`record/bare: median ${median.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}) ${median >= GOAL ? `— meets the ≥ ${GOAL.toFixed(2)} goal` : `— BELOW the ${GOAL.toFixed(2)} goal`}`);
+      console.log(
+        `medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s (CPU/request ${cpu((r) => r.bare)}), record ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s (CPU/request ${cpu((r) => r.rec)})`,
+      );
+      console.log(
+        `record/bare: median ${median.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}) ${median >= GOAL ? `— meets the ≥ ${GOAL.toFixed(2)} goal` : `— BELOW the ${GOAL.toFixed(2)} goal`}`,
+      );
     } finally {
       await close();
     }

@@ -28,10 +28,31 @@ const CLINIC: unknown = {
   weeks: 24,
   caps: { fundingSource: 'samhsa', perYearCents: 75_000, perMonthCents: 30_000 },
   tracks: [
-    { id: 'stim', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000, recoverAfter: 5 } }, { fromWeek: 13, toWeek: 24, escalation: { start: 1000, step: 100, max: 2100 } }], bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, extra: 100 }] },
-    { id: 'attend', target: { kind: 'attendance' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 300, step: 100, max: 1000, bonusEvery: 4, bonus: 500 } }], missed: 'failure' },
+    {
+      id: 'stim',
+      target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
+      payout: 'cents',
+      phases: [
+        { fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000, recoverAfter: 5 } },
+        { fromWeek: 13, toWeek: 24, escalation: { start: 1000, step: 100, max: 2100 } },
+      ],
+      bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, extra: 100 }],
+    },
+    {
+      id: 'attend',
+      target: { kind: 'attendance' },
+      payout: 'cents',
+      phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 300, step: 100, max: 1000, bonusEvery: 4, bonus: 500 } }],
+      missed: 'failure',
+    },
     { id: 'dose', target: { kind: 'adherence', source: 'dose' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 50, step: 25, max: 200, bonusEvery: 7, bonus: 300 } }] },
-    { id: 'take-home', target: { kind: 'negative', analytes: ['opiates', 'fentanyl', 'cocaine', 'amphetamine'] }, payout: 'privilege', levels: ['daily clinic dosing', '1 take-home/week', '2 take-homes/week'], phases: [{ fromWeek: 1, toWeek: 24, escalation: { stepEvery: 4 } }] },
+    {
+      id: 'take-home',
+      target: { kind: 'negative', analytes: ['opiates', 'fentanyl', 'cocaine', 'amphetamine'] },
+      payout: 'privilege',
+      levels: ['daily clinic dosing', '1 take-home/week', '2 take-homes/week'],
+      phases: [{ fromWeek: 1, toWeek: 24, escalation: { stepEvery: 4 } }],
+    },
   ],
 };
 
@@ -142,7 +163,9 @@ function benchReplay(): void {
   const r = bestOf(5, () => replayAll(clinic));
   const pr = bestOf(3, parseAndReplay);
   const rate = events / (r.ms / 1000);
-  console.log(`replay stream: ${ENROLMENTS} enrolments × 24 weeks, ${fmt(events)} events (specimens incl. positives/invalid/missed, attendance, doses, corrections, adjudications), ${fmt(r.value)} rows, 4 tracks (3 cents + take-home privilege), caps on`);
+  console.log(
+    `replay stream: ${ENROLMENTS} enrolments × 24 weeks, ${fmt(events)} events (specimens incl. positives/invalid/missed, attendance, doses, corrections, adjudications), ${fmt(r.value)} rows, 4 tracks (3 cents + take-home privilege), caps on`,
+  );
   console.log(`replay:            ${r.ms.toFixed(1)} ms → ${fmt(rate)} events/s  (goal ≥ ${fmt(REPLAY_GOAL)}: ${rate >= REPLAY_GOAL ? 'MET' : 'NOT MET'})`);
   console.log(`baseline (read):   ${b.ms.toFixed(2)} ms → ${fmt(events / (b.ms / 1000))} events/s`);
   console.log(`ratio replay / baseline: ${(r.ms / b.ms).toFixed(1)}× the time of only reading the events`);
@@ -158,7 +181,9 @@ function benchReplay(): void {
     for (const d of specimenDocs) draws += replay(ctn, d).totals.draws;
     return draws;
   });
-  console.log(`replay, CTN-0007 prize bowl (${fmt(dr.value)} HMAC draws over ${fmt(specEvents)} events): ${dr.ms.toFixed(1)} ms → ${fmt(specEvents / (dr.ms / 1000))} events/s, ${fmt(dr.value / (dr.ms / 1000))} draws/s`);
+  console.log(
+    `replay, CTN-0007 prize bowl (${fmt(dr.value)} HMAC draws over ${fmt(specEvents)} events): ${dr.ms.toFixed(1)} ms → ${fmt(specEvents / (dr.ms / 1000))} events/s, ${fmt(dr.value / (dr.ms / 1000))} draws/s`,
+  );
 }
 
 function benchForecast(): void {
@@ -173,12 +198,26 @@ function benchForecast(): void {
     },
     {
       label: 'prize bowl: CTN-0007 escalation over 24 weeks, 2 tests/wk',
-      protocol: mustProtocol({ ...JSON.parse(JSON.stringify(getPreset('ctn-0007'))), weeks: 24, tracks: [{ ...JSON.parse(JSON.stringify(getPreset('ctn-0007')!.tracks[0])), phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 1, step: 1, stepEvery: 2, max: 12 } }] }] }),
+      protocol: mustProtocol({
+        ...JSON.parse(JSON.stringify(getPreset('ctn-0007'))),
+        weeks: 24,
+        tracks: [{ ...JSON.parse(JSON.stringify(getPreset('ctn-0007')!.tracks[0])), phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 1, step: 1, stepEvery: 2, max: 12 } }] }],
+      }),
       schedule: { 'stimulant-abstinence': 2 },
     },
   ];
   for (const c of cases) {
-    const input = { protocol: c.protocol, schedule: c.schedule, patients: PATIENTS, weeks: WEEKS, success: [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7], attendance: 0.85, bonusSuccess: 0.7, seed: 2026, iterations: 1 };
+    const input = {
+      protocol: c.protocol,
+      schedule: c.schedule,
+      patients: PATIENTS,
+      weeks: WEEKS,
+      success: [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7],
+      attendance: 0.85,
+      bonusSuccess: 0.7,
+      seed: 2026,
+      iterations: 1,
+    };
     forecast({ ...input, patients: 5000 }); // warm-up
     const f = bestOf(2, () => forecast(input));
     const opps = f.value.analytic.tracks.filter((t) => t.payout !== 'privilege').reduce((s, t) => s + t.opportunities, 0);
@@ -191,7 +230,9 @@ function benchForecast(): void {
       return acc;
     });
     console.log(`forecast ${fmt(PATIENTS)} patients × ${WEEKS} weeks — ${c.label}: ${fmt(loops)} opportunities`);
-    console.log(`  forecast:          ${(f.ms / 1000).toFixed(3)} s  (goal < ${FORECAST_GOAL_MS / 1000} s: ${f.ms < FORECAST_GOAL_MS ? 'MET' : 'NOT MET'}); mean $${(f.value.perPatient.meanCents / 100).toFixed(2)}/patient, P90 $${(f.value.perPatient.p90Cents / 100).toFixed(2)}, ${f.value.meanDraws.toFixed(1)} draws`);
+    console.log(
+      `  forecast:          ${(f.ms / 1000).toFixed(3)} s  (goal < ${FORECAST_GOAL_MS / 1000} s: ${f.ms < FORECAST_GOAL_MS ? 'MET' : 'NOT MET'}); mean $${(f.value.perPatient.meanCents / 100).toFixed(2)}/patient, P90 $${(f.value.perPatient.p90Cents / 100).toFixed(2)}, ${f.value.meanDraws.toFixed(1)} draws`,
+    );
     console.log(`  baseline (PRNG):   ${(base.ms / 1000).toFixed(3)} s for the same ${fmt(loops)} loop iterations`);
     console.log(`  ratio forecast / baseline: ${(f.ms / base.ms).toFixed(1)}×`);
   }
@@ -206,7 +247,13 @@ function shuffledPostings(rng: Sfc32): { enrolment: unknown; postings: unknown[]
   // alternating laboratory corrections of some cups, and adjudications
   for (let i = 0; later.length < 200 - specimens.length; i++) {
     const cup = cups[(i * 7) % cups.length]!;
-    later.push({ id: `x${i}`, at: new Date(Date.parse(String(cup.at)) + (i + 1) * 60_000).toISOString(), kind: 'correction', supersedes: cup.id, results: { cocaine: i % 2 === 0 ? 'positive' : 'negative' } });
+    later.push({
+      id: `x${i}`,
+      at: new Date(Date.parse(String(cup.at)) + (i + 1) * 60_000).toISOString(),
+      kind: 'correction',
+      supersedes: cup.id,
+      results: { cocaine: i % 2 === 0 ? 'positive' : 'negative' },
+    });
   }
   const first = [...specimens];
   for (let i = first.length - 1; i > 0; i--) {
@@ -219,7 +266,14 @@ function shuffledPostings(rng: Sfc32): { enrolment: unknown; postings: unknown[]
 function benchSettle(): void {
   const rng = new Sfc32('bench-settle');
   const { enrolment, postings } = shuffledPostings(rng);
-  const protocol = mustProtocol({ ...(CLINIC as Record<string, unknown>), bowl: getPreset('ctn-0007')!.bowl, tracks: [(CLINIC as { tracks: unknown[] }).tracks[0], { id: 'draws', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 1, step: 1, max: 4 } }] }] });
+  const protocol = mustProtocol({
+    ...(CLINIC as Record<string, unknown>),
+    bowl: getPreset('ctn-0007')!.bowl,
+    tracks: [
+      (CLINIC as { tracks: unknown[] }).tracks[0],
+      { id: 'draws', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 24, escalation: { start: 1, step: 1, max: 4 } }] },
+    ],
+  });
   const docs: EventsDoc[] = [];
   for (let i = 1; i <= postings.length; i++) {
     const r = parseEvents({ enrolment, events: postings.slice(0, i) });

@@ -27,7 +27,15 @@ export default function bench() {
     const { orgId, programId, userId } = await d.db.transaction(async (tx) => {
       const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
       const programId = await createProgram(tx, { orgId, name: 'Bench FHIR', timeZone: 'UTC', now });
-      const userId = await createUserWithRoles(tx, { orgId, email: 'bench-fhir@test.example', displayName: 'Bench Counsellor', password: PASSWORD, roles: [{ programId, role: 'counsellor' }], now, checkPassword: false });
+      const userId = await createUserWithRoles(tx, {
+        orgId,
+        email: 'bench-fhir@test.example',
+        displayName: 'Bench Counsellor',
+        password: PASSWORD,
+        roles: [{ programId, role: 'counsellor' }],
+        now,
+        checkPassword: false,
+      });
       return { orgId, programId, userId };
     });
 
@@ -44,7 +52,17 @@ export default function bench() {
       const ar: string[] = [];
       const ov: unknown[] = [];
       const or: string[] = [];
-      const obs = (patientId: string, assessmentId: string, kind: string, name: string | null, c: { system: string; code: string; display: string }, value: number | null, members: string[] | null, when: Date, id = randomUUID()) => {
+      const obs = (
+        patientId: string,
+        assessmentId: string,
+        kind: string,
+        name: string | null,
+        c: { system: string; code: string; display: string },
+        value: number | null,
+        members: string[] | null,
+        when: Date,
+        id = randomUUID(),
+      ) => {
         const k = ov.length;
         ov.push(programId, id, patientId, assessmentId, kind, name, c.system, c.code, c.display, value, members === null ? null : JSON.stringify(members), when);
         or.push(`($${k + 1},$${k + 2},$${k + 3},$${k + 4},$${k + 5},$${k + 6},$${k + 7},$${k + 8},$${k + 9},$${k + 10},null,$${k + 11}::jsonb,true,$${k + 12})`);
@@ -66,7 +84,10 @@ export default function bench() {
         pr.push(`($${k + 1},$${k + 2},$${k + 3},$${k + 4},$${k + 5},$${k + 6},now(),now())`);
         for (let n = 0; n < 2; n++) {
           const when = new Date(Date.UTC(2025, n * 3, 1 + (i % 28)));
-          for (const [instrument, codes, total] of [['phq-9', phq, (i + n) % 28], ['gad-7', gad, (i + n) % 22]] as const) {
+          for (const [instrument, codes, total] of [
+            ['phq-9', phq, (i + n) % 28],
+            ['gad-7', gad, (i + n) % 22],
+          ] as const) {
             const a = administration(patientId, instrument, { total }, when);
             const m = obs(patientId, a, 'score', 'total', codes.scores.total!, total, null, when);
             obs(patientId, a, 'panel', null, codes.panel, null, [m], when);
@@ -79,12 +100,21 @@ export default function bench() {
         obs(patientId, a, 'panel', null, urica.panel, null, members, when);
       }
       await d.query(`insert into patients (program_id,id,mrn,legal_given_name,legal_family_name,birth_date,created_at,updated_at) values ${pr.join(',')}`, pv);
-      await d.query(`insert into assessments (program_id,id,patient_id,instrument,questionnaire_version,answers,target_behavior,complete,missing,scores,band,stage,alerts,mode,administered_by,patient_session_id,administered_at,created_at) values ${ar.join(',')}`, av);
+      await d.query(
+        `insert into assessments (program_id,id,patient_id,instrument,questionnaire_version,answers,target_behavior,complete,missing,scores,band,stage,alerts,mode,administered_by,patient_session_id,administered_at,created_at) values ${ar.join(',')}`,
+        av,
+      );
       for (let s = 0; s < or.length; s += 2000) {
         const rows = or.slice(s, s + 2000);
         const vals = ov.slice(s * 12, (s + rows.length) * 12);
-        const renumbered = rows.map((_, r) => `($${r * 12 + 1},$${r * 12 + 2},$${r * 12 + 3},$${r * 12 + 4},$${r * 12 + 5},$${r * 12 + 6},$${r * 12 + 7},$${r * 12 + 8},$${r * 12 + 9},$${r * 12 + 10},null,$${r * 12 + 11}::jsonb,true,$${r * 12 + 12})`);
-        await d.query(`insert into score_observations (program_id,id,patient_id,assessment_id,kind,score_name,code_system,code,display,value,band,members,complete,effective_at) values ${renumbered.join(',')}`, vals);
+        const renumbered = rows.map(
+          (_, r) =>
+            `($${r * 12 + 1},$${r * 12 + 2},$${r * 12 + 3},$${r * 12 + 4},$${r * 12 + 5},$${r * 12 + 6},$${r * 12 + 7},$${r * 12 + 8},$${r * 12 + 9},$${r * 12 + 10},null,$${r * 12 + 11}::jsonb,true,$${r * 12 + 12})`,
+        );
+        await d.query(
+          `insert into score_observations (program_id,id,patient_id,assessment_id,kind,score_name,code_system,code,display,value,band,members,complete,effective_at) values ${renumbered.join(',')}`,
+          vals,
+        );
       }
     }
     await d.query('analyze');
@@ -109,7 +139,9 @@ export default function bench() {
     const direct = `select o.id, o.patient_id, o.assessment_id, o.kind, o.score_name, o.code_system, o.code, o.display, o.value, o.band, o.members, o.complete, o.effective_at, a.instrument
       from score_observations o join assessments a on a.program_id = o.program_id and a.id = o.assessment_id
       where o.program_id = $1 and o.patient_id = $2 order by o.effective_at desc, o.id desc limit 51`;
-    const sqlMs = await time(async () => { rowsSql = (await d.query(direct, [programId, someone])).length; });
+    const sqlMs = await time(async () => {
+      rowsSql = (await d.query(direct, [programId, someone])).length;
+    });
     const fhirMs = await time(async () => {
       const r = await app.inject({ method: 'GET', url, headers });
       if (r.statusCode !== 200) throw new Error(`FHIR search failed: ${r.statusCode} ${r.body.slice(0, 200)}`);
@@ -117,19 +149,23 @@ export default function bench() {
     });
     const ctx = { ...systemCtx({ orgId, programId }), principal: { userId, orgId, displayName: 'Bench', sessionId: randomUUID(), stage: 'active' as const, mustChangePassword: false } };
     // The same query plus its audit row in one transaction: what "audited in the same transaction" costs by itself.
-    const sqlAuditMs = await time(() => d.db.transaction(async (tx) => {
-      await tx.execute(sql.raw(direct.replace('$1', `'${programId}'`).replace('$2', `'${someone}'`)));
-      await writeAudit(tx, auditContext({ ...ctx, now: new Date() }), { action: 'search', entity: 'observation', patientId: someone, detail: { count: 14, via: 'bench' } });
-    }));
+    const sqlAuditMs = await time(() =>
+      d.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(direct.replace('$1', `'${programId}'`).replace('$2', `'${someone}'`)));
+        await writeAudit(tx, auditContext({ ...ctx, now: new Date() }), { action: 'search', entity: 'observation', patientId: someone, detail: { count: 14, via: 'bench' } });
+      }),
+    );
     const useCaseMs = await time(() => searchObservations({ tx: d.db, ctx: { ...ctx, now: new Date() } }, { patient: someone, _count: '50' }));
     // Throughput with 32 requests in flight: commits of audit rows share WAL flushes
     // (group commit), which a one-at-a-time latency figure cannot show.
     const throughput = async (fn: () => Promise<unknown>, total = 3000, concurrency = 32) => {
       let next = 0;
       const t = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next++ < total) await fn();
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next++ < total) await fn();
+        }),
+      );
       return total / ((performance.now() - t) / 1000);
     };
     const sqlRps = await throughput(() => d.query(direct, [programId, someone]));

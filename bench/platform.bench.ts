@@ -38,7 +38,10 @@ async function drive(name: string, base: string, make: Make, ms = ROUND_MS): Pro
       const r = make(i);
       const t0 = performance.now();
       const res = await request(`${base}${r.path}`, {
-        method: r.method, dispatcher: agent, headers: { 'content-type': 'application/json', ...(r.headers ?? {}) }, ...(r.body ? { body: r.body } : {}),
+        method: r.method,
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', ...(r.headers ?? {}) },
+        ...(r.body ? { body: r.body } : {}),
       });
       await res.body.text();
       latencies.push(performance.now() - t0);
@@ -59,12 +62,32 @@ export default function platformBench(): Promise<void> {
     const fixture = await database.db.transaction(async (tx) => {
       const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
       const programId = await createProgram(tx, { orgId, name: 'Bench Programme', timeZone: 'America/New_York', now });
-      await createUserWithRoles(tx, { orgId, email: 'bench@bench.example', displayName: 'Bench Admin', password: 'bench-password-123', roles: [{ programId, role: 'administrator' }], now, checkPassword: false });
+      await createUserWithRoles(tx, {
+        orgId,
+        email: 'bench@bench.example',
+        displayName: 'Bench Admin',
+        password: 'bench-password-123',
+        roles: [{ programId, role: 'administrator' }],
+        now,
+        checkPassword: false,
+      });
       const ids: string[] = [];
       const rows = Array.from({ length: 500 }, (_, i) => {
         const id = crypto.randomUUID();
         ids.push(id);
-        return { programId, id, mrn: `BN-${i}`, legalGivenName: `Given${i}`, legalFamilyName: `Family${i % 50}`, birthDate: '1980-01-01', preferredLanguage: 'en', contactConsent: false, version: 1, createdAt: now, updatedAt: now };
+        return {
+          programId,
+          id,
+          mrn: `BN-${i}`,
+          legalGivenName: `Given${i}`,
+          legalFamilyName: `Family${i % 50}`,
+          birthDate: '1980-01-01',
+          preferredLanguage: 'en',
+          contactConsent: false,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
       });
       await tx.insert(patients).values(rows);
       return { programId, ids };
@@ -86,7 +109,11 @@ export default function platformBench(): Promise<void> {
     // (b), (c): the full app
     const app = await buildApp({ db: database.db, logLevel: 'warn', webRoot: null, signInRateLimit: 1000 });
     const appBase = await app.listen({ port: 0, host: '127.0.0.1' });
-    const signIn = await request(`${appBase}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@bench.example', password: 'bench-password-123' }) });
+    const signIn = await request(`${appBase}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@bench.example', password: 'bench-password-123' }),
+    });
     const setCookie = String(signIn.headers['set-cookie'] ?? '');
     await signIn.body.text();
     const cookie = setCookie.split(';')[0]!;
@@ -98,10 +125,16 @@ export default function platformBench(): Promise<void> {
     const scenarios: Array<[string, string, Make]> = [
       ['(a) bare INSERT', bareBase, () => ({ method: 'POST', path: '/insert', body: '{}' })],
       ['(b) get patient', appBase, (i) => ({ method: 'GET', path: `/api/v1/patients/${fixture.ids[i % fixture.ids.length]}`, headers: auth })],
-      ['(c) create patient', appBase, (i) => ({
-        method: 'POST', path: '/api/v1/patients', headers: auth,
-        body: JSON.stringify({ mrn: `C-${run}-${created++}`, legalGivenName: `New${i}`, legalFamilyName: `Bench${i}`, birthDate: '1990-01-01', confirmNotDuplicate: true }),
-      })],
+      [
+        '(c) create patient',
+        appBase,
+        (i) => ({
+          method: 'POST',
+          path: '/api/v1/patients',
+          headers: auth,
+          body: JSON.stringify({ mrn: `C-${run}-${created++}`, legalGivenName: `New${i}`, legalFamilyName: `Bench${i}`, birthDate: '1990-01-01', confirmNotDuplicate: true }),
+        }),
+      ],
     ];
     // Interleaved rounds: a burst of load from elsewhere on a shared machine then hits
     // every scenario alike; the order rotates each round (a b c, b c a, c a b, …) so no

@@ -131,7 +131,10 @@ export const TabletSubmitted = z.object({
 // --- stage of change ---------------------------------------------------------------
 export const StageRecord = z.strictObject({
   stage: StageSchema,
-  informedBy: z.array(z.enum(['urica', 'socrates-8d', 'readiness-ruler', 'interview'])).max(4).default([]),
+  informedBy: z
+    .array(z.enum(['urica', 'socrates-8d', 'readiness-ruler', 'interview']))
+    .max(4)
+    .default([]),
   /** Required when this judgement differs from the current URICA-derived stage (an override). */
   reason: z.string().trim().min(1).max(2000).optional(),
   note: z.string().trim().max(2000).optional(),
@@ -185,4 +188,3 @@ export const SafetyAlert = z.object({
   acknowledgementNote: z.string().nullable(),
 });
 export const SafetyAlertAcknowledge = z.strictObject({ note: z.string().trim().max(2000).optional() });
-

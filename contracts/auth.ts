@@ -14,13 +14,21 @@ export const SignInResponse = z.object({
 });
 
 export const MfaVerifyRequest = z.union([
-  z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code from your authenticator app') }),
+  z.strictObject({
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'must be the 6-digit code from your authenticator app'),
+  }),
   z.strictObject({ recoveryCode: z.string().trim().min(6).max(32) }),
 ]);
 
 export const MfaSetupResponse = z.object({ secret: z.string(), uri: z.string() });
 export const MfaConfirmRequest = z.strictObject({
-  code: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code from your authenticator app'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'must be the 6-digit code from your authenticator app'),
 });
 export const MfaConfirmResponse = z.object({ recoveryCodes: z.array(z.string()) });
 
@@ -43,7 +51,10 @@ export const MeResponse = z.object({
   /** When this session ends: after `idleTimeoutMinutes` without a request, and at `expiresAt` at the latest. */
   session: z.object({ expiresAt: z.string(), lastSeenAt: z.string() }),
   organization: z.object({
-    id: Id, name: z.string(), idleTimeoutMinutes: z.number().int(), mfaRequired: z.boolean(),
+    id: Id,
+    name: z.string(),
+    idleTimeoutMinutes: z.number().int(),
+    mfaRequired: z.boolean(),
     /** The user's roles in the organisation (`organization-administrator`) and what they allow (`manage:organization`), beside those per programme. */
     roles: z.array(z.string()),
     permissions: z.array(z.string()),

@@ -49,8 +49,15 @@ export const Protocol = z.object({
   createdAt: z.string(),
 });
 export const PresetSummary = z.object({
-  name: z.string(), title: z.string(), citation: z.string(), targets: z.array(z.string()), weeks: z.number(),
-  maxCents: z.number(), allSuccessExpectedCents: z.number(), maxDraws: z.number(), drawEvCents: z.number().nullable(),
+  name: z.string(),
+  title: z.string(),
+  citation: z.string(),
+  targets: z.array(z.string()),
+  weeks: z.number(),
+  maxCents: z.number(),
+  allSuccessExpectedCents: z.number(),
+  maxDraws: z.number(),
+  drawEvCents: z.number().nullable(),
 });
 
 // ---------- funding sources, caps, settings ----------
@@ -69,7 +76,11 @@ export const FundingSourceCreate = z.strictObject({
   budgetCents: Cents.nullable().optional(),
 });
 export const FundingSource = z.object({
-  id: z.string(), name: z.string(), capsPreset: z.string().nullable(), caps: z.record(z.string(), z.unknown()), budgetCents: z.number().nullable(),
+  id: z.string(),
+  name: z.string(),
+  capsPreset: z.string().nullable(),
+  caps: z.record(z.string(), z.unknown()),
+  budgetCents: z.number().nullable(),
 });
 export const CmSettings = z.object({ approvalThresholdCents: Cents, budgetCents: Cents.nullable(), seedRotationDays: z.number().int() });
 export const CmSettingsUpdate = z.strictObject({
@@ -212,11 +223,13 @@ export const TrackOutcome = z.object({
   level: z.number().int().nullable(),
   privilege: z.string().nullable(),
 });
-export const NextOpportunity = z.object({
-  kind: z.string(),
-  date: z.string(),
-  tracks: z.array(z.object({ track: z.string(), payout: z.string(), cents: z.number().int(), draws: z.number().int(), privilege: z.string().nullable() })),
-}).nullable();
+export const NextOpportunity = z
+  .object({
+    kind: z.string(),
+    date: z.string(),
+    tracks: z.array(z.object({ track: z.string(), payout: z.string(), cents: z.number().int(), draws: z.number().int(), privilege: z.string().nullable() })),
+  })
+  .nullable();
 export const Award = z.object({
   eventId: Id,
   enrolmentId: Id,
@@ -296,10 +309,16 @@ export const SpecimenDetail = Specimen.extend({
   observerId: Id.nullable(),
   collectorId: Id.nullable(),
   temperatureC: z.number().nullable(),
-  validity: z.object({
-    creatinineMgDl: z.number().optional(), specificGravity: z.number().optional(), ph: z.number().optional(), nitriteUgMl: z.number().optional(),
-    oxidants: z.boolean().optional(), adulterantDetected: z.boolean().optional(),
-  }).nullable(),
+  validity: z
+    .object({
+      creatinineMgDl: z.number().optional(),
+      specificGravity: z.number().optional(),
+      ph: z.number().optional(),
+      nitriteUgMl: z.number().optional(),
+      oxidants: z.boolean().optional(),
+      adulterantDetected: z.boolean().optional(),
+    })
+    .nullable(),
   cup: z.object({ brand: z.string(), lot: z.string(), expiry: z.string(), cutoffs: z.record(z.string(), z.number()).optional() }).nullable(),
   /** The results as recorded on the cup (never changed). */
   recordedResults: z.array(AnalyteResult),
@@ -317,18 +336,20 @@ export const SpecimenDetail = Specimen.extend({
 /** Every screen of a patient, newest first, each with the result in effect (after corrections). */
 export const PatientScreens = z.object({
   patientId: Id,
-  items: z.array(z.object({
-    id: Id,
-    collectedAt: z.string(),
-    collectedOn: z.string(),
-    matrix: z.string(),
-    method: z.string(),
-    observed: z.boolean(),
-    valid: z.boolean(),
-    /** A correction changed it. */
-    corrected: z.boolean(),
-    results: z.array(AnalyteResult.extend({ correctedBy: Id.nullable() })),
-  })),
+  items: z.array(
+    z.object({
+      id: Id,
+      collectedAt: z.string(),
+      collectedOn: z.string(),
+      matrix: z.string(),
+      method: z.string(),
+      observed: z.boolean(),
+      valid: z.boolean(),
+      /** A correction changed it. */
+      corrected: z.boolean(),
+      results: z.array(AnalyteResult.extend({ correctedBy: Id.nullable() })),
+    }),
+  ),
 });
 
 // ---------- check-ins ----------
@@ -360,7 +381,14 @@ export const QueueItem = z.object({
 
 // ---------- privileges ----------
 export const PrivilegeRecommendation = z.object({
-  id: Id, enrolmentId: Id, patientId: Id, track: z.string(), level: z.string(), levelIndex: z.number().int(), eventId: Id, createdAt: z.string(),
+  id: Id,
+  enrolmentId: Id,
+  patientId: Id,
+  track: z.string(),
+  level: z.string(),
+  levelIndex: z.number().int(),
+  eventId: Id,
+  createdAt: z.string(),
   decision: z.object({ decision: z.string(), reason: z.string(), decidedBy: Id, decidedAt: z.string() }).nullable(),
 });
 export const PrivilegeRecommendationQuery = z.strictObject({ pending: z.enum(['true', 'false']).optional(), ...PageQuery });
@@ -368,8 +396,16 @@ export const PrivilegeDecisionCreate = z.strictObject({ decision: z.enum(['appro
 
 // ---------- draws ----------
 export const Draw = z.object({
-  n: z.number().int(), tier: z.string().nullable(), label: z.string().nullable(), valueCents: z.number().int(), capped: z.string().nullable(),
-  eventId: Id.nullable(), track: z.string().nullable(), revealed: z.boolean(), commitment: z.string().nullable(), seedRevealed: z.boolean(),
+  n: z.number().int(),
+  tier: z.string().nullable(),
+  label: z.string().nullable(),
+  valueCents: z.number().int(),
+  capped: z.string().nullable(),
+  eventId: Id.nullable(),
+  track: z.string().nullable(),
+  revealed: z.boolean(),
+  commitment: z.string().nullable(),
+  seedRevealed: z.boolean(),
 });
 export const DrawList = z.object({ items: z.array(Draw), commitment: z.string(), undrawn: z.number().int() });
 export const RevealRequest = z.strictObject({ count: z.number().int().min(1).max(50).default(1) });
@@ -437,8 +473,13 @@ export const LedgerVoided = z.object({
   balanceCents: z.number().int(),
 });
 export const CapStatus = z.object({
-  fundingSourceId: z.string().nullable(), year: z.string(), paidCents: z.number().int(), perYearCents: z.number().int().nullable(),
-  remainingCents: z.number().int().nullable(), reached: z.boolean(), noCash: z.boolean(),
+  fundingSourceId: z.string().nullable(),
+  year: z.string(),
+  paidCents: z.number().int(),
+  perYearCents: z.number().int().nullable(),
+  remainingCents: z.number().int().nullable(),
+  reached: z.boolean(),
+  noCash: z.boolean(),
 });
 
 // ---------- catalogue, redemption ----------
@@ -452,11 +493,21 @@ export const CatalogueItemCreate = z.strictObject({
   reorderLevel: z.number().int().min(0).default(0),
 });
 export const CatalogueItem = z.object({
-  id: Id, name: z.string(), kind: z.string(), valueCents: z.number().int(), cashEquivalent: z.boolean(), prizeTier: z.string().nullable(),
-  stock: z.number().int(), reorderLevel: z.number().int(), active: z.boolean(),
+  id: Id,
+  name: z.string(),
+  kind: z.string(),
+  valueCents: z.number().int(),
+  cashEquivalent: z.boolean(),
+  prizeTier: z.string().nullable(),
+  stock: z.number().int(),
+  reorderLevel: z.number().int(),
+  active: z.boolean(),
 });
 export const StockMovementCreate = z.strictObject({
-  delta: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+  delta: z
+    .number()
+    .int()
+    .refine((n) => n !== 0, 'must not be 0'),
   reason: z.enum(['received', 'count-correction', 'damaged']),
 });
 export const RedemptionCreate = z.strictObject({
@@ -474,19 +525,38 @@ export const RedemptionListQuery = z.strictObject({
 });
 /** A redemption in the programme-wide list (oldest first), with whose it is (reading names is audited). */
 export const RedemptionListItem = z.object({
-  id: Id, patientId: Id, displayName: z.string(), mrn: z.string(),
-  itemId: Id, itemName: z.string(), quantity: z.number().int(), cents: z.number().int(), kind: z.string(),
+  id: Id,
+  patientId: Id,
+  displayName: z.string(),
+  mrn: z.string(),
+  itemId: Id,
+  itemName: z.string(),
+  quantity: z.number().int(),
+  cents: z.number().int(),
+  kind: z.string(),
   status: z.enum(['pending-approval', 'completed', 'declined']),
-  requestedBy: Id, requestedByName: z.string(), requestedAt: z.string(),
-  decidedBy: Id.nullable(), decidedAt: z.string().nullable(),
+  requestedBy: Id,
+  requestedByName: z.string(),
+  requestedAt: z.string(),
+  decidedBy: Id.nullable(),
+  decidedAt: z.string().nullable(),
   /** The patient's balance now (does it still cover the redemption?). */
   balanceCents: z.number().int(),
   /** Why the caller may not approve it (separation of duties), or null. */
   separationOfDuties: z.enum(['you-requested', 'you-recorded-results']).nullable(),
 });
 export const Redemption = z.object({
-  id: Id, patientId: Id, itemId: Id, itemName: z.string(), quantity: z.number().int(), cents: z.number().int(), kind: z.string(),
-  status: z.enum(['pending-approval', 'completed', 'declined']), requestedBy: Id, requestedAt: z.string(), balanceCents: z.number().int(),
+  id: Id,
+  patientId: Id,
+  itemId: Id,
+  itemName: z.string(),
+  quantity: z.number().int(),
+  cents: z.number().int(),
+  kind: z.string(),
+  status: z.enum(['pending-approval', 'completed', 'declined']),
+  requestedBy: Id,
+  requestedAt: z.string(),
+  balanceCents: z.number().int(),
 });
 
 // ---------- summaries ----------
@@ -527,7 +597,9 @@ export const PatientCmSummary = z.object({
   patientId: Id,
   enrolment: Enrolment.nullable(),
   calendar: z.array(CalendarCell),
-  streaks: z.array(z.object({ track: z.string(), s: z.number().int(), lastOutcome: z.string().nullable(), currentCents: z.number().int(), currentDraws: z.number().int(), privilege: z.string().nullable() })),
+  streaks: z.array(
+    z.object({ track: z.string(), s: z.number().int(), lastOutcome: z.string().nullable(), currentCents: z.number().int(), currentDraws: z.number().int(), privilege: z.string().nullable() }),
+  ),
   next: z.array(NextOpportunity),
   balanceCents: z.number().int(),
   /** Money paid on this enrolment (credits − debits, prizes included; the same as money paid, never "owed"). */
@@ -543,7 +615,11 @@ export const PatientCmSummary = z.object({
 export const ProgrammeCmSummary = z.object({
   enrolled: z.object({ active: z.number().int(), completed: z.number().int(), withdrawn: z.number().int() }),
   negativeByWeek: z.array(z.object({ weekStart: z.string(), specimens: z.number().int(), negative: z.number().int(), percentNegative: z.number().nullable() })),
-  spend: z.object({ yearToDateCents: z.number().int(), budgetCents: z.number().int().nullable(), byFundingSource: z.array(z.object({ fundingSourceId: z.string().nullable(), cents: z.number().int(), budgetCents: z.number().int().nullable() })) }),
+  spend: z.object({
+    yearToDateCents: z.number().int(),
+    budgetCents: z.number().int().nullable(),
+    byFundingSource: z.array(z.object({ fundingSourceId: z.string().nullable(), cents: z.number().int(), budgetCents: z.number().int().nullable() })),
+  }),
   capsReached: z.number().int(),
   redemptions: z.object({ last30Days: z.number().int(), cents: z.number().int(), pendingApproval: z.number().int() }),
   reorder: z.array(CatalogueItem),
@@ -556,7 +632,10 @@ export const TokenScope = z.enum(TOKEN_SCOPES).describe(TOKEN_SCOPES.map((s) => 
 export const TokenCreate = z.strictObject({
   name: Text(120),
   /** Least privilege: the administrator names every scope the token gets (ADR 021). */
-  scopes: z.array(TokenScope).min(1, 'choose at least one scope').refine((xs) => new Set(xs).size === xs.length, 'must not repeat a scope'),
+  scopes: z
+    .array(TokenScope)
+    .min(1, 'choose at least one scope')
+    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a scope'),
 });
 export const Token = z.object({ id: Id, name: z.string(), userId: Id, scopes: z.array(TokenScope), createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
 export const TokenCreated = Token.extend({ token: z.string() });

@@ -2,9 +2,7 @@
 import { z } from 'zod';
 
 export const Id = z.uuid({ message: 'must be a UUID' });
-export const IsoDate = z.iso
-  .date({ message: 'must be a date as YYYY-MM-DD' })
-  .refine((d) => d >= '0001-01-01', { message: 'must be a date from year 0001 on' });
+export const IsoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' }).refine((d) => d >= '0001-01-01', { message: 'must be a date from year 0001 on' });
 export const IsoDateTime = z.string();
 
 export const IdParams = z.strictObject({ id: Id });
@@ -16,8 +14,7 @@ export const PageQuery = {
   cursor: z.string().max(200).optional(),
 };
 
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /**
  * Every error the API answers, as application/problem+json (RFC 9457), the `Problem` schema
@@ -31,10 +28,12 @@ export const ProblemDetails = z.object({
   detail: z.string().describe('What went wrong, safe to show to the person using the client.'),
   requestId: z.string().describe('The request id, to quote when reporting a problem (the server log carries the same id).'),
   problems: z
-    .array(z.object({
-      field: z.string().describe('Where the input is at fault: body.<path>, query.<name>, params.<name>, header.<name>, content-type, url.'),
-      message: z.string().describe('What is wrong with it.'),
-    }))
+    .array(
+      z.object({
+        field: z.string().describe('Where the input is at fault: body.<path>, query.<name>, params.<name>, header.<name>, content-type, url.'),
+        message: z.string().describe('What is wrong with it.'),
+      }),
+    )
     .optional()
     .describe('For bad input: each field at fault.'),
 });

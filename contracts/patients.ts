@@ -23,11 +23,15 @@ export type AdministrativeSex = (typeof ADMINISTRATIVE_SEXES)[number];
 export type Sex = (typeof SEXES)[number];
 export type GenderIdentity = (typeof GENDER_IDENTITIES)[number];
 
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { message: `must be one of ${values.join(', ')}` });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
 const patientFields = {
-  mrn: z.string().trim().min(1, 'is required').max(40).regex(/^[A-Za-z0-9-]+$/, 'may contain letters, digits and hyphens'),
+  mrn: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(40)
+    .regex(/^[A-Za-z0-9-]+$/, 'may contain letters, digits and hyphens'),
   legalGivenName: name,
   legalFamilyName: name,
   preferredName: optionalText(100),
@@ -37,12 +41,24 @@ const patientFields = {
   sex: oneOf(SEXES).nullable().optional(),
   genderIdentity: oneOf(GENDER_IDENTITIES).nullable().optional(),
   preferredLanguage: z.enum(LANGUAGES).default('en'),
-  phone: z.string().trim().max(40).regex(/^[0-9+()\-. ]*$/, 'must be a phone number').nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[0-9+()\-. ]*$/, 'must be a phone number')
+    .nullable()
+    .optional(),
   email: z.email({ message: 'must be an email address' }).max(254).nullable().optional(),
   address: optionalText(400),
   contactConsent: z.boolean().default(false),
   emergencyContactName: optionalText(200),
-  emergencyContactPhone: z.string().trim().max(40).regex(/^[0-9+()\-. ]*$/, 'must be a phone number').nullable().optional(),
+  emergencyContactPhone: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[0-9+()\-. ]*$/, 'must be a phone number')
+    .nullable()
+    .optional(),
   emergencyContactRelationship: optionalText(100),
 };
 

@@ -17,13 +17,15 @@ export const Recommendations = z.object({
   /** The context the planner used, and where each field came from. */
   context: z.record(z.string(), z.unknown()),
   sources: z.record(z.string(), z.string()),
-  recommendations: z.array(z.object({
-    intervention: InterventionCodeSchema,
-    priority: z.number().int(),
-    rationale: z.object({ clinician: z.string(), patient: z.string() }),
-    evidence: z.array(EvidenceOut),
-    rules: z.array(z.string()),
-  })),
+  recommendations: z.array(
+    z.object({
+      intervention: InterventionCodeSchema,
+      priority: z.number().int(),
+      rationale: z.object({ clinician: z.string(), patient: z.string() }),
+      evidence: z.array(EvidenceOut),
+      rules: z.array(z.string()),
+    }),
+  ),
   cautions: z.array(z.object({ code: z.enum(CAUTION_CODES), text: z.string() })),
 });
 
@@ -36,33 +38,37 @@ export const Problem = z.strictObject({
   id: localId.optional(),
   text: text(500),
 });
-export const Goal = z.strictObject({
-  id: localId.optional(),
-  problemIds: z.array(localId).max(20).default([]),
-  description: text(500),
-  /** What is measured, e.g. "Days of opioid use in the past 30 days" or "PHQ-9 total". */
-  measure: text(200),
-  /** A number to reach (with a comparator), or a described target; at least one. */
-  targetValue: z.number().finite().optional(),
-  targetComparator: z.enum(['<', '<=', '>=', '>']).optional(),
-  targetUnit: z.string().trim().max(40).optional(),
-  targetText: z.string().trim().min(1).max(300).optional(),
-  dueDate: IsoDate,
-  status: z.enum(['proposed', 'active', 'achieved', 'not-achieved', 'cancelled']).default('active'),
-  responsibleStaffIds: z.array(Id).max(10).default([]),
-}).refine((g) => g.targetValue !== undefined || g.targetText !== undefined, { message: 'needs a target: targetValue or targetText', path: ['targetValue'] });
-export const Intervention = z.strictObject({
-  id: localId.optional(),
-  /** From the recommendations (source 'recommendation') or omitted for a written-in intervention. */
-  code: InterventionCodeSchema.optional(),
-  source: z.enum(['recommendation', 'free-text']),
-  text: text(500),
-  goalIds: z.array(localId).max(20).default([]),
-  responsibleStaffIds: z.array(Id).min(1, 'needs at least one responsible staff member').max(10),
-  /** How often, e.g. "weekly", "twice a week", "each dosing visit". */
-  frequency: text(100),
-  status: z.enum(['planned', 'in-progress', 'completed', 'stopped']).default('planned'),
-}).refine((i) => i.source !== 'recommendation' || i.code !== undefined, { message: 'is required for an intervention from the recommendations', path: ['code'] });
+export const Goal = z
+  .strictObject({
+    id: localId.optional(),
+    problemIds: z.array(localId).max(20).default([]),
+    description: text(500),
+    /** What is measured, e.g. "Days of opioid use in the past 30 days" or "PHQ-9 total". */
+    measure: text(200),
+    /** A number to reach (with a comparator), or a described target; at least one. */
+    targetValue: z.number().finite().optional(),
+    targetComparator: z.enum(['<', '<=', '>=', '>']).optional(),
+    targetUnit: z.string().trim().max(40).optional(),
+    targetText: z.string().trim().min(1).max(300).optional(),
+    dueDate: IsoDate,
+    status: z.enum(['proposed', 'active', 'achieved', 'not-achieved', 'cancelled']).default('active'),
+    responsibleStaffIds: z.array(Id).max(10).default([]),
+  })
+  .refine((g) => g.targetValue !== undefined || g.targetText !== undefined, { message: 'needs a target: targetValue or targetText', path: ['targetValue'] });
+export const Intervention = z
+  .strictObject({
+    id: localId.optional(),
+    /** From the recommendations (source 'recommendation') or omitted for a written-in intervention. */
+    code: InterventionCodeSchema.optional(),
+    source: z.enum(['recommendation', 'free-text']),
+    text: text(500),
+    goalIds: z.array(localId).max(20).default([]),
+    responsibleStaffIds: z.array(Id).min(1, 'needs at least one responsible staff member').max(10),
+    /** How often, e.g. "weekly", "twice a week", "each dosing visit". */
+    frequency: text(100),
+    status: z.enum(['planned', 'in-progress', 'completed', 'stopped']).default('planned'),
+  })
+  .refine((i) => i.source !== 'recommendation' || i.code !== undefined, { message: 'is required for an intervention from the recommendations', path: ['code'] });
 
 const planFields = {
   title: text(200).default('Treatment plan'),
@@ -82,21 +88,47 @@ export const PlanVersionParams = z.strictObject({ patientId: Id, id: Id, version
 
 const ProblemOut = z.object({ id: Id, text: z.string() });
 const GoalOut = z.object({
-  id: Id, problemIds: z.array(Id), description: z.string(), measure: z.string(),
-  targetValue: z.number().nullable(), targetComparator: z.string().nullable(), targetUnit: z.string().nullable(), targetText: z.string().nullable(),
-  dueDate: z.string(), status: z.string(), responsibleStaffIds: z.array(Id),
+  id: Id,
+  problemIds: z.array(Id),
+  description: z.string(),
+  measure: z.string(),
+  targetValue: z.number().nullable(),
+  targetComparator: z.string().nullable(),
+  targetUnit: z.string().nullable(),
+  targetText: z.string().nullable(),
+  dueDate: z.string(),
+  status: z.string(),
+  responsibleStaffIds: z.array(Id),
 });
 const InterventionOut = z.object({
-  id: Id, code: InterventionCodeSchema.nullable(), source: z.enum(['recommendation', 'free-text']), text: z.string(), goalIds: z.array(Id),
-  responsibleStaffIds: z.array(Id), frequency: z.string(), status: z.string(),
+  id: Id,
+  code: InterventionCodeSchema.nullable(),
+  source: z.enum(['recommendation', 'free-text']),
+  text: z.string(),
+  goalIds: z.array(Id),
+  responsibleStaffIds: z.array(Id),
+  frequency: z.string(),
+  status: z.string(),
 });
 export const PlanContent = z.object({
-  title: z.string(), status: z.string(), problems: z.array(ProblemOut), goals: z.array(GoalOut), interventions: z.array(InterventionOut), reviewDate: z.string(),
+  title: z.string(),
+  status: z.string(),
+  problems: z.array(ProblemOut),
+  goals: z.array(GoalOut),
+  interventions: z.array(InterventionOut),
+  reviewDate: z.string(),
 });
 export const Agreement = z.object({
-  id: Id, version: z.number().int(), agreedBy: z.enum(['patient', 'legal-representative']), representativeName: z.string().nullable(),
-  method: z.enum(['verbal', 'signed-paper', 'signed-electronic']), agreedAt: z.string(), note: z.string().nullable(),
-  recordedBy: Id, recordedByName: z.string().nullable(), recordedAt: z.string(),
+  id: Id,
+  version: z.number().int(),
+  agreedBy: z.enum(['patient', 'legal-representative']),
+  representativeName: z.string().nullable(),
+  method: z.enum(['verbal', 'signed-paper', 'signed-electronic']),
+  agreedAt: z.string(),
+  note: z.string().nullable(),
+  recordedBy: Id,
+  recordedByName: z.string().nullable(),
+  recordedAt: z.string(),
 });
 export const CarePlan = z.object({
   id: Id,
@@ -114,8 +146,14 @@ export const CarePlan = z.object({
   previousAgreement: Agreement.nullable(),
 });
 export const CarePlanSummary = z.object({
-  id: Id, patientId: Id, title: z.string(), status: z.string(), version: z.number().int(), reviewDate: z.string(),
-  agreedToCurrent: z.boolean(), updatedAt: z.string(),
+  id: Id,
+  patientId: Id,
+  title: z.string(),
+  status: z.string(),
+  version: z.number().int(),
+  reviewDate: z.string(),
+  agreedToCurrent: z.boolean(),
+  updatedAt: z.string(),
 });
 export const CarePlanVersion = z.object({
   version: z.number().int(),
@@ -129,15 +167,17 @@ export const CarePlanVersion = z.object({
 });
 export const CarePlanVersionSummary = CarePlanVersion.omit({ content: true });
 
-export const AgreementCreate = z.strictObject({
-  /** The version the patient agreed to (normally the current one). */
-  version: z.number().int().min(1),
-  agreedBy: z.enum(['patient', 'legal-representative']).default('patient'),
-  representativeName: z.string().trim().min(1).max(200).optional(),
-  method: z.enum(['verbal', 'signed-paper', 'signed-electronic']),
-  agreedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-  note: z.string().trim().max(2000).optional(),
-}).refine((a) => a.agreedBy !== 'legal-representative' || a.representativeName !== undefined, { message: 'is required when a legal representative agreed', path: ['representativeName'] });
+export const AgreementCreate = z
+  .strictObject({
+    /** The version the patient agreed to (normally the current one). */
+    version: z.number().int().min(1),
+    agreedBy: z.enum(['patient', 'legal-representative']).default('patient'),
+    representativeName: z.string().trim().min(1).max(200).optional(),
+    method: z.enum(['verbal', 'signed-paper', 'signed-electronic']),
+    agreedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .refine((a) => a.agreedBy !== 'legal-representative' || a.representativeName !== undefined, { message: 'is required when a legal representative agreed', path: ['representativeName'] });
 
 // --- work list ----------------------------------------------------------------------
 export const PlanReviewItem = z.object({

@@ -14,11 +14,14 @@ import type { Db } from '../server/platform/db/database.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Building the app registers every route; none runs, so no database is opened. */
-const noDatabase = new Proxy({}, {
-  get(_target, property) {
-    throw new Error(`the OpenAPI document needs no database (something read db.${String(property)})`);
+const noDatabase = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      throw new Error(`the OpenAPI document needs no database (something read db.${String(property)})`);
+    },
   },
-}) as Db;
+) as Db;
 
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const app = await buildApp({ db: noDatabase, webRoot: null, logLevel: 'silent' });

@@ -101,17 +101,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const signInRateLimit = { max: opts.signInRateLimit ?? 10, timeWindow: '1 minute' };
-  await app.register(async (api) => {
-    identityRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
-    programsRoutes(api, { db: opts.db });
-    patientsRoutes(api, { db: opts.db });
-    auditRoutes(api, { db: opts.db });
-    cmRoutes(api, { db: opts.db });
-    assessmentsRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
-    planningRoutes(api, { db: opts.db });
-    screensRoutes(api, { db: opts.db });
-    labRoutes(api, { db: opts.db });
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      identityRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
+      programsRoutes(api, { db: opts.db });
+      patientsRoutes(api, { db: opts.db });
+      auditRoutes(api, { db: opts.db });
+      cmRoutes(api, { db: opts.db });
+      assessmentsRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
+      planningRoutes(api, { db: opts.db });
+      screensRoutes(api, { db: opts.db });
+      labRoutes(api, { db: opts.db });
+    },
+    { prefix: '/api/v1' },
+  );
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;
@@ -125,7 +128,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       // accepts them. Files under /assets/ have content hashes in their names, so they never
       // change: cached for a year, immutable. index.html names the current ones: no-cache.
       await web.register(fastifyStatic, {
-        root: webRoot, prefix: '/', wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false,
+        root: webRoot,
+        prefix: '/',
+        wildcard: false,
+        index: ['index.html'],
+        preCompressed: true,
+        cacheControl: false,
         setHeaders: (reply, path) => {
           reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
         },

@@ -39,7 +39,12 @@ const schema = z.object({
     .optional(),
   WAYPOINT_TRUST_PROXY: z
     .string()
-    .transform((v) => v.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    )
     .refine((list) => list.length > 0 && list.every(isProxyEntry), 'must be a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal)')
     .optional(),
   WAYPOINT_AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),

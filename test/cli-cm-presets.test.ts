@@ -61,7 +61,17 @@ describe('waypoint cm presets / forecast', () => {
   it('cm forecast --protocol FILE works, and bad input exits 2 with a message and no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wp-forecast-'));
     const good = join(dir, 'p.json');
-    writeFileSync(good, JSON.stringify({ id: 'x', version: 1, name: 'X', citation: 'test', weeks: 4, tracks: [{ id: 'a', target: { kind: 'attendance' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 4, escalation: { start: 100 } }] }] }));
+    writeFileSync(
+      good,
+      JSON.stringify({
+        id: 'x',
+        version: 1,
+        name: 'X',
+        citation: 'test',
+        weeks: 4,
+        tracks: [{ id: 'a', target: { kind: 'attendance' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 4, escalation: { start: 100 } }] }],
+      }),
+    );
     const ok = await waypoint(['cm', 'forecast', '--protocol', good, '--patients', '5', '--success', '1', '--json']);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { perPatient: { meanCents: number } }).perPatient.meanCents).toBe(400);
@@ -96,7 +106,11 @@ describe('opioid-abstinence caution on the command line', () => {
     const { spawnSync } = await import('node:child_process');
     const dir = mkdtempSync(join(tmpdir(), 'wp-caution-'));
     const protocol = {
-      id: 'op', version: 1, name: 'opioid only', citation: 'test', weeks: 12,
+      id: 'op',
+      version: 1,
+      name: 'opioid only',
+      citation: 'test',
+      weeks: 12,
       tracks: [{ id: 'opioid', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250 } }] }],
     };
     writeFileSync(join(dir, 'p.json'), JSON.stringify(protocol));

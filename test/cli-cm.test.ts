@@ -21,7 +21,10 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 const protocol = {
-  id: 'p', version: 1, name: 'P', citation: 'test',
+  id: 'p',
+  version: 1,
+  name: 'P',
+  citation: 'test',
   tracks: [{ id: 'stim', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125 } }] }],
 };
 const events = {
@@ -38,7 +41,19 @@ describe('waypoint cm replay', () => {
     const r = await cli('replay', '--protocol', file('p.json', protocol), '--events', file('e.json', events));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const row = (event: string, s: number, amountCents: number) => ({ event, track: 'stim', outcome: 'success', s, level: s, amountCents, bonusCents: 0, draws: 0, prizes: [], privilege: null, capped: null });
+    const row = (event: string, s: number, amountCents: number) => ({
+      event,
+      track: 'stim',
+      outcome: 'success',
+      s,
+      level: s,
+      amountCents,
+      bonusCents: 0,
+      draws: 0,
+      prizes: [],
+      privilege: null,
+      capped: null,
+    });
     const expected = {
       opportunities: [row('r1', 1, 250), row('r2', 2, 375)],
       totals: { earnedCents: 625, draws: 0, prizeCents: 0 },
@@ -62,7 +77,10 @@ describe('waypoint cm replay', () => {
   });
 
   it('exits 2 naming the event for bad events, and reports protocol problems too', async () => {
-    const bad = { ...events, events: [...events.events, { id: 'zz9', at: 'yesterday', kind: 'specimen', results: {} }, { id: 'c1', at: '2026-01-08T00:00:00Z', kind: 'correction', supersedes: 'nope' }] };
+    const bad = {
+      ...events,
+      events: [...events.events, { id: 'zz9', at: 'yesterday', kind: 'specimen', results: {} }, { id: 'c1', at: '2026-01-08T00:00:00Z', kind: 'correction', supersedes: 'nope' }],
+    };
     const r = await cli('replay', '--protocol', file('bad2.json', { ...protocol, name: '' }), '--events', file('bad-e.json', bad));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('event "zz9"');
@@ -113,14 +131,27 @@ describe('waypoint cm settle', () => {
   it('settles each posting in turn: a cup corrected back and forth is paid once, and the balance says so', async () => {
     const postings = {
       enrolment: { id: 'e1', start: '2026-01-05' },
-      postings: [[cup('r1', '2026-01-05T09:00:00Z', 'negative')], [fix('c1', '2026-01-06T09:00:00Z', 'positive')], [fix('c2', '2026-01-06T10:00:00Z', 'negative')], [fix('c3', '2026-01-06T11:00:00Z', 'positive')], [fix('c4', '2026-01-06T12:00:00Z', 'negative')]],
+      postings: [
+        [cup('r1', '2026-01-05T09:00:00Z', 'negative')],
+        [fix('c1', '2026-01-06T09:00:00Z', 'positive')],
+        [fix('c2', '2026-01-06T10:00:00Z', 'negative')],
+        [fix('c3', '2026-01-06T11:00:00Z', 'positive')],
+        [fix('c4', '2026-01-06T12:00:00Z', 'negative')],
+      ],
     };
     const r = await cli('settle', '--protocol', file('sp.json', protocol), '--postings', file('sq.json', postings));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { settlements: Array<{ posting: number; tracks: Record<string, { owed: number; paid: number; forgiven: number }>; entries: Array<{ kind: string; cents: number }> }>; balanceCents: number };
+    const out = JSON.parse(r.stdout) as {
+      settlements: Array<{ posting: number; tracks: Record<string, { owed: number; paid: number; forgiven: number }>; entries: Array<{ kind: string; cents: number }> }>;
+      balanceCents: number;
+    };
     expect(out.settlements.map((s) => s.tracks.stim)).toEqual([
-      { owed: 250, paid: 250, forgiven: 0 }, { owed: 0, paid: 250, forgiven: 250 }, { owed: 250, paid: 250, forgiven: 0 }, { owed: 0, paid: 250, forgiven: 250 }, { owed: 250, paid: 250, forgiven: 0 },
+      { owed: 250, paid: 250, forgiven: 0 },
+      { owed: 0, paid: 250, forgiven: 250 },
+      { owed: 250, paid: 250, forgiven: 0 },
+      { owed: 0, paid: 250, forgiven: 250 },
+      { owed: 250, paid: 250, forgiven: 0 },
     ]);
     expect(out.settlements[0]!.entries).toEqual([{ kind: 'earn', track: 'stim', event: 'r1', cents: 250 }]);
     expect(out.settlements.slice(1).every((s) => s.entries.every((e) => e.kind === 'forgiven'))).toBe(true);
@@ -128,7 +159,13 @@ describe('waypoint cm settle', () => {
   });
 
   it('bad input: exit 2, every problem named by its posting, no stack trace', async () => {
-    const r = await cli('settle', '--protocol', file('sp2.json', protocol), '--postings', file('sq2.json', { enrolment: { id: 'e1', start: '2026-01-05' }, postings: [[fix('c1', '2026-01-06T09:00:00Z', 'positive')]] }));
+    const r = await cli(
+      'settle',
+      '--protocol',
+      file('sp2.json', protocol),
+      '--postings',
+      file('sq2.json', { enrolment: { id: 'e1', start: '2026-01-05' }, postings: [[fix('c1', '2026-01-06T09:00:00Z', 'positive')]] }),
+    );
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/postings\[0\]\[0\]/);

@@ -7,10 +7,7 @@ export type PasswordVerdict = { ok: true } | { ok: false; reason: string };
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
 
-export function checkPassword(
-  password: string,
-  context: { common: ReadonlySet<string>; email?: string; displayName?: string },
-): PasswordVerdict {
+export function checkPassword(password: string, context: { common: ReadonlySet<string>; email?: string; displayName?: string }): PasswordVerdict {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) return { ok: false, reason: `Use at least ${MIN_PASSWORD_LENGTH} characters.` };
   if (length > MAX_PASSWORD_LENGTH) return { ok: false, reason: `Use at most ${MAX_PASSWORD_LENGTH} characters.` };
@@ -23,10 +20,8 @@ export function checkPassword(
     return { ok: false, reason: 'This password repeats the same characters. Choose another.' };
   }
   if (isSequential(lower)) return { ok: false, reason: 'This password is a simple sequence. Choose another.' };
-  const words = [context.email?.split('@')[0], ...(context.displayName ?? '').split(/\s+/), 'waypoint']
-    .filter((w): w is string => !!w && w.length >= 4)
-    .map((w) => w.toLowerCase());
-  if (words.some((w) => core === w || lower.includes(w) && lower.length - w.length < 6)) {
+  const words = [context.email?.split('@')[0], ...(context.displayName ?? '').split(/\s+/), 'waypoint'].filter((w): w is string => !!w && w.length >= 4).map((w) => w.toLowerCase());
+  if (words.some((w) => core === w || (lower.includes(w) && lower.length - w.length < 6))) {
     return { ok: false, reason: 'This password is too close to your name or email. Choose another.' };
   }
   return { ok: true };

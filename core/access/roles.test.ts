@@ -10,24 +10,70 @@ const account = (programRoles: Array<[string, string]>, organizationRoles: strin
 
 describe('mayActOnAccount: a programme administrator acts only on accounts wholly within the programmes they administer', () => {
   const adminOfA = account([[A, 'administrator']]);
-  const adminOfAB = account([[A, 'administrator'], [B, 'administrator']]);
+  const adminOfAB = account([
+    [A, 'administrator'],
+    [B, 'administrator'],
+  ]);
   const orgAdmin = account([], ['organization-administrator']);
 
   it('allows an account whose every role is in a programme the actor administers', () => {
-    expect(mayActOnAccount(adminOfA, account([[A, 'counsellor'], [A, 'prescriber']]))).toBe(true);
-    expect(mayActOnAccount(adminOfAB, account([[A, 'counsellor'], [B, 'administrator']]))).toBe(true);
+    expect(
+      mayActOnAccount(
+        adminOfA,
+        account([
+          [A, 'counsellor'],
+          [A, 'prescriber'],
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      mayActOnAccount(
+        adminOfAB,
+        account([
+          [A, 'counsellor'],
+          [B, 'administrator'],
+        ]),
+      ),
+    ).toBe(true);
     expect(mayActOnAccount(adminOfA, adminOfA)).toBe(true); // themselves
   });
 
   it('refuses an account that also has a role in another programme, whatever the role', () => {
-    expect(mayActOnAccount(adminOfA, account([[A, 'counsellor'], [B, 'administrator']]))).toBe(false);
-    expect(mayActOnAccount(adminOfA, account([[A, 'administrator'], [B, 'front-desk']]))).toBe(false);
+    expect(
+      mayActOnAccount(
+        adminOfA,
+        account([
+          [A, 'counsellor'],
+          [B, 'administrator'],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      mayActOnAccount(
+        adminOfA,
+        account([
+          [A, 'administrator'],
+          [B, 'front-desk'],
+        ]),
+      ),
+    ).toBe(false);
     expect(mayActOnAccount(adminOfA, account([[B, 'counsellor']]))).toBe(false);
   });
 
   it('a role other than administrator in a programme does not count as administering it', () => {
-    const adminAcounsellorB = account([[A, 'administrator'], [B, 'counsellor']]);
-    expect(mayActOnAccount(adminAcounsellorB, account([[A, 'counsellor'], [B, 'peer-specialist']]))).toBe(false);
+    const adminAcounsellorB = account([
+      [A, 'administrator'],
+      [B, 'counsellor'],
+    ]);
+    expect(
+      mayActOnAccount(
+        adminAcounsellorB,
+        account([
+          [A, 'counsellor'],
+          [B, 'peer-specialist'],
+        ]),
+      ),
+    ).toBe(false);
   });
 
   it('refuses an organisation administrator to a programme administrator, even of every programme', () => {
@@ -35,7 +81,15 @@ describe('mayActOnAccount: a programme administrator acts only on accounts wholl
   });
 
   it('an organisation administrator may act on any account of the organisation', () => {
-    expect(mayActOnAccount(orgAdmin, account([[A, 'counsellor'], [B, 'administrator']]))).toBe(true);
+    expect(
+      mayActOnAccount(
+        orgAdmin,
+        account([
+          [A, 'counsellor'],
+          [B, 'administrator'],
+        ]),
+      ),
+    ).toBe(true);
     expect(mayActOnAccount(orgAdmin, account([], ['organization-administrator']))).toBe(true);
   });
 });

@@ -6,13 +6,24 @@ describe('token scopes', () => {
     expect(tokenMay(['screens:write'], 'POST /api/v1/specimens')).toEqual({ allowed: true, scope: 'screens:write' });
     expect(tokenMay(['screens:write'], 'GET /api/v1/patients/:patientId/ledger')).toEqual({ allowed: false, reason: 'missing-scope', scope: 'ledger:read' });
     expect(tokenMay(['ledger:read'], 'POST /api/v1/lab/hl7v2')).toEqual({ allowed: false, reason: 'missing-scope', scope: 'screens:write' });
-    for (const op of ['GET /api/v1/cm/queue', 'GET /api/v1/cm/check-ins', 'GET /api/v1/cm/adjudications', 'GET /api/v1/cm/redemptions', 'GET /api/v1/patients/:patientId/screens', 'GET /fhir/R4/Patient/:id']) {
+    for (const op of [
+      'GET /api/v1/cm/queue',
+      'GET /api/v1/cm/check-ins',
+      'GET /api/v1/cm/adjudications',
+      'GET /api/v1/cm/redemptions',
+      'GET /api/v1/patients/:patientId/screens',
+      'GET /fhir/R4/Patient/:id',
+    ]) {
       expect(tokenMay(TOKEN_SCOPES, op), op).toEqual({ allowed: false, reason: 'not-for-tokens' });
     }
   });
 
   it('every scope opens at least one operation, and the permissions of scopes are those of their operations only', () => {
-    for (const s of TOKEN_SCOPES) expect(Object.values(TOKEN_OPERATIONS).some((op) => op.scope === s), s).toBe(true);
+    for (const s of TOKEN_SCOPES)
+      expect(
+        Object.values(TOKEN_OPERATIONS).some((op) => op.scope === s),
+        s,
+      ).toBe(true);
     expect([...permissionsOfScopes(['ledger:read'])]).toEqual(['read:cm']);
     expect([...permissionsOfScopes([])]).toEqual([]);
   });

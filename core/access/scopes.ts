@@ -32,10 +32,7 @@ export const TOKEN_OPERATIONS: Readonly<Record<string, { scope: TokenScope; perm
 /** The scopes tokens made before scopes existed receive: what they could legitimately do then. */
 export const SCOPES_OF_EARLIER_TOKENS: readonly TokenScope[] = ['screens:write', 'ledger:read'];
 
-export type TokenDecision =
-  | { allowed: true; scope: TokenScope }
-  | { allowed: false; reason: 'not-for-tokens' }
-  | { allowed: false; reason: 'missing-scope'; scope: TokenScope };
+export type TokenDecision = { allowed: true; scope: TokenScope } | { allowed: false; reason: 'not-for-tokens' } | { allowed: false; reason: 'missing-scope'; scope: TokenScope };
 
 /** Whether a token holding `scopes` may call `operation` (`METHOD path`), and if not, why. */
 export function tokenMay(scopes: readonly TokenScope[], operation: string): TokenDecision {

@@ -40,7 +40,9 @@ describe('audit record kinds', () => {
   it('every record kind, group, action, purpose and outcome has an English and a Spanish name', () => {
     for (const [lang, m] of locales) {
       const missing = [
-        ...Object.keys(AUDIT_ENTITIES).filter((e) => typeof m.audit.entities?.[e] !== 'string').map((e) => `entities.${e}`),
+        ...Object.keys(AUDIT_ENTITIES)
+          .filter((e) => typeof m.audit.entities?.[e] !== 'string')
+          .map((e) => `entities.${e}`),
         ...AUDIT_ENTITY_GROUPS.filter((g) => typeof m.audit.groups?.[g] !== 'string').map((g) => `groups.${g}`),
         ...AUDIT_ACTIONS.filter((a) => typeof m.audit.actions?.[a] !== 'string').map((a) => `actions.${a}`),
         ...AUDIT_PURPOSES.filter((p) => typeof m.audit.purposes?.[p] !== 'string').map((p) => `purposes.${p}`),
@@ -53,7 +55,10 @@ describe('audit record kinds', () => {
   it('names are distinct within a language, so two kinds never read alike in the filter', () => {
     for (const [lang, m] of locales) {
       const names = Object.keys(AUDIT_ENTITIES).map((e) => String(m.audit.entities?.[e]));
-      expect(names.filter((n, i) => names.indexOf(n) !== i), lang).toEqual([]);
+      expect(
+        names.filter((n, i) => names.indexOf(n) !== i),
+        lang,
+      ).toEqual([]);
     }
   });
 

@@ -1,19 +1,7 @@
 // The analytes Waypoint knows (CM-SPEC §4). A specimen result or a protocol that
 // names anything else is rejected as an input error.
 
-export const ANALYTES = [
-  'opiates',
-  'fentanyl',
-  'buprenorphine',
-  'methadone',
-  'oxycodone',
-  'cocaine',
-  'amphetamine',
-  'benzodiazepines',
-  'cannabis',
-  'xylazine',
-  'alcohol',
-] as const;
+export const ANALYTES = ['opiates', 'fentanyl', 'buprenorphine', 'methadone', 'oxycodone', 'cocaine', 'amphetamine', 'benzodiazepines', 'cannabis', 'xylazine', 'alcohol'] as const;
 
 export type Analyte = (typeof ANALYTES)[number];
 

@@ -17,7 +17,9 @@ export const escalation = fc.record({
   bonus: fc.option(fc.integer({ min: 0, max: 1000 })),
   recoverAfter: fc.option(fc.integer({ min: 0, max: 4 })),
 });
-export const phases = fc.array(fc.tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 6 }), escalation), { minLength: 1, maxLength: 3 }).map((ps) => ps.map(([from, len, e]) => ({ fromWeek: from, toWeek: from + len, escalation: e })));
+export const phases = fc
+  .array(fc.tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 6 }), escalation), { minLength: 1, maxLength: 3 })
+  .map((ps) => ps.map(([from, len, e]) => ({ fromWeek: from, toWeek: from + len, escalation: e })));
 export const analytes = fc.uniqueArray(fc.constantFrom(...AN), { minLength: 1, maxLength: 3 });
 export const target = fc.oneof(
   analytes.map((a) => ({ kind: 'negative', analytes: a })),
@@ -27,14 +29,33 @@ export const target = fc.oneof(
   fc.constant({ kind: 'module' }),
 );
 export const policy = fc.constantFrom('failure', 'excused');
-export const track = fc.record({ target, payout: fc.constantFrom('cents', 'cents', 'draws', 'privilege'), phases, missed: policy, invalid: policy, extra: fc.option(fc.tuple(analytes, fc.integer({ min: 0, max: 50 }))) });
-export const caps = fc.option(fc.record({ perItemCents: fc.option(fc.integer({ min: 0, max: 1500 })), totalCents: fc.option(fc.integer({ min: 0, max: 5000 })), perMonthCents: fc.option(fc.integer({ min: 0, max: 3000 })), perYearCents: fc.option(fc.integer({ min: 0, max: 4000 })) }));
+export const track = fc.record({
+  target,
+  payout: fc.constantFrom('cents', 'cents', 'draws', 'privilege'),
+  phases,
+  missed: policy,
+  invalid: policy,
+  extra: fc.option(fc.tuple(analytes, fc.integer({ min: 0, max: 50 }))),
+});
+export const caps = fc.option(
+  fc.record({
+    perItemCents: fc.option(fc.integer({ min: 0, max: 1500 })),
+    totalCents: fc.option(fc.integer({ min: 0, max: 5000 })),
+    perMonthCents: fc.option(fc.integer({ min: 0, max: 3000 })),
+    perYearCents: fc.option(fc.integer({ min: 0, max: 4000 })),
+  }),
+);
 
 export function buildProtocol(tracks: fc.Arbitrary<unknown>[] | unknown[], c: unknown, clawback = false): Protocol {
   const ts = (tracks as { target: { kind: string; source?: string }; payout: string; phases: unknown; missed: string; invalid: string; extra: [string[], number] | null }[]).map((t, i) => {
     const readsSpec = t.target.kind === 'negative' || t.target.source === 'specimen';
     return {
-      id: `t${i}`, target: t.target, payout: t.payout, phases: t.phases, missed: t.missed, invalid: t.invalid,
+      id: `t${i}`,
+      target: t.target,
+      payout: t.payout,
+      phases: t.phases,
+      missed: t.missed,
+      invalid: t.invalid,
       ...(t.payout === 'privilege' ? { levels: ['L0', 'L1', 'L2'] } : {}),
       ...(readsSpec && t.extra ? { bonusTargets: [{ target: { kind: 'negative', analytes: t.extra[0] }, extra: t.extra[1] }] } : {}),
     };
@@ -82,4 +103,3 @@ export function doc(list: unknown[]) {
   return r.doc;
 }
 export const seed = '5eed'.repeat(16);
-

@@ -16,9 +16,12 @@ describe('localDate', () => {
       fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }),
       fc.tuple(fc.constantFrom(...NEAR), fc.integer({ min: -36 * 3_600_000, max: 36 * 3_600_000 })).map(([a, d]) => a + d),
     );
-    fc.assert(fc.property(fc.array(fc.tuple(instant, fc.constantFrom(...ZONES)), { minLength: 1, maxLength: 40 }), (asks) => {
-      for (const [t, tz] of asks) expect(localDate(new Date(t), tz)).toBe(fresh(t, tz));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.constantFrom(...ZONES)), { minLength: 1, maxLength: 40 }), (asks) => {
+        for (const [t, tz] of asks) expect(localDate(new Date(t), tz)).toBe(fresh(t, tz));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('is consistent with zonedInstant on both sides of a DST change', () => {

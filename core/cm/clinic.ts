@@ -17,7 +17,16 @@ export const SLOT_KINDS: readonly SlotKind[] = ['specimen', 'attendance', 'dose'
 export type CalendarDoc = { specimen: number[]; attendance: number[]; dose: number[]; windowStart: string; windowEnd: string };
 
 /** A track's run now: the value of its latest success, in cents (cents tracks) or draws (draws tracks), and its settlement (§5.1). */
-export type TrackState = { track: string; payout: string; s: number; lastOutcome: string | null; currentCents: number; currentDraws: number; privilege: string | null; settlement: TrackSettlement | null };
+export type TrackState = {
+  track: string;
+  payout: string;
+  s: number;
+  lastOutcome: string | null;
+  currentCents: number;
+  currentDraws: number;
+  privilege: string | null;
+  settlement: TrackSettlement | null;
+};
 export type NextOpp = { kind: SlotKind; date: string; tracks: Array<{ track: string; payout: string; cents: number; draws: number; privilege: string | null }> };
 export type EnrolmentState = { tracks: TrackState[]; pending: string[]; next: NextOpp[]; earnedCents: number; settledAt: string };
 
@@ -83,7 +92,14 @@ export function screenIsOpportunity(protocol: Protocol, analytes: Iterable<strin
 /** The enrolment's state after a settlement: runs, pending specimens, the next opportunities, what was paid. */
 export function enrolmentState(protocol: Protocol, detail: ReplayDetail, ledger: readonly LedgerEntry[], settlement: Record<string, TrackSettlement>, next: NextOpp[], now: Date): EnrolmentState {
   const tracks: TrackState[] = protocol.tracks.map((t) => ({
-    track: t.id, payout: t.payout, s: 0, lastOutcome: null, currentCents: 0, currentDraws: 0, privilege: t.payout === 'privilege' ? (t.levels?.[0] ?? null) : null, settlement: settlement[t.id] ?? null,
+    track: t.id,
+    payout: t.payout,
+    s: 0,
+    lastOutcome: null,
+    currentCents: 0,
+    currentDraws: 0,
+    privilege: t.payout === 'privilege' ? (t.levels?.[0] ?? null) : null,
+    settlement: settlement[t.id] ?? null,
   }));
   const byId = new Map(tracks.map((t) => [t.track, t]));
   const pending = new Set<string>();
@@ -112,7 +128,14 @@ export type CalendarEnrolment = { id: string; startDate: string; endDate: string
  * hypothetical success added (caps applied, draws counted, never their prizes).
  */
 export function nextOpportunities(
-  protocol: Protocol, enr: CalendarEnrolment, tz: string, taken: ReadonlySet<string>, history: ReplayInput, seed: Uint8Array, external: ExternalUsage | undefined, now: Date,
+  protocol: Protocol,
+  enr: CalendarEnrolment,
+  tz: string,
+  taken: ReadonlySet<string>,
+  history: ReplayInput,
+  seed: Uint8Array,
+  external: ExternalUsage | undefined,
+  now: Date,
 ): NextOpp[] {
   if (enr.status !== 'active') return [];
   const cal = enr.calendar;
@@ -148,9 +171,15 @@ export function nextOpportunities(
   return found.map((f) => ({
     kind: f.kind,
     date: f.date,
-    tracks: out.opportunities.filter((o) => o.event === `next-${f.kind}`).map((o) => ({
-      track: o.track, payout: protocol.tracks.find((t) => t.id === o.track)?.payout ?? 'cents', cents: o.amountCents + o.bonusCents, draws: o.draws, privilege: o.privilege,
-    })),
+    tracks: out.opportunities
+      .filter((o) => o.event === `next-${f.kind}`)
+      .map((o) => ({
+        track: o.track,
+        payout: protocol.tracks.find((t) => t.id === o.track)?.payout ?? 'cents',
+        cents: o.amountCents + o.bonusCents,
+        draws: o.draws,
+        privilege: o.privilege,
+      })),
   }));
 }
 
@@ -159,7 +188,11 @@ export function nextOpportunities(
  * opportunity gives, when it differs from the latest recommendation (or, with none yet,
  * when it is above the first level). A recommendation is never a change of dose by itself.
  */
-export function privilegeRecommendations(protocol: Protocol, rows: readonly DetailRow[], latest: ReadonlyMap<string, string>): Array<{ track: string; eventId: string; level: string; levelIndex: number }> {
+export function privilegeRecommendations(
+  protocol: Protocol,
+  rows: readonly DetailRow[],
+  latest: ReadonlyMap<string, string>,
+): Array<{ track: string; eventId: string; level: string; levelIndex: number }> {
   const out = [];
   for (const t of protocol.tracks) {
     if (t.payout !== 'privilege') continue;

@@ -200,7 +200,7 @@ export function trackAllSuccess(protocol: Protocol, track: Track, weeks: number,
     opportunities,
     maxCents: cents,
     maxDraws: draws,
-    topPrivilege: track.payout === 'privilege' ? levels[top < 0 ? 0 : top] ?? null : null,
+    topPrivilege: track.payout === 'privilege' ? (levels[top < 0 ? 0 : top] ?? null) : null,
   };
 }
 

@@ -4,14 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { drawMessage, entryOfSlip, prepareBowl, slipOfDigest } from './draw-slip.ts';
 import { drawSlip, slipIndex } from './draws.ts';
 
-const BOWL = { slips: [{ tier: 'none', count: 250, valueCents: 0 }, { tier: 'small', count: 209, valueCents: 100 }, { tier: 'large', count: 40, valueCents: 2000 }, { tier: 'jumbo', count: 1, valueCents: 10000 }] };
+const BOWL = {
+  slips: [
+    { tier: 'none', count: 250, valueCents: 0 },
+    { tier: 'small', count: 209, valueCents: 100 },
+    { tier: 'large', count: 40, valueCents: 2000 },
+    { tier: 'jumbo', count: 1, valueCents: 10000 },
+  ],
+};
 
 describe('draw-slip: the pure half of a draw, shared with the browser', () => {
   it('gives the server’s draw for any seed, enrolment, number and bowl size', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uuid(), fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 100_000 }), (seed, enrolmentId, n, total) => {
-      const digest = createHmac('sha256', seed).update(drawMessage(enrolmentId, n), 'utf8').digest();
-      expect(slipOfDigest(new Uint8Array(digest), total)).toBe(slipIndex(seed, enrolmentId, n, total));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uuid(), fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 100_000 }), (seed, enrolmentId, n, total) => {
+        const digest = createHmac('sha256', seed).update(drawMessage(enrolmentId, n), 'utf8').digest();
+        expect(slipOfDigest(new Uint8Array(digest), total)).toBe(slipIndex(seed, enrolmentId, n, total));
+      }),
+      { numRuns: 300 },
+    );
   });
   it('maps a slip to its bowl entry as drawSlip does', () => {
     const seed = new Uint8Array(32).fill(7);

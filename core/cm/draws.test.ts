@@ -37,7 +37,12 @@ describe('draws (CM-SPEC §3)', () => {
   it('maps slips to bowl entries in order', () => {
     expect(drawSlip(ZERO_SEED, 'e1', 3, BOWL)).toEqual({ n: 3, slipIndex: 372, entry: 1, tier: 'small', valueCents: 100 });
     expect(drawSlip(ZERO_SEED, 'e1', 1, BOWL).tier).toBe('none');
-    const tiny = { slips: [{ tier: 'a', count: 1, valueCents: 1 }, { tier: 'b', count: 1, valueCents: 2 }] };
+    const tiny = {
+      slips: [
+        { tier: 'a', count: 1, valueCents: 1 },
+        { tier: 'b', count: 1, valueCents: 2 },
+      ],
+    };
     for (let n = 1; n < 50; n++) {
       const d = drawSlip(ZERO_SEED, 'x', n, tiny);
       expect(d.tier).toBe(d.slipIndex === 0 ? 'a' : 'b');

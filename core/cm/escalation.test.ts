@@ -63,7 +63,11 @@ describe('escalation (CM-SPEC §2)', () => {
     expect([1, 2, 3, 4, 5, 9].map((l) => privilegeIndexOf(esc, l, 3))).toEqual([0, 0, 1, 1, 2, 2]);
   });
   it('first listed phase wins on overlap; gaps are uncovered', () => {
-    const phases = [{ fromWeek: 1, toWeek: 4, escalation: {} }, { fromWeek: 3, toWeek: 6, escalation: {} }, { fromWeek: 9, toWeek: 9, escalation: {} }];
+    const phases = [
+      { fromWeek: 1, toWeek: 4, escalation: {} },
+      { fromWeek: 3, toWeek: 6, escalation: {} },
+      { fromWeek: 9, toWeek: 9, escalation: {} },
+    ];
     expect([0, 1, 3, 5, 7, 9, 10].map((w) => phaseIndexForWeek(phases, w))).toEqual([-1, 0, 0, 1, -1, 2, -1]);
   });
 });

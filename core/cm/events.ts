@@ -366,9 +366,22 @@ export function parseEvents(json: unknown): ParseEventsResult {
     }
     if (problems.length !== before) continue;
     events[n++] = {
-      id: id!, kind: kind as EventKind, at: r.at as string, t, ns, pos, day,
-      results, valid, of, flag, ref, decision,
-      finalResults: results, finalValid: valid !== false, adjudication: null,
+      id: id!,
+      kind: kind as EventKind,
+      at: r.at as string,
+      t,
+      ns,
+      pos,
+      day,
+      results,
+      valid,
+      of,
+      flag,
+      ref,
+      decision,
+      finalResults: results,
+      finalValid: valid !== false,
+      adjudication: null,
     };
   }
   for (const pos of refs) {

@@ -121,27 +121,33 @@ describe('forecast', () => {
       recoverAfter: fc.option(fc.integer({ min: 0, max: 6 }), { nil: null }),
     });
     const track = (i: number) =>
-      fc.record({
-        payout: fc.constantFrom('cents', 'draws'),
-        kind: fc.constantFrom('negative', 'attendance', 'dose'),
-        split: fc.integer({ min: 1, max: 8 }),
-        e1: escalation,
-        e2: escalation,
-        extra: fc.integer({ min: 0, max: 3 }),
-        missed: fc.constantFrom('failure', 'excused'),
-      }).map((t) => ({
-        id: `t${i}`,
-        target: t.kind === 'negative' ? { kind: 'negative', analytes: ['cocaine'] } : t.kind === 'attendance' ? { kind: 'attendance' } : { kind: 'adherence', source: 'dose' },
-        payout: t.payout,
-        phases: [
-          { fromWeek: 1, toWeek: t.split, escalation: t.e1 },
-          { fromWeek: t.split + 1, toWeek: 10, escalation: t.e2 },
-        ],
-        ...(t.kind === 'negative' && t.extra > 0 ? { bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates'] }, extra: t.extra }] } : {}),
-        missed: t.missed,
-      }));
+      fc
+        .record({
+          payout: fc.constantFrom('cents', 'draws'),
+          kind: fc.constantFrom('negative', 'attendance', 'dose'),
+          split: fc.integer({ min: 1, max: 8 }),
+          e1: escalation,
+          e2: escalation,
+          extra: fc.integer({ min: 0, max: 3 }),
+          missed: fc.constantFrom('failure', 'excused'),
+        })
+        .map((t) => ({
+          id: `t${i}`,
+          target: t.kind === 'negative' ? { kind: 'negative', analytes: ['cocaine'] } : t.kind === 'attendance' ? { kind: 'attendance' } : { kind: 'adherence', source: 'dose' },
+          payout: t.payout,
+          phases: [
+            { fromWeek: 1, toWeek: t.split, escalation: t.e1 },
+            { fromWeek: t.split + 1, toWeek: 10, escalation: t.e2 },
+          ],
+          ...(t.kind === 'negative' && t.extra > 0 ? { bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates'] }, extra: t.extra }] } : {}),
+          missed: t.missed,
+        }));
     const caps = fc.option(
-      fc.record({ totalCents: fc.option(fc.integer({ min: 0, max: 20_000 }), { nil: null }), perMonthCents: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: null }), perItemCents: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: null }) }),
+      fc.record({
+        totalCents: fc.option(fc.integer({ min: 0, max: 20_000 }), { nil: null }),
+        perMonthCents: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: null }),
+        perItemCents: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: null }),
+      }),
       { nil: undefined },
     );
     fc.assert(
@@ -155,8 +161,19 @@ describe('forecast', () => {
         ([t0, t1], capsV, success, attendance, perWeek, seed) => {
           const tracks = t1 ? [t0, t1] : [t0];
           const r = parseProtocol({
-            id: 'p', version: 1, name: 'P', citation: 'c', weeks: 10, tracks,
-            bowl: { slips: [{ tier: 'none', count: 5, valueCents: 0 }, { tier: 'small', count: 4, valueCents: 100 }, { tier: 'big', count: 1, valueCents: 2500 }] },
+            id: 'p',
+            version: 1,
+            name: 'P',
+            citation: 'c',
+            weeks: 10,
+            tracks,
+            bowl: {
+              slips: [
+                { tier: 'none', count: 5, valueCents: 0 },
+                { tier: 'small', count: 4, valueCents: 100 },
+                { tier: 'big', count: 1, valueCents: 2500 },
+              ],
+            },
             ...(capsV ? { caps: capsV } : {}),
           });
           if (!r.ok) throw new Error(JSON.stringify(r.problems));

@@ -231,7 +231,8 @@ export function forecast(input: ForecastInput): ForecastResult {
       if (!protocol.tracks.some((t) => t.id === id)) throw new ForecastInputError(`schedule names unknown track "${id}" (tracks: ${protocol.tracks.map((t) => t.id).join(', ')})`);
       const list = typeof v === 'number' ? [v] : v;
       if (list.length === 0) throw new ForecastInputError(`schedule for "${id}": give at least one number`);
-      for (const n of list) if (!Number.isSafeInteger(n) || n < 0 || n > 50) throw new ForecastInputError(`schedule for "${id}": opportunities per week must be whole numbers from 0 to 50 (got ${String(n)})`);
+      for (const n of list)
+        if (!Number.isSafeInteger(n) || n < 0 || n > 50) throw new ForecastInputError(`schedule for "${id}": opportunities per week must be whole numbers from 0 to 50 (got ${String(n)})`);
     }
   }
   const pSuccess = curveArray('success', input.success, 1, weeks);
@@ -246,7 +247,13 @@ export function forecast(input: ForecastInput): ForecastResult {
   const tPayoutDraws: number[] = [];
   const tExcuseMissed: number[] = [];
   const tExtras: number[][] = [];
-  interface Opp { day: number; track: number; week: number; esc: number; k: number }
+  interface Opp {
+    day: number;
+    track: number;
+    week: number;
+    esc: number;
+    k: number;
+  }
   const opps: Opp[] = [];
   protocol.tracks.forEach((t, ti) => {
     if (t.payout === 'privilege') return;
@@ -411,11 +418,26 @@ export function forecast(input: ForecastInput): ForecastResult {
           if (amount <= 0) continue;
           if (capItem >= 0) {
             const room = part === 0 ? capItem : capItem - earn;
-            if (amount > room) { amount = room > 0 ? room : 0; flags |= F_ITEM; }
+            if (amount > room) {
+              amount = room > 0 ? room : 0;
+              flags |= F_ITEM;
+            }
           }
-          if (capTotal >= 0 && amount > capTotal - paidTotal) { const room = capTotal - paidTotal; amount = room > 0 ? room : 0; flags |= F_TOTAL; }
-          if (capMonth >= 0 && amount > capMonth - monthUsed[mi]!) { const room = capMonth - monthUsed[mi]!; amount = room > 0 ? room : 0; flags |= F_MONTH; }
-          if (capYear >= 0 && amount > capYear - yearUsed[yi]!) { const room = capYear - yearUsed[yi]!; amount = room > 0 ? room : 0; flags |= F_YEAR; }
+          if (capTotal >= 0 && amount > capTotal - paidTotal) {
+            const room = capTotal - paidTotal;
+            amount = room > 0 ? room : 0;
+            flags |= F_TOTAL;
+          }
+          if (capMonth >= 0 && amount > capMonth - monthUsed[mi]!) {
+            const room = capMonth - monthUsed[mi]!;
+            amount = room > 0 ? room : 0;
+            flags |= F_MONTH;
+          }
+          if (capYear >= 0 && amount > capYear - yearUsed[yi]!) {
+            const room = capYear - yearUsed[yi]!;
+            amount = room > 0 ? room : 0;
+            flags |= F_YEAR;
+          }
           if (part === 0) earn = amount;
           paidTotal += amount;
           voucher += amount;
@@ -435,10 +457,22 @@ export function forecast(input: ForecastInput): ForecastResult {
           const v = drawValue(rng.next());
           if (v <= 0) continue;
           // all or nothing: the first cap it would pass stops it
-          if (capItem >= 0 && v > capItem) { flags |= F_ITEM; continue; }
-          if (capTotal >= 0 && v > capTotal - paidTotal) { flags |= F_TOTAL; continue; }
-          if (capMonth >= 0 && v > capMonth - monthUsed[mi]!) { flags |= F_MONTH; continue; }
-          if (capYear >= 0 && v > capYear - yearUsed[yi]!) { flags |= F_YEAR; continue; }
+          if (capItem >= 0 && v > capItem) {
+            flags |= F_ITEM;
+            continue;
+          }
+          if (capTotal >= 0 && v > capTotal - paidTotal) {
+            flags |= F_TOTAL;
+            continue;
+          }
+          if (capMonth >= 0 && v > capMonth - monthUsed[mi]!) {
+            flags |= F_MONTH;
+            continue;
+          }
+          if (capYear >= 0 && v > capYear - yearUsed[yi]!) {
+            flags |= F_YEAR;
+            continue;
+          }
           prize += v;
           paidTotal += v;
           monthUsed[mi] = monthUsed[mi]! + v;

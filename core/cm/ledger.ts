@@ -63,7 +63,6 @@ export function kindsWith(effect: 'balance' | 'paid', sign: 1 | -1): EntryKind[]
   return (Object.keys(ENTRY_EFFECT) as EntryKind[]).filter((k) => ENTRY_EFFECT[k][effect] === sign);
 }
 
-
 /** Ids of the entries a void cancels. */
 export function voidedKeys(entries: readonly LedgerEntry[]): Set<string> {
   const voided = new Set<string>();
@@ -120,16 +119,28 @@ export class CapState {
     let cap: CapName | null = null;
     if (!this.active || amount <= 0) return { cents: amount, cap };
     const c = this.caps!;
-    if (c.perItemCents != null && amount > itemRoom) { amount = Math.max(itemRoom, 0); cap = 'perItem'; }
-    if (c.totalCents != null && amount > c.totalCents - this.total) { amount = Math.max(c.totalCents - this.total, 0); cap = 'total'; }
+    if (c.perItemCents != null && amount > itemRoom) {
+      amount = Math.max(itemRoom, 0);
+      cap = 'perItem';
+    }
+    if (c.totalCents != null && amount > c.totalCents - this.total) {
+      amount = Math.max(c.totalCents - this.total, 0);
+      cap = 'total';
+    }
     if (month !== null) {
       if (c.perMonthCents != null) {
         const room = c.perMonthCents - (this.month.get(month) ?? 0);
-        if (amount > room) { amount = Math.max(room, 0); cap = 'perMonth'; }
+        if (amount > room) {
+          amount = Math.max(room, 0);
+          cap = 'perMonth';
+        }
       }
       if (c.perYearCents != null) {
         const room = c.perYearCents - (this.year.get(month.slice(0, month.length - 3)) ?? 0);
-        if (amount > room) { amount = Math.max(room, 0); cap = 'perYear'; }
+        if (amount > room) {
+          amount = Math.max(room, 0);
+          cap = 'perYear';
+        }
       }
     }
     return { cents: amount, cap };
@@ -148,7 +159,17 @@ export class CapState {
   }
 }
 
-export function entry(kind: EntryKind, id: string, event: string | null, track: string | null, month: string | null, cents: number, n: number | null, tier: string | null, capped: CapName | null): LedgerEntry {
+export function entry(
+  kind: EntryKind,
+  id: string,
+  event: string | null,
+  track: string | null,
+  month: string | null,
+  cents: number,
+  n: number | null,
+  tier: string | null,
+  capped: CapName | null,
+): LedgerEntry {
   return { id, kind, event, track, month, cents, n, tier, capped };
 }
 

@@ -50,9 +50,7 @@ function replayPreset(name: string) {
 describe('CM presets', () => {
   it('lists seven presets, every one a valid protocol with a citation', () => {
     const names = presetNames();
-    expect(names).toEqual([
-      'higgins-1994', 'ctn-0007', 'petry-martin-2002', 'stimulant-24wk-medicaid', 'attendance-vouchers', 'medication-adherence', 'methadone-take-home',
-    ]);
+    expect(names).toEqual(['higgins-1994', 'ctn-0007', 'petry-martin-2002', 'stimulant-24wk-medicaid', 'attendance-vouchers', 'medication-adherence', 'methadone-take-home']);
     for (const n of names) {
       const p = getPreset(n);
       expect(p, n).toBeDefined();
@@ -187,7 +185,11 @@ describe('protocolCautions', () => {
     expect(protocolCautions(parse([neg('o', ['fentanyl']), { id: 'd', target: { kind: 'adherence', source: 'dose' }, payout: 'cents', phases }]))).toEqual([]);
     expect(protocolCautions(parse([neg('o', ['opiates']), { id: 'm', target: { kind: 'adherence', source: 'specimen', analytes: ['buprenorphine'] }, payout: 'cents', phases }]))).toEqual([]);
     expect(
-      protocolCautions(parse([{ id: 't', target: { kind: 'negative', analytes: ['opiates'] }, payout: 'privilege', levels: ['daily', '1/week'], phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 4 } }] }])),
+      protocolCautions(
+        parse([
+          { id: 't', target: { kind: 'negative', analytes: ['opiates'] }, payout: 'privilege', levels: ['daily', '1/week'], phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 4 } }] },
+        ]),
+      ),
     ).toEqual([]);
   });
 });

@@ -4,8 +4,19 @@ import { parseProtocol } from './protocol.ts';
 import { BOWL } from './testkit.ts';
 
 const ok = {
-  id: 'p', version: 1, name: 'P', citation: 'Higgins et al. 1994', weeks: 12,
-  tracks: [{ id: 't', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000, resetTo: 'start', max: null, recoverAfter: null } }] }],
+  id: 'p',
+  version: 1,
+  name: 'P',
+  citation: 'Higgins et al. 1994',
+  weeks: 12,
+  tracks: [
+    {
+      id: 't',
+      target: { kind: 'negative', analytes: ['cocaine'] },
+      payout: 'cents',
+      phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000, resetTo: 'start', max: null, recoverAfter: null } }],
+    },
+  ],
 };
 
 describe('parseProtocol', () => {
@@ -15,13 +26,36 @@ describe('parseProtocol', () => {
   });
   it('reports every problem with its JSON path, cross-field rules included', () => {
     const r = parseProtocol({
-      id: '', version: 1, name: 'P', citation: 'c', extraneous: 1,
-      bowl: { slips: [{ tier: 'a', count: 0, valueCents: 1.5 }, { tier: 'a', count: 2, valueCents: 5 }] },
+      id: '',
+      version: 1,
+      name: 'P',
+      citation: 'c',
+      extraneous: 1,
+      bowl: {
+        slips: [
+          { tier: 'a', count: 0, valueCents: 1.5 },
+          { tier: 'a', count: 2, valueCents: 5 },
+        ],
+      },
       carryOverWindows: { heroin: 3 },
       caps: { perYearCents: -1 },
       tracks: [
-        { id: 'a', target: { kind: 'negative', analytes: ['cocaine', 'crack'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 2, escalation: { start: 1 } }, { fromWeek: 5, toWeek: 3, escalation: { start: -5, resetTo: 'last' } }] },
-        { id: 'a', target: { kind: 'attendance' }, payout: 'privilege', phases: [{ fromWeek: 1, toWeek: 1, escalation: {} }], bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates'] }, extra: 1 }] },
+        {
+          id: 'a',
+          target: { kind: 'negative', analytes: ['cocaine', 'crack'] },
+          payout: 'cents',
+          phases: [
+            { fromWeek: 1, toWeek: 2, escalation: { start: 1 } },
+            { fromWeek: 5, toWeek: 3, escalation: { start: -5, resetTo: 'last' } },
+          ],
+        },
+        {
+          id: 'a',
+          target: { kind: 'attendance' },
+          payout: 'privilege',
+          phases: [{ fromWeek: 1, toWeek: 1, escalation: {} }],
+          bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates'] }, extra: 1 }],
+        },
         { id: 'c', target: { kind: 'adherence', source: 'specimen' }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 1, escalation: { step: 1 } }], missed: 'ignored' },
       ],
     });
@@ -29,10 +63,25 @@ describe('parseProtocol', () => {
     if (r.ok) return;
     const paths = r.problems.map((p) => p.path);
     for (const p of [
-      'id', 'extraneous', 'bowl.slips[0].count', 'bowl.slips[0].valueCents', 'bowl.slips[1].tier', 'carryOverWindows.heroin', 'caps.perYearCents',
-      'tracks[0].target.analytes[1]', 'tracks[0].phases[1].escalation.start', 'tracks[0].phases[1].escalation.resetTo', 'tracks[0].phases[1].toWeek',
-      'tracks[1].id', 'tracks[1].levels', 'tracks[1].bonusTargets', 'tracks[2].target.analytes', 'tracks[2].missed', 'tracks[2].phases[0].escalation.start',
-    ]) expect(paths, p).toContain(p);
+      'id',
+      'extraneous',
+      'bowl.slips[0].count',
+      'bowl.slips[0].valueCents',
+      'bowl.slips[1].tier',
+      'carryOverWindows.heroin',
+      'caps.perYearCents',
+      'tracks[0].target.analytes[1]',
+      'tracks[0].phases[1].escalation.start',
+      'tracks[0].phases[1].escalation.resetTo',
+      'tracks[0].phases[1].toWeek',
+      'tracks[1].id',
+      'tracks[1].levels',
+      'tracks[1].bonusTargets',
+      'tracks[2].target.analytes',
+      'tracks[2].missed',
+      'tracks[2].phases[0].escalation.start',
+    ])
+      expect(paths, p).toContain(p);
     expect(r.problems.find((p) => p.path === 'tracks[0].target.analytes[1]')!.message).toMatch(/unknown analyte "crack"/);
     expect(r.problems.find((p) => p.path === 'tracks[0].phases[1].escalation.resetTo')!.message).toMatch(/"start"/);
   });

@@ -65,11 +65,18 @@ describe('replay properties', () => {
   });
 
   it('adding excused opportunities changes nothing else', () => {
-    const excusing = fc.array(track, { minLength: 1, maxLength: 3 }).map((t) => buildProtocol(t.map((x) => ({ ...x, missed: 'excused' })), null));
+    const excusing = fc.array(track, { minLength: 1, maxLength: 3 }).map((t) =>
+      buildProtocol(
+        t.map((x) => ({ ...x, missed: 'excused' })),
+        null,
+      ),
+    );
     fc.assert(
       fc.property(excusing, eventsArb, fc.uniqueArray(fc.integer({ min: 1, max: 1440 * 70 }), { maxLength: 8 }), (p, list, extra) => {
         const taken = new Set(list.map((e) => e.at));
-        const missed = extra.map((m, i) => ({ id: `m${i}`, at: new Date(START + m * 60_000 + 30_000).toISOString(), kind: 'missed', of: ['specimen', 'dose', 'attendance', 'module'][i % 4] })).filter((e) => !taken.has(e.at));
+        const missed = extra
+          .map((m, i) => ({ id: `m${i}`, at: new Date(START + m * 60_000 + 30_000).toISOString(), kind: 'missed', of: ['specimen', 'dose', 'attendance', 'module'][i % 4] }))
+          .filter((e) => !taken.has(e.at));
         const a = replay(p, doc(list), { seed });
         const b = replay(p, doc([...list, ...missed]), { seed });
         const ids = new Set(missed.map((e) => e.id));
@@ -84,9 +91,13 @@ describe('replay properties', () => {
 
   it('events with distinct instants give the same result in any file order', () => {
     fc.assert(
-      fc.property(protocolArb, eventsArb.chain((l) => fc.tuple(fc.constant(l), fc.shuffledSubarray(l, { minLength: l.length, maxLength: l.length }))), (p, [list, shuffled]) => {
-        expect(JSON.stringify(replay(p, doc(shuffled), { seed }))).toBe(JSON.stringify(replay(p, doc(list), { seed })));
-      }),
+      fc.property(
+        protocolArb,
+        eventsArb.chain((l) => fc.tuple(fc.constant(l), fc.shuffledSubarray(l, { minLength: l.length, maxLength: l.length }))),
+        (p, [list, shuffled]) => {
+          expect(JSON.stringify(replay(p, doc(shuffled), { seed }))).toBe(JSON.stringify(replay(p, doc(list), { seed })));
+        },
+      ),
       RUNS,
     );
   });

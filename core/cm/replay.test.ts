@@ -10,25 +10,51 @@ const outcomes = (o: ReturnType<typeof run>) => o.opportunities.map((r) => r.out
 
 describe('replay: golden totals', () => {
   it('Higgins 1994: 36 negatives at 3/week for 12 weeks earn 99750 cents', () => {
-    const p = protocol([cents('cocaine', ['cocaine'], { start: 250, step: 125, bonusEvery: 3, bonus: 1000 }, { phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }] })]);
+    const p = protocol([
+      cents(
+        'cocaine',
+        ['cocaine'],
+        { start: 250, step: 125, bonusEvery: 3, bonus: 1000 },
+        { phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }] },
+      ),
+    ]);
     const list = [];
     for (let w = 0; w < 12; w++) for (const d of [0, 2, 4]) list.push(spec(day(w * 7 + d), NEG));
     const o = run(p, list);
     expect(o.opportunities).toHaveLength(36);
     expect(o.totals).toEqual({ earnedCents: 99750, draws: 0, prizeCents: 0 });
-    expect(row(o, 2)).toEqual({ event: row(o, 2).event, track: 'cocaine', outcome: 'success', s: 3, level: 3, amountCents: 500, bonusCents: 1000, draws: 0, prizes: [], privilege: null, capped: null });
+    expect(row(o, 2)).toEqual({
+      event: row(o, 2).event,
+      track: 'cocaine',
+      outcome: 'success',
+      s: 3,
+      level: 3,
+      amountCents: 500,
+      bonusCents: 1000,
+      draws: 0,
+      prizes: [],
+      privilege: null,
+      capped: null,
+    });
     expect(o.ledger.reduce((a, e) => a + e.cents, 0)).toBe(99750);
   });
 
   it('the spec example file', () => {
     const p = protocol([cents('stimulant-abstinence', ['cocaine', 'amphetamine'])]);
-    const o = run(p, [
-      { id: 'r1', at: '2026-01-05T09:00:00Z', kind: 'specimen', results: { cocaine: 'negative', amphetamine: 'negative', buprenorphine: 'positive' }, valid: true },
-      { id: 'r2', at: '2026-01-07T09:00:00Z', kind: 'missed', of: 'specimen' },
-      { id: 'd1', at: '2026-01-07T08:00:00Z', kind: 'dose', taken: true },
-      { id: 'a1', at: '2026-01-08T10:00:00Z', kind: 'attendance', attended: true },
-    ], { prescribed: ['buprenorphine'] });
-    expect(o.opportunities.map((r) => [r.event, r.outcome, r.s, r.amountCents])).toEqual([['r1', 'success', 1, 250], ['r2', 'failure', 0, 0]]);
+    const o = run(
+      p,
+      [
+        { id: 'r1', at: '2026-01-05T09:00:00Z', kind: 'specimen', results: { cocaine: 'negative', amphetamine: 'negative', buprenorphine: 'positive' }, valid: true },
+        { id: 'r2', at: '2026-01-07T09:00:00Z', kind: 'missed', of: 'specimen' },
+        { id: 'd1', at: '2026-01-07T08:00:00Z', kind: 'dose', taken: true },
+        { id: 'a1', at: '2026-01-08T10:00:00Z', kind: 'attendance', attended: true },
+      ],
+      { prescribed: ['buprenorphine'] },
+    );
+    expect(o.opportunities.map((r) => [r.event, r.outcome, r.s, r.amountCents])).toEqual([
+      ['r1', 'success', 1, 250],
+      ['r2', 'failure', 0, 0],
+    ]);
     expect(o.ledger).toEqual([{ id: 'r1/stimulant-abstinence/earn', kind: 'earn', event: 'r1', track: 'stimulant-abstinence', month: '2026-01', cents: 250, n: null, tier: null, capped: null }]);
   });
 });
@@ -81,12 +107,20 @@ describe('replay: outcome rules (§4)', () => {
       { id: 'b', target: { kind: 'adherence', source: 'specimen', analytes: ['buprenorphine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 9, escalation: { start: 10 } }], missed: 'excused' },
       { id: 'c', target: { kind: 'adherence' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 9, escalation: { start: 10 } }] },
     ]);
-    const o = run(q, [{ id: 'm', at: day(0), kind: 'missed', of: 'specimen' }, { id: 'm2', at: day(1), kind: 'missed', of: 'dose' }, { id: 'd', at: day(2), kind: 'dose', taken: true }]);
+    const o = run(q, [
+      { id: 'm', at: day(0), kind: 'missed', of: 'specimen' },
+      { id: 'm2', at: day(1), kind: 'missed', of: 'dose' },
+      { id: 'd', at: day(2), kind: 'dose', taken: true },
+    ]);
     expect(o.opportunities.map((r) => `${r.event}:${r.track}:${r.outcome}`)).toEqual(['m:a:failure', 'm:b:excused', 'm2:c:failure', 'd:c:success']);
   });
   it('adherence from specimens needs every listed analyte positive and ignores prescriptions', () => {
     const q = protocol([{ id: 'b', target: { kind: 'adherence', source: 'specimen', analytes: ['buprenorphine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 9, escalation: { start: 10 } }] }]);
-    expect(outcomes(run(q, [spec(day(0), { buprenorphine: 'positive' }), spec(day(1), { buprenorphine: 'negative' }), spec(day(2), {})], { prescribed: ['buprenorphine'] }))).toEqual(['success', 'failure', 'failure']);
+    expect(outcomes(run(q, [spec(day(0), { buprenorphine: 'positive' }), spec(day(1), { buprenorphine: 'negative' }), spec(day(2), {})], { prescribed: ['buprenorphine'] }))).toEqual([
+      'success',
+      'failure',
+      'failure',
+    ]);
   });
   it('attendance, dose and module targets', () => {
     const ph = [{ fromWeek: 1, toWeek: 9, escalation: { start: 10 } }];
@@ -137,25 +171,49 @@ describe('replay: corrections and adjudications (§5)', () => {
         ...adj.map(([d, at], i) => ({ id: `j${i}`, at: day(at), kind: 'adjudication', of: 'r1', decision: d })),
         { id: 'r2', at: day(3), kind: 'specimen', results: NEG },
       ]);
-    expect(mk().opportunities.map((r) => [r.outcome, r.s])).toEqual([['failure', 0], ['pending', 0], ['success', 1]]);
+    expect(mk().opportunities.map((r) => [r.outcome, r.s])).toEqual([
+      ['failure', 0],
+      ['pending', 0],
+      ['success', 1],
+    ]);
     expect(outcomes(mk(['carry-over', 2]))).toEqual(['failure', 'excused', 'success']);
     expect(outcomes(mk(['carry-over', 8], ['new-use', 7]))).toEqual(['failure', 'excused', 'success']);
     expect(outcomes(mk(['carry-over', 7], ['new-use', 8]))).toEqual(['failure', 'failure', 'success']);
-    const onFailure = run(p, [{ id: 'r0', at: day(0), kind: 'specimen', results: POS }, { id: 'j', at: day(1), kind: 'adjudication', of: 'r0', decision: 'carry-over' }]);
+    const onFailure = run(p, [
+      { id: 'r0', at: day(0), kind: 'specimen', results: POS },
+      { id: 'j', at: day(1), kind: 'adjudication', of: 'r0', decision: 'carry-over' },
+    ]);
     expect(outcomes(onFailure)).toEqual(['failure']);
   });
   it('pending neither extends nor ends the run; excused neither', () => {
     const q = protocol([cents('t', ['cocaine'], { start: 100, step: 100 }, { invalid: 'excused' })]);
     const o = run(q, [spec(day(0), NEG), spec(day(1), NEG, { valid: false }), spec(day(2), NEG)]);
-    expect(o.opportunities.map((r) => [r.outcome, r.s, r.level, r.amountCents])).toEqual([['success', 1, 1, 100], ['excused', 1, null, 0], ['success', 2, 2, 200]]);
+    expect(o.opportunities.map((r) => [r.outcome, r.s, r.level, r.amountCents])).toEqual([
+      ['success', 1, 1, 100],
+      ['excused', 1, null, 0],
+      ['success', 2, 2, 200],
+    ]);
   });
 });
 
 describe('replay: weeks, phases, order', () => {
   it('events before the start, in a gap or after the last phase make no row and do not touch the run', () => {
-    const q = protocol([{ id: 't', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 1, escalation: { start: 100, step: 10 } }, { fromWeek: 3, toWeek: 3, escalation: { start: 1000, step: 10 } }] }]);
+    const q = protocol([
+      {
+        id: 't',
+        target: { kind: 'negative', analytes: ['cocaine'] },
+        payout: 'cents',
+        phases: [
+          { fromWeek: 1, toWeek: 1, escalation: { start: 100, step: 10 } },
+          { fromWeek: 3, toWeek: 3, escalation: { start: 1000, step: 10 } },
+        ],
+      },
+    ]);
     const o = run(q, [spec('2026-01-04T23:59:59Z', POS), spec(day(0), NEG), spec(day(8), POS), spec(day(14), NEG), spec(day(21), POS)]);
-    expect(o.opportunities.map((r) => [r.outcome, r.s, r.amountCents])).toEqual([['success', 1, 100], ['success', 2, 1010]]);
+    expect(o.opportunities.map((r) => [r.outcome, r.s, r.amountCents])).toEqual([
+      ['success', 1, 100],
+      ['success', 2, 1010],
+    ]);
   });
   it('weeks use the UTC date of `at`', () => {
     const q = protocol([{ id: 't', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 2, toWeek: 2, escalation: { start: 100 } }] }]);
@@ -164,9 +222,23 @@ describe('replay: weeks, phases, order', () => {
     expect(run(q, [spec('2026-01-12T01:30:00+05:00', NEG)]).opportunities).toHaveLength(0);
   });
   it('overlapping phases: the first listed applies; a phase change keeps the run', () => {
-    const q = protocol([{ id: 't', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 2, escalation: { start: 100, step: 100 } }, { fromWeek: 2, toWeek: 4, escalation: { start: 5, step: 1 } }] }]);
+    const q = protocol([
+      {
+        id: 't',
+        target: { kind: 'negative', analytes: ['cocaine'] },
+        payout: 'cents',
+        phases: [
+          { fromWeek: 1, toWeek: 2, escalation: { start: 100, step: 100 } },
+          { fromWeek: 2, toWeek: 4, escalation: { start: 5, step: 1 } },
+        ],
+      },
+    ]);
     const o = run(q, [spec(day(0), NEG), spec(day(8), NEG), spec(day(15), NEG)]);
-    expect(o.opportunities.map((r) => [r.s, r.amountCents])).toEqual([[1, 100], [2, 200], [3, 7]]);
+    expect(o.opportunities.map((r) => [r.s, r.amountCents])).toEqual([
+      [1, 100],
+      [2, 200],
+      [3, 7],
+    ]);
   });
   it('ties are broken by file position; distinct instants in any file order give the same result', () => {
     const q = protocol([cents('t', ['cocaine'], { start: 100, step: 100 })]);
@@ -202,14 +274,46 @@ describe('replay: payouts', () => {
   });
   it('bonus targets add extra after max, never change the run, only on success', () => {
     const q = protocol([
-      cents('t', ['cocaine'], { start: 100, step: 100, max: 150 }, { bonusTargets: [{ target: { kind: 'negative', analytes: ['opiates'] }, extra: 7 }, { target: { kind: 'negative', analytes: ['buprenorphine', 'fentanyl'] }, extra: 20 }] }),
+      cents(
+        't',
+        ['cocaine'],
+        { start: 100, step: 100, max: 150 },
+        {
+          bonusTargets: [
+            { target: { kind: 'negative', analytes: ['opiates'] }, extra: 7 },
+            { target: { kind: 'negative', analytes: ['buprenorphine', 'fentanyl'] }, extra: 20 },
+          ],
+        },
+      ),
     ]);
-    const o = run(q, [spec(day(0), { cocaine: 'negative', opiates: 'positive', buprenorphine: 'positive' }), spec(day(1), { cocaine: 'negative' }), spec(day(2), { cocaine: 'positive', opiates: 'negative' })], { prescribed: ['buprenorphine'] });
-    expect(o.opportunities.map((r) => [r.outcome, r.s, r.level, r.amountCents])).toEqual([['success', 1, 1, 120], ['success', 2, 2, 177], ['failure', 0, null, 0]]);
+    const o = run(
+      q,
+      [spec(day(0), { cocaine: 'negative', opiates: 'positive', buprenorphine: 'positive' }), spec(day(1), { cocaine: 'negative' }), spec(day(2), { cocaine: 'positive', opiates: 'negative' })],
+      { prescribed: ['buprenorphine'] },
+    );
+    expect(o.opportunities.map((r) => [r.outcome, r.s, r.level, r.amountCents])).toEqual([
+      ['success', 1, 1, 120],
+      ['success', 2, 2, 177],
+      ['failure', 0, null, 0],
+    ]);
   });
   it('privilege tracks recommend a level and pay nothing', () => {
-    const q = protocol([{ id: 'th', target: { kind: 'negative', analytes: ['opiates'] }, payout: 'privilege', levels: ['clinic', '1 take-home', '2 take-homes'], phases: [{ fromWeek: 1, toWeek: 9, escalation: { stepEvery: 2 } }], invalid: 'excused' }]);
-    const o = run(q, [spec(day(0), { opiates: 'negative' }, { valid: false }), ...[1, 2, 3, 4, 5, 6].map((d) => spec(day(d), { opiates: 'negative' })), spec(day(7), { opiates: 'positive' }), spec(day(8), { opiates: 'negative' })]);
+    const q = protocol([
+      {
+        id: 'th',
+        target: { kind: 'negative', analytes: ['opiates'] },
+        payout: 'privilege',
+        levels: ['clinic', '1 take-home', '2 take-homes'],
+        phases: [{ fromWeek: 1, toWeek: 9, escalation: { stepEvery: 2 } }],
+        invalid: 'excused',
+      },
+    ]);
+    const o = run(q, [
+      spec(day(0), { opiates: 'negative' }, { valid: false }),
+      ...[1, 2, 3, 4, 5, 6].map((d) => spec(day(d), { opiates: 'negative' })),
+      spec(day(7), { opiates: 'positive' }),
+      spec(day(8), { opiates: 'negative' }),
+    ]);
     expect(o.opportunities.map((r) => r.privilege)).toEqual(['clinic', 'clinic', 'clinic', '1 take-home', '1 take-home', '2 take-homes', '2 take-homes', 'clinic', 'clinic']);
     expect(o.totals).toEqual({ earnedCents: 0, draws: 0, prizeCents: 0 });
     expect(o.ledger).toEqual([]);
@@ -220,7 +324,12 @@ describe('replay: caps (§6)', () => {
   it('a per-year cap cuts the amount and names itself; bonus comes after earn', () => {
     const q = protocol([cents('t', ['cocaine'], { start: 300, step: 0, bonusEvery: 2, bonus: 500 })], { caps: { perYearCents: 1000 } });
     const o = run(q, [spec(day(0), NEG), spec(day(1), NEG), spec(day(2), NEG), spec(day(3), NEG)]);
-    expect(o.opportunities.map((r) => [r.amountCents, r.bonusCents, r.capped])).toEqual([[300, 0, null], [300, 400, 'perYear'], [0, 0, 'perYear'], [0, 0, 'perYear']]);
+    expect(o.opportunities.map((r) => [r.amountCents, r.bonusCents, r.capped])).toEqual([
+      [300, 0, null],
+      [300, 400, 'perYear'],
+      [0, 0, 'perYear'],
+      [0, 0, 'perYear'],
+    ]);
     expect(o.totals.earnedCents).toBe(1000);
   });
   it('the year resets on 1 January (UTC unless the enrolment gives a time zone)', () => {
@@ -229,21 +338,40 @@ describe('replay: caps (§6)', () => {
     const utc = run(q, list, { start: '2026-12-28' });
     expect(utc.opportunities.map((r) => r.amountCents)).toEqual([600, 600]);
     const ny = run(q, list, { start: '2026-12-28', timeZone: 'America/New_York' });
-    expect(ny.opportunities.map((r) => [r.amountCents, r.capped])).toEqual([[600, null], [400, 'perYear']]);
+    expect(ny.opportunities.map((r) => [r.amountCents, r.capped])).toEqual([
+      [600, null],
+      [400, 'perYear'],
+    ]);
     expect(ny.ledger.map((e) => e.month)).toEqual(['2026-12', '2026-12']);
   });
   it('total, per-month and per-item caps, the binding one named', () => {
     const q = protocol([cents('t', ['cocaine'], { start: 2000 })], { caps: { perItemCents: 1500, totalCents: 4000, perMonthCents: 2500 } });
     const o = run(q, [spec(day(0), NEG), spec(day(1), NEG), spec(day(30), NEG), spec(day(31), NEG)]);
-    expect(o.opportunities.map((r) => [r.amountCents, r.capped])).toEqual([[1500, 'perItem'], [1000, 'perMonth'], [1500, 'perItem'], [0, 'total']]);
+    expect(o.opportunities.map((r) => [r.amountCents, r.capped])).toEqual([
+      [1500, 'perItem'],
+      [1000, 'perMonth'],
+      [1500, 'perItem'],
+      [0, 'total'],
+    ]);
   });
   it('a draw whose prize would pass a cap pays no prize and says so', () => {
     const bowl = { slips: [{ tier: 'big', count: 1, valueCents: 2000 }] };
     const q = protocol([{ id: 'd', target: { kind: 'attendance' }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 9, escalation: { start: 1 } }] }], { bowl, caps: { perYearCents: 5000 } });
-    const o = run(q, [1, 2, 3].map((d) => ({ id: `a${d}`, at: day(d), kind: 'attendance', attended: true })));
-    expect(o.opportunities.map((r) => [r.prizes, r.capped])).toEqual([[['big'], null], [['big'], null], [['big'], 'perYear']]);
+    const o = run(
+      q,
+      [1, 2, 3].map((d) => ({ id: `a${d}`, at: day(d), kind: 'attendance', attended: true })),
+    );
+    expect(o.opportunities.map((r) => [r.prizes, r.capped])).toEqual([
+      [['big'], null],
+      [['big'], null],
+      [['big'], 'perYear'],
+    ]);
     expect(o.totals.prizeCents).toBe(4000);
-    expect(o.ledger.map((e) => [e.kind, e.n, e.cents, e.capped])).toEqual([['prize', 1, 2000, null], ['prize', 2, 2000, null], ['prize', 3, 0, 'perYear']]);
+    expect(o.ledger.map((e) => [e.kind, e.n, e.cents, e.capped])).toEqual([
+      ['prize', 1, 2000, null],
+      ['prize', 2, 2000, null],
+      ['prize', 3, 0, 'perYear'],
+    ]);
   });
 });
 

@@ -4,10 +4,7 @@
 import { DEFAULT_CARRY_OVER_DAYS, ANALYTES } from './analytes.ts';
 import type { CapName } from './caps.ts';
 import { prepareBowl, drawSlip, ZERO_SEED, seedFromHex, type PreparedBowl } from './draws.ts';
-import {
-  resolveEscalation, baseOf, bonusOf, privilegeIndexOf, newRun, succeed, fail, phaseIndexForWeek,
-  type ResolvedEscalation, type RunState,
-} from './escalation.ts';
+import { resolveEscalation, baseOf, bonusOf, privilegeIndexOf, newRun, succeed, fail, phaseIndexForWeek, type ResolvedEscalation, type RunState } from './escalation.ts';
 import { civilFromDays, parseEvents, type CmEvent, type Enrolment, type EventsDoc, type EventProblem } from './events.ts';
 import { allocate, type ExternalUsage, type LedgerEntry } from './ledger.ts';
 import { parseProtocol, type Protocol, type Problem, type Track } from './protocol.ts';
@@ -84,8 +81,19 @@ export interface ReplayOptions {
 
 // ---------- compiled protocol ----------
 
-const enum Reads { Negative, AdherenceSpecimen, Dose, Attendance, Module }
-const enum Out { Success, Failure, Excused, Pending }
+const enum Reads {
+  Negative,
+  AdherenceSpecimen,
+  Dose,
+  Attendance,
+  Module,
+}
+const enum Out {
+  Success,
+  Failure,
+  Excused,
+  Pending,
+}
 const OUTCOME_NAMES: readonly Outcome[] = ['success', 'failure', 'excused', 'pending'];
 
 interface CTrack {
@@ -345,7 +353,11 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
           } else {
             // adherence from specimens: every listed analyte "positive" (prescription not consulted)
             o = Out.Success;
-            for (const a of t.analytes) if (res![a] !== 'positive') { o = Out.Failure; break; }
+            for (const a of t.analytes)
+              if (res![a] !== 'positive') {
+                o = Out.Failure;
+                break;
+              }
           }
         } else o = e.flag === false || (e.flag === null && kind !== 'module') ? Out.Failure : Out.Success;
 
@@ -360,7 +372,11 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
           if (t.bonusTargets.length > 0) {
             for (const b of t.bonusTargets) {
               let holds = true;
-              for (let j = 0; j < b.analytes.length; j++) if (positive(res!, b.analytes[j]!, b.analyteIdx[j]!)) { holds = false; break; }
+              for (let j = 0; j < b.analytes.length; j++)
+                if (positive(res!, b.analytes[j]!, b.analyteIdx[j]!)) {
+                  holds = false;
+                  break;
+                }
               if (holds) extra += b.extra;
             }
           }
@@ -400,7 +416,7 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
             bonusCents: bonus,
             draws,
             prizes,
-            privilege: t.payout === 'privilege' ? t.levels[priv[t.index]!] ?? null : null,
+            privilege: t.payout === 'privilege' ? (t.levels[priv[t.index]!] ?? null) : null,
             capped: null,
           },
           trackIndex: t.index,
@@ -443,9 +459,7 @@ export function replay(protocol: Protocol, doc: EventsDoc, options: ReplayOption
   return { opportunities, totals: { earnedCents, draws, prizeCents }, ledger: entries };
 }
 
-export type ReplayInputResult =
-  | { ok: true; output: ReplayOutput }
-  | { ok: false; problems: { protocol: Problem[]; events: EventProblem[] } };
+export type ReplayInputResult = { ok: true; output: ReplayOutput } | { ok: false; problems: { protocol: Problem[]; events: EventProblem[] } };
 
 /** Validates raw JSON (protocol and events) and replays. Every problem of both files is reported. */
 export function replayJson(protocolJson: unknown, eventsJson: unknown, options: ReplayOptions = {}): ReplayInputResult {

@@ -32,13 +32,13 @@ function chunk<T>(list: T[], cuts: number[]): T[][] {
 }
 
 /** Events in some posting order: a shuffle of the list, cut into postings; corrections and adjudications after the specimen they name. */
-const postingsArb = eventsArb.chain((list) =>
-  fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }), fc.array(fc.nat(), { maxLength: 10 })),
-).map(([, shuffled, cuts]) => {
-  const first = shuffled.filter((e) => e.kind !== 'correction' && e.kind !== 'adjudication');
-  const later = shuffled.filter((e) => e.kind === 'correction' || e.kind === 'adjudication');
-  return chunk([...first, ...later], cuts);
-});
+const postingsArb = eventsArb
+  .chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }), fc.array(fc.nat(), { maxLength: 10 })))
+  .map(([, shuffled, cuts]) => {
+    const first = shuffled.filter((e) => e.kind !== 'correction' && e.kind !== 'adjudication');
+    const later = shuffled.filter((e) => e.kind === 'correction' || e.kind === 'adjudication');
+    return chunk([...first, ...later], cuts);
+  });
 
 const money = (e: { kind: string; cents: number }) => (['earn', 'bonus', 'prize', 'adjustment'].includes(e.kind) ? e.cents : e.kind === 'debit' ? -e.cents : 0);
 
@@ -69,39 +69,61 @@ describe('settlement invariants (§5.1)', () => {
     const full = fc.record(Object.fromEntries(AN.map((a) => [a, fc.constantFrom('positive', 'negative')])) as Record<(typeof AN)[number], fc.Arbitrary<string>>);
     const cups = fc.array(fc.tuple(fc.integer({ min: 0, max: 1440 * 60 }), full, fc.boolean()), { minLength: 1, maxLength: 15 });
     fc.assert(
-      fc.property(fc.array(track, { minLength: 1, maxLength: 3 }), fc.boolean(), cups, fc.nat(), full, fc.boolean(), fc.integer({ min: 1, max: 5 }), (ts, clawback, list, k, other, otherValid, rounds) => {
-        const p = buildProtocol(ts, null, clawback);
-        const specimens = [...new Map(list.map(([m, results, valid]) => [m, { id: `s${m}`, at: iso(m), kind: 'specimen', results, valid }])).values()];
-        const target = specimens[k % specimens.length]!;
-        const postings: unknown[][] = [specimens];
-        for (let i = 0; i < rounds; i++) {
-          postings.push([{ id: `b${i}`, at: iso(1440 * 61 + 2 * i), kind: 'correction', supersedes: target.id, results: other, valid: otherValid }]);
-          postings.push([{ id: `a${i}`, at: iso(1440 * 61 + 2 * i + 1), kind: 'correction', supersedes: target.id, results: target.results, valid: target.valid }]);
-        }
-        const out = settle(p, postings);
-        const start = out.settlements[0]!;
-        const firstTrip = out.settlements[2]!;
-        const balanceAfter = (i: number) => out.settlements.slice(0, i + 1).flatMap((s) => s.entries).reduce((s, e) => s + money(e), 0);
-        for (const t of Object.keys(start.tracks)) {
-          // every return to the starting results owes what the start owed
-          for (let i = 2; i < out.settlements.length; i += 2) expect(out.settlements[i]!.tracks[t]!.owed).toBe(start.tracks[t]!.owed);
-          if (clawback) continue;
-          // paid is the larger of the two states' owed, reached in the first round trip and never exceeded
-          const most = Math.max(start.tracks[t]!.owed, out.settlements[1]!.tracks[t]!.owed);
-          for (const s of out.settlements.slice(1)) expect(s.tracks[t]!.paid).toBe(most);
-        }
-        if (!clawback) for (let i = 2; i < out.settlements.length; i++) expect(balanceAfter(i)).toBe(balanceAfter(2));
-        expect(firstTrip.posting).toBe(2);
-      }),
+      fc.property(
+        fc.array(track, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        cups,
+        fc.nat(),
+        full,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 5 }),
+        (ts, clawback, list, k, other, otherValid, rounds) => {
+          const p = buildProtocol(ts, null, clawback);
+          const specimens = [...new Map(list.map(([m, results, valid]) => [m, { id: `s${m}`, at: iso(m), kind: 'specimen', results, valid }])).values()];
+          const target = specimens[k % specimens.length]!;
+          const postings: unknown[][] = [specimens];
+          for (let i = 0; i < rounds; i++) {
+            postings.push([{ id: `b${i}`, at: iso(1440 * 61 + 2 * i), kind: 'correction', supersedes: target.id, results: other, valid: otherValid }]);
+            postings.push([{ id: `a${i}`, at: iso(1440 * 61 + 2 * i + 1), kind: 'correction', supersedes: target.id, results: target.results, valid: target.valid }]);
+          }
+          const out = settle(p, postings);
+          const start = out.settlements[0]!;
+          const firstTrip = out.settlements[2]!;
+          const balanceAfter = (i: number) =>
+            out.settlements
+              .slice(0, i + 1)
+              .flatMap((s) => s.entries)
+              .reduce((s, e) => s + money(e), 0);
+          for (const t of Object.keys(start.tracks)) {
+            // every return to the starting results owes what the start owed
+            for (let i = 2; i < out.settlements.length; i += 2) expect(out.settlements[i]!.tracks[t]!.owed).toBe(start.tracks[t]!.owed);
+            if (clawback) continue;
+            // paid is the larger of the two states' owed, reached in the first round trip and never exceeded
+            const most = Math.max(start.tracks[t]!.owed, out.settlements[1]!.tracks[t]!.owed);
+            for (const s of out.settlements.slice(1)) expect(s.tracks[t]!.paid).toBe(most);
+          }
+          if (!clawback) for (let i = 2; i < out.settlements.length; i++) expect(balanceAfter(i)).toBe(balanceAfter(2));
+          expect(firstTrip.posting).toBe(2);
+        },
+      ),
       RUNS,
     );
   });
 
   it('3. successes recorded in any order pay what recording them in time order pays', () => {
     const successTrack = fc.record({
-      target: fc.oneof(analytes.map((a) => ({ kind: 'negative', analytes: a })), fc.constant({ kind: 'attendance' }), fc.constant({ kind: 'adherence' }), fc.constant({ kind: 'module' })),
+      target: fc.oneof(
+        analytes.map((a) => ({ kind: 'negative', analytes: a })),
+        fc.constant({ kind: 'attendance' }),
+        fc.constant({ kind: 'adherence' }),
+        fc.constant({ kind: 'module' }),
+      ),
       // one phase: owed only grows when a success is added (phases with different bonuses can move a bonus onto a test whose phase pays none)
-      payout: fc.constantFrom('cents', 'draws'), phases: phases.map((ps) => ps.slice(0, 1)), missed: policy, invalid: policy, extra: fc.option(fc.tuple(analytes, fc.integer({ min: 0, max: 50 }))),
+      payout: fc.constantFrom('cents', 'draws'),
+      phases: phases.map((ps) => ps.slice(0, 1)),
+      missed: policy,
+      invalid: policy,
+      extra: fc.option(fc.tuple(analytes, fc.integer({ min: 0, max: 50 }))),
     });
     const success = fc.oneof(
       fc.constant({ kind: 'specimen', results: Object.fromEntries(AN.map((a) => [a, 'negative'])), valid: true }),
@@ -111,19 +133,26 @@ describe('settlement invariants (§5.1)', () => {
     );
     const list = fc.uniqueArray(fc.integer({ min: 0, max: 1440 * 70 }), { maxLength: 30 }).chain((ms) => fc.tuple(...ms.map((m) => success.map((b) => ({ id: `e${m}`, at: iso(m), ...b })))));
     fc.assert(
-      fc.property(fc.array(successTrack, { minLength: 1, maxLength: 3 }), list.chain((l) => fc.tuple(fc.constant(l), fc.shuffledSubarray(l, { minLength: l.length, maxLength: l.length }), fc.array(fc.nat(), { maxLength: 8 }))), (ts, [events, shuffled, cuts]) => {
-        const p = buildProtocol(ts, null);
-        const inTime = settle(p, [...events].sort((a, b) => a.at.localeCompare(b.at)).map((e) => [e]));
-        const anyOrder = settle(p, chunk(shuffled, cuts).length ? chunk(shuffled, cuts) : [[]]);
-        const last = (o: SettleOutput) => o.settlements.at(-1)?.tracks ?? {};
-        for (const [t, f] of Object.entries(last(inTime))) expect(last(anyOrder)[t]!.paid).toBe(f.paid);
-        expect(anyOrder.balanceCents).toBe(inTime.balanceCents);
-        const doc = parseEvents({ enrolment: ENROLMENT, events });
-        if (doc.ok) {
-          const r = replay(p, doc.doc, { seed });
-          expect(anyOrder.balanceCents).toBe(r.totals.earnedCents + r.totals.prizeCents);
-        }
-      }),
+      fc.property(
+        fc.array(successTrack, { minLength: 1, maxLength: 3 }),
+        list.chain((l) => fc.tuple(fc.constant(l), fc.shuffledSubarray(l, { minLength: l.length, maxLength: l.length }), fc.array(fc.nat(), { maxLength: 8 }))),
+        (ts, [events, shuffled, cuts]) => {
+          const p = buildProtocol(ts, null);
+          const inTime = settle(
+            p,
+            [...events].sort((a, b) => a.at.localeCompare(b.at)).map((e) => [e]),
+          );
+          const anyOrder = settle(p, chunk(shuffled, cuts).length ? chunk(shuffled, cuts) : [[]]);
+          const last = (o: SettleOutput) => o.settlements.at(-1)?.tracks ?? {};
+          for (const [t, f] of Object.entries(last(inTime))) expect(last(anyOrder)[t]!.paid).toBe(f.paid);
+          expect(anyOrder.balanceCents).toBe(inTime.balanceCents);
+          const doc = parseEvents({ enrolment: ENROLMENT, events });
+          if (doc.ok) {
+            const r = replay(p, doc.doc, { seed });
+            expect(anyOrder.balanceCents).toBe(r.totals.earnedCents + r.totals.prizeCents);
+          }
+        },
+      ),
       RUNS,
     );
   });

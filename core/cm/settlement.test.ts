@@ -35,7 +35,10 @@ describe('settleLedger (§5.1)', () => {
   it('a rise is paid to the opportunities that rose: an adjustment where something was paid, else its first earn', () => {
     const posted = settleLedger([], detail(p, base)).entries;
     const s = settleLedger(posted, detail(p, [...base, { id: 'c1', at: day(9), kind: 'correction', supersedes: 'r2', results: NEG }]));
-    expect(s.entries.map((e) => [e.id, e.kind, e.cents])).toEqual([['r2/t/earn', 'earn', 200], ['r3/t/adjustment/1', 'adjustment', 200]]);
+    expect(s.entries.map((e) => [e.id, e.kind, e.cents])).toEqual([
+      ['r2/t/earn', 'earn', 200],
+      ['r3/t/adjustment/1', 'adjustment', 200],
+    ]);
     expect(s.tracks.t).toEqual({ owed: 600, paid: 600, forgiven: 0 });
   });
 
@@ -49,7 +52,7 @@ describe('settleLedger (§5.1)', () => {
 
   it('alternating a lab result pays the cup once (the attack in which ten corrections paid it five times)', () => {
     const q = protocol([cents('t', ['cocaine'], { start: 300 }), drawsTrack()], { bowl: BOWL });
-    const postings: Record<string, unknown>[][] = [[{ id: "r1", at: day(0), kind: "specimen", results: NEG }]];
+    const postings: Record<string, unknown>[][] = [[{ id: 'r1', at: day(0), kind: 'specimen', results: NEG }]];
     for (let i = 0; i < 10; i++) postings.push([{ id: `c${i}`, at: day(1, i), kind: 'correction', supersedes: 'r1', results: i % 2 === 0 ? POS : NEG }]);
     const out = post(q, postings);
     const first = out.settlements[0]!;
@@ -67,8 +70,14 @@ describe('settleLedger (§5.1)', () => {
   it('twenty negative cups pay the same in date order, newest first, or posted together', () => {
     const higgins = protocol([cents('t', ['cocaine'], { start: 250, step: 125, bonusEvery: 3, bonus: 1000 })]);
     const cups = Array.from({ length: 20 }, (_, i) => ({ id: `r${i}`, at: day(i), kind: 'specimen', results: NEG }));
-    const inOrder = post(higgins, cups.map((c) => [c]));
-    const newestFirst = post(higgins, [...cups].reverse().map((c) => [c]));
+    const inOrder = post(
+      higgins,
+      cups.map((c) => [c]),
+    );
+    const newestFirst = post(
+      higgins,
+      [...cups].reverse().map((c) => [c]),
+    );
     const together = post(higgins, [cups]);
     const owed = replay(higgins, events(cups)).totals.earnedCents;
     for (const o of [inOrder, newestFirst, together]) {
@@ -96,15 +105,25 @@ describe('settleLedger (§5.1)', () => {
     const s1 = settleLedger(posted, detail(p, fall)); // owed 100, forgiven 100
     const rise = [...fall, { id: 'r4', at: day(6), kind: 'specimen', results: NEG }]; // r4 at level 2: +200 → owed 300
     const s2 = settleLedger([...posted, ...s1.entries], detail(p, rise));
-    expect(s2.entries.map((e) => [e.kind, e.event, e.cents])).toEqual([['earn', 'r4', 100], ['forgiven', 'r1', -100]]);
+    expect(s2.entries.map((e) => [e.kind, e.event, e.cents])).toEqual([
+      ['earn', 'r4', 100],
+      ['forgiven', 'r1', -100],
+    ]);
     expect(s2.tracks.t).toEqual({ owed: 300, paid: 300, forgiven: 0 });
   });
 
   it('with clawback a fall is debited, never below a zero balance; the rest is forgiven', () => {
-    const posted: LedgerEntry[] = [...settleLedger([], detail(p2, base)).entries, { id: 'red1', kind: 'redemption', event: null, track: null, month: null, cents: 150, n: null, tier: null, capped: null }];
+    const posted: LedgerEntry[] = [
+      ...settleLedger([], detail(p2, base)).entries,
+      { id: 'red1', kind: 'redemption', event: null, track: null, month: null, cents: 150, n: null, tier: null, capped: null },
+    ];
     const after = [...base, { id: 'c1', at: day(9), kind: 'correction', supersedes: 'r1', results: POS }, { id: 'c2', at: day(9), kind: 'correction', supersedes: 'r3', results: POS }];
     const s = settleLedger(posted, detail(p2, after));
-    expect(s.entries.map((e) => [e.kind, e.event, e.cents])).toEqual([['debit', 'r1', 50], ['forgiven', 'r1', 50], ['forgiven', 'r3', 100]]);
+    expect(s.entries.map((e) => [e.kind, e.event, e.cents])).toEqual([
+      ['debit', 'r1', 50],
+      ['forgiven', 'r1', 50],
+      ['forgiven', 'r3', 100],
+    ]);
     expect(s.tracks.t).toEqual({ owed: 0, paid: 150, forgiven: 150 });
     expect(balanceCents([...posted, ...s.entries])).toBe(0);
   });
@@ -117,7 +136,12 @@ describe('settleLedger (§5.1)', () => {
     expect(s1.entries.map((e) => [e.kind, e.event, e.draws])).toEqual([['forgiven', 'r1', 1]]);
     expect(s1.tracks.d).toEqual({ owed: 1, paid: 2, forgiven: 1 });
     const s2 = settleLedger(posted, detail(q, [...base, { id: 'c1', at: day(9), kind: 'correction', supersedes: 'r2', results: NEG }]));
-    expect(s2.entries.map((e) => [e.id, e.n])).toEqual([['r2/d/prize/3', 3], ['r2/d/prize/4', 4], ['r3/d/prize/5', 5], ['r3/d/prize/6', 6]]);
+    expect(s2.entries.map((e) => [e.id, e.n])).toEqual([
+      ['r2/d/prize/3', 3],
+      ['r2/d/prize/4', 4],
+      ['r3/d/prize/5', 5],
+      ['r3/d/prize/6', 6],
+    ]);
   });
 
   it('caps still cut a credit when it is posted (money paid counts, forgiven money included)', () => {
@@ -132,7 +156,18 @@ describe('settleLedger (§5.1)', () => {
   });
 
   describe('voids: a voided entry stays settled, moves no money, and is never posted again', () => {
-    const voidOf = (e: LedgerEntry): LedgerEntry => ({ id: `void/${e.id}`, kind: 'void', event: e.event, track: e.track, month: e.month, cents: e.cents, n: e.n, tier: e.tier, capped: null, voids: e.id });
+    const voidOf = (e: LedgerEntry): LedgerEntry => ({
+      id: `void/${e.id}`,
+      kind: 'void',
+      event: e.event,
+      track: e.track,
+      month: e.month,
+      cents: e.cents,
+      n: e.n,
+      tier: e.tier,
+      capped: null,
+      voids: e.id,
+    });
     it('a voided earn leaves the balance and is not re-posted', () => {
       const posted = settleLedger([], detail(p, base)).entries;
       const withVoid = [...posted, voidOf(posted[0]!)];
@@ -159,7 +194,10 @@ describe('settleLedger (§5.1)', () => {
 describe('settlePostings (§8)', () => {
   it('names the posting and place of a bad event, and refuses a correction of a specimen not posted yet', () => {
     const q = protocol([cents('t', ['cocaine'])]);
-    const r = settlePostings(q, { enrolment: { id: 'e1', start: '2026-01-05' }, postings: [[{ id: 'c1', at: day(1), kind: 'correction', supersedes: 'r1', results: POS }], [{ id: 'r1', at: day(0), kind: 'specimen', results: NEG }]] });
+    const r = settlePostings(q, {
+      enrolment: { id: 'e1', start: '2026-01-05' },
+      postings: [[{ id: 'c1', at: day(1), kind: 'correction', supersedes: 'r1', results: POS }], [{ id: 'r1', at: day(0), kind: 'specimen', results: NEG }]],
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems.join('\n')).toMatch(/postings\[0\]\[0\]/);
     expect(settlePostings(q, { postings: 'no' }).ok).toBe(false);

@@ -107,9 +107,13 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     if (e.event === null || e.track === null || !tracks.has(e.track)) continue;
     const o = oppOf(e.event, e.track, e.month);
     o.count.set(e.kind, (o.count.get(e.kind) ?? 0) + 1);
-    if (e.kind === 'prize' && e.n !== null) { o.settled += 1; o.draws.set(e.n, isVoided ? 0 : e.cents); }
-    else if (e.kind === 'debit' && e.n !== null) { o.settled -= 1; o.draws.delete(e.n); }
-    else if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') o.settled += e.cents;
+    if (e.kind === 'prize' && e.n !== null) {
+      o.settled += 1;
+      o.draws.set(e.n, isVoided ? 0 : e.cents);
+    } else if (e.kind === 'debit' && e.n !== null) {
+      o.settled -= 1;
+      o.draws.delete(e.n);
+    } else if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') o.settled += e.cents;
     else if (e.kind === 'debit') o.settled -= e.cents;
     else if (e.kind === 'forgiven') o.forgiven += e.draws ?? e.cents;
   }
@@ -139,7 +143,10 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
       let fall = sum(t.opps, (o) => o.settled) - owedTrack(t);
       if (fall <= 0) continue;
       if (t.payout === 'cents') {
-        const held = Math.max(0, sum(t.opps, (o) => realCents(o, posted, voided)));
+        const held = Math.max(
+          0,
+          sum(t.opps, (o) => realCents(o, posted, voided)),
+        );
         let take = Math.min(fall, Math.max(balance, 0), held);
         for (const o of t.opps) {
           const part = Math.min(take, o.settled - owedOpp(o));
@@ -226,7 +233,8 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
       const earn = Math.min(rise, r.out.amountCents);
       const bonus = Math.min(rise - earn, r.out.bonusCents);
       if (earn > 0 || r.earn > 0) credit('earn', `${o.event}/${o.track}/earn`, earn, r.out.amountCents < r.earn ? r.out.capped : null);
-      if (bonus > 0 || (r.bonus > 0 && r.out.bonusCents < r.bonus && earn === r.out.amountCents)) credit('bonus', `${o.event}/${o.track}/bonus`, bonus, r.out.bonusCents < r.bonus ? r.out.capped : null);
+      if (bonus > 0 || (r.bonus > 0 && r.out.bonusCents < r.bonus && earn === r.out.amountCents))
+        credit('bonus', `${o.event}/${o.track}/bonus`, bonus, r.out.bonusCents < r.bonus ? r.out.capped : null);
     } else {
       credit('adjustment', nextId(o, 'adjustment'), rise, null);
     }
@@ -299,7 +307,9 @@ export function settlePostings(protocol: Protocol, postingsJson: unknown, seed: 
   }
   const { enrolment, postings } = postingsJson as { enrolment: unknown; postings: unknown[] };
   const problems: string[] = [];
-  postings.forEach((p, i) => { if (!Array.isArray(p)) problems.push(`postings[${i}]: must be a list of events`); });
+  postings.forEach((p, i) => {
+    if (!Array.isArray(p)) problems.push(`postings[${i}]: must be a list of events`);
+  });
   if (problems.length > 0) return { ok: false, problems };
   const events: unknown[] = [];
   const ledger: LedgerEntry[] = [];
@@ -326,8 +336,13 @@ export function settlePostings(protocol: Protocol, postingsJson: unknown, seed: 
 
 function settleEntryJson(e: LedgerEntry): PostingSettlement['entries'][number] {
   return {
-    kind: e.kind, track: e.track, event: e.event, cents: e.cents,
-    ...(e.n !== null ? { n: e.n } : {}), ...(e.kind === 'prize' ? { tier: e.tier } : {}),
-    ...(e.draws != null ? { draws: e.draws } : {}), ...(e.capped !== null ? { capped: e.capped } : {}),
+    kind: e.kind,
+    track: e.track,
+    event: e.event,
+    cents: e.cents,
+    ...(e.n !== null ? { n: e.n } : {}),
+    ...(e.kind === 'prize' ? { tier: e.tier } : {}),
+    ...(e.draws != null ? { draws: e.draws } : {}),
+    ...(e.capped !== null ? { capped: e.capped } : {}),
   };
 }

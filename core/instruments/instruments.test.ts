@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InstrumentInputError,
-  PHQ9_ITEM9_ALERT,
-  UnknownInstrumentError,
-  URICA_SUBSCALES,
-  scoreInstrument,
-  type ScoreResult,
-} from './index.ts';
+import { InstrumentInputError, PHQ9_ITEM9_ALERT, UnknownInstrumentError, URICA_SUBSCALES, scoreInstrument, type ScoreResult } from './index.ts';
 
 /** Builds an answers object: item number → value. */
 const answers = (pairs: Record<string, number>) => ({ answers: pairs });
@@ -127,7 +120,11 @@ describe('SOCRATES 8D', () => {
   });
 
   it('mid-table: recognition 32 (50), ambivalence 18 (80), taking steps 33 (50)', () => {
-    const a = { ...fill(['1', '3', '7', '10', '12', '15', '17'], [5, 5, 5, 4, 4, 5, 4]), ...fill(['2', '6', '11', '16'], [4, 4, 5, 5]), ...fill(['4', '5', '8', '9', '13', '14', '18', '19'], [4, 4, 4, 4, 4, 4, 4, 5]) };
+    const a = {
+      ...fill(['1', '3', '7', '10', '12', '15', '17'], [5, 5, 5, 4, 4, 5, 4]),
+      ...fill(['2', '6', '11', '16'], [4, 4, 5, 5]),
+      ...fill(['4', '5', '8', '9', '13', '14', '18', '19'], [4, 4, 4, 4, 4, 4, 4, 5]),
+    };
     const r = scoreInstrument('socrates-8d', answers(a));
     expect(r.scores).toEqual({ recognition: 32, ambivalence: 18, takingSteps: 33 });
     expect(r.band?.deciles?.ambivalence).toEqual({ decile: 80, label: null });
@@ -242,9 +239,28 @@ describe('Readiness rulers', () => {
 
 describe('Brief Addiction Monitor', () => {
   const full = {
-    '1': 3, '2': 2, '3': 2, '4': 0, '6': 1,
-    '7A': 0, '7B': 0, '7C': 0, '7D': 0, '7E': 1, '7F': 0, '7G': 0,
-    '8': 2, '9': 3, '10': 1, '11': 1, '12': 2, '13': 0, '14': 0, '15': 3, '16': 2, '17': 2,
+    '1': 3,
+    '2': 2,
+    '3': 2,
+    '4': 0,
+    '6': 1,
+    '7A': 0,
+    '7B': 0,
+    '7C': 0,
+    '7D': 0,
+    '7E': 1,
+    '7F': 0,
+    '7G': 0,
+    '8': 2,
+    '9': 3,
+    '10': 1,
+    '11': 1,
+    '12': 2,
+    '13': 0,
+    '14': 0,
+    '15': 3,
+    '16': 2,
+    '17': 2,
   };
 
   it('hand-computed: use 0+0+1 = 1, risk 3+2+2+2+1+3 = 13, protective 3+1+2+0+0+2 = 8, three flags', () => {

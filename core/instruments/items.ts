@@ -22,8 +22,7 @@ export interface InstrumentDef {
 }
 
 const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-const numbered = (n: number, values: readonly number[], required = true): ItemDef[] =>
-  Array.from({ length: n }, (_, i) => ({ linkId: String(i + 1), values, required }));
+const numbered = (n: number, values: readonly number[], required = true): ItemDef[] => Array.from({ length: n }, (_, i) => ({ linkId: String(i + 1), values, required }));
 
 const LIKERT_1_5 = range(1, 5);
 const PHQ_0_3 = range(0, 3);
@@ -97,8 +96,7 @@ const describeAllowed = (values: readonly number[]): string => {
  */
 export function parseAnswers(def: InstrumentDef, input: unknown): ParsedAnswers {
   const problems: InputProblem[] = [];
-  const answers =
-    input !== null && typeof input === 'object' && 'answers' in input ? (input as { answers: unknown }).answers : undefined;
+  const answers = input !== null && typeof input === 'object' && 'answers' in input ? (input as { answers: unknown }).answers : undefined;
   if (answers === null || typeof answers !== 'object' || Array.isArray(answers)) {
     throw new InstrumentInputError(def.id, [{ item: '(answers)', message: 'answers must be an object of item number → value' }]);
   }
@@ -128,7 +126,13 @@ export function parseAnswers(def: InstrumentDef, input: unknown): ParsedAnswers 
       const i = def.items.findIndex((item) => item.linkId === p.item);
       return i === -1 ? def.items.length : i;
     };
-    throw new InstrumentInputError(def.id, problems.map((p, i) => ({ p, i })).sort((a, b) => order(a.p) - order(b.p) || a.i - b.i).map(({ p }) => p));
+    throw new InstrumentInputError(
+      def.id,
+      problems
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => order(a.p) - order(b.p) || a.i - b.i)
+        .map(({ p }) => p),
+    );
   }
   const missing: string[] = [];
   for (const item of def.items) {

@@ -31,8 +31,7 @@ interface Questionnaire {
 const load = (id: string): Questionnaire => JSON.parse(readFileSync(dir + id + '.json', 'utf8')) as Questionnaire;
 
 /** Answerable items in order, groups flattened, display items and the ruler's free-text target skipped. */
-const answerable = (items: QItem[]): QItem[] =>
-  items.flatMap((i) => (i.type === 'group' ? answerable(i.item ?? []) : i.type === 'display' || i.type === 'string' ? [] : [i]));
+const answerable = (items: QItem[]): QItem[] => items.flatMap((i) => (i.type === 'group' ? answerable(i.item ?? []) : i.type === 'display' || i.type === 'string' ? [] : [i]));
 
 const allowedValues = (item: QItem): number[] => {
   if (item.answerOption) return item.answerOption.map((o) => o.valueCoding.extension?.find((e) => e.url === ORD)?.valueDecimal ?? NaN);
@@ -53,7 +52,10 @@ const EXPECTED_SCORED_COUNTS: Record<string, number> = {
 
 describe('content/instruments Questionnaires', () => {
   it('there is exactly one file per instrument id, and no DAST-10', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort();
     expect(files).toEqual([...INSTRUMENT_IDS].sort());
     expect(files.some((f) => f.includes('dast'))).toBe(false);
   });

@@ -1,14 +1,6 @@
 // Shared types for instrument scoring. Pure data, no I/O.
 
-export const INSTRUMENT_IDS = [
-  'urica',
-  'socrates-8d',
-  'readiness-ruler',
-  'phq-9',
-  'gad-7',
-  'bam',
-  'opioid-craving',
-] as const;
+export const INSTRUMENT_IDS = ['urica', 'socrates-8d', 'readiness-ruler', 'phq-9', 'gad-7', 'bam', 'opioid-craving'] as const;
 export type InstrumentId = (typeof INSTRUMENT_IDS)[number];
 
 /** What a scorer takes: item number (FHIR linkId) → numeric answer. */

@@ -42,12 +42,7 @@ type Means = Record<keyof typeof URICA_SUBSCALES, number>;
 function assignStage(method: UricaStageMethod, means: Means, readiness: number): StageResult {
   const base = { method, validated: false as const, note: URICA_NOT_VALIDATED_NOTE };
   if (method === 'readiness-cutoffs') {
-    const code: StageCode =
-      readiness <= URICA_READINESS_CUTOFFS.precontemplationMax
-        ? 'precontemplation'
-        : readiness <= URICA_READINESS_CUTOFFS.contemplationMax
-          ? 'contemplation'
-          : 'preparation';
+    const code: StageCode = readiness <= URICA_READINESS_CUTOFFS.precontemplationMax ? 'precontemplation' : readiness <= URICA_READINESS_CUTOFFS.contemplationMax ? 'contemplation' : 'preparation';
     return { code, ...base };
   }
   if (method === 'nearest-group-mean') {
@@ -86,10 +81,7 @@ export function scoreUrica(input: unknown, options: ScoreOptions = {}): ScoreRes
     action: mean(sums.action),
     maintenance: mean(sums.maintenance),
   };
-  const readiness =
-    m.precontemplation !== null && m.contemplation !== null && m.action !== null && m.maintenance !== null
-      ? m.contemplation + m.action + m.maintenance - m.precontemplation
-      : null;
+  const readiness = m.precontemplation !== null && m.contemplation !== null && m.action !== null && m.maintenance !== null ? m.contemplation + m.action + m.maintenance - m.precontemplation : null;
   const result: ScoreResult = {
     instrument: 'urica',
     complete: parsed.missing.length === 0,

@@ -10,8 +10,11 @@ describe('cmAvailabilityOf: whether the programme can offer CM, from its records
   });
   it('a programme that runs CM gets no "not recorded" note, one that has not set it up does', () => {
     const base = { stage: 'contemplation' as const, moud: 'none' as const, substances: ['opioids' as const] };
-    const notes = (cmAvailable: boolean | undefined) => recommend({ ...base, ...(cmAvailable === undefined ? {} : { cmAvailable }) }).recommendations
-      .filter((r) => r.intervention === 'contingency-management').map((r) => r.rationale.clinician).join(' ');
+    const notes = (cmAvailable: boolean | undefined) =>
+      recommend({ ...base, ...(cmAvailable === undefined ? {} : { cmAvailable }) })
+        .recommendations.filter((r) => r.intervention === 'contingency-management')
+        .map((r) => r.rationale.clinician)
+        .join(' ');
     expect(notes(cmAvailabilityOf({ protocols: 1, activeEnrolments: 0 }))).not.toMatch(/not recorded/);
     expect(notes(cmAvailabilityOf({ protocols: 0, activeEnrolments: 0 }))).toMatch(/not recorded/);
   });

@@ -112,8 +112,7 @@ const NEED_WORDS: Record<Need, string> = {
   childcare: 'childcare',
   transport: 'transport',
 };
-const listWords = (words: readonly string[]): string =>
-  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+const listWords = (words: readonly string[]): string => (words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`);
 
 const respectNonMedication = (f: Facts) =>
   f.prefersNonMedication
@@ -193,7 +192,7 @@ export const RULES: readonly RecommendationRule[] = [
     applies: (f) => f.familyInvolved,
     rationale: () => ({
       clinician:
-        'Family is involved: offer them naloxone kits with reversal training; trained family members may feel empowered to save a loved one\'s life. Include education on opioid poisoning risk with and without medication.',
+        "Family is involved: offer them naloxone kits with reversal training; trained family members may feel empowered to save a loved one's life. Include education on opioid poisoning risk with and without medication.",
       patient: 'Your family can learn to use naloxone. It can stop an overdose. Many families feel better knowing what to do.',
     }),
     evidence: ['naloxoneFamily'],
@@ -310,8 +309,7 @@ export const RULES: readonly RecommendationRule[] = [
     when: 'CM not known to be unavailable, and stage precontemplation or contemplation.',
     applies: (f) => cmOffered(f) && early(f),
     rationale: (f) => ({
-      clinician:
-        'CM can serve as a bridge to change for people with lower motivation (60 RCTs, 10,444 adults on MOUD: d = 0.58 abstinence, 0.75 adherence, 0.43 attendance).' + cmAvailabilityNote(f),
+      clinician: 'CM can serve as a bridge to change for people with lower motivation (60 RCTs, 10,444 adults on MOUD: d = 0.58 abstinence, 0.75 adherence, 0.43 attendance).' + cmAvailabilityNote(f),
       patient: 'You can earn small rewards for steps like coming to visits or negative tests, even before you feel fully ready.' + cmPatientNote(f),
     }),
     evidence: ['cmBridge', 'cmMeta'],
@@ -416,7 +414,8 @@ export const RULES: readonly RecommendationRule[] = [
     when: 'Prefers non-medication treatment.',
     applies: (f) => f.prefersNonMedication,
     rationale: () => ({
-      clinician: 'Nonmedication treatment typically combines addiction counselling, a mutual-help group and at least one structured intervention (CBT, CM, MI or 12-step facilitation), with regular urine testing.',
+      clinician:
+        'Nonmedication treatment typically combines addiction counselling, a mutual-help group and at least one structured intervention (CBT, CM, MI or 12-step facilitation), with regular urine testing.',
       patient: 'Regular counseling, one-on-one or in a group, is part of care without medicine.',
     }),
     evidence: ['nonMedicationPreference', 'counselingTrials'],
@@ -430,7 +429,7 @@ export const RULES: readonly RecommendationRule[] = [
     applies: (f) => f.moud === 'methadone',
     rationale: () => ({
       clinician:
-        'Opioid treatment programmes are required to provide addiction counselling. Its added benefit is uncertain (1 of 5 trials, 1446 people, showed benefit), so individualise frequency and content to the patient\'s goals and obligations.',
+        "Opioid treatment programmes are required to provide addiction counselling. Its added benefit is uncertain (1 of 5 trials, 1446 people, showed benefit), so individualise frequency and content to the patient's goals and obligations.",
       patient: 'Counseling is part of methadone care. We can plan how often to meet so it fits your work and family.',
     }),
     evidence: ['counselingRequired', 'counselingTrials'],
@@ -443,7 +442,8 @@ export const RULES: readonly RecommendationRule[] = [
     when: 'On buprenorphine (prescribers must provide or refer to psychosocial treatment).',
     applies: (f) => f.moud === 'buprenorphine',
     rationale: () => ({
-      clinician: 'Buprenorphine prescribers must be able to provide or refer to psychosocial treatment; evidence for general counselling as an add-on is weak (1 of 5 trials showed benefit), so match it to the patient\'s wishes.',
+      clinician:
+        "Buprenorphine prescribers must be able to provide or refer to psychosocial treatment; evidence for general counselling as an add-on is weak (1 of 5 trials showed benefit), so match it to the patient's wishes.",
       patient: 'Counseling is available with your buprenorphine care if you want it.',
     }),
     evidence: ['counselingRequired', 'counselingTrials'],
@@ -553,7 +553,8 @@ export const RULES: readonly RecommendationRule[] = [
     when: 'Family involved and stage precontemplation or contemplation.',
     applies: (f) => f.familyInvolved && early(f),
     rationale: () => ({
-      clinician: 'Family is involved and motivation is low: CRAFT trains family members to encourage treatment engagement and reduced use, without needing the patient to attend; family members also report less depression, anger and anxiety.',
+      clinician:
+        'Family is involved and motivation is low: CRAFT trains family members to encourage treatment engagement and reduced use, without needing the patient to attend; family members also report less depression, anger and anxiety.',
       patient: 'Your family can learn ways to support you that help. They can do this program on their own time.',
     }),
     evidence: ['craft'],
@@ -579,7 +580,8 @@ export const RULES: readonly RecommendationRule[] = [
     when: 'Partner involved.',
     applies: (f) => f.partner,
     rationale: () => ({
-      clinician: 'Partner involved: offer behavioural couples therapy (weekly sessions over 3–6 months, CBT framework, communication focus; needs trained providers). Couples and family counselling have improved adherence and outcomes in OUD.',
+      clinician:
+        'Partner involved: offer behavioural couples therapy (weekly sessions over 3–6 months, CBT framework, communication focus; needs trained providers). Couples and family counselling have improved adherence and outcomes in OUD.',
       patient: 'You and your partner can meet with a counselor together. You learn to talk and support each other.',
     }),
     evidence: ['couples', 'couplesUpToDate'],
@@ -618,7 +620,8 @@ export const RULES: readonly RecommendationRule[] = [
     when: 'Family involved and on buprenorphine.',
     applies: (f) => f.familyInvolved && f.moud === 'buprenorphine',
     rationale: () => ({
-      clinician: 'Family involved and on buprenorphine: network therapy (family and friends join the treatment team) gave more opioid-negative urines than medication management in sixty-six buprenorphine patients.',
+      clinician:
+        'Family involved and on buprenorphine: network therapy (family and friends join the treatment team) gave more opioid-negative urines than medication management in sixty-six buprenorphine patients.',
       patient: 'Friends and family can join your care team and help you plan for hard times.',
     }),
     evidence: ['networkTherapy', 'networkHarvard'],
@@ -685,8 +688,7 @@ export const CAUTION_RULES: readonly CautionRule[] = [
     code: 'psychotherapy-not-main-treatment',
     when: `PHQ-9 ≥ ${CO_OCCURRING_THRESHOLD}, GAD-7 ≥ ${CO_OCCURRING_THRESHOLD}, or PHQ-9 item 9 > 0.`,
     applies: (f) => f.coOccurring,
-    text: () =>
-      'Psychotherapy for depression or anxiety should run alongside OUD treatment, not replace it: individual psychotherapy is not recommended as the main treatment for OUD.',
+    text: () => 'Psychotherapy for depression or anxiety should run alongside OUD treatment, not replace it: individual psychotherapy is not recommended as the main treatment for OUD.',
     source: { seed: H, section: 'Behavioral treatment' },
   },
 ];

@@ -40,7 +40,12 @@ function table(rows: string[][], rightAlign: ReadonlySet<number>): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows
-    .map((r) => r.map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -74,79 +79,79 @@ interface ForecastOptions {
 }
 
 export function registerPresetCommands(cm: Command): void {
-  cm
-    .command('presets')
+  cm.command('presets')
     .description('List the CM protocol presets: citation, weeks, maximum and expected cost per patient')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { json?: boolean }) => {
-    const { presetSummaries } = await import('../../core/cm/presets.ts');
-    const list = presetSummaries();
-    if (opts.json) {
-      const out = list.map((s) => ({
-        name: s.name,
-        title: s.title,
-        citation: s.citation,
-        targets: s.targets,
-        weeks: s.weeks,
-        schedule: s.schedule,
-        maxCents: s.maxCents,
-        allSuccessExpectedCents: r2(s.allSuccessExpectedCents),
-        maxDraws: s.maxDraws,
-        drawEvCents: s.drawEvCents === null ? null : r2(s.drawEvCents),
-        voucherMaxCents: s.cost.voucherMaxCents,
-        maxLimitedBy: s.cost.maxLimitedBy,
-        cautions: s.cautions.map((c) => c.code),
-      }));
-      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      return;
-    }
-    const rows = [['preset', 'weeks', 'max / patient', 'all-success expected', 'draws', 'EV / draw', 'rewards']];
-    for (const s of list) {
-      rows.push([
-        s.name,
-        String(s.weeks),
-        money(s.maxCents),
-        money(s.allSuccessExpectedCents),
-        s.maxDraws ? String(s.maxDraws) : '-',
-        s.drawEvCents === null ? '-' : `$${(s.drawEvCents / 100).toFixed(3)}`,
-        s.targets.map((t) => t.split(':')[0]).join(', '),
-      ]);
-    }
-    const lines = [table(rows, new Set([1, 2, 3, 4, 5])), ''];
-    lines.push('max / patient: the most one patient can cost (for draws: every draw wins the top prize), after caps.');
-    lines.push('all-success expected: every opportunity succeeds and every draw is worth the expected value.');
-    lines.push('');
-    for (const s of list) {
-      lines.push(`${s.name}: ${s.title}`);
-      lines.push(`  ${s.citation}`);
-      for (const c of s.cautions) lines.push(`  CAUTION ${c.code}: ${c.message}`);
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-  });
+      const { presetSummaries } = await import('../../core/cm/presets.ts');
+      const list = presetSummaries();
+      if (opts.json) {
+        const out = list.map((s) => ({
+          name: s.name,
+          title: s.title,
+          citation: s.citation,
+          targets: s.targets,
+          weeks: s.weeks,
+          schedule: s.schedule,
+          maxCents: s.maxCents,
+          allSuccessExpectedCents: r2(s.allSuccessExpectedCents),
+          maxDraws: s.maxDraws,
+          drawEvCents: s.drawEvCents === null ? null : r2(s.drawEvCents),
+          voucherMaxCents: s.cost.voucherMaxCents,
+          maxLimitedBy: s.cost.maxLimitedBy,
+          cautions: s.cautions.map((c) => c.code),
+        }));
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+      }
+      const rows = [['preset', 'weeks', 'max / patient', 'all-success expected', 'draws', 'EV / draw', 'rewards']];
+      for (const s of list) {
+        rows.push([
+          s.name,
+          String(s.weeks),
+          money(s.maxCents),
+          money(s.allSuccessExpectedCents),
+          s.maxDraws ? String(s.maxDraws) : '-',
+          s.drawEvCents === null ? '-' : `$${(s.drawEvCents / 100).toFixed(3)}`,
+          s.targets.map((t) => t.split(':')[0]).join(', '),
+        ]);
+      }
+      const lines = [table(rows, new Set([1, 2, 3, 4, 5])), ''];
+      lines.push('max / patient: the most one patient can cost (for draws: every draw wins the top prize), after caps.');
+      lines.push('all-success expected: every opportunity succeeds and every draw is worth the expected value.');
+      lines.push('');
+      for (const s of list) {
+        lines.push(`${s.name}: ${s.title}`);
+        lines.push(`  ${s.citation}`);
+        for (const c of s.cautions) lines.push(`  CAUTION ${c.code}: ${c.message}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
 
-  cm
-    .command('forecast')
+  cm.command('forecast')
     .description('Monte Carlo budget forecast for a protocol: cost per patient and per programme')
     .option('--protocol <file>', 'protocol JSON file')
     .option('--preset <name>', 'a preset (see `waypoint cm presets`)')
     .option('--patients <n>', 'patients in the programme', '100')
-    .option('--weeks <n>', 'weeks to simulate (default: the protocol\'s weeks)')
+    .option('--weeks <n>', "weeks to simulate (default: the protocol's weeks)")
     .option('--success <p,p,…>', 'probability that an attended opportunity succeeds, by week (last value repeats)', '0.5')
-    .option('--attendance <p>', 'probability that a patient turns up for an opportunity (a missed one takes the track\'s missed policy)', '1')
+    .option('--attendance <p>', "probability that a patient turns up for an opportunity (a missed one takes the track's missed policy)", '1')
     .option('--bonus <p>', 'probability that a bonus target (e.g. opioid-negative) also holds on a success', '1')
     .option('--seed <n>', 'seed of the simulation (same seed, same result)', '1')
     .option('--iterations <n>', 'simulated programmes (default: enough for 100,000 patient courses)')
     .option('--per-week <track=n[,n…]>', 'opportunities per week on a track, by week (repeatable)', collect)
     .option('--start <date>', 'enrolment start YYYY-MM-DD, for calendar-month and -year caps', '2026-01-05')
     .option('--json', 'print JSON instead of text')
-    .action(guarded(async (opts: ForecastOptions) => {
-      try {
-        await runForecast(opts);
-      } catch (e) {
-        if (e instanceof Error && e.name === 'ForecastInputError') throw new InputError([e.message]);
-        throw e;
-      }
-    }));
+    .action(
+      guarded(async (opts: ForecastOptions) => {
+        try {
+          await runForecast(opts);
+        } catch (e) {
+          if (e instanceof Error && e.name === 'ForecastInputError') throw new InputError([e.message]);
+          throw e;
+        }
+      }),
+    );
 }
 
 async function runForecast(opts: ForecastOptions): Promise<void> {
@@ -162,10 +167,7 @@ async function runForecast(opts: ForecastOptions): Promise<void> {
   if (seedRaw === '') throw new InputError(['--seed must not be empty']);
   if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new InputError([`--start must be a date YYYY-MM-DD (got ${JSON.stringify(opts.start)})`]);
 
-  const [presets, { forecast }] = await Promise.all([
-    import('../../core/cm/presets.ts'),
-    import('../../core/cm/forecast.ts'),
-  ]);
+  const [presets, { forecast }] = await Promise.all([import('../../core/cm/presets.ts'), import('../../core/cm/forecast.ts')]);
   type Protocol = import('../../core/cm/protocol.ts').Protocol;
   let protocol: Protocol;
   let schedule: Record<string, number | readonly number[]> = {};
@@ -245,18 +247,31 @@ async function runForecast(opts: ForecastOptions): Promise<void> {
   const g = result.programme;
   const lines: string[] = [];
   lines.push(`Forecast: ${protocol.name} (${opts.preset ?? protocol.id})`);
-  lines.push(`Assumptions: ${patients.toLocaleString('en-US')} patients, ${result.weeks} weeks, success ${success.join(',')} by week, attendance ${attendance}, bonus target ${bonus}, seed ${String(seed)}; ${result.simulatedPatients.toLocaleString('en-US')} patient courses simulated.`);
+  lines.push(
+    `Assumptions: ${patients.toLocaleString('en-US')} patients, ${result.weeks} weeks, success ${success.join(',')} by week, attendance ${attendance}, bonus target ${bonus}, seed ${String(seed)}; ${result.simulatedPatients.toLocaleString('en-US')} patient courses simulated.`,
+  );
   lines.push('');
-  lines.push(table([
-    ['', 'mean', 'P50 (typical)', 'P90', 'P99'],
-    ['per patient', money(p.meanCents), money(p.p50Cents), money(p.p90Cents), money(p.p99Cents)],
-    ['programme', money(g.meanCents), money(g.p50Cents), money(g.p90Cents), money(g.p99Cents)],
-  ], new Set([1, 2, 3, 4])));
+  lines.push(
+    table(
+      [
+        ['', 'mean', 'P50 (typical)', 'P90', 'P99'],
+        ['per patient', money(p.meanCents), money(p.p50Cents), money(p.p90Cents), money(p.p99Cents)],
+        ['programme', money(g.meanCents), money(g.p50Cents), money(g.p90Cents), money(g.p99Cents)],
+      ],
+      new Set([1, 2, 3, 4]),
+    ),
+  );
   lines.push('');
   if (a.maxDraws > 0) lines.push(`Draws per patient: ${p.meanDraws.toFixed(1)} on average (at most ${a.maxDraws}); expected value $${(a.drawEvCents / 100).toFixed(3)} a draw.`);
-  lines.push(`Analytic maximum per patient: ${money(a.maxCents)}${a.maxLimitedBy ? ` (limited by the ${a.maxLimitedBy} cap)` : ''}; if every opportunity succeeds: ${money(a.allSuccessExpectedCents)}${a.maxDraws > 0 ? ' at expected prize value' : ''}.`);
+  lines.push(
+    `Analytic maximum per patient: ${money(a.maxCents)}${a.maxLimitedBy ? ` (limited by the ${a.maxLimitedBy} cap)` : ''}; if every opportunity succeeds: ${money(a.allSuccessExpectedCents)}${a.maxDraws > 0 ? ' at expected prize value' : ''}.`,
+  );
   const caps = Object.entries(result.capHitProbability).filter(([, v]) => v !== null) as [string, number][];
   if (caps.length) lines.push(`Chance a patient reaches a cap: ${caps.map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}.`);
-  lines.push(g.method === 'simulation' ? `Programme percentiles from ${result.iterations.toLocaleString('en-US')} simulated programmes.` : 'Programme percentiles from the normal approximation (many patients; see docs/cm-forecast.md).');
+  lines.push(
+    g.method === 'simulation'
+      ? `Programme percentiles from ${result.iterations.toLocaleString('en-US')} simulated programmes.`
+      : 'Programme percentiles from the normal approximation (many patients; see docs/cm-forecast.md).',
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -10,7 +10,10 @@ export function register(program: Command): void {
   plan
     .command('recommend')
     .description('Print { recommendations: [{ intervention, priority, rationale: { clinician, patient }, evidence, rules }], cautions: [{ code, text }] } as JSON')
-    .requiredOption('--context <file>', 'JSON patient context (stage, moud, prefersNonMedication, substances, phq9, phq9Item9, gad7, recentOverdose, family, needs, mutualHelp, prefersSecular, cmAvailable); missing fields mean unknown')
+    .requiredOption(
+      '--context <file>',
+      'JSON patient context (stage, moud, prefersNonMedication, substances, phq9, phq9Item9, gad7, recentOverdose, family, needs, mutualHelp, prefersSecular, cmAvailable); missing fields mean unknown',
+    )
     .action(
       guarded(async (opts: { context: string }) => {
         const { parseContext, PlanningInputError, recommend } = await import('../../core/planning/index.ts');

@@ -34,7 +34,9 @@ async function readPassword(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // Hide what is typed.
   const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WritableStream };
-  out._writeToOutput = (s: string) => { if (s.includes(prompt)) out.output.write(s); };
+  out._writeToOutput = (s: string) => {
+    if (s.includes(prompt)) out.output.write(s);
+  };
   const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
   rl.close();
   process.stderr.write('\n');
@@ -162,7 +164,9 @@ export function register(program: Command): void {
 
   audit
     .command('verify')
-    .description('Seal pending audit events, then recompute every hash chain, check every seal\'s signature and the chain heads, and report the first problem of each chain. Exit 0: intact; 1: tampering found; 2: usage')
+    .description(
+      "Seal pending audit events, then recompute every hash chain, check every seal's signature and the chain heads, and report the first problem of each chain. Exit 0: intact; 1: tampering found; 2: usage",
+    )
     .option('--public-key <file>', 'check signatures with this public key (PEM) instead of the configured signing key; nothing is sealed')
     .option('--checkpoint <file>', 'also prove that nothing this checkpoint saw was removed or altered')
     .option('--no-seal', 'verify only what is already sealed')
@@ -193,13 +197,24 @@ export function register(program: Command): void {
         });
         const broken = reports.filter((r) => !r.ok);
         if (o.json) {
-          console.log(JSON.stringify({ ok: broken.length === 0, keyFingerprint: verifier.fingerprint, checkpoint: checkpoint ? { createdAt: checkpoint.checkpoint.createdAt, chains: checkpoint.marks.size } : null, chains: reports }, null, 2));
+          console.log(
+            JSON.stringify(
+              {
+                ok: broken.length === 0,
+                keyFingerprint: verifier.fingerprint,
+                checkpoint: checkpoint ? { createdAt: checkpoint.checkpoint.createdAt, chains: checkpoint.marks.size } : null,
+                chains: reports,
+              },
+              null,
+              2,
+            ),
+          );
         } else {
           printReports(reports);
           if (checkpoint && broken.length === 0) console.log(`Every seal the checkpoint of ${checkpoint.checkpoint.createdAt} saw (${checkpoint.marks.size} chain(s)) is still there, unchanged.`);
-          console.log(broken.length === 0
-            ? `Audit trail verified: ${reports.length} chain(s) intact, every seal signed by ${verifier.fingerprint}.`
-            : `TAMPERING FOUND: ${broken.length} chain(s) broken.`);
+          console.log(
+            broken.length === 0 ? `Audit trail verified: ${reports.length} chain(s) intact, every seal signed by ${verifier.fingerprint}.` : `TAMPERING FOUND: ${broken.length} chain(s) broken.`,
+          );
         }
         if (broken.length > 0) process.exitCode = 1;
       } catch (err) {
@@ -219,9 +234,7 @@ async function configuredSigner() {
 function printReports(reports: import('../platform/audit.ts').ChainReport[]): void {
   for (const r of reports) {
     const legacy = r.unsigned > 0 ? ` (${r.unsigned} from before signing, covered by the first signed seal)` : '';
-    const state = r.ok
-      ? 'intact'
-      : `BROKEN at seal #${r.firstBreak!.seq}${r.firstBreak!.eventId !== null ? ` (event ${r.firstBreak!.eventId})` : ''}: ${r.firstBreak!.problem}`;
+    const state = r.ok ? 'intact' : `BROKEN at seal #${r.firstBreak!.seq}${r.firstBreak!.eventId !== null ? ` (event ${r.firstBreak!.eventId})` : ''}: ${r.firstBreak!.problem}`;
     console.log(`chain ${r.chainId}: ${r.sealed} sealed${legacy}, ${r.unsealed} not yet sealed — ${state}`);
   }
 }

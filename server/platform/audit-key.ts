@@ -13,7 +13,9 @@ export type AuditSigner = AuditVerifier & { privateKey: KeyObject };
 
 /** `sha256:` and the hex SHA-256 of the public key's DER (SubjectPublicKeyInfo) bytes. */
 export function fingerprintOf(publicKey: KeyObject): string {
-  return `sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')}`;
 }
 
 export function publicKeyPem(publicKey: KeyObject): string {

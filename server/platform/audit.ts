@@ -64,8 +64,22 @@ export async function writeAudit(tx: Tx, ctx: AuditContext, rec: AuditRecord): P
 }
 
 const AUDIT_FIELDS = [
-  'chainId', 'orgId', 'programId', 'at', 'actorId', 'actorRole', 'action', 'entity',
-  'entityId', 'patientId', 'outcome', 'purpose', 'ip', 'userAgent', 'requestId', 'detail',
+  'chainId',
+  'orgId',
+  'programId',
+  'at',
+  'actorId',
+  'actorRole',
+  'action',
+  'entity',
+  'entityId',
+  'patientId',
+  'outcome',
+  'purpose',
+  'ip',
+  'userAgent',
+  'requestId',
+  'detail',
 ] as const;
 type AuditValues = Record<(typeof AUDIT_FIELDS)[number], unknown>;
 
@@ -103,9 +117,21 @@ export function auditedByPlaceholders(tx: Tx, opts: { onlyIf?: SQL; detail?: SQL
 export function auditBindings(ctx: AuditContext, rec: AuditRecord): Record<string, unknown> {
   const r = auditRow(ctx, rec);
   return {
-    audit_chainId: r.chainId, audit_orgId: r.orgId, audit_programId: r.programId, audit_at: r.at, audit_actorId: r.actorId,
-    audit_actorRole: r.actorRole, audit_action: r.action, audit_entity: r.entity, audit_entityId: r.entityId, audit_patientId: r.patientId,
-    audit_outcome: r.outcome, audit_purpose: r.purpose, audit_ip: r.ip, audit_userAgent: r.userAgent, audit_requestId: r.requestId,
+    audit_chainId: r.chainId,
+    audit_orgId: r.orgId,
+    audit_programId: r.programId,
+    audit_at: r.at,
+    audit_actorId: r.actorId,
+    audit_actorRole: r.actorRole,
+    audit_action: r.action,
+    audit_entity: r.entity,
+    audit_entityId: r.entityId,
+    audit_patientId: r.patientId,
+    audit_outcome: r.outcome,
+    audit_purpose: r.purpose,
+    audit_ip: r.ip,
+    audit_userAgent: r.userAgent,
+    audit_requestId: r.requestId,
     audit_detail: r.detail === null ? null : JSON.stringify(r.detail),
   } satisfies Record<`audit_${(typeof AUDIT_FIELDS)[number]}`, unknown>;
 }
@@ -115,8 +141,23 @@ type EventRow = typeof auditEvents.$inferSelect;
 /** The canonical bytes of an event: every column, in a fixed order. */
 export function eventHash(prevHash: string, e: EventRow): string {
   const canonical = JSON.stringify([
-    e.id, e.chainId, e.orgId, e.programId, new Date(e.at).toISOString(), e.actorId, e.actorRole, e.action,
-    e.entity, e.entityId, e.patientId, e.outcome, e.purpose, e.ip, e.userAgent, e.requestId, canonicalJson(e.detail),
+    e.id,
+    e.chainId,
+    e.orgId,
+    e.programId,
+    new Date(e.at).toISOString(),
+    e.actorId,
+    e.actorRole,
+    e.action,
+    e.entity,
+    e.entityId,
+    e.patientId,
+    e.outcome,
+    e.purpose,
+    e.ip,
+    e.userAgent,
+    e.requestId,
+    canonicalJson(e.detail),
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -126,7 +167,10 @@ export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
 }
 
 /** What a seal's signature covers (ADR 024): its place in the chain, its event and both hashes. */
@@ -183,9 +227,7 @@ export async function sealAll(db: Db, signer: AuditSigner, now: Date): Promise<n
   const after = horizon?.sealedThrough ?? 0;
   const oldestRunning = bigintOf(await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as x`), 'x');
   const settled = !!horizon && oldestRunning >= horizon.candidateXmax;
-  const chains = rowsOf<{ chain_id: string }>(
-    await db.execute<{ chain_id: string }>(sql`select distinct chain_id from ${auditEvents} where ${auditEvents.id} > ${after} and ${unsealed}`),
-  );
+  const chains = rowsOf<{ chain_id: string }>(await db.execute<{ chain_id: string }>(sql`select distinct chain_id from ${auditEvents} where ${auditEvents.id} > ${after} and ${unsealed}`));
   let total = 0;
   for (const { chain_id } of chains) {
     for (;;) {
@@ -243,9 +285,7 @@ export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainRe
   // The heads first: a sealer running meanwhile only adds seals after them.
   const heads = new Map((await db.select().from(auditChainHeads)).map((h) => [h.chainId, h]));
   const chains = rowsOf<{ chain_id: string }>(
-    await db.execute<{ chain_id: string }>(
-      sql`select chain_id from ${auditSeals} union select chain_id from ${auditEvents} union select chain_id from ${auditChainHeads} order by 1`,
-    ),
+    await db.execute<{ chain_id: string }>(sql`select chain_id from ${auditSeals} union select chain_id from ${auditEvents} union select chain_id from ${auditChainHeads} order by 1`),
   ).map((r) => r.chain_id);
   for (const chainId of opts.checkpoint?.keys() ?? []) if (!chains.includes(chainId)) chains.push(chainId);
   const reports: ChainReport[] = [];
@@ -276,13 +316,31 @@ export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainRe
         .limit(pageSize);
       for (const { seal, event } of rows) {
         const broken = (problem: string) => fail(seal.seq, seal.eventId, problem);
-        if (seal.seq !== expectSeq) { fail(expectSeq, null, 'a seal is missing (gap in the sequence)'); break outer; }
-        if (seal.prevHash !== prev) { broken('the seal does not follow the previous one'); break outer; }
-        if (!event) { broken('the event was removed'); break outer; }
-        if (event.chainId !== chainId) { broken('the event was moved to another chain'); break outer; }
-        if (eventHash(prev, event) !== seal.hash) { broken('the event was altered after it was sealed'); break outer; }
+        if (seal.seq !== expectSeq) {
+          fail(expectSeq, null, 'a seal is missing (gap in the sequence)');
+          break outer;
+        }
+        if (seal.prevHash !== prev) {
+          broken('the seal does not follow the previous one');
+          break outer;
+        }
+        if (!event) {
+          broken('the event was removed');
+          break outer;
+        }
+        if (event.chainId !== chainId) {
+          broken('the event was moved to another chain');
+          break outer;
+        }
+        if (eventHash(prev, event) !== seal.hash) {
+          broken('the event was altered after it was sealed');
+          break outer;
+        }
         if (seal.signature === null) {
-          if (signedSince > 0) { broken('the seal is not signed (signatures were removed, or the seal was written without the key)'); break outer; }
+          if (signedSince > 0) {
+            broken('the seal is not signed (signatures were removed, or the seal was written without the key)');
+            break outer;
+          }
           report.unsigned += 1;
         } else {
           if (seal.keyFingerprint !== opts.verifier.fingerprint) {
@@ -290,7 +348,7 @@ export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainRe
             break outer;
           }
           if (!verifyBytes(opts.verifier, sealMessage(seal), seal.signature)) {
-            broken('the seal\'s signature does not match: the seal was rewritten without the signing key');
+            broken("the seal's signature does not match: the seal was rewritten without the signing key");
             break outer;
           }
           if (signedSince === 0) signedSince = seal.seq;
@@ -298,9 +356,7 @@ export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainRe
         for (const m of marks) {
           if (m.seq !== seal.seq) continue;
           if (m.hash !== seal.hash || (m.source === 'checkpoint' && m.eventId !== seal.eventId)) {
-            broken(m.source === 'checkpoint'
-              ? 'the seal differs from the one the checkpoint saw: the trail was rewritten'
-              : 'the seal differs from the chain head: the trail was rewritten');
+            broken(m.source === 'checkpoint' ? 'the seal differs from the one the checkpoint saw: the trail was rewritten' : 'the seal differs from the chain head: the trail was rewritten');
             break outer;
           }
         }
@@ -315,9 +371,13 @@ export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainRe
     if (report.ok) {
       for (const m of marks) {
         if (m.seq <= ends) continue;
-        fail(ends + 1, null, m.source === 'checkpoint'
-          ? `the chain ends at ${ends} but the checkpoint saw ${m.seq}: the newest events were removed`
-          : `the chain ends at ${ends} but its head row says ${m.seq}: the newest events were removed`);
+        fail(
+          ends + 1,
+          null,
+          m.source === 'checkpoint'
+            ? `the chain ends at ${ends} but the checkpoint saw ${m.seq}: the newest events were removed`
+            : `the chain ends at ${ends} but its head row says ${m.seq}: the newest events were removed`,
+        );
         break;
       }
     }
@@ -326,9 +386,7 @@ export async function verifyChains(db: Db, opts: VerifyOptions): Promise<ChainRe
       fail(ends, report.last?.eventId ?? null, 'no seal of this chain is signed (sealed before signing began, or the signatures were removed)');
     }
     const [unsealed] = rowsOf<{ n: string | number }>(
-      await db.execute<{ n: string | number }>(
-        sql`select count(*) as n from ${auditEvents} e where e.chain_id = ${chainId} and not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`,
-      ),
+      await db.execute<{ n: string | number }>(sql`select count(*) as n from ${auditEvents} e where e.chain_id = ${chainId} and not exists (select 1 from ${auditSeals} s where s.event_id = e.id)`),
     );
     report.unsealed = Number(unsealed?.n ?? 0);
     reports.push(report);

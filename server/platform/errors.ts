@@ -27,17 +27,12 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (entity: string) =>
-  new AppError({ code: 'not_found', status: 404, message: `${entity} not found.` });
+export const notFound = (entity: string) => new AppError({ code: 'not_found', status: 404, message: `${entity} not found.` });
 
-export const forbidden = (message = 'You do not have permission to do this.') =>
-  new AppError({ code: 'forbidden', status: 403, message });
+export const forbidden = (message = 'You do not have permission to do this.') => new AppError({ code: 'forbidden', status: 403, message });
 
-export const unauthenticated = (message = 'Sign in to continue.') =>
-  new AppError({ code: 'unauthenticated', status: 401, message });
+export const unauthenticated = (message = 'Sign in to continue.') => new AppError({ code: 'unauthenticated', status: 401, message });
 
-export const conflict = (code: string, message: string, field?: string) =>
-  new AppError({ code, status: 409, message, problems: field ? [{ field, message }] : [] });
+export const conflict = (code: string, message: string, field?: string) => new AppError({ code, status: 409, message, problems: field ? [{ field, message }] : [] });
 
-export const invalid = (field: string, message: string, code = 'invalid_input') =>
-  new AppError({ code, status: 400, message, problems: [{ field, message }] });
+export const invalid = (field: string, message: string, code = 'invalid_input') => new AppError({ code, status: 400, message, problems: [{ field, message }] });

@@ -101,9 +101,7 @@ export async function startJobs(opts: {
     return job;
   };
   try {
-    const boss = new PgBoss(opts.databaseUrl
-      ? { connectionString: opts.databaseUrl, max: 2, schema: 'pgboss' }
-      : { db: pgliteAdapter(opts.pglite!) as PgBoss.Db, schema: 'pgboss' });
+    const boss = new PgBoss(opts.databaseUrl ? { connectionString: opts.databaseUrl, max: 2, schema: 'pgboss' } : { db: pgliteAdapter(opts.pglite!) as PgBoss.Db, schema: 'pgboss' });
     boss.on('error', (err: Error) => opts.log({ code: 'job_queue_error', ...errorKind(err) }));
     await boss.start();
     for (const job of opts.jobs) {
@@ -129,7 +127,9 @@ export async function startJobs(opts: {
       const jobId = randomUUID();
       if (running.has(job.name)) return jobId;
       running.add(job.name);
-      runJob(job, jobId, opts.log).catch(() => undefined).finally(() => running.delete(job.name));
+      runJob(job, jobId, opts.log)
+        .catch(() => undefined)
+        .finally(() => running.delete(job.name));
       return jobId;
     };
     const timers = opts.jobs.map((job) => {
@@ -140,7 +140,9 @@ export async function startJobs(opts: {
     return {
       kind: 'timer',
       send: async (name) => runOnTimer(jobNamed(name)),
-      stop: async () => { for (const t of timers) clearInterval(t); },
+      stop: async () => {
+        for (const t of timers) clearInterval(t);
+      },
     };
   }
 }

@@ -24,13 +24,17 @@ const urica = (pc: number, c: number, a: number, m: number) => {
 };
 const audit = (action: string, entity: string) =>
   w.database.query<{ actor_id: string | null; actor_role: string | null; patient_id: string | null; detail: unknown }>(
-    'select actor_id, actor_role, patient_id, detail from audit_events where action = $1 and entity = $2 order by id', [action, entity]);
+    'select actor_id, actor_role, patient_id, detail from audit_events where action = $1 and entity = $2 order by id',
+    [action, entity],
+  );
 
 beforeAll(async () => {
   w = await makeWorld();
   [counsellor, prescriber, peer, frontDesk, adminB] = await Promise.all([w.client('counsellor'), w.client('prescriber'), w.client('peer-specialist'), w.client('front-desk'), w.client('adminB')]);
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('administering an instrument', () => {
   it('lists instruments and serves their Questionnaires', async () => {
@@ -143,7 +147,12 @@ describe('stage of change', () => {
     expect(t.current).toMatchObject({ stage: 'contemplation', source: 'urica', method: 'highest-subscale', rank: 1, assessmentId: u.id });
 
     expectProblem(await counsellor.post(`/api/v1/patients/${w.patientA}/stage`, { stage: 'preparation', informedBy: ['readiness-ruler'] }), 400, 'invalid_input', 'body.reason');
-    const o = await counsellor.post(`/api/v1/patients/${w.patientA}/stage`, { stage: 'preparation', informedBy: ['readiness-ruler', 'interview'], reason: 'Has set a start date and booked groups', assessedAt: '2026-02-15T15:00:00Z' });
+    const o = await counsellor.post(`/api/v1/patients/${w.patientA}/stage`, {
+      stage: 'preparation',
+      informedBy: ['readiness-ruler', 'interview'],
+      reason: 'Has set a start date and booked groups',
+      assessedAt: '2026-02-15T15:00:00Z',
+    });
     expect(o.statusCode).toBe(200);
     t = o.json();
     expect(t.current).toMatchObject({ stage: 'preparation', source: 'clinician', overridesId: u.stageAssessmentId, reason: 'Has set a start date and booked groups', assessedBy: w.users.counsellor });
@@ -189,8 +198,7 @@ describe('patient-tablet sessions', () => {
   const tablet = (token: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
     w.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload: payload as object } : {}) });
   /** The tablet opens the link: a browser without the staff session exchanges the hand-off code. */
-  const exchange = (code: string, cookie?: string) =>
-    w.app.inject({ method: 'POST', url: '/api/v1/tablet/handoff', payload: { code }, ...(cookie ? { headers: { cookie } } : {}) });
+  const exchange = (code: string, cookie?: string) => w.app.inject({ method: 'POST', url: '/api/v1/tablet/handoff', payload: { code }, ...(cookie ? { headers: { cookie } } : {}) });
   const start = async (body: object) => {
     const s = await counsellor.post(`/api/v1/patients/${w.patientA}/patient-sessions`, body);
     expect(s.statusCode).toBe(200);
@@ -351,4 +359,3 @@ describe('patient-tablet sessions', () => {
     counsellor = await w.client('counsellor');
   });
 });
-

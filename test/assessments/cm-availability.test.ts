@@ -14,7 +14,9 @@ beforeAll(async () => {
   w = await makeWorld();
   [counsellor, coord, adminB] = await Promise.all([w.client('counsellor'), w.client('cm-coordinator'), w.client('adminB')]);
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 type Recs = { context: Record<string, unknown>; sources: Record<string, string>; recommendations: Array<{ intervention: string; rationale: { clinician: string; patient: string } }> };
 const recs = async (c: Client, patientId: string, context: Record<string, unknown> = {}) => {
@@ -22,7 +24,11 @@ const recs = async (c: Client, patientId: string, context: Record<string, unknow
   expect(r.statusCode, r.body).toBe(200);
   return r.json() as Recs;
 };
-const cmText = (r: Recs) => r.recommendations.filter((x) => x.intervention === 'contingency-management').map((x) => `${x.rationale.clinician} ${x.rationale.patient}`).join(' ');
+const cmText = (r: Recs) =>
+  r.recommendations
+    .filter((x) => x.intervention === 'contingency-management')
+    .map((x) => `${x.rationale.clinician} ${x.rationale.patient}`)
+    .join(' ');
 
 describe('POST /patients/{id}/recommendations: cmAvailable from the programme', () => {
   it('is not recorded before the programme sets CM up, and true once it has a CM protocol', async () => {

@@ -21,11 +21,13 @@ function expectValidFhir(resource: Res, labelled = true) {
   validated += 1;
   if (labelled) {
     const labels = (resource.meta?.security ?? []).map((s) => `${s.system}|${s.code}`);
-    expect(labels).toEqual(expect.arrayContaining([
-      'http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R',
-      'http://terminology.hl7.org/CodeSystem/v3-ActCode|ETH',
-      'http://terminology.hl7.org/CodeSystem/v3-ActCode|42CFRPart2',
-    ]));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R',
+        'http://terminology.hl7.org/CodeSystem/v3-ActCode|ETH',
+        'http://terminology.hl7.org/CodeSystem/v3-ActCode|42CFRPart2',
+      ]),
+    );
   }
 }
 function expectBundle(res: { statusCode: number; headers: Record<string, unknown>; json(): unknown; body: string }): Bundle {
@@ -55,7 +57,11 @@ beforeAll(async () => {
   phqId = (await post({ instrument: 'phq-9', answers: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i + 1), i === 8 ? 1 : 2])), administeredAt: '2026-01-10T15:00:00Z' })).id;
   partialId = (await post({ instrument: 'gad-7', answers: { '1': 1, '2': 2 }, administeredAt: '2026-01-20T15:00:00Z' })).id;
   await post({ instrument: 'urica', answers: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [String(i + 1), (i % 5) + 1])), administeredAt: '2026-02-01T15:00:00Z' });
-  await post({ instrument: 'bam', answers: { '1': 1, '2': 0, '3': 0, '4': 0, '6': 2, '7A': 1, '7E': 2, '8': 1, '9': 2, '10': 3, '11': 0, '12': 2, '13': 3, '14': 4, '15': 1, '16': 2, '17': 1 }, administeredAt: '2026-02-10T15:00:00Z' });
+  await post({
+    instrument: 'bam',
+    answers: { '1': 1, '2': 0, '3': 0, '4': 0, '6': 2, '7A': 1, '7E': 2, '8': 1, '9': 2, '10': 3, '11': 0, '12': 2, '13': 3, '14': 4, '15': 1, '16': 2, '17': 1 },
+    administeredAt: '2026-02-10T15:00:00Z',
+  });
   await post({ instrument: 'readiness-ruler', answers: { '1': 8, '2': 5, '3': 6 }, targetBehavior: 'stop using fentanyl', administeredAt: '2026-02-11T15:00:00Z' });
   await post({ instrument: 'opioid-craving', answers: { '1': 3, '2': 4, '3': 4 }, administeredAt: '2026-02-12T15:00:00Z' });
   await post({ instrument: 'socrates-8d', answers: Object.fromEntries(Array.from({ length: 19 }, (_, i) => [String(i + 1), 4])), administeredAt: '2026-02-13T15:00:00Z' });
@@ -64,7 +70,17 @@ beforeAll(async () => {
   const p = await counsellor.post(`/api/v1/patients/${w.patientA}/care-plans`, {
     problems: [{ id: problem, text: 'Opioid use disorder' }],
     goals: [
-      { id: goalA, problemIds: [problem], description: 'Fewer days of use', measure: 'Days of use in 30 days', targetValue: 4, targetComparator: '<=', targetUnit: 'days', dueDate: '2026-05-01', responsibleStaffIds: [w.users.counsellor] },
+      {
+        id: goalA,
+        problemIds: [problem],
+        description: 'Fewer days of use',
+        measure: 'Days of use in 30 days',
+        targetValue: 4,
+        targetComparator: '<=',
+        targetUnit: 'days',
+        dueDate: '2026-05-01',
+        responsibleStaffIds: [w.users.counsellor],
+      },
       { problemIds: [], description: 'Reconnect with family', measure: 'Family contact', targetText: 'A family session', dueDate: '2026-06-01', status: 'achieved' },
     ],
     interventions: [
@@ -100,15 +116,35 @@ describe('FHIR R4 facade', () => {
 
   it('Patient.gender is the administrative sex; sex and gender identity are US Core 6.1.0 extensions when recorded (ADR 023)', async () => {
     const cases = [
-      { body: { administrativeSex: 'female', sex: 'female', genderIdentity: 'female' }, gender: 'female', sexCode: '248152002', identity: { system: 'http://snomed.info/sct', code: '446141000124107' } },
+      {
+        body: { administrativeSex: 'female', sex: 'female', genderIdentity: 'female' },
+        gender: 'female',
+        sexCode: '248152002',
+        identity: { system: 'http://snomed.info/sct', code: '446141000124107' },
+      },
       { body: { administrativeSex: 'male', sex: 'male', genderIdentity: 'non-binary' }, gender: 'male', sexCode: '248153007', identity: { system: 'http://snomed.info/sct', code: '33791000087105' } },
-      { body: { administrativeSex: 'other', sex: 'asked-declined', genderIdentity: 'asked-declined' }, gender: 'other', sexCode: '184115007', identity: { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'asked-declined' } },
+      {
+        body: { administrativeSex: 'other', sex: 'asked-declined', genderIdentity: 'asked-declined' },
+        gender: 'other',
+        sexCode: '184115007',
+        identity: { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'asked-declined' },
+      },
       { body: { administrativeSex: 'unknown', genderIdentity: 'other' }, gender: 'unknown', sexCode: null, identity: { system: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor', code: 'OTH' } },
     ];
     for (const [i, c] of cases.entries()) {
-      const created = await frontDesk.post('/api/v1/patients', { mrn: `SG-${i}`, legalGivenName: 'Sorrel', legalFamilyName: `Fhirtest${'abcd'[i]}`, birthDate: '1991-02-03', confirmNotDuplicate: true, ...c.body });
+      const created = await frontDesk.post('/api/v1/patients', {
+        mrn: `SG-${i}`,
+        legalGivenName: 'Sorrel',
+        legalFamilyName: `Fhirtest${'abcd'[i]}`,
+        birthDate: '1991-02-03',
+        confirmNotDuplicate: true,
+        ...c.body,
+      });
       expect(created.statusCode, created.body).toBe(200);
-      const p = (await counsellor.get(`/fhir/R4/Patient/${created.json().id}`)).json() as Res & { gender: string; extension?: Array<{ url: string; valueCode?: string; valueCodeableConcept?: { coding: Array<{ system: string; code: string }>; text: string } }> };
+      const p = (await counsellor.get(`/fhir/R4/Patient/${created.json().id}`)).json() as Res & {
+        gender: string;
+        extension?: Array<{ url: string; valueCode?: string; valueCodeableConcept?: { coding: Array<{ system: string; code: string }>; text: string } }>;
+      };
       expectValidFhir(p);
       expect(p.gender).toBe(c.gender);
       const sex = p.extension?.find((e) => e.url === 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex');
@@ -152,8 +188,11 @@ describe('FHIR R4 facade', () => {
     const all = b.entry!.map((e) => e.resource);
     const panel = all.find((o) => (o.code as { coding: Array<{ code: string }> }).coding[0]!.code === '44249-1')!;
     expect(panel).toMatchObject({
-      status: 'final', category: [{ coding: [{ code: 'survey' }] }], subject: { reference: `Patient/${w.patientA}` },
-      derivedFrom: [{ reference: `QuestionnaireResponse/${phqId}` }], effectiveDateTime: '2026-01-10T15:00:00.000Z',
+      status: 'final',
+      category: [{ coding: [{ code: 'survey' }] }],
+      subject: { reference: `Patient/${w.patientA}` },
+      derivedFrom: [{ reference: `QuestionnaireResponse/${phqId}` }],
+      effectiveDateTime: '2026-01-10T15:00:00.000Z',
       meta: { profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment'] },
     });
     const members = panel.hasMember as Array<{ reference: string }>;
@@ -214,7 +253,11 @@ describe('FHIR R4 facade', () => {
     const refs = (cp.goal as Array<{ reference: string }>).map((g) => g.reference).sort();
     expect(goals.entry!.map((e) => `Goal/${e.resource.id}`).sort()).toEqual(refs);
     const measurable = goals.entry!.find((e) => (e.resource.target as Array<{ detailQuantity?: unknown }>)[0]!.detailQuantity)!.resource;
-    expect(measurable).toMatchObject({ lifecycleStatus: 'active', target: [{ detailQuantity: { value: 4, comparator: '<=' }, dueDate: '2026-05-01' }], addresses: [{ display: 'Opioid use disorder' }] });
+    expect(measurable).toMatchObject({
+      lifecycleStatus: 'active',
+      target: [{ detailQuantity: { value: 4, comparator: '<=' }, dueDate: '2026-05-01' }],
+      addresses: [{ display: 'Opioid use disorder' }],
+    });
     const achieved = goals.entry!.find((e) => e.resource.achievementStatus)!.resource;
     expect(achieved).toMatchObject({ lifecycleStatus: 'completed', target: [{ detailString: 'A family session' }] });
     expectValidFhir((await peer.get(`/fhir/R4/CarePlan/${planId}`)).json());
@@ -275,7 +318,8 @@ describe('FHIR R4 facade', () => {
     expect(expectBundle(await adminB.get(`/fhir/R4/Observation?patient=${w.patientA}&_count=0`)).total).toBe(0);
     // a count-only search is audited like any search
     const audit = await w.database.query<{ detail: { count: number; total: number } }>(
-      "select detail from audit_events where action = 'search' and entity = 'observation' and patient_id = $1 and program_id = $2 order by id desc limit 1", [w.patientA, w.programA],
+      "select detail from audit_events where action = 'search' and entity = 'observation' and patient_id = $1 and program_id = $2 order by id desc limit 1",
+      [w.patientA, w.programA],
     );
     expect(audit[0]?.detail).toMatchObject({ count: 0, total: all });
   });

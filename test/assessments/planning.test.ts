@@ -19,7 +19,19 @@ const plan = (over: Record<string, unknown> = {}) => {
   return {
     title: 'Treatment plan',
     problems: [{ id: problem, text: 'Opioid use disorder, using most days' }],
-    goals: [{ id: goal, problemIds: [problem], description: 'Fewer days of use', measure: 'Days of opioid use in the past 30 days', targetValue: 4, targetComparator: '<=', targetUnit: 'days', dueDate: '2026-05-01', responsibleStaffIds: [w.users.counsellor] }],
+    goals: [
+      {
+        id: goal,
+        problemIds: [problem],
+        description: 'Fewer days of use',
+        measure: 'Days of opioid use in the past 30 days',
+        targetValue: 4,
+        targetComparator: '<=',
+        targetUnit: 'days',
+        dueDate: '2026-05-01',
+        responsibleStaffIds: [w.users.counsellor],
+      },
+    ],
     interventions: [
       { source: 'recommendation', code: 'motivational-interviewing', text: 'Motivational interviewing sessions', goalIds: [goal], responsibleStaffIds: [w.users.counsellor], frequency: 'weekly' },
       { source: 'free-text', text: 'Help with bus pass for clinic visits', goalIds: [], responsibleStaffIds: [w.users['peer-specialist']], frequency: 'once' },
@@ -33,12 +45,16 @@ beforeAll(async () => {
   w = await makeWorld();
   [counsellor, prescriber, peer, cm, adminB] = await Promise.all([w.client('counsellor'), w.client('prescriber'), w.client('peer-specialist'), w.client('cm-coordinator'), w.client('adminB')]);
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('recommendations', () => {
   it('assembles the context from the record, lets the clinician supply fields, and explains each source', async () => {
     await prescriber.post(`/api/v1/patients/${w.patientA}/medications`, { medication: 'buprenorphine', startedOn: '2026-01-10' });
-    const phq = (await counsellor.post(`/api/v1/patients/${w.patientA}/assessments`, { instrument: 'phq-9', answers: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [String(i + 1), i === 8 ? 1 : 2])) })).json();
+    const phq = (
+      await counsellor.post(`/api/v1/patients/${w.patientA}/assessments`, { instrument: 'phq-9', answers: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [String(i + 1), i === 8 ? 1 : 2])) })
+    ).json();
     await counsellor.post(`/api/v1/patients/${w.patientA}/stage`, { stage: 'precontemplation', informedBy: ['interview'] });
     const r = await counsellor.post(`/api/v1/patients/${w.patientA}/recommendations`, { context: { substances: ['opioids', 'stimulants'], cmAvailable: true } });
     expect(r.statusCode).toBe(200);
@@ -110,10 +126,12 @@ describe('care plans', () => {
     const versions = (await peer.get(`/api/v1/patients/${w.patientA}/care-plans/${planId}/versions`)).json().items;
     expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect(versions[0]).toMatchObject({ changedBy: w.users.prescriber, changedByName: 'Test prescriber', note: 'Progress: tighten the goal' });
-    expect(versions[0].changes).toEqual(expect.arrayContaining([
-      { path: `goals.${body.goals[0]!.id}.targetValue`, change: 'changed' },
-      { path: `interventions.${current.interventions[1].id}`, change: 'removed' },
-    ]));
+    expect(versions[0].changes).toEqual(
+      expect.arrayContaining([
+        { path: `goals.${body.goals[0]!.id}.targetValue`, change: 'changed' },
+        { path: `interventions.${current.interventions[1].id}`, change: 'removed' },
+      ]),
+    );
     expect(versions[1].changes).toEqual([{ path: 'plan', change: 'added' }]);
     const v1 = (await counsellor.get(`/api/v1/patients/${w.patientA}/care-plans/${planId}/versions/1`)).json();
     expect(v1.content.goals[0].targetValue).toBe(4);
@@ -126,7 +144,12 @@ describe('care plans', () => {
   });
 
   it('records the patient’s agreement to a version (who, when, how)', async () => {
-    expectProblem(await counsellor.post(`/api/v1/patients/${w.patientA}/care-plans/${planId}/agreements`, { version: 2, agreedBy: 'legal-representative', method: 'verbal' }), 400, 'invalid_input', 'body.representativeName');
+    expectProblem(
+      await counsellor.post(`/api/v1/patients/${w.patientA}/care-plans/${planId}/agreements`, { version: 2, agreedBy: 'legal-representative', method: 'verbal' }),
+      400,
+      'invalid_input',
+      'body.representativeName',
+    );
     expectProblem(await counsellor.post(`/api/v1/patients/${w.patientA}/care-plans/${planId}/agreements`, { version: 3, method: 'verbal' }), 400, 'invalid_input', 'body.version');
     const r = await counsellor.post(`/api/v1/patients/${w.patientA}/care-plans/${planId}/agreements`, { version: 2, method: 'signed-paper', agreedAt: '2026-03-02T14:30:00Z' });
     expect(r.statusCode).toBe(200);
@@ -191,7 +214,7 @@ describe('plan-review work list', () => {
     w.clock.now = new Date('2026-03-03T03:00:00Z');
     const late = (await w.client('prescriber')).get('/api/v1/work-list/plan-reviews');
     expect((await (await late).json()).today).toBe('2026-03-02');
-    expect(((await adminB.get('/api/v1/work-list/plan-reviews')).statusCode)).toBe(401); // idle
+    expect((await adminB.get('/api/v1/work-list/plan-reviews')).statusCode).toBe(401); // idle
     const b = await (await w.client('adminB')).get('/api/v1/work-list/plan-reviews');
     expect(b.json().items).toEqual([]);
   });

@@ -14,14 +14,24 @@ beforeAll(async () => {
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
 });
-afterAll(async () => { await w?.close(); });
-beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
 
 const count = async (sql: string, params: unknown[] = []) => Number((await w.database.query<{ n: string | number }>(sql, params))[0]?.n ?? 0);
 
 describe('protocol library', () => {
   it('refuses an invalid protocol with every problem’s path', async () => {
-    const bad = { id: 'x', version: 1, name: 'Bad', citation: 'none', tracks: [{ id: 't', target: { kind: 'negative', analytes: ['cocaine', 'unobtainium'] }, payout: 'draws', phases: [{ fromWeek: 3, toWeek: 1, escalation: {} }] }] };
+    const bad = {
+      id: 'x',
+      version: 1,
+      name: 'Bad',
+      citation: 'none',
+      tracks: [{ id: 't', target: { kind: 'negative', analytes: ['cocaine', 'unobtainium'] }, payout: 'draws', phases: [{ fromWeek: 3, toWeek: 1, escalation: {} }] }],
+    };
     const r = await coord.post('/api/v1/cm/protocols', { document: bad });
     const body = expectProblem(r, 400, 'invalid_protocol');
     const fields = body.problems!.map((p) => p.field);
@@ -91,7 +101,14 @@ describe('recording a specimen pays at once, in one transaction', () => {
     expect(await count("select count(*) as n from cm_events where patient_id = $1 and kind = 'specimen'", [patientId])).toBe(1);
     expect(await count("select count(*) as n from cm_ledger_entries where patient_id = $1 and kind = 'earn'", [patientId])).toBe(1);
     // a different cup the same day is refused, nothing written
-    const d = await coord.post('/api/v1/specimens', specimen(patientId, '2026-03-02T16:00:00Z', NEG.map((x) => ({ ...x, result: 'positive' }))));
+    const d = await coord.post(
+      '/api/v1/specimens',
+      specimen(
+        patientId,
+        '2026-03-02T16:00:00Z',
+        NEG.map((x) => ({ ...x, result: 'positive' })),
+      ),
+    );
     expectProblem(d, 409, 'specimen_exists');
   });
 
@@ -101,11 +118,17 @@ describe('recording a specimen pays at once, in one transaction', () => {
     const other = (p.json() as { id: string }).id;
     const r = await collector.post('/api/v1/specimens', specimen(other, '2026-03-02T14:00:00Z'));
     expect(r.statusCode, r.body).toBe(200);
-    expect((r.json() as { award: unknown; specimen: { enrolmentId: string | null } })).toMatchObject({ award: null, specimen: { enrolmentId: null } });
+    expect(r.json() as { award: unknown; specimen: { enrolmentId: string | null } }).toMatchObject({ award: null, specimen: { enrolmentId: null } });
     expect(await count('select count(*) as n from screens where patient_id = $1', [other])).toBe(1);
     expect(await count('select count(*) as n from cm_events where patient_id = $1', [other])).toBe(0);
     const { patientId } = await enrolled(w, coord);
-    const u = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z', [{ analyte: 'unobtainium', result: 'negative' }, { loinc: '0000-0', result: 'negative' }]));
+    const u = await collector.post(
+      '/api/v1/specimens',
+      specimen(patientId, '2026-03-02T14:00:00Z', [
+        { analyte: 'unobtainium', result: 'negative' },
+        { loinc: '0000-0', result: 'negative' },
+      ]),
+    );
     expectProblem(u, 400, 'unknown_analyte', 'body.results[0].analyte');
     expect(await count('select count(*) as n from cm_events where patient_id = $1', [patientId])).toBe(0);
     expectProblem(await collector.post('/api/v1/specimens', specimen(w.patientB, '2026-03-02T14:00:00Z')), 404);
@@ -141,12 +164,20 @@ describe('recording a specimen pays at once, in one transaction', () => {
   });
 
   it('prescribed medication is reconciled: buprenorphine positive while prescribed is not a positive', async () => {
-    const proto = clinicProtocol({ tracks: [{ id: 'opioids', target: { kind: 'negative', analytes: ['opiates', 'buprenorphine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 300 } }] }] });
+    const proto = clinicProtocol({
+      tracks: [{ id: 'opioids', target: { kind: 'negative', analytes: ['opiates', 'buprenorphine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 300 } }] }],
+    });
     delete (proto as Record<string, unknown>).bowl;
     const { patientId } = await enrolled(w, coord, { protocol: proto });
     const prescriber = await w.client('prescriber');
     expect((await prescriber.post(`/api/v1/patients/${patientId}/medications`, { medication: 'buprenorphine', startedOn: '2026-02-01' })).statusCode).toBe(200);
-    const r = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z', [{ analyte: 'opiates', result: 'negative' }, { analyte: 'buprenorphine', result: 'positive' }]));
+    const r = await collector.post(
+      '/api/v1/specimens',
+      specimen(patientId, '2026-03-02T14:00:00Z', [
+        { analyte: 'opiates', result: 'negative' },
+        { analyte: 'buprenorphine', result: 'positive' },
+      ]),
+    );
     const body = r.json() as Recorded;
     expect(body.award.earnedCents).toBe(300);
   });
@@ -158,14 +189,19 @@ describe('corrections and adjudication never edit in place', () => {
     const r = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z'));
     const rec = r.json() as Recorded;
     const before = await w.database.query('select * from cm_events where id = $1', [rec.specimen.id]);
-    const c = await coord.post(`/api/v1/specimens/${rec.specimen.id}/corrections`, { results: [{ analyte: 'cocaine', result: 'positive' }], method: 'confirmatory', laboratory: 'Test Lab', reason: 'GC-MS confirmation' });
+    const c = await coord.post(`/api/v1/specimens/${rec.specimen.id}/corrections`, {
+      results: [{ analyte: 'cocaine', result: 'positive' }],
+      method: 'confirmatory',
+      laboratory: 'Test Lab',
+      reason: 'GC-MS confirmation',
+    });
     expect(c.statusCode, c.body).toBe(200);
     const cor = c.json() as Recorded;
     expect(cor.award.entries.map((e) => `${e.kind}:${e.track}:${e.cents}`)).toEqual(['forgiven:stim:250']);
     expect(cor.award.outcomes.find((o) => o.track === 'stim')!.outcome).toBe('failure');
     expect(await w.database.query('select * from cm_events where id = $1', [rec.specimen.id])).toEqual(before);
     // the database itself refuses edits
-    await expect(w.database.query("update cm_ledger_entries set cents = 0 where patient_id = $1", [patientId])).rejects.toThrow();
+    await expect(w.database.query('update cm_ledger_entries set cents = 0 where patient_id = $1', [patientId])).rejects.toThrow();
     await expect(w.database.query('delete from cm_events where id = $1', [rec.specimen.id])).rejects.toThrow();
     // correcting it back pays nothing again: the patient kept the 250, so the memo of what was kept shrinks (CM-SPEC §5.1)
     const back = await coord.post(`/api/v1/specimens/${rec.specimen.id}/corrections`, { results: [{ analyte: 'cocaine', result: 'negative' }], reason: 'lab error' });
@@ -293,7 +329,16 @@ describe('CM collections page like the rest of the API (limit, cursor → nextCu
   it('limit is 1–200 (default 50) and a bad cursor is a 400 naming query.cursor', async () => {
     expectProblem(await coord.get('/api/v1/cm/catalogue?limit=0'), 400, 'invalid_input', 'querystring.limit');
     expectProblem(await coord.get('/api/v1/cm/catalogue?limit=201'), 400, 'invalid_input', 'querystring.limit');
-    for (const path of ['/api/v1/cm/catalogue', '/api/v1/cm/protocols', '/api/v1/cm/seeds', '/api/v1/cm/funding-sources', '/api/v1/cm/adjudications', '/api/v1/cm/queue', '/api/v1/cm/check-ins', '/api/v1/cm/privilege-recommendations']) {
+    for (const path of [
+      '/api/v1/cm/catalogue',
+      '/api/v1/cm/protocols',
+      '/api/v1/cm/seeds',
+      '/api/v1/cm/funding-sources',
+      '/api/v1/cm/adjudications',
+      '/api/v1/cm/queue',
+      '/api/v1/cm/check-ins',
+      '/api/v1/cm/privilege-recommendations',
+    ]) {
       expectProblem(await coord.get(`${path}?cursor=not-a-cursor`), 400, 'invalid_input', 'query.cursor');
       // a well-formed cursor whose parts are the wrong kind never reaches SQL
       const forged = Buffer.from(JSON.stringify(['x', 'y', 'z'])).toString('base64url');

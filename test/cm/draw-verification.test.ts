@@ -17,7 +17,9 @@ beforeAll(async () => {
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 type Seeds = { items: Array<{ commitment: string; activeFrom: string; retiredAt: string | null; revealed: boolean; seedHex: string | null }> };
 const anonymous = (url: string) => w.app.inject({ method: 'GET', url });

@@ -15,7 +15,9 @@ beforeAll(async () => {
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

@@ -22,12 +22,26 @@ beforeAll(async () => {
   // redemptions in these tests complete at once (no second person)
   expect((await admin.put('/api/v1/cm/settings', { approvalThresholdCents: 1_000_000 })).statusCode).toBe(200);
 });
-afterAll(async () => { await w?.close(); });
-beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
 
 type Entry = {
-  id: string; kind: string; cents: number; eventId: string | null; n: number | null; tier: string | null; reason: string | null; balanceCents: number;
-  voided: boolean; voidedByEntryId: string | null; voidsEntryId: string | null; voidsKind: string | null;
+  id: string;
+  kind: string;
+  cents: number;
+  eventId: string | null;
+  n: number | null;
+  tier: string | null;
+  reason: string | null;
+  balanceCents: number;
+  voided: boolean;
+  voidedByEntryId: string | null;
+  voidsEntryId: string | null;
+  voidsKind: string | null;
 };
 type Ledger = { balanceCents: number; items: Entry[] };
 type Voided = { entry: Entry; voided: Entry; balanceCents: number };
@@ -39,8 +53,7 @@ const ledger = async (patientId: string) => {
   await showDraws(w, coord, patientId);
   return (await coord.get(`/api/v1/patients/${patientId}/ledger`)).json() as Ledger;
 };
-const voidIt = (c: Client, id: string, reason: unknown = 'posted in error (test)', headers?: Record<string, string>) =>
-  c.post(`/api/v1/cm/ledger-entries/${id}/void`, { reason }, headers);
+const voidIt = (c: Client, id: string, reason: unknown = 'posted in error (test)', headers?: Record<string, string>) => c.post(`/api/v1/cm/ledger-entries/${id}/void`, { reason }, headers);
 const POS_COCAINE = NEG.map((x) => (x.analyte === 'cocaine' ? { ...x, result: 'positive' } : x));
 
 describe('voiding a ledger entry', () => {
@@ -72,11 +85,18 @@ describe('voiding a ledger entry', () => {
     // the running balance never changes an earlier line: the void takes the amount out when it is posted
     expect(after.items.slice(0, -1).map((e) => e.balanceCents)).toEqual(before.items.map((e) => e.balanceCents));
     // summaries and caps leave it out too
-    const summary = (await coord.get(`/api/v1/cm/patients/${patientId}/summary`)).json() as { balanceCents: number; earnedCents: number; calendar: Array<{ date: string; kind: string; cents: number }> };
+    const summary = (await coord.get(`/api/v1/cm/patients/${patientId}/summary`)).json() as {
+      balanceCents: number;
+      earnedCents: number;
+      calendar: Array<{ date: string; kind: string; cents: number }>;
+    };
     expect(summary.balanceCents).toBe(after.balanceCents);
     expect(summary.calendar.find((c) => c.date === '2026-03-02' && c.kind === 'specimen')!.cents).toBe(0);
     // one audit row, in the same transaction: ids, kind and amounts, never the reason's text
-    const audit = await q<{ detail: Record<string, unknown>; patient_id: string; entity_id: string }>("select detail, patient_id, entity_id from audit_events where action = 'void' and entity = 'cm-ledger' and patient_id = $1", [patientId]);
+    const audit = await q<{ detail: Record<string, unknown>; patient_id: string; entity_id: string }>(
+      "select detail, patient_id, entity_id from audit_events where action = 'void' and entity = 'cm-ledger' and patient_id = $1",
+      [patientId],
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]!.entity_id).toBe(v.entry.id);
     expect(audit[0]!.detail).toMatchObject({ voidedEntryId: earn.id, kind: 'earn', cents: 250, reasonLength: reason.trim().length });
@@ -145,7 +165,11 @@ describe('voiding a ledger entry', () => {
     const draws = (await coord.get(`/api/v1/cm/enrolments/${enrolmentId}/draws`)).json() as { items: Array<{ n: number }>; undrawn: number };
     expect(draws.items.map((d) => d.n)).not.toContain(prize.n);
     const item = (await coord.post('/api/v1/cm/catalogue', { name: `Prize item ${prize.tier} (fictional)`, kind: 'item', valueCents: 100, prizeTier: prize.tier, stock: 5 })).json() as { id: string };
-    expectProblem(await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item.id, prizeEntryId: prize.id, acknowledgement: { acknowledged: true, method: 'verbal' } }), 409, 'prize_voided');
+    expectProblem(
+      await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item.id, prizeEntryId: prize.id, acknowledgement: { acknowledged: true, method: 'verbal' } }),
+      409,
+      'prize_voided',
+    );
     // the next recording draws number 2, and draw 1 is not made up
     const rec2 = (await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-04T14:00:00Z'))).json() as Recorded;
     expect(rec2.award.entries.filter((e) => e.kind === 'prize').map((e) => e.n)).toEqual([2, 3]);
@@ -153,7 +177,9 @@ describe('voiding a ledger entry', () => {
     // a prize the patient already has (a 'none' slip is fulfilled with a 'none' item too): refused
     const prize2 = rec2.award.entries.find((e) => e.kind === 'prize')!;
     await showDraws(w, coord, patientId); // a prize is fulfilled once its draw is shown
-    const item2 = (await coord.post('/api/v1/cm/catalogue', { name: `Prize item 2 ${prize2.tier} (fictional)`, kind: 'item', valueCents: 100, prizeTier: prize2.tier, stock: 5 })).json() as { id: string };
+    const item2 = (await coord.post('/api/v1/cm/catalogue', { name: `Prize item 2 ${prize2.tier} (fictional)`, kind: 'item', valueCents: 100, prizeTier: prize2.tier, stock: 5 })).json() as {
+      id: string;
+    };
     const red = await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item2.id, prizeEntryId: prize2.id, acknowledgement: { acknowledged: true, method: 'verbal' } });
     expect(red.json()).toMatchObject({ status: 'completed' });
     expectProblem(await voidIt(coord, prize2.id), 409, 'prize_fulfilled', 'params.id');
@@ -194,7 +220,12 @@ describe('voiding a ledger entry', () => {
     // programme B's entry, from programme A: 404, and nothing written there
     const adminB = await w.client('adminB');
     const proto = (await adminB.post('/api/v1/cm/protocols', { document: clinicProtocol() })).json() as { id: string };
-    const enr = await adminB.post('/api/v1/cm/enrolments', { patientId: w.patientB, protocolId: proto.id, startDate: '2026-03-02', calendar: { specimen: [1, 3, 5], attendance: [1, 2, 3, 4, 5], windowStart: '08:00', windowEnd: '17:00' } });
+    const enr = await adminB.post('/api/v1/cm/enrolments', {
+      patientId: w.patientB,
+      protocolId: proto.id,
+      startDate: '2026-03-02',
+      calendar: { specimen: [1, 3, 5], attendance: [1, 2, 3, 4, 5], windowStart: '08:00', windowEnd: '17:00' },
+    });
     expect(enr.statusCode, enr.body).toBe(200);
     const recB = (await adminB.post('/api/v1/specimens', specimen(w.patientB, '2026-03-02T14:00:00Z'))).json() as Recorded;
     const earnB = recB.award.entries.find((e) => e.kind === 'earn')!;

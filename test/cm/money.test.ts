@@ -20,12 +20,17 @@ beforeAll(async () => {
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
-beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const n = async (sql: string, params: unknown[] = []) => Number((await q<{ n: string | number }>(sql, params))[0]?.n ?? 0);
-const missedOf = (enrolmentId: string) => q<{ slot_kind: string; slot_date: string }>("select slot_kind, slot_date::text as slot_date from cm_events where enrolment_id = $1 and kind = 'missed' order by slot_date, slot_kind", [enrolmentId]);
+const missedOf = (enrolmentId: string) =>
+  q<{ slot_kind: string; slot_date: string }>("select slot_kind, slot_date::text as slot_date from cm_events where enrolment_id = $1 and kind = 'missed' order by slot_date, slot_kind", [enrolmentId]);
 
 describe('missed-opportunity job', () => {
   it('closes each closed-window slot once: run twice, or after an outage', async () => {
@@ -80,7 +85,11 @@ describe('draws and seeds', () => {
     const rot = await admin.post('/api/v1/cm/seeds/rotate');
     expect(rot.statusCode, rot.body).toBe(200);
     expect((rot.json() as { commitment: string }).commitment).not.toBe(l.commitment);
-    const after = (await w.app.inject({ method: 'GET', url: `/api/v1/public/draw-verification/${l.commitment}` })).json() as { revealed: boolean; seedHex: string; draws: Array<{ enrolmentId: string; n: number; tier: string; verified: boolean }> };
+    const after = (await w.app.inject({ method: 'GET', url: `/api/v1/public/draw-verification/${l.commitment}` })).json() as {
+      revealed: boolean;
+      seedHex: string;
+      draws: Array<{ enrolmentId: string; n: number; tier: string; verified: boolean }>;
+    };
     expect(after.revealed).toBe(true);
     expect(after.seedHex).toMatch(/^[0-9a-f]{64}$/);
     const mine = after.draws.filter((d) => d.enrolmentId === enrolmentId);
@@ -95,7 +104,11 @@ describe('caps', () => {
   it('per-item and per-year caps of the funding source; year-to-date against the cap', async () => {
     const fs = await coord.post('/api/v1/cm/funding-sources', { id: 'oig', name: 'OIG nominal (test)', capsPreset: 'oig-nominal' });
     expect(fs.statusCode, fs.body).toBe(200);
-    const proto = clinicProtocol({ tracks: [{ id: 'stim', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1000, step: 500, bonusEvery: 2, bonus: 1000 } }] }] });
+    const proto = clinicProtocol({
+      tracks: [
+        { id: 'stim', target: { kind: 'negative', analytes: ['cocaine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1000, step: 500, bonusEvery: 2, bonus: 1000 } }] },
+      ],
+    });
     delete (proto as Record<string, unknown>).bowl;
     const { patientId } = await enrolled(w, coord, { protocol: proto, fundingSourceId: 'oig' });
     const r1 = (await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z', [{ analyte: 'cocaine', result: 'negative' }]))).json() as Recorded;
@@ -104,8 +117,11 @@ describe('caps', () => {
     expect(r2.award.earnedCents).toBe(1500); // 1500 + 1000 bonus cut to $15 per item
     expect(r2.award.entries.find((e) => e.kind === 'bonus')).toMatchObject({ cents: 0, capped: 'perItem' });
     const caps = await coord.get(`/api/v1/cm/patients/${patientId}/caps`);
-    expect((caps.json() as { items: unknown[] }).items).toEqual([expect.objectContaining({ fundingSourceId: 'oig', year: '2026', paidCents: 2500, perYearCents: 7500, remainingCents: 5000, reached: false })]);
-    for (const d of ['2026-03-06', '2026-03-09', '2026-03-11', '2026-03-13']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`, [{ analyte: 'cocaine', result: 'negative' }]));
+    expect((caps.json() as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ fundingSourceId: 'oig', year: '2026', paidCents: 2500, perYearCents: 7500, remainingCents: 5000, reached: false }),
+    ]);
+    for (const d of ['2026-03-06', '2026-03-09', '2026-03-11', '2026-03-13'])
+      await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`, [{ analyte: 'cocaine', result: 'negative' }]));
     const after = (await coord.get(`/api/v1/cm/patients/${patientId}/caps`)).json() as { items: Array<{ paidCents: number; reached: boolean }> };
     expect(after.items[0]).toMatchObject({ paidCents: 7500, reached: true });
   });
@@ -128,7 +144,11 @@ describe('API tokens for laboratories and EHRs', () => {
     expect(rec.award.earnedCents).toBeGreaterThan(0);
     const again = await post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z', NEG, { externalId: 'LAB-1' }), { 'idempotency-key': 'lab-1' });
     expect(again.json()).toEqual(r.json());
-    const cor = await post(`/api/v1/specimens/${rec.specimen.id}/corrections`, { results: [{ loinc: '3397-7', result: 'positive' }], reason: 'LC-MS/MS confirmation', externalId: 'LAB-1-C' }, { 'idempotency-key': 'lab-1-c' });
+    const cor = await post(
+      `/api/v1/specimens/${rec.specimen.id}/corrections`,
+      { results: [{ loinc: '3397-7', result: 'positive' }], reason: 'LC-MS/MS confirmation', externalId: 'LAB-1-C' },
+      { 'idempotency-key': 'lab-1-c' },
+    );
     expect(cor.statusCode, cor.body).toBe(200);
     const ledger = await w.app.inject({ method: 'GET', url: `/api/v1/patients/${patientId}/ledger`, headers: bearer });
     expect(ledger.statusCode).toBe(200);
@@ -196,7 +216,13 @@ describe('summaries', () => {
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z'));
     const s = await coord.get(`/api/v1/cm/patients/${patientId}/summary`);
     expect(s.statusCode, s.body).toBe(200);
-    const b = s.json() as { calendar: Array<{ date: string; kind: string; status: string; cents: number }>; streaks: Array<{ track: string; s: number; currentCents: number }>; next: Array<{ date: string }>; balanceCents: number; draws: unknown[] };
+    const b = s.json() as {
+      calendar: Array<{ date: string; kind: string; status: string; cents: number }>;
+      streaks: Array<{ track: string; s: number; currentCents: number }>;
+      next: Array<{ date: string }>;
+      balanceCents: number;
+      draws: unknown[];
+    };
     expect(b.calendar.find((c) => c.date === '2026-03-02' && c.kind === 'specimen')).toMatchObject({ status: 'success', cents: 250 });
     expect(b.calendar.find((c) => c.date === '2026-03-04' && c.kind === 'specimen')).toMatchObject({ status: 'scheduled' });
     expect(b.streaks.find((t) => t.track === 'stim')).toMatchObject({ s: 1, currentCents: 250 });
@@ -227,7 +253,9 @@ describe.skipIf(!onPostgres()).each([
     expect(await n("select count(*) as n from cm_ledger_entries where patient_id = $1 and kind = 'prize'", [patientId])).toBe(1);
     // and with one Idempotency-Key from 50 retries
     const other = await enrolled(w, coord, { protocol: protocol() });
-    const res2 = await Promise.all(Array.from({ length: 50 }, () => collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-02T14:00:00Z'), { 'idempotency-key': `same-${other.patientId}` })));
+    const res2 = await Promise.all(
+      Array.from({ length: 50 }, () => collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-02T14:00:00Z'), { 'idempotency-key': `same-${other.patientId}` })),
+    );
     expect(new Set(res2.map((r) => r.body)).size).toBe(1);
     expect(await n("select count(*) as n from cm_ledger_entries where patient_id = $1 and kind = 'earn'", [other.patientId])).toBe(1);
   });
@@ -237,8 +265,11 @@ describe.skipIf(!onPostgres()).each([
     const days = ['2026-03-02', '2026-03-04', '2026-03-06', '2026-03-09', '2026-03-11', '2026-03-13'];
     const res = await Promise.all(days.map((d) => collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`))));
     expect(res.map((r) => r.statusCode)).toEqual(days.map(() => 200));
-    const owed = await n(`select sum(case when kind in ('earn','bonus','adjustment') then cents when kind in ('forgiven','debit') then -cents else 0 end) as n
-      from cm_ledger_entries where enrolment_id = $1 and track = 'stim'`, [enrolmentId]);
+    const owed = await n(
+      `select sum(case when kind in ('earn','bonus','adjustment') then cents when kind in ('forgiven','debit') then -cents else 0 end) as n
+      from cm_ledger_entries where enrolment_id = $1 and track = 'stim'`,
+      [enrolmentId],
+    );
     expect(owed).toBe(250 + 375 + 500 + 1000 + 625 + 750 + 875 + 1000);
     const ns = (await q<{ n: number }>("select n from cm_ledger_entries where enrolment_id = $1 and kind = 'prize' order by n", [enrolmentId])).map((r) => Number(r.n));
     expect(ns).toEqual(ns.map((_, i) => i + 1));

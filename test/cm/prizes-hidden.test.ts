@@ -18,8 +18,12 @@ beforeAll(async () => {
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
-beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
 
 type Item = { id: string; kind: string; cents: number | null; tier: string | null; capped: string | null; n: number | null; hidden: boolean; balanceCents: number };
 type LedgerRead = { balanceCents: number; unshownDraws: number; items: Item[] };
@@ -53,9 +57,17 @@ describe('GET /patients/{id}/ledger: prizes of draws not shown yet', () => {
     // fulfilling it before the draw is shown is refused, without naming the tier
     const item = await coord.post('/api/v1/cm/catalogue', { name: 'Prize item (fictional)', kind: 'item', valueCents: Math.max(prize.cents, 1), prizeTier: prize.tier, stock: 5, reorderLevel: 0 });
     expect(item.statusCode, item.body).toBe(200);
-    const early = expectProblem(await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, {
-      itemId: (item.json() as { id: string }).id, quantity: 1, prizeEntryId: prize.id, acknowledgement: { acknowledged: true, method: 'verbal' },
-    }), 409, 'draw_not_shown', 'body.prizeEntryId');
+    const early = expectProblem(
+      await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, {
+        itemId: (item.json() as { id: string }).id,
+        quantity: 1,
+        prizeEntryId: prize.id,
+        acknowledgement: { acknowledged: true, method: 'verbal' },
+      }),
+      409,
+      'draw_not_shown',
+      'body.prizeEntryId',
+    );
     expect(JSON.stringify(early)).not.toContain(prize.tier);
 
     // the draw screen shows it: the line has its value, the balance includes it
@@ -86,8 +98,15 @@ describe('GET /patients/{id}/ledger: prizes of draws not shown yet', () => {
     // an integration token (a laboratory) reads the same withheld lines
     const tok = await admin.post('/api/v1/integration-tokens', { name: 'Lab (fictional)', scopes: ['ledger:read'] });
     expect(tok.statusCode, tok.body).toBe(200);
-    const lab = await w.app.inject({ method: 'GET', url: `/api/v1/patients/${patientId}/ledger`, headers: { authorization: `Bearer ${(tok.json() as { token: string }).token}`, 'waypoint-program': w.programA } });
+    const lab = await w.app.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${patientId}/ledger`,
+      headers: { authorization: `Bearer ${(tok.json() as { token: string }).token}`, 'waypoint-program': w.programA },
+    });
     expect(lab.statusCode, lab.body).toBe(200);
-    expect((lab.json() as LedgerRead).items.filter((e) => e.hidden).map((e) => [e.n, e.cents, e.tier])).toEqual([[2, null, null], [3, null, null]]);
+    expect((lab.json() as LedgerRead).items.filter((e) => e.hidden).map((e) => [e.n, e.cents, e.tier])).toEqual([
+      [2, null, null],
+      [3, null, null],
+    ]);
   });
 });

@@ -11,7 +11,9 @@ beforeAll(async () => {
   w = await makeWorld();
   coord = await w.client('cm-coordinator');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 type ProtocolDto = { id: string; key: string; inUse: boolean };
 

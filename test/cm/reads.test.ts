@@ -18,8 +18,12 @@ beforeAll(async () => {
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
-beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const n = async (sql: string, params: unknown[] = []) => Number((await q<{ n: string | number }>(sql, params))[0]?.n ?? 0);
@@ -31,8 +35,14 @@ const nameOf = async (patientId: string) => {
 
 type Result = { analyte: string; loinc: string | null; result: string; prescribed: boolean; valueNgMl: number | null; cutoffNgMl: number | null };
 type SpecimenDetail = {
-  id: string; patientId: string; valid: boolean; temperatureC: number | null; observed: boolean | null; method: string | null;
-  validity: Record<string, unknown> | null; cup: { brand: string; lot: string; expiry: string } | null;
+  id: string;
+  patientId: string;
+  valid: boolean;
+  temperatureC: number | null;
+  observed: boolean | null;
+  method: string | null;
+  validity: Record<string, unknown> | null;
+  cup: { brand: string; lot: string; expiry: string } | null;
   recordedResults: Result[];
   corrections: Array<{ id: string; reason: string | null; laboratory: string | null; valid: boolean | null; results: Result[]; recordedAt: string }>;
   adjudications: Array<{ id: string; decision: string }>;
@@ -43,14 +53,28 @@ type SpecimenDetail = {
 describe('GET /specimens/{id}', () => {
   it('answers the specimen as recorded, its corrections oldest first, and the result in effect; audited as a read', async () => {
     const { patientId } = await enrolled(w, coord);
-    const rec = (await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z', NEG, {
-      temperatureC: 34.5, validity: { creatinineMgDl: 80, ph: 6.5 }, cup: { brand: 'Example Cup (fictional)', lot: 'LOT-1', expiry: '2027-01-01', cutoffs: { cocaine: 150 } },
-    }))).json() as Recorded;
+    const rec = (
+      await collector.post(
+        '/api/v1/specimens',
+        specimen(patientId, '2026-03-02T14:00:00Z', NEG, {
+          temperatureC: 34.5,
+          validity: { creatinineMgDl: 80, ph: 6.5 },
+          cup: { brand: 'Example Cup (fictional)', lot: 'LOT-1', expiry: '2027-01-01', cutoffs: { cocaine: 150 } },
+        }),
+      )
+    ).json() as Recorded;
     const id = rec.specimen.id;
     const c1 = await coord.post(`/api/v1/specimens/${id}/corrections`, { results: [{ analyte: 'cocaine', result: 'positive' }], laboratory: 'Test Lab (fictional)', reason: 'LC-MS/MS confirmation' });
     expect(c1.statusCode, c1.body).toBe(200);
     w.clock.advance(60_000);
-    const c2 = await coord.post(`/api/v1/specimens/${id}/corrections`, { results: [{ analyte: 'cocaine', result: 'negative' }, { analyte: 'fentanyl', result: 'positive' }], valid: true, reason: 'second confirmation' });
+    const c2 = await coord.post(`/api/v1/specimens/${id}/corrections`, {
+      results: [
+        { analyte: 'cocaine', result: 'negative' },
+        { analyte: 'fentanyl', result: 'positive' },
+      ],
+      valid: true,
+      reason: 'second confirmation',
+    });
     expect(c2.statusCode, c2.body).toBe(200);
     const c1Id = (c1.json() as Recorded).specimen.id;
     const c2Id = (c2.json() as Recorded).specimen.id;
@@ -114,8 +138,19 @@ describe('the adjudication queue says whose specimen it is', () => {
 });
 
 type ListItem = {
-  id: string; patientId: string; displayName: string; mrn: string; itemName: string; quantity: number; cents: number; status: string;
-  requestedBy: string; requestedByName: string; requestedAt: string; balanceCents: number; separationOfDuties: string | null;
+  id: string;
+  patientId: string;
+  displayName: string;
+  mrn: string;
+  itemName: string;
+  quantity: number;
+  cents: number;
+  status: string;
+  requestedBy: string;
+  requestedByName: string;
+  requestedAt: string;
+  balanceCents: number;
+  separationOfDuties: string | null;
 };
 
 describe('GET /cm/redemptions: the programme’s approvals list', () => {
@@ -128,7 +163,11 @@ describe('GET /cm/redemptions: the programme’s approvals list', () => {
     const ack = { acknowledged: true, method: 'initials' };
     // three pending (over the threshold): A by the administrator, B by the coordinator, A again by the administrator; one completed under it
     const ids: string[] = [];
-    for (const [c, p] of [[admin, a], [coord, b], [admin, a]] as const) {
+    for (const [c, p] of [
+      [admin, a],
+      [coord, b],
+      [admin, a],
+    ] as const) {
       const r = await c.post(`/api/v1/cm/patients/${p.patientId}/redemptions`, { itemId: item.id, quantity: 1, acknowledgement: ack });
       expect(r.json()).toMatchObject({ status: 'pending-approval' });
       ids.push((r.json() as { id: string }).id);
@@ -150,7 +189,15 @@ describe('GET /cm/redemptions: the programme’s approvals list', () => {
     const times = all.map((i) => i.requestedAt);
     expect([...times].sort()).toEqual(times);
     const first = all.find((i) => i.id === ids[0])!;
-    expect(first).toMatchObject({ patientId: a.patientId, ...(await nameOf(a.patientId)), itemName: 'Grocery card (fictional)', quantity: 1, cents: 500, requestedBy: w.users.administrator, requestedByName: 'Test administrator' });
+    expect(first).toMatchObject({
+      patientId: a.patientId,
+      ...(await nameOf(a.patientId)),
+      itemName: 'Grocery card (fictional)',
+      quantity: 1,
+      cents: 500,
+      requestedBy: w.users.administrator,
+      requestedByName: 'Test administrator',
+    });
     expect(first.balanceCents).toBeGreaterThan(500);
     // the coordinator requested B's and recorded nothing: may approve A's, not B's
     expect(all.find((i) => i.id === ids[0])!.separationOfDuties).toBeNull();

@@ -19,8 +19,12 @@ beforeAll(async () => {
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
 });
-afterAll(async () => { await w?.close(); });
-beforeEach(() => { w.clock.now = new Date(AFTER_RECORDINGS); });
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
 
 const ledgerBalance = (patientId: string) => ledgerBalanceWithUnshown(w, coord, patientId);
 const record = async (patientId: string, date: string) => {
@@ -56,11 +60,12 @@ describe.each([
     const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: protocol() });
     await record(patientId, '2026-03-02');
     const programId = w.programA;
-    const insert = (seq: number | null, cents: number) => w.database.query(
-      `insert into cm_ledger_entries (program_id, id, ${seq === null ? '' : 'seq, '}enrolment_id, patient_id, entry_key, kind, cents, reason, created_at)
+    const insert = (seq: number | null, cents: number) =>
+      w.database.query(
+        `insert into cm_ledger_entries (program_id, id, ${seq === null ? '' : 'seq, '}enrolment_id, patient_id, entry_key, kind, cents, reason, created_at)
        ${seq === null ? '' : 'overriding system value '}values ($1, $2, ${seq === null ? '' : `${seq}, `}$3, $4, $5, 'adjustment', $6, 'written by another server (test)', now())`,
-      [programId, randomUUID(), enrolmentId, patientId, `test/${randomUUID()}`, cents],
-    );
+        [programId, randomUUID(), enrolmentId, patientId, `test/${randomUUID()}`, cents],
+      );
     await insert(null, 700); // after what the cache holds
     const second = await record(patientId, '2026-03-04');
     expect(second.award.balanceCents).toBe(await ledgerBalance(patientId));
@@ -78,11 +83,26 @@ describe('the write guarded by the history version', () => {
     const version = async () => (await db.select({ v: cmEnrolments.historyVersion }).from(cmEnrolments).where(eq(cmEnrolments.id, enrolmentId)))[0]!.v;
     const entries = async () => (await db.select({ id: cmLedgerEntries.id }).from(cmLedgerEntries).where(eq(cmLedgerEntries.enrolmentId, enrolmentId))).length;
     const write = (read: number) => {
-      const entry = db.$with('entry').as(db.insert(cmLedgerEntries).values({
-        programId, id: randomUUID(), enrolmentId, patientId, entryKey: `test/${randomUUID()}`, kind: 'adjustment', cents: 100, reason: 'guard test', createdAt: new Date(),
-      }));
-      const state = db.$with('enrolment_state').as(db.update(cmEnrolments).set({ historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
-        .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, enrolmentId), eq(cmEnrolments.historyVersion, read))).returning({ id: cmEnrolments.id }));
+      const entry = db.$with('entry').as(
+        db.insert(cmLedgerEntries).values({
+          programId,
+          id: randomUUID(),
+          enrolmentId,
+          patientId,
+          entryKey: `test/${randomUUID()}`,
+          kind: 'adjustment',
+          cents: 100,
+          reason: 'guard test',
+          createdAt: new Date(),
+        }),
+      );
+      const state = db.$with('enrolment_state').as(
+        db
+          .update(cmEnrolments)
+          .set({ historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+          .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, enrolmentId), eq(cmEnrolments.historyVersion, read)))
+          .returning({ id: cmEnrolments.id }),
+      );
       return writeIfHistoryCurrent(db, [entry, state], state);
     };
     const read = await version();

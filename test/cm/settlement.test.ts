@@ -31,7 +31,9 @@ beforeAll(async () => {
   coord = await w.client('cm-coordinator');
   collector = await w.client('specimen-collector');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 // ---------- fixtures ----------
 
@@ -66,7 +68,15 @@ function settlementProtocol(opts: { privilege?: boolean; clawback?: boolean } = 
       { id: 'stim', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents', phases: phase({ start: 250, step: 125, bonusEvery: 3, bonus: 1000 }) },
       { id: 'opioid-draws', target: { kind: 'negative', analytes: ['fentanyl'] }, payout: 'draws', phases: phase({ start: 1, step: 1, max: 3, bonusEvery: 4, bonus: 2 }) },
       ...(opts.privilege
-        ? [{ id: 'take-home', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'privilege', levels: ['daily dosing', '1 take-home', '2 take-homes'], phases: phase({ stepEvery: 2 }) }]
+        ? [
+            {
+              id: 'take-home',
+              target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] },
+              payout: 'privilege',
+              levels: ['daily dosing', '1 take-home', '2 take-homes'],
+              phases: phase({ stepEvery: 2 }),
+            },
+          ]
         : []),
     ],
   };
@@ -93,8 +103,7 @@ function prng(seed: number) {
 
 const db = () => w.database.db;
 
-const ledgerRows = (patientId: string) =>
-  db().select().from(cmLedgerEntries).where(eq(cmLedgerEntries.patientId, patientId)).orderBy(asc(cmLedgerEntries.seq));
+const ledgerRows = (patientId: string) => db().select().from(cmLedgerEntries).where(eq(cmLedgerEntries.patientId, patientId)).orderBy(asc(cmLedgerEntries.seq));
 
 const enrolmentRow = async (enrolmentId: string) => (await db().select().from(cmEnrolments).where(eq(cmEnrolments.id, enrolmentId)))[0]!;
 
@@ -112,7 +121,7 @@ function ledgerFigures(entries: readonly LedgerEntry[], payouts: ReadonlyMap<str
     const f = e.track === null ? undefined : out.get(e.track);
     if (!f) continue;
     const draws = payouts.get(e.track!) === 'draws';
-    if (e.kind === 'forgiven') f.forgiven += draws ? e.draws ?? 0 : e.cents;
+    if (e.kind === 'forgiven') f.forgiven += draws ? (e.draws ?? 0) : e.cents;
     else if (draws && e.kind === 'prize') f.paid += 1;
     else if (draws && e.kind === 'debit' && e.n !== null) f.paid -= 1;
     else if (!draws && (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment')) f.paid += e.cents;
@@ -121,8 +130,7 @@ function ledgerFigures(entries: readonly LedgerEntry[], payouts: ReadonlyMap<str
   return out;
 }
 
-const payoutsOf = (doc: ReturnType<typeof settlementProtocol>) =>
-  new Map(doc.tracks.filter((t) => t.payout !== 'privilege').map((t) => [t.id, t.payout]));
+const payoutsOf = (doc: ReturnType<typeof settlementProtocol>) => new Map(doc.tracks.filter((t) => t.payout !== 'privilege').map((t) => [t.id, t.payout]));
 
 /** An entry as both sides can print it (the server's row or settlePostings' output). */
 const entryKey = (e: { kind: string; track: string | null; event: string | null; cents: number; n?: number | null; tier?: string | null; draws?: number | null }) =>
@@ -165,7 +173,11 @@ describe.skipIf(!onPostgres()).each([
     const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: doc, startDate: START });
     const rnd = prng(privilege ? 20260105 : 20260106);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-    const shuffle = <T>(xs: readonly T[]) => xs.map((x) => ({ x, r: rnd() })).sort((a, b) => a.r - b.r).map((y) => y.x);
+    const shuffle = <T>(xs: readonly T[]) =>
+      xs
+        .map((x) => ({ x, r: rnd() }))
+        .sort((a, b) => a.r - b.r)
+        .map((y) => y.x);
 
     // 20 test days, mixed; 7 of them corrected 2–4 times, alternating the result of one analyte
     const days = testDays(20);
@@ -199,9 +211,14 @@ describe.skipIf(!onPostgres()).each([
         }
         inFlight++;
         mostInFlight = Math.max(mostInFlight, inFlight);
-        const r = task.kind === 'cup'
-          ? await collector.post('/api/v1/specimens', specimen(patientId, `${task.day}T14:00:00Z`, task.results))
-          : await coord.post(`/api/v1/specimens/${cupIds.get(task.day)}/corrections`, { method: 'confirmatory', results: [{ analyte: task.analyte, result: task.result }], reason: 'laboratory confirmation (test)' });
+        const r =
+          task.kind === 'cup'
+            ? await collector.post('/api/v1/specimens', specimen(patientId, `${task.day}T14:00:00Z`, task.results))
+            : await coord.post(`/api/v1/specimens/${cupIds.get(task.day)}/corrections`, {
+                method: 'confirmatory',
+                results: [{ analyte: task.analyte, result: task.result }],
+                reason: 'laboratory confirmation (test)',
+              });
         inFlight--;
         if (r.statusCode !== 200) failures.push(`${task.kind} ${task.day}: ${r.statusCode} ${r.body}`);
         else if (task.kind === 'cup') cupIds.set(task.day, (r.json() as Recorded).specimen.id);
@@ -226,12 +243,25 @@ describe.skipIf(!onPostgres()).each([
     expect(await apiBalance(patientId)).toBe(serial.balanceCents);
     for (const [track] of payouts) expect({ track, ...figures.get(track)! }).toEqual({ track, paid: last[track]!.paid, forgiven: last[track]!.forgiven });
     // entry for entry: the same credits, memos and draws (with their numbers and tiers)
-    expect(rows.filter((r) => r.kind !== 'void').map((r) => entryKey(toEngine(r))).sort()).toEqual(serial.settlements.flatMap((s) => s.entries).map((e) => entryKey(e)).sort());
+    expect(
+      rows
+        .filter((r) => r.kind !== 'void')
+        .map((r) => entryKey(toEngine(r)))
+        .sort(),
+    ).toEqual(
+      serial.settlements
+        .flatMap((s) => s.entries)
+        .map((e) => entryKey(e))
+        .sort(),
+    );
     // the enrolment's state holds the last settlement
     const state = (await enrolmentRow(enrolmentId)).state as EnrolmentState;
     for (const t of state.tracks) if (t.settlement) expect({ track: t.track, ...t.settlement }).toEqual({ track: t.track, ...last[t.track]! });
     // draws: numbers 1…N, each once, N = the draws track's paid
-    const ns = rows.filter((r) => r.kind === 'prize').map((r) => r.n!).sort((a, b) => a - b);
+    const ns = rows
+      .filter((r) => r.kind === 'prize')
+      .map((r) => r.n!)
+      .sort((a, b) => a - b);
     expect(ns).toEqual(ns.map((_, i) => i + 1));
     expect(ns.length).toBe(last['opioid-draws']!.paid);
     // and something happened worth checking: money and draws paid, and some forgiven by the corrections
@@ -252,7 +282,16 @@ type Step =
 const result = fc.constantFrom('positive', 'negative');
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('cup' as const), day: fc.nat(), cocaine: result, fentanyl: result, valid: fc.constantFrom(true, true, true, true, false) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('correction' as const), cup: fc.nat(), analyte: fc.constantFrom('cocaine' as const, 'fentanyl' as const), result, valid: fc.constantFrom(undefined, undefined, undefined, true, false) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('correction' as const),
+      cup: fc.nat(),
+      analyte: fc.constantFrom('cocaine' as const, 'fentanyl' as const),
+      result,
+      valid: fc.constantFrom(undefined, undefined, undefined, true, false),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('adjudication' as const), cup: fc.nat(), decision: fc.constantFrom('carry-over' as const, 'new-use' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('void' as const), entry: fc.nat() }) },
 );
@@ -282,7 +321,12 @@ describe('settlement over random histories', () => {
             cups.push((r.json() as Recorded).specimen.id);
           } else if (step.kind === 'correction') {
             if (cups.length === 0) continue;
-            const body = { method: 'confirmatory', results: [{ analyte: step.analyte, result: step.result }], reason: 'laboratory confirmation (test)', ...(step.valid === undefined ? {} : { valid: step.valid }) };
+            const body = {
+              method: 'confirmatory',
+              results: [{ analyte: step.analyte, result: step.result }],
+              reason: 'laboratory confirmation (test)',
+              ...(step.valid === undefined ? {} : { valid: step.valid }),
+            };
             const r = await coord.post(`/api/v1/specimens/${cups[step.cup % cups.length]}/corrections`, body);
             expect(r.statusCode, r.body).toBe(200);
           } else if (step.kind === 'adjudication') {
@@ -319,7 +363,10 @@ describe('settlement over random histories', () => {
             maxOwed.set(track, Math.max(maxOwed.get(track) ?? 0, s.owed));
             if (!clawback) expect({ track, paid: s.paid }).toEqual({ track, paid: maxOwed.get(track) });
           }
-          const ns = entries.filter((e) => e.kind === 'prize').map((e) => e.n!).sort((a, b) => a - b);
+          const ns = entries
+            .filter((e) => e.kind === 'prize')
+            .map((e) => e.n!)
+            .sort((a, b) => a - b);
           expect(ns).toEqual(ns.map((_, i) => i + 1));
         }
 
@@ -328,7 +375,17 @@ describe('settlement over random histories', () => {
         if (voids > 0 && clawback) return;
         const serial = await serialReplay(enrolmentId);
         const rows = await ledgerRows(patientId);
-        expect(rows.filter((r) => r.kind !== 'void').map((r) => entryKey(toEngine(r))).sort()).toEqual(serial.settlements.flatMap((s) => s.entries).map((e) => entryKey(e)).sort());
+        expect(
+          rows
+            .filter((r) => r.kind !== 'void')
+            .map((r) => entryKey(toEngine(r)))
+            .sort(),
+        ).toEqual(
+          serial.settlements
+            .flatMap((s) => s.entries)
+            .map((e) => entryKey(e))
+            .sort(),
+        );
         if (voids === 0) expect(balanceCents(rows.map(toEngine))).toBe(serial.balanceCents);
       }),
       { numRuns: 20 },

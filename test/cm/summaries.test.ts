@@ -19,16 +19,35 @@ beforeAll(async () => {
   collector = await w.client('specimen-collector');
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
-type Cell = { date: string; kind: string; eventId: string | null; status: string; cents: number; draws: number; keptCents: number; keptDraws: number; outcomes: Array<{ track: string; outcome: string }> };
+type Cell = {
+  date: string;
+  kind: string;
+  eventId: string | null;
+  status: string;
+  cents: number;
+  draws: number;
+  keptCents: number;
+  keptDraws: number;
+  outcomes: Array<{ track: string; outcome: string }>;
+};
 type Totals = { paidCents: number; spentCents: number; balanceCents: number; keptCents: number; keptDraws: number };
 type Summary = {
-  calendar: Cell[]; balanceCents: number; earnedCents: number; money: Totals;
+  calendar: Cell[];
+  balanceCents: number;
+  earnedCents: number;
+  money: Totals;
   tracks: Array<{ track: string; payout: string; owed: number; paid: number; forgiven: number }>;
   streaks: Array<{ track: string; s: number; lastOutcome: string | null }>;
 };
-type Ledger = { balanceCents: number; totals: Totals; items: Array<{ kind: string; cents: number; draws?: number | null; track: string | null; opportunityDate?: string | null; opportunityKind?: string | null }> };
+type Ledger = {
+  balanceCents: number;
+  totals: Totals;
+  items: Array<{ kind: string; cents: number; draws?: number | null; track: string | null; opportunityDate?: string | null; opportunityKind?: string | null }>;
+};
 type Programme = { negativeByWeek: Array<{ weekStart: string; specimens: number; negative: number; percentNegative: number | null }> };
 
 const summary = async (patientId: string) => {
@@ -75,7 +94,12 @@ describe('patient CM summary: results in effect', () => {
     const after = await summary(patientId);
     const c = cell(after, '2026-03-02');
     expect(c.status).toBe('positive');
-    expect(c.outcomes).toEqual(expect.arrayContaining([{ track: 'stim', outcome: 'failure' }, { track: 'opioid-draws', outcome: 'success' }]));
+    expect(c.outcomes).toEqual(
+      expect.arrayContaining([
+        { track: 'stim', outcome: 'failure' },
+        { track: 'opioid-draws', outcome: 'success' },
+      ]),
+    );
     expect(c).toMatchObject({ cents: 250, draws: 1, keptCents: 250, keptDraws: 0 });
     expect(after.calendar.every((x) => x.cents >= 0 && x.draws >= 0)).toBe(true);
     // the streak reads the result in effect
@@ -103,7 +127,10 @@ describe('patient CM summary: results in effect', () => {
     expect(both.money.keptDraws).toBe(1);
 
     // corrected back to negative: owed again, kept shrinks to 0, nothing is paid twice
-    await correct(id, [{ analyte: 'cocaine', result: 'negative' }, { analyte: 'fentanyl', result: 'negative' }]);
+    await correct(id, [
+      { analyte: 'cocaine', result: 'negative' },
+      { analyte: 'fentanyl', result: 'negative' },
+    ]);
     const back = await summary(patientId);
     expect(cell(back, '2026-03-02')).toMatchObject({ status: 'success', cents: 250, draws: 1, keptCents: 0, keptDraws: 0 });
     expect(back.money).toEqual({ paidCents: 250 + prizeCents, spentCents: 0, balanceCents: 250 + prizeCents, keptCents: 0, keptDraws: 0 });
@@ -179,7 +206,13 @@ describe('programme summary: % negative by week counts every screen in effect', 
     const onMethadone = await notInCm('b');
     const med = await admin.post(`/api/v1/patients/${onMethadone}/medications`, { medication: 'methadone', startedOn: '2026-01-05' });
     expect(med.statusCode, med.body).toBe(200);
-    const s2 = await collector.post('/api/v1/specimens', specimen(onMethadone, at, [{ analyte: 'methadone', result: 'positive' }, { analyte: 'fentanyl', result: 'negative' }]));
+    const s2 = await collector.post(
+      '/api/v1/specimens',
+      specimen(onMethadone, at, [
+        { analyte: 'methadone', result: 'positive' },
+        { analyte: 'fentanyl', result: 'negative' },
+      ]),
+    );
     expect(s2.statusCode, s2.body).toBe(200);
     const s3 = await collector.post('/api/v1/specimens', specimen(onMethadone, `${day}T16:00:00Z`, NEG, { temperatureC: 30 }));
     expect(s3.statusCode, s3.body).toBe(200);

@@ -32,10 +32,21 @@ export function clinicProtocol(extra: Record<string, unknown> = {}) {
     weeks: 12,
     bowl: BOWL,
     tracks: [
-      { id: 'stim', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }] },
+      {
+        id: 'stim',
+        target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
+        payout: 'cents',
+        phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }],
+      },
       { id: 'opioid-draws', target: { kind: 'negative', analytes: ['fentanyl'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1, step: 1, max: 3 } }] },
       { id: 'attend', target: { kind: 'attendance' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 100 } }] },
-      { id: 'take-home', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'privilege', levels: ['daily dosing', '1 take-home', '2 take-homes'], phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 2 } }] },
+      {
+        id: 'take-home',
+        target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] },
+        payout: 'privilege',
+        levels: ['daily dosing', '1 take-home', '2 take-homes'],
+        phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 2 } }],
+      },
     ],
     ...extra,
   };
@@ -68,7 +79,9 @@ export async function enrolled(w: World, c: Client, opts: { protocol?: Record<st
   if (proto.statusCode !== 200) throw new Error(`protocol: ${proto.body}`);
   const protocolId = (proto.json() as { id: string }).id;
   const e = await c.post('/api/v1/cm/enrolments', {
-    patientId, protocolId, startDate: opts.startDate ?? '2026-03-02',
+    patientId,
+    protocolId,
+    startDate: opts.startDate ?? '2026-03-02',
     calendar: opts.calendar ?? { specimen: [1, 3, 5], attendance: [1, 2, 3, 4, 5], windowStart: '08:00', windowEnd: '17:00' },
     ...(opts.fundingSourceId ? { fundingSourceId: opts.fundingSourceId } : {}),
   });
@@ -77,8 +90,16 @@ export async function enrolled(w: World, c: Client, opts: { protocol?: Record<st
 }
 
 export type Award = {
-  eventId: string; enrolmentId: string; earnedCents: number; newDraws: number; balanceCents: number; pendingAdjudication: boolean;
-  voucherCents: number; prizeDrawsEarned: number; prizeCentsRevealed: number; balanceRevealedCents: number;
+  eventId: string;
+  enrolmentId: string;
+  earnedCents: number;
+  newDraws: number;
+  balanceCents: number;
+  pendingAdjudication: boolean;
+  voucherCents: number;
+  prizeDrawsEarned: number;
+  prizeCentsRevealed: number;
+  balanceRevealedCents: number;
   outcomes: Array<{ track: string; outcome: string; s: number; privilege: string | null }>;
   entries: Array<{ id: string; kind: string; cents: number; track: string | null; n: number | null; tier: string | null; capped: string | null }>;
   next: Array<{ kind: string; date: string; tracks: Array<{ track: string; cents: number; draws: number; privilege: string | null }> } | null>;

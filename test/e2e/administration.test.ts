@@ -17,12 +17,21 @@ describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
     h = await start();
     const [org] = await h.database.db.select().from(organizations);
     const [main] = await h.database.db.select().from(programs).where(eq(programs.name, 'Harbor Street Clinic (demo)'));
-    await h.database.db.transaction((tx) => createUserWithRoles(tx, {
-      orgId: org!.id, email: 'site.admin@harbor.example', displayName: 'Sky Siteadmin (demo)', password: DEMO_PASSWORD,
-      roles: [{ programId: main!.id, role: 'administrator' }], now: new Date(), checkPassword: false,
-    }));
+    await h.database.db.transaction((tx) =>
+      createUserWithRoles(tx, {
+        orgId: org!.id,
+        email: 'site.admin@harbor.example',
+        displayName: 'Sky Siteadmin (demo)',
+        password: DEMO_PASSWORD,
+        roles: [{ programId: main!.id, role: 'administrator' }],
+        now: new Date(),
+        checkPassword: false,
+      }),
+    );
   }, 180_000);
-  afterAll(async () => { await stop(h ?? {}); });
+  afterAll(async () => {
+    await stop(h ?? {});
+  });
 
   it('the organisation administrator sees the settings and the organisation-administrator role', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -10,8 +10,12 @@ import { canRun, openFirstMatch, shots, signIn, start, stop, type Harness } from
 
 describe.skipIf(!canRun)('the auditor’s console (Chromium)', () => {
   let h: Harness;
-  beforeAll(async () => { h = await start(); }, 180_000);
-  afterAll(async () => { await stop(h ?? {}); });
+  beforeAll(async () => {
+    h = await start();
+  }, 180_000);
+  afterAll(async () => {
+    await stop(h ?? {});
+  });
 
   it('lands on the trail, filters by record type, finds a patient by name and sees their events', async () => {
     const admin = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -53,10 +57,12 @@ describe.skipIf(!canRun)('the auditor’s console (Chromium)', () => {
       // a whole group: the auditor's own browsing is under System
       await filters.getByLabel('Record type').selectOption({ label: 'All of System' });
       await filters.getByRole('button', { name: 'Apply filters' }).click();
-      await expect.poll(async () => {
-        const kinds = await entities();
-        return kinds.length > 0 && kinds.every((e) => e !== null && AUDIT_ENTITIES[e as keyof typeof AUDIT_ENTITIES] === 'system');
-      }).toBe(true);
+      await expect
+        .poll(async () => {
+          const kinds = await entities();
+          return kinds.length > 0 && kinds.every((e) => e !== null && AUDIT_ENTITIES[e as keyof typeof AUDIT_ENTITIES] === 'system');
+        })
+        .toBe(true);
       await table.getByText('Audit trail', { exact: true }).first().waitFor();
       await filters.getByRole('button', { name: 'Clear' }).click();
 

@@ -9,8 +9,9 @@ import { apiGet, canRun, expectNoAxeViolations, shots, signIn, start, stop, type
 
 if (!canRun) console.warn('check-in e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
-const escalating = (start: number, step: number, max: number, bonusEvery: number, bonus: number) =>
-  [{ fromWeek: 1, toWeek: 12, escalation: { start, step, stepEvery: 1, max, bonusEvery, bonus, resetTo: 'start' } }];
+const escalating = (start: number, step: number, max: number, bonusEvery: number, bonus: number) => [
+  { fromWeek: 1, toWeek: 12, escalation: { start, step, stepEvery: 1, max, bonusEvery, bonus, resetTo: 'start' } },
+];
 
 /** Attendance vouchers and dose-adherence vouchers in one protocol (fictional, for this test). */
 const CHECK_IN_PROTOCOL = {
@@ -29,12 +30,15 @@ const CHECK_IN_PROTOCOL = {
 
 /** A write through the API from the page, with its session and programme. */
 async function apiPost<T>(page: Page, path: string, body: unknown, key?: string): Promise<{ status: number; body: T }> {
-  return page.evaluate(async ([p, b, k]) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'waypoint-program': localStorage.getItem('waypoint.programId') ?? '' };
-    if (k) headers['idempotency-key'] = k;
-    const res = await fetch(`/api/v1${p}`, { method: 'POST', headers, body: JSON.stringify(b) });
-    return { status: res.status, body: await res.json() };
-  }, [path, body, key ?? null] as const) as Promise<{ status: number; body: T }>;
+  return page.evaluate(
+    async ([p, b, k]) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'waypoint-program': localStorage.getItem('waypoint.programId') ?? '' };
+      if (k) headers['idempotency-key'] = k;
+      const res = await fetch(`/api/v1${p}`, { method: 'POST', headers, body: JSON.stringify(b) });
+      return { status: res.status, body: await res.json() };
+    },
+    [path, body, key ?? null] as const,
+  ) as Promise<{ status: number; body: T }>;
 }
 
 describe.skipIf(!canRun)('check-in (Chromium)', () => {
@@ -75,16 +79,32 @@ describe.skipIf(!canRun)('check-in (Chromium)', () => {
       expect(free).toHaveLength(2);
       const [patientId, doseOnlyId] = free as [string, string];
       const every = [0, 1, 2, 3, 4, 5, 6];
-      const both = await apiPost(page, '/cm/enrolments', {
-        patientId, protocolId: protocol.body.id, startDate: today, fundingSourceId: 'samhsa-demo',
-        calendar: { specimen: [], attendance: every, dose: every, windowStart: '00:00', windowEnd: '23:59' },
-      }, `e2e-enrol-${patientId}`);
+      const both = await apiPost(
+        page,
+        '/cm/enrolments',
+        {
+          patientId,
+          protocolId: protocol.body.id,
+          startDate: today,
+          fundingSourceId: 'samhsa-demo',
+          calendar: { specimen: [], attendance: every, dose: every, windowStart: '00:00', windowEnd: '23:59' },
+        },
+        `e2e-enrol-${patientId}`,
+      );
       expect(both.status).toBe(200);
       // the second patient: doses only (attendance not due today)
-      const doseOnly = await apiPost(page, '/cm/enrolments', {
-        patientId: doseOnlyId, protocolId: protocol.body.id, startDate: today, fundingSourceId: 'samhsa-demo',
-        calendar: { specimen: [], attendance: [(new Date(`${today}T12:00:00Z`).getUTCDay() + 3) % 7], dose: every, windowStart: '00:00', windowEnd: '23:59' },
-      }, `e2e-enrol-${doseOnlyId}`);
+      const doseOnly = await apiPost(
+        page,
+        '/cm/enrolments',
+        {
+          patientId: doseOnlyId,
+          protocolId: protocol.body.id,
+          startDate: today,
+          fundingSourceId: 'samhsa-demo',
+          calendar: { specimen: [], attendance: [(new Date(`${today}T12:00:00Z`).getUTCDay() + 3) % 7], dose: every, windowStart: '00:00', windowEnd: '23:59' },
+        },
+        `e2e-enrol-${doseOnlyId}`,
+      );
       expect(doseOnly.status).toBe(200);
 
       // The check-in screen, from the navigation.

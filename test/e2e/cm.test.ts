@@ -75,8 +75,18 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await cup.getByLabel('Brand').press('Control+Enter');
       await expect.poll(() => lot.getAttribute('aria-invalid')).toBe('true');
       await expect.poll(() => isFocused(lot)).toBe(true);
-      expect(await lot.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })).toBe(true);
-      const lotMessage = await lot.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+      expect(
+        await lot.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= window.innerHeight;
+        }),
+      ).toBe(true);
+      const lotMessage = await lot.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
       expect(lotMessage).toMatch(/40/);
       await expectNoAxeViolations(page, 'test day: the cup form with an error');
       expect(await page.getByTestId('award').count()).toBe(0);
@@ -94,7 +104,10 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(await page.getByTestId('next-value').textContent()).toMatch(/\$3\.50/);
       await page.screenshot({ path: `${shots}/cm-award.png`, fullPage: true });
       await expectNoAxeViolations(page, 'test day: the award');
-      const ledgerAfterCup = await apiGet<{ balanceCents: number; unshownDraws: number; items: Array<{ kind: string; cents: number | null; tier: string | null; hidden: boolean }> }>(page, `/patients/${patientId}/ledger`);
+      const ledgerAfterCup = await apiGet<{ balanceCents: number; unshownDraws: number; items: Array<{ kind: string; cents: number | null; tier: string | null; hidden: boolean }> }>(
+        page,
+        `/patients/${patientId}/ledger`,
+      );
       expect(ledgerAfterCup.items.filter((e) => e.kind === 'earn')).toHaveLength(1);
       expect(ledgerAfterCup.items.filter((e) => e.kind === 'prize')).toHaveLength(1);
       // nor does the ledger: the prize is hidden and out of the balance until the draw is shown
@@ -162,7 +175,10 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       // The correction form starts from the cup as recorded (GET /specimens/{id}).
       const calendar = page.getByTestId('cm-calendar');
       await calendar.getByText('Table', { exact: true }).click();
-      await calendar.getByRole('button', { name: /^Correct the test of/ }).first().click();
+      await calendar
+        .getByRole('button', { name: /^Correct the test of/ })
+        .first()
+        .click();
       const original = page.getByTestId('correction-original');
       await original.waitFor();
       expect(await original.textContent()).toContain('34 °C');
@@ -184,7 +200,12 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       expect(afterVoid.items.find((e) => e.kind === 'prize')!.voided).toBe(true);
       await expect.poll(async () => page.getByTestId('cm-balance').textContent()).toBe('$0.00');
       // a redemption cannot be voided: no action on its row
-      expect(await ledgerTable.locator('tr[data-kind="redemption"]').getByRole('button', { name: /^Void entry/ }).count()).toBe(0);
+      expect(
+        await ledgerTable
+          .locator('tr[data-kind="redemption"]')
+          .getByRole('button', { name: /^Void entry/ })
+          .count(),
+      ).toBe(0);
       await page.screenshot({ path: `${shots}/cm-ledger-void.png`, fullPage: true });
 
       const catalogue = await apiGet<{ items: Array<{ name: string; stock: number }> }>(page, '/cm/catalogue');
@@ -253,7 +274,10 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await page.getByRole('tab', { name: 'Contingency management' }).click();
       const cal = page.getByTestId('cm-calendar');
       await cal.getByText('Table', { exact: true }).click();
-      await cal.getByRole('button', { name: /^Correct the test of/ }).first().click();
+      await cal
+        .getByRole('button', { name: /^Correct the test of/ })
+        .first()
+        .click();
       const dialog = page.getByRole('dialog');
       await expect.poll(() => page.locator('[data-testid="correction-table"] tr[data-analyte="cocaine"] [data-testid="effective"]').textContent()).toBe('Negative');
       await dialog.locator('tr[data-analyte="cocaine"]').getByText('+ Positive').click();
@@ -270,7 +294,10 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await page.screenshot({ path: `${shots}/screens-corrected.png`, fullPage: true });
 
       await page.getByRole('tab', { name: 'Contingency management' }).click();
-      const summary = await apiGet<{ calendar: Array<{ date: string; status: string; cents: number; keptCents: number; eventId: string | null }>; money: { paidCents: number; spentCents: number; balanceCents: number; keptCents: number } }>(page, `/cm/patients/${patientId}/summary`);
+      const summary = await apiGet<{
+        calendar: Array<{ date: string; status: string; cents: number; keptCents: number; eventId: string | null }>;
+        money: { paidCents: number; spentCents: number; balanceCents: number; keptCents: number };
+      }>(page, `/cm/patients/${patientId}/summary`);
       const cell = summary.calendar.find((c) => c.keptCents > 0)!;
       expect(cell).toMatchObject({ status: 'positive' });
       expect(summary.calendar.every((c) => c.cents >= 0)).toBe(true);

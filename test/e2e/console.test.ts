@@ -120,8 +120,9 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await demographics.getByText('Hero E2E', { exact: true }).waitFor();
       await demographics.getByText('Non-binary', { exact: true }).waitFor();
       await demographics.getByText('Prefer not to say', { exact: true }).waitFor();
-      expect(await database.query<{ sex: string; gender_identity: string }>('select sex, gender_identity from patients where id = $1', [patientId]))
-        .toEqual([{ sex: 'asked-declined', gender_identity: 'non-binary' }]);
+      expect(await database.query<{ sex: string; gender_identity: string }>('select sex, gender_identity from patients where id = $1', [patientId])).toEqual([
+        { sex: 'asked-declined', gender_identity: 'non-binary' },
+      ]);
       await page.getByText('Goes by Hero E2E').waitFor();
       await page.getByText('Changes saved.').waitFor();
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -156,7 +157,12 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       expect(csv).toContain(',update,patient,');
 
       // The other pages of the administrator's menu.
-      for (const [path, heading] of [['/account', 'Your account'], ['/staff', null], ['/cm', null], ['/account/password', null]] as const) {
+      for (const [path, heading] of [
+        ['/account', 'Your account'],
+        ['/staff', null],
+        ['/cm', null],
+        ['/account/password', null],
+      ] as const) {
         await page.goto(`${base}${path}`);
         await page.getByRole('heading', { level: 1, ...(heading ? { name: heading } : {}) }).waitFor();
         await page.waitForLoadState('networkidle');
@@ -171,8 +177,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
   }, 120_000);
 
   it('the demo patients have a mix of administrative sex, sex and gender identity, including not recorded', async () => {
-    const rows = await database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>(
-      'select distinct administrative_sex, sex, gender_identity from patients');
+    const rows = await database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>('select distinct administrative_sex, sex, gender_identity from patients');
     expect(new Set(rows.map((r) => r.administrative_sex))).toEqual(new Set(['female', 'male', 'other', 'unknown']));
     expect(rows.some((r) => r.sex === null) && rows.some((r) => r.sex === 'asked-declined')).toBe(true);
     expect(rows.some((r) => r.gender_identity === null) && rows.some((r) => r.gender_identity === 'non-binary') && rows.some((r) => r.gender_identity === 'asked-declined')).toBe(true);
@@ -208,8 +213,9 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
       const registered = page.getByTestId('demographics');
       await registered.getByText('Prefer not to say', { exact: true }).waitFor();
-      expect(await database.query('select administrative_sex, sex, gender_identity from patients where mrn = $1', ['E2E-REG-1']))
-        .toEqual([{ administrative_sex: 'unknown', sex: null, gender_identity: 'asked-declined' }]);
+      expect(await database.query('select administrative_sex, sex, gender_identity from patients where mrn = $1', ['E2E-REG-1'])).toEqual([
+        { administrative_sex: 'unknown', sex: null, gender_identity: 'asked-declined' },
+      ]);
     } finally {
       await context.close();
     }

@@ -13,8 +13,7 @@ import { systemCtx } from '../../server/platform/http/context.ts';
 if (!canRun) console.warn('draw verification e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
 const focused = (page: Page, testIdOrName: { testId?: string; name?: string }) =>
-  (testIdOrName.testId ? page.getByTestId(testIdOrName.testId) : page.getByRole('button', { name: testIdOrName.name!, exact: true }))
-    .evaluate((el) => el === document.activeElement);
+  (testIdOrName.testId ? page.getByTestId(testIdOrName.testId) : page.getByRole('button', { name: testIdOrName.name!, exact: true })).evaluate((el) => el === document.activeElement);
 
 describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () => {
   let h: Harness;
@@ -41,7 +40,10 @@ describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () =>
       await page.screenshot({ path: `${shots}/draw-screen-open.png`, fullPage: true });
       await expectNoAxeViolations(page, 'the draw screen');
       await page.keyboard.press('Enter');
-      await page.getByTestId('draw-result').getByText(/^Draw \d+$/).waitFor();
+      await page
+        .getByTestId('draw-result')
+        .getByText(/^Draw \d+$/)
+        .waitFor();
       // more to draw: the focus is back on Draw, so Enter draws the next one
       await expect.poll(() => focused(page, { name: 'Draw' })).toBe(true);
       for (let i = 0; i < 50 && (await page.getByRole('button', { name: 'Draw', exact: true }).count()) > 0; i++) {

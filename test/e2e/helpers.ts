@@ -82,6 +82,12 @@ export async function expectNoAxeViolations(page: Page, where = page.url()) {
     const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] });
     return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   });
-  const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`).join('\n')}${v.nodes.length > 5 ? `\n  … and ${v.nodes.length - 5} more` : ''}`);
+  const report = violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+        .slice(0, 5)
+        .map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`)
+        .join('\n')}${v.nodes.length > 5 ? `\n  … and ${v.nodes.length - 5} more` : ''}`,
+  );
   expect(report, `axe violations on ${where}`).toEqual([]);
 }

@@ -43,8 +43,8 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       const programZone = (me.programs.find((p) => p.id === chosen) ?? me.programs[0]!).timeZone;
       expect(programZone).not.toBe(BROWSER_ZONE);
       // An instant as the console should show it (in the programme's zone) and as the browser's zone would.
-      const shown = (iso: string, timeZone: string) => page.evaluate(([i, z]) =>
-        new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: z }).format(new Date(i!)), [iso, timeZone]);
+      const shown = (iso: string, timeZone: string) =>
+        page.evaluate(([i, z]) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: z }).format(new Date(i!)), [iso, timeZone]);
 
       const administer = page.getByTestId('administer');
       await administer.getByLabel('Instrument').selectOption('urica');

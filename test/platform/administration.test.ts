@@ -26,12 +26,26 @@ beforeAll(async () => {
   const now = w.clock.now;
   const ids = await w.database.db.transaction(async (tx) => ({
     shared: await createUserWithRoles(tx, {
-      orgId: w.orgId, email: 'shared.account@test.example', displayName: 'Shay Shared', password: PASSWORD, now, checkPassword: false,
-      roles: [{ programId: w.programA, role: 'counsellor' }, { programId: w.programB, role: 'administrator' }],
+      orgId: w.orgId,
+      email: 'shared.account@test.example',
+      displayName: 'Shay Shared',
+      password: PASSWORD,
+      now,
+      checkPassword: false,
+      roles: [
+        { programId: w.programA, role: 'counsellor' },
+        { programId: w.programB, role: 'administrator' },
+      ],
     }),
     orgAdminA: await createUserWithRoles(tx, {
-      orgId: w.orgId, email: 'org.admin.a@test.example', displayName: 'Orla Orgadmin', password: PASSWORD, now, checkPassword: false,
-      roles: [{ programId: w.programA, role: 'administrator' }], organizationRoles: ['organization-administrator'],
+      orgId: w.orgId,
+      email: 'org.admin.a@test.example',
+      displayName: 'Orla Orgadmin',
+      password: PASSWORD,
+      now,
+      checkPassword: false,
+      roles: [{ programId: w.programA, role: 'administrator' }],
+      organizationRoles: ['organization-administrator'],
     }),
   }));
   shared = { id: ids.shared, email: 'shared.account@test.example' };
@@ -39,7 +53,9 @@ beforeAll(async () => {
   const headers = { cookie: s.cookie, 'waypoint-program': w.programA };
   const request: Client['request'] = (opts) => w.app.inject({ ...opts, headers: { ...headers, ...(opts.headers ?? {}) } });
   orgAdminA = {
-    userId: ids.orgAdminA, programId: w.programA, request,
+    userId: ids.orgAdminA,
+    programId: w.programA,
+    request,
     get: (url) => request({ method: 'GET', url }),
     post: (url, payload) => request({ method: 'POST', url, payload: payload as object }),
     patch: (url, payload) => request({ method: 'PATCH', url, payload: payload as object }),
@@ -47,7 +63,9 @@ beforeAll(async () => {
     del: (url) => request({ method: 'DELETE', url }),
   };
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('a programme administrator acts only on accounts wholly within their programmes', () => {
   it('refuses to reset the password and two-step sign-in of an account that also administers programme B (403, audited, nothing changed)', async () => {
@@ -58,7 +76,9 @@ describe('a programme administrator acts only on accounts wholly within their pr
     const rows = await auditRows("action = 'access-denied' and entity_id = $1", [shared.id]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      outcome: 'denied', actor_id: w.users.administrator, program_id: w.programA,
+      outcome: 'denied',
+      actor_id: w.users.administrator,
+      program_id: w.programA,
       detail: { attempted: 'password-and-mfa-reset', reason: 'account-outside-your-programmes' },
     });
     expect(await auditRows("action = 'password-reset' and entity_id = $1", [shared.id])).toHaveLength(0);
@@ -118,7 +138,9 @@ describe('the organisation administrator', () => {
     const put = await orgAdmin.put('/api/v1/organization/settings', policy);
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toEqual(policy);
-    const [change] = await w.database.query<{ program_id: string | null; actor_role: string }>("select program_id, actor_role from audit_events where action = 'update' and entity = 'organization' order by id desc limit 1");
+    const [change] = await w.database.query<{ program_id: string | null; actor_role: string }>(
+      "select program_id, actor_role from audit_events where action = 'update' and entity = 'organization' order by id desc limit 1",
+    );
     expect(change).toEqual({ program_id: null, actor_role: 'organization-administrator' });
     await orgAdmin.put('/api/v1/organization/settings', { ...policy, idleTimeoutMinutes: 15 });
   });
@@ -135,7 +157,11 @@ describe('the organisation administrator', () => {
   it('only an organisation administrator grants or takes away the role, and not their own', async () => {
     const target = w.users.prescriber;
     expectProblem(await adminA.patch(`/api/v1/staff/${target}`, { organizationAdministrator: true }), 403, 'organization_administrator_required', 'body.organizationAdministrator');
-    expectProblem(await adminA.post('/api/v1/staff', { email: 'sneaky@test.example', displayName: 'Sneaky Org', roles: ['auditor'], organizationAdministrator: true }), 403, 'organization_administrator_required');
+    expectProblem(
+      await adminA.post('/api/v1/staff', { email: 'sneaky@test.example', displayName: 'Sneaky Org', roles: ['auditor'], organizationAdministrator: true }),
+      403,
+      'organization_administrator_required',
+    );
     expect(await w.database.query("select 1 from users where email = 'sneaky@test.example'")).toHaveLength(0);
     expect(await auditRows("action = 'access-denied' and detail->>'reason' = 'organization-administrator-required'", [])).toHaveLength(2);
 
@@ -154,10 +180,20 @@ describe('the organisation administrator', () => {
 
 describe('the migration to organisation administrators', () => {
   it('makes organisation administrator every account that administers every programme of its organisation, and no other', async () => {
-    const both = await w.database.db.transaction((tx) => createUserWithRoles(tx, {
-      orgId: w.orgId, email: 'both.programmes@test.example', displayName: 'Bo Both', password: PASSWORD, now: w.clock.now, checkPassword: false,
-      roles: [{ programId: w.programA, role: 'administrator' }, { programId: w.programB, role: 'administrator' }],
-    }));
+    const both = await w.database.db.transaction((tx) =>
+      createUserWithRoles(tx, {
+        orgId: w.orgId,
+        email: 'both.programmes@test.example',
+        displayName: 'Bo Both',
+        password: PASSWORD,
+        now: w.clock.now,
+        checkPassword: false,
+        roles: [
+          { programId: w.programA, role: 'administrator' },
+          { programId: w.programB, role: 'administrator' },
+        ],
+      }),
+    );
     const file = readFileSync(new URL('../../server/db/migrations/0016_organization_administrator.sql', import.meta.url), 'utf8');
     const custom = file.split('-- custom SQL below')[1];
     expect(custom).toBeDefined();
@@ -188,7 +224,12 @@ describe('refusals that name another programme are audited', () => {
     expectProblem(r, 404, 'not_found');
     const rows = await auditRows("action = 'not-found' and entity_id = $1", [w.patientB]);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ outcome: 'denied', actor_id: w.users.administrator, program_id: null, detail: { route: '/api/v1/patients/:id', programId: w.programA, params: { id: w.patientB } } });
+    expect(rows[0]).toMatchObject({
+      outcome: 'denied',
+      actor_id: w.users.administrator,
+      program_id: null,
+      detail: { route: '/api/v1/patients/:id', programId: w.programA, params: { id: w.patientB } },
+    });
     // programme A's auditor does not see programme B's ids in A's trail
     const trailA = await (await w.client('auditor')).get('/api/v1/audit-events?limit=200');
     expect(trailA.body).not.toContain(w.patientB);

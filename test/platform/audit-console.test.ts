@@ -13,7 +13,9 @@ beforeAll(async () => {
   w = await makeWorld();
   auditor = await w.client('auditor');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 type Match = { id: string; mrn: string; displayName: string; birthDate: string };
 const URL = '/api/v1/audit-events/patients';

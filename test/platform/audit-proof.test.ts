@@ -21,7 +21,9 @@ beforeAll(async () => {
   await w.database.query("insert into audit_events (chain_id, at, action, entity, outcome) values ($1, now(), 'sign-in', 'session', 'failure')", [INSTALLATION_CHAIN]);
   await sealAll(w.database.db, key, w.clock.now);
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const chain = (reports: ChainReport[], id: string) => reports.find((r) => r.chainId === id)!;
@@ -57,8 +59,7 @@ async function truncate(chainId: string, n: number) {
 
 describe('signed seals', () => {
   it('every seal carries an Ed25519 signature and the key fingerprint; an untouched trail verifies', async () => {
-    const rows = await q<{ n: string; signed: string; fps: string[] }>(
-      'select count(*) as n, count(signature) as signed, array_agg(distinct key_fingerprint) as fps from audit_seals');
+    const rows = await q<{ n: string; signed: string; fps: string[] }>('select count(*) as n, count(signature) as signed, array_agg(distinct key_fingerprint) as fps from audit_seals');
     expect(Number(rows[0]!.n)).toBeGreaterThan(10);
     expect(rows[0]!.signed).toBe(rows[0]!.n);
     expect(rows[0]!.fps).toEqual([key.fingerprint]);
@@ -129,8 +130,14 @@ describe('tampering that recomputes the chain', () => {
         const hash = eventHash(prev, event!);
         const link = { chainId: w.programA, seq: Number(s.seq), eventId: Number(s.event_id), prevHash: prev, hash };
         // a forged signature that claims our key's fingerprint
-        await q('update audit_seals set prev_hash = $3, hash = $4, signature = $5, key_fingerprint = $6 where chain_id = $1 and seq = $2',
-          [w.programA, s.seq, prev, hash, signBytes(forger, sealMessage(link)), key.fingerprint]);
+        await q('update audit_seals set prev_hash = $3, hash = $4, signature = $5, key_fingerprint = $6 where chain_id = $1 and seq = $2', [
+          w.programA,
+          s.seq,
+          prev,
+          hash,
+          signBytes(forger, sealMessage(link)),
+          key.fingerprint,
+        ]);
         prev = hash;
       }
       await q('update audit_chain_heads set hash = $2 where chain_id = $1', [w.programA, prev]);
@@ -138,7 +145,7 @@ describe('tampering that recomputes the chain', () => {
     const a = chain(await verifyChains(w.database.db, { verifier: key }), w.programA);
     expect(a.ok).toBe(false);
     expect(a.firstBreak).toMatchObject({ seq: target, eventId: Number(seals[target - 1]!.event_id) });
-    expect(a.firstBreak!.problem).toBe('the seal\'s signature does not match: the seal was rewritten without the signing key');
+    expect(a.firstBreak!.problem).toBe("the seal's signature does not match: the seal was rewritten without the signing key");
 
     // the same rewrite with the signatures removed instead is reported too
     await asTamperer(() => q('update audit_seals set signature = null, key_fingerprint = null where chain_id = $1 and seq >= $2', [w.programA, target]));

@@ -24,11 +24,14 @@ beforeAll(async () => {
   auditor = await w.client('auditor', {});
   orgAdmin = await w.client('orgAdmin');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => w.database.query<T>(sql, params);
 const auditCount = async () => count(await q<{ n: string }>('select count(*) as n from audit_events'));
-const lastAudit = async () => (await q<{ action: string; entity: string; patient_id: string | null; actor_id: string | null; outcome: string; request_id: string }>('select * from audit_events order by id desc limit 1'))[0]!;
+const lastAudit = async () =>
+  (await q<{ action: string; entity: string; patient_id: string | null; actor_id: string | null; outcome: string; request_id: string }>('select * from audit_events order by id desc limit 1'))[0]!;
 
 /** Runs SQL with the append-only trigger switched off, as an attacker with table owner rights would. */
 async function asTamperer(sql: string, params: unknown[] = []) {
@@ -147,7 +150,9 @@ describe('hash chain', () => {
 
   it('detects a detail changed in a way JSON would not notice (key order is canonical, values are not)', async () => {
     const [row] = await q<{ id: string; seq: number }>(
-      "select e.id, s.seq from audit_events e join audit_seals s on s.event_id = e.id where e.chain_id = $1 and e.detail ? 'count' order by s.seq desc limit 1", [w.programA]);
+      "select e.id, s.seq from audit_events e join audit_seals s on s.event_id = e.id where e.chain_id = $1 and e.detail ? 'count' order by s.seq desc limit 1",
+      [w.programA],
+    );
     await asTamperer("UPDATE audit_events SET detail = jsonb_set(detail, '{count}', to_jsonb((detail->>'count')::int + 1)) WHERE id = $1", [row!.id]);
     const r = (await verify()).find((x) => x.chainId === w.programA)!;
     expect(r.ok).toBe(false);
@@ -157,7 +162,9 @@ describe('hash chain', () => {
 
 describe('seal horizon', () => {
   it('an audit event gets its transaction id before its own id (what the horizon relies on)', async () => {
-    const [d] = await q<{ expr: string }>("select pg_get_expr(adbin, adrelid) as expr from pg_attrdef where adrelid = 'audit_events'::regclass and adnum = (select attnum from pg_attribute where attrelid = 'audit_events'::regclass and attname = 'id')");
+    const [d] = await q<{ expr: string }>(
+      "select pg_get_expr(adbin, adrelid) as expr from pg_attrdef where adrelid = 'audit_events'::regclass and adnum = (select attnum from pg_attribute where attrelid = 'audit_events'::regclass and attname = 'id')",
+    );
     expect(d!.expr.replace(/\s+/g, ' ').trim()).toBe("CASE WHEN (pg_current_xact_id() IS NOT NULL) THEN nextval('audit_events_id_seq'::regclass) ELSE NULL::bigint END");
   });
 
@@ -188,7 +195,8 @@ describe.skipIf(!onPostgres())('concurrent sealers (PostgreSQL)', () => {
         await Promise.all([
           ...Array.from({ length: 4 }, () => sealChain(w.database.db, key, w.programA, new Date(), 7)),
           ...Array.from({ length: 4 }, () => sealChain(other.db, key, w.programA, new Date(), 7)),
-          sealAll(w.database.db, key, new Date()), sealAll(other.db, key, new Date()),
+          sealAll(w.database.db, key, new Date()),
+          sealAll(other.db, key, new Date()),
         ]);
       }
       await sealAll(other.db, key, new Date());
@@ -216,10 +224,15 @@ describe.skipIf(!onPostgres())('concurrent sealers (PostgreSQL)', () => {
     try {
       // a slow request: its event's id is handed out now, its transaction commits later
       await held.query('begin');
-      const late = Number((await held.query<{ id: string }>(
-        "insert into audit_events (chain_id, org_id, program_id, at, action, entity, outcome) values ($1, $2, $1, $3, 'read', 'patient', 'success') returning id",
-        [w.programA, w.orgId, w.clock.now],
-      )).rows[0]!.id);
+      const late = Number(
+        (
+          await held.query<{ id: string }>("insert into audit_events (chain_id, org_id, program_id, at, action, entity, outcome) values ($1, $2, $1, $3, 'read', 'patient', 'success') returning id", [
+            w.programA,
+            w.orgId,
+            w.clock.now,
+          ])
+        ).rows[0]!.id,
+      );
       // meanwhile newer events commit and are sealed, pass after pass
       const c = await w.client('front-desk');
       for (let pass = 0; pass < 3; pass++) {
@@ -266,7 +279,10 @@ describe('auditor browsing and export', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await auditor.get(`/api/v1/audit-events?limit=5${cursor ? `&cursor=${cursor}` : ''}&from=2026-03-02&to=2026-03-02`)).json() as { items: Array<{ id: number }>; nextCursor: string | null };
+      const page = (await auditor.get(`/api/v1/audit-events?limit=5${cursor ? `&cursor=${cursor}` : ''}&from=2026-03-02&to=2026-03-02`)).json() as {
+        items: Array<{ id: number }>;
+        nextCursor: string | null;
+      };
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
     } while (cursor);

@@ -3,11 +3,14 @@ import { currentTotp } from '../../server/platform/security.ts';
 import { makeWorld, PASSWORD, type World } from '../support/world.ts';
 
 let w: World;
-beforeAll(async () => { w = await makeWorld(); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await makeWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
 
-const auditRows = (action: string) =>
-  w.database.query<{ outcome: string; actor_id: string | null }>('select outcome, actor_id from audit_events where action = $1 order by id', [action]);
+const auditRows = (action: string) => w.database.query<{ outcome: string; actor_id: string | null }>('select outcome, actor_id from audit_events where action = $1 order by id', [action]);
 
 describe('sign-in', () => {
   it('signs in, reads /me, and audits the sign-in', async () => {

@@ -65,12 +65,29 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name === 'commitment') return f.commitment;
   if (name !== 'id') return undefined;
   const byCollection: Record<string, string> = {
-    patients: f.patient, medications: f.medication, episodes: f.episode, staff: f.staff,
-    protocols: f.protocol, enrolments: f.enrolment, specimens: f.specimen, catalogue: f.item, redemptions: f.redemption, 'ledger-entries': f.ledgerEntry,
-    'privilege-recommendations': f.privilegeRecommendation, 'integration-tokens': f.token,
-    assessments: f.assessment, 'patient-sessions': f.patientSession, 'care-plans': f.carePlan, 'safety-alerts': f.safetyAlert,
+    patients: f.patient,
+    medications: f.medication,
+    episodes: f.episode,
+    staff: f.staff,
+    protocols: f.protocol,
+    enrolments: f.enrolment,
+    specimens: f.specimen,
+    catalogue: f.item,
+    redemptions: f.redemption,
+    'ledger-entries': f.ledgerEntry,
+    'privilege-recommendations': f.privilegeRecommendation,
+    'integration-tokens': f.token,
+    assessments: f.assessment,
+    'patient-sessions': f.patientSession,
+    'care-plans': f.carePlan,
+    'safety-alerts': f.safetyAlert,
     // FHIR R4 resources
-    Patient: f.patient, Questionnaire: 'phq-9', QuestionnaireResponse: f.assessment, Observation: f.observation, CarePlan: f.carePlan, Goal: f.goal,
+    Patient: f.patient,
+    Questionnaire: 'phq-9',
+    QuestionnaireResponse: f.assessment,
+    Observation: f.observation,
+    CarePlan: f.carePlan,
+    Goal: f.goal,
   };
   return before === undefined ? undefined : byCollection[before];
 }
@@ -78,12 +95,15 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
 /** The URL with programme `f`'s records; a parameter without a fixture fails loudly, naming the route. */
 function fillUrl(url: string, f: Fixtures, route = url): string {
   const parts = url.split('/');
-  return parts.map((seg, i) => {
-    if (!seg.startsWith(':')) return seg;
-    const value = paramValue(seg.slice(1), parts[i - 1], f);
-    if (value === undefined) throw new Error(`The authorisation test has no fixture for ${seg} in ${route}: add one to paramValue (a record in programme A and one in programme B, made in test/support/fixtures.ts).`);
-    return value;
-  }).join('/');
+  return parts
+    .map((seg, i) => {
+      if (!seg.startsWith(':')) return seg;
+      const value = paramValue(seg.slice(1), parts[i - 1], f);
+      if (value === undefined)
+        throw new Error(`The authorisation test has no fixture for ${seg} in ${route}: add one to paramValue (a record in programme A and one in programme B, made in test/support/fixtures.ts).`);
+      return value;
+    })
+    .join('/');
 }
 
 /** Whether programme B's URL names at least one programme record (so it must be a 404 to programme A). */
@@ -163,8 +183,7 @@ const permissionRoutes = () => walkedRoutes().filter((r) => r.config?.permission
  * scope) by its scopes. Programme roles never hold an organisation permission (ADR 020): those
  * routes are walked as 403 for every role here.
  */
-const has = (role: WalkRole, p: AnyPermission, route: string) =>
-  role === 'integration' ? tokenMay(TOKEN_SCOPES, route).allowed : (ROLE_PERMISSIONS[role] as readonly string[]).includes(p);
+const has = (role: WalkRole, p: AnyPermission, route: string) => (role === 'integration' ? tokenMay(TOKEN_SCOPES, route).allowed : (ROLE_PERMISSIONS[role] as readonly string[]).includes(p));
 
 beforeAll(async () => {
   w = await makeWorld({ now: AFTER_RECORDINGS }); // after every specimen and check-in the walk records
@@ -174,7 +193,9 @@ beforeAll(async () => {
   const bearer = { authorization: `Bearer ${A.walkerToken.secret}`, 'waypoint-program': w.programA };
   const request: Client['request'] = (opts) => w.app.inject({ ...opts, headers: { ...bearer, ...(opts.headers ?? {}) } });
   clients.set('integration', {
-    userId: A.walkerToken.userId, programId: w.programA, request,
+    userId: A.walkerToken.userId,
+    programId: w.programA,
+    request,
     get: (url) => request({ method: 'GET', url }),
     post: (url, payload) => request({ method: 'POST', url, payload: payload as object }),
     patch: (url, payload) => request({ method: 'PATCH', url, payload: payload as object }),
@@ -182,7 +203,9 @@ beforeAll(async () => {
     del: (url) => request({ method: 'DELETE', url }),
   });
 }, 120_000);
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 /** An ORU^R01 message (fictional laboratory) with one negative cocaine result for the patient with this MRN. */
 function labMessage(mrn: string) {
@@ -280,7 +303,12 @@ describe('every permission route × every role', () => {
     expect(failures).toEqual([]);
     // each route's fixtures are good enough for a permitted role to reach the use case
     // (organisation routes are reached by the organisation administrator, who holds no programme role: 'minimum necessary' below)
-    expect(routes.filter((r) => !isOrganizationPermission(r.config!.permission!)).map((r) => `${r.method} ${r.url}`).filter((k) => !reachedA.has(k))).toEqual([]);
+    expect(
+      routes
+        .filter((r) => !isOrganizationPermission(r.config!.permission!))
+        .map((r) => `${r.method} ${r.url}`)
+        .filter((k) => !reachedA.has(k)),
+    ).toEqual([]);
     // every denial left an audit row naming the route and the actor
     const rows = await w.database.query<{ actor_id: string; route: string; program_id: string; outcome: string }>(
       "select actor_id, detail->>'route' as route, program_id, outcome from audit_events where action = 'access-denied'",

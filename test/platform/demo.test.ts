@@ -54,8 +54,13 @@ describe('the demo, seeded on any day of the week', () => {
       await app.close();
     }
 
-    const positives = await count(db.select({ n }).from(screens).innerJoin(cmEvents, eq(cmEvents.id, screens.id))
-      .where(sql`exists (select 1 from jsonb_array_elements(${screens.results}) r where r->>'analyte' = 'cocaine' and r->>'result' = 'positive')`));
+    const positives = await count(
+      db
+        .select({ n })
+        .from(screens)
+        .innerJoin(cmEvents, eq(cmEvents.id, screens.id))
+        .where(sql`exists (select 1 from jsonb_array_elements(${screens.results}) r where r->>'analyte' = 'cocaine' and r->>'result' = 'positive')`),
+    );
     expect(positives).toBeGreaterThanOrEqual(2);
     expect(await count(db.select({ n }).from(cmEvents).where(eq(cmEvents.kind, 'missed')))).toBeGreaterThanOrEqual(2);
     expect(await count(db.select({ n }).from(screenCorrections))).toBeGreaterThanOrEqual(1);

@@ -16,18 +16,42 @@ beforeAll(async () => {
   admin = await w.client('administrator');
   orgAdmin = await w.client('orgAdmin');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 /** Strings that have broken servers: NUL, lone surrogates, SQL, dates out of range, huge numbers. */
 const nasty = fc.constantFrom(
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', '%', '_', '\\', "'; drop table patients; --", '0000-01-01', '1990-02-30', '9999-12-31',
-  '-0001-01-01', '2026-02-29', '10000-01-01', 'NaN', '1e309', '__proto__', 'constructor', '{}', '[]', 'null', 'x'.repeat(5000),
-  '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '=1+1', 'Ω≈ç√', '😀',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '%',
+  '_',
+  '\\',
+  "'; drop table patients; --",
+  '0000-01-01',
+  '1990-02-30',
+  '9999-12-31',
+  '-0001-01-01',
+  '2026-02-29',
+  '10000-01-01',
+  'NaN',
+  '1e309',
+  '__proto__',
+  'constructor',
+  '{}',
+  '[]',
+  'null',
+  'x'.repeat(5000),
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  '=1+1',
+  'Ω≈ç√',
+  '😀',
 );
-const scalar = fc.oneof(
-  fc.string(), nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
-  fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 0, 2 ** 31, -(2 ** 31) - 1, 1e21),
-);
+const scalar = fc.oneof(fc.string(), nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 0, 2 ** 31, -(2 ** 31) - 1, 1e21));
 const jsonish: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: scalar },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
@@ -36,12 +60,53 @@ const jsonish: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Field names the routes know, so random objects often get past "unknown field". */
 const FIELDS = [
-  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'administrativeSex', 'sex', 'genderIdentity',
-  'preferredLanguage', 'phone', 'email', 'address',
-  'contactConsent', 'emergencyContactName', 'emergencyContactPhone', 'emergencyContactRelationship', 'confirmNotDuplicate', 'version',
-  'q', 'limit', 'cursor', 'medication', 'dose', 'startedOn', 'endedOn', 'prescriberId', 'prescriberName', 'levelOfCare', 'admittedOn',
-  'dischargedOn', 'dischargeReason', 'userId', 'role', 'since', 'displayName', 'roles', 'active', 'resetMfa', 'idleTimeoutMinutes',
-  'sessionLifetimeHours', 'mfaRequired', 'code', 'recoveryCode', 'currentPassword', 'newPassword', 'password',
+  'mrn',
+  'legalGivenName',
+  'legalFamilyName',
+  'preferredName',
+  'pronouns',
+  'birthDate',
+  'administrativeSex',
+  'sex',
+  'genderIdentity',
+  'preferredLanguage',
+  'phone',
+  'email',
+  'address',
+  'contactConsent',
+  'emergencyContactName',
+  'emergencyContactPhone',
+  'emergencyContactRelationship',
+  'confirmNotDuplicate',
+  'version',
+  'q',
+  'limit',
+  'cursor',
+  'medication',
+  'dose',
+  'startedOn',
+  'endedOn',
+  'prescriberId',
+  'prescriberName',
+  'levelOfCare',
+  'admittedOn',
+  'dischargedOn',
+  'dischargeReason',
+  'userId',
+  'role',
+  'since',
+  'displayName',
+  'roles',
+  'active',
+  'resetMfa',
+  'idleTimeoutMinutes',
+  'sessionLifetimeHours',
+  'mfaRequired',
+  'code',
+  'recoveryCode',
+  'currentPassword',
+  'newPassword',
+  'password',
 ];
 
 /** Valid bodies to mutate one field at a time (the likeliest way to reach the database with odd values). */
@@ -77,24 +142,24 @@ const body: fc.Arbitrary<(url: string) => unknown> = fc.oneof(
   },
 );
 
-const param = fc.oneof(
-  fc.uuid(), fc.string({ maxLength: 40 }), nasty, fc.constant('primary-counsellor'),
-  fc.constantFrom('__WORLD_PATIENT__', '__WORLD_USER__'),
-);
+const param = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), nasty, fc.constant('primary-counsellor'), fc.constantFrom('__WORLD_PATIENT__', '__WORLD_USER__'));
 
 function fill(url: string, params: string[]): string {
   let i = 0;
-  return url.split('/').map((seg) => {
-    if (!seg.startsWith(':')) return seg;
-    let v = params[i++ % params.length] ?? 'x';
-    if (v === '__WORLD_PATIENT__') v = w.patientA;
-    if (v === '__WORLD_USER__') v = w.users['peer-specialist'];
-    try {
-      return encodeURIComponent(v);
-    } catch {
-      return '%ED%A0%80'; // a lone surrogate: send the invalid UTF-8 a client could send
-    }
-  }).join('/');
+  return url
+    .split('/')
+    .map((seg) => {
+      if (!seg.startsWith(':')) return seg;
+      let v = params[i++ % params.length] ?? 'x';
+      if (v === '__WORLD_PATIENT__') v = w.patientA;
+      if (v === '__WORLD_USER__') v = w.users['peer-specialist'];
+      try {
+        return encodeURIComponent(v);
+      } catch {
+        return '%ED%A0%80'; // a lone surrogate: send the invalid UTF-8 a client could send
+      }
+    })
+    .join('/');
 }
 
 /** Routes that end the caller's session get a fresh one each time. */

@@ -14,7 +14,9 @@ beforeAll(async () => {
   w = await makeWorld();
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const patientCount = async () => count(await w.database.query<{ n: string }>('select count(*) as n from patients'));
 const auditCount = async () => count(await w.database.query<{ n: string }>('select count(*) as n from audit_events'));
@@ -31,9 +33,7 @@ describe('OpenAPI', () => {
 
   it('documents every /api/v1 route', async () => {
     const doc = (await w.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
-    const documented = new Set(
-      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)),
-    );
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)));
     const api = routesOf(w.app).filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD');
     expect(api.length).toBeGreaterThan(10);
     const missing = api.map((r) => `${r.method} ${r.url}`).filter((k) => !documented.has(k));
@@ -42,7 +42,13 @@ describe('OpenAPI', () => {
 
   it('paginates every top-level collection (limit, cursor → nextCursor)', async () => {
     const doc = (await w.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
-      paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> }
+        >
+      >;
     };
     // Collections that are fixed and small by construction, so paging them would be pretence. Each needs a reason.
     const bounded: Record<string, string> = {
@@ -148,7 +154,10 @@ describe('security headers', () => {
   it('sends a CSP without inline script, frame denial and no-store on API responses', async () => {
     for (const r of [await admin.get('/api/v1/me'), await admin.get('/api/v1/patients/not-a-uuid'), await w.app.inject({ method: 'GET', url: '/api/health' })]) {
       const csp = String(r.headers['content-security-policy']);
-      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+      const scriptSrc = csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith('script-src'));
       expect(scriptSrc).toBe("script-src 'self'");
       expect(csp).not.toMatch(/script-src[^;]*unsafe/);
       expect(csp).toContain("frame-ancestors 'none'");
@@ -186,7 +195,12 @@ describe('security headers', () => {
   });
 
   it('refuses a foreign-Origin sign-in (login CSRF)', async () => {
-    const r = await w.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', headers: { origin: 'https://evil.example' }, payload: { email: w.emailOf('auditor'), password: 'correct-horse-battery-test' } });
+    const r = await w.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      headers: { origin: 'https://evil.example' },
+      payload: { email: w.emailOf('auditor'), password: 'correct-horse-battery-test' },
+    });
     expectProblem(r, 403, 'bad_origin');
     expect(r.cookies.find((c) => c.name === 'wp_session')).toBeUndefined();
   });
@@ -203,9 +217,9 @@ describe('request ids', () => {
     expect(r.statusCode).toBe(200);
     const header = r.headers['request-id'] ?? r.headers['x-request-id'];
     expect(header, 'a request-id (or x-request-id) response header').toBeTypeOf('string');
-    const rows = await w.database.query<{ request_id: string }>(
-      "select request_id from audit_events where action = 'read' and entity = 'patient' and entity_id = $1 order by id desc limit 1", [w.patientA],
-    );
+    const rows = await w.database.query<{ request_id: string }>("select request_id from audit_events where action = 'read' and entity = 'patient' and entity_id = $1 order by id desc limit 1", [
+      w.patientA,
+    ]);
     expect(rows[0]?.request_id).toBe(header);
     const err = await admin.get('/api/v1/patients/not-a-uuid');
     expect(err.headers['request-id'] ?? err.headers['x-request-id']).toBe((err.json() as { requestId: string }).requestId);
@@ -242,7 +256,12 @@ describe('logs', () => {
       const s = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: w.emailOf('administrator'), password: 'correct-horse-battery-test' } });
       const cookie = `wp_session=${s.cookies.find((c) => c.name === 'wp_session')!.value}`;
       const h = { cookie, 'waypoint-program': w.programA };
-      const created = await app.inject({ method: 'POST', url: '/api/v1/patients', headers: h, payload: { mrn: secretMrn, legalGivenName: secretName, legalFamilyName: secretName, birthDate: secretBirth, confirmNotDuplicate: true, phone: '555-0199' } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/patients',
+        headers: h,
+        payload: { mrn: secretMrn, legalGivenName: secretName, legalFamilyName: secretName, birthDate: secretBirth, confirmNotDuplicate: true, phone: '555-0199' },
+      });
       expect(created.statusCode).toBe(200);
       const id = (created.json() as { id: string }).id;
       await app.inject({ method: 'POST', url: '/api/v1/patients/search', headers: h, payload: { q: secretName, birthDate: secretBirth } });

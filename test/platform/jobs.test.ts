@@ -21,11 +21,15 @@ beforeAll(async () => {
     databaseUrl: database.url,
     pglite: database.kind === 'pglite' ? (database.db as unknown as { $client: Parameters<typeof startJobs>[0]['pglite'] }).$client : undefined,
     pollingIntervalSeconds: 0.5,
-    jobs: [{
-      name: 'test-leaky-failure', cron: '0 0 1 1 *', everySeconds: 3600,
-      // a database error whose message quotes the refused value, wrapped by drizzle with the statement and its parameters
-      run: async () => database.db.execute(sql`select ${`${PATIENT} ${MRN}`}::int as n, ${PATIENT} as name`),
-    }],
+    jobs: [
+      {
+        name: 'test-leaky-failure',
+        cron: '0 0 1 1 *',
+        everySeconds: 3600,
+        // a database error whose message quotes the refused value, wrapped by drizzle with the statement and its parameters
+        run: async () => database.db.execute(sql`select ${`${PATIENT} ${MRN}`}::int as n, ${PATIENT} as name`),
+      },
+    ],
     log: (e) => logged.push(e),
   });
   expect(runner.kind).toBe('pg-boss');

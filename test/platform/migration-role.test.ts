@@ -19,11 +19,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 function migrateCli(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/waypoint.mjs', 'migrate'], {
-      cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', WAYPOINT_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', WAYPOINT_LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out }));
   });
@@ -82,15 +88,20 @@ describe.skipIf(!onPostgres())('a separate migration role (PostgreSQL)', () => {
   });
 
   it('the migration role owns every table; the app role owns nothing', async () => {
-    const owners = await asOwner.query<{ owner: string; n: string }>(
-      "select tableowner as owner, count(*) as n from pg_tables where schemaname in ('public', 'drizzle') group by 1");
+    const owners = await asOwner.query<{ owner: string; n: string }>("select tableowner as owner, count(*) as n from pg_tables where schemaname in ('public', 'drizzle') group by 1");
     expect(owners.map((o) => o.owner)).toEqual([owner]);
     expect(Number(owners[0]!.n)).toBeGreaterThan(20);
   });
 
   it('the app role writes normally: an administrator with the organisation, audited; sealing; pg-boss', async () => {
     const r = await createFirstAdministrator(app.db, {
-      email: 'owner-test@clinic.example', displayName: 'Role Test', password: 'a-sturdy-admin-passphrase', organizationName: 'Role Org', programName: 'Role Clinic', timeZone: 'America/New_York', now: new Date(),
+      email: 'owner-test@clinic.example',
+      displayName: 'Role Test',
+      password: 'a-sturdy-admin-passphrase',
+      organizationName: 'Role Org',
+      programName: 'Role Clinic',
+      timeZone: 'America/New_York',
+      now: new Date(),
     });
     expect(r.programId).toMatch(/^[0-9a-f-]{36}$/);
     const [events] = await app.query<{ n: string }>('select count(*) as n from audit_events');
@@ -99,7 +110,13 @@ describe.skipIf(!onPostgres())('a separate migration role (PostgreSQL)', () => {
     expect(await sealAll(app.db, key, new Date())).toBe(Number(events!.n));
     expect((await verifyChains(app.db, { verifier: key })).every((c) => c.ok)).toBe(true);
     const problems: string[] = [];
-    const jobs = await startJobs({ databaseUrl: urlAs(appRole), jobs: [], log: (e) => { problems.push(JSON.stringify(e)); } });
+    const jobs = await startJobs({
+      databaseUrl: urlAs(appRole),
+      jobs: [],
+      log: (e) => {
+        problems.push(JSON.stringify(e));
+      },
+    });
     try {
       expect(problems).toEqual([]);
       expect(jobs.kind).toBe('pg-boss');

@@ -32,7 +32,14 @@ type Document = {
 };
 
 /** The document is built from route declarations only: no route runs, so no database is needed. */
-const noDatabase = new Proxy({}, { get: () => { throw new Error('no database in this test'); } }) as Db;
+const noDatabase = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('no database in this test');
+    },
+  },
+) as Db;
 
 let app: FastifyInstance;
 let doc: Document;
@@ -51,11 +58,16 @@ beforeAll(async () => {
     }
   }
 });
-afterAll(async () => { await app?.close(); });
+afterAll(async () => {
+  await app?.close();
+});
 
 const refName = (x: unknown) => (x as Partial<Ref>).$ref?.split('/').pop();
 const headerNames = (op: Operation) =>
-  (op.parameters ?? []).map((p) => ('$ref' in p ? doc.components.parameters[refName(p)!] : p)).filter((p) => p?.in === 'header').map((p) => p!.name);
+  (op.parameters ?? [])
+    .map((p) => ('$ref' in p ? doc.components.parameters[refName(p)!] : p))
+    .filter((p) => p?.in === 'header')
+    .map((p) => p!.name);
 
 describe('every operation, as a generated client sees it', () => {
   it('has a unique camelCase operationId', () => {
@@ -174,7 +186,15 @@ describe('@redocly/cli lint (redocly.yaml)', () => {
 describe('Idempotency-Key is documented only where it works', () => {
   it('a route that runs runIdempotent without declaring config.idempotent fails loudly, before touching the database', async () => {
     let touched = 0;
-    const countingDb = new Proxy({}, { get: () => { touched++; throw new Error('no database in this test'); } }) as Db;
+    const countingDb = new Proxy(
+      {},
+      {
+        get: () => {
+          touched++;
+          throw new Error('no database in this test');
+        },
+      },
+    ) as Db;
     const bare = Fastify({ logger: false });
     installProblemHandlers(bare);
     bare.decorateRequest('ctx', null as never);

@@ -15,7 +15,9 @@ beforeAll(async () => {
   desk = await w.client('front-desk');
   prescriber = await w.client('prescriber');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const patientRows = (mrn: string) => w.database.query<{ id: string }>('select id from patients where program_id = $1 and mrn = $2', [w.programA, mrn]);
 const auditCount = async () => count(await w.database.query<{ n: string }>('select count(*) as n from audit_events'));
@@ -49,16 +51,29 @@ describe('registration', () => {
     const p = r.json() as { id: string; preferredName: string | null; phone: string | null };
     expect(p.preferredName).toBeNull();
     expect(p.phone).toBeNull();
-    const rows = await w.database.query<{ detail: unknown; patient_id: string }>("select detail, patient_id from audit_events where action = 'create' and entity = 'patient' and entity_id = $1", [p.id]);
+    const rows = await w.database.query<{ detail: unknown; patient_id: string }>("select detail, patient_id from audit_events where action = 'create' and entity = 'patient' and entity_id = $1", [
+      p.id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0])).not.toContain('Somewhere');
   });
 
   it('answers with the record exactly as stored (the same as reading it back)', async () => {
-    const r = await desk.post('/api/v1/patients', newPatient('echo1', {
-      mrn: '  ECHO-1 ', preferredName: 'Ash', pronouns: 'they/them', preferredLanguage: 'es', phone: ' ', email: 'ash@example.test',
-      contactConsent: true, emergencyContactName: 'Rowan Example', emergencyContactPhone: '555-0100', emergencyContactRelationship: 'sibling',
-    }));
+    const r = await desk.post(
+      '/api/v1/patients',
+      newPatient('echo1', {
+        mrn: '  ECHO-1 ',
+        preferredName: 'Ash',
+        pronouns: 'they/them',
+        preferredLanguage: 'es',
+        phone: ' ',
+        email: 'ash@example.test',
+        contactConsent: true,
+        emergencyContactName: 'Rowan Example',
+        emergencyContactPhone: '555-0100',
+        emergencyContactRelationship: 'sibling',
+      }),
+    );
     expect(r.statusCode).toBe(200);
     const created = r.json() as { id: string; mrn: string; phone: string | null };
     expect(created).toMatchObject({ mrn: 'ECHO-1', phone: null, version: 1 });
@@ -74,9 +89,15 @@ describe('programme integrity', () => {
     const err = await q(
       "insert into patients (program_id, id, mrn, legal_given_name, legal_family_name, birth_date, created_at, updated_at) values ($1, $2, 'NOPROG-1', 'Given', 'Family', '1990-01-01', now(), now())",
       [randomUUID(), randomUUID()],
-    ).then(() => null, (e: { code?: string }) => e);
+    ).then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
     expect(err?.code).toBe('23503');
-    const moved = await q('update patients set program_id = $1 where program_id = $2 and id = $3', [randomUUID(), w.programA, w.patientA]).then(() => null, (e: { code?: string }) => e);
+    const moved = await q('update patients set program_id = $1 where program_id = $2 and id = $3', [randomUUID(), w.programA, w.patientA]).then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
     expect(moved?.code).toBe('23503');
   });
 
@@ -211,7 +232,9 @@ describe('sex and gender (ADR 023)', () => {
     const p = r.json() as P;
     expect(p).toMatchObject({ administrativeSex: 'unknown', sex: null, genderIdentity: null });
     const [row] = await w.database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>(
-      'select administrative_sex, sex, gender_identity from patients where program_id = $1 and id = $2', [w.programA, p.id]);
+      'select administrative_sex, sex, gender_identity from patients where program_id = $1 and id = $2',
+      [w.programA, p.id],
+    );
     expect(row).toEqual({ administrative_sex: 'unknown', sex: null, gender_identity: null });
   });
 
@@ -226,8 +249,7 @@ describe('sex and gender (ADR 023)', () => {
     expect(u.statusCode, u.body).toBe(200);
     expect(u.json()).toMatchObject({ administrativeSex: 'female', sex: null, genderIdentity: 'asked-declined', version: created.version + 1 });
     expect((await desk.get(`/api/v1/patients/${created.id}`)).json()).toMatchObject({ sex: null, genderIdentity: 'asked-declined' });
-    const [audit] = await w.database.query<{ detail: unknown }>(
-      "select detail from audit_events where action = 'update' and entity = 'patient' and entity_id = $1", [created.id]);
+    const [audit] = await w.database.query<{ detail: unknown }>("select detail from audit_events where action = 'update' and entity = 'patient' and entity_id = $1", [created.id]);
     expect(audit!.detail).toEqual({ fields: ['sex', 'genderIdentity'] });
     expect(JSON.stringify(audit)).not.toContain('declined');
   });
@@ -252,7 +274,10 @@ describe('sex and gender (ADR 023)', () => {
   });
 
   it('the database refuses a code outside the lists too', async () => {
-    const err = await w.database.query("update patients set administrative_sex = 'M' where program_id = $1 and id = $2", [w.programA, w.patientA]).then(() => null, (e: { code?: string }) => e);
+    const err = await w.database.query("update patients set administrative_sex = 'M' where program_id = $1 and id = $2", [w.programA, w.patientA]).then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
     expect(err?.code).toBe('23514');
   });
 });
@@ -278,8 +303,18 @@ describe('medications, episodes, care team', () => {
   });
 
   it('refuses a prescriber who is not a prescriber in the programme', async () => {
-    expectProblem(await prescriber.post(`/api/v1/patients/${pid}/medications`, { medication: 'methadone', startedOn: '2026-02-01', prescriberId: w.users.counsellor }), 400, 'invalid_input', 'body.prescriberId');
-    expectProblem(await prescriber.post(`/api/v1/patients/${pid}/medications`, { medication: 'methadone', startedOn: '2026-02-01', prescriberId: w.adminB }), 400, 'invalid_input', 'body.prescriberId');
+    expectProblem(
+      await prescriber.post(`/api/v1/patients/${pid}/medications`, { medication: 'methadone', startedOn: '2026-02-01', prescriberId: w.users.counsellor }),
+      400,
+      'invalid_input',
+      'body.prescriberId',
+    );
+    expectProblem(
+      await prescriber.post(`/api/v1/patients/${pid}/medications`, { medication: 'methadone', startedOn: '2026-02-01', prescriberId: w.adminB }),
+      400,
+      'invalid_input',
+      'body.prescriberId',
+    );
   });
 
   it('allows only one open episode; discharge before admission names the field', async () => {
@@ -290,7 +325,7 @@ describe('medications, episodes, care team', () => {
     expectProblem(await prescriber.post(`/api/v1/patients/${pid}/episodes/${ep.id}/discharge`, { dischargedOn: '2026-01-01', dischargeReason: 'moved' }), 400, 'invalid_input', 'body.dischargedOn');
     expect((await prescriber.post(`/api/v1/patients/${pid}/episodes/${ep.id}/discharge`, { dischargedOn: '2026-02-01', dischargeReason: 'completed' })).statusCode).toBe(200);
     expect((await prescriber.post(`/api/v1/patients/${pid}/episodes`, { levelOfCare: 'residential', admittedOn: '2026-02-02' })).statusCode).toBe(200);
-    expect((( await prescriber.get(`/api/v1/patients/${pid}/episodes`)).json() as { items: unknown[] }).items).toHaveLength(2);
+    expect(((await prescriber.get(`/api/v1/patients/${pid}/episodes`)).json() as { items: unknown[] }).items).toHaveLength(2);
   });
 
   it('adds care team members who work in the programme only; removes them', async () => {
@@ -343,12 +378,19 @@ describe('Idempotency-Key', () => {
   });
 
   it.skipIf(!onPostgres())('20 concurrent creates with one MRN and different keys → one 200, the rest 409', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      desk.post('/api/v1/patients', newPatient(`race${i}`, { mrn: 'RACE-1' }), { 'idempotency-key': `race-${i}-${randomUUID()}` })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => desk.post('/api/v1/patients', newPatient(`race${i}`, { mrn: 'RACE-1' }), { 'idempotency-key': `race-${i}-${randomUUID()}` })),
+    );
     const statuses = results.map((r) => r.statusCode).sort();
     const codes = results.map((r) => `${r.statusCode} ${(r.json() as { code?: string }).code ?? ''}`).sort();
-    expect(statuses.filter((s) => s === 200), codes.join(', ')).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409), codes.join(', ')).toHaveLength(19);
+    expect(
+      statuses.filter((s) => s === 200),
+      codes.join(', '),
+    ).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 409),
+      codes.join(', '),
+    ).toHaveLength(19);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     for (const r of results.filter((x) => x.statusCode === 409)) expectProblem(r, 409);
     expect(await patientRows('RACE-1')).toHaveLength(1);

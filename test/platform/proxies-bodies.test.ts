@@ -47,8 +47,13 @@ describe('configuration', () => {
   it('WAYPOINT_TRUST_PROXY takes addresses and CIDR ranges; WAYPOINT_PUBLIC_URL an http(s) origin', () => {
     expect(loadConfig({}).trustProxy).toBeUndefined();
     expect(loadConfig({}).publicUrl).toBeUndefined();
-    expect(loadConfig({ WAYPOINT_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1,loopback,192.168.0.0/255.255.0.0' }).trustProxy)
-      .toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'loopback', '192.168.0.0/255.255.0.0']);
+    expect(loadConfig({ WAYPOINT_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1,loopback,192.168.0.0/255.255.0.0' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'loopback',
+      '192.168.0.0/255.255.0.0',
+    ]);
     for (const bad of ['true', '*', 'proxy.example', '10.0.0.0/33', '2', ' , ']) {
       expect(() => loadConfig({ WAYPOINT_TRUST_PROXY: bad }), bad).toThrow(/WAYPOINT_TRUST_PROXY/);
     }
@@ -82,14 +87,25 @@ describe('the Origin check', () => {
 
   it('believes X-Forwarded-Proto and -Host only from the proxy WAYPOINT_TRUST_PROXY names', async () => {
     const app = await appWith({ trustProxy: ['10.1.2.3', '127.0.0.1'] });
-    const headers = { cookie: adminCookie, 'waypoint-program': w.programA, host: 'app-internal:3000', origin: 'https://clinic.example', 'x-forwarded-host': 'clinic.example', 'x-forwarded-proto': 'https' };
+    const headers = {
+      cookie: adminCookie,
+      'waypoint-program': w.programA,
+      host: 'app-internal:3000',
+      origin: 'https://clinic.example',
+      'x-forwarded-host': 'clinic.example',
+      'x-forwarded-proto': 'https',
+    };
     const viaProxy = await app.inject({ method: 'POST', url: '/api/v1/patients', remoteAddress: '10.1.2.3', headers, payload: newPatient('tp1') });
     expect(viaProxy.statusCode, viaProxy.body).toBe(200);
     const p = await patientCount();
     const direct = await app.inject({ method: 'POST', url: '/api/v1/patients', remoteAddress: '203.0.113.9', headers, payload: newPatient('tp2') });
     expectProblem(direct, 403, 'bad_origin');
     // through the proxy, a foreign page is still refused
-    expectProblem(await app.inject({ method: 'POST', url: '/api/v1/patients', remoteAddress: '10.1.2.3', headers: { ...headers, origin: 'https://evil.example' }, payload: newPatient('tp3') }), 403, 'bad_origin');
+    expectProblem(
+      await app.inject({ method: 'POST', url: '/api/v1/patients', remoteAddress: '10.1.2.3', headers: { ...headers, origin: 'https://evil.example' }, payload: newPatient('tp3') }),
+      403,
+      'bad_origin',
+    );
     expect(await patientCount()).toBe(p);
   });
 
@@ -100,7 +116,11 @@ describe('the Origin check', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     const p = await patientCount();
     for (const origin of ['http://waypoint.clinic.example', 'https://waypoint.clinic.example:8443', 'http://app-internal:3000', 'https://evil.example']) {
-      expectProblem(await app.inject({ method: 'POST', url: '/api/v1/patients', headers: { ...base, origin, 'x-forwarded-host': new URL(origin).host }, payload: newPatient('pu2') }), 403, 'bad_origin');
+      expectProblem(
+        await app.inject({ method: 'POST', url: '/api/v1/patients', headers: { ...base, origin, 'x-forwarded-host': new URL(origin).host }, payload: newPatient('pu2') }),
+        403,
+        'bad_origin',
+      );
     }
     expect(await patientCount()).toBe(p);
   });
@@ -108,8 +128,7 @@ describe('the Origin check', () => {
 
 describe('public links in FHIR', () => {
   type Bundle = { link: Array<{ relation: string; url: string }>; entry?: Array<{ fullUrl: string }> };
-  const fhir = (app: FastifyInstance, url: string, headers: Record<string, string>) =>
-    app.inject({ method: 'GET', url, headers: { cookie, 'waypoint-program': w.programA, ...headers } });
+  const fhir = (app: FastifyInstance, url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers: { cookie, 'waypoint-program': w.programA, ...headers } });
 
   it('never come from an untrusted X-Forwarded-Host', async () => {
     const r = await fhir(w.app, '/fhir/R4/Questionnaire?_count=2', { host: 'clinic.test:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
@@ -174,7 +193,9 @@ describe('bodies', () => {
 
 describe('the console page never answers under /api or /fhir', () => {
   let app: FastifyInstance;
-  beforeAll(async () => { app = await appWith({ webRoot }); });
+  beforeAll(async () => {
+    app = await appWith({ webRoot });
+  });
   const get = (url: string, method: 'GET' | 'POST' | 'DELETE' = 'GET') => app.inject({ method, url, headers: { cookie, 'waypoint-program': w.programA } });
   const outcome = (r: Awaited<ReturnType<typeof get>>, status: number) => {
     expect(r.statusCode, `${r.statusCode} ${r.body.slice(0, 200)}`).toBe(status);

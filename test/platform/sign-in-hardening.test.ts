@@ -42,8 +42,7 @@ async function pendingSession(w: World, email: string): Promise<string> {
   return s.cookie;
 }
 
-const verify = (w: World, cookie: string, code: string) =>
-  w.app.inject({ method: 'POST', url: VERIFY, headers: { cookie }, payload: { code } });
+const verify = (w: World, cookie: string, code: string) => w.app.inject({ method: 'POST', url: VERIFY, headers: { cookie }, payload: { code } });
 
 const statuses = (rs: Array<{ statusCode: number } | { status: number }>) => {
   const tally: Record<number, number> = {};
@@ -55,14 +54,16 @@ const statuses = (rs: Array<{ statusCode: number } | { status: number }>) => {
 };
 
 const auditCount = async (w: World, action: string, outcome: string, actorId: string) =>
-  Number((await w.database.query<{ n: string }>(
-    'select count(*) as n from audit_events where action = $1 and outcome = $2 and actor_id = $3', [action, outcome, actorId],
-  ))[0]!.n);
+  Number((await w.database.query<{ n: string }>('select count(*) as n from audit_events where action = $1 and outcome = $2 and actor_id = $3', [action, outcome, actorId]))[0]!.n);
 
 describe.skipIf(!onPostgres())('lock-out under concurrency (PostgreSQL)', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld({ poolSize: 12 }); });
-  afterAll(async () => { await w?.close(); });
+  beforeAll(async () => {
+    w = await makeWorld({ poolSize: 12 });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('20 concurrent wrong passwords: five are counted (the fifth locks), the other fifteen are refused as locked', async () => {
     const email = w.emailOf('counsellor');
@@ -97,16 +98,19 @@ describe.skipIf(!onPostgres())('lock-out under concurrency (PostgreSQL)', () => 
     const tally = statuses(results);
     expect(tally[200]).toBe(1);
     expect((tally[401] ?? 0) + (tally[423] ?? 0)).toBe(9);
-    const active = await w.database.query<{ n: string }>(
-      "select count(*) as n from auth_sessions where user_id = $1 and stage = 'active' and revoked_at is null", [w.users.auditor]);
+    const active = await w.database.query<{ n: string }>("select count(*) as n from auth_sessions where user_id = $1 and stage = 'active' and revoked_at is null", [w.users.auditor]);
     expect(Number(active[0]!.n)).toBe(2); // the enrolling session and the one winner
   });
 });
 
 describe('TOTP: each time-step is accepted once per account', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
-  afterAll(async () => { await w?.close(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('a code accepted for one session is refused for another; the next time-step is accepted', async () => {
     const secret = await enableMfa(w, 'counsellor');
@@ -141,7 +145,9 @@ describe('a session that still owes its second factor', () => {
     w = await makeWorld();
     secret = await enableMfa(w, 'administrator');
   });
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('cannot change the password or sign out everywhere', async () => {
     const email = w.emailOf('administrator');
@@ -152,7 +158,9 @@ describe('a session that still owes its second factor', () => {
 
     const thief = await pendingSession(w, email); // knows the password, not the code
     const change = await w.app.inject({
-      method: 'POST', url: '/api/v1/auth/password', headers: { cookie: thief },
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: thief },
       payload: { currentPassword: PASSWORD, newPassword: 'a-completely-new-passphrase-42' },
     });
     expect(change.statusCode).toBe(403);
@@ -168,8 +176,7 @@ describe('a session that still owes its second factor', () => {
 
   it('every route but giving the code, signing out and reading /me answers 403 mfa_required', async () => {
     const allowed = new Set(['POST /api/v1/auth/mfa/verify', 'POST /api/v1/auth/sign-out', 'GET /api/v1/me']);
-    const routes = routesOf(w.app).filter((r) =>
-      (r.url.startsWith('/api/') || r.url.startsWith('/fhir/R4/')) && r.method !== 'HEAD' && r.config?.auth !== 'public');
+    const routes = routesOf(w.app).filter((r) => (r.url.startsWith('/api/') || r.url.startsWith('/fhir/R4/')) && r.method !== 'HEAD' && r.config?.auth !== 'public');
     expect(routes.length).toBeGreaterThan(20);
     const cookie = await pendingSession(w, w.emailOf('administrator'));
     const wrong: string[] = [];
@@ -194,8 +201,12 @@ describe('a session that still owes its second factor', () => {
 
 describe('unknown emails answer exactly as accounts do', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
-  afterAll(async () => { await w?.close(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   const attempt = async (email: string, password: string) => {
     const r = await w.app.inject({ method: 'POST', url: SIGN_IN, payload: { email, password } });
@@ -240,8 +251,12 @@ describe('unknown emails answer exactly as accounts do', () => {
 
 describe('idle time-out, exact to the second', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
-  afterAll(async () => { await w?.close(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
   const IDLE_MS = 15 * 60_000; // the organisation's default
 
   it('a session lives the full idle time-out after its last request, and not a second more', async () => {

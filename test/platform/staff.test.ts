@@ -11,7 +11,9 @@ beforeAll(async () => {
   w = await makeWorld();
   admin = await w.client('administrator');
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const asCookie = (cookie: string) => ({
   get: (url: string) => w.app.inject({ method: 'GET', url, headers: { cookie, 'waypoint-program': w.programA } }),

@@ -22,7 +22,9 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 type Run = { code: number | null; stdout: string; stderr: string };
 function cli(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
@@ -34,8 +36,12 @@ function cli(args: string[], env: Record<string, string>, stdin?: string): Promi
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin ?? '');
@@ -110,7 +116,11 @@ describe.skipIf(!onPostgres())('migrations under the advisory lock (PostgreSQL)'
 
 describe('CLI', () => {
   it('--help works on each command', async () => {
-    const runs = await Promise.all([['--help'], ['admin', 'create', '--help'], ['demo', 'seed', '--help'], ['audit', 'verify', '--help'], ['migrate', '--help'], ['audit', 'key', '--help'], ['audit', 'checkpoint', '--help']].map((a) => cli(a, {})));
+    const runs = await Promise.all(
+      [['--help'], ['admin', 'create', '--help'], ['demo', 'seed', '--help'], ['audit', 'verify', '--help'], ['migrate', '--help'], ['audit', 'key', '--help'], ['audit', 'checkpoint', '--help']].map(
+        (a) => cli(a, {}),
+      ),
+    );
     for (const r of runs) {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: waypoint/);

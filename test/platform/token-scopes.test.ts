@@ -26,12 +26,13 @@ const as = (token: string) => ({
 });
 
 /** A negative result from a fictional laboratory for the patient with this MRN. */
-const oru = (mrn: string, accession: string) => [
-  'MSH|^~\\&|SCOPELAB|SCOPE LAB|WAYPOINT|CLINIC|20260306120000-0500||ORU^R01^ORU_R01|' + accession + '|P|2.5.1',
-  `PID|1||${mrn}^^^CLINIC^MR||SAMPLE^SCOPE||19800401|U`,
-  `OBR|1||${accession}^SCOPELAB|94306-4^Drug screen panel^LN|||202603060900-0500`,
-  'OBX|1|ST|3397-7^Cocaine^LN||NEGATIVE||||||F',
-].join('\r');
+const oru = (mrn: string, accession: string) =>
+  [
+    'MSH|^~\\&|SCOPELAB|SCOPE LAB|WAYPOINT|CLINIC|20260306120000-0500||ORU^R01^ORU_R01|' + accession + '|P|2.5.1',
+    `PID|1||${mrn}^^^CLINIC^MR||SAMPLE^SCOPE||19800401|U`,
+    `OBR|1||${accession}^SCOPELAB|94306-4^Drug screen panel^LN|||202603060900-0500`,
+    'OBX|1|ST|3397-7^Cocaine^LN||NEGATIVE||||||F',
+  ].join('\r');
 
 beforeAll(async () => {
   w = await makeWorld({ now: AFTER_RECORDINGS });
@@ -39,7 +40,9 @@ beforeAll(async () => {
   coord = await w.client('cm-coordinator');
   ({ patientId } = await enrolled(w, coord));
 }, 120_000);
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('a laboratory token (screens:write)', () => {
   it('is refused the test-day queue, check-ins, carry-over queue and approvals lists: 403 insufficient_scope, audited', async () => {
@@ -62,9 +65,10 @@ describe('a laboratory token (screens:write)', () => {
     expect(ledger.detail).toContain('ledger:read');
     expect(ledger.problems?.[0]?.message).toContain('ledger:read');
     // each refusal is an audit row naming the route
-    const rows = await w.database.query<{ route: string }>(
-      "select detail->>'route' as route from audit_events where action = 'access-denied' and actor_id = $1", [lab.userId]);
-    expect(rows.map((r) => r.route)).toEqual(expect.arrayContaining(['/api/v1/cm/queue', '/api/v1/cm/check-ins', '/api/v1/cm/adjudications', '/api/v1/cm/redemptions', '/api/v1/patients/:patientId/ledger']));
+    const rows = await w.database.query<{ route: string }>("select detail->>'route' as route from audit_events where action = 'access-denied' and actor_id = $1", [lab.userId]);
+    expect(rows.map((r) => r.route)).toEqual(
+      expect.arrayContaining(['/api/v1/cm/queue', '/api/v1/cm/check-ins', '/api/v1/cm/adjudications', '/api/v1/cm/redemptions', '/api/v1/patients/:patientId/ledger']),
+    );
   });
 
   it('records specimens, corrections and HL7 results, and reads back only the screens it recorded or corrected', async () => {
@@ -122,7 +126,9 @@ describe('choosing scopes', () => {
     const list = await admin.get('/api/v1/integration-tokens?limit=200');
     const item = (list.json() as { items: Array<{ id: string; scopes: string[] }> }).items.find((t) => t.id === both.id);
     expect(item?.scopes).toEqual(['screens:write', 'ledger:read']);
-    const audit = await w.database.query<{ scopes: string[] }>("select detail->'scopes' as scopes from audit_events where action = 'create' and entity = 'integration-token' and entity_id = $1", [both.id]);
+    const audit = await w.database.query<{ scopes: string[] }>("select detail->'scopes' as scopes from audit_events where action = 'create' and entity = 'integration-token' and entity_id = $1", [
+      both.id,
+    ]);
     expect(audit[0]?.scopes).toEqual(['screens:write', 'ledger:read']);
   });
 

@@ -26,7 +26,9 @@ beforeAll(async () => {
   expect(t.statusCode, t.body).toBe(200);
   ({ token, id: tokenId } = t.json() as { token: string; id: string });
 });
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 const URL = '/api/v1/lab/hl7v2';
 const ER7 = 'x-application/hl7-v2+er7';
@@ -58,7 +60,9 @@ function ackOf(r: LightMyRequestResponse, type = ER7): Ack {
   expect(m.header.getComponent(9, 1)).toBe('ACK');
   const msa = m.getSegment('MSA')!;
   return {
-    code: msa.getField(1).toString(), controlId: msa.getField(2).toString(), text: msa.getField(3).toString(),
+    code: msa.getField(1).toString(),
+    controlId: msa.getField(2).toString(),
+    text: msa.getField(3).toString(),
     errors: m.getAllSegments('ERR').map((e) => ({ location: e.getField(2).toString(), code: e.getComponent(3, 1), severity: e.getField(4).toString(), message: e.getField(8).toString() })),
   };
 }
@@ -68,12 +72,25 @@ const count = async (sql: string, params: unknown[] = []) => Number((await w.dat
 const written = async () => Promise.all(['screens', 'screen_corrections', 'cm_events', 'cm_ledger_entries', 'audit_events'].map((t) => count(`select count(*) as n from ${t}`)));
 const mrnOf = async (patientId: string) => (await w.database.query<{ mrn: string }>('select mrn from patients where id = $1', [patientId]))[0]!.mrn;
 type StoredResult = { analyte: string; loinc: string | null; result: string; valueNgMl: number | null };
-const screensOf = (patientId: string) => w.database.query<{ id: string; method: string; observed: boolean; source: string; external_id: string | null; laboratory: string | null; collected_at: Date; collected_on: string; results: StoredResult[] }>(
-  'select id, method, observed, source, external_id, laboratory, collected_at, collected_on::text, results from screens where patient_id = $1 order by collected_at, id', [patientId]);
-const correctionsOf = (patientId: string) => w.database.query<{ id: string; screen_id: string; method: string; laboratory: string | null; reason: string; source: string; external_id: string | null; results: StoredResult[] }>(
-  'select id, screen_id, method, laboratory, reason, source, external_id, results from screen_corrections where patient_id = $1 order by recorded_at, id', [patientId]);
-const ledger = (patientId: string) => w.database.query<{ kind: string; track: string | null; cents: number }>(
-  'select kind, track, cents from cm_ledger_entries where patient_id = $1 order by seq', [patientId]);
+const screensOf = (patientId: string) =>
+  w.database.query<{
+    id: string;
+    method: string;
+    observed: boolean;
+    source: string;
+    external_id: string | null;
+    laboratory: string | null;
+    collected_at: Date;
+    collected_on: string;
+    results: StoredResult[];
+  }>('select id, method, observed, source, external_id, laboratory, collected_at, collected_on::text, results from screens where patient_id = $1 order by collected_at, id', [patientId]);
+const correctionsOf = (patientId: string) =>
+  w.database.query<{ id: string; screen_id: string; method: string; laboratory: string | null; reason: string; source: string; external_id: string | null; results: StoredResult[] }>(
+    'select id, screen_id, method, laboratory, reason, source, external_id, results from screen_corrections where patient_id = $1 order by recorded_at, id',
+    [patientId],
+  );
+const ledger = (patientId: string) =>
+  w.database.query<{ kind: string; track: string | null; cents: number }>('select kind, track, cents from cm_ledger_entries where patient_id = $1 order by seq', [patientId]);
 const resultsOf = (rows: StoredResult[]) => rows.map((r) => `${r.analyte}:${r.loinc}:${r.result}`).sort();
 
 const NEGATIVES: Obx[] = [
@@ -107,10 +124,15 @@ describe('a laboratory result is recorded', () => {
     expect((await ledger(patientId)).filter((e) => e.kind === 'earn')).toEqual([{ kind: 'earn', track: 'stim', cents: 250 }]);
     const before = await w.database.query('select * from screens where id = $1', [cupId]);
     // 20:30 in New York on 2 March is already 3 March in UTC: the programme's day decides
-    const msg = oru({ mrn: await mrnOf(patientId), accession: 'ACC-CUP-1', collected: '20260302203000-0500', obx: [
-      { loinc: LOINC.cocaine, name: 'Cocaine', type: 'NM', value: '412', units: 'ng/mL', flag: 'H' },
-      { loinc: LOINC.fentanyl, name: 'Fentanyl', value: 'NEGATIVE' },
-    ] });
+    const msg = oru({
+      mrn: await mrnOf(patientId),
+      accession: 'ACC-CUP-1',
+      collected: '20260302203000-0500',
+      obx: [
+        { loinc: LOINC.cocaine, name: 'Cocaine', type: 'NM', value: '412', units: 'ng/mL', flag: 'H' },
+        { loinc: LOINC.fentanyl, name: 'Fentanyl', value: 'NEGATIVE' },
+      ],
+    });
     const ack = ackOf(await post(msg));
     expect(ack.code).toBe('AA');
     expect(ack.text).toMatch(/confirmation of the day's cup/);
@@ -236,7 +258,10 @@ describe('refused messages: AR or AE naming the segment and field, nothing writt
     for (const [msg, location, code] of cases) {
       const ack = ackOf(await post(msg));
       expect(ack.code, msg.slice(0, 60)).toBe('AR');
-      expect(ack.errors.map((e) => `${e.location} ${e.code}`), msg.slice(0, 60)).toContain(`${location} ${code}`);
+      expect(
+        ack.errors.map((e) => `${e.location} ${e.code}`),
+        msg.slice(0, 60),
+      ).toContain(`${location} ${code}`);
     }
     expect(await written()).toEqual(rows);
   });
@@ -256,11 +281,14 @@ describe('refused messages: AR or AE naming the segment and field, nothing writt
   it('an unknown LOINC code in one OBX → AE 103 naming that OBX; the good OBX before it is not recorded either', async () => {
     const { patientId } = await enrolled(w, coord);
     const rows = await written();
-    const r = await post(oru({ mrn: await mrnOf(patientId), accession: 'ACC-LOINC', collected: '202603040915-0500', obx: [
-      NEGATIVES[0]!,
-      { loinc: '99999-9', name: 'Unobtainium', value: 'NEGATIVE' },
-      { loinc: '3397-7', name: 'Cocaine local code', system: 'L', value: 'NEGATIVE' },
-    ] }));
+    const r = await post(
+      oru({
+        mrn: await mrnOf(patientId),
+        accession: 'ACC-LOINC',
+        collected: '202603040915-0500',
+        obx: [NEGATIVES[0]!, { loinc: '99999-9', name: 'Unobtainium', value: 'NEGATIVE' }, { loinc: '3397-7', name: 'Cocaine local code', system: 'L', value: 'NEGATIVE' }],
+      }),
+    );
     const ack = ackOf(r);
     expect(ack.code).toBe('AE');
     expect(ack.errors.map((e) => `${e.location} ${e.code}`)).toEqual(['OBX^2^3^1^1 103', 'OBX^3^3^1^3 103']);
@@ -286,7 +314,19 @@ describe('refused messages: AR or AE naming the segment and field, nothing writt
     expect(pre.code).toBe('AE');
     expect(pre.errors.map((e) => `${e.location} ${e.code}`)).toEqual(['OBX^1^11 103']);
     expect(pre.errors[0]!.message).toMatch(/preliminary/);
-    const odd = ackOf(await post(oru({ mrn, accession: 'ACC-ODD', collected: '202603040915-0500', obx: [{ loinc: LOINC.cocaine, value: 'See comment' }, { loinc: LOINC.fentanyl, value: 'NEGATIVE', flag: 'A' }] })));
+    const odd = ackOf(
+      await post(
+        oru({
+          mrn,
+          accession: 'ACC-ODD',
+          collected: '202603040915-0500',
+          obx: [
+            { loinc: LOINC.cocaine, value: 'See comment' },
+            { loinc: LOINC.fentanyl, value: 'NEGATIVE', flag: 'A' },
+          ],
+        }),
+      ),
+    );
     expect(odd.code).toBe('AE');
     expect(odd.errors.map((e) => `${e.location} ${e.code}`)).toEqual(['OBX^1^5 103', 'OBX^2^5 103']);
     expect(await written()).toEqual(rows);

@@ -14,19 +14,34 @@ import type { Client, World } from './world.ts';
 
 export type Fixtures = {
   programId: string;
-  patient: string; medication: string; episode: string; careTeamUser: string; staff: string;
+  patient: string;
+  medication: string;
+  episode: string;
+  careTeamUser: string;
+  staff: string;
   /** A user of this programme who may be named as responsible staff on a care plan. */
   planStaff: string;
-  protocol: string; enrolment: string; fundingSource: string;
+  protocol: string;
+  enrolment: string;
+  fundingSource: string;
   /** A specimen (for corrections) and one waiting for a carry-over decision (for adjudications). */
-  specimen: string; pendingSpecimen: string;
-  item: string; redemption: string; privilegeRecommendation: string;
+  specimen: string;
+  pendingSpecimen: string;
+  item: string;
+  redemption: string;
+  privilegeRecommendation: string;
   /** A ledger entry (the first specimen's voucher earn) that may be voided. */
   ledgerEntry: string;
   /** An integration token to revoke, and another (with its secret) to act as the 'integration' role. */
-  token: string; walkerToken: { id: string; secret: string; userId: string };
+  token: string;
+  walkerToken: { id: string; secret: string; userId: string };
   commitment: string;
-  assessment: string; safetyAlert: string; patientSession: string; carePlan: string; goal: string; observation: string;
+  assessment: string;
+  safetyAlert: string;
+  patientSession: string;
+  carePlan: string;
+  goal: string;
+  observation: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -36,12 +51,28 @@ let seq = 0;
 export function walkProtocol(name = 'Authz walk protocol (fictional)') {
   seq += 1;
   return {
-    id: `authz-${seq}-${randomUUID().slice(0, 6)}`, version: 1, name, citation: 'test', weeks: 12, bowl: BOWL,
+    id: `authz-${seq}-${randomUUID().slice(0, 6)}`,
+    version: 1,
+    name,
+    citation: 'test',
+    weeks: 12,
+    bowl: BOWL,
     tracks: [
-      { id: 'stim', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }] },
+      {
+        id: 'stim',
+        target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
+        payout: 'cents',
+        phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 250, step: 125, bonusEvery: 3, bonus: 1000 } }],
+      },
       { id: 'opioid-draws', target: { kind: 'negative', analytes: ['fentanyl'] }, payout: 'draws', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1, step: 1, max: 3 } }] },
       { id: 'attend', target: { kind: 'attendance' }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 100 } }] },
-      { id: 'take-home', target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] }, payout: 'privilege', levels: ['daily dosing', '1 take-home', '2 take-homes'], phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 2 } }] },
+      {
+        id: 'take-home',
+        target: { kind: 'negative', analytes: ['opiates', 'fentanyl'] },
+        payout: 'privilege',
+        levels: ['daily dosing', '1 take-home', '2 take-homes'],
+        phases: [{ fromWeek: 1, toWeek: 12, escalation: { stepEvery: 2 } }],
+      },
     ],
   };
 }
@@ -54,7 +85,19 @@ export function walkPlan(staffId: string, title = 'Authz walk plan', goal: strin
   return {
     title,
     problems: [{ id: problem, text: 'Opioid use disorder' }],
-    goals: [{ id: goal, problemIds: [problem], description: 'Fewer days of use', measure: 'Days of opioid use in the past 30 days', targetValue: 4, targetComparator: '<=', targetUnit: 'days', dueDate: '2026-05-01', responsibleStaffIds: [staffId] }],
+    goals: [
+      {
+        id: goal,
+        problemIds: [problem],
+        description: 'Fewer days of use',
+        measure: 'Days of opioid use in the past 30 days',
+        targetValue: 4,
+        targetComparator: '<=',
+        targetUnit: 'days',
+        dueDate: '2026-05-01',
+        responsibleStaffIds: [staffId],
+      },
+    ],
     interventions: [{ source: 'recommendation', code: 'motivational-interviewing', text: 'Motivational interviewing', goalIds: [goal], responsibleStaffIds: [staffId], frequency: 'weekly' }],
     reviewDate: '2026-03-06',
   };
@@ -74,7 +117,10 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
   const protocol = await ok<{ id: string }>('protocol', c.post('/api/v1/cm/protocols', { document: walkProtocol(B ? 'Bravoleak protocol' : undefined) }));
   const fundingSource = `${B ? 'bravoleak' : 'authz'}-fund`;
   await ok('funding source', c.post('/api/v1/cm/funding-sources', { id: fundingSource, name: `${B ? 'Bravoleak' : 'Authz'} fund`, capsPreset: 'none' }));
-  const enrolment = await ok<{ id: string }>('enrolment', c.post('/api/v1/cm/enrolments', { patientId, protocolId: protocol.id, startDate: '2026-03-02', calendar: WALK_CALENDAR, fundingSourceId: fundingSource }));
+  const enrolment = await ok<{ id: string }>(
+    'enrolment',
+    c.post('/api/v1/cm/enrolments', { patientId, protocolId: protocol.id, startDate: '2026-03-02', calendar: WALK_CALENDAR, fundingSourceId: fundingSource }),
+  );
   // three negatives: cents, draws, a bonus and a privilege recommendation; then two positives in a row: a possible carry-over
   const s1 = await ok<{ specimen: { id: string }; award: { entries: Array<{ id: string; kind: string }> } }>('specimen', c.post('/api/v1/specimens', specimen(patientId, '2026-03-02T14:00:00Z')));
   const ledgerEntry = s1.award.entries.find((e) => e.kind === 'earn')?.id;
@@ -91,13 +137,22 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
   const item = await ok<{ id: string }>('catalogue item', c.post('/api/v1/cm/catalogue', { name: `${B ? 'Bravoleak' : 'Authz'} bus pass`, kind: 'item', valueCents: 100, stock: 20, reorderLevel: 0 }));
   // a redemption over the threshold waits for a second person: the walk's decision route has one to decide
   await ok('settings', c.put('/api/v1/cm/settings', { approvalThresholdCents: 50 }));
-  const redemption = await ok<{ id: string; status: string }>('redemption', c.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }));
+  const redemption = await ok<{ id: string; status: string }>(
+    'redemption',
+    c.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: item.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }),
+  );
   if (redemption.status !== 'pending-approval') throw new Error(`fixture: redemption is ${redemption.status}`);
   const token = await ok<{ id: string }>('token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} lab`, scopes: ['screens:write'] }));
-  const walker = await ok<{ id: string; token: string; userId: string }>('walker token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} walker`, scopes: [...TOKEN_SCOPES] }));
+  const walker = await ok<{ id: string; token: string; userId: string }>(
+    'walker token',
+    c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} walker`, scopes: [...TOKEN_SCOPES] }),
+  );
   const seeds = await ok<{ items: Array<{ commitment: string }> }>('seeds', c.get('/api/v1/cm/seeds'));
 
-  const assessment = await ok<{ id: string; safetyAlertIds: string[] }>('assessment', c.post(`/api/v1/patients/${patientId}/assessments`, { instrument: 'phq-9', answers: PHQ9_ITEM9, administeredAt: '2026-03-01T15:00:00Z' }));
+  const assessment = await ok<{ id: string; safetyAlertIds: string[] }>(
+    'assessment',
+    c.post(`/api/v1/patients/${patientId}/assessments`, { instrument: 'phq-9', answers: PHQ9_ITEM9, administeredAt: '2026-03-01T15:00:00Z' }),
+  );
   if (assessment.safetyAlertIds.length === 0) throw new Error('fixture: PHQ-9 item 9 > 0 should raise a safety alert');
   const session = await ok<{ id: string }>('patient session', c.post(`/api/v1/patients/${patientId}/patient-sessions`, { instrument: 'gad-7' }));
   const plan = await ok<{ id: string; goals: Array<{ id: string }> }>('care plan', c.post(`/api/v1/patients/${patientId}/care-plans`, walkPlan(planStaff, B ? 'Bravoleak plan' : undefined)));
@@ -106,10 +161,24 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
   if (!observation) throw new Error('fixture: no Observation for the assessment');
 
   return {
-    protocol: protocol.id, enrolment: enrolment.id, fundingSource, specimen: s1.specimen.id, pendingSpecimen: s5.specimen.id,
-    item: item.id, redemption: redemption.id, privilegeRecommendation: rec.id, ledgerEntry,
-    token: token.id, walkerToken: { id: walker.id, secret: walker.token, userId: walker.userId }, commitment: seeds.items[0]!.commitment,
-    assessment: assessment.id, safetyAlert: assessment.safetyAlertIds[0]!, patientSession: session.id, carePlan: plan.id, goal: plan.goals[0]!.id, observation,
+    protocol: protocol.id,
+    enrolment: enrolment.id,
+    fundingSource,
+    specimen: s1.specimen.id,
+    pendingSpecimen: s5.specimen.id,
+    item: item.id,
+    redemption: redemption.id,
+    privilegeRecommendation: rec.id,
+    ledgerEntry,
+    token: token.id,
+    walkerToken: { id: walker.id, secret: walker.token, userId: walker.userId },
+    commitment: seeds.items[0]!.commitment,
+    assessment: assessment.id,
+    safetyAlert: assessment.safetyAlertIds[0]!,
+    patientSession: session.id,
+    carePlan: plan.id,
+    goal: plan.goals[0]!.id,
+    observation,
   };
 }
 
@@ -129,11 +198,36 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     // a second programme-B patient with unmistakable details, to catch leaks in lists and searches
     const sentinelB = randomUUID();
     await tx.insert(patients).values({
-      programId: w.programB, id: sentinelB, mrn: 'BLEAK-0001', legalGivenName: 'Alder', legalFamilyName: 'Bravoleakson', birthDate: '1980-04-01',
-      preferredLanguage: 'en', contactConsent: false, version: 1, createdAt: now, updatedAt: now,
+      programId: w.programB,
+      id: sentinelB,
+      mrn: 'BLEAK-0001',
+      legalGivenName: 'Alder',
+      legalFamilyName: 'Bravoleakson',
+      birthDate: '1980-04-01',
+      preferredLanguage: 'en',
+      contactConsent: false,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     });
-    const staffA = await createUserWithRoles(tx, { orgId: w.orgId, email: `target-a-${randomUUID().slice(0, 6)}@test.example`, displayName: 'Target A', password: 'unused-password-123', roles: [{ programId: w.programA, role: 'peer-specialist' }], now, checkPassword: false });
-    const staffB = await createUserWithRoles(tx, { orgId: w.orgId, email: `target-b-${randomUUID().slice(0, 6)}@test.example`, displayName: 'Bravoleak Staffer', password: 'unused-password-123', roles: [{ programId: w.programB, role: 'counsellor' }], now, checkPassword: false });
+    const staffA = await createUserWithRoles(tx, {
+      orgId: w.orgId,
+      email: `target-a-${randomUUID().slice(0, 6)}@test.example`,
+      displayName: 'Target A',
+      password: 'unused-password-123',
+      roles: [{ programId: w.programA, role: 'peer-specialist' }],
+      now,
+      checkPassword: false,
+    });
+    const staffB = await createUserWithRoles(tx, {
+      orgId: w.orgId,
+      email: `target-b-${randomUUID().slice(0, 6)}@test.example`,
+      displayName: 'Bravoleak Staffer',
+      password: 'unused-password-123',
+      roles: [{ programId: w.programB, role: 'counsellor' }],
+      now,
+      checkPassword: false,
+    });
     return { a, b, sentinelB, staffA, staffB };
   });
 
@@ -141,15 +235,25 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
   const apiB = await viaApi(await w.client('adminB'), w.patientB, w.adminB, 'B');
 
   const A: Fixtures = {
-    programId: w.programA, patient: w.patientA, ...rows.a, careTeamUser: w.users.counsellor, staff: rows.staffA, planStaff: w.users.counsellor, ...apiA, sentinels: [],
+    programId: w.programA,
+    patient: w.patientA,
+    ...rows.a,
+    careTeamUser: w.users.counsellor,
+    staff: rows.staffA,
+    planStaff: w.users.counsellor,
+    ...apiA,
+    sentinels: [],
   };
   const idsOfB = Object.values(apiB).flatMap((v) => (typeof v === 'string' ? [v] : [v.id, v.userId]));
   const B: Fixtures = {
-    programId: w.programB, patient: w.patientB, ...rows.b, careTeamUser: w.adminB, staff: rows.staffB, planStaff: w.adminB, ...apiB,
-    sentinels: [
-      w.patientB, rows.sentinelB, rows.b.medication, rows.b.episode, rows.staffB, w.adminB, w.programB, 'BLEAK-0001', 'Bravoleak', 'bravoleak', 'B-0001', 'Bprog',
-      ...idsOfB,
-    ],
+    programId: w.programB,
+    patient: w.patientB,
+    ...rows.b,
+    careTeamUser: w.adminB,
+    staff: rows.staffB,
+    planStaff: w.adminB,
+    ...apiB,
+    sentinels: [w.patientB, rows.sentinelB, rows.b.medication, rows.b.episode, rows.staffB, w.adminB, w.programB, 'BLEAK-0001', 'Bravoleak', 'bravoleak', 'B-0001', 'Bprog', ...idsOfB],
   };
   return { A, B };
 }

@@ -47,7 +47,12 @@ export type World = {
 /** `now`: the server's clock at the start (default 2026-03-02T15:00:00Z, a Monday afternoon in New York). */
 export async function makeWorld(opts: { poolSize?: number; now?: string } = {}): Promise<World> {
   const database = await testDatabase(opts);
-  const clock = { now: new Date(opts.now ?? '2026-03-02T15:00:00Z'), advance(ms: number) { this.now = new Date(this.now.getTime() + ms); } };
+  const clock = {
+    now: new Date(opts.now ?? '2026-03-02T15:00:00Z'),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
   const tag = randomUUID().slice(0, 8);
   const emailOf = (role: Role | 'adminB' | 'orgAdmin') => `${role}-${tag}@test.example`;
   const setup = await database.db.transaction(async (tx) => {
@@ -59,8 +64,25 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
     for (const role of ROLES) {
       users[role] = await createUserWithRoles(tx, { orgId, email: emailOf(role), displayName: `Test ${role}`, password: PASSWORD, roles: [{ programId: programA, role }], now, checkPassword: false });
     }
-    const adminB = await createUserWithRoles(tx, { orgId, email: emailOf('adminB'), displayName: 'Test admin B', password: PASSWORD, roles: [{ programId: programB, role: 'administrator' }], now, checkPassword: false });
-    const orgAdmin = await createUserWithRoles(tx, { orgId, email: emailOf('orgAdmin'), displayName: 'Test organisation admin', password: PASSWORD, roles: [], organizationRoles: ['organization-administrator'], now, checkPassword: false });
+    const adminB = await createUserWithRoles(tx, {
+      orgId,
+      email: emailOf('adminB'),
+      displayName: 'Test admin B',
+      password: PASSWORD,
+      roles: [{ programId: programB, role: 'administrator' }],
+      now,
+      checkPassword: false,
+    });
+    const orgAdmin = await createUserWithRoles(tx, {
+      orgId,
+      email: emailOf('orgAdmin'),
+      displayName: 'Test organisation admin',
+      password: PASSWORD,
+      roles: [],
+      organizationRoles: ['organization-administrator'],
+      now,
+      checkPassword: false,
+    });
     const patientA = randomUUID();
     const patientB = randomUUID();
     const base = { legalGivenName: 'Alder', preferredLanguage: 'en', contactConsent: false, version: 1, createdAt: now, updatedAt: now };
@@ -98,7 +120,13 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
   };
 
   return {
-    database, app, ...setup, emailOf, client, signIn, clock,
+    database,
+    app,
+    ...setup,
+    emailOf,
+    client,
+    signIn,
+    clock,
     async close() {
       await app.close();
       await database.close();

@@ -62,14 +62,14 @@ export function App() {
         <BrowserRouter>
           <SessionEndedHandler />
           <Suspense fallback={<FullPageLoader />}>
-          <Routes>
-            <Route path="/sign-in" element={<SignInPage />} />
-            {/* The patient tablet: its own token, no staff session, no navigation. */}
-            <Route path="/tablet" element={<TabletPage />} />
-            {/* A draw commitment's public page: anyone may check the draws, without signing in. */}
-            <Route path="/verify/:commitment" element={<DrawVerificationPage />} />
-            <Route path="/*" element={<Console />} />
-          </Routes>
+            <Routes>
+              <Route path="/sign-in" element={<SignInPage />} />
+              {/* The patient tablet: its own token, no staff session, no navigation. */}
+              <Route path="/tablet" element={<TabletPage />} />
+              {/* A draw commitment's public page: anyone may check the draws, without signing in. */}
+              <Route path="/verify/:commitment" element={<DrawVerificationPage />} />
+              <Route path="/*" element={<Console />} />
+            </Routes>
           </Suspense>
         </BrowserRouter>
       </QueryClientProvider>
@@ -90,5 +90,3 @@ function SessionEndedHandler() {
   }, [navigate, client]);
   return null;
 }
-
-

@@ -52,17 +52,94 @@ function ConsoleRoutes() {
     <Routes>
       <Route element={<Shell />}>
         <Route index element={<Landing />} />
-        <Route path="patients" element={<Guard permission="read:patient"><PatientSearchPage /></Guard>} />
-        <Route path="patients/new" element={<Guard permission="create:patient"><RegisterPatientPage /></Guard>} />
-        <Route path="patients/:id" element={<Guard permission="read:patient"><PatientPage /></Guard>} />
-        <Route path="cm" element={<Guard permission="read:cm"><CmProgrammePage /></Guard>} />
-        <Route path="cm/test-day" element={<Guard permission="write:specimen"><TestDayPage /></Guard>} />
-        <Route path="cm/check-in" element={<Guard permission="write:cm-event"><CheckInPage /></Guard>} />
-        <Route path="cm/adjudications" element={<Guard permission="read:cm"><AdjudicationsPage /></Guard>} />
-        <Route path="cm/draw/:enrolmentId" element={<Guard permission="read:cm"><DrawScreenPage /></Guard>} />
-        <Route path="staff" element={<Guard permission="read:staff"><StaffPage /></Guard>} />
-        <Route path="settings" element={<Guard permission="manage:organization"><SettingsPage /></Guard>} />
-        <Route path="audit" element={<Guard permission="read:audit"><AuditPage /></Guard>} />
+        <Route
+          path="patients"
+          element={
+            <Guard permission="read:patient">
+              <PatientSearchPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="patients/new"
+          element={
+            <Guard permission="create:patient">
+              <RegisterPatientPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="patients/:id"
+          element={
+            <Guard permission="read:patient">
+              <PatientPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cm"
+          element={
+            <Guard permission="read:cm">
+              <CmProgrammePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cm/test-day"
+          element={
+            <Guard permission="write:specimen">
+              <TestDayPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cm/check-in"
+          element={
+            <Guard permission="write:cm-event">
+              <CheckInPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cm/adjudications"
+          element={
+            <Guard permission="read:cm">
+              <AdjudicationsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cm/draw/:enrolmentId"
+          element={
+            <Guard permission="read:cm">
+              <DrawScreenPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="staff"
+          element={
+            <Guard permission="read:staff">
+              <StaffPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="settings"
+          element={
+            <Guard permission="manage:organization">
+              <SettingsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <Guard permission="read:audit">
+              <AuditPage />
+            </Guard>
+          }
+        />
         <Route path="account" element={<AccountPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="account/two-step" element={<TwoStepPage />} />

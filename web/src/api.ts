@@ -6,8 +6,18 @@ import type { z } from 'zod';
 import type { MeResponse, MfaConfirmResponse, MfaSetupResponse, SignInResponse } from '../../contracts/auth.ts';
 import type { AuditEvent, AuditPatientMatches } from '../../contracts/audit.ts';
 import type {
-  CareTeamMember, DuplicateCandidates, Episode, Medication, Patient, PatientCreate, PatientSummary, PatientUpdate,
-  MedicationCreate, EpisodeCreate, EpisodeDischarge, CareTeamAdd,
+  CareTeamMember,
+  DuplicateCandidates,
+  Episode,
+  Medication,
+  Patient,
+  PatientCreate,
+  PatientSummary,
+  PatientUpdate,
+  MedicationCreate,
+  EpisodeCreate,
+  EpisodeDischarge,
+  CareTeamAdd,
 } from '../../contracts/patients.ts';
 import type { OrganizationSettings, PasswordReset, Staff, StaffCreate, StaffCreated, StaffUpdate } from '../../contracts/staff.ts';
 import type * as Cm from '../../contracts/cm.ts';
@@ -284,29 +294,21 @@ export const api = {
   me: () => json<Me>('/me'),
 
   // Patients
-  searchPatients: (body: { q?: string; birthDate?: string; mrn?: string; limit: number; cursor?: string }) =>
-    json<Page<PatientSummaryT>>('/patients/search', { body }),
-  findDuplicates: (body: { legalGivenName: string; legalFamilyName: string; birthDate: string; mrn?: string }) =>
-    json<DuplicateCandidatesT>('/patients/duplicates', { body }),
+  searchPatients: (body: { q?: string; birthDate?: string; mrn?: string; limit: number; cursor?: string }) => json<Page<PatientSummaryT>>('/patients/search', { body }),
+  findDuplicates: (body: { legalGivenName: string; legalFamilyName: string; birthDate: string; mrn?: string }) => json<DuplicateCandidatesT>('/patients/duplicates', { body }),
   registerPatient: (body: PatientCreateT) => json<PatientT>('/patients', { body }),
   getPatient: (id: string) => json<PatientT>(`/patients/${encodeURIComponent(id)}`),
   updatePatient: (id: string, body: PatientUpdateT) => json<PatientT>(`/patients/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   medications: (patientId: string) => json<{ items: MedicationT[] }>(`/patients/${encodeURIComponent(patientId)}/medications`),
   addMedication: (patientId: string, body: MedicationCreateT) => json<MedicationT>(`/patients/${encodeURIComponent(patientId)}/medications`, { body }),
-  endMedication: (patientId: string, id: string, endedOn: string) =>
-    json<MedicationT>(`/patients/${encodeURIComponent(patientId)}/medications/${encodeURIComponent(id)}/end`, { body: { endedOn } }),
+  endMedication: (patientId: string, id: string, endedOn: string) => json<MedicationT>(`/patients/${encodeURIComponent(patientId)}/medications/${encodeURIComponent(id)}/end`, { body: { endedOn } }),
   episodes: (patientId: string) => json<{ items: EpisodeT[] }>(`/patients/${encodeURIComponent(patientId)}/episodes`),
   admit: (patientId: string, body: EpisodeCreateT) => json<EpisodeT>(`/patients/${encodeURIComponent(patientId)}/episodes`, { body }),
-  discharge: (patientId: string, id: string, body: EpisodeDischargeT) =>
-    json<EpisodeT>(`/patients/${encodeURIComponent(patientId)}/episodes/${encodeURIComponent(id)}/discharge`, { body }),
+  discharge: (patientId: string, id: string, body: EpisodeDischargeT) => json<EpisodeT>(`/patients/${encodeURIComponent(patientId)}/episodes/${encodeURIComponent(id)}/discharge`, { body }),
   careTeam: (patientId: string) => json<{ items: CareTeamMemberT[] }>(`/patients/${encodeURIComponent(patientId)}/care-team`),
-  addToCareTeam: (patientId: string, body: CareTeamAddT) =>
-    json<{ items: CareTeamMemberT[] }>(`/patients/${encodeURIComponent(patientId)}/care-team`, { body }),
+  addToCareTeam: (patientId: string, body: CareTeamAddT) => json<{ items: CareTeamMemberT[] }>(`/patients/${encodeURIComponent(patientId)}/care-team`, { body }),
   removeFromCareTeam: (patientId: string, userId: string, role: string) =>
-    json<{ items: CareTeamMemberT[] }>(
-      `/patients/${encodeURIComponent(patientId)}/care-team/${encodeURIComponent(userId)}/${encodeURIComponent(role)}`,
-      { method: 'DELETE' },
-    ),
+    json<{ items: CareTeamMemberT[] }>(`/patients/${encodeURIComponent(patientId)}/care-team/${encodeURIComponent(userId)}/${encodeURIComponent(role)}`, { method: 'DELETE' }),
 
   // Staff and organisation
   /** Every staff member of the programme (follows the pages; staff lists are short). */
@@ -330,16 +332,13 @@ export const api = {
   cmQueue: (date?: string) => all<QueueItemT>('/cm/queue', { date }),
   recordSpecimen: (body: SpecimenCreateT, idempotencyKey: string) => json<SpecimenRecordedT>('/specimens', { body, idempotencyKey }),
   /** One page of the day's check-in list (attendance and doses; default today in the programme's time zone). */
-  cmCheckIns: (opts: { date?: string; limit?: number; cursor?: string | null } = {}) =>
-    page<QueueItemT>('/cm/check-ins', { date: opts.date, limit: opts.limit }, opts.cursor),
+  cmCheckIns: (opts: { date?: string; limit?: number; cursor?: string | null } = {}) => page<QueueItemT>('/cm/check-ins', { date: opts.date, limit: opts.limit }, opts.cursor),
   checkIn: (body: CheckInCreateT, idempotencyKey: string) => json<CheckInRecordedT>('/cm/check-ins', { body, idempotencyKey }),
-  correctSpecimen: (id: string, body: CorrectionCreateT, idempotencyKey: string) =>
-    json<SpecimenRecordedT>(`/specimens/${enc(id)}/corrections`, { body, idempotencyKey }),
+  correctSpecimen: (id: string, body: CorrectionCreateT, idempotencyKey: string) => json<SpecimenRecordedT>(`/specimens/${enc(id)}/corrections`, { body, idempotencyKey }),
   adjudications: () => all<AdjudicationQueueItemT>('/cm/adjudications'),
   /** One specimen as recorded, its corrections and the result in effect (what a correction starts from). */
   specimen: (id: string) => json<SpecimenDetailT>(`/specimens/${enc(id)}`),
-  adjudicate: (id: string, body: AdjudicationCreateT, idempotencyKey: string) =>
-    json<AwardT>(`/specimens/${enc(id)}/adjudications`, { body, idempotencyKey }),
+  adjudicate: (id: string, body: AdjudicationCreateT, idempotencyKey: string) => json<AwardT>(`/specimens/${enc(id)}/adjudications`, { body, idempotencyKey }),
   draws: (enrolmentId: string) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws`),
   revealDraws: (enrolmentId: string, count: number) => json<DrawListT>(`/cm/enrolments/${enc(enrolmentId)}/draws/reveal`, { body: { count } }),
   /** Public (no sign-in): a commitment, its seed once revealed, and its draws; and the programme's seeds. */
@@ -348,25 +347,20 @@ export const api = {
   enrolment: (id: string) => json<EnrolmentT>(`/cm/enrolments/${enc(id)}`),
   patientEnrolments: (patientId: string) => all<EnrolmentT>(`/cm/patients/${enc(patientId)}/enrolments`),
   enrol: (body: EnrolmentCreateT, idempotencyKey: string) => json<EnrolmentT>('/cm/enrolments', { body, idempotencyKey }),
-  changeEnrolmentStatus: (id: string, body: { status: 'completed' | 'withdrawn'; reason: string }) =>
-    json<EnrolmentT>(`/cm/enrolments/${enc(id)}/status`, { body }),
+  changeEnrolmentStatus: (id: string, body: { status: 'completed' | 'withdrawn'; reason: string }) => json<EnrolmentT>(`/cm/enrolments/${enc(id)}/status`, { body }),
   cmPatientSummary: (patientId: string) => json<PatientCmSummaryT>(`/cm/patients/${enc(patientId)}/summary`),
   ledger: (patientId: string) => json<LedgerT>(`/patients/${enc(patientId)}/ledger`),
   /** Every screen of the patient, newest first, with the results in effect (after corrections). */
   patientScreens: (patientId: string) => json<PatientScreensT>(`/patients/${enc(patientId)}/screens`),
-  voidLedgerEntry: (id: string, reason: string, idempotencyKey: string) =>
-    json<LedgerVoidedT>(`/cm/ledger-entries/${enc(id)}/void`, { body: { reason }, idempotencyKey }),
+  voidLedgerEntry: (id: string, reason: string, idempotencyKey: string) => json<LedgerVoidedT>(`/cm/ledger-entries/${enc(id)}/void`, { body: { reason }, idempotencyKey }),
   patientCaps: (patientId: string) => all<CapStatusT>(`/cm/patients/${enc(patientId)}/caps`),
   redemptions: (patientId: string) => all<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`),
-  redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) =>
-    json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
+  redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) => json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
   decideRedemption: (id: string, body: { approve: boolean; reason?: string }) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
   /** One page of the programme's redemptions (status 'pending': waiting for approval), oldest first. */
-  programmeRedemptions: (status: 'pending' | 'completed' | 'declined' | undefined, cursor?: string | null) =>
-    page<RedemptionListItemT>('/cm/redemptions', { status, limit: 50 }, cursor),
+  programmeRedemptions: (status: 'pending' | 'completed' | 'declined' | undefined, cursor?: string | null) => page<RedemptionListItemT>('/cm/redemptions', { status, limit: 50 }, cursor),
   privilegeRecommendations: (pending: boolean) => all<PrivilegeRecommendationT>('/cm/privilege-recommendations', { pending: pending ? 'true' : undefined }),
-  decidePrivilege: (id: string, body: { decision: 'approved' | 'declined'; reason: string }) =>
-    json<PrivilegeRecommendationT>(`/cm/privilege-recommendations/${enc(id)}/decision`, { body }),
+  decidePrivilege: (id: string, body: { decision: 'approved' | 'declined'; reason: string }) => json<PrivilegeRecommendationT>(`/cm/privilege-recommendations/${enc(id)}/decision`, { body }),
 
   // Contingency management: the programme
   cmSummary: () => json<ProgrammeCmSummaryT>('/cm/summary'),
@@ -392,22 +386,17 @@ export const api = {
   // Assessments, stage of change, safety alerts
   instruments: () => all<InstrumentSummaryT>('/instruments'),
   questionnaire: (id: InstrumentId) => json<Record<string, unknown>>(`/instruments/${enc(id)}/questionnaire`),
-  administer: (patientId: string, body: AssessmentCreateT, idempotencyKey: string) =>
-    json<AssessmentT>(`/patients/${enc(patientId)}/assessments`, { body, idempotencyKey }),
-  assessments: (patientId: string, cursor?: string | null, instrument?: InstrumentId) =>
-    page<AssessmentT>(`/patients/${enc(patientId)}/assessments`, { limit: 10, instrument }, cursor),
-  startPatientSession: (patientId: string, body: { instrument: InstrumentId; targetBehavior?: string }) =>
-    json<PatientSessionStartedT>(`/patients/${enc(patientId)}/patient-sessions`, { body }),
+  administer: (patientId: string, body: AssessmentCreateT, idempotencyKey: string) => json<AssessmentT>(`/patients/${enc(patientId)}/assessments`, { body, idempotencyKey }),
+  assessments: (patientId: string, cursor?: string | null, instrument?: InstrumentId) => page<AssessmentT>(`/patients/${enc(patientId)}/assessments`, { limit: 10, instrument }, cursor),
+  startPatientSession: (patientId: string, body: { instrument: InstrumentId; targetBehavior?: string }) => json<PatientSessionStartedT>(`/patients/${enc(patientId)}/patient-sessions`, { body }),
   patientSession: (patientId: string, id: string) => json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}`),
-  cancelPatientSession: (patientId: string, id: string) =>
-    json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}/cancel`, { method: 'POST' }),
+  cancelPatientSession: (patientId: string, id: string) => json<PatientSessionStatusT>(`/patients/${enc(patientId)}/patient-sessions/${enc(id)}/cancel`, { method: 'POST' }),
   /** The tablet opens its link: the single-use hand-off code for the form token (ADR 027). */
   tabletHandoff: (code: string) => json<z.infer<typeof As.TabletHandoffExchanged>>('/tablet/handoff', { body: { code } }),
   /** "Staff: back to the console": the password of the staff member who started the form; sets the staff session. */
   tabletReturn: (token: string, password: string) => json<z.infer<typeof As.TabletReturned>>('/tablet/return', { body: { password }, bearer: token }),
   tabletSession: (token: string) => json<TabletSessionT>('/tablet/session', { bearer: token }),
-  tabletSubmit: (token: string, body: { answers: Record<string, number | null>; targetBehavior?: string }) =>
-    json<TabletSubmittedT>('/tablet/answers', { body, bearer: token }),
+  tabletSubmit: (token: string, body: { answers: Record<string, number | null>; targetBehavior?: string }) => json<TabletSubmittedT>('/tablet/answers', { body, bearer: token }),
   stage: (patientId: string) => json<StageTrajectoryT>(`/patients/${enc(patientId)}/stage`),
   recordStage: (patientId: string, body: StageRecordT) => json<StageTrajectoryT>(`/patients/${enc(patientId)}/stage`, { body }),
   safetyAlerts: (q: { status?: 'open' | 'acknowledged' | 'all'; scope?: 'care-team' | 'all'; patientId?: string }, cursor?: string | null) =>
@@ -415,26 +404,19 @@ export const api = {
   acknowledgeAlert: (id: string, note?: string) => json<SafetyAlertT>(`/safety-alerts/${enc(id)}/acknowledge`, { body: note ? { note } : {} }),
 
   // Recommendations and care plans
-  recommendations: (patientId: string, context?: Record<string, unknown>) =>
-    json<RecommendationsT>(`/patients/${enc(patientId)}/recommendations`, { body: context ? { context } : {} }),
+  recommendations: (patientId: string, context?: Record<string, unknown>) => json<RecommendationsT>(`/patients/${enc(patientId)}/recommendations`, { body: context ? { context } : {} }),
   carePlans: (patientId: string) => all<CarePlanSummaryT>(`/patients/${enc(patientId)}/care-plans`),
   carePlan: (patientId: string, id: string) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}`),
-  createCarePlan: (patientId: string, body: CarePlanCreateT, idempotencyKey: string) =>
-    json<CarePlanT>(`/patients/${enc(patientId)}/care-plans`, { body, idempotencyKey }),
-  reviseCarePlan: (patientId: string, id: string, body: CarePlanReviseT) =>
-    json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}`, { method: 'PUT', body }),
+  createCarePlan: (patientId: string, body: CarePlanCreateT, idempotencyKey: string) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans`, { body, idempotencyKey }),
+  reviseCarePlan: (patientId: string, id: string, body: CarePlanReviseT) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}`, { method: 'PUT', body }),
   planVersions: (patientId: string, id: string) => all<CarePlanVersionSummaryT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/versions`),
-  recordAgreement: (patientId: string, id: string, body: AgreementCreateT) =>
-    json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/agreements`, { body }),
+  recordAgreement: (patientId: string, id: string, body: AgreementCreateT) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/agreements`, { body }),
   /** The printable plan as HTML (fetched with the programme header; shown by the caller from a blob). */
-  printCarePlan: async (patientId: string, id: string): Promise<Blob> =>
-    (await send(`/patients/${enc(patientId)}/care-plans/${enc(id)}/print`)).blob(),
-  planReviews: (cursor?: string | null) =>
-    json<PlanReviewListT>('/work-list/plan-reviews', { query: { limit: 50, cursor: cursor ?? undefined } }),
+  printCarePlan: async (patientId: string, id: string): Promise<Blob> => (await send(`/patients/${enc(patientId)}/care-plans/${enc(id)}/print`)).blob(),
+  planReviews: (cursor?: string | null) => json<PlanReviewListT>('/work-list/plan-reviews', { query: { limit: 50, cursor: cursor ?? undefined } }),
 
   // Audit
-  auditEvents: (filters: AuditFilters, cursor?: string) =>
-    json<Page<AuditEventT>>('/audit-events', { query: { ...filters, limit: 50, cursor } }),
+  auditEvents: (filters: AuditFilters, cursor?: string) => json<Page<AuditEventT>>('/audit-events', { query: { ...filters, limit: 50, cursor } }),
   /** The filtered audit trail as a CSV file (fetched with the programme header, saved by the caller). */
   auditCsv: async (filters: AuditFilters): Promise<Blob> => (await send('/audit-events.csv', { query: { ...filters } })).blob(),
   /** Find a patient by name or MRN to filter the trail by (a POST: the name stays out of URLs; the server audits the search). */

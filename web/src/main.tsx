@@ -6,8 +6,10 @@ import './styles.css';
 import { ready } from './i18n/index.ts';
 import { App } from './App.tsx';
 
-void ready.then(() => createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-));
+void ready.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
+);

@@ -34,16 +34,14 @@ export const assessments = pgTable(
     /** 'staff' (entered by staff) | 'patient-tablet' (the patient answered on a tablet). */
     mode: text('mode').notNull(),
     /** The staff member who administered it (or started the tablet session). */
-    administeredBy: uuid('administered_by').notNull().references(() => users.id),
+    administeredBy: uuid('administered_by')
+      .notNull()
+      .references(() => users.id),
     patientSessionId: uuid('patient_session_id'),
     administeredAt: timestamp('administered_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.id] }),
-    patientRef(t, 'assessments_patient_fk'),
-    index('assessments_patient_idx').on(t.programId, t.patientId, t.administeredAt),
-  ],
+  (t) => [primaryKey({ columns: [t.programId, t.id] }), patientRef(t, 'assessments_patient_fk'), index('assessments_patient_idx').on(t.programId, t.patientId, t.administeredAt)],
 );
 
 /**
@@ -93,21 +91,21 @@ export const stageAssessments = pgTable(
     /** URICA: the stage-assignment method. */
     method: text('method'),
     /** Clinician: what informed the judgement (urica, socrates-8d, readiness-ruler, interview). */
-    informedBy: jsonb('informed_by').notNull().default(sql`'[]'::jsonb`),
+    informedBy: jsonb('informed_by')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     assessmentId: uuid('assessment_id'),
     /** The URICA stage this clinician judgement overrides, if any; then `reason` is required. */
     overridesId: uuid('overrides_id'),
     reason: text('reason'),
     note: text('note'),
-    assessedBy: uuid('assessed_by').notNull().references(() => users.id),
+    assessedBy: uuid('assessed_by')
+      .notNull()
+      .references(() => users.id),
     assessedAt: timestamp('assessed_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.id] }),
-    patientRef(t, 'stage_assessments_patient_fk'),
-    index('stage_assessments_patient_idx').on(t.programId, t.patientId, t.assessedAt),
-  ],
+  (t) => [primaryKey({ columns: [t.programId, t.id] }), patientRef(t, 'stage_assessments_patient_fk'), index('stage_assessments_patient_idx').on(t.programId, t.patientId, t.assessedAt)],
 );
 
 /** Urgent alerts for the care team (e.g. PHQ-9 item 9 > 0), raised with the administration. */
@@ -129,7 +127,9 @@ export const safetyAlerts = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     patientRef(t, 'safety_alerts_patient_fk'),
-    index('safety_alerts_open_idx').on(t.programId, t.raisedAt).where(sql`acknowledged_at is null`),
+    index('safety_alerts_open_idx')
+      .on(t.programId, t.raisedAt)
+      .where(sql`acknowledged_at is null`),
     index('safety_alerts_patient_idx').on(t.programId, t.patientId),
   ],
 );
@@ -153,7 +153,9 @@ export const patientSessions = pgTable(
     handoffHash: text('handoff_hash'),
     handoffExpiresAt: timestamp('handoff_expires_at', { withTimezone: true }),
     handedOffAt: timestamp('handed_off_at', { withTimezone: true }),
-    startedBy: uuid('started_by').notNull().references(() => users.id),
+    startedBy: uuid('started_by')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),

@@ -5,7 +5,16 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
-  hasAnyAnswer, INSTRUMENTS, InstrumentInputError, scoreInstrument, type Alert, type Band, type InstrumentId, type ScoreResult, type StageResult, type UricaStageMethod,
+  hasAnyAnswer,
+  INSTRUMENTS,
+  InstrumentInputError,
+  scoreInstrument,
+  type Alert,
+  type Band,
+  type InstrumentId,
+  type ScoreResult,
+  type StageResult,
+  type UricaStageMethod,
 } from '../../../core/instruments/index.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -58,7 +67,8 @@ export function scoreOr400(instrument: InstrumentId, answers: Record<string, num
     if (err instanceof InstrumentInputError) {
       const problems = err.problems.map((p) => ({ field: `body.answers.${p.item}`, message: p.message }));
       throw new AppError({
-        code: 'invalid_input', status: 400,
+        code: 'invalid_input',
+        status: 400,
         message: `Some answers are not valid for ${INSTRUMENTS[instrument].title}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
         problems,
       });
@@ -96,12 +106,29 @@ export async function administer(deps: Deps, patientId: string, input: Administe
   const result = scoreOr400(input.instrument, input.answers, input.targetBehavior, input.uricaStageMethod);
   const id = randomUUID();
   const q = questionnaireOf(input.instrument);
-  const [row] = await tx.insert(assessments).values({
-    programId, id, patientId, instrument: input.instrument, questionnaireVersion: q.version,
-    answers: input.answers, targetBehavior: result.targetBehavior ?? null, complete: result.complete, missing: result.missing,
-    scores: result.scores, band: result.band ?? null, stage: result.stage ?? null, alerts: result.alerts,
-    mode: o.mode, administeredBy: o.administeredBy, patientSessionId: o.patientSessionId ?? null, administeredAt: at, createdAt: ctx.now,
-  }).returning();
+  const [row] = await tx
+    .insert(assessments)
+    .values({
+      programId,
+      id,
+      patientId,
+      instrument: input.instrument,
+      questionnaireVersion: q.version,
+      answers: input.answers,
+      targetBehavior: result.targetBehavior ?? null,
+      complete: result.complete,
+      missing: result.missing,
+      scores: result.scores,
+      band: result.band ?? null,
+      stage: result.stage ?? null,
+      alerts: result.alerts,
+      mode: o.mode,
+      administeredBy: o.administeredBy,
+      patientSessionId: o.patientSessionId ?? null,
+      administeredAt: at,
+      createdAt: ctx.now,
+    })
+    .returning();
 
   // Score observations: a panel, and one member per computed score.
   const codes = codesOf(input.instrument);
@@ -110,15 +137,38 @@ export async function administer(deps: Deps, patientId: string, input: Administe
     .map(([name, value]) => {
       const c = codes.scores[name]!;
       return {
-        programId, id: randomUUID(), patientId, assessmentId: id, kind: 'score', scoreName: name, codeSystem: c.system, code: c.code, display: c.display,
-        value, band: result.band && INSTRUMENTS[input.instrument].scoreNames.length === 1 ? { code: result.band.code, label: result.band.label } : null,
-        members: null, complete: true, effectiveAt: at,
+        programId,
+        id: randomUUID(),
+        patientId,
+        assessmentId: id,
+        kind: 'score',
+        scoreName: name,
+        codeSystem: c.system,
+        code: c.code,
+        display: c.display,
+        value,
+        band: result.band && INSTRUMENTS[input.instrument].scoreNames.length === 1 ? { code: result.band.code, label: result.band.label } : null,
+        members: null,
+        complete: true,
+        effectiveAt: at,
       };
     });
   await tx.insert(scoreObservations).values([
     {
-      programId, id: randomUUID(), patientId, assessmentId: id, kind: 'panel', scoreName: null, codeSystem: codes.panel.system, code: codes.panel.code,
-      display: codes.panel.display, value: null, band: null, members: members.map((m) => m.id), complete: result.complete, effectiveAt: at,
+      programId,
+      id: randomUUID(),
+      patientId,
+      assessmentId: id,
+      kind: 'panel',
+      scoreName: null,
+      codeSystem: codes.panel.system,
+      code: codes.panel.code,
+      display: codes.panel.display,
+      value: null,
+      band: null,
+      members: members.map((m) => m.id),
+      complete: result.complete,
+      effectiveAt: at,
     },
     ...members,
   ]);
@@ -137,14 +187,35 @@ export async function administer(deps: Deps, patientId: string, input: Administe
   if (input.instrument === 'urica' && result.stage) {
     stageAssessmentId = randomUUID();
     await tx.insert(stageAssessments).values({
-      programId, id: stageAssessmentId, patientId, stage: result.stage.code, source: 'urica', method: result.stage.method, informedBy: [],
-      assessmentId: id, overridesId: null, reason: null, note: null, assessedBy: o.administeredBy, assessedAt: at, createdAt: ctx.now,
+      programId,
+      id: stageAssessmentId,
+      patientId,
+      stage: result.stage.code,
+      source: 'urica',
+      method: result.stage.method,
+      informedBy: [],
+      assessmentId: id,
+      overridesId: null,
+      reason: null,
+      note: null,
+      assessedBy: o.administeredBy,
+      assessedAt: at,
+      createdAt: ctx.now,
     });
   }
 
   await writeAudit(tx, audit, {
-    action: 'create', entity: 'assessment', entityId: id, patientId,
-    detail: { instrument: input.instrument, mode: o.mode, missingCount: result.missing.length, safetyAlertCount: safetyAlertIds.length, ...(o.patientSessionId ? { patientSessionId: o.patientSessionId } : {}) },
+    action: 'create',
+    entity: 'assessment',
+    entityId: id,
+    patientId,
+    detail: {
+      instrument: input.instrument,
+      mode: o.mode,
+      missingCount: result.missing.length,
+      safetyAlertCount: safetyAlertIds.length,
+      ...(o.patientSessionId ? { patientSessionId: o.patientSessionId } : {}),
+    },
   });
   const [who] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, o.administeredBy));
   return toDto(row!, who?.name ?? null, safetyAlertIds, stageAssessmentId);
@@ -153,32 +224,56 @@ export async function administer(deps: Deps, patientId: string, input: Administe
 function toDto(r: Row, administeredByName: string | null, safetyAlertIds: string[], stageAssessmentId: string | null): AssessmentDto {
   const instrument = r.instrument as InstrumentId;
   return {
-    id: r.id, patientId: r.patientId, instrument, title: INSTRUMENTS[instrument].title, questionnaireUrl: INSTRUMENTS[instrument].questionnaireUrl,
-    answers: r.answers as Record<string, number | null>, targetBehavior: r.targetBehavior, complete: r.complete, missing: r.missing as string[],
-    scores: r.scores as Record<string, number | null>, band: (r.band as Band | null) ?? null, stage: (r.stage as StageResult | null) ?? null,
-    alerts: r.alerts as Alert[], safetyAlertIds, stageAssessmentId, mode: r.mode as 'staff' | 'patient-tablet',
-    administeredBy: r.administeredBy, administeredByName, administeredAt: r.administeredAt.toISOString(),
+    id: r.id,
+    patientId: r.patientId,
+    instrument,
+    title: INSTRUMENTS[instrument].title,
+    questionnaireUrl: INSTRUMENTS[instrument].questionnaireUrl,
+    answers: r.answers as Record<string, number | null>,
+    targetBehavior: r.targetBehavior,
+    complete: r.complete,
+    missing: r.missing as string[],
+    scores: r.scores as Record<string, number | null>,
+    band: (r.band as Band | null) ?? null,
+    stage: (r.stage as StageResult | null) ?? null,
+    alerts: r.alerts as Alert[],
+    safetyAlertIds,
+    stageAssessmentId,
+    mode: r.mode as 'staff' | 'patient-tablet',
+    administeredBy: r.administeredBy,
+    administeredByName,
+    administeredAt: r.administeredAt.toISOString(),
   };
 }
 
 async function decorate(tx: Tx, programId: string, rows: Array<{ a: Row; name: string | null }>): Promise<AssessmentDto[]> {
   const ids = rows.map((r) => r.a.id);
   if (ids.length === 0) return [];
-  const alerts = await tx.select({ id: safetyAlerts.id, assessmentId: safetyAlerts.assessmentId }).from(safetyAlerts)
+  const alerts = await tx
+    .select({ id: safetyAlerts.id, assessmentId: safetyAlerts.assessmentId })
+    .from(safetyAlerts)
     .where(and(eq(safetyAlerts.programId, programId), inArray(safetyAlerts.assessmentId, ids)));
-  const stages = await tx.select({ id: stageAssessments.id, assessmentId: stageAssessments.assessmentId }).from(stageAssessments)
+  const stages = await tx
+    .select({ id: stageAssessments.id, assessmentId: stageAssessments.assessmentId })
+    .from(stageAssessments)
     .where(and(eq(stageAssessments.programId, programId), inArray(stageAssessments.assessmentId, ids)));
-  return rows.map(({ a, name }) => toDto(
-    a, name,
-    alerts.filter((x) => x.assessmentId === a.id).map((x) => x.id),
-    stages.find((x) => x.assessmentId === a.id)?.id ?? null,
-  ));
+  return rows.map(({ a, name }) =>
+    toDto(
+      a,
+      name,
+      alerts.filter((x) => x.assessmentId === a.id).map((x) => x.id),
+      stages.find((x) => x.assessmentId === a.id)?.id ?? null,
+    ),
+  );
 }
 
 export async function getAssessment(deps: Deps, patientId: string, id: string): Promise<AssessmentDto> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const rows = await tx.select({ a: assessments, name: users.displayName }).from(assessments).leftJoin(users, eq(users.id, assessments.administeredBy))
+  const rows = await tx
+    .select({ a: assessments, name: users.displayName })
+    .from(assessments)
+    .leftJoin(users, eq(users.id, assessments.administeredBy))
     .where(and(eq(assessments.programId, programId), eq(assessments.patientId, patientId), eq(assessments.id, id)));
   if (rows.length === 0) throw notFound('Assessment');
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'assessment', entityId: id, patientId });
@@ -197,8 +292,13 @@ export async function listAssessments(
   if (input.instrument) conds.push(eq(assessments.instrument, input.instrument));
   const after = decodeCursor(input.cursor, 'query.cursor');
   if (after) conds.push(or(lt(assessments.administeredAt, new Date(after.at)), and(eq(assessments.administeredAt, new Date(after.at)), lt(assessments.id, after.id)))!);
-  const rows = await tx.select({ a: assessments, name: users.displayName }).from(assessments).leftJoin(users, eq(users.id, assessments.administeredBy))
-    .where(and(...conds)).orderBy(desc(assessments.administeredAt), desc(assessments.id)).limit(input.limit + 1);
+  const rows = await tx
+    .select({ a: assessments, name: users.displayName })
+    .from(assessments)
+    .leftJoin(users, eq(users.id, assessments.administeredBy))
+    .where(and(...conds))
+    .orderBy(desc(assessments.administeredAt), desc(assessments.id))
+    .limit(input.limit + 1);
   const more = rows.length > input.limit;
   const page = more ? rows.slice(0, input.limit) : rows;
   const last = page[page.length - 1];

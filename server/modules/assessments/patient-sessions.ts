@@ -30,11 +30,14 @@ const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
 const TOKEN = new RegExp(`^wpt\\.${UUID}\\.([A-Za-z0-9_-]{43})$`);
 const HANDOFF = new RegExp(`^wph\\.${UUID}\\.([A-Za-z0-9_-]{43})$`);
 
-const statusOf = (r: Row, now: Date): 'open' | 'submitted' | 'expired' | 'cancelled' =>
-  r.usedAt ? 'submitted' : r.cancelledAt ? 'cancelled' : r.expiresAt <= now ? 'expired' : 'open';
+const statusOf = (r: Row, now: Date): 'open' | 'submitted' | 'expired' | 'cancelled' => (r.usedAt ? 'submitted' : r.cancelledAt ? 'cancelled' : r.expiresAt <= now ? 'expired' : 'open');
 const statusDto = (r: Row, now: Date) => ({
-  id: r.id, instrument: r.instrument as InstrumentId, status: statusOf(r, now), handedOff: r.handedOffAt !== null,
-  expiresAt: r.expiresAt.toISOString(), assessmentId: r.assessmentId,
+  id: r.id,
+  instrument: r.instrument as InstrumentId,
+  status: statusOf(r, now),
+  handedOff: r.handedOffAt !== null,
+  expiresAt: r.expiresAt.toISOString(),
+  assessmentId: r.assessmentId,
 });
 
 /**
@@ -49,15 +52,26 @@ export async function startPatientSession(deps: Deps, patientId: string, input: 
   const id = randomUUID();
   const handoffBy = handoffExpiresAt(ctx.now);
   await tx.insert(patientSessions).values({
-    programId, id, patientId, instrument: input.instrument, targetBehavior: input.targetBehavior ?? null, tokenHash: null,
-    handoffHash: sha256(handoffCode), handoffExpiresAt: handoffBy, startedBy: ctx.principal!.userId, createdAt: ctx.now, expiresAt: handoffBy,
+    programId,
+    id,
+    patientId,
+    instrument: input.instrument,
+    targetBehavior: input.targetBehavior ?? null,
+    tokenHash: null,
+    handoffHash: sha256(handoffCode),
+    handoffExpiresAt: handoffBy,
+    startedBy: ctx.principal!.userId,
+    createdAt: ctx.now,
+    expiresAt: handoffBy,
   });
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'patient-session', entityId: id, patientId, detail: { instrument: input.instrument } });
   return { id, patientId, instrument: input.instrument, handoffCode, handoffPath: `/tablet#${handoffCode}`, expiresAt: handoffBy.toISOString() };
 }
 
 async function sessionRow(tx: Tx, ctx: Ctx, patientId: string, id: string): Promise<Row> {
-  const [row] = await tx.select().from(patientSessions)
+  const [row] = await tx
+    .select()
+    .from(patientSessions)
     .where(and(eq(patientSessions.programId, programOf(ctx)), eq(patientSessions.patientId, patientId), eq(patientSessions.id, id)));
   if (!row) throw notFound('Patient session');
   return row;
@@ -75,8 +89,11 @@ export async function cancelPatientSession(deps: Deps, patientId: string, id: st
   const { tx, ctx } = deps;
   const row = await sessionRow(tx, ctx, patientId, id);
   if (statusOf(row, ctx.now) !== 'open') throw conflict('patient_session_closed', 'This patient session is no longer open.');
-  const [updated] = await tx.update(patientSessions).set({ cancelledAt: ctx.now })
-    .where(and(eq(patientSessions.programId, row.programId), eq(patientSessions.id, id), isNull(patientSessions.usedAt))).returning();
+  const [updated] = await tx
+    .update(patientSessions)
+    .set({ cancelledAt: ctx.now })
+    .where(and(eq(patientSessions.programId, row.programId), eq(patientSessions.id, id), isNull(patientSessions.usedAt)))
+    .returning();
   if (!updated) throw conflict('patient_session_closed', 'This patient session is no longer open.');
   await writeAudit(tx, auditContext(ctx), { action: 'cancel', entity: 'patient-session', entityId: id, patientId });
   return statusDto(updated, ctx.now);
@@ -91,19 +108,20 @@ export class PatientSessionRefused extends AppError {
     readonly session: Row | null,
     readonly step: 'hand-off' | 'form' = 'form',
   ) {
-    const messages = step === 'hand-off'
-      ? {
-        invalid: 'This tablet link is not valid. Please give the tablet back to staff.',
-        expired: `This tablet link has expired (links work for ${HANDOFF_MINUTES} minutes). Please give the tablet back to staff.`,
-        used: 'This tablet link was already used. A link works only once. Please give the tablet back to staff.',
-        cancelled: 'This form was closed by staff. Please give the tablet back to staff.',
-      }
-      : {
-        invalid: 'This tablet link is not valid. Please hand the tablet back to staff.',
-        expired: 'This form has timed out. Please hand the tablet back to staff.',
-        used: 'This form has already been sent. Thank you — please hand the tablet back to staff.',
-        cancelled: 'This form was closed by staff. Please hand the tablet back to staff.',
-      };
+    const messages =
+      step === 'hand-off'
+        ? {
+            invalid: 'This tablet link is not valid. Please give the tablet back to staff.',
+            expired: `This tablet link has expired (links work for ${HANDOFF_MINUTES} minutes). Please give the tablet back to staff.`,
+            used: 'This tablet link was already used. A link works only once. Please give the tablet back to staff.',
+            cancelled: 'This form was closed by staff. Please give the tablet back to staff.',
+          }
+        : {
+            invalid: 'This tablet link is not valid. Please hand the tablet back to staff.',
+            expired: 'This form has timed out. Please hand the tablet back to staff.',
+            used: 'This form has already been sent. Thank you — please hand the tablet back to staff.',
+            cancelled: 'This form was closed by staff. Please hand the tablet back to staff.',
+          };
     const code = step === 'hand-off' ? `tablet_link_${reason}` : `patient_session_${reason}`;
     super({ code, status: reason === 'used' ? 409 : 401, message: messages[reason] });
   }
@@ -125,7 +143,10 @@ async function lookup(tx: Tx, token: string | null): Promise<{ row: Row | null; 
   const m = token ? TOKEN.exec(token) : null;
   if (!m || !token) return { row: null, programId: null };
   const programId = m[1]!;
-  const [row] = await tx.select().from(patientSessions).where(and(eq(patientSessions.programId, programId), eq(patientSessions.tokenHash, sha256(token))));
+  const [row] = await tx
+    .select()
+    .from(patientSessions)
+    .where(and(eq(patientSessions.programId, programId), eq(patientSessions.tokenHash, sha256(token))));
   return { row: row ?? null, programId };
 }
 
@@ -139,7 +160,10 @@ export async function endStaffSessionForTablet(deps: { tx: Tx; ctx: Ctx }, staff
   const ended = await revokeSessionByToken(tx, staffSessionToken, ctx.now);
   if (!ended) return false;
   await writeAudit(tx, auditContext(ctx, { actorId: ended.userId, programId: null }), {
-    action: 'sign-out', entity: 'session', entityId: ended.sessionId, detail: { reason: 'tablet-hand-off' },
+    action: 'sign-out',
+    entity: 'session',
+    entityId: ended.sessionId,
+    detail: { reason: 'tablet-hand-off' },
   });
   return true;
 }
@@ -152,18 +176,29 @@ export async function exchangeHandoff(deps: { tx: Tx; ctx: Ctx }, code: string):
   const { tx, ctx: base } = deps;
   const m = HANDOFF.exec(code);
   const [row] = m
-    ? await tx.select().from(patientSessions).where(and(eq(patientSessions.programId, m[1]!), eq(patientSessions.handoffHash, sha256(code))))
+    ? await tx
+        .select()
+        .from(patientSessions)
+        .where(and(eq(patientSessions.programId, m[1]!), eq(patientSessions.handoffHash, sha256(code))))
     : [];
   if (!row || !row.handoffExpiresAt) throw new PatientSessionRefused('invalid', null, 'hand-off');
   const refusal = handoffRefusal({ handedOffAt: row.handedOffAt, handoffExpiresAt: row.handoffExpiresAt, cancelledAt: row.cancelledAt }, base.now);
   if (refusal) throw new PatientSessionRefused(refusal, row, 'hand-off');
   const token = `wpt.${row.programId}.${randomBytes(32).toString('base64url')}`;
   const expiresAt = formExpiresAt(base.now);
-  const [claimed] = await tx.update(patientSessions).set({ handedOffAt: base.now, tokenHash: sha256(token), expiresAt })
-    .where(and(
-      eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id), isNull(patientSessions.handedOffAt),
-      isNull(patientSessions.cancelledAt), gt(patientSessions.handoffExpiresAt, base.now),
-    )).returning();
+  const [claimed] = await tx
+    .update(patientSessions)
+    .set({ handedOffAt: base.now, tokenHash: sha256(token), expiresAt })
+    .where(
+      and(
+        eq(patientSessions.programId, row.programId),
+        eq(patientSessions.id, row.id),
+        isNull(patientSessions.handedOffAt),
+        isNull(patientSessions.cancelledAt),
+        gt(patientSessions.handoffExpiresAt, base.now),
+      ),
+    )
+    .returning();
   if (!claimed) throw new PatientSessionRefused('used', row, 'hand-off');
   const ctx = await tabletCtx(tx, base, row.programId);
   await writeAudit(tx, tabletAudit(ctx), { action: 'hand-off', entity: 'patient-session', entityId: row.id, patientId: row.patientId });
@@ -188,18 +223,29 @@ export async function returnToConsole(
   const ctx = await tabletCtx(tx, deps.ctx, row.programId);
   const result = await signIn({ tx, ctx: deps.ctx }, { email: starter.email, password: input.password });
   await writeAudit(tx, tabletAudit(ctx), {
-    action: 'return-to-console', entity: 'patient-session', entityId: row.id, patientId: row.patientId,
-    outcome: result.ok ? 'success' : 'failure', detail: { startedBy: row.startedBy },
+    action: 'return-to-console',
+    entity: 'patient-session',
+    entityId: row.id,
+    patientId: row.patientId,
+    outcome: result.ok ? 'success' : 'failure',
+    detail: { startedBy: row.startedBy },
   });
   if (!result.ok) {
     if (result.error.code !== 'invalid_credentials') return result;
-    return { ok: false, error: new AppError({
-      code: 'invalid_credentials', status: 401, message: 'The password is not correct. Only the staff member who started this form can unlock it.',
-      problems: [{ field: 'body.password', message: 'is not correct' }],
-    }) };
+    return {
+      ok: false,
+      error: new AppError({
+        code: 'invalid_credentials',
+        status: 401,
+        message: 'The password is not correct. Only the staff member who started this form can unlock it.',
+        problems: [{ field: 'body.password', message: 'is not correct' }],
+      }),
+    };
   }
   if (statusOf(row, deps.ctx.now) === 'open') {
-    await tx.update(patientSessions).set({ cancelledAt: deps.ctx.now })
+    await tx
+      .update(patientSessions)
+      .set({ cancelledAt: deps.ctx.now })
       .where(and(eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id), isNull(patientSessions.usedAt)));
   }
   return { ok: true, sessionToken: result.token, stage: result.stage, mustChangePassword: result.mustChangePassword };
@@ -214,8 +260,15 @@ function refuseUnlessOpen(row: Row | null, now: Date): asserts row is Row {
 }
 
 /** The form the tablet shows. Nothing about the patient is returned. */
-export async function tabletSession(deps: { tx: Tx; ctx: Ctx }, token: string | null): Promise<{
-  instrument: InstrumentId; title: string; targetBehavior: string | null; expiresAt: string; questionnaire: Questionnaire;
+export async function tabletSession(
+  deps: { tx: Tx; ctx: Ctx },
+  token: string | null,
+): Promise<{
+  instrument: InstrumentId;
+  title: string;
+  targetBehavior: string | null;
+  expiresAt: string;
+  questionnaire: Questionnaire;
 }> {
   const { tx } = deps;
   const { row } = await lookup(tx, token);
@@ -235,11 +288,19 @@ export async function tabletSubmit(
   const { tx } = deps;
   const { row } = await lookup(tx, token);
   refuseUnlessOpen(row, deps.ctx.now);
-  const [claimed] = await tx.update(patientSessions).set({ usedAt: deps.ctx.now })
-    .where(and(
-      eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id), isNull(patientSessions.usedAt),
-      isNull(patientSessions.cancelledAt), gt(patientSessions.expiresAt, deps.ctx.now),
-    )).returning();
+  const [claimed] = await tx
+    .update(patientSessions)
+    .set({ usedAt: deps.ctx.now })
+    .where(
+      and(
+        eq(patientSessions.programId, row.programId),
+        eq(patientSessions.id, row.id),
+        isNull(patientSessions.usedAt),
+        isNull(patientSessions.cancelledAt),
+        gt(patientSessions.expiresAt, deps.ctx.now),
+      ),
+    )
+    .returning();
   if (!claimed) throw new PatientSessionRefused('used', row);
   const ctx = await tabletCtx(tx, deps.ctx, row.programId);
   const instrument = row.instrument as InstrumentId;
@@ -250,7 +311,10 @@ export async function tabletSubmit(
     { instrument, answers: input.answers, ...(targetBehavior ? { targetBehavior } : {}) },
     { mode: 'patient-tablet', administeredBy: row.startedBy, patientSessionId: row.id },
   );
-  await tx.update(patientSessions).set({ assessmentId: result.id }).where(and(eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id)));
+  await tx
+    .update(patientSessions)
+    .set({ assessmentId: result.id })
+    .where(and(eq(patientSessions.programId, row.programId), eq(patientSessions.id, row.id)));
   await writeAudit(tx, tabletAudit(ctx), { action: 'submit', entity: 'patient-session', entityId: row.id, patientId: row.patientId, detail: { assessmentId: result.id } });
   return { received: true, complete: result.complete, missing: result.missing };
 }
@@ -259,11 +323,21 @@ export async function tabletSubmit(
 export async function auditRefusal(deps: { tx: Tx; ctx: Ctx }, err: PatientSessionRefused): Promise<void> {
   const { tx } = deps;
   if (!err.session) {
-    await writeAudit(tx, auditContext(deps.ctx, { actorRole: 'patient-tablet' }), { action: 'patient-session-refused', entity: 'patient-session', outcome: 'denied', detail: { reason: err.reason, step: err.step } });
+    await writeAudit(tx, auditContext(deps.ctx, { actorRole: 'patient-tablet' }), {
+      action: 'patient-session-refused',
+      entity: 'patient-session',
+      outcome: 'denied',
+      detail: { reason: err.reason, step: err.step },
+    });
     return;
   }
   const ctx = await tabletCtx(tx, deps.ctx, err.session.programId);
   await writeAudit(tx, tabletAudit(ctx), {
-    action: 'patient-session-refused', entity: 'patient-session', entityId: err.session.id, patientId: err.session.patientId, outcome: 'denied', detail: { reason: err.reason, step: err.step },
+    action: 'patient-session-refused',
+    entity: 'patient-session',
+    entityId: err.session.id,
+    patientId: err.session.patientId,
+    outcome: 'denied',
+    detail: { reason: err.reason, step: err.step },
   });
 }

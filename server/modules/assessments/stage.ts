@@ -18,21 +18,40 @@ type Deps = { tx: Tx; ctx: Ctx };
 type Row = typeof stageAssessments.$inferSelect;
 
 const pointDto = (r: Row, name: string | null) => ({
-  id: r.id, stage: r.stage as Stage, rank: STAGES.indexOf(r.stage as Stage), label: stageLabel(r.stage as Stage),
-  source: r.source as 'urica' | 'clinician', method: r.method, informedBy: r.informedBy as string[], assessmentId: r.assessmentId,
-  overridesId: r.overridesId, reason: r.reason, note: r.note, assessedBy: r.assessedBy, assessedByName: name, assessedAt: r.assessedAt.toISOString(),
+  id: r.id,
+  stage: r.stage as Stage,
+  rank: STAGES.indexOf(r.stage as Stage),
+  label: stageLabel(r.stage as Stage),
+  source: r.source as 'urica' | 'clinician',
+  method: r.method,
+  informedBy: r.informedBy as string[],
+  assessmentId: r.assessmentId,
+  overridesId: r.overridesId,
+  reason: r.reason,
+  note: r.note,
+  assessedBy: r.assessedBy,
+  assessedByName: name,
+  assessedAt: r.assessedAt.toISOString(),
 });
 export type StagePointDto = ReturnType<typeof pointDto>;
 
 async function history(tx: Tx, programId: string, patientId: string) {
-  return tx.select({ s: stageAssessments, name: users.displayName }).from(stageAssessments).leftJoin(users, eq(users.id, stageAssessments.assessedBy))
+  return tx
+    .select({ s: stageAssessments, name: users.displayName })
+    .from(stageAssessments)
+    .leftJoin(users, eq(users.id, stageAssessments.assessedBy))
     .where(and(eq(stageAssessments.programId, programId), eq(stageAssessments.patientId, patientId)))
     .orderBy(asc(stageAssessments.assessedAt), asc(stageAssessments.createdAt));
 }
 
 function trajectory(rows: Array<{ s: Row; name: string | null }>) {
   const points = rows.map((r) => pointDto(r.s, r.name));
-  const core: Array<StageAssessment & { id: string }> = rows.map((r) => ({ id: r.s.id, stage: r.s.stage as Stage, source: r.s.source as 'urica' | 'clinician', assessedAt: r.s.assessedAt.toISOString() }));
+  const core: Array<StageAssessment & { id: string }> = rows.map((r) => ({
+    id: r.s.id,
+    stage: r.s.stage as Stage,
+    source: r.s.source as 'urica' | 'clinician',
+    assessedAt: r.s.assessedAt.toISOString(),
+  }));
   const t = describeTrajectory(core);
   const idOf = (a: StageAssessment) => (a as StageAssessment & { id: string }).id;
   const byId = new Map(points.map((p) => [p.id, p]));
@@ -69,9 +88,20 @@ export async function recordStage(
   if (overrides && !input.reason) throw invalid('body.reason', `is required: this overrides the URICA stage (${overrides.stage}); say why`);
   const id = randomUUID();
   await tx.insert(stageAssessments).values({
-    programId, id, patientId, stage: input.stage, source: 'clinician', method: null, informedBy: [...new Set(input.informedBy)],
-    assessmentId: null, overridesId: overrides?.id ?? null, reason: input.reason ?? null, note: input.note ?? null,
-    assessedBy: ctx.principal!.userId, assessedAt: at, createdAt: ctx.now,
+    programId,
+    id,
+    patientId,
+    stage: input.stage,
+    source: 'clinician',
+    method: null,
+    informedBy: [...new Set(input.informedBy)],
+    assessmentId: null,
+    overridesId: overrides?.id ?? null,
+    reason: input.reason ?? null,
+    note: input.note ?? null,
+    assessedBy: ctx.principal!.userId,
+    assessedAt: at,
+    createdAt: ctx.now,
   });
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'stage', entityId: id, patientId, detail: { source: 'clinician', override: overrides !== null } });
   return trajectory(await history(tx, programId, patientId));

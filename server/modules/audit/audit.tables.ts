@@ -27,11 +27,7 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     detail: jsonb('detail'),
   },
-  (t) => [
-    index('audit_events_chain_idx').on(t.chainId, t.id),
-    index('audit_events_program_at_idx').on(t.programId, t.at),
-    index('audit_events_patient_idx').on(t.programId, t.patientId),
-  ],
+  (t) => [index('audit_events_chain_idx').on(t.chainId, t.id), index('audit_events_program_at_idx').on(t.programId, t.at), index('audit_events_patient_idx').on(t.programId, t.patientId)],
 );
 
 export const auditSeals = pgTable(

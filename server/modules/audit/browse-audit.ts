@@ -10,8 +10,14 @@ import { users } from '../identity/identity.tables.ts';
 import { auditEvents, auditSeals } from './audit.tables.ts';
 
 export type AuditFilter = {
-  from?: string | undefined; to?: string | undefined; actorId?: string | undefined; patientId?: string | undefined;
-  action?: string | undefined; entity?: string | undefined; group?: AuditEntityGroup | undefined; outcome?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  actorId?: string | undefined;
+  patientId?: string | undefined;
+  action?: string | undefined;
+  entity?: string | undefined;
+  group?: AuditEntityGroup | undefined;
+  outcome?: string | undefined;
 };
 
 function conditions(ctx: Ctx, f: AuditFilter): SQL[] {
@@ -28,10 +34,22 @@ function conditions(ctx: Ctx, f: AuditFilter): SQL[] {
 }
 
 const columns = {
-  id: auditEvents.id, at: auditEvents.at, actorId: auditEvents.actorId, actorName: users.displayName, actorRole: auditEvents.actorRole,
-  action: auditEvents.action, entity: auditEvents.entity, entityId: auditEvents.entityId, patientId: auditEvents.patientId,
-  outcome: auditEvents.outcome, purpose: auditEvents.purpose, ip: auditEvents.ip, userAgent: auditEvents.userAgent,
-  requestId: auditEvents.requestId, detail: auditEvents.detail, sealed: sql<boolean>`(${auditSeals.eventId} is not null)`,
+  id: auditEvents.id,
+  at: auditEvents.at,
+  actorId: auditEvents.actorId,
+  actorName: users.displayName,
+  actorRole: auditEvents.actorRole,
+  action: auditEvents.action,
+  entity: auditEvents.entity,
+  entityId: auditEvents.entityId,
+  patientId: auditEvents.patientId,
+  outcome: auditEvents.outcome,
+  purpose: auditEvents.purpose,
+  ip: auditEvents.ip,
+  userAgent: auditEvents.userAgent,
+  requestId: auditEvents.requestId,
+  detail: auditEvents.detail,
+  sealed: sql<boolean>`(${auditSeals.eventId} is not null)`,
 };
 
 export async function browseAudit(deps: { tx: Tx; ctx: Ctx }, input: AuditFilter & { limit: number; cursor?: string | undefined }) {
@@ -42,13 +60,20 @@ export async function browseAudit(deps: { tx: Tx; ctx: Ctx }, input: AuditFilter
     if (!/^\d{1,18}$/.test(input.cursor)) throw invalid('query.cursor', 'The page cursor is not valid.');
     c.push(lt(auditEvents.id, Number(input.cursor)));
   }
-  const rows = await tx.select(columns).from(auditEvents)
+  const rows = await tx
+    .select(columns)
+    .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))
     .leftJoin(auditSeals, eq(auditSeals.eventId, auditEvents.id))
-    .where(and(...c)).orderBy(desc(auditEvents.id)).limit(input.limit + 1);
+    .where(and(...c))
+    .orderBy(desc(auditEvents.id))
+    .limit(input.limit + 1);
   const more = rows.length > input.limit;
   const items = (more ? rows.slice(0, input.limit) : rows).map((r) => ({
-    ...r, at: new Date(r.at).toISOString(), detail: (r.detail as Record<string, unknown> | null) ?? null, sealed: !!r.sealed,
+    ...r,
+    at: new Date(r.at).toISOString(),
+    detail: (r.detail as Record<string, unknown> | null) ?? null,
+    sealed: !!r.sealed,
   }));
   await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'audit', detail: { count: items.length } });
   return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
@@ -59,10 +84,14 @@ export const AUDIT_EXPORT_LIMIT = 100_000;
 
 export async function exportAuditCsv(deps: { tx: Tx; ctx: Ctx }, input: AuditFilter): Promise<string> {
   const { tx, ctx } = deps;
-  const rows = await tx.select(columns).from(auditEvents)
+  const rows = await tx
+    .select(columns)
+    .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))
     .leftJoin(auditSeals, eq(auditSeals.eventId, auditEvents.id))
-    .where(and(...conditions(ctx, input))).orderBy(auditEvents.id).limit(AUDIT_EXPORT_LIMIT);
+    .where(and(...conditions(ctx, input)))
+    .orderBy(auditEvents.id)
+    .limit(AUDIT_EXPORT_LIMIT);
   await writeAudit(tx, auditContext(ctx), { action: 'export', entity: 'audit', detail: { count: rows.length, ...input } });
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {

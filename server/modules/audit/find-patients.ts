@@ -20,8 +20,12 @@ export async function findPatientsForAudit(deps: { tx: Tx; ctx: Ctx }, input: { 
   if (words.length === 0) throw invalid('body.q', 'Type at least two characters of a name or MRN.');
   const rows = await tx
     .select({
-      id: patients.id, mrn: patients.mrn, birthDate: patients.birthDate,
-      given: patients.legalGivenName, preferred: patients.preferredName, family: patients.legalFamilyName,
+      id: patients.id,
+      mrn: patients.mrn,
+      birthDate: patients.birthDate,
+      given: patients.legalGivenName,
+      preferred: patients.preferredName,
+      family: patients.legalFamilyName,
     })
     .from(patients)
     .where(and(eq(patients.programId, programOf(ctx)), ...patientSearchConditions(words)))
@@ -29,10 +33,15 @@ export async function findPatientsForAudit(deps: { tx: Tx; ctx: Ctx }, input: { 
     .limit(AUDIT_PATIENT_MATCHES + 1);
   const more = rows.length > AUDIT_PATIENT_MATCHES;
   const items = rows.slice(0, AUDIT_PATIENT_MATCHES).map((r) => ({
-    id: r.id, mrn: r.mrn, birthDate: r.birthDate, displayName: `${r.preferred ?? r.given} ${r.family}`,
+    id: r.id,
+    mrn: r.mrn,
+    birthDate: r.birthDate,
+    displayName: `${r.preferred ?? r.given} ${r.family}`,
   }));
   await writeAudit(tx, auditContext(ctx), {
-    action: 'search', entity: 'patient', purpose: 'audit',
+    action: 'search',
+    entity: 'patient',
+    purpose: 'audit',
     detail: { via: 'audit', words: words.length, count: items.length, more },
   });
   return { items, more };

@@ -22,7 +22,8 @@ export function voucherAndDraws(entries: AwardBase['entries']): { voucherCents: 
   let prizeDrawsEarned = 0;
   for (const e of entries) {
     if (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment') voucherCents += e.cents;
-    else if (e.kind === 'debit' && e.n === null) voucherCents -= e.cents; // a draw taken back is not voucher money; forgiven is a memo, not money
+    else if (e.kind === 'debit' && e.n === null)
+      voucherCents -= e.cents; // a draw taken back is not voucher money; forgiven is a memo, not money
     else if (e.kind === 'prize') prizeDrawsEarned += 1;
   }
   return { voucherCents, prizeDrawsEarned };
@@ -41,14 +42,21 @@ export async function splitAward<A extends AwardBase>(deps: Deps, award: A): Pro
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const prizeIds = award.entries.filter((e) => e.kind === 'prize').map((e) => e.id);
-  const inAward = prizeIds.length ? sql`l.id in (${sql.join(prizeIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`;
-  const [r] = rowsOf<{ unrevealed: string | number | null; revealed_here: string | number | null }>(await tx.execute(sql`
+  const inAward = prizeIds.length
+    ? sql`l.id in (${sql.join(
+        prizeIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql`false`;
+  const [r] = rowsOf<{ unrevealed: string | number | null; revealed_here: string | number | null }>(
+    await tx.execute(sql`
     select coalesce(sum(l.cents) filter (where d.n is null), 0) as unrevealed,
            coalesce(sum(l.cents) filter (where d.n is not null and ${inAward}), 0) as revealed_here
     from ${cmLedgerEntries} l
     left join ${cmDrawReveals} d on d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n
     where l.program_id = ${programId} and l.kind = 'prize' and l.cents > 0
       and l.patient_id = (select e.patient_id from ${cmEnrolments} e where e.program_id = ${programId} and e.id = ${award.enrolmentId})
-      and ${NOT_VOIDED}`));
+      and ${NOT_VOIDED}`),
+  );
   return withPrizes(award, { unrevealedCents: Number(r?.unrevealed ?? 0), revealedHereCents: Number(r?.revealed_here ?? 0) });
 }

@@ -13,7 +13,9 @@ const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** Programme CM settings (one row per programme, created on first use). */
 export const cmSettings = pgTable('cm_settings', {
-  programId: uuid('program_id').primaryKey().references(() => programs.id),
+  programId: uuid('program_id')
+    .primaryKey()
+    .references(() => programs.id),
   approvalThresholdCents: integer('approval_threshold_cents').notNull().default(5000),
   budgetCents: integer('budget_cents'),
   seedRotationDays: integer('seed_rotation_days').notNull().default(90),
@@ -24,7 +26,9 @@ export const cmSettings = pgTable('cm_settings', {
 export const cmProtocols = pgTable(
   'cm_protocols',
   {
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
     id: uuid('id').notNull(),
     key: text('key').notNull(), // the protocol document's id
     version: text('version').notNull(),
@@ -41,7 +45,9 @@ export const cmProtocols = pgTable(
 export const cmFundingSources = pgTable(
   'cm_funding_sources',
   {
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
     id: text('id').notNull(),
     name: text('name').notNull(),
     capsPreset: text('caps_preset'),
@@ -88,7 +94,9 @@ export const cmEnrolments = pgTable(
     primaryKey({ columns: [t.programId, t.id] }),
     foreignKey({ name: 'cm_enrolments_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] }),
     foreignKey({ name: 'cm_enrolments_protocol_fk', columns: [t.programId, t.protocolId], foreignColumns: [cmProtocols.programId, cmProtocols.id] }),
-    uniqueIndex('cm_enrolments_one_active').on(t.programId, t.patientId).where(sql`status = 'active'`),
+    uniqueIndex('cm_enrolments_one_active')
+      .on(t.programId, t.patientId)
+      .where(sql`status = 'active'`),
     index('cm_enrolments_patient_idx').on(t.programId, t.patientId),
     index('cm_enrolments_status_idx').on(t.programId, t.status),
   ],
@@ -124,8 +132,12 @@ export const cmEvents = pgTable(
     primaryKey({ columns: [t.programId, t.id] }),
     foreignKey({ name: 'cm_events_enrolment_fk', columns: [t.programId, t.enrolmentId], foreignColumns: [cmEnrolments.programId, cmEnrolments.id] }),
     uniqueIndex('cm_events_position_key').on(t.programId, t.enrolmentId, t.position),
-    uniqueIndex('cm_events_slot_key').on(t.programId, t.enrolmentId, t.slotKind, t.slotDate).where(sql`slot_date is not null`),
-    uniqueIndex('cm_events_external_key').on(t.programId, t.externalId).where(sql`external_id is not null and kind = 'specimen'`),
+    uniqueIndex('cm_events_slot_key')
+      .on(t.programId, t.enrolmentId, t.slotKind, t.slotDate)
+      .where(sql`slot_date is not null`),
+    uniqueIndex('cm_events_external_key')
+      .on(t.programId, t.externalId)
+      .where(sql`external_id is not null and kind = 'specimen'`),
     index('cm_events_ref_idx').on(t.programId, t.refId),
     index('cm_events_patient_idx').on(t.programId, t.patientId, t.at),
     index('cm_events_kind_at_idx').on(t.programId, t.kind, t.at),
@@ -136,7 +148,9 @@ export const cmEvents = pgTable(
 export const cmSeeds = pgTable(
   'cm_seeds',
   {
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
     id: uuid('id').notNull(),
     seedHex: text('seed_hex').notNull(),
     commitment: text('commitment').notNull(),
@@ -147,7 +161,9 @@ export const cmSeeds = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     uniqueIndex('cm_seeds_commitment_key').on(t.commitment),
-    uniqueIndex('cm_seeds_one_active').on(t.programId).where(sql`retired_at is null`),
+    uniqueIndex('cm_seeds_one_active')
+      .on(t.programId)
+      .where(sql`retired_at is null`),
   ],
 );
 
@@ -183,7 +199,9 @@ export const cmLedgerEntries = pgTable(
     primaryKey({ columns: [t.programId, t.id] }),
     foreignKey({ name: 'cm_ledger_enrolment_fk', columns: [t.programId, t.enrolmentId], foreignColumns: [cmEnrolments.programId, cmEnrolments.id] }),
     uniqueIndex('cm_ledger_entry_key').on(t.programId, t.enrolmentId, t.entryKey),
-    uniqueIndex('cm_ledger_draw_key').on(t.programId, t.enrolmentId, t.n).where(sql`kind = 'prize'`),
+    uniqueIndex('cm_ledger_draw_key')
+      .on(t.programId, t.enrolmentId, t.n)
+      .where(sql`kind = 'prize'`),
     index('cm_ledger_patient_idx').on(t.programId, t.patientId, t.seq),
     index('cm_ledger_event_idx').on(t.programId, t.eventId),
   ],
@@ -226,7 +244,9 @@ export const cmPrivilegeDecisions = pgTable(
     recommendationId: uuid('recommendation_id').notNull(),
     decision: text('decision').notNull(), // approved | declined
     reason: text('reason').notNull(),
-    decidedBy: uuid('decided_by').notNull().references(() => users.id),
+    decidedBy: uuid('decided_by')
+      .notNull()
+      .references(() => users.id),
     decidedAt: ts('decided_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.programId, t.recommendationId] })],
@@ -235,7 +255,9 @@ export const cmPrivilegeDecisions = pgTable(
 export const cmCatalogueItems = pgTable(
   'cm_catalogue_items',
   {
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
     id: uuid('id').notNull(),
     name: text('name').notNull(),
     kind: text('kind').notNull(), // item | gift-card
@@ -282,14 +304,18 @@ export const cmRedemptions = pgTable(
     kind: text('kind').notNull(), // voucher | prize
     prizeEntryId: uuid('prize_entry_id'),
     acknowledgement: jsonb('acknowledgement').notNull(),
-    requestedBy: uuid('requested_by').notNull().references(() => users.id),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
     requestedAt: ts('requested_at').notNull(),
     needsApproval: boolean('needs_approval').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     foreignKey({ name: 'cm_redemptions_item_fk', columns: [t.programId, t.itemId], foreignColumns: [cmCatalogueItems.programId, cmCatalogueItems.id] }),
-    uniqueIndex('cm_redemptions_prize_key').on(t.programId, t.prizeEntryId).where(sql`prize_entry_id is not null`),
+    uniqueIndex('cm_redemptions_prize_key')
+      .on(t.programId, t.prizeEntryId)
+      .where(sql`prize_entry_id is not null`),
     index('cm_redemptions_patient_idx').on(t.programId, t.patientId),
   ],
 );
@@ -301,7 +327,9 @@ export const cmRedemptionOutcomes = pgTable(
     programId: uuid('program_id').notNull(),
     redemptionId: uuid('redemption_id').notNull(),
     outcome: text('outcome').notNull(), // completed | declined
-    decidedBy: uuid('decided_by').notNull().references(() => users.id),
+    decidedBy: uuid('decided_by')
+      .notNull()
+      .references(() => users.id),
     decidedAt: ts('decided_at').notNull(),
     reason: text('reason'),
   },
@@ -312,14 +340,23 @@ export const cmRedemptionOutcomes = pgTable(
 export const integrationTokens = pgTable(
   'integration_tokens',
   {
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
     id: uuid('id').notNull(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     name: text('name').notNull(),
     /** The scopes chosen at creation (core/access/scopes.ts TOKEN_SCOPES); a token reaches only their operations. */
-    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     tokenHash: text('token_hash').notNull(),
-    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
     createdAt: ts('created_at').notNull(),
     revokedAt: ts('revoked_at'),
     lastUsedAt: ts('last_used_at'),

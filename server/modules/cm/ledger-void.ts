@@ -19,57 +19,98 @@ type Deps = { tx: Tx; ctx: Ctx };
 export async function voidLedgerEntry(deps: Deps, id: string, input: { reason: string }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const [found] = await tx.select({ patientId: cmLedgerEntries.patientId }).from(cmLedgerEntries)
+  const [found] = await tx
+    .select({ patientId: cmLedgerEntries.patientId })
+    .from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.id, id)));
   if (!found) throw notFound('Ledger entry');
   // the patient's enrolment locks serialise this with recordings, corrections and redemptions (the balance cannot move meanwhile)
   await lockPatientEnrolments(tx, programId, found.patientId);
-  const [target] = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.id, id)));
+  const [target] = await tx
+    .select()
+    .from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.id, id)));
   if (!target) throw notFound('Ledger entry');
 
   if (target.kind === 'void') {
     throw conflict('cannot_void_void', 'This entry is itself a void, and a void cannot be voided.', 'params.id');
   }
   if (target.kind === 'redemption') {
-    throw conflict('redemption_not_voidable',
+    throw conflict(
+      'redemption_not_voidable',
       'A redemption cannot be voided: the patient received the item and the stock moved with it, so a void would give the money back while the item stays out. If the item comes back, record it in the catalogue as a stock movement; a returned item is not credited back to the balance in this version.',
-      'params.id');
+      'params.id',
+    );
   }
   if (target.kind === 'forgiven') {
-    throw conflict('nothing_to_void', 'A forgiven entry moves no money (it records that less is owed, nothing was taken back), so there is nothing to void. To change what is owed, correct the specimen.', 'params.id');
+    throw conflict(
+      'nothing_to_void',
+      'A forgiven entry moves no money (it records that less is owed, nothing was taken back), so there is nothing to void. To change what is owed, correct the specimen.',
+      'params.id',
+    );
   }
-  const [prior] = await tx.select({ id: cmLedgerEntries.id }).from(cmLedgerEntries)
+  const [prior] = await tx
+    .select({ id: cmLedgerEntries.id })
+    .from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, target.enrolmentId), eq(cmLedgerEntries.kind, 'void'), eq(cmLedgerEntries.voidsKey, target.entryKey)));
   if (prior) throw conflict('already_voided', 'This entry is already void.', 'params.id');
   if (target.kind === 'prize') {
     // a prize redeemed (or waiting for approval to be redeemed) is spent: voiding it would leave the item unpaid for
-    const [redemption] = await tx.select({ id: cmRedemptions.id, outcome: cmRedemptionOutcomes.outcome }).from(cmRedemptions)
+    const [redemption] = await tx
+      .select({ id: cmRedemptions.id, outcome: cmRedemptionOutcomes.outcome })
+      .from(cmRedemptions)
       .leftJoin(cmRedemptionOutcomes, and(eq(cmRedemptionOutcomes.programId, cmRedemptions.programId), eq(cmRedemptionOutcomes.redemptionId, cmRedemptions.id)))
       .where(and(eq(cmRedemptions.programId, programId), eq(cmRedemptions.prizeEntryId, target.id)));
     if (redemption && redemption.outcome !== 'declined') {
-      throw conflict('prize_fulfilled', redemption.outcome === 'completed'
-        ? 'This prize was already fulfilled (the patient has the item), so it cannot be voided.'
-        : 'A redemption of this prize is waiting for approval: decline it first, then void the prize.', 'params.id');
+      throw conflict(
+        'prize_fulfilled',
+        redemption.outcome === 'completed'
+          ? 'This prize was already fulfilled (the patient has the item), so it cannot be voided.'
+          : 'A redemption of this prize is waiting for approval: decline it first, then void the prize.',
+        'params.id',
+      );
     }
   }
   const balance = await patientBalance(tx, programId, target.patientId);
   const after = balance - balanceEffect(target);
   if (after < 0) {
-    throw conflict('negative_balance',
+    throw conflict(
+      'negative_balance',
       `Voiding this entry would take the patient's balance below zero (${balance} cents now, the entry is ${target.cents} cents): the money was already spent. A balance never goes below zero.`,
-      'params.id');
+      'params.id',
+    );
   }
 
-  const [row] = await tx.insert(cmLedgerEntries).values({
-    programId, id: randomUUID(), enrolmentId: target.enrolmentId, patientId: target.patientId, entryKey: `void/${target.entryKey}`, kind: 'void',
-    eventId: target.eventId, track: target.track, month: target.month, cents: target.cents, n: target.n, tier: target.tier,
-    voidsKey: target.entryKey, fundingSourceId: target.fundingSourceId, reason: input.reason,
-    createdBy: ctx.principal?.userId ?? null, createdAt: ctx.now,
-  }).onConflictDoNothing().returning();
+  const [row] = await tx
+    .insert(cmLedgerEntries)
+    .values({
+      programId,
+      id: randomUUID(),
+      enrolmentId: target.enrolmentId,
+      patientId: target.patientId,
+      entryKey: `void/${target.entryKey}`,
+      kind: 'void',
+      eventId: target.eventId,
+      track: target.track,
+      month: target.month,
+      cents: target.cents,
+      n: target.n,
+      tier: target.tier,
+      voidsKey: target.entryKey,
+      fundingSourceId: target.fundingSourceId,
+      reason: input.reason,
+      createdBy: ctx.principal?.userId ?? null,
+      createdAt: ctx.now,
+    })
+    .onConflictDoNothing()
+    .returning();
   if (!row) throw conflict('already_voided', 'This entry is already void.', 'params.id');
   // ids, kind and amounts only: the reason is free text and stays on the ledger entry
   await writeAudit(tx, auditContext(ctx), {
-    action: 'void', entity: 'cm-ledger', entityId: row.id, patientId: target.patientId,
+    action: 'void',
+    entity: 'cm-ledger',
+    entityId: row.id,
+    patientId: target.patientId,
     detail: { voidedEntryId: target.id, enrolmentId: target.enrolmentId, kind: target.kind, cents: target.cents, reasonLength: input.reason.length },
   });
   return {
@@ -78,4 +119,3 @@ export async function voidLedgerEntry(deps: Deps, id: string, input: { reason: s
     balanceCents: after,
   };
 }
-

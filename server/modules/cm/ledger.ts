@@ -66,7 +66,9 @@ async function opportunitiesOf(tx: Tx, programId: string, rows: readonly LedgerR
   const ids = [...new Set(rows.map((r) => r.eventId).filter((id): id is string => id !== null))];
   const out = new Map<string, { date: string | null; kind: string | null }>();
   if (ids.length === 0) return out;
-  const events = await tx.select({ id: cmEvents.id, slotDate: cmEvents.slotDate, slotKind: cmEvents.slotKind }).from(cmEvents)
+  const events = await tx
+    .select({ id: cmEvents.id, slotDate: cmEvents.slotDate, slotKind: cmEvents.slotKind })
+    .from(cmEvents)
     .where(and(eq(cmEvents.programId, programId), inArray(cmEvents.id, ids)));
   for (const e of events) out.set(e.id, { date: e.slotDate, kind: e.slotKind });
   return out;
@@ -104,7 +106,11 @@ export async function patientLedger(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
-  const rows = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId))).orderBy(asc(cmLedgerEntries.seq));
+  const rows = await tx
+    .select()
+    .from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId)))
+    .orderBy(asc(cmLedgerEntries.seq));
   const key = (enrolmentId: string, entryKey: string) => `${enrolmentId}/${entryKey}`;
   const byKey = new Map(rows.map((r) => [key(r.enrolmentId, r.entryKey), r]));
   const voidOf = new Map(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => [key(r.enrolmentId, r.voidsKey!), r]));
@@ -136,27 +142,53 @@ export async function patientLedger(deps: Deps, patientId: string) {
 async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
   const enr = await enrolmentById(tx, programId, enrolmentId);
   const protocol = await loadProtocol(tx, programId, enr.protocolId);
-  const prizes = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), eq(cmLedgerEntries.kind, 'prize'))).orderBy(asc(cmLedgerEntries.n));
+  const prizes = await tx
+    .select()
+    .from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), eq(cmLedgerEntries.kind, 'prize')))
+    .orderBy(asc(cmLedgerEntries.n));
   // draws taken back (forgiven or debited by a correction), and prizes voided by staff, are not shown
-  const takenRows = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), inArray(cmLedgerEntries.kind, ['forgiven', 'debit', 'void'])));
+  const takenRows = await tx
+    .select()
+    .from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), inArray(cmLedgerEntries.kind, ['forgiven', 'debit', 'void'])));
   const voidedKeys = new Set(takenRows.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
-  const taken = new Set([
-    ...takenRows.filter((e) => e.kind !== 'void' && e.n !== null).map((e) => e.n),
-    ...prizes.filter((p) => voidedKeys.has(p.entryKey)).map((p) => p.n),
-  ]);
-  const reveals = new Set((await tx.select({ n: cmDrawReveals.n }).from(cmDrawReveals).where(and(eq(cmDrawReveals.programId, programId), eq(cmDrawReveals.enrolmentId, enrolmentId)))).map((r) => r.n));
+  const taken = new Set([...takenRows.filter((e) => e.kind !== 'void' && e.n !== null).map((e) => e.n), ...prizes.filter((p) => voidedKeys.has(p.entryKey)).map((p) => p.n)]);
+  const reveals = new Set(
+    (
+      await tx
+        .select({ n: cmDrawReveals.n })
+        .from(cmDrawReveals)
+        .where(and(eq(cmDrawReveals.programId, programId), eq(cmDrawReveals.enrolmentId, enrolmentId)))
+    ).map((r) => r.n),
+  );
   const seedIds = [...new Set(prizes.map((p) => p.seedId).filter((x): x is string => !!x))];
-  const seeds = seedIds.length ? await tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, programId), inArray(cmSeeds.id, seedIds))) : [];
+  const seeds = seedIds.length
+    ? await tx
+        .select()
+        .from(cmSeeds)
+        .where(and(eq(cmSeeds.programId, programId), inArray(cmSeeds.id, seedIds)))
+    : [];
   const seedById = new Map(seeds.map((s) => [s.id, s]));
   const label = (tier: string | null) => protocol.bowl?.slips.find((s) => s.tier === tier)?.label ?? tier;
-  const items = prizes.filter((p) => !taken.has(p.n)).map((p) => {
-    const s = p.seedId ? seedById.get(p.seedId) : undefined;
-    const revealed = reveals.has(p.n!);
-    return {
-      n: p.n!, tier: p.tier, label: label(p.tier) ?? null, valueCents: p.cents, capped: p.capped, eventId: p.eventId, track: p.track,
-      revealed, commitment: s?.commitment ?? null, seedRevealed: !!s?.revealedAt,
-    };
-  });
+  const items = prizes
+    .filter((p) => !taken.has(p.n))
+    .map((p) => {
+      const s = p.seedId ? seedById.get(p.seedId) : undefined;
+      const revealed = reveals.has(p.n!);
+      return {
+        n: p.n!,
+        tier: p.tier,
+        label: label(p.tier) ?? null,
+        valueCents: p.cents,
+        capped: p.capped,
+        eventId: p.eventId,
+        track: p.track,
+        revealed,
+        commitment: s?.commitment ?? null,
+        seedRevealed: !!s?.revealedAt,
+      };
+    });
   return { enr, items };
 }
 
@@ -182,18 +214,32 @@ export async function revealDraws(deps: Deps, enrolmentId: string, count: number
   const next = items.filter((d) => !d.revealed).slice(0, count);
   const shown = [];
   for (const d of next) {
-    const [ok] = await tx.insert(cmDrawReveals).values({ programId, enrolmentId, n: d.n, revealedBy: ctx.principal?.userId ?? null, revealedAt: ctx.now }).onConflictDoNothing().returning();
+    const [ok] = await tx
+      .insert(cmDrawReveals)
+      .values({ programId, enrolmentId, n: d.n, revealedBy: ctx.principal?.userId ?? null, revealedAt: ctx.now })
+      .onConflictDoNothing()
+      .returning();
     if (ok) shown.push({ ...d, revealed: true });
   }
   const seed = await activeSeed(tx, programId, ctx.now);
-  await writeAudit(tx, auditContext(ctx), { action: 'draw', entity: 'cm-draws', entityId: enrolmentId, patientId: enr.patientId, detail: { draws: shown.map((d) => d.n), cents: shown.reduce((a, d) => a + d.valueCents, 0) } });
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'draw',
+    entity: 'cm-draws',
+    entityId: enrolmentId,
+    patientId: enr.patientId,
+    detail: { draws: shown.map((d) => d.n), cents: shown.reduce((a, d) => a + d.valueCents, 0) },
+  });
   return { items: shown, commitment: seed.commitment, undrawn: items.filter((d) => !d.revealed).length - shown.length };
 }
 
 // ---------- seeds ----------
 
 const seedDto = (s: typeof cmSeeds.$inferSelect) => ({
-  id: s.id, commitment: s.commitment, activeFrom: s.activeFrom.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null, seedHex: s.revealedAt ? s.seedHex : null,
+  id: s.id,
+  commitment: s.commitment,
+  activeFrom: s.activeFrom.toISOString(),
+  retiredAt: s.retiredAt?.toISOString() ?? null,
+  seedHex: s.revealedAt ? s.seedHex : null,
 });
 
 /** Oldest first (keyset on activeFrom, id). */
@@ -202,29 +248,45 @@ export async function listSeeds(deps: Deps, page: Page) {
   const programId = programOf(ctx);
   await activeSeed(tx, programId, ctx.now);
   const after = decodeCursor(page.cursor, ['time', 'uuid']);
-  const rows = await tx.select().from(cmSeeds)
+  const rows = await tx
+    .select()
+    .from(cmSeeds)
     .where(and(eq(cmSeeds.programId, programId), after ? sql`(${cmSeeds.activeFrom}, ${cmSeeds.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined))
-    .orderBy(asc(cmSeeds.activeFrom), asc(cmSeeds.id)).limit(page.limit + 1);
+    .orderBy(asc(cmSeeds.activeFrom), asc(cmSeeds.id))
+    .limit(page.limit + 1);
   return pageOf(rows, page.limit, (s) => [s.activeFrom.toISOString(), s.id], seedDto);
 }
 
 /** Retires the active seed, reveals it (anyone can now re-derive its draws) and commits to a new one. */
 export async function rotateSeed(tx: Tx, ctx: Ctx): Promise<ReturnType<typeof seedDto>> {
   const programId = programOf(ctx);
-  const [cur] = await tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, programId), isNull(cmSeeds.retiredAt))).for('update');
-  if (cur) await tx.update(cmSeeds).set({ retiredAt: ctx.now, revealedAt: ctx.now }).where(and(eq(cmSeeds.programId, programId), eq(cmSeeds.id, cur.id)));
+  const [cur] = await tx
+    .select()
+    .from(cmSeeds)
+    .where(and(eq(cmSeeds.programId, programId), isNull(cmSeeds.retiredAt)))
+    .for('update');
+  if (cur)
+    await tx
+      .update(cmSeeds)
+      .set({ retiredAt: ctx.now, revealedAt: ctx.now })
+      .where(and(eq(cmSeeds.programId, programId), eq(cmSeeds.id, cur.id)));
   const hex = randomBytes(32).toString('hex');
-  const [row] = await tx.insert(cmSeeds).values({ programId, id: randomUUID(), seedHex: hex, commitment: commitment(hex), activeFrom: ctx.now }).returning();
+  const [row] = await tx
+    .insert(cmSeeds)
+    .values({ programId, id: randomUUID(), seedHex: hex, commitment: commitment(hex), activeFrom: ctx.now })
+    .returning();
   await writeAudit(tx, auditContext(ctx), { action: 'rotate', entity: 'cm-seed', entityId: row!.id, detail: { revealed: cur?.id ?? null, commitment: row!.commitment } });
   return seedDto(row!);
 }
 
 /** Scheduled rotation: every programme whose active seed is older than its rotation period. */
 export async function rotateDueSeeds(db: Db, now: Date): Promise<number> {
-  const due = rowsOf<{ program_id: string; org_id: string }>(await db.execute(sql`
+  const due = rowsOf<{ program_id: string; org_id: string }>(
+    await db.execute(sql`
     select s.program_id, p.org_id from ${cmSeeds} s join ${programs} p on p.id = s.program_id
     left join ${cmSettings} c on c.program_id = s.program_id
-    where s.retired_at is null and s.active_from <= ${now.toISOString()}::timestamptz - make_interval(days => coalesce(c.seed_rotation_days, 90))`));
+    where s.retired_at is null and s.active_from <= ${now.toISOString()}::timestamptz - make_interval(days => coalesce(c.seed_rotation_days, 90))`),
+  );
   for (const d of due) {
     await db.transaction((tx) => rotateSeed(tx, { ...systemCtx({ orgId: d.org_id, programId: d.program_id, now, requestId: 'job:seed-rotation' }) }));
   }
@@ -238,11 +300,18 @@ export async function verifyCommitment(db: Db, hash: string) {
     if (!s) throw notFound('Commitment');
     const draws: Array<{ enrolmentId: string; n: number; tier: string | null; bowl: unknown; verified: boolean | null }> = [];
     if (s.revealedAt) {
-      const prizes = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, s.programId), eq(cmLedgerEntries.seedId, s.id), eq(cmLedgerEntries.kind, 'prize'))).orderBy(asc(cmLedgerEntries.enrolmentId), asc(cmLedgerEntries.n));
+      const prizes = await tx
+        .select()
+        .from(cmLedgerEntries)
+        .where(and(eq(cmLedgerEntries.programId, s.programId), eq(cmLedgerEntries.seedId, s.id), eq(cmLedgerEntries.kind, 'prize')))
+        .orderBy(asc(cmLedgerEntries.enrolmentId), asc(cmLedgerEntries.n));
       const bowls = new Map<string, Bowl | undefined>();
       for (const p of prizes) {
         if (!bowls.has(p.enrolmentId)) {
-          const [e] = await tx.select({ protocolId: cmEnrolments.protocolId }).from(cmEnrolments).where(and(eq(cmEnrolments.programId, s.programId), eq(cmEnrolments.id, p.enrolmentId)));
+          const [e] = await tx
+            .select({ protocolId: cmEnrolments.protocolId })
+            .from(cmEnrolments)
+            .where(and(eq(cmEnrolments.programId, s.programId), eq(cmEnrolments.id, p.enrolmentId)));
           bowls.set(p.enrolmentId, e ? (await loadProtocol(tx, s.programId, e.protocolId)).bowl : undefined);
         }
         const bowl = bowls.get(p.enrolmentId);
@@ -252,10 +321,14 @@ export async function verifyCommitment(db: Db, hash: string) {
     }
     const timeZone = await programTimeZone(tx, s.programId);
     return {
-      commitment: s.commitment, revealed: !!s.revealedAt, seedHex: s.revealedAt ? s.seedHex : null,
-      activeFrom: s.activeFrom.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null,
+      commitment: s.commitment,
+      revealed: !!s.revealedAt,
+      seedHex: s.revealedAt ? s.seedHex : null,
+      activeFrom: s.activeFrom.toISOString(),
+      retiredAt: s.retiredAt?.toISOString() ?? null,
       timeZone,
-      algorithm: 'CM-SPEC §3: h = HMAC-SHA256(key = seed bytes, message = UTF-8(enrolmentId + ":" + n)); first of four 64-bit big-endian words u < floor(2^64/T)·T; slip = u mod T in bowl order; sha256(seed) = commitment',
+      algorithm:
+        'CM-SPEC §3: h = HMAC-SHA256(key = seed bytes, message = UTF-8(enrolmentId + ":" + n)); first of four 64-bit big-endian words u < floor(2^64/T)·T; slip = u mod T in bowl order; sha256(seed) = commitment',
       draws,
     };
   });
@@ -269,8 +342,11 @@ export async function publicSeedsOf(db: Db, hash: string) {
     const rows = await tx.select().from(cmSeeds).where(eq(cmSeeds.programId, s.programId)).orderBy(desc(cmSeeds.activeFrom), desc(cmSeeds.id)).limit(200);
     return {
       items: rows.map((r) => ({
-        commitment: r.commitment, activeFrom: r.activeFrom.toISOString(), retiredAt: r.retiredAt?.toISOString() ?? null,
-        revealed: !!r.revealedAt, seedHex: r.revealedAt ? r.seedHex : null,
+        commitment: r.commitment,
+        activeFrom: r.activeFrom.toISOString(),
+        retiredAt: r.retiredAt?.toISOString() ?? null,
+        revealed: !!r.revealedAt,
+        seedHex: r.revealedAt ? r.seedHex : null,
       })),
     };
   });
@@ -281,14 +357,19 @@ export async function publicSeedsOf(db: Db, hash: string) {
 export async function capsStatus(tx: Tx, programId: string, patientId: string, now: Date) {
   const tz = await programTimeZone(tx, programId);
   const year = localDate(now, tz).slice(0, 4);
-  const enrs = await tx.select().from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId)));
+  const enrs = await tx
+    .select()
+    .from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId)));
   const bySource = new Map<string | null, Caps | null>();
   for (const e of enrs) if (!bySource.has(e.fundingSourceId) || e.status === 'active') bySource.set(e.fundingSourceId, (e.caps as Caps | null) ?? null);
-  const paid = rowsOf<{ fs: string | null; paid: string | number }>(await tx.execute(sql`
+  const paid = rowsOf<{ fs: string | null; paid: string | number }>(
+    await tx.execute(sql`
     select funding_source_id as fs, sum(${entryEffectSql('paid')}) as paid
     from ${cmLedgerEntries} l where program_id = ${programId} and patient_id = ${patientId} and month like ${year + '-%'}
       and ${NOT_VOIDED}
-    group by funding_source_id`));
+    group by funding_source_id`),
+  );
   return [...bySource.entries()].map(([fs, caps]) => {
     const p = Number(paid.find((r) => r.fs === fs)?.paid ?? 0);
     const cap = caps?.perYearCents ?? null;
@@ -303,4 +384,3 @@ export async function patientCaps(deps: Deps, patientId: string) {
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-caps', patientId });
   return out;
 }
-

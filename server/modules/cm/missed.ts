@@ -17,8 +17,10 @@ export type MissedReport = { enrolments: number; missed: number };
 
 /** Closes every closed-window slot with no event; one transaction per enrolment (under its lock). */
 export async function closeMissedOpportunities(db: Db, now: Date): Promise<MissedReport> {
-  const active = await db.select({ programId: cmEnrolments.programId, id: cmEnrolments.id, patientId: cmEnrolments.patientId, orgId: programs.orgId, tz: programs.timeZone })
-    .from(cmEnrolments).innerJoin(programs, eq(programs.id, cmEnrolments.programId))
+  const active = await db
+    .select({ programId: cmEnrolments.programId, id: cmEnrolments.id, patientId: cmEnrolments.patientId, orgId: programs.orgId, tz: programs.timeZone })
+    .from(cmEnrolments)
+    .innerJoin(programs, eq(programs.id, cmEnrolments.programId))
     .where(and(eq(cmEnrolments.status, 'active'), sql`coalesce(${cmEnrolments.closedThrough}, ${cmEnrolments.startDate} - 1) < ${cmEnrolments.endDate}`));
   const report: MissedReport = { enrolments: 0, missed: 0 };
   for (const a of active) {
@@ -35,21 +37,37 @@ export async function closeMissedOpportunities(db: Db, now: Date): Promise<Misse
       const from = enr.closedThrough ? addDays(enr.closedThrough, 1) : enr.startDate;
       const to = lastClosed < enr.endDate ? lastClosed : enr.endDate;
       if (from > to) return 0;
-      const taken = new Set((await tx.select({ k: cmEvents.slotKind, d: cmEvents.slotDate }).from(cmEvents)
-        .where(and(eq(cmEvents.programId, enr.programId), eq(cmEvents.enrolmentId, enr.id), sql`${cmEvents.slotDate} between ${from} and ${to}`)))
-        .map((r) => `${r.k}/${r.d}`));
+      const taken = new Set(
+        (
+          await tx
+            .select({ k: cmEvents.slotKind, d: cmEvents.slotDate })
+            .from(cmEvents)
+            .where(and(eq(cmEvents.programId, enr.programId), eq(cmEvents.enrolmentId, enr.id), sql`${cmEvents.slotDate} between ${from} and ${to}`))
+        ).map((r) => `${r.k}/${r.d}`),
+      );
       let added = 0;
       for (const d of datesBetween(from, to)) {
         for (const kind of kinds) {
           if (!(cal[kind] ?? []).includes(weekday(d)) || taken.has(`${kind}/${d}`)) continue;
           await appendEvent(tx, enr, {
-            id: randomUUID(), kind: 'missed', at: zonedInstant(d, cal.windowEnd, a.tz), slotKind: kind, slotDate: d,
-            engine: { of: kind }, detail: null, source: 'job', recordedBy: null, recordedAt: now,
+            id: randomUUID(),
+            kind: 'missed',
+            at: zonedInstant(d, cal.windowEnd, a.tz),
+            slotKind: kind,
+            slotDate: d,
+            engine: { of: kind },
+            detail: null,
+            source: 'job',
+            recordedBy: null,
+            recordedAt: now,
           });
           added++;
         }
       }
-      await tx.update(cmEnrolments).set({ closedThrough: to }).where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id)));
+      await tx
+        .update(cmEnrolments)
+        .set({ closedThrough: to })
+        .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id)));
       if (added > 0) {
         const s = await settle({ tx, now, actorId: null, tz: a.tz }, enr);
         const ctx = systemCtx({ orgId: a.orgId, programId: enr.programId, now, requestId: 'job:cm-missed' });

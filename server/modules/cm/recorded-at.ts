@@ -10,5 +10,8 @@ export function refuseFutureTime(ctx: Pick<Ctx, 'now'>, value: string | Date | u
   if (value === undefined) return;
   const at = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(at.getTime()) || !isInTheFuture(at, ctx.now)) return;
-  throw invalid(field, `is later than now (${ctx.now.toISOString()}, the server's clock, with ${FUTURE_SKEW_MS / 60_000} minutes allowed for a device's clock): a time that has not happened yet cannot be recorded. Check the date, the time (AM/PM) and the device's clock.`);
+  throw invalid(
+    field,
+    `is later than now (${ctx.now.toISOString()}, the server's clock, with ${FUTURE_SKEW_MS / 60_000} minutes allowed for a device's clock): a time that has not happened yet cannot be recorded. Check the date, the time (AM/PM) and the device's clock.`,
+  );
 }

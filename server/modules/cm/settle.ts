@@ -53,7 +53,10 @@ export async function loadProtocol(tx: Tx, programId: string, protocolId: string
   const key = `${programId}/${protocolId}/${caps == null ? '' : JSON.stringify(caps)}`;
   const hit = protocolCache.get(key);
   if (hit) return hit;
-  const [row] = await tx.select({ document: cmProtocols.document }).from(cmProtocols).where(and(eq(cmProtocols.programId, programId), eq(cmProtocols.id, protocolId)));
+  const [row] = await tx
+    .select({ document: cmProtocols.document })
+    .from(cmProtocols)
+    .where(and(eq(cmProtocols.programId, programId), eq(cmProtocols.id, protocolId)));
   if (!row) throw notFound('Protocol');
   const parsed = parseProtocol(row.document);
   if (!parsed.ok) throw new AppError({ code: 'internal_error', status: 500, message: 'A stored protocol is not valid.' });
@@ -75,8 +78,12 @@ const p = sql.placeholder;
 
 /** The programme's IANA time zone. */
 export async function programTimeZone(tx: Tx, programId: string): Promise<string> {
-  const [row] = await tx.select({ tz: programs.timeZone }).from(programs).where(eq(programs.id, p('programId')))
-    .prepare('waypoint_program_time_zone').execute({ programId });
+  const [row] = await tx
+    .select({ tz: programs.timeZone })
+    .from(programs)
+    .where(eq(programs.id, p('programId')))
+    .prepare('waypoint_program_time_zone')
+    .execute({ programId });
   return row?.tz ?? 'UTC';
 }
 
@@ -87,12 +94,23 @@ export async function programTimeZone(tx: Tx, programId: string): Promise<string
  * guard failed if any of them wrote since (ADR 018).
  */
 export async function lockPatientEnrolments(tx: Tx, programId: string, patientId: string): Promise<EnrolmentRow[]> {
-  const locked = tx.$with('locked').as(tx.select({ id: cmEnrolments.id }).from(cmEnrolments)
-    .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.patientId, p('patientId'))))
-    .orderBy(asc(cmEnrolments.id)).for('update'));
-  const rows = await tx.with(locked).update(cmEnrolments).set({ historyVersion: sql`${cmEnrolments.historyVersion} + 1` }).from(locked)
-    .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.id, locked.id))).returning()
-    .prepare('waypoint_cm_lock_enrolments').execute({ programId, patientId });
+  const locked = tx.$with('locked').as(
+    tx
+      .select({ id: cmEnrolments.id })
+      .from(cmEnrolments)
+      .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.patientId, p('patientId'))))
+      .orderBy(asc(cmEnrolments.id))
+      .for('update'),
+  );
+  const rows = await tx
+    .with(locked)
+    .update(cmEnrolments)
+    .set({ historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+    .from(locked)
+    .where(and(eq(cmEnrolments.programId, p('programId')), eq(cmEnrolments.id, locked.id)))
+    .returning()
+    .prepare('waypoint_cm_lock_enrolments')
+    .execute({ programId, patientId });
   // (RETURNING of an UPDATE … FROM also names the FROM list's row: not part of the enrolment)
   return rows.map(({ locked: _, ...enrolment }) => enrolment).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -103,12 +121,20 @@ export async function lockPatientEnrolments(tx: Tx, programId: string, patientId
  * committed before it, so nobody could choose or foresee it (ADR 006).
  */
 export async function activeSeed(tx: Tx, programId: string, now: Date): Promise<SeedRow> {
-  const find = () => tx.select().from(cmSeeds).where(and(eq(cmSeeds.programId, p('programId')), isNull(cmSeeds.retiredAt)))
-    .prepare('waypoint_cm_active_seed').execute({ programId });
+  const find = () =>
+    tx
+      .select()
+      .from(cmSeeds)
+      .where(and(eq(cmSeeds.programId, p('programId')), isNull(cmSeeds.retiredAt)))
+      .prepare('waypoint_cm_active_seed')
+      .execute({ programId });
   let [seed] = await find();
   if (!seed) {
     const hex = randomBytes(32).toString('hex');
-    await tx.insert(cmSeeds).values({ programId, id: randomUUID(), seedHex: hex, commitment: commitment(hex), activeFrom: now }).onConflictDoNothing();
+    await tx
+      .insert(cmSeeds)
+      .values({ programId, id: randomUUID(), seedHex: hex, commitment: commitment(hex), activeFrom: now })
+      .onConflictDoNothing();
     [seed] = await find();
   }
   return seed!;
@@ -116,16 +142,21 @@ export async function activeSeed(tx: Tx, programId: string, now: Date): Promise<
 
 /** Enrolment by id in the programme, or 404. */
 export async function enrolmentById(tx: Tx, programId: string, id: string): Promise<EnrolmentRow> {
-  const [row] = await tx.select().from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, id)));
+  const [row] = await tx
+    .select()
+    .from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, id)));
   if (!row) throw notFound('Enrolment');
   return row;
 }
 
-export const notEnrolled = () => new AppError({
-  code: 'not_enrolled', status: 409,
-  message: 'This patient is not enrolled in contingency management (no active enrolment), so nothing was recorded. Enrol the patient first.',
-  problems: [{ field: 'body.patientId', message: 'has no active CM enrolment' }],
-});
+export const notEnrolled = () =>
+  new AppError({
+    code: 'not_enrolled',
+    status: 409,
+    message: 'This patient is not enrolled in contingency management (no active enrolment), so nothing was recorded. Enrol the patient first.',
+    problems: [{ field: 'body.patientId', message: 'has no active CM enrolment' }],
+  });
 
 export type MedicationRow = { medication: string; startedOn: string; endedOn: string | null };
 /** What recording a screen starts from: the patient's row locked, the programme's time zone and active draw seed, the patient's medications. */
@@ -140,16 +171,20 @@ export type PatientForRecording = { tz: string; seed: SeedRow | null; medication
  * not in the programme.
  */
 export async function lockPatientForRecording(tx: Tx, programId: string, patientId: string): Promise<PatientForRecording | null> {
-  const rows = await tx.select({
-    tz: programs.timeZone, seed: cmSeeds,
-    medication: { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn },
-  }).from(patients)
+  const rows = await tx
+    .select({
+      tz: programs.timeZone,
+      seed: cmSeeds,
+      medication: { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn },
+    })
+    .from(patients)
     .innerJoin(programs, eq(programs.id, patients.programId))
     .leftJoin(cmSeeds, and(eq(cmSeeds.programId, patients.programId), isNull(cmSeeds.retiredAt)))
     .leftJoin(medications, and(eq(medications.programId, patients.programId), eq(medications.patientId, patients.id)))
     .where(and(eq(patients.programId, p('programId')), eq(patients.id, p('patientId'))))
     .for('no key update', { of: patients })
-    .prepare('waypoint_lock_patient_for_recording').execute({ programId, patientId });
+    .prepare('waypoint_lock_patient_for_recording')
+    .execute({ programId, patientId });
   const [first] = rows;
   if (!first) return null;
   return { tz: first.tz, seed: first.seed, medications: rows.flatMap((r) => (r.medication ? [r.medication] : [])) };
@@ -157,9 +192,12 @@ export async function lockPatientForRecording(tx: Tx, programId: string, patient
 
 /** The patient's medications for OUD (for prescribed-medication reconciliation). */
 export function medicationsOf(tx: Tx, programId: string, patientId: string) {
-  return tx.select({ medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn })
-    .from(medications).where(and(eq(medications.programId, p('programId')), eq(medications.patientId, p('patientId'))))
-    .prepare('waypoint_medications_of').execute({ programId, patientId });
+  return tx
+    .select({ medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn })
+    .from(medications)
+    .where(and(eq(medications.programId, p('programId')), eq(medications.patientId, p('patientId'))))
+    .prepare('waypoint_medications_of')
+    .execute({ programId, patientId });
 }
 
 // ---------- events and ledger ----------
@@ -169,9 +207,22 @@ export type EventValues = Omit<typeof cmEvents.$inferInsert, 'programId' | 'enro
 /** An event for the enrolment as it will be stored (its position is the enrolment's event count), written by the settlement it is passed to (decideSettlement). */
 export function newEvent(enr: EnrolmentRow, v: EventValues): EventRow {
   const row: EventRow = {
-    programId: enr.programId, id: v.id, enrolmentId: enr.id, patientId: enr.patientId, kind: v.kind, at: v.at, position: enr.eventCount,
-    slotKind: v.slotKind ?? null, slotDate: v.slotDate ?? null, refId: v.refId ?? null, engine: v.engine, detail: v.detail ?? null,
-    externalId: v.externalId ?? null, source: v.source, recordedBy: v.recordedBy ?? null, recordedAt: v.recordedAt,
+    programId: enr.programId,
+    id: v.id,
+    enrolmentId: enr.id,
+    patientId: enr.patientId,
+    kind: v.kind,
+    at: v.at,
+    position: enr.eventCount,
+    slotKind: v.slotKind ?? null,
+    slotDate: v.slotDate ?? null,
+    refId: v.refId ?? null,
+    engine: v.engine,
+    detail: v.detail ?? null,
+    externalId: v.externalId ?? null,
+    source: v.source,
+    recordedBy: v.recordedBy ?? null,
+    recordedAt: v.recordedAt,
   };
   enr.eventCount += 1;
   return row;
@@ -179,16 +230,23 @@ export function newEvent(enr: EnrolmentRow, v: EventValues): EventRow {
 
 /** Appends an event to the enrolment now (its position is the enrolment's event count; the caller holds the lock and settles before commit). */
 export async function appendEvent(tx: Tx, enr: EnrolmentRow, values: EventValues): Promise<EventRow> {
-  const [row] = await tx.insert(cmEvents).values({ ...values, programId: enr.programId, enrolmentId: enr.id, patientId: enr.patientId, position: enr.eventCount }).returning();
+  const [row] = await tx
+    .insert(cmEvents)
+    .values({ ...values, programId: enr.programId, enrolmentId: enr.id, patientId: enr.patientId, position: enr.eventCount })
+    .returning();
   enr.eventCount += 1;
   return row!;
 }
 
 /** The enrolment's events in replay order (time, then the order they were recorded). */
 export function eventsOf(tx: Tx, enr: EnrolmentRow): Promise<EventRow[]> {
-  return tx.select().from(cmEvents).where(and(eq(cmEvents.programId, p('programId')), eq(cmEvents.enrolmentId, p('enrolmentId'))))
+  return tx
+    .select()
+    .from(cmEvents)
+    .where(and(eq(cmEvents.programId, p('programId')), eq(cmEvents.enrolmentId, p('enrolmentId'))))
     .orderBy(asc(cmEvents.at), asc(cmEvents.position))
-    .prepare('waypoint_cm_events_of').execute({ programId: enr.programId, enrolmentId: enr.id });
+    .prepare('waypoint_cm_events_of')
+    .execute({ programId: enr.programId, enrolmentId: enr.id });
 }
 
 /**
@@ -203,14 +261,26 @@ export type History = { events: HistoryEvent[]; ledger: HistoryEntry[]; revealed
 
 export async function readHistory(tx: Tx, enr: EnrolmentRow, seed?: SeedRow | null): Promise<History> {
   const events = await eventsOf(tx, enr);
-  const rows = await tx.select({ entry: cmLedgerEntries, revealedAt: cmDrawReveals.revealedAt }).from(cmLedgerEntries)
-    .leftJoin(cmDrawReveals, and(
-      eq(cmLedgerEntries.kind, 'prize'), eq(cmDrawReveals.programId, cmLedgerEntries.programId), eq(cmDrawReveals.enrolmentId, cmLedgerEntries.enrolmentId), eq(cmDrawReveals.n, cmLedgerEntries.n),
-    ))
-    .where(and(eq(cmLedgerEntries.programId, p('programId')), eq(cmLedgerEntries.patientId, p('patientId')))).orderBy(asc(cmLedgerEntries.seq))
-    .prepare('waypoint_cm_ledger_of_patient').execute({ programId: enr.programId, patientId: enr.patientId });
+  const rows = await tx
+    .select({ entry: cmLedgerEntries, revealedAt: cmDrawReveals.revealedAt })
+    .from(cmLedgerEntries)
+    .leftJoin(
+      cmDrawReveals,
+      and(
+        eq(cmLedgerEntries.kind, 'prize'),
+        eq(cmDrawReveals.programId, cmLedgerEntries.programId),
+        eq(cmDrawReveals.enrolmentId, cmLedgerEntries.enrolmentId),
+        eq(cmDrawReveals.n, cmLedgerEntries.n),
+      ),
+    )
+    .where(and(eq(cmLedgerEntries.programId, p('programId')), eq(cmLedgerEntries.patientId, p('patientId'))))
+    .orderBy(asc(cmLedgerEntries.seq))
+    .prepare('waypoint_cm_ledger_of_patient')
+    .execute({ programId: enr.programId, patientId: enr.patientId });
   return {
-    events, ledger: rows.map((r) => r.entry), revealedPrizes: new Set(rows.filter((r) => r.revealedAt !== null).map((r) => r.entry.id)),
+    events,
+    ledger: rows.map((r) => r.entry),
+    revealedPrizes: new Set(rows.filter((r) => r.revealedAt !== null).map((r) => r.entry.id)),
     ...(seed !== undefined ? { seed } : {}),
   };
 }
@@ -220,14 +290,27 @@ const byReplayOrder = (a: HistoryEvent, b: HistoryEvent) => a.at.getTime() - b.a
 
 /** The enrolment's ledger in posting order. */
 export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[]> {
-  return tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, enr.programId), eq(cmLedgerEntries.enrolmentId, enr.id))).orderBy(asc(cmLedgerEntries.seq));
+  return tx
+    .select()
+    .from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, enr.programId), eq(cmLedgerEntries.enrolmentId, enr.id)))
+    .orderBy(asc(cmLedgerEntries.seq));
 }
 
 /** A ledger row in the engine's vocabulary (core/cm/ledger.ts rules apply to it). */
 export function toEngine(r: HistoryEntry): LedgerEntry {
   return {
-    id: r.entryKey, kind: r.kind as EntryKind, event: r.eventId, track: r.track, month: r.month, cents: r.cents, n: r.n, tier: r.tier,
-    capped: r.capped as LedgerEntry['capped'], draws: r.draws, ...(r.voidsKey ? { voids: r.voidsKey } : {}),
+    id: r.entryKey,
+    kind: r.kind as EntryKind,
+    event: r.eventId,
+    track: r.track,
+    month: r.month,
+    cents: r.cents,
+    n: r.n,
+    tier: r.tier,
+    capped: r.capped as LedgerEntry['capped'],
+    draws: r.draws,
+    ...(r.voidsKey ? { voids: r.voidsKey } : {}),
   };
 }
 
@@ -262,7 +345,11 @@ export function unrevealedPrizeCentsOfPatient(rows: readonly HistoryEntry[], rev
   return cents;
 }
 
-const sqlKinds = (kinds: readonly string[]) => sql.join(kinds.map((k) => sql`${k}`), sql`, `);
+const sqlKinds = (kinds: readonly string[]) =>
+  sql.join(
+    kinds.map((k) => sql`${k}`),
+    sql`, `,
+  );
 
 /**
  * What an entry of alias `l` does to the balance or to the money paid, in cents, as SQL: generated
@@ -292,12 +379,17 @@ export async function patientBalance(tx: Tx, programId: string, patientId: strin
 export async function patientBalances(tx: Tx, programId: string, patientIds: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>(patientIds.map((id) => [id, 0]));
   if (patientIds.length === 0) return out;
-  const rows = rowsOf<{ patient_id: string; b: string | number | null }>(await tx.execute(sql`
+  const rows = rowsOf<{ patient_id: string; b: string | number | null }>(
+    await tx.execute(sql`
     select patient_id, sum(${entryEffectSql('balance')}) as b
     from ${cmLedgerEntries} l
-    where program_id = ${programId} and patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and kind <> 'void'
+    where program_id = ${programId} and patient_id in (${sql.join(
+      patientIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}) and kind <> 'void'
       and ${NOT_VOIDED}
-    group by patient_id`));
+    group by patient_id`),
+  );
   for (const r of rows) out.set(r.patient_id, Number(r.b ?? 0));
   return out;
 }
@@ -305,13 +397,15 @@ export async function patientBalances(tx: Tx, programId: string, patientIds: rea
 /** Money paid to the patient by their other enrolments of the same funding source (per month and year), for the cross-protocol caps. */
 async function externalUsage(tx: Tx, enr: EnrolmentRow): Promise<ExternalUsage | undefined> {
   if (!enr.fundingSourceId) return undefined;
-  const rows = rowsOf<{ month: string; paid: string | number }>(await tx.execute(sql`
+  const rows = rowsOf<{ month: string; paid: string | number }>(
+    await tx.execute(sql`
     select month, sum(${entryEffectSql('paid')}) as paid
     from ${cmLedgerEntries} l
     where program_id = ${enr.programId} and patient_id = ${enr.patientId} and funding_source_id = ${enr.fundingSourceId}
       and enrolment_id <> ${enr.id} and month is not null and kind <> 'void'
       and ${NOT_VOIDED}
-    group by month`));
+    group by month`),
+  );
   if (rows.length === 0) return undefined;
   const perMonth: Record<string, number> = {};
   const perYear: Record<string, number> = {};
@@ -350,8 +444,9 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const enrolment = engineEnrolment(enr, tz);
   const list = events.map(engineEvent);
   const parsed = parseEvents({ enrolment, events: list });
-  if (!parsed.ok) throw new AppError({ code: 'invalid_input', status: 400, message: `The event cannot be replayed: ${parsed.problems.map((p) => p.message).join('; ')}`, internal: JSON.stringify(parsed.problems) });
-  const seed = protocol.bowl ? (history?.seed ?? await activeSeed(tx, enr.programId, now)) : null;
+  if (!parsed.ok)
+    throw new AppError({ code: 'invalid_input', status: 400, message: `The event cannot be replayed: ${parsed.problems.map((p) => p.message).join('; ')}`, internal: JSON.stringify(parsed.problems) });
+  const seed = protocol.bowl ? (history?.seed ?? (await activeSeed(tx, enr.programId, now))) : null;
   const seedBytes = seed ? seedFromHex(seed.seedHex) : ZERO_SEED;
   const detail = replayRows(protocol, parsed.doc, seedBytes);
   const posted = history ? history.ledger.filter((r) => r.enrolmentId === enr.id) : await ledgerOfEnrolment(tx, enr);
@@ -359,10 +454,27 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const external = await externalUsage(tx, enr);
   const settlement = settleLedger(postedEntries, detail, external ? { external } : {});
   const inserted: NewLedgerRow[] = settlement.entries.map((e) => ({
-    programId: enr.programId, id: randomUUID(), enrolmentId: enr.id, patientId: enr.patientId, entryKey: e.id, kind: e.kind,
-    eventId: e.event, track: e.track, month: e.month, cents: e.cents, draws: e.draws ?? null, n: e.n, tier: e.tier, capped: e.capped,
-    voidsKey: e.voids ?? null, seedId: e.kind === 'prize' ? seed?.id ?? null : null, fundingSourceId: enr.fundingSourceId,
-    redemptionId: null, reason: null, createdBy: deps.actorId, createdAt: now,
+    programId: enr.programId,
+    id: randomUUID(),
+    enrolmentId: enr.id,
+    patientId: enr.patientId,
+    entryKey: e.id,
+    kind: e.kind,
+    eventId: e.event,
+    track: e.track,
+    month: e.month,
+    cents: e.cents,
+    draws: e.draws ?? null,
+    n: e.n,
+    tier: e.tier,
+    capped: e.capped,
+    voidsKey: e.voids ?? null,
+    seedId: e.kind === 'prize' ? (seed?.id ?? null) : null,
+    fundingSourceId: enr.fundingSourceId,
+    redemptionId: null,
+    reason: null,
+    createdBy: deps.actorId,
+    createdAt: now,
   }));
   const recommendations = await privilegeRecommendationsOwed(tx, enr, protocol, detail, now);
 
@@ -375,10 +487,13 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   if (append) writes.push(tx.$with('event').as(tx.insert(cmEvents).values(append)));
   if (inserted.length > 0) writes.push(tx.$with('entries').as(tx.insert(cmLedgerEntries).values(inserted)));
   recommendations.forEach((r, i) => writes.push(tx.$with(`recommendation_${i}`).as(tx.insert(cmPrivilegeRecommendations).values(r).onConflictDoNothing())));
-  const enrolmentWrite = tx.$with('enrolment_state').as(tx.update(cmEnrolments)
-    .set({ state, eventCount: enr.eventCount, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
-    .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id), guard ? eq(cmEnrolments.historyVersion, guard.historyVersion) : undefined))
-    .returning({ id: cmEnrolments.id }));
+  const enrolmentWrite = tx.$with('enrolment_state').as(
+    tx
+      .update(cmEnrolments)
+      .set({ state, eventCount: enr.eventCount, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+      .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id), guard ? eq(cmEnrolments.historyVersion, guard.historyVersion) : undefined))
+      .returning({ id: cmEnrolments.id }),
+  );
   writes.push(enrolmentWrite);
   return { detail, inserted, state, writes, enrolmentWrite };
 }
@@ -391,7 +506,12 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
  */
 export async function writeTogether(tx: Tx, writes: readonly WithSubquery[], counted = writes[writes.length - 1]): Promise<number> {
   if (!counted) return 0;
-  return (await tx.with(...writes).select({ written: sql<number>`1` }).from(counted)).length;
+  return (
+    await tx
+      .with(...writes)
+      .select({ written: sql<number>`1` })
+      .from(counted)
+  ).length;
 }
 
 /**
@@ -402,7 +522,10 @@ export async function writeTogether(tx: Tx, writes: readonly WithSubquery[], cou
  */
 export async function writeIfHistoryCurrent(db: Db, writes: readonly WithSubquery[], enrolmentWrite: WithSubquery): Promise<boolean> {
   try {
-    await db.with(...writes).select({ written: sql<number>`cm_require_current_history(count(*))` }).from(enrolmentWrite);
+    await db
+      .with(...writes)
+      .select({ written: sql<number>`cm_require_current_history(count(*))` })
+      .from(enrolmentWrite);
     return true;
   } catch (err) {
     if (sqlState(err) === '40001') return false;
@@ -428,14 +551,23 @@ export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: Hist
 /** The privilege-track recommendations a level change calls for (the rule is core's), as rows to insert. */
 async function privilegeRecommendationsOwed(tx: Tx, enr: EnrolmentRow, protocol: Protocol, detail: ReplayDetail, now: Date): Promise<Array<typeof cmPrivilegeRecommendations.$inferInsert>> {
   if (!protocol.tracks.some((t) => t.payout === 'privilege')) return [];
-  const recs = await tx.select({ track: cmPrivilegeRecommendations.track, level: cmPrivilegeRecommendations.level }).from(cmPrivilegeRecommendations)
+  const recs = await tx
+    .select({ track: cmPrivilegeRecommendations.track, level: cmPrivilegeRecommendations.level })
+    .from(cmPrivilegeRecommendations)
     .where(and(eq(cmPrivilegeRecommendations.programId, enr.programId), eq(cmPrivilegeRecommendations.enrolmentId, enr.id)))
     .orderBy(desc(cmPrivilegeRecommendations.createdAt));
   const latest = new Map<string, string>();
   for (const r of recs) if (!latest.has(r.track)) latest.set(r.track, r.level);
   return privilegeRecommendations(protocol, detail.rows, latest).map((rec) => ({
-    programId: enr.programId, id: randomUUID(), enrolmentId: enr.id, patientId: enr.patientId, track: rec.track,
-    eventId: rec.eventId, level: rec.level, levelIndex: rec.levelIndex, createdAt: now,
+    programId: enr.programId,
+    id: randomUUID(),
+    enrolmentId: enr.id,
+    patientId: enr.patientId,
+    track: rec.track,
+    eventId: rec.eventId,
+    level: rec.level,
+    levelIndex: rec.levelIndex,
+    createdAt: now,
   }));
 }
 
@@ -444,5 +576,9 @@ export function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
 }

@@ -23,12 +23,21 @@ export async function adjudicationQueue(deps: Deps, page: Page) {
   for (const e of enrs) for (const id of (e.state as EnrolmentState | null)?.pending ?? []) enrolmentOf.set(id, e.id);
   const ids = [...enrolmentOf.keys()];
   const after = decodeCursor(page.cursor, ['time', 'uuid']);
-  const rows = ids.length ? await tx.select({ s: screens, given: patients.legalGivenName, preferred: patients.preferredName, family: patients.legalFamilyName, mrn: patients.mrn })
-    .from(screens).innerJoin(patients, and(eq(patients.programId, screens.programId), eq(patients.id, screens.patientId)))
-    .where(and(eq(screens.programId, programId), inArray(screens.id, ids),
-      after ? sql`(${screens.collectedAt}, ${screens.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined))
-    .orderBy(asc(screens.collectedAt), asc(screens.id)).limit(page.limit + 1) : [];
-  const out = pageOf(rows, page.limit, (r) => [r.s.collectedAt.toISOString(), r.s.id], (r) => ({ ...specimenDto(r.s, enrolmentOf.get(r.s.id) ?? null), displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn }));
+  const rows = ids.length
+    ? await tx
+        .select({ s: screens, given: patients.legalGivenName, preferred: patients.preferredName, family: patients.legalFamilyName, mrn: patients.mrn })
+        .from(screens)
+        .innerJoin(patients, and(eq(patients.programId, screens.programId), eq(patients.id, screens.patientId)))
+        .where(and(eq(screens.programId, programId), inArray(screens.id, ids), after ? sql`(${screens.collectedAt}, ${screens.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined))
+        .orderBy(asc(screens.collectedAt), asc(screens.id))
+        .limit(page.limit + 1)
+    : [];
+  const out = pageOf(
+    rows,
+    page.limit,
+    (r) => [r.s.collectedAt.toISOString(), r.s.id],
+    (r) => ({ ...specimenDto(r.s, enrolmentOf.get(r.s.id) ?? null), displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn }),
+  );
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-adjudication-queue', detail: { count: out.items.length } });
   return out;
 }

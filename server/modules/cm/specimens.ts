@@ -21,9 +21,29 @@ import { screens } from '../screens/screens.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmSeeds } from './cm.tables.ts';
 import { refuseFutureTime } from './recorded-at.ts';
 import {
-  canonical, decideSettlement, enrolmentProtocol, lockPatientEnrolments, newEvent, notEnrolled, patientBalance, patientBalanceOfRows, programTimeZone,
-  readHistory, toEngine, unrevealedPrizeCentsOfPatient, writeTogether, type EnrolmentRow, type EnrolmentState, type EventRow, type History,
-  type HistoryEntry, type HistoryEvent, type MedicationRow, type NewLedgerRow, type SeedRow, type SettleResult,
+  canonical,
+  decideSettlement,
+  enrolmentProtocol,
+  lockPatientEnrolments,
+  newEvent,
+  notEnrolled,
+  patientBalance,
+  patientBalanceOfRows,
+  programTimeZone,
+  readHistory,
+  toEngine,
+  unrevealedPrizeCentsOfPatient,
+  writeTogether,
+  type EnrolmentRow,
+  type EnrolmentState,
+  type EventRow,
+  type History,
+  type HistoryEntry,
+  type HistoryEvent,
+  type MedicationRow,
+  type NewLedgerRow,
+  type SeedRow,
+  type SettleResult,
 } from './settle.ts';
 import { splitAward, withPrizes, type AwardSplit } from './award-view.ts';
 
@@ -31,8 +51,18 @@ type Deps = { tx: Tx; ctx: Ctx };
 
 export function entryDto(r: NewLedgerRow) {
   return {
-    id: r.id, kind: r.kind, cents: r.cents, draws: r.draws, track: r.track, eventId: r.eventId, n: r.n, tier: r.tier, capped: r.capped, reason: r.reason,
-    enrolmentId: r.enrolmentId, createdAt: r.createdAt.toISOString(),
+    id: r.id,
+    kind: r.kind,
+    cents: r.cents,
+    draws: r.draws,
+    track: r.track,
+    eventId: r.eventId,
+    n: r.n,
+    tier: r.tier,
+    capped: r.capped,
+    reason: r.reason,
+    enrolmentId: r.enrolmentId,
+    createdAt: r.createdAt.toISOString(),
   };
 }
 
@@ -45,9 +75,15 @@ const emptyState: EnrolmentState = { tracks: [], pending: [], next: [], earnedCe
 function awardOf(enr: EnrolmentRow, eventId: string, entries: readonly NewLedgerRow[], rows: SettleResult['detail']['rows'] | null, state: EnrolmentState, balanceCents: number) {
   const outcomes = (rows ?? []).filter((r) => r.out.event === eventId).map((r) => ({ track: r.out.track, outcome: r.out.outcome, s: r.out.s, level: r.out.level, privilege: r.out.privilege }));
   return {
-    eventId, enrolmentId: enr.id, outcomes, entries: entries.map(entryDto),
-    earnedCents: paidCents(entries.map(toEngine)), newDraws: entries.filter((e) => e.kind === 'prize').length,
-    balanceCents, next: state.next, pendingAdjudication: state.pending.includes(eventId),
+    eventId,
+    enrolmentId: enr.id,
+    outcomes,
+    entries: entries.map(entryDto),
+    earnedCents: paidCents(entries.map(toEngine)),
+    newDraws: entries.filter((e) => e.kind === 'prize').length,
+    balanceCents,
+    next: state.next,
+    pendingAdjudication: state.pending.includes(eventId),
   };
 }
 
@@ -75,15 +111,31 @@ async function decideAward(deps: Deps, enr: EnrolmentRow, history: History, ev: 
 
 /** The CM side of a screen, if CM read it: its enrolment, its adjudications and whether it waits for one. */
 export async function cmOfScreen(tx: Tx, programId: string, screenId: string) {
-  const [ev] = await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), eq(cmEvents.id, screenId), eq(cmEvents.kind, 'specimen')));
+  const [ev] = await tx
+    .select()
+    .from(cmEvents)
+    .where(and(eq(cmEvents.programId, programId), eq(cmEvents.id, screenId), eq(cmEvents.kind, 'specimen')));
   if (!ev) return null;
-  const [enr] = await tx.select().from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, ev.enrolmentId)));
-  const adjudications = await tx.select().from(cmEvents)
-    .where(and(eq(cmEvents.programId, programId), eq(cmEvents.refId, screenId), eq(cmEvents.kind, 'adjudication'))).orderBy(asc(cmEvents.at), asc(cmEvents.position));
+  const [enr] = await tx
+    .select()
+    .from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, ev.enrolmentId)));
+  const adjudications = await tx
+    .select()
+    .from(cmEvents)
+    .where(and(eq(cmEvents.programId, programId), eq(cmEvents.refId, screenId), eq(cmEvents.kind, 'adjudication')))
+    .orderBy(asc(cmEvents.at), asc(cmEvents.position));
   const state = (enr!.state as EnrolmentState | null) ?? emptyState;
   return {
-    enrolment: enr!, enrolmentId: enr!.id,
-    adjudications: adjudications.map((e) => ({ id: e.id, decision: (e.engine as { decision?: string }).decision ?? '', reason: (e.detail as { reason?: string } | null)?.reason ?? null, recordedBy: e.recordedBy, recordedAt: e.recordedAt.toISOString() })),
+    enrolment: enr!,
+    enrolmentId: enr!.id,
+    adjudications: adjudications.map((e) => ({
+      id: e.id,
+      decision: (e.engine as { decision?: string }).decision ?? '',
+      reason: (e.detail as { reason?: string } | null)?.reason ?? null,
+      recordedBy: e.recordedBy,
+      recordedAt: e.recordedAt.toISOString(),
+    })),
     pending: state.pending.includes(screenId),
   };
 }
@@ -91,7 +143,9 @@ export async function cmOfScreen(tx: Tx, programId: string, screenId: string) {
 /** The award a screen or one of its corrections caused (the entries that recording posted), read back for a retry. */
 export async function awardOfScreen(deps: Deps, cm: NonNullable<Awaited<ReturnType<typeof cmOfScreen>>>, screenId: string, recordedAt: Date): Promise<AwardDto> {
   const { tx } = deps;
-  const entries = await tx.select().from(cmLedgerEntries)
+  const entries = await tx
+    .select()
+    .from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, cm.enrolment.programId), eq(cmLedgerEntries.enrolmentId, cm.enrolmentId), eq(cmLedgerEntries.createdAt, recordedAt)))
     .orderBy(asc(cmLedgerEntries.seq));
   return awardAsPosted(deps, cm.enrolment, screenId, entries);
@@ -99,7 +153,10 @@ export async function awardOfScreen(deps: Deps, cm: NonNullable<Awaited<ReturnTy
 
 /** What recording a screen has read before CM decides: the programme's time zone and draw seed, the medications prescribed that day, the patient's active enrolment. */
 export type KnownForScreen = {
-  tz: string; prescribed: ReadonlySet<string>; seed: SeedRow | null; enrolment: EnrolmentRow | null;
+  tz: string;
+  prescribed: ReadonlySet<string>;
+  seed: SeedRow | null;
+  enrolment: EnrolmentRow | null;
   /** Read without a lock (readForRecording): the settlement is then guarded by the enrolment's history version as read (ADR 018). */
   unlocked?: History;
 };
@@ -117,17 +174,31 @@ export async function awardForScreen(deps: Deps, screen: ScreenRow, known: Known
   const enr = known.enrolment;
   if (!enr || enr.status !== 'active') return null;
   const protocol = await enrolmentProtocol(tx, enr);
-  if (!screenIsOpportunity(protocol, screen.results.map((r) => r.analyte))) return null;
+  if (
+    !screenIsOpportunity(
+      protocol,
+      screen.results.map((r) => r.analyte),
+    )
+  )
+    return null;
   if (known.unlocked && !settlesFromRead(protocol, enr, known.seed)) return null;
   const slotDate = screen.collectedOn;
-  const history = known.unlocked ?? await readHistory(tx, enr, known.seed);
+  const history = known.unlocked ?? (await readHistory(tx, enr, known.seed));
   const taken = history.events.find((e) => e.slotKind === 'specimen' && e.slotDate === slotDate);
   if (taken?.kind === 'missed') throw conflict('opportunity_closed', `The opportunity on ${slotDate} was already closed as missed (its window ended with nothing recorded).`, 'body.collectedAt');
   if (taken) throw conflict('specimen_exists', `A specimen is already recorded for this patient on ${slotDate}. To change its results, post a correction to it.`, 'body.collectedAt');
   const ev = newEvent(enr, {
-    id: screen.id, kind: 'specimen', at: screen.collectedAt, slotKind: 'specimen', slotDate, refId: screen.id,
+    id: screen.id,
+    kind: 'specimen',
+    at: screen.collectedAt,
+    slotKind: 'specimen',
+    slotDate,
+    refId: screen.id,
     engine: { results: engineResults(screen.results, known.prescribed, protocol), valid: screen.valid },
-    externalId: screen.externalId, source: screen.source, recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+    externalId: screen.externalId,
+    source: screen.source,
+    recordedBy: ctx.principal?.userId ?? null,
+    recordedAt: ctx.now,
   });
   return decideAward(deps, enr, { ...history, seed: known.seed }, ev, known.tz, ev.id, known.unlocked ? { historyVersion: enr.historyVersion } : undefined);
 }
@@ -144,7 +215,10 @@ function settlesFromRead(protocol: Protocol, enr: EnrolmentRow, seed: SeedRow | 
  */
 export async function awardForCorrection(deps: Deps, screen: ScreenRow, correction: CorrectionRow, prescribed: ReadonlySet<string>): Promise<PendingAward | null> {
   const { tx } = deps;
-  const [spec] = await tx.select({ enrolmentId: cmEvents.enrolmentId }).from(cmEvents).where(and(eq(cmEvents.programId, screen.programId), eq(cmEvents.id, screen.id), eq(cmEvents.kind, 'specimen')));
+  const [spec] = await tx
+    .select({ enrolmentId: cmEvents.enrolmentId })
+    .from(cmEvents)
+    .where(and(eq(cmEvents.programId, screen.programId), eq(cmEvents.id, screen.id), eq(cmEvents.kind, 'specimen')));
   if (!spec) return null;
   const enrolments = await lockPatientEnrolments(tx, screen.programId, screen.patientId);
   const enr = enrolments.find((e) => e.id === spec.enrolmentId)!;
@@ -153,8 +227,15 @@ export async function awardForCorrection(deps: Deps, screen: ScreenRow, correcti
   if (correction.valid !== null) engine.valid = correction.valid;
   const history = await readHistory(tx, enr);
   const ev = newEvent(enr, {
-    id: correction.id, kind: 'correction', at: correction.recordedAt, refId: screen.id, engine,
-    externalId: correction.externalId, source: correction.source, recordedBy: correction.recordedBy, recordedAt: correction.recordedAt,
+    id: correction.id,
+    kind: 'correction',
+    at: correction.recordedAt,
+    refId: screen.id,
+    engine,
+    externalId: correction.externalId,
+    source: correction.source,
+    recordedBy: correction.recordedBy,
+    recordedAt: correction.recordedAt,
   });
   return decideAward(deps, enr, history, ev, await programTimeZone(tx, enr.programId), screen.id);
 }
@@ -162,18 +243,37 @@ export async function awardForCorrection(deps: Deps, screen: ScreenRow, correcti
 // ---------- what recording a screen reads without locks (ADR 018) ----------
 
 /** Columns as a JSON object keyed like a drizzle selection (rows of several tables in one statement's read). */
-const jsonObject = (fields: Record<string, SQLWrapper>) => sql`json_build_object(${sql.join(Object.entries(fields).map(([key, value]) => sql`${key}::text, ${value}`), sql`, `)})`;
-const jsonArray = (fields: Record<string, SQLWrapper>, order?: SQLWrapper) =>
-  sql`coalesce(json_agg(${jsonObject(fields)}${order ? sql` order by ${order}` : sql``}), '[]'::json)`;
+const jsonObject = (fields: Record<string, SQLWrapper>) =>
+  sql`json_build_object(${sql.join(
+    Object.entries(fields).map(([key, value]) => sql`${key}::text, ${value}`),
+    sql`, `,
+  )})`;
+const jsonArray = (fields: Record<string, SQLWrapper>, order?: SQLWrapper) => sql`coalesce(json_agg(${jsonObject(fields)}${order ? sql` order by ${order}` : sql``}), '[]'::json)`;
 const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 const EVENT_FIELDS = {
-  id: cmEvents.id, kind: cmEvents.kind, at: cmEvents.at, position: cmEvents.position, slotKind: cmEvents.slotKind, slotDate: cmEvents.slotDate, engine: cmEvents.engine,
+  id: cmEvents.id,
+  kind: cmEvents.kind,
+  at: cmEvents.at,
+  position: cmEvents.position,
+  slotKind: cmEvents.slotKind,
+  slotDate: cmEvents.slotDate,
+  engine: cmEvents.engine,
 } satisfies Record<keyof HistoryEvent, SQLWrapper>;
 const LEDGER_FIELDS = {
-  id: cmLedgerEntries.id, enrolmentId: cmLedgerEntries.enrolmentId, entryKey: cmLedgerEntries.entryKey, kind: cmLedgerEntries.kind, eventId: cmLedgerEntries.eventId,
-  track: cmLedgerEntries.track, month: cmLedgerEntries.month, cents: cmLedgerEntries.cents, draws: cmLedgerEntries.draws, n: cmLedgerEntries.n, tier: cmLedgerEntries.tier,
-  capped: cmLedgerEntries.capped, voidsKey: cmLedgerEntries.voidsKey,
+  id: cmLedgerEntries.id,
+  enrolmentId: cmLedgerEntries.enrolmentId,
+  entryKey: cmLedgerEntries.entryKey,
+  kind: cmLedgerEntries.kind,
+  eventId: cmLedgerEntries.eventId,
+  track: cmLedgerEntries.track,
+  month: cmLedgerEntries.month,
+  cents: cmLedgerEntries.cents,
+  draws: cmLedgerEntries.draws,
+  n: cmLedgerEntries.n,
+  tier: cmLedgerEntries.tier,
+  capped: cmLedgerEntries.capped,
+  voidsKey: cmLedgerEntries.voidsKey,
 } satisfies Record<keyof HistoryEntry, SQLWrapper>;
 const MEDICATION_FIELDS = { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn } satisfies Record<keyof MedicationRow, SQLWrapper>;
 
@@ -185,23 +285,26 @@ const MEDICATION_FIELDS = { medication: medications.medication, startedOn: medic
  */
 const recordingRead = preparedOnce((db: Db) => {
   const ph = sql.placeholder;
-  return db.select({
-    tz: programs.timeZone,
-    seed: cmSeeds,
-    enrolment: cmEnrolments,
-    medications: sql`(select ${jsonArray(MEDICATION_FIELDS)} from ${medications}
+  return db
+    .select({
+      tz: programs.timeZone,
+      seed: cmSeeds,
+      enrolment: cmEnrolments,
+      medications: sql`(select ${jsonArray(MEDICATION_FIELDS)} from ${medications}
       where ${medications.programId} = ${patients.programId} and ${medications.patientId} = ${patients.id})`.mapWith(parsed<MedicationRow[]>),
-    events: sql`(select ${jsonArray(EVENT_FIELDS, sql`${cmEvents.at}, ${cmEvents.position}`)} from ${cmEvents}
-      where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id})`
-      .mapWith((v) => parsed<Array<Omit<HistoryEvent, 'at'> & { at: string }>>(v).map((e) => ({ ...e, at: new Date(e.at) }))),
-    ledger: sql`(select ${jsonArray({ ...LEDGER_FIELDS, revealed: sql`${cmDrawReveals.n} is not null` }, cmLedgerEntries.seq)} from ${cmLedgerEntries}
+      events: sql`(select ${jsonArray(EVENT_FIELDS, sql`${cmEvents.at}, ${cmEvents.position}`)} from ${cmEvents}
+      where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id})`.mapWith((v) =>
+        parsed<Array<Omit<HistoryEvent, 'at'> & { at: string }>>(v).map((e) => ({ ...e, at: new Date(e.at) })),
+      ),
+      ledger: sql`(select ${jsonArray({ ...LEDGER_FIELDS, revealed: sql`${cmDrawReveals.n} is not null` }, cmLedgerEntries.seq)} from ${cmLedgerEntries}
       left join ${cmDrawReveals} on ${cmLedgerEntries.kind} = 'prize' and ${cmDrawReveals.programId} = ${cmLedgerEntries.programId}
         and ${cmDrawReveals.enrolmentId} = ${cmLedgerEntries.enrolmentId} and ${cmDrawReveals.n} = ${cmLedgerEntries.n}
       where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id})`.mapWith(parsed<Array<HistoryEntry & { revealed: boolean }>>),
-    recorded: sql<boolean>`exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId} and case
+      recorded: sql<boolean>`exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId} and case
       when ${ph('externalId')}::text is null then ${screens.patientId} = ${patients.id} and ${screens.collectedAt} = ${ph('collectedAt')}::timestamptz
       else ${screens.externalId} = ${ph('externalId')}::text end)`,
-  }).from(patients)
+    })
+    .from(patients)
     .innerJoin(programs, eq(programs.id, patients.programId))
     .leftJoin(cmEnrolments, and(eq(cmEnrolments.programId, patients.programId), eq(cmEnrolments.patientId, patients.id), eq(cmEnrolments.status, 'active')))
     .leftJoin(cmSeeds, and(eq(cmSeeds.programId, patients.programId), isNull(cmSeeds.retiredAt)))
@@ -214,14 +317,19 @@ export async function readForRecording(db: Db, programId: string, screen: { pati
   const [r] = await recordingRead(db).execute({ programId, patientId: screen.patientId, externalId: screen.externalId, collectedAt: screen.collectedAt.toISOString() });
   if (!r) return null;
   const history: History = {
-    events: r.events, ledger: r.ledger.map(({ revealed: _, ...entry }) => entry), revealedPrizes: new Set(r.ledger.filter((e) => e.revealed).map((e) => e.id)),
+    events: r.events,
+    ledger: r.ledger.map(({ revealed: _, ...entry }) => entry),
+    revealedPrizes: new Set(r.ledger.filter((e) => e.revealed).map((e) => e.id)),
   };
   return { tz: r.tz, seed: r.seed, medications: r.medications, enrolment: r.enrolment, history, recorded: r.recorded };
 }
 
 async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {
   const programId = programOf(ctx);
-  const [spec] = await tx.select().from(cmEvents).where(and(eq(cmEvents.programId, programId), eq(cmEvents.id, id), eq(cmEvents.kind, 'specimen')));
+  const [spec] = await tx
+    .select()
+    .from(cmEvents)
+    .where(and(eq(cmEvents.programId, programId), eq(cmEvents.id, id), eq(cmEvents.kind, 'specimen')));
   if (!spec) throw notFound('Specimen');
   const enrolments = await lockPatientEnrolments(tx, programId, spec.patientId);
   const enr = enrolments.find((e) => e.id === spec.enrolmentId)!;
@@ -233,13 +341,26 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
   const { enr, tz } = await specimenForChange(tx, ctx, id);
   const history = await readHistory(tx, enr);
   const ev = newEvent(enr, {
-    id: randomUUID(), kind: 'adjudication', at: ctx.now, refId: id, engine: { of: id, decision: input.decision },
-    detail: { reason: input.reason }, source: 'staff', recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+    id: randomUUID(),
+    kind: 'adjudication',
+    at: ctx.now,
+    refId: id,
+    engine: { of: id, decision: input.decision },
+    detail: { reason: input.reason },
+    source: 'staff',
+    recordedBy: ctx.principal?.userId ?? null,
+    recordedAt: ctx.now,
   });
   const { award, writes } = await decideAward(deps, enr, history, ev, tz, id);
   await writeTogether(tx, [
     ...writes,
-    auditedBy(tx, auditContext(ctx), { action: 'adjudicate', entity: 'cm-specimen', entityId: id, patientId: enr.patientId, detail: { adjudicationId: ev.id, decision: input.decision, entries: award.entries.length, cents: award.earnedCents } }),
+    auditedBy(tx, auditContext(ctx), {
+      action: 'adjudicate',
+      entity: 'cm-specimen',
+      entityId: id,
+      patientId: enr.patientId,
+      detail: { adjudicationId: ev.id, decision: input.decision, entries: award.entries.length, cents: award.earnedCents },
+    }),
   ]);
   return award;
 }
@@ -264,19 +385,36 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
   const dup = history.events.find((e) => e.slotKind === input.kind && e.slotDate === slotDate);
   if (dup) {
     if (dup.kind === input.kind && canonical(dup.engine) === canonical(engine)) {
-      const entries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.eventId, dup.id)));
+      const entries = await tx
+        .select()
+        .from(cmLedgerEntries)
+        .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.eventId, dup.id)));
       return { eventId: dup.id, award: await awardAsPosted(deps, enr, dup.id, entries), duplicate: true };
     }
     throw conflict(dup.kind === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${slotDate} is already closed (${dup.kind}).`, 'body.at');
   }
   const ev = newEvent(enr, {
-    id: randomUUID(), kind: input.kind, at, slotKind: input.kind, slotDate, engine, detail: { doseType: input.doseType ?? null },
-    source: 'staff', recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+    id: randomUUID(),
+    kind: input.kind,
+    at,
+    slotKind: input.kind,
+    slotDate,
+    engine,
+    detail: { doseType: input.doseType ?? null },
+    source: 'staff',
+    recordedBy: ctx.principal?.userId ?? null,
+    recordedAt: ctx.now,
   });
   const { award, writes } = await decideAward(deps, enr, history, ev, tz);
   await writeTogether(tx, [
     ...writes,
-    auditedBy(tx, auditContext(ctx), { action: 'create', entity: `cm-${input.kind}`, entityId: ev.id, patientId: enr.patientId, detail: { enrolmentId: enr.id, done: input.done, entries: award.entries.length, cents: award.earnedCents } }),
+    auditedBy(tx, auditContext(ctx), {
+      action: 'create',
+      entity: `cm-${input.kind}`,
+      entityId: ev.id,
+      patientId: enr.patientId,
+      detail: { enrolmentId: enr.id, done: input.done, entries: award.entries.length, cents: award.earnedCents },
+    }),
   ]);
   return { eventId: ev.id, award, duplicate: false };
 }

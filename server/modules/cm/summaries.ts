@@ -10,15 +10,33 @@ import { conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { patients } from '../patients/patients.tables.ts';
 import {
-  cmCatalogueItems, cmDrawReveals, cmEnrolments, cmEvents, cmFundingSources, cmLedgerEntries, cmPrivilegeDecisions, cmPrivilegeRecommendations,
-  cmRedemptionOutcomes, cmRedemptions,
+  cmCatalogueItems,
+  cmDrawReveals,
+  cmEnrolments,
+  cmEvents,
+  cmFundingSources,
+  cmLedgerEntries,
+  cmPrivilegeDecisions,
+  cmPrivilegeRecommendations,
+  cmRedemptionOutcomes,
+  cmRedemptions,
 } from './cm.tables.ts';
 import { enrolmentDto, getSettings } from './enrolments.ts';
 import { capsStatus, ledgerTotals, listDraws } from './ledger.ts';
 import { itemDto } from './redemption.ts';
 import {
-  enrolmentProtocol, entryEffectSql, eventsOf, NOT_VOIDED, patientBalances, programTimeZone, toEngine,
-  type CalendarDoc, type EnrolmentRow, type EnrolmentState, type EventRow, type LedgerRow,
+  enrolmentProtocol,
+  entryEffectSql,
+  eventsOf,
+  NOT_VOIDED,
+  patientBalances,
+  programTimeZone,
+  toEngine,
+  type CalendarDoc,
+  type EnrolmentRow,
+  type EnrolmentState,
+  type EventRow,
+  type LedgerRow,
 } from './settle.ts';
 import { ENTRY_EFFECT, type EntryKind } from '../../../core/cm/ledger.ts';
 import { parseEvents } from '../../../core/cm/events.ts';
@@ -45,33 +63,56 @@ export async function dayList(deps: Deps, date: string | undefined, kinds: reado
   // a calendar day of theirs for one of `kinds` (calendar.<kind> is an array of weekdays)
   const onCalendar = or(...kinds.map((k) => sql`coalesce(${cmEnrolments.calendar} -> ${k}::text, '[]'::jsonb) @> ${JSON.stringify([wd])}::jsonb`));
   const after = decodeCursor(page.cursor, ['text', 'text', 'uuid']);
-  const rows = await tx.select({ e: cmEnrolments, given: patients.legalGivenName, family: patients.legalFamilyName, preferred: patients.preferredName, mrn: patients.mrn })
-    .from(cmEnrolments).innerJoin(patients, and(eq(patients.programId, cmEnrolments.programId), eq(patients.id, cmEnrolments.patientId)))
-    .where(and(
-      eq(cmEnrolments.programId, programId), eq(cmEnrolments.status, 'active'), sql`${cmEnrolments.startDate} <= ${day}`, sql`${cmEnrolments.endDate} >= ${day}`, onCalendar,
-      after ? sql`(${patients.legalFamilyName}, ${patients.legalGivenName}, ${cmEnrolments.id}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : undefined,
-    ))
-    .orderBy(asc(patients.legalFamilyName), asc(patients.legalGivenName), asc(cmEnrolments.id)).limit(page.limit + 1);
+  const rows = await tx
+    .select({ e: cmEnrolments, given: patients.legalGivenName, family: patients.legalFamilyName, preferred: patients.preferredName, mrn: patients.mrn })
+    .from(cmEnrolments)
+    .innerJoin(patients, and(eq(patients.programId, cmEnrolments.programId), eq(patients.id, cmEnrolments.patientId)))
+    .where(
+      and(
+        eq(cmEnrolments.programId, programId),
+        eq(cmEnrolments.status, 'active'),
+        sql`${cmEnrolments.startDate} <= ${day}`,
+        sql`${cmEnrolments.endDate} >= ${day}`,
+        onCalendar,
+        after ? sql`(${patients.legalFamilyName}, ${patients.legalGivenName}, ${cmEnrolments.id}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(patients.legalFamilyName), asc(patients.legalGivenName), asc(cmEnrolments.id))
+    .limit(page.limit + 1);
   const { items: expected, nextCursor } = pageOf(rows, page.limit, (r) => [r.family, r.given, r.e.id]);
   const ids = expected.map((r) => r.e.id);
-  const events = ids.length ? await tx.select({ id: cmEvents.id, enrolmentId: cmEvents.enrolmentId, kind: cmEvents.kind, slotKind: cmEvents.slotKind })
-    .from(cmEvents).where(and(eq(cmEvents.programId, programId), inArray(cmEvents.enrolmentId, ids), eq(cmEvents.slotDate, day))) : [];
+  const events = ids.length
+    ? await tx
+        .select({ id: cmEvents.id, enrolmentId: cmEvents.enrolmentId, kind: cmEvents.kind, slotKind: cmEvents.slotKind })
+        .from(cmEvents)
+        .where(and(eq(cmEvents.programId, programId), inArray(cmEvents.enrolmentId, ids), eq(cmEvents.slotDate, day)))
+    : [];
   const patientIds = [...new Set(expected.map((r) => r.e.patientId))];
   const balances = await patientBalances(tx, programId, patientIds);
   // draws not yet shown, per enrolment, and their value (kept out of the balance the screen shows)
-  const unshown = patientIds.length ? rowsOf<{ patient_id: string; enrolment_id: string; n: string | number; cents: string | number | null }>(await tx.execute(sql`
+  const unshown = patientIds.length
+    ? rowsOf<{ patient_id: string; enrolment_id: string; n: string | number; cents: string | number | null }>(
+        await tx.execute(sql`
     select l.patient_id, l.enrolment_id, count(*) as n, coalesce(sum(l.cents), 0) as cents
-    from ${cmLedgerEntries} l where l.program_id = ${programId} and l.patient_id in (${sql.join(patientIds.map((id) => sql`${id}::uuid`), sql`, `)}) and l.kind = 'prize'
+    from ${cmLedgerEntries} l where l.program_id = ${programId} and l.patient_id in (${sql.join(
+      patientIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}) and l.kind = 'prize'
     and not exists (select 1 from ${cmDrawReveals} d where d.program_id = l.program_id and d.enrolment_id = l.enrolment_id and d.n = l.n)
     and ${NOT_VOIDED}
-    group by l.patient_id, l.enrolment_id`)) : [];
+    group by l.patient_id, l.enrolment_id`),
+      )
+    : [];
   const out = expected.map((r) => {
     const cal = r.e.calendar as CalendarDoc;
     const state = (r.e.state as EnrolmentState | null) ?? emptyState;
     const mine = unshown.filter((u) => u.patient_id === r.e.patientId);
     const balanceCents = balances.get(r.e.patientId) ?? 0;
     return {
-      patientId: r.e.patientId, enrolmentId: r.e.id, displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn,
+      patientId: r.e.patientId,
+      enrolmentId: r.e.id,
+      displayName: `${r.preferred ?? r.given} ${r.family}`,
+      mrn: r.mrn,
       kinds: kinds.filter((k) => (cal[k as 'specimen'] ?? []).includes(wd)),
       recorded: events.filter((e) => e.enrolmentId === r.e.id && kinds.includes(e.slotKind ?? '')).map((e) => ({ kind: e.slotKind!, eventId: e.id, eventKind: e.kind })),
       streaks: state.tracks.map((t) => ({ track: t.track, s: t.s })),
@@ -136,7 +177,8 @@ function moneyByEvent(entries: readonly LedgerRow[]) {
     if (e.kind === 'void' || e.eventId === null || voided.has(e.entryKey)) continue;
     const m = out.get(e.eventId) ?? { cents: 0, draws: 0, keptCents: 0, keptDraws: 0 };
     if (e.kind === 'prize') m.draws += 1;
-    else if (e.kind === 'debit' && e.n !== null) m.draws -= 1; // a draw taken back (clawback)
+    else if (e.kind === 'debit' && e.n !== null)
+      m.draws -= 1; // a draw taken back (clawback)
     else if (e.kind === 'forgiven') {
       if (e.draws != null) m.keptDraws += e.draws;
       else m.keptCents += e.cents;
@@ -151,9 +193,17 @@ export async function patientSummary(deps: Deps, patientId: string) {
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
   const tz = await programTimeZone(tx, programId);
-  const enrs = await tx.select().from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId))).orderBy(asc(cmEnrolments.createdAt));
+  const enrs = await tx
+    .select()
+    .from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.patientId, patientId)))
+    .orderBy(asc(cmEnrolments.createdAt));
   const enr = enrs.find((e) => e.status === 'active') ?? enrs.at(-1);
-  const patientEntries = await tx.select().from(cmLedgerEntries).where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId))).orderBy(asc(cmLedgerEntries.seq));
+  const patientEntries = await tx
+    .select()
+    .from(cmLedgerEntries)
+    .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId)))
+    .orderBy(asc(cmLedgerEntries.seq));
   const money = ledgerTotals(patientEntries);
   const balance = money.balanceCents;
   const caps = await capsStatus(tx, programId, patientId, ctx.now);
@@ -189,12 +239,18 @@ export async function patientSummary(deps: Deps, patientId: string) {
   const draws = await listDraws(deps, enr.id);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-summary', entityId: enr.id, patientId });
   return {
-    patientId, enrolment: await enrolmentDto(tx, enr), calendar,
+    patientId,
+    enrolment: await enrolmentDto(tx, enr),
+    calendar,
     streaks: state.tracks.map((t) => ({ track: t.track, s: t.s, lastOutcome: t.lastOutcome, currentCents: t.currentCents, currentDraws: t.currentDraws ?? 0, privilege: t.privilege })),
-    next: state.next, balanceCents: balance, earnedCents,
+    next: state.next,
+    balanceCents: balance,
+    earnedCents,
     tracks: state.tracks.filter((t) => t.settlement).map((t) => ({ track: t.track, payout: t.payout, ...t.settlement! })),
     money,
-    draws: draws.items, pendingAdjudications: state.pending, caps,
+    draws: draws.items,
+    pendingAdjudications: state.pending,
+    caps,
   };
 }
 
@@ -205,7 +261,9 @@ export async function patientSummary(deps: Deps, patientId: string) {
 async function screensInEffectSince(tx: Tx, programId: string, since: Date) {
   const recent = and(eq(screens.programId, programId), gte(screens.collectedAt, since));
   const rows = await tx.select().from(screens).where(recent);
-  const corrections = await tx.select().from(screenCorrections)
+  const corrections = await tx
+    .select()
+    .from(screenCorrections)
     .where(and(eq(screenCorrections.programId, programId), inArray(screenCorrections.screenId, tx.select({ id: screens.id }).from(screens).where(recent))))
     .orderBy(asc(screenCorrections.recordedAt), asc(screenCorrections.id));
   const byScreen = new Map<string, CorrectionRow[]>();
@@ -214,8 +272,7 @@ async function screensInEffectSince(tx: Tx, programId: string, since: Date) {
 }
 
 /** A screen counts as negative when it is valid and no result in effect is positive (a prescribed medication's positive is adherence, not use). */
-export const screenIsNegative = (s: { valid: boolean; results: ReadonlyArray<{ result: string; prescribed: boolean }> }) =>
-  s.valid && !s.results.some((r) => r.result === 'positive' && !r.prescribed);
+export const screenIsNegative = (s: { valid: boolean; results: ReadonlyArray<{ result: string; prescribed: boolean }> }) => s.valid && !s.results.some((r) => r.result === 'positive' && !r.prescribed);
 
 export async function programmeSummary(deps: Deps) {
   const { tx, ctx } = deps;
@@ -235,39 +292,55 @@ export async function programmeSummary(deps: Deps) {
     if (screenIsNegative(s)) cell.negative++;
     weeks.set(w, cell);
   }
-  const negativeByWeek = [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b))
+  const negativeByWeek = [...weeks.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([weekStart, c]) => ({ weekStart, ...c, percentNegative: c.specimens ? Math.round((1000 * c.negative) / c.specimens) / 10 : null }));
-  const spend = rowsOf<{ fs: string | null; cents: string | number }>(await tx.execute(sql`
+  const spend = rowsOf<{ fs: string | null; cents: string | number }>(
+    await tx.execute(sql`
     select funding_source_id as fs, sum(${entryEffectSql('paid')}) as cents
-    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by funding_source_id`));
+    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by funding_source_id`),
+  );
   const sources = await tx.select().from(cmFundingSources).where(eq(cmFundingSources.programId, programId));
   const settings = await getSettings(tx, programId, ctx.now);
-  const perPatient = rowsOf<{ patient_id: string; fs: string | null; cents: string | number }>(await tx.execute(sql`
+  const perPatient = rowsOf<{ patient_id: string; fs: string | null; cents: string | number }>(
+    await tx.execute(sql`
     select patient_id, funding_source_id as fs, sum(${entryEffectSql('paid')}) as cents
-    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by patient_id, funding_source_id`));
+    from ${cmLedgerEntries} l where program_id = ${programId} and month like ${year + '-%'} and ${NOT_VOIDED} group by patient_id, funding_source_id`),
+  );
   let capsReached = 0;
   for (const p of perPatient) {
     const cap = (sources.find((s) => s.id === p.fs)?.caps as { perYearCents?: number | null } | undefined)?.perYearCents;
     if (cap != null && Number(p.cents) >= cap) capsReached++;
   }
   const monthAgo = new Date(ctx.now.getTime() - 30 * 86_400_000);
-  const red = rowsOf<{ n: string | number; cents: string | number | null; pending: string | number }>(await tx.execute(sql`
+  const red = rowsOf<{ n: string | number; cents: string | number | null; pending: string | number }>(
+    await tx.execute(sql`
     select count(*) filter (where o.outcome = 'completed') as n, sum(r.cents) filter (where o.outcome = 'completed') as cents,
            count(*) filter (where o.outcome is null) as pending
     from ${cmRedemptions} r left join ${cmRedemptionOutcomes} o on o.program_id = r.program_id and o.redemption_id = r.id
-    where r.program_id = ${programId} and r.requested_at >= ${monthAgo.toISOString()}::timestamptz`))[0];
-  const items = await tx.select().from(cmCatalogueItems).where(and(eq(cmCatalogueItems.programId, programId), eq(cmCatalogueItems.active, true), sql`${cmCatalogueItems.stock} <= ${cmCatalogueItems.reorderLevel}`));
-  const states = await tx.select({ state: cmEnrolments.state }).from(cmEnrolments).where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.status, 'active')));
-  const pendingPriv = rowsOf<{ n: string | number }>(await tx.execute(sql`
+    where r.program_id = ${programId} and r.requested_at >= ${monthAgo.toISOString()}::timestamptz`),
+  )[0];
+  const items = await tx
+    .select()
+    .from(cmCatalogueItems)
+    .where(and(eq(cmCatalogueItems.programId, programId), eq(cmCatalogueItems.active, true), sql`${cmCatalogueItems.stock} <= ${cmCatalogueItems.reorderLevel}`));
+  const states = await tx
+    .select({ state: cmEnrolments.state })
+    .from(cmEnrolments)
+    .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.status, 'active')));
+  const pendingPriv = rowsOf<{ n: string | number }>(
+    await tx.execute(sql`
     select count(*) as n from ${cmPrivilegeRecommendations} r where r.program_id = ${programId}
-    and not exists (select 1 from ${cmPrivilegeDecisions} d where d.program_id = r.program_id and d.recommendation_id = r.id)`));
+    and not exists (select 1 from ${cmPrivilegeDecisions} d where d.program_id = r.program_id and d.recommendation_id = r.id)`),
+  );
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-programme-summary' });
   const total = spend.reduce((a, s) => a + Number(s.cents), 0);
   return {
     enrolled: { active: n('active'), completed: n('completed'), withdrawn: n('withdrawn') },
     negativeByWeek,
     spend: {
-      yearToDateCents: total, budgetCents: settings.budgetCents,
+      yearToDateCents: total,
+      budgetCents: settings.budgetCents,
       byFundingSource: spend.map((s) => ({ fundingSourceId: s.fs, cents: Number(s.cents), budgetCents: sources.find((x) => x.id === s.fs)?.budgetCents ?? null })),
     },
     capsReached,
@@ -285,18 +358,35 @@ export async function listPrivilegeRecommendations(deps: Deps, pendingOnly: bool
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const after = decodeCursor(page.cursor, ['time', 'uuid']);
-  const rows = await tx.select({ r: cmPrivilegeRecommendations, d: cmPrivilegeDecisions }).from(cmPrivilegeRecommendations)
+  const rows = await tx
+    .select({ r: cmPrivilegeRecommendations, d: cmPrivilegeDecisions })
+    .from(cmPrivilegeRecommendations)
     .leftJoin(cmPrivilegeDecisions, and(eq(cmPrivilegeDecisions.programId, cmPrivilegeRecommendations.programId), eq(cmPrivilegeDecisions.recommendationId, cmPrivilegeRecommendations.id)))
-    .where(and(
-      eq(cmPrivilegeRecommendations.programId, programId),
-      pendingOnly ? isNull(cmPrivilegeDecisions.recommendationId) : undefined,
-      after ? sql`(${cmPrivilegeRecommendations.createdAt}, ${cmPrivilegeRecommendations.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-    ))
-    .orderBy(asc(cmPrivilegeRecommendations.createdAt), asc(cmPrivilegeRecommendations.id)).limit(page.limit + 1);
-  const out = pageOf(rows, page.limit, ({ r }) => [r.createdAt.toISOString(), r.id], ({ r, d }) => ({
-    id: r.id, enrolmentId: r.enrolmentId, patientId: r.patientId, track: r.track, level: r.level, levelIndex: r.levelIndex, eventId: r.eventId, createdAt: r.createdAt.toISOString(),
-    decision: d ? { decision: d.decision, reason: d.reason, decidedBy: d.decidedBy, decidedAt: d.decidedAt.toISOString() } : null,
-  }));
+    .where(
+      and(
+        eq(cmPrivilegeRecommendations.programId, programId),
+        pendingOnly ? isNull(cmPrivilegeDecisions.recommendationId) : undefined,
+        after ? sql`(${cmPrivilegeRecommendations.createdAt}, ${cmPrivilegeRecommendations.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(cmPrivilegeRecommendations.createdAt), asc(cmPrivilegeRecommendations.id))
+    .limit(page.limit + 1);
+  const out = pageOf(
+    rows,
+    page.limit,
+    ({ r }) => [r.createdAt.toISOString(), r.id],
+    ({ r, d }) => ({
+      id: r.id,
+      enrolmentId: r.enrolmentId,
+      patientId: r.patientId,
+      track: r.track,
+      level: r.level,
+      levelIndex: r.levelIndex,
+      eventId: r.eventId,
+      createdAt: r.createdAt.toISOString(),
+      decision: d ? { decision: d.decision, reason: d.reason, decidedBy: d.decidedBy, decidedAt: d.decidedAt.toISOString() } : null,
+    }),
+  );
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-privilege', detail: { count: out.items.length } });
   return out;
 }
@@ -304,15 +394,33 @@ export async function listPrivilegeRecommendations(deps: Deps, pendingOnly: bool
 export async function decidePrivilege(deps: Deps, id: string, input: { decision: 'approved' | 'declined'; reason: string }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const [r] = await tx.select().from(cmPrivilegeRecommendations).where(and(eq(cmPrivilegeRecommendations.programId, programId), eq(cmPrivilegeRecommendations.id, id)));
+  const [r] = await tx
+    .select()
+    .from(cmPrivilegeRecommendations)
+    .where(and(eq(cmPrivilegeRecommendations.programId, programId), eq(cmPrivilegeRecommendations.id, id)));
   if (!r) throw notFound('Recommendation');
-  const [d] = await tx.insert(cmPrivilegeDecisions).values({ programId, recommendationId: id, decision: input.decision, reason: input.reason, decidedBy: ctx.principal!.userId, decidedAt: ctx.now })
-    .onConflictDoNothing().returning();
+  const [d] = await tx
+    .insert(cmPrivilegeDecisions)
+    .values({ programId, recommendationId: id, decision: input.decision, reason: input.reason, decidedBy: ctx.principal!.userId, decidedAt: ctx.now })
+    .onConflictDoNothing()
+    .returning();
   if (!d) throw conflict('already_decided', 'This recommendation was already decided.', 'body.decision');
-  await writeAudit(tx, auditContext(ctx), { action: input.decision === 'approved' ? 'approve' : 'decline', entity: 'cm-privilege', entityId: id, patientId: r.patientId, detail: { track: r.track, levelIndex: r.levelIndex } });
+  await writeAudit(tx, auditContext(ctx), {
+    action: input.decision === 'approved' ? 'approve' : 'decline',
+    entity: 'cm-privilege',
+    entityId: id,
+    patientId: r.patientId,
+    detail: { track: r.track, levelIndex: r.levelIndex },
+  });
   return {
-    id: r.id, enrolmentId: r.enrolmentId, patientId: r.patientId, track: r.track, level: r.level, levelIndex: r.levelIndex, eventId: r.eventId, createdAt: r.createdAt.toISOString(),
+    id: r.id,
+    enrolmentId: r.enrolmentId,
+    patientId: r.patientId,
+    track: r.track,
+    level: r.level,
+    levelIndex: r.levelIndex,
+    eventId: r.eventId,
+    createdAt: r.createdAt.toISOString(),
     decision: { decision: d.decision, reason: d.reason, decidedBy: d.decidedBy, decidedAt: d.decidedAt.toISOString() },
   };
 }
-

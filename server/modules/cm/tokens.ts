@@ -22,7 +22,13 @@ export const TOKEN_PREFIX = 'wpt_';
 const scopesOf = (r: Row): TokenScope[] => normaliseScopes(r.scopes.filter(isTokenScope));
 
 const dto = (r: Row) => ({
-  id: r.id, name: r.name, userId: r.userId, scopes: scopesOf(r), createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null, lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+  id: r.id,
+  name: r.name,
+  userId: r.userId,
+  scopes: scopesOf(r),
+  createdAt: r.createdAt.toISOString(),
+  revokedAt: r.revokedAt?.toISOString() ?? null,
+  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
 });
 
 export async function createToken(deps: Deps, input: { name: string; scopes: readonly TokenScope[] }) {
@@ -30,13 +36,29 @@ export async function createToken(deps: Deps, input: { name: string; scopes: rea
   const programId = programOf(ctx);
   const userId = randomUUID();
   await tx.insert(users).values({
-    id: userId, orgId: ctx.orgId!, email: `service-${userId}@service.invalid`, displayName: `API: ${input.name}`, passwordHash: null,
-    kind: 'service', createdAt: ctx.now, updatedAt: ctx.now,
+    id: userId,
+    orgId: ctx.orgId!,
+    email: `service-${userId}@service.invalid`,
+    displayName: `API: ${input.name}`,
+    passwordHash: null,
+    kind: 'service',
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
   });
   const token = TOKEN_PREFIX + newToken(32);
-  const [row] = await tx.insert(integrationTokens).values({
-    programId, id: randomUUID(), userId, name: input.name, scopes: normaliseScopes(input.scopes), tokenHash: sha256(token), createdBy: ctx.principal!.userId, createdAt: ctx.now,
-  }).returning();
+  const [row] = await tx
+    .insert(integrationTokens)
+    .values({
+      programId,
+      id: randomUUID(),
+      userId,
+      name: input.name,
+      scopes: normaliseScopes(input.scopes),
+      tokenHash: sha256(token),
+      createdBy: ctx.principal!.userId,
+      createdAt: ctx.now,
+    })
+    .returning();
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'integration-token', entityId: row!.id, detail: { serviceUserId: userId, scopes: row!.scopes } });
   return { ...dto(row!), token };
 }
@@ -44,22 +66,31 @@ export async function createToken(deps: Deps, input: { name: string; scopes: rea
 /** Oldest first (keyset on createdAt, id). */
 export async function listTokens(deps: Deps, page: Page) {
   const after = decodeCursor(page.cursor, ['time', 'uuid']);
-  const rows = await deps.tx.select().from(integrationTokens)
-    .where(and(
-      eq(integrationTokens.programId, programOf(deps.ctx)),
-      after ? sql`(${integrationTokens.createdAt}, ${integrationTokens.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-    ))
-    .orderBy(asc(integrationTokens.createdAt), asc(integrationTokens.id)).limit(page.limit + 1);
+  const rows = await deps.tx
+    .select()
+    .from(integrationTokens)
+    .where(
+      and(eq(integrationTokens.programId, programOf(deps.ctx)), after ? sql`(${integrationTokens.createdAt}, ${integrationTokens.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined),
+    )
+    .orderBy(asc(integrationTokens.createdAt), asc(integrationTokens.id))
+    .limit(page.limit + 1);
   return pageOf(rows, page.limit, (r) => [r.createdAt.toISOString(), r.id], dto);
 }
 
 export async function revokeToken(deps: Deps, id: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const [row] = await tx.select().from(integrationTokens).where(and(eq(integrationTokens.programId, programId), eq(integrationTokens.id, id)));
+  const [row] = await tx
+    .select()
+    .from(integrationTokens)
+    .where(and(eq(integrationTokens.programId, programId), eq(integrationTokens.id, id)));
   if (!row) throw notFound('Token');
   if (row.revokedAt) throw conflict('already_revoked', 'This token is already revoked.', 'params.id');
-  const [upd] = await tx.update(integrationTokens).set({ revokedAt: ctx.now }).where(and(eq(integrationTokens.programId, programId), eq(integrationTokens.id, id))).returning();
+  const [upd] = await tx
+    .update(integrationTokens)
+    .set({ revokedAt: ctx.now })
+    .where(and(eq(integrationTokens.programId, programId), eq(integrationTokens.id, id)))
+    .returning();
   await tx.update(users).set({ active: false, updatedAt: ctx.now }).where(eq(users.id, row.userId));
   await writeAudit(tx, auditContext(ctx), { action: 'revoke', entity: 'integration-token', entityId: id });
   return dto(upd!);
@@ -68,13 +99,17 @@ export async function revokeToken(deps: Deps, id: string) {
 /** Bearer token → the service principal, its programme and scopes, or null (unknown, revoked, or account deactivated). */
 export async function resolveToken(db: Db, token: string, now: Date): Promise<{ principal: Principal; programId: string; scopes: TokenScope[] } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const [row] = await db.select({ t: integrationTokens, orgId: users.orgId, name: users.displayName, active: users.active })
-    .from(integrationTokens).innerJoin(users, eq(users.id, integrationTokens.userId))
+  const [row] = await db
+    .select({ t: integrationTokens, orgId: users.orgId, name: users.displayName, active: users.active })
+    .from(integrationTokens)
+    .innerJoin(users, eq(users.id, integrationTokens.userId))
     .where(eq(integrationTokens.tokenHash, sha256(token)));
   if (!row || row.t.revokedAt || !row.active) return null;
   const minuteAgo = new Date(now.getTime() - 60_000);
   if (!row.t.lastUsedAt || row.t.lastUsedAt < minuteAgo) {
-    await db.update(integrationTokens).set({ lastUsedAt: now })
+    await db
+      .update(integrationTokens)
+      .set({ lastUsedAt: now })
       .where(and(eq(integrationTokens.programId, row.t.programId), eq(integrationTokens.id, row.t.id), or(isNull(integrationTokens.lastUsedAt), lt(integrationTokens.lastUsedAt, minuteAgo))));
   }
   return {

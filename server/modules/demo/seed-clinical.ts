@@ -38,14 +38,22 @@ export const DEMO_PROTOCOL = {
   },
   tracks: [
     {
-      id: 'stimulant-vouchers', name: 'Stimulant-negative urine (vouchers)', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'cents',
+      id: 'stimulant-vouchers',
+      name: 'Stimulant-negative urine (vouchers)',
+      target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
+      payout: 'cents',
       phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 300, step: 50, stepEvery: 1, max: 1000, bonusEvery: 3, bonus: 500, resetTo: 'start', recoverAfter: 3 } }],
-      missed: 'failure', invalid: 'failure',
+      missed: 'failure',
+      invalid: 'failure',
     },
     {
-      id: 'stimulant-draws', name: 'Stimulant-negative urine (prize draws)', target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] }, payout: 'draws',
+      id: 'stimulant-draws',
+      name: 'Stimulant-negative urine (prize draws)',
+      target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
+      payout: 'draws',
       phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1, step: 1, stepEvery: 2, max: 6, bonusEvery: null, bonus: null, resetTo: 'start', recoverAfter: null } }],
-      missed: 'failure', invalid: 'failure',
+      missed: 'failure',
+      invalid: 'failure',
     },
   ],
 };
@@ -120,7 +128,10 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
     const patientId = byMrn.get(p.mrn);
     if (!patientId) continue;
     const enrolment = await enrol(at(startAt), {
-      patientId, protocolId: protocol.id, startDate: start, fundingSourceId: 'samhsa-demo',
+      patientId,
+      protocolId: protocol.id,
+      startDate: start,
+      fundingSourceId: 'samhsa-demo',
       calendar: { specimen: days, attendance: [], dose: [], windowStart: '07:00', windowEnd: '19:00' },
     });
     enrolments.set(p.mrn, enrolment.id);
@@ -129,9 +140,13 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
       const collected = zonedInstant(d, '10:15', TZ);
       const positive = p.positives.includes(d);
       await recordScreen(at(new Date(collected.getTime() + 120_000), collector, 'specimen-collector'), {
-        patientId, collectedAt: collected.toISOString(), observed: false, temperatureC: 34, method: 'presumptive',
+        patientId,
+        collectedAt: collected.toISOString(),
+        observed: false,
+        temperatureC: 34,
+        method: 'presumptive',
         cup: { brand: 'DemoCup 12-panel', lot: 'DEMO-2026-01', expiry: addDays(today, 300) },
-        results: NEG.map((a) => ({ analyte: a, result: positive && a === 'cocaine' ? 'positive' as const : 'negative' as const })),
+        results: NEG.map((a) => ({ analyte: a, result: positive && a === 'cocaine' ? ('positive' as const) : ('negative' as const) })),
       });
     }
   }
@@ -143,7 +158,9 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   if (p2Enrolment && p2Id) {
     const after = new Date(zonedInstant(testDays[testDays.length - 1]!, '10:15', TZ).getTime() + 300_000);
     await revealDraws(at(after), p2Enrolment, 50);
-    const [pass] = await tx.select({ id: cmCatalogueItems.id }).from(cmCatalogueItems)
+    const [pass] = await tx
+      .select({ id: cmCatalogueItems.id })
+      .from(cmCatalogueItems)
       .where(and(eq(cmCatalogueItems.programId, o.programId), eq(cmCatalogueItems.name, 'Bus pass, 1 day (demo)')));
     await redeem(at(new Date(after.getTime() + 60_000)), p2Id, { itemId: pass!.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'signature' } });
   }
@@ -153,11 +170,19 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   const p5 = byMrn.get('HSC-0005');
   if (p5) {
     // its second cup, whatever weekday the demo was seeded on
-    const [cup] = await tx.select({ id: screens.id, collectedOn: screens.collectedOn }).from(screens)
-      .where(and(eq(screens.programId, o.programId), eq(screens.patientId, p5))).orderBy(asc(screens.collectedAt)).offset(1).limit(1);
+    const [cup] = await tx
+      .select({ id: screens.id, collectedOn: screens.collectedOn })
+      .from(screens)
+      .where(and(eq(screens.programId, o.programId), eq(screens.patientId, p5)))
+      .orderBy(asc(screens.collectedAt))
+      .offset(1)
+      .limit(1);
     if (cup) {
       await correctScreen(at(zonedInstant(addDays(cup.collectedOn, 3), '09:30', TZ)), cup.id, {
-        results: [{ analyte: 'cocaine', result: 'positive' }], method: 'confirmatory', laboratory: 'Harbor Reference Lab (demo)', reason: 'LC-MS/MS confirmation (demo)',
+        results: [{ analyte: 'cocaine', result: 'positive' }],
+        method: 'confirmatory',
+        laboratory: 'Harbor Reference Lab (demo)',
+        reason: 'LC-MS/MS confirmation (demo)',
       });
     }
   }
@@ -168,21 +193,33 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   for (const [i, mrn] of ['HSC-0001', 'HSC-0006', 'HSC-0007', 'HSC-0008'].entries()) {
     const patientId = byMrn.get(mrn);
     if (!patientId) continue;
-    const [med] = await tx.select({ medication: medications.medication }).from(medications).where(and(eq(medications.programId, o.programId), eq(medications.patientId, patientId)));
+    const [med] = await tx
+      .select({ medication: medications.medication })
+      .from(medications)
+      .where(and(eq(medications.programId, o.programId), eq(medications.patientId, patientId)));
     const prescribed = med?.medication === 'methadone' || med?.medication === 'buprenorphine' ? med.medication : null;
     for (let m = 3; m >= 0; m--) {
       const collected = zonedInstant(addDays(today, -m * 28 - i - 1), '09:40', TZ);
       const positive = i === 2 && m === 1;
       await recordScreen(at(new Date(collected.getTime() + 60_000), collector, 'specimen-collector'), {
-        patientId, collectedAt: collected.toISOString(), observed: m === 0, temperatureC: i === 3 && m === 2 ? 30 : 34, method: 'presumptive',
+        patientId,
+        collectedAt: collected.toISOString(),
+        observed: m === 0,
+        temperatureC: i === 3 && m === 2 ? 30 : 34,
+        method: 'presumptive',
         cup: { brand: 'DemoCup 12-panel', lot: 'DEMO-2026-01', expiry: addDays(today, 300) },
-        results: [...NEG, 'methadone', 'buprenorphine'].map((a) => ({ analyte: a, result: (positive && a === 'fentanyl') || a === prescribed ? 'positive' as const : 'negative' as const })),
+        results: [...NEG, 'methadone', 'buprenorphine'].map((a) => ({ analyte: a, result: (positive && a === 'fentanyl') || a === prescribed ? ('positive' as const) : ('negative' as const) })),
       });
     }
     if (i === 0) {
       const breath = zonedInstant(addDays(today, -3), '09:45', TZ);
       await recordScreen(at(new Date(breath.getTime() + 60_000), collector, 'specimen-collector'), {
-        patientId, collectedAt: breath.toISOString(), matrix: 'breath', observed: true, method: 'presumptive', results: [{ analyte: 'alcohol', result: 'negative' }],
+        patientId,
+        collectedAt: breath.toISOString(),
+        matrix: 'breath',
+        observed: true,
+        method: 'presumptive',
+        results: [{ analyte: 'alcohol', result: 'negative' }],
       });
     }
   }
@@ -207,14 +244,34 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
     await administer(counsel(zonedInstant(addDays(today, -2), '11:00', TZ)), p2, { instrument: 'urica', answers: urica(2, 3, 4, 5) });
     const due = addDays(today, 5);
     await createCarePlan(counsel(zonedInstant(addDays(today, -30), '12:00', TZ)), p2, {
-      title: 'Treatment plan (demo)', status: 'active', reviewDate: due,
+      title: 'Treatment plan (demo)',
+      status: 'active',
+      reviewDate: due,
       problems: [{ id: '00000000-0000-4000-8000-00000000d001', text: 'Stimulant use alongside methadone treatment (demo)' }],
-      goals: [{
-        id: '00000000-0000-4000-8000-00000000d002', problemIds: ['00000000-0000-4000-8000-00000000d001'], description: 'Stimulant-negative tests most weeks (demo)',
-        measure: 'Stimulant-negative urine tests in a row', targetValue: 6, targetComparator: '>=', targetUnit: 'tests', dueDate: addDays(today, 60), status: 'active', responsibleStaffIds: [counsellor.id],
-      }],
+      goals: [
+        {
+          id: '00000000-0000-4000-8000-00000000d002',
+          problemIds: ['00000000-0000-4000-8000-00000000d001'],
+          description: 'Stimulant-negative tests most weeks (demo)',
+          measure: 'Stimulant-negative urine tests in a row',
+          targetValue: 6,
+          targetComparator: '>=',
+          targetUnit: 'tests',
+          dueDate: addDays(today, 60),
+          status: 'active',
+          responsibleStaffIds: [counsellor.id],
+        },
+      ],
       interventions: [
-        { source: 'recommendation', code: 'contingency-management', text: 'Contingency management (prize draws and vouchers)', goalIds: [], responsibleStaffIds: [cm.id], frequency: 'three tests a week', status: 'in-progress' },
+        {
+          source: 'recommendation',
+          code: 'contingency-management',
+          text: 'Contingency management (prize draws and vouchers)',
+          goalIds: [],
+          responsibleStaffIds: [cm.id],
+          frequency: 'three tests a week',
+          status: 'in-progress',
+        },
         { source: 'recommendation', code: 'cbt', text: 'Cognitive-behavioural therapy', goalIds: [], responsibleStaffIds: [counsellor.id], frequency: 'weekly', status: 'planned' },
       ],
     });
@@ -222,13 +279,16 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   if (p3) {
     await administer(counsel(zonedInstant(addDays(today, -20), '11:00', TZ)), p3, { instrument: 'urica', answers: urica(2, 3, 5, 3) });
     await recordStage(counsel(zonedInstant(addDays(today, -3), '11:00', TZ)), p3, {
-      stage: 'contemplation', informedBy: ['interview'], reason: 'After a return to use, the person describes weighing change again (demo).',
+      stage: 'contemplation',
+      informedBy: ['interview'],
+      reason: 'After a return to use, the person describes weighing change again (demo).',
     });
   }
   const p6 = byMrn.get('HSC-0006');
   if (p6) {
     await administer(counsel(zonedInstant(addDays(today, -1), '15:00', TZ)), p6, {
-      instrument: 'phq-9', answers: { 1: 2, 2: 2, 3: 1, 4: 2, 5: 1, 6: 1, 7: 1, 8: 0, 9: 1 },
+      instrument: 'phq-9',
+      answers: { 1: 2, 2: 2, 3: 1, 4: 2, 5: 1, 6: 1, 7: 1, 8: 0, 9: 1 },
     });
   }
 }

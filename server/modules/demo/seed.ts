@@ -27,7 +27,32 @@ export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
   { email: 'auditor@harbor.example', name: 'Quinn Auditor (demo)', role: 'auditor' },
 ];
 
-const GIVEN = ['Alder', 'Birch', 'Cedar', 'Dove', 'Ember', 'Fern', 'Grove', 'Heron', 'Iris', 'Juniper', 'Kestrel', 'Linden', 'Maple', 'Nova', 'Oak', 'Piper', 'Quill', 'Robin', 'Sage', 'Teal', 'Umber', 'Vale', 'Wren', 'Yarrow'];
+const GIVEN = [
+  'Alder',
+  'Birch',
+  'Cedar',
+  'Dove',
+  'Ember',
+  'Fern',
+  'Grove',
+  'Heron',
+  'Iris',
+  'Juniper',
+  'Kestrel',
+  'Linden',
+  'Maple',
+  'Nova',
+  'Oak',
+  'Piper',
+  'Quill',
+  'Robin',
+  'Sage',
+  'Teal',
+  'Umber',
+  'Vale',
+  'Wren',
+  'Yarrow',
+];
 const FAMILY = ['Example', 'Sample', 'Demo', 'Placeholder', 'Fictitious', 'Testwell'];
 
 /** Sex, gender identity and pronouns recorded together (ADR 023): a mix, including not recorded and declined. */
@@ -46,11 +71,14 @@ const SEX_AND_GENDER: ReadonlyArray<Pick<typeof patients.$inferInsert, 'administ
 /** A tiny deterministic generator so every demo looks the same. */
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export async function hasAnyOrganization(db: Db): Promise<boolean> {
-  const rows = await db.select({ n: sql<number>`1` }).from(organizations).limit(1);
+  const rows = await db
+    .select({ n: sql<number>`1` })
+    .from(organizations)
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -73,10 +101,19 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
       // The demo administrator administers both programmes and the organisation (its policy: ADR 020).
       const admin = s.role === 'administrator';
       if (admin) roles.push({ programId: second, role: 'administrator' });
-      staffIds.set(s.role, await createUserWithRoles(tx, {
-        orgId, email: s.email, displayName: s.name, password: DEMO_PASSWORD, roles, now, checkPassword: false,
-        ...(admin ? { organizationRoles: ['organization-administrator' as const] } : {}),
-      }));
+      staffIds.set(
+        s.role,
+        await createUserWithRoles(tx, {
+          orgId,
+          email: s.email,
+          displayName: s.name,
+          password: DEMO_PASSWORD,
+          roles,
+          now,
+          checkPassword: false,
+          ...(admin ? { organizationRoles: ['organization-administrator' as const] } : {}),
+        }),
+      );
     }
     const n1 = await seedPatients(tx, { programId: main, orgId, count: 48, prefix: 'HSC', seed: 7, now, staff: staffIds });
     // Contingency management and assessments (fictional), through the module use cases.
@@ -90,10 +127,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
   return summary;
 }
 
-async function seedPatients(
-  tx: Tx,
-  o: { programId: string; orgId: string; count: number; prefix: string; seed: number; now: Date; staff: Map<Role, string> },
-): Promise<number> {
+async function seedPatients(tx: Tx, o: { programId: string; orgId: string; count: number; prefix: string; seed: number; now: Date; staff: Map<Role, string> }): Promise<number> {
   const rnd = lcg(o.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const day = (offsetDays: number) => new Date(o.now.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -105,14 +139,25 @@ async function seedPatients(
     const month = 1 + Math.floor(rnd() * 12);
     const dayOfMonth = 1 + Math.floor(rnd() * 28);
     rows.push({
-      programId: o.programId, id: randomUUID(), mrn: `${o.prefix}-${String(i).padStart(4, '0')}`,
-      legalGivenName: given, legalFamilyName: family, preferredName: rnd() < 0.2 ? `${given.slice(0, 3)}` : null,
+      programId: o.programId,
+      id: randomUUID(),
+      mrn: `${o.prefix}-${String(i).padStart(4, '0')}`,
+      legalGivenName: given,
+      legalFamilyName: family,
+      preferredName: rnd() < 0.2 ? `${given.slice(0, 3)}` : null,
       ...pick(SEX_AND_GENDER),
       birthDate: `${year}-${String(month).padStart(2, '0')}-${String(dayOfMonth).padStart(2, '0')}`,
-      preferredLanguage: rnd() < 0.25 ? 'es' : 'en', phone: `555-01${String(i % 100).padStart(2, '0')}`, email: null,
-      address: null, contactConsent: rnd() < 0.7,
-      emergencyContactName: rnd() < 0.5 ? `${pick(GIVEN)} ${family} (demo)` : null, emergencyContactPhone: null, emergencyContactRelationship: null,
-      version: 1, createdAt: o.now, updatedAt: o.now,
+      preferredLanguage: rnd() < 0.25 ? 'es' : 'en',
+      phone: `555-01${String(i % 100).padStart(2, '0')}`,
+      email: null,
+      address: null,
+      contactConsent: rnd() < 0.7,
+      emergencyContactName: rnd() < 0.5 ? `${pick(GIVEN)} ${family} (demo)` : null,
+      emergencyContactPhone: null,
+      emergencyContactRelationship: null,
+      version: 1,
+      createdAt: o.now,
+      updatedAt: o.now,
     });
   }
   await tx.insert(patients).values(rows);
@@ -124,8 +169,15 @@ async function seedPatients(
     await tx.insert(episodes).values({ programId: o.programId, id: randomUUID(), patientId: p.id, levelOfCare: level, admittedOn: admitted, createdAt: o.now });
     const med = level === 'otp' ? 'methadone' : pick(['buprenorphine', 'buprenorphine', 'naltrexone', 'none'] as const);
     await tx.insert(medications).values({
-      programId: o.programId, id: randomUUID(), patientId: p.id, medication: med, dose: med === 'methadone' ? `${60 + Math.floor(rnd() * 8) * 10} mg daily` : med === 'buprenorphine' ? '16 mg daily' : null,
-      startedOn: admitted, prescriberId: prescriber ?? null, prescriberName: prescriber ? 'Dr. Pat Prescriber (demo)' : null, createdAt: o.now,
+      programId: o.programId,
+      id: randomUUID(),
+      patientId: p.id,
+      medication: med,
+      dose: med === 'methadone' ? `${60 + Math.floor(rnd() * 8) * 10} mg daily` : med === 'buprenorphine' ? '16 mg daily' : null,
+      startedOn: admitted,
+      prescriberId: prescriber ?? null,
+      prescriberName: prescriber ? 'Dr. Pat Prescriber (demo)' : null,
+      createdAt: o.now,
     });
     if (counsellor) await tx.insert(careTeam).values({ programId: o.programId, patientId: p.id, userId: counsellor, role: 'primary-counsellor', since: admitted, createdAt: o.now });
   }

@@ -11,31 +11,62 @@ import { AppError } from '../../platform/errors.ts';
 import { runInTx, runStatement, type UseCaseDeps } from '../../platform/http/tx.ts';
 import { publicBase } from '../../platform/http/origin.ts';
 import {
-  acceptedParams, COMMON_PARAMS, readCarePlan, readGoal, readObservation, readPatient, readQuestionnaire, readQuestionnaireResponse, SEARCH_PARAMS,
-  searchCarePlans, searchGoals, searchObservations, searchQuestionnaireResponses, searchQuestionnaires, wantsTotal, type Query, type SearchResult,
+  acceptedParams,
+  COMMON_PARAMS,
+  readCarePlan,
+  readGoal,
+  readObservation,
+  readPatient,
+  readQuestionnaire,
+  readQuestionnaireResponse,
+  SEARCH_PARAMS,
+  searchCarePlans,
+  searchGoals,
+  searchObservations,
+  searchQuestionnaireResponses,
+  searchQuestionnaires,
+  wantsTotal,
+  type Query,
+  type SearchResult,
 } from './fhir.ts';
 import { SECURITY_LABELS, type Resource } from './resources.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
-const ISSUE_CODE: Record<number, string> = { 400: 'invalid', 401: 'login', 403: 'forbidden', 404: 'not-found', 405: 'not-supported', 409: 'conflict', 413: 'too-costly', 415: 'not-supported', 429: 'throttled' };
+const ISSUE_CODE: Record<number, string> = {
+  400: 'invalid',
+  401: 'login',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'not-supported',
+  409: 'conflict',
+  413: 'too-costly',
+  415: 'not-supported',
+  429: 'throttled',
+};
 
 function operationOutcome(status: number, code: string, diagnostics: string, requestId: string, fields: string[] = []) {
   return {
     resourceType: 'OperationOutcome',
     id: requestId,
-    issue: [{
-      severity: status >= 500 ? 'fatal' : 'error',
-      code: ISSUE_CODE[status] ?? 'exception',
-      details: { coding: [{ system: 'https://waypoint.health/problems', code }], text: code },
-      diagnostics,
-      ...(fields.length > 0 ? { expression: fields } : {}),
-    }],
+    issue: [
+      {
+        severity: status >= 500 ? 'fatal' : 'error',
+        code: ISSUE_CODE[status] ?? 'exception',
+        details: { coding: [{ system: 'https://waypoint.health/problems', code }], text: code },
+        diagnostics,
+        ...(fields.length > 0 ? { expression: fields } : {}),
+      },
+    ],
   };
 }
 
 function sendOutcome(reply: FastifyReply, req: FastifyRequest, status: number, code: string, message: string, fields: string[] = []) {
-  return reply.code(status).header('content-type', FHIR_JSON).header('cache-control', 'no-store').send(operationOutcome(status, code, message, req.id, fields));
+  return reply
+    .code(status)
+    .header('content-type', FHIR_JSON)
+    .header('cache-control', 'no-store')
+    .send(operationOutcome(status, code, message, req.id, fields));
 }
 
 /** The types served here: every one is read; those in SEARCH_PARAMS are also searched. */
@@ -60,7 +91,10 @@ export function sendFhirNotFound(req: FastifyRequest, reply: FastifyReply) {
 
 /** `Prefer: handling=strict` (RFC 7240, FHIR search): refuse what would otherwise be ignored. */
 const strictHandling = (req: FastifyRequest) =>
-  String(req.headers.prefer ?? '').toLowerCase().split(/[,;]/).some((p) => p.replace(/\s+/g, '') === 'handling=strict');
+  String(req.headers.prefer ?? '')
+    .toLowerCase()
+    .split(/[,;]/)
+    .some((p) => p.replace(/\s+/g, '') === 'handling=strict');
 
 function bundle(req: FastifyRequest, type: string, query: Query, result: SearchResult, publicUrl: string | undefined): Resource {
   const base = `${publicBase(req, publicUrl)}/fhir/R4`;
@@ -88,7 +122,15 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   const { db, publicUrl } = opts;
 
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
-    if (err instanceof AppError) return sendOutcome(reply, req, err.status, err.code, err.publicMessage, err.problems.map((p) => p.field));
+    if (err instanceof AppError)
+      return sendOutcome(
+        reply,
+        req,
+        err.status,
+        err.code,
+        err.publicMessage,
+        err.problems.map((p) => p.field),
+      );
     const fe = err as FastifyError;
     if (fe.statusCode === 429) return sendOutcome(reply, req, 429, 'rate_limited', 'Too many requests. Wait a minute and try again.');
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return sendOutcome(reply, req, fe.statusCode, 'bad_request', 'The request could not be processed.');
@@ -116,7 +158,8 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
     if (unknown.length > 0 && strictHandling(req)) {
       const names = unknown.map((k) => k.slice(0, 60));
       throw new AppError({
-        code: 'unsupported_search_parameter', status: 400,
+        code: 'unsupported_search_parameter',
+        status: 400,
         message: `${name} search does not support the parameter${names.length > 1 ? 's' : ''} ${names.join(', ')} (see /fhir/R4/metadata).`,
         problems: names.map((k) => ({ field: `query.${k}`, message: 'is not a supported search parameter' })),
       });
@@ -127,8 +170,7 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   // `oneStatement`: the search is a single statement with its audit event, so it runs without BEGIN/COMMIT
   // (unless it also counts a total, a second statement).
   const type = (name: string, permission: Permission, read: (d: UseCaseDeps, id: string) => Promise<Resource>, search?: (d: UseCaseDeps, q: Query) => Promise<SearchResult>, oneStatement = false) => {
-    app.get<{ Params: { id: string } }>(`/${name}/:id`, { config: config(permission), schema: hide }, async (req, reply) =>
-      send(reply, await runInTx(db, req, (d) => read(d, req.params.id))));
+    app.get<{ Params: { id: string } }>(`/${name}/:id`, { config: config(permission), schema: hide }, async (req, reply) => send(reply, await runInTx(db, req, (d) => read(d, req.params.id))));
     if (search) {
       app.get(`/${name}`, { config: config(permission), schema: hide }, async (req, reply) => {
         const query = supportedQuery(req, name);
@@ -167,10 +209,12 @@ function capabilityStatement(req: FastifyRequest, publicUrl: string | undefined)
     implementation: { description: 'Waypoint FHIR R4 facade (read and search)', url: `${publicBase(req, publicUrl)}/fhir/R4` },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
-    rest: [{
-      mode: 'server',
-      security: { description: 'Session cookie from POST /api/v1/auth/sign-in and the Waypoint-Program header. Every resource carries the 42 CFR Part 2 security labels.' },
-      resource: TYPES.map((type) => resource(type, type === 'Observation' ? 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment' : undefined)),
-    }],
+    rest: [
+      {
+        mode: 'server',
+        security: { description: 'Session cookie from POST /api/v1/auth/sign-in and the Waypoint-Program header. Every resource carries the 42 CFR Part 2 security labels.' },
+        resource: TYPES.map((type) => resource(type, type === 'Observation' ? 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment' : undefined)),
+      },
+    ],
   };
 }

@@ -15,9 +15,7 @@ import { allQuestionnaires } from '../assessments/questionnaires.ts';
 import { carePlanAgreements, carePlanGoals, carePlans, carePlanVersions } from '../planning/planning.tables.ts';
 import type { GoalC, PlanContent } from '../planning/care-plans.ts';
 import type { AuditEntity } from '../../../core/audit/entities.ts';
-import {
-  carePlanResource, goalResource, observationResource, patientResource, questionnaireResource, questionnaireResponseResource, type Resource,
-} from './resources.ts';
+import { carePlanResource, goalResource, observationResource, patientResource, questionnaireResource, questionnaireResponseResource, type Resource } from './resources.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 export type Query = Record<string, string | string[] | undefined>;
@@ -29,7 +27,10 @@ export type SearchResult = { resources: Resource[]; next: string | null; total?:
  * their FHIR types: what the CapabilityStatement lists, what `self` links keep, and what
  * `Prefer: handling=strict` accepts.
  */
-const SUBJECT: Array<[string, string]> = [['patient', 'reference'], ['subject', 'reference']];
+const SUBJECT: Array<[string, string]> = [
+  ['patient', 'reference'],
+  ['subject', 'reference'],
+];
 export const SEARCH_PARAMS: Record<string, Array<[string, string]>> = {
   Questionnaire: [['url', 'uri']],
   QuestionnaireResponse: [...SUBJECT, ['questionnaire', 'reference'], ['authored', 'date']],
@@ -38,7 +39,10 @@ export const SEARCH_PARAMS: Record<string, Array<[string, string]>> = {
   Goal: SUBJECT,
 };
 /** `_id` and `_count` are search parameters of every type; `_total` and `_cursor` (the next-page token) are result parameters. */
-export const COMMON_PARAMS: Array<[string, string]> = [['_id', 'token'], ['_count', 'number']];
+export const COMMON_PARAMS: Array<[string, string]> = [
+  ['_id', 'token'],
+  ['_count', 'number'],
+];
 const RESULT_PARAMS = ['_total', '_cursor'];
 /** The query parameter names a search of `type` accepts (`subject:Patient` is `subject` with its type modifier). */
 export function acceptedParams(type: string): Set<string> {
@@ -50,7 +54,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NONE = '00000000-0000-0000-0000-000000000000';
 
 export const fhirError = (status: number, code: string, message: string) => new AppError({ code, status, message });
-const badParam = (name: string, message: string) => new AppError({ code: 'invalid_input', status: 400, message: `Search parameter ${name}: ${message}`, problems: [{ field: `query.${name}`, message }] });
+const badParam = (name: string, message: string) =>
+  new AppError({ code: 'invalid_input', status: 400, message: `Search parameter ${name}: ${message}`, problems: [{ field: `query.${name}`, message }] });
 
 const values = (q: Query, name: string): string[] => {
   const v = q[name];
@@ -107,7 +112,10 @@ function idsOf(q: Query): string[] | null {
   if (all.length === 0) return null;
   let ids: string[] | null = null;
   for (const v of all) {
-    const these = v.split(',').map((s) => s.trim()).filter((s) => UUID.test(s));
+    const these = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => UUID.test(s));
     ids = ids === null ? these : ids.filter((i) => these.includes(i));
   }
   return ids && ids.length > 0 ? ids : [NONE];
@@ -133,10 +141,19 @@ function dateConds(q: Query, col: AnyPgColumn, name = 'date'): SQL[] {
     const v = m[2]!;
     let start: Date;
     let end: Date;
-    if (v.length === 4) { start = new Date(Date.UTC(+v, 0, 1)); end = new Date(Date.UTC(+v + 1, 0, 1)); }
-    else if (v.length === 7) { start = new Date(Date.UTC(+v.slice(0, 4), +v.slice(5, 7) - 1, 1)); end = new Date(Date.UTC(+v.slice(0, 4), +v.slice(5, 7), 1)); }
-    else if (v.length === 10) { start = new Date(`${v}T00:00:00Z`); end = new Date(start.getTime() + 86_400_000); }
-    else { start = new Date(v); end = new Date(start.getTime() + 1000); }
+    if (v.length === 4) {
+      start = new Date(Date.UTC(+v, 0, 1));
+      end = new Date(Date.UTC(+v + 1, 0, 1));
+    } else if (v.length === 7) {
+      start = new Date(Date.UTC(+v.slice(0, 4), +v.slice(5, 7) - 1, 1));
+      end = new Date(Date.UTC(+v.slice(0, 4), +v.slice(5, 7), 1));
+    } else if (v.length === 10) {
+      start = new Date(`${v}T00:00:00Z`);
+      end = new Date(start.getTime() + 86_400_000);
+    } else {
+      start = new Date(v);
+      end = new Date(start.getTime() + 1000);
+    }
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw badParam(name, 'is not a valid date');
     if (prefix === 'eq') out.push(and(gte(col, start), lt(col, end))!);
     else if (prefix === 'gt') out.push(gte(col, end));
@@ -166,7 +183,10 @@ function codeConds(q: Query): SQL[] {
 
 async function auditSearch(deps: Deps, entity: AuditEntity, patientId: string | null, count: number, total?: number) {
   await writeAudit(deps.tx, auditContext(deps.ctx), {
-    action: 'search', entity, ...(patientId && patientId !== NONE ? { patientId } : {}), detail: { count, ...(total === undefined ? {} : { total }), via: 'fhir' },
+    action: 'search',
+    entity,
+    ...(patientId && patientId !== NONE ? { patientId } : {}),
+    detail: { count, ...(total === undefined ? {} : { total }), via: 'fhir' },
   });
 }
 async function auditRead(deps: Deps, entity: AuditEntity, id: string, patientId: string | null) {
@@ -179,7 +199,10 @@ const notFound = (type: string, id: string) => fhirError(404, 'not_found', `${ty
 export async function readPatient(deps: Deps, id: string): Promise<Resource> {
   const { tx, ctx } = deps;
   if (!UUID.test(id)) throw notFound('Patient', id);
-  const [p] = await tx.select().from(patients).where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
+  const [p] = await tx
+    .select()
+    .from(patients)
+    .where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
   if (!p) throw notFound('Patient', id);
   await auditRead(deps, 'patient', id, id);
   return patientResource(p);
@@ -211,15 +234,25 @@ export async function searchQuestionnaires(_deps: Deps, q: Query): Promise<Searc
 
 // --- QuestionnaireResponse ---------------------------------------------------------------
 const qrSelect = {
-  id: assessments.id, patientId: assessments.patientId, instrument: assessments.instrument, questionnaireVersion: assessments.questionnaireVersion,
-  answers: assessments.answers, targetBehavior: assessments.targetBehavior, complete: assessments.complete, mode: assessments.mode,
-  administeredAt: assessments.administeredAt, administeredByName: users.displayName,
+  id: assessments.id,
+  patientId: assessments.patientId,
+  instrument: assessments.instrument,
+  questionnaireVersion: assessments.questionnaireVersion,
+  answers: assessments.answers,
+  targetBehavior: assessments.targetBehavior,
+  complete: assessments.complete,
+  mode: assessments.mode,
+  administeredAt: assessments.administeredAt,
+  administeredByName: users.displayName,
 };
 
 export async function readQuestionnaireResponse(deps: Deps, id: string): Promise<Resource> {
   const { tx, ctx } = deps;
   if (!UUID.test(id)) throw notFound('QuestionnaireResponse', id);
-  const [a] = await tx.select(qrSelect).from(assessments).leftJoin(users, eq(users.id, assessments.administeredBy))
+  const [a] = await tx
+    .select(qrSelect)
+    .from(assessments)
+    .leftJoin(users, eq(users.id, assessments.administeredBy))
     .where(and(eq(assessments.programId, programOf(ctx)), eq(assessments.id, id)));
   if (!a) throw notFound('QuestionnaireResponse', id);
   await auditRead(deps, 'assessment', id, a.patientId);
@@ -240,11 +273,24 @@ export async function searchQuestionnaireResponses(deps: Deps, q: Query): Promis
   }
   conds.push(...dateConds(q, assessments.administeredAt, 'authored'));
   const count = countOf(q);
-  const total = await totalOf(q, () => tx.select({ n: countAll }).from(assessments).where(and(...conds)));
+  const total = await totalOf(q, () =>
+    tx
+      .select({ n: countAll })
+      .from(assessments)
+      .where(and(...conds)),
+  );
   const after = cursorOf(q);
   if (after?.at) conds.push(or(lt(assessments.administeredAt, new Date(after.at)), and(eq(assessments.administeredAt, new Date(after.at)), lt(assessments.id, after.id)))!);
-  const rows = count === 0 ? [] : await tx.select(qrSelect).from(assessments).leftJoin(users, eq(users.id, assessments.administeredBy))
-    .where(and(...conds)).orderBy(desc(assessments.administeredAt), desc(assessments.id)).limit(count + 1);
+  const rows =
+    count === 0
+      ? []
+      : await tx
+          .select(qrSelect)
+          .from(assessments)
+          .leftJoin(users, eq(users.id, assessments.administeredBy))
+          .where(and(...conds))
+          .orderBy(desc(assessments.administeredAt), desc(assessments.id))
+          .limit(count + 1);
   const page = rows.slice(0, count);
   const last = page[page.length - 1];
   await auditSearch(deps, 'assessment', patientId, page.length, total);
@@ -257,13 +303,26 @@ export async function searchQuestionnaireResponses(deps: Deps, q: Query): Promis
 
 // --- Observation -------------------------------------------------------------------------
 const obsSelect = {
-  id: scoreObservations.id, patientId: scoreObservations.patientId, assessmentId: scoreObservations.assessmentId, kind: scoreObservations.kind,
-  scoreName: scoreObservations.scoreName, codeSystem: scoreObservations.codeSystem, code: scoreObservations.code, display: scoreObservations.display,
-  value: scoreObservations.value, band: scoreObservations.band, members: scoreObservations.members, complete: scoreObservations.complete,
-  effectiveAt: scoreObservations.effectiveAt, instrument: assessments.instrument,
+  id: scoreObservations.id,
+  patientId: scoreObservations.patientId,
+  assessmentId: scoreObservations.assessmentId,
+  kind: scoreObservations.kind,
+  scoreName: scoreObservations.scoreName,
+  codeSystem: scoreObservations.codeSystem,
+  code: scoreObservations.code,
+  display: scoreObservations.display,
+  value: scoreObservations.value,
+  band: scoreObservations.band,
+  members: scoreObservations.members,
+  complete: scoreObservations.complete,
+  effectiveAt: scoreObservations.effectiveAt,
+  instrument: assessments.instrument,
 };
-const obsFrom = (tx: Tx) => tx.select(obsSelect).from(scoreObservations)
-  .innerJoin(assessments, and(eq(assessments.programId, scoreObservations.programId), eq(assessments.id, scoreObservations.assessmentId)));
+const obsFrom = (tx: Tx) =>
+  tx
+    .select(obsSelect)
+    .from(scoreObservations)
+    .innerJoin(assessments, and(eq(assessments.programId, scoreObservations.programId), eq(assessments.id, scoreObservations.assessmentId)));
 
 export async function readObservation(deps: Deps, id: string): Promise<Resource> {
   const { tx, ctx } = deps;
@@ -274,13 +333,15 @@ export async function readObservation(deps: Deps, id: string): Promise<Resource>
   return observationResource(o);
 }
 
-const countDetail = (found: unknown, max: SQL) =>
-  sql`jsonb_build_object('count', (select least(count(*), ${max}) from ${found}), 'via', 'fhir')`;
+const countDetail = (found: unknown, max: SQL) => sql`jsonb_build_object('count', (select least(count(*), ${max}) from ${found}), 'via', 'fhir')`;
 
 const patientObservations = preparedOnce((tx) => {
-  const found = tx.$with('found').as(obsFrom(tx)
-    .where(and(eq(scoreObservations.programId, sql.placeholder('programId')), eq(scoreObservations.patientId, sql.placeholder('patientId'))))
-    .orderBy(desc(scoreObservations.effectiveAt), desc(scoreObservations.id)).limit(sql.placeholder('limit')));
+  const found = tx.$with('found').as(
+    obsFrom(tx)
+      .where(and(eq(scoreObservations.programId, sql.placeholder('programId')), eq(scoreObservations.patientId, sql.placeholder('patientId'))))
+      .orderBy(desc(scoreObservations.effectiveAt), desc(scoreObservations.id))
+      .limit(sql.placeholder('limit')),
+  );
   const audited = auditedByPlaceholders(tx, { detail: countDetail(found, sql`${sql.placeholder('limit')}::int - 1`) });
   return tx.with(found, audited).select().from(found).orderBy(desc(found.effectiveAt), desc(found.id)).prepare('waypoint_fhir_patient_observations');
 });
@@ -299,8 +360,13 @@ export async function searchObservations(deps: Deps, q: Query): Promise<SearchRe
   }
   const count = countOf(q);
   // A total is a second statement: the route runs such a search in a transaction (wantsTotal).
-  const total = await totalOf(q, () => tx.select({ n: countAll }).from(scoreObservations)
-    .innerJoin(assessments, and(eq(assessments.programId, scoreObservations.programId), eq(assessments.id, scoreObservations.assessmentId))).where(and(...conds)));
+  const total = await totalOf(q, () =>
+    tx
+      .select({ n: countAll })
+      .from(scoreObservations)
+      .innerJoin(assessments, and(eq(assessments.programId, scoreObservations.programId), eq(assessments.id, scoreObservations.assessmentId)))
+      .where(and(...conds)),
+  );
   if (count === 0) {
     await auditSearch(deps, 'observation', patientId, 0, total);
     return { resources: [], next: null, ...(total === undefined ? {} : { total }) };
@@ -314,7 +380,12 @@ export async function searchObservations(deps: Deps, q: Query): Promise<SearchRe
   const rows = commonShape
     ? await patientObservations(tx).execute({ programId: programOf(ctx), patientId, limit: count + 1, ...auditBindings(auditContext(ctx), audit) })
     : await (() => {
-        const found = tx.$with('found').as(obsFrom(tx).where(and(...conds)).orderBy(desc(scoreObservations.effectiveAt), desc(scoreObservations.id)).limit(count + 1));
+        const found = tx.$with('found').as(
+          obsFrom(tx)
+            .where(and(...conds))
+            .orderBy(desc(scoreObservations.effectiveAt), desc(scoreObservations.id))
+            .limit(count + 1),
+        );
         const audited = auditedBy(tx, auditContext(ctx), audit, { detail: countDetail(found, sql`${count}`) });
         return tx.with(found, audited).select().from(found).orderBy(desc(found.effectiveAt), desc(found.id));
       })();
@@ -331,22 +402,41 @@ export async function searchObservations(deps: Deps, q: Query): Promise<SearchRe
 async function planResources(tx: Tx, programId: string, rows: Array<typeof carePlans.$inferSelect>): Promise<Resource[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const versions = await tx.select({ planId: carePlanVersions.planId, version: carePlanVersions.version, content: carePlanVersions.content, changedBy: carePlanVersions.changedBy })
-    .from(carePlanVersions).where(and(eq(carePlanVersions.programId, programId), inArray(carePlanVersions.planId, ids)));
-  const agreements = await tx.select().from(carePlanAgreements)
-    .where(and(eq(carePlanAgreements.programId, programId), inArray(carePlanAgreements.planId, ids))).orderBy(desc(carePlanAgreements.recordedAt));
+  const versions = await tx
+    .select({ planId: carePlanVersions.planId, version: carePlanVersions.version, content: carePlanVersions.content, changedBy: carePlanVersions.changedBy })
+    .from(carePlanVersions)
+    .where(and(eq(carePlanVersions.programId, programId), inArray(carePlanVersions.planId, ids)));
+  const agreements = await tx
+    .select()
+    .from(carePlanAgreements)
+    .where(and(eq(carePlanAgreements.programId, programId), inArray(carePlanAgreements.planId, ids)))
+    .orderBy(desc(carePlanAgreements.recordedAt));
   const staffIds = new Set<string>(rows.map((r) => r.createdBy));
   for (const v of versions) {
     const c = v.content as PlanContent;
     for (const i of c.interventions) for (const s of i.responsibleStaffIds) staffIds.add(s);
   }
-  const names = Object.fromEntries((await tx.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...staffIds]))).map((u) => [u.id, u.name]));
+  const names = Object.fromEntries(
+    (
+      await tx
+        .select({ id: users.id, name: users.displayName })
+        .from(users)
+        .where(inArray(users.id, [...staffIds]))
+    ).map((u) => [u.id, u.name]),
+  );
   return rows.map((p) => {
     const v = versions.find((x) => x.planId === p.id && x.version === p.currentVersion)!;
     const a = agreements.find((x) => x.planId === p.id && x.version === p.currentVersion) ?? null;
     return carePlanResource({
-      id: p.id, patientId: p.patientId, version: p.currentVersion, content: v.content as PlanContent, createdAt: p.createdAt, updatedAt: p.updatedAt,
-      authorName: names[p.createdBy] ?? null, staff: names, agreement: a ? { agreedBy: a.agreedBy, method: a.method, agreedAt: a.agreedAt, version: a.version } : null,
+      id: p.id,
+      patientId: p.patientId,
+      version: p.currentVersion,
+      content: v.content as PlanContent,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      authorName: names[p.createdBy] ?? null,
+      staff: names,
+      agreement: a ? { agreedBy: a.agreedBy, method: a.method, agreedAt: a.agreedAt, version: a.version } : null,
     });
   });
 }
@@ -354,7 +444,10 @@ async function planResources(tx: Tx, programId: string, rows: Array<typeof careP
 export async function readCarePlan(deps: Deps, id: string): Promise<Resource> {
   const { tx, ctx } = deps;
   if (!UUID.test(id)) throw notFound('CarePlan', id);
-  const rows = await tx.select().from(carePlans).where(and(eq(carePlans.programId, programOf(ctx)), eq(carePlans.id, id)));
+  const rows = await tx
+    .select()
+    .from(carePlans)
+    .where(and(eq(carePlans.programId, programOf(ctx)), eq(carePlans.id, id)));
   if (rows.length === 0) throw notFound('CarePlan', id);
   await auditRead(deps, 'care-plan', id, rows[0]!.patientId);
   return (await planResources(tx, programOf(ctx), rows))[0]!;
@@ -371,10 +464,23 @@ export async function searchCarePlans(deps: Deps, q: Query): Promise<SearchResul
   const statuses = values(q, 'status').flatMap((v) => v.split(','));
   if (statuses.length > 0) conds.push(inArray(carePlans.status, statuses));
   const count = countOf(q);
-  const total = await totalOf(q, () => tx.select({ n: countAll }).from(carePlans).where(and(...conds)));
+  const total = await totalOf(q, () =>
+    tx
+      .select({ n: countAll })
+      .from(carePlans)
+      .where(and(...conds)),
+  );
   const after = cursorOf(q);
   if (after) conds.push(lt(carePlans.id, after.id));
-  const rows = count === 0 ? [] : await tx.select().from(carePlans).where(and(...conds)).orderBy(desc(carePlans.id)).limit(count + 1);
+  const rows =
+    count === 0
+      ? []
+      : await tx
+          .select()
+          .from(carePlans)
+          .where(and(...conds))
+          .orderBy(desc(carePlans.id))
+          .limit(count + 1);
   const page = rows.slice(0, count);
   await auditSearch(deps, 'care-plan', patientId, page.length, total);
   return {
@@ -387,7 +493,9 @@ export async function searchCarePlans(deps: Deps, q: Query): Promise<SearchResul
 async function goalResources(tx: Tx, programId: string, rows: Array<typeof carePlanGoals.$inferSelect>): Promise<Resource[]> {
   if (rows.length === 0) return [];
   const keys = [...new Set(rows.map((r) => `${r.planId}:${r.planVersion}`))];
-  const versions = await tx.select({ planId: carePlanVersions.planId, version: carePlanVersions.version, content: carePlanVersions.content }).from(carePlanVersions)
+  const versions = await tx
+    .select({ planId: carePlanVersions.planId, version: carePlanVersions.version, content: carePlanVersions.content })
+    .from(carePlanVersions)
     .where(and(eq(carePlanVersions.programId, programId), inArray(carePlanVersions.planId, [...new Set(rows.map((r) => r.planId))])));
   const problems = new Map<string, Record<string, string>>();
   for (const v of versions) {
@@ -400,7 +508,10 @@ async function goalResources(tx: Tx, programId: string, rows: Array<typeof careP
 export async function readGoal(deps: Deps, id: string): Promise<Resource> {
   const { tx, ctx } = deps;
   if (!UUID.test(id)) throw notFound('Goal', id);
-  const rows = await tx.select().from(carePlanGoals).where(and(eq(carePlanGoals.programId, programOf(ctx)), eq(carePlanGoals.id, id)));
+  const rows = await tx
+    .select()
+    .from(carePlanGoals)
+    .where(and(eq(carePlanGoals.programId, programOf(ctx)), eq(carePlanGoals.id, id)));
   if (rows.length === 0) throw notFound('Goal', id);
   await auditRead(deps, 'care-plan-goal', id, rows[0]!.patientId);
   return (await goalResources(tx, programOf(ctx), rows))[0]!;
@@ -415,10 +526,23 @@ export async function searchGoals(deps: Deps, q: Query): Promise<SearchResult> {
   const ids = idsOf(q);
   if (ids) conds.push(inArray(carePlanGoals.id, ids));
   const count = countOf(q);
-  const total = await totalOf(q, () => tx.select({ n: countAll }).from(carePlanGoals).where(and(...conds)));
+  const total = await totalOf(q, () =>
+    tx
+      .select({ n: countAll })
+      .from(carePlanGoals)
+      .where(and(...conds)),
+  );
   const after = cursorOf(q);
   if (after) conds.push(lt(carePlanGoals.id, after.id));
-  const rows = count === 0 ? [] : await tx.select().from(carePlanGoals).where(and(...conds)).orderBy(desc(carePlanGoals.id)).limit(count + 1);
+  const rows =
+    count === 0
+      ? []
+      : await tx
+          .select()
+          .from(carePlanGoals)
+          .where(and(...conds))
+          .orderBy(desc(carePlanGoals.id))
+          .limit(count + 1);
   const page = rows.slice(0, count);
   await auditSearch(deps, 'care-plan-goal', patientId, page.length, total);
   return {

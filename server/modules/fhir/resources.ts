@@ -50,8 +50,16 @@ export const GENDER_IDENTITY_CONCEPT: Record<GenderIdentity, { coding: Array<{ s
 };
 
 export type PatientForFhir = {
-  programId: string; id: string; mrn: string; legalGivenName: string; legalFamilyName: string; preferredName: string | null; birthDate: string;
-  administrativeSex: AdministrativeSex; sex: Sex | null; genderIdentity: GenderIdentity | null;
+  programId: string;
+  id: string;
+  mrn: string;
+  legalGivenName: string;
+  legalFamilyName: string;
+  preferredName: string | null;
+  birthDate: string;
+  administrativeSex: AdministrativeSex;
+  sex: Sex | null;
+  genderIdentity: GenderIdentity | null;
 };
 
 export function patientResource(p: PatientForFhir): Resource {
@@ -64,14 +72,18 @@ export function patientResource(p: PatientForFhir): Resource {
     extension.push({ url: US_CORE_GENDER_IDENTITY, valueCodeableConcept: { coding: concept.coding.map((c) => ({ ...c })), text: concept.text } });
   }
   return {
-    resourceType: 'Patient', id: p.id, meta: meta({ profile: [US_CORE_PATIENT] }),
+    resourceType: 'Patient',
+    id: p.id,
+    meta: meta({ profile: [US_CORE_PATIENT] }),
     ...(extension.length > 0 ? { extension } : {}),
-    identifier: [{
-      use: 'usual',
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }], text: 'MRN' },
-      system: `${WAYPOINT}/sid/mrn/${p.programId}`,
-      value: p.mrn,
-    }],
+    identifier: [
+      {
+        use: 'usual',
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }], text: 'MRN' },
+        system: `${WAYPOINT}/sid/mrn/${p.programId}`,
+        value: p.mrn,
+      },
+    ],
     name,
     gender: p.administrativeSex,
     birthDate: p.birthDate,
@@ -86,8 +98,16 @@ export function questionnaireResource(q: Questionnaire): Resource {
 
 // --- QuestionnaireResponse -----------------------------------------------------------
 export type AssessmentRow = {
-  id: string; patientId: string; instrument: string; questionnaireVersion: string; answers: unknown; targetBehavior: string | null;
-  complete: boolean; mode: string; administeredAt: Date; administeredByName: string | null;
+  id: string;
+  patientId: string;
+  instrument: string;
+  questionnaireVersion: string;
+  answers: unknown;
+  targetBehavior: string | null;
+  complete: boolean;
+  mode: string;
+  administeredAt: Date;
+  administeredByName: string | null;
 };
 
 function responseItems(instrument: InstrumentId, items: QuestionnaireItem[], answers: Record<string, number | null>, target: string | null): Array<Record<string, unknown>> {
@@ -122,7 +142,9 @@ export function questionnaireResponseResource(a: AssessmentRow): Resource {
   const instrument = a.instrument as InstrumentId;
   const q = questionnaireOf(instrument);
   const r: Resource = {
-    resourceType: 'QuestionnaireResponse', id: a.id, meta: meta(),
+    resourceType: 'QuestionnaireResponse',
+    id: a.id,
+    meta: meta(),
     questionnaire: `${q.url}|${a.questionnaireVersion}`,
     // A partial administration that will not be continued is "stopped" (R4).
     status: a.complete ? 'completed' : 'stopped',
@@ -138,15 +160,29 @@ export function questionnaireResponseResource(a: AssessmentRow): Resource {
 
 // --- Observation (US Core screening assessment: panel + members) ----------------------
 export type ObservationRow = {
-  id: string; patientId: string; assessmentId: string; kind: string; scoreName: string | null; codeSystem: string; code: string; display: string;
-  value: number | null; band: unknown; members: unknown; complete: boolean; effectiveAt: Date; instrument: string;
+  id: string;
+  patientId: string;
+  assessmentId: string;
+  kind: string;
+  scoreName: string | null;
+  codeSystem: string;
+  code: string;
+  display: string;
+  value: number | null;
+  band: unknown;
+  members: unknown;
+  complete: boolean;
+  effectiveAt: Date;
+  instrument: string;
 };
 
 const MEAN_SCORES = new Set(['urica.precontemplation', 'urica.contemplation', 'urica.action', 'urica.maintenance', 'urica.readiness', 'opioid-craving.mean']);
 
 export function observationResource(o: ObservationRow): Resource {
   const r: Resource = {
-    resourceType: 'Observation', id: o.id, meta: meta({ profile: [US_CORE_SCREENING_ASSESSMENT] }),
+    resourceType: 'Observation',
+    id: o.id,
+    meta: meta({ profile: [US_CORE_SCREENING_ASSESSMENT] }),
     status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] }],
     code: { coding: [{ system: o.codeSystem, code: o.code, display: o.display }], text: o.display },
@@ -156,7 +192,11 @@ export function observationResource(o: ObservationRow): Resource {
   if (o.kind === 'panel') {
     const members = (o.members as string[] | null) ?? [];
     if (members.length > 0) r.hasMember = members.map((m) => ({ reference: `Observation/${m}` }));
-    else r.dataAbsentReason = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown', display: 'Unknown' }], text: 'No score could be computed: required items were not answered.' };
+    else
+      r.dataAbsentReason = {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown', display: 'Unknown' }],
+        text: 'No score could be computed: required items were not answered.',
+      };
     if (!o.complete) r.note = [{ text: 'Incomplete administration: scores that need unanswered items were not computed (see the QuestionnaireResponse).' }];
   } else if (o.value !== null) {
     const key = `${o.instrument}.${o.scoreName}`;
@@ -171,8 +211,15 @@ export function observationResource(o: ObservationRow): Resource {
 
 // --- CarePlan and Goal -----------------------------------------------------------------
 export type PlanRow = {
-  id: string; patientId: string; version: number; content: PlanContent; createdAt: Date; updatedAt: Date; authorName: string | null;
-  staff: Record<string, string>; agreement: { agreedBy: string; method: string; agreedAt: Date; version: number } | null;
+  id: string;
+  patientId: string;
+  version: number;
+  content: PlanContent;
+  createdAt: Date;
+  updatedAt: Date;
+  authorName: string | null;
+  staff: Record<string, string>;
+  agreement: { agreedBy: string; method: string; agreedAt: Date; version: number } | null;
 };
 
 const PLAN_STATUS: Record<string, string> = { draft: 'draft', active: 'active', completed: 'completed', revoked: 'revoked' };
@@ -193,7 +240,9 @@ export function carePlanResource(p: PlanRow): Resource {
     });
   }
   const r: Resource = {
-    resourceType: 'CarePlan', id: p.id, meta: meta({ versionId: String(p.version), lastUpdated: p.updatedAt.toISOString() }),
+    resourceType: 'CarePlan',
+    id: p.id,
+    meta: meta({ versionId: String(p.version), lastUpdated: p.updatedAt.toISOString() }),
     extension,
     status: PLAN_STATUS[c.status] ?? 'unknown',
     intent: 'plan',
@@ -209,9 +258,7 @@ export function carePlanResource(p: PlanRow): Resource {
   if (c.interventions.length > 0) {
     r.activity = c.interventions.map((v) => {
       const detail: Record<string, unknown> = {
-        code: v.code
-          ? { coding: [{ system: `${WAYPOINT}/CodeSystem/intervention`, code: v.code }], text: v.text }
-          : { text: v.text },
+        code: v.code ? { coding: [{ system: `${WAYPOINT}/CodeSystem/intervention`, code: v.code }], text: v.text } : { text: v.text },
         status: ACTIVITY_STATUS[v.status] ?? 'unknown',
         scheduledString: v.frequency,
         description: v.text,
@@ -238,7 +285,9 @@ export function goalResource(g: { goal: GoalC; patientId: string; problems: Reco
     target.detailString = goal.targetText;
   }
   const r: Resource = {
-    resourceType: 'Goal', id: goal.id, meta: meta({ lastUpdated: g.updatedAt.toISOString() }),
+    resourceType: 'Goal',
+    id: goal.id,
+    meta: meta({ lastUpdated: g.updatedAt.toISOString() }),
     lifecycleStatus: LIFECYCLE[goal.status] ?? 'active',
     description: { text: goal.description },
     subject: patientRef(g.patientId),

@@ -8,7 +8,9 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash'),
@@ -32,8 +34,12 @@ export const users = pgTable(
 export const roleAssignments = pgTable(
   'role_assignments',
   {
-    userId: uuid('user_id').notNull().references(() => users.id),
-    programId: uuid('program_id').notNull().references(() => programs.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
     role: text('role').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
@@ -47,8 +53,12 @@ export const roleAssignments = pgTable(
 export const organizationRoleAssignments = pgTable(
   'organization_role_assignments',
   {
-    userId: uuid('user_id').notNull().references(() => users.id),
-    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
     role: text('role').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
@@ -60,7 +70,9 @@ export const authSessions = pgTable(
   {
     id: uuid('id').primaryKey(),
     tokenHash: text('token_hash').notNull(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     // 'active' | 'mfa_pending' (password accepted, second factor not yet) |
     // 'mfa_setup' (organisation requires MFA, user must enrol before anything else)
     stage: text('stage').notNull(),
@@ -77,7 +89,9 @@ export const authSessions = pgTable(
 export const recoveryCodes = pgTable(
   'recovery_codes',
   {
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     codeHash: text('code_hash').notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
   },

@@ -12,7 +12,10 @@ import { signInThrottle } from './identity.tables.ts';
  */
 export async function pruneSignInThrottle(db: Db, now: Date): Promise<number> {
   const before = new Date(now.getTime() - FAILURE_MEMORY_HOURS * 3600_000);
-  const gone = await db.delete(signInThrottle).where(or(lt(signInThrottle.lastFailureAt, before), isNull(signInThrottle.lastFailureAt))).returning({ k: signInThrottle.emailSha256 });
+  const gone = await db
+    .delete(signInThrottle)
+    .where(or(lt(signInThrottle.lastFailureAt, before), isNull(signInThrottle.lastFailureAt)))
+    .returning({ k: signInThrottle.emailSha256 });
   return gone.length;
 }
 

@@ -30,26 +30,38 @@ export async function membershipsOf(db: Db | Tx, userId: string) {
 export async function getMe(deps: { tx: Tx; ctx: Ctx }) {
   const { tx, ctx } = deps;
   const p = ctx.principal!;
-  const [row] = await tx
-    .select({ user: users, org: organizations })
-    .from(users)
-    .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(users.id, p.userId));
+  const [row] = await tx.select({ user: users, org: organizations }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, p.userId));
   if (!row) throw new Error('session without user');
-  const orgRoles = p.stage !== 'active' ? [] : (await tx.select({ role: organizationRoleAssignments.role }).from(organizationRoleAssignments)
-    .where(and(eq(organizationRoleAssignments.userId, p.userId), eq(organizationRoleAssignments.orgId, row.user.orgId))))
-    .map((r) => r.role).filter(isOrganizationRole).sort();
+  const orgRoles =
+    p.stage !== 'active'
+      ? []
+      : (
+          await tx
+            .select({ role: organizationRoleAssignments.role })
+            .from(organizationRoleAssignments)
+            .where(and(eq(organizationRoleAssignments.userId, p.userId), eq(organizationRoleAssignments.orgId, row.user.orgId)))
+        )
+          .map((r) => r.role)
+          .filter(isOrganizationRole)
+          .sort();
   const [session] = await tx.select({ expiresAt: authSessions.expiresAt, lastSeenAt: authSessions.lastSeenAt }).from(authSessions).where(eq(authSessions.id, p.sessionId));
   return {
     user: {
-      id: row.user.id, email: row.user.email, displayName: row.user.displayName,
-      mfaEnabled: row.user.mfaEnabled, mustChangePassword: row.user.mustChangePassword,
+      id: row.user.id,
+      email: row.user.email,
+      displayName: row.user.displayName,
+      mfaEnabled: row.user.mfaEnabled,
+      mustChangePassword: row.user.mustChangePassword,
     },
     stage: p.stage,
     session: { expiresAt: session!.expiresAt.toISOString(), lastSeenAt: session!.lastSeenAt.toISOString() },
     organization: {
-      id: row.org.id, name: row.org.name, idleTimeoutMinutes: row.org.idleTimeoutMinutes, mfaRequired: row.org.mfaRequired,
-      roles: orgRoles, permissions: [...organizationPermissionsOf(orgRoles)].sort(),
+      id: row.org.id,
+      name: row.org.name,
+      idleTimeoutMinutes: row.org.idleTimeoutMinutes,
+      mfaRequired: row.org.mfaRequired,
+      roles: orgRoles,
+      permissions: [...organizationPermissionsOf(orgRoles)].sort(),
     },
     programs: p.stage === 'active' ? await membershipsOf(tx, p.userId) : [],
   };

@@ -33,7 +33,12 @@ export async function confirmMfaSetup(deps: { tx: Tx; ctx: Ctx }, input: { code:
   if (!user.mfaSecret) throw new AppError({ code: 'mfa_setup_not_started', status: 409, message: 'Start two-step sign-in set-up first.' });
   const step = totpStep(user.mfaSecret, input.code, ctx.now);
   if (step === null) {
-    throw new AppError({ code: 'invalid_code', status: 400, message: 'That code is not correct. Check the time on your phone and try again.', problems: [{ field: 'body.code', message: 'is not correct' }] });
+    throw new AppError({
+      code: 'invalid_code',
+      status: 400,
+      message: 'That code is not correct. Check the time on your phone and try again.',
+      problems: [{ field: 'body.code', message: 'is not correct' }],
+    });
   }
   const codes = newRecoveryCodes();
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));

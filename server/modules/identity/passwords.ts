@@ -24,7 +24,10 @@ export async function changePassword(deps: { tx: Tx; ctx: Ctx }, input: { curren
   }
   if (input.newPassword === input.currentPassword) throw invalid('body.newPassword', 'Choose a password different from the current one.', 'weak_password');
   assertAcceptablePassword(input.newPassword, user);
-  await tx.update(users).set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: ctx.now }).where(eq(users.id, user.id));
+  await tx
+    .update(users)
+    .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: ctx.now })
+    .where(eq(users.id, user.id));
   const ended = await revokeAllSessions(tx, user.id, ctx.now, ctx.principal!.sessionId);
   await writeAudit(tx, auditContext(ctx, { programId: null }), { action: 'password-change', entity: 'user', entityId: user.id, detail: { otherSessionsEnded: ended } });
 }

@@ -26,7 +26,10 @@ export function idleEnded(lastSeenAt: Date, now: Date, idleMinutes: number): boo
 }
 /** Records this request's second as the session's last activity (never moves it back). */
 async function touch(db: Db, sessionId: string, now: Date): Promise<void> {
-  await db.update(authSessions).set({ lastSeenAt: now }).where(and(eq(authSessions.id, sessionId), lt(authSessions.lastSeenAt, now)));
+  await db
+    .update(authSessions)
+    .set({ lastSeenAt: now })
+    .where(and(eq(authSessions.id, sessionId), lt(authSessions.lastSeenAt, now)));
 }
 
 export async function createSession(
@@ -150,13 +153,18 @@ export async function setSessionStage(tx: Tx, sessionId: string, stage: SessionS
 }
 
 export async function revokeSession(tx: Tx, sessionId: string, now: Date) {
-  await tx.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+  await tx
+    .update(authSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
   forgetSessions({ sessionId });
 }
 
 /** Ends the session this cookie token belongs to, if it is still going (the tablet hand-off, ADR 027). */
 export async function revokeSessionByToken(tx: Tx, token: string, now: Date): Promise<{ sessionId: string; userId: string } | null> {
-  const [row] = await tx.update(authSessions).set({ revokedAt: now })
+  const [row] = await tx
+    .update(authSessions)
+    .set({ revokedAt: now })
     .where(and(eq(authSessions.tokenHash, sha256(token)), isNull(authSessions.revokedAt)))
     .returning({ sessionId: authSessions.id, userId: authSessions.userId });
   if (!row) return null;

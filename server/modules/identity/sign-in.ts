@@ -27,12 +27,9 @@ import { createSession, setSessionStage, type SessionStage } from './sessions.ts
 
 export { LOCKOUT_MINUTES, LOCKOUT_THRESHOLD };
 
-export type SignInResult =
-  | { ok: true; token: string; stage: SessionStage; mustChangePassword: boolean }
-  | { ok: false; error: AppError };
+export type SignInResult = { ok: true; token: string; stage: SessionStage; mustChangePassword: boolean } | { ok: false; error: AppError };
 
-const badCredentials = () =>
-  new AppError({ code: 'invalid_credentials', status: 401, message: 'The email or password is not correct.' });
+const badCredentials = () => new AppError({ code: 'invalid_credentials', status: 401, message: 'The email or password is not correct.' });
 const locked = () =>
   new AppError({
     code: 'account_locked',
@@ -69,13 +66,12 @@ async function lockedState(tx: Tx, subject: Subject): Promise<LockoutState> {
 
 async function writeState(tx: Tx, subject: Subject, s: LockoutState, extra: { totpLastStep?: number } = {}): Promise<void> {
   if (subject.kind === 'user') {
-    await tx.update(users)
+    await tx
+      .update(users)
       .set({ failedSignIns: s.failures, lastFailedSignInAt: s.lastFailureAt, lockedUntil: s.lockedUntil, ...extra })
       .where(eq(users.id, subject.userId));
   } else {
-    await tx.update(signInThrottle)
-      .set({ failures: s.failures, lastFailureAt: s.lastFailureAt, lockedUntil: s.lockedUntil })
-      .where(eq(signInThrottle.emailSha256, subject.emailSha256));
+    await tx.update(signInThrottle).set({ failures: s.failures, lastFailureAt: s.lastFailureAt, lockedUntil: s.lockedUntil }).where(eq(signInThrottle.emailSha256, subject.emailSha256));
   }
 }
 
@@ -84,9 +80,13 @@ async function countFailure(tx: Tx, a: AuditContext, subject: Subject, state: Lo
   const { state: next, lockedNow } = afterFailure(state, now);
   await writeState(tx, subject, next);
   if (lockedNow) {
-    await writeAudit(tx, a, subject.kind === 'user'
-      ? { action: 'lock-out', entity: 'user', entityId: subject.userId, outcome: 'denied', detail: { minutes: LOCKOUT_MINUTES } }
-      : { action: 'lock-out', entity: 'email', outcome: 'denied', detail: { minutes: LOCKOUT_MINUTES, account: false } });
+    await writeAudit(
+      tx,
+      a,
+      subject.kind === 'user'
+        ? { action: 'lock-out', entity: 'user', entityId: subject.userId, outcome: 'denied', detail: { minutes: LOCKOUT_MINUTES } }
+        : { action: 'lock-out', entity: 'email', outcome: 'denied', detail: { minutes: LOCKOUT_MINUTES, account: false } },
+    );
   }
   return lockedNow;
 }
@@ -99,9 +99,7 @@ export async function signIn(deps: { tx: Tx; ctx: Ctx }, input: { email: string;
   // One argon2id verification on every path, before any lock is taken.
   const passwordOk = (await verifyPassword(user ? user.passwordHash : await dummyPasswordHash(), input.password)) && !!user;
   const subject: Subject = user ? { kind: 'user', userId: user.id } : { kind: 'email', emailSha256: sha256(email) };
-  const a = user
-    ? auditContext(ctx, { orgId: user.orgId, actorId: user.id, programId: null })
-    : auditContext(ctx, { orgId: found?.orgId ?? null, programId: null });
+  const a = user ? auditContext(ctx, { orgId: user.orgId, actorId: user.id, programId: null }) : auditContext(ctx, { orgId: found?.orgId ?? null, programId: null });
   const why = user ? {} : { account: found ? 'inactive' : 'unknown-account' };
 
   const state = await lockedState(tx, subject);
@@ -119,7 +117,12 @@ export async function signIn(deps: { tx: Tx; ctx: Ctx }, input: { email: string;
   const stage: SessionStage = user.mfaEnabled ? 'mfa_pending' : org.mfaRequired ? 'mfa_setup' : 'active';
   await writeState(tx, subject, CLEARED);
   const { token, sessionId } = await createSession(tx, {
-    userId: user.id, stage, lifetimeHours: org.sessionLifetimeHours, ip: ctx.meta.ip, userAgent: ctx.meta.userAgent, now: ctx.now,
+    userId: user.id,
+    stage,
+    lifetimeHours: org.sessionLifetimeHours,
+    ip: ctx.meta.ip,
+    userAgent: ctx.meta.userAgent,
+    now: ctx.now,
   });
   await writeAudit(tx, a, { action: 'sign-in', entity: 'session', entityId: sessionId, outcome: 'success', detail: { stage } });
   return { ok: true, token, stage, mustChangePassword: user.mustChangePassword };
@@ -132,10 +135,7 @@ export async function signIn(deps: { tx: Tx; ctx: Ctx }, input: { email: string;
  * accepted only for a time-step later than the last one accepted for this account (so
  * one code, given by two sessions at once, is accepted once).
  */
-export async function verifySecondFactor(
-  deps: { tx: Tx; ctx: Ctx },
-  input: { code: string } | { recoveryCode: string },
-): Promise<{ ok: true } | { ok: false; error: AppError }> {
+export async function verifySecondFactor(deps: { tx: Tx; ctx: Ctx }, input: { code: string } | { recoveryCode: string }): Promise<{ ok: true } | { ok: false; error: AppError }> {
   const { tx, ctx } = deps;
   const p = ctx.principal!;
   if (p.stage !== 'mfa_pending') {
@@ -173,9 +173,21 @@ export async function verifySecondFactor(
     const nowLocked = await countFailure(tx, a, subject, state, ctx.now);
     return {
       ok: false,
-      error: nowLocked ? locked()
-        : replayed ? new AppError({ code: 'invalid_code', status: 401, message: 'That code was already used. Wait for the next code in your authenticator app.', problems: [{ field: 'body.code', message: 'was already used' }] })
-        : new AppError({ code: 'invalid_code', status: 401, message: 'That code is not correct. Check your authenticator app and try again.', problems: [{ field: 'body.code', message: 'is not correct' }] }),
+      error: nowLocked
+        ? locked()
+        : replayed
+          ? new AppError({
+              code: 'invalid_code',
+              status: 401,
+              message: 'That code was already used. Wait for the next code in your authenticator app.',
+              problems: [{ field: 'body.code', message: 'was already used' }],
+            })
+          : new AppError({
+              code: 'invalid_code',
+              status: 401,
+              message: 'That code is not correct. Check your authenticator app and try again.',
+              problems: [{ field: 'body.code', message: 'is not correct' }],
+            }),
     };
   }
   await writeState(tx, subject, CLEARED, acceptedStep === undefined ? {} : { totpLastStep: acceptedStep });

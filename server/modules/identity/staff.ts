@@ -49,14 +49,16 @@ function toDto(u: typeof users.$inferSelect, roles: string[], account: AccountRo
 
 /** Every role of these accounts, in every programme and in the organisation. */
 async function accountRolesOf(tx: Tx, orgId: string, userIds: string[]): Promise<Map<string, AccountRoles>> {
-  const out = new Map<string, { programRoles: Array<{ programId: string; role: string }>; organizationRoles: string[] }>(
-    userIds.map((id) => [id, { programRoles: [], organizationRoles: [] }]),
-  );
+  const out = new Map<string, { programRoles: Array<{ programId: string; role: string }>; organizationRoles: string[] }>(userIds.map((id) => [id, { programRoles: [], organizationRoles: [] }]));
   if (userIds.length === 0) return out;
-  const programRows = await tx.select({ userId: roleAssignments.userId, programId: roleAssignments.programId, role: roleAssignments.role })
-    .from(roleAssignments).where(inArray(roleAssignments.userId, userIds));
-  const orgRows = await tx.select({ userId: organizationRoleAssignments.userId, role: organizationRoleAssignments.role })
-    .from(organizationRoleAssignments).where(and(eq(organizationRoleAssignments.orgId, orgId), inArray(organizationRoleAssignments.userId, userIds)));
+  const programRows = await tx
+    .select({ userId: roleAssignments.userId, programId: roleAssignments.programId, role: roleAssignments.role })
+    .from(roleAssignments)
+    .where(inArray(roleAssignments.userId, userIds));
+  const orgRows = await tx
+    .select({ userId: organizationRoleAssignments.userId, role: organizationRoleAssignments.role })
+    .from(organizationRoleAssignments)
+    .where(and(eq(organizationRoleAssignments.orgId, orgId), inArray(organizationRoleAssignments.userId, userIds)));
   for (const r of programRows) out.get(r.userId)!.programRoles.push({ programId: r.programId, role: r.role });
   for (const r of orgRows) out.get(r.userId)!.organizationRoles.push(r.role);
   return out;
@@ -71,7 +73,8 @@ async function requireActOnAccount(tx: Tx, ctx: Ctx, userId: string, action: str
   const target = roles.get(userId)!;
   if (!mayActOnAccount(actor, target)) {
     throw new AppError({
-      code: 'account_outside_your_programmes', status: 403,
+      code: 'account_outside_your_programmes',
+      status: 403,
       message: 'This account also works in programmes you do not administer (or is an organisation administrator). Ask an organisation administrator.',
       audit: { action: 'access-denied', entity: 'user', entityId: userId, outcome: 'denied', detail: { attempted: action, reason: 'account-outside-your-programmes' } },
     });
@@ -83,7 +86,8 @@ async function requireActOnAccount(tx: Tx, ctx: Ctx, userId: string, action: str
 function requireOrganizationAdministrator(actor: AccountRoles, userId: string | null, field: string) {
   if (actor.organizationRoles.includes(ORG_ADMIN)) return;
   throw new AppError({
-    code: 'organization_administrator_required', status: 403,
+    code: 'organization_administrator_required',
+    status: 403,
     message: 'Only an organisation administrator can grant or remove the organisation-administrator role.',
     problems: [{ field, message: 'only an organisation administrator can change this' }],
     audit: { action: 'access-denied', entity: 'user', entityId: userId, outcome: 'denied', detail: { attempted: 'organization-role', reason: 'organization-administrator-required' } },
@@ -94,9 +98,9 @@ async function setOrganizationAdministrator(tx: Tx, ctx: Ctx, userId: string, on
   if (on) {
     await tx.insert(organizationRoleAssignments).values({ userId, orgId: ctx.orgId!, role: ORG_ADMIN, createdAt: ctx.now }).onConflictDoNothing();
   } else {
-    await tx.delete(organizationRoleAssignments).where(and(
-      eq(organizationRoleAssignments.userId, userId), eq(organizationRoleAssignments.orgId, ctx.orgId!), eq(organizationRoleAssignments.role, ORG_ADMIN),
-    ));
+    await tx
+      .delete(organizationRoleAssignments)
+      .where(and(eq(organizationRoleAssignments.userId, userId), eq(organizationRoleAssignments.orgId, ctx.orgId!), eq(organizationRoleAssignments.role, ORG_ADMIN)));
   }
 }
 
@@ -110,12 +114,21 @@ export async function listStaff(deps: { tx: Tx; ctx: Ctx }, page: { limit: numbe
     if (!/^[0-9a-f-]{36}$/i.test(page.cursor)) throw invalid('query.cursor', 'The page cursor is not valid.');
     after = sql`(${users.displayName}, ${users.id}) > (select u.display_name, u.id from ${users} u where u.id = ${page.cursor})`;
   }
-  const rows = await tx.select().from(users).where(and(inProgram, after)).orderBy(asc(users.displayName), asc(users.id)).limit(page.limit + 1);
+  const rows = await tx
+    .select()
+    .from(users)
+    .where(and(inProgram, after))
+    .orderBy(asc(users.displayName), asc(users.id))
+    .limit(page.limit + 1);
   const more = rows.length > page.limit;
   const people = more ? rows.slice(0, page.limit) : rows;
   const accounts = await accountRolesOf(tx, ctx.orgId!, [...new Set([actorOf(ctx), ...people.map((u) => u.id)])]);
   const actor = accounts.get(actorOf(ctx))!;
-  const inThisProgram = (id: string) => accounts.get(id)!.programRoles.filter((r) => r.programId === programId).map((r) => r.role);
+  const inThisProgram = (id: string) =>
+    accounts
+      .get(id)!
+      .programRoles.filter((r) => r.programId === programId)
+      .map((r) => r.role);
   await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'staff', detail: { count: people.length } });
   return {
     items: people.map((u) => toDto(u, inThisProgram(u.id), accounts.get(u.id)!, actor, ctx.now)),
@@ -157,14 +170,23 @@ export async function createStaff(
   const id = randomUUID();
   const password = temporaryPassword();
   await tx.insert(users).values({
-    id, orgId: ctx.orgId!, email, displayName: input.displayName.trim(), passwordHash: await hashPassword(password),
-    mustChangePassword: true, createdAt: ctx.now, updatedAt: ctx.now,
+    id,
+    orgId: ctx.orgId!,
+    email,
+    displayName: input.displayName.trim(),
+    passwordHash: await hashPassword(password),
+    mustChangePassword: true,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
   });
   const roles = [...new Set(input.roles)];
   await tx.insert(roleAssignments).values(roles.map((role) => ({ userId: id, programId, role, createdAt: ctx.now })));
   if (input.organizationAdministrator) await setOrganizationAdministrator(tx, ctx, id, true);
   await writeAudit(tx, auditContext(ctx), {
-    action: 'create', entity: 'user', entityId: id, detail: { roles, ...(input.organizationAdministrator ? { organizationAdministrator: true } : {}) },
+    action: 'create',
+    entity: 'user',
+    entityId: id,
+    detail: { roles, ...(input.organizationAdministrator ? { organizationAdministrator: true } : {}) },
   });
   return { staff: await staffDto(tx, ctx, id), temporaryPassword: password };
 }
@@ -195,11 +217,14 @@ export async function updateStaff(
   }
   const changes: Record<string, unknown> = {};
   if (input.displayName !== undefined || input.active !== undefined) {
-    await tx.update(users).set({
-      ...(input.displayName !== undefined ? { displayName: input.displayName.trim() } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
-      updatedAt: ctx.now,
-    }).where(eq(users.id, userId));
+    await tx
+      .update(users)
+      .set({
+        ...(input.displayName !== undefined ? { displayName: input.displayName.trim() } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+        updatedAt: ctx.now,
+      })
+      .where(eq(users.id, userId));
     if (input.displayName !== undefined) changes.displayName = true;
     if (input.active !== undefined) changes.active = input.active;
     if (input.active === false) await revokeAllSessions(tx, userId, ctx.now);
@@ -220,19 +245,23 @@ export async function updateStaff(
 }
 
 /** Administrator reset: a temporary password, MFA optionally cleared, lock lifted, sessions ended. */
-export async function resetStaffPassword(
-  deps: { tx: Tx; ctx: Ctx },
-  userId: string,
-  opts: { resetMfa: boolean },
-): Promise<{ temporaryPassword: string }> {
+export async function resetStaffPassword(deps: { tx: Tx; ctx: Ctx }, userId: string, opts: { resetMfa: boolean }): Promise<{ temporaryPassword: string }> {
   const { tx, ctx } = deps;
   await loadInProgram(tx, programOf(ctx), userId);
   await requireActOnAccount(tx, ctx, userId, opts.resetMfa ? 'password-and-mfa-reset' : 'password-reset');
   const password = temporaryPassword();
-  await tx.update(users).set({
-    passwordHash: await hashPassword(password), mustChangePassword: true, failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null, updatedAt: ctx.now,
-    ...(opts.resetMfa ? { mfaEnabled: false, mfaSecret: null } : {}),
-  }).where(eq(users.id, userId));
+  await tx
+    .update(users)
+    .set({
+      passwordHash: await hashPassword(password),
+      mustChangePassword: true,
+      failedSignIns: 0,
+      lastFailedSignInAt: null,
+      lockedUntil: null,
+      updatedAt: ctx.now,
+      ...(opts.resetMfa ? { mfaEnabled: false, mfaSecret: null } : {}),
+    })
+    .where(eq(users.id, userId));
   await revokeAllSessions(tx, userId, ctx.now);
   await writeAudit(tx, auditContext(ctx), { action: 'password-reset', entity: 'user', entityId: userId, detail: { resetMfa: opts.resetMfa } });
   return { temporaryPassword: password };

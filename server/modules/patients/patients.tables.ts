@@ -47,7 +47,9 @@ export const patients = pgTable(
     index('patients_family_idx').on(t.programId, sql`lower(${t.legalFamilyName}) text_pattern_ops`),
     index('patients_given_idx').on(t.programId, sql`lower(${t.legalGivenName}) text_pattern_ops`),
     // Only records that have a preferred name: a prefix search on it implies one.
-    index('patients_preferred_idx').on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`).where(sql`${t.preferredName} is not null`),
+    index('patients_preferred_idx')
+      .on(t.programId, sql`lower(${t.preferredName}) text_pattern_ops`)
+      .where(sql`${t.preferredName} is not null`),
     index('patients_birth_idx').on(t.programId, t.birthDate),
     check('patients_administrative_sex_check', oneOf(t.administrativeSex, ADMINISTRATIVE_SEXES)),
     check('patients_sex_check', oneOf(t.sex, SEXES)),
@@ -95,7 +97,9 @@ export const careTeam = pgTable(
   {
     programId: uuid('program_id').notNull(),
     patientId: uuid('patient_id').notNull(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     role: text('role').notNull(),
     since: date('since', { mode: 'string' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

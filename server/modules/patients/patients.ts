@@ -18,8 +18,12 @@ export type PatientSummaryDto = Pick<Row, 'id' | 'mrn' | 'legalGivenName' | 'leg
 
 const toDto = (r: Row): PatientDto => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
 const summary = {
-  id: patients.id, mrn: patients.mrn, legalGivenName: patients.legalGivenName,
-  legalFamilyName: patients.legalFamilyName, preferredName: patients.preferredName, birthDate: patients.birthDate,
+  id: patients.id,
+  mrn: patients.mrn,
+  legalGivenName: patients.legalGivenName,
+  legalFamilyName: patients.legalFamilyName,
+  preferredName: patients.preferredName,
+  birthDate: patients.birthDate,
 };
 
 export type PatientFields = {
@@ -80,7 +84,8 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
     const candidates = await findPossibleDuplicates(deps, input, { audit: false });
     if (candidates.length > 0) {
       throw new AppError({
-        code: 'possible_duplicate', status: 409,
+        code: 'possible_duplicate',
+        status: 409,
         message: `${candidates.length} existing record(s) may be this person. Check them, then confirm this is a new patient.`,
         problems: [{ field: 'body.confirmNotDuplicate', message: 'confirm after checking the possible duplicates' }],
       });
@@ -104,9 +109,23 @@ export async function registerPatient(deps: Deps, input: PatientFields & { confi
 
 /** Every field a registration may set; the prepared insert binds each one (null when not given). */
 const FIELD_NAMES = [
-  'mrn', 'legalGivenName', 'legalFamilyName', 'preferredName', 'pronouns', 'birthDate', 'administrativeSex', 'sex', 'genderIdentity',
-  'preferredLanguage', 'phone', 'email',
-  'address', 'contactConsent', 'emergencyContactName', 'emergencyContactPhone', 'emergencyContactRelationship',
+  'mrn',
+  'legalGivenName',
+  'legalFamilyName',
+  'preferredName',
+  'pronouns',
+  'birthDate',
+  'administrativeSex',
+  'sex',
+  'genderIdentity',
+  'preferredLanguage',
+  'phone',
+  'email',
+  'address',
+  'contactConsent',
+  'emergencyContactName',
+  'emergencyContactPhone',
+  'emergencyContactRelationship',
 ] as const satisfies ReadonlyArray<keyof PatientFields>;
 
 const registerQuery = preparedOnce((tx) => {
@@ -121,14 +140,24 @@ const registerQuery = preparedOnce((tx) => {
 /** Reading a patient is one prepared statement: the read and its audit event (written only if the record exists). */
 const getPatientQuery = preparedOnce((tx) => {
   const where = and(eq(patients.programId, sql.placeholder('programId')), eq(patients.id, sql.placeholder('id')));
-  const exists = tx.select({ one: sql`1` }).from(patients).where(where).getSQL();
-  return tx.with(auditedByPlaceholders(tx, { onlyIf: exists })).select().from(patients).where(where).prepare('waypoint_get_patient');
+  const exists = tx
+    .select({ one: sql`1` })
+    .from(patients)
+    .where(where)
+    .getSQL();
+  return tx
+    .with(auditedByPlaceholders(tx, { onlyIf: exists }))
+    .select()
+    .from(patients)
+    .where(where)
+    .prepare('waypoint_get_patient');
 });
 
 export async function getPatient(deps: Deps, id: string): Promise<PatientDto> {
   const { tx, ctx } = deps;
   const [row] = await getPatientQuery(tx).execute({
-    programId: programOf(ctx), id,
+    programId: programOf(ctx),
+    id,
     ...auditBindings(auditContext(ctx), { action: 'read', entity: 'patient', entityId: id, patientId: id }),
   });
   if (!row) throw notFound('Patient');
@@ -137,7 +166,10 @@ export async function getPatient(deps: Deps, id: string): Promise<PatientDto> {
 
 /** Throws 404 unless the patient exists in the caller's programme. */
 export async function assertPatient(tx: Tx, ctx: Ctx, id: string): Promise<void> {
-  const [row] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
+  const [row] = await tx
+    .select({ id: patients.id })
+    .from(patients)
+    .where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, id)));
   if (!row) throw notFound('Patient');
 }
 
@@ -147,7 +179,10 @@ export async function updatePatient(deps: Deps, id: string, input: Partial<Patie
   const { version, ...changes } = input;
   const fields = Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined);
   if (changes.mrn) {
-    const [taken] = await tx.select({ id: patients.id }).from(patients).where(and(eq(patients.programId, programId), eq(lower(patients.mrn), changes.mrn.trim().toLowerCase())));
+    const [taken] = await tx
+      .select({ id: patients.id })
+      .from(patients)
+      .where(and(eq(patients.programId, programId), eq(lower(patients.mrn), changes.mrn.trim().toLowerCase())));
     if (taken && taken.id !== id) throw conflict('mrn_taken', 'Another patient in this programme has this MRN.', 'body.mrn');
   }
   const [row] = await tx
@@ -167,7 +202,11 @@ export type SearchInput = { q?: string | undefined; birthDate?: string | undefin
 
 /** The words of a free-text patient search (at most four), lower-cased. */
 export function searchWords(q: string | undefined): string[] {
-  return (q ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean).slice(0, 4);
+  return (q ?? '')
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .slice(0, 4);
 }
 
 /** A patient matches every word: a name's prefix (legal or preferred), the whole MRN, or a birth date (YYYY-MM-DD). */
@@ -232,4 +271,3 @@ function nullify<T extends Record<string, unknown>>(o: T): T {
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = blankToNull(v);
   return out as T;
 }
-

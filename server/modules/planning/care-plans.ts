@@ -18,13 +18,27 @@ type Deps = { tx: Tx; ctx: Ctx };
 
 export type ProblemC = { id: string; text: string };
 export type GoalC = {
-  id: string; problemIds: string[]; description: string; measure: string;
-  targetValue: number | null; targetComparator: string | null; targetUnit: string | null; targetText: string | null;
-  dueDate: string; status: string; responsibleStaffIds: string[];
+  id: string;
+  problemIds: string[];
+  description: string;
+  measure: string;
+  targetValue: number | null;
+  targetComparator: string | null;
+  targetUnit: string | null;
+  targetText: string | null;
+  dueDate: string;
+  status: string;
+  responsibleStaffIds: string[];
 };
 export type InterventionC = {
-  id: string; code: InterventionCode | null; source: 'recommendation' | 'free-text'; text: string; goalIds: string[];
-  responsibleStaffIds: string[]; frequency: string; status: string;
+  id: string;
+  code: InterventionCode | null;
+  source: 'recommendation' | 'free-text';
+  text: string;
+  goalIds: string[];
+  responsibleStaffIds: string[];
+  frequency: string;
+  status: string;
 };
 export type PlanContent = { title: string; status: string; problems: ProblemC[]; goals: GoalC[]; interventions: InterventionC[]; reviewDate: string };
 export type Change = { path: string; change: 'added' | 'removed' | 'changed' };
@@ -34,12 +48,27 @@ export type PlanInput = {
   status: 'draft' | 'active' | 'completed' | 'revoked';
   problems: Array<{ id?: string | undefined; text: string }>;
   goals: Array<{
-    id?: string | undefined; problemIds: string[]; description: string; measure: string; targetValue?: number | undefined; targetComparator?: string | undefined;
-    targetUnit?: string | undefined; targetText?: string | undefined; dueDate: string; status: string; responsibleStaffIds: string[];
+    id?: string | undefined;
+    problemIds: string[];
+    description: string;
+    measure: string;
+    targetValue?: number | undefined;
+    targetComparator?: string | undefined;
+    targetUnit?: string | undefined;
+    targetText?: string | undefined;
+    dueDate: string;
+    status: string;
+    responsibleStaffIds: string[];
   }>;
   interventions: Array<{
-    id?: string | undefined; code?: InterventionCode | undefined; source: 'recommendation' | 'free-text'; text: string; goalIds: string[];
-    responsibleStaffIds: string[]; frequency: string; status: string;
+    id?: string | undefined;
+    code?: InterventionCode | undefined;
+    source: 'recommendation' | 'free-text';
+    text: string;
+    goalIds: string[];
+    responsibleStaffIds: string[];
+    frequency: string;
+    status: string;
   }>;
   reviewDate: string;
   note?: string | undefined;
@@ -61,25 +90,64 @@ async function normalise(tx: Tx, programId: string, input: PlanInput): Promise<P
     reviewDate: input.reviewDate,
     problems: input.problems.map((p, i) => ({ id: idFor(p.id, `body.problems.${i}.id`), text: p.text })),
     goals: input.goals.map((g, i) => ({
-      id: idFor(g.id, `body.goals.${i}.id`), problemIds: [...new Set(g.problemIds)], description: g.description, measure: g.measure,
-      targetValue: g.targetValue ?? null, targetComparator: g.targetComparator ?? null, targetUnit: g.targetUnit ?? null, targetText: g.targetText ?? null,
-      dueDate: g.dueDate, status: g.status, responsibleStaffIds: [...new Set(g.responsibleStaffIds)],
+      id: idFor(g.id, `body.goals.${i}.id`),
+      problemIds: [...new Set(g.problemIds)],
+      description: g.description,
+      measure: g.measure,
+      targetValue: g.targetValue ?? null,
+      targetComparator: g.targetComparator ?? null,
+      targetUnit: g.targetUnit ?? null,
+      targetText: g.targetText ?? null,
+      dueDate: g.dueDate,
+      status: g.status,
+      responsibleStaffIds: [...new Set(g.responsibleStaffIds)],
     })),
     interventions: input.interventions.map((v, i) => ({
-      id: idFor(v.id, `body.interventions.${i}.id`), code: v.code ?? null, source: v.source, text: v.text, goalIds: [...new Set(v.goalIds)],
-      responsibleStaffIds: [...new Set(v.responsibleStaffIds)], frequency: v.frequency, status: v.status,
+      id: idFor(v.id, `body.interventions.${i}.id`),
+      code: v.code ?? null,
+      source: v.source,
+      text: v.text,
+      goalIds: [...new Set(v.goalIds)],
+      responsibleStaffIds: [...new Set(v.responsibleStaffIds)],
+      frequency: v.frequency,
+      status: v.status,
     })),
   };
   const problemIds = new Set(content.problems.map((p) => p.id));
   const goalIds = new Set(content.goals.map((g) => g.id));
-  input.goals.forEach((g, i) => g.problemIds.forEach((p, j) => { if (!problemIds.has(p)) problems.push({ field: `body.goals.${i}.problemIds.${j}`, message: 'is not a problem in this plan' }); }));
-  input.interventions.forEach((v, i) => v.goalIds.forEach((g, j) => { if (!goalIds.has(g)) problems.push({ field: `body.interventions.${i}.goalIds.${j}`, message: 'is not a goal in this plan' }); }));
+  input.goals.forEach((g, i) =>
+    g.problemIds.forEach((p, j) => {
+      if (!problemIds.has(p)) problems.push({ field: `body.goals.${i}.problemIds.${j}`, message: 'is not a problem in this plan' });
+    }),
+  );
+  input.interventions.forEach((v, i) =>
+    v.goalIds.forEach((g, j) => {
+      if (!goalIds.has(g)) problems.push({ field: `body.interventions.${i}.goalIds.${j}`, message: 'is not a goal in this plan' });
+    }),
+  );
   const staff = new Set([...content.goals.flatMap((g) => g.responsibleStaffIds), ...content.interventions.flatMap((v) => v.responsibleStaffIds)]);
-  const known = staff.size === 0 ? new Set<string>() : new Set((await tx.selectDistinct({ id: roleAssignments.userId }).from(roleAssignments)
-    .innerJoin(users, eq(users.id, roleAssignments.userId))
-    .where(and(eq(roleAssignments.programId, programId), inArray(roleAssignments.userId, [...staff]), eq(users.active, true)))).map((r) => r.id));
-  input.goals.forEach((g, i) => g.responsibleStaffIds.forEach((s, j) => { if (!known.has(s)) problems.push({ field: `body.goals.${i}.responsibleStaffIds.${j}`, message: 'is not a staff member of this programme' }); }));
-  input.interventions.forEach((v, i) => v.responsibleStaffIds.forEach((s, j) => { if (!known.has(s)) problems.push({ field: `body.interventions.${i}.responsibleStaffIds.${j}`, message: 'is not a staff member of this programme' }); }));
+  const known =
+    staff.size === 0
+      ? new Set<string>()
+      : new Set(
+          (
+            await tx
+              .selectDistinct({ id: roleAssignments.userId })
+              .from(roleAssignments)
+              .innerJoin(users, eq(users.id, roleAssignments.userId))
+              .where(and(eq(roleAssignments.programId, programId), inArray(roleAssignments.userId, [...staff]), eq(users.active, true)))
+          ).map((r) => r.id),
+        );
+  input.goals.forEach((g, i) =>
+    g.responsibleStaffIds.forEach((s, j) => {
+      if (!known.has(s)) problems.push({ field: `body.goals.${i}.responsibleStaffIds.${j}`, message: 'is not a staff member of this programme' });
+    }),
+  );
+  input.interventions.forEach((v, i) =>
+    v.responsibleStaffIds.forEach((s, j) => {
+      if (!known.has(s)) problems.push({ field: `body.interventions.${i}.responsibleStaffIds.${j}`, message: 'is not a staff member of this programme' });
+    }),
+  );
   if (problems.length > 0) {
     throw new AppError({ code: 'invalid_input', status: 400, message: `The plan is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems });
   }
@@ -99,7 +167,10 @@ export function diffPlans(before: PlanContent | null, after: PlanContent): Chang
     const next = new Map<string, Record<string, unknown>>((after[list] as Array<{ id: string }>).map((x) => [x.id, x as Record<string, unknown>]));
     for (const [id, item] of next) {
       const old = prev.get(id);
-      if (!old) { out.push({ path: `${list}.${id}`, change: 'added' }); continue; }
+      if (!old) {
+        out.push({ path: `${list}.${id}`, change: 'added' });
+        continue;
+      }
       for (const field of Object.keys(item)) if (JSON.stringify(item[field]) !== JSON.stringify(old[field])) out.push({ path: `${list}.${id}.${field}`, change: 'changed' });
     }
     for (const id of prev.keys()) if (!next.has(id)) out.push({ path: `${list}.${id}`, change: 'removed' });
@@ -109,7 +180,10 @@ export function diffPlans(before: PlanContent | null, after: PlanContent): Chang
 
 async function staffNames(tx: Tx, ids: string[]): Promise<Record<string, string>> {
   if (ids.length === 0) return {};
-  const rows = await tx.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...new Set(ids)]));
+  const rows = await tx
+    .select({ id: users.id, name: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...new Set(ids)]));
   return Object.fromEntries(rows.map((r) => [r.id, r.name]));
 }
 
@@ -121,7 +195,10 @@ async function replaceGoals(tx: Tx, programId: string, planId: string, patientId
 }
 
 async function planRow(tx: Tx, ctx: Ctx, patientId: string, id: string) {
-  const [row] = await tx.select().from(carePlans).where(and(eq(carePlans.programId, programOf(ctx)), eq(carePlans.patientId, patientId), eq(carePlans.id, id)));
+  const [row] = await tx
+    .select()
+    .from(carePlans)
+    .where(and(eq(carePlans.programId, programOf(ctx)), eq(carePlans.patientId, patientId), eq(carePlans.id, id)));
   if (!row) throw notFound('Care plan');
   return row;
 }
@@ -134,13 +211,27 @@ export async function createCarePlan(deps: Deps, patientId: string, input: PlanI
   const id = randomUUID();
   const me = ctx.principal!.userId;
   await tx.insert(carePlans).values({
-    programId, id, patientId, status: content.status, title: content.title, currentVersion: 1, reviewDate: content.reviewDate,
-    responsibleStaffIds: responsibleOf(content), createdBy: me, createdAt: ctx.now, updatedAt: ctx.now,
+    programId,
+    id,
+    patientId,
+    status: content.status,
+    title: content.title,
+    currentVersion: 1,
+    reviewDate: content.reviewDate,
+    responsibleStaffIds: responsibleOf(content),
+    createdBy: me,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
   });
-  await tx.insert(carePlanVersions).values({ programId, planId: id, version: 1, status: content.status, content, changes: diffPlans(null, content), note: input.note ?? null, changedBy: me, changedAt: ctx.now });
+  await tx
+    .insert(carePlanVersions)
+    .values({ programId, planId: id, version: 1, status: content.status, content, changes: diffPlans(null, content), note: input.note ?? null, changedBy: me, changedAt: ctx.now });
   await replaceGoals(tx, programId, id, patientId, 1, content, ctx.now);
   await writeAudit(tx, auditContext(ctx), {
-    action: 'create', entity: 'care-plan', entityId: id, patientId,
+    action: 'create',
+    entity: 'care-plan',
+    entityId: id,
+    patientId,
     detail: { version: 1, problems: content.problems.length, goals: content.goals.length, interventions: content.interventions.length },
   });
   return readPlan(tx, ctx, patientId, id);
@@ -154,15 +245,28 @@ export async function reviseCarePlan(deps: Deps, patientId: string, id: string, 
     throw conflict('stale_version', 'Someone else changed this plan since you opened it. Reload it and make your change again.', 'body.version');
   }
   const content = await normalise(tx, programId, input);
-  const [prev] = await tx.select({ content: carePlanVersions.content }).from(carePlanVersions)
+  const [prev] = await tx
+    .select({ content: carePlanVersions.content })
+    .from(carePlanVersions)
     .where(and(eq(carePlanVersions.programId, programId), eq(carePlanVersions.planId, id), eq(carePlanVersions.version, plan.currentVersion)));
   const changes = diffPlans((prev?.content as PlanContent | undefined) ?? null, content);
   const version = plan.currentVersion + 1;
-  const updated = await tx.update(carePlans).set({
-    status: content.status, title: content.title, currentVersion: version, reviewDate: content.reviewDate, responsibleStaffIds: responsibleOf(content), updatedAt: ctx.now,
-  }).where(and(eq(carePlans.programId, programId), eq(carePlans.id, id), eq(carePlans.currentVersion, plan.currentVersion))).returning({ id: carePlans.id });
+  const updated = await tx
+    .update(carePlans)
+    .set({
+      status: content.status,
+      title: content.title,
+      currentVersion: version,
+      reviewDate: content.reviewDate,
+      responsibleStaffIds: responsibleOf(content),
+      updatedAt: ctx.now,
+    })
+    .where(and(eq(carePlans.programId, programId), eq(carePlans.id, id), eq(carePlans.currentVersion, plan.currentVersion)))
+    .returning({ id: carePlans.id });
   if (updated.length === 0) throw conflict('stale_version', 'Someone else changed this plan since you opened it. Reload it and make your change again.', 'body.version');
-  await tx.insert(carePlanVersions).values({ programId, planId: id, version, status: content.status, content, changes, note: input.note ?? null, changedBy: ctx.principal!.userId, changedAt: ctx.now });
+  await tx
+    .insert(carePlanVersions)
+    .values({ programId, planId: id, version, status: content.status, content, changes, note: input.note ?? null, changedBy: ctx.principal!.userId, changedAt: ctx.now });
   await replaceGoals(tx, programId, id, patientId, version, content, ctx.now);
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'care-plan', entityId: id, patientId, detail: { version, fields: changes.map((c) => c.path) } });
   return readPlan(tx, ctx, patientId, id);
@@ -170,27 +274,46 @@ export async function reviseCarePlan(deps: Deps, patientId: string, id: string, 
 
 type AgreementRow = typeof carePlanAgreements.$inferSelect;
 const agreementDto = (a: AgreementRow, names: Record<string, string>) => ({
-  id: a.id, version: a.version, agreedBy: a.agreedBy as 'patient' | 'legal-representative', representativeName: a.representativeName,
-  method: a.method as 'verbal' | 'signed-paper' | 'signed-electronic', agreedAt: a.agreedAt.toISOString(), note: a.note,
-  recordedBy: a.recordedBy, recordedByName: names[a.recordedBy] ?? null, recordedAt: a.recordedAt.toISOString(),
+  id: a.id,
+  version: a.version,
+  agreedBy: a.agreedBy as 'patient' | 'legal-representative',
+  representativeName: a.representativeName,
+  method: a.method as 'verbal' | 'signed-paper' | 'signed-electronic',
+  agreedAt: a.agreedAt.toISOString(),
+  note: a.note,
+  recordedBy: a.recordedBy,
+  recordedByName: names[a.recordedBy] ?? null,
+  recordedAt: a.recordedAt.toISOString(),
 });
 
 export async function readPlan(tx: Tx, ctx: Ctx, patientId: string, id: string) {
   const programId = programOf(ctx);
   const plan = await planRow(tx, ctx, patientId, id);
-  const [v] = await tx.select().from(carePlanVersions)
+  const [v] = await tx
+    .select()
+    .from(carePlanVersions)
     .where(and(eq(carePlanVersions.programId, programId), eq(carePlanVersions.planId, id), eq(carePlanVersions.version, plan.currentVersion)));
   const content = v!.content as PlanContent;
-  const agreements = await tx.select().from(carePlanAgreements)
+  const agreements = await tx
+    .select()
+    .from(carePlanAgreements)
     .where(and(eq(carePlanAgreements.programId, programId), eq(carePlanAgreements.planId, id)))
     .orderBy(desc(carePlanAgreements.version), desc(carePlanAgreements.recordedAt));
   const current = agreements.find((a) => a.version === plan.currentVersion) ?? null;
   const previous = agreements.find((a) => a.version < plan.currentVersion) ?? null;
   const names = await staffNames(tx, [...responsibleOf(content), v!.changedBy, ...agreements.map((a) => a.recordedBy)]);
   return {
-    id, patientId, version: plan.currentVersion, ...content, staff: Object.fromEntries(responsibleOf(content).map((s) => [s, names[s] ?? ''])),
-    createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), changedBy: v!.changedBy, changedByName: names[v!.changedBy] ?? null,
-    agreement: current ? agreementDto(current, names) : null, previousAgreement: previous ? agreementDto(previous, names) : null,
+    id,
+    patientId,
+    version: plan.currentVersion,
+    ...content,
+    staff: Object.fromEntries(responsibleOf(content).map((s) => [s, names[s] ?? ''])),
+    createdAt: plan.createdAt.toISOString(),
+    updatedAt: plan.updatedAt.toISOString(),
+    changedBy: v!.changedBy,
+    changedByName: names[v!.changedBy] ?? null,
+    agreement: current ? agreementDto(current, names) : null,
+    previousAgreement: previous ? agreementDto(previous, names) : null,
   };
 }
 export type CarePlanDto = Awaited<ReturnType<typeof readPlan>>;
@@ -206,27 +329,51 @@ export async function listCarePlans(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
-  const rows = await tx.select({
-    p: carePlans,
-    agreed: sql<boolean>`exists (select 1 from care_plan_agreements a where a.program_id = care_plans.program_id and a.plan_id = care_plans.id and a.version = care_plans.current_version)`,
-  }).from(carePlans).where(and(eq(carePlans.programId, programId), eq(carePlans.patientId, patientId))).orderBy(desc(carePlans.updatedAt), desc(carePlans.id));
+  const rows = await tx
+    .select({
+      p: carePlans,
+      agreed: sql<boolean>`exists (select 1 from care_plan_agreements a where a.program_id = care_plans.program_id and a.plan_id = care_plans.id and a.version = care_plans.current_version)`,
+    })
+    .from(carePlans)
+    .where(and(eq(carePlans.programId, programId), eq(carePlans.patientId, patientId)))
+    .orderBy(desc(carePlans.updatedAt), desc(carePlans.id));
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'care-plan', patientId, detail: { count: rows.length } });
   return rows.map(({ p, agreed }) => ({
-    id: p.id, patientId: p.patientId, title: p.title, status: p.status, version: p.currentVersion, reviewDate: p.reviewDate, agreedToCurrent: agreed, updatedAt: p.updatedAt.toISOString(),
+    id: p.id,
+    patientId: p.patientId,
+    title: p.title,
+    status: p.status,
+    version: p.currentVersion,
+    reviewDate: p.reviewDate,
+    agreedToCurrent: agreed,
+    updatedAt: p.updatedAt.toISOString(),
   }));
 }
 
 type VersionRow = typeof carePlanVersions.$inferSelect;
 const versionDto = (v: VersionRow, names: Record<string, string>) => ({
-  version: v.version, status: v.status, content: v.content as PlanContent, changes: v.changes as Change[], note: v.note,
-  changedBy: v.changedBy, changedByName: names[v.changedBy] ?? null, changedAt: v.changedAt.toISOString(),
+  version: v.version,
+  status: v.status,
+  content: v.content as PlanContent,
+  changes: v.changes as Change[],
+  note: v.note,
+  changedBy: v.changedBy,
+  changedByName: names[v.changedBy] ?? null,
+  changedAt: v.changedAt.toISOString(),
 });
 
 export async function listPlanVersions(deps: Deps, patientId: string, id: string) {
   const { tx, ctx } = deps;
   await planRow(tx, ctx, patientId, id);
-  const rows = await tx.select().from(carePlanVersions).where(and(eq(carePlanVersions.programId, programOf(ctx)), eq(carePlanVersions.planId, id))).orderBy(desc(carePlanVersions.version));
-  const names = await staffNames(tx, rows.map((r) => r.changedBy));
+  const rows = await tx
+    .select()
+    .from(carePlanVersions)
+    .where(and(eq(carePlanVersions.programId, programOf(ctx)), eq(carePlanVersions.planId, id)))
+    .orderBy(desc(carePlanVersions.version));
+  const names = await staffNames(
+    tx,
+    rows.map((r) => r.changedBy),
+  );
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'care-plan-version', entityId: id, patientId, detail: { count: rows.length } });
   return rows.map((r) => {
     const { content: _, ...rest } = versionDto(r, names);
@@ -237,7 +384,10 @@ export async function listPlanVersions(deps: Deps, patientId: string, id: string
 export async function getPlanVersion(deps: Deps, patientId: string, id: string, version: number) {
   const { tx, ctx } = deps;
   await planRow(tx, ctx, patientId, id);
-  const [row] = await tx.select().from(carePlanVersions).where(and(eq(carePlanVersions.programId, programOf(ctx)), eq(carePlanVersions.planId, id), eq(carePlanVersions.version, version)));
+  const [row] = await tx
+    .select()
+    .from(carePlanVersions)
+    .where(and(eq(carePlanVersions.programId, programOf(ctx)), eq(carePlanVersions.planId, id), eq(carePlanVersions.version, version)));
   if (!row) throw notFound('Care plan version');
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'care-plan-version', entityId: id, patientId, detail: { version } });
   return versionDto(row, await staffNames(tx, [row.changedBy]));
@@ -257,8 +407,18 @@ export async function recordAgreement(
   if (agreedAt.getTime() > ctx.now.getTime() + 5 * 60_000) throw invalid('body.agreedAt', 'must not be in the future');
   const agreementId = randomUUID();
   await tx.insert(carePlanAgreements).values({
-    programId, id: agreementId, planId: id, version: input.version, patientId, agreedBy: input.agreedBy, representativeName: input.representativeName ?? null,
-    method: input.method, agreedAt, note: input.note ?? null, recordedBy: ctx.principal!.userId, recordedAt: ctx.now,
+    programId,
+    id: agreementId,
+    planId: id,
+    version: input.version,
+    patientId,
+    agreedBy: input.agreedBy,
+    representativeName: input.representativeName ?? null,
+    method: input.method,
+    agreedAt,
+    note: input.note ?? null,
+    recordedBy: ctx.principal!.userId,
+    recordedAt: ctx.now,
   });
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'care-plan-agreement', entityId: agreementId, patientId, detail: { planId: id, version: input.version } });
   return readPlan(tx, ctx, patientId, id);
@@ -306,7 +466,18 @@ export async function planReviewWorkList(deps: Deps, page: { limit: number; curs
        ${afterCond}
      order by p.review_date, p.id
      limit ${page.limit + 1}`);
-  type WorkRow = { plan_id: string; patient_id: string; title: string; review_date: string; given: string; family: string; preferred: string | null; mrn: string; responsible: boolean; on_team: boolean };
+  type WorkRow = {
+    plan_id: string;
+    patient_id: string;
+    title: string;
+    review_date: string;
+    given: string;
+    family: string;
+    preferred: string | null;
+    mrn: string;
+    responsible: boolean;
+    on_team: boolean;
+  };
   const all = rowsOf<WorkRow>(rows);
   const more = all.length > page.limit;
   const list = more ? all.slice(0, page.limit) : all;
@@ -317,8 +488,15 @@ export async function planReviewWorkList(deps: Deps, page: { limit: number; curs
     if (r.responsible) why.push('responsible');
     if (r.on_team) why.push('care-team');
     return {
-      planId: r.plan_id, patientId: r.patient_id, patientName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn, title: r.title,
-      reviewDate: r.review_date, dueInDays, overdue: dueInDays < 0, why,
+      planId: r.plan_id,
+      patientId: r.patient_id,
+      patientName: `${r.preferred ?? r.given} ${r.family}`,
+      mrn: r.mrn,
+      title: r.title,
+      reviewDate: r.review_date,
+      dueInDays,
+      overdue: dueInDays < 0,
+      why,
     };
   });
   await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'care-plan', purpose: 'work-list', detail: { count: items.length } });

@@ -22,7 +22,9 @@ export const carePlans = pgTable(
     reviewDate: date('review_date', { mode: 'string' }).notNull(),
     /** Every staff member responsible for a goal or an intervention in the current version. */
     responsibleStaffIds: uuid('responsible_staff_ids').array().notNull(),
-    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -47,7 +49,9 @@ export const carePlanVersions = pgTable(
     /** What changed against the previous version: [{ path, change }] (ids and field names only). */
     changes: jsonb('changes').notNull(),
     note: text('note'),
-    changedBy: uuid('changed_by').notNull().references(() => users.id),
+    changedBy: uuid('changed_by')
+      .notNull()
+      .references(() => users.id),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -91,12 +95,18 @@ export const carePlanAgreements = pgTable(
     method: text('method').notNull(),
     agreedAt: timestamp('agreed_at', { withTimezone: true }).notNull(),
     note: text('note'),
-    recordedBy: uuid('recorded_by').notNull().references(() => users.id),
+    recordedBy: uuid('recorded_by')
+      .notNull()
+      .references(() => users.id),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
-    foreignKey({ name: 'care_plan_agreements_version_fk', columns: [t.programId, t.planId, t.version], foreignColumns: [carePlanVersions.programId, carePlanVersions.planId, carePlanVersions.version] }),
+    foreignKey({
+      name: 'care_plan_agreements_version_fk',
+      columns: [t.programId, t.planId, t.version],
+      foreignColumns: [carePlanVersions.programId, carePlanVersions.planId, carePlanVersions.version],
+    }),
     index('care_plan_agreements_plan_idx').on(t.programId, t.planId),
   ],
 );

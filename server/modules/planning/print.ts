@@ -13,8 +13,14 @@ const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '
 export async function printCarePlan(deps: { tx: Tx; ctx: Ctx }, patientId: string, id: string): Promise<string> {
   const { tx, ctx } = deps;
   const plan = await readPlan(tx, ctx, patientId, id);
-  const [p] = await tx.select().from(patients).where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, patientId)));
-  const [prog] = await tx.select({ name: programs.name }).from(programs).where(eq(programs.id, programOf(ctx)));
+  const [p] = await tx
+    .select()
+    .from(patients)
+    .where(and(eq(patients.programId, programOf(ctx)), eq(patients.id, patientId)));
+  const [prog] = await tx
+    .select({ name: programs.name })
+    .from(programs)
+    .where(eq(programs.id, programOf(ctx)));
   await writeAudit(tx, auditContext(ctx), { action: 'print', entity: 'care-plan', entityId: id, patientId, detail: { version: plan.version } });
   const staff = (ids: string[]) => ids.map((s) => esc(plan.staff[s] ?? 'staff member')).join(', ');
   const problemText = new Map(plan.problems.map((x) => [x.id, x.text]));

@@ -19,7 +19,13 @@ export async function createOrganization(tx: Tx, input: { name: string; now: Dat
 }
 
 export async function createProgram(tx: Tx, input: { orgId: string; name: string; timeZone: string; now: Date }) {
-  if (!isTimeZone(input.timeZone)) throw new AppError({ code: 'invalid_input', status: 400, message: `Unknown time zone: ${input.timeZone}`, problems: [{ field: 'timeZone', message: 'must be an IANA time zone such as America/New_York' }] });
+  if (!isTimeZone(input.timeZone))
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: `Unknown time zone: ${input.timeZone}`,
+      problems: [{ field: 'timeZone', message: 'must be an IANA time zone such as America/New_York' }],
+    });
   const id = randomUUID();
   await tx.insert(programs).values({ id, orgId: input.orgId, name: input.name, timeZone: input.timeZone, createdAt: input.now });
   await writeAudit(tx, auditContext(systemCtx({ orgId: input.orgId, programId: id, now: input.now })), { action: 'create', entity: 'program', entityId: id });
@@ -29,7 +35,13 @@ export async function createProgram(tx: Tx, input: { orgId: string; name: string
 export async function createUserWithRoles(
   tx: Tx,
   input: {
-    orgId: string; email: string; displayName: string; password: string; roles: Array<{ programId: string; role: Role }>; now: Date; checkPassword?: boolean;
+    orgId: string;
+    email: string;
+    displayName: string;
+    password: string;
+    roles: Array<{ programId: string; role: Role }>;
+    now: Date;
+    checkPassword?: boolean;
     /** Roles in the whole organisation (the organisation administrator, ADR 020). */
     organizationRoles?: OrganizationRole[];
   },
@@ -40,12 +52,22 @@ export async function createUserWithRoles(
   if (input.checkPassword !== false) assertAcceptablePassword(input.password, { email, displayName: input.displayName }, 'password');
   const id = randomUUID();
   await tx.insert(users).values({
-    id, orgId: input.orgId, email, displayName: input.displayName, passwordHash: await hashPassword(input.password),
-    createdAt: input.now, updatedAt: input.now,
+    id,
+    orgId: input.orgId,
+    email,
+    displayName: input.displayName,
+    passwordHash: await hashPassword(input.password),
+    createdAt: input.now,
+    updatedAt: input.now,
   });
   if (input.roles.length) await tx.insert(roleAssignments).values(input.roles.map((r) => ({ userId: id, programId: r.programId, role: r.role, createdAt: input.now })));
   for (const r of input.roles) {
-    await writeAudit(tx, auditContext(systemCtx({ orgId: input.orgId, programId: r.programId, now: input.now })), { action: 'create', entity: 'user', entityId: id, detail: { roles: [r.role], via: 'cli' } });
+    await writeAudit(tx, auditContext(systemCtx({ orgId: input.orgId, programId: r.programId, now: input.now })), {
+      action: 'create',
+      entity: 'user',
+      entityId: id,
+      detail: { roles: [r.role], via: 'cli' },
+    });
   }
   const organizationRoles = [...new Set(input.organizationRoles ?? [])];
   if (organizationRoles.length) {
@@ -60,17 +82,19 @@ export async function createUserWithRoles(
  * administrator (organisation policy, every account: ADR 020); creates the organisation
  * and programme too when there are none.
  */
-export async function createFirstAdministrator(
-  db: Db,
-  input: { email: string; displayName: string; password: string; organizationName: string; programName: string; timeZone: string; now: Date },
-) {
+export async function createFirstAdministrator(db: Db, input: { email: string; displayName: string; password: string; organizationName: string; programName: string; timeZone: string; now: Date }) {
   return db.transaction(async (tx) => {
     const [org] = await tx.select().from(organizations).limit(1);
     const orgId = org?.id ?? (await createOrganization(tx, { name: input.organizationName, now: input.now }));
     const [program] = await tx.select().from(programs).where(eq(programs.orgId, orgId)).limit(1);
     const programId = program?.id ?? (await createProgram(tx, { orgId, name: input.programName, timeZone: input.timeZone, now: input.now }));
     const userId = await createUserWithRoles(tx, {
-      orgId, email: input.email, displayName: input.displayName, password: input.password, roles: [{ programId, role: 'administrator' }], now: input.now,
+      orgId,
+      email: input.email,
+      displayName: input.displayName,
+      password: input.password,
+      roles: [{ programId, role: 'administrator' }],
+      now: input.now,
       organizationRoles: ['organization-administrator'],
     });
     return { orgId, programId, userId };

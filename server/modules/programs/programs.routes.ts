@@ -8,12 +8,20 @@ import { getOrganizationSettings, updateOrganizationSettings } from './organizat
 export function programsRoutes(app: FastifyInstance, deps: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['organization'];
-  r.get('/organization/settings', {
-    config: { permission: 'manage:organization' },
-    schema: { tags, summary: 'Session and two-step sign-in policy', response: { 200: OrganizationSettings } },
-  }, async (req) => runInTx(deps.db, req, (d) => getOrganizationSettings(d)));
-  r.put('/organization/settings', {
-    config: { permission: 'manage:organization' },
-    schema: { tags, summary: 'Change the session and two-step sign-in policy', body: OrganizationSettings, response: { 200: OrganizationSettings } },
-  }, async (req) => runInTx(deps.db, req, (d) => updateOrganizationSettings(d, req.body)));
+  r.get(
+    '/organization/settings',
+    {
+      config: { permission: 'manage:organization' },
+      schema: { tags, summary: 'Session and two-step sign-in policy', response: { 200: OrganizationSettings } },
+    },
+    async (req) => runInTx(deps.db, req, (d) => getOrganizationSettings(d)),
+  );
+  r.put(
+    '/organization/settings',
+    {
+      config: { permission: 'manage:organization' },
+      schema: { tags, summary: 'Change the session and two-step sign-in policy', body: OrganizationSettings, response: { 200: OrganizationSettings } },
+    },
+    async (req) => runInTx(deps.db, req, (d) => updateOrganizationSettings(d, req.body)),
+  );
 }

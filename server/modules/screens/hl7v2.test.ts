@@ -21,14 +21,22 @@ const ok = (p: ParsedOru): OruR01 => {
 };
 const refused = (p: ParsedOru) => {
   if (p.ok) throw new Error('expected a refusal');
-  return { ack: p.refusal.ack, where: p.refusal.problems.map((x) => `${x.location ? [x.location.segment, x.location.sequence, x.location.field, x.location.component].filter((v) => v !== undefined).join('-') : '?'} ${x.code}`) };
+  return {
+    ack: p.refusal.ack,
+    where: p.refusal.problems.map((x) => `${x.location ? [x.location.segment, x.location.sequence, x.location.field, x.location.component].filter((v) => v !== undefined).join('-') : '?'} ${x.code}`),
+  };
 };
 
 describe('parseOruR01: a message in Waypoint’s terms', () => {
   it('maps PID-3, OBR-3, OBR-7 (with its offset), the laboratory and each OBX result', () => {
     const m = ok(parseOruR01(message(MSH, PID, 'ORC|RE|PLC-1|ACC-1001^ACMELAB', OBR, OBX.cocainePos, OBX.fentanylCoded, OBX.opiatesFlagOnly, OBX.amphetamineAlt, 'NTE|1||Fictional test message')));
     expect(m).toEqual({
-      controlId: 'CTRL-0001', mrn: 'T-1001', accession: 'ACC-1001^ACMELAB', collectedAt: '2026-03-02T14:15:00.000Z', laboratory: 'ACME TOXICOLOGY', status: 'final',
+      controlId: 'CTRL-0001',
+      mrn: 'T-1001',
+      accession: 'ACC-1001^ACMELAB',
+      collectedAt: '2026-03-02T14:15:00.000Z',
+      laboratory: 'ACME TOXICOLOGY',
+      status: 'final',
       results: [
         { obx: 1, analyte: 'cocaine', loinc: '3397-7', result: 'positive' },
         { obx: 2, analyte: 'fentanyl', loinc: '59673-7', result: 'negative' },
@@ -113,14 +121,20 @@ describe('parseOruR01: AR when the message cannot be read as the profile', () =>
 
 describe('parseOruR01: AE when the message is read but cannot be applied', () => {
   it('every OBX is checked: unknown LOINC, another coding system, the same analyte twice, a preliminary or unknown status', () => {
-    const p = parseOruR01(message(MSH, PID, OBR,
-      'OBX|1|ST|99999-9^Unobtainium^LN||NEGATIVE||||||F',
-      'OBX|2|ST|COC^Cocaine^L||NEGATIVE||||||F',
-      OBX.cocainePos,
-      OBX.cocainePos.replace('OBX|1', 'OBX|4'),
-      OBX.fentanylCoded.replace('||||||F', '||||||P'),
-      'OBX|6|ST|19295-5^Opiates^LN||NEGATIVE||||||X',
-      'OBX|7|ST|XYZ^Local code^L^11111-1^Not ours^LN||NEGATIVE||||||F'));
+    const p = parseOruR01(
+      message(
+        MSH,
+        PID,
+        OBR,
+        'OBX|1|ST|99999-9^Unobtainium^LN||NEGATIVE||||||F',
+        'OBX|2|ST|COC^Cocaine^L||NEGATIVE||||||F',
+        OBX.cocainePos,
+        OBX.cocainePos.replace('OBX|1', 'OBX|4'),
+        OBX.fentanylCoded.replace('||||||F', '||||||P'),
+        'OBX|6|ST|19295-5^Opiates^LN||NEGATIVE||||||X',
+        'OBX|7|ST|XYZ^Local code^L^11111-1^Not ours^LN||NEGATIVE||||||F',
+      ),
+    );
     expect(refused(p)).toEqual({ ack: 'AE', where: ['OBX-1-3-1 103', 'OBX-2-3-3 103', 'OBX-4-3-1 205', 'OBX-5-11 103', 'OBX-6-11 103', 'OBX-7-3-4 103'] });
   });
 
@@ -157,7 +171,11 @@ describe('buildAck', () => {
   it('AE/AR: one ERR per problem (location, table 0357 code, severity E, application code, text); MSA-3 at most 80 characters', () => {
     const long = 'x'.repeat(100);
     const ack = buildAck({
-      request: parsed.request, code: 'AE', text: long, controlId: 'ACK0002', now,
+      request: parsed.request,
+      code: 'AE',
+      text: long,
+      controlId: 'ACK0002',
+      now,
       problems: [
         { location: { segment: 'PID', sequence: 1, field: 3, component: 1 }, code: 204, message: 'No patient in this programme has the MRN given in PID-3.', appCode: 'unknown_patient' },
         { location: null, code: 207, message: 'Something | with ^ delimiters & more ~ here \\ too' },
@@ -175,7 +193,14 @@ describe('buildAck', () => {
   it('answers in the sender’s delimiters, and with defaults when the message could not be read', () => {
     const odd = parseOruR01(message(MSH, PID, OBR, OBX.cocainePos).replace(/\^/g, '#'));
     expect(odd.ok).toBe(true);
-    const ack = buildAck({ request: odd.request, code: 'AR', text: 'Rejected', controlId: 'ACK0003', now, problems: [{ location: { segment: 'OBR', sequence: 1, field: 7 }, code: 102, message: 'a # b' }] });
+    const ack = buildAck({
+      request: odd.request,
+      code: 'AR',
+      text: 'Rejected',
+      controlId: 'ACK0003',
+      now,
+      problems: [{ location: { segment: 'OBR', sequence: 1, field: 7 }, code: 102, message: 'a # b' }],
+    });
     expect(ack).toContain('|ACK#R01#ACK|');
     expect(ack).toContain('ERR||OBR#1#7|102#Data type error#HL70357|E||||a \\S\\ b');
     const none = buildAck({ request: null, code: 'AR', text: 'The message must start with an MSH segment.', controlId: 'ACK0004', now });
@@ -192,7 +217,10 @@ describe('acknowledge', () => {
   const ids = { controlId: 'ACK0100', now: new Date('2026-03-02T20:00:00Z') };
   const good = message(MSH, PID, OBR, OBX.cocainePos);
   const msaOf = (text: string) => Hl7Message.parse(text).getSegment('MSA')!.toString();
-  const errOf = (text: string) => Hl7Message.parse(text).getAllSegments('ERR').map((e) => e.toString());
+  const errOf = (text: string) =>
+    Hl7Message.parse(text)
+      .getAllSegments('ERR')
+      .map((e) => e.toString());
 
   it('does not call the use case for a refused message', async () => {
     const record = vi.fn();
@@ -206,28 +234,44 @@ describe('acknowledge', () => {
       expect(m.accession).toBe('ACC-1001^ACMELAB');
       return { kind: 'cup-correction', duplicate: false };
     });
-    expect(msaOf(a.text)).toBe('MSA|AA|CTRL-0001|Recorded as the laboratory confirmation of the day\'s cup');
+    expect(msaOf(a.text)).toBe("MSA|AA|CTRL-0001|Recorded as the laboratory confirmation of the day's cup");
     const d = await acknowledge(good, ids, async () => ({ kind: 'specimen', duplicate: true }));
     expect(msaOf(d.text)).toBe('MSA|AA|CTRL-0001|Already recorded; nothing changed');
   });
 
   it('refusals from the use cases become AE naming the field; a failure of Waypoint’s own is AE 207, handed back for the log', async () => {
     const closed = new AppError({ code: 'opportunity_closed', status: 409, message: 'closed', problems: [{ field: 'body.collectedAt', message: 'x' }] });
-    const a = await acknowledge(good, ids, async () => { throw closed; });
+    const a = await acknowledge(good, ids, async () => {
+      throw closed;
+    });
     expect(a.code).toBe('AE');
-    expect(errOf(a.text)[0]).toMatch(/^ERR\|\|OBR\^1\^7\|207\^Application internal error\^HL70357\|E\|opportunity_closed\|\|\|The patient's contingency-management screen of that day was already closed as missed/);
-    const future = await acknowledge(good, ids, async () => { throw invalid('body.collectedAt', 'is later than now.'); });
+    expect(errOf(a.text)[0]).toMatch(
+      /^ERR\|\|OBR\^1\^7\|207\^Application internal error\^HL70357\|E\|opportunity_closed\|\|\|The patient's contingency-management screen of that day was already closed as missed/,
+    );
+    const future = await acknowledge(good, ids, async () => {
+      throw invalid('body.collectedAt', 'is later than now.');
+    });
     expect(errOf(future.text)[0]).toBe('ERR||OBR^1^7|207^Application internal error^HL70357|E|invalid_input|||OBR-7 is later than now. Nothing was recorded.');
-    const other = await acknowledge(good, ids, async () => { throw new AppError({ code: 'invalid_input', status: 400, message: 'A correction changes results | validity.' }); });
+    const other = await acknowledge(good, ids, async () => {
+      throw new AppError({ code: 'invalid_input', status: 400, message: 'A correction changes results | validity.' });
+    });
     expect(errOf(other.text)[0]).toBe('ERR|||207^Application internal error^HL70357|E|invalid_input|||A correction changes results \\F\\ validity. Nothing was recorded.');
-    const b = await acknowledge(good, ids, async () => { throw conflict('specimen_exists', 'x', 'body.externalId'); });
+    const b = await acknowledge(good, ids, async () => {
+      throw conflict('specimen_exists', 'x', 'body.externalId');
+    });
     expect(errOf(b.text)[0]).toMatch(/^ERR\|\|OBR\^1\^3\|205\^/);
-    const c = await acknowledge(good, ids, async () => { throw conflict('specimen_exists', 'x', 'body.collectedAt'); });
+    const c = await acknowledge(good, ids, async () => {
+      throw conflict('specimen_exists', 'x', 'body.collectedAt');
+    });
     expect(errOf(c.text)[0]).toMatch(/^ERR\|\|OBR\^1\^7\|207\^/);
-    const d = await acknowledge(good, ids, async () => { throw new Hl7Refusal('AE', [{ location: { segment: 'PID', sequence: 1, field: 3, component: 1 }, code: 204, message: 'No such MRN.' }]); });
+    const d = await acknowledge(good, ids, async () => {
+      throw new Hl7Refusal('AE', [{ location: { segment: 'PID', sequence: 1, field: 3, component: 1 }, code: 204, message: 'No such MRN.' }]);
+    });
     expect(msaOf(d.text)).toBe('MSA|AE|CTRL-0001|No such MRN.');
     const boom = new Error('connection reset');
-    const e = await acknowledge(good, ids, async () => { throw boom; });
+    const e = await acknowledge(good, ids, async () => {
+      throw boom;
+    });
     expect(e.code).toBe('AE');
     expect(e.internalError).toBe(boom);
     expect(errOf(e.text)[0]).toMatch(/^ERR\|\|\|207\^Application internal error\^HL70357\|E\|\|\|\|.*send it again later/);

@@ -89,17 +89,41 @@ type Qualitative = 'positive' | 'negative' | 'inconclusive';
 
 /** OBX-5 words (upper case, single spaces) and SNOMED CT qualifier codes. */
 const RESULT_VALUES = new Map<string, Qualitative>([
-  ['POSITIVE', 'positive'], ['POS', 'positive'], ['DETECTED', 'positive'], ['PRESENT', 'positive'],
-  ['NEGATIVE', 'negative'], ['NEG', 'negative'], ['NOT DETECTED', 'negative'], ['ND', 'negative'], ['NONE DETECTED', 'negative'], ['ABSENT', 'negative'], ['NOT PRESENT', 'negative'],
-  ['INCONCLUSIVE', 'inconclusive'], ['INDETERMINATE', 'inconclusive'], ['EQUIVOCAL', 'inconclusive'],
+  ['POSITIVE', 'positive'],
+  ['POS', 'positive'],
+  ['DETECTED', 'positive'],
+  ['PRESENT', 'positive'],
+  ['NEGATIVE', 'negative'],
+  ['NEG', 'negative'],
+  ['NOT DETECTED', 'negative'],
+  ['ND', 'negative'],
+  ['NONE DETECTED', 'negative'],
+  ['ABSENT', 'negative'],
+  ['NOT PRESENT', 'negative'],
+  ['INCONCLUSIVE', 'inconclusive'],
+  ['INDETERMINATE', 'inconclusive'],
+  ['EQUIVOCAL', 'inconclusive'],
   // SNOMED CT: positive, detected, present; negative, not detected, absent; inconclusive, indeterminate
-  ['10828004', 'positive'], ['260373001', 'positive'], ['52101004', 'positive'],
-  ['260385009', 'negative'], ['260415000', 'negative'], ['2667000', 'negative'],
-  ['419984006', 'inconclusive'], ['82334004', 'inconclusive'],
+  ['10828004', 'positive'],
+  ['260373001', 'positive'],
+  ['52101004', 'positive'],
+  ['260385009', 'negative'],
+  ['260415000', 'negative'],
+  ['2667000', 'negative'],
+  ['419984006', 'inconclusive'],
+  ['82334004', 'inconclusive'],
 ]);
 
 /** OBX-8 abnormal flags that say what the result is; other flags (L, <, …) say nothing about it. */
-const FLAG_VALUES = new Map<string, 'positive' | 'negative'>([['A', 'positive'], ['AA', 'positive'], ['H', 'positive'], ['HH', 'positive'], ['POS', 'positive'], ['N', 'negative'], ['NEG', 'negative']]);
+const FLAG_VALUES = new Map<string, 'positive' | 'negative'>([
+  ['A', 'positive'],
+  ['AA', 'positive'],
+  ['H', 'positive'],
+  ['HH', 'positive'],
+  ['POS', 'positive'],
+  ['N', 'negative'],
+  ['NEG', 'negative'],
+]);
 
 const at = (segment: string, sequence: number, field?: number, component?: number): Location => ({ segment, sequence, ...(field ? { field } : {}), ...(component ? { component } : {}) });
 const problem = (location: Location | null, code: ErrorCode, message: string): Hl7Problem => ({ location, code, message });
@@ -123,13 +147,22 @@ function repetitions(seg: Hl7Segment, field: number): string[] {
 function decodeDelimiters(text: string, c: Hl7Context): string {
   const e = c.escapeCharacter;
   const map: Record<string, string> = { F: c.fieldSeparator, S: c.componentSeparator, R: c.repetitionSeparator, T: c.subcomponentSeparator, E: e };
-  return text.split(e).map((part, i) => (i % 2 === 1 ? (map[part] ?? '') : part)).join('');
+  return text
+    .split(e)
+    .map((part, i) => (i % 2 === 1 ? (map[part] ?? '') : part))
+    .join('');
 }
 
 /** Text of ours placed in an ACK field: delimiters escaped, no line breaks. */
 export function encodeText(text: string, c: Hl7Context): string {
   const e = c.escapeCharacter;
-  const codes = new Map([[e, 'E'], [c.fieldSeparator, 'F'], [c.componentSeparator, 'S'], [c.repetitionSeparator, 'R'], [c.subcomponentSeparator, 'T']]);
+  const codes = new Map([
+    [e, 'E'],
+    [c.fieldSeparator, 'F'],
+    [c.componentSeparator, 'S'],
+    [c.repetitionSeparator, 'R'],
+    [c.subcomponentSeparator, 'T'],
+  ]);
   let out = '';
   for (const ch of text.replace(/[\r\n]+/g, ' ')) {
     const code = codes.get(ch);
@@ -197,7 +230,13 @@ function resultOf(obx: Hl7Segment, n: number): { result: Qualitative; valueNgMl?
   const valueType = component(obx, 2, 1).toUpperCase();
   const words = [component(obx, 5, 1), component(obx, 5, 2)].map((v) => v.toUpperCase().replace(/\s+/g, ' '));
   const fromValue = valueType === 'NM' ? undefined : words.map((w) => RESULT_VALUES.get(w)).find((v) => v !== undefined);
-  const flags = [...new Set(repetitions(obx, 8).map((f) => FLAG_VALUES.get(f.toUpperCase())).filter((v) => v !== undefined))];
+  const flags = [
+    ...new Set(
+      repetitions(obx, 8)
+        .map((f) => FLAG_VALUES.get(f.toUpperCase()))
+        .filter((v) => v !== undefined),
+    ),
+  ];
   if (flags.length > 1) return problem(at('OBX', n, 8), 103, `OBX-8 of OBX ${n} has abnormal flags that disagree (one says positive, another negative).`);
   const fromFlag = flags[0];
   if (fromValue && fromFlag && fromValue !== 'inconclusive' && fromValue !== fromFlag) {
@@ -208,7 +247,11 @@ function resultOf(obx: Hl7Segment, n: number): { result: Qualitative; valueNgMl?
     const empty = words.every((w) => w === '') && repetitions(obx, 8).length === 0;
     return empty
       ? problem(at('OBX', n, 5), 101, `OBX ${n} has no result: give OBX-5 (e.g. POSITIVE, NEGATIVE, Detected, Not detected) or an OBX-8 abnormal flag.`)
-      : problem(at('OBX', n, 5), 103, `OBX-5 of OBX ${n} is not a result Waypoint understands (POSITIVE, NEGATIVE, Detected, Not detected, Inconclusive), and OBX-8 has no flag that says (A, AA, H, HH, POS, N, NEG).`);
+      : problem(
+          at('OBX', n, 5),
+          103,
+          `OBX-5 of OBX ${n} is not a result Waypoint understands (POSITIVE, NEGATIVE, Detected, Not detected, Inconclusive), and OBX-8 has no flag that says (A, AA, H, HH, POS, N, NEG).`,
+        );
   }
   // a quantitative value in ng/mL is kept with the result
   const number = Number(component(obx, 5, 1));
@@ -222,7 +265,8 @@ export function parseOruR01(raw: string): ParsedOru {
   // MLLP framing characters and blank lines around the message are not part of it
   const text = raw.replace(/^[\s\u000b\ufeff]+/, '').replace(/[\s\u001c]+$/, '');
   if (!text.startsWith('MSH')) return refuse(null, 'AR', [problem(at('MSH', 1), 100, 'The message must start with an MSH segment.')]);
-  if (!delimitersValid(text)) return refuse(null, 'AR', [problem(at('MSH', 1, 2), 102, 'MSH-1 and MSH-2 must give the field separator and four distinct encoding characters, none a letter, digit or space.')]);
+  if (!delimitersValid(text))
+    return refuse(null, 'AR', [problem(at('MSH', 1, 2), 102, 'MSH-1 and MSH-2 must give the field separator and four distinct encoding characters, none a letter, digit or space.')]);
   let msg: Hl7Message;
   try {
     msg = Hl7Message.parse(text);
@@ -273,7 +317,10 @@ export function parseOruR01(raw: string): ParsedOru {
   const pid = pids[0];
   const obr = obrs[0];
   if (pid && obr && index(pid) > index(obr)) structure.push(problem(at('PID', 1), 100, 'The PID segment must come before the OBR segment.'));
-  if (obr) obxs.forEach((o, i) => { if (index(o) < index(obr)) structure.push(problem(at('OBX', i + 1), 100, `OBX ${i + 1} must come after the OBR segment.`)); });
+  if (obr)
+    obxs.forEach((o, i) => {
+      if (index(o) < index(obr)) structure.push(problem(at('OBX', i + 1), 100, `OBX ${i + 1} must come after the OBR segment.`));
+    });
   if (structure.length > 0 || !pid || !obr) return refuse(request, 'AR', structure);
 
   // ---- required fields and formats (AR), then values Waypoint cannot apply (AE) ----
@@ -334,7 +381,10 @@ export function parseOruR01(raw: string): ParsedOru {
     request,
     ok: true,
     message: {
-      controlId: request.controlId, mrn, accession, collectedAt,
+      controlId: request.controlId,
+      mrn,
+      accession,
+      collectedAt,
       laboratory: laboratory ? decodeDelimiters(laboratory, ctx).trim().slice(0, 120) || null : null,
       status: corrected ? 'corrected' : 'final',
       results,
@@ -349,7 +399,7 @@ export type Recorded = { kind: 'specimen' | 'cup-correction' | 'lab-correction';
 
 const ACCEPTED_TEXT: Record<Recorded['kind'], string> = {
   specimen: 'Recorded as a laboratory specimen',
-  'cup-correction': 'Recorded as the laboratory confirmation of the day\'s cup',
+  'cup-correction': "Recorded as the laboratory confirmation of the day's cup",
   'lab-correction': 'Recorded as a correction of the laboratory result',
 };
 
@@ -381,13 +431,42 @@ export function buildAck(input: { request: AckRequest | null; code: AckCode; tex
   const cs = c.componentSeparator;
   const version = r && ACCEPTED_VERSIONS.includes(r.version) ? r.version : '2.5.1';
   const segments = [
-    new Hl7Segment(['MSH', c.getMsh2(), r?.receivingApplication || 'WAYPOINT', r?.receivingFacility ?? '', r?.sendingApplication ?? '', r?.sendingFacility ?? '',
-      hl7Timestamp(input.now), '', ['ACK', 'R01', 'ACK'].join(cs), encodeText(input.controlId, c), 'P', version], c),
+    new Hl7Segment(
+      [
+        'MSH',
+        c.getMsh2(),
+        r?.receivingApplication || 'WAYPOINT',
+        r?.receivingFacility ?? '',
+        r?.sendingApplication ?? '',
+        r?.sendingFacility ?? '',
+        hl7Timestamp(input.now),
+        '',
+        ['ACK', 'R01', 'ACK'].join(cs),
+        encodeText(input.controlId, c),
+        'P',
+        version,
+      ],
+      c,
+    ),
     // MSA-3 is 80 characters at most in 2.5.1, ERR-8 250: MSA-3 gives the first problem, each ERR-8 one in full
     new Hl7Segment(['MSA', input.code, r?.controlId ?? '', encodeText(shorten(input.text, 80), c)], c),
-    ...(input.problems ?? []).map((p) => new Hl7Segment([
-      'ERR', '', location(p.location, c), [String(p.code), ERROR_CODES[p.code], 'HL70357'].join(cs), 'E', p.appCode ? encodeText(p.appCode, c) : '', '', '', encodeText(shorten(p.message, 250), c),
-    ], c)),
+    ...(input.problems ?? []).map(
+      (p) =>
+        new Hl7Segment(
+          [
+            'ERR',
+            '',
+            location(p.location, c),
+            [String(p.code), ERROR_CODES[p.code], 'HL70357'].join(cs),
+            'E',
+            p.appCode ? encodeText(p.appCode, c) : '',
+            '',
+            '',
+            encodeText(shorten(p.message, 250), c),
+          ],
+          c,
+        ),
+    ),
   ];
   return segments.map((s) => s.toString()).join('\r');
 }
@@ -412,9 +491,13 @@ function fromAppError(err: AppError): Hl7Refusal {
     case 'specimen_exists':
       return field.endsWith('externalId')
         ? ae(at('OBR', 1, 3), 205, 'A different specimen with this accession (OBR-3) is already recorded. Send changes as a corrected result (OBX-11 = C).')
-        : ae(at('OBR', 1, 7), 207, 'Contingency management already has a specimen of that day for this patient, and it is not a point-of-care cup this result could confirm; the clinic must reconcile it. Nothing was recorded.');
+        : ae(
+            at('OBR', 1, 7),
+            207,
+            'Contingency management already has a specimen of that day for this patient, and it is not a point-of-care cup this result could confirm; the clinic must reconcile it. Nothing was recorded.',
+          );
     case 'opportunity_closed':
-      return ae(at('OBR', 1, 7), 207, 'The patient\'s contingency-management screen of that day was already closed as missed, so nothing was recorded.');
+      return ae(at('OBR', 1, 7), 207, "The patient's contingency-management screen of that day was already closed as missed, so nothing was recorded.");
     case 'unknown_analyte':
       return ae(at('OBX', 1, 3), 103, 'A LOINC code in OBX-3 is not an analyte Waypoint records.');
     case 'not_found':
@@ -428,7 +511,7 @@ function fromAppError(err: AppError): Hl7Refusal {
   }
 }
 
-const INTERNAL = new Hl7Refusal('AE', [{ location: null, code: 207, message: 'The message could not be recorded because of an error on Waypoint\'s side. Nothing was recorded; send it again later.' }]);
+const INTERNAL = new Hl7Refusal('AE', [{ location: null, code: 207, message: "The message could not be recorded because of an error on Waypoint's side. Nothing was recorded; send it again later." }]);
 
 export type Acknowledgement = { code: AckCode; text: string; problems: Hl7Problem[]; internalError: unknown };
 
@@ -440,7 +523,10 @@ export type Acknowledgement = { code: AckCode; text: string; problems: Hl7Proble
 export async function acknowledge(raw: string, ids: { controlId: string; now: Date }, record: (message: OruR01) => Promise<Recorded>): Promise<Acknowledgement> {
   const parsed = parseOruR01(raw);
   const answer = (code: AckCode, text: string, problems: Hl7Problem[], internalError: unknown = null): Acknowledgement => ({
-    code, problems, internalError, text: buildAck({ request: parsed.request, code, text, problems, controlId: ids.controlId, now: ids.now }),
+    code,
+    problems,
+    internalError,
+    text: buildAck({ request: parsed.request, code, text, problems, controlId: ids.controlId, now: ids.now }),
   });
   const refused = (r: Hl7Refusal) => answer(r.ack, r.problems[0]?.message ?? 'Refused', r.problems);
   if (!parsed.ok) return refused(parsed.refusal);

@@ -28,7 +28,11 @@ export type LabRecorded = Recorded & {
 };
 
 /** Results as "analyte:result" in a fixed order, to tell a repeat from a change. */
-const resultsKey = (results: ReadonlyArray<{ analyte: string; result: string }>) => results.map((r) => `${r.analyte}:${r.result}`).sort().join(',');
+const resultsKey = (results: ReadonlyArray<{ analyte: string; result: string }>) =>
+  results
+    .map((r) => `${r.analyte}:${r.result}`)
+    .sort()
+    .join(',');
 
 const refuse = (segment: string, field: number, code: 204 | 205, message: string, appCode: string) =>
   new Hl7Refusal('AE', [{ location: { segment, sequence: 1, field, component: 1 }, code, message, appCode }]);
@@ -37,27 +41,45 @@ const RESENT_DIFFERENT = 'A result with different values is already recorded for
 
 /** The patient's screen this accession is about (its own laboratory screen, or the screen a correction with it corrected). */
 async function screenOfAccession(tx: Tx, programId: string, patientId: string, accession: string): Promise<ScreenRow | null> {
-  const [own] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.externalId, accession)));
+  const [own] = await tx
+    .select()
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.externalId, accession)));
   if (own) {
     if (own.patientId !== patientId) throw refuse('OBR', 3, 205, 'A specimen with this accession (OBR-3) is already recorded for another patient. Nothing was recorded.', 'specimen_exists');
     return own;
   }
-  const patientScreens = tx.select({ id: screens.id }).from(screens).where(and(eq(screens.programId, programId), eq(screens.patientId, patientId)));
-  const [corrected] = await tx.select({ screenId: screenCorrections.screenId }).from(screenCorrections).where(and(
-    eq(screenCorrections.programId, programId), inArray(screenCorrections.screenId, patientScreens),
-    or(eq(screenCorrections.externalId, accession), sql`starts_with(${screenCorrections.externalId}, ${`${accession}#`})`),
-  )).limit(1);
+  const patientScreens = tx
+    .select({ id: screens.id })
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.patientId, patientId)));
+  const [corrected] = await tx
+    .select({ screenId: screenCorrections.screenId })
+    .from(screenCorrections)
+    .where(
+      and(
+        eq(screenCorrections.programId, programId),
+        inArray(screenCorrections.screenId, patientScreens),
+        or(eq(screenCorrections.externalId, accession), sql`starts_with(${screenCorrections.externalId}, ${`${accession}#`})`),
+      ),
+    )
+    .limit(1);
   if (!corrected) return null;
-  const [screen] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.id, corrected.screenId)));
+  const [screen] = await tx
+    .select()
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.id, corrected.screenId)));
   return screen ?? null;
 }
 
 /** The patient's point-of-care screen of that programme-local day nearest in time to the collection, if any. */
 async function sameDayCup(tx: Tx, programId: string, patientId: string, collectedAt: Date): Promise<ScreenRow | null> {
   const day = localDate(collectedAt, await programTimeZone(tx, programId));
-  const cups = await tx.select().from(screens).where(and(
-    eq(screens.programId, programId), eq(screens.patientId, patientId), eq(screens.collectedOn, day), eq(screens.method, 'presumptive'),
-  )).orderBy(asc(screens.collectedAt), asc(screens.id));
+  const cups = await tx
+    .select()
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.patientId, patientId), eq(screens.collectedOn, day), eq(screens.method, 'presumptive')))
+    .orderBy(asc(screens.collectedAt), asc(screens.id));
   const distance = (s: ScreenRow) => Math.abs(s.collectedAt.getTime() - collectedAt.getTime());
   return cups.reduce<ScreenRow | null>((best, s) => (best === null || distance(s) < distance(best) ? s : best), null);
 }
@@ -65,7 +87,9 @@ async function sameDayCup(tx: Tx, programId: string, patientId: string, collecte
 export async function recordLabResult(deps: Deps, msg: OruR01): Promise<LabRecorded> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const [patient] = await tx.select({ id: patients.id }).from(patients)
+  const [patient] = await tx
+    .select({ id: patients.id })
+    .from(patients)
     .where(and(eq(patients.programId, programId), sql`lower(${patients.mrn}) = ${msg.mrn.toLowerCase()}`));
   if (!patient) throw refuse('PID', 3, 204, 'No patient in this programme has the MRN given in PID-3.', 'unknown_patient');
 
@@ -101,9 +125,19 @@ export async function recordLabResult(deps: Deps, msg: OruR01): Promise<LabRecor
   // the first result for this accession: the day's point-of-care screen, if there is one, is confirmed
   const cup = await sameDayCup(tx, programId, patient.id, new Date(msg.collectedAt));
   if (cup) {
-    const [confirmed] = await tx.select({ id: screenCorrections.id }).from(screenCorrections)
-      .where(and(eq(screenCorrections.programId, programId), eq(screenCorrections.screenId, cup.id), isNotNull(screenCorrections.externalId))).limit(1);
-    if (confirmed) throw refuse('OBR', 3, 205, 'The point-of-care screen of that day already has a laboratory result from another accession. Send changes as a corrected result (OBX-11 = C) of that accession.', 'specimen_exists');
+    const [confirmed] = await tx
+      .select({ id: screenCorrections.id })
+      .from(screenCorrections)
+      .where(and(eq(screenCorrections.programId, programId), eq(screenCorrections.screenId, cup.id), isNotNull(screenCorrections.externalId)))
+      .limit(1);
+    if (confirmed)
+      throw refuse(
+        'OBR',
+        3,
+        205,
+        'The point-of-care screen of that day already has a laboratory result from another accession. Send changes as a corrected result (OBX-11 = C) of that accession.',
+        'specimen_exists',
+      );
     const r = await correctScreen(deps, cup.id, { results, method: 'confirmatory', laboratory, reason: 'laboratory confirmation', externalId: key }, 'integration');
     return { kind: 'cup-correction', duplicate: r.duplicate, recordId: r.specimen.id, screenId: cup.id };
   }

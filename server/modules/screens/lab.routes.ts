@@ -12,11 +12,14 @@ import { runInTx } from '../../platform/http/tx.ts';
 import { acknowledge, ERROR_CODES, type OruR01 } from './hl7v2.ts';
 import { recordLabResult } from './lab-results.ts';
 
-const mediaType = (req: FastifyRequest) => String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+const mediaType = (req: FastifyRequest) =>
+  String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 const isHl7 = (type: string) => (HL7_MEDIA_TYPES as readonly string[]).includes(type);
 
-const unsupported = (message: string) =>
-  new AppError({ code: 'unsupported_media_type', status: 415, message, problems: [{ field: 'content-type', message }] });
+const unsupported = (message: string) => new AppError({ code: 'unsupported_media_type', status: 415, message, problems: [{ field: 'content-type', message }] });
 
 /** The body as text, in the charset the Content-Type names (UTF-8 by default). */
 function decode(body: Buffer, contentType: string | undefined): string {
@@ -55,37 +58,51 @@ export function labRoutes(app: FastifyInstance, deps: { db: Db }) {
     });
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     const r = scope.withTypeProvider<ZodTypeProvider>();
-    r.post('/lab/hl7v2', {
-      config: { permission: 'write:specimen' },
-      preValidation: async (req) => {
-        if (!isHl7(mediaType(req)) || typeof req.body !== 'string') throw unsupported('Send an HL7 v2 message with Content-Type x-application/hl7-v2+er7 or text/plain.');
+    r.post(
+      '/lab/hl7v2',
+      {
+        config: { permission: 'write:specimen' },
+        preValidation: async (req) => {
+          if (!isHl7(mediaType(req)) || typeof req.body !== 'string') throw unsupported('Send an HL7 v2 message with Content-Type x-application/hl7-v2+er7 or text/plain.');
+        },
+        schema: {
+          tags: ['laboratory', 'integration'],
+          summary: 'A laboratory result as an HL7 v2 ORU^R01 message; answers an HL7 ACK (200 for AA, AE and AR; 401/403 problem+json)',
+          consumes: [...HL7_MEDIA_TYPES],
+          produces: [...HL7_MEDIA_TYPES],
+          body: Hl7OruR01,
+          response: { 200: Hl7Ack },
+        },
       },
-      schema: {
-        tags: ['laboratory', 'integration'],
-        summary: 'A laboratory result as an HL7 v2 ORU^R01 message; answers an HL7 ACK (200 for AA, AE and AR; 401/403 problem+json)',
-        consumes: [...HL7_MEDIA_TYPES], produces: [...HL7_MEDIA_TYPES],
-        body: Hl7OruR01, response: { 200: Hl7Ack },
-      },
-    }, async (req, reply) => {
-      const type = mediaType(req);
-      const record = async (message: OruR01) => {
-        const once = () => runInTx(db, req, (d) => recordLabResult(d, message));
-        try {
-          return await once();
-        } catch (err) {
-          if (uniqueViolation(err)) return once();
-          throw err;
+      async (req, reply) => {
+        const type = mediaType(req);
+        const record = async (message: OruR01) => {
+          const once = () => runInTx(db, req, (d) => recordLabResult(d, message));
+          try {
+            return await once();
+          } catch (err) {
+            if (uniqueViolation(err)) return once();
+            throw err;
+          }
+        };
+        const ack = await acknowledge(req.body, { controlId: req.id.replace(/-/g, '').slice(0, 20), now: req.ctx.now }, record);
+        // codes and positions only: the message's values may identify a patient
+        if (ack.internalError) {
+          const e = ack.internalError as { name?: string; code?: string };
+          req.log.error({ err: { name: e.name, code: e.code } }, 'laboratory message could not be recorded');
+        } else if (ack.code !== 'AA') {
+          req.log.info(
+            {
+              hl7: {
+                ack: ack.code,
+                errors: ack.problems.map((p) => `${p.code} ${ERROR_CODES[p.code]}${p.location ? ` at ${p.location.segment}${p.location.field ? `-${p.location.field}` : ''}` : ''}`),
+              },
+            },
+            'laboratory message refused',
+          );
         }
-      };
-      const ack = await acknowledge(req.body, { controlId: req.id.replace(/-/g, '').slice(0, 20), now: req.ctx.now }, record);
-      // codes and positions only: the message's values may identify a patient
-      if (ack.internalError) {
-        const e = ack.internalError as { name?: string; code?: string };
-        req.log.error({ err: { name: e.name, code: e.code } }, 'laboratory message could not be recorded');
-      } else if (ack.code !== 'AA') {
-        req.log.info({ hl7: { ack: ack.code, errors: ack.problems.map((p) => `${p.code} ${ERROR_CODES[p.code]}${p.location ? ` at ${p.location.segment}${p.location.field ? `-${p.location.field}` : ''}` : ''}`) } }, 'laboratory message refused');
-      }
-      return reply.type(`${type}; charset=utf-8`).send(ack.text);
-    });
+        return reply.type(`${type}; charset=utf-8`).send(ack.text);
+      },
+    );
   });
 }

@@ -48,7 +48,9 @@ export const screens = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     foreignKey({ name: 'screens_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] }),
-    uniqueIndex('screens_external_key').on(t.programId, t.externalId).where(sql`external_id is not null`),
+    uniqueIndex('screens_external_key')
+      .on(t.programId, t.externalId)
+      .where(sql`external_id is not null`),
     index('screens_patient_idx').on(t.programId, t.patientId, t.collectedAt),
     index('screens_collected_idx').on(t.programId, t.collectedOn),
   ],
@@ -75,7 +77,9 @@ export const screenCorrections = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     foreignKey({ name: 'screen_corrections_screen_fk', columns: [t.programId, t.screenId], foreignColumns: [screens.programId, screens.id] }),
-    uniqueIndex('screen_corrections_external_key').on(t.programId, t.screenId, t.externalId).where(sql`external_id is not null`),
+    uniqueIndex('screen_corrections_external_key')
+      .on(t.programId, t.screenId, t.externalId)
+      .where(sql`external_id is not null`),
     index('screen_corrections_screen_idx').on(t.programId, t.screenId, t.recordedAt),
   ],
 );

@@ -21,14 +21,37 @@ type Deps = { tx: Tx; ctx: Ctx };
 export type ScreenRow = typeof screens.$inferSelect;
 export type CorrectionRow = typeof screenCorrections.$inferSelect;
 
-export type AnalyteResultIn = { analyte?: string | undefined; loinc?: string | undefined; result: 'positive' | 'negative' | 'inconclusive'; valueNgMl?: number | undefined; cutoffNgMl?: number | undefined };
-export type ValidityIn = { creatinineMgDl?: number | undefined; specificGravity?: number | undefined; ph?: number | undefined; nitriteUgMl?: number | undefined; oxidants?: boolean | undefined; adulterantDetected?: boolean | undefined };
+export type AnalyteResultIn = {
+  analyte?: string | undefined;
+  loinc?: string | undefined;
+  result: 'positive' | 'negative' | 'inconclusive';
+  valueNgMl?: number | undefined;
+  cutoffNgMl?: number | undefined;
+};
+export type ValidityIn = {
+  creatinineMgDl?: number | undefined;
+  specificGravity?: number | undefined;
+  ph?: number | undefined;
+  nitriteUgMl?: number | undefined;
+  oxidants?: boolean | undefined;
+  adulterantDetected?: boolean | undefined;
+};
 export type ScreenIn = {
-  patientId: string; collectedAt: string; matrix?: 'urine' | 'oral-fluid' | 'breath' | undefined; collectorId?: string | undefined; observed: boolean; observerId?: string | null | undefined;
-  temperatureC?: number | null | undefined; validity?: ValidityIn | undefined; invalidReason?: string | undefined;
+  patientId: string;
+  collectedAt: string;
+  matrix?: 'urine' | 'oral-fluid' | 'breath' | undefined;
+  collectorId?: string | undefined;
+  observed: boolean;
+  observerId?: string | null | undefined;
+  temperatureC?: number | null | undefined;
+  validity?: ValidityIn | undefined;
+  invalidReason?: string | undefined;
   cup?: { brand: string; lot: string; expiry: string; cutoffs?: Record<string, number> | undefined } | undefined;
-  chainOfCustodyId?: string | undefined; laboratory?: string | undefined;
-  method: 'presumptive' | 'confirmatory'; results: AnalyteResultIn[]; externalId?: string | undefined;
+  chainOfCustodyId?: string | undefined;
+  laboratory?: string | undefined;
+  method: 'presumptive' | 'confirmatory';
+  results: AnalyteResultIn[];
+  externalId?: string | undefined;
 };
 export type CorrectionIn = { results: AnalyteResultIn[]; valid?: boolean | undefined; method: string; laboratory?: string | undefined; reason: string; externalId?: string | undefined };
 type Source = 'staff' | 'integration';
@@ -86,27 +109,61 @@ export function validityOf(input: ScreenIn): string[] {
 }
 
 const stored = (results: ReturnType<typeof resolveResults>, prescribed: ReadonlySet<string>, cutoffs?: Record<string, number>): StoredResult[] =>
-  results.map((r) => ({ analyte: r.analyte, loinc: r.loinc, result: r.result, valueNgMl: r.valueNgMl ?? null, cutoffNgMl: r.cutoffNgMl ?? cutoffs?.[r.analyte] ?? null, prescribed: prescribed.has(r.analyte) }));
+  results.map((r) => ({
+    analyte: r.analyte,
+    loinc: r.loinc,
+    result: r.result,
+    valueNgMl: r.valueNgMl ?? null,
+    cutoffNgMl: r.cutoffNgMl ?? cutoffs?.[r.analyte] ?? null,
+    prescribed: prescribed.has(r.analyte),
+  }));
 
 /** A screen as the specimen API has always shown it (CM's enrolment id when CM read it). */
 export function specimenDto(s: ScreenRow, enrolmentId: string | null = null) {
   return {
-    id: s.id, patientId: s.patientId, enrolmentId, kind: 'specimen', at: s.collectedAt.toISOString(),
-    valid: s.valid, invalidReasons: s.invalidReasons, results: s.results,
+    id: s.id,
+    patientId: s.patientId,
+    enrolmentId,
+    kind: 'specimen',
+    at: s.collectedAt.toISOString(),
+    valid: s.valid,
+    invalidReasons: s.invalidReasons,
+    results: s.results,
     detail: {
-      matrix: s.matrix, method: s.method, laboratory: s.laboratory, observed: s.observed, observerId: s.observerId, collectorId: s.collectorId,
-      temperatureC: s.temperatureC, validity: s.validity, cup: s.cup, chainOfCustodyId: s.chainOfCustodyId,
+      matrix: s.matrix,
+      method: s.method,
+      laboratory: s.laboratory,
+      observed: s.observed,
+      observerId: s.observerId,
+      collectorId: s.collectorId,
+      temperatureC: s.temperatureC,
+      validity: s.validity,
+      cup: s.cup,
+      chainOfCustodyId: s.chainOfCustodyId,
     },
-    externalId: s.externalId, source: s.source, recordedBy: s.recordedBy, recordedAt: s.recordedAt.toISOString(),
+    externalId: s.externalId,
+    source: s.source,
+    recordedBy: s.recordedBy,
+    recordedAt: s.recordedAt.toISOString(),
   };
 }
 
 /** A correction in the specimen API's shape (kind "correction"). */
 function correctionAsSpecimen(c: CorrectionRow, enrolmentId: string | null) {
   return {
-    id: c.id, patientId: c.patientId, enrolmentId, kind: 'correction', at: c.recordedAt.toISOString(), valid: c.valid, invalidReasons: [], results: c.results,
+    id: c.id,
+    patientId: c.patientId,
+    enrolmentId,
+    kind: 'correction',
+    at: c.recordedAt.toISOString(),
+    valid: c.valid,
+    invalidReasons: [],
+    results: c.results,
     detail: { supersedes: c.screenId, method: c.method, laboratory: c.laboratory, reason: c.reason, valid: c.valid },
-    externalId: c.externalId, source: c.source, recordedBy: c.recordedBy, recordedAt: c.recordedAt.toISOString(),
+    externalId: c.externalId,
+    source: c.source,
+    recordedBy: c.recordedBy,
+    recordedAt: c.recordedAt.toISOString(),
   };
 }
 
@@ -114,12 +171,25 @@ function correctionAsSpecimen(c: CorrectionRow, enrolmentId: string | null) {
 async function sameScreen(tx: Tx, programId: string, input: ScreenIn, at: Date, results: StoredResult[]): Promise<ScreenRow | null> {
   const ph = sql.placeholder;
   const candidates = input.externalId
-    ? await tx.select().from(screens).where(and(eq(screens.programId, ph('programId')), eq(screens.externalId, ph('externalId'))))
-      .prepare('waypoint_screen_by_external_id').execute({ programId, externalId: input.externalId })
-    : await tx.select().from(screens).where(and(eq(screens.programId, ph('programId')), eq(screens.patientId, ph('patientId')), eq(screens.collectedAt, ph('at'))))
-      .prepare('waypoint_screen_at').execute({ programId, patientId: input.patientId, at });
+    ? await tx
+        .select()
+        .from(screens)
+        .where(and(eq(screens.programId, ph('programId')), eq(screens.externalId, ph('externalId'))))
+        .prepare('waypoint_screen_by_external_id')
+        .execute({ programId, externalId: input.externalId })
+    : await tx
+        .select()
+        .from(screens)
+        .where(and(eq(screens.programId, ph('programId')), eq(screens.patientId, ph('patientId')), eq(screens.collectedAt, ph('at'))))
+        .prepare('waypoint_screen_at')
+        .execute({ programId, patientId: input.patientId, at });
   for (const c of candidates) {
-    if (c.patientId === input.patientId && c.collectedAt.getTime() === at.getTime() && canonical(c.results.map(({ prescribed: _, ...r }) => r)) === canonical(results.map(({ prescribed: _, ...r }) => r))) return c;
+    if (
+      c.patientId === input.patientId &&
+      c.collectedAt.getTime() === at.getTime() &&
+      canonical(c.results.map(({ prescribed: _, ...r }) => r)) === canonical(results.map(({ prescribed: _, ...r }) => r))
+    )
+      return c;
     if (input.externalId) throw conflict('specimen_exists', 'A different specimen with this externalId is already recorded. Post a correction to change it.', 'body.externalId');
   }
   return null;
@@ -150,11 +220,28 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
 function newScreen(ctx: Ctx, input: ScreenIn, source: Source, at: Date, collectedOn: string, results: StoredResult[]): ScreenRow {
   const invalidReasons = validityOf(input);
   return {
-    programId: programOf(ctx), id: randomUUID(), patientId: input.patientId, collectedAt: at, collectedOn, matrix: input.matrix ?? 'urine', method: input.method,
-    laboratory: input.laboratory ?? null, observed: input.observed, observerId: input.observerId ?? null, collectorId: input.collectorId ?? ctx.principal?.userId ?? null,
-    temperatureC: input.temperatureC ?? null, validity: input.validity ?? null, cup: input.cup ?? null, chainOfCustodyId: input.chainOfCustodyId ?? null,
-    valid: invalidReasons.length === 0, invalidReasons, results, externalId: input.externalId ?? null, source,
-    recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+    programId: programOf(ctx),
+    id: randomUUID(),
+    patientId: input.patientId,
+    collectedAt: at,
+    collectedOn,
+    matrix: input.matrix ?? 'urine',
+    method: input.method,
+    laboratory: input.laboratory ?? null,
+    observed: input.observed,
+    observerId: input.observerId ?? null,
+    collectorId: input.collectorId ?? ctx.principal?.userId ?? null,
+    temperatureC: input.temperatureC ?? null,
+    validity: input.validity ?? null,
+    cup: input.cup ?? null,
+    chainOfCustodyId: input.chainOfCustodyId ?? null,
+    valid: invalidReasons.length === 0,
+    invalidReasons,
+    results,
+    externalId: input.externalId ?? null,
+    source,
+    recordedBy: ctx.principal?.userId ?? null,
+    recordedAt: ctx.now,
   };
 }
 
@@ -162,8 +249,16 @@ function newScreen(ctx: Ctx, input: ScreenIn, source: Source, at: Date, collecte
 function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): WithSubquery[] {
   const award = cm?.award ?? null;
   const audit = auditedBy(db, auditContext(ctx), {
-    action: 'create', entity: 'screen', entityId: screen.id, patientId: screen.patientId,
-    detail: { source: screen.source, valid: screen.valid, analytes: screen.results.length, cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null },
+    action: 'create',
+    entity: 'screen',
+    entityId: screen.id,
+    patientId: screen.patientId,
+    detail: {
+      source: screen.source,
+      valid: screen.valid,
+      analytes: screen.results.length,
+      cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null,
+    },
   });
   return [db.$with('screen').as(db.insert(screens).values(screen)), ...(cm?.writes ?? []), audit];
 }
@@ -226,12 +321,23 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
   const programId = programOf(ctx);
   const results = resolveResults(input.results, 'body.results');
   if (results.length === 0 && input.valid === undefined) {
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'A correction changes results or validity: give at least one.', problems: [{ field: 'body.results', message: 'give results or valid' }] });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'A correction changes results or validity: give at least one.',
+      problems: [{ field: 'body.results', message: 'give results or valid' }],
+    });
   }
-  const [screen] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.id, id)));
+  const [screen] = await tx
+    .select()
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.id, id)));
   if (!screen) throw notFound('Specimen');
   if (input.externalId) {
-    const [prior] = await tx.select().from(screenCorrections).where(and(eq(screenCorrections.programId, programId), eq(screenCorrections.screenId, id), eq(screenCorrections.externalId, input.externalId)));
+    const [prior] = await tx
+      .select()
+      .from(screenCorrections)
+      .where(and(eq(screenCorrections.programId, programId), eq(screenCorrections.screenId, id), eq(screenCorrections.externalId, input.externalId)));
     if (prior) {
       const cm = await cmOfScreen(tx, programId, id);
       return { specimen: correctionAsSpecimen(prior, cm?.enrolmentId ?? null), award: cm ? await awardOfScreen(deps, cm, id, prior.recordedAt) : null, duplicate: true };
@@ -239,9 +345,19 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
   }
   const prescribed = prescribedOn(await medicationsOf(tx, programId, screen.patientId), screen.collectedOn);
   const correction: CorrectionRow = {
-    programId, id: randomUUID(), screenId: id, patientId: screen.patientId, results: stored(results, prescribed), valid: input.valid ?? null,
-    method: input.method, laboratory: input.laboratory ?? null, reason: input.reason, externalId: input.externalId ?? null, source,
-    recordedBy: ctx.principal?.userId ?? null, recordedAt: ctx.now,
+    programId,
+    id: randomUUID(),
+    screenId: id,
+    patientId: screen.patientId,
+    results: stored(results, prescribed),
+    valid: input.valid ?? null,
+    method: input.method,
+    laboratory: input.laboratory ?? null,
+    reason: input.reason,
+    externalId: input.externalId ?? null,
+    source,
+    recordedBy: ctx.principal?.userId ?? null,
+    recordedAt: ctx.now,
   };
   const cm = await awardForCorrection(deps, screen, correction, prescribed);
   const award = cm?.award ?? null;
@@ -250,7 +366,10 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
     tx.$with('correction').as(tx.insert(screenCorrections).values(correction)),
     ...(cm?.writes ?? []),
     auditedBy(tx, auditContext(ctx), {
-      action: 'correct', entity: 'screen', entityId: id, patientId: screen.patientId,
+      action: 'correct',
+      entity: 'screen',
+      entityId: id,
+      patientId: screen.patientId,
       detail: { correctionId: correction.id, source, analytes: results.length, cm: award ? { entries: award.entries.length, cents: award.earnedCents } : null },
     }),
   ]);
@@ -272,8 +391,17 @@ export function inEffect(screen: ScreenRow, corrections: readonly CorrectionRow[
 
 function correctionDto(c: CorrectionRow) {
   return {
-    id: c.id, at: c.recordedAt.toISOString(), method: c.method, laboratory: c.laboratory, reason: c.reason, valid: c.valid, results: c.results,
-    externalId: c.externalId, source: c.source, recordedBy: c.recordedBy, recordedAt: c.recordedAt.toISOString(),
+    id: c.id,
+    at: c.recordedAt.toISOString(),
+    method: c.method,
+    laboratory: c.laboratory,
+    reason: c.reason,
+    valid: c.valid,
+    results: c.results,
+    externalId: c.externalId,
+    source: c.source,
+    recordedBy: c.recordedBy,
+    recordedAt: c.recordedAt.toISOString(),
   };
 }
 
@@ -281,7 +409,9 @@ function correctionDto(c: CorrectionRow) {
 export async function correctionsOf(tx: Tx, programId: string, screenIds: readonly string[]): Promise<Map<string, CorrectionRow[]>> {
   const out = new Map<string, CorrectionRow[]>(screenIds.map((id) => [id, []]));
   if (screenIds.length === 0) return out;
-  const rows = await tx.select().from(screenCorrections)
+  const rows = await tx
+    .select()
+    .from(screenCorrections)
     .where(and(eq(screenCorrections.programId, programId), inArray(screenCorrections.screenId, [...screenIds])))
     .orderBy(asc(screenCorrections.recordedAt), asc(screenCorrections.id));
   for (const r of rows) out.get(r.screenId)!.push(r);
@@ -292,7 +422,10 @@ export async function correctionsOf(tx: Tx, programId: string, screenIds: readon
 export async function getScreen(deps: Deps, id: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const [screen] = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.id, id)));
+  const [screen] = await tx
+    .select()
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.id, id)));
   if (!screen) throw notFound('Specimen');
   const corrections = (await correctionsOf(tx, programId, [id])).get(id)!;
   // an API token reads back only what it wrote: a screen it recorded or corrected (ADR 021)
@@ -301,13 +434,28 @@ export async function getScreen(deps: Deps, id: string) {
     if (screen.recordedBy !== self && !corrections.some((c) => c.recordedBy === self)) throw notFound('Specimen');
   }
   const cm = await cmOfScreen(tx, programId, id);
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'screen', entityId: id, patientId: screen.patientId, detail: { corrections: corrections.length, adjudications: cm?.adjudications.length ?? 0 } });
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'read',
+    entity: 'screen',
+    entityId: id,
+    patientId: screen.patientId,
+    detail: { corrections: corrections.length, adjudications: cm?.adjudications.length ?? 0 },
+  });
   return {
     ...specimenDto(screen, cm?.enrolmentId ?? null),
-    matrix: screen.matrix, method: screen.method, laboratory: screen.laboratory, observed: screen.observed, observerId: screen.observerId, collectorId: screen.collectorId,
-    temperatureC: screen.temperatureC, validity: screen.validity as Record<string, number | boolean> | null, cup: screen.cup as { brand: string; lot: string; expiry: string } | null,
+    matrix: screen.matrix,
+    method: screen.method,
+    laboratory: screen.laboratory,
+    observed: screen.observed,
+    observerId: screen.observerId,
+    collectorId: screen.collectorId,
+    temperatureC: screen.temperatureC,
+    validity: screen.validity as Record<string, number | boolean> | null,
+    cup: screen.cup as { brand: string; lot: string; expiry: string } | null,
     chainOfCustodyId: screen.chainOfCustodyId,
-    recordedResults: screen.results, corrections: corrections.map(correctionDto), adjudications: cm?.adjudications ?? [],
+    recordedResults: screen.results,
+    corrections: corrections.map(correctionDto),
+    adjudications: cm?.adjudications ?? [],
     effective: inEffect(screen, corrections),
     pendingAdjudication: cm?.pending ?? false,
   };
@@ -318,16 +466,31 @@ export async function patientScreens(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
-  const rows = await tx.select().from(screens).where(and(eq(screens.programId, programId), eq(screens.patientId, patientId))).orderBy(asc(screens.collectedAt));
-  const corrections = await correctionsOf(tx, programId, rows.map((r) => r.id));
+  const rows = await tx
+    .select()
+    .from(screens)
+    .where(and(eq(screens.programId, programId), eq(screens.patientId, patientId)))
+    .orderBy(asc(screens.collectedAt));
+  const corrections = await correctionsOf(
+    tx,
+    programId,
+    rows.map((r) => r.id),
+  );
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'screen', patientId, detail: { count: rows.length } });
   return {
     patientId,
     items: rows.reverse().map((s) => {
       const effect = inEffect(s, corrections.get(s.id)!);
       return {
-        id: s.id, collectedAt: s.collectedAt.toISOString(), collectedOn: s.collectedOn, matrix: s.matrix, method: s.method, observed: s.observed,
-        valid: effect.valid, corrected: corrections.get(s.id)!.length > 0, results: effect.results,
+        id: s.id,
+        collectedAt: s.collectedAt.toISOString(),
+        collectedOn: s.collectedOn,
+        matrix: s.matrix,
+        method: s.method,
+        observed: s.observed,
+        valid: effect.valid,
+        corrected: corrections.get(s.id)!.length > 0,
+        results: effect.results,
       };
     }),
   };

@@ -24,9 +24,7 @@
 // insufficient_scope, naming the missing scope where one would allow it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOfScopes, tokenMay, TOKEN_OPERATIONS, type TokenScope } from '../../../core/access/scopes.ts';
-import {
-  isOrganizationPermission, organizationPermissionsOf, permissionsOf, type AnyPermission, type OrganizationRole, type Permission, type Role,
-} from '../../../core/access/roles.ts';
+import { isOrganizationPermission, organizationPermissionsOf, permissionsOf, type AnyPermission, type OrganizationRole, type Permission, type Role } from '../../../core/access/roles.ts';
 import { entityOfPermission } from '../../../core/audit/entities.ts';
 import type { Db } from '../db/database.ts';
 import { writeAudit, type AuditRecord } from '../audit.ts';
@@ -66,7 +64,9 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
   /** A refusal is audited (in its own transaction: there is no other) and answered 403. */
   const deny = async (req: FastifyRequest, permission: AnyPermission, opts: { message?: string; detail?: Record<string, unknown>; error?: AppError } = {}): Promise<never> => {
     await audit(req, {
-      action: 'access-denied', entity: entityOfPermission(permission), outcome: 'denied',
+      action: 'access-denied',
+      entity: entityOfPermission(permission),
+      outcome: 'denied',
       detail: { permission, route: req.routeOptions.url, ...opts.detail },
     });
     throw opts.error ?? forbidden(opts.message);
@@ -89,10 +89,17 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
     if (status !== 404 || !req.ctx?.program || !req.ctx.principal || !req.routeOptions.config?.permission) return;
     const params = (req.params ?? {}) as Record<string, string>;
     const ids = Object.fromEntries(Object.entries(params).filter(([, v]) => UUID.test(v)));
-    await audit(req, {
-      action: 'not-found', entity: 'record', entityId: Object.values(ids).at(-1) ?? null, outcome: 'denied',
-      detail: { route: req.routeOptions.url, programId: req.ctx.program.programId, params: ids },
-    }, 'organization');
+    await audit(
+      req,
+      {
+        action: 'not-found',
+        entity: 'record',
+        entityId: Object.values(ids).at(-1) ?? null,
+        outcome: 'denied',
+        detail: { route: req.routeOptions.url, programId: req.ctx.program.programId, params: ids },
+      },
+      'organization',
+    );
   });
 
   // The token operations (core/access/scopes.ts) must exist with the permission they name:
@@ -139,7 +146,9 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
         await deny(req, config.permission, {
           detail: { scope: decision.scope },
           error: new AppError({
-            code: 'insufficient_scope', status: 403, message: `This API token does not have the scope ${decision.scope}.`,
+            code: 'insufficient_scope',
+            status: 403,
+            message: `This API token does not have the scope ${decision.scope}.`,
             problems: [{ field: 'token.scopes', message: `must include ${decision.scope}` }],
           }),
         });
@@ -174,12 +183,23 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
       const header = req.headers[PROGRAM_HEADER];
       let programId: string | undefined;
       if (typeof header === 'string' && header !== '') {
-        if (!UUID.test(header)) throw new AppError({ code: 'invalid_input', status: 400, message: 'The Waypoint-Program header must be a programme id.', problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'must be a UUID' }] });
+        if (!UUID.test(header))
+          throw new AppError({
+            code: 'invalid_input',
+            status: 400,
+            message: 'The Waypoint-Program header must be a programme id.',
+            problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'must be a UUID' }],
+          });
         programId = header;
       } else if (memberships.size === 1) {
         programId = [...memberships.keys()][0];
       } else {
-        throw new AppError({ code: 'program_required', status: 400, message: 'Choose a programme (Waypoint-Program header).', problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'is required' }] });
+        throw new AppError({
+          code: 'program_required',
+          status: 400,
+          message: 'Choose a programme (Waypoint-Program header).',
+          problems: [{ field: `header.${PROGRAM_HEADER}`, message: 'is required' }],
+        });
       }
       const roles = programId ? memberships.get(programId) : undefined;
       if (!programId || !roles) return denyForeignProgram(req, config.permission, programId ?? '', 'You have no role in this programme.', 'no-role-in-programme');

@@ -19,7 +19,9 @@ const CSP: Record<string, string[]> = {
 
 export function securityHeaders(production: boolean): Record<string, string> {
   return {
-    'content-security-policy': Object.entries(CSP).map(([k, v]) => `${k} ${v.join(' ')}`).join(';'),
+    'content-security-policy': Object.entries(CSP)
+      .map(([k, v]) => `${k} ${v.join(' ')}`)
+      .join(';'),
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'origin-agent-cluster': '?1',

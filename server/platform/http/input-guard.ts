@@ -40,11 +40,15 @@ export function installInputGuard(app: FastifyInstance) {
     const charset = charsetOf(contentType);
     if (charset !== undefined && !UTF8.test(charset)) {
       const named = String(contentType).slice(0, 100);
-      done(new AppError({
-        code: 'unsupported_media_type', status: 415,
-        message: `Content-Type ${named} is not supported: send JSON in UTF-8 (application/json or application/json; charset=utf-8).`,
-        problems: [{ field: 'content-type', message: `charset ${charset.slice(0, 40)} is not supported; use utf-8` }],
-      }), undefined);
+      done(
+        new AppError({
+          code: 'unsupported_media_type',
+          status: 415,
+          message: `Content-Type ${named} is not supported: send JSON in UTF-8 (application/json or application/json; charset=utf-8).`,
+          problems: [{ field: 'content-type', message: `charset ${charset.slice(0, 40)} is not supported; use utf-8` }],
+        }),
+        undefined,
+      );
       return;
     }
     parseJson(req, body as string, done);
@@ -54,7 +58,8 @@ export function installInputGuard(app: FastifyInstance) {
   app.addHook('preParsing', async (req, _reply, payload) => {
     if (req.routeOptions.url && !req.routeOptions.schema?.body && hasBody(req.headers)) {
       throw new AppError({
-        code: 'body_not_allowed', status: 400,
+        code: 'body_not_allowed',
+        status: 400,
         message: `${req.method} ${req.routeOptions.url} takes no request body; send none.`,
         problems: [{ field: 'body', message: 'is not allowed here' }],
       });
@@ -65,7 +70,12 @@ export function installInputGuard(app: FastifyInstance) {
   app.addHook('preValidation', async (req) => {
     const field = findNul(req.params, 'params') ?? findNul(req.query, 'query') ?? findNul(req.body, 'body');
     if (field) {
-      throw new AppError({ code: 'invalid_input', status: 400, message: `${field} contains a NUL character, which cannot be stored.`, problems: [{ field, message: 'must not contain NUL characters' }] });
+      throw new AppError({
+        code: 'invalid_input',
+        status: 400,
+        message: `${field} contains a NUL character, which cannot be stored.`,
+        problems: [{ field, message: 'must not contain NUL characters' }],
+      });
     }
   });
 }

@@ -28,7 +28,7 @@ declare module 'fastify' {
 export const ERROR_RESPONSES = {
   400: { name: 'BadRequest', description: 'The request is not valid: `problems` names each field at fault (`body.x`, `query.x`, `params.x`, `header.x`).' },
   401: { name: 'Unauthorized', description: 'No valid credential: sign in (session cookie) or send a valid token.' },
-  403: { name: 'Forbidden', description: 'Not allowed: no permission in this programme, another site\'s Origin, or a sign-in step still owed (`code` says which).' },
+  403: { name: 'Forbidden', description: "Not allowed: no permission in this programme, another site's Origin, or a sign-in step still owed (`code` says which)." },
   404: { name: 'NotFound', description: 'No such record in this programme (a record of another programme is also 404).' },
   409: { name: 'Conflict', description: 'The change conflicts with the current state (`code` says how, e.g. `stale_version`, `possible_duplicate`); nothing was written.' },
   413: { name: 'PayloadTooLarge', description: 'The request body is over 256 KB.' },
@@ -44,21 +44,29 @@ export type ErrorStatus = keyof typeof ERROR_RESPONSES;
 export const SECURITY_SCHEMES = {
   session: { type: 'apiKey', in: 'cookie', name: 'wp_session', description: 'The session cookie set by POST /api/v1/auth/sign-in.' },
   apiToken: {
-    type: 'http', scheme: 'bearer', bearerFormat: 'wpt_…',
-    description: 'An integration token (created by an administrator at POST /api/v1/integration-tokens), bound to one programme, with the scopes chosen at creation (screens:write, ledger:read). Only operations that list apiToken in their security accept it, and only with the scope they name; any other answers 403 insufficient_scope (ADR 021).',
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'wpt_…',
+    description:
+      'An integration token (created by an administrator at POST /api/v1/integration-tokens), bound to one programme, with the scopes chosen at creation (screens:write, ledger:read). Only operations that list apiToken in their security accept it, and only with the scope they name; any other answers 403 insufficient_scope (ADR 021).',
   },
   tabletToken: { type: 'http', scheme: 'bearer', description: 'The single-use token of a patient-tablet session; accepted only by the /tablet operations.' },
 } as const;
 
 const PARAMETERS = {
   WaypointProgram: {
-    name: 'Waypoint-Program', in: 'header', required: false,
+    name: 'Waypoint-Program',
+    in: 'header',
+    required: false,
     description: 'The programme to act in (its id). Optional for someone with exactly one programme, and for an integration token (which acts in its own programme only).',
     schema: { type: 'string', format: 'uuid' },
   },
   IdempotencyKey: {
-    name: 'Idempotency-Key', in: 'header', required: false,
-    description: 'Any unique string (1–200 visible ASCII characters). A retry with the same key and the same request gets the first answer and changes nothing; the same key with a different request is 422.',
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Any unique string (1–200 visible ASCII characters). A retry with the same key and the same request gets the first answer and changes nothing; the same key with a different request is 422.',
     schema: { type: 'string', minLength: 1, maxLength: 200, pattern: IDEMPOTENCY_KEY_PATTERN.source },
   },
 } as const;
@@ -95,12 +103,34 @@ export function errorStatusesOf(method: string, op: Operation, facts: RouteFacts
 }
 
 /** camelCase words of a path segment: "ledger-entries" → ["ledger", "entries"]. */
-const words = (segment: string) => segment.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.toLowerCase());
+const words = (segment: string) =>
+  segment
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
 const singular = (w: string) => (/ies$/.test(w) ? w.replace(/ies$/, 'y') : /(ss|us)$/.test(w) ? w : w.replace(/s$/, ''));
 const camel = (parts: string[]) => parts.map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
 
 /** Path segments that act on what comes before them rather than name a collection. */
-const ACTIONS = new Set(['sign-in', 'sign-out', 'sign-out-everywhere', 'void', 'end', 'discharge', 'acknowledge', 'revoke', 'cancel', 'reveal', 'rotate', 'verify', 'setup', 'confirm', 'search', 'preview', 'print']);
+const ACTIONS = new Set([
+  'sign-in',
+  'sign-out',
+  'sign-out-everywhere',
+  'void',
+  'end',
+  'discharge',
+  'acknowledge',
+  'revoke',
+  'cancel',
+  'reveal',
+  'rotate',
+  'verify',
+  'setup',
+  'confirm',
+  'search',
+  'preview',
+  'print',
+]);
 
 /** Path segments that only group operations and add nothing to their names. */
 const NAMESPACES = new Set(['auth']);
@@ -113,14 +143,20 @@ const NAMESPACES = new Set(['auth']);
  *   POST /auth/sign-in → signIn.
  */
 export function operationIdOf(method: string, path: string, returnsList: boolean): string {
-  const segments = path.replace(/^\/api\/v1/, '').split('/').filter(Boolean);
+  const segments = path
+    .replace(/^\/api\/v1/, '')
+    .split('/')
+    .filter(Boolean);
   const nouns: string[][] = [];
   let action: string | null = null;
   segments.forEach((s, i) => {
     if (s.startsWith('{') || NAMESPACES.has(s)) return;
     const itemFollows = segments[i + 1]?.startsWith('{') ?? false;
     const last = i === segments.length - 1;
-    if (last && ACTIONS.has(s)) { action = camel(words(s)); return; }
+    if (last && ACTIONS.has(s)) {
+      action = camel(words(s));
+      return;
+    }
     const w = words(s);
     // a segment that an id follows names one item of it: patients/{id} → patient
     nouns.push(itemFollows ? [...w.slice(0, -1), singular(w[w.length - 1]!)] : w);
@@ -131,12 +167,18 @@ export function operationIdOf(method: string, path: string, returnsList: boolean
   const one = noun.length > 0 ? [...noun.slice(0, -1), singular(noun[noun.length - 1]!)] : noun;
   if (action) return camel([action, ...noun]);
   switch (method) {
-    case 'get': return returnsList ? camel(['list', ...noun]) : camel(['get', ...noun]);
-    case 'post': return item ? camel(['post', ...noun]) : camel(['create', ...one]);
-    case 'put': return camel(['replace', ...noun]);
-    case 'patch': return camel(['update', ...noun]);
-    case 'delete': return camel(['delete', ...noun]);
-    default: return camel([method, ...noun]);
+    case 'get':
+      return returnsList ? camel(['list', ...noun]) : camel(['get', ...noun]);
+    case 'post':
+      return item ? camel(['post', ...noun]) : camel(['create', ...one]);
+    case 'put':
+      return camel(['replace', ...noun]);
+    case 'patch':
+      return camel(['update', ...noun]);
+    case 'delete':
+      return camel(['delete', ...noun]);
+    default:
+      return camel([method, ...noun]);
   }
 }
 

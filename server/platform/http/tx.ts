@@ -37,20 +37,25 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
  * Runs a create with the request's Idempotency-Key (if any), in one transaction with
  * the key's row: concurrent retries wait on the key and then get the first response.
  */
-export async function runIdempotent<T>(
-  db: Db,
-  req: FastifyRequest,
-  fn: (deps: UseCaseDeps) => Promise<T>,
-  opts: { singleStatement?: boolean } = {},
-): Promise<{ body: T; replayed: boolean }> {
+export async function runIdempotent<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseDeps) => Promise<T>, opts: { singleStatement?: boolean } = {}): Promise<{ body: T; replayed: boolean }> {
   // the document tells clients which routes honour the key: a route that does must say so
   if (req.routeOptions.config.idempotent !== true) {
-    throw new AppError({ code: 'internal_error', status: 500, message: 'Something went wrong on our side. Nothing was saved.', internal: `${req.method} ${req.routeOptions.url} runs runIdempotent without config.idempotent` });
+    throw new AppError({
+      code: 'internal_error',
+      status: 500,
+      message: 'Something went wrong on our side. Nothing was saved.',
+      internal: `${req.method} ${req.routeOptions.url} runs runIdempotent without config.idempotent`,
+    });
   }
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return { body: await (opts.singleStatement ? runStatement : runInTx)(db, req, fn), replayed: false };
   if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'Idempotency-Key must be 1–200 visible ASCII characters.', problems: [{ field: 'header.idempotency-key', message: 'must be 1–200 visible ASCII characters' }] });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'Idempotency-Key must be 1–200 visible ASCII characters.',
+      problems: [{ field: 'header.idempotency-key', message: 'must be 1–200 visible ASCII characters' }],
+    });
   }
   const ctx = req.ctx;
   const scope = ctx.program?.programId ?? ctx.orgId!;
@@ -63,14 +68,25 @@ export async function runIdempotent<T>(
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) {
-      const [prior] = await tx.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, raw)));
+      const [prior] = await tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, raw)));
       if (!prior || prior.route !== route || prior.requestHash !== requestHash) {
-        throw new AppError({ code: 'idempotency_key_reused', status: 422, message: 'This Idempotency-Key was already used for a different request.', problems: [{ field: 'header.idempotency-key', message: 'was used for a different request' }] });
+        throw new AppError({
+          code: 'idempotency_key_reused',
+          status: 422,
+          message: 'This Idempotency-Key was already used for a different request.',
+          problems: [{ field: 'header.idempotency-key', message: 'was used for a different request' }],
+        });
       }
       return { body: prior.response as T, replayed: true };
     }
     const body = await fn({ tx, ctx });
-    await tx.update(idempotencyKeys).set({ status: 200, response: body as object }).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, raw)));
+    await tx
+      .update(idempotencyKeys)
+      .set({ status: 200, response: body as object })
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, raw)));
     return { body, replayed: false };
   });
 }

@@ -74,10 +74,13 @@ export function IdleWatcher({ idleTimeoutMinutes }: { idleTimeoutMinutes: number
         if (ended.current) return;
         ended.current = true;
         setRemaining(null);
-        void api.signOut().catch(() => undefined).finally(() => {
-          queryClient.clear();
-          navigate('/sign-in', { replace: true, state: { message: 'idle' } });
-        });
+        void api
+          .signOut()
+          .catch(() => undefined)
+          .finally(() => {
+            queryClient.clear();
+            navigate('/sign-in', { replace: true, state: { message: 'idle' } });
+          });
       } else if (left <= WARN_MS) {
         setRemaining(Math.ceil(left / 1000));
       } else if (warningRef.current) {
@@ -94,10 +97,13 @@ export function IdleWatcher({ idleTimeoutMinutes }: { idleTimeoutMinutes: number
   };
   const signOutNow = () => {
     ended.current = true;
-    void api.signOut().catch(() => undefined).finally(() => {
-      queryClient.clear();
-      navigate('/sign-in', { replace: true });
-    });
+    void api
+      .signOut()
+      .catch(() => undefined)
+      .finally(() => {
+        queryClient.clear();
+        navigate('/sign-in', { replace: true });
+      });
   };
 
   return (

@@ -27,19 +27,43 @@ export type PatientFormValues = {
 };
 
 export const emptyPatient: PatientFormValues = {
-  mrn: '', legalGivenName: '', legalFamilyName: '', preferredName: '', pronouns: '', birthDate: '',
-  administrativeSex: 'unknown', sex: '', genderIdentity: '', preferredLanguage: 'en', phone: '', email: '', address: '', contactConsent: false,
-  emergencyContactName: '', emergencyContactPhone: '', emergencyContactRelationship: '',
+  mrn: '',
+  legalGivenName: '',
+  legalFamilyName: '',
+  preferredName: '',
+  pronouns: '',
+  birthDate: '',
+  administrativeSex: 'unknown',
+  sex: '',
+  genderIdentity: '',
+  preferredLanguage: 'en',
+  phone: '',
+  email: '',
+  address: '',
+  contactConsent: false,
+  emergencyContactName: '',
+  emergencyContactPhone: '',
+  emergencyContactRelationship: '',
 };
 
 export function valuesOf(p: PatientT): PatientFormValues {
   return {
-    mrn: p.mrn, legalGivenName: p.legalGivenName, legalFamilyName: p.legalFamilyName,
-    preferredName: p.preferredName ?? '', pronouns: p.pronouns ?? '', birthDate: p.birthDate,
-    administrativeSex: p.administrativeSex, sex: p.sex ?? '', genderIdentity: p.genderIdentity ?? '',
-    preferredLanguage: p.preferredLanguage === 'es' ? 'es' : 'en', phone: p.phone ?? '', email: p.email ?? '',
-    address: p.address ?? '', contactConsent: p.contactConsent,
-    emergencyContactName: p.emergencyContactName ?? '', emergencyContactPhone: p.emergencyContactPhone ?? '',
+    mrn: p.mrn,
+    legalGivenName: p.legalGivenName,
+    legalFamilyName: p.legalFamilyName,
+    preferredName: p.preferredName ?? '',
+    pronouns: p.pronouns ?? '',
+    birthDate: p.birthDate,
+    administrativeSex: p.administrativeSex,
+    sex: p.sex ?? '',
+    genderIdentity: p.genderIdentity ?? '',
+    preferredLanguage: p.preferredLanguage === 'es' ? 'es' : 'en',
+    phone: p.phone ?? '',
+    email: p.email ?? '',
+    address: p.address ?? '',
+    contactConsent: p.contactConsent,
+    emergencyContactName: p.emergencyContactName ?? '',
+    emergencyContactPhone: p.emergencyContactPhone ?? '',
     emergencyContactRelationship: p.emergencyContactRelationship ?? '',
   };
 }
@@ -52,21 +76,13 @@ export function toBody(v: PatientFormValues) {
   for (const k of OPTIONAL) out[k] = v[k].trim() === '' ? null : v[k].trim();
   out.sex = v.sex === '' ? null : v.sex;
   out.genderIdentity = v.genderIdentity === '' ? null : v.genderIdentity;
-  return out as Omit<PatientFormValues, (typeof OPTIONAL)[number] | 'sex' | 'genderIdentity'>
-    & { [K in (typeof OPTIONAL)[number]]: string | null } & { sex: Sex | null; genderIdentity: GenderIdentity | null };
+  return out as Omit<PatientFormValues, (typeof OPTIONAL)[number] | 'sex' | 'genderIdentity'> & { [K in (typeof OPTIONAL)[number]]: string | null } & {
+    sex: Sex | null;
+    genderIdentity: GenderIdentity | null;
+  };
 }
 
-export function PatientFields({
-  values,
-  onChange,
-  error,
-  autoFocusFirst = false,
-}: {
-  values: PatientFormValues;
-  onChange: (v: PatientFormValues) => void;
-  error: unknown;
-  autoFocusFirst?: boolean;
-}) {
+export function PatientFields({ values, onChange, error, autoFocusFirst = false }: { values: PatientFormValues; onChange: (v: PatientFormValues) => void; error: unknown; autoFocusFirst?: boolean }) {
   const { t } = useTranslation();
   const set = <K extends keyof PatientFormValues>(k: K, v: PatientFormValues[K]) => onChange({ ...values, [k]: v });
   const text = (k: Exclude<keyof PatientFormValues, 'contactConsent' | 'preferredLanguage' | 'administrativeSex' | 'sex' | 'genderIdentity'>, extra: Record<string, unknown> = {}) => ({

@@ -4,19 +4,7 @@ import type { Permission } from '../../../core/access/roles.ts';
 import { WhoCanSee } from './common.tsx';
 
 /** A titled card on the patient page that names who can see it. */
-export function Section({
-  title,
-  permission,
-  actions,
-  children,
-  testId,
-}: {
-  title: string;
-  permission: Permission;
-  actions?: ReactNode;
-  children: ReactNode;
-  testId?: string;
-}) {
+export function Section({ title, permission, actions, children, testId }: { title: string; permission: Permission; actions?: ReactNode; children: ReactNode; testId?: string }) {
   const headingId = `section-${testId ?? title.replace(/\W+/g, '-').toLowerCase()}`;
   return (
     <Card withBorder padding="md" radius="md" component="section" aria-labelledby={headingId} data-testid={testId}>
@@ -33,4 +21,3 @@ export function Section({
     </Card>
   );
 }
-

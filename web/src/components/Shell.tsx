@@ -150,10 +150,18 @@ export function Shell() {
         {/* Organisation settings need no programme: an organisation administrator may hold none. */}
         {program || location.pathname.startsWith('/account') || (location.pathname === '/settings' && can('manage:organization')) ? (
           // a page's code loads on first visit (Console.tsx); the frame stays while it does
-          <Suspense fallback={<Center p="xl"><Loader aria-label={t('common.loading')} /></Center>}>
+          <Suspense
+            fallback={
+              <Center p="xl">
+                <Loader aria-label={t('common.loading')} />
+              </Center>
+            }
+          >
             <Outlet />
           </Suspense>
-        ) : <NoProgram />}
+        ) : (
+          <NoProgram />
+        )}
       </AppShell.Main>
       <IdleWatcher idleTimeoutMinutes={me.organization.idleTimeoutMinutes} />
       {/* toasts belong to the console (the sign-in page and the tablet show none) */}

@@ -203,8 +203,16 @@ export function TableHead({ labels, actions = false }: { labels: ReactNode[]; ac
   return (
     <Table.Thead>
       <Table.Tr>
-        {labels.map((label, i) => <Table.Th scope="col" key={i}>{label}</Table.Th>)}
-        {actions ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
+        {labels.map((label, i) => (
+          <Table.Th scope="col" key={i}>
+            {label}
+          </Table.Th>
+        ))}
+        {actions ? (
+          <Table.Th scope="col">
+            <span className="sr-only">{t('common.actions')}</span>
+          </Table.Th>
+        ) : null}
       </Table.Tr>
     </Table.Thead>
   );

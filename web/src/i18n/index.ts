@@ -20,9 +20,10 @@ function initialLanguage(): Language {
   return navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en';
 }
 
-const spanish = () => import('./es.json').then((m) => {
-  if (!i18n.hasResourceBundle('es', 'translation')) i18n.addResourceBundle('es', 'translation', m.default);
-});
+const spanish = () =>
+  import('./es.json').then((m) => {
+    if (!i18n.hasResourceBundle('es', 'translation')) i18n.addResourceBundle('es', 'translation', m.default);
+  });
 
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en } },

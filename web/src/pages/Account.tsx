@@ -17,8 +17,16 @@ export function AccountPage() {
       <PageTitle title={t('account.title')}>{t('account.title')}</PageTitle>
       <Text>{t('account.signedInAs', { name: me.user.displayName, email: me.user.email })}</Text>
       <List>
-        <List.Item><Anchor component={Link} to="/account/password">{t('shell.changePassword')}</Anchor></List.Item>
-        <List.Item><Anchor component={Link} to="/account/two-step">{t('shell.setUpTwoStep')}</Anchor></List.Item>
+        <List.Item>
+          <Anchor component={Link} to="/account/password">
+            {t('shell.changePassword')}
+          </Anchor>
+        </List.Item>
+        <List.Item>
+          <Anchor component={Link} to="/account/two-step">
+            {t('shell.setUpTwoStep')}
+          </Anchor>
+        </List.Item>
       </List>
     </Stack>
   );

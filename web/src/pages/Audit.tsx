@@ -116,7 +116,10 @@ export function AuditPage() {
             <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
               <TextInput type="date" label={t('audit.from')} value={draft.from} onChange={set('from')} error={fieldError(error, 'query.from')} />
               <TextInput type="date" label={t('audit.to')} value={draft.to} onChange={set('to')} error={fieldError(error, 'query.to')} />
-              <NativeSelect label={t('audit.entity')} value={draft.kind} onChange={set('kind')}
+              <NativeSelect
+                label={t('audit.entity')}
+                value={draft.kind}
+                onChange={set('kind')}
                 data={[
                   { value: '', label: t('audit.anyKind') },
                   ...AUDIT_ENTITY_GROUPS.map((g) => ({
@@ -126,21 +129,36 @@ export function AuditPage() {
                       ...auditEntitiesIn(g).map((e) => ({ value: e, label: t(`audit.entities.${e}`) })),
                     ],
                   })),
-                ]} />
-              <NativeSelect label={t('audit.action')} value={draft.action} onChange={set('action')}
-                data={[{ value: '', label: t('audit.any') }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))]} />
-              <NativeSelect label={t('audit.outcome')} value={draft.outcome} onChange={set('outcome')}
-                data={[{ value: '', label: t('audit.any') }, ...OUTCOMES.map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))]} />
+                ]}
+              />
+              <NativeSelect
+                label={t('audit.action')}
+                value={draft.action}
+                onChange={set('action')}
+                data={[{ value: '', label: t('audit.any') }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))]}
+              />
+              <NativeSelect
+                label={t('audit.outcome')}
+                value={draft.outcome}
+                onChange={set('outcome')}
+                data={[{ value: '', label: t('audit.any') }, ...OUTCOMES.map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))]}
+              />
               {staff.data ? (
-                <NativeSelect label={t('audit.actor')} value={draft.actorId} onChange={set('actorId')}
-                  data={[{ value: '', label: t('audit.anyone') }, ...staff.data.map((s) => ({ value: s.id, label: s.displayName }))]} />
+                <NativeSelect
+                  label={t('audit.actor')}
+                  value={draft.actorId}
+                  onChange={set('actorId')}
+                  data={[{ value: '', label: t('audit.anyone') }, ...staff.data.map((s) => ({ value: s.id, label: s.displayName }))]}
+                />
               ) : (
                 <TextInput label={t('audit.actorId')} value={draft.actorId} onChange={set('actorId')} error={fieldError(error, 'query.actorId')} />
               )}
             </SimpleGrid>
             <Group>
               <Button type="submit">{t('audit.apply')}</Button>
-              <Button variant="default" onClick={clear}>{t('audit.clear')}</Button>
+              <Button variant="default" onClick={clear}>
+                {t('audit.clear')}
+              </Button>
             </Group>
           </Stack>
         </form>
@@ -164,11 +182,19 @@ export function AuditPage() {
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(ev.at, i18n.language, program?.timeZone)}</Table.Td>
                   <Table.Td>
                     <Text size="sm">{ev.actorName ?? t('audit.system')}</Text>
-                    {ev.actorRole ? <Text size="xs" c="dimmed">{t(`roles.${ev.actorRole}`, { defaultValue: ev.actorRole })}</Text> : null}
+                    {ev.actorRole ? (
+                      <Text size="xs" c="dimmed">
+                        {t(`roles.${ev.actorRole}`, { defaultValue: ev.actorRole })}
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t(`audit.actions.${ev.action}`, { defaultValue: ev.action })}</Text>
-                    {ev.purpose ? <Text size="xs" c="dimmed">{t('audit.purpose', { purpose: t(`audit.purposes.${ev.purpose}`, { defaultValue: ev.purpose }) })}</Text> : null}
+                    {ev.purpose ? (
+                      <Text size="xs" c="dimmed">
+                        {t('audit.purpose', { purpose: t(`audit.purposes.${ev.purpose}`, { defaultValue: ev.purpose }) })}
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t(`audit.entities.${ev.entity}`, { defaultValue: ev.entity })}</Text>
@@ -216,25 +242,44 @@ function PatientFinder(props: { chosen: ChosenPatient; onChoose: (p: ChosenPatie
   return (
     <Card withBorder padding="md">
       <Stack gap="sm">
-        <Title order={2} size="h4">{t('audit.findPatient')}</Title>
+        <Title order={2} size="h4">
+          {t('audit.findPatient')}
+        </Title>
         {props.chosen ? (
           <Group data-testid="audit-patient-chosen">
-            <Text size="sm" fw={600}>{t('audit.patientChosen', { name: props.chosen.displayName, mrn: props.chosen.mrn })}</Text>
-            <Button size="xs" variant="default" onClick={() => props.onChoose(null)}>{t('audit.anyPatient')}</Button>
+            <Text size="sm" fw={600}>
+              {t('audit.patientChosen', { name: props.chosen.displayName, mrn: props.chosen.mrn })}
+            </Text>
+            <Button size="xs" variant="default" onClick={() => props.onChoose(null)}>
+              {t('audit.anyPatient')}
+            </Button>
           </Group>
         ) : null}
         <form onSubmit={submit} noValidate role="search" aria-label={t('audit.findPatient')}>
           <Group align="flex-end">
-            <TextInput label={t('audit.findPatientLabel')} description={t('audit.findPatientHint')} value={q}
-              onChange={(e) => setQ(e.currentTarget.value)} error={fieldError(search.error, 'body.q')}
-              autoComplete="off" spellCheck={false} style={{ flex: 1, minWidth: 220 }} />
-            <Button type="submit" loading={search.isPending}>{t('audit.find')}</Button>
+            <TextInput
+              label={t('audit.findPatientLabel')}
+              description={t('audit.findPatientHint')}
+              value={q}
+              onChange={(e) => setQ(e.currentTarget.value)}
+              error={fieldError(search.error, 'body.q')}
+              autoComplete="off"
+              spellCheck={false}
+              style={{ flex: 1, minWidth: 220 }}
+            />
+            <Button type="submit" loading={search.isPending}>
+              {t('audit.find')}
+            </Button>
           </Group>
         </form>
         {search.error && !fieldError(search.error, 'body.q') ? <ErrorAlert error={search.error} /> : null}
         {matches ? (
           <div role="status" aria-live="polite">
-            {matches.items.length === 0 ? <Text size="sm" c="dimmed">{t('audit.noMatches')}</Text> : (
+            {matches.items.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                {t('audit.noMatches')}
+              </Text>
+            ) : (
               <Stack gap={4} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('audit.matches')}>
                 {matches.items.map((m) => (
                   <li key={m.id}>
@@ -248,7 +293,11 @@ function PatientFinder(props: { chosen: ChosenPatient; onChoose: (p: ChosenPatie
                 ))}
               </Stack>
             )}
-            {matches.more ? <Text size="sm" c="dimmed">{t('audit.moreMatches')}</Text> : null}
+            {matches.more ? (
+              <Text size="sm" c="dimmed">
+                {t('audit.moreMatches')}
+              </Text>
+            ) : null}
           </div>
         ) : null}
       </Stack>

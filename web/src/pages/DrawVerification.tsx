@@ -40,10 +40,7 @@ async function remake(seedHex: string, enrolmentId: string, n: number, bowl: Bow
   return { slip, total: p.total, tier: s.tier, label: s.label ?? null, valueCents: s.valueCents };
 }
 
-type Check =
-  | { kind: 'match' | 'mismatch'; n: number; ref: string; remade: Remade; recorded: string | null }
-  | { kind: 'unknown'; n: number; ref: string }
-  | { kind: 'cannot' };
+type Check = { kind: 'match' | 'mismatch'; n: number; ref: string; remade: Remade; recorded: string | null } | { kind: 'unknown'; n: number; ref: string } | { kind: 'cannot' };
 
 export function DrawVerificationPage() {
   const { commitment = '' } = useParams();
@@ -90,7 +87,9 @@ export function DrawVerificationPage() {
     <main className="public-page">
       <Stack gap="lg" maw={960} mx="auto" p="lg">
         <Group justify="space-between" align="flex-start">
-          <Title order={1} size="h2">{t('verify.title')}</Title>
+          <Title order={1} size="h2">
+            {t('verify.title')}
+          </Title>
           <Button variant="subtle" onClick={() => setLanguage(i18n.language === 'es' ? 'en' : 'es')} lang={i18n.language === 'es' ? 'en' : 'es'}>
             {i18n.language === 'es' ? 'English' : 'Español'}
           </Button>
@@ -102,9 +101,13 @@ export function DrawVerificationPage() {
         </Stack>
 
         {!valid || (isApiError(data.error) && data.error.status === 404) ? (
-          <Alert color="red" variant="light" title={t('verify.notFoundTitle')}>{t('verify.notFound')}</Alert>
+          <Alert color="red" variant="light" title={t('verify.notFoundTitle')}>
+            {t('verify.notFound')}
+          </Alert>
         ) : data.error ? (
-          <Alert color="red" variant="light">{t('verify.loadError')}</Alert>
+          <Alert color="red" variant="light">
+            {t('verify.loadError')}
+          </Alert>
         ) : !v ? (
           <Text c="dimmed">{t('common.loading')}</Text>
         ) : (
@@ -112,23 +115,45 @@ export function DrawVerificationPage() {
             <Card withBorder data-testid="verify-commitment">
               <Stack gap="xs">
                 <Group gap="sm">
-                  <Title order={2} size="h4">{t('verify.commitmentTitle')}</Title>
-                  {v.revealed ? <Badge color="teal" variant="light">{t('verify.revealed')}</Badge> : <Badge color="gray" variant="light">{t('verify.inUse')}</Badge>}
+                  <Title order={2} size="h4">
+                    {t('verify.commitmentTitle')}
+                  </Title>
+                  {v.revealed ? (
+                    <Badge color="teal" variant="light">
+                      {t('verify.revealed')}
+                    </Badge>
+                  ) : (
+                    <Badge color="gray" variant="light">
+                      {t('verify.inUse')}
+                    </Badge>
+                  )}
                 </Group>
-                <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }} data-testid="verify-commitment-value">{v.commitment}</Code>
-                <Text size="sm">{t('verify.activeFrom', { when: when(v.activeFrom) })}{v.retiredAt ? ` · ${t('verify.retiredAt', { when: when(v.retiredAt) })}` : ''}</Text>
+                <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }} data-testid="verify-commitment-value">
+                  {v.commitment}
+                </Code>
+                <Text size="sm">
+                  {t('verify.activeFrom', { when: when(v.activeFrom) })}
+                  {v.retiredAt ? ` · ${t('verify.retiredAt', { when: when(v.retiredAt) })}` : ''}
+                </Text>
                 {v.seedHex ? (
                   <>
-                    <Text size="sm" fw={600}>{t('verify.seedTitle')}</Text>
-                    <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }} data-testid="verify-seed">{v.seedHex}</Code>
+                    <Text size="sm" fw={600}>
+                      {t('verify.seedTitle')}
+                    </Text>
+                    <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }} data-testid="verify-seed">
+                      {v.seedHex}
+                    </Code>
                     {fingerprint ? (
                       <Text size="sm" data-testid="verify-fingerprint" c={fingerprint === 'match' ? 'teal.9' : 'red.9'}>
-                        <span aria-hidden="true">{fingerprint === 'match' ? '✓ ' : '✗ '}</span>{t(fingerprint === 'match' ? 'verify.fingerprintMatch' : 'verify.fingerprintMismatch')}
+                        <span aria-hidden="true">{fingerprint === 'match' ? '✓ ' : '✗ '}</span>
+                        {t(fingerprint === 'match' ? 'verify.fingerprintMatch' : 'verify.fingerprintMismatch')}
                       </Text>
                     ) : null}
                   </>
                 ) : (
-                  <Text size="sm" c="dimmed">{t('verify.notRevealedYet')}</Text>
+                  <Text size="sm" c="dimmed">
+                    {t('verify.notRevealedYet')}
+                  </Text>
                 )}
               </Stack>
             </Card>
@@ -137,10 +162,18 @@ export function DrawVerificationPage() {
               <Card withBorder data-testid="verify-check">
                 <form onSubmit={submit} aria-labelledby="verify-check-title">
                   <Stack gap="sm">
-                    <Title order={2} size="h4" id="verify-check-title">{t('verify.checkTitle')}</Title>
+                    <Title order={2} size="h4" id="verify-check-title">
+                      {t('verify.checkTitle')}
+                    </Title>
                     <Text size="sm">{t('verify.checkHelp')}</Text>
                     <Group align="flex-end" gap="sm">
-                      <TextInput label={t('verify.reference')} value={ref} onChange={(e) => setRef(e.currentTarget.value)} w={{ base: '100%', sm: 380 }} styles={{ input: { fontFamily: 'monospace' } }} />
+                      <TextInput
+                        label={t('verify.reference')}
+                        value={ref}
+                        onChange={(e) => setRef(e.currentTarget.value)}
+                        w={{ base: '100%', sm: 380 }}
+                        styles={{ input: { fontFamily: 'monospace' } }}
+                      />
                       <NumberInput label={t('verify.drawNumber')} value={n} onChange={setN} min={1} allowDecimal={false} w={140} />
                       <Button type="submit">{t('verify.checkButton')}</Button>
                     </Group>
@@ -154,7 +187,9 @@ export function DrawVerificationPage() {
 
             <Card withBorder>
               <Stack gap="xs">
-                <Title order={2} size="h4">{t('verify.seedsTitle')}</Title>
+                <Title order={2} size="h4">
+                  {t('verify.seedsTitle')}
+                </Title>
                 <Text size="sm">{t('verify.seedsHelp')}</Text>
                 {seeds.data ? (
                   <Table.ScrollContainer minWidth={640}>
@@ -170,9 +205,23 @@ export function DrawVerificationPage() {
                         {seeds.data.items.map((s) => (
                           <Table.Tr key={s.commitment} aria-current={s.commitment === v.commitment ? 'page' : undefined}>
                             <Table.Td ff="monospace" fz="xs" style={{ overflowWrap: 'anywhere' }}>
-                              {s.commitment === v.commitment ? <>{s.commitment} <Badge size="xs" variant="outline">{t('verify.thisOne')}</Badge></> : <Anchor component={Link} to={`/verify/${s.commitment}`}>{s.commitment}</Anchor>}
+                              {s.commitment === v.commitment ? (
+                                <>
+                                  {s.commitment}{' '}
+                                  <Badge size="xs" variant="outline">
+                                    {t('verify.thisOne')}
+                                  </Badge>
+                                </>
+                              ) : (
+                                <Anchor component={Link} to={`/verify/${s.commitment}`}>
+                                  {s.commitment}
+                                </Anchor>
+                              )}
                             </Table.Td>
-                            <Table.Td>{when(s.activeFrom)}{s.retiredAt ? ` – ${when(s.retiredAt)}` : ''}</Table.Td>
+                            <Table.Td>
+                              {when(s.activeFrom)}
+                              {s.retiredAt ? ` – ${when(s.retiredAt)}` : ''}
+                            </Table.Td>
                             <Table.Td>{s.revealed ? t('verify.revealed') : t('verify.inUse')}</Table.Td>
                           </Table.Tr>
                         ))}
@@ -186,8 +235,12 @@ export function DrawVerificationPage() {
             {v.seedHex ? (
               <Card withBorder>
                 <Stack gap="xs">
-                  <Title order={2} size="h4">{t('verify.drawsTitle', { count: v.draws.length })}</Title>
-                  {v.draws.length === 0 ? <Text c="dimmed">{t('verify.noDraws')}</Text> : (
+                  <Title order={2} size="h4">
+                    {t('verify.drawsTitle', { count: v.draws.length })}
+                  </Title>
+                  {v.draws.length === 0 ? (
+                    <Text c="dimmed">{t('verify.noDraws')}</Text>
+                  ) : (
                     <Table.ScrollContainer minWidth={640}>
                       <Table data-testid="verify-draws">
                         <Table.Thead>
@@ -196,19 +249,31 @@ export function DrawVerificationPage() {
                             <Table.Th scope="col">{t('verify.drawNumber')}</Table.Th>
                             <Table.Th scope="col">{t('verify.recorded')}</Table.Th>
                             <Table.Th scope="col">{t('verify.serverCheck')}</Table.Th>
-                            <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th>
+                            <Table.Th scope="col">
+                              <span className="sr-only">{t('common.actions')}</span>
+                            </Table.Th>
                           </Table.Tr>
                         </Table.Thead>
                         <Table.Tbody>
                           {draws.map((d) => (
                             <Table.Tr key={`${d.enrolmentId}-${d.n}`}>
-                              <Table.Td ff="monospace" fz="xs">{d.enrolmentId}</Table.Td>
+                              <Table.Td ff="monospace" fz="xs">
+                                {d.enrolmentId}
+                              </Table.Td>
                               <Table.Td>{d.n}</Table.Td>
                               <Table.Td>{d.tier ?? '—'}</Table.Td>
                               <Table.Td>{d.verified === null ? '—' : d.verified ? t('verify.yes') : t('verify.no')}</Table.Td>
                               <Table.Td>
-                                <Button size="xs" variant="light" aria-label={t('verify.checkThis', { n: d.n, ref: d.enrolmentId })}
-                                  onClick={() => { setRef(d.enrolmentId); setN(d.n); void run(d.enrolmentId, d.n, v); }}>
+                                <Button
+                                  size="xs"
+                                  variant="light"
+                                  aria-label={t('verify.checkThis', { n: d.n, ref: d.enrolmentId })}
+                                  onClick={() => {
+                                    setRef(d.enrolmentId);
+                                    setN(d.n);
+                                    void run(d.enrolmentId, d.n, v);
+                                  }}
+                                >
                                   {t('verify.checkButton')}
                                 </Button>
                               </Table.Td>
@@ -218,17 +283,27 @@ export function DrawVerificationPage() {
                       </Table>
                     </Table.ScrollContainer>
                   )}
-                  {v.draws.length > draws.length ? <Button size="xs" variant="subtle" onClick={() => setAll(true)}>{t('verify.showAll', { count: v.draws.length })}</Button> : null}
+                  {v.draws.length > draws.length ? (
+                    <Button size="xs" variant="subtle" onClick={() => setAll(true)}>
+                      {t('verify.showAll', { count: v.draws.length })}
+                    </Button>
+                  ) : null}
                 </Stack>
               </Card>
             ) : null}
 
             <Card withBorder>
               <Stack gap="xs">
-                <Title order={2} size="h4">{t('verify.machinesTitle')}</Title>
+                <Title order={2} size="h4">
+                  {t('verify.machinesTitle')}
+                </Title>
                 <Text size="sm">{t('verify.machinesHelp')}</Text>
-                <Anchor href={`/api/v1/public/draw-verification/${v.commitment}`} data-testid="verify-json">{t('verify.jsonLink')}</Anchor>
-                <Text size="xs" c="dimmed">{v.algorithm}</Text>
+                <Anchor href={`/api/v1/public/draw-verification/${v.commitment}`} data-testid="verify-json">
+                  {t('verify.jsonLink')}
+                </Anchor>
+                <Text size="xs" c="dimmed">
+                  {v.algorithm}
+                </Text>
               </Stack>
             </Card>
           </>
@@ -240,12 +315,31 @@ export function DrawVerificationPage() {
 
 function CheckResult({ check }: { check: Check }) {
   const { t, i18n } = useTranslation();
-  if (check.kind === 'cannot') return <Alert color="yellow" variant="light">{t('verify.cannotCompute')}</Alert>;
-  if (check.kind === 'unknown') return <Alert color="yellow" variant="light">{t('verify.unknownDraw', { n: check.n, ref: check.ref })}</Alert>;
+  if (check.kind === 'cannot')
+    return (
+      <Alert color="yellow" variant="light">
+        {t('verify.cannotCompute')}
+      </Alert>
+    );
+  if (check.kind === 'unknown')
+    return (
+      <Alert color="yellow" variant="light">
+        {t('verify.unknownDraw', { n: check.n, ref: check.ref })}
+      </Alert>
+    );
   const r = check.remade;
   const prize = `${r.label ?? r.tier}${r.valueCents > 0 ? ` (${formatCents(r.valueCents, i18n.language)})` : ''}`;
   return (
-    <Alert color={check.kind === 'match' ? 'teal' : 'red'} variant="light" title={<><span aria-hidden="true">{check.kind === 'match' ? '✓ ' : '✗ '}</span>{t(check.kind === 'match' ? 'verify.match' : 'verify.mismatch')}</>}>
+    <Alert
+      color={check.kind === 'match' ? 'teal' : 'red'}
+      variant="light"
+      title={
+        <>
+          <span aria-hidden="true">{check.kind === 'match' ? '✓ ' : '✗ '}</span>
+          {t(check.kind === 'match' ? 'verify.match' : 'verify.mismatch')}
+        </>
+      }
+    >
       {t('verify.remade', { n: check.n, slip: r.slip + 1, total: r.total, prize, tier: r.tier, recorded: check.recorded ?? '—' })}
     </Alert>
   );

@@ -47,17 +47,9 @@ export function PatientPage() {
     <Stack>
       <Group justify="space-between" align="flex-start">
         <div>
-          <PageTitle title={t('patient.pageTitle')}>
-            {t('patient.fullName', { family: p.legalFamilyName, given: p.legalGivenName })}
-          </PageTitle>
+          <PageTitle title={t('patient.pageTitle')}>{t('patient.fullName', { family: p.legalFamilyName, given: p.legalGivenName })}</PageTitle>
           <Text c="dimmed" size="sm">
-            {[
-              p.preferredName ? t('patient.goesBy', { name: p.preferredName }) : null,
-              p.pronouns,
-              t('patient.mrnValue', { mrn: p.mrn }),
-            ]
-              .filter(Boolean)
-              .join(' · ')}
+            {[p.preferredName ? t('patient.goesBy', { name: p.preferredName }) : null, p.pronouns, t('patient.mrnValue', { mrn: p.mrn })].filter(Boolean).join(' · ')}
           </Text>
         </div>
         <Group gap="xs">
@@ -92,9 +84,21 @@ export function PatientPage() {
             </Grid.Col>
           </Grid>
         </Tabs.Panel>
-        {showAssess ? <Tabs.Panel value="assess" pt="md"><AssessTab patientId={p.id} /></Tabs.Panel> : null}
-        {showScreens ? <Tabs.Panel value="screens" pt="md"><ScreensTab patientId={p.id} /></Tabs.Panel> : null}
-        {showCm ? <Tabs.Panel value="cm" pt="md"><CmTab patientId={p.id} /></Tabs.Panel> : null}
+        {showAssess ? (
+          <Tabs.Panel value="assess" pt="md">
+            <AssessTab patientId={p.id} />
+          </Tabs.Panel>
+        ) : null}
+        {showScreens ? (
+          <Tabs.Panel value="screens" pt="md">
+            <ScreensTab patientId={p.id} />
+          </Tabs.Panel>
+        ) : null}
+        {showCm ? (
+          <Tabs.Panel value="cm" pt="md">
+            <CmTab patientId={p.id} />
+          </Tabs.Panel>
+        ) : null}
       </Tabs>
     </Stack>
   );

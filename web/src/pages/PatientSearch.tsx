@@ -97,11 +97,7 @@ export function PatientSearchPage() {
       <div aria-live="polite" role="status">
         {query !== null && results.isSuccess ? (
           <Text size="sm" c="dimmed">
-            {items.length === 0
-              ? t('patients.noResults')
-              : results.hasNextPage
-                ? t('patients.resultsMore', { count: items.length })
-                : t('patients.results', { count: items.length })}
+            {items.length === 0 ? t('patients.noResults') : results.hasNextPage ? t('patients.resultsMore', { count: items.length }) : t('patients.results', { count: items.length })}
           </Text>
         ) : null}
       </div>

@@ -11,8 +11,7 @@ import { formatDate } from '../format.ts';
 import { ErrorAlert, PageTitle, TableHead } from '../components/common.tsx';
 import { PatientFields, emptyPatient, toBody, type PatientFormValues } from '../components/PatientFields.tsx';
 
-const identityKey = (v: PatientFormValues) =>
-  JSON.stringify([v.legalGivenName.trim().toLowerCase(), v.legalFamilyName.trim().toLowerCase(), v.birthDate, v.mrn.trim()]);
+const identityKey = (v: PatientFormValues) => JSON.stringify([v.legalGivenName.trim().toLowerCase(), v.legalFamilyName.trim().toLowerCase(), v.birthDate, v.mrn.trim()]);
 
 export function RegisterPatientPage() {
   const { t, i18n } = useTranslation();
@@ -97,11 +96,7 @@ export function RegisterPatientPage() {
                     </Table.Tbody>
                   </Table>
                 </Table.ScrollContainer>
-                <Checkbox
-                  label={t('register.confirmNew')}
-                  checked={confirmed}
-                  onChange={(e) => setConfirmed(e.currentTarget.checked)}
-                />
+                <Checkbox label={t('register.confirmNew')} checked={confirmed} onChange={(e) => setConfirmed(e.currentTarget.checked)} />
               </Stack>
             </Alert>
           ) : null}

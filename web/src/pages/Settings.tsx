@@ -36,7 +36,9 @@ export function SettingsPage() {
   return (
     <Stack maw={640}>
       <PageTitle title={t('settings.title')}>{t('settings.title')}</PageTitle>
-      <Text c="dimmed" size="sm">{t('settings.intro', { organization: me.organization.name })}</Text>
+      <Text c="dimmed" size="sm">
+        {t('settings.intro', { organization: me.organization.name })}
+      </Text>
       <ErrorAlert error={settings.error} />
       {values ? (
         <Card withBorder padding="lg">
@@ -75,7 +77,9 @@ export function SettingsPage() {
                 error={fieldError(error, 'mfaRequired')}
               />
               <Group>
-                <Button type="submit" loading={busy}>{t('common.save')}</Button>
+                <Button type="submit" loading={busy}>
+                  {t('common.save')}
+                </Button>
               </Group>
             </Stack>
           </form>

@@ -57,8 +57,7 @@ export function SignInPage() {
     }
   })();
 
-  const heading =
-    step === 'mfa' ? t('auth.mfaTitle') : step === 'enrol' || enrolling ? t('auth.enrolTitle') : step === 'password' ? t('auth.passwordTitle') : t('auth.title');
+  const heading = step === 'mfa' ? t('auth.mfaTitle') : step === 'enrol' || enrolling ? t('auth.enrolTitle') : step === 'password' ? t('auth.passwordTitle') : t('auth.title');
 
   return (
     <Center mih="100vh" p="md" component="main">
@@ -68,13 +67,7 @@ export function SignInPage() {
             <Text fw={700} fz="xl">
               {t('app.name')}
             </Text>
-            <Anchor
-              component="button"
-              type="button"
-              size="sm"
-              lang={i18n.language === 'es' ? 'en' : 'es'}
-              onClick={() => setLanguage(i18n.language === 'es' ? 'en' : 'es')}
-            >
+            <Anchor component="button" type="button" size="sm" lang={i18n.language === 'es' ? 'en' : 'es'} onClick={() => setLanguage(i18n.language === 'es' ? 'en' : 'es')}>
               {i18n.language === 'es' ? 'English' : 'Español'}
             </Anchor>
           </Group>
@@ -147,16 +140,7 @@ function CredentialsStep({ onDone }: { onDone: () => Promise<void> }) {
     <form onSubmit={submit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput
-          label={t('auth.email')}
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
-          required
-          autoFocus
-          error={fieldError(error, 'email')}
-        />
+        <TextInput label={t('auth.email')} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required autoFocus error={fieldError(error, 'email')} />
         <PasswordInput
           label={t('auth.password')}
           autoComplete="current-password"

@@ -57,7 +57,9 @@ export function StaffPage() {
                   {manage && !s.manageable ? (
                     <Table.Td>
                       <Tooltip label={t('staff.notManageableHint')} multiline w={280}>
-                        <Text size="sm" c="dimmed" tabIndex={0}>{t('staff.notManageable')}</Text>
+                        <Text size="sm" c="dimmed" tabIndex={0}>
+                          {t('staff.notManageable')}
+                        </Text>
                       </Tooltip>
                     </Table.Td>
                   ) : manage ? (
@@ -103,10 +105,7 @@ function OrgAdminCheckbox({ checked, onChange, error, disabled }: { checked: boo
   const { t } = useTranslation();
   const { can } = useSession();
   if (!can('manage:organization')) return null;
-  return (
-    <Checkbox label={t('staff.orgAdminLabel')} description={t('staff.orgAdminHint')} checked={checked} disabled={disabled}
-      onChange={(e) => onChange(e.currentTarget.checked)} error={error} />
-  );
+  return <Checkbox label={t('staff.orgAdminLabel')} description={t('staff.orgAdminHint')} checked={checked} disabled={disabled} onChange={(e) => onChange(e.currentTarget.checked)} error={error} />;
 }
 
 function useRefreshStaff() {
@@ -129,7 +128,10 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
     e.preventDefault();
     void run(async () => {
       const res = await api.createStaff({
-        email: email.trim(), displayName: name.trim(), roles: roles as StaffT['roles'], ...(orgAdmin ? { organizationAdministrator: true } : {}),
+        email: email.trim(),
+        displayName: name.trim(),
+        roles: roles as StaffT['roles'],
+        ...(orgAdmin ? { organizationAdministrator: true } : {}),
       });
       setCreated({ name: res.staff.displayName, password: res.temporaryPassword });
       void refresh();
@@ -149,15 +151,17 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
         <form onSubmit={submit} noValidate>
           <Stack>
             <ErrorAlert error={error} />
-            <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus
-              error={fieldError(error, 'displayName')} />
-            <TextInput label={t('staff.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required
-              error={fieldError(error, 'email')} autoComplete="off" />
+            <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus error={fieldError(error, 'displayName')} />
+            <TextInput label={t('staff.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required error={fieldError(error, 'email')} autoComplete="off" />
             <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
             <OrgAdminCheckbox checked={orgAdmin} onChange={setOrgAdmin} error={fieldError(error, 'organizationAdministrator')} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-              <Button type="submit" loading={busy}>{t('staff.createSubmit')}</Button>
+              <Button variant="default" onClick={onClose}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={busy}>
+                {t('staff.createSubmit')}
+              </Button>
             </Group>
           </Stack>
         </form>
@@ -197,18 +201,21 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
       <form onSubmit={submit} noValidate>
         <Stack>
           <ErrorAlert error={error} />
-          <Text size="sm" c="dimmed">{member.email}</Text>
-          <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus
-            error={fieldError(error, 'displayName')} />
+          <Text size="sm" c="dimmed">
+            {member.email}
+          </Text>
+          <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus error={fieldError(error, 'displayName')} />
           <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
-          <Checkbox label={t('staff.activeLabel')} description={t('staff.activeHint')} checked={active}
-            onChange={(e) => setActive(e.currentTarget.checked)} error={fieldError(error, 'active')} />
+          <Checkbox label={t('staff.activeLabel')} description={t('staff.activeHint')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} error={fieldError(error, 'active')} />
           {/* Your own organisation-administrator role is not yours to take away (ask another). */}
-          <OrgAdminCheckbox checked={orgAdmin} onChange={setOrgAdmin} error={fieldError(error, 'organizationAdministrator')}
-            disabled={member.id === me.user.id && member.organizationAdministrator} />
+          <OrgAdminCheckbox checked={orgAdmin} onChange={setOrgAdmin} error={fieldError(error, 'organizationAdministrator')} disabled={member.id === me.user.id && member.organizationAdministrator} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" loading={busy}>{t('common.save')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('common.save')}
+            </Button>
           </Group>
         </Stack>
       </form>
@@ -246,11 +253,14 @@ function ResetStaff({ member, onClose }: { member: StaffT; onClose: () => void }
           <Stack>
             <ErrorAlert error={error} />
             <Text>{t('staff.resetIntro')}</Text>
-            <Checkbox label={t('staff.resetMfa')} description={t('staff.resetMfaHint')} checked={resetMfa}
-              onChange={(e) => setResetMfa(e.currentTarget.checked)} disabled={!member.mfaEnabled} />
+            <Checkbox label={t('staff.resetMfa')} description={t('staff.resetMfaHint')} checked={resetMfa} onChange={(e) => setResetMfa(e.currentTarget.checked)} disabled={!member.mfaEnabled} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} data-autofocus>{t('common.cancel')}</Button>
-              <Button type="submit" color="red" loading={busy}>{t('staff.resetSubmit')}</Button>
+              <Button variant="default" onClick={onClose} data-autofocus>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" color="red" loading={busy}>
+                {t('staff.resetSubmit')}
+              </Button>
             </Group>
           </Stack>
         </form>

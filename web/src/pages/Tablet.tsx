@@ -97,9 +97,15 @@ export function TabletPage() {
   };
 
   // Without a form token there is no one to check the password against: staff sign in as usual.
-  const staffReturn = token
-    ? <Button variant="subtle" size="sm" onClick={() => setUnlocking(true)} mt={80}>{t('tablet.staffReturn')}</Button>
-    : <Button variant="subtle" size="sm" onClick={() => leaveTablet('/sign-in')} mt={80}>{t('tablet.staffReturn')}</Button>;
+  const staffReturn = token ? (
+    <Button variant="subtle" size="sm" onClick={() => setUnlocking(true)} mt={80}>
+      {t('tablet.staffReturn')}
+    </Button>
+  ) : (
+    <Button variant="subtle" size="sm" onClick={() => leaveTablet('/sign-in')} mt={80}>
+      {t('tablet.staffReturn')}
+    </Button>
+  );
 
   if (unlocking && token) return <StaffUnlock token={token} onCancel={() => setUnlocking(false)} />;
 
@@ -117,7 +123,9 @@ export function TabletPage() {
       <main className="tablet" data-testid="tablet-done">
         <Center mih="70vh">
           <Stack align="center" gap="xl" ta="center">
-            <Title order={1} fz={40}>{t('tablet.thanks')}</Title>
+            <Title order={1} fz={40}>
+              {t('tablet.thanks')}
+            </Title>
             <Text fz={28}>{t('tablet.handBack')}</Text>
             {staffReturn}
           </Stack>
@@ -127,14 +135,23 @@ export function TabletPage() {
   }
 
   if (phase.kind === 'opening') {
-    return <main className="tablet"><Text fz="lg" mt={80} ta="center">{t('tablet.opening')}</Text></main>;
+    return (
+      <main className="tablet">
+        <Text fz="lg" mt={80} ta="center">
+          {t('tablet.opening')}
+        </Text>
+      </main>
+    );
   }
   const expired = isApiError(form.error) && form.error.status === 401;
   if (phase.kind !== 'form' || expired) {
     const refusal = phase.kind === 'refused' ? phase.code : null;
-    const [title, body] = refusal === 'tablet_link_used' ? ['tablet.linkUsed', 'tablet.linkUsedBody']
-      : refusal === 'tablet_link_expired' ? ['tablet.linkExpired', 'tablet.linkExpiredBody']
-      : ['tablet.notReady', 'tablet.notReadyBody'];
+    const [title, body] =
+      refusal === 'tablet_link_used'
+        ? ['tablet.linkUsed', 'tablet.linkUsedBody']
+        : refusal === 'tablet_link_expired'
+          ? ['tablet.linkExpired', 'tablet.linkExpiredBody']
+          : ['tablet.notReady', 'tablet.notReadyBody'];
     return (
       <main className="tablet" data-testid="tablet-refused">
         {langSwitch}
@@ -159,16 +176,38 @@ export function TabletPage() {
       {form.data ? (
         <form onSubmit={submit} noValidate>
           <Stack gap="xl">
-            <Title order={1} fz={32}>{form.data.title}</Title>
+            <Title order={1} fz={32}>
+              {form.data.title}
+            </Title>
             {form.data.targetBehavior ? <Text fz="lg">{t('tablet.about', { target: form.data.targetBehavior })}</Text> : null}
-            <Text fz="md" c="dimmed">{t('tablet.intro')}</Text>
-            <QuestionnaireForm questionnaire={q!} answers={answers} onChange={setAnswers} large
-              targetBehavior={target} onTargetBehavior={form.data.targetBehavior ? undefined : setTarget}
-              error={isApiError(error) ? error : null} />
-            {error ? <Alert color="red" role="alert" fz="lg">{t('tablet.error')}</Alert> : null}
-            <Text fz="lg" aria-live="polite">{t('tablet.progress', { answered, total: shown.length })}</Text>
-            {answered === 0 ? <Text fz="lg" c="dimmed">{t('tablet.needAnswer')}</Text> : null}
-            <Button type="submit" size="xl" h={72} fz={26} loading={busy} disabled={!hasAnyAnswer(answers)}>{t('tablet.submit')}</Button>
+            <Text fz="md" c="dimmed">
+              {t('tablet.intro')}
+            </Text>
+            <QuestionnaireForm
+              questionnaire={q!}
+              answers={answers}
+              onChange={setAnswers}
+              large
+              targetBehavior={target}
+              onTargetBehavior={form.data.targetBehavior ? undefined : setTarget}
+              error={isApiError(error) ? error : null}
+            />
+            {error ? (
+              <Alert color="red" role="alert" fz="lg">
+                {t('tablet.error')}
+              </Alert>
+            ) : null}
+            <Text fz="lg" aria-live="polite">
+              {t('tablet.progress', { answered, total: shown.length })}
+            </Text>
+            {answered === 0 ? (
+              <Text fz="lg" c="dimmed">
+                {t('tablet.needAnswer')}
+              </Text>
+            ) : null}
+            <Button type="submit" size="xl" h={72} fz={26} loading={busy} disabled={!hasAnyAnswer(answers)}>
+              {t('tablet.submit')}
+            </Button>
             <Group justify="center">{staffReturn}</Group>
           </Stack>
         </form>
@@ -196,16 +235,36 @@ function StaffUnlock({ token, onCancel }: { token: string; onCancel: () => void 
       <Center mih="60vh">
         <form onSubmit={submit} noValidate style={{ width: 'min(28rem, 100%)' }}>
           <Stack gap="md">
-            <Title order={1} fz={28}>{t('tablet.staffPasswordTitle')}</Title>
+            <Title order={1} fz={28}>
+              {t('tablet.staffPasswordTitle')}
+            </Title>
             <Text>{t('tablet.staffPasswordHelp')}</Text>
-            <PasswordInput label={t('tablet.staffPassword')} value={password} onChange={(e) => setPassword(e.currentTarget.value)}
-              autoComplete="current-password" data-autofocus required
-              error={error && !locked ? t('tablet.staffWrong') : undefined} />
-            {locked ? <Alert color="red" role="alert">{t('tablet.staffLocked')}</Alert> : null}
+            <PasswordInput
+              label={t('tablet.staffPassword')}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              autoComplete="current-password"
+              data-autofocus
+              required
+              error={error && !locked ? t('tablet.staffWrong') : undefined}
+            />
+            {locked ? (
+              <Alert color="red" role="alert">
+                {t('tablet.staffLocked')}
+              </Alert>
+            ) : null}
             <Group>
-              <Button type="submit" loading={busy} disabled={!password}>{t('tablet.staffUnlock')}</Button>
-              <Button variant="default" onClick={onCancel}>{t('tablet.staffCancel')}</Button>
-              {locked ? <Button variant="subtle" onClick={() => leaveTablet('/sign-in')}>{t('tablet.staffSignIn')}</Button> : null}
+              <Button type="submit" loading={busy} disabled={!password}>
+                {t('tablet.staffUnlock')}
+              </Button>
+              <Button variant="default" onClick={onCancel}>
+                {t('tablet.staffCancel')}
+              </Button>
+              {locked ? (
+                <Button variant="subtle" onClick={() => leaveTablet('/sign-in')}>
+                  {t('tablet.staffSignIn')}
+                </Button>
+              ) : null}
             </Group>
           </Stack>
         </form>

@@ -34,21 +34,38 @@ function PlanReviews() {
   return (
     <Card withBorder component="section" aria-labelledby="reviews-heading">
       <Stack gap="xs">
-        <Title order={2} size="h4" id="reviews-heading">{t('workList.reviews')}</Title>
+        <Title order={2} size="h4" id="reviews-heading">
+          {t('workList.reviews')}
+        </Title>
         <WhoCanSee permission="read:care-plan" />
         <ErrorAlert error={q.error} />
-        {q.data && items.length === 0 ? <Text size="sm" c="dimmed">{t('workList.noReviews')}</Text> : null}
+        {q.data && items.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('workList.noReviews')}
+          </Text>
+        ) : null}
         {items.length > 0 ? (
           <Table verticalSpacing={4}>
             <TableHead labels={[t('patients.name'), t('plan.title'), t('plan.reviewDate'), t('workList.why')]} />
             <Table.Tbody>
               {items.map((r) => (
                 <Table.Tr key={r.planId}>
-                  <Table.Td><Anchor component={Link} to={`/patients/${r.patientId}?tab=assess`}>{r.patientName}</Anchor> <Text span size="xs" c="dimmed">{r.mrn}</Text></Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/patients/${r.patientId}?tab=assess`}>
+                      {r.patientName}
+                    </Anchor>{' '}
+                    <Text span size="xs" c="dimmed">
+                      {r.mrn}
+                    </Text>
+                  </Table.Td>
                   <Table.Td>{r.title}</Table.Td>
                   <Table.Td>
                     {formatDate(r.reviewDate, i18n.language)}{' '}
-                    {r.overdue ? <StatusBadge tone="bad">{t('workList.overdue', { count: -r.dueInDays })}</StatusBadge> : <StatusBadge tone="warn">{t('workList.dueIn', { count: r.dueInDays })}</StatusBadge>}
+                    {r.overdue ? (
+                      <StatusBadge tone="bad">{t('workList.overdue', { count: -r.dueInDays })}</StatusBadge>
+                    ) : (
+                      <StatusBadge tone="warn">{t('workList.dueIn', { count: r.dueInDays })}</StatusBadge>
+                    )}
                   </Table.Td>
                   <Table.Td>{r.why.map((w) => t(`workList.whys.${w}`)).join(', ')}</Table.Td>
                 </Table.Tr>
@@ -56,7 +73,11 @@ function PlanReviews() {
             </Table.Tbody>
           </Table>
         ) : null}
-        {q.hasNextPage ? <Button size="xs" variant="subtle" onClick={() => void q.fetchNextPage()}>{t('common.showMore')}</Button> : null}
+        {q.hasNextPage ? (
+          <Button size="xs" variant="subtle" onClick={() => void q.fetchNextPage()}>
+            {t('common.showMore')}
+          </Button>
+        ) : null}
       </Stack>
     </Card>
   );

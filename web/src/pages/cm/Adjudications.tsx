@@ -19,11 +19,15 @@ export function AdjudicationsPage() {
   return (
     <Stack>
       <PageTitle title={t('adjudications.title')}>{t('adjudications.title')}</PageTitle>
-      <Text size="sm" c="dimmed">{t('adjudications.intro')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('adjudications.intro')}
+      </Text>
       <WhoCanSee permission="read:cm" />
       <ErrorAlert error={q.error} />
       {q.data && items.length === 0 ? <Text>{t('adjudications.none')}</Text> : null}
-      {items.map((s) => <AdjudicationCard key={s.id} specimen={s} />)}
+      {items.map((s) => (
+        <AdjudicationCard key={s.id} specimen={s} />
+      ))}
     </Stack>
   );
 }
@@ -51,10 +55,16 @@ function AdjudicationCard({ specimen }: { specimen: AdjudicationQueueItemT }) {
       <Stack gap="xs">
         <Group justify="space-between">
           <div>
-            <Title order={2} size="h5" data-testid="adjudication-patient">{specimen.displayName}</Title>
-            <Text size="xs" c="dimmed">{t('adjudications.mrn', { mrn: specimen.mrn })}</Text>
+            <Title order={2} size="h5" data-testid="adjudication-patient">
+              {specimen.displayName}
+            </Title>
+            <Text size="xs" c="dimmed">
+              {t('adjudications.mrn', { mrn: specimen.mrn })}
+            </Text>
           </div>
-          <Button size="xs" variant="subtle" component={Link} to={`/patients/${specimen.patientId}?tab=cm`}>{t('testDay.openPatient')}</Button>
+          <Button size="xs" variant="subtle" component={Link} to={`/patients/${specimen.patientId}?tab=cm`}>
+            {t('testDay.openPatient')}
+          </Button>
         </Group>
         <Text size="sm">{t('adjudications.collected', { when: formatDateTime(specimen.at, i18n.language, program?.timeZone) })}</Text>
         <Table>
@@ -71,8 +81,7 @@ function AdjudicationCard({ specimen }: { specimen: AdjudicationQueueItemT }) {
           <form onSubmit={submit} noValidate>
             <Stack gap="xs">
               <ErrorAlert error={error} />
-              <Radio.Group label={t('adjudications.decision')} value={decision} onChange={(v) => setDecision(v as 'carry-over' | 'new-use')} required
-                error={fieldError(error, 'decision')}>
+              <Radio.Group label={t('adjudications.decision')} value={decision} onChange={(v) => setDecision(v as 'carry-over' | 'new-use')} required error={fieldError(error, 'decision')}>
                 <Group mt={4}>
                   <Radio value="carry-over" label={t('adjudications.carryOver')} />
                   <Radio value="new-use" label={t('adjudications.newUse')} />
@@ -80,7 +89,9 @@ function AdjudicationCard({ specimen }: { specimen: AdjudicationQueueItemT }) {
               </Radio.Group>
               <TextInput label={t('adjudications.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required error={fieldError(error, 'reason')} />
               <Group>
-                <Button type="submit" loading={busy} disabled={!decision}>{t('adjudications.decide')}</Button>
+                <Button type="submit" loading={busy} disabled={!decision}>
+                  {t('adjudications.decide')}
+                </Button>
               </Group>
             </Stack>
           </form>

@@ -146,7 +146,9 @@ export function CheckInPage() {
         {t('checkIn.intro', { date: formatDate(today, i18n.language) })}
       </Text>
       <WhoCanSee permission="read:cm" />
-      <VisuallyHidden role="status" aria-live="polite" data-testid="check-in-announce">{announce}</VisuallyHidden>
+      <VisuallyHidden role="status" aria-live="polite" data-testid="check-in-announce">
+        {announce}
+      </VisuallyHidden>
       <Card withBorder component="section" aria-labelledby="check-in-heading">
         <Stack gap="xs">
           <Group justify="space-between" align="baseline">
@@ -154,10 +156,14 @@ export function CheckInPage() {
               {t('checkIn.listTitle')}
             </Title>
             {items.length > 0 ? (
-              <Text size="sm" data-testid="progress">{t('checkIn.progress', { done: doneCount, count: items.length })}</Text>
+              <Text size="sm" data-testid="progress">
+                {t('checkIn.progress', { done: doneCount, count: items.length })}
+              </Text>
             ) : null}
           </Group>
-          <Text size="xs" c="dimmed">{t('checkIn.keyboardHint')}</Text>
+          <Text size="xs" c="dimmed">
+            {t('checkIn.keyboardHint')}
+          </Text>
           <ErrorAlert error={list.error} />
           {list.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
           {list.data && items.length === 0 ? <Text>{t('checkIn.empty')}</Text> : null}
@@ -167,7 +173,9 @@ export function CheckInPage() {
               <Table.Tbody ref={bodyRef}>
                 {items.map((q, i) => {
                   const complete = expected(q).every((k) => isDone(q, k));
-                  const latest = KINDS.map((k) => saved[cellId(q.enrolmentId, k)]).filter((s): s is Saved => !!s).at(-1);
+                  const latest = KINDS.map((k) => saved[cellId(q.enrolmentId, k)])
+                    .filter((s): s is Saved => !!s)
+                    .at(-1);
                   const balance = latest ? latest.recorded.award.balanceRevealedCents : q.balanceRevealedCents;
                   return (
                     <Table.Tr
@@ -183,10 +191,19 @@ export function CheckInPage() {
                       onKeyDown={(e) => onRowKey(e, i, q)}
                     >
                       <Table.Td>
-                        <Text fw={600} size="sm">{q.displayName}</Text>
-                        <Text size="xs" c="dimmed">{q.mrn}</Text>
+                        <Text fw={600} size="sm">
+                          {q.displayName}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {q.mrn}
+                        </Text>
                         {q.streaks.some((s) => s.s > 0) ? (
-                          <Text size="xs" c="dimmed">{q.streaks.filter((s) => s.s > 0).map((s) => t('cm.streakOf', { track: trackName(s.track), count: s.s })).join(' · ')}</Text>
+                          <Text size="xs" c="dimmed">
+                            {q.streaks
+                              .filter((s) => s.s > 0)
+                              .map((s) => t('cm.streakOf', { track: trackName(s.track), count: s.s }))
+                              .join(' · ')}
+                          </Text>
                         ) : null}
                       </Table.Td>
                       {KINDS.map((kind) => (
@@ -224,15 +241,36 @@ export function CheckInPage() {
   );
 }
 
-function KindCell({ item, kind, saved, busy, error, mayRecord, today, earnedText, onAct }: {
-  item: QueueItemT; kind: Kind; saved: Saved | null; busy: Action | null; error: unknown; mayRecord: boolean; today: string;
-  earnedText: (r: CheckInRecordedT) => string; onAct: (a: Action) => void;
+function KindCell({
+  item,
+  kind,
+  saved,
+  busy,
+  error,
+  mayRecord,
+  today,
+  earnedText,
+  onAct,
+}: {
+  item: QueueItemT;
+  kind: Kind;
+  saved: Saved | null;
+  busy: Action | null;
+  error: unknown;
+  mayRecord: boolean;
+  today: string;
+  earnedText: (r: CheckInRecordedT) => string;
+  onAct: (a: Action) => void;
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const value = useValueText();
   if (!item.kinds.includes(kind)) {
-    return <Text size="sm" c="dimmed">{t('checkIn.notExpected')}</Text>;
+    return (
+      <Text size="sm" c="dimmed">
+        {t('checkIn.notExpected')}
+      </Text>
+    );
   }
   if (saved) {
     const a = ACTIONS[saved.action];
@@ -255,9 +293,15 @@ function KindCell({ item, kind, saved, busy, error, mayRecord, today, earnedText
             ))}
           </Group>
         ) : null}
-        {saved.recorded.duplicate ? <Text size="xs" c="dimmed">{t('checkIn.duplicate')}</Text> : null}
+        {saved.recorded.duplicate ? (
+          <Text size="xs" c="dimmed">
+            {t('checkIn.duplicate')}
+          </Text>
+        ) : null}
         <div data-testid={`next-${kind}`}>
-          <Text size="xs" c="dimmed">{t('checkIn.next')}</Text>
+          <Text size="xs" c="dimmed">
+            {t('checkIn.next')}
+          </Text>
           <NextValue next={award.next.filter((n) => n?.kind === kind)} size="sm" />
         </div>
       </Stack>
@@ -265,9 +309,7 @@ function KindCell({ item, kind, saved, busy, error, mayRecord, today, earnedText
   }
   const recorded = item.recorded.find((r) => r.kind === kind);
   if (recorded) {
-    return recorded.eventKind === 'missed'
-      ? <DoneBadge done={false}>{t('checkIn.closedMissed')}</DoneBadge>
-      : <DoneBadge done>{t('checkIn.recordedEarlier')}</DoneBadge>;
+    return recorded.eventKind === 'missed' ? <DoneBadge done={false}>{t('checkIn.closedMissed')}</DoneBadge> : <DoneBadge done>{t('checkIn.recordedEarlier')}</DoneBadge>;
   }
   const todayOpp = item.next.find((n) => n?.kind === kind && n.date === today);
   return (
@@ -289,15 +331,23 @@ function KindCell({ item, kind, saved, busy, error, mayRecord, today, earnedText
               leftSection={<span aria-hidden="true">{a.done ? '✓' : '○'}</span>}
             >
               {t(a.label)}
-              <Text span size="xs" c="dimmed" ml={6} aria-hidden="true">{a.key}</Text>
+              <Text span size="xs" c="dimmed" ml={6} aria-hidden="true">
+                {a.key}
+              </Text>
             </Button>
           );
         })}
       </Group>
       {todayOpp ? (
-        <Text size="xs" c="dimmed">{t('checkIn.earns', { value: todayOpp.tracks.map((tr) => value(tr)).join(' + ') })}</Text>
+        <Text size="xs" c="dimmed">
+          {t('checkIn.earns', { value: todayOpp.tracks.map((tr) => value(tr)).join(' + ') })}
+        </Text>
       ) : null}
-      {error ? <Text size="sm" c="red.8" role="alert">{errorText(error)}</Text> : null}
+      {error ? (
+        <Text size="sm" c="red.8" role="alert">
+          {errorText(error)}
+        </Text>
+      ) : null}
     </Stack>
   );
 }
@@ -305,13 +355,7 @@ function KindCell({ item, kind, saved, busy, error, mayRecord, today, earnedText
 /** The recorded state: a symbol and words, never colour alone. */
 function DoneBadge({ done, children }: { done: boolean; children: ReactNode }) {
   return (
-    <Badge
-      size="lg"
-      color={done ? 'teal' : 'gray'}
-      variant="light"
-      leftSection={<span aria-hidden="true">{done ? '✓' : '○'}</span>}
-      style={{ textTransform: 'none' }}
-    >
+    <Badge size="lg" color={done ? 'teal' : 'gray'} variant="light" leftSection={<span aria-hidden="true">{done ? '✓' : '○'}</span>} style={{ textTransform: 'none' }}>
       {children}
     </Badge>
   );

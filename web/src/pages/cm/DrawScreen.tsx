@@ -52,9 +52,7 @@ export function DrawScreenPage() {
       const res = await api.revealDraws(enrolmentId, 1);
       setShown((prev) => [...res.items, ...prev]);
       // The recorded history, so a reload shows the same.
-      queryClient.setQueryData(key, (old: typeof draws.data) =>
-        old ? { ...old, undrawn: res.undrawn, items: old.items.map((d) => res.items.find((r) => r.n === d.n) ?? d) } : old,
-      );
+      queryClient.setQueryData(key, (old: typeof draws.data) => (old ? { ...old, undrawn: res.undrawn, items: old.items.map((d) => res.items.find((r) => r.n === d.n) ?? d) } : old));
       void queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient'] });
       setRefocus(true);
     });
@@ -65,7 +63,7 @@ export function DrawScreenPage() {
   const data = draws.data;
   const latest = shown[0] ?? null;
   const revealed = (data?.items ?? []).filter((d) => d.revealed).sort((a, b) => b.n - a.n);
-  const name = patient.data ? patient.data.preferredName ?? patient.data.legalGivenName : '';
+  const name = patient.data ? (patient.data.preferredName ?? patient.data.legalGivenName) : '';
 
   return (
     <Stack className="draw-screen" gap="lg">
@@ -88,15 +86,21 @@ export function DrawScreenPage() {
               <div className="draw-stage" aria-live="assertive" aria-atomic="true" data-testid="draw-result">
                 {latest ? (
                   <div key={latest.n} className={`draw-slip ${latest.valueCents > 0 ? 'draw-win' : ''}`}>
-                    <Text className="draw-number" fz={20}>{t('draw.number', { n: latest.n })}</Text>
+                    <Text className="draw-number" fz={20}>
+                      {t('draw.number', { n: latest.n })}
+                    </Text>
                     <Text className="draw-label" fz={56} fw={800} lh={1.1}>
                       {latest.label ?? latest.tier ?? ''}
                     </Text>
-                    <Text fz={32} fw={700}>{latest.valueCents > 0 ? formatCents(latest.valueCents, i18n.language) : t('draw.noPrizeValue')}</Text>
+                    <Text fz={32} fw={700}>
+                      {latest.valueCents > 0 ? formatCents(latest.valueCents, i18n.language) : t('draw.noPrizeValue')}
+                    </Text>
                     {latest.capped ? <Text fz={18}>{t('draw.capped', { cap: latest.capped })}</Text> : null}
                   </div>
                 ) : (
-                  <Text fz={24} c="dimmed">{data.undrawn > 0 ? t('draw.ready') : t('draw.nothingToDraw')}</Text>
+                  <Text fz={24} c="dimmed">
+                    {data.undrawn > 0 ? t('draw.ready') : t('draw.nothingToDraw')}
+                  </Text>
                 )}
               </div>
               {data.undrawn > 0 && can('draw:cm') ? (
@@ -105,8 +109,14 @@ export function DrawScreenPage() {
                 </Button>
               ) : null}
               {nextPatient ? (
-                <Button ref={nextRef} variant={data.undrawn > 0 && can('draw:cm') ? 'subtle' : 'filled'} size={data.undrawn > 0 && can('draw:cm') ? 'md' : 'xl'}
-                  onClick={nextPatient} autoFocus={data.undrawn === 0 || !can('draw:cm')} data-testid="next-patient">
+                <Button
+                  ref={nextRef}
+                  variant={data.undrawn > 0 && can('draw:cm') ? 'subtle' : 'filled'}
+                  size={data.undrawn > 0 && can('draw:cm') ? 'md' : 'xl'}
+                  onClick={nextPatient}
+                  autoFocus={data.undrawn === 0 || !can('draw:cm')}
+                  data-testid="next-patient"
+                >
                   {t('draw.nextPatient')}
                 </Button>
               ) : null}
@@ -115,9 +125,13 @@ export function DrawScreenPage() {
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <Card withBorder>
               <Stack gap="xs">
-                <Title order={2} size="h4">{t('draw.commitmentTitle')}</Title>
+                <Title order={2} size="h4">
+                  {t('draw.commitmentTitle')}
+                </Title>
                 <Text size="sm">{t('draw.commitmentHelp')}</Text>
-                <Code block fz="md" data-testid="commitment" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }}>{data.commitment}</Code>
+                <Code block fz="md" data-testid="commitment" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal' }}>
+                  {data.commitment}
+                </Code>
                 <Text size="sm">{t('draw.reference', { ref: enrolmentId })}</Text>
                 <Anchor component={Link} to={`/verify/${data.commitment}?enrolment=${enrolmentId}`} target="_blank" rel="noreferrer">
                   {t('draw.verifyLink')}
@@ -126,8 +140,12 @@ export function DrawScreenPage() {
             </Card>
             <Card withBorder>
               <Stack gap="xs">
-                <Title order={2} size="h4">{t('draw.history')}</Title>
-                {revealed.length === 0 ? <Text c="dimmed">{t('draw.noHistory')}</Text> : (
+                <Title order={2} size="h4">
+                  {t('draw.history')}
+                </Title>
+                {revealed.length === 0 ? (
+                  <Text c="dimmed">{t('draw.noHistory')}</Text>
+                ) : (
                   <Table data-testid="draw-history">
                     <TableHead labels={[t('draw.n'), t('draw.prize'), t('draw.value')]} />
                     <Table.Tbody>
@@ -135,7 +153,10 @@ export function DrawScreenPage() {
                         <Table.Tr key={d.n}>
                           <Table.Td>{d.n}</Table.Td>
                           <Table.Td>{d.label ?? d.tier}</Table.Td>
-                          <Table.Td>{formatCents(d.valueCents, i18n.language)}{d.capped ? ` (${t('draw.capped', { cap: d.capped })})` : ''}</Table.Td>
+                          <Table.Td>
+                            {formatCents(d.valueCents, i18n.language)}
+                            {d.capped ? ` (${t('draw.capped', { cap: d.capped })})` : ''}
+                          </Table.Td>
                         </Table.Tr>
                       ))}
                     </Table.Tbody>
@@ -145,7 +166,9 @@ export function DrawScreenPage() {
             </Card>
           </SimpleGrid>
         </>
-      ) : draws.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
+      ) : draws.isPending ? (
+        <Text c="dimmed">{t('common.loading')}</Text>
+      ) : null}
     </Stack>
   );
 }

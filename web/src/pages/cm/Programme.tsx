@@ -5,9 +5,7 @@ import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 're
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert, Button, Card, Checkbox, Code, Group, List, NativeSelect, NumberInput, Progress, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Code, Group, List, NativeSelect, NumberInput, Progress, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
@@ -38,12 +36,24 @@ export function CmProgrammePage() {
           <Tabs.Tab value="funding">{t('cmProgramme.tabs.funding')}</Tabs.Tab>
           {can('manage:cm-settings') || can('manage:integration') ? <Tabs.Tab value="admin">{t('cmProgramme.tabs.admin')}</Tabs.Tab> : null}
         </Tabs.List>
-        <Tabs.Panel value="overview" pt="md"><Overview /></Tabs.Panel>
-        <Tabs.Panel value="approvals" pt="md"><Approvals /></Tabs.Panel>
-        <Tabs.Panel value="protocols" pt="md"><Protocols /></Tabs.Panel>
-        <Tabs.Panel value="catalogue" pt="md"><Catalogue /></Tabs.Panel>
-        <Tabs.Panel value="funding" pt="md"><Funding /></Tabs.Panel>
-        <Tabs.Panel value="admin" pt="md"><Admin /></Tabs.Panel>
+        <Tabs.Panel value="overview" pt="md">
+          <Overview />
+        </Tabs.Panel>
+        <Tabs.Panel value="approvals" pt="md">
+          <Approvals />
+        </Tabs.Panel>
+        <Tabs.Panel value="protocols" pt="md">
+          <Protocols />
+        </Tabs.Panel>
+        <Tabs.Panel value="catalogue" pt="md">
+          <Catalogue />
+        </Tabs.Panel>
+        <Tabs.Panel value="funding" pt="md">
+          <Funding />
+        </Tabs.Panel>
+        <Tabs.Panel value="admin" pt="md">
+          <Admin />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );
@@ -52,8 +62,12 @@ export function CmProgrammePage() {
 function Stat({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
   return (
     <Card withBorder padding="sm">
-      <Text size="sm" c="dimmed">{label}</Text>
-      <Text fz={26} fw={700} data-testid={testId}>{value}</Text>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text fz={26} fw={700} data-testid={testId}>
+        {value}
+      </Text>
     </Card>
   );
 }
@@ -79,10 +93,21 @@ function Overview() {
       <Card withBorder component="section" aria-labelledby="neg-heading">
         <Stack gap="xs">
           <Group justify="space-between">
-            <Title order={2} size="h4" id="neg-heading">{t('cmProgramme.negativeByWeek')}</Title>
-            <Button size="xs" variant="subtle" onClick={() => setAsTable(!asTable)}>{asTable ? t('cmPatient.asCalendar') : t('cmPatient.asTable')}</Button>
+            <Title order={2} size="h4" id="neg-heading">
+              {t('cmProgramme.negativeByWeek')}
+            </Title>
+            <Button size="xs" variant="subtle" onClick={() => setAsTable(!asTable)}>
+              {asTable ? t('cmPatient.asCalendar') : t('cmPatient.asTable')}
+            </Button>
           </Group>
-          <Text size="sm" className="sr-only">{t('cmProgramme.chartSummary', { weeks: weeks.filter((w) => w.percent !== null).map((w) => `${w.week}: ${w.percent}%`).join('; ') })}</Text>
+          <Text size="sm" className="sr-only">
+            {t('cmProgramme.chartSummary', {
+              weeks: weeks
+                .filter((w) => w.percent !== null)
+                .map((w) => `${w.week}: ${w.percent}%`)
+                .join('; '),
+            })}
+          </Text>
           {!asTable ? (
             <Suspense fallback={<Text c="dimmed">{t('common.loading')}</Text>}>
               <Charts data={weeks} label={label} />
@@ -108,19 +133,28 @@ function Overview() {
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Stack gap="xs">
-            <Title order={2} size="h4">{t('cmProgramme.spend')}</Title>
-            <Text>{budget ? t('cmProgramme.spendOf', { spent: formatCents(s.spend.yearToDateCents, i18n.language), budget: formatCents(budget, i18n.language) }) : t('cmProgramme.spendNoBudget', { spent: formatCents(s.spend.yearToDateCents, i18n.language) })}</Text>
+            <Title order={2} size="h4">
+              {t('cmProgramme.spend')}
+            </Title>
+            <Text>
+              {budget
+                ? t('cmProgramme.spendOf', { spent: formatCents(s.spend.yearToDateCents, i18n.language), budget: formatCents(budget, i18n.language) })
+                : t('cmProgramme.spendNoBudget', { spent: formatCents(s.spend.yearToDateCents, i18n.language) })}
+            </Text>
             {budget ? <Progress value={Math.min(100, (s.spend.yearToDateCents / budget) * 100)} aria-label={t('cmProgramme.spend')} /> : null}
             {s.spend.byFundingSource.map((f) => (
               <Text size="sm" key={f.fundingSourceId ?? 'none'}>
-                {f.fundingSourceId ?? t('cmPatient.noFunding')}: {formatCents(f.cents, i18n.language)}{f.budgetCents ? ` / ${formatCents(f.budgetCents, i18n.language)}` : ''}
+                {f.fundingSourceId ?? t('cmPatient.noFunding')}: {formatCents(f.cents, i18n.language)}
+                {f.budgetCents ? ` / ${formatCents(f.budgetCents, i18n.language)}` : ''}
               </Text>
             ))}
           </Stack>
         </Card>
         <Card withBorder>
           <Stack gap="xs">
-            <Title order={2} size="h4">{t('cmProgramme.redemptions')}</Title>
+            <Title order={2} size="h4">
+              {t('cmProgramme.redemptions')}
+            </Title>
             <Text>{t('cmProgramme.redemptionsLine', { count: s.redemptions.last30Days, amount: formatCents(s.redemptions.cents, i18n.language) })}</Text>
             <Text size="sm">{t('cmProgramme.awaitingApproval', { count: s.redemptions.pendingApproval })}</Text>
             <Text size="sm">{t('cmProgramme.awaitingAdjudication', { count: s.pendingAdjudications })}</Text>
@@ -130,10 +164,16 @@ function Overview() {
       </SimpleGrid>
       <Card withBorder>
         <Stack gap="xs">
-          <Title order={2} size="h4">{t('cmProgramme.reorder')}</Title>
-          {s.reorder.length === 0 ? <Text c="dimmed">{t('cmProgramme.reorderNone')}</Text> : (
+          <Title order={2} size="h4">
+            {t('cmProgramme.reorder')}
+          </Title>
+          {s.reorder.length === 0 ? (
+            <Text c="dimmed">{t('cmProgramme.reorderNone')}</Text>
+          ) : (
             <List>
-              {s.reorder.map((i) => <List.Item key={i.id}>{t('cmProgramme.reorderLine', { name: i.name, stock: i.stock, level: i.reorderLevel })}</List.Item>)}
+              {s.reorder.map((i) => (
+                <List.Item key={i.id}>{t('cmProgramme.reorderLine', { name: i.name, stock: i.stock, level: i.reorderLevel })}</List.Item>
+              ))}
             </List>
           )}
         </Stack>
@@ -156,8 +196,12 @@ function Approvals() {
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack data-testid="approvals">
-      <Title order={2} size="h4">{t('approvals.title')}</Title>
-      <Text size="sm" c="dimmed">{t('approvals.intro')}</Text>
+      <Title order={2} size="h4">
+        {t('approvals.title')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('approvals.intro')}
+      </Text>
       <WhoCanSee permission="approve:redemption" />
       <ErrorAlert error={list.error} />
       {list.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
@@ -165,15 +209,30 @@ function Approvals() {
       {items.length > 0 ? (
         <Table.ScrollContainer minWidth={720}>
           <Table data-testid="approvals-table" verticalSpacing="xs">
-            <TableHead labels={[t('approvals.requested'), t('approvals.patient'), t('approvals.item'), t('approvals.value'), t('approvals.balance'), can('approve:redemption') ? t('approvals.decision') : t('enrolment.status')]} />
+            <TableHead
+              labels={[
+                t('approvals.requested'),
+                t('approvals.patient'),
+                t('approvals.item'),
+                t('approvals.value'),
+                t('approvals.balance'),
+                can('approve:redemption') ? t('approvals.decision') : t('enrolment.status'),
+              ]}
+            />
             <Table.Tbody>
-              {items.map((r) => <ApprovalRow key={r.id} item={r} />)}
+              {items.map((r) => (
+                <ApprovalRow key={r.id} item={r} />
+              ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
       ) : null}
       {list.hasNextPage ? (
-        <Group><Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>{t('common.showMore')}</Button></Group>
+        <Group>
+          <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+            {t('common.showMore')}
+          </Button>
+        </Group>
       ) : null}
     </Stack>
   );
@@ -194,46 +253,79 @@ function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
     });
   };
   const code = isApiError(error) ? error.code : null;
-  const errorTitle = code === 'separation_of_duties' ? t('approvals.separationTitle')
-    : code === 'already_decided' ? t('approvals.alreadyDecidedTitle')
-    : code === 'insufficient_balance' || code === 'out_of_stock' ? t('approvals.cannotCompleteTitle') : undefined;
+  const errorTitle =
+    code === 'separation_of_duties'
+      ? t('approvals.separationTitle')
+      : code === 'already_decided'
+        ? t('approvals.alreadyDecidedTitle')
+        : code === 'insufficient_balance' || code === 'out_of_stock'
+          ? t('approvals.cannotCompleteTitle')
+          : undefined;
   const blocked = r.separationOfDuties;
   return (
     <Table.Tr data-redemption={r.id}>
       <Table.Td>
         <Text size="sm">{formatDateTime(r.requestedAt, i18n.language, program?.timeZone)}</Text>
-        <Text size="xs" c="dimmed">{t('approvals.by', { name: r.requestedByName })}</Text>
+        <Text size="xs" c="dimmed">
+          {t('approvals.by', { name: r.requestedByName })}
+        </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" fw={600}>{r.displayName}</Text>
-        <Text size="xs" c="dimmed">{r.mrn}</Text>
+        <Text size="sm" fw={600}>
+          {r.displayName}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {r.mrn}
+        </Text>
       </Table.Td>
-      <Table.Td>{r.quantity} × {r.itemName}{r.kind === 'prize' ? <Text span size="xs" c="dimmed"> · {t('redeem.prize')}</Text> : null}</Table.Td>
+      <Table.Td>
+        {r.quantity} × {r.itemName}
+        {r.kind === 'prize' ? (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            · {t('redeem.prize')}
+          </Text>
+        ) : null}
+      </Table.Td>
       <Table.Td>{formatCents(r.cents, i18n.language)}</Table.Td>
       <Table.Td>
         {formatCents(r.balanceCents, i18n.language)}
-        {r.balanceCents < r.cents ? <> <StatusBadge tone="bad">{t('approvals.notCovered')}</StatusBadge></> : null}
+        {r.balanceCents < r.cents ? (
+          <>
+            {' '}
+            <StatusBadge tone="bad">{t('approvals.notCovered')}</StatusBadge>
+          </>
+        ) : null}
       </Table.Td>
       <Table.Td>
         <Stack gap={4}>
           <ErrorAlert error={error} title={errorTitle} />
-          {!can('approve:redemption') ? <StatusBadge tone="warn">{t('redeem.statuses.pending-approval')}</StatusBadge>
-            : blocked ? (
-              <Text size="xs" data-testid="separation">{t(`approvals.blocked.${blocked}`)}</Text>
-            ) : null}
+          {!can('approve:redemption') ? (
+            <StatusBadge tone="warn">{t('redeem.statuses.pending-approval')}</StatusBadge>
+          ) : blocked ? (
+            <Text size="xs" data-testid="separation">
+              {t(`approvals.blocked.${blocked}`)}
+            </Text>
+          ) : null}
           {can('approve:redemption') ? (
             declining ? (
               <Group gap={4} align="flex-end">
                 <TextInput size="xs" label={t('approvals.declineReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} error={fieldError(error, 'reason')} />
-                <Button size="xs" color="red" loading={busy} onClick={() => void decide(false)}>{t('approvals.confirmDecline')}</Button>
-                <Button size="xs" variant="subtle" onClick={() => setDeclining(false)}>{t('common.cancel')}</Button>
+                <Button size="xs" color="red" loading={busy} onClick={() => void decide(false)}>
+                  {t('approvals.confirmDecline')}
+                </Button>
+                <Button size="xs" variant="subtle" onClick={() => setDeclining(false)}>
+                  {t('common.cancel')}
+                </Button>
               </Group>
             ) : (
               <Group gap={4}>
-                <Button size="xs" loading={busy} disabled={!!blocked} onClick={() => void decide(true)}
-                  aria-label={t('approvals.approveLabel', { item: r.itemName, name: r.displayName })}>{t('redeem.approve')}</Button>
-                <Button size="xs" variant="default" onClick={() => setDeclining(true)}
-                  aria-label={t('approvals.declineLabel', { item: r.itemName, name: r.displayName })}>{t('redeem.decline')}</Button>
+                <Button size="xs" loading={busy} disabled={!!blocked} onClick={() => void decide(true)} aria-label={t('approvals.approveLabel', { item: r.itemName, name: r.displayName })}>
+                  {t('redeem.approve')}
+                </Button>
+                <Button size="xs" variant="default" onClick={() => setDeclining(true)} aria-label={t('approvals.declineLabel', { item: r.itemName, name: r.displayName })}>
+                  {t('redeem.decline')}
+                </Button>
               </Group>
             )
           ) : null}
@@ -279,18 +371,29 @@ function Protocols() {
                 <Table.Td>{p.inUse ? <StatusBadge tone="ok">{t('common.yes')}</StatusBadge> : t('common.no')}</Table.Td>
                 <Table.Td>{formatInstantDate(p.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                 {can('write:cm-protocol') ? (
-                  <Table.Td><Button size="xs" variant="default" onClick={() => setDesigning(p)}>{t('protocols.newVersion')}</Button></Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant="default" onClick={() => setDesigning(p)}>
+                      {t('protocols.newVersion')}
+                    </Button>
+                  </Table.Td>
                 ) : null}
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <Text size="xs" c="dimmed">{t('protocols.immutable')}</Text>
+      <Text size="xs" c="dimmed">
+        {t('protocols.immutable')}
+      </Text>
       {can('write:cm-protocol') ? (
         <Group align="flex-end">
-          <NativeSelect label={t('protocols.adoptPreset')} value={preset} onChange={(e) => setPreset(e.currentTarget.value)}
-            data={(presets.data?.items ?? []).map((p) => ({ value: p.name, label: `${p.title} · ${t('protocols.maxCost', { amount: formatCents(p.maxCents, i18n.language) })}` }))} w={480} />
+          <NativeSelect
+            label={t('protocols.adoptPreset')}
+            value={preset}
+            onChange={(e) => setPreset(e.currentTarget.value)}
+            data={(presets.data?.items ?? []).map((p) => ({ value: p.name, label: `${p.title} · ${t('protocols.maxCost', { amount: formatCents(p.maxCents, i18n.language) })}` }))}
+            w={480}
+          />
           <Button onClick={() => void adopt()}>{t('protocols.adopt')}</Button>
         </Group>
       ) : null}
@@ -300,7 +403,14 @@ function Protocols() {
 }
 
 type Escalation = { start: number; step: number; stepEvery: number; max: number | null; bonusEvery: number | null; bonus: number | null; resetTo?: unknown; recoverAfter?: number | null };
-type Doc = { id: string; version: number | string; name: string; weeks?: number; tracks: Array<{ id: string; name?: string; payout: string; target?: { kind: string; analytes?: string[] }; phases: Array<{ escalation: Escalation }> }>; [k: string]: unknown };
+type Doc = {
+  id: string;
+  version: number | string;
+  name: string;
+  weeks?: number;
+  tracks: Array<{ id: string; name?: string; payout: string; target?: { kind: string; analytes?: string[] }; phases: Array<{ escalation: Escalation }> }>;
+  [k: string]: unknown;
+};
 
 function bumpVersion(v: number | string): number | string {
   if (typeof v === 'number') return v + 1;
@@ -328,7 +438,15 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
   useEffect(() => {
     const ctl = new AbortController();
     const timer = setTimeout(() => {
-      api.previewProtocol(doc, ctl.signal).then((p) => { setPreview(p); setPreviewError(null); }, (err) => { if ((err as Error).name !== 'AbortError') setPreviewError(err); });
+      api.previewProtocol(doc, ctl.signal).then(
+        (p) => {
+          setPreview(p);
+          setPreviewError(null);
+        },
+        (err) => {
+          if ((err as Error).name !== 'AbortError') setPreviewError(err);
+        },
+      );
     }, 300);
     return () => {
       clearTimeout(timer);
@@ -362,11 +480,17 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
     <Card withBorder component="section" aria-labelledby="designer-heading">
       <form onSubmit={save} noValidate>
         <Stack>
-          <Title order={2} size="h4" id="designer-heading">{t('protocols.designer', { name: base.name })}</Title>
+          <Title order={2} size="h4" id="designer-heading">
+            {t('protocols.designer', { name: base.name })}
+          </Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <TextInput label={t('protocols.name')} value={doc.name} onChange={(e) => update({ ...doc, name: e.currentTarget.value })} />
-            <TextInput label={t('protocols.version')} value={String(doc.version)} onChange={(e) => update({ ...doc, version: /^\d+$/.test(e.currentTarget.value) ? Number(e.currentTarget.value) : e.currentTarget.value })}
-              description={t('protocols.versionHint')} />
+            <TextInput
+              label={t('protocols.version')}
+              value={String(doc.version)}
+              onChange={(e) => update({ ...doc, version: /^\d+$/.test(e.currentTarget.value) ? Number(e.currentTarget.value) : e.currentTarget.value })}
+              description={t('protocols.versionHint')}
+            />
             <NumberInput label={t('protocols.weeks')} value={doc.weeks ?? ''} onChange={(v) => update({ ...doc, weeks: v === '' ? undefined : Number(v) })} min={1} max={104} />
           </SimpleGrid>
           {doc.tracks.map((tr, ti) => {
@@ -374,7 +498,9 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
             const unit = tr.payout === 'draws' ? t('protocols.unitDraws') : t('protocols.unitCents');
             return (
               <Card key={tr.id} withBorder padding="sm">
-                <Text fw={600}>{tr.name ?? trackName(tr.id)} · {t(`protocols.payouts.${tr.payout}`, { defaultValue: tr.payout })}</Text>
+                <Text fw={600}>
+                  {tr.name ?? trackName(tr.id)} · {t(`protocols.payouts.${tr.payout}`, { defaultValue: tr.payout })}
+                </Text>
                 {tr.payout !== 'privilege' ? (
                   <SimpleGrid cols={{ base: 2, sm: 6 }}>
                     <NumberInput label={t('protocols.start', { unit })} value={esc.start} onChange={(v) => setEsc(ti, 'start', num(v) ?? 0)} min={0} />
@@ -388,7 +514,14 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
               </Card>
             );
           })}
-          <Textarea label={t('protocols.json')} description={t('protocols.jsonHint')} autosize minRows={4} maxRows={14} value={json} styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+          <Textarea
+            label={t('protocols.json')}
+            description={t('protocols.jsonHint')}
+            autosize
+            minRows={4}
+            maxRows={14}
+            value={json}
+            styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
             onChange={(e) => {
               setJson(e.currentTarget.value);
               try {
@@ -398,17 +531,30 @@ function Designer({ base, onClose }: { base: ProtocolT; onClose: () => void }) {
                 setJsonError(t('protocols.jsonInvalid'));
               }
             }}
-            error={jsonError} />
+            error={jsonError}
+          />
           {problems.length > 0 ? (
             <Alert color="red" variant="light" title={t('protocols.problems')} role="alert">
-              <List size="sm">{problems.map((p) => <List.Item key={p.field + p.message}><Code>{p.field}</Code> {p.message}</List.Item>)}</List>
+              <List size="sm">
+                {problems.map((p) => (
+                  <List.Item key={p.field + p.message}>
+                    <Code>{p.field}</Code> {p.message}
+                  </List.Item>
+                ))}
+              </List>
             </Alert>
-          ) : previewError ? <ErrorAlert error={previewError} /> : null}
+          ) : previewError ? (
+            <ErrorAlert error={previewError} />
+          ) : null}
           {preview ? <PreviewView preview={preview} money={money} /> : null}
           <ErrorAlert error={saveError} />
           <Group>
-            <Button type="submit" loading={busy} disabled={!!jsonError || problems.length > 0}>{t('protocols.saveVersion')}</Button>
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" loading={busy} disabled={!!jsonError || problems.length > 0}>
+              {t('protocols.saveVersion')}
+            </Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
           </Group>
         </Stack>
       </form>
@@ -421,7 +567,9 @@ function PreviewView({ preview, money }: { preview: ProtocolPreviewT; money: (pa
   return (
     <Stack gap="xs" data-testid="protocol-preview">
       {preview.cautions.map((c) => (
-        <Alert key={c.code} color="orange" variant="light" title={t('protocols.caution')} icon={<span aria-hidden="true">!</span>} role="alert">{c.message}</Alert>
+        <Alert key={c.code} color="orange" variant="light" title={t('protocols.caution')} icon={<span aria-hidden="true">!</span>} role="alert">
+          {c.message}
+        </Alert>
       ))}
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
         <Stat label={t('protocols.maxPerPatient')} value={formatCents(preview.maxCents, i18n.language)} />
@@ -436,12 +584,17 @@ function PreviewView({ preview, money }: { preview: ProtocolPreviewT; money: (pa
             <Table.Tbody>
               <Table.Tr>
                 <Table.Th scope="row">{t('protocols.success')}</Table.Th>
-                {tr.bySuccess.slice(0, 12).map((b) => <Table.Td key={b.s}>{b.s}</Table.Td>)}
+                {tr.bySuccess.slice(0, 12).map((b) => (
+                  <Table.Td key={b.s}>{b.s}</Table.Td>
+                ))}
               </Table.Tr>
               <Table.Tr>
                 <Table.Th scope="row">{t('protocols.pays')}</Table.Th>
                 {tr.bySuccess.slice(0, 12).map((b) => (
-                  <Table.Td key={b.s}>{b.privilege ?? money(tr.payout, b.amount)}{b.bonus ? ` + ${money(tr.payout, b.bonus)}` : ''}</Table.Td>
+                  <Table.Td key={b.s}>
+                    {b.privilege ?? money(tr.payout, b.amount)}
+                    {b.bonus ? ` + ${money(tr.payout, b.bonus)}` : ''}
+                  </Table.Td>
                 ))}
               </Table.Tr>
             </Table.Tbody>
@@ -472,7 +625,10 @@ function Catalogue() {
     e.preventDefault();
     setError(null);
     try {
-      await api.createCatalogueItem({ name, kind, valueCents: Math.round(Number(value) * 100), cashEquivalent: cash, prizeTier: tier || null, stock: Number(stock), reorderLevel: Number(reorder) }, key);
+      await api.createCatalogueItem(
+        { name, kind, valueCents: Math.round(Number(value) * 100), cashEquivalent: cash, prizeTier: tier || null, stock: Number(stock), reorderLevel: Number(reorder) },
+        key,
+      );
       setKey(newIdempotencyKey());
       setName('');
       setValue('');
@@ -499,18 +655,31 @@ function Catalogue() {
           <Table.Tbody>
             {(q.data?.items ?? []).map((i) => (
               <Table.Tr key={i.id} data-item={i.name}>
-                <Table.Td>{i.name} {i.kind === 'gift-card' ? <Text span size="xs" c="dimmed">({t('catalogue.giftCard')})</Text> : null}
-                  {i.cashEquivalent ? <Text span size="xs" c="dimmed"> · {t('redeem.cashEquivalent')}</Text> : null}</Table.Td>
+                <Table.Td>
+                  {i.name}{' '}
+                  {i.kind === 'gift-card' ? (
+                    <Text span size="xs" c="dimmed">
+                      ({t('catalogue.giftCard')})
+                    </Text>
+                  ) : null}
+                  {i.cashEquivalent ? (
+                    <Text span size="xs" c="dimmed">
+                      {' '}
+                      · {t('redeem.cashEquivalent')}
+                    </Text>
+                  ) : null}
+                </Table.Td>
                 <Table.Td>{formatCents(i.valueCents, i18n.language)}</Table.Td>
                 <Table.Td>{i.prizeTier ?? ''}</Table.Td>
                 <Table.Td data-testid="stock">
-                  {i.stock}{' '}
-                  {i.stock <= i.reorderLevel ? <StatusBadge tone="warn">{t('catalogue.reorder')}</StatusBadge> : null}
+                  {i.stock} {i.stock <= i.reorderLevel ? <StatusBadge tone="warn">{t('catalogue.reorder')}</StatusBadge> : null}
                 </Table.Td>
                 {can('write:catalogue') ? (
                   <Table.Td>
                     <Group gap={4}>
-                      <Button size="xs" variant="default" onClick={() => void receive(i.id, 10)} aria-label={t('catalogue.receiveLabel', { name: i.name })}>{t('catalogue.receive')}</Button>
+                      <Button size="xs" variant="default" onClick={() => void receive(i.id, 10)} aria-label={t('catalogue.receiveLabel', { name: i.name })}>
+                        {t('catalogue.receive')}
+                      </Button>
                     </Group>
                   </Table.Td>
                 ) : null}
@@ -523,18 +692,29 @@ function Catalogue() {
         <Card withBorder>
           <form onSubmit={add} noValidate aria-label={t('catalogue.add')}>
             <Stack gap="sm">
-              <Title order={2} size="h5">{t('catalogue.add')}</Title>
+              <Title order={2} size="h5">
+                {t('catalogue.add')}
+              </Title>
               <SimpleGrid cols={{ base: 1, sm: 4 }}>
                 <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} />
-                <NativeSelect label={t('catalogue.kind')} value={kind} onChange={(e) => setKind(e.currentTarget.value as 'item' | 'gift-card')}
-                  data={[{ value: 'item', label: t('catalogue.item') }, { value: 'gift-card', label: t('catalogue.giftCard') }]} />
+                <NativeSelect
+                  label={t('catalogue.kind')}
+                  value={kind}
+                  onChange={(e) => setKind(e.currentTarget.value as 'item' | 'gift-card')}
+                  data={[
+                    { value: 'item', label: t('catalogue.item') },
+                    { value: 'gift-card', label: t('catalogue.giftCard') },
+                  ]}
+                />
                 <NumberInput label={t('catalogue.valueDollars')} value={value} onChange={setValue} min={0.01} decimalScale={2} required error={fieldError(error, 'valueCents')} />
                 <TextInput label={t('catalogue.tier')} description={t('catalogue.tierHint')} value={tier} onChange={(e) => setTier(e.currentTarget.value)} error={fieldError(error, 'prizeTier')} />
                 <NumberInput label={t('catalogue.stock')} value={stock} onChange={setStock} min={0} />
                 <NumberInput label={t('catalogue.reorderLevel')} value={reorder} onChange={setReorder} min={0} />
                 <Checkbox mt="lg" label={t('redeem.cashEquivalent')} checked={cash} onChange={(e) => setCash(e.currentTarget.checked)} />
               </SimpleGrid>
-              <Group><Button type="submit">{t('catalogue.addSubmit')}</Button></Group>
+              <Group>
+                <Button type="submit">{t('catalogue.addSubmit')}</Button>
+              </Group>
             </Stack>
           </form>
         </Card>
@@ -586,7 +766,12 @@ function Funding() {
         <Table.Tbody>
           {(q.data?.items ?? []).map((f) => (
             <Table.Tr key={f.id}>
-              <Table.Td>{f.name} <Text span size="xs" c="dimmed">({f.id})</Text></Table.Td>
+              <Table.Td>
+                {f.name}{' '}
+                <Text span size="xs" c="dimmed">
+                  ({f.id})
+                </Text>
+              </Table.Td>
               <Table.Td>{capsText(f.caps)}</Table.Td>
               <Table.Td>{f.budgetCents === null ? '—' : formatCents(f.budgetCents, i18n.language)}</Table.Td>
             </Table.Tr>
@@ -597,16 +782,24 @@ function Funding() {
         <Card withBorder>
           <form onSubmit={add} noValidate aria-label={t('funding.add')}>
             <Stack gap="sm">
-              <Title order={2} size="h5">{t('funding.add')}</Title>
+              <Title order={2} size="h5">
+                {t('funding.add')}
+              </Title>
               <ErrorAlert error={error} />
               <SimpleGrid cols={{ base: 1, sm: 4 }}>
                 <TextInput label={t('funding.id')} description={t('funding.idHint')} value={id} onChange={(e) => setId(e.currentTarget.value)} error={fieldError(error, 'id')} />
                 <TextInput label={t('funding.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, 'name')} />
-                <NativeSelect label={t('funding.capsPreset')} value={preset} onChange={(e) => setPreset(e.currentTarget.value as typeof preset)}
-                  data={(['samhsa-2025', 'medicaid-style', 'oig-nominal', 'none'] as const).map((p) => ({ value: p, label: t(`funding.presets.${p}`) }))} />
+                <NativeSelect
+                  label={t('funding.capsPreset')}
+                  value={preset}
+                  onChange={(e) => setPreset(e.currentTarget.value as typeof preset)}
+                  data={(['samhsa-2025', 'medicaid-style', 'oig-nominal', 'none'] as const).map((p) => ({ value: p, label: t(`funding.presets.${p}`) }))}
+                />
                 <NumberInput label={t('funding.budgetDollars')} value={budget} onChange={setBudget} min={0} decimalScale={2} error={fieldError(error, 'budgetCents')} />
               </SimpleGrid>
-              <Group><Button type="submit">{t('funding.addSubmit')}</Button></Group>
+              <Group>
+                <Button type="submit">{t('funding.addSubmit')}</Button>
+              </Group>
             </Stack>
           </form>
         </Card>
@@ -648,7 +841,11 @@ function SettingsCard() {
     e.preventDefault();
     setError(null);
     try {
-      await api.saveCmSettings({ approvalThresholdCents: Math.round(Number(threshold) * 100), budgetCents: budget === '' ? null : Math.round(Number(budget) * 100), seedRotationDays: Number(rotation) });
+      await api.saveCmSettings({
+        approvalThresholdCents: Math.round(Number(threshold) * 100),
+        budgetCents: budget === '' ? null : Math.round(Number(budget) * 100),
+        seedRotationDays: Number(rotation),
+      });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
       notifications.show({ color: 'teal', message: t('cmSettings.saved') });
     } catch (err) {
@@ -659,14 +856,26 @@ function SettingsCard() {
     <Card withBorder>
       <form onSubmit={save} noValidate>
         <Stack gap="sm">
-          <Title order={2} size="h4">{t('cmSettings.title')}</Title>
+          <Title order={2} size="h4">
+            {t('cmSettings.title')}
+          </Title>
           <ErrorAlert error={error} />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <NumberInput label={t('cmSettings.threshold')} description={t('cmSettings.thresholdHint')} value={threshold} onChange={setThreshold} min={0} decimalScale={2} error={fieldError(error, 'approvalThresholdCents')} />
+            <NumberInput
+              label={t('cmSettings.threshold')}
+              description={t('cmSettings.thresholdHint')}
+              value={threshold}
+              onChange={setThreshold}
+              min={0}
+              decimalScale={2}
+              error={fieldError(error, 'approvalThresholdCents')}
+            />
             <NumberInput label={t('cmSettings.budget')} value={budget} onChange={setBudget} min={0} decimalScale={2} error={fieldError(error, 'budgetCents')} />
             <NumberInput label={t('cmSettings.rotation')} value={rotation} onChange={setRotation} min={1} max={3650} error={fieldError(error, 'seedRotationDays')} />
           </SimpleGrid>
-          <Group><Button type="submit">{t('common.save')}</Button></Group>
+          <Group>
+            <Button type="submit">{t('common.save')}</Button>
+          </Group>
         </Stack>
       </form>
     </Card>
@@ -693,8 +902,14 @@ function Seeds() {
     <Card withBorder>
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={2} size="h4">{t('seeds.title')}</Title>
-          {can('manage:cm-settings') ? <Button size="xs" variant="default" onClick={() => void rotate()}>{t('seeds.rotate')}</Button> : null}
+          <Title order={2} size="h4">
+            {t('seeds.title')}
+          </Title>
+          {can('manage:cm-settings') ? (
+            <Button size="xs" variant="default" onClick={() => void rotate()}>
+              {t('seeds.rotate')}
+            </Button>
+          ) : null}
         </Group>
         <Text size="sm">{t('seeds.intro')}</Text>
         <ErrorAlert error={q.error ?? error} />
@@ -704,11 +919,15 @@ function Seeds() {
             <Table.Tbody>
               {(q.data?.items ?? []).map((s) => (
                 <Table.Tr key={s.id}>
-                  <Table.Td><Code style={{ overflowWrap: 'anywhere' }}>{s.commitment}</Code></Table.Td>
+                  <Table.Td>
+                    <Code style={{ overflowWrap: 'anywhere' }}>{s.commitment}</Code>
+                  </Table.Td>
                   <Table.Td>{formatDateTime(s.activeFrom, i18n.language, program?.timeZone)}</Table.Td>
                   <Table.Td>
                     {s.retiredAt ? <StatusBadge tone="neutral">{t('seeds.revealed')}</StatusBadge> : <StatusBadge tone="ok">{t('seeds.active')}</StatusBadge>}{' '}
-                    <a href={`/verify/${s.commitment}`} target="_blank" rel="noreferrer">{t('draw.verifyLink')}</a>
+                    <a href={`/verify/${s.commitment}`} target="_blank" rel="noreferrer">
+                      {t('draw.verifyLink')}
+                    </a>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -758,7 +977,9 @@ function Tokens() {
   return (
     <Card withBorder>
       <Stack gap="sm">
-        <Title order={2} size="h4">{t('tokens.title')}</Title>
+        <Title order={2} size="h4">
+          {t('tokens.title')}
+        </Title>
         <Text size="sm">{t('tokens.intro')}</Text>
         <ErrorAlert error={q.error ?? error} />
         {created ? <OneTimeSecret label={t('tokens.token')} values={[created]} warning={t('tokens.once')} /> : null}
@@ -769,13 +990,23 @@ function Tokens() {
               <Table.Tr key={k.id}>
                 <Table.Td>{k.name}</Table.Td>
                 <Table.Td>
-                  <Group gap={4}>{k.scopes.map((s) => <Code key={s} title={scopeText(s)}>{s}</Code>)}</Group>
+                  <Group gap={4}>
+                    {k.scopes.map((s) => (
+                      <Code key={s} title={scopeText(s)}>
+                        {s}
+                      </Code>
+                    ))}
+                  </Group>
                 </Table.Td>
                 <Table.Td>{formatDateTime(k.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                 <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt, i18n.language, program?.timeZone) : t('tokens.never')}</Table.Td>
                 <Table.Td>
-                  {k.revokedAt ? <StatusBadge tone="neutral">{t('tokens.revoked')}</StatusBadge> : (
-                    <Button size="xs" color="red" variant="light" onClick={() => void revoke(k.id, k.name)} aria-label={t('tokens.revokeLabel', { name: k.name })}>{t('tokens.revoke')}</Button>
+                  {k.revokedAt ? (
+                    <StatusBadge tone="neutral">{t('tokens.revoked')}</StatusBadge>
+                  ) : (
+                    <Button size="xs" color="red" variant="light" onClick={() => void revoke(k.id, k.name)} aria-label={t('tokens.revokeLabel', { name: k.name })}>
+                      {t('tokens.revoke')}
+                    </Button>
                   )}
                 </Table.Td>
               </Table.Tr>
@@ -785,9 +1016,25 @@ function Tokens() {
         <form onSubmit={create} noValidate>
           <Stack gap="sm" align="flex-start">
             <TextInput label={t('tokens.name')} description={t('tokens.nameHint')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, 'name')} />
-            <Checkbox.Group label={t('tokens.scopes')} description={t('tokens.scopesHint')} value={scopes} onChange={(v) => setScopes(TOKEN_SCOPES.filter((s) => v.includes(s)))} error={fieldError(error, 'scopes')}>
+            <Checkbox.Group
+              label={t('tokens.scopes')}
+              description={t('tokens.scopesHint')}
+              value={scopes}
+              onChange={(v) => setScopes(TOKEN_SCOPES.filter((s) => v.includes(s)))}
+              error={fieldError(error, 'scopes')}
+            >
               <Stack gap={6} mt={6}>
-                {TOKEN_SCOPES.map((s) => <Checkbox key={s} value={s} label={<><Code>{s}</Code> {scopeText(s)}</>} />)}
+                {TOKEN_SCOPES.map((s) => (
+                  <Checkbox
+                    key={s}
+                    value={s}
+                    label={
+                      <>
+                        <Code>{s}</Code> {scopeText(s)}
+                      </>
+                    }
+                  />
+                ))}
               </Stack>
             </Checkbox.Group>
             <Button type="submit">{t('tokens.create')}</Button>

@@ -7,9 +7,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEven
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert, Badge, Button, Card, Checkbox, Fieldset, Grid, Group, NativeSelect, NumberInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Fieldset, Grid, Group, NativeSelect, NumberInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api, newIdempotencyKey, type QueueItemT, type SpecimenCreateT, type SpecimenRecordedT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, zonedInputToRfc3339, toZonedInput, todayIn, formatDate } from '../../format.ts';
@@ -81,7 +79,9 @@ export function TestDayPage() {
                   {t('nav.adjudications')}
                 </Button>
               </Group>
-              <Text size="xs" c="dimmed">{t('testDay.keyboardHint')}</Text>
+              <Text size="xs" c="dimmed">
+                {t('testDay.keyboardHint')}
+              </Text>
               <ErrorAlert error={queue.error} />
               {queue.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
               {queue.data && items.length === 0 ? <Text>{t('testDay.empty')}</Text> : null}
@@ -107,17 +107,27 @@ export function TestDayPage() {
                         onKeyDown={(e) => onRowKey(e, i, q.patientId)}
                       >
                         <Table.Td>
-                          <Text fw={600} size="sm">{q.displayName}</Text>
-                          <Text size="xs" c="dimmed">{q.mrn}</Text>
+                          <Text fw={600} size="sm">
+                            {q.displayName}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {q.mrn}
+                          </Text>
                         </Table.Td>
                         <Table.Td>
                           {q.recorded.some((r) => r.kind === 'specimen') ? (
-                            <Badge color="teal" variant="light" leftSection={<span aria-hidden="true">✓</span>} style={{ textTransform: 'none' }}>{t('testDay.recorded')}</Badge>
+                            <Badge color="teal" variant="light" leftSection={<span aria-hidden="true">✓</span>} style={{ textTransform: 'none' }}>
+                              {t('testDay.recorded')}
+                            </Badge>
                           ) : (
-                            <Badge color="gray" variant="light" leftSection={<span aria-hidden="true">◎</span>} style={{ textTransform: 'none' }}>{t('testDay.waiting')}</Badge>
+                            <Badge color="gray" variant="light" leftSection={<span aria-hidden="true">◎</span>} style={{ textTransform: 'none' }}>
+                              {t('testDay.waiting')}
+                            </Badge>
                           )}
                           {q.undrawn > 0 ? (
-                            <Badge ml={4} color="grape" variant="light" style={{ textTransform: 'none' }}>{t('testDay.undrawn', { count: q.undrawn })}</Badge>
+                            <Badge ml={4} color="grape" variant="light" style={{ textTransform: 'none' }}>
+                              {t('testDay.undrawn', { count: q.undrawn })}
+                            </Badge>
                           ) : null}
                         </Table.Td>
                         {!current ? (
@@ -228,8 +238,12 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
     const at = zonedInputToRfc3339(collectedAt, program?.timeZone);
     const chosen = ANALYTES.filter((a) => results[a] !== 'untested');
     const validity = {
-      creatinineMgDl: num(creatinine), specificGravity: num(sg), ph: num(ph), nitriteUgMl: num(nitrite),
-      oxidants: oxidants || undefined, adulterantDetected: adulterant || undefined,
+      creatinineMgDl: num(creatinine),
+      specificGravity: num(sg),
+      ph: num(ph),
+      nitriteUgMl: num(nitrite),
+      oxidants: oxidants || undefined,
+      adulterantDetected: adulterant || undefined,
     };
     const body: SpecimenCreateT = {
       patientId: item.patientId,
@@ -286,7 +300,9 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
         {saved?.award ? (
           <AwardPanel recorded={{ ...saved, award: saved.award }} refEl={awardRef} enrolmentId={saved.award.enrolmentId} onNext={onClose} />
         ) : saved ? (
-          <Alert color="blue" variant="light" ref={awardRef} tabIndex={-1}>{t('testDay.savedNoAward')}</Alert>
+          <Alert color="blue" variant="light" ref={awardRef} tabIndex={-1}>
+            {t('testDay.savedNoAward')}
+          </Alert>
         ) : (
           <form ref={formRef} onSubmit={submit} onKeyDown={enterMovesToNextField} noValidate aria-label={t('testDay.cupForm')}>
             <Stack gap="sm">
@@ -297,8 +313,14 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
               ) : null}
               <ErrorAlert error={error} />
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                <TextInput type="datetime-local" label={t('testDay.collectedAt')} value={collectedAt} required
-                  onChange={(e) => setCollectedAt(e.currentTarget.value)} error={fieldError(error, 'collectedAt')} />
+                <TextInput
+                  type="datetime-local"
+                  label={t('testDay.collectedAt')}
+                  value={collectedAt}
+                  required
+                  onChange={(e) => setCollectedAt(e.currentTarget.value)}
+                  error={fieldError(error, 'collectedAt')}
+                />
                 <TextInput label={t('testDay.collector')} value={me.user.displayName} readOnly description={t('testDay.collectorHint')} />
                 <NativeSelect
                   label={t('testDay.method')}
@@ -314,22 +336,34 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
               <Fieldset legend={t('testDay.results')} data-testid="results">
                 <Stack gap={6}>
                   <Group justify="space-between">
-                    <Text size="xs" c="dimmed">{t('testDay.resultsHint')}</Text>
+                    <Text size="xs" c="dimmed">
+                      {t('testDay.resultsHint')}
+                    </Text>
                     <Button size="xs" variant="light" color="teal" onClick={allNegative} aria-keyshortcuts="N">
                       {t('testDay.allNegative')}
                     </Button>
                   </Group>
-                  {resultsError ? <Text c="red" size="sm" role="alert" data-field-error>{resultsError}</Text> : null}
+                  {resultsError ? (
+                    <Text c="red" size="sm" role="alert" data-field-error>
+                      {resultsError}
+                    </Text>
+                  ) : null}
                   <Table verticalSpacing={4}>
                     <Table.Tbody>
                       {ANALYTES.map((a, i) => (
                         <Table.Tr key={a} data-analyte={a}>
                           <Table.Td w={28}>
-                            <Text size="sm" c="dimmed" aria-hidden="true">{i === 9 ? 0 : i + 1}</Text>
+                            <Text size="sm" c="dimmed" aria-hidden="true">
+                              {i === 9 ? 0 : i + 1}
+                            </Text>
                           </Table.Td>
                           <Table.Td>
-                            <Text size="sm" fw={600} id={`an-${a}`}>{t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}</Text>
-                            <Text size="xs" c="dimmed">{ANALYTE_INFO[a].loinc ? `LOINC ${ANALYTE_INFO[a].loinc}` : t('testDay.noLoinc')}</Text>
+                            <Text size="sm" fw={600} id={`an-${a}`}>
+                              {t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}
+                            </Text>
+                            <Text size="xs" c="dimmed">
+                              {ANALYTE_INFO[a].loinc ? `LOINC ${ANALYTE_INFO[a].loinc}` : t('testDay.noLoinc')}
+                            </Text>
                           </Table.Td>
                           <Table.Td>
                             <SegmentedControl
@@ -367,16 +401,35 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
                       data={observers.length ? observers.map((s) => ({ value: s.id, label: s.displayName })) : [{ value: me.user.id, label: me.user.displayName }]}
                       error={fieldError(error, 'observerId')}
                     />
-                  ) : <div />}
-                  <NumberInput label={t('testDay.temperature')} description={t('testDay.temperatureHint')} value={temperature} onChange={setTemperature}
-                    decimalScale={1} min={0} max={50} error={fieldError(error, 'temperatureC') ?? (tempOut ? t('testDay.temperatureOut') : undefined)} />
+                  ) : (
+                    <div />
+                  )}
+                  <NumberInput
+                    label={t('testDay.temperature')}
+                    description={t('testDay.temperatureHint')}
+                    value={temperature}
+                    onChange={setTemperature}
+                    decimalScale={1}
+                    min={0}
+                    max={50}
+                    error={fieldError(error, 'temperatureC') ?? (tempOut ? t('testDay.temperatureOut') : undefined)}
+                  />
                 </SimpleGrid>
               </Fieldset>
 
               <Fieldset legend={t('testDay.validity')}>
                 <SimpleGrid cols={{ base: 2, sm: 4 }}>
                   <NumberInput label={t('testDay.creatinine')} value={creatinine} onChange={setCreatinine} min={0} error={fieldError(error, 'validity.creatinineMgDl')} />
-                  <NumberInput label={t('testDay.specificGravity')} value={sg} onChange={setSg} decimalScale={3} step={0.001} min={0.9} max={1.2} error={fieldError(error, 'validity.specificGravity')} />
+                  <NumberInput
+                    label={t('testDay.specificGravity')}
+                    value={sg}
+                    onChange={setSg}
+                    decimalScale={3}
+                    step={0.001}
+                    min={0.9}
+                    max={1.2}
+                    error={fieldError(error, 'validity.specificGravity')}
+                  />
                   <NumberInput label={t('testDay.ph')} value={ph} onChange={setPh} decimalScale={1} min={0} max={14} error={fieldError(error, 'validity.ph')} />
                   <NumberInput label={t('testDay.nitrite')} value={nitrite} onChange={setNitrite} min={0} error={fieldError(error, 'validity.nitriteUgMl')} />
                 </SimpleGrid>
@@ -386,8 +439,7 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
                   <Checkbox label={t('testDay.markInvalid')} checked={markInvalid} onChange={(e) => setMarkInvalid(e.currentTarget.checked)} />
                 </Group>
                 {markInvalid ? (
-                  <TextInput mt="sm" label={t('testDay.invalidReason')} value={invalidReason} onChange={(e) => setInvalidReason(e.currentTarget.value)}
-                    error={fieldError(error, 'invalidReason')} />
+                  <TextInput mt="sm" label={t('testDay.invalidReason')} value={invalidReason} onChange={(e) => setInvalidReason(e.currentTarget.value)} error={fieldError(error, 'invalidReason')} />
                 ) : null}
               </Fieldset>
 
@@ -395,16 +447,26 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
                 <SimpleGrid cols={{ base: 1, sm: 3 }}>
                   <TextInput label={t('testDay.cupBrand')} value={cup.brand} onChange={(e) => setCup({ ...cup, brand: e.currentTarget.value })} error={fieldError(error, 'cup.brand')} />
                   <TextInput label={t('testDay.cupLot')} value={cup.lot} onChange={(e) => setCup({ ...cup, lot: e.currentTarget.value })} error={fieldError(error, 'cup.lot')} />
-                  <TextInput type="date" label={t('testDay.cupExpiry')} value={cup.expiry} onChange={(e) => setCup({ ...cup, expiry: e.currentTarget.value })} error={fieldError(error, 'cup.expiry')} />
+                  <TextInput
+                    type="date"
+                    label={t('testDay.cupExpiry')}
+                    value={cup.expiry}
+                    onChange={(e) => setCup({ ...cup, expiry: e.currentTarget.value })}
+                    error={fieldError(error, 'cup.expiry')}
+                  />
                 </SimpleGrid>
-                <Text size="xs" c="dimmed" mt={4}>{t('testDay.cupHint')}</Text>
+                <Text size="xs" c="dimmed" mt={4}>
+                  {t('testDay.cupHint')}
+                </Text>
               </Fieldset>
 
               <Group>
                 <Button type="submit" size="lg" loading={busy} aria-keyshortcuts="Control+Enter">
                   {t('testDay.save')}
                 </Button>
-                <Text size="xs" c="dimmed">{t('testDay.saveHint')}</Text>
+                <Text size="xs" c="dimmed">
+                  {t('testDay.saveHint')}
+                </Text>
               </Group>
             </Stack>
           </form>
@@ -415,7 +477,17 @@ function CupScreen({ item, onClose }: { item: QueueItemT; onClose: () => void })
 }
 
 /** The award, large, the moment the cup is saved. */
-function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: SpecimenRecordedT & { award: NonNullable<SpecimenRecordedT['award']> }; refEl: React.RefObject<HTMLDivElement | null>; enrolmentId: string; onNext: () => void }) {
+function AwardPanel({
+  recorded,
+  refEl,
+  enrolmentId,
+  onNext,
+}: {
+  recorded: SpecimenRecordedT & { award: NonNullable<SpecimenRecordedT['award']> };
+  refEl: React.RefObject<HTMLDivElement | null>;
+  enrolmentId: string;
+  onNext: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const { can } = useSession();
   const navigate = useNavigate();
@@ -433,7 +505,9 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
     <div ref={refEl} tabIndex={-1} role="status" aria-live="polite" data-testid="award">
       <Stack gap="md">
         {recorded.duplicate ? (
-          <Alert color="blue" variant="light">{t('testDay.duplicate')}</Alert>
+          <Alert color="blue" variant="light">
+            {t('testDay.duplicate')}
+          </Alert>
         ) : null}
         {a.pendingAdjudication ? (
           <Alert color="yellow" variant="light" title={t('testDay.pendingTitle')} icon={<span aria-hidden="true">?</span>}>
@@ -441,13 +515,17 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
           </Alert>
         ) : null}
         <Card bg={earned.length ? 'var(--mantine-color-teal-0)' : 'var(--mantine-color-gray-0)'} padding="lg" radius="md">
-          <Text size="lg" fw={600}>{earned.length ? t('testDay.earnedTitle') : t('testDay.nothingEarned')}</Text>
+          <Text size="lg" fw={600}>
+            {earned.length ? t('testDay.earnedTitle') : t('testDay.nothingEarned')}
+          </Text>
           <Text fz={48} fw={800} lh={1.1} data-testid="earned">
             {earned.length ? earned.join(' + ') : formatCents(0, i18n.language)}
           </Text>
           {earned.length ? (
             <Group gap="lg" mt={4}>
-              <Text size="sm" data-testid="earned-vouchers">{t('testDay.vouchers', { amount: formatCents(a.voucherCents, i18n.language) })}</Text>
+              <Text size="sm" data-testid="earned-vouchers">
+                {t('testDay.vouchers', { amount: formatCents(a.voucherCents, i18n.language) })}
+              </Text>
               <Text size="sm" data-testid="earned-draws">
                 {a.prizeDrawsEarned > 0 ? t('testDay.drawsToShow', { count: a.prizeDrawsEarned }) : t('testDay.noDraws')}
               </Text>
@@ -466,14 +544,20 @@ function AwardPanel({ recorded, refEl, enrolmentId, onNext }: { recorded: Specim
         </Card>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <Card withBorder padding="md">
-            <Text size="sm" c="dimmed">{t('testDay.nextValue')}</Text>
+            <Text size="sm" c="dimmed">
+              {t('testDay.nextValue')}
+            </Text>
             <div data-testid="next-value">
               <NextValue next={a.next} size="xl" />
             </div>
           </Card>
           <Card withBorder padding="md">
-            <Text size="sm" c="dimmed">{hiddenPrizes ? t('testDay.balanceBeforeDraws') : t('cm.balance')}</Text>
-            <Text fz={32} fw={700} data-testid="balance">{formatCents(a.balanceRevealedCents, i18n.language)}</Text>
+            <Text size="sm" c="dimmed">
+              {hiddenPrizes ? t('testDay.balanceBeforeDraws') : t('cm.balance')}
+            </Text>
+            <Text fz={32} fw={700} data-testid="balance">
+              {formatCents(a.balanceRevealedCents, i18n.language)}
+            </Text>
           </Card>
         </SimpleGrid>
         {recorded.specimen.valid === false ? (

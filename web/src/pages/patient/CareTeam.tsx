@@ -50,8 +50,7 @@ export function CareTeamSection({ patientId }: { patientId: string }) {
                   <Table.Td>{formatDate(m.since, i18n.language)}</Table.Td>
                   {canWrite ? (
                     <Table.Td>
-                      <Button size="xs" variant="default" onClick={() => setRemoving(m)}
-                        aria-label={t('careTeam.removeLabel', { name: m.displayName, role: t(`careTeam.roles.${m.role}`) })}>
+                      <Button size="xs" variant="default" onClick={() => setRemoving(m)} aria-label={t('careTeam.removeLabel', { name: m.displayName, role: t(`careTeam.roles.${m.role}`) })}>
                         {t('careTeam.remove')}
                       </Button>
                     </Table.Td>
@@ -91,17 +90,30 @@ function AddMember({ patientId, queryKey, onClose }: { patientId: string; queryK
       <Stack gap="sm">
         <ErrorAlert error={error ?? staff.error} />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <NativeSelect label={t('careTeam.member')} value={userId} onChange={(e) => setUserId(e.currentTarget.value)} required
+          <NativeSelect
+            label={t('careTeam.member')}
+            value={userId}
+            onChange={(e) => setUserId(e.currentTarget.value)}
+            required
             data={[{ value: '', label: t('careTeam.chooseMember') }, ...active.map((s) => ({ value: s.id, label: s.displayName }))]}
-            error={fieldError(error, 'userId')} />
-          <NativeSelect label={t('careTeam.role')} value={role} onChange={(e) => setRole(e.currentTarget.value)}
-            data={CARE_TEAM_ROLES.map((r) => ({ value: r, label: t(`careTeam.roles.${r}`) }))} error={fieldError(error, 'role')} />
-          <TextInput type="date" label={t('careTeam.since')} value={since} onChange={(e) => setSince(e.currentTarget.value)}
-            error={fieldError(error, 'since')} />
+            error={fieldError(error, 'userId')}
+          />
+          <NativeSelect
+            label={t('careTeam.role')}
+            value={role}
+            onChange={(e) => setRole(e.currentTarget.value)}
+            data={CARE_TEAM_ROLES.map((r) => ({ value: r, label: t(`careTeam.roles.${r}`) }))}
+            error={fieldError(error, 'role')}
+          />
+          <TextInput type="date" label={t('careTeam.since')} value={since} onChange={(e) => setSince(e.currentTarget.value)} error={fieldError(error, 'since')} />
         </SimpleGrid>
         <Group>
-          <Button type="submit" loading={busy} disabled={!userId}>{t('careTeam.add')}</Button>
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy} disabled={!userId}>
+            {t('careTeam.add')}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -126,8 +138,12 @@ function RemoveMember({ patientId, member, queryKey, onClose }: { patientId: str
         <ErrorAlert error={error} />
         <Text>{t('careTeam.removeConfirm', { name: member.displayName, role: t(`careTeam.roles.${member.role}`) })}</Text>
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} data-autofocus>{t('common.cancel')}</Button>
-          <Button color="red" onClick={() => void remove()} loading={busy}>{t('careTeam.remove')}</Button>
+          <Button variant="default" onClick={onClose} data-autofocus>
+            {t('common.cancel')}
+          </Button>
+          <Button color="red" onClick={() => void remove()} loading={busy}>
+            {t('careTeam.remove')}
+          </Button>
         </Group>
       </Stack>
     </Modal>

@@ -9,12 +9,40 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert, Badge, Button, Card, Checkbox, Chip, Group, Modal, NativeSelect, NumberInput, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Chip,
+  Group,
+  Modal,
+  NativeSelect,
+  NumberInput,
+  Progress,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
-  api, isApiError, newIdempotencyKey, type CalendarCellT, type CapStatusT, type EnrolmentT, type LedgerItemT, type LedgerTotalsT, type PatientCmSummaryT, type PrivilegeRecommendationT,
-  type RedemptionT, type TrackSettlementT,
+  api,
+  isApiError,
+  newIdempotencyKey,
+  type CalendarCellT,
+  type CapStatusT,
+  type EnrolmentT,
+  type LedgerItemT,
+  type LedgerTotalsT,
+  type PatientCmSummaryT,
+  type PrivilegeRecommendationT,
+  type RedemptionT,
+  type TrackSettlementT,
 } from '../../api.ts';
 import { screensKey } from '../../queries/screens.ts';
 import { useSession } from '../../session.tsx';
@@ -64,10 +92,14 @@ function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
       actions={
         <Group gap="xs">
           {can('write:specimen') && enr.status === 'active' ? (
-            <Button size="xs" onClick={() => navigate('/cm/test-day', { state: { patientId: s.patientId } })}>{t('cmPatient.recordCup')}</Button>
+            <Button size="xs" onClick={() => navigate('/cm/test-day', { state: { patientId: s.patientId } })}>
+              {t('cmPatient.recordCup')}
+            </Button>
           ) : null}
           {can('draw:cm') && undrawn > 0 ? (
-            <Button size="xs" color="grape" component={Link} to={`/cm/draw/${enr.id}`}>{t('cmPatient.drawScreen', { count: undrawn })}</Button>
+            <Button size="xs" color="grape" component={Link} to={`/cm/draw/${enr.id}`}>
+              {t('cmPatient.drawScreen', { count: undrawn })}
+            </Button>
           ) : null}
         </Group>
       }
@@ -77,22 +109,34 @@ function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
       </Text>
       {s.pendingAdjudications.length > 0 ? (
         <Alert color="yellow" variant="light" icon={<span aria-hidden="true">?</span>}>
-          {t('cmPatient.pendingAdjudication', { count: s.pendingAdjudications.length })}{' '}
-          <Link to="/cm/adjudications">{t('nav.adjudications')}</Link>
+          {t('cmPatient.pendingAdjudication', { count: s.pendingAdjudications.length })} <Link to="/cm/adjudications">{t('nav.adjudications')}</Link>
         </Alert>
       ) : null}
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <Card withBorder padding="sm">
-          <Text size="sm" c="dimmed">{t('cm.balance')}</Text>
-          <Text fz={28} fw={700} data-testid="cm-balance">{ledger.data ? formatCents(ledger.data.balanceCents, i18n.language) : '…'}</Text>
+          <Text size="sm" c="dimmed">
+            {t('cm.balance')}
+          </Text>
+          <Text fz={28} fw={700} data-testid="cm-balance">
+            {ledger.data ? formatCents(ledger.data.balanceCents, i18n.language) : '…'}
+          </Text>
           {ledger.data?.totals ? <MoneySum money={ledger.data.totals} testId="cm-money" /> : null}
-          {ledger.data && ledger.data.unshownDraws > 0 ? <Text size="xs" c="dimmed" data-testid="cm-unshown">{t('ledger.unshown', { count: ledger.data.unshownDraws })}</Text> : null}
+          {ledger.data && ledger.data.unshownDraws > 0 ? (
+            <Text size="xs" c="dimmed" data-testid="cm-unshown">
+              {t('ledger.unshown', { count: ledger.data.unshownDraws })}
+            </Text>
+          ) : null}
         </Card>
         <Card withBorder padding="sm">
-          <Text size="sm" c="dimmed">{t('cmPatient.streak')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('cmPatient.streak')}
+          </Text>
           {s.streaks.map((st) => (
             <Text key={st.track} size="sm">
-              <Text span fw={700} fz={22}>{st.s}</Text> {t('cmPatient.inARow', { track: trackName(st.track) })}
+              <Text span fw={700} fz={22}>
+                {st.s}
+              </Text>{' '}
+              {t('cmPatient.inARow', { track: trackName(st.track) })}
               {st.currentCents > 0 ? ` · ${t('cmPatient.current', { value: formatCents(st.currentCents, i18n.language) })}` : ''}
               {st.currentDraws > 0 ? ` · ${t('cmPatient.currentDraws', { count: st.currentDraws })}` : ''}
               {st.privilege ? ` · ${st.privilege}` : ''}
@@ -100,12 +144,16 @@ function CmOverview({ summary: s }: { summary: PatientCmSummaryT }) {
           ))}
         </Card>
         <Card withBorder padding="sm">
-          <Text size="sm" c="dimmed">{t('cmPatient.next')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('cmPatient.next')}
+          </Text>
           <NextValue next={s.next} size="sm" />
         </Card>
       </SimpleGrid>
       <TrackFigures tracks={s.tracks} />
-      {s.caps.map((c) => <CapLine key={`${c.fundingSourceId}-${c.year}`} cap={c} />)}
+      {s.caps.map((c) => (
+        <CapLine key={`${c.fundingSourceId}-${c.year}`} cap={c} />
+      ))}
     </Section>
   );
 }
@@ -157,7 +205,12 @@ function CapLine({ cap }: { cap: CapStatusT }) {
   const { t, i18n } = useTranslation();
   const pct = cap.perYearCents ? Math.min(100, Math.round((cap.paidCents / cap.perYearCents) * 100)) : 0;
   const text = cap.perYearCents
-    ? t('cmPatient.capLine', { source: cap.fundingSourceId ?? t('cmPatient.noFunding'), year: cap.year, paid: formatCents(cap.paidCents, i18n.language), cap: formatCents(cap.perYearCents, i18n.language) })
+    ? t('cmPatient.capLine', {
+        source: cap.fundingSourceId ?? t('cmPatient.noFunding'),
+        year: cap.year,
+        paid: formatCents(cap.paidCents, i18n.language),
+        cap: formatCents(cap.perYearCents, i18n.language),
+      })
     : t('cmPatient.capNone', { source: cap.fundingSourceId ?? t('cmPatient.noFunding'), year: cap.year, paid: formatCents(cap.paidCents, i18n.language) });
   return (
     <Stack gap={2}>
@@ -191,8 +244,7 @@ function addDays(date: string, n: number): string {
 /** "$2.50 + 1 draw": what the ledger paid for an opportunity (never negative). */
 function usePaidText() {
   const { t, i18n } = useTranslation();
-  return (c: { cents: number; draws: number }) =>
-    [c.cents > 0 ? formatCents(c.cents, i18n.language) : '', c.draws > 0 ? t('cm.draws', { count: c.draws }) : ''].filter(Boolean).join(' + ');
+  return (c: { cents: number; draws: number }) => [c.cents > 0 ? formatCents(c.cents, i18n.language) : '', c.draws > 0 ? t('cm.draws', { count: c.draws }) : ''].filter(Boolean).join(' + ');
 }
 /** What of it the patient keeps although a result changed and it is no longer owed. */
 function useKeptText() {
@@ -254,7 +306,10 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
           aria-label={t('cmPatient.calendarView')}
           value={view}
           onChange={(v) => setView(v as 'calendar' | 'table')}
-          data={[{ value: 'calendar', label: t('cmPatient.asCalendar') }, { value: 'table', label: t('cmPatient.asTable') }]}
+          data={[
+            { value: 'calendar', label: t('cmPatient.asCalendar') },
+            { value: 'table', label: t('cmPatient.asTable') },
+          ]}
         />
       }
     >
@@ -262,10 +317,16 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
         <>
           <div className="cm-calendar" role="group" aria-label={t('cmPatient.calendar')}>
             <div />
-            {dayNames.map((d) => <div key={d} className="cm-head" aria-hidden="true">{d}</div>)}
+            {dayNames.map((d) => (
+              <div key={d} className="cm-head" aria-hidden="true">
+                {d}
+              </div>
+            ))}
             {weeks.map((w, wi) => (
               <Fragment key={w}>
-                <div className="cm-week" aria-hidden="true">{t('cmPatient.week', { n: wi + 1 })}</div>
+                <div className="cm-week" aria-hidden="true">
+                  {t('cmPatient.week', { n: wi + 1 })}
+                </div>
                 {Array.from({ length: 7 }, (_, i) => {
                   const d = addDays(w, i);
                   const cells = byDate.get(d) ?? [];
@@ -276,12 +337,25 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
                         const m = cellMeta(c.status);
                         const label = `${longDate(d)}, ${t(`cm.kinds.${c.kind}`, { defaultValue: c.kind })}: ${cellText(c)}`;
                         return (
-                          <div key={c.kind} role="img" aria-label={label} title={label} data-status={c.status}
-                            className={`cm-cell${d === today ? ' cm-today' : ''}`} style={{ background: m.bg, color: m.fg }}>
-                            <span className="cm-symbol" aria-hidden="true">{m.symbol}</span>
+                          <div
+                            key={c.kind}
+                            role="img"
+                            aria-label={label}
+                            title={label}
+                            data-status={c.status}
+                            className={`cm-cell${d === today ? ' cm-today' : ''}`}
+                            style={{ background: m.bg, color: m.fg }}
+                          >
+                            <span className="cm-symbol" aria-hidden="true">
+                              {m.symbol}
+                            </span>
                             {c.cents > 0 ? <span aria-hidden="true">{formatCents(c.cents, i18n.language).replace(/\.00$/, '')}</span> : null}
                             {c.draws > 0 ? <span aria-hidden="true">{c.draws}×</span> : null}
-                            {c.keptCents > 0 || c.keptDraws > 0 ? <span aria-hidden="true" className="cm-kept">{t('cmPatient.keptMark')}</span> : null}
+                            {c.keptCents > 0 || c.keptDraws > 0 ? (
+                              <span aria-hidden="true" className="cm-kept">
+                                {t('cmPatient.keptMark')}
+                              </span>
+                            ) : null}
                           </div>
                         );
                       })}
@@ -296,13 +370,21 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
               const m = cellMeta(st);
               return (
                 <Group key={st} gap={4} role="listitem">
-                  <span className="cm-cell" style={{ background: m.bg, color: m.fg, minHeight: 22, width: 22, display: 'inline-flex' }} aria-hidden="true">{m.symbol}</span>
+                  <span className="cm-cell" style={{ background: m.bg, color: m.fg, minHeight: 22, width: 22, display: 'inline-flex' }} aria-hidden="true">
+                    {m.symbol}
+                  </span>
                   <Text size="xs">{t(`cm.status.${st}`, { defaultValue: st })}</Text>
                 </Group>
               );
             })}
-            <Text size="xs" c="dimmed">{t('cmPatient.drawsLegend')}</Text>
-            {s.calendar.some((c) => c.keptCents > 0 || c.keptDraws > 0) ? <Text size="xs" c="dimmed">{t('cmPatient.keptLegend')}</Text> : null}
+            <Text size="xs" c="dimmed">
+              {t('cmPatient.drawsLegend')}
+            </Text>
+            {s.calendar.some((c) => c.keptCents > 0 || c.keptDraws > 0) ? (
+              <Text size="xs" c="dimmed">
+                {t('cmPatient.keptLegend')}
+              </Text>
+            ) : null}
           </Group>
         </>
       ) : (
@@ -310,25 +392,29 @@ function CalendarSection({ summary: s }: { summary: PatientCmSummaryT }) {
           <Table data-testid="cm-calendar-table" verticalSpacing={4}>
             <TableHead labels={[t('cmPatient.date'), t('cmPatient.kind'), t('cmPatient.outcome'), t('cmPatient.paid'), t('cmPatient.kept')]} actions={can('write:specimen')} />
             <Table.Tbody>
-              {s.calendar.filter((c) => c.date <= today).map((c) => (
-                <Table.Tr key={`${c.date}-${c.kind}`}>
-                  <Table.Td>{formatDate(c.date, i18n.language)}</Table.Td>
-                  <Table.Td>{t(`cm.kinds.${c.kind}`, { defaultValue: c.kind })}</Table.Td>
-                  <Table.Td><span aria-hidden="true">{cellMeta(c.status).symbol} </span>{t(`cm.status.${c.status}`, { defaultValue: c.status })}</Table.Td>
-                  <Table.Td data-testid="paid">{paidText(c)}</Table.Td>
-                  <Table.Td data-testid="kept">{keptText(c) ? t('cmPatient.keptCell', { value: keptText(c) }) : ''}</Table.Td>
-                  {can('write:specimen') ? (
+              {s.calendar
+                .filter((c) => c.date <= today)
+                .map((c) => (
+                  <Table.Tr key={`${c.date}-${c.kind}`}>
+                    <Table.Td>{formatDate(c.date, i18n.language)}</Table.Td>
+                    <Table.Td>{t(`cm.kinds.${c.kind}`, { defaultValue: c.kind })}</Table.Td>
                     <Table.Td>
-                      {c.kind === 'specimen' && c.eventId && c.status !== 'missed' ? (
-                        <Button size="xs" variant="default" onClick={() => setCorrecting(c)}
-                          aria-label={t('correction.buttonLabel', { date: formatDate(c.date, i18n.language) })}>
-                          {t('correction.button')}
-                        </Button>
-                      ) : null}
+                      <span aria-hidden="true">{cellMeta(c.status).symbol} </span>
+                      {t(`cm.status.${c.status}`, { defaultValue: c.status })}
                     </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
+                    <Table.Td data-testid="paid">{paidText(c)}</Table.Td>
+                    <Table.Td data-testid="kept">{keptText(c) ? t('cmPatient.keptCell', { value: keptText(c) }) : ''}</Table.Td>
+                    {can('write:specimen') ? (
+                      <Table.Td>
+                        {c.kind === 'specimen' && c.eventId && c.status !== 'missed' ? (
+                          <Button size="xs" variant="default" onClick={() => setCorrecting(c)} aria-label={t('correction.buttonLabel', { date: formatDate(c.date, i18n.language) })}>
+                            {t('correction.button')}
+                          </Button>
+                        ) : null}
+                      </Table.Td>
+                    ) : null}
+                  </Table.Tr>
+                ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
@@ -361,18 +447,21 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const res = await api.correctSpecimen(cell.eventId!, {
-        results: ANALYTES.filter((a) => results[a] !== 'unchanged').map((a) => ({ analyte: a, loinc: ANALYTE_INFO[a].loinc, result: results[a] as 'negative' | 'positive' })),
-        valid: validity === 'unchanged' ? undefined : validity === 'valid',
-        method: 'confirmatory',
-        laboratory: laboratory.trim() || undefined,
-        reason,
-      }, key);
+      const res = await api.correctSpecimen(
+        cell.eventId!,
+        {
+          results: ANALYTES.filter((a) => results[a] !== 'unchanged').map((a) => ({ analyte: a, loinc: ANALYTE_INFO[a].loinc, result: results[a] as 'negative' | 'positive' })),
+          valid: validity === 'unchanged' ? undefined : validity === 'valid',
+          method: 'confirmatory',
+          laboratory: laboratory.trim() || undefined,
+          reason,
+        },
+        key,
+      );
       const v = res.award?.voucherCents ?? 0;
-      const message = v > 0 ? t('correction.savedMore', { amount: formatCents(v, i18n.language) })
-        : v < 0 ? t('correction.savedLess', { amount: formatCents(-v, i18n.language) })
-        : t('correction.savedSame');
-      notifications.show({ color: 'teal', message: (res.award?.prizeDrawsEarned ?? 0) > 0 ? `${message} ${t("correction.makeUpDraws", { count: res.award!.prizeDrawsEarned })}` : message });
+      const message =
+        v > 0 ? t('correction.savedMore', { amount: formatCents(v, i18n.language) }) : v < 0 ? t('correction.savedLess', { amount: formatCents(-v, i18n.language) }) : t('correction.savedSame');
+      notifications.show({ color: 'teal', message: (res.award?.prizeDrawsEarned ?? 0) > 0 ? `${message} ${t('correction.makeUpDraws', { count: res.award!.prizeDrawsEarned })}` : message });
       void queryClient.invalidateQueries({ queryKey: screensKey(program?.id) });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'patient', patientId] });
       onClose();
@@ -384,10 +473,16 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
         <Stack gap="sm">
           <Text size="sm">{t('correction.intro')}</Text>
           <ErrorAlert error={spec.error} />
-          {spec.isPending ? <Text c="dimmed" size="sm">{t('common.loading')}</Text> : null}
+          {spec.isPending ? (
+            <Text c="dimmed" size="sm">
+              {t('common.loading')}
+            </Text>
+          ) : null}
           {s ? (
             <Card withBorder padding="xs" data-testid="correction-original">
-              <Text size="sm" fw={600}>{t('correction.asRecorded')}</Text>
+              <Text size="sm" fw={600}>
+                {t('correction.asRecorded')}
+              </Text>
               <Text size="sm">
                 {[
                   t('correction.collected', { when: formatDateTime(s.at, i18n.language, program?.timeZone) }),
@@ -395,7 +490,9 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
                   s.temperatureC !== null ? t('correction.temperature', { value: s.temperatureC }) : '',
                   s.observed ? t('testDay.observed') : '',
                   s.cup ? t('correction.cup', { brand: s.cup.brand, lot: s.cup.lot, expiry: formatDate(s.cup.expiry, i18n.language) }) : '',
-                ].filter(Boolean).join(' · ')}
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </Text>
               <Text size="sm">
                 {t('correction.validityLine', { recorded: validWord(s.valid), now: validWord(s.effective.valid) })}
@@ -410,7 +507,9 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
                     s.validity.nitriteUgMl !== undefined ? `${t('testDay.nitrite')} ${s.validity.nitriteUgMl}` : '',
                     s.validity.oxidants ? t('testDay.oxidants') : '',
                     s.validity.adulterantDetected ? t('testDay.adulterant') : '',
-                  ].filter(Boolean).join(' · ')}
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Text>
               ) : null}
             </Card>
@@ -423,16 +522,34 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
                 const eff = effective.get(a);
                 return (
                   <Table.Tr key={a} data-analyte={a}>
-                    <Table.Td><Text size="sm" id={`corr-${a}`}>{t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}</Text></Table.Td>
-                    <Table.Td><Text size="sm" data-testid="recorded">{s ? resultWord(recorded.get(a)) : '…'}</Text></Table.Td>
                     <Table.Td>
-                      <Text size="sm" data-testid="effective" fw={eff?.correctedBy ? 600 : undefined}>
-                        {s ? resultWord(eff) : '…'}{eff?.correctedBy ? ` (${t('correction.corrected')})` : ''}
+                      <Text size="sm" id={`corr-${a}`}>
+                        {t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a].display })}
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <SegmentedControl size="xs" aria-labelledby={`corr-${a}`} value={results[a]} onChange={(v) => setResults({ ...results, [a]: v as CorrResult })}
-                        data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'negative', label: `− ${t('testDay.negative')}` }, { value: 'positive', label: `+ ${t('testDay.positive')}` }]} />
+                      <Text size="sm" data-testid="recorded">
+                        {s ? resultWord(recorded.get(a)) : '…'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" data-testid="effective" fw={eff?.correctedBy ? 600 : undefined}>
+                        {s ? resultWord(eff) : '…'}
+                        {eff?.correctedBy ? ` (${t('correction.corrected')})` : ''}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <SegmentedControl
+                        size="xs"
+                        aria-labelledby={`corr-${a}`}
+                        value={results[a]}
+                        onChange={(v) => setResults({ ...results, [a]: v as CorrResult })}
+                        data={[
+                          { value: 'unchanged', label: t('correction.unchanged') },
+                          { value: 'negative', label: `− ${t('testDay.negative')}` },
+                          { value: 'positive', label: `+ ${t('testDay.positive')}` },
+                        ]}
+                      />
                     </Table.Td>
                   </Table.Tr>
                 );
@@ -441,7 +558,9 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
           </Table>
           {s && s.corrections.length > 0 ? (
             <Stack gap={2} data-testid="correction-history">
-              <Text size="sm" fw={600}>{t('correction.history', { count: s.corrections.length })}</Text>
+              <Text size="sm" fw={600}>
+                {t('correction.history', { count: s.corrections.length })}
+              </Text>
               {s.corrections.map((c) => (
                 <Text size="xs" key={c.id}>
                   {[
@@ -450,19 +569,33 @@ function CorrectionModal({ patientId, cell, onClose }: { patientId: string; cell
                     c.valid !== null ? `${t('correction.validity')}: ${validWord(c.valid)}` : '',
                     c.laboratory ?? '',
                     c.reason ?? '',
-                  ].filter(Boolean).join(' · ')}
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Text>
               ))}
             </Stack>
           ) : null}
-          <NativeSelect label={t('correction.validity')} value={validity} onChange={(e) => setValidity(e.currentTarget.value as typeof validity)}
+          <NativeSelect
+            label={t('correction.validity')}
+            value={validity}
+            onChange={(e) => setValidity(e.currentTarget.value as typeof validity)}
             description={s ? t('correction.validityNow', { now: validWord(s.effective.valid) }) : undefined}
-            data={[{ value: 'unchanged', label: t('correction.unchanged') }, { value: 'valid', label: t('correction.valid') }, { value: 'invalid', label: t('correction.invalid') }]} />
+            data={[
+              { value: 'unchanged', label: t('correction.unchanged') },
+              { value: 'valid', label: t('correction.valid') },
+              { value: 'invalid', label: t('correction.invalid') },
+            ]}
+          />
           <TextInput label={t('correction.laboratory')} value={laboratory} onChange={(e) => setLaboratory(e.currentTarget.value)} error={fieldError(error, 'laboratory')} />
           <TextInput label={t('correction.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" loading={busy}>{t('correction.save')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('correction.save')}
+            </Button>
           </Group>
         </Stack>
       </form>
@@ -483,7 +616,12 @@ function useLedgerLine(byId: Map<string, LedgerItemT>) {
   const { program } = useSession();
   const money = (c: number) => formatCents(c, i18n.language);
   const visit = (e: LedgerItemT) =>
-    e.opportunityDate ? t(`ledger.visit.${e.opportunityKind ?? 'other'}`, { date: formatDate(e.opportunityDate, i18n.language), defaultValue: t('ledger.visit.other', { date: formatDate(e.opportunityDate, i18n.language) }) }) : '';
+    e.opportunityDate
+      ? t(`ledger.visit.${e.opportunityKind ?? 'other'}`, {
+          date: formatDate(e.opportunityDate, i18n.language),
+          defaultValue: t('ledger.visit.other', { date: formatDate(e.opportunityDate, i18n.language) }),
+        })
+      : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
   return (e: LedgerItemT): LedgerLine => {
     const line: LedgerLine = { text: '', paid: '', out: '', kept: '' };
@@ -531,7 +669,10 @@ function useLedgerLine(byId: Map<string, LedgerItemT>) {
         else line.out = money(e.cents);
         line.text = join(
           t('ledger.explain.void'),
-          t('ledger.voids', { kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }), when: target ? formatInstantDate(target.createdAt, i18n.language, program?.timeZone) : '' }),
+          t('ledger.voids', {
+            kind: t(`ledger.kinds.${e.voidsKind ?? ''}`, { defaultValue: e.voidsKind ?? '' }),
+            when: target ? formatInstantDate(target.createdAt, i18n.language, program?.timeZone) : '',
+          }),
         );
         break;
       }
@@ -558,22 +699,32 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
   const staffDetail = (e: LedgerItemT) => {
     if (e.kind === 'void') return e.reason ? t('ledger.voidReason', { reason: e.reason }) : '';
     return [trackName(e.track), e.n !== null ? t('draw.number', { n: e.n }) : '', e.tier && e.kind === 'prize' ? e.tier : '', e.reason ?? '', e.capped ? t('ledger.capped', { cap: e.capped }) : '']
-      .filter(Boolean).join(' · ');
+      .filter(Boolean)
+      .join(' · ');
   };
   return (
     <Section title={t('ledger.title')} permission="read:cm" testId="cm-ledger">
       <ErrorAlert error={ledger.error} />
       {ledger.data ? (
         <>
-          <Text size="sm" data-testid="ledger-balance">{t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}</Text>
+          <Text size="sm" data-testid="ledger-balance">
+            {t('ledger.balanceNow', { amount: formatCents(ledger.data.balanceCents, i18n.language) })}
+          </Text>
           {ledger.data.totals ? <MoneySum money={ledger.data.totals} testId="ledger-totals" /> : null}
           {ledger.data.unshownDraws > 0 ? (
             <Text size="sm" c="dimmed" data-testid="ledger-unshown">
               {t('ledger.unshown', { count: ledger.data.unshownDraws })}
-              {summary.enrolment && can('draw:cm') ? <>{' '}<Link to={`/cm/draw/${summary.enrolment.id}`}>{t('ledger.openDrawScreen')}</Link></> : null}
+              {summary.enrolment && can('draw:cm') ? (
+                <>
+                  {' '}
+                  <Link to={`/cm/draw/${summary.enrolment.id}`}>{t('ledger.openDrawScreen')}</Link>
+                </>
+              ) : null}
             </Text>
           ) : null}
-          {items.length === 0 ? <Text c="dimmed">{t('ledger.none')}</Text> : (
+          {items.length === 0 ? (
+            <Text c="dimmed">{t('ledger.none')}</Text>
+          ) : (
             <Table.ScrollContainer minWidth={760}>
               <Table verticalSpacing={4} data-testid="ledger-table">
                 <Table.Caption>{t('ledger.caption')}</Table.Caption>
@@ -581,11 +732,23 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
                   <Table.Tr>
                     <Table.Th scope="col">{t('ledger.when')}</Table.Th>
                     <Table.Th scope="col">{t('ledger.what')}</Table.Th>
-                    <Table.Th scope="col" ta="right">{t('ledger.paidCol')}</Table.Th>
-                    <Table.Th scope="col" ta="right">{t('ledger.outCol')}</Table.Th>
-                    <Table.Th scope="col" ta="right">{t('ledger.keptCol')}</Table.Th>
-                    <Table.Th scope="col" ta="right">{t('ledger.balance')}</Table.Th>
-                    {canVoid ? <Table.Th scope="col"><span className="sr-only">{t('common.actions')}</span></Table.Th> : null}
+                    <Table.Th scope="col" ta="right">
+                      {t('ledger.paidCol')}
+                    </Table.Th>
+                    <Table.Th scope="col" ta="right">
+                      {t('ledger.outCol')}
+                    </Table.Th>
+                    <Table.Th scope="col" ta="right">
+                      {t('ledger.keptCol')}
+                    </Table.Th>
+                    <Table.Th scope="col" ta="right">
+                      {t('ledger.balance')}
+                    </Table.Th>
+                    {canVoid ? (
+                      <Table.Th scope="col">
+                        <span className="sr-only">{t('common.actions')}</span>
+                      </Table.Th>
+                    ) : null}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -594,24 +757,61 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
                     const detail = staffDetail(e);
                     const struck = e.voided ? 'line-through' : undefined;
                     return (
-                      <Table.Tr key={e.id} data-kind={e.kind} data-voided={e.voided ? 'true' : undefined} data-hidden={e.hidden ? 'true' : undefined} data-entry={e.id} data-opportunity={e.opportunityDate ?? undefined}>
+                      <Table.Tr
+                        key={e.id}
+                        data-kind={e.kind}
+                        data-voided={e.voided ? 'true' : undefined}
+                        data-hidden={e.hidden ? 'true' : undefined}
+                        data-entry={e.id}
+                        data-opportunity={e.opportunityDate ?? undefined}
+                      >
                         <Table.Td>{formatDateTime(e.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                         <Table.Td>
                           <Text size="sm" data-testid="explain">
                             {line.text}
-                            {e.voided ? <> <StatusBadge tone="warn">{t('ledger.voided')}</StatusBadge></> : null}
+                            {e.voided ? (
+                              <>
+                                {' '}
+                                <StatusBadge tone="warn">{t('ledger.voided')}</StatusBadge>
+                              </>
+                            ) : null}
                           </Text>
-                          {detail ? <Text size="xs" c="dimmed">{detail}</Text> : null}
+                          {detail ? (
+                            <Text size="xs" c="dimmed">
+                              {detail}
+                            </Text>
+                          ) : null}
                         </Table.Td>
-                        <Table.Td ta="right" td={struck} data-testid="paid">{e.hidden ? <Text span size="sm" c="dimmed" fs="italic">{line.paid}</Text> : line.paid}</Table.Td>
-                        <Table.Td ta="right" td={struck} data-testid="out">{line.out}</Table.Td>
-                        <Table.Td ta="right" data-testid="kept">{line.kept}</Table.Td>
+                        <Table.Td ta="right" td={struck} data-testid="paid">
+                          {e.hidden ? (
+                            <Text span size="sm" c="dimmed" fs="italic">
+                              {line.paid}
+                            </Text>
+                          ) : (
+                            line.paid
+                          )}
+                        </Table.Td>
+                        <Table.Td ta="right" td={struck} data-testid="out">
+                          {line.out}
+                        </Table.Td>
+                        <Table.Td ta="right" data-testid="kept">
+                          {line.kept}
+                        </Table.Td>
                         <Table.Td ta="right">{e.balanceCents !== undefined ? formatCents(e.balanceCents, i18n.language) : ''}</Table.Td>
                         {canVoid ? (
                           <Table.Td>
                             {VOIDABLE.has(e.kind) && !e.voided ? (
-                              <Button size="xs" variant="subtle" color="red" onClick={() => setVoiding(e)}
-                                aria-label={t('ledger.voidLabel', { kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }), amount: e.cents === null ? t('ledger.hiddenAmount') : formatCents(e.cents, i18n.language), when: formatDateTime(e.createdAt, i18n.language, program?.timeZone) })}>
+                              <Button
+                                size="xs"
+                                variant="subtle"
+                                color="red"
+                                onClick={() => setVoiding(e)}
+                                aria-label={t('ledger.voidLabel', {
+                                  kind: t(`ledger.kinds.${e.kind}`, { defaultValue: e.kind }),
+                                  amount: e.cents === null ? t('ledger.hiddenAmount') : formatCents(e.cents, i18n.language),
+                                  when: formatDateTime(e.createdAt, i18n.language, program?.timeZone),
+                                })}
+                              >
                                 {t('ledger.void')}
                               </Button>
                             ) : null}
@@ -625,13 +825,17 @@ function LedgerSection({ patientId, summary }: { patientId: string; summary: Pat
             </Table.ScrollContainer>
           )}
           {items.length > shown.length ? (
-            <Button size="xs" variant="subtle" onClick={() => setAll(true)}>{t('ledger.showAll', { count: items.length })}</Button>
+            <Button size="xs" variant="subtle" onClick={() => setAll(true)}>
+              {t('ledger.showAll', { count: items.length })}
+            </Button>
           ) : null}
         </>
       ) : null}
       {revealed.length > 0 ? (
         <>
-          <Title order={3} size="h5">{t('draw.history')}</Title>
+          <Title order={3} size="h5">
+            {t('draw.history')}
+          </Title>
           <Group gap={6}>
             {revealed.map((d) => (
               <Badge key={d.n} variant="light" color={d.valueCents > 0 ? 'teal' : 'gray'} style={{ textTransform: 'none' }}>
@@ -672,13 +876,29 @@ function VoidModal({ patientId, entry, onClose }: { patientId: string; entry: Le
       <form onSubmit={submit} noValidate aria-label={t('ledger.voidTitle', { kind, amount })}>
         <Stack gap="sm">
           <Text size="sm">{entry.hidden ? t('ledger.voidIntroHidden') : entry.kind === 'debit' ? t('ledger.voidIntroDebit', { amount }) : t('ledger.voidIntro', { amount })}</Text>
-          <Text size="sm" c="dimmed">{t('ledger.voidNever')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('ledger.voidNever')}
+          </Text>
           <ErrorAlert error={error} title={isApiError(error) && error.status === 409 ? t('ledger.voidRefused') : undefined} />
-          <Textarea label={t('ledger.voidReasonLabel')} description={t('ledger.voidReasonHint')} required autosize minRows={2} maxLength={500}
-            value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
+          <Textarea
+            label={t('ledger.voidReasonLabel')}
+            description={t('ledger.voidReasonHint')}
+            required
+            autosize
+            minRows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={fieldError(error, 'reason')}
+            data-autofocus
+          />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" color="red" loading={busy} disabled={!reason.trim()}>{t('ledger.voidSubmit')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" color="red" loading={busy} disabled={!reason.trim()}>
+              {t('ledger.voidSubmit')}
+            </Button>
           </Group>
         </Stack>
       </form>
@@ -701,34 +921,49 @@ function EnrolmentsSection({ patientId }: { patientId: string }) {
       title={t('enrolment.title')}
       permission="read:cm"
       testId="cm-enrolments"
-      actions={can('enrol:cm') && !active && !enrolling ? <Button size="xs" onClick={() => setEnrolling(true)}>{t('enrolment.enrol')}</Button> : null}
+      actions={
+        can('enrol:cm') && !active && !enrolling ? (
+          <Button size="xs" onClick={() => setEnrolling(true)}>
+            {t('enrolment.enrol')}
+          </Button>
+        ) : null
+      }
     >
       <ErrorAlert error={enrolments.error} />
       {enrolling ? <EnrolForm patientId={patientId} onClose={() => setEnrolling(false)} /> : null}
       {enrolments.data && items.length === 0 && !enrolling ? <Text c="dimmed">{t('enrolment.none')}</Text> : null}
       {items.length > 0 ? (
         <Table.ScrollContainer minWidth={680}>
-        <Table verticalSpacing={4}>
-          <TableHead labels={[t('enrolment.protocol'), t('enrolment.dates'), t('enrolment.funding'), t('enrolment.status')]} actions={can('enrol:cm')} />
-          <Table.Tbody>
-            {items.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td>{e.protocolName} <Text span size="xs" c="dimmed">v{e.protocolVersion}</Text></Table.Td>
-                <Table.Td>{t('common.dateRange', { from: formatDate(e.startDate, i18n.language), to: formatDate(e.endDate, i18n.language) })}</Table.Td>
-                <Table.Td>{e.fundingSourceId ?? t('common.notRecorded')}</Table.Td>
-                <Table.Td miw={110}>
-                  <StatusBadge tone={e.status === 'active' ? 'ok' : 'neutral'}>{t(`enrolment.statuses.${e.status}`, { defaultValue: e.status })}</StatusBadge>
-                  {e.statusReason ? <Text size="xs">{e.statusReason}</Text> : null}
-                </Table.Td>
-                {can('enrol:cm') ? (
+          <Table verticalSpacing={4}>
+            <TableHead labels={[t('enrolment.protocol'), t('enrolment.dates'), t('enrolment.funding'), t('enrolment.status')]} actions={can('enrol:cm')} />
+            <Table.Tbody>
+              {items.map((e) => (
+                <Table.Tr key={e.id}>
                   <Table.Td>
-                    {e.status === 'active' ? <Button size="xs" variant="default" onClick={() => setChanging(e)}>{t('enrolment.changeStatus')}</Button> : null}
+                    {e.protocolName}{' '}
+                    <Text span size="xs" c="dimmed">
+                      v{e.protocolVersion}
+                    </Text>
                   </Table.Td>
-                ) : null}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  <Table.Td>{t('common.dateRange', { from: formatDate(e.startDate, i18n.language), to: formatDate(e.endDate, i18n.language) })}</Table.Td>
+                  <Table.Td>{e.fundingSourceId ?? t('common.notRecorded')}</Table.Td>
+                  <Table.Td miw={110}>
+                    <StatusBadge tone={e.status === 'active' ? 'ok' : 'neutral'}>{t(`enrolment.statuses.${e.status}`, { defaultValue: e.status })}</StatusBadge>
+                    {e.statusReason ? <Text size="xs">{e.statusReason}</Text> : null}
+                  </Table.Td>
+                  {can('enrol:cm') ? (
+                    <Table.Td>
+                      {e.status === 'active' ? (
+                        <Button size="xs" variant="default" onClick={() => setChanging(e)}>
+                          {t('enrolment.changeStatus')}
+                        </Button>
+                      ) : null}
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
         </Table.ScrollContainer>
       ) : null}
       {changing ? <StatusModal patientId={patientId} enrolment={changing} onClose={() => setChanging(null)} /> : null}
@@ -760,11 +995,16 @@ function EnrolForm({ patientId, onClose }: { patientId: string; onClose: () => v
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api.enrol({
-        patientId, protocolId: chosen, startDate,
-        calendar: { specimen: specimen.map(Number), attendance: attendance.map(Number), dose: dose.map(Number), windowStart, windowEnd },
-        fundingSourceId: fundingSourceId || null,
-      }, key);
+      await api.enrol(
+        {
+          patientId,
+          protocolId: chosen,
+          startDate,
+          calendar: { specimen: specimen.map(Number), attendance: attendance.map(Number), dose: dose.map(Number), windowStart, windowEnd },
+          fundingSourceId: fundingSourceId || null,
+        },
+        key,
+      );
       notifications.show({ color: 'teal', message: t('enrolment.enrolled') });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
       onClose();
@@ -772,13 +1012,23 @@ function EnrolForm({ patientId, onClose }: { patientId: string; onClose: () => v
   };
   const days = (label: string, value: string[], set: (v: string[]) => void, field: string) => (
     <Stack gap={4}>
-      <Text size="sm" fw={500} id={`days-${field}`}>{label}</Text>
+      <Text size="sm" fw={500} id={`days-${field}`}>
+        {label}
+      </Text>
       <Chip.Group multiple value={value} onChange={set}>
         <Group gap={4} role="group" aria-labelledby={`days-${field}`}>
-          {WEEKDAYS.map((d) => <Chip key={d} value={String(d)} size="sm">{dayNames[d]}</Chip>)}
+          {WEEKDAYS.map((d) => (
+            <Chip key={d} value={String(d)} size="sm">
+              {dayNames[d]}
+            </Chip>
+          ))}
         </Group>
       </Chip.Group>
-      {fieldError(error, `calendar.${field}`) ? <Text size="xs" c="red">{fieldError(error, `calendar.${field}`)}</Text> : null}
+      {fieldError(error, `calendar.${field}`) ? (
+        <Text size="xs" c="red">
+          {fieldError(error, `calendar.${field}`)}
+        </Text>
+      ) : null}
     </Stack>
   );
   return (
@@ -786,23 +1036,39 @@ function EnrolForm({ patientId, onClose }: { patientId: string; onClose: () => v
       <Stack gap="sm">
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <NativeSelect label={t('enrolment.protocol')} value={chosen} onChange={(e) => setProtocolId(e.currentTarget.value)}
-            data={protocolList.map((p) => ({ value: p.id, label: `${p.name} (v${p.version})` }))} error={fieldError(error, 'protocolId')} />
-          <NativeSelect label={t('enrolment.funding')} value={fundingSourceId} onChange={(e) => setFundingSourceId(e.currentTarget.value)}
-            data={[{ value: '', label: t('enrolment.noFunding') }, ...(funding.data?.items ?? []).map((f) => ({ value: f.id, label: f.name }))]} error={fieldError(error, 'fundingSourceId')} />
+          <NativeSelect
+            label={t('enrolment.protocol')}
+            value={chosen}
+            onChange={(e) => setProtocolId(e.currentTarget.value)}
+            data={protocolList.map((p) => ({ value: p.id, label: `${p.name} (v${p.version})` }))}
+            error={fieldError(error, 'protocolId')}
+          />
+          <NativeSelect
+            label={t('enrolment.funding')}
+            value={fundingSourceId}
+            onChange={(e) => setFundingSourceId(e.currentTarget.value)}
+            data={[{ value: '', label: t('enrolment.noFunding') }, ...(funding.data?.items ?? []).map((f) => ({ value: f.id, label: f.name }))]}
+            error={fieldError(error, 'fundingSourceId')}
+          />
           <TextInput type="date" label={t('enrolment.startDate')} value={startDate} onChange={(e) => setStartDate(e.currentTarget.value)} error={fieldError(error, 'startDate')} />
           <Group grow>
             <TextInput type="time" label={t('enrolment.windowStart')} value={windowStart} onChange={(e) => setWindowStart(e.currentTarget.value)} error={fieldError(error, 'calendar.windowStart')} />
             <TextInput type="time" label={t('enrolment.windowEnd')} value={windowEnd} onChange={(e) => setWindowEnd(e.currentTarget.value)} error={fieldError(error, 'calendar.windowEnd')} />
           </Group>
         </SimpleGrid>
-        <Text size="xs" c="dimmed">{t('enrolment.tzHint', { tz: program?.timeZone ?? '' })}</Text>
+        <Text size="xs" c="dimmed">
+          {t('enrolment.tzHint', { tz: program?.timeZone ?? '' })}
+        </Text>
         {days(t('enrolment.specimenDays'), specimen, setSpecimen, 'specimen')}
         {days(t('enrolment.attendanceDays'), attendance, setAttendance, 'attendance')}
         {days(t('enrolment.doseDays'), dose, setDose, 'dose')}
         <Group>
-          <Button type="submit" loading={busy} disabled={!chosen}>{t('enrolment.enrolSubmit')}</Button>
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy} disabled={!chosen}>
+            {t('enrolment.enrolSubmit')}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -829,12 +1095,23 @@ function StatusModal({ patientId, enrolment, onClose }: { patientId: string; enr
       <form onSubmit={submit} noValidate>
         <Stack>
           <ErrorAlert error={error} />
-          <NativeSelect label={t('enrolment.status')} value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
-            data={[{ value: 'completed', label: t('enrolment.statuses.completed') }, { value: 'withdrawn', label: t('enrolment.statuses.withdrawn') }]} />
+          <NativeSelect
+            label={t('enrolment.status')}
+            value={status}
+            onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
+            data={[
+              { value: 'completed', label: t('enrolment.statuses.completed') },
+              { value: 'withdrawn', label: t('enrolment.statuses.withdrawn') },
+            ]}
+          />
           <TextInput label={t('enrolment.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} data-autofocus />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" loading={busy}>{t('common.save')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('common.save')}
+            </Button>
           </Group>
         </Stack>
       </form>
@@ -864,18 +1141,23 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
   const prize = prizes.find((p) => p.id === prizeEntryId) ?? prizes[0];
   const items = (catalogue.data?.items ?? []).filter((i) => i.active && (mode === 'voucher' ? true : i.prizeTier === prize?.tier));
   const item = items.find((i) => i.id === itemId) ?? items[0];
-  const cost = mode === 'prize' ? prize?.cents ?? 0 : (item?.valueCents ?? 0) * Number(quantity || 1);
+  const cost = mode === 'prize' ? (prize?.cents ?? 0) : (item?.valueCents ?? 0) * Number(quantity || 1);
   const threshold = settings.data?.approvalThresholdCents;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!item) return;
     void run(async () => {
-      const r = await api.redeem(patientId, {
-        itemId: item.id, quantity: mode === 'prize' ? 1 : Number(quantity || 1),
-        prizeEntryId: mode === 'prize' ? prize?.id : undefined,
-        acknowledgement: { acknowledged: acknowledged as true, method },
-      }, key);
+      const r = await api.redeem(
+        patientId,
+        {
+          itemId: item.id,
+          quantity: mode === 'prize' ? 1 : Number(quantity || 1),
+          prizeEntryId: mode === 'prize' ? prize?.id : undefined,
+          acknowledgement: { acknowledged: acknowledged as true, method },
+        },
+        key,
+      );
       notifications.show({ color: 'teal', message: r.status === 'completed' ? t('redeem.done', { item: r.itemName }) : t('redeem.waiting') });
       setKey(newIdempotencyKey());
       setAcknowledged(false);
@@ -885,41 +1167,72 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
 
   return (
     <Section title={t('redeem.title')} permission="read:cm" testId="cm-redeem">
-      <Text size="sm">{t('redeem.balance', { amount: ledger.data ? formatCents(ledger.data.balanceCents, i18n.language) : '…' })}{noCash ? ` · ${t('cmPatient.noCash')}` : ''}</Text>
-      {threshold !== undefined ? <Text size="xs" c="dimmed">{t('redeem.thresholdHint', { amount: formatCents(threshold, i18n.language) })}</Text> : null}
+      <Text size="sm">
+        {t('redeem.balance', { amount: ledger.data ? formatCents(ledger.data.balanceCents, i18n.language) : '…' })}
+        {noCash ? ` · ${t('cmPatient.noCash')}` : ''}
+      </Text>
+      {threshold !== undefined ? (
+        <Text size="xs" c="dimmed">
+          {t('redeem.thresholdHint', { amount: formatCents(threshold, i18n.language) })}
+        </Text>
+      ) : null}
       <form onSubmit={submit} noValidate aria-label={t('redeem.title')}>
         <Stack gap="sm">
           <ErrorAlert error={error} />
-          <SegmentedControl value={mode} onChange={(v) => setMode(v as 'voucher' | 'prize')} aria-label={t('redeem.mode')}
-            data={[{ value: 'voucher', label: t('redeem.voucher') }, { value: 'prize', label: t('redeem.prize') }]} disabled={prizes.length === 0} />
+          <SegmentedControl
+            value={mode}
+            onChange={(v) => setMode(v as 'voucher' | 'prize')}
+            aria-label={t('redeem.mode')}
+            data={[
+              { value: 'voucher', label: t('redeem.voucher') },
+              { value: 'prize', label: t('redeem.prize') },
+            ]}
+            disabled={prizes.length === 0}
+          />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             {mode === 'prize' ? (
-              <NativeSelect label={t('redeem.whichPrize')} value={prize?.id ?? ''} onChange={(e) => setPrizeEntryId(e.currentTarget.value)}
-                data={prizes.map((p) => ({ value: p.id, label: `#${p.n} ${p.tier} (${formatCents(p.cents, i18n.language)})` }))} error={fieldError(error, 'prizeEntryId')} />
+              <NativeSelect
+                label={t('redeem.whichPrize')}
+                value={prize?.id ?? ''}
+                onChange={(e) => setPrizeEntryId(e.currentTarget.value)}
+                data={prizes.map((p) => ({ value: p.id, label: `#${p.n} ${p.tier} (${formatCents(p.cents, i18n.language)})` }))}
+                error={fieldError(error, 'prizeEntryId')}
+              />
             ) : null}
-            <NativeSelect label={t('redeem.item')} value={item?.id ?? ''} onChange={(e) => setItemId(e.currentTarget.value)}
+            <NativeSelect
+              label={t('redeem.item')}
+              value={item?.id ?? ''}
+              onChange={(e) => setItemId(e.currentTarget.value)}
               data={items.map((i) => ({
                 value: i.id,
                 label: `${i.name} · ${formatCents(i.valueCents, i18n.language)} · ${t('redeem.inStock', { count: i.stock })}${i.cashEquivalent ? ` · ${t('redeem.cashEquivalent')}` : ''}`,
                 disabled: i.stock === 0 || (noCash && i.cashEquivalent),
               }))}
-              error={fieldError(error, 'itemId')} />
-            {mode === 'voucher' ? (
-              <NumberInput label={t('redeem.quantity')} value={quantity} onChange={setQuantity} min={1} max={50} error={fieldError(error, 'quantity')} />
-            ) : null}
+              error={fieldError(error, 'itemId')}
+            />
+            {mode === 'voucher' ? <NumberInput label={t('redeem.quantity')} value={quantity} onChange={setQuantity} min={1} max={50} error={fieldError(error, 'quantity')} /> : null}
           </SimpleGrid>
-          <Text size="sm" fw={600}>{t('redeem.cost', { amount: formatCents(cost, i18n.language) })}</Text>
+          <Text size="sm" fw={600}>
+            {t('redeem.cost', { amount: formatCents(cost, i18n.language) })}
+          </Text>
           {threshold !== undefined && cost > threshold ? (
-            <Alert color="blue" variant="light">{t('redeem.needsApproval')}</Alert>
+            <Alert color="blue" variant="light">
+              {t('redeem.needsApproval')}
+            </Alert>
           ) : null}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <NativeSelect label={t('redeem.ackMethod')} value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)}
-              data={(['initials', 'signature', 'verbal'] as const).map((m) => ({ value: m, label: t(`redeem.methods.${m}`) }))} />
-            <Checkbox mt="lg" label={t('redeem.ack')} checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)}
-              error={fieldError(error, 'acknowledgement.acknowledged')} />
+            <NativeSelect
+              label={t('redeem.ackMethod')}
+              value={method}
+              onChange={(e) => setMethod(e.currentTarget.value as typeof method)}
+              data={(['initials', 'signature', 'verbal'] as const).map((m) => ({ value: m, label: t(`redeem.methods.${m}`) }))}
+            />
+            <Checkbox mt="lg" label={t('redeem.ack')} checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)} error={fieldError(error, 'acknowledgement.acknowledged')} />
           </SimpleGrid>
           <Group>
-            <Button type="submit" loading={busy} disabled={!acknowledged || !item}>{t('redeem.submit')}</Button>
+            <Button type="submit" loading={busy} disabled={!acknowledged || !item}>
+              {t('redeem.submit')}
+            </Button>
           </Group>
         </Stack>
       </form>
@@ -945,7 +1258,9 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
   if (items.length === 0) return null;
   return (
     <Stack gap="xs">
-      <Title order={3} size="h5">{t('redeem.history')}</Title>
+      <Title order={3} size="h5">
+        {t('redeem.history')}
+      </Title>
       <ErrorAlert error={error} />
       <Table verticalSpacing={4} data-testid="redemptions">
         <TableHead labels={[t('ledger.when'), t('redeem.item'), t('ledger.amount'), t('enrolment.status')]} />
@@ -953,7 +1268,9 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
           {[...items].reverse().map((r) => (
             <Table.Tr key={r.id}>
               <Table.Td>{formatDateTime(r.requestedAt, i18n.language, program?.timeZone)}</Table.Td>
-              <Table.Td>{r.quantity} × {r.itemName}</Table.Td>
+              <Table.Td>
+                {r.quantity} × {r.itemName}
+              </Table.Td>
               <Table.Td>{formatCents(r.cents, i18n.language)}</Table.Td>
               <Table.Td>
                 <StatusBadge tone={r.status === 'completed' ? 'ok' : r.status === 'declined' ? 'bad' : 'warn'}>{t(`redeem.statuses.${r.status}`)}</StatusBadge>
@@ -962,10 +1279,18 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
                     <Text size="xs">{t('redeem.separation')}</Text>
                     {canApprove && r.requestedBy !== me.user.id ? (
                       <Group gap={4}>
-                        <Button size="xs" onClick={() => void decide(r, true)}>{t('redeem.approve')}</Button>
-                        <Button size="xs" variant="default" onClick={() => void decide(r, false)}>{t('redeem.decline')}</Button>
+                        <Button size="xs" onClick={() => void decide(r, true)}>
+                          {t('redeem.approve')}
+                        </Button>
+                        <Button size="xs" variant="default" onClick={() => void decide(r, false)}>
+                          {t('redeem.decline')}
+                        </Button>
                       </Group>
-                    ) : r.requestedBy === me.user.id ? <Text size="xs" c="dimmed">{t('redeem.youRequested')}</Text> : null}
+                    ) : r.requestedBy === me.user.id ? (
+                      <Text size="xs" c="dimmed">
+                        {t('redeem.youRequested')}
+                      </Text>
+                    ) : null}
                   </Stack>
                 ) : null}
               </Table.Td>
@@ -987,7 +1312,9 @@ function PrivilegeSection({ patientId }: { patientId: string }) {
   if (mine.length === 0) return null;
   return (
     <Section title={t('privilege.title')} permission="read:cm" testId="cm-privileges">
-      <Text size="sm" c="dimmed">{t('privilege.intro')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('privilege.intro')}
+      </Text>
       {mine.map((r) => (
         <Card key={r.id} withBorder padding="sm">
           <Text fw={600}>{t('privilege.line', { track: trackName(r.track), level: r.level, date: formatInstantDate(r.createdAt, i18n.language, program?.timeZone) })}</Text>
@@ -995,7 +1322,11 @@ function PrivilegeSection({ patientId }: { patientId: string }) {
             <Text size="sm">
               {t(`privilege.${r.decision.decision}`, { defaultValue: r.decision.decision })} · {r.decision.reason}
             </Text>
-          ) : can('approve:privilege') ? <PrivilegeDecision rec={r} /> : <Text size="sm">{t('privilege.awaiting')}</Text>}
+          ) : can('approve:privilege') ? (
+            <PrivilegeDecision rec={r} />
+          ) : (
+            <Text size="sm">{t('privilege.awaiting')}</Text>
+          )}
         </Card>
       ))}
     </Section>
@@ -1022,8 +1353,12 @@ function PrivilegeDecision({ rec }: { rec: PrivilegeRecommendationT }) {
       <ErrorAlert error={error} />
       <TextInput label={t('privilege.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required error={fieldError(error, 'reason')} />
       <Group gap="xs">
-        <Button size="xs" onClick={() => void decide('approved')}>{t('privilege.approve')}</Button>
-        <Button size="xs" variant="default" onClick={() => void decide('declined')}>{t('privilege.decline')}</Button>
+        <Button size="xs" onClick={() => void decide('approved')}>
+          {t('privilege.approve')}
+        </Button>
+        <Button size="xs" variant="default" onClick={() => void decide('declined')}>
+          {t('privilege.decline')}
+        </Button>
       </Group>
     </Stack>
   );

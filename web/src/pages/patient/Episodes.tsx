@@ -45,12 +45,10 @@ export function EpisodesSection({ patientId }: { patientId: string }) {
                 <Table.Tr key={ep.id}>
                   <Table.Td>
                     <Stack gap={2}>
-                      <Text size="sm" fw={600}>{t(`episodes.levels.${ep.levelOfCare}`)}</Text>
-                      {ep.dischargedOn ? (
-                        <StatusBadge tone="neutral">{t('episodes.closed')}</StatusBadge>
-                      ) : (
-                        <StatusBadge tone="ok">{t('episodes.open')}</StatusBadge>
-                      )}
+                      <Text size="sm" fw={600}>
+                        {t(`episodes.levels.${ep.levelOfCare}`)}
+                      </Text>
+                      {ep.dischargedOn ? <StatusBadge tone="neutral">{t('episodes.closed')}</StatusBadge> : <StatusBadge tone="ok">{t('episodes.open')}</StatusBadge>}
                     </Stack>
                   </Table.Td>
                   <Table.Td>
@@ -62,8 +60,7 @@ export function EpisodesSection({ patientId }: { patientId: string }) {
                   {canWrite ? (
                     <Table.Td>
                       {!ep.dischargedOn ? (
-                        <Button size="xs" variant="default" onClick={() => setDischarging(ep)}
-                          aria-label={t('episodes.dischargeLabel', { level: t(`episodes.levels.${ep.levelOfCare}`) })}>
+                        <Button size="xs" variant="default" onClick={() => setDischarging(ep)} aria-label={t('episodes.dischargeLabel', { level: t(`episodes.levels.${ep.levelOfCare}`) })}>
                           {t('episodes.discharge')}
                         </Button>
                       ) : null}
@@ -101,14 +98,22 @@ function Admit({ patientId, queryKey, onClose }: { patientId: string; queryKey: 
       <Stack gap="sm">
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <NativeSelect label={t('episodes.levelOfCare')} value={level} onChange={(e) => setLevel(e.currentTarget.value)}
-            data={LEVELS_OF_CARE.map((l) => ({ value: l, label: t(`episodes.levels.${l}`) }))} error={fieldError(error, 'levelOfCare')} />
-          <TextInput type="date" label={t('episodes.admittedOn')} value={admittedOn} required
-            onChange={(e) => setAdmittedOn(e.currentTarget.value)} error={fieldError(error, 'admittedOn')} />
+          <NativeSelect
+            label={t('episodes.levelOfCare')}
+            value={level}
+            onChange={(e) => setLevel(e.currentTarget.value)}
+            data={LEVELS_OF_CARE.map((l) => ({ value: l, label: t(`episodes.levels.${l}`) }))}
+            error={fieldError(error, 'levelOfCare')}
+          />
+          <TextInput type="date" label={t('episodes.admittedOn')} value={admittedOn} required onChange={(e) => setAdmittedOn(e.currentTarget.value)} error={fieldError(error, 'admittedOn')} />
         </SimpleGrid>
         <Group>
-          <Button type="submit" loading={busy}>{t('episodes.admit')}</Button>
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy}>
+            {t('episodes.admit')}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -136,13 +141,31 @@ function Discharge({ patientId, episode, queryKey, onClose }: { patientId: strin
       <form onSubmit={submit} noValidate>
         <Stack>
           <ErrorAlert error={error} />
-          <TextInput type="date" label={t('episodes.dischargedOn')} value={dischargedOn} required data-autofocus
-            onChange={(e) => setDischargedOn(e.currentTarget.value)} error={fieldError(error, 'dischargedOn')} />
-          <TextInput label={t('episodes.dischargeReason')} description={t('episodes.reasonHint')} value={reason} required maxLength={200}
-            onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'dischargeReason')} />
+          <TextInput
+            type="date"
+            label={t('episodes.dischargedOn')}
+            value={dischargedOn}
+            required
+            data-autofocus
+            onChange={(e) => setDischargedOn(e.currentTarget.value)}
+            error={fieldError(error, 'dischargedOn')}
+          />
+          <TextInput
+            label={t('episodes.dischargeReason')}
+            description={t('episodes.reasonHint')}
+            value={reason}
+            required
+            maxLength={200}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={fieldError(error, 'dischargeReason')}
+          />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" loading={busy}>{t('episodes.discharge')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('episodes.discharge')}
+            </Button>
           </Group>
         </Stack>
       </form>

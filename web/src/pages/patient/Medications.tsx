@@ -48,12 +48,10 @@ export function MedicationSection({ patientId }: { patientId: string }) {
                 <Table.Tr key={m.id}>
                   <Table.Td>
                     <Stack gap={2}>
-                      <Text size="sm" fw={600}>{t(`medications.kinds.${m.medication}`)}</Text>
-                      {m.endedOn ? (
-                        <StatusBadge tone="neutral">{t('medications.ended')}</StatusBadge>
-                      ) : (
-                        <StatusBadge tone="ok">{t('medications.current')}</StatusBadge>
-                      )}
+                      <Text size="sm" fw={600}>
+                        {t(`medications.kinds.${m.medication}`)}
+                      </Text>
+                      {m.endedOn ? <StatusBadge tone="neutral">{t('medications.ended')}</StatusBadge> : <StatusBadge tone="ok">{t('medications.current')}</StatusBadge>}
                     </Stack>
                   </Table.Td>
                   <Table.Td>{m.dose ?? ''}</Table.Td>
@@ -66,8 +64,7 @@ export function MedicationSection({ patientId }: { patientId: string }) {
                   {canWrite ? (
                     <Table.Td>
                       {!m.endedOn ? (
-                        <Button size="xs" variant="default" onClick={() => setEnding(m)}
-                          aria-label={t('medications.endLabel', { medication: t(`medications.kinds.${m.medication}`) })}>
+                        <Button size="xs" variant="default" onClick={() => setEnding(m)} aria-label={t('medications.endLabel', { medication: t(`medications.kinds.${m.medication}`) })}>
                           {t('medications.end')}
                         </Button>
                       ) : null}
@@ -127,10 +124,8 @@ function AddMedication({ patientId, onClose, queryKey }: { patientId: string; on
             data={MEDICATIONS.map((m) => ({ value: m, label: t(`medications.kinds.${m}`) }))}
             error={fieldError(error, 'medication')}
           />
-          <TextInput label={t('medications.dose')} description={t('medications.doseHint')} value={dose}
-            onChange={(e) => setDose(e.currentTarget.value)} error={fieldError(error, 'dose')} />
-          <TextInput type="date" label={t('medications.startedOn')} value={startedOn} required
-            onChange={(e) => setStartedOn(e.currentTarget.value)} error={fieldError(error, 'startedOn')} />
+          <TextInput label={t('medications.dose')} description={t('medications.doseHint')} value={dose} onChange={(e) => setDose(e.currentTarget.value)} error={fieldError(error, 'dose')} />
+          <TextInput type="date" label={t('medications.startedOn')} value={startedOn} required onChange={(e) => setStartedOn(e.currentTarget.value)} error={fieldError(error, 'startedOn')} />
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {hasList ? (
@@ -147,13 +142,16 @@ function AddMedication({ patientId, onClose, queryKey }: { patientId: string; on
             />
           ) : null}
           {!hasList || prescriber === OTHER ? (
-            <TextInput label={t('medications.prescriberName')} value={otherName}
-              onChange={(e) => setOtherName(e.currentTarget.value)} error={fieldError(error, 'prescriberName')} />
+            <TextInput label={t('medications.prescriberName')} value={otherName} onChange={(e) => setOtherName(e.currentTarget.value)} error={fieldError(error, 'prescriberName')} />
           ) : null}
         </SimpleGrid>
         <Group>
-          <Button type="submit" loading={busy}>{t('common.save')}</Button>
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy}>
+            {t('common.save')}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -180,11 +178,14 @@ function EndMedication({ patientId, medication, onClose, queryKey }: { patientId
       <form onSubmit={submit} noValidate>
         <Stack>
           <ErrorAlert error={error} />
-          <TextInput type="date" label={t('medications.endedOn')} value={endedOn} required data-autofocus
-            onChange={(e) => setEndedOn(e.currentTarget.value)} error={fieldError(error, 'endedOn')} />
+          <TextInput type="date" label={t('medications.endedOn')} value={endedOn} required data-autofocus onChange={(e) => setEndedOn(e.currentTarget.value)} error={fieldError(error, 'endedOn')} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" loading={busy}>{t('medications.end')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('medications.end')}
+            </Button>
           </Group>
         </Stack>
       </form>

@@ -53,7 +53,10 @@ export function ScreensTab({ patientId }: { patientId: string }) {
             aria-label={t('screens.view')}
             value={view}
             onChange={(v) => setView(v as 'grid' | 'table')}
-            data={[{ value: 'grid', label: t('screens.asGrid') }, { value: 'table', label: t('screens.asTable') }]}
+            data={[
+              { value: 'grid', label: t('screens.asGrid') },
+              { value: 'table', label: t('screens.asTable') },
+            ]}
           />
         }
       >
@@ -61,7 +64,7 @@ export function ScreensTab({ patientId }: { patientId: string }) {
         <ErrorAlert error={screens.error} />
         {screens.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
         {screens.data && items.length === 0 ? <Text c="dimmed">{t('screens.none')}</Text> : null}
-        {items.length > 0 ? (view === 'grid' ? <ResultsGrid items={items} /> : <ScreensTable items={items} />) : null}
+        {items.length > 0 ? view === 'grid' ? <ResultsGrid items={items} /> : <ScreensTable items={items} /> : null}
       </Section>
     </Stack>
   );
@@ -86,7 +89,9 @@ function useColumnWords() {
       t(`screens.matrix.${s.matrix}`, { defaultValue: s.matrix }),
       t(`screens.method.${s.method}`, { defaultValue: s.method }),
       s.valid ? '' : t('screens.notValid'),
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
 }
 
 function analytesOf(items: readonly ScreenT[]): string[] {
@@ -104,8 +109,12 @@ function ResultsGrid({ items }: { items: readonly ScreenT[] }) {
   const analytes = analytesOf(items);
   // the year on the first column and wherever it changes
   const short = (d: string, i: number) =>
-    new Intl.DateTimeFormat(i18n.language, { month: 'short', day: 'numeric', ...(i === 0 || columns[i - 1]!.collectedOn.slice(0, 4) !== d.slice(0, 4) ? { year: 'numeric' } : {}), timeZone: 'UTC' })
-      .format(new Date(`${d}T00:00:00Z`));
+    new Intl.DateTimeFormat(i18n.language, {
+      month: 'short',
+      day: 'numeric',
+      ...(i === 0 || columns[i - 1]!.collectedOn.slice(0, 4) !== d.slice(0, 4) ? { year: 'numeric' } : {}),
+      timeZone: 'UTC',
+    }).format(new Date(`${d}T00:00:00Z`));
   const name = (a: string) => t(`analytes.${a}`, { defaultValue: ANALYTE_INFO[a as keyof typeof ANALYTE_INFO]?.display ?? a });
   return (
     <Stack gap="xs">
@@ -114,7 +123,9 @@ function ResultsGrid({ items }: { items: readonly ScreenT[] }) {
           <caption id="screens-grid-caption">{t('screens.gridCaption', { count: items.length })}</caption>
           <thead>
             <tr>
-              <th scope="col" className="screens-analyte">{t('screens.substance')}</th>
+              <th scope="col" className="screens-analyte">
+                {t('screens.substance')}
+              </th>
               {columns.map((s, i) => (
                 <th scope="col" key={s.id} data-screen={s.id} data-valid={s.valid ? 'true' : 'false'} className={s.valid ? undefined : 'screens-invalid'}>
                   <span aria-hidden="true">
@@ -124,7 +135,14 @@ function ResultsGrid({ items }: { items: readonly ScreenT[] }) {
                       {t(`screens.matrixShort.${s.matrix}`, { defaultValue: s.matrix })}
                       {s.method === 'confirmatory' ? ` · ${t('screens.labShort')}` : ''}
                     </span>
-                    {s.valid ? null : <><br /><span className="screens-flag">{INVALID} {t('screens.notValidShort')}</span></>}
+                    {s.valid ? null : (
+                      <>
+                        <br />
+                        <span className="screens-flag">
+                          {INVALID} {t('screens.notValidShort')}
+                        </span>
+                      </>
+                    )}
                   </span>
                   <span className="sr-only">{columnWords(s)}</span>
                 </th>
@@ -134,14 +152,22 @@ function ResultsGrid({ items }: { items: readonly ScreenT[] }) {
           <tbody>
             {analytes.map((a) => (
               <tr key={a} data-analyte={a}>
-                <th scope="row" className="screens-analyte">{name(a)}</th>
+                <th scope="row" className="screens-analyte">
+                  {name(a)}
+                </th>
                 {columns.map((s) => {
                   const r = s.results.find((x) => x.analyte === a);
                   const mark = markOf(r);
                   const m = MARK[mark];
                   return (
-                    <td key={s.id} data-screen={s.id} data-mark={mark} data-corrected={r?.correctedBy ? 'true' : undefined}
-                      className={s.valid ? undefined : 'screens-invalid'} style={{ background: s.valid ? m.bg : undefined, color: m.fg }}>
+                    <td
+                      key={s.id}
+                      data-screen={s.id}
+                      data-mark={mark}
+                      data-corrected={r?.correctedBy ? 'true' : undefined}
+                      className={s.valid ? undefined : 'screens-invalid'}
+                      style={{ background: s.valid ? m.bg : undefined, color: m.fg }}
+                    >
                       <span aria-hidden="true" className="screens-symbol">
                         {m.symbol}
                         {r?.correctedBy ? <sup>{CORRECTED}</sup> : null}
@@ -158,20 +184,28 @@ function ResultsGrid({ items }: { items: readonly ScreenT[] }) {
       <Group gap="sm" role="list" aria-label={t('screens.legend')} data-testid="screens-legend">
         {(['positive', 'negative', 'inconclusive', 'prescribed'] as const).map((k) => (
           <Group key={k} gap={4} role="listitem">
-            <span className="screens-key" aria-hidden="true" style={{ background: MARK[k].bg, color: MARK[k].fg }}>{MARK[k].symbol}</span>
+            <span className="screens-key" aria-hidden="true" style={{ background: MARK[k].bg, color: MARK[k].fg }}>
+              {MARK[k].symbol}
+            </span>
             <Text size="xs">{t(`screens.marks.${k}`)}</Text>
           </Group>
         ))}
         <Group gap={4} role="listitem">
-          <span className="screens-key" aria-hidden="true">{CORRECTED}</span>
+          <span className="screens-key" aria-hidden="true">
+            {CORRECTED}
+          </span>
           <Text size="xs">{t('screens.correctedLegend')}</Text>
         </Group>
         <Group gap={4} role="listitem">
-          <span className="screens-key screens-invalid" aria-hidden="true">{INVALID}</span>
+          <span className="screens-key screens-invalid" aria-hidden="true">
+            {INVALID}
+          </span>
           <Text size="xs">{t('screens.invalidLegend')}</Text>
         </Group>
         <Group gap={4} role="listitem">
-          <span className="screens-key" aria-hidden="true">{MARK.none.symbol}</span>
+          <span className="screens-key" aria-hidden="true">
+            {MARK.none.symbol}
+          </span>
           <Text size="xs">{t('screens.marks.none')}</Text>
         </Group>
       </Group>
@@ -207,7 +241,8 @@ function ScreensTable({ items }: { items: readonly ScreenT[] }) {
               <Table.Td>{formatDateTime(s.collectedAt, i18n.language, program?.timeZone)}</Table.Td>
               <Table.Td>
                 {[t(`screens.matrix.${s.matrix}`, { defaultValue: s.matrix }), t(`screens.method.${s.method}`, { defaultValue: s.method }), s.observed ? t('screens.observed') : '']
-                  .filter(Boolean).join(', ')}
+                  .filter(Boolean)
+                  .join(', ')}
               </Table.Td>
               <Table.Td>{s.valid ? t('screens.valid') : t('screens.notValidCounts')}</Table.Td>
               <Table.Td>

@@ -29,10 +29,21 @@ export function AssessTab({ patientId }: { patientId: string }) {
               <RecommendationsPanel
                 patientId={patientId}
                 accepted={pending.map((p) => p.code ?? '')}
-                onAccept={(r) => setPending((prev) => [...prev, {
-                  id: newIdempotencyKey(), code: r.intervention, source: 'recommendation', text: t(`interventions.${r.intervention}`, { defaultValue: r.intervention }),
-                  goalIds: [], responsibleStaffIds: [me.user.id], frequency: t('plan.defaultFrequency'), status: 'planned',
-                }])}
+                onAccept={(r) =>
+                  setPending((prev) => [
+                    ...prev,
+                    {
+                      id: newIdempotencyKey(),
+                      code: r.intervention,
+                      source: 'recommendation',
+                      text: t(`interventions.${r.intervention}`, { defaultValue: r.intervention }),
+                      goalIds: [],
+                      responsibleStaffIds: [me.user.id],
+                      frequency: t('plan.defaultFrequency'),
+                      status: 'planned',
+                    },
+                  ])
+                }
               />
             ) : null}
             {can('read:care-plan') ? <CarePlanSection patientId={patientId} pending={pending} onPendingUsed={() => setPending([])} /> : null}

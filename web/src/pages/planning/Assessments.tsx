@@ -34,7 +34,9 @@ export function SafetyAlerts({ patientId }: { patientId?: string }) {
   if (items.length === 0) return <ErrorAlert error={q.error} />;
   return (
     <Stack gap="xs" data-testid="safety-alerts">
-      {items.map((a) => <SafetyAlertCard key={a.id} alert={a} showPatient={!patientId} lang={i18n.language} tz={program?.timeZone} canAck={can('write:safety-alert')} />)}
+      {items.map((a) => (
+        <SafetyAlertCard key={a.id} alert={a} showPatient={!patientId} lang={i18n.language} tz={program?.timeZone} canAck={can('write:safety-alert')} />
+      ))}
     </Stack>
   );
 }
@@ -64,11 +66,17 @@ function SafetyAlertCard({ alert, showPatient, lang, tz, canAck }: { alert: Safe
         <Text size="xs">{t('alerts.ackMeans')}</Text>
         <ErrorAlert error={error} />
         <Group gap="xs" align="flex-end">
-          {showPatient ? <Button size="xs" variant="white" color="red" onClick={() => navigate(`/patients/${alert.patientId}?tab=assess`)}>{t('alerts.open')}</Button> : null}
+          {showPatient ? (
+            <Button size="xs" variant="white" color="red" onClick={() => navigate(`/patients/${alert.patientId}?tab=assess`)}>
+              {t('alerts.open')}
+            </Button>
+          ) : null}
           {canAck ? (
             <>
               <TextInput size="xs" aria-label={t('alerts.note')} placeholder={t('alerts.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
-              <Button size="xs" variant="white" color="red" onClick={() => void ack()}>{t('alerts.acknowledge')}</Button>
+              <Button size="xs" variant="white" color="red" onClick={() => void ack()}>
+                {t('alerts.acknowledge')}
+              </Button>
             </>
           ) : null}
         </Group>
@@ -81,11 +89,27 @@ function SafetyAlertCard({ alert, showPatient, lang, tz, canAck }: { alert: Safe
 
 export function StageBadge({ stage }: { stage: string | null | undefined }) {
   const { t } = useTranslation();
-  if (!stage) return <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>{t('stage.unknown')}</Badge>;
+  if (!stage)
+    return (
+      <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
+        {t('stage.unknown')}
+      </Badge>
+    );
   const idx = STAGES.indexOf(stage as (typeof STAGES)[number]);
   return (
-    <Badge size="lg" color="blue" variant="light" style={{ textTransform: 'none' }} data-testid="stage-badge"
-      leftSection={<span aria-hidden="true">{'●'.repeat(idx + 1)}{'○'.repeat(4 - idx)}</span>}>
+    <Badge
+      size="lg"
+      color="blue"
+      variant="light"
+      style={{ textTransform: 'none' }}
+      data-testid="stage-badge"
+      leftSection={
+        <span aria-hidden="true">
+          {'●'.repeat(idx + 1)}
+          {'○'.repeat(4 - idx)}
+        </span>
+      }
+    >
       {t(`stages.${stage}`)}
     </Badge>
   );
@@ -107,7 +131,13 @@ export function StageSection({ patientId }: { patientId: string }) {
       title={t('stage.title')}
       permission="read:stage"
       testId="stage"
-      actions={can('write:stage') && !recording ? <Button size="xs" variant="light" onClick={() => setRecording(true)}>{t('stage.record')}</Button> : null}
+      actions={
+        can('write:stage') && !recording ? (
+          <Button size="xs" variant="light" onClick={() => setRecording(true)}>
+            {t('stage.record')}
+          </Button>
+        ) : null
+      }
     >
       <ErrorAlert error={q.error} />
       <Group>
@@ -115,7 +145,8 @@ export function StageSection({ patientId }: { patientId: string }) {
         <StageBadge stage={data?.current?.stage} />
         {data?.current ? (
           <Text size="xs" c="dimmed">
-            {data.current.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: data.current.assessedByName ?? '' })} · {formatInstantDate(data.current.assessedAt, i18n.language, program?.timeZone)}
+            {data.current.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: data.current.assessedByName ?? '' })} ·{' '}
+            {formatInstantDate(data.current.assessedAt, i18n.language, program?.timeZone)}
           </Text>
         ) : null}
       </Group>
@@ -123,9 +154,13 @@ export function StageSection({ patientId }: { patientId: string }) {
       {points.length > 1 ? (
         <>
           <Group justify="flex-end">
-            <Button size="xs" variant="subtle" onClick={() => setAsTable(!asTable)}>{asTable ? t('stage.asChart') : t('cmPatient.asTable')}</Button>
+            <Button size="xs" variant="subtle" onClick={() => setAsTable(!asTable)}>
+              {asTable ? t('stage.asChart') : t('cmPatient.asTable')}
+            </Button>
           </Group>
-          <Text className="sr-only">{t('stage.chartSummary', { list: points.map((p) => `${formatInstantDate(p.assessedAt, i18n.language, program?.timeZone)}: ${t(`stages.${p.stage}`)}`).join('; ') })}</Text>
+          <Text className="sr-only">
+            {t('stage.chartSummary', { list: points.map((p) => `${formatInstantDate(p.assessedAt, i18n.language, program?.timeZone)}: ${t(`stages.${p.stage}`)}`).join('; ') })}
+          </Text>
           {!asTable ? (
             <Suspense fallback={<Text c="dimmed">{t('common.loading')}</Text>}>
               <StageChart data={chartData} stageNames={stageNames} label={t('stage.title')} />
@@ -141,7 +176,10 @@ export function StageSection({ patientId }: { patientId: string }) {
               <Table.Tr key={p.id}>
                 <Table.Td>{formatInstantDate(p.assessedAt, i18n.language, program?.timeZone)}</Table.Td>
                 <Table.Td>{t(`stages.${p.stage}`)}</Table.Td>
-                <Table.Td>{p.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: p.assessedByName ?? '' })}{p.overridesId ? ` · ${t('stage.override')}` : ''}</Table.Td>
+                <Table.Td>
+                  {p.source === 'urica' ? t('stage.fromUrica') : t('stage.fromClinician', { name: p.assessedByName ?? '' })}
+                  {p.overridesId ? ` · ${t('stage.override')}` : ''}
+                </Table.Td>
                 <Table.Td>{p.reason ?? ''}</Table.Td>
               </Table.Tr>
             ))}
@@ -182,19 +220,33 @@ function RecordStage({ patientId, uricaStage, onClose }: { patientId: string; ur
         <ErrorAlert error={error} />
         <NativeSelect label={t('stage.stage')} value={stage} onChange={(e) => setStage(e.currentTarget.value)} data={STAGES.map((s) => ({ value: s, label: t(`stages.${s}`) }))} />
         <Stack gap={4}>
-          <Text size="sm" fw={500} id="informed-by">{t('stage.informedBy')}</Text>
+          <Text size="sm" fw={500} id="informed-by">
+            {t('stage.informedBy')}
+          </Text>
           <Chip.Group multiple value={informedBy} onChange={setInformedBy}>
             <Group gap={4} role="group" aria-labelledby="informed-by">
-              {(['interview', 'urica', 'socrates-8d', 'readiness-ruler'] as const).map((s) => <Chip key={s} value={s} size="sm">{t(`stage.sources.${s}`)}</Chip>)}
+              {(['interview', 'urica', 'socrates-8d', 'readiness-ruler'] as const).map((s) => (
+                <Chip key={s} value={s} size="sm">
+                  {t(`stage.sources.${s}`)}
+                </Chip>
+              ))}
             </Group>
           </Chip.Group>
         </Stack>
-        {override ? <Alert color="blue" variant="light">{t('stage.overrideHint', { stage: t(`stages.${uricaStage}`) })}</Alert> : null}
+        {override ? (
+          <Alert color="blue" variant="light">
+            {t('stage.overrideHint', { stage: t(`stages.${uricaStage}`) })}
+          </Alert>
+        ) : null}
         <TextInput label={t('stage.reason')} required={override} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} />
         <Textarea label={t('stage.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />
         <Group>
-          <Button type="submit" loading={busy}>{t('common.save')}</Button>
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy}>
+            {t('common.save')}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -232,21 +284,54 @@ export function AdministerSection({ patientId }: { patientId: string }) {
       <ErrorAlert error={instruments.error ?? error} />
       {!open && !handoff ? (
         <Group align="flex-end">
-          <NativeSelect label={t('assess.instrument')} value={chosen} onChange={(e) => setInstrument(e.currentTarget.value as InstrumentId)}
-            data={list.map((i) => ({ value: i.id, label: i.title }))} />
-          <SegmentedControl value={mode} onChange={(v) => setMode(v as 'staff' | 'tablet')} aria-label={t('assess.mode')}
-            data={[{ value: 'staff', label: t('assess.staffEntered') }, { value: 'tablet', label: t('assess.tablet') }]} />
+          <NativeSelect
+            label={t('assess.instrument')}
+            value={chosen}
+            onChange={(e) => setInstrument(e.currentTarget.value as InstrumentId)}
+            data={list.map((i) => ({ value: i.id, label: i.title }))}
+          />
+          <SegmentedControl
+            value={mode}
+            onChange={(v) => setMode(v as 'staff' | 'tablet')}
+            aria-label={t('assess.mode')}
+            data={[
+              { value: 'staff', label: t('assess.staffEntered') },
+              { value: 'tablet', label: t('assess.tablet') },
+            ]}
+          />
           {mode === 'staff' ? (
-            <Button onClick={() => { setResult(null); setOpen(true); }} disabled={!chosen}>{t('assess.start')}</Button>
+            <Button
+              onClick={() => {
+                setResult(null);
+                setOpen(true);
+              }}
+              disabled={!chosen}
+            >
+              {t('assess.start')}
+            </Button>
           ) : (
-            <Button onClick={() => void startTablet()} disabled={!chosen}>{t('assess.handTablet')}</Button>
+            <Button onClick={() => void startTablet()} disabled={!chosen}>
+              {t('assess.handTablet')}
+            </Button>
           )}
         </Group>
       ) : null}
-      {mode === 'tablet' && !open && !handoff ? <Text size="xs" c="dimmed">{t('assess.tabletHint')}</Text> : null}
+      {mode === 'tablet' && !open && !handoff ? (
+        <Text size="xs" c="dimmed">
+          {t('assess.tabletHint')}
+        </Text>
+      ) : null}
       {handoff ? <TabletHandoff patientId={patientId} started={handoff} onClose={() => setHandoff(null)} /> : null}
       {open && chosen ? (
-        <StaffForm patientId={patientId} instrument={chosen} onDone={(a) => { setResult(a); setOpen(false); }} onCancel={() => setOpen(false)} />
+        <StaffForm
+          patientId={patientId}
+          instrument={chosen}
+          onDone={(a) => {
+            setResult(a);
+            setOpen(false);
+          }}
+          onCancel={() => setOpen(false)}
+        />
       ) : null}
       {result ? <AssessmentResult a={result} /> : null}
     </Section>
@@ -279,18 +364,34 @@ function TabletHandoff({ patientId, started, onClose }: { patientId: string; sta
           <>
             <QrCode value={link} label={t('assess.handoffQr')} />
             <TextInput label={t('assess.handoffLink')} value={link} readOnly onFocus={(e) => e.currentTarget.select()} data-testid="tablet-link" />
-            <Text size="xs" c="dimmed">{t('assess.handoffExpires', { time: formatDateTime(started.expiresAt, i18n.language, program?.timeZone) })}</Text>
+            <Text size="xs" c="dimmed">
+              {t('assess.handoffExpires', { time: formatDateTime(started.expiresAt, i18n.language, program?.timeZone) })}
+            </Text>
           </>
         ) : null}
-        <Text fw={600} aria-live="polite" data-testid="tablet-handoff-status">{t(`assess.handoffState.${state}`)}</Text>
+        <Text fw={600} aria-live="polite" data-testid="tablet-handoff-status">
+          {t(`assess.handoffState.${state}`)}
+        </Text>
         <ErrorAlert error={error} />
         <Group>
           {s?.status === 'open' || !s ? (
-            <Button variant="default" loading={busy} onClick={() => void run(async () => {
-              await api.cancelPatientSession(patientId, started.id);
-              onClose();
-            })}>{t('assess.handoffCancel')}</Button>
-          ) : <Button variant="default" onClick={onClose}>{t('common.done')}</Button>}
+            <Button
+              variant="default"
+              loading={busy}
+              onClick={() =>
+                void run(async () => {
+                  await api.cancelPatientSession(patientId, started.id);
+                  onClose();
+                })
+              }
+            >
+              {t('assess.handoffCancel')}
+            </Button>
+          ) : (
+            <Button variant="default" onClick={onClose}>
+              {t('common.done')}
+            </Button>
+          )}
         </Group>
       </Stack>
     </Card>
@@ -320,14 +421,23 @@ function StaffForm({ patientId, instrument, onDone, onCancel }: { patientId: str
   return (
     <form onSubmit={submit} noValidate aria-label={String(q.data.title ?? instrument)} data-testid="instrument-form">
       <Stack>
-        <Title order={3} size="h4">{String(q.data.title ?? instrument)}</Title>
-        {typeof q.data.copyright === 'string' ? <Text size="xs" c="dimmed">{q.data.copyright}</Text> : null}
+        <Title order={3} size="h4">
+          {String(q.data.title ?? instrument)}
+        </Title>
+        {typeof q.data.copyright === 'string' ? (
+          <Text size="xs" c="dimmed">
+            {q.data.copyright}
+          </Text>
+        ) : null}
         <ErrorAlert error={error} />
-        <QuestionnaireForm questionnaire={q.data} answers={answers} onChange={setAnswers} targetBehavior={target} onTargetBehavior={setTarget}
-          error={isApiError(error) ? error : null} />
+        <QuestionnaireForm questionnaire={q.data} answers={answers} onChange={setAnswers} targetBehavior={target} onTargetBehavior={setTarget} error={isApiError(error) ? error : null} />
         <Group>
-          <Button type="submit" loading={busy}>{t('assess.submit')}</Button>
-          <Button variant="default" onClick={onCancel}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy}>
+            {t('assess.submit')}
+          </Button>
+          <Button variant="default" onClick={onCancel}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -341,16 +451,33 @@ export function AssessmentResult({ a }: { a: AssessmentT }) {
     <Card withBorder data-testid="assessment-result" role="status">
       <Stack gap="xs">
         <Group justify="space-between">
-          <Title order={3} size="h5">{a.title}</Title>
-          <Text size="xs" c="dimmed">{formatDateTime(a.administeredAt, i18n.language, program?.timeZone)} · {a.mode === 'patient-tablet' ? t('assess.tablet') : t('assess.staffEntered')}{a.administeredByName ? ` · ${a.administeredByName}` : ''}</Text>
+          <Title order={3} size="h5">
+            {a.title}
+          </Title>
+          <Text size="xs" c="dimmed">
+            {formatDateTime(a.administeredAt, i18n.language, program?.timeZone)} · {a.mode === 'patient-tablet' ? t('assess.tablet') : t('assess.staffEntered')}
+            {a.administeredByName ? ` · ${a.administeredByName}` : ''}
+          </Text>
         </Group>
-        {a.alerts.filter((x) => x.severity === 'urgent').map((x) => (
-          <Alert key={x.code} color="red" variant="filled" role="alert" title={t('alerts.urgentTitle')} icon={<span aria-hidden="true">!</span>}>{x.text}</Alert>
-        ))}
-        {a.alerts.filter((x) => x.severity !== 'urgent').map((x) => (
-          <Alert key={x.code} color="yellow" variant="light">{x.text}</Alert>
-        ))}
-        {!a.complete ? <Alert color="yellow" variant="light">{t('assess.missing', { items: a.missing.join(', ') })}</Alert> : null}
+        {a.alerts
+          .filter((x) => x.severity === 'urgent')
+          .map((x) => (
+            <Alert key={x.code} color="red" variant="filled" role="alert" title={t('alerts.urgentTitle')} icon={<span aria-hidden="true">!</span>}>
+              {x.text}
+            </Alert>
+          ))}
+        {a.alerts
+          .filter((x) => x.severity !== 'urgent')
+          .map((x) => (
+            <Alert key={x.code} color="yellow" variant="light">
+              {x.text}
+            </Alert>
+          ))}
+        {!a.complete ? (
+          <Alert color="yellow" variant="light">
+            {t('assess.missing', { items: a.missing.join(', ') })}
+          </Alert>
+        ) : null}
         <Table verticalSpacing={2}>
           <Table.Tbody>
             {Object.entries(a.scores).map(([k, v]) => (
@@ -361,11 +488,23 @@ export function AssessmentResult({ a }: { a: AssessmentT }) {
             ))}
           </Table.Tbody>
         </Table>
-        {a.band ? <Text size="sm"><b>{t('assess.band')}:</b> {a.band.label}{a.band.norms ? ` (${a.band.norms})` : ''}</Text> : null}
+        {a.band ? (
+          <Text size="sm">
+            <b>{t('assess.band')}:</b> {a.band.label}
+            {a.band.norms ? ` (${a.band.norms})` : ''}
+          </Text>
+        ) : null}
         {a.stage ? (
           <Stack gap={2}>
-            <Group gap="xs"><Text size="sm" fw={600}>{t('stage.title')}:</Text><StageBadge stage={a.stage.code} /></Group>
-            <Text size="xs" c="dimmed">{t('assess.stageMethod', { method: a.stage.method })} {!a.stage.validated ? t('assess.notValidated') : ''} {a.stage.note}</Text>
+            <Group gap="xs">
+              <Text size="sm" fw={600}>
+                {t('stage.title')}:
+              </Text>
+              <StageBadge stage={a.stage.code} />
+            </Group>
+            <Text size="xs" c="dimmed">
+              {t('assess.stageMethod', { method: a.stage.method })} {!a.stage.validated ? t('assess.notValidated') : ''} {a.stage.note}
+            </Text>
           </Stack>
         ) : null}
       </Stack>
@@ -396,15 +535,29 @@ export function AssessmentHistory({ patientId }: { patientId: string }) {
               <Table.Td>{a.title}</Table.Td>
               <Table.Td>
                 {a.alerts.some((x) => x.severity === 'urgent') ? <StatusBadge tone="bad">{t('alerts.urgent')}</StatusBadge> : null}{' '}
-                {a.stage ? t(`stages.${a.stage.code}`) : a.band?.label ?? Object.entries(a.scores).filter(([, v]) => v !== null).map(([k, v]) => `${t(`scores.${k}`, { defaultValue: k })} ${Number.isInteger(v) ? v : v!.toFixed(1)}`).join(', ')}
+                {a.stage
+                  ? t(`stages.${a.stage.code}`)
+                  : (a.band?.label ??
+                    Object.entries(a.scores)
+                      .filter(([, v]) => v !== null)
+                      .map(([k, v]) => `${t(`scores.${k}`, { defaultValue: k })} ${Number.isInteger(v) ? v : v!.toFixed(1)}`)
+                      .join(', '))}
               </Table.Td>
-              <Table.Td><Button size="xs" variant="subtle" onClick={() => setOpenId(openId === a.id ? null : a.id)}>{openId === a.id ? t('assess.hide') : t('assess.show')}</Button></Table.Td>
+              <Table.Td>
+                <Button size="xs" variant="subtle" onClick={() => setOpenId(openId === a.id ? null : a.id)}>
+                  {openId === a.id ? t('assess.hide') : t('assess.show')}
+                </Button>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {openId ? <AssessmentResult a={items.find((a) => a.id === openId)!} /> : null}
-      {q.hasNextPage ? <Button size="xs" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>{t('common.showMore')}</Button> : null}
+      {q.hasNextPage ? (
+        <Button size="xs" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>
+          {t('common.showMore')}
+        </Button>
+      ) : null}
     </Section>
   );
 }

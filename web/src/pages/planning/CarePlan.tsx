@@ -5,9 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert, Badge, Button, Card, Checkbox, Chip, Group, List, Modal, MultiSelect, NativeSelect, NumberInput, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Chip, Group, List, Modal, MultiSelect, NativeSelect, NumberInput, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type CarePlanT, type RecommendationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
@@ -19,7 +17,14 @@ import { useStaffList } from '../patient/useStaffList.ts';
 const planKey = (programId: string | undefined, patientId: string) => ['plan', programId, patientId];
 
 export type DraftIntervention = {
-  id: string; code: string | null; source: 'recommendation' | 'free-text'; text: string; goalIds: string[]; responsibleStaffIds: string[]; frequency: string; status: string;
+  id: string;
+  code: string | null;
+  source: 'recommendation' | 'free-text';
+  text: string;
+  goalIds: string[];
+  responsibleStaffIds: string[];
+  frequency: string;
+  status: string;
 };
 
 const uuid = () => newIdempotencyKey();
@@ -36,17 +41,34 @@ export function RecommendationsPanel({ patientId, onAccept, accepted }: { patien
       title={t('recs.title')}
       permission="read:care-plan"
       testId="recommendations"
-      actions={<Button size="xs" variant="light" onClick={() => (asked ? void q.refetch() : setAsked(true))} loading={q.isFetching}>{asked ? t('recs.refresh') : t('recs.get')}</Button>}
+      actions={
+        <Button size="xs" variant="light" onClick={() => (asked ? void q.refetch() : setAsked(true))} loading={q.isFetching}>
+          {asked ? t('recs.refresh') : t('recs.get')}
+        </Button>
+      }
     >
-      <Text size="sm" c="dimmed">{t('recs.intro')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('recs.intro')}
+      </Text>
       <ErrorAlert error={q.error} />
       {q.data ? (
         <Stack gap="sm">
           <Text size="xs" c="dimmed">
-            {t('recs.basedOn', { fields: Object.entries(q.data.sources).map(([k, v]) => `${k} (${v.split(':')[0]})`).join(', ') || t('recs.nothingKnown') })}
+            {t('recs.basedOn', {
+              fields:
+                Object.entries(q.data.sources)
+                  .map(([k, v]) => `${k} (${v.split(':')[0]})`)
+                  .join(', ') || t('recs.nothingKnown'),
+            })}
           </Text>
           {q.data.cautions.map((c) => (
-            <Alert key={c.code} color={c.code === 'suicide-risk' ? 'red' : 'orange'} variant="light" title={t(`recs.cautions.${c.code}`, { defaultValue: c.code })} icon={<span aria-hidden="true">!</span>}>
+            <Alert
+              key={c.code}
+              color={c.code === 'suicide-risk' ? 'red' : 'orange'}
+              variant="light"
+              title={t(`recs.cautions.${c.code}`, { defaultValue: c.code })}
+              icon={<span aria-hidden="true">!</span>}
+            >
               {c.text}
             </Alert>
           ))}
@@ -56,22 +78,47 @@ export function RecommendationsPanel({ patientId, onAccept, accepted }: { patien
               <Card key={r.intervention} withBorder padding="sm" data-intervention={r.intervention}>
                 <Stack gap={4}>
                   <Group justify="space-between">
-                    <Text fw={700}>{i + 1}. {t(`interventions.${r.intervention}`, { defaultValue: r.intervention })}</Text>
+                    <Text fw={700}>
+                      {i + 1}. {t(`interventions.${r.intervention}`, { defaultValue: r.intervention })}
+                    </Text>
                     {can('write:care-plan') ? (
-                      <Button size="xs" variant={done ? 'light' : 'filled'} disabled={done} onClick={() => onAccept(r)}
+                      <Button
+                        size="xs"
+                        variant={done ? 'light' : 'filled'}
+                        disabled={done}
+                        onClick={() => onAccept(r)}
                         // The name starts with the visible label (WCAG 2.5.3, label in name), then says which.
-                        aria-label={t(done ? 'recs.addedLabel' : 'recs.addLabel', { name: t(`interventions.${r.intervention}`, { defaultValue: r.intervention }) })}>
+                        aria-label={t(done ? 'recs.addedLabel' : 'recs.addLabel', { name: t(`interventions.${r.intervention}`, { defaultValue: r.intervention }) })}
+                      >
                         {done ? t('recs.added') : t('recs.add')}
                       </Button>
                     ) : null}
                   </Group>
-                  <Text size="sm"><b>{t('recs.forClinician')}</b> {r.rationale.clinician}</Text>
-                  <Text size="sm"><b>{t('recs.forPatient')}</b> {r.rationale.patient}</Text>
+                  <Text size="sm">
+                    <b>{t('recs.forClinician')}</b> {r.rationale.clinician}
+                  </Text>
+                  <Text size="sm">
+                    <b>{t('recs.forPatient')}</b> {r.rationale.patient}
+                  </Text>
                   {r.evidence.length > 0 ? (
                     <details>
-                      <summary><Text span size="sm">{t('recs.evidence', { count: r.evidence.length })}</Text></summary>
+                      <summary>
+                        <Text span size="sm">
+                          {t('recs.evidence', { count: r.evidence.length })}
+                        </Text>
+                      </summary>
                       <List size="sm" mt={4}>
-                        {r.evidence.map((e) => <List.Item key={e.id}>{e.summary}{e.citation ? <Text span size="xs" c="dimmed"> — {e.citation}</Text> : null}</List.Item>)}
+                        {r.evidence.map((e) => (
+                          <List.Item key={e.id}>
+                            {e.summary}
+                            {e.citation ? (
+                              <Text span size="xs" c="dimmed">
+                                {' '}
+                                — {e.citation}
+                              </Text>
+                            ) : null}
+                          </List.Item>
+                        ))}
                       </List>
                     </details>
                   ) : null}
@@ -114,30 +161,52 @@ export function CarePlanSection({ patientId, pending, onPendingUsed }: { patient
       testId="care-plan"
       actions={
         can('write:care-plan') && !openEditor ? (
-          <Button size="xs" variant="light" onClick={() => setEditing(true)}>{current ? t('plan.edit') : t('plan.create')}</Button>
+          <Button size="xs" variant="light" onClick={() => setEditing(true)}>
+            {current ? t('plan.edit') : t('plan.create')}
+          </Button>
         ) : null
       }
     >
       <ErrorAlert error={list.error ?? plan.error} />
       {openEditor ? (
-        <PlanEditor patientId={patientId} base={current ? plan.data ?? null : null} pending={pending}
-          onClose={() => { setEditing(false); onPendingUsed(); }} />
+        <PlanEditor
+          patientId={patientId}
+          base={current ? (plan.data ?? null) : null}
+          pending={pending}
+          onClose={() => {
+            setEditing(false);
+            onPendingUsed();
+          }}
+        />
       ) : null}
       {!openEditor && list.data && plans.length === 0 ? <Text c="dimmed">{t('plan.none')}</Text> : null}
-      {!openEditor && plan.data ? (
-        <PlanView plan={plan.data} />
-      ) : null}
+      {!openEditor && plan.data ? <PlanView plan={plan.data} /> : null}
       {!openEditor && plan.data ? (
         <Group gap="xs">
-          <Button size="xs" variant="default" onClick={() => void print()}>{t('plan.print')}</Button>
-          <Button size="xs" variant="default" onClick={() => setShowVersions(!showVersions)}>{t('plan.versions')}</Button>
-          {can('write:care-plan') && !plan.data.agreement ? <Button size="xs" variant="default" onClick={() => setAgreeing(true)}>{t('plan.recordAgreement')}</Button> : null}
+          <Button size="xs" variant="default" onClick={() => void print()}>
+            {t('plan.print')}
+          </Button>
+          <Button size="xs" variant="default" onClick={() => setShowVersions(!showVersions)}>
+            {t('plan.versions')}
+          </Button>
+          {can('write:care-plan') && !plan.data.agreement ? (
+            <Button size="xs" variant="default" onClick={() => setAgreeing(true)}>
+              {t('plan.recordAgreement')}
+            </Button>
+          ) : null}
         </Group>
       ) : null}
       {showVersions && current ? <Versions patientId={patientId} planId={current.id} /> : null}
       {agreeing && plan.data ? <AgreementModal patientId={patientId} plan={plan.data} onClose={() => setAgreeing(false)} /> : null}
       {plans.length > 1 ? (
-        <Text size="xs" c="dimmed">{t('plan.others', { list: plans.filter((p) => p.id !== current?.id).map((p) => `${p.title} (${t(`plan.statuses.${p.status}`, { defaultValue: p.status })}, ${formatDate(p.reviewDate, i18n.language)})`).join('; ') })}</Text>
+        <Text size="xs" c="dimmed">
+          {t('plan.others', {
+            list: plans
+              .filter((p) => p.id !== current?.id)
+              .map((p) => `${p.title} (${t(`plan.statuses.${p.status}`, { defaultValue: p.status })}, ${formatDate(p.reviewDate, i18n.language)})`)
+              .join('; '),
+          })}
+        </Text>
       ) : null}
     </Section>
   );
@@ -147,29 +216,43 @@ function PlanView({ plan }: { plan: CarePlanT }) {
   const { t, i18n } = useTranslation();
   const { program } = useSession();
   const staffName = (id: string) => plan.staff[id] ?? id;
-  const target = (g: CarePlanT['goals'][number]) =>
-    g.targetValue !== null ? `${g.targetComparator ?? ''} ${g.targetValue}${g.targetUnit ? ` ${g.targetUnit}` : ''}`.trim() : g.targetText ?? '';
+  const target = (g: CarePlanT['goals'][number]) => (g.targetValue !== null ? `${g.targetComparator ?? ''} ${g.targetValue}${g.targetUnit ? ` ${g.targetUnit}` : ''}`.trim() : (g.targetText ?? ''));
   return (
     <Stack gap="sm" data-testid="plan-view">
       <Group gap="xs">
-        <Title order={3} size="h5">{plan.title}</Title>
-        <Badge variant="light" style={{ textTransform: 'none' }} data-testid="plan-version">{t('plan.versionN', { n: plan.version })}</Badge>
+        <Title order={3} size="h5">
+          {plan.title}
+        </Title>
+        <Badge variant="light" style={{ textTransform: 'none' }} data-testid="plan-version">
+          {t('plan.versionN', { n: plan.version })}
+        </Badge>
         <StatusBadge tone={plan.status === 'active' ? 'ok' : 'neutral'}>{t(`plan.statuses.${plan.status}`, { defaultValue: plan.status })}</StatusBadge>
         {plan.agreement ? (
-          <StatusBadge tone="ok">{t('plan.agreed', { how: t(`plan.methods.${plan.agreement.method}`), when: formatInstantDate(plan.agreement.agreedAt, i18n.language, program?.timeZone) })}</StatusBadge>
+          <StatusBadge tone="ok">
+            {t('plan.agreed', { how: t(`plan.methods.${plan.agreement.method}`), when: formatInstantDate(plan.agreement.agreedAt, i18n.language, program?.timeZone) })}
+          </StatusBadge>
         ) : (
           <StatusBadge tone="warn">{plan.previousAgreement ? t('plan.agreedEarlier', { n: plan.previousAgreement.version }) : t('plan.notAgreed')}</StatusBadge>
         )}
       </Group>
       <Text size="xs" c="dimmed">
-        {t('plan.changedBy', { name: plan.changedByName ?? '', when: formatDateTime(plan.updatedAt, i18n.language, program?.timeZone) })} · {t('plan.reviewBy', { date: formatDate(plan.reviewDate, i18n.language) })}
+        {t('plan.changedBy', { name: plan.changedByName ?? '', when: formatDateTime(plan.updatedAt, i18n.language, program?.timeZone) })} ·{' '}
+        {t('plan.reviewBy', { date: formatDate(plan.reviewDate, i18n.language) })}
       </Text>
       <div>
-        <Text fw={600} size="sm">{t('plan.problems')}</Text>
-        <List size="sm">{plan.problems.map((p) => <List.Item key={p.id}>{p.text}</List.Item>)}</List>
+        <Text fw={600} size="sm">
+          {t('plan.problems')}
+        </Text>
+        <List size="sm">
+          {plan.problems.map((p) => (
+            <List.Item key={p.id}>{p.text}</List.Item>
+          ))}
+        </List>
       </div>
       <div>
-        <Text fw={600} size="sm">{t('plan.goals')}</Text>
+        <Text fw={600} size="sm">
+          {t('plan.goals')}
+        </Text>
         <Table verticalSpacing={2} fz="sm">
           <TableHead labels={[t('plan.goal'), t('plan.measure'), t('plan.target'), t('plan.due'), t('plan.responsible')]} />
           <Table.Tbody>
@@ -186,13 +269,22 @@ function PlanView({ plan }: { plan: CarePlanT }) {
         </Table>
       </div>
       <div>
-        <Text fw={600} size="sm">{t('plan.interventions')}</Text>
+        <Text fw={600} size="sm">
+          {t('plan.interventions')}
+        </Text>
         <Table verticalSpacing={2} fz="sm" data-testid="plan-interventions">
           <TableHead labels={[t('plan.intervention'), t('plan.frequency'), t('plan.responsible')]} />
           <Table.Tbody>
             {plan.interventions.map((v) => (
               <Table.Tr key={v.id} data-code={v.code ?? ''}>
-                <Table.Td>{v.text} {v.source === 'recommendation' ? <Text span size="xs" c="dimmed">({t('plan.fromRecommendation')})</Text> : null}</Table.Td>
+                <Table.Td>
+                  {v.text}{' '}
+                  {v.source === 'recommendation' ? (
+                    <Text span size="xs" c="dimmed">
+                      ({t('plan.fromRecommendation')})
+                    </Text>
+                  ) : null}
+                </Table.Td>
                 <Table.Td>{v.frequency}</Table.Td>
                 <Table.Td>{v.responsibleStaffIds.map(staffName).join(', ')}</Table.Td>
               </Table.Tr>
@@ -205,8 +297,17 @@ function PlanView({ plan }: { plan: CarePlanT }) {
 }
 
 type DraftGoal = {
-  id: string; problemIds: string[]; description: string; measure: string; targetComparator: string; targetValue: string | number; targetUnit: string; targetText: string;
-  dueDate: string; status: string; responsibleStaffIds: string[];
+  id: string;
+  problemIds: string[];
+  description: string;
+  measure: string;
+  targetComparator: string;
+  targetValue: string | number;
+  targetUnit: string;
+  targetText: string;
+  dueDate: string;
+  status: string;
+  responsibleStaffIds: string[];
 };
 
 function PlanEditor({ patientId, base, pending, onClose }: { patientId: string; base: CarePlanT | null; pending: DraftIntervention[]; onClose: () => void }) {
@@ -223,10 +324,22 @@ function PlanEditor({ patientId, base, pending, onClose }: { patientId: string; 
   const [status, setStatus] = useState(base?.status ?? 'active');
   const [reviewDate, setReviewDate] = useState(base?.reviewDate ?? inMonths(3));
   const [problems, setProblems] = useState(base?.problems.map((p) => ({ ...p })) ?? [{ id: uuid(), text: '' }]);
-  const [goals, setGoals] = useState<DraftGoal[]>(() => base?.goals.map((g) => ({
-    id: g.id, problemIds: g.problemIds, description: g.description, measure: g.measure, targetComparator: g.targetComparator ?? '', targetValue: g.targetValue ?? '',
-    targetUnit: g.targetUnit ?? '', targetText: g.targetText ?? '', dueDate: g.dueDate, status: g.status, responsibleStaffIds: g.responsibleStaffIds,
-  })) ?? []);
+  const [goals, setGoals] = useState<DraftGoal[]>(
+    () =>
+      base?.goals.map((g) => ({
+        id: g.id,
+        problemIds: g.problemIds,
+        description: g.description,
+        measure: g.measure,
+        targetComparator: g.targetComparator ?? '',
+        targetValue: g.targetValue ?? '',
+        targetUnit: g.targetUnit ?? '',
+        targetText: g.targetText ?? '',
+        dueDate: g.dueDate,
+        status: g.status,
+        responsibleStaffIds: g.responsibleStaffIds,
+      })) ?? [],
+  );
   const [interventions, setInterventions] = useState<DraftIntervention[]>(() => {
     const existing = base?.interventions.map((v) => ({ ...v })) ?? [];
     return [...existing, ...pending.filter((p) => !existing.some((e) => e.code && e.code === p.code))];
@@ -238,13 +351,37 @@ function PlanEditor({ patientId, base, pending, onClose }: { patientId: string; 
   const staffOptions = (staff.data ?? []).filter((s) => s.active).map((s) => ({ value: s.id, label: s.displayName }));
   if (!staffOptions.some((o) => o.value === me.user.id)) staffOptions.unshift({ value: me.user.id, label: me.user.displayName });
 
-  const addGoal = () => setGoals([...goals, {
-    id: uuid(), problemIds: problems[0] ? [problems[0].id] : [], description: '', measure: '', targetComparator: '<=', targetValue: '', targetUnit: '', targetText: '',
-    dueDate: inMonths(3), status: 'active', responsibleStaffIds: [me.user.id],
-  }]);
-  const addIntervention = () => setInterventions([...interventions, {
-    id: uuid(), code: null, source: 'free-text', text: '', goalIds: [], responsibleStaffIds: [me.user.id], frequency: '', status: 'planned',
-  }]);
+  const addGoal = () =>
+    setGoals([
+      ...goals,
+      {
+        id: uuid(),
+        problemIds: problems[0] ? [problems[0].id] : [],
+        description: '',
+        measure: '',
+        targetComparator: '<=',
+        targetValue: '',
+        targetUnit: '',
+        targetText: '',
+        dueDate: inMonths(3),
+        status: 'active',
+        responsibleStaffIds: [me.user.id],
+      },
+    ]);
+  const addIntervention = () =>
+    setInterventions([
+      ...interventions,
+      {
+        id: uuid(),
+        code: null,
+        source: 'free-text',
+        text: '',
+        goalIds: [],
+        responsibleStaffIds: [me.user.id],
+        frequency: '',
+        status: 'planned',
+      },
+    ]);
   const setGoal = (i: number, patch: Partial<DraftGoal>) => setGoals(goals.map((g, j) => (j === i ? { ...g, ...patch } : g)));
   const setIv = (i: number, patch: Partial<DraftIntervention>) => setInterventions(interventions.map((v, j) => (j === i ? { ...v, ...patch } : v)));
 
@@ -253,17 +390,31 @@ function PlanEditor({ patientId, base, pending, onClose }: { patientId: string; 
     setBusy(true);
     setError(null);
     const body = {
-      title, status: status as 'active', reviewDate, note: note.trim() || undefined,
+      title,
+      status: status as 'active',
+      reviewDate,
+      note: note.trim() || undefined,
       problems: problems.filter((p) => p.text.trim()).map((p) => ({ id: p.id, text: p.text })),
       goals: goals.map((g) => ({
-        id: g.id, problemIds: g.problemIds.filter((id) => problems.some((p) => p.id === id && p.text.trim())), description: g.description, measure: g.measure,
+        id: g.id,
+        problemIds: g.problemIds.filter((id) => problems.some((p) => p.id === id && p.text.trim())),
+        description: g.description,
+        measure: g.measure,
         ...(g.targetValue !== '' ? { targetValue: Number(g.targetValue), targetComparator: (g.targetComparator || undefined) as '<' | undefined, targetUnit: g.targetUnit.trim() || undefined } : {}),
         ...(g.targetText.trim() ? { targetText: g.targetText.trim() } : {}),
-        dueDate: g.dueDate, status: g.status as 'active', responsibleStaffIds: g.responsibleStaffIds,
+        dueDate: g.dueDate,
+        status: g.status as 'active',
+        responsibleStaffIds: g.responsibleStaffIds,
       })),
       interventions: interventions.map((v) => ({
-        id: v.id, ...(v.code ? { code: v.code as 'cbt' } : {}), source: v.source, text: v.text, goalIds: v.goalIds.filter((id) => goals.some((g) => g.id === id)),
-        responsibleStaffIds: v.responsibleStaffIds, frequency: v.frequency, status: v.status as 'planned',
+        id: v.id,
+        ...(v.code ? { code: v.code as 'cbt' } : {}),
+        source: v.source,
+        text: v.text,
+        goalIds: v.goalIds.filter((id) => goals.some((g) => g.id === id)),
+        responsibleStaffIds: v.responsibleStaffIds,
+        frequency: v.frequency,
+        status: v.status as 'planned',
       })),
     };
     try {
@@ -285,89 +436,195 @@ function PlanEditor({ patientId, base, pending, onClose }: { patientId: string; 
   return (
     <form onSubmit={submit} noValidate aria-label={base ? t('plan.edit') : t('plan.create')} data-testid="plan-editor">
       <Stack gap="md">
-        {stale ? <Alert color="yellow" role="alert" title={t('patient.staleTitle')}>{t('plan.stale')}</Alert> : <ErrorAlert error={error} />}
+        {stale ? (
+          <Alert color="yellow" role="alert" title={t('patient.staleTitle')}>
+            {t('plan.stale')}
+          </Alert>
+        ) : (
+          <ErrorAlert error={error} />
+        )}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label={t('plan.planTitle')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={fe('title')} />
-          <NativeSelect label={t('plan.status')} value={status} onChange={(e) => setStatus(e.currentTarget.value)}
-            data={['draft', 'active', 'completed', 'revoked'].map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))} />
+          <NativeSelect
+            label={t('plan.status')}
+            value={status}
+            onChange={(e) => setStatus(e.currentTarget.value)}
+            data={['draft', 'active', 'completed', 'revoked'].map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))}
+          />
           <TextInput type="date" label={t('plan.reviewDate')} value={reviewDate} onChange={(e) => setReviewDate(e.currentTarget.value)} required error={fe('reviewDate')} />
         </SimpleGrid>
 
         <Stack gap="xs">
-          <Title order={3} size="h5">{t('plan.problems')}</Title>
+          <Title order={3} size="h5">
+            {t('plan.problems')}
+          </Title>
           {problems.map((p, i) => (
             <Group key={p.id} align="flex-end" wrap="nowrap">
-              <TextInput style={{ flex: 1 }} label={t('plan.problemN', { n: i + 1 })} value={p.text}
-                onChange={(e) => setProblems(problems.map((x, j) => (j === i ? { ...x, text: e.currentTarget.value } : x)))} error={fe(`problems.${i}.text`)} />
-              <Button variant="subtle" color="red" onClick={() => setProblems(problems.filter((_, j) => j !== i))} aria-label={t('plan.removeProblem', { n: i + 1 })}>✕</Button>
+              <TextInput
+                style={{ flex: 1 }}
+                label={t('plan.problemN', { n: i + 1 })}
+                value={p.text}
+                onChange={(e) => setProblems(problems.map((x, j) => (j === i ? { ...x, text: e.currentTarget.value } : x)))}
+                error={fe(`problems.${i}.text`)}
+              />
+              <Button variant="subtle" color="red" onClick={() => setProblems(problems.filter((_, j) => j !== i))} aria-label={t('plan.removeProblem', { n: i + 1 })}>
+                ✕
+              </Button>
             </Group>
           ))}
-          <Group><Button size="xs" variant="light" onClick={() => setProblems([...problems, { id: uuid(), text: '' }])}>{t('plan.addProblem')}</Button></Group>
+          <Group>
+            <Button size="xs" variant="light" onClick={() => setProblems([...problems, { id: uuid(), text: '' }])}>
+              {t('plan.addProblem')}
+            </Button>
+          </Group>
         </Stack>
 
         <Stack gap="xs">
-          <Title order={3} size="h5">{t('plan.goals')}</Title>
-          <Text size="xs" c="dimmed">{t('plan.goalHint')}</Text>
+          <Title order={3} size="h5">
+            {t('plan.goals')}
+          </Title>
+          <Text size="xs" c="dimmed">
+            {t('plan.goalHint')}
+          </Text>
           {goals.map((g, i) => (
             <Card key={g.id} withBorder padding="sm" data-goal={i}>
               <Stack gap="xs">
                 <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                  <TextInput label={t('plan.goalDescription')} value={g.description} onChange={(e) => setGoal(i, { description: e.currentTarget.value })} required error={fe(`goals.${i}.description`)} />
-                  <TextInput label={t('plan.measure')} description={t('plan.measureHint')} value={g.measure} onChange={(e) => setGoal(i, { measure: e.currentTarget.value })} required error={fe(`goals.${i}.measure`)} />
+                  <TextInput
+                    label={t('plan.goalDescription')}
+                    value={g.description}
+                    onChange={(e) => setGoal(i, { description: e.currentTarget.value })}
+                    required
+                    error={fe(`goals.${i}.description`)}
+                  />
+                  <TextInput
+                    label={t('plan.measure')}
+                    description={t('plan.measureHint')}
+                    value={g.measure}
+                    onChange={(e) => setGoal(i, { measure: e.currentTarget.value })}
+                    required
+                    error={fe(`goals.${i}.measure`)}
+                  />
                 </SimpleGrid>
                 <SimpleGrid cols={{ base: 2, sm: 5 }}>
-                  <NativeSelect label={t('plan.comparator')} value={g.targetComparator} onChange={(e) => setGoal(i, { targetComparator: e.currentTarget.value })}
-                    data={[{ value: '', label: '—' }, { value: '<', label: '<' }, { value: '<=', label: '≤' }, { value: '>=', label: '≥' }, { value: '>', label: '>' }]} />
+                  <NativeSelect
+                    label={t('plan.comparator')}
+                    value={g.targetComparator}
+                    onChange={(e) => setGoal(i, { targetComparator: e.currentTarget.value })}
+                    data={[
+                      { value: '', label: '—' },
+                      { value: '<', label: '<' },
+                      { value: '<=', label: '≤' },
+                      { value: '>=', label: '≥' },
+                      { value: '>', label: '>' },
+                    ]}
+                  />
                   <NumberInput label={t('plan.targetValue')} value={g.targetValue} onChange={(v) => setGoal(i, { targetValue: v })} error={fe(`goals.${i}.targetValue`)} />
                   <TextInput label={t('plan.targetUnit')} value={g.targetUnit} onChange={(e) => setGoal(i, { targetUnit: e.currentTarget.value })} />
                   <TextInput label={t('plan.targetText')} value={g.targetText} onChange={(e) => setGoal(i, { targetText: e.currentTarget.value })} error={fe(`goals.${i}.targetText`)} />
                   <TextInput type="date" label={t('plan.due')} value={g.dueDate} onChange={(e) => setGoal(i, { dueDate: e.currentTarget.value })} required error={fe(`goals.${i}.dueDate`)} />
                 </SimpleGrid>
-                <MultiSelect label={t('plan.responsible')} data={staffOptions} value={g.responsibleStaffIds} onChange={(v) => setGoal(i, { responsibleStaffIds: v })} error={fe(`goals.${i}.responsibleStaffIds`)} />
+                <MultiSelect
+                  label={t('plan.responsible')}
+                  data={staffOptions}
+                  value={g.responsibleStaffIds}
+                  onChange={(v) => setGoal(i, { responsibleStaffIds: v })}
+                  error={fe(`goals.${i}.responsibleStaffIds`)}
+                />
                 {problems.some((p) => p.text.trim()) ? (
                   <Chip.Group multiple value={g.problemIds} onChange={(v) => setGoal(i, { problemIds: v })}>
                     <Group gap={4} role="group" aria-label={t('plan.forProblems')}>
                       <Text size="sm">{t('plan.forProblems')}</Text>
-                      {problems.filter((p) => p.text.trim()).map((p) => <Chip key={p.id} value={p.id} size="xs">{p.text}</Chip>)}
+                      {problems
+                        .filter((p) => p.text.trim())
+                        .map((p) => (
+                          <Chip key={p.id} value={p.id} size="xs">
+                            {p.text}
+                          </Chip>
+                        ))}
                     </Group>
                   </Chip.Group>
                 ) : null}
-                <Group justify="flex-end"><Button size="xs" variant="subtle" color="red" onClick={() => setGoals(goals.filter((_, j) => j !== i))}>{t('plan.removeGoal')}</Button></Group>
+                <Group justify="flex-end">
+                  <Button size="xs" variant="subtle" color="red" onClick={() => setGoals(goals.filter((_, j) => j !== i))}>
+                    {t('plan.removeGoal')}
+                  </Button>
+                </Group>
               </Stack>
             </Card>
           ))}
-          <Group><Button size="xs" variant="light" onClick={addGoal}>{t('plan.addGoal')}</Button></Group>
+          <Group>
+            <Button size="xs" variant="light" onClick={addGoal}>
+              {t('plan.addGoal')}
+            </Button>
+          </Group>
         </Stack>
 
         <Stack gap="xs">
-          <Title order={3} size="h5">{t('plan.interventions')}</Title>
+          <Title order={3} size="h5">
+            {t('plan.interventions')}
+          </Title>
           {interventions.map((v, i) => (
             <Card key={v.id} withBorder padding="sm" data-intervention-row={v.code ?? 'free'}>
               <Stack gap="xs">
-                {v.code ? <Badge variant="light" style={{ textTransform: 'none' }}>{t('plan.fromRecommendation')}: {t(`interventions.${v.code}`, { defaultValue: v.code })}</Badge> : null}
+                {v.code ? (
+                  <Badge variant="light" style={{ textTransform: 'none' }}>
+                    {t('plan.fromRecommendation')}: {t(`interventions.${v.code}`, { defaultValue: v.code })}
+                  </Badge>
+                ) : null}
                 <SimpleGrid cols={{ base: 1, sm: 3 }}>
                   <TextInput label={t('plan.intervention')} value={v.text} onChange={(e) => setIv(i, { text: e.currentTarget.value })} required error={fe(`interventions.${i}.text`)} />
-                  <TextInput label={t('plan.frequency')} description={t('plan.frequencyHint')} value={v.frequency} onChange={(e) => setIv(i, { frequency: e.currentTarget.value })} required error={fe(`interventions.${i}.frequency`)} />
-                  <MultiSelect label={t('plan.responsible')} data={staffOptions} value={v.responsibleStaffIds} onChange={(x) => setIv(i, { responsibleStaffIds: x })} required error={fe(`interventions.${i}.responsibleStaffIds`)} />
+                  <TextInput
+                    label={t('plan.frequency')}
+                    description={t('plan.frequencyHint')}
+                    value={v.frequency}
+                    onChange={(e) => setIv(i, { frequency: e.currentTarget.value })}
+                    required
+                    error={fe(`interventions.${i}.frequency`)}
+                  />
+                  <MultiSelect
+                    label={t('plan.responsible')}
+                    data={staffOptions}
+                    value={v.responsibleStaffIds}
+                    onChange={(x) => setIv(i, { responsibleStaffIds: x })}
+                    required
+                    error={fe(`interventions.${i}.responsibleStaffIds`)}
+                  />
                 </SimpleGrid>
                 {goals.length ? (
                   <Chip.Group multiple value={v.goalIds} onChange={(x) => setIv(i, { goalIds: x })}>
                     <Group gap={4} role="group" aria-label={t('plan.forGoals')}>
                       <Text size="sm">{t('plan.forGoals')}</Text>
-                      {goals.map((g, gi) => <Chip key={g.id} value={g.id} size="xs">{g.description || t('plan.goalN', { n: gi + 1 })}</Chip>)}
+                      {goals.map((g, gi) => (
+                        <Chip key={g.id} value={g.id} size="xs">
+                          {g.description || t('plan.goalN', { n: gi + 1 })}
+                        </Chip>
+                      ))}
                     </Group>
                   </Chip.Group>
                 ) : null}
-                <Group justify="flex-end"><Button size="xs" variant="subtle" color="red" onClick={() => setInterventions(interventions.filter((_, j) => j !== i))}>{t('plan.removeIntervention')}</Button></Group>
+                <Group justify="flex-end">
+                  <Button size="xs" variant="subtle" color="red" onClick={() => setInterventions(interventions.filter((_, j) => j !== i))}>
+                    {t('plan.removeIntervention')}
+                  </Button>
+                </Group>
               </Stack>
             </Card>
           ))}
-          <Group><Button size="xs" variant="light" onClick={addIntervention}>{t('plan.addIntervention')}</Button></Group>
+          <Group>
+            <Button size="xs" variant="light" onClick={addIntervention}>
+              {t('plan.addIntervention')}
+            </Button>
+          </Group>
         </Stack>
         <Textarea label={t('plan.note')} description={t('plan.noteHint')} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />
         <Group>
-          <Button type="submit" loading={busy}>{base ? t('plan.saveVersion', { n: base.version + 1 }) : t('plan.saveFirst')}</Button>
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={busy}>
+            {base ? t('plan.saveVersion', { n: base.version + 1 }) : t('plan.saveFirst')}
+          </Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -383,9 +640,15 @@ function Versions({ patientId, planId }: { patientId: string; planId: string }) 
       <ErrorAlert error={q.error} />
       {[...(q.data?.items ?? [])].reverse().map((v) => (
         <Card key={v.version} withBorder padding="xs">
-          <Text size="sm" fw={600}>{t('plan.versionN', { n: v.version })} · {v.changedByName ?? ''} · {formatDateTime(v.changedAt, i18n.language, program?.timeZone)}</Text>
+          <Text size="sm" fw={600}>
+            {t('plan.versionN', { n: v.version })} · {v.changedByName ?? ''} · {formatDateTime(v.changedAt, i18n.language, program?.timeZone)}
+          </Text>
           {v.note ? <Text size="sm">{v.note}</Text> : null}
-          {v.changes.length ? <Text size="xs" c="dimmed">{v.changes.map((c) => `${c.path} ${t(`plan.change.${c.change}`)}`).join('; ')}</Text> : null}
+          {v.changes.length ? (
+            <Text size="xs" c="dimmed">
+              {v.changes.map((c) => `${c.path} ${t(`plan.change.${c.change}`)}`).join('; ')}
+            </Text>
+          ) : null}
         </Card>
       ))}
     </Stack>
@@ -418,15 +681,32 @@ function AgreementModal({ patientId, plan, onClose }: { patientId: string; plan:
         <Stack>
           <ErrorAlert error={error} />
           <Text size="sm">{t('plan.agreementIntro', { n: plan.version })}</Text>
-          <NativeSelect label={t('plan.agreedBy')} value={agreedBy} onChange={(e) => setAgreedBy(e.currentTarget.value as typeof agreedBy)}
-            data={[{ value: 'patient', label: t('plan.byPatient') }, { value: 'legal-representative', label: t('plan.byRepresentative') }]} />
-          {agreedBy === 'legal-representative' ? <TextInput label={t('plan.representativeName')} value={representativeName} onChange={(e) => setRep(e.currentTarget.value)} error={fieldError(error, 'representativeName')} /> : null}
-          <NativeSelect label={t('plan.how')} value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)}
-            data={(['signed-paper', 'signed-electronic', 'verbal'] as const).map((m) => ({ value: m, label: t(`plan.methods.${m}`) }))} />
+          <NativeSelect
+            label={t('plan.agreedBy')}
+            value={agreedBy}
+            onChange={(e) => setAgreedBy(e.currentTarget.value as typeof agreedBy)}
+            data={[
+              { value: 'patient', label: t('plan.byPatient') },
+              { value: 'legal-representative', label: t('plan.byRepresentative') },
+            ]}
+          />
+          {agreedBy === 'legal-representative' ? (
+            <TextInput label={t('plan.representativeName')} value={representativeName} onChange={(e) => setRep(e.currentTarget.value)} error={fieldError(error, 'representativeName')} />
+          ) : null}
+          <NativeSelect
+            label={t('plan.how')}
+            value={method}
+            onChange={(e) => setMethod(e.currentTarget.value as typeof method)}
+            data={(['signed-paper', 'signed-electronic', 'verbal'] as const).map((m) => ({ value: m, label: t(`plan.methods.${m}`) }))}
+          />
           <Checkbox label={t('plan.agreementConfirm')} checked={confirm} onChange={(e) => setConfirm(e.currentTarget.checked)} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" disabled={!confirm}>{t('common.save')}</Button>
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" disabled={!confirm}>
+              {t('common.save')}
+            </Button>
           </Group>
         </Stack>
       </form>

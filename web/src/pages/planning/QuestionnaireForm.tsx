@@ -27,7 +27,7 @@ const extInt = (it: QItem, name: string) => it.extension?.find((e) => e.url.ends
 const control = (it: QItem) => it.extension?.find((e) => e.url.endsWith('questionnaire-itemControl'))?.valueCodeableConcept?.coding?.[0]?.code;
 
 export function itemsOf(q: Record<string, unknown> | undefined): QItem[] {
-  return ((q?.item as QItem[] | undefined) ?? []);
+  return (q?.item as QItem[] | undefined) ?? [];
 }
 
 /** Items that take a numeric answer (the ones the scorer reads), in order, with groups flattened. */
@@ -59,7 +59,13 @@ export function enabled(item: QItem, all: QItem[], answers: Answers): boolean {
 }
 
 export function QuestionnaireForm({
-  questionnaire, answers, onChange, targetBehavior, onTargetBehavior, error, large = false,
+  questionnaire,
+  answers,
+  onChange,
+  targetBehavior,
+  onTargetBehavior,
+  error,
+  large = false,
 }: {
   questionnaire: Record<string, unknown>;
   answers: Answers;
@@ -79,7 +85,11 @@ export function QuestionnaireForm({
     const label = `${it.prefix ? `${it.prefix} ` : ''}${it.text ?? ''}`;
     if (it.type === 'display') {
       if (control(it) === 'lower' || control(it) === 'upper') return null;
-      return <Text key={it.linkId} size={large ? 'lg' : 'sm'} fs="italic">{it.text}</Text>;
+      return (
+        <Text key={it.linkId} size={large ? 'lg' : 'sm'} fs="italic">
+          {it.text}
+        </Text>
+      );
     }
     if (it.type === 'group') {
       return (
@@ -91,8 +101,14 @@ export function QuestionnaireForm({
     if (it.type === 'string') {
       if (!onTargetBehavior) return null;
       return (
-        <TextInput key={it.linkId} label={it.text} value={targetBehavior ?? ''} onChange={(e) => onTargetBehavior(e.currentTarget.value)}
-          size={large ? 'lg' : 'sm'} error={error?.problems.find((p) => p.field === 'body.targetBehavior')?.message} />
+        <TextInput
+          key={it.linkId}
+          label={it.text}
+          value={targetBehavior ?? ''}
+          onChange={(e) => onTargetBehavior(e.currentTarget.value)}
+          size={large ? 'lg' : 'sm'}
+          error={error?.problems.find((p) => p.field === 'body.targetBehavior')?.message}
+        />
       );
     }
     let options: Array<{ value: number; label: string }> = [];
@@ -106,7 +122,10 @@ export function QuestionnaireForm({
       const min = extInt(it, 'minValue') ?? 0;
       const max = extInt(it, 'maxValue') ?? 10;
       options = Array.from({ length: max - min + 1 }, (_, i) => ({ value: min + i, label: String(min + i) }));
-      hint = (it.item ?? []).filter((c) => c.type === 'display').map((c) => c.text).join(' · ');
+      hint = (it.item ?? [])
+        .filter((c) => c.type === 'display')
+        .map((c) => c.text)
+        .join(' · ');
     }
     const v = answers[it.linkId];
     return (
@@ -123,8 +142,13 @@ export function QuestionnaireForm({
       >
         <Group gap={large ? 'sm' : 'md'} mt={6} wrap="wrap">
           {options.map((o) => (
-            <Radio key={o.value} value={String(o.value)} label={o.label} className={large ? 'tablet-option' : undefined}
-              styles={large ? { root: { minHeight: 48, padding: '8px 12px', border: '1px solid #ced4da', borderRadius: 8 }, label: { fontSize: '1.1rem' } } : undefined} />
+            <Radio
+              key={o.value}
+              value={String(o.value)}
+              label={o.label}
+              className={large ? 'tablet-option' : undefined}
+              styles={large ? { root: { minHeight: 48, padding: '8px 12px', border: '1px solid #ced4da', borderRadius: 8 }, label: { fontSize: '1.1rem' } } : undefined}
+            />
           ))}
         </Group>
       </Radio.Group>
