@@ -36,3 +36,14 @@ export const unauthenticated = (message = 'Sign in to continue.') => new AppErro
 export const conflict = (code: string, message: string, field?: string) => new AppError({ code, status: 409, message, problems: field ? [{ field, message }] : [] });
 
 export const invalid = (field: string, message: string, code = 'invalid_input') => new AppError({ code, status: 400, message, problems: [{ field, message }] });
+
+/** A PostgreSQL error as the driver reports it: its SQLSTATE and, for a constraint violation, the constraint. */
+export type PgError = { code: string; constraint?: string };
+
+/** The PostgreSQL error inside `err` (drizzle wraps the driver's error in `cause`), or undefined when the database did not refuse. */
+export function pgErrorOf(err: unknown): PgError | undefined {
+  for (let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return { code: e.code, ...(typeof e.constraint === 'string' ? { constraint: e.constraint } : {}) };
+  }
+  return undefined;
+}

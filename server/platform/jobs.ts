@@ -11,6 +11,7 @@
 // the job id, and for operators the error's class and SQLSTATE (never its message).
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
+import { pgErrorOf } from './errors.ts';
 
 export type JobFn = (now: Date) => Promise<unknown>;
 export type JobSpec = { name: string; cron: string; everySeconds: number; run: JobFn };
@@ -35,15 +36,14 @@ export type JobFailure = {
 export type JobEvent = JobFailure | { code: 'job_queue_error' | 'job_queue_unavailable'; errorClass: string; sqlState?: string };
 
 const CLASS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
-const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /** The error's class and SQLSTATE (its own or its cause's), checked to be names and codes, not free text. */
 export function errorKind(err: unknown): { errorClass: string; sqlState?: string } {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { constructor?: { name?: unknown }; name?: unknown; code?: unknown; cause?: { code?: unknown } };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { constructor?: { name?: unknown }; name?: unknown };
   const ctor = typeof e.constructor?.name === 'string' && e.constructor.name !== 'Object' ? e.constructor.name : undefined;
   const candidate = ctor ?? (typeof e.name === 'string' ? e.name : typeof err);
   const errorClass = CLASS_NAME.test(candidate) ? candidate : 'Error';
-  const code = [e.code, e.cause?.code].find((c): c is string => typeof c === 'string' && SQLSTATE.test(c));
+  const code = pgErrorOf(err)?.code;
   return code ? { errorClass, sqlState: code } : { errorClass };
 }
 

@@ -15,7 +15,7 @@ import { settleLedger } from '../../../core/cm/settlement.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, notFound, pgErrorOf } from '../../platform/errors.ts';
 import { medications, patients } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmPrivilegeRecommendations, cmProtocols, cmSeeds } from './cm.tables.ts';
@@ -528,17 +528,9 @@ export async function writeIfHistoryCurrent(db: Db, writes: readonly WithSubquer
       .from(enrolmentWrite);
     return true;
   } catch (err) {
-    if (sqlState(err) === '40001') return false;
+    if (pgErrorOf(err)?.code === '40001') return false;
     throw err;
   }
-}
-
-/** The SQLSTATE of a failed statement (drizzle wraps the driver's error). */
-export function sqlState(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }
 
 /** Decides the settlement (decideSettlement) and writes it, for a caller with nothing to write alongside. */

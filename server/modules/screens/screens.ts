@@ -10,10 +10,10 @@ import { prescribedOn } from '../../../core/cm/clinic.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { auditedBy, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, notFound, pgErrorOf } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, type AwardDto, type PendingAward } from '../cm/specimens.ts';
-import { canonical, lockPatientEnrolments, lockPatientForRecording, medicationsOf, sqlState, writeIfHistoryCurrent, writeTogether } from '../cm/settle.ts';
+import { canonical, lockPatientEnrolments, lockPatientForRecording, medicationsOf, writeIfHistoryCurrent, writeTogether } from '../cm/settle.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
 
@@ -309,7 +309,7 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   try {
     if (!(await writeIfHistoryCurrent(db, screenWrites(db, ctx, screen, cm), cm.enrolmentWrite))) return null;
   } catch (err) {
-    if (sqlState(err) === '23505') return null;
+    if (pgErrorOf(err)?.code === '23505') return null;
     throw err;
   }
   return { specimen: specimenDto(screen, cm.award.enrolmentId), award: cm.award, duplicate: false };

@@ -3,7 +3,7 @@
 // SQL or patient data ever reach a client or the log.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from '@fastify/type-provider-zod';
-import { AppError, type Problem } from '../errors.ts';
+import { AppError, pgErrorOf, type Problem } from '../errors.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -37,8 +37,6 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, status: nu
     });
 }
 
-type PgError = { code?: string; constraint?: string };
-
 /**
  * What a unique constraint means to the person who hit it. Checks in use cases give
  * the same answers first; these cover the race where two requests pass the check.
@@ -47,14 +45,6 @@ const UNIQUE_CONSTRAINTS: Record<string, { code: string; field: string; message:
   patients_mrn_key: { code: 'mrn_taken', field: 'body.mrn', message: 'Another patient in this programme has this MRN.' },
   users_email_key: { code: 'email_taken', field: 'body.email', message: 'An account with this email already exists.' },
 };
-
-/** drizzle wraps driver errors; the PostgreSQL error (SQLSTATE in `code`) is the cause. */
-function pgErrorOf(err: unknown): PgError | undefined {
-  for (let e = err as (PgError & { cause?: unknown }) | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e;
-  }
-  return undefined;
-}
 
 export function installProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
