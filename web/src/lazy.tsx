@@ -1,11 +1,17 @@
 // Pages load when first opened (route-level code splitting): the sign-in page carries only
 // what it needs, and each console page is a chunk of its own (docs/benchmarks.md, the
-// `web` benchmark). `page` makes a lazy component of a module's named export.
+// `web` benchmark). `page` makes a lazy component of a module's named export; a page
+// renders once its code and the console's catalogue (i18n/index.ts) have loaded.
 import { lazy, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Center, Loader } from '@mantine/core';
+import { loadConsoleCatalogue } from './i18n/index.ts';
 
-export const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+export const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => {
+    const [module] = await Promise.all([load(), loadConsoleCatalogue()]);
+    return { default: module[name] };
+  });
 
 /** What shows while a page's code loads. */
 export function FullPageLoader() {

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Anchor, Button, Checkbox, Code, Group, List, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { api } from '../api.ts';
-import { ErrorAlert, OneTimeSecret, fieldError } from './common.tsx';
+import { ErrorAlert, OneTimeSecret, fieldError } from './forms.tsx';
 
 /** Set up an authenticator app: show the key and link, confirm a code, then the recovery codes once. */
 export function MfaEnrolment({ onDone }: { onDone: () => void }) {

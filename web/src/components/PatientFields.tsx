@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Checkbox, Fieldset, NativeSelect, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
 import type { PatientT } from '../api.ts';
 import { ADMINISTRATIVE_SEXES, GENDER_IDENTITIES, SEXES, type AdministrativeSex, type GenderIdentity, type Sex } from '../../../contracts/patients.ts';
-import { fieldError } from './common.tsx';
+import { fieldError } from './forms.tsx';
 
 export type PatientFormValues = {
   mrn: string;

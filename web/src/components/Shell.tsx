@@ -12,7 +12,7 @@ import { api } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { useSession } from '../session.tsx';
 import { IdleWatcher } from './IdleWatcher.tsx';
-import { useErrorText } from './common.tsx';
+import { useErrorText } from './forms.tsx';
 
 export type NavItem = { to: string; labelKey: string; permission: AnyPermission };
 

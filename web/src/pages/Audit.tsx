@@ -12,7 +12,8 @@ import { AUDIT_ACTIONS, AUDIT_ENTITY_GROUPS, auditEntitiesIn } from '../../../co
 import { api, type AuditEventT, type AuditFilters, type AuditPatientMatchesT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDateTime, todayIn } from '../format.ts';
-import { ErrorAlert, fieldError, PageTitle, StatusBadge, TableHead, useErrorText, WhoCanSee } from '../components/common.tsx';
+import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../components/common.tsx';
+import { ErrorAlert, fieldError, useErrorText } from '../components/forms.tsx';
 import { useStaffList } from './patient/useStaffList.ts';
 
 const OUTCOMES = ['success', 'failure', 'denied'] as const;

@@ -9,7 +9,8 @@ import { Anchor, Button, Group, Stack, Table, Text, TextInput, VisuallyHidden } 
 import { api, type PatientSummaryT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDate } from '../format.ts';
-import { ErrorAlert, PageTitle, TableHead } from '../components/common.tsx';
+import { PageTitle, TableHead } from '../components/common.tsx';
+import { ErrorAlert } from '../components/forms.tsx';
 import { WorkList } from './WorkList.tsx';
 
 const PAGE = 25;

@@ -8,7 +8,8 @@ import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text } from '@man
 import { notifications } from '@mantine/notifications';
 import { api, isApiError, type PatientSummaryT } from '../api.ts';
 import { formatDate } from '../format.ts';
-import { ErrorAlert, PageTitle, TableHead } from '../components/common.tsx';
+import { PageTitle, TableHead } from '../components/common.tsx';
+import { ErrorAlert } from '../components/forms.tsx';
 import { PatientFields, emptyPatient, toBody, type PatientFormValues } from '../components/PatientFields.tsx';
 
 const identityKey = (v: PatientFormValues) => JSON.stringify([v.legalGivenName.trim().toLowerCase(), v.legalFamilyName.trim().toLowerCase(), v.birthDate, v.mrn.trim()]);

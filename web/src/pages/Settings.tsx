@@ -7,7 +7,8 @@ import { Button, Card, Checkbox, Group, NumberInput, Stack, Text } from '@mantin
 import { notifications } from '@mantine/notifications';
 import { api, type OrganizationSettingsT } from '../api.ts';
 import { useSession } from '../session.tsx';
-import { ErrorAlert, PageTitle, fieldError, useAction } from '../components/common.tsx';
+import { PageTitle } from '../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../components/forms.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();

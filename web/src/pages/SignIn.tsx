@@ -8,7 +8,7 @@ import { Alert, Anchor, Button, Center, Group, Paper, PasswordInput, Stack, Text
 import { api } from '../api.ts';
 import { authStep, useMe } from '../session.tsx';
 import { ChangePasswordForm, MfaEnrolment } from '../components/AuthForms.tsx';
-import { ErrorAlert, fieldError } from '../components/common.tsx';
+import { ErrorAlert, fieldError } from '../components/forms.tsx';
 import { setLanguage } from '../i18n/index.ts';
 
 type LocationState = { message?: string; detail?: string; from?: string } | null;

@@ -10,7 +10,8 @@ import { notifications } from '@mantine/notifications';
 import { ROLES } from '../../../core/access/roles.ts';
 import { api, type StaffT } from '../api.ts';
 import { useSession } from '../session.tsx';
-import { ErrorAlert, fieldError, OneTimeSecret, PageTitle, StatusBadge, TableHead, useAction } from '../components/common.tsx';
+import { PageTitle, StatusBadge, TableHead } from '../components/common.tsx';
+import { ErrorAlert, fieldError, OneTimeSecret, useAction } from '../components/forms.tsx';
 import { useStaffList } from './patient/useStaffList.ts';
 
 export function StaffPage() {

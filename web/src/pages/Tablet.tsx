@@ -15,7 +15,7 @@ import { hasAnyAnswer } from '../../../core/instruments/answered.ts';
 import { api, isApiError } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { QuestionnaireForm, answerable, enabled, itemsOf, type Answers } from './planning/QuestionnaireForm.tsx';
-import { useAction } from '../components/common.tsx';
+import { useAction } from '../components/forms.tsx';
 
 export const TABLET_TOKEN_KEY = 'waypoint.tablet';
 

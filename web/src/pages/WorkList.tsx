@@ -7,7 +7,8 @@ import { Anchor, Button, Card, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { formatDate } from '../format.ts';
-import { ErrorAlert, StatusBadge, TableHead, WhoCanSee } from '../components/common.tsx';
+import { StatusBadge, TableHead, WhoCanSee } from '../components/common.tsx';
+import { ErrorAlert } from '../components/forms.tsx';
 import { SafetyAlerts } from './planning/Assessments.tsx';
 
 export function WorkList() {

@@ -9,7 +9,8 @@ import { notifications } from '@mantine/notifications';
 import { api, newIdempotencyKey, type AdjudicationQueueItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
-import { ErrorAlert, PageTitle, WhoCanSee, fieldError, useAction } from '../../components/common.tsx';
+import { PageTitle, WhoCanSee } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 
 export function AdjudicationsPage() {
   const { t } = useTranslation();

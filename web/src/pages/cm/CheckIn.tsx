@@ -12,7 +12,8 @@ import { Badge, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden }
 import { api, newIdempotencyKey, type CheckInRecordedT, type QueueItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, PageTitle, TableHead, useErrorText, WhoCanSee } from '../../components/common.tsx';
+import { PageTitle, TableHead, WhoCanSee } from '../../components/common.tsx';
+import { ErrorAlert, useErrorText } from '../../components/forms.tsx';
 import { NextValue, OutcomeBadge, trackName, useValueText } from './shared.tsx';
 
 const PAGE_SIZE = 25;

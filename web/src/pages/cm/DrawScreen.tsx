@@ -10,7 +10,8 @@ import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Titl
 import { api, type DrawT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, UUID_RE } from '../../format.ts';
-import { ErrorAlert, PageTitle, TableHead, useAction } from '../../components/common.tsx';
+import { PageTitle, TableHead } from '../../components/common.tsx';
+import { ErrorAlert, useAction } from '../../components/forms.tsx';
 import { NotFoundPage } from '../NotFound.tsx';
 import { isApiError } from '../../api.ts';
 

@@ -10,7 +10,8 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatInstantDate, formatDateTime } from '../../format.ts';
-import { ErrorAlert, fieldError, OneTimeSecret, PageTitle, StatusBadge, TableHead, useAction, WhoCanSee } from '../../components/common.tsx';
+import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, OneTimeSecret, useAction } from '../../components/forms.tsx';
 import { trackName } from './shared.tsx';
 import { TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
 

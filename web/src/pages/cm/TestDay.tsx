@@ -11,7 +11,8 @@ import { Alert, Badge, Button, Card, Checkbox, Fieldset, Grid, Group, NativeSele
 import { api, newIdempotencyKey, type QueueItemT, type SpecimenCreateT, type SpecimenRecordedT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, zonedInputToRfc3339, toZonedInput, todayIn, formatDate } from '../../format.ts';
-import { ErrorAlert, PageTitle, WhoCanSee, enterMovesToNextField, fieldError, focusFirstError, useAction } from '../../components/common.tsx';
+import { PageTitle, WhoCanSee } from '../../components/common.tsx';
+import { ErrorAlert, enterMovesToNextField, fieldError, focusFirstError, useAction } from '../../components/forms.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
 import { screensKey } from '../../queries/screens.ts';
 import { ANALYTES, ANALYTE_INFO, NextValue, OutcomeBadge, trackName, type Analyte } from './shared.tsx';

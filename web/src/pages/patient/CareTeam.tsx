@@ -8,7 +8,8 @@ import { CARE_TEAM_ROLES } from '../../../../contracts/patients.ts';
 import { api, type CareTeamMemberT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError, TableHead, useAction } from '../../components/common.tsx';
+import { TableHead } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from './useStaffList.ts';
 

@@ -47,7 +47,8 @@ import {
 import { screensKey } from '../../queries/screens.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatInstantDate, formatDateTime, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
+import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
 

@@ -8,7 +8,8 @@ import { LEVELS_OF_CARE } from '../../../../contracts/patients.ts';
 import { api, type EpisodeT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
+import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 
 export function EpisodesSection({ patientId }: { patientId: string }) {

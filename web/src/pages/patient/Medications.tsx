@@ -8,7 +8,8 @@ import { MEDICATIONS } from '../../../../contracts/patients.ts';
 import { api, type MedicationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
+import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from './useStaffList.ts';
 

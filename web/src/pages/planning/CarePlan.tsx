@@ -10,7 +10,8 @@ import { notifications } from '@mantine/notifications';
 import { api, isApiError, newIdempotencyKey, type CarePlanT, type RecommendationT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, formatInstantDate, formatDateTime, todayIn } from '../../format.ts';
-import { ErrorAlert, fieldError, StatusBadge, TableHead } from '../../components/common.tsx';
+import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
 
