@@ -96,6 +96,19 @@ export default defineConfig([
 
   { files: ['contracts/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [contractsBoundary] }] } },
 
+  // One door into a transaction: inTransaction (server/platform/db/database.ts), which gives
+  // the branded Tx that use cases require.
+  {
+    files: ['server/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['server/platform/db/database.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='transaction']", message: 'Open a transaction with inTransaction(db, fn) (server/platform/db/database.ts): it gives the branded Tx.' },
+      ],
+    },
+  },
+
   // server/: Fastify only at the HTTP edge.
   {
     files: ['server/**/*.ts'],

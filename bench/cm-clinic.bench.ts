@@ -12,6 +12,7 @@ import { withScratchDatabase } from './scratch-db.ts';
 import { buildApp } from '../server/app.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
+import { inTransaction } from '../server/platform/db/database.ts';
 
 // A name of its own per run: two runs at once (other engineers' included) never drop each other's database.
 const NAME = `wp_bench_cm_clinic_${randomUUID().slice(0, 8)}`;
@@ -78,7 +79,7 @@ export default function bench() {
     try {
       await d.query('create table bench_bare (program_id uuid not null, id uuid not null, at timestamptz not null, primary key (program_id, id))');
       const now = new Date('2026-03-02T15:00:00Z');
-      const { programId, email, patientIds } = await d.db.transaction(async (tx) => {
+      const { programId, email, patientIds } = await inTransaction(d.db, async (tx) => {
         const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
         const programId = await createProgram(tx, { orgId, name: 'Bench CM', timeZone: 'America/New_York', now });
         const email = `bench-${randomUUID().slice(0, 6)}@test.example`;

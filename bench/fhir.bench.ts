@@ -15,6 +15,7 @@ import { auditContext, systemCtx } from '../server/platform/http/context.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { searchObservations } from '../server/modules/fhir/fhir.ts';
 import { codesOf } from '../server/modules/assessments/questionnaires.ts';
+import { inTransaction, oneStatement } from '../server/platform/db/database.ts';
 
 const NAME = 'wp_bench_fhir';
 const PATIENTS = 10_000;
@@ -24,7 +25,7 @@ const PASSWORD = 'bench-password-not-secret-42';
 export default function bench() {
   return withScratchDatabase(NAME, 4, async (d) => {
     const now = new Date();
-    const { orgId, programId, userId } = await d.db.transaction(async (tx) => {
+    const { orgId, programId, userId } = await inTransaction(d.db, async (tx) => {
       const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
       const programId = await createProgram(tx, { orgId, name: 'Bench FHIR', timeZone: 'UTC', now });
       const userId = await createUserWithRoles(tx, {
@@ -150,12 +151,12 @@ export default function bench() {
     const ctx = { ...systemCtx({ orgId, programId }), principal: { userId, orgId, displayName: 'Bench', sessionId: randomUUID(), stage: 'active' as const, mustChangePassword: false } };
     // The same query plus its audit row in one transaction: what "audited in the same transaction" costs by itself.
     const sqlAuditMs = await time(() =>
-      d.db.transaction(async (tx) => {
+      inTransaction(d.db, async (tx) => {
         await tx.execute(sql.raw(direct.replace('$1', `'${programId}'`).replace('$2', `'${someone}'`)));
         await writeAudit(tx, auditContext({ ...ctx, now: new Date() }), { action: 'search', entity: 'observation', patientId: someone, detail: { count: 14, via: 'bench' } });
       }),
     );
-    const useCaseMs = await time(() => searchObservations({ tx: d.db, ctx: { ...ctx, now: new Date() } }, { patient: someone, _count: '50' }));
+    const useCaseMs = await time(() => searchObservations({ tx: oneStatement(d.db), ctx: { ...ctx, now: new Date() } }, { patient: someone, _count: '50' }));
     // Throughput with 32 requests in flight: commits of audit rows share WAL flushes
     // (group commit), which a one-at-a-time latency figure cannot show.
     const throughput = async (fn: () => Promise<unknown>, total = 3000, concurrency = 32) => {
@@ -169,7 +170,7 @@ export default function bench() {
       return total / ((performance.now() - t) / 1000);
     };
     const sqlRps = await throughput(() => d.query(direct, [programId, someone]));
-    const useCaseRps = await throughput(() => searchObservations({ tx: d.db, ctx: { ...ctx, now: new Date() } }, { patient: someone, _count: '50' }));
+    const useCaseRps = await throughput(() => searchObservations({ tx: oneStatement(d.db), ctx: { ...ctx, now: new Date() } }, { patient: someone, _count: '50' }));
     const httpRps = await throughput(() => app.inject({ method: 'GET', url, headers }));
     await app.close();
     console.log('one request at a time:');

@@ -6,6 +6,7 @@ import { withScratchDatabase } from './scratch-db.ts';
 import { searchPatients } from '../server/modules/patients/patients.ts';
 import { systemCtx } from '../server/platform/http/context.ts';
 import { createOrganization, createProgram } from '../server/modules/programs/bootstrap.ts';
+import { inTransaction } from '../server/platform/db/database.ts';
 
 const NAME = 'wp_bench_search';
 const PATIENTS = 100_000;
@@ -14,7 +15,7 @@ const ROUNDS = 40;
 export default function bench() {
   return withScratchDatabase(NAME, 4, async (d) => {
     const now = new Date();
-    const { orgId, programId, other } = await d.db.transaction(async (tx) => {
+    const { orgId, programId, other } = await inTransaction(d.db, async (tx) => {
       const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
       return {
         orgId,
@@ -53,7 +54,7 @@ export default function bench() {
     for (const q of [{ q: 'alber' }, { q: 'cor dan' }, { q: 'M-55555' }, { birthDate: '1975-03-15' }, { q: 'a' }, { q: 'zz' }]) {
       let count = 0;
       const ms = await time(async () => {
-        const r = await d.db.transaction((tx) => searchPatients({ tx, ctx }, { ...q, limit: 50 }));
+        const r = await inTransaction(d.db, (tx) => searchPatients({ tx, ctx }, { ...q, limit: 50 }));
         count = r.items.length;
       });
       console.log(`search ${JSON.stringify(q).padEnd(28)} ${String(count).padStart(3)} results  ${ms.toFixed(2).padStart(7)} ms  ${(ms / base).toFixed(1)}× baseline`);

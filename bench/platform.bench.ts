@@ -11,6 +11,7 @@ import { buildApp } from '../server/app.ts';
 import { withScratchDatabase } from './scratch-db.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
+import { inTransaction } from '../server/platform/db/database.ts';
 
 const CONCURRENCY = 32;
 const POOL = 20;
@@ -59,7 +60,7 @@ async function drive(name: string, base: string, make: Make, ms = ROUND_MS): Pro
 export default function platformBench(): Promise<void> {
   return withScratchDatabase(`wp_bench_${randomBytes(5).toString('hex')}`, POOL, async (database) => {
     const now = new Date();
-    const fixture = await database.db.transaction(async (tx) => {
+    const fixture = await inTransaction(database.db, async (tx) => {
       const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now });
       const programId = await createProgram(tx, { orgId, name: 'Bench Programme', timeZone: 'America/New_York', now });
       await createUserWithRoles(tx, {

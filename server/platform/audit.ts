@@ -5,7 +5,7 @@ import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { auditChainHeads, auditEvents, auditSealHorizon, auditSeals } from '../modules/audit/audit.tables.ts';
 import { signBytes, verifyBytes, type AuditSigner, type AuditVerifier } from './audit-key.ts';
-import type { Db, Tx } from './db/database.ts';
+import { type Db, type Tx, inTransaction } from './db/database.ts';
 import type { AuditAction, AuditEntity, AuditPurpose } from '../../core/audit/entities.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -83,7 +83,7 @@ const AUDIT_FIELDS = [
 ] as const;
 type AuditValues = Record<(typeof AUDIT_FIELDS)[number], unknown>;
 
-function auditCte(tx: Tx, r: AuditValues, onlyIf?: SQL) {
+function auditCte(tx: Db, r: AuditValues, onlyIf?: SQL) {
   const insert = sql`insert into ${auditEvents} (chain_id, org_id, program_id, at, actor_id, actor_role, action, entity, entity_id, patient_id, outcome, purpose, ip, user_agent, request_id, detail)
     select ${r.chainId}::uuid, ${r.orgId}::uuid, ${r.programId}::uuid, ${r.at}::timestamptz, ${r.actorId}::uuid, ${r.actorRole}::text, ${r.action}::text, ${r.entity}::text, ${r.entityId}::text, ${r.patientId}::uuid, ${r.outcome}::text, ${r.purpose}::text, ${r.ip}::text, ${r.userAgent}::text, ${r.requestId}::text, ${r.detail}::jsonb
     ${onlyIf ? sql`where exists (${onlyIf})` : sql``}
@@ -103,12 +103,12 @@ function auditValues(ctx: AuditContext, rec: AuditRecord, detailSql?: SQL): Audi
  * subquery finds a row (a read of a record that exists); `detail` may be an SQL
  * expression over the statement's other CTEs (e.g. how many rows a search returned).
  */
-export function auditedBy(tx: Tx, ctx: AuditContext, rec: AuditRecord, opts: { onlyIf?: SQL; detail?: SQL } = {}) {
+export function auditedBy(tx: Db, ctx: AuditContext, rec: AuditRecord, opts: { onlyIf?: SQL; detail?: SQL } = {}) {
   return auditCte(tx, auditValues(ctx, rec, opts.detail), opts.onlyIf);
 }
 
 /** The same CTE with placeholders, for a prepared statement; bind with `auditBindings`. */
-export function auditedByPlaceholders(tx: Tx, opts: { onlyIf?: SQL; detail?: SQL } = {}) {
+export function auditedByPlaceholders(tx: Db, opts: { onlyIf?: SQL; detail?: SQL } = {}) {
   const values = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, sql.placeholder(`audit_${f}`)])) as AuditValues;
   return auditCte(tx, opts.detail ? { ...values, detail: opts.detail } : values, opts.onlyIf);
 }
@@ -185,7 +185,7 @@ export function sealMessage(s: { chainId: string; seq: number; eventId: number; 
  * blocked. Returns how many were sealed.
  */
 export async function sealChain(db: Db, signer: AuditSigner, chainId: string, now: Date, batch = 1000, after = 0): Promise<number> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await tx.insert(auditChainHeads).values({ chainId, seq: 0, hash: GENESIS }).onConflictDoNothing();
     const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.chainId, chainId)).for('update');
     if (!head) return 0;

@@ -22,6 +22,7 @@ import { cmEnrolments, cmEvents, cmLedgerEntries, cmProtocols, cmSeeds } from '.
 import { patientBalances, toEngine, type EnrolmentState } from '../../server/modules/cm/settle.ts';
 import { programs } from '../../server/modules/programs/programs.tables.ts';
 import { BOWL, enrolled, ledgerBalanceWithUnshown, specimen, type Recorded } from './support.ts';
+import { inTransaction } from '../../server/platform/db/database.ts';
 
 let w: World;
 let coord: Client;
@@ -349,7 +350,7 @@ describe('settlement over random histories', () => {
           // the balance three ways: SQL (generated from ENTRY_EFFECT), the ledger read, and core over the stored rows
           const entries = (await ledgerRows(patientId)).map(toEngine);
           const core = balanceCents(entries);
-          const inSql = (await patientBalances(db(), w.programA, [patientId])).get(patientId);
+          const inSql = (await inTransaction(db(), (tx) => patientBalances(tx, w.programA, [patientId]))).get(patientId);
           expect({ sql: inSql, api: await apiBalance(patientId) }).toEqual({ sql: core, api: core });
           expect(core).toBeGreaterThanOrEqual(0);
 

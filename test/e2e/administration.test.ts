@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { organizations, programs } from '../../server/modules/programs/programs.tables.ts';
 import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { inTransaction } from '../../server/platform/db/database.ts';
 
 describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
   let h: Harness;
@@ -17,7 +18,7 @@ describe.skipIf(!canRun)('administration across programmes (Chromium)', () => {
     h = await start();
     const [org] = await h.database.db.select().from(organizations);
     const [main] = await h.database.db.select().from(programs).where(eq(programs.name, 'Harbor Street Clinic (demo)'));
-    await h.database.db.transaction((tx) =>
+    await inTransaction(h.database.db, (tx) =>
       createUserWithRoles(tx, {
         orgId: org!.id,
         email: 'site.admin@harbor.example',

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
 import { rotateSeed } from '../../server/modules/cm/ledger.ts';
 import { systemCtx } from '../../server/platform/http/context.ts';
+import { inTransaction } from '../../server/platform/db/database.ts';
 
 if (!canRun) console.warn('draw verification e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -80,7 +81,7 @@ describe.skipIf(!canRun)('draw screen and public verification (Chromium)', () =>
       await expectNoAxeViolations(page, 'public verification (seed in use)');
 
       // the programme retires and reveals the seed
-      await h.database.db.transaction((tx) => rotateSeed(tx, systemCtx({ orgId: seed!.org_id, programId: seed!.program_id, now: new Date() })));
+      await inTransaction(h.database.db, (tx) => rotateSeed(tx, systemCtx({ orgId: seed!.org_id, programId: seed!.program_id, now: new Date() })));
       await page.reload();
       await page.getByTestId('verify-seed').waitFor();
       await expect.poll(() => page.getByTestId('verify-fingerprint').textContent()).toContain('is the commitment above');

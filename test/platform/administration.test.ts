@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { expectProblem } from '../support/http.ts';
 import { makeWorld, PASSWORD, type Client, type World } from '../support/world.ts';
+import { inTransaction } from '../../server/platform/db/database.ts';
 
 let w: World;
 let adminA: Client;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   w = await makeWorld();
   adminA = await w.client('administrator');
   const now = w.clock.now;
-  const ids = await w.database.db.transaction(async (tx) => ({
+  const ids = await inTransaction(w.database.db, async (tx) => ({
     shared: await createUserWithRoles(tx, {
       orgId: w.orgId,
       email: 'shared.account@test.example',
@@ -180,7 +181,7 @@ describe('the organisation administrator', () => {
 
 describe('the migration to organisation administrators', () => {
   it('makes organisation administrator every account that administers every programme of its organisation, and no other', async () => {
-    const both = await w.database.db.transaction((tx) =>
+    const both = await inTransaction(w.database.db, (tx) =>
       createUserWithRoles(tx, {
         orgId: w.orgId,
         email: 'both.programmes@test.example',

@@ -70,4 +70,12 @@ describe('lint', () => {
       expect(await rulesReported('contracts/example.ts', "import { sql } from 'drizzle-orm';\nexport const f = sql;\n")).toEqual(['no-restricted-imports']);
     });
   });
+
+  it('a transaction is opened only through inTransaction, which gives the branded Tx', async () => {
+    const raw = "import type { Db } from '../../platform/db/database.ts';\nexport const f = (db: Db) => db.transaction(async () => 1);\n";
+    expect(await rulesReported('server/modules/patients/example.ts', raw)).toEqual(['no-restricted-syntax']);
+    expect(await rulesReported('bench/example.bench.ts', raw)).toEqual(['no-restricted-syntax']);
+    const door = "import { inTransaction, type Db } from '../../platform/db/database.ts';\nexport const f = (db: Db) => inTransaction(db, async () => 1);\n";
+    expect(await rulesReported('server/modules/patients/example.ts', door)).toEqual([]);
+  });
 });

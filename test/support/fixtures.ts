@@ -11,6 +11,7 @@ import { careTeam, episodes, medications, patients } from '../../server/modules/
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { BOWL, NEG, specimen } from '../cm/support.ts';
 import type { Client, World } from './world.ts';
+import { inTransaction } from '../../server/platform/db/database.ts';
 
 export type Fixtures = {
   programId: string;
@@ -184,7 +185,7 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
 
 export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures }> {
   const now = w.clock.now;
-  const rows = await w.database.db.transaction(async (tx) => {
+  const rows = await inTransaction(w.database.db, async (tx) => {
     const mk = async (programId: string, patient: string, careTeamUser: string, tag: string) => {
       const medication = randomUUID();
       const episode = randomUUID();

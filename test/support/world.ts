@@ -7,7 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '../../core/access/roles.ts';
 import { buildApp } from '../../server/app.ts';
-import type { Database } from '../../server/platform/db/database.ts';
+import { type Database, inTransaction } from '../../server/platform/db/database.ts';
 import { patients } from '../../server/modules/patients/patients.tables.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { testDatabase } from './db.ts';
@@ -55,7 +55,7 @@ export async function makeWorld(opts: { poolSize?: number; now?: string } = {}):
   };
   const tag = randomUUID().slice(0, 8);
   const emailOf = (role: Role | 'adminB' | 'orgAdmin') => `${role}-${tag}@test.example`;
-  const setup = await database.db.transaction(async (tx) => {
+  const setup = await inTransaction(database.db, async (tx) => {
     const now = clock.now;
     const orgId = await createOrganization(tx, { name: 'Test Org (fictional)', now });
     const programA = await createProgram(tx, { orgId, name: 'Programme A', timeZone: 'America/New_York', now });

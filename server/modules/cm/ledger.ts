@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { commitment, drawSlip, seedFromHex, type Bowl } from '../../../core/cm/draws.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
 import { ENTRY_EFFECT, type EntryKind } from '../../../core/cm/ledger.ts';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
 import { rowsOf, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, systemCtx, type Ctx } from '../../platform/http/context.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -288,14 +288,14 @@ export async function rotateDueSeeds(db: Db, now: Date): Promise<number> {
     where s.retired_at is null and s.active_from <= ${now.toISOString()}::timestamptz - make_interval(days => coalesce(c.seed_rotation_days, 90))`),
   );
   for (const d of due) {
-    await db.transaction((tx) => rotateSeed(tx, { ...systemCtx({ orgId: d.org_id, programId: d.program_id, now, requestId: 'job:seed-rotation' }) }));
+    await inTransaction(db, (tx) => rotateSeed(tx, { ...systemCtx({ orgId: d.org_id, programId: d.program_id, now, requestId: 'job:seed-rotation' }) }));
   }
   return due.length;
 }
 
 /** Public: a commitment, and once revealed its seed and every draw made with it, each re-derived here too. */
 export async function verifyCommitment(db: Db, hash: string) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [s] = await tx.select().from(cmSeeds).where(eq(cmSeeds.commitment, hash.toLowerCase()));
     if (!s) throw notFound('Commitment');
     const draws: Array<{ enrolmentId: string; n: number; tier: string | null; bowl: unknown; verified: boolean | null }> = [];
@@ -336,7 +336,7 @@ export async function verifyCommitment(db: Db, hash: string) {
 
 /** Public: every seed of the programme that made commitment `hash`, newest first (the most recent 200); a seed only once revealed. */
 export async function publicSeedsOf(db: Db, hash: string) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [s] = await tx.select({ programId: cmSeeds.programId }).from(cmSeeds).where(eq(cmSeeds.commitment, hash.toLowerCase()));
     if (!s) throw notFound('Commitment');
     const rows = await tx.select().from(cmSeeds).where(eq(cmSeeds.programId, s.programId)).orderBy(desc(cmSeeds.activeFrom), desc(cmSeeds.id)).limit(200);

@@ -4,7 +4,7 @@
 // once, or after days of downtime closes each opportunity exactly once.
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../platform/db/database.ts';
+import { type Db, inTransaction } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -24,7 +24,7 @@ export async function closeMissedOpportunities(db: Db, now: Date): Promise<Misse
     .where(and(eq(cmEnrolments.status, 'active'), sql`coalesce(${cmEnrolments.closedThrough}, ${cmEnrolments.startDate} - 1) < ${cmEnrolments.endDate}`));
   const report: MissedReport = { enrolments: 0, missed: 0 };
   for (const a of active) {
-    const n = await db.transaction(async (tx) => {
+    const n = await inTransaction(db, async (tx) => {
       const rows = await lockPatientEnrolments(tx, a.programId, a.patientId);
       const enr = rows.find((r) => r.id === a.id);
       if (!enr || enr.status !== 'active') return 0;

@@ -4,7 +4,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../core/access/roles.ts';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -91,7 +91,7 @@ export async function isDemoDatabase(db: Db): Promise<boolean> {
 export type DemoSummary = { orgId: string; programIds: string[]; accounts: Array<{ email: string; role: Role }>; password: string; patients: number };
 
 export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSummary> {
-  const summary = await db.transaction(async (tx) => {
+  const summary = await inTransaction(db, async (tx) => {
     const orgId = await createOrganization(tx, { name: 'Harbor Demo Health (fictional)', now });
     const main = await createProgram(tx, { orgId, name: 'Harbor Street Clinic (demo)', timeZone: 'America/New_York', now });
     const second = await createProgram(tx, { orgId, name: 'Riverside Outreach (demo)', timeZone: 'America/Chicago', now });

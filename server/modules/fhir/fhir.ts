@@ -4,7 +4,7 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { INSTRUMENT_IDS } from '../../../core/instruments/index.ts';
-import { preparedOnce, type Tx } from '../../platform/db/database.ts';
+import { preparedOnce, type Db, type Tx } from '../../platform/db/database.ts';
 import { auditBindings, auditedBy, auditedByPlaceholders, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -318,7 +318,7 @@ const obsSelect = {
   effectiveAt: scoreObservations.effectiveAt,
   instrument: assessments.instrument,
 };
-const obsFrom = (tx: Tx) =>
+const obsFrom = (tx: Db) =>
   tx
     .select(obsSelect)
     .from(scoreObservations)

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { OrganizationRole, Role } from '../../../core/access/roles.ts';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -83,7 +83,7 @@ export async function createUserWithRoles(
  * and programme too when there are none.
  */
 export async function createFirstAdministrator(db: Db, input: { email: string; displayName: string; password: string; organizationName: string; programName: string; timeZone: string; now: Date }) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [org] = await tx.select().from(organizations).limit(1);
     const orgId = org?.id ?? (await createOrganization(tx, { name: input.organizationName, now: input.now }));
     const [program] = await tx.select().from(programs).where(eq(programs.orgId, orgId)).limit(1);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { prescribedOn } from '../../../core/cm/clinic.ts';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
 import { auditedBy, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound, pgErrorOf } from '../../platform/errors.ts';
@@ -213,7 +213,7 @@ export async function recordScreen(deps: Deps, input: ScreenIn, source: Source =
   refuseFutureTime(deps.ctx, input.collectedAt, 'body.collectedAt');
   const results = resolveResults(input.results, 'body.results');
   if (!opts.outsideTransaction) return recordUnderLocks(deps, input, results, source);
-  return (await recordUnlocked(deps, input, results, source)) ?? deps.tx.transaction((tx) => recordUnderLocks({ tx, ctx: deps.ctx }, input, results, source));
+  return (await recordUnlocked(deps, input, results, source)) ?? inTransaction(deps.tx, (tx) => recordUnderLocks({ tx, ctx: deps.ctx }, input, results, source));
 }
 
 /** The screen row as it will be stored. */

@@ -11,8 +11,27 @@ import { roleOfUrl, runMigrations } from './migrate.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-/** A transaction handle; use cases receive it and never touch the outer Db inside it. */
-export type Tx = Db;
+declare const transactionBrand: unique symbol;
+/**
+ * What a use case runs its statements on: a transaction, so that its writes and audit rows
+ * commit together. Branded, so the compiler tells it from the pool (`Db`): only
+ * `inTransaction` makes one, and `oneStatement` for a use case that is a single atomic
+ * statement (ADR 018). A use case never touches the outer `Db` inside it.
+ */
+export type Tx = Db & { readonly [transactionBrand]: true };
+
+/** Runs fn in one transaction (BEGIN … COMMIT; ROLLBACK when it throws). */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => fn(tx as unknown as Tx));
+}
+
+/**
+ * The pool as a `Tx`, for a use case that is exactly one SQL statement (its audit row in
+ * a CTE of the same statement): atomic on its own, without BEGIN/COMMIT round trips.
+ */
+export function oneStatement(db: Db): Tx {
+  return db as Tx;
+}
 
 export type Database = {
   db: Db;

@@ -26,7 +26,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOfScopes, tokenMay, TOKEN_OPERATIONS, type TokenScope } from '../../../core/access/scopes.ts';
 import { isOrganizationPermission, organizationPermissionsOf, permissionsOf, type AnyPermission, type OrganizationRole, type Permission, type Role } from '../../../core/access/roles.ts';
 import { entityOfPermission } from '../../../core/audit/entities.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, inTransaction } from '../db/database.ts';
 import { writeAudit, type AuditRecord } from '../audit.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
 import { auditContext, type Ctx, type Principal } from './context.ts';
@@ -73,7 +73,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
   };
   /** Writes an audit row in its own transaction: in the trail of the programme in context (if any), or the organisation's. */
   const audit = (req: FastifyRequest, record: AuditRecord, trail: 'context' | 'organization' = 'context') =>
-    deps.db.transaction((tx) => writeAudit(tx, auditContext(req.ctx, trail === 'organization' ? { programId: null } : {}), record));
+    inTransaction(deps.db, (tx) => writeAudit(tx, auditContext(req.ctx, trail === 'organization' ? { programId: null } : {}), record));
 
   /** A refusal for another programme than the caller's (or a token's own): no programme is in context yet, so it goes to the organisation's trail. */
   const denyForeignProgram = async (req: FastifyRequest, permission: AnyPermission, requested: string, message: string, reason: string): Promise<never> => {

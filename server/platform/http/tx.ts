@@ -3,7 +3,7 @@
 // request is refused).
 import { and, eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import type { Db, Tx } from '../db/database.ts';
+import { type Db, type Tx, inTransaction, oneStatement } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { sha256 } from '../security.ts';
 import type { Ctx } from './context.ts';
@@ -12,7 +12,7 @@ import { idempotencyKeys } from './idempotency.tables.ts';
 export type UseCaseDeps = { tx: Tx; ctx: Ctx };
 
 export function runInTx<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseDeps) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => fn({ tx, ctx: req.ctx }));
+  return inTransaction(db, (tx) => fn({ tx, ctx: req.ctx }));
 }
 
 /**
@@ -20,7 +20,7 @@ export function runInTx<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseDeps) 
  * statement): atomic on its own, so it runs without BEGIN/COMMIT round trips.
  */
 export function runStatement<T>(db: Db, req: FastifyRequest, fn: (deps: UseCaseDeps) => Promise<T>): Promise<T> {
-  return fn({ tx: db, ctx: req.ctx });
+  return fn({ tx: oneStatement(db), ctx: req.ctx });
 }
 
 declare module 'fastify' {
@@ -61,7 +61,7 @@ export async function runIdempotent<T>(db: Db, req: FastifyRequest, fn: (deps: U
   const scope = ctx.program?.programId ?? ctx.orgId!;
   const route = `${req.method} ${req.routeOptions.url}`;
   const requestHash = sha256(JSON.stringify([req.params ?? null, req.body ?? null]));
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const claimed = await tx
       .insert(idempotencyKeys)
       .values({ scope, key: raw, userId: ctx.principal?.userId ?? scope, route, requestHash, status: 0, response: null, createdAt: ctx.now })
