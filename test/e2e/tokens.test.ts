@@ -3,7 +3,7 @@
 // and its scopes in the list; the token then records nothing beyond its scope and reads no
 // queue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRun, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('tokens e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -25,6 +25,7 @@ describe.skipIf(!canRun)('integration tokens (Chromium)', () => {
       // no scope chosen: refused, with the reason beside the scopes
       await page.getByRole('button', { name: 'Create token' }).click();
       await page.getByText('choose at least one scope', { exact: true }).waitFor();
+      await expectNoAxeViolations(page, 'integration tokens: scopes refused');
       await expect.poll(() => page.getByTestId('one-time-secret').count()).toBe(0);
 
       // each scope is offered with what it allows (en)
@@ -40,6 +41,7 @@ describe.skipIf(!canRun)('integration tokens (Chromium)', () => {
       expect(await row.textContent()).toContain('screens:write');
       expect(await row.textContent()).not.toContain('ledger:read');
       await page.screenshot({ path: `${shots}/e2e-tokens.png`, fullPage: true });
+      await expectNoAxeViolations(page, 'integration tokens: the new token and the list');
 
       // the token made in the console: the test-day queue is not for it; a ledger needs ledger:read
       const bearer = { authorization: `Bearer ${token}` };

@@ -39,6 +39,9 @@ const cssVariablesResolver: CSSVariablesResolver = (t) => ({
     '--mantine-color-error': t.colors.red[9]!,
     // Blue text on blue's light hover background (the current menu link under the pointer) is 4.02:1.
     '--mantine-color-blue-light-color': '#0f4c85',
+    // Yellow text on yellow's light background (the "shown once" notice of a new token,
+    // password or recovery codes) is 2.68:1; this amber is 5.7:1.
+    '--mantine-color-yellow-light-color': '#8a5200',
     // White on filled teal (shade 8) is 3.94:1; on teal 9, 5:1.
     '--mantine-color-teal-filled': t.colors.teal[9]!,
     '--mantine-color-teal-filled-hover': '#066b4d',
