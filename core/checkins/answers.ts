@@ -60,7 +60,7 @@ export function answerProblems(a: CheckInAnswers): AnswerProblem[] {
   }
   if (a.medication !== undefined && !(MEDICATION_ANSWERS as readonly string[]).includes(a.medication)) out.push({ field: 'medication', message: 'must be taken, missed or not-applicable' });
   if (a.note !== undefined && a.note.length > NOTE_MAX) out.push({ field: 'note', message: `must be at most ${NOTE_MAX} characters` });
-  if (!hasAnyAnswer(a)) out.push({ field: 'answers', message: 'give at least one answer' });
+  if (!hasAnyAnswer(a)) out.push({ field: '', message: 'give at least one answer' });
   return out;
 }
 

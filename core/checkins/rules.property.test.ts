@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../cm/calendar.ts';
-import { DEFAULT_RISK_RULES, daysFrom, evaluateCheckIn, type RiskRuleSettings, type RuleCheckIn } from './rules.ts';
+import { DEFAULT_RISK_RULES, daysFrom, evaluateArrival, evaluateCheckIn, type RiskRuleSettings, type RuleCheckIn } from './rules.ts';
 import { SUBSTANCES, type CheckInAnswers } from './answers.ts';
 
 const RUNS = { numRuns: 300 };
@@ -157,3 +157,39 @@ function zoned(date: string, h: number, m: number, tz: string): Date {
   }
   throw new Error('no such local time');
 }
+
+describe('arrival order (properties)', () => {
+  it('no rule is missed because check-ins arrive out of order: every rule a check-in fires on the whole history was fired for it on some arrival', () => {
+    fc.assert(
+      fc.property(settingsArb, historyArb, fc.func(fc.integer()), (s, h, key) => {
+        const arrivalOrder = [...h].sort((a, b) => key(a.id) - key(b.id) || (a.id < b.id ? -1 : 1));
+        const seen: RuleCheckIn[] = [];
+        const fired = new Map<string, Set<string>>();
+        for (const arrived of arrivalOrder) {
+          seen.push(arrived);
+          const r = evaluateArrival(s, seen, arrived);
+          fired.set(arrived.id, new Set(r.fired.map((f) => f.code)));
+          for (const l of r.later) for (const f of l.fired) fired.get(l.id)!.add(f.code);
+          // the record of what each check-in fired, as the server keeps it
+          for (let i = 0; i < seen.length; i++) seen[i] = { ...seen[i]!, fired: [...fired.get(seen[i]!.id)!] as RuleCheckIn['fired'] };
+        }
+        for (const c of h) for (const f of evaluateCheckIn(s, h, c).fired) expect(fired.get(c.id)!.has(f.code)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('in arrival order by time, nothing later fires again', () => {
+    fc.assert(
+      fc.property(settingsArb, historyArb, (s, h) => {
+        const ordered = [...h].sort((a, b) => (a.day < b.day || (a.day === b.day && (a.at < b.at || (a.at === b.at && a.id < b.id))) ? -1 : 1));
+        const seen: RuleCheckIn[] = [];
+        for (const c of ordered) {
+          seen.push(c);
+          expect(evaluateArrival(s, seen, c).later).toEqual([]);
+        }
+      }),
+      RUNS,
+    );
+  });
+});

@@ -53,8 +53,8 @@ export function riskRuleProblems(s: RiskRuleSettings): Array<{ field: string; me
   return out;
 }
 
-/** One check-in as the rules see it: its programme-local day, when it was made, and its answers. */
-export type RuleCheckIn = { id: string; day: string; at: string; answers: CheckInAnswers };
+/** One check-in as the rules see it: its programme-local day, when it was made, its answers, and the rules it has fired so far. */
+export type RuleCheckIn = { id: string; day: string; at: string; answers: CheckInAnswers; fired?: readonly RuleCode[] | undefined };
 
 export type FiredRule = { code: RuleCode; severity: Severity };
 export type Evaluation = {
@@ -110,6 +110,27 @@ export function evaluateCheckIn(settings: RiskRuleSettings, checkIns: readonly R
 
   fired.sort((x, y) => severityRank(x.severity) - severityRank(y.severity) || RULE_CODES.indexOf(x.code) - RULE_CODES.indexOf(y.code));
   return { fired, show: { crisis: a.notSafe === true, naloxone } };
+}
+
+export type Arrival = Evaluation & {
+  /** Later check-ins that fire a rule now that `arrived` is known (an offline check-in sent late can complete a run). */
+  later: Array<{ id: string; fired: FiredRule[] }>;
+};
+
+/**
+ * A check-in has arrived: the rules it fires, and the rules that check-ins made after it
+ * (already recorded) fire now and had not fired before. With this, no rule is missed
+ * because check-ins arrived out of order (rules.property.test.ts).
+ */
+export function evaluateArrival(settings: RiskRuleSettings, checkIns: readonly RuleCheckIn[], arrived: RuleCheckIn): Arrival {
+  const own = evaluateCheckIn(settings, checkIns, arrived);
+  const later: Arrival['later'] = [];
+  for (const c of [...checkIns].filter((c) => c.id !== arrived.id && before(arrived, c)).sort((a, b) => (before(a, b) ? -1 : 1))) {
+    // what matters to a later check-in is its own answers (notSafe stays with the check-in that said it)
+    const fresh = evaluateCheckIn(settings, checkIns, c).fired.filter((f) => f.code !== 'not-safe' && !(c.fired ?? []).includes(f.code));
+    if (fresh.length > 0) later.push({ id: c.id, fired: fresh });
+  }
+  return { ...own, later };
 }
 
 /** How many days of history the rules need before `day` (the server reads no further back). */
