@@ -14,7 +14,10 @@ import { useSession } from '../session.tsx';
 import { IdleWatcher } from './IdleWatcher.tsx';
 import { useErrorText } from './common.tsx';
 
-export type NavItem = { to: string; labelKey: string; permission: AnyPermission };
+/** A screen in the navigation, shown to whoever holds its permission (or any one of several). */
+export type NavItem = { to: string; labelKey: string; permission: AnyPermission | readonly AnyPermission[] };
+/** Whether `can` allows a nav item's permission (any one of a list). */
+export const allows = (can: (p: AnyPermission) => boolean, p: NavItem['permission']) => (typeof p === 'string' ? can(p) : p.some(can));
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
@@ -23,7 +26,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },
   { to: '/cm', labelKey: 'nav.cm', permission: 'read:cm' },
   { to: '/staff', labelKey: 'nav.staff', permission: 'read:staff' },
-  { to: '/settings', labelKey: 'nav.settings', permission: 'manage:organization' },
+  { to: '/settings', labelKey: 'nav.settings', permission: ['manage:organization', 'manage:check-in-settings'] },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
 ];
 
@@ -34,7 +37,7 @@ export const NAV_ITEMS: NavItem[] = [
  */
 export function landingPath(can: (p: AnyPermission) => boolean): string {
   const work = NAV_ITEMS.filter((n) => n.permission !== 'read:staff');
-  return (work.find((n) => can(n.permission)) ?? NAV_ITEMS.find((n) => can(n.permission)))?.to ?? '/account';
+  return (work.find((n) => allows(can, n.permission)) ?? NAV_ITEMS.find((n) => allows(can, n.permission)))?.to ?? '/account';
 }
 
 export function useLandingPath(): string {
@@ -62,7 +65,7 @@ export function Shell() {
     navigate('/sign-in', { replace: true, state: { message: everywhere ? 'signedOutEverywhere' : 'signedOut' } });
   };
 
-  const items = NAV_ITEMS.filter((n) => can(n.permission));
+  const items = NAV_ITEMS.filter((n) => allows(can, n.permission));
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
