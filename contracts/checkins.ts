@@ -14,9 +14,7 @@ export const CheckInAnswers = z.strictObject({
   /** 0 = none … 10 = the strongest. */
   craving: scaled(RANGES.craving).optional(),
   /** Any use since the last check-in, and which substances (may be empty). */
-  use: z
-    .discriminatedUnion('any', [z.strictObject({ any: z.literal(false) }), z.strictObject({ any: z.literal(true), substances: z.array(z.enum(SUBSTANCES)).max(SUBSTANCES.length) })])
-    .optional(),
+  use: z.discriminatedUnion('any', [z.strictObject({ any: z.literal(false) }), z.strictObject({ any: z.literal(true), substances: z.array(z.enum(SUBSTANCES)).max(SUBSTANCES.length) })]).optional(),
   medication: z.enum(MEDICATION_ANSWERS).optional(),
   /** 1 = very poor … 5 = very good. */
   sleep: scaled(RANGES.sleep).optional(),

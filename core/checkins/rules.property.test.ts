@@ -12,25 +12,38 @@ const answersArb: fc.Arbitrary<CheckInAnswers> = fc.record(
   {
     mood: fc.integer({ min: 1, max: 5 }),
     craving: fc.integer({ min: 0, max: 10 }),
-    use: fc.oneof(fc.constant({ any: false as const }), fc.subarray([...SUBSTANCES]).map((substances) => ({ any: true as const, substances }))),
+    use: fc.oneof(
+      fc.constant({ any: false as const }),
+      fc.subarray([...SUBSTANCES]).map((substances) => ({ any: true as const, substances })),
+    ),
     medication: fc.constantFrom('taken' as const, 'missed' as const, 'not-applicable' as const),
     notSafe: fc.boolean(),
   },
   { requiredKeys: [] },
 );
-const historyArb = fc
-  .array(fc.record({ offset: fc.integer({ min: 0, max: 40 }), minute: fc.integer({ min: 0, max: 1439 }), answers: answersArb }), { minLength: 1, maxLength: 25 })
-  .map((xs) =>
-    xs.map((x, i): RuleCheckIn => {
-      const day = addDays('2026-02-01', x.offset);
-      return { id: `c${String(i).padStart(3, '0')}`, day, at: `${day}T${String(Math.floor(x.minute / 60)).padStart(2, '0')}:${String(x.minute % 60).padStart(2, '0')}:00.000Z`, answers: x.answers };
-    }),
-  );
+const historyArb = fc.array(fc.record({ offset: fc.integer({ min: 0, max: 40 }), minute: fc.integer({ min: 0, max: 1439 }), answers: answersArb }), { minLength: 1, maxLength: 25 }).map((xs) =>
+  xs.map((x, i): RuleCheckIn => {
+    const day = addDays('2026-02-01', x.offset);
+    return { id: `c${String(i).padStart(3, '0')}`, day, at: `${day}T${String(Math.floor(x.minute / 60)).padStart(2, '0')}:${String(x.minute % 60).padStart(2, '0')}:00.000Z`, answers: x.answers };
+  }),
+);
 const settingsArb: fc.Arbitrary<RiskRuleSettings> = fc.record({
-  cravingRun: fc.record({ enabled: fc.boolean(), threshold: fc.integer({ min: 1, max: 10 }), days: fc.integer({ min: 1, max: 5 }), severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const) }),
-  missedDoses: fc.integer({ min: 1, max: 10 }).chain((windowDays) =>
-    fc.record({ enabled: fc.boolean(), count: fc.integer({ min: 1, max: windowDays }), windowDays: fc.constant(windowDays), severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const) }),
-  ),
+  cravingRun: fc.record({
+    enabled: fc.boolean(),
+    threshold: fc.integer({ min: 1, max: 10 }),
+    days: fc.integer({ min: 1, max: 5 }),
+    severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const),
+  }),
+  missedDoses: fc
+    .integer({ min: 1, max: 10 })
+    .chain((windowDays) =>
+      fc.record({
+        enabled: fc.boolean(),
+        count: fc.integer({ min: 1, max: windowDays }),
+        windowDays: fc.constant(windowDays),
+        severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const),
+      }),
+    ),
   useAfterAbstinence: fc.record({ enabled: fc.boolean(), days: fc.integer({ min: 3, max: 30 }), severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const) }),
 });
 const caseArb = fc.tuple(settingsArb, historyArb).chain(([s, h]) => fc.tuple(fc.constant(s), fc.constant(h), fc.nat({ max: h.length - 1 }), fc.func(fc.integer())));
@@ -42,7 +55,7 @@ describe('risk rules (properties)', () => {
         const current = h[i]!;
         const keys = order.take(h.length);
         const shuffled = h
-          .map((c, k) => ({ c, k: keys.next().value as number }))
+          .map((c) => ({ c, k: keys.next().value as number }))
           .sort((a, b) => a.k - b.k)
           .map((x) => x.c);
         expect(evaluateCheckIn(s, shuffled, current)).toEqual(evaluateCheckIn(s, h, current));
@@ -76,7 +89,9 @@ describe('risk rules (properties)', () => {
           expect(s.useAfterAbstinence.enabled && a.use?.any).toBe(true);
           // no other use reported in the stretch before it, and a check-in at least that long ago
           const others = h.filter((c) => c !== current && c.day <= current.day);
-          expect(others.some((c) => c.answers.use?.any === true && daysFrom(c.day, current.day) < s.useAfterAbstinence.days && c.day <= current.day && (c.day < current.day || c.at <= current.at))).toBe(false);
+          expect(
+            others.some((c) => c.answers.use?.any === true && daysFrom(c.day, current.day) < s.useAfterAbstinence.days && c.day <= current.day && (c.day < current.day || c.at <= current.at)),
+          ).toBe(false);
           expect(others.some((c) => daysFrom(c.day, current.day) >= s.useAfterAbstinence.days)).toBe(true);
         }
       }),

@@ -58,7 +58,9 @@ describe('use after a stretch without use', () => {
     expect(codes([ci('2026-02-01', { use: { any: false } })], ci('2026-03-15', { use: { any: false } }))).toEqual([]);
   });
   it('ignores check-ins made after the current one', () => {
-    expect(codes([ci('2026-03-01', { mood: 3 }), ci('2026-03-20', { use: { any: true, substances: [] } })], ci('2026-03-16', { use: { any: true, substances: [] } }))).toEqual(['use-after-abstinence']);
+    expect(codes([ci('2026-03-01', { mood: 3 }), ci('2026-03-20', { use: { any: true, substances: [] } })], ci('2026-03-16', { use: { any: true, substances: [] } }))).toEqual([
+      'use-after-abstinence',
+    ]);
   });
 });
 

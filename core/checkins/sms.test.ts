@@ -42,11 +42,18 @@ describe('parseSmsCheckIn', () => {
 describe('parseSmsCheckIn (properties)', () => {
   it('never throws, and whatever it accepts is a valid set of answers', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.oneof(fc.nat({ max: 20 }).map(String), fc.constantFrom('no', 'si', 'use', 'craving', 'antojo', 'meds', ',', ' ', 'took', 'missed', 'not safe'))).map((x) => x.join(' '))), (text) => {
-        const r = parseSmsCheckIn(text);
-        if (r.ok) expect(answerProblems(r.answers)).toEqual([]);
-        else expect(r.problems.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'grapheme' }),
+          fc.array(fc.oneof(fc.nat({ max: 20 }).map(String), fc.constantFrom('no', 'si', 'use', 'craving', 'antojo', 'meds', ',', ' ', 'took', 'missed', 'not safe'))).map((x) => x.join(' ')),
+        ),
+        (text) => {
+          const r = parseSmsCheckIn(text);
+          if (r.ok) expect(answerProblems(r.answers)).toEqual([]);
+          else expect(r.problems.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -22,7 +22,19 @@ function fold(text: string): string {
 
 const NOT_SAFE = [/\bnot safe\b/, /\bunsafe\b/, /\bno estoy a salvo\b/, /\bno estoy segur[oa]\b/, /\bno me siento segur[oa]\b/];
 const CRAVING_WORDS = '(?:craving|cravings|crave|urge|urges|antojo|antojos|ansia|ansias|deseo|deseos)';
-const USE_NO = [/\bno use\b/, /\bnot used\b/, /\bdid not use\b/, /\bdidnt use\b/, /\bclean\b/, /\bno (?:he )?usado\b/, /\bno use\b/, /\bno consumi\b/, /\bsin consumo\b/, /\bno uso\b/, /\bnada de uso\b/];
+const USE_NO = [
+  /\bno use\b/,
+  /\bnot used\b/,
+  /\bdid not use\b/,
+  /\bdidnt use\b/,
+  /\bclean\b/,
+  /\bno (?:he )?usado\b/,
+  /\bno use\b/,
+  /\bno consumi\b/,
+  /\bsin consumo\b/,
+  /\bno uso\b/,
+  /\bnada de uso\b/,
+];
 const USE_YES = [/\bused\b/, /\bi use\b/, /\buse yes\b/, /\bsi use\b/, /\bconsumi\b/, /\bhe usado\b/, /\bsi uso\b/, /\bslip\b/, /\brelapse\b/, /\brecaida\b/];
 const MED_TAKEN = [/\btook (?:my )?(?:meds|med|medicine|medication|dose)\b/, /\btaken\b/, /\bmeds? (?:yes|ok|taken)\b/, /\btome (?:mi |la )?(?:medicina|medicamento|dosis)\b/, /\bmedicina si\b/];
 const MED_MISSED = [/\bmissed\b/, /\bno meds\b/, /\bdid not take\b/, /\bdidnt take\b/, /\bno tome\b/, /\bsin medicina\b/, /\bolvide\b/, /\bmeds? no\b/, /\bmedicina no\b/];
@@ -69,7 +81,9 @@ export function parseSmsCheckIn(text: string): SmsParse {
   const numbers = (s.match(/\b\d+\b/g) ?? []).map(Number);
   const words = s.replace(/\b\d+\b/g, ' ').trim();
   const yesNo = words.split(/\s+/).filter((w) => ['yes', 'y', 'si', 'no', 'n'].includes(w));
-  const slots: Array<'craving' | 'use' | 'medication'> = (['craving', 'use', 'medication'] as const).filter((k) => answers[k] === undefined && !(k === 'craving' && problems.includes('craving-out-of-range')));
+  const slots: Array<'craving' | 'use' | 'medication'> = (['craving', 'use', 'medication'] as const).filter(
+    (k) => answers[k] === undefined && !(k === 'craving' && problems.includes('craving-out-of-range')),
+  );
   if (numbers.length > slots.length) problems.push('too-many-numbers');
   else {
     numbers.forEach((n, i) => {

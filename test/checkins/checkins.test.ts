@@ -17,7 +17,13 @@ let counsellor: Client;
 let admin: Client;
 let peer: Client;
 
-type Result = { checkIn: { id: string; day: string; fired: string[]; source: string; recordedByName: string | null }; replayed: boolean; alerts: Array<{ id: string; code: string; severity: string; text: string }>; show: { crisis: boolean; naloxone: boolean }; messages: { language: string; thanks: string; crisis: { call: string } | null; naloxone: { steps: string[] } | null } };
+type Result = {
+  checkIn: { id: string; day: string; fired: string[]; source: string; recordedByName: string | null };
+  replayed: boolean;
+  alerts: Array<{ id: string; code: string; severity: string; text: string }>;
+  show: { crisis: boolean; naloxone: boolean };
+  messages: { language: string; thanks: string; crisis: { call: string } | null; naloxone: { steps: string[] } | null };
+};
 type Alert = { id: string; patientId: string; source: string; code: string; severity: string; checkInId: string | null; text: string; textEs: string | null; acknowledgedAt: string | null };
 
 async function patient(extra: Record<string, unknown> = {}) {
@@ -190,7 +196,9 @@ describe('check-ins and risk rules', () => {
     const yesterday = new Date(w.clock.now.getTime() - DAY);
     const ctx = systemCtx({ orgId: w.orgId, programId: w.programA, now: w.clock.now });
     const results = await Promise.all([
-      w.database.db.transaction((tx) => recordCheckIn({ tx, ctx }, { programId: w.programA, patientId: p, source: 'app', answers: { craving: 9 }, idempotencyKey: 'y', recordedBy: null, madeAt: yesterday })),
+      w.database.db.transaction((tx) =>
+        recordCheckIn({ tx, ctx }, { programId: w.programA, patientId: p, source: 'app', answers: { craving: 9 }, idempotencyKey: 'y', recordedBy: null, madeAt: yesterday }),
+      ),
       w.database.db.transaction((tx) => recordCheckIn({ tx, ctx }, { programId: w.programA, patientId: p, source: 'sms', answers: { craving: 8 }, idempotencyKey: 't', recordedBy: null })),
     ]);
     // whichever arrived second raised the run's alert (on today's check-in)

@@ -139,7 +139,10 @@ export const safetyAlerts = pgTable(
     primaryKey({ columns: [t.programId, t.id] }),
     patientRef(t, 'safety_alerts_patient_fk'),
     foreignKey({ name: 'safety_alerts_check_in_fk', columns: [t.programId, t.checkInId], foreignColumns: [checkIns.programId, checkIns.id] }),
-    check('safety_alerts_source_check', sql`(source = 'assessment' and assessment_id is not null and check_in_id is null) or (source = 'check-in' and check_in_id is not null and assessment_id is null)`),
+    check(
+      'safety_alerts_source_check',
+      sql`(source = 'assessment' and assessment_id is not null and check_in_id is null) or (source = 'check-in' and check_in_id is not null and assessment_id is null)`,
+    ),
     check('safety_alerts_severity_check', sql`severity in ('urgent', 'warning', 'info')`),
     index('safety_alerts_check_in_idx').on(t.programId, t.checkInId),
     index('safety_alerts_open_idx')

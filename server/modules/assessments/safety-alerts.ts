@@ -56,7 +56,18 @@ function decodeCursor(c: string | undefined): { rank: number; at: string; id: st
   if (!c) return null;
   try {
     const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && Number.isInteger(v[0]) && v[0] >= 0 && v[0] < SEVERITIES.length && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && typeof v[2] === 'string' && /^[0-9a-f-]{36}$/i.test(v[2])) {
+    if (
+      Array.isArray(v) &&
+      v.length === 3 &&
+      typeof v[0] === 'number' &&
+      Number.isInteger(v[0]) &&
+      v[0] >= 0 &&
+      v[0] < SEVERITIES.length &&
+      typeof v[1] === 'string' &&
+      !Number.isNaN(Date.parse(v[1])) &&
+      typeof v[2] === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(v[2])
+    ) {
       return { rank: v[0] as number, at: v[1], id: v[2] };
     }
   } catch {

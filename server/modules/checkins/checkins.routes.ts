@@ -40,10 +40,8 @@ export function checkInsRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => runInTx(db, req, (d) => listCheckIns(d, req.params.patientId, req.query)),
   );
 
-  r.get(
-    '/check-ins/settings',
-    { config: { permission: 'read:check-in' }, schema: { tags, summary: 'The programme’s check-in risk rules', response: { 200: RiskRuleSettings } } },
-    async (req) => runInTx(db, req, (d) => getRiskRules(d)),
+  r.get('/check-ins/settings', { config: { permission: 'read:check-in' }, schema: { tags, summary: 'The programme’s check-in risk rules', response: { 200: RiskRuleSettings } } }, async (req) =>
+    runInTx(db, req, (d) => getRiskRules(d)),
   );
 
   r.put(

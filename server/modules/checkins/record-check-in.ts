@@ -48,7 +48,12 @@ export async function recordCheckIn(deps: Deps, input: RecordCheckInInput) {
   const prefix = input.fieldPrefix ?? 'answers';
   const problems = answerProblems(input.answers);
   if (problems.length > 0)
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'Some answers are not valid.', problems: problems.map((p) => ({ field: p.field ? `${prefix}.${p.field}` : prefix, message: p.message })) });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'Some answers are not valid.',
+      problems: problems.map((p) => ({ field: p.field ? `${prefix}.${p.field}` : prefix, message: p.message })),
+    });
   if ((input.source === 'staff') !== (input.recordedBy !== null)) throw new Error('recordCheckIn: recordedBy is set exactly when the source is staff');
   const madeAt = input.madeAt ?? ctx.now;
   if (madeAt.getTime() > ctx.now.getTime() + 5 * 60_000) throw invalid('madeAt', 'is in the future');
@@ -97,7 +102,11 @@ export async function recordCheckIn(deps: Deps, input: RecordCheckInInput) {
     answers: c.answers as CheckInAnswers,
     fired: ((c.outcome as Partial<Outcome>).fired ?? []).map((f) => f.code),
   }));
-  const evaluation = evaluateArrival(rules, history, history.find((c) => c.id === id)!);
+  const evaluation = evaluateArrival(
+    rules,
+    history,
+    history.find((c) => c.id === id)!,
+  );
 
   await writeAudit(tx, audit, { action: 'create', entity: 'check-in', entityId: id, patientId, detail: { source: input.source, fired: evaluation.fired.map((f) => f.code) } });
 
@@ -114,12 +123,16 @@ export async function recordCheckIn(deps: Deps, input: RecordCheckInInput) {
       const [open] = await tx
         .select({ id: safetyAlerts.id })
         .from(safetyAlerts)
-        .where(and(eq(safetyAlerts.programId, programId), eq(safetyAlerts.patientId, patientId), eq(safetyAlerts.source, 'check-in'), eq(safetyAlerts.code, f.code), isNull(safetyAlerts.acknowledgedAt)))
+        .where(
+          and(eq(safetyAlerts.programId, programId), eq(safetyAlerts.patientId, patientId), eq(safetyAlerts.source, 'check-in'), eq(safetyAlerts.code, f.code), isNull(safetyAlerts.acknowledgedAt)),
+        )
         .limit(1);
       if (open && f.code !== 'not-safe') continue;
       const p = f.code === 'use-after-abstinence' ? { ...params, days: rules.useAfterAbstinence.days } : params;
       const alert = { id: randomUUID(), code: f.code, severity: f.severity, text: alertText(f.code, p, 'en') };
-      await tx.insert(safetyAlerts).values({ programId, id: alert.id, patientId, source: 'check-in', checkInId, code: f.code, severity: f.severity, text: alert.text, textEs: alertText(f.code, p, 'es'), raisedAt: ctx.now });
+      await tx
+        .insert(safetyAlerts)
+        .values({ programId, id: alert.id, patientId, source: 'check-in', checkInId, code: f.code, severity: f.severity, text: alert.text, textEs: alertText(f.code, p, 'es'), raisedAt: ctx.now });
       await writeAudit(tx, audit, { action: 'create', entity: 'safety-alert', entityId: alert.id, patientId, detail: { checkInId, code: f.code } });
       raised.push(alert);
     }

@@ -26,7 +26,10 @@ export async function updateRiskRules(deps: Deps, rules: RiskRuleSettings): Prom
   if (problems.length > 0)
     throw new AppError({ code: 'invalid_input', status: 400, message: 'Some settings are not valid.', problems: problems.map((p) => ({ field: `body.${p.field}`, message: p.message })) });
   const values = { programId, rules, updatedBy: ctx.principal?.userId ?? null, updatedAt: ctx.now };
-  await tx.insert(checkInSettings).values(values).onConflictDoUpdate({ target: checkInSettings.programId, set: { rules, updatedBy: values.updatedBy, updatedAt: ctx.now } });
+  await tx
+    .insert(checkInSettings)
+    .values(values)
+    .onConflictDoUpdate({ target: checkInSettings.programId, set: { rules, updatedBy: values.updatedBy, updatedAt: ctx.now } });
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'check-in-settings', detail: { fields: ['cravingRun', 'missedDoses', 'useAfterAbstinence'] } });
   return rules;
 }

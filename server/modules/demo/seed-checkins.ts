@@ -20,16 +20,25 @@ const DAYS = 21;
 type Script = (i: number) => { answers: CheckInAnswers; source: CheckInSource } | undefined;
 
 const steady: Script = (i) =>
-  i % 6 === 5 ? undefined : { source: i % 3 === 0 ? 'sms' : 'app', answers: { mood: 3 + (i % 3 === 0 ? 1 : 0), craving: 2 + (i % 4), use: { any: false }, medication: 'taken', sleep: 3 + (i % 2), stress: 3 + (i % 3) } };
+  i % 6 === 5
+    ? undefined
+    : { source: i % 3 === 0 ? 'sms' : 'app', answers: { mood: 3 + (i % 3 === 0 ? 1 : 0), craving: 2 + (i % 4), use: { any: false }, medication: 'taken', sleep: 3 + (i % 2), stress: 3 + (i % 3) } };
 const rising: Script = (i) => {
   const craving = i >= DAYS - 2 ? 8 + (i - (DAYS - 2)) : Math.min(7, 3 + Math.floor(i / 4));
   return {
     source: i === DAYS - 1 ? 'staff' : 'app',
-    answers: { mood: Math.max(1, 4 - Math.floor(i / 6)), craving, use: { any: false }, medication: 'taken', sleep: i > 14 ? 2 : 3, stress: Math.min(9, 3 + Math.floor(i / 3)), ...(i === DAYS - 1 ? { note: 'Hard week at work (demo).' } : {}) },
+    answers: {
+      mood: Math.max(1, 4 - Math.floor(i / 6)),
+      craving,
+      use: { any: false },
+      medication: 'taken',
+      sleep: i > 14 ? 2 : 3,
+      stress: Math.min(9, 3 + Math.floor(i / 3)),
+      ...(i === DAYS - 1 ? { note: 'Hard week at work (demo).' } : {}),
+    },
   };
 };
-const missedTwice: Script = (i) =>
-  i % 2 === 1 ? undefined : { source: 'sms', answers: { craving: 4, use: { any: false }, medication: i === 8 || i === 10 ? 'missed' : 'taken' } };
+const missedTwice: Script = (i) => (i % 2 === 1 ? undefined : { source: 'sms', answers: { craving: 4, use: { any: false }, medication: i === 8 || i === 10 ? 'missed' : 'taken' } });
 
 export async function seedCheckInsDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }> }) {
   const counsellor = o.staff.get('counsellor')!;

@@ -32,7 +32,7 @@ function CheckInHistory({ patientId }: { patientId: string }) {
   const { t, i18n } = useTranslation();
   const [days, setDays] = useState('30');
   const q = usePatientCheckIns(patientId, Number(days));
-  const items = q.data?.items ?? [];
+  const items = useMemo(() => q.data?.items ?? [], [q.data]);
   // one point per day: the day's highest craving and lowest mood (the ones that matter for follow-up)
   const points = useMemo(() => {
     const byDay = new Map<string, { day: string; craving: number | null; mood: number | null }>();
@@ -74,7 +74,18 @@ function CheckInHistory({ patientId }: { patientId: string }) {
         <Table.ScrollContainer minWidth={760}>
           <Table verticalSpacing={4} data-testid="check-in-table">
             <TableHead
-              labels={[t('checkIns.day'), t('checkIns.source'), t('checkIns.mood'), t('checkIns.craving'), t('checkIns.use'), t('checkIns.medication'), t('checkIns.sleep'), t('checkIns.stress'), t('checkIns.note'), t('checkIns.rulesFired')]}
+              labels={[
+                t('checkIns.day'),
+                t('checkIns.source'),
+                t('checkIns.mood'),
+                t('checkIns.craving'),
+                t('checkIns.use'),
+                t('checkIns.medication'),
+                t('checkIns.sleep'),
+                t('checkIns.stress'),
+                t('checkIns.note'),
+                t('checkIns.rulesFired'),
+              ]}
             />
             <Table.Tbody>
               {[...items].reverse().map((c) => (
@@ -112,7 +123,17 @@ function CheckInRow({ c }: { c: CheckInT }) {
   );
 }
 
-type Form = { mood: string | null; craving: number | ''; use: 'unasked' | 'no' | 'yes'; substances: Substance[]; medication: string; sleep: string | null; stress: number | ''; note: string; notSafe: boolean };
+type Form = {
+  mood: string | null;
+  craving: number | '';
+  use: 'unasked' | 'no' | 'yes';
+  substances: Substance[];
+  medication: string;
+  sleep: string | null;
+  stress: number | '';
+  note: string;
+  notSafe: boolean;
+};
 const EMPTY: Form = { mood: null, craving: '', use: 'unasked', substances: [], medication: 'unasked', sleep: null, stress: '', note: '', notSafe: false };
 
 function answersOf(f: Form): CheckInAnswersT {
@@ -259,7 +280,13 @@ function ShowNow({ result }: { result: CheckInResultT }) {
         </Alert>
       ) : null}
       {m.naloxone ? (
-        <Alert color="orange" variant="light" role="alert" title={t('checkIns.readNaloxone')} styles={{ title: { color: 'var(--mantine-color-dark-9)' }, message: { color: 'var(--mantine-color-dark-9)' } }}>
+        <Alert
+          color="orange"
+          variant="light"
+          role="alert"
+          title={t('checkIns.readNaloxone')}
+          styles={{ title: { color: 'var(--mantine-color-dark-9)' }, message: { color: 'var(--mantine-color-dark-9)' } }}
+        >
           <Text size="sm" fw={600} lang={m.language}>
             {m.naloxone.title}
           </Text>
