@@ -14,9 +14,11 @@ import { RiskRulesSection } from './settings/RiskRules.tsx';
 export function SettingsPage() {
   const { t } = useTranslation();
   const { can } = useSession();
+  // a programme administrator who is not an organisation administrator sees the programme's rules only
+  const title = can('manage:organization') ? t('settings.title') : t('checkIns.settings.title');
   return (
     <Stack maw={640}>
-      <PageTitle title={t('settings.title')}>{t('settings.title')}</PageTitle>
+      <PageTitle title={title}>{title}</PageTitle>
       {can('manage:organization') ? <OrganizationSettingsSection /> : null}
       {can('manage:check-in-settings') ? <RiskRulesSection /> : null}
     </Stack>
