@@ -126,7 +126,7 @@ export function AuditPage() {
                     group: t(`audit.groups.${g}`),
                     items: [
                       { value: `${GROUP_PREFIX}${g}`, label: t('audit.allOfGroup', { group: t(`audit.groups.${g}`) }) },
-                      ...auditEntitiesIn(g).map((e) => ({ value: e, label: t([`audit.entities.${e}`, `checkIns.auditEntities.${e}`]) })),
+                      ...auditEntitiesIn(g).map((e) => ({ value: e, label: t(`audit.entities.${e}`) })),
                     ],
                   })),
                 ]}
@@ -197,7 +197,7 @@ export function AuditPage() {
                     ) : null}
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{t([`audit.entities.${ev.entity}`, `checkIns.auditEntities.${ev.entity}`], { defaultValue: ev.entity })}</Text>
+                    <Text size="sm">{t(`audit.entities.${ev.entity}`, { defaultValue: ev.entity })}</Text>
                     {ev.entityId && ev.entityId !== ev.patientId ? <ShortId id={ev.entityId} /> : null}
                   </Table.Td>
                   <Table.Td>
