@@ -34,16 +34,14 @@ const settingsArb: fc.Arbitrary<RiskRuleSettings> = fc.record({
     days: fc.integer({ min: 1, max: 5 }),
     severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const),
   }),
-  missedDoses: fc
-    .integer({ min: 1, max: 10 })
-    .chain((windowDays) =>
-      fc.record({
-        enabled: fc.boolean(),
-        count: fc.integer({ min: 1, max: windowDays }),
-        windowDays: fc.constant(windowDays),
-        severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const),
-      }),
-    ),
+  missedDoses: fc.integer({ min: 1, max: 10 }).chain((windowDays) =>
+    fc.record({
+      enabled: fc.boolean(),
+      count: fc.integer({ min: 1, max: windowDays }),
+      windowDays: fc.constant(windowDays),
+      severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const),
+    }),
+  ),
   useAfterAbstinence: fc.record({ enabled: fc.boolean(), days: fc.integer({ min: 3, max: 30 }), severity: fc.constantFrom('urgent' as const, 'warning' as const, 'info' as const) }),
 });
 const caseArb = fc.tuple(settingsArb, historyArb).chain(([s, h]) => fc.tuple(fc.constant(s), fc.constant(h), fc.nat({ max: h.length - 1 }), fc.func(fc.integer())));
