@@ -176,11 +176,17 @@ export const SafetyAlert = z.object({
   patientId: Id,
   patientName: z.string(),
   mrn: z.string(),
-  assessmentId: Id,
-  instrument: z.string(),
+  /** What raised it: an assessment (assessmentId, instrument) or a check-in's risk rule (checkInId). */
+  source: z.enum(['assessment', 'check-in']),
+  assessmentId: Id.nullable(),
+  instrument: z.string().nullable(),
+  checkInId: Id.nullable(),
   code: z.string(),
-  severity: z.string(),
+  /** urgent | warning | info; lists show urgent first. */
+  severity: z.enum(['urgent', 'warning', 'info']),
   text: z.string(),
+  /** The Spanish text when the source wrote one (check-in alerts), else null. */
+  textEs: z.string().nullable(),
   raisedAt: z.string(),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: Id.nullable(),

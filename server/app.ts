@@ -24,6 +24,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { cmRoutes } from './modules/cm/cm.routes.ts';
 import { assessmentsRoutes } from './modules/assessments/assessments.routes.ts';
 import { planningRoutes } from './modules/planning/planning.routes.ts';
+import { checkInsRoutes } from './modules/checkins/checkins.routes.ts';
 import { fhirRoutes, sendFhirNotFound } from './modules/fhir/fhir.routes.ts';
 import { labRoutes } from './modules/screens/lab.routes.ts';
 import { screensRoutes } from './modules/screens/screens.routes.ts';
@@ -110,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       cmRoutes(api, { db: opts.db });
       assessmentsRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit });
       planningRoutes(api, { db: opts.db });
+      checkInsRoutes(api, { db: opts.db });
       screensRoutes(api, { db: opts.db });
       labRoutes(api, { db: opts.db });
     },

@@ -29,6 +29,10 @@ export const PERMISSIONS = [
   'write:care-plan', // create and revise plans, record the patient's agreement
   'read:safety-alert', // urgent safety alerts (e.g. PHQ-9 item 9) for the care team
   'write:safety-alert', // acknowledge a safety alert
+  // daily check-ins (server/modules/checkins)
+  'read:check-in', // a patient's check-ins and trends; the programme's risk-rule settings
+  'write:check-in', // record a check-in a patient gives by phone (source 'staff')
+  'manage:check-in-settings', // the programme's risk-rule settings
   // contingency management (server/modules/cm)
   'read:cm', // enrolments, CM calendar, ledger, balances, draws, catalogue, programme CM summary
   'write:cm-protocol', // protocol library (new versions; never edits)
@@ -73,6 +77,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:care-plan',
     'read:safety-alert',
     'write:safety-alert',
+    'read:check-in',
+    'write:check-in',
   ],
   counsellor: [
     'read:patient',
@@ -92,6 +98,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:care-plan',
     'read:safety-alert',
     'write:safety-alert',
+    'read:check-in',
+    'write:check-in',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -114,7 +122,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:care-plan',
     'read:safety-alert',
   ],
-  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert'],
+  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert', 'read:check-in', 'write:check-in'],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
   'front-desk': ['read:patient', 'create:patient', 'update:patient'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],

@@ -50,6 +50,8 @@ export const AUDIT_ENTITIES = {
   'patient-session': 'assessments',
   'safety-alert': 'assessments',
   stage: 'assessments',
+  'check-in': 'assessments',
+  'check-in-settings': 'assessments',
   // care plans
   'care-plan': 'care-plans',
   'care-plan-version': 'care-plans',

@@ -18,12 +18,14 @@ export const canRun = existsSync(CHROMIUM) || !!process.env.CI;
 
 export type Harness = { database: Database; app: FastifyInstance; browser: Browser; base: string };
 
-export async function start(): Promise<Harness> {
+/** `clock`: a test clock the server reads (and the demo is seeded at); moving it forward moves the server's "now". */
+export async function start(opts: { clock?: { now: Date } } = {}): Promise<Harness> {
   execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
   mkdirSync(shots, { recursive: true });
   const database = await openDatabase({ dataDir: 'memory://' });
-  await seedDemo(database.db);
-  const app = await buildApp({ db: database.db, logLevel: 'warn', signInRateLimit: 1000 });
+  const clock = opts.clock;
+  await seedDemo(database.db, clock?.now);
+  const app = await buildApp({ db: database.db, logLevel: 'warn', signInRateLimit: 1000, ...(clock ? { clock: () => clock.now } : {}) });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -161,6 +161,13 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/patients/:patientId/patient-sessions/:id/cancel': () => undefined, // takes no body
     'POST /api/v1/patients/:patientId/stage': () => ({ stage: 'contemplation', informedBy: ['interview'], reason: 'authorisation walk' }),
     'POST /api/v1/safety-alerts/:id/acknowledge': () => ({ note: 'authorisation walk' }),
+    // daily check-ins: a phone check-in taken by staff, and the programme's risk rules
+    'POST /api/v1/patients/:patientId/check-ins': () => ({ answers: { craving: 3, use: { any: false }, medication: 'taken' } }),
+    'PUT /api/v1/check-ins/settings': () => ({
+      cravingRun: { enabled: true, threshold: 8, days: 2, severity: 'warning' },
+      missedDoses: { enabled: true, count: 2, windowDays: 7, severity: 'warning' },
+      useAfterAbstinence: { enabled: true, days: 14, severity: 'urgent' },
+    }),
     // care plans and recommendations
     'POST /api/v1/patients/:patientId/recommendations': () => ({}),
     'POST /api/v1/patients/:patientId/care-plans': () => walkPlan(f.planStaff),

@@ -13,6 +13,7 @@ import { weekday } from '../../core/cm/calendar.ts';
 import { buildApp } from '../../server/app.ts';
 import { cmDrawReveals, cmEvents, cmRedemptions } from '../../server/modules/cm/cm.tables.ts';
 import { screenCorrections, screens } from '../../server/modules/screens/screens.tables.ts';
+import { checkIns } from '../../server/modules/checkins/checkins.tables.ts';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -50,6 +51,16 @@ describe('the demo, seeded on any day of the week', () => {
       const queue = await app.inject({ url: '/api/v1/cm/queue', headers: { cookie, 'waypoint-program': demo.programIds[0]! } });
       expect(queue.statusCode, queue.body).toBe(200);
       expect((queue.json() as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(4);
+
+      // the counsellor's work list: one open check-in alert (strong craving on days running), and an acknowledged one
+      const counsellor = demo.accounts.find((a) => a.role === 'counsellor')!;
+      const c = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: counsellor.email, password: demo.password } });
+      const headers = { cookie: String(c.headers['set-cookie']).split(';')[0]!, 'waypoint-program': demo.programIds[0]! };
+      const alerts = await app.inject({ url: '/api/v1/safety-alerts?status=all', headers });
+      expect(alerts.statusCode, alerts.body).toBe(200);
+      const fromCheckIns = (alerts.json() as { items: Array<{ source: string; code: string; acknowledgedAt: string | null }> }).items.filter((a) => a.source === 'check-in');
+      expect(fromCheckIns.filter((a) => !a.acknowledgedAt).map((a) => a.code)).toEqual(['craving-run']);
+      expect(fromCheckIns.filter((a) => a.acknowledgedAt).map((a) => a.code)).toEqual(['missed-doses']);
     } finally {
       await app.close();
     }
@@ -66,5 +77,6 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await count(db.select({ n }).from(screenCorrections))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmDrawReveals))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmRedemptions))).toBeGreaterThanOrEqual(1);
+    expect(await count(db.select({ n }).from(checkIns))).toBeGreaterThanOrEqual(40);
   });
 });

@@ -4,7 +4,7 @@ import { type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import type { AnyPermission } from '../../core/access/roles.ts';
 import { SessionProvider, authStep, useMe, useSession } from './session.tsx';
-import { Shell, useLandingPath } from './components/Shell.tsx';
+import { allows, Shell, useLandingPath } from './components/Shell.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
 import { FullPageLoader, page } from './lazy.tsx';
 
@@ -38,9 +38,9 @@ export function Console() {
   );
 }
 
-function Guard({ permission, children }: { permission: AnyPermission; children: ReactNode }) {
+function Guard({ permission, children }: { permission: AnyPermission | readonly AnyPermission[]; children: ReactNode }) {
   const { can } = useSession();
-  return can(permission) ? <>{children}</> : <NotFoundPage forbidden />;
+  return allows(can, permission) ? <>{children}</> : <NotFoundPage forbidden />;
 }
 
 function Landing() {
@@ -127,7 +127,7 @@ function ConsoleRoutes() {
         <Route
           path="settings"
           element={
-            <Guard permission="manage:organization">
+            <Guard permission={['manage:organization', 'manage:check-in-settings']}>
               <SettingsPage />
             </Guard>
           }

@@ -23,6 +23,7 @@ import type { OrganizationSettings, PasswordReset, Staff, StaffCreate, StaffCrea
 import type * as Cm from '../../contracts/cm.ts';
 import type * as As from '../../contracts/assessments.ts';
 import type * as Pl from '../../contracts/planning.ts';
+import type * as Ci from '../../contracts/checkins.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -110,6 +111,12 @@ export type StageRecordT = z.input<typeof As.StageRecord>;
 export type StageTrajectoryT = z.infer<typeof As.StageTrajectory>;
 export type StagePointT = z.infer<typeof As.StagePoint>;
 export type SafetyAlertT = z.infer<typeof As.SafetyAlert>;
+// Check-ins
+export type CheckInT = z.infer<typeof Ci.CheckIn>;
+export type CheckInAnswersT = z.infer<typeof Ci.CheckInAnswers>;
+export type CheckInResultT = z.infer<typeof Ci.CheckInResult>;
+export type CheckInListT = z.infer<typeof Ci.CheckInList>;
+export type RiskRuleSettingsT = z.infer<typeof Ci.RiskRuleSettings>;
 export type RecommendationsT = z.infer<typeof Pl.Recommendations>;
 export type RecommendationT = RecommendationsT['recommendations'][number];
 export type CarePlanT = z.infer<typeof Pl.CarePlan>;
@@ -401,6 +408,10 @@ export const api = {
   recordStage: (patientId: string, body: StageRecordT) => json<StageTrajectoryT>(`/patients/${enc(patientId)}/stage`, { body }),
   safetyAlerts: (q: { status?: 'open' | 'acknowledged' | 'all'; scope?: 'care-team' | 'all'; patientId?: string }, cursor?: string | null) =>
     page<SafetyAlertT>('/safety-alerts', { ...q, limit: 50 }, cursor),
+  checkIns: (patientId: string, days: number) => json<CheckInListT>(`/patients/${enc(patientId)}/check-ins`, { query: { days } }),
+  recordCheckIn: (patientId: string, body: { answers: CheckInAnswersT; idempotencyKey: string }) => json<CheckInResultT>(`/patients/${enc(patientId)}/check-ins`, { body }),
+  riskRules: () => json<RiskRuleSettingsT>('/check-ins/settings'),
+  saveRiskRules: (body: RiskRuleSettingsT) => json<RiskRuleSettingsT>('/check-ins/settings', { method: 'PUT', body }),
   acknowledgeAlert: (id: string, note?: string) => json<SafetyAlertT>(`/safety-alerts/${enc(id)}/acknowledge`, { body: note ? { note } : {} }),
 
   // Recommendations and care plans

@@ -3,10 +3,11 @@
 // single-use patient-tablet sessions. Every table carries program_id and its keys
 // include it (docs/scaling.md).
 import { sql } from 'drizzle-orm';
-import { boolean, doublePrecision, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
+import { checkIns } from '../checkins/checkins.tables.ts';
 
 const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
   foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
@@ -108,17 +109,27 @@ export const stageAssessments = pgTable(
   (t) => [primaryKey({ columns: [t.programId, t.id] }), patientRef(t, 'stage_assessments_patient_fk'), index('stage_assessments_patient_idx').on(t.programId, t.patientId, t.assessedAt)],
 );
 
-/** Urgent alerts for the care team (e.g. PHQ-9 item 9 > 0), raised with the administration. */
+/**
+ * Alerts for the care team, on one work list with one acknowledge path (ADR 034): raised
+ * by an assessment (e.g. PHQ-9 item 9 > 0) or by a check-in's risk rules. Exactly one of
+ * assessment_id and check_in_id is set, as `source` says.
+ */
 export const safetyAlerts = pgTable(
   'safety_alerts',
   {
     programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
     patientId: uuid('patient_id').notNull(),
-    assessmentId: uuid('assessment_id').notNull(),
+    /** 'assessment' | 'check-in'. */
+    source: text('source').notNull().default('assessment'),
+    assessmentId: uuid('assessment_id'),
+    checkInId: uuid('check_in_id'),
     code: text('code').notNull(),
+    /** 'urgent' | 'warning' | 'info'; the work list shows urgent first. */
     severity: text('severity').notNull(),
     text: text('text').notNull(),
+    /** The Spanish text, when the source writes one (check-in alerts do). */
+    textEs: text('text_es'),
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     acknowledgedBy: uuid('acknowledged_by').references(() => users.id),
@@ -127,6 +138,13 @@ export const safetyAlerts = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     patientRef(t, 'safety_alerts_patient_fk'),
+    foreignKey({ name: 'safety_alerts_check_in_fk', columns: [t.programId, t.checkInId], foreignColumns: [checkIns.programId, checkIns.id] }),
+    check(
+      'safety_alerts_source_check',
+      sql`(source = 'assessment' and assessment_id is not null and check_in_id is null) or (source = 'check-in' and check_in_id is not null and assessment_id is null)`,
+    ),
+    check('safety_alerts_severity_check', sql`severity in ('urgent', 'warning', 'info')`),
+    index('safety_alerts_check_in_idx').on(t.programId, t.checkInId),
     index('safety_alerts_open_idx')
       .on(t.programId, t.raisedAt)
       .where(sql`acknowledged_at is null`),

@@ -58,7 +58,7 @@ export const DEMO_PROTOCOL = {
   ],
 };
 
-function ctxFor(o: { orgId: string; programId: string; userId: string; name: string; role: Role; now: Date }): Ctx {
+export function ctxFor(o: { orgId: string; programId: string; userId: string; name: string; role: Role; now: Date }): Ctx {
   return {
     principal: { userId: o.userId, orgId: o.orgId, displayName: o.name, sessionId: 'demo-seed', stage: 'active', mustChangePassword: false },
     orgId: o.orgId,

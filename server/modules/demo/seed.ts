@@ -11,6 +11,7 @@ import { users } from '../identity/identity.tables.ts';
 import { careTeam, episodes, medications, patients } from '../patients/patients.tables.ts';
 import { organizations } from '../programs/programs.tables.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../programs/bootstrap.ts';
+import { seedCheckInsDemo } from './seed-checkins.ts';
 import { seedClinicalDemo } from './seed-clinical.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 
@@ -119,6 +120,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     // Contingency management and assessments (fictional), through the module use cases.
     const named = new Map([...staffIds].map(([role, id]) => [role, { id, name: DEMO_STAFF.find((s) => s.role === role)!.name }]));
     await seedClinicalDemo(tx, { orgId, programId: main, now, staff: named });
+    await seedCheckInsDemo(tx, { orgId, programId: main, now, staff: named });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

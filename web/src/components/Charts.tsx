@@ -43,3 +43,28 @@ export function StageTrajectoryChart({ data, stageNames, label }: { data: StageC
     </div>
   );
 }
+
+export type CheckInPoint = { day: string; craving: number | null; mood: number | null };
+
+/** Craving (0–10) and mood (1–5, drawn ×2 on the same 0–10 scale) by programme day. */
+export function CheckInTrendChart({ data, cravingLabel, moodLabel }: { data: CheckInPoint[]; cravingLabel: string; moodLabel: string }) {
+  return (
+    <div aria-hidden="true" data-testid="check-in-chart">
+      <LineChart
+        h={220}
+        data={data.map((d) => ({ day: d.day, [cravingLabel]: d.craving, [moodLabel]: d.mood === null ? null : d.mood * 2 }))}
+        dataKey="day"
+        series={[
+          { name: cravingLabel, color: 'red.8' },
+          { name: moodLabel, color: 'blue.8', strokeDasharray: '5 5' },
+        ]}
+        connectNulls
+        yAxisProps={{ domain: [0, 10], ticks: [0, 2, 4, 6, 8, 10] }}
+        withLegend
+        withTooltip={false}
+        dotProps={{ r: 4 }}
+        lineChartProps={{ accessibilityLayer: false }}
+      />
+    </div>
+  );
+}

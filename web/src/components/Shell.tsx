@@ -14,7 +14,14 @@ import { useSession } from '../session.tsx';
 import { IdleWatcher } from './IdleWatcher.tsx';
 import { useErrorText } from './forms.tsx';
 
-export type NavItem = { to: string; labelKey: string; permission: AnyPermission };
+/**
+ * A screen in the navigation, shown to whoever holds its permission (or any one of several;
+ * `labelKeys` then names it by the first of them the user holds: what the screen shows them).
+ */
+export type NavItem = { to: string; labelKey: string; permission: AnyPermission | readonly AnyPermission[]; labelKeys?: readonly string[] };
+/** Whether `can` allows a nav item's permission (any one of a list). */
+export const allows = (can: (p: AnyPermission) => boolean, p: NavItem['permission']) => (typeof p === 'string' ? can(p) : p.some(can));
+const labelOf = (can: (p: AnyPermission) => boolean, n: NavItem) => (typeof n.permission === 'string' || !n.labelKeys ? n.labelKey : (n.labelKeys[n.permission.findIndex(can)] ?? n.labelKey));
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
@@ -23,7 +30,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },
   { to: '/cm', labelKey: 'nav.cm', permission: 'read:cm' },
   { to: '/staff', labelKey: 'nav.staff', permission: 'read:staff' },
-  { to: '/settings', labelKey: 'nav.settings', permission: 'manage:organization' },
+  { to: '/settings', labelKey: 'nav.settings', permission: ['manage:organization', 'manage:check-in-settings'], labelKeys: ['nav.settings', 'checkIns.settings.title'] },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
 ];
 
@@ -34,7 +41,7 @@ export const NAV_ITEMS: NavItem[] = [
  */
 export function landingPath(can: (p: AnyPermission) => boolean): string {
   const work = NAV_ITEMS.filter((n) => n.permission !== 'read:staff');
-  return (work.find((n) => can(n.permission)) ?? NAV_ITEMS.find((n) => can(n.permission)))?.to ?? '/account';
+  return (work.find((n) => allows(can, n.permission)) ?? NAV_ITEMS.find((n) => allows(can, n.permission)))?.to ?? '/account';
 }
 
 export function useLandingPath(): string {
@@ -62,7 +69,7 @@ export function Shell() {
     navigate('/sign-in', { replace: true, state: { message: everywhere ? 'signedOutEverywhere' : 'signedOut' } });
   };
 
-  const items = NAV_ITEMS.filter((n) => can(n.permission));
+  const items = NAV_ITEMS.filter((n) => allows(can, n.permission));
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -134,7 +141,7 @@ export function Shell() {
               component={RouterNavLink}
               to={n.to}
               end={n.to === '/cm'}
-              label={t(n.labelKey)}
+              label={t(labelOf(can, n))}
               active={location.pathname === n.to || (n.to !== '/cm' && location.pathname.startsWith(`${n.to}/`))}
               onClick={close}
             />

@@ -21,6 +21,7 @@ import { NotFoundPage } from './NotFound.tsx';
 import { CmTab } from './patient/Cm.tsx';
 import { ScreensTab } from './patient/Screens.tsx';
 import { AssessTab } from './planning/AssessTab.tsx';
+import { CheckInsTab } from './patient/CheckIns.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -35,8 +36,9 @@ export function PatientPage() {
   // screens (every patient's, in CM or not) are read with read:cm (GET /patients/{id}/screens)
   const showScreens = can('read:cm');
   const showAssess = can('read:assessment') || can('read:stage') || can('read:care-plan');
+  const showCheckIns = can('read:check-in');
   const wanted = params.get('tab');
-  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) || (wanted === 'screens' && showScreens) ? wanted : 'record';
+  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) || (wanted === 'screens' && showScreens) || (wanted === 'checkins' && showCheckIns) ? wanted : 'record';
   const patient = useQuery({ queryKey: patientKey(program?.id, id), queryFn: () => api.getPatient(id), enabled: valid });
 
   if (!valid || (isApiError(patient.error) && patient.error.status === 404)) return <NotFoundPage />;
@@ -68,6 +70,7 @@ export function PatientPage() {
         <Tabs.List>
           <Tabs.Tab value="record">{t('patient.tabs.record')}</Tabs.Tab>
           {showAssess ? <Tabs.Tab value="assess">{t('patient.tabs.assess')}</Tabs.Tab> : null}
+          {showCheckIns ? <Tabs.Tab value="checkins">{t('checkIns.tab')}</Tabs.Tab> : null}
           {showScreens ? <Tabs.Tab value="screens">{t('patient.tabs.screens')}</Tabs.Tab> : null}
           {showCm ? <Tabs.Tab value="cm">{t('patient.tabs.cm')}</Tabs.Tab> : null}
         </Tabs.List>
@@ -88,6 +91,11 @@ export function PatientPage() {
         {showAssess ? (
           <Tabs.Panel value="assess" pt="md">
             <AssessTab patientId={p.id} />
+          </Tabs.Panel>
+        ) : null}
+        {showCheckIns ? (
+          <Tabs.Panel value="checkins" pt="md">
+            <CheckInsTab patientId={p.id} />
           </Tabs.Panel>
         ) : null}
         {showScreens ? (

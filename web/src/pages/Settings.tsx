@@ -1,5 +1,6 @@
-// Organisation settings: automatic sign-out after inactivity, the longest a sign-in
-// lasts, and whether two-step sign-in is required for everyone.
+// Settings: the organisation's (automatic sign-out after inactivity, the longest a sign-in
+// lasts, whether two-step sign-in is required for everyone), for organisation
+// administrators; and the programme's check-in risk rules, for its administrators.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,8 +10,23 @@ import { api, type OrganizationSettingsT } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { PageTitle } from '../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../components/forms.tsx';
+import { RiskRulesSection } from './settings/RiskRules.tsx';
 
 export function SettingsPage() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  // a programme administrator who is not an organisation administrator sees the programme's rules only
+  const title = can('manage:organization') ? t('settings.title') : t('checkIns.settings.title');
+  return (
+    <Stack maw={640}>
+      <PageTitle title={title}>{title}</PageTitle>
+      {can('manage:organization') ? <OrganizationSettingsSection /> : null}
+      {can('manage:check-in-settings') ? <RiskRulesSection /> : null}
+    </Stack>
+  );
+}
+
+function OrganizationSettingsSection() {
   const { t } = useTranslation();
   const { me } = useSession();
   const queryClient = useQueryClient();
@@ -35,8 +51,7 @@ export function SettingsPage() {
   };
 
   return (
-    <Stack maw={640}>
-      <PageTitle title={t('settings.title')}>{t('settings.title')}</PageTitle>
+    <Stack>
       <Text c="dimmed" size="sm">
         {t('settings.intro', { organization: me.organization.name })}
       </Text>

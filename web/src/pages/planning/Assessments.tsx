@@ -42,6 +42,7 @@ export function SafetyAlerts({ patientId }: { patientId?: string }) {
   );
 }
 
+/** One alert on the care team's list: urgent ones in filled red, others in a light colour by severity (ADR 034). */
 function SafetyAlertCard({ alert, showPatient, lang, tz, canAck }: { alert: SafetyAlertT; showPatient: boolean; lang: string; tz?: string; canAck: boolean }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -53,29 +54,43 @@ function SafetyAlertCard({ alert, showPatient, lang, tz, canAck }: { alert: Safe
     try {
       await api.acknowledgeAlert(alert.id, note.trim() || undefined);
       await queryClient.invalidateQueries({ queryKey: ['assess'] });
+      await queryClient.invalidateQueries({ queryKey: ['check-ins'] });
     } catch (err) {
       setError(err);
     }
   };
+  const urgent = alert.severity === 'urgent';
+  const text = lang.startsWith('es') && alert.textEs ? alert.textEs : alert.text;
+  const tab = alert.source === 'check-in' ? 'checkins' : 'assess';
+  const buttons = urgent ? ({ variant: 'white', color: 'red' } as const) : ({ variant: 'filled', color: 'dark' } as const);
   return (
-    <Alert color="red" variant="filled" role="alert" title={t('alerts.urgentTitle')} icon={<span aria-hidden="true">!</span>}>
+    <Alert
+      color={urgent ? 'red' : alert.severity === 'warning' ? 'orange' : 'blue'}
+      variant={urgent ? 'filled' : 'light'}
+      role={urgent ? 'alert' : undefined}
+      title={urgent ? t('alerts.urgentTitle') : t(`checkIns.severityTitle.${alert.severity}`)}
+      icon={<span aria-hidden="true">!</span>}
+      styles={urgent ? undefined : { title: { color: 'var(--mantine-color-dark-9)' }, message: { color: 'var(--mantine-color-dark-9)' } }}
+      data-testid="safety-alert"
+      data-severity={alert.severity}
+    >
       <Stack gap={6}>
         <Text size="sm">
           {showPatient ? `${alert.patientName} (${alert.mrn}) · ` : ''}
-          {alert.text} · {t('alerts.raised', { when: formatDateTime(alert.raisedAt, lang, tz) })}
+          {text} · {t('alerts.raised', { when: formatDateTime(alert.raisedAt, lang, tz) })}
         </Text>
         <Text size="xs">{t('alerts.ackMeans')}</Text>
         <ErrorAlert error={error} />
         <Group gap="xs" align="flex-end">
           {showPatient ? (
-            <Button size="xs" variant="white" color="red" onClick={() => navigate(`/patients/${alert.patientId}?tab=assess`)}>
+            <Button size="xs" {...buttons} onClick={() => navigate(`/patients/${alert.patientId}?tab=${tab}`)}>
               {t('alerts.open')}
             </Button>
           ) : null}
           {canAck ? (
             <>
               <TextInput size="xs" aria-label={t('alerts.note')} placeholder={t('alerts.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
-              <Button size="xs" variant="white" color="red" onClick={() => void ack()}>
+              <Button size="xs" {...buttons} onClick={() => void ack()}>
                 {t('alerts.acknowledge')}
               </Button>
             </>

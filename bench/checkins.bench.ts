@@ -1,0 +1,150 @@
+// Recording a daily check-in with its risk rules (POST /api/v1/patients/:id/check-ins: lock
+// the patient row, insert once per key, read the look-back window, evaluate the rules,
+// raise alerts, audit rows — one transaction) on PostgreSQL over real HTTP on 127.0.0.1 at
+// 32 concurrent clients, against a bare route in the same server and run that does one
+// INSERT. Reported as the median ratio of interleaved rounds (as cm-clinic.bench.ts). The
+// clock moves a programme day per round, so later rounds evaluate longer histories, and
+// about one check-in in six has craving ≥ 8 (the craving rule fires and raises alerts).
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { withScratchDatabase } from './scratch-db.ts';
+import { buildApp } from '../server/app.ts';
+import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
+import { patients } from '../server/modules/patients/patients.tables.ts';
+import { inTransaction } from '../server/platform/db/database.ts';
+
+const NAME = `wp_bench_checkins_${randomUUID().slice(0, 8)}`;
+const CLIENTS = 32;
+const PATIENTS = 256;
+const ROUND_MS = 3_000;
+const WARM_MS = 1_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PASSWORD = 'bench-password-not-real-123';
+const DAY = 86_400_000;
+
+function stats(lat: number[], ms: number) {
+  const s = [...lat].sort((a, b) => a - b);
+  const p = (x: number) => s[Math.min(s.length - 1, Math.floor(x * s.length))] ?? 0;
+  return { n: s.length, rps: (s.length * 1000) / ms, p50: p(0.5), p99: p(0.99) };
+}
+
+export default function bench() {
+  return withScratchDatabase(NAME, 24, async (d) => {
+    let close = async () => undefined as void;
+    try {
+      await d.query('create table bench_bare (program_id uuid not null, id uuid not null, at timestamptz not null, primary key (program_id, id))');
+      let clock = new Date('2026-03-02T15:00:00Z');
+      const { programId, email, patientIds } = await inTransaction(d.db, async (tx) => {
+        const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now: clock });
+        const programId = await createProgram(tx, { orgId, name: 'Bench check-ins', timeZone: 'America/New_York', now: clock });
+        const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
+        await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Counsellor', password: PASSWORD, roles: [{ programId, role: 'counsellor' }], now: clock, checkPassword: false });
+        const patientIds = Array.from({ length: PATIENTS }, () => randomUUID());
+        await tx.insert(patients).values(
+          patientIds.map((id, i) => ({
+            programId,
+            id,
+            mrn: `B-${i}`,
+            legalGivenName: 'Bench',
+            legalFamilyName: `Example${i}`,
+            birthDate: '1980-01-01',
+            preferredLanguage: i % 3 === 0 ? 'es' : 'en',
+            contactConsent: false,
+            version: 1,
+            createdAt: clock,
+            updatedAt: clock,
+          })),
+        );
+        return { programId, email, patientIds };
+      });
+      // one session spans the bench's days: its idle and lifetime limits are lifted
+      await d.query('update organizations set idle_timeout_minutes = $1, session_lifetime_hours = $2 where name = $3', [10_000_000, 100_000, 'Bench Org (fictional)']);
+      const app = await buildApp({ db: d.db, logLevel: 'silent', webRoot: null, clock: () => clock, signInRateLimit: 1000 });
+      app.post('/bench/bare', { config: { auth: 'public' }, schema: { hide: true, body: z.object({}) } }, async () => {
+        const id = randomUUID();
+        await d.query('insert into bench_bare (program_id, id, at) values ($1, $2, now())', [programId, id]);
+        return { id };
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      close = async () => {
+        await app.close();
+      };
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const signIn = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const headers = { 'content-type': 'application/json', cookie, 'waypoint-program': programId };
+      const post = async (path: string, body: unknown) => {
+        const r = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+        const text = await r.text();
+        if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 300)}`);
+        return JSON.parse(text) as Record<string, unknown>;
+      };
+      const run = async (ms: number, one: (client: number) => Promise<void>) => {
+        const lat: number[] = [];
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: CLIENTS }, async (_, c) => {
+            while (performance.now() - t0 <= ms) {
+              const s = performance.now();
+              await one(c);
+              lat.push(performance.now() - s);
+            }
+          }),
+        );
+        return stats(lat, performance.now() - t0);
+      };
+      await d.query('ANALYZE');
+      const per = PATIENTS / CLIENTS;
+      const sent = Array.from({ length: CLIENTS }, () => 0);
+      let alerts = 0;
+      const bare = () => run(ROUND_MS, async () => void (await post('/bench/bare', {})));
+      const record = (ms = ROUND_MS) =>
+        run(ms, async (c) => {
+          const k = sent[c]!++;
+          const patientId = patientIds[c + CLIENTS * (k % per)]!;
+          const r = await post(`/api/v1/patients/${patientId}/check-ins`, {
+            answers: {
+              mood: 1 + (k % 5),
+              craving: (k * 7 + c) % 6 === 0 ? 9 : (k + c) % 8,
+              use: (k + c) % 11 === 0 ? { any: true, substances: [] } : { any: false },
+              medication: (k + c) % 9 === 0 ? 'missed' : 'taken',
+              stress: k % 11,
+            },
+            idempotencyKey: `bench-${c}-${k}`,
+          });
+          alerts += (r.alerts as unknown[]).length;
+        });
+      await run(WARM_MS, async () => void (await post('/bench/bare', {})));
+      await record(WARM_MS);
+      const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        clock = new Date(clock.getTime() + DAY);
+        if (round % 2 === 0) {
+          const b = await bare();
+          rounds.push({ bare: b, rec: await record() });
+        } else {
+          const r = await record();
+          rounds.push({ rec: r, bare: await bare() });
+        }
+      }
+      const fmt = (s: ReturnType<typeof stats>) =>
+        `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms`;
+      const total = Number((await d.query<{ n: string }>('select count(*) as n from check_ins'))[0]!.n);
+      console.log(
+        `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients, ${PATIENTS} patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
+      );
+      rounds.forEach((r, i) => {
+        console.log(`round ${i + 1}  bare single-INSERT route       ${fmt(r.bare)}`);
+        console.log(`round ${i + 1}  check-in with its risk rules   ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}`);
+      });
+      const ratios = rounds.map((r) => r.rec.rps / r.bare.rps).sort((x, y) => x - y);
+      const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+      console.log(`(${total} check-ins, ${alerts} alerts raised in all)`);
+      console.log(`medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s, check-in ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s`);
+      console.log(`check-in/bare: median ${mid(ratios).toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+    } finally {
+      await close();
+    }
+  });
+}

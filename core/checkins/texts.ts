@@ -1,0 +1,84 @@
+// Server-written words about check-ins, in English and Spanish: the care team's alert
+// texts (with no patient data in them) and what the patient is told at once. Patient
+// words are kept short and plain (about a 6th-grade reading level; test/checkins tests
+// the grade), and never judge.
+import type { RuleCode } from './rules.ts';
+
+export const LANGUAGES = ['en', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const languageOf = (tag: string | null | undefined): Language => (tag?.toLowerCase().startsWith('es') ? 'es' : 'en');
+
+type Params = { threshold: number; days: number; count: number; windowDays: number };
+
+/** The alert text the care team reads on the work list. */
+export function alertText(code: RuleCode, p: Params, lang: Language): string {
+  const en: Record<RuleCode, string> = {
+    'not-safe': 'Check-in: the patient said they are not safe right now. Contact them now.',
+    'craving-run': `Check-in: craving ${p.threshold} or more on ${p.days} days running.`,
+    'missed-doses': `Check-in: ${p.count} missed doses in the last ${p.windowDays} days.`,
+    'use-after-abstinence': `Check-in: use reported after ${p.days} or more days without reported use. Overdose risk is higher; the patient was shown naloxone steps.`,
+  };
+  const es: Record<RuleCode, string> = {
+    'not-safe': 'Registro diario: la persona dijo que no está a salvo ahora. Comuníquese ahora.',
+    'craving-run': `Registro diario: antojo de ${p.threshold} o más durante ${p.days} días seguidos.`,
+    'missed-doses': `Registro diario: ${p.count} dosis olvidadas en los últimos ${p.windowDays} días.`,
+    'use-after-abstinence': `Registro diario: uso reportado después de ${p.days} días o más sin uso reportado. El riesgo de sobredosis es mayor; se le mostraron los pasos de naloxona.`,
+  };
+  return (lang === 'es' ? es : en)[code];
+}
+
+export type PatientMessages = {
+  thanks: string;
+  crisis: { title: string; body: string; call: string; text: string } | null;
+  naloxone: { title: string; steps: string[] } | null;
+};
+
+const PATIENT = {
+  en: {
+    thanks: 'Thank you. Your check-in is saved.',
+    crisis: {
+      title: 'You do not have to face this alone',
+      body: 'Your care team will reach out soon. If you might hurt yourself, get help now.',
+      call: 'Call 988 now. It is free and open all day and night.',
+      text: 'You can also text 988.',
+    },
+    naloxone: {
+      title: 'Stay safe today: your body may not handle the amount it used to',
+      steps: [
+        'If someone will not wake up or is not breathing well, call 911.',
+        'Give naloxone (Narcan). Spray it into one side of the nose.',
+        'Help them breathe. Tilt the head back and give rescue breaths.',
+        'Lay them on their side so they do not choke.',
+        'Stay with them. Give a second dose after 2 to 3 minutes if they do not wake up.',
+      ],
+    },
+  },
+  es: {
+    thanks: 'Gracias. Su registro quedó guardado.',
+    crisis: {
+      title: 'No tiene que pasar por esto solo',
+      body: 'Su equipo de atención se comunicará pronto. Si se puede hacer daño, pida ayuda ahora.',
+      call: 'Llame al 988 ahora. Es gratis y atiende día y noche.',
+      text: 'También puede enviar un texto al 988.',
+    },
+    naloxone: {
+      title: 'Cuídese hoy: su cuerpo tal vez no aguante la cantidad de antes',
+      steps: [
+        'Si alguien no despierta o no respira bien, llame al 911.',
+        'Dé naloxona (Narcan). Rocíela en un lado de la nariz.',
+        'Ayúdele a respirar. Incline la cabeza hacia atrás y dé respiraciones de rescate.',
+        'Acuéstelo de lado para que no se ahogue.',
+        'Quédese con la persona. Dé una segunda dosis después de 2 o 3 minutos si no despierta.',
+      ],
+    },
+  },
+} as const;
+
+/** What the app (or an SMS reply) tells the patient right after a check-in. */
+export function patientMessages(show: { crisis: boolean; naloxone: boolean }, lang: Language): PatientMessages {
+  const t = PATIENT[lang];
+  return { thanks: t.thanks, crisis: show.crisis ? { ...t.crisis } : null, naloxone: show.naloxone ? { title: t.naloxone.title, steps: [...t.naloxone.steps] } : null };
+}
+
+/** All patient-facing English sentences (for the readability test). */
+export const PATIENT_ENGLISH: readonly string[] = [PATIENT.en.thanks, ...Object.values(PATIENT.en.crisis), PATIENT.en.naloxone.title, ...PATIENT.en.naloxone.steps];
