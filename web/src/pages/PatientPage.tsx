@@ -20,6 +20,7 @@ import { NotFoundPage } from './NotFound.tsx';
 import { CmTab } from './patient/Cm.tsx';
 import { ScreensTab } from './patient/Screens.tsx';
 import { AssessTab } from './planning/AssessTab.tsx';
+import { ContactPreferencesSection } from './patient/ContactPreferences.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -73,7 +74,10 @@ export function PatientPage() {
         <Tabs.Panel value="record" pt="md">
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 5 }}>
-              <Demographics patient={p} />
+              <Stack>
+                <Demographics patient={p} />
+                <ContactPreferencesSection patientId={p.id} />
+              </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <Stack>
