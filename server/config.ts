@@ -53,12 +53,21 @@ const schema = z.object({
   WAYPOINT_SMS_BASE_URL: z.string().url().default('https://api.twilio.com'),
   WAYPOINT_SMS_ACCOUNT_SID: z.string().min(1).optional(),
   WAYPOINT_SMS_AUTH_TOKEN: z.string().min(1).optional(),
-  WAYPOINT_SMS_FROM: z.string().regex(/^\+\d{8,15}$|^[A-Za-z0-9 ]{1,11}$/, 'must be an E.164 number (+15550100) or an alphanumeric sender ID').optional(),
-  WAYPOINT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  WAYPOINT_SMS_FROM: z
+    .string()
+    .regex(/^\+\d{8,15}$|^[A-Za-z0-9 ]{1,11}$/, 'must be an E.164 number (+15550100) or an alphanumeric sender ID')
+    .optional(),
+  WAYPOINT_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   WAYPOINT_EMAIL_FROM: z.string().min(3).optional(),
   WAYPOINT_VAPID_PUBLIC_KEY: z.string().min(1).optional(),
   WAYPOINT_VAPID_PRIVATE_KEY: z.string().min(1).optional(),
-  WAYPOINT_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').optional(),
+  WAYPOINT_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL')
+    .optional(),
   WAYPOINT_OUTBOX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   WAYPOINT_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });

@@ -36,7 +36,10 @@ describe.skipIf(!canRun)('messages: outbox, SMS simulator, contact preferences (
       const dead = table.locator('tr[data-status="dead"]');
       await dead.first().waitFor();
       expect(await dead.first().textContent()).toContain('Gave up after 8 tries (http_503)');
-      await dead.first().getByRole('button', { name: /Try again/ }).click();
+      await dead
+        .first()
+        .getByRole('button', { name: /Try again/ })
+        .click();
       await expect.poll(() => dead.count()).toBe(0);
       await page.locator('label', { hasText: /^All$/ }).click();
       await table.locator('tr[data-status="pending"]').first().waitFor();
@@ -50,7 +53,10 @@ describe.skipIf(!canRun)('messages: outbox, SMS simulator, contact preferences (
       await page.getByTestId('sim-turns').getByText('You will get no more texts from us. Reply START to get them again.').waitFor();
       await page.getByRole('textbox', { name: /^Text/ }).fill('AYUDA');
       await page.getByRole('button', { name: 'Send text' }).click();
-      await page.getByTestId('sim-turns').getByText(/Este número envía recordatorios/).waitFor();
+      await page
+        .getByTestId('sim-turns')
+        .getByText(/Este número envía recordatorios/)
+        .waitFor();
       await expectNoAxeViolations(page);
       await page.screenshot({ path: `${shots}/e2e-sms-simulator.png`, fullPage: true });
 

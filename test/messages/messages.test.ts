@@ -43,7 +43,17 @@ function scripted(answers: SendResult[]): ChannelAdapter & { sent: Outgoing[] } 
 }
 
 const enqueue = (patientId: string, over: { channel?: 'sms' | 'email' | 'push'; template?: string; dedupeKey?: string } = {}) =>
-  w.database.db.transaction((tx) => enqueueMessage(tx, { programId: w.programA, patientId, template: over.template ?? 'reminder', cause: 'test', channel: over.channel ?? 'sms', now: w.clock.now, ...(over.dedupeKey ? { dedupeKey: over.dedupeKey } : {}) }));
+  w.database.db.transaction((tx) =>
+    enqueueMessage(tx, {
+      programId: w.programA,
+      patientId,
+      template: over.template ?? 'reminder',
+      cause: 'test',
+      channel: over.channel ?? 'sms',
+      now: w.clock.now,
+      ...(over.dedupeKey ? { dedupeKey: over.dedupeKey } : {}),
+    }),
+  );
 const messageRow = async (id: string) => (await w.database.db.select().from(outboxMessages).where(eq(outboxMessages.id, id)))[0]!;
 const deliver = (adapter: ChannelAdapter | undefined) => deliverDue(w.database.db, adapter ? { sms: adapter } : {}, { leaseSeconds: 60, clock: () => w.clock.now });
 const newPatient = (over: Parameters<typeof textablePatient>[3] = {}) => w.database.db.transaction((tx) => textablePatient(tx, w.programA, w.clock.now, over));
@@ -58,7 +68,8 @@ describe('templates (content/messages/templates.json)', () => {
     }
   });
   it('no body carries health information', () => {
-    const words = /\b(opioid|opiate|methadone|buprenorphine|suboxone|drug|urine|specimen|test|result|positive|negative|treatment|recovery|relapse|overdose|naloxone|addiction|substance|voucher|prize|draw|counsel\w*|therapy|medication|dose|tratamiento|droga|prueba|resultado|adicci[oó]n|sustancia|medicamento|dosis)\b/i;
+    const words =
+      /\b(opioid|opiate|methadone|buprenorphine|suboxone|drug|urine|specimen|test|result|positive|negative|treatment|recovery|relapse|overdose|naloxone|addiction|substance|voucher|prize|draw|counsel\w*|therapy|medication|dose|tratamiento|droga|prueba|resultado|adicci[oó]n|sustancia|medicamento|dosis)\b/i;
     for (const [id, t] of Object.entries(file.templates)) for (const l of ['en', 'es'] as const) expect(`${id}.${l}: ${t[l].subject} ${t[l].text}`).not.toMatch(words);
   });
   it('refuses a template without Spanish', () => {
@@ -144,7 +155,10 @@ describe('delivery', () => {
     // opted out after it was queued: suppressed when its turn comes
     const p = await newPatient();
     const id = (await enqueue(p))!;
-    await w.database.db.update(contactPreferences).set({ smsOptedOutAt: w.clock.now }).where(and(eq(contactPreferences.programId, w.programA), eq(contactPreferences.patientId, p)));
+    await w.database.db
+      .update(contactPreferences)
+      .set({ smsOptedOutAt: w.clock.now })
+      .where(and(eq(contactPreferences.programId, w.programA), eq(contactPreferences.patientId, p)));
     const sms = scripted([]);
     await deliver(sms);
     expect(await messageRow(id)).toMatchObject({ status: 'suppressed', suppressedReason: 'opted-out' });
@@ -173,7 +187,9 @@ describe('delivery', () => {
   it('a push subscription is saved for a patient (the seam for the patient app), and push then reaches them', async () => {
     const p = await newPatient();
     await w.database.db.update(contactPreferences).set({ consentPush: true }).where(eq(contactPreferences.patientId, p));
-    await w.database.db.transaction((tx) => savePushSubscription(tx, { programId: w.programA, patientId: p, endpoint: 'https://push.example.invalid/abc', p256dh: 'key', auth: 'auth', now: w.clock.now }));
+    await w.database.db.transaction((tx) =>
+      savePushSubscription(tx, { programId: w.programA, patientId: p, endpoint: 'https://push.example.invalid/abc', p256dh: 'key', auth: 'auth', now: w.clock.now }),
+    );
     const id = (await w.database.db.transaction((tx) => enqueueMessage(tx, { programId: w.programA, patientId: p, template: 'something-waiting', cause: 'test', now: w.clock.now })))!;
     const row = await messageRow(id);
     expect(row).toMatchObject({ channel: 'push', status: 'pending' }); // push is the first choice when allowed
@@ -201,7 +217,10 @@ describe('contact preferences', () => {
     const badTime = await admin.put(url, { ...body, version: 1, quietHours: { start: '25:00', end: '08:00' } });
     expect(badTime.statusCode).toBe(400);
     expect(JSON.stringify(badTime.json().problems)).toContain('quietHours');
-    const audits = await w.database.db.select().from(auditEvents).where(and(eq(auditEvents.entity, 'contact-preferences'), eq(auditEvents.patientId, w.patientA)));
+    const audits = await w.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, 'contact-preferences'), eq(auditEvents.patientId, w.patientA)));
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['read', 'update']));
   });
 });
@@ -254,7 +273,10 @@ describe('inbound SMS webhook and simulator', () => {
     expect((await admin.get(`/api/v1/patients/${p}/contact-preferences`)).json().smsOptedOutAt).toBeNull();
     expect((await admin.post('/api/v1/messages/simulator/sms', { from: phone, body: 'Ayuda' })).json().reply).toContain('Este número envía recordatorios');
     expect((await admin.post('/api/v1/messages/simulator/sms', { from: phone, body: 'hello?' })).json().reply).toBe('Thanks. We could not read that. Reply HELP for help or STOP to stop texts.');
-    const audits = await w.database.db.select().from(auditEvents).where(and(eq(auditEvents.entity, 'contact-preferences'), eq(auditEvents.patientId, p)));
+    const audits = await w.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, 'contact-preferences'), eq(auditEvents.patientId, p)));
     expect(audits.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(audits.map((a) => a.detail))).not.toContain(phone);
   });

@@ -7,7 +7,12 @@ import type { Tx } from '../../server/platform/db/database.ts';
 import { contactPreferences } from '../../server/modules/messages/messages.tables.ts';
 import { patients } from '../../server/modules/patients/patients.tables.ts';
 
-export async function textablePatient(tx: Tx, programId: string, now: Date, over: { phone?: string; language?: string; consentSms?: boolean; quiet?: { start: string; end: string } } = {}): Promise<string> {
+export async function textablePatient(
+  tx: Tx,
+  programId: string,
+  now: Date,
+  over: { phone?: string; language?: string; consentSms?: boolean; quiet?: { start: string; end: string } } = {},
+): Promise<string> {
   const id = randomUUID();
   await tx.insert(patients).values({
     programId,
@@ -23,7 +28,9 @@ export async function textablePatient(tx: Tx, programId: string, now: Date, over
     createdAt: now,
     updatedAt: now,
   });
-  await tx.insert(contactPreferences).values({ programId, patientId: id, consentSms: over.consentSms ?? true, quietStart: over.quiet?.start ?? null, quietEnd: over.quiet?.end ?? null, updatedAt: now });
+  await tx
+    .insert(contactPreferences)
+    .values({ programId, patientId: id, consentSms: over.consentSms ?? true, quietStart: over.quiet?.start ?? null, quietEnd: over.quiet?.end ?? null, updatedAt: now });
   return id;
 }
 

@@ -70,7 +70,13 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await count(db.select({ n }).from(cmRedemptions))).toBeGreaterThanOrEqual(1);
 
     // the outbox: waiting messages (delivered to the console with no provider), one suppressed, one dead letter
-    const byStatus = async (status: string) => count(db.select({ n }).from(outboxMessages).where(eq(outboxMessages.status, status as 'pending')));
+    const byStatus = async (status: string) =>
+      count(
+        db
+          .select({ n })
+          .from(outboxMessages)
+          .where(eq(outboxMessages.status, status as 'pending')),
+      );
     expect(await byStatus('pending')).toBeGreaterThanOrEqual(3);
     expect(await byStatus('suppressed')).toBeGreaterThanOrEqual(1);
     expect(await byStatus('dead')).toBe(1);

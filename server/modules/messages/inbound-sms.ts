@@ -63,7 +63,13 @@ async function setSmsOptOut(tx: Tx, s: SmsSender, optedOut: boolean, now: Date, 
     });
   const suppressed = optedOut ? await suppressQueuedSms(tx, s.programId, s.patientId, now) : 0;
   const ctx = systemCtx({ orgId: s.orgId, programId: s.programId, now, requestId });
-  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'contact-preferences', entityId: s.patientId, patientId: s.patientId, detail: { channel: 'sms', optedOut, suppressed, by: 'sms-keyword' } });
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'update',
+    entity: 'contact-preferences',
+    entityId: s.patientId,
+    patientId: s.patientId,
+    detail: { channel: 'sms', optedOut, suppressed, by: 'sms-keyword' },
+  });
 }
 
 /**
@@ -102,5 +108,12 @@ export const twimlReply = (text: string) => `<?xml version="1.0" encoding="UTF-8
 /** The text of a TwiML reply (for the simulator). */
 export function textOfTwiml(twiml: string): string | null {
   const m = /<Message>([\s\S]*?)<\/Message>/.exec(twiml);
-  return m ? m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&') : null;
+  return m
+    ? m[1]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&')
+    : null;
 }

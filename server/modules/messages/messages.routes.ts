@@ -36,7 +36,13 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
     '/messages',
     {
       config: { permission: 'read:messages' },
-      schema: { tags, operationId: 'listMessages', summary: 'The programme’s outbox: messages to patients, newest first, with dead letters', querystring: MessageListQuery, response: { 200: OutboxList } },
+      schema: {
+        tags,
+        operationId: 'listMessages',
+        summary: 'The programme’s outbox: messages to patients, newest first, with dead letters',
+        querystring: MessageListQuery,
+        response: { 200: OutboxList },
+      },
     },
     async (req) => runInTx(db, req, (d) => listMessages(d, req.query, deps.consoleChannels)),
   );
@@ -45,7 +51,13 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
     '/messages/:id/retry',
     {
       config: { permission: 'manage:messages' },
-      schema: { tags, operationId: 'retryMessage', summary: 'Try a dead letter again (same idempotency key)', params: IdParams, response: { 200: z.object({ id: z.uuid(), status: z.literal('pending') }) } },
+      schema: {
+        tags,
+        operationId: 'retryMessage',
+        summary: 'Try a dead letter again (same idempotency key)',
+        params: IdParams,
+        response: { 200: z.object({ id: z.uuid(), status: z.literal('pending') }) },
+      },
     },
     async (req) => runInTx(db, req, (d) => retryMessage(d, req.params.id)),
   );
@@ -54,7 +66,13 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
     '/patients/:patientId/contact-preferences',
     {
       config: { permission: 'read:patient' },
-      schema: { tags, operationId: 'getContactPreferences', summary: 'How a patient may be contacted: consent per channel, quiet hours, time zone', params: PatientParams, response: { 200: ContactPreferences } },
+      schema: {
+        tags,
+        operationId: 'getContactPreferences',
+        summary: 'How a patient may be contacted: consent per channel, quiet hours, time zone',
+        params: PatientParams,
+        response: { 200: ContactPreferences },
+      },
     },
     async (req) => runInTx(db, req, (d) => getContactPreferences(d, req.params.patientId)),
   );
@@ -80,7 +98,13 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
     '/messages/simulator/sms',
     {
       config: { permission: 'manage:messages' },
-      schema: { tags, operationId: 'simulateInboundSms', summary: 'Send a text to the inbound SMS webhook as the provider would (signed), and show the reply', body: SmsSimulation, response: { 200: SmsSimulationResult } },
+      schema: {
+        tags,
+        operationId: 'simulateInboundSms',
+        summary: 'Send a text to the inbound SMS webhook as the provider would (signed), and show the reply',
+        body: SmsSimulation,
+        response: { 200: SmsSimulationResult },
+      },
     },
     async (req) => {
       const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: 'ACsimulator', From: req.body.from, To: 'simulator', Body: req.body.body };
@@ -119,7 +143,11 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
           throw new AppError({ code: 'bad_signature', status: 403, message: 'The request’s signature does not match.', problems: [{ field: 'header.x-twilio-signature', message: 'does not match' }] });
         }
         const text = await db.transaction((tx) =>
-          handleInboundSms(tx, { messageSid: req.body.MessageSid, from: req.body.From, body: req.body.Body, now: req.ctx.now, requestId: req.ctx.meta.requestId }, deps.otherText ?? noOtherTextHandler),
+          handleInboundSms(
+            tx,
+            { messageSid: req.body.MessageSid, from: req.body.From, body: req.body.Body, now: req.ctx.now, requestId: req.ctx.meta.requestId },
+            deps.otherText ?? noOtherTextHandler,
+          ),
         );
         return reply.type('text/xml; charset=utf-8').send(twimlReply(text));
       },

@@ -206,6 +206,9 @@ export async function suppressQueuedSms(tx: Tx, programId: string, patientId: st
 
 /** Messages waiting to be delivered (for start-up output and tests). */
 export async function pendingCount(db: Db): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(outboxMessages).where(eq(outboxMessages.status, 'pending'));
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outboxMessages)
+    .where(eq(outboxMessages.status, 'pending'));
   return r?.n ?? 0;
 }

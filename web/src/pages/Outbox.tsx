@@ -57,7 +57,13 @@ function MessagesTable({ items, showRetry }: { items: OutboxMessageT[]; showRetr
               {showRetry ? (
                 <Table.Td>
                   {m.status === 'dead' ? (
-                    <Button size="xs" variant="light" loading={retry.isPending && retry.variables === m.id} onClick={() => retry.mutate(m.id)} aria-label={t('outbox.retryFor', { name: m.patientName })}>
+                    <Button
+                      size="xs"
+                      variant="light"
+                      loading={retry.isPending && retry.variables === m.id}
+                      onClick={() => retry.mutate(m.id)}
+                      aria-label={t('outbox.retryFor', { name: m.patientName })}
+                    >
                       {t('outbox.retry')}
                     </Button>
                   ) : null}
@@ -145,7 +151,14 @@ export function SmsSimulatorPage() {
             </Title>
             <ErrorAlert error={simulate.error && !fieldError(simulate.error, 'body.from') ? simulate.error : null} />
             <Group align="flex-end">
-              <TextInput label={t('outbox.simulator.from')} description={t('outbox.simulator.fromHelp')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} error={fieldError(simulate.error, 'body.from')} required />
+              <TextInput
+                label={t('outbox.simulator.from')}
+                description={t('outbox.simulator.fromHelp')}
+                value={from}
+                onChange={(e) => setFrom(e.currentTarget.value)}
+                error={fieldError(simulate.error, 'body.from')}
+                required
+              />
               <TextInput label={t('outbox.simulator.text')} description={t('outbox.simulator.textHelp')} value={text} onChange={(e) => setText(e.currentTarget.value)} style={{ flexGrow: 1 }} />
               <Button type="submit" loading={simulate.isPending}>
                 {t('outbox.simulator.send')}

@@ -109,7 +109,13 @@ function ContactForm({ prefs, patientId, onDone }: { prefs: ContactPreferencesT;
             <TextInput type="time" label={t('outbox.contact.quietEnd')} value={end} onChange={(e) => setEnd(e.currentTarget.value)} error={fieldError(save.error, 'body.quietHours.end')} />
           </Group>
         ) : null}
-        <TextInput label={t('outbox.contact.timeZone')} description={t('outbox.contact.timeZoneHelp', { zone: prefs.effectiveTimeZone })} value={zone} onChange={(e) => setZone(e.currentTarget.value)} error={fieldError(save.error, 'body.timeZone')} />
+        <TextInput
+          label={t('outbox.contact.timeZone')}
+          description={t('outbox.contact.timeZoneHelp', { zone: prefs.effectiveTimeZone })}
+          value={zone}
+          onChange={(e) => setZone(e.currentTarget.value)}
+          error={fieldError(save.error, 'body.timeZone')}
+        />
         <Text size="xs" c="dimmed">
           {t('outbox.contact.optOutNote')}
         </Text>
