@@ -5,11 +5,15 @@ import type { Db } from '../../platform/db/database.ts';
 import type { JobSpec } from '../../platform/jobs.ts';
 import type { Channels } from './channels.ts';
 import { deliverDue } from './outbox.ts';
+import { enqueueReminders } from './reminders.ts';
 
 export const DELIVERY_JOB = 'messages-deliver';
 
 export function messagesJobs(db: Db, channels: Channels, leaseSeconds: number): JobSpec[] {
-  return [{ name: DELIVERY_JOB, cron: '* * * * *', everySeconds: 60, run: () => deliverDue(db, channels, { leaseSeconds, batch: 500 }) }];
+  return [
+    { name: DELIVERY_JOB, cron: '* * * * *', everySeconds: 60, run: () => deliverDue(db, channels, { leaseSeconds, batch: 500 }) },
+    { name: 'messages-reminders', cron: '7 * * * *', everySeconds: 3600, run: (now) => enqueueReminders(db, now) },
+  ];
 }
 
 /** Delivers due messages every `pollSeconds` (one run at a time); the minute job catches up if this stops. */
