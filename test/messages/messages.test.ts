@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
 import { MAX_ATTEMPTS } from '../../core/messages/delivery.ts';
 import { emailAdapter, smsAdapter, type ChannelAdapter, type Outgoing, type SendResult } from '../../server/modules/messages/channels.ts';
 import { twilioSignature } from '../../server/modules/messages/inbound-sms.ts';
@@ -71,6 +72,22 @@ describe('templates (content/messages/templates.json)', () => {
     const words =
       /\b(opioid|opiate|methadone|buprenorphine|suboxone|drug|urine|specimen|test|result|positive|negative|treatment|recovery|relapse|overdose|naloxone|addiction|substance|voucher|prize|draw|counsel\w*|therapy|medication|dose|tratamiento|droga|prueba|resultado|adicci[oó]n|sustancia|medicamento|dosis)\b/i;
     for (const [id, t] of Object.entries(file.templates)) for (const l of ['en', 'es'] as const) expect(`${id}.${l}: ${t[l].subject} ${t[l].text}`).not.toMatch(words);
+  });
+  it('patient-facing English reads at about a 6th-grade level (Flesch–Kincaid grade ≤ 7 for every text)', () => {
+    const syllables = (word: string) => {
+      const w = word.toLowerCase().replace(/[^a-z]/g, '');
+      if (w.length <= 3) return 1;
+      const groups = w.replace(/(?:[^laeiouy]es|ed|[^laeiouy]e)$/, '').match(/[aeiouy]{1,2}/g);
+      return Math.max(1, groups?.length ?? 1);
+    };
+    const grade = (text: string) => {
+      const sentences = text.split(/[.!?]+/).filter((x) => x.trim() !== '').length;
+      const words = text.split(/\s+/).filter((x) => /[a-z]/i.test(x));
+      const syl = words.reduce((n, w) => n + syllables(w), 0);
+      return 0.39 * (words.length / sentences) + 11.8 * (syl / words.length) - 15.59;
+    };
+    expect(grade('The cat sat on the mat. It was fun.')).toBeLessThan(2);
+    for (const [id, t] of Object.entries(file.templates)) expect(grade(t.en.text), id).toBeLessThanOrEqual(7);
   });
   it('refuses a template without Spanish', () => {
     expect(TemplateFile.safeParse({ about: '', templates: { x: { en: { subject: '', text: 'Hi' } } } }).success).toBe(false);
@@ -196,6 +213,16 @@ describe('delivery', () => {
     const push = scripted([]);
     await deliverDue(w.database.db, { push }, { leaseSeconds: 60, clock: () => w.clock.now });
     expect(JSON.parse(push.sent.find((m) => m.idempotencyKey === id)!.to)).toEqual({ endpoint: 'https://push.example.invalid/abc', keys: { p256dh: 'key', auth: 'auth' } });
+  });
+});
+
+describe('configuration', () => {
+  it('a channel is configured with all its variables or none; a partial one stops start-up naming what is missing', () => {
+    expect(loadConfig({}).messages).toMatchObject({ sms: undefined, email: undefined, push: undefined, pollSeconds: 5, leaseSeconds: 60 });
+    expect(() => loadConfig({ WAYPOINT_SMS_ACCOUNT_SID: 'AC1', WAYPOINT_SMS_AUTH_TOKEN: 't' })).toThrow(/WAYPOINT_SMS_FROM/);
+    expect(() => loadConfig({ WAYPOINT_SMTP_URL: 'http://x' })).toThrow(/WAYPOINT_SMTP_URL/);
+    const c = loadConfig({ WAYPOINT_SMS_ACCOUNT_SID: 'AC1', WAYPOINT_SMS_AUTH_TOKEN: 't', WAYPOINT_SMS_FROM: '+15550100000', WAYPOINT_SMS_BASE_URL: 'http://127.0.0.1:9999' });
+    expect(c.messages.sms).toEqual({ baseUrl: 'http://127.0.0.1:9999', accountSid: 'AC1', authToken: 't', from: '+15550100000' });
   });
 });
 
