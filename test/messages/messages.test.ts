@@ -321,6 +321,11 @@ describe('inbound SMS webhook and simulator', () => {
     await admin.post('/api/v1/messages/simulator/sms', { from: phone, body: 'START' });
     const again = await webhook(params, sig);
     expect(again.body).toBe(first.body);
+    // the signature covers the parameters as sent (no Body, and extra ones the provider adds)
+    const bare = { MessageSid: 'SMcccccccccccccccccc', From: phone, ToCountry: 'US', NumMedia: '0' };
+    const bareReply = await webhook(bare, twilioSignature('test-token', URL_SIGNED, bare));
+    expect(bareReply.statusCode).toBe(200);
+    expect(bareReply.body).toContain('We could not read that');
     expect((await admin.get(`/api/v1/patients/${p}/contact-preferences`)).json().smsOptedOutAt).toBeNull();
   });
 

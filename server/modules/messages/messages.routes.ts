@@ -119,10 +119,13 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
   );
 
   // The provider's inbound webhook: form-encoded, signed, idempotent per MessageSid, answered in TwiML.
+  // The signature covers the parameters as sent, so they are kept as parsed, before validation fills defaults.
+  const signedParams = new WeakMap<object, Record<string, string>>();
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
       const params: Record<string, string> = {};
       for (const [k, v] of new URLSearchParams(body as string)) params[k] = v;
+      signedParams.set(req, { ...params });
       done(null, params);
     });
     scope.withTypeProvider<ZodTypeProvider>().post(
@@ -139,7 +142,7 @@ export function messagesRoutes(app: FastifyInstance, deps: MessagesRouteOptions)
         },
       },
       async (req, reply) => {
-        if (!verifyTwilioSignature(authToken, webhookUrl, req.body as Record<string, string>, req.headers['x-twilio-signature'])) {
+        if (!verifyTwilioSignature(authToken, webhookUrl, signedParams.get(req) ?? {}, req.headers['x-twilio-signature'])) {
           throw new AppError({ code: 'bad_signature', status: 403, message: 'The request’s signature does not match.', problems: [{ field: 'header.x-twilio-signature', message: 'does not match' }] });
         }
         const text = await db.transaction((tx) =>
