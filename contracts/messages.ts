@@ -3,14 +3,14 @@
 import { z } from 'zod';
 import { CHANNELS, SUPPRESSION_REASONS } from '../core/messages/consent.ts';
 import { HHMM } from '../core/messages/quiet-hours.ts';
-import { Id } from './common.ts';
+import { Id, PageQuery } from './common.ts';
 
 export const MESSAGE_STATUSES = ['pending', 'sent', 'suppressed', 'dead'] as const;
 
 export const MessageListQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
+  ...PageQuery,
 });
 
 export const OutboxMessage = z.object({
@@ -32,6 +32,7 @@ export const OutboxMessage = z.object({
 });
 export const OutboxList = z.object({
   items: z.array(OutboxMessage),
+  nextCursor: z.string().nullable(),
   counts: z.object({ pending: z.number().int(), sent: z.number().int(), suppressed: z.number().int(), dead: z.number().int() }),
   consoleChannels: z.array(z.enum(CHANNELS)).describe('Channels with no provider configured: their messages are delivered here.'),
 });

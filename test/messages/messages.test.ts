@@ -162,6 +162,15 @@ describe('delivery', () => {
     const list = (await admin.get('/api/v1/messages')).json();
     expect(list.consoleChannels).toEqual(['sms', 'email', 'push']);
     expect(list.items.find((m: { id: string }) => m.id === id)).toMatchObject({ deliveredVia: 'console', patientName: expect.stringMatching(/^Robin /) });
+    // paged, newest first; a bad cursor is a 400 naming it
+    const first = (await admin.get('/api/v1/messages?limit=1')).json();
+    expect(first.items).toHaveLength(1);
+    const second = (await admin.get(`/api/v1/messages?limit=1&cursor=${first.nextCursor}`)).json();
+    expect(second.items[0].id).not.toBe(first.items[0].id);
+    expect(second.items[0].createdAt <= first.items[0].createdAt).toBe(true);
+    const bad = await admin.get('/api/v1/messages?cursor=nonsense');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json().problems)).toContain('query.cursor');
   });
 
   it('no consent, no address, or an opt-out: recorded as suppressed, never sent', async () => {

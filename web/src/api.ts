@@ -421,7 +421,7 @@ export const api = {
   recordAgreement: (patientId: string, id: string, body: AgreementCreateT) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/agreements`, { body }),
   /** The printable plan as HTML (fetched with the programme header; shown by the caller from a blob). */
   printCarePlan: async (patientId: string, id: string): Promise<Blob> => (await send(`/patients/${enc(patientId)}/care-plans/${enc(id)}/print`)).blob(),
-  messages: (query: { status?: string; channel?: string }) => json<OutboxListT>('/messages', { query: { ...query, limit: 200 } }),
+  messages: (query: { status?: string; channel?: string }) => json<OutboxListT>('/messages', { query: { ...query, limit: 200 } }), // the newest 200; older ones through nextCursor
   retryMessage: (id: string) => json<{ id: string; status: 'pending' }>(`/messages/${enc(id)}/retry`, { method: 'POST' }),
   contactPreferences: (patientId: string) => json<ContactPreferencesT>(`/patients/${enc(patientId)}/contact-preferences`),
   updateContactPreferences: (patientId: string, body: ContactPreferencesUpdateT) => json<ContactPreferencesT>(`/patients/${enc(patientId)}/contact-preferences`, { method: 'PUT', body }),

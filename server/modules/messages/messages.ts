@@ -10,6 +10,7 @@ import { auditContext, programOf } from '../../platform/http/context.ts';
 import type { UseCaseDeps } from '../../platform/http/tx.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { contactPreferences, outboxMessages, pushSubscriptions } from './messages.tables.ts';
+import { decodeCursor, pageOf } from '../cm/page.ts';
 import { contactOf } from './outbox.ts';
 
 type OutboxListDto = z.infer<typeof OutboxList>;
@@ -21,13 +22,16 @@ export async function listMessages({ tx, ctx }: UseCaseDeps, query: z.infer<type
   const filters = [eq(outboxMessages.programId, programId)];
   if (query.status) filters.push(eq(outboxMessages.status, query.status));
   if (query.channel) filters.push(eq(outboxMessages.channel, query.channel));
+  const after = decodeCursor(query.cursor, ['time', 'uuid']);
+  if (after) filters.push(sql`(${outboxMessages.createdAt}, ${outboxMessages.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   const rows = await tx
     .select({ m: outboxMessages, given: patients.legalGivenName, family: patients.legalFamilyName, preferred: patients.preferredName })
     .from(outboxMessages)
     .innerJoin(patients, and(eq(patients.programId, outboxMessages.programId), eq(patients.id, outboxMessages.patientId)))
     .where(and(...filters))
     .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
-    .limit(query.limit);
+    .limit(query.limit + 1);
+  const page = pageOf(rows, query.limit, (r) => [r.m.createdAt.toISOString(), r.m.id]);
   const byStatus = await tx
     .select({ status: outboxMessages.status, n: sql<number>`count(*)::int` })
     .from(outboxMessages)
@@ -35,9 +39,10 @@ export async function listMessages({ tx, ctx }: UseCaseDeps, query: z.infer<type
     .groupBy(outboxMessages.status);
   const counts = { pending: 0, sent: 0, suppressed: 0, dead: 0 };
   for (const r of byStatus) counts[r.status] = r.n;
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'messages', detail: { returned: rows.length, status: query.status ?? null } });
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'messages', detail: { returned: page.items.length, status: query.status ?? null } });
   return {
-    items: rows.map(({ m, given, family, preferred }) => ({
+    nextCursor: page.nextCursor,
+    items: page.items.map(({ m, given, family, preferred }) => ({
       id: m.id,
       patientId: m.patientId,
       patientName: `${preferred ?? given} ${family}`,
