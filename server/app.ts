@@ -29,6 +29,8 @@ import { fhirRoutes, sendFhirNotFound } from './modules/fhir/fhir.routes.ts';
 import { labRoutes } from './modules/screens/lab.routes.ts';
 import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
+import { messagesRoutes } from './modules/messages/messages.routes.ts';
+import type { Channel } from '../core/messages/consent.ts';
 
 export type AppOptions = {
   db: Db;
@@ -42,6 +44,10 @@ export type AppOptions = {
   publicUrl?: string | undefined;
   /** WAYPOINT_TRUST_PROXY: the proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy). */
   trustProxy?: string[] | undefined;
+  /** Inbound SMS: the provider's auth token (none: a secret made at start, for the simulator) and where the provider reaches us. */
+  sms?: { authToken?: string | undefined; webhookBase?: string | undefined };
+  /** Channels with no provider configured; by default all (their messages are read in the console's outbox view). */
+  consoleChannels?: Channel[];
 };
 
 /** Every route as registered: the authorisation test walks this table, so new routes are covered. */
@@ -114,6 +120,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       checkInsRoutes(api, { db: opts.db });
       screensRoutes(api, { db: opts.db });
       labRoutes(api, { db: opts.db });
+      messagesRoutes(api, {
+        db: opts.db,
+        smsAuthToken: opts.sms?.authToken,
+        webhookBase: opts.sms?.webhookBase ?? opts.publicUrl ?? 'http://localhost',
+        consoleChannels: opts.consoleChannels ?? ['sms', 'email', 'push'],
+      });
     },
     { prefix: '/api/v1' },
   );

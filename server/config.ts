@@ -49,7 +49,35 @@ const schema = z.object({
     .optional(),
   WAYPOINT_AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   WAYPOINT_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  // messages (docs/messages.md): a channel with nothing configured delivers to the console's outbox view
+  WAYPOINT_SMS_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  WAYPOINT_SMS_ACCOUNT_SID: z.string().min(1).optional(),
+  WAYPOINT_SMS_AUTH_TOKEN: z.string().min(1).optional(),
+  WAYPOINT_SMS_FROM: z
+    .string()
+    .regex(/^\+\d{8,15}$|^[A-Za-z0-9 ]{1,11}$/, 'must be an E.164 number (+15550100) or an alphanumeric sender ID')
+    .optional(),
+  WAYPOINT_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  WAYPOINT_EMAIL_FROM: z.string().min(3).optional(),
+  WAYPOINT_VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  WAYPOINT_VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  WAYPOINT_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL')
+    .optional(),
+  WAYPOINT_OUTBOX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
+  WAYPOINT_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
+
+/** Variables that must be set together, or not at all. */
+const GROUPS: Array<[string, string[]]> = [
+  ['SMS', ['WAYPOINT_SMS_ACCOUNT_SID', 'WAYPOINT_SMS_AUTH_TOKEN', 'WAYPOINT_SMS_FROM']],
+  ['email', ['WAYPOINT_SMTP_URL', 'WAYPOINT_EMAIL_FROM']],
+  ['Web Push', ['WAYPOINT_VAPID_PUBLIC_KEY', 'WAYPOINT_VAPID_PRIVATE_KEY', 'WAYPOINT_VAPID_SUBJECT']],
+];
 
 export type Config = {
   port: number;
@@ -69,6 +97,16 @@ export type Config = {
   auditSealSeconds: number;
   /** The Ed25519 PKCS#8 PEM file audit seals are signed with (ADR 024). */
   auditKeyFile: string | undefined;
+  /** The channels with a provider configured (the others deliver to the console's outbox view). */
+  messages: MessagesConfig;
+};
+
+export type MessagesConfig = {
+  sms: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
+  email: { smtpUrl: string; from: string } | undefined;
+  push: { publicKey: string; privateKey: string; subject: string } | undefined;
+  pollSeconds: number;
+  leaseSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -84,6 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.DATABASE_MIGRATION_URL && !c.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_MIGRATION_URL: needs DATABASE_URL (the embedded database has one role)');
   }
+  for (const [name, vars] of GROUPS) {
+    const set = vars.filter((v) => defined[v] !== undefined);
+    if (set.length > 0 && set.length < vars.length) {
+      const missing = vars.filter((v) => defined[v] === undefined);
+      throw new ConfigError(`Invalid configuration:\n${missing.map((v) => `  ${v}: needed with ${set.join(', ')} (${name} takes all of ${vars.join(', ')})`).join('\n')}`);
+    }
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -98,5 +143,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: c.WAYPOINT_TRUST_PROXY,
     auditSealSeconds: c.WAYPOINT_AUDIT_SEAL_SECONDS,
     auditKeyFile: c.WAYPOINT_AUDIT_KEY_FILE,
+    messages: {
+      sms:
+        c.WAYPOINT_SMS_ACCOUNT_SID && c.WAYPOINT_SMS_AUTH_TOKEN && c.WAYPOINT_SMS_FROM
+          ? { baseUrl: c.WAYPOINT_SMS_BASE_URL, accountSid: c.WAYPOINT_SMS_ACCOUNT_SID, authToken: c.WAYPOINT_SMS_AUTH_TOKEN, from: c.WAYPOINT_SMS_FROM }
+          : undefined,
+      email: c.WAYPOINT_SMTP_URL && c.WAYPOINT_EMAIL_FROM ? { smtpUrl: c.WAYPOINT_SMTP_URL, from: c.WAYPOINT_EMAIL_FROM } : undefined,
+      push:
+        c.WAYPOINT_VAPID_PUBLIC_KEY && c.WAYPOINT_VAPID_PRIVATE_KEY && c.WAYPOINT_VAPID_SUBJECT
+          ? { publicKey: c.WAYPOINT_VAPID_PUBLIC_KEY, privateKey: c.WAYPOINT_VAPID_PRIVATE_KEY, subject: c.WAYPOINT_VAPID_SUBJECT }
+          : undefined,
+      pollSeconds: c.WAYPOINT_OUTBOX_POLL_SECONDS,
+      leaseSeconds: c.WAYPOINT_OUTBOX_LEASE_SECONDS,
+    },
   };
 }

@@ -4,9 +4,11 @@ import { loadConfig, ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { sealAll } from './platform/audit.ts';
 import { resolveAuditSigner } from './platform/audit-key.ts';
-import { startJobs } from './platform/jobs.ts';
+import { errorKind, startJobs } from './platform/jobs.ts';
 import { cmJobs } from './modules/cm/jobs.ts';
 import { identityJobs } from './modules/identity/jobs.ts';
+import { channelsFrom } from './modules/messages/channels.ts';
+import { messagesJobs, startDeliveryPoller } from './modules/messages/jobs.ts';
 import { AppError } from './platform/errors.ts';
 import { buildApp } from './app.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
@@ -20,7 +22,16 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   if (shouldSeed && !(await hasAnyOrganization(database.db))) seeded = await seedDemo(database.db);
   const showDemo = !!seeded || (shouldSeed && (await isDemoDatabase(database.db)));
 
-  const app = await buildApp({ db: database.db, production: config.production, logLevel: config.logLevel, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
+  const channels = channelsFrom(config.messages);
+  const app = await buildApp({
+    db: database.db,
+    production: config.production,
+    logLevel: config.logLevel,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    sms: { authToken: config.messages.sms?.authToken, webhookBase: config.publicUrl ?? `http://localhost:${config.port}` },
+    consoleChannels: (['sms', 'email', 'push'] as const).filter((c) => !channels[c]),
+  });
   const sealer = setInterval(() => {
     sealAll(database.db, audit.signer, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));
   }, config.auditSealSeconds * 1000);
@@ -28,15 +39,23 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   const jobs = await startJobs({
     databaseUrl: config.databaseUrl,
     pglite: database.kind === 'pglite' ? (database.db as unknown as { $client: Parameters<typeof startJobs>[0]['pglite'] }).$client : undefined,
-    jobs: [...cmJobs(database.db), ...identityJobs(database.db)],
+    jobs: [...cmJobs(database.db), ...identityJobs(database.db), ...messagesJobs(database.db, channels, config.messages.leaseSeconds)],
     // a stable code, the job id, the error's class and SQLSTATE: never a message or stack (server/platform/jobs.ts)
     log: (event) => app.log.error(event, event.code),
+  });
+
+  const delivery = startDeliveryPoller(database.db, channels, {
+    pollSeconds: config.messages.pollSeconds,
+    leaseSeconds: config.messages.leaseSeconds,
+    onError: (err) => app.log.error({ code: 'messages_delivery_failed', ...errorKind(err) }, 'messages_delivery_failed'),
   });
 
   const url = await app.listen({ port: config.port, host: config.host });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (for trying Waypoint; production uses DATABASE_URL)` : 'PostgreSQL';
   console.log(`\nWaypoint is running at http://localhost:${config.port}  —  ${where}`);
   if (audit.created && audit.file) console.log(`Audit signing key created at ${audit.file} (mode 0600). Keep a copy elsewhere; \`waypoint audit key\` prints its public key for auditors.`);
+  const console_ = (['sms', 'email', 'push'] as const).filter((c) => !channels[c]);
+  if (console_.length > 0) console.log(`Messages by ${console_.join(', ')} go to the console's outbox view (no provider configured; docs/messages.md).`);
   console.log(`Audit seals are signed with key ${audit.signer.fingerprint}${audit.file ? ` (${audit.file})` : ' (in memory)'}.`);
   if (showDemo) {
     console.log(`\nDemo data ${seeded ? 'loaded' : 'present'} (all people and records are fictional). Sign in at http://localhost:${config.port} with any of:`);
@@ -49,6 +68,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     if (closing) return;
     closing = true;
     clearInterval(sealer);
+    await delivery.stop().catch(() => undefined);
     await jobs.stop().catch(() => undefined);
     await app.close();
     await sealAll(database.db, audit.signer, new Date()).catch(() => undefined);

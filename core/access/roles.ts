@@ -48,6 +48,9 @@ export const PERMISSIONS = [
   'write:catalogue', // catalogue items, stock, funding sources and caps
   'manage:cm-settings', // approval threshold, budget, seed rotation
   'manage:integration', // API tokens for laboratories and EHRs
+  // messages (server/modules/messages)
+  'read:messages', // the outbox: what was sent to whom, when, by which channel, and dead letters
+  'manage:messages', // retry a dead letter; the SMS simulator
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -100,6 +103,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:safety-alert',
     'read:check-in',
     'write:check-in',
+    'read:messages',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -121,10 +125,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:stage',
     'read:care-plan',
     'read:safety-alert',
+    'read:messages',
   ],
   'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert', 'read:check-in', 'write:check-in'],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
-  'front-desk': ['read:patient', 'create:patient', 'update:patient'],
+  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:messages'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.

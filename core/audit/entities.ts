@@ -18,6 +18,9 @@ export const AUDIT_ENTITIES = {
   'care-team': 'patients',
   screen: 'patients',
   observation: 'patients',
+  // messages to patients (the outbox) and how a patient may be contacted
+  messages: 'patients',
+  'contact-preferences': 'patients',
   // contingency management
   cm: 'cm',
   'cm-enrolment': 'cm',

@@ -9,3 +9,4 @@ export * from '../modules/assessments/assessments.tables.ts';
 export * from '../modules/planning/planning.tables.ts';
 export * from '../modules/screens/screens.tables.ts';
 export * from '../modules/checkins/checkins.tables.ts';
+export * from '../modules/messages/messages.tables.ts';

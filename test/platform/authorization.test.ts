@@ -39,6 +39,8 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session'> = {
   'POST /api/v1/tablet/return': 'public', // the form token names whose password; the password is the credential
   // the FHIR CapabilityStatement: what the server supports, no data
   'GET /fhir/R4/metadata': 'public',
+  // the SMS provider's webhook: its X-Twilio-Signature is the credential (test/messages/messages.test.ts)
+  'POST /api/v1/sms/inbound': 'public',
 };
 
 /**
@@ -81,6 +83,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'patient-sessions': f.patientSession,
     'care-plans': f.carePlan,
     'safety-alerts': f.safetyAlert,
+    messages: f.message,
     // FHIR R4 resources
     Patient: f.patient,
     Questionnaire: 'phq-9',
@@ -170,11 +173,15 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     }),
     // care plans and recommendations
     'POST /api/v1/patients/:patientId/recommendations': () => ({}),
+    'POST /api/v1/messages/:id/retry': () => undefined, // takes no body
     'POST /api/v1/patients/:patientId/care-plans': () => walkPlan(f.planStaff),
     // keeps the fixture goal, so FHIR Goal/:id (walked later) still finds it in the current version
     'PUT /api/v1/patients/:patientId/care-plans/:id': () => ({ ...walkPlan(f.planStaff, undefined, f.goal), version: 1 }),
     'POST /api/v1/patients/:patientId/care-plans/:id/agreements': () => ({ version: 1, method: 'verbal' }),
     // a laboratory result as HL7 v2 text, for the patient by MRN (test/support/world.ts)
+    // messages: the first permitted role retries the dead letter (200), the next finds it pending (409): both reach the use case
+    'PUT /api/v1/patients/:patientId/contact-preferences': () => ({ version: 0, timeZone: null, quietHours: { start: '21:00', end: '08:00' }, consent: { sms: true, email: false, push: false } }),
+    'POST /api/v1/messages/simulator/sms': () => ({ from: '+15550109999', body: 'HELP' }),
     'POST /api/v1/lab/hl7v2': () => labMessage(f.patient === w.patientA ? 'A-0001' : 'B-0001'),
   };
   const make = bodies[key];

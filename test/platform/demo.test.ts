@@ -14,6 +14,8 @@ import { buildApp } from '../../server/app.ts';
 import { cmDrawReveals, cmEvents, cmRedemptions } from '../../server/modules/cm/cm.tables.ts';
 import { screenCorrections, screens } from '../../server/modules/screens/screens.tables.ts';
 import { checkIns } from '../../server/modules/checkins/checkins.tables.ts';
+import { outboxMessages } from '../../server/modules/messages/messages.tables.ts';
+import { deliverDue } from '../../server/modules/messages/outbox.ts';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -78,5 +80,19 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await count(db.select({ n }).from(cmDrawReveals))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmRedemptions))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(checkIns))).toBeGreaterThanOrEqual(40);
+
+    // the outbox: waiting messages (delivered to the console with no provider), one suppressed, one dead letter
+    const byStatus = async (status: string) =>
+      count(
+        db
+          .select({ n })
+          .from(outboxMessages)
+          .where(eq(outboxMessages.status, status as 'pending')),
+      );
+    expect(await byStatus('pending')).toBeGreaterThanOrEqual(3);
+    expect(await byStatus('suppressed')).toBeGreaterThanOrEqual(1);
+    expect(await byStatus('dead')).toBe(1);
+    await deliverDue(db, {}, { leaseSeconds: 60, clock: () => now });
+    expect(await count(db.select({ n }).from(outboxMessages).where(eq(outboxMessages.deliveredVia, 'console')))).toBeGreaterThanOrEqual(3);
   });
 });

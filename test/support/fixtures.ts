@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { careTeam, episodes, medications, patients } from '../../server/modules/patients/patients.tables.ts';
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
+import { outboxMessages } from '../../server/modules/messages/messages.tables.ts';
 import { BOWL, NEG, specimen } from '../cm/support.ts';
 import type { Client, World } from './world.ts';
 import { inTransaction } from '../../server/platform/db/database.ts';
@@ -43,6 +44,8 @@ export type Fixtures = {
   carePlan: string;
   goal: string;
   observation: string;
+  /** A message in the outbox that could not be delivered (a dead letter, to retry). */
+  message: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -192,7 +195,22 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
       await tx.insert(medications).values({ programId, id: medication, patientId: patient, medication: 'methadone', dose: `${tag} dose`, startedOn: '2025-06-01', createdAt: now });
       await tx.insert(episodes).values({ programId, id: episode, patientId: patient, levelOfCare: 'otp', admittedOn: '2025-06-01', createdAt: now });
       await tx.insert(careTeam).values({ programId, patientId: patient, userId: careTeamUser, role: 'primary-counsellor', since: '2025-06-01', createdAt: now });
-      return { medication, episode };
+      const message = randomUUID();
+      await tx.insert(outboxMessages).values({
+        programId,
+        id: message,
+        patientId: patient,
+        channel: 'sms',
+        template: 'reminder',
+        cause: 'test',
+        status: 'dead',
+        attempts: 8,
+        lastError: 'http_503',
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { medication, episode, message };
     };
     const a = await mk(w.programA, w.patientA, w.users.counsellor, 'Aprog');
     const b = await mk(w.programB, w.patientB, w.adminB, 'Bprog');
@@ -254,7 +272,7 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     staff: rows.staffB,
     planStaff: w.adminB,
     ...apiB,
-    sentinels: [w.patientB, rows.sentinelB, rows.b.medication, rows.b.episode, rows.staffB, w.adminB, w.programB, 'BLEAK-0001', 'Bravoleak', 'bravoleak', 'B-0001', 'Bprog', ...idsOfB],
+    sentinels: [w.patientB, rows.sentinelB, rows.b.medication, rows.b.episode, rows.b.message, rows.staffB, w.adminB, w.programB, 'BLEAK-0001', 'Bravoleak', 'bravoleak', 'B-0001', 'Bprog', ...idsOfB],
   };
   return { A, B };
 }

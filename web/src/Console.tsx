@@ -19,6 +19,8 @@ const CheckInPage = page(() => import('./pages/cm/CheckIn.tsx'), 'CheckInPage');
 const DrawScreenPage = page(() => import('./pages/cm/DrawScreen.tsx'), 'DrawScreenPage');
 const AdjudicationsPage = page(() => import('./pages/cm/Adjudications.tsx'), 'AdjudicationsPage');
 const CmProgrammePage = page(() => import('./pages/cm/Programme.tsx'), 'CmProgrammePage');
+const OutboxPage = page(() => import('./pages/Outbox.tsx'), 'OutboxPage');
+const SmsSimulatorPage = page(() => import('./pages/Outbox.tsx'), 'SmsSimulatorPage');
 const ChangePasswordPage = page(() => import('./pages/Account.tsx'), 'ChangePasswordPage');
 const TwoStepPage = page(() => import('./pages/Account.tsx'), 'TwoStepPage');
 const AccountPage = page(() => import('./pages/Account.tsx'), 'AccountPage');
@@ -57,6 +59,22 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:patient">
               <PatientSearchPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="messages"
+          element={
+            <Guard permission="read:messages">
+              <OutboxPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="messages/simulator"
+          element={
+            <Guard permission="manage:messages">
+              <SmsSimulatorPage />
             </Guard>
           }
         />

@@ -24,6 +24,7 @@ import type * as Cm from '../../contracts/cm.ts';
 import type * as As from '../../contracts/assessments.ts';
 import type * as Pl from '../../contracts/planning.ts';
 import type * as Ci from '../../contracts/checkins.ts';
+import type * as Msg from '../../contracts/messages.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -49,6 +50,13 @@ export type AuditEventT = z.infer<typeof AuditEvent>;
 export type AuditPatientMatchesT = z.infer<typeof AuditPatientMatches>;
 export type DuplicateCandidatesT = z.infer<typeof DuplicateCandidates>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
+
+// Messages (the outbox, contact preferences, the SMS simulator)
+export type OutboxListT = z.infer<typeof Msg.OutboxList>;
+export type OutboxMessageT = z.infer<typeof Msg.OutboxMessage>;
+export type ContactPreferencesT = z.infer<typeof Msg.ContactPreferences>;
+export type ContactPreferencesUpdateT = z.input<typeof Msg.ContactPreferencesUpdate>;
+export type SmsSimulationResultT = z.infer<typeof Msg.SmsSimulationResult>;
 
 // Contingency management
 export type QueueItemT = z.infer<typeof Cm.QueueItem>;
@@ -424,6 +432,11 @@ export const api = {
   recordAgreement: (patientId: string, id: string, body: AgreementCreateT) => json<CarePlanT>(`/patients/${enc(patientId)}/care-plans/${enc(id)}/agreements`, { body }),
   /** The printable plan as HTML (fetched with the programme header; shown by the caller from a blob). */
   printCarePlan: async (patientId: string, id: string): Promise<Blob> => (await send(`/patients/${enc(patientId)}/care-plans/${enc(id)}/print`)).blob(),
+  messages: (query: { status?: string; channel?: string }) => json<OutboxListT>('/messages', { query: { ...query, limit: 200 } }), // the newest 200; older ones through nextCursor
+  retryMessage: (id: string) => json<{ id: string; status: 'pending' }>(`/messages/${enc(id)}/retry`, { method: 'POST' }),
+  contactPreferences: (patientId: string) => json<ContactPreferencesT>(`/patients/${enc(patientId)}/contact-preferences`),
+  updateContactPreferences: (patientId: string, body: ContactPreferencesUpdateT) => json<ContactPreferencesT>(`/patients/${enc(patientId)}/contact-preferences`, { method: 'PUT', body }),
+  simulateSms: (body: { from: string; body: string }) => json<SmsSimulationResultT>('/messages/simulator/sms', { body }),
   planReviews: (cursor?: string | null) => json<PlanReviewListT>('/work-list/plan-reviews', { query: { limit: 50, cursor: cursor ?? undefined } }),
 
   // Audit

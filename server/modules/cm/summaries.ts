@@ -54,14 +54,18 @@ type Deps = { tx: Tx; ctx: Ctx };
 const emptyState: EnrolmentState = { tracks: [], pending: [], next: [], earnedCents: 0, settledAt: '' };
 
 /** Patients expected today (a calendar day of theirs for `kinds`), with what is already recorded and what a success pays. */
+/** An enrolment whose calendar has weekday `wd` for one of `kinds` (calendar.<kind> is an array of weekdays). */
+export function onCalendarDay(kinds: readonly string[], wd: number) {
+  return or(...kinds.map((k) => sql`coalesce(${cmEnrolments.calendar} -> ${k}::text, '[]'::jsonb) @> ${JSON.stringify([wd])}::jsonb`));
+}
+
 export async function dayList(deps: Deps, date: string | undefined, kinds: readonly string[], page: Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const tz = await programTimeZone(tx, programId);
   const day = date ?? localDate(ctx.now, tz);
   const wd = weekday(day);
-  // a calendar day of theirs for one of `kinds` (calendar.<kind> is an array of weekdays)
-  const onCalendar = or(...kinds.map((k) => sql`coalesce(${cmEnrolments.calendar} -> ${k}::text, '[]'::jsonb) @> ${JSON.stringify([wd])}::jsonb`));
+  const onCalendar = onCalendarDay(kinds, wd);
   const after = decodeCursor(page.cursor, ['text', 'text', 'uuid']);
   const rows = await tx
     .select({ e: cmEnrolments, given: patients.legalGivenName, family: patients.legalFamilyName, preferred: patients.preferredName, mrn: patients.mrn })

@@ -13,6 +13,7 @@ import { organizations } from '../programs/programs.tables.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../programs/bootstrap.ts';
 import { seedCheckInsDemo } from './seed-checkins.ts';
 import { seedClinicalDemo } from './seed-clinical.ts';
+import { seedMessagesDemo } from './seed-messages.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 
 export const DEMO_PASSWORD = 'harbor-demo-passphrase';
@@ -121,6 +122,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     const named = new Map([...staffIds].map(([role, id]) => [role, { id, name: DEMO_STAFF.find((s) => s.role === role)!.name }]));
     await seedClinicalDemo(tx, { orgId, programId: main, now, staff: named });
     await seedCheckInsDemo(tx, { orgId, programId: main, now, staff: named });
+    await seedMessagesDemo(tx, { programId: main, now });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

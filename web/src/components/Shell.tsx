@@ -29,6 +29,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },
   { to: '/cm', labelKey: 'nav.cm', permission: 'read:cm' },
+  { to: '/messages', labelKey: 'outbox.nav', permission: 'read:messages' },
   { to: '/staff', labelKey: 'nav.staff', permission: 'read:staff' },
   { to: '/settings', labelKey: 'nav.settings', permission: ['manage:organization', 'manage:check-in-settings'], labelKeys: ['nav.settings', 'checkIns.settings.title'] },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },

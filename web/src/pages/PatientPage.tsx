@@ -22,6 +22,7 @@ import { CmTab } from './patient/Cm.tsx';
 import { ScreensTab } from './patient/Screens.tsx';
 import { AssessTab } from './planning/AssessTab.tsx';
 import { CheckInsTab } from './patient/CheckIns.tsx';
+import { ContactPreferencesSection } from './patient/ContactPreferences.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -77,7 +78,10 @@ export function PatientPage() {
         <Tabs.Panel value="record" pt="md">
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 5 }}>
-              <Demographics patient={p} />
+              <Stack>
+                <Demographics patient={p} />
+                <ContactPreferencesSection patientId={p.id} />
+              </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <Stack>

@@ -1,0 +1,35 @@
+// The outbox's delivery job (started by server/serve.ts through server/platform/jobs.ts):
+// every minute on the job runner, and every WAYPOINT_OUTBOX_POLL_SECONDS by serve.ts's
+// poller calling the same function. Claims skip locked rows, so runs never collide.
+import type { Db } from '../../platform/db/database.ts';
+import type { JobSpec } from '../../platform/jobs.ts';
+import type { Channels } from './channels.ts';
+import { deliverDue } from './outbox.ts';
+import { enqueueReminders } from './reminders.ts';
+
+export const DELIVERY_JOB = 'messages-deliver';
+
+export function messagesJobs(db: Db, channels: Channels, leaseSeconds: number): JobSpec[] {
+  return [
+    { name: DELIVERY_JOB, cron: '* * * * *', everySeconds: 60, run: () => deliverDue(db, channels, { leaseSeconds, batch: 500 }) },
+    { name: 'messages-reminders', cron: '7 * * * *', everySeconds: 3600, run: (now) => enqueueReminders(db, now) },
+  ];
+}
+
+/** Delivers due messages every `pollSeconds` (one run at a time); the minute job catches up if this stops. */
+export function startDeliveryPoller(db: Db, channels: Channels, opts: { pollSeconds: number; leaseSeconds: number; onError: (err: unknown) => void }): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = deliverDue(db, channels, { leaseSeconds: opts.leaseSeconds, batch: 100 })
+      .catch(opts.onError)
+      .finally(() => (running = null));
+  }, opts.pollSeconds * 1000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
