@@ -10,7 +10,7 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
 import type { Db } from './platform/db/database.ts';
-import { installAuth } from './platform/http/auth.ts';
+import { installAuth, PATIENT_API_PREFIX } from './platform/http/auth.ts';
 import { installProblemHandlers, sendProblem } from './platform/http/problems.ts';
 import { installInputGuard } from './platform/http/input-guard.ts';
 import { installResponseHeaders } from './platform/http/headers.ts';
@@ -28,6 +28,8 @@ import { fhirRoutes, sendFhirNotFound } from './modules/fhir/fhir.routes.ts';
 import { labRoutes } from './modules/screens/lab.routes.ts';
 import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
+import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
+import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
   db: Db;
@@ -94,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     secureCookies: production,
     resolveSession: (token, now) => resolveSession(opts.db, token, now),
     resolveToken: (token, now) => resolveToken(opts.db, token, now),
+    resolvePatientSession: (token, now) => resolvePatientSession(opts.db, token, now),
   });
   installOriginCheck(app, { publicUrl: opts.publicUrl });
 
@@ -112,9 +115,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       planningRoutes(api, { db: opts.db });
       screensRoutes(api, { db: opts.db });
       labRoutes(api, { db: opts.db });
+      patientAppStaffRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
+  // The patient app's API: its own principal kind and cookie, scoped to this path (ADR 030).
+  await app.register(async (api) => patientAppRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit }), { prefix: PATIENT_API_PREFIX });
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;

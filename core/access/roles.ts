@@ -44,6 +44,9 @@ export const PERMISSIONS = [
   'write:catalogue', // catalogue items, stock, funding sources and caps
   'manage:cm-settings', // approval threshold, budget, seed rotation
   'manage:integration', // API tokens for laboratories and EHRs
+  // the patient app (server/modules/patient-app, ADR 030)
+  'read:patient-app', // whether a patient has an open invite, and the devices they activated
+  'write:patient-app', // invite a patient to the app (a new activation code), revoke a device
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -73,6 +76,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:care-plan',
     'read:safety-alert',
     'write:safety-alert',
+    'read:patient-app',
+    'write:patient-app',
   ],
   counsellor: [
     'read:patient',
@@ -92,6 +97,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:care-plan',
     'read:safety-alert',
     'write:safety-alert',
+    'read:patient-app',
+    'write:patient-app',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -113,10 +120,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:stage',
     'read:care-plan',
     'read:safety-alert',
+    'read:patient-app',
+    'write:patient-app',
   ],
-  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert'],
+  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert', 'read:patient-app'],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
-  'front-desk': ['read:patient', 'create:patient', 'update:patient'],
+  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:patient-app', 'write:patient-app'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.

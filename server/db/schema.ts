@@ -8,3 +8,4 @@ export * from '../modules/cm/cm.tables.ts';
 export * from '../modules/assessments/assessments.tables.ts';
 export * from '../modules/planning/planning.tables.ts';
 export * from '../modules/screens/screens.tables.ts';
+export * from '../modules/patient-app/patient-app.tables.ts';
