@@ -1,7 +1,7 @@
 // Staff side of the patient app (ADR 030): invite a patient (a single-use activation code,
 // 7 days; a new one revokes the open one), see whether the invite was used and which
 // devices the patient activated, and revoke a device (its sessions end at once).
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CODE_LENGTH, groupCode, inviteExpiresAt, inviteStatus, newActivationCode } from '../../../core/access/patient-app.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -45,7 +45,7 @@ export async function patientAppAccess(deps: Deps, patientId: string) {
     .select()
     .from(patientInvites)
     .where(and(eq(patientInvites.programId, programId), eq(patientInvites.patientId, patientId)))
-    .orderBy(desc(patientInvites.createdAt))
+    .orderBy(sql`${patientInvites.revokedAt} is null desc`, desc(patientInvites.createdAt)) // a newer invite revokes the older
     .limit(1);
   const devices = await tx
     .select()
