@@ -150,6 +150,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const path = `/${(req.params as Record<string, string | undefined>)['*'] ?? ''}`; // decoded
         if (/^\/fhir(\/|$)/.test(path)) return sendFhirNotFound(req, reply);
         if (/^\/api(\/|$)/.test(path)) return reply.callNotFound();
+        // the patient app (its own page and bundle, ADR 031) never answers with the console
+        if (/^\/app(\/|$)/.test(path)) return reply.type('text/html').sendFile('app/index.html');
         return reply.type('text/html').sendFile('index.html');
       });
     });

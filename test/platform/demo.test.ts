@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../support/db.ts';
 import type { Database } from '../../server/platform/db/database.ts';
-import { seedDemo } from '../../server/modules/demo/seed.ts';
+import { demoPatientAppInvite, seedDemo } from '../../server/modules/demo/seed.ts';
+import { activatePhone } from '../support/patient-device.ts';
 import { demoSchedule } from '../../server/modules/demo/seed-clinical.ts';
 import { weekday } from '../../core/cm/calendar.ts';
 import { buildApp } from '../../server/app.ts';
@@ -66,5 +67,22 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await count(db.select({ n }).from(screenCorrections))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmDrawReveals))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmRedemptions))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('start-up prints a patient-app code for the demo patient that activates a phone, once', async () => {
+    const now = new Date('2026-03-04T15:00:00Z');
+    database = await testDatabase();
+    await seedDemo(database.db, now);
+    const first = await demoPatientAppInvite(database.db, now);
+    const invite = await demoPatientAppInvite(database.db, now); // a restart: a new code, the old one revoked
+    expect(invite?.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const app = await buildApp({ db: database.db, logLevel: 'silent', webRoot: null, clock: () => now, signInRateLimit: 1000 });
+    try {
+      const phone = await activatePhone(app, invite!.code);
+      expect((await app.inject({ url: '/api/patient/me', headers: { cookie: phone.cookie } })).statusCode).toBe(200);
+      await expect(activatePhone(app, first!.code)).rejects.toThrow(/400/);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -131,11 +131,13 @@ describe('patient app identity', () => {
     // a thief with the code-less challenge but not the key
     const b = await unlockBody(w.app, phone, GOOD_PIN);
     const thief = await activationBody('AAAA-AAAA-AAAA');
-    const forged = await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: { ...b.body, signature: await thief.sign(unlockProof(phone.deviceId, b.body!.challenge)) } });
+    const forged = await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: { ...b.body, signature: await thief.sign(unlockProof(phone.deviceId, b.body.challenge)) } });
     expectProblem(forged, 401, 'invalid_device_proof');
     // the challenge was used by the forged attempt
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: b.body }), 401, 'invalid_device_proof');
-    for (let i = 1; i < LOCKOUT_THRESHOLD; i++) expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: (await unlockBody(w.app, phone, '730264')).body }), 401, 'wrong_pin', 'body.pin');
+    for (let i = 1; i < LOCKOUT_THRESHOLD; i++)
+      expectProblem(
+        await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: (await unlockBody(w.app, phone, '730264')).body }), 401, 'wrong_pin', 'body.pin');
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: (await unlockBody(w.app, phone, '730264')).body }), 423, 'device_locked');
     expect((await unlockPhone(w.app, phone)).statusCode).toBe(423); // the right PIN, while locked
     const access = (await (await w.client('counsellor')).get(accessPath(w.patientA))).json() as { devices: Array<{ id: string; lockedUntil: string | null }> };

@@ -43,15 +43,20 @@ export async function activatePhone(app: FastifyInstance, code: string, pin = GO
 /** One unlock attempt: a fresh challenge, signed, with this PIN. */
 export async function unlockBody(app: FastifyInstance, phone: Phone, pin: string) {
   const c = await app.inject({ method: 'POST', url: '/api/patient/challenge', payload: { programId: phone.programId, deviceId: phone.deviceId } });
-  if (c.statusCode !== 200) return { status: c.statusCode, body: null };
+  if (c.statusCode !== 200) throw Object.assign(new Error(`challenge refused: ${c.statusCode}`), { statusCode: c.statusCode });
   const { challenge } = c.json() as { challenge: string };
-  return { status: 200, body: { programId: phone.programId, deviceId: phone.deviceId, challenge, signature: await phone.sign(unlockProof(phone.deviceId, challenge)), pin } };
+  return { body: { programId: phone.programId, deviceId: phone.deviceId, challenge, signature: await phone.sign(unlockProof(phone.deviceId, challenge)), pin } };
 }
 
+/** An unlock with a fresh challenge; a refused challenge (a revoked device) answers its status. */
 export async function unlockPhone(app: FastifyInstance, phone: Phone, pin = GOOD_PIN) {
-  const b = await unlockBody(app, phone, pin);
-  if (!b.body) return { statusCode: b.status, body: '', cookie: '' };
-  const r = await app.inject({ method: 'POST', url: '/api/patient/unlock', payload: b.body });
+  let body;
+  try {
+    ({ body } = await unlockBody(app, phone, pin));
+  } catch (err) {
+    return { statusCode: (err as { statusCode: number }).statusCode, body: '', cookie: '' };
+  }
+  const r = await app.inject({ method: 'POST', url: '/api/patient/unlock', payload: body });
   const cookie = cookieOf(r);
   if (cookie) phone.cookie = cookie;
   return { statusCode: r.statusCode, body: r.body, cookie };
