@@ -65,8 +65,7 @@ describe('PINs', () => {
   });
 
   it('accepts ordinary PINs', () => {
-    for (const pin of ['482915', '730264', '19830412', '205817'])
-      expect(pinProblem(pin)).toBeNull();
+    for (const pin of ['482915', '730264', '19830412', '205817']) expect(pinProblem(pin)).toBeNull();
   });
 
   it('any digit string of a permitted length is judged, and a refused one always has a reason that holds', () => {

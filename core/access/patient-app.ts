@@ -40,11 +40,7 @@ export function groupCode(code: string): string {
  * as those digits (O → 0, I and L → 1), as Crockford's base 32 does.
  */
 export function normaliseActivationCode(typed: string): string | null {
-  const s = typed
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const s = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (s.length !== CODE_LENGTH) return null;
   for (const ch of s) if (!CODE_ALPHABET.includes(ch)) return null;
   return s;

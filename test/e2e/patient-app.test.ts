@@ -172,7 +172,10 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await phone.getByTestId('lock').click();
       await phone.getByRole('heading', { name: 'Open the app' }).waitFor();
       await staff.reload();
-      await staff.getByTestId('patient-app').getByRole('button', { name: /^Revoke/ }).click();
+      await staff
+        .getByTestId('patient-app')
+        .getByRole('button', { name: /^Revoke/ })
+        .click();
       await staff.getByTestId('patient-app-devices').getByText('Revoked').waitFor();
       await phone.getByLabel('Your PIN').fill(PIN);
       await phone.getByRole('button', { name: 'Open' }).click();

@@ -289,7 +289,12 @@ describe('route table', () => {
 describe('patient principal × every route', () => {
   const patientRoutes = () => walkedRoutes().filter((r) => r.config?.auth === 'patient');
   const send = (route: RegisteredRoute, url: string, headers: Record<string, string>) =>
-    w.app.inject({ method: route.method as 'GET', url, headers, ...(route.method === 'GET' ? {} : { payload: ((route.config?.permission ? bodyFor(route, A) : undefined) as object | undefined) ?? {} }) });
+    w.app.inject({
+      method: route.method as 'GET',
+      url,
+      headers,
+      ...(route.method === 'GET' ? {} : { payload: ((route.config?.permission ? bodyFor(route, A) : undefined) as object | undefined) ?? {} }),
+    });
 
   it('staff sessions, API tokens and tablet tokens never reach a patient route; patients reach only their own data', async () => {
     expect(patientRoutes().map((r) => `${r.method} ${r.url}`)).toContain('GET /api/patient/me');

@@ -84,7 +84,12 @@ describe('patient app identity', () => {
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/activate', payload: { ...body, proof: 'A'.repeat(86) } }), 400, 'invalid_input', 'body.proof');
     const other = await activationBody(inv.code);
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/activate', payload: { ...body, publicKey: other.body.publicKey } }), 400, 'invalid_input', 'body.proof');
-    expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/activate', payload: { ...body, publicKey: { ...body.publicKey, x: 'A'.repeat(43) } } }), 400, 'invalid_input', 'body.publicKey');
+    expectProblem(
+      await w.app.inject({ method: 'POST', url: '/api/patient/activate', payload: { ...body, publicKey: { ...body.publicKey, x: 'A'.repeat(43) } } }),
+      400,
+      'invalid_input',
+      'body.publicKey',
+    );
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/activate', payload: { ...body, extra: 1 } }), 400);
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/activate', payload: 'not json', headers: { 'content-type': 'application/json' } }), 400);
     expect(await w.database.query('select id from patient_devices')).toEqual(before);
@@ -136,8 +141,7 @@ describe('patient app identity', () => {
     // the challenge was used by the forged attempt
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: b.body }), 401, 'invalid_device_proof');
     for (let i = 1; i < LOCKOUT_THRESHOLD; i++)
-      expectProblem(
-        await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: (await unlockBody(w.app, phone, '730264')).body }), 401, 'wrong_pin', 'body.pin');
+      expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: (await unlockBody(w.app, phone, '730264')).body }), 401, 'wrong_pin', 'body.pin');
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/unlock', payload: (await unlockBody(w.app, phone, '730264')).body }), 423, 'device_locked');
     expect((await unlockPhone(w.app, phone)).statusCode).toBe(423); // the right PIN, while locked
     const access = (await (await w.client('counsellor')).get(accessPath(w.patientA))).json() as { devices: Array<{ id: string; lockedUntil: string | null }> };

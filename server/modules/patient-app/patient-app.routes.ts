@@ -58,7 +58,13 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/patients/:patientId/app-devices/:id/revoke',
     {
       config: { permission: 'write:patient-app' },
-      schema: { tags, operationId: 'revokePatientDevice', summary: 'Revoke a patient’s device: it cannot unlock again, and its sessions end at once', params: PatientAppParams, response: { 200: PatientAppAccess } },
+      schema: {
+        tags,
+        operationId: 'revokePatientDevice',
+        summary: 'Revoke a patient’s device: it cannot unlock again, and its sessions end at once',
+        params: PatientAppParams,
+        response: { 200: PatientAppAccess },
+      },
     },
     async (req) => runInTx(db, req, (d) => revokeDevice(d, req.params.patientId, req.params.id)),
   );
@@ -100,7 +106,15 @@ export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCoo
     '/challenge',
     {
       config: open,
-      schema: { tags, operationId: 'getPatientUnlockChallenge', summary: 'A challenge for this device to sign (2 minutes, once)', security: [], errors: [401], body: PatientDeviceRef, response: { 200: PatientChallenge } },
+      schema: {
+        tags,
+        operationId: 'getPatientUnlockChallenge',
+        summary: 'A challenge for this device to sign (2 minutes, once)',
+        security: [],
+        errors: [401],
+        body: PatientDeviceRef,
+        response: { 200: PatientChallenge },
+      },
     },
     async (req) => runInTx(db, req, (d) => newChallenge(d, req.body)),
   );

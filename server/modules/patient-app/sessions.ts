@@ -16,7 +16,6 @@ import { patientAppSessions, patientDevices } from './patient-app.tables.ts';
 
 const TOKEN = /^wpp\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
 
-
 export async function createPatientSession(tx: Tx, input: { programId: string; patientId: string; deviceId: string; now: Date }): Promise<{ token: string; sessionId: string }> {
   const token = `wpp.${input.programId}.${randomBytes(32).toString('base64url')}`;
   const sessionId = randomUUID();

@@ -61,9 +61,15 @@ export async function activate(deps: Deps, input: { code: string; publicKey: Dev
   if (!code) throw new AppError({ code: 'invalid_input', status: 400, message: 'The code has 12 letters and numbers.', problems: [{ field: 'body.code', message: 'must be 12 letters and numbers' }] });
   const weak = pinProblem(input.pin);
   if (weak) throw new AppError({ code: 'weak_pin', status: 400, message: PIN_MESSAGES[weak], problems: [{ field: 'body.pin', message: PIN_MESSAGES[weak] }] });
-  if (!isUsablePublicKey(input.publicKey)) throw new AppError({ code: 'invalid_input', status: 400, message: 'The device key is not valid.', problems: [{ field: 'body.publicKey', message: 'is not a P-256 public key' }] });
+  if (!isUsablePublicKey(input.publicKey))
+    throw new AppError({ code: 'invalid_input', status: 400, message: 'The device key is not valid.', problems: [{ field: 'body.publicKey', message: 'is not a P-256 public key' }] });
   if (!verifyDeviceSignature(input.publicKey, activationProof(code), input.proof))
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'The device key could not be checked.', problems: [{ field: 'body.proof', message: 'is not a signature of the code by this key' }] });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'The device key could not be checked.',
+      problems: [{ field: 'body.proof', message: 'is not a signature of the code by this key' }],
+    });
   const pinHash = await hashPassword(input.pin);
   const codeHash = sha256(code);
   // Claiming the invite is one statement: of two phones sending one code at once, one wins.
@@ -128,7 +134,11 @@ export async function newChallenge(deps: Deps, input: { programId: string; devic
   return { challenge, expiresAt: expiresAt.toISOString() };
 }
 
-const lockoutOf = (d: { failedUnlocks: number; lastFailedUnlockAt: Date | null; lockedUntil: Date | null }): LockoutState => ({ failures: d.failedUnlocks, lastFailureAt: d.lastFailedUnlockAt, lockedUntil: d.lockedUntil });
+const lockoutOf = (d: { failedUnlocks: number; lastFailedUnlockAt: Date | null; lockedUntil: Date | null }): LockoutState => ({
+  failures: d.failedUnlocks,
+  lastFailureAt: d.lastFailedUnlockAt,
+  lockedUntil: d.lockedUntil,
+});
 
 export async function unlock(deps: Deps, input: { programId: string; deviceId: string; challenge: string; signature: string; pin: string }): Promise<UnlockResult> {
   const { tx, ctx } = deps;
@@ -193,7 +203,13 @@ export async function unlock(deps: Deps, input: { programId: string; deviceId: s
 export async function lock(deps: Deps, me: PatientPrincipal) {
   const { tx, ctx } = deps;
   await endPatientSession(tx, me.programId, me.sessionId, ctx.now);
-  await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), { action: 'sign-out', entity: 'patient-app', entityId: me.sessionId, patientId: me.patientId, detail: { deviceId: me.deviceId, reason: 'lock' } });
+  await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), {
+    action: 'sign-out',
+    entity: 'patient-app',
+    entityId: me.sessionId,
+    patientId: me.patientId,
+    detail: { deviceId: me.deviceId, reason: 'lock' },
+  });
   return { ok: true as const };
 }
 
@@ -205,7 +221,13 @@ export async function signOut(deps: Deps, me: PatientPrincipal) {
     .set({ revokedAt: ctx.now })
     .where(and(eq(patientDevices.programId, me.programId), eq(patientDevices.id, me.deviceId), isNull(patientDevices.revokedAt)));
   await endDeviceSessions(tx, me.programId, me.deviceId, ctx.now);
-  await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), { action: 'sign-out', entity: 'patient-app', entityId: me.sessionId, patientId: me.patientId, detail: { deviceId: me.deviceId, reason: 'sign-out' } });
+  await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), {
+    action: 'sign-out',
+    entity: 'patient-app',
+    entityId: me.sessionId,
+    patientId: me.patientId,
+    detail: { deviceId: me.deviceId, reason: 'sign-out' },
+  });
   return { ok: true as const };
 }
 

@@ -279,7 +279,13 @@ function Unlock({ device, onDone, onRevoked }: { device: StoredDevice; onDone: (
     } catch (err) {
       setPin('');
       if (err instanceof PatientApiError && err.code === 'device_revoked') return onRevoked();
-      setError(err instanceof PatientApiError && err.code === 'wrong_pin' ? t('app.unlock.wrongPin') : err instanceof PatientApiError && err.code === 'device_locked' ? t('app.unlock.locked') : t('app.errors.generic'));
+      setError(
+        err instanceof PatientApiError && err.code === 'wrong_pin'
+          ? t('app.unlock.wrongPin')
+          : err instanceof PatientApiError && err.code === 'device_locked'
+            ? t('app.unlock.locked')
+            : t('app.errors.generic'),
+      );
     } finally {
       setBusy(false);
     }
