@@ -85,3 +85,22 @@ export const PatientMe = z.object({
   language: z.enum(['en', 'es']),
   idleMinutes: z.number().int(),
 });
+
+/**
+ * What Today shows the patient now: their contingency-management progress, when they are in
+ * CM. The balance leaves out prizes of draws not shown yet (a prize is a surprise until the
+ * draw screen shows it).
+ */
+export const PatientToday = z.object({
+  cm: z
+    .object({
+      balanceCents: z.number().int(),
+      /** Draws earned and not shown yet. */
+      drawsWaiting: z.number().int(),
+      /** The longest current run of successes across the programme's tracks. */
+      streak: z.number().int(),
+      /** The next opportunity and what it can earn (all tracks together), or null when none is left. */
+      next: z.object({ date: z.string(), kind: z.string(), cents: z.number().int(), draws: z.number().int() }).nullable(),
+    })
+    .nullable(),
+});

@@ -79,6 +79,7 @@ export function consoleCodeInApp(dist) {
   const allowed = [
     /^web\/src\/app\//,
     /^web\/src\/i18n\//,
+    /^web\/src\/format\.ts$/, // dates and money for display, shared
     /^web\/app\/index\.html/,
     /^core\//,
     /^contracts\//,

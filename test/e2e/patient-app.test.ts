@@ -63,6 +63,9 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await phone.getByLabel('Type the PIN again').fill(PIN);
       await phone.getByRole('button', { name: 'Finish' }).click();
       await phone.getByRole('heading', { name: 'Today' }).waitFor();
+      // the patient is in CM (demo HSC-0002): their balance, streak and what the next test can earn
+      await phone.getByTestId('progress').getByText('Your balance').waitFor();
+      expect(await phone.getByTestId('progress').innerText()).toMatch(/\$\d+\.\d\d[\s\S]*in a row[\s\S]*Next: .* It can earn \$/);
       await expectNoAxeViolations(phone, 'Today');
       await phone.screenshot({ path: `${shots}/patient-app-today.png` });
       // the private key is in IndexedDB and cannot be read out

@@ -45,6 +45,7 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/unlock': 'public',
   // a patient-app session (cookie wp_patient): the signed-in patient's own data only ('patient principal' below)
   'GET /api/patient/me': 'patient',
+  'GET /api/patient/today': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
 };

@@ -80,6 +80,16 @@ describe('the demo, seeded on any day of the week', () => {
     try {
       const phone = await activatePhone(app, invite!.code);
       expect((await app.inject({ url: '/api/patient/me', headers: { cookie: phone.cookie } })).statusCode).toBe(200);
+      // the demo patient is in CM: Today shows their progress, read with the CM module's reads
+      const today = await app.inject({ url: '/api/patient/today', headers: { cookie: phone.cookie } });
+      expect(today.statusCode, today.body).toBe(200);
+      const cm = (today.json() as { cm: { balanceCents: number; streak: number; next: { cents: number } | null } | null }).cm;
+      expect(cm).not.toBeNull();
+      expect(cm!.balanceCents).toBeGreaterThan(0);
+      expect(cm!.streak).toBeGreaterThan(0);
+      expect(cm!.next?.cents).toBeGreaterThan(0);
+      const audit = await database!.query<{ actor_role: string }>("select actor_role from audit_events where entity = 'cm-summary' and action = 'read' and actor_role = 'patient'");
+      expect(audit.length).toBeGreaterThan(0);
       await expect(activatePhone(app, first!.code)).rejects.toThrow(/400/);
     } finally {
       await app.close();

@@ -107,6 +107,10 @@ describe('patient app identity', () => {
     const me = await get(cookie);
     expect(me.statusCode).toBe(200);
     expect(me.json()).toEqual({ language: 'en', idleMinutes: 5 });
+    // not in CM: Today has nothing to show, and says so
+    const today = await get(cookie, '/api/patient/today');
+    expect(today.statusCode).toBe(200);
+    expect(today.json()).toEqual({ cm: null });
     for (const url of [`/api/v1/patients/${w.patientA}`, '/api/v1/me', accessPath(w.patientA)]) expectProblem(await get(cookie, url), 401);
     // a staff session (cookie) and both at once: the patient routes look only at wp_patient
     const staff = await w.signIn(w.emailOf('administrator'));

@@ -129,8 +129,8 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
   return summary;
 }
 
-/** The demo patient the patient app's invite is for: the first patient of the demo clinic. */
-export const DEMO_APP_PATIENT_MRN = 'HSC-0001';
+/** The demo patient the patient app's invite is for: a demo patient in contingency management, so Today shows progress. */
+export const DEMO_APP_PATIENT_MRN = 'HSC-0002';
 
 /**
  * A fresh patient-app invite for the demo patient (the open one is revoked), so start-up can

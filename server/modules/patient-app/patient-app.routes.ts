@@ -14,6 +14,7 @@ import {
   PatientInviteIssued,
   PatientMe,
   PatientSignedIn,
+  PatientToday,
   PatientUnlock,
 } from '../../../contracts/patient-app.ts';
 import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
@@ -22,6 +23,7 @@ import { clearPatientCookie, setPatientCookie } from '../../platform/http/auth.t
 import { patientOf } from '../../platform/http/context.ts';
 import { runInTx } from '../../platform/http/tx.ts';
 import { issueInvite, patientAppAccess, revokeDevice } from './invites.ts';
+import { patientToday } from './today.ts';
 import { activate, lock, newChallenge, patientMe, signOut, unlock, type UnlockResult } from './unlock.ts';
 
 /** Staff: invite a patient, see and revoke their devices (under /api/v1). */
@@ -140,6 +142,20 @@ export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCoo
     '/me',
     { config: { auth: 'patient' }, schema: { tags, operationId: 'getPatientAppMe', summary: 'The signed-in patient’s language and the programme’s idle lock', response: { 200: PatientMe } } },
     async (req) => runInTx(db, req, (d) => patientMe(d, patientOf(req.ctx))),
+  );
+
+  r.get(
+    '/today',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'getPatientToday',
+        summary: 'Today: the patient’s CM balance (prizes not yet shown left out), streak and what the next opportunity can earn',
+        response: { 200: PatientToday },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => patientToday(d, patientOf(req.ctx))),
   );
 
   r.post(

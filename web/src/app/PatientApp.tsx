@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNod
 import { useTranslation } from 'react-i18next';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
-import { patientApi, PatientApiError } from './api.ts';
+import { formatCents, formatDate } from '../format.ts';
+import { patientApi, PatientApiError, type PatientTodayT } from './api.ts';
 import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
@@ -303,6 +304,46 @@ function Unlock({ device, onDone, onRevoked }: { device: StoredDevice; onDone: (
   );
 }
 
+/** The patient's CM progress, when they are in CM: nothing is shown that the clinic has not recorded. */
+function Progress() {
+  const { t, i18n } = useTranslation();
+  const [today, setToday] = useState<PatientTodayT | null>(null);
+  useEffect(() => {
+    let live = true;
+    void patientApi
+      .today()
+      .then((d) => live && setToday(d))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const cm = today?.cm;
+  if (!cm) return null;
+  const money = (cents: number) => formatCents(cents, i18n.language);
+  return (
+    <section className="card" aria-labelledby="progress-title" data-testid="progress">
+      <h2 id="progress-title">{t('app.today.progress')}</h2>
+      <dl>
+        <dt>{t('app.today.balance')}</dt>
+        <dd>{money(cm.balanceCents)}</dd>
+        <dt>{t('app.today.streak')}</dt>
+        <dd>{t('app.today.streakValue', { count: cm.streak })}</dd>
+      </dl>
+      {cm.next ? (
+        <p>
+          {t(cm.next.draws > 0 ? 'app.today.nextWithDraws' : 'app.today.next', {
+            date: formatDate(cm.next.date, i18n.language),
+            money: money(cm.next.cents),
+            count: cm.next.draws,
+          })}
+        </p>
+      ) : null}
+      {cm.drawsWaiting > 0 ? <p>{t('app.today.drawsWaiting', { count: cm.drawsWaiting })}</p> : null}
+    </section>
+  );
+}
+
 function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
@@ -310,6 +351,7 @@ function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Pro
     <section aria-labelledby="today-title">
       <h1 id="today-title">{t('app.today.title')}</h1>
       <p>{t('app.today.welcome')}</p>
+      <Progress />
       <p>{t('app.today.soon')}</p>
       <div className="actions">
         <button type="button" onClick={onLock} data-testid="lock">

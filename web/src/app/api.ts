@@ -1,7 +1,9 @@
 // The patient app's calls: only /api/patient, where the wp_patient cookie goes (ADR 030).
 // Errors arrive as application/problem+json and become a PatientApiError with its code.
 import type { z } from 'zod';
-import type { PatientChallenge, PatientMe, PatientSignedIn } from '../../../contracts/patient-app.ts';
+import type { PatientChallenge, PatientMe, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
+
+export type PatientTodayT = z.infer<typeof PatientToday>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -34,6 +36,7 @@ export const patientApi = {
   challenge: (body: { programId: string; deviceId: string }) => call<z.infer<typeof PatientChallenge>>('POST', '/challenge', body),
   unlock: (body: { programId: string; deviceId: string; challenge: string; signature: string; pin: string }) => call<SignedIn>('POST', '/unlock', body),
   me: () => call<z.infer<typeof PatientMe>>('GET', '/me'),
+  today: () => call<z.infer<typeof PatientToday>>('GET', '/today'),
   lock: (opts: { keepalive?: boolean } = {}) => call<{ ok: true }>('POST', '/lock', undefined, opts),
   signOut: () => call<{ ok: true }>('POST', '/sign-out'),
 };
