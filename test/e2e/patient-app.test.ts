@@ -32,6 +32,9 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
     const staffContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const phoneContext: BrowserContext = await h.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     try {
+      // a loaded machine (two cores, other suites) can be slow: a minute per step, not 30 s
+      staffContext.setDefaultTimeout(60_000);
+      phoneContext.setDefaultTimeout(60_000);
       // 1. the counsellor invites the patient from the patient page
       const staff = await staffContext.newPage();
       await signIn(staff, h.base, 'counsellor@harbor.example');
@@ -40,7 +43,7 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await section.getByTestId('patient-app-invite').click();
       const code = (await staff.getByTestId('patient-app-code').textContent())!.trim();
       expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-      await expect.poll(() => staff.getByRole('img', { name: 'QR code to set up the patient app' }).count()).toBe(1);
+      await expect.poll(() => staff.getByRole('img', { name: 'QR code to set up the patient app' }).count(), { timeout: 30_000 }).toBe(1);
       await staff.screenshot({ path: `${shots}/patient-app-invite.png`, fullPage: true });
       await expectNoAxeViolations(staff, 'patient page with an invite');
 
@@ -116,7 +119,7 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
 
       // 6. offline: the shell starts from the service worker's cache (and asks for the PIN: no data is stored)
       await phone.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-      await expect.poll(async () => (await leftovers(phone)).caches.length).toBeGreaterThan(0);
+      await expect.poll(async () => (await leftovers(phone)).caches.length, { timeout: 30_000 }).toBeGreaterThan(0);
       await phoneContext.setOffline(true);
       await phone.reload();
       await phone.getByRole('heading', { name: 'Open the app' }).waitFor();
@@ -149,15 +152,25 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await staff.reload();
       await staff.getByTestId('patient-app-devices').getByText('Revoked').waitFor();
       await staff.screenshot({ path: `${shots}/patient-app-devices.png`, fullPage: true });
+    } catch (err) {
+      // what each screen showed when it failed, for whoever reads the failure
+      for (const [name, c] of [
+        ['staff', staffContext],
+        ['phone', phoneContext],
+      ] as const)
+        for (const [i, p] of c.pages().entries()) await p.screenshot({ path: `${shots}/patient-app-failure-${name}-${i}.png`, fullPage: true }).catch(() => undefined);
+      throw err;
     } finally {
       await staffContext.close();
       await phoneContext.close();
     }
-  }, 180_000);
+  }, 400_000);
 
   it('a device the clinic revokes wipes itself on the next unlock', async () => {
     const staffContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const phoneContext = await h.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    staffContext.setDefaultTimeout(60_000);
+    phoneContext.setDefaultTimeout(60_000);
     try {
       const staff = await staffContext.newPage();
       await signIn(staff, h.base, 'counsellor@harbor.example');
@@ -188,5 +201,5 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await staffContext.close();
       await phoneContext.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
