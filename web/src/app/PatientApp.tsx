@@ -13,8 +13,8 @@ import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredD
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
 
-/** The code in the QR link's fragment (#activate=…), removed from the address bar at once. */
-function codeFromFragment(): string {
+/** The code in the QR link's fragment (#activate=…), removed from the address bar at once; read once, before the first render (main.tsx). */
+export function codeFromFragment(): string {
   const m = /^#activate=([A-Za-z0-9 -]{1,40})$/.exec(window.location.hash);
   if (!m) return '';
   history.replaceState(null, '', window.location.pathname);
@@ -29,7 +29,7 @@ function quickExit() {
   window.location.replace('/app/neutral.html');
 }
 
-export function PatientApp() {
+export function PatientApp({ activationCode }: { activationCode: string }) {
   const { t } = useTranslation();
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
   const [device, setDevice] = useState<StoredDevice | null>(null);
@@ -43,7 +43,7 @@ export function PatientApp() {
 
   useEffect(() => {
     void (async () => {
-      const code = codeFromFragment();
+      const code = activationCode;
       const d = await loadDevice().catch(() => null);
       setDevice(d);
       if (!d || code) return setScreen({ name: 'activate', code });
@@ -55,7 +55,7 @@ export function PatientApp() {
         setScreen({ name: 'unlock' });
       }
     })();
-  }, []);
+  }, [activationCode]);
 
   const signedIn = (d: StoredDevice, minutes: number) => {
     setDevice(d);

@@ -5,16 +5,19 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app.css';
 import { ready } from '../i18n/index.ts';
-import { PatientApp } from './PatientApp.tsx';
+import { codeFromFragment, PatientApp } from './PatientApp.tsx';
 
 if ('serviceWorker' in navigator && window.isSecureContext) {
   void navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
 }
 
+// The QR link's code, taken from the address once, before anything renders.
+const activationCode = codeFromFragment();
+
 void ready.then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <PatientApp />
+      <PatientApp activationCode={activationCode} />
     </StrictMode>,
   ),
 );

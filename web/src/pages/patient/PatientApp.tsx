@@ -4,11 +4,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { api, type PatientAppAccessT, type PatientInviteIssuedT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
-import { ErrorAlert, TableHead, useAction } from '../../components/common.tsx';
+import { ErrorAlert, StatusBadge, TableHead, useAction } from '../../components/common.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
 import { Section } from '../../components/Section.tsx';
 
@@ -64,17 +64,11 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
                   <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
                   <Table.Td>
                     {d.revokedAt ? (
-                      <Badge color="gray" variant="light">
-                        {t('app.console.revoked')}
-                      </Badge>
+                      <StatusBadge tone="neutral">{t('app.console.revoked')}</StatusBadge>
                     ) : d.lockedUntil ? (
-                      <Badge color="orange" variant="light">
-                        {t('app.console.lockedUntil', { time: when(d.lockedUntil) })}
-                      </Badge>
+                      <StatusBadge tone="warn">{t('app.console.lockedUntil', { time: when(d.lockedUntil) })}</StatusBadge>
                     ) : (
-                      <Badge color="teal" variant="light">
-                        {t('app.console.active')}
-                      </Badge>
+                      <StatusBadge tone="ok">{t('app.console.active')}</StatusBadge>
                     )}
                   </Table.Td>
                   {canWrite ? (
