@@ -62,7 +62,7 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
                   <Table.Td>{d.label}</Table.Td>
                   <Table.Td>{when(d.createdAt)}</Table.Td>
                   <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {d.revokedAt ? (
                       <StatusBadge tone="neutral">{t('app.console.revoked')}</StatusBadge>
                     ) : d.lockedUntil ? (
