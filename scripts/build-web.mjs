@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Builds the staff console (web/) into web/dist with Vite, then writes a brotli (.br) and a
+// Builds the staff console and the patient app (web/, two entries) into web/dist with Vite,
+// adds the patient app's service worker, manifest, icon and neutral page (web/app-static,
+// into web/dist/app; the worker's list of shell files filled in from the build), then writes a brotli (.br) and a
 // gzip (.gz) copy of every text file beside it, which the server sends to browsers that
 // accept them (@fastify/static preCompressed; server/app.ts).
 //   node scripts/build-web.mjs             always build
 //   node scripts/build-web.mjs --if-stale  build only when a source is newer than web/dist/index.html
 // Sources: everything under web/src, web/index.html, web/vite.config.ts, and the shared
 // code the console imports (contracts/, core/access/).
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +47,66 @@ export function precompress(dir) {
   }
 }
 
+/**
+ * The files the patient app's page loads, statically or later (the Spanish catalogue), from
+ * Vite's manifest: the service worker stores them all, so the app starts and switches
+ * language offline.
+ */
+export function appShellFiles(dist) {
+  const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'));
+  const files = new Set();
+  const seen = new Set();
+  const visit = (key) => {
+    if (seen.has(key) || !manifest[key]) return;
+    seen.add(key);
+    const chunk = manifest[key];
+    files.add(`/${chunk.file}`);
+    for (const css of chunk.css ?? []) files.add(`/${css}`);
+    for (const k of [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])]) visit(k);
+  };
+  visit('app/index.html');
+  files.delete('/app/index.html');
+  return { files: [...files].sort(), chunks: [...seen] };
+}
+
+/**
+ * The source modules of every chunk the patient app loads that are not the patient app's
+ * own (web/src/app), the shared i18n catalogue, the shared rules and contracts, or the
+ * libraries it uses: empty, or the build fails. The staff console's code never reaches a patient.
+ */
+export function consoleCodeInApp(dist) {
+  const modules = JSON.parse(readFileSync(join(dist, '.vite', 'modules.json'), 'utf8'));
+  const allowed = [
+    /^web\/src\/app\//,
+    /^web\/src\/i18n\//,
+    /^web\/src\/format\.ts$/, // dates and money for display, shared
+    /^web\/app\/index\.html/,
+    /^core\//,
+    /^contracts\//,
+    /node_modules\/(react|react-dom|scheduler|i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store)\//,
+    /^\0|^vite\/|commonjsHelpers|\?commonjs/,
+  ];
+  const bad = [];
+  for (const file of appShellFiles(dist).files.filter((f) => f.endsWith('.js'))) {
+    for (const id of modules[file.slice(1)] ?? []) if (!allowed.some((re) => re.test(id))) bad.push(`${file}: ${id}`);
+  }
+  return bad;
+}
+
+/** Copies web/app-static into dist/app and writes the service worker's version and shell list. */
+function addAppStatic(dist) {
+  const from = join(web, 'app-static');
+  for (const name of readdirSync(from)) if (name !== 'sw.js') copyFileSync(join(from, name), join(dist, 'app', name));
+  const shell = ['/app/', '/app/manifest.webmanifest', '/app/icon.svg', '/app/neutral.html', ...appShellFiles(dist).files];
+  const version = createHash('sha256').update(shell.join('\n')).digest('hex').slice(0, 16);
+  const sw = readFileSync(join(from, 'sw.js'), 'utf8').replace("'__VERSION__'", JSON.stringify(version)).replace('__SHELL__', JSON.stringify(shell));
+  writeFileSync(join(dist, 'app', 'sw.js'), sw);
+}
+
 export function isStale() {
   if (!existsSync(output)) return true;
   const built = statSync(output).mtimeMs;
-  const sources = [join(web, 'src'), join(web, 'index.html'), configFile, join(root, 'contracts'), join(root, 'core', 'access')];
+  const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'app'), join(web, 'app-static'), configFile, join(root, 'contracts'), join(root, 'core', 'access')];
   return sources.some((s) => newest(s) > built);
 }
 
@@ -58,6 +117,9 @@ export async function buildWeb({ ifStale = false, quiet = false } = {}) {
   }
   const { build } = await import('vite');
   await build({ configFile, root: web, logLevel: quiet ? 'warn' : 'info', mode: 'production' });
+  const bad = consoleCodeInApp(join(web, 'dist'));
+  if (bad.length > 0) throw new Error(`The patient app would load code it must not:\n${bad.join('\n')}`);
+  addAppStatic(join(web, 'dist'));
   precompress(join(web, 'dist'));
   return { built: true };
 }

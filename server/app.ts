@@ -10,7 +10,7 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
 import type { Db } from './platform/db/database.ts';
-import { installAuth } from './platform/http/auth.ts';
+import { installAuth, PATIENT_API_PREFIX } from './platform/http/auth.ts';
 import { installProblemHandlers, sendProblem } from './platform/http/problems.ts';
 import { installInputGuard } from './platform/http/input-guard.ts';
 import { installResponseHeaders } from './platform/http/headers.ts';
@@ -31,6 +31,8 @@ import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
 import { messagesRoutes } from './modules/messages/messages.routes.ts';
 import type { Channel } from '../core/messages/consent.ts';
+import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
+import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
   db: Db;
@@ -101,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     secureCookies: production,
     resolveSession: (token, now) => resolveSession(opts.db, token, now),
     resolveToken: (token, now) => resolveToken(opts.db, token, now),
+    resolvePatientSession: (token, now) => resolvePatientSession(opts.db, token, now),
   });
   installOriginCheck(app, { publicUrl: opts.publicUrl });
 
@@ -126,9 +129,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         webhookBase: opts.sms?.webhookBase ?? opts.publicUrl ?? 'http://localhost',
         consoleChannels: opts.consoleChannels ?? ['sms', 'email', 'push'],
       });
+      patientAppStaffRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
+  // The patient app's API: its own principal kind and cookie, scoped to this path (ADR 030).
+  await app.register(async (api) => patientAppRoutes(api, { db: opts.db, secureCookies: production, signInRateLimit }), { prefix: PATIENT_API_PREFIX });
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;
@@ -158,6 +164,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const path = `/${(req.params as Record<string, string | undefined>)['*'] ?? ''}`; // decoded
         if (/^\/fhir(\/|$)/.test(path)) return sendFhirNotFound(req, reply);
         if (/^\/api(\/|$)/.test(path)) return reply.callNotFound();
+        // the patient app (its own page and bundle, ADR 031) never answers with the console
+        if (/^\/app(\/|$)/.test(path)) return reply.type('text/html').sendFile('app/index.html');
         return reply.type('text/html').sendFile('index.html');
       });
     });

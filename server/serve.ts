@@ -11,7 +11,7 @@ import { channelsFrom } from './modules/messages/channels.ts';
 import { messagesJobs, startDeliveryPoller } from './modules/messages/jobs.ts';
 import { AppError } from './platform/errors.ts';
 import { buildApp } from './app.ts';
-import { DEMO_PASSWORD, DEMO_STAFF, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
+import { DEMO_PASSWORD, DEMO_STAFF, demoPatientAppInvite, hasAnyOrganization, isDemoDatabase, seedDemo, type DemoSummary } from './modules/demo/seed.ts';
 
 export async function serve(config: Config = loadConfig()): Promise<{ close(): Promise<void>; url: string }> {
   // The audit signing key first (ADR 024): with PostgreSQL and no key file, nothing starts.
@@ -61,6 +61,12 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     console.log(`\nDemo data ${seeded ? 'loaded' : 'present'} (all people and records are fictional). Sign in at http://localhost:${config.port} with any of:`);
     for (const a of DEMO_STAFF) console.log(`  ${a.role.padEnd(19)} ${a.email}${a.role === 'administrator' ? '  (also the organisation administrator: policy, every account)' : ''}`);
     console.log(`  password for every demo account: ${DEMO_PASSWORD}\n`);
+    // a new code at each start: codes are kept only as hashes, so an earlier one cannot be shown again
+    const invite = await demoPatientAppInvite(database.db);
+    if (invite) {
+      console.log(`Patient app (on a phone or a second browser): http://localhost:${config.port}/app/  —  demo patient ${invite.patient}`);
+      console.log(`  activation code: ${invite.code}  (or open http://localhost:${config.port}${invite.activationPath}; it works once, for 7 days)\n`);
+    }
   }
 
   let closing = false;

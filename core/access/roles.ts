@@ -51,6 +51,9 @@ export const PERMISSIONS = [
   // messages (server/modules/messages)
   'read:messages', // the outbox: what was sent to whom, when, by which channel, and dead letters
   'manage:messages', // retry a dead letter; the SMS simulator
+  // the patient app (server/modules/patient-app, ADR 030)
+  'read:patient-app', // whether a patient has an open invite, and the devices they activated
+  'write:patient-app', // invite a patient to the app (a new activation code), revoke a device
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -82,6 +85,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:safety-alert',
     'read:check-in',
     'write:check-in',
+    'read:patient-app',
+    'write:patient-app',
   ],
   counsellor: [
     'read:patient',
@@ -104,6 +109,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:check-in',
     'write:check-in',
     'read:messages',
+    'read:patient-app',
+    'write:patient-app',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -126,10 +133,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:care-plan',
     'read:safety-alert',
     'read:messages',
+    'read:patient-app',
+    'write:patient-app',
   ],
-  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert', 'read:check-in', 'write:check-in'],
+  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert', 'read:check-in', 'write:check-in', 'read:patient-app'],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
-  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:messages'],
+  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:messages', 'read:patient-app', 'write:patient-app'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.

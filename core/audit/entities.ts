@@ -16,6 +16,10 @@ export const AUDIT_ENTITIES = {
   medication: 'patients',
   episode: 'patients',
   'care-team': 'patients',
+  // the patient app: invites, activated devices, a patient's own sign-ins (ADR 030)
+  'patient-app': 'patients',
+  'patient-invite': 'patients',
+  'patient-device': 'patients',
   screen: 'patients',
   observation: 'patients',
   // messages to patients (the outbox) and how a patient may be contacted

@@ -18,7 +18,7 @@ import { makeFixtures, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } fr
 import { makeWorld, type Client, type World } from '../support/world.ts';
 
 /** Every route that has no `permission`, and why. A route missing here and from the permission walk fails. */
-const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session'> = {
+const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'patient'> = {
   'GET /api/health': 'public',
   'GET /api/openapi.json': 'public',
   'POST /api/v1/auth/sign-in': 'public',
@@ -41,6 +41,15 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session'> = {
   'GET /fhir/R4/metadata': 'public',
   // the SMS provider's webhook: its X-Twilio-Signature is the credential (test/messages/messages.test.ts)
   'POST /api/v1/sms/inbound': 'public',
+  // the patient app (ADR 030): the invite's code, the device's signature and the PIN are the credentials
+  'POST /api/patient/activate': 'public',
+  'POST /api/patient/challenge': 'public',
+  'POST /api/patient/unlock': 'public',
+  // a patient-app session (cookie wp_patient): the signed-in patient's own data only ('patient principal' below)
+  'GET /api/patient/me': 'patient',
+  'GET /api/patient/today': 'patient',
+  'POST /api/patient/lock': 'patient',
+  'POST /api/patient/sign-out': 'patient',
 };
 
 /**
@@ -84,6 +93,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'care-plans': f.carePlan,
     'safety-alerts': f.safetyAlert,
     messages: f.message,
+    'app-devices': f.patientDevice,
     // FHIR R4 resources
     Patient: f.patient,
     Questionnaire: 'phq-9',
@@ -171,6 +181,9 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
       missedDoses: { enabled: true, count: 2, windowDays: 7, severity: 'warning' },
       useAfterAbstinence: { enabled: true, days: 14, severity: 'urgent' },
     }),
+    // the patient app: staff invite a patient and revoke a device (no body)
+    'POST /api/v1/patients/:patientId/app-invites': () => undefined,
+    'POST /api/v1/patients/:patientId/app-devices/:id/revoke': () => undefined,
     // care plans and recommendations
     'POST /api/v1/patients/:patientId/recommendations': () => ({}),
     'POST /api/v1/messages/:id/retry': () => undefined, // takes no body
@@ -268,6 +281,8 @@ describe('route table', () => {
       const listed = WITHOUT_PERMISSION[`${r.method} ${r.url}`];
       if (listed === 'public') expect(r.config?.auth).toBe('public');
       if (listed === 'partial') expect(r.config?.auth).toBe('partial');
+      if (listed === 'patient') expect(r.config?.auth).toBe('patient');
+      if (r.config?.auth === 'patient') expect(listed).toBe('patient');
       if (listed && r.config?.permission) throw new Error(`${r.method} ${r.url} has a permission but is listed as ${listed}`);
     }
   });
@@ -277,6 +292,67 @@ describe('route table', () => {
       const res = await w.app.inject({ method: r.method as 'GET', url: fillUrl(r.url, A), ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload: {} }) });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
     }
+  });
+});
+
+/**
+ * The patient principal (ADR 030) against every other kind: every route × staff (every role),
+ * an API token, a patient-tablet token, patient A and patient B. Patient routes answer only a
+ * patient-app session, and only with that patient's own data; a patient session reaches no
+ * other route. Runs before the permission walk, which revokes programme A's fixture device.
+ */
+describe('patient principal × every route', () => {
+  const patientRoutes = () => walkedRoutes().filter((r) => r.config?.auth === 'patient');
+  const send = (route: RegisteredRoute, url: string, headers: Record<string, string>) =>
+    w.app.inject({
+      method: route.method as 'GET',
+      url,
+      headers,
+      ...(route.method === 'GET' ? {} : { payload: ((route.config?.permission ? bodyFor(route, A) : undefined) as object | undefined) ?? {} }),
+    });
+
+  it('staff sessions, API tokens and tablet tokens never reach a patient route; patients reach only their own data', async () => {
+    expect(patientRoutes().map((r) => `${r.method} ${r.url}`)).toContain('GET /api/patient/me');
+    // a tablet token: the bearer credential of a patient-tablet session
+    const admin = clients.get('administrator')!;
+    const started = (await admin.post(`/api/v1/patients/${w.patientA}/patient-sessions`, { instrument: 'gad-7' })).json() as { handoffCode: string };
+    const tablet = (await w.app.inject({ method: 'POST', url: '/api/v1/tablet/handoff', payload: { code: started.handoffCode } })).json() as { token: string };
+    expect(tablet.token).toBeTruthy();
+    const failures: string[] = [];
+    for (const route of patientRoutes().filter((r) => r.method === 'GET')) {
+      for (const role of WALK_ROLES) {
+        const r = await clients.get(role)!.request({ method: 'GET', url: route.url });
+        if (r.statusCode !== 401) failures.push(`${role} ${route.method} ${route.url}: expected 401, got ${r.statusCode}`);
+      }
+      const t = await send(route, route.url, { authorization: `Bearer ${tablet.token}` });
+      if (t.statusCode !== 401) failures.push(`tablet ${route.url}: expected 401, got ${t.statusCode}`);
+    }
+    // each patient sees their own record: patient B's language differs from A's
+    await w.database.query("update patients set preferred_language = 'es' where id = $1", [w.patientB]);
+    const meA = await w.app.inject({ method: 'GET', url: '/api/patient/me', headers: { cookie: A.patientCookie } });
+    const meB = await w.app.inject({ method: 'GET', url: '/api/patient/me', headers: { cookie: B.patientCookie } });
+    expect([meA.statusCode, meB.statusCode]).toEqual([200, 200]);
+    expect((meA.json() as { language: string }).language).toBe('en');
+    expect((meB.json() as { language: string }).language).toBe('es');
+    for (const s of B.sentinels) if (meA.body.includes(s)) failures.push(`patient A's /me contains programme B data ${s}`);
+    // a programme header naming B changes nothing for patient A: the session names its programme
+    const meAB = await w.app.inject({ method: 'GET', url: '/api/patient/me', headers: { cookie: A.patientCookie, 'waypoint-program': w.programB } });
+    expect((meAB.json() as { language: string }).language).toBe('en');
+    expect(failures).toEqual([]);
+  });
+
+  it('a patient session reaches no staff or FHIR route, in either programme', async () => {
+    const failures: string[] = [];
+    for (const route of walkedRoutes().filter((r) => r.config?.auth !== 'public' && r.config?.auth !== 'patient')) {
+      for (const [who, f, cookie] of [
+        ['patient A', A, A.patientCookie],
+        ['patient B', B, B.patientCookie],
+      ] as const) {
+        const r = await send(route, fillUrl(route.url, f), { cookie, 'waypoint-program': f.programId });
+        if (r.statusCode !== 401) failures.push(`${who} ${route.method} ${route.url}: expected 401, got ${r.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });
 

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../support/db.ts';
 import type { Database } from '../../server/platform/db/database.ts';
-import { seedDemo } from '../../server/modules/demo/seed.ts';
+import { demoPatientAppInvite, seedDemo } from '../../server/modules/demo/seed.ts';
+import { activatePhone } from '../support/patient-device.ts';
 import { demoSchedule } from '../../server/modules/demo/seed-clinical.ts';
 import { weekday } from '../../core/cm/calendar.ts';
 import { buildApp } from '../../server/app.ts';
@@ -94,5 +95,32 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await byStatus('dead')).toBe(1);
     await deliverDue(db, {}, { leaseSeconds: 60, clock: () => now });
     expect(await count(db.select({ n }).from(outboxMessages).where(eq(outboxMessages.deliveredVia, 'console')))).toBeGreaterThanOrEqual(3);
+  });
+
+  it('start-up prints a patient-app code for the demo patient that activates a phone, once', async () => {
+    const now = new Date('2026-03-04T15:00:00Z');
+    database = await testDatabase();
+    await seedDemo(database.db, now);
+    const first = await demoPatientAppInvite(database.db, now);
+    const invite = await demoPatientAppInvite(database.db, now); // a restart: a new code, the old one revoked
+    expect(invite?.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const app = await buildApp({ db: database.db, logLevel: 'silent', webRoot: null, clock: () => now, signInRateLimit: 1000 });
+    try {
+      const phone = await activatePhone(app, invite!.code);
+      expect((await app.inject({ url: '/api/patient/me', headers: { cookie: phone.cookie } })).statusCode).toBe(200);
+      // the demo patient is in CM: Today shows their progress, read with the CM module's reads
+      const today = await app.inject({ url: '/api/patient/today', headers: { cookie: phone.cookie } });
+      expect(today.statusCode, today.body).toBe(200);
+      const cm = (today.json() as { cm: { balanceCents: number; streak: number; next: { cents: number } | null } | null }).cm;
+      expect(cm).not.toBeNull();
+      expect(cm!.balanceCents).toBeGreaterThan(0);
+      expect(cm!.streak).toBeGreaterThan(0);
+      expect(cm!.next?.cents).toBeGreaterThan(0);
+      const audit = await database!.query<{ actor_role: string }>("select actor_role from audit_events where entity = 'cm-summary' and action = 'read' and actor_role = 'patient'");
+      expect(audit.length).toBeGreaterThan(0);
+      await expect(activatePhone(app, first!.code)).rejects.toThrow(/400/);
+    } finally {
+      await app.close();
+    }
   });
 });

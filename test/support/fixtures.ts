@@ -11,6 +11,7 @@ import { careTeam, episodes, medications, patients } from '../../server/modules/
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { outboxMessages } from '../../server/modules/messages/messages.tables.ts';
 import { BOWL, NEG, specimen } from '../cm/support.ts';
+import { activatePhone } from './patient-device.ts';
 import type { Client, World } from './world.ts';
 import { inTransaction } from '../../server/platform/db/database.ts';
 
@@ -41,6 +42,9 @@ export type Fixtures = {
   assessment: string;
   safetyAlert: string;
   patientSession: string;
+  /** A device the patient activated in the patient app, and its session cookie (wp_patient=…). */
+  patientDevice: string;
+  patientCookie: string;
   carePlan: string;
   goal: string;
   observation: string;
@@ -116,7 +120,7 @@ async function ok<T>(what: string, res: Promise<LightMyRequestResponse>): Promis
 }
 
 /** Everything the API makes, as an administrator `c` of the programme, for patient `patientId`. */
-async function viaApi(c: Client, patientId: string, planStaff: string, tag: string) {
+async function viaApi(w: World, c: Client, patientId: string, planStaff: string, tag: string) {
   const B = tag === 'B';
   const protocol = await ok<{ id: string }>('protocol', c.post('/api/v1/cm/protocols', { document: walkProtocol(B ? 'Bravoleak protocol' : undefined) }));
   const fundingSource = `${B ? 'bravoleak' : 'authz'}-fund`;
@@ -159,6 +163,8 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
   );
   if (assessment.safetyAlertIds.length === 0) throw new Error('fixture: PHQ-9 item 9 > 0 should raise a safety alert');
   const session = await ok<{ id: string }>('patient session', c.post(`/api/v1/patients/${patientId}/patient-sessions`, { instrument: 'gad-7' }));
+  const invite = await ok<{ code: string }>('patient app invite', c.post(`/api/v1/patients/${patientId}/app-invites`));
+  const phone = await activatePhone(w.app, invite.code);
   const plan = await ok<{ id: string; goals: Array<{ id: string }> }>('care plan', c.post(`/api/v1/patients/${patientId}/care-plans`, walkPlan(planStaff, B ? 'Bravoleak plan' : undefined)));
   const obs = await ok<{ entry?: Array<{ resource: { id: string } }> }>('observations', c.get(`/fhir/R4/Observation?patient=${patientId}`));
   const observation = obs.entry?.[0]?.resource.id;
@@ -180,6 +186,8 @@ async function viaApi(c: Client, patientId: string, planStaff: string, tag: stri
     assessment: assessment.id,
     safetyAlert: assessment.safetyAlertIds[0]!,
     patientSession: session.id,
+    patientDevice: phone.deviceId,
+    patientCookie: phone.cookie,
     carePlan: plan.id,
     goal: plan.goals[0]!.id,
     observation,
@@ -250,8 +258,8 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     return { a, b, sentinelB, staffA, staffB };
   });
 
-  const apiA = await viaApi(await w.client('administrator'), w.patientA, w.users.counsellor, 'A');
-  const apiB = await viaApi(await w.client('adminB'), w.patientB, w.adminB, 'B');
+  const apiA = await viaApi(w, await w.client('administrator'), w.patientA, w.users.counsellor, 'A');
+  const apiB = await viaApi(w, await w.client('adminB'), w.patientB, w.adminB, 'B');
 
   const A: Fixtures = {
     programId: w.programA,

@@ -1,5 +1,6 @@
-// The console's words: English and Spanish catalogues with the same keys, the first page's
-// catalogue (start.*.json) apart from the console's, and every key the code names present.
+// The words of the console and the patient app: English and Spanish catalogues with the same
+// keys, each surface's catalogue apart from the others, and every key the code names present
+// in a catalogue its surface loads.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +24,14 @@ function sources(dir: string): string[] {
 /** The pages and components the first page (sign-in) loads: they may use only the start catalogue. */
 const FIRST_PAGE = ['App.tsx', 'lazy.tsx', 'session.tsx', 'api.ts', 'pages/SignIn.tsx', 'components/AuthForms.tsx', 'components/forms.tsx'];
 
-describe('the console catalogues', () => {
-  const catalogues = { start: { en: read('start.en.json'), es: read('start.es.json') }, console: { en: read('en.json'), es: read('es.json') } };
+describe('the catalogues', () => {
+  const catalogues = {
+    start: { en: read('start.en.json'), es: read('start.es.json') },
+    console: { en: read('en.json'), es: read('es.json') },
+    app: { en: read('app.en.json'), es: read('app.es.json') },
+  };
 
-  it.each(['start', 'console'] as const)('%s: English and Spanish have the same keys', (name) => {
+  it.each(['start', 'console', 'app'] as const)('%s: English and Spanish have the same keys', (name) => {
     const en = leaves(catalogues[name].en).sort();
     const es = leaves(catalogues[name].es).sort();
     expect(
@@ -39,14 +44,16 @@ describe('the console catalogues', () => {
     ).toEqual([]);
   });
 
-  it('no top-level key is in both the start and the console catalogue', () => {
-    const start = Object.keys(catalogues.start.en);
-    expect(Object.keys(catalogues.console.en).filter((k) => start.includes(k))).toEqual([]);
+  it('no top-level key is in two catalogues', () => {
+    const tops = Object.values(catalogues).flatMap((c) => Object.keys(c.en));
+    expect(tops.filter((k, i) => tops.indexOf(k) !== i)).toEqual([]);
   });
 
   it('every key the code names is in a catalogue, and the first page names only start keys', () => {
-    const start = new Set(leaves(catalogues.start.en).map(baseKey));
-    const all = new Set([...start, ...leaves(catalogues.console.en).map(baseKey)]);
+    const keys = (name: keyof typeof catalogues) => leaves(catalogues[name].en).map(baseKey);
+    const start = new Set(keys('start'));
+    const console = new Set([...start, ...keys('console')]);
+    const app = new Set([...start, ...keys('app')]);
     const missing: string[] = [];
     const notStart: string[] = [];
     let checked = 0;
@@ -57,8 +64,10 @@ describe('the console catalogues', () => {
       for (const m of code.matchAll(/\bt\(\s*'([a-zA-Z][\w]*(?:\.[\w]+)+)'/g)) {
         const key = m[1]!;
         checked++;
+        // The patient app (web/src/app) loads start and its own catalogue; everything else, start and the console's.
+        const surface = rel.startsWith('app/') ? app : console;
         // A key may name a subtree when the call asks for objects; a leaf is the usual case.
-        const known = all.has(key) || [...all].some((k) => k.startsWith(`${key}.`));
+        const known = surface.has(key) || [...surface].some((k) => k.startsWith(`${key}.`));
         if (!known) missing.push(`${rel}: ${key}`);
         if (FIRST_PAGE.includes(rel) && !start.has(key)) notStart.push(`${rel}: ${key}`);
       }

@@ -25,6 +25,7 @@ import type * as As from '../../contracts/assessments.ts';
 import type * as Pl from '../../contracts/planning.ts';
 import type * as Ci from '../../contracts/checkins.ts';
 import type * as Msg from '../../contracts/messages.ts';
+import type * as Pa from '../../contracts/patient-app.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -57,6 +58,9 @@ export type OutboxMessageT = z.infer<typeof Msg.OutboxMessage>;
 export type ContactPreferencesT = z.infer<typeof Msg.ContactPreferences>;
 export type ContactPreferencesUpdateT = z.input<typeof Msg.ContactPreferencesUpdate>;
 export type SmsSimulationResultT = z.infer<typeof Msg.SmsSimulationResult>;
+// The patient app, as staff see it (ADR 030)
+export type PatientInviteIssuedT = z.infer<typeof Pa.PatientInviteIssued>;
+export type PatientAppAccessT = z.infer<typeof Pa.PatientAppAccess>;
 
 // Contingency management
 export type QueueItemT = z.infer<typeof Cm.QueueItem>;
@@ -298,6 +302,10 @@ export function newIdempotencyKey(): string {
 const enc = encodeURIComponent;
 
 export const api = {
+  // The patient app: invite a patient, see and revoke their devices
+  invitePatientToApp: (patientId: string) => json<PatientInviteIssuedT>(`/patients/${enc(patientId)}/app-invites`, { method: 'POST' }),
+  patientAppAccess: (patientId: string) => json<PatientAppAccessT>(`/patients/${enc(patientId)}/app-access`),
+  revokePatientDevice: (patientId: string, deviceId: string) => json<PatientAppAccessT>(`/patients/${enc(patientId)}/app-devices/${enc(deviceId)}/revoke`, { method: 'POST' }),
   // Sign-in and the account
   signIn: (body: { email: string; password: string }) => json<SignInResult>('/auth/sign-in', { body }),
   verifyMfa: (body: { code: string } | { recoveryCode: string }) => json<{ ok: true }>('/auth/mfa/verify', { body }),

@@ -5,11 +5,17 @@
 import { lazy, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Center, Loader } from '@mantine/core';
-import { loadConsoleCatalogue } from './i18n/index.ts';
+import { loadCatalogue, type CatalogueLoaders } from './i18n/index.ts';
+
+/** The console's words (i18n/index.ts): loaded with its first page. */
+const consoleWords: CatalogueLoaders = {
+  en: () => import('./i18n/en.json').then((m) => m.default),
+  es: () => import('./i18n/es.json').then((m) => m.default),
+};
 
 export const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(async () => {
-    const [module] = await Promise.all([load(), loadConsoleCatalogue()]);
+    const [module] = await Promise.all([load(), loadCatalogue('console', consoleWords)]);
     return { default: module[name] };
   });
 

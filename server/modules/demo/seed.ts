@@ -15,6 +15,8 @@ import { seedCheckInsDemo } from './seed-checkins.ts';
 import { seedClinicalDemo } from './seed-clinical.ts';
 import { seedMessagesDemo } from './seed-messages.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
+import { issueInvite } from '../patient-app/invites.ts';
+import { programs } from '../programs/programs.tables.ts';
 
 export const DEMO_PASSWORD = 'harbor-demo-passphrase';
 
@@ -129,6 +131,27 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
   // the tests the demo patients skipped show as missed at once, not at the job's next run
   await closeMissedOpportunities(db, now);
   return summary;
+}
+
+/** The demo patient the patient app's invite is for: a demo patient in contingency management, so Today shows progress. */
+export const DEMO_APP_PATIENT_MRN = 'HSC-0002';
+
+/**
+ * A fresh patient-app invite for the demo patient (the open one is revoked), so start-up can
+ * print a code that works: codes are stored only as hashes and shown once (ADR 030).
+ */
+export async function demoPatientAppInvite(db: Db, now: Date = new Date()): Promise<{ code: string; activationPath: string; /** its MRN */ patient: string } | null> {
+  return inTransaction(db, async (tx) => {
+    const [p] = await tx
+      .select({ id: patients.id, programId: patients.programId, orgId: programs.orgId })
+      .from(patients)
+      .innerJoin(programs, eq(programs.id, patients.programId))
+      .where(eq(patients.mrn, DEMO_APP_PATIENT_MRN))
+      .limit(1);
+    if (!p) return null;
+    const invite = await issueInvite({ tx, ctx: systemCtx({ orgId: p.orgId, programId: p.programId, now }) }, p.id);
+    return { code: invite.code, activationPath: invite.activationPath, patient: DEMO_APP_PATIENT_MRN };
+  });
 }
 
 async function seedPatients(tx: Tx, o: { programId: string; orgId: string; count: number; prefix: string; seed: number; now: Date; staff: Map<Role, string> }): Promise<number> {

@@ -20,6 +20,8 @@ export const programs = pgTable(
       .references(() => organizations.id),
     name: text('name').notNull(),
     timeZone: text('time_zone').notNull(),
+    /** The patient app locks after this many idle minutes (core/access/patient-app.ts DEFAULT_PATIENT_IDLE_MINUTES). */
+    patientIdleMinutes: integer('patient_idle_minutes').notNull().default(5),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('programs_org_idx').on(t.orgId)],

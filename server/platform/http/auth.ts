@@ -3,6 +3,9 @@
 //   auth: 'public'   — no session (sign-in, health, OpenAPI)
 //   auth: 'partial'  — a session that still owes MFA enrolment or a password change
 //                      (MFA set-up, password change, sign-out, me)
+//   auth: 'patient'  — a patient-app session (cookie wp_patient, path /api/patient; ADR 030):
+//                      a principal kind of its own. Staff cookies and API tokens are not
+//                      looked at, and the patient cookie is never looked at anywhere else.
 //   (default)        — an active session
 //   whileMfaPending  — the only routes a session that still owes its second factor may
 //                      call: giving the code, abandoning the sign-in, reading /me (which
@@ -29,11 +32,11 @@ import { entityOfPermission } from '../../../core/audit/entities.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import { writeAudit, type AuditRecord } from '../audit.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
-import { auditContext, type Ctx, type Principal } from './context.ts';
+import { auditContext, type Ctx, type PatientPrincipal, type Principal } from './context.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    auth?: 'public' | 'partial' | 'session';
+    auth?: 'public' | 'partial' | 'session' | 'patient';
     /** Callable by a session whose second factor is still owed (see above). */
     whileMfaPending?: boolean;
     permission?: AnyPermission;
@@ -45,6 +48,9 @@ declare module 'fastify' {
 
 export const PROGRAM_HEADER = 'waypoint-program';
 export const SESSION_COOKIE = 'wp_session';
+/** The patient app's session cookie, sent only to the patient API. */
+export const PATIENT_COOKIE = 'wp_patient';
+export const PATIENT_API_PREFIX = '/api/patient';
 
 export type AuthDeps = {
   db: Db;
@@ -53,6 +59,8 @@ export type AuthDeps = {
   resolveSession: (token: string, now: Date) => Promise<(Principal & { memberships: Map<string, Role[]>; organizationRoles: OrganizationRole[] }) | { ended: string }>;
   /** `Authorization: Bearer <token>`: a service account bound to one programme, acting with the 'integration' role and its token's scopes. */
   resolveToken?: (token: string, now: Date) => Promise<{ principal: Principal; programId: string; scopes: TokenScope[] } | null>;
+  /** A patient-app session token's patient, or why it ended. */
+  resolvePatientSession?: (token: string, now: Date) => Promise<PatientPrincipal | { ended: string }>;
   secureCookies: boolean;
 };
 
@@ -126,6 +134,20 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
     };
     const config = req.routeOptions.config ?? {};
     if (!req.routeOptions.url || config.auth === 'public') return;
+
+    if (config.auth === 'patient') {
+      const token = req.cookies?.[PATIENT_COOKIE];
+      if (!token || !deps.resolvePatientSession) throw unauthenticated('Unlock the app to continue.');
+      const patient = await deps.resolvePatientSession(token, now);
+      if ('ended' in patient) {
+        clearPatientCookie(reply, deps.secureCookies);
+        throw new AppError({ code: patient.ended === 'idle' ? 'locked_idle' : 'session_ended', status: 401, message: 'The app is locked. Enter your PIN to open it.' });
+      }
+      req.ctx.patient = patient;
+      req.ctx.orgId = patient.orgId;
+      req.ctx.program = { programId: patient.programId, roles: [], permissions: new Set() };
+      return;
+    }
 
     const authorization = req.headers.authorization;
     if (deps.resolveToken && typeof authorization === 'string' && /^bearer /i.test(authorization)) {
@@ -216,4 +238,13 @@ export function setSessionCookie(reply: FastifyReply, token: string, secure: boo
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/** The patient app's cookie: HttpOnly, SameSite=Strict, sent only to the patient API (Secure in production, as the staff cookie). */
+export function setPatientCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeHours: number) {
+  reply.setCookie(PATIENT_COOKIE, token, { path: PATIENT_API_PREFIX, httpOnly: true, sameSite: 'strict', secure, maxAge: maxAgeHours * 3600 });
+}
+
+export function clearPatientCookie(reply: FastifyReply, secure: boolean) {
+  reply.clearCookie(PATIENT_COOKIE, { path: PATIENT_API_PREFIX, httpOnly: true, sameSite: 'strict', secure });
 }

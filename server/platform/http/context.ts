@@ -13,6 +13,9 @@ export type Principal = {
   mustChangePassword: boolean;
 };
 
+/** A patient signed in to the patient app on one of their devices (ADR 030): their own data only. */
+export type PatientPrincipal = { programId: string; orgId: string; patientId: string; deviceId: string; sessionId: string; idleMinutes: number };
+
 export type ProgramScope = {
   programId: string;
   roles: Role[];
@@ -25,6 +28,8 @@ export type RequestMeta = { requestId: string; ip: string | null; userAgent: str
 
 export type Ctx = {
   principal: Principal | null;
+  /** Set instead of `principal` on patient-app routes (auth: 'patient'). */
+  patient?: PatientPrincipal | null;
   /** The organisation acted in: the principal's, or the one a system task names. */
   orgId: string | null;
   program: ProgramScope | null;
@@ -48,13 +53,19 @@ export function auditContext(ctx: Ctx, override: Partial<AuditContext> = {}): Au
     orgId: ctx.orgId,
     programId: ctx.program?.programId ?? null,
     actorId: ctx.principal?.userId ?? null,
-    actorRole: ctx.program ? ctx.program.roles.join(',') : null,
+    actorRole: ctx.patient ? 'patient' : ctx.program ? ctx.program.roles.join(',') : null,
     ip: ctx.meta.ip,
     userAgent: ctx.meta.userAgent,
     requestId: ctx.meta.requestId,
     now: ctx.now,
     ...override,
   };
+}
+
+/** The signed-in patient of a patient-app route. */
+export function patientOf(ctx: Ctx): PatientPrincipal {
+  if (!ctx.patient) throw new Error('no patient in context');
+  return ctx.patient;
 }
 
 /** The programme this request acts in; every clinical query filters by it. */

@@ -51,6 +51,12 @@ export const SECURITY_SCHEMES = {
       'An integration token (created by an administrator at POST /api/v1/integration-tokens), bound to one programme, with the scopes chosen at creation (screens:write, ledger:read). Only operations that list apiToken in their security accept it, and only with the scope they name; any other answers 403 insufficient_scope (ADR 021).',
   },
   tabletToken: { type: 'http', scheme: 'bearer', description: 'The single-use token of a patient-tablet session; accepted only by the /tablet operations.' },
+  patientSession: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'wp_patient',
+    description: 'The patient app’s session cookie (path /api/patient), set by POST /api/patient/activate and /api/patient/unlock; accepted only by /api/patient operations (ADR 030).',
+  },
 } as const;
 
 const PARAMETERS = {
@@ -72,7 +78,7 @@ const PARAMETERS = {
 } as const;
 
 /** What the document needs to know about a route beyond its schema; carried from transform to transformObject. */
-type RouteFacts = { auth: 'public' | 'partial' | 'session'; programme: boolean; idempotent: boolean; rateLimited: boolean; errors: ErrorStatus[] };
+type RouteFacts = { auth: 'public' | 'partial' | 'session' | 'patient'; programme: boolean; idempotent: boolean; rateLimited: boolean; errors: ErrorStatus[] };
 const FACTS = 'x-waypoint-route';
 
 type Json = Record<string, unknown>;
@@ -214,7 +220,7 @@ export function completeDocument(doc: Document): Document {
       // who may call: an explicit route choice wins (the tablet's token); else from the route's auth
       if (!op.security || op.security.length === 0) {
         // (operations open to integration tokens say so themselves, with their scope: auth.ts, ADR 021)
-        op.security = facts.auth === 'public' ? [] : [{ session: [] }];
+        op.security = facts.auth === 'public' ? [] : facts.auth === 'patient' ? [{ patientSession: [] }] : [{ session: [] }];
       }
 
       const responses: Record<string, unknown> = { ...(op.responses ?? {}) };

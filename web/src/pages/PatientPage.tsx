@@ -17,6 +17,7 @@ import { PatientFields, toBody, valuesOf, type PatientFormValues } from '../comp
 import { MedicationSection } from './patient/Medications.tsx';
 import { EpisodesSection } from './patient/Episodes.tsx';
 import { CareTeamSection } from './patient/CareTeam.tsx';
+import { PatientAppSection } from './patient/PatientApp.tsx';
 import { NotFoundPage } from './NotFound.tsx';
 import { CmTab } from './patient/Cm.tsx';
 import { ScreensTab } from './patient/Screens.tsx';
@@ -88,6 +89,7 @@ export function PatientPage() {
                 {can('read:medication') ? <MedicationSection patientId={p.id} /> : null}
                 {can('read:episode') ? <EpisodesSection patientId={p.id} /> : null}
                 {can('read:care-team') ? <CareTeamSection patientId={p.id} /> : null}
+                {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
               </Stack>
             </Grid.Col>
           </Grid>

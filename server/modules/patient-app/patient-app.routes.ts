@@ -1,0 +1,183 @@
+// The patient app's identity over HTTP (ADR 030). Staff routes live under /api/v1 with
+// the rest of the console's; the patient's own under /api/patient, where the wp_patient
+// cookie is sent and nothing else is accepted (server/platform/http/auth.ts, auth: 'patient').
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from '@fastify/type-provider-zod';
+import { z } from 'zod';
+import { PatientParams } from '../../../contracts/common.ts';
+import {
+  PatientActivate,
+  PatientAppAccess,
+  PatientAppParams,
+  PatientChallenge,
+  PatientDeviceRef,
+  PatientInviteIssued,
+  PatientMe,
+  PatientSignedIn,
+  PatientToday,
+  PatientUnlock,
+} from '../../../contracts/patient-app.ts';
+import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { clearPatientCookie, setPatientCookie } from '../../platform/http/auth.ts';
+import { patientOf } from '../../platform/http/context.ts';
+import { runInTx } from '../../platform/http/tx.ts';
+import { issueInvite, patientAppAccess, revokeDevice } from './invites.ts';
+import { patientToday } from './today.ts';
+import { activate, lock, newChallenge, patientMe, signOut, unlock, type UnlockResult } from './unlock.ts';
+
+/** Staff: invite a patient, see and revoke their devices (under /api/v1). */
+export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps;
+  const tags = ['patient app'];
+
+  r.post(
+    '/patients/:patientId/app-invites',
+    {
+      config: { permission: 'write:patient-app' },
+      schema: {
+        tags,
+        operationId: 'invitePatientToApp',
+        summary: 'Invite the patient to the patient app: a new single-use activation code (7 days), shown once; the open invite, if any, is revoked',
+        params: PatientParams,
+        response: { 200: PatientInviteIssued },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => issueInvite(d, req.params.patientId)),
+  );
+
+  r.get(
+    '/patients/:patientId/app-access',
+    {
+      config: { permission: 'read:patient-app' },
+      schema: { tags, operationId: 'getPatientAppAccess', summary: 'The patient’s latest app invite and the devices they activated', params: PatientParams, response: { 200: PatientAppAccess } },
+    },
+    async (req) => runInTx(db, req, (d) => patientAppAccess(d, req.params.patientId)),
+  );
+
+  r.post(
+    '/patients/:patientId/app-devices/:id/revoke',
+    {
+      config: { permission: 'write:patient-app' },
+      schema: {
+        tags,
+        operationId: 'revokePatientDevice',
+        summary: 'Revoke a patient’s device: it cannot unlock again, and its sessions end at once',
+        params: PatientAppParams,
+        response: { 200: PatientAppAccess },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => revokeDevice(d, req.params.patientId, req.params.id)),
+  );
+}
+
+/** The patient app's own API (prefix /api/patient). */
+export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string } }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, secureCookies } = deps;
+  const tags = ['patient app'];
+  const open = { auth: 'public' as const, rateLimit: deps.signInRateLimit };
+  const Ok = z.object({ ok: z.literal(true) });
+
+  /** A refused attempt was audited and counted in its own committed transaction; only then is the error answered. */
+  const signedIn = (reply: FastifyReply, result: UnlockResult) => {
+    if (!result.ok) throw result.error;
+    setPatientCookie(reply, result.token, secureCookies, PATIENT_SESSION_HOURS);
+    return { programId: result.programId, deviceId: result.deviceId, idleMinutes: result.idleMinutes };
+  };
+
+  r.post(
+    '/activate',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'activatePatientDevice',
+        summary: 'Activate this device with the invite’s code: registers its public key and PIN, and signs in (cookie wp_patient)',
+        security: [],
+        errors: [401],
+        body: PatientActivate,
+        response: { 200: PatientSignedIn },
+      },
+    },
+    async (req, reply) => signedIn(reply, await runInTx(db, req, (d) => activate(d, req.body))),
+  );
+
+  r.post(
+    '/challenge',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'getPatientUnlockChallenge',
+        summary: 'A challenge for this device to sign (2 minutes, once)',
+        security: [],
+        errors: [401],
+        body: PatientDeviceRef,
+        response: { 200: PatientChallenge },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => newChallenge(d, req.body)),
+  );
+
+  r.post(
+    '/unlock',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'unlockPatientApp',
+        summary: 'Unlock: the device’s signature of the challenge and the PIN (five wrong PINs lock the device for 15 minutes)',
+        security: [],
+        errors: [401, 423],
+        body: PatientUnlock,
+        response: { 200: PatientSignedIn },
+      },
+    },
+    async (req, reply) => signedIn(reply, await runInTx(db, req, (d) => unlock(d, req.body))),
+  );
+
+  r.get(
+    '/me',
+    { config: { auth: 'patient' }, schema: { tags, operationId: 'getPatientAppMe', summary: 'The signed-in patient’s language and the programme’s idle lock', response: { 200: PatientMe } } },
+    async (req) => runInTx(db, req, (d) => patientMe(d, patientOf(req.ctx))),
+  );
+
+  r.get(
+    '/today',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'getPatientToday',
+        summary: 'Today: the patient’s CM balance (prizes not yet shown left out), streak and what the next opportunity can earn',
+        response: { 200: PatientToday },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => patientToday(d, patientOf(req.ctx))),
+  );
+
+  r.post(
+    '/lock',
+    { config: { auth: 'patient' }, schema: { tags, operationId: 'lockPatientApp', summary: 'Lock the app: this session ends; the PIN opens it again', response: { 200: Ok } } },
+    async (req, reply) => {
+      const out = await runInTx(db, req, (d) => lock(d, patientOf(req.ctx)));
+      clearPatientCookie(reply, secureCookies);
+      return out;
+    },
+  );
+
+  r.post(
+    '/sign-out',
+    {
+      config: { auth: 'patient' },
+      schema: { tags, operationId: 'signOutPatientApp', summary: 'Sign out and forget this device: it is revoked and every session of it ends', response: { 200: Ok } },
+    },
+    async (req, reply) => {
+      const out = await runInTx(db, req, (d) => signOut(d, patientOf(req.ctx)));
+      clearPatientCookie(reply, secureCookies);
+      return out;
+    },
+  );
+}

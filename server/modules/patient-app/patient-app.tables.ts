@@ -1,0 +1,96 @@
+// The patient app's identity (ADR 030, docs/patient-app.md): invites staff give a patient,
+// the devices a patient activated (each with its own public key, PIN hash and lock-out
+// state), the unlock challenges those devices sign, and patient sessions. Every table
+// carries the tenant key program_id and its keys include it; only SHA-256 hashes of
+// codes and tokens and argon2id hashes of PINs are stored.
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { users } from '../identity/identity.tables.ts';
+import { patients } from '../patients/patients.tables.ts';
+
+const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
+  foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
+
+/** A single-use activation code (7 days). Issuing a new one revokes the patient's open one. */
+export const patientInvites = pgTable(
+  'patient_invites',
+  {
+    programId: uuid('program_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    codeHash: text('code_hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    patientRef(t, 'patient_invites_patient_fk'),
+    // The code the patient types names no programme: this index finds it (once per activation).
+    uniqueIndex('patient_invites_code_key').on(t.codeHash),
+    index('patient_invites_patient_idx').on(t.programId, t.patientId),
+  ],
+);
+
+/** A phone (or other browser) a patient activated: its public key (ECDSA P-256, JWK), its PIN and its lock-out state. */
+export const patientDevices = pgTable(
+  'patient_devices',
+  {
+    programId: uuid('program_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    inviteId: uuid('invite_id').notNull(),
+    publicKey: jsonb('public_key').$type<JsonWebKey>().notNull(),
+    pinHash: text('pin_hash').notNull(),
+    /** A short description of the browser from its User-Agent ("Chrome on Android"), for staff to tell devices apart. */
+    label: text('label').notNull(),
+    // The lock-out state (core/access/lockout.ts), read and written under the row's lock.
+    failedUnlocks: integer('failed_unlocks').notNull().default(0),
+    lastFailedUnlockAt: timestamp('last_failed_unlock_at', { withTimezone: true }),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastUnlockedAt: timestamp('last_unlocked_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: uuid('revoked_by').references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.id] }), patientRef(t, 'patient_devices_patient_fk'), index('patient_devices_patient_idx').on(t.programId, t.patientId)],
+);
+
+const deviceRef = (t: { programId: AnyPgColumn; deviceId: AnyPgColumn }, name: string) =>
+  foreignKey({ name, columns: [t.programId, t.deviceId], foreignColumns: [patientDevices.programId, patientDevices.id] });
+
+/** A random challenge a device must sign to unlock: used once, within CHALLENGE_SECONDS. */
+export const patientUnlockChallenges = pgTable(
+  'patient_unlock_challenges',
+  {
+    programId: uuid('program_id').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    challengeHash: text('challenge_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.deviceId, t.challengeHash] }), deviceRef(t, 'patient_unlock_challenges_device_fk'), index('patient_unlock_challenges_expires_idx').on(t.expiresAt)],
+);
+
+/** A patient's signed-in session on one device (cookie wp_patient, path /api/patient). */
+export const patientAppSessions = pgTable(
+  'patient_app_sessions',
+  {
+    programId: uuid('program_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    deviceRef(t, 'patient_app_sessions_device_fk'),
+    uniqueIndex('patient_app_sessions_token_key').on(t.programId, t.tokenHash),
+    index('patient_app_sessions_device_idx').on(t.programId, t.deviceId),
+  ],
+);

@@ -1,0 +1,88 @@
+// Patient sessions (ADR 030): the phone holds a random token in the wp_patient cookie
+// (HttpOnly, Secure in production, SameSite=Strict, path /api/patient); the server keeps
+// its SHA-256. The token names its programme, so the lookup stays in one programme. A
+// session ends after the programme's idle lock (default 5 minutes), after
+// PATIENT_SESSION_HOURS, when the patient locks or signs out, and at once when staff
+// revoke its device: sessions are never cached, and the lookup checks the device.
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import type { PatientPrincipal } from '../../platform/http/context.ts';
+import { sha256 } from '../../platform/security.ts';
+import { idleEnded } from '../identity/sessions.ts';
+import { programs } from '../programs/programs.tables.ts';
+import { patientAppSessions, patientDevices } from './patient-app.tables.ts';
+
+const TOKEN = /^wpp\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
+
+export async function createPatientSession(tx: Tx, input: { programId: string; patientId: string; deviceId: string; now: Date }): Promise<{ token: string; sessionId: string }> {
+  const token = `wpp.${input.programId}.${randomBytes(32).toString('base64url')}`;
+  const sessionId = randomUUID();
+  await tx.insert(patientAppSessions).values({
+    programId: input.programId,
+    id: sessionId,
+    patientId: input.patientId,
+    deviceId: input.deviceId,
+    tokenHash: sha256(token),
+    createdAt: input.now,
+    lastSeenAt: input.now,
+    expiresAt: new Date(input.now.getTime() + PATIENT_SESSION_HOURS * 3600_000),
+  });
+  return { token, sessionId };
+}
+
+export async function resolvePatientSession(db: Db, token: string, now: Date): Promise<PatientPrincipal | { ended: 'idle' | 'expired' | 'revoked' | 'unknown' }> {
+  const m = TOKEN.exec(token);
+  if (!m) return { ended: 'unknown' };
+  const programId = m[1]!;
+  const [row] = await db
+    .select({
+      id: patientAppSessions.id,
+      patientId: patientAppSessions.patientId,
+      deviceId: patientAppSessions.deviceId,
+      lastSeenAt: patientAppSessions.lastSeenAt,
+      expiresAt: patientAppSessions.expiresAt,
+      endedAt: patientAppSessions.endedAt,
+      deviceRevokedAt: patientDevices.revokedAt,
+      orgId: programs.orgId,
+      idleMinutes: programs.patientIdleMinutes,
+    })
+    .from(patientAppSessions)
+    .innerJoin(patientDevices, and(eq(patientDevices.programId, patientAppSessions.programId), eq(patientDevices.id, patientAppSessions.deviceId)))
+    .innerJoin(programs, eq(programs.id, patientAppSessions.programId))
+    .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.tokenHash, sha256(token))));
+  if (!row) return { ended: 'unknown' };
+  if (row.endedAt || row.deviceRevokedAt) return { ended: 'revoked' };
+  if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };
+  if (idleEnded(row.lastSeenAt, now, row.idleMinutes)) {
+    await db
+      .update(patientAppSessions)
+      .set({ endedAt: now })
+      .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.id, row.id)));
+    return { ended: 'idle' };
+  }
+  await db
+    .update(patientAppSessions)
+    .set({ lastSeenAt: now })
+    .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.id, row.id), lt(patientAppSessions.lastSeenAt, now)));
+  return { programId, orgId: row.orgId, patientId: row.patientId, deviceId: row.deviceId, sessionId: row.id, idleMinutes: row.idleMinutes };
+}
+
+/** Ends one session (lock, sign-out). */
+export async function endPatientSession(tx: Tx, programId: string, sessionId: string, now: Date): Promise<void> {
+  await tx
+    .update(patientAppSessions)
+    .set({ endedAt: now })
+    .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.id, sessionId), isNull(patientAppSessions.endedAt)));
+}
+
+/** Ends every session of a device (revocation, sign-out); returns how many were going. */
+export async function endDeviceSessions(tx: Tx, programId: string, deviceId: string, now: Date): Promise<number> {
+  const rows = await tx
+    .update(patientAppSessions)
+    .set({ endedAt: now })
+    .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.deviceId, deviceId), isNull(patientAppSessions.endedAt)))
+    .returning({ id: patientAppSessions.id });
+  return rows.length;
+}

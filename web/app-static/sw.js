@@ -1,0 +1,48 @@
+// The patient app's service worker (ADR 031), written by hand and scoped to /app/. It keeps
+// the app's shell (its page, scripts and styles — never an API answer) in Cache Storage so
+// the app starts without a network, and deletes everything it stored when the app asks
+// (sign-out, a revoked device). scripts/build-web.mjs fills in the version and the shell.
+const VERSION = '__VERSION__';
+const SHELL = __SHELL__;
+const PREFIX = 'waypoint-app-';
+const CACHE = PREFIX + VERSION;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  // Only the shell, from this origin; the API always goes to the network and is never stored.
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate' && url.pathname.startsWith('/app/')) {
+    // The page: the network first (a new version), the stored copy when offline.
+    event.respondWith(fetch(request).catch(() => caches.match(url.pathname === '/app/neutral.html' ? '/app/neutral.html' : '/app/').then((r) => r || Response.error())));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+  }
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'wipe') {
+    const done = caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k))));
+    event.waitUntil(done.then(() => event.source && event.source.postMessage({ type: 'wiped' })));
+  }
+});

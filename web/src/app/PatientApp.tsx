@@ -1,0 +1,381 @@
+// The patient app (issue 12; ADR 030, 031): activate with the clinic's code and a PIN,
+// unlock with the PIN, a Today screen, lock, sign out. A quick-exit button on every
+// screen swaps the page for a neutral one at once. The app locks itself after the
+// programme's idle minutes (the server ends the session too). Sign-out and a revoked
+// device leave nothing readable on the phone (device.ts wipe).
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
+import { setLanguage, type Language } from '../i18n/index.ts';
+import { formatCents, formatDate } from '../format.ts';
+import { patientApi, PatientApiError, type PatientTodayT } from './api.ts';
+import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
+
+type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
+
+/** The code in the QR link's fragment (#activate=…), removed from the address bar at once; read once, before the first render (main.tsx). */
+export function codeFromFragment(): string {
+  const m = /^#activate=([A-Za-z0-9 -]{1,40})$/.exec(window.location.hash);
+  if (!m) return '';
+  history.replaceState(null, '', window.location.pathname);
+  return decodeURIComponent(m[1]!);
+}
+
+/** Swaps the page for a neutral one, now; the session is ended on the way out. */
+function quickExit() {
+  document.body.replaceChildren();
+  document.title = 'Notes';
+  void patientApi.lock({ keepalive: true }).catch(() => undefined);
+  window.location.replace('/app/neutral.html');
+}
+
+export function PatientApp({ activationCode }: { activationCode: string }) {
+  const { t } = useTranslation();
+  const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  const [device, setDevice] = useState<StoredDevice | null>(null);
+  const [idleMinutes, setIdleMinutes] = useState(DEFAULT_PATIENT_IDLE_MINUTES);
+
+  const forget = useCallback(async (notice?: string) => {
+    await wipe();
+    setDevice(null);
+    setScreen(notice ? { name: 'activate', code: '', notice } : { name: 'signed-out' });
+  }, []);
+
+  useEffect(() => {
+    void (async () => {
+      const code = activationCode;
+      const d = await loadDevice().catch(() => null);
+      setDevice(d);
+      if (!d || code) return setScreen({ name: 'activate', code });
+      try {
+        const me = await patientApi.me();
+        setIdleMinutes(me.idleMinutes);
+        setScreen({ name: 'today' });
+      } catch {
+        setScreen({ name: 'unlock' });
+      }
+    })();
+  }, [activationCode]);
+
+  const signedIn = (d: StoredDevice, minutes: number) => {
+    setDevice(d);
+    setIdleMinutes(minutes);
+    setScreen({ name: 'today' });
+  };
+  const lock = useCallback(() => {
+    void patientApi.lock().catch(() => undefined);
+    setScreen({ name: 'unlock' });
+  }, []);
+  useIdleLock(screen.name === 'today', idleMinutes, lock);
+
+  return (
+    <div className="app">
+      <header className="bar">
+        <span className="brand" aria-hidden="true">
+          Waypoint
+        </span>
+        <LanguageSwitch />
+        <button type="button" className="exit" onClick={quickExit} data-testid="quick-exit">
+          {t('patientApp.quickExit')}
+        </button>
+      </header>
+      <main className="content">
+        {screen.name === 'loading' ? <p>{t('patientApp.loading')}</p> : null}
+        {screen.name === 'activate' ? <Activate initialCode={screen.code} notice={screen.notice} onDone={signedIn} /> : null}
+        {screen.name === 'unlock' && device ? <Unlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} /> : null}
+        {screen.name === 'today' ? (
+          <Today
+            onLock={lock}
+            onSignOut={async () => {
+              await patientApi.signOut().catch(() => undefined);
+              await forget();
+            }}
+          />
+        ) : null}
+        {screen.name === 'signed-out' ? (
+          <section aria-labelledby="signed-out-title">
+            <h1 id="signed-out-title">{t('patientApp.signedOut.title')}</h1>
+            <p>{t('patientApp.signedOut.body')}</p>
+            <button type="button" className="primary" onClick={() => setScreen({ name: 'activate', code: '' })}>
+              {t('patientApp.signedOut.again')}
+            </button>
+          </section>
+        ) : null}
+      </main>
+    </div>
+  );
+}
+
+/** Locks after `minutes` without a touch, a key or a scroll; and when the app comes back after longer than that in the background. */
+function useIdleLock(active: boolean, minutes: number, lock: () => void) {
+  const last = useRef(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    last.current = Date.now();
+    const seen = () => {
+      if (Date.now() - last.current > minutes * 60_000) lock();
+      else last.current = Date.now();
+    };
+    const events = ['pointerdown', 'keydown', 'scroll', 'visibilitychange'] as const;
+    for (const e of events) window.addEventListener(e, seen, { passive: true });
+    const timer = window.setInterval(() => {
+      if (Date.now() - last.current > minutes * 60_000) lock();
+    }, 5_000);
+    return () => {
+      for (const e of events) window.removeEventListener(e, seen);
+      window.clearInterval(timer);
+    };
+  }, [active, minutes, lock]);
+}
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const other: Language = i18n.language === 'es' ? 'en' : 'es';
+  return (
+    <button type="button" className="lang" lang={other} onClick={() => setLanguage(other)}>
+      {other === 'es' ? 'Español' : 'English'}
+      <span className="sr-only"> {t('patientApp.languageHint')}</span>
+    </button>
+  );
+}
+
+function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string | null; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      {error ? (
+        <p className="error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const describedBy = (id: string, hint: boolean, error: unknown) => [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+
+function PinInput({ id, value, onChange, invalid, hint, error }: { id: string; value: string; onChange: (v: string) => void; invalid: boolean; hint: boolean; error: unknown }) {
+  return (
+    <input
+      id={id}
+      type="password"
+      inputMode="numeric"
+      autoComplete="off"
+      pattern="[0-9]*"
+      maxLength={12}
+      value={value}
+      onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))}
+      aria-invalid={invalid || undefined}
+      aria-describedby={describedBy(id, hint, error)}
+    />
+  );
+}
+
+function Activate({ initialCode, notice, onDone }: { initialCode: string; notice?: string | undefined; onDone: (d: StoredDevice, idleMinutes: number) => void }) {
+  const { t } = useTranslation();
+  const [step, setStep] = useState<'code' | 'pin'>(initialCode && normaliseActivationCode(initialCode) ? 'pin' : 'code');
+  const [code, setCode] = useState(initialCode);
+  const [pin, setPin] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState<{ field: 'code' | 'pin' | 'again' | 'form'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submitCode = (e: FormEvent) => {
+    e.preventDefault();
+    if (!normaliseActivationCode(code)) return setError({ field: 'code', text: t('patientApp.activate.codeInvalid') });
+    setError(null);
+    setStep('pin');
+  };
+  const submitPin = async (e: FormEvent) => {
+    e.preventDefault();
+    const problem = pinProblem(pin);
+    if (problem) return setError({ field: 'pin', text: t(`patientApp.pinProblems.${problem}`) });
+    if (pin !== again) return setError({ field: 'again', text: t('patientApp.activate.pinMismatch') });
+    const canonical = normaliseActivationCode(code)!;
+    setBusy(true);
+    setError(null);
+    try {
+      const key = await newDeviceKey(canonical);
+      const r = await patientApi.activate({ code: canonical, publicKey: key.publicKey, proof: key.proof, pin });
+      const d = { programId: r.programId, deviceId: r.deviceId, privateKey: key.privateKey };
+      await saveDevice(d);
+      onDone(d, r.idleMinutes);
+    } catch (err) {
+      if (err instanceof PatientApiError && err.field === 'body.code') {
+        setStep('code');
+        setError({ field: 'code', text: t('patientApp.activate.codeRefused') });
+      } else if (err instanceof PatientApiError && err.field === 'body.pin') setError({ field: 'pin', text: t('patientApp.pinProblems.common') });
+      else setError({ field: 'form', text: t('patientApp.errors.generic') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (step === 'code')
+    return (
+      <form onSubmit={submitCode} noValidate aria-labelledby="activate-title">
+        <h1 id="activate-title">{t('patientApp.activate.title')}</h1>
+        {notice ? <p className="notice">{notice}</p> : null}
+        <p>{t('patientApp.activate.intro')}</p>
+        <Field id="code" label={t('patientApp.activate.codeLabel')} hint={t('patientApp.activate.codeHint')} error={error?.field === 'code' ? error.text : null}>
+          <input
+            id="code"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            aria-invalid={error?.field === 'code' || undefined}
+            aria-describedby={describedBy('code', true, error?.field === 'code')}
+          />
+        </Field>
+        <button type="submit" className="primary">
+          {t('patientApp.next')}
+        </button>
+      </form>
+    );
+  return (
+    <form onSubmit={(e) => void submitPin(e)} noValidate aria-labelledby="pin-title">
+      <h1 id="pin-title">{t('patientApp.activate.pinTitle')}</h1>
+      <p>{t('patientApp.activate.pinIntro')}</p>
+      <Field id="pin" label={t('patientApp.activate.pinLabel')} hint={t('patientApp.activate.pinHint')} error={error?.field === 'pin' ? error.text : null}>
+        <PinInput id="pin" value={pin} onChange={setPin} invalid={error?.field === 'pin'} hint error={error?.field === 'pin'} />
+      </Field>
+      <Field id="pin-again" label={t('patientApp.activate.pinAgainLabel')} error={error?.field === 'again' ? error.text : null}>
+        <PinInput id="pin-again" value={again} onChange={setAgain} invalid={error?.field === 'again'} hint={false} error={error?.field === 'again'} />
+      </Field>
+      {error?.field === 'form' ? (
+        <p className="error" role="alert">
+          {error.text}
+        </p>
+      ) : null}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('patientApp.wait') : t('patientApp.activate.finish')}
+      </button>
+    </form>
+  );
+}
+
+function Unlock({ device, onDone, onRevoked }: { device: StoredDevice; onDone: (idleMinutes: number) => void; onRevoked: () => void }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!pin) return setError(t('patientApp.unlock.pinMissing'));
+    setBusy(true);
+    setError(null);
+    try {
+      const { challenge } = await patientApi.challenge({ programId: device.programId, deviceId: device.deviceId });
+      const signature = await signChallenge(device, challenge);
+      const r = await patientApi.unlock({ programId: device.programId, deviceId: device.deviceId, challenge, signature, pin });
+      onDone(r.idleMinutes);
+    } catch (err) {
+      setPin('');
+      if (err instanceof PatientApiError && err.code === 'device_revoked') return onRevoked();
+      setError(
+        err instanceof PatientApiError && err.code === 'wrong_pin'
+          ? t('patientApp.unlock.wrongPin')
+          : err instanceof PatientApiError && err.code === 'device_locked'
+            ? t('patientApp.unlock.locked')
+            : t('patientApp.errors.generic'),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="unlock-title">
+      <h1 id="unlock-title">{t('patientApp.unlock.title')}</h1>
+      <Field id="unlock-pin" label={t('patientApp.unlock.pinLabel')} error={error}>
+        <PinInput id="unlock-pin" value={pin} onChange={setPin} invalid={!!error} hint={false} error={error} />
+      </Field>
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('patientApp.wait') : t('patientApp.unlock.open')}
+      </button>
+    </form>
+  );
+}
+
+/** The patient's CM progress, when they are in CM: nothing is shown that the clinic has not recorded. */
+function Progress() {
+  const { t, i18n } = useTranslation();
+  const [today, setToday] = useState<PatientTodayT | null>(null);
+  useEffect(() => {
+    let live = true;
+    void patientApi
+      .today()
+      .then((d) => live && setToday(d))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const cm = today?.cm;
+  if (!cm) return null;
+  const money = (cents: number) => formatCents(cents, i18n.language);
+  return (
+    <section className="card" aria-labelledby="progress-title" data-testid="progress">
+      <h2 id="progress-title">{t('patientApp.today.progress')}</h2>
+      <dl>
+        <dt>{t('patientApp.today.balance')}</dt>
+        <dd>{money(cm.balanceCents)}</dd>
+        <dt>{t('patientApp.today.streak')}</dt>
+        <dd>{t('patientApp.today.streakValue', { count: cm.streak })}</dd>
+      </dl>
+      {cm.next ? (
+        <p>
+          {t(cm.next.draws > 0 ? 'patientApp.today.nextWithDraws' : 'patientApp.today.next', {
+            date: formatDate(cm.next.date, i18n.language),
+            money: money(cm.next.cents),
+            count: cm.next.draws,
+          })}
+        </p>
+      ) : null}
+      {cm.drawsWaiting > 0 ? <p>{t('patientApp.today.drawsWaiting', { count: cm.drawsWaiting })}</p> : null}
+    </section>
+  );
+}
+
+function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <section aria-labelledby="today-title">
+      <h1 id="today-title">{t('patientApp.today.title')}</h1>
+      <p>{t('patientApp.today.welcome')}</p>
+      <Progress />
+      <p>{t('patientApp.today.soon')}</p>
+      <div className="actions">
+        <button type="button" onClick={onLock} data-testid="lock">
+          {t('patientApp.today.lock')}
+        </button>
+        {confirming ? null : (
+          <button type="button" onClick={() => setConfirming(true)} data-testid="sign-out">
+            {t('patientApp.today.signOut')}
+          </button>
+        )}
+      </div>
+      {confirming ? (
+        <div className="confirm" role="group" aria-labelledby="sign-out-q">
+          <p id="sign-out-q">{t('patientApp.today.signOutQuestion')}</p>
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => void onSignOut()} data-testid="sign-out-confirm">
+              {t('patientApp.today.signOutYes')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('patientApp.today.signOutNo')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+// The patient app, from the patient page (ADR 030): invite the patient (a single-use code as
+// a QR code and as text to print or read aloud; a new invite replaces the open one), see
+// whether the invite was used and which devices the patient activated, and revoke one.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { api, type PatientAppAccessT, type PatientInviteIssuedT } from '../../api.ts';
+import { useSession } from '../../session.tsx';
+import { formatDateTime } from '../../format.ts';
+import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { ErrorAlert, useAction } from '../../components/forms.tsx';
+import { QrCode } from '../../components/QrCode.tsx';
+import { Section } from '../../components/Section.tsx';
+
+export function PatientAppSection({ patientId }: { patientId: string }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const queryClient = useQueryClient();
+  const key = ['patients', program?.id, 'app-access', patientId];
+  const access = useQuery({ queryKey: key, queryFn: () => api.patientAppAccess(patientId) });
+  const [issued, setIssued] = useState<PatientInviteIssuedT | null>(null);
+  const { busy, error, run } = useAction();
+  const canWrite = can('write:patient-app');
+  const when = (iso: string) => formatDateTime(iso, i18n.language, program?.timeZone);
+  const update = (a: PatientAppAccessT) => queryClient.setQueryData(key, a);
+
+  const invite = () =>
+    void run(async () => {
+      setIssued(await api.invitePatientToApp(patientId));
+      await queryClient.invalidateQueries({ queryKey: key });
+    });
+
+  const a = access.data;
+  return (
+    <Section
+      title={t('patientAppAccess.title')}
+      permission="read:patient-app"
+      testId="patient-app"
+      actions={
+        canWrite ? (
+          <Button size="xs" variant="light" loading={busy} onClick={invite} data-testid="patient-app-invite">
+            {a?.invite?.status === 'open' || issued ? t('patientAppAccess.newInvite') : t('patientAppAccess.invite')}
+          </Button>
+        ) : null
+      }
+    >
+      <ErrorAlert error={access.error ?? error} />
+      {issued ? <InviteCard issued={issued} expires={when(issued.expiresAt)} onDone={() => setIssued(null)} /> : null}
+      {a && !issued ? (
+        <Text size="sm" data-testid="patient-app-invite-status">
+          {a.invite ? t(`patientAppAccess.inviteStatus.${a.invite.status}`, { time: when(a.invite.expiresAt) }) : t('patientAppAccess.noInvite')}
+        </Text>
+      ) : null}
+      {a && a.devices.length === 0 ? <Text c="dimmed">{t('patientAppAccess.noDevices')}</Text> : null}
+      {a && a.devices.length > 0 ? (
+        <Table.ScrollContainer minWidth={420}>
+          <Table verticalSpacing="xs" data-testid="patient-app-devices">
+            <TableHead labels={[t('patientAppAccess.device'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]} actions={canWrite} />
+            <Table.Tbody>
+              {a.devices.map((d) => (
+                <Table.Tr key={d.id}>
+                  <Table.Td>{d.label}</Table.Td>
+                  <Table.Td>{when(d.createdAt)}</Table.Td>
+                  <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {d.revokedAt ? (
+                      <StatusBadge tone="neutral">{t('patientAppAccess.revoked')}</StatusBadge>
+                    ) : d.lockedUntil ? (
+                      <StatusBadge tone="warn">{t('patientAppAccess.lockedUntil', { time: when(d.lockedUntil) })}</StatusBadge>
+                    ) : (
+                      <StatusBadge tone="ok">{t('patientAppAccess.active')}</StatusBadge>
+                    )}
+                  </Table.Td>
+                  {canWrite ? (
+                    <Table.Td>
+                      {d.revokedAt ? null : (
+                        <Button
+                          size="xs"
+                          variant="default"
+                          color="red"
+                          aria-label={t('patientAppAccess.revokeLabel', { device: d.label })}
+                          onClick={() =>
+                            void run(async () => {
+                              update(await api.revokePatientDevice(patientId, d.id));
+                            })
+                          }
+                        >
+                          {t('patientAppAccess.revoke')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+    </Section>
+  );
+}
+
+/** The code, once: a QR code for the phone's camera and the same code as text to print or read aloud. */
+function InviteCard({ issued, expires, onDone }: { issued: PatientInviteIssuedT; expires: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const link = `${window.location.origin}${issued.activationPath}`;
+  return (
+    <Card withBorder data-testid="patient-app-invite-card">
+      <Stack gap="sm">
+        <Title order={3} size="h5">
+          {t('patientAppAccess.inviteTitle')}
+        </Title>
+        <Text size="sm">{t('patientAppAccess.inviteHow')}</Text>
+        <Group align="flex-start">
+          <QrCode value={link} label={t('patientAppAccess.qr')} />
+          <Stack gap={4}>
+            <Text size="sm">{t('patientAppAccess.codeLabel')}</Text>
+            <Text ff="monospace" fz={28} fw={700} data-testid="patient-app-code">
+              {issued.code}
+            </Text>
+            <Text size="sm">{t('patientAppAccess.address', { address: `${window.location.origin}/app/` })}</Text>
+            <Text size="xs" c="dimmed">
+              {t('patientAppAccess.expires', { time: expires })}
+            </Text>
+          </Stack>
+        </Group>
+        <Group>
+          <Button variant="default" onClick={() => window.print()}>
+            {t('patientAppAccess.print')}
+          </Button>
+          <Button variant="default" onClick={onDone}>
+            {t('common.done')}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
