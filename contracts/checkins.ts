@@ -35,6 +35,14 @@ export const StaffCheckInCreate = z.strictObject({
     .optional(),
 });
 
+/** The patient's own check-in from the app (source 'app'): the key comes from the app's queue, so a check-in sent again after being offline is recorded once. */
+export const PatientCheckInCreate = z.strictObject({
+  answers: CheckInAnswers,
+  idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1–200 visible ASCII characters' }),
+  /** When the patient made it, if it waited offline (at most 7 days back, never ahead). */
+  madeAt: z.iso.datetime({ offset: true }).optional(),
+});
+
 export const CheckIn = z.object({
   id: Id,
   patientId: Id,

@@ -30,6 +30,7 @@ import { labRoutes } from './modules/screens/lab.routes.ts';
 import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
 import { messagesRoutes } from './modules/messages/messages.routes.ts';
+import { smsCheckIns } from './modules/checkins/sms-check-in.ts';
 import type { Channel } from '../core/messages/consent.ts';
 import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         smsAuthToken: opts.sms?.authToken,
         webhookBase: opts.sms?.webhookBase ?? opts.publicUrl ?? 'http://localhost',
         consoleChannels: opts.consoleChannels ?? ['sms', 'email', 'push'],
+        otherText: smsCheckIns,
       });
       patientAppStaffRoutes(api, { db: opts.db });
     },

@@ -80,5 +80,27 @@ export function patientMessages(show: { crisis: boolean; naloxone: boolean }, la
   return { thanks: t.thanks, crisis: show.crisis ? { ...t.crisis } : null, naloxone: show.naloxone ? { title: t.naloxone.title, steps: [...t.naloxone.steps] } : null };
 }
 
+const SMS = {
+  en: {
+    howTo: 'To check in, text 3 numbers: your craving from 0 to 10, then 0 for no use or 1 for use, then 1 if you took your medicine or 0 if you missed it. For example: 7 0 1',
+  },
+  es: {
+    howTo: 'Para su registro, envíe 3 números: su antojo de 0 a 10, luego 0 si no usó o 1 si usó, luego 1 si tomó su medicina o 0 si no. Por ejemplo: 7 0 1',
+  },
+} as const;
+
+/**
+ * The reply to a check-in sent by text: the thanks, then (when the rules say so) how to get
+ * help now — 988 for a crisis, the first naloxone steps after use that follows a stretch
+ * without. Short: a text message, on a phone that may not be private.
+ */
+export function smsCheckInReply(show: { crisis: boolean; naloxone: boolean }, lang: Language): string {
+  const m = patientMessages(show, lang);
+  return [m.thanks, ...(m.crisis ? [m.crisis.call, m.crisis.text] : []), ...(m.naloxone ? m.naloxone.steps.slice(0, 2) : [])].join(' ');
+}
+
+/** The reply to a text from a patient that is not a check-in the reader understands: how to send one. */
+export const smsCheckInHowTo = (lang: Language): string => SMS[lang].howTo;
+
 /** All patient-facing English sentences (for the readability test). */
-export const PATIENT_ENGLISH: readonly string[] = [PATIENT.en.thanks, ...Object.values(PATIENT.en.crisis), PATIENT.en.naloxone.title, ...PATIENT.en.naloxone.steps];
+export const PATIENT_ENGLISH: readonly string[] = [PATIENT.en.thanks, ...Object.values(PATIENT.en.crisis), PATIENT.en.naloxone.title, ...PATIENT.en.naloxone.steps, SMS.en.howTo];

@@ -309,7 +309,11 @@ describe('inbound SMS webhook and simulator', () => {
     expect(start.json().reply).toBe('Recibirá mensajes de texto otra vez. Responda ALTO para dejar de recibirlos.');
     expect((await admin.get(`/api/v1/patients/${p}/contact-preferences`)).json().smsOptedOutAt).toBeNull();
     expect((await admin.post('/api/v1/messages/simulator/sms', { from: phone, body: 'Ayuda' })).json().reply).toContain('Este número envía recordatorios');
-    expect((await admin.post('/api/v1/messages/simulator/sms', { from: phone, body: 'hello?' })).json().reply).toBe('Thanks. We could not read that. Reply HELP for help or STOP to stop texts.');
+    // from a patient's number, a text that is no check-in is answered with how to send one (server/modules/checkins/sms-check-in.ts)
+    expect((await admin.post('/api/v1/messages/simulator/sms', { from: phone, body: 'hello?' })).json().reply).toContain('To check in, text 3 numbers');
+    expect((await admin.post('/api/v1/messages/simulator/sms', { from: '+15550107778', body: 'hello?' })).json().reply).toBe(
+      'Thanks. We could not read that. Reply HELP for help or STOP to stop texts.',
+    );
     const audits = await w.database.db
       .select()
       .from(auditEvents)
@@ -335,7 +339,8 @@ describe('inbound SMS webhook and simulator', () => {
     const bare = { MessageSid: 'SMcccccccccccccccccc', From: phone, ToCountry: 'US', NumMedia: '0' };
     const bareReply = await webhook(bare, twilioSignature('test-token', URL_SIGNED, bare));
     expect(bareReply.statusCode).toBe(200);
-    expect(bareReply.body).toContain('We could not read that');
+    // (an empty text from a patient's number: how to check in)
+    expect(bareReply.body).toContain('To check in, text 3 numbers');
     expect((await admin.get(`/api/v1/patients/${p}/contact-preferences`)).json().smsOptedOutAt).toBeNull();
   });
 

@@ -48,6 +48,7 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   // a patient-app session (cookie wp_patient): the signed-in patient's own data only ('patient principal' below)
   'GET /api/patient/me': 'patient',
   'GET /api/patient/today': 'patient',
+  'POST /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
 };
@@ -176,6 +177,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/safety-alerts/:id/acknowledge': () => ({ note: 'authorisation walk' }),
     // daily check-ins: a phone check-in taken by staff, and the programme's risk rules
     'POST /api/v1/patients/:patientId/check-ins': () => ({ answers: { craving: 3, use: { any: false }, medication: 'taken' } }),
+    'POST /api/patient/check-ins': () => ({ answers: { craving: 3, use: { any: false }, medication: 'taken' }, idempotencyKey: `walk-${Math.random()}` }),
     'PUT /api/v1/check-ins/settings': () => ({
       cravingRun: { enabled: true, threshold: 8, days: 2, severity: 'warning' },
       missedDoses: { enabled: true, count: 2, windowDays: 7, severity: 'warning' },

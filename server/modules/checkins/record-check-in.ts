@@ -194,6 +194,20 @@ function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 }
 
+/** The signed-in patient's own check-in from the app (source 'app'). */
+export function recordPatientCheckIn(deps: Deps, patient: { programId: string; patientId: string }, body: { answers: CheckInAnswers; idempotencyKey: string; madeAt?: string | undefined }) {
+  return recordCheckIn(deps, {
+    programId: patient.programId,
+    patientId: patient.patientId,
+    source: 'app',
+    answers: body.answers,
+    idempotencyKey: body.idempotencyKey,
+    recordedBy: null,
+    madeAt: body.madeAt === undefined ? undefined : new Date(body.madeAt),
+    fieldPrefix: 'body.answers',
+  });
+}
+
 /** Staff record a check-in the patient gave by phone: source 'staff', in the request's programme. */
 export function recordStaffCheckIn(deps: Deps, patientId: string, body: { answers: CheckInAnswers; idempotencyKey?: string | undefined }) {
   const { ctx } = deps;

@@ -36,7 +36,7 @@ export type SmsSender = { programId: string; orgId: string; patientId: string; l
  * The seam for texts that are not STOP, START or HELP: returns the reply, or null for the
  * neutral "could not read that". SMS check-ins ("7 0 1") plug in here.
  */
-export type OtherTextHandler = (tx: Tx, input: { senders: SmsSender[]; text: string; now: Date }) => Promise<string | null>;
+export type OtherTextHandler = (tx: Tx, input: { senders: SmsSender[]; text: string; now: Date; messageSid: string; requestId: string }) => Promise<string | null>;
 export const noOtherTextHandler: OtherTextHandler = async () => null;
 
 /** The patients whose phone number is this one (compared as E.164). */
@@ -90,7 +90,7 @@ export async function handleInboundSms(tx: Tx, input: { messageSid: string; from
   } else if (keyword?.keyword === 'help') {
     reply = render('sms-help', language(keyword.language)).text;
   } else {
-    reply = (await other(tx, { senders, text: input.body, now: input.now })) ?? render('sms-unrecognised', language(undefined)).text;
+    reply = (await other(tx, { senders, text: input.body, now: input.now, messageSid: input.messageSid, requestId: input.requestId })) ?? render('sms-unrecognised', language(undefined)).text;
   }
   // a concurrent delivery of the same MessageSid waits on the key, then gets this reply
   const stored = await tx.insert(inboundSms).values({ messageSid: input.messageSid, reply, receivedAt: input.now }).onConflictDoNothing().returning({ reply: inboundSms.reply });

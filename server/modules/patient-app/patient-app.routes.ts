@@ -24,6 +24,8 @@ import { patientOf } from '../../platform/http/context.ts';
 import { runInTx } from '../../platform/http/tx.ts';
 import { issueInvite, patientAppAccess, revokeDevice } from './invites.ts';
 import { patientToday } from './today.ts';
+import { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
+import { recordPatientCheckIn } from '../checkins/record-check-in.ts';
 import { activate, lock, newChallenge, patientMe, signOut, unlock, type UnlockResult } from './unlock.ts';
 
 /** Staff: invite a patient, see and revoke their devices (under /api/v1). */
@@ -156,6 +158,21 @@ export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCoo
       },
     },
     async (req) => runInTx(db, req, (d) => patientToday(d, patientOf(req.ctx))),
+  );
+
+  r.post(
+    '/check-ins',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'createPatientAppCheckIn',
+        summary: 'The patient’s daily check-in (source app): the risk rules run at once and the answer says what to show (crisis help, naloxone steps); a repeated idempotencyKey is recorded once',
+        body: PatientCheckInCreate,
+        response: { 200: CheckInResult },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => recordPatientCheckIn(d, patientOf(req.ctx), req.body)),
   );
 
   r.post(
