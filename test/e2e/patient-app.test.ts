@@ -71,6 +71,32 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       expect(await phone.getByTestId('progress').innerText()).toMatch(/\$\d+\.\d\d[\s\S]*in a row[\s\S]*Next: .* It can earn \$/);
       await expectNoAxeViolations(phone, 'Today');
       await phone.screenshot({ path: `${shots}/patient-app-today.png` });
+      // the daily check-in, under a minute; then "I am not safe right now": crisis help at once, and an urgent alert for the care team
+      await phone.getByRole('button', { name: 'Check in now' }).click();
+      await phone.getByRole('radio', { name: 'Good', exact: true }).check();
+      await phone
+        .getByRole('group', { name: /craving/ })
+        .getByRole('radio', { name: '4', exact: true })
+        .check();
+      await phone
+        .getByRole('group', { name: /used since/ })
+        .getByRole('radio', { name: 'No', exact: true })
+        .check();
+      await phone.getByRole('radio', { name: 'I took it' }).check();
+      await expectNoAxeViolations(phone, 'the check-in form');
+      await phone.screenshot({ path: `${shots}/patient-app-check-in.png`, fullPage: true });
+      await phone.getByRole('button', { name: 'Send', exact: true }).click();
+      await phone.getByTestId('check-in-result').getByText('Thank you. Your check-in is saved.').waitFor();
+      await phone.getByRole('button', { name: 'Done' }).click();
+      await phone.getByTestId('not-safe').click();
+      await phone.getByTestId('crisis').getByRole('link', { name: 'Call 988' }).waitFor();
+      await expectNoAxeViolations(phone, 'crisis help after a check-in');
+      await phone.screenshot({ path: `${shots}/patient-app-check-in-crisis.png`, fullPage: true });
+      const workList = await staffContext.newPage();
+      await workList.goto(`${h.base}/patients`);
+      await workList.getByText('the patient said they are not safe right now').first().waitFor();
+      await workList.close();
+      await phone.getByRole('button', { name: 'Done' }).click();
       // the private key is in IndexedDB and cannot be read out
       const key = await phone.evaluate(
         () =>

@@ -10,6 +10,7 @@ import { setLanguage, type Language } from '../i18n/index.ts';
 import { formatCents, formatDate } from '../format.ts';
 import { patientApi, PatientApiError, type PatientTodayT } from './api.ts';
 import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
+import { CheckIn } from './CheckIn.tsx';
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
 
@@ -351,6 +352,7 @@ function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Pro
     <section aria-labelledby="today-title">
       <h1 id="today-title">{t('patientApp.today.title')}</h1>
       <p>{t('patientApp.today.welcome')}</p>
+      <CheckIn />
       <Progress />
       <p>{t('patientApp.today.soon')}</p>
       <div className="actions">

@@ -2,8 +2,11 @@
 // Errors arrive as application/problem+json and become a PatientApiError with its code.
 import type { z } from 'zod';
 import type { PatientChallenge, PatientMe, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
+import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
+export type CheckInResultT = z.infer<typeof CheckInResult>;
+export type PatientCheckInT = z.input<typeof PatientCheckInCreate>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -37,6 +40,7 @@ export const patientApi = {
   unlock: (body: { programId: string; deviceId: string; challenge: string; signature: string; pin: string }) => call<SignedIn>('POST', '/unlock', body),
   me: () => call<z.infer<typeof PatientMe>>('GET', '/me'),
   today: () => call<z.infer<typeof PatientToday>>('GET', '/today'),
+  checkIn: (body: PatientCheckInT) => call<CheckInResultT>('POST', '/check-ins', body),
   lock: (opts: { keepalive?: boolean } = {}) => call<{ ok: true }>('POST', '/lock', undefined, opts),
   signOut: () => call<{ ok: true }>('POST', '/sign-out'),
 };

@@ -1,0 +1,157 @@
+// The daily check-in (issue 12): mood, craving, any use, the medicine — under a minute —
+// and "I am not safe right now", which sends at once. The server runs the programme's risk
+// rules (docs/check-ins.md) and says what to show: crisis help (988) or naloxone steps.
+// Self-report never changes CM, and the words say so. Each check-in has its own key, so a
+// press of Send that is repeated is recorded once.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { patientApi, type CheckInResultT, type PatientCheckInT } from './api.ts';
+
+type Medication = 'taken' | 'missed' | 'not-applicable';
+
+function Choices<T extends string | number>({
+  name,
+  legend,
+  options,
+  value,
+  onChange,
+}: {
+  name: string;
+  legend: string;
+  options: Array<{ value: T; label: string }>;
+  value: T | null;
+  onChange: (v: T) => void;
+}) {
+  return (
+    <fieldset className="choices">
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <label key={String(o.value)}>
+          <input type="radio" name={name} checked={value === o.value} onChange={() => onChange(o.value)} />
+          <span>{o.label}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function Result({ result, onDone }: { result: CheckInResultT; onDone: () => void }) {
+  const { t } = useTranslation();
+  const m = result.messages;
+  return (
+    <div className="card" role="status" data-testid="check-in-result">
+      <p>{m.thanks}</p>
+      {m.crisis ? (
+        <div className="crisis" data-testid="crisis">
+          <h3>{m.crisis.title}</h3>
+          <p>{m.crisis.body}</p>
+          <p>{m.crisis.call}</p>
+          <div className="actions">
+            <a className="button primary" href="tel:988">
+              {t('patientApp.checkIn.call988')}
+            </a>
+            <a className="button" href="sms:988">
+              {t('patientApp.checkIn.text988')}
+            </a>
+          </div>
+        </div>
+      ) : null}
+      {m.naloxone ? (
+        <div data-testid="naloxone">
+          <h3>{m.naloxone.title}</h3>
+          <ol>
+            {m.naloxone.steps.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
+      <button type="button" onClick={onDone}>
+        {t('patientApp.checkIn.done')}
+      </button>
+    </div>
+  );
+}
+
+export function CheckIn() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [mood, setMood] = useState<number | null>(null);
+  const [craving, setCraving] = useState<number | null>(null);
+  const [use, setUse] = useState<'yes' | 'no' | null>(null);
+  const [medication, setMedication] = useState<Medication | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [result, setResult] = useState<CheckInResultT | null>(null);
+
+  const send = async (answers: PatientCheckInT['answers']) => {
+    setBusy(true);
+    setFailed(false);
+    try {
+      setResult(await patientApi.checkIn({ answers, idempotencyKey: crypto.randomUUID() }));
+      setOpen(false);
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void send({
+      ...(mood === null ? {} : { mood }),
+      ...(craving === null ? {} : { craving }),
+      ...(use === null ? {} : { use: use === 'yes' ? { any: true, substances: [] } : { any: false } }),
+      ...(medication === null ? {} : { medication }),
+    });
+  };
+
+  return (
+    <section className="card" aria-labelledby="check-in-title" data-testid="check-in">
+      <h2 id="check-in-title">{t('patientApp.checkIn.title')}</h2>
+      {result ? <Result result={result} onDone={() => setResult(null)} /> : null}
+      <button type="button" className="danger" disabled={busy} onClick={() => void send({ notSafe: true })} data-testid="not-safe">
+        {t('patientApp.checkIn.notSafe')}
+      </button>
+      {!open && !result ? (
+        <>
+          <p>{t('patientApp.checkIn.intro')}</p>
+          <button type="button" className="primary" onClick={() => setOpen(true)}>
+            {t('patientApp.checkIn.start')}
+          </button>
+        </>
+      ) : null}
+      {open ? (
+        <form onSubmit={submit}>
+          <Choices name="mood" legend={t('patientApp.checkIn.mood')} options={[1, 2, 3, 4, 5].map((v) => ({ value: v, label: t(`patientApp.checkIn.moods.${v}`) }))} value={mood} onChange={setMood} />
+          <Choices name="craving" legend={t('patientApp.checkIn.craving')} options={Array.from({ length: 11 }, (_, v) => ({ value: v, label: String(v) }))} value={craving} onChange={setCraving} />
+          <Choices
+            name="use"
+            legend={t('patientApp.checkIn.use')}
+            options={[
+              { value: 'no' as const, label: t('patientApp.checkIn.no') },
+              { value: 'yes' as const, label: t('patientApp.checkIn.yes') },
+            ]}
+            value={use}
+            onChange={setUse}
+          />
+          <Choices
+            name="medication"
+            legend={t('patientApp.checkIn.medication')}
+            options={(['taken', 'missed', 'not-applicable'] as const).map((v) => ({ value: v, label: t(`patientApp.checkIn.medications.${v}`) }))}
+            value={medication}
+            onChange={setMedication}
+          />
+          {failed ? (
+            <p className="error" role="alert">
+              {t('patientApp.checkIn.error')}
+            </p>
+          ) : null}
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t('patientApp.wait') : t('patientApp.checkIn.send')}
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
