@@ -97,6 +97,20 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await workList.getByText('the patient said they are not safe right now').first().waitFor();
       await workList.close();
       await phone.getByRole('button', { name: 'Done' }).click();
+      // offline: the check-in waits on the phone, and is sent once when the phone is back online
+      const appCheckIns = async () => (await h.database.query<{ n: number }>("select count(*)::int as n from check_ins where source = 'app'"))[0]!.n;
+      const before = await appCheckIns();
+      await phoneContext.setOffline(true);
+      await phone.getByRole('button', { name: 'Check in now' }).click();
+      await phone
+        .getByRole('group', { name: /craving/ })
+        .getByRole('radio', { name: '2', exact: true })
+        .check();
+      await phone.getByRole('button', { name: 'Send', exact: true }).click();
+      await phone.getByTestId('check-in-waiting').getByText('saved on this phone').waitFor();
+      await phoneContext.setOffline(false);
+      await expect.poll(() => phone.getByTestId('check-in-waiting').count()).toBe(0);
+      expect(await appCheckIns()).toBe(before + 1);
       // the private key is in IndexedDB and cannot be read out
       const key = await phone.evaluate(
         () =>

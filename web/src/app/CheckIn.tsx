@@ -3,9 +3,42 @@
 // rules (docs/check-ins.md) and says what to show: crisis help (988) or naloxone steps.
 // Self-report never changes CM, and the words say so. Each check-in has its own key, so a
 // press of Send that is repeated is recorded once.
-import { useState, type FormEvent } from 'react';
+//
+// Offline: a check-in the network could not carry waits on this phone (localStorage, which
+// sign-out and revocation wipe) with its key and the time it was made, and is sent when the
+// phone is back online or the app next opens; the server records it once, at the time it was
+// made (docs/check-ins.md: up to 7 days back).
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { patientApi, type CheckInResultT, type PatientCheckInT } from './api.ts';
+import { PatientApiError, patientApi, type CheckInResultT, type PatientCheckInT } from './api.ts';
+
+const QUEUE = 'waypoint.app.check-ins';
+
+function queued(): PatientCheckInT[] {
+  try {
+    return JSON.parse(localStorage.getItem(QUEUE) ?? '[]') as PatientCheckInT[];
+  } catch {
+    return [];
+  }
+}
+function setQueued(items: PatientCheckInT[]) {
+  if (items.length === 0) localStorage.removeItem(QUEUE);
+  else localStorage.setItem(QUEUE, JSON.stringify(items));
+}
+
+/** Sends what waits on the phone, oldest first; stops at the first failure of the network. Answers how many are still waiting. */
+async function sendQueued(): Promise<number> {
+  for (const item of queued()) {
+    try {
+      await patientApi.checkIn(item);
+    } catch (err) {
+      // the network (or a locked session): try again later; a refusal of the check-in itself: drop it
+      if (!(err instanceof PatientApiError) || err.status === 401) return queued().length;
+    }
+    setQueued(queued().filter((q) => q.idempotencyKey !== item.idempotencyKey));
+  }
+  return queued().length;
+}
 
 type Medication = 'taken' | 'missed' | 'not-applicable';
 
@@ -83,15 +116,32 @@ export function CheckIn() {
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   const [result, setResult] = useState<CheckInResultT | null>(null);
+  const [waiting, setWaiting] = useState(() => queued().length);
+
+  const flush = useCallback(() => {
+    void sendQueued().then(setWaiting);
+  }, []);
+  useEffect(() => {
+    flush();
+    window.addEventListener('online', flush);
+    return () => window.removeEventListener('online', flush);
+  }, [flush]);
 
   const send = async (answers: PatientCheckInT['answers']) => {
     setBusy(true);
     setFailed(false);
+    const item: PatientCheckInT = { answers, idempotencyKey: crypto.randomUUID(), madeAt: new Date().toISOString() };
     try {
-      setResult(await patientApi.checkIn({ answers, idempotencyKey: crypto.randomUUID() }));
+      setResult(await patientApi.checkIn(item));
       setOpen(false);
-    } catch {
-      setFailed(true);
+    } catch (err) {
+      if (err instanceof PatientApiError) setFailed(true);
+      else {
+        // no network: keep it on the phone and send it later
+        setQueued([...queued(), item]);
+        setWaiting(queued().length);
+        setOpen(false);
+      }
     } finally {
       setBusy(false);
     }
@@ -110,6 +160,11 @@ export function CheckIn() {
     <section className="card" aria-labelledby="check-in-title" data-testid="check-in">
       <h2 id="check-in-title">{t('patientApp.checkIn.title')}</h2>
       {result ? <Result result={result} onDone={() => setResult(null)} /> : null}
+      {waiting > 0 ? (
+        <p className="notice" role="status" data-testid="check-in-waiting">
+          {t('patientApp.checkIn.waiting', { count: waiting })}
+        </p>
+      ) : null}
       <button type="button" className="danger" disabled={busy} onClick={() => void send({ notSafe: true })} data-testid="not-safe">
         {t('patientApp.checkIn.notSafe')}
       </button>
