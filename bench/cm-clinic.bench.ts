@@ -6,10 +6,8 @@
 // then hits both scenarios alike, as in platform.bench.ts).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import { withScratchDatabase } from './scratch-db.ts';
-import { buildApp } from '../server/app.ts';
+import { benchServer } from './http-server.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
 import { inTransaction } from '../server/platform/db/database.ts';
@@ -105,29 +103,10 @@ export default function bench() {
       // The server's clock follows the recordings: a specimen is recorded a few minutes after it
       // was collected (a collection time later than the clock is refused, core/cm/time-rules.ts).
       // The one session then spans days of the bench's time: its idle and lifetime limits are lifted.
-      await d.query('update organizations set idle_timeout_minutes = $1, session_lifetime_hours = $2 where name = $3', [10_000_000, 100_000, 'Bench Org (fictional)']);
       let clock = now;
-      const app = await buildApp({ db: d.db, logLevel: 'silent', webRoot: null, clock: () => clock, signInRateLimit: 1000 });
-      // takes the same empty JSON object as before routes without a body schema refused one
-      app.post('/bench/bare', { config: { auth: 'public' }, schema: { hide: true, body: z.object({}) } }, async () => {
-        const id = randomUUID();
-        await d.query('insert into bench_bare (program_id, id, at) values ($1, $2, now())', [programId, id]);
-        return { id };
-      });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      close = async () => {
-        await app.close();
-      };
-      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      const signIn = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
-      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-      const headers = { 'content-type': 'application/json', cookie, 'waypoint-program': programId };
-      const post = async (path: string, body: unknown) => {
-        const r = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-        const text = await r.text();
-        if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 300)}`);
-        return JSON.parse(text) as Record<string, unknown>;
-      };
+      const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
+      close = server.close;
+      const post = server.post;
       const proto = await post('/api/v1/cm/protocols', { document: PROTOCOL });
       for (let i = 0; i < PATIENTS; i += CLIENTS) {
         await Promise.all(

@@ -1,0 +1,31 @@
+// The HTTP side the clinic benchmarks share: the app on a free port with the bare
+// single-INSERT route (the baseline every ratio is against), one staff session whose idle
+// and lifetime limits are lifted (the bench's clock spans days), and a POST that fails loudly.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { buildApp } from '../server/app.ts';
+import type { Database } from '../server/platform/db/database.ts';
+
+export async function benchServer(d: Database, opts: { programId: string; email: string; password: string; clock: () => Date }) {
+  await d.query('update organizations set idle_timeout_minutes = $1, session_lifetime_hours = $2 where name = $3', [10_000_000, 100_000, 'Bench Org (fictional)']);
+  const app = await buildApp({ db: d.db, logLevel: 'silent', webRoot: null, clock: opts.clock, signInRateLimit: 1000 });
+  // takes the same empty JSON object as before routes without a body schema refused one
+  app.post('/bench/bare', { config: { auth: 'public' }, schema: { hide: true, body: z.object({}) } }, async () => {
+    const id = randomUUID();
+    await d.query('insert into bench_bare (program_id, id, at) values ($1, $2, now())', [opts.programId, id]);
+    return { id };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const signIn = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: opts.email, password: opts.password }) });
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const headers = { 'content-type': 'application/json', cookie, 'waypoint-program': opts.programId };
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await r.text();
+    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  return { post, close: async () => void (await app.close()) };
+}
