@@ -85,7 +85,7 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
         {screen.name === 'activate' ? <Activate initialCode={screen.code} notice={screen.notice} onDone={signedIn} /> : null}
         {screen.name === 'unlock' && device ? <Unlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} /> : null}
         {screen.name === 'today' ? (
-          <Today
+          <Home
             onLock={lock}
             onSignOut={async () => {
               await patientApi.signOut().catch(() => undefined);
@@ -345,6 +345,27 @@ function Progress() {
   );
 }
 
+/** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
+type Tab = 'today';
+const TABS: Tab[] = ['today'];
+
+function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<Tab>('today');
+  return (
+    <>
+      {tab === 'today' ? <Today onLock={onLock} onSignOut={onSignOut} /> : null}
+      <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
+        {TABS.map((name) => (
+          <button key={name} type="button" aria-current={tab === name ? 'page' : undefined} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
+            {t(`patientApp.tabs.${name}`)}
+          </button>
+        ))}
+      </nav>
+    </>
+  );
+}
+
 function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
@@ -354,7 +375,6 @@ function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Pro
       <p>{t('patientApp.today.welcome')}</p>
       <CheckIn />
       <Progress />
-      <p>{t('patientApp.today.soon')}</p>
       <div className="actions">
         <button type="button" onClick={onLock} data-testid="lock">
           {t('patientApp.today.lock')}
