@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { Id, IsoDate, PageQuery } from './common.ts';
 import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../core/access/scopes.ts';
+import { REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
+import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
 
 /** Every CM collection pages like the rest of the API: limit (default 50, max 200), cursor → nextCursor. */
 export const CmPageQuery = z.strictObject({ ...PageQuery });
@@ -515,6 +517,8 @@ export const RedemptionCreate = z.strictObject({
   quantity: z.number().int().min(1).max(50).default(1),
   /** Fulfil this prize (a prize ledger entry) instead of spending voucher balance. */
   prizeEntryId: Id.optional(),
+  /** The patient's request from the app that this redemption fulfils (same patient and item; it must be open). */
+  requestId: Id.optional(),
   acknowledgement: z.strictObject({ acknowledged: z.literal(true, 'the patient must acknowledge the redemption'), method: z.enum(['signature', 'initials', 'verbal']) }),
 });
 export const RedemptionDecision = z.strictObject({ approve: z.boolean(), reason: z.string().trim().max(500).optional() });
@@ -559,6 +563,29 @@ export const Redemption = z.object({
   balanceCents: z.number().int(),
 });
 
+/** A patient's request from the app's catalogue. open: waiting for the clinic; approval: redeemed, waiting for a second person; given; declined (with the reason); withdrawn by the patient. */
+export const RedemptionRequest = z.object({
+  id: Id,
+  patientId: Id,
+  itemId: Id,
+  itemName: z.string(),
+  quantity: z.number().int(),
+  cents: z.number().int(),
+  requestedAt: z.string(),
+  status: z.enum(['open', 'approval', 'given', 'declined', 'withdrawn']),
+  reason: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  redemptionId: Id.nullable(),
+});
+export const OpenRedemptionRequest = RedemptionRequest.extend({ displayName: z.string(), mrn: z.string() });
+export const RedemptionRequestDecline = z.strictObject({ reason: z.string().trim().min(1, 'say why, for the patient').max(300) });
+/** The patient asks from the app. */
+export const RedemptionRequestCreate = z.strictObject({
+  itemId: Id,
+  quantity: z.number().int().min(1).max(REQUEST_MAX_QUANTITY).default(1),
+  idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1–200 visible ASCII characters' }),
+});
+
 // ---------- summaries ----------
 export const CalendarCell = z.object({
   date: z.string(),
@@ -570,7 +597,7 @@ export const CalendarCell = z.object({
    * the worst across tracks: pending, missed, invalid (a specimen not valid), positive (a
    * specimen that fails with a positive result), failure, excused, success.
    */
-  status: z.string(),
+  status: z.enum(CALENDAR_STATUSES),
   /** Money paid for this opportunity on cents tracks (earn, bonus, adjustments less debits; voided entries left out). */
   cents: z.number().int(),
   /** Draws standing for this opportunity. */

@@ -2,7 +2,9 @@
 // devices; the phone activates with the code, a device key and a PIN, then unlocks with a
 // signed challenge and the PIN. Request schemas are strict: unknown fields are an error.
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
+import { RedemptionRequest, RevealRequest } from './cm.ts';
+import { Id, IsoDate } from './common.ts';
 
 const b64url = (len: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${len}}$`), { message: 'must be base64url' });
 
@@ -101,6 +103,27 @@ export const PatientToday = z.object({
       streak: z.number().int(),
       /** The next opportunity and what it can earn (all tracks together), or null when none is left. */
       next: z.object({ date: z.string(), kind: z.string(), cents: z.number().int(), draws: z.number().int() }).nullable(),
+      /** The opportunities of the last four weeks and the next one, oldest first: what each earned (money on cents tracks, draws counted, prizes never named here). */
+      calendar: z.array(z.object({ date: IsoDate, kind: z.string(), status: z.enum(CALENDAR_STATUSES), cents: z.number().int(), draws: z.number().int() })),
     })
     .nullable(),
 });
+
+const PatientDraw = z.object({ n: z.number().int(), label: z.string().nullable(), valueCents: z.number().int(), commitment: z.string().nullable() });
+/** The patient's rewards: draws they have shown, how many wait, the catalogue they may ask from, and their requests. */
+export const PatientRewards = z.object({
+  cm: z
+    .object({
+      balanceCents: z.number().int(),
+      /** The published commitment of the programme's current draw seed (the public page checks draws against it). */
+      commitment: z.string(),
+      waiting: z.number().int(),
+      draws: z.array(PatientDraw),
+      catalogue: z.array(z.object({ id: Id, name: z.string(), kind: z.enum(['item', 'gift-card']), valueCents: z.number().int(), inStock: z.number().int() })),
+      requests: z.array(RedemptionRequest.omit({ patientId: true, redemptionId: true })),
+    })
+    .nullable(),
+});
+export const PatientRevealRequest = RevealRequest;
+export const PatientDrawsShown = z.object({ draws: z.array(PatientDraw), waiting: z.number().int(), commitment: z.string() });
+export const PatientRequest = RedemptionRequest.omit({ patientId: true, redemptionId: true });

@@ -43,6 +43,8 @@ export const AUDIT_ENTITIES = {
   'cm-catalogue-item': 'cm',
   'cm-redemption': 'cm',
   'cm-redemption-list': 'cm',
+  // a patient's requests from the app's catalogue (issue 12)
+  'cm-redemption-request': 'cm',
   'cm-privilege': 'cm',
   'cm-summary': 'cm',
   'cm-day-list': 'cm',

@@ -95,3 +95,12 @@ export function weekStart(date: string): string {
   const wd = weekday(date);
   return addDays(date, wd === 0 ? -6 : 1 - wd);
 }
+
+/**
+ * What a calendar cell shows: scheduled (future), open (today, not yet recorded),
+ * unrecorded (past, not yet closed), or the outcome in effect after corrections and
+ * adjudications: pending, missed, invalid, positive, failure, excused, success, and
+ * negative / positive for a specimen outside the protocol's tracks.
+ */
+export const CALENDAR_STATUSES = ['scheduled', 'open', 'unrecorded', 'pending', 'missed', 'invalid', 'positive', 'failure', 'excused', 'success', 'negative'] as const;
+export type CalendarStatus = (typeof CALENDAR_STATUSES)[number];

@@ -48,6 +48,11 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   // a patient-app session (cookie wp_patient): the signed-in patient's own data only ('patient principal' below)
   'GET /api/patient/me': 'patient',
   'GET /api/patient/today': 'patient',
+  'GET /api/patient/events': 'patient',
+  'GET /api/patient/rewards': 'patient',
+  'POST /api/patient/draws/reveal': 'patient',
+  'POST /api/patient/redemption-requests': 'patient',
+  'POST /api/patient/redemption-requests/:id/withdraw': 'patient',
   'POST /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
@@ -86,6 +91,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     specimens: f.specimen,
     catalogue: f.item,
     redemptions: f.redemption,
+    'redemption-requests': f.redemptionRequest,
     'ledger-entries': f.ledgerEntry,
     'privilege-recommendations': f.privilegeRecommendation,
     'integration-tokens': f.token,
@@ -165,6 +171,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/cm/patients/:patientId/redemptions': () => ({ itemId: f.item, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }),
     // declining needs no second person (approving is refused to whoever requested it: a 403 by design)
     'POST /api/v1/cm/redemptions/:id/decision': () => ({ approve: false, reason: 'authorisation walk' }),
+    'POST /api/v1/cm/redemption-requests/:id/decline': () => ({ reason: 'authorisation walk' }),
     // the first permitted role voids the entry (200), the next finds it already void (409): both reach the use case
     'POST /api/v1/cm/ledger-entries/:id/void': () => ({ reason: 'authorisation walk' }),
     'POST /api/v1/integration-tokens': () => ({ name: `Walk lab ${seq}`, scopes: ['screens:write'] }),

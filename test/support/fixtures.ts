@@ -32,6 +32,8 @@ export type Fixtures = {
   pendingSpecimen: string;
   item: string;
   redemption: string;
+  /** The patient's request from the app's catalogue (open), for staff to decline. */
+  redemptionRequest: string;
   privilegeRecommendation: string;
   /** A ledger entry (the first specimen's voucher earn) that may be voided. */
   ledgerEntry: string;
@@ -165,6 +167,8 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
   const session = await ok<{ id: string }>('patient session', c.post(`/api/v1/patients/${patientId}/patient-sessions`, { instrument: 'gad-7' }));
   const invite = await ok<{ code: string }>('patient app invite', c.post(`/api/v1/patients/${patientId}/app-invites`));
   const phone = await activatePhone(w.app, invite.code);
+  const asked = await w.app.inject({ method: 'POST', url: '/api/patient/redemption-requests', headers: { cookie: phone.cookie }, payload: { itemId: item.id, quantity: 1, idempotencyKey: 'walk' } });
+  if (asked.statusCode !== 200) throw new Error(`fixture: redemption request: ${asked.body}`);
   const plan = await ok<{ id: string; goals: Array<{ id: string }> }>('care plan', c.post(`/api/v1/patients/${patientId}/care-plans`, walkPlan(planStaff, B ? 'Bravoleak plan' : undefined)));
   const obs = await ok<{ entry?: Array<{ resource: { id: string } }> }>('observations', c.get(`/fhir/R4/Observation?patient=${patientId}`));
   const observation = obs.entry?.[0]?.resource.id;
@@ -178,6 +182,7 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
     pendingSpecimen: s5.specimen.id,
     item: item.id,
     redemption: redemption.id,
+    redemptionRequest: (asked.json() as { id: string }).id,
     privilegeRecommendation: rec.id,
     ledgerEntry,
     token: token.id,

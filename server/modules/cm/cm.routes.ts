@@ -42,6 +42,9 @@ import {
   Redemption,
   RedemptionCreate,
   RedemptionDecision,
+  RedemptionRequest,
+  OpenRedemptionRequest,
+  RedemptionRequestDecline,
   RedemptionListItem,
   RedemptionListQuery,
   RevealRequest,
@@ -59,6 +62,7 @@ import { adjudicateSpecimen, checkIn } from './specimens.ts';
 import { adjudicationQueue } from './specimen-reads.ts';
 import { listDraws, listSeeds, patientCaps, patientLedger, publicSeedsOf, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
 import { voidLedgerEntry } from './ledger-void.ts';
+import { closeRequest, listOpenRequests, listPatientRequests } from './redemption-requests.ts';
 import { createItem, decideRedemption, listItems, listProgrammeRedemptions, listRedemptions, moveStock, redeem } from './redemption.ts';
 import { dayList, decidePrivilege, listPrivilegeRecommendations, patientSummary, programmeSummary } from './summaries.ts';
 import { createToken, listTokens, revokeToken } from './tokens.ts';
@@ -373,6 +377,33 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
       },
     },
     async (req) => runInTx(db, req, (d) => decideRedemption(d, req.params.id, req.body)),
+  );
+
+  // ---- requests from the patient app ----
+  r.get(
+    '/cm/patients/:patientId/redemption-requests',
+    { config: { permission: 'read:cm' }, schema: { tags, summary: 'A patient’s requests from the app’s catalogue, newest first', params: PatientParams, response: { 200: items(RedemptionRequest) } } },
+    async (req) => runInTx(db, req, (d) => listPatientRequests(d, req.params.patientId)),
+  );
+  r.get(
+    '/cm/redemption-requests',
+    {
+      config: { permission: 'read:cm' },
+      schema: {
+        tags,
+        summary: 'The programme’s open requests from the app, oldest first, with patient name and MRN (fulfil one by redeeming with its requestId)',
+        response: { 200: items(OpenRedemptionRequest) },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => listOpenRequests(d)),
+  );
+  r.post(
+    '/cm/redemption-requests/:id/decline',
+    {
+      config: { permission: 'redeem:cm' },
+      schema: { tags, summary: 'Decline an open request, with the reason the patient will see', params: IdParams, body: RedemptionRequestDecline, response: { 200: RedemptionRequest } },
+    },
+    async (req) => runInTx(db, req, (d) => closeRequest(d, req.params.id, { by: 'staff', reason: req.body.reason })),
   );
 
   // ---- summaries ----

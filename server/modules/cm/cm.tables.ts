@@ -336,6 +336,54 @@ export const cmRedemptionOutcomes = pgTable(
   (t) => [primaryKey({ columns: [t.programId, t.redemptionId] })],
 );
 
+/**
+ * What a patient asked for from the catalogue in the app (issue 12). Asking moves no money
+ * and no stock: staff fulfil it as a redemption with the patient present (acknowledgement,
+ * threshold and approval as for any redemption), or decline it with a reason; the patient
+ * may withdraw it. The request row is append-only; its one outcome is its own row.
+ */
+export const cmRedemptionRequests = pgTable(
+  'cm_redemption_requests',
+  {
+    programId: uuid('program_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    /** The app's key for this request: a request sent twice is recorded once. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestedAt: ts('requested_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    foreignKey({ name: 'cm_redemption_requests_item_fk', columns: [t.programId, t.itemId], foreignColumns: [cmCatalogueItems.programId, cmCatalogueItems.id] }),
+    foreignKey({ name: 'cm_redemption_requests_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] }),
+    uniqueIndex('cm_redemption_requests_key').on(t.programId, t.patientId, t.idempotencyKey),
+    index('cm_redemption_requests_patient_idx').on(t.programId, t.patientId),
+  ],
+);
+
+/** How a request ended: fulfilled (the redemption that did it), declined by staff (reason), or withdrawn by the patient. One per request. */
+export const cmRedemptionRequestOutcomes = pgTable(
+  'cm_redemption_request_outcomes',
+  {
+    programId: uuid('program_id').notNull(),
+    requestId: uuid('request_id').notNull(),
+    outcome: text('outcome').notNull(), // fulfilled | declined | withdrawn
+    redemptionId: uuid('redemption_id'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: ts('decided_at').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.requestId] }),
+    foreignKey({ name: 'cm_redemption_request_outcomes_request_fk', columns: [t.programId, t.requestId], foreignColumns: [cmRedemptionRequests.programId, cmRedemptionRequests.id] }),
+    uniqueIndex('cm_redemption_request_outcomes_redemption_key')
+      .on(t.programId, t.redemptionId)
+      .where(sql`redemption_id is not null`),
+  ],
+);
+
 /** Programme-scoped API tokens of service accounts (users.kind = 'service'); only the SHA-256 is kept. */
 export const integrationTokens = pgTable(
   'integration_tokens',

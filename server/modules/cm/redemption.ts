@@ -14,6 +14,7 @@ import { patients } from '../patients/patients.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { cmCatalogueItems, cmDrawReveals, cmEvents, cmLedgerEntries, cmRedemptionOutcomes, cmRedemptions, cmStockMovements } from './cm.tables.ts';
 import { getSettings } from './enrolments.ts';
+import { fulfilRequest } from './redemption-requests.ts';
 import { entryEffectSql, lockPatientEnrolments, NOT_VOIDED, patientBalance, patientBalances, type EnrolmentRow } from './settle.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
@@ -180,7 +181,11 @@ async function complete(tx: Tx, ctx: Ctx, r: RedemptionRow, item: Item, enrolmen
   await tx.insert(cmRedemptionOutcomes).values({ programId, redemptionId: r.id, outcome: 'completed', decidedBy, decidedAt: ctx.now });
 }
 
-export async function redeem(deps: Deps, patientId: string, input: { itemId: string; quantity: number; prizeEntryId?: string | undefined; acknowledgement: { acknowledged: true; method: string } }) {
+export async function redeem(
+  deps: Deps,
+  patientId: string,
+  input: { itemId: string; quantity: number; prizeEntryId?: string | undefined; requestId?: string | undefined; acknowledgement: { acknowledged: true; method: string } },
+) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const userId = ctx.principal!.userId;
@@ -243,6 +248,7 @@ export async function redeem(deps: Deps, patientId: string, input: { itemId: str
       needsApproval,
     })
     .returning();
+  if (input.requestId) await fulfilRequest(tx, ctx, { requestId: input.requestId, patientId, itemId: item.id, redemptionId: r!.id });
   if (!needsApproval) await complete(tx, ctx, r!, item, enrolments, userId);
   await writeAudit(tx, auditContext(ctx), { action: 'redeem', entity: 'cm-redemption', entityId: r!.id, patientId, detail: { cents, quantity: input.quantity, kind, needsApproval } });
   return redemptionDto(tx, r!, needsApproval ? 'pending-approval' : 'completed');

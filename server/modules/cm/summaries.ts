@@ -2,6 +2,7 @@
 // page (calendar of opportunities, streaks, current and next value, balance, draws),
 // the programme's CM page, and privilege recommendations with their decisions.
 import { paidCents } from '../../../core/cm/ledger.ts';
+import type { CalendarStatus } from '../../../core/cm/calendar.ts';
 import { and, asc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf, writeAudit } from '../../platform/audit.ts';
@@ -158,7 +159,7 @@ function replayInEffect(enr: EnrolmentRow, protocol: Protocol, events: readonly 
  * then failure, excused, success), named for what happened to a specimen (invalid, or
  * positive when a result in effect is positive; a prescribed medication never is).
  */
-function cellStatus(ev: EventRow, outcomes: ReadonlyArray<{ outcome: string }>, specimen: { valid: boolean; results: Record<string, string> } | undefined): string {
+function cellStatus(ev: EventRow, outcomes: ReadonlyArray<{ outcome: string }>, specimen: { valid: boolean; results: Record<string, string> } | undefined): CalendarStatus {
   if (ev.kind === 'missed') return 'missed';
   const has = (o: string) => outcomes.some((x) => x.outcome === o);
   const positive = specimen !== undefined && Object.values(specimen.results).includes('positive');
@@ -232,7 +233,8 @@ export async function patientSummary(deps: Deps, patientId: string) {
       const ev = bySlot.get(`${kind}/${d}`);
       if (!(cal[kind] ?? []).includes(weekday(d)) && !ev) continue;
       if (!ev) {
-        calendar.push({ date: d, kind, eventId: null, status: d > today ? 'scheduled' : d === today ? 'open' : 'unrecorded', cents: 0, draws: 0, keptCents: 0, keptDraws: 0, outcomes: [] });
+        const status: CalendarStatus = d > today ? 'scheduled' : d === today ? 'open' : 'unrecorded';
+        calendar.push({ date: d, kind, eventId: null, status, cents: 0, draws: 0, keptCents: 0, keptDraws: 0, outcomes: [] });
         continue;
       }
       const outcomes = replayed.outcomes.get(ev.id) ?? [];

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { PatientParams } from '../../../contracts/common.ts';
+import { IdParams, PatientParams } from '../../../contracts/common.ts';
 import {
   PatientActivate,
   PatientAppAccess,
@@ -15,6 +15,10 @@ import {
   PatientMe,
   PatientSignedIn,
   PatientToday,
+  PatientRewards,
+  PatientRevealRequest,
+  PatientDrawsShown,
+  PatientRequest,
   PatientUnlock,
 } from '../../../contracts/patient-app.ts';
 import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
@@ -23,7 +27,11 @@ import { clearPatientCookie, setPatientCookie } from '../../platform/http/auth.t
 import { patientOf } from '../../platform/http/context.ts';
 import { runInTx } from '../../platform/http/tx.ts';
 import { issueInvite, patientAppAccess, revokeDevice } from './invites.ts';
+import { patientEvents } from './events.ts';
+import { streamEvents } from '../../platform/http/event-stream.ts';
 import { patientToday } from './today.ts';
+import { patientRewards, requestFromCatalogue, revealMyDraws, withdrawMyRequest } from './rewards.ts';
+import { RedemptionRequestCreate } from '../../../contracts/cm.ts';
 import { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
 import { recordPatientCheckIn } from '../checkins/record-check-in.ts';
 import { activate, lock, newChallenge, patientMe, signOut, unlock, type UnlockResult } from './unlock.ts';
@@ -75,7 +83,7 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
 }
 
 /** The patient app's own API (prefix /api/patient). */
-export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string } }) {
+export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; clock: () => Date; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string } }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, secureCookies } = deps;
   const tags = ['patient app'];
@@ -158,6 +166,78 @@ export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCoo
       },
     },
     async (req) => runInTx(db, req, (d) => patientToday(d, patientOf(req.ctx))),
+  );
+
+  r.get(
+    '/events',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'streamPatientEvents',
+        summary:
+          'Server-sent events (text/event-stream): `changed` when the patient’s CM record moves (a cup recorded, an award, a correction), so the app reads Today again; no data in the stream; ends with the session',
+        produces: ['text/event-stream'],
+        response: { 200: z.string().describe('An event stream') },
+      },
+    },
+    // a comment line every 20 s keeps proxies from closing a quiet stream and re-checks the session
+    async (req, reply) => streamEvents(req, reply, patientEvents(db, patientOf(req.ctx), deps.clock), { event: 'changed', heartbeatMs: 20_000 }),
+  );
+
+  r.get(
+    '/rewards',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'getPatientRewards',
+        summary: 'The patient’s rewards: draws they have shown (with the commitment to verify them), draws waiting, the catalogue they may ask from, and their requests',
+        response: { 200: PatientRewards },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => patientRewards(d, patientOf(req.ctx))),
+  );
+
+  r.post(
+    '/draws/reveal',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'revealPatientDraws',
+        summary: 'The patient shows their next draws (decided when earned, never re-rolled)',
+        errors: [409],
+        body: PatientRevealRequest,
+        response: { 200: PatientDrawsShown },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => revealMyDraws(d, patientOf(req.ctx), req.body.count)),
+  );
+
+  r.post(
+    '/redemption-requests',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'createPatientRedemptionRequest',
+        summary: 'Ask the clinic for an item from the catalogue (no money moves until staff give it); a repeated idempotencyKey is recorded once',
+        errors: [404, 409],
+        body: RedemptionRequestCreate,
+        response: { 200: PatientRequest },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => requestFromCatalogue(d, patientOf(req.ctx), req.body)),
+  );
+
+  r.post(
+    '/redemption-requests/:id/withdraw',
+    {
+      config: { auth: 'patient' },
+      schema: { tags, operationId: 'withdrawPatientRedemptionRequest', summary: 'Withdraw an open request', errors: [404, 409], params: IdParams, response: { 200: PatientRequest } },
+    },
+    async (req) => runInTx(db, req, (d) => withdrawMyRequest(d, patientOf(req.ctx), req.params.id)),
   );
 
   r.post(

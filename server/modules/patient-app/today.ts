@@ -6,12 +6,20 @@ import type { Tx } from '../../platform/db/database.ts';
 import type { Ctx, PatientPrincipal } from '../../platform/http/context.ts';
 import { patientLedger } from '../cm/ledger.ts';
 import { patientSummary } from '../cm/summaries.ts';
+import { programTimeZone } from '../cm/settle.ts';
+import { addDays, localDate } from '../../../core/cm/calendar.ts';
+
+/** The calendar on Today: four weeks back and one ahead (the console has the whole enrolment). */
+const CALENDAR_DAYS_BACK = 27;
+const CALENDAR_DAYS_AHEAD = 7;
 
 export async function patientToday(deps: { tx: Tx; ctx: Ctx }, me: PatientPrincipal) {
   const summary = await patientSummary(deps, me.patientId);
   if (!summary.enrolment || summary.enrolment.status !== 'active') return { cm: null };
   const ledger = await patientLedger(deps, me.patientId);
   const next = summary.next.find((n) => n !== null) ?? null;
+  const from = addDays(localDate(deps.ctx.now, await programTimeZone(deps.tx, me.programId)), -CALENDAR_DAYS_BACK);
+  const to = addDays(from, CALENDAR_DAYS_BACK + CALENDAR_DAYS_AHEAD);
   return {
     cm: {
       balanceCents: ledger.balanceCents,
@@ -25,6 +33,7 @@ export async function patientToday(deps: { tx: Tx; ctx: Ctx }, me: PatientPrinci
             draws: next.tracks.reduce((sum, t) => sum + t.draws, 0),
           }
         : null,
+      calendar: summary.calendar.filter((c) => c.date >= from && c.date <= to).map((c) => ({ date: c.date, kind: c.kind, status: c.status, cents: c.cents, draws: c.draws })),
     },
   };
 }

@@ -155,3 +155,47 @@ export function preparedOnce<T>(build: (db: Db) => T): (db: Db) => T {
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
 }
+
+export type Unlisten = () => Promise<void>;
+
+/**
+ * LISTEN on a channel: `onPayload` gets each NOTIFY's payload, once its transaction
+ * commits. PostgreSQL: one connection of its own, outside the pool, opened again after
+ * a loss (a notification sent while it was down is missed, so listeners must treat a
+ * notification as "look again", never as the data). PGlite: its own listen.
+ */
+export async function listen(db: Db, channel: string, onPayload: (payload: string) => void): Promise<Unlisten> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error('channel must be a plain identifier');
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (client && typeof (client as { listen?: unknown }).listen === 'function') {
+    return (client as { listen(c: string, f: (p: string) => void): Promise<Unlisten> }).listen(channel, onPayload);
+  }
+  const { default: pg } = await import('pg');
+  const options = (client as { options: import('pg').ClientConfig }).options;
+  let current: import('pg').Client | null = null;
+  let stopped = false;
+  const reopen = (): void => {
+    if (!stopped) setTimeout(() => void open().catch(reopen), 1000).unref();
+  };
+  const open = async (): Promise<void> => {
+    const c = new pg.Client(options);
+    c.on('notification', (m) => {
+      if (m.channel === channel) onPayload(m.payload ?? '');
+    });
+    c.on('error', () => {
+      if (current === c) current = null;
+      void c.end().catch(() => undefined);
+      reopen();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    if (stopped) await c.end();
+    else current = c;
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    await current?.end().catch(() => undefined);
+    current = null;
+  };
+}

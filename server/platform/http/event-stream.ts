@@ -1,0 +1,48 @@
+// Server-sent events (text/event-stream) at the HTTP edge: the route hands over a source
+// (subscribe to "something changed", and whether the caller may still listen); this writes
+// the stream, a comment every heartbeat, and ends it when the source says so or the client
+// goes. Events carry a name only: the client reads what changed through the usual API.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export type EventSourceOf = {
+  /** Calls `onEvent` whenever the caller should look again; returns the unsubscribe. */
+  subscribe(onEvent: () => void): Promise<() => void>;
+  /** Whether the caller may go on listening (checked before each event and at each heartbeat). */
+  stillValid(): Promise<boolean>;
+};
+
+export async function streamEvents(req: FastifyRequest, reply: FastifyReply, source: EventSourceOf, opts: { event: string; heartbeatMs: number }): Promise<void> {
+  let closed = false;
+  let unsubscribe: (() => void) | null = null;
+  const send = (chunk: string) => {
+    if (!closed) reply.raw.write(chunk);
+  };
+  const whenValid = (then: () => void) =>
+    void source
+      .stillValid()
+      .catch(() => false)
+      .then((ok) => (ok ? then() : close()));
+  const timer = setInterval(() => whenValid(() => send(': still here\n\n')), opts.heartbeatMs);
+  timer.unref();
+  function close() {
+    if (closed) return;
+    closed = true;
+    clearInterval(timer);
+    unsubscribe?.();
+    reply.raw.end();
+  }
+
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  req.raw.on('close', close);
+  unsubscribe = await source.subscribe(() => whenValid(() => send(`event: ${opts.event}\ndata: {}\n\n`)));
+  if (closed) unsubscribe();
+  // the browser reconnects after 3 s if the stream drops
+  send('retry: 3000\n\n');
+}

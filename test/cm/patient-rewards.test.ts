@@ -1,0 +1,191 @@
+// The patient's CM in the app (issue 12): the calendar on Today, draws the patient shows
+// themselves (and can verify), requests from the catalogue that staff fulfil or decline,
+// and the live stream that tells the open app to look again when the clinic records a cup.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeWorld, type Client, type World } from '../support/world.ts';
+import { expectProblem } from '../support/http.ts';
+import { activatePhone, type Phone } from '../support/patient-device.ts';
+import { AFTER_RECORDINGS, enrolled, specimen } from './support.ts';
+
+let w: World;
+let coord: Client;
+let collector: Client;
+beforeAll(async () => {
+  w = await makeWorld({ now: AFTER_RECORDINGS });
+  coord = await w.client('cm-coordinator');
+  collector = await w.client('specimen-collector');
+});
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(() => {
+  w.clock.now = new Date(AFTER_RECORDINGS);
+});
+
+async function phoneOf(patientId: string): Promise<Phone> {
+  const c = await w.client('counsellor');
+  const inv = (await c.post(`/api/v1/patients/${patientId}/app-invites`)).json() as { code: string };
+  return activatePhone(w.app, inv.code);
+}
+const asPatient = (phone: Phone, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+  w.app.inject({ method, url: `/api/patient${url}`, headers: { cookie: phone.cookie }, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+type Today = { cm: { balanceCents: number; drawsWaiting: number; calendar: Array<{ date: string; kind: string; status: string; cents: number; draws: number }> } };
+type Rewards = {
+  cm: {
+    balanceCents: number;
+    commitment: string;
+    waiting: number;
+    draws: Array<{ n: number; label: string | null; valueCents: number; commitment: string | null }>;
+    catalogue: Array<{ id: string; name: string; valueCents: number; inStock: number }>;
+    requests: Array<{ id: string; status: string; reason: string | null; itemName: string; cents: number }>;
+  };
+};
+
+describe('the patient’s rewards in the app', () => {
+  it('Today shows the calendar of the last four weeks: earned, not this time, and test days ahead', async () => {
+    const { patientId } = await enrolled(w, coord);
+    await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-16T14:00:00Z'));
+    await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-18T14:00:00Z', [{ analyte: 'cocaine', result: 'positive' }]));
+    const phone = await phoneOf(patientId);
+    const today = (await asPatient(phone, 'GET', '/today')).json() as Today;
+    const specimens = today.cm.calendar.filter((c) => c.kind === 'specimen');
+    expect(specimens[0]!.date).toBe('2026-03-02');
+    expect(specimens.at(-1)!.date).toBe('2026-03-27');
+    const on = (d: string) => specimens.find((c) => c.date === d)!;
+    expect(on('2026-03-16')).toMatchObject({ status: 'success' });
+    expect(on('2026-03-16').cents + on('2026-03-16').draws).toBeGreaterThan(0);
+    // positive for cocaine: the stimulant track pays nothing (other tracks may still earn draws)
+    expect(on('2026-03-18')).toMatchObject({ status: 'positive', cents: 0 });
+    expect(on('2026-03-20').status).toBe('open');
+    expect(on('2026-03-23').status).toBe('scheduled');
+  });
+
+  it('the patient shows their own draws; the prize joins the balance and the draw names the commitment to verify it', async () => {
+    const { patientId } = await enrolled(w, coord);
+    for (const d of ['2026-03-02', '2026-03-04', '2026-03-06']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
+    const phone = await phoneOf(patientId);
+    const before = (await asPatient(phone, 'GET', '/rewards')).json() as Rewards;
+    expect(before.cm.waiting).toBeGreaterThan(0);
+    expect(before.cm.draws).toEqual([]);
+    expect(before.cm.commitment).toMatch(/^[0-9a-f]{64}$/);
+    const shown = await asPatient(phone, 'POST', '/draws/reveal', { count: 1 });
+    expect(shown.statusCode, shown.body).toBe(200);
+    const draw = (shown.json() as { draws: Rewards['cm']['draws']; waiting: number }).draws[0]!;
+    expect(draw.commitment).toMatch(/^[0-9a-f]{64}$/);
+    const after = (await asPatient(phone, 'GET', '/rewards')).json() as Rewards;
+    expect(after.cm.waiting).toBe(before.cm.waiting - 1);
+    expect(after.cm.draws).toEqual([draw]);
+    expect(after.cm.balanceCents).toBe(before.cm.balanceCents + draw.valueCents);
+    const audit = await w.database.query<{ actor_role: string }>("select actor_role from audit_events where action = 'draw' and entity = 'cm-draws' and patient_id = $1", [patientId]);
+    expect(audit.map((a) => a.actor_role)).toEqual(['patient']);
+    // staff see the same draw as shown
+    const enr = (await w.database.query<{ id: string }>('select id from cm_enrolments where patient_id = $1', [patientId]))[0]!;
+    const staffView = (await coord.get(`/api/v1/cm/enrolments/${enr.id}/draws`)).json() as { items: Array<{ n: number; revealed: boolean }> };
+    expect(staffView.items.find((d) => d.n === draw.n)!.revealed).toBe(true);
+  });
+
+  it('requests: the patient asks, staff give it as a redemption or decline it with a reason, the patient may withdraw; nothing moves until staff give it', async () => {
+    const { patientId } = await enrolled(w, coord);
+    for (const d of ['2026-03-02', '2026-03-04', '2026-03-06']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
+    const bus = (await coord.post('/api/v1/cm/catalogue', { name: 'Bus pass (app test)', kind: 'item', valueCents: 500, stock: 3 })).json() as { id: string };
+    const prize = (await coord.post('/api/v1/cm/catalogue', { name: 'Small prize (app test)', kind: 'item', valueCents: 100, stock: 3, prizeTier: 'small' })).json() as { id: string };
+    const phone = await phoneOf(patientId);
+    const rewards = (await asPatient(phone, 'GET', '/rewards')).json() as Rewards;
+    expect(rewards.cm.catalogue.map((i) => i.id)).toContain(bus.id);
+    expect(rewards.cm.catalogue.map((i) => i.id)).not.toContain(prize.id);
+    const balance = rewards.cm.balanceCents;
+
+    const ask = (itemId: string, key: string, quantity = 1) => asPatient(phone, 'POST', '/redemption-requests', { itemId, quantity, idempotencyKey: key });
+    const first = await ask(bus.id, 'req-1');
+    expect(first.statusCode, first.body).toBe(200);
+    const firstReq = first.json() as { id: string; status: string; cents: number };
+    expect(firstReq).toMatchObject({ status: 'open', cents: 500 });
+    expect(((await ask(bus.id, 'req-1')).json() as { id: string }).id).toBe(firstReq.id);
+    expectProblem(await ask(prize.id, 'req-2'), 409, 'item_not_offered', 'body.itemId');
+    expectProblem(await ask(bus.id, 'req-3', 4), 409, 'out_of_stock', 'body.quantity');
+    expectProblem(await asPatient(phone, 'POST', '/redemption-requests', { itemId: bus.id, quantity: 0, idempotencyKey: 'x' }), 400, undefined, 'body.quantity');
+    const big = (await coord.post('/api/v1/cm/catalogue', { name: 'Phone card (app test)', kind: 'gift-card', valueCents: balance - 400, stock: 2 })).json() as { id: string };
+    expectProblem(await ask(big.id, 'req-4'), 409, 'insufficient_balance', 'body.itemId');
+    // asking moved nothing
+    expect(((await asPatient(phone, 'GET', '/rewards')).json() as Rewards).cm.balanceCents).toBe(balance);
+
+    // staff see the open request and give it with the patient present
+    const open = (await coord.get('/api/v1/cm/redemption-requests')).json() as { items: Array<{ id: string; patientId: string; mrn: string }> };
+    expect(open.items.find((r) => r.id === firstReq.id)).toMatchObject({ patientId });
+    const ack = { acknowledged: true, method: 'initials' };
+    expectProblem(await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: big.id, requestId: firstReq.id, acknowledgement: ack }), 409, 'request_item_mismatch');
+    const given = await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: bus.id, requestId: firstReq.id, acknowledgement: ack });
+    expect(given.statusCode, given.body).toBe(200);
+    expectProblem(await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: bus.id, requestId: firstReq.id, acknowledgement: ack }), 409, 'request_closed');
+
+    // declined with a reason; withdrawn by the patient
+    const second = (await ask(bus.id, 'req-5')).json() as { id: string };
+    expectProblem(await coord.post(`/api/v1/cm/redemption-requests/${second.id}/decline`, { reason: '' }), 400, undefined, 'body.reason');
+    expect((await coord.post(`/api/v1/cm/redemption-requests/${second.id}/decline`, { reason: 'Out until Monday' })).statusCode).toBe(200);
+    const third = (await ask(bus.id, 'req-6')).json() as { id: string };
+    expect(((await asPatient(phone, 'POST', `/redemption-requests/${third.id}/withdraw`)).json() as { status: string }).status).toBe('withdrawn');
+    expectProblem(await asPatient(phone, 'POST', `/redemption-requests/${third.id}/withdraw`), 409, 'request_closed');
+
+    const mine = ((await asPatient(phone, 'GET', '/rewards')).json() as Rewards).cm;
+    expect(mine.balanceCents).toBe(balance - 500);
+    const status = Object.fromEntries(mine.requests.map((r) => [r.id, [r.status, r.reason]]));
+    expect(status).toEqual({ [firstReq.id]: ['given', null], [second.id]: ['declined', 'Out until Monday'], [third.id]: ['withdrawn', null] });
+    // the same list on the patient page
+    const staffList = (await coord.get(`/api/v1/cm/patients/${patientId}/redemption-requests`)).json() as { items: unknown[] };
+    expect(staffList.items).toHaveLength(3);
+    // a request row cannot be changed afterwards
+    await expect(w.database.query('update cm_redemption_requests set quantity = 9 where id = $1', [third.id])).rejects.toThrow(/append-only/);
+  });
+
+  it('a patient cannot withdraw, or see, another patient’s request', async () => {
+    const a = await enrolled(w, coord);
+    const b = await enrolled(w, coord);
+    await collector.post('/api/v1/specimens', specimen(a.patientId, '2026-03-02T14:00:00Z'));
+    const item = (await coord.post('/api/v1/cm/catalogue', { name: 'Snack (app test)', kind: 'item', valueCents: 100, stock: 9 })).json() as { id: string };
+    const phoneA = await phoneOf(a.patientId);
+    const phoneB = await phoneOf(b.patientId);
+    const req = (await asPatient(phoneA, 'POST', '/redemption-requests', { itemId: item.id, quantity: 1, idempotencyKey: 'a-1' })).json() as { id: string };
+    expectProblem(await asPatient(phoneB, 'POST', `/redemption-requests/${req.id}/withdraw`), 404);
+    expect(((await asPatient(phoneB, 'GET', '/rewards')).json() as Rewards).cm.requests).toEqual([]);
+  });
+});
+
+describe('the live stream', () => {
+  it('tells the open app “changed” when the clinic records a cup for this patient, not for another, and ends when the app locks', async () => {
+    const { patientId } = await enrolled(w, coord);
+    const other = await enrolled(w, coord);
+    const phone = await phoneOf(patientId);
+    const url = await w.app.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${url}/api/patient/events`, { headers: { cookie: phone.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (want: RegExp) => {
+      while (!want.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) return false;
+        text += decoder.decode(value);
+      }
+      return true;
+    };
+    expect(await readUntil(/retry: 3000/)).toBe(true);
+    // another patient's cup: nothing for this stream; then this patient's cup: "changed"
+    await collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-16T14:00:00Z'));
+    await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-16T14:00:00Z'));
+    expect(await readUntil(/event: changed/)).toBe(true);
+    expect(text.match(/event: changed/g)).toHaveLength(1);
+    expect(text).not.toContain(patientId);
+    // locking ends the session; the next event finds it ended and closes the stream
+    await asPatient(phone, 'POST', '/lock');
+    await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-18T14:00:00Z'));
+    expect(await readUntil(/never/)).toBe(false);
+    expect(text.match(/event: changed/g)).toHaveLength(1);
+  });
+
+  it('refuses a stream without a patient session', async () => {
+    expectProblem(await w.app.inject({ method: 'GET', url: '/api/patient/events' }), 401);
+  });
+});
