@@ -12,7 +12,7 @@ import { activatePhone } from '../support/patient-device.ts';
 import { demoSchedule } from '../../server/modules/demo/seed-clinical.ts';
 import { weekday } from '../../core/cm/calendar.ts';
 import { buildApp } from '../../server/app.ts';
-import { cmDrawReveals, cmEvents, cmRedemptions } from '../../server/modules/cm/cm.tables.ts';
+import { cmDrawReveals, cmEvents, cmRedemptions, cmRedemptionRequests } from '../../server/modules/cm/cm.tables.ts';
 import { screenCorrections, screens } from '../../server/modules/screens/screens.tables.ts';
 import { checkIns } from '../../server/modules/checkins/checkins.tables.ts';
 import { outboxMessages } from '../../server/modules/messages/messages.tables.ts';
@@ -80,6 +80,8 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await count(db.select({ n }).from(screenCorrections))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmDrawReveals))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(cmRedemptions))).toBeGreaterThanOrEqual(1);
+    // a request from the patient app, waiting for staff to give it
+    expect(await count(db.select({ n }).from(cmRedemptionRequests))).toBe(1);
     expect(await count(db.select({ n }).from(checkIns))).toBeGreaterThanOrEqual(40);
 
     // the outbox: waiting messages (delivered to the console with no provider), one suppressed, one dead letter

@@ -92,6 +92,7 @@ export type RedemptionT = z.infer<typeof Cm.Redemption>;
 export type RedemptionListItemT = z.infer<typeof Cm.RedemptionListItem>;
 export type LedgerVoidedT = z.infer<typeof Cm.LedgerVoided>;
 export type RedemptionCreateT = z.input<typeof Cm.RedemptionCreate>;
+export type RedemptionRequestT = z.infer<typeof Cm.RedemptionRequest>;
 export type PatientCmSummaryT = z.infer<typeof Cm.PatientCmSummary>;
 export type CalendarCellT = z.infer<typeof Cm.CalendarCell>;
 export type ProgrammeCmSummaryT = z.infer<typeof Cm.ProgrammeCmSummary>;
@@ -380,6 +381,8 @@ export const api = {
   redemptions: (patientId: string) => all<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`),
   redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) => json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
   decideRedemption: (id: string, body: { approve: boolean; reason?: string }) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
+  redemptionRequests: (patientId: string) => all<RedemptionRequestT>(`/cm/patients/${enc(patientId)}/redemption-requests`),
+  declineRedemptionRequest: (id: string, reason: string) => json<RedemptionRequestT>(`/cm/redemption-requests/${enc(id)}/decline`, { body: { reason } }),
   /** One page of the programme's redemptions (status 'pending': waiting for approval), oldest first. */
   programmeRedemptions: (status: 'pending' | 'completed' | 'declined' | undefined, cursor?: string | null) => page<RedemptionListItemT>('/cm/redemptions', { status, limit: 50 }, cursor),
   privilegeRecommendations: (pending: boolean) => all<PrivilegeRecommendationT>('/cm/privilege-recommendations', { pending: pending ? 'true' : undefined }),

@@ -10,6 +10,7 @@ import { screens } from '../screens/screens.tables.ts';
 import { createProtocol } from '../cm/protocols.ts';
 import { createFundingSource, enrol } from '../cm/enrolments.ts';
 import { createItem, redeem } from '../cm/redemption.ts';
+import { requestRedemption } from '../cm/redemption-requests.ts';
 import { revealDraws } from '../cm/ledger.ts';
 import { cmCatalogueItems } from '../cm/cm.tables.ts';
 import { correctScreen, recordScreen } from '../screens/screens.ts';
@@ -163,6 +164,8 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
       .from(cmCatalogueItems)
       .where(and(eq(cmCatalogueItems.programId, o.programId), eq(cmCatalogueItems.name, 'Bus pass, 1 day (demo)')));
     await redeem(at(new Date(after.getTime() + 60_000)), p2Id, { itemId: pass!.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'signature' } });
+    // and later asked, in the app, for another bus pass: the patient page shows the request to give
+    await requestRedemption(at(new Date(after.getTime() + 3_600_000)), p2Id, { itemId: pass!.id, quantity: 1, idempotencyKey: 'demo-app-request' });
   }
 
   // A laboratory confirmation overturns one of HSC-0005's negative cups: CM does not take the

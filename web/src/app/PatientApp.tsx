@@ -7,10 +7,10 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNod
 import { useTranslation } from 'react-i18next';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
-import { formatCents, formatDate } from '../format.ts';
-import { patientApi, PatientApiError, type PatientTodayT } from './api.ts';
+import { patientApi, PatientApiError } from './api.ts';
 import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
 import { CheckIn } from './CheckIn.tsx';
+import { Progress, Rewards } from './Rewards.tsx';
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
 
@@ -305,56 +305,21 @@ function Unlock({ device, onDone, onRevoked }: { device: StoredDevice; onDone: (
   );
 }
 
-/** The patient's CM progress, when they are in CM: nothing is shown that the clinic has not recorded. */
-function Progress() {
-  const { t, i18n } = useTranslation();
-  const [today, setToday] = useState<PatientTodayT | null>(null);
-  useEffect(() => {
-    let live = true;
-    void patientApi
-      .today()
-      .then((d) => live && setToday(d))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  const cm = today?.cm;
-  if (!cm) return null;
-  const money = (cents: number) => formatCents(cents, i18n.language);
-  return (
-    <section className="card" aria-labelledby="progress-title" data-testid="progress">
-      <h2 id="progress-title">{t('patientApp.today.progress')}</h2>
-      <dl>
-        <dt>{t('patientApp.today.balance')}</dt>
-        <dd>{money(cm.balanceCents)}</dd>
-        <dt>{t('patientApp.today.streak')}</dt>
-        <dd>{t('patientApp.today.streakValue', { count: cm.streak })}</dd>
-      </dl>
-      {cm.next ? (
-        <p>
-          {t(cm.next.draws > 0 ? 'patientApp.today.nextWithDraws' : 'patientApp.today.next', {
-            date: formatDate(cm.next.date, i18n.language),
-            money: money(cm.next.cents),
-            count: cm.next.draws,
-          })}
-        </p>
-      ) : null}
-      {cm.drawsWaiting > 0 ? <p>{t('patientApp.today.drawsWaiting', { count: cm.drawsWaiting })}</p> : null}
-    </section>
-  );
-}
-
 /** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
-type Tab = 'today';
-const TABS: Tab[] = ['today'];
+type Tab = 'today' | 'rewards';
+const TABS: Tab[] = ['today', 'rewards'];
 
 function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('today');
+  const { version, news } = useLiveUpdates();
   return (
     <>
-      {tab === 'today' ? <Today onLock={onLock} onSignOut={onSignOut} /> : null}
+      <p className="sr-only" role="status" aria-live="polite">
+        {news ? t('patientApp.live.updated') : ''}
+      </p>
+      {tab === 'today' ? <Today version={version} onShowDraws={() => setTab('rewards')} onLock={onLock} onSignOut={onSignOut} /> : null}
+      {tab === 'rewards' ? <Rewards version={version} /> : null}
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
         {TABS.map((name) => (
           <button key={name} type="button" aria-current={tab === name ? 'page' : undefined} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
@@ -366,7 +331,33 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
   );
 }
 
-function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
+/**
+ * The clinic's changes, live: the server's event stream says "changed" when a cup is
+ * recorded or the ledger moves (ADR 040), and the screens read again. EventSource
+ * reconnects by itself; on reconnecting the screens read again too, in case an event was
+ * missed while the stream was down.
+ */
+function useLiveUpdates() {
+  const [version, setVersion] = useState(0);
+  const [news, setNews] = useState(false);
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return;
+    const source = new EventSource('/api/patient/events');
+    let opened = false;
+    source.addEventListener('changed', () => {
+      setVersion((v) => v + 1);
+      setNews(true);
+    });
+    source.onopen = () => {
+      if (opened) setVersion((v) => v + 1);
+      opened = true;
+    };
+    return () => source.close();
+  }, []);
+  return { version, news };
+}
+
+function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; onShowDraws: () => void; onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   return (
@@ -374,7 +365,7 @@ function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Pro
       <h1 id="today-title">{t('patientApp.today.title')}</h1>
       <p>{t('patientApp.today.welcome')}</p>
       <CheckIn />
-      <Progress />
+      <Progress version={version} onShowDraws={onShowDraws} />
       <div className="actions">
         <button type="button" onClick={onLock} data-testid="lock">
           {t('patientApp.today.lock')}

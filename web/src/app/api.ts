@@ -1,10 +1,13 @@
 // The patient app's calls: only /api/patient, where the wp_patient cookie goes (ADR 030).
 // Errors arrive as application/problem+json and become a PatientApiError with its code.
 import type { z } from 'zod';
-import type { PatientChallenge, PatientMe, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
+import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientRequest, PatientRewards, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
 import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
+export type PatientRewardsT = z.infer<typeof PatientRewards>;
+export type PatientRequestT = z.infer<typeof PatientRequest>;
+export type PatientDrawsShownT = z.infer<typeof PatientDrawsShown>;
 export type CheckInResultT = z.infer<typeof CheckInResult>;
 export type PatientCheckInT = z.input<typeof PatientCheckInCreate>;
 
@@ -40,6 +43,10 @@ export const patientApi = {
   unlock: (body: { programId: string; deviceId: string; challenge: string; signature: string; pin: string }) => call<SignedIn>('POST', '/unlock', body),
   me: () => call<z.infer<typeof PatientMe>>('GET', '/me'),
   today: () => call<z.infer<typeof PatientToday>>('GET', '/today'),
+  rewards: () => call<PatientRewardsT>('GET', '/rewards'),
+  revealDraws: (count: number) => call<PatientDrawsShownT>('POST', '/draws/reveal', { count }),
+  requestItem: (body: { itemId: string; quantity: number; idempotencyKey: string }) => call<PatientRequestT>('POST', '/redemption-requests', body),
+  withdrawRequest: (id: string) => call<PatientRequestT>('POST', `/redemption-requests/${id}/withdraw`),
   checkIn: (body: PatientCheckInT) => call<CheckInResultT>('POST', '/check-ins', body),
   lock: (opts: { keepalive?: boolean } = {}) => call<{ ok: true }>('POST', '/lock', undefined, opts),
   signOut: () => call<{ ok: true }>('POST', '/sign-out'),

@@ -42,6 +42,7 @@ import {
   type PatientCmSummaryT,
   type PrivilegeRecommendationT,
   type RedemptionT,
+  type RedemptionRequestT,
   type TrackSettlementT,
 } from '../../api.ts';
 import { screensKey } from '../../queries/screens.ts';
@@ -1130,6 +1131,8 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
   const settings = useQuery({ queryKey: ['cm', program?.id, 'settings'], queryFn: api.cmSettings });
   const redemptions = useQuery({ queryKey: cmKey(program?.id, patientId, 'redemptions'), queryFn: () => api.redemptions(patientId) });
   const ledger = useQuery({ queryKey: cmKey(program?.id, patientId, 'ledger'), queryFn: () => api.ledger(patientId) });
+  const requests = useQuery({ queryKey: cmKey(program?.id, patientId, 'redemption-requests'), queryFn: () => api.redemptionRequests(patientId) });
+  const [requestId, setRequestId] = useState<string | null>(null);
   const [mode, setMode] = useState<'voucher' | 'prize'>('voucher');
   const [prizeEntryId, setPrizeEntryId] = useState('');
   const [itemId, setItemId] = useState('');
@@ -1155,6 +1158,7 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
           itemId: item.id,
           quantity: mode === 'prize' ? 1 : Number(quantity || 1),
           prizeEntryId: mode === 'prize' ? prize?.id : undefined,
+          requestId: mode === 'voucher' && requestId ? requestId : undefined,
           acknowledgement: { acknowledged: acknowledged as true, method },
         },
         key,
@@ -1162,8 +1166,17 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
       notifications.show({ color: 'teal', message: r.status === 'completed' ? t('redeem.done', { item: r.itemName }) : t('redeem.waiting') });
       setKey(newIdempotencyKey());
       setAcknowledged(false);
+      setRequestId(null);
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
     });
+  };
+  const open = (requests.data?.items ?? []).filter((r) => r.status === 'open');
+  const using = open.find((r) => r.id === requestId);
+  const give = (r: RedemptionRequestT) => {
+    setMode('voucher');
+    setItemId(r.itemId);
+    setQuantity(r.quantity);
+    setRequestId(r.id);
   };
 
   return (
@@ -1177,9 +1190,18 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
           {t('redeem.thresholdHint', { amount: formatCents(threshold, i18n.language) })}
         </Text>
       ) : null}
+      <AppRequests items={open} using={requestId} onGive={give} />
       <form onSubmit={submit} noValidate aria-label={t('redeem.title')}>
         <Stack gap="sm">
           <ErrorAlert error={error} />
+          {using ? (
+            <Alert color="blue" variant="light" data-testid="giving-request">
+              {t('redeem.requests.giving', { item: using.itemName })}{' '}
+              <Button size="compact-xs" variant="subtle" onClick={() => setRequestId(null)}>
+                {t('redeem.requests.notThis')}
+              </Button>
+            </Alert>
+          ) : null}
           <SegmentedControl
             value={mode}
             onChange={(v) => setMode(v as 'voucher' | 'prize')}
@@ -1239,6 +1261,57 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
       </form>
       <RedemptionList items={redemptions.data?.items ?? []} canApprove={can('approve:redemption')} />
     </Section>
+  );
+}
+
+/** The patient's open requests from the app: give one (the form below fills in) or decline it with a reason the patient sees. */
+function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; using: string | null; onGive: (r: RedemptionRequestT) => void }) {
+  const { t, i18n } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const [declining, setDeclining] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const { busy, error, run } = useAction();
+  if (items.length === 0) return null;
+  const decline = (id: string) =>
+    void run(async () => {
+      await api.declineRedemptionRequest(id, reason);
+      setDeclining(null);
+      setReason('');
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+    });
+  return (
+    <Stack gap="xs" my="sm" data-testid="app-requests">
+      <Text fw={600}>{t('redeem.requests.title', { count: items.length })}</Text>
+      <ErrorAlert error={error} />
+      {items.map((r) => (
+        <Group key={r.id} gap="sm" wrap="wrap">
+          <Text size="sm">
+            {t('redeem.requests.line', {
+              item: r.itemName,
+              quantity: r.quantity,
+              amount: formatCents(r.cents, i18n.language),
+              when: formatInstantDate(r.requestedAt, i18n.language, program?.timeZone),
+            })}
+          </Text>
+          <Button size="compact-sm" variant={using === r.id ? 'filled' : 'light'} onClick={() => onGive(r)}>
+            {t('redeem.requests.give')}
+          </Button>
+          {declining === r.id ? (
+            <Group gap="xs">
+              <TextInput size="xs" label={t('redeem.requests.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} maxLength={300} />
+              <Button size="compact-sm" color="red" variant="light" loading={busy} onClick={() => decline(r.id)}>
+                {t('redeem.requests.confirmDecline')}
+              </Button>
+            </Group>
+          ) : (
+            <Button size="compact-sm" variant="subtle" onClick={() => setDeclining(r.id)}>
+              {t('redeem.decline')}
+            </Button>
+          )}
+        </Group>
+      ))}
+    </Stack>
   );
 }
 

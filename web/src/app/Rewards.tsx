@@ -1,0 +1,274 @@
+// The patient's CM in the app (issue 12): on Today, the balance, streak, next value and the
+// calendar of opportunities (a symbol, a colour and words for each day); on Rewards, the
+// draws they show themselves (each with a link to check it against the published
+// commitment), the catalogue and their requests. `version` moves when the clinic records
+// something (the live stream in PatientApp.tsx), and each screen reads again.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatCents, formatDate } from '../format.ts';
+import { patientApi, PatientApiError, type PatientDrawsShownT, type PatientRewardsT, type PatientTodayT } from './api.ts';
+
+type Cell = NonNullable<PatientTodayT['cm']>['calendar'][number];
+/** How a day looks: earned (green check), not this time (grey), waiting (hourglass), a day to come (circle). Never red: a result is not a failing of the person. */
+const LOOK: Record<Cell['status'], { symbol: string; tone: 'earned' | 'not' | 'wait' | 'ahead' | 'excused' }> = {
+  success: { symbol: '✓', tone: 'earned' },
+  negative: { symbol: '✓', tone: 'earned' },
+  positive: { symbol: '–', tone: 'not' },
+  failure: { symbol: '–', tone: 'not' },
+  invalid: { symbol: '–', tone: 'not' },
+  missed: { symbol: '○', tone: 'not' },
+  excused: { symbol: '•', tone: 'excused' },
+  pending: { symbol: '⧗', tone: 'wait' },
+  unrecorded: { symbol: '⧗', tone: 'wait' },
+  open: { symbol: '◎', tone: 'ahead' },
+  scheduled: { symbol: '◯', tone: 'ahead' },
+};
+
+function useLoaded<T>(load: () => Promise<T>, version: number): T | null {
+  const [data, setData] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    void load()
+      .then((d) => live && setData(d))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- read again when the version moves
+  }, [version]);
+  return data;
+}
+
+/** Today's CM card: nothing is shown that the clinic has not recorded. */
+export function Progress({ version, onShowDraws }: { version: number; onShowDraws: () => void }) {
+  const { t, i18n } = useTranslation();
+  const today = useLoaded(() => patientApi.today(), version);
+  const cm = today?.cm;
+  if (!cm) return null;
+  const money = (cents: number) => formatCents(cents, i18n.language);
+  return (
+    <section className="card" aria-labelledby="progress-title" data-testid="progress">
+      <h2 id="progress-title">{t('patientApp.today.progress')}</h2>
+      <dl>
+        <dt>{t('patientApp.today.balance')}</dt>
+        <dd data-testid="balance">{money(cm.balanceCents)}</dd>
+        <dt>{t('patientApp.today.streak')}</dt>
+        <dd>{t('patientApp.today.streakValue', { count: cm.streak })}</dd>
+      </dl>
+      {cm.next ? (
+        <p>
+          {t(cm.next.draws > 0 ? 'patientApp.today.nextWithDraws' : 'patientApp.today.next', {
+            date: formatDate(cm.next.date, i18n.language),
+            money: money(cm.next.cents),
+            count: cm.next.draws,
+          })}
+        </p>
+      ) : null}
+      {cm.drawsWaiting > 0 ? (
+        <p>
+          {t('patientApp.today.drawsWaiting', { count: cm.drawsWaiting })}{' '}
+          <button type="button" className="primary" onClick={onShowDraws} data-testid="go-draws">
+            {t('patientApp.rewards.showDraw')}
+          </button>
+        </p>
+      ) : null}
+      <Calendar cells={cm.calendar} />
+    </section>
+  );
+}
+
+function Calendar({ cells }: { cells: Cell[] }) {
+  const { t, i18n } = useTranslation();
+  const money = (cents: number) => formatCents(cents, i18n.language);
+  if (cells.length === 0) return null;
+  return (
+    <>
+      <h3 id="calendar-title">{t('patientApp.calendar.title')}</h3>
+      <ol className="calendar" aria-labelledby="calendar-title" data-testid="calendar">
+        {cells.map((c) => {
+          const look = LOOK[c.status];
+          const earned = [c.cents > 0 ? money(c.cents) : null, c.draws > 0 ? t('patientApp.calendar.draws', { count: c.draws }) : null].filter(Boolean).join(' + ');
+          return (
+            <li key={`${c.date}/${c.kind}`} className={`day ${look.tone}`}>
+              <span className="symbol" aria-hidden="true">
+                {look.symbol}
+              </span>
+              <span className="when">
+                {formatDate(c.date, i18n.language)} · {t(`patientApp.calendar.kinds.${c.kind}`, { defaultValue: c.kind })}
+              </span>
+              <span className="what">
+                {t(`patientApp.calendar.status.${c.status}`)}
+                {earned ? ` · ${earned}` : ''}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </>
+  );
+}
+
+const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+/** The Rewards screen: draws, the catalogue, requests. */
+export function Rewards({ version }: { version: number }) {
+  const { t, i18n } = useTranslation();
+  const [mine, setMine] = useState(0);
+  const data = useLoaded(() => patientApi.rewards(), version + mine);
+  const [shown, setShown] = useState<PatientDrawsShownT['draws']>([]);
+  const [asking, setAsking] = useState<{ id: string; key: string } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const money = (cents: number) => formatCents(cents, i18n.language);
+  const cm: PatientRewardsT['cm'] = data?.cm ?? null;
+
+  if (data && !cm)
+    return (
+      <section aria-labelledby="rewards-title">
+        <h1 id="rewards-title">{t('patientApp.rewards.title')}</h1>
+        <p>{t('patientApp.rewards.notEnrolled')}</p>
+      </section>
+    );
+  if (!cm) return <p>{t('patientApp.loading')}</p>;
+
+  const reveal = async () => {
+    setBusy(true);
+    try {
+      const r = await patientApi.revealDraws(1);
+      setShown(r.draws);
+      setMine((n) => n + 1);
+    } catch {
+      setMessage(t('patientApp.errors.generic'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const ask = async (itemId: string, key: string) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await patientApi.requestItem({ itemId, quantity: 1, idempotencyKey: key });
+      setAsking(null);
+      setMessage(t('patientApp.rewards.asked'));
+      setMine((n) => n + 1);
+    } catch (err) {
+      const code = err instanceof PatientApiError ? err.code : 'error';
+      setMessage(t(`patientApp.rewards.refused.${code}`, { defaultValue: t('patientApp.errors.generic') }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const withdraw = async (id: string) => {
+    setBusy(true);
+    try {
+      await patientApi.withdrawRequest(id);
+      setMine((n) => n + 1);
+    } catch {
+      setMessage(t('patientApp.errors.generic'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="rewards-title">
+      <h1 id="rewards-title">{t('patientApp.rewards.title')}</h1>
+      <p>
+        {t('patientApp.today.balance')}: <strong data-testid="rewards-balance">{money(cm.balanceCents)}</strong>
+      </p>
+      <p className="notice" role="status" aria-live="polite">
+        {message}
+      </p>
+
+      <section className="card" aria-labelledby="draws-title" data-testid="draws">
+        <h2 id="draws-title">{t('patientApp.rewards.drawsTitle')}</h2>
+        {cm.waiting > 0 ? (
+          <>
+            <p>{t('patientApp.today.drawsWaiting', { count: cm.waiting })}</p>
+            <button type="button" className="primary" disabled={busy} onClick={() => void reveal()} data-testid="reveal">
+              {t('patientApp.rewards.showDraw')}
+            </button>
+          </>
+        ) : (
+          <p>{t('patientApp.rewards.noDrawsWaiting')}</p>
+        )}
+        {shown.length > 0 ? (
+          <p className="reveal" role="status" data-testid="revealed">
+            {shown.map((d) => (d.valueCents > 0 ? t('patientApp.rewards.won', { what: d.label ?? money(d.valueCents), money: money(d.valueCents) }) : t('patientApp.rewards.noPrize'))).join(' ')}
+          </p>
+        ) : null}
+        {cm.draws.length > 0 ? (
+          <>
+            <h3>{t('patientApp.rewards.pastDraws')}</h3>
+            <ul className="plain">
+              {[...cm.draws].reverse().map((d) => (
+                <li key={d.n}>
+                  {t('patientApp.rewards.drawLine', { n: d.n, what: d.valueCents > 0 ? money(d.valueCents) : t('patientApp.rewards.noPrizeShort') })}{' '}
+                  {d.commitment ? (
+                    <a href={`/verify/${d.commitment}`} target="_blank" rel="noreferrer">
+                      {t('patientApp.rewards.check')}
+                      <span className="sr-only"> {t('patientApp.rewards.checkHint', { n: d.n })}</span>
+                    </a>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            <p className="hint">{t('patientApp.rewards.fair')}</p>
+          </>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="catalogue-title" data-testid="catalogue">
+        <h2 id="catalogue-title">{t('patientApp.rewards.catalogueTitle')}</h2>
+        <p className="hint">{t('patientApp.rewards.catalogueHint')}</p>
+        {cm.catalogue.length === 0 ? <p>{t('patientApp.rewards.catalogueEmpty')}</p> : null}
+        <ul className="plain">
+          {cm.catalogue.map((i) => (
+            <li key={i.id} className="item">
+              <span>
+                <strong>{i.name}</strong> · {money(i.valueCents)} · {i.inStock > 0 ? t('patientApp.rewards.inStock', { count: i.inStock }) : t('patientApp.rewards.outOfStock')}
+              </span>
+              {asking?.id === i.id ? (
+                <span className="actions" role="group" aria-label={t('patientApp.rewards.confirm', { item: i.name })}>
+                  <button type="button" className="primary" disabled={busy} onClick={() => void ask(i.id, asking.key)}>
+                    {t('patientApp.rewards.confirmYes', { money: money(i.valueCents) })}
+                  </button>
+                  <button type="button" onClick={() => setAsking(null)}>
+                    {t('patientApp.rewards.confirmNo')}
+                  </button>
+                </span>
+              ) : (
+                <button type="button" disabled={i.inStock === 0 || busy} onClick={() => setAsking({ id: i.id, key: newKey() })} data-testid={`ask-${i.id}`}>
+                  {t('patientApp.rewards.ask')}
+                  <span className="sr-only"> {i.name}</span>
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {cm.requests.length > 0 ? (
+        <section className="card" aria-labelledby="requests-title" data-testid="requests">
+          <h2 id="requests-title">{t('patientApp.rewards.requestsTitle')}</h2>
+          <ul className="plain">
+            {cm.requests.map((r) => (
+              <li key={r.id} className="item">
+                <span>
+                  <strong>{r.itemName}</strong> · {money(r.cents)} · {t(`patientApp.rewards.status.${r.status}`)}
+                  {r.reason ? ` (${r.reason})` : ''}
+                </span>
+                {r.status === 'open' ? (
+                  <button type="button" disabled={busy} onClick={() => void withdraw(r.id)}>
+                    {t('patientApp.rewards.withdraw')}
+                    <span className="sr-only"> {r.itemName}</span>
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </section>
+  );
+}
