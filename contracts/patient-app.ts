@@ -109,7 +109,11 @@ export const PatientToday = z.object({
 
 // Passkeys (ADR 039): WebAuthn as @simplewebauthn/browser sends and receives it (the JSON
 // forms of WebAuthn Level 3). Requests are strict; every binary value is base64url.
-const B64 = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, { message: 'must be base64url' });
+const B64 = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*$/, { message: 'must be base64url' });
 const Transport = z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 const Descriptor = z.object({ id: z.string(), type: z.literal('public-key'), transports: z.array(Transport).optional() });
 /** What the browser reports of its extensions; nothing in it is used or kept. */

@@ -118,10 +118,10 @@ describe('patient app passkeys', () => {
     const access = (await (await w.client('counsellor')).get(`/api/v1/patients/${w.patientA}/app-access`)).json() as { devices: Array<{ id: string; kind: string }>; invite: { status: string } };
     expect(access.devices.find((d) => d.id === deviceId)!.kind).toBe('passkey');
     expect(access.invite.status).toBe('used');
-    const audit = await w.database.query<{ action: string; entity: string; detail: unknown }>("select action, entity, detail from audit_events where patient_id = $1 and actor_role = 'patient' and action <> 'read' and (entity_id = $2 or detail->>'deviceId' = $2)", [
-      w.patientA,
-      deviceId,
-    ]);
+    const audit = await w.database.query<{ action: string; entity: string; detail: unknown }>(
+      "select action, entity, detail from audit_events where patient_id = $1 and actor_role = 'patient' and action <> 'read' and (entity_id = $2 or detail->>'deviceId' = $2)",
+      [w.patientA, deviceId],
+    );
     expect(audit.map((a) => `${a.action} ${a.entity}`).sort()).toEqual(['create patient-device', 'sign-in patient-app']);
     const trail = JSON.stringify(await w.database.query('select * from audit_events'));
     expect(trail).not.toContain(String(row!.credential_public_key));
@@ -164,9 +164,19 @@ describe('patient app passkeys', () => {
     expect(await w.database.query("select 1 from patient_devices where invite_id = $1 and kind = 'passkey'", [id])).toHaveLength(0);
     // malformed responses: 400 naming the field, never a 500
     const good = auth.register(await registrationOptions(code));
-    expectProblem(await post('/passkey/activate', { code, response: { ...good, response: { ...good.response, clientDataJSON: 'not base64url!' } } }), 400, undefined, 'body.response.response.clientDataJSON');
+    expectProblem(
+      await post('/passkey/activate', { code, response: { ...good, response: { ...good.response, clientDataJSON: 'not base64url!' } } }),
+      400,
+      undefined,
+      'body.response.response.clientDataJSON',
+    );
     expectProblem(await post('/passkey/activate', { code, response: { ...good, response: { ...good.response, attestationObject: 'AAAA' } } }), 400, 'invalid_passkey', 'body.response');
-    expectProblem(await post('/passkey/activate', { code, response: { ...good, response: { ...good.response, clientDataJSON: Buffer.from('{').toString('base64url') } } }), 400, 'invalid_passkey', 'body.response');
+    expectProblem(
+      await post('/passkey/activate', { code, response: { ...good, response: { ...good.response, clientDataJSON: Buffer.from('{').toString('base64url') } } }),
+      400,
+      'invalid_passkey',
+      'body.response',
+    );
     expectProblem(await post('/passkey/activate', { code }), 400, undefined, 'body.response');
     // the invite is still open: the right answer to fresh options works
     const r = await post('/passkey/activate', { code, response: auth.register(await registrationOptions(code)) });

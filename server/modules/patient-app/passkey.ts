@@ -45,7 +45,12 @@ const registrationRefused = () =>
     problems: [{ field: 'body.response', message: 'is not a valid passkey registration for this invite' }],
   });
 const unlockRefused = () =>
-  new AppError({ code: 'invalid_passkey', status: 401, message: 'The passkey did not work. Try again.', problems: [{ field: 'body.response', message: 'is not a valid passkey answer for this device' }] });
+  new AppError({
+    code: 'invalid_passkey',
+    status: 401,
+    message: 'The passkey did not work. Try again.',
+    problems: [{ field: 'body.response', message: 'is not a valid passkey answer for this device' }],
+  });
 const possibleClone = () =>
   new AppError({
     code: 'passkey_counter',
@@ -163,7 +168,9 @@ export async function activateWithPasskey(deps: Deps, rp: RelyingParty, input: {
   const [claimed] = await tx
     .update(patientInvites)
     .set({ usedAt: ctx.now })
-    .where(and(eq(patientInvites.programId, invite.programId), eq(patientInvites.id, invite.id), isNull(patientInvites.usedAt), isNull(patientInvites.revokedAt), gt(patientInvites.expiresAt, ctx.now)))
+    .where(
+      and(eq(patientInvites.programId, invite.programId), eq(patientInvites.id, invite.id), isNull(patientInvites.usedAt), isNull(patientInvites.revokedAt), gt(patientInvites.expiresAt, ctx.now)),
+    )
     .returning({ id: patientInvites.id });
   if (!claimed) return refuseCode(deps, codeHash);
   const deviceId = randomUUID();

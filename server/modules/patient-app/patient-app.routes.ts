@@ -84,10 +84,7 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
 }
 
 /** The patient app's own API (prefix /api/patient). */
-export function patientAppRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string }; publicUrl?: string | undefined },
-) {
+export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string }; publicUrl?: string | undefined }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, secureCookies } = deps;
   const tags = ['patient app'];

@@ -56,7 +56,10 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
       {a && a.devices.length > 0 ? (
         <Table.ScrollContainer minWidth={420}>
           <Table verticalSpacing="xs" data-testid="patient-app-devices">
-            <TableHead labels={[t('patientAppAccess.device'), t('appDevices.method'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]} actions={canWrite} />
+            <TableHead
+              labels={[t('patientAppAccess.device'), t('appDevices.method'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]}
+              actions={canWrite}
+            />
             <Table.Tbody>
               {a.devices.map((d) => (
                 <Table.Tr key={d.id}>
