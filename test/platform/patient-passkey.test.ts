@@ -216,14 +216,17 @@ describe('patient app passkeys', () => {
     expectProblem(await post('/passkey/unlock', await body({ rpId: 'evil.example' })), 401, 'invalid_passkey');
     // another patient's passkey (another programme's, even) answering this device's challenge
     expectProblem(await post('/passkey/unlock', await body({}, other.auth)), 401, 'invalid_passkey');
+    // this device's credential id with another user handle
+    const wrongHandle = await body();
+    wrongHandle.response.response.userHandle = other.auth.userHandle!;
+    expectProblem(await post('/passkey/unlock', wrongHandle), 401, 'invalid_passkey');
     const late = await unlockOptions(phone);
     w.clock.advance(120_000 + 1000);
     expectProblem(await post('/passkey/unlock', { programId: phone.programId, deviceId: phone.deviceId, response: phone.auth.authenticate(late) }), 401, 'invalid_passkey');
-    expect((await failures(phone.deviceId)).map((f) => f.detail.reason)).toEqual(['challenge', 'origin', 'challenge', 'rp-id', 'credential', 'challenge']);
-    // three of those reached a challenge of the device's and were counted; a fourth and fifth lock it
-    expectProblem(await post('/passkey/unlock', await body({ userVerified: false })), 401, 'invalid_passkey');
-    expect((await failures(phone.deviceId)).at(-1)!.detail.reason).toBe('user-verification');
+    expect((await failures(phone.deviceId)).map((f) => f.detail.reason)).toEqual(['challenge', 'origin', 'challenge', 'rp-id', 'credential', 'credential', 'challenge']);
+    // four of those reached a challenge of the device's and were counted; a fifth locks it
     expectProblem(await post('/passkey/unlock', await body({ userVerified: false })), 423, 'device_locked');
+    expect((await failures(phone.deviceId)).at(-1)!.detail.reason).toBe('user-verification');
     expect(LOCKOUT_THRESHOLD).toBe(5);
     expectProblem(await unlock(phone), 423, 'device_locked'); // the right passkey, while locked
     expect(await w.database.query("select 1 from audit_events where action = 'lock-out' and entity_id = $1", [phone.deviceId])).toHaveLength(1);

@@ -255,7 +255,8 @@ export async function unlockWithPasskey(deps: Deps, rp: RelyingParty, input: { p
 
   let failure: PasskeyFailure | 'credential' | null = null;
   let received = 0;
-  if (input.response.id !== device.credentialId || input.response.rawId !== device.credentialId) failure = 'credential';
+  const handle = input.response.response.userHandle;
+  if (input.response.id !== device.credentialId || input.response.rawId !== device.credentialId || (handle !== undefined && handle !== device.userHandle)) failure = 'credential';
   else {
     try {
       // The counter is checked below, under the row lock, by the core rule: the library is given 0 so that it does not refuse first.
