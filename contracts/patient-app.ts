@@ -40,11 +40,13 @@ export const PatientInviteStatus = z.object({
 
 export const PatientDevice = z.object({
   id: Id,
+  /** How it unlocks: its own key and a PIN, or a passkey (the phone's screen lock, ADR 039). */
+  kind: z.enum(['pin', 'passkey']),
   label: z.string(),
   createdAt: z.string(),
   lastUnlockedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
-  /** Locked after too many wrong PINs, until this time. */
+  /** Locked after too many wrong PINs (or refused passkey unlocks), until this time. */
   lockedUntil: z.string().nullable(),
 });
 
@@ -127,3 +129,97 @@ export const PatientRewards = z.object({
 export const PatientRevealRequest = RevealRequest;
 export const PatientDrawsShown = z.object({ draws: z.array(PatientDraw), waiting: z.number().int(), commitment: z.string() });
 export const PatientRequest = RedemptionRequest.omit({ patientId: true, redemptionId: true });
+// Passkeys (ADR 039): WebAuthn as @simplewebauthn/browser sends and receives it (the JSON
+// forms of WebAuthn Level 3). Requests are strict; every binary value is base64url.
+const B64 = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*$/, { message: 'must be base64url' });
+const Transport = z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+const Descriptor = z.object({ id: z.string(), type: z.literal('public-key'), transports: z.array(Transport).optional() });
+/** What the browser reports of its extensions; nothing in it is used or kept. */
+const ClientExtensionResults = z.record(z.string().max(64), z.unknown()).refine((o) => Object.keys(o).length <= 16, { message: 'has too many members' });
+const AttachmentSchema = z.enum(['platform', 'cross-platform']);
+
+export const PasskeyRegistrationStart = z.strictObject({
+  /** The invite's activation code, as typed or from the QR link. */
+  code: z.string().max(40),
+});
+
+/** The options for navigator.credentials.create(): the site and the account are both named "Waypoint"; the user handle is random. */
+export const PasskeyCreationOptions = z.object({
+  rp: z.object({ name: z.string(), id: z.string().optional() }),
+  user: z.object({ id: z.string(), name: z.string(), displayName: z.string() }),
+  challenge: z.string(),
+  pubKeyCredParams: z.array(z.object({ alg: z.number().int(), type: z.literal('public-key') })),
+  timeout: z.number().int().optional(),
+  excludeCredentials: z.array(Descriptor).optional(),
+  authenticatorSelection: z
+    .object({
+      authenticatorAttachment: AttachmentSchema.optional(),
+      requireResidentKey: z.boolean().optional(),
+      residentKey: z.enum(['discouraged', 'preferred', 'required']).optional(),
+      userVerification: z.enum(['discouraged', 'preferred', 'required']).optional(),
+    })
+    .optional(),
+  hints: z.array(z.enum(['hybrid', 'security-key', 'client-device'])).optional(),
+  attestation: z.enum(['direct', 'enterprise', 'indirect', 'none']).optional(),
+  /** Only credProps (whether the passkey was stored as discoverable) is asked for. */
+  extensions: z.object({ credProps: z.boolean().optional() }).optional(),
+});
+
+export const PasskeyRegistrationResponse = z.strictObject({
+  id: B64(1400),
+  rawId: B64(1400),
+  type: z.literal('public-key'),
+  authenticatorAttachment: AttachmentSchema.optional(),
+  clientExtensionResults: ClientExtensionResults,
+  response: z.strictObject({
+    clientDataJSON: B64(4096),
+    attestationObject: B64(16_384),
+    authenticatorData: B64(8192).optional(),
+    transports: z.array(Transport).max(8).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: B64(4096).optional(),
+  }),
+});
+
+export const PasskeyActivate = z.strictObject({
+  code: z.string().max(40),
+  /** What navigator.credentials.create() answered, as JSON. */
+  response: PasskeyRegistrationResponse,
+});
+
+/** The options for navigator.credentials.get(): only this device's credential, and the screen lock is required. */
+export const PasskeyRequestOptions = z.object({
+  challenge: z.string(),
+  timeout: z.number().int().optional(),
+  rpId: z.string().optional(),
+  allowCredentials: z.array(Descriptor).optional(),
+  userVerification: z.enum(['discouraged', 'preferred', 'required']).optional(),
+  hints: z.array(z.enum(['hybrid', 'security-key', 'client-device'])).optional(),
+  /** Only credProps (whether the passkey was stored as discoverable) is asked for. */
+  extensions: z.object({ credProps: z.boolean().optional() }).optional(),
+});
+
+export const PasskeyAuthenticationResponse = z.strictObject({
+  id: B64(1400),
+  rawId: B64(1400),
+  type: z.literal('public-key'),
+  authenticatorAttachment: AttachmentSchema.optional(),
+  clientExtensionResults: ClientExtensionResults,
+  response: z.strictObject({
+    clientDataJSON: B64(4096),
+    authenticatorData: B64(8192),
+    signature: B64(1024),
+    userHandle: B64(256).optional(),
+  }),
+});
+
+export const PasskeyUnlock = z.strictObject({
+  programId: Id,
+  deviceId: Id,
+  /** What navigator.credentials.get() answered, as JSON. */
+  response: PasskeyAuthenticationResponse,
+});

@@ -83,7 +83,7 @@ export function consoleCodeInApp(dist) {
     /^web\/app\/index\.html/,
     /^core\//,
     /^contracts\//,
-    /node_modules\/(react|react-dom|scheduler|i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store)\//,
+    /node_modules\/(react|react-dom|scheduler|i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store|@simplewebauthn\/browser)\//, // the passkey helper: loaded only when a passkey is made or used (ADR 039)
     /^\0|^vite\/|commonjsHelpers|\?commonjs/,
   ];
   const bad = [];

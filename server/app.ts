@@ -136,7 +136,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   // The patient app's API: its own principal kind and cookie, scoped to this path (ADR 030).
-  await app.register(async (api) => patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit }), { prefix: PATIENT_API_PREFIX });
+  await app.register(async (api) => patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit, publicUrl: opts.publicUrl }), { prefix: PATIENT_API_PREFIX });
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;

@@ -65,7 +65,9 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     const invite = await demoPatientAppInvite(database.db);
     if (invite) {
       console.log(`Patient app (on a phone or a second browser): http://localhost:${config.port}/app/  —  demo patient ${invite.patient}`);
-      console.log(`  activation code: ${invite.code}  (or open http://localhost:${config.port}${invite.activationPath}; it works once, for 7 days)\n`);
+      console.log(`  activation code: ${invite.code}  (or open http://localhost:${config.port}${invite.activationPath}; it works once, for 7 days)`);
+      // passkeys need a host name (ADR 039): localhost here, the WAYPOINT_PUBLIC_URL host in production
+      console.log(`  unlock with a PIN, or with a passkey where the browser has a screen lock (at localhost, not 127.0.0.1)\n`);
     }
   }
 

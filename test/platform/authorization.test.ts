@@ -45,6 +45,11 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/activate': 'public',
   'POST /api/patient/challenge': 'public',
   'POST /api/patient/unlock': 'public',
+  // passkeys (ADR 039): the invite's code and the authenticator's signature of a single-use challenge are the credentials
+  'POST /api/patient/passkey/registration-options': 'public',
+  'POST /api/patient/passkey/activate': 'public',
+  'POST /api/patient/passkey/unlock-options': 'public',
+  'POST /api/patient/passkey/unlock': 'public',
   // a patient-app session (cookie wp_patient): the signed-in patient's own data only ('patient principal' below)
   'GET /api/patient/me': 'patient',
   'GET /api/patient/today': 'patient',

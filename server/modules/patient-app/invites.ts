@@ -57,6 +57,7 @@ export async function patientAppAccess(deps: Deps, patientId: string) {
     invite: invite ? { id: invite.id, status: inviteStatus(invite, ctx.now), createdAt: invite.createdAt.toISOString(), expiresAt: invite.expiresAt.toISOString() } : null,
     devices: devices.map((d) => ({
       id: d.id,
+      kind: d.kind,
       label: d.label,
       createdAt: d.createdAt.toISOString(),
       lastUnlockedAt: iso(d.lastUnlockedAt),

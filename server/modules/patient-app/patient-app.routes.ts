@@ -1,11 +1,16 @@
 // The patient app's identity over HTTP (ADR 030). Staff routes live under /api/v1 with
 // the rest of the console's; the patient's own under /api/patient, where the wp_patient
 // cookie is sent and nothing else is accepted (server/platform/http/auth.ts, auth: 'patient').
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { IdParams, PatientParams } from '../../../contracts/common.ts';
 import {
+  PasskeyActivate,
+  PasskeyCreationOptions,
+  PasskeyRegistrationStart,
+  PasskeyRequestOptions,
+  PasskeyUnlock,
   PatientActivate,
   PatientAppAccess,
   PatientAppParams,
@@ -22,6 +27,10 @@ import {
   PatientUnlock,
 } from '../../../contracts/patient-app.ts';
 import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
+import { relyingPartyOf } from '../../../core/access/passkey.ts';
+import { AppError } from '../../platform/errors.ts';
+import { publicBase } from '../../platform/http/origin.ts';
+import { activateWithPasskey, passkeyRegistrationOptions, passkeyUnlockOptions, unlockWithPasskey, type RelyingParty } from './passkey.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { clearPatientCookie, setPatientCookie } from '../../platform/http/auth.ts';
 import { patientOf } from '../../platform/http/context.ts';
@@ -83,7 +92,10 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
 }
 
 /** The patient app's own API (prefix /api/patient). */
-export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; clock: () => Date; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string } }) {
+export function patientAppRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; clock: () => Date; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string }; publicUrl?: string | undefined },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, secureCookies } = deps;
   const tags = ['patient app'];
@@ -146,6 +158,95 @@ export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; clock: ()
       },
     },
     async (req, reply) => signedIn(reply, await runInTx(db, req, (d) => unlock(d, req.body))),
+  );
+
+  /** The passkey's relying party: WAYPOINT_PUBLIC_URL's host, else the request's (trusted) own; none at an IP address or over plain http off localhost. */
+  const relyingParty = (req: FastifyRequest): RelyingParty => {
+    const rp = relyingPartyOf(publicBase(req, deps.publicUrl));
+    if (!rp) throw new AppError({ code: 'passkeys_unavailable', status: 400, message: 'Passkeys work only at the clinic’s secure web address. Use a PIN.' });
+    return rp;
+  };
+
+  r.post(
+    '/passkey/registration-options',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'startPatientPasskeyRegistration',
+        summary: 'Passkey activation, step 1: the options for navigator.credentials.create() for the open invite with this code (a challenge for 2 minutes, once)',
+        security: [],
+        errors: [400],
+        body: PasskeyRegistrationStart,
+        response: { 200: PasskeyCreationOptions },
+      },
+    },
+    async (req) => {
+      const rp = relyingParty(req);
+      const out = await runInTx(db, req, (d) => passkeyRegistrationOptions(d, rp, req.body));
+      if (!out.ok) throw out.error;
+      return out.options;
+    },
+  );
+
+  r.post(
+    '/passkey/activate',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'activatePatientPasskey',
+        summary: 'Passkey activation, step 2: the authenticator’s registration, verified; the invite is used, the device stored, and the patient signed in (cookie wp_patient)',
+        security: [],
+        errors: [400],
+        body: PasskeyActivate,
+        response: { 200: PatientSignedIn },
+      },
+    },
+    async (req, reply) => {
+      const rp = relyingParty(req);
+      return signedIn(reply, await runInTx(db, req, (d) => activateWithPasskey(d, rp, req.body)));
+    },
+  );
+
+  r.post(
+    '/passkey/unlock-options',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'getPatientPasskeyUnlockOptions',
+        summary: 'Passkey unlock, step 1: the options for navigator.credentials.get() naming only this device’s passkey (a challenge for 2 minutes, once)',
+        security: [],
+        errors: [400, 401],
+        body: PatientDeviceRef,
+        response: { 200: PasskeyRequestOptions },
+      },
+    },
+    async (req) => {
+      const rp = relyingParty(req);
+      return runInTx(db, req, (d) => passkeyUnlockOptions(d, rp, req.body));
+    },
+  );
+
+  r.post(
+    '/passkey/unlock',
+    {
+      config: open,
+      schema: {
+        tags,
+        operationId: 'unlockPatientAppWithPasskey',
+        summary: 'Passkey unlock, step 2: the authenticator’s answer, verified, with its counter checked (five refusals lock the device for 15 minutes)',
+        security: [],
+        errors: [400, 401, 423],
+        body: PasskeyUnlock,
+        response: { 200: PatientSignedIn },
+      },
+    },
+    async (req, reply) => {
+      const rp = relyingParty(req);
+      return signedIn(reply, await runInTx(db, req, (d) => unlockWithPasskey(d, rp, req.body)));
+    },
   );
 
   r.get(

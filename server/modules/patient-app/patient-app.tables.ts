@@ -1,10 +1,12 @@
 // The patient app's identity (ADR 030, docs/patient-app.md): invites staff give a patient,
 // the devices a patient activated (each with its own public key, PIN hash and lock-out
-// state), the unlock challenges those devices sign, and patient sessions. Every table
+// state; or, for a passkey, its WebAuthn credential, ADR 039), the unlock challenges those
+// devices sign, the passkey registration challenges, and patient sessions. Every table
 // carries the tenant key program_id and its keys include it; only SHA-256 hashes of
 // codes and tokens and argon2id hashes of PINs are stored.
-import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
 
@@ -34,7 +36,16 @@ export const patientInvites = pgTable(
   ],
 );
 
-/** A phone (or other browser) a patient activated: its public key (ECDSA P-256, JWK), its PIN and its lock-out state. */
+/** How a device unlocks: its own key and a PIN (ADR 030), or a passkey, the phone's screen lock (ADR 039). */
+export const DEVICE_KINDS = ['pin', 'passkey'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/**
+ * A phone (or other browser) a patient activated, and its lock-out state. A 'pin' device has its
+ * public key (ECDSA P-256, JWK) and its PIN's hash; a 'passkey' device has its WebAuthn
+ * credential (id, COSE public key, signature counter, transports) and the random user handle
+ * it was made for. A check constraint keeps each kind's columns filled.
+ */
 export const patientDevices = pgTable(
   'patient_devices',
   {
@@ -42,8 +53,18 @@ export const patientDevices = pgTable(
     id: uuid('id').notNull(),
     patientId: uuid('patient_id').notNull(),
     inviteId: uuid('invite_id').notNull(),
-    publicKey: jsonb('public_key').$type<JsonWebKey>().notNull(),
-    pinHash: text('pin_hash').notNull(),
+    kind: text('kind').$type<DeviceKind>().notNull().default('pin'),
+    publicKey: jsonb('public_key').$type<JsonWebKey>(),
+    pinHash: text('pin_hash'),
+    /** The passkey's credential id (base64url), as the authenticator made it. */
+    credentialId: text('credential_id'),
+    /** The passkey's public key: a COSE key, base64url. */
+    credentialPublicKey: text('credential_public_key'),
+    /** The authenticator's signature counter at the last unlock (0 when it keeps none). */
+    signCount: bigint('sign_count', { mode: 'number' }),
+    transports: jsonb('transports').$type<string[]>(),
+    /** The WebAuthn user handle: random, never the patient's name or id. */
+    userHandle: text('user_handle'),
     /** A short description of the browser from its User-Agent ("Chrome on Android"), for staff to tell devices apart. */
     label: text('label').notNull(),
     // The lock-out state (core/access/lockout.ts), read and written under the row's lock.
@@ -55,7 +76,16 @@ export const patientDevices = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: uuid('revoked_by').references(() => users.id),
   },
-  (t) => [primaryKey({ columns: [t.programId, t.id] }), patientRef(t, 'patient_devices_patient_fk'), index('patient_devices_patient_idx').on(t.programId, t.patientId)],
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    patientRef(t, 'patient_devices_patient_fk'),
+    index('patient_devices_patient_idx').on(t.programId, t.patientId),
+    uniqueIndex('patient_devices_credential_key').on(t.programId, t.credentialId),
+    check(
+      'patient_devices_kind_check',
+      sql`(${t.kind} = 'pin' and ${t.publicKey} is not null and ${t.pinHash} is not null) or (${t.kind} = 'passkey' and ${t.credentialId} is not null and ${t.credentialPublicKey} is not null and ${t.signCount} is not null and ${t.userHandle} is not null)`,
+    ),
+  ],
 );
 
 const deviceRef = (t: { programId: AnyPgColumn; deviceId: AnyPgColumn }, name: string) =>
@@ -92,5 +122,26 @@ export const patientAppSessions = pgTable(
     deviceRef(t, 'patient_app_sessions_device_fk'),
     uniqueIndex('patient_app_sessions_token_key').on(t.programId, t.tokenHash),
     index('patient_app_sessions_device_idx').on(t.programId, t.deviceId),
+  ],
+);
+
+/**
+ * A passkey registration in progress (ADR 039): the challenge the phone's authenticator must
+ * sign, bound to the invite whose code was given and to the random user handle offered; used
+ * once, within CHALLENGE_SECONDS. Only the challenge's SHA-256 is kept.
+ */
+export const patientPasskeyRegistrations = pgTable(
+  'patient_passkey_registrations',
+  {
+    programId: uuid('program_id').notNull(),
+    inviteId: uuid('invite_id').notNull(),
+    challengeHash: text('challenge_hash').notNull(),
+    userHandle: text('user_handle').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.inviteId, t.challengeHash] }),
+    foreignKey({ name: 'patient_passkey_registrations_invite_fk', columns: [t.programId, t.inviteId], foreignColumns: [patientInvites.programId, patientInvites.id] }),
+    index('patient_passkey_registrations_expires_idx').on(t.expiresAt),
   ],
 );

@@ -23,7 +23,7 @@ import { deviceLabel, isUsablePublicKey, verifyDeviceSignature, type DevicePubli
 import { patientDevices, patientInvites, patientUnlockChallenges } from './patient-app.tables.ts';
 import { createPatientSession, endDeviceSessions, endPatientSession } from './sessions.ts';
 
-type Deps = { tx: Tx; ctx: Ctx };
+export type Deps = { tx: Tx; ctx: Ctx };
 export type SignedIn = { token: string; programId: string; deviceId: string; idleMinutes: number };
 export type UnlockResult = ({ ok: true } & SignedIn) | { ok: false; error: AppError };
 
@@ -37,22 +37,41 @@ const PIN_MESSAGES: Record<PinProblem, string> = {
 };
 
 /** The audit trail of the patient's programme, with the patient app as the actor's role. */
-const patientAudit = (ctx: Ctx, programId: string, orgId: string): AuditContext => auditContext(ctx, { programId, orgId, actorId: null, actorRole: 'patient' });
+export const patientAudit = (ctx: Ctx, programId: string, orgId: string): AuditContext => auditContext(ctx, { programId, orgId, actorId: null, actorRole: 'patient' });
 
-const codeRefused = () =>
+export const codeRefused = () =>
   new AppError({
     code: 'invalid_activation_code',
     status: 400,
     message: 'This code does not work. It may be used, replaced or too old. Ask your clinic for a new one.',
     problems: [{ field: 'body.code', message: 'is not an open invite' }],
   });
-const deviceRefused = () => new AppError({ code: 'device_revoked', status: 401, message: 'This phone is not set up anymore. Ask your clinic for a new code.' });
-const locked = () => new AppError({ code: 'device_locked', status: 423, message: `Too many wrong PINs. Try again in ${LOCKOUT_MINUTES} minutes, or ask your clinic for help.` });
+export const deviceRefused = () => new AppError({ code: 'device_revoked', status: 401, message: 'This phone is not set up anymore. Ask your clinic for a new code.' });
+export const locked = () => new AppError({ code: 'device_locked', status: 423, message: `Too many wrong PINs. Try again in ${LOCKOUT_MINUTES} minutes, or ask your clinic for help.` });
+/** A PIN device asked to unlock with a passkey, or the other way round. */
+export const wrongUnlockMethod = () =>
+  new AppError({ code: 'wrong_unlock_method', status: 400, message: 'This phone opens another way.', problems: [{ field: 'body.deviceId', message: 'unlocks with another method' }] });
 
-async function programOfId(tx: Tx, programId: string) {
+export async function programOfId(tx: Tx, programId: string) {
   const [p] = await tx.select({ orgId: programs.orgId, idleMinutes: programs.patientIdleMinutes }).from(programs).where(eq(programs.id, programId));
   if (!p) throw new Error('programme vanished');
   return p;
+}
+
+/** A code that is not an open invite: refused in its programme's trail (naming the patient) when it was one, else in the installation's. */
+export async function refuseCode(deps: Deps, codeHash: string): Promise<{ ok: false; error: AppError }> {
+  const { tx, ctx } = deps;
+  const [known] = await tx.select().from(patientInvites).where(eq(patientInvites.codeHash, codeHash));
+  const a = known ? patientAudit(ctx, known.programId, (await programOfId(tx, known.programId)).orgId) : auditContext(ctx, { programId: null, orgId: null, actorId: null, actorRole: 'patient' });
+  await writeAudit(tx, a, {
+    action: 'sign-in',
+    entity: 'patient-invite',
+    entityId: known?.id ?? null,
+    patientId: known?.patientId ?? null,
+    outcome: 'failure',
+    detail: { reason: known ? inviteStatus(known, ctx.now) : 'unknown-code' },
+  });
+  return { ok: false, error: codeRefused() };
 }
 
 export async function activate(deps: Deps, input: { code: string; publicKey: DevicePublicKey; proof: string; pin: string }): Promise<UnlockResult> {
@@ -78,21 +97,7 @@ export async function activate(deps: Deps, input: { code: string; publicKey: Dev
     .set({ usedAt: ctx.now })
     .where(and(eq(patientInvites.codeHash, codeHash), isNull(patientInvites.usedAt), isNull(patientInvites.revokedAt), gt(patientInvites.expiresAt, ctx.now)))
     .returning();
-  if (!invite) {
-    // A code that was an invite is refused in its programme's trail (naming the patient); one that never was, in the installation's.
-    const [known] = await tx.select().from(patientInvites).where(eq(patientInvites.codeHash, codeHash));
-    const a = known ? patientAudit(ctx, known.programId, (await programOfId(tx, known.programId)).orgId) : auditContext(ctx, { programId: null, orgId: null, actorId: null, actorRole: 'patient' });
-    const error = codeRefused();
-    await writeAudit(tx, a, {
-      action: 'sign-in',
-      entity: 'patient-invite',
-      entityId: known?.id ?? null,
-      patientId: known?.patientId ?? null,
-      outcome: 'failure',
-      detail: { reason: known ? inviteStatus(known, ctx.now) : 'unknown-code' },
-    });
-    return { ok: false, error };
-  }
+  if (!invite) return refuseCode(deps, codeHash);
   const program = await programOfId(tx, invite.programId);
   const deviceId = randomUUID();
   await tx.insert(patientDevices).values({
@@ -100,6 +105,7 @@ export async function activate(deps: Deps, input: { code: string; publicKey: Dev
     id: deviceId,
     patientId: invite.patientId,
     inviteId: invite.id,
+    kind: 'pin',
     publicKey: input.publicKey,
     pinHash,
     label: deviceLabel(ctx.meta.userAgent),
@@ -113,7 +119,7 @@ export async function activate(deps: Deps, input: { code: string; publicKey: Dev
   return { ok: true, token, programId: invite.programId, deviceId, idleMinutes: program.idleMinutes };
 }
 
-async function deviceRow(tx: Tx, programId: string, deviceId: string) {
+export async function deviceRow(tx: Tx, programId: string, deviceId: string) {
   const [d] = await tx
     .select()
     .from(patientDevices)
@@ -124,7 +130,9 @@ async function deviceRow(tx: Tx, programId: string, deviceId: string) {
 /** A fresh challenge for the device to sign (and the expired ones of this device are cleared). */
 export async function newChallenge(deps: Deps, input: { programId: string; deviceId: string }) {
   const { tx, ctx } = deps;
-  if (!(await deviceRow(tx, input.programId, input.deviceId))) throw deviceRefused();
+  const device = await deviceRow(tx, input.programId, input.deviceId);
+  if (!device) throw deviceRefused();
+  if (device.kind !== 'pin') throw wrongUnlockMethod();
   await tx
     .delete(patientUnlockChallenges)
     .where(and(eq(patientUnlockChallenges.programId, input.programId), eq(patientUnlockChallenges.deviceId, input.deviceId), lt(patientUnlockChallenges.expiresAt, ctx.now)));
@@ -134,7 +142,7 @@ export async function newChallenge(deps: Deps, input: { programId: string; devic
   return { challenge, expiresAt: expiresAt.toISOString() };
 }
 
-const lockoutOf = (d: { failedUnlocks: number; lastFailedUnlockAt: Date | null; lockedUntil: Date | null }): LockoutState => ({
+export const lockoutOf = (d: { failedUnlocks: number; lastFailedUnlockAt: Date | null; lockedUntil: Date | null }): LockoutState => ({
   failures: d.failedUnlocks,
   lastFailureAt: d.lastFailedUnlockAt,
   lockedUntil: d.lockedUntil,
@@ -145,6 +153,8 @@ export async function unlock(deps: Deps, input: { programId: string; deviceId: s
   const { programId, deviceId } = input;
   const device = await deviceRow(tx, programId, deviceId);
   if (!device) throw deviceRefused();
+  if (device.kind !== 'pin' || !device.pinHash || !device.publicKey) throw wrongUnlockMethod();
+  const pinHash = device.pinHash;
   // The challenge is used once, whatever the outcome.
   const used = await tx
     .delete(patientUnlockChallenges)
@@ -166,7 +176,7 @@ export async function unlock(deps: Deps, input: { programId: string; deviceId: s
     return { ok: false, error: new AppError({ code: 'invalid_device_proof', status: 401, message: 'Something went wrong. Please try again.' }) };
   }
   // The PIN is checked before the row lock is taken (argon2id takes tens of milliseconds).
-  const pinOk = await verifyPassword(device.pinHash, input.pin);
+  const pinOk = await verifyPassword(pinHash, input.pin);
   const [row] = await tx
     .select({ failedUnlocks: patientDevices.failedUnlocks, lastFailedUnlockAt: patientDevices.lastFailedUnlockAt, lockedUntil: patientDevices.lockedUntil, revokedAt: patientDevices.revokedAt })
     .from(patientDevices)

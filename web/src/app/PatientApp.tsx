@@ -1,5 +1,6 @@
-// The patient app (issue 12; ADR 030, 031): activate with the clinic's code and a PIN,
-// unlock with the PIN, a Today screen, lock, sign out. A quick-exit button on every
+// The patient app (issue 12; ADR 030, 031, 039): activate with the clinic's code and either a
+// passkey (the phone's own screen lock; offered only where the phone has one) or a PIN,
+// unlock the same way, a Today screen, lock, sign out. A quick-exit button on every
 // screen swaps the page for a neutral one at once. The app locks itself after the
 // programme's idle minutes (the server ends the session too). Sign-out and a revoked
 // device leave nothing readable on the phone (device.ts wipe).
@@ -8,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
 import { patientApi, PatientApiError } from './api.ts';
-import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
+import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type PasskeyDevice, type PinDevice, type StoredDevice } from './device.ts';
+import { createPasskey, passkeysAvailable, signWithPasskey, wasCancelled } from './passkey.ts';
 import { CheckIn } from './CheckIn.tsx';
 import { Progress, Rewards } from './Rewards.tsx';
 
@@ -83,7 +85,10 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
       <main className="content">
         {screen.name === 'loading' ? <p>{t('patientApp.loading')}</p> : null}
         {screen.name === 'activate' ? <Activate initialCode={screen.code} notice={screen.notice} onDone={signedIn} /> : null}
-        {screen.name === 'unlock' && device ? <Unlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} /> : null}
+        {screen.name === 'unlock' && device?.kind === 'pin' ? <Unlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} /> : null}
+        {screen.name === 'unlock' && device?.kind === 'passkey' ? (
+          <PasskeyUnlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} />
+        ) : null}
         {screen.name === 'today' ? (
           <Home
             onLock={lock}
@@ -180,7 +185,16 @@ function PinInput({ id, value, onChange, invalid, hint, error }: { id: string; v
 
 function Activate({ initialCode, notice, onDone }: { initialCode: string; notice?: string | undefined; onDone: (d: StoredDevice, idleMinutes: number) => void }) {
   const { t } = useTranslation();
-  const [step, setStep] = useState<'code' | 'pin'>(initialCode && normaliseActivationCode(initialCode) ? 'pin' : 'code');
+  // After the code: the way to unlock ('method': a passkey or a PIN, when the phone can use a passkey), then the PIN if chosen.
+  const [step, setStep] = useState<'code' | 'method' | 'pin'>(initialCode && normaliseActivationCode(initialCode) ? 'method' : 'code');
+  const [canPasskey, setCanPasskey] = useState<boolean | null>(null);
+  useEffect(() => {
+    let live = true;
+    void passkeysAvailable().then((yes) => live && setCanPasskey(yes));
+    return () => {
+      live = false;
+    };
+  }, []);
   const [code, setCode] = useState(initialCode);
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
@@ -191,7 +205,30 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
     e.preventDefault();
     if (!normaliseActivationCode(code)) return setError({ field: 'code', text: t('patientApp.activate.codeInvalid') });
     setError(null);
-    setStep('pin');
+    setStep('method');
+  };
+  const choosePasskey = async () => {
+    const canonical = normaliseActivationCode(code)!;
+    setBusy(true);
+    setError(null);
+    try {
+      const options = await patientApi.passkeyRegistrationOptions({ code: canonical });
+      const response = await createPasskey(options);
+      const r = await patientApi.passkeyActivate({ code: canonical, response });
+      const d: PasskeyDevice = { kind: 'passkey', programId: r.programId, deviceId: r.deviceId, rpId: options.rp.id ?? window.location.hostname, credentialId: response.id };
+      await saveDevice(d);
+      onDone(d, r.idleMinutes);
+    } catch (err) {
+      if (err instanceof PatientApiError && err.field === 'body.code') {
+        setStep('code');
+        setError({ field: 'code', text: t('patientApp.activate.codeRefused') });
+      } else if (err instanceof PatientApiError && err.code === 'passkeys_unavailable') {
+        setCanPasskey(false);
+        setError({ field: 'form', text: t('patientApp.passkey.unavailable') });
+      } else setError({ field: 'form', text: t(wasCancelled(err) ? 'patientApp.passkey.cancelled' : 'patientApp.passkey.failed') });
+    } finally {
+      setBusy(false);
+    }
   };
   const submitPin = async (e: FormEvent) => {
     e.preventDefault();
@@ -204,7 +241,7 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
     try {
       const key = await newDeviceKey(canonical);
       const r = await patientApi.activate({ code: canonical, publicKey: key.publicKey, proof: key.proof, pin });
-      const d = { programId: r.programId, deviceId: r.deviceId, privateKey: key.privateKey };
+      const d: PinDevice = { kind: 'pin', programId: r.programId, deviceId: r.deviceId, privateKey: key.privateKey };
       await saveDevice(d);
       onDone(d, r.idleMinutes);
     } catch (err) {
@@ -241,6 +278,35 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
         </button>
       </form>
     );
+  if (step === 'method' && canPasskey === null) return <p>{t('patientApp.loading')}</p>;
+  if (step === 'method' && canPasskey)
+    return (
+      <section aria-labelledby="method-title">
+        <h1 id="method-title">{t('patientApp.passkey.methodTitle')}</h1>
+        <p>{t('patientApp.passkey.methodIntro')}</p>
+        <div className="choice">
+          <button type="button" className="primary" disabled={busy} aria-describedby="passkey-hint" onClick={() => void choosePasskey()} data-testid="use-passkey">
+            {busy ? t('patientApp.wait') : t('patientApp.passkey.usePasskey')}
+          </button>
+          <p className="hint" id="passkey-hint">
+            {t('patientApp.passkey.usePasskeyHint')}
+          </p>
+        </div>
+        <div className="choice">
+          <button type="button" disabled={busy} aria-describedby="pin-choice-hint" onClick={() => setStep('pin')} data-testid="use-pin">
+            {t('patientApp.passkey.usePin')}
+          </button>
+          <p className="hint" id="pin-choice-hint">
+            {t('patientApp.passkey.usePinHint')}
+          </p>
+        </div>
+        {error?.field === 'form' ? (
+          <p className="error" role="alert">
+            {error.text}
+          </p>
+        ) : null}
+      </section>
+    );
   return (
     <form onSubmit={(e) => void submitPin(e)} noValidate aria-labelledby="pin-title">
       <h1 id="pin-title">{t('patientApp.activate.pinTitle')}</h1>
@@ -263,7 +329,7 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
   );
 }
 
-function Unlock({ device, onDone, onRevoked }: { device: StoredDevice; onDone: (idleMinutes: number) => void; onRevoked: () => void }) {
+function Unlock({ device, onDone, onRevoked }: { device: PinDevice; onDone: (idleMinutes: number) => void; onRevoked: () => void }) {
   const { t } = useTranslation();
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -302,6 +368,50 @@ function Unlock({ device, onDone, onRevoked }: { device: StoredDevice; onDone: (
         {busy ? t('patientApp.wait') : t('patientApp.unlock.open')}
       </button>
     </form>
+  );
+}
+
+/** Unlock with the passkey: the phone asks for its screen lock; no PIN. */
+function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; onDone: (idleMinutes: number) => void; onRevoked: () => void }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const open = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const options = await patientApi.passkeyUnlockOptions({ programId: device.programId, deviceId: device.deviceId });
+      const response = await signWithPasskey(options);
+      const r = await patientApi.passkeyUnlock({ programId: device.programId, deviceId: device.deviceId, response });
+      onDone(r.idleMinutes);
+    } catch (err) {
+      if (err instanceof PatientApiError && err.code === 'device_revoked') return onRevoked();
+      setError(
+        err instanceof PatientApiError && err.code === 'device_locked'
+          ? t('patientApp.unlock.locked')
+          : wasCancelled(err)
+            ? t('patientApp.passkey.unlockCancelled')
+            : err instanceof PatientApiError && err.code === 'passkey_counter'
+              ? t('patientApp.passkey.askClinic')
+              : t('patientApp.passkey.unlockFailed'),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="unlock-title">
+      <h1 id="unlock-title">{t('patientApp.unlock.title')}</h1>
+      <p id="passkey-unlock-hint">{t('patientApp.passkey.unlockIntro')}</p>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="button" className="primary" disabled={busy} aria-describedby="passkey-unlock-hint" onClick={() => void open()} data-testid="passkey-open">
+        {busy ? t('patientApp.wait') : t('patientApp.passkey.open')}
+      </button>
+    </section>
   );
 }
 

@@ -2,6 +2,7 @@
 // Errors arrive as application/problem+json and become a PatientApiError with its code.
 import type { z } from 'zod';
 import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientRequest, PatientRewards, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
+import type { AuthenticationT, CreationOptionsT, RegistrationT, RequestOptionsT } from './passkey.ts';
 import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
@@ -41,6 +42,10 @@ export const patientApi = {
   activate: (body: { code: string; publicKey: { kty: 'EC'; crv: 'P-256'; x: string; y: string }; proof: string; pin: string }) => call<SignedIn>('POST', '/activate', body),
   challenge: (body: { programId: string; deviceId: string }) => call<z.infer<typeof PatientChallenge>>('POST', '/challenge', body),
   unlock: (body: { programId: string; deviceId: string; challenge: string; signature: string; pin: string }) => call<SignedIn>('POST', '/unlock', body),
+  passkeyRegistrationOptions: (body: { code: string }) => call<CreationOptionsT>('POST', '/passkey/registration-options', body),
+  passkeyActivate: (body: { code: string; response: RegistrationT }) => call<SignedIn>('POST', '/passkey/activate', body),
+  passkeyUnlockOptions: (body: { programId: string; deviceId: string }) => call<RequestOptionsT>('POST', '/passkey/unlock-options', body),
+  passkeyUnlock: (body: { programId: string; deviceId: string; response: AuthenticationT }) => call<SignedIn>('POST', '/passkey/unlock', body),
   me: () => call<z.infer<typeof PatientMe>>('GET', '/me'),
   today: () => call<z.infer<typeof PatientToday>>('GET', '/today'),
   rewards: () => call<PatientRewardsT>('GET', '/rewards'),

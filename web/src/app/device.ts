@@ -1,14 +1,18 @@
 // What the patient app keeps on the phone (ADR 030): the device's key pair — made by
 // WebCrypto as non-extractable, so the private key can sign but can never be read out, not
-// even by this code — and the ids the server knows the device by, in IndexedDB. And the
-// one way to leave nothing readable behind: wipe().
+// even by this code — and the ids the server knows the device by, in IndexedDB. A passkey
+// device (ADR 039) keeps only its ids and its credential's id: the key is the phone's
+// authenticator's. And the one way to leave nothing readable behind: wipe().
 import { activationProof, unlockProof } from '../../../core/access/patient-app.ts';
+import { forgetPasskey } from './passkey.ts';
 
 const DB = 'waypoint-app';
 const STORE = 'device';
 const KEY = 'this-device';
 
-export type StoredDevice = { programId: string; deviceId: string; privateKey: CryptoKey };
+export type PinDevice = { kind: 'pin'; programId: string; deviceId: string; privateKey: CryptoKey };
+export type PasskeyDevice = { kind: 'passkey'; programId: string; deviceId: string; rpId: string; credentialId: string };
+export type StoredDevice = PinDevice | PasskeyDevice;
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -36,7 +40,10 @@ export async function loadDevice(): Promise<StoredDevice | null> {
   // Do not create the database just to find nothing in it.
   const names = 'databases' in indexedDB ? await indexedDB.databases() : [{ name: DB }];
   if (!names.some((d) => d.name === DB)) return null;
-  return ((await withStore('readonly', (s) => s.get(KEY) as IDBRequest<StoredDevice | undefined>)) ?? null) as StoredDevice | null;
+  const d = (await withStore('readonly', (s) => s.get(KEY) as IDBRequest<(StoredDevice | Omit<PinDevice, 'kind'>) | undefined>)) ?? null;
+  if (!d) return null;
+  // A device stored before passkeys existed is a PIN device.
+  return 'kind' in d ? d : { ...d, kind: 'pin' };
 }
 
 export const saveDevice = (d: StoredDevice) => withStore('readwrite', (s) => s.put(d, KEY)).then(() => undefined);
@@ -61,14 +68,16 @@ export async function newDeviceKey(code: string) {
   };
 }
 
-export const signChallenge = (d: StoredDevice, challenge: string) => sign(d.privateKey, unlockProof(d.deviceId, challenge));
+export const signChallenge = (d: PinDevice, challenge: string) => sign(d.privateKey, unlockProof(d.deviceId, challenge));
 
 /**
  * Leaves nothing readable on the phone: every Cache Storage cache (the service worker's
  * too), the IndexedDB database with the device key, local and session storage, and the
- * service worker itself.
+ * service worker itself; a passkey is signalled as unknown to the phone's passkey manager.
  */
 export async function wipe(): Promise<void> {
+  const stored = await loadDevice().catch(() => null);
+  if (stored?.kind === 'passkey') await forgetPasskey(stored.rpId, stored.credentialId);
   const steps: Array<Promise<unknown>> = [];
   if ('caches' in window) steps.push(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
   steps.push(

@@ -56,11 +56,15 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
       {a && a.devices.length > 0 ? (
         <Table.ScrollContainer minWidth={420}>
           <Table verticalSpacing="xs" data-testid="patient-app-devices">
-            <TableHead labels={[t('patientAppAccess.device'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]} actions={canWrite} />
+            <TableHead
+              labels={[t('patientAppAccess.device'), t('appDevices.method'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]}
+              actions={canWrite}
+            />
             <Table.Tbody>
               {a.devices.map((d) => (
                 <Table.Tr key={d.id}>
                   <Table.Td>{d.label}</Table.Td>
+                  <Table.Td data-testid={`device-kind-${d.kind}`}>{t(`appDevices.kind.${d.kind}`)}</Table.Td>
                   <Table.Td>{when(d.createdAt)}</Table.Td>
                   <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
