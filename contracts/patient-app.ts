@@ -105,7 +105,7 @@ export const PatientToday = z.object({
       streak: z.number().int(),
       /** The next opportunity and what it can earn (all tracks together), or null when none is left. */
       next: z.object({ date: z.string(), kind: z.string(), cents: z.number().int(), draws: z.number().int() }).nullable(),
-      /** The opportunities of the last four weeks and the next one, oldest first: what each earned (money on cents tracks, draws counted, prizes never named here). */
+      /** The opportunities of the last two weeks and the next one, oldest first: what each earned (money on cents tracks, draws counted, prizes never named here). */
       calendar: z.array(z.object({ date: IsoDate, kind: z.string(), status: z.enum(CALENDAR_STATUSES), cents: z.number().int(), draws: z.number().int() })),
     })
     .nullable(),

@@ -43,14 +43,14 @@ type Rewards = {
 };
 
 describe('the patient’s rewards in the app', () => {
-  it('Today shows the calendar of the last four weeks: earned, not this time, and test days ahead', async () => {
+  it('Today shows the calendar of the last two weeks: earned, not this time, and test days ahead', async () => {
     const { patientId } = await enrolled(w, coord);
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-16T14:00:00Z'));
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-18T14:00:00Z', [{ analyte: 'cocaine', result: 'positive' }]));
     const phone = await phoneOf(patientId);
     const today = (await asPatient(phone, 'GET', '/today')).json() as Today;
     const specimens = today.cm.calendar.filter((c) => c.kind === 'specimen');
-    expect(specimens[0]!.date).toBe('2026-03-02');
+    expect(specimens[0]!.date).toBe('2026-03-09');
     expect(specimens.at(-1)!.date).toBe('2026-03-27');
     const on = (d: string) => specimens.find((c) => c.date === d)!;
     expect(on('2026-03-16')).toMatchObject({ status: 'success' });

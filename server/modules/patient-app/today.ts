@@ -9,8 +9,8 @@ import { patientSummary } from '../cm/summaries.ts';
 import { programTimeZone } from '../cm/settle.ts';
 import { addDays, localDate } from '../../../core/cm/calendar.ts';
 
-/** The calendar on Today: four weeks back and one ahead (the console has the whole enrolment). */
-const CALENDAR_DAYS_BACK = 27;
+/** The calendar on Today: two weeks back and one ahead (the console has the whole enrolment). */
+const CALENDAR_DAYS_BACK = 13;
 const CALENDAR_DAYS_AHEAD = 7;
 
 export async function patientToday(deps: { tx: Tx; ctx: Ctx }, me: PatientPrincipal) {

@@ -108,6 +108,28 @@ function Calendar({ cells }: { cells: Cell[] }) {
   );
 }
 
+/** The newest draws shown at once; the older ones behind a "show" control. */
+const RECENT_DRAWS = 5;
+
+function DrawLines({ draws }: { draws: Array<NonNullable<PatientRewardsT['cm']>['draws'][number]> }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <ul className="plain">
+      {draws.map((d) => (
+        <li key={d.n}>
+          {t('patientApp.rewards.drawLine', { n: d.n, what: d.valueCents > 0 ? formatCents(d.valueCents, i18n.language) : t('patientApp.rewards.noPrizeShort') })}{' '}
+          {d.commitment ? (
+            <a href={`/verify/${d.commitment}`} target="_blank" rel="noreferrer">
+              {t('patientApp.rewards.check')}
+              <span className="sr-only"> {t('patientApp.rewards.checkHint', { n: d.n })}</span>
+            </a>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
 /** The Rewards screen: draws, the catalogue, requests. */
@@ -117,6 +139,7 @@ export function Rewards({ version }: { version: number }) {
   const data = useLoaded(() => patientApi.rewards(), version + mine);
   const [shown, setShown] = useState<PatientDrawsShownT['draws']>([]);
   const [asking, setAsking] = useState<{ id: string; key: string } | null>(null);
+  // a key, not a text: the words follow a change of language
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const money = (cents: number) => formatCents(cents, i18n.language);
@@ -138,7 +161,7 @@ export function Rewards({ version }: { version: number }) {
       setShown(r.draws);
       setMine((n) => n + 1);
     } catch {
-      setMessage(t('patientApp.errors.generic'));
+      setMessage('patientApp.errors.generic');
     } finally {
       setBusy(false);
     }
@@ -149,11 +172,11 @@ export function Rewards({ version }: { version: number }) {
     try {
       await patientApi.requestItem({ itemId, quantity: 1, idempotencyKey: key });
       setAsking(null);
-      setMessage(t('patientApp.rewards.asked'));
+      setMessage('patientApp.rewards.asked');
       setMine((n) => n + 1);
     } catch (err) {
       const code = err instanceof PatientApiError ? err.code : 'error';
-      setMessage(t(`patientApp.rewards.refused.${code}`, { defaultValue: t('patientApp.errors.generic') }));
+      setMessage(i18n.exists(`patientApp.rewards.refused.${code}`) ? `patientApp.rewards.refused.${code}` : 'patientApp.errors.generic');
     } finally {
       setBusy(false);
     }
@@ -164,7 +187,7 @@ export function Rewards({ version }: { version: number }) {
       await patientApi.withdrawRequest(id);
       setMine((n) => n + 1);
     } catch {
-      setMessage(t('patientApp.errors.generic'));
+      setMessage('patientApp.errors.generic');
     } finally {
       setBusy(false);
     }
@@ -176,8 +199,8 @@ export function Rewards({ version }: { version: number }) {
       <p>
         {t('patientApp.today.balance')}: <strong data-testid="rewards-balance">{money(cm.balanceCents)}</strong>
       </p>
-      <p className="notice" role="status" aria-live="polite">
-        {message}
+      <p className={message ? 'notice' : undefined} role="status" aria-live="polite">
+        {message ? t(message) : null}
       </p>
 
       <section className="card" aria-labelledby="draws-title" data-testid="draws">
@@ -194,25 +217,19 @@ export function Rewards({ version }: { version: number }) {
         )}
         {shown.length > 0 ? (
           <p className="reveal" role="status" data-testid="revealed">
-            {shown.map((d) => (d.valueCents > 0 ? t('patientApp.rewards.won', { what: d.label ?? money(d.valueCents), money: money(d.valueCents) }) : t('patientApp.rewards.noPrize'))).join(' ')}
+            {shown.map((d) => (d.valueCents > 0 ? t('patientApp.rewards.won', { money: money(d.valueCents) }) : t('patientApp.rewards.noPrize'))).join(' ')}
           </p>
         ) : null}
         {cm.draws.length > 0 ? (
           <>
             <h3>{t('patientApp.rewards.pastDraws')}</h3>
-            <ul className="plain">
-              {[...cm.draws].reverse().map((d) => (
-                <li key={d.n}>
-                  {t('patientApp.rewards.drawLine', { n: d.n, what: d.valueCents > 0 ? money(d.valueCents) : t('patientApp.rewards.noPrizeShort') })}{' '}
-                  {d.commitment ? (
-                    <a href={`/verify/${d.commitment}`} target="_blank" rel="noreferrer">
-                      {t('patientApp.rewards.check')}
-                      <span className="sr-only"> {t('patientApp.rewards.checkHint', { n: d.n })}</span>
-                    </a>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
+            <DrawLines draws={[...cm.draws].reverse().slice(0, RECENT_DRAWS)} />
+            {cm.draws.length > RECENT_DRAWS ? (
+              <details>
+                <summary>{t('patientApp.rewards.olderDraws', { count: cm.draws.length - RECENT_DRAWS })}</summary>
+                <DrawLines draws={[...cm.draws].reverse().slice(RECENT_DRAWS)} />
+              </details>
+            ) : null}
             <p className="hint">{t('patientApp.rewards.fair')}</p>
           </>
         ) : null}
