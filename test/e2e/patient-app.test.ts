@@ -106,11 +106,23 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
         .getByRole('group', { name: /craving/ })
         .getByRole('radio', { name: '2', exact: true })
         .check();
+      // the optional part: what was used (may be skipped), sleep and a note
+      await phone
+        .getByRole('group', { name: /used since/ })
+        .getByRole('radio', { name: 'Yes', exact: true })
+        .check();
+      await phone.getByTestId('substances').getByRole('checkbox', { name: 'Alcohol' }).check();
+      await phone.getByText('More (you can skip this)').click();
+      await phone.getByRole('radio', { name: 'Well', exact: true }).check();
+      await phone.getByLabel('Anything else you want your care team to know?').fill('Long week at work.');
+      await expectNoAxeViolations(phone, 'the check-in with its optional part');
       await phone.getByRole('button', { name: 'Send', exact: true }).click();
       await phone.getByTestId('check-in-waiting').getByText('saved on this phone').waitFor();
       await phoneContext.setOffline(false);
       await expect.poll(() => phone.getByTestId('check-in-waiting').count()).toBe(0);
       expect(await appCheckIns()).toBe(before + 1);
+      const [sent] = await h.database.query<{ answers: unknown }>("select answers from check_ins where source = 'app' order by recorded_at desc limit 1");
+      expect(sent!.answers).toEqual({ craving: 2, use: { any: true, substances: ['alcohol'] }, sleep: 4, note: 'Long week at work.' });
       // the private key is in IndexedDB and cannot be read out
       const key = await phone.evaluate(
         () =>

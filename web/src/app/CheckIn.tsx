@@ -1,5 +1,5 @@
-// The daily check-in (issue 12): mood, craving, any use, the medicine — under a minute —
-// and "I am not safe right now", which sends at once. The server runs the programme's risk
+// The daily check-in (issue 12): mood, craving, any use (and, if they want to say, what),
+// the medicine — under a minute — with sleep, stress and a note folded under "More"; and "I am not safe right now", which sends at once. The server runs the programme's risk
 // rules (docs/check-ins.md) and says what to show: crisis help (988) or naloxone steps.
 // Self-report never changes CM, and the words say so. Each check-in has its own key, so a
 // press of Send that is repeated is recorded once.
@@ -10,6 +10,7 @@
 // made (docs/check-ins.md: up to 7 days back).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { NOTE_MAX, SUBSTANCES, type Substance } from '../../../core/checkins/answers.ts';
 import { PatientApiError, patientApi, type CheckInResultT, type PatientCheckInT } from './api.ts';
 
 const QUEUE = 'waypoint.app.check-ins';
@@ -113,6 +114,23 @@ export function CheckIn() {
   const [craving, setCraving] = useState<number | null>(null);
   const [use, setUse] = useState<'yes' | 'no' | null>(null);
   const [medication, setMedication] = useState<Medication | null>(null);
+  const [substances, setSubstances] = useState<Substance[]>([]);
+  const [sleep, setSleep] = useState<number | null>(null);
+  const [stress, setStress] = useState<number | null>(null);
+  const [note, setNote] = useState('');
+  /** A sent (or queued) check-in leaves an empty form for the next one. */
+  const reset = () => {
+    setOpen(false);
+    setMood(null);
+    setCraving(null);
+    setUse(null);
+    setMedication(null);
+    setSubstances([]);
+    setSleep(null);
+    setStress(null);
+    setNote('');
+  };
+  const toggle = (v: Substance, on: boolean) => setSubstances((now) => (on ? [...now, v] : now.filter((x) => x !== v)));
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   const [result, setResult] = useState<CheckInResultT | null>(null);
@@ -133,14 +151,14 @@ export function CheckIn() {
     const item: PatientCheckInT = { answers, idempotencyKey: crypto.randomUUID(), madeAt: new Date().toISOString() };
     try {
       setResult(await patientApi.checkIn(item));
-      setOpen(false);
+      reset();
     } catch (err) {
       if (err instanceof PatientApiError) setFailed(true);
       else {
         // no network: keep it on the phone and send it later
         setQueued([...queued(), item]);
         setWaiting(queued().length);
-        setOpen(false);
+        reset();
       }
     } finally {
       setBusy(false);
@@ -151,8 +169,11 @@ export function CheckIn() {
     void send({
       ...(mood === null ? {} : { mood }),
       ...(craving === null ? {} : { craving }),
-      ...(use === null ? {} : { use: use === 'yes' ? { any: true, substances: [] } : { any: false } }),
+      ...(use === null ? {} : { use: use === 'yes' ? { any: true, substances } : { any: false } }),
       ...(medication === null ? {} : { medication }),
+      ...(sleep === null ? {} : { sleep }),
+      ...(stress === null ? {} : { stress }),
+      ...(note.trim() ? { note: note.trim() } : {}),
     });
   };
 
@@ -190,6 +211,18 @@ export function CheckIn() {
             value={use}
             onChange={setUse}
           />
+          {use === 'yes' ? (
+            <fieldset className="choices" data-testid="substances">
+              <legend>{t('patientApp.checkIn.which')}</legend>
+              <p className="hint">{t('patientApp.checkIn.whichHint')}</p>
+              {SUBSTANCES.map((v) => (
+                <label key={v}>
+                  <input type="checkbox" checked={substances.includes(v)} onChange={(e) => toggle(v, e.currentTarget.checked)} />
+                  <span>{t(`patientApp.checkIn.substances.${v}`)}</span>
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
           <Choices
             name="medication"
             legend={t('patientApp.checkIn.medication')}
@@ -197,6 +230,24 @@ export function CheckIn() {
             value={medication}
             onChange={setMedication}
           />
+          <details className="more">
+            <summary>{t('patientApp.checkIn.more')}</summary>
+            <Choices
+              name="sleep"
+              legend={t('patientApp.checkIn.sleep')}
+              options={[1, 2, 3, 4, 5].map((v) => ({ value: v, label: t(`patientApp.checkIn.sleeps.${v}`) }))}
+              value={sleep}
+              onChange={setSleep}
+            />
+            <Choices name="stress" legend={t('patientApp.checkIn.stress')} options={Array.from({ length: 11 }, (_, v) => ({ value: v, label: String(v) }))} value={stress} onChange={setStress} />
+            <div className="field">
+              <label htmlFor="check-in-note">{t('patientApp.checkIn.note')}</label>
+              <p className="hint" id="check-in-note-hint">
+                {t('patientApp.checkIn.noteHint')}
+              </p>
+              <textarea id="check-in-note" rows={3} maxLength={NOTE_MAX} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby="check-in-note-hint" />
+            </div>
+          </details>
           {failed ? (
             <p className="error" role="alert">
               {t('patientApp.checkIn.error')}
