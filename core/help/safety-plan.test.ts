@@ -4,6 +4,7 @@ import {
   changedSections,
   EMPTY_SAFETY_PLAN,
   isPhoneLike,
+  mergeSafetyPlan,
   nextVersion,
   professionalsWithCrisisLine,
   SAFETY_PLAN_LIMITS,
@@ -91,6 +92,29 @@ describe('safety plan rules', () => {
         expect(accepted).toEqual(accepted.map((_, i) => i));
       }),
     );
+  });
+});
+
+describe('merging after a stale save', () => {
+  const line = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+  const lines = fc.uniqueArray(line, { maxLength: 6 });
+  it('(property) keeps every line the other person added and every line I added, and drops what I removed', () => {
+    fc.assert(
+      fc.property(lines, lines, lines, (base, mine, theirs) => {
+        const P = (w: string[]) => plan({ warningSigns: w });
+        const out = mergeSafetyPlan(P(base), P(mine), P(theirs)).warningSigns;
+        for (const x of theirs) if (!(base.includes(x) && !mine.includes(x))) expect(out).toContain(x);
+        for (const x of mine) if (!base.includes(x)) expect(out).toContain(x);
+        for (const x of base) if (!mine.includes(x)) expect(out).not.toContain(x);
+        expect(new Set(out).size).toBe(out.length);
+      }),
+    );
+  });
+  it('with no edit of mine, the result is theirs; with no edit of theirs, mine', () => {
+    const base = plan({ copingStrategies: ['walk'] });
+    const theirs = plan({ copingStrategies: ['walk', 'music'] });
+    expect(mergeSafetyPlan(base, base, theirs)).toEqual(theirs);
+    expect(mergeSafetyPlan(base, theirs, base)).toEqual(theirs);
   });
 });
 

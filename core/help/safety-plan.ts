@@ -36,7 +36,8 @@ export const SAFETY_PLAN_LIMITS = {
 
 export const EMPTY_SAFETY_PLAN: SafetyPlanContent = { warningSigns: [], copingStrategies: [], distractions: [], helpers: [], professionals: [], safeEnvironment: [] };
 
-export type FieldProblem = { field: string; message: string; limit?: number };
+/** `kind` lets a screen say it in the reader's language; `message` is the API's English. */
+export type FieldProblem = { field: string; kind: 'too-many' | 'too-long' | 'missing' | 'phone'; message: string; limit?: number };
 
 /** A phone number as people type it: digits with spaces, dashes, dots, brackets and a leading +; 3 to 15 digits. */
 export function isPhoneLike(s: string): boolean {
@@ -69,19 +70,19 @@ export function safetyPlanProblems(plan: SafetyPlanContent): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const section of SAFETY_PLAN_SECTIONS) {
     const list = plan[section] as readonly unknown[];
-    if (list.length > L.items) out.push({ field: section, message: `has more than ${L.items} lines`, limit: L.items });
+    if (list.length > L.items) out.push({ field: section, kind: 'too-many', message: `has more than ${L.items} lines`, limit: L.items });
   }
   for (const section of TEXT_SECTIONS) {
     plan[section].forEach((text, i) => {
-      if (text.length > L.text) out.push({ field: `${section}.${i}`, message: `is longer than ${L.text} characters`, limit: L.text });
+      if (text.length > L.text) out.push({ field: `${section}.${i}`, kind: 'too-long', message: `is longer than ${L.text} characters`, limit: L.text });
     });
   }
   for (const section of CONTACT_SECTIONS) {
     plan[section].forEach((c, i) => {
-      if (c.name.length === 0) out.push({ field: `${section}.${i}.name`, message: 'is missing' });
-      else if (c.name.length > L.name) out.push({ field: `${section}.${i}.name`, message: `is longer than ${L.name} characters`, limit: L.name });
-      if (c.phone.length === 0) out.push({ field: `${section}.${i}.phone`, message: 'is missing' });
-      else if (c.phone.length > L.phone || !isPhoneLike(c.phone)) out.push({ field: `${section}.${i}.phone`, message: 'is not a phone number' });
+      if (c.name.length === 0) out.push({ field: `${section}.${i}.name`, kind: 'missing', message: 'is missing' });
+      else if (c.name.length > L.name) out.push({ field: `${section}.${i}.name`, kind: 'too-long', message: `is longer than ${L.name} characters`, limit: L.name });
+      if (c.phone.length === 0) out.push({ field: `${section}.${i}.phone`, kind: 'missing', message: 'is missing' });
+      else if (c.phone.length > L.phone || !isPhoneLike(c.phone)) out.push({ field: `${section}.${i}.phone`, kind: 'phone', message: 'is not a phone number' });
     });
   }
   return out;
@@ -108,4 +109,33 @@ export function professionalsWithCrisisLine(list: readonly SafetyPlanContact[]):
 /** Which parts changed between two versions (names only, never the words). */
 export function changedSections(before: SafetyPlanContent | null, after: SafetyPlanContent): SafetyPlanSection[] {
   return SAFETY_PLAN_SECTIONS.filter((s) => JSON.stringify(before?.[s] ?? []) !== JSON.stringify(after[s]));
+}
+
+/**
+ * After a refused (stale) save: the other person's newer plan with this person's own edits
+ * put back on top, so neither is lost and nothing is overwritten silently. Per part, a
+ * three-way merge of lines against the version the edit began from (`base`): lines this
+ * person added are appended (unless already there), lines they removed are removed, and
+ * everything the other person added stays. The result is shown to be checked and saved
+ * again; it is never saved by itself.
+ */
+export function mergeSafetyPlan(base: SafetyPlanContent, mine: SafetyPlanContent, theirs: SafetyPlanContent): SafetyPlanContent {
+  const key = (x: unknown) => JSON.stringify(x);
+  const merge = <T>(b: readonly T[], m: readonly T[], t: readonly T[]): T[] => {
+    const inBase = new Set(b.map(key));
+    const inMine = new Set(m.map(key));
+    const removed = new Set([...inBase].filter((k) => !inMine.has(k)));
+    const out = t.filter((x) => !removed.has(key(x)));
+    const have = new Set(out.map(key));
+    for (const x of m) if (!inBase.has(key(x)) && !have.has(key(x))) (out.push(x), have.add(key(x)));
+    return out;
+  };
+  return {
+    warningSigns: merge(base.warningSigns, mine.warningSigns, theirs.warningSigns),
+    copingStrategies: merge(base.copingStrategies, mine.copingStrategies, theirs.copingStrategies),
+    distractions: merge(base.distractions, mine.distractions, theirs.distractions),
+    helpers: merge(base.helpers, mine.helpers, theirs.helpers),
+    professionals: merge(base.professionals, mine.professionals, theirs.professionals),
+    safeEnvironment: merge(base.safeEnvironment, mine.safeEnvironment, theirs.safeEnvironment),
+  };
 }

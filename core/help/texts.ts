@@ -15,7 +15,7 @@ export type HelpTexts = {
 /** The Never Use Alone line (US): someone stays on the phone and sends help if the caller stops answering. */
 export const NEVER_USE_ALONE_PHONE = '+18004843731';
 
-const NALOXONE_TITLE = { en: 'Naloxone steps if someone overdoses', es: 'Pasos con naloxona si alguien tiene una sobredosis' } as const;
+const NALOXONE_TITLE = { en: 'How to use naloxone if someone overdoses', es: 'Cómo usar naloxona si alguien tiene una sobredosis' } as const;
 const LIFELINE_SPANISH = 'Ayuda en español: llame al 988 y oprima 2.';
 
 const TEXTS: Record<Language, Omit<HelpTexts, 'naloxone' | 'lifelineSpanish'>> = {

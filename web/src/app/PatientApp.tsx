@@ -11,8 +11,10 @@ import { formatCents, formatDate } from '../format.ts';
 import { patientApi, PatientApiError, type PatientTodayT } from './api.ts';
 import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
 import { CheckIn } from './CheckIn.tsx';
+import { HelpNow } from './HelpNow.tsx';
+import { MyPlan } from './MyPlan.tsx';
 
-type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
+type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'signed-out' };
 
 /** The code in the QR link's fragment (#activate=…), removed from the address bar at once; read once, before the first render (main.tsx). */
 export function codeFromFragment(): string {
@@ -84,6 +86,13 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
         {screen.name === 'loading' ? <p>{t('patientApp.loading')}</p> : null}
         {screen.name === 'activate' ? <Activate initialCode={screen.code} notice={screen.notice} onDone={signedIn} /> : null}
         {screen.name === 'unlock' && device ? <Unlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} /> : null}
+        {/* Help now without the PIN (ADR 037): the general part only */}
+        {screen.name === 'unlock' && device ? (
+          <button type="button" className="help-now" onClick={() => setScreen({ name: 'help' })} data-testid="help-now-locked">
+            {t('patientApp.help.open')}
+          </button>
+        ) : null}
+        {screen.name === 'help' ? <HelpNow signedIn={false} onBack={() => setScreen({ name: 'unlock' })} /> : null}
         {screen.name === 'today' ? (
           <Home
             onLock={lock}
@@ -346,8 +355,8 @@ function Progress() {
 }
 
 /** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
-type Tab = 'today';
-const TABS: Tab[] = ['today'];
+type Tab = 'today' | 'help' | 'plan';
+const TABS: Tab[] = ['today', 'help', 'plan'];
 
 function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
@@ -355,6 +364,8 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
   return (
     <>
       {tab === 'today' ? <Today onLock={onLock} onSignOut={onSignOut} /> : null}
+      {tab === 'help' ? <HelpNow signedIn /> : null}
+      {tab === 'plan' ? <MyPlan /> : null}
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
         {TABS.map((name) => (
           <button key={name} type="button" aria-current={tab === name ? 'page' : undefined} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
