@@ -42,7 +42,15 @@ describe('safety plan rules', () => {
   });
 
   it('tidying trims and drops blank lines and blank contacts, and keeps half-filled contacts (to name the missing half)', () => {
-    const t = tidySafetyPlan(plan({ warningSigns: ['  a ', '', '   '], helpers: [{ name: ' ', phone: '' }, { name: 'Jo', phone: '' }] }));
+    const t = tidySafetyPlan(
+      plan({
+        warningSigns: ['  a ', '', '   '],
+        helpers: [
+          { name: ' ', phone: '' },
+          { name: 'Jo', phone: '' },
+        ],
+      }),
+    );
     expect(t.warningSigns).toEqual(['a']);
     expect(t.helpers).toEqual([{ name: 'Jo', phone: '' }]);
     expect(safetyPlanProblems(t).map((p) => p.field)).toEqual(['helpers.0.phone']);
@@ -55,7 +63,10 @@ describe('safety plan rules', () => {
 
   it('988 is always listed first among professionals, once', () => {
     expect(professionalsWithCrisisLine([])[0]!.phone).toBe('988');
-    const l = professionalsWithCrisisLine([{ name: 'Dr. Lee', phone: '555-0101' }, { name: 'Lifeline', phone: '9-8-8' }]);
+    const l = professionalsWithCrisisLine([
+      { name: 'Dr. Lee', phone: '555-0101' },
+      { name: 'Lifeline', phone: '9-8-8' },
+    ]);
     expect(l.map((c) => c.phone)).toEqual(['988', '555-0101']);
   });
 

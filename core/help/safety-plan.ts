@@ -127,7 +127,11 @@ export function mergeSafetyPlan(base: SafetyPlanContent, mine: SafetyPlanContent
     const removed = new Set([...inBase].filter((k) => !inMine.has(k)));
     const out = t.filter((x) => !removed.has(key(x)));
     const have = new Set(out.map(key));
-    for (const x of m) if (!inBase.has(key(x)) && !have.has(key(x))) (out.push(x), have.add(key(x)));
+    for (const x of m) {
+      if (inBase.has(key(x)) || have.has(key(x))) continue;
+      out.push(x);
+      have.add(key(x));
+    }
     return out;
   };
   return {

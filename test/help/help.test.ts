@@ -22,8 +22,7 @@ describe('Help now and My plan', () => {
   let w: World;
   let cookieA = '';
   let cookieB = '';
-  const asPatient = (cookie: string, method: 'GET' | 'PUT', url: string, payload?: object) =>
-    w.app.inject({ method, url: `/api/patient${url}`, headers: { cookie }, ...(payload ? { payload } : {}) });
+  const asPatient = (cookie: string, method: 'GET' | 'PUT', url: string, payload?: object) => w.app.inject({ method, url: `/api/patient${url}`, headers: { cookie }, ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
     w = await makeWorld();
@@ -98,7 +97,9 @@ describe('Help now and My plan', () => {
       const now = (await asPatient(cookieA, 'GET', '/safety-plan')).json() as { version: number; plan: { copingStrategies: string[]; distractions: string[] }; savedBy: { kind: string; name: null } };
       expect(now).toMatchObject({ version: 2, plan: { copingStrategies: ['Walk to the park'], distractions: [] }, savedBy: { kind: 'staff', name: null } });
 
-      const versions = (await counsellor.get(`/api/v1/patients/${w.patientA}/safety-plan/versions`)).json() as { items: Array<{ version: number; savedBy: { kind: string }; changedSections: string[] }> };
+      const versions = (await counsellor.get(`/api/v1/patients/${w.patientA}/safety-plan/versions`)).json() as {
+        items: Array<{ version: number; savedBy: { kind: string }; changedSections: string[] }>;
+      };
       expect(versions.items.map((v) => [v.version, v.savedBy.kind, v.changedSections])).toEqual([
         [2, 'staff', ['copingStrategies']],
         [1, 'patient', ['warningSigns', 'helpers']],
@@ -123,7 +124,12 @@ describe('Help now and My plan', () => {
       expectProblem(await asPatient(cookieA, 'PUT', '/safety-plan', { version: before, plan: { ...EMPTY, extra: [] } }), 400);
       expectProblem(await asPatient(cookieA, 'PUT', '/safety-plan', { plan: EMPTY }), 400, undefined, 'body.version');
       const counsellor = await w.client('counsellor');
-      expectProblem(await counsellor.put(`/api/v1/patients/${w.patientA}/safety-plan`, { version: before, plan: { ...EMPTY, professionals: [{ name: '', phone: '555-0100' }] } }), 400, 'invalid_input', 'body.plan.professionals.0.name');
+      expectProblem(
+        await counsellor.put(`/api/v1/patients/${w.patientA}/safety-plan`, { version: before, plan: { ...EMPTY, professionals: [{ name: '', phone: '555-0100' }] } }),
+        400,
+        'invalid_input',
+        'body.plan.professionals.0.name',
+      );
       expect(((await asPatient(cookieA, 'GET', '/safety-plan')).json() as { version: number }).version).toBe(before);
     });
 
@@ -164,7 +170,17 @@ describe('Help now and My plan', () => {
         title: 'My recovery plan',
         problems: [{ id: problem, text: 'Opioid use disorder' }],
         goals: [
-          { id: goal, problemIds: [problem], description: 'Fewer days of use', measure: 'Days of use in 30', targetValue: 4, targetComparator: '<=', targetUnit: 'days', dueDate: '2026-05-01', responsibleStaffIds: [counsellor.userId] },
+          {
+            id: goal,
+            problemIds: [problem],
+            description: 'Fewer days of use',
+            measure: 'Days of use in 30',
+            targetValue: 4,
+            targetComparator: '<=',
+            targetUnit: 'days',
+            dueDate: '2026-05-01',
+            responsibleStaffIds: [counsellor.userId],
+          },
           { problemIds: [problem], description: 'A goal we dropped', measure: 'n/a', targetText: 'n/a', dueDate: '2026-05-01', status: 'cancelled', responsibleStaffIds: [] },
         ],
         interventions: [
@@ -176,7 +192,9 @@ describe('Help now and My plan', () => {
       expect(created.statusCode, created.body).toBe(200);
       const r = await asPatient(cookieA, 'GET', '/plan');
       expect(r.statusCode, r.body).toBe(200);
-      const body = r.json() as { plan: { goals: Array<{ description: string; target: string }>; interventions: Array<{ text: string; roles: string[]; rationale: string | null; rationaleLanguage: string | null }> } };
+      const body = r.json() as {
+        plan: { goals: Array<{ description: string; target: string }>; interventions: Array<{ text: string; roles: string[]; rationale: string | null; rationaleLanguage: string | null }> };
+      };
       expect(body.plan.goals).toEqual([expect.objectContaining({ description: 'Fewer days of use', target: '<= 4 days' })]);
       const [nal, walk] = body.plan.interventions;
       const naloxoneRule = RULES.find((x) => x.id === 'naloxone-everyone')!;

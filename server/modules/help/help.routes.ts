@@ -22,7 +22,12 @@ export function helpStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/help-settings',
     {
       config: { permission: 'manage:help-settings' },
-      schema: { tags, operationId: 'getHelpSettings', summary: 'The programme’s help settings: crisis and after-hours lines, the clinic’s number, naloxone places', response: { 200: HelpSettingsRead } },
+      schema: {
+        tags,
+        operationId: 'getHelpSettings',
+        summary: 'The programme’s help settings: crisis and after-hours lines, the clinic’s number, naloxone places',
+        response: { 200: HelpSettingsRead },
+      },
     },
     async (req) => runInTx(db, req, (d) => getHelpSettings(d)),
   );
@@ -71,7 +76,13 @@ export function helpStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/patients/:patientId/safety-plan/versions',
     {
       config: { permission: 'read:care-plan' },
-      schema: { tags, operationId: 'listSafetyPlanVersions', summary: 'Every saved version of the patient’s safety plan, newest first: who saved it, when, what changed', params: PatientParams, response: { 200: SafetyPlanVersions } },
+      schema: {
+        tags,
+        operationId: 'listSafetyPlanVersions',
+        summary: 'Every saved version of the patient’s safety plan, newest first: who saved it, when, what changed',
+        params: PatientParams,
+        response: { 200: SafetyPlanVersions },
+      },
     },
     async (req) => runInTx(db, req, (d) => safetyPlanVersionsOf(d, req.params.patientId)),
   );
@@ -98,10 +109,8 @@ export function helpPatientRoutes(app: FastifyInstance, deps: { db: Db; publicRa
     async (req) => runInTx(db, req, ({ tx }) => publicHelp(tx, req.query.programId)),
   );
 
-  r.get(
-    '/safety-plan',
-    { config: { auth: 'patient' }, schema: { tags, operationId: 'getPatientSafetyPlan', summary: 'The patient’s own safety plan', response: { 200: SafetyPlan } } },
-    async (req) => runInTx(db, req, (d) => patientSafetyPlan(d, patientOf(req.ctx))),
+  r.get('/safety-plan', { config: { auth: 'patient' }, schema: { tags, operationId: 'getPatientSafetyPlan', summary: 'The patient’s own safety plan', response: { 200: SafetyPlan } } }, async (req) =>
+    runInTx(db, req, (d) => patientSafetyPlan(d, patientOf(req.ctx))),
   );
 
   r.put(
@@ -123,7 +132,12 @@ export function helpPatientRoutes(app: FastifyInstance, deps: { db: Db; publicRa
     '/plan',
     {
       config: { auth: 'patient' },
-      schema: { tags, operationId: 'getPatientPlan', summary: 'The patient’s current care plan in plain words: goals and agreed interventions with the patient-facing rationale (null when there is none)', response: { 200: PatientPlan } },
+      schema: {
+        tags,
+        operationId: 'getPatientPlan',
+        summary: 'The patient’s current care plan in plain words: goals and agreed interventions with the patient-facing rationale (null when there is none)',
+        response: { 200: PatientPlan },
+      },
     },
     async (req) => runInTx(db, req, (d) => patientPlan(d, patientOf(req.ctx))),
   );

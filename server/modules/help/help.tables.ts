@@ -27,10 +27,7 @@ export const safetyPlans = pgTable(
     currentVersion: integer('current_version').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.patientId] }),
-    foreignKey({ name: 'safety_plans_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] }),
-  ],
+  (t) => [primaryKey({ columns: [t.programId, t.patientId] }), foreignKey({ name: 'safety_plans_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] })],
 );
 
 /** Every saved version of a safety plan (core/help/safety-plan.ts SafetyPlanContent), never changed. */

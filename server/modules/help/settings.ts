@@ -29,7 +29,12 @@ export async function updateHelpSettings(deps: Deps, input: HelpSettings) {
   const settings = tidyHelpSettings(input);
   const problems = helpSettingsProblems(settings);
   if (problems.length > 0)
-    throw new AppError({ code: 'invalid_input', status: 400, message: `Some help settings are not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems: problems.map((p) => ({ field: `body.${p.field}`, message: p.message })) });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: `Some help settings are not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      problems: problems.map((p) => ({ field: `body.${p.field}`, message: p.message })),
+    });
   const updatedBy = ctx.principal?.userId ?? null;
   await tx
     .insert(programHelpSettings)

@@ -188,7 +188,11 @@ function Editor({
               ? draft[s].map((c, i) => {
                   const nameErr = errorOf(`${s}.${i}.name`);
                   const phoneErr = errorOf(`${s}.${i}.phone`);
-                  const update = (patch: Partial<typeof c>) => set(s, draft[s].map((x, j) => (j === i ? { ...x, ...patch } : x)));
+                  const update = (patch: Partial<typeof c>) =>
+                    set(
+                      s,
+                      draft[s].map((x, j) => (j === i ? { ...x, ...patch } : x)),
+                    );
                   return (
                     <div key={i} className="plan-contact">
                       <div className="field">
@@ -229,7 +233,15 @@ function Editor({
                           </p>
                         ) : null}
                       </div>
-                      <button type="button" onClick={() => set(s, draft[s].filter((_, j) => j !== i))}>
+                      <button
+                        type="button"
+                        onClick={() =>
+                          set(
+                            s,
+                            draft[s].filter((_, j) => j !== i),
+                          )
+                        }
+                      >
                         {t('patientApp.help.plan.remove')}
                         <span className="sr-only"> {c.name || t('patientApp.help.plan.line', { n: i + 1 })}</span>
                       </button>
@@ -249,11 +261,25 @@ function Editor({
                           id={id}
                           value={text}
                           maxLength={SAFETY_PLAN_LIMITS.text + 40}
-                          onChange={(e) => set(s, draft[s].map((x, j) => (j === i ? e.target.value : x)))}
+                          onChange={(e) =>
+                            set(
+                              s,
+                              draft[s].map((x, j) => (j === i ? e.target.value : x)),
+                            )
+                          }
                           aria-invalid={!!err || undefined}
                           aria-describedby={err ? `${id}-error` : undefined}
                         />
-                        <button type="button" onClick={() => set(s, draft[s].filter((_, j) => j !== i))} aria-label={t('patientApp.help.plan.removeLine', { n: i + 1 })}>
+                        <button
+                          type="button"
+                          onClick={() =>
+                            set(
+                              s,
+                              draft[s].filter((_, j) => j !== i),
+                            )
+                          }
+                          aria-label={t('patientApp.help.plan.removeLine', { n: i + 1 })}
+                        >
                           ✕
                         </button>
                       </div>
