@@ -102,7 +102,20 @@ export const PatientPlan = z.object({
       title: z.string(),
       reviewDate: z.string(),
       updatedAt: z.string(),
-      goals: z.array(z.object({ id: z.string(), description: z.string(), target: z.string().nullable(), dueDate: z.string(), status: z.string() })),
+      goals: z.array(
+        z.object({
+          id: z.string(),
+          description: z.string(),
+          /** The target in staff's words, when it was written as text. */
+          targetText: z.string().nullable(),
+          /** A measured target: e.g. at least (>=) 6 tests; the app says it in words. */
+          targetValue: z.number().nullable(),
+          targetComparator: z.enum(['<', '<=', '>=', '>']).nullable(),
+          targetUnit: z.string().nullable(),
+          dueDate: z.string(),
+          status: z.string(),
+        }),
+      ),
       interventions: z.array(
         z.object({
           id: z.string(),

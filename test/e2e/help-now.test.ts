@@ -137,6 +137,7 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       await phone.getByTestId('tab-plan').click();
       await phone.getByRole('heading', { name: 'My plan', level: 1 }).waitFor();
       await phone.getByTestId('plan-goal').getByText('Stimulant-negative tests most weeks (demo)').waitFor();
+      await phone.getByTestId('plan-goal').getByText('Target: at least 6 tests').waitFor();
       expect(await phone.getByTestId('plan-step').count()).toBeGreaterThanOrEqual(2);
       expect(await phone.getByTestId('my-plan').innerText()).not.toMatch(/Casey|Counsellor \(demo\)|RCT|meta-analysis/i);
       await expectNoAxeViolations(phone, 'My plan');

@@ -195,7 +195,7 @@ describe('Help now and My plan', () => {
       const body = r.json() as {
         plan: { goals: Array<{ description: string; target: string }>; interventions: Array<{ text: string; roles: string[]; rationale: string | null; rationaleLanguage: string | null }> };
       };
-      expect(body.plan.goals).toEqual([expect.objectContaining({ description: 'Fewer days of use', target: '<= 4 days' })]);
+      expect(body.plan.goals).toEqual([expect.objectContaining({ description: 'Fewer days of use', targetValue: 4, targetComparator: '<=', targetUnit: 'days', targetText: null })]);
       const [nal, walk] = body.plan.interventions;
       const naloxoneRule = RULES.find((x) => x.id === 'naloxone-everyone')!;
       expect(nal).toMatchObject({ text: 'Naloxone kit and training', roles: ['counsellor'], rationale: naloxoneRule.rationale(toFacts({})).patient, rationaleLanguage: 'en' });

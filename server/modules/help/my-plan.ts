@@ -22,11 +22,8 @@ type CareTeamRole = (typeof CARE_TEAM_ROLES)[number];
 const shownGoal = (g: GoalC) => g.status !== 'cancelled';
 const shownIntervention = (v: InterventionC) => v.status !== 'stopped';
 
-function targetOf(g: GoalC): string | null {
-  if (g.targetText) return g.targetText;
-  if (g.targetValue === null) return null;
-  return [g.targetComparator, String(g.targetValue), g.targetUnit].filter(Boolean).join(' ');
-}
+const COMPARATORS = ['<', '<=', '>=', '>'] as const;
+const comparatorOf = (c: string | null) => ((COMPARATORS as readonly string[]).includes(c ?? '') ? (c as (typeof COMPARATORS)[number]) : null);
 
 async function languageOf(tx: Tx, me: PatientPrincipal): Promise<'en' | 'es'> {
   const [p] = await tx
@@ -86,7 +83,16 @@ export async function patientPlan(deps: Deps, me: PatientPrincipal) {
       title: content.title,
       reviewDate: content.reviewDate,
       updatedAt: plan.updatedAt.toISOString(),
-      goals: content.goals.filter(shownGoal).map((g) => ({ id: g.id, description: g.description, target: targetOf(g), dueDate: g.dueDate, status: g.status })),
+      goals: content.goals.filter(shownGoal).map((g) => ({
+        id: g.id,
+        description: g.description,
+        targetText: g.targetText,
+        targetValue: g.targetValue,
+        targetComparator: comparatorOf(g.targetComparator),
+        targetUnit: g.targetUnit,
+        dueDate: g.dueDate,
+        status: g.status,
+      })),
       interventions: interventions.map((i) => {
         const why = i.code ? (rationale.get(i.code) ?? null) : null;
         return {

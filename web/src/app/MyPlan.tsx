@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { formatDate } from '../format.ts';
 import { patientApi, type PatientPlanT } from './api.ts';
 
+const COMPARATOR_WORDS = { '<': 'fewerThan', '<=': 'atMost', '>=': 'atLeast', '>': 'moreThan' } as const;
+
 export function MyPlan() {
   const { t, i18n } = useTranslation();
   const [data, setData] = useState<PatientPlanT | null>(null);
@@ -23,6 +25,14 @@ export function MyPlan() {
   }, []);
 
   const date = (d: string) => formatDate(d.slice(0, 10), i18n.language);
+  // a measured target in words ("at least 6 tests"), or the staff's own words
+  const targetOf = (g: NonNullable<PatientPlanT['plan']>['goals'][number]) =>
+    g.targetText ??
+    (g.targetValue !== null && g.targetComparator
+      ? t(`patientApp.plan.comparators.${COMPARATOR_WORDS[g.targetComparator]}`, { value: g.targetValue, unit: g.targetUnit ?? '' }).trim()
+      : g.targetValue !== null
+        ? `${g.targetValue} ${g.targetUnit ?? ''}`.trim()
+        : null);
   const plan = data?.plan;
   return (
     <section aria-labelledby="plan-title" data-testid="my-plan">
@@ -44,7 +54,7 @@ export function MyPlan() {
               {plan.goals.map((g) => (
                 <li key={g.id} className="plan-item" data-testid="plan-goal">
                   <strong>{g.description}</strong>
-                  {g.target ? <div>{t('patientApp.plan.target', { target: g.target })}</div> : null}
+                  {targetOf(g) ? <div>{t('patientApp.plan.target', { target: targetOf(g) })}</div> : null}
                   <div>{t('patientApp.plan.due', { date: date(g.dueDate) })}</div>
                   <div className="hint">{t(`patientApp.plan.status.${g.status}`, { defaultValue: g.status })}</div>
                 </li>
