@@ -159,4 +159,31 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       await phoneContext.close();
     }
   }, 300_000);
+
+  it('the administrator sets the programme’s Help now numbers and places on the Settings page (a bad number is named on its field)', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, h.base, 'admin@harbor.example');
+      await page.getByRole('link', { name: 'Organisation settings' }).click();
+      const section = page.getByTestId('help-settings');
+      await section.getByRole('heading', { name: 'Help now in the patient app' }).waitFor();
+      expect(await section.getByLabel('Clinic main number').inputValue()).toBe('+15555550100');
+      expect(await section.getByTestId('help-places').getByLabel('Name').count()).toBe(3);
+      await section.getByLabel('Clinic main number').fill('555-0100');
+      await section.getByTestId('help-settings-save').click();
+      await section.getByText('must be a phone number in E.164 form', { exact: false }).first().waitFor();
+      expect(await section.getByLabel('Clinic main number').getAttribute('aria-invalid')).toBe('true');
+      await expectNoAxeViolations(page, 'settings: Help now with an error');
+      await section.getByLabel('Clinic main number').fill('+15555550199');
+      await section.getByTestId('help-settings-save').click();
+      await page.getByText('Help now settings saved.').waitFor();
+      await page.screenshot({ path: `${shots}/help-settings.png`, fullPage: true });
+      // the public help a locked phone reads has the new number
+      const help = await page.evaluate(async (programId) => (await fetch(`/api/patient/help?programId=${programId}`)).json(), await page.evaluate(() => localStorage.getItem('waypoint.programId')));
+      expect((help as { clinicPhone: string }).clinicPhone).toBe('+15555550199');
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
