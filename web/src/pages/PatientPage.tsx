@@ -42,7 +42,14 @@ export function PatientPage() {
   const showCheckIns = can('read:check-in');
   const showSafetyPlan = can('read:care-plan');
   const wanted = params.get('tab');
-  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) || (wanted === 'screens' && showScreens) || (wanted === 'checkins' && showCheckIns) || (wanted === 'safety-plan' && showSafetyPlan) ? wanted : 'record';
+  const tab =
+    (wanted === 'cm' && showCm) ||
+    (wanted === 'assess' && showAssess) ||
+    (wanted === 'screens' && showScreens) ||
+    (wanted === 'checkins' && showCheckIns) ||
+    (wanted === 'safety-plan' && showSafetyPlan)
+      ? wanted
+      : 'record';
   const patient = useQuery({ queryKey: patientKey(program?.id, id), queryFn: () => api.getPatient(id), enabled: valid });
 
   if (!valid || (isApiError(patient.error) && patient.error.status === 404)) return <NotFoundPage />;
