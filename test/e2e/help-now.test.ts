@@ -129,6 +129,28 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       await phone.getByTestId('tab-today').click();
       await phone.getByTestId('tab-help').click();
       await phone.getByTestId('safety-plan').getByText('Call Jordan before it gets bad (e2e)').waitFor();
+      // both edit at once: the patient's save is refused (409) and their line is put on top of the counsellor's newer plan
+      await phone.getByTestId('safety-plan').getByTestId('safety-plan-edit').click();
+      await phone.getByTestId('safety-plan').getByTestId('add-distractions').click();
+      await phone.locator('#distractions-2').fill('Music on my headphones (e2e)');
+      const status = await staff.evaluate(async () => {
+        const headers = { 'waypoint-program': localStorage.getItem('waypoint.programId') ?? '', 'content-type': 'application/json' };
+        const id = location.pathname.split('/').pop()!;
+        const cur = (await (await fetch(`/api/v1/patients/${id}/safety-plan`, { headers })).json()) as { version: number; plan: { safeEnvironment: string[] } };
+        const body = { version: cur.version, plan: { ...cur.plan, safeEnvironment: [...cur.plan.safeEnvironment, 'Lock box key with Jordan (e2e)'] } };
+        return (await fetch(`/api/v1/patients/${id}/safety-plan`, { method: 'PUT', headers, body: JSON.stringify(body) })).status;
+      });
+      expect(status).toBe(200);
+      await phone.getByTestId('safety-plan').getByTestId('safety-plan-save').click();
+      await phone.getByTestId('safety-plan-notice').getByText('Your care team changed your plan while you were working on it', { exact: false }).waitFor();
+      await expect.poll(() => phone.locator('#distractions-2').inputValue()).toBe('Music on my headphones (e2e)');
+      expect(await phone.locator('#safeEnvironment-1').inputValue()).toBe('Lock box key with Jordan (e2e)');
+      await expectNoAxeViolations(phone, 'safety plan after a conflict');
+      await phone.getByTestId('safety-plan').getByTestId('safety-plan-save').click();
+      await phone.getByTestId('safety-plan').getByText('Your plan is saved.').waitFor();
+      await phone.getByTestId('safety-plan').getByText('Music on my headphones (e2e)').waitFor();
+      await phone.getByTestId('safety-plan').getByText('Lock box key with Jordan (e2e)').waitFor();
+
       // the care team: "call my counsellor" through the clinic's number (staff have no phone of their own)
       const counsellorLink = phone.getByRole('link', { name: 'Call my counselor' });
       if (await counsellorLink.count()) expect(await counsellorLink.getAttribute('href')).toBe('tel:+15555550100');
