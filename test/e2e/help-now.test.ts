@@ -3,7 +3,7 @@
 // naloxone places, the naloxone steps, never use alone), and still shows it offline from
 // the copy on the phone; unlocked, the patient adds to their safety plan, the counsellor
 // sees it on the patient page and adds a line, and the patient sees that line; My plan
-// shows the care plan's goals. axe on every screen; screenshots at 320 px.
+// shows the care plan's goals. axe on every screen; screenshots at 320 px and at 200% text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
@@ -23,6 +23,11 @@ async function narrow(phone: Page, name: string) {
   expect(await phone.evaluate(() => document.documentElement.scrollWidth), `${name} fits 320 px`).toBeLessThanOrEqual(320);
   await phone.screenshot({ path: `${shots}/${name}-320.png`, fullPage: true });
   await phone.setViewportSize({ width: 360, height: 740 });
+  // text at 200%: nothing runs off the side
+  await phone.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth), `${name} at 200% text`).toBeLessThanOrEqual(360);
+  await phone.screenshot({ path: `${shots}/${name}-200pct.png` });
+  await phone.evaluate(() => (document.documentElement.style.fontSize = ''));
 }
 
 describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
