@@ -33,6 +33,7 @@ import { messagesRoutes } from './modules/messages/messages.routes.ts';
 import { smsCheckIns } from './modules/checkins/sms-check-in.ts';
 import type { Channel } from '../core/messages/consent.ts';
 import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
+import { helpPatientRoutes, helpStaffRoutes } from './modules/help/help.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -132,11 +133,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         otherText: smsCheckIns,
       });
       patientAppStaffRoutes(api, { db: opts.db });
+      helpStaffRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
   // The patient app's API: its own principal kind and cookie, scoped to this path (ADR 030).
-  await app.register(async (api) => patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit, publicUrl: opts.publicUrl }), { prefix: PATIENT_API_PREFIX });
+  await app.register(
+    async (api) => {
+      patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit, publicUrl: opts.publicUrl });
+      // Help now on a locked phone: public, programme data only, 60 a minute per address (ADR 037)
+      helpPatientRoutes(api, { db: opts.db, publicRateLimit: { max: 60, timeWindow: '1 minute' } });
+    },
+    { prefix: PATIENT_API_PREFIX },
+  );
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;

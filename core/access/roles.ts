@@ -54,6 +54,8 @@ export const PERMISSIONS = [
   // the patient app (server/modules/patient-app, ADR 030)
   'read:patient-app', // whether a patient has an open invite, and the devices they activated
   'write:patient-app', // invite a patient to the app (a new activation code), revoke a device
+  // Help now (server/modules/help, ADR 037); a patient's safety plan goes with read:/write:care-plan
+  'manage:help-settings', // the programme's crisis and after-hours lines, clinic number, naloxone places
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -66,6 +66,9 @@ export const AUDIT_ENTITIES = {
   'care-plan-version': 'care-plans',
   'care-plan-agreement': 'care-plans',
   'care-plan-goal': 'care-plans',
+  // the personal safety plan (Help now, ADR 037) and its versions
+  'safety-plan': 'care-plans',
+  'safety-plan-version': 'care-plans',
   recommendation: 'care-plans',
   // staff and access: accounts, sign-in, integration tokens, refused look-ups of unknown records
   user: 'staff-access',
@@ -80,6 +83,8 @@ export const AUDIT_ENTITIES = {
   organization: 'system',
   program: 'system',
   'demo-data': 'system',
+  // the programme's Help now numbers and naloxone places
+  'help-settings': 'system',
 } as const satisfies Record<string, AuditEntityGroup>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;

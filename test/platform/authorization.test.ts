@@ -61,6 +61,12 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
+  // Help now (ADR 037): a locked phone fetches the programme's numbers and naloxone places (no patient data; rate-limited)
+  'GET /api/patient/help': 'public',
+  'GET /api/patient/safety-plan': 'patient',
+  'PUT /api/patient/safety-plan': 'patient',
+  'GET /api/patient/plan': 'patient',
+  'GET /api/patient/care-team': 'patient',
 };
 
 /**
@@ -209,6 +215,12 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     // messages: the first permitted role retries the dead letter (200), the next finds it pending (409): both reach the use case
     'PUT /api/v1/patients/:patientId/contact-preferences': () => ({ version: 0, timeZone: null, quietHours: { start: '21:00', end: '08:00' }, consent: { sms: true, email: false, push: false } }),
     'POST /api/v1/messages/simulator/sms': () => ({ from: '+15550109999', body: 'HELP' }),
+    // Help now: the programme's settings, a patient's safety plan (the first save is version 0; later roles' saves are 409 stale, which reaches the use case)
+    'PUT /api/v1/help-settings': () => ({ clinicPhone: '+15555550100', crisisLines: [], afterHoursLines: [], naloxonePlaces: [] }),
+    'PUT /api/v1/patients/:patientId/safety-plan': () => ({
+      version: 0,
+      plan: { warningSigns: ['walk'], copingStrategies: [], distractions: [], helpers: [], professionals: [], safeEnvironment: [] },
+    }),
     'POST /api/v1/lab/hl7v2': () => labMessage(f.patient === w.patientA ? 'A-0001' : 'B-0001'),
   };
   const make = bodies[key];

@@ -17,6 +17,7 @@ import { screenCorrections, screens } from '../../server/modules/screens/screens
 import { checkIns } from '../../server/modules/checkins/checkins.tables.ts';
 import { outboxMessages } from '../../server/modules/messages/messages.tables.ts';
 import { deliverDue } from '../../server/modules/messages/outbox.ts';
+import { programHelpSettings, safetyPlanVersions } from '../../server/modules/help/help.tables.ts';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -83,6 +84,10 @@ describe('the demo, seeded on any day of the week', () => {
     // a request from the patient app, waiting for staff to give it
     expect(await count(db.select({ n }).from(cmRedemptionRequests))).toBe(1);
     expect(await count(db.select({ n }).from(checkIns))).toBeGreaterThanOrEqual(40);
+    // Help now: the programme's numbers and places, and the demo app patient's safety plan in two versions (patient, then counsellor)
+    expect(await count(db.select({ n }).from(programHelpSettings))).toBe(1);
+    const plan = await db.select({ kind: safetyPlanVersions.savedByKind }).from(safetyPlanVersions).orderBy(safetyPlanVersions.version);
+    expect(plan.map((v) => v.kind)).toEqual(['patient', 'staff']);
 
     // the outbox: waiting messages (delivered to the console with no provider), one suppressed, one dead letter
     const byStatus = async (status: string) =>

@@ -26,6 +26,7 @@ import type * as Pl from '../../contracts/planning.ts';
 import type * as Ci from '../../contracts/checkins.ts';
 import type * as Msg from '../../contracts/messages.ts';
 import type * as Pa from '../../contracts/patient-app.ts';
+import type * as Help from '../../contracts/help.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -130,6 +131,11 @@ export type CheckInAnswersT = z.infer<typeof Ci.CheckInAnswers>;
 export type CheckInResultT = z.infer<typeof Ci.CheckInResult>;
 export type CheckInListT = z.infer<typeof Ci.CheckInList>;
 export type RiskRuleSettingsT = z.infer<typeof Ci.RiskRuleSettings>;
+// Help now (ADR 037)
+export type HelpSettingsT = z.infer<typeof Help.HelpSettings>;
+export type HelpSettingsReadT = z.infer<typeof Help.HelpSettingsRead>;
+export type SafetyPlanT = z.infer<typeof Help.SafetyPlan>;
+export type SafetyPlanVersionsT = z.infer<typeof Help.SafetyPlanVersions>;
 export type RecommendationsT = z.infer<typeof Pl.Recommendations>;
 export type RecommendationT = RecommendationsT['recommendations'][number];
 export type CarePlanT = z.infer<typeof Pl.CarePlan>;
@@ -431,6 +437,11 @@ export const api = {
   recordCheckIn: (patientId: string, body: { answers: CheckInAnswersT; idempotencyKey: string }) => json<CheckInResultT>(`/patients/${enc(patientId)}/check-ins`, { body }),
   riskRules: () => json<RiskRuleSettingsT>('/check-ins/settings'),
   saveRiskRules: (body: RiskRuleSettingsT) => json<RiskRuleSettingsT>('/check-ins/settings', { method: 'PUT', body }),
+  helpSettings: () => json<HelpSettingsReadT>('/help-settings'),
+  saveHelpSettings: (body: HelpSettingsT) => json<HelpSettingsReadT>('/help-settings', { method: 'PUT', body }),
+  safetyPlan: (patientId: string) => json<SafetyPlanT>(`/patients/${enc(patientId)}/safety-plan`),
+  saveSafetyPlan: (patientId: string, body: { version: number; plan: SafetyPlanT['plan'] }) => json<SafetyPlanT>(`/patients/${enc(patientId)}/safety-plan`, { method: 'PUT', body }),
+  safetyPlanVersions: (patientId: string) => json<SafetyPlanVersionsT>(`/patients/${enc(patientId)}/safety-plan/versions`),
   acknowledgeAlert: (id: string, note?: string) => json<SafetyAlertT>(`/safety-alerts/${enc(id)}/acknowledge`, { body: note ? { note } : {} }),
 
   // Recommendations and care plans

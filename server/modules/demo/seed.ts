@@ -14,6 +14,7 @@ import { createOrganization, createProgram, createUserWithRoles } from '../progr
 import { seedCheckInsDemo } from './seed-checkins.ts';
 import { seedClinicalDemo } from './seed-clinical.ts';
 import { seedMessagesDemo } from './seed-messages.ts';
+import { seedHelpDemo } from './seed-help.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 import { issueInvite } from '../patient-app/invites.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -125,6 +126,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     await seedClinicalDemo(tx, { orgId, programId: main, now, staff: named });
     await seedCheckInsDemo(tx, { orgId, programId: main, now, staff: named });
     await seedMessagesDemo(tx, { programId: main, now });
+    await seedHelpDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

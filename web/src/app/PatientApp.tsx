@@ -13,8 +13,10 @@ import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type Passkey
 import { createPasskey, passkeysAvailable, signWithPasskey, wasCancelled } from './passkey.ts';
 import { CheckIn } from './CheckIn.tsx';
 import { Progress, Rewards } from './Rewards.tsx';
+import { HelpNow } from './HelpNow.tsx';
+import { MyPlan } from './MyPlan.tsx';
 
-type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
+type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'signed-out' };
 
 /** The code in the QR link's fragment (#activate=…), removed from the address bar at once; read once, before the first render (main.tsx). */
 export function codeFromFragment(): string {
@@ -89,6 +91,13 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
         {screen.name === 'unlock' && device?.kind === 'passkey' ? (
           <PasskeyUnlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} />
         ) : null}
+        {/* Help now without the PIN or the screen lock (ADR 037): the general part only */}
+        {screen.name === 'unlock' && device ? (
+          <button type="button" className="help-now" onClick={() => setScreen({ name: 'help' })} data-testid="help-now-locked">
+            {t('patientApp.help.open')}
+          </button>
+        ) : null}
+        {screen.name === 'help' ? <HelpNow signedIn={false} onBack={() => setScreen({ name: 'unlock' })} /> : null}
         {screen.name === 'today' ? (
           <Home
             onLock={lock}
@@ -416,8 +425,8 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
 }
 
 /** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
-type Tab = 'today' | 'rewards';
-const TABS: Tab[] = ['today', 'rewards'];
+type Tab = 'today' | 'rewards' | 'help' | 'plan';
+const TABS: Tab[] = ['today', 'rewards', 'help', 'plan'];
 
 function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
@@ -430,6 +439,8 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
       </p>
       {tab === 'today' ? <Today version={version} onShowDraws={() => setTab('rewards')} onLock={onLock} onSignOut={onSignOut} /> : null}
       {tab === 'rewards' ? <Rewards version={version} /> : null}
+      {tab === 'help' ? <HelpNow signedIn /> : null}
+      {tab === 'plan' ? <MyPlan /> : null}
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
         {TABS.map((name) => (
           <button key={name} type="button" aria-current={tab === name ? 'page' : undefined} onClick={() => setTab(name)} data-testid={`tab-${name}`}>

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientRequest, PatientRewards, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
 import type { AuthenticationT, CreationOptionsT, RegistrationT, RequestOptionsT } from './passkey.ts';
 import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
+import type { PatientCareTeam, PatientPlan, PublicHelp, SafetyPlan } from '../../../contracts/help.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
 export type PatientRewardsT = z.infer<typeof PatientRewards>;
@@ -11,18 +12,22 @@ export type PatientRequestT = z.infer<typeof PatientRequest>;
 export type PatientDrawsShownT = z.infer<typeof PatientDrawsShown>;
 export type CheckInResultT = z.infer<typeof CheckInResult>;
 export type PatientCheckInT = z.input<typeof PatientCheckInCreate>;
+export type PublicHelpT = z.infer<typeof PublicHelp>;
+export type SafetyPlanT = z.infer<typeof SafetyPlan>;
+export type PatientPlanT = z.infer<typeof PatientPlan>;
 
 export class PatientApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     readonly field: string | null,
+    readonly problems: ReadonlyArray<{ field: string; message: string }> = [],
   ) {
     super(code);
   }
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
   const res = await fetch(`/api/patient${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -31,8 +36,8 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, opt
     keepalive: opts.keepalive ?? false,
   });
   if (!res.ok) {
-    const p = (await res.json().catch(() => ({}))) as { code?: string; problems?: Array<{ field: string }> };
-    throw new PatientApiError(res.status, p.code ?? 'error', p.problems?.[0]?.field ?? null);
+    const p = (await res.json().catch(() => ({}))) as { code?: string; problems?: Array<{ field: string; message: string }> };
+    throw new PatientApiError(res.status, p.code ?? 'error', p.problems?.[0]?.field ?? null, p.problems ?? []);
   }
   return (await res.json()) as T;
 }
@@ -55,4 +60,10 @@ export const patientApi = {
   checkIn: (body: PatientCheckInT) => call<CheckInResultT>('POST', '/check-ins', body),
   lock: (opts: { keepalive?: boolean } = {}) => call<{ ok: true }>('POST', '/lock', undefined, opts),
   signOut: () => call<{ ok: true }>('POST', '/sign-out'),
+  // Help now and My plan (ADR 037): help needs no session (a locked phone); the rest is the patient's own
+  help: (programId: string) => call<PublicHelpT>('GET', `/help?programId=${encodeURIComponent(programId)}`),
+  safetyPlan: () => call<SafetyPlanT>('GET', '/safety-plan'),
+  saveSafetyPlan: (body: { version: number; plan: SafetyPlanT['plan'] }) => call<SafetyPlanT>('PUT', '/safety-plan', body),
+  plan: () => call<PatientPlanT>('GET', '/plan'),
+  careTeam: () => call<z.infer<typeof PatientCareTeam>>('GET', '/care-team'),
 };

@@ -24,6 +24,7 @@ import { ScreensTab } from './patient/Screens.tsx';
 import { AssessTab } from './planning/AssessTab.tsx';
 import { CheckInsTab } from './patient/CheckIns.tsx';
 import { ContactPreferencesSection } from './patient/ContactPreferences.tsx';
+import { SafetyPlanTab } from './patient/SafetyPlan.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -39,8 +40,16 @@ export function PatientPage() {
   const showScreens = can('read:cm');
   const showAssess = can('read:assessment') || can('read:stage') || can('read:care-plan');
   const showCheckIns = can('read:check-in');
+  const showSafetyPlan = can('read:care-plan');
   const wanted = params.get('tab');
-  const tab = (wanted === 'cm' && showCm) || (wanted === 'assess' && showAssess) || (wanted === 'screens' && showScreens) || (wanted === 'checkins' && showCheckIns) ? wanted : 'record';
+  const tab =
+    (wanted === 'cm' && showCm) ||
+    (wanted === 'assess' && showAssess) ||
+    (wanted === 'screens' && showScreens) ||
+    (wanted === 'checkins' && showCheckIns) ||
+    (wanted === 'safety-plan' && showSafetyPlan)
+      ? wanted
+      : 'record';
   const patient = useQuery({ queryKey: patientKey(program?.id, id), queryFn: () => api.getPatient(id), enabled: valid });
 
   if (!valid || (isApiError(patient.error) && patient.error.status === 404)) return <NotFoundPage />;
@@ -73,6 +82,11 @@ export function PatientPage() {
           <Tabs.Tab value="record">{t('patient.tabs.record')}</Tabs.Tab>
           {showAssess ? <Tabs.Tab value="assess">{t('patient.tabs.assess')}</Tabs.Tab> : null}
           {showCheckIns ? <Tabs.Tab value="checkins">{t('checkIns.tab')}</Tabs.Tab> : null}
+          {showSafetyPlan ? (
+            <Tabs.Tab value="safety-plan" data-testid="tab-safety-plan">
+              {t('safetyPlan.tab')}
+            </Tabs.Tab>
+          ) : null}
           {showScreens ? <Tabs.Tab value="screens">{t('patient.tabs.screens')}</Tabs.Tab> : null}
           {showCm ? <Tabs.Tab value="cm">{t('patient.tabs.cm')}</Tabs.Tab> : null}
         </Tabs.List>
@@ -102,6 +116,11 @@ export function PatientPage() {
         {showCheckIns ? (
           <Tabs.Panel value="checkins" pt="md">
             <CheckInsTab patientId={p.id} />
+          </Tabs.Panel>
+        ) : null}
+        {showSafetyPlan ? (
+          <Tabs.Panel value="safety-plan" pt="md">
+            <SafetyPlanTab patientId={p.id} />
           </Tabs.Panel>
         ) : null}
         {showScreens ? (

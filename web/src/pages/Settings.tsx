@@ -11,6 +11,7 @@ import { useSession } from '../session.tsx';
 import { PageTitle } from '../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../components/forms.tsx';
 import { RiskRulesSection } from './settings/RiskRules.tsx';
+import { HelpSettingsSection } from './settings/HelpSettings.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -22,6 +23,7 @@ export function SettingsPage() {
       <PageTitle title={title}>{title}</PageTitle>
       {can('manage:organization') ? <OrganizationSettingsSection /> : null}
       {can('manage:check-in-settings') ? <RiskRulesSection /> : null}
+      {can('manage:help-settings') ? <HelpSettingsSection /> : null}
     </Stack>
   );
 }
