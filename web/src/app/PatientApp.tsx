@@ -11,6 +11,7 @@ import { formatCents, formatDate } from '../format.ts';
 import { patientApi, PatientApiError, type PatientTodayT } from './api.ts';
 import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type StoredDevice } from './device.ts';
 import { CheckIn } from './CheckIn.tsx';
+import { Notifications } from './Notifications.tsx';
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'today' } | { name: 'signed-out' };
 
@@ -375,6 +376,7 @@ function Today({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Pro
       <p>{t('patientApp.today.welcome')}</p>
       <CheckIn />
       <Progress />
+      <Notifications />
       <div className="actions">
         <button type="button" onClick={onLock} data-testid="lock">
           {t('patientApp.today.lock')}

@@ -1,12 +1,13 @@
 // The patient app's calls: only /api/patient, where the wp_patient cookie goes (ADR 030).
 // Errors arrive as application/problem+json and become a PatientApiError with its code.
 import type { z } from 'zod';
-import type { PatientChallenge, PatientMe, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
+import type { PatientChallenge, PatientMe, PatientNotifications, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
 import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
 export type CheckInResultT = z.infer<typeof CheckInResult>;
 export type PatientCheckInT = z.input<typeof PatientCheckInCreate>;
+export type PatientNotificationsT = z.infer<typeof PatientNotifications>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -18,7 +19,7 @@ export class PatientApiError extends Error {
   }
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
   const res = await fetch(`/api/patient${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -43,4 +44,8 @@ export const patientApi = {
   checkIn: (body: PatientCheckInT) => call<CheckInResultT>('POST', '/check-ins', body),
   lock: (opts: { keepalive?: boolean } = {}) => call<{ ok: true }>('POST', '/lock', undefined, opts),
   signOut: () => call<{ ok: true }>('POST', '/sign-out'),
+  notifications: () => call<PatientNotificationsT>('GET', '/notifications'),
+  setReminder: (checkInReminderAt: string | null) => call<PatientNotificationsT>('PUT', '/notifications', { checkInReminderAt }),
+  pushOn: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) => call<PatientNotificationsT>('POST', '/push-subscription', body),
+  pushOff: (endpoint: string) => call<PatientNotificationsT>('DELETE', '/push-subscription', { endpoint }),
 };

@@ -65,8 +65,8 @@ export const signChallenge = (d: StoredDevice, challenge: string) => sign(d.priv
 
 /**
  * Leaves nothing readable on the phone: every Cache Storage cache (the service worker's
- * too), the IndexedDB database with the device key, local and session storage, and the
- * service worker itself.
+ * too), the IndexedDB database with the device key, local and session storage, the push
+ * subscription, and the service worker itself.
  */
 export async function wipe(): Promise<void> {
   const steps: Array<Promise<unknown>> = [];
@@ -79,7 +79,9 @@ export async function wipe(): Promise<void> {
   );
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.controller?.postMessage({ type: 'wipe' });
-    steps.push(navigator.serviceWorker.getRegistrations().then((regs) => Promise.all(regs.map((r) => r.unregister()))));
+    // this phone's push subscription ends first (the server ended its copy at sign-out or revocation), then the worker goes
+    const unsubscribe = (r: ServiceWorkerRegistration) => ('pushManager' in r ? r.pushManager.getSubscription().then((s) => s?.unsubscribe()) : Promise.resolve()).catch(() => undefined);
+    steps.push(navigator.serviceWorker.getRegistrations().then((regs) => Promise.all(regs.map((r) => unsubscribe(r).then(() => r.unregister())))));
   }
   try {
     localStorage.clear();
