@@ -91,7 +91,10 @@ export const VoiceCallSimulation = z.strictObject({ from: z.string().trim().min(
 export const VoiceKeysSimulation = z.strictObject({
   callSid: z.string().regex(/^CA[a-f0-9]{32}$/, 'must be a simulated call id'),
   seq: z.number().int().min(1).max(100).describe('The step whose prompt is answered (from the last answer).'),
-  digits: z.string().regex(/^[0-9*#]?$/, 'must be one key, or empty for no key').describe('The key pressed; empty: none before the time-out.'),
+  digits: z
+    .string()
+    .regex(/^[0-9*#]?$/, 'must be one key, or empty for no key')
+    .describe('The key pressed; empty: none before the time-out.'),
 });
 export const VoiceSimulationResult = z.object({
   callSid: z.string(),

@@ -36,7 +36,6 @@ export const PatientInviteTexted = z.object({
   messageId: Id,
 });
 
-
 export const PatientInviteStatus = z.object({
   id: Id,
   status: z.enum(['open', 'used', 'revoked', 'expired']),
@@ -126,7 +125,10 @@ export const PatientNotifications = z.object({
 });
 export const PatientNotificationsUpdate = z.strictObject({ checkInReminderAt: ReminderTime.nullable() });
 export const PatientPushSubscription = z.strictObject({
-  endpoint: z.url({ protocol: /^https$/ }).max(2000).describe('The push service’s URL for this phone (https).'),
+  endpoint: z
+    .url({ protocol: /^https$/ })
+    .max(2000)
+    .describe('The push service’s URL for this phone (https).'),
   keys: z.strictObject({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
 });
 export const PatientPushUnsubscribe = z.strictObject({ endpoint: z.string().max(2000) });

@@ -135,7 +135,11 @@ export type VoiceContext = {
 const QUESTION_TEXT = { medication: 'medication', use: 'use', craving: 'craving' } as const;
 
 /** The TwiML for the start of a call from a known patient, or for what a key press did. */
-export function voiceTwiml(outcome: VoiceOutcome | { kind: 'hello' } | { kind: 'unknown' }, ctx: VoiceContext, show: { crisis: boolean; naloxone: boolean } = { crisis: false, naloxone: false }): string {
+export function voiceTwiml(
+  outcome: VoiceOutcome | { kind: 'hello' } | { kind: 'unknown' },
+  ctx: VoiceContext,
+  show: { crisis: boolean; naloxone: boolean } = { crisis: false, naloxone: false },
+): string {
   const t = VOICE_TEXTS[ctx.lang];
   const language = ctx.lang === 'es' ? 'es-US' : 'en-US';
   const say = (text: string): Say => ({ verb: 'say', text, language });
@@ -155,9 +159,7 @@ export function voiceTwiml(outcome: VoiceOutcome | { kind: 'hello' } | { kind: '
       return ctx.clinicNumber ? twiml([...saved, gather(t.connectOffer)]) : twiml([...saved, say(t.noNumber), say(t.goodbye), hangup]);
     }
     case 'connect':
-      return ctx.clinicNumber
-        ? twiml([say(t.connecting), { verb: 'dial', number: ctx.clinicNumber, timeoutSeconds: DIAL_TIMEOUT_SECONDS }])
-        : twiml([say(t.noNumber), say(t.goodbye), hangup]);
+      return ctx.clinicNumber ? twiml([say(t.connecting), { verb: 'dial', number: ctx.clinicNumber, timeoutSeconds: DIAL_TIMEOUT_SECONDS }]) : twiml([say(t.noNumber), say(t.goodbye), hangup]);
     case 'goodbye':
       return twiml([say(outcome.why === 'no-answer' ? t.noAnswer : t.goodbye), hangup]);
   }

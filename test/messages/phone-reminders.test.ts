@@ -44,7 +44,12 @@ describe('the daily check-in reminder', () => {
     });
     expect(put.statusCode).toBe(200);
     expect((put.json() as { checkInReminderAt: string }).checkInReminderAt).toBe('19:00');
-    expectProblem(await c.put(`/api/v1/patients/${p}/contact-preferences`, { version: 2, timeZone: null, quietHours: null, consent: { sms: true, email: false, push: false }, checkInReminderAt: '7pm' }), 400, undefined, 'body.checkInReminderAt');
+    expectProblem(
+      await c.put(`/api/v1/patients/${p}/contact-preferences`, { version: 2, timeZone: null, quietHours: null, consent: { sms: true, email: false, push: false }, checkInReminderAt: '7pm' }),
+      400,
+      undefined,
+      'body.checkInReminderAt',
+    );
 
     const at = (iso: string) => enqueueCheckInReminders(w.database.db, new Date(iso));
     await at('2026-03-02T23:30:00Z'); // 18:30 in New York: not yet
@@ -165,7 +170,12 @@ describe('the app’s notifications', () => {
     const p = await newPatient();
     const invite = (await c.post(`/api/v1/patients/${p}/app-invites`)).json() as { code: string };
     const device = await activatePhone(w.app, invite.code);
-    await w.app.inject({ method: 'POST', url: '/api/patient/push-subscription', headers: { cookie: device.cookie }, payload: { endpoint: 'https://push.example/sub/2', keys: { p256dh: 'BNfictionalkey0000', auth: 'fictional00' } } });
+    await w.app.inject({
+      method: 'POST',
+      url: '/api/patient/push-subscription',
+      headers: { cookie: device.cookie },
+      payload: { endpoint: 'https://push.example/sub/2', keys: { p256dh: 'BNfictionalkey0000', auth: 'fictional00' } },
+    });
     expect((await c.post(`/api/v1/patients/${p}/app-devices/${device.deviceId}/revoke`)).statusCode).toBe(200);
     expect(await w.database.query('select count(*)::int as n from push_subscriptions where patient_id = $1 and revoked_at is null', [p])).toEqual([{ n: 0 }]);
   });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fleschKincaidGrade } from '../../core/checkins/readability.ts';
 import { render } from '../../server/modules/messages/templates.ts';
 
-const app = (lang: 'en' | 'es') => (JSON.parse(readFileSync(new URL(`../../web/src/i18n/app.${lang}.json`, import.meta.url), 'utf8')) as { patientApp: { notifications: Record<string, string> } }).patientApp.notifications;
+const app = (lang: 'en' | 'es') =>
+  (JSON.parse(readFileSync(new URL(`../../web/src/i18n/app.${lang}.json`, import.meta.url), 'utf8')) as { patientApp: { notifications: Record<string, string> } }).patientApp.notifications;
 
 describe('reminder and phone-line words', () => {
   it('the app’s reminder settings: both languages, the same keys, grade ≤ 7', () => {

@@ -55,10 +55,7 @@ export const voiceCheckIns: VoiceCallHandlers = {
       answer = voiceTwiml({ kind: 'unknown' }, { lang: 'en', nextAction: '', clinicNumber: null });
     } else {
       answer = voiceTwiml({ kind: 'hello' }, { lang, nextAction: actionUrl(1), clinicNumber: null });
-      await tx
-        .update(voiceCalls)
-        .set({ programId: sender.programId, patientId: sender.patientId, language: lang, state: startCall(), seq: 1 })
-        .where(eq(voiceCalls.callSid, callSid));
+      await tx.update(voiceCalls).set({ programId: sender.programId, patientId: sender.patientId, language: lang, state: startCall(), seq: 1 }).where(eq(voiceCalls.callSid, callSid));
     }
     await tx.insert(voiceCallSteps).values({ callSid, seq: 0, twiml: answer });
     return answer;

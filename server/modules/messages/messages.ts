@@ -147,7 +147,12 @@ export async function updateContactPreferences({ tx, ctx }: UseCaseDeps, patient
     entity: 'contact-preferences',
     entityId: patientId,
     patientId,
-    detail: { consent: input.consent, quietHours: input.quietHours !== null, timeZone: input.timeZone !== null, checkInReminder: input.checkInReminderAt === undefined ? 'unchanged' : input.checkInReminderAt !== null },
+    detail: {
+      consent: input.consent,
+      quietHours: input.quietHours !== null,
+      timeZone: input.timeZone !== null,
+      checkInReminder: input.checkInReminderAt === undefined ? 'unchanged' : input.checkInReminderAt !== null,
+    },
   });
   return preferencesOf(tx, programId, patientId);
 }
@@ -177,14 +182,7 @@ export async function revokePushSubscription(tx: UseCaseDeps['tx'], input: { pro
   const rows = await tx
     .update(pushSubscriptions)
     .set({ revokedAt: input.now })
-    .where(
-      and(
-        eq(pushSubscriptions.programId, input.programId),
-        eq(pushSubscriptions.patientId, input.patientId),
-        eq(pushSubscriptions.endpoint, input.endpoint),
-        isNull(pushSubscriptions.revokedAt),
-      ),
-    )
+    .where(and(eq(pushSubscriptions.programId, input.programId), eq(pushSubscriptions.patientId, input.patientId), eq(pushSubscriptions.endpoint, input.endpoint), isNull(pushSubscriptions.revokedAt)))
     .returning({ id: pushSubscriptions.id });
   return rows.length > 0;
 }

@@ -245,7 +245,16 @@ export async function suppressQueuedSms(tx: Tx, programId: string, patientId: st
     .set({ status: 'suppressed', suppressedReason: 'opted-out', updatedAt: now })
     .where(and(eq(outboxMessages.programId, programId), eq(outboxMessages.patientId, patientId), eq(outboxMessages.channel, 'sms'), eq(outboxMessages.status, 'pending')))
     .returning({ id: outboxMessages.id });
-  if (gone.length > 0) await tx.delete(outboxMessageParams).where(and(eq(outboxMessageParams.programId, programId), inArray(outboxMessageParams.messageId, gone.map((g) => g.id))));
+  if (gone.length > 0)
+    await tx.delete(outboxMessageParams).where(
+      and(
+        eq(outboxMessageParams.programId, programId),
+        inArray(
+          outboxMessageParams.messageId,
+          gone.map((g) => g.id),
+        ),
+      ),
+    );
   return gone.length;
 }
 

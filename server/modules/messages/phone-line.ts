@@ -9,7 +9,10 @@ import type { UseCaseDeps } from '../../platform/http/tx.ts';
 import { phoneLineSettings } from './messages.tables.ts';
 
 export async function getPhoneLine({ tx, ctx }: UseCaseDeps): Promise<{ clinicNumber: string | null }> {
-  const [row] = await tx.select({ n: phoneLineSettings.clinicNumber }).from(phoneLineSettings).where(eq(phoneLineSettings.programId, programOf(ctx)));
+  const [row] = await tx
+    .select({ n: phoneLineSettings.clinicNumber })
+    .from(phoneLineSettings)
+    .where(eq(phoneLineSettings.programId, programOf(ctx)));
   return { clinicNumber: row?.n ?? null };
 }
 

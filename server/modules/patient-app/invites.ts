@@ -56,7 +56,8 @@ export async function textInvite(deps: Deps, patientId: string, publicBase: stri
   if (!contact) throw notFound('Patient');
   const reason = suppressionReason(contact, 'sms');
   if (reason === 'opted-out') throw conflict('sms_opted_out', 'The patient texted STOP, so no texts are sent to them. Give them the code on paper instead.', 'consent.sms');
-  if (reason === 'no-consent') throw conflict('no_sms_consent', 'The patient has not agreed to get texts. Record their consent in contact preferences first, or give them the code on paper.', 'consent.sms');
+  if (reason === 'no-consent')
+    throw conflict('no_sms_consent', 'The patient has not agreed to get texts. Record their consent in contact preferences first, or give them the code on paper.', 'consent.sms');
   if (reason === 'no-address') throw conflict('no_phone', 'There is no phone number on file for this patient. Add one first, or give them the code on paper.', 'phone');
   const issued = await issueInvite(deps, patientId);
   const messageId = await enqueueMessage(tx, {

@@ -97,10 +97,7 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db; publ
 }
 
 /** The patient app's own API (prefix /api/patient). */
-export function patientAppRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string }; pushPublicKey?: string | undefined },
-) {
+export function patientAppRoutes(app: FastifyInstance, deps: { db: Db; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string }; pushPublicKey?: string | undefined }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, secureCookies } = deps;
   const tags = ['patient app'];
@@ -205,7 +202,12 @@ export function patientAppRoutes(
     '/notifications',
     {
       config: { auth: 'patient' },
-      schema: { tags, operationId: 'getPatientNotifications', summary: 'The patient’s daily check-in reminder time and whether this phone gets notifications', response: { 200: PatientNotifications } },
+      schema: {
+        tags,
+        operationId: 'getPatientNotifications',
+        summary: 'The patient’s daily check-in reminder time and whether this phone gets notifications',
+        response: { 200: PatientNotifications },
+      },
     },
     async (req) => runInTx(db, req, (d) => getNotifications(d, patientOf(req.ctx), pushKey)),
   );
