@@ -158,6 +158,9 @@ describe('the app’s notifications', () => {
     // staff see the time the patient chose and the push consent the patient gave
     const prefs = (await c.get(`/api/v1/patients/${p}/contact-preferences`)).json() as { checkInReminderAt: string; consent: { push: boolean }; hasAddress: { push: boolean } };
     expect(prefs).toMatchObject({ checkInReminderAt: '08:30', consent: { push: true }, hasAddress: { push: true } });
+    // with push on, the reminder goes by app notification with the app's words, at the patient's 08:30
+    await enqueueCheckInReminders(w.database.db, new Date('2026-03-10T12:31:00Z')); // 08:31 EDT
+    expect((await messagesOf(p)).map((r) => [r.channel, r.template, r.cause])).toEqual([['push', 'check-in-reminder', 'reminder:check-in']]);
     // off, on again, then sign-out ends it
     expect(((await call('DELETE', '/push-subscription', { endpoint: sub.endpoint })).json() as { push: { on: boolean } }).push.on).toBe(false);
     await call('POST', '/push-subscription', sub);
