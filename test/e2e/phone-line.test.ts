@@ -5,7 +5,7 @@
 // sends the patient an app invite by text, and sees it refused for a patient who has not
 // agreed to texts. axe finds no WCAG 2 A/AA violation on these pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('phone line e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -66,6 +66,41 @@ describe.skipIf(!canRun)('the phone line: voice simulator, check-in, invite by t
       expect(texted!.n).toBe(1);
     } finally {
       await page.close();
+    }
+  }, 120_000);
+
+  it('the patient chooses the reminder time in the app (320 px); staff see it in contact preferences', async () => {
+    const staffContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const phoneContext = await h.browser.newContext({ viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true });
+    try {
+      staffContext.setDefaultTimeout(60_000);
+      phoneContext.setDefaultTimeout(60_000);
+      const staff = await staffContext.newPage();
+      await signIn(staff, h.base, 'counsellor@harbor.example');
+      await openFirstMatch(staff, 'HSC-0003');
+      await staff.getByTestId('patient-app').getByTestId('patient-app-invite').click();
+      const code = (await staff.getByTestId('patient-app-code').textContent())!.trim();
+
+      const phone = await phoneContext.newPage();
+      await phone.goto(`${h.base}/app/#activate=${code}`);
+      await phone.getByLabel('New PIN').fill('482915');
+      await phone.getByLabel('Type the PIN again').fill('482915');
+      await phone.getByRole('button', { name: 'Finish' }).click();
+      const card = phone.getByTestId('notifications');
+      await card.getByRole('heading', { name: 'Reminders' }).waitFor();
+      // no VAPID key on this server: the app says so instead of asking the phone for permission
+      await card.getByText(/cannot get notifications yet/).waitFor();
+      await card.getByLabel('Remind me to check in at').fill('19:30');
+      await card.getByRole('button', { name: 'Save time' }).click();
+      await card.getByText('Saved. We will remind you at 19:30.').waitFor();
+      await expectNoAxeViolations(phone, 'Today with reminders');
+      await phone.screenshot({ path: `${shots}/patient-app-reminders.png`, fullPage: true });
+
+      await staff.reload();
+      await expect.poll(() => staff.getByTestId('check-in-reminder').textContent(), { timeout: 30_000 }).toContain('19:30');
+    } finally {
+      await staffContext.close();
+      await phoneContext.close();
     }
   }, 120_000);
 });
