@@ -82,6 +82,7 @@ export const contactPreferences = pgTable(
     primaryKey({ columns: [t.programId, t.patientId] }),
     patientRef(t, 'contact_preferences_patient_fk'),
     check('contact_preferences_quiet_check', sql`(${t.quietStart} is null) = (${t.quietEnd} is null)`),
+    check('contact_preferences_reminder_check', sql`${t.checkInReminderAt} is null or ${t.checkInReminderAt} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
   ],
 );
 
