@@ -15,6 +15,12 @@ const unescapeXml = (s: string): string =>
 
 /** The voices' languages (Twilio's `language` attribute of Say). */
 export type SayLanguage = 'en-US' | 'es-US';
+/**
+ * A voice for each language, named as Twilio names Amazon Polly's (also accepted by other
+ * Twilio-compatible providers): the default voice "man" does not speak every locale, and
+ * an invalid voice and language pair fails the Say.
+ */
+export const SAY_VOICE: Record<SayLanguage, string> = { 'en-US': 'Polly.Joanna', 'es-US': 'Polly.Lupe' };
 
 export type Say = { verb: 'say'; text: string; language: SayLanguage };
 export type Verb =
@@ -32,7 +38,7 @@ const attrs = (a: Record<string, string | number>) =>
 function verbXml(v: Verb): string {
   switch (v.verb) {
     case 'say':
-      return `<Say${attrs({ language: v.language })}>${escapeXml(v.text)}</Say>`;
+      return `<Say${attrs({ voice: SAY_VOICE[v.language], language: v.language })}>${escapeXml(v.text)}</Say>`;
     case 'gather':
       // DTMF only; with no key pressed the provider still posts to the action (Digits empty)
       return `<Gather${attrs({ input: 'dtmf', action: v.action, method: 'POST', numDigits: v.numDigits, timeout: v.timeoutSeconds, actionOnEmptyResult: 'true' })}>${v.say.map(verbXml).join('')}</Gather>`;
