@@ -94,7 +94,9 @@ describe('the phone line (voice check-ins)', () => {
   it('a number that is no patient’s hears a neutral message and the call ends; nothing is recorded or named', async () => {
     const before = await w.database.query('select count(*)::int as n from check_ins');
     const r = await call('CA00000000000000000000000000000004', '+15550109999');
-    expect(r.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Sorry, we could not find this number. Please call your clinic. Goodbye.</Say><Hangup/></Response>');
+    expect(r.body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Sorry, we could not find this number. Please call your clinic. Goodbye.</Say><Hangup/></Response>',
+    );
     expect((await press('CA00000000000000000000000000000004', 1, '1')).body).toContain('<Hangup/>');
     expect(await w.database.query('select count(*)::int as n from check_ins')).toEqual(before);
   });
