@@ -3,6 +3,7 @@
 // so the risk rules run; every webhook is signed (a bad signature is a 403 problem+json);
 // a retried webhook gets the same TwiML and records once; a number that is no patient's
 // hears a neutral message naming no one. The console's simulator drives the same webhooks.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
@@ -127,6 +128,35 @@ describe('the phone line (voice check-ins)', () => {
     expectProblem(await admin.post('/api/v1/messages/simulator/voice/keys', { callSid: started.callSid, seq: 1, digits: '12' }), 400, undefined, 'body.digits');
     const counsellor = await w.client('counsellor');
     expect((await counsellor.post('/api/v1/messages/simulator/voice/call', { from: phone })).statusCode).toBe(403);
+  });
+
+  it('property: any key presses, each webhook sent once or retried, record at most one check-in per call and replay the same TwiML', async () => {
+    const phone = '+15550107777';
+    const p = await inTransaction(w.database.db, (tx) => textablePatient(tx, w.programA, w.clock.now, { phone }));
+    let n = 0;
+    let finished = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.option(fc.constantFrom('0', '1', '2', '5', '9', '#'), { nil: null }), fc.boolean()), { minLength: 1, maxLength: 8 }), async (presses) => {
+        n += 1;
+        const sid = `CA${String(n).padStart(32, '7')}`;
+        await call(sid, phone);
+        let recorded = false;
+        for (const [i, [digits, retried]] of presses.entries()) {
+          const first = await press(sid, i + 1, digits);
+          expect(first.statusCode).toBe(200);
+          if (retried) expect((await press(sid, i + 1, digits)).body).toBe(first.body);
+          if (first.body.includes('Your check-in is saved.')) {
+            expect(recorded).toBe(false);
+            recorded = true;
+          }
+        }
+        const rows = await w.database.query<{ n: number }>(`select count(*)::int as n from check_ins where patient_id = $1 and idempotency_key = $2`, [p, `voice:${sid}`]);
+        expect(rows[0]!.n).toBe(recorded ? 1 : 0);
+        if (recorded) finished += 1;
+      }),
+      { numRuns: 25 },
+    );
+    expect(await checkInsOf(p)).toHaveLength(finished);
   });
 
   it('calls not touched for an hour are deleted with their unfinished answers', async () => {
