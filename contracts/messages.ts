@@ -54,6 +54,7 @@ export const ContactPreferences = z.object({
   quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
   consent: z.object({ sms: z.boolean(), email: z.boolean(), push: z.boolean() }),
   smsOptedOutAt: z.string().nullable().describe('When the patient texted STOP; START clears it.'),
+  checkInReminderAt: z.string().nullable().describe('The local time (HH:MM) of the daily check-in reminder; null: none.'),
   hasAddress: z.object({ sms: z.boolean(), email: z.boolean(), push: z.boolean() }),
   version: z.number().int().describe('0 until first saved.'),
 });
@@ -62,6 +63,7 @@ export const ContactPreferencesUpdate = z.strictObject({
   timeZone: TimeZone.nullable(),
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm }).nullable(),
   consent: z.strictObject({ sms: z.boolean(), email: z.boolean(), push: z.boolean() }),
+  checkInReminderAt: Hhmm.nullable().optional().describe('The local time (HH:MM) of the daily check-in reminder; null: none; left out: unchanged.'),
 });
 
 export const SmsSimulation = z.strictObject({
@@ -76,3 +78,33 @@ export const TwilioInbound = z.looseObject({
   From: z.string().min(1).max(40),
   Body: z.string().max(1600).default(''),
 });
+
+/** Twilio's voice webhook parameters (form-encoded); others are accepted and signed over too. */
+export const TwilioVoice = z.looseObject({
+  CallSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/, 'must be a call id'),
+  From: z.string().min(1).max(40),
+  Digits: z.string().max(20).optional(),
+});
+export const VoiceGatherQuery = z.strictObject({ seq: z.coerce.number().int().min(1).max(100).describe('The step of the call this key press answers.') });
+
+export const VoiceCallSimulation = z.strictObject({ from: z.string().trim().min(3).max(40).describe('The phone number the call comes from.') });
+export const VoiceKeysSimulation = z.strictObject({
+  callSid: z.string().regex(/^CA[a-f0-9]{32}$/, 'must be a simulated call id'),
+  seq: z.number().int().min(1).max(100).describe('The step whose prompt is answered (from the last answer).'),
+  digits: z
+    .string()
+    .regex(/^[0-9*#]?$/, 'must be one key, or empty for no key')
+    .describe('The key pressed; empty: none before the time-out.'),
+});
+export const VoiceSimulationResult = z.object({
+  callSid: z.string(),
+  status: z.number().int(),
+  said: z.array(z.string()).describe('What the caller hears, in order.'),
+  nextSeq: z.number().int().nullable().describe('The step the next key press answers; null: the call does not wait for a key.'),
+  dial: z.string().nullable().describe('The number the call is put through to, if any.'),
+  hangup: z.boolean(),
+  twiml: z.string(),
+});
+
+export const PhoneLine = z.object({ clinicNumber: z.string().nullable().describe('E.164; null: none (callers are told to call their clinic).') });
+export const PhoneLineUpdate = z.strictObject({ clinicNumber: z.string().max(40).nullable() });

@@ -30,6 +30,13 @@ export const PatientInviteIssued = z.object({
   activationPath: z.string(),
   expiresAt: z.string(),
 });
+/** An invite sent to the patient's phone by text: the code went into the message only (ADR 038). */
+export const PatientInviteTexted = z.object({
+  id: Id,
+  expiresAt: z.string(),
+  /** The outbox message carrying it (the console's outbox shows it with the code masked). */
+  messageId: Id,
+});
 
 export const PatientInviteStatus = z.object({
   id: Id,
@@ -223,3 +230,23 @@ export const PasskeyUnlock = z.strictObject({
   /** What navigator.credentials.get() answered, as JSON. */
   response: PasskeyAuthenticationResponse,
 });
+const ReminderTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24-hour)');
+/** The patient's notification settings in the app (ADR 038). */
+export const PatientNotifications = z.object({
+  checkInReminderAt: z.string().nullable().describe('The local time (HH:MM) of the daily check-in reminder; null: none.'),
+  timeZone: z.string().describe('The zone the time is in (the patient’s, or the programme’s).'),
+  quietHours: z.object({ start: z.string(), end: z.string() }).nullable().describe('No reminder is sent in these hours.'),
+  push: z.object({
+    publicKey: z.string().nullable().describe('The server’s VAPID public key; null: Web Push is not set up on this server.'),
+    on: z.boolean().describe('This phone has a push subscription.'),
+  }),
+});
+export const PatientNotificationsUpdate = z.strictObject({ checkInReminderAt: ReminderTime.nullable() });
+export const PatientPushSubscription = z.strictObject({
+  endpoint: z
+    .url({ protocol: /^https$/ })
+    .max(2000)
+    .describe('The push service’s URL for this phone (https).'),
+  keys: z.strictObject({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
+});
+export const PatientPushUnsubscribe = z.strictObject({ endpoint: z.string().max(2000) });

@@ -31,6 +31,7 @@ import { screensRoutes } from './modules/screens/screens.routes.ts';
 import { resolveToken } from './modules/cm/tokens.ts';
 import { messagesRoutes } from './modules/messages/messages.routes.ts';
 import { smsCheckIns } from './modules/checkins/sms-check-in.ts';
+import { voiceCheckIns } from './modules/checkins/voice-check-in.ts';
 import type { Channel } from '../core/messages/consent.ts';
 import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
 import { helpPatientRoutes, helpStaffRoutes } from './modules/help/help.routes.ts';
@@ -50,6 +51,8 @@ export type AppOptions = {
   trustProxy?: string[] | undefined;
   /** Inbound SMS: the provider's auth token (none: a secret made at start, for the simulator) and where the provider reaches us. */
   sms?: { authToken?: string | undefined; webhookBase?: string | undefined };
+  /** The VAPID public key the patient app subscribes to Web Push with (none: push is not set up). */
+  pushPublicKey?: string | undefined;
   /** Channels with no provider configured; by default all (their messages are read in the console's outbox view). */
   consoleChannels?: Channel[];
 };
@@ -131,8 +134,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         webhookBase: opts.sms?.webhookBase ?? opts.publicUrl ?? 'http://localhost',
         consoleChannels: opts.consoleChannels ?? ['sms', 'email', 'push'],
         otherText: smsCheckIns,
+        voice: voiceCheckIns,
       });
-      patientAppStaffRoutes(api, { db: opts.db });
+      patientAppStaffRoutes(api, { db: opts.db, publicBase: opts.publicUrl ?? opts.sms?.webhookBase ?? 'http://localhost' });
       helpStaffRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
@@ -140,7 +144,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The patient app's API: its own principal kind and cookie, scoped to this path (ADR 030).
   await app.register(
     async (api) => {
-      patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit, publicUrl: opts.publicUrl });
+      patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit, publicUrl: opts.publicUrl, pushPublicKey: opts.pushPublicKey });
       // Help now on a locked phone: public, programme data only, 60 a minute per address (ADR 037)
       helpPatientRoutes(api, { db: opts.db, publicRateLimit: { max: 60, timeWindow: '1 minute' } });
     },

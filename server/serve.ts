@@ -31,6 +31,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
     trustProxy: config.trustProxy,
     sms: { authToken: config.messages.sms?.authToken, webhookBase: config.publicUrl ?? `http://localhost:${config.port}` },
     consoleChannels: (['sms', 'email', 'push'] as const).filter((c) => !channels[c]),
+    pushPublicKey: config.messages.push?.publicKey,
   });
   const sealer = setInterval(() => {
     sealAll(database.db, audit.signer, new Date()).catch((err: Error) => app.log.error({ err: { name: err.name } }, 'audit sealing failed'));

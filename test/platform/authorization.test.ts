@@ -41,6 +41,9 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'GET /fhir/R4/metadata': 'public',
   // the SMS provider's webhook: its X-Twilio-Signature is the credential (test/messages/messages.test.ts)
   'POST /api/v1/sms/inbound': 'public',
+  // the phone line's webhooks (ADR 038): the same signature is the credential (test/messages/voice.test.ts)
+  'POST /api/v1/voice/inbound': 'public',
+  'POST /api/v1/voice/gather': 'public',
   // the patient app (ADR 030): the invite's code, the device's signature and the PIN are the credentials
   'POST /api/patient/activate': 'public',
   'POST /api/patient/challenge': 'public',
@@ -67,6 +70,10 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'PUT /api/patient/safety-plan': 'patient',
   'GET /api/patient/plan': 'patient',
   'GET /api/patient/care-team': 'patient',
+  'GET /api/patient/notifications': 'patient',
+  'PUT /api/patient/notifications': 'patient',
+  'POST /api/patient/push-subscription': 'patient',
+  'DELETE /api/patient/push-subscription': 'patient',
 };
 
 /**
@@ -221,6 +228,15 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
       version: 0,
       plan: { warningSigns: ['walk'], copingStrategies: [], distractions: [], helpers: [], professionals: [], safeEnvironment: [] },
     }),
+    // the phone line (ADR 038): a call from a number that is no one's, a key on a call that does not exist, the clinic number
+    'POST /api/v1/messages/simulator/voice/call': () => ({ from: '+15550109999' }),
+    'POST /api/v1/messages/simulator/voice/keys': () => ({ callSid: `CA${'0'.repeat(32)}`, seq: 1, digits: '1' }),
+    'PUT /api/v1/phone-line': () => ({ clinicNumber: '+15550100000' }),
+    // an invite by text: refused (409) for a patient without consent to texts, which still reaches the use case
+    'POST /api/v1/patients/:patientId/app-invites/sms': () => undefined,
+    'PUT /api/patient/notifications': () => ({ checkInReminderAt: '19:00' }),
+    'POST /api/patient/push-subscription': () => ({ endpoint: 'https://push.example/sub/walk', keys: { p256dh: 'BNfictionalkey0000', auth: 'fictional00' } }),
+    'DELETE /api/patient/push-subscription': () => ({ endpoint: 'https://push.example/sub/walk' }),
     'POST /api/v1/lab/hl7v2': () => labMessage(f.patient === w.patientA ? 'A-0001' : 'B-0001'),
   };
   const make = bodies[key];

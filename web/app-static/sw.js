@@ -46,3 +46,26 @@ self.addEventListener('message', (event) => {
     event.waitUntil(done.then(() => event.source && event.source.postMessage({ type: 'wiped' })));
   }
 });
+
+// Web Push (ADR 038): the server's messages are neutral by design (content/messages/templates.json);
+// the notification is titled only "Waypoint" and opens the app, which asks for the PIN.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = {};
+  }
+  const body = typeof data.body === 'string' ? data.body : '';
+  event.waitUntil(self.registration.showNotification('Waypoint', { body, icon: '/app/icon.svg', tag: 'waypoint-reminder' }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname.startsWith('/app/'));
+      return open ? open.focus() : self.clients.openWindow('/app/');
+    }),
+  );
+});

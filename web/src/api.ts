@@ -59,6 +59,8 @@ export type OutboxMessageT = z.infer<typeof Msg.OutboxMessage>;
 export type ContactPreferencesT = z.infer<typeof Msg.ContactPreferences>;
 export type ContactPreferencesUpdateT = z.input<typeof Msg.ContactPreferencesUpdate>;
 export type SmsSimulationResultT = z.infer<typeof Msg.SmsSimulationResult>;
+export type VoiceSimulationResultT = z.infer<typeof Msg.VoiceSimulationResult>;
+export type PhoneLineT = z.infer<typeof Msg.PhoneLine>;
 // The patient app, as staff see it (ADR 030)
 export type PatientInviteIssuedT = z.infer<typeof Pa.PatientInviteIssued>;
 export type PatientAppAccessT = z.infer<typeof Pa.PatientAppAccess>;
@@ -311,6 +313,7 @@ const enc = encodeURIComponent;
 export const api = {
   // The patient app: invite a patient, see and revoke their devices
   invitePatientToApp: (patientId: string) => json<PatientInviteIssuedT>(`/patients/${enc(patientId)}/app-invites`, { method: 'POST' }),
+  textPatientAppInvite: (patientId: string) => json<z.infer<typeof Pa.PatientInviteTexted>>(`/patients/${enc(patientId)}/app-invites/sms`, { method: 'POST' }),
   patientAppAccess: (patientId: string) => json<PatientAppAccessT>(`/patients/${enc(patientId)}/app-access`),
   revokePatientDevice: (patientId: string, deviceId: string) => json<PatientAppAccessT>(`/patients/${enc(patientId)}/app-devices/${enc(deviceId)}/revoke`, { method: 'POST' }),
   // Sign-in and the account
@@ -459,6 +462,10 @@ export const api = {
   contactPreferences: (patientId: string) => json<ContactPreferencesT>(`/patients/${enc(patientId)}/contact-preferences`),
   updateContactPreferences: (patientId: string, body: ContactPreferencesUpdateT) => json<ContactPreferencesT>(`/patients/${enc(patientId)}/contact-preferences`, { method: 'PUT', body }),
   simulateSms: (body: { from: string; body: string }) => json<SmsSimulationResultT>('/messages/simulator/sms', { body }),
+  simulateVoiceCall: (body: { from: string }) => json<VoiceSimulationResultT>('/messages/simulator/voice/call', { body }),
+  simulateVoiceKeys: (body: { callSid: string; seq: number; digits: string }) => json<VoiceSimulationResultT>('/messages/simulator/voice/keys', { body }),
+  phoneLine: () => json<PhoneLineT>('/phone-line'),
+  updatePhoneLine: (body: { clinicNumber: string | null }) => json<PhoneLineT>('/phone-line', { method: 'PUT', body }),
   planReviews: (cursor?: string | null) => json<PlanReviewListT>('/work-list/plan-reviews', { query: { limit: 50, cursor: cursor ?? undefined } }),
 
   // Audit

@@ -1,10 +1,11 @@
 // Demo messages (fictional): contact preferences for a few patients and messages in the
 // outbox — waiting, suppressed for want of consent, and one dead letter — so the console's
 // outbox view has something to show. With no provider configured, `npm start` delivers the
-// waiting ones to the console within seconds.
+// waiting ones to the console within seconds. The phone line (ADR 038): a fictional clinic
+// number callers are put through to, and a daily check-in reminder at 19:00 for two patients.
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
-import { contactPreferences, outboxMessages } from '../messages/messages.tables.ts';
+import { contactPreferences, outboxMessages, phoneLineSettings } from '../messages/messages.tables.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
 import { patients } from '../patients/patients.tables.ts';
 
@@ -22,12 +23,13 @@ export async function seedMessagesDemo(tx: Tx, o: { programId: string; now: Date
       .where(and(eq(patients.programId, o.programId), eq(patients.id, patientId)));
     await tx.insert(contactPreferences).values({ programId: o.programId, patientId, consentSms: true, updatedAt: o.now, ...over });
   };
-  await prefs(a);
+  await prefs(a, { checkInReminderAt: '19:00' });
   await prefs(b, { quietStart: '21:00', quietEnd: '08:00' });
-  await prefs(c);
+  await prefs(c, { checkInReminderAt: '19:00' });
   await prefs(d, { consentSms: false }); // no consent: suppressed, never sent
   await prefs(e);
   await prefs(f);
+  await tx.insert(phoneLineSettings).values({ programId: o.programId, clinicNumber: '+12025550100', updatedAt: o.now });
   const send = (patientId: string, template: string, cause: string) => enqueueMessage(tx, { programId: o.programId, patientId, template, cause, channel: 'sms', now: o.now });
   await send(a, 'visit-today', 'demo:visit-today');
   await send(b, 'reminder', 'demo:reminder');

@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { keywordOf, type KeywordLanguage } from '../../../core/messages/keywords.ts';
 import { toE164 } from '../../../core/messages/phone.ts';
+import { readTwiml, twiml } from '../../../core/messages/twiml.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { auditContext, systemCtx } from '../../platform/http/context.ts';
@@ -39,8 +40,8 @@ export type SmsSender = { programId: string; orgId: string; patientId: string; l
 export type OtherTextHandler = (tx: Tx, input: { senders: SmsSender[]; text: string; now: Date; messageSid: string; requestId: string }) => Promise<string | null>;
 export const noOtherTextHandler: OtherTextHandler = async () => null;
 
-/** The patients whose phone number is this one (compared as E.164). */
-async function sendersOf(tx: Tx, from: string): Promise<SmsSender[]> {
+/** The patients whose phone number is this one (compared as E.164): inbound texts and calls alike. */
+export async function sendersOf(tx: Tx, from: string): Promise<SmsSender[]> {
   const e164 = toE164(from);
   if (!e164) return [];
   const digits = e164.slice(1);
@@ -101,19 +102,7 @@ export async function handleInboundSms(tx: Tx, input: { messageSid: string; from
   return reply;
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-
-/** TwiML answering with one text. */
-export const twimlReply = (text: string) => `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(text)}</Message></Response>`;
+/** TwiML answering with one text (core/messages/twiml.ts escapes it). */
+export const twimlReply = (text: string) => twiml([{ verb: 'message', text }]);
 /** The text of a TwiML reply (for the simulator). */
-export function textOfTwiml(twiml: string): string | null {
-  const m = /<Message>([\s\S]*?)<\/Message>/.exec(twiml);
-  return m
-    ? m[1]!
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&apos;/g, "'")
-        .replace(/&amp;/g, '&')
-    : null;
-}
+export const textOfTwiml = (xml: string): string | null => readTwiml(xml).message;

@@ -4,8 +4,9 @@
 import type { Db } from '../../platform/db/database.ts';
 import type { JobSpec } from '../../platform/jobs.ts';
 import type { Channels } from './channels.ts';
-import { deliverDue } from './outbox.ts';
-import { enqueueReminders } from './reminders.ts';
+import { deliverDue, purgeExpiredMessageParams } from './outbox.ts';
+import { enqueueCheckInReminders, enqueueReminders } from './reminders.ts';
+import { purgeVoiceCalls } from './voice.ts';
 
 export const DELIVERY_JOB = 'messages-deliver';
 
@@ -13,6 +14,10 @@ export function messagesJobs(db: Db, channels: Channels, leaseSeconds: number): 
   return [
     { name: DELIVERY_JOB, cron: '* * * * *', everySeconds: 60, run: () => deliverDue(db, channels, { leaseSeconds, batch: 500 }) },
     { name: 'messages-reminders', cron: '7 * * * *', everySeconds: 3600, run: (now) => enqueueReminders(db, now) },
+    // the daily check-in reminder at each patient's chosen time: every 5 minutes, once a local day (core/messages/reminder-time.ts)
+    { name: 'messages-check-in-reminders', cron: '*/5 * * * *', everySeconds: 300, run: (now) => enqueueCheckInReminders(db, now) },
+    // calls not touched for an hour (with unfinished answers), and template values (an invite's code) kept past their time
+    { name: 'messages-purge', cron: '17 * * * *', everySeconds: 3600, run: async (now) => ({ calls: await purgeVoiceCalls(db, now), params: await purgeExpiredMessageParams(db, now) }) },
   ];
 }
 

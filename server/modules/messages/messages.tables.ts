@@ -2,7 +2,7 @@
 // patients' contact preferences, Web Push subscriptions, and inbound SMS already answered.
 // Clinical tables carry program_id and their keys include it (docs/scaling.md).
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { CHANNELS, SUPPRESSION_REASONS } from '../../../core/messages/consent.ts';
 import { patients } from '../patients/patients.tables.ts';
@@ -71,6 +71,8 @@ export const contactPreferences = pgTable(
     consentSms: boolean('consent_sms').notNull().default(false),
     consentEmail: boolean('consent_email').notNull().default(false),
     consentPush: boolean('consent_push').notNull().default(false),
+    /** The local time ("HH:MM") of the daily check-in reminder, chosen by the patient or staff; null: none. */
+    checkInReminderAt: text('check_in_reminder_at'),
     /** When the patient texted STOP (START clears it). */
     smsOptedOutAt: timestamp('sms_opted_out_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
@@ -80,6 +82,7 @@ export const contactPreferences = pgTable(
     primaryKey({ columns: [t.programId, t.patientId] }),
     patientRef(t, 'contact_preferences_patient_fk'),
     check('contact_preferences_quiet_check', sql`(${t.quietStart} is null) = (${t.quietEnd} is null)`),
+    check('contact_preferences_reminder_check', sql`${t.checkInReminderAt} is null or ${t.checkInReminderAt} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
   ],
 );
 
@@ -90,6 +93,8 @@ export const pushSubscriptions = pgTable(
     programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
     patientId: uuid('patient_id').notNull(),
+    /** The patient-app device that subscribed: its subscriptions end when it signs out or is revoked. */
+    deviceId: uuid('device_id'),
     endpoint: text('endpoint').notNull(),
     p256dh: text('p256dh').notNull(),
     auth: text('auth').notNull(),
@@ -97,7 +102,12 @@ export const pushSubscriptions = pgTable(
     /** Set when the push service answers 404/410 (the subscription is gone) or the device is revoked. */
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.programId, t.id] }), patientRef(t, 'push_subscriptions_patient_fk'), uniqueIndex('push_subscriptions_endpoint_key').on(t.programId, t.endpoint)],
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    patientRef(t, 'push_subscriptions_patient_fk'),
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.programId, t.endpoint),
+    index('push_subscriptions_device_idx').on(t.programId, t.deviceId),
+  ],
 );
 
 /**
@@ -110,3 +120,67 @@ export const inboundSms = pgTable('inbound_sms', {
   reply: text('reply').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * The values a message's template needs at delivery that must not stay in the outbox (an
+ * app invite's code): deleted when the message is delivered, suppressed or dead, and the
+ * body kept in the outbox shows the code masked (ADR 038).
+ */
+export const outboxMessageParams = pgTable(
+  'outbox_message_params',
+  {
+    programId: uuid('program_id').notNull(),
+    messageId: uuid('message_id').notNull(),
+    params: jsonb('params').$type<Record<string, string>>().notNull(),
+    /** After this the message is not sent (suppressed as expired) and this row is deleted. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.messageId] }),
+    foreignKey({ name: 'outbox_message_params_message_fk', columns: [t.programId, t.messageId], foreignColumns: [outboxMessages.programId, outboxMessages.id] }).onDelete('cascade'),
+  ],
+);
+
+/** A programme's phone line: the number a caller on the voice check-in line is put through to. */
+export const phoneLineSettings = pgTable('phone_line_settings', {
+  programId: uuid('program_id').primaryKey(),
+  /** E.164; null: no number (the line tells callers to call their clinic). */
+  clinicNumber: text('clinic_number'),
+  updatedBy: uuid('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * A voice check-in call in progress, by the provider's CallSid (ADR 038): who called (null
+ * for a number that is no one's), the key-press state (core/checkins/voice.ts) and how many
+ * steps it has taken. Global, like inbound_sms: a call names a phone number, not a programme.
+ * Answers of a call that ends before the last question are cleared by the hourly job.
+ */
+export const voiceCalls = pgTable(
+  'voice_calls',
+  {
+    callSid: text('call_sid').primaryKey(),
+    programId: uuid('program_id'),
+    patientId: uuid('patient_id'),
+    language: text('language').notNull(),
+    state: jsonb('state').notNull(),
+    /** The step the call is at: each prompt's key press comes back naming it. */
+    seq: integer('seq').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('voice_calls_updated_idx').on(t.updatedAt)],
+);
+
+/** The TwiML each step of a call was answered with: a retried webhook gets it again and changes nothing. */
+export const voiceCallSteps = pgTable(
+  'voice_call_steps',
+  {
+    callSid: text('call_sid')
+      .notNull()
+      .references(() => voiceCalls.callSid, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    twiml: text('twiml').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.callSid, t.seq] })],
+);

@@ -1,6 +1,6 @@
 // Use cases of the console's outbox view, contact preferences and Web Push subscriptions.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ContactPreferences, ContactPreferencesUpdate, MessageListQuery, OutboxList } from '../../../contracts/messages.ts';
 import type { Channel } from '../../../core/messages/consent.ts';
@@ -98,6 +98,7 @@ async function preferencesOf(tx: UseCaseDeps['tx'], programId: string, patientId
     quietHours: contact.quietHours,
     consent: contact.consent,
     smsOptedOutAt: iso(p?.smsOptedOutAt ?? null),
+    checkInReminderAt: p?.checkInReminderAt ?? null,
     hasAddress: contact.hasAddress,
     version: p?.version ?? 0,
   };
@@ -125,6 +126,7 @@ export async function updateContactPreferences({ tx, ctx }: UseCaseDeps, patient
     consentSms: input.consent.sms,
     consentEmail: input.consent.email,
     consentPush: input.consent.push,
+    ...(input.checkInReminderAt === undefined ? {} : { checkInReminderAt: input.checkInReminderAt }),
     updatedAt: ctx.now,
   };
   const saved =
@@ -145,7 +147,12 @@ export async function updateContactPreferences({ tx, ctx }: UseCaseDeps, patient
     entity: 'contact-preferences',
     entityId: patientId,
     patientId,
-    detail: { consent: input.consent, quietHours: input.quietHours !== null, timeZone: input.timeZone !== null },
+    detail: {
+      consent: input.consent,
+      quietHours: input.quietHours !== null,
+      timeZone: input.timeZone !== null,
+      checkInReminder: input.checkInReminderAt === undefined ? 'unchanged' : input.checkInReminderAt !== null,
+    },
   });
   return preferencesOf(tx, programId, patientId);
 }
@@ -154,14 +161,38 @@ export async function updateContactPreferences({ tx, ctx }: UseCaseDeps, patient
  * Saves a Web Push subscription for a patient (the seam for the patient app's route: it calls
  * this with the patient principal's programme and patient). The same endpoint again updates its keys.
  */
-export async function savePushSubscription(tx: UseCaseDeps['tx'], input: { programId: string; patientId: string; endpoint: string; p256dh: string; auth: string; now: Date }): Promise<string> {
+export async function savePushSubscription(
+  tx: UseCaseDeps['tx'],
+  input: { programId: string; patientId: string; deviceId?: string | null; endpoint: string; p256dh: string; auth: string; now: Date },
+): Promise<string> {
+  const deviceId = input.deviceId ?? null;
   const [row] = await tx
     .insert(pushSubscriptions)
-    .values({ programId: input.programId, id: randomUUID(), patientId: input.patientId, endpoint: input.endpoint, p256dh: input.p256dh, auth: input.auth, createdAt: input.now })
+    .values({ programId: input.programId, id: randomUUID(), patientId: input.patientId, deviceId, endpoint: input.endpoint, p256dh: input.p256dh, auth: input.auth, createdAt: input.now })
     .onConflictDoUpdate({
       target: [pushSubscriptions.programId, pushSubscriptions.endpoint],
-      set: { patientId: input.patientId, p256dh: input.p256dh, auth: input.auth, createdAt: input.now, revokedAt: null },
+      set: { patientId: input.patientId, deviceId, p256dh: input.p256dh, auth: input.auth, createdAt: input.now, revokedAt: null },
     })
     .returning({ id: pushSubscriptions.id });
   return row!.id;
+}
+
+/** Ends a patient's push subscription by its endpoint (the app turned notifications off); returns whether one was going. */
+export async function revokePushSubscription(tx: UseCaseDeps['tx'], input: { programId: string; patientId: string; endpoint: string; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(pushSubscriptions)
+    .set({ revokedAt: input.now })
+    .where(and(eq(pushSubscriptions.programId, input.programId), eq(pushSubscriptions.patientId, input.patientId), eq(pushSubscriptions.endpoint, input.endpoint), isNull(pushSubscriptions.revokedAt)))
+    .returning({ id: pushSubscriptions.id });
+  return rows.length > 0;
+}
+
+/** Ends every push subscription of a patient-app device (it signed out or was revoked). */
+export async function revokeDevicePushSubscriptions(tx: UseCaseDeps['tx'], programId: string, deviceId: string, now: Date): Promise<number> {
+  const rows = await tx
+    .update(pushSubscriptions)
+    .set({ revokedAt: now })
+    .where(and(eq(pushSubscriptions.programId, programId), eq(pushSubscriptions.deviceId, deviceId), isNull(pushSubscriptions.revokedAt)))
+    .returning({ id: pushSubscriptions.id });
+  return rows.length;
 }

@@ -4,7 +4,7 @@
 // tried again when the lease runs out — with the same idempotency key (the message id),
 // which a provider that honours it uses to send once (ADR 032).
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { chooseChannel, suppressionReason, type Channel, type ContactState } from '../../../core/messages/consent.ts';
 import { afterFailure } from '../../../core/messages/delivery.ts';
 import { toE164 } from '../../../core/messages/phone.ts';
@@ -13,8 +13,8 @@ import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import type { Channels } from './channels.ts';
-import { contactPreferences, outboxMessages, pushSubscriptions } from './messages.tables.ts';
-import { messageLanguage, render, type MessageLanguage } from './templates.ts';
+import { contactPreferences, outboxMessageParams, outboxMessages, pushSubscriptions } from './messages.tables.ts';
+import { messageLanguage, render, templateParams, type MessageLanguage } from './templates.ts';
 
 /** How a patient may be reached now: consent, opt-out, addresses, language, zone, quiet hours. */
 export type Contact = ContactState & {
@@ -71,6 +71,13 @@ export type EnqueueInput = {
   channel?: Channel;
   /** Enqueue at most once per key in the programme (e.g. one reminder a day). */
   dedupeKey?: string;
+  /**
+   * Values the template is filled in with at delivery that must not stay in the outbox (an
+   * invite's code): kept apart until `paramsExpireAt`, deleted when the message is settled,
+   * and shown masked in the body kept (ADR 038).
+   */
+  params?: Record<string, string>;
+  paramsExpireAt?: Date;
   now: Date;
 };
 
@@ -104,8 +111,17 @@ export async function enqueueMessage(tx: Tx, input: EnqueueInput): Promise<strin
     })
     .onConflictDoNothing()
     .returning({ id: outboxMessages.id });
-  return inserted[0]?.id ?? null;
+  const stored = inserted[0]?.id ?? null;
+  if (stored && !reason && templateParams(input.template).length > 0) {
+    if (!input.params || !input.paramsExpireAt) throw new Error('enqueueMessage: this template needs params and when they expire');
+    render(input.template, 'en', input.params); // every value present
+    await tx.insert(outboxMessageParams).values({ programId: input.programId, messageId: stored, params: input.params, expiresAt: input.paramsExpireAt });
+  }
+  return stored;
 }
+
+/** The values of a message's template, masked: what the outbox keeps of a message with a code in it. */
+const masked = (names: string[]) => Object.fromEntries(names.map((n) => [n, '•••']));
 
 export type DeliveryOptions = {
   /** How long a claimed attempt may take before the message is tried again (a crash's cost). */
@@ -117,10 +133,10 @@ export type DeliveryOptions = {
 
 export type DeliveryCounts = { sent: number; console: number; failed: number; dead: number; suppressed: number; deferred: number };
 
-type Claim = { programId: string; id: string; attempts: number; channel: Channel; to: string | null; subject: string; text: string };
+type Claim = { programId: string; id: string; attempts: number; channel: Channel; to: string | null; subject: string; text: string; kept: string };
 
 /** Claims the next due message, or settles it without sending (suppressed, deferred by quiet hours). */
-async function claimNext(db: Db, channels: Channels, now: Date, leaseSeconds: number): Promise<{ claim: Claim } | { settled: 'suppressed' | 'deferred' } | null> {
+async function claimNext(db: Db, channels: Channels, now: Date, leaseSeconds: number): Promise<{ claim: Claim } | { settled: 'suppressed' | 'deferred' | 'dead' } | null> {
   return inTransaction(db, async (tx) => {
     const [m] = await tx
       .select()
@@ -133,9 +149,23 @@ async function claimNext(db: Db, channels: Channels, now: Date, leaseSeconds: nu
     const key = and(eq(outboxMessages.programId, m.programId), eq(outboxMessages.id, m.id));
     const contact = await contactOf(tx, m.programId, m.patientId);
     const reason = contact ? suppressionReason(contact, m.channel) : 'no-address';
+    const names = templateParams(m.template);
+    const paramsKey = and(eq(outboxMessageParams.programId, m.programId), eq(outboxMessageParams.messageId, m.id));
     if (!contact || reason) {
       await tx.update(outboxMessages).set({ status: 'suppressed', suppressedReason: reason, updatedAt: now }).where(key);
+      if (names.length > 0) await tx.delete(outboxMessageParams).where(paramsKey);
       return { settled: 'suppressed' as const };
+    }
+    let params: Record<string, string> | undefined;
+    if (names.length > 0) {
+      const [p] = await tx.select().from(outboxMessageParams).where(paramsKey);
+      if (!p || p.expiresAt <= now) {
+        // the values it needs are gone (kept only so long): it cannot be sent; staff send a new one
+        await tx.update(outboxMessages).set({ status: 'dead', lastError: 'params_expired', updatedAt: now }).where(key);
+        await tx.delete(outboxMessageParams).where(paramsKey);
+        return { settled: 'dead' as const };
+      }
+      params = p.params;
     }
     const quietUntil = quietHoursEnd(now, contact.timeZone, contact.quietHours);
     if (quietUntil) {
@@ -147,9 +177,10 @@ async function claimNext(db: Db, channels: Channels, now: Date, leaseSeconds: nu
       .update(outboxMessages)
       .set({ attempts, nextAttemptAt: new Date(now.getTime() + leaseSeconds * 1000), updatedAt: now })
       .where(key);
-    const { subject, text } = render(m.template, contact.language);
+    const { subject, text } = render(m.template, contact.language, params);
+    const kept = params ? render(m.template, contact.language, masked(names)).text : text;
     const to = channels[m.channel] ? contact.address[m.channel] : null;
-    return { claim: { programId: m.programId, id: m.id, attempts, channel: m.channel, to, subject, text } };
+    return { claim: { programId: m.programId, id: m.id, attempts, channel: m.channel, to, subject, text, kept } };
   });
 }
 
@@ -169,29 +200,42 @@ export async function deliverDue(db: Db, channels: Channels, opts: DeliveryOptio
     const key = and(eq(outboxMessages.programId, c.programId), eq(outboxMessages.id, c.id), eq(outboxMessages.attempts, c.attempts), eq(outboxMessages.status, 'pending'));
     if (!adapter || c.to === null) {
       // no provider for this channel: the console's outbox view is where it is read
-      await db.update(outboxMessages).set({ status: 'sent', deliveredVia: 'console', body: c.text, sentAt: clock(), updatedAt: clock() }).where(key);
+      await settle(db, c, { status: 'sent', deliveredVia: 'console', body: c.kept, sentAt: clock(), updatedAt: clock() });
       counts.console += 1;
       continue;
     }
     const result = await adapter.send({ to: c.to, subject: c.subject, text: c.text, idempotencyKey: c.id });
     const now = clock();
     if (result.ok) {
-      await db
-        .update(outboxMessages)
-        .set({ status: 'sent', deliveredVia: 'provider', providerMessageId: result.providerMessageId, body: c.text, lastError: null, sentAt: now, updatedAt: now })
-        .where(key);
+      await settle(db, c, { status: 'sent', deliveredVia: 'provider', providerMessageId: result.providerMessageId, body: c.kept, lastError: null, sentAt: now, updatedAt: now });
       counts.sent += 1;
       continue;
     }
     const after = afterFailure(c.attempts, result.kind, now);
-    await db
-      .update(outboxMessages)
-      .set(after.status === 'dead' ? { status: 'dead', lastError: result.code, updatedAt: now } : { nextAttemptAt: after.nextAttemptAt, lastError: result.code, updatedAt: now })
-      .where(key);
+    if (after.status === 'dead') await settle(db, c, { status: 'dead', lastError: result.code, updatedAt: now });
+    else await db.update(outboxMessages).set({ nextAttemptAt: after.nextAttemptAt, lastError: result.code, updatedAt: now }).where(key);
     if (after.status === 'dead') counts.dead += 1;
     else counts.failed += 1;
   }
   return counts;
+}
+
+/** Settles a claimed attempt (sent or dead) and, in the same transaction, deletes the values its template was filled in with. */
+async function settle(db: Db, c: Claim, set: Partial<typeof outboxMessages.$inferInsert>): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const done = await tx
+      .update(outboxMessages)
+      .set(set)
+      .where(and(eq(outboxMessages.programId, c.programId), eq(outboxMessages.id, c.id), eq(outboxMessages.attempts, c.attempts), eq(outboxMessages.status, 'pending')))
+      .returning({ id: outboxMessages.id });
+    if (done.length > 0) await tx.delete(outboxMessageParams).where(and(eq(outboxMessageParams.programId, c.programId), eq(outboxMessageParams.messageId, c.id)));
+  });
+}
+
+/** Deletes template values kept past their time (hourly; a message settled deletes its own at once). */
+export async function purgeExpiredMessageParams(db: Db, now: Date): Promise<number> {
+  const gone = await db.delete(outboxMessageParams).where(lte(outboxMessageParams.expiresAt, now)).returning({ id: outboxMessageParams.messageId });
+  return gone.length;
 }
 
 /** Suppresses a patient's queued SMS at once (they texted STOP). */
@@ -201,6 +245,16 @@ export async function suppressQueuedSms(tx: Tx, programId: string, patientId: st
     .set({ status: 'suppressed', suppressedReason: 'opted-out', updatedAt: now })
     .where(and(eq(outboxMessages.programId, programId), eq(outboxMessages.patientId, patientId), eq(outboxMessages.channel, 'sms'), eq(outboxMessages.status, 'pending')))
     .returning({ id: outboxMessages.id });
+  if (gone.length > 0)
+    await tx.delete(outboxMessageParams).where(
+      and(
+        eq(outboxMessageParams.programId, programId),
+        inArray(
+          outboxMessageParams.messageId,
+          gone.map((g) => g.id),
+        ),
+      ),
+    );
   return gone.length;
 }
 

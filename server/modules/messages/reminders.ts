@@ -2,10 +2,17 @@
 // ("Your clinic would like to see you today") and when draws earned are waiting to be
 // revealed ("Something is waiting for you"). At most one of each per enrolment and local
 // day (the dedupe key), from REMINDER_HOUR in the programme's time zone; quiet hours, consent
-// and language are applied by the outbox. Check-in and appointment reminders come later.
+// and language are applied by the outbox. The daily check-in reminder at each patient's
+// chosen time: enqueueCheckInReminders (every 5 minutes; ADR 038). Appointment reminders come later.
 import { and, eq, sql } from 'drizzle-orm';
 import { localDate, weekday } from '../../../core/cm/calendar.ts';
+import { chooseChannel } from '../../../core/messages/consent.ts';
 import { localMinute } from '../../../core/messages/quiet-hours.ts';
+import { dueReminder } from '../../../core/messages/reminder-time.ts';
+import { checkIns } from '../checkins/checkins.tables.ts';
+import { patients } from '../patients/patients.tables.ts';
+import { contactPreferences } from './messages.tables.ts';
+import { contactOf } from './outbox.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { type Db, inTransaction } from '../../platform/db/database.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries } from '../cm/cm.tables.ts';
@@ -58,4 +65,54 @@ export async function enqueueReminders(db: Db, now: Date): Promise<ReminderCount
     });
   }
   return counts;
+}
+
+/**
+ * The daily check-in reminder, at each patient's chosen local time (core/messages/reminder-time.ts):
+ * once per patient and local day (the dedupe key), not when today's check-in is already in,
+ * never when the time lies in their quiet hours. By push or email: "time for your daily
+ * check-in"; by text (a patient who can only be texted): the SMS check-in's question, so
+ * they can answer "7 0 1" in reply. Consent and opt-outs are the outbox's.
+ */
+export async function enqueueCheckInReminders(db: Db, now: Date): Promise<{ enqueued: number }> {
+  let enqueued = 0;
+  const chosen = await db
+    .select({
+      programId: contactPreferences.programId,
+      patientId: contactPreferences.patientId,
+      time: contactPreferences.checkInReminderAt,
+      timeZone: sql<string>`coalesce(${contactPreferences.timeZone}, ${programs.timeZone})`,
+      quietStart: contactPreferences.quietStart,
+      quietEnd: contactPreferences.quietEnd,
+    })
+    .from(contactPreferences)
+    .innerJoin(patients, and(eq(patients.programId, contactPreferences.programId), eq(patients.id, contactPreferences.patientId)))
+    .innerJoin(programs, eq(programs.id, contactPreferences.programId))
+    .where(sql`${contactPreferences.checkInReminderAt} is not null`);
+  for (const p of chosen) {
+    const due = dueReminder(now, p.timeZone, p.time!, p.quietStart && p.quietEnd ? { start: p.quietStart, end: p.quietEnd } : null);
+    if (!due) continue;
+    const id = await inTransaction(db, async (tx) => {
+      const [done] = await tx
+        .select({ id: checkIns.id })
+        .from(checkIns)
+        .where(and(eq(checkIns.programId, p.programId), eq(checkIns.patientId, p.patientId), eq(checkIns.day, due.day)))
+        .limit(1);
+      if (done) return null;
+      const contact = await contactOf(tx, p.programId, p.patientId);
+      if (!contact) return null;
+      const channel = chooseChannel(contact) ?? 'sms';
+      return enqueueMessage(tx, {
+        programId: p.programId,
+        patientId: p.patientId,
+        channel,
+        template: channel === 'sms' ? 'check-in-sms' : 'check-in-reminder',
+        cause: 'reminder:check-in',
+        dedupeKey: `check-in:${p.patientId}:${due.day}`,
+        now,
+      });
+    });
+    if (id) enqueued += 1;
+  }
+  return { enqueued };
 }

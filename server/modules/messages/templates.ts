@@ -30,8 +30,19 @@ export function messageLanguage(preferred: string | null | undefined): MessageLa
   return preferred?.toLowerCase().startsWith('es') ? 'es' : 'en';
 }
 
-export function render(id: string, language: MessageLanguage): { subject: string; text: string } {
+/** The names of the values a template is filled in with at delivery ({code}, {link}). */
+export const templateParams = (id: string): string[] => [...new Set([...(templates()[id]?.en.text.matchAll(/\{([a-z]+)\}/g) ?? [])].map((m) => m[1]!))];
+
+/** A template in a language; with `params`, each {name} filled in (a missing value is an error, never an empty gap). */
+export function render(id: string, language: MessageLanguage, params?: Record<string, string>): { subject: string; text: string } {
   const t = templates()[id];
   if (!t) throw new Error(`No message template ${id}.`);
-  return t[language];
+  if (!params) return t[language];
+  const fill = (s: string) =>
+    s.replace(/\{([a-z]+)\}/g, (_m, k: string) => {
+      const v = params[k];
+      if (v === undefined) throw new Error(`Message template ${id} needs a value for ${k}.`);
+      return v;
+    });
+  return { subject: fill(t[language].subject), text: fill(t[language].text) };
 }

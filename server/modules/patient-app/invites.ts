@@ -7,7 +7,10 @@ import { CODE_LENGTH, groupCode, inviteExpiresAt, inviteStatus, newActivationCod
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { notFound } from '../../platform/errors.ts';
+import { conflict, notFound } from '../../platform/errors.ts';
+import { suppressionReason } from '../../../core/messages/consent.ts';
+import { contactOf, enqueueMessage } from '../messages/outbox.ts';
+import { revokeDevicePushSubscriptions } from '../messages/messages.ts';
 import { sha256 } from '../../platform/security.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { patientDevices, patientInvites } from './patient-app.tables.ts';
@@ -33,6 +36,42 @@ export async function issueInvite(deps: Deps, patientId: string) {
   await tx.insert(patientInvites).values({ programId, id, patientId, codeHash: sha256(code), createdBy: ctx.principal?.userId ?? null, createdAt: ctx.now, expiresAt });
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'patient-invite', entityId: id, patientId, detail: { revokedInvites: revoked.map((r) => r.id) } });
   return { id, code: groupCode(code), activationPath: activationPath(code), expiresAt: expiresAt.toISOString() };
+}
+
+/** How long the code may wait in the outbox before the text is given up (quiet hours can hold it overnight). */
+export const INVITE_SMS_TTL_HOURS = 24;
+
+/**
+ * Sends a new invite to the patient's phone on file by text (a new code; the open invite is
+ * revoked), through the outbox in the patient's language. Refused, with nothing written,
+ * when there is no phone, no consent to texts, or the patient texted STOP. The code is kept
+ * apart from the outbox until the text is sent (at most INVITE_SMS_TTL_HOURS) and the outbox
+ * keeps the body with it masked (ADR 038).
+ */
+export async function textInvite(deps: Deps, patientId: string, publicBase: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  await assertPatient(tx, ctx, patientId);
+  const contact = await contactOf(tx, programId, patientId);
+  if (!contact) throw notFound('Patient');
+  const reason = suppressionReason(contact, 'sms');
+  if (reason === 'opted-out') throw conflict('sms_opted_out', 'The patient texted STOP, so no texts are sent to them. Give them the code on paper instead.', 'consent.sms');
+  if (reason === 'no-consent')
+    throw conflict('no_sms_consent', 'The patient has not agreed to get texts. Record their consent in contact preferences first, or give them the code on paper.', 'consent.sms');
+  if (reason === 'no-address') throw conflict('no_phone', 'There is no phone number on file for this patient. Add one first, or give them the code on paper.', 'phone');
+  const issued = await issueInvite(deps, patientId);
+  const messageId = await enqueueMessage(tx, {
+    programId,
+    patientId,
+    channel: 'sms',
+    template: 'app-invite',
+    cause: 'app-invite',
+    params: { code: issued.code, link: `${publicBase.replace(/\/$/, '')}${issued.activationPath}` },
+    paramsExpireAt: new Date(ctx.now.getTime() + INVITE_SMS_TTL_HOURS * 3600_000),
+    now: ctx.now,
+  });
+  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'messages', entityId: messageId, patientId, detail: { cause: 'app-invite', inviteId: issued.id } });
+  return { id: issued.id, expiresAt: issued.expiresAt, messageId: messageId! };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -81,6 +120,7 @@ export async function revokeDevice(deps: Deps, patientId: string, deviceId: stri
       .set({ revokedAt: ctx.now, revokedBy: ctx.principal?.userId ?? null })
       .where(where);
     const sessions = await endDeviceSessions(tx, programId, deviceId, ctx.now);
+    await revokeDevicePushSubscriptions(tx, programId, deviceId, ctx.now);
     await writeAudit(tx, auditContext(ctx), { action: 'revoke', entity: 'patient-device', entityId: deviceId, patientId, detail: { sessionsEnded: sessions } });
   }
   return patientAppAccess(deps, patientId);

@@ -17,7 +17,12 @@ import {
   PatientChallenge,
   PatientDeviceRef,
   PatientInviteIssued,
+  PatientInviteTexted,
   PatientMe,
+  PatientNotifications,
+  PatientNotificationsUpdate,
+  PatientPushSubscription,
+  PatientPushUnsubscribe,
   PatientSignedIn,
   PatientToday,
   PatientRewards,
@@ -35,7 +40,8 @@ import type { Db } from '../../platform/db/database.ts';
 import { clearPatientCookie, setPatientCookie } from '../../platform/http/auth.ts';
 import { patientOf } from '../../platform/http/context.ts';
 import { runInTx } from '../../platform/http/tx.ts';
-import { issueInvite, patientAppAccess, revokeDevice } from './invites.ts';
+import { issueInvite, patientAppAccess, revokeDevice, textInvite } from './invites.ts';
+import { getNotifications, subscribePush, unsubscribePush, updateNotifications } from './notifications.ts';
 import { patientEvents } from './events.ts';
 import { streamEvents } from '../../platform/http/event-stream.ts';
 import { patientToday } from './today.ts';
@@ -46,7 +52,7 @@ import { recordPatientCheckIn } from '../checkins/record-check-in.ts';
 import { activate, lock, newChallenge, patientMe, signOut, unlock, type UnlockResult } from './unlock.ts';
 
 /** Staff: invite a patient, see and revoke their devices (under /api/v1). */
-export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
+export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db; publicBase: string }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps;
   const tags = ['patient app'];
@@ -64,6 +70,22 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
       },
     },
     async (req) => runInTx(db, req, (d) => issueInvite(d, req.params.patientId)),
+  );
+
+  r.post(
+    '/patients/:patientId/app-invites/sms',
+    {
+      config: { permission: 'write:patient-app' },
+      schema: {
+        tags,
+        operationId: 'textPatientAppInvite',
+        summary: 'Send a new app invite to the patient’s phone on file by text (consent respected): the code and the app link, through the outbox; the open invite, if any, is revoked',
+        params: PatientParams,
+        errors: [409],
+        response: { 200: PatientInviteTexted },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => textInvite(d, req.params.patientId, deps.publicBase)),
   );
 
   r.get(
@@ -94,7 +116,14 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db }) {
 /** The patient app's own API (prefix /api/patient). */
 export function patientAppRoutes(
   app: FastifyInstance,
-  deps: { db: Db; clock: () => Date; secureCookies: boolean; signInRateLimit: { max: number; timeWindow: string }; publicUrl?: string | undefined },
+  deps: {
+    db: Db;
+    clock: () => Date;
+    secureCookies: boolean;
+    signInRateLimit: { max: number; timeWindow: string };
+    publicUrl?: string | undefined;
+    pushPublicKey?: string | undefined;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, secureCookies } = deps;
@@ -354,6 +383,63 @@ export function patientAppRoutes(
       },
     },
     async (req) => runInTx(db, req, (d) => recordPatientCheckIn(d, patientOf(req.ctx), req.body)),
+  );
+
+  const pushKey = deps.pushPublicKey ?? null;
+  r.get(
+    '/notifications',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'getPatientNotifications',
+        summary: 'The patient’s daily check-in reminder time and whether this phone gets notifications',
+        response: { 200: PatientNotifications },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => getNotifications(d, patientOf(req.ctx), pushKey)),
+  );
+  r.put(
+    '/notifications',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'updatePatientNotifications',
+        summary: 'Choose the local time of the daily check-in reminder (null: none)',
+        body: PatientNotificationsUpdate,
+        response: { 200: PatientNotifications },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => updateNotifications(d, patientOf(req.ctx), req.body, pushKey)),
+  );
+  r.post(
+    '/push-subscription',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'savePatientPushSubscription',
+        summary: 'Turn on notifications on this phone: its Web Push subscription (the patient’s consent to push)',
+        body: PatientPushSubscription,
+        response: { 200: PatientNotifications },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => subscribePush(d, patientOf(req.ctx), req.body, pushKey)),
+  );
+  r.delete(
+    '/push-subscription',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'deletePatientPushSubscription',
+        summary: 'Turn off notifications on this phone: its Web Push subscription ends',
+        body: PatientPushUnsubscribe,
+        response: { 200: PatientNotifications },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => unsubscribePush(d, patientOf(req.ctx), req.body, pushKey)),
   );
 
   r.post(

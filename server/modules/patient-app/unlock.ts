@@ -22,6 +22,7 @@ import { programs } from '../programs/programs.tables.ts';
 import { deviceLabel, isUsablePublicKey, verifyDeviceSignature, type DevicePublicKey } from './device-key.ts';
 import { patientDevices, patientInvites, patientUnlockChallenges } from './patient-app.tables.ts';
 import { createPatientSession, endDeviceSessions, endPatientSession } from './sessions.ts';
+import { revokeDevicePushSubscriptions } from '../messages/messages.ts';
 
 export type Deps = { tx: Tx; ctx: Ctx };
 export type SignedIn = { token: string; programId: string; deviceId: string; idleMinutes: number };
@@ -231,6 +232,7 @@ export async function signOut(deps: Deps, me: PatientPrincipal) {
     .set({ revokedAt: ctx.now })
     .where(and(eq(patientDevices.programId, me.programId), eq(patientDevices.id, me.deviceId), isNull(patientDevices.revokedAt)));
   await endDeviceSessions(tx, me.programId, me.deviceId, ctx.now);
+  await revokeDevicePushSubscriptions(tx, me.programId, me.deviceId, ctx.now);
   await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), {
     action: 'sign-out',
     entity: 'patient-app',

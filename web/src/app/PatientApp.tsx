@@ -15,6 +15,7 @@ import { CheckIn } from './CheckIn.tsx';
 import { Progress, Rewards } from './Rewards.tsx';
 import { HelpNow } from './HelpNow.tsx';
 import { MyPlan } from './MyPlan.tsx';
+import { Notifications } from './Notifications.tsx';
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'signed-out' };
 
@@ -487,6 +488,7 @@ function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; o
       <p>{t('patientApp.today.welcome')}</p>
       <CheckIn />
       <Progress version={version} onShowDraws={onShowDraws} />
+      <Notifications />
       <div className="actions">
         <button type="button" onClick={onLock} data-testid="lock">
           {t('patientApp.today.lock')}

@@ -1,7 +1,7 @@
 // The patient app's calls: only /api/patient, where the wp_patient cookie goes (ADR 030).
 // Errors arrive as application/problem+json and become a PatientApiError with its code.
 import type { z } from 'zod';
-import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientRequest, PatientRewards, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
+import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientNotifications, PatientRequest, PatientRewards, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
 import type { AuthenticationT, CreationOptionsT, RegistrationT, RequestOptionsT } from './passkey.ts';
 import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
 import type { PatientCareTeam, PatientPlan, PublicHelp, SafetyPlan } from '../../../contracts/help.ts';
@@ -15,6 +15,7 @@ export type PatientCheckInT = z.input<typeof PatientCheckInCreate>;
 export type PublicHelpT = z.infer<typeof PublicHelp>;
 export type SafetyPlanT = z.infer<typeof SafetyPlan>;
 export type PatientPlanT = z.infer<typeof PatientPlan>;
+export type PatientNotificationsT = z.infer<typeof PatientNotifications>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -27,7 +28,7 @@ export class PatientApiError extends Error {
   }
 }
 
-async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
   const res = await fetch(`/api/patient${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -66,4 +67,8 @@ export const patientApi = {
   saveSafetyPlan: (body: { version: number; plan: SafetyPlanT['plan'] }) => call<SafetyPlanT>('PUT', '/safety-plan', body),
   plan: () => call<PatientPlanT>('GET', '/plan'),
   careTeam: () => call<z.infer<typeof PatientCareTeam>>('GET', '/care-team'),
+  notifications: () => call<PatientNotificationsT>('GET', '/notifications'),
+  setReminder: (checkInReminderAt: string | null) => call<PatientNotificationsT>('PUT', '/notifications', { checkInReminderAt }),
+  pushOn: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) => call<PatientNotificationsT>('POST', '/push-subscription', body),
+  pushOff: (endpoint: string) => call<PatientNotificationsT>('DELETE', '/push-subscription', { endpoint }),
 };

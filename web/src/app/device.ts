@@ -72,8 +72,9 @@ export const signChallenge = (d: PinDevice, challenge: string) => sign(d.private
 
 /**
  * Leaves nothing readable on the phone: every Cache Storage cache (the service worker's
- * too), the IndexedDB database with the device key, local and session storage, and the
- * service worker itself; a passkey is signalled as unknown to the phone's passkey manager.
+ * too), the IndexedDB database with the device key, local and session storage, the push
+ * subscription, and the service worker itself; a passkey is signalled as unknown to the
+ * phone's passkey manager.
  */
 export async function wipe(): Promise<void> {
   const stored = await loadDevice().catch(() => null);
@@ -88,7 +89,9 @@ export async function wipe(): Promise<void> {
   );
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.controller?.postMessage({ type: 'wipe' });
-    steps.push(navigator.serviceWorker.getRegistrations().then((regs) => Promise.all(regs.map((r) => r.unregister()))));
+    // this phone's push subscription ends first (the server ended its copy at sign-out or revocation), then the worker goes
+    const unsubscribe = (r: ServiceWorkerRegistration) => ('pushManager' in r ? r.pushManager.getSubscription().then((s) => s?.unsubscribe()) : Promise.resolve()).catch(() => undefined);
+    steps.push(navigator.serviceWorker.getRegistrations().then((regs) => Promise.all(regs.map((r) => unsubscribe(r).then(() => r.unregister())))));
   }
   try {
     localStorage.clear();

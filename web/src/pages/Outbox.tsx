@@ -12,6 +12,7 @@ import { formatDateTime } from '../format.ts';
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../components/common.tsx';
 import { ErrorAlert, fieldError } from '../components/forms.tsx';
 import { useOutbox, useRetryMessage, useSimulateSms } from '../queries/messages.ts';
+import { VoiceSimulator } from './VoiceSimulator.tsx';
 
 const TONE = { sent: 'ok', pending: 'neutral', suppressed: 'warn', dead: 'bad' } as const;
 
@@ -188,6 +189,7 @@ export function SmsSimulatorPage() {
           </ol>
         </Stack>
       </Card>
+      <VoiceSimulator />
       <Card withBorder component="section" aria-labelledby="sim-outbound">
         <Stack gap="xs">
           <Title order={2} size="h4" id="sim-outbound">

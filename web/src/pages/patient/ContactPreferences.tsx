@@ -1,5 +1,6 @@
 // How a patient may be contacted (staff edit it on the patient page for now): consent per
-// channel, quiet hours in the patient's time zone, and whether they texted STOP. Phone,
+// channel, quiet hours in the patient's time zone, whether they texted STOP, and the local
+// time of the daily check-in reminder (the patient can choose it in the app too). Phone,
 // email and language are the patient record's own fields (Demographics).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -52,6 +53,8 @@ export function ContactPreferencesSection({ patientId }: { patientId: string }) 
           <dd>{p.quietHours ? t('outbox.contact.quietRange', { start: p.quietHours.start, end: p.quietHours.end }) : t('outbox.contact.noQuietHours')}</dd>
           <dt>{t('outbox.contact.timeZone')}</dt>
           <dd>{p.timeZone ?? t('outbox.contact.programmeZone', { zone: p.effectiveTimeZone })}</dd>
+          <dt>{t('reminders.checkIn')}</dt>
+          <dd data-testid="check-in-reminder">{p.checkInReminderAt ? t('reminders.at', { time: p.checkInReminderAt }) : t('reminders.none')}</dd>
         </dl>
       ) : null}
     </Section>
@@ -66,10 +69,11 @@ function ContactForm({ prefs, patientId, onDone }: { prefs: ContactPreferencesT;
   const [start, setStart] = useState(prefs.quietHours?.start ?? '21:00');
   const [end, setEnd] = useState(prefs.quietHours?.end ?? '08:00');
   const [zone, setZone] = useState(prefs.timeZone ?? '');
+  const [reminder, setReminder] = useState(prefs.checkInReminderAt ?? '');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate(
-      { version: prefs.version, consent, quietHours: quiet ? { start, end } : null, timeZone: zone.trim() === '' ? null : zone.trim() },
+      { version: prefs.version, consent, quietHours: quiet ? { start, end } : null, timeZone: zone.trim() === '' ? null : zone.trim(), checkInReminderAt: reminder === '' ? null : reminder },
       {
         onSuccess: () => {
           notifications.show({ color: 'teal', message: t('outbox.contact.saved') });
@@ -80,7 +84,7 @@ function ContactForm({ prefs, patientId, onDone }: { prefs: ContactPreferencesT;
   };
   const stale = fieldError(save.error, 'body.version');
   // a field's problem is shown beside the field, not a second time above the form
-  const onAField = ['body.timeZone', 'body.quietHours.start', 'body.quietHours.end'].some((f) => fieldError(save.error, f));
+  const onAField = ['body.timeZone', 'body.quietHours.start', 'body.quietHours.end', 'body.checkInReminderAt'].some((f) => fieldError(save.error, f));
   return (
     <form onSubmit={submit} noValidate aria-label={t('outbox.contact.form')}>
       <Stack gap="sm">
@@ -115,6 +119,15 @@ function ContactForm({ prefs, patientId, onDone }: { prefs: ContactPreferencesT;
           value={zone}
           onChange={(e) => setZone(e.currentTarget.value)}
           error={fieldError(save.error, 'body.timeZone')}
+        />
+        <TextInput
+          type="time"
+          label={t('reminders.checkIn')}
+          description={t('reminders.help')}
+          value={reminder}
+          onChange={(e) => setReminder(e.currentTarget.value)}
+          error={fieldError(save.error, 'body.checkInReminderAt')}
+          data-testid="check-in-reminder-input"
         />
         <Text size="xs" c="dimmed">
           {t('outbox.contact.optOutNote')}

@@ -1,11 +1,12 @@
 // The patient app, from the patient page (ADR 030): invite the patient (a single-use code as
 // a QR code and as text to print or read aloud; a new invite replaces the open one), see
-// whether the invite was used and which devices the patient activated, and revoke one.
+// whether the invite was used and which devices the patient activated, and revoke one. Or
+// send a new invite by text to the phone on file (consent respected; ADR 038).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { api, type PatientAppAccessT, type PatientInviteIssuedT } from '../../api.ts';
+import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { api, isApiError, type PatientAppAccessT, type PatientInviteIssuedT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
 import { StatusBadge, TableHead } from '../../components/common.tsx';
@@ -20,6 +21,8 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
   const key = ['patients', program?.id, 'app-access', patientId];
   const access = useQuery({ queryKey: key, queryFn: () => api.patientAppAccess(patientId) });
   const [issued, setIssued] = useState<PatientInviteIssuedT | null>(null);
+  /** When the invite sent by text expires (shown after sending). */
+  const [texted, setTexted] = useState<string | null>(null);
   const { busy, error, run } = useAction();
   const canWrite = can('write:patient-app');
   const when = (iso: string) => formatDateTime(iso, i18n.language, program?.timeZone);
@@ -27,9 +30,17 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
 
   const invite = () =>
     void run(async () => {
+      setTexted(null);
       setIssued(await api.invitePatientToApp(patientId));
       await queryClient.invalidateQueries({ queryKey: key });
     });
+  const textIt = () =>
+    void run(async () => {
+      setIssued(null);
+      setTexted((await api.textPatientAppInvite(patientId)).expiresAt);
+      await queryClient.invalidateQueries({ queryKey: key });
+    });
+  const refused = isApiError(error) && ['no_phone', 'no_sms_consent', 'sms_opted_out'].includes(error.code) ? error.code : null;
 
   const a = access.data;
   return (
@@ -39,13 +50,28 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
       testId="patient-app"
       actions={
         canWrite ? (
-          <Button size="xs" variant="light" loading={busy} onClick={invite} data-testid="patient-app-invite">
-            {a?.invite?.status === 'open' || issued ? t('patientAppAccess.newInvite') : t('patientAppAccess.invite')}
-          </Button>
+          <Group gap="xs">
+            <Button size="xs" variant="light" loading={busy} onClick={invite} data-testid="patient-app-invite">
+              {a?.invite?.status === 'open' || issued ? t('patientAppAccess.newInvite') : t('patientAppAccess.invite')}
+            </Button>
+            <Button size="xs" variant="default" loading={busy} onClick={textIt} data-testid="patient-app-invite-sms">
+              {t('reminders.textInvite')}
+            </Button>
+          </Group>
         ) : null
       }
     >
-      <ErrorAlert error={access.error ?? error} />
+      <ErrorAlert error={access.error ?? (refused ? null : error)} />
+      {refused ? (
+        <Alert color="yellow" variant="light" role="alert" data-testid="patient-app-invite-sms-refused">
+          {t(`reminders.refused.${refused}`)}
+        </Alert>
+      ) : null}
+      {texted ? (
+        <Text size="sm" role="status" data-testid="patient-app-invite-sms-sent">
+          {t('reminders.textInviteSent', { time: when(texted) })}
+        </Text>
+      ) : null}
       {issued ? <InviteCard issued={issued} expires={when(issued.expiresAt)} onDone={() => setIssued(null)} /> : null}
       {a && !issued ? (
         <Text size="sm" data-testid="patient-app-invite-status">
