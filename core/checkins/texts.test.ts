@@ -1,26 +1,9 @@
 // Patient-facing English reads at about a 6th-grade level (Flesch–Kincaid grade ≤ 7 for
 // each sentence group), and every text exists in English and Spanish.
 import { describe, expect, it } from 'vitest';
+import { fleschKincaidGrade } from '../readability.ts';
 import { RULE_CODES } from './rules.ts';
 import { alertText, patientMessages, PATIENT_ENGLISH } from './texts.ts';
-
-/** Syllables of an English word, by vowel groups (the usual approximation). */
-function syllables(word: string): number {
-  const w = word.toLowerCase().replace(/[^a-z]/g, '');
-  if (w.length <= 3) return 1;
-  const groups = w
-    .replace(/(?:[^laeiouy]es|ed|[^laeiouy]e)$/, '')
-    .replace(/^y/, '')
-    .match(/[aeiouy]{1,2}/g);
-  return Math.max(1, groups?.length ?? 1);
-}
-
-function fleschKincaidGrade(text: string): number {
-  const sentences = Math.max(1, text.split(/[.!?:]+/).filter((s) => s.trim()).length);
-  const words = text.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w));
-  const syl = words.reduce((n, w) => n + syllables(w), 0);
-  return 0.39 * (words.length / sentences) + 11.8 * (syl / words.length) - 15.59;
-}
 
 describe('check-in texts', () => {
   it('patient English is at grade 7 or below', () => {

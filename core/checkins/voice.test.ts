@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readTwiml } from '../messages/twiml.ts';
 import { advance, answerOf, startCall, VOICE_ENGLISH, VOICE_TEXTS, voiceTwiml, type VoiceState } from './voice.ts';
 import { answerProblems } from './answers.ts';
-import { fleschKincaidGrade } from './readability.ts';
+import { fleschKincaidGrade } from '../readability.ts';
 
 const keys = fc.option(fc.oneof(fc.constantFrom('0', '1', '2', '3', '9', '*', '#'), fc.string({ maxLength: 3 })), { nil: null });
 

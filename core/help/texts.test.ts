@@ -4,25 +4,9 @@
 // text has a Spanish twin.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fleschKincaidGrade } from '../readability.ts';
 import { patientMessages } from '../checkins/texts.ts';
 import { HELP_PATIENT_ENGLISH, helpTexts } from './texts.ts';
-
-function syllables(word: string): number {
-  const w = word.toLowerCase().replace(/[^a-z]/g, '');
-  if (w.length <= 3) return 1;
-  const groups = w
-    .replace(/(?:[^laeiouy]es|ed|[^laeiouy]e)$/, '')
-    .replace(/^y/, '')
-    .match(/[aeiouy]{1,2}/g);
-  return Math.max(1, groups?.length ?? 1);
-}
-
-function fleschKincaidGrade(text: string): number {
-  const sentences = Math.max(1, text.split(/[.!?:]+/).filter((s) => s.trim()).length);
-  const words = text.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w));
-  const syl = words.reduce((n, w) => n + syllables(w), 0);
-  return 0.39 * (words.length / sentences) + 11.8 * (syl / words.length) - 15.59;
-}
 
 /** Every string under a key of a catalogue, with {{placeholders}} read as a short word. */
 function strings(node: unknown): string[] {

@@ -3,7 +3,7 @@
 // the whole, ≤ 9 for each), and none naming treatment on a lock screen or a shared phone.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fleschKincaidGrade } from '../../core/checkins/readability.ts';
+import { fleschKincaidGrade } from '../../core/readability.ts';
 import { render } from '../../server/modules/messages/templates.ts';
 
 const app = (lang: 'en' | 'es') =>

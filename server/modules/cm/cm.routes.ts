@@ -391,11 +391,12 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
       config: { permission: 'read:cm' },
       schema: {
         tags,
-        summary: 'The programme’s open requests from the app, oldest first, with patient name and MRN (fulfil one by redeeming with its requestId)',
-        response: { 200: items(OpenRedemptionRequest) },
+        summary: 'The programme’s open requests from the app, oldest first, with patient name and MRN (fulfil one by redeeming with its requestId; paginated)',
+        querystring: CmPageQuery,
+        response: { 200: pageOf(OpenRedemptionRequest) },
       },
     },
-    async (req) => runInTx(db, req, (d) => listOpenRequests(d)),
+    async (req) => runInTx(db, req, (d) => listOpenRequests(d, req.query)),
   );
   r.post(
     '/cm/redemption-requests/:id/decline',

@@ -2,7 +2,7 @@
 // redemption with the patient present (redemption.ts: acknowledgement, threshold,
 // approval), or decline it with a reason; the patient may withdraw it while it is open.
 // What may be asked for is core/cm/requests.ts, against the balance the patient sees. A request and its outcome are append-only.
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Caps } from '../../../core/cm/caps.ts';
 import { requestProblem } from '../../../core/cm/requests.ts';
@@ -15,6 +15,7 @@ import { patients } from '../patients/patients.tables.ts';
 import { cmCatalogueItems, cmRedemptionOutcomes, cmRedemptionRequestOutcomes, cmRedemptionRequests } from './cm.tables.ts';
 import { shownBalance } from './ledger.ts';
 import { lockPatientEnrolments } from './settle.ts';
+import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 export type RequestStatus = 'open' | 'approval' | 'given' | 'declined' | 'withdrawn';
@@ -155,18 +156,37 @@ export async function listPatientRequests(deps: Deps, patientId: string) {
   return { items };
 }
 
-/** The programme's open requests, oldest first, with whose they are (reading names is audited). */
-export async function listOpenRequests(deps: Deps) {
+/** The programme's open requests, oldest first (paginated), with whose they are (reading names is audited). */
+export async function listOpenRequests(deps: Deps, page: Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const people = await tx
-    .selectDistinct({ id: patients.id, given: patients.legalGivenName, preferred: patients.preferredName, family: patients.legalFamilyName, mrn: patients.mrn })
+  const after = decodeCursor(page.cursor, ['time', 'uuid']);
+  const rows = await tx
+    .select({
+      id: cmRedemptionRequests.id,
+      requestedAt: cmRedemptionRequests.requestedAt,
+      patientId: patients.id,
+      given: patients.legalGivenName,
+      preferred: patients.preferredName,
+      family: patients.legalFamilyName,
+      mrn: patients.mrn,
+    })
     .from(cmRedemptionRequests)
     .innerJoin(patients, and(eq(patients.programId, cmRedemptionRequests.programId), eq(patients.id, cmRedemptionRequests.patientId)))
     .leftJoin(cmRedemptionRequestOutcomes, and(eq(cmRedemptionRequestOutcomes.programId, cmRedemptionRequests.programId), eq(cmRedemptionRequestOutcomes.requestId, cmRedemptionRequests.id)))
-    .where(and(eq(cmRedemptionRequests.programId, programId), isNull(cmRedemptionRequestOutcomes.requestId)));
-  const byId = new Map(people.map((p) => [p.id, { displayName: `${p.preferred ?? p.given} ${p.family}`, mrn: p.mrn }]));
-  const items = (await requestsOf(tx, programId, [...byId.keys()], true)).map((r) => ({ ...r, displayName: byId.get(r.patientId)!.displayName, mrn: byId.get(r.patientId)!.mrn }));
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption-request', detail: { count: items.length, patients: byId.size } });
-  return { items };
+    .where(
+      and(
+        eq(cmRedemptionRequests.programId, programId),
+        isNull(cmRedemptionRequestOutcomes.requestId),
+        after ? sql`(${cmRedemptionRequests.requestedAt}, ${cmRedemptionRequests.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(cmRedemptionRequests.requestedAt), asc(cmRedemptionRequests.id))
+    .limit(page.limit + 1);
+  const paged = pageOf(rows, page.limit, (r) => [r.requestedAt.toISOString(), r.id]);
+  const who = new Map(paged.items.map((r) => [r.id, { displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn }]));
+  const details = new Map((await requestsOf(tx, programId, [...new Set(paged.items.map((r) => r.patientId))], true)).map((r) => [r.id, r]));
+  const items = paged.items.map((r) => ({ ...details.get(r.id)!, ...who.get(r.id)! }));
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption-request', detail: { count: items.length } });
+  return { items, nextCursor: paged.nextCursor };
 }

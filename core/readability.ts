@@ -1,6 +1,6 @@
 // The Flesch–Kincaid grade of English text, for testing that patient-facing words read at
 // about a 6th-grade level (grade ≤ 7). Syllables by vowel groups: the usual approximation.
-// Pure. (core/checkins/texts.test.ts has the same formula inline.)
+// Pure; one copy for every readability test.
 
 /** Syllables of an English word, by vowel groups. */
 export function syllables(word: string): number {
