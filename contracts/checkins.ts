@@ -86,3 +86,25 @@ export const RiskRuleSettings = z.strictObject({
   missedDoses: z.strictObject({ enabled: z.boolean(), count: int(RULE_LIMITS.missedCount), windowDays: int(RULE_LIMITS.missedWindowDays), severity: Severity }),
   useAfterAbstinence: z.strictObject({ enabled: z.boolean(), days: int(RULE_LIMITS.abstinentDays), severity: Severity }),
 });
+
+/** The patient's own check-ins in the app: the answers that make trends, day by day (no staff names, no alert codes). */
+export const PatientCheckInTrends = z.object({
+  from: IsoDate,
+  to: IsoDate,
+  days: z.array(
+    z.object({
+      day: IsoDate,
+      mood: z.number().int().nullable(),
+      craving: z.number().int().nullable(),
+      sleep: z.number().int().nullable(),
+      stress: z.number().int().nullable(),
+      medication: z.enum(MEDICATION_ANSWERS).nullable(),
+      /** Any use reported that day (never which substances: the app need not show them again). */
+      used: z.boolean().nullable(),
+    }),
+  ),
+});
+export const PatientCheckInTrendsQuery = z.strictObject({
+  /** How many days back from today (7–90, default 28). */
+  days: z.coerce.number().int().min(7).max(90).default(28),
+});

@@ -89,5 +89,14 @@ describe('check-ins by text message and from the app', () => {
     expectProblem(await post({ answers: { craving: 3 } }), 400, 'invalid_input', 'body.idempotencyKey');
     // no patient session: refused
     expectProblem(await w.app.inject({ method: 'POST', url: '/api/patient/check-ins', payload: body }), 401);
+
+    // the patient's own trends: one line per day, a later check-in the same day adding to the earlier
+    expect((await post({ answers: { mood: 4, sleep: 2 }, idempotencyKey: 'app-queue-3' })).statusCode).toBe(200);
+    const trends = await w.app.inject({ method: 'GET', url: '/api/patient/check-ins?days=14', headers: { cookie: phone.cookie } });
+    expect(trends.statusCode, trends.body).toBe(200);
+    const t = trends.json() as { days: Array<Record<string, unknown>> };
+    expect(t.days.at(-1)).toMatchObject({ craving: 9, mood: 4, sleep: 2, medication: 'missed', used: false });
+    expect(JSON.stringify(t)).not.toMatch(/recordedBy|fired|substances/);
+    expectProblem(await w.app.inject({ method: 'GET', url: '/api/patient/check-ins?days=400', headers: { cookie: phone.cookie } }), 400, 'invalid_input', 'querystring.days');
   });
 });

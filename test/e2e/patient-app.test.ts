@@ -88,6 +88,11 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await phone.getByRole('button', { name: 'Send', exact: true }).click();
       await phone.getByTestId('check-in-result').getByText('Thank you. Your check-in is saved.').waitFor();
       await phone.getByRole('button', { name: 'Done' }).click();
+      // the patient's own trends: today's answers in the table under the chart
+      const trends = phone.getByTestId('trends');
+      await trends.getByText('See the numbers').click();
+      expect(await trends.locator('tbody tr').first().innerText()).toMatch(/4\s+Good\s+Took it/);
+      await expectNoAxeViolations(phone, 'Today with the trends');
       await phone.getByTestId('not-safe').click();
       await phone.getByTestId('crisis').getByRole('link', { name: 'Call 988' }).waitFor();
       await expectNoAxeViolations(phone, 'crisis help after a check-in');

@@ -62,6 +62,7 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/redemption-requests': 'patient',
   'POST /api/patient/redemption-requests/:id/withdraw': 'patient',
   'POST /api/patient/check-ins': 'patient',
+  'GET /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
   // Help now (ADR 037): a locked phone fetches the programme's numbers and naloxone places (no patient data; rate-limited)

@@ -2,7 +2,7 @@
 // chart and table). Reading them writes an audit row in the same transaction.
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { addDays, localDate } from '../../../core/cm/calendar.ts';
-import type { CheckInAnswers, CheckInSource } from '../../../core/checkins/answers.ts';
+import type { CheckInAnswers, CheckInSource, MedicationAnswer } from '../../../core/checkins/answers.ts';
 import type { RuleCode } from '../../../core/checkins/rules.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -58,4 +58,27 @@ export async function listCheckIns(deps: Deps, patientId: string, input: { days:
     .orderBy(asc(checkIns.day), asc(checkIns.madeAt), asc(checkIns.id));
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'check-in', patientId, detail: { count: rows.length, days: input.days } });
   return { items: rows.map(checkInDto), from, to };
+}
+
+/**
+ * The patient's own trends (the app): one line per day with a check-in, the day's last
+ * answer to each question (a later check-in the same day adds to or updates the earlier).
+ */
+export async function patientTrends(deps: Deps, patientId: string, input: { days: number }) {
+  const { items, from, to } = await listCheckIns(deps, patientId, input);
+  const byDay = new Map<string, { day: string; mood: number | null; craving: number | null; sleep: number | null; stress: number | null; medication: MedicationAnswer | null; used: boolean | null }>();
+  for (const c of items) {
+    const d = byDay.get(c.day) ?? { day: c.day, mood: null, craving: null, sleep: null, stress: null, medication: null, used: null };
+    const a = c.answers;
+    byDay.set(c.day, {
+      day: c.day,
+      mood: a.mood ?? d.mood,
+      craving: a.craving ?? d.craving,
+      sleep: a.sleep ?? d.sleep,
+      stress: a.stress ?? d.stress,
+      medication: a.medication ?? d.medication,
+      used: a.use ? a.use.any || (d.used ?? false) : d.used,
+    });
+  }
+  return { from, to, days: [...byDay.values()] };
 }

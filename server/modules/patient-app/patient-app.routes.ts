@@ -47,7 +47,8 @@ import { streamEvents } from '../../platform/http/event-stream.ts';
 import { patientToday } from './today.ts';
 import { patientRewards, requestFromCatalogue, revealMyDraws, withdrawMyRequest } from './rewards.ts';
 import { RedemptionRequestCreate } from '../../../contracts/cm.ts';
-import { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
+import { CheckInResult, PatientCheckInCreate, PatientCheckInTrends, PatientCheckInTrendsQuery } from '../../../contracts/checkins.ts';
+import { patientTrends } from '../checkins/list-check-ins.ts';
 import { recordPatientCheckIn } from '../checkins/record-check-in.ts';
 import { activate, lock, newChallenge, patientMe, signOut, unlock, type UnlockResult } from './unlock.ts';
 
@@ -368,6 +369,21 @@ export function patientAppRoutes(
       schema: { tags, operationId: 'withdrawPatientRedemptionRequest', summary: 'Withdraw an open request', errors: [404, 409], params: IdParams, response: { 200: PatientRequest } },
     },
     async (req) => runInTx(db, req, (d) => withdrawMyRequest(d, patientOf(req.ctx), req.params.id)),
+  );
+
+  r.get(
+    '/check-ins',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags,
+        operationId: 'getPatientCheckInTrends',
+        summary: 'The patient’s own check-ins, day by day (mood, craving, sleep, stress, medicine, any use), for their trends',
+        querystring: PatientCheckInTrendsQuery,
+        response: { 200: PatientCheckInTrends },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => patientTrends(d, patientOf(req.ctx).patientId, req.query)),
   );
 
   r.post(

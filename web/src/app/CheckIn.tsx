@@ -107,7 +107,7 @@ function Result({ result, onDone }: { result: CheckInResultT; onDone: () => void
   );
 }
 
-export function CheckIn() {
+export function CheckIn({ onSent }: { onSent?: () => void } = {}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [mood, setMood] = useState<number | null>(null);
@@ -152,6 +152,7 @@ export function CheckIn() {
     try {
       setResult(await patientApi.checkIn(item));
       reset();
+      onSent?.();
     } catch (err) {
       if (err instanceof PatientApiError) setFailed(true);
       else {

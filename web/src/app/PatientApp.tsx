@@ -13,6 +13,7 @@ import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type Passkey
 import { createPasskey, passkeysAvailable, signWithPasskey, wasCancelled } from './passkey.ts';
 import { CheckIn } from './CheckIn.tsx';
 import { Progress, Rewards } from './Rewards.tsx';
+import { Trends } from './Trends.tsx';
 import { HelpNow } from './HelpNow.tsx';
 import { MyPlan } from './MyPlan.tsx';
 import { Notifications } from './Notifications.tsx';
@@ -482,11 +483,14 @@ function useLiveUpdates() {
 function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; onShowDraws: () => void; onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  // a check-in just sent shows in the trends at once
+  const [sent, setSent] = useState(0);
   return (
     <section aria-labelledby="today-title">
       <h1 id="today-title">{t('patientApp.today.title')}</h1>
       <p>{t('patientApp.today.welcome')}</p>
-      <CheckIn />
+      <CheckIn onSent={() => setSent((n) => n + 1)} />
+      <Trends version={version + sent} />
       <Progress version={version} onShowDraws={onShowDraws} />
       <Notifications />
       <div className="actions">

@@ -3,10 +3,11 @@
 import type { z } from 'zod';
 import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientNotifications, PatientRequest, PatientRewards, PatientSignedIn, PatientToday } from '../../../contracts/patient-app.ts';
 import type { AuthenticationT, CreationOptionsT, RegistrationT, RequestOptionsT } from './passkey.ts';
-import type { CheckInResult, PatientCheckInCreate } from '../../../contracts/checkins.ts';
+import type { CheckInResult, PatientCheckInCreate, PatientCheckInTrends } from '../../../contracts/checkins.ts';
 import type { PatientCareTeam, PatientPlan, PublicHelp, SafetyPlan } from '../../../contracts/help.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
+export type PatientTrendsT = z.infer<typeof PatientCheckInTrends>;
 export type PatientRewardsT = z.infer<typeof PatientRewards>;
 export type PatientRequestT = z.infer<typeof PatientRequest>;
 export type PatientDrawsShownT = z.infer<typeof PatientDrawsShown>;
@@ -58,6 +59,7 @@ export const patientApi = {
   revealDraws: (count: number) => call<PatientDrawsShownT>('POST', '/draws/reveal', { count }),
   requestItem: (body: { itemId: string; quantity: number; idempotencyKey: string }) => call<PatientRequestT>('POST', '/redemption-requests', body),
   withdrawRequest: (id: string) => call<PatientRequestT>('POST', `/redemption-requests/${id}/withdraw`),
+  trends: (days: number) => call<PatientTrendsT>('GET', `/check-ins?days=${days}`),
   checkIn: (body: PatientCheckInT) => call<CheckInResultT>('POST', '/check-ins', body),
   lock: (opts: { keepalive?: boolean } = {}) => call<{ ok: true }>('POST', '/lock', undefined, opts),
   signOut: () => call<{ ok: true }>('POST', '/sign-out'),
