@@ -93,6 +93,7 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await trends.getByText('See the numbers').click();
       expect(await trends.locator('tbody tr').first().innerText()).toMatch(/4\s+Good\s+Took it/);
       await expectNoAxeViolations(phone, 'Today with the trends');
+      await trends.screenshot({ path: `${shots}/patient-app-trends.png` });
       await phone.getByTestId('not-safe').click();
       await phone.getByTestId('crisis').getByRole('link', { name: 'Call 988' }).waitFor();
       await expectNoAxeViolations(phone, 'crisis help after a check-in');
