@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import './app.css';
 import { loadCatalogue, ready } from '../i18n/index.ts';
 import { codeFromFragment, PatientApp } from './PatientApp.tsx';
+import appEn from '../i18n/app.en.json';
 
 if ('serviceWorker' in navigator && window.isSecureContext) {
   void navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
@@ -14,9 +15,11 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
 // The QR link's code, taken from the address once, before anything renders.
 const activationCode = codeFromFragment();
 
-// The app's words (i18n/index.ts): the start catalogue's common words and its own, never the console's.
+// The app's words (i18n/index.ts): the start catalogue's common words and its own, never the
+// console's. English is in the entry (as start.en is): on a slow phone a separate fetch after
+// the scripts run costs a round trip before the first screen (bench/app-tti.bench.ts).
 const words = {
-  en: () => import('../i18n/app.en.json').then((m) => m.default),
+  en: async () => appEn,
   es: () => import('../i18n/app.es.json').then((m) => m.default),
 };
 
