@@ -3,6 +3,7 @@
 // signed challenge and the PIN. Request schemas are strict: unknown fields are an error.
 import { z } from 'zod';
 import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
+import { PATIENT_IDLE_LIMITS } from '../core/access/patient-app.ts';
 import { RedemptionRequest, RevealRequest } from './cm.ts';
 import { Id, IsoDate } from './common.ts';
 
@@ -250,3 +251,9 @@ export const PatientPushSubscription = z.strictObject({
   keys: z.strictObject({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
 });
 export const PatientPushUnsubscribe = z.strictObject({ endpoint: z.string().max(2000) });
+
+/** The programme's patient-app settings (administrators). */
+export const PatientAppSettings = z.strictObject({
+  /** The app locks after this many minutes without a touch, and the server ends its session. */
+  idleMinutes: z.number().int().min(PATIENT_IDLE_LIMITS.min).max(PATIENT_IDLE_LIMITS.max),
+});

@@ -11,6 +11,8 @@ export const CHALLENGE_SECONDS = 120;
 export const PATIENT_SESSION_HOURS = 12;
 /** The programme's default idle lock, in minutes. */
 export const DEFAULT_PATIENT_IDLE_MINUTES = 5;
+/** What a programme may set the idle lock to: at least a minute, at most 15 (NIST SP 800-63B's inactivity limit for AAL2 is 30; a shared phone warrants less). */
+export const PATIENT_IDLE_LIMITS = { min: 1, max: 15 } as const;
 
 /**
  * The code's alphabet: Crockford's base 32 without I, L, O and U, so no two characters

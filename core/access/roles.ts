@@ -56,6 +56,7 @@ export const PERMISSIONS = [
   'write:patient-app', // invite a patient to the app (a new activation code), revoke a device
   // Help now (server/modules/help, ADR 037); a patient's safety plan goes with read:/write:care-plan
   'manage:help-settings', // the programme's crisis and after-hours lines, clinic number, naloxone places
+  'manage:patient-app-settings', // the patient app's idle lock for the programme
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

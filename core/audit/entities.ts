@@ -85,6 +85,7 @@ export const AUDIT_ENTITIES = {
   'demo-data': 'system',
   // the programme's Help now numbers and naloxone places
   'help-settings': 'system',
+  'patient-app-settings': 'system',
 } as const satisfies Record<string, AuditEntityGroup>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;

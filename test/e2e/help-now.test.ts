@@ -206,6 +206,14 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       await section.getByTestId('help-settings-save').click();
       await page.getByText('Help now settings saved.').waitFor();
       await page.screenshot({ path: `${shots}/help-settings.png`, fullPage: true });
+      // the patient app's idle lock, on the same page
+      const appSettings = page.getByTestId('patient-app-settings');
+      const idle = appSettings.getByLabel('Lock the app after (minutes without use)');
+      expect(await idle.inputValue()).toBe('5');
+      await idle.fill('3');
+      await appSettings.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.', { exact: true }).waitFor();
+      expect((await h.database.query<{ n: number }>("select patient_idle_minutes as n from programs where name like 'Harbor%'"))[0]!.n).toBe(3);
       // the public help a locked phone reads has the new number
       const help = await page.evaluate(async (programId) => (await fetch(`/api/patient/help?programId=${programId}`)).json(), await page.evaluate(() => localStorage.getItem('waypoint.programId')));
       expect((help as { clinicPhone: string }).clinicPhone).toBe('+15555550199');

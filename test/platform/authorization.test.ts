@@ -224,6 +224,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'PUT /api/v1/patients/:patientId/contact-preferences': () => ({ version: 0, timeZone: null, quietHours: { start: '21:00', end: '08:00' }, consent: { sms: true, email: false, push: false } }),
     'POST /api/v1/messages/simulator/sms': () => ({ from: '+15550109999', body: 'HELP' }),
     // Help now: the programme's settings, a patient's safety plan (the first save is version 0; later roles' saves are 409 stale, which reaches the use case)
+    'PUT /api/v1/patient-app/settings': () => ({ idleMinutes: 5 }),
     'PUT /api/v1/help-settings': () => ({ clinicPhone: '+15555550100', crisisLines: [], afterHoursLines: [], naloxonePlaces: [] }),
     'PUT /api/v1/patients/:patientId/safety-plan': () => ({
       version: 0,

@@ -126,8 +126,17 @@ describe('patient app identity', () => {
     expectProblem(await get(phone.cookie), 401, 'locked_idle');
     expect((await unlockPhone(w.app, phone)).statusCode).toBe(200);
     expect((await get(phone.cookie)).statusCode).toBe(200);
-    await w.database.query('update programs set patient_idle_minutes = 2 where id = $1', [w.programA]);
+    // the programme's administrator sets 2 minutes in Settings: it applies from the next request
+    const admin = await w.client('administrator');
+    expectProblem(await admin.put('/api/v1/patient-app/settings', { idleMinutes: 0 }), 400, 'invalid_input', 'body.idleMinutes');
+    expectProblem(await admin.put('/api/v1/patient-app/settings', { idleMinutes: 16 }), 400, 'invalid_input', 'body.idleMinutes');
+    expect((await (await w.client('counsellor')).put('/api/v1/patient-app/settings', { idleMinutes: 2 })).statusCode).toBe(403);
+    expect((await admin.put('/api/v1/patient-app/settings', { idleMinutes: 2 })).json()).toEqual({ idleMinutes: 2 });
     try {
+      expect((await admin.get('/api/v1/patient-app/settings')).json()).toEqual({ idleMinutes: 2 });
+      const audit = await w.database.query<{ detail: unknown }>("select detail from audit_events where entity = 'patient-app-settings' and action = 'update' order by id desc limit 1");
+      expect(audit[0]!.detail).toEqual({ idleMinutes: { from: 5, to: 2 } });
+      expect((await unlockPhone(w.app, phone)).statusCode).toBe(200);
       w.clock.advance(2 * 60_000 + 1000);
       expectProblem(await get(phone.cookie), 401, 'locked_idle');
     } finally {

@@ -360,6 +360,8 @@ export const api = {
   resetStaffPassword: (id: string, resetMfa: boolean) => json<PasswordResetT>(`/staff/${encodeURIComponent(id)}/password-reset`, { body: { resetMfa } }),
   organizationSettings: () => json<OrganizationSettingsT>('/organization/settings'),
   saveOrganizationSettings: (body: OrganizationSettingsT) => json<OrganizationSettingsT>('/organization/settings', { method: 'PUT', body }),
+  patientAppSettings: () => json<{ idleMinutes: number }>('/patient-app/settings'),
+  savePatientAppSettings: (body: { idleMinutes: number }) => json<{ idleMinutes: number }>('/patient-app/settings', { method: 'PUT', body }),
 
   // Contingency management: test day, draws, the patient's CM page
   cmQueue: (date?: string) => all<QueueItemT>('/cm/queue', { date }),

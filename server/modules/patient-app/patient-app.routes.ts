@@ -25,6 +25,7 @@ import {
   PatientPushUnsubscribe,
   PatientSignedIn,
   PatientToday,
+  PatientAppSettings,
   PatientRewards,
   PatientRevealRequest,
   PatientDrawsShown,
@@ -43,6 +44,7 @@ import { runInTx } from '../../platform/http/tx.ts';
 import { issueInvite, patientAppAccess, revokeDevice, textInvite } from './invites.ts';
 import { getNotifications, subscribePush, unsubscribePush, updateNotifications } from './notifications.ts';
 import { patientEvents } from './events.ts';
+import { getPatientAppSettings, updatePatientAppSettings } from './settings.ts';
 import { streamEvents } from '../../platform/http/event-stream.ts';
 import { patientToday } from './today.ts';
 import { patientRewards, requestFromCatalogue, revealMyDraws, withdrawMyRequest } from './rewards.ts';
@@ -96,6 +98,29 @@ export function patientAppStaffRoutes(app: FastifyInstance, deps: { db: Db; publ
       schema: { tags, operationId: 'getPatientAppAccess', summary: 'The patient’s latest app invite and the devices they activated', params: PatientParams, response: { 200: PatientAppAccess } },
     },
     async (req) => runInTx(db, req, (d) => patientAppAccess(d, req.params.patientId)),
+  );
+
+  r.get(
+    '/patient-app/settings',
+    {
+      config: { permission: 'manage:patient-app-settings' },
+      schema: { tags, operationId: 'getPatientAppSettings', summary: 'The programme’s patient-app settings: the idle lock', response: { 200: PatientAppSettings } },
+    },
+    async (req) => runInTx(db, req, (d) => getPatientAppSettings(d)),
+  );
+  r.put(
+    '/patient-app/settings',
+    {
+      config: { permission: 'manage:patient-app-settings' },
+      schema: {
+        tags,
+        operationId: 'updatePatientAppSettings',
+        summary: 'Change the patient app’s idle lock (1–15 minutes); it applies to every session from its next request',
+        body: PatientAppSettings,
+        response: { 200: PatientAppSettings },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => updatePatientAppSettings(d, req.body)),
   );
 
   r.post(

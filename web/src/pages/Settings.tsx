@@ -1,6 +1,7 @@
 // Settings: the organisation's (automatic sign-out after inactivity, the longest a sign-in
 // lasts, whether two-step sign-in is required for everyone), for organisation
-// administrators; and the programme's check-in risk rules, for its administrators.
+// administrators; and the programme's check-in risk rules, patient-app idle lock and Help now
+// settings, for its administrators.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +13,7 @@ import { PageTitle } from '../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../components/forms.tsx';
 import { RiskRulesSection } from './settings/RiskRules.tsx';
 import { HelpSettingsSection } from './settings/HelpSettings.tsx';
+import { PatientAppSettingsSection } from './settings/PatientAppSettings.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -23,6 +25,7 @@ export function SettingsPage() {
       <PageTitle title={title}>{title}</PageTitle>
       {can('manage:organization') ? <OrganizationSettingsSection /> : null}
       {can('manage:check-in-settings') ? <RiskRulesSection /> : null}
+      {can('manage:patient-app-settings') ? <PatientAppSettingsSection /> : null}
       {can('manage:help-settings') ? <HelpSettingsSection /> : null}
     </Stack>
   );
