@@ -41,7 +41,13 @@ export async function streamEvents(req: FastifyRequest, reply: FastifyReply, sou
     'x-accel-buffering': 'no',
   });
   req.raw.on('close', close);
-  unsubscribe = await source.subscribe(() => whenValid(() => send(`event: ${opts.event}\ndata: {}\n\n`)));
+  try {
+    unsubscribe = await source.subscribe(() => whenValid(() => send(`event: ${opts.event}\ndata: {}\n\n`)));
+  } catch {
+    // no way to hear changes now (the listening connection is down): end the stream; the browser comes back in 3 s
+    send('retry: 3000\n\n');
+    return close();
+  }
   if (closed) unsubscribe();
   // the browser reconnects after 3 s if the stream drops
   send('retry: 3000\n\n');
