@@ -99,7 +99,7 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
       await busPass.getByRole('button', { name: /Yes, ask for it/ }).click();
       await phone.getByText('Done. Your clinic will tell you when it is ready.').waitFor();
       const requests = phone.getByTestId('requests');
-      expect(await requests.getByText('Sent to the clinic').count()).toBe(2); // the demo's own request, and this one
+      await expect.poll(() => requests.getByText('Sent to the clinic').count()).toBe(2); // the demo's own request, and this one
       await expectNoAxeViolations(phone, 'Rewards with requests');
       await phone.screenshot({ path: `${shots}/patient-app-rewards.png`, fullPage: true });
 
