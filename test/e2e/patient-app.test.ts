@@ -91,7 +91,7 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       // the patient's own trends: today's answers in the table under the chart
       const trends = phone.getByTestId('trends');
       await trends.getByText('See the numbers').click();
-      expect(await trends.locator('tbody tr').first().innerText()).toMatch(/4\s+Good\s+Took it/);
+      await expect.poll(() => trends.locator('tbody tr').first().innerText()).toMatch(/4\s+Good\s+Took it/);
       await expectNoAxeViolations(phone, 'Today with the trends');
       await trends.screenshot({ path: `${shots}/patient-app-trends.png` });
       await phone.getByTestId('not-safe').click();
