@@ -27,7 +27,7 @@ describe.skipIf(!canRun)('messages: outbox, SMS simulator, contact preferences (
       await page.getByText('Shown here instead of sent').waitFor();
       const table = page.getByTestId('outbox-table');
       await table.getByText('You have a reminder from your clinic. Open the app.').first().waitFor();
-      expect(await table.locator('tr[data-status="suppressed"]').count()).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => table.locator('tr[data-status="suppressed"]').count()).toBeGreaterThanOrEqual(1);
       await expectNoAxeViolations(page);
       await page.screenshot({ path: `${shots}/e2e-outbox.png`, fullPage: true });
 
@@ -35,7 +35,7 @@ describe.skipIf(!canRun)('messages: outbox, SMS simulator, contact preferences (
       await page.locator('label', { hasText: /^Could not deliver/ }).click();
       const dead = table.locator('tr[data-status="dead"]');
       await dead.first().waitFor();
-      expect(await dead.first().textContent()).toContain('Gave up after 8 tries (http_503)');
+      await expect.poll(() => dead.first().textContent()).toContain('Gave up after 8 tries (http_503)');
       await dead
         .first()
         .getByRole('button', { name: /Try again/ })
@@ -74,7 +74,7 @@ describe.skipIf(!canRun)('messages: outbox, SMS simulator, contact preferences (
       await contact.getByRole('textbox', { name: /^Time zone/ }).fill('America/Chicago');
       await contact.getByRole('button', { name: 'Save' }).click();
       await contact.getByText('America/Chicago').waitFor();
-      expect(await contact.textContent()).toContain('no email address');
+      await expect.poll(() => contact.textContent()).toContain('no email address');
       await page.screenshot({ path: `${shots}/e2e-contact-preferences.png`, fullPage: true });
     } finally {
       await page.close();
