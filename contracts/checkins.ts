@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { MEDICATION_ANSWERS, NOTE_MAX, RANGES, SOURCES, SUBSTANCES } from '../core/checkins/answers.ts';
 import { RULE_CODES, RULE_LIMITS, SEVERITIES } from '../core/checkins/rules.ts';
-import { Id, IsoDate, IsoDateTime } from './common.ts';
+import { Id, IdempotencyKey, IsoDate, IsoDateTime } from './common.ts';
 
 const scaled = (r: { min: number; max: number }) => z.number().int().min(r.min).max(r.max);
 const int = (r: { min: number; max: number }) => z.number().int().min(r.min).max(r.max);
@@ -29,16 +29,13 @@ export const CheckInAnswers = z.strictObject({
 export const StaffCheckInCreate = z.strictObject({
   answers: CheckInAnswers,
   /** Any string unique to this check-in (1–200 visible characters); a repeat with the same key is recorded once. */
-  idempotencyKey: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1–200 visible ASCII characters' })
-    .optional(),
+  idempotencyKey: IdempotencyKey.optional(),
 });
 
 /** The patient's own check-in from the app (source 'app'): the key comes from the app's queue, so a check-in sent again after being offline is recorded once. */
 export const PatientCheckInCreate = z.strictObject({
   answers: CheckInAnswers,
-  idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1–200 visible ASCII characters' }),
+  idempotencyKey: IdempotencyKey,
   /** When the patient made it, if it waited offline (at most 7 days back, never ahead). */
   madeAt: z.iso.datetime({ offset: true }).optional(),
 });

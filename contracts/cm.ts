@@ -2,7 +2,7 @@
 // EHRs). Money is integer cents; times are RFC 3339 with offset; dates YYYY-MM-DD in
 // the programme's time zone.
 import { z } from 'zod';
-import { Id, IsoDate, PageQuery } from './common.ts';
+import { Id, IdempotencyKey, IsoDate, PageQuery } from './common.ts';
 import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../core/access/scopes.ts';
 import { REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
 import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
@@ -583,7 +583,7 @@ export const RedemptionRequestDecline = z.strictObject({ reason: z.string().trim
 export const RedemptionRequestCreate = z.strictObject({
   itemId: Id,
   quantity: z.number().int().min(1).max(REQUEST_MAX_QUANTITY).default(1),
-  idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1–200 visible ASCII characters' }),
+  idempotencyKey: IdempotencyKey,
 });
 
 // ---------- summaries ----------

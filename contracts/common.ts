@@ -5,6 +5,10 @@ export const Id = z.uuid({ message: 'must be a UUID' });
 export const IsoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' }).refine((d) => d >= '0001-01-01', { message: 'must be a date from year 0001 on' });
 export const IsoDateTime = z.string();
 
+/** What an idempotency key may be (the Idempotency-Key header, or a key in a body): 1–200 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+/** A key in a request body: any string unique to one action; a repeat with the same key is recorded once. */
+export const IdempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, { message: 'must be 1–200 visible ASCII characters' });
 export const IdParams = z.strictObject({ id: Id });
 export const PatientParams = z.strictObject({ patientId: Id });
 export const PatientChildParams = z.strictObject({ patientId: Id, id: Id });

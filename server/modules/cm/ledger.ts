@@ -12,7 +12,7 @@ import { notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
-import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, patientBalance, programTimeZone, type LedgerRow } from './settle.ts';
+import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
@@ -190,17 +190,6 @@ async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
       };
     });
   return { enr, items };
-}
-
-/** The balance as the patient sees it (patientLedger's `balanceCents`): the prizes of draws not shown yet left out. */
-export async function shownBalance(tx: Tx, programId: string, patientId: string): Promise<number> {
-  const enrolments = await tx
-    .selectDistinct({ id: cmLedgerEntries.enrolmentId })
-    .from(cmLedgerEntries)
-    .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.patientId, patientId), eq(cmLedgerEntries.kind, 'prize')));
-  let hidden = 0;
-  for (const e of enrolments) for (const d of (await drawsOf(tx, programId, e.id)).items) if (!d.revealed) hidden += d.valueCents;
-  return (await patientBalance(tx, programId, patientId)) - hidden;
 }
 
 /** The draw history of an enrolment (the draw screen hides tiers of draws not yet revealed). */

@@ -2,7 +2,7 @@
 // redemption with the patient present (redemption.ts: acknowledgement, threshold,
 // approval), or decline it with a reason; the patient may withdraw it while it is open.
 // What may be asked for is core/cm/requests.ts, against the balance the patient sees. A request and its outcome are append-only.
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Caps } from '../../../core/cm/caps.ts';
 import { requestProblem } from '../../../core/cm/requests.ts';
@@ -13,17 +13,16 @@ import { conflict, notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { cmCatalogueItems, cmRedemptionOutcomes, cmRedemptionRequestOutcomes, cmRedemptionRequests } from './cm.tables.ts';
-import { shownBalance } from './ledger.ts';
+import { patientLedger } from './ledger.ts';
 import { lockPatientEnrolments } from './settle.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 export type RequestStatus = 'open' | 'approval' | 'given' | 'declined' | 'withdrawn';
 
-/** The patient's requests, newest first, each with where it stands. */
-async function requestsOf(tx: Tx, programId: string, patientIds: string[], onlyOpen: boolean) {
-  if (patientIds.length === 0) return [];
-  const rows = await tx
+/** Requests with where each stands (its outcome, and the redemption that gave it) and whose it is. */
+function selectRequests(tx: Tx, where: SQL | undefined) {
+  return tx
     .select({
       id: cmRedemptionRequests.id,
       patientId: cmRedemptionRequests.patientId,
@@ -37,14 +36,27 @@ async function requestsOf(tx: Tx, programId: string, patientIds: string[], onlyO
       decidedAt: cmRedemptionRequestOutcomes.decidedAt,
       redemptionId: cmRedemptionRequestOutcomes.redemptionId,
       redemptionOutcome: cmRedemptionOutcomes.outcome,
+      given: patients.legalGivenName,
+      preferred: patients.preferredName,
+      family: patients.legalFamilyName,
+      mrn: patients.mrn,
     })
     .from(cmRedemptionRequests)
     .innerJoin(cmCatalogueItems, and(eq(cmCatalogueItems.programId, cmRedemptionRequests.programId), eq(cmCatalogueItems.id, cmRedemptionRequests.itemId)))
+    .innerJoin(patients, and(eq(patients.programId, cmRedemptionRequests.programId), eq(patients.id, cmRedemptionRequests.patientId)))
     .leftJoin(cmRedemptionRequestOutcomes, and(eq(cmRedemptionRequestOutcomes.programId, cmRedemptionRequests.programId), eq(cmRedemptionRequestOutcomes.requestId, cmRedemptionRequests.id)))
     .leftJoin(cmRedemptionOutcomes, and(eq(cmRedemptionOutcomes.programId, cmRedemptionRequests.programId), eq(cmRedemptionOutcomes.redemptionId, cmRedemptionRequestOutcomes.redemptionId)))
-    .where(and(eq(cmRedemptionRequests.programId, programId), inArray(cmRedemptionRequests.patientId, patientIds), onlyOpen ? isNull(cmRedemptionRequestOutcomes.requestId) : undefined))
-    .orderBy(onlyOpen ? asc(cmRedemptionRequests.requestedAt) : desc(cmRedemptionRequests.requestedAt));
-  return rows.map((r) => ({
+    .where(where)
+    .$dynamic();
+}
+type RequestRow = Awaited<ReturnType<typeof selectRequests>>[number];
+
+const isOpen = isNull(cmRedemptionRequestOutcomes.requestId);
+const ofPatient = (programId: string, patientId: string) => and(eq(cmRedemptionRequests.programId, programId), eq(cmRedemptionRequests.patientId, patientId));
+
+const requestDto = (r: RequestRow) => {
+  const status = statusOf(r.outcome, r.redemptionOutcome);
+  return {
     id: r.id,
     patientId: r.patientId,
     itemId: r.itemId,
@@ -52,11 +64,16 @@ async function requestsOf(tx: Tx, programId: string, patientIds: string[], onlyO
     quantity: r.quantity,
     cents: r.cents * r.quantity,
     requestedAt: r.requestedAt.toISOString(),
-    status: statusOf(r.outcome, r.redemptionOutcome),
+    status,
     reason: r.outcome === 'declined' ? r.reason : null,
     decidedAt: r.decidedAt?.toISOString() ?? null,
     redemptionId: r.redemptionId,
-  }));
+  };
+};
+
+async function requestById(tx: Tx, programId: string, id: string) {
+  const [row] = await selectRequests(tx, and(eq(cmRedemptionRequests.programId, programId), eq(cmRedemptionRequests.id, id)));
+  return requestDto(row!);
 }
 
 function statusOf(outcome: string | null, redemption: string | null): RequestStatus {
@@ -76,18 +93,18 @@ export async function requestRedemption(deps: Deps, patientId: string, input: { 
     .select({ id: cmRedemptionRequests.id })
     .from(cmRedemptionRequests)
     .where(and(eq(cmRedemptionRequests.programId, programId), eq(cmRedemptionRequests.patientId, patientId), eq(cmRedemptionRequests.idempotencyKey, input.idempotencyKey)));
-  if (existing) return (await requestsOf(tx, programId, [patientId], false)).find((r) => r.id === existing.id)!;
+  if (existing) return requestById(tx, programId, existing.id);
   if (enrolments.length === 0) throw conflict('not_enrolled', 'Rewards start when you join the rewards programme at your clinic.', 'body.itemId');
   const [item] = await tx
     .select()
     .from(cmCatalogueItems)
     .where(and(eq(cmCatalogueItems.programId, programId), eq(cmCatalogueItems.id, input.itemId)));
   if (!item) throw notFound('Catalogue item');
-  const open = await requestsOf(tx, programId, [patientId], true);
+  const open = (await selectRequests(tx, and(ofPatient(programId, patientId), isOpen))).map(requestDto);
   const problem = requestProblem({
     item,
     quantity: input.quantity,
-    balanceCents: await shownBalance(tx, programId, patientId),
+    balanceCents: (await patientLedger(deps, patientId)).balanceCents,
     openRequestCents: open.reduce((sum, r) => sum + r.cents, 0),
     openRequests: open.length,
     noCash: enrolments.some((e) => (e.caps as Caps | null)?.noCash),
@@ -102,7 +119,7 @@ export async function requestRedemption(deps: Deps, patientId: string, input: { 
     patientId,
     detail: { quantity: input.quantity, cents: item.valueCents * input.quantity },
   });
-  return (await requestsOf(tx, programId, [patientId], false)).find((r) => r.id === id)!;
+  return requestById(tx, programId, id);
 }
 
 async function openRequest(tx: Tx, programId: string, id: string, patientId?: string) {
@@ -136,7 +153,7 @@ export async function closeRequest(deps: Deps, id: string, how: { by: 'patient';
     .returning();
   if (!inserted) throw conflict('request_closed', 'This request was already answered or withdrawn.', 'params.id');
   await writeAudit(tx, auditContext(ctx), { action: outcome === 'withdrawn' ? 'cancel' : 'decline', entity: 'cm-redemption-request', entityId: id, patientId: req.patientId });
-  return (await requestsOf(tx, programId, [req.patientId], false)).find((r) => r.id === id)!;
+  return requestById(tx, programId, id);
 }
 
 /** Called by redeem() in its transaction: the redemption fulfils this open request of the same patient and item. */
@@ -151,7 +168,7 @@ export async function fulfilRequest(tx: Tx, ctx: Ctx, input: { requestId: string
 export async function listPatientRequests(deps: Deps, patientId: string) {
   const { tx, ctx } = deps;
   await assertPatient(tx, ctx, patientId);
-  const items = await requestsOf(tx, programOf(ctx), [patientId], false);
+  const items = (await selectRequests(tx, ofPatient(programOf(ctx), patientId)).orderBy(desc(cmRedemptionRequests.requestedAt), desc(cmRedemptionRequests.id))).map(requestDto);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption-request', patientId, detail: { count: items.length } });
   return { items };
 }
@@ -161,32 +178,18 @@ export async function listOpenRequests(deps: Deps, page: Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const after = decodeCursor(page.cursor, ['time', 'uuid']);
-  const rows = await tx
-    .select({
-      id: cmRedemptionRequests.id,
-      requestedAt: cmRedemptionRequests.requestedAt,
-      patientId: patients.id,
-      given: patients.legalGivenName,
-      preferred: patients.preferredName,
-      family: patients.legalFamilyName,
-      mrn: patients.mrn,
-    })
-    .from(cmRedemptionRequests)
-    .innerJoin(patients, and(eq(patients.programId, cmRedemptionRequests.programId), eq(patients.id, cmRedemptionRequests.patientId)))
-    .leftJoin(cmRedemptionRequestOutcomes, and(eq(cmRedemptionRequestOutcomes.programId, cmRedemptionRequests.programId), eq(cmRedemptionRequestOutcomes.requestId, cmRedemptionRequests.id)))
-    .where(
-      and(
-        eq(cmRedemptionRequests.programId, programId),
-        isNull(cmRedemptionRequestOutcomes.requestId),
-        after ? sql`(${cmRedemptionRequests.requestedAt}, ${cmRedemptionRequests.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-      ),
-    )
+  const rows = await selectRequests(
+    tx,
+    and(
+      eq(cmRedemptionRequests.programId, programId),
+      isOpen,
+      after ? sql`(${cmRedemptionRequests.requestedAt}, ${cmRedemptionRequests.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+    ),
+  )
     .orderBy(asc(cmRedemptionRequests.requestedAt), asc(cmRedemptionRequests.id))
     .limit(page.limit + 1);
   const paged = pageOf(rows, page.limit, (r) => [r.requestedAt.toISOString(), r.id]);
-  const who = new Map(paged.items.map((r) => [r.id, { displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn }]));
-  const details = new Map((await requestsOf(tx, programId, [...new Set(paged.items.map((r) => r.patientId))], true)).map((r) => [r.id, r]));
-  const items = paged.items.map((r) => ({ ...details.get(r.id)!, ...who.get(r.id)! }));
+  const items = paged.items.map((r) => ({ ...requestDto(r), displayName: `${r.preferred ?? r.given} ${r.family}`, mrn: r.mrn }));
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption-request', detail: { count: items.length } });
   return { items, nextCursor: paged.nextCursor };
 }

@@ -3,12 +3,9 @@
 // Today as always. The database says when (a trigger NOTIFYs at commit with the programme
 // and patient ids); this process keeps one LISTEN and the open streams. The stream carries
 // no data at all, so nothing about the patient travels outside the usual audited reads.
-import { and, eq, isNull } from 'drizzle-orm';
 import { listen, type Db, type Unlisten } from '../../platform/db/database.ts';
 import type { PatientPrincipal } from '../../platform/http/context.ts';
-import { idleEnded } from '../identity/sessions.ts';
-import { programs } from '../programs/programs.tables.ts';
-import { patientAppSessions, patientDevices } from './patient-app.tables.ts';
+import { patientSessionGoesOn } from './sessions.ts';
 
 export const PATIENT_EVENTS_CHANNEL = 'waypoint_patient_events';
 
@@ -47,17 +44,6 @@ const hubOf = (db: Db) => {
   return hub;
 };
 
-/** Whether the stream's session may go on: not ended, not revoked, not expired, not idle. Reads only: a stream is not activity, so it never keeps the idle lock away. */
-async function sessionGoesOn(db: Db, me: PatientPrincipal, now: Date): Promise<boolean> {
-  const [row] = await db
-    .select({ lastSeenAt: patientAppSessions.lastSeenAt, expiresAt: patientAppSessions.expiresAt, idleMinutes: programs.patientIdleMinutes })
-    .from(patientAppSessions)
-    .innerJoin(patientDevices, and(eq(patientDevices.programId, patientAppSessions.programId), eq(patientDevices.id, patientAppSessions.deviceId), isNull(patientDevices.revokedAt)))
-    .innerJoin(programs, eq(programs.id, patientAppSessions.programId))
-    .where(and(eq(patientAppSessions.programId, me.programId), eq(patientAppSessions.id, me.sessionId), isNull(patientAppSessions.endedAt)));
-  return !!row && row.expiresAt.getTime() > now.getTime() && !idleEnded(row.lastSeenAt, now, row.idleMinutes);
-}
-
 /**
  * The patient's event source: "changed" whenever their CM record moves; valid while the
  * session goes on (lock, sign-out, revocation and the idle lock end it).
@@ -65,6 +51,6 @@ async function sessionGoesOn(db: Db, me: PatientPrincipal, now: Date): Promise<b
 export function patientEvents(db: Db, me: PatientPrincipal, clock: () => Date) {
   return {
     subscribe: (onEvent: () => void) => hubOf(db).subscribe(me.programId, me.patientId, onEvent),
-    stillValid: () => sessionGoesOn(db, me, clock()),
+    stillValid: () => patientSessionGoesOn(db, me, clock()),
   };
 }

@@ -4,7 +4,7 @@
 // session ends after the programme's idle lock (default 5 minutes), after
 // PATIENT_SESSION_HOURS, when the patient locks or signs out, and at once when staff
 // revoke its device: sessions are never cached, and the lookup checks the device.
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, type SQL } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
@@ -32,11 +32,11 @@ export async function createPatientSession(tx: Tx, input: { programId: string; p
   return { token, sessionId };
 }
 
-export async function resolvePatientSession(db: Db, token: string, now: Date): Promise<PatientPrincipal | { ended: 'idle' | 'expired' | 'revoked' | 'unknown' }> {
-  const m = TOKEN.exec(token);
-  if (!m) return { ended: 'unknown' };
-  const programId = m[1]!;
-  const [row] = await db
+type Ended = 'idle' | 'expired' | 'revoked';
+
+/** A session row with what decides whether it goes on: its device's revocation and the programme's idle lock. */
+function sessionRow(db: Db, programId: string, which: SQL) {
+  return db
     .select({
       id: patientAppSessions.id,
       patientId: patientAppSessions.patientId,
@@ -51,22 +51,42 @@ export async function resolvePatientSession(db: Db, token: string, now: Date): P
     .from(patientAppSessions)
     .innerJoin(patientDevices, and(eq(patientDevices.programId, patientAppSessions.programId), eq(patientDevices.id, patientAppSessions.deviceId)))
     .innerJoin(programs, eq(programs.id, patientAppSessions.programId))
-    .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.tokenHash, sha256(token))));
+    .where(and(eq(patientAppSessions.programId, programId), which));
+}
+
+/** Why a session no longer goes on at `now`, or null while it does. */
+function endedWhy(row: { endedAt: Date | null; deviceRevokedAt: Date | null; expiresAt: Date; lastSeenAt: Date; idleMinutes: number }, now: Date): Ended | null {
+  if (row.endedAt || row.deviceRevokedAt) return 'revoked';
+  if (row.expiresAt.getTime() <= now.getTime()) return 'expired';
+  if (idleEnded(row.lastSeenAt, now, row.idleMinutes)) return 'idle';
+  return null;
+}
+
+export async function resolvePatientSession(db: Db, token: string, now: Date): Promise<PatientPrincipal | { ended: Ended | 'unknown' }> {
+  const m = TOKEN.exec(token);
+  if (!m) return { ended: 'unknown' };
+  const programId = m[1]!;
+  const [row] = await sessionRow(db, programId, eq(patientAppSessions.tokenHash, sha256(token)));
   if (!row) return { ended: 'unknown' };
-  if (row.endedAt || row.deviceRevokedAt) return { ended: 'revoked' };
-  if (row.expiresAt.getTime() <= now.getTime()) return { ended: 'expired' };
-  if (idleEnded(row.lastSeenAt, now, row.idleMinutes)) {
+  const ended = endedWhy(row, now);
+  if (ended === 'idle') {
     await db
       .update(patientAppSessions)
       .set({ endedAt: now })
       .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.id, row.id)));
-    return { ended: 'idle' };
   }
+  if (ended) return { ended };
   await db
     .update(patientAppSessions)
     .set({ lastSeenAt: now })
     .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.id, row.id), lt(patientAppSessions.lastSeenAt, now)));
   return { programId, orgId: row.orgId, patientId: row.patientId, deviceId: row.deviceId, sessionId: row.id, idleMinutes: row.idleMinutes };
+}
+
+/** Whether a signed-in session still goes on, without touching it (a server-sent stream is not the patient's activity, so it never holds the idle lock off). */
+export async function patientSessionGoesOn(db: Db, me: PatientPrincipal, now: Date): Promise<boolean> {
+  const [row] = await sessionRow(db, me.programId, eq(patientAppSessions.id, me.sessionId));
+  return !!row && endedWhy(row, now) === null;
 }
 
 /** Ends one session (lock, sign-out). */

@@ -16,7 +16,7 @@ import { jsonSchemaTransform } from '@fastify/type-provider-zod';
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { ProblemDetails } from '../../../contracts/common.ts';
-import { IDEMPOTENCY_KEY_PATTERN } from './tx.ts';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../../contracts/common.ts';
 
 declare module 'fastify' {
   interface FastifySchema {

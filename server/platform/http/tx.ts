@@ -2,6 +2,7 @@
 // creates (the stored response is returned to a retry; the same key with a different
 // request is refused).
 import { and, eq } from 'drizzle-orm';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../../contracts/common.ts';
 import type { FastifyRequest } from 'fastify';
 import { type Db, type Tx, inTransaction, oneStatement } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -29,9 +30,6 @@ declare module 'fastify' {
     idempotent?: boolean;
   }
 }
-
-/** What an Idempotency-Key may be: 1–200 visible ASCII characters. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Runs a create with the request's Idempotency-Key (if any), in one transaction with
