@@ -138,6 +138,29 @@ describe('the patient’s rewards in the app', () => {
     await expect(w.database.query('update cm_redemption_requests set quantity = 9 where id = $1', [third.id])).rejects.toThrow(/append-only/);
   });
 
+  it('a request given over the approval threshold and then declined by the second person shows that decision’s reason to the patient', async () => {
+    const { patientId } = await enrolled(w, coord);
+    for (const d of ['2026-03-02', '2026-03-04', '2026-03-06']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
+    const card = (await coord.post('/api/v1/cm/catalogue', { name: 'Phone minutes (app test)', kind: 'item', valueCents: 600, stock: 5 })).json() as { id: string };
+    const phone = await phoneOf(patientId);
+    const asked = (await asPatient(phone, 'POST', '/redemption-requests', { itemId: card.id, quantity: 1, idempotencyKey: 'over-1' })).json() as { id: string };
+    const admin = await w.client('administrator');
+    expect((await admin.put('/api/v1/cm/settings', { approvalThresholdCents: 500 })).statusCode).toBe(200);
+    try {
+      const given = (await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: card.id, requestId: asked.id, acknowledgement: { acknowledged: true, method: 'verbal' } })).json() as {
+        id: string;
+        status: string;
+      };
+      expect(given.status).toBe('pending-approval');
+      const mine = () => asPatient(phone, 'GET', '/rewards').then((r) => (r.json() as Rewards).cm.requests.find((x) => x.id === asked.id)!);
+      expect(await mine()).toMatchObject({ status: 'approval', reason: null });
+      expect((await admin.post(`/api/v1/cm/redemptions/${given.id}/decision`, { approve: false, reason: 'Over this month’s budget' })).statusCode).toBe(200);
+      expect(await mine()).toMatchObject({ status: 'declined', reason: 'Over this month’s budget' });
+    } finally {
+      await admin.put('/api/v1/cm/settings', { approvalThresholdCents: 5000 });
+    }
+  });
+
   it('a patient cannot withdraw, or see, another patient’s request', async () => {
     const a = await enrolled(w, coord);
     const b = await enrolled(w, coord);

@@ -36,6 +36,7 @@ function selectRequests(tx: Tx, where: SQL | undefined) {
       decidedAt: cmRedemptionRequestOutcomes.decidedAt,
       redemptionId: cmRedemptionRequestOutcomes.redemptionId,
       redemptionOutcome: cmRedemptionOutcomes.outcome,
+      redemptionReason: cmRedemptionOutcomes.reason,
       given: patients.legalGivenName,
       preferred: patients.preferredName,
       family: patients.legalFamilyName,
@@ -65,7 +66,8 @@ const requestDto = (r: RequestRow) => {
     cents: r.cents * r.quantity,
     requestedAt: r.requestedAt.toISOString(),
     status,
-    reason: r.outcome === 'declined' ? r.reason : null,
+    // declined by staff: the request's reason; given but then declined by the second approver: that decision's
+    reason: status === 'declined' ? (r.outcome === 'declined' ? r.reason : r.redemptionReason) : null,
     decidedAt: r.decidedAt?.toISOString() ?? null,
     redemptionId: r.redemptionId,
   };
