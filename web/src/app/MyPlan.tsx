@@ -2,27 +2,16 @@
 // what the care team and the patient agreed to do, with why (core/planning's patient-facing
 // rationale). Roles, never staff names. The rationales exist in English only so far: in
 // Spanish the app shows the English text, marked as English, with a note saying so.
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../format.ts';
 import { patientApi, type PatientPlanT } from './api.ts';
+import { useLoaded } from './useLoaded.ts';
 
 const COMPARATOR_WORDS = { '<': 'fewerThan', '<=': 'atMost', '>=': 'atLeast', '>': 'moreThan' } as const;
 
 export function MyPlan() {
   const { t, i18n } = useTranslation();
-  const [data, setData] = useState<PatientPlanT | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let live = true;
-    patientApi
-      .plan()
-      .then((d) => live && setData(d))
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { data, failed } = useLoaded(() => patientApi.plan());
 
   const date = (d: string) => formatDate(d.slice(0, 10), i18n.language);
   // a measured target in words ("at least 6 tests"), or the staff's own words

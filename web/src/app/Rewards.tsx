@@ -3,9 +3,10 @@
 // draws they show themselves (each with a link to check it against the published
 // commitment), the catalogue and their requests. `version` moves when the clinic records
 // something (the live stream in PatientApp.tsx), and each screen reads again.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCents, formatDate } from '../format.ts';
+import { useLoaded } from './useLoaded.ts';
 import { patientApi, PatientApiError, type PatientDrawsShownT, type PatientRewardsT, type PatientTodayT } from './api.ts';
 
 type Cell = NonNullable<PatientTodayT['cm']>['calendar'][number];
@@ -24,25 +25,10 @@ const LOOK: Record<Cell['status'], { symbol: string; tone: 'earned' | 'not' | 'w
   scheduled: { symbol: '◯', tone: 'ahead' },
 };
 
-function useLoaded<T>(load: () => Promise<T>, version: number): T | null {
-  const [data, setData] = useState<T | null>(null);
-  useEffect(() => {
-    let live = true;
-    void load()
-      .then((d) => live && setData(d))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- read again when the version moves
-  }, [version]);
-  return data;
-}
-
 /** Today's CM card: nothing is shown that the clinic has not recorded. */
 export function Progress({ version, onShowDraws }: { version: number; onShowDraws: () => void }) {
   const { t, i18n } = useTranslation();
-  const today = useLoaded(() => patientApi.today(), version);
+  const today = useLoaded(() => patientApi.today(), version).data;
   const cm = today?.cm;
   if (!cm) return null;
   const money = (cents: number) => formatCents(cents, i18n.language);
@@ -136,7 +122,7 @@ const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-$
 export function Rewards({ version }: { version: number }) {
   const { t, i18n } = useTranslation();
   const [mine, setMine] = useState(0);
-  const data = useLoaded(() => patientApi.rewards(), version + mine);
+  const data = useLoaded(() => patientApi.rewards(), version + mine).data;
   const [shown, setShown] = useState<PatientDrawsShownT['draws']>([]);
   const [asking, setAsking] = useState<{ id: string; key: string } | null>(null);
   // a key, not a text: the words follow a change of language

@@ -5,7 +5,7 @@
 // plan (core mergeSafetyPlan) to check and save again — nothing is lost, nothing overwritten.
 // The rules (limits, phone numbers) are core's, checked here first so errors are in the
 // patient's language and sit on the line at fault.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CONTACT_SECTIONS,
@@ -21,29 +21,18 @@ import {
 } from '../../../core/help/safety-plan.ts';
 import { dialable } from '../../../core/help/settings.ts';
 import { formatDate } from '../format.ts';
-import { patientApi, PatientApiError, type SafetyPlanT } from './api.ts';
+import { patientApi, PatientApiError } from './api.ts';
+import { useLoaded } from './useLoaded.ts';
 
 const isContacts = (s: SafetyPlanSection): s is (typeof CONTACT_SECTIONS)[number] => (CONTACT_SECTIONS as readonly string[]).includes(s);
 
 export function SafetyPlan() {
   const { t, i18n } = useTranslation();
-  const [current, setCurrent] = useState<SafetyPlanT | null>(null);
-  const [failed, setFailed] = useState(false);
+  const { data: current, failed, setData: setCurrent } = useLoaded(() => patientApi.safetyPlan());
   const [draft, setDraft] = useState<{ base: SafetyPlanContent; version: number; plan: SafetyPlanContent } | null>(null);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    patientApi
-      .safetyPlan()
-      .then((p) => live && setCurrent(p))
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const problemText = (p: FieldProblem) =>
     p.kind === 'too-many' ? t('patientApp.help.plan.problems.tooMany', { limit: p.limit }) : t(`patientApp.help.plan.problems.${p.kind === 'too-long' ? 'tooLong' : p.kind}`);

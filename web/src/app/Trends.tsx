@@ -1,10 +1,10 @@
 // The patient's own trends (issue 12): craving and mood over the last two weeks, from their
 // check-ins, as a small chart with the numbers in a table beside it (the chart is a picture
 // of the table, hidden from screen readers). Only what the patient told us; nothing judged.
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../format.ts';
 import { patientApi, type PatientTrendsT } from './api.ts';
+import { useLoaded } from './useLoaded.ts';
 
 const DAYS = 14;
 const W = 280;
@@ -22,17 +22,7 @@ function line(days: PatientTrendsT['days'], from: string, pick: (d: PatientTrend
 
 export function Trends({ version }: { version: number }) {
   const { t, i18n } = useTranslation();
-  const [data, setData] = useState<PatientTrendsT | null>(null);
-  useEffect(() => {
-    let live = true;
-    void patientApi
-      .trends(DAYS)
-      .then((d) => live && setData(d))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [version]);
+  const { data } = useLoaded(() => patientApi.trends(DAYS), version);
   if (!data || data.days.length === 0) return null;
   const craving = line(data.days, data.from, (d) => d.craving, 10);
   const mood = line(data.days, data.from, (d) => (d.mood === null ? null : (d.mood - 1) * 2.5), 10);

@@ -2,33 +2,24 @@
 // the app (1–15; the server checks, core/access/patient-app.ts).
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Group, NumberInput, Stack, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { PATIENT_IDLE_LIMITS } from '../../../../core/access/patient-app.ts';
-import { api } from '../../api.ts';
-import { useSession } from '../../session.tsx';
-import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
+import { ErrorAlert, fieldError } from '../../components/forms.tsx';
+import { usePatientAppSettings, useSavePatientAppSettings } from '../../queries/patient-app.ts';
 
 export function PatientAppSettingsSection() {
   const { t } = useTranslation();
-  const { program } = useSession();
-  const queryClient = useQueryClient();
-  const key = ['patient-app-settings', program?.id];
-  const settings = useQuery({ queryKey: key, queryFn: api.patientAppSettings });
+  const settings = usePatientAppSettings();
+  const save = useSavePatientAppSettings();
   const [idle, setIdle] = useState<number | string>('');
-  const { busy, error, run } = useAction();
   useEffect(() => {
     if (settings.data) setIdle(settings.data.idleMinutes);
   }, [settings.data]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      const saved = await api.savePatientAppSettings({ idleMinutes: Number(idle) });
-      queryClient.setQueryData(key, saved);
-      notifications.show({ color: 'teal', message: t('patientAppSettings.saved') });
-    });
+    save.mutate({ idleMinutes: Number(idle) }, { onSuccess: () => notifications.show({ color: 'teal', message: t('patientAppSettings.saved') }) });
   };
 
   return (
@@ -38,7 +29,7 @@ export function PatientAppSettingsSection() {
           <Title order={2} size="h4" id="patient-app-settings-title">
             {t('patientAppSettings.title')}
           </Title>
-          <ErrorAlert error={settings.error ?? error} />
+          <ErrorAlert error={settings.error ?? save.error} />
           <NumberInput
             label={t('patientAppSettings.idle')}
             description={t('patientAppSettings.idleHint')}
@@ -48,11 +39,11 @@ export function PatientAppSettingsSection() {
             max={PATIENT_IDLE_LIMITS.max}
             allowDecimal={false}
             required
-            error={fieldError(error, 'idleMinutes')}
+            error={fieldError(save.error, 'idleMinutes')}
             w={{ base: '100%', xs: 260 }}
           />
           <Group>
-            <Button type="submit" loading={busy} disabled={!settings.data}>
+            <Button type="submit" loading={save.isPending} disabled={!settings.data}>
               {t('patientAppSettings.save')}
             </Button>
           </Group>
