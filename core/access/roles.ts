@@ -57,6 +57,22 @@ export const PERMISSIONS = [
   // Help now (server/modules/help, ADR 037); a patient's safety plan goes with read:/write:care-plan
   'manage:help-settings', // the programme's crisis and after-hours lines, clinic number, naloxone places
   'manage:patient-app-settings', // the patient app's idle lock for the programme
+  // encounters (server/modules/encounters, issue 14). The front desk sees the schedule and
+  // checks people in without clinical detail; SUD counselling notes are not a role's
+  // permission at all: the author and those granted read them (ADR 041).
+  'read:schedule', // the day's schedule: times, rooms, who is booked, arrival; no clinical detail
+  'check-in:encounter', // mark a booked person as arrived
+  'write:schedule', // book, reschedule and cancel visits; recurring groups, rosters, rooms
+  'read:encounter', // a visit's clinical side: attendance, notes list, a patient's visit history
+  'write:attendance', // record attendance (posts the CM attendance event for an enrolled patient)
+  'read:progress-note', // progress notes (DAP, SOAP, BIRP, group) and addenda
+  'write:progress-note', // write, sign and add addenda to one's own notes
+  'cosign:progress-note', // co-sign the notes of staff under supervision
+  'read:counselling-compliance', // counselling frequency status, the overdue list, the monthly report
+  'manage:encounter-settings', // visit types, rooms, counselling-frequency rules
+  'write:caseload', // assign and transfer patients between counsellors and peers
+  'read:level-of-care', // residential / therapeutic-community stays, phases, privileges; medication visits
+  'write:level-of-care', // start a stay, advance or reduce its phase; record dosing schedules and injections
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -90,6 +106,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:check-in',
     'read:patient-app',
     'write:patient-app',
+    'read:schedule',
+    'check-in:encounter',
+    'write:schedule',
+    'read:encounter',
+    'write:attendance',
+    'read:progress-note',
+    'write:progress-note',
+    'cosign:progress-note',
+    'read:counselling-compliance',
+    'read:level-of-care',
+    'write:level-of-care',
   ],
   counsellor: [
     'read:patient',
@@ -114,6 +141,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:messages',
     'read:patient-app',
     'write:patient-app',
+    'read:schedule',
+    'check-in:encounter',
+    'write:schedule',
+    'read:encounter',
+    'write:attendance',
+    'read:progress-note',
+    'write:progress-note',
+    'cosign:progress-note',
+    'read:counselling-compliance',
+    'write:caseload',
+    'read:level-of-care',
+    'write:level-of-care',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -138,10 +177,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:messages',
     'read:patient-app',
     'write:patient-app',
+    'read:schedule',
   ],
-  'peer-specialist': ['read:patient', 'read:care-team', 'read:staff', 'read:stage', 'read:care-plan', 'read:safety-alert', 'read:check-in', 'write:check-in', 'read:patient-app'],
+  'peer-specialist': [
+    'read:patient',
+    'read:care-team',
+    'read:staff',
+    'read:stage',
+    'read:care-plan',
+    'read:safety-alert',
+    'read:check-in',
+    'write:check-in',
+    'read:patient-app',
+    'read:schedule',
+    'read:encounter',
+    'write:attendance',
+    'read:progress-note',
+    'write:progress-note',
+  ],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
-  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:messages', 'read:patient-app', 'write:patient-app'],
+  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:messages', 'read:patient-app', 'write:patient-app', 'read:schedule', 'check-in:encounter', 'write:schedule'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.

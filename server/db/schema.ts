@@ -12,3 +12,4 @@ export * from '../modules/checkins/checkins.tables.ts';
 export * from '../modules/messages/messages.tables.ts';
 export * from '../modules/patient-app/patient-app.tables.ts';
 export * from '../modules/help/help.tables.ts';
+export * from '../modules/encounters/encounters.tables.ts';
