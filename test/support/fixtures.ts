@@ -4,6 +4,7 @@
 // world's administrator; B: adminB), so the walk starts from real, consistent state. The
 // few rows the API cannot make directly (a care-team link to a given user, a second
 // programme-B patient with unmistakable details, staff) are inserted.
+import { encounterParticipants, encounters, groupSeries, groupSeriesMembers } from '../../server/modules/encounters/encounters.tables.ts';
 import { TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
@@ -52,6 +53,9 @@ export type Fixtures = {
   observation: string;
   /** A message in the outbox that could not be delivered (a dead letter, to retry). */
   message: string;
+  /** A group visit that started half an hour ago with the patient booked, and a weekly group with the patient on its roster. */
+  encounter: string;
+  groupSeries: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -223,7 +227,38 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
         createdAt: now,
         updatedAt: now,
       });
-      return { medication, episode, message };
+      const groupSeriesId = randomUUID();
+      await tx.insert(groupSeries).values({
+        programId,
+        id: groupSeriesId,
+        typeCode: 'group-cbt',
+        title: `${tag} group`,
+        modality: 'in-person',
+        leadStaffId: careTeamUser,
+        firstDate: '2026-03-10',
+        weeks: 1,
+        startTime: '18:00',
+        durationMinutes: 60,
+        capacity: 10,
+        createdAt: now,
+      });
+      await tx.insert(groupSeriesMembers).values({ programId, seriesId: groupSeriesId, patientId: patient, joinedAt: now });
+      const encounter = randomUUID();
+      const startsAt = new Date(now.getTime() - 30 * 60_000);
+      await tx.insert(encounters).values({
+        programId,
+        id: encounter,
+        typeCode: 'group-mi',
+        modality: 'in-person',
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 3600_000),
+        staffId: careTeamUser,
+        title: `${tag} visit`,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(encounterParticipants).values({ programId, encounterId: encounter, patientId: patient, addedAt: now });
+      return { medication, episode, message, encounter, groupSeries: groupSeriesId };
     };
     const a = await mk(w.programA, w.patientA, w.users.counsellor, 'Aprog');
     const b = await mk(w.programB, w.patientB, w.adminB, 'Bprog');
@@ -285,7 +320,24 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     staff: rows.staffB,
     planStaff: w.adminB,
     ...apiB,
-    sentinels: [w.patientB, rows.sentinelB, rows.b.medication, rows.b.episode, rows.b.message, rows.staffB, w.adminB, w.programB, 'BLEAK-0001', 'Bravoleak', 'bravoleak', 'B-0001', 'Bprog', ...idsOfB],
+    sentinels: [
+      w.patientB,
+      rows.sentinelB,
+      rows.b.medication,
+      rows.b.episode,
+      rows.b.message,
+      rows.b.encounter,
+      rows.b.groupSeries,
+      rows.staffB,
+      w.adminB,
+      w.programB,
+      'BLEAK-0001',
+      'Bravoleak',
+      'bravoleak',
+      'B-0001',
+      'Bprog',
+      ...idsOfB,
+    ],
   };
   return { A, B };
 }
