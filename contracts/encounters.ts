@@ -108,7 +108,7 @@ export const AttendanceResult = z.object({
   attendance: z.enum(ATTENDANCE),
   /** What contingency management did with it: earned (cents, draws), not earned, or why nothing was posted. */
   cm: z.object({
-    posted: z.enum(['earned', 'not-earned', 'no-opportunity', 'not-enrolled', 'day-already-recorded', 'recorded-before']),
+    posted: z.enum(['earned', 'not-earned', 'no-opportunity', 'not-enrolled', 'not-rewarded', 'day-already-recorded', 'recorded-before']),
     eventId: Id.nullable(),
     earnedCents: z.number().int(),
     newDraws: z.number().int(),

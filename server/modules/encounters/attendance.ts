@@ -1,6 +1,6 @@
 // Attendance (issue 14, ADR 042): what happened to each person booked on a visit, recorded
 // once per person, a whole group in one action and one transaction. For a patient enrolled
-// in CM, attended / late earns and a no-show or leaving early does not (core/encounters
+// in CM (on a protocol that rewards attendance), attended / late earns and a no-show or leaving early does not (core/encounters
 // cmAttended): the CM attendance event is posted in the same transaction (CM-SPEC §4), one
 // per local day — a second visit the same day keeps the day's first outcome.
 import { and, eq } from 'drizzle-orm';
@@ -14,7 +14,7 @@ import { encounterParticipants, encounters } from './encounters.tables.ts';
 import { getEncounterDto, lockEncounter } from './schedule.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
-type Posted = 'earned' | 'not-earned' | 'no-opportunity' | 'not-enrolled' | 'day-already-recorded' | 'recorded-before';
+type Posted = 'earned' | 'not-earned' | 'no-opportunity' | 'not-enrolled' | 'not-rewarded' | 'day-already-recorded' | 'recorded-before';
 type Result = { patientId: string; attendance: Attendance; cm: { posted: Posted; eventId: string | null; earnedCents: number; newDraws: number }; duplicate: boolean };
 
 const NONE = { eventId: null, earnedCents: 0, newDraws: 0 };
@@ -52,8 +52,8 @@ export async function recordAttendance(deps: Deps, id: string, input: { records:
     const attended = cmAttended(r.attendance);
     let cm: Result['cm'] = { posted: 'no-opportunity', ...NONE };
     if (attended !== null) {
-      const posted = await postCheckIn(deps, { patientId: r.patientId, kind: 'attendance', at: row.startsAt, done: attended, source: `encounter:${id}` });
-      if (posted === 'not-enrolled') cm = { posted: 'not-enrolled', ...NONE };
+      const posted = await postCheckIn(deps, { patientId: r.patientId, kind: 'attendance', at: row.startsAt, done: attended, source: `encounter:${id}`, onlyIfRewarded: true });
+      if (posted === 'not-enrolled' || posted === 'not-rewarded') cm = { posted, ...NONE };
       else if ('closedBy' in posted) cm = { posted: 'day-already-recorded', ...NONE };
       else cm = { posted: attended ? 'earned' : 'not-earned', eventId: posted.eventId, earnedCents: posted.award.earnedCents, newDraws: posted.award.newDraws };
     }

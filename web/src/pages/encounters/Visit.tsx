@@ -97,6 +97,7 @@ const CM_TEXT: Record<string, string> = {
   'not-earned': 'encounters.cm.notEarned',
   'no-opportunity': 'encounters.cm.noOpportunity',
   'not-enrolled': 'encounters.cm.notEnrolled',
+  'not-rewarded': 'encounters.cm.notRewarded',
   'day-already-recorded': 'encounters.cm.dayAlready',
   'recorded-before': 'encounters.cm.recordedBefore',
 };
