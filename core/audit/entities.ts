@@ -86,6 +86,19 @@ export const AUDIT_ENTITIES = {
   // the programme's Help now numbers and naloxone places
   'help-settings': 'system',
   'patient-app-settings': 'system',
+  // encounters (issue 14): the schedule, visits, attendance, compliance, caseloads, levels of care
+  schedule: 'patients',
+  encounter: 'patients',
+  attendance: 'patients',
+  'counselling-compliance': 'patients',
+  caseload: 'patients',
+  'level-of-care': 'patients',
+  'encounter-settings': 'system',
+  // notes on visits (ADR 041); SUD counselling notes kept apart and who was granted to read one
+  'progress-note': 'patients',
+  'progress-note-addendum': 'patients',
+  'counselling-note': 'patients',
+  'counselling-note-grant': 'patients',
 } as const satisfies Record<string, AuditEntityGroup>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;
@@ -145,6 +158,10 @@ export const AUDIT_ACTIONS = [
   'return-to-console',
   'access-denied',
   'not-found',
+  // notes (ADR 041): signing and co-signing a note; granting someone a counselling note
+  'sign',
+  'cosign',
+  'grant',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
