@@ -4,7 +4,7 @@
 // locks it for good (the database refuses any change to a signed row), optionally naming a
 // co-signer for staff under supervision; afterwards only addenda. Every read and write is
 // audited in its transaction.
-import { and, asc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { mayAddAddendum, mayCosign, mayEdit, maySign, noteState, type NoteFacts } from '../../../core/notes/lifecycle.ts';
 import { sectionProblems, templatesFor, tidySections, type Sections, type Template } from '../../../core/notes/templates.ts';
@@ -162,7 +162,8 @@ export async function listEncounterNotes(deps: Deps, encounterId: string) {
     .select()
     .from(progressNotes)
     .where(and(eq(progressNotes.programId, programOf(ctx)), eq(progressNotes.encounterId, encounterId)))
-    .orderBy(asc(progressNotes.createdAt), asc(progressNotes.id));
+    // a group's shared part first, then the notes as they were started
+    .orderBy(sql`${progressNotes.patientId} is not null`, asc(progressNotes.createdAt), asc(progressNotes.id));
   const items = await toDtos(tx, ctx, rows);
   await auditEach(
     tx,
