@@ -14,23 +14,11 @@ export type Section = {
 
 const s = (key: string, en: string, es: string, promptEn: string, promptEs: string): Section => ({ key, label: { en, es }, prompt: { en: promptEn, es: promptEs } });
 
-const PLAN = s(
-  'plan',
-  'Plan',
-  'Plan',
-  'What will the person try before the next session, and what will we do?',
-  '¿Qué intentará la persona antes de la próxima sesión y qué haremos nosotros?',
-);
+const PLAN = s('plan', 'Plan', 'Plan', 'What will the person try before the next session, and what will we do?', '¿Qué intentará la persona antes de la próxima sesión y qué haremos nosotros?');
 
 export const TEMPLATE_SECTIONS: Record<Template, readonly Section[]> = {
   dap: [
-    s(
-      'data',
-      'Data',
-      'Datos',
-      'What did the person say they want to change, in their own words?',
-      '¿Qué dijo la persona que quiere cambiar, con sus propias palabras?',
-    ),
+    s('data', 'Data', 'Datos', 'What did the person say they want to change, in their own words?', '¿Qué dijo la persona que quiere cambiar, con sus propias palabras?'),
     s('assessment', 'Assessment', 'Valoración', 'What strengths and reasons for change did you hear?', '¿Qué fortalezas y razones para el cambio escuchó?'),
     PLAN,
   ],

@@ -33,7 +33,11 @@ describe('notes on visits', () => {
   let goal: string;
 
   const auditRows = (entity: string, action: string, actor: string) =>
-    w.database.query<{ entity_id: string | null; patient_id: string | null }>('select entity_id, patient_id from audit_events where entity = $1 and action = $2 and actor_id = $3', [entity, action, actor]);
+    w.database.query<{ entity_id: string | null; patient_id: string | null }>('select entity_id, patient_id from audit_events where entity = $1 and action = $2 and actor_id = $3', [
+      entity,
+      action,
+      actor,
+    ]);
 
   beforeAll(async () => {
     w = await makeWorld();
@@ -54,7 +58,13 @@ describe('notes on visits', () => {
       const made = await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'dap', sections: { data: DAP.data }, goalIds: [goal] });
       expect(made.statusCode, made.body).toBe(200);
       const draft = made.json() as Note;
-      expect(draft).toMatchObject({ state: 'draft', version: 1, patientId: w.patientA, sections: { data: DAP.data, assessment: '', plan: '' }, goals: [{ id: goal, description: 'Fewer days of use' }] });
+      expect(draft).toMatchObject({
+        state: 'draft',
+        version: 1,
+        patientId: w.patientA,
+        sections: { data: DAP.data, assessment: '', plan: '' },
+        goals: [{ id: goal, description: 'Fewer days of use' }],
+      });
 
       const saved = await counsellor.patch(`/api/v1/progress-notes/${draft.id}`, { version: 1, sections: DAP });
       expect(saved.statusCode, saved.body).toBe(200);
@@ -117,7 +127,12 @@ describe('notes on visits', () => {
       expectProblem(await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'group-member', sections: {} }), 400, 'invalid_input', 'body.template');
       expectProblem(await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: null, template: 'group', sections: {} }), 400, 'invalid_input', 'body.patientId');
       expectProblem(await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'soap', sections: { mood: 'x' } }), 400, 'invalid_input', 'body.sections.mood');
-      expectProblem(await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'birp', sections: {}, goalIds: [randomUUID()] }), 400, 'unknown_goal', 'body.goalIds.0');
+      expectProblem(
+        await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'birp', sections: {}, goalIds: [randomUUID()] }),
+        400,
+        'unknown_goal',
+        'body.goalIds.0',
+      );
       expectProblem(await counsellor.post(`/api/v1/encounters/${randomUUID()}/notes`, { patientId: w.patientA, template: 'dap', sections: {} }), 404, 'not_found');
       // signing needs every section written
       const n = (await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'birp', sections: { behaviour: 'Came early.' } })).json() as Note;

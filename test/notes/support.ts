@@ -14,7 +14,16 @@ export async function bookVisit(w: World, opts: { programId?: string; staffId: s
   await w.database.query(
     `insert into encounters (program_id, id, type_code, modality, starts_at, ends_at, staff_id, title, status, created_at, updated_at)
      values ($1, $2, $3, 'in-person', $4, $5, $6, $7, $8, $4, $4)`,
-    [programId, id, opts.typeCode ?? 'individual-counselling', at.toISOString(), new Date(at.getTime() + 3_600_000).toISOString(), opts.staffId, opts.typeCode?.startsWith('group') ? 'Tuesday group' : null, opts.status ?? 'completed'],
+    [
+      programId,
+      id,
+      opts.typeCode ?? 'individual-counselling',
+      at.toISOString(),
+      new Date(at.getTime() + 3_600_000).toISOString(),
+      opts.staffId,
+      opts.typeCode?.startsWith('group') ? 'Tuesday group' : null,
+      opts.status ?? 'completed',
+    ],
   );
   for (const p of opts.patients) {
     await w.database.query(`insert into encounter_participants (program_id, encounter_id, patient_id, attendance, added_at) values ($1, $2, $3, 'attended', $4)`, [programId, id, p, at.toISOString()]);

@@ -189,7 +189,10 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
     [c.programId, encounter, c.userId],
   );
   await w.database.query(`insert into encounter_participants (program_id, encounter_id, patient_id, attendance, added_at) values ($1, $2, $3, 'attended', now())`, [c.programId, encounter, patientId]);
-  const progressNote = await ok<{ id: string }>('progress note', c.post(`/api/v1/encounters/${encounter}/notes`, { patientId, template: 'dap', sections: { data: `${B ? 'Bravoleak' : 'Authz'} words` } }));
+  const progressNote = await ok<{ id: string }>(
+    'progress note',
+    c.post(`/api/v1/encounters/${encounter}/notes`, { patientId, template: 'dap', sections: { data: `${B ? 'Bravoleak' : 'Authz'} words` } }),
+  );
   const counsellingNote = await ok<{ id: string }>('counselling note', c.post(`/api/v1/encounters/${encounter}/counselling-notes`, { patientId, body: `${B ? 'Bravoleak' : 'Authz'} session` }));
   await ok('counselling note grant', c.post(`/api/v1/counselling-notes/${counsellingNote.id}/grants`, { userId: readers.grantedUser }));
 

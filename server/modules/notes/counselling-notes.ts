@@ -60,13 +60,7 @@ async function grantsOf(tx: Tx, ctx: Ctx, noteIds: string[], opts: { openOnly: b
   return tx
     .select()
     .from(counsellingNoteGrants)
-    .where(
-      and(
-        eq(counsellingNoteGrants.programId, programOf(ctx)),
-        inArray(counsellingNoteGrants.noteId, noteIds),
-        opts.openOnly ? isNull(counsellingNoteGrants.revokedAt) : undefined,
-      ),
-    )
+    .where(and(eq(counsellingNoteGrants.programId, programOf(ctx)), inArray(counsellingNoteGrants.noteId, noteIds), opts.openOnly ? isNull(counsellingNoteGrants.revokedAt) : undefined))
     .orderBy(asc(counsellingNoteGrants.grantedAt), asc(counsellingNoteGrants.id));
 }
 
@@ -202,9 +196,7 @@ export async function revokeAccess(deps: Deps, id: string, userId: string) {
   const done = await tx
     .update(counsellingNoteGrants)
     .set({ revokedBy: me(ctx), revokedAt: ctx.now })
-    .where(
-      and(eq(counsellingNoteGrants.programId, row.programId), eq(counsellingNoteGrants.noteId, id), eq(counsellingNoteGrants.userId, userId), isNull(counsellingNoteGrants.revokedAt)),
-    )
+    .where(and(eq(counsellingNoteGrants.programId, row.programId), eq(counsellingNoteGrants.noteId, id), eq(counsellingNoteGrants.userId, userId), isNull(counsellingNoteGrants.revokedAt)))
     .returning({ id: counsellingNoteGrants.id });
   if (done.length === 0) throw conflict('not_granted', 'This person has no access to revoke.');
   await writeAudit(tx, auditContext(ctx), { action: 'revoke', entity: 'counselling-note-grant', entityId: id, patientId: row.patientId, detail: { userId } });
@@ -213,7 +205,10 @@ export async function revokeAccess(deps: Deps, id: string, userId: string) {
 
 async function listGrantsUnaudited(tx: Tx, ctx: Ctx, id: string) {
   const grants = await grantsOf(tx, ctx, [id], { openOnly: false });
-  const n = await namesOf(tx, grants.flatMap((g) => [g.userId, g.grantedBy, g.revokedBy]));
+  const n = await namesOf(
+    tx,
+    grants.flatMap((g) => [g.userId, g.grantedBy, g.revokedBy]),
+  );
   return {
     items: grants.map((g) => ({
       user: person(g.userId, n),

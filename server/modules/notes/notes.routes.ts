@@ -25,16 +25,7 @@ import {
 } from '../../../contracts/notes.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { runInTx } from '../../platform/http/tx.ts';
-import {
-  createCounsellingNote,
-  getCounsellingNote,
-  grantAccess,
-  listEncounterCounsellingNotes,
-  listGrants,
-  revokeAccess,
-  signCounsellingNote,
-  updateCounsellingNote,
-} from './counselling-notes.ts';
+import { createCounsellingNote, getCounsellingNote, grantAccess, listEncounterCounsellingNotes, listGrants, revokeAccess, signCounsellingNote, updateCounsellingNote } from './counselling-notes.ts';
 import { addAddendum, cosignProgressNote, cosignQueue, createProgressNote, getProgressNote, listEncounterNotes, signProgressNote, updateProgressNote } from './progress-notes.ts';
 
 export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
@@ -47,7 +38,13 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/encounters/:encounterId/notes',
     {
       config: { permission: 'read:progress-note' },
-      schema: { tags, operationId: 'listEncounterNotes', summary: 'The visit’s progress notes (a group’s shared part and each member’s part), with addenda', params: EncounterParams, response: { 200: ProgressNoteList } },
+      schema: {
+        tags,
+        operationId: 'listEncounterNotes',
+        summary: 'The visit’s progress notes (a group’s shared part and each member’s part), with addenda',
+        params: EncounterParams,
+        response: { 200: ProgressNoteList },
+      },
     },
     async (req) => runInTx(db, req, (d) => listEncounterNotes(d, req.params.encounterId)),
   );
@@ -59,7 +56,8 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
       schema: {
         tags,
         operationId: 'createProgressNote',
-        summary: 'Start a draft progress note on the visit, for a person booked on it (or a group’s shared part); 400 names a person not booked, a template the visit does not take, a goal not in the current plan',
+        summary:
+          'Start a draft progress note on the visit, for a person booked on it (or a group’s shared part); 400 names a person not booked, a template the visit does not take, a goal not in the current plan',
         params: EncounterParams,
         body: ProgressNoteCreate,
         response: { 200: ProgressNote },
@@ -70,13 +68,19 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
 
   r.get(
     '/progress-notes/cosign-queue',
-    { config: { permission: 'cosign:progress-note' }, schema: { tags, operationId: 'listCosignQueue', summary: 'Signed notes awaiting the caller’s co-signature, oldest first', response: { 200: CosignQueue } } },
+    {
+      config: { permission: 'cosign:progress-note' },
+      schema: { tags, operationId: 'listCosignQueue', summary: 'Signed notes awaiting the caller’s co-signature, oldest first', response: { 200: CosignQueue } },
+    },
     async (req) => runInTx(db, req, (d) => cosignQueue(d)),
   );
 
   r.get(
     '/progress-notes/:id',
-    { config: { permission: 'read:progress-note' }, schema: { tags, operationId: 'getProgressNote', summary: 'A progress note with its co-signature and addenda', params: IdParams, response: { 200: ProgressNote } } },
+    {
+      config: { permission: 'read:progress-note' },
+      schema: { tags, operationId: 'getProgressNote', summary: 'A progress note with its co-signature and addenda', params: IdParams, response: { 200: ProgressNote } },
+    },
     async (req) => runInTx(db, req, (d) => getProgressNote(d, req.params.id)),
   );
 
@@ -125,7 +129,14 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/progress-notes/:id/addenda',
     {
       config: { permission: 'write:progress-note' },
-      schema: { tags, operationId: 'addProgressNoteAddendum', summary: 'Add an addendum to a signed note (a draft is a 409 not_signed)', params: IdParams, body: AddendumCreate, response: { 200: ProgressNote } },
+      schema: {
+        tags,
+        operationId: 'addProgressNoteAddendum',
+        summary: 'Add an addendum to a signed note (a draft is a 409 not_signed)',
+        params: IdParams,
+        body: AddendumCreate,
+        response: { 200: ProgressNote },
+      },
     },
     async (req) => runInTx(db, req, (d) => addAddendum(d, req.params.id, req.body)),
   );
@@ -167,7 +178,13 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/counselling-notes/:id',
     {
       config: { permission: 'read:progress-note' },
-      schema: { tags: kept, operationId: 'getCounsellingNote', summary: 'A counselling note, to its author and those granted (anyone else: 404)', params: IdParams, response: { 200: CounsellingNote } },
+      schema: {
+        tags: kept,
+        operationId: 'getCounsellingNote',
+        summary: 'A counselling note, to its author and those granted (anyone else: 404)',
+        params: IdParams,
+        response: { 200: CounsellingNote },
+      },
     },
     async (req) => runInTx(db, req, (d) => getCounsellingNote(d, req.params.id)),
   );
@@ -176,7 +193,14 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/counselling-notes/:id',
     {
       config: { permission: 'write:progress-note' },
-      schema: { tags: kept, operationId: 'updateCounsellingNote', summary: 'Save the author’s draft counselling note', params: IdParams, body: CounsellingNoteUpdate, response: { 200: CounsellingNote } },
+      schema: {
+        tags: kept,
+        operationId: 'updateCounsellingNote',
+        summary: 'Save the author’s draft counselling note',
+        params: IdParams,
+        body: CounsellingNoteUpdate,
+        response: { 200: CounsellingNote },
+      },
     },
     async (req) => runInTx(db, req, (d) => updateCounsellingNote(d, req.params.id, req.body)),
   );
@@ -185,7 +209,14 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/counselling-notes/:id/sign',
     {
       config: { permission: 'write:progress-note' },
-      schema: { tags: kept, operationId: 'signCounsellingNote', summary: 'Sign and lock the author’s counselling note', params: IdParams, body: CounsellingNoteSign, response: { 200: CounsellingNote } },
+      schema: {
+        tags: kept,
+        operationId: 'signCounsellingNote',
+        summary: 'Sign and lock the author’s counselling note',
+        params: IdParams,
+        body: CounsellingNoteSign,
+        response: { 200: CounsellingNote },
+      },
     },
     async (req) => runInTx(db, req, (d) => signCounsellingNote(d, req.params.id, req.body)),
   );
@@ -194,7 +225,13 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/counselling-notes/:id/grants',
     {
       config: { permission: 'read:progress-note' },
-      schema: { tags: kept, operationId: 'listCounsellingNoteGrants', summary: 'Who was granted the note, and who revoked it (its readers and administrators)', params: IdParams, response: { 200: GrantList } },
+      schema: {
+        tags: kept,
+        operationId: 'listCounsellingNoteGrants',
+        summary: 'Who was granted the note, and who revoked it (its readers and administrators)',
+        params: IdParams,
+        response: { 200: GrantList },
+      },
     },
     async (req) => runInTx(db, req, (d) => listGrants(d, req.params.id)),
   );
@@ -219,7 +256,13 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/counselling-notes/:id/grants/:userId/revoke',
     {
       config: { permission: 'write:progress-note' },
-      schema: { tags: kept, operationId: 'revokeCounsellingNote', summary: 'Take a staff member’s access away at once (the author or a programme administrator; audited)', params: GrantParams, response: { 200: GrantList } },
+      schema: {
+        tags: kept,
+        operationId: 'revokeCounsellingNote',
+        summary: 'Take a staff member’s access away at once (the author or a programme administrator; audited)',
+        params: GrantParams,
+        response: { 200: GrantList },
+      },
     },
     async (req) => runInTx(db, req, (d) => revokeAccess(d, req.params.id, req.params.userId)),
   );

@@ -142,7 +142,9 @@ export const counsellingNoteGrants = pgTable(
     foreignKey({ name: 'counselling_note_grants_note_fk', columns: [t.programId, t.noteId], foreignColumns: [counsellingNotes.programId, counsellingNotes.id] }),
     index('counselling_note_grants_note_idx').on(t.programId, t.noteId, t.userId),
     /** At most one open grant per person and note. */
-    uniqueIndex('counselling_note_grants_open_idx').on(t.programId, t.noteId, t.userId).where(sql`revoked_at is null`),
+    uniqueIndex('counselling_note_grants_open_idx')
+      .on(t.programId, t.noteId, t.userId)
+      .where(sql`revoked_at is null`),
     check('counselling_note_grants_revoked_check', sql`(${t.revokedBy} is null) = (${t.revokedAt} is null)`),
   ],
 );

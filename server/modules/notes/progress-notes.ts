@@ -35,14 +35,7 @@ async function checkGoals(tx: Tx, ctx: Ctx, patientId: string | null, goalIds: s
     .select({ id: carePlanGoals.id })
     .from(carePlanGoals)
     .innerJoin(carePlans, and(eq(carePlans.programId, carePlanGoals.programId), eq(carePlans.id, carePlanGoals.planId)))
-    .where(
-      and(
-        eq(carePlanGoals.programId, programOf(ctx)),
-        eq(carePlanGoals.patientId, patientId),
-        inArray(carePlanGoals.id, goalIds),
-        notInArray(carePlans.status, ['completed', 'revoked']),
-      ),
-    );
+    .where(and(eq(carePlanGoals.programId, programOf(ctx)), eq(carePlanGoals.patientId, patientId), inArray(carePlanGoals.id, goalIds), notInArray(carePlans.status, ['completed', 'revoked'])));
   const ok = new Set(found.map((g) => g.id));
   const i = goalIds.findIndex((g) => !ok.has(g));
   if (i >= 0) throw invalid(`body.goalIds.${i}`, 'must be a goal of this person’s current care plan', 'unknown_goal');
@@ -101,9 +94,7 @@ async function toDtos(tx: Tx, ctx: Ctx, rows: NoteRow[]) {
       signedAt: r.signedAt?.toISOString() ?? null,
       cosigner: r.cosignerId ? person(r.cosignerId, n) : null,
       cosignedAt: c?.cosignedAt.toISOString() ?? null,
-      addenda: addenda
-        .filter((a) => a.noteId === r.id)
-        .map((a) => ({ id: a.id, text: a.text, author: person(a.authorId, n), createdAt: a.createdAt.toISOString() })),
+      addenda: addenda.filter((a) => a.noteId === r.id).map((a) => ({ id: a.id, text: a.text, author: person(a.authorId, n), createdAt: a.createdAt.toISOString() })),
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     };
@@ -218,7 +209,11 @@ export async function cosignProgressNote(deps: Deps, id: string) {
   const v = mayCosign(facts(n, cosig?.cosignedBy ?? null), me(ctx));
   if (!v.ok) throw refused(v.code);
   // the primary key allows one co-signature: a concurrent one is refused here
-  const done = await tx.insert(progressNoteCosignatures).values({ programId: n.programId, noteId: id, cosignedBy: me(ctx), cosignedAt: ctx.now }).onConflictDoNothing().returning();
+  const done = await tx
+    .insert(progressNoteCosignatures)
+    .values({ programId: n.programId, noteId: id, cosignedBy: me(ctx), cosignedAt: ctx.now })
+    .onConflictDoNothing()
+    .returning();
   if (done.length === 0) throw refused('already_cosigned');
   await audit(tx, ctx, 'cosign', n);
   return one(tx, ctx, id);
