@@ -24,6 +24,21 @@ export function useCosignQueue() {
   return useQuery({ queryKey: notesKey(program?.id, 'cosign-queue'), queryFn: api.cosignQueue, enabled: can('cosign:progress-note') });
 }
 
+/** The goals of the person's current care plans (not completed or revoked), to link a note to. */
+export function usePatientGoals(patientId: string | null) {
+  const { program, can } = useSession();
+  return useQuery({
+    queryKey: notesKey(program?.id, 'goals', patientId ?? ''),
+    enabled: patientId !== null && can('read:care-plan'),
+    staleTime: 60_000,
+    queryFn: async () => {
+      const plans = (await api.carePlans(patientId!)).items.filter((p) => p.status !== 'completed' && p.status !== 'revoked');
+      const full = await Promise.all(plans.map((p) => api.carePlan(patientId!, p.id)));
+      return full.flatMap((p) => p.goals.map((g) => ({ id: g.id, description: g.description })));
+    },
+  });
+}
+
 /** The programme's staff who hold `permission` (to name a co-signer, or someone to grant a counselling note). */
 export function useStaffWho(permission: Permission) {
   const staff = useStaffList();
@@ -43,7 +58,11 @@ export function useNoteActions(encounterId: string) {
   const put = (n: ProgressNoteT) => queryClient.setQueryData<{ items: ProgressNoteT[] }>(key, (old) => replaceIn(old, n));
   return {
     create: useMutation({ mutationFn: (body: ProgressNoteCreateT) => api.createNote(encounterId, body), onSuccess: put }),
-    save: useMutation({ mutationFn: (v: { id: string; version: number; sections: Record<string, string> }) => api.saveNote(v.id, { version: v.version, sections: v.sections }), onSuccess: put }),
+    save: useMutation({
+      mutationFn: (v: { id: string; version: number; sections: Record<string, string>; goalIds?: string[] }) =>
+        api.saveNote(v.id, { version: v.version, sections: v.sections, ...(v.goalIds ? { goalIds: v.goalIds } : {}) }),
+      onSuccess: put,
+    }),
     sign: useMutation({ mutationFn: (v: { id: string; version: number; cosignerId: string | null }) => api.signNote(v.id, { version: v.version, cosignerId: v.cosignerId }), onSuccess: put }),
     addendum: useMutation({ mutationFn: (v: { id: string; text: string }) => api.addAddendum(v.id, v.text), onSuccess: put }),
   };

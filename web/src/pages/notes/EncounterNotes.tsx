@@ -4,13 +4,13 @@
 // "SUD counselling note (kept apart)" panel that says who can see it, with grant and revoke.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Card, Group, Select, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Button, Card, Group, MultiSelect, Select, Stack, Text, Textarea, Title } from '@mantine/core';
 import { TEMPLATE_SECTIONS, templatesFor, type Template } from '../../../../core/notes/templates.ts';
 import type { CounsellingNoteT, ProgressNoteT } from '../../api.ts';
 import { StatusBadge } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useCounsellingActions, useCounsellingNotes, useEncounterNotes, useNoteActions, useStaffWho } from '../../queries/notes.ts';
+import { useCounsellingActions, useCounsellingNotes, useEncounterNotes, useNoteActions, usePatientGoals, useStaffWho } from '../../queries/notes.ts';
 import { useSession } from '../../session.tsx';
 
 export type EncounterNotesProps = { encounterId: string; participants: Array<{ patientId: string; name: string }>; group: boolean };
@@ -65,12 +65,17 @@ function ProgressNoteCard({ encounterId, patientId, note, templates }: { encount
   const actions = useNoteActions(encounterId);
   const [template, setTemplate] = useState<Template>(templates[0] ?? 'dap');
   const [sections, setSections] = useState<Record<string, string>>({});
+  const [goalIds, setGoalIds] = useState<string[]>([]);
   const [cosigner, setCosigner] = useState<string | null>(null);
   const [addendum, setAddendum] = useState('');
   const cosigners = useStaffWho('cosign:progress-note').filter((s) => s.id !== me.user.id);
   useEffect(() => {
-    if (note) setSections(note.sections);
+    if (note) {
+      setSections(note.sections);
+      setGoalIds(note.goals.map((g) => g.id));
+    }
   }, [note]);
+  const goals = usePatientGoals(note && note.state === 'draft' ? patientId : null);
   const l = lang(i18n.language);
   const error = actions.create.error ?? actions.save.error ?? actions.sign.error ?? actions.addendum.error;
 
@@ -136,14 +141,25 @@ function ProgressNoteCard({ encounterId, patientId, note, templates }: { encount
           </div>
         ),
       )}
-      {note.goals.length > 0 && (
+      {editable && patientId !== null && (goals.data?.length ?? 0) > 0 && (
+        <MultiSelect
+          label={t('notes.goals')}
+          description={t('notes.goalsHint')}
+          data={(goals.data ?? []).map((g) => ({ value: g.id, label: g.description }))}
+          value={goalIds}
+          onChange={setGoalIds}
+          clearable
+          error={fieldError(error, 'goalIds')}
+        />
+      )}
+      {!editable && note.goals.length > 0 && (
         <Text size="sm">
           {t('notes.goals')}: {note.goals.map((g) => g.description ?? g.id).join('; ')}
         </Text>
       )}
       {editable && (
         <Group align="end">
-          <Button variant="default" loading={actions.save.isPending} onClick={() => actions.save.mutate({ id: note.id, version: note.version, sections })}>
+          <Button variant="default" loading={actions.save.isPending} onClick={() => actions.save.mutate({ id: note.id, version: note.version, sections, goalIds })}>
             {t('notes.saveDraft')}
           </Button>
           <Select
@@ -161,7 +177,10 @@ function ProgressNoteCard({ encounterId, patientId, note, templates }: { encount
           <Button
             loading={actions.sign.isPending}
             onClick={() =>
-              actions.save.mutate({ id: note.id, version: note.version, sections }, { onSuccess: (saved) => actions.sign.mutate({ id: saved.id, version: saved.version, cosignerId: cosigner }) })
+              actions.save.mutate(
+                { id: note.id, version: note.version, sections, goalIds },
+                { onSuccess: (saved) => actions.sign.mutate({ id: saved.id, version: saved.version, cosignerId: cosigner }) },
+              )
             }
           >
             {t('notes.sign')}
