@@ -22,6 +22,7 @@ type Note = {
 };
 type KeptNote = { id: string; version: number; state: string; body: string; visibleTo: Array<{ id: string; name: string }>; canGrant: boolean };
 
+const SOAP = { subjective: 's', objective: 'o', assessment: 'a', plan: 'p' };
 const DAP = { data: 'Said they want to cut down before their daughter’s visit.', assessment: 'Strong reasons: family, work.', plan: 'Try the craving log; meet next week.' };
 
 describe('notes on visits', () => {
@@ -158,6 +159,29 @@ describe('notes on visits', () => {
         [colleague.userId, group],
       );
       expect(reads.map((r) => r.patient_id).sort()).toEqual([null, w.patientA, member].sort());
+    });
+
+    it('a cancelled visit takes no new note (409), of either kind', async () => {
+      const cancelled = await bookVisit(w, { staffId: counsellor.userId, patients: [w.patientA], status: 'cancelled' });
+      expectProblem(await counsellor.post(`/api/v1/encounters/${cancelled}/notes`, { patientId: w.patientA, template: 'dap', sections: {} }), 409, 'encounter_cancelled');
+      expectProblem(await counsellor.post(`/api/v1/encounters/${cancelled}/counselling-notes`, { patientId: w.patientA, body: 'x' }), 409, 'encounter_cancelled');
+    });
+
+    it('two saves from the same version at once: one wins, the other is a 409 stale_version, nothing lost silently', async () => {
+      const n = (await counsellor.post(`/api/v1/encounters/${visit}/notes`, { patientId: w.patientA, template: 'soap', sections: {} })).json() as Note;
+      const [a, b] = await Promise.all([
+        counsellor.patch(`/api/v1/progress-notes/${n.id}`, { version: 1, sections: { ...SOAP, subjective: 'first' } }),
+        counsellor.patch(`/api/v1/progress-notes/${n.id}`, { version: 1, sections: { ...SOAP, subjective: 'second' } }),
+      ]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+      const winner = (a.statusCode === 200 ? a : b).json() as Note;
+      const now = (await counsellor.get(`/api/v1/progress-notes/${n.id}`)).json() as Note;
+      expect(now.version).toBe(2);
+      expect(now.sections.subjective).toBe(winner.sections.subjective);
+      // and two signatures at once: one signs, the other is refused
+      const [s1, s2] = await Promise.all([counsellor.post(`/api/v1/progress-notes/${n.id}/sign`, { version: 2 }), counsellor.post(`/api/v1/progress-notes/${n.id}/sign`, { version: 2 })]);
+      expect([s1.statusCode, s2.statusCode].sort()).toEqual([200, 409]);
+      expect((s1.statusCode === 409 ? s1 : s2).json()).toMatchObject({ code: expect.stringMatching(/^(signed|stale_version)$/) });
     });
 
     it('another programme’s visit and note are a 404', async () => {

@@ -7,7 +7,7 @@ import { inTransaction } from '../../server/platform/db/database.ts';
 import type { Role } from '../../core/access/roles.ts';
 import { PASSWORD, type Client, type World } from '../support/world.ts';
 
-export async function bookVisit(w: World, opts: { programId?: string; staffId: string; typeCode?: string; patients: string[]; status?: 'scheduled' | 'completed' }): Promise<string> {
+export async function bookVisit(w: World, opts: { programId?: string; staffId: string; typeCode?: string; patients: string[]; status?: 'scheduled' | 'completed' | 'cancelled' }): Promise<string> {
   const id = randomUUID();
   const programId = opts.programId ?? w.programA;
   const at = new Date('2026-03-02T14:00:00Z');

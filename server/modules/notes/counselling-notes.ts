@@ -12,7 +12,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { counsellingNoteGrants, counsellingNotes } from './notes.tables.ts';
-import { assertBooked, encounterOf, holds, me, namesOf, person, refused, type Deps } from './shared.ts';
+import { assertBooked, assertNotCancelled, encounterOf, holds, me, namesOf, person, refused, type Deps } from './shared.ts';
 
 type Row = typeof counsellingNotes.$inferSelect;
 const MAX_BODY = 20_000;
@@ -99,7 +99,7 @@ function tidyBody(body: string) {
 
 export async function createCounsellingNote(deps: Deps, encounterId: string, input: { patientId: string; body: string }) {
   const { tx, ctx } = deps;
-  await encounterOf(tx, ctx, encounterId);
+  assertNotCancelled(await encounterOf(tx, ctx, encounterId));
   await assertBooked(tx, ctx, encounterId, input.patientId, 'body.patientId');
   const id = randomUUID();
   const row = { programId: programOf(ctx), id, encounterId, patientId: input.patientId, body: tidyBody(input.body), authorId: me(ctx), createdAt: ctx.now, updatedAt: ctx.now };

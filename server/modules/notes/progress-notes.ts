@@ -14,7 +14,7 @@ import { auditContext, programOf, type Ctx } from '../../platform/http/context.t
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { carePlanGoals, carePlans } from '../planning/planning.tables.ts';
 import { progressNoteAddenda, progressNoteCosignatures, progressNotes } from './notes.tables.ts';
-import { assertBooked, auditEach, encounterOf, holds, me, namesOf, person, refused, type Deps } from './shared.ts';
+import { assertBooked, assertNotCancelled, auditEach, encounterOf, holds, me, namesOf, person, refused, type Deps } from './shared.ts';
 
 type NoteRow = typeof progressNotes.$inferSelect;
 
@@ -112,6 +112,7 @@ const audit = (tx: Tx, ctx: Ctx, action: 'create' | 'read' | 'update' | 'sign' |
 export async function createProgressNote(deps: Deps, encounterId: string, input: { patientId: string | null; template: Template; sections: Sections; goalIds: string[] }) {
   const { tx, ctx } = deps;
   const enc = await encounterOf(tx, ctx, encounterId);
+  assertNotCancelled(enc);
   if (input.patientId !== null) await assertBooked(tx, ctx, encounterId, input.patientId, 'body.patientId');
   const allowed = templatesFor({ group: enc.category === 'group', shared: input.patientId === null });
   if (!allowed.includes(input.template))

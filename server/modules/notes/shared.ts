@@ -21,16 +21,21 @@ export const me = (ctx: Ctx) => {
 };
 
 /** The visit (in the caller's programme) and whether it is a group: its category decides the templates. */
-export async function encounterOf(tx: Tx, ctx: Ctx, encounterId: string): Promise<{ id: string; category: Category }> {
+export async function encounterOf(tx: Tx, ctx: Ctx, encounterId: string): Promise<{ id: string; category: Category; status: string }> {
   const programId = programOf(ctx);
   const [row] = await tx
-    .select({ id: encounters.id, typeCode: encounters.typeCode, own: encounterTypes.category })
+    .select({ id: encounters.id, typeCode: encounters.typeCode, status: encounters.status, own: encounterTypes.category })
     .from(encounters)
     .leftJoin(encounterTypes, and(eq(encounterTypes.programId, encounters.programId), eq(encounterTypes.code, encounters.typeCode)))
     .where(and(eq(encounters.programId, programId), eq(encounters.id, encounterId)));
   if (!row) throw notFound('Visit');
   const category = (DEFAULT_ENCOUNTER_TYPES.find((t) => t.code === row.typeCode)?.category ?? row.own ?? 'individual') as Category;
-  return { id: row.id, category };
+  return { id: row.id, category, status: row.status };
+}
+
+/** A new note needs a visit that was not cancelled (nothing was held to write about). */
+export function assertNotCancelled(enc: { status: string }) {
+  if (enc.status === 'cancelled') throw conflict('encounter_cancelled', 'This visit was cancelled: there is nothing to write a note about.');
 }
 
 /** 400 naming `field` unless the patient is booked on the visit. */
