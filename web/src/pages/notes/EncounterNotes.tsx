@@ -223,7 +223,7 @@ function ProgressNoteCard({ encounterId, patientId, note, templates }: { encount
 
 function CounsellingPanel({ encounterId, patientId }: { encounterId: string; patientId: string }) {
   const { t } = useTranslation();
-  const { can } = useSession();
+  const { can, me } = useSession();
   const list = useCounsellingNotes(encounterId);
   const actions = useCounsellingActions(encounterId);
   const notes = (list.data?.items ?? []).filter((n) => n.patientId === patientId);
@@ -240,7 +240,7 @@ function CounsellingPanel({ encounterId, patientId }: { encounterId: string; pat
         {notes.map((n) => (
           <CounsellingNote key={n.id} note={n} encounterId={encounterId} />
         ))}
-        {can('write:progress-note') && (
+        {can('write:progress-note') && !notes.some((n) => n.author.id === me.user.id) && (
           <Group>
             <Button variant="light" size="xs" loading={actions.create.isPending} onClick={() => actions.create.mutate({ patientId, body: '' })}>
               {t('notes.kept.start')}
