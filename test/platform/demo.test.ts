@@ -92,9 +92,30 @@ describe('the demo, seeded on any day of the week', () => {
     expect(plan.map((v) => v.kind)).toEqual(['patient', 'staff']);
     // encounters: a weekly group with four weeks of attendance, two members earning attendance vouchers, today's sessions, notes
     expect(await count(db.select({ n }).from(groupSeries))).toBe(1);
-    expect(await count(db.select({ n }).from(encounterParticipants).where(sql`${encounterParticipants.attendance} is not null`))).toBeGreaterThanOrEqual(40);
-    expect(await count(db.select({ n }).from(encounterParticipants).where(sql`${encounterParticipants.cmEventId} is not null`))).toBeGreaterThanOrEqual(8);
-    expect(await count(db.select({ n }).from(encounterParticipants).where(sql`${encounterParticipants.arrivedAt} is not null`))).toBeGreaterThanOrEqual(1);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(encounterParticipants)
+          .where(sql`${encounterParticipants.attendance} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(40);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(encounterParticipants)
+          .where(sql`${encounterParticipants.cmEventId} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(8);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(encounterParticipants)
+          .where(sql`${encounterParticipants.arrivedAt} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(progressNotes))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(counsellingNotes))).toBeGreaterThanOrEqual(1);
 

@@ -122,7 +122,7 @@ function People({ visit, onArrive, busy }: { visit: ScheduledVisitT; onArrive: (
   return (
     <Stack gap={4}>
       {visit.participants.map((p) => (
-        <Group key={p.patientId} gap="xs" wrap="nowrap">
+        <Group key={p.patientId} gap="xs">
           <Text size="sm" td={p.cancelled ? 'line-through' : undefined}>
             {p.name}
           </Text>
