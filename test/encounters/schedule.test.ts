@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem, newPatient } from '../support/http.ts';
-import { enrolled } from '../cm/support.ts';
+import { clinicProtocol, enrolled } from '../cm/support.ts';
 import { onPostgres } from '../support/db.ts';
+import { enqueueVisitReminders, visitWhen } from '../../server/modules/encounters/reminders.ts';
 
 let w: World;
 let admin: Client;
@@ -205,6 +206,16 @@ describe('attendance', () => {
     expect((r2.json() as { results: Array<{ cm: { posted: string } }> }).results[0]!.cm.posted).toBe('day-already-recorded');
   });
 
+  it('posts nothing to CM when the patient’s protocol does not reward attendance', async () => {
+    const noAttendance = clinicProtocol();
+    noAttendance.tracks = noAttendance.tracks.filter((t) => t.target.kind !== 'attendance');
+    const p = (await enrolled(w, coord, { protocol: noAttendance })).patientId;
+    const v = (await counsellor.post('/api/v1/encounters', individual(p, { startsAt: '2026-03-02T13:00:00Z' }))).json() as Visit;
+    const r = await counsellor.post(`/api/v1/encounters/${v.id}/attendance`, { records: [{ patientId: p, attendance: 'attended' }] });
+    expect((r.json() as { results: Array<{ cm: { posted: string } }> }).results[0]!.cm.posted).toBe('not-rewarded');
+    expect(await count("select count(*) as n from cm_events where patient_id = $1 and kind = 'attendance'", [p])).toBe(0);
+  });
+
   it('refuses a person not booked, an unknown attendance and a visit not started — writing nothing', async () => {
     const p = await patient();
     const later = (await counsellor.post('/api/v1/encounters', individual(p, { startsAt: '2026-03-02T20:00:00Z' }))).json() as Visit;
@@ -236,5 +247,25 @@ describe('attendance', () => {
     expect([ra.statusCode, rb.statusCode]).toEqual([200, 200]);
     expect(await count("select count(*) as n from cm_events where patient_id = $1 and kind = 'attendance'", [p])).toBe(1);
     expect(await count("select count(*) as n from cm_ledger_entries where patient_id = $1 and track = 'attend'", [p])).toBe(1);
+  });
+});
+
+describe('visit reminders', () => {
+  it('the day before, from 7 a.m. on the patient’s clock, once, with the day and time in their language', async () => {
+    const p = await patient();
+    await w.database.query("update patients set preferred_language = 'es' where id = $1", [p]);
+    const v = (await counsellor.post('/api/v1/encounters', individual(p, { startsAt: '2026-03-03T20:00:00Z' }))).json() as Visit; // Tuesday 15:00 in New York
+    const reminders = () => w.database.query<{ id: string }>("select id from outbox_messages where patient_id = $1 and cause = 'reminder:visit'", [p]);
+    expect((await enqueueVisitReminders(w.database.db, new Date('2026-03-02T11:30:00Z'))).enqueued).toBe(0); // 6:30 a.m. the day before
+    expect((await enqueueVisitReminders(w.database.db, new Date('2026-03-02T13:00:00Z'))).enqueued).toBeGreaterThanOrEqual(1); // 8 a.m.
+    expect(await reminders()).toHaveLength(1);
+    await enqueueVisitReminders(w.database.db, new Date('2026-03-02T14:00:00Z'));
+    expect(await reminders()).toHaveLength(1);
+    expect(visitWhen(new Date('2026-03-03T20:00:00Z'), 'es', 'America/New_York')).toBe('martes, 3 de marzo a las 15:00');
+    expect(visitWhen(new Date('2026-03-03T20:00:00Z'), 'en', 'America/New_York')).toBe('Tuesday, March 3 at 3:00 PM');
+    // cancelled: no reminder for its new day
+    const moved = await counsellor.post(`/api/v1/encounters/${v.id}/cancel`, { by: 'clinic', reason: 'Counsellor away', version: v.version });
+    expect(moved.statusCode).toBe(200);
+    expect((await enqueueVisitReminders(w.database.db, new Date('2026-03-02T15:00:00Z'))).enqueued).toBe(0);
   });
 });

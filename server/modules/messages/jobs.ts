@@ -7,6 +7,7 @@ import type { Channels } from './channels.ts';
 import { deliverDue, purgeExpiredMessageParams } from './outbox.ts';
 import { enqueueCheckInReminders, enqueueReminders } from './reminders.ts';
 import { purgeVoiceCalls } from './voice.ts';
+import { enqueueVisitReminders } from '../encounters/reminders.ts';
 
 export const DELIVERY_JOB = 'messages-deliver';
 
@@ -14,6 +15,8 @@ export function messagesJobs(db: Db, channels: Channels, leaseSeconds: number): 
   return [
     { name: DELIVERY_JOB, cron: '* * * * *', everySeconds: 60, run: () => deliverDue(db, channels, { leaseSeconds, batch: 500 }) },
     { name: 'messages-reminders', cron: '7 * * * *', everySeconds: 3600, run: (now) => enqueueReminders(db, now) },
+    // the day before a booked visit, with its day and time (server/modules/encounters/reminders.ts)
+    { name: 'messages-visit-reminders', cron: '27 * * * *', everySeconds: 3600, run: (now) => enqueueVisitReminders(db, now) },
     // the daily check-in reminder at each patient's chosen time: every 5 minutes, once a local day (core/messages/reminder-time.ts)
     { name: 'messages-check-in-reminders', cron: '*/5 * * * *', everySeconds: 300, run: (now) => enqueueCheckInReminders(db, now) },
     // calls not touched for an hour (with unfinished answers), and template values (an invite's code) kept past their time
