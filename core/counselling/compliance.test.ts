@@ -24,7 +24,7 @@ const scenarioArb = fc.record({
   visits: fc.array(fc.integer({ min: -30, max: 900 }), { maxLength: 20 }),
 });
 const BASE = '2022-01-01';
-const build = (s: fc.RecordValue<{ rules: CounsellingRules; admittedOffset: number; todayAfter: number; visits: number[] }>) => {
+const build = (s: { rules: CounsellingRules; admittedOffset: number; todayAfter: number; visits: number[] }) => {
   const admittedOn = addDays(BASE, s.admittedOffset);
   return { admittedOn, today: addDays(admittedOn, s.todayAfter), rules: s.rules, seenOn: s.visits.map((v) => addDays(admittedOn, v)) };
 };
@@ -131,5 +131,12 @@ describe('counselling compliance', () => {
         expect(rulesProblems(r)).toEqual([]);
       }),
     );
+  });
+});
+
+describe('a month not over yet', () => {
+  it('counts up to today only', () => {
+    const m = monthOf(DEFAULT, { admittedOn: '2026-01-01' }, '2026-01', ['2026-01-02', '2026-01-09'], '2026-01-14');
+    expect(m).toEqual({ required: 2, held: 2, statusAtMonthEnd: 'due', dueOn: '2026-01-16' });
   });
 });

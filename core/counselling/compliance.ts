@@ -142,17 +142,22 @@ export function monthBounds(month: string): { first: string; last: string } {
   return { first, last };
 }
 
-/** One person's month: visits required and held, and the status on the month's last day. */
+/**
+ * One person's month: visits required and held, and the status on the month's last day (or
+ * on the day of discharge, or today when the month is not over: `today` caps the month).
+ */
 export function monthOf(
   rules: CounsellingRules,
   episode: { admittedOn: string; dischargedOn?: string | null },
   month: string,
   seenOn: readonly string[],
+  today?: string,
 ): { required: number; held: number; statusAtMonthEnd: ComplianceStatus | null; dueOn: string | null } {
   const { first, last } = monthBounds(month);
+  let end = episode.dischargedOn && episode.dischargedOn < last ? episode.dischargedOn : last;
+  if (today && today < end) end = today;
   const inEpisode = (d: string) => d >= episode.admittedOn && (!episode.dischargedOn || d <= episode.dischargedOn);
-  const held = new Set(seenOn.filter((d) => d >= first && d <= last && inEpisode(d))).size;
-  const end = episode.dischargedOn && episode.dischargedOn < last ? episode.dischargedOn : last;
-  const at = complianceOf({ admittedOn: episode.admittedOn, dischargedOn: episode.dischargedOn ?? null, today: end, rules, seenOn });
-  return { required: requiredBetween(rules, episode, first, last), held, statusAtMonthEnd: end >= first ? (at?.status ?? null) : null, dueOn: end >= first ? (at?.dueOn ?? null) : null };
+  const held = new Set(seenOn.filter((d) => d >= first && d <= end && inEpisode(d))).size;
+  const at = end >= first ? complianceOf({ admittedOn: episode.admittedOn, dischargedOn: episode.dischargedOn ?? null, today: end, rules, seenOn }) : null;
+  return { required: requiredBetween(rules, episode, first, end), held, statusAtMonthEnd: at?.status ?? null, dueOn: at?.dueOn ?? null };
 }
