@@ -145,9 +145,9 @@ export async function patientCompliance(deps: Deps, patientId: string) {
 
 function decodeOffset(cursor: string | undefined): number {
   if (!cursor) return 0;
-  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0) throw invalid('query.cursor', 'is not valid');
-  return n;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{1,9}$/.test(text)) throw invalid('query.cursor', 'is not valid');
+  return Number(text);
 }
 const encodeOffset = (n: number) => Buffer.from(String(n)).toString('base64url');
 
