@@ -59,7 +59,11 @@ export const OverdueItem = z.object({
 export const OverdueList = pageOf(OverdueItem).extend({ today: z.string() });
 
 export const ReportQuery = z.strictObject({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month as YYYY-MM' }),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month as YYYY-MM' })
+    .optional()
+    .describe('YYYY-MM (default: the month under way, in the programme’s time zone)'),
   format: z.enum(['json', 'csv']).optional().describe('csv: the same as Accept: text/csv'),
 });
 export const ReportPatientRow = z.object({
@@ -119,7 +123,7 @@ export const CaseloadSizes = z.object({
   staff: z.array(z.object({ staff: StaffRef, counsellor: z.number().int(), peer: z.number().int() })),
   unassigned: z.object({ counsellor: z.number().int(), peer: z.number().int() }).describe('Patients in a current episode with no one of that kind.'),
 });
-export const CaseloadQuery = z.strictObject({ userId: Id, kind: z.enum(CASELOAD_KINDS).default('counsellor') });
+export const CaseloadQuery = z.strictObject({ userId: Id.optional().describe('Whose caseload (default: the signed-in staff member’s).'), kind: z.enum(CASELOAD_KINDS).default('counsellor') });
 export const CaseloadPatients = z.object({
   items: z.array(z.object({ patientId: z.string(), patientName: z.string(), mrn: z.string(), since: z.string(), compliance: Compliance.nullable() })),
 });

@@ -265,4 +265,20 @@ describe('counselling', () => {
       expect(none.encounters).toEqual([]);
     });
   });
+
+  describe('demo seed', () => {
+    it('puts everyone in a current episode on the demo counsellor’s caseload, every third with the peer; a patient with no episode stays off', async () => {
+      const { seedCounsellingDemo } = await import('../../server/modules/demo/seed-counselling.ts');
+      const staff = new Map([
+        ['administrator', { id: w.users.administrator, name: 'Test administrator' }],
+        ['counsellor', { id: counsellor2Id, name: 'Second Counsellor' }],
+        ['peer-specialist', { id: w.users['peer-specialist'], name: 'Test peer' }],
+      ] as const);
+      const n = await inTransaction(w.database.db, (tx) => seedCounsellingDemo(tx, { orgId: w.orgId, programId: w.programA, now: w.clock.now, staff: new Map(staff) }));
+      expect(n).toBeGreaterThanOrEqual(2); // p2 and p4 (p1 already has a counsellor)
+      const sizes = (await counsellor.get('/api/v1/counselling/caseloads')).json() as { unassigned: { counsellor: number } };
+      expect(sizes.unassigned.counsellor).toBe(0);
+      expect((await counsellor.get(`/api/v1/patients/${p3}/caseload`)).json()).toMatchObject({ counsellor: null });
+    });
+  });
 });

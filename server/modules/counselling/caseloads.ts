@@ -155,9 +155,10 @@ export async function caseloadSizes(deps: Deps) {
 }
 
 /** The patients on one person's caseload, with their compliance today. */
-export async function caseloadPatients(deps: Deps, q: { userId: string; kind: Kind }) {
+export async function caseloadPatients(deps: Deps, input: { userId?: string | undefined; kind: Kind }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
+  const q = { kind: input.kind, userId: input.userId ?? ctx.principal!.userId };
   const rows = await tx
     .select({ patientId: caseloadAssignments.patientId, since: caseloadAssignments.startedAt })
     .from(caseloadAssignments)

@@ -263,11 +263,12 @@ export async function complianceReport(tx: Tx, programId: string, month: string,
   return { month, first, last, patients, counsellors, totals, informsOnly: true as const };
 }
 
-export async function monthlyReport(deps: Deps, month: string) {
+export async function monthlyReport(deps: Deps, input: string | undefined) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const tz = await programTimeZone(tx, programId);
   const today = localDate(ctx.now, tz);
+  const month = input ?? today.slice(0, 7);
   const { rules } = await readCounsellingRules(tx, programId);
   const report = await complianceReport(tx, programId, month, today, rules, tz);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'counselling-compliance', detail: { month, count: report.patients.length } });
@@ -286,12 +287,14 @@ export function reportCsv(r: Awaited<ReturnType<typeof complianceReport>>): stri
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export async function monthlyReportCsv(deps: Deps, month: string) {
+export async function monthlyReportCsv(deps: Deps, input: string | undefined) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const tz = await programTimeZone(tx, programId);
+  const today = localDate(ctx.now, tz);
+  const month = input ?? today.slice(0, 7);
   const { rules } = await readCounsellingRules(tx, programId);
-  const report = await complianceReport(tx, programId, month, localDate(ctx.now, tz), rules, tz);
+  const report = await complianceReport(tx, programId, month, today, rules, tz);
   await writeAudit(tx, auditContext(ctx), { action: 'export', entity: 'counselling-compliance', detail: { month, count: report.patients.length } });
   return reportCsv(report);
 }

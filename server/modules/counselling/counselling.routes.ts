@@ -104,7 +104,7 @@ export function counsellingRoutes(app: FastifyInstance, deps: { db: Db }) {
       const csv = await runInTx(db, req, (d) => monthlyReportCsv(d, req.query.month));
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="counselling-compliance-${req.query.month}.csv"`)
+        .header('content-disposition', `attachment; filename="counselling-compliance-${req.query.month ?? 'this-month'}.csv"`)
         .serializer((s: unknown) => s as string)
         .send(csv as never);
     },
