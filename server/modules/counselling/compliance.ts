@@ -42,12 +42,14 @@ const uuids = (values: readonly string[]) => sql.join(
 );
 
 /** The SQL for "a counselling visit this person was seen at", local date `d`, for joining on patient `pid`. */
-function seenVisits(programId: string, tz: string, codes: readonly string[]) {
+function seenVisits(programId: string, tz: string, codes: readonly string[], patientIds?: readonly string[]) {
+  // with a few patients named, read only theirs (the participants' patient index), not the programme's
+  const only = patientIds ? sql`and p.patient_id in (${uuids(patientIds)})` : sql``;
   return sql`
     select p.patient_id, (en.starts_at at time zone ${tz})::date as d
       from encounter_participants p
       join encounters en on en.program_id = p.program_id and en.id = p.encounter_id
-     where p.program_id = ${programId}::uuid
+     where p.program_id = ${programId}::uuid ${only}
        and p.attendance in (${list(SEEN_ATTENDANCE)})
        and en.status <> 'cancelled'
        and en.type_code in (${list(codes)})`;
@@ -95,7 +97,7 @@ export async function complianceStatuses(tx: Tx, programId: string, today: strin
          order by e.patient_id, e.admitted_on desc
       ), seen as (
         select s.patient_id, max(s.d) as last_seen
-          from (${seenVisits(programId, tz, codes)}) s
+          from (${seenVisits(programId, tz, codes, opts.patientIds)}) s
           join ep on ep.patient_id = s.patient_id
          where s.d between ep.admitted_on and ${today}::date
          group by s.patient_id
