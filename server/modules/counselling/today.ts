@@ -20,7 +20,7 @@ import { patients } from '../patients/patients.tables.ts';
 import { REVIEW_HORIZON_DAYS } from '../planning/care-plans.ts';
 import { correctionsOf, inEffect } from '../screens/screens.ts';
 import { screens } from '../screens/screens.tables.ts';
-import { complianceStatuses, counsellingTypeCodes, SEEN_ATTENDANCE } from './compliance.ts';
+import { complianceStatuses, SEEN_ATTENDANCE } from './compliance.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -72,7 +72,8 @@ export async function counsellorToday(deps: Deps, input: { date?: string | undef
     .orderBy(encounters.startsAt, encounters.id, patients.legalFamilyName, patients.legalGivenName);
 
   const patientIds = [...new Set(booked.flatMap((b) => (b.patientId ? [b.patientId] : [])))];
-  const facts = await patientFacts(tx, programId, date, dayStart, patientIds);
+  const codes = [...types].filter(([, t]) => t.counselling).map(([code]) => code);
+  const facts = await patientFacts(tx, programId, date, dayStart, patientIds, { tz, codes });
 
   const byEncounter = new Map<string, { e: typeof encounters.$inferSelect; people: typeof booked }>();
   for (const b of booked) {
@@ -121,117 +122,128 @@ type Facts = {
   sinceLastSession: { since: string | null; screens: number; checkIns: number; alerts: number; planChanges: number };
 };
 
-/** Everything the day's cards show, for all of the day's patients at once. */
-export async function patientFacts(tx: Tx, programId: string, date: string, dayStart: Date, ids: readonly string[]): Promise<Map<string, Facts>> {
+/**
+ * Everything the day's cards show, for all of the day's patients at once: one statement for the
+ * latest stage, plan, CM enrolment, screen and check-in, the last counselling visit seen before
+ * the day and what changed since (lateral joins over the day's patients), then the plans' goals,
+ * the screens' corrections, CM balances and compliance — six statements however many patients.
+ */
+export async function patientFacts(
+  tx: Tx,
+  programId: string,
+  date: string,
+  dayStart: Date,
+  ids: readonly string[],
+  known: { tz: string; codes: string[] },
+): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
   if (ids.length === 0) return out;
-  const inIds = sql`program_id = ${programId}::uuid and patient_id in (${uuids(ids)})`;
-
-  const stages = rowsOf<{ patient_id: string; stage: string; assessed_at: Date | string }>(
-    await tx.execute(sql`select distinct on (patient_id) patient_id, stage, assessed_at from stage_assessments where ${inIds} order by patient_id, assessed_at desc, created_at desc`),
+  const fallback = new Date(dayStart.getTime() - CHANGES_WINDOW_DAYS * 86_400_000).toISOString();
+  const P = sql`${programId}::uuid`;
+  const rows = rowsOf<{
+    patient_id: string;
+    stage: string | null;
+    assessed_at: Date | string | null;
+    plan_id: string | null;
+    plan_title: string | null;
+    plan_status: string | null;
+    review_date: string | null;
+    enrolment_id: string | null;
+    enrolment_status: string | null;
+    start_date: string | null;
+    end_date: string | null;
+    protocol_name: string | null;
+    screen_id: string | null;
+    check_in_id: string | null;
+    check_in_day: string | null;
+    answers: { craving?: number; mood?: number; use?: { any: boolean }; medication?: string } | null;
+    last_seen: Date | string | null;
+    new_screens: number | string;
+    new_check_ins: number | string;
+    new_alerts: number | string;
+    plan_changes: number | string;
+  }>(
+    await tx.execute(sql`
+      select ids.patient_id, st.stage, st.assessed_at, pl.id as plan_id, pl.title as plan_title, pl.status as plan_status, pl.review_date::text as review_date,
+             en.id as enrolment_id, en.status as enrolment_status, en.start_date::text as start_date, en.end_date::text as end_date, en.name as protocol_name,
+             sc.id as screen_id, ci.id as check_in_id, ci.day::text as check_in_day, ci.answers, ls.at as last_seen,
+             (select count(*) from screens x where x.program_id = ${P} and x.patient_id = ids.patient_id and x.collected_at > coalesce(ls.at, ${fallback}::timestamptz)) as new_screens,
+             (select count(*) from check_ins x where x.program_id = ${P} and x.patient_id = ids.patient_id and x.made_at > coalesce(ls.at, ${fallback}::timestamptz)) as new_check_ins,
+             (select count(*) from safety_alerts x where x.program_id = ${P} and x.patient_id = ids.patient_id and x.raised_at > coalesce(ls.at, ${fallback}::timestamptz)) as new_alerts,
+             (select count(*) from care_plans cp join care_plan_versions v on v.program_id = cp.program_id and v.plan_id = cp.id
+               where cp.program_id = ${P} and cp.patient_id = ids.patient_id and v.changed_at > coalesce(ls.at, ${fallback}::timestamptz)) as plan_changes
+        from (values ${sql.join(
+          ids.map((id) => sql`(${id}::uuid)`),
+          sql`, `,
+        )}) ids(patient_id)
+        left join lateral (select stage, assessed_at from stage_assessments x where x.program_id = ${P} and x.patient_id = ids.patient_id order by assessed_at desc, created_at desc limit 1) st on true
+        left join lateral (select id, title, status, review_date from care_plans x where x.program_id = ${P} and x.patient_id = ids.patient_id and status in ('active', 'draft')
+                            order by (status = 'active') desc, updated_at desc limit 1) pl on true
+        left join lateral (select e.id, e.status, e.start_date, e.end_date, p.name from cm_enrolments e join cm_protocols p on p.program_id = e.program_id and p.id = e.protocol_id
+                            where e.program_id = ${P} and e.patient_id = ids.patient_id order by (e.status = 'active') desc, e.created_at desc limit 1) en on true
+        left join lateral (select id from screens x where x.program_id = ${P} and x.patient_id = ids.patient_id order by collected_at desc, id desc limit 1) sc on true
+        left join lateral (select id, day, answers from check_ins x where x.program_id = ${P} and x.patient_id = ids.patient_id order by made_at desc, id desc limit 1) ci on true
+        left join lateral (select max(en.starts_at) as at from encounter_participants p join encounters en on en.program_id = p.program_id and en.id = p.encounter_id
+                            where p.program_id = ${P} and p.patient_id = ids.patient_id and p.attendance in (${texts(SEEN_ATTENDANCE)})
+                              and en.status <> 'cancelled' and en.type_code in (${texts(known.codes)}) and en.starts_at < ${dayStart.toISOString()}::timestamptz) ls on true`),
   );
-  const plans = rowsOf<{ patient_id: string; id: string; title: string; status: string; review_date: string }>(
-    await tx.execute(sql`select distinct on (patient_id) patient_id, id, title, status, review_date::text from care_plans
-                          where ${inIds} and status in ('active', 'draft') order by patient_id, (status = 'active') desc, updated_at desc`),
-  );
-  const goals = plans.length
+  const planIds = rows.flatMap((r) => (r.plan_id ? [r.plan_id] : []));
+  const goals = planIds.length
     ? rowsOf<{ plan_id: string; id: string; goal: { description?: string; status?: string; dueDate?: string } }>(
-        await tx.execute(sql`select plan_id, id, goal from care_plan_goals where program_id = ${programId}::uuid and plan_id in (${uuids(plans.map((p) => p.id))}) order by id`),
+        await tx.execute(sql`select plan_id, id, goal from care_plan_goals where program_id = ${P} and plan_id in (${uuids(planIds)}) order by id`),
       )
     : [];
-  const enrolments = rowsOf<{ patient_id: string; id: string; status: string; start_date: string; end_date: string; name: string }>(
-    await tx.execute(sql`select distinct on (e.patient_id) e.patient_id, e.id, e.status, e.start_date::text, e.end_date::text, p.name
-                           from cm_enrolments e join cm_protocols p on p.program_id = e.program_id and p.id = e.protocol_id
-                          where e.program_id = ${programId}::uuid and e.patient_id in (${uuids(ids)})
-                          order by e.patient_id, (e.status = 'active') desc, e.created_at desc`),
-  );
-  const balances = enrolments.length ? await patientBalances(tx, programId, enrolments.map((e) => e.patient_id)) : new Map<string, number>();
-  const screenRows = rowsOf<{ id: string }>(
-    await tx.execute(sql`select distinct on (patient_id) id from screens where ${inIds} order by patient_id, collected_at desc, id desc`),
-  );
-  const latestScreens = screenRows.length
-    ? await tx
-        .select()
-        .from(screens)
-        .where(and(eq(screens.programId, programId), inArray(screens.id, screenRows.map((s) => s.id))))
-    : [];
-  const corrections = await correctionsOf(tx, programId, latestScreens.map((s) => s.id));
-  const checkIns = rowsOf<{ patient_id: string; id: string; day: string; answers: { craving?: number; mood?: number; use?: { any: boolean }; medication?: string } }>(
-    await tx.execute(sql`select distinct on (patient_id) patient_id, id, day::text, answers from check_ins where ${inIds} order by patient_id, made_at desc, id desc`),
-  );
-  // the last counselling visit each person was seen at before the day
-  const codes = await counsellingTypeCodes(tx, programId);
-  const lastSeen = rowsOf<{ patient_id: string; at: Date | string }>(
-    await tx.execute(sql`select p.patient_id, max(en.starts_at) as at
-                           from encounter_participants p join encounters en on en.program_id = p.program_id and en.id = p.encounter_id
-                          where p.program_id = ${programId}::uuid and p.patient_id in (${uuids(ids)})
-                            and p.attendance in (${texts(SEEN_ATTENDANCE)}) and en.status <> 'cancelled' and en.type_code in (${texts(codes)})
-                            and en.starts_at < ${dayStart.toISOString()}::timestamptz
-                          group by p.patient_id`),
-  );
-  const sinceOf = new Map(lastSeen.map((r) => [r.patient_id, new Date(r.at)]));
-  const fallback = new Date(dayStart.getTime() - CHANGES_WINDOW_DAYS * 86_400_000);
-  const since = sql.join(
-    ids.map((id) => sql`(${id}::uuid, ${(sinceOf.get(id) ?? fallback).toISOString()}::timestamptz)`),
-    sql`, `,
-  );
-  const changes = rowsOf<{ patient_id: string; kind: string; n: number | string }>(
-    await tx.execute(sql`
-      with since(patient_id, at) as (values ${since})
-      select s.patient_id, 'screens' as kind, count(x.id) as n from since s join screens x on x.program_id = ${programId}::uuid and x.patient_id = s.patient_id and x.collected_at > s.at group by s.patient_id
-      union all
-      select s.patient_id, 'checkIns', count(x.id) from since s join check_ins x on x.program_id = ${programId}::uuid and x.patient_id = s.patient_id and x.made_at > s.at group by s.patient_id
-      union all
-      select s.patient_id, 'alerts', count(x.id) from since s join safety_alerts x on x.program_id = ${programId}::uuid and x.patient_id = s.patient_id and x.raised_at > s.at group by s.patient_id
-      union all
-      select s.patient_id, 'planChanges', count(*) from since s
-        join care_plans cp on cp.program_id = ${programId}::uuid and cp.patient_id = s.patient_id
-        join care_plan_versions v on v.program_id = cp.program_id and v.plan_id = cp.id and v.changed_at > s.at
-       group by s.patient_id`),
-  );
-  const { rows: compliance } = await complianceStatuses(tx, programId, date, { patientIds: ids });
+  const screenIds = rows.flatMap((r) => (r.screen_id ? [r.screen_id] : []));
+  const latestScreens = screenIds.length ? await tx.select().from(screens).where(and(eq(screens.programId, programId), inArray(screens.id, screenIds))) : [];
+  const corrections = await correctionsOf(tx, programId, screenIds);
+  const enrolled = rows.flatMap((r) => (r.enrolment_id ? [r.patient_id] : []));
+  const balances = enrolled.length ? await patientBalances(tx, programId, enrolled) : new Map<string, number>();
+  const { rows: compliance } = await complianceStatuses(tx, programId, date, { patientIds: ids, known });
+  const complianceOf = new Map(compliance.map((c) => [c.patientId, c.compliance]));
+  const screenOf = new Map(latestScreens.map((sc) => [sc.id, sc]));
+  const horizon = addDays(date, REVIEW_HORIZON_DAYS);
 
-  for (const id of ids) {
-    out.set(id, {
-      stage: null,
-      plan: null,
-      cm: null,
-      latestScreen: null,
-      latestCheckIn: null,
-      compliance: null,
-      sinceLastSession: { since: sinceOf.get(id)?.toISOString() ?? null, screens: 0, checkIns: 0, alerts: 0, planChanges: 0 },
+  for (const r of rows) {
+    const screen = r.screen_id ? screenOf.get(r.screen_id) : undefined;
+    const effect = screen ? inEffect(screen, corrections.get(screen.id) ?? []) : null;
+    const a = r.answers ?? {};
+    out.set(r.patient_id, {
+      stage: r.stage ? { stage: r.stage, label: stageLabel(r.stage as Stage), assessedAt: new Date(r.assessed_at!).toISOString() } : null,
+      plan: r.plan_id
+        ? {
+            planId: r.plan_id,
+            title: r.plan_title!,
+            status: r.plan_status!,
+            reviewDate: r.review_date!,
+            reviewDue: r.review_date! <= horizon,
+            goals: goals.filter((g) => g.plan_id === r.plan_id).map((g) => ({ id: g.id, description: g.goal.description ?? '', status: g.goal.status ?? '', dueDate: g.goal.dueDate ?? null })),
+          }
+        : null,
+      cm: r.enrolment_id
+        ? { enrolmentId: r.enrolment_id, protocolName: r.protocol_name!, status: r.enrolment_status!, startDate: r.start_date!, endDate: r.end_date!, balanceCents: balances.get(r.patient_id) ?? 0 }
+        : null,
+      latestScreen:
+        screen && effect
+          ? {
+              id: screen.id,
+              collectedOn: screen.collectedOn,
+              valid: effect.valid,
+              negative: screenIsNegative(effect),
+              positive: effect.results.filter((x) => x.result === 'positive' && !x.prescribed).map((x) => x.analyte),
+            }
+          : null,
+      latestCheckIn: r.check_in_id
+        ? { id: r.check_in_id, day: r.check_in_day!, craving: a.craving ?? null, mood: a.mood ?? null, usedSince: a.use ? a.use.any : null, medication: a.medication ?? null }
+        : null,
+      compliance: complianceOf.get(r.patient_id) ?? null,
+      sinceLastSession: {
+        since: r.last_seen ? new Date(r.last_seen).toISOString() : null,
+        screens: Number(r.new_screens),
+        checkIns: Number(r.new_check_ins),
+        alerts: Number(r.new_alerts),
+        planChanges: Number(r.plan_changes),
+      },
     });
   }
-  const f = (id: string) => out.get(id)!;
-  for (const s of stages) f(s.patient_id).stage = { stage: s.stage, label: stageLabel(s.stage as Stage), assessedAt: new Date(s.assessed_at).toISOString() };
-  const horizon = addDays(date, REVIEW_HORIZON_DAYS);
-  for (const p of plans) {
-    f(p.patient_id).plan = {
-      planId: p.id,
-      title: p.title,
-      status: p.status,
-      reviewDate: p.review_date,
-      reviewDue: p.review_date <= horizon,
-      goals: goals.filter((g) => g.plan_id === p.id).map((g) => ({ id: g.id, description: g.goal.description ?? '', status: g.goal.status ?? '', dueDate: g.goal.dueDate ?? null })),
-    };
-  }
-  for (const e of enrolments)
-    f(e.patient_id).cm = { enrolmentId: e.id, protocolName: e.name, status: e.status, startDate: e.start_date, endDate: e.end_date, balanceCents: balances.get(e.patient_id) ?? 0 };
-  for (const s of latestScreens) {
-    const effect = inEffect(s, corrections.get(s.id) ?? []);
-    f(s.patientId).latestScreen = {
-      id: s.id,
-      collectedOn: s.collectedOn,
-      valid: effect.valid,
-      negative: screenIsNegative(effect),
-      positive: effect.results.filter((r) => r.result === 'positive' && !r.prescribed).map((r) => r.analyte),
-    };
-  }
-  for (const c of checkIns) {
-    const a = c.answers;
-    f(c.patient_id).latestCheckIn = { id: c.id, day: c.day, craving: a.craving ?? null, mood: a.mood ?? null, usedSince: a.use ? a.use.any : null, medication: a.medication ?? null };
-  }
-  for (const c of changes) f(c.patient_id).sinceLastSession[c.kind as 'screens' | 'checkIns' | 'alerts' | 'planChanges'] = Number(c.n);
-  for (const c of compliance) f(c.patientId).compliance = c.compliance;
   return out;
 }
