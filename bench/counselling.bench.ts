@@ -107,7 +107,9 @@ export default function bench() {
     );
     await d.query('ANALYZE');
     const [counts] = await d.query<{ e: string; ep: string }>(`select (select count(*) from encounters) as e, (select count(*) from encounter_participants) as ep`);
-    console.log(`filled in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${PATIENTS} patients, ${counts!.e} encounters, ${counts!.ep} bookings, ${COUNSELLORS} counsellors; PostgreSQL, ${RUNS} interleaved runs`);
+    console.log(
+      `filled in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${PATIENTS} patients, ${counts!.e} encounters, ${counts!.ep} bookings, ${COUNSELLORS} counsellors; PostgreSQL, ${RUNS} interleaved runs`,
+    );
 
     const me = staff[0]!;
     const ctx: Ctx = {

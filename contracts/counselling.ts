@@ -149,7 +149,9 @@ const TodayPatient = z.object({
     .nullable(),
   cm: z.object({ enrolmentId: z.string(), protocolName: z.string(), status: z.string(), startDate: z.string(), endDate: z.string(), balanceCents: z.number().int() }).nullable(),
   latestScreen: z.object({ id: z.string(), collectedOn: z.string(), valid: z.boolean(), negative: z.boolean(), positive: z.array(z.string()) }).nullable(),
-  latestCheckIn: z.object({ id: z.string(), day: z.string(), craving: z.number().nullable(), mood: z.number().nullable(), usedSince: z.boolean().nullable(), medication: z.string().nullable() }).nullable(),
+  latestCheckIn: z
+    .object({ id: z.string(), day: z.string(), craving: z.number().nullable(), mood: z.number().nullable(), usedSince: z.boolean().nullable(), medication: z.string().nullable() })
+    .nullable(),
   compliance: Compliance.nullable(),
   sinceLastSession: z.object({
     since: z.string().nullable().describe('When the person was last seen at a counselling visit (null: never; counts are then over the last 30 days).'),

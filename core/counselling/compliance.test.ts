@@ -124,7 +124,15 @@ describe('counselling compliance', () => {
     const fields = (r: CounsellingRules) => rulesProblems(r).map((p) => p.field);
     expect(fields({ phases: [], dueSoonDays: 0 })).toEqual(['phases']);
     expect(fields({ phases: [{ fromDay: 5, everyDays: 7 }], dueSoonDays: 0 })).toEqual(['phases.0.fromDay']);
-    expect(fields({ phases: [{ fromDay: 0, everyDays: 7 }, { fromDay: 0, everyDays: 0 }], dueSoonDays: 1 })).toEqual(['phases.1.everyDays', 'phases.1.fromDay', 'dueSoonDays']);
+    expect(
+      fields({
+        phases: [
+          { fromDay: 0, everyDays: 7 },
+          { fromDay: 0, everyDays: 0 },
+        ],
+        dueSoonDays: 1,
+      }),
+    ).toEqual(['phases.1.everyDays', 'phases.1.fromDay', 'dueSoonDays']);
     expect(fields({ phases: [{ fromDay: 0, everyDays: 7 }], dueSoonDays: 7 })).toEqual(['dueSoonDays']);
     fc.assert(
       fc.property(rulesArb, (r) => {

@@ -44,7 +44,8 @@ export function rulesProblems(rules: CounsellingRules): Problem[] {
   if (rules.phases.length > MAX_PHASES) out.push({ field: 'phases', message: `may have at most ${MAX_PHASES} phases` });
   rules.phases.forEach((p, i) => {
     if (!Number.isInteger(p.fromDay) || p.fromDay < 0 || p.fromDay > MAX_FROM_DAY) out.push({ field: `phases.${i}.fromDay`, message: `must be a whole number of days from 0 to ${MAX_FROM_DAY}` });
-    if (!Number.isInteger(p.everyDays) || p.everyDays < 1 || p.everyDays > MAX_EVERY_DAYS) out.push({ field: `phases.${i}.everyDays`, message: `must be a whole number of days from 1 to ${MAX_EVERY_DAYS}` });
+    if (!Number.isInteger(p.everyDays) || p.everyDays < 1 || p.everyDays > MAX_EVERY_DAYS)
+      out.push({ field: `phases.${i}.everyDays`, message: `must be a whole number of days from 1 to ${MAX_EVERY_DAYS}` });
     if (i === 0 && p.fromDay !== 0) out.push({ field: 'phases.0.fromDay', message: 'the first phase starts at admission (day 0)' });
     const prev = rules.phases[i - 1];
     if (prev && p.fromDay <= prev.fromDay) out.push({ field: `phases.${i}.fromDay`, message: 'must be later than the phase before it' });

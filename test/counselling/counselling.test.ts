@@ -49,7 +49,16 @@ describe('counselling', () => {
   beforeAll(async () => {
     w = await makeWorld();
     await inTransaction(w.database.db, async (tx) => {
-      const base = { programId: w.programA, legalFamilyName: 'Fictional', preferredLanguage: 'en', contactConsent: false, version: 1, createdAt: w.clock.now, updatedAt: w.clock.now, birthDate: '1990-01-01' };
+      const base = {
+        programId: w.programA,
+        legalFamilyName: 'Fictional',
+        preferredLanguage: 'en',
+        contactConsent: false,
+        version: 1,
+        createdAt: w.clock.now,
+        updatedAt: w.clock.now,
+        birthDate: '1990-01-01',
+      };
       await tx.insert(patients).values([
         { ...base, id: p1, mrn: 'C-1', legalGivenName: 'Birch' },
         { ...base, id: p2, mrn: 'C-2', legalGivenName: 'Cedar', preferredName: '=HYPERLINK("http://x.example")' },
@@ -88,7 +97,12 @@ describe('counselling', () => {
     it('gives each person’s status from their counselling visits: seen, not a no-show, not another kind of visit', async () => {
       const one = await counsellor.get(`/api/v1/patients/${p1}/counselling-compliance`);
       expect(one.statusCode, one.body).toBe(200);
-      expect(one.json()).toMatchObject({ today: '2026-03-02', admittedOn: '2026-01-05', informsOnly: true, compliance: { status: 'overdue', lastSeenOn: '2026-02-20', dueOn: '2026-02-27', daysOverdue: 3 } });
+      expect(one.json()).toMatchObject({
+        today: '2026-03-02',
+        admittedOn: '2026-01-05',
+        informsOnly: true,
+        compliance: { status: 'overdue', lastSeenOn: '2026-02-20', dueOn: '2026-02-27', daysOverdue: 3 },
+      });
       const two = (await counsellor.get(`/api/v1/patients/${p2}/counselling-compliance`)).json();
       expect(two).toMatchObject({ compliance: { status: 'on-track', lastSeenOn: '2026-02-27', dueOn: '2026-03-06' } });
       expect((await counsellor.get(`/api/v1/patients/${p3}/counselling-compliance`)).json()).toMatchObject({ admittedOn: null, compliance: null });
@@ -119,7 +133,11 @@ describe('counselling', () => {
       const r = await counsellor.get('/api/v1/counselling/compliance/report?month=2026-02');
       expect(r.statusCode, r.body).toBe(200);
       type Row = { patientId: string; required: number; held: number; statusAtMonthEnd: string | null };
-      const rep = r.json() as { patients: Row[]; counsellors: Array<{ patients: number; required: number; held: number; overdue: number; onTrack: number; due: number }>; totals: Record<string, number> };
+      const rep = r.json() as {
+        patients: Row[];
+        counsellors: Array<{ patients: number; required: number; held: number; overdue: number; onTrack: number; due: number }>;
+        totals: Record<string, number>;
+      };
       const byId = new Map(rep.patients.map((p) => [p.patientId, p]));
       // p1: weekly all month (28 days): 4 required, 1 held (02-20), overdue at month end (due 02-27)
       expect(byId.get(p1)).toMatchObject({ required: 4, held: 1, statusAtMonthEnd: 'overdue' });
@@ -150,9 +168,22 @@ describe('counselling', () => {
 
   describe('rules', () => {
     it('the default until an administrator saves; a bad rule set is a 400 naming the field, and nothing is saved', async () => {
-      expect((await counsellor.get('/api/v1/counselling/rules')).json()).toMatchObject({ isDefault: true, phases: [{ fromDay: 0, everyDays: 7 }, { fromDay: 90, everyDays: 14 }], dueSoonDays: 3 });
+      expect((await counsellor.get('/api/v1/counselling/rules')).json()).toMatchObject({
+        isDefault: true,
+        phases: [
+          { fromDay: 0, everyDays: 7 },
+          { fromDay: 90, everyDays: 14 },
+        ],
+        dueSoonDays: 3,
+      });
       expect((await counsellor.put('/api/v1/counselling/rules', { phases: [{ fromDay: 0, everyDays: 14 }], dueSoonDays: 3 })).statusCode).toBe(403);
-      const bad = await admin.put('/api/v1/counselling/rules', { phases: [{ fromDay: 3, everyDays: 7 }, { fromDay: 2, everyDays: 0 }], dueSoonDays: 2 });
+      const bad = await admin.put('/api/v1/counselling/rules', {
+        phases: [
+          { fromDay: 3, everyDays: 7 },
+          { fromDay: 2, everyDays: 0 },
+        ],
+        dueSoonDays: 2,
+      });
       const p = expectProblem(bad, 400, 'invalid_input', 'body.phases.0.fromDay');
       expect(p.problems!.map((x) => x.field)).toEqual(expect.arrayContaining(['body.phases.1.fromDay', 'body.phases.1.everyDays']));
       expectProblem(await admin.put('/api/v1/counselling/rules', { phases: [{ fromDay: 0, everyDays: 7 }], dueSoonDays: 1, extra: 1 }), 400);
@@ -162,7 +193,13 @@ describe('counselling', () => {
       expect(ok.statusCode, ok.body).toBe(200);
       expect((await counsellor.get(`/api/v1/patients/${p1}/counselling-compliance`)).json()).toMatchObject({ compliance: { status: 'on-track', dueOn: '2026-03-06' } });
       expect(await w.database.query("select 1 from audit_events where entity = 'encounter-settings' and action = 'update'")).toHaveLength(1);
-      await admin.put('/api/v1/counselling/rules', { phases: [{ fromDay: 0, everyDays: 7 }, { fromDay: 90, everyDays: 14 }], dueSoonDays: 3 });
+      await admin.put('/api/v1/counselling/rules', {
+        phases: [
+          { fromDay: 0, everyDays: 7 },
+          { fromDay: 90, everyDays: 14 },
+        ],
+        dueSoonDays: 3,
+      });
     });
   });
 
@@ -207,7 +244,9 @@ describe('counselling', () => {
       expect(sizes.unassigned.counsellor).toBe(1); // p2 (p3 has no episode)
       const mine = (await counsellor.get(`/api/v1/counselling/caseloads/patients?userId=${counsellor2Id}`)).json() as { items: Array<{ patientId: string; compliance: { status: string } }> };
       expect(mine.items).toEqual([expect.objectContaining({ patientId: p1, compliance: expect.objectContaining({ status: 'overdue' }) })]);
-      const byCounsellor = (await counsellor.get(`/api/v1/counselling/compliance/overdue?counsellorId=${counsellor2Id}`)).json() as { items: Array<{ patientId: string; counsellor: { name: string } }> };
+      const byCounsellor = (await counsellor.get(`/api/v1/counselling/compliance/overdue?counsellorId=${counsellor2Id}`)).json() as {
+        items: Array<{ patientId: string; counsellor: { name: string } }>;
+      };
       expect(byCounsellor.items).toEqual([expect.objectContaining({ patientId: p1, counsellor: { id: counsellor2Id, name: 'Second Counsellor' } })]);
     });
   });
@@ -216,7 +255,9 @@ describe('counselling', () => {
     it('lists my visits of the day with each patient’s stage, plan, CM, screen, check-in, compliance and changes, and audits each patient', async () => {
       const cm = await w.client('cm-coordinator');
       const { patientId: p4 } = await enrolled(w, cm);
-      await inTransaction(w.database.db, (tx) => tx.insert(episodes).values({ programId: w.programA, id: randomUUID(), patientId: p4, levelOfCare: 'otp', admittedOn: '2026-02-01', createdAt: w.clock.now }));
+      await inTransaction(w.database.db, (tx) =>
+        tx.insert(episodes).values({ programId: w.programA, id: randomUUID(), patientId: p4, levelOfCare: 'otp', admittedOn: '2026-02-01', createdAt: w.clock.now }),
+      );
       await visit({ patientId: p4, type: 'individual-counselling', at: '2026-02-23T15:00:00Z', attendance: 'attended' });
       // since that visit: a stage judgement, a check-in, a screen and a plan
       expect((await counsellor.post(`/api/v1/patients/${p4}/stage`, { stage: 'preparation', informedBy: ['interview'] })).statusCode).toBe(200);

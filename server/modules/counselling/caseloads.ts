@@ -67,9 +67,7 @@ async function endCurrent(tx: Tx, ctx: Ctx, current: Row, reason: string) {
     .where(and(eq(caseloadAssignments.programId, programId), eq(caseloadAssignments.id, current.id)));
   await tx
     .delete(careTeam)
-    .where(
-      and(eq(careTeam.programId, programId), eq(careTeam.patientId, current.patientId), eq(careTeam.userId, current.userId), eq(careTeam.role, ROLE_FOR[current.kind].careTeamRole)),
-    );
+    .where(and(eq(careTeam.programId, programId), eq(careTeam.patientId, current.patientId), eq(careTeam.userId, current.userId), eq(careTeam.role, ROLE_FOR[current.kind].careTeamRole)));
 }
 
 async function currentOf(tx: Tx, programId: string, patientId: string, kind: Kind) {
@@ -108,7 +106,13 @@ export async function assignCaseload(deps: Deps, patientId: string, input: { kin
     .insert(careTeam)
     .values({ programId, patientId, userId: input.userId, role: ROLE_FOR[input.kind].careTeamRole, since: await programToday(tx, ctx), createdAt: ctx.now })
     .onConflictDoNothing();
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'caseload', entityId: id, patientId, detail: { kind: input.kind, transfer: current !== null, to: input.userId, from: current?.userId ?? null } });
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'create',
+    entity: 'caseload',
+    entityId: id,
+    patientId,
+    detail: { kind: input.kind, transfer: current !== null, to: input.userId, from: current?.userId ?? null },
+  });
   return readCaseload(tx, programId, patientId);
 }
 
@@ -168,16 +172,23 @@ export async function caseloadPatients(deps: Deps, input: { userId?: string | un
   const { rows: statuses } = await complianceStatuses(tx, programId, today, { patientIds: ids });
   const status = new Map(statuses.map((s) => [s.patientId, s.compliance]));
   const names = ids.length
-    ? await tx.execute(sql`select id, mrn, coalesce(preferred_name, legal_given_name) || ' ' || legal_family_name as name from patients where program_id = ${programId}::uuid and id in (${sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )})`)
+    ? await tx.execute(
+        sql`select id, mrn, coalesce(preferred_name, legal_given_name) || ' ' || legal_family_name as name from patients where program_id = ${programId}::uuid and id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      )
     : [];
   const byId = new Map(rowsOf<{ id: string; mrn: string; name: string }>(names).map((n) => [n.id, n]));
   const items = rows
-    .map((r) => ({ patientId: r.patientId, patientName: byId.get(r.patientId)?.name ?? '', mrn: byId.get(r.patientId)?.mrn ?? '', since: r.since.toISOString(), compliance: status.get(r.patientId) ?? null }))
+    .map((r) => ({
+      patientId: r.patientId,
+      patientName: byId.get(r.patientId)?.name ?? '',
+      mrn: byId.get(r.patientId)?.mrn ?? '',
+      since: r.since.toISOString(),
+      compliance: status.get(r.patientId) ?? null,
+    }))
     .sort((a, b) => a.patientName.localeCompare(b.patientName));
   await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'caseload', purpose: 'work-list', detail: { kind: q.kind, count: items.length } });
   return { items };
 }
-

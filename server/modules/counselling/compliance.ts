@@ -32,14 +32,16 @@ export async function counsellingTypeCodes(tx: Tx, programId: string): Promise<s
   return [...DEFAULT_ENCOUNTER_TYPES.filter((t) => t.counselling).map((t) => t.code), ...own.map((r) => r.code)];
 }
 
-const list = (values: readonly string[]) => sql.join(
-  values.map((v) => sql`${v}`),
-  sql`, `,
-);
-const uuids = (values: readonly string[]) => sql.join(
-  values.map((v) => sql`${v}::uuid`),
-  sql`, `,
-);
+const list = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
+const uuids = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}::uuid`),
+    sql`, `,
+  );
 
 /** The SQL for "a counselling visit this person was seen at", local date `d`, for joining on patient `pid`. */
 function seenVisits(programId: string, tz: string, codes: readonly string[], patientIds?: readonly string[]) {
@@ -69,12 +71,7 @@ export type StatusRow = {
  * Everyone in a current episode on `today` (or only `patientIds`), with their counsellor and
  * compliance. Two statements: the facts, then core's rule per person.
  */
-export async function complianceStatuses(
-  tx: Tx,
-  programId: string,
-  today: string,
-  opts: { patientIds?: readonly string[]; counsellorId?: string; known?: { tz: string; codes: string[] } } = {},
-) {
+export async function complianceStatuses(tx: Tx, programId: string, today: string, opts: { patientIds?: readonly string[]; counsellorId?: string; known?: { tz: string; codes: string[] } } = {}) {
   const tz = opts.known?.tz ?? (await programTimeZone(tx, programId));
   const codes = opts.known?.codes ?? (await counsellingTypeCodes(tx, programId));
   const { rules } = await readCounsellingRules(tx, programId);
@@ -120,17 +117,15 @@ export async function complianceStatuses(
   return {
     tz,
     rules,
-    rows: rows.map(
-      (r): StatusRow => ({
-        patientId: r.patient_id,
-        patientName: `${r.preferred ?? r.given} ${r.family}`,
-        mrn: r.mrn,
-        admittedOn: r.admitted_on,
-        dischargedOn: r.discharged_on,
-        counsellor: r.counsellor_id ? { id: r.counsellor_id, name: r.counsellor_name ?? '' } : null,
-        compliance: complianceOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, today, rules, seenOn: r.last_seen ? [r.last_seen] : [] }),
-      }),
-    ),
+    rows: rows.map((r): StatusRow => ({
+      patientId: r.patient_id,
+      patientName: `${r.preferred ?? r.given} ${r.family}`,
+      mrn: r.mrn,
+      admittedOn: r.admitted_on,
+      dischargedOn: r.discharged_on,
+      counsellor: r.counsellor_id ? { id: r.counsellor_id, name: r.counsellor_name ?? '' } : null,
+      compliance: complianceOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, today, rules, seenOn: r.last_seen ? [r.last_seen] : [] }),
+    })),
   };
 }
 
@@ -159,7 +154,10 @@ function decodeOffset(cursor: string | undefined): number {
 const encodeOffset = (n: number) => Buffer.from(String(n)).toString('base64url');
 
 /** Supervisors' list: who is overdue (or due), by counsellor (unassigned last), then by how long. */
-export async function overdueList(deps: Deps, q: { status: 'overdue' | 'due'; counsellorId?: string | undefined; unassigned?: 'true' | 'false' | undefined; limit: number; cursor?: string | undefined }) {
+export async function overdueList(
+  deps: Deps,
+  q: { status: 'overdue' | 'due'; counsellorId?: string | undefined; unassigned?: 'true' | 'false' | undefined; limit: number; cursor?: string | undefined },
+) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const offset = decodeOffset(q.cursor);

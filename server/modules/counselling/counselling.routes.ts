@@ -114,7 +114,13 @@ export function counsellingRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/patients/:patientId/counselling-compliance',
     {
       config: { permission: 'read:counselling-compliance' },
-      schema: { tags, operationId: 'getPatientCounsellingCompliance', summary: 'One patient’s counselling status today (informs, never blocks)', params: PatientParams, response: { 200: PatientCompliance } },
+      schema: {
+        tags,
+        operationId: 'getPatientCounsellingCompliance',
+        summary: 'One patient’s counselling status today (informs, never blocks)',
+        params: PatientParams,
+        response: { 200: PatientCompliance },
+      },
     },
     async (req) => runInTx(db, req, (d) => patientCompliance(d, req.params.patientId)),
   );
@@ -148,7 +154,14 @@ export function counsellingRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/patients/:patientId/caseload/end',
     {
       config: { permission: 'write:caseload' },
-      schema: { tags, operationId: 'endCaseload', summary: 'End the patient’s counsellor or peer assignment with a reason', params: PatientParams, body: CaseloadEnd, response: { 200: PatientCaseload } },
+      schema: {
+        tags,
+        operationId: 'endCaseload',
+        summary: 'End the patient’s counsellor or peer assignment with a reason',
+        params: PatientParams,
+        body: CaseloadEnd,
+        response: { 200: PatientCaseload },
+      },
     },
     async (req) => runInTx(db, req, (d) => endCaseload(d, req.params.patientId, req.body)),
   );
@@ -166,7 +179,13 @@ export function counsellingRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/counselling/caseloads/patients',
     {
       config: { permission: 'read:care-team' },
-      schema: { tags, operationId: 'listCaseloadPatients', summary: 'The patients on one person’s caseload, with their counselling status', querystring: CaseloadQuery, response: { 200: CaseloadPatients } },
+      schema: {
+        tags,
+        operationId: 'listCaseloadPatients',
+        summary: 'The patients on one person’s caseload, with their counselling status',
+        querystring: CaseloadQuery,
+        response: { 200: CaseloadPatients },
+      },
     },
     async (req) => runInTx(db, req, (d) => caseloadPatients(d, req.query)),
   );

@@ -27,14 +27,16 @@ type Deps = { tx: Tx; ctx: Ctx };
 /** With no counselling visit yet, "what changed" covers this many days. */
 export const CHANGES_WINDOW_DAYS = 30;
 
-const uuids = (ids: readonly string[]) => sql.join(
-  ids.map((id) => sql`${id}::uuid`),
-  sql`, `,
-);
-const texts = (values: readonly string[]) => sql.join(
-  values.map((v) => sql`${v}`),
-  sql`, `,
-);
+const uuids = (ids: readonly string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+const texts = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 
 type TypeInfo = { label: { en: string; es: string }; category: Category; counselling: boolean };
 
@@ -128,14 +130,7 @@ type Facts = {
  * the day and what changed since (lateral joins over the day's patients), then the plans' goals,
  * the screens' corrections, CM balances and compliance — six statements however many patients.
  */
-export async function patientFacts(
-  tx: Tx,
-  programId: string,
-  date: string,
-  dayStart: Date,
-  ids: readonly string[],
-  known: { tz: string; codes: string[] },
-): Promise<Map<string, Facts>> {
+export async function patientFacts(tx: Tx, programId: string, date: string, dayStart: Date, ids: readonly string[], known: { tz: string; codes: string[] }): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
   if (ids.length === 0) return out;
   const fallback = new Date(dayStart.getTime() - CHANGES_WINDOW_DAYS * 86_400_000).toISOString();
@@ -194,7 +189,12 @@ export async function patientFacts(
       )
     : [];
   const screenIds = rows.flatMap((r) => (r.screen_id ? [r.screen_id] : []));
-  const latestScreens = screenIds.length ? await tx.select().from(screens).where(and(eq(screens.programId, programId), inArray(screens.id, screenIds))) : [];
+  const latestScreens = screenIds.length
+    ? await tx
+        .select()
+        .from(screens)
+        .where(and(eq(screens.programId, programId), inArray(screens.id, screenIds)))
+    : [];
   const corrections = await correctionsOf(tx, programId, screenIds);
   const enrolled = rows.flatMap((r) => (r.enrolment_id ? [r.patient_id] : []));
   const balances = enrolled.length ? await patientBalances(tx, programId, enrolled) : new Map<string, number>();

@@ -63,7 +63,10 @@ function OverdueList() {
                 <Table.Tr key={r.patientId}>
                   <Table.Td>{r.counsellor?.name ?? <Text c="dimmed">{t('counselling.compliance.unassigned')}</Text>}</Table.Td>
                   <Table.Td>
-                    <Link to={`/patients/${r.patientId}`}>{r.patientName}</Link> <Text span size="xs" c="dimmed">{r.mrn}</Text>
+                    <Link to={`/patients/${r.patientId}`}>{r.patientName}</Link>{' '}
+                    <Text span size="xs" c="dimmed">
+                      {r.mrn}
+                    </Text>
                   </Table.Td>
                   <Table.Td>{r.lastSeenOn ? formatDate(r.lastSeenOn, i18n.language) : t('counselling.compliance.never')}</Table.Td>
                   <Table.Td>
