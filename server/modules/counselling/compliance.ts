@@ -44,6 +44,16 @@ const uuids = (values: readonly string[]) =>
   );
 
 /** The SQL for "a counselling visit this person was seen at", local date `d`, for joining on patient `pid`. */
+/** A booking `p` on visit `en` counts towards counselling: the person was seen at a counselling visit that took place. */
+export function countsAsCounselling(codes: readonly string[]) {
+  return sql`p.attendance in (${list(SEEN_ATTENDANCE)}) and en.status <> 'cancelled' and en.type_code in (${list(codes)})`;
+}
+
+/** Episode `e` is the person's current one on `day`: admitted by then and not discharged before. */
+export function episodeCurrentOn(day: string) {
+  return sql`e.admitted_on <= ${day}::date and (e.discharged_on is null or e.discharged_on >= ${day}::date)`;
+}
+
 function seenVisits(programId: string, tz: string, codes: readonly string[], patientIds?: readonly string[]) {
   // with a few patients named, read only theirs (the participants' patient index), not the programme's
   const only = patientIds ? sql`and p.patient_id in (${uuids(patientIds)})` : sql``;
@@ -51,10 +61,7 @@ function seenVisits(programId: string, tz: string, codes: readonly string[], pat
     select p.patient_id, (en.starts_at at time zone ${tz})::date as d
       from encounter_participants p
       join encounters en on en.program_id = p.program_id and en.id = p.encounter_id
-     where p.program_id = ${programId}::uuid ${only}
-       and p.attendance in (${list(SEEN_ATTENDANCE)})
-       and en.status <> 'cancelled'
-       and en.type_code in (${list(codes)})`;
+     where p.program_id = ${programId}::uuid ${only} and ${countsAsCounselling(codes)}`;
 }
 
 export type StatusRow = {
@@ -94,8 +101,7 @@ export async function complianceStatuses(tx: Tx, programId: string, today: strin
       with ep as (
         select distinct on (e.patient_id) e.patient_id, e.admitted_on, e.discharged_on
           from episodes e
-         where e.program_id = ${programId}::uuid and e.admitted_on <= ${today}::date
-           and (e.discharged_on is null or e.discharged_on >= ${today}::date) ${onlyPatients}
+         where e.program_id = ${programId}::uuid and ${episodeCurrentOn(today)} ${onlyPatients}
          order by e.patient_id, e.admitted_on desc
       ), seen as (
         select s.patient_id, max(s.d) as last_seen

@@ -20,7 +20,9 @@ import { patients } from '../patients/patients.tables.ts';
 import { REVIEW_HORIZON_DAYS } from '../planning/care-plans.ts';
 import { correctionsOf, inEffect } from '../screens/screens.ts';
 import { screens } from '../screens/screens.tables.ts';
-import { complianceStatuses, SEEN_ATTENDANCE } from './compliance.ts';
+import { complianceOf } from '../../../core/counselling/compliance.ts';
+import { countsAsCounselling, episodeCurrentOn } from './compliance.ts';
+import { readCounsellingRules } from './rules.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -30,11 +32,6 @@ export const CHANGES_WINDOW_DAYS = 30;
 const uuids = (ids: readonly string[]) =>
   sql.join(
     ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-const texts = (values: readonly string[]) =>
-  sql.join(
-    values.map((v) => sql`${v}`),
     sql`, `,
   );
 
@@ -120,7 +117,7 @@ type Facts = {
   cm: { enrolmentId: string; protocolName: string; status: string; startDate: string; endDate: string; balanceCents: number } | null;
   latestScreen: { id: string; collectedOn: string; valid: boolean; negative: boolean; positive: string[] } | null;
   latestCheckIn: { id: string; day: string; craving: number | null; mood: number | null; usedSince: boolean | null; medication: string | null } | null;
-  compliance: Awaited<ReturnType<typeof complianceStatuses>>['rows'][number]['compliance'];
+  compliance: ReturnType<typeof complianceOf>;
   sinceLastSession: { since: string | null; screens: number; checkIns: number; alerts: number; planChanges: number };
 };
 
@@ -128,7 +125,8 @@ type Facts = {
  * Everything the day's cards show, for all of the day's patients at once: one statement for the
  * latest stage, plan, CM enrolment, screen and check-in, the last counselling visit seen before
  * the day and what changed since (lateral joins over the day's patients), then the plans' goals,
- * the screens' corrections, CM balances and compliance — six statements however many patients.
+ * the screens' corrections, CM balances and the rules (compliance is core's rule over the first
+ * statement's episode and last seen date) — six statements however many patients.
  */
 export async function patientFacts(tx: Tx, programId: string, date: string, dayStart: Date, ids: readonly string[], known: { tz: string; codes: string[] }): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
@@ -153,6 +151,9 @@ export async function patientFacts(tx: Tx, programId: string, date: string, dayS
     check_in_day: string | null;
     answers: { craving?: number; mood?: number; use?: { any: boolean }; medication?: string } | null;
     last_seen: Date | string | null;
+    admitted_on: string | null;
+    discharged_on: string | null;
+    seen_on: string | null;
     new_screens: number | string;
     new_check_ins: number | string;
     new_alerts: number | string;
@@ -162,6 +163,7 @@ export async function patientFacts(tx: Tx, programId: string, date: string, dayS
       select ids.patient_id, st.stage, st.assessed_at, pl.id as plan_id, pl.title as plan_title, pl.status as plan_status, pl.review_date::text as review_date,
              en.id as enrolment_id, en.status as enrolment_status, en.start_date::text as start_date, en.end_date::text as end_date, en.name as protocol_name,
              sc.id as screen_id, ci.id as check_in_id, ci.day::text as check_in_day, ci.answers, ls.at as last_seen,
+             ep.admitted_on::text as admitted_on, ep.discharged_on::text as discharged_on, ls.seen_on::text as seen_on,
              (select count(*) from screens x where x.program_id = ${P} and x.patient_id = ids.patient_id and x.collected_at > coalesce(ls.at, ${fallback}::timestamptz)) as new_screens,
              (select count(*) from check_ins x where x.program_id = ${P} and x.patient_id = ids.patient_id and x.made_at > coalesce(ls.at, ${fallback}::timestamptz)) as new_check_ins,
              (select count(*) from safety_alerts x where x.program_id = ${P} and x.patient_id = ids.patient_id and x.raised_at > coalesce(ls.at, ${fallback}::timestamptz)) as new_alerts,
@@ -178,9 +180,13 @@ export async function patientFacts(tx: Tx, programId: string, date: string, dayS
                             where e.program_id = ${P} and e.patient_id = ids.patient_id order by (e.status = 'active') desc, e.created_at desc limit 1) en on true
         left join lateral (select id from screens x where x.program_id = ${P} and x.patient_id = ids.patient_id order by collected_at desc, id desc limit 1) sc on true
         left join lateral (select id, day, answers from check_ins x where x.program_id = ${P} and x.patient_id = ids.patient_id order by made_at desc, id desc limit 1) ci on true
-        left join lateral (select max(en.starts_at) as at from encounter_participants p join encounters en on en.program_id = p.program_id and en.id = p.encounter_id
-                            where p.program_id = ${P} and p.patient_id = ids.patient_id and p.attendance in (${texts(SEEN_ATTENDANCE)})
-                              and en.status <> 'cancelled' and en.type_code in (${texts(known.codes)}) and en.starts_at < ${dayStart.toISOString()}::timestamptz) ls on true`),
+        left join lateral (select e.admitted_on, e.discharged_on from episodes e where e.program_id = ${P} and e.patient_id = ids.patient_id and ${episodeCurrentOn(date)}
+                            order by e.admitted_on desc limit 1) ep on true
+        -- one pass over the person's counselling visits: the last before the day (what changed since), and the last seen in this episode up to the day (compliance)
+        left join lateral (select max(en.starts_at) filter (where en.starts_at < ${dayStart.toISOString()}::timestamptz) as at,
+                                  max((en.starts_at at time zone ${known.tz})::date) filter (where (en.starts_at at time zone ${known.tz})::date between ep.admitted_on and ${date}::date) as seen_on
+                             from encounter_participants p join encounters en on en.program_id = p.program_id and en.id = p.encounter_id
+                            where p.program_id = ${P} and p.patient_id = ids.patient_id and ${countsAsCounselling(known.codes)}) ls on true`),
   );
   const planIds = rows.flatMap((r) => (r.plan_id ? [r.plan_id] : []));
   const goals = planIds.length
@@ -198,8 +204,7 @@ export async function patientFacts(tx: Tx, programId: string, date: string, dayS
   const corrections = await correctionsOf(tx, programId, screenIds);
   const enrolled = rows.flatMap((r) => (r.enrolment_id ? [r.patient_id] : []));
   const balances = enrolled.length ? await patientBalances(tx, programId, enrolled) : new Map<string, number>();
-  const { rows: compliance } = await complianceStatuses(tx, programId, date, { patientIds: ids, known });
-  const complianceOf = new Map(compliance.map((c) => [c.patientId, c.compliance]));
+  const { rules } = await readCounsellingRules(tx, programId);
   const screenOf = new Map(latestScreens.map((sc) => [sc.id, sc]));
   const horizon = addDays(date, REVIEW_HORIZON_DAYS);
 
@@ -235,7 +240,7 @@ export async function patientFacts(tx: Tx, programId: string, date: string, dayS
       latestCheckIn: r.check_in_id
         ? { id: r.check_in_id, day: r.check_in_day!, craving: a.craving ?? null, mood: a.mood ?? null, usedSince: a.use ? a.use.any : null, medication: a.medication ?? null }
         : null,
-      compliance: complianceOf.get(r.patient_id) ?? null,
+      compliance: r.admitted_on ? complianceOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, today: date, rules, seenOn: r.seen_on ? [r.seen_on] : [] }) : null,
       sinceLastSession: {
         since: r.last_seen ? new Date(r.last_seen).toISOString() : null,
         screens: Number(r.new_screens),

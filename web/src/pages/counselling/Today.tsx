@@ -13,8 +13,8 @@ import { formatCents, formatDate, formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { useCounsellorToday, type CounsellorTodayT } from '../../queries/counselling.ts';
 
-type Card = CounsellorTodayT['encounters'][number];
-type Person = Card['patients'][number];
+type EncounterT = CounsellorTodayT['encounters'][number];
+type Person = EncounterT['patients'][number];
 
 export function ComplianceBadge({ compliance }: { compliance: Person['compliance'] }) {
   const { t, i18n } = useTranslation();
@@ -108,7 +108,7 @@ function PersonRow({ p }: { p: Person }) {
   );
 }
 
-function EncounterCard({ e, timeZone }: { e: Card; timeZone: string }) {
+function EncounterCard({ e, timeZone }: { e: EncounterT; timeZone: string }) {
   const { t, i18n } = useTranslation();
   const label = i18n.language.startsWith('es') ? e.typeLabel.es : e.typeLabel.en;
   return (
