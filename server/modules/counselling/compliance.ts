@@ -78,9 +78,9 @@ export type StatusRow = {
  * Everyone in a current episode on `today` (or only `patientIds`), with their counsellor and
  * compliance. Two statements: the facts, then core's rule per person.
  */
-export async function complianceStatuses(tx: Tx, programId: string, today: string, opts: { patientIds?: readonly string[]; counsellorId?: string; known?: { tz: string; codes: string[] } } = {}) {
-  const tz = opts.known?.tz ?? (await programTimeZone(tx, programId));
-  const codes = opts.known?.codes ?? (await counsellingTypeCodes(tx, programId));
+export async function complianceStatuses(tx: Tx, programId: string, today: string, opts: { patientIds?: readonly string[]; counsellorId?: string } = {}) {
+  const tz = await programTimeZone(tx, programId);
+  const codes = await counsellingTypeCodes(tx, programId);
   const { rules } = await readCounsellingRules(tx, programId);
   if (opts.patientIds && opts.patientIds.length === 0) return { tz, rules, rows: [] as StatusRow[] };
   const onlyPatients: SQL = opts.patientIds ? sql`and e.patient_id in (${uuids(opts.patientIds)})` : sql``;
