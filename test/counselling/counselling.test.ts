@@ -10,6 +10,7 @@ import { encounterParticipants, encounters } from '../../server/modules/encounte
 import { episodes, patients } from '../../server/modules/patients/patients.tables.ts';
 import { createUserWithRoles } from '../../server/modules/programs/bootstrap.ts';
 import { enrolled, specimen } from '../cm/support.ts';
+import { onPostgres } from '../support/db.ts';
 import { expectProblem } from '../support/http.ts';
 import { walkPlan } from '../support/fixtures.ts';
 import { makeWorld, PASSWORD, type Client, type World } from '../support/world.ts';
@@ -236,6 +237,19 @@ describe('counselling', () => {
       expectProblem(await counsellor.post(`/api/v1/patients/${w.patientB}/caseload`, { kind: 'counsellor', userId: counsellor2Id }), 404);
       // the peer specialist may read caseloads but not change them
       expect((await (await w.client('front-desk')).post(`/api/v1/patients/${p1}/caseload`, { kind: 'counsellor', userId: w.users.counsellor, reason: 'x' })).statusCode).toBe(403);
+    });
+
+    it.runIf(onPostgres())('two transfers of one patient at once: one current assignment remains, the other is told to reload (PostgreSQL)', async () => {
+      await counsellor.post(`/api/v1/patients/${p2}/caseload`, { kind: 'counsellor', userId: w.users.counsellor });
+      const [a, b] = await Promise.all([
+        counsellor.post(`/api/v1/patients/${p2}/caseload`, { kind: 'counsellor', userId: counsellor2Id, reason: 'first' }),
+        admin.post(`/api/v1/patients/${p2}/caseload`, { kind: 'counsellor', userId: counsellor2Id, reason: 'second' }),
+      ]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+      const current = await w.database.query('select user_id from caseload_assignments where patient_id = $1 and kind = $2 and ended_at is null', [p2, 'counsellor']);
+      expect(current).toEqual([{ user_id: counsellor2Id }]);
+      // back to unassigned for the tests below
+      expect((await counsellor.post(`/api/v1/patients/${p2}/caseload/end`, { kind: 'counsellor', reason: 'test reset' })).statusCode).toBe(200);
     });
 
     it('shows caseload sizes and each person’s caseload with compliance', async () => {
