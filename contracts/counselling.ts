@@ -153,13 +153,15 @@ const TodayPatient = z.object({
     .object({ id: z.string(), day: z.string(), craving: z.number().nullable(), mood: z.number().nullable(), usedSince: z.boolean().nullable(), medication: z.string().nullable() })
     .nullable(),
   compliance: Compliance.nullable(),
-  sinceLastSession: z.object({
-    since: z.string().nullable().describe('When the person was last seen at a counselling visit (null: never; counts are then over the last 30 days).'),
-    screens: z.number().int(),
-    checkIns: z.number().int(),
-    alerts: z.number().int(),
-    planChanges: z.number().int(),
-  }),
+  sinceLastSession: z
+    .object({
+      since: z.string().nullable().describe('When the person was last seen at a counselling visit (null: never; counts are then over the last 30 days).'),
+      screens: z.number().int().nullable(),
+      checkIns: z.number().int().nullable(),
+      alerts: z.number().int().nullable(),
+      planChanges: z.number().int().nullable(),
+    })
+    .describe('Each item is null (like stage, plan, cm, latestScreen, latestCheckIn and compliance) when the caller’s role may not read that kind of record.'),
 });
 export const TodayEncounter = z.object({
   id: z.string(),

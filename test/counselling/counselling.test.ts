@@ -318,6 +318,20 @@ describe('counselling', () => {
       expectProblem(await counsellor.get('/api/v1/counselling/today?date=2026-02-30'), 400, undefined, 'querystring.date');
       const none = (await (await w.client('prescriber')).get('/api/v1/counselling/today')).json() as { encounters: unknown[] };
       expect(none.encounters).toEqual([]);
+
+      // a peer specialist's day shows only what the role may read: no CM, screens or compliance
+      await visit({ patientId: p4, type: 'peer-contact', at: '2026-03-02T17:00:00Z', attendance: null, staffId: w.users['peer-specialist'] });
+      const peerDay = (await (await w.client('peer-specialist')).get('/api/v1/counselling/today')).json() as { encounters: Array<{ patients: Card[] }> };
+      expect(peerDay.encounters[0]!.patients[0]).toMatchObject({
+        patientId: p4,
+        stage: { stage: 'preparation' },
+        plan: { title: 'Plan (fictional)' },
+        latestCheckIn: { craving: 6 },
+        cm: null,
+        latestScreen: null,
+        compliance: null,
+        sinceLastSession: { screens: null, checkIns: 1, planChanges: 1 },
+      });
     });
   });
 

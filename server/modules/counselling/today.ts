@@ -10,6 +10,7 @@ import { addDays, localDate, zonedInstant } from '../../../core/cm/calendar.ts';
 import { DEFAULT_ENCOUNTER_TYPES, type Category } from '../../../core/encounters/types.ts';
 import { stageLabel } from '../../../core/planning/index.ts';
 import type { Stage } from '../../../core/planning/types.ts';
+import type { Permission } from '../../../core/access/roles.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf, writeAudits } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
@@ -80,6 +81,7 @@ export async function counsellorToday(deps: Deps, input: { date?: string | undef
     if (b.patientId) entry.people.push(b);
     byEncounter.set(b.e.id, entry);
   }
+  const mask = minimumNecessary(ctx);
   const out = [...byEncounter.values()].map(({ e, people }) => {
     const type = types.get(e.typeCode) ?? { label: { en: e.typeCode, es: e.typeCode }, category: 'individual' as Category, counselling: false };
     return {
@@ -99,7 +101,7 @@ export async function counsellorToday(deps: Deps, input: { date?: string | undef
         patientName: `${p.preferred ?? p.given ?? ''} ${p.family ?? ''}`.trim(),
         arrivedAt: p.arrivedAt?.toISOString() ?? null,
         attendance: p.attendance,
-        ...facts.get(p.patientId!)!,
+        ...mask(facts.get(p.patientId!)!),
       })),
     };
   });
@@ -111,6 +113,29 @@ export async function counsellorToday(deps: Deps, input: { date?: string | undef
   return { date, timeZone: tz, encounters: out, informsOnly: true as const };
 }
 
+/**
+ * Minimum necessary: each item shows only to a role that may read that kind of record anyway
+ * (a peer specialist sees the day's stage, plan and check-ins, not CM, screens or compliance).
+ */
+function minimumNecessary(ctx: Ctx) {
+  const may = (p: Permission) => ctx.program?.permissions.has(p) ?? false;
+  return (f: Facts): Facts => ({
+    stage: may('read:stage') ? f.stage : null,
+    plan: may('read:care-plan') ? f.plan : null,
+    cm: may('read:cm') ? f.cm : null,
+    latestScreen: may('read:cm') ? f.latestScreen : null,
+    latestCheckIn: may('read:check-in') ? f.latestCheckIn : null,
+    compliance: may('read:counselling-compliance') ? f.compliance : null,
+    sinceLastSession: {
+      since: f.sinceLastSession.since,
+      screens: may('read:cm') ? f.sinceLastSession.screens : null,
+      checkIns: may('read:check-in') ? f.sinceLastSession.checkIns : null,
+      alerts: may('read:safety-alert') ? f.sinceLastSession.alerts : null,
+      planChanges: may('read:care-plan') ? f.sinceLastSession.planChanges : null,
+    },
+  });
+}
+
 type Facts = {
   stage: { stage: string; label: string; assessedAt: string } | null;
   plan: { planId: string; title: string; status: string; reviewDate: string; reviewDue: boolean; goals: Array<{ id: string; description: string; status: string; dueDate: string | null }> } | null;
@@ -118,7 +143,7 @@ type Facts = {
   latestScreen: { id: string; collectedOn: string; valid: boolean; negative: boolean; positive: string[] } | null;
   latestCheckIn: { id: string; day: string; craving: number | null; mood: number | null; usedSince: boolean | null; medication: string | null } | null;
   compliance: ReturnType<typeof complianceOf>;
-  sinceLastSession: { since: string | null; screens: number; checkIns: number; alerts: number; planChanges: number };
+  sinceLastSession: { since: string | null; screens: number | null; checkIns: number | null; alerts: number | null; planChanges: number | null };
 };
 
 /**
