@@ -63,6 +63,12 @@ export async function writeAudit(tx: Tx, ctx: AuditContext, rec: AuditRecord): P
   await tx.insert(auditEvents).values(auditRow(ctx, rec));
 }
 
+/** Several audit rows in one insert (e.g. one per patient a list shows); nothing when the list is empty. */
+export async function writeAudits(tx: Tx, ctx: AuditContext, recs: readonly AuditRecord[]): Promise<void> {
+  if (recs.length === 0) return;
+  await tx.insert(auditEvents).values(recs.map((r) => auditRow(ctx, r)));
+}
+
 const AUDIT_FIELDS = [
   'chainId',
   'orgId',

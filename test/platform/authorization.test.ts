@@ -281,6 +281,16 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/counselling-notes/:id/grants': () => ({ userId: f.grantee }),
     'POST /api/v1/counselling-notes/:id/grants/:userId/revoke': () => undefined,
     'POST /api/v1/lab/hl7v2': () => labMessage(f.patient === w.patientA ? 'A-0001' : 'B-0001'),
+    // counselling (ADR 043): the rules; a caseload assignment (the first permitted role assigns, later ones find it already assigned: 409), then its end (200, then 404)
+    'PUT /api/v1/counselling/rules': () => ({
+      phases: [
+        { fromDay: 0, everyDays: 7 },
+        { fromDay: 90, everyDays: 14 },
+      ],
+      dueSoonDays: 3,
+    }),
+    'POST /api/v1/patients/:patientId/caseload': () => ({ kind: 'counsellor', userId: w.users.counsellor, reason: 'authorisation walk' }),
+    'POST /api/v1/patients/:patientId/caseload/end': () => ({ kind: 'counsellor', reason: 'authorisation walk' }),
   };
   const make = bodies[key];
   if (make) return make();

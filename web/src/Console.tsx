@@ -30,6 +30,9 @@ const GroupsPage = page(() => import('./pages/encounters/Groups.tsx'), 'GroupsPa
 const NewGroupPage = page(() => import('./pages/encounters/Groups.tsx'), 'NewGroupPage');
 const GroupPage = page(() => import('./pages/encounters/Groups.tsx'), 'GroupPage');
 const CosignQueuePage = page(() => import('./pages/notes/CosignQueue.tsx'), 'CosignQueuePage');
+const CounsellorTodayPage = page(() => import('./pages/counselling/Today.tsx'), 'CounsellorTodayPage');
+const CounsellingCompliancePage = page(() => import('./pages/counselling/Compliance.tsx'), 'CounsellingCompliancePage');
+const CaseloadsPage = page(() => import('./pages/counselling/Caseloads.tsx'), 'CaseloadsPage');
 
 export function Console() {
   const me = useMe();
@@ -201,6 +204,30 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:schedule">
               <GroupPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="counselling/today"
+          element={
+            <Guard permission="read:encounter">
+              <CounsellorTodayPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="counselling/compliance"
+          element={
+            <Guard permission="read:counselling-compliance">
+              <CounsellingCompliancePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="counselling/caseloads"
+          element={
+            <Guard permission="read:care-team">
+              <CaseloadsPage />
             </Guard>
           }
         />

@@ -247,7 +247,7 @@ type Options = {
   bearer?: string;
 };
 
-async function send(path: string, opts: Options = {}): Promise<Response> {
+export async function send(path: string, opts: Options = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
@@ -296,7 +296,7 @@ async function toError(res: Response, path: string): Promise<ApiError> {
   return error;
 }
 
-async function json<T>(path: string, opts: Options = {}): Promise<T> {
+export async function json<T>(path: string, opts: Options = {}): Promise<T> {
   const res = await send(path, opts);
   return (await res.json()) as T;
 }

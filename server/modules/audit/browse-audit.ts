@@ -102,7 +102,7 @@ export async function exportAuditCsv(deps: { tx: Tx; ctx: Ctx }, input: AuditFil
 }
 
 /** RFC 4180 quoting, and a leading quote on cells a spreadsheet would run as a formula. */
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s = String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

@@ -25,8 +25,11 @@ const labelOf = (can: (p: AnyPermission) => boolean, n: NavItem) => (typeof n.pe
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
+  { to: '/counselling/today', labelKey: 'nav.myDay', permission: 'read:encounter' },
   { to: '/schedule', labelKey: 'nav.schedule', permission: 'read:schedule' },
   { to: '/notes/cosign', labelKey: 'nav.cosign', permission: 'cosign:progress-note' },
+  { to: '/counselling/compliance', labelKey: 'nav.compliance', permission: 'read:counselling-compliance' },
+  { to: '/counselling/caseloads', labelKey: 'nav.caseloads', permission: 'read:care-team' },
   { to: '/cm/test-day', labelKey: 'nav.testDay', permission: 'write:specimen' },
   { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },

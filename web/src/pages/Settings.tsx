@@ -15,6 +15,7 @@ import { RiskRulesSection } from './settings/RiskRules.tsx';
 import { HelpSettingsSection } from './settings/HelpSettings.tsx';
 import { PatientAppSettingsSection } from './settings/PatientAppSettings.tsx';
 import { EncounterSettingsSection } from './encounters/EncounterSettings.tsx';
+import { CounsellingRulesSettings } from './counselling/CounsellingRulesSettings.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -29,6 +30,7 @@ export function SettingsPage() {
       {can('manage:patient-app-settings') ? <PatientAppSettingsSection /> : null}
       {can('manage:help-settings') ? <HelpSettingsSection /> : null}
       {can('manage:encounter-settings') ? <EncounterSettingsSection /> : null}
+      {can('manage:encounter-settings') ? <CounsellingRulesSettings /> : null}
     </Stack>
   );
 }
