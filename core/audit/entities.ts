@@ -3,7 +3,7 @@
 // console (a readable name and a filter for each, in web/src/i18n under audit.entities).
 import type { AnyPermission } from '../access/roles.ts';
 
-export const AUDIT_ENTITY_GROUPS = ['patients', 'cm', 'assessments', 'care-plans', 'staff-access', 'system'] as const;
+export const AUDIT_ENTITY_GROUPS = ['patients', 'cm', 'assessments', 'care-plans', 'encounters', 'staff-access', 'system'] as const;
 export type AuditEntityGroup = (typeof AUDIT_ENTITY_GROUPS)[number];
 
 /**
@@ -70,6 +70,19 @@ export const AUDIT_ENTITIES = {
   'safety-plan': 'care-plans',
   'safety-plan-version': 'care-plans',
   recommendation: 'care-plans',
+  // encounters: the schedule, visits, attendance, notes, compliance, caseloads, levels of care (issue 14)
+  schedule: 'encounters',
+  encounter: 'encounters',
+  attendance: 'encounters',
+  'group-series': 'encounters',
+  room: 'encounters',
+  'encounter-type': 'encounters',
+  'progress-note': 'encounters',
+  'counselling-note': 'encounters',
+  'counselling-compliance': 'encounters',
+  'encounter-settings': 'encounters',
+  caseload: 'encounters',
+  'level-of-care': 'encounters',
   // staff and access: accounts, sign-in, integration tokens, refused look-ups of unknown records
   user: 'staff-access',
   staff: 'staff-access',

@@ -371,13 +371,30 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
 
 export async function checkIn(deps: Deps, input: { patientId: string; kind: 'attendance' | 'dose'; at?: string | undefined; done: boolean; doseType?: 'observed' | 'take-home' | undefined }) {
   refuseFutureTime(deps.ctx, input.at, 'body.at');
+  await assertPatient(deps.tx, deps.ctx, input.patientId);
+  const posted = await postCheckIn(deps, { ...input, at: input.at ? new Date(input.at) : deps.ctx.now });
+  if (posted === 'not-enrolled') throw notEnrolled();
+  if ('closedBy' in posted)
+    throw conflict(posted.closedBy === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${posted.slotDate} is already closed (${posted.closedBy}).`, 'body.at');
+  return posted;
+}
+
+/**
+ * Posts the day's attendance or dose event for a patient's active enrolment and settles it,
+ * in the caller's transaction (the check-in list, and attendance recorded on a visit). The
+ * day already has one: the same outcome answers it again (duplicate); another outcome is
+ * left as it is and named (`closedBy`), for the caller to refuse or accept.
+ */
+export async function postCheckIn(
+  deps: Deps,
+  input: { patientId: string; kind: 'attendance' | 'dose'; at: Date; done: boolean; doseType?: 'observed' | 'take-home' | undefined; source?: string },
+): Promise<{ eventId: string; award: AwardDto; duplicate: boolean } | { closedBy: string; slotDate: string } | 'not-enrolled'> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  await assertPatient(tx, ctx, input.patientId);
-  const at = input.at ? new Date(input.at) : ctx.now;
+  const at = input.at;
   const enrolments = await lockPatientEnrolments(tx, programId, input.patientId);
   const enr = enrolments.find((e) => e.status === 'active');
-  if (!enr) throw notEnrolled();
+  if (!enr) return 'not-enrolled';
   const tz = await programTimeZone(tx, programId);
   const slotDate = localDate(at, tz);
   const engine = input.kind === 'dose' ? { taken: input.done } : { attended: input.done };
@@ -391,7 +408,7 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
         .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.eventId, dup.id)));
       return { eventId: dup.id, award: await awardAsPosted(deps, enr, dup.id, entries), duplicate: true };
     }
-    throw conflict(dup.kind === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${slotDate} is already closed (${dup.kind}).`, 'body.at');
+    return { closedBy: dup.kind, slotDate };
   }
   const ev = newEvent(enr, {
     id: randomUUID(),
@@ -400,7 +417,7 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
     slotKind: input.kind,
     slotDate,
     engine,
-    detail: { doseType: input.doseType ?? null },
+    detail: { doseType: input.doseType ?? null, source: input.source ?? null },
     source: 'staff',
     recordedBy: ctx.principal?.userId ?? null,
     recordedAt: ctx.now,
