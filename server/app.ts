@@ -35,6 +35,7 @@ import { voiceCheckIns } from './modules/checkins/voice-check-in.ts';
 import type { Channel } from '../core/messages/consent.ts';
 import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
 import { helpPatientRoutes, helpStaffRoutes } from './modules/help/help.routes.ts';
+import { levelsOfCareRoutes } from './modules/levels-of-care/levels-of-care.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -138,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       });
       patientAppStaffRoutes(api, { db: opts.db, publicBase: opts.publicUrl ?? opts.sms?.webhookBase ?? 'http://localhost' });
       helpStaffRoutes(api, { db: opts.db });
+      levelsOfCareRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
