@@ -274,7 +274,7 @@ async function toError(res: Response, path: string): Promise<ApiError> {
   return error;
 }
 
-async function json<T>(path: string, opts: Options = {}): Promise<T> {
+export async function json<T>(path: string, opts: Options = {}): Promise<T> {
   const res = await send(path, opts);
   return (await res.json()) as T;
 }
