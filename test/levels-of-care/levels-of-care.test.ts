@@ -4,6 +4,7 @@
 // injections and the injections-due work list at day boundaries in the programme's time
 // zone, field errors, permissions and audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPostgres } from '../support/db.ts';
 import { expectProblem, newPatient } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 
@@ -69,6 +70,20 @@ describe('residential and therapeutic-community stays', () => {
     ]);
     expect(await audits('stay', 'update')).toBe(2);
     expect(await audits('level-of-care', 'read')).toBeGreaterThanOrEqual(2);
+  });
+
+  it.runIf(onPostgres())('two moves from the same phase at once: one is applied, the other is refused 409 (PostgreSQL)', async () => {
+    const url = `/api/v1/patients/${w.patientA}/stays/${stay.id}/phase-changes`;
+    const other = await w.client('prescriber');
+    const rs = await Promise.all([
+      counsellor.post(url, { direction: 'advance', fromPhase: 'orientation', reason: 'first (concurrent)' }),
+      other.post(url, { direction: 'advance', fromPhase: 'orientation', reason: 'second (concurrent)' }),
+    ]);
+    expect(rs.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const back = await counsellor.post(url, { direction: 'reduce', fromPhase: 'primary', reason: 'back for the next test' });
+    expect(back.statusCode, back.body).toBe(200);
+    const view = (await counsellor.get(`/api/v1/patients/${w.patientA}/levels-of-care`)).json() as { stays: Stay[] };
+    expect(view.stays[0]!.history.filter((h) => h.reason.endsWith('(concurrent)'))).toHaveLength(1);
   });
 
   it('keeps the history append-only', async () => {
