@@ -162,8 +162,11 @@ describe('extended-release naltrexone injections', () => {
     expectProblem(await prescriber.post(url, { givenOn: '2026-02-06', doseMg: 380 }), 400, 'invalid_input', 'body.site');
     expectProblem(await prescriber.post(url, { givenOn: '2026-03-03', doseMg: 380, site: 'left-gluteal' }), 400, 'invalid_input', 'body.givenOn');
     expect((await prescriber.post(url, { givenOn: '2026-01-09', doseMg: 380, site: 'right-gluteal' })).statusCode).toBe(200);
-    const r = await prescriber.post(url, { givenOn: '2026-02-06', doseMg: 380, site: 'left-gluteal' });
+    // a retry with the same Idempotency-Key records once
+    const r = await prescriber.post(url, { givenOn: '2026-02-06', doseMg: 380, site: 'left-gluteal' }, { 'idempotency-key': 'xrntx-feb' });
     expect(r.statusCode, r.body).toBe(200);
+    const again = await prescriber.post(url, { givenOn: '2026-02-06', doseMg: 380, site: 'left-gluteal' }, { 'idempotency-key': 'xrntx-feb' });
+    expect(again.json().id).toBe(r.json().id);
     const other = await admin.post('/api/v1/patients', { ...newPatient('xrntx'), confirmNotDuplicate: true });
     expect(other.statusCode, other.body).toBe(200);
     patientB = other.json().id;

@@ -20,7 +20,7 @@ import {
   TakeHomeSchedule,
 } from '../../../contracts/levels-of-care.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { runInTx } from '../../platform/http/tx.ts';
+import { runIdempotent, runInTx } from '../../platform/http/tx.ts';
 import { injectionsDue, recordInjection, recordTakeHomeSchedule } from './medication.ts';
 import { getSettings, updateSettings } from './settings.ts';
 import { changePhase, endStay, startStay } from './stays.ts';
@@ -128,32 +128,32 @@ export function levelsOfCareRoutes(app: FastifyInstance, deps: { db: Db }) {
   r.post(
     '/patients/:patientId/take-home-schedules',
     {
-      config: { permission: 'write:level-of-care' },
+      config: { permission: 'write:level-of-care', idempotent: true },
       schema: {
         tags,
         operationId: 'recordTakeHomeSchedule',
-        summary: 'Record a take-home schedule as prescribed; more take-home doses than the tier of that day of treatment allows is a 400',
+        summary: 'Record a take-home schedule as prescribed (honours Idempotency-Key); more take-home doses than the tier of that day of treatment allows is a 400',
         params: PatientParams,
         body: RecordTakeHomeSchedule,
         response: { 200: TakeHomeSchedule },
       },
     },
-    async (req) => runInTx(db, req, (d) => recordTakeHomeSchedule(d, req.params.patientId, req.body)),
+    async (req) => (await runIdempotent(db, req, (d) => recordTakeHomeSchedule(d, req.params.patientId, req.body))).body,
   );
 
   r.post(
     '/patients/:patientId/naltrexone-injections',
     {
-      config: { permission: 'write:level-of-care' },
+      config: { permission: 'write:level-of-care', idempotent: true },
       schema: {
         tags,
         operationId: 'recordNaltrexoneInjection',
-        summary: 'Record an extended-release naltrexone injection given (dose and site required), or the course stopped',
+        summary: 'Record an extended-release naltrexone injection given (dose and site required), or the course stopped (honours Idempotency-Key)',
         params: PatientParams,
         body: RecordInjection,
         response: { 200: Injection },
       },
     },
-    async (req) => runInTx(db, req, (d) => recordInjection(d, req.params.patientId, req.body)),
+    async (req) => (await runIdempotent(db, req, (d) => recordInjection(d, req.params.patientId, req.body))).body,
   );
 }

@@ -47,7 +47,8 @@ export const useChangePhase = (patientId: string, stayId: string) =>
   usePatientWrite(patientId, (body: ChangePhaseT) => json<StayT>(`/patients/${enc(patientId)}/stays/${enc(stayId)}/phase-changes`, { method: 'POST', body }));
 export const useEndStay = (patientId: string, stayId: string) =>
   usePatientWrite(patientId, (body: EndStayT) => json<StayT>(`/patients/${enc(patientId)}/stays/${enc(stayId)}/end`, { method: 'POST', body }));
-export const useRecordTakeHomeSchedule = (patientId: string) =>
-  usePatientWrite(patientId, (body: RecordTakeHomeScheduleT) => json<unknown>(`/patients/${enc(patientId)}/take-home-schedules`, { method: 'POST', body }));
-export const useRecordInjection = (patientId: string) =>
-  usePatientWrite(patientId, (body: RecordInjectionT) => json<unknown>(`/patients/${enc(patientId)}/naltrexone-injections`, { method: 'POST', body }));
+/** Records are append-only: `idempotencyKey` (one per form) makes a double click or a retry record once. */
+export const useRecordTakeHomeSchedule = (patientId: string, idempotencyKey: string) =>
+  usePatientWrite(patientId, (body: RecordTakeHomeScheduleT) => json<unknown>(`/patients/${enc(patientId)}/take-home-schedules`, { method: 'POST', body, idempotencyKey }));
+export const useRecordInjection = (patientId: string, idempotencyKey: string) =>
+  usePatientWrite(patientId, (body: RecordInjectionT) => json<unknown>(`/patients/${enc(patientId)}/naltrexone-injections`, { method: 'POST', body, idempotencyKey }));

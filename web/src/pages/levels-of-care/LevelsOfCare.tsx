@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Badge, Button, Checkbox, Group, List, NativeSelect, NumberInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ASAM_LABELS, RESIDENTIAL_LEVELS, type AsamLevel } from '../../../../core/levels-of-care/asam.ts';
+import { newIdempotencyKey } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
 import { StatusBadge, TableHead } from '../../components/common.tsx';
@@ -324,7 +325,8 @@ function TakeHomes({ patientId, data }: { patientId: string; data: PatientLevels
 
 function RecordSchedule({ patientId, data, onClose, dayName }: { patientId: string; data: PatientLevelsOfCareT; onClose: () => void; dayName: (d: number) => string }) {
   const { t } = useTranslation();
-  const record = useRecordTakeHomeSchedule(patientId);
+  const [key] = useState(newIdempotencyKey);
+  const record = useRecordTakeHomeSchedule(patientId, key);
   const current = data.takeHomes.current;
   const [medication, setMedication] = useState<'methadone' | 'buprenorphine'>(current?.medication ?? 'methadone');
   const [dose, setDose] = useState(current?.dose ?? '');
@@ -437,7 +439,8 @@ function Injections({ patientId, data }: { patientId: string; data: PatientLevel
 
 function RecordInjection({ patientId, today, onClose }: { patientId: string; today: string; onClose: () => void }) {
   const { t } = useTranslation();
-  const record = useRecordInjection(patientId);
+  const [key] = useState(newIdempotencyKey);
+  const record = useRecordInjection(patientId, key);
   const { busy, error, run } = useAction();
   const [kind, setKind] = useState<'given' | 'stopped'>('given');
   const [givenOn, setGivenOn] = useState(today);
