@@ -10,7 +10,7 @@ import { notifications } from '@mantine/notifications';
 import { ASAM_LABELS, RESIDENTIAL_LEVELS, type AsamLevel } from '../../../../core/levels-of-care/asam.ts';
 import { newIdempotencyKey } from '../../api.ts';
 import { useSession } from '../../session.tsx';
-import { formatDate, todayIn } from '../../format.ts';
+import { formatDate, formatDateTime, todayIn } from '../../format.ts';
 import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
@@ -29,6 +29,11 @@ const lang = (l: string) => (l.startsWith('es') ? 'es' : 'en');
 export const dueTone = (s: string) => (s === 'overdue' ? 'bad' : s === 'due' ? 'warn' : s === 'due-soon' ? 'neutral' : 'ok');
 
 export function LevelsOfCareSection({ patientId }: { patientId: string }) {
+  const { can } = useSession();
+  return can('read:level-of-care') ? <LevelsOfCare patientId={patientId} /> : null;
+}
+
+function LevelsOfCare({ patientId }: { patientId: string }) {
   const { t } = useTranslation();
   const q = usePatientLevelsOfCare(patientId);
   return (
@@ -190,6 +195,7 @@ function EndStay({ patientId, stay, onClose }: { patientId: string; stay: StayT;
 
 function StayHistory({ stay }: { stay: StayT }) {
   const { t, i18n } = useTranslation();
+  const { program } = useSession();
   const l = lang(i18n.language);
   const label = (code: string | null) => stay.phases.find((p) => p.code === code)?.label[l] ?? '';
   return (
@@ -199,7 +205,7 @@ function StayHistory({ stay }: { stay: StayT }) {
         <Table.Tbody>
           {[...stay.history].reverse().map((h) => (
             <Table.Tr key={`${h.changedAt}-${h.kind}`}>
-              <Table.Td>{formatDate(h.changedAt.slice(0, 10), i18n.language)}</Table.Td>
+              <Table.Td>{formatDateTime(h.changedAt, i18n.language, program?.timeZone)}</Table.Td>
               <Table.Td>{t(`levelsOfCare.stays.kinds.${h.kind}`, { from: label(h.from), to: label(h.to) })}</Table.Td>
               <Table.Td>{h.reason}</Table.Td>
               <Table.Td>{h.changedBy ?? ''}</Table.Td>
