@@ -196,7 +196,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:progress-note',
   ],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
-  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:messages', 'read:patient-app', 'write:patient-app', 'read:schedule', 'check-in:encounter', 'write:schedule'],
+  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:staff', 'read:messages', 'read:patient-app', 'write:patient-app', 'read:schedule', 'check-in:encounter', 'write:schedule'],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.

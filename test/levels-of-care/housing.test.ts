@@ -59,8 +59,11 @@ describe('housing from the CM privilege track', () => {
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ track: 'housing', trackName: 'Abstinence-contingent housing', decision: null });
     expect(pending[0]!.level).not.toBeNull();
-    const recs = (await admin.get('/api/v1/cm/privilege-recommendations?pending=true')).json() as { items: Array<{ id: string }> };
-    const decided = await (await w.client('prescriber')).post(`/api/v1/cm/privilege-recommendations/${recs.items[0]!.id}/decision`, { decision: 'approved', reason: 'Negative screen (test)' });
+    // the latest screen's recommendation (the third negative: the top level)
+    expect(pending[0]!.level).toBe('Own room');
+    const recs = (await admin.get('/api/v1/cm/privilege-recommendations?pending=true')).json() as { items: Array<{ id: string; level: string }> };
+    const latest = recs.items.find((r) => r.level === 'Own room')!;
+    const decided = await (await w.client('prescriber')).post(`/api/v1/cm/privilege-recommendations/${latest.id}/decision`, { decision: 'approved', reason: 'Negative screen (test)' });
     expect(decided.statusCode, decided.body).toBe(200);
     expect((await view())[0]).toMatchObject({ level: pending[0]!.level, decision: 'approved' });
   });

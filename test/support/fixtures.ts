@@ -4,6 +4,7 @@
 // world's administrator; B: adminB), so the walk starts from real, consistent state. The
 // few rows the API cannot make directly (a care-team link to a given user, a second
 // programme-B patient with unmistakable details, staff) are inserted.
+import { encounterParticipants, encounters, groupSeries, groupSeriesMembers } from '../../server/modules/encounters/encounters.tables.ts';
 import { TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
@@ -14,7 +15,6 @@ import { BOWL, NEG, specimen } from '../cm/support.ts';
 import { activatePhone } from './patient-device.ts';
 import type { Client, World } from './world.ts';
 import { inTransaction } from '../../server/platform/db/database.ts';
-import { encounterParticipants, encounters } from '../../server/modules/encounters/encounters.tables.ts';
 import { stayPhaseChanges, stays } from '../../server/modules/levels-of-care/levels-of-care.tables.ts';
 import { DEFAULT_TC_TEMPLATE } from '../../core/levels-of-care/phases.ts';
 import { encounterResourceId } from '../../server/modules/fhir/encounters.ts';
@@ -63,6 +63,9 @@ export type Fixtures = {
   visit: string;
   fhirEncounter: string;
   scheduleStaff: string;
+  /** A group visit that started half an hour ago with the patient booked, and a weekly group with the patient on its roster. */
+  encounter: string;
+  groupSeries: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -270,7 +273,49 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
       await tx
         .insert(encounterParticipants)
         .values({ programId, encounterId: visit, patientId: patient, attendance: 'attended', attendanceRecordedBy: careTeamUser, attendanceRecordedAt: now, addedAt: now });
-      return { medication, episode, message, stayEpisode: residential, stay, visit, fhirEncounter: encounterResourceId(visit, patient), scheduleStaff: careTeamUser };
+      const groupSeriesId = randomUUID();
+      await tx.insert(groupSeries).values({
+        programId,
+        id: groupSeriesId,
+        typeCode: 'group-cbt',
+        title: `${tag} group`,
+        modality: 'in-person',
+        leadStaffId: careTeamUser,
+        firstDate: '2026-03-10',
+        weeks: 1,
+        startTime: '18:00',
+        durationMinutes: 60,
+        capacity: 10,
+        createdAt: now,
+      });
+      await tx.insert(groupSeriesMembers).values({ programId, seriesId: groupSeriesId, patientId: patient, joinedAt: now });
+      const encounter = randomUUID();
+      const startsAt = new Date(now.getTime() - 30 * 60_000);
+      await tx.insert(encounters).values({
+        programId,
+        id: encounter,
+        typeCode: 'group-mi',
+        modality: 'in-person',
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 3600_000),
+        staffId: careTeamUser,
+        title: `${tag} visit`,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(encounterParticipants).values({ programId, encounterId: encounter, patientId: patient, addedAt: now });
+      return {
+        medication,
+        episode,
+        message,
+        encounter,
+        groupSeries: groupSeriesId,
+        stayEpisode: residential,
+        stay,
+        visit,
+        fhirEncounter: encounterResourceId(visit, patient),
+        scheduleStaff: careTeamUser,
+      };
     };
     const a = await mk(w.programA, w.patientA, w.users.counsellor, 'Aprog');
     const b = await mk(w.programB, w.patientB, w.adminB, 'Bprog');
@@ -341,6 +386,8 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
       rows.b.stay,
       rows.b.visit,
       rows.b.fhirEncounter,
+      rows.b.encounter,
+      rows.b.groupSeries,
       rows.staffB,
       w.adminB,
       w.programB,

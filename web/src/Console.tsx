@@ -24,6 +24,11 @@ const SmsSimulatorPage = page(() => import('./pages/Outbox.tsx'), 'SmsSimulatorP
 const ChangePasswordPage = page(() => import('./pages/Account.tsx'), 'ChangePasswordPage');
 const TwoStepPage = page(() => import('./pages/Account.tsx'), 'TwoStepPage');
 const AccountPage = page(() => import('./pages/Account.tsx'), 'AccountPage');
+const SchedulePage = page(() => import('./pages/encounters/Schedule.tsx'), 'SchedulePage');
+const VisitPage = page(() => import('./pages/encounters/Visit.tsx'), 'VisitPage');
+const GroupsPage = page(() => import('./pages/encounters/Groups.tsx'), 'GroupsPage');
+const NewGroupPage = page(() => import('./pages/encounters/Groups.tsx'), 'NewGroupPage');
+const GroupPage = page(() => import('./pages/encounters/Groups.tsx'), 'GroupPage');
 
 export function Console() {
   const me = useMe();
@@ -145,7 +150,7 @@ function ConsoleRoutes() {
         <Route
           path="settings"
           element={
-            <Guard permission={['manage:organization', 'manage:check-in-settings']}>
+            <Guard permission={['manage:organization', 'manage:check-in-settings', 'manage:encounter-settings']}>
               <SettingsPage />
             </Guard>
           }
@@ -155,6 +160,46 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:audit">
               <AuditPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="schedule"
+          element={
+            <Guard permission="read:schedule">
+              <SchedulePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="encounters/:id"
+          element={
+            <Guard permission="read:encounter">
+              <VisitPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="groups"
+          element={
+            <Guard permission="read:schedule">
+              <GroupsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="groups/new"
+          element={
+            <Guard permission="write:schedule">
+              <NewGroupPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="groups/:id"
+          element={
+            <Guard permission="read:schedule">
+              <GroupPage />
             </Guard>
           }
         />

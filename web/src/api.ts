@@ -27,6 +27,7 @@ import type * as Ci from '../../contracts/checkins.ts';
 import type * as Msg from '../../contracts/messages.ts';
 import type * as Pa from '../../contracts/patient-app.ts';
 import type * as Help from '../../contracts/help.ts';
+import type * as Enc from '../../contracts/encounters.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -52,6 +53,20 @@ export type AuditEventT = z.infer<typeof AuditEvent>;
 export type AuditPatientMatchesT = z.infer<typeof AuditPatientMatches>;
 export type DuplicateCandidatesT = z.infer<typeof DuplicateCandidates>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
+
+// Encounters (the schedule, visits, attendance, weekly groups)
+export type EncounterTypeT = z.infer<typeof Enc.EncounterType>;
+export type RoomT = z.infer<typeof Enc.Room>;
+export type ScheduleT = z.infer<typeof Enc.Schedule>;
+export type ScheduledVisitT = z.infer<typeof Enc.ScheduledVisit>;
+export type EncounterT = z.infer<typeof Enc.Encounter>;
+export type EncounterCreateT = z.input<typeof Enc.EncounterCreate>;
+export type AttendanceRecordedT = z.infer<typeof Enc.AttendanceRecorded>;
+export type AttendanceCreateT = z.input<typeof Enc.AttendanceCreate>;
+export type GroupSeriesT = z.infer<typeof Enc.GroupSeries>;
+export type GroupSeriesSummaryT = z.infer<typeof Enc.GroupSeriesSummary>;
+export type GroupSeriesCreateT = z.input<typeof Enc.GroupSeriesCreate>;
+export type PatientEncounterT = z.infer<typeof Enc.PatientEncounter>;
 
 // Messages (the outbox, contact preferences, the SMS simulator)
 export type OutboxListT = z.infer<typeof Msg.OutboxList>;
@@ -476,6 +491,26 @@ export const api = {
   auditCsv: async (filters: AuditFilters): Promise<Blob> => (await send('/audit-events.csv', { query: { ...filters } })).blob(),
   /** Find a patient by name or MRN to filter the trail by (a POST: the name stays out of URLs; the server audits the search). */
   findPatientsForAudit: (q: string) => json<AuditPatientMatchesT>('/audit-events/patients', { body: { q } }),
+
+  // Encounters
+  encounterTypes: () => json<{ items: EncounterTypeT[] }>('/encounter-types'),
+  createEncounterType: (body: z.input<typeof Enc.EncounterTypeCreate>) => json<EncounterTypeT>('/encounter-types', { body }),
+  rooms: () => json<{ items: RoomT[] }>('/rooms'),
+  createRoom: (body: z.input<typeof Enc.RoomCreate>) => json<RoomT>('/rooms', { body }),
+  schedule: (q: { date?: string; staffId?: string }) => json<ScheduleT>('/schedule', { query: q }),
+  bookEncounter: (body: EncounterCreateT, idempotencyKey: string) => json<EncounterT>('/encounters', { body, idempotencyKey }),
+  encounter: (id: string) => json<EncounterT>(`/encounters/${enc(id)}`),
+  rescheduleEncounter: (id: string, body: z.input<typeof Enc.EncounterReschedule>) => json<EncounterT>(`/encounters/${enc(id)}/reschedule`, { body }),
+  cancelEncounter: (id: string, body: z.input<typeof Enc.EncounterCancel>) => json<EncounterT>(`/encounters/${enc(id)}/cancel`, { body }),
+  addParticipant: (id: string, patientId: string) => json<EncounterT>(`/encounters/${enc(id)}/participants`, { body: { patientId } }),
+  recordArrival: (id: string, patientId: string) => json<ScheduledVisitT>(`/encounters/${enc(id)}/arrivals`, { body: { patientId } }),
+  recordAttendance: (id: string, body: AttendanceCreateT, idempotencyKey: string) => json<AttendanceRecordedT>(`/encounters/${enc(id)}/attendance`, { body, idempotencyKey }),
+  patientEncounters: (patientId: string, cursor?: string | null) => page<PatientEncounterT>(`/patients/${enc(patientId)}/encounters`, { limit: 20 }, cursor),
+  groupSeriesList: () => all<GroupSeriesSummaryT>('/group-series'),
+  groupSeries: (id: string) => json<GroupSeriesT>(`/group-series/${enc(id)}`),
+  createGroupSeries: (body: GroupSeriesCreateT, idempotencyKey: string) => json<GroupSeriesT>('/group-series', { body, idempotencyKey }),
+  addToRoster: (id: string, patientId: string) => json<GroupSeriesT>(`/group-series/${enc(id)}/members`, { body: { patientId } }),
+  removeFromRoster: (id: string, patientId: string, reason: string) => json<GroupSeriesT>(`/group-series/${enc(id)}/members/${enc(patientId)}/remove`, { body: { reason } }),
 };
 
 export type AuditFilters = {

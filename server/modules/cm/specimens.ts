@@ -373,7 +373,7 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
   refuseFutureTime(deps.ctx, input.at, 'body.at');
   await assertPatient(deps.tx, deps.ctx, input.patientId);
   const posted = await postCheckIn(deps, { ...input, at: input.at ? new Date(input.at) : deps.ctx.now });
-  if (posted === 'not-enrolled') throw notEnrolled();
+  if (posted === 'not-enrolled' || posted === 'not-rewarded') throw notEnrolled();
   if ('closedBy' in posted)
     throw conflict(posted.closedBy === 'missed' ? 'opportunity_closed' : 'already_checked_in', `A ${input.kind} check-in for ${posted.slotDate} is already closed (${posted.closedBy}).`, 'body.at');
   return posted;
@@ -387,14 +387,16 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
  */
 export async function postCheckIn(
   deps: Deps,
-  input: { patientId: string; kind: 'attendance' | 'dose'; at: Date; done: boolean; doseType?: 'observed' | 'take-home' | undefined; source?: string },
-): Promise<{ eventId: string; award: AwardDto; duplicate: boolean } | { closedBy: string; slotDate: string } | 'not-enrolled'> {
+  input: { patientId: string; kind: 'attendance' | 'dose'; at: Date; done: boolean; doseType?: 'observed' | 'take-home' | undefined; source?: string; onlyIfRewarded?: boolean },
+): Promise<{ eventId: string; award: AwardDto; duplicate: boolean } | { closedBy: string; slotDate: string } | 'not-enrolled' | 'not-rewarded'> {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const at = input.at;
   const enrolments = await lockPatientEnrolments(tx, programId, input.patientId);
   const enr = enrolments.find((e) => e.status === 'active');
   if (!enr) return 'not-enrolled';
+  // a visit's attendance is posted only where the patient's protocol rewards attendance
+  if (input.onlyIfRewarded && !(await enrolmentProtocol(tx, enr)).tracks.some((t) => t.target.kind === input.kind)) return 'not-rewarded';
   const tz = await programTimeZone(tx, programId);
   const slotDate = localDate(at, tz);
   const engine = input.kind === 'dose' ? { taken: input.done } : { attended: input.done };

@@ -15,7 +15,7 @@ import { dayOfTreatment, maxTakeHomeDoses } from '../../../core/levels-of-care/t
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { cmEnrolments, cmPrivilegeDecisions, cmPrivilegeRecommendations, cmProtocols } from '../cm/cm.tables.ts';
+import { cmEnrolments, cmEvents, cmPrivilegeDecisions, cmPrivilegeRecommendations, cmProtocols } from '../cm/cm.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { episodes } from '../patients/patients.tables.ts';
@@ -105,9 +105,11 @@ async function housingOf(tx: Tx, programId: string, patientId: string) {
     const [rec] = await tx
       .select({ level: cmPrivilegeRecommendations.level, createdAt: cmPrivilegeRecommendations.createdAt, decision: cmPrivilegeDecisions.decision })
       .from(cmPrivilegeRecommendations)
+      // the latest by the event it came from (when the screen was, then the enrolment's event order), not by when it was written
+      .innerJoin(cmEvents, and(eq(cmEvents.programId, cmPrivilegeRecommendations.programId), eq(cmEvents.id, cmPrivilegeRecommendations.eventId)))
       .leftJoin(cmPrivilegeDecisions, and(eq(cmPrivilegeDecisions.programId, cmPrivilegeRecommendations.programId), eq(cmPrivilegeDecisions.recommendationId, cmPrivilegeRecommendations.id)))
       .where(and(eq(cmPrivilegeRecommendations.programId, programId), eq(cmPrivilegeRecommendations.enrolmentId, enr.id), eq(cmPrivilegeRecommendations.track, t.id)))
-      .orderBy(desc(cmPrivilegeRecommendations.createdAt))
+      .orderBy(desc(cmEvents.at), desc(cmEvents.position))
       .limit(1);
     out.push({
       track: t.id,

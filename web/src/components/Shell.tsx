@@ -25,13 +25,19 @@ const labelOf = (can: (p: AnyPermission) => boolean, n: NavItem) => (typeof n.pe
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
+  { to: '/schedule', labelKey: 'nav.schedule', permission: 'read:schedule' },
   { to: '/cm/test-day', labelKey: 'nav.testDay', permission: 'write:specimen' },
   { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },
   { to: '/cm', labelKey: 'nav.cm', permission: 'read:cm' },
   { to: '/messages', labelKey: 'outbox.nav', permission: 'read:messages' },
   { to: '/staff', labelKey: 'nav.staff', permission: 'read:staff' },
-  { to: '/settings', labelKey: 'nav.settings', permission: ['manage:organization', 'manage:check-in-settings'], labelKeys: ['nav.settings', 'checkIns.settings.title'] },
+  {
+    to: '/settings',
+    labelKey: 'nav.settings',
+    permission: ['manage:organization', 'manage:check-in-settings', 'manage:encounter-settings'],
+    labelKeys: ['nav.settings', 'checkIns.settings.title', 'nav.settings'],
+  },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
 ];
 

@@ -25,6 +25,7 @@ import { AssessTab } from './planning/AssessTab.tsx';
 import { CheckInsTab } from './patient/CheckIns.tsx';
 import { ContactPreferencesSection } from './patient/ContactPreferences.tsx';
 import { SafetyPlanTab } from './patient/SafetyPlan.tsx';
+import { PatientVisitsSection } from './encounters/PatientVisits.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -103,6 +104,7 @@ export function PatientPage() {
                 {can('read:medication') ? <MedicationSection patientId={p.id} /> : null}
                 {can('read:episode') ? <EpisodesSection patientId={p.id} /> : null}
                 {can('read:care-team') ? <CareTeamSection patientId={p.id} /> : null}
+                {can('read:encounter') ? <PatientVisitsSection patientId={p.id} patientName={`${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`} /> : null}
                 {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
               </Stack>
             </Grid.Col>

@@ -14,6 +14,7 @@ import { ErrorAlert, fieldError, useAction } from '../components/forms.tsx';
 import { RiskRulesSection } from './settings/RiskRules.tsx';
 import { HelpSettingsSection } from './settings/HelpSettings.tsx';
 import { PatientAppSettingsSection } from './settings/PatientAppSettings.tsx';
+import { EncounterSettingsSection } from './encounters/EncounterSettings.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -27,6 +28,7 @@ export function SettingsPage() {
       {can('manage:check-in-settings') ? <RiskRulesSection /> : null}
       {can('manage:patient-app-settings') ? <PatientAppSettingsSection /> : null}
       {can('manage:help-settings') ? <HelpSettingsSection /> : null}
+      {can('manage:encounter-settings') ? <EncounterSettingsSection /> : null}
     </Stack>
   );
 }
