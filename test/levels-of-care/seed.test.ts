@@ -3,8 +3,14 @@
 // work list shows as due soon.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../core/access/roles.ts';
+import { eq, inArray } from 'drizzle-orm';
 import { seedLevelsOfCareDemo } from '../../server/modules/demo/seed-levels-of-care.ts';
+import { DEMO_STAFF, seedDemo } from '../../server/modules/demo/seed.ts';
+import { users } from '../../server/modules/identity/identity.tables.ts';
+import { programs } from '../../server/modules/programs/programs.tables.ts';
+import { stays } from '../../server/modules/levels-of-care/levels-of-care.tables.ts';
 import { inTransaction } from '../../server/platform/db/database.ts';
+import { testDatabase } from '../support/db.ts';
 import { makeWorld, type World } from '../support/world.ts';
 
 let w: World;
@@ -32,4 +38,30 @@ describe('levels-of-care demo', () => {
     const due = (await counsellor.get('/api/v1/levels-of-care/injections-due')).json() as { items: Array<{ patientId: string; status: string; daysUntilDue: number }> };
     expect(due.items).toEqual([expect.objectContaining({ patientId: second.json().id, status: 'due-soon', daysUntilDue: 4 })]);
   });
+
+  it('works on the demo data, where every patient already has an open episode of care', async () => {
+    const database = await testDatabase();
+    try {
+      const now = new Date('2026-03-02T15:00:00Z');
+      const demo = await seedDemo(database.db, now);
+      const staffRows = await database.db
+        .select({ id: users.id, name: users.displayName, email: users.email })
+        .from(users)
+        .where(
+          inArray(
+            users.email,
+            DEMO_STAFF.map((s) => s.email),
+          ),
+        );
+      const staff = new Map(DEMO_STAFF.map((s) => [s.role, { id: staffRows.find((u) => u.email === s.email)!.id, name: s.name }] as const));
+      const [main] = await database.db.select({ id: programs.id }).from(programs).where(eq(programs.name, 'Harbor Street Clinic (demo)'));
+      await inTransaction(database.db, (tx) => seedLevelsOfCareDemo(tx, { orgId: demo.orgId, programId: main!.id, now, staff }));
+      const open = await database.db.select({ phaseIndex: stays.phaseIndex }).from(stays).where(eq(stays.programId, main!.id));
+      expect(open).toEqual([{ phaseIndex: 1 }]);
+      const injections = await database.query<{ n: number }>('select count(*)::int as n from naltrexone_injections where program_id = $1', [main!.id]);
+      expect(injections[0]!.n).toBe(2);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });
