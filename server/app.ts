@@ -37,6 +37,7 @@ import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/p
 import { encountersRoutes } from './modules/encounters/encounters.routes.ts';
 import { helpPatientRoutes, helpStaffRoutes } from './modules/help/help.routes.ts';
 import { levelsOfCareRoutes } from './modules/levels-of-care/levels-of-care.routes.ts';
+import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -142,6 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       helpStaffRoutes(api, { db: opts.db });
       levelsOfCareRoutes(api, { db: opts.db });
       encountersRoutes(api, { db: opts.db });
+      notesRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );

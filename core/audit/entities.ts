@@ -79,6 +79,9 @@ export const AUDIT_ENTITIES = {
   'encounter-type': 'encounters',
   'progress-note': 'encounters',
   'counselling-note': 'encounters',
+  // notes on visits (ADR 041): addenda, and who was granted to read a counselling note kept apart
+  'progress-note-addendum': 'encounters',
+  'counselling-note-grant': 'encounters',
   'counselling-compliance': 'encounters',
   'encounter-settings': 'encounters',
   caseload: 'encounters',
@@ -163,6 +166,10 @@ export const AUDIT_ACTIONS = [
   'return-to-console',
   'access-denied',
   'not-found',
+  // notes (ADR 041): signing and co-signing a note; granting someone a counselling note
+  'sign',
+  'cosign',
+  'grant',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

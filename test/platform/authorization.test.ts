@@ -101,6 +101,8 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name === 'version' && before === 'versions') return '1';
   if (name === 'commitment') return f.commitment;
   if (name === 'stayId') return f.stay;
+  if (name === 'encounterId') return f.encounter;
+  if (name === 'userId' && before === 'grants') return f.grantedUser;
   if (name !== 'id') return undefined;
   const byCollection: Record<string, string> = {
     patients: f.patient,
@@ -124,6 +126,8 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'app-devices': f.patientDevice,
     encounters: f.encounter,
     'group-series': f.groupSeries,
+    'progress-notes': f.progressNote,
+    'counselling-notes': f.counsellingNote,
     // FHIR R4 resources
     Patient: f.patient,
     Questionnaire: 'phq-9',
@@ -283,6 +287,18 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
       clinicDays: [1, 3, 5],
     }),
     'POST /api/v1/patients/:patientId/naltrexone-injections': () => ({ kind: 'given', givenOn: '2025-12-01', doseMg: 380, site: 'left-gluteal' }),
+    // notes (ADR 041): the administrator wrote the fixture notes, so their saves and signature reach the use case;
+    // other roles' are 409 not_author (or 404 for a counselling note they cannot read); the co-signer is programme A's counsellor
+    'POST /api/v1/encounters/:encounterId/notes': () => ({ patientId: f.patient, template: 'dap', sections: {} }),
+    'PATCH /api/v1/progress-notes/:id': () => ({ version: 1, sections: { data: 'walk', assessment: 'walk', plan: 'walk' } }),
+    'POST /api/v1/progress-notes/:id/sign': () => ({ version: 2, cosignerId: f.cosigner }),
+    'POST /api/v1/progress-notes/:id/cosign': () => undefined, // takes no body
+    'POST /api/v1/progress-notes/:id/addenda': () => ({ text: 'authorisation walk' }),
+    'POST /api/v1/encounters/:encounterId/counselling-notes': () => ({ patientId: f.patient, body: 'authorisation walk' }),
+    'PATCH /api/v1/counselling-notes/:id': () => ({ version: 1, body: 'authorisation walk' }),
+    'POST /api/v1/counselling-notes/:id/sign': () => ({ version: 2 }),
+    'POST /api/v1/counselling-notes/:id/grants': () => ({ userId: f.grantee }),
+    'POST /api/v1/counselling-notes/:id/grants/:userId/revoke': () => undefined,
     'POST /api/v1/lab/hl7v2': () => labMessage(f.patient === w.patientA ? 'A-0001' : 'B-0001'),
   };
   const make = bodies[key];

@@ -18,6 +18,8 @@ import { checkIns } from '../../server/modules/checkins/checkins.tables.ts';
 import { outboxMessages } from '../../server/modules/messages/messages.tables.ts';
 import { deliverDue } from '../../server/modules/messages/outbox.ts';
 import { programHelpSettings, safetyPlanVersions } from '../../server/modules/help/help.tables.ts';
+import { encounterParticipants, groupSeries } from '../../server/modules/encounters/encounters.tables.ts';
+import { counsellingNotes, progressNotes } from '../../server/modules/notes/notes.tables.ts';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -88,6 +90,34 @@ describe('the demo, seeded on any day of the week', () => {
     expect(await count(db.select({ n }).from(programHelpSettings))).toBe(1);
     const plan = await db.select({ kind: safetyPlanVersions.savedByKind }).from(safetyPlanVersions).orderBy(safetyPlanVersions.version);
     expect(plan.map((v) => v.kind)).toEqual(['patient', 'staff']);
+    // encounters: a weekly group with four weeks of attendance, two members earning attendance vouchers, today's sessions, notes
+    expect(await count(db.select({ n }).from(groupSeries))).toBe(1);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(encounterParticipants)
+          .where(sql`${encounterParticipants.attendance} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(40);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(encounterParticipants)
+          .where(sql`${encounterParticipants.cmEventId} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(8);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(encounterParticipants)
+          .where(sql`${encounterParticipants.arrivedAt} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(await count(db.select({ n }).from(progressNotes))).toBeGreaterThanOrEqual(1);
+    expect(await count(db.select({ n }).from(counsellingNotes))).toBeGreaterThanOrEqual(1);
 
     // the outbox: waiting messages (delivered to the console with no provider), one suppressed, one dead letter
     const byStatus = async (status: string) =>

@@ -63,9 +63,16 @@ export type Fixtures = {
   visit: string;
   fhirEncounter: string;
   scheduleStaff: string;
-  /** A group visit that started half an hour ago with the patient booked, and a weekly group with the patient on its roster. */
-  encounter: string;
+  /** A weekly group with the patient on its roster. */
   groupSeries: string;
+  /** A completed visit with the patient booked on it; a draft progress note and a counselling note on it (by the programme's administrator). */
+  encounter: string;
+  progressNote: string;
+  counsellingNote: string;
+  /** Who co-signs the progress note (named when the walk signs it); who was granted the counselling note (the walk revokes it); whom the walk grants it. */
+  cosigner: string;
+  grantedUser: string;
+  grantee: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -136,7 +143,7 @@ async function ok<T>(what: string, res: Promise<LightMyRequestResponse>): Promis
 }
 
 /** Everything the API makes, as an administrator `c` of the programme, for patient `patientId`. */
-async function viaApi(w: World, c: Client, patientId: string, planStaff: string, tag: string) {
+async function viaApi(w: World, c: Client, patientId: string, planStaff: string, tag: string, readers: { grantedUser: string }) {
   const B = tag === 'B';
   const protocol = await ok<{ id: string }>('protocol', c.post('/api/v1/cm/protocols', { document: walkProtocol(B ? 'Bravoleak protocol' : undefined) }));
   const fundingSource = `${B ? 'bravoleak' : 'authz'}-fund`;
@@ -187,6 +194,20 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
   const obs = await ok<{ entry?: Array<{ resource: { id: string } }> }>('observations', c.get(`/fhir/R4/Observation?patient=${patientId}`));
   const observation = obs.entry?.[0]?.resource.id;
   if (!observation) throw new Error('fixture: no Observation for the assessment');
+  // a visit (the schedule's rows, as the lead's API books them) with notes on it (ADR 041)
+  const encounter = randomUUID();
+  await w.database.query(
+    `insert into encounters (program_id, id, type_code, modality, starts_at, ends_at, staff_id, status, created_at, updated_at)
+     values ($1, $2, 'individual-counselling', 'in-person', '2026-03-02T14:00:00Z', '2026-03-02T15:00:00Z', $3, 'completed', now(), now())`,
+    [c.programId, encounter, c.userId],
+  );
+  await w.database.query(`insert into encounter_participants (program_id, encounter_id, patient_id, attendance, added_at) values ($1, $2, $3, 'attended', now())`, [c.programId, encounter, patientId]);
+  const progressNote = await ok<{ id: string }>(
+    'progress note',
+    c.post(`/api/v1/encounters/${encounter}/notes`, { patientId, template: 'dap', sections: { data: `${B ? 'Bravoleak' : 'Authz'} words` } }),
+  );
+  const counsellingNote = await ok<{ id: string }>('counselling note', c.post(`/api/v1/encounters/${encounter}/counselling-notes`, { patientId, body: `${B ? 'Bravoleak' : 'Authz'} session` }));
+  await ok('counselling note grant', c.post(`/api/v1/counselling-notes/${counsellingNote.id}/grants`, { userId: readers.grantedUser }));
 
   return {
     protocol: protocol.id,
@@ -210,6 +231,9 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
     carePlan: plan.id,
     goal: plan.goals[0]!.id,
     observation,
+    encounter,
+    progressNote: progressNote.id,
+    counsellingNote: counsellingNote.id,
   };
 }
 
@@ -289,26 +313,10 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
         createdAt: now,
       });
       await tx.insert(groupSeriesMembers).values({ programId, seriesId: groupSeriesId, patientId: patient, joinedAt: now });
-      const encounter = randomUUID();
-      const startsAt = new Date(now.getTime() - 30 * 60_000);
-      await tx.insert(encounters).values({
-        programId,
-        id: encounter,
-        typeCode: 'group-mi',
-        modality: 'in-person',
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 3600_000),
-        staffId: careTeamUser,
-        title: `${tag} visit`,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await tx.insert(encounterParticipants).values({ programId, encounterId: encounter, patientId: patient, addedAt: now });
       return {
         medication,
         episode,
         message,
-        encounter,
         groupSeries: groupSeriesId,
         stayEpisode: residential,
         stay,
@@ -355,8 +363,8 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     return { a, b, sentinelB, staffA, staffB };
   });
 
-  const apiA = await viaApi(w, await w.client('administrator'), w.patientA, w.users.counsellor, 'A');
-  const apiB = await viaApi(w, await w.client('adminB'), w.patientB, w.adminB, 'B');
+  const apiA = await viaApi(w, await w.client('administrator'), w.patientA, w.users.counsellor, 'A', { grantedUser: w.users.prescriber });
+  const apiB = await viaApi(w, await w.client('adminB'), w.patientB, w.adminB, 'B', { grantedUser: rows.staffB });
 
   const A: Fixtures = {
     programId: w.programA,
@@ -365,6 +373,9 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     careTeamUser: w.users.counsellor,
     staff: rows.staffA,
     planStaff: w.users.counsellor,
+    cosigner: w.users.counsellor,
+    grantedUser: w.users.prescriber,
+    grantee: w.users['peer-specialist'],
     ...apiA,
     sentinels: [],
   };
@@ -376,6 +387,9 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
     careTeamUser: w.adminB,
     staff: rows.staffB,
     planStaff: w.adminB,
+    cosigner: rows.staffB,
+    grantedUser: rows.staffB,
+    grantee: rows.staffB,
     ...apiB,
     sentinels: [
       w.patientB,
@@ -386,7 +400,6 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
       rows.b.stay,
       rows.b.visit,
       rows.b.fhirEncounter,
-      rows.b.encounter,
       rows.b.groupSeries,
       rows.staffB,
       w.adminB,

@@ -29,6 +29,7 @@ const VisitPage = page(() => import('./pages/encounters/Visit.tsx'), 'VisitPage'
 const GroupsPage = page(() => import('./pages/encounters/Groups.tsx'), 'GroupsPage');
 const NewGroupPage = page(() => import('./pages/encounters/Groups.tsx'), 'NewGroupPage');
 const GroupPage = page(() => import('./pages/encounters/Groups.tsx'), 'GroupPage');
+const CosignQueuePage = page(() => import('./pages/notes/CosignQueue.tsx'), 'CosignQueuePage');
 
 export function Console() {
   const me = useMe();
@@ -200,6 +201,14 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:schedule">
               <GroupPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="notes/cosign"
+          element={
+            <Guard permission="cosign:progress-note">
+              <CosignQueuePage />
             </Guard>
           }
         />

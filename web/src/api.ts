@@ -28,6 +28,7 @@ import type * as Msg from '../../contracts/messages.ts';
 import type * as Pa from '../../contracts/patient-app.ts';
 import type * as Help from '../../contracts/help.ts';
 import type * as Enc from '../../contracts/encounters.ts';
+import type * as Notes from '../../contracts/notes.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export type Program = Me['programs'][number];
@@ -162,6 +163,12 @@ export type CarePlanSummaryT = z.infer<typeof Pl.CarePlanSummary>;
 export type CarePlanVersionSummaryT = z.infer<typeof Pl.CarePlanVersionSummary>;
 export type AgreementCreateT = z.input<typeof Pl.AgreementCreate>;
 export type PlanReviewListT = z.infer<typeof Pl.PlanReviewList>;
+// Notes on visits and SUD counselling notes kept apart (ADR 041)
+export type ProgressNoteT = z.infer<typeof Notes.ProgressNote>;
+export type ProgressNoteCreateT = z.input<typeof Notes.ProgressNoteCreate>;
+export type CosignQueueT = z.infer<typeof Notes.CosignQueue>;
+export type CounsellingNoteT = z.infer<typeof Notes.CounsellingNote>;
+export type GrantListT = z.infer<typeof Notes.GrantList>;
 
 export type FieldProblem = { field: string; message: string };
 
@@ -484,6 +491,22 @@ export const api = {
   phoneLine: () => json<PhoneLineT>('/phone-line'),
   updatePhoneLine: (body: { clinicNumber: string | null }) => json<PhoneLineT>('/phone-line', { method: 'PUT', body }),
   planReviews: (cursor?: string | null) => json<PlanReviewListT>('/work-list/plan-reviews', { query: { limit: 50, cursor: cursor ?? undefined } }),
+
+  // Notes on visits (ADR 041)
+  encounterNotes: (encounterId: string) => json<{ items: ProgressNoteT[] }>(`/encounters/${enc(encounterId)}/notes`),
+  createNote: (encounterId: string, body: ProgressNoteCreateT) => json<ProgressNoteT>(`/encounters/${enc(encounterId)}/notes`, { body }),
+  saveNote: (id: string, body: { version: number; sections: Record<string, string>; goalIds?: string[] }) => json<ProgressNoteT>(`/progress-notes/${enc(id)}`, { method: 'PATCH', body }),
+  signNote: (id: string, body: { version: number; cosignerId: string | null }) => json<ProgressNoteT>(`/progress-notes/${enc(id)}/sign`, { body }),
+  cosignNote: (id: string) => json<ProgressNoteT>(`/progress-notes/${enc(id)}/cosign`, { method: 'POST' }),
+  addAddendum: (id: string, text: string) => json<ProgressNoteT>(`/progress-notes/${enc(id)}/addenda`, { body: { text } }),
+  cosignQueue: () => json<CosignQueueT>('/progress-notes/cosign-queue'),
+  progressNote: (id: string) => json<ProgressNoteT>(`/progress-notes/${enc(id)}`),
+  counsellingNotes: (encounterId: string) => json<{ items: CounsellingNoteT[] }>(`/encounters/${enc(encounterId)}/counselling-notes`),
+  createCounsellingNote: (encounterId: string, body: { patientId: string; body: string }) => json<CounsellingNoteT>(`/encounters/${enc(encounterId)}/counselling-notes`, { body }),
+  saveCounsellingNote: (id: string, body: { version: number; body: string }) => json<CounsellingNoteT>(`/counselling-notes/${enc(id)}`, { method: 'PATCH', body }),
+  signCounsellingNote: (id: string, version: number) => json<CounsellingNoteT>(`/counselling-notes/${enc(id)}/sign`, { body: { version } }),
+  grantCounsellingNote: (id: string, userId: string) => json<GrantListT>(`/counselling-notes/${enc(id)}/grants`, { body: { userId } }),
+  revokeCounsellingNote: (id: string, userId: string) => json<GrantListT>(`/counselling-notes/${enc(id)}/grants/${enc(userId)}/revoke`, { method: 'POST' }),
 
   // Audit
   auditEvents: (filters: AuditFilters, cursor?: string) => json<Page<AuditEventT>>('/audit-events', { query: { ...filters, limit: 50, cursor } }),

@@ -15,6 +15,8 @@ import { seedCheckInsDemo } from './seed-checkins.ts';
 import { seedClinicalDemo } from './seed-clinical.ts';
 import { seedMessagesDemo } from './seed-messages.ts';
 import { seedHelpDemo } from './seed-help.ts';
+import { seedEncountersDemo } from './seed-encounters.ts';
+import { seedNotesDemo } from './seed-notes.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 import { issueInvite } from '../patient-app/invites.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -127,6 +129,8 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     await seedCheckInsDemo(tx, { orgId, programId: main, now, staff: named });
     await seedMessagesDemo(tx, { programId: main, now });
     await seedHelpDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
+    await seedEncountersDemo(tx, { orgId, programId: main, now, staff: named });
+    await seedNotesDemo(tx, { orgId, programId: main, now, staff: named });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

@@ -26,6 +26,7 @@ const labelOf = (can: (p: AnyPermission) => boolean, n: NavItem) => (typeof n.pe
 export const NAV_ITEMS: NavItem[] = [
   { to: '/patients', labelKey: 'nav.patients', permission: 'read:patient' },
   { to: '/schedule', labelKey: 'nav.schedule', permission: 'read:schedule' },
+  { to: '/notes/cosign', labelKey: 'nav.cosign', permission: 'cosign:progress-note' },
   { to: '/cm/test-day', labelKey: 'nav.testDay', permission: 'write:specimen' },
   { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },

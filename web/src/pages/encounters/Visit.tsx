@@ -1,7 +1,7 @@
 // One visit (issue 14): who was booked and what happened to each — attendance for a whole
 // group is one save, and for a patient in CM the award shows at once — with moving and
 // cancelling it (a reason each time, kept as history) and its notes.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { Button, Card, Group, Modal, NativeSelect, NumberInput, SegmentedControl, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
@@ -14,9 +14,10 @@ import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/c
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { useAddParticipant, useCancelEncounter, useEncounter, useRecordAttendance, useRescheduleEncounter } from '../../queries/encounters.ts';
 import { NotFoundPage } from '../NotFound.tsx';
+import { EncounterNotes } from '../notes/EncounterNotes.tsx';
 import { PatientFinder, useTimeOf, useTypeLabel, useWhen } from './shared.tsx';
 
-export function VisitPage({ notes }: { notes?: (visit: EncounterT) => ReactNode }) {
+export function VisitPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const { can } = useSession();
@@ -66,7 +67,9 @@ export function VisitPage({ notes }: { notes?: (visit: EncounterT) => ReactNode 
       {v.status === 'cancelled' ? <Text>{t('encounters.cancelledBecause', { by: t(`encounters.cancelledBy.${v.cancelledBy ?? 'clinic'}`), reason: v.cancelReason ?? '' })}</Text> : null}
       <AttendanceCard visit={v} />
       {open && many && can('write:schedule') ? <AddPerson visit={v} /> : null}
-      {notes ? notes(v) : null}
+      {can('read:progress-note') ? (
+        <EncounterNotes encounterId={v.id} group={v.category === 'group'} participants={v.participants.filter((p) => !p.cancelled).map((p) => ({ patientId: p.patientId, name: p.name }))} />
+      ) : null}
       {v.changes.length > 0 ? (
         <Card withBorder>
           <Title order={2} size="h4" mb="xs">
