@@ -36,6 +36,7 @@ import type { Channel } from '../core/messages/consent.ts';
 import { patientAppRoutes, patientAppStaffRoutes } from './modules/patient-app/patient-app.routes.ts';
 import { encountersRoutes } from './modules/encounters/encounters.routes.ts';
 import { helpPatientRoutes, helpStaffRoutes } from './modules/help/help.routes.ts';
+import { levelsOfCareRoutes } from './modules/levels-of-care/levels-of-care.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { counsellingRoutes } from './modules/counselling/counselling.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
@@ -141,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       });
       patientAppStaffRoutes(api, { db: opts.db, publicBase: opts.publicUrl ?? opts.sms?.webhookBase ?? 'http://localhost' });
       helpStaffRoutes(api, { db: opts.db });
+      levelsOfCareRoutes(api, { db: opts.db });
       encountersRoutes(api, { db: opts.db });
       notesRoutes(api, { db: opts.db });
       counsellingRoutes(api, { db: opts.db });

@@ -86,6 +86,11 @@ export const AUDIT_ENTITIES = {
   'encounter-settings': 'encounters',
   caseload: 'encounters',
   'level-of-care': 'encounters',
+  stay: 'encounters',
+  'take-home-schedule': 'encounters',
+  'naltrexone-injection': 'encounters',
+  'level-of-care-settings': 'encounters',
+  appointment: 'encounters',
   // staff and access: accounts, sign-in, integration tokens, refused look-ups of unknown records
   user: 'staff-access',
   staff: 'staff-access',

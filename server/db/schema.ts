@@ -13,5 +13,6 @@ export * from '../modules/messages/messages.tables.ts';
 export * from '../modules/patient-app/patient-app.tables.ts';
 export * from '../modules/help/help.tables.ts';
 export * from '../modules/encounters/encounters.tables.ts';
+export * from '../modules/levels-of-care/levels-of-care.tables.ts';
 export * from '../modules/notes/notes.tables.ts';
 export * from '../modules/counselling/counselling.tables.ts';

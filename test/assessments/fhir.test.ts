@@ -339,7 +339,9 @@ describe('FHIR R4 facade', () => {
     outcome(await counsellor.get('/fhir/R4/Observation?_count=-1'), 400);
     outcome(await counsellor.get('/fhir/R4/Observation?_total=exact'), 400);
     outcome(await counsellor.get('/fhir/R4/Observation?_cursor=zzz'), 400);
-    outcome(await counsellor.get('/fhir/R4/Encounter'), 404);
+    outcome(await counsellor.get('/fhir/R4/Practitioner'), 404);
+    outcome(await counsellor.get(`/fhir/R4/Encounter/${'0'.repeat(64)}`), 404);
+    outcome(await counsellor.get('/fhir/R4/Encounter/not-an-id'), 404);
     outcome(await w.app.inject({ method: 'GET', url: '/fhir/R4/Observation' }), 401);
     outcome(await frontDesk.get(`/fhir/R4/Observation?patient=${w.patientA}`), 403);
     outcome(await peer.get(`/fhir/R4/QuestionnaireResponse/${phqId}`), 403);

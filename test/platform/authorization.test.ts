@@ -16,6 +16,7 @@ import { routesOf, type RegisteredRoute } from '../../server/app.ts';
 import { AFTER_RECORDINGS, specimen } from '../cm/support.ts';
 import { makeFixtures, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } from '../support/fixtures.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { DEFAULT_TC_TEMPLATE } from '../../core/levels-of-care/phases.ts';
 
 /** Every route that has no `permission`, and why. A route missing here and from the permission walk fails. */
 const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'patient'> = {
@@ -99,6 +100,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name === 'instrumentId') return 'phq-9';
   if (name === 'version' && before === 'versions') return '1';
   if (name === 'commitment') return f.commitment;
+  if (name === 'stayId') return f.stay;
   if (name === 'encounterId') return f.encounter;
   if (name === 'userId' && before === 'grants') return f.grantedUser;
   if (name !== 'id') return undefined;
@@ -133,6 +135,9 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     Observation: f.observation,
     CarePlan: f.carePlan,
     Goal: f.goal,
+    Encounter: f.fhirEncounter,
+    Appointment: f.visit,
+    Schedule: f.scheduleStaff,
   };
   return before === undefined ? undefined : byCollection[before];
 }
@@ -268,6 +273,20 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'PUT /api/patient/notifications': () => ({ checkInReminderAt: '19:00' }),
     'POST /api/patient/push-subscription': () => ({ endpoint: 'https://push.example/sub/walk', keys: { p256dh: 'BNfictionalkey0000', auth: 'fictional00' } }),
     'DELETE /api/patient/push-subscription': () => ({ endpoint: 'https://push.example/sub/walk' }),
+    // levels of care (ADR 044): the fixture stay has ended, so a phase change or an end is a 409 that still reaches the use case
+    'PUT /api/v1/levels-of-care/settings': () => ({ phaseTemplate: DEFAULT_TC_TEMPLATE, takeHomeTiers: [{ fromDay: 1, maxDoses: 7 }] }),
+    'POST /api/v1/patients/:patientId/stays': () => ({ episodeId: f.stayEpisode, asamLevel: '3.5', startedOn: '2025-07-01' }),
+    'POST /api/v1/patients/:patientId/stays/:stayId/phase-changes': () => ({ direction: 'advance', fromPhase: 'primary', reason: 'authorisation walk' }),
+    'POST /api/v1/patients/:patientId/stays/:stayId/end': () => ({ endedOn: '2026-01-01', reason: 'authorisation walk' }),
+    'POST /api/v1/patients/:patientId/take-home-schedules': () => ({
+      medication: 'methadone',
+      dose: '60 mg',
+      treatmentStartedOn: '2025-06-01',
+      effectiveOn: '2025-08-01',
+      takeHomeDoses: 2,
+      clinicDays: [1, 3, 5],
+    }),
+    'POST /api/v1/patients/:patientId/naltrexone-injections': () => ({ kind: 'given', givenOn: '2025-12-01', doseMg: 380, site: 'left-gluteal' }),
     // notes (ADR 041): the administrator wrote the fixture notes, so their saves and signature reach the use case;
     // other roles' are 409 not_author (or 404 for a counselling note they cannot read); the co-signer is programme A's counsellor
     'POST /api/v1/encounters/:encounterId/notes': () => ({ patientId: f.patient, template: 'dap', sections: {} }),

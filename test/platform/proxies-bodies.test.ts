@@ -214,8 +214,8 @@ describe('the console page never answers under /api or /fhir', () => {
     outcome(await get('/fhir/R4/Patient?name=Example'), 405);
     outcome(await get('/fhir/R4/Observation', 'POST'), 405);
     outcome(await get(`/fhir/R4/Patient/${w.patientA}`, 'DELETE'), 405);
-    outcome(await get('/fhir/R4/Encounter'), 404);
-    outcome(await get('/fhir/R4/Encounter/123'), 404);
+    outcome(await get('/fhir/R4/Practitioner'), 404);
+    outcome(await get('/fhir/R4/Practitioner/123'), 404);
     outcome(await get('/fhir/R4/Observation/a/b/c'), 404);
     outcome(await get('/fhir/R5/Patient'), 404);
     outcome(await get('/fhir'), 404);

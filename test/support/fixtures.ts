@@ -4,7 +4,7 @@
 // world's administrator; B: adminB), so the walk starts from real, consistent state. The
 // few rows the API cannot make directly (a care-team link to a given user, a second
 // programme-B patient with unmistakable details, staff) are inserted.
-import { groupSeries, groupSeriesMembers } from '../../server/modules/encounters/encounters.tables.ts';
+import { encounterParticipants, encounters, groupSeries, groupSeriesMembers } from '../../server/modules/encounters/encounters.tables.ts';
 import { TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
@@ -15,6 +15,9 @@ import { BOWL, NEG, specimen } from '../cm/support.ts';
 import { activatePhone } from './patient-device.ts';
 import type { Client, World } from './world.ts';
 import { inTransaction } from '../../server/platform/db/database.ts';
+import { stayPhaseChanges, stays } from '../../server/modules/levels-of-care/levels-of-care.tables.ts';
+import { DEFAULT_TC_TEMPLATE } from '../../core/levels-of-care/phases.ts';
+import { encounterResourceId } from '../../server/modules/fhir/encounters.ts';
 
 export type Fixtures = {
   programId: string;
@@ -53,6 +56,13 @@ export type Fixtures = {
   observation: string;
   /** A message in the outbox that could not be delivered (a dead letter, to retry). */
   message: string;
+  /** An open residential episode, and a stay in it that has ended (a new stay can start in the episode). */
+  stayEpisode: string;
+  stay: string;
+  /** A held visit with the patient attended (FHIR Appointment), its FHIR Encounter id, and the staff member whose Schedule it is on. */
+  visit: string;
+  fhirEncounter: string;
+  scheduleStaff: string;
   /** A weekly group with the patient on its roster. */
   groupSeries: string;
   /** A completed visit with the patient booked on it; a draft progress note and a counselling note on it (by the programme's administrator). */
@@ -251,6 +261,42 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
         createdAt: now,
         updatedAt: now,
       });
+      // levels of care and encounters (issue 14): a residential episode with a stay that ended, and a held visit
+      const residential = randomUUID();
+      const stay = randomUUID();
+      await tx.insert(episodes).values({ programId, id: residential, patientId: patient, levelOfCare: 'residential', admittedOn: '2025-03-01', createdAt: now });
+      await tx.insert(stays).values({
+        programId,
+        id: stay,
+        patientId: patient,
+        episodeId: residential,
+        asamLevel: '3.5',
+        template: DEFAULT_TC_TEMPLATE,
+        phaseIndex: 1,
+        startedOn: '2025-03-01',
+        endedOn: '2025-05-31',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx
+        .insert(stayPhaseChanges)
+        .values({ programId, id: randomUUID(), stayId: stay, kind: 'started', fromIndex: null, toIndex: 0, reason: 'Admitted', changedBy: careTeamUser, changedAt: now });
+      const visit = randomUUID();
+      await tx.insert(encounters).values({
+        programId,
+        id: visit,
+        typeCode: 'individual-counselling',
+        modality: 'in-person',
+        startsAt: new Date('2025-07-01T15:00:00Z'),
+        endsAt: new Date('2025-07-01T15:50:00Z'),
+        staffId: careTeamUser,
+        status: 'completed',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx
+        .insert(encounterParticipants)
+        .values({ programId, encounterId: visit, patientId: patient, attendance: 'attended', attendanceRecordedBy: careTeamUser, attendanceRecordedAt: now, addedAt: now });
       const groupSeriesId = randomUUID();
       await tx.insert(groupSeries).values({
         programId,
@@ -267,7 +313,17 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
         createdAt: now,
       });
       await tx.insert(groupSeriesMembers).values({ programId, seriesId: groupSeriesId, patientId: patient, joinedAt: now });
-      return { medication, episode, message, groupSeries: groupSeriesId };
+      return {
+        medication,
+        episode,
+        message,
+        groupSeries: groupSeriesId,
+        stayEpisode: residential,
+        stay,
+        visit,
+        fhirEncounter: encounterResourceId(visit, patient),
+        scheduleStaff: careTeamUser,
+      };
     };
     const a = await mk(w.programA, w.patientA, w.users.counsellor, 'Aprog');
     const b = await mk(w.programB, w.patientB, w.adminB, 'Bprog');
@@ -341,6 +397,9 @@ export async function makeFixtures(w: World): Promise<{ A: Fixtures; B: Fixtures
       rows.b.medication,
       rows.b.episode,
       rows.b.message,
+      rows.b.stay,
+      rows.b.visit,
+      rows.b.fhirEncounter,
       rows.b.groupSeries,
       rows.staffB,
       w.adminB,

@@ -33,6 +33,7 @@ const CosignQueuePage = page(() => import('./pages/notes/CosignQueue.tsx'), 'Cos
 const CounsellorTodayPage = page(() => import('./pages/counselling/Today.tsx'), 'CounsellorTodayPage');
 const CounsellingCompliancePage = page(() => import('./pages/counselling/Compliance.tsx'), 'CounsellingCompliancePage');
 const CaseloadsPage = page(() => import('./pages/counselling/Caseloads.tsx'), 'CaseloadsPage');
+const InjectionsDuePage = page(() => import('./pages/levels-of-care/InjectionsDue.tsx'), 'InjectionsDuePage');
 
 export function Console() {
   const me = useMe();
@@ -228,6 +229,14 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:care-team">
               <CaseloadsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="levels-of-care/injections-due"
+          element={
+            <Guard permission="read:level-of-care">
+              <InjectionsDuePage />
             </Guard>
           }
         />

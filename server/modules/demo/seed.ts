@@ -18,6 +18,7 @@ import { seedHelpDemo } from './seed-help.ts';
 import { seedEncountersDemo } from './seed-encounters.ts';
 import { seedNotesDemo } from './seed-notes.ts';
 import { seedCounsellingDemo } from './seed-counselling.ts';
+import { seedLevelsOfCareDemo } from './seed-levels-of-care.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 import { issueInvite } from '../patient-app/invites.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -133,6 +134,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     await seedEncountersDemo(tx, { orgId, programId: main, now, staff: named });
     await seedNotesDemo(tx, { orgId, programId: main, now, staff: named });
     await seedCounsellingDemo(tx, { orgId, programId: main, now, staff: named });
+    await seedLevelsOfCareDemo(tx, { orgId, programId: main, now, staff: named });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

@@ -1,5 +1,5 @@
 // FHIR R4 under /fhir/R4: read and search for Questionnaire, QuestionnaireResponse,
-// Observation, CarePlan and Goal, and Patient read. Same session, programme header and
+// Observation, CarePlan, Goal, Encounter, Appointment and Schedule, and Patient read. Same session, programme header and
 // permissions as the API; responses are application/fhir+json; errors are
 // OperationOutcome. A separate plugin so its error and not-found handlers are its own;
 // every other path under /fhir (another type, Patient search, a write) is answered by
@@ -29,6 +29,7 @@ import {
   type Query,
   type SearchResult,
 } from './fhir.ts';
+import { readAppointment, readEncounter, readSchedule, searchAppointments, searchEncounters, searchSchedules } from './encounters.ts';
 import { SECURITY_LABELS, type Resource } from './resources.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -70,7 +71,7 @@ function sendOutcome(reply: FastifyReply, req: FastifyRequest, status: number, c
 }
 
 /** The types served here: every one is read; those in SEARCH_PARAMS are also searched. */
-const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal'];
+const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'Schedule'];
 
 /**
  * What a path under /fhir that no route serves gets: 405 for an interaction a served type
@@ -186,6 +187,10 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   type('Observation', 'read:assessment', readObservation, searchObservations, true);
   type('CarePlan', 'read:care-plan', readCarePlan, searchCarePlans);
   type('Goal', 'read:care-plan', readGoal, searchGoals);
+  // encounters (ADR 044): the clinical side of visits needs read:encounter; a staff calendar is the schedule
+  type('Encounter', 'read:encounter', readEncounter, searchEncounters);
+  type('Appointment', 'read:encounter', readAppointment, searchAppointments);
+  type('Schedule', 'read:schedule', readSchedule, searchSchedules);
 
   app.get('/metadata', { config: { auth: 'public' }, schema: hide }, async (req, reply) => send(reply, capabilityStatement(req, publicUrl)));
 }

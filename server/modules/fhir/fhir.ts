@@ -37,6 +37,15 @@ export const SEARCH_PARAMS: Record<string, Array<[string, string]>> = {
   Observation: [...SUBJECT, ['code', 'token'], ['date', 'date'], ['category', 'token']],
   CarePlan: [...SUBJECT, ['status', 'token']],
   Goal: SUBJECT,
+  // encounters (issue 14, ADR 044): server/modules/fhir/encounters.ts
+  Encounter: [...SUBJECT, ['date', 'date'], ['appointment', 'reference']],
+  Appointment: [
+    ['patient', 'reference'],
+    ['actor', 'reference'],
+    ['date', 'date'],
+    ['status', 'token'],
+  ],
+  Schedule: [['actor', 'reference']],
 };
 /** `_id` and `_count` are search parameters of every type; `_total` and `_cursor` (the next-page token) are result parameters. */
 export const COMMON_PARAMS: Array<[string, string]> = [
@@ -50,20 +59,20 @@ export function acceptedParams(type: string): Set<string> {
   return new Set([...names, ...RESULT_PARAMS, ...(names.includes('subject') ? ['subject:Patient'] : [])]);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NONE = '00000000-0000-0000-0000-000000000000';
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const NONE = '00000000-0000-0000-0000-000000000000';
 
 export const fhirError = (status: number, code: string, message: string) => new AppError({ code, status, message });
-const badParam = (name: string, message: string) =>
+export const badParam = (name: string, message: string) =>
   new AppError({ code: 'invalid_input', status: 400, message: `Search parameter ${name}: ${message}`, problems: [{ field: `query.${name}`, message }] });
 
-const values = (q: Query, name: string): string[] => {
+export const values = (q: Query, name: string): string[] => {
   const v = q[name];
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 };
 
 /** _count: 0–100, default 20; 0 is a count-only search (Bundle.total and no entries). */
-function countOf(q: Query): number {
+export function countOf(q: Query): number {
   const [raw, ...rest] = values(q, '_count');
   if (rest.length > 0) throw badParam('_count', 'give it once');
   if (raw === undefined) return 20;
@@ -85,16 +94,16 @@ function checkTotal(q: Query) {
 }
 
 /** The number of rows matching `where` (the search's filters without its cursor), when the search answers a total. */
-async function totalOf(q: Query, rows: () => Promise<Array<{ n: number }>>): Promise<number | undefined> {
+export async function totalOf(q: Query, rows: () => Promise<Array<{ n: number }>>): Promise<number | undefined> {
   checkTotal(q);
   if (!wantsTotal(q)) return undefined;
   return Number((await rows())[0]?.n ?? 0);
 }
-const countAll = sql<number>`count(*)::int`;
+export const countAll = sql<number>`count(*)::int`;
 
-type Cursor = { at?: string; id: string };
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function cursorOf(q: Query): Cursor | null {
+export type Cursor = { at?: string; id: string };
+export const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+export function cursorOf(q: Query): Cursor | null {
   const [raw] = values(q, '_cursor');
   if (!raw) return null;
   try {
@@ -107,7 +116,7 @@ function cursorOf(q: Query): Cursor | null {
 }
 
 /** Ids from _id (comma-separated, repeated = AND). Non-UUIDs match nothing. */
-function idsOf(q: Query): string[] | null {
+export function idsOf(q: Query): string[] | null {
   const all = values(q, '_id');
   if (all.length === 0) return null;
   let ids: string[] | null = null;
@@ -122,7 +131,7 @@ function idsOf(q: Query): string[] | null {
 }
 
 /** patient / subject: "Patient/<id>" or "<id>". */
-function patientOf(q: Query): string | null {
+export function patientOf(q: Query): string | null {
   const all = [...values(q, 'patient'), ...values(q, 'subject'), ...values(q, 'subject:Patient')];
   if (all.length === 0) return null;
   const ids = new Set(all.map((v) => v.replace(/^(?:.*\/)?Patient\//, '')));
@@ -132,7 +141,7 @@ function patientOf(q: Query): string | null {
 }
 
 /** FHIR date search: prefix (eq, gt, ge, lt, le) and a date of year, month, day or second precision. */
-function dateConds(q: Query, col: AnyPgColumn, name = 'date'): SQL[] {
+export function dateConds(q: Query, col: AnyPgColumn, name = 'date'): SQL[] {
   const out: SQL[] = [];
   for (const raw of values(q, name)) {
     const m = /^(eq|gt|ge|lt|le)?(\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?)?)?)$/.exec(raw);
@@ -181,7 +190,7 @@ function codeConds(q: Query): SQL[] {
   return out;
 }
 
-async function auditSearch(deps: Deps, entity: AuditEntity, patientId: string | null, count: number, total?: number) {
+export async function auditSearch(deps: Deps, entity: AuditEntity, patientId: string | null, count: number, total?: number) {
   await writeAudit(deps.tx, auditContext(deps.ctx), {
     action: 'search',
     entity,
@@ -189,11 +198,11 @@ async function auditSearch(deps: Deps, entity: AuditEntity, patientId: string | 
     detail: { count, ...(total === undefined ? {} : { total }), via: 'fhir' },
   });
 }
-async function auditRead(deps: Deps, entity: AuditEntity, id: string, patientId: string | null) {
+export async function auditRead(deps: Deps, entity: AuditEntity, id: string, patientId: string | null) {
   await writeAudit(deps.tx, auditContext(deps.ctx), { action: 'read', entity, entityId: id, ...(patientId ? { patientId } : {}), detail: { via: 'fhir' } });
 }
 
-const notFound = (type: string, id: string) => fhirError(404, 'not_found', `${type}/${id} is not known.`);
+export const notFound = (type: string, id: string) => fhirError(404, 'not_found', `${type}/${id} is not known.`);
 
 // --- Patient ---------------------------------------------------------------------------
 export async function readPatient(deps: Deps, id: string): Promise<Resource> {

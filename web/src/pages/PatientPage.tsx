@@ -27,6 +27,7 @@ import { ContactPreferencesSection } from './patient/ContactPreferences.tsx';
 import { SafetyPlanTab } from './patient/SafetyPlan.tsx';
 import { PatientVisitsSection } from './encounters/PatientVisits.tsx';
 import { PatientCaseloadCard } from './counselling/Caseloads.tsx';
+import { LevelsOfCareSection } from './levels-of-care/LevelsOfCare.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -104,6 +105,7 @@ export function PatientPage() {
               <Stack>
                 {can('read:medication') ? <MedicationSection patientId={p.id} /> : null}
                 {can('read:episode') ? <EpisodesSection patientId={p.id} /> : null}
+                <LevelsOfCareSection patientId={p.id} />
                 {can('read:care-team') ? <CareTeamSection patientId={p.id} /> : null}
                 {can('read:care-team') ? <PatientCaseloadCard patientId={p.id} /> : null}
                 {can('read:encounter') ? <PatientVisitsSection patientId={p.id} patientName={`${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`} /> : null}
