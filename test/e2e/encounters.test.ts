@@ -171,6 +171,24 @@ describe.skipIf(!canRun)('encounters (Chromium)', () => {
       await expectNoAxeViolations(page);
       const visitUrl = page.url();
 
+      // the counsellor's day shows the group with one click to its note; compliance and caseloads open
+      await page.getByRole('link', { name: 'My day' }).click();
+      await page.waitForURL(`${h.base}/counselling/today`);
+      await expect.poll(() => page.getByRole('link', { name: 'Start the note' }).count()).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => page.getByText('E2E Monday CBT group').count()).toBeGreaterThanOrEqual(1);
+      await page.screenshot({ path: `${shots}/encounters-my-day.png`, fullPage: true });
+      await expectNoAxeViolations(page);
+      await page.getByRole('link', { name: 'Counselling compliance' }).click();
+      await page.waitForURL(`${h.base}/counselling/compliance`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.screenshot({ path: `${shots}/encounters-compliance.png`, fullPage: true });
+      await expectNoAxeViolations(page);
+      await page.goto(`${h.base}/patients/${member}`);
+      await page.getByTestId('patient-visits').waitFor();
+      await expect.poll(() => page.getByTestId('patient-visits').getByText('E2E Monday CBT group').count()).toBeGreaterThanOrEqual(1);
+      await page.screenshot({ path: `${shots}/encounters-patient-page.png`, fullPage: true });
+      await expectNoAxeViolations(page);
+
       // 5. another counsellor sees the visit and its group note, and not the counselling note
       const otherContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
       const other = await otherContext.newPage();

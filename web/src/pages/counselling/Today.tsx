@@ -9,8 +9,8 @@ import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
-import { formatCents, formatDate, formatDateTime } from '../../format.ts';
-import { useSession } from '../../session.tsx';
+import { formatCents, formatDate } from '../../format.ts';
+import { useWhen } from '../encounters/shared.tsx';
 import { useCounsellorToday, type CounsellorTodayT } from '../../queries/counselling.ts';
 
 type EncounterT = CounsellorTodayT['encounters'][number];
@@ -21,9 +21,10 @@ export function ComplianceBadge({ compliance }: { compliance: Person['compliance
   if (!compliance) return <StatusBadge tone="neutral">{t('counselling.status.none')}</StatusBadge>;
   const tone = compliance.status === 'overdue' ? 'bad' : compliance.status === 'due' ? 'warn' : 'ok';
   return (
-    <StatusBadge tone={tone}>
-      {t(`counselling.status.${compliance.status}`)} · {t('counselling.dueOn', { date: formatDate(compliance.dueOn, i18n.language) })}
-    </StatusBadge>
+    <Stack gap={2} align="flex-start">
+      <StatusBadge tone={tone}>{t(`counselling.status.${compliance.status}`)}</StatusBadge>
+      <Text size="xs">{t('counselling.dueOn', { date: formatDate(compliance.dueOn, i18n.language) })}</Text>
+    </Stack>
   );
 }
 
@@ -108,15 +109,16 @@ function PersonRow({ p }: { p: Person }) {
   );
 }
 
-function EncounterCard({ e, timeZone }: { e: EncounterT; timeZone: string }) {
+function EncounterCard({ e }: { e: EncounterT }) {
   const { t, i18n } = useTranslation();
+  const when = useWhen();
   const label = i18n.language.startsWith('es') ? e.typeLabel.es : e.typeLabel.en;
   return (
     <Card withBorder data-testid="counselling-today-encounter">
       <Group justify="space-between" align="flex-start">
         <div>
           <Title order={2} size="h4">
-            {formatDateTime(e.startsAt, i18n.language, timeZone)} · {e.title ?? label}
+            {when(e.startsAt)} · {e.title ?? label}
           </Title>
           <Text size="sm" c="dimmed">
             {label} · {t(`counselling.modality.${e.modality}`, { defaultValue: e.modality })}
@@ -161,7 +163,6 @@ function EncounterCard({ e, timeZone }: { e: EncounterT; timeZone: string }) {
 
 export function CounsellorTodayPage() {
   const { t } = useTranslation();
-  const { program } = useSession();
   const [date, setDate] = useState<string | undefined>(undefined);
   const q = useCounsellorToday(date);
   return (
@@ -176,7 +177,7 @@ export function CounsellorTodayPage() {
       {q.error ? <ErrorAlert error={q.error} /> : null}
       {q.data && q.data.encounters.length === 0 ? <Text>{t('counselling.today.empty')}</Text> : null}
       {q.data?.encounters.map((e) => (
-        <EncounterCard key={e.id} e={e} timeZone={q.data.timeZone ?? program?.timeZone ?? 'UTC'} />
+        <EncounterCard key={e.id} e={e} />
       ))}
     </Stack>
   );
