@@ -103,7 +103,7 @@ describe.skipIf(!canRun)('encounters (Chromium)', () => {
         await page.getByTestId('patient-finder').fill(m.mrn);
         await page.getByRole('button', { name: new RegExp(`MRN ${m.mrn}$`) }).click();
       }
-      await expect.poll(() => page.getByText('Roster (10)').count()).toBe(1);
+      await expect.poll(() => page.getByText('People (10)').count()).toBe(1);
       await page.screenshot({ path: `${shots}/encounters-new-group.png`, fullPage: true });
       await page.getByRole('button', { name: 'Create the group and book its visits' }).click();
       await page.waitForURL(/\/groups\/[0-9a-f-]{36}$/);

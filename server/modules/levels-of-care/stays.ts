@@ -74,19 +74,28 @@ export async function startStay(deps: Deps, patientId: string, input: { episodeI
   return oneStay(deps, patientId, id);
 }
 
-export async function changePhase(deps: Deps, patientId: string, stayId: string, input: { direction: PhaseDirection; fromPhase: string; reason: string }) {
+/** The patient's stay (404 for another patient's, or another programme's). */
+async function stayOf(deps: Deps, patientId: string, stayId: string) {
   const { tx, ctx } = deps;
-  const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
   const [stay] = await tx
     .select()
     .from(stays)
-    .where(and(eq(stays.programId, programId), eq(stays.patientId, patientId), eq(stays.id, stayId)));
+    .where(and(eq(stays.programId, programOf(ctx)), eq(stays.patientId, patientId), eq(stays.id, stayId)));
   if (!stay) throw notFound('Stay');
+  return stay;
+}
+
+const stalePhase = () => conflict('stale_phase', 'The stay’s phase was changed since it was shown. Reload it, then decide again.', 'body.fromPhase');
+
+export async function changePhase(deps: Deps, patientId: string, stayId: string, input: { direction: PhaseDirection; fromPhase: string; reason: string }) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const stay = await stayOf(deps, patientId, stayId);
   if (stay.endedOn) throw conflict('stay_ended', 'This stay has ended.', 'body.direction');
   const phases = (stay.template as PhaseTemplate).phases;
   const from = stay.phaseIndex;
-  if (phases[from]?.code !== input.fromPhase) throw conflict('stale_phase', 'The stay’s phase was changed since it was shown. Reload it, then decide again.', 'body.fromPhase');
+  if (phases[from]?.code !== input.fromPhase) throw stalePhase();
   const to = nextPhaseIndex(phases.length, from, input.direction);
   if (to === null) throw conflict('no_such_phase', input.direction === 'advance' ? 'The stay is at its last phase.' : 'The stay is at its first phase.', 'body.direction');
   // the check again in the write itself: a concurrent change moved the phase first → refused
@@ -95,7 +104,7 @@ export async function changePhase(deps: Deps, patientId: string, stayId: string,
     .set({ phaseIndex: to, updatedAt: ctx.now })
     .where(and(eq(stays.programId, programId), eq(stays.id, stayId), eq(stays.phaseIndex, from), isNull(stays.endedOn)))
     .returning({ id: stays.id });
-  if (moved.length === 0) throw conflict('stale_phase', 'The stay’s phase was changed since it was shown. Reload it, then decide again.', 'body.fromPhase');
+  if (moved.length === 0) throw stalePhase();
   await tx.insert(stayPhaseChanges).values({
     programId,
     id: randomUUID(),
@@ -114,12 +123,7 @@ export async function changePhase(deps: Deps, patientId: string, stayId: string,
 export async function endStay(deps: Deps, patientId: string, stayId: string, input: { endedOn: string; reason: string }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  await assertPatient(tx, ctx, patientId);
-  const [stay] = await tx
-    .select()
-    .from(stays)
-    .where(and(eq(stays.programId, programId), eq(stays.patientId, patientId), eq(stays.id, stayId)));
-  if (!stay) throw notFound('Stay');
+  const stay = await stayOf(deps, patientId, stayId);
   if (stay.endedOn) throw conflict('stay_ended', 'This stay has already ended.', 'body.endedOn');
   if (input.endedOn < stay.startedOn) throw invalid('body.endedOn', 'The end date is before the stay started.');
   const ended = await tx

@@ -4,16 +4,16 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Badge, Button, Card, CloseButton, Group, NativeSelect, NumberInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, NativeSelect, NumberInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { MODALITIES, manyPatients, type Modality } from '../../../../core/encounters/types.ts';
 import { newIdempotencyKey } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate, todayIn } from '../../format.ts';
-import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
+import { PageTitle, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { useAddToRoster, useCreateGroupSeries, useEncounterTypes, useGroupSeries, useGroupSeriesList, useRemoveFromRoster, useRooms } from '../../queries/encounters.ts';
 import { NotFoundPage } from '../NotFound.tsx';
-import { PatientFinder, useStaffOptions, useTypeLabel, useWhen, type Picked } from './shared.tsx';
+import { PatientFinder, PeoplePicker, useStaffOptions, useTypeLabel, useWhen, VisitStatus, type Picked } from './shared.tsx';
 
 export function GroupsPage() {
   const { t } = useTranslation();
@@ -152,24 +152,7 @@ export function NewGroupPage() {
             <NumberInput label={t('encounters.minutes')} value={minutes} onChange={setMinutes} min={5} max={480} allowDecimal={false} error={fieldError(create.error, 'durationMinutes')} />
             <NumberInput label={t('encounters.capacity')} value={capacity} onChange={setCapacity} min={1} max={40} allowDecimal={false} error={fieldError(create.error, 'capacity')} />
           </SimpleGrid>
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              {t('encounters.roster')} ({people.length})
-            </Text>
-            <Group gap="xs">
-              {people.map((p) => (
-                <Badge
-                  key={p.id}
-                  variant="light"
-                  style={{ textTransform: 'none' }}
-                  rightSection={<CloseButton size="xs" aria-label={t('encounters.removeName', { name: p.name })} onClick={() => setPeople(people.filter((x) => x.id !== p.id))} />}
-                >
-                  {p.name}
-                </Badge>
-              ))}
-            </Group>
-            <PatientFinder exclude={people.map((p) => p.id)} onPick={(p) => setPeople([...people, p])} />
-          </Stack>
+          <PeoplePicker people={people} onChange={setPeople} error={fieldError(create.error, 'patientIds')} />
           <Group justify="flex-end">
             <Button type="submit" loading={create.isPending}>
               {t('encounters.createGroup')}
@@ -267,7 +250,7 @@ export function GroupPage() {
                 ) : (
                   <Text size="sm">{when(v.startsAt)}</Text>
                 )}
-                <StatusBadge tone={v.status === 'cancelled' ? 'bad' : v.status === 'completed' ? 'ok' : 'neutral'}>{t(`encounters.status.${v.status}`)}</StatusBadge>
+                <VisitStatus status={v.status} />
               </Group>
             ))}
           </Stack>

@@ -6,12 +6,12 @@ import { Link } from 'react-router-dom';
 import { Button, Modal, Table, Text } from '@mantine/core';
 import { useSession } from '../../session.tsx';
 import { todayIn } from '../../format.ts';
-import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { TableHead } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { usePatientEncounters } from '../../queries/encounters.ts';
 import { BookForm } from './Schedule.tsx';
-import { useTypeLabel, useWhen } from './shared.tsx';
+import { AttendanceBadge, useTypeLabel, useWhen } from './shared.tsx';
 
 export function PatientVisitsSection({ patientId, patientName }: { patientId: string; patientName: string }) {
   const { t } = useTranslation();
@@ -56,9 +56,7 @@ export function PatientVisitsSection({ patientId, patientName }: { patientId: st
                   </Table.Td>
                   <Table.Td>
                     {v.attendance ? (
-                      <StatusBadge tone={v.attendance === 'attended' || v.attendance === 'late' ? 'ok' : v.attendance === 'no-show' ? 'warn' : 'neutral'}>
-                        {t(`encounters.attendanceValue.${v.attendance}`)}
-                      </StatusBadge>
+                      <AttendanceBadge attendance={v.attendance} />
                     ) : (
                       <Text size="sm" c="dimmed">
                         {t(`encounters.status.${v.status}`)}

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { Badge, Button, Card, Chip, CloseButton, Group, Modal, NativeSelect, NumberInput, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Chip, Group, Modal, NativeSelect, NumberInput, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { MODALITIES, manyPatients, type Modality } from '../../../../core/encounters/types.ts';
 import { newIdempotencyKey, type ScheduledVisitT } from '../../api.ts';
@@ -14,7 +14,7 @@ import { formatDate, todayIn, toZonedInput, zonedInputToRfc3339 } from '../../fo
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { useBookEncounter, useEncounterTypes, useRecordArrival, useRooms, useSchedule } from '../../queries/encounters.ts';
-import { PatientFinder, useStaffOptions, useTimeOf, useTypeLabel, type Picked } from './shared.tsx';
+import { PeoplePicker, useStaffOptions, useTimeOf, useTypeLabel, VisitStatus, type Picked } from './shared.tsx';
 
 const shiftDay = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -81,7 +81,7 @@ export function SchedulePage() {
                           {typeLabel(v.typeLabel)}
                         </Text>
                       ) : null}
-                      {v.status !== 'scheduled' ? <StatusBadge tone={v.status === 'cancelled' ? 'bad' : 'ok'}>{t(`encounters.status.${v.status}`)}</StatusBadge> : null}
+                      {v.status !== 'scheduled' ? <VisitStatus status={v.status} /> : null}
                     </Table.Td>
                     <Table.Td>{v.staff.name}</Table.Td>
                     <Table.Td>
@@ -236,29 +236,7 @@ export function BookForm({ date, onDone, patient }: { date: string; onDone: () =
             <NumberInput label={t('encounters.capacity')} value={capacity} onChange={setCapacity} min={1} max={40} allowDecimal={false} />
           </Group>
         ) : null}
-        <Stack gap={4}>
-          <Text size="sm" fw={500}>
-            {t('encounters.people')}
-          </Text>
-          <Group gap="xs">
-            {people.map((p) => (
-              <Badge
-                key={p.id}
-                variant="light"
-                style={{ textTransform: 'none' }}
-                rightSection={<CloseButton size="xs" aria-label={t('encounters.removeName', { name: p.name })} onClick={() => setPeople(people.filter((x) => x.id !== p.id))} />}
-              >
-                {p.name}
-              </Badge>
-            ))}
-          </Group>
-          {fieldError(book.error, 'patientIds') ? (
-            <Text size="sm" c="red">
-              {fieldError(book.error, 'patientIds')}
-            </Text>
-          ) : null}
-          {many || people.length === 0 ? <PatientFinder exclude={people.map((p) => p.id)} onPick={(p) => setPeople(many ? [...people, p] : [p])} /> : null}
-        </Stack>
+        <PeoplePicker people={people} onChange={setPeople} one={!many} error={fieldError(book.error, 'patientIds')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             {t('encounters.close')}

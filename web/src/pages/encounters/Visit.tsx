@@ -10,12 +10,12 @@ import { ATTENDANCE, manyPatients, type Attendance } from '../../../../core/enco
 import { newIdempotencyKey, type AttendanceRecordedT, type EncounterT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, toZonedInput, zonedInputToRfc3339 } from '../../format.ts';
-import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
+import { PageTitle, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { useAddParticipant, useCancelEncounter, useEncounter, useRecordAttendance, useRescheduleEncounter } from '../../queries/encounters.ts';
 import { NotFoundPage } from '../NotFound.tsx';
 import { EncounterNotes } from '../notes/EncounterNotes.tsx';
-import { PatientFinder, useTimeOf, useTypeLabel, useWhen } from './shared.tsx';
+import { AttendanceBadge, PatientFinder, useTimeOf, useTypeLabel, useWhen, VisitStatus } from './shared.tsx';
 
 export function VisitPage() {
   const { id = '' } = useParams();
@@ -43,7 +43,7 @@ export function VisitPage() {
           </Text>
         </div>
         <Group gap="xs">
-          <StatusBadge tone={v.status === 'cancelled' ? 'bad' : v.status === 'completed' ? 'ok' : 'neutral'}>{t(`encounters.status.${v.status}`)}</StatusBadge>
+          <VisitStatus status={v.status} />
           {open && can('write:schedule') ? (
             <>
               <Button variant="default" onClick={() => setMoving(true)}>
@@ -173,9 +173,7 @@ function AttendanceCard({ visit }: { visit: EncounterT }) {
                   </Table.Td>
                   <Table.Td>
                     {p.attendance ? (
-                      <StatusBadge tone={p.attendance === 'attended' || p.attendance === 'late' ? 'ok' : p.attendance === 'no-show' ? 'warn' : 'neutral'}>
-                        {t(`encounters.attendanceValue.${p.attendance}`)}
-                      </StatusBadge>
+                      <AttendanceBadge attendance={p.attendance} />
                     ) : mayRecord ? (
                       <NativeSelect
                         aria-label={t('encounters.attendanceOf', { name: p.name })}

@@ -3,7 +3,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import type { Attendance, EncounterStatus } from '../../../../core/encounters/types.ts';
+import { StatusBadge } from '../../components/common.tsx';
 import { api } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
@@ -73,6 +75,48 @@ export function PatientFinder({ onPick, exclude = [], label }: { onPick: (p: Pic
           );
         })}
       </Group>
+    </Stack>
+  );
+}
+
+/** A visit's status as a badge: held, cancelled, or booked. */
+export function VisitStatus({ status }: { status: EncounterStatus }) {
+  const { t } = useTranslation();
+  return <StatusBadge tone={status === 'cancelled' ? 'bad' : status === 'completed' ? 'ok' : 'neutral'}>{t(`encounters.status.${status}`)}</StatusBadge>;
+}
+
+/** One person's attendance as a badge: present (attended, late), did not come, or otherwise. */
+export function AttendanceBadge({ attendance }: { attendance: Attendance }) {
+  const { t } = useTranslation();
+  return <StatusBadge tone={attendance === 'attended' || attendance === 'late' ? 'ok' : attendance === 'no-show' ? 'warn' : 'neutral'}>{t(`encounters.attendanceValue.${attendance}`)}</StatusBadge>;
+}
+
+/** The people chosen for a visit or a group, each removable, and a finder to add more (`one`: a single person, replaced on a new pick). */
+export function PeoplePicker({ people, onChange, one = false, error }: { people: Picked[]; onChange: (people: Picked[]) => void; one?: boolean; error?: string | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t('encounters.people')} ({people.length})
+      </Text>
+      <Group gap="xs">
+        {people.map((p) => (
+          <Badge
+            key={p.id}
+            variant="light"
+            style={{ textTransform: 'none' }}
+            rightSection={<CloseButton size="xs" aria-label={t('encounters.removeName', { name: p.name })} onClick={() => onChange(people.filter((x) => x.id !== p.id))} />}
+          >
+            {p.name}
+          </Badge>
+        ))}
+      </Group>
+      {error ? (
+        <Text size="sm" c="red">
+          {error}
+        </Text>
+      ) : null}
+      {!one || people.length === 0 ? <PatientFinder exclude={people.map((p) => p.id)} onPick={(p) => onChange(one ? [p] : [...people, p])} /> : null}
     </Stack>
   );
 }
