@@ -123,9 +123,14 @@ export const CaseloadSizes = z.object({
   staff: z.array(z.object({ staff: StaffRef, counsellor: z.number().int(), peer: z.number().int() })),
   unassigned: z.object({ counsellor: z.number().int(), peer: z.number().int() }).describe('Patients in a current episode with no one of that kind.'),
 });
-export const CaseloadQuery = z.strictObject({ userId: Id.optional().describe('Whose caseload (default: the signed-in staff member’s).'), kind: z.enum(CASELOAD_KINDS).default('counsellor') });
+export const CaseloadQuery = z.strictObject({
+  userId: Id.optional().describe('Whose caseload (default: the signed-in staff member’s).'),
+  kind: z.enum(CASELOAD_KINDS).default('counsellor'),
+  ...PageQuery,
+});
 export const CaseloadPatients = z.object({
   items: z.array(z.object({ patientId: z.string(), patientName: z.string(), mrn: z.string(), since: z.string(), compliance: Compliance.nullable() })),
+  nextCursor: z.string().nullable(),
 });
 
 // --- the counsellor's today ----------------------------------------------------------

@@ -50,8 +50,8 @@ export const ScheduledVisit = z.object({
   status: z.enum(ENCOUNTER_STATUSES),
   participants: z.array(ScheduledParticipant),
 });
-export const ScheduleQuery = z.strictObject({ date: IsoDate.optional(), staffId: Id.optional() });
-export const Schedule = z.object({ date: z.string(), timeZone: z.string(), items: z.array(ScheduledVisit) });
+export const ScheduleQuery = z.strictObject({ date: IsoDate.optional(), staffId: Id.optional(), ...PageQuery });
+export const Schedule = z.object({ date: z.string(), timeZone: z.string(), items: z.array(ScheduledVisit), nextCursor: z.string().nullable() });
 
 export const Participant = ScheduledParticipant.extend({
   attendance: z.enum(ATTENDANCE).nullable(),

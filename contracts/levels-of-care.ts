@@ -144,4 +144,5 @@ export const InjectionsDue = z.object({
       ...Due.shape,
     }),
   ),
+  nextCursor: z.string().nullable(),
 });

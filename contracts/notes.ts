@@ -64,7 +64,7 @@ export const CosignQueueItem = z.object({
   author: Person,
   signedAt: z.string(),
 });
-export const CosignQueue = z.object({ items: z.array(CosignQueueItem) });
+export const CosignQueue = z.object({ items: z.array(CosignQueueItem), nextCursor: z.string().nullable() });
 
 // --- SUD counselling notes kept apart -------------------------------------------------
 

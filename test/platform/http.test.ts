@@ -53,6 +53,8 @@ describe('OpenAPI', () => {
     // Collections that are fixed and small by construction, so paging them would be pretence. Each needs a reason.
     const bounded: Record<string, string> = {
       'GET /api/v1/cm/presets': 'the published protocol presets compiled into core/cm/presets.ts (a handful); no programme adds to them and they hold no patient data',
+      'GET /api/v1/encounter-types': 'the built-in visit types in core/encounters/types.ts and the few an administrator adds by hand in Settings; no patient data',
+      'GET /api/v1/rooms': 'the programme’s rooms, added by an administrator in Settings; no patient data',
     };
     const unpaginated: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {

@@ -324,6 +324,23 @@ async function all<T>(path: string, query: Options['query'] = {}): Promise<{ ite
   return { items };
 }
 
+/**
+ * Every page of a paginated answer with its items joined (the other fields from the first
+ * page): for lists a screen shows whole (a day's schedule, a work list). At most 50 pages.
+ */
+export async function everyPage<R extends { items: unknown[]; nextCursor: string | null }>(path: string, query: Options['query'] = {}): Promise<R> {
+  let whole: R | null = null;
+  let cursor: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const p: R = await json<R>(path, { query: { ...query, limit: 200, cursor: cursor ?? undefined } });
+    if (whole) whole.items.push(...p.items);
+    else whole = p;
+    cursor = p.nextCursor;
+    if (!cursor) break;
+  }
+  return { ...whole!, nextCursor: null };
+}
+
 /** A fresh key for one form: a second click or a retry of the same save is answered, not repeated. */
 export function newIdempotencyKey(): string {
   if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
@@ -499,7 +516,7 @@ export const api = {
   signNote: (id: string, body: { version: number; cosignerId: string | null }) => json<ProgressNoteT>(`/progress-notes/${enc(id)}/sign`, { body }),
   cosignNote: (id: string) => json<ProgressNoteT>(`/progress-notes/${enc(id)}/cosign`, { method: 'POST' }),
   addAddendum: (id: string, text: string) => json<ProgressNoteT>(`/progress-notes/${enc(id)}/addenda`, { body: { text } }),
-  cosignQueue: () => json<CosignQueueT>('/progress-notes/cosign-queue'),
+  cosignQueue: () => everyPage<CosignQueueT>('/progress-notes/cosign-queue'),
   progressNote: (id: string) => json<ProgressNoteT>(`/progress-notes/${enc(id)}`),
   counsellingNotes: (encounterId: string) => json<{ items: CounsellingNoteT[] }>(`/encounters/${enc(encounterId)}/counselling-notes`),
   createCounsellingNote: (encounterId: string, body: { patientId: string; body: string }) => json<CounsellingNoteT>(`/encounters/${enc(encounterId)}/counselling-notes`, { body }),
@@ -520,7 +537,7 @@ export const api = {
   createEncounterType: (body: z.input<typeof Enc.EncounterTypeCreate>) => json<EncounterTypeT>('/encounter-types', { body }),
   rooms: () => json<{ items: RoomT[] }>('/rooms'),
   createRoom: (body: z.input<typeof Enc.RoomCreate>) => json<RoomT>('/rooms', { body }),
-  schedule: (q: { date?: string; staffId?: string }) => json<ScheduleT>('/schedule', { query: q }),
+  schedule: (q: { date?: string; staffId?: string }) => everyPage<ScheduleT>('/schedule', q),
   bookEncounter: (body: EncounterCreateT, idempotencyKey: string) => json<EncounterT>('/encounters', { body, idempotencyKey }),
   encounter: (id: string) => json<EncounterT>(`/encounters/${enc(id)}`),
   rescheduleEncounter: (id: string, body: z.input<typeof Enc.EncounterReschedule>) => json<EncounterT>(`/encounters/${enc(id)}/reschedule`, { body }),

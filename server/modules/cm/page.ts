@@ -36,3 +36,20 @@ export function pageOf<T, U = T>(rows: T[], limit: number, key: (row: T) => read
     nextCursor: more && page.length > 0 ? encodeCursor(key(page[page.length - 1]!)) : null,
   };
 }
+
+/**
+ * A page of a list that is computed whole and ordered by a rule (a work list sorted by how
+ * overdue each item is): the items after the one the cursor names (by `id`), `limit` of them.
+ * The cursor is that item's id; when it has left the list since, the cursor is 400 (start
+ * again from the first page), as for any cursor that no longer fits.
+ */
+export function pageOfList<T>(sorted: readonly T[], page: Page, id: (item: T) => string): { items: T[]; nextCursor: string | null } {
+  const after = decodeCursor(page.cursor, ['text']);
+  let start = 0;
+  if (after) {
+    const at = sorted.findIndex((x) => id(x) === after[0]);
+    if (at < 0) throw invalid('query.cursor', 'is not valid; start again from the first page');
+    start = at + 1;
+  }
+  return pageOf(sorted.slice(start, start + page.limit + 1), page.limit, (x) => [id(x)]);
+}

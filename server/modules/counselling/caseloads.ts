@@ -4,6 +4,7 @@
 // (care_team_members) follows: the new person is added as primary counsellor or peer
 // specialist and the previous one's row of that role is removed, so the places that read the
 // care team (alert routing, the plan-review work list, the patient's care-team roles) agree.
+import { pageOfList, type Page } from '../cm/page.ts';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { CASELOAD_KINDS } from '../../../contracts/counselling.ts';
@@ -159,7 +160,7 @@ export async function caseloadSizes(deps: Deps) {
 }
 
 /** The patients on one person's caseload, with their compliance today. */
-export async function caseloadPatients(deps: Deps, input: { userId?: string | undefined; kind: Kind }) {
+export async function caseloadPatients(deps: Deps, input: { userId?: string | undefined; kind: Kind } & Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const q = { kind: input.kind, userId: input.userId ?? ctx.principal!.userId };
@@ -188,7 +189,8 @@ export async function caseloadPatients(deps: Deps, input: { userId?: string | un
       since: r.since.toISOString(),
       compliance: status.get(r.patientId) ?? null,
     }))
-    .sort((a, b) => a.patientName.localeCompare(b.patientName));
-  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'caseload', purpose: 'work-list', detail: { kind: q.kind, count: items.length } });
-  return { items };
+    .sort((a, b) => a.patientName.localeCompare(b.patientName) || a.patientId.localeCompare(b.patientId));
+  const shown = pageOfList(items, input, (x) => x.patientId);
+  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'caseload', purpose: 'work-list', detail: { kind: q.kind, count: shown.items.length } });
+  return shown;
 }

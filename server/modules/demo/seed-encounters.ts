@@ -1,8 +1,9 @@
 // Demo encounters (fictional), through the module's own use cases: two rooms, a weekly
-// CBT group that started four weeks ago on today's weekday (its past visits with attendance
-// recorded, tonight's visit booked), two of its members in CM on the attendance-voucher
-// preset (so the group's attendance shows real awards), and the counsellor's individual
-// sessions today — one held this morning, one with the person checked in at the front desk.
+// CBT group that meets on yesterday's weekday and started five weeks ago (every visit so far
+// with its attendance recorded, the next ones booked), two of its members in CM on the
+// attendance-voucher preset (so the group's attendance shows real awards; their CM day is the
+// group's, not today's, so today's CM check-in list is the CM demo's), and the counsellor's
+// individual sessions today — one held this morning, one with the person checked in.
 import { and, asc, eq, isNull, notInArray } from 'drizzle-orm';
 import { addDays, localDate, weekday, zonedInstant } from '../../../core/cm/calendar.ts';
 import type { Role } from '../../../core/access/roles.ts';
@@ -25,6 +26,7 @@ const PAST: Attendance[][] = [
   ['attended', 'attended', 'attended', 'no-show', 'attended', 'attended', 'late', 'attended', 'attended', 'left-early'],
   ['attended', 'late', 'attended', 'attended', 'attended', 'no-show', 'attended', 'attended', 'attended', 'attended'],
   ['attended', 'attended', 'attended', 'attended', 'late', 'attended', 'attended', 'attended', 'no-show', 'attended'],
+  ['attended', 'no-show', 'attended', 'attended', 'attended', 'attended', 'late', 'attended', 'attended', 'attended'],
 ];
 
 export async function seedEncountersDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }> }) {
@@ -34,7 +36,7 @@ export async function seedEncountersDemo(tx: Tx, o: { orgId: string; programId: 
   const admin = o.staff.get('administrator')!;
   const as = (who: { id: string; name: string }, role: Role, now: Date) => ({ tx, ctx: ctxFor({ orgId: o.orgId, programId: o.programId, userId: who.id, name: who.name, role, now }) });
   const today = localDate(o.now, TZ);
-  const firstDate = addDays(today, -28);
+  const firstDate = addDays(today, -29);
 
   const groupRoom = await createRoom(as(admin, 'administrator', o.now), { name: 'Group room A (demo)', capacity: 14 });
   const office = await createRoom(as(admin, 'administrator', o.now), { name: 'Counselling room 1 (demo)', capacity: 3 });
@@ -58,7 +60,7 @@ export async function seedEncountersDemo(tx: Tx, o: { orgId: string; programId: 
       patientId,
       protocolId: preset.id,
       startDate: firstDate,
-      calendar: { specimen: [], attendance: [weekday(today)], dose: [], windowStart: '08:00', windowEnd: '21:00' },
+      calendar: { specimen: [], attendance: [weekday(firstDate)], dose: [], windowStart: '08:00', windowEnd: '21:00' },
     });
 
   const series = await createSeries(as(counsellor, 'counsellor', startAt), {

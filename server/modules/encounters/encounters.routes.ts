@@ -76,7 +76,7 @@ export function encountersRoutes(app: FastifyInstance, deps: { db: Db }) {
       config: { permission: 'read:schedule' },
       schema: {
         tags,
-        summary: 'A day’s visits (default today, in the programme’s time zone; optionally one staff member’s): who is booked and who has arrived',
+        summary: 'A day’s visits in time order (default today, in the programme’s time zone; optionally one staff member’s; paginated): who is booked and who has arrived',
         querystring: ScheduleQuery,
         response: { 200: Schedule },
       },

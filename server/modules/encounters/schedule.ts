@@ -282,15 +282,21 @@ async function typeMap(tx: Tx, programId: string) {
 }
 
 /** The visits of a local day (optionally one staff member's, or the named ones), as the schedule shows them. */
-async function scheduleOf(tx: Tx, programId: string, q: { day: string; staffId?: string | undefined; encounterIds?: string[] }) {
+async function scheduleOf(tx: Tx, programId: string, q: { day: string; staffId?: string | undefined; encounterIds?: string[]; after?: string[] | null; limit?: number }) {
   const tz = await programTimeZone(tx, programId);
   const from = zonedInstant(q.day, '00:00', tz);
   const to = zonedInstant(addDays(q.day, 1), '00:00', tz);
   const rows = await encounterRows(
     tx,
     programId,
-    and(gte(encounters.startsAt, from), lt(encounters.startsAt, to), q.staffId ? eq(encounters.staffId, q.staffId) : undefined, q.encounterIds ? inArray(encounters.id, q.encounterIds) : undefined),
-  );
+    and(
+      gte(encounters.startsAt, from),
+      lt(encounters.startsAt, to),
+      q.staffId ? eq(encounters.staffId, q.staffId) : undefined,
+      q.encounterIds ? inArray(encounters.id, q.encounterIds) : undefined,
+      q.after ? sql`(${encounters.startsAt}, ${encounters.id}) > (${q.after[0]}::timestamptz, ${q.after[1]}::uuid)` : undefined,
+    ),
+  ).limit(q.limit ?? 1000);
   const types = await typeMap(tx, programId);
   const people = await participantsOf(
     tx,
@@ -300,14 +306,16 @@ async function scheduleOf(tx: Tx, programId: string, q: { day: string; staffId?:
   return rows.map((r) => ({ ...visitDto(r, types), participants: people.filter((p) => p.encounterId === r.e.id).map(scheduledPerson) }));
 }
 
-export async function daySchedule(deps: Deps, q: { date?: string | undefined; staffId?: string | undefined }) {
+/** A day's visits in time order (paginated: a large clinic's day is long). */
+export async function daySchedule(deps: Deps, q: { date?: string | undefined; staffId?: string | undefined } & Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const timeZone = await programTimeZone(tx, programId);
   const day = q.date ?? localDate(ctx.now, timeZone);
-  const items = await scheduleOf(tx, programId, { day, staffId: q.staffId });
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'schedule', entityId: null, detail: { date: day, visits: items.length } });
-  return { date: day, timeZone, items };
+  const fetched = await scheduleOf(tx, programId, { day, staffId: q.staffId, after: decodeCursor(q.cursor, ['time', 'uuid']), limit: q.limit + 1 });
+  const page = pageOf(fetched, q.limit, (v) => [v.startsAt, v.id]);
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'schedule', entityId: null, detail: { date: day, visits: page.items.length } });
+  return { date: day, timeZone, ...page };
 }
 
 /** One visit with everyone's attendance and its history of changes (no audit row: the caller writes it). */

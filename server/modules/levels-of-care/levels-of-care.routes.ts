@@ -3,7 +3,8 @@
 // manage:encounter-settings.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
-import { PatientParams } from '../../../contracts/common.ts';
+import { z } from 'zod';
+import { PageQuery, PatientParams } from '../../../contracts/common.ts';
 import {
   ChangePhase,
   EndStay,
@@ -62,11 +63,12 @@ export function levelsOfCareRoutes(app: FastifyInstance, deps: { db: Db }) {
       schema: {
         tags,
         operationId: 'listInjectionsDue',
-        summary: 'Extended-release naltrexone injections due soon (7 days), due today or overdue, in the programme’s time zone; most overdue first',
+        summary: 'Extended-release naltrexone injections due soon (7 days), due today or overdue, in the programme’s time zone; most overdue first (paginated)',
+        querystring: z.strictObject({ ...PageQuery }),
         response: { 200: InjectionsDue },
       },
     },
-    async (req) => runInTx(db, req, (d) => injectionsDue(d)),
+    async (req) => runInTx(db, req, (d) => injectionsDue(d, req.query)),
   );
 
   r.get(

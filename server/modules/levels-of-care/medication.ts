@@ -4,6 +4,7 @@
 // in the programme's time zone). Both records are append-only: a change is a new schedule,
 // a course ends with a 'stopped' record. Nothing here reads counselling: medication is never
 // made contingent on it.
+import { pageOfList, type Page } from '../cm/page.ts';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { onWorkList } from '../../../core/levels-of-care/injections.ts';
@@ -115,7 +116,7 @@ export async function recordInjection(deps: Deps, patientId: string, input: Inje
 }
 
 /** The work list: everyone whose latest naltrexone record is an injection and whose next is due soon, due or overdue — most overdue first. */
-export async function injectionsDue(deps: Deps) {
+export async function injectionsDue(deps: Deps, page: Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const today = await programToday(tx, ctx);
@@ -150,6 +151,7 @@ export async function injectionsDue(deps: Deps) {
       return { ...d, mrn: p.mrn, displayName: `${p.preferred ?? p.given} ${p.family}` };
     })
     .sort((a, b) => a.daysUntilDue - b.daysUntilDue || a.displayName.localeCompare(b.displayName));
-  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'naltrexone-injection', detail: { count: items.length } });
-  return { today, items };
+  const shown = pageOfList(items, page, (x) => x.patientId);
+  await writeAudit(tx, auditContext(ctx), { action: 'search', entity: 'naltrexone-injection', detail: { count: shown.items.length } });
+  return { today, ...shown };
 }

@@ -4,7 +4,8 @@
 // the use case (the author and those granted; anyone else gets a 404).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
-import { IdParams } from '../../../contracts/common.ts';
+import { z } from 'zod';
+import { IdParams, PageQuery } from '../../../contracts/common.ts';
 import {
   AddendumCreate,
   CosignQueue,
@@ -70,9 +71,15 @@ export function notesRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/progress-notes/cosign-queue',
     {
       config: { permission: 'cosign:progress-note' },
-      schema: { tags, operationId: 'listCosignQueue', summary: 'Signed notes awaiting the caller’s co-signature, oldest first', response: { 200: CosignQueue } },
+      schema: {
+        tags,
+        operationId: 'listCosignQueue',
+        summary: 'Signed notes awaiting the caller’s co-signature, oldest first (paginated)',
+        querystring: z.strictObject({ ...PageQuery }),
+        response: { 200: CosignQueue },
+      },
     },
-    async (req) => runInTx(db, req, (d) => cosignQueue(d)),
+    async (req) => runInTx(db, req, (d) => cosignQueue(d, req.query)),
   );
 
   r.get(

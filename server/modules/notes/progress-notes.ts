@@ -14,6 +14,7 @@ import { auditContext, programOf, type Ctx } from '../../platform/http/context.t
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { carePlanGoals, carePlans } from '../planning/planning.tables.ts';
 import { progressNoteAddenda, progressNoteCosignatures, progressNotes } from './notes.tables.ts';
+import { decodeCursor, pageOf, type Page } from '../cm/page.ts';
 import { assertBooked, assertNotCancelled, auditEach, encounterOf, holds, me, namesOf, person, refused, type Deps } from './shared.ts';
 
 type NoteRow = typeof progressNotes.$inferSelect;
@@ -234,16 +235,26 @@ export async function addAddendum(deps: Deps, id: string, input: { text: string 
 }
 
 /** Signed notes naming the caller as co-signer and not yet co-signed, oldest first. */
-export async function cosignQueue(deps: Deps) {
+export async function cosignQueue(deps: Deps, page: Page) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  const rows = await tx
+  const after = decodeCursor(page.cursor, ['time', 'uuid']);
+  const fetched = await tx
     .select({ n: progressNotes })
     .from(progressNotes)
     .leftJoin(progressNoteCosignatures, and(eq(progressNoteCosignatures.programId, progressNotes.programId), eq(progressNoteCosignatures.noteId, progressNotes.id)))
-    .where(and(eq(progressNotes.programId, programId), eq(progressNotes.cosignerId, me(ctx)), eq(progressNotes.status, 'signed'), isNull(progressNoteCosignatures.noteId)))
+    .where(
+      and(
+        eq(progressNotes.programId, programId),
+        eq(progressNotes.cosignerId, me(ctx)),
+        eq(progressNotes.status, 'signed'),
+        isNull(progressNoteCosignatures.noteId),
+        after ? sql`(${progressNotes.signedAt}, ${progressNotes.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
     .orderBy(asc(progressNotes.signedAt), asc(progressNotes.id))
-    .limit(200);
+    .limit(page.limit + 1);
+  const { items: rows, nextCursor } = pageOf(fetched, page.limit, (r) => [r.n.signedAt!.toISOString(), r.n.id]);
   const n = await namesOf(
     tx,
     rows.map((r) => r.n.authorId),
@@ -263,5 +274,6 @@ export async function cosignQueue(deps: Deps) {
       author: person(r.authorId, n),
       signedAt: r.signedAt!.toISOString(),
     })),
+    nextCursor,
   };
 }

@@ -14,7 +14,7 @@ import type {
   OverdueList,
   PatientCaseload,
 } from '../../../contracts/counselling.ts';
-import { json, send } from '../api.ts';
+import { everyPage, json, send } from '../api.ts';
 import { useSession } from '../session.tsx';
 
 export type CounsellorTodayT = z.infer<typeof CounsellorToday>;
@@ -39,7 +39,7 @@ export const counsellingApi = {
   rules: () => json<CounsellingRulesReadT>('/counselling/rules'),
   saveRules: (body: CounsellingRulesT) => json<CounsellingRulesReadT>('/counselling/rules', { method: 'PUT', body }),
   sizes: () => json<CaseloadSizesT>('/counselling/caseloads'),
-  caseloadPatients: (userId: string, kind: 'counsellor' | 'peer') => json<CaseloadPatientsT>('/counselling/caseloads/patients', { query: { userId, kind } }),
+  caseloadPatients: (userId: string, kind: 'counsellor' | 'peer') => everyPage<CaseloadPatientsT>('/counselling/caseloads/patients', { userId, kind }),
   patientCaseload: (patientId: string) => json<PatientCaseloadT>(`/patients/${id(patientId)}/caseload`),
   assign: (patientId: string, body: CaseloadAssignT) => json<PatientCaseloadT>(`/patients/${id(patientId)}/caseload`, { body }),
   end: (patientId: string, body: CaseloadEndT) => json<PatientCaseloadT>(`/patients/${id(patientId)}/caseload/end`, { body }),

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type * as L from '../../../contracts/levels-of-care.ts';
-import { json } from '../api.ts';
+import { everyPage, json } from '../api.ts';
 import { useSession } from '../session.tsx';
 
 export type PatientLevelsOfCareT = z.infer<typeof L.PatientLevelsOfCare>;
@@ -26,7 +26,7 @@ export function usePatientLevelsOfCare(patientId: string) {
 
 export function useInjectionsDue() {
   const { program } = useSession();
-  return useQuery({ queryKey: levelsOfCareKey(program?.id, 'injections-due'), queryFn: () => json<InjectionsDueT>('/levels-of-care/injections-due') });
+  return useQuery({ queryKey: levelsOfCareKey(program?.id, 'injections-due'), queryFn: () => everyPage<InjectionsDueT>('/levels-of-care/injections-due') });
 }
 
 /** A write about one patient; afterwards their levels of care and the work list are read again. */
