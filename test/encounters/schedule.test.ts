@@ -164,6 +164,8 @@ describe('a weekly group', () => {
     const left = await counsellor.post(`/api/v1/group-series/${series.id}/members/${members[0]}/remove`, { reason: 'Moved to an evening job' });
     expect(left.statusCode, left.body).toBe(200);
     expect(await count('select count(*) as n from encounter_participants where patient_id = $1', [members[0]])).toBe(1);
+    const [roster] = await w.database.query<{ left_reason: string; left_by: string }>('select left_reason, left_by from group_series_members where patient_id = $1', [members[0]]);
+    expect(roster).toEqual({ left_reason: 'Moved to an evening job', left_by: counsellor.userId });
     const list = (await desk.get('/api/v1/group-series')).json() as { items: Array<{ id: string; members: number; nextVisitAt: string | null }> };
     const mine = list.items.find((i) => i.id === series.id)!;
     expect(mine.members).toBe(3);

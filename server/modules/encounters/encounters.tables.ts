@@ -79,6 +79,9 @@ export const groupSeriesMembers = pgTable(
     patientId: uuid('patient_id').notNull(),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull(),
     leftAt: timestamp('left_at', { withTimezone: true }),
+    /** Why they left the roster (staff words), and who took them off it. */
+    leftReason: text('left_reason'),
+    leftBy: uuid('left_by').references(() => users.id),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.seriesId, t.patientId] }),

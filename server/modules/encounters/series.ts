@@ -118,7 +118,7 @@ export async function addToRoster(deps: Deps, id: string, patientId: string) {
   if (members.some((m) => m.patientId === patientId))
     await tx
       .update(groupSeriesMembers)
-      .set({ joinedAt: ctx.now, leftAt: null })
+      .set({ joinedAt: ctx.now, leftAt: null, leftReason: null, leftBy: null })
       .where(and(eq(groupSeriesMembers.programId, programId), eq(groupSeriesMembers.seriesId, id), eq(groupSeriesMembers.patientId, patientId)));
   else await tx.insert(groupSeriesMembers).values({ programId, seriesId: id, patientId, joinedAt: ctx.now });
   const coming = await tx
@@ -140,7 +140,7 @@ export async function removeFromRoster(deps: Deps, id: string, patientId: string
   await lockSeries(tx, programId, id);
   const left = await tx
     .update(groupSeriesMembers)
-    .set({ leftAt: ctx.now })
+    .set({ leftAt: ctx.now, leftReason: reason, leftBy: ctx.principal?.userId ?? null })
     .where(and(eq(groupSeriesMembers.programId, programId), eq(groupSeriesMembers.seriesId, id), eq(groupSeriesMembers.patientId, patientId), isNull(groupSeriesMembers.leftAt)))
     .returning({ patientId: groupSeriesMembers.patientId });
   if (left.length === 0) throw invalid('params.patientId', 'is not on the group’s roster');
@@ -160,7 +160,7 @@ export async function removeFromRoster(deps: Deps, id: string, patientId: string
       ),
     )
     .returning({ id: encounterParticipants.encounterId });
-  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'group-series', entityId: id, patientId, detail: { left: true, visits: removed.length, reasonGiven: reason.length > 0 } });
+  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'group-series', entityId: id, patientId, detail: { left: true, visits: removed.length } });
   return seriesDto(tx, programId, id);
 }
 
