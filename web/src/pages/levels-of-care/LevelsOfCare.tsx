@@ -299,16 +299,7 @@ function TakeHomes({ patientId, data }: { patientId: string; data: PatientLevels
   const dayName = (d: number) => new Date(Date.UTC(2026, 0, 4 + d)).toLocaleDateString(i18n.language, { weekday: 'short', timeZone: 'UTC' });
   return (
     <Stack gap="xs">
-      <Group justify="space-between">
-        <Title order={3} size="h5">
-          {t('levelsOfCare.takeHomes.title')}
-        </Title>
-        {can('write:level-of-care') && !recording ? (
-          <Button size="xs" variant="light" onClick={() => setRecording(true)}>
-            {t('levelsOfCare.takeHomes.record')}
-          </Button>
-        ) : null}
-      </Group>
+      <RecordHeading title={t('levelsOfCare.takeHomes.title')} record={t('levelsOfCare.takeHomes.record')} onRecord={can('write:level-of-care') && !recording ? () => setRecording(true) : null} />
       {current ? (
         <Stack gap={2} data-testid="take-home-current">
           <Text size="sm" fw={600}>
@@ -407,16 +398,7 @@ function Injections({ patientId, data }: { patientId: string; data: PatientLevel
   const { items, next } = data.injections;
   return (
     <Stack gap="xs">
-      <Group justify="space-between">
-        <Title order={3} size="h5">
-          {t('levelsOfCare.injections.title')}
-        </Title>
-        {can('write:level-of-care') && !recording ? (
-          <Button size="xs" variant="light" onClick={() => setRecording(true)}>
-            {t('levelsOfCare.injections.record')}
-          </Button>
-        ) : null}
-      </Group>
+      <RecordHeading title={t('levelsOfCare.injections.title')} record={t('levelsOfCare.injections.record')} onRecord={can('write:level-of-care') && !recording ? () => setRecording(true) : null} />
       {next ? (
         <Group gap="xs" data-testid="injection-next">
           <StatusBadge tone={dueTone(next.status)}>{t(`levelsOfCare.injections.status.${next.status}`)}</StatusBadge>
@@ -497,5 +479,21 @@ function RecordInjection({ patientId, today, onClose }: { patientId: string; tod
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** A part's heading, with its "Record" button for those who may record (none while the form is open). */
+function RecordHeading({ title, record, onRecord }: { title: string; record: string; onRecord: (() => void) | null }) {
+  return (
+    <Group justify="space-between">
+      <Title order={3} size="h5">
+        {title}
+      </Title>
+      {onRecord ? (
+        <Button size="xs" variant="light" onClick={onRecord}>
+          {record}
+        </Button>
+      ) : null}
+    </Group>
   );
 }
