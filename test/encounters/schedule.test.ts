@@ -58,6 +58,12 @@ describe('booking', () => {
     const ok = await counsellor.post('/api/v1/encounters', individual(p));
     expect(ok.statusCode, ok.body).toBe(200);
     expect((ok.json() as Visit).participants.map((x) => x.patientId)).toEqual([p]);
+    // a group visit: one audit row per person booked, and per person read
+    const q = await patient();
+    const group = (await counsellor.post('/api/v1/encounters', individual(p, { typeCode: 'group-mi', patientIds: [p, q] }))).json() as Visit;
+    await counsellor.get(`/api/v1/encounters/${group.id}`);
+    const audited = (action: string) => count("select count(distinct patient_id) as n from audit_events where entity = 'encounter' and entity_id = $1 and action = $2", [group.id, action]);
+    expect([await audited('create'), await audited('read')]).toEqual([2, 2]);
     expectProblem(await counsellor.post('/api/v1/encounters', individual(p, { typeCode: 'yoga' })), 400, 'invalid_input', 'body.typeCode');
     expectProblem(await counsellor.post('/api/v1/encounters', individual(p, { patientIds: [p, await patient()] })), 400, 'invalid_input', 'body.patientIds');
     expectProblem(await counsellor.post('/api/v1/encounters', individual(p, { patientIds: [w.patientB] })), 404, 'not_found', 'body.patientIds[0]');

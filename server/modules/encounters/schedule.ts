@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { addDays, localDate, zonedInstant } from '../../../core/cm/calendar.ts';
 import { manyPatients, type Attendance, type Category, type EncounterStatus, type Modality } from '../../../core/encounters/types.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAudits } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { roleAssignments, users } from '../identity/identity.tables.ts';
@@ -113,7 +113,11 @@ export async function bookEncounter(
     updatedAt: ctx.now,
   });
   await tx.insert(encounterParticipants).values(input.patientIds.map((patientId) => ({ programId, encounterId: id, patientId, addedAt: ctx.now })));
-  for (const patientId of input.patientIds) await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'encounter', entityId: id, patientId, detail: { typeCode: type.code } });
+  await writeAudits(
+    tx,
+    auditContext(ctx),
+    input.patientIds.map((patientId) => ({ action: 'create', entity: 'encounter', entityId: id, patientId, detail: { typeCode: type.code } })),
+  );
   return getEncounterDto(tx, programId, id);
 }
 
@@ -371,7 +375,11 @@ export async function getEncounter(deps: Deps, id: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const dto = await getEncounterDto(tx, programId, id);
-  for (const p of dto.participants) await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'encounter', entityId: id, patientId: p.patientId });
+  await writeAudits(
+    tx,
+    auditContext(ctx),
+    dto.participants.map((p) => ({ action: 'read', entity: 'encounter', entityId: id, patientId: p.patientId })),
+  );
   return dto;
 }
 

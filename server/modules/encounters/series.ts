@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { seriesOccurrences } from '../../../core/encounters/series.ts';
 import { manyPatients, type Modality } from '../../../core/encounters/types.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAudits } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -85,7 +85,11 @@ export async function createSeries(
     await tx.insert(encounterParticipants).values(visits.flatMap((v) => input.patientIds.map((patientId) => ({ programId, encounterId: v.id, patientId, addedAt: ctx.now }))));
   }
   await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'group-series', entityId: id, detail: { visits: visits.length, members: input.patientIds.length } });
-  for (const patientId of input.patientIds) await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'group-series', entityId: id, patientId, detail: { joined: true } });
+  await writeAudits(
+    tx,
+    auditContext(ctx),
+    input.patientIds.map((patientId) => ({ action: 'update', entity: 'group-series', entityId: id, patientId, detail: { joined: true } })),
+  );
   return seriesDto(tx, programId, id);
 }
 
