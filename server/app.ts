@@ -38,6 +38,7 @@ import { encountersRoutes } from './modules/encounters/encounters.routes.ts';
 import { helpPatientRoutes, helpStaffRoutes } from './modules/help/help.routes.ts';
 import { levelsOfCareRoutes } from './modules/levels-of-care/levels-of-care.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
+import { skillsContentRoutes, skillsPatientRoutes, skillsRoutes } from './modules/skills/skills.routes.ts';
 import { counsellingRoutes } from './modules/counselling/counselling.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
@@ -146,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       encountersRoutes(api, { db: opts.db });
       notesRoutes(api, { db: opts.db });
       counsellingRoutes(api, { db: opts.db });
+      skillsRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
@@ -155,9 +157,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       patientAppRoutes(api, { db: opts.db, clock, secureCookies: production, signInRateLimit, publicUrl: opts.publicUrl, pushPublicKey: opts.pushPublicKey });
       // Help now on a locked phone: public, programme data only, 60 a minute per address (ADR 037)
       helpPatientRoutes(api, { db: opts.db, publicRateLimit: { max: 60, timeWindow: '1 minute' } });
+      skillsPatientRoutes(api, { db: opts.db });
     },
     { prefix: PATIENT_API_PREFIX },
   );
+  // skills modules' content: public and immutable per version, for the patient app's offline cache
+  skillsContentRoutes(app, { db: opts.db });
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;

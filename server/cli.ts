@@ -5,7 +5,13 @@ import { Command } from 'commander';
 const program = new Command('waypoint').description('Waypoint: psychosocial treatment for opioid use disorder').showHelpAfterError();
 
 type Registrar = (program: Command) => void | Promise<void>;
-const groups: Array<() => Promise<{ register: Registrar }>> = [() => import('./cli/platform.ts'), () => import('./cli/cm.ts'), () => import('./cli/assess.ts'), () => import('./cli/plan.ts')];
+const groups: Array<() => Promise<{ register: Registrar }>> = [
+  () => import('./cli/platform.ts'),
+  () => import('./cli/cm.ts'),
+  () => import('./cli/assess.ts'),
+  () => import('./cli/plan.ts'),
+  () => import('./cli/skills.ts'),
+];
 
 for (const load of groups) {
   const mod = await load();

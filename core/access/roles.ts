@@ -73,6 +73,10 @@ export const PERMISSIONS = [
   'write:caseload', // assign and transfer patients between counsellors and peers
   'read:level-of-care', // residential / therapeutic-community stays, phases, privileges; medication visits
   'write:level-of-care', // start a stay, advance or reduce its phase; record dosing schedules and injections
+  // skills modules (server/modules/skills, issue 13)
+  'read:skills', // a patient's assigned modules, progress and homework; the programme's skills report
+  'write:skills', // assign and cancel modules; review homework and leave a comment the patient sees
+  'manage:skills-library', // the programme's own modules: write, preview, publish, retire
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -117,6 +121,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:counselling-compliance',
     'read:level-of-care',
     'write:level-of-care',
+    'read:skills',
+    'write:skills',
   ],
   counsellor: [
     'read:patient',
@@ -153,6 +159,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:caseload',
     'read:level-of-care',
     'write:level-of-care',
+    'read:skills',
+    'write:skills',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -178,6 +186,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:patient-app',
     'write:patient-app',
     'read:schedule',
+    'read:skills',
   ],
   'peer-specialist': [
     'read:patient',
@@ -194,6 +203,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:attendance',
     'read:progress-note',
     'write:progress-note',
+    'read:skills',
   ],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
   'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:staff', 'read:messages', 'read:patient-app', 'write:patient-app', 'read:schedule', 'check-in:encounter', 'write:schedule'],

@@ -35,6 +35,7 @@ export const AUDIT_ENTITIES = {
   'cm-specimen': 'cm',
   'cm-attendance': 'cm',
   'cm-dose': 'cm',
+  'cm-module': 'cm',
   'cm-event': 'cm',
   'cm-adjudication-queue': 'cm',
   'cm-ledger': 'cm',
@@ -68,6 +69,14 @@ export const AUDIT_ENTITIES = {
   'care-plan-goal': 'care-plans',
   // the personal safety plan (Help now, ADR 037) and its versions
   'safety-plan': 'care-plans',
+  // skills modules (issue 13): assignments, progress, homework and its review, the programme's own modules
+  skills: 'care-plans',
+  'skills-library': 'care-plans',
+  'skills-assignment': 'care-plans',
+  'skills-progress': 'care-plans',
+  'skills-entry': 'care-plans',
+  'skills-review': 'care-plans',
+  'skills-module': 'care-plans',
   'safety-plan-version': 'care-plans',
   recommendation: 'care-plans',
   // encounters: the schedule, visits, attendance, notes, compliance, caseloads, levels of care (issue 14)

@@ -48,9 +48,9 @@ function replayPreset(name: string) {
 }
 
 describe('CM presets', () => {
-  it('lists seven presets, every one a valid protocol with a citation', () => {
+  it('lists eight presets, every one a valid protocol with a citation', () => {
     const names = presetNames();
-    expect(names).toEqual(['higgins-1994', 'ctn-0007', 'petry-martin-2002', 'stimulant-24wk-medicaid', 'attendance-vouchers', 'medication-adherence', 'methadone-take-home']);
+    expect(names).toEqual(['higgins-1994', 'ctn-0007', 'petry-martin-2002', 'stimulant-24wk-medicaid', 'attendance-vouchers', 'medication-adherence', 'methadone-take-home', 'skills-modules']);
     for (const n of names) {
       const p = getPreset(n);
       expect(p, n).toBeDefined();
@@ -61,6 +61,13 @@ describe('CM presets', () => {
     expect(parseProtocol(ctnJson).ok).toBe(true);
     expect(getPreset('no-such-preset')).toBeUndefined();
     expect(presetSummary('no-such-preset')).toBeUndefined();
+  });
+
+  it('skills modules: twelve assigned modules finished earn $64.50 (escalating $2 → $5, $5 every fourth), analytically and through replay', () => {
+    const s = presetSummary('skills-modules')!;
+    expect(s.maxCents).toBe(6_450);
+    expect(s.allSuccessExpectedCents).toBe(6_450);
+    expect(replayPreset('skills-modules').totals.earnedCents).toBe(6_450);
   });
 
   it('presets are frozen (a caller cannot change them for everyone)', () => {

@@ -8,6 +8,7 @@ import stimulant24 from '../../content/cm-presets/stimulant-24wk-medicaid.json' 
 import attendance from '../../content/cm-presets/attendance-vouchers.json' with { type: 'json' };
 import adherence from '../../content/cm-presets/medication-adherence.json' with { type: 'json' };
 import takeHome from '../../content/cm-presets/methadone-take-home.json' with { type: 'json' };
+import skillsModules from '../../content/cm-presets/skills-modules.json' with { type: 'json' };
 import { parseProtocol, type Protocol, type Track } from './protocol.ts';
 import { analyseCost, type CostAnalysis, type Schedule } from './cost.ts';
 import { protocolCautions, type Caution } from './cautions.ts';
@@ -28,6 +29,7 @@ const SOURCES: Readonly<Record<string, PresetSource>> = {
   'attendance-vouchers': { json: attendance, schedule: { attendance: 2 } },
   'medication-adherence': { json: adherence, schedule: { 'dose-adherence': 7 } },
   'methadone-take-home': { json: takeHome, schedule: { 'take-home': 2 } },
+  'skills-modules': { json: skillsModules, schedule: { 'skills-module': 1 } },
 };
 
 interface Loaded {

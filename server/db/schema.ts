@@ -16,3 +16,4 @@ export * from '../modules/encounters/encounters.tables.ts';
 export * from '../modules/levels-of-care/levels-of-care.tables.ts';
 export * from '../modules/notes/notes.tables.ts';
 export * from '../modules/counselling/counselling.tables.ts';
+export * from '../modules/skills/skills.tables.ts';

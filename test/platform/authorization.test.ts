@@ -14,7 +14,7 @@ import { isOrganizationPermission, ROLE_PERMISSIONS, ROLES, type AnyPermission, 
 import { tokenMay, TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { routesOf, type RegisteredRoute } from '../../server/app.ts';
 import { AFTER_RECORDINGS, specimen } from '../cm/support.ts';
-import { makeFixtures, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } from '../support/fixtures.ts';
+import { makeFixtures, walkModule, walkPlan, walkProtocol, WALK_CALENDAR, type Fixtures } from '../support/fixtures.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { DEFAULT_TC_TEMPLATE } from '../../core/levels-of-care/phases.ts';
 
@@ -63,6 +63,10 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/redemption-requests': 'patient',
   'POST /api/patient/redemption-requests/:id/withdraw': 'patient',
   'POST /api/patient/check-ins': 'patient',
+  'GET /api/patient/skills': 'patient',
+  'POST /api/patient/skills/screens': 'patient',
+  'POST /api/patient/skills/entries': 'patient',
+  'POST /api/patient/skills/completions': 'patient',
   'GET /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
@@ -103,6 +107,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name === 'stayId') return f.stay;
   if (name === 'encounterId') return f.encounter;
   if (name === 'userId' && before === 'grants') return f.grantedUser;
+  if (name === 'key') return f.skillsModule;
   if (name !== 'id') return undefined;
   const byCollection: Record<string, string> = {
     patients: f.patient,
@@ -128,6 +133,8 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'group-series': f.groupSeries,
     'progress-notes': f.progressNote,
     'counselling-notes': f.counsellingNote,
+    assignments: f.skillsAssignment,
+    entries: f.skillsEntry,
     // FHIR R4 resources
     Patient: f.patient,
     Questionnaire: 'phq-9',
@@ -237,6 +244,24 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/safety-alerts/:id/acknowledge': () => ({ note: 'authorisation walk' }),
     // daily check-ins: a phone check-in taken by staff, and the programme's risk rules
     'POST /api/v1/patients/:patientId/check-ins': () => ({ answers: { craving: 3, use: { any: false }, medication: 'taken' } }),
+    'POST /api/v1/skills/library': () => ({ content: walkModule(`walk-module-${seq}`) }),
+    'PUT /api/v1/skills/library/:key': () => ({ content: walkModule(f.skillsModule) }),
+    'POST /api/v1/patients/:patientId/skills/assignments': () => ({ moduleKey: 'act-values' }),
+    'POST /api/v1/skills/library/:key/publish': () => undefined, // takes no body
+    'POST /api/v1/skills/library/:key/retire': () => undefined, // takes no body
+    'POST /api/v1/patients/:patientId/skills/assignments/:id/cancel': () => undefined, // takes no body
+    'POST /api/v1/patients/:patientId/skills/entries/:id/reviews': () => ({ comment: 'Well done.' }),
+    'POST /api/patient/skills/screens': () => ({ moduleKey: 'act-values', version: 1, screen: 0, at: new Date().toISOString() }),
+    'POST /api/patient/skills/entries': () => ({
+      id: randomUUID(),
+      moduleKey: 'cbt-functional-analysis',
+      version: 1,
+      stepId: 'homework',
+      homework: true,
+      entry: { type: 'chain', data: { trigger: 'walk', thought: '', feeling: '', behaviour: '', consequence: '' } },
+      at: new Date().toISOString(),
+    }),
+    'POST /api/patient/skills/completions': () => ({ moduleKey: 'act-values', version: 1, at: new Date().toISOString() }),
     'POST /api/patient/check-ins': () => ({ answers: { craving: 3, use: { any: false }, medication: 'taken' }, idempotencyKey: `walk-${Math.random()}` }),
     'PUT /api/v1/check-ins/settings': () => ({
       cravingRun: { enabled: true, threshold: 8, days: 2, severity: 'warning' },

@@ -55,6 +55,9 @@ describe('OpenAPI', () => {
       'GET /api/v1/cm/presets': 'the published protocol presets compiled into core/cm/presets.ts (a handful); no programme adds to them and they hold no patient data',
       'GET /api/v1/encounter-types': 'the built-in visit types in core/encounters/types.ts and the few an administrator adds by hand in Settings; no patient data',
       'GET /api/v1/rooms': 'the programme’s rooms, added by an administrator in Settings; no patient data',
+      'GET /api/v1/skills/modules': 'the skills library: the built-in modules in content/skills and the few a programme writes in its editor; no patient data',
+      'GET /api/v1/skills/library': 'the same library with the programme’s drafts and retired modules (one line per module); no patient data',
+      'GET /api/v1/skills/report': 'one line per module of the library (counts only, no patient rows)',
     };
     const unpaginated: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {

@@ -4,6 +4,7 @@
 // world's administrator; B: adminB), so the walk starts from real, consistent state. The
 // few rows the API cannot make directly (a care-team link to a given user, a second
 // programme-B patient with unmistakable details, staff) are inserted.
+import { builtInModules } from '../../server/modules/skills/library.ts';
 import { encounterParticipants, encounters, groupSeries, groupSeriesMembers } from '../../server/modules/encounters/encounters.tables.ts';
 import { TOKEN_SCOPES } from '../../core/access/scopes.ts';
 import { randomUUID } from 'node:crypto';
@@ -73,6 +74,10 @@ export type Fixtures = {
   cosigner: string;
   grantedUser: string;
   grantee: string;
+  /** A programme's own skills module (published), an open assignment of a built-in module, and a homework entry from the patient's phone. */
+  skillsModule: string;
+  skillsAssignment: string;
+  skillsEntry: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -143,6 +148,11 @@ async function ok<T>(what: string, res: Promise<LightMyRequestResponse>): Promis
 }
 
 /** Everything the API makes, as an administrator `c` of the programme, for patient `patientId`. */
+/** A programme's own skills module: a built-in module's content under a key of its own. */
+export function walkModule(key: string) {
+  return { ...builtInModules().get('cbt-functional-analysis')!, key, version: 1 };
+}
+
 async function viaApi(w: World, c: Client, patientId: string, planStaff: string, tag: string, readers: { grantedUser: string }) {
   const B = tag === 'B';
   const protocol = await ok<{ id: string }>('protocol', c.post('/api/v1/cm/protocols', { document: walkProtocol(B ? 'Bravoleak protocol' : undefined) }));
@@ -208,8 +218,32 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
   );
   const counsellingNote = await ok<{ id: string }>('counselling note', c.post(`/api/v1/encounters/${encounter}/counselling-notes`, { patientId, body: `${B ? 'Bravoleak' : 'Authz'} session` }));
   await ok('counselling note grant', c.post(`/api/v1/counselling-notes/${counsellingNote.id}/grants`, { userId: readers.grantedUser }));
+  // skills: the programme's own module (from a built-in), an assignment, and homework sent from the phone
+  const skillsModule = `${B ? 'bravoleak' : 'authz'}-module`;
+  await ok('skills module', c.post('/api/v1/skills/library', { content: walkModule(skillsModule), basedOn: 'cbt-functional-analysis' }));
+  await ok('skills module published', c.post(`/api/v1/skills/library/${skillsModule}/publish`));
+  const assignment = await ok<{ id: string }>('skills assignment', c.post(`/api/v1/patients/${patientId}/skills/assignments`, { moduleKey: 'cbt-functional-analysis' }));
+  const skillsEntry = randomUUID();
+  const hw = await w.app.inject({
+    method: 'POST',
+    url: '/api/patient/skills/entries',
+    headers: { cookie: phone.cookie },
+    payload: {
+      id: skillsEntry,
+      moduleKey: 'cbt-functional-analysis',
+      version: 1,
+      stepId: 'homework',
+      homework: true,
+      entry: { type: 'chain', data: { trigger: `${B ? 'Bravoleak' : 'Authz'} trigger`, thought: '', feeling: '', behaviour: '', consequence: '' } },
+      at: w.clock.now.toISOString(),
+    },
+  });
+  if (hw.statusCode !== 200) throw new Error(`fixture: skills homework: ${hw.body}`);
 
   return {
+    skillsModule,
+    skillsAssignment: assignment.id,
+    skillsEntry,
     protocol: protocol.id,
     enrolment: enrolment.id,
     fundingSource,

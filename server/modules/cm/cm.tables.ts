@@ -124,7 +124,7 @@ export const cmEvents = pgTable(
     engine: jsonb('engine').notNull(),
     detail: jsonb('detail'),
     externalId: text('external_id'),
-    source: text('source').notNull(), // staff | integration | job
+    source: text('source').notNull(), // staff | integration | job | patient-app (a skills module completed)
     recordedBy: uuid('recorded_by').references(() => users.id),
     recordedAt: ts('recorded_at').notNull(),
   },

@@ -380,6 +380,43 @@ export async function checkIn(deps: Deps, input: { patientId: string; kind: 'att
 }
 
 /**
+ * Posts a `module` event (CM-SPEC §4: succeeds when completed) for a skills module the patient
+ * completed, and settles it, in the caller's transaction — only where the patient's active
+ * enrolment pays modules. Modules hold no calendar slot: the skills module posts each module's
+ * first assigned completion once (core/skills/progress.ts completionEarns).
+ */
+export async function postModuleEvent(deps: Deps, input: { patientId: string; moduleKey: string; version: number }): Promise<{ eventId: string; award: AwardDto } | null> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const enr = (await lockPatientEnrolments(tx, programId, input.patientId)).find((e) => e.status === 'active');
+  if (!enr || !(await enrolmentProtocol(tx, enr)).tracks.some((t) => t.target.kind === 'module')) return null;
+  const tz = await programTimeZone(tx, programId);
+  const history = await readHistory(tx, enr);
+  const ev = newEvent(enr, {
+    id: randomUUID(),
+    kind: 'module',
+    at: ctx.now,
+    engine: { completed: true },
+    detail: { moduleKey: input.moduleKey, version: input.version },
+    source: 'patient-app',
+    recordedBy: null,
+    recordedAt: ctx.now,
+  });
+  const { award, writes } = await decideAward(deps, enr, history, ev, tz);
+  await writeTogether(tx, [
+    ...writes,
+    auditedBy(tx, auditContext(ctx), {
+      action: 'create',
+      entity: 'cm-module',
+      entityId: ev.id,
+      patientId: enr.patientId,
+      detail: { enrolmentId: enr.id, entries: award.entries.length, cents: award.earnedCents },
+    }),
+  ]);
+  return { eventId: ev.id, award };
+}
+
+/**
  * Posts the day's attendance or dose event for a patient's active enrolment and settles it,
  * in the caller's transaction (the check-in list, and attendance recorded on a visit). The
  * day already has one: the same outcome answers it again (duplicate); another outcome is
