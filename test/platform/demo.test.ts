@@ -20,6 +20,7 @@ import { deliverDue } from '../../server/modules/messages/outbox.ts';
 import { programHelpSettings, safetyPlanVersions } from '../../server/modules/help/help.tables.ts';
 import { encounterParticipants, groupSeries } from '../../server/modules/encounters/encounters.tables.ts';
 import { counsellingNotes, progressNotes } from '../../server/modules/notes/notes.tables.ts';
+import { skillAssignments, skillModules, skillProgress, skillReviews } from '../../server/modules/skills/skills.tables.ts';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -118,6 +119,28 @@ describe('the demo, seeded on any day of the week', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(progressNotes))).toBeGreaterThanOrEqual(1);
     expect(await count(db.select({ n }).from(counsellingNotes))).toBeGreaterThanOrEqual(1);
+    // skills: modules at every depth (some finished, some stopped part way), homework with reviews, a module finished
+    // by the demo app patient (and others enrolled in CM) paid on the demo protocol's module track, and a module of the programme's own
+    expect(await count(db.select({ n }).from(skillAssignments))).toBeGreaterThanOrEqual(12);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(skillProgress)
+          .where(sql`${skillProgress.completedAt} is not null`),
+      ),
+    ).toBeGreaterThanOrEqual(4);
+    expect(
+      await count(
+        db
+          .select({ n })
+          .from(skillProgress)
+          .where(sql`${skillProgress.completedAt} is null`),
+      ),
+    ).toBeGreaterThanOrEqual(4);
+    expect(await count(db.select({ n }).from(skillReviews))).toBeGreaterThanOrEqual(2);
+    expect(await count(db.select({ n }).from(cmEvents).where(eq(cmEvents.kind, 'module')))).toBeGreaterThanOrEqual(1);
+    expect(await count(db.select({ n }).from(skillModules).where(eq(skillModules.status, 'published')))).toBe(1);
 
     // the outbox: waiting messages (delivered to the console with no provider), one suppressed, one dead letter
     const byStatus = async (status: string) =>

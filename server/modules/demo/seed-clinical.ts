@@ -27,7 +27,7 @@ export const DEMO_PROTOCOL = {
   version: 1,
   name: 'Harbor demo: vouchers and prize draws for stimulant-negative tests (fictional)',
   citation: 'Fictional demo protocol modelled on Higgins 1994 (vouchers) and NIDA CTN-0007 (prize bowl).',
-  description: 'Demo only. Three tests a week for 12 weeks; a stimulant-negative test earns an escalating voucher and prize draws.',
+  description: 'Demo only. Three tests a week for 12 weeks; a stimulant-negative test earns an escalating voucher and prize draws; an assigned skills module finished in the patient app earns $2.',
   weeks: 12,
   bowl: {
     slips: [
@@ -53,6 +53,15 @@ export const DEMO_PROTOCOL = {
       target: { kind: 'negative', analytes: ['cocaine', 'amphetamine'] },
       payout: 'draws',
       phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 1, step: 1, stepEvery: 2, max: 6, bonusEvery: null, bonus: null, resetTo: 'start', recoverAfter: null } }],
+      missed: 'failure',
+      invalid: 'failure',
+    },
+    {
+      id: 'skills-modules',
+      name: 'Finished an assigned skills module (vouchers)',
+      target: { kind: 'module' },
+      payout: 'cents',
+      phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 200, step: 0, stepEvery: 1, max: 200, bonusEvery: null, bonus: null, resetTo: 'start', recoverAfter: null } }],
       missed: 'failure',
       invalid: 'failure',
     },

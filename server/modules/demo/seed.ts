@@ -19,6 +19,7 @@ import { seedEncountersDemo } from './seed-encounters.ts';
 import { seedNotesDemo } from './seed-notes.ts';
 import { seedCounsellingDemo } from './seed-counselling.ts';
 import { seedLevelsOfCareDemo } from './seed-levels-of-care.ts';
+import { seedSkillsDemo } from './seed-skills.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 import { issueInvite } from '../patient-app/invites.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -135,6 +136,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     await seedNotesDemo(tx, { orgId, programId: main, now, staff: named });
     await seedCounsellingDemo(tx, { orgId, programId: main, now, staff: named });
     await seedLevelsOfCareDemo(tx, { orgId, programId: main, now, staff: named });
+    await seedSkillsDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });
