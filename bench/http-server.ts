@@ -1,6 +1,7 @@
 // The HTTP side the clinic benchmarks share: the app on a free port with the bare
 // single-INSERT route (the baseline every ratio is against), one staff session whose idle
-// and lifetime limits are lifted (the bench's clock spans days), and a POST that fails loudly.
+// and lifetime limits are lifted (the bench's clock spans days), and a POST that fails loudly
+// (as the staff member, or as a patient's phone with its cookie).
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -21,11 +22,14 @@ export async function benchServer(d: Database, opts: { programId: string; email:
   const signIn = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: opts.email, password: opts.password }) });
   const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
   const headers = { 'content-type': 'application/json', cookie, 'waypoint-program': opts.programId };
-  const post = async (path: string, body: unknown) => {
-    const r = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  /** A POST as the staff member (or, with `cookie`, as whoever that cookie signs in: a patient's phone). */
+  const post = async (path: string, body: unknown, cookie?: string) => {
+    const h: Record<string, string> = cookie ? { 'content-type': 'application/json', cookie } : { ...headers };
+    if (body === undefined) delete h['content-type']; // a route that takes no body
+    const r = await fetch(`${base}${path}`, { method: 'POST', headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
     if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as Record<string, unknown>;
   };
-  return { post, close: async () => void (await app.close()) };
+  return { base, post, close: async () => void (await app.close()) };
 }

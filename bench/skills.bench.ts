@@ -1,0 +1,171 @@
+// Finishing a skills module from the patient app (POST /api/patient/skills/completions: the
+// module and the patient's progress row locked, the open assignment read, the CM module event
+// posted and settled with its ledger entry — the enrolment locked, its history replayed — and
+// the audit rows, in one transaction) on PostgreSQL over real HTTP on 127.0.0.1 at 32
+// concurrent phones, against the bare single-INSERT route in the same server and run. Every
+// completion is a new (patient, module) pair whose screens were all reached, so each one pays.
+// Reported as the median ratio of interleaved rounds (as checkins.bench.ts).
+import { randomUUID } from 'node:crypto';
+import { withScratchDatabase } from './scratch-db.ts';
+import { benchServer } from './http-server.ts';
+import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
+import { patients } from '../server/modules/patients/patients.tables.ts';
+import { inTransaction } from '../server/platform/db/database.ts';
+import { builtInModules } from '../server/modules/skills/library.ts';
+import { activationProof, normaliseActivationCode } from '../core/access/patient-app.ts';
+
+const NAME = `wp_bench_skills_${randomUUID().slice(0, 8)}`;
+const CLIENTS = 32;
+const PATIENTS = 320;
+const ROUND_MS = 2_000;
+const WARM_MS = 1_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PASSWORD = 'bench-password-not-real-123';
+const PIN = '482915';
+
+function stats(lat: number[], ms: number) {
+  const s = [...lat].sort((a, b) => a - b);
+  const p = (x: number) => s[Math.min(s.length - 1, Math.floor(x * s.length))] ?? 0;
+  return { n: s.length, rps: (s.length * 1000) / ms, p50: p(0.5), p99: p(0.99) };
+}
+
+/** A phone's activation request: a fresh P-256 key, the code signed, and a PIN (as the app sends it). */
+async function activation(code: string) {
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const jwk = await crypto.subtle.exportKey('jwk', keys.publicKey);
+  const proof = Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, new TextEncoder().encode(activationProof(normaliseActivationCode(code) ?? code)))).toString(
+    'base64url',
+  );
+  return { code, publicKey: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! }, proof, pin: PIN };
+}
+
+export default function bench() {
+  return withScratchDatabase(NAME, 24, async (d) => {
+    let close = async () => undefined as void;
+    try {
+      await d.query('create table bench_bare (program_id uuid not null, id uuid not null, at timestamptz not null, primary key (program_id, id))');
+      const clock = new Date('2026-03-04T15:00:00Z');
+      const { programId, email, patientIds } = await inTransaction(d.db, async (tx) => {
+        const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now: clock });
+        const programId = await createProgram(tx, { orgId, name: 'Bench skills', timeZone: 'America/New_York', now: clock });
+        const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
+        await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Coordinator', password: PASSWORD, roles: [{ programId, role: 'administrator' }], now: clock, checkPassword: false });
+        const patientIds = Array.from({ length: PATIENTS }, () => randomUUID());
+        await tx
+          .insert(patients)
+          .values(
+            patientIds.map((id, i) => ({
+              programId,
+              id,
+              mrn: `S-${i}`,
+              legalGivenName: 'Bench',
+              legalFamilyName: `Example${i}`,
+              birthDate: '1980-01-01',
+              preferredLanguage: 'en',
+              contactConsent: false,
+              version: 1,
+              createdAt: clock,
+              updatedAt: clock,
+            })),
+          );
+        return { programId, email, patientIds };
+      });
+      const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
+      close = server.close;
+      const post = server.post;
+
+      // every patient enrolled on the skills preset, on a phone; every module assigned with every screen reached
+      const protocol = await post('/api/v1/cm/protocols', { preset: 'skills-modules' });
+      const modules = [...builtInModules().values()];
+      const cookies: string[] = [];
+      for (let i = 0; i < PATIENTS; i += 16) {
+        const batch = patientIds.slice(i, i + 16);
+        cookies.push(
+          ...(await Promise.all(
+            batch.map(async (patientId) => {
+              await post('/api/v1/cm/enrolments', { patientId, protocolId: protocol.id, startDate: '2026-03-02', calendar: { windowStart: '08:00', windowEnd: '17:00' } });
+              const invite = await post(`/api/v1/patients/${patientId}/app-invites`, undefined);
+              const r = await fetch(`${server.base}/api/patient/activate`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(await activation(invite.code as string)),
+              });
+              if (r.status !== 200) throw new Error(`activate: ${r.status} ${await r.text()}`);
+              return (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+            }),
+          )),
+        );
+      }
+      const counsellor = (await d.query<{ id: string }>('select id from users limit 1'))[0]!.id;
+      for (const m of modules) {
+        await d.query(
+          `insert into skill_assignments (program_id, id, patient_id, module_key, status, assigned_by, assigned_at) select $1, gen_random_uuid(), p, $2, 'open', $3, now() from unnest($4::uuid[]) p`,
+          [programId, m.key, counsellor, patientIds],
+        );
+        await d.query(
+          `insert into skill_progress (program_id, patient_id, module_key, version, screens, furthest_screen, started_at, last_active_at) select $1, p, $2, $3, $4, $4 - 1, now(), now() from unnest($5::uuid[]) p`,
+          [programId, m.key, m.version, m.screens.length, patientIds],
+        );
+      }
+      await d.query('ANALYZE');
+
+      const run = async (ms: number, one: (client: number) => Promise<boolean>) => {
+        const lat: number[] = [];
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: CLIENTS }, async (_, c) => {
+            while (performance.now() - t0 <= ms) {
+              const s = performance.now();
+              if (!(await one(c))) throw new Error('the bench ran out of (patient, module) pairs: raise PATIENTS');
+              lat.push(performance.now() - s);
+            }
+          }),
+        );
+        return stats(lat, performance.now() - t0);
+      };
+      const per = PATIENTS / CLIENTS;
+      const next = Array.from({ length: CLIENTS }, () => 0);
+      let earned = 0;
+      const bare = (ms = ROUND_MS) => run(ms, async () => Boolean(await post('/bench/bare', {})));
+      const complete = (ms = ROUND_MS) =>
+        run(ms, async (c) => {
+          const k = next[c]!++;
+          if (k >= per * modules.length) return false;
+          const patient = c + CLIENTS * Math.floor(k / modules.length);
+          const m = modules[k % modules.length]!;
+          const r = await post('/api/patient/skills/completions', { moduleKey: m.key, version: m.version, at: clock.toISOString() }, cookies[patient]);
+          if (r.earned) earned += 1;
+          return true;
+        });
+      await bare(WARM_MS);
+      await complete(WARM_MS);
+      const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        if (round % 2 === 0) {
+          const b = await bare();
+          rounds.push({ bare: b, rec: await complete() });
+        } else {
+          const r = await complete();
+          rounds.push({ rec: r, bare: await bare() });
+        }
+      }
+      const fmt = (s: ReturnType<typeof stats>) =>
+        `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms`;
+      const events = Number((await d.query<{ n: string }>("select count(*) as n from cm_events where kind = 'module'"))[0]!.n);
+      console.log(
+        `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent phones, ${PATIENTS} patients × ${modules.length} modules, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
+      );
+      rounds.forEach((r, i) => {
+        console.log(`round ${i + 1}  bare single-INSERT route          ${fmt(r.bare)}`);
+        console.log(`round ${i + 1}  module completion + CM award      ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}`);
+      });
+      const ratios = rounds.map((r) => r.rec.rps / r.bare.rps).sort((x, y) => x - y);
+      const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+      console.log(`(${events} CM module events posted, ${earned} completions answered with an award)`);
+      console.log(`medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s, completion ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s`);
+      console.log(`completion/bare: median ${mid(ratios).toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+    } finally {
+      await close();
+    }
+  });
+}
