@@ -84,6 +84,7 @@ export function consoleCodeInApp(dist) {
     /^core\//,
     /^contracts\//,
     /node_modules\/(react|react-dom|scheduler|i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store|@simplewebauthn\/browser)\//, // the passkey helper: loaded only when a passkey is made or used (ADR 039)
+    /node_modules\/zod\//, // the shared rules' schemas: a skills exercise is checked before Save (core/skills/exercises.ts; the Skills tab's chunk)
     /^\0|^vite\/|commonjsHelpers|\?commonjs/,
   ];
   const bad = [];

@@ -2,10 +2,14 @@
 // the app's shell (its page, scripts and styles — never an API answer) in Cache Storage so
 // the app starts without a network, and deletes everything it stored when the app asks
 // (sign-out, a revoked device). scripts/build-web.mjs fills in the version and the shell.
+// Skills modules' content (/content/skills/…, public and immutable per version: no patient
+// data) is kept in a cache of its own, cache-first, so a module opens offline; it outlives a
+// new version of the app, and the wipe deletes it with the rest.
 const VERSION = '__VERSION__';
 const SHELL = __SHELL__;
 const PREFIX = 'waypoint-app-';
 const CACHE = PREFIX + VERSION;
+const SKILLS = PREFIX + 'skills';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -20,7 +24,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE && k !== SKILLS).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -30,6 +34,10 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   // Only the shell, from this origin; the API always goes to the network and is never stored.
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (url.pathname.startsWith('/content/skills/')) {
+    event.respondWith(skillsContent(request));
+    return;
+  }
   if (request.mode === 'navigate' && url.pathname.startsWith('/app/')) {
     // The page: the network first (a new version), the stored copy when offline.
     event.respondWith(fetch(request).catch(() => caches.match(url.pathname === '/app/neutral.html' ? '/app/neutral.html' : '/app/').then((r) => r || Response.error())));
@@ -39,6 +47,16 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
   }
 });
+
+/** A module's content: the stored copy, else the network (a good JSON answer is stored for next time). */
+async function skillsContent(request) {
+  const cache = await caches.open(SKILLS);
+  const hit = await cache.match(request.url);
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (res.ok && (res.headers.get('content-type') || '').includes('json')) await cache.put(request.url, res.clone());
+  return res;
+}
 
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'wipe') {

@@ -4,7 +4,7 @@
 // screen swaps the page for a neutral one at once. The app locks itself after the
 // programme's idle minutes (the server ends the session too). Sign-out and a revoked
 // device leave nothing readable on the phone (device.ts wipe).
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
@@ -17,6 +17,10 @@ import { Trends } from './Trends.tsx';
 import { HelpNow } from './HelpNow.tsx';
 import { MyPlan } from './MyPlan.tsx';
 import { Notifications } from './Notifications.tsx';
+import { useSkillsSync } from './skills/offline.ts';
+
+// Skills (issue 13) load when the tab is first opened: the first screen stays small (the service worker keeps the chunk for offline use).
+const Skills = lazy(() => import('./skills/Skills.tsx').then((m) => ({ default: m.Skills })));
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'signed-out' };
 
@@ -427,13 +431,15 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
 }
 
 /** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
-type Tab = 'today' | 'rewards' | 'help' | 'plan';
-const TABS: Tab[] = ['today', 'rewards', 'help', 'plan'];
+type Tab = 'today' | 'rewards' | 'skills' | 'help' | 'plan';
+const TABS: Tab[] = ['today', 'rewards', 'skills', 'help', 'plan'];
 
 function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('today');
   const { version, news } = useLiveUpdates();
+  // skills work done offline is sent when the app opens and when the phone is back online
+  useSkillsSync();
   return (
     <>
       <p className="sr-only" role="status" aria-live="polite">
@@ -441,6 +447,11 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
       </p>
       {tab === 'today' ? <Today version={version} onShowDraws={() => setTab('rewards')} onLock={onLock} onSignOut={onSignOut} /> : null}
       {tab === 'rewards' ? <Rewards version={version} /> : null}
+      {tab === 'skills' ? (
+        <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+          <Skills />
+        </Suspense>
+      ) : null}
       {tab === 'help' ? <HelpNow signedIn /> : null}
       {tab === 'plan' ? <MyPlan /> : null}
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>

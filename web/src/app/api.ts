@@ -29,7 +29,7 @@ export class PatientApiError extends Error {
   }
 }
 
-async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
+export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
   const res = await fetch(`/api/patient${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
