@@ -34,6 +34,8 @@ const CounsellorTodayPage = page(() => import('./pages/counselling/Today.tsx'), 
 const CounsellingCompliancePage = page(() => import('./pages/counselling/Compliance.tsx'), 'CounsellingCompliancePage');
 const CaseloadsPage = page(() => import('./pages/counselling/Caseloads.tsx'), 'CaseloadsPage');
 const InjectionsDuePage = page(() => import('./pages/levels-of-care/InjectionsDue.tsx'), 'InjectionsDuePage');
+const SkillsPage = page(() => import('./pages/skills/SkillsPage.tsx'), 'SkillsPage');
+const ModuleEditorPage = page(() => import('./pages/skills/ModuleEditor.tsx'), 'ModuleEditorPage');
 
 export function Console() {
   const me = useMe();
@@ -245,6 +247,46 @@ function ConsoleRoutes() {
           element={
             <Guard permission="cosign:progress-note">
               <CosignQueuePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="skills"
+          element={
+            <Guard permission="read:skills">
+              <SkillsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="skills/homework"
+          element={
+            <Guard permission="read:skills">
+              <SkillsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="skills/library"
+          element={
+            <Guard permission="read:skills">
+              <SkillsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="skills/library/new"
+          element={
+            <Guard permission="manage:skills-library">
+              <ModuleEditorPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="skills/library/:key"
+          element={
+            <Guard permission="manage:skills-library">
+              <ModuleEditorPage />
             </Guard>
           }
         />

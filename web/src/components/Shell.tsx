@@ -31,6 +31,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/counselling/compliance', labelKey: 'nav.compliance', permission: 'read:counselling-compliance' },
   { to: '/counselling/caseloads', labelKey: 'nav.caseloads', permission: 'read:care-team' },
   { to: '/levels-of-care/injections-due', labelKey: 'levelsOfCare.due.title', permission: 'read:level-of-care' },
+  { to: '/skills', labelKey: 'nav.skills', permission: 'read:skills' },
   { to: '/cm/test-day', labelKey: 'nav.testDay', permission: 'write:specimen' },
   { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },

@@ -28,6 +28,7 @@ import { SafetyPlanTab } from './patient/SafetyPlan.tsx';
 import { PatientVisitsSection } from './encounters/PatientVisits.tsx';
 import { PatientCaseloadCard } from './counselling/Caseloads.tsx';
 import { LevelsOfCareSection } from './levels-of-care/LevelsOfCare.tsx';
+import { SkillsSection } from './skills/PatientSkills.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -109,6 +110,7 @@ export function PatientPage() {
                 {can('read:care-team') ? <CareTeamSection patientId={p.id} /> : null}
                 {can('read:care-team') ? <PatientCaseloadCard patientId={p.id} /> : null}
                 {can('read:encounter') ? <PatientVisitsSection patientId={p.id} patientName={`${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`} /> : null}
+                {can('read:skills') ? <SkillsSection patientId={p.id} /> : null}
                 {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
               </Stack>
             </Grid.Col>

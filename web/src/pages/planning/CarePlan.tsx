@@ -14,6 +14,7 @@ import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useStaffList } from '../patient/useStaffList.ts';
+import { InterventionSkills } from '../skills/PlanSkills.tsx';
 
 const planKey = (programId: string | undefined, patientId: string) => ['plan', programId, patientId];
 
@@ -285,6 +286,7 @@ function PlanView({ plan }: { plan: CarePlanT }) {
                       ({t('plan.fromRecommendation')})
                     </Text>
                   ) : null}
+                  <InterventionSkills patientId={plan.patientId} carePlanId={plan.id} interventionId={v.id} code={v.code} />
                 </Table.Td>
                 <Table.Td>{v.frequency}</Table.Td>
                 <Table.Td>{v.responsibleStaffIds.map(staffName).join(', ')}</Table.Td>
