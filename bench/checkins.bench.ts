@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { withScratchDatabase } from './scratch-db.ts';
 import { benchServer } from './http-server.ts';
+import { interleaved, load, report } from './rounds.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
 import { inTransaction } from '../server/platform/db/database.ts';
@@ -20,12 +21,6 @@ const WARM_MS = 1_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PASSWORD = 'bench-password-not-real-123';
 const DAY = 86_400_000;
-
-function stats(lat: number[], ms: number) {
-  const s = [...lat].sort((a, b) => a - b);
-  const p = (x: number) => s[Math.min(s.length - 1, Math.floor(x * s.length))] ?? 0;
-  return { n: s.length, rps: (s.length * 1000) / ms, p50: p(0.5), p99: p(0.99) };
-}
 
 export default function bench() {
   return withScratchDatabase(NAME, 24, async (d) => {
@@ -60,27 +55,13 @@ export default function bench() {
       const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
       close = server.close;
       const post = server.post;
-      const run = async (ms: number, one: (client: number) => Promise<void>) => {
-        const lat: number[] = [];
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: CLIENTS }, async (_, c) => {
-            while (performance.now() - t0 <= ms) {
-              const s = performance.now();
-              await one(c);
-              lat.push(performance.now() - s);
-            }
-          }),
-        );
-        return stats(lat, performance.now() - t0);
-      };
       await d.query('ANALYZE');
       const per = PATIENTS / CLIENTS;
       const sent = Array.from({ length: CLIENTS }, () => 0);
       let alerts = 0;
-      const bare = () => run(ROUND_MS, async () => void (await post('/bench/bare', {})));
+      const bare = (ms = ROUND_MS) => load(CLIENTS, ms, async () => void (await post('/bench/bare', {})));
       const record = (ms = ROUND_MS) =>
-        run(ms, async (c) => {
+        load(CLIENTS, ms, async (c) => {
           const k = sent[c]!++;
           const patientId = patientIds[c + CLIENTS * (k % per)]!;
           const r = await post(`/api/v1/patients/${patientId}/check-ins`, {
@@ -95,34 +76,16 @@ export default function bench() {
           });
           alerts += (r.alerts as unknown[]).length;
         });
-      await run(WARM_MS, async () => void (await post('/bench/bare', {})));
+      await bare(WARM_MS);
       await record(WARM_MS);
-      const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        clock = new Date(clock.getTime() + DAY);
-        if (round % 2 === 0) {
-          const b = await bare();
-          rounds.push({ bare: b, rec: await record() });
-        } else {
-          const r = await record();
-          rounds.push({ rec: r, bare: await bare() });
-        }
-      }
-      const fmt = (s: ReturnType<typeof stats>) =>
-        `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms`;
+      // the clock moves a programme day per round
+      const rounds = await interleaved(ROUNDS, bare, record, () => (clock = new Date(clock.getTime() + DAY)));
       const total = Number((await d.query<{ n: string }>('select count(*) as n from check_ins'))[0]!.n);
       console.log(
         `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients, ${PATIENTS} patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
       );
-      rounds.forEach((r, i) => {
-        console.log(`round ${i + 1}  bare single-INSERT route       ${fmt(r.bare)}`);
-        console.log(`round ${i + 1}  check-in with its risk rules   ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}`);
-      });
-      const ratios = rounds.map((r) => r.rec.rps / r.bare.rps).sort((x, y) => x - y);
-      const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
       console.log(`(${total} check-ins, ${alerts} alerts raised in all)`);
-      console.log(`medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s, check-in ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s`);
-      console.log(`check-in/bare: median ${mid(ratios).toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+      report(rounds, 'check-in', 'check-in with its risk rules');
     } finally {
       await close();
     }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { withScratchDatabase } from './scratch-db.ts';
 import { benchServer } from './http-server.ts';
+import { interleaved, load, report } from './rounds.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
 import { inTransaction } from '../server/platform/db/database.ts';
@@ -22,12 +23,6 @@ const WARM_MS = 1_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PASSWORD = 'bench-password-not-real-123';
 const PIN = '482915';
-
-function stats(lat: number[], ms: number) {
-  const s = [...lat].sort((a, b) => a - b);
-  const p = (x: number) => s[Math.min(s.length - 1, Math.floor(x * s.length))] ?? 0;
-  return { n: s.length, rps: (s.length * 1000) / ms, p50: p(0.5), p99: p(0.99) };
-}
 
 /** A phone's activation request: a fresh P-256 key, the code signed, and a PIN (as the app sends it). */
 async function activation(code: string) {
@@ -51,23 +46,21 @@ export default function bench() {
         const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
         await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Coordinator', password: PASSWORD, roles: [{ programId, role: 'administrator' }], now: clock, checkPassword: false });
         const patientIds = Array.from({ length: PATIENTS }, () => randomUUID());
-        await tx
-          .insert(patients)
-          .values(
-            patientIds.map((id, i) => ({
-              programId,
-              id,
-              mrn: `S-${i}`,
-              legalGivenName: 'Bench',
-              legalFamilyName: `Example${i}`,
-              birthDate: '1980-01-01',
-              preferredLanguage: 'en',
-              contactConsent: false,
-              version: 1,
-              createdAt: clock,
-              updatedAt: clock,
-            })),
-          );
+        await tx.insert(patients).values(
+          patientIds.map((id, i) => ({
+            programId,
+            id,
+            mrn: `S-${i}`,
+            legalGivenName: 'Bench',
+            legalFamilyName: `Example${i}`,
+            birthDate: '1980-01-01',
+            preferredLanguage: 'en',
+            contactConsent: false,
+            version: 1,
+            createdAt: clock,
+            updatedAt: clock,
+          })),
+        );
         return { programId, email, patientIds };
       });
       const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
@@ -109,61 +102,28 @@ export default function bench() {
       }
       await d.query('ANALYZE');
 
-      const run = async (ms: number, one: (client: number) => Promise<boolean>) => {
-        const lat: number[] = [];
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: CLIENTS }, async (_, c) => {
-            while (performance.now() - t0 <= ms) {
-              const s = performance.now();
-              if (!(await one(c))) throw new Error('the bench ran out of (patient, module) pairs: raise PATIENTS');
-              lat.push(performance.now() - s);
-            }
-          }),
-        );
-        return stats(lat, performance.now() - t0);
-      };
       const per = PATIENTS / CLIENTS;
       const next = Array.from({ length: CLIENTS }, () => 0);
       let earned = 0;
-      const bare = (ms = ROUND_MS) => run(ms, async () => Boolean(await post('/bench/bare', {})));
+      const bare = (ms = ROUND_MS) => load(CLIENTS, ms, async () => void (await post('/bench/bare', {})));
       const complete = (ms = ROUND_MS) =>
-        run(ms, async (c) => {
+        load(CLIENTS, ms, async (c) => {
           const k = next[c]!++;
-          if (k >= per * modules.length) return false;
+          if (k >= per * modules.length) throw new Error('the bench ran out of (patient, module) pairs: raise PATIENTS');
           const patient = c + CLIENTS * Math.floor(k / modules.length);
           const m = modules[k % modules.length]!;
           const r = await post('/api/patient/skills/completions', { moduleKey: m.key, version: m.version, at: clock.toISOString() }, cookies[patient]);
           if (r.earned) earned += 1;
-          return true;
         });
       await bare(WARM_MS);
       await complete(WARM_MS);
-      const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        if (round % 2 === 0) {
-          const b = await bare();
-          rounds.push({ bare: b, rec: await complete() });
-        } else {
-          const r = await complete();
-          rounds.push({ rec: r, bare: await bare() });
-        }
-      }
-      const fmt = (s: ReturnType<typeof stats>) =>
-        `${String(s.n).padStart(5)} requests  ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(6)} ms`;
+      const rounds = await interleaved(ROUNDS, bare, complete);
       const events = Number((await d.query<{ n: string }>("select count(*) as n from cm_events where kind = 'module'"))[0]!.n);
       console.log(
         `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent phones, ${PATIENTS} patients × ${modules.length} modules, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
       );
-      rounds.forEach((r, i) => {
-        console.log(`round ${i + 1}  bare single-INSERT route          ${fmt(r.bare)}`);
-        console.log(`round ${i + 1}  module completion + CM award      ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}`);
-      });
-      const ratios = rounds.map((r) => r.rec.rps / r.bare.rps).sort((x, y) => x - y);
-      const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
       console.log(`(${events} CM module events posted, ${earned} completions answered with an award)`);
-      console.log(`medians: bare ${mid(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s, completion ${mid(rounds.map((r) => r.rec.rps)).toFixed(0)} req/s`);
-      console.log(`completion/bare: median ${mid(ratios).toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+      report(rounds, 'completion', 'module completion + CM award');
     } finally {
       await close();
     }

@@ -402,18 +402,23 @@ export async function postModuleEvent(deps: Deps, input: { patientId: string; mo
     recordedBy: null,
     recordedAt: ctx.now,
   });
+  return { eventId: ev.id, award: await settleNewEvent(deps, enr, history, ev, tz, 'cm-module', {}) };
+}
+
+/** Settles a new attendance, dose or module event and writes it, its ledger entries and its audit row together. */
+async function settleNewEvent(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, entity: 'cm-attendance' | 'cm-dose' | 'cm-module', detail: Record<string, unknown>) {
   const { award, writes } = await decideAward(deps, enr, history, ev, tz);
-  await writeTogether(tx, [
+  await writeTogether(deps.tx, [
     ...writes,
-    auditedBy(tx, auditContext(ctx), {
+    auditedBy(deps.tx, auditContext(deps.ctx), {
       action: 'create',
-      entity: 'cm-module',
+      entity,
       entityId: ev.id,
       patientId: enr.patientId,
-      detail: { enrolmentId: enr.id, entries: award.entries.length, cents: award.earnedCents },
+      detail: { enrolmentId: enr.id, ...detail, entries: award.entries.length, cents: award.earnedCents },
     }),
   ]);
-  return { eventId: ev.id, award };
+  return award;
 }
 
 /**
@@ -461,16 +466,6 @@ export async function postCheckIn(
     recordedBy: ctx.principal?.userId ?? null,
     recordedAt: ctx.now,
   });
-  const { award, writes } = await decideAward(deps, enr, history, ev, tz);
-  await writeTogether(tx, [
-    ...writes,
-    auditedBy(tx, auditContext(ctx), {
-      action: 'create',
-      entity: `cm-${input.kind}`,
-      entityId: ev.id,
-      patientId: enr.patientId,
-      detail: { enrolmentId: enr.id, done: input.done, entries: award.entries.length, cents: award.earnedCents },
-    }),
-  ]);
+  const award = await settleNewEvent(deps, enr, history, ev, tz, `cm-${input.kind}`, { done: input.done });
   return { eventId: ev.id, award, duplicate: false };
 }
