@@ -2,7 +2,7 @@
 // table headings. (Form and request helpers are in forms.tsx.)
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Badge, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Table, Text, Title } from '@mantine/core';
 import { ROLE_PERMISSIONS, ROLES, type Permission } from '../../../core/access/roles.ts';
 
 /** Heading level 1 of a screen; also names the browser tab. */
@@ -73,5 +73,18 @@ export function TableHead({ labels, actions = false }: { labels: ReactNode[]; ac
         ) : null}
       </Table.Tr>
     </Table.Thead>
+  );
+}
+
+/** "Show more" under a list read page by page (a TanStack infinite query); nothing on the last page. */
+export function ShowMore({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  const { t } = useTranslation();
+  if (!query.hasNextPage) return null;
+  return (
+    <Group>
+      <Button size="xs" variant="subtle" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+        {t('common.showMore')}
+      </Button>
+    </Group>
   );
 }

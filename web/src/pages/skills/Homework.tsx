@@ -4,10 +4,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { Anchor, Button, Group, Stack, Switch, Table, Text } from '@mantine/core';
+import { Anchor, Stack, Switch, Table, Text } from '@mantine/core';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
-import { TableHead, WhoCanSee } from '../../components/common.tsx';
+import { ShowMore, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { useHomeworkToReview } from '../../queries/skills.ts';
 import { say, useLang } from './shared.ts';
@@ -46,13 +46,7 @@ export function HomeworkQueue() {
           </Table.Tbody>
         </Table>
       ) : null}
-      {q.hasNextPage ? (
-        <Group>
-          <Button size="xs" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>
-            {t('common.showMore')}
-          </Button>
-        </Group>
-      ) : null}
+      <ShowMore query={q} />
     </Stack>
   );
 }

@@ -10,7 +10,7 @@ import { Badge, Button, Card, Group, Modal, SegmentedControl, Stack, Text, Texta
 import { notifications } from '@mantine/notifications';
 import { useSession } from '../../session.tsx';
 import { formatDate, formatDateTime, formatInstantDate } from '../../format.ts';
-import { StatusBadge } from '../../components/common.tsx';
+import { ShowMore, StatusBadge } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useCancelAssignment, useModuleDetail, usePatientEntries, usePatientSkills, useReviewEntry, type EntryT, type PatientModuleT } from '../../queries/skills.ts';
@@ -194,13 +194,7 @@ function Entries({ patientId }: { patientId: string }) {
       {items.map((e) => (
         <EntryCard key={e.id} patientId={patientId} entry={e} />
       ))}
-      {q.hasNextPage ? (
-        <Group>
-          <Button size="xs" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>
-            {t('common.showMore')}
-          </Button>
-        </Group>
-      ) : null}
+      <ShowMore query={q} />
     </Stack>
   );
 }
