@@ -104,6 +104,18 @@ export const PatientMe = z.object({
  * draw screen shows it).
  */
 export const PatientToday = z.object({
+  /** The programme's time zone: visit times are shown in it. */
+  timeZone: z.string(),
+  /** The patient's next visits at the clinic (up to three, soonest first): booked, not cancelled. */
+  visits: z.array(
+    z.object({
+      startsAt: z.string(),
+      endsAt: z.string(),
+      /** The kind of visit in English and Spanish (e.g. Individual counselling). */
+      type: z.object({ en: z.string(), es: z.string() }),
+      modality: z.string(),
+    }),
+  ),
   cm: z
     .object({
       balanceCents: z.number().int(),

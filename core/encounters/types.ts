@@ -63,6 +63,9 @@ export const CANCELLED_BY = ['patient', 'clinic'] as const;
 export const ATTENDANCE = ['attended', 'late', 'left-early', 'no-show', 'cancelled-patient', 'cancelled-clinic', 'excused'] as const;
 export type Attendance = (typeof ATTENDANCE)[number];
 
+/** Whether a person's place on a visit was cancelled (by them or by the clinic). */
+export const isCancelled = (a: string | null) => a === 'cancelled-patient' || a === 'cancelled-clinic';
+
 /**
  * What an attendance means for a CM attendance target (CM-SPEC §4: it succeeds when
  * `attended` is true). Present for the session — on time or late — earns; a no-show or

@@ -7,6 +7,7 @@ import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem, newPatient } from '../support/http.ts';
 import { clinicProtocol, enrolled } from '../cm/support.ts';
 import { onPostgres } from '../support/db.ts';
+import { activatePhone } from '../support/patient-device.ts';
 import { enqueueVisitReminders, visitWhen } from '../../server/modules/encounters/reminders.ts';
 
 let w: World;
@@ -275,5 +276,34 @@ describe('visit reminders', () => {
     const moved = await counsellor.post(`/api/v1/encounters/${v.id}/cancel`, { by: 'clinic', reason: 'Counsellor away', version: v.version });
     expect(moved.statusCode).toBe(200);
     expect((await enqueueVisitReminders(w.database.db, new Date('2026-03-02T15:00:00Z'))).enqueued).toBe(0);
+  });
+});
+
+describe('the patient app', () => {
+  it('Today lists the patient’s next visits (booked, not cancelled, not begun), with the kind of visit in both languages', async () => {
+    const p = await patient();
+    const invite = await counsellor.post(`/api/v1/patients/${p}/app-invites`);
+    const phone = await activatePhone(w.app, (invite.json() as { code: string }).code);
+    const today = async () =>
+      (await w.app.inject({ url: '/api/patient/today', headers: { cookie: phone.cookie } })).json() as {
+        timeZone: string;
+        visits: Array<{ startsAt: string; type: { en: string; es: string }; modality: string }>;
+        cm: unknown;
+      };
+    expect(await today()).toEqual({ timeZone: 'America/New_York', visits: [], cm: null });
+    const book = async (startsAt: string, extra: Record<string, unknown> = {}) => (await counsellor.post('/api/v1/encounters', individual(p, { startsAt, ...extra }))).json() as Visit;
+    await book('2026-03-02T14:00:00Z'); // an hour ago: not next
+    await book('2026-03-05T15:00:00Z', { modality: 'video' });
+    const cancelled = await book('2026-03-03T15:00:00Z');
+    expect((await desk.post(`/api/v1/encounters/${cancelled.id}/cancel`, { by: 'patient', reason: 'Away', version: cancelled.version })).statusCode).toBe(200);
+    await book('2026-03-04T16:00:00Z', { typeCode: 'intake' });
+    const t = await today();
+    expect(t.visits).toEqual([
+      { startsAt: '2026-03-04T16:00:00.000Z', endsAt: '2026-03-04T16:50:00.000Z', type: { en: 'Intake', es: 'Admisión' }, modality: 'in-person' },
+      { startsAt: '2026-03-05T15:00:00.000Z', endsAt: '2026-03-05T15:50:00.000Z', type: { en: 'Individual counselling', es: 'Consejería individual' }, modality: 'video' },
+    ]);
+    // another patient's visits never show
+    await book('2026-03-04T17:00:00Z', { patientIds: [await patient()] });
+    expect((await today()).visits).toHaveLength(2);
   });
 });

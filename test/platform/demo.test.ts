@@ -171,6 +171,10 @@ describe('the demo, seeded on any day of the week', () => {
       // the demo patient is in CM: Today shows their progress, read with the CM module's reads
       const today = await app.inject({ url: '/api/patient/today', headers: { cookie: phone.cookie } });
       expect(today.statusCode, today.body).toBe(200);
+      // their next visits: counselling in person, then by video, on weekdays
+      const visits = (today.json() as { visits: Array<{ startsAt: string; modality: string }> }).visits;
+      expect(visits.map((v) => v.modality)).toEqual(['in-person', 'video']);
+      for (const v of visits) expect([1, 2, 3, 4, 5]).toContain(new Date(v.startsAt).getUTCDay());
       const cm = (today.json() as { cm: { balanceCents: number; streak: number; next: { cents: number } | null } | null }).cm;
       expect(cm).not.toBeNull();
       expect(cm!.balanceCents).toBeGreaterThan(0);

@@ -110,7 +110,7 @@ describe('patient app identity', () => {
     // not in CM: Today has nothing to show, and says so
     const today = await get(cookie, '/api/patient/today');
     expect(today.statusCode).toBe(200);
-    expect(today.json()).toEqual({ cm: null });
+    expect(today.json()).toMatchObject({ visits: [], cm: null });
     for (const url of [`/api/v1/patients/${w.patientA}`, '/api/v1/me', accessPath(w.patientA)]) expectProblem(await get(cookie, url), 401);
     // a staff session (cookie) and both at once: the patient routes look only at wp_patient
     const staff = await w.signIn(w.emailOf('administrator'));

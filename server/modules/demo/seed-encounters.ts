@@ -29,7 +29,7 @@ const PAST: Attendance[][] = [
   ['attended', 'no-show', 'attended', 'attended', 'attended', 'attended', 'late', 'attended', 'attended', 'attended'],
 ];
 
-export async function seedEncountersDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }> }) {
+export async function seedEncountersDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }>; appPatientMrn: string }) {
   const counsellor = o.staff.get('counsellor')!;
   const coordinator = o.staff.get('cm-coordinator')!;
   const desk = o.staff.get('front-desk')!;
@@ -122,6 +122,31 @@ export async function seedEncountersDemo(tx: Tx, o: { orgId: string; programId: 
     title: null,
     capacity: null,
   });
+
+  // the demo app patient's next visits, which their Today shows: counselling in two days, a video check-in next week
+  const [app] = await tx
+    .select({ id: patients.id })
+    .from(patients)
+    .where(and(eq(patients.programId, o.programId), eq(patients.mrn, o.appPatientMrn)));
+  // on weekdays, whatever day the demo is seeded on
+  const workday = (from: string) => (weekday(from) === 0 ? addDays(from, 1) : weekday(from) === 6 ? addDays(from, 2) : from);
+  if (app) {
+    for (const [days, modality, time] of [
+      [2, 'in-person', '10:00'],
+      [8, 'video', '14:30'],
+    ] as const)
+      await bookEncounter(as(desk, 'front-desk', o.now), {
+        typeCode: 'individual-counselling',
+        modality,
+        startsAt: zonedInstant(workday(addDays(today, days)), time, TZ).toISOString(),
+        durationMinutes: 50,
+        staffId: counsellor.id,
+        roomId: modality === 'in-person' ? office.id : null,
+        patientIds: [app.id],
+        title: null,
+        capacity: null,
+      });
+  }
 }
 
 const addDaysTo = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);

@@ -132,7 +132,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     await seedCheckInsDemo(tx, { orgId, programId: main, now, staff: named });
     await seedMessagesDemo(tx, { programId: main, now });
     await seedHelpDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
-    await seedEncountersDemo(tx, { orgId, programId: main, now, staff: named });
+    await seedEncountersDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
     await seedNotesDemo(tx, { orgId, programId: main, now, staff: named });
     await seedCounsellingDemo(tx, { orgId, programId: main, now, staff: named });
     await seedLevelsOfCareDemo(tx, { orgId, programId: main, now, staff: named });

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { addDays, localDate, zonedInstant } from '../../../core/cm/calendar.ts';
-import { manyPatients, type Attendance, type Category, type EncounterStatus, type Modality } from '../../../core/encounters/types.ts';
+import { isCancelled, manyPatients, type Attendance, type Category, type EncounterStatus, type Modality } from '../../../core/encounters/types.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit, writeAudits } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
@@ -208,8 +208,6 @@ export async function addParticipant(deps: Deps, id: string, patientId: string) 
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'encounter', entityId: id, patientId, detail: { booked: true } });
   return getEncounterDto(tx, programId, id);
 }
-
-const isCancelled = (a: string | null) => a === 'cancelled-patient' || a === 'cancelled-clinic';
 
 /** The front desk: the person has arrived. Once; a repeat answers the first arrival. */
 export async function recordArrival(deps: Deps, id: string, patientId: string) {

@@ -13,6 +13,8 @@ import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type Passkey
 import { createPasskey, passkeysAvailable, signWithPasskey, wasCancelled } from './passkey.ts';
 import { CheckIn } from './CheckIn.tsx';
 import { Progress, Rewards } from './Rewards.tsx';
+import { NextVisits } from './NextVisits.tsx';
+import { useLoaded } from './useLoaded.ts';
 import { Trends } from './Trends.tsx';
 import { HelpNow } from './HelpNow.tsx';
 import { MyPlan } from './MyPlan.tsx';
@@ -496,13 +498,16 @@ function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; o
   const [confirming, setConfirming] = useState(false);
   // a check-in just sent shows in the trends at once
   const [sent, setSent] = useState(0);
+  // the next visits and CM progress: read again when the clinic records something (`version`)
+  const today = useLoaded(() => patientApi.today(), version).data;
   return (
     <section aria-labelledby="today-title">
       <h1 id="today-title">{t('patientApp.today.title')}</h1>
       <p>{t('patientApp.today.welcome')}</p>
       <CheckIn onSent={() => setSent((n) => n + 1)} />
       <Trends version={version + sent} />
-      <Progress version={version} onShowDraws={onShowDraws} />
+      <NextVisits today={today} />
+      <Progress today={today} onShowDraws={onShowDraws} />
       <Notifications />
       <div className="actions">
         <button type="button" onClick={onLock} data-testid="lock">

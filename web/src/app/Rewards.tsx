@@ -26,9 +26,8 @@ const LOOK: Record<Cell['status'], { symbol: string; tone: 'earned' | 'not' | 'w
 };
 
 /** Today's CM card: nothing is shown that the clinic has not recorded. */
-export function Progress({ version, onShowDraws }: { version: number; onShowDraws: () => void }) {
+export function Progress({ today, onShowDraws }: { today: PatientTodayT | null | undefined; onShowDraws: () => void }) {
   const { t, i18n } = useTranslation();
-  const today = useLoaded(() => patientApi.today(), version).data;
   const cm = today?.cm;
   if (!cm) return null;
   const money = (cents: number) => formatCents(cents, i18n.language);
