@@ -7,11 +7,8 @@
 // about one check-in in six has craving ≥ 8 (the craving rule fires and raises alerts).
 import { randomUUID } from 'node:crypto';
 import { withScratchDatabase } from './scratch-db.ts';
-import { benchServer } from './http-server.ts';
+import { BENCH_PASSWORD, benchProgramme, benchServer } from './http-server.ts';
 import { interleaved, load, report } from './rounds.ts';
-import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
-import { patients } from '../server/modules/patients/patients.tables.ts';
-import { inTransaction } from '../server/platform/db/database.ts';
 
 const NAME = `wp_bench_checkins_${randomUUID().slice(0, 8)}`;
 const CLIENTS = 32;
@@ -19,40 +16,23 @@ const PATIENTS = 256;
 const ROUND_MS = 3_000;
 const WARM_MS = 1_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const PASSWORD = 'bench-password-not-real-123';
 const DAY = 86_400_000;
 
 export default function bench() {
   return withScratchDatabase(NAME, 24, async (d) => {
     let close = async () => undefined as void;
     try {
-      await d.query('create table bench_bare (program_id uuid not null, id uuid not null, at timestamptz not null, primary key (program_id, id))');
       let clock = new Date('2026-03-02T15:00:00Z');
-      const { programId, email, patientIds } = await inTransaction(d.db, async (tx) => {
-        const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now: clock });
-        const programId = await createProgram(tx, { orgId, name: 'Bench check-ins', timeZone: 'America/New_York', now: clock });
-        const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
-        await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Counsellor', password: PASSWORD, roles: [{ programId, role: 'counsellor' }], now: clock, checkPassword: false });
-        const patientIds = Array.from({ length: PATIENTS }, () => randomUUID());
-        await tx.insert(patients).values(
-          patientIds.map((id, i) => ({
-            programId,
-            id,
-            mrn: `B-${i}`,
-            legalGivenName: 'Bench',
-            legalFamilyName: `Example${i}`,
-            birthDate: '1980-01-01',
-            preferredLanguage: i % 3 === 0 ? 'es' : 'en',
-            contactConsent: false,
-            version: 1,
-            createdAt: clock,
-            updatedAt: clock,
-          })),
-        );
-        return { programId, email, patientIds };
+      const { programId, email, patientIds } = await benchProgramme(d, {
+        name: 'Bench check-ins',
+        role: 'counsellor',
+        count: PATIENTS,
+        mrnPrefix: 'B',
+        now: clock,
+        language: (i) => (i % 3 === 0 ? 'es' : 'en'),
       });
       // one session spans the bench's days: its idle and lifetime limits are lifted
-      const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
+      const server = await benchServer(d, { programId, email, password: BENCH_PASSWORD, clock: () => clock });
       close = server.close;
       const post = server.post;
       await d.query('ANALYZE');

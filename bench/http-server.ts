@@ -5,8 +5,44 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import type { Role } from '../core/access/roles.ts';
 import { buildApp } from '../server/app.ts';
-import type { Database } from '../server/platform/db/database.ts';
+import { inTransaction, type Database } from '../server/platform/db/database.ts';
+import { patients } from '../server/modules/patients/patients.tables.ts';
+import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
+
+export const BENCH_PASSWORD = 'bench-password-not-real-123';
+
+/**
+ * A scratch clinic: the bare route's table, an organisation and a programme (New York), one
+ * staff member with `role`, and `count` fictional patients (MRNs `<mrnPrefix>-<i>`).
+ */
+export async function benchProgramme(d: Database, o: { name: string; role: Role; count: number; mrnPrefix: string; now: Date; language?: (i: number) => 'en' | 'es' }) {
+  await d.query('create table bench_bare (program_id uuid not null, id uuid not null, at timestamptz not null, primary key (program_id, id))');
+  return inTransaction(d.db, async (tx) => {
+    const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now: o.now });
+    const programId = await createProgram(tx, { orgId, name: o.name, timeZone: 'America/New_York', now: o.now });
+    const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
+    await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Staff', password: BENCH_PASSWORD, roles: [{ programId, role: o.role }], now: o.now, checkPassword: false });
+    const patientIds = Array.from({ length: o.count }, () => randomUUID());
+    await tx.insert(patients).values(
+      patientIds.map((id, i) => ({
+        programId,
+        id,
+        mrn: `${o.mrnPrefix}-${i}`,
+        legalGivenName: 'Bench',
+        legalFamilyName: `Example${i}`,
+        birthDate: '1980-01-01',
+        preferredLanguage: o.language?.(i) ?? 'en',
+        contactConsent: false,
+        version: 1,
+        createdAt: o.now,
+        updatedAt: o.now,
+      })),
+    );
+    return { programId, email, patientIds };
+  });
+}
 
 export async function benchServer(d: Database, opts: { programId: string; email: string; password: string; clock: () => Date }) {
   await d.query('update organizations set idle_timeout_minutes = $1, session_lifetime_hours = $2 where name = $3', [10_000_000, 100_000, 'Bench Org (fictional)']);

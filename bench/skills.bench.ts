@@ -7,11 +7,8 @@
 // Reported as the median ratio of interleaved rounds (as checkins.bench.ts).
 import { randomUUID } from 'node:crypto';
 import { withScratchDatabase } from './scratch-db.ts';
-import { benchServer } from './http-server.ts';
+import { BENCH_PASSWORD, benchProgramme, benchServer } from './http-server.ts';
 import { interleaved, load, report } from './rounds.ts';
-import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
-import { patients } from '../server/modules/patients/patients.tables.ts';
-import { inTransaction } from '../server/platform/db/database.ts';
 import { builtInModules } from '../server/modules/skills/library.ts';
 import { activationProof, normaliseActivationCode } from '../core/access/patient-app.ts';
 
@@ -21,7 +18,6 @@ const PATIENTS = 320;
 const ROUND_MS = 2_000;
 const WARM_MS = 1_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const PASSWORD = 'bench-password-not-real-123';
 const PIN = '482915';
 
 /** A phone's activation request: a fresh P-256 key, the code signed, and a PIN (as the app sends it). */
@@ -38,32 +34,9 @@ export default function bench() {
   return withScratchDatabase(NAME, 24, async (d) => {
     let close = async () => undefined as void;
     try {
-      await d.query('create table bench_bare (program_id uuid not null, id uuid not null, at timestamptz not null, primary key (program_id, id))');
       const clock = new Date('2026-03-04T15:00:00Z');
-      const { programId, email, patientIds } = await inTransaction(d.db, async (tx) => {
-        const orgId = await createOrganization(tx, { name: 'Bench Org (fictional)', now: clock });
-        const programId = await createProgram(tx, { orgId, name: 'Bench skills', timeZone: 'America/New_York', now: clock });
-        const email = `bench-${randomUUID().slice(0, 6)}@test.example`;
-        await createUserWithRoles(tx, { orgId, email, displayName: 'Bench Coordinator', password: PASSWORD, roles: [{ programId, role: 'administrator' }], now: clock, checkPassword: false });
-        const patientIds = Array.from({ length: PATIENTS }, () => randomUUID());
-        await tx.insert(patients).values(
-          patientIds.map((id, i) => ({
-            programId,
-            id,
-            mrn: `S-${i}`,
-            legalGivenName: 'Bench',
-            legalFamilyName: `Example${i}`,
-            birthDate: '1980-01-01',
-            preferredLanguage: 'en',
-            contactConsent: false,
-            version: 1,
-            createdAt: clock,
-            updatedAt: clock,
-          })),
-        );
-        return { programId, email, patientIds };
-      });
-      const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
+      const { programId, email, patientIds } = await benchProgramme(d, { name: 'Bench skills', role: 'administrator', count: PATIENTS, mrnPrefix: 'S', now: clock });
+      const server = await benchServer(d, { programId, email, password: BENCH_PASSWORD, clock: () => clock });
       close = server.close;
       const post = server.post;
 
