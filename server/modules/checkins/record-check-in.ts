@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
 import { addDays, localDate } from '../../../core/cm/calendar.ts';
+import { offlineTimeProblem } from '../../../core/offline-time.ts';
 import { answerProblems, normalizeAnswers, type CheckInAnswers, type CheckInSource } from '../../../core/checkins/answers.ts';
 import { evaluateArrival, lookbackDays, type FiredRule, type RuleCode, type RuleCheckIn, type Severity } from '../../../core/checkins/rules.ts';
 import { alertText, languageOf, patientMessages, type Language } from '../../../core/checkins/texts.ts';
@@ -40,8 +41,6 @@ export type RecordCheckInInput = {
 
 type Outcome = { fired: Array<{ code: RuleCode; severity: Severity }>; show: { crisis: boolean; naloxone: boolean }; alertIds: string[] };
 
-const MAX_AGE_DAYS = 7;
-
 export async function recordCheckIn(deps: Deps, input: RecordCheckInInput) {
   const { tx, ctx } = deps;
   const { programId, patientId } = input;
@@ -56,8 +55,8 @@ export async function recordCheckIn(deps: Deps, input: RecordCheckInInput) {
     });
   if ((input.source === 'staff') !== (input.recordedBy !== null)) throw new Error('recordCheckIn: recordedBy is set exactly when the source is staff');
   const madeAt = input.madeAt ?? ctx.now;
-  if (madeAt.getTime() > ctx.now.getTime() + 5 * 60_000) throw invalid('madeAt', 'is in the future');
-  if (madeAt.getTime() < ctx.now.getTime() - MAX_AGE_DAYS * 86_400_000) throw invalid('madeAt', `is more than ${MAX_AGE_DAYS} days ago`);
+  const late = offlineTimeProblem(madeAt, ctx.now);
+  if (late) throw invalid('madeAt', late);
 
   // The patient's row, locked against other check-ins of the same patient (not against
   // reads or references): the rules see every earlier check-in, and a replay waits for the first.

@@ -6,6 +6,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { advance, canComplete, completionEarns } from '../../../core/skills/progress.ts';
 import { hasContent } from '../../../core/skills/exercises.ts';
+import { offlineTimeProblem } from '../../../core/offline-time.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
@@ -18,13 +19,11 @@ import type { ExerciseEntry } from '../../../core/skills/exercises.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
-const MAX_AGE_DAYS = 7;
-
-/** When the patient did it: never ahead of the server (5 minutes' clock slack), at most 7 days back. */
+/** When the patient did it (see core/offline-time.ts), or a 400 naming body.at. */
 function madeAt(ctx: Ctx, at: string): Date {
   const t = new Date(at);
-  if (t.getTime() > ctx.now.getTime() + 5 * 60_000) throw invalid('body.at', 'is in the future');
-  if (t.getTime() < ctx.now.getTime() - MAX_AGE_DAYS * 86_400_000) throw invalid('body.at', `is more than ${MAX_AGE_DAYS} days ago`);
+  const problem = offlineTimeProblem(t, ctx.now);
+  if (problem) throw invalid('body.at', problem);
   return t;
 }
 
