@@ -193,6 +193,24 @@ describe('assigning, doing and rewarding', () => {
     expectProblem(await counsellor.post(`/api/v1/patients/${p.id}/skills/assignments/${open.id}/cancel`), 404);
   });
 
+  it('the patient sees their counsellor’s comments even after many reviews without one', async () => {
+    const p = (await admin.post('/api/v1/patients', newPatient(`skillsc${Date.now() % 100000}`))).json() as { id: string };
+    const phone = await phoneOf(p.id);
+    const c = await content('cbt-functional-analysis');
+    const id = randomUUID();
+    const entry = { type: 'chain', data: { trigger: 'Payday', thought: '', feeling: '', behaviour: '', consequence: '' } };
+    expect((await app(phone).post('/api/patient/skills/entries', { id, moduleKey: c.key, version: c.version, stepId: 'homework', homework: true, entry, at: NOW })).statusCode).toBe(200);
+    expect((await counsellor.post(`/api/v1/patients/${p.id}/skills/entries/${id}/reviews`, { comment: 'Payday plans on Thursday.' })).statusCode).toBe(200);
+    w.clock.now = new Date(Date.parse(NOW) + 60_000);
+    try {
+      for (let i = 0; i < 55; i++) expect((await counsellor.post(`/api/v1/patients/${p.id}/skills/entries/${id}/reviews`, {})).statusCode).toBe(200);
+    } finally {
+      w.clock.now = new Date(NOW);
+    }
+    const mine = (await app(phone).get('/api/patient/skills')).json() as { comments: Array<{ comment: string }> };
+    expect(mine.comments.map((x) => x.comment)).toEqual(['Payday plans on Thursday.']);
+  });
+
   it('the funnel shows assigned, started, completed and where people stop', async () => {
     const r = await counsellor.get('/api/v1/skills/report?from=2026-03-01&to=2026-03-31');
     expect(r.statusCode, r.body).toBe(200);

@@ -3,7 +3,7 @@
 // entered, and completing a module — which, for a module their counsellor assigned, posts the
 // CM `module` event in the same transaction. Offline work arrives later with the time it was
 // done (at most 7 days back); screens only move forward, entries are stored once per id.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import { advance, canComplete, completionEarns } from '../../../core/skills/progress.ts';
 import { hasContent } from '../../../core/skills/exercises.ts';
 import { offlineTimeProblem } from '../../../core/offline-time.ts';
@@ -45,7 +45,8 @@ export async function mySkills(deps: Deps, me: PatientPrincipal) {
       .from(skillReviews)
       .innerJoin(skillEntries, and(eq(skillEntries.programId, skillReviews.programId), eq(skillEntries.id, skillReviews.entryId)))
       .leftJoin(users, eq(users.id, skillReviews.reviewedBy))
-      .where(and(eq(skillReviews.programId, programId), eq(skillReviews.patientId, patientId)))
+      // the comments they can read: a review without one is for the clinic's work list only
+      .where(and(eq(skillReviews.programId, programId), eq(skillReviews.patientId, patientId), isNotNull(skillReviews.comment)))
       .orderBy(desc(skillReviews.reviewedAt))
       .limit(50),
   ]);
@@ -75,9 +76,7 @@ export async function mySkills(deps: Deps, me: PatientPrincipal) {
   await writeAudit(tx, auditContext(ctx, { programId }), { action: 'read', entity: 'skills', patientId, detail: { assigned: assigned.length, comments: comments.length } });
   return {
     modules: items,
-    comments: comments
-      .filter((c) => c.r.comment)
-      .map((c) => ({ entryId: c.r.entryId, moduleKey: c.e.moduleKey, stepId: c.e.stepId, comment: c.r.comment!, reviewedAt: c.r.reviewedAt.toISOString(), by: c.by })),
+    comments: comments.map((c) => ({ entryId: c.r.entryId, moduleKey: c.e.moduleKey, stepId: c.e.stepId, comment: c.r.comment!, reviewedAt: c.r.reviewedAt.toISOString(), by: c.by })),
   };
 }
 
