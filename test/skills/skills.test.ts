@@ -221,6 +221,24 @@ describe('assigning, doing and rewarding', () => {
     const fa = rep.items.find((i) => i.key === 'cbt-functional-analysis')!;
     expect(fa).toMatchObject({ assigned: 1, started: 0, completed: 0 });
     expectProblem(await counsellor.get('/api/v1/skills/report?from=2026-04-01&to=2026-03-01'), 400, 'invalid_input', 'query.from');
+    // a period ends at the programme's midnight: homework at that instant is the next day's
+    const p = (await admin.post('/api/v1/patients', newPatient(`skillsm${Date.now() % 100000}`))).json() as { id: string };
+    const phone = await phoneOf(p.id);
+    const u = await content('cbt-understanding-use');
+    const midnight = '2026-03-04T05:00:00.000Z'; // 00:00 on 4 March in New York
+    const hw = {
+      id: randomUUID(),
+      moduleKey: u.key,
+      version: u.version,
+      stepId: 'homework',
+      homework: true,
+      entry: { type: 'chain', data: { trigger: 'Late night', thought: '', feeling: '', behaviour: '', consequence: '' } },
+      at: midnight,
+    };
+    expect((await app(phone).post('/api/patient/skills/entries', hw)).statusCode).toBe(200);
+    const homeworkOn = async (day: string) =>
+      ((await counsellor.get(`/api/v1/skills/report?from=${day}&to=${day}`)).json() as { items: Array<{ key: string; homeworkEntries: number }> }).items.find((i) => i.key === u.key)!.homeworkEntries;
+    expect([await homeworkOn('2026-03-03'), await homeworkOn('2026-03-04')]).toEqual([0, 1]);
   });
 });
 

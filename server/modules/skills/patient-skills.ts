@@ -3,7 +3,7 @@
 // reviews the counsellor leaves on it — plus the programme's homework work list and its
 // completion funnel by module (where engagement decays and where modules lose people).
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { funnel, moduleStatus, suggestModules } from '../../../core/skills/progress.ts';
 import type { ExerciseEntry } from '../../../core/skills/exercises.ts';
@@ -322,7 +322,7 @@ export async function skillsReport(deps: Deps, query: { from?: string | undefine
       .select(homeworkCounts)
       .from(skillEntries)
       .leftJoin(skillReviews, reviewOfEntry)
-      .where(and(eq(skillEntries.programId, programId), eq(skillEntries.homework, true), gte(skillEntries.enteredAt, start), lte(skillEntries.enteredAt, end)))
+      .where(and(eq(skillEntries.programId, programId), eq(skillEntries.homework, true), gte(skillEntries.enteredAt, start), lt(skillEntries.enteredAt, end)))
       .groupBy(skillEntries.moduleKey),
   ]);
   const nAssigned = new Map(assigned.map((a) => [a.key, a.n]));
