@@ -175,16 +175,27 @@ describe.skipIf(!canRun)('patient app (Chromium, phone)', () => {
       await phone.getByRole('button', { name: 'Open' }).click();
       await phone.getByRole('heading', { name: 'Today' }).waitFor();
 
-      // 6. offline: the shell starts from the service worker's cache (and asks for the PIN: no data is stored)
+      // 6. offline: the shell starts from the service worker's cache. Within the idle lock's
+      // time, it opens on what the app last showed, saying so; once locked, it asks for the PIN.
       await phone.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       await expect.poll(async () => (await leftovers(phone)).caches.length, { timeout: 30_000 }).toBeGreaterThan(0);
       await phoneContext.setOffline(true);
       await phone.reload();
+      await phone.getByRole('heading', { name: 'Today' }).waitFor();
+      await phone.getByTestId('kept-note').getByText('You are offline. This was last updated').waitFor();
+      await phone.getByTestId('trends').waitFor();
+      await expectNoAxeViolations(phone, 'Today offline, from what was kept');
+      await phone.screenshot({ path: `${shots}/patient-app-offline-today.png`, fullPage: true });
+      await phone.getByTestId('lock').click();
+      await phone.getByRole('heading', { name: 'Open the app' }).waitFor();
+      await phone.reload();
       await phone.getByRole('heading', { name: 'Open the app' }).waitFor();
       await phone.screenshot({ path: `${shots}/patient-app-offline-start.png` });
       await phoneContext.setOffline(false);
-      await phone.reload();
-      await phone.getByRole('heading', { name: 'Today' }).waitFor(); // the session was still open
+      await phone.getByLabel('Your PIN').fill(PIN);
+      await phone.getByRole('button', { name: 'Open' }).click();
+      await phone.getByRole('heading', { name: 'Today' }).waitFor();
+      expect(await phone.getByTestId('kept-note').count()).toBe(0);
 
       // 7. quick exit: a neutral page at once, and the session is over
       await phone.getByTestId('quick-exit').click();

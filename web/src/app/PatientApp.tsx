@@ -20,6 +20,7 @@ import { HelpNow } from './HelpNow.tsx';
 import { MyPlan } from './MyPlan.tsx';
 import { Notifications } from './Notifications.tsx';
 import { useSkillsSync } from './skills/offline.ts';
+import { KeptNote } from './KeptNote.tsx';
 
 // Skills (issue 13) load when the tab is first opened: the first screen stays small (the service worker keeps the chunk for offline use).
 const Skills = lazy(() => import('./skills/Skills.tsx').then((m) => ({ default: m.Skills })));
@@ -38,6 +39,7 @@ export function codeFromFragment(): string {
 function quickExit() {
   document.body.replaceChildren();
   document.title = 'Notes';
+  keepOpenUntil(null);
   void patientApi.lock({ keepalive: true }).catch(() => undefined);
   window.location.replace('/app/neutral.html');
 }
@@ -49,6 +51,8 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
   const [idleMinutes, setIdleMinutes] = useState(DEFAULT_PATIENT_IDLE_MINUTES);
 
   const forget = useCallback(async (notice?: string) => {
+    // the screens go first, so nothing open writes to this phone while it is wiped
+    setScreen({ name: 'loading' });
     await wipe();
     setDevice(null);
     setScreen(notice ? { name: 'activate', code: '', notice } : { name: 'signed-out' });
@@ -64,8 +68,9 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
         const me = await patientApi.me();
         setIdleMinutes(me.idleMinutes);
         setScreen({ name: 'today' });
-      } catch {
-        setScreen({ name: 'unlock' });
+      } catch (err) {
+        // offline (no answer at all) within the idle lock's time: what the app last showed (ADR 051)
+        setScreen(!(err instanceof PatientApiError) && openUntil() > Date.now() ? { name: 'today' } : { name: 'unlock' });
       }
     })();
   }, [activationCode]);
@@ -76,6 +81,7 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
     setScreen({ name: 'today' });
   };
   const lock = useCallback(() => {
+    keepOpenUntil(null);
     void patientApi.lock().catch(() => undefined);
     setScreen({ name: 'unlock' });
   }, []);
@@ -130,14 +136,37 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
 }
 
 /** Locks after `minutes` without a touch, a key or a scroll; and when the app comes back after longer than that in the background. */
+const OPEN_UNTIL = 'waypoint.app.open-until';
+
+/** When the idle lock would close the app: until then a reload with no network opens on what was kept. */
+function keepOpenUntil(at: number | null) {
+  try {
+    if (at === null) localStorage.removeItem(OPEN_UNTIL);
+    else localStorage.setItem(OPEN_UNTIL, String(at));
+  } catch {
+    /* storage unavailable: an offline start asks for the PIN */
+  }
+}
+function openUntil(): number {
+  try {
+    return Number(localStorage.getItem(OPEN_UNTIL)) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 function useIdleLock(active: boolean, minutes: number, lock: () => void) {
   const last = useRef(Date.now());
   useEffect(() => {
     if (!active) return;
     last.current = Date.now();
+    keepOpenUntil(last.current + minutes * 60_000);
     const seen = () => {
       if (Date.now() - last.current > minutes * 60_000) lock();
-      else last.current = Date.now();
+      else {
+        last.current = Date.now();
+        keepOpenUntil(last.current + minutes * 60_000);
+      }
     };
     const events = ['pointerdown', 'keydown', 'scroll', 'visibilitychange'] as const;
     for (const e of events) window.addEventListener(e, seen, { passive: true });
@@ -499,11 +528,12 @@ function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; o
   // a check-in just sent shows in the trends at once
   const [sent, setSent] = useState(0);
   // the next visits and CM progress: read again when the clinic records something (`version`)
-  const today = useLoaded(() => patientApi.today(), version).data;
+  const { data: today, keptAt } = useLoaded(() => patientApi.today(), version, 'today');
   return (
     <section aria-labelledby="today-title">
       <h1 id="today-title">{t('patientApp.today.title')}</h1>
       <p>{t('patientApp.today.welcome')}</p>
+      <KeptNote at={keptAt} />
       <CheckIn onSent={() => setSent((n) => n + 1)} />
       <Trends version={version + sent} />
       <NextVisits today={today} />

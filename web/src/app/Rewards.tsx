@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCents, formatDate } from '../format.ts';
 import { useLoaded } from './useLoaded.ts';
+import { KeptNote } from './KeptNote.tsx';
 import { patientApi, PatientApiError, type PatientDrawsShownT, type PatientRewardsT, type PatientTodayT } from './api.ts';
 
 type Cell = NonNullable<PatientTodayT['cm']>['calendar'][number];
@@ -121,7 +122,7 @@ const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-$
 export function Rewards({ version }: { version: number }) {
   const { t, i18n } = useTranslation();
   const [mine, setMine] = useState(0);
-  const data = useLoaded(() => patientApi.rewards(), version + mine).data;
+  const { data, keptAt } = useLoaded(() => patientApi.rewards(), version + mine, 'rewards');
   const [shown, setShown] = useState<PatientDrawsShownT['draws']>([]);
   const [asking, setAsking] = useState<{ id: string; key: string } | null>(null);
   // a key, not a text: the words follow a change of language
@@ -181,6 +182,7 @@ export function Rewards({ version }: { version: number }) {
   return (
     <section aria-labelledby="rewards-title">
       <h1 id="rewards-title">{t('patientApp.rewards.title')}</h1>
+      <KeptNote at={keptAt} />
       <p>
         {t('patientApp.today.balance')}: <strong data-testid="rewards-balance">{money(cm.balanceCents)}</strong>
       </p>

@@ -28,7 +28,7 @@ const isContacts = (s: SafetyPlanSection): s is (typeof CONTACT_SECTIONS)[number
 
 export function SafetyPlan() {
   const { t, i18n } = useTranslation();
-  const { data: current, failed, setData: setCurrent } = useLoaded(() => patientApi.safetyPlan());
+  const { data: current, failed, setData: setCurrent } = useLoaded(() => patientApi.safetyPlan(), 0, 'safety-plan');
   const [draft, setDraft] = useState<{ base: SafetyPlanContent; version: number; plan: SafetyPlanContent } | null>(null);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);

@@ -22,7 +22,7 @@ function line(days: PatientTrendsT['days'], from: string, pick: (d: PatientTrend
 
 export function Trends({ version }: { version: number }) {
   const { t, i18n } = useTranslation();
-  const { data } = useLoaded(() => patientApi.trends(DAYS), version);
+  const { data } = useLoaded(() => patientApi.trends(DAYS), version, 'trends');
   if (!data || data.days.length === 0) return null;
   const craving = line(data.days, data.from, (d) => d.craving, 10);
   const mood = line(data.days, data.from, (d) => (d.mood === null ? null : (d.mood - 1) * 2.5), 10);

@@ -93,11 +93,17 @@ export async function wipe(): Promise<void> {
     const unsubscribe = (r: ServiceWorkerRegistration) => ('pushManager' in r ? r.pushManager.getSubscription().then((s) => s?.unsubscribe()) : Promise.resolve()).catch(() => undefined);
     steps.push(navigator.serviceWorker.getRegistrations().then((regs) => Promise.all(regs.map((r) => unsubscribe(r).then(() => r.unregister())))));
   }
+  clearStorage();
+  await Promise.all(steps.map((p) => p.catch(() => undefined)));
+  // again, for what the open screen wrote while the rest went (the idle lock's time, a read that came back)
+  clearStorage();
+}
+
+function clearStorage() {
   try {
     localStorage.clear();
     sessionStorage.clear();
   } catch {
     /* storage unavailable */
   }
-  await Promise.all(steps.map((p) => p.catch(() => undefined)));
 }
