@@ -93,7 +93,11 @@ export const SafetyPlanVersions = z.object({
 });
 
 /** Who on the care team the patient can ask for by role (staff have no phone of their own: the clinic's number is used). */
-export const PatientCareTeam = z.object({ roles: z.array(z.enum(CARE_TEAM_ROLES)) });
+export const PatientCareTeam = z.object({
+  roles: z.array(z.enum(CARE_TEAM_ROLES)),
+  /** A role's direct work number (E.164) where its member has one; otherwise the patient calls the clinic and asks for them. */
+  phones: z.partialRecord(z.enum(CARE_TEAM_ROLES), z.string()),
+});
 
 /** The patient's current care plan, narrowed to what they see (no staff names, no clinician rationale). */
 export const PatientPlan = z.object({

@@ -12,16 +12,22 @@ export const Staff = z.object({
   mfaEnabled: z.boolean(),
   locked: z.boolean(),
   roles: z.array(RoleName),
+  /** A direct work number (E.164) that patients whose care team the person is on may call from the app's Help now; null: they call the clinic. */
+  workPhone: z.string().nullable(),
   /** Holds the organisation-administrator role (organisation-wide: organisation settings, any account of the organisation). */
   organizationAdministrator: z.boolean(),
   /** Whether the caller may edit, deactivate or reset this account: every role of the account lies in a programme the caller administers, or the caller is an organisation administrator. */
   manageable: z.boolean(),
 });
 
+/** A phone number as typed (`(555) 555-0123`, `+1 555…`), stored in E.164; empty or null: none. */
+const WorkPhone = z.string().trim().max(40).nullable().optional();
+
 export const StaffCreate = z.strictObject({
   email: z.email({ message: 'must be an email address' }).max(254),
   displayName: z.string().trim().min(1).max(200),
   roles: z.array(RoleName).min(1, 'give at least one role').max(ROLES.length),
+  workPhone: WorkPhone,
   /** Make the account an organisation administrator too (only an organisation administrator may). */
   organizationAdministrator: z.boolean().optional(),
 });
@@ -29,6 +35,7 @@ export const StaffCreated = z.object({ staff: Staff, temporaryPassword: z.string
 
 export const StaffUpdate = z.strictObject({
   displayName: z.string().trim().min(1).max(200).optional(),
+  workPhone: WorkPhone,
   roles: z.array(RoleName).max(ROLES.length).optional(),
   active: z.boolean().optional(),
   /** Grant or take away the organisation-administrator role (only an organisation administrator may; not your own). */

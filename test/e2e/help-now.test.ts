@@ -156,9 +156,8 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       await phone.getByTestId('safety-plan').getByText('Music on my headphones (e2e)').waitFor();
       await phone.getByTestId('safety-plan').getByText('Lock box key with Jordan (e2e)').waitFor();
 
-      // the care team: "call my counsellor" through the clinic's number (staff have no phone of their own)
-      const counsellorLink = phone.getByRole('link', { name: 'Call my counselor' });
-      if (await counsellorLink.count()) expect(await counsellorLink.getAttribute('href')).toBe('tel:+15555550100');
+      // the care team: "call my counsellor" dials the demo counsellor's work phone (staff gave one)
+      expect(await phone.getByRole('link', { name: 'Call my counselor' }).getAttribute('href')).toBe('tel:+15555550142');
 
       // 5. My plan: the care plan's goals and steps in plain words
       await phone.getByTestId('tab-plan').click();

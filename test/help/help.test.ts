@@ -209,10 +209,28 @@ describe('Help now and My plan', () => {
       expect(((await asPatient(cookieB, 'GET', '/plan')).json() as { plan: unknown }).plan).toBeNull();
     });
 
-    it('the care team, by role only', async () => {
+    it('the care team, by role only, with a member’s work number where staff gave one', async () => {
+      const admin = await w.client('administrator');
+      const counsellor = await w.client('counsellor');
+      const added = await admin.post(`/api/v1/patients/${w.patientA}/care-team`, { userId: counsellor.userId, role: 'primary-counsellor' });
+      expect([200, 201, 409]).toContain(added.statusCode);
+      const before = (await asPatient(cookieA, 'GET', '/care-team')).json() as { roles: string[]; phones: Record<string, string> };
+      expect(before.roles).toContain('primary-counsellor');
+      expect(before.phones['primary-counsellor']).toBeUndefined(); // none yet: the app calls the clinic
+      // typed as people do, kept in E.164; a number that cannot be one is refused, naming the field
+      expectProblem(await admin.patch(`/api/v1/staff/${counsellor.userId}`, { workPhone: '12' }), 400, 'invalid_input', 'body.workPhone');
+      const saved = await admin.patch(`/api/v1/staff/${counsellor.userId}`, { workPhone: '(555) 555-0142' });
+      expect(saved.statusCode, saved.body).toBe(200);
+      expect(saved.json()).toMatchObject({ workPhone: '+15555550142' });
       const r = await asPatient(cookieA, 'GET', '/care-team');
-      expect(r.statusCode, r.body).toBe(200);
-      expect(Array.isArray((r.json() as { roles: string[] }).roles)).toBe(true);
+      expect(r.json()).toMatchObject({ roles: expect.arrayContaining(['primary-counsellor']), phones: { 'primary-counsellor': '+15555550142' } });
+      const names = await w.database.query<{ display_name: string }>('select display_name from users where id = $1', [counsellor.userId]);
+      expect(r.body).not.toContain(names[0]!.display_name);
+      // patient B's care team does not have it
+      expect(((await asPatient(cookieB, 'GET', '/care-team')).json() as { phones: Record<string, string> }).phones['primary-counsellor']).toBeUndefined();
+      // cleared: back to the clinic's number
+      expect((await admin.patch(`/api/v1/staff/${counsellor.userId}`, { workPhone: null })).json()).toMatchObject({ workPhone: null });
+      expect(((await asPatient(cookieA, 'GET', '/care-team')).json() as { phones: Record<string, string> }).phones).toEqual({});
     });
   });
 });

@@ -26,10 +26,10 @@ import { programs } from '../programs/programs.tables.ts';
 
 export const DEMO_PASSWORD = 'harbor-demo-passphrase';
 
-export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
+export const DEMO_STAFF: Array<{ email: string; name: string; role: Role; workPhone?: string }> = [
   { email: 'admin@harbor.example', name: 'Avery Admin (demo)', role: 'administrator' },
   { email: 'prescriber@harbor.example', name: 'Dr. Pat Prescriber (demo)', role: 'prescriber' },
-  { email: 'counsellor@harbor.example', name: 'Casey Counsellor (demo)', role: 'counsellor' },
+  { email: 'counsellor@harbor.example', name: 'Casey Counsellor (demo)', role: 'counsellor', workPhone: '+15555550142' },
   { email: 'cm@harbor.example', name: 'Morgan Coordinator (demo)', role: 'cm-coordinator' },
   { email: 'peer@harbor.example', name: 'Riley Peer (demo)', role: 'peer-specialist' },
   { email: 'collector@harbor.example', name: 'Sam Collector (demo)', role: 'specimen-collector' },
@@ -121,6 +121,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
           roles,
           now,
           checkPassword: false,
+          ...(s.workPhone ? { workPhone: s.workPhone } : {}),
           ...(admin ? { organizationRoles: ['organization-administrator' as const] } : {}),
         }),
       );

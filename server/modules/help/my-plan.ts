@@ -3,12 +3,12 @@
 // the patient-facing rationale of core/planning (from the same context the console's
 // recommendations use; no second copy of a rule) — with roles and never staff names, and
 // never the clinician rationale. The read is audited with the patient as the actor.
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { recommend, type InterventionCode } from '../../../core/planning/index.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
-import { roleAssignments } from '../identity/identity.tables.ts';
+import { roleAssignments, users } from '../identity/identity.tables.ts';
 import { careTeam, patients } from '../patients/patients.tables.ts';
 import type { GoalC, InterventionC, PlanContent } from '../planning/care-plans.ts';
 import { carePlans, carePlanVersions } from '../planning/planning.tables.ts';
@@ -113,10 +113,15 @@ export async function patientPlan(deps: Deps, me: PatientPrincipal) {
 export async function patientCareTeam(deps: Deps, me: PatientPrincipal) {
   const { tx, ctx } = deps;
   const rows = await tx
-    .selectDistinct({ role: careTeam.role })
+    .select({ role: careTeam.role, workPhone: users.workPhone })
     .from(careTeam)
-    .where(and(eq(careTeam.programId, me.programId), eq(careTeam.patientId, me.patientId)));
+    .innerJoin(users, eq(users.id, careTeam.userId))
+    .where(and(eq(careTeam.programId, me.programId), eq(careTeam.patientId, me.patientId), eq(users.active, true)))
+    .orderBy(desc(careTeam.since), asc(careTeam.userId));
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'care-team', patientId: me.patientId, detail: { view: 'patient-app', count: rows.length } });
   const have = new Set(rows.map((r) => r.role));
-  return { roles: CARE_TEAM_ROLES.filter((r): r is CareTeamRole => have.has(r)) };
+  // a role's direct number: the latest member of that role with one (no names: a number only)
+  const phones: Partial<Record<CareTeamRole, string>> = {};
+  for (const r of rows) if (r.workPhone && !phones[r.role as CareTeamRole]) phones[r.role as CareTeamRole] = r.workPhone;
+  return { roles: CARE_TEAM_ROLES.filter((r): r is CareTeamRole => have.has(r)), phones };
 }

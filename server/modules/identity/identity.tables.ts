@@ -13,6 +13,8 @@ export const users = pgTable(
       .references(() => organizations.id),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
+    /** A direct work number (E.164) patients on the person's caseloads may call from Help now; null: the clinic's number. */
+    workPhone: text('work_phone'),
     passwordHash: text('password_hash'),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     mfaSecret: text('mfa_secret'),

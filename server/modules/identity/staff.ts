@@ -13,6 +13,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { hashPassword } from '../../platform/security.ts';
+import { toE164 } from '../../../core/messages/phone.ts';
 import { organizationRoleAssignments, roleAssignments, users } from './identity.tables.ts';
 import { temporaryPassword } from './passwords.ts';
 import { forgetSessions, revokeAllSessions } from './sessions.ts';
@@ -25,6 +26,7 @@ export type StaffDto = {
   mfaEnabled: boolean;
   locked: boolean;
   roles: StaffRole[];
+  workPhone: string | null;
   /** Holds the organisation-administrator role (organisation-wide, not in this programme). */
   organizationAdministrator: boolean;
   /** Whether the caller may act on this account (edit, deactivate, reset): see mayActOnAccount. */
@@ -42,6 +44,7 @@ function toDto(u: typeof users.$inferSelect, roles: string[], account: AccountRo
     mfaEnabled: u.mfaEnabled,
     locked: !!u.lockedUntil && u.lockedUntil.getTime() > now.getTime(),
     roles: roles.filter(isStaffRole).sort(),
+    workPhone: u.workPhone,
     organizationAdministrator: account.organizationRoles.includes(ORG_ADMIN),
     manageable: mayActOnAccount(actor, account),
   };
@@ -154,11 +157,21 @@ async function loadInProgram(tx: Tx, programId: string, userId: string) {
   return { user: first.user, roles: rows.map((r) => r.role) };
 }
 
+/** A work phone as typed, in E.164 (undefined: not given; null: none); a 400 naming the field when it cannot be a number. */
+function workPhoneOf(raw: string | null | undefined): string | null | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null || raw.trim() === '') return null;
+  const phone = toE164(raw);
+  if (!phone) throw new AppError({ code: 'invalid_input', status: 400, message: 'Give a phone number, e.g. +1 555 555 0123.', problems: [{ field: 'body.workPhone', message: 'not a phone number' }] });
+  return phone;
+}
+
 export async function createStaff(
   deps: { tx: Tx; ctx: Ctx },
-  input: { email: string; displayName: string; roles: StaffRole[]; organizationAdministrator?: boolean | undefined },
+  input: { email: string; displayName: string; roles: StaffRole[]; workPhone?: string | null | undefined; organizationAdministrator?: boolean | undefined },
 ): Promise<{ staff: StaffDto; temporaryPassword: string }> {
   const { tx, ctx } = deps;
+  const workPhone = workPhoneOf(input.workPhone);
   const programId = programOf(ctx);
   if (input.organizationAdministrator) {
     const actor = (await accountRolesOf(tx, ctx.orgId!, [actorOf(ctx)])).get(actorOf(ctx))!;
@@ -174,6 +187,7 @@ export async function createStaff(
     orgId: ctx.orgId!,
     email,
     displayName: input.displayName.trim(),
+    workPhone: workPhone ?? null,
     passwordHash: await hashPassword(password),
     mustChangePassword: true,
     createdAt: ctx.now,
@@ -194,9 +208,16 @@ export async function createStaff(
 export async function updateStaff(
   deps: { tx: Tx; ctx: Ctx },
   userId: string,
-  input: { displayName?: string | undefined; roles?: StaffRole[] | undefined; active?: boolean | undefined; organizationAdministrator?: boolean | undefined },
+  input: {
+    displayName?: string | undefined;
+    workPhone?: string | null | undefined;
+    roles?: StaffRole[] | undefined;
+    active?: boolean | undefined;
+    organizationAdministrator?: boolean | undefined;
+  },
 ): Promise<StaffDto> {
   const { tx, ctx } = deps;
+  const workPhone = workPhoneOf(input.workPhone);
   const programId = programOf(ctx);
   const current = await loadInProgram(tx, programId, userId);
   const { actor, target } = await requireActOnAccount(tx, ctx, userId, 'update');
@@ -216,16 +237,18 @@ export async function updateStaff(
     throw new AppError({ code: 'invalid_input', status: 400, message: 'Give at least one role.', problems: [{ field: 'body.roles', message: 'give at least one role' }] });
   }
   const changes: Record<string, unknown> = {};
-  if (input.displayName !== undefined || input.active !== undefined) {
+  if (input.displayName !== undefined || input.active !== undefined || workPhone !== undefined) {
     await tx
       .update(users)
       .set({
         ...(input.displayName !== undefined ? { displayName: input.displayName.trim() } : {}),
+        ...(workPhone !== undefined ? { workPhone } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
         updatedAt: ctx.now,
       })
       .where(eq(users.id, userId));
     if (input.displayName !== undefined) changes.displayName = true;
+    if (workPhone !== undefined) changes.workPhone = true;
     if (input.active !== undefined) changes.active = input.active;
     if (input.active === false) await revokeAllSessions(tx, userId, ctx.now);
   }

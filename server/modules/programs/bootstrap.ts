@@ -44,6 +44,8 @@ export async function createUserWithRoles(
     checkPassword?: boolean;
     /** Roles in the whole organisation (the organisation administrator, ADR 020). */
     organizationRoles?: OrganizationRole[];
+    /** A direct work number (E.164) patients on the person's care teams may call. */
+    workPhone?: string;
   },
 ) {
   const email = input.email.trim().toLowerCase();
@@ -56,6 +58,7 @@ export async function createUserWithRoles(
     orgId: input.orgId,
     email,
     displayName: input.displayName,
+    workPhone: input.workPhone ?? null,
     passwordHash: await hashPassword(input.password),
     createdAt: input.now,
     updatedAt: input.now,

@@ -3,8 +3,8 @@
 // naloxone, and never-use-alone guidance. The general part needs no PIN: the unlock screen
 // opens it, and it is fetched from the public GET /api/patient/help (programme data only)
 // and kept on the phone (localStorage: no patient data) so it shows offline. Unlocked, it
-// adds "call my counsellor / my peer" (the clinic's number: staff have no phone of their
-// own) and the personal safety plan.
+// adds "call my counsellor / my peer" (their work number when staff gave one, else the
+// clinic's with "ask for your counselor") and the personal safety plan.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languageOf } from '../../../core/checkins/texts.ts';
@@ -58,13 +58,13 @@ export function HelpNow({ signedIn, onBack }: { signedIn: boolean; onBack?: () =
   const lang = languageOf(i18n.language);
   const texts = helpTexts(lang);
   const { help, offline } = useProgrammeHelp();
-  const [roles, setRoles] = useState<string[]>([]);
+  const [team, setTeam] = useState<{ roles: string[]; phones: Partial<Record<string, string>> }>({ roles: [], phones: {} });
   useEffect(() => {
     if (!signedIn) return;
     let live = true;
     patientApi
       .careTeam()
-      .then((r) => live && setRoles(r.roles))
+      .then((r) => live && setTeam(r))
       .catch(() => undefined);
     return () => {
       live = false;
@@ -110,18 +110,31 @@ export function HelpNow({ signedIn, onBack }: { signedIn: boolean; onBack?: () =
             {t('patientApp.help.clinic.call')}
           </a>
         ) : null}
-        {signedIn && help?.clinicPhone
-          ? CARE_ROLES.filter(([role]) => roles.includes(role)).map(([role, key]) => (
-              <p key={role}>
-                <a className="button wide" href={`tel:${dialable(help.clinicPhone!)}`} aria-describedby={`ask-${role}`}>
-                  {t(`patientApp.help.team.${key}`)}
-                </a>
-                <span className="hint" id={`ask-${role}`}>
-                  {' '}
-                  {t('patientApp.help.team.askFor', { role: t(`patientApp.help.team.roles.${role}`) })}
-                </span>
-              </p>
-            ))
+        {signedIn
+          ? CARE_ROLES.filter(([role]) => team.roles.includes(role)).map(([role, key]) => {
+              // their own work number, else the clinic's with "ask for your counselor"
+              const direct = team.phones[role];
+              if (direct)
+                return (
+                  <p key={role}>
+                    <a className="button wide" href={`tel:${dialable(direct)}`} data-testid={`call-${role}`}>
+                      {t(`patientApp.help.team.${key}`)}
+                    </a>
+                  </p>
+                );
+              if (!help?.clinicPhone) return null;
+              return (
+                <p key={role}>
+                  <a className="button wide" href={`tel:${dialable(help.clinicPhone)}`} aria-describedby={`ask-${role}`} data-testid={`call-${role}`}>
+                    {t(`patientApp.help.team.${key}`)}
+                  </a>
+                  <span className="hint" id={`ask-${role}`}>
+                    {' '}
+                    {t('patientApp.help.team.askFor', { role: t(`patientApp.help.team.roles.${role}`) })}
+                  </span>
+                </p>
+              );
+            })
           : null}
         {(['crisis', 'afterHours'] as const).map((kind) => {
           const these = lines.filter((l) => l.kind === kind);

@@ -88,6 +88,12 @@ export function StaffPage() {
   );
 }
 
+/** A direct work number, shown to patients whose care team the person is on ("Call my counselor"). */
+function WorkPhoneInput({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: string | undefined }) {
+  const { t } = useTranslation();
+  return <TextInput label={t('staff.workPhone')} description={t('staff.workPhoneHint')} type="tel" value={value} onChange={(e) => onChange(e.currentTarget.value)} error={error} autoComplete="off" />;
+}
+
 function RolePicker({ value, onChange, error }: { value: string[]; onChange: (v: string[]) => void; error?: string }) {
   const { t } = useTranslation();
   return (
@@ -121,6 +127,7 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
+  const [phone, setPhone] = useState('');
   const [orgAdmin, setOrgAdmin] = useState(false);
   const { busy, error, run } = useAction();
   const [created, setCreated] = useState<{ name: string; password: string } | null>(null);
@@ -132,6 +139,7 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
         email: email.trim(),
         displayName: name.trim(),
         roles: roles as StaffT['roles'],
+        ...(phone.trim() ? { workPhone: phone.trim() } : {}),
         ...(orgAdmin ? { organizationAdministrator: true } : {}),
       });
       setCreated({ name: res.staff.displayName, password: res.temporaryPassword });
@@ -154,6 +162,7 @@ function CreateStaff({ onClose }: { onClose: () => void }) {
             <ErrorAlert error={error} />
             <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus error={fieldError(error, 'displayName')} />
             <TextInput label={t('staff.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required error={fieldError(error, 'email')} autoComplete="off" />
+            <WorkPhoneInput value={phone} onChange={setPhone} error={fieldError(error, 'workPhone')} />
             <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
             <OrgAdminCheckbox checked={orgAdmin} onChange={setOrgAdmin} error={fieldError(error, 'organizationAdministrator')} />
             <Group justify="flex-end">
@@ -175,6 +184,7 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
   const { t } = useTranslation();
   const refresh = useRefreshStaff();
   const [name, setName] = useState(member.displayName);
+  const [phone, setPhone] = useState(member.workPhone ?? '');
   const [roles, setRoles] = useState<string[]>(member.roles);
   const [active, setActive] = useState(member.active);
   const [orgAdmin, setOrgAdmin] = useState(member.organizationAdministrator);
@@ -183,8 +193,9 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const body: { displayName?: string; roles?: StaffT['roles']; active?: boolean; organizationAdministrator?: boolean } = {};
+    const body: { displayName?: string; workPhone?: string | null; roles?: StaffT['roles']; active?: boolean; organizationAdministrator?: boolean } = {};
     if (name.trim() !== member.displayName) body.displayName = name.trim();
+    if (phone.trim() !== (member.workPhone ?? '')) body.workPhone = phone.trim() || null;
     if ([...roles].sort().join() !== [...member.roles].sort().join()) body.roles = roles as StaffT['roles'];
     if (active !== member.active) body.active = active;
     if (orgAdmin !== member.organizationAdministrator) body.organizationAdministrator = orgAdmin;
@@ -206,6 +217,7 @@ function EditStaff({ member, onClose }: { member: StaffT; onClose: () => void })
             {member.email}
           </Text>
           <TextInput label={t('staff.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus error={fieldError(error, 'displayName')} />
+          <WorkPhoneInput value={phone} onChange={setPhone} error={fieldError(error, 'workPhone')} />
           <RolePicker value={roles} onChange={setRoles} error={fieldError(error, 'roles')} />
           <Checkbox label={t('staff.activeLabel')} description={t('staff.activeHint')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} error={fieldError(error, 'active')} />
           {/* Your own organisation-administrator role is not yours to take away (ask another). */}
