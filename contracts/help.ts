@@ -127,10 +127,8 @@ export const PatientPlan = z.object({
           frequency: z.string(),
           /** Roles of who helps with it (never names). */
           roles: z.array(z.string()),
-          /** Why, in plain words, or null. */
-          rationale: z.string().nullable(),
-          /** The rationale's language: 'en' when no Spanish text exists yet (the app says so). */
-          rationaleLanguage: z.enum(['en', 'es']).nullable(),
+          /** Why, in plain words, in English and Spanish (the app shows the patient's language), or null. */
+          rationale: z.object({ en: z.string(), es: z.string() }).nullable(),
         }),
       ),
     })

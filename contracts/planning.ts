@@ -21,7 +21,8 @@ export const Recommendations = z.object({
     z.object({
       intervention: InterventionCodeSchema,
       priority: z.number().int(),
-      rationale: z.object({ clinician: z.string(), patient: z.string() }),
+      /** clinician: for staff (English); patient: plain words in English and Spanish. */
+      rationale: z.object({ clinician: z.string(), patient: z.object({ en: z.string(), es: z.string() }) }),
       evidence: z.array(EvidenceOut),
       rules: z.array(z.string()),
     }),

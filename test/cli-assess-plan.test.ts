@@ -87,7 +87,7 @@ describe('waypoint plan recommend', () => {
     expect(out.recommendations[0]).toMatchObject({ intervention: 'moud-evaluation', priority: 1 });
     for (const rec of out.recommendations) {
       for (const key of ['intervention', 'priority', 'rationale', 'evidence']) expect(rec).toHaveProperty(key);
-      expect(rec.rationale).toEqual({ clinician: expect.any(String), patient: expect.any(String) });
+      expect(rec.rationale).toEqual({ clinician: expect.any(String), patient: { en: expect.any(String), es: expect.any(String) } });
     }
     expect(out.cautions.map((c) => c.code)).toEqual(['suicide-risk', 'opioid-abstinence-cm-overdose-risk', 'psychotherapy-not-main-treatment']);
   });

@@ -11,6 +11,7 @@ import {
   MOUD_VALUES,
   MUTUAL_HELP_GROUPS,
   NEEDS,
+  PATIENT_LANGUAGES,
   PlanningInputError,
   RULES,
   STAGE_MATCHING,
@@ -23,6 +24,7 @@ import {
   stageFromUrica,
   toFacts,
   type PatientContext,
+  type PatientLanguage,
   type RecommendResult,
 } from './index.ts';
 
@@ -56,7 +58,8 @@ function assertWellFormed(ctx: PatientContext, r: RecommendResult): void {
     expect(rec.priority).toBe(i + 1);
     expect(INTERVENTION_CODES).toContain(rec.intervention);
     expect(rec.rationale.clinician.trim().length).toBeGreaterThan(20);
-    expect(rec.rationale.patient.trim().length).toBeGreaterThan(20);
+    expect(rec.rationale.patient.en.trim().length).toBeGreaterThan(20);
+    expect(rec.rationale.patient.es.trim().length).toBeGreaterThan(20);
     expect(rec.evidence.length).toBeGreaterThan(0);
     for (const ev of rec.evidence) expect(ev.seed).toMatch(/^00[0-4]_[0-9a-f]{16}\.txt$/);
   });
@@ -183,6 +186,62 @@ describe('rules table', () => {
     const doc = readFileSync(fileURLToPath(new URL('../../docs/planning-rules.md', import.meta.url)), 'utf8');
     for (const r of [...RULES, ...CAUTION_RULES]) expect(doc, r.id).toContain(r.id);
     for (const ev of Object.values(EVIDENCE)) expect(doc, ev.id).toContain(ev.id);
+  });
+});
+
+describe('patient rationale — English and Spanish', () => {
+  // Spanish words Waypoint does not use about people (as BANNED for English), informal "tú"
+  // forms (patients are addressed as "usted"), and English left in the Spanish.
+  const BANNED_ES = [/\badict[oa]s?\b/i, /\blimpi[oa]s?\b/i, /\bsuci[oa]s?\b/i, /\babus[oa]/i, /\breca[ií]da/i, /\bdrogadict/i];
+  const INFORMAL_ES = /\b(tú|tu|tus|tienes|puedes|quieres|eres|estás|te)\b/i;
+  const ENGLISH_IN_ES = /\b(the|you|your|and|with|we|can|help)\b/i;
+
+  function checkPatientText(ruleId: string, patient: Record<PatientLanguage, string>): void {
+    for (const lang of PATIENT_LANGUAGES) {
+      const text = patient[lang];
+      expect(typeof text, `${ruleId} ${lang}`).toBe('string');
+      expect(text.trim().length, `${ruleId} ${lang}`).toBeGreaterThan(20);
+      expect(text, `${ruleId} ${lang}`).not.toMatch(/undefined|null|NaN|\[object|\s{2}/);
+    }
+    expect(patient.es, ruleId).not.toBe(patient.en);
+    for (const b of [...BANNED, ...BANNED_ES]) expect(patient.es, ruleId).not.toMatch(b);
+    expect(patient.es, ruleId).not.toMatch(INFORMAL_ES);
+    // product names stay as they are ("SMART Recovery")
+    expect(patient.es.replace(/SMART Recovery/g, ''), ruleId).not.toMatch(ENGLISH_IN_ES);
+    // numbers (none today) would have to be the same in both
+    expect(patient.es.match(/\d+/g) ?? [], ruleId).toEqual(patient.en.match(/\d+/g) ?? []);
+  }
+
+  it('every rule has a patient rationale in every language, for any facts', () => {
+    fc.assert(
+      fc.property(contextArb, (ctx) => {
+        const f = toFacts(ctx);
+        for (const rule of RULES) checkPatientText(rule.id, rule.rationale(f).patient);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every rule is checked on facts where it applies', () => {
+    const samples = fc.sample(contextArb, { numRuns: 2000, seed: 12 }).map(toFacts);
+    for (const rule of RULES) {
+      const hits = samples.filter((f) => rule.applies(f));
+      expect(hits.length, rule.id).toBeGreaterThan(0);
+      for (const f of hits) checkPatientText(rule.id, rule.rationale(f).patient);
+    }
+  });
+
+  it('the variable parts follow the language', () => {
+    const needs = recommend({ needs: ['housing', 'employment', 'legal', 'childcare', 'transport'] }).recommendations.find((r) => r.intervention === 'wraparound-services')!;
+    expect(needs.rationale.patient.en).toContain('help with housing, work, legal help, childcare and transport.');
+    expect(needs.rationale.patient.es).toContain('ayuda con vivienda, trabajo, asuntos legales, cuidado de niños y transporte.');
+    const moud = recommend({ moud: 'none', prefersNonMedication: true }).recommendations[0]!;
+    expect(moud.rationale.patient.en).toMatch(/The choice is yours\. You told us you would rather not take medicine\./);
+    expect(moud.rationale.patient.es).toMatch(/Usted decide\. Usted nos dijo que prefiere no tomar medicina\./);
+    const cm = recommend({ substances: ['stimulants'] }).recommendations.find((r) => r.intervention === 'contingency-management')!;
+    expect(cm.rationale.patient.en).toMatch(/Ask us if we offer it here\.$/);
+    expect(cm.rationale.patient.es).toMatch(/Pregúntenos si lo ofrecemos aquí\.$/);
+    expect(recommend({ substances: ['stimulants'], cmAvailable: true }).recommendations.find((r) => r.intervention === 'contingency-management')!.rationale.patient.es).not.toContain('Pregúntenos');
   });
 });
 

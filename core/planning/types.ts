@@ -75,11 +75,17 @@ export interface Evidence extends SeedSource {
   citation?: string;
 }
 
+/** The languages patient-facing planning text is written in (the patient app's languages). */
+export const PATIENT_LANGUAGES = ['en', 'es'] as const;
+export type PatientLanguage = (typeof PATIENT_LANGUAGES)[number];
+/** One text per patient language; a rule without one of them does not compile. */
+export type Bilingual = Record<PatientLanguage, string>;
+
 export interface Rationale {
-  /** For staff: cites the guidance and figures. */
+  /** For staff (English): cites the guidance and figures. */
   clinician: string;
-  /** For the patient: plain language, about a 6th-grade reading level. */
-  patient: string;
+  /** For the patient, in English and Spanish: plain language, about a 6th-grade reading level. */
+  patient: Bilingual;
 }
 
 export interface Recommendation {

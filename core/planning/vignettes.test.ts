@@ -178,7 +178,7 @@ describe('recommendation vignettes', () => {
     for (const c of v.excludes ?? []) expect(codes).not.toContain(c);
     expect(result.cautions.map((c) => c.code)).toEqual(v.cautions);
     for (const [code, text] of Object.entries(v.patientTextIncludes ?? {})) {
-      expect(result.recommendations.find((r) => r.intervention === code)?.rationale.patient).toContain(text);
+      expect(result.recommendations.find((r) => r.intervention === code)?.rationale.patient.en).toContain(text);
     }
     for (const [code, text] of Object.entries(v.clinicianTextIncludes ?? {})) {
       expect(result.recommendations.find((r) => r.intervention === code)?.rationale.clinician).toContain(text);

@@ -1,6 +1,7 @@
 // `waypoint plan recommend --context FILE` — ranked psychosocial recommendations with
-// rationale (clinician and patient text), evidence and cautions, as JSON. The planner is
-// imported inside the action. Bad input → every problem on stderr, exit 2, no stack trace.
+// rationale (clinician text, and patient text in English and Spanish), evidence and cautions,
+// as JSON. The planner is imported inside the action. Bad input → every problem on stderr,
+// exit 2, no stack trace.
 import type { Command } from 'commander';
 import { commandGroup, guarded, InputError, readJson, writeJson } from './io.ts';
 
@@ -9,7 +10,7 @@ export function register(program: Command): void {
 
   plan
     .command('recommend')
-    .description('Print { recommendations: [{ intervention, priority, rationale: { clinician, patient }, evidence, rules }], cautions: [{ code, text }] } as JSON')
+    .description('Print { recommendations: [{ intervention, priority, rationale: { clinician, patient: { en, es } }, evidence, rules }], cautions: [{ code, text }] } as JSON')
     .requiredOption(
       '--context <file>',
       'JSON patient context (stage, moud, prefersNonMedication, substances, phq9, phq9Item9, gad7, recentOverdose, family, needs, mutualHelp, prefersSecular, cmAvailable); missing fields mean unknown',

@@ -18,7 +18,11 @@ afterAll(async () => {
   await w?.close();
 });
 
-type Recs = { context: Record<string, unknown>; sources: Record<string, string>; recommendations: Array<{ intervention: string; rationale: { clinician: string; patient: string } }> };
+type Recs = {
+  context: Record<string, unknown>;
+  sources: Record<string, string>;
+  recommendations: Array<{ intervention: string; rationale: { clinician: string; patient: { en: string; es: string } } }>;
+};
 const recs = async (c: Client, patientId: string, context: Record<string, unknown> = {}) => {
   const r = await c.post(`/api/v1/patients/${patientId}/recommendations`, { context: { stage: 'contemplation', moud: 'none', substances: ['opioids'], ...context } });
   expect(r.statusCode, r.body).toBe(200);
@@ -27,7 +31,7 @@ const recs = async (c: Client, patientId: string, context: Record<string, unknow
 const cmText = (r: Recs) =>
   r.recommendations
     .filter((x) => x.intervention === 'contingency-management')
-    .map((x) => `${x.rationale.clinician} ${x.rationale.patient}`)
+    .map((x) => `${x.rationale.clinician} ${x.rationale.patient.en}`)
     .join(' ');
 
 describe('POST /patients/{id}/recommendations: cmAvailable from the programme', () => {

@@ -63,7 +63,7 @@ describe('recommendations', () => {
     expect(body.sources).toMatchObject({ moud: expect.stringMatching(/^medication:/), phq9: `assessment:${phq.id}`, substances: 'clinician', stage: expect.stringMatching(/^stage:/) });
     const codes = body.recommendations.map((x: { intervention: string }) => x.intervention);
     expect(codes).toContain('motivational-interviewing');
-    expect(body.recommendations[0]).toMatchObject({ priority: 1, rationale: { clinician: expect.any(String), patient: expect.any(String) } });
+    expect(body.recommendations[0]).toMatchObject({ priority: 1, rationale: { clinician: expect.any(String), patient: { en: expect.any(String), es: expect.any(String) } } });
     expect(body.recommendations[0].evidence.length).toBeGreaterThan(0);
     expect(body.cautions.map((c: { code: string }) => c.code)).toContain('suicide-risk');
     // the clinician's field wins over the record

@@ -3,14 +3,20 @@
 // naloxone places, the naloxone steps, never use alone), and still shows it offline from
 // the copy on the phone; unlocked, the patient adds to their safety plan, the counsellor
 // sees it on the patient page and adds a line, and the patient sees that line; My plan
-// shows the care plan's goals. axe on every screen; screenshots at 320 px and at 200% text.
+// shows the care plan's goals and why each step, in English and then in Spanish. axe on
+// every screen; screenshots at 320 px and at 200% text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { RULES, toFacts } from '../../core/planning/index.ts';
 import { canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('help now e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
 const PIN = '482915';
+
+// every patient rationale the demo patient could get (the rules' text over the demo-relevant facts)
+const PATIENT_RATIONALES = RULES.flatMap((rule) => [{}, { cmAvailable: true }, { cmAvailable: false }, { prefersNonMedication: true }].map((ctx) => rule.rationale(toFacts(ctx)).patient));
+const PATIENT_RATIONALES_EN = PATIENT_RATIONALES.map((r) => r.en);
 
 async function unlock(phone: Page) {
   await phone.getByLabel('Your PIN').fill(PIN);
@@ -166,12 +172,18 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       await phone.getByTestId('plan-goal').getByText('Target: at least 6 tests').waitFor();
       expect(await phone.getByTestId('plan-step').count()).toBeGreaterThanOrEqual(2);
       expect(await phone.getByTestId('my-plan').innerText()).not.toMatch(/Casey|Counsellor \(demo\)|RCT|meta-analysis/i);
+      // why, in plain words: the patient-facing rationale of the rule behind each coded step
+      const whyEn = await phone.getByTestId('plan-why').allInnerTexts();
+      expect(whyEn.length).toBeGreaterThanOrEqual(1);
+      for (const text of whyEn) expect(PATIENT_RATIONALES_EN).toContain(text);
       await expectNoAxeViolations(phone, 'My plan');
       await narrow(phone, 'my-plan');
-      // Spanish: the English-only rationale is marked and explained
+      // Spanish: the same steps, each with its Spanish rationale
       await phone.getByRole('button', { name: /Español/ }).click();
       await phone.getByRole('heading', { name: 'Mi plan', level: 1 }).waitFor();
-      if (await phone.locator('.why').count()) await phone.getByText('Esta parte por ahora solo está en inglés.').first().waitFor();
+      const whyEs = await phone.getByTestId('plan-why').allInnerTexts();
+      expect(whyEs).toEqual(whyEn.map((en) => PATIENT_RATIONALES.find((r) => r.en === en)!.es));
+      await phone.screenshot({ path: `${shots}/mi-plan.png`, fullPage: true });
       await expectNoAxeViolations(phone, 'Mi plan');
       await phone.getByTestId('tab-help').click();
       await phone.getByRole('heading', { name: 'Ayuda ahora', level: 1 }).waitFor();

@@ -78,6 +78,28 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
       // the demo programme runs CM: the panel takes that from the programme, never "not recorded"
       expect(await recs.textContent()).toContain('cmAvailable (programme)');
       expect(await recs.textContent()).not.toMatch(/not recorded|Ask us if we offer it/);
+      // the plain words in the console's language, and in the patient's too when it is the other one
+      const patient = await apiGet<{ preferredLanguage: string }>(page, `/patients/${patientId}`);
+      const inPatientLanguage = recs.getByTestId('rationale-patient-language');
+      expect(await inPatientLanguage.count()).toBe(patient.preferredLanguage === 'es' ? await recs.locator('[data-intervention]').count() : 0);
+      if (patient.preferredLanguage === 'es') expect(await inPatientLanguage.first().textContent()).toMatch(/^In plain words \(Spanish\): .*\b(usted|su|le)\b/);
+      // in a Spanish console, the plain words in Spanish, then in the (English-speaking) patient's English
+      if (patient.preferredLanguage === 'en') {
+        const switchTo = async (name: string) => {
+          await page.getByRole('button', { name: /Casey Counsellor/ }).click();
+          await page.getByRole('menuitem', { name }).click();
+        };
+        await switchTo('Español');
+        await recs.getByText('En palabras sencillas:').first().waitFor();
+        expect(await recs.locator('[data-intervention]').first().textContent()).toContain('La medicina para el trastorno por consumo de opioides es lo que más ayuda');
+        expect(await inPatientLanguage.count()).toBe(await recs.locator('[data-intervention]').count());
+        expect(await inPatientLanguage.first().textContent()).toMatch(/^En palabras sencillas \(Inglés\): Medicine for opioid use disorder/);
+        expect(await inPatientLanguage.first().locator('[lang="en"]').count()).toBe(1);
+        await recs.screenshot({ path: `${shots}/planning-recommendations-es.png` });
+        await expectNoAxeViolations(page, 'recommendations in Spanish');
+        await switchTo('English');
+        await recs.getByText('In plain words:').first().waitFor();
+      }
       await page.screenshot({ path: `${shots}/planning-recommendations.png`, fullPage: true });
       await expectNoAxeViolations(page, 'recommendations');
       const code = (await first.getAttribute('data-intervention'))!;

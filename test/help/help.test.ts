@@ -193,13 +193,15 @@ describe('Help now and My plan', () => {
       const r = await asPatient(cookieA, 'GET', '/plan');
       expect(r.statusCode, r.body).toBe(200);
       const body = r.json() as {
-        plan: { goals: Array<{ description: string; target: string }>; interventions: Array<{ text: string; roles: string[]; rationale: string | null; rationaleLanguage: string | null }> };
+        plan: { goals: Array<{ description: string; target: string }>; interventions: Array<{ text: string; roles: string[]; rationale: { en: string; es: string } | null }> };
       };
       expect(body.plan.goals).toEqual([expect.objectContaining({ description: 'Fewer days of use', targetValue: 4, targetComparator: '<=', targetUnit: 'days', targetText: null })]);
       const [nal, walk] = body.plan.interventions;
       const naloxoneRule = RULES.find((x) => x.id === 'naloxone-everyone')!;
-      expect(nal).toMatchObject({ text: 'Naloxone kit and training', roles: ['counsellor'], rationale: naloxoneRule.rationale(toFacts({})).patient, rationaleLanguage: 'en' });
-      expect(walk).toMatchObject({ rationale: null, rationaleLanguage: null, roles: ['counsellor'] });
+      // the rationale in English and Spanish; the app shows the one it is in
+      expect(nal).toMatchObject({ text: 'Naloxone kit and training', roles: ['counsellor'], rationale: naloxoneRule.rationale(toFacts({})).patient });
+      expect(nal!.rationale!.es).toBe('Tenga naloxona en casa y llévela con usted. Puede detener una sobredosis de opioides. Podemos darle un kit.');
+      expect(walk).toMatchObject({ rationale: null, roles: ['counsellor'] });
       const names = await w.database.query<{ display_name: string }>('select display_name from users where id = $1', [counsellor.userId]);
       expect(r.body).not.toContain(names[0]!.display_name);
       expect(r.body).not.toContain(naloxoneRule.rationale(toFacts({})).clinician);

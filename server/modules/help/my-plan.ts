@@ -1,10 +1,11 @@
 // My plan and my care team, for the patient (issue 12, ADR 037): the current active care
 // plan narrowed to what the patient should see — goals, and the agreed interventions with
 // the patient-facing rationale of core/planning (from the same context the console's
-// recommendations use; no second copy of a rule) — with roles and never staff names, and
-// never the clinician rationale. The read is audited with the patient as the actor.
+// recommendations use; no second copy of a rule), in English and Spanish (the app shows the
+// one the patient reads in) — with roles and never staff names, and never the clinician
+// rationale. The read is audited with the patient as the actor.
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { recommend, type InterventionCode } from '../../../core/planning/index.ts';
+import { recommend, type Bilingual, type InterventionCode } from '../../../core/planning/index.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
@@ -70,10 +71,10 @@ export async function patientPlan(deps: Deps, me: PatientPrincipal) {
   const content = v!.content as PlanContent;
   const interventions = content.interventions.filter(shownIntervention);
   // the patient-facing rationale of each recommended intervention, from the record's context
-  const rationale = new Map<InterventionCode, string>();
+  const rationale = new Map<InterventionCode, Bilingual>();
   if (interventions.some((i) => i.code)) {
     const { context } = await assembleContext(tx, ctx, me.patientId);
-    for (const r of recommend(context).recommendations) rationale.set(r.intervention, r.rationale.patient.trim());
+    for (const r of recommend(context).recommendations) rationale.set(r.intervention, { en: r.rationale.patient.en.trim(), es: r.rationale.patient.es.trim() });
   }
   const roles = await rolesOf(tx, me, [...new Set(interventions.flatMap((i) => i.responsibleStaffIds))]);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'care-plan', entityId: plan.id, patientId: me.patientId, detail: { view: 'patient-app', version: plan.currentVersion } });
@@ -101,8 +102,6 @@ export async function patientPlan(deps: Deps, me: PatientPrincipal) {
           frequency: i.frequency,
           roles: [...new Set(i.responsibleStaffIds.map((s) => roles[s]).filter((r): r is string => !!r))],
           rationale: why,
-          // core/planning's patient rationales exist in English only (docs/help-now.md)
-          rationaleLanguage: why ? ('en' as const) : null,
         };
       }),
     },

@@ -1,7 +1,7 @@
 // My plan (issue 12, ADR 037): the patient's current care plan in plain words — goals, and
 // what the care team and the patient agreed to do, with why (core/planning's patient-facing
-// rationale). Roles, never staff names. The rationales exist in English only so far: in
-// Spanish the app shows the English text, marked as English, with a note saying so.
+// rationale, in the language the app is in: the API sends English and Spanish). Roles, never
+// staff names.
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../format.ts';
 import { patientApi, type PatientPlanT } from './api.ts';
@@ -13,6 +13,7 @@ export function MyPlan() {
   const { t, i18n } = useTranslation();
   const { data, failed } = useLoaded(() => patientApi.plan());
 
+  const lang = i18n.language === 'es' ? 'es' : 'en';
   const date = (d: string) => formatDate(d.slice(0, 10), i18n.language);
   // a measured target in words ("at least 6 tests"), or the staff's own words
   const targetOf = (g: NonNullable<PatientPlanT['plan']>['goals'][number]) =>
@@ -61,8 +62,7 @@ export function MyPlan() {
                   {v.rationale ? (
                     <div className="why">
                       <h3>{t('patientApp.plan.why')}</h3>
-                      <p lang={v.rationaleLanguage ?? undefined}>{v.rationale}</p>
-                      {v.rationaleLanguage && !i18n.language.startsWith(v.rationaleLanguage) ? <p className="hint">{t('patientApp.plan.englishOnly')}</p> : null}
+                      <p data-testid="plan-why">{v.rationale[lang]}</p>
                     </div>
                   ) : null}
                 </li>

@@ -118,7 +118,7 @@ export function PatientPage() {
         </Tabs.Panel>
         {showAssess ? (
           <Tabs.Panel value="assess" pt="md">
-            <AssessTab patientId={p.id} />
+            <AssessTab patientId={p.id} patientLanguage={p.preferredLanguage === 'es' ? 'es' : 'en'} />
           </Tabs.Panel>
         ) : null}
         {showCheckIns ? (

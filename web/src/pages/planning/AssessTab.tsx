@@ -8,7 +8,7 @@ import { AdministerSection, AssessmentHistory, SafetyAlerts, StageSection } from
 import { CarePlanSection, RecommendationsPanel, type DraftIntervention } from './CarePlan.tsx';
 import { newIdempotencyKey } from '../../api.ts';
 
-export function AssessTab({ patientId }: { patientId: string }) {
+export function AssessTab({ patientId, patientLanguage }: { patientId: string; patientLanguage?: 'en' | 'es' }) {
   const { t } = useTranslation();
   const { can, me } = useSession();
   const [pending, setPending] = useState<DraftIntervention[]>([]);
@@ -28,6 +28,7 @@ export function AssessTab({ patientId }: { patientId: string }) {
             {can('read:care-plan') ? (
               <RecommendationsPanel
                 patientId={patientId}
+                patientLanguage={patientLanguage}
                 accepted={pending.map((p) => p.code ?? '')}
                 onAccept={(r) =>
                   setPending((prev) => [

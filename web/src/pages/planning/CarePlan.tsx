@@ -33,8 +33,21 @@ const uuid = () => newIdempotencyKey();
 
 // ---------- recommendations ----------
 
-export function RecommendationsPanel({ patientId, onAccept, accepted }: { patientId: string; onAccept: (r: RecommendationT) => void; accepted: string[] }) {
-  const { t } = useTranslation();
+export function RecommendationsPanel({
+  patientId,
+  patientLanguage,
+  onAccept,
+  accepted,
+}: {
+  patientId: string;
+  /** The patient's preferred language: when it is not the console's, the plain words are shown in it too (to share with the patient). */
+  patientLanguage?: 'en' | 'es';
+  onAccept: (r: RecommendationT) => void;
+  accepted: string[];
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'es' ? 'es' : 'en';
+  const other = patientLanguage && patientLanguage !== lang ? patientLanguage : null;
   const { can, program } = useSession();
   const [asked, setAsked] = useState(false);
   const q = useQuery({ queryKey: [...planKey(program?.id, patientId), 'recs'], queryFn: () => api.recommendations(patientId), enabled: asked });
@@ -100,8 +113,13 @@ export function RecommendationsPanel({ patientId, onAccept, accepted }: { patien
                     <b>{t('recs.forClinician')}</b> {r.rationale.clinician}
                   </Text>
                   <Text size="sm">
-                    <b>{t('recs.forPatient')}</b> {r.rationale.patient}
+                    <b>{t('recs.forPatient')}</b> {r.rationale.patient[lang]}
                   </Text>
+                  {other ? (
+                    <Text size="sm" data-testid="rationale-patient-language">
+                      <b>{t('recs.forPatientIn', { language: t(`languages.${other}`) })}</b> <span lang={other}>{r.rationale.patient[other]}</span>
+                    </Text>
+                  ) : null}
                   {r.evidence.length > 0 ? (
                     <details>
                       <summary>
