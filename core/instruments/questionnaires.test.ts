@@ -107,3 +107,32 @@ describe('content/instruments Questionnaires', () => {
     expect(load('readiness-ruler').item[0]).toMatchObject({ linkId: 'target', type: 'string', required: true });
   });
 });
+
+describe('validated Spanish wording (FHIR translation extensions)', () => {
+  const TRANSLATION = 'http://hl7.org/fhir/StructureDefinition/translation';
+  type Translatable = { extension?: Array<{ url: string; extension?: Array<{ url: string; valueCode?: string; valueString?: string }> }> };
+  const es = (el: Translatable | undefined) =>
+    el?.extension?.find((e) => e.url === TRANSLATION && e.extension?.some((x) => x.url === 'lang' && x.valueCode === 'es'))?.extension?.find((x) => x.url === 'content')?.valueString;
+  type Item = QItem & { _text?: Translatable; answerOption?: Array<{ valueCoding: { display: string; _display?: Translatable } }> };
+  const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all((i.item ?? []) as Item[])]);
+
+  it.each([['phq-9'], ['gad-7']])('%s: every text and every answer has its Spanish, and the items read as the published version', (id) => {
+    const items = all(load(id).item as Item[]);
+    for (const i of items) expect(es(i._text), i.linkId).toBeTruthy();
+    for (const i of items) for (const o of i.answerOption ?? []) expect(es(o.valueCoding._display), `${i.linkId} ${o.valueCoding.display}`).toBeTruthy();
+    const byId = new Map(items.map((i) => [i.linkId, es(i._text)]));
+    expect(byId.get('instructions')).toBe('Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?');
+    expect(byId.get('1')).toBe(id === 'phq-9' ? 'Poco interés o placer en hacer cosas' : 'Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta');
+    const frequency = items.find((i) => i.linkId === '1')!.answerOption!.map((o) => es(o.valueCoding._display));
+    expect(frequency).toEqual(['Ningún día', 'Varios días', 'Más de la mitad de los días', 'Casi todos los días']);
+  });
+
+  it('the instruments without a validated Spanish version carry none (they are shown in English, with a note)', () => {
+    for (const id of INSTRUMENT_IDS.filter((i) => i !== 'phq-9' && i !== 'gad-7')) {
+      expect(
+        all(load(id).item as Item[]).some((i) => es(i._text)),
+        id,
+      ).toBe(false);
+    }
+  });
+});

@@ -91,9 +91,11 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
         };
         await switchTo('Español');
         await recs.getByText('En palabras sencillas:').first().waitFor();
-        expect(await recs.locator('[data-intervention]').first().textContent()).toContain('La medicina para el trastorno por consumo de opioides es lo que más ayuda');
+        // which rules apply depends on the patient: the first one's plain words in Spanish, then in English
+        const words = /En palabras sencillas: (.+)En palabras sencillas \(Inglés\): (.+?)Evidencia/.exec((await recs.locator('[data-intervention]').first().textContent()) ?? '');
+        expect(words?.[1]).toMatch(/\b(de|la|el|que|con|un|una|es)\b/);
+        expect(words?.[2]).toMatch(/\b(you|your|the|to|and)\b/i);
         expect(await inPatientLanguage.count()).toBe(await recs.locator('[data-intervention]').count());
-        expect(await inPatientLanguage.first().textContent()).toMatch(/^En palabras sencillas \(Inglés\): Medicine for opioid use disorder/);
         expect(await inPatientLanguage.first().locator('[lang="en"]').count()).toBe(1);
         await recs.screenshot({ path: `${shots}/planning-recommendations-es.png` });
         await expectNoAxeViolations(page, 'recommendations in Spanish');
@@ -157,6 +159,16 @@ describe.skipIf(!canRun)('assessment and planning (Chromium)', () => {
         expect(await tp.content()).not.toContain('Heron');
         const done = tablet.getByRole('button', { name: "I'm done" });
         expect(await done.isDisabled()).toBe(true); // no "finish" with no answers
+        // in Spanish: the PHQ-9's validated Spanish wording, items and answers
+        await tablet.getByRole('button', { name: 'Español' }).click();
+        await tablet.locator('[data-linkid="1"]').getByText('1. Poco interés o placer en hacer cosas').waitFor();
+        await tablet.locator('[data-linkid="1"]').getByText('Ningún día').waitFor();
+        await tablet.getByText('Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?').waitFor();
+        expect(await tablet.getByTestId('no-validated-translation').count()).toBe(0);
+        await expectNoAxeViolations(tp, 'the patient tablet in Spanish');
+        await tp.screenshot({ path: `${shots}/planning-tablet-es.png` });
+        await tablet.getByRole('button', { name: 'English' }).click();
+        await tablet.locator('[data-linkid="1"]').getByText('Not at all').waitFor();
         for (let i = 1; i <= 9; i++) await tablet.locator(`[data-linkid="${i}"] input[value="${i === 9 ? 0 : 1}"]`).check();
         await tp.screenshot({ path: `${shots}/planning-tablet.png` });
         await expectNoAxeViolations(tp, 'the patient tablet');

@@ -1,17 +1,23 @@
 // A form drawn from an instrument's FHIR R4 Questionnaire (SDC style): display text,
 // choice items (answerOption with ordinalValue), integer items with min/max (readiness
 // rulers, 0–10), groups, and simple enableWhen. Answers are linkId → number. Used by
-// staff entry and by the patient tablet (large touch targets).
+// staff entry and by the patient tablet (large touch targets). In Spanish, the instrument's
+// validated Spanish wording where its Questionnaire carries one (FHIR translation extensions
+// on `text` and answer `display`: PHQ-9, GAD-7); an instrument without one is shown in
+// English, marked as English, with a note saying why (docs/instruments.md).
 import { useTranslation } from 'react-i18next';
 import { Fieldset, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
 import type { ApiError } from '../../api.ts';
 
-type Coding = { system?: string; code?: string; display?: string; extension?: Array<{ url: string; valueDecimal?: number }> };
+/** A primitive's extensions (`_text`, `_display`), where FHIR puts translations. */
+type Translatable = { extension?: Array<{ url: string; extension?: Array<{ url: string; valueCode?: string; valueString?: string }> }> };
+type Coding = { system?: string; code?: string; display?: string; _display?: Translatable; extension?: Array<{ url: string; valueDecimal?: number }> };
 type Ext = { url: string; valueInteger?: number; valueCodeableConcept?: { coding?: Array<{ code?: string }> } };
 export type QItem = {
   linkId: string;
   type: string;
   text?: string;
+  _text?: Translatable;
   prefix?: string;
   required?: boolean;
   item?: QItem[];
@@ -25,6 +31,19 @@ const ORDINAL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
 const ordinal = (c: Coding) => c.extension?.find((e) => e.url === ORDINAL)?.valueDecimal;
 const extInt = (it: QItem, name: string) => it.extension?.find((e) => e.url.endsWith(`/${name}`))?.valueInteger;
 const control = (it: QItem) => it.extension?.find((e) => e.url.endsWith('questionnaire-itemControl'))?.valueCodeableConcept?.coding?.[0]?.code;
+
+const TRANSLATION = 'http://hl7.org/fhir/StructureDefinition/translation';
+
+/** An element's text in `lang` from its FHIR translation extension, if it has one. */
+function translation(el: Translatable | undefined, lang: string): string | undefined {
+  const t = el?.extension?.find((e) => e.url === TRANSLATION && e.extension?.some((x) => x.url === 'lang' && x.valueCode === lang));
+  return t?.extension?.find((x) => x.url === 'content')?.valueString;
+}
+
+/** Whether a questionnaire carries its wording in `lang` (English is its own language). */
+export function speaks(items: QItem[], lang: string): boolean {
+  return lang === 'en' || answerable(items).every((i) => translation(i._text, lang) !== undefined);
+}
 
 export function itemsOf(q: Record<string, unknown> | undefined): QItem[] {
   return (q?.item as QItem[] | undefined) ?? [];
@@ -75,19 +94,23 @@ export function QuestionnaireForm({
   error?: ApiError | null;
   large?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const all = itemsOf(questionnaire);
+  const wanted = i18n.language === 'es' ? 'es' : 'en';
+  const lang = speaks(all, wanted) ? wanted : 'en';
+  const text = (it: QItem) => (lang === 'en' ? it.text : (translation(it._text, lang) ?? it.text));
+  const display = (c: Coding) => (lang === 'en' ? c.display : (translation(c._display, lang) ?? c.display));
   const set = (linkId: string, v: number | null) => onChange({ ...answers, [linkId]: v });
   const problem = (linkId: string) => error?.problems.find((p) => p.field === `body.answers.${linkId}`)?.message;
 
   const render = (it: QItem): React.ReactNode => {
     if (!enabled(it, all, answers)) return null;
-    const label = `${it.prefix ? `${it.prefix} ` : ''}${it.text ?? ''}`;
+    const label = `${it.prefix ? `${it.prefix} ` : ''}${text(it) ?? ''}`;
     if (it.type === 'display') {
       if (control(it) === 'lower' || control(it) === 'upper') return null;
       return (
         <Text key={it.linkId} size={large ? 'lg' : 'sm'} fs="italic">
-          {it.text}
+          {text(it)}
         </Text>
       );
     }
@@ -103,7 +126,7 @@ export function QuestionnaireForm({
       return (
         <TextInput
           key={it.linkId}
-          label={it.text}
+          label={text(it)}
           value={targetBehavior ?? ''}
           onChange={(e) => onTargetBehavior(e.currentTarget.value)}
           size={large ? 'lg' : 'sm'}
@@ -116,7 +139,7 @@ export function QuestionnaireForm({
     if (it.type === 'choice') {
       options = (it.answerOption ?? []).flatMap((o) => {
         const v = ordinal(o.valueCoding);
-        return v === undefined ? [] : [{ value: v, label: o.valueCoding.display ?? String(v) }];
+        return v === undefined ? [] : [{ value: v, label: display(o.valueCoding) ?? String(v) }];
       });
     } else if (it.type === 'integer') {
       const min = extInt(it, 'minValue') ?? 0;
@@ -124,7 +147,7 @@ export function QuestionnaireForm({
       options = Array.from({ length: max - min + 1 }, (_, i) => ({ value: min + i, label: String(min + i) }));
       hint = (it.item ?? [])
         .filter((c) => c.type === 'display')
-        .map((c) => c.text)
+        .map((c) => text(c))
         .join(' · ');
     }
     const v = answers[it.linkId];
@@ -156,7 +179,12 @@ export function QuestionnaireForm({
   };
 
   return (
-    <Stack gap={large ? 'xl' : 'md'} aria-label={t('assess.questions')}>
+    <Stack gap={large ? 'xl' : 'md'} aria-label={t('assess.questions')} lang={lang}>
+      {lang !== wanted ? (
+        <Text size={large ? 'lg' : 'sm'} lang={wanted} data-testid="no-validated-translation">
+          {t('assess.noValidatedTranslation')}
+        </Text>
+      ) : null}
       {all.map(render)}
     </Stack>
   );
