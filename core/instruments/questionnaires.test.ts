@@ -113,11 +113,11 @@ describe('validated Spanish wording (FHIR translation extensions)', () => {
   type Translatable = { extension?: Array<{ url: string; extension?: Array<{ url: string; valueCode?: string; valueString?: string }> }> };
   const es = (el: Translatable | undefined) =>
     el?.extension?.find((e) => e.url === TRANSLATION && e.extension?.some((x) => x.url === 'lang' && x.valueCode === 'es'))?.extension?.find((x) => x.url === 'content')?.valueString;
-  type Item = QItem & { _text?: Translatable; answerOption?: Array<{ valueCoding: { display: string; _display?: Translatable } }> };
-  const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all((i.item ?? []) as Item[])]);
+  type Item = { linkId: string; item?: Item[]; _text?: Translatable; answerOption?: Array<{ valueCoding: { display: string; _display?: Translatable } }> };
+  const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all(i.item ?? [])]);
 
   it.each([['phq-9'], ['gad-7']])('%s: every text and every answer has its Spanish, and the items read as the published version', (id) => {
-    const items = all(load(id).item as Item[]);
+    const items = all(load(id).item as unknown as Item[]);
     for (const i of items) expect(es(i._text), i.linkId).toBeTruthy();
     for (const i of items) for (const o of i.answerOption ?? []) expect(es(o.valueCoding._display), `${i.linkId} ${o.valueCoding.display}`).toBeTruthy();
     const byId = new Map(items.map((i) => [i.linkId, es(i._text)]));
@@ -130,7 +130,7 @@ describe('validated Spanish wording (FHIR translation extensions)', () => {
   it('the instruments without a validated Spanish version carry none (they are shown in English, with a note)', () => {
     for (const id of INSTRUMENT_IDS.filter((i) => i !== 'phq-9' && i !== 'gad-7')) {
       expect(
-        all(load(id).item as Item[]).some((i) => es(i._text)),
+        all(load(id).item as unknown as Item[]).some((i) => es(i._text)),
         id,
       ).toBe(false);
     }
