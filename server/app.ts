@@ -40,6 +40,11 @@ import { levelsOfCareRoutes } from './modules/levels-of-care/levels-of-care.rout
 import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { skillsContentRoutes, skillsPatientRoutes, skillsRoutes } from './modules/skills/skills.routes.ts';
 import { counsellingRoutes } from './modules/counselling/counselling.routes.ts';
+import { meetingsPatientRoutes, meetingsRoutes } from './modules/meetings/meetings.routes.ts';
+import { peersRoutes } from './modules/peers/peers.routes.ts';
+import { meetingSourcesRoutes } from './modules/meetings/sources.routes.ts';
+import { meetingFeedRoutes, myMeetingsPatientRoutes, myMeetingsStaffRoutes } from './modules/meetings/my-meetings.routes.ts';
+import { naloxoneRoutes } from './modules/naloxone/naloxone.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -148,6 +153,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       notesRoutes(api, { db: opts.db });
       counsellingRoutes(api, { db: opts.db });
       skillsRoutes(api, { db: opts.db });
+      meetingsRoutes(api, { db: opts.db });
+      peersRoutes(api, { db: opts.db });
+      meetingSourcesRoutes(api, { db: opts.db });
+      myMeetingsStaffRoutes(api, { db: opts.db });
+      naloxoneRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
@@ -158,11 +168,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       // Help now on a locked phone: public, programme data only, 60 a minute per address (ADR 037)
       helpPatientRoutes(api, { db: opts.db, publicRateLimit: { max: 60, timeWindow: '1 minute' } });
       skillsPatientRoutes(api, { db: opts.db });
+      meetingsPatientRoutes(api, { db: opts.db });
+      myMeetingsPatientRoutes(api, { db: opts.db });
     },
     { prefix: PATIENT_API_PREFIX },
   );
   // skills modules' content: public and immutable per version, for the patient app's offline cache
   skillsContentRoutes(app, { db: opts.db });
+  // the programme's own groups as a public Meeting Guide feed other apps can read
+  meetingFeedRoutes(app, { db: opts.db });
   await app.register(fhirRoutes, { prefix: '/fhir/R4', db: opts.db, publicUrl: opts.publicUrl });
 
   const webRoot = opts.webRoot === undefined ? defaultWebRoot : opts.webRoot;

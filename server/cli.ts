@@ -11,6 +11,7 @@ const groups: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./cli/assess.ts'),
   () => import('./cli/plan.ts'),
   () => import('./cli/skills.ts'),
+  () => import('./cli/meetings.ts'),
 ];
 
 for (const load of groups) {

@@ -77,6 +77,15 @@ export const PERMISSIONS = [
   'read:skills', // a patient's assigned modules, progress and homework; the programme's skills report
   'write:skills', // assign and cancel modules; review homework and leave a comment the patient sees
   'manage:skills-library', // the programme's own modules: write, preview, publish, retire
+  // community (issue 15): mutual-help meetings, peer outreach after overdose, naloxone
+  'read:meetings', // the meeting directory, its sources, MOUD-friendliness and what patients reported (never who)
+  'manage:meetings', // meeting sources and imports (an administrator)
+  'write:meetings', // manual entries, MOUD-friendliness records, in-house attendance codes
+  'read:peer-outreach', // peer referrals, outreach attempts and the peer work list
+  'write:peer-outreach', // take referrals, log contact attempts and outcomes
+  'manage:peer-outreach', // the outreach deadlines and follow-up schedule; escalations and reassignment (a supervisor)
+  'read:naloxone', // naloxone kits given and training delivered
+  'write:naloxone', // record kits, training and the stock of kits
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -123,6 +132,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:level-of-care',
     'read:skills',
     'write:skills',
+    'read:meetings',
+    'read:peer-outreach',
+    'read:naloxone',
+    'write:naloxone',
   ],
   counsellor: [
     'read:patient',
@@ -161,6 +174,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:level-of-care',
     'read:skills',
     'write:skills',
+    'read:meetings',
+    'write:meetings',
+    'read:peer-outreach',
+    'read:naloxone',
+    'write:naloxone',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -204,9 +222,27 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:progress-note',
     'write:progress-note',
     'read:skills',
+    'read:meetings',
+    'write:meetings',
+    'read:peer-outreach',
+    'write:peer-outreach',
+    'read:naloxone',
+    'write:naloxone',
   ],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
-  'front-desk': ['read:patient', 'create:patient', 'update:patient', 'read:staff', 'read:messages', 'read:patient-app', 'write:patient-app', 'read:schedule', 'check-in:encounter', 'write:schedule'],
+  'front-desk': [
+    'read:patient',
+    'create:patient',
+    'update:patient',
+    'read:staff',
+    'read:messages',
+    'read:patient-app',
+    'write:patient-app',
+    'read:schedule',
+    'check-in:encounter',
+    'write:schedule',
+    'read:meetings',
+  ],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.

@@ -3,7 +3,7 @@
 // console (a readable name and a filter for each, in web/src/i18n under audit.entities).
 import type { AnyPermission } from '../access/roles.ts';
 
-export const AUDIT_ENTITY_GROUPS = ['patients', 'cm', 'assessments', 'care-plans', 'encounters', 'staff-access', 'system'] as const;
+export const AUDIT_ENTITY_GROUPS = ['patients', 'cm', 'assessments', 'care-plans', 'encounters', 'community', 'staff-access', 'system'] as const;
 export type AuditEntityGroup = (typeof AUDIT_ENTITY_GROUPS)[number];
 
 /**
@@ -100,6 +100,21 @@ export const AUDIT_ENTITIES = {
   'naltrexone-injection': 'encounters',
   'level-of-care-settings': 'encounters',
   appointment: 'encounters',
+  // community (issue 15): the meeting directory and its imports, MOUD-friendliness, meetings a
+  // patient chose or attended, peer outreach after overdose, naloxone kits and training
+  meetings: 'community',
+  meeting: 'community',
+  'meeting-source': 'community',
+  'meeting-friendliness': 'community',
+  'meeting-report': 'community',
+  'meeting-attendance': 'community',
+  'peer-outreach': 'community',
+  'peer-referral': 'community',
+  'outreach-attempt': 'community',
+  'peer-outreach-settings': 'community',
+  naloxone: 'community',
+  'naloxone-kit': 'community',
+  'naloxone-training': 'community',
   // staff and access: accounts, sign-in, integration tokens, refused look-ups of unknown records
   user: 'staff-access',
   staff: 'staff-access',

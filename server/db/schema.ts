@@ -17,3 +17,6 @@ export * from '../modules/levels-of-care/levels-of-care.tables.ts';
 export * from '../modules/notes/notes.tables.ts';
 export * from '../modules/counselling/counselling.tables.ts';
 export * from '../modules/skills/skills.tables.ts';
+export * from '../modules/meetings/meetings.tables.ts';
+export * from '../modules/peers/peers.tables.ts';
+export * from '../modules/naloxone/naloxone.tables.ts';

@@ -67,6 +67,16 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/skills/screens': 'patient',
   'POST /api/patient/skills/entries': 'patient',
   'POST /api/patient/skills/completions': 'patient',
+  'GET /api/patient/meetings': 'patient',
+  'POST /api/patient/meetings/:id/welcome': 'patient',
+  'GET /api/patient/meetings/mine': 'patient',
+  'POST /api/patient/meetings/mine': 'patient',
+  'DELETE /api/patient/meetings/mine/:id': 'patient',
+  'GET /api/patient/meetings/mine/calendar.ics': 'patient',
+  'POST /api/patient/meetings/mine/:id/attended': 'patient',
+  'POST /api/patient/meetings/mine/verify': 'patient',
+  'GET /api/patient/meetings/mine/attendance': 'patient',
+  'GET /meetings/feed/:file': 'public',
   'GET /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
   'POST /api/patient/sign-out': 'patient',
@@ -123,6 +133,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'ledger-entries': f.ledgerEntry,
     'privilege-recommendations': f.privilegeRecommendation,
     'integration-tokens': f.token,
+    sources: f.meetingSource,
     assessments: f.assessment,
     'patient-sessions': f.patientSession,
     'care-plans': f.carePlan,
@@ -135,6 +146,10 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'counselling-notes': f.counsellingNote,
     assignments: f.skillsAssignment,
     entries: f.skillsEntry,
+    referrals: f.peerReferral,
+    escalations: f.peerEscalation,
+    meetings: f.meeting,
+    mine: f.meeting, // a patient's chosen meeting (the patient app's /meetings/mine/:id)
     // FHIR R4 resources
     Patient: f.patient,
     Questionnaire: 'phq-9',
@@ -251,6 +266,32 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/skills/library/:key/retire': () => undefined, // takes no body
     'POST /api/v1/patients/:patientId/skills/assignments/:id/cancel': () => undefined, // takes no body
     'POST /api/v1/patients/:patientId/skills/entries/:id/reviews': () => ({ comment: 'Well done.' }),
+    'POST /api/v1/meetings': () => ({
+      fellowship: 'mars',
+      name: `Walk MARS ${seq}`,
+      weekday: 1,
+      startTime: '19:00',
+      timeZone: 'America/New_York',
+      mode: 'online',
+      conferenceUrl: 'https://example.org/mars',
+      languages: ['en'],
+    }),
+    'PUT /api/v1/meetings/:id': () => ({
+      fellowship: 'ma',
+      name: 'Walk MA group',
+      weekday: 3,
+      startTime: '18:30',
+      timeZone: 'America/New_York',
+      mode: 'in-person',
+      postalCode: '10001',
+      languages: ['en', 'es'],
+    }),
+    'POST /api/v1/meetings/:id/retire': () => undefined, // takes no body
+    'POST /api/v1/meetings/:id/friendliness': () => ({ friendliness: 'welcoming', evidence: 'stated-policy' }),
+    'POST /api/patient/meetings/:id/welcome': () => ({ answer: 'yes' }),
+    'POST /api/patient/meetings/mine': () => ({ meetingId: f.meeting }),
+    'POST /api/patient/meetings/mine/:id/attended': () => ({}),
+    'POST /api/patient/meetings/mine/verify': () => ({ meetingId: f.meeting, code: '000000' }),
     'POST /api/patient/skills/screens': () => ({ moduleKey: 'act-values', version: 1, screen: 0, at: new Date().toISOString() }),
     'POST /api/patient/skills/entries': () => ({
       id: randomUUID(),
@@ -335,6 +376,24 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     }),
     'POST /api/v1/patients/:patientId/caseload': () => ({ kind: 'counsellor', userId: w.users.counsellor, reason: 'authorisation walk' }),
     'POST /api/v1/patients/:patientId/caseload/end': () => ({ kind: 'counsellor', reason: 'authorisation walk' }),
+    // naloxone (ADR 050): a kit and an adjustment from the fixture lot (1000 kits), a training, the settings
+    'POST /api/v1/naloxone/lots': () => ({ product: 'nasal-4mg', lotNumber: `WALK-${seq}`, expiresOn: '2030-01-31', quantity: 5 }),
+    'POST /api/v1/meetings/sources': () => ({ name: `walk ${randomUUID()}`, format: 'meeting-guide', defaultTimeZone: 'America/New_York' }),
+    'PATCH /api/v1/meetings/sources/:id': () => ({ refreshHours: 12 }),
+    'POST /api/v1/meetings/sources/:id/refresh': () => undefined, // takes no body (the fixture source's URL refuses connections: status 'failed')
+    'POST /api/v1/meetings/sources/:id/import': () => ({ feed: [{ slug: 'walk', name: 'Walk meeting', day: 1, time: '19:00' }] }),
+    'POST /api/v1/naloxone/adjustments': () => ({ lotId: f.naloxoneLot, delta: -1, reason: 'count' }),
+    'POST /api/v1/naloxone/kits': () => ({ lotId: f.naloxoneLot, recipient: { kind: 'patient', patientId: f.patient }, trainingSteps: ['give-naloxone'] }),
+    'POST /api/v1/naloxone/trainings': () => ({ recipient: { kind: 'patient', patientId: f.patient }, steps: ['call-for-help'] }),
+    'PUT /api/v1/naloxone/settings': () => ({ reorderLevel: 10, expiryWarningDays: 60 }),
+    // peer outreach (ADR 049): a supervisor (re)assigns, a peer without manage gets 409; closing twice is 409; acknowledging twice is 409
+    'POST /api/v1/peer-outreach/referrals': () => ({ contactName: 'Walk person', source: 'outreach', consent: true, contactMethod: 'sms' }),
+    'POST /api/v1/peer-outreach/referrals/:id/attempts': () => ({ method: 'phone', outcome: 'no-answer' }),
+    'POST /api/v1/peer-outreach/referrals/:id/outcomes': () => ({ kind: 'naloxone-received', occurredOn: '2025-06-01' }),
+    'POST /api/v1/peer-outreach/referrals/:id/assign': () => ({ userId: null }),
+    'POST /api/v1/peer-outreach/referrals/:id/close': () => ({ reason: 'moved' }),
+    'POST /api/v1/peer-outreach/escalations/:id/acknowledge': () => undefined, // takes no body
+    'PUT /api/v1/peer-outreach/settings': () => ({ firstContactHours: 24, followUpDays: [1, 3, 7, 14, 30, 60, 90], followUpsFrom: 'first-contact', retryHours: 4, maxTries: 3 }),
   };
   const make = bodies[key];
   if (make) return make();

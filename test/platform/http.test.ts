@@ -58,6 +58,10 @@ describe('OpenAPI', () => {
       'GET /api/v1/skills/modules': 'the skills library: the built-in modules in content/skills and the few a programme writes in its editor; no patient data',
       'GET /api/v1/skills/library': 'the same library with the programme’s drafts and retired modules (one line per module); no patient data',
       'GET /api/v1/skills/report': 'one line per module of the library (counts only, no patient rows)',
+      'GET /api/v1/meetings': 'a search answering the nearest or soonest N meetings (limit ≤ 50, core/meetings/search.ts); no patient data',
+      'GET /api/patient/meetings': 'the same search from the patient app (limit ≤ 50); the directory holds no patient data',
+      'GET /api/patient/meetings/mine': 'the meetings the signed-in patient chose: at most 50 (server/modules/meetings/my-meetings.ts MAX_CHOSEN)',
+      'GET /api/patient/meetings/mine/attendance': 'the signed-in patient’s own meeting attendance, newest first, limit ≤ 200',
     };
     const unpaginated: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {

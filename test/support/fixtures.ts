@@ -19,6 +19,7 @@ import { inTransaction } from '../../server/platform/db/database.ts';
 import { stayPhaseChanges, stays } from '../../server/modules/levels-of-care/levels-of-care.tables.ts';
 import { DEFAULT_TC_TEMPLATE } from '../../core/levels-of-care/phases.ts';
 import { encounterResourceId } from '../../server/modules/fhir/encounters.ts';
+import { escalateOverdue } from '../../server/modules/peers/outreach.ts';
 
 export type Fixtures = {
   programId: string;
@@ -78,6 +79,15 @@ export type Fixtures = {
   skillsModule: string;
   skillsAssignment: string;
   skillsEntry: string;
+  /** A lot of naloxone kits, in date and with plenty on hand (issue 15). */
+  naloxoneLot: string;
+  /** A peer referral made two days ago with no contact (so overdue), and its escalation (issue 15). */
+  peerReferral: string;
+  peerEscalation: string;
+  /** A manual meeting entry in the directory, one of the programme's own groups (its attendance code can be shown), issue 15. */
+  meeting: string;
+  /** A meeting source fed by uploads (issue 15). */
+  meetingSource: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -239,11 +249,53 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
     },
   });
   if (hw.statusCode !== 200) throw new Error(`fixture: skills homework: ${hw.body}`);
+  // peer outreach: a referral two days old with no contact yet, escalated by the job
+  const peerReferral = await ok<{ id: string }>(
+    'peer referral',
+    c.post('/api/v1/peer-outreach/referrals', {
+      contactName: `${B ? 'Bravoleak' : 'Authz'} person`,
+      contactPhone: '+1 555 010 0199',
+      source: 'emergency-department',
+      referredAt: new Date(w.clock.now.getTime() - 2 * 86_400_000).toISOString(),
+      consent: true,
+      contactMethod: 'phone',
+    }),
+  );
+  await escalateOverdue(w.database.db, w.clock.now);
+  const escalations = await ok<{ items: Array<{ id: string; referralId: string }> }>('peer escalations', c.get('/api/v1/peer-outreach/escalations?limit=200'));
+  const peerEscalation = escalations.items.find((e) => e.referralId === peerReferral.id)?.id;
+  if (!peerEscalation) throw new Error('fixture: the overdue referral should be escalated');
+  const meeting = await ok<{ meeting: { id: string } }>(
+    'meeting',
+    c.post('/api/v1/meetings', {
+      fellowship: 'programme',
+      name: `${B ? 'Bravoleak' : 'Authz'} programme group`,
+      weekday: 3,
+      startTime: '18:00',
+      timeZone: 'America/New_York',
+      mode: 'in-person',
+      postalCode: '10001',
+      languages: ['en'],
+    }),
+  );
+  const meetingSource = await ok<{ id: string }>(
+    'meeting source',
+    c.post('/api/v1/meetings/sources', { name: `${B ? 'Bravoleak' : 'Authz'} feed`, format: 'meeting-guide', url: 'http://127.0.0.1:9/feed.json', defaultTimeZone: 'America/New_York' }),
+  );
+  const naloxoneLot = await ok<{ id: string }>(
+    'naloxone lot',
+    c.post('/api/v1/naloxone/lots', { product: 'nasal-4mg', lotNumber: `${B ? 'BRAVOLEAK' : 'AUTHZ'}-LOT`, expiresOn: '2030-12-31', quantity: 1000 }),
+  );
 
   return {
     skillsModule,
     skillsAssignment: assignment.id,
     skillsEntry,
+    naloxoneLot: naloxoneLot.id,
+    peerReferral: peerReferral.id,
+    peerEscalation,
+    meeting: meeting.meeting.id,
+    meetingSource: meetingSource.id,
     protocol: protocol.id,
     enrolment: enrolment.id,
     fundingSource,

@@ -35,6 +35,11 @@ const CounsellingCompliancePage = page(() => import('./pages/counselling/Complia
 const CaseloadsPage = page(() => import('./pages/counselling/Caseloads.tsx'), 'CaseloadsPage');
 const InjectionsDuePage = page(() => import('./pages/levels-of-care/InjectionsDue.tsx'), 'InjectionsDuePage');
 const SkillsPage = page(() => import('./pages/skills/SkillsPage.tsx'), 'SkillsPage');
+const MeetingsPage = page(() => import('./pages/meetings/MeetingsPage.tsx'), 'MeetingsPage');
+const PeersPage = page(() => import('./pages/peers/PeersPage.tsx'), 'PeersPage');
+const PeerReferralPage = page(() => import('./pages/peers/ReferralPage.tsx'), 'ReferralPage');
+const NewPeerReferralPage = page(() => import('./pages/peers/NewReferral.tsx'), 'NewReferralPage');
+const NaloxonePage = page(() => import('./pages/naloxone/NaloxonePage.tsx'), 'NaloxonePage');
 const ModuleEditorPage = page(() => import('./pages/skills/ModuleEditor.tsx'), 'ModuleEditorPage');
 
 export function Console() {
@@ -247,6 +252,62 @@ function ConsoleRoutes() {
           element={
             <Guard permission="cosign:progress-note">
               <CosignQueuePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="naloxone"
+          element={
+            <Guard permission="read:naloxone">
+              <NaloxonePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="peer-outreach"
+          element={
+            <Guard permission="read:peer-outreach">
+              <PeersPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="peer-outreach/new"
+          element={
+            <Guard permission="write:peer-outreach">
+              <NewPeerReferralPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="peer-outreach/referrals/:id"
+          element={
+            <Guard permission="read:peer-outreach">
+              <PeerReferralPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="meetings"
+          element={
+            <Guard permission="read:meetings">
+              <MeetingsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="meetings/add"
+          element={
+            <Guard permission="read:meetings">
+              <MeetingsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="meetings/sources"
+          element={
+            <Guard permission="read:meetings">
+              <MeetingsPage />
             </Guard>
           }
         />

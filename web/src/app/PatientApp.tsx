@@ -24,6 +24,7 @@ import { KeptNote } from './KeptNote.tsx';
 
 // Skills (issue 13) load when the tab is first opened: the first screen stays small (the service worker keeps the chunk for offline use).
 const Skills = lazy(() => import('./skills/Skills.tsx').then((m) => ({ default: m.Skills })));
+const Meetings = lazy(() => import('./meetings/Meetings.tsx').then((m) => ({ default: m.Meetings })));
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'signed-out' };
 
@@ -462,12 +463,21 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
 }
 
 /** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
-type Tab = 'today' | 'rewards' | 'skills' | 'help' | 'plan';
-const TABS: Tab[] = ['today', 'rewards', 'skills', 'help', 'plan'];
+type Tab = 'today' | 'rewards' | 'skills' | 'meetings' | 'help' | 'plan';
+const TABS: Tab[] = ['today', 'rewards', 'skills', 'meetings', 'help', 'plan'];
+
+/** A QR code scanned at one of the programme's own groups opened the app (`#verify-meeting=…`): read once, then out of the address bar. */
+function scannedMeetingCode(): string | null {
+  if (!window.location.hash.startsWith('#verify-meeting=')) return null;
+  const hash = window.location.hash;
+  history.replaceState(null, '', window.location.pathname);
+  return hash;
+}
 
 function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [tab, setTab] = useState<Tab>('today');
+  const [scanned] = useState(scannedMeetingCode);
+  const [tab, setTab] = useState<Tab>(scanned ? 'meetings' : 'today');
   const { version, news } = useLiveUpdates();
   // skills work done offline is sent when the app opens and when the phone is back online
   useSkillsSync();
@@ -481,6 +491,11 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
       {tab === 'skills' ? (
         <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
           <Skills />
+        </Suspense>
+      ) : null}
+      {tab === 'meetings' ? (
+        <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+          <Meetings scanned={scanned} />
         </Suspense>
       ) : null}
       {tab === 'help' ? <HelpNow signedIn /> : null}

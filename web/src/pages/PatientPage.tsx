@@ -29,6 +29,8 @@ import { PatientVisitsSection } from './encounters/PatientVisits.tsx';
 import { PatientCaseloadCard } from './counselling/Caseloads.tsx';
 import { LevelsOfCareSection } from './levels-of-care/LevelsOfCare.tsx';
 import { SkillsSection } from './skills/PatientSkills.tsx';
+import { PatientMeetings } from './meetings/PatientMeetings.tsx';
+import { PatientNaloxoneCard } from './naloxone/PatientNaloxoneCard.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -111,6 +113,8 @@ export function PatientPage() {
                 {can('read:care-team') ? <PatientCaseloadCard patientId={p.id} /> : null}
                 {can('read:encounter') ? <PatientVisitsSection patientId={p.id} patientName={`${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`} /> : null}
                 {can('read:skills') ? <SkillsSection patientId={p.id} /> : null}
+                {can('read:meetings') ? <PatientMeetings patientId={p.id} /> : null}
+                {can('read:naloxone') ? <PatientNaloxoneCard patientId={p.id} /> : null}
                 {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
               </Stack>
             </Grid.Col>
