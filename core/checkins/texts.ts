@@ -3,6 +3,7 @@
 // words are kept short and plain (about a 6th-grade reading level; test/checkins tests
 // the grade), and never judge.
 import type { RuleCode } from './rules.ts';
+import { FIRST_STEPS, stepSentences } from '../naloxone/steps.ts';
 
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -44,13 +45,6 @@ const PATIENT = {
     },
     naloxone: {
       title: 'Stay safe today: your body may not handle the amount it used to',
-      steps: [
-        'If someone will not wake up or is not breathing well, call 911.',
-        'Give naloxone (Narcan). Spray it into one side of the nose.',
-        'Help them breathe. Tilt the head back and give rescue breaths.',
-        'Lay them on their side so they do not choke.',
-        'Stay with them. Give a second dose after 2 to 3 minutes if they do not wake up.',
-      ],
     },
   },
   es: {
@@ -63,13 +57,6 @@ const PATIENT = {
     },
     naloxone: {
       title: 'Cuídese hoy: su cuerpo tal vez no aguante la cantidad de antes',
-      steps: [
-        'Si alguien no despierta o no respira bien, llame al 911.',
-        'Dé naloxona (Narcan). Rocíela en un lado de la nariz.',
-        'Ayúdele a respirar. Incline la cabeza hacia atrás y dé respiraciones de rescate.',
-        'Acuéstelo de lado para que no se ahogue.',
-        'Quédese con la persona. Dé una segunda dosis después de 2 o 3 minutos si no despierta.',
-      ],
     },
   },
 } as const;
@@ -77,7 +64,8 @@ const PATIENT = {
 /** What the app (or an SMS reply) tells the patient right after a check-in. */
 export function patientMessages(show: { crisis: boolean; naloxone: boolean }, lang: Language): PatientMessages {
   const t = PATIENT[lang];
-  return { thanks: t.thanks, crisis: show.crisis ? { ...t.crisis } : null, naloxone: show.naloxone ? { title: t.naloxone.title, steps: [...t.naloxone.steps] } : null };
+  // the five steps are the ones taught with a naloxone kit (core/naloxone/steps.ts: one copy)
+  return { thanks: t.thanks, crisis: show.crisis ? { ...t.crisis } : null, naloxone: show.naloxone ? { title: t.naloxone.title, steps: stepSentences(lang) } : null };
 }
 
 const SMS = {
@@ -96,11 +84,11 @@ const SMS = {
  */
 export function smsCheckInReply(show: { crisis: boolean; naloxone: boolean }, lang: Language): string {
   const m = patientMessages(show, lang);
-  return [m.thanks, ...(m.crisis ? [m.crisis.call, m.crisis.text] : []), ...(m.naloxone ? m.naloxone.steps.slice(0, 2) : [])].join(' ');
+  return [m.thanks, ...(m.crisis ? [m.crisis.call, m.crisis.text] : []), ...(m.naloxone ? stepSentences(lang, FIRST_STEPS) : [])].join(' ');
 }
 
 /** The reply to a text from a patient that is not a check-in the reader understands: how to send one. */
 export const smsCheckInHowTo = (lang: Language): string => SMS[lang].howTo;
 
 /** All patient-facing English sentences (for the readability test). */
-export const PATIENT_ENGLISH: readonly string[] = [PATIENT.en.thanks, ...Object.values(PATIENT.en.crisis), PATIENT.en.naloxone.title, ...PATIENT.en.naloxone.steps, SMS.en.howTo];
+export const PATIENT_ENGLISH: readonly string[] = [PATIENT.en.thanks, ...Object.values(PATIENT.en.crisis), PATIENT.en.naloxone.title, ...stepSentences('en'), SMS.en.howTo];

@@ -1,5 +1,5 @@
 // Help now's fixed words, in English and Spanish: the 988 Suicide & Crisis Lifeline, the
-// five naloxone steps (the one copy, in core/checkins/texts.ts) and never-use-alone
+// five naloxone steps (the one copy, core/naloxone/steps.ts, taught with a kit) and never-use-alone
 // guidance. Written for Waypoint from public sources (docs/help-now.md cites them) at
 // about a 6th-grade reading level (texts.test.ts checks the grade).
 import { patientMessages, type Language } from '../checkins/texts.ts';

@@ -33,5 +33,11 @@ export const STEP_TEXTS: Record<'en' | 'es', Record<TrainingStep, StepText>> = {
 /** The steps in order, in a language (the console's checklist, the patient card). */
 export const trainingSteps = (lang: 'en' | 'es') => TRAINING_STEPS.map((key) => ({ key, ...STEP_TEXTS[lang][key] }));
 
+/** The steps as sentences a patient reads after a check-in or in Help now ("Title. What to do."), all five or some. */
+export const stepSentences = (lang: 'en' | 'es', keys: readonly TrainingStep[] = TRAINING_STEPS): string[] => keys.map((k) => `${STEP_TEXTS[lang][k].title}. ${STEP_TEXTS[lang][k].body}`);
+
+/** The two a text message has room for, after use that follows a stretch without: call 911, give naloxone. */
+export const FIRST_STEPS: readonly TrainingStep[] = ['call-for-help', 'give-naloxone'];
+
 /** Every patient-facing English sentence (the readability test). */
 export const NALOXONE_PATIENT_ENGLISH: readonly string[] = TRAINING_STEPS.flatMap((k) => [STEP_TEXTS.en[k].title, STEP_TEXTS.en[k].body]);
