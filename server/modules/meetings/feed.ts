@@ -8,6 +8,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { meetings } from './meetings.tables.ts';
+import { meetingOfRow } from './rows.ts';
 
 /** A programme lists few groups of its own: the feed is answered whole, bounded. */
 export const FEED_MAX = 1000;
@@ -21,25 +22,6 @@ export async function programmeFeed(tx: Tx, programId: string) {
     .where(and(eq(meetings.programId, programId), eq(meetings.fellowship, 'programme'), eq(meetings.active, true)))
     .orderBy(asc(meetings.weekday), asc(meetings.startTime), asc(meetings.id))
     .limit(FEED_MAX);
-  const list: Meeting[] = rows.map((m) => ({
-    key: m.sourceKey ?? m.id,
-    fellowship: 'programme',
-    name: m.name,
-    weekday: m.weekday,
-    startTime: m.startTime,
-    endTime: m.endTime,
-    timeZone: m.timeZone,
-    mode: m.mode as Meeting['mode'],
-    locationName: m.locationName,
-    address: m.address,
-    postalCode: m.postalCode,
-    latitude: m.latitude,
-    longitude: m.longitude,
-    conferenceUrl: m.conferenceUrl,
-    conferencePhone: m.conferencePhone,
-    languages: m.languages,
-    types: m.types,
-    notes: m.notes,
-  }));
+  const list: Meeting[] = rows.map(meetingOfRow);
   return toMeetingGuide(list);
 }

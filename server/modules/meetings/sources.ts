@@ -1,17 +1,16 @@
 // A programme's meeting sources (docs/meetings.md "Sources and import"): create, list, edit,
 // and export a source's active meetings as a Meeting Guide feed.
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { toMeetingGuide, type MeetingGuideRecord } from '../../../core/meetings/meeting-guide.ts';
-import type { AttendanceMode, Fellowship, Meeting } from '../../../core/meetings/model.ts';
+import { isTimeZone, toMeetingGuide, type MeetingGuideRecord } from '../../../core/meetings/meeting-guide.ts';
+import type { Fellowship, Meeting } from '../../../core/meetings/model.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { conflict, invalid } from '../../platform/errors.ts';
-import { isTimeZone } from '../../../core/meetings/meeting-guide.ts';
-import { pgErrorOf } from '../../platform/errors.ts';
-import { randomUUID } from 'node:crypto';
+import { conflict, invalid, pgErrorOf } from '../../platform/errors.ts';
 import { meetingSources, meetings } from './meetings.tables.ts';
 import { sourceById, type SourceRow } from './import.ts';
+import { meetingOfRow } from './rows.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -155,26 +154,7 @@ export async function exportMeetings(deps: Deps, sourceId: string | null): Promi
     .from(meetings)
     .where(and(eq(meetings.programId, programId), eq(meetings.active, true), ...(sourceId === null ? [] : [eq(meetings.sourceId, sourceId)])))
     .orderBy(asc(meetings.weekday), asc(meetings.startTime), asc(meetings.sourceKey));
-  const list: Meeting[] = rows.map((r) => ({
-    key: r.sourceKey ?? r.id,
-    fellowship: r.fellowship as Fellowship,
-    name: r.name,
-    weekday: r.weekday,
-    startTime: r.startTime,
-    endTime: r.endTime,
-    timeZone: r.timeZone,
-    mode: r.mode as AttendanceMode,
-    locationName: r.locationName,
-    address: r.address,
-    postalCode: r.postalCode,
-    latitude: r.latitude,
-    longitude: r.longitude,
-    conferenceUrl: r.conferenceUrl,
-    conferencePhone: r.conferencePhone,
-    languages: r.languages,
-    types: r.types,
-    notes: r.notes,
-  }));
+  const list: Meeting[] = rows.map(meetingOfRow);
   await writeAudit(tx, auditContext(ctx), { action: 'export', entity: 'meeting-source', entityId: sourceId, detail: { meetings: list.length } });
   return toMeetingGuide(list);
 }
