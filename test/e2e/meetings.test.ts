@@ -54,6 +54,35 @@ describe.skipIf(!canRun)('the meeting directory (Chromium)', () => {
     await phone.getByRole('heading', { name: 'Sobre los medicamentos y los grupos' }).waitFor();
     await expectNoAxeViolations(phone, 'find a meeting in Spanish');
     await phone.screenshot({ path: `${shots}/meetings-app-es.png`, fullPage: true });
+    // chosen: it is in My meetings below, with a calendar file
+    await esperanza.getByTestId('add-to-mine').click();
+    await phone.getByRole('heading', { name: 'Mis reuniones' }).waitFor();
+    await expect
+      .poll(() =>
+        phone
+          .locator('section', { has: phone.getByRole('heading', { name: 'Mis reuniones' }) })
+          .getByText('Metadona Anónimos Esperanza')
+          .count(),
+      )
+      .toBeGreaterThan(0);
+    await expectNoAxeViolations(phone, 'my meetings in Spanish');
+  }, 120_000);
+
+  it('an administrator sees the sources: the demo feed’s last import, its counts and the refused record', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, h.base, 'admin@harbor.example');
+      await page.goto(`${h.base}/meetings/sources`);
+      const source = page.getByTestId('meeting-source').filter({ hasText: 'Harbor intergroup (demo feed)' });
+      await source.getByText('3 added, 0 changed, 0 now inactive, 0 unchanged, 1 refused').waitFor();
+      await source.getByText('Refused records (1)').click();
+      await source.getByText(/Record 2: .*time/i).waitFor();
+      await expectNoAxeViolations(page, 'meeting sources');
+      await page.screenshot({ path: `${shots}/meetings-sources.png`, fullPage: true });
+    } finally {
+      await context.close();
+    }
   }, 120_000);
 
   it('staff search the directory near a ZIP code, welcoming first, and open a meeting', async () => {

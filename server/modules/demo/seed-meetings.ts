@@ -10,6 +10,8 @@ import type { MeetingInput } from '../../../contracts/meetings.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { createMeeting } from '../meetings/directory.ts';
 import { recordFriendliness, reportWelcome } from '../meetings/friendliness.ts';
+import { createSource } from '../meetings/sources.ts';
+import { importFeed } from '../meetings/import.ts';
 
 const NY = 'America/New_York';
 
@@ -155,6 +157,28 @@ const DEMO: Array<MeetingInput & { friendliness?: ['welcoming' | 'mixed' | 'rest
   },
 ];
 
+/**
+ * A small Meeting Guide feed as an intergroup would publish it (fictional), uploaded by hand:
+ * one meeting on two days, one online, and one record without a time that the import refuses,
+ * so the Sources tab shows an import with its counts and a refused record.
+ */
+const DEMO_FEED = [
+  {
+    slug: 'demo-harlem-hope',
+    name: 'Hope at Noon (demo)',
+    day: [1, 4],
+    time: '12:00',
+    end_time: '13:00',
+    location: 'Example Hall (fictional)',
+    formatted_address: '300 Example Ave, New York, NY 10027',
+    latitude: 40.811,
+    longitude: -73.953,
+    types: ['O', 'D'],
+  },
+  { slug: 'demo-online-evening', name: 'Evening Online (demo)', day: 2, time: '20:00', end_time: '21:00', conference_url: 'https://example.org/evening-demo', types: ['C', 'S'] },
+  { slug: 'demo-missing-time', name: 'No Time Given (demo)', day: 5, types: ['O'] },
+];
+
 export async function seedMeetingsDemo(tx: Tx, o: { orgId: string; programId: string; now: Date; staff: Map<Role, { id: string; name: string }>; appPatientMrn: string }): Promise<void> {
   const staff = o.staff.get('counsellor') ?? o.staff.get('administrator');
   if (!staff) return;
@@ -188,4 +212,6 @@ export async function seedMeetingsDemo(tx: Tx, o: { orgId: string; programId: st
     .limit(4);
   const answers = ['yes', 'yes', 'somewhat', 'yes'] as const;
   for (const [i, p] of ps.entries()) await reportWelcome({ tx, ctx: { ...as(o.now).ctx, principal: null } }, p.id, ids[1]!, answers[i]!);
+  const source = await createSource(as(weekAgo), { name: 'Harbor intergroup (demo feed)', format: 'meeting-guide', url: null, defaultTimeZone: NY, defaultFellowship: 'aa' });
+  await importFeed(as(weekAgo), source.id, DEMO_FEED);
 }
