@@ -2,7 +2,8 @@
 // Only verified attendance (the in-house meeting's code) can count toward a CM attendance target.
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Alert, Badge, Card, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Card, Stack, Table, Text, Title } from '@mantine/core';
+import { StatusBadge } from '../../components/common.tsx';
 import type { z } from 'zod';
 import type { PatientMeetingsView } from '../../../../contracts/my-meetings.ts';
 import { json } from '../../api.ts';
@@ -49,7 +50,7 @@ export function PatientMeetings({ patientId }: { patientId: string }) {
                   <Table.Td>{a.attendedOn}</Table.Td>
                   <Table.Td>{a.meetingName}</Table.Td>
                   <Table.Td>
-                    <Badge color={a.how === 'verified' ? 'green' : 'gray'}>{t(`meetingAttendance.how.${a.how}`)}</Badge>
+                    <StatusBadge tone={a.how === 'verified' ? 'ok' : 'neutral'}>{t(`meetingAttendance.how.${a.how}`)}</StatusBadge>
                   </Table.Td>
                   <Table.Td>{a.countedForCm ? t('meetingAttendance.countedForCm') : ''}</Table.Td>
                 </Table.Tr>

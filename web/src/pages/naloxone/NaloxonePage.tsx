@@ -3,8 +3,9 @@
 // the kits given by kind of recipient, and the reorder level and expiry warning.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Badge, Button, Card, Group, NumberInput, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { StatusBadge } from '../../components/common.tsx';
 import { PRODUCTS, type Product } from '../../../../core/naloxone/stock.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate } from '../../format.ts';
@@ -83,13 +84,7 @@ function StockTable({ data }: { data: StockT }) {
               <Table.Td>{t(`naloxone.products.${l.product}`)}</Table.Td>
               <Table.Td>
                 {formatDate(l.expiresOn, i18n.language)}{' '}
-                {l.expired ? (
-                  <Badge color="red">{t('naloxone.stock.expired')}</Badge>
-                ) : l.expiringSoon ? (
-                  <Badge color="yellow" c="black">
-                    {t('naloxone.stock.soon')}
-                  </Badge>
-                ) : null}
+                {l.expired ? <StatusBadge tone="bad">{t('naloxone.stock.expired')}</StatusBadge> : l.expiringSoon ? <StatusBadge tone="warn">{t('naloxone.stock.soon')}</StatusBadge> : null}
               </Table.Td>
               <Table.Td>{l.received}</Table.Td>
               <Table.Td>{l.given}</Table.Td>

@@ -3,7 +3,8 @@
 // places it on the patient page: <PatientNaloxoneCard patientId=… />.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { StatusBadge } from '../../components/common.tsx';
 import { TRAINING_STEPS, trainingSteps } from '../../../../core/naloxone/steps.ts';
 import { useSession } from '../../session.tsx';
 import { formatDate } from '../../format.ts';
@@ -32,12 +33,12 @@ function Inner({ patientId }: { patientId: string }) {
       <ErrorAlert error={q.error} />
       {d ? (
         <Stack gap="xs" mt="sm">
-          {d.needsKit ? <Badge color="orange">{t('naloxone.patient.needsKit')}</Badge> : null}
+          {d.needsKit ? <StatusBadge tone="warn">{t('naloxone.patient.needsKit')}</StatusBadge> : null}
           {d.kits.length === 0 ? <Text c="dimmed">{t('naloxone.patient.none')}</Text> : null}
           {d.kits.map((k) => (
             <Text key={k.id}>
               {t('naloxone.patient.kit', { date: formatDate(k.givenOn, i18n.language), lot: k.lotNumber, expires: formatDate(k.expiresOn, i18n.language) })}{' '}
-              {k.trained ? <Badge size="sm">{t('naloxone.trained')}</Badge> : null}
+              {k.trained ? <StatusBadge tone="ok">{t('naloxone.trained')}</StatusBadge> : null}
             </Text>
           ))}
           <Text size="sm">
