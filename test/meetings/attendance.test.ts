@@ -78,23 +78,23 @@ describe('a patient’s meetings and attendance', () => {
   });
 
   it('chooses, lists and removes meetings; a repeat changes nothing', async () => {
-    const a = await app(phone).post('/api/patient/meetings/mine', { meetingId: wed });
+    const a = await app(phone).post('/api/patient/my-meetings', { meetingId: wed });
     expect(a.statusCode, a.body).toBe(200);
-    expect((await app(phone).post('/api/patient/meetings/mine', { meetingId: wed })).statusCode).toBe(200);
-    await app(phone).post('/api/patient/meetings/mine', { meetingId: ma });
-    const list = (await app(phone).get('/api/patient/meetings/mine')).json() as { items: Array<{ meetingId: string; verifiable: boolean }> };
+    expect((await app(phone).post('/api/patient/my-meetings', { meetingId: wed })).statusCode).toBe(200);
+    await app(phone).post('/api/patient/my-meetings', { meetingId: ma });
+    const list = (await app(phone).get('/api/patient/my-meetings')).json() as { items: Array<{ meetingId: string; verifiable: boolean }> };
     expect(list.items.map((i) => i.meetingId).sort()).toEqual([wed, ma].sort());
     expect(list.items.find((i) => i.meetingId === wed)!.verifiable).toBe(true);
-    const removed = (await app(phone).delete(`/api/patient/meetings/mine/${ma}`)).json() as { items: unknown[] };
+    const removed = (await app(phone).delete(`/api/patient/my-meetings/${ma}`)).json() as { items: unknown[] };
     expect(removed.items).toHaveLength(1);
-    expect((await app(phone).post('/api/patient/meetings/mine', { meetingId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
-    const bad = await app(phone).post('/api/patient/meetings/mine', { meetingId: 'nope' });
+    expect((await app(phone).post('/api/patient/my-meetings', { meetingId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+    const bad = await app(phone).post('/api/patient/my-meetings', { meetingId: 'nope' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('body.meetingId');
   });
 
   it('downloads the chosen meetings as a weekly iCalendar in the meeting’s time zone', async () => {
-    await app(phone).post('/api/patient/meetings/mine', { meetingId: ma });
+    await app(phone).post('/api/patient/my-meetings', { meetingId: ma });
     const late = await meeting({
       fellowship: 'ma',
       name: 'Late night',
@@ -106,8 +106,8 @@ describe('a patient’s meetings and attendance', () => {
       address: null,
       postalCode: null,
     });
-    await app(phone).post('/api/patient/meetings/mine', { meetingId: late });
-    const r = await app(phone).get('/api/patient/meetings/mine/calendar.ics');
+    await app(phone).post('/api/patient/my-meetings', { meetingId: late });
+    const r = await app(phone).get('/api/patient/my-meetings/calendar.ics');
     expect(r.statusCode, r.body).toBe(200);
     expect(r.headers['content-type']).toContain('text/calendar');
     const ics = r.body.replace(/\r\n /g, '');
@@ -126,15 +126,15 @@ describe('a patient’s meetings and attendance', () => {
 
   it('self-reported attendance: one per meeting and day, never paid', async () => {
     const before = await count(`select count(*) n from cm_events where patient_id = $1`, [patientId]);
-    const a = await app(phone).post(`/api/patient/meetings/mine/${ma}/attended`, {});
+    const a = await app(phone).post(`/api/patient/my-meetings/${ma}/attended`, {});
     expect(a.statusCode, a.body).toBe(200);
     const first = a.json() as Result;
     expect(first).toMatchObject({ duplicate: false, attendance: { how: 'self', attendedOn: '2026-03-04', countedForCm: false }, cm: { posted: 'no-opportunity' } });
-    const again = (await app(phone).post(`/api/patient/meetings/mine/${ma}/attended`, {})).json() as Result;
+    const again = (await app(phone).post(`/api/patient/my-meetings/${ma}/attended`, {})).json() as Result;
     expect(again.duplicate).toBe(true);
     expect(again.attendance.id).toBe(first.attendance.id);
     expect(await count(`select count(*) n from cm_events where patient_id = $1`, [patientId])).toBe(before);
-    const future = await app(phone).post(`/api/patient/meetings/mine/${ma}/attended`, { date: '2026-03-11' });
+    const future = await app(phone).post(`/api/patient/my-meetings/${ma}/attended`, { date: '2026-03-11' });
     expect(future.statusCode).toBe(400);
     expect(future.body).toContain('body.date');
   });
@@ -145,16 +145,16 @@ describe('a patient’s meetings and attendance', () => {
     expect(c.url).toBe(`/app/#verify-meeting=${wed}.${c.code}`);
     expect(c.onNow).toBe(true);
     const wrong = String((Number(c.code) + 1) % 1_000_000).padStart(6, '0');
-    const r1 = await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: wed, code: wrong });
+    const r1 = await app(phone).post('/api/patient/my-meetings/verify', { meetingId: wed, code: wrong });
     expect(r1.statusCode).toBe(400);
     expect(r1.json()).toMatchObject({ code: 'wrong_code' });
     const otherCode = (await codeOf(other)).code;
-    if (otherCode !== c.code) expect((await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: wed, code: otherCode })).statusCode).toBe(400);
+    if (otherCode !== c.code) expect((await app(phone).post('/api/patient/my-meetings/verify', { meetingId: wed, code: otherCode })).statusCode).toBe(400);
     const thuCode = (await codeOf(thu)).code;
-    const r3 = await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: thu, code: thuCode });
+    const r3 = await app(phone).post('/api/patient/my-meetings/verify', { meetingId: thu, code: thuCode });
     expect(r3.statusCode).toBe(409);
     expect(r3.json()).toMatchObject({ code: 'meeting_not_on' });
-    const r4 = await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: ma, code: '123456' });
+    const r4 = await app(phone).post('/api/patient/my-meetings/verify', { meetingId: ma, code: '123456' });
     expect(r4.statusCode).toBe(409);
     expect((await admin.get(`/api/v1/meetings/${ma}/attendance-code`)).statusCode).toBe(409);
     expect(await count(`select count(*) n from meeting_attendance where patient_id = $1 and how = 'verified'`, [patientId])).toBe(0);
@@ -162,33 +162,33 @@ describe('a patient’s meetings and attendance', () => {
 
   it('verified attendance posts the CM attendance event once; a repeat and the previous step’s code answer the same', async () => {
     const c = await codeOf(wed);
-    const r = await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: wed, code: c.code });
+    const r = await app(phone).post('/api/patient/my-meetings/verify', { meetingId: wed, code: c.code });
     expect(r.statusCode, r.body).toBe(200);
     const res = r.json() as Result;
     expect(res).toMatchObject({ duplicate: false, attendance: { how: 'verified', attendedOn: '2026-03-04', countedForCm: true }, cm: { posted: 'earned' } });
     expect(res.cm.earnedCents).toBeGreaterThan(0);
     w.clock.advance(30_000); // the next step: the previous code still works
-    const again = (await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: wed, code: c.code })).json() as Result;
+    const again = (await app(phone).post('/api/patient/my-meetings/verify', { meetingId: wed, code: c.code })).json() as Result;
     expect(again.duplicate).toBe(true);
     expect(await count(`select count(*) n from cm_events where patient_id = $1 and kind = 'attendance'`, [patientId])).toBe(1);
     w.clock.advance(90_000); // two steps on: that code is no longer accepted
-    expect((await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: wed, code: c.code })).statusCode).toBe(400);
+    expect((await app(phone).post('/api/patient/my-meetings/verify', { meetingId: wed, code: c.code })).statusCode).toBe(400);
     // a second in-house meeting verified the same day: attendance recorded, CM's day already has its event
-    const o = (await app(phone).post('/api/patient/meetings/mine/verify', { meetingId: other, code: (await codeOf(other)).code })).json() as Result;
+    const o = (await app(phone).post('/api/patient/my-meetings/verify', { meetingId: other, code: (await codeOf(other)).code })).json() as Result;
     expect(o).toMatchObject({ attendance: { how: 'verified' }, cm: { posted: 'day-already-recorded' } });
     expect(await count(`select count(*) n from cm_events where patient_id = $1 and kind = 'attendance'`, [patientId])).toBe(1);
   });
 
   it('the patient reads only their own attendance; staff read it on the patient page', async () => {
-    const mine = (await app(phone).get('/api/patient/meetings/mine/attendance')).json() as { items: Array<{ meetingId: string; how: string }> };
+    const mine = (await app(phone).get('/api/patient/my-meetings/attendance')).json() as { items: Array<{ meetingId: string; how: string }> };
     expect(mine.items.map((i) => i.how).sort()).toEqual(['self', 'verified', 'verified']);
     const { patientId: otherPatient } = await enrolled(w, admin, { protocol: clinicProtocol() });
     const otherPhone = await phoneOf(otherPatient);
-    expect(((await app(otherPhone).get('/api/patient/meetings/mine/attendance')).json() as { items: unknown[] }).items).toEqual([]);
-    expect(((await app(otherPhone).get('/api/patient/meetings/mine')).json() as { items: unknown[] }).items).toEqual([]);
+    expect(((await app(otherPhone).get('/api/patient/my-meetings/attendance')).json() as { items: unknown[] }).items).toEqual([]);
+    expect(((await app(otherPhone).get('/api/patient/my-meetings')).json() as { items: unknown[] }).items).toEqual([]);
     // removing another's meeting is only ever removing one's own (nothing there)
-    expect((await app(otherPhone).delete(`/api/patient/meetings/mine/${wed}`)).statusCode).toBe(200);
-    expect(((await app(phone).get('/api/patient/meetings/mine')).json() as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    expect((await app(otherPhone).delete(`/api/patient/my-meetings/${wed}`)).statusCode).toBe(200);
+    expect(((await app(phone).get('/api/patient/my-meetings')).json() as { items: unknown[] }).items.length).toBeGreaterThan(0);
     const staff = await admin.get(`/api/v1/patients/${patientId}/meetings`);
     expect(staff.statusCode, staff.body).toBe(200);
     const view = staff.json() as { chosen: unknown[]; attendance: Array<{ countedForCm: boolean }> };
@@ -199,8 +199,8 @@ describe('a patient’s meetings and attendance', () => {
   it('self-reported attendance of a meeting the patient later verifies is upgraded once', async () => {
     const { patientId: p2 } = await enrolled(w, admin, { protocol: clinicProtocol() });
     const ph = await phoneOf(p2);
-    const s = (await app(ph).post(`/api/patient/meetings/mine/${wed}/attended`, {})).json() as Result;
-    const v = (await app(ph).post('/api/patient/meetings/mine/verify', { meetingId: wed, code: (await codeOf(wed)).code })).json() as Result;
+    const s = (await app(ph).post(`/api/patient/my-meetings/${wed}/attended`, {})).json() as Result;
+    const v = (await app(ph).post('/api/patient/my-meetings/verify', { meetingId: wed, code: (await codeOf(wed)).code })).json() as Result;
     expect(v.attendance.id).toBe(s.attendance.id);
     expect(v).toMatchObject({ duplicate: false, attendance: { how: 'verified', countedForCm: true }, cm: { posted: 'earned' } });
   });

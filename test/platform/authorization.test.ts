@@ -69,13 +69,13 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/skills/completions': 'patient',
   'GET /api/patient/meetings': 'patient',
   'POST /api/patient/meetings/:id/welcome': 'patient',
-  'GET /api/patient/meetings/mine': 'patient',
-  'POST /api/patient/meetings/mine': 'patient',
-  'DELETE /api/patient/meetings/mine/:id': 'patient',
-  'GET /api/patient/meetings/mine/calendar.ics': 'patient',
-  'POST /api/patient/meetings/mine/:id/attended': 'patient',
-  'POST /api/patient/meetings/mine/verify': 'patient',
-  'GET /api/patient/meetings/mine/attendance': 'patient',
+  'GET /api/patient/my-meetings': 'patient',
+  'POST /api/patient/my-meetings': 'patient',
+  'DELETE /api/patient/my-meetings/:id': 'patient',
+  'GET /api/patient/my-meetings/calendar.ics': 'patient',
+  'POST /api/patient/my-meetings/:id/attended': 'patient',
+  'POST /api/patient/my-meetings/verify': 'patient',
+  'GET /api/patient/my-meetings/attendance': 'patient',
   'GET /meetings/feed/:file': 'public',
   'GET /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',
@@ -133,7 +133,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     'ledger-entries': f.ledgerEntry,
     'privilege-recommendations': f.privilegeRecommendation,
     'integration-tokens': f.token,
-    sources: f.meetingSource,
+    'meeting-sources': f.meetingSource,
     assessments: f.assessment,
     'patient-sessions': f.patientSession,
     'care-plans': f.carePlan,
@@ -149,7 +149,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     referrals: f.peerReferral,
     escalations: f.peerEscalation,
     meetings: f.meeting,
-    mine: f.meeting, // a patient's chosen meeting (the patient app's /meetings/mine/:id)
+    'my-meetings': f.meeting, // a patient's chosen meeting (the patient app's /my-meetings/:id)
     // FHIR R4 resources
     Patient: f.patient,
     Questionnaire: 'phq-9',
@@ -289,9 +289,9 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/meetings/:id/retire': () => undefined, // takes no body
     'POST /api/v1/meetings/:id/friendliness': () => ({ friendliness: 'welcoming', evidence: 'stated-policy' }),
     'POST /api/patient/meetings/:id/welcome': () => ({ answer: 'yes' }),
-    'POST /api/patient/meetings/mine': () => ({ meetingId: f.meeting }),
-    'POST /api/patient/meetings/mine/:id/attended': () => ({}),
-    'POST /api/patient/meetings/mine/verify': () => ({ meetingId: f.meeting, code: '000000' }),
+    'POST /api/patient/my-meetings': () => ({ meetingId: f.meeting }),
+    'POST /api/patient/my-meetings/:id/attended': () => ({}),
+    'POST /api/patient/my-meetings/verify': () => ({ meetingId: f.meeting, code: '000000' }),
     'POST /api/patient/skills/screens': () => ({ moduleKey: 'act-values', version: 1, screen: 0, at: new Date().toISOString() }),
     'POST /api/patient/skills/entries': () => ({
       id: randomUUID(),
@@ -378,10 +378,10 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/patients/:patientId/caseload/end': () => ({ kind: 'counsellor', reason: 'authorisation walk' }),
     // naloxone (ADR 050): a kit and an adjustment from the fixture lot (1000 kits), a training, the settings
     'POST /api/v1/naloxone/lots': () => ({ product: 'nasal-4mg', lotNumber: `WALK-${seq}`, expiresOn: '2030-01-31', quantity: 5 }),
-    'POST /api/v1/meetings/sources': () => ({ name: `walk ${randomUUID()}`, format: 'meeting-guide', defaultTimeZone: 'America/New_York' }),
-    'PATCH /api/v1/meetings/sources/:id': () => ({ refreshHours: 12 }),
-    'POST /api/v1/meetings/sources/:id/refresh': () => undefined, // takes no body (the fixture source's URL refuses connections: status 'failed')
-    'POST /api/v1/meetings/sources/:id/import': () => ({ feed: [{ slug: 'walk', name: 'Walk meeting', day: 1, time: '19:00' }] }),
+    'POST /api/v1/meeting-sources': () => ({ name: `walk ${randomUUID()}`, format: 'meeting-guide', defaultTimeZone: 'America/New_York' }),
+    'PATCH /api/v1/meeting-sources/:id': () => ({ refreshHours: 12 }),
+    'POST /api/v1/meeting-sources/:id/refresh': () => undefined, // takes no body (the fixture source's URL refuses connections: status 'failed')
+    'POST /api/v1/meeting-sources/:id/import': () => ({ feed: [{ slug: 'walk', name: 'Walk meeting', day: 1, time: '19:00' }] }),
     'POST /api/v1/naloxone/adjustments': () => ({ lotId: f.naloxoneLot, delta: -1, reason: 'count' }),
     'POST /api/v1/naloxone/kits': () => ({ lotId: f.naloxoneLot, recipient: { kind: 'patient', patientId: f.patient }, trainingSteps: ['give-naloxone'] }),
     'POST /api/v1/naloxone/trainings': () => ({ recipient: { kind: 'patient', patientId: f.patient }, steps: ['call-for-help'] }),

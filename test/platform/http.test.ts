@@ -60,8 +60,8 @@ describe('OpenAPI', () => {
       'GET /api/v1/skills/report': 'one line per module of the library (counts only, no patient rows)',
       'GET /api/v1/meetings': 'a search answering the nearest or soonest N meetings (limit ≤ 50, core/meetings/search.ts); no patient data',
       'GET /api/patient/meetings': 'the same search from the patient app (limit ≤ 50); the directory holds no patient data',
-      'GET /api/patient/meetings/mine': 'the meetings the signed-in patient chose: at most 50 (server/modules/meetings/my-meetings.ts MAX_CHOSEN)',
-      'GET /api/patient/meetings/mine/attendance': 'the signed-in patient’s own meeting attendance, newest first, limit ≤ 200',
+      'GET /api/patient/my-meetings': 'the meetings the signed-in patient chose: at most 50 (server/modules/meetings/my-meetings.ts MAX_CHOSEN)',
+      'GET /api/patient/my-meetings/attendance': 'the signed-in patient’s own meeting attendance, newest first, limit ≤ 200',
     };
     const unpaginated: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {

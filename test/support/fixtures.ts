@@ -280,7 +280,7 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
   );
   const meetingSource = await ok<{ id: string }>(
     'meeting source',
-    c.post('/api/v1/meetings/sources', { name: `${B ? 'Bravoleak' : 'Authz'} feed`, format: 'meeting-guide', url: 'http://127.0.0.1:9/feed.json', defaultTimeZone: 'America/New_York' }),
+    c.post('/api/v1/meeting-sources', { name: `${B ? 'Bravoleak' : 'Authz'} feed`, format: 'meeting-guide', url: 'http://127.0.0.1:9/feed.json', defaultTimeZone: 'America/New_York' }),
   );
   const naloxoneLot = await ok<{ id: string }>(
     'naloxone lot',

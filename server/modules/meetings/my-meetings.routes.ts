@@ -61,12 +61,12 @@ export function myMeetingsPatientRoutes(app: FastifyInstance, deps: { db: Db }) 
   const { db } = deps;
   const tags = ['patient app'];
   r.get(
-    '/meetings/mine',
+    '/my-meetings',
     { config: { auth: 'patient' }, schema: { tags, operationId: 'getPatientChosenMeetings', summary: 'The meetings the patient chose (bounded: at most 50)', response: { 200: ChosenMeetings } } },
     async (req) => runInTx(db, req, (d) => myMeetings(d, patientOf(req.ctx))),
   );
   r.post(
-    '/meetings/mine',
+    '/my-meetings',
     {
       config: { auth: 'patient' },
       schema: {
@@ -81,7 +81,7 @@ export function myMeetingsPatientRoutes(app: FastifyInstance, deps: { db: Db }) 
     async (req) => runInTx(db, req, (d) => chooseMeeting(d, patientOf(req.ctx), req.body.meetingId)),
   );
   r.delete(
-    '/meetings/mine/:id',
+    '/my-meetings/:id',
     {
       config: { auth: 'patient' },
       schema: { tags, operationId: 'removePatientMeeting', summary: 'Remove a meeting from the patient’s list', params: MeetingIdParams, response: { 200: ChosenMeetings } },
@@ -89,7 +89,7 @@ export function myMeetingsPatientRoutes(app: FastifyInstance, deps: { db: Db }) 
     async (req) => runInTx(db, req, (d) => removeMeeting(d, patientOf(req.ctx), req.params.id)),
   );
   r.get(
-    '/meetings/mine/calendar.ics',
+    '/my-meetings/calendar.ics',
     {
       config: { auth: 'patient' },
       schema: {
@@ -107,7 +107,7 @@ export function myMeetingsPatientRoutes(app: FastifyInstance, deps: { db: Db }) 
     },
   );
   r.post(
-    '/meetings/mine/:id/attended',
+    '/my-meetings/:id/attended',
     {
       config: { auth: 'patient' },
       schema: {
@@ -123,7 +123,7 @@ export function myMeetingsPatientRoutes(app: FastifyInstance, deps: { db: Db }) 
     async (req) => runInTx(db, req, (d) => markAttended(d, patientOf(req.ctx), req.params.id, req.body)),
   );
   r.post(
-    '/meetings/mine/verify',
+    '/my-meetings/verify',
     {
       config: { auth: 'patient' },
       schema: {
@@ -138,7 +138,7 @@ export function myMeetingsPatientRoutes(app: FastifyInstance, deps: { db: Db }) 
     async (req) => runInTx(db, req, (d) => verifyAttendance(d, patientOf(req.ctx), req.body)),
   );
   r.get(
-    '/meetings/mine/attendance',
+    '/my-meetings/attendance',
     {
       config: { auth: 'patient' },
       schema: {

@@ -19,25 +19,25 @@ export function meetingSourcesRoutes(app: FastifyInstance, deps: { db: Db }) {
   const tags = ['meetings'];
 
   r.get(
-    '/meetings/sources',
+    '/meeting-sources',
     { config: { permission: 'read:meetings' }, schema: { tags, summary: 'The programme’s meeting sources with their last import', response: { 200: MeetingSourceList } } },
     async (req) => runInTx(db, req, (d) => listSources(d)),
   );
   r.post(
-    '/meetings/sources',
+    '/meeting-sources',
     { config: { permission: 'manage:meetings' }, schema: { tags, summary: 'Add a source (a feed URL, or none for uploads)', body: SourceCreate, response: { 200: MeetingSource } } },
     async (req) => runInTx(db, req, (d) => createSource(d, req.body)),
   );
-  r.get('/meetings/sources/:id', { config: { permission: 'read:meetings' }, schema: { tags, summary: 'One source', params: SourceParams, response: { 200: MeetingSource } } }, async (req) =>
+  r.get('/meeting-sources/:id', { config: { permission: 'read:meetings' }, schema: { tags, summary: 'One source', params: SourceParams, response: { 200: MeetingSource } } }, async (req) =>
     runInTx(db, req, (d) => getSource(d, req.params.id)),
   );
   r.patch(
-    '/meetings/sources/:id',
+    '/meeting-sources/:id',
     { config: { permission: 'manage:meetings' }, schema: { tags, summary: 'Edit a source', params: SourceParams, body: SourceUpdate, response: { 200: MeetingSource } } },
     async (req) => runInTx(db, req, (d) => updateSource(d, req.params.id, req.body)),
   );
   r.post(
-    '/meetings/sources/:id/import',
+    '/meeting-sources/:id/import',
     {
       bodyLimit: UPLOAD_LIMIT,
       config: { permission: 'manage:meetings' },
@@ -46,12 +46,12 @@ export function meetingSourcesRoutes(app: FastifyInstance, deps: { db: Db }) {
     async (req) => runInTx(db, req, (d) => importFeed(d, req.params.id, req.body.feed, req.body.formats)),
   );
   r.post(
-    '/meetings/sources/:id/refresh',
+    '/meeting-sources/:id/refresh',
     { config: { permission: 'manage:meetings' }, schema: { tags, summary: 'Fetch the source’s URL now and import it (304: nothing changes)', params: SourceParams, response: { 200: RefreshResult } } },
     async (req) => refreshSource(db, req.ctx, req.params.id),
   );
   r.get(
-    '/meetings/sources/:id/export',
+    '/meeting-sources/:id/export',
     { config: { permission: 'read:meetings' }, schema: { tags, summary: 'The source’s active meetings as a Meeting Guide feed', params: SourceParams, response: { 200: MeetingGuideFeed } } },
     async (req) => runInTx(db, req, (d) => exportMeetings(d, req.params.id)),
   );

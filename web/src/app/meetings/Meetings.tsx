@@ -18,7 +18,7 @@ export function Meetings({ scanned }: { scanned: string | null }) {
   const [mine, setMine] = useState(0);
   const [added, setAdded] = useState<string | null>(null);
   const add = async (meetingId: string) => {
-    await call('POST', '/meetings/mine', { meetingId }).catch(() => undefined);
+    await call('POST', '/my-meetings', { meetingId }).catch(() => undefined);
     setAdded(meetingId);
     setMine((n) => n + 1);
   };

@@ -25,7 +25,7 @@ export function MyMeetings({ verify }: { verify?: { meetingId: string; code: str
   const [sheet, setSheet] = useState<{ meeting: Chosen; step: 'ask' | 'code' | 'welcome' | 'done'; code: string; error: string | null } | null>(null);
 
   const load = useCallback(async () => {
-    const [mine, att] = await Promise.all([call<{ items: Chosen[] }>('GET', '/meetings/mine'), call<{ items: Attendance[] }>('GET', '/meetings/mine/attendance?limit=20')]);
+    const [mine, att] = await Promise.all([call<{ items: Chosen[] }>('GET', '/my-meetings'), call<{ items: Attendance[] }>('GET', '/my-meetings/attendance?limit=20')]);
     setItems(mine.items);
     setHistory(att.items);
   }, []);
@@ -36,7 +36,7 @@ export function MyMeetings({ verify }: { verify?: { meetingId: string; code: str
   const verifyCode = useCallback(
     async (meetingId: string, code: string) => {
       try {
-        await call<Result>('POST', '/meetings/mine/verify', { meetingId, code });
+        await call<Result>('POST', '/my-meetings/verify', { meetingId, code });
         await load();
         return null;
       } catch (e) {
@@ -52,7 +52,7 @@ export function MyMeetings({ verify }: { verify?: { meetingId: string; code: str
   }, [verify, verifyCode, t]);
 
   const downloadCalendar = async () => {
-    const res = await fetch(`/api/patient/meetings/mine/calendar.ics?lang=${lang}`, { credentials: 'same-origin' });
+    const res = await fetch(`/api/patient/my-meetings/calendar.ics?lang=${lang}`, { credentials: 'same-origin' });
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = url;
@@ -62,7 +62,7 @@ export function MyMeetings({ verify }: { verify?: { meetingId: string; code: str
   };
   const markAttended = async (m: Chosen) => {
     try {
-      await call<Result>('POST', `/meetings/mine/${m.meetingId}/attended`, {});
+      await call<Result>('POST', `/my-meetings/${m.meetingId}/attended`, {});
     } catch {
       setSheet({ meeting: m, step: 'ask', code: '', error: t('myMeetings.notMeetingDay') });
       return;

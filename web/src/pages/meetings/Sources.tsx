@@ -20,7 +20,7 @@ export function MeetingSources() {
   const { t, i18n } = useTranslation();
   const { can, program } = useSession();
   const qc = useQueryClient();
-  const sources = useQuery({ queryKey: ['meetings', 'sources'], queryFn: () => json<z.infer<typeof MeetingSourceList>>('/meetings/sources') });
+  const sources = useQuery({ queryKey: ['meetings', 'sources'], queryFn: () => json<z.infer<typeof MeetingSourceList>>('/meeting-sources') });
   const refresh = () => qc.invalidateQueries({ queryKey: ['meetings'] });
   const manage = can('manage:meetings');
   const when = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language, program?.timeZone) : t('meetingSources.never'));
@@ -67,13 +67,13 @@ function SourceRow({ source: s, manage, when, onChanged }: { source: SourceT; ma
       } catch {
         throw new Error(t('meetingSources.notJson'));
       }
-      setResult(await json<ResultT>(`/meetings/sources/${s.id}/import`, { method: 'POST', body: { feed } }));
+      setResult(await json<ResultT>(`/meeting-sources/${s.id}/import`, { method: 'POST', body: { feed } }));
       setFile(null);
       onChanged();
     });
   const fetchNow = () =>
     void run(async () => {
-      setResult(await json<{ status: string }>(`/meetings/sources/${s.id}/refresh`, { method: 'POST', body: {} }));
+      setResult(await json<{ status: string }>(`/meeting-sources/${s.id}/refresh`, { method: 'POST', body: {} }));
       onChanged();
     });
 
@@ -150,7 +150,7 @@ function AddSource({ onAdded }: { onAdded: () => void }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await json('/meetings/sources', { method: 'POST', body: { name: name.trim(), format, url: url.trim() || null, defaultTimeZone: zone.trim() } });
+      await json('/meeting-sources', { method: 'POST', body: { name: name.trim(), format, url: url.trim() || null, defaultTimeZone: zone.trim() } });
       setName('');
       setUrl('');
       setDone(true);
