@@ -75,12 +75,16 @@ export const ReferralSummary = z.object({
   lastAttempt: LastAttempt.nullable(),
   /** Escalations not yet acknowledged. */
   escalated: z.boolean(),
+  /** The kinds of outcome recorded (MOUD started, entered treatment, ...), each once, in the order of REFERRAL_OUTCOMES. */
+  outcomeKinds: z.array(z.enum(REFERRAL_OUTCOMES)),
 });
 export const ReferralPage = pageOf(ReferralSummary);
 export const ReferralQuery = z.strictObject({
-  /** today: due by the end of today or overdue; overdue; escalated; open (default); closed. */
-  view: z.enum(['today', 'overdue', 'escalated', 'open', 'closed']).default('open'),
+  /** today: due by the end of today or overdue; overdue; escalated; open (default); closed; all (open and closed). */
+  view: z.enum(['today', 'overdue', 'escalated', 'open', 'closed', 'all']).default('open'),
   mine: z.enum(['true', 'false']).optional(),
+  /** Only this patient's referrals (the patient page's card). */
+  patientId: Id.optional(),
   ...PageQuery,
 });
 

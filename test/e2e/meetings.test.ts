@@ -1,10 +1,12 @@
 // End-to-end, the meeting directory (issue 15), Chromium: (a) a patient finds a MOUD-friendly
 // meeting near a postcode in Spanish, on a phone, with the coaching; (b) staff search the
-// directory in the console and open a meeting's detail. Screenshots in .tmp/, axe on each.
+// directory in the console and open a meeting's detail; (c) staff add a meeting by hand, edit
+// it (the same form, prefilled) and retire it, after which no search finds it, while an imported
+// meeting has no edit button. Screenshots in .tmp/, axe on each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
-import { canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { apiGet, canRun, expectNoAxeViolations, shots, signIn, start, stop, type Harness } from './helpers.ts';
 
 if (!canRun) console.warn('meetings e2e skipped: /usr/bin/chromium not found (in CI this test always runs).');
 
@@ -39,7 +41,8 @@ describe.skipIf(!canRun)('the meeting directory (Chromium)', () => {
   });
 
   it('a patient finds a MOUD-friendly meeting near a postcode in Spanish', async () => {
-    await phone.getByTestId('tab-meetings').click();
+    await phone.getByTestId('tab-more').click();
+    await phone.getByTestId('more-meetings').click();
     await phone.getByRole('button', { name: /Español/ }).click();
     await phone.getByRole('heading', { name: 'Buscar una reunión', level: 1 }).waitFor();
     await phone.getByTestId('meetings-zip').fill('10027');
@@ -106,4 +109,71 @@ describe.skipIf(!canRun)('the meeting directory (Chromium)', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('staff add a meeting by hand, edit it, retire it (no search finds it then); an imported meeting is not edited here', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const search = async () => {
+      await page.getByTestId('meetings-zip').fill('10027');
+      await page.getByTestId('meetings-search').click();
+      await page.getByTestId('meetings-results').waitFor();
+    };
+    const results = page.getByTestId('meetings-results');
+    try {
+      await signIn(page, h.base, 'counsellor@harbor.example');
+      await page.goto(`${h.base}/meetings/add`);
+      const add = page.getByRole('form', { name: 'Add a meeting' });
+      await add.getByLabel(/^Name/).fill('Hope Together MA (fictional)');
+      await add.getByLabel('Address').fill('12 Example Street, New York, NY');
+      await add.getByLabel('ZIP code').fill('10027');
+      await add.getByRole('button', { name: 'Add the meeting' }).click();
+      await page.waitForURL(`${h.base}/meetings`);
+      await search();
+      await results.getByRole('button', { name: 'Hope Together MA (fictional)' }).click();
+
+      // edit: the add form, prefilled
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Edit', exact: true }).click();
+      const edit = dialog.getByRole('form', { name: 'Edit Hope Together MA (fictional)' });
+      expect(await edit.getByLabel(/^Name/).inputValue()).toBe('Hope Together MA (fictional)');
+      expect(await edit.getByLabel('ZIP code').inputValue()).toBe('10027');
+      expect(await edit.getByLabel('Address').inputValue()).toBe('12 Example Street, New York, NY');
+      await expectNoAxeViolations(page, 'editing a meeting');
+      await page.screenshot({ path: `${shots}/meetings-console-edit.png`, fullPage: true });
+      await edit.getByLabel(/^Name/).fill('Hope Together MA, evenings (fictional)');
+      await edit.getByLabel('Starts (HH:MM)').fill('19:30');
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await dialog.getByText('Hope Together MA, evenings (fictional)', { exact: true }).waitFor();
+      const [edited] = (
+        await apiGet<{ items: Array<{ id: string; name: string; startTime: string; address: string | null; latitude: number | null }> }>(page, '/meetings?postalCode=10027&limit=50')
+      ).items.filter((m) => m.name === 'Hope Together MA, evenings (fictional)');
+      expect(edited).toMatchObject({ startTime: '19:30', address: '12 Example Street, New York, NY' });
+      expect(edited!.latitude).not.toBeNull();
+
+      // retire, after a confirmation
+      await dialog.getByRole('button', { name: 'Retire', exact: true }).click();
+      const confirm = dialog.getByTestId('meeting-retire-confirm');
+      await confirm.getByText('Retire Hope Together MA, evenings (fictional)?').waitFor();
+      await expectNoAxeViolations(page, 'retiring a meeting');
+      await page.screenshot({ path: `${shots}/meetings-console-retire.png`, fullPage: true });
+      await confirm.getByRole('button', { name: 'Yes, retire it' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await search();
+      await expect.poll(() => results.locator('tbody tr').count()).toBeGreaterThan(3);
+      expect(await results.getByText(/Hope Together MA/).count()).toBe(0);
+      const after = await apiGet<{ items: Array<{ id: string }> }>(page, '/meetings?postalCode=10027&limit=50');
+      expect(after.items.map((m) => m.id)).not.toContain(edited!.id);
+
+      // a meeting from the intergroup's feed: no edit, and the reason
+      await results.getByRole('button', { name: 'Hope at Noon (demo)' }).first().click();
+      await dialog
+        .getByTestId('meeting-from-feed')
+        .getByText(/comes from a feed/)
+        .waitFor();
+      expect(await dialog.getByRole('button', { name: 'Edit', exact: true }).count()).toBe(0);
+      expect(await dialog.getByRole('button', { name: 'Retire', exact: true }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });

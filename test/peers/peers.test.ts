@@ -91,6 +91,38 @@ describe('peer outreach', () => {
     expect(Number((await w.database.query<{ n: string | number }>('select count(*) as n from peer_referrals'))[0]!.n)).toBe(before);
   });
 
+  it('a patient’s referrals: filtered by patientId, open and closed with view=all, with their outcomes; the read is audited for that patient', async () => {
+    const [a, b] = await Promise.all(['peer-2', 'peer-3'].map(async (n) => ((await admin.post('/api/v1/patients', newPatient(n))).json() as { id: string }).id));
+    const open = await refer({ patientId: a, referredAt: ago(3) });
+    const done = await refer({ patientId: a, referredAt: ago(48), assignToMe: true });
+    expect((await peer.post(`/api/v1/peer-outreach/referrals/${done.id}/outcomes`, { kind: 'entered-treatment', occurredOn: '2026-03-03' })).statusCode).toBe(200);
+    expect((await peer.post(`/api/v1/peer-outreach/referrals/${done.id}/outcomes`, { kind: 'moud-started', occurredOn: '2026-03-03' })).statusCode).toBe(200);
+    expect((await peer.post(`/api/v1/peer-outreach/referrals/${done.id}/close`, { reason: 'in-treatment-elsewhere' })).statusCode).toBe(200);
+    const other = await refer({ patientId: b });
+    type Item = { id: string; patientId: string | null; status: string; outcomeKinds: string[] };
+    const all = (await counsellor.get(`/api/v1/peer-outreach/referrals?view=all&patientId=${a}`)).json() as { items: Item[] };
+    // the open one (a contact due) before the closed one
+    expect(all.items.map((i) => i.id)).toEqual([open.id, done.id]);
+    expect(all.items.map((i) => i.status)).toEqual(['open', 'closed']);
+    // each kind once, in the fixed order (MOUD started first), whatever order they were recorded in
+    expect(all.items[1]!.outcomeKinds).toEqual(['moud-started', 'entered-treatment']);
+    expect(all.items[0]!.outcomeKinds).toEqual([]);
+    const openOnly = (await peer.get(`/api/v1/peer-outreach/referrals?patientId=${a}`)).json() as { items: Item[] };
+    expect(openOnly.items.map((i) => i.id)).toEqual([open.id]);
+    const unfiltered = (await peer.get('/api/v1/peer-outreach/referrals?view=all&limit=200')).json() as { items: Item[] };
+    expect(unfiltered.items.map((i) => i.id)).toEqual(expect.arrayContaining([open.id, done.id, other.id]));
+    // the referral itself carries the outcome kinds too
+    expect(((await peer.get(`/api/v1/peer-outreach/referrals/${done.id}`)).json() as Item).outcomeKinds).toEqual(['moud-started', 'entered-treatment']);
+    expectProblem(await peer.get('/api/v1/peer-outreach/referrals?patientId=nope'), 400, 'invalid_input', 'querystring.patientId');
+    expectProblem(await peer.get('/api/v1/peer-outreach/referrals?view=everything'), 400, 'invalid_input', 'querystring.view');
+    const audit = await w.database.query<{ patient_id: string | null; purpose: string }>(
+      "select patient_id, purpose from audit_events where entity = 'peer-outreach' and action = 'read' and patient_id = $1",
+      [a],
+    );
+    expect(audit.length).toBe(2);
+    expect(audit.every((x) => x.purpose === 'treatment')).toBe(true);
+  });
+
   it('no answer asks for a retry; tries run out → missed; declined closes; a correction replaces an attempt', async () => {
     const r = await refer({ contactName: 'Sam (fictional)', referredAt: ago(10) });
     const a1 = await attempt(r.id, { outcome: 'no-answer', at: ago(9) });

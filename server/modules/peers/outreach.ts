@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   DEFAULT_SETTINGS,
+  REFERRAL_OUTCOMES,
   outreachState,
   settingsProblems,
   type AttemptOutcome,
@@ -186,7 +187,7 @@ async function namesOf(tx: Tx, ids: Array<string | null>): Promise<Names> {
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-function summary(r: ReferralRow, attempts: AttemptRow[], st: OutreachState, names: Names, escalated: boolean) {
+function summary(r: ReferralRow, attempts: AttemptRow[], st: OutreachState, names: Names, escalated: boolean, outcomeKinds: ReferralOutcome[]) {
   const live = new Set(liveAttempts(attempts).map((a) => a.id));
   const last = attempts.filter((a) => live.has(a.id)).at(-1);
   return {
@@ -203,7 +204,23 @@ function summary(r: ReferralRow, attempts: AttemptRow[], st: OutreachState, name
     next: st.current ? contactDto(st.current) : null,
     lastAttempt: last ? { at: last.at.toISOString(), method: last.method as ContactMethod, outcome: last.outcome as AttemptOutcome } : null,
     escalated,
+    outcomeKinds,
   };
+}
+
+/** The kinds of outcome recorded, each once, in the order of REFERRAL_OUTCOMES. */
+const kindsOf = (rows: Array<{ kind: string }>) => REFERRAL_OUTCOMES.filter((k) => rows.some((o) => o.kind === k));
+
+/** The outcome kinds of several referrals, by referral id. */
+async function outcomeKindsOf(tx: Tx, programId: string, referralIds: string[]) {
+  if (referralIds.length === 0) return new Map<string, ReferralOutcome[]>();
+  const rows = await tx
+    .select({ referralId: peerReferralOutcomes.referralId, kind: peerReferralOutcomes.kind })
+    .from(peerReferralOutcomes)
+    .where(and(eq(peerReferralOutcomes.programId, programId), inArray(peerReferralOutcomes.referralId, referralIds)));
+  const m = new Map<string, Array<{ kind: string }>>();
+  for (const o of rows) m.set(o.referralId, [...(m.get(o.referralId) ?? []), o]);
+  return new Map([...m].map(([id, list]) => [id, kindsOf(list)]));
 }
 
 async function openEscalations(tx: Tx, programId: string, referralIds?: string[]) {
@@ -248,6 +265,7 @@ export async function getReferral(deps: Deps, id: string, opts: { audit?: boolea
       st,
       names,
       escalations.some((e) => !e.acknowledgedAt),
+      kindsOf(outcomes),
     ),
     contactPhone: r.contactPhone,
     consent: r.consent,
@@ -390,7 +408,7 @@ export async function closeReferral(deps: Deps, id: string, reason: CloseReason)
  * next contact is due. Computed whole over the programme's open referrals (bounded by the
  * caseload of a programme) and paged by id.
  */
-export async function workList(deps: Deps, q: Page & { view: 'today' | 'overdue' | 'escalated' | 'open' | 'closed'; mine?: 'true' | 'false' | undefined }) {
+export async function workList(deps: Deps, q: Page & { view: 'today' | 'overdue' | 'escalated' | 'open' | 'closed' | 'all'; mine?: 'true' | 'false' | undefined; patientId?: string | undefined }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const me = ctx.principal?.userId ?? null;
@@ -400,8 +418,9 @@ export async function workList(deps: Deps, q: Page & { view: 'today' | 'overdue'
     .where(
       and(
         eq(peerReferrals.programId, programId),
-        q.view === 'closed' ? undefined : isNull(peerReferrals.closedAt),
+        q.view === 'closed' || q.view === 'all' ? undefined : isNull(peerReferrals.closedAt),
         q.mine === 'true' ? (me ? eq(peerReferrals.assignedTo, me) : sql`false`) : undefined,
+        q.patientId ? eq(peerReferrals.patientId, q.patientId) : undefined,
       ),
     )
     .orderBy(desc(peerReferrals.referredAt))
@@ -414,6 +433,8 @@ export async function workList(deps: Deps, q: Page & { view: 'today' | 'overdue'
   const keep = withState.filter(({ r, st }) => {
     const c = st.current;
     switch (q.view) {
+      case 'all':
+        return true;
       case 'closed':
         return st.status === 'closed';
       case 'open':
@@ -430,14 +451,28 @@ export async function workList(deps: Deps, q: Page & { view: 'today' | 'overdue'
   });
   const rank = (st: OutreachState) => (st.current?.state === 'overdue' ? 0 : st.current?.state === 'due' ? 1 : 2);
   const by = (st: OutreachState) => (st.current?.retryBy ?? st.current?.dueAt)?.getTime() ?? Number.MAX_SAFE_INTEGER;
-  keep.sort((a, b) => rank(a.st) - rank(b.st) || by(a.st) - by(b.st) || (a.r.id < b.r.id ? -1 : 1));
+  // closed ones (no contact due) newest referral first
+  keep.sort((a, b) => rank(a.st) - rank(b.st) || by(a.st) - by(b.st) || b.r.referredAt.getTime() - a.r.referredAt.getTime() || (a.r.id < b.r.id ? -1 : 1));
   const page = pageOfList(keep, q, (x) => x.r.id);
-  const names = await namesOf(
+  const [names, kinds] = await Promise.all([
+    namesOf(
+      tx,
+      page.items.map((x) => x.r.assignedTo),
+    ),
+    outcomeKindsOf(
+      tx,
+      programId,
+      page.items.map((x) => x.r.id),
+    ),
+  ]);
+  await writeAudit(
     tx,
-    page.items.map((x) => x.r.assignedTo),
+    auditContext(ctx),
+    q.patientId
+      ? { action: 'read', entity: 'peer-outreach', patientId: q.patientId, detail: { view: q.view, count: page.items.length } }
+      : { action: 'read', entity: 'peer-outreach', purpose: 'work-list', detail: { view: q.view, count: page.items.length } },
   );
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'peer-outreach', purpose: 'work-list', detail: { view: q.view, count: page.items.length } });
-  return { items: page.items.map(({ r, st }) => summary(r, attempts.get(r.id) ?? [], st, names, escalated.has(r.id))), nextCursor: page.nextCursor };
+  return { items: page.items.map(({ r, st }) => summary(r, attempts.get(r.id) ?? [], st, names, escalated.has(r.id), kinds.get(r.id) ?? [])), nextCursor: page.nextCursor };
 }
 
 /** The supervisors' list: escalations not yet acknowledged, oldest first. */

@@ -31,6 +31,7 @@ import { LevelsOfCareSection } from './levels-of-care/LevelsOfCare.tsx';
 import { SkillsSection } from './skills/PatientSkills.tsx';
 import { PatientMeetings } from './meetings/PatientMeetings.tsx';
 import { PatientNaloxoneCard } from './naloxone/PatientNaloxoneCard.tsx';
+import { PatientPeerCard } from './peers/PatientPeerCard.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -115,6 +116,7 @@ export function PatientPage() {
                 {can('read:skills') ? <SkillsSection patientId={p.id} /> : null}
                 {can('read:meetings') ? <PatientMeetings patientId={p.id} /> : null}
                 {can('read:naloxone') ? <PatientNaloxoneCard patientId={p.id} /> : null}
+                {can('read:peer-outreach') ? <PatientPeerCard patient={{ id: p.id, name: `${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`, mrn: p.mrn }} /> : null}
                 {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
               </Stack>
             </Grid.Col>

@@ -1,7 +1,8 @@
 // The counsellor's today (ADR 043): the signed-in staff member's visits and groups of a day
 // and, for each person booked, what to look at before the session — stage of change, plan
 // goals and a review coming due, CM status, the latest screen and check-in, counselling
-// compliance and what changed since the last session — with one click to start the note.
+// compliance and what changed since the last session — with one click to start the note;
+// for staff who give naloxone, a line with the stock alerts (NaloxoneStockAlerts).
 // Compliance informs only: it never blocks medication or anything else.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +13,7 @@ import { ErrorAlert } from '../../components/forms.tsx';
 import { formatCents, formatDate } from '../../format.ts';
 import { useWhen } from '../encounters/shared.tsx';
 import { useCounsellorToday, type CounsellorTodayT } from '../../queries/counselling.ts';
+import { NaloxoneStockAlerts } from '../naloxone/NaloxoneStockAlerts.tsx';
 
 type EncounterT = CounsellorTodayT['encounters'][number];
 type Person = EncounterT['patients'][number];
@@ -169,6 +171,7 @@ export function CounsellorTodayPage() {
     <Stack>
       <PageTitle title={t('counselling.today.title')}>{t('counselling.today.title')}</PageTitle>
       <WhoCanSee permission="read:encounter" />
+      <NaloxoneStockAlerts />
       <Group align="flex-end">
         <TextInput type="date" label={t('counselling.today.date')} value={date ?? q.data?.date ?? ''} onChange={(e) => setDate(e.currentTarget.value || undefined)} />
       </Group>

@@ -4,15 +4,15 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
-import { Button, Checkbox, Group, Modal, MultiSelect, NumberInput, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, MultiSelect, NumberInput, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { PageTitle, StatusBadge } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { FELLOWSHIPS, type Friendliness } from '../../../../core/meetings/model.ts';
 import { MeetingSources } from './Sources.tsx';
 import { AttendanceCode } from './AttendanceCode.tsx';
 import { useSession } from '../../session.tsx';
-import { AddMeeting } from './AddMeeting.tsx';
-import { useMeetingDetail, useMeetingSearch, useRecordFriendliness, type HitT, type SearchParams } from './api.ts';
+import { AddMeeting, EditMeeting } from './AddMeeting.tsx';
+import { useMeetingDetail, useMeetingSearch, useRecordFriendliness, useRetireMeeting, type HitT, type SearchParams } from './api.ts';
 
 const TABS = { directory: '/meetings', add: '/meetings/add', sources: '/meetings/sources' } as const;
 type Tab = keyof typeof TABS;
@@ -159,28 +159,39 @@ function Directory() {
         </>
       ) : null}
       <Modal opened={open !== null} onClose={() => setOpen(null)} title={t('meetings.detail.title')} size="lg">
-        {open ? <MeetingDetail id={open} /> : null}
+        {open ? <MeetingDetail id={open} onRetired={() => setOpen(null)} /> : null}
       </Modal>
     </Stack>
   );
 }
 
-function MeetingDetail({ id }: { id: string }) {
+function MeetingDetail({ id, onRetired }: { id: string; onRetired: () => void }) {
   const { t } = useTranslation();
   const { can } = useSession();
   const d = useMeetingDetail(id);
   const record = useRecordFriendliness(id);
   const [value, setValue] = useState<string | null>('welcoming');
   const [evidence, setEvidence] = useState<string | null>('stated-policy');
+  const [editing, setEditing] = useState(false);
   if (!d.data) return d.error ? <ErrorAlert error={d.error} /> : <Text>{t('meetings.loading')}</Text>;
   const { meeting, history, welcome } = d.data;
+  const write = can('write:meetings');
+  if (editing) return <EditMeeting meeting={meeting} onDone={() => setEditing(false)} />;
   return (
     <Stack>
       <Text fw={600}>{meeting.name}</Text>
       <Group>
         <FriendlinessBadge value={meeting.friendliness.friendliness} />
         {meeting.friendliness.expired ? <Text size="sm">{t('meetings.detail.expired')}</Text> : null}
+        {meeting.active ? null : <StatusBadge tone="neutral">{t('meetings.edit.retired')}</StatusBadge>}
       </Group>
+      {/* a manual entry is edited and retired here; an imported one belongs to its feed (400 imported_meeting) */}
+      {write && !meeting.manual ? (
+        <Text size="sm" data-testid="meeting-from-feed">
+          {t('meetings.edit.fromFeed')}
+        </Text>
+      ) : null}
+      {write && meeting.manual && meeting.active ? <ManualActions id={id} name={meeting.name} onEdit={() => setEditing(true)} onRetired={onRetired} /> : null}
       <Text size="sm">{welcome ? t('meetings.detail.welcome', welcome) : t('meetings.detail.welcomeHidden')}</Text>
       {/* the programme's own group: the rotating code patients check in with (ADR 048) */}
       {meeting.fellowship === 'programme' && can('write:meetings') ? <AttendanceCode meetingId={id} /> : null}
@@ -220,6 +231,41 @@ function MeetingDetail({ id }: { id: string }) {
         </Button>
       </Group>
       {record.error ? <ErrorAlert error={record.error} /> : null}
+    </Stack>
+  );
+}
+
+/** Edit and retire a manual entry; retiring asks first (the meeting is kept but no longer found). */
+function ManualActions({ id, name, onEdit, onRetired }: { id: string; name: string; onEdit: () => void; onRetired: () => void }) {
+  const { t } = useTranslation();
+  const retire = useRetireMeeting(id);
+  const [asking, setAsking] = useState(false);
+  return (
+    <Stack gap="xs">
+      <Group>
+        <Button variant="light" onClick={onEdit}>
+          {t('meetings.edit.button')}
+        </Button>
+        <Button variant="light" color="red" onClick={() => setAsking(true)} disabled={asking}>
+          {t('meetings.edit.retire')}
+        </Button>
+      </Group>
+      {asking ? (
+        <Alert color="red" variant="light" title={t('meetings.edit.retireTitle', { name })} data-testid="meeting-retire-confirm">
+          <Stack gap="xs">
+            <Text size="sm">{t('meetings.edit.retireBody')}</Text>
+            <Group>
+              <Button color="red" loading={retire.isPending} onClick={() => retire.mutate(undefined, { onSuccess: onRetired })}>
+                {t('meetings.edit.retireConfirm')}
+              </Button>
+              <Button variant="default" onClick={() => setAsking(false)}>
+                {t('meetings.edit.keep')}
+              </Button>
+            </Group>
+            <ErrorAlert error={retire.error} />
+          </Stack>
+        </Alert>
+      ) : null}
     </Stack>
   );
 }

@@ -38,3 +38,21 @@ export function useRecordFriendliness(id: string) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['meetings'] }),
   });
 }
+
+/** Edit a manual entry (an imported one belongs to its feed: 400 imported_meeting). */
+export function useUpdateMeeting(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: MeetingInputT) => json<DetailT>(`/meetings/${id}`, { method: 'PUT', body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['meetings'] }),
+  });
+}
+
+/** Retire a manual entry: kept (attendance names it), no longer found. */
+export function useRetireMeeting(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => json<DetailT>(`/meetings/${id}/retire`, { method: 'POST' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['meetings'] }),
+  });
+}

@@ -11,15 +11,8 @@ import { PageTitle, ShowMore, StatusBadge, TableHead, WhoCanSee } from '../../co
 import { ErrorAlert } from '../../components/forms.tsx';
 import { json } from '../../api.ts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEscalations, useSettings, useWorkList, type SettingsT, type SummaryT, type View } from './api.ts';
-
-export const stateTone = (s: string | undefined) => (s === 'overdue' || s === 'missed' ? 'bad' : s === 'due' ? 'warn' : s === 'done' ? 'ok' : 'neutral');
-
-export function ContactLabel({ c }: { c: SummaryT['next'] }) {
-  const { t } = useTranslation();
-  if (!c) return <>—</>;
-  return <>{c.kind === 'first' ? t('peers.contact.first') : t('peers.contact.followUp', { day: c.day })}</>;
-}
+import { useEscalations, useSettings, useWorkList, type SettingsT, type View } from './api.ts';
+import { ContactLabel, stateTone } from './shared.tsx';
 
 function WorkList({ view }: { view: View }) {
   const { t, i18n } = useTranslation();

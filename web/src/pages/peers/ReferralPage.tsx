@@ -11,7 +11,7 @@ import { PageTitle, StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { ATTEMPT_OUTCOMES, CLOSE_REASONS, CONTACT_METHODS, REFERRAL_OUTCOMES } from '../../../../core/peers/outreach.ts';
 import { usePeerWrite, useReferral } from './api.ts';
-import { ContactLabel, stateTone } from './PeersPage.tsx';
+import { ContactLabel, stateTone } from './shared.tsx';
 
 export function ReferralPage() {
   const { id = '' } = useParams();

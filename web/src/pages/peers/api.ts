@@ -24,6 +24,17 @@ export function useWorkList(view: View, mine: boolean) {
   });
 }
 
+/** A patient's referrals, open and closed (the patient page's card); the read is audited for the patient. */
+export function usePatientReferrals(patientId: string) {
+  const { program } = useSession();
+  return useInfiniteQuery({
+    queryKey: key(program?.id, 'patient', patientId),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => json<{ items: SummaryT[]; nextCursor: string | null }>('/peer-outreach/referrals', { query: { view: 'all', patientId, limit: 20, cursor: pageParam } }),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
 export function useEscalations(enabled: boolean) {
   const { program } = useSession();
   return useInfiniteQuery({
