@@ -1,6 +1,7 @@
 // Naloxone over HTTP (issue 15, docs/naloxone.md): the stock by lot with its alerts, lots
 // received, adjustments, kits given (with the five-step training checklist), trainings, a
-// patient's kits and training, and the programme's settings. Staff only (/api/v1).
+// patient's kits and training, and the programme's settings (staff, /api/v1); and the patient's
+// own kits in the patient app (/api/patient/naloxone).
 import { z } from 'zod';
 import { PRODUCTS, SETTINGS_LIMITS } from '../core/naloxone/stock.ts';
 import { TRAINING_STEPS } from '../core/naloxone/steps.ts';
@@ -119,4 +120,29 @@ export const PatientNaloxone = z.object({
   stepsCovered: z.array(z.enum(TRAINING_STEPS)),
   /** The patient has no kit that is still in date. */
   needsKit: z.boolean(),
+});
+
+/**
+ * The patient app (GET /api/patient/naloxone): the signed-in patient's own kits, the one that
+ * expires last first (the one to keep at hand), judged on the programme's today. No lot
+ * numbers, no staff names.
+ */
+export const PatientOwnNaloxone = z.object({
+  /** The programme's date the expiry is judged on. */
+  today: IsoDate,
+  kits: z.array(
+    z.object({
+      product: z.enum(PRODUCTS),
+      givenOn: IsoDate,
+      /** The lot's expiry: the last day the kit is in date. */
+      expiresOn: IsoDate,
+      /** Training was recorded with this kit. */
+      trained: z.boolean(),
+      expired: z.boolean(),
+      /** Expired, or expires within 30 days (server/modules/naloxone/naloxone.ts): "Ask the clinic for a new one." */
+      askForNew: z.boolean(),
+    }),
+  ),
+  /** The patient has had naloxone training (with a kit or without). */
+  trained: z.boolean(),
 });

@@ -44,7 +44,7 @@ import { meetingsPatientRoutes, meetingsRoutes } from './modules/meetings/meetin
 import { peersRoutes } from './modules/peers/peers.routes.ts';
 import { meetingSourcesRoutes } from './modules/meetings/sources.routes.ts';
 import { meetingFeedRoutes, myMeetingsPatientRoutes, myMeetingsStaffRoutes } from './modules/meetings/my-meetings.routes.ts';
-import { naloxoneRoutes } from './modules/naloxone/naloxone.routes.ts';
+import { naloxonePatientRoutes, naloxoneRoutes } from './modules/naloxone/naloxone.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -170,6 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       skillsPatientRoutes(api, { db: opts.db });
       meetingsPatientRoutes(api, { db: opts.db });
       myMeetingsPatientRoutes(api, { db: opts.db });
+      naloxonePatientRoutes(api, { db: opts.db });
     },
     { prefix: PATIENT_API_PREFIX },
   );

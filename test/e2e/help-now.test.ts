@@ -166,7 +166,8 @@ describe.skipIf(!canRun)('Help now and My plan (Chromium, phone)', () => {
       expect(await phone.getByRole('link', { name: 'Call my counselor' }).getAttribute('href')).toBe('tel:+15555550142');
 
       // 5. My plan: the care plan's goals and steps in plain words
-      await phone.getByTestId('tab-plan').click();
+      await phone.getByTestId('tab-more').click();
+      await phone.getByTestId('more-plan').click();
       await phone.getByRole('heading', { name: 'My plan', level: 1 }).waitFor();
       await phone.getByTestId('plan-goal').getByText('Stimulant-negative tests most weeks (demo)').waitFor();
       await phone.getByTestId('plan-goal').getByText('Target: at least 6 tests').waitFor();

@@ -6,7 +6,7 @@
 //     worker's copy and its queue is sent once the phone is back online;
 // (b) each of the nine exercise types, filled with the keyboard only (fields found by their
 //     labels), axe on each, and each entry stored as its type;
-// (c) the player in Spanish at 360 px and the five tabs at 320 px, with screenshots.
+// (c) the player in Spanish at 360 px and the tab bar at 320 px, with screenshots.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -70,7 +70,8 @@ describe.skipIf(!canRun)('skills modules in the patient app (Chromium, phone)', 
   /** Opens the Skills tab afresh (the list is read again). */
   async function openSkills() {
     await phone.getByTestId('tab-today').click();
-    await phone.getByTestId('tab-skills').click();
+    await phone.getByTestId('tab-more').click();
+    await phone.getByTestId('more-skills').click();
     await phone.getByRole('heading', { name: 'Skills', level: 1 }).waitFor();
     await phone.getByTestId('skills').waitFor();
   }
@@ -506,7 +507,7 @@ describe.skipIf(!canRun)('skills modules in the patient app (Chromium, phone)', 
       }),
     );
 
-  it('(c) the player in Spanish at 360 px, and five tabs at 320 px', async () => {
+  it('(c) the player in Spanish at 360 px, and the tab bar at 320 px', async () => {
     await openSkills();
     await phone.getByRole('button', { name: /Español/ }).click();
     await phone.getByRole('heading', { name: 'Aprender', level: 1 }).waitFor();
@@ -531,7 +532,7 @@ describe.skipIf(!canRun)('skills modules in the patient app (Chromium, phone)', 
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await expectNoAxeViolations(phone, 'a role-play in Spanish');
     await phone.screenshot({ path: `${shots}/skills-app-role-play-es-360.png`, fullPage: true });
-    // 320 px: five tabs and the player still fit
+    // 320 px: the tab bar and the player still fit
     await phone.setViewportSize({ width: 320, height: 640 });
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await phone.screenshot({ path: `${shots}/skills-app-role-play-es-320.png`, fullPage: true });

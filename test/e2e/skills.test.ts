@@ -75,7 +75,8 @@ describe.skipIf(!canRun)('skills: assign from the plan → done offline → sync
     await phone.getByRole('button', { name: 'Finish' }).click();
     await phone.getByRole('heading', { name: 'Today' }).waitFor();
     await phone.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 });
-    await phone.getByTestId('tab-skills').click();
+    await phone.getByTestId('tab-more').click();
+    await phone.getByTestId('more-skills').click();
     await phone.getByTestId('skills-mine').getByTestId(`module-${doc.key}`).waitFor();
     const url = `/content/skills/${doc.key}@${doc.version}.json`;
     await expect.poll(() => phone.evaluate(async (u) => !!(await caches.open('waypoint-app-skills').then((c) => c.match(u))), url), { timeout: 30_000 }).toBe(true);
@@ -83,7 +84,8 @@ describe.skipIf(!canRun)('skills: assign from the plan → done offline → sync
     // offline: the whole module, finished, and the homework — all waiting on the phone
     await phoneContext.setOffline(true);
     await phone.getByTestId('tab-today').click();
-    await phone.getByTestId('tab-skills').click();
+    await phone.getByTestId('tab-more').click();
+    await phone.getByTestId('more-skills').click();
     await phone.getByText('You are offline. This is the list saved on this phone.').waitFor();
     await phone
       .getByTestId(`module-${doc.key}`)
@@ -132,7 +134,8 @@ describe.skipIf(!canRun)('skills: assign from the plan → done offline → sync
 
     await phone.getByRole('button', { name: 'Back to my modules' }).click();
     await phone.getByTestId('tab-today').click();
-    await phone.getByTestId('tab-skills').click();
+    await phone.getByTestId('tab-more').click();
+    await phone.getByTestId('more-skills').click();
     await phone.getByTestId('comments').getByText(comment).first().waitFor();
     await phone.screenshot({ path: `${shots}/skills-loop-phone.png`, fullPage: true });
   }, 300_000);

@@ -76,6 +76,7 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'POST /api/patient/my-meetings/:id/attended': 'patient',
   'POST /api/patient/my-meetings/verify': 'patient',
   'GET /api/patient/my-meetings/attendance': 'patient',
+  'GET /api/patient/naloxone': 'patient',
   'GET /meetings/feed/:file': 'public',
   'GET /api/patient/check-ins': 'patient',
   'POST /api/patient/lock': 'patient',

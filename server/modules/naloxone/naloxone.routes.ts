@@ -2,11 +2,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import { PatientParams } from '../../../contracts/common.ts';
-import { Adjustment, AdjustmentCreate, Kit, KitCreate, KitPage, KitQuery, Lot, LotCreate, NaloxoneSettings, PatientNaloxone, Stock, Training, TrainingCreate } from '../../../contracts/naloxone.ts';
+import {
+  Adjustment,
+  AdjustmentCreate,
+  Kit,
+  KitCreate,
+  KitPage,
+  KitQuery,
+  Lot,
+  LotCreate,
+  NaloxoneSettings,
+  PatientNaloxone,
+  PatientOwnNaloxone,
+  Stock,
+  Training,
+  TrainingCreate,
+} from '../../../contracts/naloxone.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { runInTx } from '../../platform/http/tx.ts';
-import { adjustLot, getSettings, giveKit, listKits, patientNaloxone, receiveLot, recordTraining, saveSettings, stock } from './naloxone.ts';
-import { programOf } from '../../platform/http/context.ts';
+import { adjustLot, getSettings, giveKit, listKits, myNaloxone, patientNaloxone, receiveLot, recordTraining, saveSettings, stock } from './naloxone.ts';
+import { patientOf, programOf } from '../../platform/http/context.ts';
 
 /** Staff (/api/v1). */
 export function naloxoneRoutes(app: FastifyInstance, deps: { db: Db }) {
@@ -82,5 +97,24 @@ export function naloxoneRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/patients/:patientId/naloxone',
     { config: { permission: 'read:naloxone' }, schema: { tags, summary: 'The patient’s kits and training (the patient card)', params: PatientParams, response: { 200: PatientNaloxone } } },
     async (req) => runInTx(db, req, (d) => patientNaloxone(d, req.params.patientId)),
+  );
+}
+
+/** The patient app (/api/patient): the signed-in patient's own kits. */
+export function naloxonePatientRoutes(app: FastifyInstance, deps: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps;
+  r.get(
+    '/naloxone',
+    {
+      config: { auth: 'patient' },
+      schema: {
+        tags: ['patient app'],
+        operationId: 'getPatientOwnNaloxone',
+        summary: 'The patient’s own naloxone kits (product, day given, expiry, training; the one that expires last first) and whether to ask for a new one',
+        response: { 200: PatientOwnNaloxone },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => myNaloxone(d, patientOf(req.ctx))),
   );
 }

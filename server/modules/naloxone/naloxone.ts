@@ -1,18 +1,18 @@
 // Naloxone use cases (issue 15, docs/naloxone.md, ADR 050): the stock by lot with its alerts,
 // receiving a lot, adjusting a lot's count, giving a kit (drawn from a lot, with the training
-// checklist), recording a training, the kits given, a patient's kits and training, and the
-// programme's settings. Each runs in the request's transaction with its audit row; a kit
+// checklist), recording a training, the kits given, a patient's kits and training, the
+// programme's settings, and the patient app's own view of the patient's kits. Each runs in the request's transaction with its audit row; a kit
 // locks its lot's row, so two kits given at once never take the same last one.
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { localDate } from '../../../core/cm/calendar.ts';
-import { canAdjust, canGive, DEFAULT_SETTINGS, stockReport, suggestLot, type LotMovements, type NaloxoneSettings, type Product } from '../../../core/naloxone/stock.ts';
+import { canAdjust, canGive, daysBetween, DEFAULT_SETTINGS, stockReport, suggestLot, type LotMovements, type NaloxoneSettings, type Product } from '../../../core/naloxone/stock.ts';
 import { TRAINING_STEPS, type TrainingStep } from '../../../core/naloxone/steps.ts';
 import type { AdjustmentCreate, KitCreate, KitQuery, LotCreate, Recipient, TrainingCreate } from '../../../contracts/naloxone.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
+import { auditContext, programOf, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
 import { users } from '../identity/identity.tables.ts';
 import { assertPatient } from '../patients/patients.ts';
@@ -339,5 +339,43 @@ export async function patientNaloxone(deps: Deps, patientId: string) {
     })),
     stepsCovered: TRAINING_STEPS.filter((s) => covered.has(s)),
     needsKit: !kits.some((r) => r.lot.expiresOn >= day),
+  };
+}
+
+/** The patient app says "Ask the clinic for a new one" when a kit has expired or expires within this many days. */
+export const PATIENT_RENEW_DAYS = 30;
+
+/**
+ * The signed-in patient's own kits for the patient app (Help now): product, the day given, the
+ * lot's expiry, training — the one that expires last first — and whether to ask for a new one
+ * (expired, or within PATIENT_RENEW_DAYS of the programme's today). Only kits given to the
+ * patient themselves (not to their family); no lot numbers, no staff names. Audited as a read
+ * by the patient.
+ */
+export async function myNaloxone(deps: Deps, me: PatientPrincipal) {
+  const { tx, ctx } = deps;
+  const { programId, patientId } = me;
+  const [kits, [trainedRow], day] = await Promise.all([
+    tx
+      .select({ product: naloxoneLots.product, givenOn: naloxoneKits.givenOn, expiresOn: naloxoneLots.expiresOn, trained: naloxoneKits.trained })
+      .from(naloxoneKits)
+      .innerJoin(naloxoneLots, kitLotJoin)
+      .where(and(eq(naloxoneKits.programId, programId), eq(naloxoneKits.recipientKind, 'patient'), eq(naloxoneKits.patientId, patientId)))
+      .orderBy(desc(naloxoneLots.expiresOn), desc(naloxoneKits.givenOn), desc(naloxoneKits.createdAt))
+      .limit(20),
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(naloxoneTrainings)
+      .where(and(eq(naloxoneTrainings.programId, programId), eq(naloxoneTrainings.patientId, patientId))),
+    today(tx, programId, ctx.now),
+  ]);
+  await writeAudit(tx, auditContext(ctx, { programId }), { action: 'read', entity: 'naloxone', patientId, detail: { view: 'patient-app', kits: kits.length } });
+  return {
+    today: day,
+    kits: kits.map((k) => {
+      const daysLeft = daysBetween(day, k.expiresOn);
+      return { product: k.product as Product, givenOn: k.givenOn, expiresOn: k.expiresOn, trained: k.trained, expired: daysLeft < 0, askForNew: daysLeft <= PATIENT_RENEW_DAYS };
+    }),
+    trained: (trainedRow?.n ?? 0) > 0 || kits.some((k) => k.trained),
   };
 }

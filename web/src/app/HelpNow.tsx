@@ -4,15 +4,21 @@
 // opens it, and it is fetched from the public GET /api/patient/help (programme data only)
 // and kept on the phone (localStorage: no patient data) so it shows offline. Unlocked, it
 // adds "call my counsellor / my peer" (their work number when staff gave one, else the
-// clinic's with "ask for your counselor") and the personal safety plan.
+// clinic's with "ask for your counselor"), the personal safety plan, and the patient's own
+// naloxone kit: when it expires, and "ask the clinic for a new one" when it has expired or
+// expires within 30 days (the server decides: GET /api/patient/naloxone; kept on the phone
+// for offline, like Today).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languageOf } from '../../../core/checkins/texts.ts';
 import { dialable } from '../../../core/help/settings.ts';
 import { helpTexts } from '../../../core/help/texts.ts';
+import { formatDate } from '../format.ts';
 import { patientApi, type PublicHelpT } from './api.ts';
 import { loadDevice } from './device.ts';
+import { KeptNote } from './KeptNote.tsx';
 import { SafetyPlan } from './SafetyPlan.tsx';
+import { useLoaded } from './useLoaded.ts';
 
 const CACHE = 'waypoint.app.help';
 
@@ -159,6 +165,8 @@ export function HelpNow({ signedIn, onBack }: { signedIn: boolean; onBack?: () =
 
       {signedIn ? <SafetyPlan /> : null}
 
+      {signedIn ? <YourNaloxone /> : null}
+
       <div className="card" data-testid="naloxone-steps">
         <h2>{texts.naloxone.title}</h2>
         <ol>
@@ -214,5 +222,32 @@ export function HelpNow({ signedIn, onBack }: { signedIn: boolean; onBack?: () =
         </a>
       </div>
     </section>
+  );
+}
+
+/**
+ * The patient's own naloxone, beside the five steps (a patient in crisis reads that they have
+ * it and how to use it together) and above where to get more. Shown only when the clinic has
+ * given the patient a kit; the one that expires last is the one to keep at hand.
+ */
+function YourNaloxone() {
+  const { t, i18n } = useTranslation();
+  const { data, keptAt } = useLoaded(() => patientApi.naloxone(), 0, 'naloxone');
+  const kit = data?.kits[0];
+  if (!data || !kit) return null;
+  const date = formatDate(kit.expiresOn, i18n.language);
+  return (
+    <div className="card" data-testid="my-naloxone">
+      <h2>{t('patientApp.help.mine.title')}</h2>
+      <KeptNote at={keptAt} />
+      <p data-testid="my-naloxone-expiry">{t(kit.expired ? 'patientApp.help.mine.expired' : 'patientApp.help.mine.has', { date })}</p>
+      {kit.askForNew ? (
+        <p className="notice" data-testid="my-naloxone-renew">
+          <strong>{t('patientApp.help.mine.askForNew')}</strong>
+          {kit.expired ? ` ${t('patientApp.help.mine.useAnyway')}` : null}
+        </p>
+      ) : null}
+      {data.trained ? null : <p>{t('patientApp.help.mine.learn')}</p>}
+    </div>
   );
 }

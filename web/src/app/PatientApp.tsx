@@ -4,7 +4,7 @@
 // screen swaps the page for a neutral one at once. The app locks itself after the
 // programme's idle minutes (the server ends the session too). Sign-out and a revoked
 // device leave nothing readable on the phone (device.ts wipe).
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
@@ -462,9 +462,17 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
   );
 }
 
-/** The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). */
-type Tab = 'today' | 'rewards' | 'skills' | 'meetings' | 'help' | 'plan';
-const TABS: Tab[] = ['today', 'rewards', 'skills', 'meetings', 'help', 'plan'];
+/**
+ * The signed-in app: one screen at a time, chosen in the bottom bar (a thumb reaches it). The
+ * bar keeps four, so it stays one row on a 360 px phone with large text, in English and in
+ * Spanish: Today, Rewards, Help now (the safety path: always one tap, in the same place, in
+ * the danger colour) and More, a list of the other screens.
+ */
+type Tab = 'today' | 'rewards' | 'help' | 'more' | MoreTab;
+type MoreTab = 'skills' | 'meetings' | 'plan';
+const TABS = ['today', 'rewards', 'help', 'more'] as const;
+const MORE_TABS: readonly MoreTab[] = ['skills', 'meetings', 'plan'];
+const isMoreTab = (tab: Tab): tab is MoreTab => (MORE_TABS as readonly Tab[]).includes(tab);
 
 /** A QR code scanned at one of the programme's own groups opened the app (`#verify-meeting=…`): read once, then out of the address bar. */
 function scannedMeetingCode(): string | null {
@@ -474,10 +482,48 @@ function scannedMeetingCode(): string | null {
   return hash;
 }
 
+/**
+ * After the patient moves to another screen, focus goes to its heading (a screen reader reads
+ * where they are; the keyboard starts from the top of the screen). A screen that loads first
+ * (Skills, Meetings, a read) gets it when its heading appears, and again when a loading
+ * heading is replaced by the loaded one — unless the patient has moved focus meanwhile.
+ */
+function useFocusHeading(screen: RefObject<HTMLDivElement | null>, tab: Tab, moved: RefObject<boolean>) {
+  useEffect(() => {
+    const root = screen.current;
+    if (!moved.current || !root) return;
+    moved.current = false;
+    let focused: HTMLElement | null = null;
+    const focus = () => {
+      const lost = !focused || (!focused.isConnected && (document.activeElement === document.body || document.activeElement === null));
+      const heading = lost ? root.querySelector<HTMLHeadingElement>('h1') : null;
+      if (!heading) return;
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus();
+      focused = heading;
+    };
+    focus();
+    const watch = new MutationObserver(focus);
+    watch.observe(root, { childList: true, subtree: true });
+    const stop = window.setTimeout(() => watch.disconnect(), 10_000);
+    return () => {
+      watch.disconnect();
+      window.clearTimeout(stop);
+    };
+  }, [screen, tab, moved]);
+}
+
 function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const [scanned] = useState(scannedMeetingCode);
   const [tab, setTab] = useState<Tab>(scanned ? 'meetings' : 'today');
+  const screen = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+  const go = (next: Tab) => {
+    moved.current = true;
+    setTab(next);
+  };
+  useFocusHeading(screen, tab, moved);
   const { version, news } = useLiveUpdates();
   // skills work done offline is sent when the app opens and when the phone is back online
   useSkillsSync();
@@ -486,28 +532,64 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
       <p className="sr-only" role="status" aria-live="polite">
         {news ? t('patientApp.live.updated') : ''}
       </p>
-      {tab === 'today' ? <Today version={version} onShowDraws={() => setTab('rewards')} onLock={onLock} onSignOut={onSignOut} /> : null}
-      {tab === 'rewards' ? <Rewards version={version} /> : null}
-      {tab === 'skills' ? (
-        <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
-          <Skills />
-        </Suspense>
-      ) : null}
-      {tab === 'meetings' ? (
-        <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
-          <Meetings scanned={scanned} />
-        </Suspense>
-      ) : null}
-      {tab === 'help' ? <HelpNow signedIn /> : null}
-      {tab === 'plan' ? <MyPlan /> : null}
+      <div ref={screen}>
+        {tab === 'today' ? <Today version={version} onShowDraws={() => go('rewards')} onLock={onLock} onSignOut={onSignOut} /> : null}
+        {tab === 'rewards' ? <Rewards version={version} /> : null}
+        {tab === 'more' ? <More onOpen={go} /> : null}
+        {tab === 'skills' ? (
+          <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+            <Skills />
+          </Suspense>
+        ) : null}
+        {tab === 'meetings' ? (
+          <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+            <Meetings scanned={scanned} />
+          </Suspense>
+        ) : null}
+        {tab === 'help' ? <HelpNow signedIn /> : null}
+        {tab === 'plan' ? <MyPlan /> : null}
+      </div>
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
         {TABS.map((name) => (
-          <button key={name} type="button" aria-current={tab === name ? 'page' : undefined} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
+          <button
+            key={name}
+            type="button"
+            className={`tab-${name}`}
+            // More stays marked while one of its screens is open: the patient sees where they are
+            aria-current={tab === name ? 'page' : name === 'more' && isMoreTab(tab) ? 'true' : undefined}
+            onClick={() => go(name)}
+            data-testid={`tab-${name}`}
+          >
             {t(`patientApp.tabs.${name}`)}
           </button>
         ))}
       </nav>
     </>
+  );
+}
+
+/** More: the screens that are not in the bar, each a full-width button with what it is for. */
+function More({ onOpen }: { onOpen: (tab: MoreTab) => void }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="more-title" data-testid="more">
+      <h1 id="more-title">{t('patientApp.more.title')}</h1>
+      <p>{t('patientApp.more.intro')}</p>
+      <ul className="plain more-list">
+        {MORE_TABS.map((name) => (
+          <li key={name}>
+            <button type="button" className="more-item" aria-labelledby={`more-${name}-name`} aria-describedby={`more-${name}-hint`} onClick={() => onOpen(name)} data-testid={`more-${name}`}>
+              <span id={`more-${name}-name`} className="more-name">
+                {t(`patientApp.tabs.${name}`)}
+              </span>
+              <span id={`more-${name}-hint`} className="more-hint">
+                {t(`patientApp.more.${name}`)}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

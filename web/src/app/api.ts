@@ -5,6 +5,7 @@ import type { PatientChallenge, PatientDrawsShown, PatientMe, PatientNotificatio
 import type { AuthenticationT, CreationOptionsT, RegistrationT, RequestOptionsT } from './passkey.ts';
 import type { CheckInResult, PatientCheckInCreate, PatientCheckInTrends } from '../../../contracts/checkins.ts';
 import type { PatientCareTeam, PatientPlan, PublicHelp, SafetyPlan } from '../../../contracts/help.ts';
+import type { PatientOwnNaloxone } from '../../../contracts/naloxone.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
 export type PatientTrendsT = z.infer<typeof PatientCheckInTrends>;
@@ -17,6 +18,7 @@ export type PublicHelpT = z.infer<typeof PublicHelp>;
 export type SafetyPlanT = z.infer<typeof SafetyPlan>;
 export type PatientPlanT = z.infer<typeof PatientPlan>;
 export type PatientNotificationsT = z.infer<typeof PatientNotifications>;
+export type PatientNaloxoneT = z.infer<typeof PatientOwnNaloxone>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -69,6 +71,7 @@ export const patientApi = {
   saveSafetyPlan: (body: { version: number; plan: SafetyPlanT['plan'] }) => call<SafetyPlanT>('PUT', '/safety-plan', body),
   plan: () => call<PatientPlanT>('GET', '/plan'),
   careTeam: () => call<z.infer<typeof PatientCareTeam>>('GET', '/care-team'),
+  naloxone: () => call<PatientNaloxoneT>('GET', '/naloxone'),
   notifications: () => call<PatientNotificationsT>('GET', '/notifications'),
   setReminder: (checkInReminderAt: string | null) => call<PatientNotificationsT>('PUT', '/notifications', { checkInReminderAt }),
   pushOn: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) => call<PatientNotificationsT>('POST', '/push-subscription', body),
