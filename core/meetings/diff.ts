@@ -13,8 +13,11 @@ export function meetingKey(id: string, weekday: number, severalDays: boolean): s
   return severalDays ? `${id}#${weekday}` : id;
 }
 
-/** The fields that make a meeting's content, in a fixed order (the key is not content). */
-const CONTENT_FIELDS = [
+/**
+ * The fields that make a meeting's content, in a fixed order (the key is not content): what the
+ * hash covers, and what a re-import replaces in a stored row (server/modules/meetings/import.ts).
+ */
+export const CONTENT_FIELDS = [
   'fellowship',
   'name',
   'weekday',

@@ -18,6 +18,7 @@ import { invalid, notFound } from '../../platform/errors.ts';
 import { users } from '../identity/identity.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { meetingFriendliness, meetingWelcomeReports, meetings } from './meetings.tables.ts';
+import { meetingOfRow } from './rows.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 type Row = typeof meetings.$inferSelect;
@@ -55,28 +56,15 @@ function currentOf(f: FriendRow | undefined, now: Date) {
   return { ...c, recordedAt: c.recordedAt?.toISOString() ?? null, expiresAt: c.expiresAt?.toISOString() ?? null };
 }
 
+/** A stored meeting as staff and patients see it: the meeting model (rows.ts), its type labels and current friendliness. */
 function summaryOf(r: Row, f: FriendRow | undefined, now: Date) {
+  const { key: _key, ...meeting } = meetingOfRow(r);
   return {
     id: r.id,
     manual: r.sourceId === null,
     active: r.active,
-    fellowship: r.fellowship as Fellowship,
-    name: r.name,
-    weekday: r.weekday,
-    startTime: r.startTime,
-    endTime: r.endTime,
-    timeZone: r.timeZone,
-    mode: r.mode as AttendanceMode,
-    locationName: r.locationName,
-    address: r.address,
-    postalCode: r.postalCode,
-    latitude: r.latitude,
-    longitude: r.longitude,
-    conferenceUrl: r.conferenceUrl,
-    conferencePhone: r.conferencePhone,
-    languages: r.languages,
-    types: r.types.map((code) => ({ code, en: typeLabel(code, 'en'), es: typeLabel(code, 'es') })),
-    notes: r.notes,
+    ...meeting,
+    types: meeting.types.map((code) => ({ code, en: typeLabel(code, 'en'), es: typeLabel(code, 'es') })),
     friendliness: currentOf(f, now),
   };
 }

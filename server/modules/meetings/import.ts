@@ -5,7 +5,7 @@
 // Re-importing the same feed writes nothing but the source's lastImport fields.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { parseBmlt } from '../../../core/meetings/bmlt.ts';
-import { contentHash, diffMeetings, type Existing } from '../../../core/meetings/diff.ts';
+import { CONTENT_FIELDS, contentHash, diffMeetings, type Existing } from '../../../core/meetings/diff.ts';
 import { parseMeetingGuide, type ParseResult, type Rejected } from '../../../core/meetings/meeting-guide.ts';
 import type { Fellowship, Meeting } from '../../../core/meetings/model.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -30,34 +30,19 @@ export function parseFeed(source: Pick<SourceRow, 'format' | 'defaultTimeZone' |
   return source.format === 'bmlt' ? parseBmlt(feed, { ...opts, formats }) : parseMeetingGuide(feed, opts);
 }
 
-const rowOf = (programId: string, sourceId: string, m: Meeting, now: Date) => ({
-  programId,
-  id: randomUUID(),
-  sourceId,
-  sourceKey: m.key,
-  fellowship: m.fellowship,
-  name: m.name,
-  weekday: m.weekday,
-  startTime: m.startTime,
-  endTime: m.endTime,
-  timeZone: m.timeZone,
-  mode: m.mode,
-  locationName: m.locationName,
-  address: m.address,
-  postalCode: m.postalCode,
-  latitude: m.latitude,
-  longitude: m.longitude,
-  conferenceUrl: m.conferenceUrl,
-  conferencePhone: m.conferencePhone,
-  languages: m.languages,
-  types: m.types,
-  notes: m.notes,
-  contentHash: contentHash(m),
-  active: true,
-  createdAt: now,
-  updatedAt: now,
-  inactivatedAt: null,
-});
+/** A meeting as a row of its source: the model's fields are the columns of the same names. */
+function rowOf(programId: string, sourceId: string, m: Meeting, now: Date) {
+  const { key, ...content } = m;
+  return { ...content, programId, id: randomUUID(), sourceId, sourceKey: key, contentHash: contentHash(m), active: true, createdAt: now, updatedAt: now, inactivatedAt: null };
+}
+
+/**
+ * What a stored row takes from the feed when its key is listed again with other content (or
+ * returns after being inactivated): the content, its hash and the row's state, each from the
+ * conflicting row (`excluded`). The row keeps its id and createdAt (attendance refers to them).
+ */
+const FROM_FEED = [...CONTENT_FIELDS, 'contentHash', 'active', 'updatedAt', 'inactivatedAt'] as const;
+const takeFromFeed = Object.fromEntries(FROM_FEED.map((field) => [field, sql`excluded.${sql.identifier(meetings[field].name)}`]));
 
 /** Runs an import of a parsed feed into a source, inside the caller's transaction. */
 export async function importIntoSource(deps: Deps, source: SourceRow, parsed: ParseResult): Promise<ImportResult> {
@@ -84,36 +69,7 @@ export async function importIntoSource(deps: Deps, source: SourceRow, parsed: Pa
     await tx
       .insert(meetings)
       .values(writes.slice(i, i + BATCH))
-      .onConflictDoUpdate({
-        target: [meetings.programId, meetings.sourceId, meetings.sourceKey],
-        set: Object.fromEntries(
-          (
-            [
-              'fellowship',
-              'name',
-              'weekday',
-              'start_time',
-              'end_time',
-              'time_zone',
-              'mode',
-              'location_name',
-              'address',
-              'postal_code',
-              'latitude',
-              'longitude',
-              'conference_url',
-              'conference_phone',
-              'languages',
-              'types',
-              'notes',
-              'content_hash',
-              'active',
-              'updated_at',
-              'inactivated_at',
-            ] as const
-          ).map((c) => [camel(c), sql.raw(`excluded.${c}`)]),
-        ),
-      });
+      .onConflictDoUpdate({ target: [meetings.programId, meetings.sourceId, meetings.sourceKey], set: takeFromFeed });
   }
   for (let i = 0; i < diff.inactivated.length; i += BATCH) {
     await tx
@@ -138,8 +94,6 @@ export async function importIntoSource(deps: Deps, source: SourceRow, parsed: Pa
   });
   return result;
 }
-
-const camel = (c: string) => c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase());
 
 export async function sourceById(tx: Tx, programId: string, id: string): Promise<SourceRow> {
   const [s] = await tx

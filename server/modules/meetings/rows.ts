@@ -1,4 +1,5 @@
-// A stored meeting row as the model of core/meetings/model.ts (for export and the feed).
+// A stored meeting row as the model of core/meetings/model.ts: the one place a row becomes a
+// meeting (a source's export, the programme's feed, the directory's summaries).
 import type { AttendanceMode, Fellowship, Meeting } from '../../../core/meetings/model.ts';
 import type { meetings } from './meetings.tables.ts';
 
