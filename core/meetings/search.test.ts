@@ -125,3 +125,13 @@ describe('search', () => {
     );
   });
 });
+
+describe('across a daylight-saving change', () => {
+  it('counts real minutes: at 00:46 on the night New York springs forward, a 03:00 meeting is 74 minutes away', () => {
+    const now = new Date('2026-03-08T05:46:00Z'); // Sunday 00:46 EST
+    expect(timing({ weekday: 0, startTime: '03:00', endTime: null, timeZone: 'America/New_York' }, now).startsInMinutes).toBe(74);
+    // and in the autumn, at 00:30 on the night clocks go back, a 02:00 meeting is 150 minutes away
+    const autumn = new Date('2026-11-01T04:30:00Z'); // Sunday 00:30 EDT
+    expect(timing({ weekday: 0, startTime: '02:00', endTime: null, timeZone: 'America/New_York' }, autumn).startsInMinutes).toBe(150);
+  });
+});

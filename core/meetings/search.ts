@@ -95,13 +95,51 @@ export function durationMinutes(m: Pick<Meeting, 'startTime' | 'endTime'>): numb
   return d > 0 ? d : d + 1440;
 }
 
-/** Minutes from now to the meeting's next start (0 when it starts this minute), and whether it is on now. */
+/** The zone's offset from UTC in minutes at an instant (New York in winter: -300). */
+function offsetMinutes(at: Date, timeZone: string): number {
+  const wall = computeWeekMinute(at, timeZone);
+  const utc = at.getUTCDay() * 1440 + at.getUTCHours() * 60 + at.getUTCMinutes();
+  const d = (wall - utc + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+  return d > MINUTES_PER_WEEK / 2 ? d - MINUTES_PER_WEEK : d;
+}
+
+const WEEK_MS = MINUTES_PER_WEEK * 60_000;
+const steadyMemo = new Map<string, boolean>();
+let steadyAt = NaN;
+
+/** Whether the zone keeps one offset for a week either side of `now` (most days of the year: no daylight-saving change to allow for). */
+function steadyAround(now: Date, timeZone: string): boolean {
+  if (now.getTime() !== steadyAt) {
+    steadyAt = now.getTime();
+    steadyMemo.clear();
+  }
+  let steady = steadyMemo.get(timeZone);
+  if (steady === undefined) {
+    const here = offsetMinutes(now, timeZone);
+    steady = offsetMinutes(new Date(now.getTime() - WEEK_MS), timeZone) === here && offsetMinutes(new Date(now.getTime() + WEEK_MS), timeZone) === here;
+    steadyMemo.set(timeZone, steady);
+  }
+  return steady;
+}
+
+/**
+ * Minutes from now to the meeting's next start (0 when it starts this minute), and whether it is
+ * on now. Counted on the local clock, then corrected by the change of UTC offset between now and
+ * the start when a daylight-saving change falls in between (at 00:46 on the night clocks go
+ * forward, a 03:00 meeting is 74 minutes away, not 134).
+ */
 export function timing(m: Pick<Meeting, 'weekday' | 'startTime' | 'endTime' | 'timeZone'>, now: Date): { startsInMinutes: number; inProgress: boolean } {
   const here = localWeekMinute(now, m.timeZone);
   const start = m.weekday * 1440 + minutesOf(m.startTime);
-  const startsIn = (start - here + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
-  const sinceStart = (here - start + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
-  return { startsInMinutes: startsIn, inProgress: sinceStart < durationMinutes(m) };
+  let startsIn = (start - here + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+  let sinceStart = (here - start + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+  if (!steadyAround(now, m.timeZone)) {
+    const offsetNow = offsetMinutes(now, m.timeZone);
+    startsIn -= offsetMinutes(new Date(now.getTime() + startsIn * 60_000), m.timeZone) - offsetNow;
+    sinceStart -= offsetNow - offsetMinutes(new Date(now.getTime() - sinceStart * 60_000), m.timeZone);
+    startsIn = Math.max(0, startsIn);
+  }
+  return { startsInMinutes: startsIn, inProgress: sinceStart >= 0 && sinceStart < durationMinutes(m) };
 }
 
 function inWindow(startTime: string, w: { from: string; to: string }): boolean {
