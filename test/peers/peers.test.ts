@@ -211,6 +211,30 @@ describe('peer outreach', () => {
     expectProblem(await peer.get('/api/v1/peer-outreach/referrals?cursor=nonsense'), 400, 'invalid_input', 'query.cursor');
   });
 
+  it('the job escalates 10,000 overdue referrals (more parameters than one statement takes) once, then nothing new', async () => {
+    const seed = await refer({ contactName: 'Many (fictional)', referredAt: ago(1) });
+    // 9,999 copies of the referral under new ids: a busy programme after a long outage
+    const [{ cols }] = (await w.database.query<{ cols: string }>(
+      "select string_agg(quote_ident(column_name), ', ' order by ordinal_position) cols from information_schema.columns where table_name = 'peer_referrals' and column_name not in ('program_id', 'id')",
+    )) as [{ cols: string }];
+    await w.database.query(`insert into peer_referrals (program_id, id, ${cols}) select program_id, gen_random_uuid(), ${cols} from peer_referrals, generate_series(1, 9999) where id = $1`, [seed.id]);
+    const late = new Date(w.clock.now.getTime() + 30 * 24 * H);
+    const report = await escalateOverdue(w.database.db, late);
+    const n = Number(
+      (
+        await w.database.query<{ n: string }>('select count(distinct referral_id) n from peer_outreach_escalations where referral_id in (select id from peer_referrals where contact_name = $1)', [
+          'Many (fictional)',
+        ])
+      )[0]!.n,
+    );
+    expect(n).toBe(10_000);
+    expect(report.escalated).toBeGreaterThanOrEqual(10_000);
+    expect((await escalateOverdue(w.database.db, late)).escalated).toBe(0);
+    // leave the other tests their own data: the supervisors' list shows the oldest escalations first
+    await w.database.query("delete from peer_outreach_escalations where referral_id in (select id from peer_referrals where contact_name = 'Many (fictional)')");
+    await w.database.query("delete from peer_referrals where contact_name = 'Many (fictional)'");
+  }, 120_000);
+
   it('the job escalates an overdue contact once; after downtime one late run catches up exactly once', async () => {
     const r = await refer({ contactName: 'Casey (fictional)', referredAt: ago(1), assignToMe: true });
     await escalateOverdue(w.database.db, w.clock.now);

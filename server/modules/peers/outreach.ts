@@ -21,7 +21,7 @@ import {
 } from '../../../core/peers/outreach.ts';
 import { localDate, zonedInstant, addDays } from '../../../core/cm/calendar.ts';
 import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAudits } from '../../platform/audit.ts';
 import { auditContext, programOf, systemCtx, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { roleAssignments, users } from '../identity/identity.tables.ts';
@@ -546,24 +546,45 @@ export async function escalateOverdue(db: Db, now: Date): Promise<EscalationRepo
   return report;
 }
 
-/** Escalates the overdue and missed contacts of some open referrals of one programme (the job, the demo seed); how many were new. */
+/** Referrals handled per statement by the escalation job: PostgreSQL takes at most 65,535 parameters in one. */
+const ESCALATION_BATCH = 500;
+
+/**
+ * Escalates the overdue and missed contacts of some open referrals of one programme (the job, the
+ * demo seed); how many were new. In batches of ESCALATION_BATCH referrals: the contacts already
+ * escalated are read first and left out, so a run inserts only what is new (the unique index
+ * still guards two runs at once), with one audit insert per batch.
+ */
 export async function escalateInProgram(tx: Tx, orgId: string, referrals: ReferralRow[], now: Date): Promise<number> {
   if (referrals.length === 0) return 0;
   const programId = referrals[0]!.programId;
-  const attempts = await attemptsOf(
-    tx,
-    programId,
-    referrals.map((r) => r.id),
-  );
-  const values = referrals.flatMap((r) =>
-    stateOf(r, attempts.get(r.id) ?? [], now).escalate.map((e) => ({ programId, id: randomUUID(), referralId: r.id, contactIndex: e.index, reason: e.reason, since: e.since, escalatedAt: now })),
-  );
-  if (values.length === 0) return 0;
-  const rows = await tx.insert(peerOutreachEscalations).values(values).onConflictDoNothing().returning({ id: peerOutreachEscalations.id, referralId: peerOutreachEscalations.referralId });
   const ctx = systemCtx({ orgId, programId, now, requestId: 'job:peer-escalate' });
-  for (const row of rows) {
-    const r = referrals.find((x) => x.id === row.referralId)!;
-    await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'peer-referral', entityId: r.id, patientId: r.patientId, detail: { escalation: row.id } });
+  let added = 0;
+  for (let i = 0; i < referrals.length; i += ESCALATION_BATCH) {
+    const batch = referrals.slice(i, i + ESCALATION_BATCH);
+    const ids = batch.map((r) => r.id);
+    const [attempts, existing] = await Promise.all([
+      attemptsOf(tx, programId, ids),
+      tx
+        .select({ referralId: peerOutreachEscalations.referralId, contactIndex: peerOutreachEscalations.contactIndex })
+        .from(peerOutreachEscalations)
+        .where(and(eq(peerOutreachEscalations.programId, programId), inArray(peerOutreachEscalations.referralId, ids))),
+    ]);
+    const done = new Set(existing.map((e) => `${e.referralId}:${e.contactIndex}`));
+    const values = batch.flatMap((r) =>
+      stateOf(r, attempts.get(r.id) ?? [], now)
+        .escalate.filter((e) => !done.has(`${r.id}:${e.index}`))
+        .map((e) => ({ programId, id: randomUUID(), referralId: r.id, contactIndex: e.index, reason: e.reason, since: e.since, escalatedAt: now })),
+    );
+    if (values.length === 0) continue;
+    const rows = await tx.insert(peerOutreachEscalations).values(values).onConflictDoNothing().returning({ id: peerOutreachEscalations.id, referralId: peerOutreachEscalations.referralId });
+    const byId = new Map(batch.map((r) => [r.id, r]));
+    await writeAudits(
+      tx,
+      auditContext(ctx),
+      rows.map((row) => ({ action: 'create' as const, entity: 'peer-referral' as const, entityId: row.referralId, patientId: byId.get(row.referralId)!.patientId, detail: { escalation: row.id } })),
+    );
+    added += rows.length;
   }
-  return rows.length;
+  return added;
 }
