@@ -86,7 +86,9 @@ export const PatientSessionStarted = z.object({
 export const PatientSessionParams = z.strictObject({ patientId: Id, id: Id });
 export const PatientSessionStatus = z.object({
   id: Id,
-  instrument: InstrumentIdSchema,
+  /** The form: an instrument, or a consent to sign (exactly one is set). */
+  instrument: InstrumentIdSchema.nullable(),
+  consentId: Id.nullable(),
   status: z.enum(['open', 'submitted', 'expired', 'cancelled']),
   /** Whether the tablet has exchanged the hand-off code. */
   handedOff: z.boolean(),
@@ -111,13 +113,31 @@ export const TabletReturned = z.object({
   stage: z.enum(['active', 'mfa_pending', 'mfa_setup']),
   mustChangePassword: z.boolean(),
 });
-export const TabletSession = z.object({
+const TabletInstrumentForm = z.object({
+  kind: z.literal('instrument'),
   instrument: InstrumentIdSchema,
   title: z.string(),
   targetBehavior: z.string().nullable(),
   expiresAt: z.string(),
   questionnaire: z.record(z.string(), z.unknown()),
 });
+/** A consent to sign on the tablet (issue 16): its words as written, and the patient notice (§2.22) in the consent's language. */
+const TabletConsentForm = z.object({
+  kind: z.literal('consent'),
+  title: z.string(),
+  language: z.enum(['en', 'es']),
+  expiresAt: z.string(),
+  /** The consent as the patient reads it: every element §2.31 requires, in order. */
+  text: z.array(z.object({ heading: z.string(), body: z.string() })),
+  notice: z.object({
+    version: z.string(),
+    /** Whether this patient already acknowledged this version of the notice (then the tablet does not ask again). */
+    acknowledged: z.boolean(),
+    title: z.string(),
+    paragraphs: z.array(z.string()),
+  }),
+});
+export const TabletSession = z.discriminatedUnion('kind', [TabletInstrumentForm, TabletConsentForm]);
 export const TabletSubmit = z.strictObject({
   answers: Answers,
   targetBehavior: z.string().trim().min(1).max(200).optional(),
@@ -126,6 +146,32 @@ export const TabletSubmitted = z.object({
   received: z.literal(true),
   complete: z.boolean(),
   missing: z.array(z.string()),
+});
+
+// --- a consent signed on the tablet (issue 16) ---------------------------------------
+/** Staff start a tablet session for a consent awaiting the patient's signature: the hand-off as for an instrument. */
+export const ConsentTabletStarted = z.object({
+  id: Id,
+  patientId: Id,
+  consentId: Id,
+  /** The single-use hand-off code for the tablet's link / QR code (shown once; only its hash is stored). */
+  handoffCode: z.string(),
+  /** The tablet's link, relative to the console's origin: /tablet#<handoffCode>. */
+  handoffPath: z.string(),
+  /** The code must be exchanged by then (10 minutes). */
+  expiresAt: z.string(),
+});
+/** The consent's latest tablet session, or null when it never had one. */
+export const ConsentTabletStatus = z.object({ session: PatientSessionStatus.nullable() });
+/** The patient signs on the tablet: the name they typed, that they agree, and whether they read the notice. */
+export const TabletConsentSign = z.strictObject({
+  signerName: z.string().trim().min(1).max(160),
+  agree: z.literal(true, { message: 'must be true: the patient agrees to the consent as written' }),
+  noticeAcknowledged: z.boolean(),
+});
+export const TabletConsentSigned = z.object({
+  signed: z.literal(true),
+  noticeAcknowledged: z.boolean(),
 });
 
 // --- stage of change ---------------------------------------------------------------

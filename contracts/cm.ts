@@ -663,6 +663,22 @@ export const TokenCreate = z.strictObject({
     .array(TokenScope)
     .min(1, 'choose at least one scope')
     .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a scope'),
+  /**
+   * The organisation outside the programme whose application uses the token (issue 16): required
+   * with fhir:read (each read is a disclosure to it, checked against the patient's consents), and
+   * given only then.
+   */
+  recipientOrganization: Text(160).optional(),
 });
-export const Token = z.object({ id: Id, name: z.string(), userId: Id, scopes: z.array(TokenScope), createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
+export const Token = z.object({
+  id: Id,
+  name: z.string(),
+  userId: Id,
+  scopes: z.array(TokenScope),
+  /** The outside organisation a fhir:read token discloses to; null for the programme's own systems. */
+  recipientOrganization: z.string().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
 export const TokenCreated = Token.extend({ token: z.string() });

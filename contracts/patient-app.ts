@@ -90,6 +90,8 @@ export const PatientSignedIn = z.object({
   deviceId: Id,
   /** The programme's idle lock: the app locks itself after this many minutes without use (the server too). */
   idleMinutes: z.number().int(),
+  /** Whose phone this is: a patient's, or a family member's (the family part of the app, ADR 053). */
+  holder: z.enum(['patient', 'family']),
 });
 
 export const PatientMe = z.object({

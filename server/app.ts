@@ -45,6 +45,7 @@ import { peersRoutes } from './modules/peers/peers.routes.ts';
 import { meetingSourcesRoutes } from './modules/meetings/sources.routes.ts';
 import { meetingFeedRoutes, myMeetingsPatientRoutes, myMeetingsStaffRoutes } from './modules/meetings/my-meetings.routes.ts';
 import { naloxonePatientRoutes, naloxoneRoutes } from './modules/naloxone/naloxone.routes.ts';
+import { consentPatientRoutes, consentRoutes, familyAppRoutes } from './modules/consent/consent.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -158,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       meetingSourcesRoutes(api, { db: opts.db });
       myMeetingsStaffRoutes(api, { db: opts.db });
       naloxoneRoutes(api, { db: opts.db });
+      consentRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
@@ -171,6 +173,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       meetingsPatientRoutes(api, { db: opts.db });
       myMeetingsPatientRoutes(api, { db: opts.db });
       naloxonePatientRoutes(api, { db: opts.db });
+      familyAppRoutes(api, { db: opts.db });
+      consentPatientRoutes(api, { db: opts.db });
     },
     { prefix: PATIENT_API_PREFIX },
   );

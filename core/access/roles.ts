@@ -86,6 +86,12 @@ export const PERMISSIONS = [
   'manage:peer-outreach', // the outreach deadlines and follow-up schedule; escalations and reassignment (a supervisor)
   'read:naloxone', // naloxone kits given and training delivered
   'write:naloxone', // record kits, training and the stock of kits
+  // 42 CFR Part 2 (issue 16): consents, the patient notice, the accounting of disclosures, family
+  'read:consent', // a patient's consents, notice acknowledgement and accounting of disclosures
+  'write:consent', // write a consent, record its signature, a revocation or its end; record the notice given
+  'write:disclosure', // print or export records for someone outside the programme under a consent, or in a medical emergency
+  'read:family', // the family members and friends linked to a patient
+  'write:family', // add and link family members and friends, invite them to the app
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -136,6 +142,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:peer-outreach',
     'read:naloxone',
     'write:naloxone',
+    'read:consent',
+    'write:consent',
+    'write:disclosure',
+    'read:family',
+    'write:family',
   ],
   counsellor: [
     'read:patient',
@@ -179,6 +190,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:peer-outreach',
     'read:naloxone',
     'write:naloxone',
+    'read:consent',
+    'write:consent',
+    'write:disclosure',
+    'read:family',
+    'write:family',
   ],
   'cm-coordinator': [
     'read:patient',
@@ -205,6 +221,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:patient-app',
     'read:schedule',
     'read:skills',
+    'read:consent',
   ],
   'peer-specialist': [
     'read:patient',
@@ -228,6 +245,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'write:peer-outreach',
     'read:naloxone',
     'write:naloxone',
+    'read:consent',
+    'read:family',
   ],
   'specimen-collector': ['read:patient', 'read:medication', 'read:cm', 'write:specimen', 'write:cm-event', 'draw:cm'],
   'front-desk': [
@@ -242,6 +261,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'check-in:encounter',
     'write:schedule',
     'read:meetings',
+    'read:consent',
+    'write:consent',
+    'read:family',
+    'write:family',
   ],
   auditor: ['read:audit', 'export:audit', 'read:staff'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the

@@ -6,13 +6,17 @@ describe('token scopes', () => {
     expect(tokenMay(['screens:write'], 'POST /api/v1/specimens')).toEqual({ allowed: true, scope: 'screens:write' });
     expect(tokenMay(['screens:write'], 'GET /api/v1/patients/:patientId/ledger')).toEqual({ allowed: false, reason: 'missing-scope', scope: 'ledger:read' });
     expect(tokenMay(['ledger:read'], 'POST /api/v1/lab/hl7v2')).toEqual({ allowed: false, reason: 'missing-scope', scope: 'screens:write' });
+    expect(tokenMay(['fhir:read'], 'GET /fhir/R4/Observation')).toEqual({ allowed: true, scope: 'fhir:read' });
+    expect(tokenMay(['ledger:read'], 'GET /fhir/R4/Patient/:id')).toEqual({ allowed: false, reason: 'missing-scope', scope: 'fhir:read' });
     for (const op of [
       'GET /api/v1/cm/queue',
       'GET /api/v1/cm/check-ins',
       'GET /api/v1/cm/adjudications',
       'GET /api/v1/cm/redemptions',
       'GET /api/v1/patients/:patientId/screens',
-      'GET /fhir/R4/Patient/:id',
+      'GET /fhir/R4/Consent/:id',
+      'GET /fhir/R4/Consent',
+      'GET /fhir/R4/Schedule/:id',
     ]) {
       expect(tokenMay(TOKEN_SCOPES, op), op).toEqual({ allowed: false, reason: 'not-for-tokens' });
     }

@@ -25,6 +25,12 @@ export const AUDIT_ENTITIES = {
   // messages to patients (the outbox) and how a patient may be contacted
   messages: 'patients',
   'contact-preferences': 'patients',
+  // 42 CFR Part 2: consents, the disclosures made under them or an exception, the patient
+  // notice acknowledged at intake, family members and friends (issue 16)
+  consent: 'patients',
+  disclosure: 'patients',
+  'patient-notice': 'patients',
+  family: 'patients',
   // contingency management
   cm: 'cm',
   'cm-enrolment': 'cm',
@@ -198,5 +204,5 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Why a record was touched (the audit row's purpose); `treatment` unless a use case says otherwise. */
-export const AUDIT_PURPOSES = ['treatment', 'work-list', 'duplicate-check', 'audit'] as const;
+export const AUDIT_PURPOSES = ['treatment', 'work-list', 'duplicate-check', 'audit', 'medical-emergency'] as const;
 export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];

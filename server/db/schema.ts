@@ -20,3 +20,4 @@ export * from '../modules/skills/skills.tables.ts';
 export * from '../modules/meetings/meetings.tables.ts';
 export * from '../modules/peers/peers.tables.ts';
 export * from '../modules/naloxone/naloxone.tables.ts';
+export * from '../modules/consent/consent.tables.ts';

@@ -19,7 +19,7 @@ import { makeWorld, type Client, type World } from '../support/world.ts';
 import { DEFAULT_TC_TEMPLATE } from '../../core/levels-of-care/phases.ts';
 
 /** Every route that has no `permission`, and why. A route missing here and from the permission walk fails. */
-const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'patient'> = {
+const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'patient' | 'family' | 'app'> = {
   'GET /api/health': 'public',
   'GET /api/openapi.json': 'public',
   'POST /api/v1/auth/sign-in': 'public',
@@ -36,6 +36,7 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   // the patient tablet: its single-use bearer token is the credential (test/assessments/assessments.test.ts)
   'GET /api/v1/tablet/session': 'public',
   'POST /api/v1/tablet/answers': 'public',
+  'POST /api/v1/tablet/consent': 'public', // a consent signed on the tablet (test/consent/tablet-consent.test.ts)
   'POST /api/v1/tablet/handoff': 'public', // the link's single-use hand-off code is the credential
   'POST /api/v1/tablet/return': 'public', // the form token names whose password; the password is the credential
   // the FHIR CapabilityStatement: what the server supports, no data
@@ -79,8 +80,18 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'GET /api/patient/naloxone': 'patient',
   'GET /meetings/feed/:file': 'public',
   'GET /api/patient/check-ins': 'patient',
-  'POST /api/patient/lock': 'patient',
-  'POST /api/patient/sign-out': 'patient',
+  // either app principal: the patient's or the family member's own session
+  'POST /api/patient/lock': 'app',
+  'POST /api/patient/sign-out': 'app',
+  // a family member's app session (issue 16): only what a consent in effect allows ('family principal' below)
+  'GET /api/patient/family/me': 'family',
+  'GET /api/patient/family/shared': 'family',
+  'GET /api/patient/family/shared/:patientId': 'family',
+  // the patient's own consents and accounting (issue 16)
+  'GET /api/patient/consents': 'patient',
+  'POST /api/patient/consents/:id/sign': 'patient',
+  'POST /api/patient/consents/:id/revoke': 'patient',
+  'GET /api/patient/disclosures': 'patient',
   // Help now (ADR 037): a locked phone fetches the programme's numbers and naloxone places (no patient data; rate-limited)
   'GET /api/patient/help': 'public',
   'GET /api/patient/safety-plan': 'patient',
@@ -119,6 +130,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name === 'encounterId') return f.encounter;
   if (name === 'userId' && before === 'grants') return f.grantedUser;
   if (name === 'key') return f.skillsModule;
+  if (name === 'familyMemberId') return f.familyMember;
   if (name !== 'id') return undefined;
   const byCollection: Record<string, string> = {
     patients: f.patient,
@@ -150,6 +162,8 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     referrals: f.peerReferral,
     escalations: f.peerEscalation,
     meetings: f.meeting,
+    consents: f.consent,
+    devices: f.familyDevice, // a family member's phone (/family/:familyMemberId/devices/:id)
     'my-meetings': f.meeting, // a patient's chosen meeting (the patient app's /my-meetings/:id)
     // FHIR R4 resources
     Patient: f.patient,
@@ -161,6 +175,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     Encounter: f.fhirEncounter,
     Appointment: f.visit,
     Schedule: f.scheduleStaff,
+    Consent: f.consent, // staff with read:consent only; never an API token (ADR 021)
   };
   return before === undefined ? undefined : byCollection[before];
 }
@@ -313,6 +328,32 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     // the patient app: staff invite a patient and revoke a device (no body)
     'POST /api/v1/patients/:patientId/app-invites': () => undefined,
     'POST /api/v1/patients/:patientId/app-devices/:id/revoke': () => undefined,
+    // consent and family (issue 16)
+    'POST /api/v1/patients/:patientId/consents': () => ({
+      template: 'family',
+      language: 'en',
+      recipient: { kind: 'family-member', familyMemberId: f.familyMember },
+      purposes: ['family-support'],
+      dataClasses: ['appointments'],
+      dataDescription: 'The next visit.',
+      expiry: { kind: 'end-of-treatment' },
+    }),
+    'POST /api/v1/patients/:patientId/consents/:id/revoke': () => ({ note: 'Walk' }),
+    'POST /api/v1/patients/:patientId/consents/:id/end': () => ({ note: 'Walk' }),
+    // a consent handed to the tablet (the fixture consent is signed: the use case answers 409)
+    'POST /api/v1/patients/:patientId/consents/:id/tablet': () => undefined, // takes no body
+    'POST /api/v1/patients/:patientId/consents/:id/tablet/cancel': () => undefined, // takes no body
+    'POST /api/v1/patients/:patientId/notice': () => ({ language: 'en', method: 'paper' }),
+    'POST /api/v1/patients/:patientId/disclosures': () => ({
+      recipient: { kind: 'organization', name: 'Authz emergency department' },
+      dataClasses: ['medication'],
+      channel: 'print',
+      exception: 'medical-emergency',
+      reason: 'Authorisation walk: an emergency disclosure.',
+    }),
+    'POST /api/v1/patients/:patientId/family': () => ({ displayName: `Authz relative ${seq}`, relationship: 'friend' }),
+    'POST /api/v1/patients/:patientId/family/:familyMemberId/invite': () => undefined,
+    'POST /api/v1/patients/:patientId/family/:familyMemberId/devices/:id/revoke': () => undefined,
     // care plans and recommendations
     'POST /api/v1/patients/:patientId/recommendations': () => ({}),
     'POST /api/v1/messages/:id/retry': () => undefined, // takes no body
@@ -480,8 +521,10 @@ describe('route table', () => {
       const listed = WITHOUT_PERMISSION[`${r.method} ${r.url}`];
       if (listed === 'public') expect(r.config?.auth).toBe('public');
       if (listed === 'partial') expect(r.config?.auth).toBe('partial');
-      if (listed === 'patient') expect(r.config?.auth).toBe('patient');
-      if (r.config?.auth === 'patient') expect(listed).toBe('patient');
+      for (const kind of ['patient', 'family', 'app'] as const) {
+        if (listed === kind) expect(r.config?.auth).toBe(kind);
+        if (r.config?.auth === kind) expect(listed).toBe(kind);
+      }
       if (listed && r.config?.permission) throw new Error(`${r.method} ${r.url} has a permission but is listed as ${listed}`);
     }
   });
@@ -542,7 +585,7 @@ describe('patient principal × every route', () => {
 
   it('a patient session reaches no staff or FHIR route, in either programme', async () => {
     const failures: string[] = [];
-    for (const route of walkedRoutes().filter((r) => r.config?.auth !== 'public' && r.config?.auth !== 'patient')) {
+    for (const route of walkedRoutes().filter((r) => !['public', 'patient', 'family', 'app'].includes(r.config?.auth ?? ''))) {
       for (const [who, f, cookie] of [
         ['patient A', A, A.patientCookie],
         ['patient B', B, B.patientCookie],
@@ -552,6 +595,75 @@ describe('patient principal × every route', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+});
+
+/**
+ * The family principal (issue 16, ADR 053) and the consent dimension: a family member's session
+ * reaches no staff, FHIR or patient route; a patient's reaches no family route; and on every
+ * family route a disclosure happens only while a consent in effect covers it — with no consent
+ * (programme B's relative asking for A's patient), an active one, an expired (ended) one and a
+ * revoked one. Runs before the permission walk, which revokes the fixture consent.
+ */
+describe('family principal × every route × consent state', () => {
+  const familyRoutes = () => walkedRoutes().filter((r) => r.config?.auth === 'family');
+  const disclosures = async () => Number((await w.database.query<{ n: string }>('select count(*) n from disclosures where patient_id = $1', [w.patientA]))[0]!.n);
+
+  it('a family session reaches no staff, FHIR or patient route; a patient session no family route', async () => {
+    expect(familyRoutes().length).toBeGreaterThanOrEqual(3);
+    const failures: string[] = [];
+    for (const route of walkedRoutes().filter((r) => !['public', 'family', 'app'].includes(r.config?.auth ?? ''))) {
+      const r = await w.app.inject({
+        method: route.method as 'GET',
+        url: fillUrl(route.url, A),
+        headers: { cookie: A.familyCookie, 'waypoint-program': A.programId },
+        ...(route.method === 'GET' ? {} : { payload: {} }),
+      });
+      const expected = route.config?.auth === 'patient' ? 403 : 401;
+      if (r.statusCode !== expected) failures.push(`family ${route.method} ${route.url}: expected ${expected}, got ${r.statusCode}`);
+    }
+    for (const route of familyRoutes()) {
+      const r = await w.app.inject({ method: 'GET', url: fillUrl(route.url, A), headers: { cookie: A.patientCookie } });
+      if (r.statusCode !== 403) failures.push(`patient ${route.url}: expected 403, got ${r.statusCode}`);
+      for (const role of WALK_ROLES) {
+        const s = await clients.get(role)!.request({ method: 'GET', url: fillUrl(route.url, A) });
+        if (s.statusCode !== 401) failures.push(`${role} ${route.url}: expected 401, got ${s.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('discloses only under a consent in effect: none, active, ended and revoked', async () => {
+    const admin = clients.get('administrator')!;
+    const one = `/api/patient/family/shared/${w.patientA}`;
+    const get = (url: string, cookie: string) => w.app.inject({ method: 'GET', url, headers: { cookie } });
+    // none: programme B's relative is not linked to A's patient and holds no consent of theirs
+    expect((await get(one, B.familyCookie)).statusCode).toBe(404);
+    expect((await get('/api/patient/family/shared', B.familyCookie)).body).not.toContain(w.patientA);
+    // active: A's relative sees the card, and it is recorded
+    let before = await disclosures();
+    expect((await get(one, A.familyCookie)).statusCode).toBe(200);
+    expect(await disclosures()).toBe(before + 1);
+    // expired: a second consent (dated) that ends; then the fixture consent revoked: nothing more is disclosed
+    const dated = (
+      await admin.post(`/api/v1/patients/${w.patientA}/consents`, {
+        template: 'family',
+        language: 'en',
+        recipient: { kind: 'family-member', familyMemberId: A.familyMember },
+        purposes: ['family-support'],
+        dataClasses: ['appointments'],
+        dataDescription: 'Next visit.',
+        expiry: { kind: 'condition', text: 'until the patient moves out' },
+        paper: { signerName: 'Fixture signer', signedOn: w.clock.now.toISOString().slice(0, 10), scan: { contentType: 'image/png', base64: 'Zml4dHVyZQ==' } },
+      })
+    ).json() as { id: string };
+    expect((await admin.post(`/api/v1/patients/${w.patientA}/consents/${dated.id}/end`, { note: 'Moved out.' })).statusCode).toBe(200);
+    expect((await get(one, A.familyCookie)).statusCode).toBe(200); // the fixture consent still covers
+    expect((await admin.post(`/api/v1/patients/${w.patientA}/consents/${A.consent}/revoke`, {})).statusCode).toBe(200);
+    before = await disclosures();
+    for (const route of familyRoutes().filter((r) => r.url.includes(':patientId'))) expect((await get(fillUrl(route.url, A), A.familyCookie)).statusCode).toBe(403);
+    expect(((await get('/api/patient/family/shared', A.familyCookie)).json() as { items: unknown[] }).items).toEqual([]);
+    expect(await disclosures()).toBe(before);
   });
 });
 

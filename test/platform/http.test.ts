@@ -62,6 +62,11 @@ describe('OpenAPI', () => {
       'GET /api/patient/meetings': 'the same search from the patient app (limit ≤ 50); the directory holds no patient data',
       'GET /api/patient/my-meetings': 'the meetings the signed-in patient chose: at most 50 (server/modules/meetings/my-meetings.ts MAX_CHOSEN)',
       'GET /api/patient/my-meetings/attendance': 'the signed-in patient’s own meeting attendance, newest first, limit ≤ 200',
+      'GET /api/v1/consent-templates': 'the consent templates in content/consent-templates (four); no patient data',
+      'GET /api/v1/disclosures/exceptions': 'the newest 200 disclosures made under an exception, for review (exceptions are rare by nature)',
+      'GET /api/patient/family/shared': 'one card per patient linked to the signed-in family member (a handful)',
+      'GET /api/patient/consents': 'the signed-in patient’s own consents, every version (a handful in a lifetime of care)',
+      'GET /api/patient/disclosures': 'the signed-in patient’s accounting of disclosures: three years by law, shown whole as the accounting',
     };
     const unpaginated: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {

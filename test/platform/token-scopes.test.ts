@@ -121,6 +121,8 @@ describe('choosing scopes', () => {
     const unknown = expectProblem(await admin.post('/api/v1/integration-tokens', { name: 'Queue (fictional)', scopes: ['queue:read'] }), 400, 'invalid_input');
     expect(unknown.problems?.[0]?.field).toMatch(/^body\.scopes/);
     expectProblem(await admin.post('/api/v1/integration-tokens', { name: 'Twice (fictional)', scopes: ['ledger:read', 'ledger:read'] }), 400, 'invalid_input', 'body.scopes');
+    // fhir:read is for an organisation outside the programme: the token names it (test/consent/fhir-outside-client.test.ts)
+    expectProblem(await admin.post('/api/v1/integration-tokens', { name: 'EHR (fictional)', scopes: ['fhir:read'] }), 400, 'invalid_input', 'body.recipientOrganization');
     const both = await createToken('Both (fictional)', ['ledger:read', 'screens:write']);
     expect(both.scopes).toEqual(['screens:write', 'ledger:read']);
     const list = await admin.get('/api/v1/integration-tokens?limit=200');

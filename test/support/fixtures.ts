@@ -88,6 +88,11 @@ export type Fixtures = {
   meeting: string;
   /** A meeting source fed by uploads (issue 15). */
   meetingSource: string;
+  /** A family member linked to the patient, the patient's signed paper consent naming them (appointments and check-ins), and their phone in the app (issue 16). */
+  familyMember: string;
+  consent: string;
+  familyDevice: string;
+  familyCookie: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -196,7 +201,7 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
   const token = await ok<{ id: string }>('token', c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} lab`, scopes: ['screens:write'] }));
   const walker = await ok<{ id: string; token: string; userId: string }>(
     'walker token',
-    c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} walker`, scopes: [...TOKEN_SCOPES] }),
+    c.post('/api/v1/integration-tokens', { name: `${B ? 'Bravoleak' : 'Authz'} walker`, scopes: [...TOKEN_SCOPES], recipientOrganization: `${B ? 'Bravoleak' : 'Authz'} walker clinic` }),
   );
   const seeds = await ok<{ items: Array<{ commitment: string }> }>('seeds', c.get('/api/v1/cm/seeds'));
 
@@ -287,7 +292,47 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
     c.post('/api/v1/naloxone/lots', { product: 'nasal-4mg', lotNumber: `${B ? 'BRAVOLEAK' : 'AUTHZ'}-LOT`, expiresOn: '2030-12-31', quantity: 1000 }),
   );
 
+  // consent and family (issue 16): a relative, the patient's consent naming them, their phone
+  const family = await ok<{ items: Array<{ id: string }> }>(
+    'family member',
+    c.post(`/api/v1/patients/${patientId}/family`, { displayName: `${B ? 'Bravoleak' : 'Authz'} relative`, relationship: 'parent' }),
+  );
+  const familyMember = family.items[0]!.id;
+  const consent = await ok<{ id: string }>(
+    'consent',
+    c.post(`/api/v1/patients/${patientId}/consents`, {
+      template: 'family',
+      language: 'en',
+      recipient: { kind: 'family-member', familyMemberId: familyMember },
+      purposes: ['family-support'],
+      dataClasses: ['appointments', 'check-ins'],
+      dataDescription: 'The next visit and the check-in streak.',
+      expiry: { kind: 'end-of-treatment' },
+      paper: { signerName: 'Fixture signer', signedOn: w.clock.now.toISOString().slice(0, 10), scan: { contentType: 'image/png', base64: 'Zml4dHVyZQ==' } },
+    }),
+  );
+  // the treatment, payment and operations consent: the walker token (fhir:read, an outside organisation) reads the patient's FHIR records under it
+  await ok(
+    'tpo consent',
+    c.post(`/api/v1/patients/${patientId}/consents`, {
+      template: 'tpo',
+      language: 'en',
+      recipient: { kind: 'tpo-designation' },
+      purposes: ['treatment', 'payment', 'health-care-operations'],
+      dataClasses: ['appointments', 'attendance', 'care-plan', 'assessments', 'demographics'],
+      dataDescription: 'Visits, care plan, screening scores and demographics.',
+      expiry: { kind: 'none' },
+      paper: { signerName: 'Fixture signer', signedOn: w.clock.now.toISOString().slice(0, 10), scan: { contentType: 'image/png', base64: 'Zml4dHVyZQ==' } },
+    }),
+  );
+  const familyInvite = await ok<{ code: string }>('family invite', c.post(`/api/v1/patients/${patientId}/family/${familyMember}/invite`));
+  const familyPhone = await activatePhone(w.app, familyInvite.code);
+
   return {
+    familyMember,
+    consent: consent.id,
+    familyDevice: familyPhone.deviceId,
+    familyCookie: familyPhone.cookie,
     skillsModule,
     skillsAssignment: assignment.id,
     skillsEntry,

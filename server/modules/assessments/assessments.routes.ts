@@ -6,6 +6,8 @@ import {
   Assessment,
   AssessmentCreate,
   AssessmentListQuery,
+  ConsentTabletStarted,
+  ConsentTabletStatus,
   InstrumentListQuery,
   InstrumentParams,
   InstrumentSummary,
@@ -18,6 +20,8 @@ import {
   SafetyAlertQuery,
   StageRecord,
   StageTrajectory,
+  TabletConsentSign,
+  TabletConsentSigned,
   TabletHandoff,
   TabletHandoffExchanged,
   TabletReturn,
@@ -33,14 +37,18 @@ import { administer, getAssessment, listAssessments, listInstruments } from './a
 import {
   auditRefusal,
   bearerToken,
+  cancelConsentTabletSession,
   cancelPatientSession,
+  consentTabletStatus,
   endStaffSessionForTablet,
   exchangeHandoff,
   getPatientSession,
   PatientSessionRefused,
   returnToConsole,
+  startConsentTabletSession,
   startPatientSession,
   tabletSession,
+  tabletSignConsent,
   tabletSubmit,
 } from './patient-sessions.ts';
 import { questionnaireOf } from './questionnaires.ts';
@@ -143,7 +151,45 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db; secureCo
     async (req) => runInTx(db, req, (d) => cancelPatientSession(d, req.params.patientId, req.params.id)),
   );
 
-  // The tablet: no staff session; the bearer token is the only credential and allows these two calls only.
+  // A consent awaiting the patient's signature, signed on the tablet (issue 16): the same hand-off, under the consent permissions.
+  r.post(
+    '/patients/:patientId/consents/:id/tablet',
+    {
+      config: { permission: 'write:consent' },
+      schema: {
+        tags: ['consent'],
+        summary: 'Hand a consent awaiting signature to the patient on the tablet: a single-use hand-off code (10 min) for the link / QR code (an earlier open tablet session for it is closed)',
+        errors: [404, 409],
+        params: PatientChildParams,
+        response: { 200: ConsentTabletStarted },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => startConsentTabletSession(d, req.params.patientId, req.params.id)),
+  );
+  r.get(
+    '/patients/:patientId/consents/:id/tablet',
+    {
+      config: { permission: 'read:consent' },
+      schema: {
+        tags: ['consent'],
+        summary: 'The consent’s tablet session (an open one, else the latest; null if none): open, submitted, expired or cancelled; handed off or not',
+        errors: [404],
+        params: PatientChildParams,
+        response: { 200: ConsentTabletStatus },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => consentTabletStatus(d, req.params.patientId, req.params.id)),
+  );
+  r.post(
+    '/patients/:patientId/consents/:id/tablet/cancel',
+    {
+      config: { permission: 'write:consent' },
+      schema: { tags: ['consent'], summary: 'Close the consent’s open tablet session (409 if none is open)', errors: [404, 409], params: PatientChildParams, response: { 200: PatientSessionStatus } },
+    },
+    async (req) => runInTx(db, req, (d) => cancelConsentTabletSession(d, req.params.patientId, req.params.id)),
+  );
+
+  // The tablet: no staff session; the bearer token is the only credential and allows only these calls (its form, submitted once).
   const tabletConfig = { auth: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } };
   const refusedAudited = async <T>(req: Parameters<typeof runInTx>[1], fn: () => Promise<T>): Promise<T> => {
     try {
@@ -227,6 +273,22 @@ export function assessmentsRoutes(app: FastifyInstance, deps: { db: Db; secureCo
       },
     },
     async (req) => refusedAudited(req, () => runInTx(db, req, (d) => tabletSubmit(d, bearerToken(req.headers.authorization), req.body))),
+  );
+
+  r.post(
+    '/tablet/consent',
+    {
+      config: tabletConfig,
+      schema: {
+        tags: ['patient tablet'],
+        summary: 'Sign the consent, once, and acknowledge the patient notice if read (Authorization: Bearer <token>)',
+        security: [{ tabletToken: [] }],
+        errors: [401, 409],
+        body: TabletConsentSign,
+        response: { 200: TabletConsentSigned },
+      },
+    },
+    async (req) => refusedAudited(req, () => runInTx(db, req, (d) => tabletSignConsent(d, bearerToken(req.headers.authorization), req.body))),
   );
 
   // --- stage of change ------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { checkIns } from '../checkins/checkins.tables.ts';
+import { consents } from '../consent/consent.tables.ts';
 
 const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
   foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
@@ -163,7 +164,9 @@ export const patientSessions = pgTable(
     programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
     patientId: uuid('patient_id').notNull(),
-    instrument: text('instrument').notNull(),
+    /** The form: an instrument, or a consent to sign (issue 16); exactly one. */
+    instrument: text('instrument'),
+    consentId: uuid('consent_id'),
     targetBehavior: text('target_behavior'),
     /** SHA-256 of the form token; null until the hand-off code is exchanged (ADR 027). */
     tokenHash: text('token_hash'),
@@ -185,5 +188,7 @@ export const patientSessions = pgTable(
     patientRef(t, 'patient_sessions_patient_fk'),
     uniqueIndex('patient_sessions_token_key').on(t.programId, t.tokenHash),
     uniqueIndex('patient_sessions_handoff_key').on(t.programId, t.handoffHash),
+    foreignKey({ name: 'patient_sessions_consent_fk', columns: [t.programId, t.consentId], foreignColumns: [consents.programId, consents.id] }),
+    check('patient_sessions_form_check', sql`(${t.instrument} is null) <> (${t.consentId} is null)`),
   ],
 );

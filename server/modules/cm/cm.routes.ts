@@ -440,7 +440,8 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
       config: { permission: 'manage:integration' },
       schema: {
         tags: ['integration'],
-        summary: 'Create a service account and its token (shown once) with the scopes it may use',
+        summary:
+          'Create a service account and its token (shown once) with the scopes it may use; with fhir:read, name the outside organisation (recipientOrganization) whose FHIR reads are disclosures checked against consent',
         description:
           'A token reaches only the operations of its scopes: screens:write — POST /specimens, POST /specimens/{id}/corrections, POST /lab/hl7v2 and GET /specimens/{id} for screens it recorded or corrected; ledger:read — GET /patients/{patientId}/ledger. Any other operation answers 403 insufficient_scope.',
         body: TokenCreate,

@@ -402,6 +402,12 @@ export const integrationTokens = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     tokenHash: text('token_hash').notNull(),
+    /**
+     * The organisation outside the programme whose application uses this token (issue 16): set
+     * with the fhir:read scope, whose reads are disclosures to it, each checked against the
+     * patient's consents. Null for the programme's own systems (its laboratory, its EHR).
+     */
+    recipientOrganization: text('recipient_organization'),
     createdBy: uuid('created_by')
       .notNull()
       .references(() => users.id),

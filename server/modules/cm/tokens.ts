@@ -1,14 +1,16 @@
 // Programme-scoped API tokens for laboratories and EHRs. A token belongs to a service
 // account (users.kind = 'service', no password, never a person) and one programme; it
 // acts with the 'integration' role and only within the scopes chosen at its creation
-// (core/access/scopes.ts, ADR 021). Shown once; only its SHA-256 is stored.
+// (core/access/scopes.ts, ADR 021). Shown once; only its SHA-256 is stored. A fhir:read
+// token names the organisation outside the programme it acts for (issue 16): its reads are
+// disclosures to that organisation, each checked against the patient's consents.
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { isTokenScope, normaliseScopes, type TokenScope } from '../../../core/access/scopes.ts';
+import { isTokenScope, normaliseScopes, OUTSIDE_SCOPES, type TokenScope } from '../../../core/access/scopes.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx, type Principal } from '../../platform/http/context.ts';
-import { conflict, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { newToken, sha256 } from '../../platform/security.ts';
 import { users } from '../identity/identity.tables.ts';
 import { integrationTokens } from './cm.tables.ts';
@@ -26,14 +28,31 @@ const dto = (r: Row) => ({
   name: r.name,
   userId: r.userId,
   scopes: scopesOf(r),
+  recipientOrganization: r.recipientOrganization,
   createdAt: r.createdAt.toISOString(),
   revokedAt: r.revokedAt?.toISOString() ?? null,
   lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
 });
 
-export async function createToken(deps: Deps, input: { name: string; scopes: readonly TokenScope[] }) {
+export async function createToken(deps: Deps, input: { name: string; scopes: readonly TokenScope[]; recipientOrganization?: string | undefined }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
+  const outside = input.scopes.filter((s) => OUTSIDE_SCOPES.includes(s));
+  const recipientOrganization = input.recipientOrganization?.trim().replace(/\s+/g, ' ') || null;
+  if (outside.length > 0 && !recipientOrganization)
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: `A token with ${outside.join(', ')} acts for an organisation outside the programme: name it.`,
+      problems: [{ field: 'body.recipientOrganization', message: `is required with ${outside.join(', ')}` }],
+    });
+  if (outside.length === 0 && recipientOrganization)
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: `Name an outside organisation only for a token with ${OUTSIDE_SCOPES.join(', ')}.`,
+      problems: [{ field: 'body.recipientOrganization', message: `is only for ${OUTSIDE_SCOPES.join(', ')}` }],
+    });
   const userId = randomUUID();
   await tx.insert(users).values({
     id: userId,
@@ -54,12 +73,13 @@ export async function createToken(deps: Deps, input: { name: string; scopes: rea
       userId,
       name: input.name,
       scopes: normaliseScopes(input.scopes),
+      recipientOrganization,
       tokenHash: sha256(token),
       createdBy: ctx.principal!.userId,
       createdAt: ctx.now,
     })
     .returning();
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'integration-token', entityId: row!.id, detail: { serviceUserId: userId, scopes: row!.scopes } });
+  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'integration-token', entityId: row!.id, detail: { serviceUserId: userId, scopes: row!.scopes, recipientOrganization } });
   return { ...dto(row!), token };
 }
 

@@ -23,6 +23,7 @@ import { seedSkillsDemo } from './seed-skills.ts';
 import { seedMeetingsDemo } from './seed-meetings.ts';
 import { seedPeersDemo } from './seed-peers.ts';
 import { seedNaloxoneDemo } from './seed-naloxone.ts';
+import { seedConsentDemo } from './seed-consent.ts';
 import { closeMissedOpportunities } from '../cm/missed.ts';
 import { issueInvite } from '../patient-app/invites.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -144,6 +145,7 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<DemoSumm
     await seedMeetingsDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
     await seedPeersDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
     await seedNaloxoneDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
+    await seedConsentDemo(tx, { orgId, programId: main, now, staff: named, appPatientMrn: DEMO_APP_PATIENT_MRN });
     const n2 = await seedPatients(tx, { programId: second, orgId, count: 12, prefix: 'RVO', seed: 11, now, staff: new Map() });
     return { orgId, programIds: [main, second], accounts: DEMO_STAFF.map((s) => ({ email: s.email, role: s.role })), password: DEMO_PASSWORD, patients: n1 + n2 };
   });

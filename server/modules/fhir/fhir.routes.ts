@@ -1,7 +1,8 @@
 // FHIR R4 under /fhir/R4: read and search for Questionnaire, QuestionnaireResponse,
-// Observation, CarePlan, Goal, Encounter, Appointment and Schedule, and Patient read. Same session, programme header and
+// Observation, CarePlan, Goal, Encounter, Appointment, Schedule and Consent, and Patient read. Same session, programme header and
 // permissions as the API; responses are application/fhir+json; errors are
-// OperationOutcome. A separate plugin so its error and not-found handlers are its own;
+// OperationOutcome. An API token with fhir:read is an application outside the programme: its
+// reads and searches are disclosures checked against each patient's consents (outside.ts). A separate plugin so its error and not-found handlers are its own;
 // every other path under /fhir (another type, Patient search, a write) is answered by
 // sendFhirNotFound, which app.ts also uses so the console's page never answers there.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -31,6 +32,8 @@ import {
 } from './fhir.ts';
 import { readAppointment, readEncounter, readSchedule, searchAppointments, searchEncounters, searchSchedules } from './encounters.ts';
 import { SECURITY_LABELS, type Resource } from './resources.ts';
+import { readConsent, searchConsents } from './consent.ts';
+import { isOutsideClient, NO_REDISCLOSURE, outsideRead, outsideSearch, redisclosureOutcome } from './outside.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
@@ -71,7 +74,7 @@ function sendOutcome(reply: FastifyReply, req: FastifyRequest, status: number, c
 }
 
 /** The types served here: every one is read; those in SEARCH_PARAMS are also searched. */
-const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'Schedule'];
+const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'Schedule', 'Consent'];
 
 /**
  * What a path under /fhir that no route serves gets: 405 for an interaction a served type
@@ -97,7 +100,7 @@ const strictHandling = (req: FastifyRequest) =>
     .split(/[,;]/)
     .some((p) => p.replace(/\s+/g, '') === 'handling=strict');
 
-function bundle(req: FastifyRequest, type: string, query: Query, result: SearchResult, publicUrl: string | undefined): Resource {
+function bundle(req: FastifyRequest, type: string, query: Query, result: SearchResult, publicUrl: string | undefined, outside = false): Resource {
   const base = `${publicBase(req, publicUrl)}/fhir/R4`;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) for (const one of [v ?? []].flat()) params.append(k, one);
@@ -108,14 +111,17 @@ function bundle(req: FastifyRequest, type: string, query: Query, result: SearchR
     next.set('_cursor', result.next);
     link.push({ relation: 'next', url: `${base}/${type}?${next}` });
   }
+  const entry: Array<Record<string, unknown>> = result.resources.map((r) => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'match' } }));
+  // an outside client's answer carries the notice against redisclosure (§2.32)
+  if (outside) entry.push({ resource: redisclosureOutcome(), search: { mode: 'outcome' } });
   return {
     resourceType: 'Bundle',
     id: req.id,
-    meta: { lastUpdated: req.ctx.now.toISOString(), security: SECURITY_LABELS.map((l) => ({ ...l })) },
+    meta: { lastUpdated: req.ctx.now.toISOString(), security: [...SECURITY_LABELS.map((l) => ({ ...l })), ...(outside ? [{ ...NO_REDISCLOSURE }] : [])] },
     type: 'searchset',
     ...(result.total === undefined ? {} : { total: result.total }),
     link,
-    entry: result.resources.map((r) => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'match' } })),
+    entry,
   };
 }
 
@@ -169,14 +175,36 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   };
 
   // `oneStatement`: the search is a single statement with its audit event, so it runs without BEGIN/COMMIT
-  // (unless it also counts a total, a second statement).
-  const type = (name: string, permission: Permission, read: (d: UseCaseDeps, id: string) => Promise<Resource>, search?: (d: UseCaseDeps, q: Query) => Promise<SearchResult>, oneStatement = false) => {
-    app.get<{ Params: { id: string } }>(`/${name}/:id`, { config: config(permission), schema: hide }, async (req, reply) => send(reply, await runInTx(db, req, (d) => read(d, req.params.id))));
+  // (unless it also counts a total, a second statement, or an outside client's disclosure goes with it).
+  // `origin`: the public origin, for URLs a resource carries (a consent's scan).
+  // An outside client (an API token with fhir:read) reads under the patient's consent: the disclosure
+  // is checked and recorded in the same transaction (outside.ts); staff sessions are unchanged.
+  const origin = (req: FastifyRequest) => publicBase(req, publicUrl);
+  const type = (
+    name: string,
+    permission: Permission,
+    read: (d: UseCaseDeps, id: string, origin: string) => Promise<Resource>,
+    search?: (d: UseCaseDeps, q: Query, origin: string) => Promise<SearchResult>,
+    oneStatement = false,
+  ) => {
+    app.get<{ Params: { id: string } }>(`/${name}/:id`, { config: config(permission), schema: hide }, async (req, reply) =>
+      send(
+        reply,
+        await runInTx(db, req, async (d) => {
+          const resource = await read(d, req.params.id, origin(req));
+          return isOutsideClient(req.ctx) ? outsideRead(d, name, resource) : resource;
+        }),
+      ),
+    );
     if (search) {
       app.get(`/${name}`, { config: config(permission), schema: hide }, async (req, reply) => {
         const query = supportedQuery(req, name);
+        if (isOutsideClient(req.ctx)) {
+          const result = await runInTx(db, req, (d) => outsideSearch(d, name, query, (q) => search(d, q, origin(req))));
+          return send(reply, bundle(req, name, query, result, publicUrl, true));
+        }
         const run = oneStatement && !wantsTotal(query) ? runStatement : runInTx;
-        return send(reply, bundle(req, name, query, await run(db, req, (d) => search(d, query)), publicUrl));
+        return send(reply, bundle(req, name, query, await run(db, req, (d) => search(d, query, origin(req))), publicUrl));
       });
     }
   };
@@ -191,6 +219,8 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   type('Encounter', 'read:encounter', readEncounter, searchEncounters);
   type('Appointment', 'read:encounter', readAppointment, searchAppointments);
   type('Schedule', 'read:schedule', readSchedule, searchSchedules);
+  // 42 CFR Part 2 consents (issue 16): staff only, never an API token (core/access/scopes.ts)
+  type('Consent', 'read:consent', readConsent, searchConsents);
 
   app.get('/metadata', { config: { auth: 'public' }, schema: hide }, async (req, reply) => send(reply, capabilityStatement(req, publicUrl)));
 }
@@ -217,7 +247,10 @@ function capabilityStatement(req: FastifyRequest, publicUrl: string | undefined)
     rest: [
       {
         mode: 'server',
-        security: { description: 'Session cookie from POST /api/v1/auth/sign-in and the Waypoint-Program header. Every resource carries the 42 CFR Part 2 security labels.' },
+        security: {
+          description:
+            'Session cookie from POST /api/v1/auth/sign-in and the Waypoint-Program header; or an API token with the fhir:read scope (Authorization: Bearer), for an organisation outside the programme: it reads one patient at a time (search needs patient=), never Consent or Schedule, and only what that patient’s consent allows for the organisation and treatment; each read is recorded as a disclosure. Every resource carries the 42 CFR Part 2 security labels; an outside client’s also carry NORDSCLCD (no redisclosure).',
+        },
         resource: TYPES.map((type) => resource(type, type === 'Observation' ? 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment' : undefined)),
       },
     ],

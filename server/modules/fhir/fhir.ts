@@ -46,6 +46,8 @@ export const SEARCH_PARAMS: Record<string, Array<[string, string]>> = {
     ['status', 'token'],
   ],
   Schedule: [['actor', 'reference']],
+  // 42 CFR Part 2 consents (issue 16): server/modules/fhir/consent.ts
+  Consent: [['patient', 'reference']],
 };
 /** `_id` and `_count` are search parameters of every type; `_total` and `_cursor` (the next-page token) are result parameters. */
 export const COMMON_PARAMS: Array<[string, string]> = [

@@ -14,7 +14,7 @@ import { revokeDevicePushSubscriptions } from '../messages/messages.ts';
 import { sha256 } from '../../platform/security.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { patientDevices, patientInvites } from './patient-app.tables.ts';
-import { endDeviceSessions } from './sessions.ts';
+import { endDeviceSessions, type Holder } from './sessions.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -22,19 +22,36 @@ type Deps = { tx: Tx; ctx: Ctx };
 export const activationPath = (code: string) => `/app/#activate=${groupCode(code)}`;
 
 export async function issueInvite(deps: Deps, patientId: string) {
+  await assertPatient(deps.tx, deps.ctx, patientId);
+  return newInvite(deps, { patientId, familyMemberId: null }, patientId);
+}
+
+/** The column that says whose an invite or device is. */
+const holderColumn = (holder: Holder) =>
+  holder.patientId
+    ? { invites: eq(patientInvites.patientId, holder.patientId), devices: eq(patientDevices.patientId, holder.patientId) }
+    : { invites: eq(patientInvites.familyMemberId, holder.familyMemberId!), devices: eq(patientDevices.familyMemberId, holder.familyMemberId!) };
+
+/** A new invite for a patient or a family member (the open one is revoked); `patientId` names the patient the audit row is about. */
+export async function newInvite(deps: Deps, holder: Holder, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  await assertPatient(tx, ctx, patientId);
   const revoked = await tx
     .update(patientInvites)
     .set({ revokedAt: ctx.now })
-    .where(and(eq(patientInvites.programId, programId), eq(patientInvites.patientId, patientId), isNull(patientInvites.usedAt), isNull(patientInvites.revokedAt)))
+    .where(and(eq(patientInvites.programId, programId), holderColumn(holder).invites, isNull(patientInvites.usedAt), isNull(patientInvites.revokedAt)))
     .returning({ id: patientInvites.id });
   const code = newActivationCode(randomBytes(CODE_LENGTH));
   const id = randomUUID();
   const expiresAt = inviteExpiresAt(ctx.now);
-  await tx.insert(patientInvites).values({ programId, id, patientId, codeHash: sha256(code), createdBy: ctx.principal?.userId ?? null, createdAt: ctx.now, expiresAt });
-  await writeAudit(tx, auditContext(ctx), { action: 'create', entity: 'patient-invite', entityId: id, patientId, detail: { revokedInvites: revoked.map((r) => r.id) } });
+  await tx.insert(patientInvites).values({ programId, id, ...holder, codeHash: sha256(code), createdBy: ctx.principal?.userId ?? null, createdAt: ctx.now, expiresAt });
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'create',
+    entity: 'patient-invite',
+    entityId: id,
+    patientId,
+    detail: { revokedInvites: revoked.map((r) => r.id), ...(holder.familyMemberId ? { familyMemberId: holder.familyMemberId } : {}) },
+  });
   return { id, code: groupCode(code), activationPath: activationPath(code), expiresAt: expiresAt.toISOString() };
 }
 
@@ -77,21 +94,26 @@ export async function textInvite(deps: Deps, patientId: string, publicBase: stri
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export async function patientAppAccess(deps: Deps, patientId: string) {
+  await assertPatient(deps.tx, deps.ctx, patientId);
+  return appAccess(deps, { patientId, familyMemberId: null }, patientId);
+}
+
+/** A holder's invite and devices (the patient page's "App" card, or a family member's). */
+export async function appAccess(deps: Deps, holder: Holder, patientId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  await assertPatient(tx, ctx, patientId);
   const [invite] = await tx
     .select()
     .from(patientInvites)
-    .where(and(eq(patientInvites.programId, programId), eq(patientInvites.patientId, patientId)))
+    .where(and(eq(patientInvites.programId, programId), holderColumn(holder).invites))
     .orderBy(sql`${patientInvites.revokedAt} is null desc`, desc(patientInvites.createdAt)) // a newer invite revokes the older
     .limit(1);
   const devices = await tx
     .select()
     .from(patientDevices)
-    .where(and(eq(patientDevices.programId, programId), eq(patientDevices.patientId, patientId)))
+    .where(and(eq(patientDevices.programId, programId), holderColumn(holder).devices))
     .orderBy(desc(patientDevices.createdAt));
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'patient-app', patientId });
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'patient-app', patientId, ...(holder.familyMemberId ? { detail: { familyMemberId: holder.familyMemberId } } : {}) });
   return {
     invite: invite ? { id: invite.id, status: inviteStatus(invite, ctx.now), createdAt: invite.createdAt.toISOString(), expiresAt: invite.expiresAt.toISOString() } : null,
     devices: devices.map((d) => ({
@@ -108,10 +130,14 @@ export async function patientAppAccess(deps: Deps, patientId: string) {
 
 /** Revokes a device: it can no longer unlock, and its sessions end at once. Revoking a revoked device changes nothing. */
 export async function revokeDevice(deps: Deps, patientId: string, deviceId: string) {
+  await assertPatient(deps.tx, deps.ctx, patientId);
+  return revokeHolderDevice(deps, { patientId, familyMemberId: null }, patientId, deviceId);
+}
+
+export async function revokeHolderDevice(deps: Deps, holder: Holder, patientId: string, deviceId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  await assertPatient(tx, ctx, patientId);
-  const where = and(eq(patientDevices.programId, programId), eq(patientDevices.patientId, patientId), eq(patientDevices.id, deviceId));
+  const where = and(eq(patientDevices.programId, programId), holderColumn(holder).devices, eq(patientDevices.id, deviceId));
   const [device] = await tx.select({ revokedAt: patientDevices.revokedAt }).from(patientDevices).where(where).for('update');
   if (!device) throw notFound('Device');
   if (!device.revokedAt) {
@@ -123,5 +149,5 @@ export async function revokeDevice(deps: Deps, patientId: string, deviceId: stri
     await revokeDevicePushSubscriptions(tx, programId, deviceId, ctx.now);
     await writeAudit(tx, auditContext(ctx), { action: 'revoke', entity: 'patient-device', entityId: deviceId, patientId, detail: { sessionsEnded: sessions } });
   }
-  return patientAppAccess(deps, patientId);
+  return appAccess(deps, holder, patientId);
 }

@@ -25,8 +25,8 @@ import { AppError } from '../../platform/errors.ts';
 import { sha256 } from '../../platform/security.ts';
 import { deviceLabel } from './device-key.ts';
 import { patientDevices, patientInvites, patientPasskeyRegistrations, patientUnlockChallenges } from './patient-app.tables.ts';
-import { createPatientSession } from './sessions.ts';
-import { deviceRefused, deviceRow, lockoutOf, patientAudit, programOfId, refuseCode, wrongUnlockMethod, type Deps, type UnlockResult } from './unlock.ts';
+import { createPatientSession, holderOf } from './sessions.ts';
+import { deviceRefused, deviceRow, holderAudit, holderDetail, lockoutOf, programOfId, refuseCode, wrongUnlockMethod, type Deps, type UnlockResult } from './unlock.ts';
 
 /** Where the passkey belongs: the public origin and its host name (core/access/passkey.ts relyingPartyOf). */
 export type RelyingParty = { rpId: string; origin: string };
@@ -117,14 +117,22 @@ export async function activateWithPasskey(deps: Deps, rp: RelyingParty, input: {
   if (!code) throw badCode();
   const codeHash = sha256(code);
   const [invite] = await tx
-    .select({ programId: patientInvites.programId, id: patientInvites.id, patientId: patientInvites.patientId })
+    .select({ programId: patientInvites.programId, id: patientInvites.id, patientId: patientInvites.patientId, familyMemberId: patientInvites.familyMemberId })
     .from(patientInvites)
     .where(and(eq(patientInvites.codeHash, codeHash), isNull(patientInvites.usedAt), isNull(patientInvites.revokedAt), gt(patientInvites.expiresAt, ctx.now)));
   if (!invite) return refuseCode(deps, codeHash);
   const program = await programOfId(tx, invite.programId);
-  const a = patientAudit(ctx, invite.programId, program.orgId);
+  const holder = holderOf(invite);
+  const a = holderAudit(ctx, invite.programId, program.orgId, holder);
   const refuse = async (reason: PasskeyFailure | 'credential-in-use'): Promise<Refused> => {
-    await writeAudit(tx, a, { action: 'sign-in', entity: 'patient-invite', entityId: invite.id, patientId: invite.patientId, outcome: 'failure', detail: { method: 'passkey', reason } });
+    await writeAudit(tx, a, {
+      action: 'sign-in',
+      entity: 'patient-invite',
+      entityId: invite.id,
+      patientId: holder.patientId,
+      outcome: 'failure',
+      detail: { method: 'passkey', reason, ...holderDetail(holder) },
+    });
     return { ok: false, error: registrationRefused() };
   };
   // The challenge is this invite's, unexpired, and used once whatever the outcome.
@@ -177,7 +185,7 @@ export async function activateWithPasskey(deps: Deps, rp: RelyingParty, input: {
   await tx.insert(patientDevices).values({
     programId: invite.programId,
     id: deviceId,
-    patientId: invite.patientId,
+    ...holder,
     inviteId: invite.id,
     kind: 'passkey',
     credentialId: credential.id,
@@ -189,10 +197,10 @@ export async function activateWithPasskey(deps: Deps, rp: RelyingParty, input: {
     createdAt: ctx.now,
     lastUnlockedAt: ctx.now,
   });
-  const { token, sessionId } = await createPatientSession(tx, { programId: invite.programId, patientId: invite.patientId, deviceId, now: ctx.now });
-  await writeAudit(tx, a, { action: 'create', entity: 'patient-device', entityId: deviceId, patientId: invite.patientId, detail: { inviteId: invite.id, kind: 'passkey' } });
-  await writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId: sessionId, patientId: invite.patientId, detail: { deviceId, method: 'passkey' } });
-  return { ok: true, token, programId: invite.programId, deviceId, idleMinutes: program.idleMinutes };
+  const { token, sessionId } = await createPatientSession(tx, { programId: invite.programId, holder, deviceId, now: ctx.now });
+  await writeAudit(tx, a, { action: 'create', entity: 'patient-device', entityId: deviceId, patientId: holder.patientId, detail: { inviteId: invite.id, kind: 'passkey', ...holderDetail(holder) } });
+  await writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId: sessionId, patientId: holder.patientId, detail: { deviceId, method: 'passkey', ...holderDetail(holder) } });
+  return { ok: true, token, programId: invite.programId, deviceId, idleMinutes: program.idleMinutes, holder: holder.patientId ? 'patient' : 'family' };
 }
 
 /** The options for navigator.credentials.get(): a fresh challenge (2 minutes, once) and only this device's credential. */
@@ -228,9 +236,10 @@ export async function unlockWithPasskey(deps: Deps, rp: RelyingParty, input: { p
   if (!device) throw deviceRefused();
   if (device.kind !== 'passkey' || !device.credentialId || !device.credentialPublicKey) throw wrongUnlockMethod();
   const program = await programOfId(tx, programId);
-  const a = patientAudit(ctx, programId, program.orgId);
+  const holder = holderOf(device);
+  const a = holderAudit(ctx, programId, program.orgId, holder);
   const audit = (outcome: 'success' | 'failure' | 'denied', detail: Record<string, unknown>, entityId: string | null = deviceId) =>
-    writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId, patientId: device.patientId, outcome, detail: { deviceId, method: 'passkey', ...detail } });
+    writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId, patientId: holder.patientId, outcome, detail: { deviceId, method: 'passkey', ...holderDetail(holder), ...detail } });
 
   // The challenge is this device's, unexpired, and used once whatever the outcome.
   const challenge = challengeOf(input.response.response.clientDataJSON);
@@ -305,13 +314,20 @@ export async function unlockWithPasskey(deps: Deps, rp: RelyingParty, input: { p
     if (clone) await audit('denied', { reason: 'possible-clone', storedCounter: stored, receivedCounter: received });
     else await audit('failure', { reason: failure });
     if (lockedNow) {
-      await writeAudit(tx, a, { action: 'lock-out', entity: 'patient-device', entityId: deviceId, patientId: device.patientId, outcome: 'denied', detail: { minutes: LOCKOUT_MINUTES } });
+      await writeAudit(tx, a, {
+        action: 'lock-out',
+        entity: 'patient-device',
+        entityId: deviceId,
+        patientId: holder.patientId,
+        outcome: 'denied',
+        detail: { minutes: LOCKOUT_MINUTES, ...holderDetail(holder) },
+      });
       return { ok: false, error: lockedOut() };
     }
     return { ok: false, error: clone ? possibleClone() : unlockRefused() };
   }
   await setState(CLEARED, { lastUnlockedAt: ctx.now, signCount: received });
-  const { token, sessionId } = await createPatientSession(tx, { programId, patientId: device.patientId, deviceId, now: ctx.now });
+  const { token, sessionId } = await createPatientSession(tx, { programId, holder, deviceId, now: ctx.now });
   await audit('success', {}, sessionId);
-  return { ok: true, token, programId, deviceId, idleMinutes: program.idleMinutes };
+  return { ok: true, token, programId, deviceId, idleMinutes: program.idleMinutes, holder: holder.patientId ? 'patient' : 'family' };
 }

@@ -39,7 +39,7 @@ import { publicBase } from '../../platform/http/origin.ts';
 import { activateWithPasskey, passkeyRegistrationOptions, passkeyUnlockOptions, unlockWithPasskey, type RelyingParty } from './passkey.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { clearPatientCookie, setPatientCookie } from '../../platform/http/auth.ts';
-import { patientOf } from '../../platform/http/context.ts';
+import { appPrincipalOf, patientOf } from '../../platform/http/context.ts';
 import { runInTx } from '../../platform/http/tx.ts';
 import { issueInvite, patientAppAccess, revokeDevice, textInvite } from './invites.ts';
 import { getNotifications, subscribePush, unsubscribePush, updateNotifications } from './notifications.ts';
@@ -161,7 +161,7 @@ export function patientAppRoutes(
   const signedIn = (reply: FastifyReply, result: UnlockResult) => {
     if (!result.ok) throw result.error;
     setPatientCookie(reply, result.token, secureCookies, PATIENT_SESSION_HOURS);
-    return { programId: result.programId, deviceId: result.deviceId, idleMinutes: result.idleMinutes };
+    return { programId: result.programId, deviceId: result.deviceId, idleMinutes: result.idleMinutes, holder: result.holder };
   };
 
   r.post(
@@ -485,9 +485,9 @@ export function patientAppRoutes(
 
   r.post(
     '/lock',
-    { config: { auth: 'patient' }, schema: { tags, operationId: 'lockPatientApp', summary: 'Lock the app: this session ends; the PIN opens it again', response: { 200: Ok } } },
+    { config: { auth: 'app' }, schema: { tags, operationId: 'lockPatientApp', summary: 'Lock the app: this session ends; the PIN opens it again', response: { 200: Ok } } },
     async (req, reply) => {
-      const out = await runInTx(db, req, (d) => lock(d, patientOf(req.ctx)));
+      const out = await runInTx(db, req, (d) => lock(d, appPrincipalOf(req.ctx)));
       clearPatientCookie(reply, secureCookies);
       return out;
     },
@@ -496,11 +496,11 @@ export function patientAppRoutes(
   r.post(
     '/sign-out',
     {
-      config: { auth: 'patient' },
+      config: { auth: 'app' },
       schema: { tags, operationId: 'signOutPatientApp', summary: 'Sign out and forget this device: it is revoked and every session of it ends', response: { 200: Ok } },
     },
     async (req, reply) => {
-      const out = await runInTx(db, req, (d) => signOut(d, patientOf(req.ctx)));
+      const out = await runInTx(db, req, (d) => signOut(d, appPrincipalOf(req.ctx)));
       clearPatientCookie(reply, secureCookies);
       return out;
     },

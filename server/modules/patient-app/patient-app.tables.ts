@@ -9,9 +9,14 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
+import { familyMembers } from '../consent/consent.tables.ts';
 
 const patientRef = (t: { programId: AnyPgColumn; patientId: AnyPgColumn }, name: string) =>
   foreignKey({ name, columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] });
+const familyRef = (t: { programId: AnyPgColumn; familyMemberId: AnyPgColumn }, name: string) =>
+  foreignKey({ name, columns: [t.programId, t.familyMemberId], foreignColumns: [familyMembers.programId, familyMembers.id] });
+/** The app is used by patients and by family members (issue 16, ADR 053): each row is one person's, exactly one of the two. */
+const oneHolder = (t: { patientId: AnyPgColumn; familyMemberId: AnyPgColumn }, name: string) => check(name, sql`(${t.patientId} is null) <> (${t.familyMemberId} is null)`);
 
 /** A single-use activation code (7 days). Issuing a new one revokes the patient's open one. */
 export const patientInvites = pgTable(
@@ -19,7 +24,8 @@ export const patientInvites = pgTable(
   {
     programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
-    patientId: uuid('patient_id').notNull(),
+    patientId: uuid('patient_id'),
+    familyMemberId: uuid('family_member_id'),
     codeHash: text('code_hash').notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -30,9 +36,12 @@ export const patientInvites = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     patientRef(t, 'patient_invites_patient_fk'),
+    familyRef(t, 'patient_invites_family_member_fk'),
+    oneHolder(t, 'patient_invites_holder_check'),
     // The code the patient types names no programme: this index finds it (once per activation).
     uniqueIndex('patient_invites_code_key').on(t.codeHash),
     index('patient_invites_patient_idx').on(t.programId, t.patientId),
+    index('patient_invites_family_member_idx').on(t.programId, t.familyMemberId),
   ],
 );
 
@@ -51,7 +60,8 @@ export const patientDevices = pgTable(
   {
     programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
-    patientId: uuid('patient_id').notNull(),
+    patientId: uuid('patient_id'),
+    familyMemberId: uuid('family_member_id'),
     inviteId: uuid('invite_id').notNull(),
     kind: text('kind').$type<DeviceKind>().notNull().default('pin'),
     publicKey: jsonb('public_key').$type<JsonWebKey>(),
@@ -79,7 +89,10 @@ export const patientDevices = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     patientRef(t, 'patient_devices_patient_fk'),
+    familyRef(t, 'patient_devices_family_member_fk'),
+    oneHolder(t, 'patient_devices_holder_check'),
     index('patient_devices_patient_idx').on(t.programId, t.patientId),
+    index('patient_devices_family_member_idx').on(t.programId, t.familyMemberId),
     uniqueIndex('patient_devices_credential_key').on(t.programId, t.credentialId),
     check(
       'patient_devices_kind_check',
@@ -109,7 +122,8 @@ export const patientAppSessions = pgTable(
   {
     programId: uuid('program_id').notNull(),
     id: uuid('id').notNull(),
-    patientId: uuid('patient_id').notNull(),
+    patientId: uuid('patient_id'),
+    familyMemberId: uuid('family_member_id'),
     deviceId: uuid('device_id').notNull(),
     tokenHash: text('token_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -120,6 +134,7 @@ export const patientAppSessions = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     deviceRef(t, 'patient_app_sessions_device_fk'),
+    oneHolder(t, 'patient_app_sessions_holder_check'),
     uniqueIndex('patient_app_sessions_token_key').on(t.programId, t.tokenHash),
     index('patient_app_sessions_device_idx').on(t.programId, t.deviceId),
   ],

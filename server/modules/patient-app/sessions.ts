@@ -8,7 +8,7 @@ import { and, eq, isNull, lt, type SQL } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PATIENT_SESSION_HOURS } from '../../../core/access/patient-app.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import type { PatientPrincipal } from '../../platform/http/context.ts';
+import type { AppPrincipal } from '../../platform/http/context.ts';
 import { sha256 } from '../../platform/security.ts';
 import { idleEnded } from '../identity/sessions.ts';
 import { programs } from '../programs/programs.tables.ts';
@@ -16,13 +16,19 @@ import { patientAppSessions, patientDevices } from './patient-app.tables.ts';
 
 const TOKEN = /^wpp\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
 
-export async function createPatientSession(tx: Tx, input: { programId: string; patientId: string; deviceId: string; now: Date }): Promise<{ token: string; sessionId: string }> {
+/** Whose an invite, device or session is: a patient's or a family member's (ADR 053); the tables' check keeps exactly one. */
+export type Holder = { patientId: string; familyMemberId: null } | { patientId: null; familyMemberId: string };
+export const holderOf = (row: { patientId: string | null; familyMemberId: string | null }): Holder =>
+  row.patientId ? { patientId: row.patientId, familyMemberId: null } : { patientId: null, familyMemberId: row.familyMemberId! };
+
+export async function createPatientSession(tx: Tx, input: { programId: string; holder: Holder; deviceId: string; now: Date }): Promise<{ token: string; sessionId: string }> {
   const token = `wpp.${input.programId}.${randomBytes(32).toString('base64url')}`;
   const sessionId = randomUUID();
   await tx.insert(patientAppSessions).values({
     programId: input.programId,
     id: sessionId,
-    patientId: input.patientId,
+    patientId: input.holder.patientId,
+    familyMemberId: input.holder.familyMemberId,
     deviceId: input.deviceId,
     tokenHash: sha256(token),
     createdAt: input.now,
@@ -40,6 +46,7 @@ function sessionRow(db: Db, programId: string, which: SQL) {
     .select({
       id: patientAppSessions.id,
       patientId: patientAppSessions.patientId,
+      familyMemberId: patientAppSessions.familyMemberId,
       deviceId: patientAppSessions.deviceId,
       lastSeenAt: patientAppSessions.lastSeenAt,
       expiresAt: patientAppSessions.expiresAt,
@@ -62,7 +69,8 @@ function endedWhy(row: { endedAt: Date | null; deviceRevokedAt: Date | null; exp
   return null;
 }
 
-export async function resolvePatientSession(db: Db, token: string, now: Date): Promise<PatientPrincipal | { ended: Ended | 'unknown' }> {
+/** An app session token's patient or family member, or why it ended. */
+export async function resolvePatientSession(db: Db, token: string, now: Date): Promise<AppPrincipal | { ended: Ended | 'unknown' }> {
   const m = TOKEN.exec(token);
   if (!m) return { ended: 'unknown' };
   const programId = m[1]!;
@@ -80,11 +88,12 @@ export async function resolvePatientSession(db: Db, token: string, now: Date): P
     .update(patientAppSessions)
     .set({ lastSeenAt: now })
     .where(and(eq(patientAppSessions.programId, programId), eq(patientAppSessions.id, row.id), lt(patientAppSessions.lastSeenAt, now)));
-  return { programId, orgId: row.orgId, patientId: row.patientId, deviceId: row.deviceId, sessionId: row.id, idleMinutes: row.idleMinutes };
+  const common = { programId, orgId: row.orgId, deviceId: row.deviceId, sessionId: row.id, idleMinutes: row.idleMinutes };
+  return row.patientId ? { ...common, patientId: row.patientId } : { ...common, familyMemberId: row.familyMemberId! };
 }
 
 /** Whether a signed-in session still goes on, without touching it (a server-sent stream is not the patient's activity, so it never holds the idle lock off). */
-export async function patientSessionGoesOn(db: Db, me: PatientPrincipal, now: Date): Promise<boolean> {
+export async function patientSessionGoesOn(db: Db, me: AppPrincipal, now: Date): Promise<boolean> {
   const [row] = await sessionRow(db, me.programId, eq(patientAppSessions.id, me.sessionId));
   return !!row && endedWhy(row, now) === null;
 }

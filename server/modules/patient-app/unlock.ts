@@ -14,18 +14,18 @@ import { afterFailure, CLEARED, isLocked, LOCKOUT_MINUTES, type LockoutState } f
 import { activationProof, CHALLENGE_SECONDS, inviteStatus, normaliseActivationCode, pinProblem, unlockProof, type PinProblem } from '../../../core/access/patient-app.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit, type AuditContext } from '../../platform/audit.ts';
-import { auditContext, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
+import { auditContext, isFamily, type AppPrincipal, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashPassword, sha256, verifyPassword } from '../../platform/security.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { deviceLabel, isUsablePublicKey, verifyDeviceSignature, type DevicePublicKey } from './device-key.ts';
 import { patientDevices, patientInvites, patientUnlockChallenges } from './patient-app.tables.ts';
-import { createPatientSession, endDeviceSessions, endPatientSession } from './sessions.ts';
+import { createPatientSession, endDeviceSessions, endPatientSession, holderOf, type Holder } from './sessions.ts';
 import { revokeDevicePushSubscriptions } from '../messages/messages.ts';
 
 export type Deps = { tx: Tx; ctx: Ctx };
-export type SignedIn = { token: string; programId: string; deviceId: string; idleMinutes: number };
+export type SignedIn = { token: string; programId: string; deviceId: string; idleMinutes: number; holder: 'patient' | 'family' };
 export type UnlockResult = ({ ok: true } & SignedIn) | { ok: false; error: AppError };
 
 const PIN_MESSAGES: Record<PinProblem, string> = {
@@ -39,6 +39,13 @@ const PIN_MESSAGES: Record<PinProblem, string> = {
 
 /** The audit trail of the patient's programme, with the patient app as the actor's role. */
 export const patientAudit = (ctx: Ctx, programId: string, orgId: string): AuditContext => auditContext(ctx, { programId, orgId, actorId: null, actorRole: 'patient' });
+
+/** The audit trail for an app holder: a patient's rows name the patient; a family member's say so in the role and name them in the detail. */
+export const holderAudit = (ctx: Ctx, programId: string, orgId: string, holder: Holder): AuditContext =>
+  auditContext(ctx, { programId, orgId, actorId: null, actorRole: holder.patientId ? 'patient' : 'family-member' });
+export const holderDetail = (holder: Holder) => (holder.familyMemberId ? { familyMemberId: holder.familyMemberId } : {});
+const holderKind = (holder: Holder) => (holder.patientId ? ('patient' as const) : ('family' as const));
+const holderOfPrincipal = (me: AppPrincipal): Holder => (isFamily(me) ? { patientId: null, familyMemberId: me.familyMemberId } : { patientId: me.patientId, familyMemberId: null });
 
 export const codeRefused = () =>
   new AppError({
@@ -100,11 +107,12 @@ export async function activate(deps: Deps, input: { code: string; publicKey: Dev
     .returning();
   if (!invite) return refuseCode(deps, codeHash);
   const program = await programOfId(tx, invite.programId);
+  const holder = holderOf(invite);
   const deviceId = randomUUID();
   await tx.insert(patientDevices).values({
     programId: invite.programId,
     id: deviceId,
-    patientId: invite.patientId,
+    ...holder,
     inviteId: invite.id,
     kind: 'pin',
     publicKey: input.publicKey,
@@ -113,11 +121,11 @@ export async function activate(deps: Deps, input: { code: string; publicKey: Dev
     createdAt: ctx.now,
     lastUnlockedAt: ctx.now,
   });
-  const { token, sessionId } = await createPatientSession(tx, { programId: invite.programId, patientId: invite.patientId, deviceId, now: ctx.now });
-  const a = patientAudit(ctx, invite.programId, program.orgId);
-  await writeAudit(tx, a, { action: 'create', entity: 'patient-device', entityId: deviceId, patientId: invite.patientId, detail: { inviteId: invite.id } });
-  await writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId: sessionId, patientId: invite.patientId, detail: { deviceId, method: 'device-key-and-pin' } });
-  return { ok: true, token, programId: invite.programId, deviceId, idleMinutes: program.idleMinutes };
+  const { token, sessionId } = await createPatientSession(tx, { programId: invite.programId, holder, deviceId, now: ctx.now });
+  const a = holderAudit(ctx, invite.programId, program.orgId, holder);
+  await writeAudit(tx, a, { action: 'create', entity: 'patient-device', entityId: deviceId, patientId: holder.patientId, detail: { inviteId: invite.id, ...holderDetail(holder) } });
+  await writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId: sessionId, patientId: holder.patientId, detail: { deviceId, method: 'device-key-and-pin', ...holderDetail(holder) } });
+  return { ok: true, token, programId: invite.programId, deviceId, idleMinutes: program.idleMinutes, holder: holderKind(holder) };
 }
 
 export async function deviceRow(tx: Tx, programId: string, deviceId: string) {
@@ -169,9 +177,10 @@ export async function unlock(deps: Deps, input: { programId: string; deviceId: s
     )
     .returning({ h: patientUnlockChallenges.challengeHash });
   const program = await programOfId(tx, programId);
-  const a = patientAudit(ctx, programId, program.orgId);
+  const holder = holderOf(device);
+  const a = holderAudit(ctx, programId, program.orgId, holder);
   const audit = (outcome: 'success' | 'failure' | 'denied', detail: Record<string, unknown>, entityId: string | null = deviceId) =>
-    writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId, patientId: device.patientId, outcome, detail: { deviceId, ...detail } });
+    writeAudit(tx, a, { action: 'sign-in', entity: 'patient-app', entityId, patientId: holder.patientId, outcome, detail: { deviceId, ...holderDetail(holder), ...detail } });
   if (used.length === 0 || !verifyDeviceSignature(device.publicKey as DevicePublicKey, unlockProof(deviceId, input.challenge), input.signature)) {
     await audit('failure', { reason: used.length === 0 ? 'challenge' : 'signature' });
     return { ok: false, error: new AppError({ code: 'invalid_device_proof', status: 401, message: 'Something went wrong. Please try again.' }) };
@@ -199,46 +208,55 @@ export async function unlock(deps: Deps, input: { programId: string; deviceId: s
     await setState(next);
     await audit('failure', { reason: 'pin' });
     if (lockedNow) {
-      await writeAudit(tx, a, { action: 'lock-out', entity: 'patient-device', entityId: deviceId, patientId: device.patientId, outcome: 'denied', detail: { minutes: LOCKOUT_MINUTES } });
+      await writeAudit(tx, a, {
+        action: 'lock-out',
+        entity: 'patient-device',
+        entityId: deviceId,
+        patientId: holder.patientId,
+        outcome: 'denied',
+        detail: { minutes: LOCKOUT_MINUTES, ...holderDetail(holder) },
+      });
       return { ok: false, error: locked() };
     }
     return { ok: false, error: new AppError({ code: 'wrong_pin', status: 401, message: 'That PIN is not right. Try again.', problems: [{ field: 'body.pin', message: 'is not right' }] }) };
   }
   await setState(CLEARED, { lastUnlockedAt: ctx.now });
-  const { token, sessionId } = await createPatientSession(tx, { programId, patientId: device.patientId, deviceId, now: ctx.now });
+  const { token, sessionId } = await createPatientSession(tx, { programId, holder, deviceId, now: ctx.now });
   await audit('success', { method: 'device-key-and-pin' }, sessionId);
-  return { ok: true, token, programId, deviceId, idleMinutes: program.idleMinutes };
+  return { ok: true, token, programId, deviceId, idleMinutes: program.idleMinutes, holder: holderKind(holder) };
 }
 
 /** Lock: this session ends; the device can unlock again with its PIN. */
-export async function lock(deps: Deps, me: PatientPrincipal) {
+export async function lock(deps: Deps, me: AppPrincipal) {
   const { tx, ctx } = deps;
+  const holder = holderOfPrincipal(me);
   await endPatientSession(tx, me.programId, me.sessionId, ctx.now);
-  await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), {
+  await writeAudit(tx, holderAudit(ctx, me.programId, me.orgId, holder), {
     action: 'sign-out',
     entity: 'patient-app',
     entityId: me.sessionId,
-    patientId: me.patientId,
-    detail: { deviceId: me.deviceId, reason: 'lock' },
+    patientId: holder.patientId,
+    detail: { deviceId: me.deviceId, reason: 'lock', ...holderDetail(holder) },
   });
   return { ok: true as const };
 }
 
 /** Sign-out: the phone forgets its key, so the device is revoked and every session of it ends. */
-export async function signOut(deps: Deps, me: PatientPrincipal) {
+export async function signOut(deps: Deps, me: AppPrincipal) {
   const { tx, ctx } = deps;
+  const holder = holderOfPrincipal(me);
   await tx
     .update(patientDevices)
     .set({ revokedAt: ctx.now })
     .where(and(eq(patientDevices.programId, me.programId), eq(patientDevices.id, me.deviceId), isNull(patientDevices.revokedAt)));
   await endDeviceSessions(tx, me.programId, me.deviceId, ctx.now);
   await revokeDevicePushSubscriptions(tx, me.programId, me.deviceId, ctx.now);
-  await writeAudit(tx, patientAudit(ctx, me.programId, me.orgId), {
+  await writeAudit(tx, holderAudit(ctx, me.programId, me.orgId, holder), {
     action: 'sign-out',
     entity: 'patient-app',
     entityId: me.sessionId,
-    patientId: me.patientId,
-    detail: { deviceId: me.deviceId, reason: 'sign-out' },
+    patientId: holder.patientId,
+    detail: { deviceId: me.deviceId, reason: 'sign-out', ...holderDetail(holder) },
   });
   return { ok: true as const };
 }

@@ -6,6 +6,10 @@
 //   auth: 'patient'  — a patient-app session (cookie wp_patient, path /api/patient; ADR 030):
 //                      a principal kind of its own. Staff cookies and API tokens are not
 //                      looked at, and the patient cookie is never looked at anywhere else.
+//   auth: 'family'   — the same app and cookie, held by a family member or friend (ADR 053):
+//                      a principal kind of its own; a patient's session is refused here, and
+//                      a family member's on every 'patient' route.
+//   auth: 'app'      — either of the two (lock, sign-out).
 //   (default)        — an active session
 //   whileMfaPending  — the only routes a session that still owes its second factor may
 //                      call: giving the code, abandoning the sign-in, reading /me (which
@@ -32,11 +36,11 @@ import { entityOfPermission } from '../../../core/audit/entities.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import { writeAudit, type AuditRecord } from '../audit.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
-import { auditContext, type Ctx, type PatientPrincipal, type Principal } from './context.ts';
+import { auditContext, isFamily, type AppPrincipal, type Ctx, type Principal } from './context.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    auth?: 'public' | 'partial' | 'session' | 'patient';
+    auth?: 'public' | 'partial' | 'session' | 'patient' | 'family' | 'app';
     /** Callable by a session whose second factor is still owed (see above). */
     whileMfaPending?: boolean;
     permission?: AnyPermission;
@@ -59,8 +63,8 @@ export type AuthDeps = {
   resolveSession: (token: string, now: Date) => Promise<(Principal & { memberships: Map<string, Role[]>; organizationRoles: OrganizationRole[] }) | { ended: string }>;
   /** `Authorization: Bearer <token>`: a service account bound to one programme, acting with the 'integration' role and its token's scopes. */
   resolveToken?: (token: string, now: Date) => Promise<{ principal: Principal; programId: string; scopes: TokenScope[] } | null>;
-  /** A patient-app session token's patient, or why it ended. */
-  resolvePatientSession?: (token: string, now: Date) => Promise<PatientPrincipal | { ended: string }>;
+  /** An app session token's patient or family member, or why it ended. */
+  resolvePatientSession?: (token: string, now: Date) => Promise<AppPrincipal | { ended: string }>;
   secureCookies: boolean;
 };
 
@@ -135,17 +139,21 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps) {
     const config = req.routeOptions.config ?? {};
     if (!req.routeOptions.url || config.auth === 'public') return;
 
-    if (config.auth === 'patient') {
+    if (config.auth === 'patient' || config.auth === 'family' || config.auth === 'app') {
       const token = req.cookies?.[PATIENT_COOKIE];
       if (!token || !deps.resolvePatientSession) throw unauthenticated('Unlock the app to continue.');
-      const patient = await deps.resolvePatientSession(token, now);
-      if ('ended' in patient) {
+      const holder = await deps.resolvePatientSession(token, now);
+      if ('ended' in holder) {
         clearPatientCookie(reply, deps.secureCookies);
-        throw new AppError({ code: patient.ended === 'idle' ? 'locked_idle' : 'session_ended', status: 401, message: 'The app is locked. Enter your PIN to open it.' });
+        throw new AppError({ code: holder.ended === 'idle' ? 'locked_idle' : 'session_ended', status: 401, message: 'The app is locked. Enter your PIN to open it.' });
       }
-      req.ctx.patient = patient;
-      req.ctx.orgId = patient.orgId;
-      req.ctx.program = { programId: patient.programId, roles: [], permissions: new Set() };
+      const family = isFamily(holder);
+      if (family) req.ctx.family = holder;
+      else req.ctx.patient = holder;
+      req.ctx.orgId = holder.orgId;
+      req.ctx.program = { programId: holder.programId, roles: [], permissions: new Set() };
+      if (config.auth === 'patient' && family) throw new AppError({ code: 'not_for_family', status: 403, message: 'This part of the app is for patients.' });
+      if (config.auth === 'family' && !family) throw new AppError({ code: 'not_for_patients', status: 403, message: 'This part of the app is for family members.' });
       return;
     }
 
