@@ -134,7 +134,7 @@ describe.skipIf(!canRun)('naloxone: a kit given on the patient page, shown in th
     // More: the other screens, each a button with what it is for; More stays marked on them
     await phone.getByTestId('tab-more').click();
     await phone.getByRole('heading', { name: 'More', level: 1 }).waitFor();
-    expect(await phone.getByTestId('more').getByRole('button').allInnerTexts()).toHaveLength(3);
+    expect(await phone.getByTestId('more').getByRole('button').allInnerTexts()).toHaveLength(4);
     await expectNoAxeViolations(phone, 'More');
     await phone.screenshot({ path: `${shots}/naloxone-app-more-en-360.png` });
     await phone.getByRole('button', { name: 'My plan' }).click();

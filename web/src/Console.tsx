@@ -40,6 +40,7 @@ const PeersPage = page(() => import('./pages/peers/PeersPage.tsx'), 'PeersPage')
 const PeerReferralPage = page(() => import('./pages/peers/ReferralPage.tsx'), 'ReferralPage');
 const NewPeerReferralPage = page(() => import('./pages/peers/NewReferral.tsx'), 'NewReferralPage');
 const NaloxonePage = page(() => import('./pages/naloxone/NaloxonePage.tsx'), 'NaloxonePage');
+const DisclosureExceptionsPage = page(() => import('./pages/consent/ExceptionsPage.tsx'), 'DisclosureExceptionsPage');
 const ModuleEditorPage = page(() => import('./pages/skills/ModuleEditor.tsx'), 'ModuleEditorPage');
 
 export function Console() {
@@ -348,6 +349,14 @@ function ConsoleRoutes() {
           element={
             <Guard permission="manage:skills-library">
               <ModuleEditorPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="disclosures/exceptions"
+          element={
+            <Guard permission="read:audit">
+              <DisclosureExceptionsPage />
             </Guard>
           }
         />

@@ -8,8 +8,8 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEven
 import { useTranslation } from 'react-i18next';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
-import { patientApi, PatientApiError } from './api.ts';
-import { loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type PasskeyDevice, type PinDevice, type StoredDevice } from './device.ts';
+import { familyApi, patientApi, PatientApiError } from './api.ts';
+import { holderOf, loadDevice, newDeviceKey, saveDevice, signChallenge, wipe, type Holder, type PasskeyDevice, type PinDevice, type StoredDevice } from './device.ts';
 import { createPasskey, passkeysAvailable, signWithPasskey, wasCancelled } from './passkey.ts';
 import { CheckIn } from './CheckIn.tsx';
 import { Progress, Rewards } from './Rewards.tsx';
@@ -25,8 +25,11 @@ import { KeptNote } from './KeptNote.tsx';
 // Skills (issue 13) load when the tab is first opened: the first screen stays small (the service worker keeps the chunk for offline use).
 const Skills = lazy(() => import('./skills/Skills.tsx').then((m) => ({ default: m.Skills })));
 const Meetings = lazy(() => import('./meetings/Meetings.tsx').then((m) => ({ default: m.Meetings })));
+// Sharing (issue 16) and the family member's shell (ADR 053) load when first needed, like Skills.
+const Sharing = lazy(() => import('./Sharing.tsx').then((m) => ({ default: m.Sharing })));
+const FamilyHome = lazy(() => import('./FamilyApp.tsx').then((m) => ({ default: m.FamilyHome })));
 
-type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'signed-out' };
+type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'family' } | { name: 'signed-out' };
 
 /** The code in the QR link's fragment (#activate=…), removed from the address bar at once; read once, before the first render (main.tsx). */
 export function codeFromFragment(): string {
@@ -65,6 +68,18 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
       const d = await loadDevice().catch(() => null);
       setDevice(d);
       if (!d || code) return setScreen({ name: 'activate', code });
+      // a family member's phone opens the family part (ADR 053): it never calls a patient route
+      if (holderOf(d) === 'family') {
+        try {
+          const me = await familyApi.me();
+          setIdleMinutes(me.idleMinutes);
+          setScreen({ name: 'family' });
+        } catch {
+          // nothing a family member saw is kept on the phone: offline, or locked, it asks to unlock
+          setScreen({ name: 'unlock' });
+        }
+        return;
+      }
       try {
         const me = await patientApi.me();
         setIdleMinutes(me.idleMinutes);
@@ -76,17 +91,24 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
     })();
   }, [activationCode]);
 
-  const signedIn = (d: StoredDevice, minutes: number) => {
-    setDevice(d);
+  /** Activated or unlocked: the server's answer says whose phone this is (and a stored device that did not know yet learns it). */
+  const signedIn = (d: StoredDevice, minutes: number, holder: Holder) => {
+    const known = d.holder === holder ? d : { ...d, holder };
+    if (known !== d) void saveDevice(known).catch(() => undefined);
+    setDevice(known);
     setIdleMinutes(minutes);
-    setScreen({ name: 'today' });
+    setScreen(holder === 'family' ? { name: 'family' } : { name: 'today' });
   };
   const lock = useCallback(() => {
     keepOpenUntil(null);
     void patientApi.lock().catch(() => undefined);
     setScreen({ name: 'unlock' });
   }, []);
-  useIdleLock(screen.name === 'today', idleMinutes, lock);
+  useIdleLock(screen.name === 'today' || screen.name === 'family', idleMinutes, lock);
+  const signOut = async () => {
+    await patientApi.signOut().catch(() => undefined);
+    await forget();
+  };
 
   return (
     <div className="app">
@@ -102,9 +124,11 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
       <main className="content">
         {screen.name === 'loading' ? <p>{t('patientApp.loading')}</p> : null}
         {screen.name === 'activate' ? <Activate initialCode={screen.code} notice={screen.notice} onDone={signedIn} /> : null}
-        {screen.name === 'unlock' && device?.kind === 'pin' ? <Unlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} /> : null}
+        {screen.name === 'unlock' && device?.kind === 'pin' ? (
+          <Unlock device={device} onDone={(m, holder) => signedIn(device, m, holder)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} />
+        ) : null}
         {screen.name === 'unlock' && device?.kind === 'passkey' ? (
-          <PasskeyUnlock device={device} onDone={(m) => signedIn(device, m)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} />
+          <PasskeyUnlock device={device} onDone={(m, holder) => signedIn(device, m, holder)} onRevoked={() => void forget(t('patientApp.revokedNotice'))} />
         ) : null}
         {/* Help now without the PIN or the screen lock (ADR 037): the general part only */}
         {screen.name === 'unlock' && device ? (
@@ -113,14 +137,11 @@ export function PatientApp({ activationCode }: { activationCode: string }) {
           </button>
         ) : null}
         {screen.name === 'help' ? <HelpNow signedIn={false} onBack={() => setScreen({ name: 'unlock' })} /> : null}
-        {screen.name === 'today' ? (
-          <Home
-            onLock={lock}
-            onSignOut={async () => {
-              await patientApi.signOut().catch(() => undefined);
-              await forget();
-            }}
-          />
+        {screen.name === 'today' ? <Home onLock={lock} onSignOut={signOut} /> : null}
+        {screen.name === 'family' ? (
+          <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+            <FamilyHome onLock={lock} onSignOut={signOut} />
+          </Suspense>
         ) : null}
         {screen.name === 'signed-out' ? (
           <section aria-labelledby="signed-out-title">
@@ -230,7 +251,7 @@ function PinInput({ id, value, onChange, invalid, hint, error }: { id: string; v
   );
 }
 
-function Activate({ initialCode, notice, onDone }: { initialCode: string; notice?: string | undefined; onDone: (d: StoredDevice, idleMinutes: number) => void }) {
+function Activate({ initialCode, notice, onDone }: { initialCode: string; notice?: string | undefined; onDone: (d: StoredDevice, idleMinutes: number, holder: Holder) => void }) {
   const { t } = useTranslation();
   // After the code: the way to unlock ('method': a passkey or a PIN, when the phone can use a passkey), then the PIN if chosen.
   const [step, setStep] = useState<'code' | 'method' | 'pin'>(initialCode && normaliseActivationCode(initialCode) ? 'method' : 'code');
@@ -262,9 +283,9 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
       const options = await patientApi.passkeyRegistrationOptions({ code: canonical });
       const response = await createPasskey(options);
       const r = await patientApi.passkeyActivate({ code: canonical, response });
-      const d: PasskeyDevice = { kind: 'passkey', programId: r.programId, deviceId: r.deviceId, rpId: options.rp.id ?? window.location.hostname, credentialId: response.id };
+      const d: PasskeyDevice = { kind: 'passkey', programId: r.programId, deviceId: r.deviceId, rpId: options.rp.id ?? window.location.hostname, credentialId: response.id, holder: r.holder };
       await saveDevice(d);
-      onDone(d, r.idleMinutes);
+      onDone(d, r.idleMinutes, r.holder);
     } catch (err) {
       if (err instanceof PatientApiError && err.field === 'body.code') {
         setStep('code');
@@ -288,9 +309,9 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
     try {
       const key = await newDeviceKey(canonical);
       const r = await patientApi.activate({ code: canonical, publicKey: key.publicKey, proof: key.proof, pin });
-      const d: PinDevice = { kind: 'pin', programId: r.programId, deviceId: r.deviceId, privateKey: key.privateKey };
+      const d: PinDevice = { kind: 'pin', programId: r.programId, deviceId: r.deviceId, privateKey: key.privateKey, holder: r.holder };
       await saveDevice(d);
-      onDone(d, r.idleMinutes);
+      onDone(d, r.idleMinutes, r.holder);
     } catch (err) {
       if (err instanceof PatientApiError && err.field === 'body.code') {
         setStep('code');
@@ -376,7 +397,7 @@ function Activate({ initialCode, notice, onDone }: { initialCode: string; notice
   );
 }
 
-function Unlock({ device, onDone, onRevoked }: { device: PinDevice; onDone: (idleMinutes: number) => void; onRevoked: () => void }) {
+function Unlock({ device, onDone, onRevoked }: { device: PinDevice; onDone: (idleMinutes: number, holder: Holder) => void; onRevoked: () => void }) {
   const { t } = useTranslation();
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -390,7 +411,7 @@ function Unlock({ device, onDone, onRevoked }: { device: PinDevice; onDone: (idl
       const { challenge } = await patientApi.challenge({ programId: device.programId, deviceId: device.deviceId });
       const signature = await signChallenge(device, challenge);
       const r = await patientApi.unlock({ programId: device.programId, deviceId: device.deviceId, challenge, signature, pin });
-      onDone(r.idleMinutes);
+      onDone(r.idleMinutes, r.holder);
     } catch (err) {
       setPin('');
       if (err instanceof PatientApiError && err.code === 'device_revoked') return onRevoked();
@@ -419,7 +440,7 @@ function Unlock({ device, onDone, onRevoked }: { device: PinDevice; onDone: (idl
 }
 
 /** Unlock with the passkey: the phone asks for its screen lock; no PIN. */
-function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; onDone: (idleMinutes: number) => void; onRevoked: () => void }) {
+function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; onDone: (idleMinutes: number, holder: Holder) => void; onRevoked: () => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -430,7 +451,7 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
       const options = await patientApi.passkeyUnlockOptions({ programId: device.programId, deviceId: device.deviceId });
       const response = await signWithPasskey(options);
       const r = await patientApi.passkeyUnlock({ programId: device.programId, deviceId: device.deviceId, response });
-      onDone(r.idleMinutes);
+      onDone(r.idleMinutes, r.holder);
     } catch (err) {
       if (err instanceof PatientApiError && err.code === 'device_revoked') return onRevoked();
       setError(
@@ -469,9 +490,9 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
  * the danger colour) and More, a list of the other screens.
  */
 type Tab = 'today' | 'rewards' | 'help' | 'more' | MoreTab;
-type MoreTab = 'skills' | 'meetings' | 'plan';
+type MoreTab = 'skills' | 'meetings' | 'plan' | 'sharing';
 const TABS = ['today', 'rewards', 'help', 'more'] as const;
-const MORE_TABS: readonly MoreTab[] = ['skills', 'meetings', 'plan'];
+const MORE_TABS: readonly MoreTab[] = ['skills', 'meetings', 'plan', 'sharing'];
 const isMoreTab = (tab: Tab): tab is MoreTab => (MORE_TABS as readonly Tab[]).includes(tab);
 
 /** A QR code scanned at one of the programme's own groups opened the app (`#verify-meeting=…`): read once, then out of the address bar. */
@@ -548,6 +569,11 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
         ) : null}
         {tab === 'help' ? <HelpNow signedIn /> : null}
         {tab === 'plan' ? <MyPlan /> : null}
+        {tab === 'sharing' ? (
+          <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+            <Sharing />
+          </Suspense>
+        ) : null}
       </div>
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
         {TABS.map((name) => (

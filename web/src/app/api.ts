@@ -6,6 +6,7 @@ import type { AuthenticationT, CreationOptionsT, RegistrationT, RequestOptionsT 
 import type { CheckInResult, PatientCheckInCreate, PatientCheckInTrends } from '../../../contracts/checkins.ts';
 import type { PatientCareTeam, PatientPlan, PublicHelp, SafetyPlan } from '../../../contracts/help.ts';
 import type { PatientOwnNaloxone } from '../../../contracts/naloxone.ts';
+import type { Accounting, ConsentList, ConsentView, FamilyMe, SharedCard, SharedList } from '../../../contracts/consent.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
 export type PatientTrendsT = z.infer<typeof PatientCheckInTrends>;
@@ -19,6 +20,12 @@ export type SafetyPlanT = z.infer<typeof SafetyPlan>;
 export type PatientPlanT = z.infer<typeof PatientPlan>;
 export type PatientNotificationsT = z.infer<typeof PatientNotifications>;
 export type PatientNaloxoneT = z.infer<typeof PatientOwnNaloxone>;
+export type ConsentViewT = z.infer<typeof ConsentView>;
+export type ConsentListT = z.infer<typeof ConsentList>;
+export type AccountingT = z.infer<typeof Accounting>;
+export type FamilyMeT = z.infer<typeof FamilyMe>;
+export type SharedCardT = z.infer<typeof SharedCard>;
+export type SharedListT = z.infer<typeof SharedList>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -76,4 +83,16 @@ export const patientApi = {
   setReminder: (checkInReminderAt: string | null) => call<PatientNotificationsT>('PUT', '/notifications', { checkInReminderAt }),
   pushOn: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) => call<PatientNotificationsT>('POST', '/push-subscription', body),
   pushOff: (endpoint: string) => call<PatientNotificationsT>('DELETE', '/push-subscription', { endpoint }),
+  // Sharing (issue 16): my consents, signing one, taking one back, and who saw my records
+  consents: () => call<ConsentListT>('GET', '/consents'),
+  signConsent: (id: string, body: { signerName: string; agree: true }) => call<ConsentViewT>('POST', `/consents/${encodeURIComponent(id)}/sign`, body),
+  revokeConsent: (id: string) => call<ConsentViewT>('POST', `/consents/${encodeURIComponent(id)}/revoke`),
+  disclosures: () => call<AccountingT>('GET', '/disclosures'),
+};
+
+/** The family part of the app (a family member's phone; ADR 053): only /api/patient/family, never a patient route. Lock and sign-out are patientApi's (they work for both). */
+export const familyApi = {
+  me: () => call<FamilyMeT>('GET', '/family/me'),
+  shared: () => call<SharedListT>('GET', '/family/shared'),
+  sharedOne: (patientId: string) => call<SharedCardT>('GET', `/family/shared/${encodeURIComponent(patientId)}`),
 };

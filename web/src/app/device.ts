@@ -10,9 +10,14 @@ const DB = 'waypoint-app';
 const STORE = 'device';
 const KEY = 'this-device';
 
-export type PinDevice = { kind: 'pin'; programId: string; deviceId: string; privateKey: CryptoKey };
-export type PasskeyDevice = { kind: 'passkey'; programId: string; deviceId: string; rpId: string; credentialId: string };
+/** Whose phone this is (ADR 053): a patient's, or a family member's (the family part of the app). Kept so a later start knows which screens to open before it asks the server. */
+export type Holder = 'patient' | 'family';
+export type PinDevice = { kind: 'pin'; programId: string; deviceId: string; privateKey: CryptoKey; holder?: Holder };
+export type PasskeyDevice = { kind: 'passkey'; programId: string; deviceId: string; rpId: string; credentialId: string; holder?: Holder };
 export type StoredDevice = PinDevice | PasskeyDevice;
+
+/** A device stored before family members had the app is a patient's. */
+export const holderOf = (d: StoredDevice | null): Holder => (d?.holder === 'family' ? 'family' : 'patient');
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {

@@ -48,6 +48,7 @@ export const NAV_ITEMS: NavItem[] = [
     labelKeys: ['nav.settings', 'checkIns.settings.title', 'nav.settings'],
   },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
+  { to: '/disclosures/exceptions', labelKey: 'consent.review.nav', permission: 'read:audit' },
 ];
 
 /**

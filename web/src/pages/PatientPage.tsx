@@ -32,6 +32,7 @@ import { SkillsSection } from './skills/PatientSkills.tsx';
 import { PatientMeetings } from './meetings/PatientMeetings.tsx';
 import { PatientNaloxoneCard } from './naloxone/PatientNaloxoneCard.tsx';
 import { PatientPeerCard } from './peers/PatientPeerCard.tsx';
+import { PrivacyCard } from './consent/PrivacyCard.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -118,6 +119,7 @@ export function PatientPage() {
                 {can('read:naloxone') ? <PatientNaloxoneCard patientId={p.id} /> : null}
                 {can('read:peer-outreach') ? <PatientPeerCard patient={{ id: p.id, name: `${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`, mrn: p.mrn }} /> : null}
                 {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
+                {can('read:consent') ? <PrivacyCard patientId={p.id} patientName={`${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`} patientLanguage={p.preferredLanguage} /> : null}
               </Stack>
             </Grid.Col>
           </Grid>

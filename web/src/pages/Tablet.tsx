@@ -1,10 +1,10 @@
-// Locked patient mode on a tablet: only the questions, big touch targets, no navigation,
-// no console code. The staff member's console shows a link / QR code carrying a single-use
+// Locked patient mode on a tablet: only the form — a questionnaire, or a consent to sign
+// (tablet/TabletConsent.tsx, issue 16) — big touch targets, no navigation, no console code. The staff member's console shows a link / QR code carrying a single-use
 // hand-off code in the address's #fragment (never sent to the server in a request line,
 // so never in its logs); this page exchanges it once for the form token, removes it from
 // the address, and keeps the token in this tab's session storage only (ADR 027). The
 // tablet API returns no name and no id, so a tablet left on a table shows only a
-// questionnaire. Going back to the console needs the password of the staff member who
+// questionnaire (or the consent's own words). Going back to the console needs the password of the staff member who
 // started the form (or a normal staff sign-in).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import { api, isApiError } from '../api.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { QuestionnaireForm, answerable, enabled, itemsOf, type Answers } from './planning/QuestionnaireForm.tsx';
 import { useAction } from '../components/forms.tsx';
+import { TabletConsent } from './tablet/TabletConsent.tsx';
 
 export const TABLET_TOKEN_KEY = 'waypoint.tablet';
 
@@ -47,7 +48,7 @@ export function TabletPage() {
   const [answers, setAnswers] = useState<Answers>({});
   const [target, setTarget] = useState('');
   const { busy, error, run } = useAction();
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<false | 'answers' | 'consent'>(false);
   const [unlocking, setUnlocking] = useState(false);
   const token = phase.kind === 'form' ? phase.token : null;
 
@@ -76,22 +77,29 @@ export function TabletPage() {
     staleTime: Infinity,
   });
 
+  const consent = form.data?.kind === 'consent' ? form.data : null;
+  const instrument = form.data?.kind === 'instrument' ? form.data : null;
+  // A consent is read and signed in its own language: the tablet's words follow it.
   useEffect(() => {
-    document.title = t('tablet.title');
+    if (consent && i18n.language !== consent.language) setLanguage(consent.language);
+  }, [consent, i18n.language]);
+
+  useEffect(() => {
+    document.title = t(consent ? 'tablet.consent.title' : 'tablet.title');
     notifications.clean(); // nothing from the staff console stays on the patient's screen
     // No way back into the console with the browser's back button while the patient holds the tablet.
     const trap = () => window.history.pushState(null, '', window.location.href);
     trap();
     window.addEventListener('popstate', trap);
     return () => window.removeEventListener('popstate', trap);
-  }, [t]);
+  }, [t, consent]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!token || busy || !hasAnyAnswer(answers)) return;
     void run(async () => {
-      await api.tabletSubmit(token, { answers, targetBehavior: form.data?.targetBehavior ? undefined : target.trim() || undefined });
-      setDone(true);
+      await api.tabletSubmit(token, { answers, targetBehavior: instrument?.targetBehavior ? undefined : target.trim() || undefined });
+      setDone('answers');
       window.scrollTo(0, 0);
     });
   };
@@ -126,7 +134,7 @@ export function TabletPage() {
             <Title order={1} fz={40}>
               {t('tablet.thanks')}
             </Title>
-            <Text fz={28}>{t('tablet.handBack')}</Text>
+            <Text fz={28}>{t(done === 'consent' ? 'tablet.consent.signedBody' : 'tablet.handBack')}</Text>
             {staffReturn}
           </Stack>
         </Center>
@@ -144,6 +152,18 @@ export function TabletPage() {
     );
   }
   const expired = isApiError(form.error) && form.error.status === 401;
+  // The form was closed on the staff side after the hand-off (e.g. the consent was withdrawn).
+  if (phase.kind === 'form' && form.error && !expired) {
+    return (
+      <main className="tablet" data-testid="tablet-refused">
+        <Stack align="center" gap="lg" ta="center" mt={80}>
+          <Title order={1}>{t('tablet.consent.closed')}</Title>
+          <Text fz="lg">{t('tablet.consent.closedBody')}</Text>
+          {staffReturn}
+        </Stack>
+      </main>
+    );
+  }
   if (phase.kind !== 'form' || expired) {
     const refusal = phase.kind === 'refused' ? phase.code : null;
     const [title, body] =
@@ -164,7 +184,21 @@ export function TabletPage() {
     );
   }
 
-  const q = form.data?.questionnaire;
+  if (consent && token) {
+    return (
+      <TabletConsent
+        token={token}
+        form={consent}
+        staffReturn={staffReturn}
+        onSigned={() => {
+          setDone('consent');
+          window.scrollTo(0, 0);
+        }}
+      />
+    );
+  }
+
+  const q = instrument?.questionnaire;
   const items = answerable(itemsOf(q));
   const shown = items.filter((i) => enabled(i, itemsOf(q), answers));
   const answered = shown.filter((i) => answers[i.linkId] !== undefined && answers[i.linkId] !== null).length;
@@ -173,13 +207,13 @@ export function TabletPage() {
     <main className="tablet" data-testid="tablet">
       {langSwitch}
       {form.isPending ? <Text fz="lg">{t('common.loading')}</Text> : null}
-      {form.data ? (
+      {instrument ? (
         <form onSubmit={submit} noValidate>
           <Stack gap="xl">
             <Title order={1} fz={32}>
-              {form.data.title}
+              {instrument.title}
             </Title>
-            {form.data.targetBehavior ? <Text fz="lg">{t('tablet.about', { target: form.data.targetBehavior })}</Text> : null}
+            {instrument.targetBehavior ? <Text fz="lg">{t('tablet.about', { target: instrument.targetBehavior })}</Text> : null}
             <Text fz="md" c="dimmed">
               {t('tablet.intro')}
             </Text>
@@ -189,7 +223,7 @@ export function TabletPage() {
               onChange={setAnswers}
               large
               targetBehavior={target}
-              onTargetBehavior={form.data.targetBehavior ? undefined : setTarget}
+              onTargetBehavior={instrument.targetBehavior ? undefined : setTarget}
               error={isApiError(error) ? error : null}
             />
             {error ? (

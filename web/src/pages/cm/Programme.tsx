@@ -13,7 +13,7 @@ import { formatCents, formatDate, formatInstantDate, formatDateTime } from '../.
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, OneTimeSecret, useAction } from '../../components/forms.tsx';
 import { trackName } from './shared.tsx';
-import { TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
+import { OUTSIDE_SCOPES, TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
 
 const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.NegativeByWeekChart })));
 
@@ -947,6 +947,9 @@ function Tokens() {
   const q = useQuery({ queryKey: ['cm', program?.id, 'tokens'], queryFn: api.tokens });
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<TokenScope[]>([]);
+  // a token for an application outside the programme (fhir:read) names the organisation it discloses to
+  const [recipientOrganization, setRecipientOrganization] = useState('');
+  const outside = scopes.some((s) => OUTSIDE_SCOPES.includes(s));
   // scope names contain ':', i18next's namespace separator
   const scopeText = (s: TokenScope) => t(`tokens.scope.${s}`, { nsSeparator: false });
   const [created, setCreated] = useState<string | null>(null);
@@ -956,10 +959,11 @@ function Tokens() {
     e.preventDefault();
     setError(null);
     try {
-      const r = await api.createToken({ name, scopes });
+      const r = await api.createToken({ name, scopes, ...(outside ? { recipientOrganization } : {}) });
       setCreated(r.token);
       setName('');
       setScopes([]);
+      setRecipientOrganization('');
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id, 'tokens'] });
     } catch (err) {
       setError(err);
@@ -985,7 +989,7 @@ function Tokens() {
         <ErrorAlert error={q.error ?? error} />
         {created ? <OneTimeSecret label={t('tokens.token')} values={[created]} warning={t('tokens.once')} /> : null}
         <Table>
-          <TableHead labels={[t('tokens.name'), t('tokens.scopes'), t('tokens.created'), t('tokens.lastUsed')]} actions />
+          <TableHead labels={[t('tokens.name'), t('tokens.scopes'), t('tokens.recipientOrganization'), t('tokens.created'), t('tokens.lastUsed')]} actions />
           <Table.Tbody>
             {items.map((k) => (
               <Table.Tr key={k.id}>
@@ -999,6 +1003,7 @@ function Tokens() {
                     ))}
                   </Group>
                 </Table.Td>
+                <Table.Td>{k.recipientOrganization ?? t('tokens.ownSystems')}</Table.Td>
                 <Table.Td>{formatDateTime(k.createdAt, i18n.language, program?.timeZone)}</Table.Td>
                 <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt, i18n.language, program?.timeZone) : t('tokens.never')}</Table.Td>
                 <Table.Td>
@@ -1038,6 +1043,16 @@ function Tokens() {
                 ))}
               </Stack>
             </Checkbox.Group>
+            {outside ? (
+              <TextInput
+                required
+                label={t('tokens.recipientOrganization')}
+                description={t('tokens.recipientOrganizationHint')}
+                value={recipientOrganization}
+                onChange={(e) => setRecipientOrganization(e.currentTarget.value)}
+                error={fieldError(error, 'recipientOrganization')}
+              />
+            ) : null}
             <Button type="submit">{t('tokens.create')}</Button>
           </Stack>
         </form>

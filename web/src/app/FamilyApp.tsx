@@ -1,0 +1,217 @@
+// The family part of the app (issue 16, ADR 053): a family member or friend whom a patient
+// chose to share with opens the same app, with the same code, device key and PIN (or passkey),
+// and sees this shell instead of the patient's. One screen, "Shared with you": a card per person
+// who shares with them now, showing only what that person's consent allows (the server sends
+// only those parts: GET /api/patient/family/shared) and the notice against sharing it again.
+// Tapping a card reads it again (GET /api/patient/family/shared/:id); once the person has
+// taken their consent back, the server answers 403 and the card goes. Help now (the general
+// part, no patient data) is one tap away; lock and "Remove from this phone" as in the patient
+// app. Only /api/patient/family routes are called here (and the public help): never a
+// patient route. Nothing read here is kept on the phone for offline use: a consent taken back
+// must take the information away with it.
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { setLanguage } from '../i18n/index.ts';
+import { formatCents } from '../format.ts';
+import { familyApi, PatientApiError, type FamilyMeT, type SharedCardT, type SharedListT } from './api.ts';
+import { HelpNow } from './HelpNow.tsx';
+import { useLoaded } from './useLoaded.ts';
+
+export function FamilyHome({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
+  const { t, i18n } = useTranslation();
+  const [view, setView] = useState<'shared' | 'help'>('shared');
+  const [confirming, setConfirming] = useState(false);
+  // Every read of the cards is a disclosure in each patient's accounting: read once for this
+  // showing, here rather than in the screen (going to Help now and back reads nothing again),
+  // and one request even when React runs the effect twice (StrictMode in a development build).
+  const reads = useRef<{ me?: Promise<FamilyMeT>; shared?: Promise<SharedListT> }>({});
+  const { data: me } = useLoaded(() => (reads.current.me ??= familyApi.me()));
+  const shared = useLoaded(() => (reads.current.shared ??= familyApi.shared()));
+  // the family member's language as the clinic recorded it: the server's words on the cards are in it too
+  useEffect(() => {
+    if (me && i18n.language !== me.language) setLanguage(me.language);
+    // only when the answer comes: the language button may change it afterwards
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [me]);
+  const heading = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    const h = heading.current?.querySelector<HTMLHeadingElement>('h1');
+    if (!h) return;
+    h.setAttribute('tabindex', '-1');
+    h.focus();
+  }, [view]);
+  const go = (next: 'shared' | 'help') => {
+    moved.current = true;
+    setView(next);
+  };
+
+  if (view === 'help')
+    return (
+      <div ref={heading}>
+        {/* the general part only: the family member's phone holds no patient's help */}
+        <HelpNow signedIn={false} onBack={() => go('shared')} />
+      </div>
+    );
+  return (
+    <div ref={heading}>
+      <p className="family-hello" data-testid="family-name">
+        {me ? t('patientApp.family.hello', { name: me.displayName }) : '\u00a0'}
+      </p>
+      <button type="button" className="help-now family-help" onClick={() => go('help')} data-testid="family-help-now">
+        {t('patientApp.help.open')}
+      </button>
+      <SharedWithYou lang={me?.language} shared={shared} />
+      <div className="actions">
+        <button type="button" onClick={onLock} data-testid="lock">
+          {t('patientApp.today.lock')}
+        </button>
+        {confirming ? null : (
+          <button type="button" onClick={() => setConfirming(true)} data-testid="sign-out">
+            {t('patientApp.today.signOut')}
+          </button>
+        )}
+      </div>
+      {confirming ? (
+        <div className="confirm" role="group" aria-labelledby="sign-out-q">
+          <p id="sign-out-q">{t('patientApp.today.signOutQuestion')}</p>
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => void onSignOut()} data-testid="sign-out-confirm">
+              {t('patientApp.today.signOutYes')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('patientApp.today.signOutNo')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** `lang`: the language the server wrote its words in (the family member's, as the clinic recorded it). */
+function SharedWithYou({ lang, shared }: { lang: string | undefined; shared: ReturnType<typeof useLoaded<SharedListT>> }) {
+  const { t } = useTranslation();
+  const { data, failed, setData } = shared;
+  const [busy, setBusy] = useState<string | null>(null);
+  // a card that went because the person stopped sharing, and a read that did not come back
+  const [gone, setGone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = async (card: SharedCardT) => {
+    setBusy(card.patientId);
+    setError(null);
+    setGone(null);
+    try {
+      const fresh = await familyApi.sharedOne(card.patientId);
+      setData((d) => (d ? { ...d, items: d.items.map((c) => (c.patientId === card.patientId ? fresh : c)) } : d));
+    } catch (err) {
+      if (err instanceof PatientApiError && (err.status === 403 || err.status === 404)) {
+        setGone(card.firstName);
+        setData((d) => (d ? { ...d, items: d.items.filter((c) => c.patientId !== card.patientId) } : d));
+      } else setError(card.patientId);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const cards = data?.items ?? [];
+  return (
+    <section aria-labelledby="shared-title" data-testid="shared-with-you">
+      <h1 id="shared-title">{t('patientApp.family.title')}</h1>
+      <p role="status" className={gone && cards.length > 0 ? 'notice' : 'sr-only'} data-testid="card-gone">
+        {gone && cards.length > 0 ? t('patientApp.family.gone', { name: gone }) : ''}
+      </p>
+      {!data && !failed ? <p>{t('patientApp.loading')}</p> : null}
+      {failed ? (
+        <p className="error" role="alert">
+          {t('patientApp.errors.generic')}
+        </p>
+      ) : null}
+      {data && cards.length === 0 ? (
+        <div className="notice" data-testid="nothing-shared">
+          <p>
+            <strong>{t('patientApp.family.nothing')}</strong>
+          </p>
+          <p>{t('patientApp.family.nothingWhy')}</p>
+        </div>
+      ) : null}
+      {cards.length > 0 ? <p>{t('patientApp.family.intro')}</p> : null}
+      {cards.map((card) => (
+        <SharedCardView key={card.patientId} card={card} lang={lang} busy={busy === card.patientId} failed={error === card.patientId} onRefresh={() => void refresh(card)} />
+      ))}
+    </section>
+  );
+}
+
+function SharedCardView({ card, lang, busy, failed, onRefresh }: { card: SharedCardT; lang: string | undefined; busy: boolean; failed: boolean; onRefresh: () => void }) {
+  const { t, i18n } = useTranslation();
+  const s = card.summary;
+  const id = `card-${card.patientId}`;
+  const when = new Intl.DateTimeFormat(i18n.language === 'es' ? 'es' : 'en', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return (
+    <article className="card shared-card" aria-labelledby={`${id}-name`} data-testid="shared-card" aria-busy={busy || undefined}>
+      <h2 id={`${id}-name`} className="shared-head">
+        <button type="button" className="card-button" onClick={onRefresh} disabled={busy} aria-describedby={`${id}-hint`} data-testid="shared-card-refresh">
+          <span className="shared-name">{card.firstName}</span>
+          <span className="shared-relationship">{t('patientApp.family.linkedAs', { relationship: t(`patientApp.family.relationships.${card.relationship}`) })}</span>
+        </button>
+      </h2>
+      <p className="hint" id={`${id}-hint`}>
+        {busy ? t('patientApp.wait') : t('patientApp.family.tapToUpdate')}
+      </p>
+      {failed ? (
+        <p className="error" role="alert">
+          {t('patientApp.errors.generic')}
+        </p>
+      ) : null}
+      <p>{t('patientApp.family.chose', { name: card.firstName })}</p>
+      <ul className="plain shared-items">
+        {'nextAppointment' in s ? (
+          <li data-testid="shared-next-visit">
+            <strong>{t('patientApp.family.nextVisit')}</strong>{' '}
+            {s.nextAppointment ? (
+              <>
+                {when.format(new Date(s.nextAppointment.startsAt))} · <span lang={lang}>{s.nextAppointment.kind}</span>
+              </>
+            ) : (
+              t('patientApp.family.noVisit')
+            )}
+          </li>
+        ) : null}
+        {s.checkInStreak ? <li data-testid="shared-check-ins">{s.checkInStreak.days > 0 ? t('patientApp.family.streak', { count: s.checkInStreak.days }) : t('patientApp.family.noStreak')}</li> : null}
+        {'cmProgress' in s ? (
+          <li data-testid="shared-rewards">{s.cmProgress ? t('patientApp.family.earned', { money: formatCents(s.cmProgress.earnedCents, i18n.language) }) : t('patientApp.family.noRewards')}</li>
+        ) : null}
+        {'safetyPlan' in s ? (
+          <li data-testid="shared-safety-plan">
+            <strong>{t('patientApp.family.safetyPlan', { name: card.firstName })}</strong>
+            {s.safetyPlan && s.safetyPlan.sections.length > 0 ? (
+              s.safetyPlan.sections.map((part) => (
+                <div key={part.heading} className="plan-part" lang={lang}>
+                  <h3>{part.heading}</h3>
+                  <ul>
+                    {part.items.map((item, i) => (
+                      <li key={i}>{item}</li>
+                    ))}
+                  </ul>
+                </div>
+              ))
+            ) : (
+              <p>{t('patientApp.family.noSafetyPlan')}</p>
+            )}
+          </li>
+        ) : null}
+      </ul>
+      <div className="notice legal" data-testid="shared-notice">
+        <h3>{t('patientApp.family.noticeTitle')}</h3>
+        <p lang={lang}>
+          <strong>{card.notice.statement}</strong>
+        </p>
+        <p lang={lang}>{card.notice.plain}</p>
+      </div>
+    </article>
+  );
+}

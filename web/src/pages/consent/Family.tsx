@@ -1,0 +1,196 @@
+// Family members and friends on the patient page (read:family): who is linked and what a consent
+// in effect lets each see now ("Nothing shared" without one: a link alone shares nothing), adding
+// one, and each one's app — an invite (the code as a QR code and as text, as the patient's own
+// invite shows it) and their phones, each of which can be revoked.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button, Card, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { useSession } from '../../session.tsx';
+import { formatDateTime } from '../../format.ts';
+import { StatusBadge, TableHead } from '../../components/common.tsx';
+import { ErrorAlert } from '../../components/forms.tsx';
+import { QrCode } from '../../components/QrCode.tsx';
+import { AddFamilyMemberFields } from './ConsentForm.tsx';
+import { useFamily, useFamilyApp, useInviteFamilyMember, useRevokeFamilyDevice, type FamilyMemberT, type InviteIssuedT } from './queries.ts';
+import { useConsentWords } from './words.tsx';
+
+export function FamilyPart({ patientId }: { patientId: string }) {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  const family = useFamily(patientId);
+  const words = useConsentWords();
+  const [adding, setAdding] = useState(false);
+  const [appFor, setAppFor] = useState<{ member: FamilyMemberT; invite: boolean } | null>(null);
+  const canWrite = can('write:family');
+  const items = family.data?.items ?? [];
+  return (
+    <Stack gap="xs" data-testid="consent-family">
+      <Group justify="space-between">
+        <Title order={3} size="h5">
+          {t('consent.family.title')}
+        </Title>
+        {canWrite && !adding ? (
+          <Button size="xs" variant="light" onClick={() => setAdding(true)}>
+            {t('consent.family.add')}
+          </Button>
+        ) : null}
+      </Group>
+      <ErrorAlert error={family.error} />
+      {adding ? <AddFamilyMemberFields patientId={patientId} onAdded={() => setAdding(false)} onCancel={() => setAdding(false)} /> : null}
+      {family.data && items.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          {t('consent.family.none')}
+        </Text>
+      ) : null}
+      {items.length > 0 ? (
+        <Table.ScrollContainer minWidth={520}>
+          <Table verticalSpacing="xs">
+            <TableHead labels={[t('consent.family.name'), t('consent.family.relationship'), t('consent.family.canSee')]} actions />
+            <Table.Tbody>
+              {items.map((m) => (
+                <Table.Tr key={m.id} data-testid="family-row">
+                  <Table.Td>{m.displayName}</Table.Td>
+                  <Table.Td>{t(`consent.relationships.${m.relationship}`)}</Table.Td>
+                  <Table.Td>
+                    {m.consentedDataClasses.length > 0 ? (
+                      words.dataClasses(m.consentedDataClasses)
+                    ) : (
+                      <div style={{ width: 'max-content', maxWidth: '100%' }}>
+                        <StatusBadge tone="neutral">{t('consent.family.nothingShared')}</StatusBadge>
+                      </div>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      {canWrite ? (
+                        <Button size="xs" variant="light" onClick={() => setAppFor({ member: m, invite: true })} aria-label={t('consent.family.inviteLabel', { name: m.displayName })}>
+                          {t('consent.family.invite')}
+                        </Button>
+                      ) : null}
+                      <Button size="xs" variant="default" onClick={() => setAppFor({ member: m, invite: false })} aria-label={t('consent.family.phonesLabel', { name: m.displayName })}>
+                        {t('consent.family.phones')}
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      <Modal opened={!!appFor} onClose={() => setAppFor(null)} size="lg" title={appFor ? t('consent.family.appTitle', { name: appFor.member.displayName }) : ''}>
+        {appFor ? <FamilyApp patientId={patientId} member={appFor.member} inviteNow={appFor.invite} /> : null}
+      </Modal>
+    </Stack>
+  );
+}
+
+function FamilyApp({ patientId, member, inviteNow }: { patientId: string; member: FamilyMemberT; inviteNow: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { can, program } = useSession();
+  const access = useFamilyApp(patientId, member.id);
+  const invite = useInviteFamilyMember(patientId);
+  const revoke = useRevokeFamilyDevice(patientId);
+  const [issued, setIssued] = useState<InviteIssuedT | null>(null);
+  const started = useRef(false);
+  const when = (iso: string) => formatDateTime(iso, i18n.language, program?.timeZone);
+  const canWrite = can('write:family');
+
+  const { mutate } = invite;
+  const doInvite = useCallback(() => mutate(member.id, { onSuccess: setIssued }), [mutate, member.id]);
+  // opened with "Invite to the app": the invite is made at once (once)
+  useEffect(() => {
+    if (inviteNow && canWrite && !started.current) {
+      started.current = true;
+      doInvite();
+    }
+  }, [inviteNow, canWrite, doInvite]);
+
+  const a = access.data;
+  return (
+    <Stack>
+      <ErrorAlert error={access.error ?? invite.error ?? revoke.error} />
+      {issued ? <FamilyInviteCard issued={issued} expires={when(issued.expiresAt)} /> : null}
+      {!issued && invite.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
+      {a && !issued ? <Text size="sm">{a.invite ? t(`consent.family.inviteStatus.${a.invite.status}`, { time: when(a.invite.expiresAt) }) : t('consent.family.noInvite')}</Text> : null}
+      {canWrite && !issued ? (
+        <Group>
+          <Button size="xs" variant="light" onClick={doInvite} loading={invite.isPending}>
+            {a?.invite?.status === 'open' ? t('patientAppAccess.newInvite') : t('consent.family.invite')}
+          </Button>
+        </Group>
+      ) : null}
+      <Title order={3} size="h6">
+        {t('consent.family.phonesTitle')}
+      </Title>
+      {a && a.devices.length === 0 ? <Text c="dimmed">{t('patientAppAccess.noDevices')}</Text> : null}
+      {a && a.devices.length > 0 ? (
+        <Table.ScrollContainer minWidth={420}>
+          <Table verticalSpacing="xs" data-testid="family-devices">
+            <TableHead labels={[t('patientAppAccess.device'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]} actions={canWrite} />
+            <Table.Tbody>
+              {a.devices.map((d) => (
+                <Table.Tr key={d.id}>
+                  <Table.Td>{d.label}</Table.Td>
+                  <Table.Td>{when(d.createdAt)}</Table.Td>
+                  <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
+                  <Table.Td>{d.revokedAt ? <StatusBadge tone="neutral">{t('patientAppAccess.revoked')}</StatusBadge> : <StatusBadge tone="ok">{t('patientAppAccess.active')}</StatusBadge>}</Table.Td>
+                  {canWrite ? (
+                    <Table.Td>
+                      {d.revokedAt ? null : (
+                        <Button
+                          size="xs"
+                          variant="default"
+                          color="red"
+                          aria-label={t('patientAppAccess.revokeLabel', { device: d.label })}
+                          loading={revoke.isPending}
+                          onClick={() => revoke.mutate({ familyMemberId: member.id, deviceId: d.id })}
+                        >
+                          {t('patientAppAccess.revoke')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** The code, once: a QR code for the family member's phone and the same code as text to print or read aloud (as the patient's invite). */
+function FamilyInviteCard({ issued, expires }: { issued: InviteIssuedT; expires: string }) {
+  const { t } = useTranslation();
+  const link = `${window.location.origin}${issued.activationPath}`;
+  return (
+    <Card withBorder data-testid="family-invite-card">
+      <Stack gap="sm">
+        <Title order={3} size="h5">
+          {t('patientAppAccess.inviteTitle')}
+        </Title>
+        <Text size="sm">{t('consent.family.inviteHow')}</Text>
+        <Group align="flex-start">
+          <QrCode value={link} label={t('consent.family.qr')} />
+          <Stack gap={4}>
+            <Text size="sm">{t('patientAppAccess.codeLabel')}</Text>
+            <Text ff="monospace" fz={28} fw={700} data-testid="family-invite-code">
+              {issued.code}
+            </Text>
+            <Text size="sm">{t('patientAppAccess.address', { address: `${window.location.origin}/app/` })}</Text>
+            <Text size="xs" c="dimmed">
+              {t('patientAppAccess.expires', { time: expires })}
+            </Text>
+          </Stack>
+        </Group>
+        <Group>
+          <Button variant="default" onClick={() => window.print()}>
+            {t('patientAppAccess.print')}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
