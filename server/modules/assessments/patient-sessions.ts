@@ -180,16 +180,21 @@ export async function startConsentTabletSession(deps: Deps, patientId: string, c
   return { id, patientId, consentId, handoffCode, handoffPath: `/tablet#${handoffCode}`, expiresAt: handoffBy.toISOString() };
 }
 
-/** The consent's latest tablet session (an open one first), or null when it never had one. */
-export async function consentTabletStatus(deps: Deps, patientId: string, consentId: string) {
-  const { tx, ctx } = deps;
-  const programId = programOf(ctx);
+/** The patient's consent in this programme, or 404 (another programme's answers the same). */
+async function assertConsent(tx: Tx, ctx: Ctx, patientId: string, consentId: string) {
   await assertPatient(tx, ctx, patientId);
   const [consent] = await tx
     .select({ id: consents.id })
     .from(consents)
-    .where(and(eq(consents.programId, programId), eq(consents.patientId, patientId), eq(consents.id, consentId)));
+    .where(and(eq(consents.programId, programOf(ctx)), eq(consents.patientId, patientId), eq(consents.id, consentId)));
   if (!consent) throw notFound('Consent');
+}
+
+/** The consent's latest tablet session (an open one first), or null when it never had one. */
+export async function consentTabletStatus(deps: Deps, patientId: string, consentId: string) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  await assertConsent(tx, ctx, patientId, consentId);
   const rows = await consentSessionsOf(tx, programId, patientId, consentId);
   const latest = rows.find((r) => statusOf(r, ctx.now) === 'open') ?? rows[0] ?? null;
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'patient-session', ...(latest ? { entityId: latest.id } : {}), patientId, detail: { consentId } });
@@ -199,13 +204,7 @@ export async function consentTabletStatus(deps: Deps, patientId: string, consent
 /** Closes the consent's open tablet session (the patient left, or staff will take a paper signature). */
 export async function cancelConsentTabletSession(deps: Deps, patientId: string, consentId: string) {
   const { tx, ctx } = deps;
-  const programId = programOf(ctx);
-  await assertPatient(tx, ctx, patientId);
-  const [consent] = await tx
-    .select({ id: consents.id })
-    .from(consents)
-    .where(and(eq(consents.programId, programId), eq(consents.patientId, patientId), eq(consents.id, consentId)));
-  if (!consent) throw notFound('Consent');
+  await assertConsent(tx, ctx, patientId, consentId);
   const [cancelled] = await cancelOpenConsentSessions(tx, ctx, patientId, consentId);
   if (!cancelled) throw conflict('patient_session_closed', 'This consent has no open tablet session.');
   return statusDto(cancelled, ctx.now);

@@ -11,6 +11,7 @@
 // must take the information away with it.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LockActions } from './LockActions.tsx';
 import { setLanguage } from '../i18n/index.ts';
 import { formatCents } from '../format.ts';
 import { familyApi, PatientApiError, type FamilyMeT, type SharedCardT, type SharedListT } from './api.ts';
@@ -20,7 +21,6 @@ import { useLoaded } from './useLoaded.ts';
 export function FamilyHome({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t, i18n } = useTranslation();
   const [view, setView] = useState<'shared' | 'help'>('shared');
-  const [confirming, setConfirming] = useState(false);
   // Every read of the cards is a disclosure in each patient's accounting: read once for this
   // showing, here rather than in the screen (going to Help now and back reads nothing again),
   // and one request even when React runs the effect twice (StrictMode in a development build).
@@ -64,29 +64,7 @@ export function FamilyHome({ onLock, onSignOut }: { onLock: () => void; onSignOu
         {t('patientApp.help.open')}
       </button>
       <SharedWithYou lang={me?.language} shared={shared} />
-      <div className="actions">
-        <button type="button" onClick={onLock} data-testid="lock">
-          {t('patientApp.today.lock')}
-        </button>
-        {confirming ? null : (
-          <button type="button" onClick={() => setConfirming(true)} data-testid="sign-out">
-            {t('patientApp.today.signOut')}
-          </button>
-        )}
-      </div>
-      {confirming ? (
-        <div className="confirm" role="group" aria-labelledby="sign-out-q">
-          <p id="sign-out-q">{t('patientApp.today.signOutQuestion')}</p>
-          <div className="actions">
-            <button type="button" className="danger" onClick={() => void onSignOut()} data-testid="sign-out-confirm">
-              {t('patientApp.today.signOutYes')}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t('patientApp.today.signOutNo')}
-            </button>
-          </div>
-        </div>
-      ) : null}
+      <LockActions onLock={onLock} onSignOut={onSignOut} />
     </div>
   );
 }

@@ -6,6 +6,7 @@
 // device leave nothing readable on the phone (device.ts wipe).
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LockActions } from './LockActions.tsx';
 import { normaliseActivationCode, pinProblem, DEFAULT_PATIENT_IDLE_MINUTES } from '../../../core/access/patient-app.ts';
 import { setLanguage, type Language } from '../i18n/index.ts';
 import { familyApi, patientApi, PatientApiError } from './api.ts';
@@ -647,7 +648,6 @@ function useLiveUpdates() {
 
 function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; onShowDraws: () => void; onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [confirming, setConfirming] = useState(false);
   // a check-in just sent shows in the trends at once
   const [sent, setSent] = useState(0);
   // the next visits and CM progress: read again when the clinic records something (`version`)
@@ -662,29 +662,7 @@ function Today({ version, onShowDraws, onLock, onSignOut }: { version: number; o
       <NextVisits today={today} />
       <Progress today={today} onShowDraws={onShowDraws} />
       <Notifications />
-      <div className="actions">
-        <button type="button" onClick={onLock} data-testid="lock">
-          {t('patientApp.today.lock')}
-        </button>
-        {confirming ? null : (
-          <button type="button" onClick={() => setConfirming(true)} data-testid="sign-out">
-            {t('patientApp.today.signOut')}
-          </button>
-        )}
-      </div>
-      {confirming ? (
-        <div className="confirm" role="group" aria-labelledby="sign-out-q">
-          <p id="sign-out-q">{t('patientApp.today.signOutQuestion')}</p>
-          <div className="actions">
-            <button type="button" className="danger" onClick={() => void onSignOut()} data-testid="sign-out-confirm">
-              {t('patientApp.today.signOutYes')}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t('patientApp.today.signOutNo')}
-            </button>
-          </div>
-        </div>
-      ) : null}
+      <LockActions onLock={onLock} onSignOut={onSignOut} />
     </section>
   );
 }

@@ -4,12 +4,12 @@
 // invite shows it) and their phones, each of which can be revoked.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Card, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
 import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
-import { QrCode } from '../../components/QrCode.tsx';
+import { InviteCard } from '../patient/PatientApp.tsx';
 import { AddFamilyMemberFields } from './ConsentForm.tsx';
 import { useFamily, useFamilyApp, useInviteFamilyMember, useRevokeFamilyDevice, type FamilyMemberT, type InviteIssuedT } from './queries.ts';
 import { useConsentWords } from './words.tsx';
@@ -110,7 +110,7 @@ function FamilyApp({ patientId, member, inviteNow }: { patientId: string; member
   return (
     <Stack>
       <ErrorAlert error={access.error ?? invite.error ?? revoke.error} />
-      {issued ? <FamilyInviteCard issued={issued} expires={when(issued.expiresAt)} /> : null}
+      {issued ? <InviteCard issued={issued} expires={when(issued.expiresAt)} how={t('consent.family.inviteHow')} qrLabel={t('consent.family.qr')} testId="family" /> : null}
       {!issued && invite.isPending ? <Text c="dimmed">{t('common.loading')}</Text> : null}
       {a && !issued ? <Text size="sm">{a.invite ? t(`consent.family.inviteStatus.${a.invite.status}`, { time: when(a.invite.expiresAt) }) : t('consent.family.noInvite')}</Text> : null}
       {canWrite && !issued ? (
@@ -158,39 +158,5 @@ function FamilyApp({ patientId, member, inviteNow }: { patientId: string; member
         </Table.ScrollContainer>
       ) : null}
     </Stack>
-  );
-}
-
-/** The code, once: a QR code for the family member's phone and the same code as text to print or read aloud (as the patient's invite). */
-function FamilyInviteCard({ issued, expires }: { issued: InviteIssuedT; expires: string }) {
-  const { t } = useTranslation();
-  const link = `${window.location.origin}${issued.activationPath}`;
-  return (
-    <Card withBorder data-testid="family-invite-card">
-      <Stack gap="sm">
-        <Title order={3} size="h5">
-          {t('patientAppAccess.inviteTitle')}
-        </Title>
-        <Text size="sm">{t('consent.family.inviteHow')}</Text>
-        <Group align="flex-start">
-          <QrCode value={link} label={t('consent.family.qr')} />
-          <Stack gap={4}>
-            <Text size="sm">{t('patientAppAccess.codeLabel')}</Text>
-            <Text ff="monospace" fz={28} fw={700} data-testid="family-invite-code">
-              {issued.code}
-            </Text>
-            <Text size="sm">{t('patientAppAccess.address', { address: `${window.location.origin}/app/` })}</Text>
-            <Text size="xs" c="dimmed">
-              {t('patientAppAccess.expires', { time: expires })}
-            </Text>
-          </Stack>
-        </Group>
-        <Group>
-          <Button variant="default" onClick={() => window.print()}>
-            {t('patientAppAccess.print')}
-          </Button>
-        </Group>
-      </Stack>
-    </Card>
   );
 }

@@ -131,22 +131,40 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
   );
 }
 
-/** The code, once: a QR code for the phone's camera and the same code as text to print or read aloud. */
-function InviteCard({ issued, expires, onDone }: { issued: PatientInviteIssuedT; expires: string; onDone: () => void }) {
+/**
+ * The code, once: a QR code for the phone's camera and the same code as text to print or read
+ * aloud. The patient's invite and a family member's (the consent card) show it the same way.
+ */
+export function InviteCard({
+  issued,
+  expires,
+  onDone,
+  how,
+  qrLabel,
+  testId = 'patient-app',
+}: {
+  issued: PatientInviteIssuedT;
+  expires: string;
+  onDone?: () => void;
+  how?: string;
+  qrLabel?: string;
+  /** Prefix of the card's and the code's test ids. */
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const link = `${window.location.origin}${issued.activationPath}`;
   return (
-    <Card withBorder data-testid="patient-app-invite-card">
+    <Card withBorder data-testid={`${testId}-invite-card`}>
       <Stack gap="sm">
         <Title order={3} size="h5">
           {t('patientAppAccess.inviteTitle')}
         </Title>
-        <Text size="sm">{t('patientAppAccess.inviteHow')}</Text>
+        <Text size="sm">{how ?? t('patientAppAccess.inviteHow')}</Text>
         <Group align="flex-start">
-          <QrCode value={link} label={t('patientAppAccess.qr')} />
+          <QrCode value={link} label={qrLabel ?? t('patientAppAccess.qr')} />
           <Stack gap={4}>
             <Text size="sm">{t('patientAppAccess.codeLabel')}</Text>
-            <Text ff="monospace" fz={28} fw={700} data-testid="patient-app-code">
+            <Text ff="monospace" fz={28} fw={700} data-testid={testId === 'patient-app' ? 'patient-app-code' : `${testId}-invite-code`}>
               {issued.code}
             </Text>
             <Text size="sm">{t('patientAppAccess.address', { address: `${window.location.origin}/app/` })}</Text>
@@ -159,9 +177,11 @@ function InviteCard({ issued, expires, onDone }: { issued: PatientInviteIssuedT;
           <Button variant="default" onClick={() => window.print()}>
             {t('patientAppAccess.print')}
           </Button>
-          <Button variant="default" onClick={onDone}>
-            {t('common.done')}
-          </Button>
+          {onDone ? (
+            <Button variant="default" onClick={onDone}>
+              {t('common.done')}
+            </Button>
+          ) : null}
         </Group>
       </Stack>
     </Card>
