@@ -1,6 +1,6 @@
 // End-to-end, a consent signed on the clinic's tablet in Chromium (issue 16): the demo
 // counsellor writes a consent awaiting signature (through the API, as the consent card does),
-// hands it to the tablet (POST …/consents/:id/tablet) and the single-use link is opened in a
+// hands it to the tablet from the consent's drawer (Sign on the tablet) and the single-use link is opened in a
 // SEPARATE browser context at tablet size (no staff session). The tablet shows the patient
 // notice first ("I have read this"), then the consent's own words, the typed name, "I agree"
 // and "Sign", then the thank-you screen; the API shows the consent active (signed on the
@@ -63,9 +63,13 @@ describe.skipIf(!canRun)('a consent signed on the tablet (Chromium)', () => {
       expect(written.status).toBe(200);
       expect(written.body.status).toBe('awaiting-signature');
       const consentId = written.body.id;
-      const started = await apiPost<{ handoffPath: string; id: string }>(page, `/patients/${patientId}/consents/${consentId}/tablet`);
-      expect(started.status).toBe(200);
-      const link = `${h.base}${started.body.handoffPath}`;
+      // the console: the consent's drawer → Sign on the tablet → the link and its QR code
+      await page.reload();
+      await page.getByTestId('consent-row').getByRole('button', { name: 'Sharing with a named person or organization' }).click();
+      await page.getByTestId('consent-tablet-start').click();
+      await page.getByTestId('consent-tablet-card').waitFor();
+      await expectNoAxeViolations(page);
+      const link = (await page.getByTestId('consent-tablet-link').innerText()).trim();
       expect(link).toMatch(new RegExp(`^${h.base}/tablet#wph\\.`));
 
       // the tablet: a browser with no staff session opens the link

@@ -10,6 +10,7 @@ import { formatDateTime } from '../../format.ts';
 import { ErrorAlert, fieldError, useErrorText } from '../../components/forms.tsx';
 import { fetchScan, openBlob, useConsent, useEndConsent, useRevokeConsent, type ConsentT } from './queries.ts';
 import { ConsentStatus, useConsentWords } from './words.tsx';
+import { ConsentTabletHandoff } from './TabletHandoff.tsx';
 
 export function ConsentDrawer({ patientId, consentId, onClose, onReplace }: { patientId: string; consentId: string | null; onClose: () => void; onReplace: (c: ConsentT) => void }) {
   const { t } = useTranslation();
@@ -85,6 +86,7 @@ function Detail({ c, patientId, onReplace }: { c: ConsentT; patientId: string; o
         <ConsentStatus status={c.status} />
         {c.status === 'awaiting-signature' ? <Text size="sm">{t('consent.detail.awaitingHelp')}</Text> : null}
       </Group>
+      {c.status === 'awaiting-signature' && canWrite ? <ConsentTabletHandoff patientId={patientId} consentId={c.id} /> : null}
       <dl className="facts">
         {facts.map(([k, v]) => (
           <div key={k} style={{ display: 'contents' }}>
