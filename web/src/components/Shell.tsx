@@ -150,7 +150,7 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('shell.mainNavigation')}>
+      <AppShell.Navbar p="xs" aria-label={t('shell.mainNavigation')} style={{ overflowY: 'auto' }}>
         <Stack gap={2}>
           {items.map((n) => (
             <NavLink
