@@ -174,7 +174,8 @@ export const DisclosureResult = z.object({
 export const FamilyMe = z.object({ displayName: z.string(), language: Lang, idleMinutes: z.number().int() });
 
 export const FamilySummary = z.object({
-  nextAppointment: z.object({ startsAt: IsoDateTime, kind: z.string() }).nullable().optional(),
+  /** `timeZone`: the programme's, in which the visit's time is shown (not the phone's). */
+  nextAppointment: z.object({ startsAt: IsoDateTime, kind: z.string(), timeZone: z.string() }).nullable().optional(),
   checkInStreak: z.object({ days: z.number().int(), lastCheckInOn: z.string().nullable() }).optional(),
   cmProgress: z.object({ balanceCents: z.number().int(), earnedCents: z.number().int(), streak: z.number().int() }).nullable().optional(),
   safetyPlan: z

@@ -417,7 +417,7 @@ describe('record summary by kind of information', () => {
     const ledger = await ok<{ balanceCents: number; totals: { paidCents: number } }>('ledger', admin.get(`/api/v1/patients/${patientId}/ledger`));
     const summary = await ok<{ streaks: Array<{ s: number }> }>('summary', admin.get(`/api/v1/cm/patients/${patientId}/summary`));
     expect(card).toEqual({
-      nextAppointment: { startsAt: '2026-03-23T14:00:00.000Z', kind: 'Individual counselling' },
+      nextAppointment: { startsAt: '2026-03-23T14:00:00.000Z', kind: 'Individual counselling', timeZone: 'America/New_York' },
       checkInStreak: { days: 3, lastCheckInOn: '2026-03-19' },
       cmProgress: { balanceCents: ledger.balanceCents, earnedCents: ledger.totals.paidCents, streak: Math.max(0, ...summary.streaks.map((s) => s.s)) },
       safetyPlan: {
@@ -432,7 +432,7 @@ describe('record summary by kind of information', () => {
     expect(Object.keys(await family(['appointments']))).toEqual(['nextAppointment']);
     expect(Object.keys(await family(['check-ins', 'medication', 'demographics']))).toEqual(['checkInStreak']);
     expect(await family([])).toEqual({});
-    expect((await family(['appointments'], { lang: 'es' })).nextAppointment).toEqual({ startsAt: '2026-03-23T14:00:00.000Z', kind: 'Consejería individual' });
+    expect((await family(['appointments'], { lang: 'es' })).nextAppointment).toEqual({ startsAt: '2026-03-23T14:00:00.000Z', kind: 'Consejería individual', timeZone: 'America/New_York' });
     expect((await family(['safety-plan'], { lang: 'es' })).safetyPlan!.sections[0]).toEqual({ heading: 'Mis señales de alerta', items: ['I stop answering my phone'] });
   });
 

@@ -25,7 +25,7 @@ import { signIn } from '../identity/sign-in.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { consents, patientNotices } from '../consent/consent.tables.ts';
-import { getConsentText, recordNotice, signConsent, stateOf } from '../consent/consents.ts';
+import { consentColumns, getConsentText, recordNotice, signConsent, stateOf, type ConsentRow } from '../consent/consents.ts';
 import { administer } from './assessments.ts';
 import { patientSessions } from './assessments.tables.ts';
 import { questionnaireOf, type Questionnaire } from './questionnaires.ts';
@@ -109,12 +109,10 @@ export async function cancelPatientSession(deps: Deps, patientId: string, id: st
 
 // --- a consent to sign on the tablet (issue 16) ----------------------------------------
 
-type ConsentRow = typeof consents.$inferSelect;
-
 /** The consent, this patient's, in this programme (404), still awaiting the patient's signature (409). */
 async function consentAwaitingSignature(tx: Tx, programId: string, patientId: string, consentId: string, now: Date): Promise<ConsentRow> {
   const [row] = await tx
-    .select()
+    .select(consentColumns)
     .from(consents)
     .where(and(eq(consents.programId, programId), eq(consents.patientId, patientId), eq(consents.id, consentId)));
   if (!row) throw notFound('Consent');

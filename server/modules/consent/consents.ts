@@ -4,7 +4,7 @@
 // event or condition is met, and replaced by a new version that supersedes it when signed.
 // The rules (what a consent must say, when it is in effect) are core/consent's; here is I/O.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { statusAt, termsProblems, type ConsentState, type ConsentTerms, type Recipient, type SignatureMethod } from '../../../core/consent/consent.ts';
 import { consentText, templateOf } from '../../../core/consent/templates.ts';
@@ -21,7 +21,10 @@ import { programs } from '../programs/programs.tables.ts';
 import { consents, familyMembers, patientNotices } from './consent.tables.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
-export type ConsentRow = typeof consents.$inferSelect;
+/** A consent's columns but its paper scan: reads and decisions never carry the bytes (consentScan reads them alone). */
+const { scan: _scan, ...columns } = getTableColumns(consents);
+export const consentColumns = columns;
+export type ConsentRow = Omit<typeof consents.$inferSelect, 'scan'>;
 type View = z.infer<typeof ConsentView>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -42,11 +45,13 @@ export function termsOf(row: ConsentRow, familyName: string | null): ConsentTerm
 export type ExpiryFacts = { timeZone: string; treatmentEndedOn: string | null };
 
 export async function expiryFacts(tx: Tx, programId: string, patientId: string): Promise<ExpiryFacts> {
-  const timeZone = await programTimeZone(tx, programId);
-  const eps = await tx
-    .select({ dischargedOn: episodes.dischargedOn })
-    .from(episodes)
-    .where(and(eq(episodes.programId, programId), eq(episodes.patientId, patientId)));
+  // the programme's zone and the patient's episodes in one read (a row with no episode when there are none)
+  const rows = await tx
+    .select({ timeZone: programs.timeZone, episodeId: episodes.id, dischargedOn: episodes.dischargedOn })
+    .from(programs)
+    .leftJoin(episodes, and(eq(episodes.programId, programs.id), eq(episodes.patientId, patientId)))
+    .where(eq(programs.id, programId));
+  const eps = rows.filter((r) => r.episodeId !== null);
   // treatment has ended when the patient has episodes and every one is discharged: the last discharge
   const ended =
     eps.length > 0 && eps.every((e) => e.dischargedOn)
@@ -55,7 +60,7 @@ export async function expiryFacts(tx: Tx, programId: string, patientId: string):
           .sort()
           .at(-1)!
       : null;
-  return { timeZone, treatmentEndedOn: ended };
+  return { timeZone: rows[0]?.timeZone ?? 'UTC', treatmentEndedOn: ended };
 }
 
 /** The instant a consent stops by its expiry: the end of its date, or of the day treatment ended (in the programme's zone); null when neither applies. */
@@ -71,7 +76,7 @@ export function stateOf(row: ConsentRow, familyName: string | null): ConsentStat
 /** A patient's consents with the family member each names (newest first); `active` keeps only those in effect at `now`. */
 export async function consentsOf(tx: Tx, programId: string, patientId: string) {
   return tx
-    .select({ consent: consents, familyName: familyMembers.displayName })
+    .select({ consent: consentColumns, familyName: familyMembers.displayName })
     .from(consents)
     .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
     .where(and(eq(consents.programId, programId), eq(consents.patientId, patientId)))
@@ -139,7 +144,7 @@ export async function listConsents(deps: Deps, patientId: string): Promise<{ ite
 
 async function oneConsent(tx: Tx, programId: string, patientId: string, id: string, lock = false) {
   const q = tx
-    .select({ consent: consents, familyName: familyMembers.displayName })
+    .select({ consent: consentColumns, familyName: familyMembers.displayName })
     .from(consents)
     .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
     .where(and(eq(consents.programId, programId), eq(consents.patientId, patientId), eq(consents.id, id)));
@@ -163,7 +168,12 @@ export async function getConsent(deps: Deps, patientId: string, id: string): Pro
 }
 
 export async function consentScan(deps: Deps, patientId: string, id: string): Promise<{ contentType: string; bytes: Buffer }> {
-  const { consent } = await oneConsent(deps.tx, programOf(deps.ctx), patientId, id);
+  const programId = programOf(deps.ctx);
+  const [consent] = await deps.tx
+    .select({ scan: consents.scan, scanType: consents.scanType })
+    .from(consents)
+    .where(and(eq(consents.programId, programId), eq(consents.patientId, patientId), eq(consents.id, id)));
+  if (!consent) throw notFound('Consent');
   if (!consent.scan || !consent.scanType) throw notFound('Scan');
   await writeAudit(deps.tx, auditContext(deps.ctx), { action: 'read', entity: 'consent', entityId: id, patientId, detail: { scan: true } });
   return { contentType: consent.scanType, bytes: consent.scan };

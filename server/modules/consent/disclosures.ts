@@ -23,7 +23,7 @@ import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { consents, disclosures, familyMembers } from './consent.tables.ts';
-import { expiresAt, expiryFacts, getConsentText, stateOf, termsOf, type ConsentRow } from './consents.ts';
+import { consentColumns, expiresAt, expiryFacts, getConsentText, stateOf, termsOf, type ConsentRow } from './consents.ts';
 import { recordSections } from './record-summary.ts';
 
 export type DisclosureAsk = {
@@ -45,7 +45,7 @@ const REFUSAL_WORDS: Record<Refusal, string> = {
 /** The patient's consents in effect at `now`, read afresh (never cached, never locked). */
 async function consentsInEffect(tx: Tx, programId: string, patientId: string, now: Date): Promise<(ReturnType<typeof termsOf> & { id: string; signedAt: Date | null; row: ConsentRow })[]> {
   const rows = await tx
-    .select({ consent: consents, familyName: familyMembers.displayName })
+    .select({ consent: consentColumns, familyName: familyMembers.displayName })
     .from(consents)
     .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
     .where(

@@ -116,52 +116,57 @@ export async function familyMe(deps: Deps, me: FamilyPrincipal) {
 
 type Card = z.infer<typeof SharedCard>;
 
-/** The signed-in family member's name and language (one read per request). */
-async function memberOf(tx: Tx, me: FamilyPrincipal): Promise<{ name: string; lang: 'en' | 'es' }> {
-  const [m] = await tx
-    .select({ name: familyMembers.displayName, language: familyMembers.language })
-    .from(familyMembers)
-    .where(and(eq(familyMembers.programId, me.programId), eq(familyMembers.id, me.familyMemberId)));
-  return { name: m?.name ?? '', lang: m?.language === 'es' ? 'es' : 'en' };
-}
-
 /**
  * One patient's card for the family member: only what a consent in effect naming them allows,
  * with the notice against redisclosure, each view a recorded disclosure. `null` when no consent
  * covers them now (the list leaves the person out; the single read answers 403).
  */
-async function cardOf(tx: Tx, ctx: Ctx, me: FamilyPrincipal, member: { name: string; lang: 'en' | 'es' }, link: { patientId: string; relationship: FamilyRelationship }): Promise<Card | null> {
-  const shown = await discloseToFamilyMember(tx, ctx, { programId: me.programId, patientId: link.patientId, familyMemberId: me.familyMemberId, name: member.name, within: FAMILY_VIEW_CLASSES });
+async function cardOf(tx: Tx, ctx: Ctx, me: FamilyPrincipal, link: Link): Promise<Card | null> {
+  const shown = await discloseToFamilyMember(tx, ctx, { programId: me.programId, patientId: link.patientId, familyMemberId: me.familyMemberId, name: link.memberName, within: FAMILY_VIEW_CLASSES });
   if (!shown) return null;
-  const [p] = await tx
-    .select({ given: patients.legalGivenName, preferred: patients.preferredName })
-    .from(patients)
-    .where(and(eq(patients.programId, me.programId), eq(patients.id, link.patientId)));
-  const summary = await familySummary(tx, { programId: me.programId, patientId: link.patientId, dataClasses: shown.dataClasses, lang: member.lang, now: ctx.now });
+  const summary = await familySummary(tx, { programId: me.programId, patientId: link.patientId, dataClasses: shown.dataClasses, lang: link.lang, now: ctx.now });
   return {
     patientId: link.patientId,
-    firstName: p?.preferred || p?.given || '',
+    firstName: link.firstName,
     relationship: link.relationship,
     dataClasses: shown.dataClasses,
     summary,
-    notice: REDISCLOSURE_NOTICE[member.lang],
+    notice: REDISCLOSURE_NOTICE[link.lang],
   };
 }
 
-async function myLinks(tx: Tx, me: FamilyPrincipal) {
-  return tx
-    .select({ patientId: familyLinks.patientId, relationship: familyLinks.relationship })
+type Link = { patientId: string; relationship: FamilyRelationship; firstName: string; memberName: string; lang: 'en' | 'es' };
+
+/** The family member's open links (one, with `patientId`), each with the patient's first name and the member's own name and language: one read. */
+async function myLinks(tx: Tx, me: FamilyPrincipal, patientId?: string): Promise<Link[]> {
+  const rows = await tx
+    .select({
+      patientId: familyLinks.patientId,
+      relationship: familyLinks.relationship,
+      given: patients.legalGivenName,
+      preferred: patients.preferredName,
+      memberName: familyMembers.displayName,
+      language: familyMembers.language,
+    })
     .from(familyLinks)
-    .where(and(eq(familyLinks.programId, me.programId), eq(familyLinks.familyMemberId, me.familyMemberId), isNull(familyLinks.endedAt)));
+    .innerJoin(familyMembers, and(eq(familyMembers.programId, familyLinks.programId), eq(familyMembers.id, familyLinks.familyMemberId)))
+    .innerJoin(patients, and(eq(patients.programId, familyLinks.programId), eq(patients.id, familyLinks.patientId)))
+    .where(and(eq(familyLinks.programId, me.programId), eq(familyLinks.familyMemberId, me.familyMemberId), isNull(familyLinks.endedAt), patientId ? eq(familyLinks.patientId, patientId) : undefined));
+  return rows.map((r) => ({
+    patientId: r.patientId,
+    relationship: r.relationship,
+    firstName: r.preferred || r.given,
+    memberName: r.memberName,
+    lang: r.language === 'es' ? 'es' : 'en',
+  }));
 }
 
 /** Everyone who shares something with this family member now, each card a recorded disclosure. */
 export async function sharedWithMe(deps: Deps, me: FamilyPrincipal): Promise<z.infer<typeof SharedList>> {
   const { tx, ctx } = deps;
-  const member = await memberOf(tx, me);
   const cards: Card[] = [];
   for (const link of await myLinks(tx, me)) {
-    const card = await cardOf(tx, ctx, me, member, link);
+    const card = await cardOf(tx, ctx, me, link);
     if (card) cards.push(card);
   }
   return { items: cards, bounded: true };
@@ -170,9 +175,9 @@ export async function sharedWithMe(deps: Deps, me: FamilyPrincipal): Promise<z.i
 /** One person's card; 403 consent_required once no consent in effect covers this family member (revoked, expired, ended). */
 export async function sharedByPatient(deps: Deps, me: FamilyPrincipal, patientId: string): Promise<Card> {
   const { tx, ctx } = deps;
-  const link = (await myLinks(tx, me)).find((l) => l.patientId === patientId);
+  const [link] = await myLinks(tx, me, patientId);
   if (!link) throw notFound('Person');
-  const card = await cardOf(tx, ctx, me, await memberOf(tx, me), link);
+  const card = await cardOf(tx, ctx, me, link);
   if (!card)
     throw new AppError({
       code: 'consent_required',

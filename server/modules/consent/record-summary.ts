@@ -42,7 +42,7 @@ export type Section = {
 };
 
 export type FamilySummary = {
-  nextAppointment?: { startsAt: string; kind: string } | null;
+  nextAppointment?: { startsAt: string; kind: string; timeZone: string } | null;
   checkInStreak?: { days: number; lastCheckInOn: string | null };
   cmProgress?: { balanceCents: number; earnedCents: number; streak: number } | null;
   safetyPlan?: { sections: { heading: string; items: string[] }[] } | null;
@@ -633,7 +633,7 @@ export async function familySummary(tx: Tx, input: Input): Promise<FamilySummary
   const out: FamilySummary = {};
   if (asked.has('appointments')) {
     const [next] = await upcomingVisits(c, 1);
-    out.nextAppointment = next ? { startsAt: next.startsAt.toISOString(), kind: (await typeLabels(c)).get(next.typeCode) ?? next.typeCode } : null;
+    out.nextAppointment = next ? { startsAt: next.startsAt.toISOString(), kind: (await typeLabels(c)).get(next.typeCode) ?? next.typeCode, timeZone: c.tz } : null;
   }
   if (asked.has('check-ins')) out.checkInStreak = await streakOf(c);
   if (asked.has('cm-progress')) out.cmProgress = await cmProgressOf(c);

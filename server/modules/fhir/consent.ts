@@ -21,7 +21,7 @@ import type { FamilyRelationship } from '../../../core/consent/templates.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { programOf, type Ctx } from '../../platform/http/context.ts';
 import { consents, familyLinks, familyMembers } from '../consent/consent.tables.ts';
-import { expiresAt, expiryFacts, stateOf, termsOf, type ConsentRow, type ExpiryFacts } from '../consent/consents.ts';
+import { consentColumns, expiresAt, expiryFacts, stateOf, termsOf, type ConsentRow, type ExpiryFacts } from '../consent/consents.ts';
 import { auditRead, auditSearch, countAll, countOf, cursorOf, encode, idsOf, notFound, patientOf, totalOf, UUID, type Query, type SearchResult } from './fhir.ts';
 import { SECURITY_LABELS, WAYPOINT, type Resource } from './resources.ts';
 
@@ -67,6 +67,7 @@ export const DATA_CLASS_DISPLAY: Record<DataClass, string> = {
   'safety-plan': 'Safety plan',
   'progress-notes': 'Progress notes',
   demographics: 'Demographics',
+  'family-work': 'Couples and network therapy (trust discussions, witnessed doses)',
   'counselling-notes': 'SUD counseling notes',
 };
 
@@ -178,7 +179,7 @@ export function consentResource(c: ConsentForFhir): Resource {
   };
 }
 
-const select = { consent: consents, familyName: familyMembers.displayName, relationship: familyLinks.relationship };
+const select = { consent: consentColumns, familyName: familyMembers.displayName, relationship: familyLinks.relationship };
 const from = (tx: Tx) =>
   tx
     .select(select)

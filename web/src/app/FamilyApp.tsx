@@ -128,7 +128,11 @@ function SharedCardView({ card, lang, busy, failed, onRefresh }: { card: SharedC
   const { t, i18n } = useTranslation();
   const s = card.summary;
   const id = `card-${card.patientId}`;
-  const when = new Intl.DateTimeFormat(i18n.language === 'es' ? 'es' : 'en', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  // in the programme's time zone, as the patient's own app shows visits (not the phone's)
+  const when = (v: { startsAt: string; timeZone: string }) =>
+    new Intl.DateTimeFormat(i18n.language === 'es' ? 'es' : 'en', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: v.timeZone }).format(
+      new Date(v.startsAt),
+    );
   return (
     <article className="card shared-card" aria-labelledby={`${id}-name`} data-testid="shared-card" aria-busy={busy || undefined}>
       <h2 id={`${id}-name`} className="shared-head">
@@ -152,7 +156,7 @@ function SharedCardView({ card, lang, busy, failed, onRefresh }: { card: SharedC
             <strong>{t('patientApp.family.nextVisit')}</strong>{' '}
             {s.nextAppointment ? (
               <>
-                {when.format(new Date(s.nextAppointment.startsAt))} · <span lang={lang}>{s.nextAppointment.kind}</span>
+                {when(s.nextAppointment)} · <span lang={lang}>{s.nextAppointment.kind}</span>
               </>
             ) : (
               t('patientApp.family.noVisit')
