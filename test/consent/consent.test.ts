@@ -188,7 +188,12 @@ describe('disclosures staff make and the accounting', () => {
     expect(await count(`select count(*) n from audit_events where entity = 'disclosure' and purpose = 'medical-emergency' and detail->>'flag' = 'break-glass'`)).toBe(1);
     const review = await admin.get('/api/v1/disclosures/exceptions');
     expect(review.statusCode, review.body).toBe(200);
-    expect((review.json() as { items: Array<{ patientId: string; exception: string }> }).items[0]).toMatchObject({ patientId: w.patientA, exception: 'medical-emergency' });
+    expect((review.json() as { items: Array<{ patientId: string; exception: string }> }).items[0]).toMatchObject({
+      patientId: w.patientA,
+      exception: 'medical-emergency',
+      mrn: expect.any(String),
+      patientName: expect.stringMatching(/\S \S/),
+    });
     expect((await counsellor.get('/api/v1/disclosures/exceptions')).statusCode).toBe(403);
   });
 

@@ -203,6 +203,7 @@ describe.skipIf(!canRun)('consent on the console: notice, family, a paper consen
     const reviewRow = adminPage.getByTestId('exception-disclosures').getByRole('row').filter({ hasText: ORG });
     await reviewRow.waitFor();
     expect(await reviewRow.innerText()).toContain(REASON);
+    expect(await reviewRow.innerText()).toContain(patient!.mrn); // whose record, without opening it
     await expectNoAxeViolations(adminPage, 'disclosures without consent');
     await adminPage.screenshot({ path: `${shots}/consent-exceptions-review.png` });
     await reviewRow.getByRole('link', { name: 'Open the record' }).click();

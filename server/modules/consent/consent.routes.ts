@@ -174,7 +174,7 @@ export function consentRoutes(app: FastifyInstance, deps: { db: Db }) {
       schema: {
         tags,
         summary: 'The programme’s disclosures made without consent under an exception (medical emergency first), for review (the newest 200)',
-        response: { 200: z.object({ items: z.array(Disclosure.extend({ patientId: Id })), bounded: z.literal(true) }) },
+        response: { 200: z.object({ items: z.array(Disclosure.extend({ patientId: Id, patientName: z.string(), mrn: z.string() })), bounded: z.literal(true) }) },
       },
     },
     async (req) => runInTx(db, req, (d) => exceptionDisclosures(d)),

@@ -289,12 +289,14 @@ export async function exceptionDisclosures(deps: { tx: Tx; ctx: Ctx }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const rows = await tx
-    .select({ d: disclosures, by: users.displayName })
+    .select({ d: disclosures, by: users.displayName, given: patients.legalGivenName, family: patients.legalFamilyName, mrn: patients.mrn })
     .from(disclosures)
     .leftJoin(users, eq(users.id, disclosures.actorId))
+    .innerJoin(patients, and(eq(patients.programId, disclosures.programId), eq(patients.id, disclosures.patientId)))
     .where(and(eq(disclosures.programId, programId), isNotNull(disclosures.exception)))
     .orderBy(desc(disclosures.at))
     .limit(200);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'disclosure', detail: { exceptions: true, count: rows.length } });
-  return { items: rows.map((r) => ({ ...dtoOf(r.d, r.by), patientId: r.d.patientId })), bounded: true as const };
+  // whose record, so a reviewer sees it without opening each one
+  return { items: rows.map((r) => ({ ...dtoOf(r.d, r.by), patientId: r.d.patientId, patientName: `${r.given} ${r.family}`, mrn: r.mrn })), bounded: true as const };
 }

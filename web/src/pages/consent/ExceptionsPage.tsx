@@ -42,6 +42,10 @@ export function DisclosureExceptionsPage() {
                 <Table.Tr key={d.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.at, i18n.language, program?.timeZone)}</Table.Td>
                   <Table.Td>
+                    <Text size="sm">{d.patientName}</Text>
+                    <Text size="xs" c="dimmed">
+                      {d.mrn}
+                    </Text>
                     <Anchor component={Link} to={`/patients/${d.patientId}`} size="sm">
                       {t('consent.review.openRecord')}
                     </Anchor>

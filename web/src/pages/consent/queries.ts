@@ -27,7 +27,7 @@ export type DisclosureT = z.infer<typeof C.Disclosure>;
 export type AccountingT = z.infer<typeof C.Accounting>;
 export type DisclosureCreateT = z.input<typeof C.DisclosureCreate>;
 export type DisclosureResultT = z.infer<typeof C.DisclosureResult>;
-export type ExceptionDisclosureT = DisclosureT & { patientId: string };
+export type ExceptionDisclosureT = DisclosureT & { patientId: string; patientName: string; mrn: string };
 export type AppAccessT = z.infer<typeof PatientAppAccess>;
 export type InviteIssuedT = z.infer<typeof PatientInviteIssued>;
 
