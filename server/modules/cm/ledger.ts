@@ -139,6 +139,18 @@ export async function patientLedger(deps: Deps, patientId: string) {
 
 // ---------- draws ----------
 
+/**
+ * The prizes of one enrolment the draw screen shows, in the order given: not taken back by a
+ * correction (a forgiven or debit entry for the draw) and not voided by staff. Every reader of
+ * "a draw waiting to be shown" starts here (the ledger, the family card).
+ */
+export function prizesShown<R extends { kind: string; n: number | null; entryKey: string; voidsKey: string | null }>(entries: readonly R[]): R[] {
+  const voided = new Set(entries.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
+  const prizes = entries.filter((e) => e.kind === 'prize');
+  const taken = new Set([...entries.filter((e) => (e.kind === 'forgiven' || e.kind === 'debit') && e.n !== null).map((e) => e.n), ...prizes.filter((p) => voided.has(p.entryKey)).map((p) => p.n)]);
+  return prizes.filter((p) => !taken.has(p.n));
+}
+
 async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
   const enr = await enrolmentById(tx, programId, enrolmentId);
   const protocol = await loadProtocol(tx, programId, enr.protocolId);
@@ -147,13 +159,10 @@ async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
     .from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), eq(cmLedgerEntries.kind, 'prize')))
     .orderBy(asc(cmLedgerEntries.n));
-  // draws taken back (forgiven or debited by a correction), and prizes voided by staff, are not shown
   const takenRows = await tx
     .select()
     .from(cmLedgerEntries)
     .where(and(eq(cmLedgerEntries.programId, programId), eq(cmLedgerEntries.enrolmentId, enrolmentId), inArray(cmLedgerEntries.kind, ['forgiven', 'debit', 'void'])));
-  const voidedKeys = new Set(takenRows.filter((e) => e.kind === 'void').map((e) => e.voidsKey));
-  const taken = new Set([...takenRows.filter((e) => e.kind !== 'void' && e.n !== null).map((e) => e.n), ...prizes.filter((p) => voidedKeys.has(p.entryKey)).map((p) => p.n)]);
   const reveals = new Set(
     (
       await tx
@@ -171,24 +180,22 @@ async function drawsOf(tx: Tx, programId: string, enrolmentId: string) {
     : [];
   const seedById = new Map(seeds.map((s) => [s.id, s]));
   const label = (tier: string | null) => protocol.bowl?.slips.find((s) => s.tier === tier)?.label ?? tier;
-  const items = prizes
-    .filter((p) => !taken.has(p.n))
-    .map((p) => {
-      const s = p.seedId ? seedById.get(p.seedId) : undefined;
-      const revealed = reveals.has(p.n!);
-      return {
-        n: p.n!,
-        tier: p.tier,
-        label: label(p.tier) ?? null,
-        valueCents: p.cents,
-        capped: p.capped,
-        eventId: p.eventId,
-        track: p.track,
-        revealed,
-        commitment: s?.commitment ?? null,
-        seedRevealed: !!s?.revealedAt,
-      };
-    });
+  const items = prizesShown([...prizes, ...takenRows]).map((p) => {
+    const s = p.seedId ? seedById.get(p.seedId) : undefined;
+    const revealed = reveals.has(p.n!);
+    return {
+      n: p.n!,
+      tier: p.tier,
+      label: label(p.tier) ?? null,
+      valueCents: p.cents,
+      capped: p.capped,
+      eventId: p.eventId,
+      track: p.track,
+      revealed,
+      commitment: s?.commitment ?? null,
+      seedRevealed: !!s?.revealedAt,
+    };
+  });
   return { enr, items };
 }
 

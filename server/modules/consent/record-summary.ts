@@ -20,7 +20,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { assessments } from '../assessments/assessments.tables.ts';
 import { checkIns } from '../checkins/checkins.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries } from '../cm/cm.tables.ts';
-import { ledgerTotals } from '../cm/ledger.ts';
+import { ledgerTotals, prizesShown } from '../cm/ledger.ts';
 import { programTimeZone, type LedgerRow } from '../cm/settle.ts';
 import { typesOf } from '../encounters/encounter-types.ts';
 import { encounterParticipants, encounters } from '../encounters/encounters.tables.ts';
@@ -412,13 +412,10 @@ async function cmProgressOf(c: Reader): Promise<{ balanceCents: number; earnedCe
         ),
       ),
     );
-  const key = (enrolmentId: string, x: string | number) => `${enrolmentId}/${x}`;
-  const revealed = new Set(reveals.map((r) => key(r.enrolmentId, r.n)));
-  // the draw screen's notion (ledger.ts drawsOf): a draw taken back (forgiven or debited) or a voided prize is not waiting
-  const voided = new Set(rows.filter((r) => r.kind === 'void' && r.voidsKey).map((r) => key(r.enrolmentId, r.voidsKey!)));
-  const taken = new Set(rows.filter((r) => (r.kind === 'forgiven' || r.kind === 'debit') && r.n !== null).map((r) => key(r.enrolmentId, r.n!)));
-  const waiting = (r: LedgerRow) => r.kind === 'prize' && r.n !== null && !revealed.has(key(r.enrolmentId, r.n)) && !taken.has(key(r.enrolmentId, r.n)) && !voided.has(key(r.enrolmentId, r.entryKey));
-  const totals = ledgerTotals(rows.filter((r) => !waiting(r)));
+  const revealed = new Set(reveals.map((r) => `${r.enrolmentId}/${r.n}`));
+  // the draw screen's notion: a prize it shows whose draw the patient has not been shown yet
+  const waiting = new Set(enrs.flatMap((e) => prizesShown(rows.filter((r) => r.enrolmentId === e.id)).filter((p) => !revealed.has(`${e.id}/${p.n}`))));
+  const totals = ledgerTotals(rows.filter((r) => !waiting.has(r)));
   const active = enrs.find((e) => e.status === 'active');
   const tracks = (active?.state as EnrolmentState | null | undefined)?.tracks ?? [];
   return { balanceCents: totals.balanceCents, earnedCents: totals.paidCents, streak: Math.max(0, ...tracks.map((t) => t.s)) };
