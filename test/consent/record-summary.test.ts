@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_CLASSES, type DataClass } from '../../core/consent/consent.ts';
 import { DATA_CLASS_LABELS } from '../../core/consent/templates.ts';
 import { INSTRUMENTS } from '../../core/instruments/index.ts';
-import { checkInStreak, familySummary, recordSections, type Section } from '../../server/modules/consent/record-summary.ts';
+import { familySummary, recordSections, type Section } from '../../server/modules/consent/record-summary.ts';
 import { checkIns } from '../../server/modules/checkins/checkins.tables.ts';
 import { encounterParticipants, encounters } from '../../server/modules/encounters/encounters.tables.ts';
 import { medications } from '../../server/modules/patients/patients.tables.ts';
@@ -226,15 +226,6 @@ describe('record summary by kind of information', () => {
 
   afterAll(async () => {
     await w?.close();
-  });
-
-  it('the check-in streak counts days in a row ending today, or yesterday when there is none yet today', () => {
-    expect(checkInStreak([], '2026-03-20')).toEqual({ days: 0, lastCheckInOn: null });
-    expect(checkInStreak(['2026-03-19', '2026-03-18', '2026-03-18', '2026-03-10'], '2026-03-20')).toEqual({ days: 2, lastCheckInOn: '2026-03-19' });
-    expect(checkInStreak(['2026-03-20', '2026-03-19', '2026-03-17'], '2026-03-20')).toEqual({ days: 2, lastCheckInOn: '2026-03-20' });
-    expect(checkInStreak(['2026-03-18'], '2026-03-20')).toEqual({ days: 0, lastCheckInOn: '2026-03-18' });
-    // across a month end, and a date after today ignored
-    expect(checkInStreak(['2026-03-01', '2026-02-28', '2026-02-27', '2026-03-05'], '2026-03-02')).toEqual({ days: 3, lastCheckInOn: '2026-03-01' });
   });
 
   it('every kind of information shows exactly its facts, in the order asked, headed by its label', async () => {

@@ -21,6 +21,7 @@ import { assessments } from '../assessments/assessments.tables.ts';
 import { checkIns } from '../checkins/checkins.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmLedgerEntries } from '../cm/cm.tables.ts';
 import { ledgerTotals, prizesShown } from '../cm/ledger.ts';
+import { checkInStreak } from '../../../core/checkins/streak.ts';
 import { programTimeZone, type LedgerRow } from '../cm/settle.ts';
 import { typesOf } from '../encounters/encounter-types.ts';
 import { encounterParticipants, encounters } from '../encounters/encounters.tables.ts';
@@ -245,25 +246,6 @@ const money = (cents: number, lang: Lang) => new Intl.NumberFormat(lang === 'es'
 
 /** "HH:MM" (24-hour) of an instant in a time zone. */
 const localTime = (at: Date, tz: string) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: tz }).format(at);
-
-// ---------- the rule that has no home yet ----------
-
-/**
- * Days in a row with a check-in, ending today or — when there is none yet today — yesterday
- * (programme-local dates), and the last day with one. `days`: the local dates of the patient's
- * check-ins, in any order, repeats allowed; dates after `today` are ignored.
- */
-export function checkInStreak(days: readonly string[], today: string): { days: number; lastCheckInOn: string | null } {
-  const have = new Set(days.filter((d) => d <= today));
-  const last = [...have].sort().at(-1) ?? null;
-  let day = have.has(today) ? today : addDays(today, -1);
-  let n = 0;
-  while (have.has(day)) {
-    n += 1;
-    day = addDays(day, -1);
-  }
-  return { days: n, lastCheckInOn: last };
-}
 
 // ---------- reads, one per kind of information ----------
 
