@@ -171,7 +171,8 @@ export const DisclosureResult = z.object({
 });
 
 /** The family part of the app (auth 'family', /api/patient/family). */
-export const FamilyMe = z.object({ displayName: z.string(), language: Lang, idleMinutes: z.number().int() });
+/** `linked`: someone shares (or may share) with them; `craft`: they have a CRAFT course of their own (the app shows My sessions). */
+export const FamilyMe = z.object({ displayName: z.string(), language: Lang, idleMinutes: z.number().int(), linked: z.boolean(), craft: z.boolean() });
 
 export const FamilySummary = z.object({
   /** `timeZone`: the programme's, in which the visit's time is shown (not the phone's). */

@@ -67,7 +67,14 @@ const Steps = z.array(z.enum(TRAINING_STEPS)).max(TRAINING_STEPS.length);
 /** Whom a kit or a training is for: a patient of the programme, or someone not registered (an optional first name; no other identifying data). */
 export const Recipient = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('patient'), patientId: Id }),
-  z.strictObject({ kind: z.literal('family'), firstName: z.string().trim().max(40).optional(), forPatientId: Id.optional(), note: z.string().trim().max(280).optional() }),
+  z.strictObject({
+    kind: z.literal('family'),
+    firstName: z.string().trim().max(40).optional(),
+    forPatientId: Id.optional(),
+    /** A family member registered with the programme (issue 16): they then see the kit and training in their app. */
+    familyMemberId: Id.optional(),
+    note: z.string().trim().max(280).optional(),
+  }),
   z.strictObject({ kind: z.literal('community'), firstName: z.string().trim().max(40).optional(), note: z.string().trim().max(280).optional() }),
 ]);
 
@@ -88,6 +95,7 @@ export const Kit = z.object({
   expiresOn: z.string(),
   recipientKind: z.enum(RECIPIENT_KINDS),
   patientId: Id.nullable(),
+  familyMemberId: Id.nullable(),
   firstName: z.string().nullable(),
   note: z.string().nullable(),
   givenOn: z.string(),
@@ -103,6 +111,7 @@ export const Training = z.object({
   id: Id,
   recipientKind: z.enum(RECIPIENT_KINDS),
   patientId: Id.nullable(),
+  familyMemberId: Id.nullable(),
   firstName: z.string().nullable(),
   kitId: Id.nullable(),
   steps: z.array(z.enum(TRAINING_STEPS)),

@@ -46,6 +46,9 @@ import { meetingSourcesRoutes } from './modules/meetings/sources.routes.ts';
 import { meetingFeedRoutes, myMeetingsPatientRoutes, myMeetingsStaffRoutes } from './modules/meetings/my-meetings.routes.ts';
 import { naloxonePatientRoutes, naloxoneRoutes } from './modules/naloxone/naloxone.routes.ts';
 import { consentPatientRoutes, consentRoutes, familyAppRoutes } from './modules/consent/consent.routes.ts';
+import { familyEducationAppRoutes, familyEducationRoutes } from './modules/family/education.routes.ts';
+import { craftAppRoutes, craftRoutes } from './modules/family/craft.routes.ts';
+import { togetherAppRoutes, togetherRoutes } from './modules/family/together.routes.ts';
 import { resolvePatientSession } from './modules/patient-app/sessions.ts';
 
 export type AppOptions = {
@@ -160,6 +163,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       myMeetingsStaffRoutes(api, { db: opts.db });
       naloxoneRoutes(api, { db: opts.db });
       consentRoutes(api, { db: opts.db });
+      familyEducationRoutes(api, { db: opts.db });
+      craftRoutes(api, { db: opts.db });
+      togetherRoutes(api, { db: opts.db });
     },
     { prefix: '/api/v1' },
   );
@@ -174,7 +180,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       myMeetingsPatientRoutes(api, { db: opts.db });
       naloxonePatientRoutes(api, { db: opts.db });
       familyAppRoutes(api, { db: opts.db });
+      familyEducationAppRoutes(api, { db: opts.db });
+      craftAppRoutes(api, { db: opts.db });
       consentPatientRoutes(api, { db: opts.db });
+      togetherAppRoutes(api, { db: opts.db });
     },
     { prefix: PATIENT_API_PREFIX },
   );

@@ -31,6 +31,14 @@ export const AUDIT_ENTITIES = {
   disclosure: 'patients',
   'patient-notice': 'patients',
   family: 'patients',
+  // CRAFT (issue 16): a concerned significant other's own course, homework and wellbeing questionnaires
+  'craft-course': 'patients',
+  'craft-session': 'patients',
+  'craft-outcome': 'patients',
+  'craft-homework': 'patients',
+  'family-assessment': 'assessments',
+  // family education (issue 16): the lessons a family member finished in the app
+  'family-lessons': 'patients',
   // contingency management
   cm: 'cm',
   'cm-enrolment': 'cm',

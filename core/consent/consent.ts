@@ -16,6 +16,8 @@ export const DATA_CLASSES = [
   'safety-plan',
   'progress-notes',
   'demographics',
+  // behavioural couples and network therapy (issue 16): the couple's trust-talk calendar and the doses the network saw
+  'family-work',
   // SUD counselling notes: only by a consent of their own that names nothing else (§2.31(b))
   'counselling-notes',
 ] as const;

@@ -61,6 +61,7 @@ export const DATA_CLASS_LABELS: Record<DataClass, Both> = {
   'safety-plan': { en: 'My safety plan', es: 'Mi plan de seguridad' },
   'progress-notes': { en: 'Notes from my visits', es: 'Las notas de mis citas' },
   demographics: { en: 'My name, birth date and contact details', es: 'Mi nombre, fecha de nacimiento y datos de contacto' },
+  'family-work': { en: 'Our trust talk calendar and the doses my team saw', es: 'Nuestro calendario de charlas de confianza y las dosis que vio mi equipo' },
   'counselling-notes': { en: 'My counseling notes', es: 'Mis notas de consejería' },
 };
 

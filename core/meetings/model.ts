@@ -21,6 +21,9 @@ export const FELLOWSHIPS = [
 ] as const;
 export type Fellowship = (typeof FELLOWSHIPS)[number];
 
+/** The fellowships for families and friends of a person who uses drugs or alcohol (the family app's meetings, issue 16). */
+export const FAMILY_FELLOWSHIPS: readonly Fellowship[] = ['nar-anon', 'al-anon'];
+
 /** Where the meeting happens: in a room, online (a link or a phone line), or both. */
 export const ATTENDANCE_MODES = ['in-person', 'online', 'hybrid'] as const;
 export type AttendanceMode = (typeof ATTENDANCE_MODES)[number];

@@ -21,3 +21,4 @@ export * from '../modules/meetings/meetings.tables.ts';
 export * from '../modules/peers/peers.tables.ts';
 export * from '../modules/naloxone/naloxone.tables.ts';
 export * from '../modules/consent/consent.tables.ts';
+export * from '../modules/family/family.tables.ts';

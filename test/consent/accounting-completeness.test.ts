@@ -84,4 +84,30 @@ describe('accounting completeness', () => {
     const after = ((await admin.get(`/api/v1/patients/${w.patientA}/disclosures`)).json() as { items: Array<{ channel: string }> }).items.filter((i) => i.channel === channel).length;
     expect(after).toBe(before + 1);
   });
+
+  it('family-view through the couples calendar (the partner’s view of the patient’s days) appears in the accounting', async () => {
+    const paper = { signerName: 'Alex Example', signedOn: '2026-03-04', scan: { contentType: 'image/png', base64: 'ZGVtbw==' } };
+    const fam = await admin.post(`/api/v1/patients/${w.patientA}/family`, { displayName: 'Robin (fictional partner)', relationship: 'partner' });
+    const partnerId = (fam.json() as { items: Array<{ id: string; relationship: string }> }).items.find((m) => m.relationship === 'partner')!.id;
+    expect((await admin.post(`/api/v1/patients/${w.patientA}/recovery-contracts`, { familyMemberId: partnerId, terms: ['trust-discussion'] })).statusCode).toBe(200);
+    const consent = await admin.post(`/api/v1/patients/${w.patientA}/consents`, {
+      template: 'family',
+      language: 'en',
+      recipient: { kind: 'family-member', familyMemberId: partnerId },
+      purposes: ['family-support'],
+      dataClasses: ['family-work'],
+      dataDescription: 'Our calendar.',
+      expiry: { kind: 'end-of-treatment' },
+      paper,
+    });
+    expect(consent.statusCode, consent.body).toBe(200);
+    const partner = await activatePhone(w.app, ((await admin.post(`/api/v1/patients/${w.patientA}/family/${partnerId}/invite`)).json() as { code: string }).code);
+    const count = async () =>
+      ((await admin.get(`/api/v1/patients/${w.patientA}/disclosures`)).json() as { items: Array<{ channel: string; dataClasses: string[] }> }).items.filter(
+        (i) => i.channel === 'family-view' && i.dataClasses.includes('family-work'),
+      ).length;
+    const before = await count();
+    expect((await w.app.inject({ method: 'GET', url: '/api/patient/family/together', headers: { cookie: partner.cookie } })).statusCode).toBe(200);
+    expect(await count()).toBe(before + 1);
+  });
 });

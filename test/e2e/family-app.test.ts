@@ -155,12 +155,12 @@ describe.skipIf(!canRun)('the family member’s app and the patient’s Sharing 
     expect(await shared.getByTestId('shared-card').count()).toBe(1);
 
     // Help now from the family shell: the general part, and no patient route
-    await family.getByTestId('family-help-now').click();
+    await family.getByTestId('family-tab-help').click();
     await family.getByRole('heading', { name: 'Help now', level: 1 }).waitFor();
     await family.getByTestId('lifeline').waitFor();
     expect(await family.getByTestId('my-naloxone').count()).toBe(0);
     await expectNoAxeViolations(family, 'Help now from the family app');
-    await family.getByTestId('help-back').click();
+    await family.getByTestId('family-tab-shared').click();
     await family.getByRole('heading', { name: 'Shared with you', level: 1 }).waitFor();
 
     // in Spanish

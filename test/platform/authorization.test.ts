@@ -87,6 +87,22 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
   'GET /api/patient/family/me': 'family',
   'GET /api/patient/family/shared': 'family',
   'GET /api/patient/family/shared/:patientId': 'family',
+  // family education (issue 16): the family member's own lessons, kits and training, and meetings for families (not a disclosure)
+  'GET /api/patient/family/lessons': 'family',
+  'GET /api/patient/family/lessons/:key': 'family',
+  'POST /api/patient/family/lessons/:key/finish': 'family',
+  'GET /api/patient/family/naloxone': 'family',
+  'GET /api/patient/family/meetings': 'family',
+  // CRAFT (issue 16): the CSO's own course, homework and wellbeing (their own record, not a disclosure)
+  'GET /api/patient/family/craft': 'family',
+  'POST /api/patient/family/craft/sessions/:number/homework': 'family',
+  'POST /api/patient/family/craft/wellbeing': 'family',
+  // couples and network therapy (issue 16): the partner's calendar (the patient's days only under a consent) and the doses a member reports
+  'GET /api/patient/family/together': 'family',
+  'PUT /api/patient/family/together/contracts/:id/days/:day': 'family',
+  'PUT /api/patient/family/together/network/:memberId/doses/:day': 'family',
+  'GET /api/patient/together': 'patient',
+  'PUT /api/patient/together/days/:day': 'patient',
   // the patient's own consents and accounting (issue 16)
   'GET /api/patient/consents': 'patient',
   'POST /api/patient/consents/:id/sign': 'patient',
@@ -129,8 +145,13 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
   if (name === 'stayId') return f.stay;
   if (name === 'encounterId') return f.encounter;
   if (name === 'userId' && before === 'grants') return f.grantedUser;
+  if (name === 'key' && before === 'lessons') return 'medications'; // a family education lesson (content, the same in every programme)
   if (name === 'key') return f.skillsModule;
   if (name === 'familyMemberId') return f.familyMember;
+  if (name === 'number') return '1'; // a CRAFT session
+  if (name === 'deviceId') return f.craftDevice; // a CSO's phone (/craft-courses/:id/app/devices/:deviceId)
+  if (name === 'memberId') return f.networkMember;
+  if (name === 'day') return w.clock.now.toISOString().slice(0, 10);
   if (name !== 'id') return undefined;
   const byCollection: Record<string, string> = {
     patients: f.patient,
@@ -163,6 +184,11 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     escalations: f.peerEscalation,
     meetings: f.meeting,
     consents: f.consent,
+    'craft-courses': f.craftCourse,
+    'recovery-contracts': f.recoveryContract,
+    contracts: f.recoveryContract, // the partner's app (/family/together/contracts/:id)
+    'network-members': f.networkMember,
+    'family-members': f.familyMember, // a family member's own record (/family-members/:id/lessons)
     devices: f.familyDevice, // a family member's phone (/family/:familyMemberId/devices/:id)
     'my-meetings': f.meeting, // a patient's chosen meeting (the patient app's /my-meetings/:id)
     // FHIR R4 resources
@@ -428,6 +454,24 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/naloxone/kits': () => ({ lotId: f.naloxoneLot, recipient: { kind: 'patient', patientId: f.patient }, trainingSteps: ['give-naloxone'] }),
     'POST /api/v1/naloxone/trainings': () => ({ recipient: { kind: 'patient', patientId: f.patient }, steps: ['call-for-help'] }),
     'PUT /api/v1/naloxone/settings': () => ({ reorderLevel: 10, expiryWarningDays: 60 }),
+    // CRAFT (issue 16): a new client each time; the fixture course's sessions, outcome, wellbeing; closing twice is 409
+    'POST /api/v1/craft-courses': () => ({ displayName: `Walk CSO ${seq}`, lovedOne: 'my brother', startedOn: '2026-03-02' }),
+    'PATCH /api/v1/craft-courses/:id/sessions/:number': () => ({ status: 'held', heldOn: '2026-03-02' }),
+    'POST /api/v1/craft-courses/:id/outcomes': () => ({ enteredTreatment: false }),
+    'POST /api/v1/craft-courses/:id/close': () => ({ reason: 'Walk' }),
+    'POST /api/v1/craft-courses/:id/wellbeing': () => ({ instrument: 'gad-7', answers: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, '6': 0, '7': 0 } }),
+    'POST /api/v1/craft-courses/:id/app/invite': () => undefined,
+    'POST /api/v1/craft-courses/:id/app/devices/:deviceId/revoke': () => undefined,
+    'POST /api/patient/family/craft/sessions/:number/homework': () => ({ response: 'Walk answer' }),
+    'POST /api/patient/family/craft/wellbeing': () => ({ instrument: 'gad-7', answers: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, '6': 0, '7': 0 } }),
+    // couples and network therapy (issue 16): a new contract ends the fixture's (then its days and end are 409); a named member; a meeting; a dose
+    'POST /api/v1/patients/:patientId/recovery-contracts': () => ({ familyMemberId: f.partner, terms: ['trust-discussion'] }),
+    'POST /api/v1/patients/:patientId/recovery-contracts/:id/end': () => undefined, // takes no body
+    'PUT /api/v1/patients/:patientId/recovery-contracts/:id/days/:day': () => ({ held: true }),
+    'POST /api/v1/patients/:patientId/network-members': () => ({ displayName: `Walk member ${seq}`, relationship: 'friend' }),
+    'POST /api/v1/patients/:patientId/network-members/:id/leave': () => ({}),
+    'POST /api/v1/patients/:patientId/network-meetings': () => ({ heldOn: w.clock.now.toISOString().slice(0, 10), attendees: [f.networkMember] }),
+    'POST /api/v1/patients/:patientId/witnessed-doses': () => ({ networkMemberId: f.networkMember, day: w.clock.now.toISOString().slice(0, 10), taken: true }),
     // peer outreach (ADR 049): a supervisor (re)assigns, a peer without manage gets 409; closing twice is 409; acknowledging twice is 409
     'POST /api/v1/peer-outreach/referrals': () => ({ contactName: 'Walk person', source: 'outreach', consent: true, contactMethod: 'sms' }),
     'POST /api/v1/peer-outreach/referrals/:id/attempts': () => ({ method: 'phone', outcome: 'no-answer' }),
@@ -623,10 +667,11 @@ describe('family principal × every route × consent state', () => {
       if (r.statusCode !== expected) failures.push(`family ${route.method} ${route.url}: expected ${expected}, got ${r.statusCode}`);
     }
     for (const route of familyRoutes()) {
-      const r = await w.app.inject({ method: 'GET', url: fillUrl(route.url, A), headers: { cookie: A.patientCookie } });
+      const asked = { method: route.method as 'GET', url: fillUrl(route.url, A), ...(route.method === 'GET' ? {} : { payload: {} }) };
+      const r = await w.app.inject({ ...asked, headers: { cookie: A.patientCookie } });
       if (r.statusCode !== 403) failures.push(`patient ${route.url}: expected 403, got ${r.statusCode}`);
       for (const role of WALK_ROLES) {
-        const s = await clients.get(role)!.request({ method: 'GET', url: fillUrl(route.url, A) });
+        const s = await clients.get(role)!.request(asked);
         if (s.statusCode !== 401) failures.push(`${role} ${route.url}: expected 401, got ${s.statusCode}`);
       }
     }

@@ -65,6 +65,9 @@ describe('OpenAPI', () => {
       'GET /api/v1/consent-templates': 'the consent templates in content/consent-templates (four); no patient data',
       'GET /api/v1/disclosures/exceptions': 'the newest 200 disclosures made under an exception, for review (exceptions are rare by nature)',
       'GET /api/patient/family/shared': 'one card per patient linked to the signed-in family member (a handful)',
+      'GET /api/patient/family/lessons': 'the family education lessons in content/family-education (six); no patient data',
+      'GET /api/patient/family/meetings': 'the patient app’s meeting search held to the family fellowships (limit ≤ 50); the directory holds no patient data',
+      'GET /api/v1/craft-courses': 'the programme’s CRAFT courses, newest 500 (server/modules/family/craft.ts COURSE_LIST_LIMIT); a programme runs a few dozen',
       'GET /api/patient/consents': 'the signed-in patient’s own consents, every version (a handful in a lifetime of care)',
       'GET /api/patient/disclosures': 'the signed-in patient’s accounting of disclosures: three years by law, shown whole as the accounting',
     };

@@ -90,9 +90,15 @@ export type Fixtures = {
   meetingSource: string;
   /** A family member linked to the patient, the patient's signed paper consent naming them (appointments and check-ins), and their phone in the app (issue 16). */
   familyMember: string;
+  recoveryContract: string;
+  networkMember: string;
+  partner: string;
   consent: string;
   familyDevice: string;
   familyCookie: string;
+  /** A CRAFT client's course (no patient link) and the CSO's phone in the app (issue 16). */
+  craftCourse: string;
+  craftDevice: string;
   /** Strings that must never appear in a response to someone acting in the other programme. */
   sentinels: string[];
 };
@@ -327,8 +333,34 @@ async function viaApi(w: World, c: Client, patientId: string, planStaff: string,
   );
   const familyInvite = await ok<{ code: string }>('family invite', c.post(`/api/v1/patients/${patientId}/family/${familyMember}/invite`));
   const familyPhone = await activatePhone(w.app, familyInvite.code);
+  // couples and network therapy (issue 16): a partner with a recovery contract, and the relative in the network
+  const partner = await ok<{ items: Array<{ id: string; relationship: string }> }>(
+    'partner',
+    c.post(`/api/v1/patients/${patientId}/family`, { displayName: `${B ? 'Bravoleak' : 'Authz'} partner`, relationship: 'partner' }),
+  );
+  const recoveryContract = await ok<{ id: string }>(
+    'recovery contract',
+    c.post(`/api/v1/patients/${patientId}/recovery-contracts`, { familyMemberId: partner.items.find((m) => m.relationship === 'partner')!.id, terms: ['trust-discussion'] }),
+  );
+  const network = await ok<{ items: Array<{ id: string }> }>(
+    'network member',
+    c.post(`/api/v1/patients/${patientId}/network-members`, { familyMemberId: familyMember, relationship: 'parent', role: `${B ? 'Bravoleak' : 'Authz'} sees the dose` }),
+  );
+
+  // CRAFT (issue 16): a CSO's course and their phone
+  const craft = await ok<{ id: string }>(
+    'craft course',
+    c.post('/api/v1/craft-courses', { displayName: `${B ? 'Bravoleak' : 'Authz'} CSO`, lovedOne: `${B ? 'Bravoleak' : 'Authz'} loved one`, startedOn: '2026-03-02' }),
+  );
+  const craftInvite = await ok<{ code: string }>('craft invite', c.post(`/api/v1/craft-courses/${craft.id}/app/invite`));
+  const craftPhone = await activatePhone(w.app, craftInvite.code);
 
   return {
+    craftCourse: craft.id,
+    craftDevice: craftPhone.deviceId,
+    recoveryContract: recoveryContract.id,
+    networkMember: network.items[0]!.id,
+    partner: partner.items.find((m) => m.relationship === 'partner')!.id,
     familyMember,
     consent: consent.id,
     familyDevice: familyPhone.deviceId,

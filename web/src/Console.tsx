@@ -40,6 +40,8 @@ const PeersPage = page(() => import('./pages/peers/PeersPage.tsx'), 'PeersPage')
 const PeerReferralPage = page(() => import('./pages/peers/ReferralPage.tsx'), 'ReferralPage');
 const NewPeerReferralPage = page(() => import('./pages/peers/NewReferral.tsx'), 'NewReferralPage');
 const NaloxonePage = page(() => import('./pages/naloxone/NaloxonePage.tsx'), 'NaloxonePage');
+const CraftListPage = page(() => import('./pages/family/CraftList.tsx'), 'CraftListPage');
+const CraftCoursePage = page(() => import('./pages/family/CraftCourse.tsx'), 'CraftCoursePage');
 const DisclosureExceptionsPage = page(() => import('./pages/consent/ExceptionsPage.tsx'), 'DisclosureExceptionsPage');
 const ModuleEditorPage = page(() => import('./pages/skills/ModuleEditor.tsx'), 'ModuleEditorPage');
 
@@ -261,6 +263,22 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:naloxone">
               <NaloxonePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="craft"
+          element={
+            <Guard permission="read:family">
+              <CraftListPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="craft/:id"
+          element={
+            <Guard permission="read:family">
+              <CraftCoursePage />
             </Guard>
           }
         />

@@ -2,7 +2,7 @@
 // (issue 16, docs/consent.md). A link alone discloses nothing; what a person may see is what a
 // consent in effect naming them allows, shown here so staff see it at a glance.
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { statusAt, type DataClass } from '../../../core/consent/consent.ts';
 import { REDISCLOSURE_NOTICE } from '../../../core/consent/notices.ts';
@@ -20,6 +20,7 @@ import { discloseToFamilyMember } from './disclosures.ts';
 import { familySummary } from './record-summary.ts';
 import { toE164 } from '../../../core/messages/phone.ts';
 import { familyLinks, familyMembers } from './consent.tables.ts';
+import { craftCourses } from '../family/family.tables.ts';
 import { consentsOf, expiresAt, expiryFacts, stateOf } from './consents.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -101,17 +102,28 @@ export async function revokeFamilyMemberDevice(deps: Deps, patientId: string, fa
 
 // --- the family member's side of the app (auth: 'family') ---------------------------------
 
-/** What the family part of the app shows: the kinds of information a family consent may name. */
+/**
+ * What the "Shared with you" cards show: the kinds of information a family consent may name.
+ * 'family-work' (the couple's calendar) is shown, and disclosed, by its own view
+ * (family/couples.ts familyTogether), so a card that shows none of it does not record it.
+ */
 export const FAMILY_VIEW_CLASSES: readonly DataClass[] = ['appointments', 'check-ins', 'cm-progress', 'safety-plan'];
 
 export async function familyMe(deps: Deps, me: FamilyPrincipal) {
   const [m] = await deps.tx
-    .select({ displayName: familyMembers.displayName, language: familyMembers.language })
+    .select({
+      displayName: familyMembers.displayName,
+      language: familyMembers.language,
+      // which parts of the app are theirs: someone they are linked to, a CRAFT course of their own
+      // (qualified by hand: inside a select's sql drizzle names columns without their table, so the subquery compared its own)
+      linked: sql<boolean>`exists (select 1 from ${familyLinks} l where l.program_id = family_members.program_id and l.family_member_id = family_members.id and l.ended_at is null)`,
+      craft: sql<boolean>`exists (select 1 from ${craftCourses} c where c.program_id = family_members.program_id and c.family_member_id = family_members.id)`,
+    })
     .from(familyMembers)
     .where(and(eq(familyMembers.programId, me.programId), eq(familyMembers.id, me.familyMemberId)));
   if (!m) throw new AppError({ code: 'device_revoked', status: 401, message: 'This phone is not set up anymore. Ask the clinic for a new code.' });
   await writeAudit(deps.tx, auditContext(deps.ctx), { action: 'read', entity: 'family', entityId: me.familyMemberId });
-  return { displayName: m.displayName, language: m.language, idleMinutes: me.idleMinutes };
+  return { displayName: m.displayName, language: m.language, idleMinutes: me.idleMinutes, linked: m.linked, craft: m.craft };
 }
 
 type Card = z.infer<typeof SharedCard>;

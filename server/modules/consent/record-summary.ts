@@ -32,6 +32,7 @@ import { medications, patients } from '../patients/patients.tables.ts';
 import type { GoalC, PlanContent } from '../planning/care-plans.ts';
 import { carePlans, carePlanVersions } from '../planning/planning.tables.ts';
 import { screenCorrections, screens } from '../screens/screens.tables.ts';
+import { familyWorkSection } from '../family/together-summary.ts';
 import { inEffect, type CorrectionRow } from '../screens/screens.ts';
 
 export type Section = {
@@ -578,6 +579,7 @@ const READERS: Record<Exclude<DataClass, 'counselling-notes'>, (c: Reader, patie
   assessments: assessmentsSection,
   'safety-plan': safetyPlanSection,
   'progress-notes': progressNotesSection,
+  'family-work': familyWorkSection,
 };
 
 // ---------- the two reads ----------

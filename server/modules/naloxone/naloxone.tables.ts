@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
+import { familyMembers } from '../consent/consent.tables.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -67,6 +68,8 @@ export const naloxoneKits = pgTable(
     patientId: uuid('patient_id'),
     /** For a family member: the patient whose family it is (optional). */
     forPatientId: uuid('for_patient_id'),
+    /** A family member registered with the programme (they see the kit in the app); optional for recipient 'family'. */
+    familyMemberId: uuid('family_member_id'),
     firstName: text('first_name'),
     note: text('note'),
     givenOn: date('given_on', { mode: 'string' }).notNull(),
@@ -83,6 +86,9 @@ export const naloxoneKits = pgTable(
     foreignKey({ name: 'naloxone_kits_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] }),
     check('naloxone_kits_kind_check', sql`${t.recipientKind} in ('patient', 'family', 'community')`),
     check('naloxone_kits_patient_check', sql`(${t.recipientKind} = 'patient') = (${t.patientId} is not null)`),
+    foreignKey({ name: 'naloxone_kits_family_member_fk', columns: [t.programId, t.familyMemberId], foreignColumns: [familyMembers.programId, familyMembers.id] }),
+    check('naloxone_kits_family_member_check', sql`${t.familyMemberId} is null or ${t.recipientKind} = 'family'`),
+    index('naloxone_kits_family_member_idx').on(t.programId, t.familyMemberId),
     index('naloxone_kits_lot_idx').on(t.programId, t.lotId),
     index('naloxone_kits_patient_idx').on(t.programId, t.patientId),
     index('naloxone_kits_given_idx').on(t.programId, t.createdAt, t.id),
@@ -98,6 +104,8 @@ export const naloxoneTrainings = pgTable(
     id: uuid('id').notNull(),
     recipientKind: text('recipient_kind').notNull(),
     patientId: uuid('patient_id'),
+    /** A family member registered with the programme (they see the training in the app); optional for recipient 'family'. */
+    familyMemberId: uuid('family_member_id'),
     firstName: text('first_name'),
     /** The kit given at the same time, if any. */
     kitId: uuid('kit_id'),
@@ -113,6 +121,9 @@ export const naloxoneTrainings = pgTable(
     foreignKey({ name: 'naloxone_trainings_patient_fk', columns: [t.programId, t.patientId], foreignColumns: [patients.programId, patients.id] }),
     check('naloxone_trainings_kind_check', sql`${t.recipientKind} in ('patient', 'family', 'community')`),
     check('naloxone_trainings_patient_check', sql`(${t.recipientKind} = 'patient') = (${t.patientId} is not null)`),
+    foreignKey({ name: 'naloxone_trainings_family_member_fk', columns: [t.programId, t.familyMemberId], foreignColumns: [familyMembers.programId, familyMembers.id] }),
+    check('naloxone_trainings_family_member_check', sql`${t.familyMemberId} is null or ${t.recipientKind} = 'family'`),
+    index('naloxone_trainings_family_member_idx').on(t.programId, t.familyMemberId),
     index('naloxone_trainings_patient_idx').on(t.programId, t.patientId),
   ],
 );

@@ -4,7 +4,7 @@
 // programme's settings, and the patient app's own view of the patient's kits. Each runs in the request's transaction with its audit row; a kit
 // locks its lot's row, so two kits given at once never take the same last one.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { canAdjust, canGive, daysBetween, DEFAULT_SETTINGS, stockReport, suggestLot, type LotMovements, type NaloxoneSettings, type Product } from '../../../core/naloxone/stock.ts';
@@ -12,12 +12,13 @@ import { TRAINING_STEPS, type TrainingStep } from '../../../core/naloxone/steps.
 import type { AdjustmentCreate, KitCreate, KitQuery, LotCreate, Recipient, TrainingCreate } from '../../../contracts/naloxone.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { auditContext, programOf, type Ctx, type PatientPrincipal } from '../../platform/http/context.ts';
+import { auditContext, programOf, type Ctx, type FamilyPrincipal, type PatientPrincipal } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
 import { users } from '../identity/identity.tables.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programTimeZone } from '../cm/settle.ts';
 import { decodeCursor, pageOf } from '../cm/page.ts';
+import { familyMembers } from '../consent/consent.tables.ts';
 import { naloxoneAdjustments, naloxoneKits, naloxoneLots, naloxoneSettings, naloxoneTrainings } from './naloxone.tables.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -151,11 +152,26 @@ export async function adjustLot(deps: Deps, input: z.infer<typeof AdjustmentCrea
 
 function recipientColumns(r: RecipientT) {
   return r.kind === 'patient'
-    ? { recipientKind: 'patient', patientId: r.patientId, firstName: null, note: null, forPatientId: null }
-    : { recipientKind: r.kind, patientId: null, firstName: r.firstName || null, note: r.note || null, forPatientId: r.kind === 'family' ? (r.forPatientId ?? null) : null };
+    ? { recipientKind: 'patient', patientId: r.patientId, firstName: null, note: null, forPatientId: null, familyMemberId: null }
+    : {
+        recipientKind: r.kind,
+        patientId: null,
+        firstName: r.firstName || null,
+        note: r.note || null,
+        forPatientId: r.kind === 'family' ? (r.forPatientId ?? null) : null,
+        familyMemberId: r.kind === 'family' ? (r.familyMemberId ?? null) : null,
+      };
 }
 
 async function checkRecipient(tx: Tx, ctx: Ctx, r: RecipientT) {
+  // a family member named as the recipient is one of this programme's (they see the kit in their app)
+  if (r.kind === 'family' && r.familyMemberId) {
+    const [m] = await tx
+      .select({ id: familyMembers.id })
+      .from(familyMembers)
+      .where(and(eq(familyMembers.programId, programOf(ctx)), eq(familyMembers.id, r.familyMemberId)));
+    if (!m) throw invalid('body.recipient.familyMemberId', 'must be a family member of this programme');
+  }
   const id = r.kind === 'patient' ? r.patientId : r.kind === 'family' ? r.forPatientId : undefined;
   if (!id) return;
   try {
@@ -177,6 +193,7 @@ const kitDto = (k: KitRow, lot: Pick<LotRow, 'lotNumber' | 'product' | 'expiresO
   expiresOn: lot.expiresOn,
   recipientKind: k.recipientKind as 'patient' | 'family' | 'community',
   patientId: k.patientId,
+  familyMemberId: k.familyMemberId,
   firstName: k.firstName,
   note: k.note,
   givenOn: k.givenOn,
@@ -218,6 +235,7 @@ export async function giveKit(deps: Deps, input: z.infer<typeof KitCreate>) {
       id: randomUUID(),
       recipientKind: who.recipientKind,
       patientId: who.patientId,
+      familyMemberId: who.familyMemberId,
       firstName: who.firstName,
       kitId: id,
       steps,
@@ -245,9 +263,19 @@ export async function recordTraining(deps: Deps, input: z.infer<typeof TrainingC
   const who = recipientColumns(input.recipient);
   const steps = orderSteps(input.steps);
   const id = randomUUID();
-  await tx
-    .insert(naloxoneTrainings)
-    .values({ programId, id, recipientKind: who.recipientKind, patientId: who.patientId, firstName: who.firstName, kitId: null, steps, trainedOn, trainedBy: staffId(ctx), createdAt: ctx.now });
+  await tx.insert(naloxoneTrainings).values({
+    programId,
+    id,
+    recipientKind: who.recipientKind,
+    patientId: who.patientId,
+    familyMemberId: who.familyMemberId,
+    firstName: who.firstName,
+    kitId: null,
+    steps,
+    trainedOn,
+    trainedBy: staffId(ctx),
+    createdAt: ctx.now,
+  });
   await writeAudit(tx, auditContext(ctx), {
     action: 'create',
     entity: 'naloxone-training',
@@ -259,6 +287,7 @@ export async function recordTraining(deps: Deps, input: z.infer<typeof TrainingC
     id,
     recipientKind: who.recipientKind as 'patient' | 'family' | 'community',
     patientId: who.patientId,
+    familyMemberId: who.familyMemberId,
     firstName: who.firstName,
     kitId: null,
     steps,
@@ -331,6 +360,7 @@ export async function patientNaloxone(deps: Deps, patientId: string) {
       id: r.t.id,
       recipientKind: r.t.recipientKind as 'patient' | 'family' | 'community',
       patientId: r.t.patientId,
+      familyMemberId: r.t.familyMemberId,
       firstName: r.t.firstName,
       kitId: r.t.kitId,
       steps: orderSteps(r.t.steps as TrainingStep[]),
@@ -346,6 +376,25 @@ export async function patientNaloxone(deps: Deps, patientId: string) {
 export const PATIENT_RENEW_DAYS = 30;
 
 /**
+ * The kits a person holds, as their own app shows them (the patient's Help now, a family
+ * member's Learn): the one that expires last first, with whether to ask for a new one (expired,
+ * or within PATIENT_RENEW_DAYS of the programme's today). One rule for both apps.
+ */
+async function heldKits(tx: Tx, programId: string, holder: SQL, day: string) {
+  const kits = await tx
+    .select({ product: naloxoneLots.product, givenOn: naloxoneKits.givenOn, expiresOn: naloxoneLots.expiresOn, trained: naloxoneKits.trained })
+    .from(naloxoneKits)
+    .innerJoin(naloxoneLots, kitLotJoin)
+    .where(and(eq(naloxoneKits.programId, programId), holder))
+    .orderBy(desc(naloxoneLots.expiresOn), desc(naloxoneKits.givenOn), desc(naloxoneKits.createdAt))
+    .limit(20);
+  return kits.map((k) => {
+    const daysLeft = daysBetween(day, k.expiresOn);
+    return { product: k.product as Product, givenOn: k.givenOn, expiresOn: k.expiresOn, trained: k.trained, expired: daysLeft < 0, askForNew: daysLeft <= PATIENT_RENEW_DAYS };
+  });
+}
+
+/**
  * The signed-in patient's own kits for the patient app (Help now): product, the day given, the
  * lot's expiry, training — the one that expires last first — and whether to ask for a new one
  * (expired, or within PATIENT_RENEW_DAYS of the programme's today). Only kits given to the
@@ -355,27 +404,41 @@ export const PATIENT_RENEW_DAYS = 30;
 export async function myNaloxone(deps: Deps, me: PatientPrincipal) {
   const { tx, ctx } = deps;
   const { programId, patientId } = me;
-  const [kits, [trainedRow], day] = await Promise.all([
-    tx
-      .select({ product: naloxoneLots.product, givenOn: naloxoneKits.givenOn, expiresOn: naloxoneLots.expiresOn, trained: naloxoneKits.trained })
-      .from(naloxoneKits)
-      .innerJoin(naloxoneLots, kitLotJoin)
-      .where(and(eq(naloxoneKits.programId, programId), eq(naloxoneKits.recipientKind, 'patient'), eq(naloxoneKits.patientId, patientId)))
-      .orderBy(desc(naloxoneLots.expiresOn), desc(naloxoneKits.givenOn), desc(naloxoneKits.createdAt))
-      .limit(20),
+  const day = await today(tx, programId, ctx.now);
+  const [kits, [trainedRow]] = await Promise.all([
+    heldKits(tx, programId, and(eq(naloxoneKits.recipientKind, 'patient'), eq(naloxoneKits.patientId, patientId))!, day),
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(naloxoneTrainings)
       .where(and(eq(naloxoneTrainings.programId, programId), eq(naloxoneTrainings.patientId, patientId))),
-    today(tx, programId, ctx.now),
   ]);
   await writeAudit(tx, auditContext(ctx, { programId }), { action: 'read', entity: 'naloxone', patientId, detail: { view: 'patient-app', kits: kits.length } });
+  return { today: day, kits, trained: (trainedRow?.n ?? 0) > 0 || kits.some((k) => k.trained) };
+}
+
+/**
+ * The signed-in family member's own kits and trainings (given to them by family_member_id,
+ * issue 16): the family member's own record, not a patient's, so no consent is asked and no
+ * disclosure recorded. No lot numbers, no staff names, no patient.
+ */
+export async function familyMemberNaloxone(deps: Deps, me: FamilyPrincipal) {
+  const { tx, ctx } = deps;
+  const { programId, familyMemberId } = me;
+  const day = await today(tx, programId, ctx.now);
+  const [kits, trainings] = await Promise.all([
+    heldKits(tx, programId, eq(naloxoneKits.familyMemberId, familyMemberId), day),
+    tx
+      .select({ trainedOn: naloxoneTrainings.trainedOn, steps: naloxoneTrainings.steps })
+      .from(naloxoneTrainings)
+      .where(and(eq(naloxoneTrainings.programId, programId), eq(naloxoneTrainings.familyMemberId, familyMemberId)))
+      .orderBy(desc(naloxoneTrainings.trainedOn), desc(naloxoneTrainings.createdAt))
+      .limit(20),
+  ]);
+  await writeAudit(tx, auditContext(ctx, { programId }), { action: 'read', entity: 'naloxone', entityId: familyMemberId, detail: { view: 'family-app', kits: kits.length } });
   return {
     today: day,
-    kits: kits.map((k) => {
-      const daysLeft = daysBetween(day, k.expiresOn);
-      return { product: k.product as Product, givenOn: k.givenOn, expiresOn: k.expiresOn, trained: k.trained, expired: daysLeft < 0, askForNew: daysLeft <= PATIENT_RENEW_DAYS };
-    }),
-    trained: (trainedRow?.n ?? 0) > 0 || kits.some((k) => k.trained),
+    kits,
+    trainings: trainings.map((t) => ({ trainedOn: t.trainedOn, steps: orderSteps(t.steps as TrainingStep[]) })),
+    trained: trainings.length > 0 || kits.some((k) => k.trained),
   };
 }

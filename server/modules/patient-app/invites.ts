@@ -32,8 +32,8 @@ const holderColumn = (holder: Holder) =>
     ? { invites: eq(patientInvites.patientId, holder.patientId), devices: eq(patientDevices.patientId, holder.patientId) }
     : { invites: eq(patientInvites.familyMemberId, holder.familyMemberId!), devices: eq(patientDevices.familyMemberId, holder.familyMemberId!) };
 
-/** A new invite for a patient or a family member (the open one is revoked); `patientId` names the patient the audit row is about. */
-export async function newInvite(deps: Deps, holder: Holder, patientId: string) {
+/** A new invite for a patient or a family member (the open one is revoked); `patientId` names the patient the audit row is about (null: a CRAFT client, about no patient). */
+export async function newInvite(deps: Deps, holder: Holder, patientId: string | null) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const revoked = await tx
@@ -99,7 +99,7 @@ export async function patientAppAccess(deps: Deps, patientId: string) {
 }
 
 /** A holder's invite and devices (the patient page's "App" card, or a family member's). */
-export async function appAccess(deps: Deps, holder: Holder, patientId: string) {
+export async function appAccess(deps: Deps, holder: Holder, patientId: string | null) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const [invite] = await tx
@@ -134,7 +134,7 @@ export async function revokeDevice(deps: Deps, patientId: string, deviceId: stri
   return revokeHolderDevice(deps, { patientId, familyMemberId: null }, patientId, deviceId);
 }
 
-export async function revokeHolderDevice(deps: Deps, holder: Holder, patientId: string, deviceId: string) {
+export async function revokeHolderDevice(deps: Deps, holder: Holder, patientId: string | null, deviceId: string) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const where = and(eq(patientDevices.programId, programId), holderColumn(holder).devices, eq(patientDevices.id, deviceId));

@@ -1,15 +1,19 @@
-// The family part of the app (issue 16, ADR 053): a family member or friend whom a patient
-// chose to share with opens the same app, with the same code, device key and PIN (or passkey),
-// and sees this shell instead of the patient's. One screen, "Shared with you": a card per person
-// who shares with them now, showing only what that person's consent allows (the server sends
-// only those parts: GET /api/patient/family/shared) and the notice against sharing it again.
-// Tapping a card reads it again (GET /api/patient/family/shared/:id); once the person has
-// taken their consent back, the server answers 403 and the card goes. Help now (the general
-// part, no patient data) is one tap away; lock and "Remove from this phone" as in the patient
-// app. Only /api/patient/family routes are called here (and the public help): never a
-// patient route. Nothing read here is kept on the phone for offline use: a consent taken back
-// must take the information away with it.
-import { useEffect, useRef, useState } from 'react';
+// The family part of the app (issue 16, ADR 053, ADR 054): a family member or friend opens the
+// same app, with the same code, device key and PIN (or passkey), and sees this shell instead of
+// the patient's, with its own bottom bar:
+// - Shared, for someone linked to a patient: a card per person who shares with them now, showing
+//   only what that person's consent allows (the server sends only those parts: GET
+//   /api/patient/family/shared) and the notice against sharing it again. Tapping a card reads it
+//   again (GET /api/patient/family/shared/:id); once the person has taken their consent back, the
+//   server answers 403 and the card goes. Below, the couple's or network's part they keep
+//   (family/Together.tsx).
+// - My sessions, for a CRAFT client (family/Sessions.tsx); Learn (family/Learn.tsx): their own
+//   record, no patient's.
+// - Help now (the general part, no patient data).
+// Lock and "Remove from this phone" as in the patient app. Only /api/patient/family routes are
+// called here (and the public help): never a patient route. Nothing read here is kept on the
+// phone for offline use: a consent taken back must take the information away with it.
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LockActions } from './LockActions.tsx';
 import { setLanguage } from '../i18n/index.ts';
@@ -17,62 +21,91 @@ import { formatCents } from '../format.ts';
 import { familyApi, PatientApiError, type FamilyMeT, type SharedCardT, type SharedListT } from './api.ts';
 import { HelpNow } from './HelpNow.tsx';
 import { useLoaded } from './useLoaded.ts';
+import { CraftSessions } from './family/Sessions.tsx';
+import { FamilyLearn } from './family/Learn.tsx';
+import { TogetherCards } from './family/Together.tsx';
+
+/**
+ * The family member's screens, in the same bottom bar as the patient's: Shared (what the people
+ * they support share with them, and the couple's or network's part they keep) when they are
+ * linked to someone; My sessions when they have a CRAFT course of their own; Learn; Help now.
+ * A CRAFT client whose loved one is not a patient starts on My sessions.
+ */
+type FamilyTab = 'shared' | 'sessions' | 'learn' | 'help';
 
 export function FamilyHome({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Promise<void> }) {
   const { t, i18n } = useTranslation();
-  const [view, setView] = useState<'shared' | 'help'>('shared');
+  const [tab, setTab] = useState<FamilyTab | null>(null);
   // Every read of the cards is a disclosure in each patient's accounting: read once for this
   // showing, here rather than in the screen (going to Help now and back reads nothing again),
   // and one request even when React runs the effect twice (StrictMode in a development build).
   const reads = useRef<{ me?: Promise<FamilyMeT>; shared?: Promise<SharedListT> }>({});
   const { data: me } = useLoaded(() => (reads.current.me ??= familyApi.me()));
-  const shared = useLoaded(() => (reads.current.shared ??= familyApi.shared()));
+  const tabs: FamilyTab[] = me ? [...(me.linked || !me.craft ? (['shared'] as const) : []), ...(me.craft ? (['sessions'] as const) : []), 'learn', 'help'] : [];
+  const current: FamilyTab | null = tab ?? tabs[0] ?? null;
   // the family member's language as the clinic recorded it: the server's words on the cards are in it too
   useEffect(() => {
     if (me && i18n.language !== me.language) setLanguage(me.language);
     // only when the answer comes: the language button may change it afterwards
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [me]);
-  const heading = useRef<HTMLDivElement>(null);
+  const screen = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
   useEffect(() => {
     if (!moved.current) return;
     moved.current = false;
-    const h = heading.current?.querySelector<HTMLHeadingElement>('h1');
+    const h = screen.current?.querySelector<HTMLHeadingElement>('h1');
     if (!h) return;
     h.setAttribute('tabindex', '-1');
     h.focus();
-  }, [view]);
-  const go = (next: 'shared' | 'help') => {
+  }, [current]);
+  const go = (next: FamilyTab) => {
     moved.current = true;
-    setView(next);
+    setTab(next);
   };
+  // the screens of their own follow the language chosen on the phone (the cards' words are the server's, in the recorded one)
+  const lang = i18n.language === 'es' ? 'es' : 'en';
 
-  if (view === 'help')
-    return (
-      <div ref={heading}>
-        {/* the general part only: the family member's phone holds no patient's help */}
-        <HelpNow signedIn={false} onBack={() => go('shared')} />
-      </div>
-    );
   return (
-    <div ref={heading}>
-      <p className="family-hello" data-testid="family-name">
-        {me ? t('patientApp.family.hello', { name: me.displayName }) : '\u00a0'}
-      </p>
-      <button type="button" className="help-now family-help" onClick={() => go('help')} data-testid="family-help-now">
-        {t('patientApp.help.open')}
-      </button>
-      <SharedWithYou lang={me?.language} shared={shared} />
-      <LockActions onLock={onLock} onSignOut={onSignOut} />
-    </div>
+    <>
+      <div ref={screen}>
+        {current === 'help' ? (
+          // the general part only: the family member's phone holds no patient's help
+          <HelpNow signedIn={false} />
+        ) : (
+          <>
+            <p className="family-hello" data-testid="family-name">
+              {me ? t('patientApp.family.hello', { name: me.displayName }) : '\u00a0'}
+            </p>
+            {current === 'shared' ? (
+              <>
+                <SharedWithYou lang={me?.language} shared={reads} />
+                <TogetherCards lang={lang} />
+              </>
+            ) : null}
+            {current === 'sessions' ? <CraftSessions lang={lang} /> : null}
+            {current === 'learn' ? <FamilyLearn lang={lang} /> : null}
+            <LockActions onLock={onLock} onSignOut={onSignOut} />
+          </>
+        )}
+      </div>
+      {tabs.length > 0 ? (
+        <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
+          {tabs.map((name) => (
+            <button key={name} type="button" className={`tab-${name}`} aria-current={current === name ? 'page' : undefined} onClick={() => go(name)} data-testid={`family-tab-${name}`}>
+              {t(`patientApp.family.tabs.${name}`)}
+            </button>
+          ))}
+        </nav>
+      ) : null}
+    </>
   );
 }
 
 /** `lang`: the language the server wrote its words in (the family member's, as the clinic recorded it). */
-function SharedWithYou({ lang, shared }: { lang: string | undefined; shared: ReturnType<typeof useLoaded<SharedListT>> }) {
+function SharedWithYou({ lang, shared: reads }: { lang: string | undefined; shared: RefObject<{ shared?: Promise<SharedListT> }> }) {
   const { t } = useTranslation();
-  const { data, failed, setData } = shared;
+  const { data, failed, setData } = useLoaded(() => (reads.current.shared ??= familyApi.shared()));
   const [busy, setBusy] = useState<string | null>(null);
   // a card that went because the person stopped sharing, and a read that did not come back
   const [gone, setGone] = useState<string | null>(null);

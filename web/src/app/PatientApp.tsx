@@ -28,6 +28,7 @@ const Skills = lazy(() => import('./skills/Skills.tsx').then((m) => ({ default: 
 const Meetings = lazy(() => import('./meetings/Meetings.tsx').then((m) => ({ default: m.Meetings })));
 // Sharing (issue 16) and the family member's shell (ADR 053) load when first needed, like Skills.
 const Sharing = lazy(() => import('./Sharing.tsx').then((m) => ({ default: m.Sharing })));
+const PatientTogether = lazy(() => import('./family/PatientTogether.tsx').then((m) => ({ default: m.PatientTogether })));
 const FamilyHome = lazy(() => import('./FamilyApp.tsx').then((m) => ({ default: m.FamilyHome })));
 
 type Screen = { name: 'loading' } | { name: 'activate'; code: string; notice?: string } | { name: 'unlock' } | { name: 'help' } | { name: 'today' } | { name: 'family' } | { name: 'signed-out' };
@@ -491,9 +492,9 @@ function PasskeyUnlock({ device, onDone, onRevoked }: { device: PasskeyDevice; o
  * the danger colour) and More, a list of the other screens.
  */
 type Tab = 'today' | 'rewards' | 'help' | 'more' | MoreTab;
-type MoreTab = 'skills' | 'meetings' | 'plan' | 'sharing';
+type MoreTab = 'skills' | 'meetings' | 'plan' | 'sharing' | 'together';
 const TABS = ['today', 'rewards', 'help', 'more'] as const;
-const MORE_TABS: readonly MoreTab[] = ['skills', 'meetings', 'plan', 'sharing'];
+const MORE_TABS: readonly MoreTab[] = ['skills', 'meetings', 'plan', 'sharing', 'together'];
 const isMoreTab = (tab: Tab): tab is MoreTab => (MORE_TABS as readonly Tab[]).includes(tab);
 
 /** A QR code scanned at one of the programme's own groups opened the app (`#verify-meeting=…`): read once, then out of the address bar. */
@@ -575,6 +576,11 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
             <Sharing />
           </Suspense>
         ) : null}
+        {tab === 'together' ? (
+          <Suspense fallback={<p>{t('patientApp.loading')}</p>}>
+            <PatientTogether />
+          </Suspense>
+        ) : null}
       </div>
       <nav className="tabs" aria-label={t('patientApp.tabs.label')}>
         {TABS.map((name) => (
@@ -598,12 +604,15 @@ function Home({ onLock, onSignOut }: { onLock: () => void; onSignOut: () => Prom
 /** More: the screens that are not in the bar, each a full-width button with what it is for. */
 function More({ onOpen }: { onOpen: (tab: MoreTab) => void }) {
   const { t } = useTranslation();
+  // Our trust talk only for a patient with a recovery contract (couples therapy)
+  const { data: together } = useLoaded(() => patientApi.together());
+  const shown = MORE_TABS.filter((name) => name !== 'together' || !!together?.contract);
   return (
     <section aria-labelledby="more-title" data-testid="more">
       <h1 id="more-title">{t('patientApp.more.title')}</h1>
       <p>{t('patientApp.more.intro')}</p>
       <ul className="plain more-list">
-        {MORE_TABS.map((name) => (
+        {shown.map((name) => (
           <li key={name}>
             <button type="button" className="more-item" aria-labelledby={`more-${name}-name`} aria-describedby={`more-${name}-hint`} onClick={() => onOpen(name)} data-testid={`more-${name}`}>
               <span id={`more-${name}-name`} className="more-name">

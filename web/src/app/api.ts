@@ -7,6 +7,10 @@ import type { CheckInResult, PatientCheckInCreate, PatientCheckInTrends } from '
 import type { PatientCareTeam, PatientPlan, PublicHelp, SafetyPlan } from '../../../contracts/help.ts';
 import type { PatientOwnNaloxone } from '../../../contracts/naloxone.ts';
 import type { Accounting, ConsentList, ConsentView, FamilyMe, SharedCard, SharedList } from '../../../contracts/consent.ts';
+import type { MyCraft, WellbeingResult } from '../../../contracts/craft.ts';
+import type { FamilyOwnNaloxone, LessonFinished, LessonList, LessonOut } from '../../../contracts/family-education.ts';
+import type { MeetingSearchResult } from '../../../contracts/meetings.ts';
+import type { FamilyTogether, PatientTogether, RecordedDay } from '../../../contracts/together.ts';
 
 export type PatientTodayT = z.infer<typeof PatientToday>;
 export type PatientTrendsT = z.infer<typeof PatientCheckInTrends>;
@@ -26,6 +30,15 @@ export type AccountingT = z.infer<typeof Accounting>;
 export type FamilyMeT = z.infer<typeof FamilyMe>;
 export type SharedCardT = z.infer<typeof SharedCard>;
 export type SharedListT = z.infer<typeof SharedList>;
+export type MyCraftT = z.infer<typeof MyCraft>;
+export type WellbeingResultT = z.infer<typeof WellbeingResult>;
+export type LessonListT = z.infer<typeof LessonList>;
+export type LessonT = z.infer<typeof LessonOut>;
+export type FamilyNaloxoneT = z.infer<typeof FamilyOwnNaloxone>;
+export type FamilyMeetingsT = z.infer<typeof MeetingSearchResult>;
+export type PatientTogetherT = z.infer<typeof PatientTogether>;
+export type FamilyTogetherT = z.infer<typeof FamilyTogether>;
+export type RecordedDayT = z.infer<typeof RecordedDay>;
 
 export class PatientApiError extends Error {
   constructor(
@@ -88,6 +101,9 @@ export const patientApi = {
   signConsent: (id: string, body: { signerName: string; agree: true }) => call<ConsentViewT>('POST', `/consents/${encodeURIComponent(id)}/sign`, body),
   revokeConsent: (id: string) => call<ConsentViewT>('POST', `/consents/${encodeURIComponent(id)}/revoke`),
   disclosures: () => call<AccountingT>('GET', '/disclosures'),
+  // couples therapy (issue 16): our recovery contract and trust-talk calendar
+  together: (month?: string) => call<PatientTogetherT>('GET', `/together${month ? `?month=${encodeURIComponent(month)}` : ''}`),
+  togetherDay: (day: string, held: boolean) => call<RecordedDayT>('PUT', `/together/days/${encodeURIComponent(day)}`, { held }),
 };
 
 /** The family part of the app (a family member's phone; ADR 053): only /api/patient/family, never a patient route. Lock and sign-out are patientApi's (they work for both). */
@@ -95,4 +111,20 @@ export const familyApi = {
   me: () => call<FamilyMeT>('GET', '/family/me'),
   shared: () => call<SharedListT>('GET', '/family/shared'),
   sharedOne: (patientId: string) => call<SharedCardT>('GET', `/family/shared/${encodeURIComponent(patientId)}`),
+  // CRAFT (issue 16): the CSO's own course, homework and wellbeing
+  craft: (lang: 'en' | 'es') => call<MyCraftT>('GET', `/family/craft?lang=${lang}`),
+  craftHomework: (number: number, response: string, lang: 'en' | 'es') => call<MyCraftT>('POST', `/family/craft/sessions/${number}/homework?lang=${lang}`, { response }),
+  craftWellbeing: (instrument: 'phq-9' | 'gad-7', answers: Record<string, number>) => call<WellbeingResultT>('POST', '/family/craft/wellbeing', { instrument, answers }),
+  // family education (issue 16): the family member's own lessons, naloxone and meetings for families
+  lessons: (lang: 'en' | 'es') => call<LessonListT>('GET', `/family/lessons?lang=${lang}`),
+  lesson: (key: string, lang: 'en' | 'es') => call<LessonT>('GET', `/family/lessons/${encodeURIComponent(key)}?lang=${lang}`),
+  finishLesson: (key: string) => call<z.infer<typeof LessonFinished>>('POST', `/family/lessons/${encodeURIComponent(key)}/finish`),
+  naloxone: () => call<FamilyNaloxoneT>('GET', '/family/naloxone'),
+  // couples and network therapy (issue 16): the partner's calendar, the doses a network member saw
+  together: (month?: string) => call<FamilyTogetherT>('GET', `/family/together${month ? `?month=${encodeURIComponent(month)}` : ''}`),
+  togetherDay: (contractId: string, day: string, body: { held: boolean; medicationWitnessed?: boolean }) =>
+    call<RecordedDayT>('PUT', `/family/together/contracts/${encodeURIComponent(contractId)}/days/${encodeURIComponent(day)}`, body),
+  togetherDose: (memberId: string, day: string, taken: boolean) =>
+    call<{ day: string; taken: boolean }>('PUT', `/family/together/network/${encodeURIComponent(memberId)}/doses/${encodeURIComponent(day)}`, { taken }),
+  meetings: (postalCode?: string) => call<FamilyMeetingsT>('GET', `/family/meetings?limit=10${postalCode ? `&radius=25&postalCode=${encodeURIComponent(postalCode)}` : ''}`),
 };

@@ -35,6 +35,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/meetings', labelKey: 'meetings.nav', permission: 'read:meetings' },
   { to: '/peer-outreach', labelKey: 'peers.nav', permission: 'read:peer-outreach' },
   { to: '/naloxone', labelKey: 'naloxone.nav', permission: 'read:naloxone' },
+  { to: '/craft', labelKey: 'craft.nav', permission: 'read:family' },
   { to: '/cm/test-day', labelKey: 'nav.testDay', permission: 'write:specimen' },
   { to: '/cm/check-in', labelKey: 'nav.checkIn', permission: 'write:cm-event' },
   { to: '/cm/adjudications', labelKey: 'nav.adjudications', permission: 'adjudicate:specimen' },

@@ -33,6 +33,7 @@ import { PatientMeetings } from './meetings/PatientMeetings.tsx';
 import { PatientNaloxoneCard } from './naloxone/PatientNaloxoneCard.tsx';
 import { PatientPeerCard } from './peers/PatientPeerCard.tsx';
 import { PrivacyCard } from './consent/PrivacyCard.tsx';
+import { TogetherCard } from './family/TogetherCard.tsx';
 
 export const patientKey = (programId: string | undefined, id: string) => ['patients', programId, 'record', id] as const;
 
@@ -120,6 +121,7 @@ export function PatientPage() {
                 {can('read:peer-outreach') ? <PatientPeerCard patient={{ id: p.id, name: `${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`, mrn: p.mrn }} /> : null}
                 {can('read:patient-app') ? <PatientAppSection patientId={p.id} /> : null}
                 {can('read:consent') ? <PrivacyCard patientId={p.id} patientName={`${p.preferredName ?? p.legalGivenName} ${p.legalFamilyName}`} patientLanguage={p.preferredLanguage} /> : null}
+                {can('read:family') ? <TogetherCard patientId={p.id} /> : null}
               </Stack>
             </Grid.Col>
           </Grid>

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { MeetingSearchResult } from '../../../../contracts/meetings.ts';
 import { call } from '../api.ts';
 import { MyMeetings, verifyFromHash } from './MyMeetings.tsx';
+import { MeetingWhere } from './MeetingWhere.tsx';
 
 type Result = z.infer<typeof MeetingSearchResult>;
 type When = 'any' | 'today' | 'soon' | 'onlineNow';
@@ -125,21 +126,7 @@ export function Meetings({ scanned }: { scanned: string | null }) {
                         ? t('findMeetings.startsIn', { n: m.startsInMinutes })
                         : t('findMeetings.on', { day: t(`findMeetings.days.${m.weekday}`), time: m.startTime })}
                   </p>
-                  {m.mode !== 'online' && m.address ? (
-                    <p>
-                      {m.locationName ? `${m.locationName}, ` : ''}
-                      {m.address}
-                      {m.distanceMiles !== null ? ` · ${t('findMeetings.miles', { n: m.distanceMiles })}` : ''}
-                    </p>
-                  ) : null}
-                  {m.mode !== 'in-person' && m.conferenceUrl ? (
-                    <p>
-                      <a href={m.conferenceUrl} target="_blank" rel="noreferrer">
-                        {t('findMeetings.join')}
-                      </a>
-                    </p>
-                  ) : null}
-                  {m.mode !== 'in-person' && m.conferencePhone ? <p>{t('findMeetings.call', { phone: m.conferencePhone })}</p> : null}
+                  <MeetingWhere m={m} />
                   <p data-testid="meeting-friendliness">
                     <strong>{t(`findMeetings.friendliness.${m.friendliness.friendliness}`)}</strong>
                   </p>

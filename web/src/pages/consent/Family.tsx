@@ -9,10 +9,11 @@ import { useSession } from '../../session.tsx';
 import { formatDateTime } from '../../format.ts';
 import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
-import { InviteCard } from '../patient/PatientApp.tsx';
+import { AppDevicesTable, InviteCard } from '../patient/PatientApp.tsx';
 import { AddFamilyMemberFields } from './ConsentForm.tsx';
 import { useFamily, useFamilyApp, useInviteFamilyMember, useRevokeFamilyDevice, type FamilyMemberT, type InviteIssuedT } from './queries.ts';
 import { useConsentWords } from './words.tsx';
+import { MemberLessons } from '../family-education/MemberLessons.tsx';
 
 export function FamilyPart({ patientId }: { patientId: string }) {
   const { t } = useTranslation();
@@ -49,7 +50,10 @@ export function FamilyPart({ patientId }: { patientId: string }) {
             <Table.Tbody>
               {items.map((m) => (
                 <Table.Tr key={m.id} data-testid="family-row">
-                  <Table.Td>{m.displayName}</Table.Td>
+                  <Table.Td>
+                    {m.displayName}
+                    <MemberLessons familyMemberId={m.id} />
+                  </Table.Td>
                   <Table.Td>{t(`consent.relationships.${m.relationship}`)}</Table.Td>
                   <Table.Td>
                     {m.consentedDataClasses.length > 0 ? (
@@ -125,37 +129,7 @@ function FamilyApp({ patientId, member, inviteNow }: { patientId: string; member
       </Title>
       {a && a.devices.length === 0 ? <Text c="dimmed">{t('patientAppAccess.noDevices')}</Text> : null}
       {a && a.devices.length > 0 ? (
-        <Table.ScrollContainer minWidth={420}>
-          <Table verticalSpacing="xs" data-testid="family-devices">
-            <TableHead labels={[t('patientAppAccess.device'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]} actions={canWrite} />
-            <Table.Tbody>
-              {a.devices.map((d) => (
-                <Table.Tr key={d.id}>
-                  <Table.Td>{d.label}</Table.Td>
-                  <Table.Td>{when(d.createdAt)}</Table.Td>
-                  <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
-                  <Table.Td>{d.revokedAt ? <StatusBadge tone="neutral">{t('patientAppAccess.revoked')}</StatusBadge> : <StatusBadge tone="ok">{t('patientAppAccess.active')}</StatusBadge>}</Table.Td>
-                  {canWrite ? (
-                    <Table.Td>
-                      {d.revokedAt ? null : (
-                        <Button
-                          size="xs"
-                          variant="default"
-                          color="red"
-                          aria-label={t('patientAppAccess.revokeLabel', { device: d.label })}
-                          loading={revoke.isPending}
-                          onClick={() => revoke.mutate({ familyMemberId: member.id, deviceId: d.id })}
-                        >
-                          {t('patientAppAccess.revoke')}
-                        </Button>
-                      )}
-                    </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <AppDevicesTable devices={a.devices} canWrite={canWrite} testId="family-devices" revoking={revoke.isPending} onRevoke={(deviceId) => revoke.mutate({ familyMemberId: member.id, deviceId })} />
       ) : null}
     </Stack>
   );

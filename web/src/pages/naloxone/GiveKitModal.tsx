@@ -1,7 +1,8 @@
 // Give a naloxone kit (issue 15): the lot (the one that expires first is chosen), whom to
 // (a patient — fixed when opened from the patient page — a family member or a community
 // member, with an optional first name and nothing else identifying), and the training
-// checklist of the five steps (core/naloxone/steps.ts).
+// checklist of the five steps (core/naloxone/steps.ts). From the patient page, a family member
+// linked to the patient can be picked (issue 16): the kit and training then show in their app.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Checkbox, Group, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
@@ -9,6 +10,8 @@ import { notifications } from '@mantine/notifications';
 import { trainingSteps, TRAINING_STEPS, type TrainingStep } from '../../../../core/naloxone/steps.ts';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { formatDate } from '../../format.ts';
+import { useSession } from '../../session.tsx';
+import { useFamily } from '../consent/queries.ts';
 import { useGiveKit, useStock, type KitCreateT, type RecipientKind } from './queries.ts';
 
 export function GiveKitModal({ opened, onClose, patientId }: { opened: boolean; onClose: () => void; patientId?: string }) {
@@ -18,6 +21,11 @@ export function GiveKitModal({ opened, onClose, patientId }: { opened: boolean; 
   const [kind, setKind] = useState<RecipientKind>(patientId ? 'patient' : 'family');
   const [lotId, setLotId] = useState<string | null>(null);
   const [firstName, setFirstName] = useState('');
+  const [familyMemberId, setFamilyMemberId] = useState<string | null>(null);
+  const { can } = useSession();
+  // the patient's linked family members (a kit for one of them shows in their app)
+  const family = useFamily(patientId ?? '', opened && !!patientId && can('read:family'));
+  const members = family.data?.items ?? [];
   const [steps, setSteps] = useState<TrainingStep[]>([]);
   const usable = (stock.data?.lots ?? []).filter((l) => !l.expired && l.onHand > 0);
   const chosen = lotId ?? stock.data?.suggestedLotId ?? null;
@@ -31,11 +39,12 @@ export function GiveKitModal({ opened, onClose, patientId }: { opened: boolean; 
         ? { kind: 'patient', patientId }
         : kind === 'community'
           ? { kind: 'community', ...(firstName ? { firstName } : {}) }
-          : { kind: 'family', ...(firstName ? { firstName } : {}), ...(patientId ? { forPatientId: patientId } : {}) };
+          : { kind: 'family', ...(firstName ? { firstName } : {}), ...(patientId ? { forPatientId: patientId } : {}), ...(familyMemberId ? { familyMemberId } : {}) };
     await give.mutateAsync({ lotId: chosen, recipient, trainingSteps: steps, idempotencyKey: crypto.randomUUID() });
     notifications.show({ message: t('naloxone.give.done') });
     setSteps([]);
     setFirstName('');
+    setFamilyMemberId(null);
     onClose();
   }
 
@@ -48,6 +57,19 @@ export function GiveKitModal({ opened, onClose, patientId }: { opened: boolean; 
             onChange={(v) => setKind(v as RecipientKind)}
             data={[...(patientId ? (['patient'] as const) : []), 'family' as const, 'community' as const].map((k) => ({ value: k, label: t(`naloxone.kind.${k}`) }))}
           />
+          {kind === 'family' && members.length > 0 ? (
+            <Select
+              label={t('familyEducation.giveKit.member')}
+              description={t('familyEducation.giveKit.memberHint')}
+              placeholder={t('familyEducation.giveKit.notListed')}
+              value={familyMemberId}
+              onChange={setFamilyMemberId}
+              data={members.map((m) => ({ value: m.id, label: m.displayName }))}
+              error={fieldError(give.error, 'recipient.familyMemberId')}
+              clearable
+              data-testid="give-kit-family-member"
+            />
+          ) : null}
           {kind !== 'patient' ? (
             <TextInput label={t('naloxone.give.firstName')} description={t('naloxone.give.firstNameHint')} maxLength={40} value={firstName} onChange={(e) => setFirstName(e.currentTarget.value)} />
           ) : null}

@@ -80,52 +80,16 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
       ) : null}
       {a && a.devices.length === 0 ? <Text c="dimmed">{t('patientAppAccess.noDevices')}</Text> : null}
       {a && a.devices.length > 0 ? (
-        <Table.ScrollContainer minWidth={420}>
-          <Table verticalSpacing="xs" data-testid="patient-app-devices">
-            <TableHead
-              labels={[t('patientAppAccess.device'), t('appDevices.method'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]}
-              actions={canWrite}
-            />
-            <Table.Tbody>
-              {a.devices.map((d) => (
-                <Table.Tr key={d.id}>
-                  <Table.Td>{d.label}</Table.Td>
-                  <Table.Td data-testid={`device-kind-${d.kind}`}>{t(`appDevices.kind.${d.kind}`)}</Table.Td>
-                  <Table.Td>{when(d.createdAt)}</Table.Td>
-                  <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    {d.revokedAt ? (
-                      <StatusBadge tone="neutral">{t('patientAppAccess.revoked')}</StatusBadge>
-                    ) : d.lockedUntil ? (
-                      <StatusBadge tone="warn">{t('patientAppAccess.lockedUntil', { time: when(d.lockedUntil) })}</StatusBadge>
-                    ) : (
-                      <StatusBadge tone="ok">{t('patientAppAccess.active')}</StatusBadge>
-                    )}
-                  </Table.Td>
-                  {canWrite ? (
-                    <Table.Td>
-                      {d.revokedAt ? null : (
-                        <Button
-                          size="xs"
-                          variant="default"
-                          color="red"
-                          aria-label={t('patientAppAccess.revokeLabel', { device: d.label })}
-                          onClick={() =>
-                            void run(async () => {
-                              update(await api.revokePatientDevice(patientId, d.id));
-                            })
-                          }
-                        >
-                          {t('patientAppAccess.revoke')}
-                        </Button>
-                      )}
-                    </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <AppDevicesTable
+          devices={a.devices}
+          canWrite={canWrite}
+          testId="patient-app-devices"
+          onRevoke={(id) =>
+            void run(async () => {
+              update(await api.revokePatientDevice(patientId, id));
+            })
+          }
+        />
       ) : null}
     </Section>
   );
@@ -135,6 +99,63 @@ export function PatientAppSection({ patientId }: { patientId: string }) {
  * The code, once: a QR code for the phone's camera and the same code as text to print or read
  * aloud. The patient's invite and a family member's (the consent card) show it the same way.
  */
+/** The phones set up with the app (a patient's, a family member's or a CRAFT client's), with Revoke for those who may. */
+export function AppDevicesTable({
+  devices,
+  canWrite,
+  testId,
+  onRevoke,
+  revoking,
+}: {
+  devices: PatientAppAccessT['devices'];
+  canWrite: boolean;
+  testId: string;
+  onRevoke: (deviceId: string) => void;
+  revoking?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const { program } = useSession();
+  const when = (iso: string) => formatDateTime(iso, i18n.language, program?.timeZone);
+  return (
+    <Table.ScrollContainer minWidth={420}>
+      <Table verticalSpacing="xs" data-testid={testId}>
+        <TableHead
+          labels={[t('patientAppAccess.device'), t('appDevices.method'), t('patientAppAccess.activated'), t('patientAppAccess.lastUnlocked'), t('patientAppAccess.state')]}
+          actions={canWrite}
+        />
+        <Table.Tbody>
+          {devices.map((d) => (
+            <Table.Tr key={d.id}>
+              <Table.Td>{d.label}</Table.Td>
+              <Table.Td data-testid={`device-kind-${d.kind}`}>{t(`appDevices.kind.${d.kind}`)}</Table.Td>
+              <Table.Td>{when(d.createdAt)}</Table.Td>
+              <Table.Td>{d.lastUnlockedAt ? when(d.lastUnlockedAt) : '—'}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {d.revokedAt ? (
+                  <StatusBadge tone="neutral">{t('patientAppAccess.revoked')}</StatusBadge>
+                ) : d.lockedUntil ? (
+                  <StatusBadge tone="warn">{t('patientAppAccess.lockedUntil', { time: when(d.lockedUntil) })}</StatusBadge>
+                ) : (
+                  <StatusBadge tone="ok">{t('patientAppAccess.active')}</StatusBadge>
+                )}
+              </Table.Td>
+              {canWrite ? (
+                <Table.Td>
+                  {d.revokedAt ? null : (
+                    <Button size="xs" variant="default" color="red" aria-label={t('patientAppAccess.revokeLabel', { device: d.label })} loading={revoking} onClick={() => onRevoke(d.id)}>
+                      {t('patientAppAccess.revoke')}
+                    </Button>
+                  )}
+                </Table.Td>
+              ) : null}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
 export function InviteCard({
   issued,
   expires,
