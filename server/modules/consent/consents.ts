@@ -4,7 +4,7 @@
 // event or condition is met, and replaced by a new version that supersedes it when signed.
 // The rules (what a consent must say, when it is in effect) are core/consent's; here is I/O.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, getTableColumns, isNull } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { statusAt, termsProblems, type ConsentState, type ConsentTerms, type Recipient, type SignatureMethod } from '../../../core/consent/consent.ts';
 import { consentText, templateOf } from '../../../core/consent/templates.ts';
@@ -49,8 +49,11 @@ export async function expiryFacts(tx: Tx, programId: string, patientId: string):
   const rows = await tx
     .select({ timeZone: programs.timeZone, episodeId: episodes.id, dischargedOn: episodes.dischargedOn })
     .from(programs)
-    .leftJoin(episodes, and(eq(episodes.programId, programs.id), eq(episodes.patientId, patientId)))
-    .where(eq(programs.id, programId));
+    .leftJoin(episodes, and(eq(episodes.programId, programs.id), eq(episodes.patientId, sql.placeholder('patientId'))))
+    .where(eq(programs.id, sql.placeholder('programId')))
+    // read before every disclosure: parsed and planned once per connection (ADR 018)
+    .prepare('waypoint_consent_expiry_facts')
+    .execute({ programId, patientId });
   const eps = rows.filter((r) => r.episodeId !== null);
   // treatment has ended when the patient has episodes and every one is discharged: the last discharge
   const ended =

@@ -7,7 +7,7 @@
 // nothing locks one: share locks taken by a stream of reads would starve the revocation's
 // update (PostgreSQL lets new sharers past a waiting writer), and a revocation must never wait.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ACCOUNTING_YEARS, decide, statusAt, type DataClass, type DisclosureChannel, type Exception, type Purpose, type Recipient, type Refusal } from '../../../core/consent/consent.ts';
 import { DATA_CLASS_LABELS, PURPOSE_LABELS, recipientLabel } from '../../../core/consent/templates.ts';
@@ -49,8 +49,18 @@ async function consentsInEffect(tx: Tx, programId: string, patientId: string, no
     .from(consents)
     .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
     .where(
-      and(eq(consents.programId, programId), eq(consents.patientId, patientId), isNotNull(consents.signedAt), isNull(consents.revokedAt), isNull(consents.supersededAt), isNull(consents.endedAt)),
-    );
+      and(
+        eq(consents.programId, sql.placeholder('programId')),
+        eq(consents.patientId, sql.placeholder('patientId')),
+        isNotNull(consents.signedAt),
+        isNull(consents.revokedAt),
+        isNull(consents.supersededAt),
+        isNull(consents.endedAt),
+      ),
+    )
+    // read before every disclosure: parsed and planned once per connection (ADR 018)
+    .prepare('waypoint_consents_in_effect')
+    .execute({ programId, patientId });
   if (rows.length === 0) return [];
   const facts = await expiryFacts(tx, programId, patientId);
   return rows

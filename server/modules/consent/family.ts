@@ -163,7 +163,17 @@ async function myLinks(tx: Tx, me: FamilyPrincipal, patientId?: string): Promise
     .from(familyLinks)
     .innerJoin(familyMembers, and(eq(familyMembers.programId, familyLinks.programId), eq(familyMembers.id, familyLinks.familyMemberId)))
     .innerJoin(patients, and(eq(patients.programId, familyLinks.programId), eq(patients.id, familyLinks.patientId)))
-    .where(and(eq(familyLinks.programId, me.programId), eq(familyLinks.familyMemberId, me.familyMemberId), isNull(familyLinks.endedAt), patientId ? eq(familyLinks.patientId, patientId) : undefined));
+    .where(
+      and(
+        eq(familyLinks.programId, sql.placeholder('programId')),
+        eq(familyLinks.familyMemberId, sql.placeholder('familyMemberId')),
+        isNull(familyLinks.endedAt),
+        patientId ? eq(familyLinks.patientId, sql.placeholder('patientId')) : undefined,
+      ),
+    )
+    // every view of a card starts here: parsed and planned once per connection (ADR 018)
+    .prepare(patientId ? 'waypoint_family_link' : 'waypoint_family_links')
+    .execute({ programId: me.programId, familyMemberId: me.familyMemberId, patientId });
   return rows.map((r) => ({
     patientId: r.patientId,
     relationship: r.relationship,
