@@ -24,7 +24,7 @@ const WORDS = {
     noContract: 'No hay contrato de recuperación.',
     contract: (since: string, ended: string | null, parts: string) => `Contrato de recuperación desde el ${since}${ended ? ` hasta el ${ended}` : ''}: ${parts}.`,
     held: (held: number, days: number, pct: number | null, streak: number) =>
-      `Charla de confianza hecha ${held} de ${days} días${pct === null ? '' : ` (${pct}%)`}; ${streak} día${streak === 1 ? '' : 's'} seguidos ahora.`,
+      `Charla de confianza hecha ${held} de ${days} días${pct === null ? '' : ` (${pct}%)`}; ${streak} ${streak === 1 ? 'día seguido' : 'días seguidos'} ahora.`,
     noNetwork: 'No hay red de apoyo.',
     doses: (taken: number, missed: number, days: number, pct: number | null) =>
       `Dosis que la red vio tomar: ${taken} de los últimos ${days} días${pct === null ? '' : ` (${pct}%)`}; vistas sin tomar: ${missed}.`,
