@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { groupOutcome, longestAbstinence, negativeRate, weekSinceAdmission, weeklyRates, type Outcome, type ScheduledScreen } from './screens.ts';
+
+const neg = (analyte: 'opiates' | 'fentanyl' | 'cocaine') => ({ analyte, result: 'negative' as const });
+const pos = (analyte: 'opiates' | 'fentanyl' | 'cocaine' | 'buprenorphine', prescribed = false) => ({ analyte, result: 'positive' as const, prescribed });
+
+// patient A, admitted 1 January: eight scheduled screens, computed by hand below
+const a: ScheduledScreen[] = [
+  { scheduledOn: '2026-01-02', results: [neg('opiates')] }, // week 1, negative
+  { scheduledOn: '2026-01-05', results: null }, // week 1, not given
+  { scheduledOn: '2026-01-09', results: [pos('fentanyl')] }, // week 2, positive
+  { scheduledOn: '2026-01-12', results: [neg('opiates'), pos('buprenorphine', true)] }, // week 2, negative: the buprenorphine is prescribed
+  { scheduledOn: '2026-01-16', results: [neg('opiates'), pos('buprenorphine')] }, // week 3, positive: not prescribed
+  { scheduledOn: '2026-01-19', results: [pos('cocaine')] }, // week 3, no opioid tested
+  { scheduledOn: '2026-01-23', results: [neg('opiates')] }, // week 4
+  { scheduledOn: '2026-01-26', results: [neg('opiates')] }, // week 4
+];
+
+describe('drug-screen outcomes, by hand', () => {
+  it('a screen’s outcome for a group: missing, not tested, a prescribed medicine is not use', () => {
+    expect(a.map((s) => groupOutcome(s, 'opioids'))).toEqual(['negative', 'missing', 'positive', 'negative', 'positive', null, 'negative', 'negative']);
+    expect(a.map((s) => groupOutcome(s, 'stimulants'))).toEqual([null, 'missing', null, null, null, 'positive', null, null]);
+  });
+
+  it('both conventions, with the counts behind them', () => {
+    const opioids = a.map((s) => groupOutcome(s, 'opioids')).filter((o): o is Outcome => o !== null);
+    expect(negativeRate(opioids, 'missing-positive')).toEqual({ negative: 4, positive: 2, missing: 1, denominator: 7, percent: (100 * 4) / 7 });
+    expect(negativeRate(opioids, 'missing-excluded')).toEqual({ negative: 4, positive: 2, missing: 1, denominator: 6, percent: (100 * 4) / 6 });
+    expect(negativeRate(['missing'], 'missing-excluded')).toEqual({ negative: 0, positive: 0, missing: 1, denominator: 0, percent: null });
+    expect(negativeRate([], 'missing-positive').percent).toBeNull();
+  });
+
+  it('the longest run of negative scheduled screens: a missed or positive one ends it, one not testing the group does not', () => {
+    expect(longestAbstinence(a, 'opioids')).toBe(2);
+    expect(longestAbstinence([...a].reverse(), 'opioids')).toBe(2); // scheduled order, not the order given
+    expect(longestAbstinence(a, 'stimulants')).toBe(0);
+    expect(longestAbstinence([], 'opioids')).toBe(0);
+    const run = [a[3]!, a[5]!, a[6]!, a[7]!]; // negative, (no opioid tested), negative, negative
+    expect(longestAbstinence(run, 'opioids')).toBe(3);
+  });
+
+  it('weeks since admission: week 1 is days 0–6; before admission has none', () => {
+    expect(weekSinceAdmission('2026-01-01', '2026-01-01')).toBe(1);
+    expect(weekSinceAdmission('2026-01-01', '2026-01-07')).toBe(1);
+    expect(weekSinceAdmission('2026-01-01', '2026-01-08')).toBe(2);
+    expect(weekSinceAdmission('2026-01-05', '2026-01-04')).toBeNull();
+  });
+
+  it('% negative by week over patients, pooled per week', () => {
+    const b = {
+      admittedOn: '2026-01-05',
+      screens: [
+        { scheduledOn: '2026-01-04', results: [pos('opiates')] },
+        { scheduledOn: '2026-01-06', results: [neg('opiates')] },
+      ],
+    };
+    const patients = [{ admittedOn: '2026-01-01', screens: a }, b];
+    expect(weeklyRates(patients, 'opioids', 'missing-positive').map((w) => [w.week, w.negative, w.denominator])).toEqual([
+      [1, 2, 3],
+      [2, 1, 2],
+      [3, 0, 1],
+      [4, 2, 2],
+    ]);
+    expect(weeklyRates(patients, 'opioids', 'missing-excluded').map((w) => [w.week, w.percent])).toEqual([
+      [1, 100],
+      [2, 50],
+      [3, 0],
+      [4, 100],
+    ]);
+  });
+});
+
+describe('drug-screen outcomes, properties', () => {
+  const outcomes = fc.array(fc.constantFrom<Outcome>('negative', 'positive', 'missing'), { maxLength: 80 });
+
+  it('leaving missing screens out never lowers the share negative', () => {
+    fc.assert(
+      fc.property(outcomes, (os) => {
+        const kept = negativeRate(os, 'missing-positive');
+        const left = negativeRate(os, 'missing-excluded');
+        if (kept.percent !== null && left.percent !== null) expect(left.percent).toBeGreaterThanOrEqual(kept.percent - 1e-9);
+        expect(kept.negative + kept.positive + kept.missing).toBe(os.length);
+      }),
+    );
+  });
+
+  it('the longest run is at most the number of negatives, and all negatives make one run', () => {
+    fc.assert(
+      fc.property(outcomes, (os) => {
+        const screens: ScheduledScreen[] = os.map((o, i) => ({
+          scheduledOn: `2026-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+          results: o === 'missing' ? null : [o === 'negative' ? neg('opiates') : pos('opiates')],
+        }));
+        const n = os.filter((o) => o === 'negative').length;
+        const lda = longestAbstinence(screens, 'opioids');
+        expect(lda).toBeLessThanOrEqual(n);
+        if (n === os.length) expect(lda).toBe(n);
+      }),
+    );
+  });
+});
