@@ -54,16 +54,16 @@ export async function expiryFacts(tx: Tx, programId: string, patientId: string):
     // read before every disclosure: parsed and planned once per connection (ADR 018)
     .prepare('waypoint_consent_expiry_facts')
     .execute({ programId, patientId });
-  const eps = rows.filter((r) => r.episodeId !== null);
-  // treatment has ended when the patient has episodes and every one is discharged: the last discharge
-  const ended =
-    eps.length > 0 && eps.every((e) => e.dischargedOn)
-      ? eps
-          .map((e) => e.dischargedOn!)
-          .sort()
-          .at(-1)!
-      : null;
-  return { timeZone: rows[0]?.timeZone ?? 'UTC', treatmentEndedOn: ended };
+  return expiryFactsOf(
+    rows[0]?.timeZone ?? 'UTC',
+    rows.filter((r) => r.episodeId !== null).map((r) => r.dischargedOn),
+  );
+}
+
+/** The facts from the programme's zone and the discharge date of each of the patient's episodes (null: not discharged): treatment has ended when there are episodes and every one is discharged, on the last discharge. */
+export function expiryFactsOf(timeZone: string, discharges: readonly (string | null)[]): ExpiryFacts {
+  const ended = discharges.length > 0 && discharges.every((d) => d !== null) ? [...(discharges as string[])].sort().at(-1)! : null;
+  return { timeZone, treatmentEndedOn: ended };
 }
 
 /** The instant a consent stops by its expiry: the end of its date, or of the day treatment ended (in the programme's zone); null when neither applies. */

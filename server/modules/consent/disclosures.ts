@@ -23,7 +23,7 @@ import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { consents, disclosures, familyMembers } from './consent.tables.ts';
-import { consentColumns, expiresAt, expiryFacts, getConsentText, stateOf, termsOf, type ConsentRow } from './consents.ts';
+import { consentColumns, expiresAt, expiryFactsOf, getConsentText, stateOf, termsOf, type ConsentRow } from './consents.ts';
 import { recordSections } from './record-summary.ts';
 
 export type DisclosureAsk = {
@@ -45,8 +45,18 @@ const REFUSAL_WORDS: Record<Refusal, string> = {
 /** The patient's consents in effect at `now`, read afresh (never cached, never locked). */
 async function consentsInEffect(tx: Tx, programId: string, patientId: string, now: Date): Promise<(ReturnType<typeof termsOf> & { id: string; signedAt: Date | null; row: ConsentRow })[]> {
   const rows = await tx
-    .select({ consent: consentColumns, familyName: familyMembers.displayName })
+    .select({
+      consent: consentColumns,
+      familyName: familyMembers.displayName,
+      // what the expiries depend on, in the same read: the programme's zone and the patient's discharges
+      // (written out in full: inside a select drizzle names a column without its table)
+      timeZone: programs.timeZone,
+      discharges: sql<
+        (string | null)[]
+      >`(select coalesce(json_agg(e.discharged_on), '[]'::json) from episodes e where e.program_id = "consents"."program_id" and e.patient_id = "consents"."patient_id")`,
+    })
     .from(consents)
+    .innerJoin(programs, eq(programs.id, consents.programId))
     .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
     .where(
       and(
@@ -62,7 +72,7 @@ async function consentsInEffect(tx: Tx, programId: string, patientId: string, no
     .prepare('waypoint_consents_in_effect')
     .execute({ programId, patientId });
   if (rows.length === 0) return [];
-  const facts = await expiryFacts(tx, programId, patientId);
+  const facts = expiryFactsOf(rows[0]!.timeZone, rows[0]!.discharges);
   return rows
     .filter((r) => statusAt(stateOf(r.consent, r.familyName), now, expiresAt(r.consent, facts)) === 'active')
     .map((r) => ({ ...termsOf(r.consent, r.familyName), id: r.consent.id, signedAt: r.consent.signedAt, row: r.consent }));
