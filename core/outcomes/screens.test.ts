@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupOutcome, longestAbstinence, negativeRate, weekSinceAdmission, weeklyRates, type Outcome, type ScheduledScreen } from './screens.ts';
+import { groupOutcome, longestAbstinence, negativeRate, weekSinceAdmission, weeklyOutcomes, weeklyRates, type Outcome, type ScheduledScreen } from './screens.ts';
 
 const neg = (analyte: 'opiates' | 'fentanyl' | 'cocaine') => ({ analyte, result: 'negative' as const });
 const pos = (analyte: 'opiates' | 'fentanyl' | 'cocaine' | 'buprenorphine', prescribed = false) => ({ analyte, result: 'positive' as const, prescribed });
@@ -98,5 +98,16 @@ describe('drug-screen outcomes, properties', () => {
         if (n === os.length) expect(lda).toBe(n);
       }),
     );
+  });
+});
+
+describe('weekly outcomes: one expected screen a week', () => {
+  it('each week positive if any screen was, negative if all were, missing with none; an unfinished week only with a screen', () => {
+    // admitted 1 Jan; until 27 Jan = day 26: three complete weeks (days 0–20) and week 4 under way
+    expect(weeklyOutcomes('2026-01-01', '2026-01-27', a, 'opioids')).toEqual(['negative', 'positive', 'positive', 'negative']);
+    expect(weeklyOutcomes('2026-01-01', '2026-01-22', a, 'opioids')).toEqual(['negative', 'positive', 'positive']); // week 4's screens come after
+    expect(weeklyOutcomes('2026-01-01', '2026-01-27', [], 'opioids')).toEqual(['missing', 'missing', 'missing']);
+    expect(weeklyOutcomes('2026-01-01', '2026-01-27', a, 'stimulants')).toEqual(['missing', 'missing', 'positive']);
+    expect(weeklyOutcomes('2026-01-05', '2026-01-04', a, 'opioids')).toEqual([]);
   });
 });

@@ -85,3 +85,30 @@ export function longestAbstinence(screens: readonly ScheduledScreen[], group: An
   }
   return best;
 }
+
+/**
+ * A patient's weeks in treatment, each one expected screen (the programme tests weekly at least:
+ * federal OTP rules ask for eight a year, CM protocols more): week n's outcome is positive when
+ * a screen that week is positive for the group, negative when it had screens testing the group
+ * and all were negative, missing when none was given. Weeks from admission up to `until` (the
+ * discharge or the end of the data); a week not yet over at `until` counts only if it has a screen.
+ */
+export function weeklyOutcomes(admittedOn: string, until: string, screens: readonly ScheduledScreen[], group: AnalyteGroup): Outcome[] {
+  const span = daysBetween(admittedOn, until);
+  if (span < 0) return [];
+  const complete = Math.floor((span + 1) / 7);
+  const weeks = new Map<number, Outcome[]>();
+  for (const s of screens) {
+    const week = weekSinceAdmission(admittedOn, s.scheduledOn);
+    const o = groupOutcome(s, group);
+    if (week === null || s.scheduledOn > until || o === null || o === 'missing') continue;
+    weeks.set(week, [...(weeks.get(week) ?? []), o]);
+  }
+  const last = Math.max(complete, ...weeks.keys());
+  const out: Outcome[] = [];
+  for (let w = 1; w <= last; w++) {
+    const os = weeks.get(w);
+    out.push(!os ? 'missing' : os.includes('positive') ? 'positive' : 'negative');
+  }
+  return out;
+}
