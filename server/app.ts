@@ -45,6 +45,7 @@ import { peersRoutes } from './modules/peers/peers.routes.ts';
 import { meetingSourcesRoutes } from './modules/meetings/sources.routes.ts';
 import { meetingFeedRoutes, myMeetingsPatientRoutes, myMeetingsStaffRoutes } from './modules/meetings/my-meetings.routes.ts';
 import { naloxonePatientRoutes, naloxoneRoutes } from './modules/naloxone/naloxone.routes.ts';
+import { outcomesRoutes } from './modules/outcomes/outcomes.routes.ts';
 import { consentPatientRoutes, consentRoutes, familyAppRoutes } from './modules/consent/consent.routes.ts';
 import { familyEducationAppRoutes, familyEducationRoutes } from './modules/family/education.routes.ts';
 import { craftAppRoutes, craftRoutes } from './modules/family/craft.routes.ts';
@@ -162,6 +163,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       meetingSourcesRoutes(api, { db: opts.db });
       myMeetingsStaffRoutes(api, { db: opts.db });
       naloxoneRoutes(api, { db: opts.db });
+      outcomesRoutes(api, { db: opts.db });
       consentRoutes(api, { db: opts.db });
       familyEducationRoutes(api, { db: opts.db });
       craftRoutes(api, { db: opts.db });

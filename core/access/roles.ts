@@ -92,6 +92,8 @@ export const PERMISSIONS = [
   'write:disclosure', // print or export records for someone outside the programme under a consent, or in a medical emergency
   'read:family', // the family members and friends linked to a patient
   'write:family', // add and link family members and friends, invite them to the app
+  // outcomes (issue 17): the programme's aggregate outcomes, with the counts behind them; no patient names
+  'read:outcomes', // retention curves and screen outcomes by cohort (the outcomes dashboard)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -266,7 +268,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:family',
     'write:family',
   ],
-  auditor: ['read:audit', 'export:audit', 'read:staff'],
+  auditor: ['read:audit', 'export:audit', 'read:staff', 'read:outcomes'],
   // A laboratory or EHR through a programme-scoped API token: what it may do comes from the
   // scopes chosen at its creation (core/access/scopes.ts), never from this role.
   integration: [],

@@ -142,6 +142,8 @@ export const AUDIT_ENTITIES = {
   organization: 'system',
   program: 'system',
   'demo-data': 'system',
+  // the programme's aggregate outcomes (issue 17): retention and screen outcomes by cohort
+  outcomes: 'system',
   // the programme's Help now numbers and naloxone places
   'help-settings': 'system',
   'patient-app-settings': 'system',

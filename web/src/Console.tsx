@@ -40,6 +40,7 @@ const PeersPage = page(() => import('./pages/peers/PeersPage.tsx'), 'PeersPage')
 const PeerReferralPage = page(() => import('./pages/peers/ReferralPage.tsx'), 'ReferralPage');
 const NewPeerReferralPage = page(() => import('./pages/peers/NewReferral.tsx'), 'NewReferralPage');
 const NaloxonePage = page(() => import('./pages/naloxone/NaloxonePage.tsx'), 'NaloxonePage');
+const OutcomesPage = page(() => import('./pages/outcomes/OutcomesPage.tsx'), 'OutcomesPage');
 const CraftListPage = page(() => import('./pages/family/CraftList.tsx'), 'CraftListPage');
 const CraftCoursePage = page(() => import('./pages/family/CraftCourse.tsx'), 'CraftCoursePage');
 const DisclosureExceptionsPage = page(() => import('./pages/consent/ExceptionsPage.tsx'), 'DisclosureExceptionsPage');
@@ -263,6 +264,14 @@ function ConsoleRoutes() {
           element={
             <Guard permission="read:naloxone">
               <NaloxonePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="outcomes"
+          element={
+            <Guard permission="read:outcomes">
+              <OutcomesPage />
             </Guard>
           }
         />

@@ -50,6 +50,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { to: '/audit', labelKey: 'nav.audit', permission: 'read:audit' },
   { to: '/disclosures/exceptions', labelKey: 'consent.review.nav', permission: 'read:audit' },
+  { to: '/outcomes', labelKey: 'outcomes.nav', permission: 'read:outcomes' },
 ];
 
 /**

@@ -1,0 +1,166 @@
+// The outcomes dashboard's reads (issue 17, docs/outcomes.md "Where to see them"): retention in
+// treatment by cohort, and drug-screen outcomes by week since admission, for the admissions of a
+// period, as of today in the programme's time zone. Set-based: one query for the admissions with
+// their last contact, one for their screens and one for those screens' corrections, whatever the
+// cohort's size; the measures themselves are core/outcomes. Aggregates only (no patient named);
+// each read writes one audit row in the request's transaction.
+import { and, between, eq, gte, lte, sql } from 'drizzle-orm';
+import { addDays, localDate } from '../../../core/cm/calendar.ts';
+import { isAnalyte } from '../../../core/cm/analytes.ts';
+import { abstinentWeeks, CONTACT_ATTENDANCE, cohortKey, pooledWeeks, summariseAbstinence } from '../../../core/outcomes/dashboard.ts';
+import { weeklyOutcomes, type AnalyteResult, type ScheduledScreen } from '../../../core/outcomes/screens.ts';
+import { kaplanMeier, spellOf, survivalAt, type Spell } from '../../../core/outcomes/survival.ts';
+import type { Retention, RetentionQuery, ScreenOutcomes, ScreensQuery } from '../../../contracts/outcomes.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { rowsOf, writeAudit } from '../../platform/audit.ts';
+import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
+import { invalid } from '../../platform/errors.ts';
+import { programTimeZone } from '../cm/settle.ts';
+import { correctionsOf, inEffect } from '../screens/screens.ts';
+import { screens } from '../screens/screens.tables.ts';
+import { episodes } from '../patients/patients.tables.ts';
+
+type Deps = { tx: Tx; ctx: Ctx };
+
+/** The retention figures the dashboard shows: S(30), S(90), S(180). */
+export const RETENTION_DAYS = [30, 90, 180] as const;
+
+/** The longest period one request may cover (admission dates), so a read stays bounded. */
+export const MAX_PERIOD_DAYS = 3 * 366;
+
+type Period = { from: string; to: string; asOf: string; tz: string };
+
+/** The period asked for: `to` defaults to today, `from` to a year before `to`; from after to, or too long a period, is a 400 naming the field. */
+async function periodOf(tx: Tx, programId: string, now: Date, q: { from?: string | undefined; to?: string | undefined }): Promise<Period> {
+  const tz = await programTimeZone(tx, programId);
+  const asOf = localDate(now, tz);
+  const to = q.to ?? asOf;
+  const from = q.from ?? addDays(to, -365);
+  if (from > to) throw invalid('querystring.from', 'must be on or before to');
+  if (addDays(from, MAX_PERIOD_DAYS) < to) throw invalid('querystring.from', `the period can be at most ${MAX_PERIOD_DAYS} days`);
+  return { from, to, asOf, tz };
+}
+
+type AdmissionRow = { id: string; level_of_care: string; admitted_on: string; discharged_on: string | null; last_contact: string | null };
+
+/** The admissions of the period with each one's last contact after admission (an attended visit, a check-in, a screen, a naltrexone injection, a dose CM recorded as taken): one statement. */
+async function admissionsWithContact(tx: Tx, programId: string, p: Period): Promise<AdmissionRow[]> {
+  const attended = sql.join(
+    CONTACT_ATTENDANCE.map((a) => sql`${a}`),
+    sql`, `,
+  );
+  return rowsOf<AdmissionRow>(
+    await tx.execute(sql`
+      select e.id, e.level_of_care, e.admitted_on::text as admitted_on, e.discharged_on::text as discharged_on,
+             greatest(
+               (select max((en.starts_at at time zone ${p.tz})::date)
+                  from encounter_participants ep join encounters en on en.program_id = ep.program_id and en.id = ep.encounter_id
+                 where ep.program_id = e.program_id and ep.patient_id = e.patient_id and ep.attendance in (${attended})
+                   and (en.starts_at at time zone ${p.tz})::date between e.admitted_on and ${p.asOf}::date),
+               (select max(c.day) from check_ins c
+                 where c.program_id = e.program_id and c.patient_id = e.patient_id and c.day between e.admitted_on and ${p.asOf}::date),
+               (select max(s.collected_on) from screens s
+                 where s.program_id = e.program_id and s.patient_id = e.patient_id and s.collected_on between e.admitted_on and ${p.asOf}::date),
+               (select max(n.given_on) from naltrexone_injections n
+                 where n.program_id = e.program_id and n.patient_id = e.patient_id and n.kind = 'given' and n.given_on between e.admitted_on and ${p.asOf}::date),
+               (select max((ce.at at time zone ${p.tz})::date) from cm_events ce
+                 where ce.program_id = e.program_id and ce.patient_id = e.patient_id and ce.kind = 'dose' and ce.engine->>'taken' = 'true'
+                   and (ce.at at time zone ${p.tz})::date between e.admitted_on and ${p.asOf}::date)
+             )::text as last_contact
+        from episodes e
+       where e.program_id = ${programId} and e.admitted_on between ${p.from}::date and ${p.to}::date and e.admitted_on <= ${p.asOf}::date
+       order by e.admitted_on, e.id`),
+  );
+}
+
+/** Retention in treatment by cohort: the Kaplan–Meier curve with its counts and S(30/90/180). */
+export async function retention(deps: Deps, q: RetentionQuery): Promise<Retention> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const p = await periodOf(tx, programId, ctx.now, q);
+  const rows = await admissionsWithContact(tx, programId, p);
+  const byCohort = new Map<string, Spell[]>();
+  for (const r of rows) {
+    const spell = spellOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, lastContactOn: r.last_contact }, p.asOf);
+    if (!spell) continue;
+    const key = cohortKey(q.cohort, { admittedOn: r.admitted_on, levelOfCare: r.level_of_care });
+    byCohort.set(key, [...(byCohort.get(key) ?? []), spell]);
+  }
+  const cohorts = [...byCohort.keys()].sort().map((key) => {
+    const spells = byCohort.get(key)!;
+    const curve = kaplanMeier(spells);
+    return {
+      key,
+      ...curve,
+      at: RETENTION_DAYS.map((day) => ({ day, survival: survivalAt(curve, day), atRisk: spells.filter((s) => s.days >= day).length })),
+    };
+  });
+  const admissions = cohorts.reduce((n, c) => n + c.n, 0);
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'outcomes', detail: { measure: 'retention', from: p.from, to: p.to, cohort: q.cohort, admissions } });
+  return { from: p.from, to: p.to, asOf: p.asOf, cohort: q.cohort, admissions, cohorts };
+}
+
+/** Drug-screen outcomes of the period's admissions for one analyte group: % negative by week since admission (both conventions) and the longest run of abstinent weeks. */
+export async function screenOutcomes(deps: Deps, q: ScreensQuery): Promise<ScreenOutcomes> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const p = await periodOf(tx, programId, ctx.now, q);
+  const admitted = await tx
+    .select({ id: episodes.id, admittedOn: episodes.admittedOn, dischargedOn: episodes.dischargedOn })
+    .from(episodes)
+    .where(and(eq(episodes.programId, programId), between(episodes.admittedOn, p.from, p.to), lte(episodes.admittedOn, p.asOf)))
+    .orderBy(episodes.admittedOn, episodes.id);
+  // every screen of these admissions, from admission to discharge (or today): one query
+  const rows = await tx
+    .select({ episodeId: episodes.id, screen: screens })
+    .from(screens)
+    .innerJoin(episodes, and(eq(episodes.programId, screens.programId), eq(episodes.patientId, screens.patientId)))
+    .where(
+      and(
+        eq(screens.programId, programId),
+        between(episodes.admittedOn, p.from, p.to),
+        lte(episodes.admittedOn, p.asOf),
+        gte(screens.collectedOn, episodes.admittedOn),
+        lte(screens.collectedOn, sql`least(coalesce(${episodes.dischargedOn}, ${p.asOf}::date), ${p.asOf}::date)`),
+      ),
+    );
+  const corrections = await correctionsOf(tx, programId, [...new Set(rows.map((r) => r.screen.id))]);
+  const screensOf = new Map<string, ScheduledScreen[]>();
+  const counted = new Set<string>();
+  let corrected = 0;
+  let invalidScreens = 0;
+  for (const { episodeId, screen } of rows) {
+    const fixes = corrections.get(screen.id) ?? [];
+    const effect = inEffect(screen, fixes);
+    if (!counted.has(screen.id)) {
+      counted.add(screen.id);
+      if (fixes.length > 0) corrected += 1;
+      if (!effect.valid) invalidScreens += 1;
+    }
+    // an invalid screen is one not given; an inconclusive analyte was not read
+    const results: AnalyteResult[] | null = effect.valid
+      ? effect.results.flatMap((r) => (isAnalyte(r.analyte) && (r.result === 'positive' || r.result === 'negative') ? [{ analyte: r.analyte, result: r.result, prescribed: r.prescribed }] : []))
+      : null;
+    screensOf.set(episodeId, [...(screensOf.get(episodeId) ?? []), { scheduledOn: screen.collectedOn, results }]);
+  }
+  const perAdmission = admitted.map((a) => {
+    const until = a.dischargedOn && a.dischargedOn < p.asOf ? a.dischargedOn : p.asOf;
+    return weeklyOutcomes(a.admittedOn, until, screensOf.get(a.id) ?? [], q.group);
+  });
+  const out: ScreenOutcomes = {
+    from: p.from,
+    to: p.to,
+    asOf: p.asOf,
+    group: q.group,
+    admissions: admitted.length,
+    screens: { total: counted.size, corrected, invalid: invalidScreens },
+    weeks: pooledWeeks(perAdmission),
+    abstinence: summariseAbstinence(perAdmission.map(abstinentWeeks)),
+  };
+  await writeAudit(tx, auditContext(ctx), {
+    action: 'read',
+    entity: 'outcomes',
+    detail: { measure: 'screens', from: p.from, to: p.to, group: q.group, admissions: out.admissions, screens: out.screens.total },
+  });
+  return out;
+}
