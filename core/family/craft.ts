@@ -13,7 +13,7 @@
 // - The CSO's own wellbeing (PHQ-9, GAD-7): scored by the instrument library (core/instruments),
 //   never here; a trend from the first to the latest answer.
 import { addDays } from '../cm/calendar.ts';
-import { scoreInstrument, type Alert } from '../instruments/index.ts';
+import { PHQ9_ITEM9_ALERT, scoreInstrument, type Alert } from '../instruments/index.ts';
 
 export const CRAFT_SESSIONS = 12;
 export const TWICE_WEEKLY_WEEKS = 4;
@@ -149,8 +149,12 @@ export function scoreWellbeing(instrument: WellbeingInstrument, answers: Record<
   const r = scoreInstrument(instrument, { answers });
   const total = r.scores.total;
   if (!r.complete || total === null || total === undefined || !r.band) return { field: `body.answers.${r.missing[0] ?? '1'}`, message: 'answer every question' };
-  return { score: total, severity: r.band.code, alerts: r.alerts, helpNow: r.alerts.some((a) => a.code === 'phq9-item9-positive') };
+  return { score: total, severity: r.band.code, alerts: r.alerts, helpNow: r.alerts.some((a) => a.code === PHQ9_ITEM9_ALERT.code) };
 }
+
+/** Whether stored answers call for Help now: the instrument library's PHQ-9 item-9 alert. */
+export const answersCallForHelp = (instrument: WellbeingInstrument, answers: Record<string, number>): boolean =>
+  scoreInstrument(instrument, { answers }).alerts.some((a) => a.code === PHQ9_ITEM9_ALERT.code);
 
 /** A change of this many points or more counts as better or worse (PHQ-9: 5, Löwe et al. 2004; GAD-7: 4, Toussaint et al. 2020). */
 export const MEANINGFUL_CHANGE: Record<WellbeingInstrument, number> = { 'phq-9': 5, 'gad-7': 4 };

@@ -4,6 +4,7 @@
 // (the longest run of consecutive negative scheduled screens). Pure: results come in already
 // as in effect (after corrections and adjudication) and reconciled with prescribed medication.
 import type { Analyte } from '../cm/analytes.ts';
+import { daysBetween } from '../cm/calendar.ts';
 
 /** Analytes grouped as outcomes report them. Methadone and buprenorphine count only when not prescribed (`prescribed` on the result). */
 export const ANALYTE_GROUPS = {
@@ -47,8 +48,6 @@ export function negativeRate(outcomes: readonly Outcome[], convention: Conventio
   const denominator = convention === 'missing-positive' ? outcomes.length : negative + positive;
   return { negative, positive, missing, denominator, percent: denominator === 0 ? null : (100 * negative) / denominator };
 }
-
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** Week 1 is days 0–6 after admission; a screen before admission has no week (null). */
 export const weekSinceAdmission = (admittedOn: string, day: string): number | null => {

@@ -1,7 +1,7 @@
 // Retention in treatment as a survival curve (issue 17, docs/outcomes.md): the Kaplan–Meier
 // product-limit estimate over each patient's days in treatment, with censoring for those still
 // in treatment when the data end. Pure; dates are programme-local calendar dates (YYYY-MM-DD).
-import { addDays } from '../cm/calendar.ts';
+import { addDays, daysBetween } from '../cm/calendar.ts';
 
 /** One patient's time in treatment: `days` from admission; `ended` when they left (an event), false when still in treatment at the data's end (censored). */
 export type Spell = { days: number; ended: boolean };
@@ -58,8 +58,6 @@ export type Admission = { admittedOn: string; dischargedOn: string | null; lastC
 
 /** Days with no contact after which a patient who was not discharged counts as having left, at their last contact. */
 export const LOST_AFTER_DAYS = 30;
-
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * Time in treatment from admission, as of `asOf` (the end of the data): discharged → an event on

@@ -13,6 +13,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { localDate } from '../../../core/cm/calendar.ts';
 import {
+  answersCallForHelp,
   courseSummary,
   craftSchedule,
   heldProblem,
@@ -74,7 +75,7 @@ const assessmentDto = (a: AssessmentRow) => ({
   severity: a.severity,
   source: a.source as 'app' | 'staff',
   completedAt: a.completedAt.toISOString(),
-  helpNow: a.instrument === 'phq-9' && (a.answers['9'] ?? 0) > 0,
+  helpNow: answersCallForHelp(a.instrument as WellbeingInstrument, a.answers),
 });
 
 const trendOf = (list: readonly AssessmentRow[]) => wellbeingTrend(list.map((a) => ({ instrument: a.instrument as WellbeingInstrument, score: a.score, completedAt: a.completedAt.toISOString() })));
@@ -82,7 +83,7 @@ const trendOf = (list: readonly AssessmentRow[]) => wellbeingTrend(list.map((a) 
 /** Whether the CSO's latest PHQ-9 answered item 9 above "not at all" (the counsellor's flag on the course). */
 const helpNowFlag = (list: readonly AssessmentRow[]) => {
   const latest = [...list].filter((a) => a.instrument === 'phq-9').sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime())[0];
-  return latest ? (latest.answers['9'] ?? 0) > 0 : false;
+  return latest ? answersCallForHelp('phq-9', latest.answers) : false;
 };
 
 async function courseRow(tx: Tx, programId: string, id: string): Promise<Course> {
