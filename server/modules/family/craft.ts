@@ -11,7 +11,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
-import { localDate } from '../../../core/cm/calendar.ts';
 import {
   answersCallForHelp,
   courseSummary,
@@ -35,11 +34,11 @@ import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx, type FamilyPrincipal } from '../../platform/http/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { users } from '../identity/identity.tables.ts';
-import { programTimeZone } from '../cm/settle.ts';
 import { assertStaff } from '../encounters/schedule.ts';
 import { familyMembers } from '../consent/consent.tables.ts';
 import { appAccess, newInvite, revokeHolderDevice } from '../patient-app/invites.ts';
 import type { Holder } from '../patient-app/sessions.ts';
+import { todayIn } from './days.ts';
 import { questionnaireOf, type QuestionnaireItem } from '../assessments/questionnaires.ts';
 import { craftCourses, craftOutcomes, craftSessions, familyAssessments } from './family.tables.ts';
 
@@ -50,8 +49,6 @@ type AssessmentRow = typeof familyAssessments.$inferSelect;
 
 /** How many courses the console's list shows (newest first); a programme runs a few dozen at most. */
 export const COURSE_LIST_LIMIT = 500;
-
-const today = async (tx: Tx, programId: string, now: Date) => localDate(now, await programTimeZone(tx, programId));
 
 const staffId = (ctx: Ctx) => {
   if (!ctx.principal) throw new AppError({ code: 'unauthenticated', status: 401, message: 'Sign in to continue.' });
@@ -188,7 +185,7 @@ export async function listCourses(deps: Deps) {
       programId,
       rows.map((r) => r.c.familyMemberId),
     ),
-    today(tx, programId, ctx.now),
+    todayIn(tx, programId, ctx.now).then((d) => d.today),
   ]);
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'craft-course', detail: { count: rows.length } });
   const items = rows.map((r) => listItem(r.c, r.name, sessions, outcomes, assessments, day));
@@ -227,7 +224,7 @@ export async function getCourse(deps: Deps, id: string, opts: { audit: boolean }
     sessionsOf(tx, programId, [id]),
     outcomesOf(tx, programId, [id]),
     assessmentsOf(tx, programId, [c.familyMemberId]),
-    today(tx, programId, ctx.now),
+    todayIn(tx, programId, ctx.now).then((d) => d.today),
   ]);
   if (opts.audit) await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'craft-course', entityId: id });
   const topics = craftTopics();
@@ -269,7 +266,7 @@ export async function updateSession(deps: Deps, id: string, number: number, inpu
   const sessions = await sessionsOf(tx, programId, [id]);
   const s = sessions.find((x) => x.number === number);
   if (!s) throw notFound('Session');
-  const day = await today(tx, programId, ctx.now);
+  const day = (await todayIn(tx, programId, ctx.now)).today;
   const set: Partial<typeof craftSessions.$inferInsert> = { updatedAt: ctx.now };
   if (input.scheduledOn !== undefined && input.scheduledOn !== s.scheduledOn) {
     const p = moveProblem(sessions.map(stateOf), number, input.scheduledOn, c.startedOn);
@@ -307,7 +304,7 @@ export async function recordOutcome(deps: Deps, id: string, input: z.infer<typeo
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const c = await courseRow(tx, programId, id);
-  const p = outcomeProblem(input, c.startedOn, await today(tx, programId, ctx.now));
+  const p = outcomeProblem(input, c.startedOn, (await todayIn(tx, programId, ctx.now)).today);
   if (p) throw invalid(p.field, p.message);
   if (!input.enteredTreatment && input.setting) throw invalid('body.setting', 'leave the place out when they have not entered treatment');
   const outcomeId = randomUUID();
@@ -447,7 +444,12 @@ function wellbeingForms(lang: Lang) {
 /** My course in my language, with my homework and my wellbeing (my own record: no disclosure). */
 export async function myCraft(deps: Deps, me: FamilyPrincipal, asked?: Lang) {
   const { tx, ctx } = deps;
-  const [c, recorded, assessments, day] = await Promise.all([myCourse(tx, me), myLang(tx, me), assessmentsOf(tx, me.programId, [me.familyMemberId]), today(tx, me.programId, ctx.now)]);
+  const [c, recorded, assessments, day] = await Promise.all([
+    myCourse(tx, me),
+    myLang(tx, me),
+    assessmentsOf(tx, me.programId, [me.familyMemberId]),
+    todayIn(tx, me.programId, ctx.now).then((d) => d.today),
+  ]);
   const lang = asked ?? recorded;
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'craft-course', ...(c ? { entityId: c.id } : {}), detail: { familyMemberId: me.familyMemberId, channel: 'app' } });
   const wellbeing = [...assessments].reverse().map(assessmentDto);
@@ -494,7 +496,7 @@ export async function myHomework(deps: Deps, me: FamilyPrincipal, number: number
     .from(craftSessions)
     .where(and(eq(craftSessions.programId, me.programId), eq(craftSessions.courseId, c.id), eq(craftSessions.number, number)));
   if (!s) throw notFound('Session');
-  if (!homeworkOpen({ scheduledOn: s.scheduledOn, status: s.status as SessionState['status'] }, await today(tx, me.programId, ctx.now)))
+  if (!homeworkOpen({ scheduledOn: s.scheduledOn, status: s.status as SessionState['status'] }, (await todayIn(tx, me.programId, ctx.now)).today))
     throw conflict('session_not_yet', 'This session has not happened yet. You can do its task after the session.', 'params.number');
   await tx
     .update(craftSessions)

@@ -1,4 +1,4 @@
-// Small helpers shared by couples.ts and network.ts: the programme's today, and a 400 naming
+// Small helpers shared by the family module (craft.ts, couples.ts, network.ts): the programme's today, and a 400 naming
 // every field at fault (nothing written).
 import { localDate } from '../../../core/cm/calendar.ts';
 import type { Tx } from '../../platform/db/database.ts';
