@@ -12,6 +12,7 @@ const groups: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./cli/plan.ts'),
   () => import('./cli/skills.ts'),
   () => import('./cli/meetings.ts'),
+  () => import('./cli/outcomes.ts'),
 ];
 
 for (const load of groups) {

@@ -101,3 +101,21 @@ export async function loadProtocol(opts: ProtocolOpts, required: boolean): Promi
   if (required) throw new InputError(['a protocol is required: --protocol FILE or --preset NAME']);
   return undefined;
 }
+
+/** Opens the database like `waypoint migrate` and runs fn for one programme: --program (name or id), or the only one when the installation has one. */
+export async function withProgramme<T>(programme: string | undefined, fn: (db: import('../platform/db/database.ts').Db, ids: { orgId: string; programId: string }) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../config.ts');
+  const { openDatabase, inTransaction } = await import('../platform/db/database.ts');
+  const { programs } = await import('../modules/programs/programs.tables.ts');
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
+  try {
+    const all = await inTransaction(database.db, (tx) => tx.select({ id: programs.id, orgId: programs.orgId, name: programs.name }).from(programs));
+    const matches = programme === undefined ? all : all.filter((p) => p.id === programme || p.name === programme);
+    if (matches.length === 0) throw new InputError([programme === undefined ? 'no programme yet: create one first' : `--program ${programme}: no such programme`]);
+    if (matches.length > 1) throw new InputError([`--program: ${programme === undefined ? 'this installation has several programmes; name one' : 'several programmes have this name; give its id'}`]);
+    return await fn(database.db, { orgId: matches[0]!.orgId, programId: matches[0]!.id });
+  } finally {
+    await database.close();
+  }
+}

@@ -12,6 +12,11 @@ import { PageTitle, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { formatDate, todayIn } from '../../format.ts';
 import { useSession } from '../../session.tsx';
+import { CareSection } from './CareSection.tsx';
+import { CmCostSection } from './CmCostSection.tsx';
+import { EngagementSection } from './EngagementSection.tsx';
+import { FunderReportSection } from './FunderReportSection.tsx';
+import { ResearchExportSection } from './ResearchExportSection.tsx';
 import { useRetention, useScreenOutcomes, type CohortT, type GroupT, type RetentionT, type ScreenOutcomesT } from '../../queries/outcomes.ts';
 
 const RetentionChart = lazy(() => import('./OutcomesCharts.tsx').then((m) => ({ default: m.RetentionChart })));
@@ -82,6 +87,11 @@ export function OutcomesPage() {
         <>
           <RetentionSection from={from} to={to} cohort={cohort} />
           <ScreensSection from={from} to={to} group={group} />
+          <CareSection from={from} to={to} cohort={cohort} />
+          <EngagementSection from={from} to={to} cohort={cohort} />
+          <CmCostSection from={from} to={to} cohort={cohort} />
+          <FunderReportSection />
+          <ResearchExportSection from={from} to={to} />
         </>
       ) : null}
     </Stack>

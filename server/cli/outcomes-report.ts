@@ -1,0 +1,4 @@
+// Placeholder: filled in by the outcomes work (issue 17).
+import type { Command } from 'commander';
+
+export function registerReport(_group: Command): void {}
