@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { abstinentWeeks, cohortKey, pooledWeeks, summariseAbstinence } from './dashboard.ts';
+import { abstinentWeeks, cohortKey, COHORTS, medicationOf, NO_CM, pooledWeeks, summariseAbstinence } from './dashboard.ts';
 import type { Outcome } from './screens.ts';
 
 describe('the outcomes dashboard, by hand', () => {
-  it('cohorts: all, admission month, level of care', () => {
-    const a = { admittedOn: '2026-03-14', levelOfCare: 'otp' };
-    expect([cohortKey('all', a), cohortKey('start-month', a), cohortKey('level-of-care', a)]).toEqual(['all', '2026-03', 'otp']);
+  it('cohorts: all, admission month, level of care, medication, CM protocol', () => {
+    const a = { admittedOn: '2026-03-14', levelOfCare: 'otp', medications: ['Sertraline 50 mg', 'Buprenorphine/naloxone 16 mg', 'Methadone'], cmProtocol: 'Weekly cups' };
+    expect(COHORTS.map((c) => cohortKey(c, a))).toEqual(['all', '2026-03', 'otp', 'buprenorphine', 'Weekly cups']);
+    const b = { ...a, medications: ['Sertraline'], cmProtocol: null };
+    expect([cohortKey('medication', b), cohortKey('cm-protocol', b)]).toEqual(['none', NO_CM]);
+    expect(medicationOf(['Vivitrol (naltrexone ER)'])).toBe('naltrexone');
   });
 
   it('pools week n of every admission, with both conventions', () => {

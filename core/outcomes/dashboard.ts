@@ -7,14 +7,36 @@ import { CONVENTIONS, negativeRate, type Outcome, type Rate } from './screens.ts
 /** Attendance that is contact with the programme (present for the visit, even late or leaving early). */
 export const CONTACT_ATTENDANCE = ['attended', 'late', 'left-early'] as const;
 
-/** How admissions are grouped: all together, by the month of admission, or by the level of care admitted to. */
-export const COHORTS = ['all', 'start-month', 'level-of-care'] as const;
+/** How admissions are grouped: all together, by the month of admission, the level of care admitted to, the medication for OUD, or the CM protocol. */
+export const COHORTS = ['all', 'start-month', 'level-of-care', 'medication', 'cm-protocol'] as const;
 export type Cohort = (typeof COHORTS)[number];
 
-/** The cohort an admission belongs to: 'all', its admission month (YYYY-MM), or its level of care. */
-export function cohortKey(cohort: Cohort, a: { admittedOn: string; levelOfCare: string }): string {
+/** The medications for OUD, as an admission's medication cohort names them; 'none' without one. */
+export const MOUD = ['methadone', 'buprenorphine', 'naltrexone'] as const;
+
+/** How long after admission a medication started still makes it the admission's medication. */
+export const MEDICATION_COHORT_DAYS = 30;
+
+/** The medication for OUD of the admission: the first of its medications (in the order given: by start date) that names one, else 'none'. */
+export function medicationOf(names: readonly string[]): string {
+  for (const n of names) {
+    const m = MOUD.find((x) => n.toLowerCase().includes(x));
+    if (m) return m;
+  }
+  return 'none';
+}
+
+/** Cohort key of an admission without a CM enrolment. */
+export const NO_CM = 'no-cm';
+
+export type CohortFacts = { admittedOn: string; levelOfCare: string; medications: readonly string[]; cmProtocol: string | null };
+
+/** The cohort an admission belongs to: 'all', its admission month (YYYY-MM), its level of care, its medication for OUD or its CM protocol's name. */
+export function cohortKey(cohort: Cohort, a: CohortFacts): string {
   if (cohort === 'start-month') return a.admittedOn.slice(0, 7);
   if (cohort === 'level-of-care') return a.levelOfCare;
+  if (cohort === 'medication') return medicationOf(a.medications);
+  if (cohort === 'cm-protocol') return a.cmProtocol ?? NO_CM;
   return 'all';
 }
 

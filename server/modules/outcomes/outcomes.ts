@@ -4,18 +4,16 @@
 // their last contact, one for their screens and one for those screens' corrections, whatever the
 // cohort's size; the measures themselves are core/outcomes. Aggregates only (no patient named);
 // each read writes one audit row in the request's transaction.
-import { and, between, eq, gte, lte, sql } from 'drizzle-orm';
-import { addDays, localDate } from '../../../core/cm/calendar.ts';
+import { and, between, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { isAnalyte } from '../../../core/cm/analytes.ts';
 import { abstinentWeeks, CONTACT_ATTENDANCE, cohortKey, pooledWeeks, summariseAbstinence } from '../../../core/outcomes/dashboard.ts';
 import { weeklyOutcomes, type AnalyteResult, type ScheduledScreen } from '../../../core/outcomes/screens.ts';
 import { kaplanMeier, spellOf, survivalAt, type Spell } from '../../../core/outcomes/survival.ts';
 import type { Retention, RetentionQuery, ScreenOutcomes, ScreensQuery } from '../../../contracts/outcomes.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { rowsOf, writeAudit } from '../../platform/audit.ts';
+import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { invalid } from '../../platform/errors.ts';
-import { programTimeZone } from '../cm/settle.ts';
+import { admissionsOf, cohortFacts, periodOf, type Period } from './admissions.ts';
 import { correctionsOf, inEffect } from '../screens/screens.ts';
 import { screens } from '../screens/screens.tables.ts';
 import { episodes } from '../patients/patients.tables.ts';
@@ -25,34 +23,13 @@ type Deps = { tx: Tx; ctx: Ctx };
 /** The retention figures the dashboard shows: S(30), S(90), S(180). */
 export const RETENTION_DAYS = [30, 90, 180] as const;
 
-/** The longest period one request may cover (admission dates), so a read stays bounded. */
-export const MAX_PERIOD_DAYS = 3 * 366;
-
-type Period = { from: string; to: string; asOf: string; tz: string };
-
-/** The period asked for: `to` defaults to today, `from` to a year before `to`; from after to, or too long a period, is a 400 naming the field. */
-async function periodOf(tx: Tx, programId: string, now: Date, q: { from?: string | undefined; to?: string | undefined }): Promise<Period> {
-  const tz = await programTimeZone(tx, programId);
-  const asOf = localDate(now, tz);
-  const to = q.to ?? asOf;
-  const from = q.from ?? addDays(to, -365);
-  if (from > to) throw invalid('querystring.from', 'must be on or before to');
-  if (addDays(from, MAX_PERIOD_DAYS) < to) throw invalid('querystring.from', `the period can be at most ${MAX_PERIOD_DAYS} days`);
-  return { from, to, asOf, tz };
-}
-
-type AdmissionRow = { id: string; level_of_care: string; admitted_on: string; discharged_on: string | null; last_contact: string | null };
-
-/** The admissions of the period with each one's last contact after admission (an attended visit, a check-in, a screen, a naltrexone injection, a dose CM recorded as taken): one statement. */
-async function admissionsWithContact(tx: Tx, programId: string, p: Period): Promise<AdmissionRow[]> {
+/** The last contact after admission (an attended visit, a check-in, a screen, a naltrexone injection, a dose CM recorded as taken), as a column of the admissions' one statement. */
+function lastContact(p: Period): SQL {
   const attended = sql.join(
     CONTACT_ATTENDANCE.map((a) => sql`${a}`),
     sql`, `,
   );
-  return rowsOf<AdmissionRow>(
-    await tx.execute(sql`
-      select e.id, e.level_of_care, e.admitted_on::text as admitted_on, e.discharged_on::text as discharged_on,
-             greatest(
+  return sql`greatest(
                (select max((en.starts_at at time zone ${p.tz})::date)
                   from encounter_participants ep join encounters en on en.program_id = ep.program_id and en.id = ep.encounter_id
                  where ep.program_id = e.program_id and ep.patient_id = e.patient_id and ep.attendance in (${attended})
@@ -66,11 +43,7 @@ async function admissionsWithContact(tx: Tx, programId: string, p: Period): Prom
                (select max((ce.at at time zone ${p.tz})::date) from cm_events ce
                  where ce.program_id = e.program_id and ce.patient_id = e.patient_id and ce.kind = 'dose' and ce.engine->>'taken' = 'true'
                    and (ce.at at time zone ${p.tz})::date between e.admitted_on and ${p.asOf}::date)
-             )::text as last_contact
-        from episodes e
-       where e.program_id = ${programId} and e.admitted_on between ${p.from}::date and ${p.to}::date and e.admitted_on <= ${p.asOf}::date
-       order by e.admitted_on, e.id`),
-  );
+             )::text as last_contact`;
 }
 
 /** Retention in treatment by cohort: the Kaplan–Meier curve with its counts and S(30/90/180). */
@@ -78,12 +51,12 @@ export async function retention(deps: Deps, q: RetentionQuery): Promise<Retentio
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const p = await periodOf(tx, programId, ctx.now, q);
-  const rows = await admissionsWithContact(tx, programId, p);
+  const rows = await admissionsOf<{ last_contact: string | null }>(tx, programId, p, lastContact(p));
   const byCohort = new Map<string, Spell[]>();
   for (const r of rows) {
     const spell = spellOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, lastContactOn: r.last_contact }, p.asOf);
     if (!spell) continue;
-    const key = cohortKey(q.cohort, { admittedOn: r.admitted_on, levelOfCare: r.level_of_care });
+    const key = cohortKey(q.cohort, cohortFacts(r));
     byCohort.set(key, [...(byCohort.get(key) ?? []), spell]);
   }
   const cohorts = [...byCohort.keys()].sort().map((key) => {

@@ -6,7 +6,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { COHORTS } from '../../../../core/outcomes/dashboard.ts';
+import { COHORTS, NO_CM } from '../../../../core/outcomes/dashboard.ts';
 import { ANALYTE_GROUP_NAMES } from '../../../../contracts/outcomes.ts';
 import { PageTitle, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
@@ -114,14 +114,20 @@ function Figure({ label, value, detail, testId }: { label: string; value: string
   );
 }
 
-function useCohortName() {
+export function useCohortName() {
   const { t, i18n } = useTranslation();
   return (cohort: CohortT, key: string) =>
     cohort === 'all'
       ? t('outcomes.cohorts.everyone')
       : cohort === 'start-month'
         ? new Intl.DateTimeFormat(i18n.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`))
-        : t(`episodes.levels.${key}`, { defaultValue: key });
+        : cohort === 'level-of-care'
+          ? t(`episodes.levels.${key}`, { defaultValue: key })
+          : cohort === 'medication'
+            ? t(`outcomes.medications.${key}`, { defaultValue: key })
+            : key === NO_CM
+              ? t('outcomes.noCm')
+              : key;
 }
 
 /** The curve as chart points: 100% at admission, then each cohort's survival after each of its steps (null past its last step). */
