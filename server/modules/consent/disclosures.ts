@@ -42,40 +42,43 @@ const REFUSAL_WORDS: Record<Refusal, string> = {
   data: 'No consent in effect covers all of this information.',
 };
 
-/** The patient's consents in effect at `now`, read afresh (never cached, never locked). */
-async function consentsInEffect(tx: Tx, programId: string, patientId: string, now: Date): Promise<(ReturnType<typeof termsOf> & { id: string; signedAt: Date | null; row: ConsentRow })[]> {
-  const rows = await tx
-    .select({
-      consent: consentColumns,
-      familyName: familyMembers.displayName,
-      // what the expiries depend on, in the same read: the programme's zone and the patient's discharges
-      // (written out in full: inside a select drizzle names a column without its table)
-      timeZone: programs.timeZone,
-      discharges: sql<
-        (string | null)[]
-      >`(select coalesce(json_agg(e.discharged_on), '[]'::json) from episodes e where e.program_id = "consents"."program_id" and e.patient_id = "consents"."patient_id")`,
-    })
-    .from(consents)
-    .innerJoin(programs, eq(programs.id, consents.programId))
-    .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
-    .where(
-      and(
-        eq(consents.programId, sql.placeholder('programId')),
-        eq(consents.patientId, sql.placeholder('patientId')),
-        isNotNull(consents.signedAt),
-        isNull(consents.revokedAt),
-        isNull(consents.supersededAt),
-        isNull(consents.endedAt),
-      ),
-    )
-    // read before every disclosure: parsed and planned once per connection (ADR 018)
-    .prepare('waypoint_consents_in_effect')
-    .execute({ programId, patientId });
+/** A consent as the check reads it, with what its expiry depends on: the programme's zone and the patient's discharges. */
+export type ConsentRead = { consent: ConsentRow; familyName: string | null; timeZone: string; discharges: (string | null)[] };
+export type ConsentInEffect = ReturnType<typeof termsOf> & { id: string; signedAt: Date | null; row: ConsentRow };
+
+/**
+ * The patient's discharges, as a column of a read whose `table` carries program_id and patient_id
+ * (written out in full: inside a select drizzle names a column without its table).
+ */
+export const dischargesColumn = (table: 'consents' | 'family_links') =>
+  sql<
+    (string | null)[]
+  >`(select coalesce(json_agg(e.discharged_on), '[]'::json) from episodes e where e.program_id = ${sql.raw(`"${table}"."program_id"`)} and e.patient_id = ${sql.raw(`"${table}"."patient_id"`)})`;
+
+/** Which of the consents read are in effect at `now` (signed, not revoked, superseded or ended, and not expired). */
+export function inEffectAt(rows: readonly ConsentRead[], now: Date): ConsentInEffect[] {
   if (rows.length === 0) return [];
   const facts = expiryFactsOf(rows[0]!.timeZone, rows[0]!.discharges);
   return rows
     .filter((r) => statusAt(stateOf(r.consent, r.familyName), now, expiresAt(r.consent, facts)) === 'active')
     .map((r) => ({ ...termsOf(r.consent, r.familyName), id: r.consent.id, signedAt: r.consent.signedAt, row: r.consent }));
+}
+
+/** The conditions of a consent that may be in effect (the rest is inEffectAt's). */
+export const signedAndOpen = () => and(isNotNull(consents.signedAt), isNull(consents.revokedAt), isNull(consents.supersededAt), isNull(consents.endedAt));
+
+/** The patient's consents in effect at `now`, read afresh (never cached, never locked). */
+async function consentsInEffect(tx: Tx, programId: string, patientId: string, now: Date): Promise<ConsentInEffect[]> {
+  const rows = await tx
+    .select({ consent: consentColumns, familyName: familyMembers.displayName, timeZone: programs.timeZone, discharges: dischargesColumn('consents') })
+    .from(consents)
+    .innerJoin(programs, eq(programs.id, consents.programId))
+    .leftJoin(familyMembers, and(eq(familyMembers.programId, consents.programId), eq(familyMembers.id, consents.familyMemberId)))
+    .where(and(eq(consents.programId, sql.placeholder('programId')), eq(consents.patientId, sql.placeholder('patientId')), signedAndOpen()))
+    // read before every disclosure: parsed and planned once per connection (ADR 018)
+    .prepare('waypoint_consents_in_effect')
+    .execute({ programId, patientId });
+  return inEffectAt(rows, now);
 }
 
 /**
@@ -96,8 +99,10 @@ export async function discloseToFamilyMember(
   tx: Tx,
   ctx: Ctx,
   ask: { programId: string; patientId: string; familyMemberId: string; name: string; within: readonly DataClass[] },
+  /** The patient's consents in effect, when the caller read them with its own read (in this transaction); else read here. */
+  consentsRead?: ConsentInEffect[],
 ): Promise<{ disclosureId: string; dataClasses: DataClass[] } | null> {
-  const consents = await consentsInEffect(tx, ask.programId, ask.patientId, ctx.now);
+  const consents = consentsRead ?? (await consentsInEffect(tx, ask.programId, ask.patientId, ctx.now));
   const theirs = consents
     .filter((c) => c.recipient.kind === 'family-member' && c.recipient.familyMemberId === ask.familyMemberId)
     .sort((a, b) => (b.signedAt?.getTime() ?? 0) - (a.signedAt?.getTime() ?? 0))[0];
@@ -110,7 +115,7 @@ export async function discloseToFamilyMember(
 }
 
 /** Core's decision over the consents read, then the disclosure row and its audit row; or the refusal. */
-async function decideAndRecord(tx: Tx, ctx: Ctx, ask: DisclosureAsk, consentsRead: Awaited<ReturnType<typeof consentsInEffect>>): Promise<{ disclosureId: string; consent: ConsentRow | null }> {
+async function decideAndRecord(tx: Tx, ctx: Ctx, ask: DisclosureAsk, consentsRead: ConsentInEffect[]): Promise<{ disclosureId: string; consent: ConsentRow | null }> {
   let consent: ConsentRow | null = null;
   if (!ask.exception) {
     const decision = decide(consentsRead, { recipient: ask.recipient, purpose: ask.purpose, dataClasses: ask.dataClasses });

@@ -16,12 +16,13 @@ import { assertPatient } from '../patients/patients.ts';
 import { patients } from '../patients/patients.tables.ts';
 import { appAccess, newInvite, revokeHolderDevice } from '../patient-app/invites.ts';
 import type { Holder } from '../patient-app/sessions.ts';
-import { discloseToFamilyMember } from './disclosures.ts';
+import { dischargesColumn, discloseToFamilyMember, inEffectAt, signedAndOpen, type ConsentInEffect, type ConsentRead } from './disclosures.ts';
 import { familySummary } from './record-summary.ts';
 import { toE164 } from '../../../core/messages/phone.ts';
-import { familyLinks, familyMembers } from './consent.tables.ts';
+import { consents, familyLinks, familyMembers } from './consent.tables.ts';
+import { programs } from '../programs/programs.tables.ts';
 import { craftCourses } from '../family/family.tables.ts';
-import { consentsOf, expiresAt, expiryFacts, stateOf } from './consents.ts';
+import { consentColumns, consentsOf, expiresAt, expiryFacts, stateOf } from './consents.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -134,7 +135,8 @@ type Card = z.infer<typeof SharedCard>;
  * covers them now (the list leaves the person out; the single read answers 403).
  */
 async function cardOf(tx: Tx, ctx: Ctx, me: FamilyPrincipal, link: Link): Promise<Card | null> {
-  const shown = await discloseToFamilyMember(tx, ctx, { programId: me.programId, patientId: link.patientId, familyMemberId: me.familyMemberId, name: link.memberName, within: FAMILY_VIEW_CLASSES });
+  const ask = { programId: me.programId, patientId: link.patientId, familyMemberId: me.familyMemberId, name: link.memberName, within: FAMILY_VIEW_CLASSES };
+  const shown = await discloseToFamilyMember(tx, ctx, ask, link.consents);
   if (!shown) return null;
   const summary = await familySummary(tx, { programId: me.programId, patientId: link.patientId, dataClasses: shown.dataClasses, lang: link.lang, now: ctx.now });
   return {
@@ -147,10 +149,14 @@ async function cardOf(tx: Tx, ctx: Ctx, me: FamilyPrincipal, link: Link): Promis
   };
 }
 
-type Link = { patientId: string; relationship: FamilyRelationship; firstName: string; memberName: string; lang: 'en' | 'es' };
+type Link = { patientId: string; relationship: FamilyRelationship; firstName: string; memberName: string; lang: 'en' | 'es'; consents: ConsentInEffect[] };
 
-/** The family member's open links (one, with `patientId`), each with the patient's first name and the member's own name and language: one read. */
-async function myLinks(tx: Tx, me: FamilyPrincipal, patientId?: string): Promise<Link[]> {
+/**
+ * The family member's open links (one, with `patientId`), each with the patient's first name, the
+ * member's own name and language, and the consents in effect that name them: one read, so a card's
+ * consent check costs no statement of its own. Read afresh each time, like every consent check.
+ */
+async function myLinks(tx: Tx, ctx: Ctx, me: FamilyPrincipal, patientId?: string): Promise<Link[]> {
   const rows = await tx
     .select({
       patientId: familyLinks.patientId,
@@ -159,10 +165,16 @@ async function myLinks(tx: Tx, me: FamilyPrincipal, patientId?: string): Promise
       preferred: patients.preferredName,
       memberName: familyMembers.displayName,
       language: familyMembers.language,
+      consent: consentColumns,
+      timeZone: programs.timeZone,
+      discharges: dischargesColumn('family_links'),
     })
     .from(familyLinks)
     .innerJoin(familyMembers, and(eq(familyMembers.programId, familyLinks.programId), eq(familyMembers.id, familyLinks.familyMemberId)))
     .innerJoin(patients, and(eq(patients.programId, familyLinks.programId), eq(patients.id, familyLinks.patientId)))
+    .innerJoin(programs, eq(programs.id, familyLinks.programId))
+    // the consents that may be in effect naming this family member (inEffectAt decides the rest)
+    .leftJoin(consents, and(eq(consents.programId, familyLinks.programId), eq(consents.patientId, familyLinks.patientId), eq(consents.familyMemberId, familyLinks.familyMemberId), signedAndOpen()))
     .where(
       and(
         eq(familyLinks.programId, sql.placeholder('programId')),
@@ -171,23 +183,27 @@ async function myLinks(tx: Tx, me: FamilyPrincipal, patientId?: string): Promise
         patientId ? eq(familyLinks.patientId, sql.placeholder('patientId')) : undefined,
       ),
     )
+    .orderBy(familyLinks.patientId)
     // every view of a card starts here: parsed and planned once per connection (ADR 018)
     .prepare(patientId ? 'waypoint_family_link' : 'waypoint_family_links')
     .execute({ programId: me.programId, familyMemberId: me.familyMemberId, patientId });
-  return rows.map((r) => ({
-    patientId: r.patientId,
-    relationship: r.relationship,
-    firstName: r.preferred || r.given,
-    memberName: r.memberName,
-    lang: r.language === 'es' ? 'es' : 'en',
-  }));
+  const links = new Map<string, { link: Omit<Link, 'consents'>; read: ConsentRead[] }>();
+  for (const r of rows) {
+    const entry = links.get(r.patientId) ?? {
+      link: { patientId: r.patientId, relationship: r.relationship, firstName: r.preferred || r.given, memberName: r.memberName, lang: r.language === 'es' ? ('es' as const) : ('en' as const) },
+      read: [],
+    };
+    if (r.consent) entry.read.push({ consent: r.consent, familyName: r.memberName, timeZone: r.timeZone, discharges: r.discharges });
+    links.set(r.patientId, entry);
+  }
+  return [...links.values()].map(({ link, read }) => ({ ...link, consents: inEffectAt(read, ctx.now) }));
 }
 
 /** Everyone who shares something with this family member now, each card a recorded disclosure. */
 export async function sharedWithMe(deps: Deps, me: FamilyPrincipal): Promise<z.infer<typeof SharedList>> {
   const { tx, ctx } = deps;
   const cards: Card[] = [];
-  for (const link of await myLinks(tx, me)) {
+  for (const link of await myLinks(tx, ctx, me)) {
     const card = await cardOf(tx, ctx, me, link);
     if (card) cards.push(card);
   }
@@ -197,7 +213,7 @@ export async function sharedWithMe(deps: Deps, me: FamilyPrincipal): Promise<z.i
 /** One person's card; 403 consent_required once no consent in effect covers this family member (revoked, expired, ended). */
 export async function sharedByPatient(deps: Deps, me: FamilyPrincipal, patientId: string): Promise<Card> {
   const { tx, ctx } = deps;
-  const [link] = await myLinks(tx, me, patientId);
+  const [link] = await myLinks(tx, ctx, me, patientId);
   if (!link) throw notFound('Person');
   const card = await cardOf(tx, ctx, me, link);
   if (!card)
