@@ -25,6 +25,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, newPatient } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { clinicProtocol } from '../cm/support.ts';
 
 const opioid = (analyte: 'opiates' | 'fentanyl', result: 'negative' | 'positive') => [
   { analyte: analyte === 'opiates' ? 'fentanyl' : 'opiates', result: 'negative' },
@@ -33,6 +34,8 @@ const opioid = (analyte: 'opiates' | 'fentanyl', result: 'negative' | 'positive'
 
 let w: World;
 let admin: Client;
+let p1Id = '';
+let p2Id = '';
 let p3Id = '';
 let p4Id = '';
 const PERIOD = 'from=2026-01-01&to=2026-02-28';
@@ -56,6 +59,7 @@ beforeAll(async () => {
   w = await makeWorld();
   admin = await w.client('administrator');
   const p1 = await admit(admin, 'One', '2026-01-05');
+  p1Id = p1.patientId;
   await screen(admin, p1.patientId, '2026-01-06', opioid('opiates', 'negative'));
   const overturned = await screen(admin, p1.patientId, '2026-01-13', opioid('fentanyl', 'positive'));
   const fix = await admin.post(`/api/v1/specimens/${overturned}/corrections`, { results: [{ analyte: 'fentanyl', result: 'negative' }], reason: 'laboratory confirmation negative' });
@@ -64,6 +68,7 @@ beforeAll(async () => {
   expect(d.statusCode, d.body).toBe(200);
 
   const p2 = await admit(admin, 'Two', '2026-01-05');
+  p2Id = p2.patientId;
   await screen(admin, p2.patientId, '2026-01-07', opioid('opiates', 'negative'));
   await screen(admin, p2.patientId, '2026-01-14', opioid('opiates', 'positive'));
   for (const day of ['2026-01-21', '2026-01-28', '2026-02-04', '2026-02-11', '2026-02-18', '2026-02-27']) await screen(admin, p2.patientId, day, opioid('opiates', 'negative'));
@@ -180,6 +185,44 @@ describe('outcomes: screens', () => {
     expect(body.weeks[0]!.missingPositive).toEqual({ negative: 0, positive: 0, missing: 4, denominator: 4, percent: 0 });
     expect(body.weeks[0]!.missingExcluded).toEqual({ negative: 0, positive: 0, missing: 4, denominator: 0, percent: null });
     expect(body.abstinence.medianWeeks).toBe(0);
+  });
+});
+
+describe('outcomes: cohorts by medication and by CM protocol', () => {
+  it('the medication for OUD of the first 30 days, and the protocol of a CM enrolment that started during the episode', async () => {
+    const medication = async (patientId: string, body: Record<string, unknown>) => {
+      const r = await admin.post(`/api/v1/patients/${patientId}/medications`, body);
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    // P1: buprenorphine since before admission, still taken; P2: methadone from its admission day;
+    // P3 (admitted 12 Jan): naltrexone from 1 March, after its first 30 days → none; P4: no record → none
+    await medication(p1Id, { medication: 'buprenorphine', startedOn: '2025-06-01' });
+    await medication(p2Id, { medication: 'methadone', startedOn: '2026-01-05' });
+    await medication(p3Id, { medication: 'naltrexone', startedOn: '2026-03-01' });
+    const byMedication = (await admin.get(`/api/v1/outcomes/retention?${PERIOD}&cohort=medication`)).json() as Retention;
+    expect(byMedication.cohorts.map((c) => [c.key, c.n])).toEqual([
+      ['buprenorphine', 1],
+      ['methadone', 1],
+      ['none', 2],
+    ]);
+    // P2 enrolled in CM on 12 Jan, during its episode; the others are not in CM
+    const proto = await admin.post('/api/v1/cm/protocols', { document: clinicProtocol() });
+    expect(proto.statusCode, proto.body).toBe(200);
+    const { id: protocolId, name } = proto.json() as { id: string; name: string };
+    const e = await admin.post('/api/v1/cm/enrolments', {
+      patientId: p2Id,
+      protocolId,
+      startDate: '2026-01-12',
+      calendar: { specimen: [1, 3, 5], attendance: [1, 2, 3, 4, 5], windowStart: '08:00', windowEnd: '17:00' },
+    });
+    expect(e.statusCode, e.body).toBe(200);
+    const byProtocol = (await admin.get(`/api/v1/outcomes/retention?${PERIOD}&cohort=cm-protocol`)).json() as Retention;
+    expect(byProtocol.cohorts.map((c) => [c.key, c.n]).sort()).toEqual(
+      [
+        [name, 1],
+        ['no-cm', 3],
+      ].sort(),
+    );
   });
 });
 
