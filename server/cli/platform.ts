@@ -1,5 +1,6 @@
-// Operator commands: serve, migrate, admin create, demo seed, audit key / checkpoint / verify.
+// Operator commands: serve, migrate, admin create, demo seed, demo generate, audit key / checkpoint / verify.
 import type { Command } from 'commander';
+import { guarded, InputError, withProgramme, writeJson } from './io.ts';
 
 async function withDatabase<T>(fn: (database: import('../platform/db/database.ts').Database) => Promise<T>): Promise<T> {
   const { loadConfig } = await import('../config.ts');
@@ -102,6 +103,32 @@ export function register(program: Command): void {
         await fail(err);
       }
     });
+
+  demo
+    .command('generate')
+    .description(
+      'Generate fictional patients ("Test Patient 00042") and their treatment over some years, ending yesterday, into a programme: realistic volumes for benchmarks and demonstrations. Prints the counts of rows written as JSON.',
+    )
+    .option('--patients <n>', 'how many fictional patients (1–99999)')
+    .option('--years <y>', 'years of treatment (1–5)')
+    .option('--seed <hex>', 'hexadecimal seed: the same seed gives the same data (default 5eed)')
+    .option('--program <programme>', 'programme name or id (default: the only one)')
+    .action(
+      guarded(async (o: { patients?: string; years?: string; seed?: string; program?: string }) => {
+        const { generateVolume, volumeProblems } = await import('../modules/demo/generate.ts');
+        const { AppError } = await import('../platform/errors.ts');
+        // a number written in full ("30", "2"), not "30abc" or "1e3"
+        const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : v);
+        const problems = volumeProblems({ patients: whole(o.patients), years: whole(o.years), seed: o.seed });
+        if (problems.length > 0) throw new InputError(problems);
+        const counts = await withProgramme(o.program, (db, { programId }) =>
+          generateVolume(db, { programId, patients: Number(o.patients), years: Number(o.years), seed: o.seed }).catch((e: unknown) => {
+            throw e instanceof AppError && e.status < 500 ? new InputError([e.publicMessage]) : e;
+          }),
+        );
+        await writeJson(counts);
+      }),
+    );
 
   const audit = program.command('audit').description('The audit trail: signed seals, checkpoints and verification (ADR 024)');
   // Exit 0: intact; 1: tampering found; 2: usage (an unknown option or a missing argument too).

@@ -53,6 +53,8 @@ export const screens = pgTable(
       .where(sql`external_id is not null`),
     index('screens_patient_idx').on(t.programId, t.patientId, t.collectedAt),
     index('screens_collected_idx').on(t.programId, t.collectedOn),
+    // a patient's screens by date (the outcomes' last contact and screens by admission: docs/outcomes.md "Volume")
+    index('screens_patient_day_idx').on(t.programId, t.patientId, t.collectedOn),
   ],
 );
 

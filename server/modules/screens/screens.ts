@@ -379,7 +379,7 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
 // ---------- reads ----------
 
 /** A screen's result in effect: corrections merged analyte by analyte in order (the latest wins); validity replaced when a correction sets it. */
-export function inEffect(screen: ScreenRow, corrections: readonly CorrectionRow[]) {
+export function inEffect(screen: Pick<ScreenRow, 'results' | 'valid'>, corrections: readonly Pick<CorrectionRow, 'id' | 'results' | 'valid'>[]) {
   const results = new Map(screen.results.map((r) => [r.analyte, { ...r, correctedBy: null as string | null }]));
   let valid = screen.valid;
   for (const c of corrections) {

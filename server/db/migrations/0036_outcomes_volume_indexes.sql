@@ -1,0 +1,1 @@
+CREATE INDEX "screens_patient_day_idx" ON "screens" USING btree ("program_id","patient_id","collected_on");
