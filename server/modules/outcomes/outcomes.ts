@@ -1,21 +1,21 @@
 // The outcomes dashboard's reads (issue 17, docs/outcomes.md "Where to see them"): retention in
 // treatment by cohort, and drug-screen outcomes by week since admission, for the admissions of a
 // period, as of today in the programme's time zone. Set-based: one query for the admissions with
-// their last contact, one for their screens and one for those screens' corrections, whatever the
-// cohort's size; the measures themselves are core/outcomes. Aggregates only (no patient named);
+// their last contact, one for their screens with those screens' corrections, whatever the
+// cohort's size (at volume: docs/outcomes.md "Volume"); the measures themselves are core/outcomes. Aggregates only (no patient named);
 // each read writes one audit row in the request's transaction.
 import { and, between, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { isAnalyte } from '../../../core/cm/analytes.ts';
-import { abstinentWeeks, CONTACT_ATTENDANCE, cohortKey, pooledWeeks, summariseAbstinence } from '../../../core/outcomes/dashboard.ts';
-import { weeklyOutcomes, type AnalyteResult, type ScheduledScreen } from '../../../core/outcomes/screens.ts';
+import { abstinentWeeks, CONTACT_ATTENDANCE, cohortKey, pooledWeeks, summariseAbstinence, type Cohort } from '../../../core/outcomes/dashboard.ts';
+import { ANALYTE_GROUPS, weeklyOutcomes, type AnalyteGroup, type AnalyteResult, type ScheduledScreen } from '../../../core/outcomes/screens.ts';
 import { kaplanMeier, spellOf, survivalAt, type Spell } from '../../../core/outcomes/survival.ts';
 import type { Retention, RetentionQuery, ScreenOutcomes, ScreensQuery } from '../../../contracts/outcomes.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { admissionsOf, cohortFacts, periodOf, type Period } from './admissions.ts';
-import { correctionsOf, inEffect } from '../screens/screens.ts';
-import { screens } from '../screens/screens.tables.ts';
+import { inEffect } from '../screens/screens.ts';
+import { screens, type StoredResult } from '../screens/screens.tables.ts';
 import { episodes } from '../patients/patients.tables.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
@@ -24,7 +24,7 @@ type Deps = { tx: Tx; ctx: Ctx };
 export const RETENTION_DAYS = [30, 90, 180] as const;
 
 /** The last contact after admission (an attended visit, a check-in, a screen, a naltrexone injection, a dose CM recorded as taken), as a column of the admissions' one statement. */
-function lastContact(p: Period): SQL {
+export function lastContact(p: Period): SQL {
   const attended = sql.join(
     CONTACT_ATTENDANCE.map((a) => sql`${a}`),
     sql`, `,
@@ -46,18 +46,17 @@ function lastContact(p: Period): SQL {
              )::text as last_contact`;
 }
 
-/** Retention in treatment by cohort: the Kaplan–Meier curve with its counts and S(30/90/180). */
-export async function retention(deps: Deps, q: RetentionQuery): Promise<Retention> {
-  const { tx, ctx } = deps;
-  const programId = programOf(ctx);
-  const p = await periodOf(tx, programId, ctx.now, q);
+/** Retention in treatment of the period's admissions by cohort, as of the period's `asOf`, unaudited (the funders' report reads it too). */
+export async function retentionOf(tx: Tx, programId: string, p: Period, cohort: Cohort): Promise<Retention> {
   const rows = await admissionsOf<{ last_contact: string | null }>(tx, programId, p, lastContact(p));
   const byCohort = new Map<string, Spell[]>();
   for (const r of rows) {
     const spell = spellOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, lastContactOn: r.last_contact }, p.asOf);
     if (!spell) continue;
-    const key = cohortKey(q.cohort, cohortFacts(r));
-    byCohort.set(key, [...(byCohort.get(key) ?? []), spell]);
+    const key = cohortKey(cohort, cohortFacts(r));
+    const spells = byCohort.get(key);
+    if (spells) spells.push(spell);
+    else byCohort.set(key, [spell]);
   }
   const cohorts = [...byCohort.keys()].sort().map((key) => {
     const spells = byCohort.get(key)!;
@@ -69,8 +68,112 @@ export async function retention(deps: Deps, q: RetentionQuery): Promise<Retentio
     };
   });
   const admissions = cohorts.reduce((n, c) => n + c.n, 0);
-  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'outcomes', detail: { measure: 'retention', from: p.from, to: p.to, cohort: q.cohort, admissions } });
-  return { from: p.from, to: p.to, asOf: p.asOf, cohort: q.cohort, admissions, cohorts };
+  return { from: p.from, to: p.to, asOf: p.asOf, cohort, admissions, cohorts };
+}
+
+/** Retention in treatment by cohort: the Kaplan–Meier curve with its counts and S(30/90/180). */
+export async function retention(deps: Deps, q: RetentionQuery): Promise<Retention> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const p = await periodOf(tx, programId, ctx.now, q);
+  const out = await retentionOf(tx, programId, p, q.cohort);
+  await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'outcomes', detail: { measure: 'retention', from: p.from, to: p.to, cohort: q.cohort, admissions: out.admissions } });
+  return out;
+}
+
+/** The screens read for some admissions: total, those a correction changed, those invalid (counted as not given). */
+export type ScreensRead = { total: number; corrected: number; invalid: number };
+
+/** A correction as the screens read carries it. */
+type Fix = { id: string; valid: boolean | null; results: StoredResult[] };
+
+/**
+ * The screens of the admissions that `admitted` (a condition on `episodes`) selects, from
+ * admission to discharge or `asOf`, read as scheduled screens by episode: results in effect
+ * (corrections applied); an invalid screen is one not given, an inconclusive analyte one not
+ * read. One query whatever the number of admissions; `analytes`: read only these analytes.
+ */
+export async function scheduledScreensOf(
+  tx: Tx,
+  programId: string,
+  admitted: SQL,
+  asOf: string,
+  analytes?: readonly string[],
+): Promise<{ byEpisode: Map<string, ScheduledScreen[]>; read: ScreensRead }> {
+  // One statement: only what the measures read (at volume the whole rows cost more to carry
+  // than to find), each screen's corrections beside it (oldest first), and with `analytes`
+  // only those analytes' results (a correction merges analyte by analyte, so filtering both
+  // sides the same way keeps the result in effect).
+  const only = analytes
+    ? sql.join(
+        analytes.map((a) => sql`${a}`),
+        sql`, `,
+      )
+    : null;
+  const rows = await tx
+    .select({
+      episodeId: episodes.id,
+      id: screens.id,
+      collectedOn: screens.collectedOn,
+      valid: screens.valid,
+      results: only ? sql<StoredResult[]>`(select coalesce(jsonb_agg(r), '[]'::jsonb) from jsonb_array_elements("screens"."results") r where r->>'analyte' in (${only}))` : screens.results,
+      corrections: sql<Fix[]>`(select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'valid', c.valid,
+                         'results', ${only ? sql`(select coalesce(jsonb_agg(r), '[]'::jsonb) from jsonb_array_elements(c.results) r where r->>'analyte' in (${only}))` : sql`c.results`})
+                       order by c.recorded_at, c.id), '[]'::jsonb)
+                    from screen_corrections c where c.program_id = "screens"."program_id" and c.screen_id = "screens"."id")`,
+    })
+    .from(screens)
+    .innerJoin(episodes, and(eq(episodes.programId, screens.programId), eq(episodes.patientId, screens.patientId)))
+    .where(
+      and(
+        eq(screens.programId, programId),
+        admitted,
+        gte(screens.collectedOn, episodes.admittedOn),
+        lte(screens.collectedOn, sql`least(coalesce(${episodes.dischargedOn}, ${asOf}::date), ${asOf}::date)`),
+      ),
+    );
+  const byEpisode = new Map<string, ScheduledScreen[]>();
+  const counted = new Set<string>();
+  let corrected = 0;
+  let invalidScreens = 0;
+  for (const screen of rows) {
+    const effect = inEffect(screen, screen.corrections);
+    if (!counted.has(screen.id)) {
+      counted.add(screen.id);
+      if (screen.corrections.length > 0) corrected += 1;
+      if (!effect.valid) invalidScreens += 1;
+    }
+    // an invalid screen is one not given; an inconclusive analyte was not read
+    const results: AnalyteResult[] | null = effect.valid
+      ? effect.results.flatMap((r) => (isAnalyte(r.analyte) && (r.result === 'positive' || r.result === 'negative') ? [{ analyte: r.analyte, result: r.result, prescribed: r.prescribed }] : []))
+      : null;
+    const list = byEpisode.get(screen.episodeId);
+    if (list) list.push({ scheduledOn: screen.collectedOn, results });
+    else byEpisode.set(screen.episodeId, [{ scheduledOn: screen.collectedOn, results }]);
+  }
+  return { byEpisode, read: { total: counted.size, corrected, invalid: invalidScreens } };
+}
+
+/** Drug-screen outcomes of the period's admissions for one analyte group, as of the period's `asOf`, unaudited (the funders' report reads it too). */
+export async function screenOutcomesOf(tx: Tx, programId: string, p: Period, group: AnalyteGroup): Promise<ScreenOutcomes> {
+  const inPeriod = and(eq(episodes.programId, programId), between(episodes.admittedOn, p.from, p.to), lte(episodes.admittedOn, p.asOf))!;
+  const admitted = await tx.select({ id: episodes.id, admittedOn: episodes.admittedOn, dischargedOn: episodes.dischargedOn }).from(episodes).where(inPeriod).orderBy(episodes.admittedOn, episodes.id);
+  // every screen of these admissions, from admission to discharge (or today)
+  const { byEpisode, read } = await scheduledScreensOf(tx, programId, inPeriod, p.asOf, ANALYTE_GROUPS[group]);
+  const perAdmission = admitted.map((a) => {
+    const until = a.dischargedOn && a.dischargedOn < p.asOf ? a.dischargedOn : p.asOf;
+    return weeklyOutcomes(a.admittedOn, until, byEpisode.get(a.id) ?? [], group);
+  });
+  return {
+    from: p.from,
+    to: p.to,
+    asOf: p.asOf,
+    group,
+    admissions: admitted.length,
+    screens: read,
+    weeks: pooledWeeks(perAdmission),
+    abstinence: summariseAbstinence(perAdmission.map(abstinentWeeks)),
+  };
 }
 
 /** Drug-screen outcomes of the period's admissions for one analyte group: % negative by week since admission (both conventions) and the longest run of abstinent weeks. */
@@ -78,58 +181,7 @@ export async function screenOutcomes(deps: Deps, q: ScreensQuery): Promise<Scree
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const p = await periodOf(tx, programId, ctx.now, q);
-  const admitted = await tx
-    .select({ id: episodes.id, admittedOn: episodes.admittedOn, dischargedOn: episodes.dischargedOn })
-    .from(episodes)
-    .where(and(eq(episodes.programId, programId), between(episodes.admittedOn, p.from, p.to), lte(episodes.admittedOn, p.asOf)))
-    .orderBy(episodes.admittedOn, episodes.id);
-  // every screen of these admissions, from admission to discharge (or today): one query
-  const rows = await tx
-    .select({ episodeId: episodes.id, screen: screens })
-    .from(screens)
-    .innerJoin(episodes, and(eq(episodes.programId, screens.programId), eq(episodes.patientId, screens.patientId)))
-    .where(
-      and(
-        eq(screens.programId, programId),
-        between(episodes.admittedOn, p.from, p.to),
-        lte(episodes.admittedOn, p.asOf),
-        gte(screens.collectedOn, episodes.admittedOn),
-        lte(screens.collectedOn, sql`least(coalesce(${episodes.dischargedOn}, ${p.asOf}::date), ${p.asOf}::date)`),
-      ),
-    );
-  const corrections = await correctionsOf(tx, programId, [...new Set(rows.map((r) => r.screen.id))]);
-  const screensOf = new Map<string, ScheduledScreen[]>();
-  const counted = new Set<string>();
-  let corrected = 0;
-  let invalidScreens = 0;
-  for (const { episodeId, screen } of rows) {
-    const fixes = corrections.get(screen.id) ?? [];
-    const effect = inEffect(screen, fixes);
-    if (!counted.has(screen.id)) {
-      counted.add(screen.id);
-      if (fixes.length > 0) corrected += 1;
-      if (!effect.valid) invalidScreens += 1;
-    }
-    // an invalid screen is one not given; an inconclusive analyte was not read
-    const results: AnalyteResult[] | null = effect.valid
-      ? effect.results.flatMap((r) => (isAnalyte(r.analyte) && (r.result === 'positive' || r.result === 'negative') ? [{ analyte: r.analyte, result: r.result, prescribed: r.prescribed }] : []))
-      : null;
-    screensOf.set(episodeId, [...(screensOf.get(episodeId) ?? []), { scheduledOn: screen.collectedOn, results }]);
-  }
-  const perAdmission = admitted.map((a) => {
-    const until = a.dischargedOn && a.dischargedOn < p.asOf ? a.dischargedOn : p.asOf;
-    return weeklyOutcomes(a.admittedOn, until, screensOf.get(a.id) ?? [], q.group);
-  });
-  const out: ScreenOutcomes = {
-    from: p.from,
-    to: p.to,
-    asOf: p.asOf,
-    group: q.group,
-    admissions: admitted.length,
-    screens: { total: counted.size, corrected, invalid: invalidScreens },
-    weeks: pooledWeeks(perAdmission),
-    abstinence: summariseAbstinence(perAdmission.map(abstinentWeeks)),
-  };
+  const out = await screenOutcomesOf(tx, programId, p, q.group);
   await writeAudit(tx, auditContext(ctx), {
     action: 'read',
     entity: 'outcomes',
