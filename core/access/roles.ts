@@ -94,6 +94,7 @@ export const PERMISSIONS = [
   'write:family', // add and link family members and friends, invite them to the app
   // outcomes (issue 17): the programme's aggregate outcomes, with the counts behind them; no patient names
   'read:outcomes', // retention curves and screen outcomes by cohort (the outcomes dashboard)
+  'export:research', // the de-identified research export: a disclosure under the research exception (an administrator only)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

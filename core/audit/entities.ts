@@ -144,6 +144,8 @@ export const AUDIT_ENTITIES = {
   'demo-data': 'system',
   // the programme's aggregate outcomes (issue 17): retention and screen outcomes by cohort
   outcomes: 'system',
+  // the de-identified research export (issue 17): what a refusal of export:research names; the export itself is audited as 'export' of 'outcomes'
+  research: 'system',
   // the programme's Help now numbers and naloxone places
   'help-settings': 'system',
   'patient-app-settings': 'system',

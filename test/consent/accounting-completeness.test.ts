@@ -85,6 +85,19 @@ describe('accounting completeness', () => {
     expect(after).toBe(before + 1);
   });
 
+  it('the de-identified research export (channel export, research exception) appears in the accounting of each patient included', async () => {
+    const admitted = await admin.post(`/api/v1/patients/${w.patientA}/episodes`, { levelOfCare: 'otp', admittedOn: '2026-02-02' });
+    expect(admitted.statusCode, admitted.body).toBe(200);
+    const research = async () =>
+      ((await admin.get(`/api/v1/patients/${w.patientA}/disclosures`)).json() as { items: Array<{ channel: string; exception: string | null }> }).items.filter(
+        (i) => i.channel === 'export' && i.exception === 'research',
+      ).length;
+    const before = await research();
+    const r = await admin.post('/api/v1/outcomes/research-exports', { from: '2026-01-01', to: '2026-03-01', recipient: 'Riverside University (fictional)', purpose: 'Accounting completeness study' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await research()).toBe(before + 1);
+  });
+
   it('family-view through the couples calendar (the partner’s view of the patient’s days) appears in the accounting', async () => {
     const paper = { signerName: 'Alex Example', signedOn: '2026-03-04', scan: { contentType: 'image/png', base64: 'ZGVtbw==' } };
     const fam = await admin.post(`/api/v1/patients/${w.patientA}/family`, { displayName: 'Robin (fictional partner)', relationship: 'partner' });

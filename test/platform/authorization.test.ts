@@ -454,6 +454,8 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/naloxone/kits': () => ({ lotId: f.naloxoneLot, recipient: { kind: 'patient', patientId: f.patient }, trainingSteps: ['give-naloxone'] }),
     'POST /api/v1/naloxone/trainings': () => ({ recipient: { kind: 'patient', patientId: f.patient }, steps: ['call-for-help'] }),
     'PUT /api/v1/naloxone/settings': () => ({ reorderLevel: 10, expiryWarningDays: 60 }),
+    // the de-identified research export (issue 17): an administrator's; the fixture's admissions are disclosed under the research exception
+    'POST /api/v1/outcomes/research-exports': () => ({ from: '2025-06-01', to: '2026-02-28', recipient: 'Walk University (fictional)', purpose: 'Authorisation walk study' }),
     // CRAFT (issue 16): a new client each time; the fixture course's sessions, outcome, wellbeing; closing twice is 409
     'POST /api/v1/craft-courses': () => ({ displayName: `Walk CSO ${seq}`, lovedOne: 'my brother', startedOn: '2026-03-02' }),
     'PATCH /api/v1/craft-courses/:id/sessions/:number': () => ({ status: 'held', heldOn: '2026-03-02' }),
