@@ -2,7 +2,8 @@
 // week since admission — query keys and reads in one place (read-only: nothing to invalidate).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type * as O from '../../../contracts/outcomes.ts';
-import { json } from '../api.ts';
+import type { FunderReportQuery } from '../../../contracts/outcomes-report.ts';
+import { json, send } from '../api.ts';
 import { useSession } from '../session.tsx';
 
 export type RetentionT = O.Retention;
@@ -29,3 +30,8 @@ export function useScreenOutcomes(from: string, to: string, group: GroupT) {
     placeholderData: keepPreviousData,
   });
 }
+
+export type ReportLangT = FunderReportQuery['lang'];
+
+/** The funders' monthly report of a month, as a PDF (fetched with the session; the server audits it). */
+export const funderReportPdf = async (month: string, lang: ReportLangT): Promise<Blob> => (await send('/outcomes/funder-report', { query: { month, lang } })).blob();
