@@ -6,48 +6,24 @@
 // and a CSV of the table's rows. A figure the data cannot give says "Not recorded", never 0.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { TableHead } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { formatDate } from '../../format.ts';
 import type { CohortT } from '../../queries/outcomes.ts';
 import { useCareOutcomes, type CareCohortT, type CareOutcomesT } from '../../queries/outcomes-care.ts';
-import { downloadCsv, useCohortName } from './OutcomesPage.tsx';
+import { CardHeading, downloadCsv, Figure, oneDecimal, useCohortName } from './parts.tsx';
 
-const pct = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-
-function Figure({ label, value, detail, testId }: { label: string; value: string; detail: string; testId?: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fz={22} fw={700} data-testid={testId}>
-        {value}
-      </Text>
-      <Text size="xs" c="dimmed">
-        {detail}
-      </Text>
-    </Card>
-  );
-}
+const pct = oneDecimal;
 
 type GroupProps = { data: CareOutcomesT; names: string[] };
 
 /** One measure group: a heading, a CSV button, and what it shows. */
 function MeasureCard({ id, title, explain, onCsv, children }: { id: string; title: string; explain: string; onCsv: () => void; children: ReactNode }) {
-  const { t } = useTranslation();
   return (
     <Card withBorder component="section" aria-labelledby={`${id}-heading`} data-testid={id}>
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={3} size="h4" id={`${id}-heading`}>
-            {title}
-          </Title>
-          <Button size="xs" variant="light" onClick={onCsv} data-testid={`${id}-csv`}>
-            {t('outcomes.downloadCsv')}
-          </Button>
-        </Group>
+        <CardHeading id={`${id}-heading`} title={title} onCsv={onCsv} csvTestId={`${id}-csv`} />
         <Text size="sm" c="dimmed">
           {explain}
         </Text>

@@ -12,29 +12,13 @@ import { ErrorAlert } from '../../components/forms.tsx';
 import { formatCents, formatDate } from '../../format.ts';
 import type { CohortT } from '../../queries/outcomes.ts';
 import { useCmCost, type CmCostT, type CmFairnessT } from '../../queries/outcomes-cm.ts';
-import { downloadCsv } from './OutcomesPage.tsx';
+import { CardHeading, downloadCsv, Figure, oneDecimal } from './parts.tsx';
 
-const FairnessBars = lazy(() => import('./CmCostCharts.tsx').then((m) => ({ default: m.FairnessBars })));
+const FairnessBars = lazy(() => import('./OutcomesCharts.tsx').then((m) => ({ default: m.FairnessBars })));
 
-const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+const round1 = oneDecimal;
 const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 const wholeCents = (v: number | null) => (v === null ? null : Math.round(v));
-
-function Figure({ label, value, detail, testId }: { label: string; value: string; detail: string; testId?: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fz={22} fw={700} data-testid={testId}>
-        {value}
-      </Text>
-      <Text size="xs" c="dimmed">
-        {detail}
-      </Text>
-    </Card>
-  );
-}
 
 export function CmCostSection({ from, to }: { from: string; to: string; cohort: CohortT }) {
   const { t, i18n } = useTranslation();
@@ -62,14 +46,7 @@ export function CmCostSection({ from, to }: { from: string; to: string; cohort: 
   return (
     <Card withBorder component="section" aria-labelledby="cm-cost-heading" data-testid="cm-cost">
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={2} size="h3" id="cm-cost-heading">
-            {t('outcomes.cm.title')}
-          </Title>
-          <Button size="xs" variant="light" onClick={csv} disabled={!data} data-testid="cm-cost-csv">
-            {t('outcomes.downloadCsv')}
-          </Button>
-        </Group>
+        <CardHeading order={2} id="cm-cost-heading" title={t('outcomes.cm.title')} onCsv={csv} disabled={!data} csvTestId="cm-cost-csv" />
         <Text size="sm" c="dimmed">
           {t('outcomes.cm.explain')}
         </Text>

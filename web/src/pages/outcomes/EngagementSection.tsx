@@ -5,50 +5,18 @@
 // download of its rows; a figure the data cannot give says "Not recorded", never 0.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { TableHead } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { formatDate } from '../../format.ts';
 import type { CohortT } from '../../queries/outcomes.ts';
 import { useEngagement, usePeerReferralOutcomes, type EngagementT, type EngagementWeekT, type PeerReferralOutcomesT } from '../../queries/outcomes-engagement.ts';
-import { downloadCsv, useCohortName } from './OutcomesPage.tsx';
+import { CardHeading, downloadCsv, Figure, oneDecimal, useCohortName } from './parts.tsx';
 
-const DecayCurve = lazy(() => import('./EngagementChart.tsx').then((m) => ({ default: m.DecayCurve })));
+const DecayCurve = lazy(() => import('./OutcomesCharts.tsx').then((m) => ({ default: m.DecayCurve })));
 
-const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+const round1 = oneDecimal;
 const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
-
-function Figure({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fz={24} fw={700} data-testid={testId}>
-        {value}
-      </Text>
-      {detail ? (
-        <Text size="xs" c="dimmed">
-          {detail}
-        </Text>
-      ) : null}
-    </Card>
-  );
-}
-
-function Heading({ id, title, onCsv, csvTestId }: { id: string; title: string; onCsv: () => void; csvTestId: string }) {
-  const { t } = useTranslation();
-  return (
-    <Group justify="space-between">
-      <Title order={3} size="h4" id={id}>
-        {title}
-      </Title>
-      <Button size="xs" variant="light" onClick={onCsv} data-testid={csvTestId}>
-        {t('outcomes.downloadCsv')}
-      </Button>
-    </Group>
-  );
-}
 
 /** The decay curve as chart points: each week, each cohort's % checked in (null when the cohort has no such week or nothing was recorded). */
 function curvePoints(data: EngagementT, names: string[]) {
@@ -178,14 +146,14 @@ function EngagementCard({ from, to, cohort }: { from: string; to: string; cohort
             asOf: formatDate(data.asOf, i18n.language),
           })}
         </Text>
-        <Heading id="engagement-checkins-heading" title={t('outcomes.engagement.checkInsTitle')} onCsv={checkInsCsv} csvTestId="engagement-checkins-csv" />
+        <CardHeading id="engagement-checkins-heading" title={t('outcomes.engagement.checkInsTitle')} onCsv={checkInsCsv} csvTestId="engagement-checkins-csv" />
         {data.recorded.checkIns ? null : <Text size="sm">{t('outcomes.engagement.checkInsNotRecorded')}</Text>}
         <Suspense fallback={<Text c="dimmed">{t('common.loading')}</Text>}>
           <DecayCurve data={curvePoints(data, names)} series={names} weekLabel={t('outcomes.engagement.week')} />
         </Suspense>
         <WeeksTable data={data} names={names} pick={(c) => c.checkIns.weeks} labels={checkInLabels} testId="engagement-checkins-table" caption={t('outcomes.engagement.checkInsTitle')} />
 
-        <Heading id="engagement-modules-heading" title={t('outcomes.engagement.modulesTitle')} onCsv={modulesCsv} csvTestId="engagement-modules-csv" />
+        <CardHeading id="engagement-modules-heading" title={t('outcomes.engagement.modulesTitle')} onCsv={modulesCsv} csvTestId="engagement-modules-csv" />
         {data.cohorts.map((c, i) => (
           <Stack gap={4} key={c.key}>
             {data.cohorts.length > 1 ? (
@@ -240,7 +208,7 @@ function EngagementCard({ from, to, cohort }: { from: string; to: string; cohort
           </Table.Tbody>
         </Table>
 
-        <Heading id="engagement-module-weeks-heading" title={t('outcomes.engagement.moduleWeeksTitle')} onCsv={moduleWeeksCsv} csvTestId="engagement-module-weeks-csv" />
+        <CardHeading id="engagement-module-weeks-heading" title={t('outcomes.engagement.moduleWeeksTitle')} onCsv={moduleWeeksCsv} csvTestId="engagement-module-weeks-csv" />
         {data.recorded.modules ? null : <Text size="sm">{t('outcomes.engagement.modulesNotRecorded')}</Text>}
         <WeeksTable data={data} names={names} pick={(c) => c.modules.weeks} labels={moduleWeekLabels} testId="engagement-module-weeks-table" caption={t('outcomes.engagement.moduleWeeksTitle')} />
       </>
@@ -283,14 +251,7 @@ function PeerReferralsCard({ from, to }: { from: string; to: string }) {
   return (
     <Card withBorder component="section" aria-labelledby="peer-referrals-heading" data-testid="peer-referrals">
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={2} size="h3" id="peer-referrals-heading">
-            {t('outcomes.peerReferrals.title')}
-          </Title>
-          <Button size="xs" variant="light" onClick={csv} disabled={!data} data-testid="peer-referrals-csv">
-            {t('outcomes.downloadCsv')}
-          </Button>
-        </Group>
+        <CardHeading order={2} id="peer-referrals-heading" title={t('outcomes.peerReferrals.title')} onCsv={csv} disabled={!data} csvTestId="peer-referrals-csv" />
         <Text size="sm" c="dimmed">
           {t('outcomes.peerReferrals.explain')}
         </Text>

@@ -10,6 +10,7 @@ import { lastFullMonth, MONTH_PATTERN } from '../../../../core/outcomes/report.t
 import { REPORT_LANGS } from '../../../../contracts/outcomes-report.ts';
 import { useErrorText } from '../../components/forms.tsx';
 import { todayIn } from '../../format.ts';
+import { saveFile } from './parts.tsx';
 import { funderReportPdf, type ReportLangT } from '../../queries/outcomes.ts';
 import { useSession } from '../../session.tsx';
 
@@ -26,14 +27,7 @@ export function FunderReportSection() {
     setBusy(true);
     try {
       const blob = await funderReportPdf(month, lang);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `funder-report-${month}-${lang}.pdf`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(`funder-report-${month}-${lang}.pdf`, blob);
     } catch (err) {
       notifications.show({ color: 'red', title: t('errors.title'), message: errorText(err) });
     } finally {

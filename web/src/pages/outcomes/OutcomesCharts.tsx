@@ -2,7 +2,7 @@
 // the same numbers in a table under each chart. Nothing focusable inside (recharts' keyboard
 // layer is switched off).
 import '@mantine/charts/styles.css';
-import { LineChart } from '@mantine/charts';
+import { BarChart, LineChart } from '@mantine/charts';
 
 const COLOURS = ['blue.8', 'teal.8', 'orange.8', 'grape.8', 'red.8', 'cyan.8', 'lime.9', 'pink.8'];
 
@@ -59,6 +59,62 @@ export function NegativeByWeekLines({
         withTooltip={false}
         dotProps={{ r: 3 }}
         lineChartProps={{ accessibilityLayer: false }}
+      />
+    </div>
+  );
+}
+
+/** One line per cohort: % of the admissions in treatment that week who checked in (0–100), by week since admission. */
+export function DecayCurve({ data, series, weekLabel }: { data: Record<string, number | null>[]; series: string[]; weekLabel: string }) {
+  return (
+    <div aria-hidden="true" data-testid="engagement-chart">
+      <LineChart
+        h={260}
+        data={data}
+        dataKey="week"
+        series={series.map((name, i) => ({ name, color: COLOURS[i % COLOURS.length]! }))}
+        connectNulls={false}
+        xAxisProps={{ type: 'number', domain: [1, 'dataMax'], allowDecimals: false }}
+        xAxisLabel={weekLabel}
+        yAxisProps={{ domain: [0, 100] }}
+        unit="%"
+        withLegend
+        withTooltip={false}
+        dotProps={{ r: 3 }}
+        lineChartProps={{ accessibilityLayer: false }}
+      />
+    </div>
+  );
+}
+
+/** CM fairness: per prize tier, the draws the bowl expects beside the draws observed. */
+export function FairnessBars({
+  data,
+  expected,
+  observed,
+  tierLabel,
+  testId,
+}: {
+  data: { tier: string; expected: number; observed: number }[];
+  expected: string;
+  observed: string;
+  tierLabel: string;
+  testId: string;
+}) {
+  return (
+    <div aria-hidden="true" data-testid={testId}>
+      <BarChart
+        h={220}
+        data={data.map((d) => ({ tier: d.tier, [expected]: Math.round(d.expected * 10) / 10, [observed]: d.observed }))}
+        dataKey="tier"
+        series={[
+          { name: expected, color: 'gray.6' },
+          { name: observed, color: 'blue.8' },
+        ]}
+        xAxisLabel={tierLabel}
+        withLegend
+        withTooltip={false}
+        barChartProps={{ accessibilityLayer: false }}
       />
     </div>
   );

@@ -5,14 +5,15 @@
 // CSV download of its rows; a figure the data cannot give says "Not recorded", never 0.
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { COHORTS, NO_CM } from '../../../../core/outcomes/dashboard.ts';
+import { Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { COHORTS } from '../../../../core/outcomes/dashboard.ts';
 import { ANALYTE_GROUP_NAMES } from '../../../../contracts/outcomes.ts';
 import { PageTitle, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert } from '../../components/forms.tsx';
 import { formatDate, todayIn } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { CareSection } from './CareSection.tsx';
+import { CardHeading, downloadCsv, Figure, oneDecimal, useCohortName } from './parts.tsx';
 import { CmCostSection } from './CmCostSection.tsx';
 import { EngagementSection } from './EngagementSection.tsx';
 import { FunderReportSection } from './FunderReportSection.tsx';
@@ -28,26 +29,7 @@ const yearBefore = (day: string) => {
   return d.toISOString().slice(0, 10);
 };
 
-/** One CSV cell: quoted when it holds a comma, a quote or a line break. */
-const cell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** Saves rows as a CSV file (made here, from the table's own rows). */
-export function downloadCsv(filename: string, header: string[], rows: (string | number | null)[][]) {
-  const text = [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-const pct = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+const pct = oneDecimal;
 
 export function OutcomesPage() {
   const { t } = useTranslation();
@@ -98,38 +80,6 @@ export function OutcomesPage() {
   );
 }
 
-function Figure({ label, value, detail, testId }: { label: string; value: string; detail: string; testId?: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fz={24} fw={700} data-testid={testId}>
-        {value}
-      </Text>
-      <Text size="xs" c="dimmed">
-        {detail}
-      </Text>
-    </Card>
-  );
-}
-
-export function useCohortName() {
-  const { t, i18n } = useTranslation();
-  return (cohort: CohortT, key: string) =>
-    cohort === 'all'
-      ? t('outcomes.cohorts.everyone')
-      : cohort === 'start-month'
-        ? new Intl.DateTimeFormat(i18n.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`))
-        : cohort === 'level-of-care'
-          ? t(`episodes.levels.${key}`, { defaultValue: key })
-          : cohort === 'medication'
-            ? t(`outcomes.medications.${key}`, { defaultValue: key })
-            : key === NO_CM
-              ? t('outcomes.noCm')
-              : key;
-}
-
 /** The curve as chart points: 100% at admission, then each cohort's survival after each of its steps (null past its last step). */
 function curvePoints(data: RetentionT, names: string[]) {
   const days = [...new Set([0, ...data.cohorts.flatMap((c) => c.steps.map((s) => s.day))])].sort((a, b) => a - b);
@@ -167,14 +117,7 @@ function RetentionSection({ from, to, cohort }: { from: string; to: string; coho
   return (
     <Card withBorder component="section" aria-labelledby="retention-heading" data-testid="retention">
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={2} size="h3" id="retention-heading">
-            {t('outcomes.retention.title')}
-          </Title>
-          <Button size="xs" variant="light" onClick={csv} disabled={!data} data-testid="retention-csv">
-            {t('outcomes.downloadCsv')}
-          </Button>
-        </Group>
+        <CardHeading order={2} id="retention-heading" title={t('outcomes.retention.title')} onCsv={csv} disabled={!data} csvTestId="retention-csv" />
         <Text size="sm" c="dimmed">
           {t('outcomes.retention.explain')}
         </Text>
@@ -266,14 +209,7 @@ function ScreensSection({ from, to, group }: { from: string; to: string; group: 
   return (
     <Card withBorder component="section" aria-labelledby="screens-heading" data-testid="screens">
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={2} size="h3" id="screens-heading">
-            {t('outcomes.screens.title', { group: t(`outcomes.groups.${group}`) })}
-          </Title>
-          <Button size="xs" variant="light" onClick={csv} disabled={!data} data-testid="screens-csv">
-            {t('outcomes.downloadCsv')}
-          </Button>
-        </Group>
+        <CardHeading order={2} id="screens-heading" title={t('outcomes.screens.title', { group: t(`outcomes.groups.${group}`) })} onCsv={csv} disabled={!data} csvTestId="screens-csv" />
         <Text size="sm" c="dimmed">
           {t('outcomes.screens.explain')}
         </Text>

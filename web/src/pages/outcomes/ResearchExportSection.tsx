@@ -11,19 +11,8 @@ import { WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError } from '../../components/forms.tsx';
 import { formatDate } from '../../format.ts';
 import { useSession } from '../../session.tsx';
+import { Figure, saveCsv } from './parts.tsx';
 import { useMakeResearchExport, type ResearchExportT } from '../../queries/outcomes-research.ts';
-
-/** Saves text the server made as a file. */
-function download(filename: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function ResearchExportSection({ from, to }: { from: string; to: string }) {
   const { t, i18n } = useTranslation();
@@ -94,34 +83,16 @@ export function ResearchExportSection({ from, to }: { from: string; to: string }
               {t('outcomes.research.checkExplain', { k: result.k })}
             </Text>
             <Group>
-              <Button variant="light" onClick={() => download(`research-export-${result.from}-${result.to}.csv`, result.csv)} data-testid="research-download-export">
+              <Button variant="light" onClick={() => saveCsv(`research-export-${result.from}-${result.to}.csv`, result.csv)} data-testid="research-download-export">
                 {t('outcomes.research.downloadExport')}
               </Button>
-              <Button variant="light" onClick={() => download(`research-dictionary-${result.from}-${result.to}.csv`, result.dictionaryCsv)} data-testid="research-download-dictionary">
+              <Button variant="light" onClick={() => saveCsv(`research-dictionary-${result.from}-${result.to}.csv`, result.dictionaryCsv)} data-testid="research-download-dictionary">
                 {t('outcomes.research.downloadDictionary')}
               </Button>
             </Group>
           </Stack>
         ) : null}
       </Stack>
-    </Card>
-  );
-}
-
-function Figure({ label, value, detail, testId }: { label: string; value: string | number; detail?: string; testId: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fz={24} fw={700} data-testid={testId}>
-        {value}
-      </Text>
-      {detail ? (
-        <Text size="xs" c="dimmed">
-          {detail}
-        </Text>
-      ) : null}
     </Card>
   );
 }
