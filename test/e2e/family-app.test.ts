@@ -47,7 +47,7 @@ describe.skipIf(!canRun)('the family member’s app and the patient’s Sharing 
     const signed = await h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'counsellor@harbor.example', password: DEMO_PASSWORD } });
     expect(signed.statusCode, signed.body).toBe(200);
     const cookie = String(signed.headers['set-cookie']).split(';')[0]!;
-    const [program] = await h.database.query<{ id: string }>("select id from programs where name like 'Harbor%'");
+    const [program] = await h.database.query<{ id: string; time_zone: string }>("select id, time_zone from programs where name like 'Harbor%'");
     // a demo patient in CM with no consents and no family yet (the app's demo patient has the demo's own)
     const [row] = await h.database.query<{ id: string; first: string }>(
       `select p.id, coalesce(nullif(p.preferred_name, ''), p.legal_given_name) as first from patients p
@@ -80,7 +80,8 @@ describe.skipIf(!canRun)('the family member’s app and the patient’s Sharing 
       expiry: { kind: 'date', on: nextYear },
       paper: {
         signerName: 'Demo Patient',
-        signedOn: new Date().toISOString().slice(0, 10),
+        // today where the programme is (the server refuses a date after it; UTC is a day ahead of New York each evening)
+        signedOn: new Intl.DateTimeFormat('en-CA', { timeZone: program!.time_zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()),
         scan: { contentType: 'application/pdf', base64: Buffer.from('%PDF-1.4 fictional scan').toString('base64') },
       },
     });
