@@ -7,6 +7,8 @@
 // (the median of BENCH_ROUNDS calls), against the equivalent raw SQL aggregate in the same run
 // (retention: the spells' days and events grouped in one statement; screens: positive and
 // negative screens by week since admission in one statement), each read alternately first.
+// The reads fold marked patients into the rollup first (ADR 058): the first read after generation
+// folds them all; the bench then reports what the next read pays after 1–1,000 patients changed.
 // BENCH_OUTCOMES_PATIENTS scales the programme down for a quick run.
 import { randomUUID } from 'node:crypto';
 import { BENCH_SERVER, withScratchDatabase } from './scratch-db.ts';
@@ -101,8 +103,13 @@ export default function bench() {
     });
 
     // what the generated programme looks like on the dashboard (the year to today)
+    // the first read folds every generated patient into the rollup (ADR 058), as the first read
+    // after the rollup's migration does on a running programme
     const shape = reads(d, periods[0]!.from);
+    const f0 = performance.now();
     const ret = await shape.retention.module();
+    const firstFoldMs = performance.now() - f0;
+    console.log(`the first read, folding in all ${PATIENTS} patients: ${(firstFoldMs / 1000).toFixed(1)} s`);
     const scr = await shape.screens.module();
     const pct = (x: number | null | undefined) => (x == null ? '—' : `${x.toFixed(0)}%`);
     console.log(
@@ -143,6 +150,23 @@ export default function bench() {
         summary.push(line);
       }
     }
+    // what a write costs the next read: n patients marked changed (as a screen, a check-in or a
+    // visit marks its patient), then the screens read of the year, which folds them in first
+    const year = reads(d, periods[0]!.from).screens;
+    for (const n of [1, 10, 100, 1000]) {
+      const folds: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        await d.query(
+          `insert into outcome_stale (program_id, patient_id) select program_id, patient_id from episodes where program_id = $1 order by md5(id::text || $2) limit $3 on conflict do nothing`,
+          [programId, `${n}-${round}`, n],
+        );
+        folds.push(await timed(year.module));
+      }
+      const line = `screens over the year after ${n} patient(s) changed (folded in by the read): median ${median(folds).toFixed(0)} ms`;
+      console.log(line);
+      summary.push(line);
+    }
+    summary.push(`first read after generation, folding in all ${PATIENTS} patients: ${(firstFoldMs / 1000).toFixed(1)} s`);
     console.log(`outcomes: ${PATIENTS} patients × ${YEARS} years (${counts.screens} screens, ${counts.checkIns} check-ins, ${counts.encounters} encounters)`);
     for (const l of summary) console.log(`  ${l}`);
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupOutcome, longestAbstinence, negativeRate, weekSinceAdmission, weeklyOutcomes, weeklyRates, type Outcome, type ScheduledScreen } from './screens.ts';
+import { addDays, daysBetween } from '../cm/calendar.ts';
+import { groupOutcome, longestAbstinence, negativeRate, outcomesFromMarks, weekMarks, weekSinceAdmission, weeklyOutcomes, weeklyRates, type Outcome, type ScheduledScreen } from './screens.ts';
 
 const neg = (analyte: 'opiates' | 'fentanyl' | 'cocaine') => ({ analyte, result: 'negative' as const });
 const pos = (analyte: 'opiates' | 'fentanyl' | 'cocaine' | 'buprenorphine', prescribed = false) => ({ analyte, result: 'positive' as const, prescribed });
@@ -109,5 +110,45 @@ describe('weekly outcomes: one expected screen a week', () => {
     expect(weeklyOutcomes('2026-01-01', '2026-01-27', [], 'opioids')).toEqual(['missing', 'missing', 'missing']);
     expect(weeklyOutcomes('2026-01-01', '2026-01-27', a, 'stimulants')).toEqual(['missing', 'missing', 'positive']);
     expect(weeklyOutcomes('2026-01-05', '2026-01-04', a, 'opioids')).toEqual([]);
+  });
+});
+
+describe('the rollup’s week marks (ADR 058)', () => {
+  // weeklyOutcomes as written before the rollup: the oracle the marks must reproduce
+  const reference = (admittedOn: string, until: string, screens: readonly ScheduledScreen[]): Outcome[] => {
+    const span = daysBetween(admittedOn, until);
+    if (span < 0) return [];
+    const weeks = new Map<number, Outcome[]>();
+    for (const s of screens) {
+      const week = weekSinceAdmission(admittedOn, s.scheduledOn);
+      const o = groupOutcome(s, 'opioids');
+      if (week === null || s.scheduledOn > until || o === null || o === 'missing') continue;
+      weeks.set(week, [...(weeks.get(week) ?? []), o]);
+    }
+    const last = Math.max(Math.floor((span + 1) / 7), ...weeks.keys());
+    return Array.from({ length: last }, (_, i) => {
+      const os = weeks.get(i + 1);
+      return !os ? 'missing' : os.includes('positive') ? 'positive' : 'negative';
+    });
+  };
+  const day = (max: number) => fc.integer({ min: -10, max }).map((n) => addDays('2026-01-01', n));
+  const result = fc.record({
+    analyte: fc.constantFrom('opiates' as const, 'fentanyl' as const, 'cocaine' as const, 'buprenorphine' as const),
+    result: fc.constantFrom('negative' as const, 'positive' as const),
+    prescribed: fc.boolean(),
+  });
+  const screen = fc.record({ scheduledOn: day(120), results: fc.option(fc.array(result, { maxLength: 3 }), { nil: null }) });
+
+  it('the marks of the screens up to a day, read on any later day, give the weeks weeklyOutcomes gives', () => {
+    fc.assert(
+      fc.property(fc.array(screen, { maxLength: 30 }), day(120), fc.integer({ min: 0, max: 60 }), (screens, until, later) => {
+        const upTo = screens.filter((s) => s.scheduledOn <= until);
+        const marks = weekMarks('2026-01-01', upTo, 'opioids');
+        // read the day it was folded, and after: weeks with no screen since are missing, none are lost
+        expect(outcomesFromMarks('2026-01-01', until, marks)).toEqual(reference('2026-01-01', until, upTo));
+        expect(outcomesFromMarks('2026-01-01', addDays(until, later), marks)).toEqual(reference('2026-01-01', addDays(until, later), upTo));
+        expect(weeklyOutcomes('2026-01-01', until, screens, 'opioids')).toEqual(reference('2026-01-01', until, screens));
+      }),
+    );
   });
 });

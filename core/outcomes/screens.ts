@@ -93,21 +93,48 @@ export function longestAbstinence(screens: readonly ScheduledScreen[], group: An
  * discharge or the end of the data); a week not yet over at `until` counts only if it has a screen.
  */
 export function weeklyOutcomes(admittedOn: string, until: string, screens: readonly ScheduledScreen[], group: AnalyteGroup): Outcome[] {
-  const span = daysBetween(admittedOn, until);
-  if (span < 0) return [];
-  const complete = Math.floor((span + 1) / 7);
-  const weeks = new Map<number, Outcome[]>();
+  return outcomesFromMarks(
+    admittedOn,
+    until,
+    weekMarks(
+      admittedOn,
+      screens.filter((s) => s.scheduledOn <= until),
+      group,
+    ),
+  );
+}
+
+/** A week's mark: a screen positive for the group that week, screens all negative, or none given that tested it. */
+const MARK = { positive: 'P', negative: 'N', none: '.' } as const;
+
+/**
+ * The screens' part of weeklyOutcomes, kept by the outcomes rollup (docs/outcomes.md "Volume"):
+ * one character per week since admission up to the last week with a screen testing the group
+ * (P positive, N negative, . none), whatever the day it is read.
+ */
+export function weekMarks(admittedOn: string, screens: readonly ScheduledScreen[], group: AnalyteGroup): string {
+  const weeks = new Map<number, 'positive' | 'negative'>();
   for (const s of screens) {
     const week = weekSinceAdmission(admittedOn, s.scheduledOn);
     const o = groupOutcome(s, group);
-    if (week === null || s.scheduledOn > until || o === null || o === 'missing') continue;
-    weeks.set(week, [...(weeks.get(week) ?? []), o]);
+    if (week === null || o === null || o === 'missing') continue;
+    if (weeks.get(week) !== 'positive') weeks.set(week, o);
   }
-  const last = Math.max(complete, ...weeks.keys());
-  const out: Outcome[] = [];
+  const last = Math.max(0, ...weeks.keys());
+  let marks = '';
   for (let w = 1; w <= last; w++) {
-    const os = weeks.get(w);
-    out.push(!os ? 'missing' : os.includes('positive') ? 'positive' : 'negative');
+    const o = weeks.get(w);
+    marks += o ? MARK[o] : MARK.none;
   }
+  return marks;
+}
+
+/** weeklyOutcomes from the week marks of the screens up to `until`: weeks to `until` (a week not over counts only with a screen), missing where none was given. */
+export function outcomesFromMarks(admittedOn: string, until: string, marks: string): Outcome[] {
+  const span = daysBetween(admittedOn, until);
+  if (span < 0) return [];
+  const last = Math.max(Math.floor((span + 1) / 7), marks.length);
+  const out: Outcome[] = [];
+  for (let w = 0; w < last; w++) out.push(marks[w] === MARK.positive ? 'positive' : marks[w] === MARK.negative ? 'negative' : 'missing');
   return out;
 }

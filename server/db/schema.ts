@@ -22,3 +22,4 @@ export * from '../modules/peers/peers.tables.ts';
 export * from '../modules/naloxone/naloxone.tables.ts';
 export * from '../modules/consent/consent.tables.ts';
 export * from '../modules/family/family.tables.ts';
+export * from '../modules/outcomes/rollup.tables.ts';

@@ -4,16 +4,18 @@
 // their last contact, one for their screens with those screens' corrections, whatever the
 // cohort's size (at volume: docs/outcomes.md "Volume"); the measures themselves are core/outcomes. Aggregates only (no patient named);
 // each read writes one audit row in the request's transaction.
-import { and, between, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { isAnalyte } from '../../../core/cm/analytes.ts';
 import { abstinentWeeks, CONTACT_ATTENDANCE, cohortKey, pooledWeeks, summariseAbstinence, type Cohort } from '../../../core/outcomes/dashboard.ts';
-import { ANALYTE_GROUPS, weeklyOutcomes, type AnalyteGroup, type AnalyteResult, type ScheduledScreen } from '../../../core/outcomes/screens.ts';
+import { outcomesFromMarks, type AnalyteGroup, type AnalyteResult, type ScheduledScreen } from '../../../core/outcomes/screens.ts';
 import { kaplanMeier, spellOf, survivalAt, type Spell } from '../../../core/outcomes/survival.ts';
 import type { Retention, RetentionQuery, ScreenOutcomes, ScreensQuery } from '../../../contracts/outcomes.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
-import { admissionsOf, cohortFacts, periodOf, type Period } from './admissions.ts';
+import { periodOf, type Period } from './admissions.ts';
+import { foldOutcomes, rolledUpIn } from './rollup.ts';
+import { outcomeEpisodes } from './rollup.tables.ts';
 import { inEffect } from '../screens/screens.ts';
 import { screens, type StoredResult } from '../screens/screens.tables.ts';
 import { episodes } from '../patients/patients.tables.ts';
@@ -24,7 +26,7 @@ type Deps = { tx: Tx; ctx: Ctx };
 export const RETENTION_DAYS = [30, 90, 180] as const;
 
 /** The last contact after admission (an attended visit, a check-in, a screen, a naltrexone injection, a dose CM recorded as taken), as a column of the admissions' one statement. */
-export function lastContact(p: Period): SQL {
+export function lastContact(p: Pick<Period, 'tz' | 'asOf'>): SQL {
   const attended = sql.join(
     CONTACT_ATTENDANCE.map((a) => sql`${a}`),
     sql`, `,
@@ -48,12 +50,24 @@ export function lastContact(p: Period): SQL {
 
 /** Retention in treatment of the period's admissions by cohort, as of the period's `asOf`, unaudited (the funders' report reads it too). */
 export async function retentionOf(tx: Tx, programId: string, p: Period, cohort: Cohort): Promise<Retention> {
-  const rows = await admissionsOf<{ last_contact: string | null }>(tx, programId, p, lastContact(p));
+  await foldOutcomes(tx, programId, p.tz, p.asOf);
+  const rows = await tx
+    .select({
+      admittedOn: outcomeEpisodes.admittedOn,
+      dischargedOn: outcomeEpisodes.dischargedOn,
+      lastContact: outcomeEpisodes.lastContact,
+      levelOfCare: outcomeEpisodes.levelOfCare,
+      medications: outcomeEpisodes.medications,
+      cmProtocol: outcomeEpisodes.cmProtocol,
+    })
+    .from(outcomeEpisodes)
+    .where(rolledUpIn(programId, p))
+    .orderBy(outcomeEpisodes.admittedOn, outcomeEpisodes.episodeId);
   const byCohort = new Map<string, Spell[]>();
   for (const r of rows) {
-    const spell = spellOf({ admittedOn: r.admitted_on, dischargedOn: r.discharged_on, lastContactOn: r.last_contact }, p.asOf);
+    const spell = spellOf({ admittedOn: r.admittedOn, dischargedOn: r.dischargedOn, lastContactOn: r.lastContact }, p.asOf);
     if (!spell) continue;
-    const key = cohortKey(cohort, cohortFacts(r));
+    const key = cohortKey(cohort, { admittedOn: r.admittedOn, levelOfCare: r.levelOfCare, medications: r.medications, cmProtocol: r.cmProtocol });
     const spells = byCohort.get(key);
     if (spells) spells.push(spell);
     else byCohort.set(key, [spell]);
@@ -99,7 +113,7 @@ export async function scheduledScreensOf(
   admitted: SQL,
   asOf: string,
   analytes?: readonly string[],
-): Promise<{ byEpisode: Map<string, ScheduledScreen[]>; read: ScreensRead }> {
+): Promise<{ byEpisode: Map<string, ScheduledScreen[]>; read: ScreensRead; readByEpisode: Map<string, ScreensRead> }> {
   // One statement: only what the measures read (at volume the whole rows cost more to carry
   // than to find), each screen's corrections beside it (oldest first), and with `analytes`
   // only those analytes' results (a correction merges analyte by analyte, so filtering both
@@ -133,6 +147,7 @@ export async function scheduledScreensOf(
       ),
     );
   const byEpisode = new Map<string, ScheduledScreen[]>();
+  const readByEpisode = new Map<string, ScreensRead>();
   const counted = new Set<string>();
   let corrected = 0;
   let invalidScreens = 0;
@@ -143,6 +158,12 @@ export async function scheduledScreensOf(
       if (screen.corrections.length > 0) corrected += 1;
       if (!effect.valid) invalidScreens += 1;
     }
+    const episodeRead = readByEpisode.get(screen.episodeId) ?? { total: 0, corrected: 0, invalid: 0 };
+    readByEpisode.set(screen.episodeId, {
+      total: episodeRead.total + 1,
+      corrected: episodeRead.corrected + (screen.corrections.length > 0 ? 1 : 0),
+      invalid: episodeRead.invalid + (effect.valid ? 0 : 1),
+    });
     // an invalid screen is one not given; an inconclusive analyte was not read
     const results: AnalyteResult[] | null = effect.valid
       ? effect.results.flatMap((r) => (isAnalyte(r.analyte) && (r.result === 'positive' || r.result === 'negative') ? [{ analyte: r.analyte, result: r.result, prescribed: r.prescribed }] : []))
@@ -151,18 +172,31 @@ export async function scheduledScreensOf(
     if (list) list.push({ scheduledOn: screen.collectedOn, results });
     else byEpisode.set(screen.episodeId, [{ scheduledOn: screen.collectedOn, results }]);
   }
-  return { byEpisode, read: { total: counted.size, corrected, invalid: invalidScreens } };
+  return { byEpisode, read: { total: counted.size, corrected, invalid: invalidScreens }, readByEpisode };
 }
 
 /** Drug-screen outcomes of the period's admissions for one analyte group, as of the period's `asOf`, unaudited (the funders' report reads it too). */
 export async function screenOutcomesOf(tx: Tx, programId: string, p: Period, group: AnalyteGroup): Promise<ScreenOutcomes> {
-  const inPeriod = and(eq(episodes.programId, programId), between(episodes.admittedOn, p.from, p.to), lte(episodes.admittedOn, p.asOf))!;
-  const admitted = await tx.select({ id: episodes.id, admittedOn: episodes.admittedOn, dischargedOn: episodes.dischargedOn }).from(episodes).where(inPeriod).orderBy(episodes.admittedOn, episodes.id);
-  // every screen of these admissions, from admission to discharge (or today)
-  const { byEpisode, read } = await scheduledScreensOf(tx, programId, inPeriod, p.asOf, ANALYTE_GROUPS[group]);
+  await foldOutcomes(tx, programId, p.tz, p.asOf);
+  const admitted = await tx
+    .select({
+      admittedOn: outcomeEpisodes.admittedOn,
+      dischargedOn: outcomeEpisodes.dischargedOn,
+      screens: outcomeEpisodes.screens,
+      screensCorrected: outcomeEpisodes.screensCorrected,
+      screensInvalid: outcomeEpisodes.screensInvalid,
+      marks: sql<string | null>`${outcomeEpisodes.weeks}->>${group}`,
+    })
+    .from(outcomeEpisodes)
+    .where(rolledUpIn(programId, p))
+    .orderBy(outcomeEpisodes.admittedOn, outcomeEpisodes.episodeId);
+  const read: ScreensRead = { total: 0, corrected: 0, invalid: 0 };
   const perAdmission = admitted.map((a) => {
+    read.total += a.screens;
+    read.corrected += a.screensCorrected;
+    read.invalid += a.screensInvalid;
     const until = a.dischargedOn && a.dischargedOn < p.asOf ? a.dischargedOn : p.asOf;
-    return weeklyOutcomes(a.admittedOn, until, byEpisode.get(a.id) ?? [], group);
+    return outcomesFromMarks(a.admittedOn, until, a.marks ?? '');
   });
   return {
     from: p.from,
