@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../cm/calendar.ts';
-import { DEFAULT_RISK_RULES, daysFrom, evaluateArrival, evaluateCheckIn, type RiskRuleSettings, type RuleCheckIn } from './rules.ts';
+import { daysBetween } from '../cm/calendar.ts';
+import { DEFAULT_RISK_RULES, evaluateArrival, evaluateCheckIn, type RiskRuleSettings, type RuleCheckIn } from './rules.ts';
 import { SUBSTANCES, type CheckInAnswers } from './answers.ts';
 
 const RUNS = { numRuns: 300 };
@@ -80,7 +81,7 @@ describe('risk rules (properties)', () => {
         }
         if (fired.has('missed-doses')) {
           expect(s.missedDoses.enabled && a.medication === 'missed').toBe(true);
-          const days = new Set(h.filter((c) => c.answers.medication === 'missed' && c.day <= current.day && daysFrom(c.day, current.day) < s.missedDoses.windowDays).map((c) => c.day));
+          const days = new Set(h.filter((c) => c.answers.medication === 'missed' && c.day <= current.day && daysBetween(c.day, current.day) < s.missedDoses.windowDays).map((c) => c.day));
           expect(days.size).toBeGreaterThanOrEqual(s.missedDoses.count);
         }
         if (fired.has('use-after-abstinence')) {
@@ -88,9 +89,9 @@ describe('risk rules (properties)', () => {
           // no other use reported in the stretch before it, and a check-in at least that long ago
           const others = h.filter((c) => c !== current && c.day <= current.day);
           expect(
-            others.some((c) => c.answers.use?.any === true && daysFrom(c.day, current.day) < s.useAfterAbstinence.days && c.day <= current.day && (c.day < current.day || c.at <= current.at)),
+            others.some((c) => c.answers.use?.any === true && daysBetween(c.day, current.day) < s.useAfterAbstinence.days && c.day <= current.day && (c.day < current.day || c.at <= current.at)),
           ).toBe(false);
-          expect(others.some((c) => daysFrom(c.day, current.day) >= s.useAfterAbstinence.days)).toBe(true);
+          expect(others.some((c) => daysBetween(c.day, current.day) >= s.useAfterAbstinence.days)).toBe(true);
         }
       }),
       RUNS,

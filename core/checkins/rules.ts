@@ -2,7 +2,7 @@
 // pure function: the check-in just recorded and the patient's other check-ins (in any
 // order) in, the rules it fires and what the patient must see at once out. Day
 // boundaries are the programme's (each check-in carries its programme-local day).
-import { addDays } from '../cm/calendar.ts';
+import { addDays, daysBetween } from '../cm/calendar.ts';
 import type { CheckInAnswers } from './answers.ts';
 
 export const SEVERITIES = ['urgent', 'warning', 'info'] as const;
@@ -66,11 +66,6 @@ export type Evaluation = {
 /** The canonical order of check-ins: by day, then instant, then id (so input order never matters). */
 const before = (a: RuleCheckIn, b: RuleCheckIn) => a.day < b.day || (a.day === b.day && (a.at < b.at || (a.at === b.at && a.id < b.id)));
 
-/** Whole days from `a` to `b` (YYYY-MM-DD). */
-export function daysFrom(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-}
-
 /**
  * The rules `current` fires, given the patient's check-ins (which may include `current`
  * and check-ins made later; only those up to `current` count).
@@ -102,7 +97,7 @@ export function evaluateCheckIn(settings: RiskRuleSettings, checkIns: readonly R
     const uses = earlier.filter((c) => c.answers.use?.any === true).map((c) => c.day);
     // without use reported before, the span runs from the patient's first check-in
     const since = uses.length > 0 ? uses.reduce((x, y) => (x > y ? x : y)) : earlier.reduce((x, y) => (before(x, y) ? x : y)).day;
-    if (daysFrom(since, current.day) >= useAfterAbstinence.days) {
+    if (daysBetween(since, current.day) >= useAfterAbstinence.days) {
       fired.push({ code: 'use-after-abstinence', severity: useAfterAbstinence.severity });
       naloxone = true;
     }

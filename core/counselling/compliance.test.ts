@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../cm/calendar.ts';
-import { complianceOf, daysBetween, DEFAULT_COUNSELLING_RULES as DEFAULT, monthOf, requiredBetween, rulesProblems, type CounsellingRules } from './compliance.ts';
+import { daysBetween } from '../cm/calendar.ts';
+import { complianceOf, DEFAULT_COUNSELLING_RULES as DEFAULT, monthOf, requiredBetween, rulesProblems, type CounsellingRules } from './compliance.ts';
 
 const RANK = { 'on-track': 0, due: 1, overdue: 2 } as const;
 

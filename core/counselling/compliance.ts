@@ -7,7 +7,7 @@
 // no dose, take-home or enrolment reads this status as a condition.
 //
 // Pure: dates are calendar dates (YYYY-MM-DD) in the programme's time zone, passed in.
-import { addDays } from '../cm/calendar.ts';
+import { addDays, daysBetween } from '../cm/calendar.ts';
 
 /** One phase of treatment: from this many days after admission, a counselling visit at least every `everyDays` days. */
 export type CounsellingPhase = { fromDay: number; everyDays: number };
@@ -55,10 +55,6 @@ export function rulesProblems(rules: CounsellingRules): Problem[] {
   else if (rules.phases.length > 0 && rules.dueSoonDays >= shortest) out.push({ field: 'dueSoonDays', message: 'must be shorter than the shortest interval between visits' });
   return out;
 }
-
-const DAY = 86_400_000;
-const dayNumber = (d: string) => Math.round(Date.parse(`${d}T00:00:00Z`) / DAY);
-export const daysBetween = (from: string, to: string) => dayNumber(to) - dayNumber(from);
 
 /** The phase in effect on `day` days after admission (the last phase whose start has come). */
 export function phaseAt(rules: CounsellingRules, day: number): CounsellingPhase {

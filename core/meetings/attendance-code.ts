@@ -6,7 +6,7 @@
 // own time zone, with a grace window either side), and a code of one meeting never verifies
 // another (the meeting id is in the MAC and each meeting has its own secret). Pure.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { localDate, zonedInstant } from '../cm/calendar.ts';
+import { addDays, localDate, zonedInstant } from '../cm/calendar.ts';
 
 /** Seconds a code is shown for. */
 export const STEP_SECONDS = 30;
@@ -56,7 +56,6 @@ export function codeMatches(secret: string, meetingId: string, code: string, now
 
 export type MeetingTime = { weekday: number; startTime: string; endTime: string | null; timeZone: string };
 
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const weekdayOf = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 
 /** When one occurrence of a meeting starting on a local date starts and ends (an end before the start is the next day). */

@@ -1,7 +1,8 @@
 // The naloxone stock rules (property tests) and the five training steps' texts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canAdjust, canGive, daysBetween, onHand, stockReport, suggestLot, type LotMovements } from './stock.ts';
+import { daysBetween } from '../cm/calendar.ts';
+import { canAdjust, canGive, onHand, stockReport, suggestLot, type LotMovements } from './stock.ts';
 import { NALOXONE_PATIENT_ENGLISH, STEP_TEXTS, TRAINING_STEPS, trainingSteps } from './steps.ts';
 import { fleschKincaidGrade } from '../readability.ts';
 

@@ -4,6 +4,7 @@
 // away), each an immutable row. A kit is given only from a lot that is not expired on the
 // day and has one on hand. Alerts: a lot with kits on hand that expires within the
 // programme's warning days (or has expired), and usable stock below the reorder level.
+import { daysBetween } from '../cm/calendar.ts';
 
 export const PRODUCTS = ['nasal-4mg', 'nasal-8mg', 'injectable-0.4mg', 'other'] as const;
 export type Product = (typeof PRODUCTS)[number];
@@ -25,10 +26,6 @@ export type LotMovements = {
 };
 
 export type LotStock = LotMovements & { onHand: number; expired: boolean; expiringSoon: boolean; daysLeft: number };
-
-const DAY = 86_400_000;
-/** Whole days from `today` to `date` (both YYYY-MM-DD); negative when the date has passed. */
-export const daysBetween = (today: string, date: string): number => Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
 
 export const onHand = (l: Pick<LotMovements, 'received' | 'given' | 'adjusted'>): number => l.received - l.given + l.adjusted;
 
