@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../cm/calendar.ts';
-import { addMonths, census, lastFullMonth, reportPeriod, shownRate, shownSurvival, weeksStartingIn } from './report.ts';
+import { addMonths, census, lastFullMonth, reportPeriod, shownPer, shownRate, shownSurvival, weeksStartingIn } from './report.ts';
 import type { Outcome } from './screens.ts';
 
 describe('the report month', () => {
@@ -71,6 +71,15 @@ describe('what may leave the programme', () => {
     expect(shownSurvival(13, 10, 10 / 13)).toEqual({ n: 13, atRisk: null, survival: null });
     expect(shownSurvival(5, 0, 0.6)).toEqual({ n: null, atRisk: 0, survival: null });
     expect(shownSurvival(20, 0, null)).toEqual({ n: 20, atRisk: 0, survival: null });
+  });
+
+  it('a cost per patient or per screen is shown only when its denominator is not 1–10', () => {
+    // $180.00 over 10 patients: hidden; over 30 screens: $6.00 shown; over 11: shown; none: not recorded
+    expect(shownPer(18_000 / 10, 10)).toEqual({ cents: null, hidden: true });
+    expect(shownPer(18_000 / 1, 1)).toEqual({ cents: null, hidden: true });
+    expect(shownPer(18_000 / 30, 30)).toEqual({ cents: 600, hidden: false });
+    expect(shownPer(18_000 / 11, 11)).toEqual({ cents: 18_000 / 11, hidden: false });
+    expect(shownPer(null, 0)).toEqual({ cents: null, hidden: false });
   });
 
   it('property: no shown percent ever rests on a count from 1 to 10', () => {

@@ -2,7 +2,8 @@
 // month a report covers and the window of admissions its retention figures follow, the census
 // of the month, which weeks since admission fall in the month, and what of each figure may leave
 // the programme (small cells suppressed; a rate whose numerator or denominator is suppressed is
-// not shown). Pure; dates are programme-local calendar dates (YYYY-MM-DD).
+// not shown, nor is a money figure per person or per screen over a suppressed count). Pure;
+// dates are programme-local calendar dates (YYYY-MM-DD).
 import { addDays } from '../cm/calendar.ts';
 import { monthBounds } from '../counselling/compliance.ts';
 import { suppressed } from './cells.ts';
@@ -82,4 +83,15 @@ export function shownSurvival(n: number, atRisk: number, survival: number | null
   const shownN = shownCount(n);
   const shownAtRisk = shownCount(atRisk);
   return { n: shownN, atRisk: shownAtRisk, survival: shownN === null || shownAtRisk === null ? null : survival };
+}
+
+/**
+ * A money figure per person or per screen (a cost ÷ `denominator`) that may leave the programme:
+ * hidden when the denominator is a small cell, as an amount spread over 1–10 people or screens
+ * can point to them (and, beside the total, gives back the count shown as "<11"); otherwise the
+ * figure as it is (null, not recorded, when there is none).
+ */
+export function shownPer(cents: number | null, denominator: number): { cents: number | null; hidden: boolean } {
+  const hidden = shownCount(denominator) === null;
+  return { cents: hidden ? null : cents, hidden };
 }

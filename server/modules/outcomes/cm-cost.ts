@@ -7,7 +7,8 @@
 // those screens' corrections; the admissions with their last contact; the protocols with their
 // shown draws).
 // The arithmetic is core/outcomes/cost.ts, the ledger's rules core/cm/ledger.ts. Aggregates
-// only; one audit row per read, in the request's transaction.
+// only; one audit row per read, in the request's transaction (`cmCost`; `cmCostOf` is the same
+// without the audit row, for the funders' monthly report, which audits its export).
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { parseProtocol } from '../../../core/cm/protocol.ts';
 import { costFigures, enrolmentMoney, fairness, spendBySource, type EnrolmentMoney } from '../../../core/outcomes/cost.ts';
@@ -36,11 +37,12 @@ type EnrolmentRow = { id: string; patient_id: string; protocol_id: string; fundi
 type AdmissionRow = { id: string; admitted_on: string; discharged_on: string | null; last_contact: string | null };
 type ProtocolRow = { id: string; name: string; version: string; document: unknown; tiers: string[] | null };
 
-/** CM: cost and fairness for the enrolments that started in the period. */
-export async function cmCost(deps: Deps, q: CmCostQuery): Promise<CmCost> {
-  const { tx, ctx } = deps;
-  const programId = programOf(ctx);
-  const p = await periodOf(tx, programId, ctx.now, q);
+/**
+ * CM: cost and fairness for the enrolments that started in the period, unaudited: what the
+ * dashboard's card (`cmCost`, which audits the read) and the funders' monthly report
+ * (report.ts, which audits its export) both show.
+ */
+export async function cmCostOf(tx: Tx, programId: string, p: Period): Promise<CmCost> {
   const cohort = cohortIds(programId, p);
 
   const enrolments = rowsOf<EnrolmentRow>(
@@ -122,7 +124,7 @@ export async function cmCost(deps: Deps, q: CmCostQuery): Promise<CmCost> {
   });
 
   const earnedCents = spend.reduce((a, s) => a + s.earnedCents, 0);
-  const out: CmCost = {
+  return {
     from: p.from,
     to: p.to,
     asOf: p.asOf,
@@ -133,10 +135,18 @@ export async function cmCost(deps: Deps, q: CmCostQuery): Promise<CmCost> {
     cost: costFigures(earnedCents, new Set(enrolments.map((e) => e.patient_id)).size, negativeScreens, retainedDays),
     fairness: fair,
   };
+}
+
+/** CM: cost and fairness for the enrolments that started in the period; one audit row per read. */
+export async function cmCost(deps: Deps, q: CmCostQuery): Promise<CmCost> {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  const p = await periodOf(tx, programId, ctx.now, q);
+  const out = await cmCostOf(tx, programId, p);
   await writeAudit(tx, auditContext(ctx), {
     action: 'read',
     entity: 'outcomes',
-    detail: { measure: 'cm-cost', from: p.from, to: p.to, enrolments: out.enrolments, admissions: out.admissions, draws: fair.reduce((a, f) => a + f.draws, 0) },
+    detail: { measure: 'cm-cost', from: p.from, to: p.to, enrolments: out.enrolments, admissions: out.admissions, draws: out.fairness.reduce((a, f) => a + f.draws, 0) },
   });
   return out;
 }

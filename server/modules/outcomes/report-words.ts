@@ -11,7 +11,7 @@ const en = {
   title: 'Monthly programme report',
   month: 'Month',
   generated: 'Generated',
-  smallCells: 'To protect privacy, counts from 1 to 10 are shown as <11, and a percentage is not shown when a count behind it is hidden.',
+  smallCells: 'To protect privacy, counts from 1 to 10 are shown as <11, and a percentage, or a cost per patient or per screen, is not shown when a count behind it is hidden.',
   notRecorded: 'Not recorded',
   notShown: 'Not shown',
   censusTitle: 'Patients in treatment',
@@ -46,6 +46,23 @@ const en = {
   admissionsWithWeek: 'Admissions',
   chartLabel: '% negative',
   none: 'No admissions in this period.',
+  cmTitle: 'What contingency management cost',
+  cmNote:
+    'Contingency management (CM) rewards patients with vouchers and prize draws, for example for negative screens. Counted: the CM enrolments that started from {{from}} to {{to}}. Vouchers and prizes are counted when patients earn them, less any voided in error, as recorded on {{recordedOn}}; redeemed is the part patients have already spent on goods and gift cards. Weeks in treatment are counted to {{asOf}}, as for retention.',
+  cmEnrolments: 'CM enrolments that started',
+  cmPatients: 'Patients enrolled',
+  cmEarned: 'Earned by patients',
+  cmRedeemed: 'Redeemed by patients',
+  cmSource: 'Funding source',
+  cmNoSource: 'No funding source',
+  cmEarnedColumn: 'Earned',
+  cmRedeemedColumn: 'Redeemed',
+  cmBudget: 'Budget',
+  cmBudgetUsed: '% of budget used',
+  cmPerPatient: 'Cost per patient enrolled',
+  cmPerNegativeScreen: 'Cost per negative CM screen',
+  cmPerWeek: 'Cost per week in treatment',
+  cmNone: 'No CM enrolments started in this period.',
 } as const;
 
 export type ReportWords = { readonly [K in keyof typeof en]: string };
@@ -54,7 +71,8 @@ const es: ReportWords = {
   title: 'Informe mensual del programa',
   month: 'Mes',
   generated: 'Generado el',
-  smallCells: 'Para proteger la privacidad, los recuentos de 1 a 10 se muestran como <11, y no se muestra un porcentaje cuando uno de sus recuentos está oculto.',
+  smallCells:
+    'Para proteger la privacidad, los recuentos de 1 a 10 se muestran como <11, y no se muestra un porcentaje, ni un costo por paciente o por análisis, cuando uno de sus recuentos está oculto.',
   notRecorded: 'Sin registro',
   notShown: 'No se muestra',
   censusTitle: 'Pacientes en tratamiento',
@@ -89,6 +107,23 @@ const es: ReportWords = {
   admissionsWithWeek: 'Admisiones',
   chartLabel: '% negativos',
   none: 'No hubo admisiones en este período.',
+  cmTitle: 'Lo que costó el manejo de contingencias',
+  cmNote:
+    'El manejo de contingencias (MC) premia a los pacientes con vales y sorteos de premios, por ejemplo por análisis negativos. Se cuentan las inscripciones en MC que empezaron del {{from}} al {{to}}. Los vales y los premios se cuentan cuando el paciente los gana, sin los anulados por error, según lo registrado el {{recordedOn}}; lo canjeado es la parte que los pacientes ya usaron en artículos y tarjetas de regalo. Las semanas en tratamiento se cuentan hasta el {{asOf}}, como en la permanencia.',
+  cmEnrolments: 'Inscripciones en MC que empezaron',
+  cmPatients: 'Pacientes inscritos',
+  cmEarned: 'Ganado por los pacientes',
+  cmRedeemed: 'Canjeado por los pacientes',
+  cmSource: 'Fuente de financiamiento',
+  cmNoSource: 'Sin fuente de financiamiento',
+  cmEarnedColumn: 'Ganado',
+  cmRedeemedColumn: 'Canjeado',
+  cmBudget: 'Presupuesto',
+  cmBudgetUsed: '% del presupuesto usado',
+  cmPerPatient: 'Costo por paciente inscrito',
+  cmPerNegativeScreen: 'Costo por análisis negativo de MC',
+  cmPerWeek: 'Costo por semana en tratamiento',
+  cmNone: 'Ninguna inscripción en MC empezó en este período.',
 };
 
 export const REPORT_WORDS: Record<ReportLang, ReportWords> = { en, es };

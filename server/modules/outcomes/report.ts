@@ -1,18 +1,20 @@
 // The funders' monthly report (issue 17, docs/outcomes.md "The funders' monthly report"): a PDF,
 // in English or Spanish, of one month of the programme — the census, retention of the 12 months'
-// admissions by level of care, and the month's negative opioid screens with the trend over the
-// first 12 weeks after admission, each with the counts behind it. It leaves the programme, so
-// every count from 1 to 10 is printed "<11" and a rate resting on one is not shown
+// admissions by level of care, the month's negative opioid screens with the trend over the
+// first 12 weeks after admission, and what the CM enrolments of the 12 months cost, each with
+// the counts behind it. It leaves the programme, so every count from 1 to 10 is printed "<11"
+// and a rate, or a cost per patient or per screen, resting on one is not shown
 // (core/outcomes/report.ts). The figures come from the same functions as the dashboard
-// (retentionOf, screenOutcomesOf, scheduledScreensOf in outcomes.ts); each section is a builder
-// in SECTIONS returning layout-neutral blocks, so other measures add a section, not a renderer.
+// (retentionOf, screenOutcomesOf, scheduledScreensOf in outcomes.ts; cmCostOf in cm-cost.ts);
+// each section is a builder in SECTIONS returning layout-neutral blocks, so other measures add
+// a section, not a renderer.
 // Drawn with pdfkit (ADR 056): its standard Helvetica covers Spanish, no browser is needed.
 // One audit row: 'export' of 'outcomes', no patient named.
 import PDFDocument from 'pdfkit';
 import { and, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { CONVENTIONS, negativeRate, weeklyOutcomes, type Outcome } from '../../../core/outcomes/screens.ts';
-import { census, lastFullMonth, reportPeriod, shownCount, shownRate, shownSurvival, TREND_WEEKS, weeksStartingIn } from '../../../core/outcomes/report.ts';
+import { census, lastFullMonth, reportPeriod, shownCount, shownPer, shownRate, shownSurvival, TREND_WEEKS, weeksStartingIn } from '../../../core/outcomes/report.ts';
 import type { FunderReportQuery } from '../../../contracts/outcomes-report.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -22,6 +24,7 @@ import { programTimeZone } from '../cm/settle.ts';
 import { episodes } from '../patients/patients.tables.ts';
 import { programs } from '../programs/programs.tables.ts';
 import type { Period } from './admissions.ts';
+import { cmCostOf } from './cm-cost.ts';
 import { retentionOf, scheduledScreensOf, screenOutcomesOf } from './outcomes.ts';
 import { LEVEL_OF_CARE_WORDS, wordsOf, type ReportLang } from './report-words.ts';
 
@@ -46,6 +49,8 @@ export type ReportScope = {
   count: (n: number) => string;
   /** A percentage (0–100) with one decimal; `hidden` (a count behind it suppressed) → "Not shown"; null → "Not recorded". */
   percent: (p: number | null, hidden?: boolean) => string;
+  /** Integer (or unrounded) cents as US dollars in the language's format, "$1,234.50"; null → "Not recorded". */
+  money: (cents: number | null) => string;
   date: (d: string) => string;
 };
 
@@ -207,8 +212,57 @@ const screensSection: Section = {
   },
 };
 
-/** The report's sections, in order. A new measure (CM cost, care, engagement) adds its builder here. */
-export const SECTIONS: Section[] = [censusSection, retentionSection, screensSection];
+/**
+ * What contingency management cost: the dashboard's CM card (cmCostOf, seven queries) for the
+ * CM enrolments that started in the 12 months' window, as of the month's end: the counts, what
+ * patients earned and redeemed, the spend per funding source against its budget, and the cost
+ * per patient enrolled, per negative CM screen and per week in treatment. A cost per patient or
+ * per screen over 1–10 of them is not shown (shownPer).
+ */
+const cmSection: Section = {
+  key: 'cm',
+  async build(tx, r) {
+    const cm = await cmCostOf(tx, r.programId, r.window);
+    const blocks: Block[] = [
+      { kind: 'heading', text: r.t('cmTitle') },
+      { kind: 'text', text: r.t('cmNote', { from: r.date(r.window.from), to: r.date(r.window.to), asOf: r.date(r.asOf), recordedOn: r.date(r.generatedOn) }) },
+    ];
+    if (cm.enrolments === 0) return [...blocks, { kind: 'text', text: r.t('cmNone') }];
+    const perOf = (cents: number | null, denominator: number) => {
+      const s = shownPer(cents, denominator);
+      return s.hidden ? r.percent(null, true) : r.money(s.cents);
+    };
+    return [
+      ...blocks,
+      {
+        kind: 'figures',
+        rows: [
+          [r.t('cmEnrolments'), r.count(cm.enrolments)],
+          [r.t('cmPatients'), r.count(cm.cost.patients)],
+          [r.t('cmEarned'), r.money(cm.cost.earnedCents)],
+          [r.t('cmRedeemed'), r.money(cm.redeemedCents)],
+        ],
+      },
+      {
+        kind: 'table',
+        head: [r.t('cmSource'), r.t('cmEarnedColumn'), r.t('cmRedeemedColumn'), r.t('cmBudget'), r.t('cmBudgetUsed')],
+        widths: [2.3, 1, 1, 1.2, 1.5],
+        rows: cm.sources.map((s) => [s.name ?? r.t('cmNoSource'), r.money(s.earnedCents), r.money(s.redeemedCents), r.money(s.budgetCents), r.percent(s.percentUsed)]),
+      },
+      {
+        kind: 'figures',
+        rows: [
+          [r.t('cmPerPatient'), perOf(cm.cost.perPatientCents, cm.cost.patients)],
+          [r.t('cmPerNegativeScreen'), perOf(cm.cost.perNegativeScreenCents, cm.cost.negativeScreens)],
+          [r.t('cmPerWeek'), r.money(cm.cost.perRetainedWeekCents)],
+        ],
+      },
+    ];
+  },
+};
+
+/** The report's sections, in order. A new measure (care, engagement) adds its builder here. */
+export const SECTIONS: Section[] = [censusSection, retentionSection, screensSection, cmSection];
 
 const LOCALES: Record<ReportLang, string> = { en: 'en-US', es: 'es-US' };
 
@@ -224,6 +278,7 @@ export async function reportScope(tx: Tx, programId: string, now: Date, month: s
   const locale = LOCALES[lang];
   const pct = new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const num = new Intl.NumberFormat(locale);
+  const usd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' });
   const long = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   return {
     programId,
@@ -242,6 +297,7 @@ export async function reportScope(tx: Tx, programId: string, now: Date, month: s
       return shown === null ? '<11' : num.format(shown);
     },
     percent: (p, hidden = false) => (hidden ? t('notShown') : p === null ? t('notRecorded') : pct.format(p / 100)),
+    money: (cents) => (cents === null ? t('notRecorded') : usd.format(cents / 100)),
     date: (d) => long.format(new Date(`${d}T00:00:00Z`)),
   };
 }
@@ -296,12 +352,30 @@ export async function renderPdf(r: ReportScope, blocks: readonly Block[], now: D
   doc.moveDown(0.4).fontSize(8.5).text(r.t('smallCells'), { width });
   doc.moveDown(0.6);
 
+  /** The height a block takes when drawn (measured in its fonts; a little over rather than under). */
+  const heightOf = (b: Block): number => {
+    if (b.kind === 'heading') return doc.font('Helvetica-Bold').fontSize(13).heightOfString(b.text, { width }) + 10;
+    if (b.kind === 'text') return doc.font('Helvetica').fontSize(9).heightOfString(b.text, { width }) + 5;
+    if (b.kind === 'figures') {
+      doc.font('Helvetica').fontSize(10);
+      return b.rows.reduce((a, [label]) => a + Math.max(doc.heightOfString(label, { width: width * 0.7 }), 12) + 3, 0) + 5;
+    }
+    if (b.kind === 'table') return tableHeight(doc, b, width);
+    return CHART_ROOM + 6;
+  };
+
   for (const [i, b] of blocks.entries()) {
     if (b.kind === 'heading') {
-      // keep a heading with what follows it: its note and the start of a table, or a whole chart
+      // keep a section (a heading and the blocks up to the next) on one page when it fits on one;
+      // else keep the heading with what follows it: its note and the start of a table, or a whole chart
+      const gap = doc.currentLineHeight(true) * 0.6; // moveDown(0.6) in the font the last block left
+      const end = blocks.findIndex((n, j) => j > i && n.kind === 'heading');
+      const section = blocks.slice(i, end === -1 ? undefined : end);
+      const whole = gap + section.reduce((a, n) => a + heightOf(n), 0);
       const next = blocks.slice(i + 1, i + 3);
-      room(40 + (next[0]?.kind === 'text' ? 40 : 0) + (next.some((n) => n.kind === 'chart') ? CHART_ROOM : 50));
-      doc.moveDown(0.6).fillColor(INK).font('Helvetica-Bold').fontSize(13).text(b.text, left, doc.y, { width });
+      room(whole <= bottom() - doc.page.margins.top ? whole : 40 + (next[0]?.kind === 'text' ? 40 : 0) + (next.some((n) => n.kind === 'chart') ? CHART_ROOM : 50));
+      doc.y += gap;
+      doc.fillColor(INK).font('Helvetica-Bold').fontSize(13).text(b.text, left, doc.y, { width });
       doc
         .moveTo(left, doc.y + 2)
         .lineTo(left + width, doc.y + 2)
@@ -349,18 +423,34 @@ export async function renderPdf(r: ReportScope, blocks: readonly Block[], now: D
   return Buffer.concat(chunks);
 }
 
-function drawTable(doc: PDFKit.PDFDocument, b: Extract<Block, { kind: 'table' }>, left: number, width: number, bottom: () => number) {
+/** A table's columns (its widths shared out over the page width) and the height of a row of it. */
+function tableLayout(doc: PDFKit.PDFDocument, b: Extract<Block, { kind: 'table' }>, width: number) {
   const total = b.widths.reduce((a, w) => a + w, 0);
   const cols = b.widths.map((w) => (w / total) * width);
   const pad = 3;
-  const heightOf = (cells: readonly string[], font: string) => {
-    doc.font(font).fontSize(8.5);
+  const rowHeight = (cells: readonly string[], head: boolean) => {
+    doc.font(head ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5);
     return Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: cols[i]! - 2 * pad }))) + 2 * pad;
   };
+  return { cols, pad, rowHeight };
+}
+
+/** The height a table takes: its head, its rows and the space after it. */
+function tableHeight(doc: PDFKit.PDFDocument, b: Extract<Block, { kind: 'table' }>, width: number): number {
+  const { rowHeight } = tableLayout(doc, b, width);
+  return rowHeight(b.head, true) + b.rows.reduce((a, row) => a + rowHeight(row, false), 0) + 8;
+}
+
+/** Draws a table; its head is never left alone at a page's foot, and is drawn again atop a page the table runs on to. */
+function drawTable(doc: PDFKit.PDFDocument, b: Extract<Block, { kind: 'table' }>, left: number, width: number, bottom: () => number) {
+  const { cols, pad, rowHeight } = tableLayout(doc, b, width);
   const drawRow = (cells: readonly string[], head: boolean) => {
     const font = head ? 'Helvetica-Bold' : 'Helvetica';
-    const h = heightOf(cells, font);
-    if (doc.y + h > bottom()) doc.addPage();
+    const h = rowHeight(cells, head);
+    if (doc.y + h > bottom()) {
+      doc.addPage();
+      if (!head) drawRow(b.head, true);
+    }
     const y = doc.y;
     if (head) doc.rect(left, y, width, h).fillColor(SHADE).fill();
     let x = left;
@@ -378,6 +468,7 @@ function drawTable(doc: PDFKit.PDFDocument, b: Extract<Block, { kind: 'table' }>
     doc.y = y + h;
     return h;
   };
+  if (b.rows[0] && doc.y + rowHeight(b.head, true) + rowHeight(b.rows[0], false) > bottom()) doc.addPage();
   drawRow(b.head, true);
   for (const row of b.rows) drawRow(row, false);
   doc.x = left;
