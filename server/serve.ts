@@ -7,6 +7,7 @@ import { resolveAuditSigner } from './platform/audit-key.ts';
 import { errorKind, startJobs } from './platform/jobs.ts';
 import { cmJobs } from './modules/cm/jobs.ts';
 import { identityJobs } from './modules/identity/jobs.ts';
+import { outcomesJobs } from './modules/outcomes/rollup.ts';
 import { peersJobs } from './modules/peers/jobs.ts';
 import { meetingsJobs } from './modules/meetings/refresh.ts';
 import { channelsFrom } from './modules/messages/channels.ts';
@@ -42,7 +43,14 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
   const jobs = await startJobs({
     databaseUrl: config.databaseUrl,
     pglite: database.kind === 'pglite' ? (database.db as unknown as { $client: Parameters<typeof startJobs>[0]['pglite'] }).$client : undefined,
-    jobs: [...cmJobs(database.db), ...identityJobs(database.db), ...messagesJobs(database.db, channels, config.messages.leaseSeconds), ...peersJobs(database.db), ...meetingsJobs(database.db)],
+    jobs: [
+      ...cmJobs(database.db),
+      ...identityJobs(database.db),
+      ...messagesJobs(database.db, channels, config.messages.leaseSeconds),
+      ...peersJobs(database.db),
+      ...meetingsJobs(database.db),
+      ...outcomesJobs(database.db),
+    ],
     // a stable code, the job id, the error's class and SQLSTATE: never a message or stack (server/platform/jobs.ts)
     log: (event) => app.log.error(event, event.code),
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPatient } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { foldMarked } from '../../server/modules/outcomes/rollup.ts';
 
 let w: World;
 let admin: Client;
@@ -96,6 +97,19 @@ describe('outcomes rollup: a read folds in what changed', () => {
     await screensRead();
     expect(new Set((await rolledUp()).map((r) => r.time_zone))).toEqual(new Set(['America/Los_Angeles']));
     await w.database.query("update programs set time_zone = 'America/New_York' where id = $1", [programId]);
+  });
+
+  it('the fold job folds every marked patient in slices, each its own transaction, and leaves the reads nothing to fold', async () => {
+    await screensRead();
+    const before = await rolledUp();
+    await w.database.query('insert into outcome_stale (program_id, patient_id) select program_id, id from patients on conflict do nothing');
+    const marked = await stale();
+    expect(marked).toBeGreaterThan(1);
+    // a mark on a patient without episodes folds to no row; every patient's rows come back the same
+    expect(await foldMarked(w.database.db, w.clock.now, 1)).toBe(marked);
+    expect(await stale()).toBe(0);
+    expect(await rolledUp()).toEqual(before);
+    expect(await foldMarked(w.database.db, w.clock.now, 1)).toBe(0);
   });
 
   it('the rows kept equal a rebuild from scratch', async () => {

@@ -4,10 +4,12 @@
 // enrolments) only mark the patient in outcome_stale, by trigger; a read first folds the marked
 // patients in — their rows recomputed by core's rules from their records, in the read's
 // transaction — and then reads the rows. So a read is exact at its start, and what a new record
-// costs is one patient's fold at the next read.
+// costs is one patient's fold at the next read, or in the fold job every ten minutes.
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { ANALYTE_GROUPS, weekMarks, type AnalyteGroup } from '../../../core/outcomes/screens.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import { localDate } from '../../../core/cm/calendar.ts';
+import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
+import type { JobSpec } from '../../platform/jobs.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { episodes } from '../patients/patients.tables.ts';
 import { cohortColumns, type AdmissionRow, type Period } from './admissions.ts';
@@ -21,23 +23,59 @@ const BATCH = 1000;
  * Folds in the programme's marked patients (and, after a change of the programme's time zone,
  * every patient folded in another zone): their episodes' rows recomputed as of `today`. One fold
  * at a time per programme (a transaction-scoped advisory lock), so a fold never overwrites a newer
- * one; a record written while a fold runs marks its patient again. Returns how many patients were folded.
+ * one; a record written while a fold runs marks its patient again. `limit`: fold at most this
+ * many patients and leave the others marked (the job's slices); a read folds them all. Returns
+ * how many patients were folded.
  */
-export async function foldOutcomes(tx: Tx, programId: string, tz: string, today: string): Promise<number> {
+export async function foldOutcomes(tx: Tx, programId: string, tz: string, today: string, limit?: number): Promise<number> {
   const [pending] = rowsOf<{ stale: boolean }>(
     await tx.execute(sql`select exists (select 1 from ${outcomeStale} where ${outcomeStale.programId} = ${programId})
                              or exists (select 1 from ${outcomeEpisodes} where ${outcomeEpisodes.programId} = ${programId} and ${outcomeEpisodes.timeZone} <> ${tz}) as stale`),
   );
   if (!pending?.stale) return 0;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`outcomes-fold:${programId}`}))`);
-  const otherZone = await tx
-    .selectDistinct({ patientId: outcomeEpisodes.patientId })
-    .from(outcomeEpisodes)
-    .where(and(eq(outcomeEpisodes.programId, programId), sql`${outcomeEpisodes.timeZone} <> ${tz}`));
-  const marked = await tx.delete(outcomeStale).where(eq(outcomeStale.programId, programId)).returning({ patientId: outcomeStale.patientId });
-  const patients = [...new Set([...otherZone, ...marked].map((m) => m.patientId))];
+  await tx.execute(sql`insert into ${outcomeStale} (program_id, patient_id)
+                       select distinct ${outcomeEpisodes.programId}, ${outcomeEpisodes.patientId} from ${outcomeEpisodes}
+                        where ${outcomeEpisodes.programId} = ${programId} and ${outcomeEpisodes.timeZone} <> ${tz}
+                       on conflict do nothing`);
+  const some =
+    limit === undefined
+      ? eq(outcomeStale.programId, programId)
+      : and(
+          eq(outcomeStale.programId, programId),
+          inArray(outcomeStale.patientId, tx.select({ patientId: outcomeStale.patientId }).from(outcomeStale).where(eq(outcomeStale.programId, programId)).limit(limit)),
+        );
+  const marked = await tx.delete(outcomeStale).where(some).returning({ patientId: outcomeStale.patientId });
+  const patients = marked.map((m) => m.patientId);
   for (let i = 0; i < patients.length; i += BATCH) await foldPatients(tx, programId, tz, today, patients.slice(i, i + BATCH));
   return patients.length;
+}
+
+/**
+ * The fold job: every programme's marked patients folded in slices of `slice` patients, each
+ * slice its own transaction (so a write to a patient waits at most one slice), until none is
+ * left. Reads then find little or nothing to fold. Returns how many patients were folded.
+ */
+export async function foldMarked(db: Db, now: Date, slice = 500): Promise<number> {
+  const programmes = rowsOf<{ id: string; time_zone: string }>(
+    await db.execute(sql`select p.id, p.time_zone from programs p
+                          where exists (select 1 from ${outcomeStale} s where s.program_id = p.id)
+                             or exists (select 1 from ${outcomeEpisodes} o where o.program_id = p.id and o.time_zone <> p.time_zone)`),
+  );
+  let folded = 0;
+  for (const p of programmes) {
+    for (;;) {
+      const n = await inTransaction(db, (tx) => foldOutcomes(tx, p.id, p.time_zone, localDate(now, p.time_zone), slice));
+      folded += n;
+      if (n < slice) break;
+    }
+  }
+  return folded;
+}
+
+/** The outcomes rollup's scheduled job (started by server/serve.ts): marked patients folded in every ten minutes. */
+export function outcomesJobs(db: Db): JobSpec[] {
+  return [{ name: 'outcomes-fold', cron: '*/10 * * * *', everySeconds: 600, run: (now) => foldMarked(db, now) }];
 }
 
 async function foldPatients(tx: Tx, programId: string, tz: string, today: string, patientIds: string[]): Promise<void> {
