@@ -121,10 +121,10 @@ const WITHOUT_PERMISSION: Record<string, 'public' | 'partial' | 'session' | 'pat
 };
 
 /**
- * Path parameters whose values are not programme records (the instrument registry is the
+ * Path parameters whose values are not programme records (the instrument registry and the measures are the
  * same in every programme), so programme B's value is the same as A's and is not a 404.
  */
-const SHARED_PARAMS = new Set([':instrumentId', 'Questionnaire/:id']);
+const SHARED_PARAMS = new Set([':instrumentId', 'Questionnaire/:id', 'Measure/:id']);
 
 type WalkRole = Role;
 const WALK_ROLES: readonly WalkRole[] = [...ROLES, 'integration'];
@@ -202,6 +202,7 @@ function paramValue(name: string, before: string | undefined, f: Fixtures): stri
     Appointment: f.visit,
     Schedule: f.scheduleStaff,
     Consent: f.consent, // staff with read:consent only; never an API token (ADR 021)
+    Measure: 'waypoint-retention', // the outcomes measures (static definitions, the same in every programme; aggregates only)
   };
   return before === undefined ? undefined : byCollection[before];
 }

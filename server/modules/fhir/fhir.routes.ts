@@ -1,5 +1,6 @@
 // FHIR R4 under /fhir/R4: read and search for Questionnaire, QuestionnaireResponse,
-// Observation, CarePlan, Goal, Encounter, Appointment, Schedule and Consent, and Patient read. Same session, programme header and
+// Observation, CarePlan, Goal, Encounter, Appointment, Schedule, Consent and Measure, Patient read, and
+// Measure/<id>/$evaluate-measure (the outcomes dashboard's figures as a MeasureReport). Same session, programme header and
 // permissions as the API; responses are application/fhir+json; errors are
 // OperationOutcome. An API token with fhir:read is an application outside the programme: its
 // reads and searches are disclosures checked against each patient's consents (outside.ts). A separate plugin so its error and not-found handlers are its own;
@@ -34,6 +35,7 @@ import { readAppointment, readEncounter, readSchedule, searchAppointments, searc
 import { SECURITY_LABELS, type Resource } from './resources.ts';
 import { readConsent, searchConsents } from './consent.ts';
 import { isOutsideClient, NO_REDISCLOSURE, outsideRead, outsideSearch, redisclosureOutcome } from './outside.ts';
+import { evaluateMeasure, evaluateParams, readMeasure, searchMeasures } from './measures.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
@@ -74,7 +76,7 @@ function sendOutcome(reply: FastifyReply, req: FastifyRequest, status: number, c
 }
 
 /** The types served here: every one is read; those in SEARCH_PARAMS are also searched. */
-const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'Schedule', 'Consent'];
+const TYPES = ['Patient', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'Schedule', 'Consent', 'Measure'];
 
 /**
  * What a path under /fhir that no route serves gets: 405 for an interaction a served type
@@ -155,11 +157,10 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   const hide = { hide: true };
 
   /**
-   * Parameters a search does not support are refused under `Prefer: handling=strict` (400
-   * naming them) and otherwise ignored: left out of the search and of its `self` link.
+   * Parameters a search (or an operation: `what`, `accepted`) does not support are refused under
+   * `Prefer: handling=strict` (400 naming them) and otherwise ignored: left out of the search and of its `self` link.
    */
-  const supportedQuery = (req: FastifyRequest, name: string): Query => {
-    const accepted = acceptedParams(name);
+  const supportedQuery = (req: FastifyRequest, name: string, accepted = acceptedParams(name), what = `${name} search`): Query => {
     const query = req.query as Query;
     const unknown = Object.keys(query).filter((k) => !accepted.has(k));
     if (unknown.length > 0 && strictHandling(req)) {
@@ -167,8 +168,8 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
       throw new AppError({
         code: 'unsupported_search_parameter',
         status: 400,
-        message: `${name} search does not support the parameter${names.length > 1 ? 's' : ''} ${names.join(', ')} (see /fhir/R4/metadata).`,
-        problems: names.map((k) => ({ field: `query.${k}`, message: 'is not a supported search parameter' })),
+        message: `${what} does not support the parameter${names.length > 1 ? 's' : ''} ${names.join(', ')} (see /fhir/R4/metadata).`,
+        problems: names.map((k) => ({ field: `query.${k}`, message: `is not a supported ${what.endsWith(' search') ? 'search ' : ''}parameter` })),
       });
     }
     return Object.fromEntries(Object.entries(query).filter(([k]) => accepted.has(k)));
@@ -221,6 +222,13 @@ export async function fhirRoutes(app: FastifyInstance, opts: { db: Db; publicUrl
   type('Schedule', 'read:schedule', readSchedule, searchSchedules);
   // 42 CFR Part 2 consents (issue 16): staff only, never an API token (core/access/scopes.ts)
   type('Consent', 'read:consent', readConsent, searchConsents);
+  // the outcomes dashboard's figures (issue 17, docs/fhir.md "Measures"): staff with read:outcomes, never an API token;
+  // aggregates only, each evaluation audited as the dashboard's read
+  type('Measure', 'read:outcomes', readMeasure, searchMeasures);
+  app.get<{ Params: { id: string } }>('/Measure/:id/$evaluate-measure', { config: config('read:outcomes'), schema: hide }, async (req, reply) => {
+    const query = supportedQuery(req, 'Measure', evaluateParams(req.params.id), '$evaluate-measure');
+    return send(reply, await runInTx(db, req, (d) => evaluateMeasure(d, req.params.id, query)));
+  });
 
   app.get('/metadata', { config: { auth: 'public' }, schema: hide }, async (req, reply) => send(reply, capabilityStatement(req, publicUrl)));
 }
@@ -234,6 +242,7 @@ function capabilityStatement(req: FastifyRequest, publicUrl: string | undefined)
       ...(profile ? { supportedProfile: [profile] } : {}),
       interaction: params ? [{ code: 'read' }, { code: 'search-type' }] : [{ code: 'read' }],
       ...(params ? { searchParam: search([...COMMON_PARAMS, ...params]) } : {}),
+      ...(type === 'Measure' ? { operation: [{ name: 'evaluate-measure', definition: 'http://hl7.org/fhir/OperationDefinition/Measure-evaluate-measure' }] } : {}),
     };
   };
   return {
@@ -241,7 +250,7 @@ function capabilityStatement(req: FastifyRequest, publicUrl: string | undefined)
     status: 'active',
     date: '2026-03-01',
     kind: 'instance',
-    implementation: { description: 'Waypoint FHIR R4 facade (read and search)', url: `${publicBase(req, publicUrl)}/fhir/R4` },
+    implementation: { description: 'Waypoint FHIR R4 facade (read and search; Measure $evaluate-measure)', url: `${publicBase(req, publicUrl)}/fhir/R4` },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
     rest: [

@@ -48,6 +48,8 @@ export const SEARCH_PARAMS: Record<string, Array<[string, string]>> = {
   Schedule: [['actor', 'reference']],
   // 42 CFR Part 2 consents (issue 16): server/modules/fhir/consent.ts
   Consent: [['patient', 'reference']],
+  // the outcomes dashboard's measures (issue 17): server/modules/fhir/measures.ts; the common parameters only
+  Measure: [],
 };
 /** `_id` and `_count` are search parameters of every type; `_total` and `_cursor` (the next-page token) are result parameters. */
 export const COMMON_PARAMS: Array<[string, string]> = [
