@@ -32,21 +32,13 @@
 //   treatment, 1 naloxone, 2 with an overdose after the referral, 1 with two or more.
 // From 3 Feb only R3: no outcome recorded at all → the outcome figures are not recorded (null).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, newPatient } from '../support/http.ts';
+import { expectProblem } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { admit } from './support.ts';
 
 let w: World;
 let admin: Client;
 const PERIOD = 'from=2026-01-01&to=2026-02-28';
-
-async function admit(c: Client, n: string, admittedOn: string): Promise<{ patientId: string; episodeId: string }> {
-  const p = await c.post('/api/v1/patients', newPatient(`engagement${n}`));
-  expect(p.statusCode, p.body).toBe(200);
-  const patientId = (p.json() as { id: string }).id;
-  const e = await c.post(`/api/v1/patients/${patientId}/episodes`, { levelOfCare: 'otp', admittedOn });
-  expect(e.statusCode, e.body).toBe(200);
-  return { patientId, episodeId: (e.json() as { id: string }).id };
-}
 
 /** Noon in New York on a day. */
 const noon = (day: string) => `${day}T17:00:00Z`;

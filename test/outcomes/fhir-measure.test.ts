@@ -25,8 +25,10 @@
 // 2025-03-02: P0 (admitted 1 Dec 2025) is in it too → 5 admissions.
 import fhirPackage from 'fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPatient } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { admit, opioid, recordScreen } from './support.ts';
+
+const screen = async (c: Client, patientId: string, day: string, results: unknown[]) => (await recordScreen(c, patientId, day, results)).specimen.id;
 
 const validator = new fhirPackage.Fhir();
 type Res = { resourceType: string; id?: string; meta?: { security?: Array<{ system: string; code: string }> }; [k: string]: unknown };
@@ -56,28 +58,8 @@ const PERIOD = 'periodStart=2026-01-01&periodEnd=2026-02-28';
 /** The group's populations as code → count. */
 const counts = (g: Group) => Object.fromEntries(g.population.map((p) => [p.code.coding[0]!.code, p.count]));
 
-const opioid = (analyte: 'opiates' | 'fentanyl', result: 'negative' | 'positive') => [
-  { analyte: analyte === 'opiates' ? 'fentanyl' : 'opiates', result: 'negative' },
-  { analyte, result },
-];
-
 let w: World;
 let admin: Client;
-
-async function admit(c: Client, n: string, admittedOn: string): Promise<{ patientId: string; episodeId: string }> {
-  const p = await c.post('/api/v1/patients', newPatient(`measure${n}`));
-  expect(p.statusCode, p.body).toBe(200);
-  const patientId = (p.json() as { id: string }).id;
-  const e = await c.post(`/api/v1/patients/${patientId}/episodes`, { levelOfCare: 'otp', admittedOn });
-  expect(e.statusCode, e.body).toBe(200);
-  return { patientId, episodeId: (e.json() as { id: string }).id };
-}
-
-async function screen(c: Client, patientId: string, day: string, results: unknown[]): Promise<string> {
-  const r = await c.post('/api/v1/specimens', { patientId, collectedAt: `${day}T15:00:00Z`, observed: true, temperatureC: 34, method: 'presumptive', results });
-  expect(r.statusCode, r.body).toBe(200);
-  return (r.json() as { specimen: { id: string } }).specimen.id;
-}
 
 async function report(c: Client, url: string): Promise<Report> {
   const r = await c.get(url);

@@ -23,14 +23,12 @@
 // Longest run of negative weeks: P1 2, P2 6, P3 0, P4 0 → median 1; reached 4 weeks: 1; 8 and 12: 0.
 // Screens read: P1 2 + P2 8 + P3 1 = 11, one corrected, none invalid.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, newPatient } from '../support/http.ts';
+import { expectProblem } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
-import { clinicProtocol } from '../cm/support.ts';
+import { admit, opioid, recordScreen } from './support.ts';
 
-const opioid = (analyte: 'opiates' | 'fentanyl', result: 'negative' | 'positive') => [
-  { analyte: analyte === 'opiates' ? 'fentanyl' : 'opiates', result: 'negative' },
-  { analyte, result },
-];
+const screen = async (c: Client, patientId: string, day: string, results: unknown[]) => (await recordScreen(c, patientId, day, results)).specimen.id;
+import { clinicProtocol } from '../cm/support.ts';
 
 let w: World;
 let admin: Client;
@@ -39,21 +37,6 @@ let p2Id = '';
 let p3Id = '';
 let p4Id = '';
 const PERIOD = 'from=2026-01-01&to=2026-02-28';
-
-async function admit(c: Client, n: string, admittedOn: string): Promise<{ patientId: string; episodeId: string }> {
-  const p = await c.post('/api/v1/patients', newPatient(`outcomes${n}`));
-  expect(p.statusCode, p.body).toBe(200);
-  const patientId = (p.json() as { id: string }).id;
-  const e = await c.post(`/api/v1/patients/${patientId}/episodes`, { levelOfCare: 'otp', admittedOn });
-  expect(e.statusCode, e.body).toBe(200);
-  return { patientId, episodeId: (e.json() as { id: string }).id };
-}
-
-async function screen(c: Client, patientId: string, day: string, results: unknown[]): Promise<string> {
-  const r = await c.post('/api/v1/specimens', { patientId, collectedAt: `${day}T15:00:00Z`, observed: true, temperatureC: 34, method: 'presumptive', results });
-  expect(r.statusCode, r.body).toBe(200);
-  return (r.json() as { specimen: { id: string } }).specimen.id;
-}
 
 beforeAll(async () => {
   w = await makeWorld();

@@ -30,9 +30,10 @@
 //   → 18000 × 7 / 540 = 233.3 cents = $2.33.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, newPatient } from '../support/http.ts';
+import { expectProblem } from '../support/http.ts';
 import { pdfText } from '../support/pdf.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { admit } from './support.ts';
 import type { Recorded } from '../cm/support.ts';
 import { REPORT_WORDS } from '../../server/modules/outcomes/report-words.ts';
 
@@ -54,15 +55,6 @@ const VOUCHERS = {
   weeks: 12,
   tracks: [{ id: 'opioid', target: { kind: 'negative', analytes: ['fentanyl'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 500, step: 100 } }] }],
 };
-
-async function admit(c: Client, n: string, admittedOn: string, levelOfCare = 'otp'): Promise<{ patientId: string; episodeId: string }> {
-  const p = await c.post('/api/v1/patients', newPatient(`report${n}`));
-  expect(p.statusCode, p.body).toBe(200);
-  const patientId = (p.json() as { id: string }).id;
-  const e = await c.post(`/api/v1/patients/${patientId}/episodes`, { levelOfCare, admittedOn });
-  expect(e.statusCode, e.body).toBe(200);
-  return { patientId, episodeId: (e.json() as { id: string }).id };
-}
 
 async function screen(c: Client, patientId: string, day: string, result: 'negative' | 'positive'): Promise<Recorded> {
   const r = await c.post('/api/v1/specimens', { patientId, collectedAt: `${day}T15:00:00Z`, observed: true, temperatureC: 34, method: 'presumptive', results: opioids(result) });

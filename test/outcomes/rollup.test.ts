@@ -3,33 +3,16 @@
 // of the programme's time zone — and the rows it keeps equal a rebuild from scratch, also after
 // writers and readers raced on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPatient } from '../support/http.ts';
 import { onPostgres } from '../support/db.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
+import { admit, opioid, recordScreen } from './support.ts';
 import { foldMarked } from '../../server/modules/outcomes/rollup.ts';
 
 let w: World;
 let admin: Client;
 const PERIOD = 'from=2026-01-01&to=2026-03-02';
-const opioids = (result: 'negative' | 'positive') => [
-  { analyte: 'fentanyl', result },
-  { analyte: 'opiates', result: 'negative' },
-];
-
-async function admit(n: string, admittedOn: string): Promise<{ patientId: string; episodeId: string }> {
-  const p = await admin.post('/api/v1/patients', newPatient(`rollup${n}`));
-  expect(p.statusCode, p.body).toBe(200);
-  const patientId = (p.json() as { id: string }).id;
-  const e = await admin.post(`/api/v1/patients/${patientId}/episodes`, { levelOfCare: 'otp', admittedOn });
-  expect(e.statusCode, e.body).toBe(200);
-  return { patientId, episodeId: (e.json() as { id: string }).id };
-}
-
-async function screen(patientId: string, day: string, result: 'negative' | 'positive', c: Client = admin): Promise<string> {
-  const r = await c.post('/api/v1/specimens', { patientId, collectedAt: `${day}T15:00:00Z`, observed: true, temperatureC: 34, method: 'presumptive', results: opioids(result) });
-  expect(r.statusCode, r.body).toBe(200);
-  return (r.json() as { specimen: { id: string } }).specimen.id;
-}
+/** A cup whose fentanyl is `result`; its id. */
+const screen = async (patientId: string, day: string, result: 'negative' | 'positive') => (await recordScreen(admin, patientId, day, opioid('fentanyl', result))).specimen.id;
 
 type Screens = { admissions: number; screens: { total: number; corrected: number }; weeks: { week: number; admissions: number; missingPositive: { negative: number; positive: number } }[] };
 const screensRead = async () => (await admin.get(`/api/v1/outcomes/screens?${PERIOD}&group=opioids`)).json() as Screens;
@@ -58,7 +41,7 @@ afterAll(async () => w?.close());
 
 describe('outcomes rollup: a read folds in what changed', () => {
   it('a screen, its correction and a discharge each show in the next read; a read with nothing marked folds nothing', async () => {
-    const a = await admit('One', '2026-01-05');
+    const a = await admit(admin, 'One', '2026-01-05');
     await screen(a.patientId, '2026-01-06', 'negative');
     const first = await screensRead();
     expect(first.screens.total).toBe(1);
@@ -113,7 +96,7 @@ describe('outcomes rollup: a read folds in what changed', () => {
   });
 
   it('the rows kept equal a rebuild from scratch', async () => {
-    const b = await admit('Two', '2026-02-02');
+    const b = await admit(admin, 'Two', '2026-02-02');
     await screen(b.patientId, '2026-02-03', 'negative');
     await screen(b.patientId, '2026-02-12', 'positive');
     await retentionRead();
@@ -125,7 +108,7 @@ describe('outcomes rollup: a read folds in what changed', () => {
 
 describe.runIf(onPostgres())('outcomes rollup: writers and readers racing (PostgreSQL)', () => {
   it('16 writers posting screens and corrections while 4 readers read: the rows equal a rebuild, and every screen is counted', async () => {
-    const patients = await Promise.all(Array.from({ length: 8 }, (_, i) => admit(`Race${i}`, '2026-01-05')));
+    const patients = await Promise.all(Array.from({ length: 8 }, (_, i) => admit(admin, `Race${i}`, '2026-01-05')));
     const days = ['2026-01-06', '2026-01-13', '2026-01-20', '2026-01-27', '2026-02-03', '2026-02-10'];
     const writes = patients.flatMap((p, i) => days.map((day, j) => ({ patientId: p.patientId, day, result: (i + j) % 3 === 0 ? ('positive' as const) : ('negative' as const) })));
     let reading = true;
