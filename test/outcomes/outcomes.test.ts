@@ -25,9 +25,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/http.ts';
 import { makeWorld, type Client, type World } from '../support/world.ts';
-import { admit, opioid, recordScreen } from './support.ts';
-
-const screen = async (c: Client, patientId: string, day: string, results: unknown[]) => (await recordScreen(c, patientId, day, results)).specimen.id;
+import { dashboardCohort } from './support.ts';
 import { clinicProtocol } from '../cm/support.ts';
 
 let w: World;
@@ -41,33 +39,7 @@ const PERIOD = 'from=2026-01-01&to=2026-02-28';
 beforeAll(async () => {
   w = await makeWorld();
   admin = await w.client('administrator');
-  const p1 = await admit(admin, 'One', '2026-01-05');
-  p1Id = p1.patientId;
-  await screen(admin, p1.patientId, '2026-01-06', opioid('opiates', 'negative'));
-  const overturned = await screen(admin, p1.patientId, '2026-01-13', opioid('fentanyl', 'positive'));
-  const fix = await admin.post(`/api/v1/specimens/${overturned}/corrections`, { results: [{ analyte: 'fentanyl', result: 'negative' }], reason: 'laboratory confirmation negative' });
-  expect(fix.statusCode, fix.body).toBe(200);
-  const d = await admin.post(`/api/v1/patients/${p1.patientId}/episodes/${p1.episodeId}/discharge`, { dischargedOn: '2026-01-25', dischargeReason: 'completed' });
-  expect(d.statusCode, d.body).toBe(200);
-
-  const p2 = await admit(admin, 'Two', '2026-01-05');
-  p2Id = p2.patientId;
-  await screen(admin, p2.patientId, '2026-01-07', opioid('opiates', 'negative'));
-  await screen(admin, p2.patientId, '2026-01-14', opioid('opiates', 'positive'));
-  for (const day of ['2026-01-21', '2026-01-28', '2026-02-04', '2026-02-11', '2026-02-18', '2026-02-27']) await screen(admin, p2.patientId, day, opioid('opiates', 'negative'));
-
-  const p3 = await admit(admin, 'Three', '2026-01-12');
-  p3Id = p3.patientId;
-  await screen(admin, p3.patientId, '2026-01-14', opioid('opiates', 'positive'));
-
-  p4Id = (await admit(admin, 'Four', '2026-02-23')).patientId;
-
-  const p0 = await admit(admin, 'Zero', '2025-12-01');
-  await screen(admin, p0.patientId, '2026-01-08', opioid('opiates', 'positive'));
-
-  const adminB = await w.client('adminB');
-  const b = await admit(adminB, 'Bee', '2026-01-05');
-  await screen(adminB, b.patientId, '2026-01-06', opioid('opiates', 'positive'));
+  ({ p1: p1Id, p2: p2Id, p3: p3Id, p4: p4Id } = await dashboardCohort(w));
 }, 120_000);
 
 afterAll(async () => w?.close());
