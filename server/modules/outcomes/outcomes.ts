@@ -1,9 +1,10 @@
 // The outcomes dashboard's reads (issue 17, docs/outcomes.md "Where to see them"): retention in
 // treatment by cohort, and drug-screen outcomes by week since admission, for the admissions of a
-// period, as of today in the programme's time zone. Set-based: one query for the admissions with
-// their last contact, one for their screens with those screens' corrections, whatever the
-// cohort's size (at volume: docs/outcomes.md "Volume"); the measures themselves are core/outcomes. Aggregates only (no patient named);
-// each read writes one audit row in the request's transaction.
+// period, as of today in the programme's time zone. Both read one row per admission from the
+// outcomes rollup, after folding in the patients whose records changed (rollup.ts, ADR 058); the
+// statements a fold reads a patient's records with are here too (lastContact,
+// scheduledScreensOf), and the measures themselves are core/outcomes. Aggregates only (no patient
+// named); each read writes one audit row in the request's transaction.
 import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { isAnalyte } from '../../../core/cm/analytes.ts';
 import { abstinentWeeks, CONTACT_ATTENDANCE, cohortKey, pooledWeeks, summariseAbstinence, type Cohort } from '../../../core/outcomes/dashboard.ts';
