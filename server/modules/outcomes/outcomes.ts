@@ -104,37 +104,20 @@ type Fix = { id: string; valid: boolean | null; results: StoredResult[] };
 
 /**
  * The screens of the admissions that `admitted` (a condition on `episodes`) selects, from
- * admission to discharge or `asOf`, read as scheduled screens by episode: results in effect
- * (corrections applied); an invalid screen is one not given, an inconclusive analyte one not
- * read. One query whatever the number of admissions; `analytes`: read only these analytes.
+ * admission to discharge or `asOf`, read as scheduled screens by episode, with each episode's
+ * screens counted: results in effect (corrections applied); an invalid screen is one not given,
+ * an inconclusive analyte one not read. One query whatever the number of admissions.
  */
-export async function scheduledScreensOf(
-  tx: Tx,
-  programId: string,
-  admitted: SQL,
-  asOf: string,
-  analytes?: readonly string[],
-): Promise<{ byEpisode: Map<string, ScheduledScreen[]>; read: ScreensRead; readByEpisode: Map<string, ScreensRead> }> {
+export async function scheduledScreensOf(tx: Tx, programId: string, admitted: SQL, asOf: string): Promise<{ byEpisode: Map<string, ScheduledScreen[]>; readByEpisode: Map<string, ScreensRead> }> {
   // One statement: only what the measures read (at volume the whole rows cost more to carry
-  // than to find), each screen's corrections beside it (oldest first), and with `analytes`
-  // only those analytes' results (a correction merges analyte by analyte, so filtering both
-  // sides the same way keeps the result in effect).
-  const only = analytes
-    ? sql.join(
-        analytes.map((a) => sql`${a}`),
-        sql`, `,
-      )
-    : null;
+  // than to find), each screen's corrections beside it (oldest first).
   const rows = await tx
     .select({
       episodeId: episodes.id,
-      id: screens.id,
       collectedOn: screens.collectedOn,
       valid: screens.valid,
-      results: only ? sql<StoredResult[]>`(select coalesce(jsonb_agg(r), '[]'::jsonb) from jsonb_array_elements("screens"."results") r where r->>'analyte' in (${only}))` : screens.results,
-      corrections: sql<Fix[]>`(select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'valid', c.valid,
-                         'results', ${only ? sql`(select coalesce(jsonb_agg(r), '[]'::jsonb) from jsonb_array_elements(c.results) r where r->>'analyte' in (${only}))` : sql`c.results`})
-                       order by c.recorded_at, c.id), '[]'::jsonb)
+      results: screens.results,
+      corrections: sql<Fix[]>`(select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'valid', c.valid, 'results', c.results) order by c.recorded_at, c.id), '[]'::jsonb)
                     from screen_corrections c where c.program_id = "screens"."program_id" and c.screen_id = "screens"."id")`,
     })
     .from(screens)
@@ -149,21 +132,13 @@ export async function scheduledScreensOf(
     );
   const byEpisode = new Map<string, ScheduledScreen[]>();
   const readByEpisode = new Map<string, ScreensRead>();
-  const counted = new Set<string>();
-  let corrected = 0;
-  let invalidScreens = 0;
   for (const screen of rows) {
     const effect = inEffect(screen, screen.corrections);
-    if (!counted.has(screen.id)) {
-      counted.add(screen.id);
-      if (screen.corrections.length > 0) corrected += 1;
-      if (!effect.valid) invalidScreens += 1;
-    }
-    const episodeRead = readByEpisode.get(screen.episodeId) ?? { total: 0, corrected: 0, invalid: 0 };
+    const read = readByEpisode.get(screen.episodeId) ?? { total: 0, corrected: 0, invalid: 0 };
     readByEpisode.set(screen.episodeId, {
-      total: episodeRead.total + 1,
-      corrected: episodeRead.corrected + (screen.corrections.length > 0 ? 1 : 0),
-      invalid: episodeRead.invalid + (effect.valid ? 0 : 1),
+      total: read.total + 1,
+      corrected: read.corrected + (screen.corrections.length > 0 ? 1 : 0),
+      invalid: read.invalid + (effect.valid ? 0 : 1),
     });
     // an invalid screen is one not given; an inconclusive analyte was not read
     const results: AnalyteResult[] | null = effect.valid
@@ -173,7 +148,7 @@ export async function scheduledScreensOf(
     if (list) list.push({ scheduledOn: screen.collectedOn, results });
     else byEpisode.set(screen.episodeId, [{ scheduledOn: screen.collectedOn, results }]);
   }
-  return { byEpisode, read: { total: counted.size, corrected, invalid: invalidScreens }, readByEpisode };
+  return { byEpisode, readByEpisode };
 }
 
 /** Drug-screen outcomes of the period's admissions for one analyte group, as of the period's `asOf`, unaudited (the funders' report reads it too). */

@@ -86,10 +86,10 @@ async function foldPatients(tx: Tx, programId: string, tz: string, today: string
        where e.program_id = ${programId} and e.patient_id in ${patientIds}`),
   );
   const { byEpisode, readByEpisode } = await scheduledScreensOf(tx, programId, and(eq(episodes.programId, programId), inArray(episodes.patientId, patientIds))!, today);
+  const groups = Object.keys(ANALYTE_GROUPS) as AnalyteGroup[];
   const rows = admissions.map((a) => {
     const screens = byEpisode.get(a.id) ?? [];
     const read = readByEpisode.get(a.id) ?? { total: 0, corrected: 0, invalid: 0 };
-    const groups = Object.keys(ANALYTE_GROUPS) as AnalyteGroup[];
     return {
       programId,
       episodeId: a.id,
