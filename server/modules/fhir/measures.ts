@@ -166,20 +166,10 @@ function dateParam(q: Query, name: string): string | undefined {
   return v;
 }
 
-/** periodOf's refusals name the dashboard's fields (querystring.from, .to): here they are periodStart and periodEnd. */
-const PARAM_OF_FIELD: Record<string, string> = { 'querystring.from': 'periodStart', 'querystring.to': 'periodEnd' };
-
 async function periodParams(deps: Deps, q: Query): Promise<Period> {
   const from = dateParam(q, 'periodStart');
   const to = dateParam(q, 'periodEnd');
-  try {
-    return await periodOf(deps.tx, programOf(deps.ctx), deps.ctx.now, { from, to });
-  } catch (err) {
-    const problem = err instanceof AppError && err.status === 400 ? err.problems[0] : undefined;
-    const name = problem && PARAM_OF_FIELD[problem.field];
-    if (!problem || !name) throw err;
-    throw badInput(name, problem.message.replace(/\bto$/, 'periodEnd'));
-  }
+  return periodOf(deps.tx, programOf(deps.ctx), deps.ctx.now, { from, to }, { from: 'query.periodStart', to: 'query.periodEnd' });
 }
 
 /** The summary (population) report is the only one: `reportType` summary (R5's word, and MeasureReport.type) or population (R4's). */

@@ -16,14 +16,23 @@ export const MAX_PERIOD_DAYS = 3 * 366;
 /** Admission dates from–to (inclusive), counted as of `asOf` (today in the programme's zone `tz`). */
 export type Period = { from: string; to: string; asOf: string; tz: string };
 
-/** The period asked for: `to` defaults to today, `from` to a year before `to`; from after to, or too long a period, is a 400 naming the field. */
-export async function periodOf(tx: Tx, programId: string, now: Date, q: { from?: string | undefined; to?: string | undefined }): Promise<Period> {
+/**
+ * The period asked for: `to` defaults to today, `from` to a year before `to`; from after to, or
+ * too long a period, is a 400 naming the field (`fields`: the request's names for from and to).
+ */
+export async function periodOf(
+  tx: Tx,
+  programId: string,
+  now: Date,
+  q: { from?: string | undefined; to?: string | undefined },
+  fields = { from: 'querystring.from', to: 'querystring.to' },
+): Promise<Period> {
   const tz = await programTimeZone(tx, programId);
   const asOf = localDate(now, tz);
   const to = q.to ?? asOf;
   const from = q.from ?? addDays(to, -365);
-  if (from > to) throw invalid('querystring.from', 'must be on or before to');
-  if (addDays(from, MAX_PERIOD_DAYS) < to) throw invalid('querystring.from', `the period can be at most ${MAX_PERIOD_DAYS} days`);
+  if (from > to) throw invalid(fields.from, `must be on or before ${fields.to.split('.').pop()}`);
+  if (addDays(from, MAX_PERIOD_DAYS) < to) throw invalid(fields.from, `the period can be at most ${MAX_PERIOD_DAYS} days`);
   return { from, to, asOf, tz };
 }
 
