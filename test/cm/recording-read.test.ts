@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { cmEnrolments, cmLedgerEntries } from '../../server/modules/cm/cm.tables.ts';
-import { writeIfHistoryCurrent } from '../../server/modules/cm/settle.ts';
-import { AFTER_RECORDINGS, clinicProtocol, enrolled, ledgerBalanceWithUnshown, specimen, withoutPrivilege, type Recorded } from './support.ts';
+import { REQUIRE_CURRENT_HISTORY, writeIfHistoryCurrent } from '../../server/modules/cm/settle.ts';
+import { cachedHistory } from '../../server/modules/cm/history-cache.ts';
+import { readForRecording } from '../../server/modules/cm/specimens.ts';
+import { AFTER_RECORDINGS, clinicProtocol, enrolled, ledgerBalanceWithUnshown, showDraws, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -103,7 +105,7 @@ describe('the write guarded by the history version', () => {
           .where(and(eq(cmEnrolments.programId, programId), eq(cmEnrolments.id, enrolmentId), eq(cmEnrolments.historyVersion, read)))
           .returning({ id: cmEnrolments.id }),
       );
-      return writeIfHistoryCurrent(db, [entry, state], state);
+      return writeIfHistoryCurrent(db.with(entry, state).select({ written: REQUIRE_CURRENT_HISTORY }).from(state));
     };
     const read = await version();
     const before = await entries();
@@ -114,5 +116,76 @@ describe('the write guarded by the history version', () => {
     expect(await write(read)).toBe(false);
     expect(await entries()).toBe(before + 1);
     expect(await version()).toBe(read + 1);
+  });
+});
+
+describe('the history a recording keeps (ADR 059)', () => {
+  const historyInDatabase = async (patientId: string, enrolmentId: string) => {
+    const events = await w.database.query<{ id: string; kind: string; at: Date; position: number; slot_kind: string | null; slot_date: string | null; engine: unknown }>(
+      'select id, kind, at, position, slot_kind, slot_date::text as slot_date, engine from cm_events where enrolment_id = $1 order by at, position',
+      [enrolmentId],
+    );
+    const ledger = await w.database.query<Record<string, unknown>>(
+      `select l.id, l.enrolment_id, l.entry_key, l.kind, l.event_id, l.track, l.month, l.cents::int as cents, l.draws, l.n, l.tier, l.capped, l.voids_key, d.n is not null as revealed
+       from cm_ledger_entries l left join cm_draw_reveals d on l.kind = 'prize' and d.enrolment_id = l.enrolment_id and d.n = l.n
+       where l.patient_id = $1 order by l.seq`,
+      [patientId],
+    );
+    return {
+      events: events.map((e) => ({ id: e.id, kind: e.kind, at: new Date(e.at), position: e.position, slotKind: e.slot_kind, slotDate: e.slot_date, engine: e.engine })),
+      ledger: ledger.map((l) => ({
+        id: l.id,
+        enrolmentId: l.enrolment_id,
+        entryKey: l.entry_key,
+        kind: l.kind,
+        eventId: l.event_id,
+        track: l.track,
+        month: l.month,
+        cents: l.cents,
+        draws: l.draws,
+        n: l.n,
+        tier: l.tier,
+        capped: l.capped,
+        voidsKey: l.voids_key,
+      })),
+      revealed: ledger.filter((l) => l.revealed).map((l) => l.id as string),
+    };
+  };
+
+  it('is what the database holds after each recording, and is what the next recording uses', async () => {
+    const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    for (const day of ['2026-03-02', '2026-03-04', '2026-03-06', '2026-03-09']) {
+      await record(patientId, day);
+      const kept = cachedHistory(w.database.db, w.programA, patientId);
+      expect(kept, 'a recording without locks keeps the history it wrote').toBeDefined();
+      const db = await historyInDatabase(patientId, enrolmentId);
+      expect(kept!.history.events).toEqual(db.events);
+      expect(kept!.history.ledger).toEqual(db.ledger);
+      expect([...kept!.history.revealedPrizes].sort()).toEqual([...db.revealed].sort());
+      // the next read finds it still holds, and leaves the history out
+      const read = await readForRecording(w.database.db, w.programA, { patientId, externalId: null, collectedAt: new Date('2026-03-20T14:00:00Z') });
+      expect(read!.history).toBe(kept!.history);
+    }
+  });
+
+  it('is read again once a draw is shown, so the next award counts that prize as seen', async () => {
+    const { patientId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    const prizeMoney = async () => (await w.database.query<{ c: string }>("select coalesce(sum(cents), 0) as c from cm_ledger_entries where patient_id = $1 and kind = 'prize'", [patientId]))[0]!.c;
+    // negative fentanyl cups earn draws: record until one of them won money (the bowl's odds are about one in two a draw)
+    for (const day of ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-09', '2026-03-10', '2026-03-11']) {
+      await record(patientId, day);
+      if (Number(await prizeMoney()) > 0) break;
+    }
+    expect(Number(await prizeMoney())).toBeGreaterThan(0);
+    await showDraws(w, coord, patientId);
+    const next = await record(patientId, '2026-03-12');
+    const unshown = await w.database.query<{ c: string }>(
+      `select coalesce(sum(l.cents), 0) as c from cm_ledger_entries l left join cm_draw_reveals d on d.enrolment_id = l.enrolment_id and d.n = l.n
+       where l.patient_id = $1 and l.kind = 'prize' and d.n is null`,
+      [patientId],
+    );
+    // only this recording's own draws are still to be shown
+    expect(next.award.balanceRevealedCents).toBe(next.award.balanceCents - Number(unshown[0]!.c));
+    expect(next.award.balanceCents).toBe(await ledgerBalance(patientId));
   });
 });

@@ -12,7 +12,7 @@ import { notFound } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
 import { programs } from '../programs/programs.tables.ts';
 import { cmDrawReveals, cmEnrolments, cmEvents, cmLedgerEntries, cmSeeds, cmSettings } from './cm.tables.ts';
-import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
+import { entryEffectSql, activeSeed, enrolmentById, loadProtocol, lockPatientEnrolments, NOT_VOIDED, programTimeZone, type LedgerRow } from './settle.ts';
 import { entryDto } from './specimens.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { decodeCursor, pageOf, type Page } from './page.ts';
@@ -218,6 +218,8 @@ export async function revealDraws(deps: Deps, enrolmentId: string, count: number
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const { enr, items } = await drawsOf(tx, programId, enrolmentId);
+  // a draw shown changes what a recording's award may show: it moves the history version on (history-cache.ts)
+  await lockPatientEnrolments(tx, programId, enr.patientId);
   const next = items.filter((d) => !d.revealed).slice(0, count);
   const shown = [];
   for (const d of next) {

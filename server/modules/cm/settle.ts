@@ -13,7 +13,7 @@ import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { replayRows, type ReplayDetail } from '../../../core/cm/replay.ts';
 import { settleLedger } from '../../../core/cm/settlement.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { AppError, notFound, pgErrorOf } from '../../platform/errors.ts';
 import { medications, patients } from '../patients/patients.tables.ts';
@@ -35,10 +35,9 @@ export type HistoryEntry = Pick<LedgerRow, 'id' | 'enrolmentId' | 'entryKey' | '
 export type SettleResult = { detail: ReplayDetail; inserted: NewLedgerRow[]; state: EnrolmentState };
 /**
  * A settlement decided in memory, and the writes that make it so (data-modifying CTEs for
- * writeTogether); `enrolmentWrite` (one of them) updates the enrolment's state and returns
- * its row, or none when it was guarded by a history version that moved on.
+ * writeTogether); the last updates the enrolment's state and returns its row.
  */
-export type Settlement = SettleResult & { writes: WithSubquery[]; enrolmentWrite: WithSubquery };
+export type Settlement = SettleResult & { writes: WithSubquery[] };
 
 // ---------- protocols ----------
 
@@ -288,6 +287,31 @@ export async function readHistory(tx: Tx, enr: EnrolmentRow, seed?: SeedRow | nu
 /** Replay order: time, then the order they were recorded. */
 const byReplayOrder = (a: HistoryEvent, b: HistoryEvent) => a.at.getTime() - b.at.getTime() || a.position - b.position;
 
+/** The history once an event and the entries its settlement posts are written (new arrays; `history` is left as it was). */
+export function historyWith(history: History, ev: EventRow, inserted: readonly NewLedgerRow[]): History {
+  const { id, kind, at, position, slotKind, slotDate, engine } = ev;
+  const entries = inserted.map(({ id, enrolmentId, entryKey, kind, eventId, track, month, cents, draws, n, tier, capped, voidsKey }) => ({
+    id,
+    enrolmentId,
+    entryKey,
+    kind,
+    eventId,
+    track,
+    month,
+    cents,
+    draws,
+    n,
+    tier,
+    capped,
+    voidsKey,
+  }));
+  return {
+    events: [...history.events, { id, kind, at, position, slotKind, slotDate, engine }].sort(byReplayOrder),
+    ledger: [...history.ledger, ...entries],
+    revealedPrizes: history.revealedPrizes,
+  };
+}
+
 /** The enrolment's ledger in posting order. */
 export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[]> {
   return tx
@@ -429,14 +453,13 @@ const engineEnrolment = (enr: EnrolmentRow, tz: string): EngineEnrolment => ({ i
  * Replays the enrolment and decides what is owed and not yet posted (CM-SPEC §5.1), the
  * privilege recommendations a level change calls for, and the enrolment's new state and
  * event count — in memory — and returns the writes that make it so, for the caller to run
- * in one statement with its own (writeTogether). The caller holds the enrolment lock. A
- * caller that read the history under the lock (readHistory) passes it, with the event it
- * appends (newEvent), instead of having it read again; the event is written with the rest.
- * A caller that read the history without a lock passes the history version it read
- * (`guard`): the enrolment's state is then written only if no other writer came since, and
- * the caller checks that it was (ADR 018).
+ * in one statement with its own (writeTogether). The caller holds the enrolment lock, or read
+ * the history without one and writes what was decided with its own statement guarded by
+ * the history version it read (ADR 018, ADR 059). A caller that read the history passes
+ * it, with the event it appends (newEvent), instead of having it read again; the event is
+ * written with the rest.
  */
-export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow, guard?: { historyVersion: number }): Promise<Settlement> {
+export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow): Promise<Settlement> {
   const { tx, now, tz } = deps;
   const protocol = await enrolmentProtocol(tx, enr);
   const read = history ? history.events : await eventsOf(tx, enr);
@@ -491,11 +514,11 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
     tx
       .update(cmEnrolments)
       .set({ state, eventCount: enr.eventCount, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
-      .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id), guard ? eq(cmEnrolments.historyVersion, guard.historyVersion) : undefined))
+      .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id)))
       .returning({ id: cmEnrolments.id }),
   );
   writes.push(enrolmentWrite);
-  return { detail, inserted, state, writes, enrolmentWrite };
+  return { detail, inserted, state, writes };
 }
 
 /**
@@ -515,17 +538,17 @@ export async function writeTogether(tx: Tx, writes: readonly WithSubquery[], cou
 }
 
 /**
- * The same for a settlement decided from a read without locks (`guard`): one statement, with
- * no transaction around it, that writes only if the guarded enrolment state was written.
- * Otherwise cm_require_current_history (migration 0013) raises a serialization failure and
- * PostgreSQL undoes the whole statement. Answers false then (another writer came first).
+ * What a statement selects from a settlement decided from a read without locks (`guard`), so
+ * that it writes only if the guarded enrolment state was written: cm_require_current_history
+ * (migration 0013) raises a serialization failure when it was not, and PostgreSQL undoes the
+ * whole statement. Run with writeIfHistoryCurrent.
  */
-export async function writeIfHistoryCurrent(db: Db, writes: readonly WithSubquery[], enrolmentWrite: WithSubquery): Promise<boolean> {
+export const REQUIRE_CURRENT_HISTORY = sql<number>`cm_require_current_history(count(*))`;
+
+/** Runs such a statement, with no transaction around it. Answers false when another writer came first. */
+export async function writeIfHistoryCurrent(statement: PromiseLike<unknown>): Promise<boolean> {
   try {
-    await db
-      .with(...writes)
-      .select({ written: sql<number>`cm_require_current_history(count(*))` })
-      .from(enrolmentWrite);
+    await statement;
     return true;
   } catch (err) {
     if (pgErrorOf(err)?.code === '40001') return false;

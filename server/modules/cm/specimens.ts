@@ -46,6 +46,7 @@ import {
   type SettleResult,
 } from './settle.ts';
 import { splitAward, withPrizes, type AwardSplit } from './award-view.ts';
+import { cachedHistory, rememberHistory } from './history-cache.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -92,21 +93,33 @@ async function awardAsPosted(deps: Deps, enr: EnrolmentRow, eventId: string, ent
   return splitAward(deps, awardOf(enr, eventId, entries, null, (enr.state as EnrolmentState | null) ?? emptyState, await patientBalance(deps.tx, enr.programId, enr.patientId)));
 }
 
-/** An award decided under the enrolment lock, and the writes that post it (the event, the entries, the enrolment's state), for the caller to run in one statement with its own (writeTogether). */
-export type PendingAward = { award: AwardDto; writes: WithSubquery[]; enrolmentWrite: WithSubquery };
+/**
+ * An award decided under the enrolment lock, and the writes that post it (the event, the
+ * entries, the enrolment's state), for the caller to run in one statement with its own
+ * (writeTogether); `posted`, what those writes hold (for a recording's prepared statement).
+ */
+export type PendingAward = {
+  award: AwardDto;
+  writes: WithSubquery[];
+  posted: { event: EventRow; entries: NewLedgerRow[]; state: EnrolmentState; eventCount: number };
+};
 
 /**
  * Settles the enrolment with the event `ev` (newEvent) from the history read under the lock,
  * and answers the award of `awardFor` (the event, or the screen a correction corrects). The
  * balance after is the engine's, over the patient's ledger as read plus what is posted now.
  */
-async function decideAward(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, awardFor = ev.id, guard?: { historyVersion: number }): Promise<PendingAward> {
+async function decideAward(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, awardFor = ev.id): Promise<PendingAward> {
   const { tx, ctx } = deps;
-  const s = await decideSettlement({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, history, ev, guard);
+  const s = await decideSettlement({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, history, ev);
   const ledger = [...history.ledger, ...s.inserted];
   // the prizes posted now are not drawn on the draw screen yet
   const prizes = { unrevealedCents: unrevealedPrizeCentsOfPatient(ledger, history.revealedPrizes), revealedHereCents: 0 };
-  return { award: withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), prizes), writes: s.writes, enrolmentWrite: s.enrolmentWrite };
+  return {
+    award: withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), prizes),
+    writes: s.writes,
+    posted: { event: ev, entries: s.inserted, state: s.state, eventCount: enr.eventCount },
+  };
 }
 
 /** The CM side of a screen, if CM read it: its enrolment, its adjudications and whether it waits for one. */
@@ -157,7 +170,7 @@ export type KnownForScreen = {
   prescribed: ReadonlySet<string>;
   seed: SeedRow | null;
   enrolment: EnrolmentRow | null;
-  /** Read without a lock (readForRecording): the settlement is then guarded by the enrolment's history version as read (ADR 018). */
+  /** Read without a lock (readForRecording): the caller writes the settlement guarded by the enrolment's history version as read (ADR 018). */
   unlocked?: History;
 };
 
@@ -200,7 +213,7 @@ export async function awardForScreen(deps: Deps, screen: ScreenRow, known: Known
     recordedBy: ctx.principal?.userId ?? null,
     recordedAt: ctx.now,
   });
-  return decideAward(deps, enr, { ...history, seed: known.seed }, ev, known.tz, ev.id, known.unlocked ? { historyVersion: enr.historyVersion } : undefined);
+  return decideAward(deps, enr, { ...history, seed: known.seed }, ev, known.tz);
 }
 
 /** Whether an enrolment's settlement needs nothing but its history, the patient's ledger and the draw seed (so it can be decided from a read without locks). */
@@ -278,10 +291,20 @@ const LEDGER_FIELDS = {
 const MEDICATION_FIELDS = { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn } satisfies Record<keyof MedicationRow, SQLWrapper>;
 
 /**
+ * Whether the history a recording holds (history-cache.ts) is still the enrolment's and the
+ * patient's as of this read: the same enrolment and history version, and as many events and
+ * ledger entries (both append-only). Null placeholders when nothing is held: never true.
+ */
+const cachedMarkHolds = sql`${cmEnrolments.id} = ${sql.placeholder('cachedEnrolmentId')}::uuid and ${cmEnrolments.historyVersion} = ${sql.placeholder('cachedVersion')}::int
+  and (select count(*) from ${cmEvents} where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id}) = ${sql.placeholder('cachedEvents')}::int
+  and (select count(*) from ${cmLedgerEntries} where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id}) = ${sql.placeholder('cachedEntries')}::int`;
+
+/**
  * One statement, so one snapshot and no lock: the patient's programme time zone and active
- * draw seed, medications, active enrolment with its events, the patient's ledger (with which
- * prizes' draws were shown), and whether this screen is already recorded. Prepared once per
- * database handle: it runs outside a transaction (ADR 010).
+ * draw seed, medications, active enrolment with its events and the patient's ledger (with
+ * which prizes' draws were shown) unless the history this process keeps still holds, and
+ * whether this screen is already recorded. Prepared once per database handle: it runs
+ * outside a transaction (ADR 010), and its plan is the same whatever the parameters.
  */
 const recordingRead = preparedOnce((db: Db) => {
   const ph = sql.placeholder;
@@ -292,17 +315,20 @@ const recordingRead = preparedOnce((db: Db) => {
       enrolment: cmEnrolments,
       medications: sql`(select ${jsonArray(MEDICATION_FIELDS)} from ${medications}
       where ${medications.programId} = ${patients.programId} and ${medications.patientId} = ${patients.id})`.mapWith(parsed<MedicationRow[]>),
-      events: sql`(select ${jsonArray(EVENT_FIELDS, sql`${cmEvents.at}, ${cmEvents.position}`)} from ${cmEvents}
-      where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id})`.mapWith((v) =>
-        parsed<Array<Omit<HistoryEvent, 'at'> & { at: string }>>(v).map((e) => ({ ...e, at: new Date(e.at) })),
-      ),
-      ledger: sql`(select ${jsonArray({ ...LEDGER_FIELDS, revealed: sql`${cmDrawReveals.n} is not null` }, cmLedgerEntries.seq)} from ${cmLedgerEntries}
-      left join ${cmDrawReveals} on ${cmLedgerEntries.kind} = 'prize' and ${cmDrawReveals.programId} = ${cmLedgerEntries.programId}
-        and ${cmDrawReveals.enrolmentId} = ${cmLedgerEntries.enrolmentId} and ${cmDrawReveals.n} = ${cmLedgerEntries.n}
-      where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id})`.mapWith(parsed<Array<HistoryEntry & { revealed: boolean }>>),
-      recorded: sql<boolean>`exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId} and case
-      when ${ph('externalId')}::text is null then ${screens.patientId} = ${patients.id} and ${screens.collectedAt} = ${ph('collectedAt')}::timestamptz
-      else ${screens.externalId} = ${ph('externalId')}::text end)`,
+      history: sql`case when ${cachedMarkHolds} then null else json_build_object(
+        'events', (select ${jsonArray(EVENT_FIELDS, sql`${cmEvents.at}, ${cmEvents.position}`)} from ${cmEvents}
+          where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id}),
+        'ledger', (select ${jsonArray({ ...LEDGER_FIELDS, revealed: sql`${cmDrawReveals.n} is not null` }, cmLedgerEntries.seq)} from ${cmLedgerEntries}
+          left join ${cmDrawReveals} on ${cmLedgerEntries.kind} = 'prize' and ${cmDrawReveals.programId} = ${cmLedgerEntries.programId}
+            and ${cmDrawReveals.enrolmentId} = ${cmLedgerEntries.enrolmentId} and ${cmDrawReveals.n} = ${cmLedgerEntries.n}
+          where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id})) end`.mapWith((v) => {
+        const h = parsed<{ events: Array<Omit<HistoryEvent, 'at'> & { at: string }>; ledger: Array<HistoryEntry & { revealed: boolean }> } | null>(v);
+        return h && { events: h.events.map((e) => ({ ...e, at: new Date(e.at) })), ledger: h.ledger };
+      }),
+      // two lookups, each by an index whatever the parameters (the prepared plan is generic)
+      recorded: sql<boolean>`exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId} and ${screens.externalId} = ${ph('externalId')}::text)
+      or (${ph('externalId')}::text is null and exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId}
+        and ${screens.patientId} = ${patients.id} and ${screens.collectedAt} = ${ph('collectedAt')}::timestamptz))`,
     })
     .from(patients)
     .innerJoin(programs, eq(programs.id, patients.programId))
@@ -312,16 +338,36 @@ const recordingRead = preparedOnce((db: Db) => {
     .prepare('waypoint_cm_recording_read');
 });
 
-/** What recording a screen reads in one statement without locks (null: no such patient in the programme). */
+/**
+ * What recording a screen reads in one statement without locks (null: no such patient in the
+ * programme). The history is this process's copy when the read shows it still holds
+ * (history-cache.ts), else the one read, which is then kept.
+ */
 export async function readForRecording(db: Db, programId: string, screen: { patientId: string; externalId: string | null; collectedAt: Date }) {
-  const [r] = await recordingRead(db).execute({ programId, patientId: screen.patientId, externalId: screen.externalId, collectedAt: screen.collectedAt.toISOString() });
+  const held = cachedHistory(db, programId, screen.patientId);
+  const [r] = await recordingRead(db).execute({
+    programId,
+    patientId: screen.patientId,
+    externalId: screen.externalId,
+    collectedAt: screen.collectedAt.toISOString(),
+    cachedEnrolmentId: held?.enrolmentId ?? null,
+    cachedVersion: held?.version ?? null,
+    cachedEvents: held?.history.events.length ?? null,
+    cachedEntries: held?.history.ledger.length ?? null,
+  });
   if (!r) return null;
-  const history: History = {
-    events: r.events,
-    ledger: r.ledger.map(({ revealed: _, ...entry }) => entry),
-    revealedPrizes: new Set(r.ledger.filter((e) => e.revealed).map((e) => e.id)),
-  };
-  return { tz: r.tz, seed: r.seed, medications: r.medications, enrolment: r.enrolment, history, recorded: r.recorded };
+  let cached = r.history === null ? held! : null;
+  if (!cached && r.history && r.enrolment) {
+    const { events, ledger } = r.history;
+    const history: History = {
+      events,
+      ledger: ledger.map(({ revealed: _, ...entry }) => entry),
+      revealedPrizes: new Set(ledger.filter((e) => e.revealed).map((e) => e.id)),
+    };
+    cached = { enrolmentId: r.enrolment.id, version: r.enrolment.historyVersion, history };
+    rememberHistory(db, programId, screen.patientId, cached);
+  }
+  return { tz: r.tz, seed: r.seed, medications: r.medications, enrolment: r.enrolment, history: cached?.history ?? null, recorded: r.recorded };
 }
 
 async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {

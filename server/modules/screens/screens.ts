@@ -7,13 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { ANALYTES, ANALYTE_INFO, isAnalyte } from '../../../core/cm/analytes.ts';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { prescribedOn } from '../../../core/cm/clinic.ts';
-import { type Db, type Tx, inTransaction } from '../../platform/db/database.ts';
-import { auditedBy, writeAudit } from '../../platform/audit.ts';
+import { type Db, type Tx, inTransaction, preparedOnce } from '../../platform/db/database.ts';
+import { insertFromJson, jsonRows } from '../../platform/db/json-rows.ts';
+import { auditBindings, auditedBy, auditedByPlaceholders, writeAudit, type AuditRecord } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound, pgErrorOf } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
+import { rememberHistory } from '../cm/history-cache.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, type AwardDto, type PendingAward } from '../cm/specimens.ts';
-import { canonical, lockPatientEnrolments, lockPatientForRecording, medicationsOf, writeIfHistoryCurrent, writeTogether } from '../cm/settle.ts';
+import { canonical, historyWith, lockPatientEnrolments, lockPatientForRecording, medicationsOf, REQUIRE_CURRENT_HISTORY, writeIfHistoryCurrent, writeTogether } from '../cm/settle.ts';
+import { cmEnrolments, cmEvents, cmLedgerEntries } from '../cm/cm.tables.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
 
@@ -245,10 +248,9 @@ function newScreen(ctx: Ctx, input: ScreenIn, source: Source, at: Date, collecte
   };
 }
 
-/** The writes of one recording, for one statement: the screen, what CM posts for it, and the audit row for both. */
-function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): WithSubquery[] {
-  const award = cm?.award ?? null;
-  const audit = auditedBy(db, auditContext(ctx), {
+/** The audit record of one recording: the screen and what CM posted for it. */
+function recordingAudit(screen: ScreenRow, award: AwardDto | null): AuditRecord {
+  return {
     action: 'create',
     entity: 'screen',
     entityId: screen.id,
@@ -259,9 +261,42 @@ function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | nu
       analytes: screen.results.length,
       cm: award ? { enrolmentId: award.enrolmentId, entries: award.entries.length, cents: award.earnedCents, draws: award.newDraws } : null,
     },
-  });
-  return [db.$with('screen').as(db.insert(screens).values(screen)), ...(cm?.writes ?? []), audit];
+  };
 }
+
+/** The writes of one recording under the locks, for one statement: the screen, what CM posts for it, and the audit row for both. */
+function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): WithSubquery[] {
+  return [db.$with('screen').as(db.insert(screens).values(screen)), ...(cm?.writes ?? []), auditedBy(db, auditContext(ctx), recordingAudit(screen, cm?.award ?? null))];
+}
+
+/**
+ * The same writes for a recording from a read without locks, as one statement prepared once
+ * per database handle (ADR 059): the screen, its specimen event and ledger entries (JSON
+ * parameters, however many rows), the enrolment's new state guarded by the history version
+ * read, and the audit row. It selects REQUIRE_CURRENT_HISTORY, so none of it is kept when the
+ * guard matched nothing (ADR 018).
+ */
+const unlockedRecording = preparedOnce((db: Db) => {
+  const ph = sql.placeholder;
+  const enrolmentState = db.$with('enrolment_state').as(
+    db
+      .update(cmEnrolments)
+      .set({ state: sql`${ph('state')}::jsonb`, eventCount: sql`${ph('eventCount')}::int`, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+      .where(and(eq(cmEnrolments.programId, ph('programId')), eq(cmEnrolments.id, ph('enrolmentId')), eq(cmEnrolments.historyVersion, ph('historyVersion'))))
+      .returning({ id: cmEnrolments.id }),
+  );
+  return db
+    .with(
+      db.$with('screen', {}).as(insertFromJson(screens, ph('screen'))),
+      db.$with('event', {}).as(insertFromJson(cmEvents, ph('event'))),
+      db.$with('entries', {}).as(insertFromJson(cmLedgerEntries, ph('entries'), ['seq'])),
+      enrolmentState,
+      auditedByPlaceholders(db),
+    )
+    .select({ written: REQUIRE_CURRENT_HISTORY })
+    .from(enrolmentState)
+    .prepare('waypoint_record_screen_unlocked');
+});
 
 async function recordUnderLocks(deps: Deps, input: ScreenIn, results: Resolved, source: Source): Promise<Recorded> {
   const { tx, ctx } = deps;
@@ -299,7 +334,7 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   const { tx: db, ctx } = deps;
   const at = new Date(input.collectedAt);
   const read = await readForRecording(db, programOf(ctx), { patientId: input.patientId, externalId: input.externalId ?? null, collectedAt: at });
-  if (!read || read.recorded || !read.enrolment) return null;
+  if (!read || read.recorded || !read.enrolment || !read.history) return null;
   const collectedOn = localDate(at, read.tz);
   const prescribed = prescribedOn(read.medications, collectedOn);
   const screen = newScreen(ctx, input, source, at, collectedOn, stored(results, prescribed, input.cup?.cutoffs));
@@ -307,11 +342,31 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   if (!cm) return null;
   // another writer came first: its history version moved on, or it took the slot or an entry key
   try {
-    if (!(await writeIfHistoryCurrent(db, screenWrites(db, ctx, screen, cm), cm.enrolmentWrite))) return null;
+    const { event, entries, state, eventCount } = cm.posted;
+    const written = await writeIfHistoryCurrent(
+      unlockedRecording(db).execute({
+        screen: jsonRows(screens, [screen]),
+        event: jsonRows(cmEvents, [event]),
+        entries: jsonRows(cmLedgerEntries, entries),
+        state: JSON.stringify(state),
+        eventCount,
+        programId: screen.programId,
+        enrolmentId: read.enrolment.id,
+        historyVersion: read.enrolment.historyVersion,
+        ...auditBindings(auditContext(ctx), recordingAudit(screen, cm.award)),
+      }),
+    );
+    if (!written) return null;
   } catch (err) {
     if (pgErrorOf(err)?.code === '23505') return null;
     throw err;
   }
+  // the write moved the history version on by one: the history read and what it wrote is the history at that version
+  rememberHistory(db, screen.programId, screen.patientId, {
+    enrolmentId: read.enrolment.id,
+    version: read.enrolment.historyVersion + 1,
+    history: historyWith(read.history, cm.posted.event, cm.posted.entries),
+  });
   return { specimen: specimenDto(screen, cm.award.enrolmentId), award: cm.award, duplicate: false };
 }
 
