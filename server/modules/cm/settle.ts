@@ -13,7 +13,7 @@ import { parseProtocol, type Protocol } from '../../../core/cm/protocol.ts';
 import { replayRows, type ReplayDetail } from '../../../core/cm/replay.ts';
 import { settleLedger } from '../../../core/cm/settlement.ts';
 import type { Caps } from '../../../core/cm/caps.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { rowsOf } from '../../platform/audit.ts';
 import { AppError, notFound, pgErrorOf } from '../../platform/errors.ts';
 import { medications, patients } from '../patients/patients.tables.ts';
@@ -34,10 +34,16 @@ export type HistoryEvent = Pick<EventRow, 'id' | 'kind' | 'at' | 'position' | 's
 export type HistoryEntry = Pick<LedgerRow, 'id' | 'enrolmentId' | 'entryKey' | 'kind' | 'eventId' | 'track' | 'month' | 'cents' | 'draws' | 'n' | 'tier' | 'capped' | 'voidsKey'>;
 export type SettleResult = { detail: ReplayDetail; inserted: NewLedgerRow[]; state: EnrolmentState };
 /**
- * A settlement decided in memory, and the writes that make it so (data-modifying CTEs for
- * writeTogether); the last updates the enrolment's state and returns its row.
+ * A settlement decided in memory: with the replay, the entries to post and the enrolment's
+ * new state, the event it appends (if any), the enrolment's event count after it, and the
+ * privilege recommendations it calls for. settlementWrites makes it so.
  */
-export type Settlement = SettleResult & { writes: WithSubquery[] };
+export type Settlement = SettleResult & {
+  enrolment: Pick<EnrolmentRow, 'programId' | 'id'>;
+  append: EventRow | null;
+  eventCount: number;
+  recommendations: Array<typeof cmPrivilegeRecommendations.$inferInsert>;
+};
 
 // ---------- protocols ----------
 
@@ -452,12 +458,11 @@ const engineEnrolment = (enr: EnrolmentRow, tz: string): EngineEnrolment => ({ i
 /**
  * Replays the enrolment and decides what is owed and not yet posted (CM-SPEC §5.1), the
  * privilege recommendations a level change calls for, and the enrolment's new state and
- * event count — in memory — and returns the writes that make it so, for the caller to run
- * in one statement with its own (writeTogether). The caller holds the enrolment lock, or read
- * the history without one and writes what was decided with its own statement guarded by
- * the history version it read (ADR 018, ADR 059). A caller that read the history passes
- * it, with the event it appends (newEvent), instead of having it read again; the event is
- * written with the rest.
+ * event count — in memory. The caller holds the enrolment lock and writes it with
+ * settlementWrites, or read the history without one and writes it with its own statement
+ * guarded by the history version it read (ADR 018, ADR 059). A caller that read the
+ * history passes it, with the event it appends (newEvent), instead of having it read
+ * again; the event is written with the rest.
  */
 export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow): Promise<Settlement> {
   const { tx, now, tz } = deps;
@@ -506,19 +511,29 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const state = enrolmentState(protocol, detail, [...postedEntries, ...settlement.entries], settlement.tracks, next, now);
   enr.state = state;
 
+  return { detail, inserted, state, enrolment: { programId: enr.programId, id: enr.id }, append: append ?? null, eventCount: enr.eventCount, recommendations };
+}
+
+/**
+ * The writes that make a settlement so, as data-modifying CTEs for the caller to run in one
+ * statement with its own (writeTogether): the event, the entries, the recommendations, and
+ * last the enrolment's new state, which returns its row.
+ */
+export function settlementWrites(tx: Db, s: Settlement): WithSubquery[] {
   const writes: WithSubquery[] = [];
-  if (append) writes.push(tx.$with('event').as(tx.insert(cmEvents).values(append)));
-  if (inserted.length > 0) writes.push(tx.$with('entries').as(tx.insert(cmLedgerEntries).values(inserted)));
-  recommendations.forEach((r, i) => writes.push(tx.$with(`recommendation_${i}`).as(tx.insert(cmPrivilegeRecommendations).values(r).onConflictDoNothing())));
-  const enrolmentWrite = tx.$with('enrolment_state').as(
-    tx
-      .update(cmEnrolments)
-      .set({ state, eventCount: enr.eventCount, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
-      .where(and(eq(cmEnrolments.programId, enr.programId), eq(cmEnrolments.id, enr.id)))
-      .returning({ id: cmEnrolments.id }),
+  if (s.append) writes.push(tx.$with('event').as(tx.insert(cmEvents).values(s.append)));
+  if (s.inserted.length > 0) writes.push(tx.$with('entries').as(tx.insert(cmLedgerEntries).values(s.inserted)));
+  s.recommendations.forEach((r, i) => writes.push(tx.$with(`recommendation_${i}`).as(tx.insert(cmPrivilegeRecommendations).values(r).onConflictDoNothing())));
+  writes.push(
+    tx.$with('enrolment_state').as(
+      tx
+        .update(cmEnrolments)
+        .set({ state: s.state, eventCount: s.eventCount, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
+        .where(and(eq(cmEnrolments.programId, s.enrolment.programId), eq(cmEnrolments.id, s.enrolment.id)))
+        .returning({ id: cmEnrolments.id }),
+    ),
   );
-  writes.push(enrolmentWrite);
-  return { detail, inserted, state, writes };
+  return writes;
 }
 
 /**
@@ -558,9 +573,9 @@ export async function writeIfHistoryCurrent(statement: PromiseLike<unknown>): Pr
 
 /** Decides the settlement (decideSettlement) and writes it, for a caller with nothing to write alongside. */
 export async function settle(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow): Promise<SettleResult> {
-  const { writes, ...result } = await decideSettlement(deps, enr, history, append);
-  await writeTogether(deps.tx, writes);
-  return result;
+  const s = await decideSettlement(deps, enr, history, append);
+  await writeTogether(deps.tx, settlementWrites(deps.tx, s));
+  return { detail: s.detail, inserted: s.inserted, state: s.state };
 }
 
 /** The privilege-track recommendations a level change calls for (the rule is core's), as rows to insert. */

@@ -3,7 +3,7 @@
 // (same id) and is settled at once; a correction of it becomes a correction event. Also
 // carry-over adjudication and the day's attendance / dose check-ins. Every recording holds
 // the patient's enrolment rows locked and settles in the caller's transaction.
-import { and, asc, eq, isNull, sql, type SQLWrapper, type WithSubquery } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { localDate } from '../../../core/cm/calendar.ts';
 import { engineResults, screenIsOpportunity } from '../../../core/cm/clinic.ts';
@@ -31,6 +31,7 @@ import {
   patientBalanceOfRows,
   programTimeZone,
   readHistory,
+  settlementWrites,
   toEngine,
   unrevealedPrizeCentsOfPatient,
   writeTogether,
@@ -44,6 +45,7 @@ import {
   type NewLedgerRow,
   type SeedRow,
   type SettleResult,
+  type Settlement,
 } from './settle.ts';
 import { splitAward, withPrizes, type AwardSplit } from './award-view.ts';
 import { cachedHistory, rememberHistory } from './history-cache.ts';
@@ -93,16 +95,8 @@ async function awardAsPosted(deps: Deps, enr: EnrolmentRow, eventId: string, ent
   return splitAward(deps, awardOf(enr, eventId, entries, null, (enr.state as EnrolmentState | null) ?? emptyState, await patientBalance(deps.tx, enr.programId, enr.patientId)));
 }
 
-/**
- * An award decided under the enrolment lock, and the writes that post it (the event, the
- * entries, the enrolment's state), for the caller to run in one statement with its own
- * (writeTogether); `posted`, what those writes hold (for a recording's prepared statement).
- */
-export type PendingAward = {
-  award: AwardDto;
-  writes: WithSubquery[];
-  posted: { event: EventRow; entries: NewLedgerRow[]; state: EnrolmentState; eventCount: number };
-};
+/** An award and the settlement that posts it (the event, the entries, the enrolment's state), for the caller to write in one statement with its own (settlementWrites). */
+export type PendingAward = { award: AwardDto; settlement: Settlement };
 
 /**
  * Settles the enrolment with the event `ev` (newEvent) from the history read under the lock,
@@ -117,8 +111,7 @@ async function decideAward(deps: Deps, enr: EnrolmentRow, history: History, ev: 
   const prizes = { unrevealedCents: unrevealedPrizeCentsOfPatient(ledger, history.revealedPrizes), revealedHereCents: 0 };
   return {
     award: withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), prizes),
-    writes: s.writes,
-    posted: { event: ev, entries: s.inserted, state: s.state, eventCount: enr.eventCount },
+    settlement: s,
   };
 }
 
@@ -397,9 +390,9 @@ export async function adjudicateSpecimen(deps: Deps, id: string, input: { decisi
     recordedBy: ctx.principal?.userId ?? null,
     recordedAt: ctx.now,
   });
-  const { award, writes } = await decideAward(deps, enr, history, ev, tz, id);
+  const { award, settlement } = await decideAward(deps, enr, history, ev, tz, id);
   await writeTogether(tx, [
-    ...writes,
+    ...settlementWrites(tx, settlement),
     auditedBy(tx, auditContext(ctx), {
       action: 'adjudicate',
       entity: 'cm-specimen',
@@ -453,9 +446,9 @@ export async function postModuleEvent(deps: Deps, input: { patientId: string; mo
 
 /** Settles a new attendance, dose or module event and writes it, its ledger entries and its audit row together. */
 async function settleNewEvent(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, entity: 'cm-attendance' | 'cm-dose' | 'cm-module', detail: Record<string, unknown>) {
-  const { award, writes } = await decideAward(deps, enr, history, ev, tz);
+  const { award, settlement } = await decideAward(deps, enr, history, ev, tz);
   await writeTogether(deps.tx, [
-    ...writes,
+    ...settlementWrites(deps.tx, settlement),
     auditedBy(deps.tx, auditContext(deps.ctx), {
       action: 'create',
       entity,

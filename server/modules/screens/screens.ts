@@ -15,7 +15,17 @@ import { AppError, conflict, notFound, pgErrorOf } from '../../platform/errors.t
 import { assertPatient } from '../patients/patients.ts';
 import { rememberHistory } from '../cm/history-cache.ts';
 import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, type AwardDto, type PendingAward } from '../cm/specimens.ts';
-import { canonical, historyWith, lockPatientEnrolments, lockPatientForRecording, medicationsOf, REQUIRE_CURRENT_HISTORY, writeIfHistoryCurrent, writeTogether } from '../cm/settle.ts';
+import {
+  canonical,
+  historyWith,
+  lockPatientEnrolments,
+  lockPatientForRecording,
+  medicationsOf,
+  REQUIRE_CURRENT_HISTORY,
+  settlementWrites,
+  writeIfHistoryCurrent,
+  writeTogether,
+} from '../cm/settle.ts';
 import { cmEnrolments, cmEvents, cmLedgerEntries } from '../cm/cm.tables.ts';
 import { refuseFutureTime } from '../cm/recorded-at.ts';
 import { screenCorrections, screens, type StoredResult } from './screens.tables.ts';
@@ -266,7 +276,7 @@ function recordingAudit(screen: ScreenRow, award: AwardDto | null): AuditRecord 
 
 /** The writes of one recording under the locks, for one statement: the screen, what CM posts for it, and the audit row for both. */
 function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | null): WithSubquery[] {
-  return [db.$with('screen').as(db.insert(screens).values(screen)), ...(cm?.writes ?? []), auditedBy(db, auditContext(ctx), recordingAudit(screen, cm?.award ?? null))];
+  return [db.$with('screen').as(db.insert(screens).values(screen)), ...(cm ? settlementWrites(db, cm.settlement) : []), auditedBy(db, auditContext(ctx), recordingAudit(screen, cm?.award ?? null))];
 }
 
 /**
@@ -342,11 +352,11 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   if (!cm) return null;
   // another writer came first: its history version moved on, or it took the slot or an entry key
   try {
-    const { event, entries, state, eventCount } = cm.posted;
+    const { append: event, inserted: entries, state, eventCount } = cm.settlement;
     const written = await writeIfHistoryCurrent(
       unlockedRecording(db).execute({
         screen: jsonRows(screens, [screen]),
-        event: jsonRows(cmEvents, [event]),
+        event: jsonRows(cmEvents, [event!]),
         entries: jsonRows(cmLedgerEntries, entries),
         state: JSON.stringify(state),
         eventCount,
@@ -365,7 +375,7 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   rememberHistory(db, screen.programId, screen.patientId, {
     enrolmentId: read.enrolment.id,
     version: read.enrolment.historyVersion + 1,
-    history: historyWith(read.history, cm.posted.event, cm.posted.entries),
+    history: historyWith(read.history, cm.settlement.append!, cm.settlement.inserted),
   });
   return { specimen: specimenDto(screen, cm.award.enrolmentId), award: cm.award, duplicate: false };
 }
@@ -419,7 +429,7 @@ export async function correctScreen(deps: Deps, id: string, input: CorrectionIn,
   // one statement: the correction, what CM posts for it, and the audit row for both
   await writeTogether(tx, [
     tx.$with('correction').as(tx.insert(screenCorrections).values(correction)),
-    ...(cm?.writes ?? []),
+    ...(cm ? settlementWrites(tx, cm.settlement) : []),
     auditedBy(tx, auditContext(ctx), {
       action: 'correct',
       entity: 'screen',
