@@ -1,8 +1,8 @@
 // What a recording last read or wrote of a patient's CM history, kept per database handle
 // (ADR 059): the active enrolment's events in replay order, the patient's ledger and the
-// prizes shown, with the mark it was read at. A recording's one read (readForRecording)
-// sends the mark; when the enrolment's history version and the row counts are still the
-// ones marked, the read leaves the history out and this copy is used. Events and ledger
+// prizes shown, with the enrolment and history version it was read at. A recording's one
+// read (readForRecording) sends those and the copy's row counts; when they still match,
+// the read leaves the history out and this copy is used. Events and ledger
 // entries are append-only (migration 0003), so an equal count means the same rows; every
 // other change (a redemption, a void, a draw shown, a correction) bumps the history version
 // (lockPatientEnrolments). A copy is never trusted for a write: the write is guarded by the

@@ -553,10 +553,11 @@ export async function writeTogether(tx: Tx, writes: readonly WithSubquery[], cou
 }
 
 /**
- * What a statement selects from a settlement decided from a read without locks (`guard`), so
- * that it writes only if the guarded enrolment state was written: cm_require_current_history
- * (migration 0013) raises a serialization failure when it was not, and PostgreSQL undoes the
- * whole statement. Run with writeIfHistoryCurrent.
+ * What a statement selects when it writes a settlement decided from a read without locks,
+ * with the enrolment's state updated only if its history version is still the one read
+ * (ADR 018): it keeps its writes only if that update matched. When it did not,
+ * cm_require_current_history (migration 0013) raises a serialization failure and PostgreSQL
+ * undoes the whole statement. Run with writeIfHistoryCurrent.
  */
 export const REQUIRE_CURRENT_HISTORY = sql<number>`cm_require_current_history(count(*))`;
 

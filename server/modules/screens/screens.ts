@@ -349,7 +349,8 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
   const prescribed = prescribedOn(read.medications, collectedOn);
   const screen = newScreen(ctx, input, source, at, collectedOn, stored(results, prescribed, input.cup?.cutoffs));
   const cm = await awardForScreen(deps, screen, { tz: read.tz, prescribed, seed: read.seed, enrolment: read.enrolment, unlocked: read.history });
-  if (!cm) return null;
+  // (the prepared statement writes no privilege recommendations: settlesFromRead leaves those to the locks)
+  if (!cm || cm.settlement.recommendations.length > 0) return null;
   // another writer came first: its history version moved on, or it took the slot or an entry key
   try {
     const { append: event, inserted: entries, state, eventCount } = cm.settlement;
