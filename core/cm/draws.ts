@@ -46,19 +46,17 @@ export function expectedValueCents(bowl: Bowl): number {
   return t === 0 ? 0 : v / t;
 }
 
-/** Slip numbers already computed: by seed (the same bytes object, or its text), then bowl size and draw message. */
-const slipMemo = new WeakMap<object, Map<string, number>>();
-const slipMemoByText = new Map<string, Map<string, number>>();
+/** Slip numbers already computed, by seed (as lowercase hex), then bowl size and draw message. */
+const slipMemo = new Map<string, Map<string, number>>();
 
 function memoOf(seed: Uint8Array | string): Map<string, number> {
-  let memo = typeof seed === 'string' ? slipMemoByText.get(seed) : slipMemo.get(seed);
+  // by the seed's content: callers make a new bytes object for each settlement
+  const hex = typeof seed === 'string' ? seed.toLowerCase() : Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString('hex');
+  let memo = slipMemo.get(hex);
   if (!memo) {
+    if (slipMemo.size >= 64) slipMemo.clear();
     memo = new Map();
-    if (typeof seed !== 'string') slipMemo.set(seed, memo);
-    else {
-      if (slipMemoByText.size >= 64) slipMemoByText.clear();
-      slipMemoByText.set(seed, memo);
-    }
+    slipMemo.set(hex, memo);
   }
   if (memo.size >= 100_000) memo.clear();
   return memo;
@@ -73,8 +71,7 @@ export function slipIndex(seed: Uint8Array | string, enrolmentId: string, n: num
   if (!Number.isSafeInteger(total) || total < 1) throw new Error(`bowl must hold at least one slip, got ${total}`);
   const message = drawMessage(enrolmentId, n);
   // a pure function of its arguments: replays of one enrolment redo the same draws, so the
-  // answers are kept (bounded; a caller that reuses its seed's bytes object hits the memo
-  // without rehashing them)
+  // answers are kept (bounded)
   const memo = memoOf(seed);
   const key = `${total}|${message}`;
   const hit = memo.get(key);

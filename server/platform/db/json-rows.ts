@@ -28,6 +28,20 @@ export function insertFromJson<T extends PgTable>(table: T, rows: SQLWrapper, om
  * and JSON columns nest as JSON.
  */
 export function jsonRows<T extends PgTable>(table: T, rows: ReadonlyArray<Partial<Row<T>>>): string {
-  const columns = Object.entries(getTableColumns(table));
-  return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map(([key, column]) => [column.name, (row as Record<string, unknown>)[key] ?? null]))));
+  const columns = columnNames(table);
+  return JSON.stringify(
+    rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, name] of columns) out[name] = (row as Record<string, unknown>)[key] ?? null;
+      return out;
+    }),
+  );
+}
+
+/** [property, column name] of each column of a table, worked out once per table. */
+const columnNamesOf = new WeakMap<PgTable, Array<[string, string]>>();
+function columnNames(table: PgTable): Array<[string, string]> {
+  let names = columnNamesOf.get(table);
+  if (!names) columnNamesOf.set(table, (names = Object.entries(getTableColumns(table)).map(([key, column]) => [key, column.name])));
+  return names;
 }
