@@ -3,11 +3,11 @@
 // the next open opportunity on the calendar and what it would pay, the enrolment's state
 // after a settlement, and when a privilege level becomes a recommendation.
 import { addDays, localDate, weekday, zonedInstant } from './calendar.ts';
-import { extendEvents, parseEvents, type EventsDoc } from './events.ts';
+import { parseEvents } from './events.ts';
 import type { ExternalUsage, LedgerEntry } from './ledger.ts';
 import { paidCents } from './ledger.ts';
 import type { Protocol } from './protocol.ts';
-import { replay, type DetailRow, type ReplayDetail } from './replay.ts';
+import { replayAfter, type DetailRow, type ReplayDetail } from './replay.ts';
 import type { TrackSettlement } from './settlement.ts';
 
 export type SlotKind = 'specimen' | 'attendance' | 'dose';
@@ -117,26 +117,15 @@ export function enrolmentState(protocol: Protocol, detail: ReplayDetail, ledger:
   return { tracks, pending: [...pending], next, earnedCents: paidCents(ledger), settledAt: now.toISOString() };
 }
 
-/** An enrolment's history as the engine reads it: the raw enrolment and events, and their parsed form. */
-export type ReplayInput = { enrolment: unknown; events: unknown[]; doc: EventsDoc };
-
 export type CalendarEnrolment = { id: string; startDate: string; endDate: string; status: string; calendar: CalendarDoc };
 
 /**
  * The calendar's next open slot of each kind the protocol reads (within 14 days, today's
- * only while its window is open), and what a success there would pay: the replay with a
- * hypothetical success added (caps applied, draws counted, never their prizes).
+ * only while its window is open), and what a success there would pay: a hypothetical
+ * success after the enrolment's replay (`detail`), caps applied, draws counted, never their
+ * prizes.
  */
-export function nextOpportunities(
-  protocol: Protocol,
-  enr: CalendarEnrolment,
-  tz: string,
-  taken: ReadonlySet<string>,
-  history: ReplayInput,
-  seed: Uint8Array,
-  external: ExternalUsage | undefined,
-  now: Date,
-): NextOpp[] {
+export function nextOpportunities(protocol: Protocol, enr: CalendarEnrolment, tz: string, taken: ReadonlySet<string>, detail: ReplayDetail, external: ExternalUsage | undefined, now: Date): NextOpp[] {
   if (enr.status !== 'active') return [];
   const cal = enr.calendar;
   const today = localDate(now, tz);
@@ -160,18 +149,14 @@ export function nextOpportunities(
     const base = { id: `next-${f.kind}`, at: f.at, kind: f.kind };
     return f.kind === 'specimen' ? { ...base, results, valid: true } : f.kind === 'dose' ? { ...base, taken: true } : { ...base, attended: true };
   });
-  // only the hypothetical events need validating (the history was, in `doc`)
-  let doc = extendEvents(history.doc, history.events.length, { enrolment: history.enrolment, events: hyp });
-  if (doc === null) {
-    const parsed = parseEvents({ enrolment: history.enrolment, events: [...history.events, ...hyp] });
-    if (!parsed.ok) return [];
-    doc = parsed.doc;
-  }
-  const out = replay(protocol, doc, { seed, ...(external ? { external } : {}) });
+  const parsed = parseEvents({ enrolment: detail.enrolment, events: hyp });
+  if (!parsed.ok) return [];
+  // after everything recorded, in the order of their slots
+  const rows = replayAfter(detail, parsed.doc.events, external);
   return found.map((f) => ({
     kind: f.kind,
     date: f.date,
-    tracks: out.opportunities
+    tracks: rows
       .filter((o) => o.event === `next-${f.kind}`)
       .map((o) => ({
         track: o.track,

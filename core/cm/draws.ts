@@ -46,19 +46,18 @@ export function expectedValueCents(bowl: Bowl): number {
   return t === 0 ? 0 : v / t;
 }
 
-/** Slip numbers already computed, by seed (as lowercase hex), then bowl size and draw message. */
-const slipMemo = new Map<string, Map<string, number>>();
+/** Slip numbers already computed, by draw number, per seed (by content), enrolment and bowl size. */
+const slipMemo = new Map<string, number[]>();
 
-function memoOf(seed: Uint8Array | string): Map<string, number> {
+function memoOf(seed: Uint8Array | string, enrolmentId: string, total: number): number[] {
   // by the seed's content: callers make a new bytes object for each settlement
   const hex = typeof seed === 'string' ? seed.toLowerCase() : Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString('hex');
-  let memo = slipMemo.get(hex);
+  const key = `${hex}|${total}|${enrolmentId}`;
+  let memo = slipMemo.get(key);
   if (!memo) {
-    if (slipMemo.size >= 64) slipMemo.clear();
-    memo = new Map();
-    slipMemo.set(hex, memo);
+    if (slipMemo.size >= 10_000) slipMemo.clear();
+    slipMemo.set(key, (memo = []));
   }
-  if (memo.size >= 100_000) memo.clear();
   return memo;
 }
 
@@ -69,26 +68,34 @@ function memoOf(seed: Uint8Array | string): Map<string, number> {
  */
 export function slipIndex(seed: Uint8Array | string, enrolmentId: string, n: number, total: number): number {
   if (!Number.isSafeInteger(total) || total < 1) throw new Error(`bowl must hold at least one slip, got ${total}`);
-  const message = drawMessage(enrolmentId, n);
-  // a pure function of its arguments: replays of one enrolment redo the same draws, so the
-  // answers are kept (bounded)
-  const memo = memoOf(seed);
-  const key = `${total}|${message}`;
-  const hit = memo.get(key);
+  return memoSlip(memoOf(seed, enrolmentId, total), seed, enrolmentId, n, total);
+}
+
+// a pure function of its arguments: replays of one enrolment redo the same draws, so the
+// answers are kept (bounded)
+function memoSlip(memo: number[], seed: Uint8Array | string, enrolmentId: string, n: number, total: number): number {
+  const hit = memo[n];
   if (hit !== undefined) return hit;
-  const slip = slipOfDigest(createHmac('sha256', asBytes(seed)).update(message, 'utf8').digest(), total);
-  if (slip !== null) {
-    memo.set(key, slip);
-    return slip;
-  }
-  throw new Error(`draw ${n} of enrolment ${enrolmentId}: all four 64-bit words rejected`);
+  const slip = slipOfDigest(createHmac('sha256', asBytes(seed)).update(drawMessage(enrolmentId, n), 'utf8').digest(), total);
+  if (slip === null) throw new Error(`draw ${n} of enrolment ${enrolmentId}: all four 64-bit words rejected`);
+  memo[n] = slip;
+  return slip;
+}
+
+function drawResult(p: PreparedBowl, n: number, slip: number): DrawResult {
+  const entry = entryOfSlip(p, slip);
+  const s = p.bowl.slips[entry]!;
+  return { n, slipIndex: slip, entry, tier: s.tier, valueCents: s.valueCents };
+}
+
+/** The draws of one enrolment from one bowl, by number (drawSlip, with the kept slips looked up once). */
+export function enrolmentDraws(seed: Uint8Array | string, enrolmentId: string, bowl: Bowl | PreparedBowl): (n: number) => DrawResult {
+  const p = 'cumulative' in bowl ? bowl : prepareBowl(bowl);
+  const memo = memoOf(seed, enrolmentId, p.total);
+  return (n) => drawResult(p, n, memoSlip(memo, seed, enrolmentId, n, p.total));
 }
 
 /** Draw number n of an enrolment from the bowl (§3). */
 export function drawSlip(seed: Uint8Array | string, enrolmentId: string, n: number, bowl: Bowl | PreparedBowl): DrawResult {
-  const p = 'cumulative' in bowl ? bowl : prepareBowl(bowl);
-  const slip = slipIndex(seed, enrolmentId, n, p.total);
-  const entry = entryOfSlip(p, slip);
-  const s = p.bowl.slips[entry]!;
-  return { n, slipIndex: slip, entry, tier: s.tier, valueCents: s.valueCents };
+  return enrolmentDraws(seed, enrolmentId, bowl)(n);
 }

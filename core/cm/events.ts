@@ -406,25 +406,6 @@ export function parseEvents(json: unknown): ParseEventsResult {
   return { ok: true, doc: { enrolment, events, startDay } };
 }
 
-/**
- * What parseEvents would return for `{ enrolment, events: [...first, ...more] }` when
- * `doc` is its result for `{ enrolment, events: first }` (`offset` = first.length),
- * validating only the new events. Null when that cannot be decided from them alone
- * (a new event is invalid, refers to another, or reuses an id): parse the whole list then.
- */
-export function extendEvents(doc: EventsDoc, offset: number, json: { enrolment: unknown; events: unknown[] }): EventsDoc | null {
-  const r = parseEvents(json);
-  if (!r.ok || r.doc.startDay !== doc.startDay || doc.events.length !== offset) return null;
-  const ids = new Set<string>();
-  for (const e of doc.events) ids.add(e.id);
-  for (const e of r.doc.events) if (e.kind === 'correction' || e.kind === 'adjudication' || ids.has(e.id)) return null;
-  const events: CmEvent[] = doc.events.map((e) => ({ ...e, finalResults: e.results, finalValid: e.valid !== false, adjudication: null }));
-  for (const e of r.doc.events) events.push({ ...e, pos: e.pos + offset });
-  sortEvents(events);
-  finalize(events);
-  return { enrolment: doc.enrolment, events, startDay: doc.startDay };
-}
-
 function pathOrder(p: string): number {
   if (!p.startsWith('events[')) return -1;
   return parseInt(p.slice(7), 10);

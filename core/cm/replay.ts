@@ -3,10 +3,10 @@
 // Pure: time comes from the events, randomness from the seed.
 import { DEFAULT_CARRY_OVER_DAYS, ANALYTES } from './analytes.ts';
 import type { CapName } from './caps.ts';
-import { prepareBowl, drawSlip, ZERO_SEED, seedFromHex, type PreparedBowl } from './draws.ts';
+import { prepareBowl, enrolmentDraws, ZERO_SEED, seedFromHex, type PreparedBowl } from './draws.ts';
 import { resolveEscalation, baseOf, bonusOf, privilegeIndexOf, newRun, succeed, fail, phaseIndexForWeek, type ResolvedEscalation, type RunState } from './escalation.ts';
 import { civilFromDays, parseEvents, type CmEvent, type Enrolment, type EventsDoc, type EventProblem } from './events.ts';
-import { allocate, type ExternalUsage, type LedgerEntry } from './ledger.ts';
+import { allocate, cloneRows, type ExternalUsage, type LedgerEntry } from './ledger.ts';
 import { parseProtocol, type Protocol, type Problem, type Track } from './protocol.ts';
 
 export type Outcome = 'success' | 'failure' | 'excused' | 'pending';
@@ -70,6 +70,19 @@ export interface ReplayDetail {
   seed: Uint8Array;
   bowl: PreparedBowl | null;
   rows: DetailRow[];
+  /** The rows that events after the last one replayed would add, from the replay's final state (which stays as it is). */
+  rowsAfter(events: readonly CmEvent[]): DetailRow[];
+}
+
+/** Where a replay is after some events: each track's run and privilege level, each analyte's latest valid result (carry-over), the next draw's number. */
+interface ReplayState {
+  runs: RunState[];
+  priv: Int32Array;
+  /** 0 none, 1 positive, 2 not positive */
+  lastState: Uint8Array;
+  lastT: Float64Array;
+  lastNs: Float64Array;
+  nextDraw: number;
 }
 
 export interface ReplayOptions {
@@ -276,29 +289,22 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
     if (i !== undefined) prescribed[i] = 1;
   }
   const nT = c.tracks.length;
-  const runs: RunState[] = c.tracks.map(() => newRun());
-  const priv = new Int32Array(nT); // privilege index per track (starts at levels[0])
-  // carry-over: most recent earlier valid result per analyte
-  const lastState = new Uint8Array(ANALYTES.length); // 0 none, 1 positive, 2 not positive
-  const lastT = new Float64Array(ANALYTES.length);
-  const lastNs = new Float64Array(ANALYTES.length);
   const windowMs = c.windowMs;
   const monthOf = monthKeyer(enrolment.timeZone);
-  const rows: DetailRow[] = [];
-  let nextDraw = 1;
-
+  const draw = c.bowl ? enrolmentDraws(seed, enrolment.id, c.bowl) : null;
   const positive = (res: Record<string, string>, a: string, idx: number): boolean => res[a] === 'positive' && prescribed[idx] === 0;
-  const candidate = (e: CmEvent, idx: number): boolean => {
-    if (lastState[idx] !== 1) return false;
-    const w = windowMs[idx]!;
-    if (w < 0) return false;
-    const d = e.t - lastT[idx]!;
-    if (d !== w) return d < w;
-    return e.ns - lastNs[idx]! <= 0;
-  };
 
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
+  /** The rows of one event, from the state after the events before it, which it moves on. */
+  const step = (st: ReplayState, e: CmEvent, rows: DetailRow[]): void => {
+    const { runs, priv, lastState, lastT, lastNs } = st;
+    const candidate = (idx: number): boolean => {
+      if (lastState[idx] !== 1) return false;
+      const w = windowMs[idx]!;
+      if (w < 0) return false;
+      const d = e.t - lastT[idx]!;
+      if (d !== w) return d < w;
+      return e.ns - lastNs[idx]! <= 0;
+    };
     let list: CTrack[];
     const kind = e.kind;
     const missed = kind === 'missed';
@@ -316,7 +322,7 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
         list = c.moduleTracks;
         break;
       default:
-        continue; // corrections and adjudications make no rows
+        return; // corrections and adjudications make no rows
     }
     const isSpecimen = kind === 'specimen';
     const res = isSpecimen ? e.finalResults! : null;
@@ -342,7 +348,7 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
               const idx = t.analyteIdx[j]!;
               if (positive(res!, an[j]!, idx)) {
                 anyPos = true;
-                if (!candidate(e, idx)) {
+                if (!candidate(idx)) {
                   fresh = true;
                   break;
                 }
@@ -398,10 +404,10 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
           prizes = new Array<string>(draws);
           drawList = new Array<RowDraw>(draws);
           for (let d = 0; d < draws; d++) {
-            const r = drawSlip(seed, enrolment.id, nextDraw, c.bowl!);
+            const r = draw!(st.nextDraw);
             prizes[d] = r.tier;
-            drawList[d] = { n: nextDraw, slipIndex: r.slipIndex, tier: r.tier, valueCents: r.valueCents };
-            nextDraw++;
+            drawList[d] = { n: st.nextDraw, slipIndex: r.slipIndex, tier: r.tier, valueCents: r.valueCents };
+            st.nextDraw++;
           }
         }
         if (month === null) month = monthOf(e);
@@ -438,8 +444,32 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
         lastNs[idx] = e.ns;
       }
     }
-  }
-  return { protocol, enrolment, seed, bowl: c.bowl, rows };
+  };
+
+  const state: ReplayState = {
+    runs: c.tracks.map(() => newRun()),
+    priv: new Int32Array(nT), // privilege index per track (starts at levels[0])
+    lastState: new Uint8Array(ANALYTES.length),
+    lastT: new Float64Array(ANALYTES.length),
+    lastNs: new Float64Array(ANALYTES.length),
+    nextDraw: 1,
+  };
+  const rows: DetailRow[] = [];
+  for (const e of events) step(state, e, rows);
+  const rowsAfter = (more: readonly CmEvent[]): DetailRow[] => {
+    const st: ReplayState = {
+      runs: state.runs.map((r) => ({ ...r })),
+      priv: state.priv.slice(),
+      lastState: state.lastState.slice(),
+      lastT: state.lastT.slice(),
+      lastNs: state.lastNs.slice(),
+      nextDraw: state.nextDraw,
+    };
+    const out: DetailRow[] = [];
+    for (const e of more) step(st, e, out);
+    return out;
+  };
+  return { protocol, enrolment, seed, bowl: c.bowl, rows, rowsAfter };
 }
 
 /** Replays validated input and produces the §7 output object (caps applied, ledger on an empty ledger). */
@@ -457,6 +487,16 @@ export function replay(protocol: Protocol, doc: EventsDoc, options: ReplayOption
     draws += r.draws;
   }
   return { opportunities, totals: { earnedCents, draws, prizeCents }, ledger: entries };
+}
+
+/**
+ * What events after the last one replayed would come to (§7 rows: caps applied after the
+ * replayed rows', as `replay` would with them added at the end); the replay stays as it is.
+ */
+export function replayAfter(detail: ReplayDetail, events: readonly CmEvent[], external?: ExternalUsage): OpportunityRow[] {
+  const all = cloneRows({ ...detail, rows: [...detail.rows, ...detail.rowsAfter(events)] });
+  allocate(all, external);
+  return all.rows.slice(detail.rows.length).map((r) => r.out);
 }
 
 export type ReplayInputResult = { ok: true; output: ReplayOutput } | { ok: false; problems: { protocol: Problem[]; events: EventProblem[] } };

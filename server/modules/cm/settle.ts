@@ -470,8 +470,7 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const read = history ? history.events : await eventsOf(tx, enr);
   const events = append ? [...read, append].sort(byReplayOrder) : read;
   const enrolment = engineEnrolment(enr, tz);
-  const list = events.map(engineEvent);
-  const parsed = parseEvents({ enrolment, events: list });
+  const parsed = parseEvents({ enrolment, events: events.map(engineEvent) });
   if (!parsed.ok)
     throw new AppError({ code: 'invalid_input', status: 400, message: `The event cannot be replayed: ${parsed.problems.map((p) => p.message).join('; ')}`, internal: JSON.stringify(parsed.problems) });
   const seed = protocol.bowl ? (history?.seed ?? (await activeSeed(tx, enr.programId, now))) : null;
@@ -507,7 +506,7 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const recommendations = await privilegeRecommendationsOwed(tx, enr, protocol, detail, now);
 
   const taken = new Set(events.filter((e) => e.slotDate).map((e) => `${e.slotKind}/${e.slotDate}`));
-  const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, { enrolment, events: list, doc: parsed.doc }, seedBytes, external, now);
+  const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, detail, external, now);
   const state = enrolmentState(protocol, detail, [...postedEntries, ...settlement.entries], settlement.tracks, next, now);
   enr.state = state;
 
