@@ -1,17 +1,17 @@
-// A recording without an Idempotency-Key reads the patient's CM history in one statement
-// without locks and writes in one statement kept only if the enrolment's history version is
-// still the one read (ADR 018); with a privilege track it records under the enrolment locks.
-// Whatever wrote in between — a redemption, a correction, another server — the award and
-// balance must equal what a full read gives, either way.
+// A recording without an Idempotency-Key decides without locks, from what the server kept of
+// the patient's last recording or else from one read, and writes in one statement kept only
+// if what it decided from still holds (ADRs 018, 059, 060); with a privilege track it records
+// under the enrolment locks. Whatever wrote in between — a redemption, a correction, another
+// server, a prescription, a seed rotation — the award and balance must equal what a full
+// read gives, either way.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { cmEnrolments, cmLedgerEntries } from '../../server/modules/cm/cm.tables.ts';
 import { REQUIRE_CURRENT_HISTORY, writeIfHistoryCurrent } from '../../server/modules/cm/settle.ts';
-import { cachedHistory } from '../../server/modules/cm/history-cache.ts';
-import { readForRecording } from '../../server/modules/cm/specimens.ts';
-import { AFTER_RECORDINGS, clinicProtocol, enrolled, ledgerBalanceWithUnshown, showDraws, specimen, withoutPrivilege, type Recorded } from './support.ts';
+import { keptRecording } from '../../server/modules/cm/kept-recording.ts';
+import { AFTER_RECORDINGS, NEG, clinicProtocol, enrolled, ledgerBalanceWithUnshown, newPatientOf, showDraws, specimen, withoutPrivilege, type Recorded } from './support.ts';
 
 let w: World;
 let coord: Client;
@@ -119,7 +119,7 @@ describe('the write guarded by the history version', () => {
   });
 });
 
-describe('the history a recording keeps (ADR 059)', () => {
+describe('what a recording keeps of the patient (ADRs 059, 060)', () => {
   const historyInDatabase = async (patientId: string, enrolmentId: string) => {
     const events = await w.database.query<{ id: string; kind: string; at: Date; position: number; slot_kind: string | null; slot_date: string | null; engine: unknown }>(
       'select id, kind, at, position, slot_kind, slot_date::text as slot_date, engine from cm_events where enrolment_id = $1 order by at, position',
@@ -152,19 +152,91 @@ describe('the history a recording keeps (ADR 059)', () => {
     };
   };
 
-  it('is what the database holds after each recording, and is what the next recording uses', async () => {
+  it("is what the database holds after each recording, at the enrolment's history version", async () => {
     const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
     for (const day of ['2026-03-02', '2026-03-04', '2026-03-06', '2026-03-09']) {
       await record(patientId, day);
-      const kept = cachedHistory(w.database.db, w.programA, patientId);
-      expect(kept, 'a recording without locks keeps the history it wrote').toBeDefined();
+      const kept = keptRecording(w.database.db, w.programA, patientId);
+      expect(kept, 'a recording without locks keeps what it decided from and wrote').toBeDefined();
       const db = await historyInDatabase(patientId, enrolmentId);
       expect(kept!.history.events).toEqual(db.events);
       expect(kept!.history.ledger).toEqual(db.ledger);
       expect([...kept!.history.revealedPrizes].sort()).toEqual([...db.revealed].sort());
-      // the next read finds it still holds, and leaves the history out
-      const read = await readForRecording(w.database.db, w.programA, { patientId, externalId: null, collectedAt: new Date('2026-03-20T14:00:00Z') });
-      expect(read!.history).toBe(kept!.history);
+      const [enrolment] = await w.database.db.select().from(cmEnrolments).where(eq(cmEnrolments.id, enrolmentId));
+      expect(kept!.enrolment).toEqual(enrolment);
+    }
+  });
+
+  it('answers the same screen posted again as a duplicate, without a key', async () => {
+    const { patientId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    const first = await record(patientId, '2026-03-02');
+    expect(keptRecording(w.database.db, w.programA, patientId)).toBeDefined();
+    const again = await record(patientId, '2026-03-02');
+    expect(again.duplicate).toBe(true);
+    expect(again.specimen.id).toBe(first.specimen.id);
+    expect(again.award.entries).toEqual(first.award.entries);
+  });
+
+  it('answers a screen recorded before the enrolment, posted again, as a duplicate', async () => {
+    const patientId = await newPatientOf(w);
+    const before = await record(patientId, '2026-03-02');
+    expect(before.award).toBeNull();
+    await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()), patientId });
+    await record(patientId, '2026-03-04');
+    expect(keptRecording(w.database.db, w.programA, patientId)).toBeDefined();
+    const again = await record(patientId, '2026-03-02');
+    expect(again.duplicate).toBe(true);
+    expect(again.specimen.id).toBe(before.specimen.id);
+    expect((await w.database.query('select id from screens where patient_id = $1', [patientId])).length).toBe(2);
+  });
+
+  it('sees a medication prescribed since the last recording', async () => {
+    const opioids = { id: 'opioids', target: { kind: 'negative', analytes: ['opiates', 'buprenorphine'] }, payout: 'cents', phases: [{ fromWeek: 1, toWeek: 12, escalation: { start: 300 } }] };
+    const proto = withoutPrivilege(clinicProtocol());
+    const { patientId } = await enrolled(w, coord, { protocol: { ...proto, tracks: [...proto.tracks, opioids] } });
+    await record(patientId, '2026-03-02');
+    expect(keptRecording(w.database.db, w.programA, patientId)).toBeDefined();
+    const prescriber = await w.client('prescriber');
+    expect((await prescriber.post(`/api/v1/patients/${patientId}/medications`, { medication: 'buprenorphine', startedOn: '2026-02-01' })).statusCode).toBe(200);
+    const r = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-04T14:00:00Z', [...NEG, { analyte: 'buprenorphine', result: 'positive' }]));
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json() as Recorded & { specimen: { results: Array<{ analyte: string; prescribed: boolean }> } };
+    // buprenorphine as prescribed is adherence, not use: the opioid track's run goes on
+    expect(body.specimen.results.find((x) => x.analyte === 'buprenorphine')).toMatchObject({ prescribed: true });
+    expect(body.award.outcomes.find((o) => o.track === 'opioids')).toMatchObject({ outcome: 'success', s: 2 });
+  });
+
+  it('draws with the seed active now, after a rotation since the last recording', async () => {
+    const { patientId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    await record(patientId, '2026-03-02');
+    expect(keptRecording(w.database.db, w.programA, patientId)).toBeDefined();
+    const admin = await w.client('administrator');
+    const rotated = await admin.post('/api/v1/cm/seeds/rotate');
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const second = await record(patientId, '2026-03-04');
+    const prizes = second.award.entries.filter((e) => e.kind === 'prize');
+    expect(prizes.length).toBeGreaterThan(0);
+    const seeds = await w.database.query<{ seed_id: string; active: boolean }>(
+      `select l.seed_id, s.retired_at is null as active from cm_ledger_entries l join cm_seeds s on s.program_id = l.program_id and s.id = l.seed_id where l.id = any($1)`,
+      [prizes.map((e) => e.id)],
+    );
+    expect(seeds.map((x) => x.active)).toEqual(prizes.map(() => true));
+  });
+
+  it("dates a screen in the programme's time zone as it is now", async () => {
+    const { patientId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    await record(patientId, '2026-03-02');
+    expect(keptRecording(w.database.db, w.programA, patientId)).toBeDefined();
+    const { tz } = (await w.database.query<{ tz: string }>('select time_zone as tz from programs where id = $1', [w.programA]))[0]!;
+    try {
+      await w.database.query("update programs set time_zone = 'Pacific/Kiritimati' where id = $1", [w.programA]);
+      // 23:30 UTC on Wednesday is Thursday at Kiritimati (UTC+14)
+      const r = await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-04T23:30:00Z'));
+      expect(r.statusCode, r.body).toBe(200);
+      const screen = await w.database.query<{ on: string }>('select collected_on::text as on from screens where id = $1', [(r.json() as Recorded).specimen.id]);
+      expect(screen[0]!.on).toBe('2026-03-05');
+    } finally {
+      await w.database.query('update programs set time_zone = $1 where id = $2', [tz, w.programA]);
     }
   });
 

@@ -70,11 +70,12 @@ export function specimen(patientId: string, collectedAt: string, results: unknow
 
 let pseq = 0;
 /** A fresh patient in programme A, enrolled on a new protocol (Mon/Wed/Fri specimens, Mon–Fri attendance) starting 2026-03-02. */
-export async function enrolled(w: World, c: Client, opts: { protocol?: Record<string, unknown>; fundingSourceId?: string; startDate?: string; calendar?: Record<string, unknown> } = {}) {
-  const admin = await w.client('administrator');
-  const p = await admin.post('/api/v1/patients', newPatient(`cm${Date.now() % 100000}${++pseq}`));
-  if (p.statusCode !== 200) throw new Error(`patient: ${p.body}`);
-  const patientId = (p.json() as { id: string }).id;
+export async function enrolled(
+  w: World,
+  c: Client,
+  opts: { protocol?: Record<string, unknown>; fundingSourceId?: string; startDate?: string; calendar?: Record<string, unknown>; patientId?: string } = {},
+) {
+  const patientId = opts.patientId ?? (await newPatientOf(w));
   const proto = await c.post('/api/v1/cm/protocols', { document: opts.protocol ?? clinicProtocol() });
   if (proto.statusCode !== 200) throw new Error(`protocol: ${proto.body}`);
   const protocolId = (proto.json() as { id: string }).id;
@@ -87,6 +88,14 @@ export async function enrolled(w: World, c: Client, opts: { protocol?: Record<st
   });
   if (e.statusCode !== 200) throw new Error(`enrol: ${e.body}`);
   return { patientId, protocolId, enrolmentId: (e.json() as { id: string }).id };
+}
+
+/** A fresh patient in programme A. */
+export async function newPatientOf(w: World): Promise<string> {
+  const admin = await w.client('administrator');
+  const p = await admin.post('/api/v1/patients', newPatient(`cm${Date.now() % 100000}${++pseq}`));
+  if (p.statusCode !== 200) throw new Error(`patient: ${p.body}`);
+  return (p.json() as { id: string }).id;
 }
 
 export type Award = {

@@ -218,7 +218,7 @@ export async function revealDraws(deps: Deps, enrolmentId: string, count: number
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const { enr, items } = await drawsOf(tx, programId, enrolmentId);
-  // a draw shown changes what a recording's award may show: it moves the history version on (history-cache.ts)
+  // a draw shown changes what a recording's award may show: it moves the history version on (kept-recording.ts)
   await lockPatientEnrolments(tx, programId, enr.patientId);
   const next = items.filter((d) => !d.revealed).slice(0, count);
   const shown = [];

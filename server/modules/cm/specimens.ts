@@ -48,7 +48,7 @@ import {
   type Settlement,
 } from './settle.ts';
 import { splitAward, withPrizes, type AwardSplit } from './award-view.ts';
-import { cachedHistory, rememberHistory } from './history-cache.ts';
+import type { KeptRecording } from './kept-recording.ts';
 
 type Deps = { tx: Tx; ctx: Ctx };
 
@@ -283,21 +283,16 @@ const LEDGER_FIELDS = {
 } satisfies Record<keyof HistoryEntry, SQLWrapper>;
 const MEDICATION_FIELDS = { medication: medications.medication, startedOn: medications.startedOn, endedOn: medications.endedOn } satisfies Record<keyof MedicationRow, SQLWrapper>;
 
-/**
- * Whether the history a recording holds (history-cache.ts) is still the enrolment's and the
- * patient's as of this read: the same enrolment and history version, and as many events and
- * ledger entries (both append-only). Null placeholders when nothing is held: never true.
- */
-const cachedMarkHolds = sql`${cmEnrolments.id} = ${sql.placeholder('cachedEnrolmentId')}::uuid and ${cmEnrolments.historyVersion} = ${sql.placeholder('cachedVersion')}::int
-  and (select count(*) from ${cmEvents} where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id}) = ${sql.placeholder('cachedEvents')}::int
-  and (select count(*) from ${cmLedgerEntries} where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id}) = ${sql.placeholder('cachedEntries')}::int`;
+/** The patient's medications as JSON, ordered by id: the read parses them, and the write compares their text with the text read. */
+const medicationsOf = (programId: SQLWrapper, patientId: SQLWrapper) =>
+  sql`(select ${jsonArray(MEDICATION_FIELDS, medications.id)} from ${medications} where ${medications.programId} = ${programId} and ${medications.patientId} = ${patientId})::text`;
 
 /**
  * One statement, so one snapshot and no lock: the patient's programme time zone and active
  * draw seed, medications, active enrolment with its events and the patient's ledger (with
- * which prizes' draws were shown) unless the history this process keeps still holds, and
- * whether this screen is already recorded. Prepared once per database handle: it runs
- * outside a transaction (ADR 010), and its plan is the same whatever the parameters.
+ * which prizes' draws were shown), and whether this screen is already recorded. Prepared
+ * once per database handle: it runs outside a transaction (ADR 010), and its plan is the
+ * same whatever the parameters.
  */
 const recordingRead = preparedOnce((db: Db) => {
   const ph = sql.placeholder;
@@ -306,9 +301,8 @@ const recordingRead = preparedOnce((db: Db) => {
       tz: programs.timeZone,
       seed: cmSeeds,
       enrolment: cmEnrolments,
-      medications: sql`(select ${jsonArray(MEDICATION_FIELDS)} from ${medications}
-      where ${medications.programId} = ${patients.programId} and ${medications.patientId} = ${patients.id})`.mapWith(parsed<MedicationRow[]>),
-      history: sql`case when ${cachedMarkHolds} then null else json_build_object(
+      medications: sql<string>`${medicationsOf(patients.programId, patients.id)}`,
+      history: sql`case when ${cmEnrolments.id} is not null then json_build_object(
         'events', (select ${jsonArray(EVENT_FIELDS, sql`${cmEvents.at}, ${cmEvents.position}`)} from ${cmEvents}
           where ${cmEvents.programId} = ${cmEnrolments.programId} and ${cmEvents.enrolmentId} = ${cmEnrolments.id}),
         'ledger', (select ${jsonArray({ ...LEDGER_FIELDS, revealed: sql`${cmDrawReveals.n} is not null` }, cmLedgerEntries.seq)} from ${cmLedgerEntries}
@@ -316,7 +310,13 @@ const recordingRead = preparedOnce((db: Db) => {
             and ${cmDrawReveals.enrolmentId} = ${cmLedgerEntries.enrolmentId} and ${cmDrawReveals.n} = ${cmLedgerEntries.n}
           where ${cmLedgerEntries.programId} = ${patients.programId} and ${cmLedgerEntries.patientId} = ${patients.id})) end`.mapWith((v) => {
         const h = parsed<{ events: Array<Omit<HistoryEvent, 'at'> & { at: string }>; ledger: Array<HistoryEntry & { revealed: boolean }> } | null>(v);
-        return h && { events: h.events.map((e) => ({ ...e, at: new Date(e.at) })), ledger: h.ledger };
+        return (
+          h && {
+            events: h.events.map((e) => ({ ...e, at: new Date(e.at) })),
+            ledger: h.ledger.map(({ revealed: _, ...entry }) => entry),
+            revealedPrizes: new Set(h.ledger.filter((e) => e.revealed).map((e) => e.id)),
+          }
+        );
       }),
       // two lookups, each by an index whatever the parameters (the prepared plan is generic)
       recorded: sql<boolean>`exists (select 1 from ${screens} where ${screens.programId} = ${patients.programId} and ${screens.externalId} = ${ph('externalId')}::text)
@@ -332,35 +332,52 @@ const recordingRead = preparedOnce((db: Db) => {
 });
 
 /**
- * What recording a screen reads in one statement without locks (null: no such patient in the
- * programme). The history is this process's copy when the read shows it still holds
- * (history-cache.ts), else the one read, which is then kept.
+ * What recording a screen reads in one statement without locks: null when there is no such
+ * patient in the programme, `recorded` when this screen is already, `recording` null when the
+ * patient has no active enrolment.
  */
 export async function readForRecording(db: Db, programId: string, screen: { patientId: string; externalId: string | null; collectedAt: Date }) {
-  const held = cachedHistory(db, programId, screen.patientId);
-  const [r] = await recordingRead(db).execute({
-    programId,
-    patientId: screen.patientId,
-    externalId: screen.externalId,
-    collectedAt: screen.collectedAt.toISOString(),
-    cachedEnrolmentId: held?.enrolmentId ?? null,
-    cachedVersion: held?.version ?? null,
-    cachedEvents: held?.history.events.length ?? null,
-    cachedEntries: held?.history.ledger.length ?? null,
-  });
+  const [r] = await recordingRead(db).execute({ programId, patientId: screen.patientId, externalId: screen.externalId, collectedAt: screen.collectedAt.toISOString() });
   if (!r) return null;
-  let cached = r.history === null ? held! : null;
-  if (!cached && r.history && r.enrolment) {
-    const { events, ledger } = r.history;
-    const history: History = {
-      events,
-      ledger: ledger.map(({ revealed: _, ...entry }) => entry),
-      revealedPrizes: new Set(ledger.filter((e) => e.revealed).map((e) => e.id)),
-    };
-    cached = { enrolmentId: r.enrolment.id, version: r.enrolment.historyVersion, history };
-    rememberHistory(db, programId, screen.patientId, cached);
-  }
-  return { tz: r.tz, seed: r.seed, medications: r.medications, enrolment: r.enrolment, history: cached?.history ?? null, recorded: r.recorded };
+  const recording: KeptRecording | null =
+    r.enrolment && r.history ? { tz: r.tz, seed: r.seed, medications: parsed<MedicationRow[]>(r.medications), medicationsText: r.medications, enrolment: r.enrolment, history: r.history } : null;
+  return { recorded: r.recorded, recording };
+}
+
+/**
+ * Whether what a recording decided from (KeptRecording) still holds as the write's statement
+ * sees it, for the write's guard (ADR 060): the enrolment's history version (the caller's
+ * own condition) and as many events and ledger entries (both append-only: rows another
+ * server wrote show in the count), the same programme time zone and active seed, the same
+ * medications, and no screen of the patient at the same instant (the same screen posted
+ * again: the locks answer it). Placeholders: programId, patientId, enrolmentId, keptEvents,
+ * keptEntries, tz, seedId, medications, collectedAt.
+ */
+export const recordingStillHolds = (() => {
+  const ph = sql.placeholder;
+  const programId = sql`${ph('programId')}::uuid`;
+  const patientId = sql`${ph('patientId')}::uuid`;
+  return sql`(select count(*) from ${cmEvents} where ${cmEvents.programId} = ${programId} and ${cmEvents.enrolmentId} = ${ph('enrolmentId')}::uuid) = ${ph('keptEvents')}::int
+  and (select count(*) from ${cmLedgerEntries} where ${cmLedgerEntries.programId} = ${programId} and ${cmLedgerEntries.patientId} = ${patientId}) = ${ph('keptEntries')}::int
+  and exists (select 1 from ${programs} where ${programs.id} = ${programId} and ${programs.timeZone} = ${ph('tz')}::text)
+  and (${ph('seedId')}::uuid is null or exists (select 1 from ${cmSeeds} where ${cmSeeds.programId} = ${programId} and ${cmSeeds.id} = ${ph('seedId')}::uuid and ${cmSeeds.retiredAt} is null))
+  and ${medicationsOf(programId, patientId)} = ${ph('medications')}::text
+  and not exists (select 1 from ${screens} where ${screens.programId} = ${programId} and ${screens.patientId} = ${patientId} and ${screens.collectedAt} = ${ph('collectedAt')}::timestamptz)`;
+})();
+
+/** The bindings of recordingStillHolds for what a recording decided from. */
+export function stillHoldsBindings(kept: KeptRecording, collectedAt: Date) {
+  return {
+    programId: kept.enrolment.programId,
+    patientId: kept.enrolment.patientId,
+    enrolmentId: kept.enrolment.id,
+    keptEvents: kept.history.events.length,
+    keptEntries: kept.history.ledger.length,
+    tz: kept.tz,
+    seedId: kept.seed?.id ?? null,
+    medications: kept.medicationsText,
+    collectedAt: collectedAt.toISOString(),
+  };
 }
 
 async function specimenForChange(tx: Tx, ctx: Ctx, id: string) {

@@ -13,8 +13,8 @@ import { auditBindings, auditedBy, auditedByPlaceholders, writeAudit, type Audit
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
 import { AppError, conflict, notFound, pgErrorOf } from '../../platform/errors.ts';
 import { assertPatient } from '../patients/patients.ts';
-import { rememberHistory } from '../cm/history-cache.ts';
-import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, type AwardDto, type PendingAward } from '../cm/specimens.ts';
+import { forgetRecording, keepRecording, keptRecording, type KeptRecording } from '../cm/kept-recording.ts';
+import { awardForCorrection, awardForScreen, awardOfScreen, cmOfScreen, readForRecording, recordingStillHolds, stillHoldsBindings, type AwardDto, type PendingAward } from '../cm/specimens.ts';
 import {
   canonical,
   historyWith,
@@ -217,10 +217,11 @@ type Resolved = ReturnType<typeof resolveResults>;
  * otherwise). One audit row for the screen and its award, written in the same statement.
  *
  * Called outside a transaction (`outsideTransaction`: the route, when no Idempotency-Key
- * asks for one), it first records from one read without locks, keeping the write only if
- * no other writer touched the patient's CM history since (ADR 018); when that read cannot
- * settle the screen, or another writer came first, it records under the locks in a
- * transaction of its own. Inside the caller's transaction it records under the locks.
+ * asks for one), it first records without locks, from what this server kept of the patient's
+ * last recording or else from one read, keeping the write only if no other writer touched
+ * the patient's CM history since (ADRs 018, 060); when that cannot settle the screen, or
+ * another writer came first, it records under the locks in a transaction of its own. Inside
+ * the caller's transaction it records under the locks.
  */
 export async function recordScreen(deps: Deps, input: ScreenIn, source: Source = 'staff', opts: { outsideTransaction?: boolean } = {}): Promise<Recorded> {
   refuseFutureTime(deps.ctx, input.collectedAt, 'body.collectedAt');
@@ -280,11 +281,12 @@ function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | nu
 }
 
 /**
- * The same writes for a recording from a read without locks, as one statement prepared once
+ * The same writes for a recording decided without locks, as one statement prepared once
  * per database handle (ADR 059): the screen, its specimen event and ledger entries (JSON
- * parameters, however many rows), the enrolment's new state guarded by the history version
- * read, and the audit row. It selects REQUIRE_CURRENT_HISTORY, so none of it is kept when the
- * guard matched nothing (ADR 018).
+ * parameters, however many rows), the enrolment's new state, and the audit row. The state
+ * is written only if what the recording decided from still holds (the history version and
+ * recordingStillHolds, ADR 060); the statement selects REQUIRE_CURRENT_HISTORY, so none of
+ * it is kept when that matched nothing (ADR 018).
  */
 const unlockedRecording = preparedOnce((db: Db) => {
   const ph = sql.placeholder;
@@ -292,7 +294,7 @@ const unlockedRecording = preparedOnce((db: Db) => {
     db
       .update(cmEnrolments)
       .set({ state: sql`${ph('state')}::jsonb`, eventCount: sql`${ph('eventCount')}::int`, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
-      .where(and(eq(cmEnrolments.programId, ph('programId')), eq(cmEnrolments.id, ph('enrolmentId')), eq(cmEnrolments.historyVersion, ph('historyVersion'))))
+      .where(and(eq(cmEnrolments.programId, ph('programId')), eq(cmEnrolments.id, ph('enrolmentId')), eq(cmEnrolments.historyVersion, ph('historyVersion')), recordingStillHolds))
       .returning({ id: cmEnrolments.id }),
   );
   return db
@@ -333,37 +335,53 @@ async function recordUnderLocks(deps: Deps, input: ScreenIn, results: Resolved, 
 }
 
 /**
- * From one read without locks (readForRecording), the screen and its award written in one
- * statement, with no transaction around it, that keeps them only if the enrolment's history
- * version is still the one read (writeIfHistoryCurrent). Null when the locked path must answer: an unknown patient (404), the same screen
- * posted again (the first one's answer), a patient CM does not read it for (no history
- * version to guard the write with), a settlement that needs more than the read, or another
- * writer that came first.
+ * Without locks: from what this server kept of the patient's last recording (kept-recording.ts),
+ * else from one read (readForRecording), the screen and its award written in one statement,
+ * with no transaction around it, that keeps them only if what they were decided from still
+ * holds (unlockedRecording). Null when the locked path must answer: an unknown patient (404),
+ * the same screen posted again (the first one's answer), a patient CM does not read it for
+ * (no history version to guard the write with), a settlement that needs more than the read,
+ * or another writer that came first (the kept copy is then forgotten).
  */
 async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, source: Source): Promise<Recorded | null> {
   const { tx: db, ctx } = deps;
+  const programId = programOf(ctx);
   const at = new Date(input.collectedAt);
-  const read = await readForRecording(db, programOf(ctx), { patientId: input.patientId, externalId: input.externalId ?? null, collectedAt: at });
-  if (!read || read.recorded || !read.enrolment || !read.history) return null;
-  const collectedOn = localDate(at, read.tz);
-  const prescribed = prescribedOn(read.medications, collectedOn);
+  let known = keptRecording(db, programId, input.patientId);
+  if (known) {
+    // a specimen at the same instant may be this screen posted again: the locks tell
+    if (known.history.events.some((e) => e.kind === 'specimen' && e.at.getTime() === at.getTime())) return null;
+  } else {
+    const read = await readForRecording(db, programId, { patientId: input.patientId, externalId: input.externalId ?? null, collectedAt: at });
+    if (!read || read.recorded || !read.recording) return null;
+    known = read.recording;
+  }
+  const written = await writeUnlocked(deps, input, results, source, known, at);
+  if (!written) forgetRecording(db, programId, input.patientId);
+  return written;
+}
+
+async function writeUnlocked(deps: Deps, input: ScreenIn, results: Resolved, source: Source, known: KeptRecording, at: Date): Promise<Recorded | null> {
+  const { tx: db, ctx } = deps;
+  const { enrolment } = known;
+  const collectedOn = localDate(at, known.tz);
+  const prescribed = prescribedOn(known.medications, collectedOn);
   const screen = newScreen(ctx, input, source, at, collectedOn, stored(results, prescribed, input.cup?.cutoffs));
-  const cm = await awardForScreen(deps, screen, { tz: read.tz, prescribed, seed: read.seed, enrolment: read.enrolment, unlocked: read.history });
+  const cm = await awardForScreen(deps, screen, { tz: known.tz, prescribed, seed: known.seed, enrolment, unlocked: known.history });
   // (the prepared statement writes no privilege recommendations: settlesFromRead leaves those to the locks)
   if (!cm || cm.settlement.recommendations.length > 0) return null;
-  // another writer came first: its history version moved on, or it took the slot or an entry key
+  const { append: event, inserted: entries, state, eventCount } = cm.settlement;
+  // another writer came first: what the recording was decided from no longer holds, or it took the slot or a key
   try {
-    const { append: event, inserted: entries, state, eventCount } = cm.settlement;
     const written = await writeIfHistoryCurrent(
       unlockedRecording(db).execute({
+        ...stillHoldsBindings(known, at),
         screen: jsonRows(screens, [screen]),
         event: jsonRows(cmEvents, [event!]),
         entries: jsonRows(cmLedgerEntries, entries),
         state: JSON.stringify(state),
         eventCount,
-        programId: screen.programId,
-        enrolmentId: read.enrolment.id,
-        historyVersion: read.enrolment.historyVersion,
+        historyVersion: enrolment.historyVersion,
         ...auditBindings(auditContext(ctx), recordingAudit(screen, cm.award)),
       }),
     );
@@ -372,11 +390,11 @@ async function recordUnlocked(deps: Deps, input: ScreenIn, results: Resolved, so
     if (pgErrorOf(err)?.code === '23505') return null;
     throw err;
   }
-  // the write moved the history version on by one: the history read and what it wrote is the history at that version
-  rememberHistory(db, screen.programId, screen.patientId, {
-    enrolmentId: read.enrolment.id,
-    version: read.enrolment.historyVersion + 1,
-    history: historyWith(read.history, cm.settlement.append!, cm.settlement.inserted),
+  // the write moved the history version on by one: what was known and what it wrote is the history at that version
+  keepRecording(db, screen.programId, screen.patientId, {
+    ...known,
+    enrolment: { ...enrolment, state, eventCount, historyVersion: enrolment.historyVersion + 1 },
+    history: historyWith(known.history, event!, entries),
   });
   return { specimen: specimenDto(screen, cm.award.enrolmentId), award: cm.award, duplicate: false };
 }
