@@ -91,7 +91,8 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     }
     return o;
   };
-  for (const r of rows) if (tracks.has(r.out.track)) oppOf(r.out.event, r.out.track, r.month);
+  // each row's opportunity, in row order (null: a privilege track's row)
+  const rowOpp = rows.map((r) => (tracks.has(r.out.track) ? oppOf(r.out.event, r.out.track, r.month) : null));
 
   // what is posted: per opportunity, and the caps' usage (money really paid)
   const caps = new CapState(protocol.caps, options.external);
@@ -121,12 +122,12 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
 
   const owedByOpp = new Map<Opp, number>();
   const rowOfOpp = new Map<Opp, DetailRow>();
-  for (const r of rows) {
-    if (!tracks.has(r.out.track)) continue;
-    const o = oppOf(r.out.event, r.out.track, r.month);
+  rows.forEach((r, i) => {
+    const o = rowOpp[i];
+    if (!o) return;
     owedByOpp.set(o, owedOf(r));
     rowOfOpp.set(o, r);
-  }
+  });
   const owedOpp = (o: Opp) => owedByOpp.get(o) ?? 0;
   const owedTrack = (t: Track) => sum(t.opps, owedOpp);
 
@@ -181,21 +182,20 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
   for (const t of tracks.values()) shortfall.set(t, Math.max(0, owedTrack(t) - sum(t.opps, (o) => o.settled)));
   const creditOf = new Map<Opp, number>();
   for (const fresh of [true, false]) {
-    for (const r of rows) {
-      const t = tracks.get(r.out.track);
-      if (!t) continue;
-      const o = oppOf(r.out.event, r.out.track, r.month);
-      if ((o.count.size === 0) !== fresh) continue;
+    for (const o of rowOpp) {
+      if (!o || (o.count.size === 0) !== fresh) continue;
+      const t = tracks.get(o.track)!;
       const rise = Math.min(owedOpp(o) - o.settled, shortfall.get(t)!);
       if (rise <= 0) continue;
       creditOf.set(o, rise);
       shortfall.set(t, shortfall.get(t)! - rise);
     }
   }
-  for (const r of rows) {
-    const t = tracks.get(r.out.track);
-    if (!t) continue;
-    const o = oppOf(r.out.event, r.out.track, r.month);
+  for (let i = 0; i < rows.length; i++) {
+    const o = rowOpp[i];
+    if (!o) continue;
+    const r = rows[i]!;
+    const t = tracks.get(o.track)!;
     const fresh = o.count.size === 0;
     const rise = creditOf.get(o) ?? 0;
     if (rise <= 0) {
