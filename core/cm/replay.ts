@@ -294,17 +294,19 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
   const draw = c.bowl ? enrolmentDraws(seed, enrolment.id, c.bowl) : null;
   const positive = (res: Record<string, string>, a: string, idx: number): boolean => res[a] === 'positive' && prescribed[idx] === 0;
 
+  // whether a positive result of analyte idx may carry over from the latest earlier one (CM-SPEC §4)
+  const candidate = (st: ReplayState, e: CmEvent, idx: number): boolean => {
+    if (st.lastState[idx] !== 1) return false;
+    const w = windowMs[idx]!;
+    if (w < 0) return false;
+    const d = e.t - st.lastT[idx]!;
+    if (d !== w) return d < w;
+    return e.ns - st.lastNs[idx]! <= 0;
+  };
+
   /** The rows of one event, from the state after the events before it, which it moves on. */
   const step = (st: ReplayState, e: CmEvent, rows: DetailRow[]): void => {
     const { runs, priv, lastState, lastT, lastNs } = st;
-    const candidate = (idx: number): boolean => {
-      if (lastState[idx] !== 1) return false;
-      const w = windowMs[idx]!;
-      if (w < 0) return false;
-      const d = e.t - lastT[idx]!;
-      if (d !== w) return d < w;
-      return e.ns - lastNs[idx]! <= 0;
-    };
     let list: CTrack[];
     const kind = e.kind;
     const missed = kind === 'missed';
@@ -348,7 +350,7 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
               const idx = t.analyteIdx[j]!;
               if (positive(res!, an[j]!, idx)) {
                 anyPos = true;
-                if (!candidate(idx)) {
+                if (!candidate(st, e, idx)) {
                   fresh = true;
                   break;
                 }
