@@ -346,18 +346,18 @@ export async function readForRecording(db: Db, programId: string, screen: { pati
 
 /**
  * Whether what a recording decided from (KeptRecording) still holds as the write's statement
- * sees it, for the write's guard (ADR 060): the enrolment's history version (the caller's
- * own condition) and as many events and ledger entries (both append-only: rows another
+ * sees it, for the guard of the write's update of the enrolment (ADR 060): its history
+ * version (ADR 018) and as many events and ledger entries (both append-only: rows another
  * server wrote show in the count), the same programme time zone and active seed, the same
  * medications, and no screen of the patient at the same instant (the same screen posted
- * again: the locks answer it). Placeholders: programId, patientId, enrolmentId, keptEvents,
- * keptEntries, tz, seedId, medications, collectedAt.
+ * again: the locks answer it). Bound by stillHoldsBindings.
  */
 export const recordingStillHolds = (() => {
   const ph = sql.placeholder;
   const programId = sql`${ph('programId')}::uuid`;
   const patientId = sql`${ph('patientId')}::uuid`;
-  return sql`(select count(*) from ${cmEvents} where ${cmEvents.programId} = ${programId} and ${cmEvents.enrolmentId} = ${ph('enrolmentId')}::uuid) = ${ph('keptEvents')}::int
+  return sql`${cmEnrolments.historyVersion} = ${ph('historyVersion')}::int
+  and (select count(*) from ${cmEvents} where ${cmEvents.programId} = ${programId} and ${cmEvents.enrolmentId} = ${ph('enrolmentId')}::uuid) = ${ph('keptEvents')}::int
   and (select count(*) from ${cmLedgerEntries} where ${cmLedgerEntries.programId} = ${programId} and ${cmLedgerEntries.patientId} = ${patientId}) = ${ph('keptEntries')}::int
   and exists (select 1 from ${programs} where ${programs.id} = ${programId} and ${programs.timeZone} = ${ph('tz')}::text)
   and (${ph('seedId')}::uuid is null or exists (select 1 from ${cmSeeds} where ${cmSeeds.programId} = ${programId} and ${cmSeeds.id} = ${ph('seedId')}::uuid and ${cmSeeds.retiredAt} is null))
@@ -371,6 +371,7 @@ export function stillHoldsBindings(kept: KeptRecording, collectedAt: Date) {
     programId: kept.enrolment.programId,
     patientId: kept.enrolment.patientId,
     enrolmentId: kept.enrolment.id,
+    historyVersion: kept.enrolment.historyVersion,
     keptEvents: kept.history.events.length,
     keptEntries: kept.history.ledger.length,
     tz: kept.tz,

@@ -284,8 +284,8 @@ function screenWrites(db: Db, ctx: Ctx, screen: ScreenRow, cm: PendingAward | nu
  * The same writes for a recording decided without locks, as one statement prepared once
  * per database handle (ADR 059): the screen, its specimen event and ledger entries (JSON
  * parameters, however many rows), the enrolment's new state, and the audit row. The state
- * is written only if what the recording decided from still holds (the history version and
- * recordingStillHolds, ADR 060); the statement selects REQUIRE_CURRENT_HISTORY, so none of
+ * is written only if what the recording decided from still holds (recordingStillHolds,
+ * ADR 060); the statement selects REQUIRE_CURRENT_HISTORY, so none of
  * it is kept when that matched nothing (ADR 018).
  */
 const unlockedRecording = preparedOnce((db: Db) => {
@@ -294,7 +294,7 @@ const unlockedRecording = preparedOnce((db: Db) => {
     db
       .update(cmEnrolments)
       .set({ state: sql`${ph('state')}::jsonb`, eventCount: sql`${ph('eventCount')}::int`, historyVersion: sql`${cmEnrolments.historyVersion} + 1` })
-      .where(and(eq(cmEnrolments.programId, ph('programId')), eq(cmEnrolments.id, ph('enrolmentId')), eq(cmEnrolments.historyVersion, ph('historyVersion')), recordingStillHolds))
+      .where(and(eq(cmEnrolments.programId, ph('programId')), eq(cmEnrolments.id, ph('enrolmentId')), recordingStillHolds))
       .returning({ id: cmEnrolments.id }),
   );
   return db
@@ -381,7 +381,6 @@ async function writeUnlocked(deps: Deps, input: ScreenIn, results: Resolved, sou
         entries: jsonRows(cmLedgerEntries, entries),
         state: JSON.stringify(state),
         eventCount,
-        historyVersion: enrolment.historyVersion,
         ...auditBindings(auditContext(ctx), recordingAudit(screen, cm.award)),
       }),
     );
