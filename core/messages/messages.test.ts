@@ -26,27 +26,53 @@ describe('quiet hours', () => {
     expect(inQuietHours(8 * 60, q)).toBe(false);
     expect(inQuietHours(7 * 60 + 59, q)).toBe(true);
   });
-  it('property: a deferred message lands after now, outside quiet hours, within a day, and the minute before was quiet', () => {
+  it('on nights the clocks change: the first minute outside quiet hours, even when the end is skipped or comes twice', () => {
+    const ny = 'America/New_York';
+    // spring forward 2027-03-14: 02:00–03:00 does not exist; quiet 01:00–02:30 ends at the jump (03:00 EDT)
+    expect(quietHoursEnd(new Date('2027-03-14T06:30:00Z'), ny, { start: '01:00', end: '02:30' })?.toISOString()).toBe('2027-03-14T07:00:00.000Z');
+    // the only minute outside quiet hours (02:00) is skipped that night: the next day's
+    expect(quietHoursEnd(new Date('2027-03-13T07:01:00Z'), ny, { start: '02:01', end: '02:00' })?.toISOString()).toBe('2027-03-15T06:00:00.000Z');
+    // fall back 2027-11-07: 01:00–02:00 comes twice; in the second pass, 01:45 EST is the end, not tomorrow's
+    expect(quietHoursEnd(new Date('2027-11-07T06:40:00Z'), ny, { start: '01:00', end: '01:45' })?.toISOString()).toBe('2027-11-07T06:45:00.000Z');
+    expect(quietHoursEnd(new Date('2027-11-07T05:40:00Z'), ny, { start: '01:00', end: '01:45' })?.toISOString()).toBe('2027-11-07T05:45:00.000Z');
+  });
+  /** Every whole minute after now and before `at` is quiet, `at` is not, and it is at most two days on. */
+  const isFirstMinuteOutside = (now: Date, tz: string, quiet: QuietHours) => {
+    const at = quietHoursEnd(now, tz, quiet);
+    if (!inQuietHours(localMinute(now, tz), quiet)) {
+      expect(at).toBeNull();
+      return;
+    }
+    expect(at).not.toBeNull();
+    expect(at!.getTime() % 60_000).toBe(0);
+    expect(at!.getTime()).toBeGreaterThan(now.getTime());
+    expect(at!.getTime() - now.getTime()).toBeLessThanOrEqual(48 * 3600_000);
+    expect(inQuietHours(localMinute(at!, tz), quiet)).toBe(false);
+    for (let t = Math.floor(now.getTime() / 60_000) * 60_000 + 60_000; t < at!.getTime(); t += 60_000) {
+      expect(inQuietHours(localMinute(new Date(t), tz), quiet)).toBe(true);
+    }
+  };
+  it('property: a deferred message lands on the first whole minute after now outside quiet hours', () => {
     fc.assert(
-      fc.property(instant, fc.constantFrom(...ZONES), hhmm, hhmm, (now, tz, start, end) => {
-        const quiet: QuietHours = { start, end };
-        const at = quietHoursEnd(now, tz, quiet);
-        const quietNow = inQuietHours(localMinute(now, tz), quiet);
-        if (!quietNow) {
-          expect(at).toBeNull();
-          return;
-        }
-        expect(at).not.toBeNull();
-        expect(at!.getTime()).toBeGreaterThan(now.getTime());
-        expect(at!.getTime() - now.getTime()).toBeLessThanOrEqual(25 * 3600_000);
-        expect(inQuietHours(localMinute(at!, tz), quiet)).toBe(false);
-        // no earlier whole minute after now is outside quiet hours (checked on a sample)
-        for (const back of [60_000, 15 * 60_000]) {
-          const before = at!.getTime() - back;
-          if (before > now.getTime()) expect(inQuietHours(localMinute(new Date(before), tz), quiet)).toBe(true);
-        }
-      }),
-      { numRuns: 400 },
+      fc.property(instant, fc.constantFrom(...ZONES), hhmm, hhmm, (now, tz, start, end) => isFirstMinuteOutside(now, tz, { start, end })),
+      { numRuns: 300 },
+    );
+  });
+  it('property: the same within a day and a half of a change of the clocks', () => {
+    // [zone, an instant the clocks change]: spring and autumn, an hour and Lord Howe's half hour
+    const changes: [string, number][] = [
+      ['America/New_York', Date.UTC(2027, 2, 14, 7)],
+      ['America/New_York', Date.UTC(2027, 10, 7, 6)],
+      ['America/Los_Angeles', Date.UTC(2026, 2, 8, 10)],
+      ['Europe/London', Date.UTC(2027, 2, 28, 1)],
+      ['Europe/London', Date.UTC(2027, 9, 31, 1)],
+      ['Australia/Lord_Howe', Date.UTC(2027, 3, 3, 15)],
+      ['Australia/Lord_Howe', Date.UTC(2027, 9, 2, 15, 30)],
+    ];
+    const nearChange = fc.tuple(fc.constantFrom(...changes), fc.integer({ min: -36 * 60, max: 36 * 60 })).map(([[tz, at], minutes]) => [tz, new Date(at + minutes * 60_000)] as const);
+    fc.assert(
+      fc.property(nearChange, hhmm, hhmm, ([tz, now], start, end) => isFirstMinuteOutside(now, tz, { start, end })),
+      { numRuns: 300 },
     );
   });
 });

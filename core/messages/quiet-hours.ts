@@ -1,6 +1,5 @@
 // Quiet hours: a patient's local time span in which no message is delivered. Pure: the
-// time zone arithmetic is Intl's (core/cm/calendar.ts), time comes in as an argument.
-import { addDays, localDate, zonedInstant } from '../cm/calendar.ts';
+// time zone arithmetic is Intl's, time comes in as an argument.
 
 /** Local "HH:MM" (24-hour). */
 export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -8,6 +7,8 @@ export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** From `start` up to (not including) `end`, local time; when start > end it spans midnight. Equal: none. */
 export type QuietHours = { start: string; end: string };
 
+const MINUTE = 60_000;
+const DAY_MINUTES = 1440;
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 const localMinuteFormat = new Map<string, Intl.DateTimeFormat>();
@@ -29,16 +30,21 @@ export function inQuietHours(minute: number, quiet: QuietHours): boolean {
 
 /**
  * When a message due at `now` may be delivered: `null` when now is outside quiet hours,
- * otherwise the first instant at or after the local end of the quiet hours that is
- * itself outside them (a daylight-saving jump can move a wall time: the search steps on).
+ * otherwise the first whole minute after now that is outside them, in the patient's zone.
+ * Without a daylight-saving change in between, that is when the local clock reaches `end`.
+ * When the clocks change in between, the end may be skipped (spring) or come twice (autumn),
+ * so the minutes are stepped through: at most two days of them, a night or two a year.
  */
 export function quietHoursEnd(now: Date, tz: string, quiet: QuietHours | null): Date | null {
-  if (!quiet || !inQuietHours(localMinute(now, tz), quiet)) return null;
-  const today = localDate(now, tz);
-  for (let days = 0; days <= 2; days++) {
-    const candidate = zonedInstant(addDays(today, days), quiet.end, tz);
-    if (candidate.getTime() > now.getTime() && !inQuietHours(localMinute(candidate, tz), quiet)) return candidate;
+  const minute = localMinute(now, tz);
+  if (!quiet || !inQuietHours(minute, quiet)) return null;
+  const end = minutesOf(quiet.end);
+  const fromMinute = Math.floor(now.getTime() / MINUTE) * MINUTE;
+  const atEnd = new Date(fromMinute + ((end - minute + DAY_MINUTES) % DAY_MINUTES) * MINUTE);
+  if (localMinute(atEnd, tz) === end) return atEnd; // the offset did not change on the way
+  for (let t = fromMinute + MINUTE; t <= fromMinute + 2 * DAY_MINUTES * MINUTE; t += MINUTE) {
+    if (!inQuietHours(localMinute(new Date(t), tz), quiet)) return new Date(t);
   }
-  // unreachable for real zones (the end of quiet hours occurs every local day); never block forever
+  // unreachable for real zones (a day always has minutes outside quiet hours); never block forever
   return new Date(now.getTime() + 24 * 3600_000);
 }
