@@ -4,7 +4,7 @@
 // after a settlement, and when a privilege level becomes a recommendation.
 import { addDays, localDate, weekday, zonedInstant } from './calendar.ts';
 import { parseEvents } from './events.ts';
-import type { ExternalUsage, LedgerEntry } from './ledger.ts';
+import type { CapState, LedgerEntry } from './ledger.ts';
 import { paidCents } from './ledger.ts';
 import type { Protocol } from './protocol.ts';
 import { replayAfter, type DetailRow, type ReplayDetail } from './replay.ts';
@@ -122,10 +122,10 @@ export type CalendarEnrolment = { id: string; startDate: string; endDate: string
 /**
  * The calendar's next open slot of each kind the protocol reads (within 14 days, today's
  * only while its window is open), and what a success there would pay: a hypothetical
- * success after the enrolment's replay (`detail`), caps applied, draws counted, never their
- * prizes.
+ * success after the enrolment's replay (`detail`), caps applied after its settlement's
+ * (`owedCaps`), draws counted, never their prizes.
  */
-export function nextOpportunities(protocol: Protocol, enr: CalendarEnrolment, tz: string, taken: ReadonlySet<string>, detail: ReplayDetail, external: ExternalUsage | undefined, now: Date): NextOpp[] {
+export function nextOpportunities(protocol: Protocol, enr: CalendarEnrolment, tz: string, taken: ReadonlySet<string>, detail: ReplayDetail, owedCaps: CapState, now: Date): NextOpp[] {
   if (enr.status !== 'active') return [];
   const cal = enr.calendar;
   const today = localDate(now, tz);
@@ -152,7 +152,7 @@ export function nextOpportunities(protocol: Protocol, enr: CalendarEnrolment, tz
   const parsed = parseEvents({ enrolment: detail.enrolment, events: hyp });
   if (!parsed.ok) return [];
   // after everything recorded, in the order of their slots
-  const rows = replayAfter(detail, parsed.doc.events, external);
+  const rows = replayAfter(detail, parsed.doc.events, owedCaps);
   return found.map((f) => ({
     kind: f.kind,
     date: f.date,

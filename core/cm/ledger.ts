@@ -105,6 +105,14 @@ export class CapState {
     for (const [k, v] of Object.entries(external?.perYear ?? {})) this.year.set(k, v);
     for (const [k, v] of Object.entries(external?.perMonth ?? {})) this.month.set(k, v);
   }
+  /** A copy to allocate further rows with, leaving this one as it is. */
+  copy(): CapState {
+    const c = new CapState(this.caps, undefined);
+    c.total = this.total;
+    for (const [k, v] of this.month) c.month.set(k, v);
+    for (const [k, v] of this.year) c.year.set(k, v);
+    return c;
+  }
   add(month: string | null, cents: number): void {
     if (cents === 0) return;
     this.total += cents;
@@ -176,10 +184,10 @@ export function entry(
 /**
  * derive(empty, replay): posts every row in order with caps applied as it goes,
  * and writes the capped amounts back into the rows (`amountCents`, `bonusCents`,
- * `capped`). Returns the entries and the prize money paid.
+ * `capped`). Returns the entries, the prize money paid and the caps' usage after the last
+ * row; `caps` starts from another allocation's (a copy: it is added to), else from `external`.
  */
-export function allocate(detail: ReplayDetail, external?: ExternalUsage): { entries: LedgerEntry[]; prizeCents: number } {
-  const caps = new CapState(detail.protocol.caps, external);
+export function allocate(detail: ReplayDetail, external?: ExternalUsage, caps = new CapState(detail.protocol.caps, external)): { entries: LedgerEntry[]; prizeCents: number; caps: CapState } {
   const perItem = detail.protocol.caps?.perItemCents ?? Infinity;
   const entries: LedgerEntry[] = [];
   let prizeCents = 0;
@@ -212,7 +220,7 @@ export function allocate(detail: ReplayDetail, external?: ExternalUsage): { entr
       }
     }
   }
-  return { entries, prizeCents };
+  return { entries, prizeCents, caps };
 }
 
 /** The rows with their uncapped amounts restored (allocate() writes the capped ones back into them). */

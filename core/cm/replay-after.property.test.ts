@@ -1,10 +1,12 @@
-// replayAfter (what the next opportunity would pay, from the replay's final state) equals
-// replaying the whole list with the events added at the end, over random protocols (caps
-// included), histories with corrections and adjudications, and the events added.
+// replayAfter (what the next opportunity would pay, from the replay's final state and its
+// settlement's caps) equals replaying the whole list with the events added at the end, over
+// random protocols (caps included), histories with corrections and adjudications, and the
+// events added.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { body, doc, eventsArb, iso, protocolArb, RUNS, seed } from './arbitraries.ts';
 import { replay, replayAfter, replayRows } from './replay.ts';
+import { settleLedger } from './settlement.ts';
 
 const seedBytes = Buffer.from(seed, 'hex');
 /** Events after every event of eventsArb (which ends by day 70), of any kind that holds a slot. */
@@ -25,10 +27,13 @@ describe('replayAfter', () => {
         const before = JSON.stringify(detail.rows);
         const ids = new Set(later.map((e) => e.id));
         const whole = replay(p, doc([...history, ...later]), { seed: seedBytes, ...(ext ? { external: ext } : {}) }).opportunities.filter((o) => ids.has(o.event));
-        expect(replayAfter(detail, doc(later).events, ext)).toEqual(whole);
-        // the replay it carried on from is as it was (another call answers the same)
+        const { owedCaps } = settleLedger([], detail, ext ? { external: ext } : {});
+        const capsBefore = JSON.stringify([owedCaps.total, [...owedCaps.month], [...owedCaps.year]]);
+        expect(replayAfter(detail, doc(later).events, owedCaps)).toEqual(whole);
+        // the replay and the caps it carried on from are as they were (another call answers the same)
         expect(JSON.stringify(detail.rows)).toBe(before);
-        expect(replayAfter(detail, doc(later).events, ext)).toEqual(whole);
+        expect(JSON.stringify([owedCaps.total, [...owedCaps.month], [...owedCaps.year]])).toBe(capsBefore);
+        expect(replayAfter(detail, doc(later).events, owedCaps)).toEqual(whole);
       }),
       RUNS,
     );

@@ -6,7 +6,7 @@ import type { CapName } from './caps.ts';
 import { prepareBowl, enrolmentDraws, ZERO_SEED, seedFromHex, type PreparedBowl } from './draws.ts';
 import { resolveEscalation, baseOf, bonusOf, privilegeIndexOf, newRun, succeed, fail, phaseIndexForWeek, type ResolvedEscalation, type RunState } from './escalation.ts';
 import { civilFromDays, parseEvents, type CmEvent, type Enrolment, type EventsDoc, type EventProblem } from './events.ts';
-import { allocate, cloneRows, type ExternalUsage, type LedgerEntry } from './ledger.ts';
+import { allocate, type CapState, type ExternalUsage, type LedgerEntry } from './ledger.ts';
 import { parseProtocol, type Protocol, type Problem, type Track } from './protocol.ts';
 
 export type Outcome = 'success' | 'failure' | 'excused' | 'pending';
@@ -493,12 +493,14 @@ export function replay(protocol: Protocol, doc: EventsDoc, options: ReplayOption
 
 /**
  * What events after the last one replayed would come to (§7 rows: caps applied after the
- * replayed rows', as `replay` would with them added at the end); the replay stays as it is.
+ * replayed rows', as `replay` would with them added at the end). `owedCaps` is the caps'
+ * usage after allocating the replayed rows (a settlement's `owedCaps`); neither it nor the
+ * replay is changed.
  */
-export function replayAfter(detail: ReplayDetail, events: readonly CmEvent[], external?: ExternalUsage): OpportunityRow[] {
-  const all = cloneRows({ ...detail, rows: [...detail.rows, ...detail.rowsAfter(events)] });
-  allocate(all, external);
-  return all.rows.slice(detail.rows.length).map((r) => r.out);
+export function replayAfter(detail: ReplayDetail, events: readonly CmEvent[], owedCaps: CapState): OpportunityRow[] {
+  const more = { ...detail, rows: detail.rowsAfter(events) }; // new rows, so allocate may write into them
+  allocate(more, undefined, owedCaps.copy());
+  return more.rows.map((r) => r.out);
 }
 
 export type ReplayInputResult = { ok: true; output: ReplayOutput } | { ok: false; problems: { protocol: Problem[]; events: EventProblem[] } };

@@ -31,6 +31,8 @@ export interface Settlement {
   entries: LedgerEntry[];
   /** Every cents and draws track of the protocol, by id. */
   tracks: Record<string, TrackSettlement>;
+  /** The caps' usage by what is owed, after every replayed row (what `replayAfter` carries on from). */
+  owedCaps: CapState;
 }
 
 export interface SettleOptions {
@@ -71,7 +73,7 @@ const sum = (opps: readonly Opp[], f: (o: Opp) => number) => opps.reduce((a, o) 
 export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetail, options: SettleOptions = {}): Settlement {
   // owed: the rows with caps applied as if the final data had been known from the start
   const owedRows = cloneRows(detail);
-  allocate(owedRows, options.external);
+  const { caps: owedCaps } = allocate(owedRows, options.external);
   const rows = owedRows.rows;
   const protocol = detail.protocol;
   const clawback = protocol.clawback === true;
@@ -266,7 +268,7 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     if (change !== 0) memo(t.opps.find((o) => o.forgiven > 0 || rowOfOpp.has(o)) ?? t.opps[0]!, change);
     result[t.id] = { owed, paid, forgiven };
   }
-  return { entries: out, tracks: result };
+  return { entries: out, tracks: result, owedCaps };
 }
 
 /** Cents of an opportunity the patient really holds (voided credits and debits excluded). */

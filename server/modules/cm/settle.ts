@@ -506,7 +506,7 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const recommendations = await privilegeRecommendationsOwed(tx, enr, protocol, detail, now);
 
   const taken = new Set(events.filter((e) => e.slotDate).map((e) => `${e.slotKind}/${e.slotDate}`));
-  const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, detail, external, now);
+  const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, detail, settlement.owedCaps, now);
   const state = enrolmentState(protocol, detail, [...postedEntries, ...settlement.entries], settlement.tracks, next, now);
   enr.state = state;
 
