@@ -184,10 +184,11 @@ export function entry(
 /**
  * derive(empty, replay): posts every row in order with caps applied as it goes,
  * and writes the capped amounts back into the rows (`amountCents`, `bonusCents`,
- * `capped`). Returns the entries, the prize money paid and the caps' usage after the last
- * row; `caps` starts from another allocation's (a copy: it is added to), else from `external`.
+ * `capped`). `caps` is the usage so far (other enrolments' for a whole replay; a copy of
+ * an earlier allocation's to carry on from it); each row's money is added to it.
+ * Returns the entries and the prize money paid.
  */
-export function allocate(detail: ReplayDetail, external?: ExternalUsage, caps = new CapState(detail.protocol.caps, external)): { entries: LedgerEntry[]; prizeCents: number; caps: CapState } {
+export function allocate(detail: ReplayDetail, caps: CapState): { entries: LedgerEntry[]; prizeCents: number } {
   const perItem = detail.protocol.caps?.perItemCents ?? Infinity;
   const entries: LedgerEntry[] = [];
   let prizeCents = 0;
@@ -220,7 +221,7 @@ export function allocate(detail: ReplayDetail, external?: ExternalUsage, caps = 
       }
     }
   }
-  return { entries, prizeCents, caps };
+  return { entries, prizeCents };
 }
 
 /** The rows with their uncapped amounts restored (allocate() writes the capped ones back into them). */

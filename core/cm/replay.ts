@@ -6,7 +6,7 @@ import type { CapName } from './caps.ts';
 import { prepareBowl, enrolmentDraws, ZERO_SEED, seedFromHex, type PreparedBowl } from './draws.ts';
 import { resolveEscalation, baseOf, bonusOf, privilegeIndexOf, newRun, succeed, fail, phaseIndexForWeek, type ResolvedEscalation, type RunState } from './escalation.ts';
 import { civilFromDays, parseEvents, type CmEvent, type Enrolment, type EventsDoc, type EventProblem } from './events.ts';
-import { allocate, type CapState, type ExternalUsage, type LedgerEntry } from './ledger.ts';
+import { allocate, CapState, type ExternalUsage, type LedgerEntry } from './ledger.ts';
 import { parseProtocol, type Protocol, type Problem, type Track } from './protocol.ts';
 
 export type Outcome = 'success' | 'failure' | 'excused' | 'pending';
@@ -478,7 +478,7 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
 export function replay(protocol: Protocol, doc: EventsDoc, options: ReplayOptions = {}): ReplayOutput {
   const seed = options.seed === undefined ? ZERO_SEED : typeof options.seed === 'string' ? seedFromHex(options.seed) : options.seed;
   const detail = replayRows(protocol, doc, seed);
-  const { entries, prizeCents } = allocate(detail, options.external);
+  const { entries, prizeCents } = allocate(detail, new CapState(protocol.caps, options.external));
   const opportunities = new Array<OpportunityRow>(detail.rows.length);
   let earnedCents = 0;
   let draws = 0;
@@ -499,7 +499,7 @@ export function replay(protocol: Protocol, doc: EventsDoc, options: ReplayOption
  */
 export function replayAfter(detail: ReplayDetail, events: readonly CmEvent[], owedCaps: CapState): OpportunityRow[] {
   const more = { ...detail, rows: detail.rowsAfter(events) }; // new rows, so allocate may write into them
-  allocate(more, undefined, owedCaps.copy());
+  allocate(more, owedCaps.copy());
   return more.rows.map((r) => r.out);
 }
 

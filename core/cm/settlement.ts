@@ -72,10 +72,11 @@ const sum = (opps: readonly Opp[], f: (o: Opp) => number) => opps.reduce((a, o) 
  */
 export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetail, options: SettleOptions = {}): Settlement {
   // owed: the rows with caps applied as if the final data had been known from the start
-  const owedRows = cloneRows(detail);
-  const { caps: owedCaps } = allocate(owedRows, options.external);
-  const rows = owedRows.rows;
   const protocol = detail.protocol;
+  const owedRows = cloneRows(detail);
+  const owedCaps = new CapState(protocol.caps, options.external);
+  allocate(owedRows, owedCaps);
+  const rows = owedRows.rows;
   const clawback = protocol.clawback === true;
   const perItem = protocol.caps?.perItemCents ?? Infinity;
   const owedOf = (r: DetailRow) => (r.payout === 'draws' ? r.out.draws : r.out.amountCents + r.out.bonusCents);
@@ -124,12 +125,12 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
 
   const owedByOpp = new Map<Opp, number>();
   const rowOfOpp = new Map<Opp, DetailRow>();
-  rows.forEach((r, i) => {
+  for (let i = 0; i < rows.length; i++) {
     const o = rowOpp[i];
-    if (!o) return;
-    owedByOpp.set(o, owedOf(r));
-    rowOfOpp.set(o, r);
-  });
+    if (!o) continue;
+    owedByOpp.set(o, owedOf(rows[i]!));
+    rowOfOpp.set(o, rows[i]!);
+  }
   const owedOpp = (o: Opp) => owedByOpp.get(o) ?? 0;
   const owedTrack = (t: Track) => sum(t.opps, owedOpp);
 
