@@ -182,33 +182,32 @@ export function entry(
 }
 
 /**
- * derive(empty, replay): posts every row in order with caps applied as it goes,
- * and writes the capped amounts back into the rows (`amountCents`, `bonusCents`,
- * `capped`). `caps` is the usage so far (other enrolments' for a whole replay; a copy of
- * an earlier allocation's to carry on from it); each row's money is added to it.
- * Returns the entries and the prize money paid.
+ * derive(empty, replay): applies the caps to every row in order, and writes the capped
+ * amounts back into the rows (`amountCents`, `bonusCents`, `capped`). `caps` is the usage
+ * so far (other enrolments' for a whole replay; a copy of an earlier allocation's to carry
+ * on from it); each row's money is added to it. Given `entries`, it also posts there the
+ * entries of an empty ledger (a settlement and a next opportunity need only the amounts).
+ * Returns the prize money paid.
  */
-export function allocate(detail: ReplayDetail, caps: CapState): { entries: LedgerEntry[]; prizeCents: number } {
+export function allocate(detail: ReplayDetail, caps: CapState, entries?: LedgerEntry[]): number {
   const perItem = detail.protocol.caps?.perItemCents ?? Infinity;
-  const entries: LedgerEntry[] = [];
   let prizeCents = 0;
   for (const row of detail.rows) {
     const o = row.out;
     if (row.payout === 'cents') {
-      const base = `${o.event}/${o.track}/`;
       if (row.earn > 0) {
         const c = caps.cut(row.earn, row.month, perItem);
         caps.add(row.month, c.cents);
         o.amountCents = c.cents;
         if (c.cap !== null) o.capped = c.cap;
-        entries.push(entry('earn', base + 'earn', o.event, o.track, row.month, c.cents, null, null, c.cap));
+        entries?.push(entry('earn', `${o.event}/${o.track}/earn`, o.event, o.track, row.month, c.cents, null, null, c.cap));
       }
       if (row.bonus > 0) {
         const c = caps.cut(row.bonus, row.month, perItem - o.amountCents);
         caps.add(row.month, c.cents);
         o.bonusCents = c.cents;
         if (c.cap !== null && o.capped === null) o.capped = c.cap;
-        entries.push(entry('bonus', base + 'bonus', o.event, o.track, row.month, c.cents, null, null, c.cap));
+        entries?.push(entry('bonus', `${o.event}/${o.track}/bonus`, o.event, o.track, row.month, c.cents, null, null, c.cap));
       }
     } else if (row.payout === 'draws') {
       for (const d of row.drawList) {
@@ -217,11 +216,11 @@ export function allocate(detail: ReplayDetail, caps: CapState): { entries: Ledge
         caps.add(row.month, paid);
         prizeCents += paid;
         if (cap !== null && o.capped === null) o.capped = cap;
-        entries.push(entry('prize', `${o.event}/${o.track}/prize/${d.n}`, o.event, o.track, row.month, paid, d.n, d.tier, cap));
+        entries?.push(entry('prize', `${o.event}/${o.track}/prize/${d.n}`, o.event, o.track, row.month, paid, d.n, d.tier, cap));
       }
     }
   }
-  return { entries, prizeCents };
+  return prizeCents;
 }
 
 /** The rows with their uncapped amounts restored (allocate() writes the capped ones back into them). */

@@ -478,7 +478,8 @@ export function replayRows(protocol: Protocol, doc: EventsDoc, seed: Uint8Array 
 export function replay(protocol: Protocol, doc: EventsDoc, options: ReplayOptions = {}): ReplayOutput {
   const seed = options.seed === undefined ? ZERO_SEED : typeof options.seed === 'string' ? seedFromHex(options.seed) : options.seed;
   const detail = replayRows(protocol, doc, seed);
-  const { entries, prizeCents } = allocate(detail, new CapState(protocol.caps, options.external));
+  const entries: LedgerEntry[] = [];
+  const prizeCents = allocate(detail, new CapState(protocol.caps, options.external), entries);
   const opportunities = new Array<OpportunityRow>(detail.rows.length);
   let earnedCents = 0;
   let draws = 0;

@@ -45,6 +45,9 @@ interface Opp {
   event: string;
   track: string;
   month: string | null;
+  /** Its row in the replay (null: none now, only entries posted for it) and what that row owes, in the track's unit. */
+  row: DetailRow | null;
+  owed: number;
   /** Settled so far, in the track's unit (voided entries included). */
   settled: number;
   /** Forgiven memos so far, in the track's unit. */
@@ -58,7 +61,10 @@ interface Opp {
 interface Track {
   id: string;
   payout: 'cents' | 'draws';
+  /** In the order first met (rows, then posted entries). */
   opps: Opp[];
+  /** The same, by event id. */
+  oppOfEvent: Map<string, Opp>;
   /** Forgiven memos so far. */
   forgiven: number;
 }
@@ -82,20 +88,26 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
   const owedOf = (r: DetailRow) => (r.payout === 'draws' ? r.out.draws : r.out.amountCents + r.out.bonusCents);
 
   const tracks = new Map<string, Track>();
-  for (const t of protocol.tracks) if (t.payout !== 'privilege') tracks.set(t.id, { id: t.id, payout: t.payout, opps: [], forgiven: 0 });
-  const opps = new Map<string, Opp>();
-  const oppOf = (event: string, track: string, month: string | null): Opp => {
-    const k = `${event}\u0000${track}`;
-    let o = opps.get(k);
+  for (const t of protocol.tracks) if (t.payout !== 'privilege') tracks.set(t.id, { id: t.id, payout: t.payout, opps: [], oppOfEvent: new Map(), forgiven: 0 });
+  // (by track, then by event id: the ids are the strings the rows and entries already hold, so no key is built)
+  const oppOf = (event: string, track: Track, month: string | null): Opp => {
+    let o = track.oppOfEvent.get(event);
     if (!o) {
-      o = { event, track, month, settled: 0, forgiven: 0, count: new Map(), draws: new Map() };
-      opps.set(k, o);
-      tracks.get(track)?.opps.push(o);
+      o = { event, track: track.id, month, row: null, owed: 0, settled: 0, forgiven: 0, count: new Map(), draws: new Map() };
+      track.oppOfEvent.set(event, o);
+      track.opps.push(o);
     }
     return o;
   };
   // each row's opportunity, in row order (null: a privilege track's row)
-  const rowOpp = rows.map((r) => (tracks.has(r.out.track) ? oppOf(r.out.event, r.out.track, r.month) : null));
+  const rowOpp = rows.map((r) => {
+    const t = tracks.get(r.out.track);
+    if (!t) return null;
+    const o = oppOf(r.out.event, t, r.month);
+    o.row = r;
+    o.owed = owedOf(r);
+    return o;
+  });
 
   // what is posted: per opportunity, and the caps' usage (money really paid)
   const caps = new CapState(protocol.caps, options.external);
@@ -108,8 +120,9 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     if (!isVoided && (e.kind === 'earn' || e.kind === 'bonus' || e.kind === 'adjustment' || e.kind === 'prize')) caps.add(e.month, e.cents);
     if (!isVoided && e.kind === 'debit') caps.add(e.month, -e.cents);
     if (e.kind === 'prize' && e.n !== null) lastN = Math.max(lastN, e.n);
-    if (e.event === null || e.track === null || !tracks.has(e.track)) continue;
-    const o = oppOf(e.event, e.track, e.month);
+    const t = e.track === null ? undefined : tracks.get(e.track);
+    if (e.event === null || !t) continue;
+    const o = oppOf(e.event, t, e.month);
     o.count.set(e.kind, (o.count.get(e.kind) ?? 0) + 1);
     if (e.kind === 'prize' && e.n !== null) {
       o.settled += 1;
@@ -123,16 +136,7 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
   }
   for (const t of tracks.values()) t.forgiven = sum(t.opps, (o) => o.forgiven);
 
-  const owedByOpp = new Map<Opp, number>();
-  const rowOfOpp = new Map<Opp, DetailRow>();
-  for (let i = 0; i < rows.length; i++) {
-    const o = rowOpp[i];
-    if (!o) continue;
-    owedByOpp.set(o, owedOf(rows[i]!));
-    rowOfOpp.set(o, rows[i]!);
-  }
-  const owedOpp = (o: Opp) => owedByOpp.get(o) ?? 0;
-  const owedTrack = (t: Track) => sum(t.opps, owedOpp);
+  const owedTrack = (t: Track) => sum(t.opps, (o) => o.owed);
 
   const out: LedgerEntry[] = [];
   const nextId = (o: Opp, kind: EntryKind): string => {
@@ -153,7 +157,7 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
         );
         let take = Math.min(fall, Math.max(balance, 0), held);
         for (const o of t.opps) {
-          const part = Math.min(take, o.settled - owedOpp(o));
+          const part = Math.min(take, o.settled - o.owed);
           if (part <= 0) continue;
           out.push(entry('debit', nextId(o, 'debit'), o.event, o.track, o.month, part, null, null, null));
           o.settled -= part;
@@ -188,7 +192,7 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     for (const o of rowOpp) {
       if (!o || (o.count.size === 0) !== fresh) continue;
       const t = tracks.get(o.track)!;
-      const rise = Math.min(owedOpp(o) - o.settled, shortfall.get(t)!);
+      const rise = Math.min(o.owed - o.settled, shortfall.get(t)!);
       if (rise <= 0) continue;
       creditOf.set(o, rise);
       shortfall.set(t, shortfall.get(t)! - rise);
@@ -203,7 +207,7 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
     const rise = creditOf.get(o) ?? 0;
     if (rise <= 0) {
       // a success that a cap cut to nothing is posted once with 0 cents, naming the cap
-      if (fresh && t.payout === 'cents' && r.earn > 0 && owedOpp(o) === 0 && r.out.capped !== null) {
+      if (fresh && t.payout === 'cents' && r.earn > 0 && o.owed === 0 && r.out.capped !== null) {
         out.push(entry('earn', `${o.event}/${o.track}/earn`, o.event, o.track, o.month, 0, null, null, r.out.capped));
         o.count.set('earn', 1);
       }
@@ -258,15 +262,15 @@ export function settleLedger(posted: readonly LedgerEntry[], detail: ReplayDetai
       change -= amount;
     };
     if (change > 0) {
-      for (const o of t.opps) if (change > 0 && o.settled - owedOpp(o) - o.forgiven > 0) memo(o, Math.min(change, o.settled - owedOpp(o) - o.forgiven));
+      for (const o of t.opps) if (change > 0 && o.settled - o.owed - o.forgiven > 0) memo(o, Math.min(change, o.settled - o.owed - o.forgiven));
     } else if (change < 0) {
       for (const o of t.opps) {
-        const room = o.forgiven - Math.max(0, o.settled - owedOpp(o));
+        const room = o.forgiven - Math.max(0, o.settled - o.owed);
         if (change < 0 && room > 0) memo(o, -Math.min(-change, room));
       }
     }
     // what the per-opportunity split could not place (falls and rises netted across opportunities)
-    if (change !== 0) memo(t.opps.find((o) => o.forgiven > 0 || rowOfOpp.has(o)) ?? t.opps[0]!, change);
+    if (change !== 0) memo(t.opps.find((o) => o.forgiven > 0 || o.row !== null) ?? t.opps[0]!, change);
     result[t.id] = { owed, paid, forgiven };
   }
   return { entries: out, tracks: result, owedCaps };
