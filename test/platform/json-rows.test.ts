@@ -1,7 +1,8 @@
 // Rows written through one JSON parameter (insertFromJson, ADR 059) read back exactly as
 // drizzle's own insert writes them: every column type the recording's tables use (uuid,
 // text, timestamps, dates, booleans, integers, a database-filled identity, doubles, JSON
-// objects and arrays, nulls), one row or several, and none.
+// objects and arrays, nulls), a property named apart from its column, one row or several,
+// a property left out (null), and none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
@@ -22,6 +23,8 @@ const rowsTable = pgTable('json_rows_test', {
   temperature: doublePrecision('temperature'),
   detail: jsonb('detail').$type<Record<string, unknown>>(),
   reasons: jsonb('reasons').$type<string[]>().notNull(),
+  /** a property named apart from its column, as most of the recording's are */
+  recordedBy: uuid('recorded_by'),
 });
 
 let database: Database;
@@ -29,7 +32,7 @@ beforeAll(async () => {
   database = await testDatabase();
   await database.query(`create table json_rows_test (
     id uuid primary key, seq bigint generated always as identity, label text not null, note text, at timestamptz not null, day date not null,
-    flag boolean not null, count integer, temperature double precision, detail jsonb, reasons jsonb not null)`);
+    flag boolean not null, count integer, temperature double precision, detail jsonb, reasons jsonb not null, recorded_by uuid)`);
 });
 afterAll(async () => {
   await database?.close();
@@ -47,6 +50,7 @@ const row = (i: number, over: Partial<Row> = {}): Omit<Row, 'seq'> => ({
   temperature: i % 2 ? 34.25 : null,
   detail: i % 2 ? { results: [{ analyte: 'cocaine', result: 'negative', valueNgMl: 12.5 }], nested: { empty: [], none: null } } : null,
   reasons: i % 2 ? [] : ['temperature out of range', 'creatinine low'],
+  recordedBy: i % 2 ? randomUUID() : null,
   ...over,
 });
 
@@ -77,6 +81,12 @@ describe('insertFromJson', () => {
     const seqs = (await database.db.select({ id: rowsTable.id, seq: rowsTable.seq }).from(rowsTable)).filter((r) => rows.some((x) => x.id === r.id));
     const ordered = rows.map((r) => seqs.find((s) => s.id === r.id)!.seq);
     expect([...ordered].sort((a, b) => a - b)).toEqual(ordered);
+  });
+
+  it('writes null for a property left out', async () => {
+    const { note: _, count: __, ...partial } = row(10, { note: 'left out', count: 7 });
+    await insert([partial as Omit<Row, 'seq'>]);
+    expect(await readBack([partial.id])).toEqual([{ ...partial, note: null, count: null }]);
   });
 
   it('writes nothing for an empty list', async () => {
