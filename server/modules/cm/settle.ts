@@ -344,9 +344,6 @@ export function toEngine(r: HistoryEntry): LedgerEntry {
   };
 }
 
-/** Balance from ledger rows in memory (the engine's rule; patientBalance is the same in SQL). */
-export const balanceOfRows = (rows: readonly HistoryEntry[]): number => balanceCents(rows.map(toEngine));
-
 /** A patient's ledger rows per enrolment: entry keys, and so voids, are an enrolment's. */
 function perEnrolment<R extends HistoryEntry>(rows: readonly R[]): R[][] {
   const by = new Map<string, R[]>();
@@ -358,21 +355,21 @@ function perEnrolment<R extends HistoryEntry>(rows: readonly R[]): R[][] {
   return [...by.values()];
 }
 
-/** The patient's balance from all their ledger rows in memory: the engine's rule per enrolment, summed. */
-export function patientBalanceOfRows(rows: readonly HistoryEntry[]): number {
-  let total = 0;
-  for (const list of perEnrolment(rows)) total += balanceOfRows(list);
-  return total;
-}
-
-/** Prize money of the patient (all their ledger rows) whose draw has not been shown yet, voided prizes excluded (the engine's rule). */
-export function unrevealedPrizeCentsOfPatient(rows: readonly HistoryEntry[], revealedPrizes: ReadonlySet<string>): number {
-  let cents = 0;
+/**
+ * From all the patient's ledger rows in memory, by the engine's rules per enrolment: the
+ * balance (patientBalance is the same in SQL), and the prize money in it whose draw has not
+ * been shown yet (voided prizes excluded).
+ */
+export function patientMoneyOfRows(rows: readonly HistoryEntry[], revealedPrizes: ReadonlySet<string>): { balanceCents: number; unrevealedPrizeCents: number } {
+  let balance = 0;
+  let unrevealed = 0;
   for (const list of perEnrolment(rows)) {
-    const voided = voidedKeys(list.map(toEngine));
-    for (const r of list) if (r.kind === 'prize' && r.cents > 0 && !revealedPrizes.has(r.id) && !voided.has(r.entryKey)) cents += r.cents;
+    const entries = list.map(toEngine);
+    balance += balanceCents(entries);
+    const voided = voidedKeys(entries);
+    for (const r of list) if (r.kind === 'prize' && r.cents > 0 && !revealedPrizes.has(r.id) && !voided.has(r.entryKey)) unrevealed += r.cents;
   }
-  return cents;
+  return { balanceCents: balance, unrevealedPrizeCents: unrevealed };
 }
 
 const sqlKinds = (kinds: readonly string[]) =>

@@ -28,12 +28,11 @@ import {
   newEvent,
   notEnrolled,
   patientBalance,
-  patientBalanceOfRows,
+  patientMoneyOfRows,
   programTimeZone,
   readHistory,
   settlementWrites,
   toEngine,
-  unrevealedPrizeCentsOfPatient,
   writeTogether,
   type EnrolmentRow,
   type EnrolmentState,
@@ -106,11 +105,10 @@ export type PendingAward = { award: AwardDto; settlement: Settlement };
 async function decideAward(deps: Deps, enr: EnrolmentRow, history: History, ev: EventRow, tz: string, awardFor = ev.id): Promise<PendingAward> {
   const { tx, ctx } = deps;
   const s = await decideSettlement({ tx, now: ctx.now, actorId: ctx.principal?.userId ?? null, tz }, enr, history, ev);
-  const ledger = [...history.ledger, ...s.inserted];
   // the prizes posted now are not drawn on the draw screen yet
-  const prizes = { unrevealedCents: unrevealedPrizeCentsOfPatient(ledger, history.revealedPrizes), revealedHereCents: 0 };
+  const money = patientMoneyOfRows([...history.ledger, ...s.inserted], history.revealedPrizes);
   return {
-    award: withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, patientBalanceOfRows(ledger)), prizes),
+    award: withPrizes(awardOf(enr, awardFor, s.inserted, s.detail.rows, s.state, money.balanceCents), { unrevealedCents: money.unrevealedPrizeCents, revealedHereCents: 0 }),
     settlement: s,
   };
 }
