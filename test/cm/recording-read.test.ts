@@ -167,6 +167,22 @@ describe('what a recording keeps of the patient (ADRs 059, 060)', () => {
     }
   });
 
+  it('recordings that start together from the same kept copy leave it as it was: event positions stay 0, 1, 2, … with no gap', async () => {
+    const { patientId, enrolmentId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
+    await record(patientId, '2026-03-02');
+    const kept = keptRecording(w.database.db, w.programA, patientId)!;
+    const before = structuredClone(kept.enrolment);
+    // each decides from the copy; one writes first, the others find it stale and record under the locks
+    const days = ['2026-03-04', '2026-03-06', '2026-03-09'];
+    const res = await Promise.all(days.map((d) => collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`))));
+    expect(res.map((r) => r.statusCode)).toEqual(days.map(() => 200));
+    const positions = await w.database.query<{ position: number }>('select position from cm_events where enrolment_id = $1 order by position', [enrolmentId]);
+    expect(positions.map((p) => Number(p.position))).toEqual([0, 1, 2, 3]);
+    const [enrolment] = await w.database.db.select().from(cmEnrolments).where(eq(cmEnrolments.id, enrolmentId));
+    expect(enrolment!.eventCount).toBe(4);
+    expect(kept.enrolment).toEqual(before);
+  });
+
   it('answers the same screen posted again as a duplicate, without a key', async () => {
     const { patientId } = await enrolled(w, coord, { protocol: withoutPrivilege(clinicProtocol()) });
     const first = await record(patientId, '2026-03-02');

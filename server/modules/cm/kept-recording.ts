@@ -42,6 +42,11 @@ export function keepRecording(db: Db, programId: string, patientId: string, kept
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   const k = key(programId, patientId);
+  // recordings of the patient that start together all decide from this one copy: code that
+  // changed it in place would skew the others' event positions or state, so it fails instead
+  Object.freeze(kept.enrolment);
+  Object.freeze(kept.history.events);
+  Object.freeze(kept.history.ledger);
   cache.delete(k);
   cache.set(k, kept);
   if (cache.size > LIMIT) cache.delete(cache.keys().next().value!);

@@ -209,7 +209,11 @@ export function medicationsOf(tx: Tx, programId: string, patientId: string) {
 
 export type EventValues = Omit<typeof cmEvents.$inferInsert, 'programId' | 'enrolmentId' | 'patientId' | 'position'>;
 
-/** An event for the enrolment as it will be stored (its position is the enrolment's event count), written by the settlement it is passed to (decideSettlement). */
+/**
+ * An event for the enrolment as it will be stored (its position is the enrolment's event
+ * count: the next one), written by the settlement it is passed to (decideSettlement). Changes
+ * nothing: the enrolment may be a copy other recordings decide from too (kept-recording.ts).
+ */
 export function newEvent(enr: EnrolmentRow, v: EventValues): EventRow {
   const row: EventRow = {
     programId: enr.programId,
@@ -229,7 +233,6 @@ export function newEvent(enr: EnrolmentRow, v: EventValues): EventRow {
     recordedBy: v.recordedBy ?? null,
     recordedAt: v.recordedAt,
   };
-  enr.eventCount += 1;
   return row;
 }
 
@@ -459,7 +462,8 @@ const engineEnrolment = (enr: EnrolmentRow, tz: string): EngineEnrolment => ({ i
  * settlementWrites, or read the history without one and writes it with its own statement
  * guarded by the history version it read (ADR 018, ADR 059). A caller that read the
  * history passes it, with the event it appends (newEvent), instead of having it read
- * again; the event is written with the rest.
+ * again; the event is written with the rest. Changes neither the enrolment nor the history
+ * it is given (a kept copy may be deciding other recordings at the same moment).
  */
 export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, history?: History, append?: EventRow): Promise<Settlement> {
   const { tx, now, tz } = deps;
@@ -505,9 +509,8 @@ export async function decideSettlement(deps: SettleDeps, enr: EnrolmentRow, hist
   const taken = new Set(events.filter((e) => e.slotDate).map((e) => `${e.slotKind}/${e.slotDate}`));
   const next = nextOpportunities(protocol, { ...enr, calendar: enr.calendar as CalendarDoc }, tz, taken, detail, settlement.owedCaps, now);
   const state = enrolmentState(protocol, detail, [...postedEntries, ...settlement.entries], settlement.tracks, next, now);
-  enr.state = state;
-
-  return { detail, inserted, state, enrolment: { programId: enr.programId, id: enr.id }, append: append ?? null, eventCount: enr.eventCount, recommendations };
+  const eventCount = enr.eventCount + (append ? 1 : 0);
+  return { detail, inserted, state, enrolment: { programId: enr.programId, id: enr.id }, append: append ?? null, eventCount, recommendations };
 }
 
 /**
