@@ -236,12 +236,12 @@ export function newEvent(enr: EnrolmentRow, v: EventValues): EventRow {
   return row;
 }
 
-/** Appends an event to the enrolment now (its position is the enrolment's event count; the caller holds the lock and settles before commit). */
+/**
+ * Writes an event of the enrolment now (newEvent) and counts it on `enr`, the caller's own
+ * locked row, so that row stays what is written; the caller settles before commit.
+ */
 export async function appendEvent(tx: Tx, enr: EnrolmentRow, values: EventValues): Promise<EventRow> {
-  const [row] = await tx
-    .insert(cmEvents)
-    .values({ ...values, programId: enr.programId, enrolmentId: enr.id, patientId: enr.patientId, position: enr.eventCount })
-    .returning();
+  const [row] = await tx.insert(cmEvents).values(newEvent(enr, values)).returning();
   enr.eventCount += 1;
   return row!;
 }
