@@ -151,9 +151,6 @@ export default function bench() {
         const pg1 = pgCpu(pids);
         return stats(lat, elapsed, { nodeMs: (node.user + node.system) / 1000, pgMs: pg0 === null || pg1 === null ? null : pg1 - pg0 });
       };
-      // Statistics as autovacuum would keep them in a running clinic (a just-loaded scratch
-      // database has none, and its planner guesses).
-      await d.query('ANALYZE');
       const day = (k: number) => new Date(Date.UTC(2026, 2, 2 + k, 14)).toISOString();
       // client c records for its own patients in turn (c, c+32, …); one specimen per patient per day
       // (the day advances across rounds, so later rounds replay longer histories); ~4 in 5 negative
@@ -188,6 +185,13 @@ export default function bench() {
         await post('/bench/bare', {});
       });
       await record(WARM_MS);
+      // Statistics as autovacuum keeps them in a running clinic, taken once the warm-up has
+      // recorded events and ledger entries: taken before, they describe empty CM tables, and
+      // the statements prepared from them scan those tables whole until autovacuum's next
+      // ANALYZE (up to a minute later, or never in a short run), so PostgreSQL's time a
+      // recording grew with the table from round to round. ANALYZE also makes every
+      // connection plan its prepared statements again.
+      await d.query('ANALYZE');
       const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
       for (let round = 0; round < ROUNDS; round++) {
         if (round % 2 === 0) {
