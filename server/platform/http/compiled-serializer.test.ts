@@ -4,10 +4,13 @@
 // and properties that are not in the contract (left out by both) or are (a result's extra
 // facts, kept by both).
 import fc from 'fast-check';
+import Fastify from 'fastify';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SpecimenRecorded } from '../../../contracts/cm.ts';
-import { compileResponseWriter } from './compiled-serializer.ts';
+import { compiledSerializer, compileResponseWriter } from './compiled-serializer.ts';
+import { installProblemHandlers } from './problems.ts';
 
 const write = compileResponseWriter(SpecimenRecorded);
 const byZod = (value: unknown) => JSON.stringify(z.encode(SpecimenRecorded, value as z.output<typeof SpecimenRecorded>));
@@ -109,5 +112,19 @@ describe('a response writer compiled from the contract', () => {
     const { duplicate: _left, ...value } = fc.sample(recorded, { numRuns: 1, seed: 3 })[0]!;
     expect(() => byZod(value)).toThrow();
     expect(() => write(value)).toThrow(/duplicate/);
+  });
+
+  it('answers a route’s broken answer as the app’s default does: a 500 problem that names nothing, logged as a response that broke its contract', async () => {
+    const logged: string[] = [];
+    const app = Fastify({ logger: { level: 'error', stream: new Writable({ write: (chunk, _enc, done) => done(void logged.push(String(chunk))) }) } });
+    installProblemHandlers(app);
+    const { duplicate: _left, ...broken } = fc.sample(recorded, { numRuns: 1, seed: 3 })[0]!;
+    app.get('/broken', { serializerCompiler: compiledSerializer, schema: { response: { 200: SpecimenRecorded } } }, async () => broken);
+    const res = await app.inject({ method: 'GET', url: '/broken' });
+    await app.close();
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ code: 'internal_error' });
+    expect(res.body).not.toContain('duplicate');
+    expect(logged.join('')).toContain('response_serialization');
   });
 });
