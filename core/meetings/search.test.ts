@@ -20,6 +20,10 @@ const meeting: fc.Arbitrary<Searchable> = fc.record({
   friendliness: fc.constantFrom(...FRIENDLINESS),
 });
 const instant = fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-01-01T00:00:00Z'), noInvalidDate: true });
+// within eight hours of 2026's US clock changes (8 March and 1 November, 02:00 local in New York, Chicago and Los Angeles)
+const nearClockChange = fc
+  .tuple(fc.constantFrom(Date.UTC(2026, 2, 8, 7), Date.UTC(2026, 10, 1, 6)), fc.integer({ min: -8 * 60, max: 8 * 60 }), fc.integer({ min: 0, max: 59_999 }))
+  .map(([change, minutes, ms]) => new Date(change + minutes * 60_000 + ms));
 
 describe('search', () => {
   it('haversine: New York to Philadelphia is about 130 km; miles convert', () => {
@@ -69,12 +73,13 @@ describe('search', () => {
     );
   });
 
-  it('"in the next two hours" never misses a meeting starting within it, across midnight and the week end', () => {
+  it('"in the next two hours" never misses a meeting starting within it, across midnight, the week end and daylight-saving changes', () => {
     fc.assert(
-      fc.property(instant, zone, fc.integer({ min: 0, max: 119 }), (now, timeZone, ahead) => {
-        // the meeting's local start is `ahead` minutes after now, in its own zone
+      fc.property(fc.oneof(instant, nearClockChange), zone, fc.integer({ min: 0, max: 119 }), (now, timeZone, ahead) => {
+        // the meeting's local start is what the clock shows `ahead` minutes after now, in its own zone
+        const wall = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
         const at = new Date(now.getTime() + ahead * 60_000);
-        const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+        const parts = wall.formatToParts(at);
         const get = (t: string) => parts.find((p) => p.type === t)!.value;
         const m: Searchable = {
           weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday')),
@@ -88,7 +93,17 @@ describe('search', () => {
           languages: ['en'],
           friendliness: 'unknown',
         };
-        expect(search([m], { startingWithinMinutes: 120, limit: 5 }, now)).toHaveLength(1);
+        // in the hour the clock repeats when it goes back, the meeting starts at the first showing
+        const repeated = wall.format(new Date(at.getTime() - 3_600_000)) === wall.format(at);
+        const startsIn = repeated ? ahead - 60 : ahead;
+        if (startsIn >= 0) {
+          expect(search([m], { startingWithinMinutes: 120, limit: 5 }, now)).toHaveLength(1);
+          expect(timing(m, now).startsInMinutes).toBe(startsIn);
+        } else {
+          // it began -startsIn minutes ago (unknown end: it lasts an hour); its next start is a week on
+          expect(search([m], { startingWithinMinutes: 120, limit: 5 }, now)).toHaveLength(0);
+          expect(timing(m, now).inProgress).toBe(-startsIn < 60);
+        }
       }),
       { numRuns: 500 },
     );
@@ -133,5 +148,31 @@ describe('across a daylight-saving change', () => {
     // and in the autumn, at 00:30 on the night clocks go back, a 02:00 meeting is 150 minutes away
     const autumn = new Date('2026-11-01T04:30:00Z'); // Sunday 00:30 EDT
     expect(timing({ weekday: 0, startTime: '02:00', endTime: null, timeZone: 'America/New_York' }, autumn).startsInMinutes).toBe(150);
+  });
+
+  it('in the hour the clock repeats, a meeting starts at the first showing of its time, and only once', () => {
+    const oneAm = { weekday: 0, startTime: '01:00', endTime: '01:45', timeZone: 'America/New_York' };
+    const halfPast = { ...oneAm, startTime: '01:30', endTime: '02:30' };
+    const firstShowing = new Date('2026-11-01T05:15:00Z'); // Sunday 01:15 EDT
+    expect(timing(oneAm, firstShowing)).toEqual({ startsInMinutes: 7 * 1440 + 45, inProgress: true });
+    expect(timing(halfPast, firstShowing)).toEqual({ startsInMinutes: 15, inProgress: false });
+    const secondShowing = new Date('2026-11-01T06:15:00Z'); // Sunday 01:15 EST, an hour later
+    // 01:00 began 75 minutes ago and has ended; 01:30 began 45 minutes ago and is on
+    expect(timing(oneAm, secondShowing)).toEqual({ startsInMinutes: 7 * 1440 - 15, inProgress: false });
+    expect(timing(halfPast, secondShowing)).toEqual({ startsInMinutes: 7 * 1440 + 15, inProgress: true });
+    // the fall-back morning's property counterexample: 01:00 shown again 45 minutes on has already begun
+    expect(
+      search(
+        [{ ...oneAm, endTime: null, mode: 'in-person', latitude: null, longitude: null, fellowship: 'na', languages: ['en'], friendliness: 'unknown' }],
+        { startingWithinMinutes: 120, limit: 5 },
+        firstShowing,
+      ),
+    ).toHaveLength(0);
+  });
+
+  it('a time the clock skips when it goes forward is read with the offset before the change', () => {
+    const skipped = { weekday: 0, startTime: '02:30', endTime: null, timeZone: 'America/New_York' };
+    expect(timing(skipped, new Date('2026-03-08T06:50:00Z'))).toEqual({ startsInMinutes: 40, inProgress: false }); // 01:50 EST; starts 03:30 EDT
+    expect(timing(skipped, new Date('2026-03-08T07:10:00Z'))).toEqual({ startsInMinutes: 20, inProgress: false }); // 03:10 EDT
   });
 });

@@ -123,10 +123,27 @@ function steadyAround(now: Date, timeZone: string): boolean {
 }
 
 /**
+ * The instant (in minutes since the epoch) when a zone's clock shows `wall` (a wall-clock time
+ * written as minutes since the epoch, as if the zone were UTC). A time the clock shows twice,
+ * when it goes back, is its first showing; a time it skips, when it goes forward, is read with
+ * the offset before the change (02:30 on the night New York springs forward is 03:30 EDT).
+ */
+function instantOfWall(wall: number, timeZone: string): number {
+  const before = offsetMinutes(new Date((wall - 1440) * 60_000), timeZone);
+  const after = offsetMinutes(new Date((wall + 1440) * 60_000), timeZone);
+  // the larger offset gives the earlier instant; an offset fits if the zone has it at that instant
+  for (const o of before > after ? [before, after] : [after, before]) {
+    if (offsetMinutes(new Date((wall - o) * 60_000), timeZone) === o) return wall - o;
+  }
+  return wall - before;
+}
+
+/**
  * Minutes from now to the meeting's next start (0 when it starts this minute), and whether it is
- * on now. Counted on the local clock, then corrected by the change of UTC offset between now and
- * the start when a daylight-saving change falls in between (at 00:46 on the night clocks go
- * forward, a 03:00 meeting is 74 minutes away, not 134).
+ * on now. Counted on the local clock; when a daylight-saving change falls within a week of now,
+ * the last and next starts are turned into instants and counted in real minutes instead (at
+ * 00:46 on the night clocks go forward, a 03:00 meeting is 74 minutes away, not 134; at 01:15
+ * in the hour the clock repeats, a 01:00 meeting started 75 minutes ago, at the first 01:00).
  */
 export function timing(m: Pick<Meeting, 'weekday' | 'startTime' | 'endTime' | 'timeZone'>, now: Date): { startsInMinutes: number; inProgress: boolean } {
   const here = localWeekMinute(now, m.timeZone);
@@ -134,12 +151,15 @@ export function timing(m: Pick<Meeting, 'weekday' | 'startTime' | 'endTime' | 't
   let startsIn = (start - here + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
   let sinceStart = (here - start + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
   if (!steadyAround(now, m.timeZone)) {
-    const offsetNow = offsetMinutes(now, m.timeZone);
-    startsIn -= offsetMinutes(new Date(now.getTime() + startsIn * 60_000), m.timeZone) - offsetNow;
-    sinceStart -= offsetNow - offsetMinutes(new Date(now.getTime() - sinceStart * 60_000), m.timeZone);
-    startsIn = Math.max(0, startsIn);
+    const nowMinute = Math.floor(now.getTime() / 60_000);
+    const wallNow = nowMinute + offsetMinutes(now, m.timeZone);
+    // the starts on the local clock just before and after now, and the one a week after that
+    // (the next start on the clock may already have been shown once, in a repeated hour)
+    const starts = [wallNow - sinceStart, wallNow + startsIn, wallNow + startsIn + MINUTES_PER_WEEK].map((w) => instantOfWall(w, m.timeZone));
+    startsIn = Math.min(...starts.filter((s) => s >= nowMinute)) - nowMinute;
+    sinceStart = nowMinute - Math.max(...starts.filter((s) => s <= nowMinute));
   }
-  return { startsInMinutes: startsIn, inProgress: sinceStart >= 0 && sinceStart < durationMinutes(m) };
+  return { startsInMinutes: startsIn, inProgress: sinceStart < durationMinutes(m) };
 }
 
 function inWindow(startTime: string, w: { from: string; to: string }): boolean {
