@@ -3,6 +3,7 @@
 // (programme, active, a bounding box, the weekdays) and passes the rest through here. Times are
 // a meeting's wall-clock times in its own time zone; "now" is an instant, turned into each
 // meeting's local weekday and minute.
+import { zonedInstant } from '../cm/calendar.ts';
 import type { AttendanceMode, Fellowship, Friendliness, Meeting } from './model.ts';
 
 const MINUTES_PER_WEEK = 7 * 24 * 60;
@@ -123,19 +124,14 @@ function steadyAround(now: Date, timeZone: string): boolean {
 }
 
 /**
- * The instant (in minutes since the epoch) when a zone's clock shows `wall` (a wall-clock time
- * written as minutes since the epoch, as if the zone were UTC). A time the clock shows twice,
- * when it goes back, is its first showing; a time it skips, when it goes forward, is read with
- * the offset before the change (02:30 on the night New York springs forward is 03:30 EDT).
+ * The instant, in minutes since the epoch, when a zone's clock shows `wall` (a wall-clock time
+ * in minutes since the epoch, as if the zone were UTC), by the calendar's rule (zonedInstant):
+ * a time the clock shows twice is its first showing; a time it skips is read with the offset
+ * before the change (02:30 on the night New York springs forward is 03:30 EDT).
  */
 function instantOfWall(wall: number, timeZone: string): number {
-  const before = offsetMinutes(new Date((wall - 1440) * 60_000), timeZone);
-  const after = offsetMinutes(new Date((wall + 1440) * 60_000), timeZone);
-  // the larger offset gives the earlier instant; an offset fits if the zone has it at that instant
-  for (const o of before > after ? [before, after] : [after, before]) {
-    if (offsetMinutes(new Date((wall - o) * 60_000), timeZone) === o) return wall - o;
-  }
-  return wall - before;
+  const iso = new Date(wall * 60_000).toISOString();
+  return Math.floor(zonedInstant(iso.slice(0, 10), iso.slice(11, 16), timeZone).getTime() / 60_000);
 }
 
 /**
