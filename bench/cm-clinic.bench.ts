@@ -192,14 +192,16 @@ export default function bench() {
       // recording grew with the table from round to round. ANALYZE also makes every
       // connection plan its prepared statements again.
       await d.query('ANALYZE');
-      const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats> }> = [];
+      const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats>; specimens: number }> = [];
+      // how long the patients' histories are by a round's end, in specimens (the cost of a recording grows with it)
+      const specimens = () => Math.ceil(Math.max(...sent) / per);
       for (let round = 0; round < ROUNDS; round++) {
         if (round % 2 === 0) {
           const b = await bare();
-          rounds.push({ bare: b, rec: await record() });
+          rounds.push({ bare: b, rec: await record(), specimens: specimens() });
         } else {
           const r = await record();
-          rounds.push({ rec: r, bare: await bare() });
+          rounds.push({ rec: r, bare: await bare(), specimens: specimens() });
         }
       }
       const fmt = (s: ReturnType<typeof stats>) =>
@@ -211,7 +213,9 @@ export default function bench() {
       );
       rounds.forEach((r, i) => {
         console.log(`round ${i + 1}  bare single-INSERT route    ${fmt(r.bare)}`);
-        console.log(`round ${i + 1}  record specimen with award  ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}`);
+        console.log(
+          `round ${i + 1}  record specimen with award  ${fmt(r.rec)}   ratio ${(r.rec.rps / r.bare.rps).toFixed(2)}  (history: up to ${r.specimens} specimens a patient, ${(r.specimens / 3).toFixed(0)} weeks at three a week)`,
+        );
       });
       const ratios = rounds.map((r) => r.rec.rps / r.bare.rps).sort((x, y) => x - y);
       const median = ratios[Math.floor(ratios.length / 2)]!;
