@@ -45,7 +45,7 @@ export function localDate(at: Date, tz: string): string {
   return date;
 }
 
-/** The instant of a local date and "HH:MM" in a time zone (the earlier one in a DST overlap). */
+/** The instant of a local date and "HH:MM" in a time zone (the first showing when the clock shows it twice; zonedInstantMs). */
 export function zonedInstant(date: string, hhmm: string, tz: string): Date {
   const key = `${tz}|${date}|${hhmm}`;
   let t = instantCache.get(key);
@@ -60,19 +60,28 @@ export function zonedInstant(date: string, hhmm: string, tz: string): Date {
 /** zonedInstant is a pure function of its arguments (each calendar day's window is asked for on every recording). */
 const instantCache = new Map<string, number>();
 
+/** Milliseconds a time zone's clock is ahead of UTC at an instant (New York in winter: -5 h). */
+function offsetMs(t: number, tz: string): number {
+  const p = parts(t, tz);
+  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(t / 1000) * 1000;
+}
+
+/**
+ * The offsets in force a day either side of the wall time give its candidate instants; one
+ * fits when the zone has that offset at it. Two fit when the clock shows the time twice (it
+ * went back): the earlier is taken. None fits when the clock skipped it (it went forward):
+ * it is read with the offset before the change, so 02:30 on the night New York springs
+ * forward is 03:30 EDT, as Temporal's "compatible" reading does.
+ */
 function zonedInstantMs(date: string, hhmm: string, tz: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [h, mi] = hhmm.split(':').map(Number) as [number, number];
   const wall = Date.UTC(y, m - 1, d, h, mi);
-  let guess = wall;
-  for (let i = 0; i < 3; i++) {
-    const p = parts(guess, tz);
-    const seen = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
-    const diff = wall - seen;
-    if (diff === 0) break;
-    guess += diff;
-  }
-  return guess;
+  const before = offsetMs(wall - 86_400_000, tz);
+  const after = offsetMs(wall + 86_400_000, tz);
+  // the larger offset gives the earlier instant
+  for (const o of before > after ? [before, after] : [after, before]) if (offsetMs(wall - o, tz) === o) return wall - o;
+  return wall - before;
 }
 
 /** Day of the week of a date, 0 = Sunday. */
