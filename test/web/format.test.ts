@@ -36,5 +36,11 @@ describe('times in the programme time zone', () => {
     expect(zonedInputToRfc3339('2026-03-08T01:30', 'America/New_York')).toBe('2026-03-08T01:30:00-05:00');
     expect(zonedInputToRfc3339('2026-03-08T03:30', 'America/New_York')).toBe('2026-03-08T03:30:00-04:00');
     expect(zonedInputToRfc3339('2026-11-01T12:00', 'America/New_York')).toBe('2026-11-01T12:00:00-05:00');
+    // read as the server reads local times (zonedInstant): 01:30 shown twice is the first 01:30 (EDT);
+    // 02:30, which the clock skips, is 03:30 EDT and is written so
+    expect(zonedInputToRfc3339('2026-11-01T01:30', 'America/New_York')).toBe('2026-11-01T01:30:00-04:00');
+    expect(zonedInputToRfc3339('2026-03-08T02:30', 'America/New_York')).toBe('2026-03-08T03:30:00-04:00');
+    expect(zonedInputToRfc3339('2026-03-08T02:30:15', 'America/New_York')).toBe('2026-03-08T03:30:15-04:00');
+    expect(zonedInputToRfc3339('2026-04-05T02:30', 'Pacific/Auckland')).toBe('2026-04-05T02:30:00+13:00');
   });
 });

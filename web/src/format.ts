@@ -1,5 +1,7 @@
 // Dates and times for display. Dates from the API are calendar dates (YYYY-MM-DD),
 // shown as such in the user's language; instants are shown in the programme's time zone.
+import { zonedInstant } from '../../core/cm/calendar.ts';
+
 export function formatDate(isoDate: string | null | undefined, lang: string): string {
   if (!isoDate) return '';
   const d = new Date(`${isoDate}T00:00:00Z`);
@@ -90,20 +92,22 @@ export function toZonedInput(d: Date, timeZone: string | undefined): string {
 /**
  * A datetime-local value read on the programme's wall clock, as RFC 3339 with the
  * programme's offset at that moment ("2026-03-02T09:30:00-05:00"); null when it is not a
- * date-time. A wall time skipped by a daylight-saving change resolves to the later offset.
+ * date-time. Read by the calendar's rule (core/cm/calendar.ts zonedInstant), as the server
+ * reads local times: a time the clock shows twice, when it goes back, is its first showing;
+ * a time it skips, when it goes forward, is read with the offset before the change (02:30
+ * on the night New York springs forward is 03:30 EDT, and is written so).
  */
 export function zonedInputToRfc3339(value: string, timeZone: string | undefined): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (Number.isNaN(wall)) return null;
+  if (Number.isNaN(Date.UTC(year, month - 1, day, hour, minute, second))) return null;
   const zone = zoneOrUtc(timeZone);
-  // The offset at the wall time read as UTC, corrected once for a change of offset in between.
-  let offset = offsetMinutes(new Date(wall), zone);
-  offset = offsetMinutes(new Date(wall - offset * 60_000), zone);
+  const at = new Date(zonedInstant(`${m[1]}-${m[2]}-${m[3]}`, `${m[4]}:${m[5]}`, zone).getTime() + second * 1000);
+  const p = partsIn(at, zone);
+  const offset = offsetMinutes(at, zone);
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
