@@ -66,6 +66,9 @@ function offsetMs(t: number, tz: string): number {
   return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(t / 1000) * 1000;
 }
 
+/** Minutes a time zone's clock is ahead of UTC at an instant (New York in winter: -300). */
+export const utcOffsetMinutes = (at: Date, tz: string): number => Math.round(offsetMs(at.getTime(), tz) / 60_000);
+
 /**
  * The offsets in force a day either side of the wall time give its candidate instants; one
  * fits when the zone has that offset at it. Two fit when the clock shows the time twice (it

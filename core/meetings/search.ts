@@ -3,7 +3,7 @@
 // (programme, active, a bounding box, the weekdays) and passes the rest through here. Times are
 // a meeting's wall-clock times in its own time zone; "now" is an instant, turned into each
 // meeting's local weekday and minute.
-import { zonedInstant } from '../cm/calendar.ts';
+import { utcOffsetMinutes, zonedInstant } from '../cm/calendar.ts';
 import type { AttendanceMode, Fellowship, Friendliness, Meeting } from './model.ts';
 
 const MINUTES_PER_WEEK = 7 * 24 * 60;
@@ -96,14 +96,6 @@ export function durationMinutes(m: Pick<Meeting, 'startTime' | 'endTime'>): numb
   return d > 0 ? d : d + 1440;
 }
 
-/** The zone's offset from UTC in minutes at an instant (New York in winter: -300). */
-function offsetMinutes(at: Date, timeZone: string): number {
-  const wall = computeWeekMinute(at, timeZone);
-  const utc = at.getUTCDay() * 1440 + at.getUTCHours() * 60 + at.getUTCMinutes();
-  const d = (wall - utc + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
-  return d > MINUTES_PER_WEEK / 2 ? d - MINUTES_PER_WEEK : d;
-}
-
 const WEEK_MS = MINUTES_PER_WEEK * 60_000;
 const steadyMemo = new Map<string, boolean>();
 let steadyAt = NaN;
@@ -116,8 +108,8 @@ function steadyAround(now: Date, timeZone: string): boolean {
   }
   let steady = steadyMemo.get(timeZone);
   if (steady === undefined) {
-    const here = offsetMinutes(now, timeZone);
-    steady = offsetMinutes(new Date(now.getTime() - WEEK_MS), timeZone) === here && offsetMinutes(new Date(now.getTime() + WEEK_MS), timeZone) === here;
+    const here = utcOffsetMinutes(now, timeZone);
+    steady = utcOffsetMinutes(new Date(now.getTime() - WEEK_MS), timeZone) === here && utcOffsetMinutes(new Date(now.getTime() + WEEK_MS), timeZone) === here;
     steadyMemo.set(timeZone, steady);
   }
   return steady;
@@ -148,7 +140,7 @@ export function timing(m: Pick<Meeting, 'weekday' | 'startTime' | 'endTime' | 't
   let sinceStart = (here - start + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
   if (!steadyAround(now, m.timeZone)) {
     const nowMinute = Math.floor(now.getTime() / 60_000);
-    const wallNow = nowMinute + offsetMinutes(now, m.timeZone);
+    const wallNow = nowMinute + utcOffsetMinutes(now, m.timeZone);
     // the starts on the local clock just before and after now, and the one a week after that
     // (the next start on the clock may already have been shown once, in a repeated hour)
     const starts = [wallNow - sinceStart, wallNow + startsIn, wallNow + startsIn + MINUTES_PER_WEEK].map((w) => instantOfWall(w, m.timeZone));

@@ -1,6 +1,6 @@
 // Dates and times for display. Dates from the API are calendar dates (YYYY-MM-DD),
 // shown as such in the user's language; instants are shown in the programme's time zone.
-import { zonedInstant } from '../../core/cm/calendar.ts';
+import { utcOffsetMinutes, zonedInstant } from '../../core/cm/calendar.ts';
 
 export function formatDate(isoDate: string | null | undefined, lang: string): string {
   if (!isoDate) return '';
@@ -55,13 +55,6 @@ function partsIn(d: Date, timeZone: string) {
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
 }
 
-/** Minutes a time zone is ahead of UTC at an instant (-300 for New York in winter). */
-function offsetMinutes(d: Date, timeZone: string): number {
-  const p = partsIn(d, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
-}
-
 /** Today as YYYY-MM-DD in a time zone (the programme's day boundaries). */
 export function todayIn(timeZone?: string): string {
   try {
@@ -100,12 +93,10 @@ export function toZonedInput(d: Date, timeZone: string | undefined): string {
 export function zonedInputToRfc3339(value: string, timeZone: string | undefined): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
-  if (Number.isNaN(Date.UTC(year, month - 1, day, hour, minute, second))) return null;
   const zone = zoneOrUtc(timeZone);
-  const at = new Date(zonedInstant(`${m[1]}-${m[2]}-${m[3]}`, `${m[4]}:${m[5]}`, zone).getTime() + second * 1000);
+  const at = new Date(zonedInstant(`${m[1]}-${m[2]}-${m[3]}`, `${m[4]}:${m[5]}`, zone).getTime() + Number(m[6] ?? 0) * 1000);
   const p = partsIn(at, zone);
-  const offset = offsetMinutes(at, zone);
+  const offset = utcOffsetMinutes(at, zone);
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
   const pad = (n: number) => String(n).padStart(2, '0');
