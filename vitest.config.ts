@@ -9,6 +9,10 @@ export default defineConfig({
     include: ['core/**/*.test.ts', 'contracts/**/*.test.ts', 'server/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**', 'web/**'],
     testTimeout: 30_000,
+    // expect.poll waits 1 s by default: too short for a browser page to load while
+    // CI runs the whole suite on two cores (an e2e poll failed on that alone).
+    // A poll still ends as soon as its condition holds.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
