@@ -1,5 +1,5 @@
 // End-to-end: the staff console in Debian's Chromium against the real server (in-process,
-// in-memory PGlite with the demo data). Builds web/dist first when it is out of date.
+// in-memory PGlite with the demo data: helpers.ts). Builds web/dist first when it is out of date.
 //   1. the demo administrator finds a patient, edits the preferred name, sees the change,
 //      and finds the read and update events for that patient in the audit browser;
 //      it also records gender identity and "prefer not to say" for sex (ADR 023);
@@ -7,50 +7,31 @@
 //   3. the front desk sees demographics but no medication section, and registers a patient
 //      (administrative sex Unknown by default, gender identity declined).
 // Screenshots go to .tmp/ for a human (or agent) to look at.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../server/platform/db/database.ts';
-import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
-import { buildApp } from '../../server/app.ts';
-import { expectNoAxeViolations } from './helpers.ts';
+import type { Database } from '../../server/platform/db/database.ts';
+import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
+import { canRun as run, CHROMIUM, expectNoAxeViolations, root, shots, start, stop, type Harness } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const shots = `${root}.tmp`;
-const haveChromium = existsSync(CHROMIUM);
-const run = haveChromium || !!process.env.CI;
 if (!run) {
   console.warn(`console e2e skipped: ${CHROMIUM} not found (install Debian's chromium package; in CI this test always runs).`);
 }
 
 describe.skipIf(!run)('staff console (Chromium)', () => {
+  let h: Harness | undefined;
   let database: Database;
   let app: FastifyInstance;
   let browser: Browser;
   let base = '';
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
-    mkdirSync(shots, { recursive: true });
-    database = await openDatabase({ dataDir: 'memory://' });
-    await seedDemo(database.db);
-    app = await buildApp({ db: database.db, logLevel: 'warn', signInRateLimit: 1000 });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    h = await start();
+    ({ database, app, browser, base } = h);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(() => stop(h ?? {}));
 
   it('the server serves the console (index.html and its assets) to a signed-out browser', async () => {
     const asset = readdirSync(`${root}web/dist/assets`).find((f) => f.endsWith('.js'))!;

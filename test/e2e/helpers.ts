@@ -1,5 +1,6 @@
 // Shared set-up for the console's end-to-end tests: the real server in-process on an
-// in-memory PGlite with the demo data, Debian's Chromium, screenshots into .tmp/.
+// in-memory PGlite (the run's migrated template, test/global-setup.ts) with the demo data,
+// Debian's Chromium, screenshots into .tmp/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../server/platform/db/database.ts';
+import type { Database } from '../../server/platform/db/database.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { buildApp } from '../../server/app.ts';
+import { templatePglite } from '../support/db.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +24,7 @@ export type Harness = { database: Database; app: FastifyInstance; browser: Brows
 export async function start(opts: { clock?: { now: Date } } = {}): Promise<Harness> {
   execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
   mkdirSync(shots, { recursive: true });
-  const database = await openDatabase({ dataDir: 'memory://' });
+  const database = await templatePglite();
   const clock = opts.clock;
   await seedDemo(database.db, clock?.now);
   const app = await buildApp({ db: database.db, logLevel: 'warn', signInRateLimit: 1000, ...(clock ? { clock: () => clock.now } : {}) });

@@ -31,13 +31,15 @@ function databaseUrl(url: string, name: string): string {
   return u.toString();
 }
 
+/** An in-memory PGlite loaded from this run's migrated template (about 1 s, against 4–5 s to migrate one afresh). */
+export function templatePglite(): Promise<Database> {
+  return openDatabase({ pgliteDump: new Blob([readFileSync(pgliteTemplateFile())]), migrate: false });
+}
+
 /** `url`: the connection string of the test's own PostgreSQL database (unset on PGlite). */
 export async function testDatabase(opts: { poolSize?: number } = {}): Promise<Database & { url?: string }> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    const dump = new Blob([readFileSync(pgliteTemplateFile())]);
-    return openDatabase({ pgliteDump: dump, migrate: false });
-  }
+  if (!url) return templatePglite();
   const name = `wp_test_${testRun()}_${randomBytes(6).toString('hex')}`;
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: adminUrl(url) });
