@@ -9,9 +9,7 @@
 // Screenshots go to .tmp/ for a human (or agent) to look at.
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import type { Database } from '../../server/platform/db/database.ts';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { canRun as run, CHROMIUM, expectNoAxeViolations, root, shots, start, stop, type Harness } from './helpers.ts';
 
@@ -20,15 +18,10 @@ if (!run) {
 }
 
 describe.skipIf(!run)('staff console (Chromium)', () => {
-  let h: Harness | undefined;
-  let database: Database;
-  let app: FastifyInstance;
-  let browser: Browser;
-  let base = '';
+  let h: Harness;
 
   beforeAll(async () => {
     h = await start();
-    ({ database, app, browser, base } = h);
   });
 
   afterAll(() => stop(h ?? {}));
@@ -36,29 +29,29 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
   it('the server serves the console (index.html and its assets) to a signed-out browser', async () => {
     const asset = readdirSync(`${root}web/dist/assets`).find((f) => f.endsWith('.js'))!;
     const paths = ['/', '/sign-in', '/patients/00000000-0000-4000-8000-000000000000', `/assets/${asset}`];
-    const statuses = await Promise.all(paths.map(async (url) => `${url} ${(await app.inject({ url })).statusCode}`));
+    const statuses = await Promise.all(paths.map(async (url) => `${url} ${(await h.app.inject({ url })).statusCode}`));
     expect(statuses).toEqual(paths.map((p) => `${p} 200`));
-    expect((await app.inject({ url: '/api/v1/nope' })).statusCode).toBe(404);
+    expect((await h.app.inject({ url: '/api/v1/nope' })).statusCode).toBe(404);
     // compressed at build time, sent as the browser accepts; hashed assets cached for good, the page never
-    const br = await app.inject({ url: `/assets/${asset}`, headers: { 'accept-encoding': 'br, gzip' } });
+    const br = await h.app.inject({ url: `/assets/${asset}`, headers: { 'accept-encoding': 'br, gzip' } });
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(br.rawPayload.length).toBeLessThan(readFileSync(`${root}web/dist/assets/${asset}`).length);
-    const gz = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } });
+    const gz = await h.app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.headers['cache-control']).toBe('no-cache');
-    const page = await app.inject({ url: '/patients/00000000-0000-4000-8000-000000000000', headers: { 'accept-encoding': 'identity' } });
+    const page = await h.app.inject({ url: '/patients/00000000-0000-4000-8000-000000000000', headers: { 'accept-encoding': 'identity' } });
     expect(page.headers['content-encoding']).toBeUndefined();
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.body).toContain('<div id="root">');
   });
 
   async function signIn(page: Page, email: string) {
-    await page.goto(`${base}/`);
+    await page.goto(`${h.base}/`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel(/^Password/).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/patients`);
+    await page.waitForURL(`${h.base}/patients`);
   }
 
   async function openFirstMatch(page: Page, query: string) {
@@ -77,7 +70,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
   }
 
   it('administrator: search, open, edit, see the change, find it in the audit trail', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const consoleMessages: string[] = [];
     page.on('console', (m) => consoleMessages.push(m.text()));
@@ -101,7 +94,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await demographics.getByText('Hero E2E', { exact: true }).waitFor();
       await demographics.getByText('Non-binary', { exact: true }).waitFor();
       await demographics.getByText('Prefer not to say', { exact: true }).waitFor();
-      expect(await database.query<{ sex: string; gender_identity: string }>('select sex, gender_identity from patients where id = $1', [patientId])).toEqual([
+      expect(await h.database.query<{ sex: string; gender_identity: string }>('select sex, gender_identity from patients where id = $1', [patientId])).toEqual([
         { sex: 'asked-declined', gender_identity: 'non-binary' },
       ]);
       await page.getByText('Goes by Hero E2E').waitFor();
@@ -121,7 +114,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await page.getByRole('tab').first().click();
 
       await page.getByRole('button', { name: 'Audit trail for this patient' }).click();
-      await page.waitForURL(`${base}/audit`);
+      await page.waitForURL(`${h.base}/audit`);
       expect(await page.getByTestId('audit-patient-chosen').textContent()).toContain('Hero E2E Sample');
       const table = page.getByTestId('audit-table');
       await table.waitFor();
@@ -148,7 +141,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
         ['/cm', null],
         ['/account/password', null],
       ] as const) {
-        await page.goto(`${base}${path}`);
+        await page.goto(`${h.base}${path}`);
         await page.getByRole('heading', { level: 1, ...(heading ? { name: heading } : {}) }).waitFor();
         await page.waitForLoadState('networkidle');
         await expectNoAxeViolations(page, path);
@@ -162,14 +155,14 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
   }, 120_000);
 
   it('the demo patients have a mix of administrative sex, sex and gender identity, including not recorded', async () => {
-    const rows = await database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>('select distinct administrative_sex, sex, gender_identity from patients');
+    const rows = await h.database.query<{ administrative_sex: string; sex: string | null; gender_identity: string | null }>('select distinct administrative_sex, sex, gender_identity from patients');
     expect(new Set(rows.map((r) => r.administrative_sex))).toEqual(new Set(['female', 'male', 'other', 'unknown']));
     expect(rows.some((r) => r.sex === null) && rows.some((r) => r.sex === 'asked-declined')).toBe(true);
     expect(rows.some((r) => r.gender_identity === null) && rows.some((r) => r.gender_identity === 'non-binary') && rows.some((r) => r.gender_identity === 'asked-declined')).toBe(true);
   });
 
   it('front desk: demographics yes, medication for OUD no', async () => {
-    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const context = await h.browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
     try {
       await signIn(page, 'frontdesk@harbor.example');
@@ -184,7 +177,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await page.screenshot({ path: `${shots}/console-frontdesk-tablet.png`, fullPage: true });
 
       // Registration (ADR 023): administrative sex starts at Unknown, never a guess; the person may decline a gender identity.
-      await page.goto(`${base}/patients/new`);
+      await page.goto(`${h.base}/patients/new`);
       await page.getByLabel('Legal given name').fill('Tamsin');
       await page.getByLabel('Legal family name').fill('Registertest');
       await page.getByLabel('Birth date').fill('1990-05-06');
@@ -198,7 +191,7 @@ describe.skipIf(!run)('staff console (Chromium)', () => {
       await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
       const registered = page.getByTestId('demographics');
       await registered.getByText('Prefer not to say', { exact: true }).waitFor();
-      expect(await database.query('select administrative_sex, sex, gender_identity from patients where mrn = $1', ['E2E-REG-1'])).toEqual([
+      expect(await h.database.query('select administrative_sex, sex, gender_identity from patients where mrn = $1', ['E2E-REG-1'])).toEqual([
         { administrative_sex: 'unknown', sex: null, gender_identity: 'asked-declined' },
       ]);
     } finally {
