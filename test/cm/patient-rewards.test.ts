@@ -1,11 +1,13 @@
 // The patient's CM in the app (issue 12): the calendar on Today, draws the patient shows
 // themselves (and can verify), requests from the catalogue that staff fulfil or decline,
 // and the live stream that tells the open app to look again when the clinic records a cup.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeWorld, type Client, type World } from '../support/world.ts';
 import { expectProblem } from '../support/http.ts';
 import { activatePhone, type Phone } from '../support/patient-device.ts';
 import { AFTER_RECORDINGS, enrolled, specimen } from './support.ts';
+import { listen } from '../../server/platform/db/database.ts';
+import { PATIENT_EVENTS_CHANNEL } from '../../server/modules/patient-app/events.ts';
 
 let w: World;
 let coord: Client;
@@ -175,37 +177,111 @@ describe('the patient’s rewards in the app', () => {
 });
 
 describe('the live stream', () => {
-  it('tells the open app “changed” when the clinic records a cup for this patient, not for another, and ends when the app locks', async () => {
-    const { patientId } = await enrolled(w, coord);
-    const other = await enrolled(w, coord);
-    const phone = await phoneOf(patientId);
-    const url = await w.app.listen({ port: 0, host: '127.0.0.1' });
+  let url: string | null = null;
+  /** The patient's event stream over real HTTP, read as text. */
+  async function openStream(phone: Phone) {
+    url ??= await w.app.listen({ port: 0, host: '127.0.0.1' });
     const res = await fetch(`${url}/api/patient/events`, { headers: { cookie: phone.cookie } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';
-    const readUntil = async (want: RegExp) => {
-      while (!want.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) return false;
-        text += decoder.decode(value);
-      }
-      return true;
+    return {
+      text: () => text,
+      readUntil: async (want: RegExp) => {
+        while (!want.test(text)) {
+          const { value, done } = await reader.read();
+          if (done) return false;
+          text += decoder.decode(value);
+        }
+        return true;
+      },
+      close: () => reader.cancel(),
     };
-    expect(await readUntil(/retry: 3000/)).toBe(true);
+  }
+
+  it('tells the open app “changed” when the clinic records a cup for this patient, not for another, and ends when the app locks', async () => {
+    const { patientId } = await enrolled(w, coord);
+    const other = await enrolled(w, coord);
+    const phone = await phoneOf(patientId);
+    const s = await openStream(phone);
+    expect(await s.readUntil(/retry: 3000/)).toBe(true);
+    const readUntil = s.readUntil;
     // another patient's cup: nothing for this stream; then this patient's cup: "changed"
     await collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-16T14:00:00Z'));
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-16T14:00:00Z'));
     expect(await readUntil(/event: changed/)).toBe(true);
-    expect(text.match(/event: changed/g)).toHaveLength(1);
-    expect(text).not.toContain(patientId);
+    expect(s.text().match(/event: changed/g)).toHaveLength(1);
+    expect(s.text()).not.toContain(patientId);
     // locking ends the session; the next event finds it ended and closes the stream
     await asPatient(phone, 'POST', '/lock');
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-18T14:00:00Z'));
     expect(await readUntil(/never/)).toBe(false);
-    expect(text.match(/event: changed/g)).toHaveLength(1);
+    expect(s.text().match(/event: changed/g)).toHaveLength(1);
+  });
+
+  it('notifies only patients whose app has a stream open (ADR 063): a cup for a patient without one sends nothing, and closing the stream stops it', async () => {
+    const listened = await enrolled(w, coord);
+    const quiet = await enrolled(w, coord);
+    const heard: string[] = [];
+    const unlisten = await listen(w.database.db, PATIENT_EVENTS_CHANNEL, (payload) => heard.push(payload));
+    try {
+      const s = await openStream(await phoneOf(listened.patientId));
+      expect(await s.readUntil(/retry: 3000/)).toBe(true);
+      const nameOf = (patientId: string) => `${w.programA}:${patientId}`;
+      // the quiet patient's cup commits first: notifications arrive in commit order
+      await collector.post('/api/v1/specimens', specimen(quiet.patientId, '2026-03-16T14:00:00Z'));
+      await collector.post('/api/v1/specimens', specimen(listened.patientId, '2026-03-16T14:00:00Z'));
+      await expect.poll(() => heard).toContain(nameOf(listened.patientId));
+      expect(heard).not.toContain(nameOf(quiet.patientId));
+      const rows = () => w.database.query<{ patient_id: string }>('select patient_id from patient_event_listeners');
+      expect((await rows()).map((r) => r.patient_id)).toContain(listened.patientId);
+      // the stream closes: the row goes, and the next cup of that patient notifies no one
+      await s.close();
+      await expect.poll(async () => (await rows()).map((r) => r.patient_id)).not.toContain(listened.patientId);
+      heard.length = 0;
+      await collector.post('/api/v1/specimens', specimen(listened.patientId, '2026-03-18T14:00:00Z'));
+      const other = await enrolled(w, coord);
+      const s2 = await openStream(await phoneOf(other.patientId));
+      expect(await s2.readUntil(/retry: 3000/)).toBe(true);
+      await collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-18T14:00:00Z'));
+      await expect.poll(() => heard).toContain(nameOf(other.patientId));
+      expect(heard).not.toContain(nameOf(listened.patientId));
+      await s2.close();
+    } finally {
+      await unlisten();
+    }
+  });
+
+  it('a process refreshes its rows every minute and removes rows no process has refreshed for 10 minutes (one that ended without closing its streams)', async () => {
+    const { patientId } = await enrolled(w, coord);
+    const gone = await enrolled(w, coord);
+    // a process that ended without closing its stream 11 minutes ago
+    await w.database.query(`insert into patient_event_listeners (program_id, patient_id, hub_id, seen_at) values ($1, $2, gen_random_uuid(), now() - interval '11 minutes')`, [
+      w.programA,
+      gone.patientId,
+    ]);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const s = await openStream(await phoneOf(patientId));
+      expect(await s.readUntil(/retry: 3000/)).toBe(true);
+      await w.database.query(`update patient_event_listeners set seen_at = now() - interval '5 minutes' where patient_id = $1`, [patientId]);
+      const rows = async () =>
+        Object.fromEntries(
+          (await w.database.query<{ patient_id: string; age: number }>(`select patient_id, extract(epoch from now() - seen_at)::int as age from patient_event_listeners`)).map((r) => [
+            r.patient_id,
+            r.age,
+          ]),
+        );
+      expect(Object.keys(await rows())).toEqual(expect.arrayContaining([patientId, gone.patientId]));
+      vi.advanceTimersByTime(60_000);
+      await expect.poll(rows).not.toHaveProperty(gone.patientId);
+      expect((await rows())[patientId]).toBeLessThan(60);
+      await s.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a stream without a patient session', async () => {

@@ -3,18 +3,32 @@
 // Today as always. The database says when (a trigger NOTIFYs at commit with the programme
 // and patient ids); this process keeps one LISTEN and the open streams. The stream carries
 // no data at all, so nothing about the patient travels outside the usual audited reads.
+// The trigger notifies only patients some process has listed as listened to (ADR 063): this
+// process lists a patient while one of their streams is open here.
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { listen, type Db, type Unlisten } from '../../platform/db/database.ts';
 import type { PatientPrincipal } from '../../platform/http/context.ts';
 import { patientSessionGoesOn } from './sessions.ts';
+import { patientEventListeners } from './patient-app.tables.ts';
 
 export const PATIENT_EVENTS_CHANNEL = 'waypoint_patient_events';
 
 type Listener = () => void;
 
+/** How often a process refreshes its rows in patient_event_listeners; rows not refreshed for STALE_AFTER belong to a process that is gone. */
+const REFRESH_MS = 60_000;
+const STALE_AFTER = sql`interval '10 minutes'`;
+
 /** One LISTEN per database handle, shared by every open stream of this process. */
 class PatientEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
   private started: Promise<Unlisten> | null = null;
+  /** This process's rows in patient_event_listeners. */
+  private readonly hubId = randomUUID();
+  /** Writes to patient_event_listeners, one after another (a stream closing never removes the row a stream opening just wrote). */
+  private writes: Promise<unknown> = Promise.resolve();
+  private refresh: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -30,10 +44,60 @@ class PatientEvents {
     const set = this.listeners.get(key) ?? new Set();
     set.add(fn);
     this.listeners.set(key, set);
-    return () => {
+    const unsubscribe = () => {
       set.delete(fn);
-      if (set.size === 0) this.listeners.delete(key);
+      if (set.size > 0) return;
+      this.listeners.delete(key);
+      // a stream of this patient opened meanwhile keeps the row
+      void this.write(() => (this.listeners.has(key) ? null : this.unlist(programId, patientId))).catch(() => undefined);
+      if (this.listeners.size === 0 && this.refresh) {
+        clearInterval(this.refresh);
+        this.refresh = null;
+      }
     };
+    try {
+      // listed before the stream answers: the app reads once it opens, and every commit after that sees the row
+      await this.write(() => this.list([{ programId, patientId }]));
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    if (this.listeners.size > 0 && !this.refresh) {
+      this.refresh = setInterval(() => void this.refreshRows().catch(() => undefined), REFRESH_MS);
+      this.refresh.unref();
+    }
+    return unsubscribe;
+  }
+
+  private write<T>(op: () => Promise<T> | null): Promise<T | null> {
+    const next = this.writes.then(op, op);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private list(rows: Array<{ programId: string; patientId: string }>) {
+    return this.db
+      .insert(patientEventListeners)
+      .values(rows.map((r) => ({ ...r, hubId: this.hubId })))
+      .onConflictDoUpdate({ target: [patientEventListeners.programId, patientEventListeners.patientId, patientEventListeners.hubId], set: { seenAt: sql`now()` } });
+  }
+
+  private unlist(programId: string, patientId: string) {
+    return this.db
+      .delete(patientEventListeners)
+      .where(and(eq(patientEventListeners.programId, programId), eq(patientEventListeners.patientId, patientId), eq(patientEventListeners.hubId, this.hubId)));
+  }
+
+  /** Lists this process's patients again (seen now), and removes the rows of processes gone (database time, not the app's clock). */
+  private refreshRows() {
+    return this.write(async () => {
+      const rows = [...this.listeners.keys()].map((k) => {
+        const [programId, patientId] = k.split(':') as [string, string];
+        return { programId, patientId };
+      });
+      if (rows.length > 0) await this.list(rows);
+      await this.db.delete(patientEventListeners).where(lt(patientEventListeners.seenAt, sql`now() - ${STALE_AFTER}`));
+    });
   }
 }
 

@@ -160,3 +160,21 @@ export const patientPasskeyRegistrations = pgTable(
     index('patient_passkey_registrations_expires_idx').on(t.expiresAt),
   ],
 );
+
+/**
+ * Which patients' live streams a server process holds (ADR 063): one row per process (`hub_id`,
+ * random at start) and patient while at least one of the patient's streams is open there. The
+ * CM tables' trigger notifies only patients listed here, so a recording for a patient whose app
+ * is not open takes no part in NOTIFY's database-wide commit lock. Two ids and a time; the
+ * process refreshes `seen_at` and removes rows of processes gone for 10 minutes.
+ */
+export const patientEventListeners = pgTable(
+  'patient_event_listeners',
+  {
+    programId: uuid('program_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    hubId: uuid('hub_id').notNull(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.patientId, t.hubId] }), index('patient_event_listeners_hub_idx').on(t.hubId)],
+);
