@@ -207,17 +207,16 @@ describe('the live stream', () => {
     const phone = await phoneOf(patientId);
     const s = await openStream(phone);
     expect(await s.readUntil(/retry: 3000/)).toBe(true);
-    const readUntil = s.readUntil;
     // another patient's cup: nothing for this stream; then this patient's cup: "changed"
     await collector.post('/api/v1/specimens', specimen(other.patientId, '2026-03-16T14:00:00Z'));
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-16T14:00:00Z'));
-    expect(await readUntil(/event: changed/)).toBe(true);
+    expect(await s.readUntil(/event: changed/)).toBe(true);
     expect(s.text().match(/event: changed/g)).toHaveLength(1);
     expect(s.text()).not.toContain(patientId);
     // locking ends the session; the next event finds it ended and closes the stream
     await asPatient(phone, 'POST', '/lock');
     await collector.post('/api/v1/specimens', specimen(patientId, '2026-03-18T14:00:00Z'));
-    expect(await readUntil(/never/)).toBe(false);
+    expect(await s.readUntil(/never/)).toBe(false);
     expect(s.text().match(/event: changed/g)).toHaveLength(1);
   });
 
@@ -249,6 +248,7 @@ describe('the live stream', () => {
       await expect.poll(() => heard).toContain(nameOf(other.patientId));
       expect(heard).not.toContain(nameOf(listened.patientId));
       await s2.close();
+      await expect.poll(async () => (await rows()).map((r) => r.patient_id)).not.toContain(other.patientId);
     } finally {
       await unlisten();
     }
@@ -279,6 +279,7 @@ describe('the live stream', () => {
       await expect.poll(rows).not.toHaveProperty(gone.patientId);
       expect((await rows())[patientId]).toBeLessThan(60);
       await s.close();
+      await expect.poll(rows).not.toHaveProperty(patientId);
     } finally {
       vi.useRealTimers();
     }
