@@ -7,7 +7,7 @@ import { expectProblem } from '../support/http.ts';
 import { activatePhone, type Phone } from '../support/patient-device.ts';
 import { AFTER_RECORDINGS, enrolled, specimen } from './support.ts';
 import { listen } from '../../server/platform/db/database.ts';
-import { PATIENT_EVENTS_CHANNEL } from '../../server/modules/patient-app/events.ts';
+import { closePatientEvents, PATIENT_EVENTS_CHANNEL } from '../../server/modules/patient-app/events.ts';
 
 let w: World;
 let coord: Client;
@@ -283,6 +283,17 @@ describe('the live stream', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('when the server stops, its listed patients are removed at once (not left for 10 minutes)', async () => {
+    const { patientId } = await enrolled(w, coord);
+    const s = await openStream(await phoneOf(patientId));
+    expect(await s.readUntil(/retry: 3000/)).toBe(true);
+    const listed = async () => (await w.database.query<{ patient_id: string }>('select patient_id from patient_event_listeners')).map((r) => r.patient_id);
+    expect(await listed()).toContain(patientId);
+    await closePatientEvents(w.database.db); // what the app's onClose hook calls
+    expect(await listed()).not.toContain(patientId);
+    await s.close();
   });
 
   it('refuses a stream without a patient session', async () => {

@@ -88,6 +88,19 @@ class PatientEvents {
       .where(and(eq(patientEventListeners.programId, programId), eq(patientEventListeners.patientId, patientId), eq(patientEventListeners.hubId, this.hubId)));
   }
 
+  /** Stops listening: this process's rows go at once (a process that stops without this leaves them to the refresh of others). */
+  async close(): Promise<void> {
+    this.listeners.clear();
+    if (this.refresh) clearInterval(this.refresh);
+    this.refresh = null;
+    try {
+      await this.write(() => this.db.delete(patientEventListeners).where(eq(patientEventListeners.hubId, this.hubId)));
+    } finally {
+      const unlisten = await this.started?.catch(() => null);
+      await unlisten?.();
+    }
+  }
+
   /** Lists this process's patients again (seen now), and removes the rows of processes gone (database time, not the app's clock). */
   private refreshRows() {
     return this.write(async () => {
@@ -107,6 +120,13 @@ const hubOf = (db: Db) => {
   if (!hub) hubs.set(db, (hub = new PatientEvents(db)));
   return hub;
 };
+
+/** When the server stops (the app's onClose): this process's listed patients are removed and its LISTEN connection closed. Never throws. */
+export async function closePatientEvents(db: Db): Promise<void> {
+  const hub = hubs.get(db);
+  hubs.delete(db);
+  await hub?.close().catch(() => undefined);
+}
 
 /**
  * The patient's event source: "changed" whenever their CM record moves; valid while the

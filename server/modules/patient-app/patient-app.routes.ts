@@ -43,7 +43,7 @@ import { appPrincipalOf, patientOf } from '../../platform/http/context.ts';
 import { runInTx } from '../../platform/http/tx.ts';
 import { issueInvite, patientAppAccess, revokeDevice, textInvite } from './invites.ts';
 import { getNotifications, subscribePush, unsubscribePush, updateNotifications } from './notifications.ts';
-import { patientEvents } from './events.ts';
+import { closePatientEvents, patientEvents } from './events.ts';
 import { getPatientAppSettings, updatePatientAppSettings } from './settings.ts';
 import { streamEvents } from '../../platform/http/event-stream.ts';
 import { patientToday } from './today.ts';
@@ -156,6 +156,7 @@ export function patientAppRoutes(
   const tags = ['patient app'];
   const open = { auth: 'public' as const, rateLimit: deps.signInRateLimit };
   const Ok = z.object({ ok: z.literal(true) });
+  app.addHook('onClose', () => closePatientEvents(db));
 
   /** A refused attempt was audited and counted in its own committed transaction; only then is the error answered. */
   const signedIn = (reply: FastifyReply, result: UnlockResult) => {
