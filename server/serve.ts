@@ -7,6 +7,7 @@ import { resolveAuditSigner } from './platform/audit-key.ts';
 import { errorKind, startJobs } from './platform/jobs.ts';
 import { cmJobs } from './modules/cm/jobs.ts';
 import { identityJobs } from './modules/identity/jobs.ts';
+import { patientAppJobs } from './modules/patient-app/jobs.ts';
 import { outcomesJobs } from './modules/outcomes/rollup.ts';
 import { peersJobs } from './modules/peers/jobs.ts';
 import { meetingsJobs } from './modules/meetings/refresh.ts';
@@ -50,6 +51,7 @@ export async function serve(config: Config = loadConfig()): Promise<{ close(): P
       ...peersJobs(database.db),
       ...meetingsJobs(database.db),
       ...outcomesJobs(database.db),
+      ...patientAppJobs(database.db),
     ],
     // a stable code, the job id, the error's class and SQLSTATE: never a message or stack (server/platform/jobs.ts)
     log: (event) => app.log.error(event, event.code),

@@ -5,7 +5,7 @@
 // no data at all, so nothing about the patient travels outside the usual audited reads.
 // The trigger notifies only patients some process has listed as listened to (ADR 063): this
 // process lists a patient while one of their streams is open here.
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { listen, type Db, type Unlisten } from '../../platform/db/database.ts';
 import type { PatientPrincipal } from '../../platform/http/context.ts';
@@ -16,9 +16,8 @@ export const PATIENT_EVENTS_CHANNEL = 'waypoint_patient_events';
 
 type Listener = () => void;
 
-/** How often a process refreshes its rows in patient_event_listeners; rows not refreshed for STALE_AFTER belong to a process that is gone. */
+/** How often a process refreshes its rows in patient_event_listeners (rows of processes gone go by a job, jobs.ts). */
 const REFRESH_MS = 60_000;
-const STALE_AFTER = sql`interval '10 minutes'`;
 
 /** One LISTEN per database handle, shared by every open stream of this process. */
 class PatientEvents {
@@ -88,7 +87,7 @@ class PatientEvents {
       .where(and(eq(patientEventListeners.programId, programId), eq(patientEventListeners.patientId, patientId), eq(patientEventListeners.hubId, this.hubId)));
   }
 
-  /** Stops listening: this process's rows go at once (a process that stops without this leaves them to the refresh of others). */
+  /** Stops listening: this process's rows go at once (a process that stops without this leaves them to pruneGoneListeners). */
   async close(): Promise<void> {
     this.listeners.clear();
     if (this.refresh) clearInterval(this.refresh);
@@ -101,15 +100,15 @@ class PatientEvents {
     }
   }
 
-  /** Lists this process's patients again (seen now), and removes the rows of processes gone (database time, not the app's clock). */
+  /** Lists this process's patients again, seen now by the database's clock (not the app's). */
   private refreshRows() {
-    return this.write(async () => {
+    // read in turn with the other writes, so a patient unlisted meanwhile is not listed again
+    return this.write(() => {
       const rows = [...this.listeners.keys()].map((k) => {
         const [programId, patientId] = k.split(':') as [string, string];
         return { programId, patientId };
       });
-      if (rows.length > 0) await this.list(rows);
-      await this.db.delete(patientEventListeners).where(lt(patientEventListeners.seenAt, sql`now() - ${STALE_AFTER}`));
+      return rows.length > 0 ? this.list(rows) : null;
     });
   }
 }
