@@ -485,8 +485,11 @@ export const CapStatus = z.object({
 });
 
 // ---------- catalogue, redemption ----------
+/** The name patients who read Spanish see in the app; null: they see `name`. */
+const NameEs = z.string().trim().min(1, 'must not be blank (send null for no Spanish name)').max(120).nullable();
 export const CatalogueItemCreate = z.strictObject({
   name: Text(120),
+  nameEs: NameEs.optional(),
   kind: z.enum(['item', 'gift-card']),
   valueCents: z.number().int().min(1),
   cashEquivalent: z.boolean().default(false),
@@ -494,9 +497,18 @@ export const CatalogueItemCreate = z.strictObject({
   stock: z.number().int().min(0).default(0),
   reorderLevel: z.number().int().min(0).default(0),
 });
+/** Staff change an item's names, or stop offering it (or offer it again). Value and kind stay: redemptions priced by them stay explainable. */
+export const CatalogueItemUpdate = z
+  .strictObject({
+    name: Text(120).optional(),
+    nameEs: NameEs.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((o) => Object.keys(o).length > 0, 'name, nameEs or active is required');
 export const CatalogueItem = z.object({
   id: Id,
   name: z.string(),
+  nameEs: z.string().nullable(),
   kind: z.string(),
   valueCents: z.number().int(),
   cashEquivalent: z.boolean(),
@@ -569,6 +581,7 @@ export const RedemptionRequest = z.object({
   patientId: Id,
   itemId: Id,
   itemName: z.string(),
+  itemNameEs: z.string().nullable(),
   quantity: z.number().int(),
   cents: z.number().int(),
   requestedAt: z.string(),

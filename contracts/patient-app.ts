@@ -143,7 +143,7 @@ export const PatientRewards = z.object({
       commitment: z.string(),
       waiting: z.number().int(),
       draws: z.array(PatientDraw),
-      catalogue: z.array(z.object({ id: Id, name: z.string(), kind: z.enum(['item', 'gift-card']), valueCents: z.number().int(), inStock: z.number().int() })),
+      catalogue: z.array(z.object({ id: Id, name: z.string(), nameEs: z.string().nullable(), kind: z.enum(['item', 'gift-card']), valueCents: z.number().int(), inStock: z.number().int() })),
       requests: z.array(RedemptionRequest.omit({ patientId: true, redemptionId: true })),
     })
     .nullable(),

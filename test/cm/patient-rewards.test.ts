@@ -40,8 +40,8 @@ type Rewards = {
     commitment: string;
     waiting: number;
     draws: Array<{ n: number; label: string | null; valueCents: number; commitment: string | null }>;
-    catalogue: Array<{ id: string; name: string; valueCents: number; inStock: number }>;
-    requests: Array<{ id: string; status: string; reason: string | null; itemName: string; cents: number }>;
+    catalogue: Array<{ id: string; name: string; nameEs: string | null; valueCents: number; inStock: number }>;
+    requests: Array<{ id: string; status: string; reason: string | null; itemName: string; itemNameEs: string | null; cents: number }>;
   };
 };
 
@@ -86,6 +86,62 @@ describe('the patient’s rewards in the app', () => {
     const enr = (await w.database.query<{ id: string }>('select id from cm_enrolments where patient_id = $1', [patientId]))[0]!;
     const staffView = (await coord.get(`/api/v1/cm/enrolments/${enr.id}/draws`)).json() as { items: Array<{ n: number; revealed: boolean }> };
     expect(staffView.items.find((d) => d.n === draw.n)!.revealed).toBe(true);
+  });
+
+  it('items carry the name the clinic wrote in Spanish; staff change names or stop offering an item, audited; bad input names the field and writes nothing', async () => {
+    const { patientId } = await enrolled(w, coord);
+    for (const d of ['2026-03-02', '2026-03-04']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
+    const items = async () => Number((await w.database.query<{ n: string }>('select count(*) as n from cm_catalogue_items'))[0]!.n);
+    const before = await items();
+    expectProblem(await coord.post('/api/v1/cm/catalogue', { name: 'Bus pass (names test)', nameEs: '  ', kind: 'item', valueCents: 200, stock: 2 }), 400, undefined, 'body.nameEs');
+    expect(await items()).toBe(before);
+    const created = await coord.post('/api/v1/cm/catalogue', { name: 'Bus pass (names test)', nameEs: 'Pase de autobús (prueba)', kind: 'item', valueCents: 200, stock: 2 });
+    expect(created.statusCode, created.body).toBe(200);
+    const bus = created.json() as { id: string; nameEs: string | null; active: boolean };
+    expect(bus).toMatchObject({ nameEs: 'Pase de autobús (prueba)', active: true });
+    const plain = (await coord.post('/api/v1/cm/catalogue', { name: 'Water bottle (names test)', kind: 'item', valueCents: 100, stock: 2 })).json() as { id: string; nameEs: string | null };
+    expect(plain.nameEs).toBeNull();
+
+    // the app carries both names (the phone shows the one of its language); a request names the item both ways too
+    const phone = await phoneOf(patientId);
+    const rewards = async () => ((await asPatient(phone, 'GET', '/rewards')).json() as Rewards).cm;
+    expect((await rewards()).catalogue.find((i) => i.id === bus.id)).toMatchObject({ name: 'Bus pass (names test)', nameEs: 'Pase de autobús (prueba)' });
+    expect((await rewards()).catalogue.find((i) => i.id === plain.id)!.nameEs).toBeNull();
+    const asked = await asPatient(phone, 'POST', '/redemption-requests', { itemId: bus.id, quantity: 1, idempotencyKey: 'names-1' });
+    expect(asked.json()).toMatchObject({ itemName: 'Bus pass (names test)', itemNameEs: 'Pase de autobús (prueba)' });
+
+    // staff change the Spanish name; the app and the request follow
+    const renamed = await coord.patch(`/api/v1/cm/catalogue/${bus.id}`, { nameEs: 'Pase de autobús, 1 día (prueba)' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: 'Bus pass (names test)', nameEs: 'Pase de autobús, 1 día (prueba)', active: true });
+    expect((await rewards()).requests.find((r) => r.itemName === 'Bus pass (names test)')!.itemNameEs).toBe('Pase de autobús, 1 día (prueba)');
+
+    // bad changes: a clear 400 naming the field, 404, 403; nothing changed
+    expectProblem(await coord.patch(`/api/v1/cm/catalogue/${bus.id}`, {}), 400, undefined, 'body');
+    expectProblem(await coord.patch(`/api/v1/cm/catalogue/${bus.id}`, { name: '' }), 400, undefined, 'body.name');
+    expectProblem(await coord.patch(`/api/v1/cm/catalogue/${bus.id}`, { valueCents: 1 }), 400, undefined, 'body');
+    expectProblem(await coord.patch(`/api/v1/cm/catalogue/${crypto.randomUUID()}`, { active: false }), 404);
+    expectProblem(await collector.patch(`/api/v1/cm/catalogue/${bus.id}`, { active: false }), 403);
+    const row = (
+      await w.database.query<{ name: string; name_es: string; active: boolean; value_cents: number }>('select name, name_es, active, value_cents from cm_catalogue_items where id = $1', [bus.id])
+    )[0]!;
+    expect(row).toEqual({ name: 'Bus pass (names test)', name_es: 'Pase de autobús, 1 día (prueba)', active: true, value_cents: 200 });
+
+    // no longer offered: gone from the app, cannot be asked for or given; offered again, it is back
+    expect((await coord.patch(`/api/v1/cm/catalogue/${bus.id}`, { active: false })).statusCode).toBe(200);
+    expect((await rewards()).catalogue.map((i) => i.id)).not.toContain(bus.id);
+    expectProblem(await asPatient(phone, 'POST', '/redemption-requests', { itemId: bus.id, quantity: 1, idempotencyKey: 'names-2' }), 409, 'item_not_offered', 'body.itemId');
+    const ack = { acknowledged: true, method: 'initials' };
+    expectProblem(await coord.post(`/api/v1/cm/patients/${patientId}/redemptions`, { itemId: bus.id, acknowledgement: ack }), 409, 'item_inactive', 'body.itemId');
+    expect((await coord.patch(`/api/v1/cm/catalogue/${bus.id}`, { active: true })).statusCode).toBe(200);
+    expect((await rewards()).catalogue.map((i) => i.id)).toContain(bus.id);
+
+    // each change is audited with what changed
+    const audit = await w.database.query<{ detail: Record<string, unknown> }>(
+      "select detail from audit_events where entity = 'cm-catalogue-item' and entity_id = $1 and action = 'update' order by id",
+      [bus.id],
+    );
+    expect(audit.map((a) => a.detail)).toEqual([{ nameEs: 'Pase de autobús, 1 día (prueba)' }, { active: false }, { active: true }]);
   });
 
   it('requests: the patient asks, staff give it as a redemption or decline it with a reason, the patient may withdraw; nothing moves until staff give it', async () => {

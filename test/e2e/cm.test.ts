@@ -215,6 +215,21 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await page.getByRole('tab', { name: 'Catalogue and stock' }).click();
       expect(await page.locator('tr[data-item^="Bus pass"] [data-testid="stock"]').textContent()).toMatch(/^18/);
       await page.screenshot({ path: `${shots}/cm-catalogue.png`, fullPage: true });
+      // the coordinator changes the headphones' Spanish name and stops offering them
+      const headphones = page.locator('tr[data-item^="Headphones"]');
+      await headphones.getByText('Audífonos (demo)').waitFor();
+      await headphones.getByRole('button', { name: /^Edit Headphones/ }).click();
+      const edit = page.getByRole('dialog', { name: /Edit Headphones/ });
+      await edit.getByLabel('Name in Spanish').fill('Auriculares (demo)');
+      await edit.getByLabel('Offered').uncheck();
+      await expectNoAxeViolations(page, 'catalogue: edit an item');
+      await page.screenshot({ path: `${shots}/cm-catalogue-edit.png` });
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await edit.waitFor({ state: 'detached' });
+      await headphones.getByText('Auriculares (demo)').waitFor();
+      await headphones.getByText('Not offered').waitFor();
+      const edited = await apiGet<{ items: Array<{ name: string; nameEs: string | null; active: boolean }> }>(page, '/cm/catalogue');
+      expect(edited.items.find((i) => i.name.startsWith('Headphones'))).toMatchObject({ nameEs: 'Auriculares (demo)', active: false });
       await page.getByRole('tab', { name: 'Overview' }).click();
       await page.getByTestId('negative-chart').waitFor();
       await page.waitForTimeout(500);

@@ -107,6 +107,13 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
       await phone.setViewportSize({ width: 320, height: 640 });
       await phone.getByRole('button', { name: /Español/ }).click();
       await phone.getByRole('heading', { name: 'Premios' }).waitFor();
+      // the items by the names the clinic wrote in Spanish, in the catalogue and in the requests
+      await catalogue
+        .locator('li', { hasText: 'Pase de autobús' })
+        .getByRole('button', { name: /Pase de autobús/ })
+        .waitFor();
+      expect(await catalogue.getByText('Bus pass').count()).toBe(0);
+      await expect.poll(() => requests.locator('strong', { hasText: 'Pase de autobús' }).count()).toBe(2);
       await expectNoAxeViolations(phone, 'Rewards in Spanish at 320 px');
       await phone.screenshot({ path: `${shots}/patient-app-rewards-es-320.png`, fullPage: true });
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -286,6 +286,7 @@ function bodyFor(route: RegisteredRoute, f: Fixtures): unknown {
     'POST /api/v1/cm/seeds/rotate': () => undefined, // takes no body
     'POST /api/v1/cm/catalogue': () => ({ name: `Walk item ${seq}`, kind: 'item', valueCents: 100, stock: 1 }),
     'POST /api/v1/cm/catalogue/:id/stock': () => ({ delta: 1, reason: 'received' }),
+    'PATCH /api/v1/cm/catalogue/:id': () => ({ nameEs: `Artículo ${seq}` }),
     'POST /api/v1/cm/patients/:patientId/redemptions': () => ({ itemId: f.item, quantity: 1, acknowledgement: { acknowledged: true, method: 'verbal' } }),
     // declining needs no second person (approving is refused to whoever requested it: a 403 by design)
     'POST /api/v1/cm/redemptions/:id/decision': () => ({ approve: false, reason: 'authorisation walk' }),

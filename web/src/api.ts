@@ -107,6 +107,7 @@ export type LedgerItemT = z.infer<typeof Cm.LedgerItem>;
 export type CapStatusT = z.infer<typeof Cm.CapStatus>;
 export type CatalogueItemT = z.infer<typeof Cm.CatalogueItem>;
 export type CatalogueItemCreateT = z.input<typeof Cm.CatalogueItemCreate>;
+export type CatalogueItemUpdateT = z.input<typeof Cm.CatalogueItemUpdate>;
 export type RedemptionT = z.infer<typeof Cm.Redemption>;
 export type RedemptionListItemT = z.infer<typeof Cm.RedemptionListItem>;
 export type LedgerVoidedT = z.infer<typeof Cm.LedgerVoided>;
@@ -451,6 +452,7 @@ export const api = {
   saveCmSettings: (body: Partial<CmSettingsT>) => json<CmSettingsT>('/cm/settings', { method: 'PUT', body }),
   catalogue: () => all<CatalogueItemT>('/cm/catalogue'),
   createCatalogueItem: (body: CatalogueItemCreateT, idempotencyKey: string) => json<CatalogueItemT>('/cm/catalogue', { body, idempotencyKey }),
+  updateCatalogueItem: (id: string, body: CatalogueItemUpdateT) => json<CatalogueItemT>(`/cm/catalogue/${enc(id)}`, { method: 'PATCH', body }),
   moveStock: (id: string, body: { delta: number; reason: 'received' | 'count-correction' | 'damaged' }, idempotencyKey: string) =>
     json<CatalogueItemT>(`/cm/catalogue/${enc(id)}/stock`, { body, idempotencyKey }),
   seeds: () => all<SeedInfoT>('/cm/seeds'),

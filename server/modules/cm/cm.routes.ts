@@ -12,6 +12,7 @@ import {
   CmPageQuery,
   CatalogueItem,
   CatalogueItemCreate,
+  CatalogueItemUpdate,
   CheckInCreate,
   CheckInRecorded,
   CmSettings,
@@ -63,7 +64,7 @@ import { adjudicationQueue } from './specimen-reads.ts';
 import { listDraws, listSeeds, patientCaps, patientLedger, publicSeedsOf, revealDraws, rotateSeed, verifyCommitment } from './ledger.ts';
 import { voidLedgerEntry } from './ledger-void.ts';
 import { closeRequest, listOpenRequests, listPatientRequests } from './redemption-requests.ts';
-import { createItem, decideRedemption, listItems, listProgrammeRedemptions, listRedemptions, moveStock, redeem } from './redemption.ts';
+import { createItem, decideRedemption, listItems, listProgrammeRedemptions, listRedemptions, moveStock, redeem, updateItem } from './redemption.ts';
 import { dayList, decidePrivilege, listPrivilegeRecommendations, patientSummary, programmeSummary } from './summaries.ts';
 import { createToken, listTokens, revokeToken } from './tokens.ts';
 
@@ -323,6 +324,20 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/cm/catalogue',
     { config: { permission: 'write:catalogue', idempotent: true }, schema: { tags, summary: 'Add a catalogue item', body: CatalogueItemCreate, response: { 200: CatalogueItem } } },
     async (req) => (await runIdempotent(db, req, (d) => createItem(d, req.body))).body,
+  );
+  r.patch(
+    '/cm/catalogue/:id',
+    {
+      config: { permission: 'write:catalogue' },
+      schema: {
+        tags,
+        summary: 'Change an item’s names (in English and in Spanish, for patients who read Spanish) or stop offering it',
+        params: IdParams,
+        body: CatalogueItemUpdate,
+        response: { 200: CatalogueItem },
+      },
+    },
+    async (req) => runInTx(db, req, (d) => updateItem(d, req.params.id, req.body)),
   );
   r.post(
     '/cm/catalogue/:id/stock',

@@ -260,6 +260,8 @@ export const cmCatalogueItems = pgTable(
       .references(() => programs.id),
     id: uuid('id').notNull(),
     name: text('name').notNull(),
+    /** The name patients who read Spanish see (null: they see `name`). */
+    nameEs: text('name_es'),
     kind: text('kind').notNull(), // item | gift-card
     valueCents: integer('value_cents').notNull(),
     cashEquivalent: boolean('cash_equivalent').notNull().default(false),

@@ -24,6 +24,7 @@ type Item = typeof cmCatalogueItems.$inferSelect;
 export const itemDto = (i: Item) => ({
   id: i.id,
   name: i.name,
+  nameEs: i.nameEs,
   kind: i.kind,
   valueCents: i.valueCents,
   cashEquivalent: i.cashEquivalent,
@@ -35,7 +36,7 @@ export const itemDto = (i: Item) => ({
 
 export async function createItem(
   deps: Deps,
-  input: { name: string; kind: string; valueCents: number; cashEquivalent: boolean; prizeTier?: string | null | undefined; stock: number; reorderLevel: number },
+  input: { name: string; nameEs?: string | null | undefined; kind: string; valueCents: number; cashEquivalent: boolean; prizeTier?: string | null | undefined; stock: number; reorderLevel: number },
 ) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
@@ -45,6 +46,7 @@ export async function createItem(
       programId,
       id: randomUUID(),
       name: input.name,
+      nameEs: input.nameEs ?? null,
       kind: input.kind,
       valueCents: input.valueCents,
       cashEquivalent: input.cashEquivalent,
@@ -95,6 +97,29 @@ export async function moveStock(deps: Deps, itemId: string, input: { delta: numb
     .where(and(eq(cmCatalogueItems.programId, programId), eq(cmCatalogueItems.id, itemId)))
     .returning();
   await writeAudit(tx, auditContext(ctx), { action: 'stock', entity: 'cm-catalogue-item', entityId: itemId, detail: { delta: input.delta, reason: input.reason } });
+  return itemDto(row!);
+}
+
+/**
+ * Staff change an item's names (the Spanish one is what patients who read Spanish see) or
+ * stop offering it; value and kind never change, so every redemption stays priced as given.
+ * Requests already open for an item no longer offered can still be given or declined.
+ */
+export async function updateItem(deps: Deps, itemId: string, input: { name?: string | undefined; nameEs?: string | null | undefined; active?: boolean | undefined }) {
+  const { tx, ctx } = deps;
+  const programId = programOf(ctx);
+  await lockItem(tx, programId, itemId);
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.nameEs !== undefined ? { nameEs: input.nameEs } : {}),
+    ...(input.active !== undefined ? { active: input.active } : {}),
+  };
+  const [row] = await tx
+    .update(cmCatalogueItems)
+    .set(changes)
+    .where(and(eq(cmCatalogueItems.programId, programId), eq(cmCatalogueItems.id, itemId)))
+    .returning();
+  await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'cm-catalogue-item', entityId: itemId, detail: changes });
   return itemDto(row!);
 }
 

@@ -107,16 +107,16 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
   await createProtocol(at(startAt), { preset: 'ctn-0007' });
   const protocol = await createProtocol(at(startAt), { document: DEMO_PROTOCOL });
   await createFundingSource(at(startAt), { id: 'samhsa-demo', name: 'SAMHSA grant (demo)', capsPreset: 'samhsa-2025', budgetCents: 2_000_000 });
-  const items: Array<[string, 'item' | 'gift-card', number, boolean, string | null, number, number]> = [
-    ['Bus pass, 1 day (demo)', 'item', 300, false, null, 20, 5],
-    ['Grocery gift card $10 (demo)', 'gift-card', 1000, false, null, 12, 4],
-    ['Prepaid debit card $20 (demo)', 'gift-card', 2000, true, null, 3, 5],
-    ['Snack pack (demo)', 'item', 100, false, 'small', 40, 10],
-    ['Headphones (demo)', 'item', 2000, false, 'large', 4, 5],
-    ['Tablet voucher $100 (demo)', 'gift-card', 10000, false, 'jumbo', 1, 1],
+  const items: Array<[string, string, 'item' | 'gift-card', number, boolean, string | null, number, number]> = [
+    ['Bus pass, 1 day (demo)', 'Pase de autobús, 1 día (demo)', 'item', 300, false, null, 20, 5],
+    ['Grocery gift card $10 (demo)', 'Tarjeta regalo de supermercado, $10 (demo)', 'gift-card', 1000, false, null, 12, 4],
+    ['Prepaid debit card $20 (demo)', 'Tarjeta de débito prepagada, $20 (demo)', 'gift-card', 2000, true, null, 3, 5],
+    ['Snack pack (demo)', 'Paquete de meriendas (demo)', 'item', 100, false, 'small', 40, 10],
+    ['Headphones (demo)', 'Audífonos (demo)', 'item', 2000, false, 'large', 4, 5],
+    ['Tablet voucher $100 (demo)', 'Vale para una tableta, $100 (demo)', 'gift-card', 10000, false, 'jumbo', 1, 1],
   ];
-  for (const [name, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel] of items) {
-    await createItem(at(startAt), { name, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel });
+  for (const [name, nameEs, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel] of items) {
+    await createItem(at(startAt), { name, nameEs, kind, valueCents, cashEquivalent, prizeTier, stock, reorderLevel });
   }
 
   // Four enrolled patients with three weeks of history, tested every other day from today's

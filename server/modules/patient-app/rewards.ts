@@ -41,7 +41,9 @@ export async function patientRewards(deps: Deps, me: PatientPrincipal) {
       commitment: draws.commitment,
       waiting: draws.undrawn,
       draws: draws.items.filter((d) => d.revealed).map((d) => ({ n: d.n, label: d.label, valueCents: d.valueCents, commitment: d.commitment })),
-      catalogue: items.filter((i) => !(noCash && i.cashEquivalent)).map((i) => ({ id: i.id, name: i.name, kind: i.kind as 'item' | 'gift-card', valueCents: i.valueCents, inStock: i.stock })),
+      catalogue: items
+        .filter((i) => !(noCash && i.cashEquivalent))
+        .map((i) => ({ id: i.id, name: i.name, nameEs: i.nameEs, kind: i.kind as 'item' | 'gift-card', valueCents: i.valueCents, inStock: i.stock })),
       requests: requests.items.map(({ patientId: _p, redemptionId: _r, ...r }) => r),
     },
   };

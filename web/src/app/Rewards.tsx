@@ -129,6 +129,10 @@ export function Rewards({ version }: { version: number }) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const money = (cents: number) => formatCents(cents, i18n.language);
+  // an item's name as the clinic wrote it: the Spanish one on a phone in Spanish, when the clinic gave one
+  const spanish = i18n.language === 'es';
+  const named = (en: string, es: string | null) => (spanish && es ? es : en);
+  const nameLang = (es: string | null) => (spanish && !es ? 'en' : undefined);
   const cm: PatientRewardsT['cm'] = data?.cm ?? null;
 
   if (data && !cm)
@@ -230,10 +234,11 @@ export function Rewards({ version }: { version: number }) {
           {cm.catalogue.map((i) => (
             <li key={i.id} className="item">
               <span>
-                <strong>{i.name}</strong> · {money(i.valueCents)} · {i.inStock > 0 ? t('patientApp.rewards.inStock', { count: i.inStock }) : t('patientApp.rewards.outOfStock')}
+                <strong lang={nameLang(i.nameEs)}>{named(i.name, i.nameEs)}</strong> · {money(i.valueCents)} ·{' '}
+                {i.inStock > 0 ? t('patientApp.rewards.inStock', { count: i.inStock }) : t('patientApp.rewards.outOfStock')}
               </span>
               {asking?.id === i.id ? (
-                <span className="actions" role="group" aria-label={t('patientApp.rewards.confirm', { item: i.name })}>
+                <span className="actions" role="group" aria-label={t('patientApp.rewards.confirm', { item: named(i.name, i.nameEs) })}>
                   <button type="button" className="primary" disabled={busy} onClick={() => void ask(i.id, asking.key)}>
                     {t('patientApp.rewards.confirmYes', { money: money(i.valueCents) })}
                   </button>
@@ -244,7 +249,7 @@ export function Rewards({ version }: { version: number }) {
               ) : (
                 <button type="button" disabled={i.inStock === 0 || busy} onClick={() => setAsking({ id: i.id, key: newKey() })} data-testid={`ask-${i.id}`}>
                   {t('patientApp.rewards.ask')}
-                  <span className="sr-only"> {i.name}</span>
+                  <span className="sr-only"> {named(i.name, i.nameEs)}</span>
                 </button>
               )}
             </li>
@@ -259,13 +264,13 @@ export function Rewards({ version }: { version: number }) {
             {cm.requests.map((r) => (
               <li key={r.id} className="item">
                 <span>
-                  <strong>{r.itemName}</strong> · {money(r.cents)} · {t(`patientApp.rewards.status.${r.status}`)}
+                  <strong lang={nameLang(r.itemNameEs)}>{named(r.itemName, r.itemNameEs)}</strong> · {money(r.cents)} · {t(`patientApp.rewards.status.${r.status}`)}
                   {r.reason ? ` (${r.reason})` : ''}
                 </span>
                 {r.status === 'open' ? (
                   <button type="button" disabled={busy} onClick={() => void withdraw(r.id)}>
                     {t('patientApp.rewards.withdraw')}
-                    <span className="sr-only"> {r.itemName}</span>
+                    <span className="sr-only"> {named(r.itemName, r.itemNameEs)}</span>
                   </button>
                 ) : null}
               </li>

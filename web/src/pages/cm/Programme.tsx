@@ -5,9 +5,9 @@ import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 're
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Code, Group, List, NativeSelect, NumberInput, Progress, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Code, Group, List, Modal, NativeSelect, NumberInput, Progress, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, isApiError, newIdempotencyKey, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
+import { api, isApiError, newIdempotencyKey, type CatalogueItemT, type ProtocolPreviewT, type ProtocolT, type RedemptionListItemT } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatInstantDate, formatDateTime } from '../../format.ts';
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
@@ -614,6 +614,7 @@ function Catalogue() {
   const queryClient = useQueryClient();
   const q = useQuery({ queryKey: ['cm', program?.id, 'catalogue'], queryFn: api.catalogue });
   const [name, setName] = useState('');
+  const [nameEs, setNameEs] = useState('');
   const [kind, setKind] = useState<'item' | 'gift-card'>('item');
   const [value, setValue] = useState<string | number>('');
   const [cash, setCash] = useState(false);
@@ -627,17 +628,19 @@ function Catalogue() {
     setError(null);
     try {
       await api.createCatalogueItem(
-        { name, kind, valueCents: Math.round(Number(value) * 100), cashEquivalent: cash, prizeTier: tier || null, stock: Number(stock), reorderLevel: Number(reorder) },
+        { name, nameEs: nameEs.trim() || null, kind, valueCents: Math.round(Number(value) * 100), cashEquivalent: cash, prizeTier: tier || null, stock: Number(stock), reorderLevel: Number(reorder) },
         key,
       );
       setKey(newIdempotencyKey());
       setName('');
+      setNameEs('');
       setValue('');
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
     } catch (err) {
       setError(err);
     }
   };
+  const [editing, setEditing] = useState<CatalogueItemT | null>(null);
   const receive = async (id: string, delta: number) => {
     setError(null);
     try {
@@ -657,7 +660,7 @@ function Catalogue() {
             {(q.data?.items ?? []).map((i) => (
               <Table.Tr key={i.id} data-item={i.name}>
                 <Table.Td>
-                  {i.name}{' '}
+                  {i.name} {i.active ? null : <StatusBadge tone="neutral">{t('catalogue.notOffered')}</StatusBadge>}
                   {i.kind === 'gift-card' ? (
                     <Text span size="xs" c="dimmed">
                       ({t('catalogue.giftCard')})
@@ -667,6 +670,11 @@ function Catalogue() {
                     <Text span size="xs" c="dimmed">
                       {' '}
                       · {t('redeem.cashEquivalent')}
+                    </Text>
+                  ) : null}
+                  {i.nameEs ? (
+                    <Text size="xs" c="dimmed">
+                      {t('catalogue.inSpanish')} <span lang="es">{i.nameEs}</span>
                     </Text>
                   ) : null}
                 </Table.Td>
@@ -680,6 +688,9 @@ function Catalogue() {
                     <Group gap={4}>
                       <Button size="xs" variant="default" onClick={() => void receive(i.id, 10)} aria-label={t('catalogue.receiveLabel', { name: i.name })}>
                         {t('catalogue.receive')}
+                      </Button>
+                      <Button size="xs" variant="default" onClick={() => setEditing(i)} aria-label={t('catalogue.editLabel', { name: i.name })}>
+                        {t('catalogue.edit')}
                       </Button>
                     </Group>
                   </Table.Td>
@@ -698,6 +709,14 @@ function Catalogue() {
               </Title>
               <SimpleGrid cols={{ base: 1, sm: 4 }}>
                 <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} />
+                <TextInput
+                  label={t('catalogue.nameEs')}
+                  description={t('catalogue.nameEsHint')}
+                  lang="es"
+                  value={nameEs}
+                  onChange={(e) => setNameEs(e.currentTarget.value)}
+                  error={fieldError(error, 'nameEs')}
+                />
                 <NativeSelect
                   label={t('catalogue.kind')}
                   value={kind}
@@ -720,7 +739,52 @@ function Catalogue() {
           </form>
         </Card>
       ) : null}
+      {editing ? <EditItem item={editing} onClose={() => setEditing(null)} /> : null}
     </Stack>
+  );
+}
+
+/** Change an item's names or whether it is offered (its value and kind stay, so past redemptions stay explainable). */
+function EditItem({ item, onClose }: { item: CatalogueItemT; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { program } = useSession();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(item.name);
+  const [nameEs, setNameEs] = useState(item.nameEs ?? '');
+  const [active, setActive] = useState(item.active);
+  const [error, setError] = useState<unknown>(null);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.updateCatalogueItem(item.id, { name, nameEs: nameEs.trim() || null, active });
+      await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
+      onClose();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('catalogue.editTitle', { name: item.name })}>
+      <form onSubmit={save} noValidate aria-label={t('catalogue.editTitle', { name: item.name })}>
+        <Stack gap="sm">
+          <ErrorAlert error={error} />
+          <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} data-autofocus />
+          <TextInput
+            label={t('catalogue.nameEs')}
+            description={t('catalogue.nameEsHint')}
+            lang="es"
+            value={nameEs}
+            onChange={(e) => setNameEs(e.currentTarget.value)}
+            error={fieldError(error, 'nameEs')}
+          />
+          <Checkbox label={t('catalogue.offered')} description={t('catalogue.offeredHint')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
+          <Group>
+            <Button type="submit">{t('catalogue.save')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "cm_catalogue_items" ADD COLUMN "name_es" text;
