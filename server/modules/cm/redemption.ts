@@ -103,7 +103,7 @@ export async function moveStock(deps: Deps, itemId: string, input: { delta: numb
 /**
  * Staff change an item's names (the Spanish one is what patients who read Spanish see) or
  * stop offering it; value and kind never change, so every redemption stays priced as given.
- * Requests already open for an item no longer offered can still be given or declined.
+ * An item no longer offered cannot be asked for or given (core/cm/requests.ts, redeem); requests already open for it can be declined.
  */
 export async function updateItem(deps: Deps, itemId: string, input: { name?: string | undefined; nameEs?: string | null | undefined; active?: boolean | undefined }) {
   const { tx, ctx } = deps;
