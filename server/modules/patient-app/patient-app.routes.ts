@@ -45,7 +45,7 @@ import { issueInvite, patientAppAccess, revokeDevice, textInvite } from './invit
 import { getNotifications, subscribePush, unsubscribePush, updateNotifications } from './notifications.ts';
 import { closePatientEvents, patientEvents } from './events.ts';
 import { getPatientAppSettings, updatePatientAppSettings } from './settings.ts';
-import { streamEvents } from '../../platform/http/event-stream.ts';
+import { eventStreams } from '../../platform/http/event-stream.ts';
 import { patientToday } from './today.ts';
 import { patientRewards, requestFromCatalogue, revealMyDraws, withdrawMyRequest } from './rewards.ts';
 import { RedemptionRequestCreate } from '../../../contracts/cm.ts';
@@ -157,6 +157,7 @@ export function patientAppRoutes(
   const open = { auth: 'public' as const, rateLimit: deps.signInRateLimit };
   const Ok = z.object({ ok: z.literal(true) });
   app.addHook('onClose', () => closePatientEvents(db));
+  const streamEvents = eventStreams(app);
 
   /** A refused attempt was audited and counted in its own committed transaction; only then is the error answered. */
   const signedIn = (reply: FastifyReply, result: UnlockResult) => {

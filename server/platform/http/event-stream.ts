@@ -2,7 +2,7 @@
 // (subscribe to "something changed", and whether the caller may still listen); this writes
 // the stream, a comment every heartbeat, and ends it when the source says so or the client
 // goes. Events carry a name only: the client reads what changed through the usual API.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export type EventSourceOf = {
   /** Calls `onEvent` whenever the caller should look again; returns the unsubscribe. */
@@ -11,7 +11,25 @@ export type EventSourceOf = {
   stillValid(): Promise<boolean>;
 };
 
-export async function streamEvents(req: FastifyRequest, reply: FastifyReply, source: EventSourceOf, opts: { event: string; heartbeatMs: number }): Promise<void> {
+type StreamOptions = { event: string; heartbeatMs: number };
+
+/**
+ * The event streams of one server, as a function that streams a source. A stream stays open
+ * as long as its client, and the server's close waits for every open request: with one app
+ * open it would never finish (a restart would wait to be killed, skipping every onClose).
+ * So they end first (Fastify's preClose); each client comes back in 3 s (`retry`) to a
+ * server that runs.
+ */
+export function eventStreams(app: FastifyInstance) {
+  const open = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of [...open]) end();
+    done();
+  });
+  return (req: FastifyRequest, reply: FastifyReply, source: EventSourceOf, opts: StreamOptions) => streamEvents(req, reply, source, opts, open);
+}
+
+async function streamEvents(req: FastifyRequest, reply: FastifyReply, source: EventSourceOf, opts: StreamOptions, open: Set<() => void>): Promise<void> {
   let closed = false;
   let unsubscribe: (() => void) | null = null;
   const send = (chunk: string) => {
@@ -27,11 +45,13 @@ export async function streamEvents(req: FastifyRequest, reply: FastifyReply, sou
   function close() {
     if (closed) return;
     closed = true;
+    open.delete(close);
     clearInterval(timer);
     unsubscribe?.();
     reply.raw.end();
   }
 
+  open.add(close);
   reply.hijack();
   reply.raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
