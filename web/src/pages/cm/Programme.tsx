@@ -709,14 +709,7 @@ function Catalogue() {
               </Title>
               <SimpleGrid cols={{ base: 1, sm: 4 }}>
                 <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} />
-                <TextInput
-                  label={t('catalogue.nameEs')}
-                  description={t('catalogue.nameEsHint')}
-                  lang="es"
-                  value={nameEs}
-                  onChange={(e) => setNameEs(e.currentTarget.value)}
-                  error={fieldError(error, 'nameEs')}
-                />
+                <SpanishNameInput value={nameEs} onChange={setNameEs} error={error} />
                 <NativeSelect
                   label={t('catalogue.kind')}
                   value={kind}
@@ -741,6 +734,14 @@ function Catalogue() {
       ) : null}
       {editing ? <EditItem item={editing} onClose={() => setEditing(null)} /> : null}
     </Stack>
+  );
+}
+
+/** An item's name in Spanish: what patients whose app is in Spanish see (blank: the name). */
+function SpanishNameInput({ value, onChange, error }: { value: string; onChange: (v: string) => void; error: unknown }) {
+  const { t } = useTranslation();
+  return (
+    <TextInput label={t('catalogue.nameEs')} description={t('catalogue.nameEsHint')} lang="es" value={value} onChange={(e) => onChange(e.currentTarget.value)} error={fieldError(error, 'nameEs')} />
   );
 }
 
@@ -770,14 +771,7 @@ function EditItem({ item, onClose }: { item: CatalogueItemT; onClose: () => void
         <Stack gap="sm">
           <ErrorAlert error={error} />
           <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} data-autofocus />
-          <TextInput
-            label={t('catalogue.nameEs')}
-            description={t('catalogue.nameEsHint')}
-            lang="es"
-            value={nameEs}
-            onChange={(e) => setNameEs(e.currentTarget.value)}
-            error={fieldError(error, 'nameEs')}
-          />
+          <SpanishNameInput value={nameEs} onChange={setNameEs} error={error} />
           <Checkbox label={t('catalogue.offered')} description={t('catalogue.offeredHint')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
           <Group>
             <Button type="submit">{t('catalogue.save')}</Button>
