@@ -108,7 +108,6 @@ export async function moveStock(deps: Deps, itemId: string, input: { delta: numb
 export async function updateItem(deps: Deps, itemId: string, input: { name?: string | undefined; nameEs?: string | null | undefined; active?: boolean | undefined }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
-  await lockItem(tx, programId, itemId);
   const changes = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.nameEs !== undefined ? { nameEs: input.nameEs } : {}),
@@ -119,8 +118,9 @@ export async function updateItem(deps: Deps, itemId: string, input: { name?: str
     .set(changes)
     .where(and(eq(cmCatalogueItems.programId, programId), eq(cmCatalogueItems.id, itemId)))
     .returning();
+  if (!row) throw notFound('Catalogue item');
   await writeAudit(tx, auditContext(ctx), { action: 'update', entity: 'cm-catalogue-item', entityId: itemId, detail: changes });
-  return itemDto(row!);
+  return itemDto(row);
 }
 
 type RedemptionRow = typeof cmRedemptions.$inferSelect;

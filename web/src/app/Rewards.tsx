@@ -5,6 +5,7 @@
 // something (the live stream in PatientApp.tsx), and each screen reads again.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLang } from './skills/text.tsx';
 import { formatCents, formatDate } from '../format.ts';
 import { useLoaded } from './useLoaded.ts';
 import { KeptNote } from './KeptNote.tsx';
@@ -130,7 +131,7 @@ export function Rewards({ version }: { version: number }) {
   const [busy, setBusy] = useState(false);
   const money = (cents: number) => formatCents(cents, i18n.language);
   // an item's name as the clinic wrote it: the Spanish one on a phone in Spanish, when the clinic gave one
-  const spanish = i18n.language === 'es';
+  const spanish = useLang() === 'es';
   const named = (en: string, es: string | null) => (spanish && es ? es : en);
   const nameLang = (es: string | null) => (spanish && !es ? 'en' : undefined);
   const cm: PatientRewardsT['cm'] = data?.cm ?? null;
