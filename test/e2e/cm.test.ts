@@ -220,6 +220,7 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
       await headphones.getByText('Audífonos (demo)').waitFor();
       await headphones.getByRole('button', { name: /^Edit Headphones/ }).click();
       const edit = page.getByRole('dialog', { name: /Edit Headphones/ });
+      expect(await edit.getByLabel('Name in English').inputValue()).toBe('Headphones (demo)');
       await edit.getByLabel('Name in Spanish').fill('Auriculares (demo)');
       await edit.getByLabel('Offered').uncheck();
       await expectNoAxeViolations(page, 'catalogue: edit an item');

@@ -708,7 +708,7 @@ function Catalogue() {
                 {t('catalogue.add')}
               </Title>
               <SimpleGrid cols={{ base: 1, sm: 4 }}>
-                <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} />
+                <TextInput label={t('catalogue.nameEn')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} />
                 <SpanishNameInput value={nameEs} onChange={setNameEs} error={error} />
                 <NativeSelect
                   label={t('catalogue.kind')}
@@ -770,7 +770,7 @@ function EditItem({ item, onClose }: { item: CatalogueItemT; onClose: () => void
       <form onSubmit={save} noValidate aria-label={t('catalogue.editTitle', { name: item.name })}>
         <Stack gap="sm">
           <ErrorAlert error={error} />
-          <TextInput label={t('catalogue.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} data-autofocus />
+          <TextInput label={t('catalogue.nameEn')} value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError(error, 'name')} data-autofocus />
           <SpanishNameInput value={nameEs} onChange={setNameEs} error={error} />
           <Checkbox label={t('catalogue.offered')} description={t('catalogue.offeredHint')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
           <Group>
