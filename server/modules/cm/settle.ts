@@ -330,21 +330,33 @@ export function ledgerOfEnrolment(tx: Tx, enr: EnrolmentRow): Promise<LedgerRow[
     .orderBy(asc(cmLedgerEntries.seq));
 }
 
-/** A ledger row in the engine's vocabulary (core/cm/ledger.ts rules apply to it). */
+/**
+ * A ledger row in the engine's vocabulary (core/cm/ledger.ts rules apply to it), built once per
+ * row object, as engineEvent is for events: a kept copy's ledger rows are the same objects from
+ * one recording of the patient to the next, and every recording reads the whole ledger twice
+ * (the settlement, and the patient's money). Ledger rows are append-only and never changed in
+ * memory; the engine's form is frozen, so code that changed it would fail at once.
+ */
+const engineEntries = new WeakMap<HistoryEntry, LedgerEntry>();
 export function toEngine(r: HistoryEntry): LedgerEntry {
-  return {
-    id: r.entryKey,
-    kind: r.kind as EntryKind,
-    event: r.eventId,
-    track: r.track,
-    month: r.month,
-    cents: r.cents,
-    n: r.n,
-    tier: r.tier,
-    capped: r.capped as LedgerEntry['capped'],
-    draws: r.draws,
-    ...(r.voidsKey ? { voids: r.voidsKey } : {}),
-  };
+  let v = engineEntries.get(r);
+  if (!v) {
+    const e: LedgerEntry = {
+      id: r.entryKey,
+      kind: r.kind as EntryKind,
+      event: r.eventId,
+      track: r.track,
+      month: r.month,
+      cents: r.cents,
+      n: r.n,
+      tier: r.tier,
+      capped: r.capped as LedgerEntry['capped'],
+      draws: r.draws,
+    };
+    if (r.voidsKey) e.voids = r.voidsKey;
+    engineEntries.set(r, (v = Object.freeze(e)));
+  }
+  return v;
 }
 
 /** A patient's ledger rows per enrolment: entry keys, and so voids, are an enrolment's. */
