@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Id, IdempotencyKey, IsoDate, PageQuery } from './common.ts';
 import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../core/access/scopes.ts';
-import { REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
+import { DECLINE_REASONS, REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
 import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
 
 /** Every CM collection pages like the rest of the API: limit (default 50, max 200), cursor → nextCursor. */
@@ -586,12 +586,23 @@ export const RedemptionRequest = z.object({
   cents: z.number().int(),
   requestedAt: z.string(),
   status: z.enum(['open', 'approval', 'given', 'declined', 'withdrawn']),
+  /** Declined by staff: why, from a list the app words in the patient's language ('other': only the note says). Null otherwise. */
+  reasonCode: z.enum(DECLINE_REASONS).nullable(),
+  /** Declined: staff's note for the patient (or the second person's reason), as written. */
   reason: z.string().nullable(),
   decidedAt: z.string().nullable(),
   redemptionId: Id.nullable(),
 });
 export const OpenRedemptionRequest = RedemptionRequest.extend({ displayName: z.string(), mrn: z.string() });
-export const RedemptionRequestDecline = z.strictObject({ reason: z.string().trim().min(1, 'say why, for the patient').max(300) });
+/** Why, from the list (default 'other', for clients that send only a reason), and a note for the patient: required with 'other'. */
+export const RedemptionRequestDecline = z
+  .strictObject({
+    reasonCode: z.enum(DECLINE_REASONS).default('other'),
+    reason: z.string().trim().min(1, 'say why, for the patient').max(300).optional(),
+  })
+  .superRefine((d, c) => {
+    if (d.reasonCode === 'other' && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why, for the patient' });
+  });
 /** The patient asks from the app. */
 export const RedemptionRequestCreate = z.strictObject({
   itemId: Id,

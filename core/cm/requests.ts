@@ -6,6 +6,15 @@
 // more than the balance left after their other open requests.
 
 export const REQUEST_MAX_QUANTITY = 10;
+
+/**
+ * Why staff decline a request, as the patient reads it in their own language (the app has
+ * the words): the item ran out or is no longer offered, the balance no longer covers it
+ * (money can be clawed back or spent after asking), staff want to talk about it first, or
+ * another reason, which staff then write. A note for the patient may go with any of them.
+ */
+export const DECLINE_REASONS = ['out-of-stock', 'not-offered', 'balance', 'talk-first', 'other'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
 /** Open requests one patient may have at once. */
 export const REQUEST_MAX_OPEN = 5;
 

@@ -41,7 +41,7 @@ type Rewards = {
     waiting: number;
     draws: Array<{ n: number; label: string | null; valueCents: number; commitment: string | null }>;
     catalogue: Array<{ id: string; name: string; nameEs: string | null; valueCents: number; inStock: number }>;
-    requests: Array<{ id: string; status: string; reason: string | null; itemName: string; itemNameEs: string | null; cents: number }>;
+    requests: Array<{ id: string; status: string; reasonCode: string | null; reason: string | null; itemName: string; itemNameEs: string | null; cents: number }>;
   };
 };
 
@@ -185,14 +185,35 @@ describe('the patient’s rewards in the app', () => {
     const third = (await ask(bus.id, 'req-6')).json() as { id: string };
     expect(((await asPatient(phone, 'POST', `/redemption-requests/${third.id}/withdraw`)).json() as { status: string }).status).toBe('withdrawn');
     expectProblem(await asPatient(phone, 'POST', `/redemption-requests/${third.id}/withdraw`), 409, 'request_closed');
+    // declined for a reason from the list, which the app words in the patient's language: a note is then optional;
+    // 'other' needs the note, and a reason not on the list is refused, naming the field, with nothing written
+    const fourth = (await ask(bus.id, 'req-7')).json() as { id: string };
+    const declineFourth = (body: unknown) => coord.post(`/api/v1/cm/redemption-requests/${fourth.id}/decline`, body);
+    expectProblem(await declineFourth({ reasonCode: 'other' }), 400, undefined, 'body.reason');
+    expectProblem(await declineFourth({ reasonCode: 'no-reason-like-this' }), 400, undefined, 'body.reasonCode');
+    expect(((await asPatient(phone, 'GET', '/rewards')).json() as Rewards).cm.requests.find((r) => r.id === fourth.id)).toMatchObject({ status: 'open', reasonCode: null });
+    const declined = await declineFourth({ reasonCode: 'out-of-stock' });
+    expect(declined.statusCode, declined.body).toBe(200);
+    expect(declined.json()).toMatchObject({ status: 'declined', reasonCode: 'out-of-stock', reason: null });
+    const audited = await w.database.query<{ action: string; detail: unknown }>(
+      "select action, detail from audit_events where entity = 'cm-redemption-request' and entity_id = $1 and action = 'decline'",
+      [fourth.id],
+    );
+    expect(audited).toEqual([{ action: 'decline', detail: { reasonCode: 'out-of-stock' } }]);
 
     const mine = ((await asPatient(phone, 'GET', '/rewards')).json() as Rewards).cm;
     expect(mine.balanceCents).toBe(balance - 500);
-    const status = Object.fromEntries(mine.requests.map((r) => [r.id, [r.status, r.reason]]));
-    expect(status).toEqual({ [firstReq.id]: ['given', null], [second.id]: ['declined', 'Out until Monday'], [third.id]: ['withdrawn', null] });
+    const status = Object.fromEntries(mine.requests.map((r) => [r.id, [r.status, r.reasonCode, r.reason]]));
+    expect(status).toEqual({
+      [firstReq.id]: ['given', null, null],
+      // a client that sends only a reason declines for another reason, in its words
+      [second.id]: ['declined', 'other', 'Out until Monday'],
+      [third.id]: ['withdrawn', null, null],
+      [fourth.id]: ['declined', 'out-of-stock', null],
+    });
     // the same list on the patient page
     const staffList = (await coord.get(`/api/v1/cm/patients/${patientId}/redemption-requests`)).json() as { items: unknown[] };
-    expect(staffList.items).toHaveLength(3);
+    expect(staffList.items).toHaveLength(4);
     // a request row cannot be changed afterwards
     await expect(w.database.query('update cm_redemption_requests set quantity = 9 where id = $1', [third.id])).rejects.toThrow(/append-only/);
   });

@@ -129,6 +129,24 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
       await page.getByTestId('giving-request').waitFor();
       await expectNoAxeViolations(page, 'patient page: requests from the app');
       await page.screenshot({ path: `${shots}/cm-app-requests.png`, fullPage: true });
+
+      // the other one is declined, for a reason from the list: no note needed
+      await appRequests.getByRole('button', { name: 'Decline', exact: true }).last().click();
+      const confirm = appRequests.getByRole('button', { name: 'Decline the request' });
+      expect(await confirm.isDisabled()).toBe(true); // until a reason is chosen
+      await appRequests.getByLabel('Why (the patient reads it in their language)').selectOption('out-of-stock');
+      await expectNoAxeViolations(page, 'patient page: declining a request');
+      await page.screenshot({ path: `${shots}/cm-app-request-decline.png`, fullPage: true });
+      await confirm.click();
+      await appRequests.getByText('1 request from the patient').waitFor();
+      // the phone, in Spanish, says why in Spanish
+      await phone.reload();
+      await phone.getByRole('navigation', { name: 'Pantallas' }).getByRole('button', { name: 'Premios' }).click();
+      await phone.getByRole('heading', { name: 'Premios' }).waitFor();
+      const declined = requests.locator('li', { hasText: 'No entregado' });
+      await expect.poll(() => declined.getByTestId('decline-reason').textContent()).toBe(': Se nos acabó.');
+      await expectNoAxeViolations(phone, 'a declined request in Spanish');
+      await phone.screenshot({ path: `${shots}/patient-app-request-declined-es.png`, fullPage: true });
     } finally {
       await phoneContext.close();
       await staffContext.close();

@@ -417,9 +417,15 @@ export function cmRoutes(app: FastifyInstance, deps: { db: Db }) {
     '/cm/redemption-requests/:id/decline',
     {
       config: { permission: 'redeem:cm' },
-      schema: { tags, summary: 'Decline an open request, with the reason the patient will see', params: IdParams, body: RedemptionRequestDecline, response: { 200: RedemptionRequest } },
+      schema: {
+        tags,
+        summary: 'Decline an open request: why (the app words it in the patient’s language) and a note the patient will see',
+        params: IdParams,
+        body: RedemptionRequestDecline,
+        response: { 200: RedemptionRequest },
+      },
     },
-    async (req) => runInTx(db, req, (d) => closeRequest(d, req.params.id, { by: 'staff', reason: req.body.reason })),
+    async (req) => runInTx(db, req, (d) => closeRequest(d, req.params.id, { by: 'staff', reasonCode: req.body.reasonCode, reason: req.body.reason ?? null })),
   );
 
   // ---- summaries ----

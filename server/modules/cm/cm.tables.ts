@@ -8,6 +8,7 @@ import { bigint, boolean, date, foreignKey, index, integer, jsonb, pgTable, prim
 import { programs } from '../programs/programs.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { patients } from '../patients/patients.tables.ts';
+import type { DeclineReason } from '../../../core/cm/requests.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -375,6 +376,8 @@ export const cmRedemptionRequestOutcomes = pgTable(
     redemptionId: uuid('redemption_id'),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: ts('decided_at').notNull(),
+    /** Declined by staff: why (core/cm/requests.ts DECLINE_REASONS); null for a decline recorded before there was a list ('other'). */
+    reasonCode: text('reason_code').$type<DeclineReason>(),
     reason: text('reason'),
   },
   (t) => [

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Caps } from '../../../core/cm/caps.ts';
-import { requestProblem } from '../../../core/cm/requests.ts';
+import { requestProblem, type DeclineReason } from '../../../core/cm/requests.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
@@ -33,6 +33,7 @@ function selectRequests(tx: Tx, where: SQL | undefined) {
       cents: cmCatalogueItems.valueCents,
       requestedAt: cmRedemptionRequests.requestedAt,
       outcome: cmRedemptionRequestOutcomes.outcome,
+      reasonCode: cmRedemptionRequestOutcomes.reasonCode,
       reason: cmRedemptionRequestOutcomes.reason,
       decidedAt: cmRedemptionRequestOutcomes.decidedAt,
       redemptionId: cmRedemptionRequestOutcomes.redemptionId,
@@ -68,7 +69,9 @@ const requestDto = (r: RequestRow) => {
     cents: r.cents * r.quantity,
     requestedAt: r.requestedAt.toISOString(),
     status,
-    // declined by staff: the request's reason; given but then declined by the second approver: that decision's
+    // declined by staff: why (a decline from before the list: 'other') and their note; given but
+    // then declined by the second approver: that decision's reason
+    reasonCode: r.outcome === 'declined' ? (r.reasonCode ?? 'other') : null,
     reason: status === 'declined' ? (r.outcome === 'declined' ? r.reason : r.redemptionReason) : null,
     decidedAt: r.decidedAt?.toISOString() ?? null,
     redemptionId: r.redemptionId,
@@ -143,8 +146,8 @@ async function openRequest(tx: Tx, programId: string, id: string, patientId?: st
   return row;
 }
 
-/** Ends an open request: the patient withdraws it, or staff decline it with a reason. */
-export async function closeRequest(deps: Deps, id: string, how: { by: 'patient'; patientId: string } | { by: 'staff'; reason: string }) {
+/** Ends an open request: the patient withdraws it, or staff decline it with a reason (and a note for the patient). */
+export async function closeRequest(deps: Deps, id: string, how: { by: 'patient'; patientId: string } | { by: 'staff'; reasonCode: DeclineReason; reason: string | null }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const req = await openRequest(tx, programId, id, how.by === 'patient' ? how.patientId : undefined);
@@ -152,11 +155,25 @@ export async function closeRequest(deps: Deps, id: string, how: { by: 'patient';
   const outcome = how.by === 'patient' ? 'withdrawn' : 'declined';
   const [inserted] = await tx
     .insert(cmRedemptionRequestOutcomes)
-    .values({ programId, requestId: id, outcome, decidedBy: how.by === 'staff' ? ctx.principal!.userId : null, decidedAt: ctx.now, reason: how.by === 'staff' ? how.reason : null })
+    .values({
+      programId,
+      requestId: id,
+      outcome,
+      decidedBy: how.by === 'staff' ? ctx.principal!.userId : null,
+      decidedAt: ctx.now,
+      reasonCode: how.by === 'staff' ? how.reasonCode : null,
+      reason: how.by === 'staff' ? how.reason : null,
+    })
     .onConflictDoNothing()
     .returning();
   if (!inserted) throw conflict('request_closed', 'This request was already answered or withdrawn.', 'params.id');
-  await writeAudit(tx, auditContext(ctx), { action: outcome === 'withdrawn' ? 'cancel' : 'decline', entity: 'cm-redemption-request', entityId: id, patientId: req.patientId });
+  await writeAudit(tx, auditContext(ctx), {
+    action: outcome === 'withdrawn' ? 'cancel' : 'decline',
+    entity: 'cm-redemption-request',
+    entityId: id,
+    patientId: req.patientId,
+    ...(how.by === 'staff' ? { detail: { reasonCode: how.reasonCode } } : {}),
+  });
   return requestById(tx, programId, id);
 }
 

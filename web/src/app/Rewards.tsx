@@ -266,6 +266,8 @@ export function Rewards({ version }: { version: number }) {
               <li key={r.id} className="item">
                 <span>
                   <strong lang={nameLang(r.itemNameEs)}>{named(r.itemName, r.itemNameEs)}</strong> · {money(r.cents)} · {t(`patientApp.rewards.status.${r.status}`)}
+                  {/* why, in the app's language; staff's note as they wrote it */}
+                  {r.reasonCode && r.reasonCode !== 'other' ? <span data-testid="decline-reason">: {t(`patientApp.rewards.declineReason.${r.reasonCode}`)}</span> : null}
                   {r.reason ? ` (${r.reason})` : ''}
                 </span>
                 {r.status === 'open' ? (

@@ -52,6 +52,7 @@ import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
 import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
+import { DECLINE_REASONS, type DeclineReason } from '../../../../core/cm/requests.ts';
 
 const cmKey = (programId: string | undefined, patientId: string, what: string) => ['cm', programId, 'patient', patientId, what];
 
@@ -1264,20 +1265,29 @@ function RedemptionSection({ patientId, noCash }: { patientId: string; noCash: b
   );
 }
 
-/** The patient's open requests from the app: give one (the form below fills in) or decline it with a reason the patient sees. */
+/**
+ * The patient's open requests from the app: give one (the form below fills in) or decline it,
+ * saying why from a list the app words in the patient's language, with a note for the patient
+ * (required when the reason is another one).
+ */
 function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; using: string | null; onGive: (r: RedemptionRequestT) => void }) {
   const { t, i18n } = useTranslation();
   const { program } = useSession();
   const queryClient = useQueryClient();
   const [declining, setDeclining] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
+  const [reasonCode, setReasonCode] = useState<DeclineReason | ''>('');
+  const [note, setNote] = useState('');
   const { busy, error, run } = useAction();
   if (items.length === 0) return null;
+  const close = () => {
+    setDeclining(null);
+    setReasonCode('');
+    setNote('');
+  };
   const decline = (id: string) =>
     void run(async () => {
-      await api.declineRedemptionRequest(id, reason);
-      setDeclining(null);
-      setReason('');
+      await api.declineRedemptionRequest(id, { reasonCode: reasonCode || undefined, reason: note.trim() || undefined });
+      close();
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
     });
   return (
@@ -1285,31 +1295,53 @@ function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; us
       <Text fw={600}>{t('redeem.requests.title', { count: items.length })}</Text>
       <ErrorAlert error={error} />
       {items.map((r) => (
-        <Group key={r.id} gap="sm" wrap="wrap">
-          <Text size="sm">
-            {t('redeem.requests.line', {
-              item: r.itemName,
-              quantity: r.quantity,
-              amount: formatCents(r.cents, i18n.language),
-              when: formatInstantDate(r.requestedAt, i18n.language, program?.timeZone),
-            })}
-          </Text>
-          <Button size="compact-sm" variant={using === r.id ? 'filled' : 'light'} onClick={() => onGive(r)}>
-            {t('redeem.requests.give')}
-          </Button>
+        <Stack key={r.id} gap={4}>
+          <Group gap="sm" wrap="wrap">
+            <Text size="sm">
+              {t('redeem.requests.line', {
+                item: r.itemName,
+                quantity: r.quantity,
+                amount: formatCents(r.cents, i18n.language),
+                when: formatInstantDate(r.requestedAt, i18n.language, program?.timeZone),
+              })}
+            </Text>
+            <Button size="compact-sm" variant={using === r.id ? 'filled' : 'light'} onClick={() => onGive(r)}>
+              {t('redeem.requests.give')}
+            </Button>
+            {declining === r.id ? null : (
+              <Button size="compact-sm" variant="subtle" onClick={() => setDeclining(r.id)}>
+                {t('redeem.decline')}
+              </Button>
+            )}
+          </Group>
           {declining === r.id ? (
-            <Group gap="xs">
-              <TextInput size="xs" label={t('redeem.requests.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} maxLength={300} />
-              <Button size="compact-sm" color="red" variant="light" loading={busy} onClick={() => decline(r.id)}>
+            <Group gap="xs" align="flex-end" wrap="wrap">
+              <NativeSelect
+                size="xs"
+                label={t('redeem.requests.reason')}
+                value={reasonCode}
+                onChange={(e) => setReasonCode(e.currentTarget.value as DeclineReason | '')}
+                data={[{ value: '', label: t('redeem.requests.reasonPick'), disabled: true }, ...DECLINE_REASONS.map((c) => ({ value: c, label: t(`redeem.requests.reasons.${c}`) }))]}
+                error={fieldError(error, 'reasonCode')}
+              />
+              <TextInput
+                size="xs"
+                label={reasonCode === 'other' ? t('redeem.requests.note') : t('redeem.requests.noteOptional')}
+                withAsterisk={reasonCode === 'other'}
+                value={note}
+                onChange={(e) => setNote(e.currentTarget.value)}
+                error={fieldError(error, 'reason')}
+                maxLength={300}
+              />
+              <Button size="compact-sm" color="red" variant="light" loading={busy} disabled={reasonCode === ''} onClick={() => decline(r.id)}>
                 {t('redeem.requests.confirmDecline')}
               </Button>
+              <Button size="compact-sm" variant="subtle" onClick={close}>
+                {t('common.cancel')}
+              </Button>
             </Group>
-          ) : (
-            <Button size="compact-sm" variant="subtle" onClick={() => setDeclining(r.id)}>
-              {t('redeem.decline')}
-            </Button>
-          )}
-        </Group>
+          ) : null}
+        </Stack>
       ))}
     </Stack>
   );
