@@ -6,6 +6,8 @@
 // more than the balance left after their other open requests.
 
 export const REQUEST_MAX_QUANTITY = 10;
+/** Open requests one patient may have at once. */
+export const REQUEST_MAX_OPEN = 5;
 
 /**
  * Why staff decline a request, as the patient reads it in their own language (the app has
@@ -15,8 +17,6 @@ export const REQUEST_MAX_QUANTITY = 10;
  */
 export const DECLINE_REASONS = ['out-of-stock', 'not-offered', 'balance', 'talk-first', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
-/** Open requests one patient may have at once. */
-export const REQUEST_MAX_OPEN = 5;
 
 export type RequestItem = { active: boolean; prizeTier: string | null; cashEquivalent: boolean; stock: number; valueCents: number };
 export type RequestProblem = { code: string; field: 'body.itemId' | 'body.quantity'; message: string };

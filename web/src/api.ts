@@ -21,7 +21,6 @@ import type {
 } from '../../contracts/patients.ts';
 import type { OrganizationSettings, PasswordReset, Staff, StaffCreate, StaffCreated, StaffUpdate } from '../../contracts/staff.ts';
 import type * as Cm from '../../contracts/cm.ts';
-import type { DeclineReason } from '../../core/cm/requests.ts';
 import type * as As from '../../contracts/assessments.ts';
 import type * as Pl from '../../contracts/planning.ts';
 import type * as Ci from '../../contracts/checkins.ts';
@@ -113,6 +112,7 @@ export type RedemptionT = z.infer<typeof Cm.Redemption>;
 export type RedemptionListItemT = z.infer<typeof Cm.RedemptionListItem>;
 export type LedgerVoidedT = z.infer<typeof Cm.LedgerVoided>;
 export type RedemptionCreateT = z.input<typeof Cm.RedemptionCreate>;
+export type RedemptionRequestDeclineT = z.input<typeof Cm.RedemptionRequestDecline>;
 export type RedemptionRequestT = z.infer<typeof Cm.RedemptionRequest>;
 export type PatientCmSummaryT = z.infer<typeof Cm.PatientCmSummary>;
 export type CalendarCellT = z.infer<typeof Cm.CalendarCell>;
@@ -434,8 +434,7 @@ export const api = {
   redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) => json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
   decideRedemption: (id: string, body: { approve: boolean; reason?: string }) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
   redemptionRequests: (patientId: string) => all<RedemptionRequestT>(`/cm/patients/${enc(patientId)}/redemption-requests`),
-  declineRedemptionRequest: (id: string, body: { reasonCode?: DeclineReason | undefined; reason?: string | undefined }) =>
-    json<RedemptionRequestT>(`/cm/redemption-requests/${enc(id)}/decline`, { body }),
+  declineRedemptionRequest: (id: string, body: RedemptionRequestDeclineT) => json<RedemptionRequestT>(`/cm/redemption-requests/${enc(id)}/decline`, { body }),
   /** One page of the programme's redemptions (status 'pending': waiting for approval), oldest first. */
   programmeRedemptions: (status: 'pending' | 'completed' | 'declined' | undefined, cursor?: string | null) => page<RedemptionListItemT>('/cm/redemptions', { status, limit: 50 }, cursor),
   privilegeRecommendations: (pending: boolean) => all<PrivilegeRecommendationT>('/cm/privilege-recommendations', { pending: pending ? 'true' : undefined }),
