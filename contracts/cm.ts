@@ -533,7 +533,21 @@ export const RedemptionCreate = z.strictObject({
   requestId: Id.optional(),
   acknowledgement: z.strictObject({ acknowledged: z.literal(true, 'the patient must acknowledge the redemption'), method: z.enum(['signature', 'initials', 'verbal']) }),
 });
-export const RedemptionDecision = z.strictObject({ approve: z.boolean(), reason: z.string().trim().max(500).optional() });
+/**
+ * Approve, or decline saying why: a reason from the list (as for a patient's request, which the
+ * app words in the patient's language when the redemption fulfilled one) and a note, required
+ * with 'other'. A decline without a reason code is accepted as before (the note optional).
+ */
+export const RedemptionDecision = z
+  .strictObject({
+    approve: z.boolean(),
+    reasonCode: z.enum(DECLINE_REASONS).optional(),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .superRefine((d, c) => {
+    if (d.approve && d.reasonCode !== undefined) c.addIssue({ code: 'custom', path: ['reasonCode'], message: 'only a decline says why' });
+    if (d.reasonCode === 'other' && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why' });
+  });
 export const RedemptionListQuery = z.strictObject({
   /** pending: waiting for a second person's approval (over the threshold). Without it, every redemption. */
   status: z.enum(['pending', 'completed', 'declined']).optional(),
@@ -572,6 +586,9 @@ export const Redemption = z.object({
   status: z.enum(['pending-approval', 'completed', 'declined']),
   requestedBy: Id,
   requestedAt: z.string(),
+  /** Declined: why, from the list (null when no reason was chosen), and the note. Null otherwise. */
+  reasonCode: z.enum(DECLINE_REASONS).nullable(),
+  reason: z.string().nullable(),
   balanceCents: z.number().int(),
 });
 

@@ -218,7 +218,7 @@ describe('the patient’s rewards in the app', () => {
     await expect(w.database.query('update cm_redemption_requests set quantity = 9 where id = $1', [third.id])).rejects.toThrow(/append-only/);
   });
 
-  it('a request given over the approval threshold and then declined by the second person shows that decision’s reason to the patient', async () => {
+  it('a request given over the approval threshold and then declined by the second person shows that decision’s reason, from the list, to the patient', async () => {
     const { patientId } = await enrolled(w, coord);
     for (const d of ['2026-03-02', '2026-03-04', '2026-03-06']) await collector.post('/api/v1/specimens', specimen(patientId, `${d}T14:00:00Z`));
     const card = (await coord.post('/api/v1/cm/catalogue', { name: 'Phone minutes (app test)', kind: 'item', valueCents: 600, stock: 5 })).json() as { id: string };
@@ -233,9 +233,22 @@ describe('the patient’s rewards in the app', () => {
       };
       expect(given.status).toBe('pending-approval');
       const mine = () => asPatient(phone, 'GET', '/rewards').then((r) => (r.json() as Rewards).cm.requests.find((x) => x.id === asked.id)!);
-      expect(await mine()).toMatchObject({ status: 'approval', reason: null });
-      expect((await admin.post(`/api/v1/cm/redemptions/${given.id}/decision`, { approve: false, reason: 'Over this month’s budget' })).statusCode).toBe(200);
-      expect(await mine()).toMatchObject({ status: 'declined', reason: 'Over this month’s budget' });
+      expect(await mine()).toMatchObject({ status: 'approval', reasonCode: null, reason: null });
+      // 'other' needs a note, a reason not on the list is refused, and an approval says no reason: each names the field, nothing written
+      const decide = (body: unknown) => admin.post(`/api/v1/cm/redemptions/${given.id}/decision`, body);
+      expectProblem(await decide({ approve: false, reasonCode: 'other' }), 400, undefined, 'body.reason');
+      expectProblem(await decide({ approve: false, reasonCode: 'no-reason-like-this' }), 400, undefined, 'body.reasonCode');
+      expectProblem(await decide({ approve: true, reasonCode: 'balance' }), 400, undefined, 'body.reasonCode');
+      expect(await mine()).toMatchObject({ status: 'approval' });
+      const declined = await decide({ approve: false, reasonCode: 'talk-first', reason: 'Over this month’s budget' });
+      expect(declined.statusCode, declined.body).toBe(200);
+      expect(declined.json()).toMatchObject({ status: 'declined', reasonCode: 'talk-first', reason: 'Over this month’s budget' });
+      expect(await mine()).toMatchObject({ status: 'declined', reasonCode: 'talk-first', reason: 'Over this month’s budget' });
+      // the patient page's list says why too; the audit row names the code, not the note
+      const listed = (await coord.get(`/api/v1/cm/patients/${patientId}/redemptions`)).json() as { items: Array<{ id: string; reasonCode: string | null; reason: string | null }> };
+      expect(listed.items.find((r) => r.id === given.id)).toMatchObject({ reasonCode: 'talk-first', reason: 'Over this month’s budget' });
+      const audited = await w.database.query<{ detail: unknown }>("select detail from audit_events where entity = 'cm-redemption' and entity_id = $1 and action = 'decline'", [given.id]);
+      expect(audited).toEqual([{ detail: { cents: 600, reasonCode: 'talk-first' } }]);
     } finally {
       await admin.put('/api/v1/cm/settings', { approvalThresholdCents: 5000 });
     }

@@ -2,7 +2,7 @@
 // cup saved in the clinic reaches the open app within 2 seconds (the event stream, ADR
 // 040); the patient shows the draw it earned and can open its check page; asks for an item
 // from the catalogue, and the counsellor's patient page offers to give it. Spanish, 320 px
-// and axe on each screen.
+// and axe on each screen. A second approver declines a redemption saying why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
@@ -32,6 +32,7 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
     return {
       get: (url: string) => h.app.inject({ method: 'GET', url, headers }),
       post: (url: string, payload?: object) => h.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) }),
+      put: (url: string, payload: object) => h.app.inject({ method: 'PUT', url, headers, payload }),
     };
   }
 
@@ -150,6 +151,50 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
     } finally {
       await phoneContext.close();
       await staffContext.close();
+    }
+  }, 300_000);
+
+  it('the second approver declines a redemption over the threshold saying why from the list; the patient page shows why', async () => {
+    const staffContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const coordinatorContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    staffContext.setDefaultTimeout(60_000);
+    coordinatorContext.setDefaultTimeout(60_000);
+    const admin = await staff('admin@harbor.example');
+    try {
+      // the coordinator gives a bus pass over a lowered threshold: it waits for a second person
+      const [patient] = await h.database.query<{ id: string }>("select id from patients where mrn = 'HSC-0002'");
+      const [pass] = await h.database.query<{ id: string }>("select id from cm_catalogue_items where name = 'Bus pass, 1 day (demo)'");
+      const lowered = await admin.put('/api/v1/cm/settings', { approvalThresholdCents: 100 });
+      expect(lowered.statusCode, lowered.body).toBe(200);
+      const coordinator = await staff('cm@harbor.example');
+      const pending = await coordinator.post(`/api/v1/cm/patients/${patient!.id}/redemptions`, { itemId: pass!.id, acknowledgement: { acknowledged: true, method: 'verbal' } });
+      expect(pending.json()).toMatchObject({ status: 'pending-approval' });
+
+      const page = await staffContext.newPage();
+      await signIn(page, h.base, 'admin@harbor.example', '/');
+      await page.goto(`${h.base}/cm?tab=approvals`);
+      const row = page.locator(`[data-redemption="${(pending.json() as { id: string }).id}"]`);
+      await row.getByRole('button', { name: /^Decline Bus pass/ }).click();
+      const confirm = row.getByRole('button', { name: 'Decline', exact: true });
+      expect(await confirm.isDisabled()).toBe(true); // until a reason is chosen
+      await row.getByLabel(/^Why/).selectOption('talk-first');
+      await row.getByLabel('Note for the patient (optional)').fill('Ask us about a monthly pass');
+      await expectNoAxeViolations(page, 'approvals: declining a redemption');
+      await page.screenshot({ path: `${shots}/cm-approval-decline.png`, fullPage: true });
+      await confirm.click();
+      await row.waitFor({ state: 'detached' });
+
+      // the coordinator's patient page: the redemptions say why
+      const patientPage = await coordinatorContext.newPage();
+      await signIn(patientPage, h.base, 'cm@harbor.example');
+      await openFirstMatch(patientPage, 'HSC-0002');
+      await patientPage.getByRole('tab', { name: 'Contingency management' }).click();
+      const why = patientPage.getByTestId('redemptions').getByTestId('declined-why');
+      await expect.poll(() => why.first().textContent()).toBe('Talk with staff about it at the next visit — Ask us about a monthly pass');
+      await patientPage.screenshot({ path: `${shots}/cm-redemption-declined-why.png`, fullPage: true });
+    } finally {
+      await staffContext.close();
+      await coordinatorContext.close();
     }
   }, 300_000);
 });

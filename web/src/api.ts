@@ -113,6 +113,7 @@ export type RedemptionListItemT = z.infer<typeof Cm.RedemptionListItem>;
 export type LedgerVoidedT = z.infer<typeof Cm.LedgerVoided>;
 export type RedemptionCreateT = z.input<typeof Cm.RedemptionCreate>;
 export type RedemptionRequestDeclineT = z.input<typeof Cm.RedemptionRequestDecline>;
+export type RedemptionDecisionT = z.input<typeof Cm.RedemptionDecision>;
 export type RedemptionRequestT = z.infer<typeof Cm.RedemptionRequest>;
 export type PatientCmSummaryT = z.infer<typeof Cm.PatientCmSummary>;
 export type CalendarCellT = z.infer<typeof Cm.CalendarCell>;
@@ -432,7 +433,7 @@ export const api = {
   patientCaps: (patientId: string) => all<CapStatusT>(`/cm/patients/${enc(patientId)}/caps`),
   redemptions: (patientId: string) => all<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`),
   redeem: (patientId: string, body: RedemptionCreateT, idempotencyKey: string) => json<RedemptionT>(`/cm/patients/${enc(patientId)}/redemptions`, { body, idempotencyKey }),
-  decideRedemption: (id: string, body: { approve: boolean; reason?: string }) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
+  decideRedemption: (id: string, body: RedemptionDecisionT) => json<RedemptionT>(`/cm/redemptions/${enc(id)}/decision`, { body }),
   redemptionRequests: (patientId: string) => all<RedemptionRequestT>(`/cm/patients/${enc(patientId)}/redemption-requests`),
   declineRedemptionRequest: (id: string, body: RedemptionRequestDeclineT) => json<RedemptionRequestT>(`/cm/redemption-requests/${enc(id)}/decline`, { body }),
   /** One page of the programme's redemptions (status 'pending': waiting for approval), oldest first. */

@@ -334,6 +334,8 @@ export const cmRedemptionOutcomes = pgTable(
       .notNull()
       .references(() => users.id),
     decidedAt: ts('decided_at').notNull(),
+    /** Declined: why, from the list (core/cm/requests.ts DECLINE_REASONS); null when approved, or declined without one (before the list, or by a client that sent none). */
+    reasonCode: text('reason_code').$type<DeclineReason>(),
     reason: text('reason'),
   },
   (t) => [primaryKey({ columns: [t.programId, t.redemptionId] })],

@@ -38,6 +38,7 @@ function selectRequests(tx: Tx, where: SQL | undefined) {
       decidedAt: cmRedemptionRequestOutcomes.decidedAt,
       redemptionId: cmRedemptionRequestOutcomes.redemptionId,
       redemptionOutcome: cmRedemptionOutcomes.outcome,
+      redemptionReasonCode: cmRedemptionOutcomes.reasonCode,
       redemptionReason: cmRedemptionOutcomes.reason,
       given: patients.legalGivenName,
       preferred: patients.preferredName,
@@ -59,6 +60,9 @@ const ofPatient = (programId: string, patientId: string) => and(eq(cmRedemptionR
 
 const requestDto = (r: RequestRow) => {
   const status = statusOf(r.outcome, r.redemptionOutcome);
+  // declined by the staff member who answered the request, or by the second approver of its
+  // redemption: why (a decline without a code from the list reads 'other') and their note
+  const decline = status !== 'declined' ? null : r.outcome === 'declined' ? { code: r.reasonCode, note: r.reason } : { code: r.redemptionReasonCode, note: r.redemptionReason };
   return {
     id: r.id,
     patientId: r.patientId,
@@ -69,10 +73,8 @@ const requestDto = (r: RequestRow) => {
     cents: r.cents * r.quantity,
     requestedAt: r.requestedAt.toISOString(),
     status,
-    // declined by staff: why (a decline from before the list: 'other') and their note; given but
-    // then declined by the second approver: that decision's reason
-    reasonCode: r.outcome === 'declined' ? (r.reasonCode ?? 'other') : null,
-    reason: status === 'declined' ? (r.outcome === 'declined' ? r.reason : r.redemptionReason) : null,
+    reasonCode: decline ? (decline.code ?? 'other') : null,
+    reason: decline?.note ?? null,
     decidedAt: r.decidedAt?.toISOString() ?? null,
     redemptionId: r.redemptionId,
   };

@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Caps } from '../../../core/cm/caps.ts';
+import type { DeclineReason } from '../../../core/cm/requests.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { rowsOf, writeAudit } from '../../platform/audit.ts';
 import { auditContext, programOf, type Ctx } from '../../platform/http/context.ts';
@@ -125,7 +126,11 @@ export async function updateItem(deps: Deps, itemId: string, input: { name?: str
 
 type RedemptionRow = typeof cmRedemptions.$inferSelect;
 
-async function redemptionDto(tx: Tx, r: RedemptionRow, status: 'pending-approval' | 'completed' | 'declined') {
+type Why = { reasonCode: DeclineReason | null; reason: string | null };
+const noWhy: Why = { reasonCode: null, reason: null };
+
+/** A redemption as the API answers it; `why`: a decline's reason code and note. */
+async function redemptionDto(tx: Tx, r: RedemptionRow, status: 'pending-approval' | 'completed' | 'declined', why: Why = noWhy) {
   const [item] = await tx
     .select({ name: cmCatalogueItems.name })
     .from(cmCatalogueItems)
@@ -141,6 +146,8 @@ async function redemptionDto(tx: Tx, r: RedemptionRow, status: 'pending-approval
     status,
     requestedBy: r.requestedBy,
     requestedAt: r.requestedAt.toISOString(),
+    reasonCode: status === 'declined' ? why.reasonCode : null,
+    reason: status === 'declined' ? why.reason : null,
     balanceCents: await patientBalance(tx, r.programId, r.patientId),
   };
 }
@@ -279,7 +286,7 @@ export async function redeem(
   return redemptionDto(tx, r!, needsApproval ? 'pending-approval' : 'completed');
 }
 
-export async function decideRedemption(deps: Deps, id: string, input: { approve: boolean; reason?: string | undefined }) {
+export async function decideRedemption(deps: Deps, id: string, input: { approve: boolean; reasonCode?: DeclineReason | undefined; reason?: string | undefined }) {
   const { tx, ctx } = deps;
   const programId = programOf(ctx);
   const userId = ctx.principal!.userId;
@@ -305,11 +312,13 @@ export async function decideRedemption(deps: Deps, id: string, input: { approve:
     if (recorded) throw new AppError({ code: 'separation_of_duties', status: 403, message: 'You recorded a test result for this patient, so someone else must approve this redemption.' });
     const item = await lockItem(tx, programId, found.itemId);
     await complete(tx, ctx, found, item, enrolments, userId);
-  } else {
-    await tx.insert(cmRedemptionOutcomes).values({ programId, redemptionId: id, outcome: 'declined', decidedBy: userId, decidedAt: ctx.now, reason: input.reason ?? null });
   }
-  await writeAudit(tx, auditContext(ctx), { action: input.approve ? 'approve' : 'decline', entity: 'cm-redemption', entityId: id, patientId: found.patientId, detail: { cents: found.cents } });
-  return redemptionDto(tx, found, input.approve ? 'completed' : 'declined');
+  const why: Why = { reasonCode: input.reasonCode ?? null, reason: input.reason || null };
+  if (!input.approve) await tx.insert(cmRedemptionOutcomes).values({ programId, redemptionId: id, outcome: 'declined', decidedBy: userId, decidedAt: ctx.now, ...why });
+  // the audit row names the reason code, not the note (it may describe the patient's circumstances)
+  const detail = input.approve ? { cents: found.cents } : { cents: found.cents, reasonCode: why.reasonCode };
+  await writeAudit(tx, auditContext(ctx), { action: input.approve ? 'approve' : 'decline', entity: 'cm-redemption', entityId: id, patientId: found.patientId, detail });
+  return redemptionDto(tx, found, input.approve ? 'completed' : 'declined', why);
 }
 
 export async function listRedemptions(deps: Deps, patientId: string) {
@@ -317,13 +326,13 @@ export async function listRedemptions(deps: Deps, patientId: string) {
   const programId = programOf(ctx);
   await assertPatient(tx, ctx, patientId);
   const rows = await tx
-    .select({ r: cmRedemptions, o: cmRedemptionOutcomes.outcome })
+    .select({ r: cmRedemptions, o: cmRedemptionOutcomes.outcome, reasonCode: cmRedemptionOutcomes.reasonCode, reason: cmRedemptionOutcomes.reason })
     .from(cmRedemptions)
     .leftJoin(cmRedemptionOutcomes, and(eq(cmRedemptionOutcomes.programId, cmRedemptions.programId), eq(cmRedemptionOutcomes.redemptionId, cmRedemptions.id)))
     .where(and(eq(cmRedemptions.programId, programId), eq(cmRedemptions.patientId, patientId)))
     .orderBy(asc(cmRedemptions.requestedAt));
   await writeAudit(tx, auditContext(ctx), { action: 'read', entity: 'cm-redemption', patientId, detail: { count: rows.length } });
-  return Promise.all(rows.map((x) => redemptionDto(tx, x.r, x.o === 'completed' ? 'completed' : x.o === 'declined' ? 'declined' : 'pending-approval')));
+  return Promise.all(rows.map((x) => redemptionDto(tx, x.r, x.o === 'completed' ? 'completed' : x.o === 'declined' ? 'declined' : 'pending-approval', x)));
 }
 
 /**

@@ -12,7 +12,7 @@ import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatInstantDate, formatDateTime } from '../../format.ts';
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, OneTimeSecret, useAction } from '../../components/forms.tsx';
-import { trackName } from './shared.tsx';
+import { DeclineReasonFields, trackName, useDeclineReason } from './shared.tsx';
 import { OUTSIDE_SCOPES, TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
 
 const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.NegativeByWeekChart })));
@@ -244,11 +244,11 @@ function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
   const { can, program } = useSession();
   const queryClient = useQueryClient();
   const [declining, setDeclining] = useState(false);
-  const [reason, setReason] = useState('');
+  const why = useDeclineReason();
   const { busy, error, run } = useAction();
   const decide = (approve: boolean) => {
     void run(async () => {
-      const res = await api.decideRedemption(r.id, approve ? { approve } : { approve, reason: reason.trim() || undefined });
+      const res = await api.decideRedemption(r.id, approve ? { approve } : { approve, ...why.body() });
       notifications.show({ color: 'teal', message: approve ? t('approvals.approved', { item: res.itemName }) : t('approvals.declined', { item: res.itemName }) });
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
     });
@@ -310,9 +310,9 @@ function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
           ) : null}
           {can('approve:redemption') ? (
             declining ? (
-              <Group gap={4} align="flex-end">
-                <TextInput size="xs" label={t('approvals.declineReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} error={fieldError(error, 'reason')} />
-                <Button size="xs" color="red" loading={busy} onClick={() => void decide(false)}>
+              <Group gap={4} align="flex-end" wrap="wrap">
+                <DeclineReasonFields state={why} label={t('approvals.why')} error={error} noteMax={500} />
+                <Button size="xs" color="red" loading={busy} disabled={!why.chosen} onClick={() => void decide(false)}>
                   {t('approvals.confirmDecline')}
                 </Button>
                 <Button size="xs" variant="subtle" onClick={() => setDeclining(false)}>

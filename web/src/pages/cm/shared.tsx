@@ -1,8 +1,12 @@
 // Pieces the CM screens share: money and draw values, outcome badges, calendar cell
-// meanings (colour + symbol + words, never colour alone), the next opportunity.
+// meanings (colour + symbol + words, never colour alone), the next opportunity, and why
+// staff decline (a patient's request from the app, or a redemption as its second approver).
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Text } from '@mantine/core';
+import { NativeSelect, Text, TextInput } from '@mantine/core';
 import { ANALYTES, ANALYTE_INFO, type Analyte } from '../../../../core/cm/analytes.ts';
+import { DECLINE_REASONS, type DeclineReason } from '../../../../core/cm/requests.ts';
+import { fieldError } from '../../components/forms.tsx';
 import type { NextOpportunityT } from '../../api.ts';
 import { formatCents, formatDate } from '../../format.ts';
 import { StatusBadge } from '../../components/common.tsx';
@@ -64,3 +68,59 @@ export function NextValue({ next, size = 'md' }: { next: Array<NextOpportunityT 
 
 /** A track id as words ("stimulant-abstinence" → "stimulant abstinence"). */
 export const trackName = (id: string | null | undefined) => (id ?? '').replace(/-/g, ' ');
+
+/** What a decline form holds: why, from the list ('' until chosen), and the note (required with 'other'). */
+export function useDeclineReason() {
+  const [reasonCode, setReasonCode] = useState<DeclineReason | ''>('');
+  const [note, setNote] = useState('');
+  return {
+    reasonCode,
+    setReasonCode,
+    note,
+    setNote,
+    chosen: reasonCode !== '',
+    /** The API body's part: the code and the note, if written. */
+    body: () => ({ reasonCode: reasonCode || undefined, reason: note.trim() || undefined }),
+    reset: () => {
+      setReasonCode('');
+      setNote('');
+    },
+  };
+}
+
+/** The decline form's fields: why, in the words the app shows the patient in their language, and a note. */
+export function DeclineReasonFields({ state, label, error, noteMax }: { state: ReturnType<typeof useDeclineReason>; label: string; error: unknown; noteMax: number }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <NativeSelect
+        size="xs"
+        label={label}
+        value={state.reasonCode}
+        onChange={(e) => state.setReasonCode(e.currentTarget.value as DeclineReason | '')}
+        data={[{ value: '', label: t('redeem.requests.reasonPick'), disabled: true }, ...DECLINE_REASONS.map((c) => ({ value: c, label: t(`redeem.requests.reasons.${c}`) }))]}
+        error={fieldError(error, 'reasonCode')}
+      />
+      <TextInput
+        size="xs"
+        label={state.reasonCode === 'other' ? t('redeem.requests.note') : t('redeem.requests.noteOptional')}
+        withAsterisk={state.reasonCode === 'other'}
+        value={state.note}
+        onChange={(e) => state.setNote(e.currentTarget.value)}
+        error={fieldError(error, 'reason')}
+        maxLength={noteMax}
+      />
+    </>
+  );
+}
+
+/** Why a decline was made, as staff read it: the reason from the list (unless 'other') and the note. */
+export function DeclinedWhy({ reasonCode, reason }: { reasonCode: DeclineReason | null; reason: string | null }) {
+  const { t } = useTranslation();
+  const said = [reasonCode && reasonCode !== 'other' ? t(`redeem.requests.reasons.${reasonCode}`) : null, reason].filter(Boolean).join(' — ');
+  return said ? (
+    <Text size="xs" data-testid="declined-why">
+      {said}
+    </Text>
+  ) : null;
+}

@@ -51,8 +51,7 @@ import { formatCents, formatDate, formatInstantDate, formatDateTime, todayIn } f
 import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
-import { ANALYTES, ANALYTE_INFO, NextValue, cellMeta, trackName, type Analyte } from '../cm/shared.tsx';
-import { DECLINE_REASONS, type DeclineReason } from '../../../../core/cm/requests.ts';
+import { ANALYTES, ANALYTE_INFO, DeclinedWhy, DeclineReasonFields, NextValue, cellMeta, trackName, useDeclineReason, type Analyte } from '../cm/shared.tsx';
 
 const cmKey = (programId: string | undefined, patientId: string, what: string) => ['cm', programId, 'patient', patientId, what];
 
@@ -1275,18 +1274,16 @@ function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; us
   const { program } = useSession();
   const queryClient = useQueryClient();
   const [declining, setDeclining] = useState<string | null>(null);
-  const [reasonCode, setReasonCode] = useState<DeclineReason | ''>('');
-  const [note, setNote] = useState('');
+  const why = useDeclineReason();
   const { busy, error, run } = useAction();
   if (items.length === 0) return null;
   const close = () => {
     setDeclining(null);
-    setReasonCode('');
-    setNote('');
+    why.reset();
   };
   const decline = (id: string) =>
     void run(async () => {
-      await api.declineRedemptionRequest(id, { reasonCode: reasonCode || undefined, reason: note.trim() || undefined });
+      await api.declineRedemptionRequest(id, why.body());
       close();
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
     });
@@ -1316,24 +1313,8 @@ function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; us
           </Group>
           {declining === r.id ? (
             <Group gap="xs" align="flex-end" wrap="wrap">
-              <NativeSelect
-                size="xs"
-                label={t('redeem.requests.reason')}
-                value={reasonCode}
-                onChange={(e) => setReasonCode(e.currentTarget.value as DeclineReason | '')}
-                data={[{ value: '', label: t('redeem.requests.reasonPick'), disabled: true }, ...DECLINE_REASONS.map((c) => ({ value: c, label: t(`redeem.requests.reasons.${c}`) }))]}
-                error={fieldError(error, 'reasonCode')}
-              />
-              <TextInput
-                size="xs"
-                label={reasonCode === 'other' ? t('redeem.requests.note') : t('redeem.requests.noteOptional')}
-                withAsterisk={reasonCode === 'other'}
-                value={note}
-                onChange={(e) => setNote(e.currentTarget.value)}
-                error={fieldError(error, 'reason')}
-                maxLength={300}
-              />
-              <Button size="compact-sm" color="red" variant="light" loading={busy} disabled={reasonCode === ''} onClick={() => decline(r.id)}>
+              <DeclineReasonFields state={why} label={t('redeem.requests.reason')} error={error} noteMax={300} />
+              <Button size="compact-sm" color="red" variant="light" loading={busy} disabled={!why.chosen} onClick={() => decline(r.id)}>
                 {t('redeem.requests.confirmDecline')}
               </Button>
               <Button size="compact-sm" variant="subtle" onClick={close}>
@@ -1351,16 +1332,16 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
   const { t, i18n } = useTranslation();
   const { program, me } = useSession();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const decide = async (r: RedemptionT, approve: boolean) => {
-    setError(null);
-    try {
-      await api.decideRedemption(r.id, { approve });
+  const [declining, setDeclining] = useState<string | null>(null);
+  const why = useDeclineReason();
+  const { busy, error, run } = useAction();
+  const decide = (r: RedemptionT, approve: boolean) =>
+    void run(async () => {
+      await api.decideRedemption(r.id, approve ? { approve } : { approve, ...why.body() });
+      setDeclining(null);
+      why.reset();
       await queryClient.invalidateQueries({ queryKey: ['cm', program?.id] });
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
   if (items.length === 0) return null;
   return (
     <Stack gap="xs">
@@ -1380,18 +1361,31 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
               <Table.Td>{formatCents(r.cents, i18n.language)}</Table.Td>
               <Table.Td>
                 <StatusBadge tone={r.status === 'completed' ? 'ok' : r.status === 'declined' ? 'bad' : 'warn'}>{t(`redeem.statuses.${r.status}`)}</StatusBadge>
+                {r.status === 'declined' ? <DeclinedWhy reasonCode={r.reasonCode} reason={r.reason} /> : null}
                 {r.status === 'pending-approval' ? (
                   <Stack gap={4} mt={4}>
                     <Text size="xs">{t('redeem.separation')}</Text>
                     {canApprove && r.requestedBy !== me.user.id ? (
-                      <Group gap={4}>
-                        <Button size="xs" onClick={() => void decide(r, true)}>
-                          {t('redeem.approve')}
-                        </Button>
-                        <Button size="xs" variant="default" onClick={() => void decide(r, false)}>
-                          {t('redeem.decline')}
-                        </Button>
-                      </Group>
+                      declining === r.id ? (
+                        <Group gap={4} align="flex-end" wrap="wrap">
+                          <DeclineReasonFields state={why} label={t('approvals.why')} error={error} noteMax={500} />
+                          <Button size="xs" color="red" loading={busy} disabled={!why.chosen} onClick={() => decide(r, false)}>
+                            {t('approvals.confirmDecline')}
+                          </Button>
+                          <Button size="xs" variant="subtle" onClick={() => setDeclining(null)}>
+                            {t('common.cancel')}
+                          </Button>
+                        </Group>
+                      ) : (
+                        <Group gap={4}>
+                          <Button size="xs" loading={busy} onClick={() => decide(r, true)}>
+                            {t('redeem.approve')}
+                          </Button>
+                          <Button size="xs" variant="default" onClick={() => setDeclining(r.id)}>
+                            {t('redeem.decline')}
+                          </Button>
+                        </Group>
+                      )
                     ) : r.requestedBy === me.user.id ? (
                       <Text size="xs" c="dimmed">
                         {t('redeem.youRequested')}

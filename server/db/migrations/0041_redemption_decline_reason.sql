@@ -1,0 +1,1 @@
+ALTER TABLE "cm_redemption_outcomes" ADD COLUMN "reason_code" text;
