@@ -68,6 +68,13 @@ describe('the demo, seeded on any day of the week', () => {
       const fromCheckIns = (alerts.json() as { items: Array<{ source: string; code: string; acknowledgedAt: string | null }> }).items.filter((a) => a.source === 'check-in');
       expect(fromCheckIns.filter((a) => !a.acknowledgedAt).map((a) => a.code)).toEqual(['craving-run']);
       expect(fromCheckIns.filter((a) => a.acknowledgedAt).map((a) => a.code)).toEqual(['missed-doses']);
+
+      // one redemption over the approval threshold waits for a second person (the Approvals tab): not the coordinator who gave it
+      const coordinator = demo.accounts.find((a) => a.role === 'cm-coordinator')!;
+      const k = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: coordinator.email, password: demo.password } });
+      const pending = await app.inject({ url: '/api/v1/cm/redemptions?status=pending', headers: { cookie: String(k.headers['set-cookie']).split(';')[0]!, 'waypoint-program': demo.programIds[0]! } });
+      expect(pending.statusCode, pending.body).toBe(200);
+      expect(pending.json()).toMatchObject({ items: [{ mrn: 'HSC-0002', itemName: 'Grocery gift card $10 (demo)', status: 'pending-approval', separationOfDuties: 'you-requested' }] });
     } finally {
       await app.close();
     }

@@ -8,7 +8,7 @@ import type { Ctx } from '../../platform/http/context.ts';
 import { medications, patients } from '../patients/patients.tables.ts';
 import { screens } from '../screens/screens.tables.ts';
 import { createProtocol } from '../cm/protocols.ts';
-import { createFundingSource, enrol } from '../cm/enrolments.ts';
+import { createFundingSource, enrol, updateSettings } from '../cm/enrolments.ts';
 import { createItem, redeem } from '../cm/redemption.ts';
 import { requestRedemption } from '../cm/redemption-requests.ts';
 import { revealDraws } from '../cm/ledger.ts';
@@ -175,6 +175,14 @@ export async function seedClinicalDemo(tx: Tx, o: { orgId: string; programId: st
     await redeem(at(new Date(after.getTime() + 60_000)), p2Id, { itemId: pass!.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'signature' } });
     // and later asked, in the app, for another bus pass: the patient page shows the request to give
     await requestRedemption(at(new Date(after.getTime() + 3_600_000)), p2Id, { itemId: pass!.id, quantity: 1, idempotencyKey: 'demo-app-request' });
+    // A grocery card over the programme's approval threshold ($5.00 in the demo) waits for a
+    // second person: the Approvals tab lists it, and the coordinator who gave it may not approve it.
+    await updateSettings(at(after), { approvalThresholdCents: 500 });
+    const [grocery] = await tx
+      .select({ id: cmCatalogueItems.id })
+      .from(cmCatalogueItems)
+      .where(and(eq(cmCatalogueItems.programId, o.programId), eq(cmCatalogueItems.name, 'Grocery gift card $10 (demo)')));
+    await redeem(at(new Date(after.getTime() + 7_200_000)), p2Id, { itemId: grocery!.id, quantity: 1, acknowledgement: { acknowledged: true, method: 'initials' } });
   }
 
   // A laboratory confirmation overturns one of HSC-0005's negative cups: CM does not take the
