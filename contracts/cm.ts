@@ -570,6 +570,9 @@ export const RedemptionListItem = z.object({
   requestedAt: z.string(),
   decidedBy: Id.nullable(),
   decidedAt: z.string().nullable(),
+  /** Declined: why, from the list (null when no reason was chosen), and the note. Null otherwise. */
+  reasonCode: z.enum(DECLINE_REASONS).nullable(),
+  reason: z.string().nullable(),
   /** The patient's balance now (does it still cover the redemption?). */
   balanceCents: z.number().int(),
   /** Why the caller may not approve it (separation of duties), or null. */

@@ -151,6 +151,8 @@ type ListItem = {
   requestedAt: string;
   balanceCents: number;
   separationOfDuties: string | null;
+  reasonCode: string | null;
+  reason: string | null;
 };
 
 describe('GET /cm/redemptions: the programme’s approvals list', () => {
@@ -213,7 +215,7 @@ describe('GET /cm/redemptions: the programme’s approvals list', () => {
     // decide from the list (the existing decision route): approve A's first, decline A's second
     expectProblem(await coord.post(`/api/v1/cm/redemptions/${ids[1]}/decision`, { approve: true }), 403, 'separation_of_duties');
     expect((await coord.post(`/api/v1/cm/redemptions/${ids[0]}/decision`, { approve: true })).json()).toMatchObject({ status: 'completed' });
-    expect((await coord.post(`/api/v1/cm/redemptions/${ids[2]}/decision`, { approve: false, reason: 'patient changed their mind' })).json()).toMatchObject({ status: 'declined' });
+    expect((await coord.post(`/api/v1/cm/redemptions/${ids[2]}/decision`, { approve: false, reasonCode: 'other', reason: 'patient changed their mind' })).json()).toMatchObject({ status: 'declined' });
     expectProblem(await coord.post(`/api/v1/cm/redemptions/${ids[0]}/decision`, { approve: true }), 409, 'already_decided');
     const after = (await coord.get('/api/v1/cm/redemptions?status=pending&limit=200')).json() as { items: ListItem[] };
     expect(after.items.map((i) => i.id)).toEqual(all.map((i) => i.id).filter((id) => id === ids[1] || !ids.includes(id)));
@@ -221,7 +223,8 @@ describe('GET /cm/redemptions: the programme’s approvals list', () => {
     expect(completed.items.map((i) => i.id)).toContain(ids[0]);
     expect(completed.items.every((i) => i.status === 'completed' && i.separationOfDuties === null)).toBe(true);
     const declined = (await coord.get('/api/v1/cm/redemptions?status=declined')).json() as { items: ListItem[] };
-    expect(declined.items.map((i) => i.id)).toEqual([ids[2]]);
+    expect(declined.items.map((i) => [i.id, i.reasonCode, i.reason])).toEqual([[ids[2], 'other', 'patient changed their mind']]);
+    expect(completed.items.every((i) => i.reasonCode === null && i.reason === null)).toBe(true);
     const everything = (await coord.get('/api/v1/cm/redemptions?limit=200')).json() as { items: ListItem[] };
     expect(everything.items.length).toBeGreaterThanOrEqual(4);
     // bad input names the parameter; front desk may not read it

@@ -352,6 +352,8 @@ export async function listProgrammeRedemptions(deps: Deps, query: Page & { statu
       outcome: cmRedemptionOutcomes.outcome,
       decidedBy: cmRedemptionOutcomes.decidedBy,
       decidedAt: cmRedemptionOutcomes.decidedAt,
+      reasonCode: cmRedemptionOutcomes.reasonCode,
+      reason: cmRedemptionOutcomes.reason,
       itemName: cmCatalogueItems.name,
       requestedByName: users.displayName,
       given: patients.legalGivenName,
@@ -396,6 +398,8 @@ export async function listProgrammeRedemptions(deps: Deps, query: Page & { statu
       requestedAt: x.r.requestedAt.toISOString(),
       decidedBy: x.decidedBy ?? null,
       decidedAt: x.decidedAt?.toISOString() ?? null,
+      reasonCode: st === 'declined' ? x.reasonCode : null,
+      reason: st === 'declined' ? x.reason : null,
       balanceCents: balances.get(x.r.patientId) ?? 0,
       separationOfDuties: st !== 'pending-approval' ? null : x.r.requestedBy === userId ? ('you-requested' as const) : recordedFor.has(x.r.patientId) ? ('you-recorded-results' as const) : null,
     };
