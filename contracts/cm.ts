@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Id, IdempotencyKey, IsoDate, PageQuery } from './common.ts';
 import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../core/access/scopes.ts';
-import { DECLINE_REASONS, REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
+import { DECLINE_REASONS, declineNeedsNote, REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
 import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
 
 /** Every CM collection pages like the rest of the API: limit (default 50, max 200), cursor → nextCursor. */
@@ -546,7 +546,7 @@ export const RedemptionDecision = z
   })
   .superRefine((d, c) => {
     if (d.approve && d.reasonCode !== undefined) c.addIssue({ code: 'custom', path: ['reasonCode'], message: 'only a decline says why' });
-    if (d.reasonCode === 'other' && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why' });
+    if (declineNeedsNote(d.reasonCode) && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why' });
   });
 export const RedemptionListQuery = z.strictObject({
   /** pending: waiting for a second person's approval (over the threshold). Without it, every redemption. */
@@ -621,7 +621,7 @@ export const RedemptionRequestDecline = z
     reason: z.string().trim().min(1, 'say why, for the patient').max(300).optional(),
   })
   .superRefine((d, c) => {
-    if (d.reasonCode === 'other' && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why, for the patient' });
+    if (declineNeedsNote(d.reasonCode) && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why, for the patient' });
   });
 /** The patient asks from the app. */
 export const RedemptionRequestCreate = z.strictObject({

@@ -18,6 +18,9 @@ export const REQUEST_MAX_OPEN = 5;
 export const DECLINE_REASONS = ['out-of-stock', 'not-offered', 'balance', 'talk-first', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
+/** Whether a decline for this reason needs staff's note: 'other' says nothing by itself. */
+export const declineNeedsNote = (code: DeclineReason | '' | undefined): boolean => code === 'other';
+
 export type RequestItem = { active: boolean; prizeTier: string | null; cashEquivalent: boolean; stock: number; valueCents: number };
 export type RequestProblem = { code: string; field: 'body.itemId' | 'body.quantity'; message: string };
 

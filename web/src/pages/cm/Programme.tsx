@@ -12,7 +12,7 @@ import { useSession } from '../../session.tsx';
 import { formatCents, formatDate, formatInstantDate, formatDateTime } from '../../format.ts';
 import { PageTitle, StatusBadge, TableHead, WhoCanSee } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, OneTimeSecret, useAction } from '../../components/forms.tsx';
-import { DeclineReasonFields, trackName, useDeclineReason } from './shared.tsx';
+import { DeclineForm, trackName, useDeclineReason } from './shared.tsx';
 import { OUTSIDE_SCOPES, TOKEN_SCOPES, type TokenScope } from '../../../../core/access/scopes.ts';
 
 const Charts = lazy(() => import('../../components/Charts.tsx').then((m) => ({ default: m.NegativeByWeekChart })));
@@ -310,15 +310,16 @@ function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
           ) : null}
           {can('approve:redemption') ? (
             declining ? (
-              <Group gap={4} align="flex-end" wrap="wrap">
-                <DeclineReasonFields state={why} label={t('approvals.why')} error={error} noteMax={500} />
-                <Button size="xs" color="red" loading={busy} disabled={!why.chosen} onClick={() => void decide(false)}>
-                  {t('approvals.confirmDecline')}
-                </Button>
-                <Button size="xs" variant="subtle" onClick={() => setDeclining(false)}>
-                  {t('common.cancel')}
-                </Button>
-              </Group>
+              <DeclineForm
+                state={why}
+                label={t('approvals.why')}
+                confirmLabel={t('approvals.confirmDecline')}
+                noteMax={500}
+                busy={busy}
+                error={error}
+                onConfirm={() => decide(false)}
+                onCancel={() => setDeclining(false)}
+              />
             ) : (
               <Group gap={4}>
                 <Button size="xs" loading={busy} disabled={!!blocked} onClick={() => void decide(true)} aria-label={t('approvals.approveLabel', { item: r.itemName, name: r.displayName })}>

@@ -3,9 +3,9 @@
 // staff decline (a patient's request from the app, or a redemption as its second approver).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NativeSelect, Text, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, Text, TextInput } from '@mantine/core';
 import { ANALYTES, ANALYTE_INFO, type Analyte } from '../../../../core/cm/analytes.ts';
-import { DECLINE_REASONS, type DeclineReason } from '../../../../core/cm/requests.ts';
+import { DECLINE_REASONS, declineNeedsNote, type DeclineReason } from '../../../../core/cm/requests.ts';
 import { fieldError } from '../../components/forms.tsx';
 import type { NextOpportunityT } from '../../api.ts';
 import { formatCents, formatDate } from '../../format.ts';
@@ -88,29 +88,49 @@ export function useDeclineReason() {
   };
 }
 
-/** The decline form's fields: why, in the words the app shows the patient in their language, and a note. */
-export function DeclineReasonFields({ state, label, error, noteMax }: { state: ReturnType<typeof useDeclineReason>; label: string; error: unknown; noteMax: number }) {
+/**
+ * The decline form: why, in the words the app shows the patient in their language, a note
+ * (required with 'other'), the confirm button (disabled until a reason is chosen) and Cancel.
+ */
+export function DeclineForm(props: {
+  state: ReturnType<typeof useDeclineReason>;
+  label: string;
+  confirmLabel: string;
+  noteMax: number;
+  busy: boolean;
+  error: unknown;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation();
+  const { state } = props;
+  const noteNeeded = declineNeedsNote(state.reasonCode);
   return (
-    <>
+    <Group gap={4} align="flex-end" wrap="wrap">
       <NativeSelect
         size="xs"
-        label={label}
+        label={props.label}
         value={state.reasonCode}
         onChange={(e) => state.setReasonCode(e.currentTarget.value as DeclineReason | '')}
         data={[{ value: '', label: t('redeem.requests.reasonPick'), disabled: true }, ...DECLINE_REASONS.map((c) => ({ value: c, label: t(`redeem.requests.reasons.${c}`) }))]}
-        error={fieldError(error, 'reasonCode')}
+        error={fieldError(props.error, 'reasonCode')}
       />
       <TextInput
         size="xs"
-        label={state.reasonCode === 'other' ? t('redeem.requests.note') : t('redeem.requests.noteOptional')}
-        withAsterisk={state.reasonCode === 'other'}
+        label={noteNeeded ? t('redeem.requests.note') : t('redeem.requests.noteOptional')}
+        withAsterisk={noteNeeded}
         value={state.note}
         onChange={(e) => state.setNote(e.currentTarget.value)}
-        error={fieldError(error, 'reason')}
-        maxLength={noteMax}
+        error={fieldError(props.error, 'reason')}
+        maxLength={props.noteMax}
       />
-    </>
+      <Button size="xs" color="red" loading={props.busy} disabled={!state.chosen} onClick={props.onConfirm}>
+        {props.confirmLabel}
+      </Button>
+      <Button size="xs" variant="subtle" onClick={props.onCancel}>
+        {t('common.cancel')}
+      </Button>
+    </Group>
   );
 }
 

@@ -51,7 +51,7 @@ import { formatCents, formatDate, formatInstantDate, formatDateTime, todayIn } f
 import { StatusBadge, TableHead } from '../../components/common.tsx';
 import { ErrorAlert, fieldError, useAction } from '../../components/forms.tsx';
 import { Section } from '../../components/Section.tsx';
-import { ANALYTES, ANALYTE_INFO, DeclinedWhy, DeclineReasonFields, NextValue, cellMeta, trackName, useDeclineReason, type Analyte } from '../cm/shared.tsx';
+import { ANALYTES, ANALYTE_INFO, DeclinedWhy, DeclineForm, NextValue, cellMeta, trackName, useDeclineReason, type Analyte } from '../cm/shared.tsx';
 
 const cmKey = (programId: string | undefined, patientId: string, what: string) => ['cm', programId, 'patient', patientId, what];
 
@@ -1312,15 +1312,16 @@ function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; us
             )}
           </Group>
           {declining === r.id ? (
-            <Group gap="xs" align="flex-end" wrap="wrap">
-              <DeclineReasonFields state={why} label={t('redeem.requests.reason')} error={error} noteMax={300} />
-              <Button size="compact-sm" color="red" variant="light" loading={busy} disabled={!why.chosen} onClick={() => decline(r.id)}>
-                {t('redeem.requests.confirmDecline')}
-              </Button>
-              <Button size="compact-sm" variant="subtle" onClick={close}>
-                {t('common.cancel')}
-              </Button>
-            </Group>
+            <DeclineForm
+              state={why}
+              label={t('redeem.requests.reason')}
+              confirmLabel={t('redeem.requests.confirmDecline')}
+              noteMax={300}
+              busy={busy}
+              error={error}
+              onConfirm={() => decline(r.id)}
+              onCancel={close}
+            />
           ) : null}
         </Stack>
       ))}
@@ -1367,15 +1368,16 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
                     <Text size="xs">{t('redeem.separation')}</Text>
                     {canApprove && r.requestedBy !== me.user.id ? (
                       declining === r.id ? (
-                        <Group gap={4} align="flex-end" wrap="wrap">
-                          <DeclineReasonFields state={why} label={t('approvals.why')} error={error} noteMax={500} />
-                          <Button size="xs" color="red" loading={busy} disabled={!why.chosen} onClick={() => decide(r, false)}>
-                            {t('approvals.confirmDecline')}
-                          </Button>
-                          <Button size="xs" variant="subtle" onClick={() => setDeclining(null)}>
-                            {t('common.cancel')}
-                          </Button>
-                        </Group>
+                        <DeclineForm
+                          state={why}
+                          label={t('approvals.why')}
+                          confirmLabel={t('approvals.confirmDecline')}
+                          noteMax={500}
+                          busy={busy}
+                          error={error}
+                          onConfirm={() => decide(r, false)}
+                          onCancel={() => setDeclining(null)}
+                        />
                       ) : (
                         <Group gap={4}>
                           <Button size="xs" loading={busy} onClick={() => decide(r, true)}>
