@@ -154,7 +154,7 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
     }
   }, 300_000);
 
-  it('the second approver declines a redemption over the threshold saying why from the list; the patient page shows why', async () => {
+  it('the second approver declines a redemption over the threshold saying why from the list, in the Approvals tab and on the patient page, which shows why', async () => {
     const staffContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const coordinatorContext = await h.browser.newContext({ viewport: { width: 1366, height: 900 } });
     staffContext.setDefaultTimeout(60_000);
@@ -183,6 +183,23 @@ describe.skipIf(!canRun)('patient rewards (Chromium, phone)', () => {
       await page.screenshot({ path: `${shots}/cm-approval-decline.png`, fullPage: true });
       await confirm.click();
       await row.waitFor({ state: 'detached' });
+
+      // on the patient page, the demo's grocery card, waiting too: "another reason" needs the note
+      await page.goto(`${h.base}/patients`);
+      await openFirstMatch(page, 'HSC-0002');
+      await page.getByRole('tab', { name: 'Contingency management' }).click();
+      const redemptions = page.getByTestId('redemptions');
+      await redemptions.getByRole('button', { name: 'Decline', exact: true }).click();
+      await redemptions.getByLabel(/^Why/).selectOption('other');
+      await redemptions.getByRole('button', { name: 'Decline', exact: true }).click();
+      await redemptions.getByText('say why').waitFor();
+      expect(await redemptions.getByText('Awaiting approval').count()).toBe(1); // nothing written
+      await redemptions.getByLabel(/^Note for the patient/).fill('Budget is used up this month');
+      await redemptions.getByRole('button', { name: 'Decline', exact: true }).click();
+      await expect
+        .poll(() => redemptions.getByTestId('declined-why').allTextContents())
+        .toEqual(['Talk with staff about it at the next visit — Ask us about a monthly pass', 'Budget is used up this month']);
+      await expectNoAxeViolations(page, 'patient page: a declined redemption says why');
 
       // the coordinator's patient page: the redemptions say why
       const patientPage = await coordinatorContext.newPage();
