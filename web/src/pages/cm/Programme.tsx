@@ -310,16 +310,7 @@ function ApprovalRow({ item: r }: { item: RedemptionListItemT }) {
           ) : null}
           {can('approve:redemption') ? (
             declining ? (
-              <DeclineForm
-                state={why}
-                label={t('approvals.why')}
-                confirmLabel={t('approvals.confirmDecline')}
-                noteMax={500}
-                busy={busy}
-                error={error}
-                onConfirm={() => decide(false)}
-                onCancel={() => setDeclining(false)}
-              />
+              <DeclineForm kind="redemption" state={why} busy={busy} error={error} onConfirm={() => decide(false)} onCancel={() => setDeclining(false)} />
             ) : (
               <Group gap={4}>
                 <Button size="xs" loading={busy} disabled={!!blocked} onClick={() => void decide(true)} aria-label={t('approvals.approveLabel', { item: r.itemName, name: r.displayName })}>

@@ -92,24 +92,20 @@ export function useDeclineReason() {
  * The decline form: why, in the words the app shows the patient in their language, a note
  * (required with 'other'), the confirm button (disabled until a reason is chosen) and Cancel.
  */
-export function DeclineForm(props: {
-  state: ReturnType<typeof useDeclineReason>;
-  label: string;
-  confirmLabel: string;
-  noteMax: number;
-  busy: boolean;
-  error: unknown;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
+export function DeclineForm(props: { kind: 'request' | 'redemption'; state: ReturnType<typeof useDeclineReason>; busy: boolean; error: unknown; onConfirm: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const { state } = props;
   const noteNeeded = declineNeedsNote(state.reasonCode);
+  // a request's decline and a second approver's: their words, and the notes' limits in the contracts
+  const words =
+    props.kind === 'request'
+      ? { label: t('redeem.requests.reason'), confirm: t('redeem.requests.confirmDecline'), noteMax: 300 }
+      : { label: t('approvals.why'), confirm: t('approvals.confirmDecline'), noteMax: 500 };
   return (
     <Group gap={4} align="flex-end" wrap="wrap">
       <NativeSelect
         size="xs"
-        label={props.label}
+        label={words.label}
         value={state.reasonCode}
         onChange={(e) => state.setReasonCode(e.currentTarget.value as DeclineReason | '')}
         data={[{ value: '', label: t('redeem.requests.reasonPick'), disabled: true }, ...DECLINE_REASONS.map((c) => ({ value: c, label: t(`redeem.requests.reasons.${c}`) }))]}
@@ -122,10 +118,10 @@ export function DeclineForm(props: {
         value={state.note}
         onChange={(e) => state.setNote(e.currentTarget.value)}
         error={fieldError(props.error, 'reason')}
-        maxLength={props.noteMax}
+        maxLength={words.noteMax}
       />
       <Button size="xs" color="red" loading={props.busy} disabled={!state.chosen} onClick={props.onConfirm}>
-        {props.confirmLabel}
+        {words.confirm}
       </Button>
       <Button size="xs" variant="subtle" onClick={props.onCancel}>
         {t('common.cancel')}

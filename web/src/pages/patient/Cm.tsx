@@ -1311,18 +1311,7 @@ function AppRequests({ items, using, onGive }: { items: RedemptionRequestT[]; us
               </Button>
             )}
           </Group>
-          {declining === r.id ? (
-            <DeclineForm
-              state={why}
-              label={t('redeem.requests.reason')}
-              confirmLabel={t('redeem.requests.confirmDecline')}
-              noteMax={300}
-              busy={busy}
-              error={error}
-              onConfirm={() => decline(r.id)}
-              onCancel={close}
-            />
-          ) : null}
+          {declining === r.id ? <DeclineForm kind="request" state={why} busy={busy} error={error} onConfirm={() => decline(r.id)} onCancel={close} /> : null}
         </Stack>
       ))}
     </Stack>
@@ -1368,16 +1357,7 @@ function RedemptionList({ items, canApprove }: { items: RedemptionT[]; canApprov
                     <Text size="xs">{t('redeem.separation')}</Text>
                     {canApprove && r.requestedBy !== me.user.id ? (
                       declining === r.id ? (
-                        <DeclineForm
-                          state={why}
-                          label={t('approvals.why')}
-                          confirmLabel={t('approvals.confirmDecline')}
-                          noteMax={500}
-                          busy={busy}
-                          error={error}
-                          onConfirm={() => decide(r, false)}
-                          onCancel={() => setDeclining(null)}
-                        />
+                        <DeclineForm kind="redemption" state={why} busy={busy} error={error} onConfirm={() => decide(r, false)} onCancel={() => setDeclining(null)} />
                       ) : (
                         <Group gap={4}>
                           <Button size="xs" loading={busy} onClick={() => decide(r, true)}>
