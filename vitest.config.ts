@@ -15,6 +15,10 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     pool: 'forks',
+    // One worker per core. Vitest's default leaves a core free (one worker on a two-core
+    // machine), but the integration and browser tests spend much of their time waiting on
+    // PostgreSQL and Chromium, which run in processes of their own (ADR 065).
+    maxWorkers: '100%',
     globalSetup: ['test/global-setup.ts'],
     fileParallelism: true,
   },

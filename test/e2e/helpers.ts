@@ -2,7 +2,7 @@
 // in-memory PGlite (the run's migrated template, test/global-setup.ts) with the demo data,
 // Debian's Chromium, screenshots into .tmp/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../server/platform/db/database.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { buildApp } from '../../server/app.ts';
-import { templatePglite } from '../support/db.ts';
+import { templatePglite, testRun } from '../support/db.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +22,7 @@ export type Harness = { database: Database; app: FastifyInstance; browser: Brows
 
 /** `clock`: a test clock the server reads (and the demo is seeded at); moving it forward moves the server's "now". */
 export async function start(opts: { clock?: { now: Date } } = {}): Promise<Harness> {
-  execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
+  await buildWebIfStale();
   mkdirSync(shots, { recursive: true });
   const database = await templatePglite();
   const clock = opts.clock;
@@ -34,6 +34,32 @@ export async function start(opts: { clock?: { now: Date } } = {}): Promise<Harne
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   return { database, app, browser, base };
+}
+
+/**
+ * Builds the console and the app when a source is newer than web/dist, one test file at a
+ * time: the run's files start side by side (vitest.config.ts), and two builds writing
+ * web/dist at once would leave it half written. Whoever comes second waits, then finds the
+ * build fresh. The lock (mkdir is atomic) is this run's own, so one left behind by a run
+ * that was killed never blocks the next.
+ */
+async function buildWebIfStale() {
+  const lock = `${root}node_modules/.cache/waypoint/build-web-${testRun()}.lock`;
+  mkdirSync(`${root}node_modules/.cache/waypoint`, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: root, stdio: 'pipe' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function stop(h: Partial<Harness>) {
