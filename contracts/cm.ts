@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Id, IdempotencyKey, IsoDate, PageQuery } from './common.ts';
 import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../core/access/scopes.ts';
-import { DECLINE_REASONS, declineNeedsNote, REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, declineNeedsNote, REQUEST_MAX_QUANTITY } from '../core/cm/requests.ts';
 import { CALENDAR_STATUSES } from '../core/cm/calendar.ts';
 
 /** Every CM collection pages like the rest of the API: limit (default 50, max 200), cursor → nextCursor. */
@@ -542,7 +542,7 @@ export const RedemptionDecision = z
   .strictObject({
     approve: z.boolean(),
     reasonCode: z.enum(DECLINE_REASONS).optional(),
-    reason: z.string().trim().max(500).optional(),
+    reason: z.string().trim().max(DECLINE_NOTE_MAX.redemption).optional(),
   })
   .superRefine((d, c) => {
     if (d.approve && d.reasonCode !== undefined) c.addIssue({ code: 'custom', path: ['reasonCode'], message: 'only a decline says why' });
@@ -618,7 +618,7 @@ export const OpenRedemptionRequest = RedemptionRequest.extend({ displayName: z.s
 export const RedemptionRequestDecline = z
   .strictObject({
     reasonCode: z.enum(DECLINE_REASONS).default('other'),
-    reason: z.string().trim().min(1, 'say why, for the patient').max(300).optional(),
+    reason: z.string().trim().min(1, 'say why, for the patient').max(DECLINE_NOTE_MAX.request).optional(),
   })
   .superRefine((d, c) => {
     if (declineNeedsNote(d.reasonCode) && !d.reason) c.addIssue({ code: 'custom', path: ['reason'], message: 'say why, for the patient' });

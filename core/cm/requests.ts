@@ -18,6 +18,9 @@ export const REQUEST_MAX_OPEN = 5;
 export const DECLINE_REASONS = ['out-of-stock', 'not-offered', 'balance', 'talk-first', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
+/** How long staff's note with a decline may be: a patient's request from the app, a redemption's second approver. */
+export const DECLINE_NOTE_MAX = { request: 300, redemption: 500 } as const;
+
 /** Whether a decline for this reason needs staff's note: 'other' says nothing by itself. */
 export const declineNeedsNote = (code: DeclineReason | '' | undefined): boolean => code === 'other';
 

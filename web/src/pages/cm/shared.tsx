@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Group, NativeSelect, Text, TextInput } from '@mantine/core';
 import { ANALYTES, ANALYTE_INFO, type Analyte } from '../../../../core/cm/analytes.ts';
-import { DECLINE_REASONS, declineNeedsNote, type DeclineReason } from '../../../../core/cm/requests.ts';
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, declineNeedsNote, type DeclineReason } from '../../../../core/cm/requests.ts';
 import { fieldError } from '../../components/forms.tsx';
 import type { NextOpportunityT } from '../../api.ts';
 import { formatCents, formatDate } from '../../format.ts';
@@ -96,11 +96,8 @@ export function DeclineForm(props: { kind: 'request' | 'redemption'; state: Retu
   const { t } = useTranslation();
   const { state } = props;
   const noteNeeded = declineNeedsNote(state.reasonCode);
-  // a request's decline and a second approver's: their words, and the notes' limits in the contracts
-  const words =
-    props.kind === 'request'
-      ? { label: t('redeem.requests.reason'), confirm: t('redeem.requests.confirmDecline'), noteMax: 300 }
-      : { label: t('approvals.why'), confirm: t('approvals.confirmDecline'), noteMax: 500 };
+  // a request's decline and a second approver's: their words
+  const words = props.kind === 'request' ? { label: t('redeem.requests.reason'), confirm: t('redeem.requests.confirmDecline') } : { label: t('approvals.why'), confirm: t('approvals.confirmDecline') };
   return (
     <Group gap={4} align="flex-end" wrap="wrap">
       <NativeSelect
@@ -118,7 +115,7 @@ export function DeclineForm(props: { kind: 'request' | 'redemption'; state: Retu
         value={state.note}
         onChange={(e) => state.setNote(e.currentTarget.value)}
         error={fieldError(props.error, 'reason')}
-        maxLength={words.noteMax}
+        maxLength={DECLINE_NOTE_MAX[props.kind]}
       />
       <Button size="xs" color="red" loading={props.busy} disabled={!state.chosen} onClick={props.onConfirm}>
         {words.confirm}
