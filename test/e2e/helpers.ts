@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../server/platform/db/database.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { buildApp } from '../../server/app.ts';
-import { templatePglite, testRun } from '../support/db.ts';
+import { pgliteTemplateFile, templatePglite } from '../support/db.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,8 +45,9 @@ export async function start(opts: { clock?: { now: Date } } = {}): Promise<Harne
  * that was killed never blocks the next.
  */
 async function buildWebIfStale() {
-  const lock = `${root}node_modules/.cache/waypoint/build-web-${testRun()}.lock`;
-  mkdirSync(`${root}node_modules/.cache/waypoint`, { recursive: true });
+  // beside the run's template (test/global-setup.ts wrote it there), named after it
+  const lock = `${pgliteTemplateFile()}.build-web.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
   for (;;) {
     try {
       mkdirSync(lock);
