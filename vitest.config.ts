@@ -15,12 +15,10 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     pool: 'forks',
-    // On the embedded database, one worker per core: Vitest's default leaves a core free (one
-    // worker on a two-core machine), but the browser tests spend much of their time waiting on
-    // Chromium, in processes of its own. On PostgreSQL, one at a time: every file's database
-    // is on one server, whose transaction ids all share, and the audit seal's horizon waits
-    // for every older transaction on the server, a neighbour's too (ADR 065).
-    maxWorkers: process.env.TEST_DATABASE_URL ? 1 : '100%',
+    // One worker per core: Vitest's default leaves a core free (one worker on a two-core
+    // machine), but integration and browser tests spend much of their time waiting on
+    // PostgreSQL's backends and on Chromium, in processes of their own (ADR 065).
+    maxWorkers: '100%',
     globalSetup: ['test/global-setup.ts'],
     fileParallelism: true,
   },
