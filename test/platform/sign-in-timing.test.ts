@@ -6,7 +6,7 @@
 // parameters of the hash each was given.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCKOUT_THRESHOLD } from '../../server/modules/identity/sign-in.ts';
-import { makeWorld, PASSWORD, type World } from '../support/world.ts';
+import { PASSWORD, type World } from '../support/world.ts';
 
 const seen = vi.hoisted(() => ({ params: [] as string[] }));
 vi.mock('@node-rs/argon2', async (importOriginal) => {
@@ -25,6 +25,10 @@ describe('every sign-in answer costs one argon2id verification with an account h
   let w: World;
   let accountParams: string;
   beforeAll(async () => {
+    // Test files share a worker's modules (ADR 065): the server's may have been loaded with
+    // the real argon2 by an earlier file. Loaded afresh here, they import the wrapper above.
+    vi.resetModules();
+    const { makeWorld } = await import('../support/world.ts');
     w = await makeWorld();
     const [row] = await w.database.query<{ password_hash: string }>('select password_hash from users where id = $1', [w.users['front-desk']]);
     accountParams = row!.password_hash.split('$').slice(1, 4).join('$');
