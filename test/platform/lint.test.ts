@@ -1,6 +1,8 @@
 // ESLint as part of `npm test` (ADR 029): the whole repository lints with no errors and no
 // warnings, and the import boundaries of docs/architecture.md really refuse what they should
-// (checked on synthetic source text, so no fixture file can drift from the rule).
+// (checked on synthetic source text, so no fixture file can drift from the rule); and one
+// rule of the test files themselves that ESLint cannot see (ADR 066).
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +79,16 @@ describe('lint', () => {
     expect(await rulesReported('bench/example.bench.ts', raw)).toEqual(['no-restricted-syntax']);
     const door = "import { inTransaction, type Db } from '../../platform/db/database.ts';\nexport const f = (db: Db) => inTransaction(db, async () => 1);\n";
     expect(await rulesReported('server/modules/patients/example.ts', door)).toEqual([]);
+  });
+
+  it('a test file that replaces a module loads the server afresh (test files share a worker, ADR 066)', () => {
+    const tests = ['core', 'contracts', 'server', 'test'].flatMap((dir) =>
+      readdirSync(`${root}${dir}`, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => `${dir}/${f}`),
+    );
+    const mocking = tests.filter((f) => /\bvi\.(do)?mock\(/.test(readFileSync(`${root}${f}`, 'utf8')));
+    expect(mocking).toContain('test/platform/sign-in-timing.test.ts');
+    expect(mocking.filter((f) => !/^\s*vi\.resetModules\(\)/m.test(readFileSync(`${root}${f}`, 'utf8')))).toEqual([]);
   });
 });
