@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { withScratchDatabase } from './scratch-db.ts';
 import { benchServer } from './http-server.ts';
+import { clinicLoad, clinicLoadThread, clockCell, readClock, type LoadResult } from './cm-clinic-load.ts';
 import { createOrganization, createProgram, createUserWithRoles } from '../server/modules/programs/bootstrap.ts';
 import { patients } from '../server/modules/patients/patients.tables.ts';
 import { inTransaction } from '../server/platform/db/database.ts';
@@ -21,6 +22,8 @@ const PATIENTS = 256;
 const ROUND_MS = 3_000;
 const WARM_MS = 1_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5); // BENCH_ROUNDS=2 for a quick look while profiling
+// The clients run on the server's thread, or with BENCH_LOAD=thread on one of their own (cm-clinic-load.ts).
+const LOAD_THREAD = process.env.BENCH_LOAD === 'thread';
 const GOAL = 0.3;
 const PASSWORD = 'bench-password-not-real-123';
 
@@ -103,9 +106,15 @@ export default function bench() {
       // The server's clock follows the recordings: a specimen is recorded a few minutes after it
       // was collected (a collection time later than the clock is refused, core/cm/time-rules.ts).
       // The one session then spans days of the bench's time: its idle and lifetime limits are lifted.
-      let clock = now;
-      const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => clock });
-      close = server.close;
+      const clock = clockCell(now);
+      const server = await benchServer(d, { programId, email, password: PASSWORD, clock: () => readClock(clock) });
+      const loadOptions = { base: server.base, headers: server.headers, patientIds, clients: CLIENTS, clock };
+      const thread = LOAD_THREAD ? clinicLoadThread(loadOptions) : null;
+      const load = thread ?? clinicLoad(loadOptions);
+      close = async () => {
+        await thread?.close();
+        await server.close();
+      };
       const post = server.post;
       const proto = await post('/api/v1/cm/protocols', { document: PROTOCOL });
       for (let i = 0; i < PATIENTS; i += CLIENTS) {
@@ -131,59 +140,18 @@ export default function bench() {
         }
         return ms;
       };
-      const run = async (ms: number, one: (client: number) => Promise<void>) => {
-        const lat: number[] = [];
+      const run = async (go: () => Promise<LoadResult>) => {
         const pids = await backends();
         const pg0 = pgCpu(pids);
         const node0 = process.cpuUsage();
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: CLIENTS }, async (_, c) => {
-            while (performance.now() - t0 <= ms) {
-              const s = performance.now();
-              await one(c);
-              lat.push(performance.now() - s);
-            }
-          }),
-        );
-        const elapsed = performance.now() - t0;
+        const { lat, elapsed, depth } = await go();
         const node = process.cpuUsage(node0);
         const pg1 = pgCpu(pids);
-        return stats(lat, elapsed, { nodeMs: (node.user + node.system) / 1000, pgMs: pg0 === null || pg1 === null ? null : pg1 - pg0 });
+        return { ...stats(lat, elapsed, { nodeMs: (node.user + node.system) / 1000, pgMs: pg0 === null || pg1 === null ? null : pg1 - pg0 }), depth };
       };
-      const day = (k: number) => new Date(Date.UTC(2026, 2, 2 + k, 14)).toISOString();
-      // client c records for its own patients in turn (c, c+32, …); one specimen per patient per day
-      // (the day advances across rounds, so later rounds replay longer histories); ~4 in 5 negative
-      const per = PATIENTS / CLIENTS;
-      const sent = Array.from({ length: CLIENTS }, () => 0);
-      const bare = () =>
-        run(ROUND_MS, async () => {
-          await post('/bench/bare', {});
-        });
-      const record = (ms = ROUND_MS) =>
-        run(ms, async (c) => {
-          const k = sent[c]!++;
-          const patientId = patientIds[c + CLIENTS * (k % per)]!;
-          const neg = (k * 7 + c) % 5 !== 0;
-          const collectedAt = day(Math.floor(k / per));
-          if (Date.parse(collectedAt) + 5 * 60_000 > clock.getTime()) clock = new Date(Date.parse(collectedAt) + 5 * 60_000);
-          await post('/api/v1/specimens', {
-            patientId,
-            collectedAt,
-            observed: true,
-            temperatureC: 34,
-            method: 'presumptive',
-            results: [
-              { analyte: 'cocaine', result: neg ? 'negative' : 'positive' },
-              { analyte: 'amphetamine', result: 'negative' },
-              { analyte: 'fentanyl', result: 'negative' },
-              { analyte: 'opiates', result: 'negative' },
-            ],
-          });
-        });
-      await run(WARM_MS, async () => {
-        await post('/bench/bare', {});
-      });
+      const bare = (ms = ROUND_MS) => run(() => load.bare(ms));
+      const record = (ms = ROUND_MS) => run(() => load.record(ms));
+      await bare(WARM_MS);
       await record(WARM_MS);
       // Statistics as autovacuum keeps them in a running clinic, taken once the warm-up has
       // recorded events and ledger entries: taken before, they describe empty CM tables, and
@@ -193,15 +161,14 @@ export default function bench() {
       // connection plan its prepared statements again.
       await d.query('ANALYZE');
       const rounds: Array<{ bare: ReturnType<typeof stats>; rec: ReturnType<typeof stats>; specimens: number }> = [];
-      // how long the patients' histories are by a round's end, in specimens (the cost of a recording grows with it)
-      const specimens = () => Math.ceil(Math.max(...sent) / per);
       for (let round = 0; round < ROUNDS; round++) {
         if (round % 2 === 0) {
           const b = await bare();
-          rounds.push({ bare: b, rec: await record(), specimens: specimens() });
+          const r = await record();
+          rounds.push({ bare: b, rec: r, specimens: r.depth });
         } else {
           const r = await record();
-          rounds.push({ rec: r, bare: await bare(), specimens: specimens() });
+          rounds.push({ rec: r, bare: await bare(), specimens: r.depth });
         }
       }
       const fmt = (s: ReturnType<typeof stats>) =>
@@ -209,7 +176,7 @@ export default function bench() {
       const events = Number((await d.query<{ n: string }>('select count(*) as n from cm_events'))[0]!.n);
       const entries = Number((await d.query<{ n: string }>('select count(*) as n from cm_ledger_entries'))[0]!.n);
       console.log(
-        `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients, ${PATIENTS} enrolled patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
+        `PostgreSQL, real HTTP on 127.0.0.1, ${CLIENTS} concurrent clients ${LOAD_THREAD ? 'on a thread of their own' : "on the server's thread"}, ${PATIENTS} enrolled patients, ${ROUND_MS / 1000} s per scenario per round after ${WARM_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds`,
       );
       rounds.forEach((r, i) => {
         console.log(`round ${i + 1}  bare single-INSERT route    ${fmt(r.bare)}`);

@@ -67,5 +67,5 @@ export async function benchServer(d: Database, opts: { programId: string; email:
     if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as Record<string, unknown>;
   };
-  return { base, post, close: async () => void (await app.close()) };
+  return { base, headers, post, close: async () => void (await app.close()) };
 }
