@@ -81,9 +81,11 @@ export function clinicLoad(o: LoadOptions): Load {
 
 /** The same clients on a thread of their own; `close` ends the thread. */
 export function clinicLoadThread(o: LoadOptions): Load & { close(): Promise<void> } {
-  const url = new URL(import.meta.url).href;
   // tsx's loader does not reach worker threads on Node 20: the thread registers it itself.
-  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData: { clinicLoad: o } });
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`, {
+    eval: true,
+    workerData: { clinicLoad: o },
+  });
   worker.unref();
   let pending: { resolve(r: LoadResult): void; reject(e: unknown): void } | null = null;
   worker.on('message', (m: { ok: LoadResult } | { error: string }) => ('ok' in m ? pending?.resolve(m.ok) : pending?.reject(new Error(m.error))));

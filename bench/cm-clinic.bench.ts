@@ -1,9 +1,9 @@
-// Recording a specimen with its award (POST /api/v1/specimens: lock, event, replay of
-// the enrolment, ledger diff, entries, audit rows — one transaction) on PostgreSQL over
-// real HTTP on 127.0.0.1 at 32 concurrent clients, against a bare route in the same
-// server and run that does one INSERT. Goal: throughput ≥ 0.30 of the bare route, as the
-// median of interleaved rounds (the machines are shared: a burst of load from elsewhere
-// then hits both scenarios alike, as in platform.bench.ts).
+// Recording a specimen with its award (POST /api/v1/specimens: the screen, its event, the
+// enrolment replayed and settled, ledger entries, audit row — one guarded write, ADRs 059
+// and 060) on PostgreSQL over real HTTP on 127.0.0.1 at 32 concurrent clients, against a
+// bare route in the same server and run that does one INSERT. Goal: throughput ≥ 0.30 of
+// the bare route, as the median of interleaved rounds (the machines are shared: a burst of
+// load from elsewhere then hits both scenarios alike, as in platform.bench.ts).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { withScratchDatabase } from './scratch-db.ts';

@@ -25,7 +25,7 @@ describe('every sign-in answer costs one argon2id verification with an account h
   let w: World;
   let accountParams: string;
   beforeAll(async () => {
-    // Test files share a worker's modules (ADR 065): the server's may have been loaded with
+    // Test files share a worker's modules (ADR 066): the server's may have been loaded with
     // the real argon2 by an earlier file. Loaded afresh here, they import the wrapper above.
     vi.resetModules();
     const { makeWorld } = await import('../support/world.ts');
