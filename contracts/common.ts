@@ -18,6 +18,27 @@ export const PageQuery = {
   cursor: z.string().max(200).optional(),
 };
 
+/**
+ * Why a field was refused (a problem's `reason`), for clients that word it themselves: the
+ * console does, in the user's language. The request's schema gives one for every field it
+ * refuses; a use case's own checks give a message only.
+ */
+export const FIELD_REASONS = [
+  'required',
+  'too_short',
+  'too_long',
+  'too_small',
+  'too_large',
+  'too_few',
+  'too_many',
+  'not_allowed',
+  'invalid_format',
+  'invalid_type',
+  'unknown_field',
+  'invalid',
+] as const;
+export type FieldReason = (typeof FIELD_REASONS)[number];
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /**
@@ -35,7 +56,14 @@ export const ProblemDetails = z.object({
     .array(
       z.object({
         field: z.string().describe('Where the input is at fault: body.<path>, query.<name>, params.<name>, header.<name>, content-type, url.'),
-        message: z.string().describe('What is wrong with it.'),
+        message: z.string().describe('What is wrong with it, in English.'),
+        reason: z
+          .enum(FIELD_REASONS)
+          .optional()
+          .describe(
+            'Why, for a client that words it in its own language; given for every field the request schema refuses: required, too_short / too_long (text, limit in characters), too_small / too_large (a number, limit inclusive), too_few / too_many (a list, limit in items), not_allowed (not one of the allowed values), invalid_format, invalid_type, unknown_field, invalid (another rule: the message says which).',
+          ),
+        limit: z.number().optional().describe('The bound the value passed, for too_short, too_long, too_small, too_large, too_few and too_many.'),
       }),
     )
     .optional()

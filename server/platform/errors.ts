@@ -2,9 +2,12 @@
 // status, `publicMessage` is safe to show anyone, `field` names the offending input
 // (a JSON path like "body.birthDate"). `internal` stays in the server log and never
 // contains patient data.
+import type { FieldReason } from '../../contracts/common.ts';
 import type { AuditRecord } from './audit.ts';
+export type { FieldReason };
 
-export type Problem = { field: string; message: string };
+/** A field at fault: where, what is wrong (English), and, from the request's schema, why (with the limit it passed). */
+export type Problem = { field: string; message: string; reason?: FieldReason; limit?: number };
 
 export class AppError extends Error {
   readonly code: string;

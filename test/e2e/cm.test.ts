@@ -87,8 +87,30 @@ describe.skipIf(!canRun)('contingency management (Chromium)', () => {
           .map((id) => document.getElementById(id)?.textContent ?? '')
           .join(' '),
       );
-      expect(lotMessage).toMatch(/40/);
+      // the server says why (too_long, 40) and the console words it in its language
+      const messageOf = (field: typeof lot) =>
+        field.evaluate((el) =>
+          (el.getAttribute('aria-describedby') ?? '')
+            .split(' ')
+            .map((id) => document.getElementById(id)?.textContent ?? '')
+            .join(' '),
+        );
+      expect(lotMessage).toContain('Use at most 40 characters.');
+      expect(await cup.getByRole('alert').textContent()).toContain('Some fields need a fix. lot: Use at most 40 characters.');
       await expectNoAxeViolations(page, 'test day: the cup form with an error');
+      const lotById = page.locator(`[id="${await lot.getAttribute('id')}"]`);
+      const language = async (name: 'Español' | 'English') => {
+        await page.getByRole('button', { name: /Morgan Coordinator/ }).click();
+        await page.getByRole('menuitem', { name }).click();
+        await page.getByRole('menu').waitFor({ state: 'detached' });
+      };
+      await language('Español');
+      await lotById.press('Control+Enter');
+      await expect.poll(() => messageOf(lotById)).toContain('Use como máximo 40 caracteres.');
+      expect(await cup.getByRole('alert').textContent()).toContain('Hay campos que corregir. lot: Use como máximo 40 caracteres.');
+      await page.screenshot({ path: `${shots}/cm-cup-error-es.png`, fullPage: true });
+      await language('English');
+      await expect.poll(() => messageOf(lotById)).toContain('Use at most 40 characters.');
       expect(await page.getByTestId('award').count()).toBe(0);
       await lot.fill('LOT-E2E-1');
       await page.screenshot({ path: `${shots}/cm-cup.png`, fullPage: true });

@@ -104,6 +104,34 @@ describe('bad input: 4xx naming the problem, nothing written', () => {
     expect(await patientCount()).toBe(p);
   });
 
+  it('says why each field was refused, with the limit it passed, for clients that word it themselves', async () => {
+    const p = await patientCount();
+    const { legalFamilyName: _left, ...rest } = newPatient('why1');
+    const r = await admin.post('/api/v1/patients', {
+      ...rest,
+      mrn: 'M'.repeat(41),
+      legalGivenName: '   ',
+      birthDate: 19900115,
+      administrativeSex: 'x',
+      phone: 'call me',
+      isVip: true,
+    });
+    const body = expectProblem(r, 400, 'invalid_input', 'body.mrn');
+    const why = Object.fromEntries(body.problems!.map((x) => [x.field, { reason: x.reason, limit: x.limit }]));
+    expect(why).toEqual({
+      'body.mrn': { reason: 'too_long', limit: 40 },
+      'body.legalGivenName': { reason: 'required', limit: undefined },
+      'body.legalFamilyName': { reason: 'required', limit: undefined },
+      'body.birthDate': { reason: 'invalid_type', limit: undefined },
+      'body.administrativeSex': { reason: 'not_allowed', limit: undefined },
+      'body.phone': { reason: 'invalid_format', limit: undefined },
+      'body.isVip': { reason: 'unknown_field', limit: undefined },
+    });
+    // the message stays, in English, for every client that shows it as it is
+    expect(body.problems!.find((x) => x.field === 'body.phone')!.message).toBe('must be a phone number');
+    expect(await patientCount()).toBe(p);
+  });
+
   it('unknown fields → 400 naming the field', async () => {
     const p = await patientCount();
     const r = await admin.post('/api/v1/patients', { ...newPatient('uf1'), isVip: true });

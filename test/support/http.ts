@@ -9,7 +9,7 @@ export type ProblemBody = {
   code: string;
   detail?: string;
   requestId?: string;
-  problems?: Array<{ field: string; message: string }>;
+  problems?: Array<{ field: string; message: string; reason?: string; limit?: number }>;
 };
 
 /** The response is application/problem+json with this status, code and (optionally) a problem naming `field`. */

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { MeResponse, MfaConfirmResponse, MfaSetupResponse, SignInResponse } from '../../contracts/auth.ts';
 import type { AuditEvent, AuditPatientMatches } from '../../contracts/audit.ts';
+import type { FieldReason } from '../../contracts/common.ts';
 import type {
   CareTeamMember,
   DuplicateCandidates,
@@ -173,7 +174,8 @@ export type CosignQueueT = z.infer<typeof Notes.CosignQueue>;
 export type CounsellingNoteT = z.infer<typeof Notes.CounsellingNote>;
 export type GrantListT = z.infer<typeof Notes.GrantList>;
 
-export type FieldProblem = { field: string; message: string };
+/** A field at fault: the server's message (English) and, when the request's schema refused it, why (with its limit). */
+export type FieldProblem = { field: string; message: string; reason?: FieldReason; limit?: number };
 
 /** A failed API call: the server's stable code, its user-safe explanation, and the fields at fault. */
 export class ApiError extends Error {
@@ -189,10 +191,10 @@ export class ApiError extends Error {
     this.detail = detail;
     this.problems = problems;
   }
-  /** The message for one field, given as its name in the body ("birthDate") or its full path ("body.birthDate"). */
-  fieldMessage(field: string): string | undefined {
+  /** The problem with one field, given as its name in the body ("birthDate") or its full path ("body.birthDate"). */
+  fieldProblem(field: string): FieldProblem | undefined {
     // A body field may be named with or without "body." ("cup.lot" is "body.cup.lot").
-    return this.problems.find((p) => p.field === field || p.field === `body.${field}`)?.message;
+    return this.problems.find((p) => p.field === field || p.field === `body.${field}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // SQL or patient data ever reach a client or the log.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from '@fastify/type-provider-zod';
-import { AppError, pgErrorOf, type Problem } from '../errors.ts';
+import { AppError, pgErrorOf, type FieldReason, type Problem } from '../errors.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -46,6 +46,51 @@ const UNIQUE_CONSTRAINTS: Record<string, { code: string; field: string; message:
   users_email_key: { code: 'email_taken', field: 'body.email', message: 'An account with this email already exists.' },
 };
 
+/** The value at `path` of what was validated (the body, the query, the path's parameters or the headers). */
+function valueAt(input: unknown, path: readonly string[]): unknown {
+  let v = input;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+/**
+ * Why zod refused a field, as a reason a client can word (Problem.reason), with the limit
+ * passed when the reason has one: a string's length, a number's bound (only an inclusive
+ * one: "at least 1", never "more than 0"), a list's size. An empty text that must have one
+ * character is `required`, as is a field left out.
+ */
+export function fieldReason(code: string, params: Record<string, unknown>, missing: boolean): Pick<Problem, 'reason' | 'limit'> {
+  const origin = params.origin;
+  const bound = (limit: unknown, reason: FieldReason) => (typeof limit === 'number' && params.inclusive !== false ? { reason, limit } : { reason });
+  switch (code) {
+    case 'invalid_type':
+      return { reason: missing ? 'required' : 'invalid_type' };
+    case 'too_small':
+      if (origin === 'string') return params.minimum === 1 ? { reason: 'required' } : bound(params.minimum, 'too_short');
+      if (origin === 'array' || origin === 'set') return bound(params.minimum, 'too_few');
+      if (origin === 'number' || origin === 'int' || origin === 'bigint') return bound(params.minimum, 'too_small');
+      return { reason: 'invalid' };
+    case 'too_big':
+      if (origin === 'string') return bound(params.maximum, 'too_long');
+      if (origin === 'array' || origin === 'set') return bound(params.maximum, 'too_many');
+      if (origin === 'number' || origin === 'int' || origin === 'bigint') return bound(params.maximum, 'too_large');
+      return { reason: 'invalid' };
+    case 'invalid_value':
+      return { reason: 'not_allowed' };
+    case 'invalid_format':
+      return { reason: 'invalid_format' };
+    default:
+      return { reason: 'invalid' };
+  }
+}
+
+const VALIDATED: Record<string, (req: FastifyRequest) => unknown> = {
+  body: (req) => req.body,
+  querystring: (req) => req.query,
+  params: (req) => req.params,
+  headers: (req) => req.headers,
+};
+
 export function installProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
@@ -54,13 +99,15 @@ export function installProblemHandlers(app: FastifyInstance) {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
-      const problems = err.validation.flatMap((v) => {
+      const input = VALIDATED[where]?.(req);
+      const problems = err.validation.flatMap((v): Problem[] => {
         const path = (v.instancePath || '').split('/').filter(Boolean);
-        const keys = (v.params as { keys?: string[] } | undefined)?.keys;
+        const params = (v.params ?? {}) as Record<string, unknown>;
+        const keys = params.keys as string[] | undefined;
         if (v.keyword === 'unrecognized_keys' && keys?.length) {
-          return keys.map((k) => ({ field: [where, ...path, k].join('.'), message: 'is not a known field' }));
+          return keys.map((k) => ({ field: [where, ...path, k].join('.'), message: 'is not a known field', reason: 'unknown_field' }));
         }
-        return [{ field: [where, ...path].join('.'), message: v.message ?? 'is invalid' }];
+        return [{ field: [where, ...path].join('.'), message: v.message ?? 'is invalid', ...fieldReason(v.keyword, params, valueAt(input, path) === undefined) }];
       });
       return sendProblem(reply, req, 400, 'invalid_input', `The request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
     }

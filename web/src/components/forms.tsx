@@ -2,17 +2,23 @@
 // state, the data-entry keyboard, and secrets shown once. Light on purpose: the sign-in
 // page loads it (the `web` benchmark).
 import { useState, type KeyboardEvent } from 'react';
+import i18n from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Alert, Button, Code, CopyButton, Group, List, Stack, Text } from '@mantine/core';
-import { isApiError } from '../api.ts';
+import { isApiError, type FieldProblem } from '../api.ts';
 
 /** The message for a failed request: the server's explanation, or a plain fallback. */
 export function useErrorText() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (error: unknown): string => {
     if (isApiError(error)) {
       if (error.code === 'network') return t('errors.network');
       if (error.status === 403 && !error.detail) return t('errors.forbidden');
+      // fields the request's schema refused: each in the console's language, by its name in the request
+      if (error.problems.length > 0 && error.problems.every((p) => p.reason)) {
+        const list = error.problems.map((p) => `${p.field.split('.').pop()}: ${fieldProblemText(p, t, i18n.language)}`).join(' ');
+        return t('errors.fields', { list });
+      }
       return error.detail || t('errors.generic');
     }
     return t('errors.generic');
@@ -109,7 +115,23 @@ export function focusFirstError(form: HTMLElement | null) {
 
 /** The message the server gave for one field of a form ("body.birthDate" → "birthDate"). */
 export function fieldError(error: unknown, field: string): string | undefined {
-  return isApiError(error) ? error.fieldMessage(field) : undefined;
+  const problem = isApiError(error) ? error.fieldProblem(field) : undefined;
+  return problem && fieldProblemText(problem, i18n.t.bind(i18n), i18n.language);
+}
+
+/**
+ * A field's problem in the console's language. Why the request's schema refused it (a
+ * length, a bound, a missing value) is worded from the catalogue, with its limit. Where the
+ * server's message is the more precise one (a format, such as "must be a time as HH:MM",
+ * or a rule of its own), English shows that message and Spanish the catalogue's general
+ * words. A problem without a reason (a use case's own check) keeps the server's message.
+ */
+export function fieldProblemText(problem: FieldProblem, t: (key: string, options?: Record<string, unknown>) => string, language: string): string {
+  const { reason, limit } = problem;
+  if (!reason || ((reason === 'invalid_format' || reason === 'invalid') && !language.startsWith('es'))) return problem.message;
+  // too_long → tooLong; a number's bound without its limit ("more than 0") → tooSmallNoLimit
+  const key = reason.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) + (limit === undefined && (reason === 'too_small' || reason === 'too_large') ? 'NoLimit' : '');
+  return t(`errors.field.${key}`, { count: limit, limit, defaultValue: problem.message });
 }
 
 /** A secret shown once (temporary password, recovery codes, MFA key), with a copy button. */
