@@ -94,6 +94,18 @@ export function consoleCodeInApp(dist) {
   return bad;
 }
 
+/**
+ * The modules of React's development build in the chunks (React picks its build by
+ * NODE_ENV): empty, or the build fails. A browser never gets the slower development build,
+ * and the browser tests test what a clinic serves.
+ */
+export function developmentReact(dist) {
+  const modules = JSON.parse(readFileSync(join(dist, '.vite', 'modules.json'), 'utf8'));
+  const found = new Set();
+  for (const ids of Object.values(modules)) for (const id of ids) if (/node_modules\/(react|react-dom|scheduler)\/cjs\/[^/]+\.development\.js$/.test(id)) found.add(id);
+  return [...found].sort();
+}
+
 /** Copies web/app-static into dist/app and writes the service worker's version and shell list. */
 function addAppStatic(dist) {
   const from = join(web, 'app-static');
@@ -117,7 +129,18 @@ export async function buildWeb({ ifStale = false, quiet = false } = {}) {
     return { built: false };
   }
   const { build } = await import('vite');
-  await build({ configFile, root: web, logLevel: quiet ? 'warn' : 'info', mode: 'production' });
+  // Vite and React take the build's kind from NODE_ENV when it is set, and Vitest sets it to
+  // "test" for everything it starts (the browser tests build the web when it is stale).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile, root: web, logLevel: quiet ? 'warn' : 'info', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  const dev = developmentReact(join(web, 'dist'));
+  if (dev.length > 0) throw new Error(`The build holds React's development build:\n${dev.join('\n')}`);
   const bad = consoleCodeInApp(join(web, 'dist'));
   if (bad.length > 0) throw new Error(`The patient app would load code it must not:\n${bad.join('\n')}`);
   addAppStatic(join(web, 'dist'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain ES module script without types
-import { appShellFiles, consoleCodeInApp } from '../../scripts/build-web.mjs';
+import { appShellFiles, consoleCodeInApp, developmentReact } from '../../scripts/build-web.mjs';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -34,7 +34,7 @@ function fakeBuild(shared: string[]) {
   return dir;
 }
 
-describe('the patient app bundle check', () => {
+describe("the build's checks: the patient app bundle, React's production build", () => {
   it('lists the files the app loads, statically and later, for the service worker', () => {
     const d = fakeBuild(['/x/node_modules/react/index.js']);
     expect(appShellFiles(d).files).toEqual(['/assets/app-1.css', '/assets/app-1.js', '/assets/es-1.js', '/assets/shared-1.js']);
@@ -46,6 +46,15 @@ describe('the patient app bundle check', () => {
     expect(consoleCodeInApp(fakeBuild(['/x/node_modules/react/index.js', 'web/src/pages/PatientPage.tsx', '/x/node_modules/@mantine/core/esm/index.mjs']))).toEqual([
       '/assets/shared-1.js: web/src/pages/PatientPage.tsx',
       '/assets/shared-1.js: /x/node_modules/@mantine/core/esm/index.mjs',
+    ]);
+  });
+
+  it("names React's development build in any chunk (a build run under NODE_ENV=test made one)", () => {
+    expect(developmentReact(fakeBuild(['/x/node_modules/react/cjs/react.production.js', '/x/node_modules/react-dom/cjs/react-dom-client.production.js']))).toEqual([]);
+    rmSync(dir!, { recursive: true, force: true });
+    expect(developmentReact(fakeBuild(['/x/node_modules/react/cjs/react-jsx-runtime.development.js', '/x/node_modules/react-dom/cjs/react-dom-client.development.js']))).toEqual([
+      '/x/node_modules/react-dom/cjs/react-dom-client.development.js',
+      '/x/node_modules/react/cjs/react-jsx-runtime.development.js',
     ]);
   });
 });
