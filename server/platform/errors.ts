@@ -4,7 +4,6 @@
 // contains patient data.
 import type { FieldReason } from '../../contracts/common.ts';
 import type { AuditRecord } from './audit.ts';
-export type { FieldReason };
 
 /** A field at fault: where, what is wrong (English), and, from the request's schema, why (with the limit it passed). */
 export type Problem = { field: string; message: string; reason?: FieldReason; limit?: number };

@@ -3,7 +3,8 @@
 // SQL or patient data ever reach a client or the log.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from '@fastify/type-provider-zod';
-import { AppError, pgErrorOf, type FieldReason, type Problem } from '../errors.ts';
+import type { FieldReason } from '../../../contracts/common.ts';
+import { AppError, pgErrorOf, type Problem } from '../errors.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -59,7 +60,7 @@ function valueAt(input: unknown, path: readonly string[]): unknown {
  * one: "at least 1", never "more than 0"), a list's size. An empty text that must have one
  * character is `required`, as is a field left out.
  */
-export function fieldReason(code: string, params: Record<string, unknown>, missing: boolean): Pick<Problem, 'reason' | 'limit'> {
+function fieldReason(code: string, params: Record<string, unknown>, missing: boolean): Pick<Problem, 'reason' | 'limit'> {
   const origin = params.origin;
   const bound = (limit: unknown, reason: FieldReason) => (typeof limit === 'number' && params.inclusive !== false ? { reason, limit } : { reason });
   switch (code) {

@@ -9,7 +9,7 @@ import { isApiError, type FieldProblem } from '../api.ts';
 
 /** The message for a failed request: the server's explanation, or a plain fallback. */
 export function useErrorText() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (error: unknown): string => {
     if (isApiError(error)) {
       if (error.code === 'network') return t('errors.network');
@@ -113,7 +113,7 @@ export function focusFirstError(form: HTMLElement | null) {
   target.focus({ preventScroll: true });
 }
 
-/** The message the server gave for one field of a form ("body.birthDate" → "birthDate"). */
+/** The problem the server found with one field of a form ("body.birthDate" → "birthDate"), in the console's language. */
 export function fieldError(error: unknown, field: string): string | undefined {
   const problem = isApiError(error) ? error.fieldProblem(field) : undefined;
   return problem && fieldProblemText(problem, i18n.t.bind(i18n), i18n.language);
