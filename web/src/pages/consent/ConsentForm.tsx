@@ -133,7 +133,8 @@ function ConsentForm({ onClose, patientId, patientName, patientLanguage, replaci
 
   const expiryKinds: ExpiryKind[] = template?.recipientKinds.includes('tpo-designation') ? ['none', 'date', 'end-of-treatment', 'condition'] : ['date', 'end-of-treatment', 'condition'];
   const err = (field: string) => fieldError(create.error, field);
-  const unplaced = isApiError(create.error) ? create.error.problems.filter((p) => !FIELDS.includes(p.field.replace(/^body\./, ''))) : [];
+  // a use case's problems with fields the form has no place for (the schema's, with a reason, are in the alert)
+  const unplaced = isApiError(create.error) ? create.error.problems.filter((p) => !p.reason && !FIELDS.includes(p.field.replace(/^body\./, ''))) : [];
 
   const recipient = (): ConsentCreateT['recipient'] | null => {
     if (!template) return null;
