@@ -9,7 +9,7 @@
 // /api/patient/family routes (and the app's own) are called; axe finds nothing; screenshots in .tmp/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { canRun, expectNoAxeViolations, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
+import { canRun, expectNoAxeViolations, transitionsEnded, openFirstMatch, shots, signIn, start, stop, type Harness } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../server/modules/demo/seed.ts';
 import { DEMO_SISTER } from '../../server/modules/demo/seed-family-education.ts';
 
@@ -171,7 +171,12 @@ describe.skipIf(!canRun)('Learn in the family member’s app (Chromium, 360 px)'
     const card = staff.getByTestId('patient-naloxone');
     await card.getByRole('button', { name: 'Give a kit' }).click();
     const dialog = staff.getByRole('dialog', { name: 'Give a kit' });
+    await dialog.waitFor();
+    // the dialog has finished opening (in CI, with the machine loaded, the member's field once
+    // never appeared after this click): the choice is checked before the field is looked for
+    await transitionsEnded(staff);
     await dialog.getByText('Family member', { exact: true }).click();
+    await expect.poll(() => dialog.getByRole('radio', { name: 'Family member' }).isChecked()).toBe(true);
     await dialog.getByLabel('Family member with the app').click();
     await staff.getByRole('option', { name: 'Theo Friend (demo)' }).click();
     await dialog.getByRole('checkbox', { name: '1. Call for help' }).check();

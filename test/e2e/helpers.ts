@@ -126,11 +126,21 @@ export async function expectNoAxeViolations(page: Page, where = page.url()) {
   expect(report, `axe violations on ${where}`).toEqual([]);
 }
 
-/** axe's violations once no transition or finite animation runs (a loader's endless spin does not count). */
-async function runAxe(page: Page): Promise<AxeViolation[]> {
-  return page.evaluate(async () => {
+/**
+ * Waits until the page's transitions and finite animations have ended (a loader's endless spin
+ * does not count): a dialog that is still opening may not take a click yet on a busy machine.
+ */
+export async function transitionsEnded(page: Page) {
+  await page.evaluate(async () => {
     const running = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
     await Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+  });
+}
+
+/** axe's violations once no transition or finite animation runs. */
+async function runAxe(page: Page): Promise<AxeViolation[]> {
+  await transitionsEnded(page);
+  return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] });
     return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));

@@ -24,7 +24,7 @@ describe.skipIf(!canRun)('integration tokens (Chromium)', () => {
       await name.fill('Acme Lab (demo)');
       // no scope chosen: refused, with the reason beside the scopes
       await page.getByRole('button', { name: 'Create token' }).click();
-      await page.getByText('choose at least one scope', { exact: true }).waitFor();
+      await page.getByText('Choose at least 1.', { exact: true }).waitFor();
       await expectNoAxeViolations(page, 'integration tokens: scopes refused');
       await expect.poll(() => page.getByTestId('one-time-secret').count()).toBe(0);
 
